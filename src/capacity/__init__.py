@@ -1,0 +1,28 @@
+"""capacity — are the outreach teams' staff and competence enough for a mobile target group?
+
+The public entry points:
+
+- :func:`capacity.load` reads and validates a dataset folder (see ``docs/data-contract.md``);
+- :func:`capacity.answer_question_4` runs the whole chain of models and returns one results
+  object that the committee report renders;
+- :mod:`capacity.population` holds the capture–recapture estimators for researchers.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__", "answer_question_4", "load"]
+
+
+def __getattr__(name: str):
+    # Lazy so that `import capacity` stays fast for the command line.
+    if name == "answer_question_4":
+        from capacity.answer import answer_question_4
+
+        return answer_question_4
+    if name == "load":
+        from capacity.io import load_dataset
+
+        return load_dataset
+    raise AttributeError(f"module 'capacity' has no attribute {name!r}")

@@ -1,0 +1,300 @@
+"""Paths from one place, and the one validated parameter object per report run.
+
+Paths are anchored at the project root (the folder holding ``pyproject.toml``), never at
+the working directory, so notebooks run by papermill from anywhere find the same files.
+
+Parameters are a frozen dataclass, :class:`Params`. Build it with :meth:`Params.from_mapping`
+right after a notebook's papermill ``parameters`` cell: unknown names and out-of-range values
+are refused with a :class:`~capacity.exceptions.ParameterError` naming the parameter and the
+allowed values. New scenarios use :func:`dataclasses.replace` (or :meth:`Params.replace`,
+which validates), never mutation.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from capacity.exceptions import ParameterError
+
+
+def _find_root() -> Path:
+    env = os.environ.get("CAPACITY_ROOT")
+    if env:
+        return Path(env).resolve()
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        if (parent / "pyproject.toml").exists() and (parent / "src" / "capacity").exists():
+            return parent
+    return Path.cwd().resolve()
+
+
+ROOT: Path = _find_root()
+DATA_DIR: Path = ROOT / "data"
+SAMPLE_DIR: Path = DATA_DIR / "sample"
+RAW_DIR: Path = DATA_DIR / "raw"
+REPORTS_DIR: Path = ROOT / "reports"
+NOTEBOOKS_DIR: Path = ROOT / "notebooks"
+PARAMS_DIR: Path = ROOT / "params"
+PACKAGE_DATA: Path = Path(__file__).resolve().parent / "data"
+
+
+def resolve(path: str | os.PathLike) -> Path:
+    """A path as given if absolute, else relative to the project root."""
+    p = Path(path).expanduser()
+    return p if p.is_absolute() else (ROOT / p)
+
+
+def _param(default, *, doc: str, choices=None, low=None, high=None, unit: str = ""):
+    meta = {"doc": doc, "choices": choices, "low": low, "high": high, "unit": unit}
+    if isinstance(default, list | dict):
+        return field(default_factory=lambda: default.copy(), metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+@dataclass(frozen=True)
+class Params:
+    """Every parameter of a report run, validated on construction.
+
+    See ``docs/parameters.md`` (generated from this class by :func:`parameters_table`) for
+    names, types, defaults, ranges and meaning.
+    """
+
+    # --- what to analyse -------------------------------------------------------------
+    data_dir: str = _param(
+        "data/sample", doc="Folder with the four tables (relative to the project root or absolute)."
+    )
+    city: str = _param("Stockholm", doc="City the report is about (must appear in the data).")
+    period_start: dt.date = _param(dt.date(2022, 1, 1), doc="First day of the analysis period.")
+    period_end: dt.date = _param(dt.date(2025, 12, 31), doc="Last day of the analysis period.")
+    language: str = _param("sv", doc="Report language.", choices=("sv", "en"))
+    # --- the model ----------------------------------------------------------------------
+    gap_days: int = _param(
+        14,
+        doc="Largest gap between two sightings in one city that still counts as the same stay.",
+        low=1,
+        high=120,
+        unit="days",
+    )
+    strategy: str = _param(
+        "random",
+        doc="Outreach strategy modelled for reach: 'random' search or 'screening' of every new arrival (a queue).",
+        choices=("random", "screening"),
+    )
+    target_reach: float = _param(
+        0.8,
+        doc="Target share of the target group contacted in a language they understand before they leave the city.",
+        low=0.01,
+        high=0.99,
+    )
+    p_sufficient: float = _param(
+        0.8,
+        doc="Verdict 'sufficient' when P(effective reach ≥ target) is at least this.",
+        low=0.5,
+        high=0.999,
+    )
+    p_insufficient: float = _param(
+        0.2,
+        doc="Verdict 'insufficient' when P(effective reach ≥ target) is at most this.",
+        low=0.001,
+        high=0.5,
+    )
+    hours_per_fte_week: float = _param(
+        40.0,
+        doc="Working hours per week of one full-time equivalent.",
+        low=1.0,
+        high=60.0,
+        unit="h/week",
+    )
+    interpreter_share: float | None = _param(
+        None,
+        doc="Share of contacts in a language no staff member speaks that can use an interpreter; empty = estimate from the outreach log.",
+        low=0.0,
+        high=1.0,
+    )
+    reflection_days: int = _param(
+        30,
+        doc="Minimum length of a support case: the reflection period (Convention art. 13).",
+        low=30,
+        high=365,
+        unit="days",
+    )
+    mse_criterion: str = _param(
+        "aic",
+        doc="Criterion for choosing interactions in the multiple systems estimate.",
+        choices=("aic", "bic"),
+    )
+    horizon_months: int = _param(24, doc="Forecast horizon.", low=1, high=120, unit="months")
+    # --- scenarios ----------------------------------------------------------------------
+    extra_fte: float = _param(
+        0.0,
+        doc="Scenario: outreach FTE added to (or, negative, removed from) today's staffing.",
+        low=-100.0,
+        high=1000.0,
+        unit="FTE",
+    )
+    stay_multiplier: float = _param(
+        1.0,
+        doc="Scenario: multiply every stay length (below 1 = a more mobile target group).",
+        low=0.05,
+        high=20.0,
+    )
+    arrivals_multiplier: float = _param(
+        1.0, doc="Scenario: multiply arrivals per week.", low=0.05, high=20.0
+    )
+    # --- uncertainty, privacy, reproducibility -----------------------------------------
+    n_boot: int = _param(
+        200,
+        doc="Bootstrap / Monte Carlo replicates for intervals and the verdict.",
+        low=0,
+        high=10000,
+    )
+    alpha: float = _param(0.05, doc="1 − confidence level of every interval.", low=0.001, high=0.5)
+    seed: int = _param(
+        20261128, doc="Random seed (every random step is seeded from it).", low=0, high=2**32 - 1
+    )
+    suppression_threshold: int = _param(
+        5,
+        doc="Counts below this are shown as '<threshold' in every exported table.",
+        low=1,
+        high=100,
+    )
+    output_dir: str = _param(
+        "reports", doc="Where run folders are written (relative to the project root or absolute)."
+    )
+    run_id: str | None = _param(
+        None, doc="Name of the run folder; empty = city, period end and a timestamp."
+    )
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            object.__setattr__(self, f.name, _coerce(f, getattr(self, f.name)))
+        if self.period_end < self.period_start:
+            raise ParameterError(
+                f"period_end ({self.period_end}) is before period_start ({self.period_start}): "
+                "give an end date on or after the start date."
+            )
+        if self.p_insufficient >= self.p_sufficient:
+            raise ParameterError("p_insufficient must be smaller than p_sufficient.")
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any] | None = None, **more: Any) -> Params:
+        """Build from a mapping (YAML file, papermill parameters), refusing unknown names."""
+        merged = {**dict(values or {}), **more}
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(merged) - known)
+        if unknown:
+            raise ParameterError(
+                f"unknown parameter(s): {', '.join(unknown)}. Allowed: {', '.join(sorted(known))}."
+            )
+        return cls(**merged)
+
+    @classmethod
+    def from_yaml(cls, path: str | os.PathLike, **overrides: Any) -> Params:
+        """Read a parameter file (``params/*.yaml``) and apply overrides."""
+        import yaml
+
+        p = resolve(path)
+        try:
+            values = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+        except FileNotFoundError as exc:
+            raise ParameterError(f"parameter file not found: {p}") from exc
+        except yaml.YAMLError as exc:
+            raise ParameterError(f"{p} is not valid YAML: {exc}") from exc
+        if not isinstance(values, dict):
+            raise ParameterError(f"{p} must hold 'name: value' lines, not {type(values).__name__}.")
+        return cls.from_mapping(values, **overrides)
+
+    def replace(self, **changes: Any) -> Params:
+        """A validated copy with some parameters changed (for scenarios)."""
+        return self.from_mapping({**self.to_dict(), **changes})
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain values (dates as ISO strings), for YAML, JSON and papermill."""
+        out = {}
+        for f in dataclasses.fields(self):
+            v = getattr(self, f.name)
+            out[f.name] = v.isoformat() if isinstance(v, dt.date) else v
+        return out
+
+    @property
+    def data_path(self) -> Path:
+        return resolve(self.data_dir)
+
+    @property
+    def output_path(self) -> Path:
+        return resolve(self.output_dir)
+
+
+def _allowed(f: dataclasses.Field) -> str:
+    m = f.metadata
+    if m.get("choices"):
+        return "one of " + ", ".join(repr(c) for c in m["choices"])
+    if m.get("low") is not None:
+        return f"{m['low']} to {m['high']}"
+    if f.type in ("dt.date", dt.date):
+        return "a date YYYY-MM-DD"
+    return "text"
+
+
+def _coerce(f: dataclasses.Field, value: Any) -> Any:
+    name, m = f.name, f.metadata
+    optional = "None" in str(f.type)
+    if value is None or (isinstance(value, str) and value.strip() == "" and optional):
+        if optional:
+            return None
+        raise ParameterError(f"parameter '{name}' must be given ({_allowed(f)}).")
+    kind = str(f.type).replace(" | None", "").replace("dt.", "")
+    try:
+        if kind == "date":
+            if isinstance(value, dt.datetime):
+                value = value.date()
+            elif not isinstance(value, dt.date):
+                value = dt.date.fromisoformat(str(value).strip())
+        elif kind == "int":
+            if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+                raise ValueError
+            value = int(str(value).strip()) if isinstance(value, str) else int(value)
+        elif kind == "float":
+            if isinstance(value, bool):
+                raise ValueError
+            value = float(str(value).replace(",", ".")) if isinstance(value, str) else float(value)
+        elif kind == "str":
+            value = str(value).strip()
+    except (TypeError, ValueError):
+        raise ParameterError(
+            f"parameter '{name}' = {value!r} is not a valid {kind}; allowed: {_allowed(f)}."
+        ) from None
+    if m.get("choices") and value not in m["choices"]:
+        raise ParameterError(f"parameter '{name}' = {value!r}; allowed: {_allowed(f)}.")
+    if m.get("low") is not None and not (m["low"] <= value <= m["high"]):
+        unit = f" {m['unit']}" if m.get("unit") else ""
+        raise ParameterError(
+            f"parameter '{name}' = {value!r} is out of range; allowed: {_allowed(f)}{unit}."
+        )
+    return value
+
+
+def parameters_table():
+    """Name, type, default, allowed values, unit and meaning of every parameter."""
+    import pandas as pd
+
+    rows = []
+    for f in dataclasses.fields(Params):
+        default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
+        rows.append(
+            {
+                "name": f.name,
+                "type": str(f.type).replace("dt.", ""),
+                "default": "" if default is None else str(default),
+                "allowed": _allowed(f),
+                "unit": f.metadata.get("unit", ""),
+                "meaning": f.metadata["doc"],
+            }
+        )
+    return pd.DataFrame(rows)

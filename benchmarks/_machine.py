@@ -1,0 +1,84 @@
+"""Facts about the machine and software a benchmark ran on, for RESULTS.md."""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = (
+    "pandas",
+    "numpy",
+    "scipy",
+    "statsmodels",
+    "pandera",
+    "pyarrow",
+    "matplotlib",
+    "papermill",
+    "nbconvert",
+    "ipykernel",
+    "weasyprint",
+)
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def _mem_total_gb() -> float:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                return int(line.split()[1]) / 1024**2
+    except OSError:
+        pass
+    return float("nan")
+
+
+def _git(*args: str) -> str:
+    try:
+        out = subprocess.run(
+            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=True, timeout=10
+        )
+        return out.stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def _load_average() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
+def machine_facts() -> dict[str, str]:
+    """CPU, cores, memory, OS, Python, key package versions and the git commit."""
+    dirty = _git("status", "--porcelain", "--untracked-files=no")
+    facts = {
+        "CPU": _cpu_model(),
+        "logical cores": str(os.cpu_count()),
+        "cores usable": str(len(os.sched_getaffinity(0))),
+        "memory": f"{_mem_total_gb():.1f} GiB",
+        "OS": f"{platform.system()} {platform.release()}",
+        "Python": sys.version.split()[0],
+        "git commit": _git("rev-parse", "--short", "HEAD")
+        + (" (working tree has uncommitted changes)" if dirty and dirty != "unknown" else ""),
+        "load average at start (1/5/15 min)": _load_average(),
+    }
+    for name in PACKAGES:
+        try:
+            facts[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            facts[name] = "not installed"
+    return facts

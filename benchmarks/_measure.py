@@ -1,0 +1,150 @@
+"""Run one measurement in a fresh subprocess: wall time, peak RSS, in-process stage times.
+
+Every measurement starts a new Python interpreter so that imports, caches and peak memory
+are honest. The parent waits for the child with :func:`os.wait4`, whose ``ru_maxrss`` is the
+peak resident set size of the child *or of any descendant it waited for* (for example a
+Jupyter kernel started by papermill) — the largest single process of the tree, not the sum.
+
+A child started with :func:`run_task` prints one line ``BENCH_JSON {...}`` with its own
+timings per stage (seconds, measured with :func:`time.perf_counter`); the parent adds the
+wall time seen from outside (interpreter start-up and imports included).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MARK = "BENCH_JSON "
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+
+
+@dataclass
+class Measurement:
+    """One subprocess run."""
+
+    wall: float
+    peak_rss_mb: float
+    returncode: int
+    stages: dict = field(default_factory=dict)
+    info: dict = field(default_factory=dict)
+    output_tail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+
+class MeasurementError(RuntimeError):
+    """A benchmarked command failed; the message carries the command and its output tail."""
+
+
+def run_command(
+    cmd: Sequence[str], *, timeout: float = 3600, env: dict | None = None, check: bool = True
+) -> Measurement:
+    """Run ``cmd`` in a fresh process and measure wall time and peak RSS.
+
+    Parameters
+    ----------
+    cmd : sequence of str
+        Command and arguments (no shell).
+    timeout : float
+        Seconds before the process group is killed and :class:`MeasurementError` raised.
+    env : dict, optional
+        Extra environment variables.
+    check : bool
+        Raise :class:`MeasurementError` on a non-zero exit code.
+
+    Returns
+    -------
+    Measurement
+        Wall time (s), peak RSS (MiB) of the largest process in the tree, exit code, and the
+        ``BENCH_JSON`` payload the child printed (if any).
+    """
+    full_env = {**os.environ, "PYTHONUNBUFFERED": "1", "MPLBACKEND": "Agg", **(env or {})}
+    with tempfile.TemporaryFile("w+b") as out:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(
+            list(cmd),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=full_env,
+            start_new_session=True,
+        )
+        status, usage = _wait(proc, t0, timeout)
+        wall = time.perf_counter() - t0
+        out.seek(0)
+        text = out.read().decode("utf-8", "replace")
+    code = os.waitstatus_to_exitcode(status)
+    payload: dict = {}
+    for line in text.splitlines():
+        if line.startswith(MARK):
+            payload = json.loads(line[len(MARK) :])
+    tail = "\n".join(text.strip().splitlines()[-25:])
+    if check and code != 0:
+        raise MeasurementError(f"command failed (exit {code}): {' '.join(cmd)}\n{tail}")
+    return Measurement(
+        wall=wall,
+        peak_rss_mb=usage.ru_maxrss / 1024.0,  # Linux reports KiB
+        returncode=code,
+        stages=payload.get("stages", {}),
+        info=payload.get("info", {}),
+        output_tail=tail,
+    )
+
+
+def _wait(proc: subprocess.Popen, t0: float, timeout: float):
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid == proc.pid:
+            proc.returncode = os.waitstatus_to_exitcode(status)  # keep Popen from re-waiting
+            return status, usage
+        if time.perf_counter() - t0 > timeout:
+            os.killpg(proc.pid, 9)
+            _, status, usage = os.wait4(proc.pid, 0)
+            proc.returncode = -9
+            raise MeasurementError(f"timed out after {timeout:.0f} s: {' '.join(proc.args)}")
+        time.sleep(0.05)
+
+
+def run_task(task: str, *, timeout: float = 3600, **kwargs) -> Measurement:
+    """Run ``benchmarks._tasks <task>`` with JSON keyword arguments in a fresh interpreter."""
+    cmd = [PYTHON, "-m", "benchmarks._tasks", task, json.dumps(kwargs, default=str)]
+    return run_command(cmd, timeout=timeout)
+
+
+def repeat(fn, n: int) -> list[Measurement]:
+    """Call ``fn()`` ``n`` times (each call one fresh subprocess)."""
+    return [fn() for _ in range(n)]
+
+
+def median(values: Sequence[float]) -> float:
+    """Median, NaN for an empty sequence."""
+    return statistics.median(values) if len(values) else float("nan")
+
+
+def summarise(runs: Sequence[Measurement]) -> dict:
+    """Medians over repeated runs: wall, peak RSS and each in-process stage."""
+    stages: dict[str, list[float]] = {}
+    for r in runs:
+        for k, v in r.stages.items():
+            stages.setdefault(k, []).append(v)
+    return {
+        "n": len(runs),
+        "wall": median([r.wall for r in runs]),
+        "wall_min": min((r.wall for r in runs), default=float("nan")),
+        "wall_max": max((r.wall for r in runs), default=float("nan")),
+        "peak_rss_mb": max((r.peak_rss_mb for r in runs), default=float("nan")),
+        "stages": {k: median(v) for k, v in stages.items()},
+        "info": runs[-1].info if runs else {},
+    }

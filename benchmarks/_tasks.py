@@ -1,0 +1,259 @@
+"""Child side of the benchmarks: ``python -m benchmarks._tasks <task> '<json kwargs>'``.
+
+Each task runs in a fresh interpreter started by :func:`benchmarks._measure.run_task`,
+times its own stages with :func:`time.perf_counter` and prints one ``BENCH_JSON`` line.
+Pieces of the pipeline that are not importable yet are skipped and named in ``info``;
+nothing is ever filled in for them.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+MARK = "BENCH_JSON "
+STAGES: dict[str, float] = {}
+INFO: dict = {}
+
+
+@contextmanager
+def stage(name: str):
+    """Add the wall time of the block to ``STAGES[name]``."""
+    t0 = time.perf_counter()
+    try:
+        yield
+    finally:
+        STAGES[name] = STAGES.get(name, 0.0) + time.perf_counter() - t0
+
+
+def _sightings_file(folder: Path) -> Path:
+    for ext in ("parquet", "csv", "xlsx"):
+        p = folder / f"sightings.{ext}"
+        if p.exists():
+            return p
+    raise FileNotFoundError(f"no sightings table in {folder}")
+
+
+def task_read(folder: str) -> None:
+    """The floor of the scale benchmark: read the sightings file into pandas, nothing else."""
+    with stage("import"):
+        import pandas as pd
+    path = _sightings_file(Path(folder))
+    with stage("read"):
+        frame = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
+    INFO.update(rows=len(frame), file=path.name, bytes=path.stat().st_size)
+
+
+def _pick_city(ds) -> str:
+    cities = ds.sightings["city"].value_counts()
+    return "Stockholm" if "Stockholm" in cities.index else str(cities.index[0])
+
+
+def _params(ds, folder: str, n_boot: int, seed: int):
+    from capacity.config import Params
+
+    period = ds.meta.get("period", {})
+    values = {"data_dir": str(folder), "city": _pick_city(ds), "n_boot": n_boot, "seed": seed}
+    if period.get("start") and period.get("end"):
+        values.update(period_start=period["start"], period_end=period["end"])
+    return Params.from_mapping(values)
+
+
+def task_pipeline(folder: str, n_boot: int = 200, seed: int = 1) -> None:
+    """Load + validate, then the whole question-4 chain with ``n_boot`` replicates."""
+    with stage("import"):
+        import capacity.answer as answer
+        from capacity.io import load_dataset
+    with stage("load_validate"):
+        ds = load_dataset(folder)
+    params = _params(ds, folder, n_boot, seed)
+    with stage("fit_models"):
+        fitted = answer.fit_models(ds, params)
+    with stage("evaluate"):
+        result = answer.evaluate(fitted, params)
+    INFO.update(
+        rows=len(ds.sightings),
+        city=params.city,
+        period=[str(params.period_start), str(params.period_end)],
+        verdict=str(result.verdict),
+        p_target=float(result.p_target),
+    )
+
+
+def task_stages(folder: str, n_boot: int = 200, seed: int = 1, profile: bool = True) -> None:
+    """Breakdown: each public model step on its own, then a profile of ``fit_models``.
+
+    Steps that are not importable are listed in ``INFO['missing']``.
+    """
+    import importlib
+
+    missing = []
+    with stage("import"):
+        from capacity.io import load_dataset
+    with stage("load_validate"):
+        ds = load_dataset(folder)
+    try:
+        params = _params(ds, folder, n_boot, seed)
+    except ImportError as exc:
+        missing.append(f"capacity.config.Params: {exc}")
+        params = None
+    start = params.period_start if params else None
+    end = params.period_end if params else None
+    city = params.city if params else _pick_city(ds)
+
+    def get(mod: str, name: str):
+        try:
+            return getattr(importlib.import_module(mod), name)
+        except (ImportError, AttributeError) as exc:
+            missing.append(f"{mod}.{name} ({type(exc).__name__})")
+            return None
+
+    build_stays = get("capacity.models.stays", "build_stays")
+    stays = None
+    if build_stays is not None:
+        with stage("build_stays"):
+            stays = build_stays(
+                ds.sightings, gap_days=params.gap_days if params else 14,
+                period_start=start, period_end=end,
+            )  # fmt: skip
+        INFO["stays"] = len(stays)
+        fit_stays = get("capacity.models.stays", "fit_stays")
+        if fit_stays is not None:
+            with stage("fit_stays"):
+                fit_stays(stays, city=city)
+        touring = get("capacity.models.stays", "touring")
+        if touring is not None:
+            with stage("touring"):
+                touring(stays)
+    capture_histories = get("capacity.population", "capture_histories")
+    if capture_histories is not None:
+        with stage("capture_histories"):
+            hist = _call_flex(capture_histories, ds.sightings, city, start, end)
+        mse = get("capacity.population", "mse")
+        if mse is not None and hist is not None:
+            with stage("mse"):
+                _call_mse(mse, hist)
+    fit_productivity = get("capacity.models.productivity", "fit_productivity")
+    if fit_productivity is not None:
+        with stage("fit_productivity"):
+            fit_productivity(ds.outreach, city=city)
+    fit_models = get("capacity.answer", "fit_models")
+    if fit_models is not None and params is not None:
+        if profile:
+            import cProfile
+            import pstats
+
+            prof = cProfile.Profile()
+            with stage("fit_models_profiled"):
+                prof.runcall(fit_models, ds, params)
+            INFO["profile"] = _profile_rows(pstats.Stats(prof))
+        else:
+            with stage("fit_models"):
+                fit_models(ds, params)
+    INFO["missing"] = missing
+    INFO["rows"] = len(ds.sightings)
+
+
+def _call_flex(fn, sightings, city, start, end):
+    """Call ``capture_histories`` with whichever of city/period keywords it accepts."""
+    import inspect
+
+    names = inspect.signature(fn).parameters
+    kwargs = {}
+    for key, value in (("city", city), ("period_start", start), ("period_end", end)):
+        if key in names:
+            kwargs[key] = value
+    return fn(sightings, **kwargs)
+
+
+def _call_mse(mse, hist):
+    return mse(hist)
+
+
+def _profile_rows(stats, top: int = 15) -> list[dict]:
+    """The functions with the most cumulative and own time, trimmed to the project and pandas."""
+    rows = []
+    for (file, line, func), (_cc, nc, tt, ct, _callers) in stats.stats.items():
+        rows.append(
+            {
+                "function": f"{Path(file).name}:{line}({func})",
+                "in_capacity": "/capacity/" in file,
+                "calls": nc,
+                "own_s": round(tt, 4),
+                "cumulative_s": round(ct, 4),
+            }
+        )
+    own = sorted(rows, key=lambda r: r["own_s"], reverse=True)[:top]
+    cum = sorted(
+        (r for r in rows if r["in_capacity"]), key=lambda r: r["cumulative_s"], reverse=True
+    )[:top]
+    return {"by_own_time": own, "capacity_by_cumulative": cum}
+
+
+def task_floor(notebook: str, out_dir: str, kernel: str = "capacity") -> None:
+    """The report floor: papermill on an imports-only notebook, then WeasyPrint one page."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    with stage("import_papermill"):
+        import papermill
+    with stage("papermill_execute"):
+        papermill.execute_notebook(
+            notebook, str(out / "floor-out.ipynb"), kernel_name=kernel, progress_bar=False
+        )
+    with stage("import_weasyprint"):
+        from weasyprint import HTML
+    html = (
+        "<!doctype html><html lang='sv'><head><meta charset='utf-8'><title>Golv</title>"
+        "<style>body{font-family:DejaVu Sans,sans-serif}</style></head><body>"
+        "<h1>Golvmätning</h1><p>En sida HTML till PDF, för att mäta WeasyPrints fasta kostnad."
+        "</p><table><tr><th>a</th><th>b</th></tr><tr><td>1</td><td>2</td></tr></table>"
+        "</body></html>"
+    )
+    with stage("weasyprint_pdf"):
+        HTML(string=html).write_pdf(str(out / "floor.pdf"))
+
+
+def task_generate(folder: str, target_sightings: int, seed: int, n_cities: int = 20) -> None:
+    """Write a national synthetic dataset (done once per size and seed, then reused)."""
+    from capacity import synth
+
+    with stage("generate"):
+        data = synth.national(seed=seed, target_sightings=target_sightings, n_cities=n_cities)
+    with stage("write"):
+        written = _write(synth, data, Path(folder), seed)
+    INFO["written"] = [str(p) for p in written]
+
+
+def _write(synth, data, folder: Path, seed: int):
+    """Write with the project's writer; it decides the file formats."""
+    import inspect
+
+    params = inspect.signature(synth.write_synthetic).parameters
+    first = next(iter(params))
+    if first in ("data", "dataset", "tables"):
+        return synth.write_synthetic(data, folder)
+    return synth.write_synthetic(folder, seed=seed, data=data)
+
+
+TASKS = {
+    "read": task_read,
+    "pipeline": task_pipeline,
+    "stages": task_stages,
+    "floor": task_floor,
+    "generate": task_generate,
+}
+
+
+def main(argv: list[str]) -> int:
+    task, kwargs = argv[0], json.loads(argv[1]) if len(argv) > 1 else {}
+    with stage("task_total"):
+        TASKS[task](**kwargs)
+    print(MARK + json.dumps({"stages": STAGES, "info": INFO}, default=str), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,152 @@
+"""Entry point of ``make bench``: measure everything in one run, write benchmarks/RESULTS.md.
+
+Usage::
+
+    python -m benchmarks.run                      # full run (sizes 0.25 M, 1 M, 4 M)
+    python -m benchmarks.run --quick              # tiny sizes, one repetition (smoke test)
+    python -m benchmarks.run --only scale,report  # a subset
+    python -m benchmarks.run --sizes 250000 --repeats 5 --out /tmp/R.md
+
+Every measurement runs in a fresh subprocess (see :mod:`benchmarks._measure`); targets are
+judged from ratios measured in the same run, so a busy machine slows both sides alike.
+A benchmark whose pipeline piece is missing or fails is reported as such, with the error,
+and never given a number.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from benchmarks._config import FULL_SIZES, QUICK_SIZES, WORK, BenchConfig
+from benchmarks._machine import machine_facts
+from benchmarks._report_md import Section, fmt_s, table, targets_table
+
+BENCHMARKS = ("scale", "report", "sweep")
+
+
+def parse_args(argv: list[str] | None = None) -> BenchConfig:
+    p = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n")[0])
+    p.add_argument("--quick", action="store_true", help="tiny sizes, one repetition")
+    p.add_argument("--only", default=",".join(BENCHMARKS), help="comma-separated subset")
+    p.add_argument("--sizes", help="comma-separated sighting counts (scale benchmark)")
+    p.add_argument("--repeats", type=int, help="repetitions of each fast measurement")
+    p.add_argument("--repeats-large", type=int, help="repetitions at the largest size (4 M)")
+    p.add_argument("--n-boot", type=int, help="bootstrap replicates in the scale benchmark")
+    p.add_argument("--n-cities", type=int, help="cities in the national synthetic data")
+    p.add_argument("--seed", type=int, help="seed of the synthetic data")
+    p.add_argument("--out", type=Path, help="where to write the results (Markdown)")
+    p.add_argument("--work", type=Path, help="folder for generated data and reports")
+    p.add_argument("--params", type=Path, help="parameter file of the report benchmark")
+    a = p.parse_args(argv)
+    only = tuple(x.strip() for x in a.only.split(",") if x.strip())
+    unknown = sorted(set(only) - set(BENCHMARKS))
+    if unknown:
+        p.error(f"unknown benchmark(s) {unknown}; choose from {', '.join(BENCHMARKS)}")
+    kw: dict = {"quick": a.quick, "only": only}
+    if a.quick:
+        kw.update(sizes=QUICK_SIZES, repeats=1, repeats_large=1, n_boot=20, n_cities=4)
+    if a.sizes:
+        kw["sizes"] = tuple(int(float(x)) for x in a.sizes.split(","))
+    for name in ("repeats", "repeats_large", "n_boot", "n_cities", "seed", "out", "work"):
+        if getattr(a, name) is not None:
+            kw[name] = getattr(a, name)
+    if a.params is not None:
+        kw["params_file"] = a.params
+    return BenchConfig(**kw)
+
+
+def _run_one(name: str, cfg: BenchConfig) -> Section:
+    t0 = time.perf_counter()
+    try:
+        if name == "scale":
+            from benchmarks.scale import bench_scale
+
+            sec = bench_scale(cfg)
+        elif name == "report":
+            from benchmarks.report import bench_report
+
+            sec = bench_report(cfg)
+        else:
+            from benchmarks.report import bench_sweep
+
+            sec = bench_sweep(cfg)
+    except Exception as exc:  # a failed benchmark is reported, the others still run
+        sec = Section(f"{name}: could not be measured")
+        lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
+        what = lines[-1] if lines else type(exc).__name__
+        sec.add(
+            f"The benchmark stopped: `{type(exc).__name__}` — `{what[:500]}`. "
+            "No numbers are reported for it."
+        )
+        print(traceback.format_exc(), file=sys.stderr)
+    sec.add(f"_Benchmark time: {fmt_s(time.perf_counter() - t0)}._")
+    print(f"[bench] {name} done in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    return sec
+
+
+def render(
+    cfg: BenchConfig, facts: dict, sections: list[Section], started: str, took: float
+) -> str:
+    """The whole RESULTS.md."""
+    targets = [t for s in sections for t in s.targets]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Written by `python -m benchmarks.run{' --quick' if cfg.quick else ''}` "
+        f"(`make bench`) on {started} UTC; the run took {fmt_s(took)}. "
+        "Re-run `make bench` to refresh; do not edit by hand.",
+        "",
+    ]
+    if cfg.quick:
+        lines += [
+            "> **Quick mode**: tiny sizes, one repetition — a smoke test, not a measurement.",
+            "",
+        ]
+    lines += ["## Targets", ""]
+    if targets:
+        lines += targets_table(targets)
+        lines += [""]
+        for t in targets:
+            if t.met is False and t.limits:
+                lines.append(f"- *{t.name}* not met; measured breakdown: {t.limits}")
+        lines += [""]
+    else:
+        lines += ["No target could be assessed in this run.", ""]
+    lines += ["## Machine", "", *table(("", "value"), list(facts.items())), ""]
+    lines += [
+        "Other processes may share the cores while the benchmark runs (see the load average);",
+        "ratios measured in the same run are less sensitive to that than absolute times.",
+        "",
+    ]
+    for s in sections:
+        lines.append(s.markdown())
+    if cfg.notes:
+        lines += ["## Notes", "", *(f"- {n}" for n in cfg.notes), ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    cfg = parse_args(argv)
+    cfg.work.mkdir(parents=True, exist_ok=True)
+    started = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M")
+    t0 = time.perf_counter()
+    facts = machine_facts()
+    sections = [_run_one(name, cfg) for name in BENCHMARKS if name in cfg.only]
+    text = render(cfg, facts, sections, started, time.perf_counter() - t0)
+    cfg.out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cfg.out.with_suffix(".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(cfg.out)
+    print(f"[bench] wrote {cfg.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+__all__ = ["FULL_SIZES", "WORK", "main", "parse_args", "render"]

@@ -1,0 +1,90 @@
+"""Smoke tests of the benchmark harness (benchmarks/): never timing assertions.
+
+The harness must measure peak memory of a fresh process honestly, pass the child's stage
+timings back, report failures instead of numbers, and write a complete RESULTS file in
+``--quick`` mode on tiny data.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from capacity.config import ROOT
+
+if str(ROOT) not in sys.path:  # benchmarks/ is a top-level folder, not an installed package
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks import _measure as m
+from benchmarks._config import BenchConfig
+from benchmarks._report_md import Section, Target
+from benchmarks.run import parse_args, render
+
+
+def test_peak_rss_of_a_fresh_process_sees_a_large_allocation():
+    cmd = [sys.executable, "-c", "b = bytearray(300 * 2**20); b[::4096] = b'x' * len(b[::4096])"]
+    small = m.run_command([sys.executable, "-c", "pass"])
+    big = m.run_command(cmd)
+    assert big.peak_rss_mb >= 300
+    assert small.peak_rss_mb < 300
+    assert big.wall > 0 and big.ok
+
+
+def test_child_payload_is_parsed_and_failures_raise():
+    code = 'print("noise"); print(\'BENCH_JSON {"stages": {"a": 1.5}, "info": {"rows": 3}}\')'
+    meas = m.run_command([sys.executable, "-c", code])
+    assert meas.stages == {"a": 1.5}
+    assert meas.info == {"rows": 3}
+    with pytest.raises(m.MeasurementError, match="ZeroDivisionError"):
+        m.run_command([sys.executable, "-c", "1/0"])
+    failed = m.run_command([sys.executable, "-c", "raise SystemExit(3)"], check=False)
+    assert failed.returncode == 3 and not failed.ok
+
+
+def test_summarise_takes_medians_and_the_largest_peak():
+    runs = [
+        m.Measurement(wall=w, peak_rss_mb=r, returncode=0, stages={"x": w})
+        for w, r in ((1.0, 10.0), (3.0, 30.0), (2.0, 20.0))
+    ]
+    s = m.summarise(runs)
+    assert s["wall"] == 2.0 and s["stages"]["x"] == 2.0
+    assert s["peak_rss_mb"] == 30.0 and s["n"] == 3
+
+
+def test_parse_args_quick_and_selection(tmp_path):
+    cfg = parse_args(["--quick", "--only", "scale", "--out", str(tmp_path / "R.md")])
+    assert cfg.quick and cfg.only == ("scale",) and cfg.repeats == 1
+    assert max(cfg.sizes) < 100_000
+    full = parse_args([])
+    assert full.sizes == (250_000, 1_000_000, 4_000_000) and full.reference_size == 1_000_000
+    with pytest.raises(SystemExit):
+        parse_args(["--only", "nonsense"])
+
+
+def test_render_marks_unmet_targets_with_their_limits():
+    sec = Section("demo")
+    sec.targets += [
+        Target("a / b", "≤ 2×", "1.50×", True),
+        Target("c / d", "≤ 3×", "4.00×", False, "stage x 3.0 s (75%)"),
+    ]
+    text = render(BenchConfig(), {"CPU": "test"}, [sec], "2026-01-01 00:00", 1.0)
+    assert "| a / b | ≤ 2× | 1.50× | **met** |" in text
+    assert "**NOT met**" in text and "stage x 3.0 s (75%)" in text
+    assert "## Machine" in text and "## demo" in text
+
+
+@pytest.mark.slow
+def test_quick_run_writes_results(tmp_path):
+    out = tmp_path / "RESULTS.md"
+    cmd = [sys.executable, "-m", "benchmarks.run", "--quick", "--only", "scale"]
+    cmd += ["--out", str(out), "--work", str(tmp_path / "work")]
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# Benchmark results")
+    assert "## Machine" in text and "## Scale" in text
+    # Either the pipeline was measured (a table row per size) or the reason is stated.
+    measured = "| 4," in text or "| 16," in text
+    assert measured or "Nothing could be measured" in text or "Failed or missing" in text

@@ -1,0 +1,250 @@
+"""Design matrices and existence checks for log-linear multiple systems estimation.
+
+Helpers of :mod:`capacity.models.population_mse`: the table of observable capture
+histories, the validated count vector, the design of a model with two-list interactions,
+and the two checks that decide whether the model's estimate of the population exists and
+is identified (Fienberg & Rinaldo 2012; Chan, Silverman & Vincent 2021).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import optimize
+
+from capacity.exceptions import DataError, ParameterError, Problem
+
+__all__ = ["Model", "build_model", "fienberg_rinaldo", "histories", "parse_pairs"]
+
+
+def histories(k: int) -> np.ndarray:
+    """All ``2^k − 1`` observable histories as a 0/1 matrix, the first list most significant.
+
+    Examples
+    --------
+    >>> histories(2).tolist()
+    [[0, 1], [1, 0], [1, 1]]
+    """
+    codes = np.arange(1, 2**k)
+    return ((codes[:, None] >> np.arange(k - 1, -1, -1)) & 1).astype(np.int64)
+
+
+def prepare_table(table: pd.DataFrame, lists: Sequence[str], count: str):
+    """Validate the count table and return the counts of all observable histories.
+
+    Returns ``(y, lists)`` with ``y[i]`` the number of persons with history
+    ``histories(k)[i]`` (absent histories 0, repeated rows summed).
+    """
+    if not isinstance(table, pd.DataFrame):
+        raise ParameterError(f"table must be a pandas DataFrame, got {type(table).__name__}.")
+    if isinstance(lists, str):
+        raise ParameterError(f"lists must be a sequence of column names, got the string {lists!r}.")
+    lists = tuple(str(c) for c in lists)
+    if len(lists) < 2 or len(set(lists)) != len(lists):
+        raise ParameterError(f"lists must name at least two distinct columns, got {list(lists)}.")
+    if len(lists) > 15:
+        raise ParameterError(f"At most 15 lists are supported, got {len(lists)}.")
+    missing = [c for c in (*lists, count) if c not in table.columns]
+    if missing:
+        raise DataError(
+            [
+                Problem(
+                    "capture-history table",
+                    None,
+                    c,
+                    None,
+                    "column is missing",
+                    f"The table has columns {list(table.columns)}.",
+                )
+                for c in missing
+            ]
+        )
+    problems = []
+    flags = table.loc[:, list(lists)]
+    for col in lists:
+        bad = ~flags[col].isin([0, 1]) | flags[col].isna()
+        for row in np.flatnonzero(bad.to_numpy())[:5]:
+            problems.append(
+                Problem(
+                    "capture-history table",
+                    int(row) + 2,
+                    col,
+                    str(flags[col].iloc[row]),
+                    "list membership must be 0 or 1",
+                    "Code 1 = on the list, 0 = not.",
+                )
+            )
+    counts = pd.to_numeric(table[count], errors="coerce").to_numpy(dtype=float)
+    bad = ~np.isfinite(counts) | (counts < 0) | (counts != np.round(counts))
+    for row in np.flatnonzero(bad)[:5]:
+        problems.append(
+            Problem(
+                "capture-history table",
+                int(row) + 2,
+                count,
+                str(table[count].iloc[row]),
+                "count must be a non-negative whole number",
+                "Give the number of persons.",
+            )
+        )
+    if problems:
+        raise DataError(problems)
+    weights = 2 ** np.arange(len(lists) - 1, -1, -1)
+    codes = flags.to_numpy(dtype=np.int64) @ weights
+    unseen = (codes == 0) & (counts > 0)
+    if unseen.any():
+        row = int(np.flatnonzero(unseen)[0])
+        raise DataError(
+            Problem(
+                "capture-history table",
+                row + 2,
+                count,
+                str(counts[row]),
+                "a history on no list cannot have been observed",
+                "Remove the all-zero row; the unseen count is what mse estimates.",
+            )
+        )
+    y = np.bincount(codes, weights=counts, minlength=2 ** len(lists))[1:]
+    if y.sum() == 0:
+        raise DataError(
+            Problem(
+                "capture-history table",
+                None,
+                count,
+                "0",
+                "nobody was observed",
+                "Check the counts.",
+            )
+        )
+    return y, lists
+
+
+def parse_pairs(interactions, lists: Sequence[str]) -> tuple[tuple[int, int], ...]:
+    """Turn ``"none"``, ``"all"`` or a sequence of list-name pairs into index pairs."""
+    k = len(lists)
+    if isinstance(interactions, str):
+        if interactions == "none":
+            return ()
+        if interactions == "all":
+            return tuple((a, b) for a in range(k) for b in range(a + 1, k))
+        raise ParameterError(
+            f"interactions must be 'select', 'none', 'all' or a list of (list_a, list_b) "
+            f"pairs, got {interactions!r}."
+        )
+    index = {name: i for i, name in enumerate(lists)}
+    pairs = []
+    for pair in interactions:
+        if isinstance(pair, str) or len(pair) != 2:
+            raise ParameterError(f"Each interaction must be a pair of list names, got {pair!r}.")
+        unknown = [p for p in pair if p not in index]
+        if unknown or pair[0] == pair[1]:
+            raise ParameterError(
+                f"Interaction {tuple(pair)!r} must pair two different lists of {list(lists)}."
+            )
+        a, b = sorted((index[pair[0]], index[pair[1]]))
+        if (a, b) in pairs:
+            raise ParameterError(f"Interaction {tuple(pair)!r} is given twice.")
+        pairs.append((a, b))
+    return tuple(pairs)
+
+
+def fienberg_rinaldo(X: np.ndarray, y: np.ndarray) -> bool:
+    """Does the Poisson log-linear MLE exist (all fitted means finite and positive)?
+
+    Notes
+    -----
+    The MLE exists if and only if the observed margins ``t = Xᵀy`` lie in the relative
+    interior of the marginal cone, i.e. some ``μ > 0`` has ``Xᵀμ = t``. The linear program
+    ``max s  s.t.  Xᵀμ = t, μ_i ≥ s, 0 ≤ s ≤ 1`` answers it: the MLE exists iff ``s* > 0``
+    (Fienberg & Rinaldo 2012, with the correction used by Chan, Silverman & Vincent 2021).
+
+    References
+    ----------
+    Fienberg, S. E. & Rinaldo, A. (2012). Maximum likelihood estimation in log-linear
+    models. *Ann. Statist.* 40, 996–1023.
+
+    Examples
+    --------
+    >>> X = np.array([[1, 0], [1, 1]])
+    >>> fienberg_rinaldo(X, np.array([3.0, 0.0]))
+    False
+    """
+    m, p = X.shape
+    c = np.zeros(m + 1)
+    c[-1] = -1.0
+    a_eq = np.hstack([X.T, np.zeros((p, 1))])
+    a_ub = np.hstack([-np.eye(m), np.ones((m, 1))])
+    res = optimize.linprog(
+        c,
+        A_ub=a_ub,
+        b_ub=np.zeros(m),
+        A_eq=a_eq,
+        b_eq=X.T @ y,
+        bounds=[(0, None)] * m + [(0, 1)],
+        method="highs",
+    )
+    return bool(res.status == 0 and -res.fun > 1e-7)
+
+
+@dataclass(frozen=True)
+class Model:
+    """A log-linear model with two-list interactions, built on one count vector.
+
+    ``pairs`` are all interactions in the model; those whose lists never overlap
+    (``empty_pairs``) are not fitted: the cells that carry them are dropped (``keep``).
+    """
+
+    pairs: tuple[tuple[int, int], ...]
+    empty_pairs: tuple[tuple[int, int], ...]
+    term_names: tuple[str, ...]
+    empty_names: tuple[str, ...]
+    columns: tuple[str, ...]
+    keep: np.ndarray
+    X: np.ndarray
+    exists: bool
+    rank_deficiency: int
+
+    @property
+    def empty(self) -> bool:
+        """True if some interaction in the model has lists without overlap."""
+        return bool(self.empty_pairs)
+
+    @property
+    def n_params(self) -> int:
+        """Parameters counted in AIC/BIC and degrees of freedom (empty pairs included)."""
+        return self.X.shape[1] + len(self.empty_pairs)
+
+
+def build_model(
+    y: np.ndarray, k: int, pairs: tuple[tuple[int, int], ...], names: Sequence[str] | None = None
+) -> Model:
+    """Design, kept cells and existence checks of the model with these interactions."""
+    names = list(names) if names is not None else [f"L{i + 1}" for i in range(k)]
+    h = histories(k)
+    keep = np.ones(len(h), dtype=bool)
+    empty, fitted = [], []
+    for a, b in pairs:
+        both = (h[:, a] == 1) & (h[:, b] == 1)
+        if y[both].sum() == 0:
+            empty.append((a, b))
+            keep &= ~both
+        else:
+            fitted.append((a, b))
+    cols = [np.ones(len(h)), *h.T] + [h[:, a] * h[:, b] for a, b in fitted]
+    X = np.column_stack(cols).astype(float)[keep]
+    rank_def = X.shape[1] - int(np.linalg.matrix_rank(X))
+    exists = fienberg_rinaldo(X, y[keep]) if X.shape[0] else False
+    return Model(
+        pairs=tuple(pairs),
+        empty_pairs=tuple(empty),
+        term_names=tuple(f"{names[a]}:{names[b]}" for a, b in pairs),
+        empty_names=tuple(f"{names[a]}:{names[b]}" for a, b in empty),
+        columns=("(Intercept)", *names, *(f"{names[a]}:{names[b]}" for a, b in fitted)),
+        keep=keep,
+        X=X,
+        exists=exists,
+        rank_deficiency=rank_def,
+    )

@@ -1,0 +1,217 @@
+"""Competence: can outreach talk with the target group in a language they understand?
+
+A contact helps only if it is held in a language the person understands — by a staff member
+who speaks it or through an interpreter (Convention art. 12) — and identification of
+trafficking needs trained staff (art. 10). This module turns the sightings and staff tables
+into the inputs of effective reach (see ``docs/methods/competence.md``):
+
+- ``π_L``, the target group's language shares (:func:`language_shares`);
+- outreach and casework FTE, speakers' FTE per language and the trained share
+  (:func:`staff_capacity`);
+- the interpreter share (:func:`estimate_interpreter_share`);
+- ``m_L``, the share of contacts usable in language ``L`` (:func:`language_factors`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from capacity.exceptions import DataError, Problem
+
+UNKNOWN = "unknown"
+
+
+def language_shares(sightings: pd.DataFrame) -> pd.DataFrame:
+    """Language shares ``π_L`` of the persons in the sightings.
+
+    Parameters
+    ----------
+    sightings : pandas.DataFrame
+        Columns ``person_id`` and ``language`` (ISO 639-1, missing = unknown).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by language (sorted), columns ``persons`` (int), ``share_observed`` (among
+        persons with a known language) and ``share`` (``π_L``). ``frame.attrs`` holds
+        ``unknown_persons`` and ``unknown_share``.
+
+    Notes
+    -----
+    A person's language is the one most often recorded for her (ties: alphabetical first,
+    so row order never matters). Persons whose language is never recorded are spread over
+    the known languages in proportion (missing at random):
+    ``π_L = n_L / Σ_K n_K``. Their number is kept in ``attrs`` so reports can say how many.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"person_id": ["a", "a", "b", "c"],
+    ...                   "language": ["ro", "ro", "en", None]})
+    >>> language_shares(s)["share"].round(2).to_dict()
+    {'en': 0.5, 'ro': 0.5}
+    """
+    persons = sightings["person_id"].astype("string")
+    lang = sightings["language"].astype("string").str.strip().str.lower()
+    everyone = persons.dropna().unique()
+    known = pd.DataFrame({"person_id": persons, "language": lang}).dropna()
+    known = known[known["language"] != ""]
+    counts = known.groupby(["person_id", "language"]).size().rename("n").reset_index()
+    counts = counts.sort_values(["person_id", "n", "language"], ascending=[True, False, True])
+    first = counts.drop_duplicates("person_id")
+    per_language = first.groupby("language").size().astype("int64").sort_index()
+    n_known = int(per_language.sum())
+    n_unknown = int(len(everyone) - n_known)
+    if n_known == 0:
+        raise DataError(
+            Problem(
+                "sightings",
+                None,
+                "language",
+                None,
+                "no person in the city and period has a recorded language",
+                "fill in sightings.language (ISO 639-1) for at least some persons.",
+            )
+        )
+    frame = pd.DataFrame(
+        {
+            "persons": per_language,
+            "share_observed": per_language / n_known,
+            "share": per_language / n_known,
+        }
+    )
+    frame.index = pd.Index([str(i) for i in frame.index], name="language")
+    frame.attrs["unknown_persons"] = n_unknown
+    frame.attrs["unknown_share"] = n_unknown / max(len(everyone), 1)
+    return frame
+
+
+@dataclass(frozen=True)
+class StaffCapacity:
+    """Average staffing in a city and period (FTE per month)."""
+
+    outreach_fte: float
+    casework_fte: float
+    trained_share: float
+    speakers_fte: pd.Series
+    months: int
+    staff_members: int
+
+
+def staff_capacity(
+    staff: pd.DataFrame, city: str, start: dt.date | None = None, end: dt.date | None = None
+) -> StaffCapacity:
+    """Outreach and casework FTE, speakers per language and trained share.
+
+    Parameters
+    ----------
+    staff : pandas.DataFrame
+        The staff table (``month``, ``city``, ``fte``, ``outreach_share``, ``languages``,
+        ``trafficking_trained``).
+    city : str
+        City to select.
+    start, end : datetime.date, optional
+        Period; months whose first day lies in ``[start's month, end]`` are used.
+
+    Returns
+    -------
+    StaffCapacity
+
+    Notes
+    -----
+    Per month ``m``: outreach FTE ``O_m = Σ_i fte_i·outreach_share_i``, casework FTE
+    ``Σ_i fte_i·(1 − outreach_share_i)``, speakers of ``L``: ``Σ_{i speaks L} fte_i·
+    outreach_share_i``. Each is averaged over the months that have staff rows. Trained
+    share = trained outreach FTE / outreach FTE.
+    """
+    rows = staff[staff["city"].astype("string") == city]
+    if start is not None:
+        first = pd.Timestamp(start).to_period("M").to_timestamp()
+        rows = rows[rows["month"] >= first]
+    if end is not None:
+        rows = rows[rows["month"] <= pd.Timestamp(end)]
+    if rows.empty:
+        raise DataError(
+            Problem(
+                "staff",
+                None,
+                "city",
+                city,
+                f"no staff rows for {city} in the period {start} to {end}",
+                "add the outreach team's staff months, or choose a city and period the staff "
+                f"table covers (cities: {', '.join(sorted(staff['city'].astype(str).unique()))}).",
+            )
+        )
+    months = int(rows["month"].nunique())
+    fte = rows["fte"].to_numpy(dtype=float)
+    share = rows["outreach_share"].to_numpy(dtype=float)
+    out = fte * share
+    trained = rows["trafficking_trained"].to_numpy(dtype=bool)
+    langs = (
+        rows["languages"]
+        .astype("string")
+        .fillna("")
+        .str.lower()
+        .str.replace(" ", "", regex=False)
+        .str.split(";")
+    )
+    exploded = pd.DataFrame({"language": langs, "out": out}).explode("language")
+    exploded = exploded[exploded["language"].astype(str) != ""]
+    speakers = exploded.groupby("language")["out"].sum().sort_index() / months
+    speakers.index = pd.Index([str(i) for i in speakers.index], name="language")
+    total_out = out.sum()
+    return StaffCapacity(
+        outreach_fte=float(total_out / months),
+        casework_fte=float((fte * (1 - share)).sum() / months),
+        trained_share=float(out[trained].sum() / total_out) if total_out > 0 else 0.0,
+        speakers_fte=speakers.astype(float),
+        months=months,
+        staff_members=int(rows["staff_id"].nunique()),
+    )
+
+
+def estimate_interpreter_share(outreach: pd.DataFrame) -> float | None:
+    """Share of contacts outside staff languages held through an interpreter.
+
+    Notes
+    -----
+    ``ι = Σ interpreter_used / Σ (contacts − contacts_own_language)``, clipped to [0, 1];
+    ``None`` when no contact needed an interpreter (denominator 0): then the assumption
+    ``params.interpreter_share`` (or 0) must be used.
+
+    Examples
+    --------
+    >>> o = pd.DataFrame({"contacts": [10, 10], "contacts_own_language": [6, 10],
+    ...                   "interpreter_used": [1, 0]})
+    >>> estimate_interpreter_share(o)
+    0.25
+    """
+    need = float((outreach["contacts"] - outreach["contacts_own_language"]).clip(lower=0).sum())
+    if need <= 0:
+        return None
+    return float(np.clip(outreach["interpreter_used"].sum() / need, 0.0, 1.0))
+
+
+def language_factors(
+    languages: pd.Index, speakers_fte: pd.Series, outreach_fte: float, interpreter_share: float
+) -> pd.Series:
+    """Share ``m_L`` of outreach contacts usable in each language.
+
+    Notes
+    -----
+    With ``s_L = min(1, speakers_fte_L / outreach_fte)`` the share of outreach capacity
+    held by speakers of ``L`` and ``ι`` the interpreter share,
+    ``m_L = s_L + (1 − s_L)·ι``. A language with no speaker and no interpreter has
+    ``m_L = 0``: no amount of staff reaches its speakers.
+
+    Examples
+    --------
+    >>> language_factors(pd.Index(["ro", "sv"]), pd.Series({"sv": 2.0}), 2.0, 0.5).to_dict()
+    {'ro': 0.5, 'sv': 1.0}
+    """
+    speakers = speakers_fte.reindex(languages).fillna(0.0).to_numpy(dtype=float)
+    s = np.clip(speakers / outreach_fte, 0.0, 1.0) if outreach_fte > 0 else np.zeros(len(speakers))
+    return pd.Series(s + (1 - s) * float(interpreter_share), index=languages, name="m")

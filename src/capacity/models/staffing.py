@@ -1,0 +1,161 @@
+"""Staffing needed: the outreach FTE at which effective reach meets the target.
+
+Effective reach is increasing in outreach FTE, so the FTE needed is the root of
+``reach(fte) − target`` (:func:`fte_needed`, Brent's method). When the languages make the
+target unreachable at any FTE (speakers of some languages can be met neither by staff nor
+through an interpreter), the answer is ``inf`` and the caveat names those languages. See
+``docs/methods/staffing-and-verdict.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import optimize
+
+from capacity.exceptions import ParameterError
+
+MAX_FTE = 10_000.0
+
+
+@dataclass(frozen=True)
+class StaffingNeed:
+    """FTE needed for a target, the gap to today and why it may be unreachable."""
+
+    target: float
+    fte_now: float
+    fte_needed: float
+    reach_now: float
+    caveat: str | None = None
+
+    @property
+    def gap(self) -> float:
+        """``fte_needed − fte_now`` (negative when today's staff exceeds the need)."""
+        return self.fte_needed - self.fte_now
+
+
+def fte_needed(
+    reach: Callable[[float], float],
+    target: float,
+    fte_now: float,
+    *,
+    ceiling: float | None = None,
+    blocked_languages: list[str] | tuple[str, ...] = (),
+    xtol: float = 1e-7,
+) -> StaffingNeed:
+    """Smallest outreach FTE whose effective reach meets ``target``.
+
+    Parameters
+    ----------
+    reach : callable
+        ``fte -> effective reach`` in [0, 1], non-decreasing in ``fte``.
+    target : float
+        Target effective reach in (0, 1).
+    fte_now : float
+        Today's outreach FTE (for the gap).
+    ceiling : float, optional
+        Largest reach attainable at unlimited FTE (``Σ_{L: m_L > 0} π_L``); a target at or
+        above it returns ``inf``.
+    blocked_languages : sequence of str
+        Languages with ``m_L = 0``, named in the caveat when the target is unreachable.
+    xtol : float
+        Absolute tolerance in FTE.
+
+    Returns
+    -------
+    StaffingNeed
+
+    Notes
+    -----
+    Solves ``reach(f) = target`` on ``[0, f_hi]`` with Brent's method, where ``f_hi`` is
+    doubled from ``max(1, fte_now)`` until ``reach(f_hi) ≥ target`` (up to
+    :data:`MAX_FTE`). Monotonicity of ``reach`` makes the root unique.
+
+    References
+    ----------
+    Brent, R. P. (1973). *Algorithms for Minimization without Derivatives*. Prentice-Hall,
+    ch. 4.
+
+    Examples
+    --------
+    >>> need = fte_needed(lambda f: f / (f + 1.0), 0.8, 2.0)
+    >>> round(need.fte_needed, 3), round(need.gap, 3)
+    (4.0, 2.0)
+    """
+    if not 0 < target < 1:
+        raise ParameterError(f"target reach must lie in (0, 1), got {target!r}.")
+    reach_now = float(reach(fte_now)) if fte_now > 0 else 0.0
+    if ceiling is not None and target >= ceiling - 1e-12:
+        names = ", ".join(blocked_languages) or "some languages"
+        caveat = (
+            f"The target {target:.0%} cannot be met at any staffing: speakers of {names} "
+            f"({1 - ceiling:.0%} of the target group) are met neither by staff who speak their "
+            "language nor through an interpreter."
+        )
+        return StaffingNeed(target, fte_now, float("inf"), reach_now, caveat)
+
+    def gap(f: float) -> float:
+        return float(reach(f)) - target
+
+    if gap(0.0) >= 0:
+        return StaffingNeed(target, fte_now, 0.0, reach_now)
+    hi = max(1.0, fte_now)
+    while gap(hi) < 0:
+        hi *= 2.0
+        if hi > MAX_FTE:
+            caveat = f"The target {target:.0%} is not met even with {MAX_FTE:,.0f} outreach FTE."
+            return StaffingNeed(target, fte_now, float("inf"), reach_now, caveat)
+    root = optimize.brentq(gap, 0.0, hi, xtol=xtol, rtol=1e-8)
+    return StaffingNeed(target, fte_now, float(root), reach_now)
+
+
+def fte_needed_many(
+    reach: Callable[[np.ndarray], np.ndarray],
+    target: float,
+    n: int,
+    *,
+    hi: float = 4.0,
+    iterations: int = 40,
+) -> np.ndarray:
+    """Vectorised bisection: FTE needed for ``n`` Monte Carlo draws at once.
+
+    Parameters
+    ----------
+    reach : callable
+        ``fte array (n,) -> reach array (n,)``; draw ``i`` is evaluated at ``fte[i]``;
+        non-decreasing in each draw's FTE.
+    target : float
+        Target effective reach.
+    n : int
+        Number of draws.
+    hi : float
+        Initial upper bracket; doubled per draw until met or above :data:`MAX_FTE`.
+    iterations : int
+        Bisection steps (the bracket shrinks by ``2^-iterations``).
+
+    Returns
+    -------
+    numpy.ndarray
+        FTE needed per draw; ``inf`` where the target is not met at :data:`MAX_FTE`.
+
+    Notes
+    -----
+    The same root as :func:`fte_needed`, found by bisection on all draws together so that a
+    few hundred draws cost a few dozen vectorised evaluations.
+    """
+    upper = np.full(n, float(hi))
+    lower = np.zeros(n)
+    for _ in range(64):
+        short = reach(upper) < target
+        if not short.any() or upper[short].min() > MAX_FTE:
+            break
+        upper = np.where(short & (upper <= MAX_FTE), upper * 2.0, upper)
+    unreachable = reach(upper) < target
+    for _ in range(iterations):
+        mid = 0.5 * (lower + upper)
+        ok = reach(mid) >= target
+        upper = np.where(ok, mid, upper)
+        lower = np.where(ok, lower, mid)
+    return np.where(unreachable, np.inf, upper)

@@ -1,0 +1,238 @@
+"""Support after contact: does support start before the person leaves the city?
+
+Accepted support cases (each at least a reflection period long, Convention art. 13) queue
+for caseworkers. With ``c`` concurrent case slots (casework FTE × caseload per FTE), the
+Erlang C model gives the waiting-time distribution, and the chance that support starts
+before the person leaves is ``P(W < R)`` with ``R`` the stay remaining after contact.
+See ``docs/methods/support.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import special
+
+from capacity.exceptions import ParameterError
+from capacity.models.reach import DAYS_PER_WEEK, Laplace, erlang_a_served
+
+#: Assumed concurrent support cases one full-time caseworker can carry (an assumption: no
+#: public Swedish figure; Mikamottagningen's ~100 clients a year over a handful of staff).
+CASELOAD_PER_FTE = 8.0
+
+
+def erlang_b(servers: float, load: float) -> float:
+    """Erlang B blocking probability, continuous in the number of servers.
+
+    Parameters
+    ----------
+    servers : float
+        ``c`` ≥ 0 (need not be an integer).
+    load : float
+        Offered load ``a = λ/μ`` in erlangs (> 0).
+
+    Returns
+    -------
+    float
+        ``B(c, a)``.
+
+    Notes
+    -----
+    For integer ``c``, ``B = (a^c/c!) / Σ_{k=0}^{c} a^k/k!``. The analytic continuation
+    ``B(c, a) = a^c e^{−a} / Γ(c + 1, a)`` (upper incomplete gamma) agrees at integers and is
+    increasing in ``a`` and decreasing in ``c`` (Jagerman 1974).
+
+    References
+    ----------
+    Jagerman, D. L. (1974). Some properties of the Erlang loss function. *Bell System
+    Technical Journal* 53(3), 525–551.
+
+    Examples
+    --------
+    >>> round(erlang_b(2, 1.0), 4)  # (1/2) / (1 + 1 + 1/2)
+    0.2
+    """
+    c, a = float(servers), float(load)
+    if a <= 0 or c < 0:
+        raise ParameterError(f"Erlang B needs load > 0 and servers ≥ 0 (got c={c}, a={a}).")
+    log_upper = np.log(special.gammaincc(c + 1.0, a)) + special.gammaln(c + 1.0)
+    return float(np.exp(c * np.log(a) - a - log_upper))
+
+
+def erlang_c(servers: float, load: float) -> float:
+    """Erlang C: probability that an arrival has to wait in an M/M/c queue.
+
+    Parameters
+    ----------
+    servers : float
+        ``c`` servers (continuous extension through :func:`erlang_b`).
+    load : float
+        ``a = λ/μ``; must be below ``c`` (stable queue).
+
+    Returns
+    -------
+    float
+        ``C(c, a) = c·B / (c − a·(1 − B))`` with ``B = B(c, a)``.
+
+    Notes
+    -----
+    The waiting time has ``P(W > t) = C(c, a)·exp(−(cμ − λ)t)`` and
+    ``E[W] = C/(cμ − λ)``.
+
+    References
+    ----------
+    Kleinrock, L. (1975). *Queueing Systems, Volume 1: Theory*. Wiley, §3.5 (M/M/m).
+
+    Examples
+    --------
+    >>> round(erlang_c(1, 0.5), 4)  # M/M/1: P(wait) = ρ
+    0.5
+    """
+    c, a = float(servers), float(load)
+    if a >= c:
+        raise ParameterError(
+            f"Erlang C is undefined for load {a:.3g} ≥ servers {c:.3g}: the queue is unstable."
+        )
+    b = erlang_b(c, a)
+    return float(c * b / (c - a * (1.0 - b)))
+
+
+def residual_laplace(laplace: Laplace, mean_days: float) -> Laplace:
+    """Laplace transform of the remaining stay at a random moment of presence.
+
+    Notes
+    -----
+    The remaining stay ``R`` of a person met at a random time has the equilibrium density
+    ``S(t)/E[T]``, so ``E[e^{−θR}] = (1 − L(θ)) / (θ·E[T])`` (and 1 at ``θ = 0``).
+
+    References
+    ----------
+    Ross, S. M. (1996). *Stochastic Processes*, 2nd ed., Wiley, §3.4 (equilibrium renewal).
+    """
+
+    def res(theta: np.ndarray) -> np.ndarray:
+        theta = np.asarray(theta, dtype=float)
+        safe = np.where(theta > 0, theta, 1.0)
+        return np.where(theta > 0, (1.0 - laplace(safe)) / (safe * mean_days), 1.0)
+
+    return res
+
+
+@dataclass(frozen=True)
+class SupportQueue:
+    """The support queue's inputs and result (all rates per week)."""
+
+    cases_per_week: float
+    casework_fte: float
+    caseload_per_fte: float
+    case_days: float
+    servers: float
+    load: float
+    stable: bool
+    p_wait: float
+    p_before_leaving: float
+    mean_wait_days: float
+    p_erlang_c: float
+    p_erlang_a: float
+
+
+def support_before_leaving(
+    cases_per_week: float,
+    casework_fte: float,
+    laplace: Laplace,
+    mean_stay_days: float,
+    *,
+    case_days: float = 30.0,
+    caseload_per_fte: float = CASELOAD_PER_FTE,
+) -> SupportQueue:
+    """Chance that accepted support starts before the person leaves the city.
+
+    Parameters
+    ----------
+    cases_per_week : float
+        ``λ``: accepted support cases per week (from the outreach log).
+    casework_fte : float
+        Casework FTE, ``Σ fte·(1 − outreach_share)``.
+    laplace : callable
+        ``L(h) = E[exp(−hT)]`` of the stay (days).
+    mean_stay_days : float
+        ``E[T]`` in days.
+    case_days : float, default 30
+        Mean case length in days, at least the reflection period.
+    caseload_per_fte : float, default :data:`CASELOAD_PER_FTE`
+        Concurrent cases per full-time caseworker.
+
+    Returns
+    -------
+    SupportQueue
+
+    Notes
+    -----
+    Servers ``c = casework_fte × caseload_per_fte``, service rate ``μ = 7/case_days`` per
+    week, load ``a = λ/μ``. If ``a < c``,
+
+    .. math:: P(W < R) = 1 - C(c, a)\\, E[e^{-θ R}],\\quad θ = (cμ - λ)/7 \\text{ per day},
+
+    with ``R`` the remaining stay (:func:`residual_laplace`). Erlang C lets nobody leave the
+    queue, so it gives 0 as ``a → c`` and is undefined for ``a ≥ c``. The result is therefore
+    ``max(P_C, P_A)`` with ``P_A`` the served share of the Erlang A queue in which a waiting
+    person leaves at rate ``1/E[R]`` (:func:`capacity.models.reach.erlang_a_served`): stable
+    at every load, tending to the capacity-limited share ``c/a`` in overload. The maximum of
+    two curves that rise with ``c`` rises with ``c`` and is continuous.
+
+    References
+    ----------
+    Kleinrock (1975), §3.5; Council of Europe Convention on Action against Trafficking in
+    Human Beings (2005), art. 12–13.
+    """
+    if cases_per_week < 0 or casework_fte < 0 or case_days <= 0 or caseload_per_fte <= 0:
+        raise ParameterError("support queue inputs must be non-negative (case length > 0).")
+    mu = DAYS_PER_WEEK / case_days
+    servers = casework_fte * caseload_per_fte
+    if cases_per_week == 0:
+        return SupportQueue(
+            0.0,
+            casework_fte,
+            caseload_per_fte,
+            case_days,
+            servers,
+            0.0,
+            True,
+            0.0,
+            1.0,
+            0.0,
+            1.0,
+            1.0,
+        )
+    load = cases_per_week / mu
+    residual = residual_laplace(laplace, mean_stay_days)
+    eps = 1e-6 / mean_stay_days
+    mean_remaining = float((1.0 - residual(np.array(eps))) / eps)
+    with_leaving = (
+        erlang_a_served(cases_per_week, mu, servers, DAYS_PER_WEEK / mean_remaining)
+        if servers > 0
+        else 0.0
+    )
+    stable = servers > load
+    if stable:
+        c_wait = erlang_c(servers, load)
+        theta = (servers * mu - cases_per_week) / DAYS_PER_WEEK
+        p_c = 1.0 - c_wait * float(residual(np.array(theta)))
+        mean_wait = c_wait / theta
+    else:
+        c_wait, p_c, mean_wait = 1.0, 0.0, float("inf")
+    return SupportQueue(
+        cases_per_week,
+        casework_fte,
+        caseload_per_fte,
+        case_days,
+        servers,
+        load,
+        stable,
+        c_wait,
+        float(np.clip(max(p_c, with_leaving), 0.0, 1.0)),
+        mean_wait,
+        float(np.clip(p_c, 0.0, 1.0)),
+        with_leaving,
+    )

@@ -1,0 +1,408 @@
+"""Report figures: one function per figure, each returning the figure and its alt text.
+
+Every figure has a title, axis labels with units, the Okabe–Ito colour-blind-safe palette
+and an alt text that states what the figure shows in numbers, so that a reader of the PDF
+with a screen reader gets the same message as a sighted reader. Labels come from
+:mod:`capacity.i18n` in the report language.
+
+References
+----------
+Okabe, M. and Ito, K. (2008). *Color Universal Design (CUD): how to make figures and
+presentations that are friendly to colorblind people.* https://jfly.uni-koeln.de/color/
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.ticker import FuncFormatter
+
+from capacity.i18n import format_interval, format_number, format_percent, language_name
+
+#: Okabe–Ito palette (black first dropped: it is the text colour).
+OKABE_ITO = {
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+    "black": "#000000",
+}
+PALETTE = [OKABE_ITO[k] for k in ("blue", "orange", "bluish_green", "vermillion", "sky_blue")]
+
+_TEXT = {
+    "reach_title": (
+        "Andel som nås på ett språk de förstår",
+        "Share reached in a language they understand",
+    ),
+    "reach_x": ("Andel av målgruppen som nås (%)", "Share of the target group reached (%)"),
+    "draws_y": ("Antal simuleringar", "Number of simulations"),
+    "target": ("Mål", "Target"),
+    "estimate": ("Skattning", "Estimate"),
+    "stay_title": ("Hur länge personer stannar i staden", "How long persons stay in the city"),
+    "stay_x": ("Dagar sedan ankomst", "Days since arrival"),
+    "stay_y": ("Andel som fortfarande är kvar (%)", "Share still present (%)"),
+    "interval": ("osäkerhetsintervall", "uncertainty interval"),
+    "arrivals_title": ("Ankomster per månad och prognos", "Arrivals per month and forecast"),
+    "arrivals_y": ("Nya vistelser per månad (antal)", "New stays per month (count)"),
+    "observed": ("Observerat", "Observed"),
+    "forecast": ("Prognos", "Forecast"),
+    "month": ("Månad", "Month"),
+    "fte_title": ("Årsarbetare som behövs för målet", "FTE needed for the target"),
+    "fte_y": ("Årsarbetare (FTE)", "Full-time equivalents (FTE)"),
+    "fte_now": ("I dag", "Today"),
+    "lang_title": ("Målgruppens språk och hur många som nås", "Target group's languages and reach"),
+    "lang_x": ("Andel (%)", "Share (%)"),
+    "lang_share": ("Andel av målgruppen", "Share of target group"),
+    "lang_reach": ("Andel som nås", "Share reached"),
+    "scen_title": ("Scenarier: andel som nås", "Scenarios: share reached"),
+    "scen_x": ("Extra uppsökande årsarbetare (FTE)", "Extra outreach FTE"),
+    "scen_y": (
+        "Andel som nås på ett språk de förstår (%)",
+        "Share reached in a language they understand (%)",
+    ),
+    "stay_mult": ("vistelselängd ×", "stay length ×"),
+}
+
+
+def _t(key: str, lang: str) -> str:
+    sv, en = _TEXT[key]
+    return sv if lang == "sv" else en
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A finished figure: the matplotlib figure, its alt text and a short title.
+
+    ``name`` is the file stem used for the PNG and SVG files.
+    """
+
+    fig: plt.Figure
+    alt: str
+    title: str
+    name: str
+
+    def save(self, folder: str | Path, dpi: int = 200) -> list[Path]:
+        """Write ``<name>.png`` and ``<name>.svg`` into ``folder``; return the paths."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        paths = [folder / f"{self.name}.png", folder / f"{self.name}.svg"]
+        self.fig.savefig(paths[0], dpi=dpi, bbox_inches="tight")
+        self.fig.savefig(paths[1], bbox_inches="tight", metadata={"Title": self.title})
+        return paths
+
+
+def style() -> None:
+    """Report style: Okabe–Ito colour cycle, readable sizes, no top/right spines."""
+    plt.rcParams.update(
+        {
+            "axes.prop_cycle": plt.cycler(color=PALETTE),
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.titlesize": 11,
+            "axes.titleweight": "bold",
+            "axes.labelsize": 9.5,
+            "xtick.labelsize": 9,
+            "ytick.labelsize": 9,
+            "legend.fontsize": 8.5,
+            "legend.frameon": False,
+            "font.family": "DejaVu Sans",
+            "svg.fonttype": "none",
+        }
+    )
+
+
+def _pct_axis(ax, axis: str, lang: str) -> None:
+    fmt = FuncFormatter(lambda v, _: format_number(100 * v, lang, 0))
+    (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(fmt)
+
+
+def _num_axis(ax, axis: str, lang: str, decimals: int = 0) -> None:
+    fmt = FuncFormatter(lambda v, _: format_number(v, lang, decimals))
+    (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(fmt)
+
+
+def _new(figsize=(6.4, 3.4)):
+    style()
+    return plt.subplots(figsize=figsize, layout="constrained")
+
+
+def reach_distribution(draws: np.ndarray | pd.Series, target: float, lang: str) -> Figure:
+    """Histogram of the Monte Carlo draws of effective reach, with the target marked.
+
+    The share of draws at or above the target is the probability behind the verdict.
+    """
+    x = np.asarray(draws, dtype=float)
+    x = x[np.isfinite(x)]
+    fig, ax = _new()
+    ax.hist(x, bins=min(40, max(10, x.size // 10)), color=OKABE_ITO["blue"], alpha=0.85)
+    ax.axvline(target, color=OKABE_ITO["vermillion"], lw=2, ls="--", label=_t("target", lang))
+    ax.axvline(np.median(x), color=OKABE_ITO["black"], lw=1.2, label=_t("estimate", lang))
+    ax.set_xlim(0, 1)
+    _pct_axis(ax, "x", lang)
+    _num_axis(ax, "y", lang)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.set_xlabel(_t("reach_x", lang))
+    ax.set_ylabel(_t("draws_y", lang))
+    ax.set_title(_t("reach_title", lang))
+    ax.legend(loc="upper right")
+    lo, hi = np.quantile(x, [0.025, 0.975])
+    above = float(np.mean(x >= target))
+    if lang == "sv":
+        alt = (
+            f"Histogram över {x.size} simulerade värden av andelen som nås på ett språk de "
+            f"förstår. Medianen är {format_percent(np.median(x), lang)}, 95 % av värdena ligger "
+            f"mellan {format_interval(lo, hi, lang, percent=True)}. Målet {format_percent(target, lang)} "
+            f"är markerat; {format_percent(above, lang)} av värdena når målet."
+        )
+    else:
+        alt = (
+            f"Histogram of {x.size} simulated values of the share reached in a language they "
+            f"understand. The median is {format_percent(np.median(x), lang)}; 95% of the values lie "
+            f"between {format_interval(lo, hi, lang, percent=True)}. The target of "
+            f"{format_percent(target, lang)} is marked; {format_percent(above, lang)} of the values reach it."
+        )
+    return Figure(fig, alt, _t("reach_title", lang), "reach_distribution")
+
+
+def survival_curve(frame: pd.DataFrame, lang: str, median_days: float | None = None) -> Figure:
+    """Kaplan–Meier curve of stay length with its pointwise interval.
+
+    ``frame`` has columns ``time`` (days), ``survival``, ``ci_lower``, ``ci_upper`` as
+    returned by ``StaysResults.survival_frame()``.
+    """
+    f = frame.sort_values("time")
+    fig, ax = _new()
+    ax.step(
+        f["time"], f["survival"], where="post", color=OKABE_ITO["blue"], label=_t("estimate", lang)
+    )
+    ax.fill_between(
+        f["time"],
+        f["ci_lower"],
+        f["ci_upper"],
+        step="post",
+        color=OKABE_ITO["sky_blue"],
+        alpha=0.35,
+        label="95 % " + _t("interval", lang) if lang == "sv" else "95% " + _t("interval", lang),
+    )
+    ax.set_ylim(0, 1.02)
+    ax.set_xlim(left=0)
+    _pct_axis(ax, "y", lang)
+    ax.set_xlabel(_t("stay_x", lang))
+    ax.set_ylabel(_t("stay_y", lang))
+    ax.set_title(_t("stay_title", lang))
+    ax.legend(loc="upper right")
+    t_max = float(f["time"].max())
+    s_end = float(f["survival"].iloc[-1])
+    med = (
+        ""
+        if median_days is None or not np.isfinite(median_days)
+        else format_number(median_days, lang, 0)
+    )
+    if lang == "sv":
+        alt = (
+            "Kaplan–Meier-kurva: andelen personer som fortfarande är kvar i staden efter ett "
+            f"visst antal dagar. Hälften har lämnat efter {med} dagar; efter "
+            f"{format_number(t_max, lang, 0)} dagar är {format_percent(s_end, lang)} kvar."
+        )
+    else:
+        alt = (
+            "Kaplan–Meier curve: share of persons still in the city a given number of days "
+            f"after arrival. Half have left after {med} days; after {format_number(t_max, lang, 0)} "
+            f"days {format_percent(s_end, lang)} remain."
+        )
+    return Figure(fig, alt, _t("stay_title", lang), "stay_survival")
+
+
+def arrivals_forecast(observed: pd.Series, forecast: pd.DataFrame, lang: str) -> Figure:
+    """Observed monthly arrivals and the forecast with its prediction interval.
+
+    ``observed`` is indexed by month; ``forecast`` by month with columns ``estimate``,
+    ``ci_lower``, ``ci_upper``.
+    """
+    fig, ax = _new()
+    ax.plot(
+        observed.index,
+        observed.to_numpy(),
+        marker="o",
+        ms=3,
+        color=OKABE_ITO["blue"],
+        label=_t("observed", lang),
+    )
+    ax.plot(
+        forecast.index,
+        forecast["estimate"],
+        color=OKABE_ITO["orange"],
+        lw=2,
+        label=_t("forecast", lang),
+    )
+    ax.fill_between(
+        forecast.index,
+        forecast["ci_lower"],
+        forecast["ci_upper"],
+        color=OKABE_ITO["orange"],
+        alpha=0.25,
+    )
+    ax.set_ylim(bottom=0)
+    _num_axis(ax, "y", lang)
+    ax.set_xlabel(_t("month", lang))
+    ax.set_ylabel(_t("arrivals_y", lang))
+    ax.set_title(_t("arrivals_title", lang))
+    ax.legend(loc="upper left")
+    last_obs = float(observed.iloc[-1]) if len(observed) else float("nan")
+    end = forecast.iloc[-1]
+    end_month = pd.Timestamp(forecast.index[-1]).strftime("%Y-%m")
+    if lang == "sv":
+        alt = (
+            f"Linjediagram över ankomster per månad: {len(observed)} observerade månader, senast "
+            f"{format_number(last_obs, lang, 0)}, och en prognos till {end_month} på "
+            f"{format_number(end['estimate'], lang, 0)} ankomster per månad "
+            f"(prognosintervall {format_interval(end['ci_lower'], end['ci_upper'], lang, decimals=0)})."
+        )
+    else:
+        alt = (
+            f"Line chart of arrivals per month: {len(observed)} observed months, latest "
+            f"{format_number(last_obs, lang, 0)}, and a forecast to {end_month} of "
+            f"{format_number(end['estimate'], lang, 0)} arrivals per month "
+            f"(prediction interval {format_interval(end['ci_lower'], end['ci_upper'], lang, decimals=0)})."
+        )
+    return Figure(fig, alt, _t("arrivals_title", lang), "arrivals_forecast")
+
+
+def fte_needed(forecast: pd.DataFrame, fte_now: float, lang: str) -> Figure:
+    """FTE needed for the target per forecast month, against today's outreach FTE.
+
+    ``forecast`` is indexed by month with columns ``fte_needed``, ``fte_needed_lower``,
+    ``fte_needed_upper``.
+    """
+    fig, ax = _new()
+    ax.plot(
+        forecast.index,
+        forecast["fte_needed"],
+        color=OKABE_ITO["vermillion"],
+        lw=2,
+        label=_t("fte_title", lang),
+    )
+    ax.fill_between(
+        forecast.index,
+        forecast["fte_needed_lower"],
+        forecast["fte_needed_upper"],
+        color=OKABE_ITO["vermillion"],
+        alpha=0.2,
+    )
+    ax.axhline(fte_now, color=OKABE_ITO["bluish_green"], lw=2, ls="--", label=_t("fte_now", lang))
+    ax.set_ylim(bottom=0)
+    _num_axis(ax, "y", lang, 0)
+    ax.set_xlabel(_t("month", lang))
+    ax.set_ylabel(_t("fte_y", lang))
+    ax.set_title(_t("fte_title", lang))
+    ax.legend(loc="upper left")
+    first, last = forecast.iloc[0], forecast.iloc[-1]
+    if lang == "sv":
+        alt = (
+            f"Linjediagram: behovet av uppsökande årsarbetare för att nå målet går från "
+            f"{format_number(first['fte_needed'], lang, 1)} till {format_number(last['fte_needed'], lang, 1)} "
+            f"under prognosperioden, jämfört med {format_number(fte_now, lang, 1)} i dag."
+        )
+    else:
+        alt = (
+            f"Line chart: outreach FTE needed to meet the target goes from "
+            f"{format_number(first['fte_needed'], lang, 1)} to {format_number(last['fte_needed'], lang, 1)} "
+            f"over the forecast, against {format_number(fte_now, lang, 1)} today."
+        )
+    return Figure(fig, alt, _t("fte_title", lang), "fte_needed")
+
+
+def languages(frame: pd.DataFrame, lang: str) -> Figure:
+    """Share of the target group and share reached per language (horizontal bars).
+
+    ``frame`` is indexed by ISO 639-1 code with columns ``share_of_target_group`` and
+    ``reach``.
+    """
+    f = frame.sort_values("share_of_target_group")
+    names = [language_name(c, lang) for c in f.index]
+    y = np.arange(len(f))
+    fig, ax = _new((6.4, 0.9 + 0.45 * len(f)))
+    ax.barh(
+        y + 0.2,
+        f["share_of_target_group"],
+        height=0.38,
+        color=OKABE_ITO["sky_blue"],
+        label=_t("lang_share", lang),
+    )
+    ax.barh(y - 0.2, f["reach"], height=0.38, color=OKABE_ITO["blue"], label=_t("lang_reach", lang))
+    ax.set_yticks(y, names)
+    ax.set_xlim(0, 1)
+    _pct_axis(ax, "x", lang)
+    ax.set_xlabel(_t("lang_x", lang))
+    ax.set_title(_t("lang_title", lang))
+    ax.legend(loc="lower right")
+    parts = [
+        f"{n} {format_percent(s, lang)} / {format_percent(r, lang)}"
+        for n, s, r in zip(
+            names[::-1], f["share_of_target_group"][::-1], f["reach"][::-1], strict=True
+        )
+    ]
+    if lang == "sv":
+        alt = (
+            "Liggande stapeldiagram per språk: andel av målgruppen / andel som nås: "
+            + "; ".join(parts)
+            + "."
+        )
+    else:
+        alt = (
+            "Horizontal bar chart per language: share of target group / share reached: "
+            + "; ".join(parts)
+            + "."
+        )
+    return Figure(fig, alt, _t("lang_title", lang), "languages")
+
+
+def scenario_comparison(frame: pd.DataFrame, target: float, lang: str) -> Figure:
+    """Effective reach across scenarios: one line per stay multiplier over extra FTE.
+
+    ``frame`` has columns ``extra_fte``, ``stay_multiplier``, ``reach_effective``,
+    ``reach_lower``, ``reach_upper`` (one row per scenario; other scenario columns are
+    averaged over by taking the first target_reach's rows).
+    """
+    fig, ax = _new()
+    groups = list(frame.groupby("stay_multiplier", sort=True))
+    for (mult, g), colour in zip(groups, PALETTE, strict=False):
+        g = g.sort_values("extra_fte")
+        label = f"{_t('stay_mult', lang)} {format_number(mult, lang, 2)}"
+        ax.plot(g["extra_fte"], g["reach_effective"], marker="o", color=colour, label=label)
+        ax.fill_between(
+            g["extra_fte"], g["reach_lower"], g["reach_upper"], color=colour, alpha=0.15
+        )
+    ax.axhline(target, color=OKABE_ITO["vermillion"], ls="--", lw=1.5, label=_t("target", lang))
+    ax.set_ylim(0, 1)
+    _pct_axis(ax, "y", lang)
+    _num_axis(ax, "x", lang, 0)
+    ax.set_xlabel(_t("scen_x", lang))
+    ax.set_ylabel(_t("scen_y", lang))
+    ax.set_title(_t("scen_title", lang))
+    ax.legend(loc="lower right")
+    best = frame.loc[frame["reach_effective"].idxmax()]
+    worst = frame.loc[frame["reach_effective"].idxmin()]
+    if lang == "sv":
+        alt = (
+            f"Linjediagram över {len(frame)} scenarier: andelen som nås går från "
+            f"{format_percent(worst['reach_effective'], lang)} till {format_percent(best['reach_effective'], lang)}; "
+            f"målet {format_percent(target, lang)} är markerat."
+        )
+    else:
+        alt = (
+            f"Line chart of {len(frame)} scenarios: the share reached ranges from "
+            f"{format_percent(worst['reach_effective'], lang)} to {format_percent(best['reach_effective'], lang)}; "
+            f"the target of {format_percent(target, lang)} is marked."
+        )
+    return Figure(fig, alt, _t("scen_title", lang), "scenarios")

@@ -1,0 +1,30 @@
+"""Committee and analyst reports: papermill runs rendered to HTML, PDF/UA-1 and Excel; sweeps.
+
+Public API
+----------
+run_report(params, notebook="committee_report", formats="pdf,html,xlsx") -> ReportRun
+    Render one notebook into ``<output_dir>/<run-id>/`` (see :mod:`capacity.report.run`).
+run_sweep(params, grid_file=None, jobs=2) -> SweepResult
+    Evaluate a grid of scenarios on one fit and render their comparison
+    (see :mod:`capacity.report.sweep`).
+ReportBook
+    The notebook-side helper that numbers, suppresses, saves and shows tables and figures.
+fitted_models(data, params)
+    ``capacity.answer.fit_models`` through the on-disk cache.
+"""
+
+from __future__ import annotations
+
+from capacity.report.book import ReportBook
+from capacity.report.cache import fitted_models
+from capacity.report.run import ReportRun, run_report
+
+
+def run_sweep(*args, **kwargs):
+    """See :func:`capacity.report.sweep.run_sweep`."""
+    from capacity.report.sweep import run_sweep as _run_sweep
+
+    return _run_sweep(*args, **kwargs)
+
+
+__all__ = ["ReportBook", "ReportRun", "fitted_models", "run_report", "run_sweep"]

@@ -1,0 +1,192 @@
+"""The notebook side of a report: headings, text, numbered tables and figures.
+
+A report notebook makes one :class:`ReportBook` right after its parameters and sends every
+heading, paragraph, table and figure through it. The book
+
+* shows each item as HTML in the notebook (which the report template turns into the HTML
+  and PDF without code),
+* numbers tables and figures ("Tabell 1", "Figur 1" / "Table 1", "Figure 1"),
+* sends tables through small-cell suppression (:func:`capacity.tables.make_table`),
+* saves every table (JSON, for ``tables.xlsx``) and figure (PNG and SVG) into
+  ``artifacts_dir`` so that the renderer can collect them.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+from collections.abc import Mapping, Sequence
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from capacity import i18n
+from capacity.config import Params
+from capacity.figures import Figure
+from capacity.tables import Table, make_table, suppression_sentence, to_html
+
+
+def _display_html(html: str) -> None:
+    from IPython.display import HTML, display
+
+    display(HTML(html))
+
+
+class ReportBook:
+    """Collects and shows the items of one report.
+
+    Parameters
+    ----------
+    params : Params
+        The run's validated parameters (language, suppression threshold).
+    artifacts_dir : str or Path, optional
+        Where tables (``tables/NN_name.json``) and figures (``figures/NN_name.png|svg``)
+        are saved; nothing is saved when empty (interactive use).
+    show : bool
+        Display items in the notebook (turn off in tests).
+    """
+
+    def __init__(
+        self, params: Params, artifacts_dir: str | Path | None = None, *, show: bool = True
+    ):
+        self.params = params
+        self.lang = params.language
+        self.artifacts = Path(artifacts_dir) if artifacts_dir else None
+        self.show = show
+        self.tables: list[Table] = []
+        self.figures: list[Figure] = []
+        self.html_parts: list[str] = []
+
+    # --- the document ----------------------------------------------------------------------
+    def begin(self, title: str, *, synthetic: bool, files: Mapping[str, Any] | None = None) -> str:
+        """Show the title (and the synthetic-data note) and record them for the renderer.
+
+        Writes ``meta.json`` into ``artifacts_dir``: the title becomes the PDF's title, and
+        ``synthetic`` puts the synthetic-data banner on every page.
+        """
+        self.meta = {"title": title, "synthetic": bool(synthetic), "files": dict(files or {})}
+        if self.artifacts:
+            self.artifacts.mkdir(parents=True, exist_ok=True)
+            (self.artifacts / "meta.json").write_text(
+                json.dumps(self.meta, ensure_ascii=False, default=str), encoding="utf-8"
+            )
+        html = self.title(title)
+        if synthetic:
+            html += self.text(self.t("synthetic_note", city=self.params.city), css_class="note")
+        return html
+
+    # --- plain content -------------------------------------------------------------------
+    def _emit(self, html: str) -> str:
+        self.html_parts.append(html)
+        if self.show:
+            _display_html(html)
+        return html
+
+    def t(self, key: str, **values: Any) -> str:
+        """Text ``key`` in the report language."""
+        return i18n.t(key, self.lang, **values)
+
+    def title(self, text: str) -> str:
+        """The document's one ``<h1>``."""
+        return self._emit(f"<h1>{escape(text)}</h1>")
+
+    def heading(self, key_or_text: str, level: int = 2, *, new_page: bool = False) -> str:
+        """A section heading from an :mod:`~capacity.i18n` key (or literal text)."""
+        text = i18n.STRINGS[key_or_text][self.lang] if key_or_text in i18n.STRINGS else key_or_text
+        cls = ' class="new-page"' if new_page else ""
+        return self._emit(f"<h{level}{cls}>{escape(text)}</h{level}>")
+
+    def text(self, *paragraphs: str, css_class: str = "") -> str:
+        """One or more paragraphs of plain text (escaped)."""
+        cls = f' class="{css_class}"' if css_class else ""
+        return self._emit("".join(f"<p{cls}>{escape(p)}</p>" for p in paragraphs))
+
+    def bullets(self, items: Sequence[str]) -> str:
+        """A bulleted list of plain-text items."""
+        return self._emit("<ul>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>")
+
+    def definitions(self, items: Mapping[str, str], css_class: str = "provenance") -> str:
+        """A definition list (term: description)."""
+        body = "".join(f"<dt>{escape(k)}</dt><dd>{escape(str(v))}</dd>" for k, v in items.items())
+        return self._emit(f'<dl class="{css_class}">{body}</dl>')
+
+    def verdict(self, sentence: str, verdict: str) -> str:
+        """The boxed answer on page one."""
+        return self._emit(
+            f'<p class="verdict {escape(verdict)}" role="note"><strong>{escape(sentence)}</strong></p>'
+        )
+
+    # --- tables and figures ----------------------------------------------------------------
+    def table(
+        self,
+        frame: pd.DataFrame,
+        *,
+        name: str,
+        caption: str,
+        headers: Mapping[str, str] | None = None,
+        kinds: Mapping[str, str] | None = None,
+        count_columns: Sequence[str] | None = None,
+        row_kinds: Mapping[Any, str] | None = None,
+        index_header: str = "",
+        interval: tuple[str, str] | None = None,
+        interval_header: str = "",
+        hide_columns: Sequence[str] = (),
+    ) -> Table:
+        """Suppress small cells, number, save and show a table; return the :class:`Table`.
+
+        ``hide_columns`` are kept in ``tables.xlsx`` but not shown in the report (e.g. the
+        standard error next to an interval).
+        """
+        tb = make_table(
+            frame,
+            name=name,
+            caption=caption,
+            lang=self.lang,
+            threshold=self.params.suppression_threshold,
+            headers=headers,
+            kinds=kinds,
+            count_columns=count_columns,
+            row_kinds=row_kinds,
+            index_header=index_header,
+        )
+        tb.number = len(self.tables) + 1
+        self.tables.append(tb)
+        if self.artifacts:
+            folder = self.artifacts / "tables"
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / f"{tb.number:02d}_{tb.name}.json").write_text(tb.to_json(), encoding="utf-8")
+        shown = tb
+        if hide_columns:
+            shown = Table(**{**tb.__dict__, "frame": tb.frame.drop(columns=list(hide_columns))})
+        self._emit(to_html(shown, interval=interval, interval_header=interval_header))
+        return tb
+
+    def figure(self, figure: Figure, caption: str | None = None) -> str:
+        """Save a figure as PNG and SVG and show it with its alt text and numbered caption."""
+        import matplotlib.pyplot as plt
+
+        number = len(self.figures) + 1
+        self.figures.append(figure)
+        if self.artifacts:
+            folder = self.artifacts / "figures"
+            stem = f"{number:02d}_{figure.name}"
+            Figure(figure.fig, figure.alt, figure.title, stem).save(folder)
+        buf = io.BytesIO()
+        figure.fig.savefig(buf, format="png", dpi=170, bbox_inches="tight")
+        plt.close(figure.fig)
+        data = base64.b64encode(buf.getvalue()).decode("ascii")
+        label = f"{i18n.t('figure', self.lang)} {number}."
+        text = caption or figure.title
+        return self._emit(
+            f'<figure id="figure-{number}"><img src="data:image/png;base64,{data}" '
+            f'alt="{escape(figure.alt, quote=True)}">'
+            f'<figcaption><span class="label">{escape(label)}</span> {escape(text)}</figcaption>'
+            "</figure>"
+        )
+
+    def suppression_note(self) -> str:
+        """One sentence saying which cells small-cell suppression hid in this report."""
+        return self.text(suppression_sentence(self.tables, self.lang))

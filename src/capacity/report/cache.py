@@ -1,0 +1,93 @@
+"""Fitted models cached on disk, so notebooks and sweep scenarios do not refit.
+
+:func:`capacity.answer.fit_models` does all the expensive work (stays, population,
+productivity, forecast, bootstrap draws); it depends only on the data and on the
+parameters that are not scenario or presentation parameters. The cache key is therefore
+the SHA-256 of the input files plus those parameters; a scenario that only changes, say,
+``extra_fte`` reuses the fit.
+
+Pickles are written atomically (temporary file, then rename), so parallel sweep workers
+never read half a file. They are a cache only: delete ``<output_dir>/.cache`` at any time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from capacity.config import Params
+
+#: Parameters that :func:`capacity.answer.evaluate` applies on top of a fit.
+SCENARIO_PARAMS = frozenset(
+    {
+        "extra_fte",
+        "stay_multiplier",
+        "arrivals_multiplier",
+        "target_reach",
+        "strategy",
+        "p_sufficient",
+        "p_insufficient",
+    }
+)
+#: Parameters that change how results are shown, never what is estimated.
+PRESENTATION_PARAMS = frozenset({"language", "suppression_threshold", "output_dir", "run_id"})
+#: Cache format; bump when FittedModels changes shape.
+VERSION = 1
+
+
+def cache_key(params: Params, files: dict[str, dict[str, Any]]) -> str:
+    """SHA-256 over the input files' hashes and the fitting parameters."""
+    fitting = {
+        k: v
+        for k, v in params.to_dict().items()
+        if k not in SCENARIO_PARAMS | PRESENTATION_PARAMS | {"data_dir"}
+    }
+    hashes = {name: info["sha256"] for name, info in sorted(files.items())}
+    payload = json.dumps({"v": VERSION, "params": fitting, "files": hashes}, sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()[:32]
+
+
+def cache_dir(params: Params) -> Path:
+    """``$CAPACITY_CACHE`` if set, else ``<output_dir>/.cache/fitted``."""
+    env = os.environ.get("CAPACITY_CACHE")
+    return Path(env) if env else params.output_path / ".cache" / "fitted"
+
+
+def fitted_models(data, params: Params, *, use_cache: bool = True):
+    """``capacity.answer.fit_models(data, params)``, from the disk cache when possible.
+
+    Parameters
+    ----------
+    data : capacity.io.Dataset
+        The loaded dataset; its ``files`` (with SHA-256) key the cache.
+    params : Params
+        Run parameters; scenario and presentation parameters do not enter the key.
+    """
+    from capacity.answer import fit_models
+
+    if not use_cache:
+        return fit_models(data, params)
+    folder = cache_dir(params)
+    path = folder / f"{cache_key(params, data.files)}.pkl"
+    if path.exists():
+        try:
+            with open(path, "rb") as fh:
+                return pickle.load(fh)
+        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            path.unlink(missing_ok=True)  # stale or from older code: refit
+    fitted = fit_models(data, params)
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(fitted, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return fitted

@@ -1,0 +1,138 @@
+"""provenance.json: what a report was made from, with what, and when.
+
+A reader (or an auditor a year later) can check from it that a report came from given
+input files (SHA-256 of each), parameters and code (git commit and package versions).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import platform
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from capacity.config import ROOT, Params
+
+#: Packages whose versions are recorded (those that change numbers or rendering).
+PACKAGES = (
+    "capacity",
+    "numpy",
+    "pandas",
+    "scipy",
+    "statsmodels",
+    "matplotlib",
+    "pandera",
+    "papermill",
+    "nbconvert",
+    "nbformat",
+    "weasyprint",
+    "openpyxl",
+    "pyarrow",
+)
+
+TABLES = ("sightings", "outreach", "staff", "operations")
+
+
+def package_versions(names: tuple[str, ...] = PACKAGES) -> dict[str, str]:
+    """Installed version of each package ("not installed" when missing)."""
+    out = {}
+    for name in names:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def git_commit(root: Path = ROOT) -> str:
+    """``git rev-parse HEAD`` of the project, with ``+dirty`` when files differ; else "unknown"."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10
+        )
+        if head.returncode != 0:
+            return "unknown"
+        status = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+        dirty = "+dirty" if status.returncode == 0 and status.stdout.strip() else ""
+        return head.stdout.strip() + dirty
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def sha256_file(path: str | Path, chunk: int = 1 << 20) -> str:
+    """SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def input_files(folder: str | Path) -> dict[str, dict[str, Any]]:
+    """Every table file and ``datapackage.json`` of a dataset folder with its SHA-256.
+
+    Used for the cache key and as a fallback when no :class:`~capacity.io.Dataset` is at
+    hand; the notebooks record ``Dataset.files`` (which adds row counts) instead.
+    """
+    folder = Path(folder)
+    out: dict[str, dict[str, Any]] = {}
+    for table in TABLES:
+        for ext in ("csv", "xlsx", "parquet"):
+            p = folder / f"{table}.{ext}"
+            if p.exists():
+                out[table] = {"path": str(p), "sha256": sha256_file(p)}
+                break
+    meta = folder / "datapackage.json"
+    if meta.exists():
+        out["datapackage"] = {"path": str(meta), "sha256": sha256_file(meta)}
+    return out
+
+
+def build(
+    *,
+    params: Params,
+    run_id: str,
+    notebook: str,
+    started: dt.datetime,
+    finished: dt.datetime,
+    files: dict[str, dict[str, Any]],
+    outputs: dict[str, str],
+    warnings: list[str] | None = None,
+    suppressed: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """The provenance record of one run (JSON-ready)."""
+    return {
+        "run_id": run_id,
+        "notebook": notebook,
+        "started": started.isoformat(timespec="seconds"),
+        "finished": finished.isoformat(timespec="seconds"),
+        "seconds": round((finished - started).total_seconds(), 2),
+        "parameters": params.to_dict(),
+        "input_files": files,
+        "outputs": outputs,
+        "packages": package_versions(),
+        "git_commit": git_commit(),
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+        "rendering_warnings": warnings or [],
+        "suppressed_cells": suppressed or [],
+    }
+
+
+def write(record: dict[str, Any], path: str | Path) -> Path:
+    """Write the record as indented UTF-8 JSON."""
+    path = Path(path)
+    path.write_text(json.dumps(record, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+    return path

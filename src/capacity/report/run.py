@@ -1,0 +1,283 @@
+"""One report run: papermill → executed notebook → HTML → PDF/UA → tables.xlsx → provenance.
+
+The run folder appears all at once: everything is rendered into
+``<output_dir>/.<run-id>.partial/`` and renamed to ``<output_dir>/<run-id>/`` only when every
+output exists. When a cell fails, the partly executed notebook is moved to
+``<output_dir>/failed/<run-id>.ipynb`` for debugging, the partial folder is removed and a
+:class:`~capacity.exceptions.ReportError` names the notebook, the cell and the error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from capacity import i18n
+from capacity.config import NOTEBOOKS_DIR, Params
+from capacity.exceptions import ReportError
+from capacity.report import provenance
+from capacity.report.render import html_to_pdf, notebook_to_html
+from capacity.tables import read_tables, write_xlsx
+
+FORMATS = ("pdf", "html", "xlsx")
+TITLE_KEYS = {"committee_report": "report_title", "data_quality": "dq_title"}
+
+
+@dataclass(frozen=True)
+class ReportRun:
+    """Where a finished run's outputs are and how long it took."""
+
+    run_id: str
+    folder: Path
+    notebook: str
+    outputs: dict[str, Path] = field(default_factory=dict)
+    seconds: float = 0.0
+    warnings: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        lines = [f"Report '{self.notebook}' rendered in {self.seconds:.1f} s into {self.folder}"]
+        lines += [f"  {name:<11} {path}" for name, path in self.outputs.items()]
+        return "\n".join(lines)
+
+
+def parse_formats(formats: str | list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
+    """``"pdf,html"`` → ``("pdf", "html")``, refusing unknown formats."""
+    if formats is None:
+        return FORMATS
+    items = formats.split(",") if isinstance(formats, str) else list(formats)
+    items = [f.strip().lower() for f in items if f.strip()]
+    unknown = sorted(set(items) - set(FORMATS))
+    if unknown:
+        raise ReportError(
+            f"unknown output format(s): {', '.join(unknown)}; choose from {', '.join(FORMATS)}."
+        )
+    return tuple(f for f in FORMATS if f in items)
+
+
+def _slug(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "report"
+
+
+def make_run_id(params: Params, notebook: str) -> str:
+    """``params.run_id`` or ``<city>-<period end>-<notebook>-<UTC timestamp>``."""
+    if params.run_id:
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,120}", params.run_id):
+            raise ReportError(
+                f"run_id {params.run_id!r} cannot name a folder; use letters, digits, '.', '_' or '-'."
+            )
+        return params.run_id
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    return f"{_slug(params.city)}-{params.period_end.isoformat()}-{_slug(notebook)}-{stamp}"
+
+
+def notebook_path(notebook: str | Path) -> Path:
+    """The notebook file: a path, or a name in ``notebooks/`` (``.ipynb`` optional)."""
+    p = Path(notebook)
+    if p.suffix == ".ipynb" and p.exists():
+        return p.resolve()
+    candidate = NOTEBOOKS_DIR / (p.name if p.suffix == ".ipynb" else f"{p.name}.ipynb")
+    if not candidate.exists():
+        names = ", ".join(sorted(q.stem for q in NOTEBOOKS_DIR.glob("*.ipynb")))
+        raise ReportError(f"no notebook named {notebook!r}; available: {names}.")
+    return candidate
+
+
+def _dataset_meta(params: Params) -> dict[str, Any]:
+    path = params.data_path / "datapackage.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def page_metadata(params: Params, notebook: str, title: str | None, synthetic: bool) -> dict:
+    """Metadata the HTML template turns into title, language and page furniture."""
+    lang = params.language
+    key = TITLE_KEYS.get(notebook)
+    title = title or (i18n.t(key, lang, city=params.city) if key else notebook.replace("_", " "))
+    period = i18n.t(
+        "period",
+        lang,
+        start=i18n.format_date(params.period_start, lang),
+        end=i18n.format_date(params.period_end, lang),
+    )
+    return {
+        "lang": lang,
+        "title": title,
+        "header_left": f"{params.city} · {period}",
+        "banner": i18n.t("synthetic_banner", lang) if synthetic else "",
+        "page_word": i18n.t("page", lang),
+        "of_word": i18n.t("of", lang),
+        "author": "capacity",
+        "description": title,
+        "created": dt.datetime.now(dt.UTC).date().isoformat(),
+        "version": provenance.package_versions(("capacity",))["capacity"],
+    }
+
+
+def _cell_error(exc: Exception, notebook: str, kept: Path | None) -> ReportError:
+    from papermill.exceptions import PapermillExecutionError
+
+    where = f" The partly executed notebook is kept at {kept}." if kept else ""
+    if isinstance(exc, PapermillExecutionError):
+        first_line = (exc.source or "").strip().splitlines()[:1]
+        snippet = f" ({first_line[0][:80]!r})" if first_line else ""
+        return ReportError(
+            f"notebook '{notebook}', cell {exc.cell_index} (execution count {exc.exec_count})"
+            f"{snippet} failed: {exc.ename}: {exc.evalue}.{where}"
+        )
+    return ReportError(f"notebook '{notebook}' failed: {type(exc).__name__}: {exc}.{where}")
+
+
+def run_report(
+    params: Params,
+    notebook: str = "committee_report",
+    formats: str | list[str] | tuple[str, ...] | None = "pdf,html,xlsx",
+    *,
+    kernel_name: str | None = None,
+    extra_parameters: dict[str, Any] | None = None,
+) -> ReportRun:
+    """Render one report into ``<output_dir>/<run-id>/`` and return where it is.
+
+    Parameters
+    ----------
+    params : Params
+        Validated parameters (build with ``Params.from_yaml`` / ``from_mapping``, which refuse
+        unknown names and out-of-range values before anything runs).
+    notebook : str
+        Name of a notebook in ``notebooks/`` or a path to one.
+    formats : str or sequence
+        Outputs besides the executed notebook: any of ``pdf``, ``html``, ``xlsx``.
+    kernel_name : str, optional
+        Jupyter kernel; default the notebook's own (``capacity``).
+    extra_parameters : dict, optional
+        Notebook-only parameters (e.g. a sweep's ``scenarios_file``).
+
+    Returns
+    -------
+    ReportRun
+        ``str()`` says where the outputs are and how long it took.
+    """
+    import papermill
+
+    started = dt.datetime.now(dt.UTC)
+    t0 = time.perf_counter()
+    fmts = parse_formats(formats)
+    nb_file = notebook_path(notebook)
+    name = nb_file.stem
+    run_id = make_run_id(params, name)
+    root = params.output_path
+    final = root / run_id
+    if final.exists():
+        raise ReportError(f"run folder {final} exists already; choose another run_id or remove it.")
+    partial = root / f".{run_id}.partial"
+    shutil.rmtree(partial, ignore_errors=True)
+    artifacts = partial / "artifacts"
+    artifacts.mkdir(parents=True)
+    executed = partial / f"{name}.ipynb"
+    nb_params = {**params.to_dict(), "artifacts_dir": str(artifacts), **(extra_parameters or {})}
+    try:
+        try:
+            papermill.execute_notebook(
+                str(nb_file),
+                str(executed),
+                parameters=nb_params,
+                kernel_name=kernel_name,
+                progress_bar=False,
+                cwd=str(nb_file.parent),
+            )
+        except Exception as exc:
+            kept = None
+            if executed.exists():
+                failed = root / "failed"
+                failed.mkdir(parents=True, exist_ok=True)
+                kept = failed / f"{run_id}.ipynb"
+                shutil.move(str(executed), kept)
+            raise _cell_error(exc, name, kept) from exc
+        outputs, warnings = _render(executed, artifacts, partial, params, name, fmts)
+        meta = _read_json(artifacts / "meta.json")
+        files = meta.get("files") or provenance.input_files(params.data_path)
+        tables = read_tables(artifacts / "tables")
+        suppressed = [
+            {"table": tb.number, "name": tb.name, "row": str(r), "column": c}
+            for tb in tables
+            for r, c in tb.suppressed
+        ]
+        shutil.rmtree(artifacts)
+        finished = dt.datetime.now(dt.UTC)
+        outputs["provenance"] = partial / "provenance.json"
+        record = provenance.build(
+            params=params,
+            run_id=run_id,
+            notebook=name,
+            started=started,
+            finished=finished,
+            files=files,
+            outputs={k: v.name for k, v in outputs.items()},
+            warnings=warnings,
+            suppressed=suppressed,
+        )
+        provenance.write(record, outputs["provenance"])
+        partial.rename(final)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    outputs = {k: final / v.relative_to(partial) for k, v in outputs.items()}
+    return ReportRun(run_id, final, name, outputs, time.perf_counter() - t0, tuple(warnings))
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _render(
+    executed: Path,
+    artifacts: Path,
+    partial: Path,
+    params: Params,
+    name: str,
+    fmts: tuple[str, ...],
+) -> tuple[dict[str, Path], list[str]]:
+    """HTML, PDF, tables.xlsx and figures from an executed notebook."""
+    outputs: dict[str, Path] = {"notebook": executed}
+    warnings: list[str] = []
+    meta = _read_json(artifacts / "meta.json")
+    synthetic = bool(meta.get("synthetic", _dataset_meta(params).get("synthetic", False)))
+    try:
+        nb = nbformat.read(executed, as_version=4)
+        nb.metadata["capacity"] = page_metadata(params, name, meta.get("title"), synthetic)
+        nbformat.write(nb, executed)
+        if "html" in fmts or "pdf" in fmts:
+            html = notebook_to_html(nb)
+            if "html" in fmts:
+                outputs["html"] = partial / "report.html"
+                outputs["html"].write_text(html, encoding="utf-8")
+            if "pdf" in fmts:
+                outputs["pdf"] = partial / "report.pdf"
+                warnings += html_to_pdf(html, outputs["pdf"], base_url=partial, identifier=name)
+        tables = read_tables(artifacts / "tables")
+        if "xlsx" in fmts and tables:
+            outputs["xlsx"] = write_xlsx(tables, partial / "tables.xlsx", params.language)
+        figures = artifacts / "figures"
+        if figures.exists() and any(figures.iterdir()):
+            shutil.move(str(figures), partial / "figures")
+            outputs["figures"] = partial / "figures"
+    except ReportError as exc:
+        failed = params.output_path / "failed"
+        failed.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(executed, failed / executed.name)
+        raise ReportError(f"notebook '{name}': rendering failed: {exc}") from exc
+    return outputs, warnings

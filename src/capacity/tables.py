@@ -1,0 +1,385 @@
+"""Report tables: small-cell suppression, locale formatting, accessible HTML and Excel.
+
+Every table a report shows or exports is made with :func:`make_table`, which sends the
+count columns through :func:`capacity.privacy.suppress` and remembers which cells were
+hidden, so that the report can say what was suppressed. :func:`to_html` writes an
+accessible table (``<caption>``, ``<th scope="col">`` and ``<th scope="row">``) with numbers
+in the report's locale; :func:`write_xlsx` writes every table of a run into one workbook
+with one sheet per table, headers in the report language with units, a frozen header row
+and a contents sheet listing captions and suppressed cells.
+
+Suppressed cells are shown as ``<k`` (``k`` the threshold) in HTML and in Excel; numbers
+stay numbers in Excel (formatted, not converted to text).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from capacity.i18n import (
+    EN_DASH,
+    check_language,
+    format_interval,
+    format_number,
+    format_percent,
+    t,
+)
+
+#: Column kinds understood by the formatters.
+KINDS = ("count", "number", "number1", "number2", "percent", "text", "bool", "date")
+
+
+@dataclass
+class Table:
+    """One report table after disclosure control.
+
+    Attributes
+    ----------
+    name : str
+        Short identifier, used as the Excel sheet name (at most 31 characters).
+    caption : str
+        Caption without the number (the number is added when the table is shown).
+    frame : DataFrame
+        Values after suppression; suppressed cells are missing (``NaN``/``<NA>``).
+    headers : dict
+        Column name -> header text in the report language (with the unit).
+    kinds : dict
+        Column name -> one of :data:`KINDS`.
+    row_kinds : dict
+        Row label -> kind, overriding the column kind for numeric columns of that row
+        (for key-figure tables mixing shares, FTE and days).
+    suppressed : list of (row label, column)
+        Cells hidden by small-cell suppression.
+    threshold : int
+        The suppression threshold (counts below it are hidden).
+    number : int
+        Table number in the report (1-based), 0 when not yet numbered.
+    index_header : str
+        Header of the row-label column.
+    """
+
+    name: str
+    caption: str
+    frame: pd.DataFrame
+    headers: dict[str, str]
+    kinds: dict[str, str]
+    row_kinds: dict[Any, str] = field(default_factory=dict)
+    suppressed: list[tuple[Any, str]] = field(default_factory=list)
+    threshold: int = 5
+    number: int = 0
+    index_header: str = ""
+    lang: str = "sv"
+
+    @property
+    def n_suppressed(self) -> int:
+        return len(self.suppressed)
+
+    def full_caption(self) -> str:
+        prefix = t("table", self.lang)
+        return f"{prefix} {self.number}. {self.caption}" if self.number else self.caption
+
+    def to_json(self) -> str:
+        """Serialise (for passing tables from the notebook kernel to the renderer)."""
+        payload = {
+            "name": self.name,
+            "caption": self.caption,
+            "frame": json.loads(self.frame.to_json(orient="split", date_format="iso")),
+            "index_name": self.frame.index.name,
+            "headers": self.headers,
+            "kinds": self.kinds,
+            "row_kinds": {str(k): v for k, v in self.row_kinds.items()},
+            "suppressed": [[str(r), c] for r, c in self.suppressed],
+            "threshold": self.threshold,
+            "number": self.number,
+            "index_header": self.index_header,
+            "lang": self.lang,
+        }
+        return json.dumps(payload, ensure_ascii=False, default=str)
+
+    @classmethod
+    def from_json(cls, text: str) -> Table:
+        d = json.loads(text)
+        fr = d["frame"]
+        frame = pd.DataFrame(fr["data"], index=[str(i) for i in fr["index"]], columns=fr["columns"])
+        frame.index.name = d["index_name"]
+        return cls(
+            name=d["name"],
+            caption=d["caption"],
+            frame=frame,
+            headers=d["headers"],
+            kinds=d["kinds"],
+            row_kinds=d["row_kinds"],
+            suppressed=[(r, c) for r, c in d["suppressed"]],
+            threshold=d["threshold"],
+            number=d["number"],
+            index_header=d["index_header"],
+            lang=d["lang"],
+        )
+
+
+def make_table(
+    frame: pd.DataFrame,
+    *,
+    name: str,
+    caption: str,
+    lang: str,
+    threshold: int,
+    headers: Mapping[str, str] | None = None,
+    kinds: Mapping[str, str] | None = None,
+    count_columns: Sequence[str] | None = None,
+    row_kinds: Mapping[Any, str] | None = None,
+    index_header: str = "",
+) -> Table:
+    """Apply small-cell suppression to ``count_columns`` and wrap the frame as a :class:`Table`.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Rows labelled by the index (shown as the first column).
+    count_columns : sequence of str, optional
+        Columns holding counts of persons; they go through
+        :func:`capacity.privacy.suppress` with ``threshold``. Default: the columns of kind
+        ``"count"``.
+
+    Notes
+    -----
+    A cell counts as suppressed when ``suppress`` changed it (to a missing value or a
+    marker); the table keeps such cells missing and shows them as ``<threshold``.
+    """
+    check_language(lang)
+    if len(name) > 31:
+        raise ValueError(f"table name {name!r} is longer than Excel's 31 characters")
+    kinds = dict(kinds or {})
+    for col in frame.columns:
+        kinds.setdefault(col, "number" if pd.api.types.is_numeric_dtype(frame[col]) else "text")
+    unknown = {k for k in kinds.values() if k not in KINDS}
+    if unknown:
+        raise ValueError(f"unknown column kind(s) {unknown}; use {KINDS}")
+    counts = (
+        list(count_columns)
+        if count_columns is not None
+        else [c for c in frame if kinds[c] == "count"]
+    )
+    out = frame.copy()
+    suppressed: list[tuple[Any, str]] = []
+    if counts:
+        from capacity.privacy import suppress
+
+        result = suppress(frame, threshold=threshold, columns=counts)
+        new = result.frame
+        for col in counts:
+            before = frame[col]
+            after = new[col].reindex(frame.index)
+            numeric_after = pd.to_numeric(after, errors="coerce")
+            changed = ~((numeric_after == before) | (before.isna() & after.isna()))
+            changed = changed.fillna(True).to_numpy(dtype=bool)
+            if changed.any():
+                out[col] = before.astype("Float64").mask(changed)
+                suppressed += [(row, col) for row in frame.index[changed]]
+    return Table(
+        name=name,
+        caption=caption,
+        frame=out,
+        headers={c: (headers or {}).get(c, str(c)) for c in frame.columns},
+        kinds=kinds,
+        row_kinds=dict(row_kinds or {}),
+        suppressed=suppressed,
+        threshold=threshold,
+        index_header=index_header,
+        lang=lang,
+    )
+
+
+def format_cell(value: Any, kind: str, lang: str) -> str:
+    """One value as text in the report locale."""
+    if kind == "text":
+        return (
+            EN_DASH
+            if value is None or (isinstance(value, float) and np.isnan(value))
+            else str(value)
+        )
+    if kind == "bool":
+        if value is None or value is pd.NA:
+            return EN_DASH
+        return t("yes" if bool(value) else "no", lang)
+    if kind == "date":
+        return EN_DASH if pd.isna(value) else str(value)[:10]
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return EN_DASH
+    if isinstance(value, str):
+        return value
+    if kind == "percent":
+        return format_percent(float(value), lang)
+    decimals = {"count": 0, "number": 0, "number1": 1, "number2": 2}[kind]
+    return format_number(float(value), lang, decimals)
+
+
+def _kind(table: Table, row: Any, col: str) -> str:
+    kind = table.kinds[col]
+    rk = table.row_kinds.get(row) or table.row_kinds.get(str(row))
+    if rk and kind not in ("text", "bool", "date"):
+        return rk
+    return kind
+
+
+def to_html(
+    table: Table, *, interval: tuple[str, str] | None = None, interval_header: str = ""
+) -> str:
+    """An accessible HTML table with a numbered caption and scoped headers.
+
+    ``interval=("ci_lower", "ci_upper")`` merges the two columns into one column of
+    intervals written like '35–50 %'.
+    """
+    cols = [c for c in table.frame.columns if not interval or c not in interval]
+    supp = {(str(r), c) for r, c in table.suppressed}
+    marker = f"&lt;{table.threshold}"
+    head = [f'<th scope="col">{escape(table.index_header)}</th>']
+    head += [f'<th scope="col">{escape(table.headers[c])}</th>' for c in cols]
+    if interval:
+        head.append(f'<th scope="col">{escape(interval_header)}</th>')
+    rows = []
+    for label, rec in table.frame.iterrows():  # display only: tables have few rows
+        cells = [f'<th scope="row">{escape(str(label))}</th>']
+        for c in cols:
+            if (str(label), c) in supp:
+                text, cls = marker, "num suppressed"
+            else:
+                kind = _kind(table, label, c)
+                text = escape(format_cell(rec[c], kind, table.lang))
+                cls = "num" if kind not in ("text", "bool", "date") else "txt"
+            cells.append(f'<td class="{cls}">{text}</td>')
+        if interval:
+            lo, hi = rec[interval[0]], rec[interval[1]]
+            kind = _kind(table, label, interval[0])
+            if isinstance(lo, str) or pd.isna(lo) or pd.isna(hi):
+                text = EN_DASH
+            elif kind == "percent":
+                text = format_interval(float(lo), float(hi), table.lang, percent=True)
+            else:
+                d = {"count": 0, "number": 0, "number1": 1, "number2": 2}.get(kind, 1)
+                text = format_interval(float(lo), float(hi), table.lang, decimals=d)
+            cells.append(f'<td class="num">{escape(text)}</td>')
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return (
+        f'<table class="report-table" id="table-{escape(table.name)}">'
+        f"<caption>{escape(table.full_caption())}</caption>"
+        f"<thead><tr>{''.join(head)}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def suppression_sentence(tables: Sequence[Table], lang: str) -> str:
+    """What disclosure control hid, in one sentence for the report."""
+    threshold = tables[0].threshold if tables else 5
+    hit = [tb for tb in tables if tb.n_suppressed]
+    if not hit:
+        return t("suppressed_none", lang, threshold=threshold)
+    word = t("table", lang).lower()
+    where = "; ".join(
+        f"{word} {tb.number} ({', '.join(sorted({tb.headers[c] for _, c in tb.suppressed}))})"
+        for tb in hit
+    )
+    return t(
+        "suppressed_some",
+        lang,
+        n=sum(tb.n_suppressed for tb in hit),
+        threshold=threshold,
+        where=where,
+    )
+
+
+_XLSX_FORMATS = {
+    "count": "#,##0",
+    "number": "#,##0",
+    "number1": "#,##0.0",
+    "number2": "#,##0.00",
+    "percent": "0.0%",
+}
+
+
+def write_xlsx(tables: Sequence[Table], path: str | Path, lang: str) -> Path:
+    """Write every table into one workbook: a contents sheet, then one sheet per table.
+
+    Headers are in the report language and carry the units; the header row is frozen;
+    numbers stay numeric with an Excel number format; suppressed cells read ``<k``.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    path = Path(path)
+    wb = Workbook()
+    toc = wb.active
+    toc.title = "Innehåll" if lang == "sv" else "Contents"
+    toc_head = (
+        [t("table", lang), "Blad", "Rubrik", "Dolda celler"]
+        if lang == "sv"
+        else [t("table", lang), "Sheet", "Caption", "Suppressed cells"]
+    )
+    toc.append(toc_head)
+    for cell in toc[1]:
+        cell.font = Font(bold=True)
+    toc.freeze_panes = "A2"
+    used: set[str] = {toc.title}
+    for tb in tables:
+        sheet = tb.name[:31]
+        k = 2
+        while sheet in used:
+            sheet = f"{tb.name[:28]}_{k}"
+            k += 1
+        used.add(sheet)
+        toc.append([tb.number, sheet, tb.caption, tb.n_suppressed])
+        ws = wb.create_sheet(sheet)
+        ws.append([tb.index_header or ""] + [tb.headers[c] for c in tb.frame.columns])
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.freeze_panes = "B2"
+        supp = {(str(r), c) for r, c in tb.suppressed}
+        for r, (label, rec) in enumerate(tb.frame.iterrows(), start=2):
+            ws.cell(row=r, column=1, value=str(label))
+            for j, c in enumerate(tb.frame.columns, start=2):
+                cell = ws.cell(row=r, column=j)
+                value = rec[c]
+                if (str(label), c) in supp:
+                    cell.value = f"<{tb.threshold}"
+                    cell.alignment = Alignment(horizontal="right")
+                    continue
+                kind = _kind(tb, label, c)
+                if (
+                    value is None
+                    or value is pd.NA
+                    or (isinstance(value, float) and np.isnan(value))
+                ):
+                    cell.value = None
+                elif kind == "bool":
+                    cell.value = t("yes" if bool(value) else "no", lang)
+                elif isinstance(value, np.generic):
+                    cell.value = value.item()
+                else:
+                    cell.value = value if isinstance(value, int | float | str) else str(value)
+                if kind in _XLSX_FORMATS and isinstance(cell.value, int | float):
+                    cell.number_format = _XLSX_FORMATS[kind]
+        for j in range(1, tb.frame.shape[1] + 2):
+            ws.column_dimensions[get_column_letter(j)].width = 22 if j > 1 else 34
+    for j, width in enumerate((10, 26, 80, 14), start=1):
+        toc.column_dimensions[get_column_letter(j)].width = width
+    tmp = path.with_suffix(".xlsx.tmp")
+    wb.save(tmp)
+    tmp.replace(path)
+    return path
+
+
+def read_tables(folder: str | Path) -> list[Table]:
+    """Read the tables a notebook saved as ``<folder>/NN_<name>.json``, in report order."""
+    return [
+        Table.from_json(p.read_text(encoding="utf-8")) for p in sorted(Path(folder).glob("*.json"))
+    ]

@@ -1,0 +1,193 @@
+"""Readers give the same typed tables from every dialect analysts have; writes are atomic."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from capacity.cli import main
+from capacity.exceptions import DataError
+from capacity.io import (
+    Dataset,
+    atomic_write,
+    load_dataset,
+    read_table,
+    sha256_file,
+    write_table,
+)
+
+TINY = Path(__file__).parent / "data" / "tiny"
+TABLES = ("sightings", "outreach", "staff", "operations")
+
+
+@pytest.fixture(scope="module")
+def tiny() -> Dataset:
+    return load_dataset(TINY)
+
+
+def test_tiny_dataset_loads_with_the_agreed_types(tiny):
+    s, o, st, op = tiny.sightings, tiny.outreach, tiny.staff, tiny.operations
+    assert (len(s), len(o), len(st), len(op)) == (41, 12, 20, 2)
+    assert s["date"].dtype == "datetime64[ns]" and (s["date"] == s["date"].dt.normalize()).all()
+    assert s["language"].dtype == "string" and s["language"].isna().sum() > 0
+    assert st["month"].dt.is_month_start.all() and st["month"].dtype == "datetime64[ns]"
+    assert st["trafficking_trained"].dtype == bool and st["fte"].dtype == "float64"
+    assert st["languages"].iloc[1] == "sv;en;ro"
+    assert o["contacts"].dtype == "int64" and o["staff_hours"].dtype == "float64"
+    assert op["days_to_support"].dtype == "float64" and op["days_to_support"].isna().sum() == 1
+    letter = op.set_index("operation_id").loc["op-2024-sthlm-01"]
+    assert (letter["buyers_suspected"], letter["social_workers"], letter["mandate"]) == (
+        132,
+        6,
+        "buyers",
+    )
+    assert list(s.index) == list(range(len(s)))
+    assert tiny.meta["synthetic"] is True
+    assert tiny.files["staff"]["rows"] == 20
+    assert tiny.files["staff"]["sha256"] == sha256_file(TINY / "staff.csv")
+    text = tiny.describe()
+    assert "SYNTHETIC" in text and "Göteborg" in text and "2024-01-01" in text
+
+
+def test_subset_of_tables(tiny):
+    ds = load_dataset(TINY, tables=["staff"])
+    assert ds.sightings is None and ds.staff is not None
+    pd.testing.assert_frame_equal(ds.staff, tiny.staff)
+    with pytest.raises(DataError, match="not loaded"):
+        ds.table("outreach")
+
+
+def _write_dialect(df: pd.DataFrame, folder: Path, table: str, dialect: str) -> None:
+    base = folder / table
+    if dialect == "xlsx":
+        df.to_excel(base.with_suffix(".xlsx"), index=False, sheet_name=table)
+    elif dialect == "parquet":
+        df.to_parquet(base.with_suffix(".parquet"), index=False)
+    else:
+        sep, decimal, encoding = {
+            "utf8": (",", ".", "utf-8"),
+            "utf8_bom": (",", ".", "utf-8-sig"),
+            "cp1252": (",", ".", "cp1252"),
+            "semicolon_decimal_comma": (";", ",", "utf-8"),
+        }[dialect]
+        df.to_csv(
+            base.with_suffix(".csv"),
+            index=False,
+            sep=sep,
+            decimal=decimal,
+            encoding=encoding,
+            date_format="%Y-%m-%d",
+        )
+
+
+@pytest.mark.parametrize(
+    "dialect", ["utf8", "utf8_bom", "cp1252", "semicolon_decimal_comma", "xlsx", "parquet"]
+)
+def test_every_dialect_gives_the_same_typed_frames(tiny, tmp_path, dialect):
+    shutil.copy(TINY / "datapackage.json", tmp_path / "datapackage.json")
+    # datapackage resources name .csv files: drop them so the files are found by suffix
+    meta = tiny.meta | {"resources": []}
+    (tmp_path / "datapackage.json").write_text(json.dumps(meta), encoding="utf-8")
+    for table in TABLES:
+        df = tiny.table(table)
+        if table == "staff" and dialect not in ("xlsx", "parquet"):
+            df = df.assign(month=df["month"].dt.strftime("%Y-%m"))
+        if table == "staff" and dialect == "semicolon_decimal_comma":
+            df = df.assign(
+                trafficking_trained=df["trafficking_trained"].map({True: "ja", False: "nej"})
+            )
+        _write_dialect(df, tmp_path, table, dialect)
+    if dialect == "cp1252":
+        raw = (tmp_path / "sightings.csv").read_bytes()
+        assert "Göteborg".encode("cp1252") in raw and "Göteborg".encode() not in raw
+    if dialect == "semicolon_decimal_comma":
+        assert "0,75" in (tmp_path / "staff.csv").read_text(encoding="utf-8")
+    ds = load_dataset(tmp_path)
+    for table in TABLES:
+        pd.testing.assert_frame_equal(ds.table(table), tiny.table(table), check_exact=True)
+
+
+def test_read_table_keeps_spreadsheet_row_numbers(tmp_path):
+    p = tmp_path / "t.csv"
+    p.write_text("a;b\n1;x\n\n3;y\n", encoding="utf-8")
+    df = read_table(p)
+    assert list(df.index) == [2, 4]
+    assert df.loc[4, "b"] == "y" and df["a"].dtype != "int64"
+
+
+@pytest.mark.parametrize(
+    ("content", "rule", "row"),
+    [
+        (b"a,b\n1,2\n3,4,5\n", "3 fields where the header has 2", 3),
+        ("a,b\n1,2\n".encode("utf-16"), "UTF-16", None),
+        (b"PK\x03\x04rest-of-zip", "Excel (zip)", None),
+        (b"a|b|c\n1|2|3\n", "separated by '|'", 1),
+        (b"a,b\n\x81\x8d,2\n", "neither UTF-8 nor Windows-1252", None),
+    ],
+)
+def test_unreadable_csv_is_a_located_data_error(tmp_path, content, rule, row):
+    p = tmp_path / "sightings.csv"
+    p.write_bytes(content)
+    with pytest.raises(DataError) as info:
+        read_table(p)
+    (problem,) = info.value.problems
+    assert rule in problem.rule and problem.row == row and problem.file == "sightings.csv"
+
+
+def test_unsupported_suffix_and_missing_file(tmp_path):
+    with pytest.raises(DataError, match="file not found"):
+        read_table(tmp_path / "x.ods")
+    (tmp_path / "x.ods").write_text("a")
+    with pytest.raises(DataError, match="unsupported file type '.ods'"):
+        read_table(tmp_path / "x.ods")
+
+
+def test_atomic_write_replaces_only_on_success(tmp_path):
+    target = tmp_path / "out" / "f.txt"
+    with atomic_write(target, "w", encoding="utf-8") as f:
+        f.write("first")
+    assert target.read_text(encoding="utf-8") == "first"
+    with pytest.raises(RuntimeError), atomic_write(target, "w", encoding="utf-8") as f:
+        f.write("half")
+        raise RuntimeError("boom")
+    assert target.read_text(encoding="utf-8") == "first"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["f.txt"]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet", ".xlsx"])
+def test_write_table_round_trips(tiny, tmp_path, suffix):
+    path = write_table(tiny.operations, tmp_path / f"operations{suffix}")
+    back = read_table(path, "operations")
+    assert list(back.columns) == list(tiny.operations.columns)
+    assert back.loc[2, "operation_id"] == "op-2024-sthlm-01"
+    assert back.loc[2, "start_date"].startswith("2024-03-04")
+    assert [p.name for p in tmp_path.iterdir()] == [f"operations{suffix}"]
+
+
+def test_sha256_file(tmp_path):
+    p = tmp_path / "x"
+    p.write_bytes(b"")
+    assert sha256_file(p) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+
+def test_raw_files_are_not_modified(tmp_path):
+    shutil.copytree(TINY, tmp_path / "d")
+    before = {p.name: sha256_file(p) for p in (tmp_path / "d").iterdir()}
+    load_dataset(tmp_path / "d")
+    assert {p.name: sha256_file(p) for p in (tmp_path / "d").iterdir()} == before
+
+
+def test_cli_validate(tmp_path, capsys):
+    assert main(["validate", str(TINY)]) == 0
+    assert "meets the data contract" in capsys.readouterr().out
+    shutil.copytree(TINY, tmp_path / "d")
+    staff = (tmp_path / "d" / "staff.csv").read_text(encoding="utf-8")
+    (tmp_path / "d" / "staff.csv").write_text(staff.replace(",0.75,", ",7.5,"), encoding="utf-8")
+    assert main(["validate", str(tmp_path / "d")]) == 2
+    err = capsys.readouterr().err
+    assert "staff.csv, row 4, column 'fte': must be between 0.01 and 1.0" in err
+    assert "Traceback" not in err

@@ -1,0 +1,530 @@
+"""Stays in a city: build them from sightings, estimate their length, test their trend.
+
+A *stay* is a run of one person's time-ordered sightings in one city with no gap longer
+than ``gap_days`` days. :func:`build_stays` turns the sightings table into one row per
+observed stay (vectorised: sort, flag breaks, cumulative sum); :func:`fit_stays` estimates
+the stay-length distribution (Kaplan–Meier with delayed entry and right-censoring, an
+exponential tail beyond the last observed time), the trend (Cox model with calendar year)
+and its Laplace transform ``E[exp(-h T)]`` used by the reach model. The method, its
+assumptions and what breaks them are in ``docs/methods/stays.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from statsmodels.duration.hazard_regression import PHReg
+from statsmodels.duration.survfunc import SurvfuncRight
+
+from capacity.exceptions import EstimationError
+from capacity.models._base import Results, normal_interval, tidy
+from capacity.models.touring import (
+    build_stays,
+    monthly_arrivals,
+    sighting_probability,
+    touring,
+    weekly_arrivals,
+)
+
+__all__ = [
+    "StayDistribution",
+    "StaysResults",
+    "bootstrap_stays",
+    "build_stays",
+    "fit_stays",
+    "monthly_arrivals",
+    "sighting_probability",
+    "touring",
+    "weekly_arrivals",
+]
+
+
+@dataclass(frozen=True, repr=False)
+class StayDistribution:
+    """A stay-length distribution: KM point masses plus an exponential tail.
+
+    ``P(T = t_j) = p_j`` at the KM event times, and beyond the last time ``t_max``
+    ``P(T > t) = s_max · exp(-λ (t - t_max))``.
+
+    Examples
+    --------
+    >>> d = StayDistribution(np.array([1.0, 3.0]), np.array([0.5, 0.5]), 0.0, 3.0, np.nan)
+    >>> d.mean(), float(d.laplace([0.0])[0])
+    (2.0, 1.0)
+    """
+
+    times: np.ndarray
+    masses: np.ndarray
+    s_max: float
+    t_max: float
+    tail_rate: float
+    caveats: tuple[str, ...] = ()
+
+    def laplace(self, h) -> np.ndarray:
+        """``E[exp(-h T)] = Σ p_j e^{-h t_j} + s_max e^{-h t_max} λ / (λ + h)``, ``h ≥ 0``."""
+        h = np.atleast_1d(np.asarray(h, dtype=float))
+        if np.any(h < 0) or not np.all(np.isfinite(h)):
+            raise EstimationError("hazards h must be finite and non-negative.")
+        out = np.exp(-np.outer(h, self.times)) @ self.masses
+        if self.s_max > 0:
+            out = out + self.s_max * np.exp(-h * self.t_max) * self.tail_rate / (self.tail_rate + h)
+        return np.clip(out, 0.0, 1.0)
+
+    def mean(self) -> float:
+        """``E[T] = Σ p_j t_j + s_max (t_max + 1/λ)``."""
+        tail = self.s_max * (self.t_max + 1 / self.tail_rate) if self.s_max > 0 else 0.0
+        return float(self.masses @ self.times + tail)
+
+    def survival(self, t) -> np.ndarray:
+        """``S(t) = P(T > t)``."""
+        t = np.atleast_1d(np.asarray(t, dtype=float))
+        s = 1 - np.r_[0.0, np.cumsum(self.masses)][np.searchsorted(self.times, t, side="right")]
+        beyond = t > self.t_max
+        s[beyond] = (
+            self.s_max * np.exp(-self.tail_rate * (t[beyond] - self.t_max))
+            if self.s_max > 0
+            else 0.0
+        )
+        return np.clip(s, 0.0, 1.0)
+
+    def scaled(self, c: float) -> StayDistribution:
+        """The distribution of ``c·T`` (scenario: stays ``c`` times as long)."""
+        return StayDistribution(
+            self.times * c,
+            self.masses,
+            self.s_max,
+            self.t_max * c,
+            self.tail_rate / c,
+            self.caveats,
+        )
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """``n`` draws by inverting the CDF; the tail by ``t_max + Exp(λ)``."""
+        u = rng.random(n)
+        cdf = np.cumsum(self.masses)
+        idx = np.searchsorted(cdf, u, side="left")
+        out = self.times[np.minimum(idx, len(self.times) - 1)].astype(float)
+        tail = idx >= len(self.times)
+        if tail.any() and self.s_max > 0:
+            out[tail] = self.t_max + rng.exponential(1 / self.tail_rate, int(tail.sum()))
+        return out
+
+
+def km_distribution(
+    rows: pd.DataFrame, *, alpha: float = 0.05, aggregate: bool = True
+) -> tuple[SurvfuncRight, StayDistribution]:
+    """KM on unique ``(duration, event, entry)`` rows with weights, and its distribution.
+
+    Greenwood standard errors replace statsmodels' weighted (Tsiatis) ones so that the
+    frequency-weighted fit equals the fit on the expanded rows.
+    """
+    if aggregate:
+        rows = rows.groupby(["duration", "event", "entry"], as_index=False, sort=False)[
+            "weight"
+        ].sum()
+    time = rows["duration"].to_numpy(dtype=float)
+    entry = rows["entry"].to_numpy(dtype=float)
+    km = SurvfuncRight(
+        time,
+        rows["event"].to_numpy(dtype=float),
+        entry=entry if np.any(entry > 0) else None,
+        freq_weights=rows["weight"].to_numpy(dtype=float),
+    )
+    n, d, s = (np.asarray(a, dtype=float) for a in (km.n_risk, km.n_events, km.surv_prob))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        km.surv_prob_se = s * np.sqrt(np.cumsum(np.where(n > d, d / (n * (n - d)), np.nan)))
+    t = np.asarray(km.surv_times, dtype=float)
+    masses = -np.diff(np.r_[1.0, s])
+    s_max = float(s[-1]) if len(s) else 1.0
+    t_max = float(max(time.max(), t[-1] if len(t) else 0.0))
+    caveats: tuple[str, ...] = ()
+    rate = np.nan
+    if s_max > 0:
+        # occurrence/exposure beyond the KM's upper quartile (or its median, or half of t_max)
+        reach = [t[np.argmax(s <= lvl)] for lvl in (0.25, 0.5) if np.any(s <= lvl)]
+        cut = reach[0] if reach else 0.5 * t_max
+        w, ev = rows["weight"].to_numpy(dtype=float), rows["event"].to_numpy(dtype=float)
+        exposure = float(np.sum(w * np.clip(time - np.maximum(entry, cut), 0, None)))
+        events = float(np.sum(w * ev * (time > cut)))
+        if events == 0:
+            events = 1.0
+            caveats = (
+                "No stay ended in the tail of the data: the tail beyond the longest stay "
+                "assumes one ending, so the mean stay is uncertain.",
+            )
+        rate = events / max(exposure, 1e-9)
+    return km, StayDistribution(t, masses, s_max, t_max, rate, caveats)
+
+
+@dataclass(frozen=True, repr=False)
+class StaysResults(Results):
+    """Stay-length distribution, its trend, and the Laplace transform for the reach model.
+
+    Attributes
+    ----------
+    km : statsmodels SurvfuncRight
+        Kaplan–Meier estimate (on unique rows with frequency weights, Greenwood SEs).
+    distribution : StayDistribution
+        KM masses plus the exponential tail; ``laplace``, ``sample`` and ``mean``.
+    median_days, median_ci : float, (float, float)
+    mean_days, mean_se : float
+        Mean with the tail (delta method is not used; ``mean_se`` is the KM-based
+        standard error of the restricted mean, the tail part taken as fixed).
+    hazard_ratio_per_year, hazard_ratio_ci : float, (float, float)
+        Cox model with calendar year of the start (HR > 1: stays getting shorter).
+    short_share_by_year, median_by_year : DataFrame
+        Per start year: KM share of stays of at most 7 days; KM median with CI.
+    """
+
+    km: SurvfuncRight
+    distribution: StayDistribution
+    median_days: float
+    median_ci: tuple[float, float]
+    mean_days: float
+    mean_se: float
+    hazard_ratio_per_year: float
+    hazard_ratio_ci: tuple[float, float]
+    hazard_ratio_se_log: float
+    short_share_by_year: pd.DataFrame
+    median_by_year: pd.DataFrame
+    short_share: tuple[float, float, float, float]
+    n_stays: int
+    n_persons: int
+    city: str | None
+    correction: str
+    sighting_prob: float
+    alpha: float
+    caveats: tuple[str, ...] = ()
+    _rows: dict = field(default_factory=dict)
+    title: str = "Stays in the city (days)"
+
+    def summary_frame(self, alpha: float | None = None) -> pd.DataFrame:
+        """Median, mean, share ≤ 7 days and the hazard ratio per year."""
+        a = self.alpha if alpha is None else alpha
+        z = stats.norm.ppf(1 - a / 2)
+        lo, hi = self.median_ci
+        b = np.log(self.hazard_ratio_per_year)
+        hr_lo, hr_hi = (
+            np.exp(b - z * self.hazard_ratio_se_log),
+            np.exp(b + z * self.hazard_ratio_se_log),
+        )
+        m_lo, m_hi = normal_interval(self.mean_days, self.mean_se, a)
+        rows = {
+            "median_days": (self.median_days, np.nan, lo, hi),
+            "mean_days": (self.mean_days, self.mean_se, max(m_lo, 0.0), m_hi),
+            "share_le_7_days": self.short_share,
+            "hazard_ratio_per_year": (self.hazard_ratio_per_year, np.nan, hr_lo, hr_hi),
+        }
+        return tidy(rows)
+
+    def laplace(self, h) -> np.ndarray:
+        """``E[exp(-h T)]`` for hazards ``h`` per day (array); see StayDistribution."""
+        return self.distribution.laplace(h)
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """``n`` stay lengths in days drawn from the fitted distribution."""
+        return self.distribution.sample(rng, n)
+
+    def survival_frame(self, alpha: float | None = None) -> pd.DataFrame:
+        """KM curve: ``time, survival, ci_lower, ci_upper`` (pointwise log-log interval)."""
+        a = self.alpha if alpha is None else alpha
+        z = stats.norm.ppf(1 - a / 2)
+        s = np.asarray(self.km.surv_prob, dtype=float)
+        se = np.asarray(self.km.surv_prob_se, dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            half = z * se / (s * np.abs(np.log(s)))
+            lo = np.exp(-np.exp(np.log(-np.log(s)) + half))
+            hi = np.exp(-np.exp(np.log(-np.log(s)) - half))
+        ok = (s > 0) & (s < 1) & np.isfinite(half)
+        lo = np.where(ok, lo, s)
+        hi = np.where(ok, hi, s)
+        return pd.DataFrame(
+            {"time": self.km.surv_times, "survival": s, "ci_lower": lo, "ci_upper": hi}
+        )
+
+    def bootstrap(
+        self, stays: pd.DataFrame, rng: np.random.Generator, n_boot: int
+    ) -> list[StayDistribution]:
+        """Stay distributions refitted on person-bootstrap samples (see :func:`bootstrap_stays`)."""
+        return bootstrap_stays(stays, rng, n_boot, self._rows)
+
+    def bootstrap_laplace(
+        self, h, rng: np.random.Generator, n_boot: int, stays: pd.DataFrame | None = None
+    ) -> np.ndarray:
+        """``E[exp(-h T)]`` on ``n_boot`` person-bootstrap replicates: shape (n_boot, len(h))."""
+        dists = bootstrap_stays(stays, rng, n_boot, self._rows)
+        return np.vstack([d.laplace(h) for d in dists])
+
+    def plot(self, ax=None, alpha: float | None = None):
+        """Kaplan–Meier curve with its pointwise interval."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(6, 4))
+        sf = self.survival_frame(alpha)
+        ax.step(sf["time"], sf["survival"], where="post", color="#0072B2", label="Kaplan–Meier")
+        ax.fill_between(
+            sf["time"], sf["ci_lower"], sf["ci_upper"], step="post", color="#0072B2", alpha=0.2
+        )
+        ax.set_xlabel("days in the city")
+        ax.set_ylabel("share of stays still going on")
+        ax.set_ylim(0, 1.02)
+        ax.set_title(self.title + (f" – {self.city}" if self.city else ""))
+        return ax
+
+
+def _prepare(stays: pd.DataFrame, correction: str) -> tuple[pd.DataFrame, float, list[str]]:
+    """Durations, events, entries and weights per stay after the chosen correction."""
+    notes = []
+    q = sighting_probability(stays)
+    dur = stays["duration_days"].to_numpy(dtype=float)
+    event = ~stays["right_censored"].to_numpy(dtype=bool)
+    weight = np.ones(len(stays))
+    if correction == "margins":
+        margin = (1 - q) / q
+        dur = dur + margin * (1 + event)
+        weight = 1 / (1 - (1 - q) ** dur)
+        notes.append(
+            f"Stay lengths corrected for the unseen days before the first and after the last "
+            f"sighting (sighting probability per day {q:.2f}, {margin:.1f} days added per end) "
+            "and reweighted for stays never seen."
+        )
+    elif correction != "none":
+        raise EstimationError(f"correction = {correction!r}: use 'margins' or 'none'.")
+    rows = pd.DataFrame(
+        {
+            "duration": dur,
+            "event": event.astype(float),
+            "entry": stays["entry_days"].to_numpy(dtype=float),
+            "weight": weight,
+            "person": pd.factorize(stays["person_id"])[0],
+            "year": stays["start"].dt.year + (stays["start"].dt.day_of_year - 1) / 365.25,
+        }
+    )
+    return rows, q, notes
+
+
+def fit_stays(
+    stays: pd.DataFrame,
+    *,
+    city: str | None = None,
+    alpha: float = 0.05,
+    correction: str = "margins",
+    short_days: float = 7.0,
+) -> StaysResults:
+    """Kaplan–Meier, Cox trend and Laplace transform of stay lengths.
+
+    Parameters
+    ----------
+    stays : DataFrame
+        Output of :func:`build_stays`.
+    city : str, optional
+        Keep only stays in this city.
+    alpha : float
+        1 − confidence level.
+    correction : {"margins", "none"}
+        ``"margins"`` adds the expected unseen days at each observed end and weights
+        each stay by the inverse of its chance to be seen at all (see Notes);
+        ``"none"`` uses first-to-last-sighting lengths.
+    short_days : float
+        Threshold of a short stay for ``short_share_by_year``.
+
+    Returns
+    -------
+    StaysResults
+
+    Notes
+    -----
+    Kaplan–Meier with delayed entry ``e_i``: ``S(t) = Π_{t_j ≤ t} (1 - d_j / n_j)`` with
+    ``n_j = Σ w_i [e_i < t_j ≤ T_i]``, computed by statsmodels on the unique
+    ``(T, δ, e)`` rows with frequency weights; Greenwood variance
+    ``Var S(t) = S(t)^2 Σ d_j / (n_j (n_j - d_j))``. Stays flagged ``left_truncated``
+    have an unknown origin and are left out (conditioning on a start inside the data
+    keeps the estimate unbiased). Beyond the last observed time the survival is
+    extended by an exponential tail whose rate is the occurrence/exposure rate beyond
+    the upper quartile of the KM curve. Cox model: ``λ(t | x) = λ_0(t) exp(β x)`` with
+    ``x`` the decimal calendar year of the start (Efron ties, delayed entry);
+    ``HR = exp(β)`` per year.
+
+    Margin correction with per-day sighting probability ``q`` (:func:`sighting_probability`):
+    ``T* = T_obs + (1 - q)/q · (1 + δ)`` and weight ``1 / (1 - (1 - q)^{T*})``.
+
+    References
+    ----------
+    Kaplan, E. L., Meier, P. (1958). Nonparametric estimation from incomplete observations.
+    JASA 53, 457–481. Cox, D. R. (1972). Regression models and life-tables. JRSS B 34,
+    187–220. Klein, J. P., Moeschberger, M. L. (2003). Survival Analysis, 2nd ed.,
+    Springer (ch. 4, left truncation).
+    """
+    if city is not None:
+        stays = stays[stays["city"] == city]
+    caveats = []
+    n_trunc = int(stays["left_truncated"].sum())
+    if n_trunc:
+        caveats.append(
+            f"{n_trunc} stays began in the first {stays.attrs.get('gap_days', 'gap')} days of the "
+            "data and may have started earlier; they are left out of the stay lengths."
+        )
+    stays = stays[~stays["left_truncated"]]
+    if len(stays) < 5 or (~stays["right_censored"]).sum() < 2:
+        raise EstimationError(
+            f"only {len(stays)} usable stays{' in ' + city if city else ''}: at least 5 stays "
+            "with 2 ended ones are needed to estimate stay lengths. Widen the period or check city."
+        )
+    rows, q, notes = _prepare(stays, correction)
+    caveats += notes
+    share_cens = 1 - rows["event"].mean()
+    if share_cens > 0:
+        caveats.append(f"{share_cens:.0%} of stays may go on after the data end (right-censored).")
+    km, dist = km_distribution(rows, alpha=alpha)
+    med, med_ci = _median(km, alpha)
+    mean, mean_se = dist.mean(), _restricted_mean_se(km)
+    hr, hr_se = _cox_trend(rows)
+    by_year = _by_year(rows, alpha, short_days)
+    s7 = _share_below(km, short_days, alpha)
+    return StaysResults(
+        km=km,
+        distribution=dist,
+        median_days=float(med),
+        median_ci=(float(med_ci[0]), float(med_ci[1])),
+        mean_days=float(mean),
+        mean_se=float(mean_se),
+        hazard_ratio_per_year=float(hr),
+        hazard_ratio_ci=tuple(
+            np.exp(np.log(hr) + np.array([-1, 1]) * stats.norm.ppf(1 - alpha / 2) * hr_se)
+        ),
+        hazard_ratio_se_log=float(hr_se),
+        short_share_by_year=by_year[["share", "se", "ci_lower", "ci_upper", "n_stays"]].rename(
+            columns={"share": "estimate"}
+        ),
+        median_by_year=by_year[["median", "median_lower", "median_upper", "n_stays"]].rename(
+            columns={"median": "estimate", "median_lower": "ci_lower", "median_upper": "ci_upper"}
+        ),
+        short_share=s7,
+        n_stays=len(rows),
+        n_persons=int(rows["person"].nunique()),
+        city=city,
+        correction=correction,
+        sighting_prob=q,
+        alpha=alpha,
+        caveats=tuple(caveats) + dist.caveats,
+        _rows={"rows": rows},
+    )
+
+
+def _median(km: SurvfuncRight, alpha: float) -> tuple[float, tuple[float, float]]:
+    """KM median and its interval from inverting the cloglog test (Brookmeyer–Crowley).
+
+    When no time passes the test, ``S`` falls past 0.5 in a single jump that the data
+    pin down, and the interval collapses to the median itself.
+    """
+    med = float(km.quantile(0.5))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lo, hi = km.quantile_ci(0.5, alpha=alpha)
+    if np.isnan(lo) and np.isfinite(med):
+        lo = hi = med
+    return med, (float(lo), float(hi))
+
+
+def _restricted_mean_se(km: SurvfuncRight) -> float:
+    """Greenwood-type SE of the restricted mean ``∫_0^{t_max} S(t) dt`` (Klein & Moeschberger 4.5)."""
+    t = np.asarray(km.surv_times, dtype=float)
+    s = np.asarray(km.surv_prob, dtype=float)
+    n, d = np.asarray(km.n_risk, dtype=float), np.asarray(km.n_events, dtype=float)
+    if len(t) < 2:
+        return np.nan
+    area = np.r_[np.diff(t) * s[:-1], 0.0]
+    tail_area = np.cumsum(area[::-1])[::-1]  # ∫_{t_j}^{t_max} S
+    with np.errstate(divide="ignore", invalid="ignore"):
+        term = np.where(n > d, tail_area**2 * d / (n * (n - d)), 0.0)
+    return float(np.sqrt(np.nansum(term)))
+
+
+def _share_below(km: SurvfuncRight, t: float, alpha: float) -> tuple[float, float, float, float]:
+    """``F(t) = 1 - S(t)`` with Greenwood SE and the log-log interval of ``S``."""
+    times = np.asarray(km.surv_times, dtype=float)
+    i = np.searchsorted(times, t, side="right") - 1
+    if i < 0:
+        return 0.0, 0.0, 0.0, 0.0
+    s, se = float(km.surv_prob[i]), float(km.surv_prob_se[i])
+    if not 0 < s < 1 or not np.isfinite(se):
+        return 1 - s, se, 1 - s, 1 - s
+    z = stats.norm.ppf(1 - alpha / 2)
+    half = z * se / (s * abs(np.log(s)))
+    lo_s, hi_s = (
+        np.exp(-np.exp(np.log(-np.log(s)) + half)),
+        np.exp(-np.exp(np.log(-np.log(s)) - half)),
+    )
+    return 1 - s, se, 1 - hi_s, 1 - lo_s
+
+
+def _cox_trend(rows: pd.DataFrame) -> tuple[float, float]:
+    """Hazard ratio per calendar year and the SE of its log (Cox, Efron ties)."""
+    x = rows["year"].to_numpy() - rows["year"].mean()
+    if np.ptp(x) < 0.5:
+        return np.nan, np.nan
+    model = PHReg(
+        rows["duration"].to_numpy(),
+        x[:, None],
+        status=rows["event"].to_numpy(),
+        entry=rows["entry"].to_numpy(),
+        ties="efron",
+    )
+    res = model.fit()
+    return float(np.exp(res.params[0])), float(res.bse[0])
+
+
+def _by_year(rows: pd.DataFrame, alpha: float, short_days: float) -> pd.DataFrame:
+    out = {}
+    for year, grp in rows.groupby(np.floor(rows["year"]).astype(int)):
+        if (grp["event"] > 0).sum() < 2:
+            continue
+        km, _ = km_distribution(grp, alpha=alpha)
+        share = _share_below(km, short_days, alpha)
+        med, (lo, hi) = _median(km, alpha)
+        out[int(year)] = (*share, med, lo, hi, len(grp))
+    cols = ["share", "se", "ci_lower", "ci_upper", "median", "median_lower", "median_upper"]
+    frame = pd.DataFrame.from_dict(out, orient="index", columns=[*cols, "n_stays"])
+    frame.index.name = "year"
+    return frame.astype({c: float for c in cols})
+
+
+def bootstrap_stays(
+    stays: pd.DataFrame | None, rng: np.random.Generator, n_boot: int, cache: dict | None = None
+) -> list[StayDistribution]:
+    """Person-bootstrap replicates of the stay distribution.
+
+    Notes
+    -----
+    Persons are resampled with replacement by multinomial reweighting
+    (``w ~ Multinomial(P, 1/P)``); every stay carries its person's weight times its own
+    detection weight, and KM is refitted on the unique ``(T, δ, e)`` rows with the
+    summed weights, so each replicate costs one ``bincount`` over the stays.
+
+    References
+    ----------
+    Efron, B., Tibshirani, R. (1993). An Introduction to the Bootstrap. Chapman & Hall.
+    """
+    if cache and "rows" in cache:
+        rows = cache["rows"]
+    elif stays is not None:
+        rows, _, _ = _prepare(stays[~stays["left_truncated"]], "margins")
+    else:
+        raise EstimationError("bootstrap needs the stays frame or a fitted StaysResults.")
+    keys = ["duration", "event", "entry"]
+    key_id = rows.groupby(keys, sort=False).ngroup().to_numpy()
+    uniq = rows[keys].drop_duplicates().reset_index(drop=True)
+    person = rows["person"].to_numpy()
+    n_persons = int(person.max()) + 1
+    base = rows["weight"].to_numpy()
+    out = []
+    for _ in range(n_boot):
+        wp = rng.multinomial(n_persons, np.full(n_persons, 1 / n_persons)).astype(float)
+        w = np.bincount(key_id, weights=base * wp[person], minlength=len(uniq))
+        sub = uniq.assign(weight=w)
+        _, dist = km_distribution(sub[w > 0], alpha=0.05, aggregate=False)
+        out.append(dist)
+    return out

@@ -1,0 +1,356 @@
+"""Stays and mobility from sightings: build stays, count arrivals, describe touring.
+
+:func:`build_stays` turns the sightings table into one row per observed stay of a person
+in a city (vectorised: sort, flag breaks, cumulative sum). :func:`weekly_arrivals` and
+:func:`monthly_arrivals` count stays starting per week or month (the arrivals ``A`` of
+Little's law ``N = A·E[T]`` and the input of the forecast). :func:`touring` gives the
+number of cities a person works in per month and the city-to-city flow matrix of
+consecutive stays. The stay-length model is in :mod:`capacity.models.stays`; methods in
+``docs/methods/stays.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from capacity.exceptions import DataError, EstimationError, Problem
+from capacity.models._base import Results, normal_interval, tidy
+
+__all__ = [
+    "STAY_COLUMNS",
+    "TouringResults",
+    "build_stays",
+    "monthly_arrivals",
+    "sighting_probability",
+    "touring",
+    "weekly_arrivals",
+]
+
+STAY_COLUMNS = [
+    "person_id",
+    "city",
+    "start",
+    "end",
+    "n_sightings",
+    "duration_days",
+    "entry_days",
+    "left_truncated",
+    "right_censored",
+    "year",
+]
+
+
+def _require(frame: pd.DataFrame, columns: list[str], table: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise DataError(
+            [
+                Problem(table, None, c, None, "required column is missing", f"add column '{c}'.")
+                for c in missing
+            ]
+        )
+
+
+def _day(value, default: int) -> int:
+    if value is None:
+        return default
+    return int(np.datetime64(pd.Timestamp(value).normalize().date(), "D").astype(np.int64))
+
+
+def build_stays(
+    sightings: pd.DataFrame,
+    gap_days: int = 14,
+    period_start=None,
+    period_end=None,
+) -> pd.DataFrame:
+    """One row per observed stay of a person in a city.
+
+    Parameters
+    ----------
+    sightings : DataFrame
+        The sightings table with at least ``person_id``, ``date`` and ``city``.
+        Several sightings of a person in one city on one day count once.
+    gap_days : int
+        Largest gap in days between two sightings that still belong to one stay.
+    period_start, period_end : date-like, optional
+        Analysis window; default the first and last sighting date. Every sighting is
+        used to link stays; stays that do not overlap the window are dropped.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``person_id, city, start, end, n_sightings`` (distinct sighting days),
+        ``duration_days`` (float, days from first to last sighting counting both:
+        ``end - start + 1``), ``entry_days`` (days of the stay before the window start,
+        the delayed-entry time of survival analysis, 0 for stays starting in the window),
+        ``left_truncated`` (the stay starts within ``gap_days`` of the first sighting in
+        the data, so it may have begun earlier: its origin is unknown), ``right_censored``
+        (it ends within ``gap_days`` of the last sighting in the data, so it may go on)
+        and ``year`` (calendar year of the start). ``attrs`` hold the window and
+        ``gap_days``.
+
+    Notes
+    -----
+    Sort by (person, date, city); a new stay starts where the person or the city changes
+    or the gap to the previous sighting exceeds ``gap_days``; the stay number is the
+    cumulative sum of these breaks. A person seen in two cities on one day starts a new
+    stay at each change of city.
+
+    A stay is observed from its first to its last sighting, so the observed length
+    understates the true length by the unobserved margins at both ends; see
+    :func:`sighting_probability` and ``fit_stays(correction="margins")``.
+
+    References
+    ----------
+    Kennedy, L. (2022). Online advertisement durations in the commercial sex market.
+    PLOS ONE (stays as runs of an ad's phone number in one place).
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"person_id": ["p1"] * 4, "city": ["A", "A", "B", "A"],
+    ...                   "date": pd.to_datetime(["2024-01-01", "2024-01-05",
+    ...                                           "2024-01-06", "2024-03-01"])})
+    >>> build_stays(s, gap_days=14)[["city", "n_sightings", "duration_days"]]
+      city  n_sightings  duration_days
+    0    A            2            5.0
+    1    B            1            1.0
+    2    A            1            1.0
+    """
+    _require(sightings, ["person_id", "date", "city"], "sightings")
+    if gap_days < 1:
+        raise EstimationError(f"gap_days = {gap_days}: give a gap of at least 1 day.")
+    frame = sightings[["person_id", "date", "city"]]
+    frame = frame[frame.notna().all(axis=1)]
+    if frame.empty:
+        raise EstimationError("no sightings with person_id, date and city: cannot build stays.")
+    day = pd.to_datetime(frame["date"]).to_numpy("datetime64[D]").astype(np.int64)
+    pcode, persons = pd.factorize(frame["person_id"])
+    ccode, cities = pd.factorize(frame["city"])
+    order = np.lexsort((ccode, day, pcode))
+    p, c, d = pcode[order], ccode[order], day[order]
+    keep = np.ones(len(d), dtype=bool)
+    keep[1:] = (p[1:] != p[:-1]) | (c[1:] != c[:-1]) | (d[1:] != d[:-1])
+    p, c, d = p[keep], c[keep], d[keep]
+    brk = np.ones(len(d), dtype=bool)
+    brk[1:] = (p[1:] != p[:-1]) | (c[1:] != c[:-1]) | (d[1:] - d[:-1] > gap_days)
+    first = np.flatnonzero(brk)
+    last = np.r_[first[1:] - 1, len(d) - 1]
+    start, end = d[first], d[last]
+
+    data_start, data_end = int(d.min()), int(d.max())
+    ws, we = _day(period_start, data_start), _day(period_end, data_end)
+    if we < ws:
+        raise EstimationError(f"period_end ({period_end}) is before period_start ({period_start}).")
+    inside = (end >= ws) & (start <= we)
+    first, start, end = first[inside], start[inside], end[inside]
+    n_days = (last[inside] - first + 1).astype(np.int64)
+    to_ts = lambda x: pd.to_datetime(x.astype("datetime64[D]")).astype("datetime64[ns]")  # noqa: E731
+    start_ts = to_ts(start)
+    stays = pd.DataFrame(
+        {
+            "person_id": persons.take(p[first]),
+            "city": cities.take(c[first]),
+            "start": start_ts,
+            "end": to_ts(end),
+            "n_sightings": n_days,
+            "duration_days": (end - start + 1).astype(float),
+            "entry_days": np.maximum(ws - start, 0).astype(float),
+            "left_truncated": start - data_start <= gap_days,
+            "right_censored": data_end - end <= gap_days,
+            "year": start_ts.year.astype(np.int64),
+        }
+    )
+    stays.attrs.update(
+        gap_days=int(gap_days),
+        data_start=pd.Timestamp(np.datetime64(data_start, "D")),
+        data_end=pd.Timestamp(np.datetime64(data_end, "D")),
+        period_start=pd.Timestamp(np.datetime64(ws, "D")),
+        period_end=pd.Timestamp(np.datetime64(we, "D")),
+    )
+    return stays
+
+
+def sighting_probability(stays: pd.DataFrame) -> float:
+    """Share of days inside stays on which the person was seen.
+
+    Notes
+    -----
+    Between the first and the last sighting day of a stay of ``D`` days (both counted)
+    the ``D - 2`` interior days hold ``n - 2`` sightings, so the pooled estimate is
+    ``q = Σ (n_i - 2) / Σ (D_i - 2)`` over stays with ``D_i ≥ 3``. If every present day
+    is seen independently with probability ``q``, the unseen days before the first
+    (after the last) sighting are geometric with mean ``(1 - q) / q``, and a stay of
+    ``D`` days is seen at all with probability ``1 - (1 - q)^D``.
+    """
+    long_ = stays["duration_days"].to_numpy() >= 3
+    if not long_.any():
+        return 1.0
+    num = float((stays["n_sightings"].to_numpy()[long_] - 2).sum())
+    den = float((stays["duration_days"].to_numpy()[long_] - 2).sum())
+    return float(np.clip(num / den, 1e-3, 1.0))
+
+
+def _arrivals(stays: pd.DataFrame, city: str | None, freq: str, start, end) -> pd.Series:
+    if city is not None:
+        stays = stays[stays["city"] == city]
+    new = stays.loc[~stays["left_truncated"], "start"]
+    lo = pd.Timestamp(start) if start is not None else stays.attrs.get("period_start")
+    hi = pd.Timestamp(end) if end is not None else stays.attrs.get("period_end")
+    lo = new.min() if lo is None else lo
+    hi = new.max() if hi is None else hi
+    if pd.isna(lo) or pd.isna(hi):
+        raise EstimationError(f"no arrivals{' in ' + city if city else ''} to count.")
+    new = new[(new >= lo) & (new <= hi)]
+    periods = pd.period_range(lo.to_period(freq), hi.to_period(freq), freq=freq)
+    counts = new.dt.to_period(freq).value_counts()
+    out = counts.reindex(periods, fill_value=0).astype(np.int64)
+    out.index = periods.to_timestamp(how="start").astype("datetime64[ns]")
+    out.index.name = "week" if freq.startswith("W") else "month"
+    out.name = "arrivals"
+    return out
+
+
+def weekly_arrivals(
+    stays: pd.DataFrame, city: str | None = None, start=None, end=None
+) -> pd.Series:
+    """Stays starting per week (Monday-based weeks, zero-filled).
+
+    Stays flagged ``left_truncated`` are not counted (they may be continuations of a
+    stay that began before the data). The first and last week can be partial.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"person_id": ["a", "b", "c", "d"], "city": "X", "date":
+    ...     pd.to_datetime(["2024-01-01", "2024-01-08", "2024-01-20", "2024-01-22"])})
+    >>> weekly_arrivals(build_stays(s, gap_days=3)).tolist()  # a: may have begun earlier
+    [0, 1, 1, 1]
+    """
+    return _arrivals(stays, city, "W-SUN", start, end)
+
+
+def monthly_arrivals(
+    stays: pd.DataFrame, city: str | None = None, start=None, end=None
+) -> pd.Series:
+    """Stays starting per calendar month (index: first day of the month, zero-filled)."""
+    return _arrivals(stays, city, "M", start, end)
+
+
+@dataclass(frozen=True, repr=False)
+class TouringResults(Results):
+    """How many cities a person works in per month, and where they go next.
+
+    Attributes
+    ----------
+    cities_per_person_month : DataFrame
+        Distribution: index number of cities, columns ``person_months`` and ``share``.
+    flow_matrix : DataFrame
+        Consecutive stays of a person: rows the city left, columns the next city.
+    mean_cities, mean_se : float
+        Mean cities per person-month and its person-clustered standard error.
+    """
+
+    cities_per_person_month: pd.DataFrame
+    flow_matrix: pd.DataFrame
+    mean_cities: float
+    mean_se: float
+    share_multi_city: float
+    share_multi_city_se: float
+    n_person_months: int
+    caveats: tuple[str, ...] = ()
+    title: str = "Touring between cities"
+
+    def summary_frame(self, alpha: float = 0.05) -> pd.DataFrame:
+        """Mean cities per person-month and the share of person-months in 2+ cities."""
+        m_lo, m_hi = normal_interval(self.mean_cities, self.mean_se, alpha)
+        s_lo, s_hi = normal_interval(self.share_multi_city, self.share_multi_city_se, alpha)
+        return tidy(
+            {
+                "cities_per_person_month": (self.mean_cities, self.mean_se, m_lo, m_hi),
+                "share_multi_city_months": (
+                    self.share_multi_city,
+                    self.share_multi_city_se,
+                    max(s_lo, 0.0),
+                    min(s_hi, 1.0),
+                ),
+            }
+        )
+
+
+def _clustered_mean(values: np.ndarray, cluster: np.ndarray) -> tuple[float, float]:
+    """Mean and its cluster-robust (by person) standard error."""
+    n = len(values)
+    mean = float(values.mean())
+    resid = np.bincount(cluster, weights=values - mean)
+    k = len(resid)
+    se = np.sqrt(k / max(k - 1, 1) * np.sum(resid**2)) / n
+    return mean, float(se)
+
+
+def touring(stays: pd.DataFrame) -> TouringResults:
+    """Cities per person and month, and the city-to-city flow matrix.
+
+    Parameters
+    ----------
+    stays : DataFrame
+        Output of :func:`build_stays` (all cities).
+
+    Notes
+    -----
+    A stay counts in every calendar month it overlaps; cities per person-month is the
+    number of distinct cities among them. Its mean has a standard error clustered by
+    person, ``SE = sqrt(K/(K-1) Σ_k (Σ_{i∈k} (x_i - x̄))^2) / n``. The flow matrix counts
+    pairs of consecutive stays ``(city_i, city_{i+1})`` of one person (ordered by start);
+    stays in the same city after a gap count on the diagonal.
+
+    References
+    ----------
+    Cameron, A. C., Miller, D. L. (2015). A practitioner's guide to cluster-robust
+    inference. J. Human Resources 50, 317–372.
+    """
+    if stays.empty:
+        raise EstimationError("no stays: cannot describe touring.")
+    first = stays["start"].dt.year.to_numpy() * 12 + stays["start"].dt.month.to_numpy() - 1
+    last = stays["end"].dt.year.to_numpy() * 12 + stays["end"].dt.month.to_numpy() - 1
+    reps = (last - first + 1).astype(np.int64)
+    pid, _ = pd.factorize(stays["person_id"])
+    cid, cities = pd.factorize(stays["city"])
+    offset = np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps)
+    long_ = pd.DataFrame(
+        {"p": np.repeat(pid, reps), "m": np.repeat(first, reps) + offset, "c": np.repeat(cid, reps)}
+    ).drop_duplicates()
+    per = long_.groupby(["p", "m"], sort=False)["c"].size()
+    values = per.to_numpy().astype(float)
+    persons = per.index.get_level_values("p").to_numpy()
+    mean, se = _clustered_mean(values, persons)
+    multi, multi_se = _clustered_mean((values > 1).astype(float), persons)
+    dist = per.value_counts().sort_index().rename("person_months").to_frame()
+    dist.index.name = "cities"
+    dist["share"] = dist["person_months"] / dist["person_months"].sum()
+
+    order = np.lexsort((stays["start"].to_numpy(), pid))
+    p_sorted, c_sorted = pid[order], cid[order]
+    same = p_sorted[1:] == p_sorted[:-1]
+    names = np.asarray(cities, dtype=object)
+    flows = pd.crosstab(
+        pd.Categorical(names[c_sorted[:-1][same]], categories=list(cities)),
+        pd.Categorical(names[c_sorted[1:][same]], categories=list(cities)),
+        dropna=False,
+    )
+    flows.index.name, flows.columns.name = "from_city", "to_city"
+    caveats = (
+        "A city where a person was not seen counts as not visited: cities per month is a "
+        "lower bound.",
+    )
+    return TouringResults(
+        cities_per_person_month=dist,
+        flow_matrix=flows,
+        mean_cities=mean,
+        mean_se=se,
+        share_multi_city=multi,
+        share_multi_city_se=multi_se,
+        n_person_months=len(values),
+        caveats=caveats,
+    )

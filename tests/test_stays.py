@@ -1,0 +1,338 @@
+"""Stays: build from sightings, Kaplan–Meier and Cox against R, truth recovery, invariants."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from capacity.config import ROOT
+from capacity.exceptions import DataError, EstimationError
+from capacity.models.stays import (
+    StayDistribution,
+    _cox_trend,
+    build_stays,
+    fit_stays,
+    km_distribution,
+)
+from capacity.models.touring import monthly_arrivals, touring, weekly_arrivals
+
+REF = ROOT / "tests" / "reference" / "km"
+
+
+def simulate_sightings(
+    n_persons=2500,
+    years=4,
+    shape=1.2,
+    scale0=20.0,
+    hr_year=1.1,
+    q=0.5,
+    seed=1,
+    cities=("Stockholm", "Göteborg", "Malmö"),
+    start="2022-01-01",
+):
+    """Persons touring cities with Weibull stays whose hazard grows by ``hr_year`` a year.
+
+    Each present day is seen with probability ``q``. Returns (sightings, truth) where
+    truth has one row per true stay with ``days`` present and the start ``year``.
+    """
+    rng = np.random.default_rng(seed)
+    horizon = 365.25 * years
+    k = 1 + rng.poisson(2.0, n_persons)
+    person = np.repeat(np.arange(n_persons), k)
+    n = len(person)
+    pos = np.arange(n) - np.repeat(np.cumsum(k) - k, k)
+    arrival = np.repeat(rng.uniform(-60, horizon, n_persons), k)
+    u, gaps = rng.random(n), rng.uniform(15, 45, n)
+    city = (np.repeat(rng.integers(0, len(cities), n_persons), k) + pos) % len(cities)
+    dur = np.zeros(n)
+    for j in range(k.max()):  # rounds over the j-th stay of every person (not over rows)
+        m = np.flatnonzero(pos == j)
+        scale = scale0 * hr_year ** (-(arrival[m] / 365.25 - years / 2) / shape)
+        dur[m] = scale * (-np.log(u[m])) ** (1 / shape)
+        nxt = m + 1
+        ok = (nxt < n) & (pos[np.minimum(nxt, n - 1)] == j + 1)
+        arrival[nxt[ok]] = arrival[m[ok]] + dur[m[ok]] + gaps[nxt[ok]]
+    day0 = np.floor(arrival).astype(int)
+    ndays = np.floor(arrival + dur).astype(int) - day0 + 1
+    sid = np.repeat(np.arange(n), ndays)
+    day = (
+        np.repeat(day0, ndays) + np.arange(ndays.sum()) - np.repeat(np.cumsum(ndays) - ndays, ndays)
+    )
+    keep = (rng.random(len(day)) < q) & (day >= 0) & (day < horizon)
+    sid, day = sid[keep], day[keep]
+    names = np.asarray(cities, dtype=object)
+    sightings = pd.DataFrame(
+        {
+            "person_id": pd.array(np.char.add("p", person[sid].astype(str)), dtype="string"),
+            "date": pd.Timestamp(start) + pd.to_timedelta(day, "D"),
+            "city": pd.array(names[city[sid]], dtype="string"),
+            "source": "ads_a",
+        }
+    )
+    truth = pd.DataFrame(
+        {
+            "days": ndays,
+            "arrival": arrival,
+            "year": pd.Timestamp(start).year + np.floor(arrival / 365.25),
+        }
+    )
+    return sightings, truth[(truth["arrival"] > 30) & (truth["arrival"] < horizon)]
+
+
+@pytest.fixture(scope="module")
+def sim():
+    return simulate_sightings()
+
+
+# --- build_stays ---------------------------------------------------------------------
+
+
+def test_build_stays_by_hand():
+    s = pd.DataFrame(
+        {
+            "person_id": ["a", "a", "a", "a", "a", "b", "b"],
+            "city": ["X", "X", "X", "Y", "X", "X", "X"],
+            "date": pd.to_datetime(
+                [
+                    "2024-01-01",
+                    "2024-01-01",
+                    "2024-01-10",
+                    "2024-01-12",
+                    "2024-03-01",
+                    "2024-02-01",
+                    "2024-03-20",
+                ]
+            ),
+        }
+    )
+    out = build_stays(s, gap_days=14)
+    assert list(out["city"]) == ["X", "Y", "X", "X", "X"]
+    assert list(out["n_sightings"]) == [2, 1, 1, 1, 1]  # same-day duplicate counts once
+    assert list(out["duration_days"]) == [10.0, 1.0, 1.0, 1.0, 1.0]
+    assert list(out["left_truncated"]) == [True, True, False, False, False]
+    assert list(out["right_censored"]) == [False, False, False, False, True]
+    assert out["start"].dtype == "datetime64[ns]"
+
+
+def test_build_stays_period_gives_entry_times():
+    s = pd.DataFrame(
+        {
+            "person_id": "a",
+            "city": "X",
+            "date": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-02-10", "2024-02-20"]),
+        }
+    )
+    out = build_stays(s, gap_days=14, period_start="2024-02-15")
+    assert len(out) == 1  # the January stay ends before the window
+    assert out["entry_days"].iloc[0] == 14.0 and out["duration_days"].iloc[0] == 20.0
+    assert not out["left_truncated"].iloc[0]
+
+
+def test_build_stays_missing_column_is_a_data_error():
+    with pytest.raises(DataError, match="city"):
+        build_stays(pd.DataFrame({"person_id": ["a"], "date": [pd.Timestamp("2024-01-01")]}))
+
+
+def test_build_stays_row_order_irrelevant(sim):
+    s, _ = sim
+    a = build_stays(s).sort_values(["person_id", "start"]).reset_index(drop=True)
+    b = build_stays(s.sample(frac=1, random_state=3)).sort_values(["person_id", "start"])
+    pd.testing.assert_frame_equal(a, b.reset_index(drop=True))
+
+
+# --- reference values (R survival 3.5-3, see tests/reference/km/SOURCES.md) -----------
+
+
+def _rows(time, event, entry=None):
+    return pd.DataFrame(
+        {
+            "duration": np.asarray(time, float),
+            "event": np.asarray(event, float),
+            "entry": np.zeros(len(time)) if entry is None else np.asarray(entry, float),
+            "weight": 1.0,
+        }
+    )
+
+
+def test_km_6mp_matches_r_and_kleinbaum_klein():
+    """Freireich 6-MP arm: S(t), Greenwood SE and median 23 (Kleinbaum & Klein ch. 2; R)."""
+    g = pd.read_csv(REF / "gehan.csv")
+    mp = g[g["treat"] == "6-MP"]
+    ref = pd.read_csv(REF / "gehan_6mp_km.csv")
+    ref = ref[ref["n_event"] > 0]
+    km, dist = km_distribution(_rows(mp["time"], mp["cens"]))
+    np.testing.assert_allclose(km.surv_times, ref["time"])
+    np.testing.assert_allclose(km.surv_prob, ref["survival"], rtol=1e-10)
+    np.testing.assert_allclose(km.surv_prob_se, ref["std_err"], rtol=1e-8)
+    assert km.quantile(0.5) == 23
+    vals = pd.read_csv(REF / "gehan_values.csv", index_col="quantity")["value"]
+    assert km.quantile_ci(0.5)[0] == vals["median_6mp_lower"]
+    # restricted mean to the last time (35) equals R's rmean; the tail adds beyond it
+    s, t = np.r_[1.0, km.surv_prob], np.r_[0.0, km.surv_times, 35.0]
+    assert np.sum(np.diff(t) * s) == pytest.approx(vals["rmean_6mp"], rel=1e-10)
+    assert dist.mean() > vals["rmean_6mp"]
+
+
+def test_cox_gehan_hazard_ratio_matches_r():
+    """Freireich/Gehan placebo vs 6-MP: HR 4.817 (Efron, R coxph), SE of log HR 0.4124."""
+    g = pd.read_csv(REF / "gehan.csv")
+    rows = _rows(g["time"], g["cens"]).assign(year=(g["treat"] == "control").astype(float))
+    hr, se = _cox_trend(rows)
+    vals = pd.read_csv(REF / "gehan_values.csv", index_col="quantity")["value"]
+    assert hr == pytest.approx(vals["cox_efron_hr"], rel=1e-4)
+    assert se == pytest.approx(vals["cox_efron_coef_se"], rel=1e-3)
+    lo, hi = np.exp(np.log(hr) + np.array([-1, 1]) * 1.959964 * se)
+    assert lo == pytest.approx(vals["cox_efron_lower"], rel=1e-3)
+    assert hi == pytest.approx(vals["cox_efron_upper"], rel=1e-3)
+
+
+def test_km_with_delayed_entry_matches_r():
+    """survival::aml maintained arm with entry times: Surv(entry, time, status)."""
+    am = pd.read_csv(REF / "aml_maintained.csv")
+    ref = pd.read_csv(REF / "aml_entry_km.csv")
+    ref = ref[ref["n_event"] > 0]
+    km, _ = km_distribution(_rows(am["time"], am["status"], am["entry"]))
+    np.testing.assert_allclose(km.surv_prob, ref["survival"], rtol=1e-10)
+    np.testing.assert_allclose(km.n_risk, ref["n_risk"])
+
+
+def test_frequency_weights_equal_expanded_rows():
+    rng = np.random.default_rng(5)
+    t = rng.integers(1, 30, 400).astype(float)
+    e = (rng.random(400) < 0.7).astype(float)
+    km_w, _ = km_distribution(_rows(t, e))  # aggregated to unique rows inside
+    km_x, _ = km_distribution(_rows(t, e), aggregate=False)
+    np.testing.assert_allclose(km_w.surv_prob, km_x.surv_prob)
+    np.testing.assert_allclose(km_w.surv_prob_se, km_x.surv_prob_se)
+
+
+# --- truth recovery on simulated data ---------------------------------------------------
+
+
+def test_truth_recovery_median_and_trend(sim):
+    s, truth = sim
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        res = fit_stays(build_stays(s, gap_days=14))
+    true_med = truth.groupby("year")["days"].median()
+    by_year = res.median_by_year
+    for year, row in by_year.iterrows():
+        # days are integers: allow the one-day grid step around the interval
+        assert row["ci_lower"] - 1 <= true_med[year] <= row["ci_upper"] + 1, year
+    lo, hi = res.hazard_ratio_ci
+    assert lo < 1.1 < hi or abs(res.hazard_ratio_per_year - 1.1) < 0.03
+    assert res.mean_days == pytest.approx(truth["days"].mean(), rel=0.08)
+    assert res.laplace([0.02])[0] == pytest.approx(np.exp(-0.02 * truth["days"]).mean(), abs=0.02)
+
+
+def test_margin_correction_beats_raw_when_sightings_are_sparse():
+    s, truth = simulate_sightings(q=0.3, n_persons=1500, seed=2)
+    stays = build_stays(s)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        raw = fit_stays(stays, correction="none")
+        cor = fit_stays(stays)
+    true_mean = truth["days"].mean()
+    assert abs(cor.mean_days - true_mean) < abs(raw.mean_days - true_mean)
+    assert cor.sighting_prob == pytest.approx(0.3, abs=0.05)
+
+
+def test_fit_stays_outputs(sim):
+    s, _ = sim
+    stays = build_stays(s)
+    res = fit_stays(stays, city="Stockholm")
+    frame = res.summary_frame()
+    assert list(frame.columns) == ["estimate", "se", "ci_lower", "ci_upper"]
+    assert {"median_days", "mean_days", "hazard_ratio_per_year"} <= set(frame.index)
+    sf = res.survival_frame()
+    assert (sf["ci_lower"] <= sf["survival"] + 1e-12).all()
+    assert (sf["survival"] <= sf["ci_upper"] + 1e-12).all()
+    assert res.sample(np.random.default_rng(0), 1000).min() > 0
+    assert "Stays" in res.summary()
+    draws = res.bootstrap_laplace([0.01, 0.1], np.random.default_rng(1), 20)
+    assert draws.shape == (20, 2) and np.all(np.diff(draws, axis=1) <= 0)
+    with pytest.raises(EstimationError, match="usable stays"):
+        fit_stays(stays, city="Nowhere")
+
+
+def test_fit_stays_is_picklable(sim):
+    import pickle
+
+    res = fit_stays(build_stays(sim[0]))
+    again = pickle.loads(pickle.dumps(res))
+    assert again.laplace([0.05])[0] == res.laplace([0.05])[0]
+
+
+# --- invariants -------------------------------------------------------------------------
+
+durations = st.lists(st.integers(1, 120), min_size=5, max_size=60)
+
+
+@settings(max_examples=40, deadline=None)
+@given(durations, st.lists(st.booleans(), min_size=60, max_size=60), st.floats(0.1, 0.95))
+def test_laplace_bounded_monotone_and_shorter_stays_raise_it(times, events, c):
+    ev = np.array(events[: len(times)], float)
+    ev[0] = 1.0
+    _, dist = km_distribution(_rows(times, ev))
+    h = np.linspace(0, 2, 21)
+    lap = dist.laplace(h)
+    assert np.all((lap >= 0) & (lap <= 1))
+    assert np.all(np.diff(lap) <= 1e-12)
+    _, shorter = km_distribution(_rows(np.asarray(times) * c, ev))
+    assert np.all(shorter.laplace(h) >= lap - 1e-12)
+    np.testing.assert_allclose(dist.scaled(c).laplace(h), shorter.laplace(h), atol=1e-9)
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(0, 10_000))
+def test_row_order_never_changes_fit(seed):
+    t = np.random.default_rng(seed).integers(1, 40, 80).astype(float)
+    e = (np.arange(80) % 3 > 0).astype(float)
+    perm = np.random.default_rng(seed + 1).permutation(80)
+    _, a = km_distribution(_rows(t, e))
+    _, b = km_distribution(_rows(t[perm], e[perm]))
+    np.testing.assert_allclose(a.laplace([0.05, 0.5]), b.laplace([0.05, 0.5]))
+    assert a.mean() == pytest.approx(b.mean())
+
+
+def test_distribution_sample_matches_mean():
+    d = StayDistribution(np.array([2.0, 5.0]), np.array([0.3, 0.5]), 0.2, 5.0, 0.1)
+    x = d.sample(np.random.default_rng(0), 200_000)
+    assert x.mean() == pytest.approx(d.mean(), rel=0.02)
+    assert d.survival([1.0, 3.0, 15.0]) == pytest.approx([1.0, 0.7, 0.2 * np.exp(-1.0)])
+
+
+# --- touring and arrivals -----------------------------------------------------------------
+
+
+def test_touring_by_hand():
+    stays = pd.DataFrame(
+        {
+            "person_id": ["a", "a", "a", "b"],
+            "city": ["X", "Y", "X", "Y"],
+            "start": pd.to_datetime(["2024-01-01", "2024-01-20", "2024-03-01", "2024-01-05"]),
+            "end": pd.to_datetime(["2024-01-10", "2024-02-05", "2024-03-02", "2024-01-06"]),
+        }
+    )
+    res = touring(stays)
+    # person-months: a-Jan {X,Y}, a-Feb {Y}, a-Mar {X}, b-Jan {Y}
+    assert res.cities_per_person_month["person_months"].to_dict() == {1: 3, 2: 1}
+    assert res.mean_cities == pytest.approx(5 / 4)
+    assert res.flow_matrix.loc["X", "Y"] == 1 and res.flow_matrix.loc["Y", "X"] == 1
+    assert res.flow_matrix.to_numpy().sum() == 2
+
+
+def test_arrivals_count_every_new_stay(sim):
+    s, _ = sim
+    stays = build_stays(s)
+    weekly = weekly_arrivals(stays, "Stockholm")
+    monthly = monthly_arrivals(stays, "Stockholm")
+    new = ((stays["city"] == "Stockholm") & ~stays["left_truncated"]).sum()
+    assert weekly.sum() == new == monthly.sum()
+    assert weekly.index.day_of_week.unique().tolist() == [0]
+    assert monthly.index.is_month_start.all() and len(monthly) == 48

@@ -279,3 +279,13 @@ def test_chapman_textbook_example():
     assert res.estimate == pytest.approx(101 * 101 / 11 - 1)
     assert res.se**2 == pytest.approx(101 * 101 * 90 * 90 / (11**2 * 12))
     assert res.n_observed == 190
+
+
+def test_weir_2003_two_sample_estimate():
+    """Weir et al. (2003) MEASURE Evaluation WP-03-63, Bulawayo: 1,381 and 1,469 women
+    interviewed, 521 in both; published capture-recapture estimate 3,894 (1381·1469/521)."""
+    weir = pd.DataFrame({"s1": [1, 0, 1], "s2": [0, 1, 1], "count": [1381 - 521, 1469 - 521, 521]})
+    res = mse(weir, ["s1", "s2"], interactions="none")
+    assert round(res.estimate) == 3894
+    assert res.n_observed == 1381 + 1469 - 521
+    assert chapman(1381, 1469, 521).estimate == pytest.approx(1382 * 1470 / 522 - 1)

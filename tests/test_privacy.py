@@ -268,7 +268,7 @@ counts = hpd.data_frames(
 
 
 @settings(max_examples=60, deadline=None)
-@given(df=counts, threshold=st.integers(2, 11))
+@given(df=counts, threshold=st.integers(1, 11))
 def test_suppress_properties(df, threshold):
     s = suppress(df, threshold)
     small = (df[["a", "b"]] > 0) & (df[["a", "b"]] < threshold)
@@ -288,7 +288,8 @@ def test_suppress_explicit_columns_and_bad_arguments():
     assert s.frame["a"].tolist() == ["<5", 7] and s.frame["b"].tolist() == [2, 0]
     assert s.cells == [(0, "a")] and "1 cell(s)" in s.caveat
     assert suppress(df).n_suppressed == 2  # booleans are not counts
-    for bad in (1, 0, 2.5, True):
+    assert suppress(df, 1).n_suppressed == 0  # threshold 1 hides nothing
+    for bad in (0, -3, 2.5, True):
         with pytest.raises(ParameterError, match="threshold"):
             suppress(df, bad)
     with pytest.raises(ParameterError, match="flag"):

@@ -485,7 +485,11 @@ def pseudonymise_file(
         )
     write_table(out, dst)  # atomic: a temporary file moved into place
     fingerprint = hashlib.sha256(b"capacity-key-id" + key).hexdigest()[:8]
-    parts = [f"'{c}' -> '{names[c]}' ({frame[c].nunique()} distinct values)" for c in columns]
+    parts = [
+        f"'{c}' -> '{names[c]}' ({frame[c].nunique()} distinct values, "
+        f"{out[names[c]].nunique()} pseudonyms)"
+        for c in columns
+    ]
     dropped = [*drop, *free_text]
     return (
         f"Pseudonymised {len(frame)} rows of {src.name} into {dst}: "
@@ -555,10 +559,10 @@ def _count_columns(frame: pd.DataFrame, columns: Sequence[str] | None) -> list[s
 
 
 def _check_threshold(threshold: int) -> None:
-    if isinstance(threshold, bool) or not isinstance(threshold, int | np.integer) or threshold < 2:
+    if isinstance(threshold, bool) or not isinstance(threshold, int | np.integer) or threshold < 1:
         raise ParameterError(
-            f"threshold must be an integer of at least 2 (counts 1..threshold-1 are hidden), "
-            f"got {threshold!r}."
+            f"threshold must be a whole number of at least 1 (counts 1..threshold-1 are hidden; "
+            f"1 hides nothing, 5 is usual), got {threshold!r}."
         )
 
 

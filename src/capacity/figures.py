@@ -70,6 +70,8 @@ _TEXT = {
         "Andel som nås på ett språk de förstår (%)",
         "Share reached in a language they understand (%)",
     ),
+    "cov_title": ("Personer per månad och källa", "Persons per month and source"),
+    "cov_y": ("Olika personer (antal)", "Distinct persons (count)"),
     "stay_mult": ("vistelselängd ×", "stay length ×"),
 }
 
@@ -129,6 +131,14 @@ def _pct_axis(ax, axis: str, lang: str) -> None:
 def _num_axis(ax, axis: str, lang: str, decimals: int = 0) -> None:
     fmt = FuncFormatter(lambda v, _: format_number(v, lang, decimals))
     (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(fmt)
+
+
+def _date_axis(ax) -> None:
+    import matplotlib.dates as mdates
+
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
 
 
 def _new(figsize=(6.4, 3.4)):
@@ -285,6 +295,7 @@ def fte_needed(forecast: pd.DataFrame, fte_now: float, lang: str) -> Figure:
     ``fte_needed_upper``.
     """
     fig, ax = _new()
+    _date_axis(ax)
     ax.plot(
         forecast.index,
         forecast["fte_needed"],
@@ -406,3 +417,40 @@ def scenario_comparison(frame: pd.DataFrame, target: float, lang: str) -> Figure
             f"the target of {format_percent(target, lang)} is marked."
         )
     return Figure(fig, alt, _t("scen_title", lang), "scenarios")
+
+
+def monthly_persons(frame: pd.DataFrame, lang: str, threshold: int = 5) -> Figure:
+    """Distinct persons per month, one line per source (data coverage).
+
+    ``frame`` is indexed by month with one column per source. Counts below ``threshold``
+    are not drawn (small-cell suppression also applies to figures); the alt text says how
+    many points were left out.
+    """
+    shown = frame.where(frame >= threshold)
+    n_hidden = int(((frame > 0) & (frame < threshold)).to_numpy().sum())
+    if shown.isna().all().all():
+        raise ValueError(
+            f"every count is below the disclosure threshold {threshold}: nothing can be drawn"
+        )
+    fig, ax = _new()
+    _date_axis(ax)
+    for col, colour in zip(shown.columns, PALETTE, strict=False):
+        ax.plot(shown.index, shown[col], marker="o", ms=3, color=colour, label=str(col))
+    ax.set_ylim(bottom=0)
+    _num_axis(ax, "y", lang)
+    ax.set_xlabel(_t("month", lang))
+    ax.set_ylabel(_t("cov_y", lang))
+    ax.set_title(_t("cov_title", lang))
+    ax.legend(loc="upper left", ncols=min(4, max(1, len(shown.columns))))
+    means = ", ".join(f"{c} {format_number(frame[c].mean(), lang, 0)}" for c in frame.columns)
+    if lang == "sv":
+        alt = (
+            f"Linjediagram över {len(frame)} månader: antal olika personer per månad och källa. "
+            f"Medelvärden per månad: {means}. {n_hidden} värden under {threshold} visas inte."
+        )
+    else:
+        alt = (
+            f"Line chart over {len(frame)} months: distinct persons per month and source. "
+            f"Monthly means: {means}. {n_hidden} values below {threshold} are not shown."
+        )
+    return Figure(fig, alt, _t("cov_title", lang), "monthly_persons")

@@ -1,0 +1,237 @@
+"""The rendering pipeline on a tiny fixture notebook: outputs, accessibility, atomicity."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from capacity.cli import main
+from capacity.config import ROOT, Params
+from capacity.exceptions import ReportError
+from capacity.report.cache import cache_key
+from capacity.report.render import html_to_pdf
+from capacity.report.run import parse_formats, run_report
+from capacity.tables import make_table, read_tables, to_html, write_xlsx
+
+TINY = ROOT / "tests" / "data" / "tiny"
+
+
+def fixture_notebook(path: Path, *, fail: bool = False) -> Path:
+    """A notebook shaped like the real ones: parameters, validation, book items."""
+    fields = Params().to_dict()
+    params_src = "\n".join([f"{k} = {v!r}" for k, v in fields.items()] + ["artifacts_dir = ''"])
+    cell = new_code_cell(params_src)
+    cell.metadata["tags"] = ["parameters"]
+    mapping = ", ".join(f"'{k}': {k}" for k in fields)
+    cells = [
+        cell,
+        new_code_cell(
+            "import numpy as np\nimport pandas as pd\n"
+            "from capacity import figures\nfrom capacity.config import Params\n"
+            "from capacity.report import ReportBook\n"
+            f"params = Params.from_mapping({{{mapping}}})\n"
+            "book = ReportBook(params, artifacts_dir)\n"
+            "book.begin('Fixture report', synthetic=True, files={})"
+        ),
+        new_code_cell(
+            "book.heading('h_answer')\nbook.text('Plain words only.')\n"
+            "df = pd.DataFrame({'n': [12, 3, 0], 'share': [0.5, 0.25, 0.0]}, index=['a', 'b', 'c'])\n"
+            "book.table(df, name='counts', caption='Counts', kinds={'n': 'count', 'share': 'percent'},"
+            " headers={'n': 'Persons', 'share': 'Share'})\n"
+            "rng = np.random.default_rng(1)\n"
+            "book.figure(figures.reach_distribution(rng.beta(4, 6, 200), 0.8, params.language))\n"
+            "book.heading('h_methods', new_page=True)\nbook.text('Second page.')\n"
+            "book.suppression_note()\nprint('stdout must not reach the report')"
+        ),
+    ]
+    if fail:
+        cells.append(new_code_cell("x = 1\nraise ValueError('deliberate failure')"))
+    nb = new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {
+        "name": "capacity",
+        "display_name": "capacity",
+        "language": "python",
+    }
+    nbformat.write(nb, path)
+    return path
+
+
+def _params(tmp_path: Path, **more) -> Params:
+    return Params.from_mapping(
+        {
+            "data_dir": str(TINY),
+            "period_start": "2024-01-01",
+            "period_end": "2024-04-30",
+            "output_dir": str(tmp_path / "reports"),
+            **more,
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("render")
+    nb = fixture_notebook(tmp / "fixture.ipynb")
+    return run_report(_params(tmp, run_id="fixture-run"), notebook=str(nb))
+
+
+@pytest.mark.slow
+def test_run_folder_holds_every_output(rendered):
+    folder = rendered.folder
+    assert folder.name == "fixture-run"
+    for name in ("fixture.ipynb", "report.html", "report.pdf", "tables.xlsx", "provenance.json"):
+        assert (folder / name).exists(), name
+    assert sorted(p.suffix for p in (folder / "figures").iterdir()) == [".png", ".svg"]
+    assert not (folder / "artifacts").exists()
+    assert not list(folder.parent.glob(".*.partial"))
+    text = str(rendered)
+    assert str(folder) in text and " s " in text
+
+
+@pytest.mark.slow
+def test_pdf_is_tagged_titled_and_in_the_report_language(rendered):
+    from pypdf import PdfReader
+
+    reader = PdfReader(rendered.folder / "report.pdf")
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "sv"
+    assert "/StructTreeRoot" in root
+    assert root["/MarkInfo"]["/Marked"]
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"]
+    assert reader.metadata.title == "Fixture report"
+    assert [o["/Title"] for o in reader.outline[:1]] == ["Fixture report"]
+    pages = [p.extract_text() for p in reader.pages]
+    assert len(pages) == 2
+    for i, page in enumerate(pages, start=1):
+        assert "SYNTETISKA DATA – inte verkliga uppgifter" in page
+        assert f"Sida {i} av 2" in page
+    whole = "\n".join(pages)
+    assert "Tabell 1. Counts" in whole and "Figur 1." in whole
+    for code in ("import ", "Params.from_mapping", "book.", "stdout must not", "In ["):
+        assert code not in whole
+
+
+@pytest.mark.slow
+def test_html_has_no_code_or_prompts_and_every_image_has_alt(rendered):
+    html = (rendered.folder / "report.html").read_text(encoding="utf-8")
+    assert '<html lang="sv">' in html and "<title>Fixture report</title>" in html
+    for code in (
+        "import numpy",
+        "Params.from_mapping",
+        "In&nbsp;[",
+        "jp-InputPrompt",
+        "stdout must",
+    ):
+        assert code not in html
+    assert html.count("<img") == html.count('alt="Histogram') == 1
+    assert '<th scope="col">Persons</th>' in html and "&lt;5" in html
+
+
+@pytest.mark.slow
+def test_xlsx_keeps_numbers_and_hides_small_cells(rendered):
+    sheet = pd.read_excel(rendered.folder / "tables.xlsx", sheet_name="counts", index_col=0)
+    assert sheet.loc["a", "Persons"] == 12
+    assert sheet.loc["b", "Persons"] == "<5"
+    assert sheet.loc["c", "Persons"] == 0
+    assert sheet["Share"].tolist() == [0.5, 0.25, 0.0]
+
+
+@pytest.mark.slow
+def test_provenance_records_inputs_parameters_and_versions(rendered):
+    record = json.loads((rendered.folder / "provenance.json").read_text(encoding="utf-8"))
+    for table in ("sightings", "outreach", "staff", "operations"):
+        path = TINY / f"{table}.csv"
+        assert (
+            record["input_files"][table]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+        )
+    assert record["parameters"]["run_id"] == "fixture-run"
+    assert record["packages"]["weasyprint"].startswith("70")
+    assert record["git_commit"]
+    assert record["started"] <= record["finished"]
+    assert record["suppressed_cells"] == [{"table": 1, "name": "counts", "row": "b", "column": "n"}]
+
+
+@pytest.mark.slow
+def test_failing_cell_names_notebook_and_cell_and_leaves_no_run_folder(tmp_path):
+    nb = fixture_notebook(tmp_path / "broken.ipynb", fail=True)
+    params = _params(tmp_path, run_id="broken-run")
+    with pytest.raises(
+        ReportError, match=r"notebook 'broken', cell \d+ .*ValueError: deliberate failure"
+    ):
+        run_report(params, notebook=str(nb), formats="pdf")
+    reports = tmp_path / "reports"
+    assert not (reports / "broken-run").exists()
+    assert not list(reports.glob(".*.partial"))
+    kept = reports / "failed" / "broken-run.ipynb"
+    assert kept.exists()
+    executed = nbformat.read(kept, as_version=4)
+    assert any(
+        o.get("output_type") == "error" for c in executed.cells for o in c.get("outputs", [])
+    )
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [(["target_reach", "1.5"], "target_reach.*out of range"), (["tagret_reach", "0.5"], "unknown")],
+)
+def test_cli_refuses_bad_parameters_before_running(tmp_path, capsys, override, message):
+    import re
+
+    yaml_file = tmp_path / "p.yaml"
+    yaml_file.write_text(f"output_dir: {tmp_path / 'reports'}\n", encoding="utf-8")
+    code = main(["report", "-f", str(yaml_file), "-p", *override])
+    assert code == 2
+    assert re.search(message, capsys.readouterr().err)
+    assert not (tmp_path / "reports").exists()
+
+
+def test_pdf_without_alt_text_fails(tmp_path):
+    png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+    html = f'<html lang="en"><head><title>x</title></head><body><img src="data:image/png;base64,{png}"></body></html>'
+    with pytest.raises(ReportError, match="not be accessible.*alt"):
+        html_to_pdf(html, tmp_path / "x.pdf")
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_formats_are_checked():
+    assert parse_formats("html, pdf") == ("pdf", "html")
+    with pytest.raises(ReportError, match="docx"):
+        parse_formats("pdf,docx")
+
+
+def test_cache_key_ignores_scenario_and_presentation_parameters():
+    files = {"sightings": {"sha256": "a" * 64}}
+    base = Params()
+    assert cache_key(base, files) == cache_key(
+        base.replace(extra_fte=3, language="en", target_reach=0.6), files
+    )
+    assert cache_key(base, files) != cache_key(base.replace(gap_days=7), files)
+    assert cache_key(base, files) != cache_key(base, {"sightings": {"sha256": "b" * 64}})
+
+
+def test_tables_suppress_and_round_trip_through_json_and_xlsx(tmp_path):
+    frame = pd.DataFrame({"persons": [2, 40], "rate": [0.125, 1.5]}, index=["x", "y"])
+    tb = make_table(
+        frame,
+        name="t",
+        caption="Cap",
+        lang="en",
+        threshold=5,
+        kinds={"persons": "count", "rate": "number2"},
+    )
+    assert tb.suppressed == [("x", "persons")]
+    tb.number = 3
+    html = to_html(tb)
+    assert "<caption>Table 3. Cap</caption>" in html and "&lt;5" in html and "1.50" in html
+    (tmp_path / "03_t.json").write_text(tb.to_json(), encoding="utf-8")
+    [again] = read_tables(tmp_path)
+    assert again.suppressed == [("x", "persons")] and again.number == 3
+    path = write_xlsx([again], tmp_path / "t.xlsx", "en")
+    sheet = pd.read_excel(path, sheet_name="t", index_col=0)
+    assert sheet.loc["x", "persons"] == "<5" and sheet.loc["y", "rate"] == 1.5

@@ -1,0 +1,126 @@
+"""Forecast of monthly arrivals: trend recovery, interval coverage, guards, invariants."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from capacity.exceptions import EstimationError
+from capacity.models.forecast import fit_arrivals_forecast
+
+
+def simulate_monthly(n=48, rr=1.15, level=3.0, amp=0.3, nb_alpha=0.05, seed=0, start="2022-01-01"):
+    """Arrivals per month: level per day × days, trend ``rr`` per year, annual cosine season."""
+    rng = np.random.default_rng(seed)
+    months = pd.date_range(start, periods=n, freq="MS")
+    t = np.arange(n) / 12
+    mu = (
+        level
+        * months.days_in_month
+        * rr**t
+        * np.exp(amp * np.cos(2 * np.pi * (months.month - 1) / 12))
+    )
+    if nb_alpha > 0:
+        y = rng.negative_binomial(1 / nb_alpha, (1 / nb_alpha) / (1 / nb_alpha + mu))
+    else:
+        y = rng.poisson(mu)
+    return pd.Series(y, index=months, name="arrivals"), mu
+
+
+def test_trend_and_season_recovered():
+    monthly, _ = simulate_monthly(seed=1)
+    res = fit_arrivals_forecast(monthly, horizon=12)
+    rr, lo, hi = res.trend_per_year
+    assert lo < 1.15 < hi
+    assert res.family == "negative binomial" and res.season
+    assert res.params[3] == pytest.approx(0.3, abs=0.1)  # cosine amplitude
+    frame = res.predict_frame()
+    assert list(frame.columns[:4]) == ["estimate", "se", "ci_lower", "ci_upper"]
+    assert len(frame) == 12 and frame.index[0] == pd.Timestamp("2026-01-01")
+    assert (frame["ci_lower"] <= frame["estimate"]).all() and (
+        frame["estimate"] <= frame["ci_upper"]
+    ).all()
+    assert (frame["mean_lower"] >= frame["ci_lower"]).all()
+
+
+def test_poisson_fit_matches_statsmodels_glm():
+    """With Poisson data the fit is the Poisson GLM with log(days) offset."""
+    monthly, _ = simulate_monthly(nb_alpha=0, seed=2)
+    res = fit_arrivals_forecast(monthly)
+    if res.family == "Poisson":
+        months = monthly.index
+        t = (np.arange(len(months)) / 12) - np.mean(np.arange(len(months)) / 12)
+        ang = 2 * np.pi * (months.month - 1) / 12
+        X = np.column_stack([np.ones(len(t)), t, np.sin(ang), np.cos(ang)])
+        ref = sm.GLM(
+            monthly.to_numpy(),
+            X,
+            family=sm.families.Poisson(),
+            offset=np.log(months.days_in_month.to_numpy(float)),
+        ).fit()
+        np.testing.assert_allclose(res.params, ref.params, rtol=1e-6)
+    else:  # a small NB alpha: the trend must still agree with the Poisson GLM closely
+        assert res.nb_alpha < 0.02
+
+
+def test_prediction_intervals_cover_future_counts():
+    """Fit 48 months, check 12 future months of the same process: ≈ 95 % coverage."""
+    hits = []
+    for seed in range(30):
+        full, _ = simulate_monthly(n=60, seed=50 + seed)
+        res = fit_arrivals_forecast(full.iloc[:48], horizon=12, n_sim=2000, seed=seed)
+        frame = res.predict_frame()
+        future = full.iloc[48:].to_numpy()
+        hits += list((frame["ci_lower"] <= future) & (future <= frame["ci_upper"]))
+    assert 0.9 <= np.mean(hits) <= 0.995
+
+
+def test_trend_interval_coverage():
+    covered = [
+        (lambda r: r[1] <= 1.15 <= r[2])(
+            fit_arrivals_forecast(simulate_monthly(seed=s)[0], n_sim=200).trend_per_year
+        )
+        for s in range(200, 240)
+    ]
+    assert np.mean(covered) >= 0.85
+
+
+def test_short_series_is_trend_only_with_caveat():
+    monthly, _ = simulate_monthly(n=18, seed=3)
+    res = fit_arrivals_forecast(monthly, horizon=6)
+    assert not res.season and len(res.params) == 2
+    assert any("trend only" in c for c in res.caveats)
+    with pytest.raises(EstimationError, match="at least 6"):
+        fit_arrivals_forecast(monthly.iloc[:4])
+    with pytest.raises(EstimationError, match="consecutive"):
+        fit_arrivals_forecast(monthly.drop(monthly.index[5]))
+    with pytest.raises(EstimationError, match="no arrivals"):
+        fit_arrivals_forecast(monthly * 0)
+
+
+def test_seeded_and_simulate_shapes():
+    monthly, _ = simulate_monthly(seed=4)
+    a = fit_arrivals_forecast(monthly, seed=7)
+    b = fit_arrivals_forecast(monthly, seed=7)
+    pd.testing.assert_frame_equal(a.predict_frame(), b.predict_frame())
+    assert a.simulate(np.random.default_rng(0), 50).shape == (50, 24)
+    assert "trend_per_year" in a.summary_frame().index
+    assert a.plot() is not None
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(0, 1000), st.sampled_from([4, 8, 12]))
+def test_calendar_shift_by_whole_years_changes_nothing(seed, years):
+    """Same counts k leap cycles later (same month lengths): same model, ordered intervals."""
+    monthly, _ = simulate_monthly(seed=seed, n=30)
+    later = monthly.copy()
+    later.index = monthly.index + pd.DateOffset(years=years)
+    a = fit_arrivals_forecast(monthly, n_sim=200, seed=1)
+    b = fit_arrivals_forecast(later, n_sim=200, seed=1)
+    np.testing.assert_allclose(a.params, b.params, rtol=1e-6, atol=1e-8)
+    frame = b.predict_frame()
+    assert (frame["ci_lower"] >= 0).all() and (frame["ci_lower"] <= frame["ci_upper"]).all()

@@ -1,0 +1,249 @@
+"""Every assumed or calibrated value of the synthetic world, in one frozen dataclass.
+
+Each field says in its comment whether it is *calibrated* (and to which figure in
+``/work/shared/context/README.md``, "Public figures") or an *assumption* (no public source;
+chosen to be plausible and to exercise the models).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from capacity.exceptions import ParameterError
+
+#: Swedish municipalities the generator knows: (name, latitude, longitude, population in
+#: thousands, about 2023, SCB, rounded). The first six are the shipped sample's cities.
+CITIES: tuple[tuple[str, float, float, float], ...] = (
+    ("Stockholm", 59.33, 18.07, 985),
+    ("Göteborg", 57.71, 11.97, 600),
+    ("Malmö", 55.60, 13.00, 362),
+    ("Uppsala", 59.86, 17.64, 242),
+    ("Linköping", 58.41, 15.62, 167),
+    ("Örebro", 59.27, 15.21, 160),
+    ("Västerås", 59.61, 16.54, 160),
+    ("Helsingborg", 56.05, 12.69, 152),
+    ("Norrköping", 58.59, 16.19, 145),
+    ("Jönköping", 57.78, 14.16, 145),
+    ("Umeå", 63.83, 20.26, 132),
+    ("Lund", 55.70, 13.19, 128),
+    ("Borås", 57.72, 12.94, 115),
+    ("Halmstad", 56.67, 12.86, 105),
+    ("Eskilstuna", 59.37, 16.51, 108),
+    ("Gävle", 60.67, 17.14, 104),
+    ("Södertälje", 59.20, 17.63, 102),
+    ("Sundsvall", 62.39, 17.31, 99),
+    ("Växjö", 56.88, 14.81, 97),
+    ("Karlstad", 59.38, 13.50, 96),
+)
+
+CHANNELS: tuple[str, ...] = ("online", "street", "venue", "operation")
+SOURCES: tuple[str, ...] = ("ads_a", "ads_b", "outreach", "police")
+
+
+def _fz(mapping: dict) -> tuple:
+    """A mapping as a tuple of pairs, so that the frozen dataclass stays hashable."""
+    return tuple(mapping.items())
+
+
+@dataclass(frozen=True)
+class SynthConfig:
+    """The synthetic world's parameters (all rates per day unless the name says otherwise).
+
+    Build variants with :func:`dataclasses.replace`; :meth:`validate` runs on construction.
+    Mapping-valued fields are stored as tuples of ``(key, value)`` pairs; read them with
+    ``dict(cfg.field)``.
+
+    Examples
+    --------
+    >>> cfg = SynthConfig()
+    >>> round(cfg.median_stay(2021), 1), round(cfg.median_stay(2025), 1)
+    (21.0, 10.0)
+    """
+
+    # --- period ------------------------------------------------------------------------
+    start: dt.date = dt.date(2021, 1, 1)  # assumption: the analysis window of the project
+    end: dt.date = dt.date(2025, 12, 31)  # assumption
+    burn_in_days: int = 365  # assumption: simulated before `start` so the world is in steady state
+    # --- size of the target group ----------------------------------------------------------
+    # calibrated: ≈1,000 persons in prostitution in Sweden in one week (DN, Nov 2018), taken
+    # as the distinct persons present in one week of the first simulated year.
+    persons_per_week_sweden: float = 1000.0
+    # calibrated: "Stockholm ≈ a third of them" (DN, Nov 2018; brief).
+    stockholm_share: float = 1 / 3
+    # assumption: the 20 largest municipalities hold 90 % of the national group; the share
+    # beyond Stockholm is split in proportion to municipal population.
+    share_in_20_cities: float = 0.90
+    # assumption: external arrivals grow 25 % a year (prostitution "rising", police reports).
+    arrivals_growth_per_year: float = 1.25
+    seasonal_amplitude: float = 0.25  # assumption: ±25 % seasonal cycle in arrivals
+    seasonal_peak_day: int = 196  # assumption: arrivals peak mid-July (day of year)
+    # --- stays (Weibull, proportional hazards in the calendar year of arrival) -------------
+    weibull_shape: float = 0.8  # assumption: decreasing hazard, skewed like Kennedy 2022
+    # calibrated in spirit to Kennedy 2022 (median 14 days active per advertiser) and the
+    # brief: median stay in a city 21 days in 2021 falling to 10 days in 2025.
+    median_stay_first_year: float = 21.0
+    median_stay_last_year: float = 10.0
+    p_leave_sweden: float = 0.45  # assumption: after a stay, share leaving Sweden (else tour on)
+    gravity_distance_power: float = 1.0  # assumption: flow ∝ size / distance^power
+    travel_extra_days: float = (
+        0.5  # assumption: a tour's next stay starts 1 + Poisson(this) days later
+    )
+    # --- who the persons are ------------------------------------------------------------
+    # calibrated to the order of the main countries of origin (DN; police statements):
+    # Romania and Nigeria (English) largest, South/Central America (Spanish) rising; the
+    # numeric shares are assumptions. First and last simulated year; linear in between.
+    language_shares_first: tuple = _fz(
+        {"ro": 0.36, "en": 0.24, "es": 0.06, "bg": 0.08, "hu": 0.07, "th": 0.07,
+         "zh": 0.05, "ru": 0.04, "sv": 0.03}
+    )  # fmt: skip
+    language_shares_last: tuple = _fz(
+        {"ro": 0.30, "en": 0.22, "es": 0.18, "bg": 0.08, "hu": 0.06, "th": 0.06,
+         "zh": 0.04, "ru": 0.03, "sv": 0.03}
+    )  # fmt: skip
+    trafficked_share: float = 0.25  # assumption: share with trafficking indicators if assessed
+    # --- sources (capture-recapture lists) ------------------------------------------------
+    p_advertise_a: float = 0.60  # assumption: share of persons advertising on site A
+    p_advertise_b: float = 0.45  # assumption: share advertising on site B (independent of A)
+    p_detect_ads: float = 0.50  # assumption: an advertiser is found on a weekly snapshot
+    snapshot_every_days: int = 7  # assumption: both sites scraped weekly
+    snapshot_offset_b: int = 3  # assumption: site B scraped 3 days after site A
+    p_language_known_ads: float = 0.9  # assumption: ad states a language
+    p_language_known_police: float = 0.7  # assumption
+    # --- outreach teams -----------------------------------------------------------------------
+    team_size_stockholm: int = 8  # assumption (brief: Stockholm ~8 persons; fewer elsewhere)
+    hours_per_fte_week: float = 40.0  # assumption: full-time week
+    outreach_share_mean: float = 0.35  # assumption: share of working time on outreach
+    field_share: float = 0.4  # assumption: share of outreach time spent in logged shifts
+    staff_turnover_per_month: float = 0.02  # assumption
+    p_speaks: tuple = _fz({"ro": 0.15, "es": 0.12, "ru": 0.04})  # assumption; all speak sv, en
+    p_trained: float = 0.55  # assumption: share trained in identifying trafficking on hiring
+    training_per_month: float = 0.03  # assumption: untrained staff trained per month
+    channel_mix: tuple = _fz({"online": 0.45, "street": 0.30, "venue": 0.25})  # assumption
+    shift_staff: tuple = _fz({"online": 1, "street": 2, "venue": 2})  # assumption
+    shift_hours: tuple = _fz({"online": 4.0, "street": 4.0, "venue": 3.0})  # assumption
+    # calibrated: the overall level makes Stockholm's outreach reach about 255 distinct
+    # persons in 2021 (DN, Feb 2022); the split by channel is an assumption.
+    eta: tuple = _fz({"online": 0.12, "street": 0.05, "venue": 0.07, "operation": 0.30})
+    p_interpreter: float = 0.30  # assumption: share of other-language contacts with interpreter
+    p_offer_understood: float = 0.55  # assumption: support offered when the contact is understood
+    p_offer_not_understood: float = 0.10  # assumption
+    p_accept: float = 0.30  # assumption: offered support accepted
+    p_identify_trained: float = (
+        0.65  # assumption: indicators found (trafficked, understood, trained)
+    )
+    p_identify_untrained: float = 0.20  # assumption
+    p_refer: float = 0.55  # assumption: referral of persons with indicators or accepted support
+    # --- joint police operations ----------------------------------------------------------------
+    # calibrated: Stockholm operations of 28–91 buyers per week (Polisen/SR); the counts per
+    # year are assumptions (Stockholm more often; ≈ population^0.5 elsewhere).
+    operations_per_year_stockholm: float = 6.0
+    buyers_per_op_day: float = 8.5  # calibrated: 28–91 buyers per week-long operation
+    op_days_max: int = 7  # assumption: operations last 1–7 days
+    social_workers_mean: float = 4.0  # calibrated: 4 social workers present (Oct 2020)
+    mandate_probs: tuple = _fz({"buyers": 0.55, "sellers": 0.15, "both": 0.30})  # assumption
+    p_encounter: float = 0.12  # assumption: a present person is encountered by the police
+    mandate_contact_factor: tuple = _fz({"buyers": 0.1, "sellers": 1.0, "both": 0.8})  # assumption
+    op_hours_per_day: float = 6.0  # assumption: hours per social worker and operation day
+    p_reflection_offered: float = 0.35  # assumption: informed persons offered reflection period
+    days_to_support_median: tuple = _fz({"buyers": 6.0, "sellers": 1.0, "both": 2.0})  # assumption
+    # the letter's operation (calibrated: 132 buyers, 6 social workers, mandate buyers)
+    letter_operation: tuple = _fz(
+        {"city": "Stockholm", "start_month_day": "10-06", "days": 7, "buyers": 132,
+         "social_workers": 6, "mandate": "buyers"}
+    )  # fmt: skip
+    sample_cities: int = 6  # the shipped sample's cities (the first six of CITIES)
+    max_stays_per_person: int = 40  # technical cap on a tour's length
+
+    def __post_init__(self) -> None:
+        self.validate()
+
+    # --- derived quantities -------------------------------------------------------------------
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.start.year, self.end.year + 1))
+
+    @property
+    def stay_trend(self) -> float:
+        """Multiplicative change of the Weibull scale per calendar year."""
+        n = max(self.end.year - self.start.year, 1)
+        return (self.median_stay_last_year / self.median_stay_first_year) ** (1 / n)
+
+    def stay_scale(self, year: int | np.ndarray) -> float | np.ndarray:
+        r"""Weibull scale :math:`\lambda_y = \lambda_0 r^{(y - y_0)}` (years before y0 use y0)."""
+        k = np.maximum(np.asarray(year) - self.start.year, 0)
+        lam0 = self.median_stay_first_year / math.log(2) ** (1 / self.weibull_shape)
+        return lam0 * self.stay_trend**k
+
+    def median_stay(self, year: int) -> float:
+        return float(self.stay_scale(year) * math.log(2) ** (1 / self.weibull_shape))
+
+    def mean_stay(self, year: int) -> float:
+        return float(self.stay_scale(year) * math.gamma(1 + 1 / self.weibull_shape))
+
+    @property
+    def hazard_ratio_per_year(self) -> float:
+        r"""True hazard ratio of leaving per calendar year, :math:`r^{-k}`."""
+        return float(self.stay_trend ** (-self.weibull_shape))
+
+    def validate(self) -> None:
+        """Refuse impossible values with a message naming the field."""
+        probs = [f.name for f in dataclasses.fields(self) if f.name.startswith("p_")]
+        for name in probs:
+            v = getattr(self, name)
+            if isinstance(v, float) and not 0.0 <= v <= 1.0:
+                raise ParameterError(f"SynthConfig.{name} = {v} must be a probability in [0, 1].")
+        if self.end <= self.start:
+            raise ParameterError(
+                f"SynthConfig.end ({self.end}) must be after start ({self.start})."
+            )
+        for name in ("weibull_shape", "median_stay_first_year", "median_stay_last_year"):
+            if getattr(self, name) <= 0:
+                raise ParameterError(f"SynthConfig.{name} must be positive.")
+        for name in ("language_shares_first", "language_shares_last"):
+            total = sum(v for _, v in getattr(self, name))
+            if abs(total - 1.0) > 1e-6:
+                raise ParameterError(f"SynthConfig.{name} must sum to 1 (sums to {total:.4f}).")
+
+    def to_dict(self) -> dict:
+        """Plain JSON-able values (mappings as dicts, dates as ISO strings)."""
+        out = {}
+        for f in dataclasses.fields(self):
+            v = getattr(self, f.name)
+            if isinstance(v, dt.date):
+                v = v.isoformat()
+            elif isinstance(v, tuple) and v and isinstance(v[0], tuple):
+                v = dict(v)
+            out[f.name] = v
+        return out
+
+
+def city_table(cfg: SynthConfig, n_cities: int) -> dict[str, np.ndarray]:
+    """Names, coordinates and target sizes of the first ``n_cities`` cities.
+
+    Returns the persons present on a day in the first year, per city, from Little's law
+    :math:`N_{week} = N_{day}(1 + 7/E[T])` applied to the calibrated weekly count.
+    """
+    if not 1 <= n_cities <= len(CITIES):
+        raise ParameterError(f"n_cities = {n_cities}; allowed: 1 to {len(CITIES)}.")
+    names = np.array([c[0] for c in CITIES])
+    lat = np.array([c[1] for c in CITIES])
+    lon = np.array([c[2] for c in CITIES])
+    pop = np.array([c[3] for c in CITIES], dtype=float)
+    share = np.empty(len(CITIES))
+    share[0] = cfg.stockholm_share
+    share[1:] = (cfg.share_in_20_cities - cfg.stockholm_share) * pop[1:] / pop[1:].sum()
+    week = cfg.persons_per_week_sweden * share
+    present = week / (1 + 7 / cfg.mean_stay(cfg.start.year))
+    sl = slice(0, n_cities)
+    return {
+        "name": names[sl],
+        "lat": lat[sl],
+        "lon": lon[sl],
+        "share": share[sl],
+        "present": present[sl],
+    }

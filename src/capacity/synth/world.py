@@ -1,0 +1,221 @@
+"""The true world: arrivals, stays, tours between cities, and who the persons are.
+
+Everything is vectorised over persons; the only Python loop runs over the position of a
+stay within a tour (at most ``max_stays_per_person`` passes over shrinking arrays).
+
+Time is an integer day index ``t`` with ``t = 0`` on ``cfg.start``; the simulation runs
+from ``-cfg.burn_in_days`` to the horizon ``H`` (the period's last day plus a margin, so
+that stays near the end are followed to their true end).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from capacity.synth.config import SynthConfig
+
+#: days simulated after the period's end (contacts and presence of running stays)
+MARGIN_DAYS = 180
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """Day index ↔ date, year, month and quarter over ``[-burn_in, horizon)``."""
+
+    origin: pd.Timestamp  # date of t = 0
+    first: int  # first simulated day index (negative: burn-in)
+    n_period: int  # days in the analysis period
+    horizon: int  # one past the last simulated day index
+    dates: pd.DatetimeIndex  # date of each simulated day, from `first`
+
+    @classmethod
+    def from_config(cls, cfg: SynthConfig) -> Calendar:
+        origin = pd.Timestamp(cfg.start)
+        n_period = (pd.Timestamp(cfg.end) - origin).days + 1
+        first = -cfg.burn_in_days
+        horizon = n_period + MARGIN_DAYS
+        dates = pd.date_range(origin + pd.Timedelta(days=first), periods=horizon - first, freq="D")
+        return cls(origin, first, n_period, horizon, dates)
+
+    def year(self, t: np.ndarray) -> np.ndarray:
+        return self.dates.year.to_numpy()[np.asarray(t) - self.first]
+
+    def month_index(self, t: np.ndarray) -> np.ndarray:
+        """Months since the burn-in's first month (0-based)."""
+        d = self.dates
+        m = (d.year.to_numpy() - d.year[0]) * 12 + d.month.to_numpy() - d.month[0]
+        return m[np.asarray(t) - self.first]
+
+    @property
+    def n_months(self) -> int:
+        return int(self.month_index(np.array([self.horizon - 1]))[0]) + 1
+
+    def to_date(self, t: np.ndarray) -> np.ndarray:
+        return self.origin.to_datetime64().astype("datetime64[D]") + np.asarray(t).astype(
+            "timedelta64[D]"
+        )
+
+
+@dataclass(frozen=True)
+class World:
+    """Persons and their true stays (integer indices; ids are attached at the end)."""
+
+    cal: Calendar
+    city_names: np.ndarray
+    flow: np.ndarray  # (n_cities, n_cities) probability of touring from row to column
+    external_base: np.ndarray  # arrivals from abroad per day per city at the first year's level
+    languages: tuple[str, ...]
+    person_lang: np.ndarray  # index into languages
+    person_ads_a: np.ndarray  # bool
+    person_ads_b: np.ndarray  # bool
+    person_trafficked: np.ndarray  # bool
+    stay_person: np.ndarray
+    stay_city: np.ndarray
+    stay_arrive: np.ndarray  # first day present (day index)
+    stay_leave: np.ndarray  # last day present (day index, inclusive)
+    stay_length: np.ndarray  # true continuous length T in days
+    stay_year: np.ndarray  # calendar year of arrival (sets the Weibull scale)
+    stay_order: np.ndarray  # position of the stay within the person's tour (0-based)
+    present: np.ndarray  # (n_cities, horizon - first) persons present per day
+
+    @property
+    def n_persons(self) -> int:
+        return len(self.person_lang)
+
+
+def flow_matrix(lat: np.ndarray, lon: np.ndarray, share: np.ndarray, power: float) -> np.ndarray:
+    r"""Gravity flows :math:`P(c \to c') \propto s_{c'} / d_{cc'}^{\gamma}` (no self-flow).
+
+    Distances are great-circle kilometres; rows sum to one (a single city has no flows).
+    """
+    phi, lam = np.radians(lat), np.radians(lon)
+    dphi = phi[:, None] - phi[None, :]
+    dlam = lam[:, None] - lam[None, :]
+    a = np.sin(dphi / 2) ** 2 + np.cos(phi[:, None]) * np.cos(phi[None, :]) * np.sin(dlam / 2) ** 2
+    dist = 2 * 6371.0 * np.arcsin(np.sqrt(a))
+    with np.errstate(divide="ignore"):
+        w = share[None, :] / np.where(dist > 0, dist, np.inf) ** power
+    np.fill_diagonal(w, 0.0)
+    rows = w.sum(axis=1, keepdims=True)
+    return np.divide(w, rows, out=np.zeros_like(w), where=rows > 0)
+
+
+def external_arrivals(present: np.ndarray, flow: np.ndarray, p_leave: float, mean_stay: float):
+    r"""Arrivals from abroad per day that make ``present`` the steady state.
+
+    Notes
+    -----
+    Stays start in city :math:`c` at rate :math:`x_c = N_c / E[T]` (Little's law). A stay is
+    followed by one in :math:`c'` with probability :math:`(1-p)M_{cc'}`, so
+    :math:`x = a + (1-p) M^\top x` and :math:`a = (I - (1-p)M^\top)\,x`, clipped at zero.
+    """
+    x = present / mean_stay
+    a = x - (1 - p_leave) * flow.T @ x
+    return np.clip(a, 0.0, None)
+
+
+def season_trend(cfg: SynthConfig, cal: Calendar) -> np.ndarray:
+    """Multiplier of arrivals per simulated day: yearly growth times a seasonal cycle.
+
+    ``g^{(t - t_ref)/365.25} (1 + A cos(2π (doy - peak)/365.25))`` with ``t_ref`` the middle
+    of the first year, so the first year averages to one.
+    """
+    t = np.arange(cal.first, cal.horizon)
+    trend = cfg.arrivals_growth_per_year ** ((t - 182.5) / 365.25)
+    doy = cal.dates.day_of_year.to_numpy()
+    season = 1 + cfg.seasonal_amplitude * np.cos(2 * np.pi * (doy - cfg.seasonal_peak_day) / 365.25)
+    return trend * season
+
+
+def language_shares(cfg: SynthConfig, year: np.ndarray) -> tuple[tuple[str, ...], np.ndarray]:
+    """Languages and, per year given, their shares (linear from first to last year)."""
+    first, last = dict(cfg.language_shares_first), dict(cfg.language_shares_last)
+    langs = tuple(first)
+    span = max(cfg.end.year - cfg.start.year, 1)
+    w = np.clip((np.asarray(year) - cfg.start.year) / span, 0, 1)[:, None]
+    p0 = np.array([first[k] for k in langs])
+    p1 = np.array([last.get(k, 0.0) for k in langs])
+    shares = (1 - w) * p0 + w * p1
+    return langs, shares / shares.sum(axis=1, keepdims=True)
+
+
+def simulate_world(
+    cfg: SynthConfig, cities: dict[str, np.ndarray], scale: float, rng: np.random.Generator
+) -> World:
+    """Draw arrivals from abroad, then each person's tour of stays until they leave Sweden."""
+    cal = Calendar.from_config(cfg)
+    n_c = len(cities["name"])
+    flow = flow_matrix(cities["lat"], cities["lon"], cities["share"], cfg.gravity_distance_power)
+    p_leave = cfg.p_leave_sweden if n_c > 1 else 1.0
+    base = external_arrivals(cities["present"], flow, p_leave, cfg.mean_stay(cfg.start.year))
+    base = base * scale
+    # arrivals from abroad: Poisson per day and city, only up to the period's end
+    days = np.arange(cal.first, cal.n_period)
+    rate = base[None, :] * season_trend(cfg, cal)[: len(days), None]
+    counts = rng.poisson(rate)
+    day_idx, city_idx = np.nonzero(counts)
+    reps = counts[day_idx, city_idx]
+    arrive = np.repeat(days[day_idx], reps)
+    city = np.repeat(city_idx, reps)
+    n = len(arrive)
+    # who the persons are
+    year0 = cal.year(arrive)
+    langs, shares = language_shares(cfg, np.unique(year0))
+    lang = np.empty(n, dtype=np.int8)
+    u = rng.random(n)
+    for row, y in enumerate(np.unique(year0)):  # one pass per calendar year
+        sel = year0 == y
+        lang[sel] = np.searchsorted(np.cumsum(shares[row]), u[sel], side="right")
+    lang = np.minimum(lang, len(langs) - 1)
+    ads_a = rng.random(n) < cfg.p_advertise_a
+    ads_b = rng.random(n) < cfg.p_advertise_b
+    trafficked = rng.random(n) < cfg.trafficked_share
+    # tours: one vectorised pass per stay position
+    cum_flow = np.cumsum(flow, axis=1)
+    person = np.arange(n)
+    parts: list[tuple[np.ndarray, ...]] = []
+    day = arrive.copy()
+    for order in range(cfg.max_stays_per_person):
+        year = cal.year(np.minimum(day, cal.horizon - 1))
+        length = cfg.stay_scale(year) * rng.weibull(cfg.weibull_shape, len(day))
+        leave = day + np.floor(length).astype(np.int64)
+        parts.append((person, city, day, leave, length, year, np.full(len(day), order)))
+        go_on = rng.random(len(day)) >= p_leave
+        nxt_day = leave + 1 + rng.poisson(cfg.travel_extra_days, len(day))
+        go_on &= nxt_day < cal.n_period
+        if not go_on.any():
+            break
+        u = rng.random(int(go_on.sum()))
+        nxt_city = (u[:, None] > cum_flow[city[go_on]]).sum(axis=1)
+        person, city, day = person[go_on], np.minimum(nxt_city, n_c - 1), nxt_day[go_on]
+    cols = [np.concatenate(c) for c in zip(*parts, strict=True)]
+    s_person, s_city, s_arrive, s_leave, s_len, s_year, s_order = cols
+    # persons present per city and day (difference array over the simulated days)
+    width = cal.horizon - cal.first
+    size = n_c * (width + 1)
+    start_at = s_city * (width + 1) + (s_arrive - cal.first)
+    stop_at = s_city * (width + 1) + (np.minimum(s_leave + 1, cal.horizon) - cal.first)
+    diff = np.bincount(start_at, minlength=size) - np.bincount(stop_at, minlength=size)
+    present = np.cumsum(diff.reshape(n_c, width + 1), axis=1)[:, :width]
+    return World(
+        cal=cal,
+        city_names=cities["name"],
+        flow=flow,
+        external_base=base,
+        languages=langs,
+        person_lang=lang,
+        person_ads_a=ads_a,
+        person_ads_b=ads_b,
+        person_trafficked=trafficked,
+        stay_person=s_person,
+        stay_city=s_city,
+        stay_arrive=s_arrive,
+        stay_leave=s_leave,
+        stay_length=s_len,
+        stay_year=s_year,
+        stay_order=s_order,
+        present=present,
+    )

@@ -289,3 +289,48 @@ def test_weir_2003_two_sample_estimate():
     assert round(res.estimate) == 3894
     assert res.n_observed == 1381 + 1469 - 521
     assert chapman(1381, 1469, 521).estimate == pytest.approx(1382 * 1470 / 522 - 1)
+
+
+# --- Sparse trafficking data (Chan, Silverman & Vincent 2021; Silverman et al. 2024) ------
+
+
+@pytest.mark.parametrize(
+    ("name", "pairs", "published", "tolerance"),
+    [
+        # Chan, Silverman & Vincent (2021) JASA §4.1, New Orleans 8 lists (n = 185)
+        ("NewOrleans_8list_n185", [], 997, 0.5),
+        ("NewOrleans_8list_n185", [("D", "E")], 1184, 0.5),
+        # §4.1, five lists (no two-list effect significant): 1,034
+        ("NewOrleans_5list_n185", [], 1034, 0.5),
+        # MultipleSystemsEstimation vignette output (n = 186): 1110.488 and 981.4314
+        ("NewOrleans_8list_n186", [("D", "E")], 1110.488, 5e-4),
+        ("NewOrleans_5list_n186", [], 981.4314, 5e-5),
+        # §4.2 Western US, main effects + A:E; package output 2483.384
+        ("WesternUS_5list", [("A", "E")], 2483.384, 5e-4),
+    ],
+)
+def test_sparse_trafficking_fixed_models(name, pairs, published, tolerance):
+    data = table(name)
+    res = mse(data, lists_of(data), interactions=pairs or "none")
+    assert res.estimate == pytest.approx(published, abs=tolerance)
+
+
+@pytest.mark.parametrize(
+    ("name", "terms", "published"),
+    [
+        # Silverman, Chan & Vincent (2024) Table 6, downhill BIC: UK 6 lists 12,350
+        ("UK2013_6list", ("PF:NCA", "LA:NG", "NG:GP", "LA:PF", "PF:GP", "GO:GP"), 12350),
+        # Table 6, UK 5 lists downhill BIC 12,262
+        ("UK2013_5list", ("LA:NG", "NG:GP", "PFNCA:GP", "LA:PFNCA", "GO:GP"), 12262),
+        # Table 6, New Orleans (n = 186) downhill BIC 1,110
+        ("NewOrleans_8list_n186", ("D:E",), 1110),
+        # Table 6, Kosovo exhaustive BIC with two-list terms only (maxorder 2): 14,342
+        ("Kosovo_4list", None, 14342),
+    ],
+)
+def test_forward_bic_agrees_with_published_bic_searches(name, terms, published):
+    data = table(name)
+    res = mse(data, lists_of(data), criterion="bic")
+    if terms is not None:
+        assert res.terms == terms
+    assert round(res.estimate) == published

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import stat
@@ -130,6 +131,52 @@ def test_rows_beyond_limit_are_counted_in_one_problem():
     problems = find_identifiers(df, "f.csv", limit=5)
     assert [p.row for p in problems] == [2, 3, 4, 5, 6, None]
     assert "25 more row(s)" in problems[-1].rule
+
+
+def _luhn_digit(nine: str) -> str:
+    total = sum(sum(divmod(int(d) * (2 - i % 2), 10)) for i, d in enumerate(nine))
+    return str(-total % 10)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    day=st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2025, 12, 31)),
+    serial=st.integers(0, 999),
+    form=st.sampled_from(["short", "long", "plain", "coordination"]),
+)
+def test_every_valid_personnummer_is_flagged(day, serial, form):
+    yymmdd = day.strftime("%y%m%d")
+    if form == "coordination":
+        yymmdd = yymmdd[:4] + f"{day.day + 60:02d}"
+    nine = yymmdd + f"{serial:03d}"
+    tail = nine[6:] + _luhn_digit(nine)
+    value = {
+        "short": f"{yymmdd}-{tail}",
+        "coordination": f"{yymmdd}-{tail}",
+        "long": f"{day:%Y}{yymmdd[2:]}-{tail}",
+        "plain": f"{day:%Y}{yymmdd[2:]}{tail}",
+    }[form]
+    (p,) = find_identifiers(pd.DataFrame({"x": [value]}), "outreach.csv")
+    assert "personal identity" in p.rule and tail not in p.value
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    days=st.lists(st.dates(dt.date(2000, 1, 1), dt.date(2100, 12, 31)), min_size=1, max_size=20),
+    keys=st.lists(st.binary(min_size=1, max_size=40), min_size=1, max_size=20),
+)
+def test_dates_and_pseudonyms_are_never_flagged(days, keys):
+    ids = pseudonymise_values(pd.Series([k.hex() for k in keys]), b"k" * KEY_BYTES)
+    hexes = pd.Series([hashlib.sha256(k).hexdigest()[:16] for k in keys])
+    df = pd.DataFrame(
+        {
+            "date": pd.Series([d.isoformat() for d in days]).reindex(range(len(keys))),
+            "month": pd.Series([f"{d:%Y-%m}" for d in days]).reindex(range(len(keys))),
+            "person_id": ids.to_numpy(),
+            "staff_id": hexes.to_numpy(),
+        }
+    )
+    assert find_identifiers(df.fillna(""), "sightings.csv") == []
 
 
 # --- keys and pseudonyms -------------------------------------------------------------------
@@ -267,7 +314,7 @@ counts = hpd.data_frames(
 )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(df=counts, threshold=st.integers(1, 11))
 def test_suppress_properties(df, threshold):
     s = suppress(df, threshold)
@@ -296,7 +343,7 @@ def test_suppress_explicit_columns_and_bad_arguments():
         suppress(df, columns=["flag"])
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(
     parts=hpd.data_frames(
         [hpd.column(c, dtype="int64", elements=st.integers(0, 12)) for c in ("p", "q", "r")],
@@ -311,3 +358,19 @@ def test_complementary_suppression_never_leaves_a_lone_hidden_part(parts):
     assert not ((hidden.sum(axis=1) == 1) & total_shown).any()
     assert s.n_suppressed == len(s.cells) == suppress(df).n_suppressed + len(s.secondary)
     assert set(s.secondary) <= set(s.cells)
+
+
+def test_pseudonymise_file_rejects_conflicting_arguments(tmp_path, table, key):
+    with pytest.raises(ParameterError, match="both kept and dropped"):
+        pseudonymise_file(table, tmp_path / "o.csv", ["phone"], key, drop=["phone"])
+    with pytest.raises(ParameterError, match="occur twice"):
+        pseudonymise_file(table, tmp_path / "o.csv", ["phone"], key, rename={"phone": "city"})
+
+
+def test_pseudonymise_writes_xlsx_and_parquet(tmp_path, table, key):
+    a = tmp_path / "o.parquet"
+    b = tmp_path / "o.xlsx"
+    pseudonymise_file(table, a, ["phone"], key)
+    pseudonymise_file(table, b, ["phone"], key)
+    pa_ids = pd.read_parquet(a)["phone_pseudonym"].tolist()
+    assert pa_ids == pd.read_excel(b, dtype=str)["phone_pseudonym"].tolist()

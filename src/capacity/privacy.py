@@ -244,7 +244,7 @@ def find_identifiers(df: pd.DataFrame, file: str, *, limit: int = 20) -> list[Pr
     problems: list[Problem] = []
     codes = _contract_code_columns()
     code_cols = codes.get(Path(str(file)).stem, codes["*"])
-    for column in df.columns:
+    for i, column in enumerate(df.columns):
         fix = _FIX.format(file=file, column=column)
         fix_text = _FIX_TEXT.format(column=column)
         name_kind = _column_name_kind(column)
@@ -252,14 +252,14 @@ def find_identifiers(df: pd.DataFrame, file: str, *, limit: int = 20) -> list[Pr
             fix = fix_text if name_kind == "text_name" else fix
             rule = _RULES[name_kind].format(what=f"'{column}'")
             problems.append(Problem(file, None, str(column), None, rule, fix))
-        values = _candidates(df[column])
+        values = _candidates(df.iloc[:, i])
         if values is None or values.empty:
             continue
         kind, masked = _classify(values, codes_only=column in code_cols)
         flagged = kind.notna()
         if not flagged.any():
             continue
-        col = df[column]
+        col = df.iloc[:, i]
         if pd.api.types.is_integer_dtype(col.dtype):
             col = col.astype("Int64").astype(str).str.zfill(10)
         else:
@@ -270,6 +270,7 @@ def find_identifiers(df: pd.DataFrame, file: str, *, limit: int = 20) -> list[Pr
             raw = col.iloc[pos[:limit]].to_numpy()
             if k == "pnr":
                 lookup = pd.Series(masked[kind == k].to_numpy(), index=hits.to_numpy())
+                lookup = lookup[~lookup.index.duplicated()]
                 shown = lookup.reindex(raw).to_numpy()
             else:
                 shown = [_mask(k, v) for v in raw]  # only the few reported values
@@ -344,7 +345,8 @@ def _load_key(key_file: str | os.PathLike | None) -> bytes:
 
 def _normalise(values: pd.Series) -> pd.Series:
     """Strip, lower-case; phone numbers to ``+<country><number>``, identity numbers to digits."""
-    s = values.astype(str).str.strip().str.lower().str.replace(r"\s+", " ", regex=True)
+    s = values.astype(str).str.normalize("NFC").str.strip().str.lower()
+    s = s.str.replace(r"\s+", " ", regex=True)
     digits = s.str.replace(r"[^0-9]", "", regex=True)
     phone = s.str.fullmatch(_PHONE_SHAPE) & (digits.str.len() >= 6)
     pnr = s.str.fullmatch(_PNR_SHAPE)
@@ -461,21 +463,28 @@ def pseudonymise_file(
             "the original outside the project."
         )
     frame = read_table(src)  # every cell as text: leading zeros and separators survive
-    drop = list(drop)
+    columns, drop = list(dict.fromkeys(columns)), list(dict.fromkeys(drop))
     missing = [c for c in [*columns, *drop] if c not in frame.columns]
     if missing:
         raise ParameterError(
             f"{src.name} has no column(s) {missing}; its columns are {list(frame.columns)}."
         )
+    if set(columns) & set(drop):
+        raise ParameterError(
+            f"column(s) {sorted(set(columns) & set(drop))} are both kept and dropped."
+        )
     found = find_identifiers(frame.drop(columns=[*columns, *drop]), src.name, limit=1)
     text_rules = (_RULES["text"], _RULES["text_name"].split(" (")[0])
-    free_text = sorted({p.column for p in found if p.rule.startswith(text_rules)})
+    free_text = sorted({p.column for p in found if p.rule.startswith(text_rules)} - set(drop))
     out = frame.drop(columns=[*drop, *free_text])
     names = {}
     for c in columns:
         out[c] = pseudonymise_values(frame[c], key)
         names[c] = (rename or {}).get(c, f"{c}_pseudonym" if _column_name_kind(c) else c)
     out = out.rename(columns=names)
+    if out.columns.duplicated().any():
+        dup = sorted(set(out.columns[out.columns.duplicated()]))
+        raise ParameterError(f"after renaming, column(s) {dup} occur twice; choose other names.")
     left = find_identifiers(out, dst.name, limit=5)
     if left:
         lines = "\n".join(f"  - {p}" for p in left[:20])

@@ -1,0 +1,85 @@
+"""Every file of the malformed corpus gives a located DataError, never a traceback.
+
+Each case of ``tests/malformed/manifest.csv`` swaps one file of the tiny dataset for a broken
+one and names the file, row, column and a fragment of the rule the problem must carry.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from capacity.cli import main
+from capacity.exceptions import DataError
+from capacity.io import load_dataset
+
+HERE = Path(__file__).parent
+TINY = HERE / "data" / "tiny"
+CORPUS = HERE / "malformed"
+MANIFEST = pd.read_csv(CORPUS / "manifest.csv", dtype=str, keep_default_na=False)
+
+
+def _swap(case: pd.Series, folder: Path) -> Path:
+    """The tiny dataset in ``folder`` with the case's file in place of the table's file."""
+    shutil.copytree(TINY, folder)
+    if case["table"] == "datapackage":
+        shutil.copy(CORPUS / case["source"], folder / "datapackage.json")
+        return folder
+    (folder / f"{case['table']}.csv").unlink()
+    shutil.copy(CORPUS / case["source"], folder / case["file"])
+    meta = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in meta["resources"]:
+        if resource["name"] == case["table"]:
+            resource["path"] = case["file"]
+    (folder / "datapackage.json").write_text(json.dumps(meta), encoding="utf-8")
+    return folder
+
+
+def test_corpus_is_large_and_complete():
+    assert len(MANIFEST) >= 30
+    assert MANIFEST["case"].is_unique
+    assert {p.name for p in CORPUS.iterdir()} >= set(MANIFEST["source"])
+
+
+@pytest.mark.parametrize("case", [r for _, r in MANIFEST.iterrows()], ids=list(MANIFEST["case"]))
+def test_malformed_file_is_located(case, tmp_path):
+    folder = _swap(case, tmp_path / "d")
+    with pytest.raises(DataError) as info:
+        load_dataset(folder)
+    row = int(case["row"]) if case["row"] else None
+    column = case["column"] or None
+    hits = [
+        p
+        for p in info.value.problems
+        if p.file == case["file"] and p.row == row and p.column == column and case["rule"] in p.rule
+    ]
+    assert hits, f"expected {case.to_dict()}, got:\n{info.value}"
+    assert all(p.fix for p in info.value.problems)
+
+
+def _case(name: str) -> pd.Series:
+    return MANIFEST[MANIFEST["case"] == name].iloc[0]
+
+
+def test_every_problem_is_listed_not_only_the_first(tmp_path):
+    folder = _swap(_case("unknown_channel"), tmp_path / "d")
+    bad = CORPUS / "fte_above_one.staff.csv"
+    shutil.copy(bad, folder / "staff.csv")
+    with pytest.raises(DataError) as info:
+        load_dataset(folder)
+    files = {p.file for p in info.value.problems}
+    assert files == {"outreach.csv", "staff.csv"}
+
+
+def test_cli_reports_the_located_problem(tmp_path, capsys):
+    folder = _swap(_case("new_persons_above_contacts"), tmp_path / "d")
+    assert main(["validate", str(folder)]) == 2
+    captured = capsys.readouterr()
+    assert (
+        "outreach.csv, row 6, column 'new_persons': new_persons must be ≤ contacts" in captured.err
+    )
+    assert "Traceback" not in captured.err and "OK" not in captured.out

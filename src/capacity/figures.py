@@ -191,6 +191,11 @@ def survival_curve(frame: pd.DataFrame, lang: str, median_days: float | None = N
     returned by ``StaysResults.survival_frame()``.
     """
     f = frame.sort_values("time")
+    if not len(f) or f["time"].iloc[0] > 0:  # the curve starts at S(0) = 1
+        start = pd.DataFrame(
+            {"time": [0.0], "survival": [1.0], "ci_lower": [1.0], "ci_upper": [1.0]}
+        )
+        f = pd.concat([start, f[["time", "survival", "ci_lower", "ci_upper"]]], ignore_index=True)
     fig, ax = _new()
     ax.step(
         f["time"], f["survival"], where="post", color=OKABE_ITO["blue"], label=_t("estimate", lang)

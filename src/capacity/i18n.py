@@ -206,6 +206,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_reach": {"sv": "Andel som nås", "en": "Share reached"},
     "col_shortfall": {"sv": "Räcker inte", "en": "Falls short"},
     "yes": {"sv": "ja", "en": "yes"},
+    "hidden": {"sv": "dolt", "en": "hidden"},
     "no": {"sv": "nej", "en": "no"},
     "suppressed_none": {
         "sv": "Inga celler behövde döljas (tröskel: färre än {threshold}).",

@@ -137,6 +137,7 @@ def make_table(
     count_columns: Sequence[str] | None = None,
     row_kinds: Mapping[Any, str] | None = None,
     index_header: str = "",
+    linked: Mapping[str, Sequence[str]] | None = None,
 ) -> Table:
     """Apply small-cell suppression to ``count_columns`` and wrap the frame as a :class:`Table`.
 
@@ -148,6 +149,10 @@ def make_table(
         Columns holding counts of persons; they go through
         :func:`capacity.privacy.suppress` with ``threshold``. Default: the columns of kind
         ``"count"``.
+    linked : mapping, optional
+        Count column -> columns computed from it (shares, intervals). When a count is
+        hidden, its linked cells in the same row are hidden too, so that the count cannot
+        be recovered from a share and its denominator (secondary suppression).
 
     Notes
     -----
@@ -184,6 +189,11 @@ def make_table(
             if changed.any():
                 out[col] = before.astype("Float64").mask(changed)
                 suppressed += [(row, col) for row in frame.index[changed]]
+                for other in (linked or {}).get(col, ()):
+                    if not pd.api.types.is_numeric_dtype(out[other]):
+                        out[other] = out[other].astype(object)
+                    out[other] = out[other].mask(changed)
+                    suppressed += [(row, other) for row in frame.index[changed]]
     return Table(
         name=name,
         caption=caption,
@@ -250,7 +260,8 @@ def to_html(
         cells = [f'<th scope="row">{escape(str(label))}</th>']
         for c in cols:
             if (str(label), c) in supp:
-                text, cls = marker, "num suppressed"
+                hidden = marker if table.kinds[c] == "count" else escape(t("hidden", table.lang))
+                text, cls = hidden, "num suppressed"
             else:
                 kind = _kind(table, label, c)
                 text = escape(format_cell(rec[c], kind, table.lang))
@@ -259,7 +270,9 @@ def to_html(
         if interval:
             lo, hi = rec[interval[0]], rec[interval[1]]
             kind = _kind(table, label, interval[0])
-            if isinstance(lo, str) or pd.isna(lo) or pd.isna(hi):
+            if (str(label), interval[0]) in supp:
+                text = t("hidden", table.lang)
+            elif isinstance(lo, str) or pd.isna(lo) or pd.isna(hi):
                 text = EN_DASH
             elif kind == "percent":
                 text = format_interval(float(lo), float(hi), table.lang, percent=True)
@@ -350,7 +363,7 @@ def write_xlsx(tables: Sequence[Table], path: str | Path, lang: str) -> Path:
                 cell = ws.cell(row=r, column=j)
                 value = rec[c]
                 if (str(label), c) in supp:
-                    cell.value = f"<{tb.threshold}"
+                    cell.value = f"<{tb.threshold}" if tb.kinds[c] == "count" else t("hidden", lang)
                     cell.alignment = Alignment(horizontal="right")
                     continue
                 kind = _kind(tb, label, c)

@@ -134,6 +134,7 @@ class ReportBook:
         interval: tuple[str, str] | None = None,
         interval_header: str = "",
         hide_columns: Sequence[str] = (),
+        linked: Mapping[str, Sequence[str]] | None = None,
     ) -> Table:
         """Suppress small cells, number, save and show a table; return the :class:`Table`.
 
@@ -151,6 +152,7 @@ class ReportBook:
             count_columns=count_columns,
             row_kinds=row_kinds,
             index_header=index_header,
+            linked=linked,
         )
         tb.number = len(self.tables) + 1
         self.tables.append(tb)

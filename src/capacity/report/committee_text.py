@@ -1,0 +1,220 @@
+"""Swedish and English text of the committee report (sentences with placeholders).
+
+Kept apart from :mod:`capacity.i18n` (shared headings, labels and number formats) because
+these are the committee report's own sentences. Every entry is ``(Swedish, English)``.
+"""
+
+from __future__ import annotations
+
+TEXT: dict[str, tuple[str, str]] = {
+    "lower": ("Nedre gräns ({level})", "Lower bound ({level})"),
+    "upper": ("Övre gräns ({level})", "Upper bound ({level})"),
+    "how_to_read": (
+        "Osäkerhetsintervallen och sannolikheten bygger på {n} simuleringar där alla "
+        "skattade storheter (målgruppens storlek, vistelsernas längd, kontakter per timme, "
+        "språk) varieras samtidigt. Årsarbetare i dag är ett registervärde och har inget intervall.",
+        "The uncertainty intervals and the probability come from {n} simulations in which "
+        "every estimated quantity (size of the target group, stay lengths, contacts per hour, "
+        "languages) varies at once. Outreach FTE today is a record, not an estimate, and has "
+        "no interval.",
+    ),
+    "target_group": (
+        "I genomsnitt finns uppskattningsvis {present} personer ur målgruppen i staden samtidigt, "
+        "och {period} olika personer under hela perioden. Omkring {arrivals} nya vistelser "
+        "börjar varje vecka. Hälften av vistelserna är kortare än {median} dagar. "
+        "Hasardkvoten för att lämna staden är {hr} per år (osäkerhetsintervall {hr_ci}): {trend}",
+        "On average an estimated {present} persons of the target group are in the city at any "
+        "time, and {period} different persons over the whole period. About {arrivals} new stays "
+        "begin each week. Half of the stays are shorter than {median} days. The hazard ratio "
+        "of leaving the city is {hr} per year (uncertainty interval {hr_ci}): {trend}",
+    ),
+    "target_group_no_trend": (
+        "I genomsnitt finns uppskattningsvis {present} personer ur målgruppen i staden samtidigt, "
+        "och {period} olika personer under hela perioden. Omkring {arrivals} nya vistelser "
+        "börjar varje vecka. Hälften av vistelserna är kortare än {median} dagar. Data räcker "
+        "inte för att säga om vistelserna blir kortare eller längre över tid.",
+        "On average an estimated {present} persons of the target group are in the city at any "
+        "time, and {period} different persons over the whole period. About {arrivals} new stays "
+        "begin each week. Half of the stays are shorter than {median} days. The data do not "
+        "show whether stays are getting shorter or longer over time.",
+    ),
+    "trend_shorter": (
+        "vistelserna blir kortare för varje år, alltså rör sig målgruppen snabbare.",
+        "stays are getting shorter each year, so the target group moves faster.",
+    ),
+    "trend_longer": (
+        "vistelserna blir längre för varje år.",
+        "stays are getting longer each year.",
+    ),
+    "trend_none": (
+        "data visar ingen säker förändring av vistelsernas längd över tid.",
+        "the data show no clear change in stay length over time.",
+    ),
+    "touring": (
+        "Personerna i målgruppen arbetar i genomsnitt i {mean} städer per månad; {share} av "
+        "personmånaderna omfattar två eller fler städer.",
+        "Persons in the target group work in {mean} cities per month on average; {share} of "
+        "person-months span two or more cities.",
+    ),
+    "flows_caption": (
+        "Förflyttningar mellan städer: antal vistelser som följs av en vistelse i en annan stad",
+        "Moves between cities: number of stays followed by a stay in another city",
+    ),
+    "flows_from": ("Från \\ till", "From \\ to"),
+    "capacity": (
+        "Uppsökarteamen har {fte} årsarbetare för uppsökande arbete. De får i genomsnitt "
+        "{rate} nya kontakter per arbetad timme. {trained} av den uppsökande tiden görs av "
+        "personal med utbildning i att känna igen människohandel (Europarådets konvention, "
+        "art. 10). Med den kapaciteten nås {any} av målgruppen innan de lämnar staden, men "
+        "bara {eff} på ett språk de förstår (art. 12).",
+        "The outreach teams have {fte} FTE for outreach. They make on average {rate} new "
+        "contacts per hour worked. {trained} of outreach time is by staff trained to "
+        "recognise trafficking (Council of Europe Convention, art. 10). With this capacity "
+        "{any} of the target group is reached before leaving the city, but only {eff} in a "
+        "language they understand (art. 12).",
+    ),
+    "languages_caption": (
+        "Målgruppens språk, personal som talar dem och andel som nås",
+        "Target group's languages, staff who speak them and share reached",
+    ),
+    "persons_seen": ("Personer med känt språk", "Persons with known language"),
+    "no_forecast": (
+        "Ingen prognos kunde göras: data täcker för få månader för en trend (se Antaganden).",
+        "No forecast could be made: the data cover too few months for a trend (see Assumptions).",
+    ),
+    "forecast": (
+        "Om ankomsterna och vistelsernas längd fortsätter att utvecklas som hittills behövs "
+        "{need} uppsökande årsarbetare ({need_ci}) i {month} för att nå målet.",
+        "If arrivals and stay lengths keep changing as they have, {need} outreach FTE "
+        "({need_ci}) are needed by {month} to meet the target.",
+    ),
+    "scenarios_intro": (
+        "Tabellen visar hur svaret ändras med fler årsarbetare och med en rörligare målgrupp "
+        "(vistelser hälften så långa). Modellerna skattas en gång; bara scenariot ändras.",
+        "The table shows how the answer changes with more FTE and with a more mobile target "
+        "group (stays half as long). The models are fitted once; only the scenario changes.",
+    ),
+    "scen_today": ("Som i dag", "As today"),
+    "scen_plus2": ("+2 årsarbetare", "+2 FTE"),
+    "scen_plus4": ("+4 årsarbetare", "+4 FTE"),
+    "scen_mobile": ("Vistelser hälften så långa", "Stays half as long"),
+    "scenarios_caption": ("Scenarier", "Scenarios"),
+    "scenario": ("Scenario", "Scenario"),
+    "col_extra_fte": ("Extra årsarbetare", "Extra FTE"),
+    "col_stay_multiplier": ("Vistelselängd ×", "Stay length ×"),
+    "col_p_target": ("Sannolikhet att målet nås", "Probability the target is met"),
+    "no_operations": (
+        "Det finns inga gemensamma aktioner med polisen i staden under perioden.",
+        "There are no joint operations with the police in the city during the period.",
+    ),
+    "indicators": (
+        "Fråga 1 gäller socialsekreterarnas uppdrag: i {covers} av {ops} aktioner omfattade "
+        "uppdraget kontakt med dem som säljer sex. Fråga 2 och 3 gäller om de som påträffas "
+        "informeras om sina rättigheter, inklusive betänketid (minst 30 dagar, konventionens "
+        "art. 13), och erbjuds stöd direkt.",
+        "Question 1 concerns the social workers' mandate: in {covers} of {ops} operations it "
+        "included contact with those selling sex. Questions 2 and 3 concern whether those "
+        "encountered are informed of their rights, including the reflection period (at least "
+        "30 days, Convention art. 13), and offered support at once.",
+    ),
+    "indicators_caption": (
+        "Gemensamma aktioner med polisen: uppdrag, information och stöd",
+        "Joint police operations: mandate, information and support",
+    ),
+    "indicator": ("Indikator", "Indicator"),
+    "col_number": ("Antal", "Number"),
+    "col_of": ("Av (personer)", "Of (persons)"),
+    "col_share": ("Andel", "Share"),
+    "col_days": ("Dagar", "Days"),
+    "caveats_intro": (
+        "Modellerna redovisar själva sina förbehåll (på engelska, som de skrivs av koden):",
+        "The models state their own caveats:",
+    ),
+    "provenance_intro": (
+        "Rapporten kan återskapas från dessa filer och parametrar; provenance.json i "
+        "rapportmappen innehåller alla detaljer.",
+        "The report can be recreated from these files and parameters; provenance.json in the "
+        "report folder holds every detail.",
+    ),
+    "dataset": ("Dataunderlag", "Dataset"),
+    "parameters": ("Parametrar", "Parameters"),
+    "software": ("Programvara", "Software"),
+}
+
+INDICATORS: dict[str, tuple[str, str]] = {
+    "operations": ("Aktioner", "Operations"),
+    "mandate_covers_sellers": (
+        "Aktioner där uppdraget omfattar dem som säljer sex",
+        "Operations whose mandate covers those selling sex",
+    ),
+    "buyers_suspected": ("Misstänkta sexköp", "Suspected sex purchases"),
+    "social_workers": (
+        "Socialsekreterare (summa över aktioner)",
+        "Social workers (sum over operations)",
+    ),
+    "sellers_encountered": (
+        "Personer som säljer sex som påträffades",
+        "Persons selling sex encountered",
+    ),
+    "sellers_contacted": (
+        "… som fick kontakt med socialsekreterare",
+        "… contacted by a social worker",
+    ),
+    "sellers_informed_of_rights": (
+        "… som informerades om sina rättigheter (fråga 2)",
+        "… informed of their rights (question 2)",
+    ),
+    "reflection_period_offered": ("… som erbjöds betänketid", "… offered the reflection period"),
+    "support_accepted": (
+        "… som tackade ja till stöd direkt (fråga 3)",
+        "… accepting support at once (question 3)",
+    ),
+    "referrals_trafficking": (
+        "… som hänvisades som möjliga offer för människohandel",
+        "… referred as possible victims of trafficking",
+    ),
+    "median_days_to_support": (
+        "Dagar från kontakt till stöd (median)",
+        "Days from contact to support (median)",
+    ),
+}
+
+METHODS: dict[str, tuple[str, ...]] = {
+    "sv": (
+        "Vistelser: en persons observationer i samma stad med högst ett visst antal dagars "
+        "mellanrum bildar en vistelse. Hur länge vistelserna varar skattas med Kaplan–Meier, "
+        "och en Cox-modell med år som förklaringsvariabel visar om vistelserna blir kortare.",
+        "Målgruppens storlek: personer som ses av flera oberoende källor (annonser, uppsökande "
+        "arbete, polis) ger en skattning av hur många som aldrig syns i någon källa "
+        "(fångst–återfångst, log-linjära modeller). Antalet samtidigt närvarande följer av "
+        "ankomster gånger vistelsens längd (Littles lag).",
+        "Kapacitet: antalet nya kontakter per uppsökande timme skattas med en Poissonmodell "
+        "per kanal. Med kapaciteten fördelad över dem som är i staden är chansen att nås "
+        "innan man lämnar staden 1 − E[exp(−h·T)], där h är kontakttakten och T vistelsens "
+        "längd. En kontakt räknas bara om den sker på ett språk personen förstår, med egen "
+        "personal eller tolk.",
+        "Bemanning och osäkerhet: behovet av årsarbetare är den bemanning som ger målets "
+        "andel. Alla skattningar varieras samtidigt i simuleringar; andelen simuleringar som "
+        "når målet är sannolikheten bakom bedömningen (tillräckligt, otillräckligt eller osäkert).",
+        "Röjandekontroll: antal under tröskeln visas inte, och inte heller andelar som skulle "
+        "avslöja dem.",
+    ),
+    "en": (
+        "Stays: a person's sightings in one city with gaps of at most a set number of days "
+        "form a stay. Stay lengths are estimated with Kaplan–Meier, and a Cox model with year "
+        "as covariate shows whether stays are getting shorter.",
+        "Size of the target group: persons seen by several independent sources (ads, outreach, "
+        "police) give an estimate of how many are never seen by any source (capture–recapture, "
+        "log-linear models). The number present at a time follows from arrivals times stay "
+        "length (Little's law).",
+        "Capacity: new contacts per outreach hour are estimated with a Poisson model per "
+        "channel. With capacity spread over those present, the chance of being reached before "
+        "leaving is 1 − E[exp(−h·T)], where h is the contact rate and T the stay length. A "
+        "contact counts only in a language the person understands, by staff or an interpreter.",
+        "Staffing and uncertainty: the FTE needed is the staffing that gives the target share. "
+        "All estimates vary together in simulations; the share of simulations meeting the "
+        "target is the probability behind the verdict (sufficient, insufficient or uncertain).",
+        "Disclosure control: counts below the threshold are not shown, nor shares that would "
+        "reveal them.",
+    ),
+}

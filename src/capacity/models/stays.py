@@ -24,6 +24,7 @@ from capacity.models._base import Results, normal_interval, tidy
 from capacity.models.touring import (
     build_stays,
     monthly_arrivals,
+    sighting_gaps,
     sighting_probability,
     touring,
     weekly_arrivals,
@@ -284,12 +285,12 @@ def _prepare(stays: pd.DataFrame, correction: str) -> tuple[pd.DataFrame, float,
     event = ~stays["right_censored"].to_numpy(dtype=bool)
     weight = np.ones(len(stays))
     if correction == "margins":
-        margin = (1 - q) / q
+        margin, seen = sighting_gaps(stays)
         dur = dur + margin * (1 + event)
-        weight = 1 / (1 - (1 - q) ** dur)
+        weight = 1 / np.interp(dur, np.arange(len(seen)), seen, right=1.0)
         notes.append(
             f"Stay lengths corrected for the unseen days before the first and after the last "
-            f"sighting (sighting probability per day {q:.2f}, {margin:.1f} days added per end) "
+            f"sighting ({margin:.1f} days added per end, from the gaps between sightings) "
             "and reweighted for stays never seen."
         )
     elif correction != "none":

@@ -24,6 +24,7 @@ __all__ = [
     "TouringResults",
     "build_stays",
     "monthly_arrivals",
+    "sighting_gaps",
     "sighting_probability",
     "touring",
     "weekly_arrivals",
@@ -138,6 +139,7 @@ def build_stays(
     brk[1:] = (p[1:] != p[:-1]) | (c[1:] != c[:-1]) | (d[1:] - d[:-1] > gap_days)
     first = np.flatnonzero(brk)
     last = np.r_[first[1:] - 1, len(d) - 1]
+    gap_counts = np.bincount((d[1:] - d[:-1])[~brk[1:]], minlength=gap_days + 1)
     start, end = d[first], d[last]
 
     data_start, data_end = int(d.min()), int(d.max())
@@ -169,6 +171,7 @@ def build_stays(
         data_end=pd.Timestamp(np.datetime64(data_end, "D")),
         period_start=pd.Timestamp(np.datetime64(ws, "D")),
         period_end=pd.Timestamp(np.datetime64(we, "D")),
+        gap_counts=[int(x) for x in gap_counts],
     )
     return stays
 
@@ -191,6 +194,47 @@ def sighting_probability(stays: pd.DataFrame) -> float:
     num = float((stays["n_sightings"].to_numpy()[long_] - 2).sum())
     den = float((stays["duration_days"].to_numpy()[long_] - 2).sum())
     return float(np.clip(num / den, 1e-3, 1.0))
+
+
+def sighting_gaps(stays: pd.DataFrame) -> tuple[float, np.ndarray]:
+    """Expected unseen days at an end of a stay, and the chance a stay of d days is seen.
+
+    Returns
+    -------
+    margin : float
+        ``E[G²] / (2 E[G]) - 1/2`` days, ``G`` the gap in days between consecutive
+        sightings inside stays (``attrs["gap_counts"]`` of :func:`build_stays`).
+    seen : ndarray
+        ``seen[d] = Σ_{r<d} P(G > r) / E[G]`` for ``d = 0, 1, ..., max gap`` (1 beyond).
+
+    Notes
+    -----
+    If a person's sightings form a stationary renewal process with gap ``G``, the days
+    from arrival to the first sighting (and from the last sighting to departure) follow
+    the recurrence-time distribution ``P(R = r) = P(G > r) / E[G]``, ``r = 0, 1, ...``,
+    with mean ``E[G²]/(2E[G]) - 1/2``; a stay of ``d`` days is seen at all when
+    ``R < d``. For daily sightings with probability ``q`` (geometric gaps) this gives
+    ``(1 - q)/q`` and ``1 - (1 - q)^d``; for weekly snapshots seen every time, 3 days
+    and ``min(d, 7)/7``. Without ``gap_counts`` the geometric case with
+    :func:`sighting_probability` is used.
+
+    References
+    ----------
+    Cox, D. R. (1962). Renewal Theory. Methuen (recurrence times, ch. 5).
+    """
+    counts = np.asarray(stays.attrs.get("gap_counts", []), dtype=float)
+    if counts.sum() == 0:
+        q = sighting_probability(stays)
+        g = np.arange(1, 200)
+        counts = q * (1 - q) ** (g - 1)
+        counts = np.r_[0.0, counts]
+    pmf = counts / counts.sum()
+    g = np.arange(len(pmf))
+    mean = float(pmf @ g)
+    margin = float(pmf @ g**2 / (2 * mean) - 0.5)
+    tail = 1 - np.cumsum(pmf)  # P(G > r)
+    seen = np.r_[0.0, np.cumsum(np.r_[1.0, tail[:-1]][: len(pmf)]) / mean]
+    return max(margin, 0.0), np.minimum(seen, 1.0)
 
 
 def _arrivals(stays: pd.DataFrame, city: str | None, freq: str, start, end) -> pd.Series:

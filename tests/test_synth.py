@@ -146,8 +146,8 @@ def test_bad_arguments_are_refused():
         generate(1, scale=0)
     with pytest.raises(ParameterError, match="n_cities"):
         generate(1, n_cities=21)
-    with pytest.raises(ParameterError, match="p_detect_ads"):
-        SynthConfig(p_detect_ads=1.5)
+    with pytest.raises(ParameterError, match="p_capture_ads"):
+        SynthConfig(p_capture_ads=1.5)
 
 
 @pytest.mark.skipif(
@@ -243,3 +243,37 @@ def test_letter_operation_is_present(sample):
 def test_national_hits_the_target_size():
     syn = national(5, 60_000, n_cities=4)
     assert len(syn.tables["sightings"]) == pytest.approx(60_000, rel=0.1)
+
+
+def test_two_ad_lists_give_an_unbiased_chapman_estimate(sample):
+    """The ad lists are built independent and homogeneous in stay length (see the docs)."""
+    sight, stays = sample.tables["sightings"], sample.truth["stays"]
+    for city in ("Stockholm", "Göteborg"):
+        sub = sight[(sight["city"] == city) & (sight["date"].dt.year == 2022)]
+        a = set(sub.loc[sub["source"] == "ads_a", "person_id"])
+        b = set(sub.loc[sub["source"] == "ads_b", "person_id"])
+        m = len(a & b)
+        chapman = (len(a) + 1) * (len(b) + 1) / (m + 1) - 1
+        true = stays[
+            (stays["city"] == city)
+            & (stays["arrive"] <= "2022-12-31")
+            & (stays["leave"] >= "2022-01-01")
+        ]["person_id"].nunique()
+        assert chapman == pytest.approx(true, rel=0.08), city
+
+
+def test_custom_period_without_operations():
+    import dataclasses
+    import datetime as dt
+
+    cfg = dataclasses.replace(
+        SynthConfig(),
+        start=dt.date(2024, 1, 1),
+        end=dt.date(2024, 3, 31),
+        operations_per_year_stockholm=0.0,
+    )
+    syn = generate(3, scale=0.2, n_cities=2, config=cfg)
+    assert syn.tables["operations"].empty
+    assert syn.tables["sightings"]["date"].between("2024-01-01", "2024-03-31").all()
+    assert syn.meta["period"] == {"start": "2024-01-01", "end": "2024-03-31"}
+    _check_consistency(syn)

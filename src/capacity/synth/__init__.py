@@ -142,6 +142,10 @@ def generate(
         "population": population_truth(world, ev),
         "truth": truth_summary(cfg, world, seed=int(seed), scale=float(scale)),
     }
+    per_year = population_truth(world, ev, freq="Y").astype(object)
+    truth["truth"]["population_per_year"] = per_year.where(per_year.notna(), None).to_dict(
+        "records"
+    )
     name = "sample" if sample else f"synthetic-{n_cities}-cities-seed-{seed}"
     meta = {
         "name": name,

@@ -46,20 +46,38 @@ class Events:
 
 
 def ads_sightings(
-    cfg: SynthConfig, world: World, site: np.ndarray, offset: int, rng: np.random.Generator
+    cfg: SynthConfig,
+    world: World,
+    site: np.ndarray,
+    every: int,
+    offset: int,
+    rng: np.random.Generator,
 ):
-    """Snapshot sightings on one ad site: each present advertiser found w.p. ``p_detect``."""
-    every = cfg.snapshot_every_days
+    """Sightings on one ad site: the ad's posting day, then snapshots while the person stays.
+
+    Notes
+    -----
+    A stay of an advertiser on this site is captured with probability
+    ``p_capture_ads`` whatever its length (sighting on the day of arrival); a captured ad
+    is seen on each snapshot day ``offset + every·j`` of the stay with probability
+    ``p_snapshot_ads``. Only days inside the period are observed.
+    """
     stays = np.flatnonzero(site[world.stay_person])
-    lo = np.maximum(world.stay_arrive[stays], 0)
+    stays = stays[rng.random(len(stays)) < cfg.p_capture_ads]
+    arrive = world.stay_arrive[stays]
+    posted = (arrive >= 0) & (arrive < world.cal.n_period)
+    lo = np.maximum(arrive + 1, 0)
     hi = np.minimum(world.stay_leave[stays], world.cal.n_period - 1)
     first = lo + np.mod(offset - lo, every)
     count = np.where(first <= hi, (hi - first) // every + 1, 0)
     stay = np.repeat(stays, count)
     step = np.arange(len(stay)) - np.repeat(np.cumsum(count) - count, count)
     day = np.repeat(first, count) + every * step
-    seen = rng.random(len(stay)) < cfg.p_detect_ads
-    return stay[seen], day[seen]
+    seen = rng.random(len(stay)) < cfg.p_snapshot_ads
+    return (
+        np.concatenate([stays[posted], stay[seen]]),
+        np.concatenate([arrive[posted], day[seen]]),
+    )
 
 
 def simulate_events(cfg: SynthConfig, world: World, share: np.ndarray, rngs: dict):
@@ -82,9 +100,16 @@ def simulate_events(cfg: SynthConfig, world: World, share: np.ndarray, rngs: dic
     new = np.empty(len(row), dtype=bool)
     new[order] = np.concatenate([[True], ~same])
     # sightings: ads snapshots, outreach contacts, police encounters (inside the period)
-    a_stay, a_day = ads_sightings(cfg, world, world.person_ads_a, 0, rngs["ads_a"])
+    a_stay, a_day = ads_sightings(
+        cfg, world, world.person_ads_a, cfg.snapshot_every_days_a, 0, rngs["ads_a"]
+    )
     b_stay, b_day = ads_sightings(
-        cfg, world, world.person_ads_b, cfg.snapshot_offset_b, rngs["ads_b"]
+        cfg,
+        world,
+        world.person_ads_b,
+        cfg.snapshot_every_days_b,
+        cfg.snapshot_offset_b,
+        rngs["ads_b"],
     )
     in_p = (day >= 0) & (day < world.cal.n_period)
     parts = [(a_stay, a_day, 0), (b_stay, b_day, 1), (stay[in_p], day[in_p], 2)]

@@ -109,8 +109,14 @@ class SynthConfig:
     # --- sources (capture-recapture lists) ------------------------------------------------
     p_advertise_a: float = 0.60  # assumption: share of persons advertising on site A
     p_advertise_b: float = 0.45  # assumption: share advertising on site B (independent of A)
-    p_detect_ads: float = 0.50  # assumption: an advertiser is found on a weekly snapshot
-    snapshot_every_days: int = 7  # assumption: both sites scraped weekly
+    # An advertiser's ad for a stay is captured by the site's scraper when posted (on the
+    # day of arrival) with probability p_capture_ads, the same for short and long stays, so
+    # that the ad lists are not heterogeneous in stay length; a captured ad is then seen
+    # again on each snapshot while the person stays, with probability p_snapshot_ads.
+    p_capture_ads: float = 0.80  # assumption
+    p_snapshot_ads: float = 0.70  # assumption
+    snapshot_every_days_a: int = 7  # assumption: site A scraped weekly
+    snapshot_every_days_b: int = 14  # assumption: site B scraped fortnightly
     snapshot_offset_b: int = 3  # assumption: site B scraped 3 days after site A
     p_language_known_ads: float = 0.9  # assumption: ad states a language
     p_language_known_police: float = 0.7  # assumption

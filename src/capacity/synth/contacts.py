@@ -104,7 +104,7 @@ def simulate_operations(
     city, start, days = city[order], start[order], days[order]
     buyers, social_workers, mandate = buyers[order], social_workers[order], mandate[order]
     # encounters: per operation a mask over the stays in its city (operations are few)
-    enc = [[], [], []]
+    enc: list[list[np.ndarray]] = [[np.empty(0, np.int64)] for _ in range(3)]
     by_city = {c: np.flatnonzero(world.stay_city == c) for c in np.unique(city)}
     for k in range(len(city)):  # a few hundred operations at most
         s_idx = by_city[city[k]]

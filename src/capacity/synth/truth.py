@@ -46,13 +46,13 @@ def stays_truth(world: World, ev: Events, person_ids: np.ndarray) -> pd.DataFram
     return frame.sort_values(["arrive", "city", "person_id"], ignore_index=True)
 
 
-def population_truth(world: World, ev: Events) -> pd.DataFrame:
-    """Per city and quarter: persons present, arrivals, persons seen, true reach shares."""
+def population_truth(world: World, ev: Events, freq: str = "Q") -> pd.DataFrame:
+    """Per city and quarter (``freq="Q"``) or year (``"Y"``): persons present, arrivals,
+    persons seen by any source, and the true shares of stays contacted."""
     cal = world.cal
     days = cal.dates[-cal.first : -cal.first + cal.n_period]
-    quarters = days.to_period("Q")
-    q_of_day = (quarters.year - quarters.year[0]) * 4 + quarters.quarter - quarters.quarter[0]
-    q_of_day = np.asarray(q_of_day)
+    quarters = days.to_period(freq)
+    _, q_of_day = np.unique(quarters.asi8, return_inverse=True)
     n_q, n_c = int(q_of_day.max()) + 1, len(world.city_names)
     flags = _stay_flags(world, ev)
     # distinct persons present: expand each stay over the quarters it touches
@@ -83,12 +83,14 @@ def population_truth(world: World, ev: Events) -> pd.DataFrame:
     reach = np.bincount(a_cell, weights=flags["contacted"][arr], minlength=n_c * n_q)
     reach_l = np.bincount(a_cell, weights=flags["understood"][arr], minlength=n_c * n_q)
     median = pd.Series(world.stay_length[arr]).groupby(a_cell).median().reindex(range(n_c * n_q))
-    labels = pd.period_range(quarters[0], quarters[-1], freq="Q").astype(str)
+    labels = pd.period_range(quarters[0], quarters[-1], freq=freq).astype(str)
     with np.errstate(invalid="ignore", divide="ignore"):
         frame = pd.DataFrame(
             {
                 "city": pd.Series(np.repeat(world.city_names, n_q), dtype="string"),
-                "quarter": pd.Series(np.tile(np.asarray(labels), n_c), dtype="string"),
+                "quarter" if freq == "Q" else "year": pd.Series(
+                    np.tile(np.asarray(labels), n_c), dtype="string"
+                ),
                 "persons_present": present_q.astype(np.int64),
                 "mean_present_per_day": np.round(mean_present, 3),
                 "arrivals_per_week": np.round(n_arr / (np.tile(n_days, n_c) / 7), 3),

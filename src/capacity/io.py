@@ -384,10 +384,8 @@ def _find_file(folder: Path, table: str, meta: dict) -> tuple[Path | None, list[
 
 
 def _privacy(raw: pd.DataFrame, file: str) -> list[Problem]:
-    try:
-        from capacity.privacy import find_identifiers
-    except ImportError:  # privacy module not installed in this checkout
-        return []
+    from capacity.privacy import find_identifiers
+
     found = find_identifiers(raw.reset_index(drop=True), file)
     rows = raw.index.to_numpy()
     # find_identifiers numbers rows by position (+2); map back to the file's row numbers.

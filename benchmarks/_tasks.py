@@ -219,23 +219,14 @@ def task_floor(notebook: str, out_dir: str, kernel: str = "capacity") -> None:
 def task_generate(folder: str, target_sightings: int, seed: int, n_cities: int = 20) -> None:
     """Write a national synthetic dataset (done once per size and seed, then reused)."""
     from capacity import synth
+    from capacity.synth.write import write_folder
 
     with stage("generate"):
-        data = synth.national(seed=seed, target_sightings=target_sightings, n_cities=n_cities)
+        syn = synth.national(seed=seed, target_sightings=target_sightings, n_cities=n_cities)
     with stage("write"):
-        written = _write(synth, data, Path(folder), seed)
+        written = write_folder(syn, Path(folder))
     INFO["written"] = [str(p) for p in written]
-
-
-def _write(synth, data, folder: Path, seed: int):
-    """Write with the project's writer; it decides the file formats."""
-    import inspect
-
-    params = inspect.signature(synth.write_synthetic).parameters
-    first = next(iter(params))
-    if first in ("data", "dataset", "tables"):
-        return synth.write_synthetic(data, folder)
-    return synth.write_synthetic(folder, seed=seed, data=data)
+    INFO["rows"] = {name: len(t) for name, t in syn.tables.items()}
 
 
 TASKS = {

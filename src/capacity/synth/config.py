@@ -88,8 +88,10 @@ class SynthConfig:
     # brief: median stay in a city 21 days in 2021 falling to 10 days in 2025.
     median_stay_first_year: float = 21.0
     median_stay_last_year: float = 10.0
-    p_leave_sweden: float = 0.45  # assumption: after a stay, share leaving Sweden (else tour on)
-    gravity_distance_power: float = 1.0  # assumption: flow ∝ size / distance^power
+    # assumption: after a stay, the share leaving Sweden (stay-weighted mean over cities;
+    # the rest tour on to another city along symmetric gravity flows)
+    p_leave_sweden: float = 0.45
+    gravity_distance_power: float = 0.5  # assumption: flows ∝ x_c x_c' / distance^power
     travel_extra_days: float = (
         0.5  # assumption: a tour's next stay starts 1 + Poisson(this) days later
     )
@@ -149,7 +151,6 @@ class SynthConfig:
     # year are assumptions (Stockholm more often; ≈ population^0.5 elsewhere).
     operations_per_year_stockholm: float = 6.0
     buyers_per_op_day: float = 8.5  # calibrated: 28–91 buyers per week-long operation
-    op_days_max: int = 7  # assumption: operations last 1–7 days
     social_workers_mean: float = 4.0  # calibrated: 4 social workers present (Oct 2020)
     mandate_probs: tuple = _fz({"buyers": 0.55, "sellers": 0.15, "both": 0.30})  # assumption
     p_encounter: float = 0.12  # assumption: a present person is encountered by the police

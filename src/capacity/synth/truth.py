@@ -136,6 +136,9 @@ def truth_summary(cfg: SynthConfig, world: World, *, seed: int, scale: float) ->
             str(a): {str(b): round(float(p), 6) for b, p in zip(world.city_names, row, strict=True)}
             for a, row in zip(world.city_names, world.flow, strict=True)
         },
+        "p_tour_on_by_city": {
+            str(c): round(float(q), 6) for c, q in zip(world.city_names, world.tour, strict=True)
+        },
         "external_arrivals_per_week_first_year": {
             str(c): round(float(a) * 7, 4)
             for c, a in zip(world.city_names, world.external_base, strict=True)

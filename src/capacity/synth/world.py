@@ -65,7 +65,8 @@ class World:
 
     cal: Calendar
     city_names: np.ndarray
-    flow: np.ndarray  # (n_cities, n_cities) probability of touring from row to column
+    flow: np.ndarray  # (n_cities, n_cities) destination probabilities of a tour
+    tour: np.ndarray  # per city: probability of touring on after a stay there
     external_base: np.ndarray  # arrivals from abroad per day per city at the first year's level
     languages: tuple[str, ...]
     person_lang: np.ndarray  # index into languages
@@ -86,35 +87,60 @@ class World:
         return len(self.person_lang)
 
 
-def flow_matrix(lat: np.ndarray, lon: np.ndarray, share: np.ndarray, power: float) -> np.ndarray:
-    r"""Gravity flows :math:`P(c \to c') \propto s_{c'} / d_{cc'}^{\gamma}` (no self-flow).
-
-    Distances are great-circle kilometres; rows sum to one (a single city has no flows).
-    """
+def _kernel(lat: np.ndarray, lon: np.ndarray, power: float) -> np.ndarray:
+    """Gravity kernel ``1/d^power`` between cities (great-circle km), zero on the diagonal."""
     phi, lam = np.radians(lat), np.radians(lon)
     dphi = phi[:, None] - phi[None, :]
     dlam = lam[:, None] - lam[None, :]
     a = np.sin(dphi / 2) ** 2 + np.cos(phi[:, None]) * np.cos(phi[None, :]) * np.sin(dlam / 2) ** 2
     dist = 2 * 6371.0 * np.arcsin(np.sqrt(a))
-    with np.errstate(divide="ignore"):
-        w = share[None, :] / np.where(dist > 0, dist, np.inf) ** power
-    np.fill_diagonal(w, 0.0)
-    rows = w.sum(axis=1, keepdims=True)
-    return np.divide(w, rows, out=np.zeros_like(w), where=rows > 0)
+    safe = np.where(dist > 0, dist, 1.0)
+    return np.where(dist > 0, safe**-power, 0.0)
 
 
-def external_arrivals(present: np.ndarray, flow: np.ndarray, p_leave: float, mean_stay: float):
+def touring(
+    lat: np.ndarray, lon: np.ndarray, present: np.ndarray, power: float, mean_tour: float
+) -> tuple[np.ndarray, np.ndarray]:
+    r"""Symmetric gravity flows: destination probabilities and the chance to tour on.
+
+    Notes
+    -----
+    Moves between two cities per day are :math:`F_{cc'} = \kappa\,x_c x_{c'} d_{cc'}^{-\gamma}`
+    with :math:`x_c = N_c/E[T]` the stays starting per day (symmetric, so each city gains
+    as many touring persons as it loses). After a stay in :math:`c` a person tours on with
+    probability :math:`q_c = \sum_{c'} F_{cc'}/x_c` to :math:`c'` with probability
+    :math:`M_{cc'} = F_{cc'}/\sum_{c''} F_{cc''}`, else leaves Sweden. :math:`\kappa` makes
+    the stay-weighted mean of :math:`q` equal ``mean_tour``, capped so that no
+    :math:`q_c` exceeds 0.9. Then the arrivals from abroad are :math:`a_c = x_c(1 - q_c) > 0`.
+
+    References
+    ----------
+    Zipf, G. K. (1946). The P1 P2/D hypothesis: on the intercity movement of persons.
+    American Sociological Review 11(6), 677-686.
+    """
+    g = _kernel(lat, lon, power)
+    s = g @ present
+    if len(present) < 2 or s.max() <= 0:
+        return np.zeros((len(present), len(present))), np.zeros(len(present))
+    kappa = mean_tour * present.sum() / (present * s).sum()
+    kappa = min(kappa, 0.9 / s.max())
+    w = g * present[None, :]
+    flow = w / w.sum(axis=1, keepdims=True)
+    return flow, kappa * s
+
+
+def external_arrivals(present: np.ndarray, flow: np.ndarray, tour: np.ndarray, mean_stay: float):
     r"""Arrivals from abroad per day that make ``present`` the steady state.
 
     Notes
     -----
     Stays start in city :math:`c` at rate :math:`x_c = N_c / E[T]` (Little's law). A stay is
-    followed by one in :math:`c'` with probability :math:`(1-p)M_{cc'}`, so
-    :math:`x = a + (1-p) M^\top x` and :math:`a = (I - (1-p)M^\top)\,x`, clipped at zero.
+    followed by one in :math:`c'` with probability :math:`q_c M_{cc'}`, so
+    :math:`x = a + M^\top (q \circ x)` and :math:`a = x - M^\top (q \circ x)`, clipped at
+    zero (with the symmetric flows of :func:`touring`, :math:`a = x(1 - q)`).
     """
     x = present / mean_stay
-    a = x - (1 - p_leave) * flow.T @ x
-    return np.clip(a, 0.0, None)
+    return np.clip(x - flow.T @ (tour * x), 0.0, None)
 
 
 def season_trend(cfg: SynthConfig, cal: Calendar) -> np.ndarray:
@@ -148,9 +174,14 @@ def simulate_world(
     """Draw arrivals from abroad, then each person's tour of stays until they leave Sweden."""
     cal = Calendar.from_config(cfg)
     n_c = len(cities["name"])
-    flow = flow_matrix(cities["lat"], cities["lon"], cities["share"], cfg.gravity_distance_power)
-    p_leave = cfg.p_leave_sweden if n_c > 1 else 1.0
-    base = external_arrivals(cities["present"], flow, p_leave, cfg.mean_stay(cfg.start.year))
+    flow, tour = touring(
+        cities["lat"],
+        cities["lon"],
+        cities["present"],
+        cfg.gravity_distance_power,
+        1 - cfg.p_leave_sweden,
+    )
+    base = external_arrivals(cities["present"], flow, tour, cfg.mean_stay(cfg.start.year))
     base = base * scale
     # arrivals from abroad: Poisson per day and city, only up to the period's end
     days = np.arange(cal.first, cal.n_period)
@@ -183,7 +214,7 @@ def simulate_world(
         length = cfg.stay_scale(year) * rng.weibull(cfg.weibull_shape, len(day))
         leave = day + np.floor(length).astype(np.int64)
         parts.append((person, city, day, leave, length, year, np.full(len(day), order)))
-        go_on = rng.random(len(day)) >= p_leave
+        go_on = rng.random(len(day)) < tour[city]
         nxt_day = leave + 1 + rng.poisson(cfg.travel_extra_days, len(day))
         go_on &= nxt_day < cal.n_period
         if not go_on.any():
@@ -204,6 +235,7 @@ def simulate_world(
         cal=cal,
         city_names=cities["name"],
         flow=flow,
+        tour=tour,
         external_base=base,
         languages=langs,
         person_lang=lang,

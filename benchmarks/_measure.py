@@ -35,7 +35,9 @@ class Measurement:
     wall: float
     peak_rss_mb: float
     returncode: int
+    cpu: float = float("nan")
     stages: dict = field(default_factory=dict)
+    stages_cpu: dict = field(default_factory=dict)
     info: dict = field(default_factory=dict)
     output_tail: str = ""
 
@@ -67,7 +69,8 @@ def run_command(
     Returns
     -------
     Measurement
-        Wall time (s), peak RSS (MiB) of the largest process in the tree, exit code, and the
+        Wall time (s), CPU time (user + system, s, of the child and the descendants it
+        waited for), peak RSS (MiB) of the largest process in the tree, exit code, and the
         ``BENCH_JSON`` payload the child printed (if any).
     """
     full_env = {**os.environ, "PYTHONUNBUFFERED": "1", "MPLBACKEND": "Agg", **(env or {})}
@@ -97,7 +100,9 @@ def run_command(
         wall=wall,
         peak_rss_mb=usage.ru_maxrss / 1024.0,  # Linux reports KiB
         returncode=code,
+        cpu=usage.ru_utime + usage.ru_stime,
         stages=payload.get("stages", {}),
+        stages_cpu=payload.get("stages_cpu", {}),
         info=payload.get("info", {}),
         output_tail=tail,
     )
@@ -136,15 +141,20 @@ def median(values: Sequence[float]) -> float:
 def summarise(runs: Sequence[Measurement]) -> dict:
     """Medians over repeated runs: wall, peak RSS and each in-process stage."""
     stages: dict[str, list[float]] = {}
+    stages_cpu: dict[str, list[float]] = {}
     for r in runs:
         for k, v in r.stages.items():
             stages.setdefault(k, []).append(v)
+        for k, v in r.stages_cpu.items():
+            stages_cpu.setdefault(k, []).append(v)
     return {
         "n": len(runs),
         "wall": median([r.wall for r in runs]),
         "wall_min": min((r.wall for r in runs), default=float("nan")),
         "wall_max": max((r.wall for r in runs), default=float("nan")),
         "peak_rss_mb": max((r.peak_rss_mb for r in runs), default=float("nan")),
+        "cpu": median([r.cpu for r in runs]),
         "stages": {k: median(v) for k, v in stages.items()},
+        "stages_cpu": {k: median(v) for k, v in stages_cpu.items()},
         "info": runs[-1].info if runs else {},
     }

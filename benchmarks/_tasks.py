@@ -16,17 +16,19 @@ from pathlib import Path
 
 MARK = "BENCH_JSON "
 STAGES: dict[str, float] = {}
+STAGES_CPU: dict[str, float] = {}
 INFO: dict = {}
 
 
 @contextmanager
 def stage(name: str):
-    """Add the wall time of the block to ``STAGES[name]``."""
-    t0 = time.perf_counter()
+    """Add the wall and CPU time of the block to ``STAGES[name]`` and ``STAGES_CPU[name]``."""
+    t0, c0 = time.perf_counter(), time.process_time()
     try:
         yield
     finally:
         STAGES[name] = STAGES.get(name, 0.0) + time.perf_counter() - t0
+        STAGES_CPU[name] = STAGES_CPU.get(name, 0.0) + time.process_time() - c0
 
 
 def _sightings_file(folder: Path) -> Path:
@@ -131,11 +133,15 @@ def task_stages(folder: str, n_boot: int = 200, seed: int = 1, profile: bool = T
     capture_histories = get("capacity.population", "capture_histories")
     if capture_histories is not None:
         with stage("capture_histories"):
-            hist = _call_flex(capture_histories, ds.sightings, city, start, end)
+            sg = ds.sightings
+            keep = sg["city"] == city
+            if start is not None:
+                keep &= sg["date"].between(str(start), str(end))
+            hist = capture_histories(sg.loc[keep])
         mse = get("capacity.population", "mse")
-        if mse is not None and hist is not None:
+        if mse is not None:
             with stage("mse"):
-                _call_mse(mse, hist)
+                mse(hist, lists=[c for c in hist.columns if c != "count"])
     fit_productivity = get("capacity.models.productivity", "fit_productivity")
     if fit_productivity is not None:
         with stage("fit_productivity"):
@@ -155,22 +161,6 @@ def task_stages(folder: str, n_boot: int = 200, seed: int = 1, profile: bool = T
                 fit_models(ds, params)
     INFO["missing"] = missing
     INFO["rows"] = len(ds.sightings)
-
-
-def _call_flex(fn, sightings, city, start, end):
-    """Call ``capture_histories`` with whichever of city/period keywords it accepts."""
-    import inspect
-
-    names = inspect.signature(fn).parameters
-    kwargs = {}
-    for key, value in (("city", city), ("period_start", start), ("period_end", end)):
-        if key in names:
-            kwargs[key] = value
-    return fn(sightings, **kwargs)
-
-
-def _call_mse(mse, hist):
-    return mse(hist)
 
 
 def _profile_rows(stats, top: int = 15) -> list[dict]:
@@ -242,7 +232,10 @@ def main(argv: list[str]) -> int:
     task, kwargs = argv[0], json.loads(argv[1]) if len(argv) > 1 else {}
     with stage("task_total"):
         TASKS[task](**kwargs)
-    print(MARK + json.dumps({"stages": STAGES, "info": INFO}, default=str), flush=True)
+    print(
+        MARK + json.dumps({"stages": STAGES, "stages_cpu": STAGES_CPU, "info": INFO}, default=str),
+        flush=True,
+    )
     return 0
 
 

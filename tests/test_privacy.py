@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
+import hmac
 import os
 import stat
 from pathlib import Path
@@ -251,6 +253,17 @@ def test_pseudonymise_values_deterministic_and_keyed():
     p1, again, p2 = (pseudonymise_values(values, k) for k in (k1, k1, k2))
     assert p1.equals(again) and p1[0] == p1[1] and pd.isna(p1[2])
     assert not (p1.dropna() == p2.dropna()).any()
+
+
+def test_pseudonym_equals_an_independent_hmac_of_the_normalised_value():
+    key = bytes(range(KEY_BYTES))
+    values = pd.Series(["08-123 456 78", "Anna.S@Example.SE ", "19121212-1212"])
+    normalised = ["+46812345678", "anna.s@example.se", "191212121212"]
+    expected = [
+        base64.urlsafe_b64encode(hmac.new(key, v.encode(), hashlib.sha256).digest())[:22].decode()
+        for v in normalised
+    ]
+    assert pseudonymise_values(values, key).tolist() == expected
 
 
 @pytest.mark.parametrize("content", ["", "abc", "00" * 31, "short key text"])

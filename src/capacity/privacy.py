@@ -28,6 +28,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from capacity.config import PACKAGE_DATA
 from capacity.exceptions import ParameterError, PrivacyError, Problem
@@ -73,7 +75,7 @@ _PHONE = (
 )
 _EMAIL = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
 _PERSON_NAME = r"[A-ZÅÄÖÉÜØÆ][a-zåäöéüøæß'\-]+(?: [A-ZÅÄÖÉÜØÆ][a-zåäöéüøæß'\-]+)+"
-_FREE_TEXT_MIN_WORDS, _FREE_TEXT_MIN_CHARS = 4, 20
+_FREE_TEXT_MIN_CHARS = 20  # and at least 4 words
 
 _RULES = {
     "name": "the column name suggests personal identifiers ({what})",
@@ -126,34 +128,42 @@ def _column_name_kind(column: str) -> str | None:
     return None
 
 
-def _luhn_ok(ten_digits: pd.Series) -> np.ndarray:
-    """Luhn (mod 10) check of 10-digit strings, vectorised over a byte matrix."""
-    raw = np.frombuffer("".join(ten_digits.tolist()).encode("ascii"), dtype=np.uint8)
-    d = raw.reshape(-1, 10).astype(np.int64) - 48
+def _digit_matrix(ten: pa.Array) -> np.ndarray:
+    """(n, 10) digits of n ten-character ASCII digit strings, read from Arrow's buffers."""
+    ten = ten.cast(pa.large_string())
+    offsets = np.frombuffer(ten.buffers()[1], dtype=np.int64)[ten.offset : ten.offset + len(ten)]
+    data = np.frombuffer(ten.buffers()[2], dtype=np.uint8)
+    return data[offsets[:, None] + np.arange(10)].astype(np.int64) - 48
+
+
+def _pnr_valid(d: np.ndarray) -> np.ndarray:
+    """Date part possible and Luhn digit right, for rows of digits ``YYMMDDNNNC``."""
+    month, day = 10 * d[:, 2] + d[:, 3], 10 * d[:, 4] + d[:, 5]
+    day = np.where(day > 60, day - 60, day)  # coordination numbers add 60 to the day
     p = d[:, :9] * np.array([2, 1, 2, 1, 2, 1, 2, 1, 2])
-    return ((p // 10 + p % 10).sum(axis=1) + d[:, 9]) % 10 == 0
+    luhn = ((p // 10 + p % 10).sum(axis=1) + d[:, 9]) % 10 == 0
+    return (month >= 1) & (month <= 12) & (day >= 1) & (day <= 31) & luhn
 
 
-def _pnr_hits(values: pd.Series) -> pd.Series:
-    """Masked personal identity numbers (valid date part and Luhn digit), else NA."""
-    m = values.str.extract(_PNR)
-    ok = m["d"].notna()
-    out = pd.Series(pd.NA, index=values.index, dtype="object")
-    if not ok.any():
-        return out
-    m = m[ok]
-    month = m["d"].str.slice(2, 4).astype(int)
-    day = m["d"].str.slice(4, 6).astype(int)
-    day = day.where(day <= 60, day - 60)  # coordination numbers add 60 to the day
-    valid = month.between(1, 12) & day.between(1, 31) & _luhn_ok(m["d"] + m["n"])
-    m = m[valid]
-    sep = m["s"].replace("", "-")
-    out.loc[m.index] = m["c"].fillna("") + m["d"] + sep + "****"
-    return out
+def _pnr_hits(values: pd.Series) -> np.ndarray:
+    """Positions of the values holding a personal identity or coordination number."""
+    near = np.flatnonzero(
+        ((values.str.len() >= 10) & values.str.contains("[0-9]{6}")).to_numpy(dtype=bool)
+    )
+    if near.size == 0:
+        return near
+    found = pc.extract_regex(pa.array(values.iloc[near], type=pa.string()), _PNR)
+    ok = found.is_valid().to_numpy(zero_copy_only=False)
+    found = found.filter(pa.array(ok))
+    ten = pc.binary_join_element_wise(found.field("d"), found.field("n"), "")
+    return near[ok][_pnr_valid(_digit_matrix(ten))] if len(ten) else near[:0]
 
 
 def _mask(kind: str, value: str) -> str:
     """The shown part of one reported value: never the identifier in full."""
+    if kind == "pnr":
+        m = re.search(_PNR, value)
+        return (m["c"] or "") + m["d"] + (m["s"] or "-") + "****"
     if kind == "email":
         local, _, domain = re.search(_EMAIL, value).group(0).partition("@")
         return f"{local[:1]}***@***.{domain.rsplit('.', 1)[-1]}"
@@ -165,40 +175,48 @@ def _mask(kind: str, value: str) -> str:
     return f"[{len(value.split())} words, {len(value)} characters]"
 
 
-def _candidates(col: pd.Series) -> pd.Series | None:
-    """Distinct values worth scanning, as strings (index: position in this list)."""
+def _factorize(col: pd.Series) -> tuple[np.ndarray, pd.Series] | None:
+    """Row codes (-1: missing) and the distinct values as stripped text, or None to skip.
+
+    Only the distinct values are scanned; the codes map findings back to rows.
+    """
     if isinstance(col.dtype, pd.CategoricalDtype):
         col = col.astype(col.cat.categories.dtype)
     if pd.api.types.is_bool_dtype(col.dtype) or pd.api.types.is_datetime64_any_dtype(col.dtype):
         return None
     if pd.api.types.is_integer_dtype(col.dtype):
-        u = pd.Series(col.dropna().unique())
-        u = u[(u.abs() >= 10**8) & (u.abs() < 10**12)]  # 9-12 digits: a possible pnr
-        return u.astype("int64").astype(str).str.zfill(10).reset_index(drop=True)
+        codes, uniques = pd.factorize(col)
+        u = pd.Series(np.asarray(uniques, dtype="int64"))
+        text = u.astype(str).str.zfill(10)
+        # only 9-12 digits can be a personal identity number; integers are checked for no more
+        return codes, text.where((u.abs() >= 10**8) & (u.abs() < 10**12), "")
     if pd.api.types.is_numeric_dtype(col.dtype):
         return None
-    u = pd.Series(col.dropna().unique())
-    return u.astype(str).astype("str").str.strip()
+    codes, uniques = pd.factorize(col.astype("str").str.strip())
+    return codes, pd.Series(uniques, dtype="str")
 
 
-def _classify(values: pd.Series, codes_only: bool) -> tuple[pd.Series, pd.Series]:
-    """Kind (pnr, email, phone, person, text) of each distinct value; masked pnr values."""
-    kind = pd.Series(pd.NA, index=values.index, dtype="object")
-    masked = _pnr_hits(values)
-    kind[masked.notna()] = "pnr"
-    todo = kind.isna()
-    for name, pattern in (("email", _EMAIL), ("phone", _PHONE)):
-        hit = todo & values.str.contains(pattern, regex=True)
-        kind[hit] = name
-        todo &= ~hit
+_KINDS = ("pnr", "email", "phone", "person", "text")
+_FOUR_WORDS = (
+    "[^ \t\n]+[ \t\n]+[^ \t\n]+[ \t\n]+[^ \t\n]+[ \t\n]+[^ \t\n]"  # not \\s: keeps pyarrow's RE2
+)
+
+
+def _classify(values: pd.Series, codes_only: bool) -> np.ndarray:
+    """Kind of each distinct value: index into ``_KINDS``, -1 for none."""
+    kind = np.full(len(values), -1, dtype=np.int8)
+    kind[_pnr_hits(values)] = 0
+    long_ = (values.str.len() >= _FREE_TEXT_MIN_CHARS).to_numpy(dtype=bool)
+    checks = [(1, _EMAIL, "contains"), (2, _PHONE, "contains")]
     if codes_only:
-        hit = todo & values.str.fullmatch(_PERSON_NAME)
-        kind[hit] = "person"
-        todo &= ~hit
-    words = values.str.count(r"\S+")
-    hit = todo & (words >= _FREE_TEXT_MIN_WORDS) & (values.str.len() >= _FREE_TEXT_MIN_CHARS)
-    kind[hit] = "text"
-    return kind, masked
+        checks.append((3, _PERSON_NAME, "fullmatch"))
+    checks.append((4, _FOUR_WORDS, "contains"))
+    for k, pattern, how in checks:
+        sel = np.flatnonzero((kind == -1) & (long_ if k == 4 else True))
+        if sel.size:
+            hit = getattr(values.iloc[sel].str, how)(pattern).to_numpy(dtype=bool)
+            kind[sel[hit]] = k
+    return kind
 
 
 def find_identifiers(df: pd.DataFrame, file: str, *, limit: int = 20) -> list[Problem]:
@@ -207,8 +225,9 @@ def find_identifiers(df: pd.DataFrame, file: str, *, limit: int = 20) -> list[Pr
     Parameters
     ----------
     df : pandas.DataFrame
-        One table, raw (all text) or typed; date and boolean columns are skipped, integer
-        columns are checked for personal identity numbers only.
+        One table, raw (all text) or typed; date, boolean and float columns are skipped,
+        integer columns are checked only for 9-12 digit values (personal identity numbers,
+        mobile numbers that lost their leading zero).
     file : str
         File name used in the problems; its stem (e.g. ``sightings``) selects the columns the
         data contract types as codes or pseudonyms (person names are looked for there).
@@ -252,28 +271,18 @@ def find_identifiers(df: pd.DataFrame, file: str, *, limit: int = 20) -> list[Pr
             fix = fix_text if name_kind == "text_name" else fix
             rule = _RULES[name_kind].format(what=f"'{column}'")
             problems.append(Problem(file, None, str(column), None, rule, fix))
-        values = _candidates(df.iloc[:, i])
-        if values is None or values.empty:
+        factorized = _factorize(df.iloc[:, i])
+        if factorized is None or factorized[1].empty:
             continue
-        kind, masked = _classify(values, codes_only=column in code_cols)
-        flagged = kind.notna()
-        if not flagged.any():
+        codes_, values = factorized
+        kind = _classify(values, codes_only=column in code_cols)
+        if (kind < 0).all():
             continue
-        col = df.iloc[:, i]
-        if pd.api.types.is_integer_dtype(col.dtype):
-            col = col.astype("Int64").astype(str).str.zfill(10)
-        else:
-            col = col.astype(str).str.strip()
-        for k in pd.unique(kind[flagged]):
-            hits = values[kind == k]
-            pos = np.flatnonzero(col.isin(hits).to_numpy(dtype=bool, na_value=False))
-            raw = col.iloc[pos[:limit]].to_numpy()
-            if k == "pnr":
-                lookup = pd.Series(masked[kind == k].to_numpy(), index=hits.to_numpy())
-                lookup = lookup[~lookup.index.duplicated()]
-                shown = lookup.reindex(raw).to_numpy()
-            else:
-                shown = [_mask(k, v) for v in raw]  # only the few reported values
+        row_kind = np.append(kind, -1)[codes_]  # code -1 (missing) picks the last: -1
+        for code in np.unique(kind[kind >= 0]):
+            k = _KINDS[code]
+            pos = np.flatnonzero(row_kind == code)
+            shown = [_mask(k, v) for v in values.iloc[codes_[pos[:limit]]]]  # the few shown
             how = fix_text if k == "text" else _FIX.format(file=file, column=column)
             for p, v in zip(pos[:limit], shown, strict=True):
                 problems.append(Problem(file, int(p) + 2, str(column), str(v), _RULES[k], how))
@@ -346,7 +355,7 @@ def _load_key(key_file: str | os.PathLike | None) -> bytes:
 def _normalise(values: pd.Series) -> pd.Series:
     """Strip, lower-case; phone numbers to ``+<country><number>``, identity numbers to digits."""
     s = values.astype(str).str.normalize("NFC").str.strip().str.lower()
-    s = s.str.replace(r"\s+", " ", regex=True)
+    s = s.str.replace(r"[ \t\r\n]+", " ", regex=True)  # not \\s: keeps pyarrow's RE2
     digits = s.str.replace(r"[^0-9]", "", regex=True)
     phone = s.str.fullmatch(_PHONE_SHAPE) & (digits.str.len() >= 6)
     pnr = s.str.fullmatch(_PNR_SHAPE)
@@ -401,14 +410,14 @@ def pseudonymise_values(values: pd.Series, key: bytes) -> pd.Series:
     raw_codes, raw_uniques = pd.factorize(values[~missing])
     norm_codes, uniques = pd.factorize(_normalise(pd.Series(raw_uniques)))
     codes = norm_codes[raw_codes]
-    digests = [  # one HMAC per distinct value: hashing has no vectorised form
-        base64.urlsafe_b64encode(hmac.new(key, u.encode("utf-8"), hashlib.sha256).digest()).decode(
-            "ascii"
-        )[:PSEUDONYM_LENGTH]
-        for u in uniques
-    ]
+    # One HMAC per distinct value (hashing has no vectorised form), then one base64 pass:
+    # 18 digest bytes give 24 characters, of which the first 22 are kept.
+    msgs = pa.array(np.asarray(uniques, dtype=object), type=pa.string()).cast(pa.binary())
+    raw = b"".join(hmac.digest(key, m, "sha256")[:18] for m in msgs.to_pylist())
+    encoded = np.frombuffer(base64.urlsafe_b64encode(raw), dtype="S24")
+    digests = encoded.astype(f"S{PSEUDONYM_LENGTH}").astype(f"U{PSEUDONYM_LENGTH}")
     out = pd.Series(pd.NA, index=values.index, dtype="str")
-    out[~missing] = np.asarray(digests, dtype=object)[codes] if digests else []
+    out[~missing] = digests[codes]
     return out
 
 

@@ -74,16 +74,18 @@ def dictionary() -> pd.DataFrame:
     return pd.read_csv(DICTIONARY_PATH, dtype=str, keep_default_na=False, encoding="utf-8")
 
 
+@functools.cache
 def columns(table: str) -> pd.DataFrame:
-    """The dictionary rows of one table, indexed by column name."""
+    """The dictionary rows of one table, indexed by column name (cached: do not modify)."""
     d = dictionary()
     return d[d["table"] == table].set_index("column")
 
 
-def required_columns(table: str) -> list[str]:
+@functools.cache
+def required_columns(table: str) -> tuple[str, ...]:
     """Names of the columns a file of ``table`` must have."""
     c = columns(table)
-    return list(c.index[c["required"] == "yes"])
+    return tuple(c.index[c["required"] == "yes"])
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,22 @@ def _range_values(kind: str, low: str, high: str):
             hi = hi + pd.offsets.MonthBegin(0)
         return lo, hi
     return (float(low) if low else None), (float(high) if high else None)
+
+
+def _distinct_check(test, rule: str) -> pa.Check:
+    """A pandera check that runs ``test`` once per distinct value (fast on repetitive columns)."""
+
+    def check(series: pd.Series) -> pd.Series:
+        codes, uniques = pd.factorize(series)
+        ok = np.asarray(test(pd.Series(uniques, dtype="string")).fillna(False), dtype=bool)
+        return pd.Series(np.append(ok, True)[codes], index=series.index)
+
+    return pa.Check(check, error=rule)
+
+
+def _pattern_check(pattern: str, rule: str) -> pa.Check:
+    """A pandera check that every value fully matches the regular expression ``pattern``."""
+    return _distinct_check(lambda u: u.str.fullmatch(pattern), rule)
 
 
 def _column_checks(table: str, name: str, spec: pd.Series, fixes: dict[str, str]) -> list:
@@ -129,11 +147,15 @@ def _column_checks(table: str, name: str, spec: pd.Series, fixes: dict[str, str]
     if kind == "category":
         values = [v.strip() for v in allowed.split(",")]
         rule = f"must be one of: {', '.join(values)}"
-        add(lambda r: pa.Check.isin(values, error=r), rule, "Use one of the allowed codes.")
+        add(
+            lambda r: _distinct_check(lambda u: u.isin(values), r),
+            rule,
+            "Use one of the allowed codes.",
+        )
     elif kind == "language":
         rule = "must be an ISO 639-1 language code (two lower-case letters, e.g. sv, en, ro)"
         add(
-            lambda r: pa.Check.isin(sorted(ISO_639_1), error=r),
+            lambda r: _distinct_check(lambda u: u.isin(ISO_639_1), r),
             rule,
             "Write the language as its two-letter ISO 639-1 code, or leave the cell empty when unknown.",
         )
@@ -141,7 +163,7 @@ def _column_checks(table: str, name: str, spec: pd.Series, fixes: dict[str, str]
         code = "(?:" + "|".join(sorted(ISO_639_1)) + ")"
         rule = "must be ISO 639-1 codes separated by ';' (e.g. sv;en;ro)"
         add(
-            lambda r: pa.Check.str_matches(rf"^{code}(?:;{code})*$", error=r),
+            lambda r: _pattern_check(rf"^{code}(?:;{code})*$", r),
             rule,
             "List the two-letter codes of every language the person can hold a conversation in, separated by ';'.",
         )
@@ -149,7 +171,7 @@ def _column_checks(table: str, name: str, spec: pd.Series, fixes: dict[str, str]
         lo, hi = re.search(r"(\d+)-(\d+)", allowed).groups()
         rule = f"must be a pseudonym of {lo}-{hi} letters, digits, '_' or '-'"
         add(
-            lambda r: pa.Check.str_matches(rf"^[A-Za-z0-9_-]{{{lo},{hi}}}$", error=r),
+            lambda r: _pattern_check(rf"^[A-Za-z0-9_-]{{{lo},{hi}}}$", r),
             rule,
             "Pseudonymise the column first (capacity pseudonymise); never use names or phone numbers.",
         )
@@ -158,14 +180,14 @@ def _column_checks(table: str, name: str, spec: pd.Series, fixes: dict[str, str]
         chars = "a-z0-9" if lower else "A-Za-z0-9"
         rule = f"must be a {'lower-case ' if lower else ''}code of letters, digits, '_', '-' or '.'"
         add(
-            lambda r: pa.Check.str_matches(rf"^[{chars}][{chars}_.\-]{{0,63}}$", error=r),
+            lambda r: _pattern_check(rf"^[{chars}][{chars}_.\-]{{0,63}}$", r),
             rule,
             "Use a short code without spaces, e.g. ads_a or team_north.",
         )
     elif kind == "city":
         rule = "must be a municipality name (letters, spaces and '-')"
         add(
-            lambda r: pa.Check.str_matches(r"^[^\W\d_]+(?:[ \-][^\W\d_]+)*$", error=r),
+            lambda r: _pattern_check(r"^[^\W\d_]+(?:[ \-][^\W\d_]+)*$", r),
             rule,
             "Write the municipality's name, e.g. Stockholm or Göteborg.",
         )

@@ -247,6 +247,9 @@ def read_table(path: str | os.PathLike, table: str | None = None) -> pd.DataFram
         raise _fail(name, f"unsupported file type {suffix!r}", "Use .csv, .xlsx or .parquet.")
     df.columns = [str(c) for c in df.columns]
     df.index = pd.RangeIndex(2, len(df) + 2, name="row")
+    # spreadsheet exports often add columns with neither header nor values: ignore them
+    unnamed = [c for c in df.columns if re.fullmatch(r"Unnamed: \d+", c) and (df[c] == "").all()]
+    df = df.drop(columns=unnamed)
     if df.shape[1]:
         blank = (df == "").all(axis=1)
         if blank.any():

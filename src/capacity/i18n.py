@@ -40,6 +40,20 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Are the outreach teams' resources and competence sufficient? Question 4 – {city}",
     },
     "dq_title": {"sv": "Datakvalitet – {city}", "en": "Data quality – {city}"},
+    "scenarios_title": {"sv": "Scenarier – {city}", "en": "Scenarios – {city}"},
+    "mobility_title": {"sv": "Rörlighet – {city}", "en": "Mobility – {city}"},
+    "population_title": {
+        "sv": "Målgruppens storlek – {city}",
+        "en": "Size of the target group – {city}",
+    },
+    "staffing_title": {
+        "sv": "Kapacitet och bemanning – {city}",
+        "en": "Capacity and staffing – {city}",
+    },
+    "template_title": {
+        "sv": "Mall: en ny skattare – {city}",
+        "en": "Template: a new estimator – {city}",
+    },
     "synthetic_banner": {
         "sv": "SYNTETISKA DATA – inte verkliga uppgifter",
         "en": "SYNTHETIC DATA – not real figures",

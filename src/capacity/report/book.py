@@ -189,6 +189,39 @@ class ReportBook:
             "</figure>"
         )
 
+    def results(
+        self, res, *, name: str, caption: str, kind: str = "number2", caveats: bool = True
+    ) -> Table:
+        """Any model's results object (``summary_frame``) as a table, with its caveats.
+
+        The standard columns ``estimate, se, ci_lower, ci_upper`` are shown as estimate,
+        standard error and interval; this is how a researcher's new estimator reaches a
+        report without report code.
+        """
+        alpha = self.params.alpha
+        frame = res.summary_frame(alpha)[["estimate", "se", "ci_lower", "ci_upper"]]
+        frame.index = frame.index.astype(str)
+        level = i18n.format_level(alpha, self.lang)
+        tb = self.table(
+            frame,
+            name=name,
+            caption=caption,
+            headers={
+                "estimate": i18n.t("kf_estimate", self.lang),
+                "se": "SE",
+                "ci_lower": "ci_lower",
+                "ci_upper": "ci_upper",
+            },
+            kinds=dict.fromkeys(frame.columns, kind),
+            count_columns=[],
+            index_header=i18n.t("kf_quantity", self.lang),
+            interval=("ci_lower", "ci_upper"),
+            interval_header=i18n.t("kf_interval", self.lang, level=level),
+        )
+        if caveats and getattr(res, "caveats", ()):
+            self.bullets(list(res.caveats))
+        return tb
+
     def suppression_note(self) -> str:
         """One sentence saying which cells small-cell suppression hid in this report."""
         return self.text(suppression_sentence(self.tables, self.lang))

@@ -40,15 +40,31 @@ PRESENTATION_PARAMS = frozenset({"language", "suppression_threshold", "output_di
 VERSION = 1
 
 
+def code_version() -> str:
+    """SHA-256 of the model code (``capacity/answer.py`` and ``capacity/models/*.py``).
+
+    Part of the cache key, so that a fit made by older model code is never reused.
+    """
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted([package / "answer.py", *(package / "models").glob("*.py")]):
+        if path.exists():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def cache_key(params: Params, files: dict[str, dict[str, Any]]) -> str:
-    """SHA-256 over the input files' hashes and the fitting parameters."""
+    """SHA-256 over the input files' hashes, the fitting parameters and the model code."""
     fitting = {
         k: v
         for k, v in params.to_dict().items()
         if k not in SCENARIO_PARAMS | PRESENTATION_PARAMS | {"data_dir"}
     }
     hashes = {name: info["sha256"] for name, info in sorted(files.items())}
-    payload = json.dumps({"v": VERSION, "params": fitting, "files": hashes}, sort_keys=True)
+    payload = json.dumps(
+        {"v": VERSION, "code": code_version(), "params": fitting, "files": hashes}, sort_keys=True
+    )
     return hashlib.sha256(payload.encode()).hexdigest()[:32]
 
 

@@ -29,7 +29,15 @@ from capacity.report.render import html_to_pdf, notebook_to_html
 from capacity.tables import read_tables, write_xlsx
 
 FORMATS = ("pdf", "html", "xlsx")
-TITLE_KEYS = {"committee_report": "report_title", "data_quality": "dq_title"}
+TITLE_KEYS = {
+    "committee_report": "report_title",
+    "data_quality": "dq_title",
+    "scenarios": "scenarios_title",
+    "mobility": "mobility_title",
+    "population_size": "population_title",
+    "capacity_staffing": "staffing_title",
+    "template_estimator": "template_title",
+}
 
 
 @dataclass(frozen=True)
@@ -92,7 +100,7 @@ def notebook_path(notebook: str | Path) -> Path:
     return candidate
 
 
-def _dataset_meta(params: Params) -> dict[str, Any]:
+def dataset_meta(params: Params) -> dict[str, Any]:
     path = params.data_path / "datapackage.json"
     try:
         return json.loads(path.read_text(encoding="utf-8"))
@@ -255,7 +263,7 @@ def _render(
     outputs: dict[str, Path] = {"notebook": executed}
     warnings: list[str] = []
     meta = _read_json(artifacts / "meta.json")
-    synthetic = bool(meta.get("synthetic", _dataset_meta(params).get("synthetic", False)))
+    synthetic = bool(meta.get("synthetic", dataset_meta(params).get("synthetic", False)))
     try:
         nb = nbformat.read(executed, as_version=4)
         nb.metadata["capacity"] = page_metadata(params, name, meta.get("title"), synthetic)

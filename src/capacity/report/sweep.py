@@ -1,0 +1,343 @@
+"""Sweeps: a grid of scenarios evaluated on one fit, compared in one table, figure and report.
+
+The expensive step, :func:`capacity.answer.fit_models`, depends only on the data and the
+fitting parameters, so it runs once (through the disk cache of
+:mod:`capacity.report.cache`). Every scenario — a combination of the grid's values of
+scenario parameters such as ``extra_fte``, ``stay_multiplier``, ``target_reach`` — is then
+only :func:`capacity.answer.evaluate`, run in ``jobs`` worker processes with a progress
+bar. The comparison is written as ``comparison.csv`` and ``comparison.xlsx`` with a figure,
+and rendered as one report from ``notebooks/scenarios.ipynb``. With ``each=True`` every
+scenario's committee report is rendered as well, in parallel.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import shutil
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from capacity.config import PARAMS_DIR, Params, resolve
+from capacity.exceptions import ParameterError
+from capacity.report.cache import SCENARIO_PARAMS
+
+DEFAULT_GRID = PARAMS_DIR / "sweep-grid.yaml"
+#: Scenario parameters a grid may vary (those that do not need a refit).
+GRID_PARAMS = SCENARIO_PARAMS - {"p_sufficient", "p_insufficient"}
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """Where a sweep's comparison is, how many scenarios, and how long it took."""
+
+    folder: Path
+    comparison: pd.DataFrame
+    seconds: float
+    outputs: dict[str, Path] = field(default_factory=dict)
+    reports: tuple = ()
+
+    def __str__(self) -> str:
+        lines = [
+            f"Sweep of {len(self.comparison)} scenarios done in {self.seconds:.1f} s into {self.folder}"
+        ]
+        lines += [f"  {name:<15} {path}" for name, path in self.outputs.items()]
+        if self.reports:
+            lines.append(f"  {len(self.reports)} scenario reports under {self.folder}")
+        return "\n".join(lines)
+
+
+def load_grid(path: str | Path | None = None) -> dict[str, list[Any]]:
+    """Read a grid YAML ``{name: [values, ...]}``; only scenario parameters may vary."""
+    import yaml
+
+    p = resolve(path) if path else DEFAULT_GRID
+    try:
+        grid = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError as exc:
+        raise ParameterError(f"grid file not found: {p}") from exc
+    except yaml.YAMLError as exc:
+        raise ParameterError(f"{p} is not valid YAML: {exc}") from exc
+    if not isinstance(grid, dict) or not grid:
+        raise ParameterError(f"{p} must hold 'name: [value, ...]' lines.")
+    bad = sorted(set(grid) - GRID_PARAMS)
+    if bad:
+        raise ParameterError(
+            f"{p}: {', '.join(bad)} cannot vary in a sweep (it would need a refit); "
+            f"vary only {', '.join(sorted(GRID_PARAMS))}."
+        )
+    return {k: list(v) if isinstance(v, list | tuple) else [v] for k, v in grid.items()}
+
+
+def scenarios(params: Params, grid: dict[str, list[Any]]) -> list[Params]:
+    """Every combination of the grid's values applied to ``params`` (each validated)."""
+    names = list(grid)
+    out = []
+    for values in itertools.product(*(grid[n] for n in names)):
+        out.append(params.replace(**dict(zip(names, values, strict=True))))
+    return out
+
+
+def _row(fitted, params: Params, names: list[str]) -> dict[str, Any]:
+    from capacity.answer import evaluate
+
+    res = evaluate(fitted, params)
+    kf = res.key_figures
+    row = {n: getattr(params, n) for n in names}
+    for key in ("reach_effective", "fte_needed", "fte_gap"):
+        row[key] = kf.loc[key, "estimate"]
+    row["reach_lower"] = kf.loc["reach_effective", "ci_lower"]
+    row["reach_upper"] = kf.loc["reach_effective", "ci_upper"]
+    row["fte_needed_lower"] = kf.loc["fte_needed", "ci_lower"]
+    row["fte_needed_upper"] = kf.loc["fte_needed", "ci_upper"]
+    row["p_target"] = res.p_target
+    row["verdict"] = res.verdict
+    return row
+
+
+_FITTED = None
+
+
+def _init_worker(cache_file: str) -> None:
+    import pickle
+
+    global _FITTED
+    with open(cache_file, "rb") as fh:
+        _FITTED = pickle.load(fh)
+
+
+def _evaluate_in_worker(args: tuple[Params, list[str]]) -> dict[str, Any]:
+    params, names = args
+    return _row(_FITTED, params, names)
+
+
+def compare(
+    data, params: Params, grid: dict[str, list[Any]], *, jobs: int = 2, progress: bool = True
+) -> pd.DataFrame:
+    """Evaluate every scenario of ``grid`` on one fit; one row per scenario.
+
+    Workers load the fit from the disk cache once each (not once per scenario).
+    """
+    from tqdm.auto import tqdm
+
+    from capacity.report.cache import cache_dir, cache_key, fitted_models
+
+    fitted = fitted_models(data, params)
+    todo = scenarios(params, grid)
+    names = list(grid)
+    bar = tqdm(total=len(todo), desc="scenarios", unit="scenario", disable=not progress)
+    rows: list[dict[str, Any]] = []
+    if jobs <= 1 or len(todo) < 4:
+        for sc in todo:
+            rows.append(_row(fitted, sc, names))
+            bar.update()
+    else:
+        cache_file = cache_dir(params) / f"{cache_key(params, data.files)}.pkl"
+        with ProcessPoolExecutor(
+            max_workers=jobs, initializer=_init_worker, initargs=(str(cache_file),)
+        ) as pool:
+            for row in pool.map(_evaluate_in_worker, [(sc, names) for sc in todo]):
+                rows.append(row)
+                bar.update()
+    bar.close()
+    frame = pd.DataFrame(rows)
+    frame.index = [f"s{i + 1:02d}" for i in range(len(frame))]
+    frame.index.name = "scenario"
+    return frame
+
+
+def _render_one(args: tuple[Params, str]):
+    from capacity.report.run import run_report
+
+    params, formats = args
+    return run_report(params, notebook="committee_report", formats=formats)
+
+
+def run_sweep(
+    params: Params,
+    grid_file: str | Path | None = None,
+    jobs: int = 2,
+    *,
+    each: bool = False,
+    formats: str = "pdf,html,xlsx",
+    progress: bool = True,
+) -> SweepResult:
+    """Evaluate a scenario grid on one fit and render the comparison report.
+
+    Parameters
+    ----------
+    params : Params
+        Base parameters; the grid's values replace its scenario parameters.
+    grid_file : path, optional
+        YAML grid (default ``params/sweep-grid.yaml``).
+    jobs : int
+        Worker processes for evaluating (and, with ``each``, rendering) scenarios.
+    each : bool
+        Also render every scenario's committee report (PDF only) in parallel.
+    """
+    import os
+
+    from capacity.report.cache import cache_dir
+
+    t0 = time.perf_counter()
+    # Scenario reports render into the sweep folder but must share the base run's fit cache.
+    previous = os.environ.get("CAPACITY_CACHE")
+    os.environ["CAPACITY_CACHE"] = str(cache_dir(params))
+    try:
+        return _sweep(params, grid_file, jobs, each, formats, progress, t0)
+    finally:
+        if previous is None:
+            os.environ.pop("CAPACITY_CACHE", None)
+        else:
+            os.environ["CAPACITY_CACHE"] = previous
+
+
+def _sweep(params, grid_file, jobs, each, formats, progress, t0) -> SweepResult:
+    from capacity.io import load_dataset
+    from capacity.report.run import make_run_id, run_report
+
+    grid = load_grid(grid_file)
+    todo = scenarios(params, grid)  # validates every combination before any work
+    data = load_dataset(params.data_path)
+    comparison = compare(data, params, grid, jobs=jobs, progress=progress)
+    sweep_id = make_run_id(params, "sweep")
+    folder = params.output_path / sweep_id
+    partial = params.output_path / f".{sweep_id}.partial"
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    try:
+        csv = partial / "comparison.csv"
+        comparison.to_csv(csv)
+        outputs = {"comparison.csv": csv}
+        report = run_report(
+            params.replace(run_id=f"{sweep_id}-report", output_dir=str(partial)),
+            notebook="scenarios",
+            formats=formats,
+            extra_parameters={"scenarios_file": str(csv)},
+        )
+        for item in report.folder.iterdir():
+            shutil.move(str(item), partial / item.name)
+        report.folder.rmdir()
+        shutil.rmtree(partial / ".cache", ignore_errors=True)
+        for name in ("report.pdf", "report.html", "tables.xlsx", "provenance.json"):
+            if (partial / name).exists():
+                outputs[name] = partial / name
+        reports: tuple = ()
+        if each:
+            stamp = dt.datetime.now(dt.UTC).strftime("%H%M%S")
+            jobs_list = [
+                (sc.replace(run_id=f"{idx}-{stamp}", output_dir=str(partial / "scenarios")), "pdf")
+                for idx, sc in zip(comparison.index, todo, strict=True)
+            ]
+            from tqdm.auto import tqdm
+
+            with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+                reports = tuple(
+                    tqdm(
+                        pool.map(_render_one, jobs_list),
+                        total=len(jobs_list),
+                        desc="reports",
+                        disable=not progress,
+                    )
+                )
+        partial.rename(folder)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    outputs = {k: folder / v.name for k, v in outputs.items()}
+    return SweepResult(folder, comparison, time.perf_counter() - t0, outputs, reports)
+
+
+def read_or_compare(params: Params, scenarios_file: str = "") -> pd.DataFrame:
+    """The comparison a sweep wrote, or (run by hand) the default grid evaluated here."""
+    if scenarios_file:
+        return pd.read_csv(scenarios_file, index_col="scenario")
+    from capacity.io import load_dataset
+
+    return compare(load_dataset(params.data_path), params, load_grid(), jobs=1, progress=False)
+
+
+def show(book, comparison: pd.DataFrame, params: Params) -> None:
+    """The comparison table, the reach-by-staffing figure and a sentence on the best case."""
+    from capacity import figures
+    from capacity.i18n import format_percent
+    from capacity.report.committee_text import TEXT
+
+    lang = book.lang
+    i = 0 if lang == "sv" else 1
+    cols = [
+        c
+        for c in ("extra_fte", "stay_multiplier", "arrivals_multiplier", "target_reach", "strategy")
+        if c in comparison
+    ]
+    shown = comparison[
+        cols
+        + ["reach_effective", "reach_lower", "reach_upper", "p_target", "fte_needed", "verdict"]
+    ]
+    headers = {
+        "extra_fte": TEXT["col_extra_fte"][i],
+        "stay_multiplier": TEXT["col_stay_multiplier"][i],
+        "arrivals_multiplier": "Ankomster ×" if lang == "sv" else "Arrivals ×",
+        "target_reach": "Mål" if lang == "sv" else "Target",
+        "strategy": "Strategi" if lang == "sv" else "Strategy",
+        "reach_effective": book.t("kf_reach_effective"),
+        "p_target": TEXT["col_p_target"][i],
+        "fte_needed": book.t("kf_fte_needed"),
+        "verdict": "Bedömning" if lang == "sv" else "Verdict",
+    }
+    verdicts = {
+        "sufficient": ("tillräckligt", "sufficient"),
+        "insufficient": ("otillräckligt", "insufficient"),
+        "uncertain": ("osäkert", "uncertain"),
+    }
+    shown = shown.assign(verdict=shown["verdict"].map(lambda v: verdicts.get(v, (v, v))[i]))
+    level = format_percent(1 - params.alpha, lang, 0)
+    book.text(
+        (
+            f"{len(comparison)} scenarier beräknade på samma skattade modeller. "
+            f"Högst andel nås i scenario {comparison['reach_effective'].idxmax()}: "
+            f"{format_percent(comparison['reach_effective'].max(), lang)}."
+        )
+        if lang == "sv"
+        else (
+            f"{len(comparison)} scenarios evaluated on the same fitted models. "
+            f"The highest share is reached in scenario {comparison['reach_effective'].idxmax()}: "
+            f"{format_percent(comparison['reach_effective'].max(), lang)}."
+        )
+    )
+    book.table(
+        shown,
+        name="comparison",
+        caption="Jämförelse av scenarier" if lang == "sv" else "Comparison of scenarios",
+        headers=headers,
+        kinds={
+            "extra_fte": "number1",
+            "stay_multiplier": "number2",
+            "arrivals_multiplier": "number2",
+            "target_reach": "percent",
+            "strategy": "text",
+            "reach_effective": "percent",
+            "reach_lower": "percent",
+            "reach_upper": "percent",
+            "p_target": "percent",
+            "fte_needed": "number1",
+            "verdict": "text",
+        },
+        count_columns=[],
+        index_header=TEXT["scenario"][i],
+        interval=("reach_lower", "reach_upper"),
+        interval_header=book.t("kf_interval", level=level),
+    )
+    if {"extra_fte", "stay_multiplier"} <= set(comparison):
+        first = comparison
+        if "target_reach" in comparison:
+            first = comparison[comparison["target_reach"] == comparison["target_reach"].iloc[0]]
+        target = (
+            float(first["target_reach"].iloc[0]) if "target_reach" in first else params.target_reach
+        )
+        book.figure(figures.scenario_comparison(first, target, lang))

@@ -1,0 +1,155 @@
+"""Every notebook: thin, committed without outputs, parameters validated; executed on tiny data."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from capacity.config import NOTEBOOKS_DIR, ROOT, Params
+from capacity.report.run import run_report
+
+TINY = ROOT / "tests" / "data" / "tiny"
+NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
+FIELDS = set(Params().to_dict())
+NOTEBOOK_ONLY = {"artifacts_dir", "scenarios_file"}
+
+
+def test_there_are_notebooks():
+    assert {"committee_report", "data_quality"} <= {p.stem for p in NOTEBOOKS}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_is_committed_clean_with_a_parameters_cell(path: Path):
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    for cell in code:
+        assert not cell.outputs and cell.execution_count is None, "commit notebooks without outputs"
+    first = code[0]
+    assert "parameters" in first.metadata.get("tags", [])
+    names = set(re.findall(r"^(\w+) = ", first.source, flags=re.M))
+    assert FIELDS | {"artifacts_dir"} <= names <= FIELDS | NOTEBOOK_ONLY, names ^ FIELDS
+    setup = code[1].source
+    assert "Params.from_mapping(" in setup
+    assert set(re.findall(r'"(\w+)": \1', setup)) == FIELDS
+    assert nb.metadata["kernelspec"]["name"] in ("capacity", "python3")
+    for cell in code[2:]:
+        assert len(cell.source.splitlines()) <= 12, "keep notebook cells thin: logic lives in src/"
+
+
+@pytest.fixture(autouse=True, scope="module")
+def shared_fit_cache(tmp_path_factory):
+    """One fit cache for the module's runs (kernels inherit the environment)."""
+    import os
+
+    old = os.environ.get("CAPACITY_CACHE")
+    os.environ["CAPACITY_CACHE"] = str(tmp_path_factory.mktemp("fit-cache"))
+    yield
+    if old is None:
+        os.environ.pop("CAPACITY_CACHE", None)
+    else:
+        os.environ["CAPACITY_CACHE"] = old
+
+
+def _params(tmp_path: Path, **more) -> Params:
+    return Params.from_mapping(
+        {
+            "data_dir": str(TINY),
+            "period_start": "2024-01-01",
+            "period_end": "2024-04-30",
+            "n_boot": 40,
+            "output_dir": str(tmp_path / "reports"),
+            **more,
+        }
+    )
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("\xa0", " ").replace("\u202f", " ")).strip()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "path", [p for p in NOTEBOOKS if p.stem != "committee_report"], ids=lambda p: p.stem
+)
+def test_analyst_notebook_runs_on_tiny_data(tmp_path, path):
+    run = run_report(_params(tmp_path, run_id=path.stem), notebook=path.stem, formats="html")
+    html = (run.folder / "report.html").read_text(encoding="utf-8")
+    assert "<h1>" in html and "Params.from_mapping" not in html
+
+
+def _committee(tmp_path: Path, lang: str):
+    from capacity.answer import evaluate
+    from capacity.io import load_dataset
+    from capacity.report import fitted_models
+
+    params = _params(tmp_path, language=lang, run_id=f"committee-{lang}")
+    run = run_report(params, notebook="committee_report")
+    result = evaluate(fitted_models(load_dataset(params.data_path), params), params)
+    return run, result
+
+
+def _check_pdf(run, result, lang: str) -> None:
+    from pypdf import PdfReader
+
+    from capacity.report.committee import verdict_text
+
+    reader = PdfReader(run.folder / "report.pdf")
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == lang
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+    assert reader.metadata.title.startswith("Räcker" if lang == "sv" else "Are the outreach")
+    pages = [_plain(p.extract_text()) for p in reader.pages]
+    banner = (
+        "SYNTETISKA DATA – inte verkliga uppgifter"
+        if lang == "sv"
+        else "SYNTHETIC DATA – not real figures"
+    )
+    assert all(banner in page for page in pages)
+    assert _plain(verdict_text(result, lang)) in pages[0]
+    headings = (
+        ["Svar på fråga 4", "Nyckeltal", "Målgruppen", "Metod", "Underlag och spårbarhet"]
+        if lang == "sv"
+        else ["Answer to question 4", "Key figures", "The target group", "Methods", "Provenance"]
+    )
+    whole = " ".join(pages)
+    for heading in headings:
+        assert heading in whole
+    outline = [o["/Title"] for o in reader.outline if isinstance(o, dict)]
+    assert outline[0].startswith("Räcker" if lang == "sv" else "Are the")
+    for code in ("import ", "Params.from_mapping", "committee.", "book.", "Traceback"):
+        assert code not in whole
+
+
+@pytest.mark.slow
+def test_swedish_committee_report(tmp_path):
+    import json
+
+    run, result = _committee(tmp_path, "sv")
+    _check_pdf(run, result, "sv")
+    record = json.loads((run.folder / "provenance.json").read_text(encoding="utf-8"))
+    assert {t: record["input_files"][t]["sha256"] for t in result.data_files} == {
+        t: info["sha256"] for t, info in result.data_files.items()
+    }
+
+
+@pytest.mark.slow
+def test_english_committee_report_and_its_numbers(tmp_path):
+    run, result = _committee(tmp_path, "en")
+    _check_pdf(run, result, "en")
+    sheet = pd.read_excel(run.folder / "tables.xlsx", sheet_name="key_figures", index_col=0)
+    kf = result.key_figures
+    assert sheet.loc["Share reached in a language they understand", "Estimate"] == pytest.approx(
+        kf.loc["reach_effective", "estimate"]
+    )
+    assert sheet.loc["FTE needed for the target", "Estimate"] == pytest.approx(
+        kf.loc["fte_needed", "estimate"]
+    )
+    html = (run.folder / "report.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in html and "In&nbsp;[" not in html
+    assert html.count("<img") == html.count('alt="') >= 3
+    languages = pd.read_excel(run.folder / "tables.xlsx", sheet_name="languages", index_col=0)
+    assert len(languages) == len(result.languages)

@@ -99,6 +99,7 @@ class StaffCapacity:
     speakers_fte: pd.Series
     months: int
     staff_members: int
+    team_coverage: pd.Series | None = None
 
 
 def staff_capacity(
@@ -125,7 +126,9 @@ def staff_capacity(
     Per month ``m``: outreach FTE ``O_m = Σ_i fte_i·outreach_share_i``, casework FTE
     ``Σ_i fte_i·(1 − outreach_share_i)``, speakers of ``L``: ``Σ_{i speaks L} fte_i·
     outreach_share_i``. Each is averaged over the months that have staff rows. Trained
-    share = trained outreach FTE / outreach FTE.
+    share = trained outreach FTE / outreach FTE. ``team_coverage[L]`` is the outreach-FTE
+    weighted share of team-months in which at least one outreach member speaks ``L`` (the
+    language is available to the whole team).
     """
     rows = staff[staff["city"].astype("string") == city]
     if start is not None:
@@ -158,11 +161,23 @@ def staff_capacity(
         .str.replace(" ", "", regex=False)
         .str.split(";")
     )
-    exploded = pd.DataFrame({"language": langs, "out": out}).explode("language")
+    team_month = pd.Series(
+        pd.factorize(pd.MultiIndex.from_arrays([rows["team"].astype(str), rows["month"]]))[0],
+        index=rows.index,
+    )
+    exploded = pd.DataFrame(
+        {"language": langs, "out": out, "tm": team_month.to_numpy()}, index=rows.index
+    ).explode("language")
     exploded = exploded[exploded["language"].astype(str) != ""]
     speakers = exploded.groupby("language")["out"].sum().sort_index() / months
     speakers.index = pd.Index([str(i) for i in speakers.index], name="language")
     total_out = out.sum()
+    tm_fte = pd.Series(out).groupby(team_month.to_numpy()).sum()
+    active = exploded[exploded["out"] > 0].drop_duplicates(["language", "tm"])
+    covered = active.groupby("language")["tm"].agg(
+        lambda tm: tm_fte.reindex(tm).sum() / tm_fte.sum() if tm_fte.sum() > 0 else 0.0
+    )
+    covered.index = pd.Index([str(i) for i in covered.index], name="language")
     return StaffCapacity(
         outreach_fte=float(total_out / months),
         casework_fte=float((fte * (1 - share)).sum() / months),
@@ -170,6 +185,7 @@ def staff_capacity(
         speakers_fte=speakers.astype(float),
         months=months,
         staff_members=int(rows["staff_id"].nunique()),
+        team_coverage=covered.astype(float).sort_index(),
     )
 
 
@@ -215,3 +231,69 @@ def language_factors(
     speakers = speakers_fte.reindex(languages).fillna(0.0).to_numpy(dtype=float)
     s = np.clip(speakers / outreach_fte, 0.0, 1.0) if outreach_fte > 0 else np.zeros(len(speakers))
     return pd.Series(s + (1 - s) * float(interpreter_share), index=languages, name="m")
+
+
+def observed_own_language_share(outreach: pd.DataFrame) -> float | None:
+    """``Σ contacts_own_language / Σ contacts`` from the outreach log (``None`` if no contacts)."""
+    total = float(outreach["contacts"].sum())
+    return float(outreach["contacts_own_language"].sum() / total) if total > 0 else None
+
+
+def speaker_share(
+    capacity: StaffCapacity,
+    shares: pd.Series,
+    observed_own: float | None,
+) -> tuple[pd.Series, str, dict[str, float]]:
+    """Share ``s_L`` of contacts that staff can hold in language ``L`` without interpreter.
+
+    Parameters
+    ----------
+    capacity : StaffCapacity
+        From :func:`staff_capacity`.
+    shares : pandas.Series
+        ``π_L`` indexed by language.
+    observed_own : float or None
+        Own-language share of contacts in the outreach log
+        (:func:`observed_own_language_share`).
+
+    Returns
+    -------
+    s : pandas.Series
+        ``s_L`` per language of ``shares``.
+    basis : {"team", "fte"}
+        Which assumption was used.
+    predicted : dict
+        Own-language share each assumption predicts (and the observed one).
+
+    Notes
+    -----
+    Two assumptions bracket how teams use their languages:
+
+    - ``fte``: a contact is held by a random staff member, so ``s_L`` is the speakers'
+      share of outreach FTE;
+    - ``team``: a speaker anywhere in the team takes the contacts in her language, so
+      ``s_L`` is the FTE-weighted share of team-months with at least one speaker.
+
+    Each predicts the log's own-language share as ``Σ_L π_L s_L``; the assumption closer
+    to the observed share is used (``team`` when the log has no contacts). This lets the
+    data, not the analyst, decide how language skills are pooled.
+    """
+    idx = shares.index
+    fte = (capacity.speakers_fte.reindex(idx).fillna(0.0) / capacity.outreach_fte).clip(0, 1)
+    coverage = capacity.team_coverage if capacity.team_coverage is not None else fte
+    team = coverage.reindex(idx).fillna(0.0).clip(0, 1)
+    pred = {
+        "fte": float((shares * fte).sum()),
+        "team": float((shares * team).sum()),
+    }
+    if observed_own is None:
+        return team, "team", pred
+    pred["observed"] = observed_own
+    if abs(pred["fte"] - observed_own) < abs(pred["team"] - observed_own):
+        return fte, "fte", pred
+    return team, "team", pred
+
+
+def usable_share(s: pd.Series, interpreter_share: float) -> pd.Series:
+    """``m_L = s_L + (1 − s_L)·ι``: contacts usable in ``L`` by staff or interpreter."""
+    return (s + (1 - s) * float(interpreter_share)).rename("m")

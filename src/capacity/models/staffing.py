@@ -90,9 +90,10 @@ def fte_needed(
     if ceiling is not None and target >= ceiling - 1e-12:
         names = ", ".join(blocked_languages) or "some languages"
         caveat = (
-            f"The target {target:.0%} cannot be met at any staffing: speakers of {names} "
-            f"({1 - ceiling:.0%} of the target group) are met neither by staff who speak their "
-            "language nor through an interpreter."
+            f"The target {target:.0%} cannot be met at any staffing: at most {ceiling:.0%} of "
+            "the target group can be reached in a language they understand, because contacts "
+            f"in {names} cannot (always) be held by a staff member who speaks the language or "
+            "through an interpreter."
         )
         return StaffingNeed(target, fte_now, float("inf"), reach_now, caveat)
 

@@ -208,7 +208,7 @@ def support_before_leaving(
     load = cases_per_week / mu
     residual = residual_laplace(laplace, mean_stay_days)
     eps = 1e-6 / mean_stay_days
-    mean_remaining = float((1.0 - residual(np.array(eps))) / eps)
+    mean_remaining = float((1.0 - np.ravel(residual(np.array(eps)))[0]) / eps)
     with_leaving = (
         erlang_a_served(cases_per_week, mu, servers, DAYS_PER_WEEK / mean_remaining)
         if servers > 0
@@ -218,7 +218,7 @@ def support_before_leaving(
     if stable:
         c_wait = erlang_c(servers, load)
         theta = (servers * mu - cases_per_week) / DAYS_PER_WEEK
-        p_c = 1.0 - c_wait * float(residual(np.array(theta)))
+        p_c = 1.0 - c_wait * float(np.ravel(residual(np.array(theta)))[0])
         mean_wait = c_wait / theta
     else:
         c_wait, p_c, mean_wait = 1.0, 0.0, float("inf")

@@ -363,3 +363,11 @@ def test_synthetic_world_truth_recovery():
     assert 1.0 < lo and hi < syn.truth["truth"]["hazard_ratio_per_year"] + 0.05
     med = res.median_by_year["estimate"]
     assert med.iloc[-1] < med.iloc[0]
+
+
+def test_short_window_gives_no_trend_but_a_caveat():
+    s, _ = simulate_sightings(n_persons=800, years=0.4, seed=4)
+    res = fit_stays(build_stays(s))
+    assert np.isnan(res.hazard_ratio_per_year)
+    assert any("no trend" in c for c in res.caveats)
+    assert np.isfinite(res.median_days) and np.isfinite(res.laplace([0.05])).all()

@@ -384,6 +384,10 @@ def fit_stays(
     med, med_ci = _median(km, alpha)
     mean, mean_se = dist.mean(), _restricted_mean_se(km)
     hr, hr_se = _cox_trend(rows)
+    if not np.isfinite(hr):
+        caveats.append(
+            "Stays start within less than half a year: no trend in stay length estimated."
+        )
     by_year = _by_year(rows, alpha, short_days)
     s7 = _share_below(km, short_days, alpha)
     return StaysResults(

@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import hmac
 import os
+import shutil
 import stat
 from pathlib import Path
 
@@ -179,6 +180,24 @@ def test_dates_and_pseudonyms_are_never_flagged(days, keys):
         }
     )
     assert find_identifiers(df.fillna(""), "sightings.csv") == []
+
+
+def test_load_dataset_refuses_a_phone_number_as_person_id(tmp_path):
+    from capacity.exceptions import DataError
+    from capacity.io import load_dataset
+
+    folder = tmp_path / "tiny"
+    shutil.copytree(TINY, folder)
+    lines = (folder / "sightings.csv").read_text(encoding="utf-8").splitlines()
+    lines[3] = "0701234567" + lines[3][lines[3].index(",") :]  # spreadsheet row 4
+    (folder / "sightings.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        load_dataset(folder)
+    found = [p for p in err.value.problems if "phone" in p.rule]
+    assert [(p.file, p.row, p.column, p.value) for p in found] == [
+        ("sightings.csv", 4, "person_id", "070*******")
+    ]
+    assert "0701234567" not in str(err.value)
 
 
 # --- keys and pseudonyms -------------------------------------------------------------------

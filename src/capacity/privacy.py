@@ -47,7 +47,7 @@ __all__ = [
 ]
 
 KEY_BYTES = 32
-"""Shortest accepted key, in bytes (the HMAC-SHA256 block of security)."""
+"""Shortest accepted key in bytes: the SHA-256 output length, below which RFC 2104 advises against."""
 PSEUDONYM_LENGTH = 22
 """Characters of url-safe base64 kept from the HMAC digest (132 bits)."""
 
@@ -161,14 +161,15 @@ def _pnr_hits(values: pd.Series) -> np.ndarray:
 
 def _mask(kind: str, value: str) -> str:
     """The shown part of one reported value: never the identifier in full."""
-    if kind == "pnr":
-        m = re.search(_PNR, value)
+    pattern = {"pnr": _PNR, "email": _EMAIL, "phone": _PHONE}.get(kind)
+    m = re.search(pattern, value) if pattern else None
+    if kind == "pnr" and m:
         return (m["c"] or "") + m["d"] + (m["s"] or "-") + "****"
-    if kind == "email":
-        local, _, domain = re.search(_EMAIL, value).group(0).partition("@")
+    if kind == "email" and m:
+        local, _, domain = m.group(0).partition("@")
         return f"{local[:1]}***@***.{domain.rsplit('.', 1)[-1]}"
-    if kind == "phone":
-        hit = re.search(_PHONE, value).group(0).strip(" -/(")
+    if kind == "phone" and m:
+        hit = m.group(0).strip(" -/(")
         return hit[:3] + re.sub(r"[0-9]", "*", hit[3:])
     if kind == "person":
         return " ".join(w[:1] + "***" for w in value.split())

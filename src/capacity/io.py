@@ -31,6 +31,7 @@ from capacity.exceptions import CapacityError, DataError, Problem
 
 SUFFIXES: tuple[str, ...] = (".csv", ".xlsx", ".parquet")
 _SEPARATORS = (",", ";", "\t")
+_BLANK_LINE = re.compile(r"\n[ \t]*\r?\n(?!\Z)")
 _PERIOD_FIX = 'Give the period as {"start": "YYYY-MM-DD", "end": "YYYY-MM-DD"}.'
 
 
@@ -155,6 +156,19 @@ def _read_csv(path: Path, name: str) -> pd.DataFrame:
     if not text.strip():
         return pd.DataFrame()
     sep = _sniff(text.split("\n", 1)[0], name)
+    if not _BLANK_LINE.search(text):
+        # pyarrow's multi-threaded reader is 2-3x faster; it skips blank lines, which would
+        # shift row numbers, and its errors carry no line number: then the C reader is used.
+        try:
+            return pd.read_csv(
+                io.BytesIO(text.encode("utf-8")),
+                sep=sep,
+                dtype=str,
+                keep_default_na=False,
+                engine="pyarrow",
+            )
+        except (ParserError, ValueError):
+            pass
     try:
         df = pd.read_csv(
             io.StringIO(text),

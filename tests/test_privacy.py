@@ -67,8 +67,10 @@ def test_personnummer_stored_as_integer_is_flagged():
 
 @pytest.mark.parametrize(
     "value",
-    ["070-123 45 67", "0701234567", "+46 70 123 45 67", "0046701234567", "+1 650 555 0123"],
-)
+    ["070-123 45 67", "0701234567", "+46 70 123 45 67", "0046701234567", "+1 650 555 0123",
+     "08-123 456 78", "031-123 45 67", "0171-123 45", "08-1234567", "+46 (0)70-123 45 67",
+     "ring 070-123 45 67 efter 18"],
+)  # fmt: skip
 def test_phone_numbers_are_flagged_and_masked(value):
     p = find_identifiers(pd.DataFrame({"x": [value]}), "sightings.csv")
     assert [q.rule for q in p] == ["looks like a phone number"]
@@ -121,6 +123,17 @@ def test_true_negatives_dates_language_codes_pseudonyms_counts():
         }
     )
     assert find_identifiers(df, "sightings.csv") == []
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["2024-01-15", "15/01/2024", "01-02-2024", "08-03-2024", "31.12.2024", "2024/01/15",
+     "2024-01-15T08:30:00", "2024-01-15 00:00:00", "01/02/2024 12:30", "20240115T083000",
+     "19850101", "850101", "00:15:30", "0,25", "1 234 567", "100 000", "12345678901234567890",
+     "op-2024-sthlm-01", "sv;en;ro", "ads_a"],
+)  # fmt: skip
+def test_dates_times_and_numbers_are_not_identifiers(value):
+    assert find_identifiers(pd.DataFrame({"x": [value]}), "outreach.csv") == []
 
 
 def test_shipped_tiny_dataset_is_clean():

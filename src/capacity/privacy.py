@@ -67,11 +67,12 @@ _CODE_TYPES = frozenset({"pseudonym", "code", "category", "language", "language_
 # --- identifier-like values (RE2-compatible: no look-arounds, so pyarrow runs them) --------
 _B = "[^0-9A-Za-z]"  # a boundary that is neither a digit nor a letter
 _PNR = rf"(?:^|{_B})(?P<c>19|20)?(?P<d>[0-9]{{6}})(?P<s>[-+]?)(?P<n>[0-9]{{4}})(?:$|{_B})"
+_AREA = "(?:08|0[1-9][0-9]{1,2})"  # Stockholm's 08 or a 3-4 digit area code
 _PHONE = (
     rf"(?:^|[^0-9A-Za-z+])(?:(?:\+|00)[1-9](?:[ \-]?\(?[0-9]\)?){{7,12}}"
     r"|07[0-9](?:[ \-]?[0-9]){7}"
-    r"|0[1-9][0-9]{0,2}[ \-/][0-9]{2,3}(?:[ \-]?[0-9]{2}){2}"
-    rf"|0[1-9][0-9]{{0,2}}-[0-9]{{5,8}})(?:$|{_B})"
+    rf"|{_AREA}[ \-][0-9]{{2,3}}(?: ?[0-9]{{2,3}}){{1,2}}"
+    rf"|{_AREA}-[0-9]{{5,8}})(?:$|{_B})"
 )
 _EMAIL = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
 _PERSON_NAME = r"[A-ZÅÄÖÉÜØÆ][a-zåäöéüøæß'\-]+(?: [A-ZÅÄÖÉÜØÆ][a-zåäöéüøæß'\-]+)+"

@@ -154,7 +154,9 @@ def reach_distribution(draws: np.ndarray | pd.Series, target: float, lang: str) 
     x = np.asarray(draws, dtype=float)
     x = x[np.isfinite(x)]
     fig, ax = _new()
-    ax.hist(x, bins=min(40, max(10, x.size // 10)), color=OKABE_ITO["blue"], alpha=0.85)
+    lo, hi = np.quantile(x, [0.025, 0.975])
+    ax.axvspan(lo, max(hi, lo + 0.004), color=OKABE_ITO["sky_blue"], alpha=0.45, lw=0)
+    ax.hist(x, bins=min(30, max(8, x.size // 8)), color=OKABE_ITO["blue"], alpha=0.85)
     ax.axvline(target, color=OKABE_ITO["vermillion"], lw=2, ls="--", label=_t("target", lang))
     ax.axvline(np.median(x), color=OKABE_ITO["black"], lw=1.2, label=_t("estimate", lang))
     ax.set_xlim(0, 1)
@@ -167,6 +169,17 @@ def reach_distribution(draws: np.ndarray | pd.Series, target: float, lang: str) 
     ax.legend(loc="upper right")
     lo, hi = np.quantile(x, [0.025, 0.975])
     above = float(np.mean(x >= target))
+    span = format_interval(lo, hi, lang, percent=True)
+    note = f"95 % av simuleringarna: {span}" if lang == "sv" else f"95% of simulations: {span}"
+    ax.annotate(
+        note,
+        xy=(float(np.median(x)), 0.5),
+        xycoords=("data", "axes fraction"),
+        xytext=(8 if np.median(x) < 0.6 else -8, 0),
+        textcoords="offset points",
+        fontsize=8.5,
+        ha="left" if np.median(x) < 0.6 else "right",
+    )
     if lang == "sv":
         alt = (
             f"Histogram över {x.size} simulerade värden av andelen som nås på ett språk de "

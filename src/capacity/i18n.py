@@ -392,9 +392,9 @@ def verdict_sentences(
     first = t(
         "verdict_reach_scenario" if scenario else "verdict_reach",
         lang,
-        reach=format_percent(reach, lang, 0),
+        reach=format_percent(reach, lang),
         level=format_level(alpha, lang),
-        interval=format_interval(reach_low, reach_high, lang, percent=True, decimals=0),
+        interval=format_interval(reach_low, reach_high, lang, percent=True),
         target=format_percent(target, lang, 0),
     )
     second = t(f"verdict_{verdict}", lang, p=format_probability(p_target, lang, n_draws))

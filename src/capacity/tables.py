@@ -281,11 +281,13 @@ def to_html(
                 text = format_interval(float(lo), float(hi), table.lang, decimals=d)
             cells.append(f'<td class="num">{escape(text)}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
+    keep = " keep" if len(table.frame) <= 15 else ""
     return (
+        f'<div class="table-block{keep}">'
         f'<table class="report-table" id="table-{escape(table.name)}">'
         f"<caption>{escape(table.full_caption())}</caption>"
         f"<thead><tr>{''.join(head)}</tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>"
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
 
 

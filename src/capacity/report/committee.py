@@ -9,9 +9,13 @@ and suppressed and every figure has alt text. Words come from :mod:`capacity.i18
 
 from __future__ import annotations
 
+import contextlib
+from pathlib import Path
+
 import pandas as pd
 
 from capacity import figures
+from capacity.config import ROOT
 from capacity.i18n import (
     format_interval,
     format_number,
@@ -427,9 +431,11 @@ def provenance(book, data, params) -> None:
         _x(book, "dataset"): f"{data.meta.get('title', '')} ({params.data_dir})",
     }
     for table, info in data.files.items():
-        items[f"{table}"] = (
-            f"{info.get('path', '')} · {info.get('rows', '')} · SHA-256 {info.get('sha256', '')}"
-        )
+        path = Path(str(info.get("path", "")))
+        with contextlib.suppress(ValueError):
+            path = path.resolve().relative_to(ROOT)
+        rows = format_number(info.get("rows", float("nan")), book.lang, 0)
+        items[table] = f"{path} · {rows} {_x(book, 'rows')} · SHA-256 {info.get('sha256', '')}"
     items[_x(book, "parameters")] = ", ".join(
         f"{k}={v}" for k, v in params.to_dict().items() if k not in ("output_dir", "data_dir")
     )

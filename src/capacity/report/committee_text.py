@@ -57,8 +57,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "person-months span two or more cities.",
     ),
     "flows_caption": (
-        "Förflyttningar mellan städer: antal vistelser som följs av en vistelse i en annan stad",
-        "Moves between cities: number of stays followed by a stay in another city",
+        "Förflyttningar: antal vistelser i staden (rad) som följs av en vistelse i staden (kolumn); diagonalen är återkomster till samma stad",
+        "Moves: number of stays in the city (row) followed by a stay in the city (column); the diagonal is returns to the same city",
     ),
     "flows_from": ("Från \\ till", "From \\ to"),
     "capacity": (
@@ -139,6 +139,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "dataset": ("Dataunderlag", "Dataset"),
     "parameters": ("Parametrar", "Parameters"),
     "software": ("Programvara", "Software"),
+    "rows": ("rader", "rows"),
 }
 
 INDICATORS: dict[str, tuple[str, str]] = {

@@ -277,3 +277,13 @@ def test_custom_period_without_operations():
     assert syn.tables["sightings"]["date"].between("2024-01-01", "2024-03-31").all()
     assert syn.meta["period"] == {"start": "2024-01-01", "end": "2024-03-31"}
     _check_consistency(syn)
+
+
+def test_every_parameter_is_documented():
+    import dataclasses
+
+    from capacity.config import ROOT
+
+    doc = (ROOT / "docs" / "synthetic-data.md").read_text(encoding="utf-8")
+    missing = [f.name for f in dataclasses.fields(SynthConfig) if f"`{f.name}`" not in doc]
+    assert not missing, f"docs/synthetic-data.md lacks {missing}"

@@ -114,7 +114,7 @@ def generate(
 
     References
     ----------
-    Kennedy, M. A. et al. (2022). Estimating the duration of sex work advertising. PLOS ONE.
+    Kennedy (2022), PLOS ONE: online advertisers active a median 14 days (docs/background.md).
     Little, J. D. C. (1961). A proof for the queuing formula L = λW. Operations Research 9(3).
     """
     cfg = config or SynthConfig()
@@ -127,7 +127,7 @@ def generate(
     rngs = {k: np.random.default_rng(s) for k, s in zip(_STREAMS, children, strict=True)}
     world = simulate_world(cfg, cities, scale, rngs["world"])
     teams, shifts, ops, ev = simulate_events(cfg, world, cities["share"], rngs)
-    person_ids = pseudonyms(world.n_persons, rngs["ids"])
+    person_ids = pd.Series(pseudonyms(world.n_persons, rngs["ids"]), dtype="string")
     staff_ids = pseudonyms(len(teams.member_fte), rngs["ids"])
     rng = rngs["tables"]
     outreach, _ = outreach_table(cfg, world, shifts, ops, ev)

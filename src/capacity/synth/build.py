@@ -15,7 +15,7 @@ from capacity.synth.contacts import (
     simulate_operations,
 )
 from capacity.synth.teams import Shifts, Teams, simulate_shifts, simulate_teams, team_code
-from capacity.synth.world import World
+from capacity.synth.world import World, unique_sorted
 
 ALPHABET = np.frombuffer(
     b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", dtype=np.uint8
@@ -26,7 +26,7 @@ def pseudonyms(n: int, rng: np.random.Generator, length: int = 12) -> np.ndarray
     """``n`` distinct url-safe pseudonyms of ``length`` characters (72 bits) from a seeded RNG."""
     codes = ALPHABET[rng.integers(0, len(ALPHABET), size=(n, length))]
     ids = np.ascontiguousarray(codes).view(f"S{length}").ravel().astype(str)
-    if len(np.unique(ids)) != n:  # 64**12 possibilities: practically never
+    if pd.Series(ids).duplicated().any():  # 64**12 possibilities: practically never
         return pseudonyms(n, rng, length + 2)
     return ids
 
@@ -118,7 +118,7 @@ def simulate_events(cfg: SynthConfig, world: World, share: np.ndarray, rngs: dic
     sight_day = np.concatenate([p[1] for p in parts])
     sight_source = np.concatenate([np.full(len(p[0]), p[2], dtype=np.int8) for p in parts])
     key = (sight_day * 4 + sight_source) * len(world.stay_person) + sight_stay
-    _, first = np.unique(key, return_index=True)
+    _, first = unique_sorted(key, return_index=True)
     events = Events(
         row=row,
         stay=stay,
@@ -140,23 +140,36 @@ def _string(values) -> pd.Series:
     return pd.Series(np.asarray(values), dtype="string")
 
 
-def sightings_table(cfg, world: World, ev: Events, person_ids, rng) -> pd.DataFrame:
-    """``sightings``: one row per person, day, city and source."""
+def text(codes: np.ndarray, categories) -> pd.Series:
+    """A pandas ``string`` column from integer codes (−1 → ``<NA>``), without Python objects."""
+    cat = pd.Categorical.from_codes(np.asarray(codes), categories=np.asarray(categories))
+    return pd.Series(cat).astype("string")
+
+
+def take_ids(ids: pd.Series, index: np.ndarray) -> pd.Series:
+    """Pseudonyms of the given persons (or staff) as a fresh ``string`` column."""
+    return ids.take(index).reset_index(drop=True)
+
+
+def sightings_table(cfg, world: World, ev: Events, person_ids: pd.Series, rng) -> pd.DataFrame:
+    """``sightings``: one row per person, day, city and source (sorted by date, city index,
+    source, person index: deterministic)."""
     person = world.stay_person[ev.sight_stay]
+    city = world.stay_city[ev.sight_stay]
     known_p = np.array([cfg.p_language_known_ads, cfg.p_language_known_ads, 1.0])
     known_p = np.append(known_p, cfg.p_language_known_police)[ev.sight_source]
     known = rng.random(len(person)) < known_p
-    lang = np.array(world.languages, dtype=object)[world.person_lang[person]]
-    frame = pd.DataFrame(
+    lang = np.where(known, world.person_lang[person], -1)
+    order = np.lexsort((person, ev.sight_source, city, ev.sight_day))
+    return pd.DataFrame(
         {
-            "person_id": _string(person_ids[person]),
-            "date": _dates(world, ev.sight_day),
-            "city": _string(world.city_names[world.stay_city[ev.sight_stay]]),
-            "source": _string(np.array(SOURCES)[ev.sight_source]),
-            "language": pd.Series(np.where(known, lang, None), dtype="string"),
+            "person_id": take_ids(person_ids, person[order]),
+            "date": _dates(world, ev.sight_day[order]),
+            "city": text(city[order], world.city_names),
+            "source": text(ev.sight_source[order], SOURCES),
+            "language": text(lang[order], world.languages),
         }
     )
-    return frame.sort_values(["date", "city", "source", "person_id"], ignore_index=True)
 
 
 def outreach_table(

@@ -153,7 +153,9 @@ class SynthConfig:
     buyers_per_op_day: float = 8.5  # calibrated: 28–91 buyers per week-long operation
     social_workers_mean: float = 4.0  # calibrated: 4 social workers present (Oct 2020)
     mandate_probs: tuple = _fz({"buyers": 0.55, "sellers": 0.15, "both": 0.30})  # assumption
-    p_encounter: float = 0.12  # assumption: a present person is encountered by the police
+    p_encounter_per_day: float = (
+        0.02  # assumption: a present person is encountered per operation day
+    )
     mandate_contact_factor: tuple = _fz({"buyers": 0.1, "sellers": 1.0, "both": 0.8})  # assumption
     op_hours_per_day: float = 6.0  # assumption: hours per social worker and operation day
     p_reflection_offered: float = 0.35  # assumption: informed persons offered reflection period

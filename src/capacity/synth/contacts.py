@@ -13,7 +13,7 @@ import pandas as pd
 
 from capacity.synth.config import SynthConfig
 from capacity.synth.teams import Shifts, Teams
-from capacity.synth.world import World
+from capacity.synth.world import World, unique_sorted
 
 
 def shift_contacts(world: World, shifts: Shifts, rng: np.random.Generator):
@@ -49,7 +49,7 @@ def shift_contacts(world: World, shifts: Shifts, rng: np.random.Generator):
     u = cum[lo][stay] + rng.random(len(stay)) * lam[stay]
     shift = np.searchsorted(cum, u, side="right") - 1
     shift = np.clip(shift, lo[stay], hi[stay] - 1)
-    pairs = np.unique(stay.astype(np.int64) * len(h) + shift)
+    pairs = unique_sorted(stay.astype(np.int64) * len(h) + shift)
     return pairs // len(h), pairs % len(h)
 
 
@@ -111,7 +111,8 @@ def simulate_operations(
         first = np.maximum(world.stay_arrive[s_idx], start[k])
         last = np.minimum(world.stay_leave[s_idx], start[k] + days[k] - 1)
         overlap = last - first + 1
-        hit = rng.random(len(s_idx)) < cfg.p_encounter * np.clip(overlap, 0, None) / days[k]
+        p_hit = 1 - (1 - cfg.p_encounter_per_day) ** np.clip(overlap, 0, None)
+        hit = rng.random(len(s_idx)) < p_hit
         day = first[hit] + (rng.random(int(hit.sum())) * overlap[hit]).astype(np.int64)
         enc[0].append(np.full(int(hit.sum()), k))
         enc[1].append(s_idx[hit])

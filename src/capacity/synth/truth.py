@@ -7,9 +7,9 @@ import math
 import numpy as np
 import pandas as pd
 
-from capacity.synth.build import Events
+from capacity.synth.build import Events, take_ids, text
 from capacity.synth.config import CHANNELS, SynthConfig
-from capacity.synth.world import World
+from capacity.synth.world import World, unique_sorted
 
 
 def _stay_flags(world: World, ev: Events) -> dict[str, np.ndarray]:
@@ -20,30 +20,29 @@ def _stay_flags(world: World, ev: Events) -> dict[str, np.ndarray]:
     return {"seen": seen, "contacted": contacted, "understood": understood}
 
 
-def stays_truth(world: World, ev: Events, person_ids: np.ndarray) -> pd.DataFrame:
-    """One row per true stay overlapping the period, seen or not."""
+def stays_truth(world: World, ev: Events, person_ids: pd.Series) -> pd.DataFrame:
+    """One row per true stay overlapping the period, seen or not (sorted by arrival)."""
     cal = world.cal
     flags = _stay_flags(world, ev)
-    keep = (world.stay_leave >= 0) & (world.stay_arrive < cal.n_period)
-    idx = np.flatnonzero(keep)
+    keep = np.flatnonzero((world.stay_leave >= 0) & (world.stay_arrive < cal.n_period))
+    idx = keep[
+        np.lexsort((world.stay_person[keep], world.stay_city[keep], world.stay_arrive[keep]))
+    ]
     person = world.stay_person[idx]
-    frame = pd.DataFrame(
+    return pd.DataFrame(
         {
-            "person_id": pd.Series(person_ids[person], dtype="string"),
-            "city": pd.Series(world.city_names[world.stay_city[idx]], dtype="string"),
+            "person_id": take_ids(person_ids, person),
+            "city": text(world.stay_city[idx], world.city_names),
             "arrive": cal.to_date(world.stay_arrive[idx]).astype("datetime64[ns]"),
             "leave": cal.to_date(world.stay_leave[idx]).astype("datetime64[ns]"),
             "seen_by_any_source": flags["seen"][idx],
             "stay_days": np.round(world.stay_length[idx], 2),
-            "language": pd.Series(
-                np.array(world.languages)[world.person_lang[person]], dtype="string"
-            ),
+            "language": text(world.person_lang[person], world.languages),
             "trafficked": world.person_trafficked[person],
             "contacted": flags["contacted"][idx],
             "contacted_understood": flags["understood"][idx],
         }
     )
-    return frame.sort_values(["arrive", "city", "person_id"], ignore_index=True)
 
 
 def population_truth(world: World, ev: Events, freq: str = "Q") -> pd.DataFrame:
@@ -65,7 +64,7 @@ def population_truth(world: World, ev: Events, freq: str = "Q") -> pd.DataFrame:
     cell = world.stay_city[stay] * n_q + q
 
     def distinct(cells: np.ndarray, persons: np.ndarray) -> np.ndarray:
-        pairs = np.unique(cells.astype(np.int64) * (world.n_persons + 1) + persons)
+        pairs = unique_sorted(cells.astype(np.int64) * (world.n_persons + 1) + persons)
         return np.bincount(pairs // (world.n_persons + 1), minlength=n_c * n_q)
 
     present_q = distinct(cell, world.stay_person[stay])

@@ -87,6 +87,19 @@ class World:
         return len(self.person_lang)
 
 
+def unique_sorted(x: np.ndarray, return_index: bool = False):
+    """Sorted distinct values (and the index of one occurrence of each) by one sort.
+
+    ``np.unique`` on millions of int64 keys is slow in the pinned numpy (hash path); a
+    plain sort is fast and what every caller here needs.
+    """
+    order = np.argsort(x, kind="stable")
+    xs = x[order]
+    new = np.ones(len(xs), dtype=bool)
+    new[1:] = xs[1:] != xs[:-1]
+    return (xs[new], order[new]) if return_index else xs[new]
+
+
 def _kernel(lat: np.ndarray, lon: np.ndarray, power: float) -> np.ndarray:
     """Gravity kernel ``1/d^power`` between cities (great-circle km), zero on the diagonal."""
     phi, lam = np.radians(lat), np.radians(lon)
@@ -194,10 +207,11 @@ def simulate_world(
     n = len(arrive)
     # who the persons are
     year0 = cal.year(arrive)
-    langs, shares = language_shares(cfg, np.unique(year0))
-    lang = np.empty(n, dtype=np.int8)
+    years = np.arange(cal.year(np.array([cal.first]))[0], cfg.end.year + 1)
+    langs, shares = language_shares(cfg, years)
+    lang = np.zeros(n, dtype=np.int8)
     u = rng.random(n)
-    for row, y in enumerate(np.unique(year0)):  # one pass per calendar year
+    for row, y in enumerate(years):  # one pass per calendar year
         sel = year0 == y
         lang[sel] = np.searchsorted(np.cumsum(shares[row]), u[sel], side="right")
     lang = np.minimum(lang, len(langs) - 1)

@@ -289,8 +289,14 @@ def test_pseudonymise_values_deterministic_and_keyed():
 
 def test_pseudonym_equals_an_independent_hmac_of_the_normalised_value():
     key = bytes(range(KEY_BYTES))
-    values = pd.Series(["08-123 456 78", "Anna.S@Example.SE ", "19121212-1212"])
-    normalised = ["+46812345678", "anna.s@example.se", "191212121212"]
+    values = pd.Series(
+        ["08-123 456 78", "Anna.S@Example.SE ", "19121212-1212", "+46 (0)70-123 45 67",
+         "+46 070 123 45 67", "+44 (0)20 7946 0958", "Åsa  Öberg"]
+    )  # fmt: skip
+    normalised = [
+        "+46812345678", "anna.s@example.se", "191212121212", "+46701234567", "+46701234567",
+        "+442079460958", "åsa öberg",
+    ]  # fmt: skip
     expected = [
         base64.urlsafe_b64encode(hmac.new(key, v.encode(), hashlib.sha256).digest())[:22].decode()
         for v in normalised

@@ -358,7 +358,7 @@ def _normalise(values: pd.Series) -> pd.Series:
     """Strip, lower-case; phone numbers to ``+<country><number>``, identity numbers to digits."""
     s = values.astype(str).str.normalize("NFC").str.strip().str.lower()
     s = s.str.replace(r"[ \t\r\n]+", " ", regex=True)  # not \\s: keeps pyarrow's RE2
-    digits = s.str.replace(r"[^0-9]", "", regex=True)
+    digits = s.str.replace(r"\(0\)", "", regex=True).str.replace(r"[^0-9]", "", regex=True)
     phone = s.str.fullmatch(_PHONE_SHAPE) & (digits.str.len() >= 6)
     pnr = s.str.fullmatch(_PNR_SHAPE)
     intl = s.str.startswith("+") | digits.str.startswith("00")
@@ -366,6 +366,7 @@ def _normalise(values: pd.Series) -> pd.Series:
     as_phone = "+" + digits.where(~digits.str.startswith("00"), digits.str.slice(2)).where(
         ~national, "46" + digits.str.slice(1)
     )
+    as_phone = as_phone.str.replace("^\\+460", "+46", regex=True)  # "+46 070 ..." written wrongly
     s = s.where(~(phone & ~pnr), as_phone)
     return s.where(~pnr, digits)
 

@@ -191,3 +191,53 @@ def test_cli_validate(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "staff.csv, row 4, column 'fte': must be between 0.01 and 1.0" in err
     assert "Traceback" not in err
+
+
+def _copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "d"
+    shutil.copytree(TINY, folder)
+    return folder
+
+
+def test_identifier_rows_point_at_the_file_row_after_blank_lines(tmp_path):
+    folder = _copy(tmp_path)
+    lines = (folder / "sightings.csv").read_text(encoding="utf-8").splitlines()
+    lines[5] = lines[5].replace(lines[5].split(",")[0], "0701234567")
+    lines.insert(2, "")  # a blank line moves every later row down by one
+    (folder / "sightings.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        load_dataset(folder)
+    hits = [p for p in info.value.problems if p.column == "person_id" and p.row is not None]
+    assert hits and {p.row for p in hits} == {7}
+    assert all("0701234567" != p.value for p in info.value.problems)  # masked
+
+
+@pytest.mark.parametrize(
+    ("change", "file", "rule"),
+    [
+        (lambda f: (f / "datapackage.json").unlink(), "datapackage.json", "description is missing"),
+        (lambda f: (f / "staff.csv").unlink(), "staff.csv", "file not found"),
+        (
+            lambda f: shutil.copy(f / "staff.csv", f / "operations.xlsx"),
+            "operations.csv",
+            "more than once",
+        ),
+    ],
+)
+def test_folder_problems(tmp_path, change, file, rule):
+    folder = _copy(tmp_path)
+    if rule == "more than once":  # no resources: the table is looked for by suffix
+        meta = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+        meta["resources"] = []
+        (folder / "datapackage.json").write_text(json.dumps(meta), encoding="utf-8")
+    change(folder)
+    with pytest.raises(DataError) as info:
+        load_dataset(folder)
+    assert any(p.file == file and rule in p.rule for p in info.value.problems), info.value
+
+
+def test_bad_folder_and_table_names(tmp_path):
+    with pytest.raises(DataError, match="dataset folder not found"):
+        load_dataset(tmp_path / "nope")
+    with pytest.raises(DataError, match="unknown table"):
+        load_dataset(TINY, tables=["sighting"])

@@ -16,11 +16,10 @@ from capacity.models.population import (
     ChaoResults,
     ChapmanResults,
     PopulationResults,
-    capture_histories,
     chao,
     chapman,
 )
-from capacity.models.population_design import fienberg_rinaldo
+from capacity.models.population_design import capture_histories, fienberg_rinaldo
 from capacity.models.population_mse import MSEResults, mse
 
 __all__ = [

@@ -17,7 +17,14 @@ from scipy import optimize
 
 from capacity.exceptions import DataError, ParameterError, Problem
 
-__all__ = ["Model", "build_model", "fienberg_rinaldo", "histories", "parse_pairs"]
+__all__ = [
+    "Model",
+    "build_model",
+    "capture_histories",
+    "fienberg_rinaldo",
+    "histories",
+    "parse_pairs",
+]
 
 
 def histories(k: int) -> np.ndarray:
@@ -248,3 +255,80 @@ def build_model(
         exists=exists,
         rank_deficiency=rank_def,
     )
+
+
+def capture_histories(
+    sightings: pd.DataFrame, sources: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """Capture histories per person: the 0/1-per-source count table that ``mse`` fits.
+
+    Parameters
+    ----------
+    sightings : DataFrame
+        Contract-shaped sightings with at least ``person_id`` and ``source`` (one row per
+        observation; filter city and period before calling).
+    sources : sequence of str, optional
+        Sources (lists) to use, in this column order. Sightings by other sources are
+        ignored, so persons seen only by them drop out. Default: every source present,
+        sorted.
+
+    Returns
+    -------
+    DataFrame
+        One 0/1 column per source plus ``count`` (persons with that history), one row per
+        observed history, sorted by history; histories nobody has are absent.
+
+    Notes
+    -----
+    A person's history is ``h_j = 1`` if any sighting of that person is by source ``j``;
+    repeat sightings by the same source count once.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"person_id": ["a", "a", "b", "c"],
+    ...                   "source": ["ads_a", "police", "ads_a", "police"]})
+    >>> capture_histories(s)
+       ads_a  police  count
+    0      0       1      1
+    1      1       0      1
+    2      1       1      1
+    """
+    missing = [c for c in ("person_id", "source") if c not in sightings.columns]
+    if missing:
+        raise DataError(
+            Problem(
+                "sightings",
+                None,
+                missing[0],
+                None,
+                "column needed for capture histories is missing",
+                "Pass contract-shaped sightings with 'person_id' and 'source' columns.",
+            )
+        )
+    data = sightings.loc[:, ["person_id", "source"]].dropna()
+    present = sorted(pd.unique(data["source"].astype(str)))
+    if sources is None:
+        sources = present
+    else:
+        sources = [str(s) for s in sources]
+        unknown = sorted(set(sources) - set(present))
+        if len(set(sources)) != len(sources):
+            raise ParameterError(f"sources lists a source twice: {sources}.")
+        if unknown:
+            raise ParameterError(
+                f"Source(s) {unknown} do not occur in the sightings; present are {present}."
+            )
+    if len(sources) < 2:
+        raise ParameterError(
+            f"Capture–recapture needs at least two sources; the sightings have {present}."
+        )
+    data = data[data["source"].astype(str).isin(sources)]
+    wide = pd.crosstab(data["person_id"], data["source"].astype(str)).reindex(
+        columns=list(sources), fill_value=0
+    )
+    wide = wide.gt(0).astype(np.int64)
+    table = wide.value_counts().rename("count").reset_index()
+    table = table.sort_values(list(sources), ignore_index=True)
+    table.columns.name = None
+    table["count"] = table["count"].astype(np.int64)
+    return table

@@ -83,3 +83,16 @@ def test_cli_reports_the_located_problem(tmp_path, capsys):
         "outreach.csv, row 6, column 'new_persons': new_persons must be ≤ contacts" in captured.err
     )
     assert "Traceback" not in captured.err and "OK" not in captured.out
+
+
+def test_documented_messages_are_what_validate_prints(tmp_path, capsys):
+    folder = tmp_path / "d"
+    shutil.copytree(TINY, folder)
+    for case in ("misspelled_column", "fte_above_one", "day_first_date", "end_before_start"):
+        row = _case(case)
+        shutil.copy(CORPUS / row["source"], folder / row["file"])
+    assert main(["validate", str(folder)]) == 2
+    printed = capsys.readouterr().err.strip().splitlines()
+    doc = (HERE.parent / "docs" / "data-contract.md").read_text(encoding="utf-8")
+    block = doc.split("$ capacity validate data/raw/stockholm-2025\n", 1)[1].split("```", 1)[0]
+    assert block.strip().splitlines() == printed

@@ -154,7 +154,7 @@ def _luhn_digit(nine: str) -> str:
     return str(-total % 10)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40, deadline=None, derandomize=True)
 @given(
     day=st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2025, 12, 31)),
     serial=st.integers(0, 999),
@@ -177,7 +177,7 @@ def test_every_valid_personnummer_is_flagged(day, serial, form):
     assert p.value == value[: -len(tail)].rstrip("-") + "-****"  # the last four never shown
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40, deadline=None, derandomize=True)
 @given(
     days=st.lists(st.dates(dt.date(2000, 1, 1), dt.date(2100, 12, 31)), min_size=1, max_size=20),
     keys=st.lists(st.binary(min_size=1, max_size=40), min_size=1, max_size=20),
@@ -366,7 +366,7 @@ counts = hpd.data_frames(
 )
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40, deadline=None, derandomize=True)
 @given(df=counts, threshold=st.integers(1, 11))
 def test_suppress_properties(df, threshold):
     s = suppress(df, threshold)
@@ -395,7 +395,7 @@ def test_suppress_explicit_columns_and_bad_arguments():
         suppress(df, columns=["flag"])
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40, deadline=None, derandomize=True)
 @given(
     parts=hpd.data_frames(
         [hpd.column(c, dtype="int64", elements=st.integers(0, 12)) for c in ("p", "q", "r")],

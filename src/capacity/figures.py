@@ -416,6 +416,7 @@ def scenario_comparison(frame: pd.DataFrame, target: float, lang: str) -> Figure
     ax.set_ylim(0, 1)
     _pct_axis(ax, "y", lang)
     _num_axis(ax, "x", lang, 0)
+    ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_xlabel(_t("scen_x", lang))
     ax.set_ylabel(_t("scen_y", lang))
     ax.set_title(_t("scen_title", lang))

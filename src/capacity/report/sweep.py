@@ -224,7 +224,9 @@ def _sweep(params, grid_file, jobs, each, formats, progress, t0) -> SweepResult:
             shutil.move(str(item), partial / item.name)
         report.folder.rmdir()
         shutil.rmtree(partial / ".cache", ignore_errors=True)
-        for name in ("report.pdf", "report.html", "tables.xlsx", "provenance.json"):
+        if (partial / "tables.xlsx").exists():
+            (partial / "tables.xlsx").rename(partial / "comparison.xlsx")
+        for name in ("comparison.xlsx", "report.pdf", "report.html", "provenance.json"):
             if (partial / name).exists():
                 outputs[name] = partial / name
         reports: tuple = ()
@@ -285,9 +287,9 @@ def show(book, comparison: pd.DataFrame, params: Params) -> None:
         "arrivals_multiplier": "Ankomster ×" if lang == "sv" else "Arrivals ×",
         "target_reach": "Mål" if lang == "sv" else "Target",
         "strategy": "Strategi" if lang == "sv" else "Strategy",
-        "reach_effective": book.t("kf_reach_effective"),
-        "p_target": TEXT["col_p_target"][i],
-        "fte_needed": book.t("kf_fte_needed"),
+        "reach_effective": "Andel som nås" if lang == "sv" else "Share reached",
+        "p_target": "P(målet nås)" if lang == "sv" else "P(target met)",
+        "fte_needed": "FTE som behövs" if lang == "sv" else "FTE needed",
         "verdict": "Bedömning" if lang == "sv" else "Verdict",
     }
     verdicts = {
@@ -331,7 +333,7 @@ def show(book, comparison: pd.DataFrame, params: Params) -> None:
         count_columns=[],
         index_header=TEXT["scenario"][i],
         interval=("reach_lower", "reach_upper"),
-        interval_header=book.t("kf_interval", level=level),
+        interval_header=f"{level} " + ("intervall" if lang == "sv" else "interval"),
     )
     if {"extra_fte", "stay_multiplier"} <= set(comparison):
         first = comparison

@@ -1,0 +1,79 @@
+"""Sweeps: grid validation, one fit for every scenario, comparison outputs."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from capacity.config import ROOT, Params
+from capacity.exceptions import ParameterError
+from capacity.report.sweep import load_grid, run_sweep, scenarios
+
+TINY = ROOT / "tests" / "data" / "tiny"
+
+
+def test_default_grid_has_sixteen_valid_scenarios():
+    grid = load_grid()
+    todo = scenarios(Params(), grid)
+    assert len(todo) == 16
+    assert {p.extra_fte for p in todo} == {0, 2, 4, 8}
+
+
+def test_grid_refuses_parameters_that_need_a_refit(tmp_path):
+    bad = tmp_path / "grid.yaml"
+    bad.write_text("gap_days: [7, 14]\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match="gap_days cannot vary.*refit"):
+        load_grid(bad)
+
+
+def test_grid_values_are_validated_before_any_work(tmp_path):
+    bad = tmp_path / "grid.yaml"
+    bad.write_text("target_reach: [0.5, 1.5]\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match="target_reach.*out of range"):
+        scenarios(Params(), load_grid(bad))
+
+
+@pytest.mark.slow
+def test_sweep_fits_once_and_writes_the_comparison(tmp_path, monkeypatch):
+    import capacity.answer
+
+    calls = []
+    real = capacity.answer.fit_models
+    monkeypatch.setattr(capacity.answer, "fit_models", lambda d, p: calls.append(1) or real(d, p))
+    grid = tmp_path / "grid.yaml"
+    grid.write_text("extra_fte: [0, 4]\nstay_multiplier: [1.0, 0.5]\n", encoding="utf-8")
+    params = Params.from_mapping(
+        {
+            "data_dir": str(TINY),
+            "period_start": "2024-01-01",
+            "period_end": "2024-04-30",
+            "n_boot": 30,
+            "output_dir": str(tmp_path / "reports"),
+            "language": "en",
+        }
+    )
+    result = run_sweep(params, grid_file=grid, jobs=2, formats="html,xlsx", progress=False)
+    assert len(calls) == 1
+    folder = result.folder
+    assert {"comparison.csv", "comparison.xlsx", "report.html", "provenance.json"} <= {
+        p.name for p in folder.iterdir()
+    }
+    assert not list(folder.parent.glob(".*.partial"))
+    frame = pd.read_csv(folder / "comparison.csv", index_col="scenario")
+    assert len(frame) == 4
+    # more staff never lowers reach; shorter stays never raise it
+    for mult, g in frame.groupby("stay_multiplier"):
+        assert g.sort_values("extra_fte")["reach_effective"].is_monotonic_increasing, mult
+    base = frame.set_index(["extra_fte", "stay_multiplier"])["reach_effective"]
+    assert base.loc[(0.0, 0.5)] <= base.loc[(0.0, 1.0)]
+    from capacity.answer import evaluate
+    from capacity.io import load_dataset
+
+    direct = evaluate(
+        real(load_dataset(TINY), params.replace(extra_fte=4)), params.replace(extra_fte=4)
+    )
+    row = frame[(frame["extra_fte"] == 4) & (frame["stay_multiplier"] == 1.0)].iloc[0]
+    assert row["reach_effective"] == pytest.approx(
+        direct.key_figures.loc["reach_effective", "estimate"]
+    )
+    assert "s01" in str(result) or "4 scenarios" in str(result)

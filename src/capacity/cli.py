@@ -1,4 +1,4 @@
-"""The ``capacity`` command: validate, synth, pseudonymise, report, sweep.
+"""The ``capacity`` command: validate, synth, keygen, pseudonymise, report, sweep.
 
 Each subcommand is a thin wrapper over a function in the package; errors raised on purpose
 (:class:`~capacity.exceptions.CapacityError`) are printed as plain messages with exit code 2,
@@ -39,6 +39,15 @@ def _cmd_pseudonymise(args: argparse.Namespace) -> int:
         args.input, args.output, columns=args.column, key_file=args.key_file, drop=args.drop
     )
     print(report)
+    return 0
+
+
+def _cmd_keygen(args: argparse.Namespace) -> int:
+    from capacity.privacy import generate_key_file
+
+    path = generate_key_file(args.key_file)
+    print(f"wrote a new secret key to {path} (readable by you only). Keep it out of git and")
+    print("out of data/: anyone with the key can test whether a phone number is in the data.")
     return 0
 
 
@@ -99,6 +108,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--key-file", type=Path, required=True, help="file holding the secret key")
     p.add_argument("--drop", action="append", default=[], help="extra column to drop (repeat)")
     p.set_defaults(func=_cmd_pseudonymise)
+
+    p = sub.add_parser("keygen", help="make a new secret key file for pseudonymise")
+    p.add_argument("key_file", type=Path)
+    p.set_defaults(func=_cmd_keygen)
 
     for name, func, text in (
         ("report", _cmd_report, "render a report into reports/<run-id>/"),

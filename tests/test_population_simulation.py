@@ -94,3 +94,27 @@ def test_chao_is_a_lower_bound_under_heterogeneity():
         assert res.estimate >= res.n_observed
         below.append(res.estimate <= N * 1.05)
     assert np.mean(below) >= 0.8
+
+
+def test_synthetic_city_quarters_usually_cover_the_true_number_present():
+    """capacity.synth knows the distinct persons present per city and quarter; forward-BIC
+    MSE on each quarter's sightings should usually cover it (closure holds only roughly:
+    stays start and end within a quarter, so coverage below 95% is expected)."""
+    synth = pytest.importorskip("capacity.synth")
+    from capacity.population import capture_histories
+
+    syn = synth.generate(1, scale=0.2, n_cities=2)
+    truth = syn.truth["population"].set_index(["city", "quarter"])["persons_present"]
+    sightings = syn.tables["sightings"]
+    quarter = sightings["date"].dt.to_period("Q").astype(str)
+    covered, ratio = [], []
+    for (city, label), part in sightings.groupby([sightings["city"], quarter]):
+        table = capture_histories(part)
+        res = mse(table, [c for c in table.columns if c != "count"], criterion="bic")
+        lo, hi = res.conf_int()
+        true_n = truth.loc[(city, label)]
+        covered.append(lo <= true_n <= hi)
+        ratio.append(res.estimate / true_n)
+    assert len(covered) >= 20
+    assert np.mean(covered) >= 0.7
+    assert np.mean(ratio) == pytest.approx(1.0, abs=0.1)

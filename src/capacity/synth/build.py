@@ -225,7 +225,7 @@ def operations_table(cfg, world: World, ops: Operations, ev: Events, n_shifts: i
     accepted = np.bincount(op, weights=o["accepted"], minlength=n).astype(np.int64)
     referred = np.bincount(op, weights=o["indicators"] & o["referred"], minlength=n)
     median = np.array([dict(cfg.days_to_support_median)[m] for m in ops.mandate])
-    days_to = np.round(median * np.exp(rng.normal(0, 0.5, n)), 1)
+    days_to = np.round(median * np.exp(rng.normal(0, cfg.days_to_support_sdlog, n)), 1)
     end = ops.start + ops.days - 1
     year = world.cal.year(ops.start)
     seq = pd.Series(year).groupby(year).cumcount().to_numpy() + 1

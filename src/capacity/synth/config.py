@@ -68,7 +68,8 @@ class SynthConfig:
     # --- period ------------------------------------------------------------------------
     start: dt.date = dt.date(2021, 1, 1)  # assumption: the analysis window of the project
     end: dt.date = dt.date(2025, 12, 31)  # assumption
-    burn_in_days: int = 365  # assumption: simulated before `start` so the world is in steady state
+    burn_in_days: int = 365  # technical: simulated before `start` so the world is in steady state
+    follow_up_days: int = 180  # technical: stays and contacts followed after `end` for the truth
     # --- size of the target group ----------------------------------------------------------
     # calibrated: ≈1,000 persons in prostitution in Sweden in one week (DN, Nov 2018), taken
     # as the distinct persons present in one week of the first simulated year.
@@ -92,6 +93,7 @@ class SynthConfig:
     # the rest tour on to another city along symmetric gravity flows)
     p_leave_sweden: float = 0.45
     gravity_distance_power: float = 0.5  # assumption: flows ∝ x_c x_c' / distance^power
+    max_tour_probability: float = 0.9  # assumption: cap on a city's chance to tour on
     travel_extra_days: float = (
         0.5  # assumption: a tour's next stay starts 1 + Poisson(this) days later
     )
@@ -126,6 +128,9 @@ class SynthConfig:
     team_size_stockholm: int = 8  # assumption (brief: Stockholm ~8 persons; fewer elsewhere)
     hours_per_fte_week: float = 40.0  # assumption: full-time week
     outreach_share_mean: float = 0.35  # assumption: share of working time on outreach
+    outreach_share_sd: float = 0.1  # assumption: spread between staff (clipped to 0.1-0.8)
+    # assumption: employment levels (FTE) of staff and their probabilities
+    fte_levels: tuple = _fz({1.0: 0.55, 0.9: 0.10, 0.8: 0.15, 0.75: 0.10, 0.5: 0.10})
     field_share: float = 0.4  # assumption: share of outreach time spent in logged shifts
     staff_turnover_per_month: float = 0.02  # assumption
     p_speaks: tuple = _fz({"ro": 0.15, "es": 0.12, "ru": 0.04})  # assumption; all speak sv, en
@@ -134,6 +139,8 @@ class SynthConfig:
     channel_mix: tuple = _fz({"online": 0.45, "street": 0.30, "venue": 0.25})  # assumption
     shift_staff: tuple = _fz({"online": 1, "street": 2, "venue": 2})  # assumption
     shift_hours: tuple = _fz({"online": 4.0, "street": 4.0, "venue": 3.0})  # assumption
+    shift_hours_factors: tuple = (0.75, 1.0, 1.0, 1.25, 1.5)  # assumption: shift length varies
+    p_extra_staff: float = 0.3  # assumption: a street or venue shift has one more staff member
     # calibrated: the overall level makes Stockholm's outreach reach about 255 distinct
     # persons in 2021 (DN, Feb 2022); the split by channel is an assumption.
     eta: tuple = _fz({"online": 0.12, "street": 0.05, "venue": 0.07, "operation": 0.30})
@@ -145,12 +152,14 @@ class SynthConfig:
         0.65  # assumption: indicators found (trafficked, understood, trained)
     )
     p_identify_untrained: float = 0.20  # assumption
+    identify_not_understood: float = 0.3  # assumption: factor on identification without language
     p_refer: float = 0.55  # assumption: referral of persons with indicators or accepted support
     # --- joint police operations ----------------------------------------------------------------
     # calibrated: Stockholm operations of 28–91 buyers per week (Polisen/SR); the counts per
     # year are assumptions (Stockholm more often; ≈ population^0.5 elsewhere).
     operations_per_year_stockholm: float = 6.0
     buyers_per_op_day: float = 8.5  # calibrated: 28–91 buyers per week-long operation
+    op_days: tuple = _fz({1: 0.2, 2: 0.2, 3: 0.2, 5: 0.1, 7: 0.3})  # assumption: lengths
     social_workers_mean: float = 4.0  # calibrated: 4 social workers present (Oct 2020)
     mandate_probs: tuple = _fz({"buyers": 0.55, "sellers": 0.15, "both": 0.30})  # assumption
     p_encounter_per_day: float = (
@@ -160,6 +169,7 @@ class SynthConfig:
     op_hours_per_day: float = 6.0  # assumption: hours per social worker and operation day
     p_reflection_offered: float = 0.35  # assumption: informed persons offered reflection period
     days_to_support_median: tuple = _fz({"buyers": 6.0, "sellers": 1.0, "both": 2.0})  # assumption
+    days_to_support_sdlog: float = 0.5  # assumption: lognormal spread between operations
     # the letter's operation (calibrated: 132 buyers, 6 social workers, mandate buyers)
     letter_operation: tuple = _fz(
         {"city": "Stockholm", "start_month_day": "10-06", "days": 7, "buyers": 132,
@@ -213,7 +223,14 @@ class SynthConfig:
         for name in ("weibull_shape", "median_stay_first_year", "median_stay_last_year"):
             if getattr(self, name) <= 0:
                 raise ParameterError(f"SynthConfig.{name} must be positive.")
-        for name in ("language_shares_first", "language_shares_last"):
+        for name in (
+            "language_shares_first",
+            "language_shares_last",
+            "fte_levels",
+            "op_days",
+            "mandate_probs",
+            "channel_mix",
+        ):
             total = sum(v for _, v in getattr(self, name))
             if abs(total - 1.0) > 1e-6:
                 raise ParameterError(f"SynthConfig.{name} must sum to 1 (sums to {total:.4f}).")

@@ -84,7 +84,8 @@ def simulate_operations(
     year = years[np.repeat(y_idx, reps)]
     jan1 = (pd.to_datetime(year.astype(str) + "-01-01") - cal.origin).days.to_numpy()
     start = jan1 + (rng.random(len(city)) * 358).astype(np.int64)
-    days = rng.choice(np.array([1, 2, 3, 5, 7]), size=len(city), p=[0.2, 0.2, 0.2, 0.1, 0.3])
+    op_days = dict(cfg.op_days)
+    days = rng.choice(np.array(list(op_days)), size=len(city), p=list(op_days.values()))
     buyers = rng.poisson(cfg.buyers_per_op_day * days * rel[city])
     social_workers = 1 + rng.poisson(cfg.social_workers_mean - 1, len(city))
     probs = dict(cfg.mandate_probs)
@@ -164,7 +165,7 @@ def contact_outcomes(
     accepted = offered & (rng.random(n) < cfg.p_accept)
     share = teams.trained_share[team, month]
     p_id = share * cfg.p_identify_trained + (1 - share) * cfg.p_identify_untrained
-    p_id = np.where(understood, p_id, 0.3 * p_id)
+    p_id = np.where(understood, p_id, cfg.identify_not_understood * p_id)
     indicators = world.person_trafficked[person] & (rng.random(n) < p_id)
     referred = (indicators | accepted) & (rng.random(n) < cfg.p_refer)
     return {

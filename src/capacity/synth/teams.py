@@ -10,10 +10,6 @@ import numpy as np
 from capacity.synth.config import CHANNELS, SynthConfig
 from capacity.synth.world import Calendar
 
-FTE_LEVELS = np.array([1.0, 0.9, 0.8, 0.75, 0.5])
-FTE_PROBS = np.array([0.55, 0.1, 0.15, 0.1, 0.1])  # assumption
-HOURS_FACTOR = np.array([0.75, 1.0, 1.0, 1.25, 1.5])  # assumption: shift length varies
-
 
 def team_code(city: str) -> str:
     """Lower-case ASCII team code of a city's outreach team, e.g. ``goteborg_outreach``."""
@@ -66,8 +62,10 @@ def simulate_teams(
     month = np.tile(np.arange(n_m), n_s)
     hired = np.full(n_p, n_m)
     np.minimum.at(hired, member_of, month)
-    fte = rng.choice(FTE_LEVELS, size=n_p, p=FTE_PROBS)
-    outreach_share = np.round(np.clip(rng.normal(cfg.outreach_share_mean, 0.1, n_p), 0.1, 0.8), 2)
+    levels = dict(cfg.fte_levels)
+    fte = rng.choice(np.array(list(levels)), size=n_p, p=list(levels.values()))
+    share = rng.normal(cfg.outreach_share_mean, cfg.outreach_share_sd, n_p)
+    outreach_share = np.round(np.clip(share, 0.1, 0.8), 2)
     extra = dict(cfg.p_speaks)
     speaks_member = np.zeros((n_p, len(languages)), dtype=bool)
     lang_text = np.full(n_p, "sv;en", dtype=object)
@@ -149,8 +147,9 @@ def simulate_shifts(
     team, day, channel, chan_local = team[keep], day[keep], channel[keep], chan_local[keep]
     k = len(team)
     staff = np.array([staff0[c] for c in chans])[chan_local]
-    staff = staff + ((staff > 1) & (rng.random(k) < 0.3))
-    hours = np.array([hours0[c] for c in chans])[chan_local] * rng.choice(HOURS_FACTOR, size=k)
+    staff = staff + ((staff > 1) & (rng.random(k) < cfg.p_extra_staff))
+    factor = rng.choice(np.array(cfg.shift_hours_factors), size=k)
+    hours = np.array([hours0[c] for c in chans])[chan_local] * factor
     staff_hours = staff * hours
     eta = dict(cfg.eta)
     rate = np.array([eta[c] for c in CHANNELS])[channel] * staff_hours

@@ -146,8 +146,8 @@ def truth_summary(cfg: SynthConfig, world: World, *, seed: int, scale: float) ->
         "config": cfg.to_dict(),
         "notes": [
             "Stays arriving before the period (burn-in) use the first year's parameters.",
-            "Contacts are simulated up to 180 days after the period so that the true shares "
-            "contacted are not cut at the period's end; the data stop at the period's end.",
+            f"Contacts are simulated up to {cfg.follow_up_days} days after the period so that "
+            "the true shares contacted are not cut at the period's end; the data stop there.",
             "Every assumed or calibrated value is documented in docs/synthetic-data.md.",
         ],
     }

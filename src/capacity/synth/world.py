@@ -17,9 +17,6 @@ import pandas as pd
 
 from capacity.synth.config import SynthConfig
 
-#: days simulated after the period's end (contacts and presence of running stays)
-MARGIN_DAYS = 180
-
 
 @dataclass(frozen=True)
 class Calendar:
@@ -36,7 +33,7 @@ class Calendar:
         origin = pd.Timestamp(cfg.start)
         n_period = (pd.Timestamp(cfg.end) - origin).days + 1
         first = -cfg.burn_in_days
-        horizon = n_period + MARGIN_DAYS
+        horizon = n_period + cfg.follow_up_days
         dates = pd.date_range(origin + pd.Timedelta(days=first), periods=horizon - first, freq="D")
         return cls(origin, first, n_period, horizon, dates)
 
@@ -112,7 +109,12 @@ def _kernel(lat: np.ndarray, lon: np.ndarray, power: float) -> np.ndarray:
 
 
 def touring(
-    lat: np.ndarray, lon: np.ndarray, present: np.ndarray, power: float, mean_tour: float
+    lat: np.ndarray,
+    lon: np.ndarray,
+    present: np.ndarray,
+    power: float,
+    mean_tour: float,
+    cap: float = 0.9,
 ) -> tuple[np.ndarray, np.ndarray]:
     r"""Symmetric gravity flows: destination probabilities and the chance to tour on.
 
@@ -124,7 +126,7 @@ def touring(
     probability :math:`q_c = \sum_{c'} F_{cc'}/x_c` to :math:`c'` with probability
     :math:`M_{cc'} = F_{cc'}/\sum_{c''} F_{cc''}`, else leaves Sweden. :math:`\kappa` makes
     the stay-weighted mean of :math:`q` equal ``mean_tour``, capped so that no
-    :math:`q_c` exceeds 0.9. Then the arrivals from abroad are :math:`a_c = x_c(1 - q_c) > 0`.
+    :math:`q_c` exceeds ``cap``. Then the arrivals from abroad are :math:`a_c = x_c(1 - q_c) > 0`.
 
     References
     ----------
@@ -136,7 +138,7 @@ def touring(
     if len(present) < 2 or s.max() <= 0:
         return np.zeros((len(present), len(present))), np.zeros(len(present))
     kappa = mean_tour * present.sum() / (present * s).sum()
-    kappa = min(kappa, 0.9 / s.max())
+    kappa = min(kappa, cap / s.max())
     w = g * present[None, :]
     flow = w / w.sum(axis=1, keepdims=True)
     return flow, kappa * s
@@ -193,6 +195,7 @@ def simulate_world(
         cities["present"],
         cfg.gravity_distance_power,
         1 - cfg.p_leave_sweden,
+        cfg.max_tour_probability,
     )
     base = external_arrivals(cities["present"], flow, tour, cfg.mean_stay(cfg.start.year))
     base = base * scale

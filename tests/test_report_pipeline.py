@@ -235,3 +235,21 @@ def test_tables_suppress_and_round_trip_through_json_and_xlsx(tmp_path):
     path = write_xlsx([again], tmp_path / "t.xlsx", "en")
     sheet = pd.read_excel(path, sheet_name="t", index_col=0)
     assert sheet.loc["x", "persons"] == "<5" and sheet.loc["y", "rate"] == 1.5
+
+
+@pytest.mark.slow
+def test_plain_papermill_refuses_out_of_range_values_before_reading_data(tmp_path):
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    nb = ROOT / "notebooks" / "data_quality.ipynb"
+    with pytest.raises(PapermillExecutionError) as info:
+        papermill.execute_notebook(
+            str(nb),
+            str(tmp_path / "out.ipynb"),
+            parameters={"data_dir": str(TINY), "target_reach": 1.5},
+            progress_bar=False,
+        )
+    assert info.value.ename == "ParameterError"
+    assert "target_reach" in info.value.evalue and "0.01 to 0.99" in info.value.evalue
+    assert "Params.from_mapping" in info.value.source  # the validation cell, before any load

@@ -108,6 +108,11 @@ class MSEResults(PopulationResults):
         self.selection = selection
         self._profile = Profile(model, y[model.keep], np.asarray(fit.params))
         self.title = "Population size (log-linear MSE: " + self.model_label + ")"
+        if np.isinf(self._interval(0.05)[1]):
+            self.caveats += (
+                "The profile likelihood does not fall enough for large N: the data give no "
+                "useful upper limit (the 95% interval is open above).",
+            )
 
     @property
     def model_label(self) -> str:

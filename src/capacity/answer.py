@@ -423,7 +423,13 @@ def _forecast_frame(fitted: FittedModels, params: Params, fte_now: float) -> pd.
     hr = fitted.stays.hazard_ratio_per_year
     stay_mult = params.stay_multiplier * hr ** (-np.clip(years, 0, None))
     cols = ["estimate", "ci_lower", "ci_upper"]
-    observed = np.concatenate([pred[c].to_numpy(dtype=float) for c in cols]) / WEEKS_PER_MONTH
+    # the scenario's stay multiplier holds the number present (arrivals / s); the stay trend
+    # acts at the forecast arrivals (see reach_matrix's ``hold``)
+    observed = (
+        np.concatenate([pred[c].to_numpy(dtype=float) for c in cols])
+        / WEEKS_PER_MONTH
+        / params.stay_multiplier
+    )
     idx = np.zeros(3 * months, dtype=int)
     inputs = Inputs(
         base.eta[idx],
@@ -440,8 +446,9 @@ def _forecast_frame(fitted: FittedModels, params: Params, fte_now: float) -> pd.
         strategy=params.strategy,
         stay_multiplier=np.tile(stay_mult, 3),
         arrivals_multiplier=params.arrivals_multiplier,
+        hold="arrivals",
     ).reshape(3, months)
-    scale = params.arrivals_multiplier / base.detection[0]
+    scale = params.arrivals_multiplier / base.detection[0] / params.stay_multiplier
     return pd.DataFrame(
         {
             "arrivals_estimate": pred["estimate"].to_numpy() * scale,

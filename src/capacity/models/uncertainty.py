@@ -119,6 +119,7 @@ def reach_matrix(
     strategy: str = "random",
     stay_multiplier: float | np.ndarray = 1.0,
     arrivals_multiplier: float = 1.0,
+    hold: str = "present",
 ) -> tuple[np.ndarray, np.ndarray]:
     """Reach per draw and language at outreach FTE ``fte`` (one value per draw).
 
@@ -130,25 +131,31 @@ def reach_matrix(
     Notes
     -----
     Arrivals ``A = A_obs/det × a`` with ``a`` the arrivals multiplier. The stay multiplier
-    ``s`` scales every stay and holds the number present ``N = A·E[T]`` fixed (a more
-    mobile group turns over faster), so arrivals become ``A/s``. Random search:
-    ``h = η·H·f/(A·E[T])`` (per day with ``A`` per week) and
-    ``p_L = 1 − L(s·h·m_L)``. Screening: ``p_L = m_L·P_served`` of an Erlang A queue with
-    ``λ = A/s``, ``μ = η·H`` per FTE-week, ``c = f`` and patience ``7/(s·E[T])`` per week.
+    ``s`` scales every stay; with ``hold="present"`` (scenarios) it holds the number present
+    ``N = A·E[T]`` fixed (a more mobile group turns over faster), so arrivals become ``A/s``;
+    with ``hold="arrivals"`` (the forecast, whose arrivals are forecast) ``A`` stays. With
+    ``A'`` the resulting arrivals, Random search:
+    ``h = η·H·f/(A'·s·E[T])`` per day and ``p_L = 1 − L(s·h·m_L)`` (so at fixed arrivals a
+    stay multiplier leaves random-search reach unchanged: Little's law). Screening:
+    ``p_L = m_L·P_served`` of an Erlang A queue with ``λ = A'``, ``μ = η·H`` per FTE-week,
+    ``c = f`` and patience ``7/(s·E[T])`` per week.
     """
     fte = np.broadcast_to(np.asarray(fte, dtype=float), inputs.eta.shape)
     s = np.broadcast_to(np.asarray(stay_multiplier, dtype=float), inputs.eta.shape)
     arrivals = inputs.arrivals_observed / inputs.detection * arrivals_multiplier
+    if hold == "present":
+        arrivals = arrivals / s
     rate = inputs.eta * inputs.hours_per_fte
     m = np.broadcast_to(inputs.m, inputs.pi.shape)
     if strategy == "random":
-        h = rate * fte / (arrivals * inputs.stays.mean) * s
+        # p = 1 − L_s(κm/(A'·s·E[T])) with L_s(x) = L(s·x): the scaled stays cancel
+        h = rate * fte / (arrivals * inputs.stays.mean)
         x = np.concatenate([h[:, None] * m, h[:, None]], axis=1)
         p = 1.0 - inputs.stays.laplace(x)
         return p[:, :-1], p[:, -1]
     served = np.array(
         [
-            erlang_a_served(a / si, r, f, DAYS_PER_WEEK / (si * t)) if f > 0 and r > 0 else 0.0
+            erlang_a_served(a, r, f, DAYS_PER_WEEK / (si * t)) if f > 0 and r > 0 else 0.0
             for a, r, f, t, si in zip(arrivals, rate, fte, inputs.stays.mean, s, strict=True)
         ]
     )

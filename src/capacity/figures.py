@@ -351,13 +351,23 @@ def fte_needed(forecast: pd.DataFrame, fte_now: float, lang: str) -> Figure:
     return Figure(fig, alt, _t("fte_title", lang), "fte_needed")
 
 
-def languages(frame: pd.DataFrame, lang: str) -> Figure:
+def languages(frame: pd.DataFrame, lang: str, threshold: int = 5) -> Figure:
     """Share of the target group and share reached per language (horizontal bars).
 
     ``frame`` is indexed by ISO 639-1 code with columns ``share_of_target_group`` and
-    ``reach``.
+    ``reach`` (and optionally ``persons``, the persons seen with that language). Languages
+    with 1 … ``threshold`` − 1 persons are left out, as in the tables (small-cell
+    suppression); the alt text says how many.
     """
-    f = frame.sort_values("share_of_target_group")
+    f = frame
+    n_hidden = 0
+    if "persons" in frame:
+        small = (frame["persons"] > 0) & (frame["persons"] < threshold)
+        n_hidden = int(small.sum())
+        f = frame[~small]
+    if f.empty:
+        raise ValueError(f"every language has fewer than {threshold} persons: nothing to draw")
+    f = f.sort_values("share_of_target_group")
     names = [language_name(c, lang) for c in f.index]
     y = np.arange(len(f))
     fig, ax = _new((6.4, 0.9 + 0.45 * len(f)))
@@ -382,17 +392,15 @@ def languages(frame: pd.DataFrame, lang: str) -> Figure:
         )
     ]
     if lang == "sv":
-        alt = (
-            "Liggande stapeldiagram per språk: andel av målgruppen / andel som nås: "
-            + "; ".join(parts)
-            + "."
-        )
+        alt = "Liggande stapeldiagram per språk: andel av målgruppen / andel som nås: "
+        alt += "; ".join(parts) + "."
+        if n_hidden:
+            alt += f" {n_hidden} språk med färre än {threshold} personer visas inte."
     else:
-        alt = (
-            "Horizontal bar chart per language: share of target group / share reached: "
-            + "; ".join(parts)
-            + "."
-        )
+        alt = "Horizontal bar chart per language: share of target group / share reached: "
+        alt += "; ".join(parts) + "."
+        if n_hidden:
+            alt += f" {n_hidden} languages with fewer than {threshold} persons are not shown."
     return Figure(fig, alt, _t("lang_title", lang), "languages")
 
 

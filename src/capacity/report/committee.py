@@ -234,7 +234,10 @@ def capacity(book, result) -> None:
         linked={"persons": ["share_of_target_group"]},
         index_header=label("col_language", lang),
     )
-    book.figure(figures.languages(result.languages, lang))
+    threshold = book.params.suppression_threshold
+    persons = result.languages.get("persons")
+    if persons is None or ((persons == 0) | (persons >= threshold)).any():
+        book.figure(figures.languages(result.languages, lang, threshold))
     book.figure(
         figures.reach_distribution(result.draws["reach_effective"], result.target_reach, lang)
     )

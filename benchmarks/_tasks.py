@@ -219,12 +219,25 @@ def task_generate(folder: str, target_sightings: int, seed: int, n_cities: int =
     INFO["rows"] = {name: len(t) for name, t in syn.tables.items()}
 
 
+def task_sweep_each(params_file: str, grid: str, jobs: int, overrides: dict) -> None:
+    """``run_sweep(..., each=True)``: the comparison plus every scenario's own report."""
+    with stage("import"):
+        from capacity.config import Params
+        from capacity.report import run_sweep
+    params = Params.from_yaml(params_file, **overrides)
+    with stage("sweep"):
+        result = run_sweep(params, grid, jobs=jobs, each=True, progress=False)
+    INFO["scenarios"] = len(result.comparison)
+    INFO["reports"] = len(result.reports)
+
+
 TASKS = {
     "read": task_read,
     "pipeline": task_pipeline,
     "stages": task_stages,
     "floor": task_floor,
     "generate": task_generate,
+    "sweep_each": task_sweep_each,
 }
 
 

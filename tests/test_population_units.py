@@ -155,3 +155,17 @@ def test_results_shape_summary_and_plot():
         assert ax.get_xlabel() == "persons"
         assert isinstance(result.conf_int(), tuple)
         matplotlib.pyplot.close("all")
+
+
+def test_capture_histories_ignores_unused_categories():
+    # categorical columns keep categories of filtered-out rows (e.g. other cities)
+    s = pd.DataFrame(
+        {
+            "person_id": pd.Categorical(["a", "a", "b", "c", "d"]),
+            "source": pd.Categorical(["x", "y", "x", "y", "z"]),
+        }
+    )
+    table = capture_histories(s[s["source"] != "z"])
+    assert list(table.columns) == ["x", "y", "count"]
+    assert table["count"].tolist() == [1, 1, 1]
+    assert (table[["x", "y"]].sum(axis=1) > 0).all()

@@ -40,9 +40,8 @@ PSEUDONYM_LENGTH = 22
 # --- keyed-hash pseudonyms -----------------------------------------------------------------
 _KEY_HELP = (
     "Make a key once per organisation and keep it outside the project (never in git, never "
-    'in data/): python -c "from capacity.privacy import generate_key_file; '
-    "generate_key_file('/secure/place/capacity.key')\". Use the same key for every file so "
-    "the same person gets the same pseudonym."
+    "in data/): capacity keygen /secure/place/capacity.key. Use the same key for every file "
+    "so the same person gets the same pseudonym."
 )
 _PNR_SHAPE = r"(?:19|20)?[0-9]{6}[-+][0-9]{4}|(?:19|20)[0-9]{10}"
 _PHONE_SHAPE = r"\+?[0-9][0-9 ()./\-]{5,}"

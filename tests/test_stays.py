@@ -339,13 +339,12 @@ def test_arrivals_count_every_new_stay(sim):
 
 
 def test_synthetic_world_truth_recovery():
-    """capacity.synth (weekly ad snapshots, Weibull PH stays): what the estimator recovers.
+    """capacity.synth (weekly/fortnightly ad snapshots, Weibull PH stays): what is recovered.
 
-    The Laplace transform at the hazards the reach model uses (h ≤ 0.02 per day) is
-    recovered within 0.02, and the trend is detected (HR CI above 1, medians falling).
-    Known bias, documented in docs/methods/stays.md: snapshots missed twice in a row split
-    long stays at gap_days=14, so the per-year medians of early years and the hazard ratio
-    (true 1.16) are pulled towards later years' values (estimate ≈ 1.08).
+    With gap_days=28 (twice the common gap; the caveat asks for it at 14) the Laplace
+    transform at the hazards the reach model uses (h ≤ 0.02 per day) is within 0.015 of
+    the truth and the trend is detected (HR CI above 1, per-year medians falling). Known
+    bias (docs/methods/stays.md): the hazard ratio is understated (≈ 1.12 against 1.16).
     """
     from capacity.synth import generate
 
@@ -354,10 +353,13 @@ def test_synthetic_world_truth_recovery():
     true = true[true["arrive"] >= "2021-03-01"]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        res = fit_stays(build_stays(syn.tables["sightings"], gap_days=14))
+        at14 = fit_stays(build_stays(syn.tables["sightings"], gap_days=14))
+        res = fit_stays(build_stays(syn.tables["sightings"], gap_days=28))
+    assert any("split stays" in c for c in at14.caveats)
+    assert not any("split stays" in c for c in res.caveats)
     h = np.array([0.005, 0.01, 0.02])
     np.testing.assert_allclose(
-        res.laplace(h), np.exp(-np.outer(h, true["stay_days"])).mean(axis=1), atol=0.02
+        res.laplace(h), np.exp(-np.outer(h, true["stay_days"])).mean(axis=1), atol=0.015
     )
     lo, hi = res.hazard_ratio_ci
     assert 1.0 < lo and hi < syn.truth["truth"]["hazard_ratio_per_year"] + 0.05

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import sparse, stats
 from statsmodels.duration.hazard_regression import PHReg
 from statsmodels.duration.survfunc import SurvfuncRight
 
@@ -277,21 +277,108 @@ class StaysResults(Results):
         return ax
 
 
-def _prepare(stays: pd.DataFrame, correction: str) -> tuple[pd.DataFrame, float, list[str]]:
-    """Durations, events, entries and weights per stay after the chosen correction."""
+@dataclass(frozen=True)
+class _Expander:
+    """Maps stays to KM rows: unique observed keys ``U`` → margin-spread keys ``V``.
+
+    ``matrix[u, v]`` is the probability that a stay observed as key ``u`` has true key
+    ``v`` times the inverse chance ``1/P(seen | T_v)`` of a stay of that length being seen.
+    """
+
+    key_id: np.ndarray  # per stay: its row in U
+    table: pd.DataFrame  # V rows: duration, event, entry
+    matrix: sparse.csr_matrix  # U × V
+    person: np.ndarray  # per stay: person code
+
+    def rows(self, stay_weights: np.ndarray | None = None) -> pd.DataFrame:
+        """KM rows (``duration, event, entry, weight``) for weights per stay (default 1)."""
+        w_u = np.bincount(self.key_id, weights=stay_weights, minlength=self.matrix.shape[0])
+        w_v = self.matrix.T @ w_u
+        total = w_u.sum()
+        if w_v.sum() > 0:
+            w_v = w_v * total / w_v.sum()  # keep Σ weights = stays, for Greenwood's n
+        keep = w_v > 0
+        return self.table[keep].assign(weight=w_v[keep])
+
+
+def _recurrence_pmf(stays: pd.DataFrame) -> np.ndarray:
+    """``P(R = r) = P(G > r) / E[G]``, ``r = 0, 1, ...`` (see :func:`sighting_gaps`)."""
+    _, seen = sighting_gaps(stays)
+    pmf = np.diff(seen)
+    cut = np.searchsorted(np.cumsum(pmf), 0.999) + 1
+    pmf = pmf[:cut]
+    return pmf / pmf.sum()
+
+
+def _expander(rows: pd.DataFrame, pmf: np.ndarray | None) -> _Expander:
+    keys = ["duration", "event", "entry"]
+    key_id = rows.groupby(keys, sort=False).ngroup().to_numpy()
+    uniq = rows[keys].drop_duplicates().reset_index(drop=True)
+    n_u = len(uniq)
+    if pmf is None:
+        matrix = sparse.identity(n_u, format="csr")
+        return _Expander(key_id, uniq, matrix, rows["person"].to_numpy())
+    d, ev, e = (uniq[k].to_numpy() for k in keys)
+    k = len(pmf)
+    left, right = np.meshgrid(np.arange(k), np.arange(k), indexing="ij")
+    left, right = left.ravel(), right.ravel()
+    p_pair = (pmf[:, None] * pmf[None, :]).ravel()
+    u = np.repeat(np.arange(n_u), k * k)
+    l_, r_ = np.tile(left, n_u), np.tile(right, n_u)
+    prob = np.tile(p_pair, n_u)
+    event = ev[u] > 0
+    # ended stays: both margins; censored stays: only the start margin (r = 0 row keeps pmf[l])
+    prob = np.where(event, prob, np.where(r_ == 0, pmf[l_], 0.0))
+    dur = d[u] + l_ + np.where(event, r_, 0)
+    entry = np.where(e[u] > 0, e[u] + l_, 0.0)
+    keep = prob > 0
+    u, dur, entry, prob, evk = u[keep], dur[keep], entry[keep], prob[keep], ev[u][keep]
+    seen = np.cumsum(pmf)  # P(R < d) = P(seen | d) for d = 1, 2, ...
+    p_seen = seen[np.clip(dur.astype(int) - 1, 0, len(seen) - 1)]
+    prob = prob / np.maximum(p_seen, 1e-9)
+    new = pd.DataFrame({"duration": dur, "event": evk, "entry": entry})
+    v_id = new.groupby(keys, sort=False).ngroup().to_numpy()
+    table = new.drop_duplicates().reset_index(drop=True)
+    matrix = sparse.csr_matrix((prob, (u, v_id)), shape=(n_u, len(table)))
+    return _Expander(key_id, table, matrix, rows["person"].to_numpy())
+
+
+def _split_warning(stays: pd.DataFrame) -> list[str]:
+    """A caveat when many gaps between sightings come near ``gap_days`` (split stays)."""
+    counts = np.asarray(stays.attrs.get("gap_counts", []), dtype=float)
+    gap = int(stays.attrs.get("gap_days", len(counts) - 1))
+    if counts.sum() == 0 or gap < 2:
+        return []
+    long_share = counts[gap // 2 + 1 :].sum() / counts.sum()
+    if long_share <= 0.10:
+        return []
+    p90 = int(np.searchsorted(np.cumsum(counts) / counts.sum(), 0.9))
+    return [
+        f"{long_share:.0%} of the gaps between sightings within stays are longer than "
+        f"{gap // 2} days: missed sightings probably split stays, which makes them look "
+        f"shorter. Consider gap_days of about {2 * max(p90, 1)} days."
+    ]
+
+
+def _prepare(
+    stays: pd.DataFrame, correction: str
+) -> tuple[pd.DataFrame, _Expander, float, list[str]]:
+    """Per-stay rows (observed lengths; ``cox_duration`` for the Cox model) and the expander."""
     notes = []
     q = sighting_probability(stays)
     dur = stays["duration_days"].to_numpy(dtype=float)
     event = ~stays["right_censored"].to_numpy(dtype=bool)
-    weight = np.ones(len(stays))
+    entry = stays["entry_days"].to_numpy(dtype=float)
+    cox_dur, cox_entry, pmf = dur, entry, None
     if correction == "margins":
-        margin, seen = sighting_gaps(stays)
-        dur = dur + margin * (1 + event)
-        weight = 1 / np.interp(dur, np.arange(len(seen)), seen, right=1.0)
+        margin, _ = sighting_gaps(stays)
+        pmf = _recurrence_pmf(stays)
+        cox_dur = dur + margin * (1 + event)
+        cox_entry = np.where(entry > 0, entry + margin, 0.0)
         notes.append(
-            f"Stay lengths corrected for the unseen days before the first and after the last "
-            f"sighting ({margin:.1f} days added per end, from the gaps between sightings) "
-            "and reweighted for stays never seen."
+            "Stay lengths corrected for the unseen days before the first and after the last "
+            f"sighting (on average {margin:.1f} days per end, spread as the gaps between "
+            "sightings imply) and reweighted for stays never seen."
         )
     elif correction != "none":
         raise EstimationError(f"correction = {correction!r}: use 'margins' or 'none'.")
@@ -299,13 +386,15 @@ def _prepare(stays: pd.DataFrame, correction: str) -> tuple[pd.DataFrame, float,
         {
             "duration": dur,
             "event": event.astype(float),
-            "entry": stays["entry_days"].to_numpy(dtype=float),
-            "weight": weight,
+            "entry": entry,
+            "weight": 1.0,
             "person": pd.factorize(stays["person_id"])[0],
             "year": stays["start"].dt.year + (stays["start"].dt.day_of_year - 1) / 365.25,
+            "cox_duration": cox_dur,
+            "cox_entry": cox_entry,
         }
     )
-    return rows, q, notes
+    return rows, _expander(rows, pmf), q, notes
 
 
 def fit_stays(
@@ -350,8 +439,11 @@ def fit_stays(
     ``x`` the decimal calendar year of the start (Efron ties, delayed entry);
     ``HR = exp(β)`` per year.
 
-    Margin correction with per-day sighting probability ``q`` (:func:`sighting_probability`):
-    ``T* = T_obs + (1 - q)/q · (1 + δ)`` and weight ``1 / (1 - (1 - q)^{T*})``.
+    Margin correction (:func:`~capacity.models.touring.sighting_gaps`): with ``R`` the
+    recurrence time of the sightings, ``P(R = r) = P(G > r)/E[G]``, each observed stay is
+    spread over ``T* = T_obs + R_1 + δ R_2`` (independent ``R_1, R_2``) with weights
+    ``P(R_1) P(R_2) / P(seen | T*)``, ``P(seen | d) = P(R < d)``; weights are rescaled to
+    sum to the number of stays. The Cox model uses ``T_obs + E[R](1 + δ)``.
 
     References
     ----------
@@ -375,12 +467,12 @@ def fit_stays(
             f"only {len(stays)} usable stays{' in ' + city if city else ''}: at least 5 stays "
             "with 2 ended ones are needed to estimate stay lengths. Widen the period or check city."
         )
-    rows, q, notes = _prepare(stays, correction)
-    caveats += notes
+    rows, expander, q, notes = _prepare(stays, correction)
+    caveats += notes + _split_warning(stays)
     share_cens = 1 - rows["event"].mean()
     if share_cens > 0:
         caveats.append(f"{share_cens:.0%} of stays may go on after the data end (right-censored).")
-    km, dist = km_distribution(rows, alpha=alpha)
+    km, dist = km_distribution(expander.rows(), alpha=alpha, aggregate=False)
     med, med_ci = _median(km, alpha)
     mean, mean_se = dist.mean(), _restricted_mean_se(km)
     hr, hr_se = _cox_trend(rows)
@@ -388,7 +480,7 @@ def fit_stays(
         caveats.append(
             "Stays start within less than half a year: no trend in stay length estimated."
         )
-    by_year = _by_year(rows, alpha, short_days)
+    by_year = _by_year(rows, expander, alpha, short_days)
     s7 = _share_below(km, short_days, alpha)
     return StaysResults(
         km=km,
@@ -416,7 +508,7 @@ def fit_stays(
         sighting_prob=q,
         alpha=alpha,
         caveats=tuple(caveats) + dist.caveats,
-        _rows={"rows": rows},
+        _rows={"expander": expander},
     )
 
 
@@ -471,26 +563,32 @@ def _cox_trend(rows: pd.DataFrame) -> tuple[float, float]:
     x = rows["year"].to_numpy() - rows["year"].mean()
     if np.ptp(x) < 0.5:
         return np.nan, np.nan
+    dur = rows["cox_duration"] if "cox_duration" in rows else rows["duration"]
+    entry = rows["cox_entry"] if "cox_entry" in rows else rows["entry"]
     model = PHReg(
-        rows["duration"].to_numpy(),
+        dur.to_numpy(),
         x[:, None],
         status=rows["event"].to_numpy(),
-        entry=rows["entry"].to_numpy(),
+        entry=entry.to_numpy() if np.any(entry.to_numpy() > 0) else None,
         ties="efron",
     )
     res = model.fit()
     return float(np.exp(res.params[0])), float(res.bse[0])
 
 
-def _by_year(rows: pd.DataFrame, alpha: float, short_days: float) -> pd.DataFrame:
+def _by_year(
+    rows: pd.DataFrame, expander: _Expander, alpha: float, short_days: float
+) -> pd.DataFrame:
     out = {}
-    for year, grp in rows.groupby(np.floor(rows["year"]).astype(int)):
-        if (grp["event"] > 0).sum() < 2:
+    year = np.floor(rows["year"].to_numpy()).astype(int)
+    for y in np.unique(year):
+        mask = (year == y).astype(float)
+        if (rows["event"].to_numpy() * mask).sum() < 2:
             continue
-        km, _ = km_distribution(grp, alpha=alpha)
+        km, _ = km_distribution(expander.rows(mask), alpha=alpha, aggregate=False)
         share = _share_below(km, short_days, alpha)
         med, (lo, hi) = _median(km, alpha)
-        out[int(year)] = (*share, med, lo, hi, len(grp))
+        out[int(y)] = (*share, med, lo, hi, int(mask.sum()))
     cols = ["share", "se", "ci_lower", "ci_upper", "median", "median_lower", "median_upper"]
     frame = pd.DataFrame.from_dict(out, orient="index", columns=[*cols, "n_stays"])
     frame.index.name = "year"
@@ -506,30 +604,25 @@ def bootstrap_stays(
     -----
     Persons are resampled with replacement by multinomial reweighting
     (``w ~ Multinomial(P, 1/P)``); every stay carries its person's weight times its own
-    detection weight, and KM is refitted on the unique ``(T, δ, e)`` rows with the
-    summed weights, so each replicate costs one ``bincount`` over the stays.
+    margin spread and detection weight, and KM is refitted on the unique ``(T, δ, e)``
+    rows with the summed weights, so each replicate costs one ``bincount`` over the stays
+    and one sparse product.
 
     References
     ----------
     Efron, B., Tibshirani, R. (1993). An Introduction to the Bootstrap. Chapman & Hall.
     """
-    if cache and "rows" in cache:
-        rows = cache["rows"]
+    if cache and "expander" in cache:
+        expander = cache["expander"]
     elif stays is not None:
-        rows, _, _ = _prepare(stays[~stays["left_truncated"]], "margins")
+        _, expander, _, _ = _prepare(stays[~stays["left_truncated"]], "margins")
     else:
         raise EstimationError("bootstrap needs the stays frame or a fitted StaysResults.")
-    keys = ["duration", "event", "entry"]
-    key_id = rows.groupby(keys, sort=False).ngroup().to_numpy()
-    uniq = rows[keys].drop_duplicates().reset_index(drop=True)
-    person = rows["person"].to_numpy()
+    person = expander.person
     n_persons = int(person.max()) + 1
-    base = rows["weight"].to_numpy()
     out = []
     for _ in range(n_boot):
         wp = rng.multinomial(n_persons, np.full(n_persons, 1 / n_persons)).astype(float)
-        w = np.bincount(key_id, weights=base * wp[person], minlength=len(uniq))
-        sub = uniq.assign(weight=w)
-        _, dist = km_distribution(sub[w > 0], alpha=0.05, aggregate=False)
+        _, dist = km_distribution(expander.rows(wp[person]), alpha=0.05, aggregate=False)
         out.append(dist)
     return out

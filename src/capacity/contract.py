@@ -269,6 +269,10 @@ _PARSE_RULES = {
 def _to_datetime(text: pd.Series, formats: tuple[str, ...]) -> pd.Series:
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     todo = text.notna()
+    if todo.any():  # try first the format whose length fits the first value (Excel, Parquet)
+        width = len(text[todo].iloc[0])
+        length = {"%Y-%m": 7, "%Y-%m-%d": 10, "%Y-%m-%d %H:%M:%S": 19}
+        formats = tuple(sorted(formats, key=lambda f: abs(length.get(f, 0) - width)))
     for fmt in formats:
         if not todo.any():
             break

@@ -310,7 +310,7 @@ def test_missing_empty_or_short_key_is_refused(tmp_path, table, content):
     out = tmp_path / "out.csv"
     weak = tmp_path / "weak.key"
     weak.write_text(content)
-    with pytest.raises(PrivacyError, match="generate_key_file"):
+    with pytest.raises(PrivacyError, match="capacity keygen"):
         pseudonymise_file(table, out, ["phone"], weak)
     with pytest.raises(PrivacyError, match="key file"):
         pseudonymise_file(table, out, ["phone"], None)
@@ -351,7 +351,7 @@ def test_cli_pseudonymise(tmp_path, table, key, capsys):
     weak.write_text("abc")
     code = main(["pseudonymise", str(table), str(tmp_path / "x.csv"), "--column", "phone",
                  "--key-file", str(weak)])  # fmt: skip
-    assert code == 2 and "generate_key_file" in capsys.readouterr().err
+    assert code == 2 and "capacity keygen" in capsys.readouterr().err
 
 
 # --- suppression ---------------------------------------------------------------------------

@@ -1,0 +1,122 @@
+"""The results object of question 4: verdict, key figures, languages, draws and caveats.
+
+Built by :func:`capacity.answer.evaluate`; see ``docs/methods/staffing-and-verdict.md``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from capacity.models._base import COLUMNS, Results, percentile_interval
+
+
+class Question4Result(Results):
+    """The answer to question 4 with the numbers behind it (see module docstring).
+
+    Attributes
+    ----------
+    verdict : {"sufficient", "insufficient", "uncertain"}
+    p_target : float
+        ``P(effective reach ≥ target)`` over the Monte Carlo draws.
+    target_reach, city, period, synthetic, params, data_files
+        What was asked of which data.
+    key_figures : DataFrame
+        ``estimate, se, ci_lower, ci_upper`` for :data:`KEY_FIGURES`.
+    languages : DataFrame
+        Per language: ``share_of_target_group``, ``staff_speakers_fte``, ``usable_share``,
+        ``reach``, ``shortfall`` (reach below target: the bottleneck languages).
+    stays, touring, population, productivity
+        The fitted sub-models' results objects.
+    forecast : DataFrame or None
+        By month: arrivals and FTE needed, each with its interval.
+    indicators : DataFrame or None
+        Questions 1–3 from the operations table.
+    draws : DataFrame
+        Monte Carlo draws (``reach_effective``, ``fte_needed``, ...).
+    caveats : tuple of str
+    """
+
+    title = "Question 4: outreach capacity against a mobile target group"
+
+    def __init__(self, *, point: dict, persons_observed: int, **attrs):
+        for name, value in attrs.items():
+            setattr(self, name, value)
+        self.point = point
+        self.persons_observed = persons_observed
+
+    @property
+    def key_figures(self) -> pd.DataFrame:
+        """Key figures at the run's ``alpha``."""
+        return self.summary_frame(self.params.alpha)
+
+    def summary_frame(self, alpha: float = 0.05) -> pd.DataFrame:
+        """Key figures: point estimate, Monte Carlo SE and percentile interval."""
+        rows = {}
+        for key in KEY_FIGURES:
+            est = self.point.get(key, np.nan)
+            se, lo, hi = np.nan, est, est
+            if key in self.draws and len(self.draws):
+                d = self.draws[key].to_numpy(dtype=float)
+                finite = d[np.isfinite(d)]
+                se = float(finite.std(ddof=1)) if len(finite) > 1 else np.nan
+                lo, hi = percentile_interval(d, alpha)
+            rows[key] = (est, se, lo, hi)
+        st = self.stays
+        rows["median_stay_days"] = (st.median_days, np.nan, *st.median_ci)
+        hr = st.summary_frame(alpha).loc["hazard_ratio_per_year"]
+        rows["stay_hr_per_year"] = tuple(hr[COLUMNS])
+        if "fte_needed" in self.draws and len(self.draws):
+            d = self.draws["fte_needed"].to_numpy(dtype=float) - self.point["fte_outreach_now"]
+            lo, hi = percentile_interval(d, alpha)
+            rows["fte_gap"] = (self.point["fte_gap"], rows["fte_needed"][1], lo, hi)
+        frame = pd.DataFrame.from_dict(rows, orient="index", columns=COLUMNS, dtype=float)
+        frame.index.name = "quantity"
+        return frame.reindex(KEY_FIGURES)
+
+    def summary(self, alpha: float | None = None) -> str:
+        """Verdict, key figures, bottleneck languages and caveats as plain text."""
+        a = self.params.alpha if alpha is None else alpha
+        head = (
+            f"{self.city} {self.period[0]} to {self.period[1]}"
+            + (" (SYNTHETIC data)" if self.synthetic else "")
+            + f": {self.verdict.upper()} — P(effective reach ≥ {self.target_reach:.0%}) = "
+            f"{self.p_target:.0%}"
+        )
+        short = self.languages.index[self.languages["shortfall"]].tolist()
+        body = super().summary(a)
+        return "\n".join([head, "", body, "", f"Bottleneck languages: {', '.join(short) or '-'}"])
+
+    def plot(self, ax=None, alpha: float | None = None):
+        """Distribution of effective reach over the draws, with the target."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(6, 3.5))
+        d = self.draws["reach_effective"].to_numpy(dtype=float)
+        if len(d):
+            ax.hist(d, bins=30, range=(0, 1), color="#0072B2", alpha=0.8)
+        ax.axvline(self.target_reach, color="#D55E00", linestyle="--", label="target")
+        ax.axvline(self.point["reach_effective"], color="black", label="estimate")
+        ax.set_xlabel("share of the target group reached in a language they understand")
+        ax.set_ylabel("Monte Carlo draws")
+        ax.set_title(f"Effective reach, {self.city}: P(≥ target) = {self.p_target:.0%}")
+        ax.legend()
+        return ax
+
+
+KEY_FIGURES = (
+    "fte_outreach_now",
+    "fte_needed",
+    "fte_gap",
+    "reach_effective",
+    "reach_any_language",
+    "trained_share",
+    "population_present",
+    "persons_in_period",
+    "arrivals_per_week",
+    "median_stay_days",
+    "stay_hr_per_year",
+    "contacts_per_hour",
+    "support_before_leaving",
+)

@@ -14,7 +14,9 @@ from capacity.config import ROOT
 from capacity.exceptions import DataError, EstimationError
 from capacity.models.stays import (
     StayDistribution,
+    _band,
     _cox_trend,
+    _median,
     build_stays,
     fit_stays,
     km_distribution,
@@ -171,7 +173,12 @@ def test_km_6mp_matches_r_and_kleinbaum_klein():
     np.testing.assert_allclose(km.surv_prob_se, ref["std_err"], rtol=1e-8)
     assert km.quantile(0.5) == 23
     vals = pd.read_csv(REF / "gehan_values.csv", index_col="quantity")["value"]
-    assert km.quantile_ci(0.5)[0] == vals["median_6mp_lower"]
+    assert km.quantile_ci(0.5)[0] == vals["median_6mp_lower"]  # statsmodels' test inversion
+    # the band-crossing interval, as R's quantile.survfit: (13, NA)
+    assert _median(km, 0.05) == (23.0, (vals["median_6mp_lower"], np.inf))
+    sf_lo, sf_hi = _band(km, 0.05)
+    np.testing.assert_allclose(sf_lo, ref["lower"], rtol=1e-8)
+    np.testing.assert_allclose(sf_hi, ref["upper"], rtol=1e-8)
     # restricted mean to the last time (35) equals R's rmean; the tail adds beyond it
     s, t = np.r_[1.0, km.surv_prob], np.r_[0.0, km.surv_times, 35.0]
     assert np.sum(np.diff(t) * s) == pytest.approx(vals["rmean_6mp"], rel=1e-10)

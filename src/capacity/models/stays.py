@@ -217,7 +217,12 @@ class StaysResults(Results):
             "median_days": (self.median_days, np.nan, lo, hi),
             "mean_days": (self.mean_days, self.mean_se, max(m_lo, 0.0), m_hi),
             "share_le_7_days": self.short_share,
-            "hazard_ratio_per_year": (self.hazard_ratio_per_year, np.nan, hr_lo, hr_hi),
+            "hazard_ratio_per_year": (
+                self.hazard_ratio_per_year,
+                self.hazard_ratio_per_year * self.hazard_ratio_se_log,
+                hr_lo,
+                hr_hi,
+            ),
         }
         return tidy(rows)
 
@@ -231,19 +236,14 @@ class StaysResults(Results):
 
     def survival_frame(self, alpha: float | None = None) -> pd.DataFrame:
         """KM curve: ``time, survival, ci_lower, ci_upper`` (pointwise log-log interval)."""
-        a = self.alpha if alpha is None else alpha
-        z = stats.norm.ppf(1 - a / 2)
-        s = np.asarray(self.km.surv_prob, dtype=float)
-        se = np.asarray(self.km.surv_prob_se, dtype=float)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            half = z * se / (s * np.abs(np.log(s)))
-            lo = np.exp(-np.exp(np.log(-np.log(s)) + half))
-            hi = np.exp(-np.exp(np.log(-np.log(s)) - half))
-        ok = (s > 0) & (s < 1) & np.isfinite(half)
-        lo = np.where(ok, lo, s)
-        hi = np.where(ok, hi, s)
+        lo, hi = _band(self.km, self.alpha if alpha is None else alpha)
         return pd.DataFrame(
-            {"time": self.km.surv_times, "survival": s, "ci_lower": lo, "ci_upper": hi}
+            {
+                "time": self.km.surv_times,
+                "survival": self.km.surv_prob,
+                "ci_lower": lo,
+                "ci_upper": hi,
+            }
         )
 
     def bootstrap(
@@ -512,18 +512,38 @@ def fit_stays(
     )
 
 
-def _median(km: SurvfuncRight, alpha: float) -> tuple[float, tuple[float, float]]:
-    """KM median and its interval from inverting the cloglog test (Brookmeyer–Crowley).
-
-    When no time passes the test, ``S`` falls past 0.5 in a single jump that the data
-    pin down, and the interval collapses to the median itself.
-    """
-    med = float(km.quantile(0.5))
+def _band(km: SurvfuncRight, alpha: float) -> tuple[np.ndarray, np.ndarray]:
+    """Pointwise log-log interval of ``S(t)`` at the KM times (R's ``conf.type="log-log"``)."""
+    z = stats.norm.ppf(1 - alpha / 2)
+    s = np.asarray(km.surv_prob, dtype=float)
+    se = np.asarray(km.surv_prob_se, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        lo, hi = km.quantile_ci(0.5, alpha=alpha)
-    if np.isnan(lo) and np.isfinite(med):
-        lo = hi = med
-    return med, (float(lo), float(hi))
+        half = z * se / (s * np.abs(np.log(s)))
+        lo = np.exp(-np.exp(np.log(-np.log(s)) + half))
+        hi = np.exp(-np.exp(np.log(-np.log(s)) - half))
+    ok = (s > 0) & (s < 1) & np.isfinite(half)
+    return np.where(ok, lo, s), np.where(ok, hi, s)
+
+
+def _median(km: SurvfuncRight, alpha: float) -> tuple[float, tuple[float, float]]:
+    """KM median and its interval where the pointwise band crosses 0.5.
+
+    Notes
+    -----
+    ``[inf{t: S_lo(t) ≤ 1/2}, inf{t: S_hi(t) ≤ 1/2}]`` with the log-log band, as R's
+    ``quantile.survfit`` (Brookmeyer & Crowley 1982); ``inf`` when the upper band never
+    reaches 1/2.
+    """
+    t = np.asarray(km.surv_times, dtype=float)
+    s = np.asarray(km.surv_prob, dtype=float)
+    lo, hi = _band(km, alpha)
+
+    def first(x: np.ndarray) -> float:
+        i = np.flatnonzero(x <= 0.5)
+        return float(t[i[0]]) if len(i) else np.inf
+
+    med = first(s)
+    return (np.nan if np.isinf(med) else med), (first(lo), first(hi))
 
 
 def _restricted_mean_se(km: SurvfuncRight) -> float:
@@ -546,16 +566,9 @@ def _share_below(km: SurvfuncRight, t: float, alpha: float) -> tuple[float, floa
     i = np.searchsorted(times, t, side="right") - 1
     if i < 0:
         return 0.0, 0.0, 0.0, 0.0
+    lo, hi = _band(km, alpha)
     s, se = float(km.surv_prob[i]), float(km.surv_prob_se[i])
-    if not 0 < s < 1 or not np.isfinite(se):
-        return 1 - s, se, 1 - s, 1 - s
-    z = stats.norm.ppf(1 - alpha / 2)
-    half = z * se / (s * abs(np.log(s)))
-    lo_s, hi_s = (
-        np.exp(-np.exp(np.log(-np.log(s)) + half)),
-        np.exp(-np.exp(np.log(-np.log(s)) - half)),
-    )
-    return 1 - s, se, 1 - hi_s, 1 - lo_s
+    return 1 - s, se, 1 - float(hi[i]), 1 - float(lo[i])
 
 
 def _cox_trend(rows: pd.DataFrame) -> tuple[float, float]:

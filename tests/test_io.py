@@ -138,6 +138,19 @@ def test_unreadable_csv_is_a_located_data_error(tmp_path, content, rule, row):
     assert rule in problem.rule and problem.row == row and problem.file == "sightings.csv"
 
 
+@pytest.mark.parametrize(
+    ("name", "content", "rule"),
+    [
+        ("staff.xlsx", b"not a zip at all", "Excel file cannot be read"),
+        ("staff.parquet", b"PAR1 broken", "Parquet file cannot be read"),
+    ],
+)
+def test_corrupt_binary_files(tmp_path, name, content, rule):
+    (tmp_path / name).write_bytes(content)
+    with pytest.raises(DataError, match=rule):
+        read_table(tmp_path / name)
+
+
 def test_unsupported_suffix_and_missing_file(tmp_path):
     with pytest.raises(DataError, match="file not found"):
         read_table(tmp_path / "x.ods")

@@ -165,7 +165,7 @@ def _column_checks(table: str, name: str, spec: pd.Series, fixes: dict[str, str]
         add(
             lambda r: _pattern_check(rf"^{code}(?:;{code})*$", r),
             rule,
-            "List the two-letter codes of every language the person can hold a conversation in, separated by ';'.",
+            "List the two-letter codes of every language the staff member can hold a conversation in, separated by ';'.",
         )
     elif kind == "pseudonym":
         lo, hi = re.search(r"(\d+)-(\d+)", allowed).groups()
@@ -209,6 +209,8 @@ def _wide_checks(table: str, fixes: dict[str, str], wide: dict[str, tuple[str, s
         wide[rule] = (name, other)
 
         def check(df: pd.DataFrame, a=name, b=other, op=op) -> pd.Series:
+            if a not in df or b not in df:  # a missing column is reported on its own
+                return pd.Series(True, index=df.index)
             ok = df[a].ge(df[b]) if op == "≥" else df[a].le(df[b])
             return ok.fillna(True).astype(bool)
 
@@ -546,7 +548,7 @@ def validate_table(raw: pd.DataFrame, table: str, file: str) -> tuple[pd.DataFra
         keys = list(KEYS.get(table, ()))
         schema = pa.DataFrameSchema(
             {k: v for k, v in schema.columns.items() if k not in missing},
-            checks=[] if any(m in required_columns(table) for m in missing) else schema.checks,
+            checks=schema.checks,
             unique=keys if keys and not set(keys) & set(missing) else None,
             report_duplicates="exclude_first",
         )
@@ -554,6 +556,11 @@ def validate_table(raw: pd.DataFrame, table: str, file: str) -> tuple[pd.DataFra
         schema.validate(typed, lazy=True)
     except SchemaErrors as err:
         fc = err.failure_cases
+        whole = fc[fc["index"].isna()].drop_duplicates(["column", "check"])
+        problems += [
+            Problem(file, None, _short(col), None, f"{check} ({_short(case)})", DOC_HINT)
+            for col, check, case in whole[["column", "check", "failure_case"]].to_numpy()
+        ]
         fc = fc[fc["index"].notna()].astype({"index": "int64"})
         for name, rows in unreadable.items():
             fc = fc[~((fc["column"] == name) & fc["index"].isin(rows))]

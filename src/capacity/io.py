@@ -18,12 +18,14 @@ import json
 import os
 import re
 import tempfile
+import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from openpyxl.utils.exceptions import InvalidFileException
 from pandas.errors import EmptyDataError, ParserError
 
 from capacity import contract
@@ -199,7 +201,7 @@ def _read_xlsx(path: Path, name: str, table: str | None) -> pd.DataFrame:
         sheets = pd.ExcelFile(path, engine="openpyxl")
         sheet = table if table in sheets.sheet_names else sheets.sheet_names[0]
         return pd.read_excel(sheets, sheet_name=sheet, dtype=str, na_filter=False)
-    except (ValueError, OSError, KeyError) as exc:
+    except (ValueError, OSError, KeyError, zipfile.BadZipFile, InvalidFileException) as exc:
         raise _fail(
             name, f"the Excel file cannot be read ({exc})", "Re-save it as .xlsx."
         ) from None

@@ -162,7 +162,8 @@ def test_failing_cell_names_notebook_and_cell_and_leaves_no_run_folder(tmp_path)
     nb = fixture_notebook(tmp_path / "broken.ipynb", fail=True)
     params = _params(tmp_path, run_id="broken-run")
     with pytest.raises(
-        ReportError, match=r"notebook 'broken', cell \d+ .*ValueError: deliberate failure"
+        ReportError,
+        match=r"notebook .broken., cell \d+ \(In \[\d+\]\).*ValueError: deliberate failure",
     ):
         run_report(params, notebook=str(nb), formats="pdf")
     reports = tmp_path / "reports"

@@ -141,8 +141,8 @@ def _cell_error(exc: Exception, notebook: str, kept: Path | None) -> ReportError
         first_line = (exc.source or "").strip().splitlines()[:1]
         snippet = f" ({first_line[0][:80]!r})" if first_line else ""
         return ReportError(
-            f"notebook '{notebook}', cell {exc.cell_index} (execution count {exc.exec_count})"
-            f"{snippet} failed: {exc.ename}: {exc.evalue}.{where}"
+            f"notebook '{notebook}', cell {exc.cell_index + 1} (In [{exc.exec_count}])"
+            f"{snippet} failed: {exc.ename}: {str(exc.evalue).rstrip('.')}.{where}"
         )
     return ReportError(f"notebook '{notebook}' failed: {type(exc).__name__}: {exc}.{where}")
 

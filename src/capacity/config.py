@@ -125,8 +125,9 @@ class Params:
         unit="days",
     )
     mse_criterion: str = _param(
-        "aic",
-        doc="Criterion for choosing interactions in the multiple systems estimate.",
+        "bic",
+        doc="Criterion for choosing interactions in the multiple systems estimate (BIC is "
+        "the safer default on sparse lists; see docs/methods/population.md).",
         choices=("aic", "bic"),
     )
     horizon_months: int = _param(24, doc="Forecast horizon.", low=1, high=120, unit="months")

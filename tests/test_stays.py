@@ -147,6 +147,33 @@ def test_build_stays_row_order_irrelevant(sim):
     pd.testing.assert_frame_equal(a, b.reset_index(drop=True))
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from("abcd"), st.sampled_from(["X", "Y"]), st.integers(0, 120)),
+        min_size=1,
+        max_size=60,
+    ),
+    st.integers(1, 30),
+    st.randoms(use_true_random=False),
+)
+def test_build_stays_invariants(rows, gap, rnd):
+    frame = pd.DataFrame(rows, columns=["person_id", "city", "day"])
+    frame["date"] = pd.Timestamp("2024-01-01") + pd.to_timedelta(frame["day"], "D")
+    out = build_stays(frame, gap_days=gap)
+    distinct = frame.drop_duplicates(["person_id", "city", "day"])
+    assert out["n_sightings"].sum() == len(distinct)
+    assert len(out) >= distinct.groupby(["person_id", "city"]).ngroups
+    assert (out["duration_days"] >= 1).all() and (out["duration_days"] >= out["n_sightings"]).all()
+    order = list(range(len(frame)))
+    rnd.shuffle(order)
+    again = build_stays(frame.iloc[order], gap_days=gap)
+    key = ["person_id", "start", "city"]
+    pd.testing.assert_frame_equal(
+        out.sort_values(key).reset_index(drop=True), again.sort_values(key).reset_index(drop=True)
+    )
+
+
 # --- reference values (R survival 3.5-3, see tests/reference/km/SOURCES.md) -----------
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 import time
 import traceback
@@ -60,8 +61,16 @@ def parse_args(argv: list[str] | None = None) -> BenchConfig:
     return BenchConfig(**kw)
 
 
+def _load() -> str:
+    try:
+        return " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
 def _run_one(name: str, cfg: BenchConfig) -> Section:
     t0 = time.perf_counter()
+    load_before = _load()
     try:
         if name == "scale":
             from benchmarks.scale import bench_scale
@@ -84,7 +93,11 @@ def _run_one(name: str, cfg: BenchConfig) -> Section:
             "No numbers are reported for it."
         )
         print(traceback.format_exc(), file=sys.stderr)
-    sec.add(f"_Benchmark time: {fmt_s(time.perf_counter() - t0)}._")
+    sec.add(
+        "",
+        f"_Benchmark time: {fmt_s(time.perf_counter() - t0)}; load average (1/5/15 min) "
+        f"{load_before} before, {_load()} after, on {os.cpu_count()} cores._",
+    )
     print(f"[bench] {name} done in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
     return sec
 

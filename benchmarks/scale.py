@@ -141,7 +141,13 @@ def bench_scale(cfg: BenchConfig) -> Section:
         "`evaluate` inside the process, imports excluded. *wall* = the whole process "
         "including start-up and imports. Ratios are given on wall time (the target) and on "
         "CPU time (user + system, less sensitive to other load on the machine). Peak memory "
-        "is the peak resident set size (RSS) of the process.",
+        "is the peak resident set size (RSS) of the process."
+        + (
+            f" The largest size runs {cfg.repeats_for(cfg.largest_size)} time(s) only "
+            f"(the others {cfg.repeats_for(min(cfg.sizes))}), to keep `make bench` short."
+            if cfg.repeats_for(cfg.largest_size) != cfg.repeats_for(min(cfg.sizes))
+            else ""
+        ),
         "",
         *table(
             (

@@ -193,3 +193,56 @@ def test_tiny_dataset_runs_or_refuses_clearly():
         assert isinstance(exc, CapacityError), repr(exc)
     else:
         assert np.isfinite(r.key_figures.loc["reach_effective", "estimate"])
+
+
+def test_vectorised_reach_matches_the_scalar_models():
+    """uncertainty.reach_matrix against reach.reach_random / reach_screening, draw by draw."""
+    from capacity.models.reach import reach_random, reach_screening
+    from capacity.models.stays import StayDistribution
+    from capacity.models.uncertainty import Inputs, StayTable, reach_matrix
+
+    dists = [
+        StayDistribution(np.array([2.0, 10.0, 30.0]), np.array([0.3, 0.4, 0.2]), 0.1, 30.0, 0.05),
+        StayDistribution(np.array([5.0]), np.array([1.0]), 0.0, 5.0, np.nan),
+    ]
+    table = StayTable.from_distributions(dists)
+    assert table.laplace(np.array([[0.0, 0.1], [0.0, 0.1]])) == pytest.approx(
+        np.vstack([d.laplace([0.0, 0.1]) for d in dists])
+    )
+    m = np.array([1.0, 0.4])
+    x = Inputs(
+        eta=np.array([0.5, 0.2]),
+        hours_per_fte=30.0,
+        arrivals_observed=np.array([8.0, 3.0]),
+        detection=np.array([0.5, 0.75]),
+        stays=table,
+        pi=np.array([[0.7, 0.3], [0.5, 0.5]]),
+        m=m,
+    )
+    p_lang, p_any = reach_matrix(x, np.array([2.0, 3.0]), stay_multiplier=0.5)
+    for i, d in enumerate(dists):
+        kappa = x.eta[i] * 30.0 * [2.0, 3.0][i]
+        arrivals = x.arrivals_observed[i] / x.detection[i] / 0.5  # same number present
+        scaled = d.scaled(0.5)
+        expect = reach_random(kappa, arrivals, scaled.laplace, scaled.mean(), language_factor=m)
+        assert p_lang[i] == pytest.approx(expect)
+        assert p_any[i] == pytest.approx(
+            reach_random(kappa, arrivals, scaled.laplace, scaled.mean())
+        )
+    p_lang, _ = reach_matrix(x, np.array([2.0, 3.0]), strategy="screening")
+    for i, d in enumerate(dists):
+        expect = reach_screening(
+            x.arrivals_observed[i] / x.detection[i], x.eta[i] * 30.0, [2.0, 3.0][i], d.mean(), m
+        )
+        assert p_lang[i] == pytest.approx(expect)
+
+
+def test_lognormal_unseen_draws_match_the_interval():
+    from capacity.models.uncertainty import lognormal_unseen
+
+    rng = np.random.default_rng(5)
+    draws = lognormal_unseen(rng, 100, 150, (130, 190), 40_000)
+    assert np.median(draws) == pytest.approx(150, rel=0.01)
+    lo, hi = np.quantile(draws, [0.025, 0.975])
+    assert lo == pytest.approx(130, rel=0.02) and hi == pytest.approx(190, rel=0.02)
+    assert (draws > 100).all()

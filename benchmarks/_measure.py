@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -47,7 +48,30 @@ class Measurement:
 
 
 class MeasurementError(RuntimeError):
-    """A benchmarked command failed; the message carries the command and its output tail."""
+    """A benchmarked command failed; the message carries the command and its output tail.
+
+    ``error`` is the exception line found in the whole output (with the first problem a
+    :class:`~capacity.exceptions.DataError` lists), for a one-line report.
+    """
+
+    def __init__(self, message: str, error: str = ""):
+        super().__init__(message)
+        self.error = error
+
+
+_EXC = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Interrupt|Exit)\b")
+
+
+def exception_line(text: str) -> str:
+    """The last line of ``text`` that starts an exception message, plus a listed problem."""
+    lines = [ln.rstrip() for ln in text.splitlines() if ln.strip()]
+    for i in range(len(lines) - 1, -1, -1):
+        if _EXC.match(lines[i]):
+            out = lines[i].strip()
+            if i + 1 < len(lines) and lines[i + 1].lstrip().startswith("- "):
+                out += " " + lines[i + 1].strip()
+            return out
+    return lines[-1].strip() if lines else ""
 
 
 def run_command(
@@ -95,7 +119,9 @@ def run_command(
             payload = json.loads(line[len(MARK) :])
     tail = "\n".join(text.strip().splitlines()[-25:])
     if check and code != 0:
-        raise MeasurementError(f"command failed (exit {code}): {' '.join(cmd)}\n{tail}")
+        raise MeasurementError(
+            f"command failed (exit {code}): {' '.join(cmd)}\n{tail}", exception_line(text)
+        )
     return Measurement(
         wall=wall,
         peak_rss_mb=usage.ru_maxrss / 1024.0,  # Linux reports KiB

@@ -38,9 +38,11 @@ class Section:
 
 
 def last_error(exc: Exception) -> str:
-    """The last line of a failed child's output (usually the exception), in backticks."""
-    lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
-    return f"`{lines[-1][:500]}`" if lines else f"`{type(exc).__name__}`"
+    """One line saying why a measured command failed, in backticks."""
+    from benchmarks._measure import exception_line
+
+    text = getattr(exc, "error", "") or exception_line(str(exc)) or type(exc).__name__
+    return f"`{text[:400]}`"
 
 
 def fmt_s(x: float) -> str:

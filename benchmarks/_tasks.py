@@ -39,11 +39,11 @@ def _sightings_file(folder: Path) -> Path:
     raise FileNotFoundError(f"no sightings table in {folder}")
 
 
-def task_read(folder: str) -> None:
+def task_read(folder: str, fmt: str | None = None) -> None:
     """The floor of the scale benchmark: read the sightings file into pandas, nothing else."""
     with stage("import"):
         import pandas as pd
-    path = _sightings_file(Path(folder))
+    path = Path(folder) / f"sightings.{fmt}" if fmt else _sightings_file(Path(folder))
     with stage("read"):
         frame = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
     INFO.update(rows=len(frame), file=path.name, bytes=path.stat().st_size)
@@ -231,6 +231,35 @@ def task_sweep_each(params_file: str, grid: str, jobs: int, overrides: dict) -> 
     INFO["reports"] = len(result.reports)
 
 
+def task_to_parquet(src: str, dst: str) -> None:
+    """Write a Parquet copy of a dataset folder (typed tables as loaded, same description)."""
+    import shutil
+
+    from capacity.io import load_dataset
+
+    ds = load_dataset(src)
+    out = Path(dst)
+    tmp = out.with_name(out.name + ".partial")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    meta = dict(ds.meta)
+    meta["resources"] = [{"name": t, "path": f"{t}.parquet"} for t in ds.files]
+    for name in ds.files:
+        getattr(ds, name).to_parquet(tmp / f"{name}.parquet", index=False)
+    (tmp / "datapackage.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    shutil.rmtree(out, ignore_errors=True)
+    tmp.rename(out)
+
+
+def task_load(folder: str) -> None:
+    """``load_dataset`` alone (read + validate + type the four tables)."""
+    with stage("import"):
+        from capacity.io import load_dataset
+    with stage("load_validate"):
+        ds = load_dataset(folder)
+    INFO["rows"] = len(ds.sightings)
+
+
 TASKS = {
     "read": task_read,
     "pipeline": task_pipeline,
@@ -238,6 +267,8 @@ TASKS = {
     "floor": task_floor,
     "generate": task_generate,
     "sweep_each": task_sweep_each,
+    "to_parquet": task_to_parquet,
+    "load": task_load,
 }
 
 

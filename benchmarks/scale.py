@@ -169,9 +169,56 @@ def bench_scale(cfg: BenchConfig) -> Section:
         sec.add("**Failed or missing** (no numbers are shown for these):", "")
         sec.add(*(f"- {f}" for f in failures), "")
     sec.add(*_stage_table(cfg, results), "")
+    if cfg.reference_size in results:
+        sec.add(*_parquet_lines(cfg, cfg.reference_size), "")
     sec.add(*_profile_lines(cfg, results))
     sec.targets.extend(_targets(cfg, results))
     return sec
+
+
+def _parquet_lines(cfg: BenchConfig, size: int) -> list[str]:
+    """CSV against a Parquet copy of the same dataset: plain read and ``load_dataset``."""
+    csv = dataset_folder(cfg, size)
+    pq = csv.with_name(csv.name + "-parquet")
+    head = [f"CSV against Parquet at {size:,} sightings (the same tables written as Parquet):", ""]
+    try:
+        if not (pq / "datapackage.json").exists():
+            m.run_task("to_parquet", src=str(csv), dst=str(pq), timeout=cfg.timeout)
+    except m.MeasurementError as exc:
+        return [*head, f"- the Parquet copy could not be written: {last_error(exc)}"]
+    n = cfg.repeats_for(size)
+    rows = []
+    for label, folder, fmt in (("CSV", csv, "csv"), ("Parquet", pq, "parquet")):
+        read = m.summarise(
+            m.repeat(lambda f=folder, x=fmt: m.run_task("read", folder=str(f), fmt=x), n)
+        )
+        try:
+            load = m.summarise(m.repeat(lambda f=folder: m.run_task("load", folder=str(f)), n))
+            load_s, load_c = load["stages"]["load_validate"], load["stages_cpu"]["load_validate"]
+            note = ""
+        except m.MeasurementError as exc:
+            load_s = load_c = NAN
+            note = f"`load_dataset` fails: {last_error(exc)}"
+        size_mb = read["info"].get("bytes", 0) / 2**20
+        rows.append(
+            (label, f"{size_mb:.1f} MiB", fmt_s(read["stages"]["read"]),
+             fmt_s(read["stages_cpu"]["read"]), fmt_s(load_s), fmt_s(load_c), note)
+        )  # fmt: skip
+    return [
+        *head,
+        *table(
+            (
+                "format",
+                "sightings file",
+                "pandas read (wall)",
+                "(CPU)",
+                "load_dataset (wall)",
+                "(CPU)",
+                "note",
+            ),
+            rows,
+        ),  # fmt: skip
+    ]
 
 
 def _stage_table(cfg: BenchConfig, results: dict) -> list[str]:

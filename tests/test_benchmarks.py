@@ -88,3 +88,13 @@ def test_quick_run_writes_results(tmp_path):
     # Either the pipeline was measured (a table row per size) or the reason is stated.
     measured = "| 4," in text or "| 16," in text
     assert measured or "Nothing could be measured" in text or "Failed or missing" in text
+
+
+def test_exception_line_finds_the_error_and_its_first_problem():
+    out = "noise\nTraceback (most recent call last):\n  File x\nfoo.DataError: 2 problem(s):\n"
+    out += "  - a.csv, row 3: bad\n  - a.csv, row 4: bad\n  ... and 1 more\n"
+    assert m.exception_line(out) == "foo.DataError: 2 problem(s): - a.csv, row 3: bad"
+    assert m.exception_line("just a line\n") == "just a line"
+    with pytest.raises(m.MeasurementError) as info:
+        m.run_command([sys.executable, "-c", "raise KeyError('k')"])
+    assert info.value.error == "KeyError: 'k'"

@@ -152,3 +152,29 @@ def test_synthetic_world_arrivals_trend_and_season():
     amplitude = np.hypot(res_obs.params[2], res_obs.params[3])
     peak_month = (np.arctan2(res_obs.params[2], res_obs.params[3]) * 12 / (2 * np.pi)) % 12
     assert 0.15 < amplitude < 0.35 and 5.0 < peak_month < 7.5  # July = month index 6
+
+
+def test_partial_months_from_monthly_arrivals_are_left_out():
+    """Arrivals are countable from gap_days after the first data day: January is partial."""
+    from capacity.models.stays import build_stays, monthly_arrivals
+
+    rng = np.random.default_rng(6)
+    n = 3000
+    day = rng.integers(0, 3 * 365 + 10, n)  # data: 2022-01-01 to about 2025-01-10
+    sightings = pd.DataFrame(
+        {
+            "person_id": [f"p{i}" for i in range(n)],
+            "city": "X",
+            "date": pd.Timestamp("2022-01-01") + pd.to_timedelta(day, "D"),
+        }
+    )
+    monthly = monthly_arrivals(build_stays(sightings, gap_days=14))
+    assert monthly.attrs["counting_start"] == pd.Timestamp("2022-01-16")
+    assert monthly.attrs["weeks_observed"] == pytest.approx(
+        ((monthly.attrs["counting_end"] - pd.Timestamp("2022-01-16")).days + 1) / 7
+    )
+    res = fit_arrivals_forecast(monthly, n_sim=200)
+    assert res.history.index[0] == pd.Timestamp("2022-02-01")
+    assert res.history.index[-1] == pd.Timestamp("2024-12-01")  # January 2025 is partial
+    assert any("part of the month" in c for c in res.caveats)
+    assert 0.85 < res.trend_per_year[0] < 1.15  # no trend in the simulated arrivals

@@ -260,6 +260,17 @@ def fit_arrivals_forecast(
         raise EstimationError("horizon must be at least 1 month.")
     history = pd.Series(y.to_numpy(dtype=float), index=idx, name="arrivals")
     caveats = []
+    history, dropped = _drop_partial_months(history, monthly.attrs)
+    if dropped:
+        caveats.append(
+            f"{dropped} month(s) at the ends of the data where arrivals could be counted for "
+            "part of the month only were left out."
+        )
+    idx = history.index
+    if len(history) < MIN_MONTHS:
+        raise EstimationError(
+            f"only {len(history)} whole months of arrivals: at least {MIN_MONTHS} are needed."
+        )
     season = len(history) >= SEASON_MONTHS
     if not season:
         caveats.append(
@@ -301,6 +312,22 @@ def fit_arrivals_forecast(
         alpha=alpha,
         caveats=tuple(caveats),
     )
+
+
+def _drop_partial_months(history: pd.Series, attrs: dict) -> tuple[pd.Series, int]:
+    """Keep the months wholly inside ``attrs["counting_start"]``–``attrs["counting_end"]``.
+
+    :func:`capacity.models.touring.monthly_arrivals` sets these: arrivals are countable
+    only from ``gap_days`` after the first data day to the last data day.
+    """
+    lo, hi = attrs.get("counting_start"), attrs.get("counting_end")
+    keep = np.ones(len(history), dtype=bool)
+    month_end = history.index.to_period("M").to_timestamp(how="end").normalize()
+    if lo is not None:
+        keep &= history.index >= pd.Timestamp(lo)
+    if hi is not None:
+        keep &= month_end <= pd.Timestamp(hi)
+    return history[keep], int((~keep).sum())
 
 
 def _fit(

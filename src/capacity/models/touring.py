@@ -254,6 +254,17 @@ def _arrivals(stays: pd.DataFrame, city: str | None, freq: str, start, end) -> p
     out.index = periods.to_timestamp(how="start").astype("datetime64[ns]")
     out.index.name = "week" if freq.startswith("W") else "month"
     out.name = "arrivals"
+    # arrivals are countable only once gap_days have passed since the data began, and up
+    # to the data's end: keep that window so that rates and forecasts can use it
+    first_day, last_day = stays.attrs.get("data_start"), stays.attrs.get("data_end")
+    gap = stays.attrs.get("gap_days", 0)
+    c_lo = max(lo, first_day + pd.Timedelta(days=gap + 1)) if first_day is not None else lo
+    c_hi = min(hi, last_day) if last_day is not None else hi
+    out.attrs.update(
+        counting_start=pd.Timestamp(c_lo),
+        counting_end=pd.Timestamp(c_hi),
+        weeks_observed=max((c_hi - c_lo).days + 1, 0) / 7.0,
+    )
     return out
 
 
@@ -264,6 +275,9 @@ def weekly_arrivals(
 
     Stays flagged ``left_truncated`` are not counted (they may be continuations of a
     stay that began before the data). The first and last week can be partial.
+    ``attrs`` hold ``counting_start``, ``counting_end`` (arrivals are countable from
+    ``gap_days`` after the first data day to the last) and ``weeks_observed``, the length
+    of that window in weeks: arrivals per week = ``sum / weeks_observed``.
 
     Examples
     --------

@@ -450,12 +450,17 @@ def _short(value: object) -> str | None:
 def _located(
     file: str, rows: np.ndarray, column: str | None, values, rule: str, fix: str
 ) -> list[Problem]:
-    """One problem per row, at most :data:`MAX_PER_RULE`, then one summary problem."""
+    """One problem per row, at most :data:`MAX_PER_RULE`, then one summary problem.
+
+    ``values`` holds the shown value of the first ``MAX_PER_RULE`` rows (or of all rows), or
+    is a function of those rows returning them.
+    """
     rows = np.asarray(rows)
-    values = list(values)
+    head = rows[:MAX_PER_RULE]
+    shown = list(values(head) if callable(values) else values)[: len(head)]
     out = [
         Problem(file, int(r), column, _short(v), rule, fix)
-        for r, v in zip(rows[:MAX_PER_RULE], values[:MAX_PER_RULE], strict=True)
+        for r, v in zip(head, shown, strict=True)
     ]
     if len(rows) > MAX_PER_RULE:
         more = len(rows) - MAX_PER_RULE
@@ -463,33 +468,43 @@ def _located(
     return out
 
 
-def _translate(
-    failures: pd.DataFrame, raw: pd.DataFrame, typed: pd.DataFrame, c: Contract, file: str
-) -> list[Problem]:
+def _order(p: Problem) -> tuple[int, int, str]:
+    """Whole-file problems first, then by row, then the counts of rows not listed."""
+    if p.row is not None:
+        return 1, p.row, p.column or ""
+    return (2 if p.rule.endswith("not listed") else 0), 0, p.column or ""
+
+
+def _translate(failures: pd.DataFrame, raw: pd.DataFrame, c: Contract, file: str) -> list[Problem]:
     problems: list[Problem] = []
-    keys = KEYS.get(c.table, ())
+    keys = list(KEYS.get(c.table, ()))
     for check, group in failures.groupby("check", sort=False):
         if check in c.wide_columns:
             a, b = c.wide_columns[check]
-            rows = group["index"].drop_duplicates().sort_values().to_numpy()
-            va, vb = raw.loc[rows, a].to_numpy(), raw.loc[rows, b].to_numpy()
-            values = [f"{x} vs {b} {y}" for x, y in zip(va, vb, strict=True)]
-            problems += _located(file, rows, a, values, check, c.fixes[check])
+            rows = np.unique(group["index"].to_numpy())
+
+            def pair(r, a=a, b=b):
+                return [f"{x} vs {b} {y}" for x, y in raw.loc[r, [a, b]].to_numpy()]
+
+            problems += _located(file, rows, a, pair, check, c.fixes[check])
         elif "uniqueness" in check or check == "unique":
-            rows = group["index"].drop_duplicates().sort_values().to_numpy()
-            values = raw.loc[rows, list(keys)].astype(str).agg(" | ".join, axis=1)
+            rows = np.unique(group["index"].to_numpy())
             rule = f"duplicate row: the same {', '.join(keys)} as an earlier row"
             fix = "Remove the repeated row (each combination may appear once)."
-            problems += _located(file, rows, keys[0], values, rule, fix)
+
+            def key(r):
+                return raw.loc[r, keys].astype(str).agg(" | ".join, axis=1)
+
+            problems += _located(file, rows, keys[0], key, rule, fix)
         else:
             for column, cg in group.groupby("column", sort=False):
-                rows = cg["index"].drop_duplicates().sort_values().to_numpy()
+                rows = np.unique(cg["index"].to_numpy())
                 if check == "not_nullable":
                     rule, fix = "value missing", "Fill in the cell; the column is required."
                 else:
                     rule = str(check)
                     fix = c.fixes.get(rule, f"Correct the value; {DOC_HINT}.")
-                values = raw.loc[rows, column].to_numpy()
+                values = raw.loc[rows[:MAX_PER_RULE], column].to_numpy()
                 problems += _located(file, rows, str(column), values, rule, fix)
     return problems
 
@@ -538,9 +553,9 @@ def validate_table(raw: pd.DataFrame, table: str, file: str) -> tuple[pd.DataFra
             rows = frame.index[bad.to_numpy()].to_numpy()
             unreadable[name] = rows
             rule, fix = _PARSE_RULES[kind]
-            problems += _located(file, rows, name, frame.loc[rows, name], rule, fix)
+            problems += _located(file, rows, name, frame.loc[rows[:MAX_PER_RULE], name], rule, fix)
     if typed.shape[1] == 0 or len(typed) == 0:
-        return typed, sorted(problems, key=lambda p: (p.row or 0, p.column or ""))
+        return typed, sorted(problems, key=_order)
     c = contract(table)
     missing = [n for n in spec.index if n not in typed.columns]
     schema = c.schema
@@ -564,8 +579,8 @@ def validate_table(raw: pd.DataFrame, table: str, file: str) -> tuple[pd.DataFra
         fc = fc[fc["index"].notna()].astype({"index": "int64"})
         for name, rows in unreadable.items():
             fc = fc[~((fc["column"] == name) & fc["index"].isin(rows))]
-        problems += _translate(fc, frame, typed, c, file)
-    return typed, sorted(problems, key=lambda p: (p.row or 0, p.column or ""))
+        problems += _translate(fc, frame, c, file)
+    return typed, sorted(problems, key=_order)
 
 
 def finalise(typed: pd.DataFrame, table: str) -> pd.DataFrame:
@@ -626,8 +641,12 @@ def cross_check(typed: dict[str, pd.DataFrame], meta: dict, files: dict[str, str
                 last = df[name] + pd.offsets.MonthEnd(0) if kind == "month" else df[name]
                 bad = ((last < start) | (df[name] > end)).fillna(False).to_numpy(dtype=bool)
                 rows = df.index[bad].to_numpy()
-                values = df.loc[rows, name].dt.strftime("%Y-%m" if kind == "month" else "%Y-%m-%d")
-                problems += _located(files[table], rows, name, values, rule, fix)
+                fmt = "%Y-%m" if kind == "month" else "%Y-%m-%d"
+
+                def shown(r, df=df, name=name, fmt=fmt):
+                    return df.loc[r, name].dt.strftime(fmt)
+
+                problems += _located(files[table], rows, name, shown, rule, fix)
     if "outreach" in typed and "staff" in typed:
         out, staff = typed["outreach"], typed["staff"]
         file = files["outreach"]
@@ -639,7 +658,7 @@ def cross_check(typed: dict[str, pd.DataFrame], meta: dict, files: dict[str, str
             file,
             rows,
             "city",
-            out.loc[rows, "city"],
+            out.loc[rows[:MAX_PER_RULE], "city"],
             f"city not in the staff table ({files['staff']})",
             "Add the city's outreach staff to the staff table, or correct the city's spelling.",
         )
@@ -647,7 +666,8 @@ def cross_check(typed: dict[str, pd.DataFrame], meta: dict, files: dict[str, str
         pairs = pd.MultiIndex.from_frame(out[["city", "team"]])
         team_ok = pairs.isin(known) | out["team"].isna().to_numpy() | ~city_ok
         rows = out.index[~team_ok].to_numpy()
-        values = out.loc[rows, "team"].astype(str) + " in " + out.loc[rows, "city"].astype(str)
+        head = rows[:MAX_PER_RULE]
+        values = out.loc[head, "team"].astype(str) + " in " + out.loc[head, "city"].astype(str)
         problems += _located(
             file,
             rows,

@@ -144,6 +144,8 @@ def test_cli_writes_a_dataset(tmp_path, capsys):
 def test_bad_arguments_are_refused():
     with pytest.raises(ParameterError, match="scale"):
         generate(1, scale=0)
+    with pytest.raises(ParameterError, match="seed"):
+        generate(-1)
     with pytest.raises(ParameterError, match="n_cities"):
         generate(1, n_cities=21)
     with pytest.raises(ParameterError, match="p_capture_ads"):

@@ -118,6 +118,8 @@ def generate(
     Little, J. D. C. (1961). A proof for the queuing formula L = λW. Operations Research 9(3).
     """
     cfg = config or SynthConfig()
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ParameterError(f"seed = {seed!r}; give a whole number ≥ 0.")
     if not (np.isfinite(scale) and scale > 0):
         raise ParameterError(f"scale = {scale}; give a positive number (1 = calibrated size).")
     if n_cities is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -169,6 +170,9 @@ def test_atomic_write_replaces_only_on_success(tmp_path):
         raise RuntimeError("boom")
     assert target.read_text(encoding="utf-8") == "first"
     assert sorted(p.name for p in target.parent.iterdir()) == ["f.txt"]
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".parquet", ".xlsx"])

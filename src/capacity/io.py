@@ -34,6 +34,8 @@ from capacity.exceptions import CapacityError, DataError, Problem
 SUFFIXES: tuple[str, ...] = (".csv", ".xlsx", ".parquet")
 _SEPARATORS = (",", ";", "\t")
 _BLANK_LINE = re.compile(r"\n[ \t]*\r?\n(?!\Z)")
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
 _PERIOD_FIX = 'Give the period as {"start": "YYYY-MM-DD", "end": "YYYY-MM-DD"}.'
 
 
@@ -81,6 +83,8 @@ def atomic_write(path: str | os.PathLike, mode: str = "wb", **kwargs: Any) -> It
     try:
         with os.fdopen(fd, mode, **kwargs) as f:
             yield f
+        # mkstemp makes the file private (0600): give it the mode a plain open() would
+        os.chmod(tmp, target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~_UMASK)
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

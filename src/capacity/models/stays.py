@@ -172,8 +172,9 @@ class StaysResults(Results):
         KM masses plus the exponential tail; ``laplace``, ``sample`` and ``mean``.
     median_days, median_ci : float, (float, float)
     mean_days, mean_se : float
-        Mean with the tail (delta method is not used; ``mean_se`` is the KM-based
-        standard error of the restricted mean, the tail part taken as fixed).
+        Mean including the tail; ``mean_se`` is the Greenwood-type standard error of the
+        restricted mean, the tail and the margin correction taken as fixed (the person
+        bootstrap, :meth:`bootstrap`, includes more of the uncertainty).
     hazard_ratio_per_year, hazard_ratio_ci : float, (float, float)
         Cox model with calendar year of the start (HR > 1: stays getting shorter).
     short_share_by_year, median_by_year : DataFrame
@@ -192,6 +193,7 @@ class StaysResults(Results):
     short_share_by_year: pd.DataFrame
     median_by_year: pd.DataFrame
     short_share: tuple[float, float, float, float]
+    short_days: float
     n_stays: int
     n_persons: int
     city: str | None
@@ -206,7 +208,7 @@ class StaysResults(Results):
         """Median, mean, share ≤ 7 days and the hazard ratio per year."""
         a = self.alpha if alpha is None else alpha
         z = stats.norm.ppf(1 - a / 2)
-        lo, hi = self.median_ci
+        _, (lo, hi) = _median(self.km, a)
         b = np.log(self.hazard_ratio_per_year)
         hr_lo, hr_hi = (
             np.exp(b - z * self.hazard_ratio_se_log),
@@ -216,7 +218,7 @@ class StaysResults(Results):
         rows = {
             "median_days": (self.median_days, np.nan, lo, hi),
             "mean_days": (self.mean_days, self.mean_se, max(m_lo, 0.0), m_hi),
-            "share_le_7_days": self.short_share,
+            "share_le_7_days": _share_below(self.km, self.short_days, a),
             "hazard_ratio_per_year": (
                 self.hazard_ratio_per_year,
                 self.hazard_ratio_per_year * self.hazard_ratio_se_log,
@@ -501,6 +503,7 @@ def fit_stays(
             columns={"median": "estimate", "median_lower": "ci_lower", "median_upper": "ci_upper"}
         ),
         short_share=s7,
+        short_days=float(short_days),
         n_stays=len(rows),
         n_persons=int(rows["person"].nunique()),
         city=city,

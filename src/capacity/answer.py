@@ -33,7 +33,7 @@ from capacity.models import competence as comp
 from capacity.models.indicators import operations_indicators
 from capacity.models.question4 import KEY_FIGURES, Question4Result
 from capacity.models.staffing import fte_needed
-from capacity.models.support import support_before_leaving
+from capacity.models.support import CASELOAD_PER_FTE, support_before_leaving
 from capacity.models.uncertainty import (
     Inputs,
     PopulationChain,
@@ -531,6 +531,12 @@ def _scenario_caveats(fitted, params, fte_now, draws) -> list[str]:
                 "Screening capacity is below the arrival rate: the queue is saturated and at most "
                 f"{fte_now * rate / a:.0%} of arrivals can be screened."
             )
+    out.append(
+        f"Support assumes {CASELOAD_PER_FTE:g} concurrent cases per full-time caseworker (an "
+        f"assumption), cases of {params.reflection_days} days (the reflection period) and "
+        f"{fitted.staff.casework_fte:.1f} casework FTE; accepted support in the outreach log: "
+        f"{fitted.support_cases_per_week * params.arrivals_multiplier:.1f} per week."
+    )
     if fitted.staff.trained_share < 1:
         out.append(
             f"Only {fitted.staff.trained_share:.0%} of outreach time is by staff trained to "

@@ -1,11 +1,16 @@
-"""docs/parameters.md, generated from :func:`capacity.config.parameters_table`.
+"""docs/parameters.md and the notebooks' parameter cells, generated from ``Params``.
 
-Regenerate with ``.venv/bin/python -m capacity.report.paramdoc``; a test fails when the
-committed file is out of date.
+Run ``.venv/bin/python -m capacity.report.paramdoc`` after adding or changing a field of
+:class:`capacity.config.Params`: it rewrites ``docs/parameters.md`` (from
+:func:`capacity.config.parameters_table`) and, in every notebook, the papermill
+``parameters`` cell (each field's default) and the ``Params.from_mapping({...})`` block of
+the validation cell, so that no notebook silently ignores a new parameter. Tests fail when
+either is out of date.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from capacity.config import ROOT, parameters_table
@@ -43,6 +48,59 @@ def parameters_markdown() -> str:
     return HEADER + "\n".join(lines) + "\n"
 
 
+PARAMS_HEADER = (
+    "# Parameters (papermill). Every name is a field of capacity.config.Params;\n"
+    "# see docs/parameters.md. artifacts_dir is notebook-only: where the report\n"
+    "# runner collects tables and figures (empty = do not save)."
+)
+#: Notebook-only parameters (not fields of Params), with their defaults.
+NOTEBOOK_ONLY = {"artifacts_dir": "", "scenarios_file": ""}
+
+
+def _literal(value) -> str:
+    return f'"{value}"' if isinstance(value, str) else repr(value)
+
+
+def parameters_cell(extra: tuple[str, ...] = ("artifacts_dir",)) -> str:
+    """Source of a notebook's ``parameters`` cell: every field's default, then ``extra``."""
+    from capacity.config import Params
+
+    lines = [PARAMS_HEADER]
+    lines += [f"{k} = {_literal(v)}" for k, v in Params().to_dict().items()]
+    lines += [f"{k} = {_literal(NOTEBOOK_ONLY[k])}" for k in extra]
+    return "\n".join(lines)
+
+
+def mapping_block() -> str:
+    """``Params.from_mapping({...})`` over every field, formatted as ruff formats it."""
+    from capacity.config import Params
+
+    body = "".join(f'        "{k}": {k},\n' for k in Params().to_dict())
+    return "Params.from_mapping(\n    {\n" + body + "    }\n)"
+
+
+_MAPPING = re.compile(r"Params\.from_mapping\(\n    \{\n(?:        .*\n)*    \}\n\)")
+
+
+def sync_notebooks(folder: str | Path = ROOT / "notebooks") -> list[Path]:
+    """Rewrite the parameter cells of every notebook; return the notebooks that changed."""
+    import nbformat
+
+    changed = []
+    for path in sorted(Path(folder).glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        first, setup = code[0], code[1]
+        extra = tuple(k for k in NOTEBOOK_ONLY if re.search(rf"^{k} = ", first.source, re.M))
+        new_first = parameters_cell(extra or ("artifacts_dir",))
+        new_setup = _MAPPING.sub(lambda _: mapping_block(), setup.source)
+        if (new_first, new_setup) != (first.source, setup.source):
+            first.source, setup.source = new_first, new_setup
+            nbformat.write(nb, path)
+            changed.append(path)
+    return changed
+
+
 def write(path: str | Path = ROOT / "docs" / "parameters.md") -> Path:
     path = Path(path)
     path.write_text(parameters_markdown(), encoding="utf-8")
@@ -51,3 +109,5 @@ def write(path: str | Path = ROOT / "docs" / "parameters.md") -> Path:
 
 if __name__ == "__main__":  # pragma: no cover
     print(f"wrote {write()}")
+    for nb_path in sync_notebooks():
+        print(f"updated {nb_path}")

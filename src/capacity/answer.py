@@ -33,7 +33,7 @@ from capacity.models import competence as comp
 from capacity.models.indicators import operations_indicators
 from capacity.models.question4 import KEY_FIGURES, Question4Result
 from capacity.models.staffing import fte_needed
-from capacity.models.support import CASELOAD_PER_FTE, support_before_leaving
+from capacity.models.support import support_before_leaving
 from capacity.models.uncertainty import (
     Inputs,
     PopulationChain,
@@ -505,6 +505,7 @@ def _support_draws(fitted: FittedModels, params: Params, only_point: bool = Fals
             lap,
             float(table.mean[0] * s),
             case_days=case_days,
+            caseload_per_fte=params.caseload_per_fte,
         )
         out[i] = q.p_before_leaving
     return out
@@ -532,7 +533,7 @@ def _scenario_caveats(fitted, params, fte_now, draws) -> list[str]:
                 f"{fte_now * rate / a:.0%} of arrivals can be screened."
             )
     out.append(
-        f"Support assumes {CASELOAD_PER_FTE:g} concurrent cases per full-time caseworker (an "
+        f"Support assumes {params.caseload_per_fte:g} concurrent cases per full-time caseworker (an "
         f"assumption), cases of {params.reflection_days} days (the reflection period) and "
         f"{fitted.staff.casework_fte:.1f} casework FTE; accepted support in the outreach log: "
         f"{fitted.support_cases_per_week * params.arrivals_multiplier:.1f} per week."

@@ -124,6 +124,14 @@ class Params:
         high=365,
         unit="days",
     )
+    caseload_per_fte: float = _param(
+        8.0,
+        doc="Support cases one full-time caseworker carries at once (an assumption; "
+        "sets the servers of the support queue).",
+        low=0.5,
+        high=100.0,
+        unit="cases/FTE",
+    )
     mse_criterion: str = _param(
         "bic",
         doc="Criterion for choosing interactions in the multiple systems estimate (BIC is "

@@ -150,6 +150,10 @@ def test_english_committee_report_and_its_numbers(tmp_path):
     )
     html = (run.folder / "report.html").read_text(encoding="utf-8")
     assert '<html lang="en">' in html and "In&nbsp;[" not in html
+    from capacity.i18n import format_number
+
+    fte = format_number(kf.loc["fte_needed", "estimate"], "en", 1)
+    assert f'<td class="num">{fte}</td>' in html  # the HTML shows the model's number
     assert html.count("<img") == html.count('alt="') >= 2
     languages = pd.read_excel(run.folder / "tables.xlsx", sheet_name="languages", index_col=0)
     assert len(languages) == len(result.languages)

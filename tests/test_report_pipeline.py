@@ -105,6 +105,8 @@ def test_pdf_is_tagged_titled_and_in_the_report_language(rendered):
     assert root["/MarkInfo"]["/Marked"]
     assert root["/ViewerPreferences"]["/DisplayDocTitle"]
     assert reader.metadata.title == "Fixture report"
+    xmp = root["/Metadata"].get_object().get_data().decode()
+    assert 'pdfuaid:part="1"' in xmp  # declares PDF/UA-1
     assert [o["/Title"] for o in reader.outline[:1]] == ["Fixture report"]
     pages = [p.extract_text() for p in reader.pages]
     assert len(pages) == 2

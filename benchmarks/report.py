@@ -125,6 +125,8 @@ def _row(label: str, summary: dict) -> tuple:
     return (label, summary["n"], fmt_s(summary["wall"]), rng, fmt_mb(summary["peak_rss_mb"]))
 
 
+_FLOOR: dict = {}  # the floor measured by bench_report, reused by bench_sweep's analysis
+
 HEADER = ("run", "runs", "median wall", "range", "peak RSS (largest process)")
 
 
@@ -147,6 +149,7 @@ def bench_report(cfg: BenchConfig) -> Section:
             except m.MeasurementError as exc:
                 failure = last_error(exc)
     fl = m.summarise(floors)
+    _FLOOR.update(fl)
     fl_exec = fl["stages"].get("papermill_execute", float("nan"))
     fl_pdf = fl["stages"].get("weasyprint_pdf", float("nan"))
     rows = [_row("floor: imports-only notebook + one-page PDF", fl)]
@@ -274,6 +277,19 @@ def bench_sweep(cfg: BenchConfig) -> Section:
         f"report in {SWEEP_JOBS} processes (reusing the fit): {fmt_s(ea['wall'] / k)} of wall "
         "time per scenario.",
     )
+    if _FLOOR and each:
+        bound = k / SWEEP_JOBS * _FLOOR["wall"]
+        sec.add(
+            "",
+            f"What limits the sweep with every scenario's report: each report is its own "
+            f"papermill run, so even with no work in the notebook it costs at least the floor "
+            f"({fmt_s(_FLOOR['wall'])}, measured above). {k} reports on {SWEEP_JOBS} cores "
+            f"therefore take at least {k}/{SWEEP_JOBS} × floor = {fmt_s(bound)} = "
+            f"{fmt_x(bound / rp['wall'])} one cold report; measured {fmt_s(ea['wall'])}. "
+            "Meeting 3× with every report would need the scenario reports rendered from one "
+            "kernel (one papermill run that writes all scenario pages) instead of one kernel "
+            "per scenario.",
+        )
     if k != SWEEP_SCENARIOS:
         sec.add(f"The grid has {k} scenarios, not {SWEEP_SCENARIOS}; the target is for 16.")
     if each_failure:

@@ -88,7 +88,12 @@ def _measure_size(cfg: BenchConfig, size: int, folder, failures: list[str]) -> d
     stages = None
     try:
         stages = m.run_task(
-            "stages", folder=str(folder), n_boot=cfg.n_boot, seed=cfg.seed, timeout=cfg.timeout
+            "stages",
+            folder=str(folder),
+            n_boot=cfg.n_boot,
+            seed=cfg.seed,
+            profile=size in (cfg.reference_size, cfg.largest_size),
+            timeout=cfg.timeout,
         )
     except m.MeasurementError as exc:
         failures.append(f"stage breakdown at {size:,}: {last_error(exc)}")
@@ -247,8 +252,8 @@ def _stage_table(cfg: BenchConfig, results: dict) -> list[str]:
     return [
         *out,
         "",
-        "Each public step on its own (one run; `fit_models_profiled` runs under cProfile, "
-        "so it is slower than in the table above):",
+        "Each public step on its own (one run per size; at the reference and largest sizes "
+        "`fit_models_profiled` runs under cProfile, so it is slower than in the table above):",
         "",
         *detail,
     ]

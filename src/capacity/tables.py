@@ -241,20 +241,27 @@ def _kind(table: Table, row: Any, col: str) -> str:
 
 
 def to_html(
-    table: Table, *, interval: tuple[str, str] | None = None, interval_header: str = ""
+    table: Table,
+    *,
+    interval: tuple[str, str] | None = None,
+    interval_header: str = "",
+    interval_after: str | None = None,
 ) -> str:
     """An accessible HTML table with a numbered caption and scoped headers.
 
     ``interval=("ci_lower", "ci_upper")`` merges the two columns into one column of
-    intervals written like '35–50 %'.
+    intervals written like '35–50 %', placed after column ``interval_after`` (default: last).
     """
     cols = [c for c in table.frame.columns if not interval or c not in interval]
     supp = {(str(r), c) for r, c in table.suppressed}
     marker = f"&lt;{table.threshold}"
     head = [f'<th scope="col">{escape(table.index_header)}</th>']
     head += [f'<th scope="col">{escape(table.headers[c])}</th>' for c in cols]
+    at = len(head)  # where the merged interval column goes
     if interval:
-        head.append(f'<th scope="col">{escape(interval_header)}</th>')
+        if interval_after in cols:
+            at = cols.index(interval_after) + 2
+        head.insert(at, f'<th scope="col">{escape(interval_header)}</th>')
     rows = []
     for label, rec in table.frame.iterrows():  # display only: tables have few rows
         cells = [f'<th scope="row">{escape(str(label))}</th>']
@@ -279,7 +286,7 @@ def to_html(
             else:
                 d = {"count": 0, "number": 0, "number1": 1, "number2": 2}.get(kind, 1)
                 text = format_interval(float(lo), float(hi), table.lang, decimals=d)
-            cells.append(f'<td class="num">{escape(text)}</td>')
+            cells.insert(at, f'<td class="num">{escape(text)}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
     keep = " keep" if len(table.frame) <= 15 else ""
     return (

@@ -133,6 +133,7 @@ class ReportBook:
         index_header: str = "",
         interval: tuple[str, str] | None = None,
         interval_header: str = "",
+        interval_after: str | None = None,
         hide_columns: Sequence[str] = (),
         linked: Mapping[str, Sequence[str]] | None = None,
     ) -> Table:
@@ -163,7 +164,14 @@ class ReportBook:
         shown = tb
         if hide_columns:
             shown = Table(**{**tb.__dict__, "frame": tb.frame.drop(columns=list(hide_columns))})
-        self._emit(to_html(shown, interval=interval, interval_header=interval_header))
+        self._emit(
+            to_html(
+                shown,
+                interval=interval,
+                interval_header=interval_header,
+                interval_after=interval_after,
+            )
+        )
         return tb
 
     def figure(self, figure: Figure, caption: str | None = None) -> str:

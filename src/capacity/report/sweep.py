@@ -333,6 +333,7 @@ def show(book, comparison: pd.DataFrame, params: Params) -> None:
         count_columns=[],
         index_header=TEXT["scenario"][i],
         interval=("reach_lower", "reach_upper"),
+        interval_after="reach_effective",
         interval_header=f"{level} " + ("intervall" if lang == "sv" else "interval"),
     )
     if {"extra_fte", "stay_multiplier"} <= set(comparison):

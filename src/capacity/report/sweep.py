@@ -12,7 +12,7 @@ scenario's committee report is rendered as well, in parallel.
 
 from __future__ import annotations
 
-import datetime as dt
+import dataclasses
 import itertools
 import shutil
 import time
@@ -231,9 +231,8 @@ def _sweep(params, grid_file, jobs, each, formats, progress, t0) -> SweepResult:
                 outputs[name] = partial / name
         reports: tuple = ()
         if each:
-            stamp = dt.datetime.now(dt.UTC).strftime("%H%M%S")
             jobs_list = [
-                (sc.replace(run_id=f"{idx}-{stamp}", output_dir=str(partial / "scenarios")), "pdf")
+                (sc.replace(run_id=str(idx), output_dir=str(partial / "scenarios")), "pdf")
                 for idx, sc in zip(comparison.index, todo, strict=True)
             ]
             from tqdm.auto import tqdm
@@ -252,6 +251,14 @@ def _sweep(params, grid_file, jobs, each, formats, progress, t0) -> SweepResult:
         shutil.rmtree(partial, ignore_errors=True)
         raise
     outputs = {k: folder / v.name for k, v in outputs.items()}
+    reports = tuple(
+        dataclasses.replace(
+            r,
+            folder=folder / r.folder.relative_to(partial),
+            outputs={k: folder / v.relative_to(partial) for k, v in r.outputs.items()},
+        )
+        for r in reports
+    )
     return SweepResult(folder, comparison, time.perf_counter() - t0, outputs, reports)
 
 

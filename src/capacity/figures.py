@@ -204,6 +204,11 @@ def survival_curve(frame: pd.DataFrame, lang: str, median_days: float | None = N
     returned by ``StaysResults.survival_frame()``.
     """
     f = frame.sort_values("time")
+    # The tail, where almost nobody is left, has intervals of [0, 1]: show the curve until
+    # 99.5 % have left (the alt text gives the time it is cut at).
+    below = np.flatnonzero(f["survival"].to_numpy() < 0.005)
+    if below.size:
+        f = f.iloc[: below[0] + 1]
     if not len(f) or f["time"].iloc[0] > 0:  # the curve starts at S(0) = 1
         start = pd.DataFrame(
             {"time": [0.0], "survival": [1.0], "ci_lower": [1.0], "ci_upper": [1.0]}

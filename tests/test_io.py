@@ -82,6 +82,7 @@ def _write_dialect(df: pd.DataFrame, folder: Path, table: str, dialect: str) -> 
             decimal=decimal,
             encoding=encoding,
             date_format="%Y-%m-%d",
+            lineterminator="\r\n" if dialect == "cp1252" else "\n",  # as Excel on Windows
         )
 
 
@@ -105,6 +106,7 @@ def test_every_dialect_gives_the_same_typed_frames(tiny, tmp_path, dialect):
     if dialect == "cp1252":
         raw = (tmp_path / "sightings.csv").read_bytes()
         assert "Göteborg".encode("cp1252") in raw and "Göteborg".encode() not in raw
+        assert b"\r\n" in raw
     if dialect == "semicolon_decimal_comma":
         assert "0,75" in (tmp_path / "staff.csv").read_text(encoding="utf-8")
     ds = load_dataset(tmp_path)

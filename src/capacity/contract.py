@@ -247,7 +247,8 @@ def contract(table: str) -> Contract:
 _PARSE_RULES = {
     "date": (
         "not a date in the form YYYY-MM-DD",
-        "Write dates as YYYY-MM-DD, e.g. 2024-03-15 (YYYY-MM-DD HH:MM:SS is also accepted).",
+        "Write dates as YYYY-MM-DD, e.g. 2024-03-15 (YYYY-MM-DD HH:MM:SS is also accepted; "
+        "in Excel, format the column as a date).",
     ),
     "month": (
         "not a month in the form YYYY-MM",

@@ -30,11 +30,22 @@ from capacity.i18n import (
     format_interval,
     format_number,
     format_percent,
+    format_probability,
     t,
 )
 
 #: Column kinds understood by the formatters.
-KINDS = ("count", "number", "number1", "number2", "percent", "text", "bool", "date")
+KINDS = (
+    "count",
+    "number",
+    "number1",
+    "number2",
+    "percent",
+    "probability",
+    "text",
+    "bool",
+    "date",
+)
 
 
 @dataclass
@@ -228,6 +239,8 @@ def format_cell(value: Any, kind: str, lang: str) -> str:
         return value
     if kind == "percent":
         return format_percent(float(value), lang)
+    if kind == "probability":
+        return format_probability(float(value), lang)
     decimals = {"count": 0, "number": 0, "number1": 1, "number2": 2}[kind]
     return format_number(float(value), lang, decimals)
 
@@ -324,6 +337,7 @@ _XLSX_FORMATS = {
     "number1": "#,##0.0",
     "number2": "#,##0.00",
     "percent": "0.0%",
+    "probability": "0%",
 }
 
 

@@ -104,9 +104,12 @@ class ReportBook:
         cls = f' class="{css_class}"' if css_class else ""
         return self._emit("".join(f"<p{cls}>{escape(p)}</p>" for p in paragraphs))
 
-    def bullets(self, items: Sequence[str]) -> str:
-        """A bulleted list of plain-text items."""
-        return self._emit("<ul>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>")
+    def bullets(self, items: Sequence[str], lang: str | None = None) -> str:
+        """A bulleted list of plain-text items; ``lang`` marks text in another language
+        (so screen readers switch pronunciation)."""
+        attr = f' lang="{escape(lang)}"' if lang and lang != self.lang else ""
+        body = "".join(f"<li>{escape(i)}</li>" for i in items)
+        return self._emit(f"<ul{attr}>{body}</ul>")
 
     def definitions(self, items: Mapping[str, str], css_class: str = "provenance") -> str:
         """A definition list (term: description)."""

@@ -299,7 +299,7 @@ def forecast_and_scenarios(book, result, fitted, scenarios: pd.DataFrame) -> Non
             "extra_fte": "number1",
             "stay_multiplier": "number2",
             "reach_effective": "percent",
-            "p_target": "percent",
+            "p_target": "probability",
             "fte_needed": "number1",
         },
         count_columns=[],
@@ -419,7 +419,7 @@ def assumptions(book, result, data) -> None:
     """Caveats from every model, disclosure control and the data used."""
     book.heading("h_assumptions")
     book.text(_x(book, "caveats_intro"))
-    book.bullets(list(result.caveats))
+    book.bullets(list(result.caveats), lang="en")  # the models write their caveats in English
     book.heading("h_suppression", level=3)
     book.suppression_note()
 

@@ -333,7 +333,7 @@ def show(book, comparison: pd.DataFrame, params: Params) -> None:
             "reach_effective": "percent",
             "reach_lower": "percent",
             "reach_upper": "percent",
-            "p_target": "percent",
+            "p_target": "probability",
             "fte_needed": "number1",
             "verdict": "text",
         },

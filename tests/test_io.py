@@ -122,6 +122,18 @@ def test_read_table_keeps_spreadsheet_row_numbers(tmp_path):
     assert df.loc[4, "b"] == "y" and df["a"].dtype != "int64"
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_repeated_and_empty_header_cells(tmp_path, suffix):
+    p = tmp_path / f"staff{suffix}"
+    frame = pd.DataFrame([["2024-01", "0.5", "0.6", ""]], columns=["month", "fte", "fte", ""])
+    if suffix == ".csv":
+        frame.to_csv(p, index=False)
+    else:
+        frame.to_excel(p, index=False)
+    df = read_table(p)
+    assert list(df.columns) == ["month", "fte", "fte"] and list(df.index) == [2]
+
+
 @pytest.mark.parametrize(
     ("content", "rule", "row"),
     [

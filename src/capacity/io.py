@@ -12,6 +12,7 @@ only read, never modified.
 from __future__ import annotations
 
 import contextlib
+import csv
 import hashlib
 import io
 import json
@@ -161,7 +162,17 @@ def _read_csv(path: Path, name: str) -> pd.DataFrame:
     text = _decode(path.read_bytes(), name)
     if not text.strip():
         return pd.DataFrame()
-    sep = _sniff(text.split("\n", 1)[0], name)
+    first = text.split("\n", 1)[0]
+    sep = _sniff(first, name)
+    df = _parse_csv(text, sep, name)
+    # the readers rename a repeated header ('fte', 'fte.1'): keep the names as written
+    header = next(csv.reader([first.rstrip("\r")], delimiter=sep))
+    if len(header) == df.shape[1]:
+        df.columns = header
+    return df
+
+
+def _parse_csv(text: str, sep: str, name: str) -> pd.DataFrame:
     if not _BLANK_LINE.search(text):
         # pyarrow's multi-threaded reader is 2-3x faster; it skips blank lines, which would
         # shift row numbers, and its errors carry no line number: then the C reader is used.
@@ -204,11 +215,15 @@ def _read_xlsx(path: Path, name: str, table: str | None) -> pd.DataFrame:
     try:
         sheets = pd.ExcelFile(path, engine="openpyxl")
         sheet = table if table in sheets.sheet_names else sheets.sheet_names[0]
-        return pd.read_excel(sheets, sheet_name=sheet, dtype=str, na_filter=False)
+        cells = pd.read_excel(sheets, sheet_name=sheet, dtype=str, na_filter=False, header=None)
     except (ValueError, OSError, KeyError, zipfile.BadZipFile, InvalidFileException) as exc:
         raise _fail(
             name, f"the Excel file cannot be read ({exc})", "Re-save it as .xlsx."
         ) from None
+    if cells.empty:
+        return pd.DataFrame()
+    # header row as written (pandas would rename a repeated name), data rows below it
+    return cells.iloc[1:].set_axis([str(c) for c in cells.iloc[0]], axis=1)
 
 
 def _read_parquet(path: Path, name: str) -> pd.DataFrame:
@@ -268,8 +283,12 @@ def read_table(path: str | os.PathLike, table: str | None = None) -> pd.DataFram
     df.columns = [str(c) for c in df.columns]
     df.index = pd.RangeIndex(2, len(df) + 2, name="row")
     # spreadsheet exports often add columns with neither header nor values: ignore them
-    unnamed = [c for c in df.columns if re.fullmatch(r"Unnamed: \d+", c) and (df[c] == "").all()]
-    df = df.drop(columns=unnamed)
+    unnamed = [
+        i
+        for i, c in enumerate(df.columns)
+        if re.fullmatch(r"(Unnamed: \d+)?\s*", c) and (df.iloc[:, i] == "").all()
+    ]
+    df = df.iloc[:, [i for i in range(df.shape[1]) if i not in set(unnamed)]]
     if df.shape[1]:
         blank = (df == "").all(axis=1)
         if blank.any():

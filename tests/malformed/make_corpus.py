@@ -86,6 +86,8 @@ rs = [r[:3] + r[4:] for r in rows("sightings")]
 case("missing_column", "sightings", text(rs), 1, "source", "required column missing")
 rs = [[*r, "shift_length" if i == 0 else "8"] for i, r in enumerate(rows("staff"))]
 case("extra_column", "staff", text(rs), 1, "shift_length", "unknown column")
+rs = [[*r, "fte" if i == 0 else "0.5"] for i, r in enumerate(rows("staff"))]
+case("column_twice", "staff", text(rs), 1, "fte", "the column appears twice")
 case(
     "misspelled_column",
     "outreach",

@@ -141,8 +141,21 @@ def page_one(book, result) -> None:
     return tb
 
 
-def target_group(book, result) -> None:
-    """Size, arrivals, stays and their trend, and touring between cities."""
+def arrivals_trend_sentence(book, fitted) -> str | None:
+    """How arrivals change per year (the forecast's rate ratio), or None without a forecast."""
+    if fitted is None or getattr(fitted, "forecast", None) is None:
+        return None
+    rr, lo, hi = fitted.forecast.trend_per_year
+    lang = book.lang
+    change = format_percent(abs(rr - 1), lang)
+    ci = format_interval(100 * (lo - 1), 100 * (hi - 1), lang, decimals=0)
+    ci += "\xa0%" if lang == "sv" else "%"
+    key = "arrivals_up" if lo > 1 else "arrivals_down" if hi < 1 else "arrivals_flat"
+    return _x(book, key, change=change, ci=ci)
+
+
+def target_group(book, result, fitted=None) -> None:
+    """Size, arrivals and their trend, stays and their trend, and touring between cities."""
     lang = book.lang
     kf = result.key_figures
     book.heading("h_target_group", new_page=True)
@@ -169,6 +182,9 @@ def target_group(book, result) -> None:
             trend=trend,
         )
     )
+    trend_text = arrivals_trend_sentence(book, fitted)
+    if trend_text:
+        book.text(trend_text)
     _key_table(book, result, TARGET_GROUP, "target_group", book.t("h_target_group"))
     st = result.stays
     book.figure(figures.survival_curve(st.survival_frame(), lang, st.median_days))

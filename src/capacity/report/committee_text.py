@@ -38,6 +38,20 @@ TEXT: dict[str, tuple[str, str]] = {
         "begin each week. Half of the stays are shorter than {median} days. The data do not "
         "show whether stays are getting shorter or longer over time.",
     ),
+    "arrivals_up": (
+        "Ankomsterna ökar: med ungefär {change} per år (osäkerhetsintervall {ci}).",
+        "Arrivals are rising: by about {change} a year (uncertainty interval {ci}).",
+    ),
+    "arrivals_down": (
+        "Ankomsterna minskar: med ungefär {change} per år (osäkerhetsintervall {ci}).",
+        "Arrivals are falling: by about {change} a year (uncertainty interval {ci}).",
+    ),
+    "arrivals_flat": (
+        "Data visar ingen säker förändring av antalet ankomster per år "
+        "(förändring per år: osäkerhetsintervall {ci}).",
+        "The data show no clear change in arrivals per year (change per year: uncertainty "
+        "interval {ci}).",
+    ),
     "trend_shorter": (
         "vistelserna blir kortare för varje år, alltså rör sig målgruppen snabbare.",
         "stays are getting shorter each year, so the target group moves faster.",

@@ -134,7 +134,7 @@ def test_dates_round_trip(days):
     assert not bad.any() and [v.date() for v in values] == days
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(
     st.lists(st.text(max_size=12), min_size=1, max_size=15),
     st.sampled_from(["date", "month", "integer", "number", "boolean", "code"]),

@@ -75,8 +75,10 @@ class Params:
     language: str = _param("sv", doc="Report language.", choices=("sv", "en"))
     # --- the model ----------------------------------------------------------------------
     gap_days: int = _param(
-        14,
-        doc="Largest gap between two sightings in one city that still counts as the same stay.",
+        28,
+        doc="Largest gap between two sightings in one city that still counts as the same stay. "
+        "Make it about twice the longest interval between two looks of one source (the sample's "
+        "ad sites are scraped weekly and fortnightly, so 28); too small splits stays.",
         low=1,
         high=120,
         unit="days",

@@ -1,346 +1,81 @@
-"""The data contract: schemas of the four tables, built from ``data/dictionary.csv``.
+"""The data contract: checking a table's file against the schema built from the dictionary.
 
 ``dictionary.csv`` is the one source of truth: every column's type, whether it is required,
-its unit, allowed values, range and meaning. This module turns it into
+its unit, allowed values, range and meaning (:mod:`capacity.schema` reads it). This module
 
-* a text parser per column type (raw strings in, typed values out, bad cells located),
-* a :mod:`pandera` schema per table (ranges, categories, patterns, "≤ other column" rules,
-  duplicate keys), validated lazily so that every failure is found at once,
-* :class:`~capacity.exceptions.Problem` objects with spreadsheet row numbers (header = row 1)
-  and a plain-language rule and fix,
-* cross-table checks (period, teams, cities) and the Markdown tables of
-  ``docs/data-contract.md``.
+* checks a file's header: known, required and repeated columns, the right table,
+* parses each column with its explicit formats (:mod:`capacity.parse`) and validates the
+  typed frame with the table's :mod:`pandera` schema, lazily so that every failure is found
+  at once,
+* reports :class:`~capacity.exceptions.Problem` objects with spreadsheet row numbers
+  (header = row 1) and a plain-language rule and fix,
+* gives a valid table its final dtypes (:func:`finalise`).
 
 Frames passed in carry the file's row numbers as their index (see :func:`capacity.io.read_table`).
+The cross-table checks are in :mod:`capacity.dataset` and the Markdown tables of
+``docs/data-contract.md`` in :mod:`capacity.contract_doc`; their names, and those of
+:mod:`capacity.schema` and :mod:`capacity.parse`, stay importable from here.
 """
 
 from __future__ import annotations
 
 import difflib
-import functools
-import os
 import re
-from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from capacity.config import PACKAGE_DATA
+from capacity.contract_doc import DOC_BEGIN, DOC_END, dictionary_markdown, render_doc, write_doc
 from capacity.exceptions import Problem
+from capacity.parse import _PARSE_RULES, parse_column
+from capacity.schema import (
+    DICTIONARY_PATH,
+    DOC_HINT,
+    ISO_639_1,
+    KEYS,
+    MAY_BE_EMPTY,
+    TABLES,
+    Contract,
+    columns,
+    contract,
+    dictionary,
+    required_columns,
+)
 
-DICTIONARY_PATH = PACKAGE_DATA / "dictionary.csv"
-TABLES: tuple[str, ...] = ("sightings", "outreach", "staff", "operations")
-#: Rows that must not repeat: a duplicate key is refused (the first occurrence is kept quiet).
-KEYS: dict[str, tuple[str, ...]] = {
-    "sightings": ("person_id", "date", "city", "source"),
-    "staff": ("month", "staff_id"),
-    "operations": ("operation_id",),
-}
-#: Tables that may legitimately have no rows (a city with no joint operation in the period).
-MAY_BE_EMPTY = frozenset({"operations"})
+if TYPE_CHECKING:  # for type checkers; at run time see __getattr__ at the end
+    from capacity.dataset import cross_check as cross_check
+
+__all__ = [
+    "DICTIONARY_PATH",
+    "DOC_BEGIN",
+    "DOC_END",
+    "DOC_HINT",
+    "ISO_639_1",
+    "KEYS",
+    "MAX_PER_RULE",
+    "MAY_BE_EMPTY",
+    "TABLES",
+    "Contract",
+    "check_header",
+    "columns",
+    "contract",
+    "dictionary",
+    "dictionary_markdown",
+    "finalise",
+    "normalise_name",
+    "parse_column",
+    "render_doc",
+    "required_columns",
+    "validate_table",
+    "write_doc",
+]
+
 #: At most this many located problems per file, column and rule; the rest are summarised.
 MAX_PER_RULE = 100
-DOC_HINT = "see docs/data-contract.md or src/capacity/data/dictionary.csv"
-
-_PANDERA_DTYPE = {
-    "date": "datetime64[ns]",
-    "month": "datetime64[ns]",
-    "integer": "Int64",
-    "number": "Float64",
-    "boolean": "boolean",
-}
 _FINAL_DTYPE = {"integer": "int64", "number": "float64", "boolean": "bool"}
-_LIMIT = re.compile(r"(≤|≥)\s*([a-z_]+)")
-#: ISO 639-1 two-letter language codes (the 183 codes of the standard's current list).
-ISO_639_1 = frozenset(
-    """aa ab ae af ak am an ar as av ay az ba be bg bi bm bn bo br bs ca ce ch co cr cs cu cv
-    cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr
-    ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw
-    ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv
-    ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr
-    ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi
-    yo za zh zu""".split()
-)
-_TRUE = frozenset({"yes", "true", "1", "ja", "sant", "y", "j"})
-_FALSE = frozenset({"no", "false", "0", "nej", "falskt", "n"})
-
-
-@functools.cache
-def dictionary() -> pd.DataFrame:
-    """The data dictionary as a frame of strings (one row per table and column)."""
-    return pd.read_csv(DICTIONARY_PATH, dtype=str, keep_default_na=False, encoding="utf-8")
-
-
-@functools.cache
-def columns(table: str) -> pd.DataFrame:
-    """The dictionary rows of one table, indexed by column name (cached: do not modify)."""
-    d = dictionary()
-    return d[d["table"] == table].set_index("column")
-
-
-@functools.cache
-def required_columns(table: str) -> tuple[str, ...]:
-    """Names of the columns a file of ``table`` must have."""
-    c = columns(table)
-    return tuple(c.index[c["required"] == "yes"])
-
-
-@dataclass(frozen=True)
-class Contract:
-    """The pandera schema of a table and the plain-language fix for each of its rules."""
-
-    table: str
-    schema: pa.DataFrameSchema
-    fixes: dict[str, str] = field(default_factory=dict)
-    wide_columns: dict[str, tuple[str, str]] = field(default_factory=dict)
-
-
-def _range_values(kind: str, low: str, high: str):
-    if kind in ("date", "month"):
-        fmt = "%Y-%m" if kind == "month" else "%Y-%m-%d"
-        lo = pd.to_datetime(low, format=fmt) if low else None
-        hi = pd.to_datetime(high, format=fmt) if high else None
-        if hi is not None and kind == "month":
-            hi = hi + pd.offsets.MonthBegin(0)
-        return lo, hi
-    return (float(low) if low else None), (float(high) if high else None)
-
-
-def _distinct_check(test, rule: str) -> pa.Check:
-    """A pandera check that runs ``test`` once per distinct value (fast on repetitive columns)."""
-
-    def check(series: pd.Series) -> pd.Series:
-        codes, uniques = pd.factorize(series)
-        ok = np.asarray(test(pd.Series(uniques, dtype="string")).fillna(False), dtype=bool)
-        return pd.Series(np.append(ok, True)[codes], index=series.index)
-
-    return pa.Check(check, error=rule)
-
-
-def _pattern_check(pattern: str, rule: str) -> pa.Check:
-    """A pandera check that every value fully matches the regular expression ``pattern``."""
-    return _distinct_check(lambda u: u.str.fullmatch(pattern), rule)
-
-
-def _column_checks(table: str, name: str, spec: pd.Series, fixes: dict[str, str]) -> list:
-    kind, allowed, unit = spec["type"], spec["allowed"], spec["unit"]
-    checks = []
-
-    def add(check_factory, rule: str, fix: str):
-        fixes[rule] = fix
-        checks.append(check_factory(rule))
-
-    if spec["min"] or spec["max"]:
-        lo, hi = _range_values(kind, spec["min"], spec["max"])
-        lo_s, hi_s = spec["min"] or "-∞", spec["max"] or "∞"
-        unit_s = f" {unit}" if unit else ""
-        rule = f"must be between {lo_s} and {hi_s}{unit_s}"
-        fix = "Check the value: it is outside the range the data contract allows"
-        if kind == "integer" and lo == 0:
-            fix += " (counts cannot be negative)"
-        if kind == "number" and hi == 1.0:
-            fix += " (write a share as a decimal, e.g. 0.6, not 60 %)"
-        add(lambda r: pa.Check.in_range(lo, hi, error=r), rule, fix + f"; {DOC_HINT}.")
-    if kind == "category":
-        values = [v.strip() for v in allowed.split(",")]
-        rule = f"must be one of: {', '.join(values)}"
-        add(
-            lambda r: _distinct_check(lambda u: u.isin(values), r),
-            rule,
-            "Use one of the allowed codes.",
-        )
-    elif kind == "language":
-        rule = "must be an ISO 639-1 language code (two lower-case letters, e.g. sv, en, ro)"
-        add(
-            lambda r: _distinct_check(lambda u: u.isin(ISO_639_1), r),
-            rule,
-            "Write the language as its two-letter ISO 639-1 code, or leave the cell empty when unknown.",
-        )
-    elif kind == "language_list":
-        code = "(?:" + "|".join(sorted(ISO_639_1)) + ")"
-        rule = "must be ISO 639-1 codes separated by ';' (e.g. sv;en;ro)"
-        add(
-            lambda r: _pattern_check(rf"^{code}(?:;{code})*$", r),
-            rule,
-            "List the two-letter codes of every language the staff member can hold a conversation in, separated by ';'.",
-        )
-    elif kind == "pseudonym":
-        lo, hi = re.search(r"(\d+)-(\d+)", allowed).groups()
-        rule = f"must be a pseudonym of {lo}-{hi} letters, digits, '_' or '-'"
-        add(
-            lambda r: _pattern_check(rf"^[A-Za-z0-9_-]{{{lo},{hi}}}$", r),
-            rule,
-            "Pseudonymise the column first (capacity pseudonymise); never use names or phone numbers.",
-        )
-    elif kind == "code":
-        lower = "lower-case" in allowed
-        chars = "a-z0-9" if lower else "A-Za-z0-9"
-        rule = f"must be a {'lower-case ' if lower else ''}code of letters, digits, '_', '-' or '.'"
-        add(
-            lambda r: _pattern_check(rf"^[{chars}][{chars}_.\-]{{0,63}}$", r),
-            rule,
-            "Use a short code without spaces, e.g. ads_a or team_north.",
-        )
-    elif kind == "city":
-        rule = "must be a municipality name (letters, spaces and '-')"
-        add(
-            lambda r: _pattern_check(r"^[^\W\d_]+(?:[ \-][^\W\d_]+)*$", r),
-            rule,
-            "Write the municipality's name, e.g. Stockholm or Göteborg.",
-        )
-    return checks
-
-
-def _wide_checks(table: str, fixes: dict[str, str], wide: dict[str, tuple[str, str]]) -> list:
-    checks = []
-    for name, spec in columns(table).iterrows():
-        m = _LIMIT.search(spec["allowed"])
-        if not m:
-            continue
-        op, other = m.groups()
-        rule = f"{name} must be {op} {other}"
-        if op == "≥":
-            fixes[rule] = f"'{name}' cannot come before '{other}'; correct one of the two dates."
-        else:
-            fixes[rule] = f"'{name}' counts a part of '{other}'; correct one of the two values."
-        wide[rule] = (name, other)
-
-        def check(df: pd.DataFrame, a=name, b=other, op=op) -> pd.Series:
-            if a not in df or b not in df:  # a missing column is reported on its own
-                return pd.Series(True, index=df.index)
-            ok = df[a].ge(df[b]) if op == "≥" else df[a].le(df[b])
-            return ok.fillna(True).astype(bool)
-
-        checks.append(pa.Check(check, error=rule))
-    return checks
-
-
-@functools.cache
-def contract(table: str) -> Contract:
-    """The pandera schema of ``table`` built from the dictionary (cached)."""
-    if table not in TABLES:
-        raise ValueError(f"unknown table {table!r}; the tables are {', '.join(TABLES)}")
-    fixes: dict[str, str] = {}
-    wide: dict[str, tuple[str, str]] = {}
-    cols = {}
-    for name, spec in columns(table).iterrows():
-        cols[name] = pa.Column(
-            _PANDERA_DTYPE.get(spec["type"], "string"),
-            _column_checks(table, name, spec, fixes),
-            nullable=spec["required"] != "yes",
-        )
-    schema = pa.DataFrameSchema(
-        cols,
-        checks=_wide_checks(table, fixes, wide),
-        unique=list(KEYS[table]) if table in KEYS else None,
-        report_duplicates="exclude_first",
-        strict=False,
-        name=table,
-    )
-    return Contract(table, schema, fixes, wide)
-
-
-# --- text to typed values ---------------------------------------------------------------
-_PARSE_RULES = {
-    "date": (
-        "not a date in the form YYYY-MM-DD",
-        "Write dates as YYYY-MM-DD, e.g. 2024-03-15 (YYYY-MM-DD HH:MM:SS is also accepted; "
-        "in Excel, format the column as a date).",
-    ),
-    "month": (
-        "not a month in the form YYYY-MM",
-        "Write months as YYYY-MM, e.g. 2024-03 (or the month's first day, 2024-03-01).",
-    ),
-    "integer": (
-        "not a whole number",
-        "Write a count as a whole number without units or spaces, e.g. 12.",
-    ),
-    "number": (
-        "not a number",
-        "Write a plain number without units, e.g. 7.5 (a decimal comma is fine in ';'-separated files).",
-    ),
-    "boolean": (
-        "not yes or no",
-        "Write yes/no, true/false, 1/0 or ja/nej.",
-    ),
-}
-
-
-def _to_datetime(text: pd.Series, formats: tuple[str, ...]) -> pd.Series:
-    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
-    todo = text.notna()
-    if todo.any():  # try first the format whose length fits the first value (Excel, Parquet)
-        width = len(text[todo].iloc[0])
-        length = {"%Y-%m": 7, "%Y-%m-%d": 10, "%Y-%m-%d %H:%M:%S": 19}
-        formats = tuple(sorted(formats, key=lambda f: abs(length.get(f, 0) - width)))
-    for fmt in formats:
-        if not todo.any():
-            break
-        parsed = pd.to_datetime(text[todo], format=fmt, errors="coerce")
-        out[todo] = parsed.astype("datetime64[ns]")
-        todo = todo & out.isna()
-    return out
-
-
-def parse_column(text: pd.Series, kind: str) -> tuple[pd.Series, pd.Series]:
-    """Typed values of one column of raw text, and the mask of cells that could not be read.
-
-    Parameters
-    ----------
-    text : pandas.Series
-        Raw cell text (surrounding spaces are ignored; empty cells become missing values).
-    kind : str
-        The column's type in the dictionary: ``date``, ``month``, ``integer``, ``number``,
-        ``boolean``, ``category``, ``language``, ``language_list``, ``pseudonym``, ``code``
-        or ``city``.
-
-    Returns
-    -------
-    values : pandas.Series
-        ``datetime64[ns]`` (dates at midnight, months at their first day), ``Int64``,
-        ``Float64``, ``boolean`` or ``string``; missing where the cell was empty or unreadable.
-    bad : pandas.Series of bool
-        True where the cell is not empty but could not be read as ``kind``.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> values, bad = parse_column(pd.Series(["3", "2.0", "x", ""]), "integer")
-    >>> values.tolist(), bad.tolist()
-    ([3, 2, <NA>, <NA>], [False, False, True, False])
-    """
-    s = text.astype("string").str.strip()
-    s = s.mask(s == "")
-    present = s.notna()
-    if kind == "date":
-        values = _to_datetime(s, ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S")).dt.normalize()
-    elif kind == "month":
-        values = _to_datetime(s, ("%Y-%m", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S"))
-        values = values.where(values.dt.is_month_start & (values == values.dt.normalize()))
-    elif kind in ("integer", "number"):
-        num = pd.to_numeric(s.str.replace(",", ".", regex=False), errors="coerce")
-        num = num.astype("Float64")
-        num = num.mask(~np.isfinite(num.astype("float64").fillna(0.0)))
-        if kind == "integer":
-            whole = num.eq(num.round()).fillna(False) & num.abs().lt(2**53).fillna(False)
-            values = num.where(whole).astype("Int64")
-        else:
-            values = num
-    elif kind == "boolean":
-        low = s.str.lower()
-        values = pd.Series(pd.NA, index=s.index, dtype="boolean")
-        values[low.isin(_TRUE).fillna(False)] = True
-        values[low.isin(_FALSE).fillna(False)] = False
-    elif kind == "category":
-        values = s.str.lower()
-    elif kind == "language_list":
-        values = s.str.replace(r"\s+", "", regex=True)
-    else:
-        values = s
-    return values, present & values.isna()
 
 
 # --- structure of a file ----------------------------------------------------------------
@@ -606,143 +341,10 @@ def finalise(typed: pd.DataFrame, table: str) -> pd.DataFrame:
     return out
 
 
-# --- across tables ----------------------------------------------------------------------
-def cross_check(typed: dict[str, pd.DataFrame], meta: dict, files: dict[str, str]) -> list[Problem]:
-    """Checks that need more than one table or the dataset description.
+def __getattr__(name: str):
+    # cross_check moved to capacity.dataset, which imports this module: import it lazily.
+    if name == "cross_check":
+        from capacity.dataset import cross_check
 
-    Parameters
-    ----------
-    typed : dict
-        Table name to typed frame indexed by row number (from :func:`validate_table`);
-        checks involving a table absent here are skipped.
-    meta : dict
-        ``datapackage.json``; the period check is skipped without a valid period.
-    files : dict
-        Table name to file name, for the problems.
-
-    Returns
-    -------
-    list of Problem
-        Dates outside the period (a staff month must overlap it); outreach cities missing
-        from the staff table; outreach teams not in the staff table for that city.
-    """
-    problems: list[Problem] = []
-    try:
-        start = pd.Timestamp(meta["period"]["start"])
-        end = pd.Timestamp(meta["period"]["end"])
-    except (KeyError, TypeError, ValueError):
-        start = end = None
-    if start is not None:
-        rule = f"date outside the dataset's period {start:%Y-%m-%d} to {end:%Y-%m-%d}"
-        fix = "Correct the date, or widen 'period' in datapackage.json."
-        for table, df in typed.items():
-            for name, kind in columns(table)["type"].items():
-                if kind not in ("date", "month") or name not in df:
-                    continue
-                last = df[name] + pd.offsets.MonthEnd(0) if kind == "month" else df[name]
-                bad = ((last < start) | (df[name] > end)).fillna(False).to_numpy(dtype=bool)
-                rows = df.index[bad].to_numpy()
-                fmt = "%Y-%m" if kind == "month" else "%Y-%m-%d"
-
-                def shown(r, df=df, name=name, fmt=fmt):
-                    return df.loc[r, name].dt.strftime(fmt)
-
-                problems += _located(files[table], rows, name, shown, rule, fix)
-    if "outreach" in typed and "staff" in typed:
-        out, staff = typed["outreach"], typed["staff"]
-        file = files["outreach"]
-        city_ok = (
-            out["city"].isin(staff["city"].dropna().unique()).fillna(True).to_numpy(dtype=bool)
-        )
-        rows = out.index[~city_ok].to_numpy()
-        problems += _located(
-            file,
-            rows,
-            "city",
-            out.loc[rows[:MAX_PER_RULE], "city"],
-            f"city not in the staff table ({files['staff']})",
-            "Add the city's outreach staff to the staff table, or correct the city's spelling.",
-        )
-        known = pd.MultiIndex.from_frame(staff[["city", "team"]].dropna().drop_duplicates())
-        pairs = pd.MultiIndex.from_frame(out[["city", "team"]])
-        team_ok = pairs.isin(known) | out["team"].isna().to_numpy() | ~city_ok
-        rows = out.index[~team_ok].to_numpy()
-        head = rows[:MAX_PER_RULE]
-        values = out.loc[head, "team"].astype(str) + " in " + out.loc[head, "city"].astype(str)
-        problems += _located(
-            file,
-            rows,
-            "team",
-            values,
-            f"team not in the staff table ({files['staff']}) for this city",
-            "Use the team code of the staff table, or add the team's staff for that city.",
-        )
-    return problems
-
-
-# --- documentation ----------------------------------------------------------------------
-DOC_BEGIN = "<!-- BEGIN GENERATED by capacity.contract.dictionary_markdown(); do not edit -->"
-DOC_END = "<!-- END GENERATED -->"
-_TYPE_TEXT = {
-    "date": "date (YYYY-MM-DD)",
-    "month": "month (YYYY-MM)",
-    "integer": "whole number ≥ 0",
-    "number": "number",
-    "boolean": "yes/no",
-    "category": "category",
-    "language": "ISO 639-1 code",
-    "language_list": "ISO 639-1 codes, ';'-separated",
-    "pseudonym": "pseudonym",
-    "code": "code",
-    "city": "municipality name",
-}
-
-
-def dictionary_markdown() -> str:
-    """Markdown tables of every column of every table, generated from ``dictionary.csv``.
-
-    Examples
-    --------
-    >>> dictionary_markdown().splitlines()[0]
-    '### `sightings`'
-    """
-    parts = []
-    cell = lambda v: str(v).replace("|", "\\|")  # noqa: E731
-    for table in TABLES:
-        spec = columns(table)
-        keys = KEYS.get(table)
-        lines = [f"### `{table}`", ""]
-        if keys and len(keys) > 1:
-            lines += [f"Each combination of {', '.join(f'`{k}`' for k in keys)} appears once.", ""]
-        elif keys:
-            lines += [f"Each `{keys[0]}` appears once.", ""]
-        lines += [
-            "| column | type | required | unit | allowed values | range | meaning |",
-            "|---|---|---|---|---|---|---|",
-        ]
-        for name, s in spec.iterrows():
-            rng = f"{s['min']} to {s['max']}" if s["min"] or s["max"] else ""
-            row = [f"`{name}`", _TYPE_TEXT.get(s["type"], s["type"]), s["required"], s["unit"]]
-            row += [s["allowed"], rng, s["meaning"]]
-            lines.append("| " + " | ".join(cell(v) for v in row) + " |")
-        parts.append("\n".join(lines))
-    return "\n\n".join(parts) + "\n"
-
-
-def render_doc(text: str) -> str:
-    """``text`` with the generated block between :data:`DOC_BEGIN` and :data:`DOC_END` renewed."""
-    head, rest = text.split(DOC_BEGIN, 1)
-    _, tail = rest.split(DOC_END, 1)
-    return f"{head}{DOC_BEGIN}\n\n{dictionary_markdown()}\n{DOC_END}{tail}"
-
-
-def write_doc(path: str | os.PathLike | None = None) -> Path:
-    """Renew the generated column tables of ``docs/data-contract.md`` (atomically)."""
-    from capacity.config import ROOT
-    from capacity.io import atomic_write
-
-    target = Path(path) if path is not None else ROOT / "docs" / "data-contract.md"
-    text = render_doc(target.read_text(encoding="utf-8"))
-    with atomic_write(target, "w", encoding="utf-8") as f:
-        f.write(text)
-    return target
+        return cross_check
+    raise AttributeError(f"module 'capacity.contract' has no attribute {name!r}")

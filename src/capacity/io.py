@@ -1,12 +1,10 @@
-"""Reading the files analysts have, loading a dataset folder, writing outputs atomically.
+"""Reading the files analysts have, writing outputs atomically.
 
-A dataset is a folder with the tables ``sightings``, ``outreach``, ``staff`` and
-``operations`` (each as ``<table>.csv``, ``.xlsx`` or ``.parquet``) and a ``datapackage.json``
-describing it. :func:`load_dataset` reads every file as text, checks it against the data
-contract (:mod:`capacity.contract`), looks for personal identifiers
-(:func:`capacity.privacy.find_identifiers`), runs the cross-table checks, and raises one
-:class:`~capacity.exceptions.DataError` listing every problem in every file. Raw files are
-only read, never modified.
+:func:`read_table` reads a ``.csv`` (encoding and separator detected), ``.xlsx`` or
+``.parquet`` file as text with its spreadsheet row numbers; :func:`write_table` and
+:func:`atomic_write` write outputs so that readers never see half a file. Loading a whole
+dataset folder is :mod:`capacity.dataset` (its names stay importable from here). Raw files
+are only read, never modified.
 """
 
 from __future__ import annotations
@@ -15,29 +13,29 @@ import contextlib
 import csv
 import hashlib
 import io
-import json
 import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from openpyxl.utils.exceptions import InvalidFileException
 from pandas.errors import EmptyDataError, ParserError
 
-from capacity import contract
 from capacity.exceptions import CapacityError, DataError, Problem
+
+if TYPE_CHECKING:  # for type checkers; at run time see __getattr__ at the end
+    from capacity.dataset import Dataset as Dataset
+    from capacity.dataset import load_dataset as load_dataset
 
 SUFFIXES: tuple[str, ...] = (".csv", ".xlsx", ".parquet")
 _SEPARATORS = (",", ";", "\t")
 _BLANK_LINE = re.compile(r"\n[ \t]*\r?\n(?!\Z)")
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
-_PERIOD_FIX = 'Give the period as {"start": "YYYY-MM-DD", "end": "YYYY-MM-DD"}.'
 
 
 def sha256_file(path: str | os.PathLike) -> str:
@@ -296,226 +294,10 @@ def read_table(path: str | os.PathLike, table: str | None = None) -> pd.DataFram
     return df
 
 
-# --- the dataset folder -----------------------------------------------------------------
-@dataclass(frozen=True, eq=False)
-class Dataset:
-    """A validated dataset: the four typed tables, its description and file fingerprints.
+def __getattr__(name: str):
+    # Dataset and load_dataset moved to capacity.dataset, which imports this module.
+    if name in ("Dataset", "load_dataset"):
+        from capacity import dataset
 
-    Attributes
-    ----------
-    sightings, outreach, staff, operations : pandas.DataFrame or None
-        Typed tables (see ``docs/data-contract.md``); ``None`` for a table not loaded.
-    meta : dict
-        The content of ``datapackage.json``.
-    files : dict
-        Table name to ``{"path", "sha256", "rows"}`` of the file read.
-    folder : pathlib.Path
-        The dataset folder.
-    """
-
-    sightings: pd.DataFrame | None
-    outreach: pd.DataFrame | None
-    staff: pd.DataFrame | None
-    operations: pd.DataFrame | None
-    meta: dict = field(default_factory=dict)
-    files: dict = field(default_factory=dict)
-    folder: Path = Path(".")
-
-    def table(self, name: str) -> pd.DataFrame:
-        """One table by name; a :class:`DataError` if it was not loaded."""
-        df = getattr(self, name, None) if name in contract.TABLES else None
-        if df is None:
-            raise DataError(
-                Problem(name, None, None, None, "table not loaded", "Load it with tables=None.")
-            )
-        return df
-
-    @property
-    def period(self) -> tuple[pd.Timestamp, pd.Timestamp]:
-        """First and last day of the dataset's period (from ``datapackage.json``)."""
-        p = self.meta["period"]
-        return pd.Timestamp(p["start"]), pd.Timestamp(p["end"])
-
-    def describe(self) -> str:
-        """A short plain-text description: name, period, synthetic flag, rows and hashes."""
-        m = self.meta
-        start, end = self.period
-        lines = [
-            f"{m.get('title') or m.get('name')} ({self.folder})",
-            f"period {start:%Y-%m-%d} to {end:%Y-%m-%d}"
-            + ("; SYNTHETIC data" if m.get("synthetic") else ""),
-        ]
-        for name, info in self.files.items():
-            df = self.table(name)
-            extra = ""
-            if "city" in df.columns and len(df):
-                extra = f", cities: {', '.join(sorted(df['city'].dropna().unique()))}"
-            if name == "sightings" and len(df):
-                extra += f", persons: {df['person_id'].nunique()}"
-            lines.append(
-                f"  {name:<11} {info['rows']:>9} rows  {Path(info['path']).name} "
-                f"sha256 {info['sha256'][:12]}{extra}"
-            )
-        return "\n".join(lines)
-
-
-def _read_meta(folder: Path) -> tuple[dict, list[Problem]]:
-    name = "datapackage.json"
-    path = folder / name
-    example = (
-        'Write datapackage.json, e.g. {"name": "stockholm-2024", "title": "...", '
-        '"synthetic": false, "period": {"start": "2024-01-01", "end": "2024-12-31"}, '
-        '"description": "...", "resources": [{"name": "sightings", "path": "sightings.csv"}, ...]}.'
-    )
-    if not path.is_file():
-        return {}, [Problem(name, None, None, None, "the dataset description is missing", example)]
-    try:
-        meta = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        row = getattr(exc, "lineno", None)
-        return {}, [Problem(name, row, None, None, f"not valid JSON ({exc})", example)]
-    if not isinstance(meta, dict):
-        return {}, [Problem(name, None, None, None, "must be a JSON object", example)]
-    problems = []
-    for key, kind in (("name", str), ("title", str), ("synthetic", bool), ("description", str)):
-        if not isinstance(meta.get(key), kind):
-            rule = f"'{key}' is missing or not a {'true/false' if kind is bool else 'text'}"
-            problems.append(Problem(name, None, key, _short(meta.get(key)), rule, example))
-    period = meta.get("period")
-    try:
-        start = pd.to_datetime(period["start"], format="%Y-%m-%d")
-        end = pd.to_datetime(period["end"], format="%Y-%m-%d")
-        if end < start:
-            problems.append(
-                Problem(
-                    name, None, "period", str(period), "the end is before the start", _PERIOD_FIX
-                )
-            )
-    except (TypeError, KeyError, ValueError):
-        rule = "'period' is missing or its dates are not YYYY-MM-DD"
-        problems.append(Problem(name, None, "period", _short(period), rule, _PERIOD_FIX))
-    resources = meta.get("resources", [])
-    if not isinstance(resources, list) or not all(
-        isinstance(r, dict) and {"name", "path"} <= set(r) for r in resources
-    ):
-        rule = '\'resources\' must be a list of {"name": table, "path": file}'
-        problems.append(Problem(name, None, "resources", None, rule, example))
-    return meta, problems
-
-
-def _short(value: object) -> str | None:
-    return None if value is None else str(value)[:60]
-
-
-def _find_file(folder: Path, table: str, meta: dict) -> tuple[Path | None, list[Problem]]:
-    resources = meta.get("resources")
-    if isinstance(resources, list):
-        for r in resources:
-            if isinstance(r, dict) and r.get("name") == table and r.get("path"):
-                return folder / str(r["path"]), []
-    found = [folder / f"{table}{s}" for s in SUFFIXES if (folder / f"{table}{s}").is_file()]
-    if len(found) == 1:
-        return found[0], []
-    if not found:
-        rule = f"the {table} table is missing"
-        fix = f"Put it in {folder} as {table}.csv, {table}.xlsx or {table}.parquet."
-    else:
-        rule = f"the {table} table is there more than once ({', '.join(p.name for p in found)})"
-        fix = "Keep one, or name the one to use in datapackage.json resources."
-    return None, [Problem(f"{table}.csv", None, None, None, rule, fix)]
-
-
-def _privacy(raw: pd.DataFrame, file: str) -> list[Problem]:
-    from capacity.privacy import find_identifiers
-
-    found = find_identifiers(raw.reset_index(drop=True), file)
-    rows = raw.index.to_numpy()
-    # find_identifiers numbers rows by position (+2); map back to the file's row numbers.
-    return [
-        p if p.row is None or not 2 <= p.row < len(rows) + 2 else _with_row(p, int(rows[p.row - 2]))
-        for p in found
-    ]
-
-
-def _with_row(p: Problem, row: int) -> Problem:
-    return Problem(p.file, row, p.column, p.value, p.rule, p.fix)
-
-
-def load_dataset(folder: str | os.PathLike, tables: Sequence[str] | None = None) -> Dataset:
-    """Read, check and type a dataset folder; one :class:`DataError` lists every problem.
-
-    Parameters
-    ----------
-    folder : path-like
-        Dataset folder (relative paths are taken from the project root when they do not
-        exist from the working directory).
-    tables : sequence of str, optional
-        Tables to load (default: all four); the others are ``None`` in the result and the
-        cross-table checks that need them are skipped.
-
-    Returns
-    -------
-    Dataset
-
-    Raises
-    ------
-    DataError
-        With :attr:`~capacity.exceptions.DataError.problems` from every file: the
-        description, the file format, the contract (:func:`capacity.contract.validate_table`),
-        personal identifiers, and the cross-table checks.
-
-    Examples
-    --------
-    >>> from capacity.config import ROOT
-    >>> ds = load_dataset(ROOT / "tests" / "data" / "tiny")
-    >>> len(ds.operations), str(ds.sightings["date"].dtype)
-    (2, 'datetime64[ns]')
-    """
-    from capacity.config import resolve
-
-    path = Path(folder)
-    if not path.exists():
-        path = resolve(folder)
-    if not path.is_dir():
-        raise DataError(
-            Problem(str(folder), None, None, None, "dataset folder not found", "Check the path.")
-        )
-    names = list(contract.TABLES if tables is None else tables)
-    unknown = [t for t in names if t not in contract.TABLES]
-    if unknown:
-        raise DataError(
-            Problem(
-                str(path),
-                None,
-                None,
-                None,
-                f"unknown table(s) {unknown}",
-                f"Use {contract.TABLES}.",
-            )
-        )
-    meta, problems = _read_meta(path)
-    typed: dict[str, pd.DataFrame] = {}
-    files: dict[str, dict] = {}
-    for table in names:
-        file, found = _find_file(path, table, meta)
-        problems += found
-        if file is None:
-            continue
-        try:
-            raw = read_table(file, table)
-        except DataError as err:
-            problems += err.problems
-            continue
-        frame, table_problems = contract.validate_table(raw, table, file.name)
-        problems += table_problems
-        problems += _privacy(raw, file.name)
-        if not table_problems:
-            typed[table] = frame
-        files[table] = {"path": str(file), "sha256": sha256_file(file), "rows": len(frame)}
-    problems += contract.cross_check(
-        typed, meta, {t: Path(f["path"]).name for t, f in files.items()}
-    )
-    if problems:
-        raise DataError(problems)
-    out = {t: (contract.finalise(typed[t], t) if t in typed else None) for t in contract.TABLES}
-    return Dataset(**out, meta=meta, files=files, folder=path)
+        return getattr(dataset, name)
+    raise AttributeError(f"module 'capacity.io' has no attribute {name!r}")

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from capacity.exceptions import EstimationError
 from capacity.models.population_design import histories
-from capacity.population import chao, chapman, mse
+from capacity.population import capture_histories, chao, chapman, mse
 
 SETTINGS = settings(
     max_examples=25,
@@ -112,3 +112,52 @@ def test_chao_rises_as_recaptures_fall_and_interval_holds_it(freq, occasions):
         assert res.estimate >= res.n_observed
         lo, hi = res.conf_int()
         assert res.n_observed <= lo <= res.estimate <= hi
+
+
+def _crosstab_histories(sightings: pd.DataFrame, sources: list[str]) -> pd.DataFrame:
+    """The table as capture_histories built it with pd.crosstab (the reference)."""
+    data = sightings.dropna()
+    data = data[data["source"].astype(str).isin(sources)]
+    wide = pd.crosstab(data["person_id"], data["source"].astype(str))
+    wide = wide.reindex(columns=sources, fill_value=0).gt(0).astype(np.int64)
+    table = wide.value_counts().rename("count").reset_index()
+    table = table.sort_values(sources, ignore_index=True)
+    table.columns.name = None
+    table["count"] = table["count"].astype(np.int64)
+    return table
+
+
+@st.composite
+def sightings_frames(draw):
+    """Sightings of up to 40 persons by 2-5 sources, repeats and missing values included."""
+    k = draw(st.integers(2, 5))
+    names = [f"src{i}" for i in range(k)]
+    n = draw(st.integers(2, 120))
+    persons = draw(st.lists(st.integers(0, 40), min_size=n, max_size=n))
+    sources = draw(st.lists(st.sampled_from([*names, None]), min_size=n, max_size=n))
+    frame = pd.DataFrame({"person_id": [f"p{p}" for p in persons], "source": sources})
+    assume(frame["source"].dropna().nunique() >= 2)
+    if draw(st.booleans()):
+        frame = frame.astype("category")
+    return frame
+
+
+@SETTINGS
+@given(sightings_frames(), st.data())
+def test_capture_histories_bit_mask_equals_crosstab(frame, data):
+    present = sorted(frame["source"].dropna().astype(str).unique())
+    sources = data.draw(st.permutations(present))
+    sources = sources[: data.draw(st.integers(2, len(sources)))]
+    assume(frame["source"].astype(str).isin(sources).any())
+    got = capture_histories(frame, sources=sources)
+    assert got.equals(_crosstab_histories(frame, list(sources)))
+    assert got.equals(capture_histories(frame.sample(frac=1.0, random_state=0), sources=sources))
+
+
+def test_capture_histories_more_than_64_sources_equals_crosstab():
+    rng = np.random.default_rng(7)
+    names = [f"s{i:02d}" for i in range(70)]
+    frame = pd.DataFrame(
+        {"person_id": rng.integers(0, 300, 3000), "source": rng.choice(names, 3000)}
+    )
+    assert capture_histories(frame).equals(_crosstab_histories(frame, names))

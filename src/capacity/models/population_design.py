@@ -281,7 +281,9 @@ def capture_histories(
     Notes
     -----
     A person's history is ``h_j = 1`` if any sighting of that person is by source ``j``;
-    repeat sightings by the same source count once.
+    repeat sightings by the same source count once. It is built as a bit mask (bit ``j``
+    set by OR over the person's sightings) whose distinct values are counted: linear in
+    the sightings, with no per-person Python work.
 
     Examples
     --------
@@ -323,12 +325,15 @@ def capture_histories(
             f"Capture–recapture needs at least two sources; the sightings have {present}."
         )
     data = data[data["source"].astype(str).isin(sources)]
-    wide = pd.crosstab(data["person_id"], data["source"].astype(str)).reindex(
-        columns=list(sources), fill_value=0
-    )
-    wide = wide.gt(0).astype(np.int64)
-    table = wide.value_counts().rename("count").reset_index()
-    table = table.sort_values(list(sources), ignore_index=True)
-    table.columns.name = None
-    table["count"] = table["count"].astype(np.int64)
-    return table
+    person = pd.factorize(data["person_id"], sort=False)[0]
+    code = pd.Categorical(data["source"].astype(str), categories=sources).codes
+    # one bit per source, a word of 64 sources per column: OR over a person's sightings
+    bits = np.zeros((person.max(initial=-1) + 1, -(-len(sources) // 64)), dtype=np.uint64)
+    np.bitwise_or.at(bits, (person, code // 64), np.uint64(1) << (code % 64).astype(np.uint64))
+    patterns = pd.DataFrame(bits).value_counts(sort=False)
+    words = np.array(patterns.index.to_list(), dtype=np.uint64).reshape(-1, bits.shape[1])
+    j = np.arange(len(sources))
+    flags = (words[:, j // 64] >> (j % 64).astype(np.uint64)) & np.uint64(1)
+    table = pd.DataFrame(flags.astype(np.int64), columns=list(sources))
+    table["count"] = patterns.to_numpy(dtype=np.int64)
+    return table.sort_values(list(sources), ignore_index=True)

@@ -90,16 +90,23 @@ def run_report_once(
     cmd = [CAPACITY, "report", *_params_args(cfg, run_id, extra)]
     meas = m.run_command(cmd, timeout=cfg.timeout, env={"CAPACITY_CACHE": str(cache)})
     folder = cfg.work / "reports" / run_id
-    meas.stages.update(_notebook_timings(folder))
+    timings, labels = _notebook_timings(folder)
+    meas.stages.update(timings)
+    meas.info["cells"] = labels
     meas.info["folder"] = str(folder)
     meas.info["cache"] = str(cache)
     meas.info["files"] = sorted(p.name for p in folder.glob("*")) if folder.exists() else []
     return meas
 
 
-def _notebook_timings(folder: Path) -> dict:
-    """Execution time papermill recorded in the executed notebook (whole and slowest cell)."""
-    out: dict = {}
+def _notebook_timings(folder: Path) -> tuple[dict, dict]:
+    """Durations papermill recorded in the executed notebook: the whole run and each cell.
+
+    Returns the stage times (``notebook_execute``, ``slowest_cell``, ``cell NN``) and the
+    first code line of each cell, for the breakdown table.
+    """
+    stages: dict = {}
+    labels: dict = {}
     for nb_path in folder.glob("*.ipynb"):
         try:
             nb = json.loads(nb_path.read_text(encoding="utf-8"))
@@ -107,25 +114,40 @@ def _notebook_timings(folder: Path) -> dict:
             continue
         pm = nb.get("metadata", {}).get("papermill", {})
         if pm.get("duration") is not None:
-            out["notebook_execute"] = float(pm["duration"])
-        cells = [
-            (float(c["metadata"]["papermill"]["duration"] or 0.0), i)
-            for i, c in enumerate(nb.get("cells", []))
-            if c.get("metadata", {}).get("papermill", {}).get("duration") is not None
-        ]
+            stages["notebook_execute"] = float(pm["duration"])
+        for i, c in enumerate(nb.get("cells", [])):
+            d = c.get("metadata", {}).get("papermill", {}).get("duration")
+            if c.get("cell_type") != "code" or d is None:
+                continue
+            key = f"cell {i:02d}"
+            stages[key] = float(d)
+            src = "".join(c.get("source", ""))
+            code = [ln for ln in src.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+            labels[key] = (code[0] if code else src.splitlines()[0] if src else "")[:70]
+        cells = [v for k, v in stages.items() if k.startswith("cell ")]
         if cells:
-            d, i = max(cells)
-            out["slowest_cell"] = d
-            out["slowest_cell_index"] = i
-    return out
+            stages["slowest_cell"] = max(cells)
+    return stages, labels
+
+
+def cell_table(runs: dict[str, dict], labels: dict, top: int = 8) -> list[str]:
+    """The slowest notebook cells (median seconds per kind of run)."""
+    keys = sorted(
+        {k for r in runs.values() for k in r["stages"] if k.startswith("cell ")},
+        key=lambda k: -max(r["stages"].get(k, 0.0) for r in runs.values()),
+    )[:top]
+    rows = [
+        (k, f"`{labels.get(k, '').replace('|', '/')}`",
+         *(fmt_s(r["stages"].get(k, float("nan"))) for r in runs.values()))
+        for k in sorted(keys)
+    ]  # fmt: skip
+    return table(("cell", "first line", *runs), rows)
 
 
 def _row(label: str, summary: dict) -> tuple:
     rng = f"{fmt_s(summary['wall_min'])} – {fmt_s(summary['wall_max'])}"
     return (label, summary["n"], fmt_s(summary["wall"]), rng, fmt_mb(summary["peak_rss_mb"]))
 
-
-_FLOOR: dict = {}  # the floor measured by bench_report, reused by bench_sweep's analysis
 
 HEADER = ("run", "runs", "median wall", "range", "peak RSS (largest process)")
 
@@ -149,7 +171,6 @@ def bench_report(cfg: BenchConfig) -> Section:
             except m.MeasurementError as exc:
                 failure = last_error(exc)
     fl = m.summarise(floors)
-    _FLOOR.update(fl)
     fl_exec = fl["stages"].get("papermill_execute", float("nan"))
     fl_pdf = fl["stages"].get("weasyprint_pdf", float("nan"))
     rows = [_row("floor: imports-only notebook + one-page PDF", fl)]
@@ -173,11 +194,17 @@ def bench_report(cfg: BenchConfig) -> Section:
         nb_exec = r["stages"].get("notebook_execute", float("nan"))
         sec.add(
             f"{name} = notebook execution (papermill's record) {fmt_s(nb_exec)}, slowest cell "
-            f"{fmt_s(r['stages'].get('slowest_cell', float('nan')))} (cell "
-            f"{int(r['stages'].get('slowest_cell_index', -1))}); the rest (start-up, kernel, "
-            f"HTML, PDF, tables) {fmt_s(r['wall'] - nb_exec)}."
+            f"{fmt_s(r['stages'].get('slowest_cell', float('nan')))}; the rest (process "
+            f"start-up, kernel start, HTML, PDF, tables) {fmt_s(r['wall'] - nb_exec)}."
         )
-    sec.add("", f"Files of a report: {', '.join(cold[-1].info.get('files', [])) or '–'}.")
+    sec.add(
+        "",
+        "Slowest cells of the committee notebook (median seconds, papermill's record):",
+        "",
+        *cell_table({"cold": rc, "warm": rw}, cold[-1].info.get("cells", {})),
+        "",
+        f"Files of a report: {', '.join(cold[-1].info.get('files', [])) or '–'}.",
+    )
     for name, r in (("cold", rc), ("warm", rw)):
         ratio = r["wall"] / fl["wall"]
         nb_exec = r["stages"].get("notebook_execute", float("nan"))
@@ -246,8 +273,9 @@ def bench_sweep(cfg: BenchConfig) -> Section:
     k = _n_scenarios(grid)
     sec = Section(f"Sweep: {k} scenarios on {SWEEP_JOBS} cores against one report")
     n = 1 if cfg.quick else max(1, cfg.repeats - 1)
-    sweeps, reports, each, each_failure = [], [], [], None
+    sweeps, reports, each, each_failure, floors = [], [], [], None, []
     for i in range(n):
+        floors.append(run_floor(cfg))
         reports.append(run_report_once(cfg, _quick_overrides(cfg)))
         run_id = f"bench-sweep-{uuid.uuid4().hex[:8]}"
         cmd = [CAPACITY, "sweep", *_params_args(cfg, run_id, _quick_overrides(cfg))]
@@ -260,11 +288,13 @@ def bench_sweep(cfg: BenchConfig) -> Section:
             except m.MeasurementError as exc:
                 each_failure = last_error(exc)
     sw, rp, ea = m.summarise(sweeps), m.summarise(reports), m.summarise(each)
+    fl = m.summarise(floors)
     label_each = f"`run_sweep(each=True)`: comparison + {k} scenario reports (PDF), cold"
     sec.add(
         *table(
             HEADER,
             [
+                _row("floor: imports-only notebook + one-page PDF", fl),
                 _row("one report (cold)", rp),
                 _row(f"`capacity sweep`, {k} scenarios, `--jobs {SWEEP_JOBS}` (cold)", sw),
                 _row(label_each, ea),
@@ -277,13 +307,13 @@ def bench_sweep(cfg: BenchConfig) -> Section:
         f"report in {SWEEP_JOBS} processes (reusing the fit): {fmt_s(ea['wall'] / k)} of wall "
         "time per scenario.",
     )
-    if _FLOOR and each:
-        bound = k / SWEEP_JOBS * _FLOOR["wall"]
+    if each:
+        bound = k / SWEEP_JOBS * fl["wall"]
         sec.add(
             "",
             f"What limits the sweep with every scenario's report: each report is its own "
             f"papermill run, so even with no work in the notebook it costs at least the floor "
-            f"({fmt_s(_FLOOR['wall'])}, measured above). {k} reports on {SWEEP_JOBS} cores "
+            f"({fmt_s(fl['wall'])}, measured in this section). {k} reports on {SWEEP_JOBS} cores "
             f"therefore take at least {k}/{SWEEP_JOBS} × floor = {fmt_s(bound)} = "
             f"{fmt_x(bound / rp['wall'])} one cold report; measured {fmt_s(ea['wall'])}. "
             "Meeting 3× with every report would need the scenario reports rendered from one "

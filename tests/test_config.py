@@ -67,3 +67,17 @@ def test_every_parameter_is_documented():
     table = parameters_table()
     assert set(table["name"]) == {f.name for f in dataclasses.fields(Params)}
     assert table["meaning"].str.len().min() > 10
+
+
+def test_from_namespace_takes_every_name_defined_since_before():
+    import math
+
+    before = {"In", "Out", "get_ipython"}
+    ns = {"In": [], "Out": {}, "_i3": "x", "math": math, "Params": Params, "artifacts_dir": ""}
+    ns |= {"city": "Malmö", "target_reach": 0.5, "resolve": resolve}
+    params = Params.from_namespace(ns, before, extra=("artifacts_dir",))
+    assert (params.city, params.target_reach) == ("Malmö", 0.5)
+    with pytest.raises(ParameterError, match=r"unknown parameter\(s\): tagret_reach\. Allowed: "):
+        Params.from_namespace({**ns, "tagret_reach": 0.5}, before, extra=("artifacts_dir",))
+    with pytest.raises(ParameterError, match="artifacts_dir"):
+        Params.from_namespace(ns, before)  # notebook-only names must be declared

@@ -22,22 +22,56 @@ def test_there_are_notebooks():
     assert {"committee_report", "data_quality"} <= {p.stem for p in NOTEBOOKS}
 
 
+def _parameters_cell(nb) -> int:
+    return next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_is_committed_clean_with_a_parameters_cell(path: Path):
     nb = nbformat.read(path, as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
     for cell in code:
         assert not cell.outputs and cell.execution_count is None, "commit notebooks without outputs"
-    first = code[0]
-    assert "parameters" in first.metadata.get("tags", [])
+    i = _parameters_cell(nb)
+    first, before = nb.cells[i], nb.cells[i - 1]
+    assert "_before = set(globals())" in before.source
+    assert "remove_cell" in before.metadata.get("tags", [])
     names = set(re.findall(r"^(\w+) = ", first.source, flags=re.M))
     assert FIELDS | {"artifacts_dir"} <= names <= FIELDS | NOTEBOOK_ONLY, names ^ FIELDS
-    setup = code[1].source
-    assert "Params.from_mapping(" in setup
-    assert set(re.findall(r'"(\w+)": \1', setup)) == FIELDS
+    setup = next(c for c in nb.cells[i + 1 :] if c.cell_type == "code").source
+    assert "Params.from_namespace(globals(), _before, extra=(" in setup
     assert nb.metadata["kernelspec"]["name"] in ("capacity", "python3")
-    for cell in code[2:]:
+    for cell in code[3:]:
         assert len(cell.source.splitlines()) <= 12, "keep notebook cells thin: logic lives in src/"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_parameters_cell_holds_every_field_with_its_default(path: Path):
+    nb = nbformat.read(path, as_version=4)
+    namespace: dict = {}
+    exec(nb.cells[_parameters_cell(nb)].source, namespace)  # literals only
+    del namespace["__builtins__"]
+    assert Params.from_namespace(namespace, set(), extra=tuple(NOTEBOOK_ONLY)) == Params()
+    assert set(namespace) - NOTEBOOK_ONLY == FIELDS
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_plain_papermill_refuses_an_unknown_name(tmp_path, path: Path):
+    """papermill injects -p names as variables; the validation cell refuses a misspelt one."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    with pytest.raises(PapermillExecutionError) as caught:
+        papermill.execute_notebook(
+            str(path),
+            str(tmp_path / "out.ipynb"),
+            parameters={"tagret_reach": 0.5, "data_dir": str(TINY)},
+            progress_bar=False,
+            cwd=str(path.parent),
+        )
+    assert caught.value.ename == "ParameterError"
+    assert "unknown parameter(s): tagret_reach. Allowed: alpha," in str(caught.value)
+    assert "target_reach" in str(caught.value)
 
 
 @pytest.fixture(autouse=True, scope="module")

@@ -22,12 +22,30 @@ def test_notebook_parameter_cells_match_params():
     import nbformat
 
     from capacity.config import NOTEBOOKS_DIR
-    from capacity.report.paramdoc import NOTEBOOK_ONLY, mapping_block, parameters_cell
+    from capacity.report.paramdoc import (
+        BEFORE_CELL,
+        NOTEBOOK_ONLY,
+        parameters_cell,
+        validation_call,
+    )
 
     for path in sorted(NOTEBOOKS_DIR.glob("*.ipynb")):
-        code = [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
-        extra = tuple(k for k in NOTEBOOK_ONLY if f"\n{k} = " in code[0].source)
-        assert code[0].source == parameters_cell(extra), (
-            f"{path.name}: run capacity.report.paramdoc"
-        )
-        assert mapping_block() in code[1].source, f"{path.name}: run capacity.report.paramdoc"
+        cells = nbformat.read(path, as_version=4).cells
+        i = next(i for i, c in enumerate(cells) if "parameters" in c.metadata.get("tags", []))
+        extra = tuple(k for k in NOTEBOOK_ONLY if f"\n{k} = " in cells[i].source)
+        hint = f"{path.name}: run `.venv/bin/python -m capacity.report.paramdoc`"
+        assert cells[i].source == parameters_cell(extra), hint
+        assert cells[i - 1].source == BEFORE_CELL, hint
+        setup = next(c for c in cells[i + 1 :] if c.cell_type == "code")
+        assert validation_call(extra) in setup.source, hint
+
+
+def test_paramdoc_sync_is_idempotent(tmp_path):
+    import shutil
+
+    from capacity.config import NOTEBOOKS_DIR
+    from capacity.report.paramdoc import sync_notebooks
+
+    for path in NOTEBOOKS_DIR.glob("*.ipynb"):
+        shutil.copy(path, tmp_path / path.name)
+    assert sync_notebooks(tmp_path) == []

@@ -255,4 +255,4 @@ def test_plain_papermill_refuses_out_of_range_values_before_reading_data(tmp_pat
         )
     assert info.value.ename == "ParameterError"
     assert "target_reach" in info.value.evalue and "0.01 to 0.99" in info.value.evalue
-    assert "Params.from_mapping" in info.value.source  # the validation cell, before any load
+    assert "Params.from_namespace" in info.value.source  # the validation cell, before any load

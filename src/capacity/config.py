@@ -206,6 +206,40 @@ class Params:
         return cls(**merged)
 
     @classmethod
+    def from_namespace(
+        cls,
+        namespace: Mapping[str, Any],
+        before: set[str] | frozenset[str],
+        extra: tuple[str, ...] = (),
+    ) -> Params:
+        """Build from every name a notebook defined after ``before`` was recorded.
+
+        A notebook records ``_before = set(globals())`` in a cell ahead of its papermill
+        ``parameters`` cell; the names defined since are the parameters cell's and those
+        papermill injected (``-p``, ``-f``), so a misspelt name is refused like in
+        :meth:`from_mapping`, with no hand-kept list. Skipped: names in ``extra``
+        (notebook-only parameters), names starting with ``_`` (IPython's history) and
+        modules, classes and functions (imports; papermill injects only literals).
+
+        Examples
+        --------
+        >>> ns = {"In": [], "city": "Malmö", "_i2": "city = 'Malmö'"}
+        >>> Params.from_namespace(ns, {"In"}).city
+        'Malmö'
+        """
+        import inspect
+
+        given = {
+            k: v
+            for k, v in namespace.items()
+            if k not in before
+            and k not in extra
+            and not k.startswith("_")
+            and not (inspect.ismodule(v) or inspect.isclass(v) or inspect.isroutine(v))
+        }
+        return cls.from_mapping(given)
+
+    @classmethod
     def from_yaml(cls, path: str | os.PathLike, **overrides: Any) -> Params:
         """Read a parameter file (``params/*.yaml``) and apply overrides."""
         import yaml

@@ -3,9 +3,11 @@
 Run ``.venv/bin/python -m capacity.report.paramdoc`` after adding or changing a field of
 :class:`capacity.config.Params`: it rewrites ``docs/parameters.md`` (from
 :func:`capacity.config.parameters_table`) and, in every notebook, the papermill
-``parameters`` cell (each field's default) and the ``Params.from_mapping({...})`` block of
-the validation cell, so that no notebook silently ignores a new parameter. Tests fail when
-either is out of date.
+``parameters`` cell (each field's default), the cell ahead of it that records the names
+defined so far (``_before``), and the validation call
+``Params.from_namespace(globals(), _before, extra=...)``, which builds the parameters from
+every name defined since, so that plain papermill refuses a misspelt ``-p`` name too. Tests
+fail when either is out of date.
 """
 
 from __future__ import annotations
@@ -71,15 +73,30 @@ def parameters_cell(extra: tuple[str, ...] = ("artifacts_dir",)) -> str:
     return "\n".join(lines)
 
 
-def mapping_block() -> str:
-    """``Params.from_mapping({...})`` over every field, formatted as ruff formats it."""
-    from capacity.config import Params
+#: Source of the cell ahead of the ``parameters`` cell (tagged ``remove_cell``).
+BEFORE_CELL = (
+    "# Names defined before the parameters cell: the validation cell takes every name\n"
+    "# defined after this one (parameters cell, papermill's -p/-f) as a parameter.\n"
+    "_before = set(globals())"
+)
 
-    body = "".join(f'        "{k}": {k},\n' for k in Params().to_dict())
-    return "Params.from_mapping(\n    {\n" + body + "    }\n)"
+
+def validation_call(extra: tuple[str, ...] = ("artifacts_dir",)) -> str:
+    """The validation cell's ``Params.from_namespace(...)`` for a notebook with ``extra``."""
+    names = ", ".join(f'"{k}"' for k in extra) + ("," if len(extra) == 1 else "")
+    return f"params = Params.from_namespace(globals(), _before, extra=({names}))"
 
 
-_MAPPING = re.compile(r"Params\.from_mapping\(\n    \{\n(?:        .*\n)*    \}\n\)")
+_MAPPING = re.compile(
+    r"params = Params\.from_mapping\(\n    \{\n(?:        .*\n)*    \}\n\)"
+    r"|params = Params\.from_namespace\(.*\)"
+)
+
+
+def _notebook_extra(source: str) -> tuple[str, ...]:
+    return tuple(k for k in NOTEBOOK_ONLY if re.search(rf"^{k} = ", source, re.M)) or (
+        "artifacts_dir",
+    )
 
 
 def sync_notebooks(folder: str | Path = ROOT / "notebooks") -> list[Path]:
@@ -89,13 +106,21 @@ def sync_notebooks(folder: str | Path = ROOT / "notebooks") -> list[Path]:
     changed = []
     for path in sorted(Path(folder).glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
-        code = [c for c in nb.cells if c.cell_type == "code"]
-        first, setup = code[0], code[1]
-        extra = tuple(k for k in NOTEBOOK_ONLY if re.search(rf"^{k} = ", first.source, re.M))
-        new_first = parameters_cell(extra or ("artifacts_dir",))
-        new_setup = _MAPPING.sub(lambda _: mapping_block(), setup.source)
-        if (new_first, new_setup) != (first.source, setup.source):
-            first.source, setup.source = new_first, new_setup
+        before = nbformat.writes(nb)
+        i = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
+        first = nb.cells[i]
+        extra = _notebook_extra(first.source)
+        first.source = parameters_cell(extra)
+        prev = nb.cells[i - 1] if i else None
+        if prev is None or prev.cell_type != "code" or "_before = " not in prev.source:
+            prev = nbformat.v4.new_code_cell(metadata={"tags": ["remove_cell"]})
+            nb.cells.insert(i, prev)
+            i += 1
+        prev.source = BEFORE_CELL
+        setup = next(c for c in nb.cells[i + 1 :] if c.cell_type == "code")
+        call = validation_call(extra)
+        setup.source = _MAPPING.sub(call, setup.source)  # no backslashes in call
+        if nbformat.writes(nb) != before:
             nbformat.write(nb, path)
             changed.append(path)
     return changed

@@ -7,11 +7,14 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+import statsmodels.api as sm
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from statsmodels.duration.hazard_regression import PHReg
 
-from capacity.config import ROOT
+from capacity.config import ROOT, Params
 from capacity.exceptions import DataError, EstimationError
+from capacity.models.stay_trend import cox_one_covariate
 from capacity.models.stays import (
     StayDistribution,
     _band,
@@ -223,6 +226,108 @@ def test_cox_gehan_hazard_ratio_matches_r():
     lo, hi = np.exp(np.log(hr) + np.array([-1, 1]) * 1.959964 * se)
     assert lo == pytest.approx(vals["cox_efron_lower"], rel=1e-3)
     assert hi == pytest.approx(vals["cox_efron_upper"], rel=1e-3)
+
+
+@pytest.fixture(scope="module")
+def sample_cox_rows() -> pd.DataFrame:
+    """The Cox rows of the sample's stays (margin-corrected, some with delayed entry)."""
+    from capacity.io import load_dataset
+    from capacity.models.stays import _prepare
+
+    p = Params()
+    stays = build_stays(load_dataset(ROOT / "data" / "sample").sightings, p.gap_days,
+                        p.period_start, p.period_end)  # fmt: skip
+    stays = stays[(stays["city"] == p.city) & ~stays["left_truncated"]]
+    rows, *_ = _prepare(stays, "margins")
+    assert (rows["cox_entry"] > 0).any()
+    return rows
+
+
+def _phreg(time, event, x, entry, ties):
+    entry = np.asarray(entry, float)
+    res = PHReg(np.asarray(time, float), np.asarray(x, float)[:, None], status=np.asarray(event),
+                entry=entry if np.any(entry > 0) else None, ties=ties).fit()  # fmt: skip
+    return float(res.params[0]), float(res.bse[0])
+
+
+def _poisson_glm(time, event, x, entry):
+    """Breslow's Cox fit as a Poisson GLM: events and persons at risk per (event time, x),
+    one intercept per event time, offset log(at risk) (Whitehead 1980; Laird & Olivier 1981)."""
+    time, event, x = (np.asarray(a, float) for a in (time, event, x))
+    entry = np.asarray(entry, float)
+    tau = np.unique(time[event > 0])
+    xs = np.unique(x)
+    grid = pd.MultiIndex.from_product([tau, xs], names=["tau", "x"]).to_frame(index=False)
+    risk = (entry[None, :] <= grid["tau"].to_numpy()[:, None]) & (
+        grid["tau"].to_numpy()[:, None] <= time[None, :]
+    )
+    same_x = grid["x"].to_numpy()[:, None] == x[None, :]
+    grid["at_risk"] = (risk & same_x).sum(axis=1)
+    grid["events"] = (
+        same_x & (grid["tau"].to_numpy()[:, None] == time[None, :]) & (event[None, :] > 0)
+    ).sum(axis=1)
+    grid = grid[grid["at_risk"] > 0]
+    design = pd.get_dummies(grid["tau"], prefix="t", dtype=float).assign(x=grid["x"].to_numpy())
+    fit = sm.GLM(grid["events"].to_numpy(), design, family=sm.families.Poisson(),
+                 offset=np.log(grid["at_risk"].to_numpy())).fit(tol=1e-12)  # fmt: skip
+    return float(fit.params["x"]), float(fit.bse["x"])
+
+
+def test_cox_on_cumulative_sums_equals_phreg_on_freireich_and_the_sample(sample_cox_rows):
+    g = pd.read_csv(REF / "gehan.csv")
+    gehan = (g["time"], g["cens"], (g["treat"] == "control").astype(float), np.zeros(len(g)))
+    rows = sample_cox_rows
+    year = rows["year"] - rows["year"].mean()
+    sample = (rows["cox_duration"], rows["event"], year, rows["cox_entry"])
+    for data in (gehan, sample):
+        for ties in ("efron", "breslow"):
+            b, se = cox_one_covariate(*data, ties=ties)
+            b_ref, se_ref = _phreg(*data, ties)
+            assert np.exp(b) == pytest.approx(np.exp(b_ref), rel=1e-6)
+            assert se == pytest.approx(se_ref, rel=1e-6)
+    vals = pd.read_csv(REF / "gehan_values.csv", index_col="quantity")["value"]
+    assert np.exp(cox_one_covariate(*gehan, ties="breslow")[0]) == pytest.approx(
+        vals["cox_breslow_hr"], rel=1e-4
+    )
+    # the production path: _cox_trend on the sample's rows is the Efron fit
+    hr, se = _cox_trend(rows)
+    b_ref, se_ref = _phreg(*sample, "efron")
+    assert hr == pytest.approx(np.exp(b_ref), rel=1e-6)
+    assert se == pytest.approx(se_ref, rel=1e-6)
+
+
+def test_breslow_cox_equals_piecewise_exponential_poisson_glm(sample_cox_rows):
+    g = pd.read_csv(REF / "gehan.csv")
+    gehan = (g["time"], g["cens"], (g["treat"] == "control").astype(float), np.zeros(len(g)))
+    rows = sample_cox_rows
+    # the identity holds for any covariate; the start year keeps the GLM's grid small
+    year = np.floor(rows["year"]) - 2023
+    sample = (rows["cox_duration"], rows["event"], year, rows["cox_entry"])
+    for data in (gehan, sample):
+        b, se = cox_one_covariate(*data, ties="breslow")
+        b_glm, se_glm = _poisson_glm(*data)
+        b_ref, se_ref = _phreg(*data, "breslow")
+        assert np.exp(b_glm) == pytest.approx(np.exp(b_ref), rel=1e-6)
+        assert se_glm == pytest.approx(se_ref, rel=1e-6)
+        assert np.exp(b) == pytest.approx(np.exp(b_glm), rel=1e-6)
+        assert se == pytest.approx(se_glm, rel=1e-6)
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(st.integers(0, 2**32 - 1), st.sampled_from(["efron", "breslow"]))
+def test_cox_on_cumulative_sums_equals_phreg_with_ties_and_entry(seed, ties):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(8, 200))
+    time = rng.integers(1, 25, n).astype(float)
+    event = (rng.random(n) < 0.7).astype(float)
+    event[0] = 1.0
+    x = rng.integers(0, 4, n) + rng.random(n) * (seed % 2)
+    x[:2] = [0.0, 1.0]
+    entry = np.minimum(np.where(rng.random(n) < 0.3, rng.integers(0, 12, n), 0), time - 1)
+    b, se = cox_one_covariate(time, event, x, entry, ties=ties)
+    b_ref, se_ref = _phreg(time, event, x, entry, ties)
+    assert b == pytest.approx(b_ref, rel=1e-6, abs=1e-9)
+    assert se == pytest.approx(se_ref, rel=1e-6)
 
 
 def test_km_with_delayed_entry_matches_r():

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from scipy import sparse, stats
-from statsmodels.duration.hazard_regression import PHReg
 from statsmodels.duration.survfunc import SurvfuncRight
 
 from capacity.exceptions import EstimationError
 from capacity.models._base import Results, normal_interval, tidy
+from capacity.models.stay_trend import _cox_trend
 from capacity.models.touring import (
     build_stays,
     monthly_arrivals,
@@ -438,7 +438,9 @@ def fit_stays(
     keeps the estimate unbiased). Beyond the last observed time the survival is
     extended by an exponential tail whose rate is the occurrence/exposure rate beyond
     the upper quartile of the KM curve. Cox model: ``λ(t | x) = λ_0(t) exp(β x)`` with
-    ``x`` the decimal calendar year of the start (Efron ties, delayed entry);
+    ``x`` the decimal calendar year of the start (Efron ties, delayed entry; fitted on
+    cumulative sums by :func:`~capacity.models.stay_trend.cox_one_covariate`, equal to
+    statsmodels' ``PHReg``);
     ``HR = exp(β)`` per year.
 
     Margin correction (:func:`~capacity.models.touring.sighting_gaps`): with ``R`` the
@@ -572,24 +574,6 @@ def _share_below(km: SurvfuncRight, t: float, alpha: float) -> tuple[float, floa
     lo, hi = _band(km, alpha)
     s, se = float(km.surv_prob[i]), float(km.surv_prob_se[i])
     return 1 - s, se, 1 - float(hi[i]), 1 - float(lo[i])
-
-
-def _cox_trend(rows: pd.DataFrame) -> tuple[float, float]:
-    """Hazard ratio per calendar year and the SE of its log (Cox, Efron ties)."""
-    x = rows["year"].to_numpy() - rows["year"].mean()
-    if np.ptp(x) < 0.5:
-        return np.nan, np.nan
-    dur = rows["cox_duration"] if "cox_duration" in rows else rows["duration"]
-    entry = rows["cox_entry"] if "cox_entry" in rows else rows["entry"]
-    model = PHReg(
-        dur.to_numpy(),
-        x[:, None],
-        status=rows["event"].to_numpy(),
-        entry=entry.to_numpy() if np.any(entry.to_numpy() > 0) else None,
-        ties="efron",
-    )
-    res = model.fit()
-    return float(np.exp(res.params[0])), float(res.bse[0])
 
 
 def _by_year(

@@ -260,6 +260,30 @@ def task_load(folder: str) -> None:
     INFO["rows"] = len(ds.sightings)
 
 
+def task_report_parts(params_file: str, overrides: dict) -> None:
+    """``run_report`` under cProfile in this process: papermill's wait vs HTML, PDF, tables.
+
+    The kernel runs in its own process, so its work shows as time inside
+    ``execute_notebook``; everything after it (rendering) is profiled here.
+    """
+    import cProfile
+    import pstats
+
+    with stage("import"):
+        from capacity.config import Params
+        from capacity.report import run_report
+    params = Params.from_yaml(params_file, **overrides)
+    prof = cProfile.Profile()
+    with stage("run_report"):
+        prof.runcall(run_report, params)
+    rows = []
+    for (file, line, func), (_cc, nc, _tt, ct, _callers) in pstats.Stats(prof).stats.items():
+        if "/capacity/report/" in file or func in ("execute_notebook", "write_pdf"):
+            rows.append({"function": f"{Path(file).name}:{line}({func})", "calls": nc,
+                         "cumulative_s": round(ct, 3)})  # fmt: skip
+    INFO["parts"] = sorted(rows, key=lambda r: -r["cumulative_s"])[:14]
+
+
 TASKS = {
     "read": task_read,
     "pipeline": task_pipeline,
@@ -269,6 +293,7 @@ TASKS = {
     "sweep_each": task_sweep_each,
     "to_parquet": task_to_parquet,
     "load": task_load,
+    "report_parts": task_report_parts,
 }
 
 

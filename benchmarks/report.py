@@ -205,6 +205,7 @@ def bench_report(cfg: BenchConfig) -> Section:
         "",
         f"Files of a report: {', '.join(cold[-1].info.get('files', [])) or '–'}.",
     )
+    sec.add("", *_parts_lines(cfg))
     for name, r in (("cold", rc), ("warm", rw)):
         ratio = r["wall"] / fl["wall"]
         nb_exec = r["stages"].get("notebook_execute", float("nan"))
@@ -221,6 +222,34 @@ def bench_report(cfg: BenchConfig) -> Section:
         )
     _cleanup(cfg)
     return sec
+
+
+def _parts_lines(cfg: BenchConfig) -> list[str]:
+    """One cold ``run_report`` profiled in its own process: waiting for the kernel vs rendering."""
+    overrides = {
+        "output_dir": str(cfg.work / "reports"),
+        "run_id": f"bench-parts-{uuid.uuid4().hex[:8]}",
+    }
+    overrides.update(_quick_overrides(cfg))
+    cmd = [m.PYTHON, "-m", "benchmarks._tasks", "report_parts"]
+    cmd.append(json.dumps({"params_file": str(cfg.params_file), "overrides": overrides}))
+    try:
+        meas = m.run_command(
+            cmd, timeout=cfg.timeout, env={"CAPACITY_CACHE": str(fresh_cache(cfg))}
+        )
+    except m.MeasurementError as exc:
+        return [f"The profiled report run failed: {last_error(exc)}."]
+    rows = [
+        (f"`{r['function']}`", r["calls"], fmt_s(r["cumulative_s"]))
+        for r in meas.info.get("parts", [])
+    ]
+    return [
+        f"Where the report process spends its time (one cold `run_report` under cProfile, "
+        f"{fmt_s(meas.wall)} in all, of which imports {fmt_s(meas.stages.get('import', float('nan')))}; "
+        "the kernel's work shows as time inside `execute_notebook`):",
+        "",
+        *table(("function", "calls", "cumulative"), rows),
+    ]
 
 
 def _rel(path: Path) -> str:

@@ -15,16 +15,25 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import sparse, stats
+from scipy import stats
 from statsmodels.duration.survfunc import SurvfuncRight
 
 from capacity.exceptions import EstimationError
 from capacity.models._base import Results, normal_interval, tidy
+from capacity.models.stay_distribution import (
+    StayDistribution,
+    _band,
+    _median,
+    _restricted_mean_se,
+    _share_below,
+    bootstrap_stays,
+    km_distribution,
+)
+from capacity.models.stay_margins import _Expander, _prepare
 from capacity.models.stay_trend import _cox_trend
 from capacity.models.touring import (
     build_stays,
     monthly_arrivals,
-    sighting_gaps,
     sighting_probability,
     touring,
     weekly_arrivals,
@@ -41,123 +50,6 @@ __all__ = [
     "touring",
     "weekly_arrivals",
 ]
-
-
-@dataclass(frozen=True, repr=False)
-class StayDistribution:
-    """A stay-length distribution: KM point masses plus an exponential tail.
-
-    ``P(T = t_j) = p_j`` at the KM event times, and beyond the last time ``t_max``
-    ``P(T > t) = s_max · exp(-λ (t - t_max))``.
-
-    Examples
-    --------
-    >>> d = StayDistribution(np.array([1.0, 3.0]), np.array([0.5, 0.5]), 0.0, 3.0, np.nan)
-    >>> d.mean(), float(d.laplace([0.0])[0])
-    (2.0, 1.0)
-    """
-
-    times: np.ndarray
-    masses: np.ndarray
-    s_max: float
-    t_max: float
-    tail_rate: float
-    caveats: tuple[str, ...] = ()
-
-    def laplace(self, h) -> np.ndarray:
-        """``E[exp(-h T)] = Σ p_j e^{-h t_j} + s_max e^{-h t_max} λ / (λ + h)``, ``h ≥ 0``."""
-        h = np.atleast_1d(np.asarray(h, dtype=float))
-        if np.any(h < 0) or not np.all(np.isfinite(h)):
-            raise EstimationError("hazards h must be finite and non-negative.")
-        out = np.exp(-np.outer(h, self.times)) @ self.masses
-        if self.s_max > 0:
-            out = out + self.s_max * np.exp(-h * self.t_max) * self.tail_rate / (self.tail_rate + h)
-        return np.clip(out, 0.0, 1.0)
-
-    def mean(self) -> float:
-        """``E[T] = Σ p_j t_j + s_max (t_max + 1/λ)``."""
-        tail = self.s_max * (self.t_max + 1 / self.tail_rate) if self.s_max > 0 else 0.0
-        return float(self.masses @ self.times + tail)
-
-    def survival(self, t) -> np.ndarray:
-        """``S(t) = P(T > t)``."""
-        t = np.atleast_1d(np.asarray(t, dtype=float))
-        s = 1 - np.r_[0.0, np.cumsum(self.masses)][np.searchsorted(self.times, t, side="right")]
-        beyond = t > self.t_max
-        s[beyond] = (
-            self.s_max * np.exp(-self.tail_rate * (t[beyond] - self.t_max))
-            if self.s_max > 0
-            else 0.0
-        )
-        return np.clip(s, 0.0, 1.0)
-
-    def scaled(self, c: float) -> StayDistribution:
-        """The distribution of ``c·T`` (scenario: stays ``c`` times as long)."""
-        return StayDistribution(
-            self.times * c,
-            self.masses,
-            self.s_max,
-            self.t_max * c,
-            self.tail_rate / c,
-            self.caveats,
-        )
-
-    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        """``n`` draws by inverting the CDF; the tail by ``t_max + Exp(λ)``."""
-        u = rng.random(n)
-        cdf = np.cumsum(self.masses)
-        idx = np.searchsorted(cdf, u, side="left")
-        out = self.times[np.minimum(idx, len(self.times) - 1)].astype(float)
-        tail = idx >= len(self.times)
-        if tail.any() and self.s_max > 0:
-            out[tail] = self.t_max + rng.exponential(1 / self.tail_rate, int(tail.sum()))
-        return out
-
-
-def km_distribution(
-    rows: pd.DataFrame, *, alpha: float = 0.05, aggregate: bool = True
-) -> tuple[SurvfuncRight, StayDistribution]:
-    """KM on unique ``(duration, event, entry)`` rows with weights, and its distribution.
-
-    Greenwood standard errors replace statsmodels' weighted (Tsiatis) ones so that the
-    frequency-weighted fit equals the fit on the expanded rows.
-    """
-    if aggregate:
-        rows = rows.groupby(["duration", "event", "entry"], as_index=False, sort=False)[
-            "weight"
-        ].sum()
-    time = rows["duration"].to_numpy(dtype=float)
-    entry = rows["entry"].to_numpy(dtype=float)
-    km = SurvfuncRight(
-        time,
-        rows["event"].to_numpy(dtype=float),
-        entry=entry if np.any(entry > 0) else None,
-        freq_weights=rows["weight"].to_numpy(dtype=float),
-    )
-    n, d, s = (np.asarray(a, dtype=float) for a in (km.n_risk, km.n_events, km.surv_prob))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        km.surv_prob_se = s * np.sqrt(np.cumsum(np.where(n > d, d / (n * (n - d)), np.nan)))
-    t = np.asarray(km.surv_times, dtype=float)
-    masses = -np.diff(np.r_[1.0, s])
-    s_max = float(s[-1]) if len(s) else 1.0
-    t_max = float(max(time.max(), t[-1] if len(t) else 0.0))
-    caveats: tuple[str, ...] = ()
-    rate = np.nan
-    if s_max > 0:
-        # occurrence/exposure beyond the KM's upper quartile (or its median, or half of t_max)
-        reach = [t[np.argmax(s <= lvl)] for lvl in (0.25, 0.5) if np.any(s <= lvl)]
-        cut = reach[0] if reach else 0.5 * t_max
-        w, ev = rows["weight"].to_numpy(dtype=float), rows["event"].to_numpy(dtype=float)
-        exposure = float(np.sum(w * np.clip(time - np.maximum(entry, cut), 0, None)))
-        events = float(np.sum(w * ev * (time > cut)))
-        if events == 0:
-            events = 1.0
-            caveats = (
-                "No stay ended in the tail of the data: the tail beyond the longest stay "
-                "assumes one ending, so the mean stay is uncertain.",
-            )
-        rate = events / max(exposure, 1e-9)
-    return km, StayDistribution(t, masses, s_max, t_max, rate, caveats)
 
 
 @dataclass(frozen=True, repr=False)
@@ -279,72 +171,6 @@ class StaysResults(Results):
         return ax
 
 
-@dataclass(frozen=True)
-class _Expander:
-    """Maps stays to KM rows: unique observed keys ``U`` → margin-spread keys ``V``.
-
-    ``matrix[u, v]`` is the probability that a stay observed as key ``u`` has true key
-    ``v`` times the inverse chance ``1/P(seen | T_v)`` of a stay of that length being seen.
-    """
-
-    key_id: np.ndarray  # per stay: its row in U
-    table: pd.DataFrame  # V rows: duration, event, entry
-    matrix: sparse.csr_matrix  # U × V
-    person: np.ndarray  # per stay: person code
-
-    def rows(self, stay_weights: np.ndarray | None = None) -> pd.DataFrame:
-        """KM rows (``duration, event, entry, weight``) for weights per stay (default 1)."""
-        w_u = np.bincount(self.key_id, weights=stay_weights, minlength=self.matrix.shape[0])
-        w_v = self.matrix.T @ w_u
-        total = w_u.sum()
-        if w_v.sum() > 0:
-            w_v = w_v * total / w_v.sum()  # keep Σ weights = stays, for Greenwood's n
-        keep = w_v > 0
-        return self.table[keep].assign(weight=w_v[keep])
-
-
-def _recurrence_pmf(stays: pd.DataFrame) -> np.ndarray:
-    """``P(R = r) = P(G > r) / E[G]``, ``r = 0, 1, ...`` (see :func:`sighting_gaps`)."""
-    _, seen = sighting_gaps(stays)
-    pmf = np.diff(seen)
-    cut = np.searchsorted(np.cumsum(pmf), 0.999) + 1
-    pmf = pmf[:cut]
-    return pmf / pmf.sum()
-
-
-def _expander(rows: pd.DataFrame, pmf: np.ndarray | None) -> _Expander:
-    keys = ["duration", "event", "entry"]
-    key_id = rows.groupby(keys, sort=False).ngroup().to_numpy()
-    uniq = rows[keys].drop_duplicates().reset_index(drop=True)
-    n_u = len(uniq)
-    if pmf is None:
-        matrix = sparse.identity(n_u, format="csr")
-        return _Expander(key_id, uniq, matrix, rows["person"].to_numpy())
-    d, ev, e = (uniq[k].to_numpy() for k in keys)
-    k = len(pmf)
-    left, right = np.meshgrid(np.arange(k), np.arange(k), indexing="ij")
-    left, right = left.ravel(), right.ravel()
-    p_pair = (pmf[:, None] * pmf[None, :]).ravel()
-    u = np.repeat(np.arange(n_u), k * k)
-    l_, r_ = np.tile(left, n_u), np.tile(right, n_u)
-    prob = np.tile(p_pair, n_u)
-    event = ev[u] > 0
-    # ended stays: both margins; censored stays: only the start margin (r = 0 row keeps pmf[l])
-    prob = np.where(event, prob, np.where(r_ == 0, pmf[l_], 0.0))
-    dur = d[u] + l_ + np.where(event, r_, 0)
-    entry = np.where(e[u] > 0, e[u] + l_, 0.0)
-    keep = prob > 0
-    u, dur, entry, prob, evk = u[keep], dur[keep], entry[keep], prob[keep], ev[u][keep]
-    seen = np.cumsum(pmf)  # P(R < d) = P(seen | d) for d = 1, 2, ...
-    p_seen = seen[np.clip(dur.astype(int) - 1, 0, len(seen) - 1)]
-    prob = prob / np.maximum(p_seen, 1e-9)
-    new = pd.DataFrame({"duration": dur, "event": evk, "entry": entry})
-    v_id = new.groupby(keys, sort=False).ngroup().to_numpy()
-    table = new.drop_duplicates().reset_index(drop=True)
-    matrix = sparse.csr_matrix((prob, (u, v_id)), shape=(n_u, len(table)))
-    return _Expander(key_id, table, matrix, rows["person"].to_numpy())
-
-
 def _split_warning(stays: pd.DataFrame) -> list[str]:
     """A caveat when many gaps between sightings come near ``gap_days`` (split stays)."""
     counts = np.asarray(stays.attrs.get("gap_counts", []), dtype=float)
@@ -360,43 +186,6 @@ def _split_warning(stays: pd.DataFrame) -> list[str]:
         f"{gap // 2} days: missed sightings probably split stays, which makes them look "
         f"shorter. Consider gap_days of about {2 * max(p90, 1)} days."
     ]
-
-
-def _prepare(
-    stays: pd.DataFrame, correction: str
-) -> tuple[pd.DataFrame, _Expander, float, list[str]]:
-    """Per-stay rows (observed lengths; ``cox_duration`` for the Cox model) and the expander."""
-    notes = []
-    q = sighting_probability(stays)
-    dur = stays["duration_days"].to_numpy(dtype=float)
-    event = ~stays["right_censored"].to_numpy(dtype=bool)
-    entry = stays["entry_days"].to_numpy(dtype=float)
-    cox_dur, cox_entry, pmf = dur, entry, None
-    if correction == "margins":
-        margin, _ = sighting_gaps(stays)
-        pmf = _recurrence_pmf(stays)
-        cox_dur = dur + margin * (1 + event)
-        cox_entry = np.where(entry > 0, entry + margin, 0.0)
-        notes.append(
-            "Stay lengths corrected for the unseen days before the first and after the last "
-            f"sighting (on average {margin:.1f} days per end, spread as the gaps between "
-            "sightings imply) and reweighted for stays never seen."
-        )
-    elif correction != "none":
-        raise EstimationError(f"correction = {correction!r}: use 'margins' or 'none'.")
-    rows = pd.DataFrame(
-        {
-            "duration": dur,
-            "event": event.astype(float),
-            "entry": entry,
-            "weight": 1.0,
-            "person": pd.factorize(stays["person_id"])[0],
-            "year": stays["start"].dt.year + (stays["start"].dt.day_of_year - 1) / 365.25,
-            "cox_duration": cox_dur,
-            "cox_entry": cox_entry,
-        }
-    )
-    return rows, _expander(rows, pmf), q, notes
 
 
 def fit_stays(
@@ -517,65 +306,6 @@ def fit_stays(
     )
 
 
-def _band(km: SurvfuncRight, alpha: float) -> tuple[np.ndarray, np.ndarray]:
-    """Pointwise log-log interval of ``S(t)`` at the KM times (R's ``conf.type="log-log"``)."""
-    z = stats.norm.ppf(1 - alpha / 2)
-    s = np.asarray(km.surv_prob, dtype=float)
-    se = np.asarray(km.surv_prob_se, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        half = z * se / (s * np.abs(np.log(s)))
-        lo = np.exp(-np.exp(np.log(-np.log(s)) + half))
-        hi = np.exp(-np.exp(np.log(-np.log(s)) - half))
-    ok = (s > 0) & (s < 1) & np.isfinite(half)
-    return np.where(ok, lo, s), np.where(ok, hi, s)
-
-
-def _median(km: SurvfuncRight, alpha: float) -> tuple[float, tuple[float, float]]:
-    """KM median and its interval where the pointwise band crosses 0.5.
-
-    Notes
-    -----
-    ``[inf{t: S_lo(t) ≤ 1/2}, inf{t: S_hi(t) ≤ 1/2}]`` with the log-log band, as R's
-    ``quantile.survfit`` (Brookmeyer & Crowley 1982); ``inf`` when the upper band never
-    reaches 1/2.
-    """
-    t = np.asarray(km.surv_times, dtype=float)
-    s = np.asarray(km.surv_prob, dtype=float)
-    lo, hi = _band(km, alpha)
-
-    def first(x: np.ndarray) -> float:
-        i = np.flatnonzero(x <= 0.5)
-        return float(t[i[0]]) if len(i) else np.inf
-
-    med = first(s)
-    return (np.nan if np.isinf(med) else med), (first(lo), first(hi))
-
-
-def _restricted_mean_se(km: SurvfuncRight) -> float:
-    """Greenwood-type SE of the restricted mean ``∫_0^{t_max} S(t) dt`` (Klein & Moeschberger 4.5)."""
-    t = np.asarray(km.surv_times, dtype=float)
-    s = np.asarray(km.surv_prob, dtype=float)
-    n, d = np.asarray(km.n_risk, dtype=float), np.asarray(km.n_events, dtype=float)
-    if len(t) < 2:
-        return np.nan
-    area = np.r_[np.diff(t) * s[:-1], 0.0]
-    tail_area = np.cumsum(area[::-1])[::-1]  # ∫_{t_j}^{t_max} S
-    with np.errstate(divide="ignore", invalid="ignore"):
-        term = np.where(n > d, tail_area**2 * d / (n * (n - d)), 0.0)
-    return float(np.sqrt(np.nansum(term)))
-
-
-def _share_below(km: SurvfuncRight, t: float, alpha: float) -> tuple[float, float, float, float]:
-    """``F(t) = 1 - S(t)`` with Greenwood SE and the log-log interval of ``S``."""
-    times = np.asarray(km.surv_times, dtype=float)
-    i = np.searchsorted(times, t, side="right") - 1
-    if i < 0:
-        return 0.0, 0.0, 0.0, 0.0
-    lo, hi = _band(km, alpha)
-    s, se = float(km.surv_prob[i]), float(km.surv_prob_se[i])
-    return 1 - s, se, 1 - float(hi[i]), 1 - float(lo[i])
-
-
 def _by_year(
     rows: pd.DataFrame, expander: _Expander, alpha: float, short_days: float
 ) -> pd.DataFrame:
@@ -593,37 +323,3 @@ def _by_year(
     frame = pd.DataFrame.from_dict(out, orient="index", columns=[*cols, "n_stays"])
     frame.index.name = "year"
     return frame.astype({c: float for c in cols})
-
-
-def bootstrap_stays(
-    stays: pd.DataFrame | None, rng: np.random.Generator, n_boot: int, cache: dict | None = None
-) -> list[StayDistribution]:
-    """Person-bootstrap replicates of the stay distribution.
-
-    Notes
-    -----
-    Persons are resampled with replacement by multinomial reweighting
-    (``w ~ Multinomial(P, 1/P)``, drawn as the counts of ``P`` uniform draws of a person:
-    the same distribution, 4× faster than ``rng.multinomial`` at 0.5 M persons); every stay carries its person's weight times its own
-    margin spread and detection weight, and KM is refitted on the unique ``(T, δ, e)``
-    rows with the summed weights, so each replicate costs one ``bincount`` over the stays
-    and one sparse product.
-
-    References
-    ----------
-    Efron, B., Tibshirani, R. (1993). An Introduction to the Bootstrap. Chapman & Hall.
-    """
-    if cache and "expander" in cache:
-        expander = cache["expander"]
-    elif stays is not None:
-        _, expander, _, _ = _prepare(stays[~stays["left_truncated"]], "margins")
-    else:
-        raise EstimationError("bootstrap needs the stays frame or a fitted StaysResults.")
-    person = expander.person
-    n_persons = int(person.max()) + 1
-    out = []
-    for _ in range(n_boot):
-        wp = np.bincount(rng.integers(0, n_persons, n_persons), minlength=n_persons).astype(float)
-        _, dist = km_distribution(expander.rows(wp[person]), alpha=0.05, aggregate=False)
-        out.append(dist)
-    return out

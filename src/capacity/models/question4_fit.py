@@ -1,0 +1,274 @@
+"""Question 4, the expensive part: fit every model once per dataset and base parameters.
+
+:func:`fit_models` does everything that depends only on the data and the non-scenario
+parameters — stays, the population chain, productivity, staff and languages, the Monte
+Carlo draws of the inputs, the arrivals forecast — and returns a picklable
+:class:`FittedModels` that :func:`capacity.answer.evaluate` turns into the answer for any
+scenario. Import both from :mod:`capacity.answer`. Methods:
+``docs/methods/staffing-and-verdict.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from capacity.config import Params
+from capacity.exceptions import DataError, EstimationError, Problem
+from capacity.models import competence as comp
+from capacity.models.indicators import operations_indicators
+from capacity.models.uncertainty import Inputs, PopulationChain, StayTable, population_chain
+
+__all__ = ["FittedModels", "fit_models"]
+
+
+@dataclass(frozen=True)
+class FittedModels:
+    """Everything :func:`evaluate` needs, fitted once per dataset and base parameters.
+
+    Picklable (the report caches it on disk). ``inputs`` holds the Monte Carlo draws of
+    the model inputs; row 0 is the point estimate.
+    """
+
+    city: str
+    period: tuple[dt.date, dt.date]
+    synthetic: bool
+    data_files: dict
+    base_params: Params
+    stays: object
+    touring: object
+    population: PopulationChain
+    productivity: object
+    forecast: object
+    indicators: pd.DataFrame | None
+    staff: comp.StaffCapacity
+    languages: pd.DataFrame
+    interpreter_share: float
+    interpreter_source: str
+    inputs: Inputs
+    weeks: float
+    arrivals_observed: float
+    persons_observed: int
+    support_cases_per_week: float
+    monthly_arrivals: pd.Series
+    caveats: tuple[str, ...]
+
+
+def _check_scope(data, params: Params) -> pd.DataFrame:
+    """The city's sightings in the period, or a DataError that says what exists."""
+    s = data.sightings
+    cities = sorted(s["city"].astype(str).unique())
+    if params.city not in cities:
+        raise DataError(
+            Problem(
+                "sightings",
+                None,
+                "city",
+                params.city,
+                f"the city {params.city!r} does not occur in the data",
+                f"set the parameter 'city' to one of: {', '.join(cities)}.",
+            )
+        )
+    rows = s[s["city"].astype(str) == params.city]
+    lo, hi = rows["date"].min(), rows["date"].max()
+    inside = rows[
+        (rows["date"] >= pd.Timestamp(params.period_start))
+        & (rows["date"] <= pd.Timestamp(params.period_end))
+    ]
+    if inside.empty:
+        raise DataError(
+            Problem(
+                "sightings",
+                None,
+                "date",
+                f"{params.period_start} to {params.period_end}",
+                f"no sightings in {params.city} in the period",
+                f"choose period_start/period_end within {lo:%Y-%m-%d} to {hi:%Y-%m-%d}.",
+            )
+        )
+    return inside
+
+
+def _productivity(outreach: pd.DataFrame, params: Params, rng, n: int):
+    from capacity.models.productivity import fit_productivity
+
+    rows = outreach[
+        (outreach["date"] >= pd.Timestamp(params.period_start))
+        & (outreach["date"] <= pd.Timestamp(params.period_end))
+        & (outreach["city"].astype(str) == params.city)
+    ]
+    if rows.empty:
+        raise DataError(
+            Problem(
+                "outreach",
+                None,
+                "city",
+                params.city,
+                f"no outreach shifts in {params.city} between {params.period_start} and "
+                f"{params.period_end}",
+                "add the outreach log for the city and period, or choose another period.",
+            )
+        )
+    fit = fit_productivity(rows, city=params.city, outcome="contacts")
+    hours = rows.groupby("channel", observed=True)["staff_hours"].sum()
+    rates = fit.rates
+    weights = hours.reindex(rates.index).fillna(0.0).to_numpy(dtype=float)
+    weights = weights / weights.sum()
+    eta_point = float(rates["estimate"].to_numpy(dtype=float) @ weights)
+    draws = np.asarray(fit.draw_rates(rng, n), dtype=float) @ weights if n else np.array([])
+    return fit, rows, np.concatenate([[eta_point], draws])
+
+
+def fit_models(data, params: Params) -> FittedModels:
+    """Fit every model for the city and period of ``params`` (the expensive part).
+
+    Parameters
+    ----------
+    data : capacity.io.Dataset
+        A validated dataset.
+    params : capacity.config.Params
+        Run parameters; the scenario parameters are ignored here (see :func:`evaluate`).
+
+    Returns
+    -------
+    FittedModels
+
+    Raises
+    ------
+    DataError
+        City not in the data, or no sightings, outreach or staff in the period.
+    """
+    from capacity.models.stays import build_stays, fit_stays, monthly_arrivals, touring
+
+    rng = np.random.default_rng(params.seed)
+    n = params.n_boot
+    start, end = params.period_start, params.period_end
+    city_rows = _check_scope(data, params)
+    caveats: list[str] = []
+    if data.meta.get("synthetic"):
+        caveats.append("The data are SYNTHETIC: the figures illustrate the method only.")
+
+    stays_frame = build_stays(data.sightings, params.gap_days, start, end)
+    stays = fit_stays(stays_frame, city=params.city, alpha=params.alpha)
+    tour = touring(stays_frame)
+    dists = [stays.distribution, *stays.bootstrap(stays_frame, rng, n)]
+    table = StayTable.from_distributions(dists)
+
+    chain = population_chain(
+        data.sightings,
+        params.city,
+        start,
+        end,
+        criterion=params.mse_criterion,
+        alpha=params.alpha,
+        n_draws=n,
+        rng=rng,
+    )
+    detection = np.concatenate([[chain.detection], chain.detection_draws if n else []])
+
+    monthly = monthly_arrivals(stays_frame, params.city, start, end)
+    weeks = ((pd.Timestamp(end) - pd.Timestamp(start)).days + 1) / 7.0
+    total_starts = int(monthly.sum())
+    if total_starts == 0:
+        raise EstimationError(
+            f"no stay starts in {params.city} in the period: arrivals cannot be estimated."
+        )
+    arrivals = np.concatenate([[total_starts], rng.poisson(total_starts, n)]) / weeks
+
+    prod, outreach_rows, eta = _productivity(data.outreach, params, rng, n)
+    staff = comp.staff_capacity(data.staff, params.city, start, end)
+    logged_hours = float(outreach_rows["staff_hours"].sum()) / weeks
+    if staff.outreach_fte <= 0:
+        raise DataError(
+            Problem(
+                "staff",
+                None,
+                "outreach_share",
+                None,
+                f"no outreach time in the {params.city} staff table",
+                "check outreach_share in the staff table.",
+            )
+        )
+    hours_per_fte = logged_hours / staff.outreach_fte
+
+    langs = comp.language_shares(city_rows)
+    if params.interpreter_share is not None:
+        iota, source = float(params.interpreter_share), "parameter"
+    else:
+        est = comp.estimate_interpreter_share(outreach_rows)
+        iota, source = (est, "outreach log") if est is not None else (0.0, "none")
+        if est is None:
+            caveats.append(
+                "The outreach log shows no contacts needing an interpreter; interpreter use is "
+                "taken as 0 (set interpreter_share to assume otherwise)."
+            )
+    if langs.attrs["unknown_persons"]:
+        caveats.append(
+            f"{langs.attrs['unknown_share']:.0%} of persons have no recorded language; they are "
+            "assumed to speak the same languages as the others."
+        )
+    own = comp.observed_own_language_share(outreach_rows)
+    s_lang, basis, predicted = comp.speaker_share(staff, langs["share"], own)
+    m = comp.usable_share(s_lang, iota)
+    if own is not None:
+        caveats.append(
+            f"Language skills are pooled per {'team' if basis == 'team' else 'staff member'}: "
+            f"this predicts {predicted[basis]:.0%} of contacts in the person's own language, "
+            f"the outreach log shows {own:.0%} (the other assumption: "
+            f"{predicted['fte' if basis == 'team' else 'team']:.0%})."
+        )
+    counts = langs["persons"].to_numpy(dtype=float)
+    pi_draws = rng.multinomial(int(counts.sum()), counts / counts.sum(), size=n) / counts.sum()
+    pi = np.vstack([langs["share"].to_numpy(dtype=float), pi_draws])
+    languages = langs.assign(staff_speakers_fte=staff.speakers_fte.reindex(langs.index).fillna(0))
+    languages["speaker_share"] = s_lang.to_numpy()
+    languages["usable_share"] = m.to_numpy()
+
+    inputs = Inputs(eta, hours_per_fte, arrivals, detection, table, pi, m.to_numpy())
+
+    forecast = None
+    try:
+        from capacity.models.forecast import fit_arrivals_forecast
+
+        forecast = fit_arrivals_forecast(
+            monthly.astype(float), horizon=params.horizon_months, alpha=params.alpha
+        )
+    except (EstimationError, ImportError) as exc:
+        caveats.append(f"No arrivals forecast: {exc}")
+
+    cases = float(outreach_rows["support_accepted"].sum()) / weeks
+    indicators = None
+    if data.operations is not None and len(data.operations):
+        try:
+            indicators = operations_indicators(
+                data.operations, params.city, start, end, alpha=params.alpha
+            )
+        except DataError:
+            caveats.append(f"No joint operations in {params.city} in the period (questions 1–3).")
+    return FittedModels(
+        city=params.city,
+        period=(start, end),
+        synthetic=bool(data.meta.get("synthetic", False)),
+        data_files=dict(data.files),
+        base_params=params,
+        stays=stays,
+        touring=tour,
+        population=chain,
+        productivity=prod,
+        forecast=forecast,
+        indicators=indicators,
+        staff=staff,
+        languages=languages,
+        interpreter_share=iota,
+        interpreter_source=source,
+        inputs=inputs,
+        weeks=weeks,
+        arrivals_observed=total_starts / weeks,
+        persons_observed=int(city_rows["person_id"].nunique()),
+        support_cases_per_week=cases,
+        monthly_arrivals=monthly,
+        caveats=tuple(caveats),
+    )

@@ -187,6 +187,11 @@ def bench_report(cfg: BenchConfig) -> Section:
         _cleanup(cfg)
         return sec
     rc, rw = m.summarise(cold), m.summarise(warm)
+    from benchmarks.commands import TYPICAL
+
+    cmd = f"capacity report -f {_rel(cfg.params_file)}"
+    TYPICAL.append((cmd, rc["wall"], "committee report, first run (fits the models)"))
+    TYPICAL.append((cmd, rw["wall"], "committee report, re-run (fit from the cache)"))
     label = f"`capacity report -f {_rel(cfg.params_file)}`"
     rows += [_row(f"{label}, cold (fits the models)", rc), _row(f"{label}, warm (cached fit)", rw)]
     sec.add(*table(HEADER, rows), "", breakdown)
@@ -318,6 +323,14 @@ def bench_sweep(cfg: BenchConfig) -> Section:
                 each_failure = last_error(exc)
     sw, rp, ea = m.summarise(sweeps), m.summarise(reports), m.summarise(each)
     fl = m.summarise(floors)
+    from benchmarks.commands import TYPICAL
+
+    TYPICAL.append(
+        (f"capacity sweep -f {_rel(cfg.params_file)} --grid {_rel(grid)}", sw["wall"],
+         f"{k} scenarios on one fit, comparison report")
+    )  # fmt: skip
+    if each:
+        TYPICAL.append(("run_sweep(..., each=True)", ea["wall"], f"also {k} scenario reports"))
     label_each = f"`run_sweep(each=True)`: comparison + {k} scenario reports (PDF), cold"
     sec.add(
         *table(

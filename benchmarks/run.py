@@ -27,7 +27,7 @@ from benchmarks._config import FULL_SIZES, QUICK_SIZES, WORK, BenchConfig
 from benchmarks._machine import machine_facts
 from benchmarks._report_md import Section, fmt_s, table, targets_table
 
-BENCHMARKS = ("scale", "report", "sweep")
+BENCHMARKS = ("scale", "report", "sweep", "commands")
 
 
 def parse_args(argv: list[str] | None = None) -> BenchConfig:
@@ -80,10 +80,14 @@ def _run_one(name: str, cfg: BenchConfig) -> Section:
             from benchmarks.report import bench_report
 
             sec = bench_report(cfg)
-        else:
+        elif name == "sweep":
             from benchmarks.report import bench_sweep
 
             sec = bench_sweep(cfg)
+        else:
+            from benchmarks.commands import bench_commands
+
+            sec = bench_commands(cfg)
     except Exception as exc:  # a failed benchmark is reported, the others still run
         sec = Section(f"{name}: could not be measured")
         lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
@@ -130,6 +134,17 @@ def render(
         lines += [""]
     else:
         lines += ["No target could be assessed in this run.", ""]
+    from benchmarks.commands import TYPICAL
+
+    if TYPICAL:
+        lines += [
+            "## Typical run times",
+            "",
+            "Median wall time of the main commands in this run, on the machine below:",
+            "",
+            *table(("command", "wall", "covers"), [(f"`{c}`", fmt_s(t), w) for c, t, w in TYPICAL]),
+            "",
+        ]
     lines += ["## Machine", "", *table(("", "value"), list(facts.items())), ""]
     lines += [
         "Other processes may share the cores while the benchmark runs (see the load average);",

@@ -133,6 +133,14 @@ def bench_scale(cfg: BenchConfig) -> Section:
             )
         )
         print(f"[bench] scale {size:,}: read {read_s:.2f} s, work {work_s:.2f} s", file=sys.stderr)
+    from benchmarks.commands import TYPICAL
+
+    for size, r in results.items():
+        if r["pipe"]:
+            TYPICAL.append(
+                (f"answer_question_4 on {r['read']['info'].get('rows', size):,} sightings",
+                 r["pipe"]["wall"], f"load + validate + fit + evaluate, n_boot {cfg.n_boot}")
+            )  # fmt: skip
     if not rows:
         sec.add("**Nothing could be measured:**", "", *(f"- {f}" for f in failures))
         return sec

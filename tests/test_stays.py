@@ -512,3 +512,16 @@ def test_short_window_gives_no_trend_but_a_caveat():
     assert np.isnan(res.hazard_ratio_per_year)
     assert any("no trend" in c for c in res.caveats)
     assert np.isfinite(res.median_days) and np.isfinite(res.laplace([0.05])).all()
+
+
+def test_build_stays_same_day_in_two_cities_does_not_depend_on_row_order():
+    # Found by hypothesis: city codes came from order of appearance, so the tie-break of a
+    # person seen in two cities on one day changed with the row order (3 stays vs 2).
+    f = pd.DataFrame(
+        {
+            "person_id": ["a", "a", "a"],
+            "city": ["X", "Y", "X"],
+            "date": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-01-02"]),
+        }
+    )
+    assert len(build_stays(f, gap_days=1)) == len(build_stays(f.iloc[[1, 0, 2]], gap_days=1))

@@ -128,8 +128,10 @@ def build_stays(
     if frame.empty:
         raise EstimationError("no sightings with person_id, date and city: cannot build stays.")
     day = pd.to_datetime(frame["date"]).to_numpy("datetime64[D]").astype(np.int64)
-    pcode, persons = pd.factorize(frame["person_id"])
-    ccode, cities = pd.factorize(frame["city"])
+    # sort=True: codes must not depend on row order, or a person seen in two cities on one
+    # day would be split differently when the rows come in another order.
+    pcode, persons = pd.factorize(frame["person_id"], sort=True)
+    ccode, cities = pd.factorize(frame["city"], sort=True)
     order = np.lexsort((ccode, day, pcode))
     p, c, d = pcode[order], ccode[order], day[order]
     keep = np.ones(len(d), dtype=bool)

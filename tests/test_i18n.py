@@ -88,3 +88,111 @@ def test_formatted_numbers_read_back_to_the_rounded_value(x, decimals):
             plain = text.replace(",", "")
         back = float(plain.replace("−", "-"))
         assert math.isclose(back, round(x, decimals), abs_tol=10**-decimals)
+
+
+# --- caveats: the models write English, the Swedish report shows capacity.i18n_caveats ---
+
+
+def test_caveat_numbers_are_rewritten_in_the_swedish_format():
+    from capacity.i18n_caveats import swedish_number, translate_caveat
+
+    assert swedish_number("1,234.5") == "1\u202f234,5"
+    assert swedish_number("74%") == "74\xa0%"
+    assert swedish_number("3.70") == "3,70"
+    text = (
+        "Support assumes 8.5 concurrent cases per full-time caseworker (an assumption), cases "
+        "of 30 days (the reflection period) and 3.7 casework FTE; accepted support in the "
+        "outreach log: 1,250.0 per week."
+    )
+    sv, lang = translate_caveat(text, "sv")
+    assert lang == "sv" and "8,5 samtidiga" in sv and "3,7 årsarbetare" in sv
+    assert "1\u202f250,0 personer per vecka" in sv
+    assert translate_caveat(text, "en") == (text, "en")
+    assert translate_caveat("A caveat nobody translated.", "sv") == (
+        "A caveat nobody translated.",
+        "en",
+    )
+
+
+def test_nested_reasons_are_translated_or_the_caveat_stays_english():
+    from capacity.i18n_caveats import translate_caveat
+
+    sv, lang = translate_caveat(
+        "Quarter 2024Q2: no population estimate (Capture–recapture needs at least two "
+        "sources; the sightings have ['ads_b'].).",
+        "sv",
+    )
+    assert (lang, sv) == (
+        "sv",
+        "Kvartal 2024Q2: ingen skattning av målgruppens storlek (fångst–återfångst kräver "
+        "minst två källor; observationerna kommer bara från ads_b).",
+    )
+    unknown = "No arrivals forecast: a reason nobody translated."
+    assert translate_caveat(unknown, "sv") == (unknown, "en")
+
+
+def test_caveat_catalogue_templates_use_the_groups_they_capture():
+    import re
+    import string
+
+    from capacity.i18n_caveats import CATALOGUE
+
+    for caveat in CATALOGUE:
+        groups = set(re.compile(caveat.pattern).groupindex)
+        fields = {f for _, f, _, _ in string.Formatter().parse(caveat.sv) if f}
+        assert groups == fields, caveat.pattern
+
+
+def _caveats_of_question_4() -> dict[str, str]:
+    """Every caveat of question 4 on the sample and the tiny data, default and scenarios."""
+    import warnings
+
+    from capacity.answer import evaluate
+    from capacity.config import ROOT, Params
+    from capacity.io import load_dataset
+    from capacity.report import fitted_models
+
+    tiny = {
+        "data_dir": str(ROOT / "tests" / "data" / "tiny"),
+        "period_start": "2024-01-01",
+        "period_end": "2024-04-30",
+        "n_boot": 40,
+    }
+    scenarios = [
+        {},
+        {"target_reach": 0.99},
+        {"interpreter_share": 1.0},
+        {"stay_multiplier": 0.5, "extra_fte": 4.0},
+        {"n_boot": 50},
+    ]
+    seen: dict[str, str] = {}
+    for name, base, extra in (
+        ("data/sample", {}, [{"strategy": "screening"}]),
+        ("tests/data/tiny", tiny, []),
+    ):
+        params = Params.from_mapping(base)
+        data = load_dataset(params.data_path)
+        for change in scenarios + extra:
+            scenario = params.replace(**change)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                result = evaluate(fitted_models(data, scenario), scenario)
+            for caveat in result.caveats:
+                seen.setdefault(caveat, f"{name} {change or 'default'}")
+    return seen
+
+
+@pytest.mark.slow
+def test_every_caveat_of_question_4_has_a_swedish_version(tmp_path, monkeypatch):
+    from capacity.i18n_caveats import translate_caveat
+
+    monkeypatch.setenv("CAPACITY_CACHE", str(tmp_path / "fit-cache"))
+    seen = _caveats_of_question_4()
+    assert len(seen) >= 15
+    missing = [
+        f"{c!r} ({where})" for c, where in seen.items() if translate_caveat(c, "sv")[1] != "sv"
+    ]
+    assert not missing, (
+        "caveats without a Swedish version; add a Caveat (English pattern, Swedish sentence) "
+        "to CATALOGUE in src/capacity/i18n_caveats.py:\n" + "\n".join(missing)
+    )

@@ -104,11 +104,16 @@ class ReportBook:
         cls = f' class="{css_class}"' if css_class else ""
         return self._emit("".join(f"<p{cls}>{escape(p)}</p>" for p in paragraphs))
 
-    def bullets(self, items: Sequence[str], lang: str | None = None) -> str:
+    def bullets(self, items: Sequence[str | tuple[str, str]], lang: str | None = None) -> str:
         """A bulleted list of plain-text items; ``lang`` marks text in another language
-        (so screen readers switch pronunciation)."""
+        (so screen readers switch pronunciation). An item ``(text, lang)`` marks that item
+        alone (e.g. an English caveat among Swedish ones)."""
         attr = f' lang="{escape(lang)}"' if lang and lang != self.lang else ""
-        body = "".join(f"<li>{escape(i)}</li>" for i in items)
+        body = ""
+        for item in items:
+            text, own = (item, None) if isinstance(item, str) else item
+            mark = f' lang="{escape(own)}"' if own and own != (lang or self.lang) else ""
+            body += f"<li{mark}>{escape(text)}</li>"
         return self._emit(f"<ul{attr}>{body}</ul>")
 
     def definitions(self, items: Mapping[str, str], css_class: str = "provenance") -> str:

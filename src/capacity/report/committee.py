@@ -24,6 +24,7 @@ from capacity.i18n import (
     language_name,
     verdict_sentences,
 )
+from capacity.i18n_caveats import translate_caveat
 from capacity.report.committee_text import INDICATORS, METHODS, TEXT
 
 #: How each key figure is written (see :data:`capacity.tables.KINDS`).
@@ -435,7 +436,8 @@ def assumptions(book, result, data) -> None:
     """Caveats from every model, disclosure control and the data used."""
     book.heading("h_assumptions")
     book.text(_x(book, "caveats_intro"))
-    book.bullets(list(result.caveats), lang="en")  # the models write their caveats in English
+    # the models write their caveats in English; capacity.i18n_caveats has them in Swedish
+    book.bullets([translate_caveat(c, book.lang) for c in result.caveats])
     book.heading("h_suppression", level=3)
     book.suppression_note()
 

@@ -141,7 +141,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "col_share": ("Andel", "Share"),
     "col_days": ("Dagar", "Days"),
     "caveats_intro": (
-        "Modellerna redovisar själva sina förbehåll (på engelska, som de skrivs av koden):",
+        "Modellerna redovisar själva sina förbehåll:",
         "The models state their own caveats:",
     ),
     "provenance_intro": (

@@ -246,3 +246,59 @@ def test_lognormal_unseen_draws_match_the_interval():
     lo, hi = np.quantile(draws, [0.025, 0.975])
     assert lo == pytest.approx(130, rel=0.02) and hi == pytest.approx(190, rel=0.02)
     assert (draws > 100).all()
+
+
+def _fit_quietly(synthetic, **values):
+    """``fit_models`` for Göteborg on the synthetic data, the period's ends from ``PERIOD``."""
+    folder, ds = synthetic
+    params = Params(data_dir=str(folder), city="Göteborg", **{**PERIOD, **values})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return params, fit_models(ds, params)
+
+
+def test_arrivals_per_week_divide_by_the_weeks_observed(synthetic, fitted):
+    """The synthetic data begin on the period's first day: stays can be counted only from
+    gap_days later, so the weeks observed are fewer than the period's weeks."""
+    _, ds = synthetic
+    params, fm = fitted
+    monthly = fm.monthly_arrivals
+    assert ds.sightings["date"].min() == pd.Timestamp(params.period_start)
+    weeks_observed = monthly.attrs["weeks_observed"]
+    assert weeks_observed == pytest.approx(fm.weeks - (params.gap_days + 1) / 7)
+    per_week = monthly.sum() / weeks_observed
+    assert fm.arrivals_observed == pytest.approx(per_week)
+    assert fm.inputs.arrivals_observed[0] == pytest.approx(per_week)
+    assert fm.arrivals_observed > 1.01 * monthly.sum() / fm.weeks  # the old, diluted rate
+    assert any(c.startswith("Arrivals are counted from") for c in fm.caveats)
+    # a period that starts after gap_days of data counts every one of its weeks
+    _, fm_later = _fit_quietly(synthetic, n_boot=0, period_start="2022-01-01")
+    assert fm_later.monthly_arrivals.attrs["weeks_observed"] == pytest.approx(fm_later.weeks)
+    assert fm_later.arrivals_observed == pytest.approx(
+        fm_later.monthly_arrivals.sum() / fm_later.weeks
+    )
+    assert not any(c.startswith("Arrivals are counted from") for c in fm_later.caveats)
+
+
+def test_forecast_without_a_stay_trend_for_a_short_period(synthetic):
+    """Seven months from the data's start: stays start within half a year, so no stay trend;
+    the forecast of FTE needed then assumes none (screening, where stay length matters)."""
+    import dataclasses
+
+    params, fm = _fit_quietly(
+        synthetic, n_boot=20, period_end="2021-07-31", strategy="screening", target_reach=0.05
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert np.isnan(fm.stays.hazard_ratio_per_year)
+        assert fm.forecast is not None
+        result = evaluate(fm, params)
+        flat = dataclasses.replace(
+            fm, stays=dataclasses.replace(fm.stays, hazard_ratio_per_year=1.0)
+        )
+        expected = evaluate(flat, params).forecast
+    need = result.forecast.filter(like="fte_needed")
+    assert np.isfinite(need.to_numpy()).all()
+    pd.testing.assert_frame_equal(result.forecast, expected)
+    assert any("No trend in stay length" in c for c in result.caveats)
+    assert not any("No trend in stay length" in c for c in evaluate(flat, params).caveats)

@@ -52,6 +52,17 @@ __all__ = [
 ]
 
 
+def _stay_trend(fitted: FittedModels) -> tuple[float, str | None]:
+    """The stay trend the forecast applies: the fitted HR per year, or 1 with a caveat."""
+    hr = fitted.stays.hazard_ratio_per_year
+    if np.isfinite(hr) and hr > 0:
+        return float(hr), None
+    return 1.0, (
+        "No trend in stay length could be estimated for the period: the forecast of FTE "
+        "needed assumes stays keep their present length."
+    )
+
+
 def _forecast_frame(fitted: FittedModels, params: Params, fte_now: float) -> pd.DataFrame | None:
     """Arrivals forecast and the FTE needed per future month (point, low, high)."""
     if fitted.forecast is None:
@@ -61,7 +72,7 @@ def _forecast_frame(fitted: FittedModels, params: Params, fte_now: float) -> pd.
     base = fitted.inputs
     last = fitted.monthly_arrivals.index.max()
     years = ((pred.index - last).days / 365.25).to_numpy(dtype=float)
-    hr = fitted.stays.hazard_ratio_per_year
+    hr, _ = _stay_trend(fitted)
     stay_mult = params.stay_multiplier * hr ** (-np.clip(years, 0, None))
     cols = ["estimate", "ci_lower", "ci_upper"]
     # the scenario's stay multiplier holds the number present (arrivals / s); the stay trend
@@ -181,6 +192,9 @@ def evaluate(fitted: FittedModels, params: Params) -> Question4Result:
     if need.caveat:
         caveats.append(need.caveat)
     caveats += _scenario_caveats(fitted, params, fte_now, draws)
+    no_trend = _stay_trend(fitted)[1]
+    if fitted.forecast is not None and no_trend:
+        caveats.append(no_trend)
     caveats += list(fitted.stays.caveats) + list(fitted.population.caveats)
     caveats += list(getattr(fitted.productivity, "caveats", ()))
     point = {

@@ -171,12 +171,22 @@ def fit_models(data, params: Params) -> FittedModels:
 
     monthly = monthly_arrivals(stays_frame, params.city, start, end)
     weeks = ((pd.Timestamp(end) - pd.Timestamp(start)).days + 1) / 7.0
+    # stays can be counted only from gap_days after the data begin (earlier ones may have
+    # begun before the data): arrivals per week are per week of that window
+    weeks_counted = float(monthly.attrs.get("weeks_observed", weeks))
     total_starts = int(monthly.sum())
-    if total_starts == 0:
+    if total_starts == 0 or weeks_counted <= 0:
         raise EstimationError(
             f"no stay starts in {params.city} in the period: arrivals cannot be estimated."
         )
-    arrivals = np.concatenate([[total_starts], rng.poisson(total_starts, n)]) / weeks
+    if weeks_counted < weeks:
+        caveats.append(
+            f"Arrivals are counted from {monthly.attrs['counting_start']:%Y-%m-%d} to "
+            f"{monthly.attrs['counting_end']:%Y-%m-%d} ({weeks_counted:.1f} of the period's "
+            f"{weeks:.1f} weeks): a stay that starts within {params.gap_days} days of the "
+            "data's first day may have begun before it."
+        )
+    arrivals = np.concatenate([[total_starts], rng.poisson(total_starts, n)]) / weeks_counted
 
     prod, outreach_rows, eta = _productivity(data.outreach, params, rng, n)
     staff = comp.staff_capacity(data.staff, params.city, start, end)
@@ -266,7 +276,7 @@ def fit_models(data, params: Params) -> FittedModels:
         interpreter_source=source,
         inputs=inputs,
         weeks=weeks,
-        arrivals_observed=total_starts / weeks,
+        arrivals_observed=total_starts / weeks_counted,
         persons_observed=int(city_rows["person_id"].nunique()),
         support_cases_per_week=cases,
         monthly_arrivals=monthly,

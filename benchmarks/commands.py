@@ -15,7 +15,7 @@ from benchmarks._config import BenchConfig
 from benchmarks._report_md import Section, fmt_mb, fmt_s, table
 from benchmarks.report import CAPACITY
 
-#: (command as a user types it, median wall seconds, what it covers), filled by every benchmark.
+#: (command as Markdown, median wall seconds, what it covers), filled by every benchmark.
 TYPICAL: list[tuple[str, float, str]] = []
 
 
@@ -45,6 +45,8 @@ def bench_commands(cfg: BenchConfig) -> Section:
          fmt_s(syn["cpu"]), fmt_mb(syn["peak_rss_mb"])),
     ]  # fmt: skip
     sec.add(*table(("command", "runs", "median wall", "CPU", "peak RSS"), rows))
-    TYPICAL.append(("capacity validate data/sample", val["wall"], "read + validate the sample"))
-    TYPICAL.append(("capacity synth <folder> --sample", syn["wall"], "write the synthetic sample"))
+    TYPICAL.append(("`capacity validate data/sample`", val["wall"], "read + validate the sample"))
+    TYPICAL.append(
+        ("`capacity synth <folder> --sample`", syn["wall"], "write the synthetic sample")
+    )
     return sec

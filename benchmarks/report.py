@@ -189,7 +189,7 @@ def bench_report(cfg: BenchConfig) -> Section:
     rc, rw = m.summarise(cold), m.summarise(warm)
     from benchmarks.commands import TYPICAL
 
-    cmd = f"capacity report -f {_rel(cfg.params_file)}"
+    cmd = f"`capacity report -f {_rel(cfg.params_file)}`"
     TYPICAL.append((cmd, rc["wall"], "committee report, first run (fits the models)"))
     TYPICAL.append((cmd, rw["wall"], "committee report, re-run (fit from the cache)"))
     label = f"`capacity report -f {_rel(cfg.params_file)}`"
@@ -326,11 +326,11 @@ def bench_sweep(cfg: BenchConfig) -> Section:
     from benchmarks.commands import TYPICAL
 
     TYPICAL.append(
-        (f"capacity sweep -f {_rel(cfg.params_file)} --grid {_rel(grid)}", sw["wall"],
+        (f"`capacity sweep -f {_rel(cfg.params_file)} --grid {_rel(grid)}`", sw["wall"],
          f"{k} scenarios on one fit, comparison report")
     )  # fmt: skip
     if each:
-        TYPICAL.append(("run_sweep(..., each=True)", ea["wall"], f"also {k} scenario reports"))
+        TYPICAL.append(("`run_sweep(params, each=True)`", ea["wall"], f"also {k} scenario reports"))
     label_each = f"`run_sweep(each=True)`: comparison + {k} scenario reports (PDF), cold"
     sec.add(
         *table(

@@ -142,7 +142,10 @@ def render(
             "",
             "Median wall time of the main commands in this run, on the machine below:",
             "",
-            *table(("command", "wall", "covers"), [(f"`{c}`", fmt_s(t), w) for c, t, w in TYPICAL]),
+            *table(
+                ("command", "wall", "covers"),
+                [(c, fmt_s(t), w) for c, t, w in TYPICAL if t == t],  # NaN: not measured
+            ),
             "",
         ]
     lines += ["## Machine", "", *table(("", "value"), list(facts.items())), ""]

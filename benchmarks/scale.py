@@ -138,8 +138,9 @@ def bench_scale(cfg: BenchConfig) -> Section:
     for size, r in results.items():
         if r["pipe"]:
             TYPICAL.append(
-                (f"answer_question_4 on {r['read']['info'].get('rows', size):,} sightings",
-                 r["pipe"]["wall"], f"load + validate + fit + evaluate, n_boot {cfg.n_boot}")
+                (f"question-4 chain, {r['read']['info'].get('rows', size):,} sightings "
+                 f"({cfg.n_cities} cities)", r["pipe"]["wall"],
+                 f"`load_dataset` + `fit_models` + `evaluate`, n_boot {cfg.n_boot}, one process")
             )  # fmt: skip
     if not rows:
         sec.add("**Nothing could be measured:**", "", *(f"- {f}" for f in failures))

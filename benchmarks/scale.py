@@ -179,6 +179,17 @@ def bench_scale(cfg: BenchConfig) -> Section:
         ),
         "",
     )
+    made = [f"{s:,} in {fmt_s(r['generate_s'])}" for s, r in results.items() if r["generate_s"]]
+    sec.add(
+        "Synthetic data: "
+        + (f"generated in this run ({'; '.join(made)})." if made else "")
+        + (
+            " Reused from `benchmarks/_work/` for the other sizes."
+            if len(made) < len(results)
+            else ""
+        ),
+        "",
+    )
     if failures:
         sec.add("**Failed or missing** (no numbers are shown for these):", "")
         sec.add(*(f"- {f}" for f in failures), "")

@@ -144,6 +144,15 @@ def _check_pdf(run, result, lang: str) -> None:
     )
     assert all(banner in page for page in pages)
     assert _plain(verdict_text(result, lang)) in pages[0]
+    page_one = (  # the committee reads one page: verdict, key figures, competence, the note
+        ["Nyckeltal", "Andel som nås (oavsett språk)", "Språk som ingen i personalen talar"]
+        if lang == "sv"
+        else ["Key figures", "Share reached (any language)", "Languages no outreach staff"]
+    )
+    page_one += ["Tolk vid varje kontakt" if lang == "sv" else "Interpreter at every contact"]
+    page_one += ["Årsarbetare i dag är ett" if lang == "sv" else "Outreach FTE today is a record"]
+    for text in page_one:
+        assert text in pages[0], text
     headings = (
         ["Svar på fråga 4", "Nyckeltal", "Målgruppen", "Metod", "Underlag och spårbarhet"]
         if lang == "sv"

@@ -206,10 +206,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "sv": "Andel stöd som börjar innan personen lämnar",
         "en": "Share of support starting before the person leaves",
     },
-    "kf_languages_short": {
-        "sv": "Språk där kapaciteten inte räcker",
-        "en": "Languages that fall short",
-    },
     # --- language table ----------------------------------------------------------------
     "col_language": {"sv": "Språk", "en": "Language"},
     "col_share_of_target_group": {"sv": "Andel av målgruppen", "en": "Share of target group"},

@@ -22,124 +22,26 @@ from capacity.i18n import (
     format_percent,
     label,
     language_name,
-    verdict_sentences,
 )
 from capacity.i18n_caveats import translate_caveat
-from capacity.report.committee_text import INDICATORS, METHODS, TEXT
+from capacity.report.committee_text import INDICATORS, METHODS
+from capacity.report.key_figures import CAPACITY, TARGET_GROUP, key_table, verdict_text
+from capacity.report.key_figures import phrase as _x
+from capacity.report.page_one import page_one
+from capacity.report.scenarios import forecast_and_scenarios, standard_scenarios
 
-#: How each key figure is written (see :data:`capacity.tables.KINDS`).
-KEY_KINDS = {
-    "fte_outreach_now": "number1",
-    "fte_needed": "number1",
-    "fte_gap": "number1",
-    "reach_effective": "percent",
-    "reach_any_language": "percent",
-    "trained_share": "percent",
-    "population_present": "number",
-    "persons_in_period": "number",
-    "arrivals_per_week": "number1",
-    "median_stay_days": "number",
-    "stay_hr_per_year": "number2",
-    "contacts_per_hour": "number2",
-    "support_before_leaving": "percent",
-}
-PAGE_ONE = ("fte_outreach_now", "fte_needed", "reach_effective")
-TARGET_GROUP = (
-    "population_present",
-    "persons_in_period",
-    "arrivals_per_week",
-    "median_stay_days",
-    "stay_hr_per_year",
-)
-CAPACITY = (
-    "fte_outreach_now",
-    "contacts_per_hour",
-    "trained_share",
-    "reach_any_language",
-    "reach_effective",
-    "support_before_leaving",
-    "fte_needed",
-    "fte_gap",
-)
-
-
-def _x(book, key: str, **values) -> str:
-    return TEXT[key][0 if book.lang == "sv" else 1].format(**values)
-
-
-def is_scenario(params) -> bool:
-    """True when the run changes staffing, stays or arrivals from what the data show."""
-    return bool(params.extra_fte or params.stay_multiplier != 1 or params.arrivals_multiplier != 1)
-
-
-def verdict_text(result, lang: str) -> str:
-    """The answer in two plain sentences, with the probability behind it."""
-    kf = result.key_figures
-    reach = kf.loc["reach_effective"]
-    return verdict_sentences(
-        verdict=result.verdict,
-        reach=reach["estimate"],
-        reach_low=reach["ci_lower"],
-        reach_high=reach["ci_upper"],
-        target=result.target_reach,
-        p_target=result.p_target,
-        lang=lang,
-        alpha=result.params.alpha,
-        n_draws=len(result.draws) or None,
-        scenario=is_scenario(result.params),
-    )
-
-
-def shortfall_languages(result, lang: str) -> list[str]:
-    """Names of the languages whose reach falls below the target (the bottlenecks)."""
-    short = result.languages.index[result.languages["shortfall"].astype(bool)]
-    return [language_name(code, lang) for code in short]
-
-
-def key_figure_frame(result, keys, lang: str) -> tuple[pd.DataFrame, dict[str, str]]:
-    """Key figures ``keys`` with labels in ``lang`` and the row kinds for formatting."""
-    kf = result.key_figures.loc[list(keys), ["estimate", "se", "ci_lower", "ci_upper"]].copy()
-    fixed = kf["se"].isna() & (kf["ci_lower"] == kf["ci_upper"])
-    kf.loc[fixed, ["ci_lower", "ci_upper"]] = float("nan")  # data, not estimates: no interval
-    kf.index = [label(k, lang) for k in keys]
-    return kf, {label(k, lang): KEY_KINDS[k] for k in keys}
-
-
-def _key_table(book, result, keys, name: str, caption: str):
-    frame, kinds = key_figure_frame(result, keys, book.lang)
-    level = format_percent(1 - result.params.alpha, book.lang, 0)
-    return book.table(
-        frame,
-        name=name,
-        caption=caption,
-        headers={
-            "estimate": book.t("kf_estimate"),
-            "se": "SE",
-            "ci_lower": _x(book, "lower", level=level),
-            "ci_upper": _x(book, "upper", level=level),
-        },
-        kinds=dict.fromkeys(frame.columns, "number"),
-        count_columns=[],
-        row_kinds=kinds,
-        index_header=book.t("kf_quantity"),
-        interval=("ci_lower", "ci_upper"),
-        interval_header=book.t("kf_interval", level=level),
-        hide_columns=["se"],
-    )
-
-
-def page_one(book, result) -> None:
-    """The verdict in plain words and the key-figures table."""
-    lang = book.lang
-    book.heading("h_answer")
-    book.verdict(verdict_text(result, lang), result.verdict)
-    tb = _key_table(book, result, PAGE_ONE, "key_figures", book.t("h_key_figures"))
-    short = shortfall_languages(result, lang)
-    book.text(
-        book.t("kf_languages_short") + ": " + (", ".join(short) if short else book.t("none")) + "."
-    )
-    book.text(_x(book, "how_to_read", n=len(result.draws)), css_class="note")
-    return tb
+__all__ = [
+    "assumptions",
+    "capacity",
+    "forecast_and_scenarios",
+    "indicators",
+    "methods",
+    "page_one",
+    "provenance",
+    "standard_scenarios",
+    "target_group",
+    "verdict_text",
+]
 
 
 def arrivals_trend_sentence(book, fitted) -> str | None:
@@ -186,7 +88,7 @@ def target_group(book, result, fitted=None) -> None:
     trend_text = arrivals_trend_sentence(book, fitted)
     if trend_text:
         book.text(trend_text)
-    _key_table(book, result, TARGET_GROUP, "target_group", book.t("h_target_group"))
+    key_table(book, result, TARGET_GROUP, "target_group", book.t("h_target_group"))
     st = result.stays
     book.figure(figures.survival_curve(st.survival_frame(), lang, st.median_days))
     tour = result.touring
@@ -228,7 +130,7 @@ def capacity(book, result) -> None:
             eff=format_percent(kf.loc["reach_effective", "estimate"], lang),
         )
     )
-    _key_table(book, result, CAPACITY, "capacity", book.t("h_capacity"))
+    key_table(book, result, CAPACITY, "capacity", book.t("h_capacity"))
     langs = result.languages.copy()
     langs.index = [language_name(c, lang) for c in langs.index]
     cols = ["persons", "share_of_target_group", "staff_speakers_fte", "reach", "shortfall"]
@@ -258,95 +160,6 @@ def capacity(book, result) -> None:
     book.figure(
         figures.reach_distribution(result.draws["reach_effective"], result.target_reach, lang)
     )
-
-
-def forecast_and_scenarios(book, result, fitted, scenarios: pd.DataFrame) -> None:
-    """Arrivals and FTE needed over the horizon; a few standard scenarios."""
-    lang = book.lang
-    book.heading("h_forecast", new_page=True)
-    fc = result.forecast
-    if fc is None or not len(fc):
-        book.text(_x(book, "no_forecast"))
-    else:
-        scale = result.params.arrivals_multiplier / float(fitted.inputs.detection[0])
-        observed = fitted.monthly_arrivals * scale
-        arrivals = fc.rename(
-            columns={
-                "arrivals_estimate": "estimate",
-                "arrivals_ci_lower": "ci_lower",
-                "arrivals_ci_upper": "ci_upper",
-            }
-        )
-        book.figure(figures.arrivals_forecast(observed, arrivals, lang))
-        need = fc.rename(
-            columns={
-                "fte_needed_estimate": "fte_needed",
-                "fte_needed_ci_lower": "fte_needed_lower",
-                "fte_needed_ci_upper": "fte_needed_upper",
-            }
-        )
-        book.figure(figures.fte_needed(need, float(fc["fte_now"].iloc[0]), lang))
-        last = fc.iloc[-1]
-        book.text(
-            _x(
-                book,
-                "forecast",
-                month=pd.Timestamp(fc.index[-1]).strftime("%Y-%m"),
-                need=format_number(last["fte_needed_estimate"], lang, 1),
-                need_ci=format_interval(
-                    last["fte_needed_ci_lower"], last["fte_needed_ci_upper"], lang, decimals=1
-                ),
-            )
-        )
-    book.text(_x(book, "scenarios_intro"))
-    show = scenarios.copy()
-    show.index = [_x(book, f"scen_{k}") if f"scen_{k}" in TEXT else k for k in show.index]
-    book.table(
-        show[["extra_fte", "stay_multiplier", "reach_effective", "p_target", "fte_needed"]],
-        name="scenarios",
-        caption=_x(book, "scenarios_caption"),
-        headers={
-            "extra_fte": _x(book, "col_extra_fte"),
-            "stay_multiplier": _x(book, "col_stay_multiplier"),
-            "reach_effective": book.t("kf_reach_effective"),
-            "p_target": _x(book, "col_p_target"),
-            "fte_needed": book.t("kf_fte_needed"),
-        },
-        kinds={
-            "extra_fte": "number1",
-            "stay_multiplier": "number2",
-            "reach_effective": "percent",
-            "p_target": "probability",
-            "fte_needed": "number1",
-        },
-        count_columns=[],
-        index_header=_x(book, "scenario"),
-    )
-
-
-def standard_scenarios(fitted, params) -> pd.DataFrame:
-    """Today, +2 and +4 outreach FTE, and today with stays half as long (more mobility)."""
-    from capacity.answer import evaluate
-
-    grid = {
-        "today": {},
-        "plus2": {"extra_fte": params.extra_fte + 2},
-        "plus4": {"extra_fte": params.extra_fte + 4},
-        "mobile": {"stay_multiplier": min(params.stay_multiplier * 0.5, 20.0)},
-    }
-    rows = {}
-    for key, change in grid.items():
-        res = evaluate(fitted, params.replace(**change))
-        kf = res.key_figures
-        rows[key] = {
-            "extra_fte": change.get("extra_fte", params.extra_fte),
-            "stay_multiplier": change.get("stay_multiplier", params.stay_multiplier),
-            "reach_effective": kf.loc["reach_effective", "estimate"],
-            "p_target": res.p_target,
-            "fte_needed": kf.loc["fte_needed", "estimate"],
-            "verdict": res.verdict,
-        }
-    return pd.DataFrame.from_dict(rows, orient="index")
 
 
 def indicators(book, result) -> None:

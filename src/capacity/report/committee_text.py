@@ -103,11 +103,73 @@ TEXT: dict[str, tuple[str, str]] = {
         "({need_ci}) are needed by {month} to meet the target.",
     ),
     "scenarios_intro": (
-        "Tabellen visar hur svaret ändras med fler årsarbetare och med en rörligare målgrupp "
-        "(vistelser hälften så långa). Modellerna skattas en gång; bara scenariot ändras.",
-        "The table shows how the answer changes with more FTE and with a more mobile target "
-        "group (stays half as long). The models are fitted once; only the scenario changes.",
+        "Tabellen visar hur svaret ändras med fler årsarbetare, med tolk vid varje kontakt "
+        "och med en rörligare målgrupp (vistelser hälften så långa). Modellerna skattas en "
+        "gång; bara scenariot ändras.",
+        "The table shows how the answer changes with more FTE, with an interpreter at every "
+        "contact and with a more mobile target group (stays half as long). The models are "
+        "fitted once; only the scenario changes.",
     ),
+    "and": (" och ", " and "),
+    "h_gap": ("Språk som ingen i personalen talar", "Languages no outreach staff member speaks"),
+    "gap_languages": (
+        "Ingen i uppsökarteamen talar {languages}: tillsammans {total} av målgruppen (andelar "
+        "inom parentes), som bara kan nås på sitt språk med tolk.",
+        "No one in the outreach teams speaks {languages}: together {total} of the target group "
+        "(shares in brackets), who can only be reached in their language through an "
+        "interpreter.",
+    ),
+    "gap_interpreter_log": (
+        "Enligt loggen används tolk vid {share} av sådana kontakter.",
+        "According to the outreach log, an interpreter is used in {share} of such contacts.",
+    ),
+    "gap_interpreter_parameter": (
+        "Rapporten antar att tolk används vid {share} av sådana kontakter.",
+        "The report assumes an interpreter is used in {share} of such contacts.",
+    ),
+    "gap_no_interpreter": (
+        "Enligt loggen används aldrig tolk.",
+        "According to the outreach log, interpreters are never used.",
+    ),
+    "gap_none": (
+        "Alla språk i målgruppen talas av någon i uppsökarteamen.",
+        "Every language of the target group is spoken by someone in the outreach teams.",
+    ),
+    "h_split": (
+        "Bemanning eller språkkompetens?",
+        "Staff numbers or language competence?",
+    ),
+    "split_caption": (
+        "I dag och med tolk vid varje kontakt",
+        "Today and with an interpreter at every contact",
+    ),
+    "split_interpreters": (
+        "Med tolk vid varje kontakt skulle dagens bemanning nå {reach} på ett språk de förstår.",
+        "With an interpreter at every contact, today's staff would reach {reach} in a language "
+        "they understand.",
+    ),
+    "split_staff": (
+        "Även med tolk vid varje kontakt når dagens bemanning bara {reach} på ett språk de "
+        "förstår, och målet kräver {need} årsarbetare: det som främst saknas är fler "
+        "årsarbetare; språkkompetens ensam räcker inte.",
+        "Even with an interpreter at every contact, today's staff reach only {reach} in a "
+        "language they understand, and the target needs {need} FTE: what is mainly missing is "
+        "staff; language competence alone is not enough.",
+    ),
+    "split_language": (
+        "Med tolk vid varje kontakt skulle dagens bemanning räcka (sannolikheten att målet "
+        "nås är då {p}): det som främst saknas är språkkompetens.",
+        "With an interpreter at every contact, today's staff would be enough (the probability "
+        "that the target is met is then {p}): what is mainly missing is language competence.",
+    ),
+    "split_both": (
+        "Med tolk vid varje kontakt blir det osäkert om målet nås (sannolikheten är {p}): "
+        "både språkkompetens och fler årsarbetare behövs för att målet säkert ska nås.",
+        "With an interpreter at every contact it is uncertain whether the target is met "
+        "(probability {p}): both language competence and more staff are needed to be sure.",
+    ),
+    "col_interpreter_share": ("Tolk vid språk ingen talar", "Interpreter, unspoken languages"),
+    "scen_interpreters": ("Tolk vid varje kontakt", "Interpreter at every contact"),
     "scen_today": ("Som i dag", "As today"),
     "scen_plus2": ("+2 årsarbetare", "+2 FTE"),
     "scen_plus4": ("+4 årsarbetare", "+4 FTE"),

@@ -1,0 +1,109 @@
+"""Key figures of question 4 as the committee report writes them, and the verdict sentence.
+
+Shared by the report's sections (:mod:`capacity.report.committee`,
+:mod:`capacity.report.page_one`, :mod:`capacity.report.scenarios`): which key figures a
+table shows, how each is formatted, and the committee report's own sentences
+(:data:`capacity.report.committee_text.TEXT`) in the report language.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from capacity.i18n import format_percent, label, verdict_sentences
+from capacity.report.committee_text import TEXT
+
+#: How each key figure is written (see :data:`capacity.tables.KINDS`).
+KEY_KINDS = {
+    "fte_outreach_now": "number1",
+    "fte_needed": "number1",
+    "fte_gap": "number1",
+    "reach_effective": "percent",
+    "reach_any_language": "percent",
+    "trained_share": "percent",
+    "population_present": "number",
+    "persons_in_period": "number",
+    "arrivals_per_week": "number1",
+    "median_stay_days": "number",
+    "stay_hr_per_year": "number2",
+    "contacts_per_hour": "number2",
+    "support_before_leaving": "percent",
+}
+PAGE_ONE = ("fte_outreach_now", "fte_needed", "reach_any_language", "reach_effective")
+TARGET_GROUP = (
+    "population_present",
+    "persons_in_period",
+    "arrivals_per_week",
+    "median_stay_days",
+    "stay_hr_per_year",
+)
+CAPACITY = (
+    "fte_outreach_now",
+    "contacts_per_hour",
+    "trained_share",
+    "reach_any_language",
+    "reach_effective",
+    "support_before_leaving",
+    "fte_needed",
+    "fte_gap",
+)
+
+
+def phrase(book, key: str, **values) -> str:
+    """The committee report's sentence ``key`` in the book's language, filled in."""
+    return TEXT[key][0 if book.lang == "sv" else 1].format(**values)
+
+
+def is_scenario(params) -> bool:
+    """True when the run changes staffing, stays or arrivals from what the data show."""
+    return bool(params.extra_fte or params.stay_multiplier != 1 or params.arrivals_multiplier != 1)
+
+
+def verdict_text(result, lang: str) -> str:
+    """The answer in two plain sentences, with the probability behind it."""
+    kf = result.key_figures
+    reach = kf.loc["reach_effective"]
+    return verdict_sentences(
+        verdict=result.verdict,
+        reach=reach["estimate"],
+        reach_low=reach["ci_lower"],
+        reach_high=reach["ci_upper"],
+        target=result.target_reach,
+        p_target=result.p_target,
+        lang=lang,
+        alpha=result.params.alpha,
+        n_draws=len(result.draws) or None,
+        scenario=is_scenario(result.params),
+    )
+
+
+def key_figure_frame(result, keys, lang: str) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Key figures ``keys`` with labels in ``lang`` and the row kinds for formatting."""
+    kf = result.key_figures.loc[list(keys), ["estimate", "se", "ci_lower", "ci_upper"]].copy()
+    fixed = kf["se"].isna() & (kf["ci_lower"] == kf["ci_upper"])
+    kf.loc[fixed, ["ci_lower", "ci_upper"]] = float("nan")  # data, not estimates: no interval
+    kf.index = [label(k, lang) for k in keys]
+    return kf, {label(k, lang): KEY_KINDS[k] for k in keys}
+
+
+def key_table(book, result, keys, name: str, caption: str):
+    frame, kinds = key_figure_frame(result, keys, book.lang)
+    level = format_percent(1 - result.params.alpha, book.lang, 0)
+    return book.table(
+        frame,
+        name=name,
+        caption=caption,
+        headers={
+            "estimate": book.t("kf_estimate"),
+            "se": "SE",
+            "ci_lower": phrase(book, "lower", level=level),
+            "ci_upper": phrase(book, "upper", level=level),
+        },
+        kinds=dict.fromkeys(frame.columns, "number"),
+        count_columns=[],
+        row_kinds=kinds,
+        index_header=book.t("kf_quantity"),
+        interval=("ci_lower", "ci_upper"),
+        interval_header=book.t("kf_interval", level=level),
+        hide_columns=["se"],
+    )

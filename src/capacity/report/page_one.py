@@ -1,0 +1,85 @@
+"""Page one of the committee report: the answer, the key figures, and what is missing.
+
+Committee members read this page. It gives the verdict with its probability, the key
+figures (outreach FTE today, FTE needed, the share reached in any language and in a
+language they understand), and two separate messages: the languages no outreach staff
+member speaks (a competence gap, with their share of the target group and the interpreter
+use), and whether staff numbers or language competence is what mainly falls short, shown
+by the scenario "an interpreter at every contact" against today.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from capacity.i18n import format_number, format_percent, format_probability, language_name
+from capacity.report.competence import unspoken_languages
+from capacity.report.key_figures import PAGE_ONE, key_table, phrase, verdict_text
+
+
+def competence_gap_text(book, result) -> str:
+    """The languages no outreach staff member speaks, their share and the interpreter use."""
+    lang = book.lang
+    gap = unspoken_languages(result)
+    if gap.empty:
+        return phrase(book, "gap_none")
+    names = [
+        f"{language_name(code, lang)} ({format_percent(share, lang)})"
+        for code, share in gap["share_of_target_group"].items()
+    ]
+    joined = (
+        names[0] if len(names) == 1 else ", ".join(names[:-1]) + phrase(book, "and") + names[-1]
+    )
+    iota = float(gap["interpreter_share"].iloc[0])
+    if iota <= 0:
+        interpreters = phrase(book, "gap_no_interpreter")
+    else:
+        source = "log" if result.params.interpreter_share is None else "parameter"
+        interpreters = phrase(book, f"gap_interpreter_{source}", share=format_percent(iota, lang))
+    total = format_percent(gap["share_of_target_group"].sum(), lang)
+    return phrase(book, "gap_languages", languages=joined, total=total) + " " + interpreters
+
+
+def staff_or_competence_text(book, result, scenarios: pd.DataFrame) -> str:
+    """What an interpreter at every contact would do with today's staff: the conclusion."""
+    lang = book.lang
+    interp = scenarios.loc["interpreters"]
+    values = {
+        "reach": format_percent(interp["reach_effective"], lang),
+        "need": format_number(interp["fte_needed"], lang, 1),
+        "p": format_probability(interp["p_target"], lang, len(result.draws) or None),
+    }
+    if result.verdict == "sufficient":
+        return phrase(book, "split_interpreters", **values)
+    key = {"sufficient": "split_language", "uncertain": "split_both"}.get(
+        interp["verdict"], "split_staff"
+    )
+    return phrase(book, key, **values)
+
+
+def page_one(book, result, scenarios: pd.DataFrame | None = None):
+    """The verdict in plain words, the key figures, the competence gap and the staff split.
+
+    ``scenarios`` (from :func:`capacity.report.scenarios.standard_scenarios`) adds the
+    comparison of today with an interpreter at every contact.
+    """
+    from capacity.report.scenarios import scenario_table
+
+    lang = book.lang
+    book.heading("h_answer")
+    book.verdict(verdict_text(result, lang), result.verdict)
+    tb = key_table(book, result, PAGE_ONE, "key_figures", book.t("h_key_figures"))
+    book.heading(phrase(book, "h_gap"), level=3)
+    book.text(competence_gap_text(book, result))
+    if scenarios is not None and "interpreters" in scenarios.index:
+        book.heading(phrase(book, "h_split"), level=3)
+        book.text(staff_or_competence_text(book, result, scenarios))
+        scenario_table(
+            book,
+            scenarios.loc[["today", "interpreters"]],
+            name="staff_or_competence",
+            caption=phrase(book, "split_caption"),
+            columns=["interpreter_share", "reach_effective", "p_target", "fte_needed"],
+        )
+    book.text(phrase(book, "how_to_read", n=len(result.draws)), css_class="note")
+    return tb

@@ -1,0 +1,131 @@
+"""Forecast and scenarios: FTE needed over the horizon, and what staff or competence would do.
+
+:func:`standard_scenarios` evaluates a few scenarios on one fit (today, +2 and +4 outreach
+FTE, an interpreter for every contact, stays half as long); :func:`scenario_table` shows
+them, on page one (today against interpreters: staff numbers or language competence?) and
+in the forecast section (all of them).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from capacity import figures
+from capacity.i18n import format_interval, format_number
+from capacity.report.committee_text import TEXT
+from capacity.report.competence import with_interpreters
+from capacity.report.key_figures import phrase
+
+#: Scenario rows of :func:`standard_scenarios`, in the order the tables show them.
+SCENARIOS = ("today", "plus2", "plus4", "interpreters", "mobile")
+
+
+def standard_scenarios(fitted, params) -> pd.DataFrame:
+    """Today; +2 and +4 outreach FTE; an interpreter for every contact in a language no staff
+    member speaks (``interpreter_share = 1``: competence alone, today's staff); and today
+    with stays half as long (more mobility)."""
+    from capacity.answer import evaluate
+
+    grid = {
+        "today": {},
+        "plus2": {"extra_fte": params.extra_fte + 2},
+        "plus4": {"extra_fte": params.extra_fte + 4},
+        "interpreters": {"interpreter_share": 1.0},
+        "mobile": {"stay_multiplier": min(params.stay_multiplier * 0.5, 20.0)},
+    }
+    rows = {}
+    for key in SCENARIOS:
+        change = grid[key]
+        models = with_interpreters(fitted) if "interpreter_share" in change else fitted
+        res = evaluate(models, params.replace(**change))
+        kf = res.key_figures
+        rows[key] = {
+            "extra_fte": change.get("extra_fte", params.extra_fte),
+            "interpreter_share": models.interpreter_share,
+            "stay_multiplier": change.get("stay_multiplier", params.stay_multiplier),
+            "reach_effective": kf.loc["reach_effective", "estimate"],
+            "p_target": res.p_target,
+            "fte_needed": kf.loc["fte_needed", "estimate"],
+            "verdict": res.verdict,
+        }
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def scenario_table(book, scenarios: pd.DataFrame, *, name: str, caption: str, columns=None):
+    """The scenarios as a numbered table (rows named in the report language)."""
+    columns = columns or [
+        "extra_fte",
+        "interpreter_share",
+        "stay_multiplier",
+        "reach_effective",
+        "p_target",
+        "fte_needed",
+    ]
+    show = scenarios.copy()
+    show.index = [phrase(book, f"scen_{k}") if f"scen_{k}" in TEXT else k for k in show.index]
+    kinds = {
+        "extra_fte": "number1",
+        "interpreter_share": "percent",
+        "stay_multiplier": "number2",
+        "reach_effective": "percent",
+        "p_target": "probability",
+        "fte_needed": "number1",
+    }
+    return book.table(
+        show[columns],
+        name=name,
+        caption=caption,
+        headers={
+            "extra_fte": phrase(book, "col_extra_fte"),
+            "interpreter_share": phrase(book, "col_interpreter_share"),
+            "stay_multiplier": phrase(book, "col_stay_multiplier"),
+            "reach_effective": book.t("kf_reach_effective"),
+            "p_target": phrase(book, "col_p_target"),
+            "fte_needed": book.t("kf_fte_needed"),
+        },
+        kinds={c: kinds[c] for c in columns},
+        count_columns=[],
+        index_header=phrase(book, "scenario"),
+    )
+
+
+def forecast_and_scenarios(book, result, fitted, scenarios: pd.DataFrame) -> None:
+    """Arrivals and FTE needed over the horizon; a few standard scenarios."""
+    lang = book.lang
+    book.heading("h_forecast", new_page=True)
+    fc = result.forecast
+    if fc is None or not len(fc):
+        book.text(phrase(book, "no_forecast"))
+    else:
+        scale = result.params.arrivals_multiplier / float(fitted.inputs.detection[0])
+        observed = fitted.monthly_arrivals * scale
+        arrivals = fc.rename(
+            columns={
+                "arrivals_estimate": "estimate",
+                "arrivals_ci_lower": "ci_lower",
+                "arrivals_ci_upper": "ci_upper",
+            }
+        )
+        book.figure(figures.arrivals_forecast(observed, arrivals, lang))
+        need = fc.rename(
+            columns={
+                "fte_needed_estimate": "fte_needed",
+                "fte_needed_ci_lower": "fte_needed_lower",
+                "fte_needed_ci_upper": "fte_needed_upper",
+            }
+        )
+        book.figure(figures.fte_needed(need, float(fc["fte_now"].iloc[0]), lang))
+        last = fc.iloc[-1]
+        book.text(
+            phrase(
+                book,
+                "forecast",
+                month=pd.Timestamp(fc.index[-1]).strftime("%Y-%m"),
+                need=format_number(last["fte_needed_estimate"], lang, 1),
+                need_ci=format_interval(
+                    last["fte_needed_ci_lower"], last["fte_needed_ci_upper"], lang, decimals=1
+                ),
+            )
+        )
+    book.text(phrase(book, "scenarios_intro"))
+    scenario_table(book, scenarios, name="scenarios", caption=phrase(book, "scenarios_caption"))

@@ -1,0 +1,107 @@
+"""Page one: the competence gap (languages no staff member speaks) apart from staff numbers."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+from capacity.config import ROOT, Params
+from capacity.report.competence import unspoken_languages, with_interpreters
+from capacity.report.page_one import competence_gap_text, staff_or_competence_text
+
+TINY = ROOT / "tests" / "data" / "tiny"
+
+
+def _result(verdict="insufficient", interpreter_share=None, staff=(2.0, 0.0, 0.0), iota=0.3):
+    languages = pd.DataFrame(
+        {
+            "share_of_target_group": [0.5, 0.1, 0.4],
+            "staff_speakers_fte": list(staff),
+            "usable_share": [1.0 if s > 0 else iota for s in staff],
+        },
+        index=["sv", "ru", "bg"],
+    )
+    params = SimpleNamespace(interpreter_share=interpreter_share)
+    return SimpleNamespace(languages=languages, params=params, verdict=verdict, draws=[0] * 200)
+
+
+def test_unspoken_languages_are_those_no_staff_member_speaks_largest_first():
+    gap = unspoken_languages(_result())
+    assert list(gap.index) == ["bg", "ru"]
+    assert gap["interpreter_share"].tolist() == [0.3, 0.3]
+
+
+@pytest.mark.parametrize(
+    ("lang", "kwargs", "expected"),
+    [
+        (
+            "sv",
+            {},
+            "Ingen i uppsökarteamen talar bulgariska (40\xa0%) och ryska (10\xa0%): tillsammans "
+            "50\xa0% av målgruppen (andelar inom parentes), som bara kan nås på sitt språk med "
+            "tolk. Enligt loggen används tolk vid 30\xa0% av sådana kontakter.",
+        ),
+        ("en", {"iota": 0.0}, "interpreters are never used."),
+        ("sv", {"interpreter_share": 0.5, "iota": 0.5}, "Rapporten antar att tolk används vid 50"),
+        ("sv", {"staff": (1.0, 1.0, 1.0)}, "Alla språk i målgruppen talas av någon"),
+    ],
+)
+def test_competence_gap_text(lang, kwargs, expected):
+    text = competence_gap_text(SimpleNamespace(lang=lang), _result(**kwargs))
+    assert expected in text
+
+
+@pytest.mark.parametrize(
+    ("verdict", "with_interpreters_verdict", "expected"),
+    [
+        ("insufficient", "insufficient", "det som främst saknas är fler årsarbetare"),
+        ("insufficient", "sufficient", "det som främst saknas är språkkompetens"),
+        ("insufficient", "uncertain", "både språkkompetens och fler årsarbetare"),
+        ("sufficient", "sufficient", "Med tolk vid varje kontakt skulle dagens bemanning nå"),
+    ],
+)
+def test_staff_or_competence_conclusion(verdict, with_interpreters_verdict, expected):
+    scenarios = pd.DataFrame(
+        {
+            "reach_effective": [0.4, 0.6],
+            "p_target": [0.0, 0.9],
+            "fte_needed": [12.0, 8.0],
+            "verdict": [verdict, with_interpreters_verdict],
+        },
+        index=["today", "interpreters"],
+    )
+    text = staff_or_competence_text(SimpleNamespace(lang="sv"), _result(verdict), scenarios)
+    assert expected in text
+
+
+def test_interpreters_scenario_equals_a_refit_with_interpreter_share_one():
+    """with_interpreters swaps the usable share per language instead of refitting."""
+    import warnings
+
+    from capacity.answer import evaluate, fit_models
+    from capacity.io import load_dataset
+    from capacity.report.scenarios import standard_scenarios
+
+    params = Params.from_mapping(
+        {"data_dir": str(TINY), "period_start": "2024-01-01", "period_end": "2024-04-30"}
+    )
+    params = params.replace(n_boot=40)
+    data = load_dataset(params.data_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fitted = fit_models(data, params)
+        swapped = evaluate(with_interpreters(fitted), params)
+        one = params.replace(interpreter_share=1.0)
+        refit = evaluate(fit_models(data, one), one)
+        scenarios = standard_scenarios(fitted, params)
+    cols = ["estimate", "ci_lower", "ci_upper"]
+    pd.testing.assert_frame_equal(swapped.key_figures[cols], refit.key_figures[cols])
+    assert swapped.p_target == refit.p_target
+    assert list(scenarios.index) == ["today", "plus2", "plus4", "interpreters", "mobile"]
+    assert scenarios.loc["interpreters", "interpreter_share"] == 1.0
+    assert scenarios.loc["interpreters", "fte_needed"] <= scenarios.loc["today", "fte_needed"]
+    assert scenarios.loc["interpreters", "reach_effective"] == pytest.approx(
+        swapped.key_figures.loc["reach_any_language", "estimate"]
+    )

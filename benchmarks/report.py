@@ -130,6 +130,13 @@ def _notebook_timings(folder: Path) -> tuple[dict, dict]:
     return stages, labels
 
 
+def _top_cells(summary: dict, labels: dict, n: int = 3) -> str:
+    cells = sorted(
+        ((v, k) for k, v in summary["stages"].items() if k.startswith("cell ")), reverse=True
+    )[:n]
+    return ", ".join(f"`{labels.get(k, k)[:40]}` {fmt_s(v)}" for v, k in cells)
+
+
 def cell_table(runs: dict[str, dict], labels: dict, top: int = 8) -> list[str]:
     """The slowest notebook cells (median seconds per kind of run)."""
     keys = sorted(
@@ -211,6 +218,7 @@ def bench_report(cfg: BenchConfig) -> Section:
         f"Files of a report: {', '.join(cold[-1].info.get('files', [])) or '–'}.",
     )
     sec.add("", *_parts_lines(cfg))
+    labels = cold[-1].info.get("cells", {})
     for name, r in (("cold", rc), ("warm", rw)):
         ratio = r["wall"] / fl["wall"]
         nb_exec = r["stages"].get("notebook_execute", float("nan"))
@@ -221,8 +229,8 @@ def bench_report(cfg: BenchConfig) -> Section:
                 f"{fmt_x(ratio)} ({fmt_s(r['wall'])} / {fmt_s(fl['wall'])})",
                 None if cfg.quick else ratio <= TARGET_REPORT_RATIO,
                 f"{name} report: notebook execution {fmt_s(nb_exec)} (floor's imports-only "
-                f"execution {fmt_s(fl_exec)}), the rest {fmt_s(r['wall'] - nb_exec)} (floor's "
-                f"rest {fmt_s(fl['wall'] - fl_exec)})",
+                f"execution {fmt_s(fl_exec)}; slowest cells {_top_cells(r, labels)}), the rest "
+                f"{fmt_s(r['wall'] - nb_exec)} (floor's rest {fmt_s(fl['wall'] - fl_exec)})",
             )
         )
     _cleanup(cfg)

@@ -322,7 +322,7 @@ def _targets(cfg: BenchConfig, results: dict) -> list[Target]:
                 f"≤ {TARGET_SCALE_RATIO:g}×",
                 f"{fmt_x(ratio)} wall ({fmt_x(ratio_cpu)} CPU)",
                 (ratio <= TARGET_SCALE_RATIO) if assess else None,
-                _limits(r["pipe"]),
+                _limits(r["pipe"], r["read"]["stages"]["read"]),
             )
         )
     if ref in results and big in results and big != ref:
@@ -338,7 +338,7 @@ def _targets(cfg: BenchConfig, results: dict) -> list[Target]:
                 f"≤ {TARGET_SCALE_GROWTH:g}×",
                 f"{fmt_x(growth)} wall ({fmt_x(growth_cpu)} CPU; rows ×{rows_big / rows_ref:.2f})",
                 (growth <= TARGET_SCALE_GROWTH) if assess else None,
-                _limits(results[big]["pipe"]),
+                _limits(results[big]["pipe"], results[big]["read"]["stages"]["read"]),
             )
         )
     if big in results:
@@ -355,7 +355,11 @@ def _targets(cfg: BenchConfig, results: dict) -> list[Target]:
     return out
 
 
-def _limits(pipe: dict) -> str:
+def _limits(pipe: dict, read_s: float) -> str:
+    """Each stage's time, its share of the work and its multiple of the plain read."""
     st = {k: v for k, v in pipe["stages"].items() if k in WORK_STAGES}
     total = sum(st.values()) or float("nan")
-    return "; ".join(f"{k} {fmt_s(v)} ({v / total:.0%})" for k, v in st.items())
+    return "; ".join(
+        f"{k} {fmt_s(v)} ({v / total:.0%} of the work, {fmt_x(v / read_s)} the read)"
+        for k, v in st.items()
+    )

@@ -145,7 +145,9 @@ def _band(km: SurvfuncRight, alpha: float) -> tuple[np.ndarray, np.ndarray]:
     z = stats.norm.ppf(1 - alpha / 2)
     s = np.asarray(km.surv_prob, dtype=float)
     se = np.asarray(km.surv_prob_se, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # s at 0 or 1 and huge half-widths in the far tail are masked below (ok), so their
+    # divide/overflow warnings carry no information for the user.
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         half = z * se / (s * np.abs(np.log(s)))
         lo = np.exp(-np.exp(np.log(-np.log(s)) + half))
         hi = np.exp(-np.exp(np.log(-np.log(s)) - half))

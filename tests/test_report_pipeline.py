@@ -17,7 +17,8 @@ from capacity.exceptions import ReportError
 from capacity.report.cache import cache_key
 from capacity.report.render import html_to_pdf
 from capacity.report.run import parse_formats, run_report
-from capacity.tables import make_table, read_tables, to_html, write_xlsx
+from capacity.tables import make_table, read_tables, to_html
+from capacity.tables_xlsx import write_xlsx
 
 TINY = ROOT / "tests" / "data" / "tiny"
 

@@ -9,7 +9,8 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from capacity.tables import make_table, to_html, write_xlsx
+from capacity.tables import make_table, to_html
+from capacity.tables_xlsx import write_xlsx
 
 counts = st.lists(st.integers(min_value=0, max_value=60), min_size=1, max_size=8)
 

@@ -3,7 +3,8 @@
 Every figure has a title, axis labels with units, the Okabe–Ito colour-blind-safe palette
 and an alt text that states what the figure shows in numbers, so that a reader of the PDF
 with a screen reader gets the same message as a sighted reader. Labels come from
-:mod:`capacity.i18n` in the report language.
+:mod:`capacity.i18n` in the report language; the palette, :class:`Figure` and the axis
+formatters live in :mod:`capacity.figures_style`.
 
 References
 ----------
@@ -13,137 +14,35 @@ presentations that are friendly to colorblind people.* https://jfly.uni-koeln.de
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.ticker import FuncFormatter
 
+from capacity.figures_style import (
+    OKABE_ITO,
+    PALETTE,
+    Figure,
+    date_axis,
+    label_text,
+    new_axes,
+    number_axis,
+    percent_axis,
+    style,
+)
 from capacity.i18n import format_interval, format_number, format_percent, language_name
 
-#: Okabe–Ito palette (black first dropped: it is the text colour).
-OKABE_ITO = {
-    "orange": "#E69F00",
-    "sky_blue": "#56B4E9",
-    "bluish_green": "#009E73",
-    "yellow": "#F0E442",
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "reddish_purple": "#CC79A7",
-    "black": "#000000",
-}
-PALETTE = [OKABE_ITO[k] for k in ("blue", "orange", "bluish_green", "vermillion", "sky_blue")]
-
-_TEXT = {
-    "reach_title": (
-        "Andel som nås på ett språk de förstår",
-        "Share reached in a language they understand",
-    ),
-    "reach_x": ("Andel av målgruppen som nås (%)", "Share of the target group reached (%)"),
-    "draws_y": ("Antal simuleringar", "Number of simulations"),
-    "target": ("Mål", "Target"),
-    "estimate": ("Skattning", "Estimate"),
-    "stay_title": ("Hur länge personer stannar i staden", "How long persons stay in the city"),
-    "stay_x": ("Dagar sedan ankomst", "Days since arrival"),
-    "stay_y": ("Andel som fortfarande är kvar (%)", "Share still present (%)"),
-    "interval": ("osäkerhetsintervall", "uncertainty interval"),
-    "arrivals_title": ("Ankomster per månad och prognos", "Arrivals per month and forecast"),
-    "arrivals_y": ("Nya vistelser per månad (antal)", "New stays per month (count)"),
-    "observed": ("Observerat", "Observed"),
-    "forecast": ("Prognos", "Forecast"),
-    "month": ("Månad", "Month"),
-    "fte_title": ("Årsarbetare som behövs för målet", "FTE needed for the target"),
-    "fte_y": ("Årsarbetare (FTE)", "Full-time equivalents (FTE)"),
-    "fte_now": ("I dag", "Today"),
-    "lang_title": ("Målgruppens språk och hur många som nås", "Target group's languages and reach"),
-    "lang_x": ("Andel (%)", "Share (%)"),
-    "lang_share": ("Andel av målgruppen", "Share of target group"),
-    "lang_reach": ("Andel som nås", "Share reached"),
-    "scen_title": ("Scenarier: andel som nås", "Scenarios: share reached"),
-    "scen_x": ("Extra uppsökande årsarbetare (FTE)", "Extra outreach FTE"),
-    "scen_y": (
-        "Andel som nås på ett språk de förstår (%)",
-        "Share reached in a language they understand (%)",
-    ),
-    "cov_title": ("Personer per månad och källa", "Persons per month and source"),
-    "cov_y": ("Olika personer (antal)", "Distinct persons (count)"),
-    "stay_mult": ("vistelselängd ×", "stay length ×"),
-}
-
-
-def _t(key: str, lang: str) -> str:
-    sv, en = _TEXT[key]
-    return sv if lang == "sv" else en
-
-
-@dataclass(frozen=True)
-class Figure:
-    """A finished figure: the matplotlib figure, its alt text and a short title.
-
-    ``name`` is the file stem used for the PNG and SVG files.
-    """
-
-    fig: plt.Figure
-    alt: str
-    title: str
-    name: str
-
-    def save(self, folder: str | Path, dpi: int = 200) -> list[Path]:
-        """Write ``<name>.png`` and ``<name>.svg`` into ``folder``; return the paths."""
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        paths = [folder / f"{self.name}.png", folder / f"{self.name}.svg"]
-        self.fig.savefig(paths[0], dpi=dpi, bbox_inches="tight")
-        self.fig.savefig(paths[1], bbox_inches="tight", metadata={"Title": self.title})
-        return paths
-
-
-def style() -> None:
-    """Report style: Okabe–Ito colour cycle, readable sizes, no top/right spines."""
-    plt.rcParams.update(
-        {
-            "axes.prop_cycle": plt.cycler(color=PALETTE),
-            "axes.spines.top": False,
-            "axes.spines.right": False,
-            "axes.titlesize": 11,
-            "axes.titleweight": "bold",
-            "axes.labelsize": 9.5,
-            "xtick.labelsize": 9,
-            "ytick.labelsize": 9,
-            "legend.fontsize": 8.5,
-            "legend.frameon": False,
-            "font.family": "DejaVu Sans",
-            "svg.fonttype": "none",
-        }
-    )
-
-
-def _pct_axis(ax, axis: str, lang: str) -> None:
-    fmt = FuncFormatter(lambda v, _: format_number(100 * v, lang, 0))
-    (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(fmt)
-
-
-def _num_axis(ax, axis: str, lang: str, decimals: int = 0) -> None:
-    fmt = FuncFormatter(lambda v, _: format_number(v, lang, decimals))
-    (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(fmt)
-
-
-def _date_axis(ax) -> None:
-    import matplotlib.dates as mdates
-
-    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-
-
-def _new(figsize=(6.4, 3.4)):
-    style()
-    return plt.subplots(figsize=figsize, layout="constrained")
+__all__ = [
+    "OKABE_ITO",
+    "PALETTE",
+    "Figure",
+    "arrivals_forecast",
+    "fte_needed",
+    "languages",
+    "monthly_persons",
+    "reach_distribution",
+    "scenario_comparison",
+    "style",
+    "survival_curve",
+]
 
 
 def reach_distribution(draws: np.ndarray | pd.Series, target: float, lang: str) -> Figure:
@@ -153,19 +52,21 @@ def reach_distribution(draws: np.ndarray | pd.Series, target: float, lang: str) 
     """
     x = np.asarray(draws, dtype=float)
     x = x[np.isfinite(x)]
-    fig, ax = _new()
+    fig, ax = new_axes()
     lo, hi = np.quantile(x, [0.025, 0.975])
     ax.axvspan(lo, max(hi, lo + 0.004), color=OKABE_ITO["sky_blue"], alpha=0.45, lw=0)
     ax.hist(x, bins=min(30, max(8, x.size // 8)), color=OKABE_ITO["blue"], alpha=0.85)
-    ax.axvline(target, color=OKABE_ITO["vermillion"], lw=2, ls="--", label=_t("target", lang))
-    ax.axvline(np.median(x), color=OKABE_ITO["black"], lw=1.2, label=_t("estimate", lang))
+    ax.axvline(
+        target, color=OKABE_ITO["vermillion"], lw=2, ls="--", label=label_text("target", lang)
+    )
+    ax.axvline(np.median(x), color=OKABE_ITO["black"], lw=1.2, label=label_text("estimate", lang))
     ax.set_xlim(0, 1)
-    _pct_axis(ax, "x", lang)
-    _num_axis(ax, "y", lang)
+    percent_axis(ax, "x", lang)
+    number_axis(ax, "y", lang)
     ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.set_xlabel(_t("reach_x", lang))
-    ax.set_ylabel(_t("draws_y", lang))
-    ax.set_title(_t("reach_title", lang))
+    ax.set_xlabel(label_text("reach_x", lang))
+    ax.set_ylabel(label_text("draws_y", lang))
+    ax.set_title(label_text("reach_title", lang))
     ax.legend(loc="upper right")
     lo, hi = np.quantile(x, [0.025, 0.975])
     above = float(np.mean(x >= target))
@@ -194,7 +95,7 @@ def reach_distribution(draws: np.ndarray | pd.Series, target: float, lang: str) 
             f"between {format_interval(lo, hi, lang, percent=True)}. The target of "
             f"{format_percent(target, lang)} is marked; {format_percent(above, lang)} of the values reach it."
         )
-    return Figure(fig, alt, _t("reach_title", lang), "reach_distribution")
+    return Figure(fig, alt, label_text("reach_title", lang), "reach_distribution")
 
 
 def survival_curve(frame: pd.DataFrame, lang: str, median_days: float | None = None) -> Figure:
@@ -214,9 +115,13 @@ def survival_curve(frame: pd.DataFrame, lang: str, median_days: float | None = N
             {"time": [0.0], "survival": [1.0], "ci_lower": [1.0], "ci_upper": [1.0]}
         )
         f = pd.concat([start, f[["time", "survival", "ci_lower", "ci_upper"]]], ignore_index=True)
-    fig, ax = _new()
+    fig, ax = new_axes()
     ax.step(
-        f["time"], f["survival"], where="post", color=OKABE_ITO["blue"], label=_t("estimate", lang)
+        f["time"],
+        f["survival"],
+        where="post",
+        color=OKABE_ITO["blue"],
+        label=label_text("estimate", lang),
     )
     ax.fill_between(
         f["time"],
@@ -225,14 +130,16 @@ def survival_curve(frame: pd.DataFrame, lang: str, median_days: float | None = N
         step="post",
         color=OKABE_ITO["sky_blue"],
         alpha=0.35,
-        label="95 % " + _t("interval", lang) if lang == "sv" else "95% " + _t("interval", lang),
+        label="95 % " + label_text("interval", lang)
+        if lang == "sv"
+        else "95% " + label_text("interval", lang),
     )
     ax.set_ylim(0, 1.02)
     ax.set_xlim(left=0)
-    _pct_axis(ax, "y", lang)
-    ax.set_xlabel(_t("stay_x", lang))
-    ax.set_ylabel(_t("stay_y", lang))
-    ax.set_title(_t("stay_title", lang))
+    percent_axis(ax, "y", lang)
+    ax.set_xlabel(label_text("stay_x", lang))
+    ax.set_ylabel(label_text("stay_y", lang))
+    ax.set_title(label_text("stay_title", lang))
     ax.legend(loc="upper right")
     t_max = float(f["time"].max())
     s_end = float(f["survival"].iloc[-1])
@@ -253,7 +160,7 @@ def survival_curve(frame: pd.DataFrame, lang: str, median_days: float | None = N
             f"after arrival. Half have left after {med} days; after {format_number(t_max, lang, 0)} "
             f"days {format_percent(s_end, lang)} remain."
         )
-    return Figure(fig, alt, _t("stay_title", lang), "stay_survival")
+    return Figure(fig, alt, label_text("stay_title", lang), "stay_survival")
 
 
 def arrivals_forecast(observed: pd.Series, forecast: pd.DataFrame, lang: str) -> Figure:
@@ -262,21 +169,21 @@ def arrivals_forecast(observed: pd.Series, forecast: pd.DataFrame, lang: str) ->
     ``observed`` is indexed by month; ``forecast`` by month with columns ``estimate``,
     ``ci_lower``, ``ci_upper``.
     """
-    fig, ax = _new()
+    fig, ax = new_axes()
     ax.plot(
         observed.index,
         observed.to_numpy(),
         marker="o",
         ms=3,
         color=OKABE_ITO["blue"],
-        label=_t("observed", lang),
+        label=label_text("observed", lang),
     )
     ax.plot(
         forecast.index,
         forecast["estimate"],
         color=OKABE_ITO["orange"],
         lw=2,
-        label=_t("forecast", lang),
+        label=label_text("forecast", lang),
     )
     ax.fill_between(
         forecast.index,
@@ -286,10 +193,10 @@ def arrivals_forecast(observed: pd.Series, forecast: pd.DataFrame, lang: str) ->
         alpha=0.25,
     )
     ax.set_ylim(bottom=0)
-    _num_axis(ax, "y", lang)
-    ax.set_xlabel(_t("month", lang))
-    ax.set_ylabel(_t("arrivals_y", lang))
-    ax.set_title(_t("arrivals_title", lang))
+    number_axis(ax, "y", lang)
+    ax.set_xlabel(label_text("month", lang))
+    ax.set_ylabel(label_text("arrivals_y", lang))
+    ax.set_title(label_text("arrivals_title", lang))
     ax.legend(loc="upper left")
     last_obs = float(observed.iloc[-1]) if len(observed) else float("nan")
     end = forecast.iloc[-1]
@@ -308,7 +215,7 @@ def arrivals_forecast(observed: pd.Series, forecast: pd.DataFrame, lang: str) ->
             f"{format_number(end['estimate'], lang, 0)} arrivals per month "
             f"(prediction interval {format_interval(end['ci_lower'], end['ci_upper'], lang, decimals=0)})."
         )
-    return Figure(fig, alt, _t("arrivals_title", lang), "arrivals_forecast")
+    return Figure(fig, alt, label_text("arrivals_title", lang), "arrivals_forecast")
 
 
 def fte_needed(forecast: pd.DataFrame, fte_now: float, lang: str) -> Figure:
@@ -317,14 +224,14 @@ def fte_needed(forecast: pd.DataFrame, fte_now: float, lang: str) -> Figure:
     ``forecast`` is indexed by month with columns ``fte_needed``, ``fte_needed_lower``,
     ``fte_needed_upper``.
     """
-    fig, ax = _new()
-    _date_axis(ax)
+    fig, ax = new_axes()
+    date_axis(ax)
     ax.plot(
         forecast.index,
         forecast["fte_needed"],
         color=OKABE_ITO["vermillion"],
         lw=2,
-        label=_t("fte_title", lang),
+        label=label_text("fte_title", lang),
     )
     ax.fill_between(
         forecast.index,
@@ -333,12 +240,14 @@ def fte_needed(forecast: pd.DataFrame, fte_now: float, lang: str) -> Figure:
         color=OKABE_ITO["vermillion"],
         alpha=0.2,
     )
-    ax.axhline(fte_now, color=OKABE_ITO["bluish_green"], lw=2, ls="--", label=_t("fte_now", lang))
+    ax.axhline(
+        fte_now, color=OKABE_ITO["bluish_green"], lw=2, ls="--", label=label_text("fte_now", lang)
+    )
     ax.set_ylim(bottom=0)
-    _num_axis(ax, "y", lang, 0)
-    ax.set_xlabel(_t("month", lang))
-    ax.set_ylabel(_t("fte_y", lang))
-    ax.set_title(_t("fte_title", lang))
+    number_axis(ax, "y", lang, 0)
+    ax.set_xlabel(label_text("month", lang))
+    ax.set_ylabel(label_text("fte_y", lang))
+    ax.set_title(label_text("fte_title", lang))
     ax.legend(loc="upper left")
     first, last = forecast.iloc[0], forecast.iloc[-1]
     if lang == "sv":
@@ -353,7 +262,7 @@ def fte_needed(forecast: pd.DataFrame, fte_now: float, lang: str) -> Figure:
             f"{format_number(first['fte_needed'], lang, 1)} to {format_number(last['fte_needed'], lang, 1)} "
             f"over the forecast, against {format_number(fte_now, lang, 1)} today."
         )
-    return Figure(fig, alt, _t("fte_title", lang), "fte_needed")
+    return Figure(fig, alt, label_text("fte_title", lang), "fte_needed")
 
 
 def languages(frame: pd.DataFrame, lang: str, threshold: int = 5) -> Figure:
@@ -375,20 +284,26 @@ def languages(frame: pd.DataFrame, lang: str, threshold: int = 5) -> Figure:
     f = f.sort_values("share_of_target_group")
     names = [language_name(c, lang) for c in f.index]
     y = np.arange(len(f))
-    fig, ax = _new((6.4, 0.9 + 0.45 * len(f)))
+    fig, ax = new_axes((6.4, 0.9 + 0.45 * len(f)))
     ax.barh(
         y + 0.2,
         f["share_of_target_group"],
         height=0.38,
         color=OKABE_ITO["sky_blue"],
-        label=_t("lang_share", lang),
+        label=label_text("lang_share", lang),
     )
-    ax.barh(y - 0.2, f["reach"], height=0.38, color=OKABE_ITO["blue"], label=_t("lang_reach", lang))
+    ax.barh(
+        y - 0.2,
+        f["reach"],
+        height=0.38,
+        color=OKABE_ITO["blue"],
+        label=label_text("lang_reach", lang),
+    )
     ax.set_yticks(y, names)
     ax.set_xlim(0, 1)
-    _pct_axis(ax, "x", lang)
-    ax.set_xlabel(_t("lang_x", lang))
-    ax.set_title(_t("lang_title", lang))
+    percent_axis(ax, "x", lang)
+    ax.set_xlabel(label_text("lang_x", lang))
+    ax.set_title(label_text("lang_title", lang))
     ax.legend(loc="lower right")
     parts = [
         f"{n} {format_percent(s, lang)} / {format_percent(r, lang)}"
@@ -406,7 +321,7 @@ def languages(frame: pd.DataFrame, lang: str, threshold: int = 5) -> Figure:
         alt += "; ".join(parts) + "."
         if n_hidden:
             alt += f" {n_hidden} languages with fewer than {threshold} persons are not shown."
-    return Figure(fig, alt, _t("lang_title", lang), "languages")
+    return Figure(fig, alt, label_text("lang_title", lang), "languages")
 
 
 def scenario_comparison(frame: pd.DataFrame, target: float, lang: str) -> Figure:
@@ -416,23 +331,25 @@ def scenario_comparison(frame: pd.DataFrame, target: float, lang: str) -> Figure
     ``reach_lower``, ``reach_upper`` (one row per scenario; other scenario columns are
     averaged over by taking the first target_reach's rows).
     """
-    fig, ax = _new()
+    fig, ax = new_axes()
     groups = list(frame.groupby("stay_multiplier", sort=True))
     for (mult, g), colour in zip(groups, PALETTE, strict=False):
         g = g.sort_values("extra_fte")
-        label = f"{_t('stay_mult', lang)} {format_number(mult, lang, 2)}"
+        label = f"{label_text('stay_mult', lang)} {format_number(mult, lang, 2)}"
         ax.plot(g["extra_fte"], g["reach_effective"], marker="o", color=colour, label=label)
         ax.fill_between(
             g["extra_fte"], g["reach_lower"], g["reach_upper"], color=colour, alpha=0.15
         )
-    ax.axhline(target, color=OKABE_ITO["vermillion"], ls="--", lw=1.5, label=_t("target", lang))
+    ax.axhline(
+        target, color=OKABE_ITO["vermillion"], ls="--", lw=1.5, label=label_text("target", lang)
+    )
     ax.set_ylim(0, 1)
-    _pct_axis(ax, "y", lang)
-    _num_axis(ax, "x", lang, 0)
+    percent_axis(ax, "y", lang)
+    number_axis(ax, "x", lang, 0)
     ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.set_xlabel(_t("scen_x", lang))
-    ax.set_ylabel(_t("scen_y", lang))
-    ax.set_title(_t("scen_title", lang))
+    ax.set_xlabel(label_text("scen_x", lang))
+    ax.set_ylabel(label_text("scen_y", lang))
+    ax.set_title(label_text("scen_title", lang))
     ax.legend(loc="lower right")
     best = frame.loc[frame["reach_effective"].idxmax()]
     worst = frame.loc[frame["reach_effective"].idxmin()]
@@ -448,7 +365,7 @@ def scenario_comparison(frame: pd.DataFrame, target: float, lang: str) -> Figure
             f"{format_percent(worst['reach_effective'], lang)} to {format_percent(best['reach_effective'], lang)}; "
             f"the target of {format_percent(target, lang)} is marked."
         )
-    return Figure(fig, alt, _t("scen_title", lang), "scenarios")
+    return Figure(fig, alt, label_text("scen_title", lang), "scenarios")
 
 
 def monthly_persons(frame: pd.DataFrame, lang: str, threshold: int = 5) -> Figure:
@@ -464,15 +381,15 @@ def monthly_persons(frame: pd.DataFrame, lang: str, threshold: int = 5) -> Figur
         raise ValueError(
             f"every count is below the disclosure threshold {threshold}: nothing can be drawn"
         )
-    fig, ax = _new()
-    _date_axis(ax)
+    fig, ax = new_axes()
+    date_axis(ax)
     for col, colour in zip(shown.columns, PALETTE, strict=False):
         ax.plot(shown.index, shown[col], marker="o", ms=3, color=colour, label=str(col))
     ax.set_ylim(bottom=0)
-    _num_axis(ax, "y", lang)
-    ax.set_xlabel(_t("month", lang))
-    ax.set_ylabel(_t("cov_y", lang))
-    ax.set_title(_t("cov_title", lang))
+    number_axis(ax, "y", lang)
+    ax.set_xlabel(label_text("month", lang))
+    ax.set_ylabel(label_text("cov_y", lang))
+    ax.set_title(label_text("cov_title", lang))
     ax.legend(loc="upper left", ncols=min(4, max(1, len(shown.columns))))
     means = ", ".join(f"{c} {format_number(frame[c].mean(), lang, 0)}" for c in frame.columns)
     if lang == "sv":
@@ -485,4 +402,4 @@ def monthly_persons(frame: pd.DataFrame, lang: str, threshold: int = 5) -> Figur
             f"Line chart over {len(frame)} months: distinct persons per month and source. "
             f"Monthly means: {means}. {n_hidden} values below {threshold} are not shown."
         )
-    return Figure(fig, alt, _t("cov_title", lang), "monthly_persons")
+    return Figure(fig, alt, label_text("cov_title", lang), "monthly_persons")

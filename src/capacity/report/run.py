@@ -26,7 +26,8 @@ from capacity.config import NOTEBOOKS_DIR, Params
 from capacity.exceptions import ReportError
 from capacity.report import provenance
 from capacity.report.render import html_to_pdf, notebook_to_html
-from capacity.tables import read_tables, write_xlsx
+from capacity.tables import read_tables
+from capacity.tables_xlsx import write_xlsx
 
 FORMATS = ("pdf", "html", "xlsx")
 TITLE_KEYS = {

@@ -168,7 +168,7 @@ def _caveats_of_question_4() -> dict[str, str]:
     seen: dict[str, str] = {}
     for name, base, extra in (
         ("data/sample", {}, [{"strategy": "screening"}]),
-        ("tests/data/tiny", tiny, []),
+        ("tests/data/tiny", tiny, [{"strategy": "screening"}]),
     ):
         params = Params.from_mapping(base)
         data = load_dataset(params.data_path)

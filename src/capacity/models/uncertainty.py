@@ -155,11 +155,25 @@ def reach_matrix(
         return p[:, :-1], p[:, -1]
     served = np.array(
         [
-            erlang_a_served(a, r, f, DAYS_PER_WEEK / (si * t)) if f > 0 and r > 0 else 0.0
+            _served(a, r, f, DAYS_PER_WEEK / (si * t))
             for a, r, f, t, si in zip(arrivals, rate, fte, inputs.stays.mean, s, strict=True)
         ]
     )
     return served[:, None] * m, served
+
+
+def _served(arrivals: float, rate: float, fte: float, patience: float) -> float:
+    """Share of arrivals screened before they leave, with the queue's edge cases.
+
+    A draw with no arrivals (possible on small data) has nobody waiting: every arrival
+    that does come is screened at once (share 1, the limit as λ → 0). No staff or no
+    contacts per hour screens nobody.
+    """
+    if fte <= 0 or rate <= 0:
+        return 0.0
+    if arrivals <= 0:
+        return 1.0
+    return erlang_a_served(arrivals, rate, fte, patience)
 
 
 def effective_reach(inputs: Inputs, fte: np.ndarray, **scenario) -> np.ndarray:

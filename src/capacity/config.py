@@ -242,17 +242,7 @@ class Params:
     @classmethod
     def from_yaml(cls, path: str | os.PathLike, **overrides: Any) -> Params:
         """Read a parameter file (``params/*.yaml``) and apply overrides."""
-        import yaml
-
-        p = resolve(path)
-        try:
-            values = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-        except FileNotFoundError as exc:
-            raise ParameterError(f"parameter file not found: {p}") from exc
-        except yaml.YAMLError as exc:
-            raise ParameterError(f"{p} is not valid YAML: {exc}") from exc
-        if not isinstance(values, dict):
-            raise ParameterError(f"{p} must hold 'name: value' lines, not {type(values).__name__}.")
+        values = read_yaml_mapping(path, "parameter file")
         return cls.from_mapping(values, **overrides)
 
     def replace(self, **changes: Any) -> Params:
@@ -274,6 +264,25 @@ class Params:
     @property
     def output_path(self) -> Path:
         return resolve(self.output_dir)
+
+
+def read_yaml_mapping(path: str | os.PathLike, what: str = "file") -> dict[str, Any]:
+    """A YAML file of ``name: value`` lines as a dict, with a ParameterError naming the file.
+
+    Empty files give ``{}``; a missing file, invalid YAML or anything but a mapping is refused.
+    """
+    import yaml
+
+    p = resolve(path)
+    try:
+        values = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError as exc:
+        raise ParameterError(f"{what} not found: {p}") from exc
+    except yaml.YAMLError as exc:
+        raise ParameterError(f"{p} is not valid YAML: {exc}") from exc
+    if not isinstance(values, dict):
+        raise ParameterError(f"{p} must hold 'name: value' lines, not {type(values).__name__}.")
+    return values
 
 
 def _allowed(f: dataclasses.Field) -> str:

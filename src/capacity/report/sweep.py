@@ -23,7 +23,7 @@ from typing import Any
 
 import pandas as pd
 
-from capacity.config import PARAMS_DIR, Params, resolve
+from capacity.config import PARAMS_DIR, Params, read_yaml_mapping, resolve
 from capacity.exceptions import ParameterError
 from capacity.report.cache import SCENARIO_PARAMS
 
@@ -54,16 +54,9 @@ class SweepResult:
 
 def load_grid(path: str | Path | None = None) -> dict[str, list[Any]]:
     """Read a grid YAML ``{name: [values, ...]}``; only scenario parameters may vary."""
-    import yaml
-
     p = resolve(path) if path else DEFAULT_GRID
-    try:
-        grid = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError as exc:
-        raise ParameterError(f"grid file not found: {p}") from exc
-    except yaml.YAMLError as exc:
-        raise ParameterError(f"{p} is not valid YAML: {exc}") from exc
-    if not isinstance(grid, dict) or not grid:
+    grid = read_yaml_mapping(p, "grid file")
+    if not grid:
         raise ParameterError(f"{p} must hold 'name: [value, ...]' lines.")
     bad = sorted(set(grid) - GRID_PARAMS)
     if bad:

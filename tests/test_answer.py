@@ -323,3 +323,14 @@ def test_tiny_dataset_answers_under_both_strategies(strategy, city):
     reach = r.key_figures.loc["reach_effective", "estimate"]
     assert 0.0 <= reach <= 1.0
     assert r.verdict in {"sufficient", "insufficient", "uncertain"}
+
+
+def test_persons_in_period_carries_the_detection_uncertainty(fitted):
+    """The number of distinct persons is n / detection share: its interval comes from the
+    detection-share draws (it used to be reported without an interval)."""
+    params, fm = fitted
+    r = evaluate(fm, params)
+    row = r.key_figures.loc["persons_in_period"]
+    assert row["ci_lower"] < row["estimate"] < row["ci_upper"]
+    assert row["se"] > 0
+    assert row["ci_lower"] >= r.persons_observed

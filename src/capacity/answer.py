@@ -173,6 +173,7 @@ def evaluate(fitted: FittedModels, params: Params) -> Question4Result:
         }
     )
     draws["population_present"] = draws["arrivals_per_week"] * draws["mean_stay_days"] / 7.0
+    draws["persons_in_period"] = fitted.persons_observed / draws["detection_share"]
     draws["support_before_leaving"] = _support_draws(fitted, params)[1:]
     if len(draws):
         p_target = float((draws["reach_effective"] >= params.target_reach).mean())

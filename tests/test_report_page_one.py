@@ -105,3 +105,22 @@ def test_interpreters_scenario_equals_a_refit_with_interpreter_share_one():
     assert scenarios.loc["interpreters", "reach_effective"] == pytest.approx(
         swapped.key_figures.loc["reach_any_language", "estimate"]
     )
+
+
+def test_key_figures_hide_intervals_only_for_register_values():
+    """Staff today is data (no interval); a KM median whose interval is one whole day keeps
+    it (it used to be shown as a dash, as if never estimated)."""
+    from capacity.report.key_figures import key_figure_frame
+
+    kf = pd.DataFrame(
+        {
+            "estimate": [2.5, 13.0, 0.04],
+            "se": [float("nan"), float("nan"), 0.001],
+            "ci_lower": [2.5, 13.0, 0.039],
+            "ci_upper": [2.5, 13.0, 0.044],
+        },
+        index=["fte_outreach_now", "median_stay_days", "reach_effective"],
+    )
+    frame, _ = key_figure_frame(SimpleNamespace(key_figures=kf), list(kf.index), "en")
+    assert frame["ci_lower"].isna().tolist() == [True, False, False]
+    assert frame.iloc[1]["ci_lower"] == frame.iloc[1]["ci_upper"] == 13.0

@@ -77,11 +77,17 @@ def verdict_text(result, lang: str) -> str:
     )
 
 
+REGISTER_VALUES = ("fte_outreach_now", "trained_share")
+
+
 def key_figure_frame(result, keys, lang: str) -> tuple[pd.DataFrame, dict[str, str]]:
     """Key figures ``keys`` with labels in ``lang`` and the row kinds for formatting."""
     kf = result.key_figures.loc[list(keys), ["estimate", "se", "ci_lower", "ci_upper"]].copy()
-    fixed = kf["se"].isna() & (kf["ci_lower"] == kf["ci_upper"])
-    kf.loc[fixed, ["ci_lower", "ci_upper"]] = float("nan")  # data, not estimates: no interval
+    # Register values (staff today) are data, not estimates: no interval. An estimate whose
+    # interval is one value (a KM median on whole days from many stays) keeps it: "13–13"
+    # says the estimate is precise, a dash would say it was never estimated.
+    fixed = kf.index.isin(REGISTER_VALUES)
+    kf.loc[fixed, ["ci_lower", "ci_upper"]] = float("nan")
     kf.index = [label(k, lang) for k in keys]
     return kf, {label(k, lang): KEY_KINDS[k] for k in keys}
 

@@ -272,3 +272,24 @@ def test_bad_folder_and_table_names(tmp_path):
         load_dataset(tmp_path / "nope")
     with pytest.raises(DataError, match="unknown table"):
         load_dataset(TINY, tables=["sighting"])
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".xlsx"])
+def test_real_dates_in_august_are_read_as_days_and_not_taken_for_phone_numbers(tmp_path, suffix):
+    """Parquet and Excel hold real date-times; read as text they were '2024-08-05 00:00:00',
+    whose '08-05 00:00' the identifier guard took for a Stockholm phone number."""
+    from capacity.privacy import find_identifiers
+
+    frame = pd.DataFrame(
+        {"date": pd.to_datetime(["2024-08-05", "2024-08-31"]), "city": ["Stockholm"] * 2}
+    )
+    path = tmp_path / f"sightings{suffix}"
+    if suffix == ".parquet":
+        frame.to_parquet(path, index=False)
+    else:
+        frame.to_excel(path, index=False, sheet_name="sightings")
+    text = read_table(path, "sightings")
+    assert list(text["date"]) == ["2024-08-05", "2024-08-31"]
+    assert find_identifiers(text, path.name) == []
+    with_time = pd.DataFrame({"date": ["2024-08-05 13:45:00", "2024-08-05T08:05:00"]})
+    assert find_identifiers(with_time, path.name) == []

@@ -221,7 +221,16 @@ def _read_xlsx(path: Path, name: str, table: str | None) -> pd.DataFrame:
     if cells.empty:
         return pd.DataFrame()
     # header row as written (pandas would rename a repeated name), data rows below it
-    return cells.iloc[1:].set_axis([str(c) for c in cells.iloc[0]], axis=1)
+    body = cells.iloc[1:].set_axis([str(c) for c in cells.iloc[0]], axis=1)
+    return body.apply(_midnight_as_date)
+
+
+def _midnight_as_date(text: pd.Series) -> pd.Series:
+    """Real spreadsheet or Parquet dates read as text ("2024-08-05 00:00:00") as the day alone.
+
+    The cell then reads as the analyst typed it, and error messages quote it that way.
+    """
+    return text.str.replace(r"^([0-9]{4}-[0-9]{2}-[0-9]{2}) 00:00:00$", r"\1", regex=True)
 
 
 def _read_parquet(path: Path, name: str) -> pd.DataFrame:
@@ -233,7 +242,7 @@ def _read_parquet(path: Path, name: str) -> pd.DataFrame:
     for col in df.columns:
         s = df[col]
         if isinstance(s.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(s):
-            text = s.dt.strftime("%Y-%m-%d %H:%M:%S")
+            text = _midnight_as_date(s.dt.strftime("%Y-%m-%d %H:%M:%S"))
         else:
             text = s.astype("string")
         out[col] = text.fillna("").astype(str)

@@ -177,10 +177,16 @@ _FOUR_WORDS = (
 )
 
 
+# An ISO date or date-time ("2024-08-05", "2024-08-05 00:00:00", as Excel and Parquet dates
+# read as text) is never an identifier, though "08-05 00:00" inside it looks like a phone number.
+_ISO_DATETIME = r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[ T][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?"
+
+
 def _classify(values: pd.Series, codes_only: bool) -> np.ndarray:
     """Kind of each distinct value: index into ``_KINDS``, -1 for none."""
     kind = np.full(len(values), -1, dtype=np.int8)
     kind[_pnr_hits(values)] = 0
+    kind[values.str.fullmatch(_ISO_DATETIME).to_numpy(dtype=bool)] = -2  # exempt, see above
     long_ = (values.str.len() >= _FREE_TEXT_MIN_CHARS).to_numpy(dtype=bool)
     checks = [(1, _EMAIL, "contains"), (2, _PHONE, "contains")]
     if codes_only:
@@ -191,6 +197,7 @@ def _classify(values: pd.Series, codes_only: bool) -> np.ndarray:
         if sel.size:
             hit = getattr(values.iloc[sel].str, how)(pattern).to_numpy(dtype=bool)
             kind[sel[hit]] = k
+    kind[kind == -2] = -1
     return kind
 
 

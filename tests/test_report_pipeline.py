@@ -257,3 +257,30 @@ def test_plain_papermill_refuses_out_of_range_values_before_reading_data(tmp_pat
     assert info.value.ename == "ParameterError"
     assert "target_reach" in info.value.evalue and "0.01 to 0.99" in info.value.evalue
     assert "Params.from_namespace" in info.value.source  # the validation cell, before any load
+
+
+def test_fit_cache_refits_over_a_corrupt_entry_and_reuses_a_good_one(tmp_path, monkeypatch):
+    """A cache entry that cannot be unpickled is replaced (atomically), never deleted first:
+    deleting it raced with a parallel sweep worker that had just seen it exist."""
+    import pickle
+
+    from capacity.io import load_dataset
+    from capacity.report.cache import cache_key, fitted_models
+
+    monkeypatch.setenv("CAPACITY_CACHE", str(tmp_path))
+    params = Params.from_mapping(
+        {
+            "data_dir": "tests/data/tiny",
+            "period_start": "2024-01-01",
+            "period_end": "2024-04-30",
+            "n_boot": 5,
+        }
+    )
+    data = load_dataset(params.data_path)
+    entry = tmp_path / f"{cache_key(params, data.files)}.pkl"
+    entry.write_bytes(b"not a pickle")
+    fitted = fitted_models(data, params)
+    assert type(pickle.loads(entry.read_bytes())) is type(fitted)
+    assert list(tmp_path.glob("*.tmp")) == []
+    again = fitted_models(data, params)
+    assert type(again) is type(fitted)

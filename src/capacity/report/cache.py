@@ -90,12 +90,13 @@ def fitted_models(data, params: Params, *, use_cache: bool = True):
         return fit_models(data, params)
     folder = cache_dir(params)
     path = folder / f"{cache_key(params, data.files)}.pkl"
-    if path.exists():
-        try:
-            with open(path, "rb") as fh:
-                return pickle.load(fh)
-        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            path.unlink(missing_ok=True)  # stale or from older code: refit
+    try:
+        with open(path, "rb") as fh:
+            return pickle.load(fh)
+    except FileNotFoundError:
+        pass  # a miss; no exists() check first, which raced with parallel sweep workers
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        pass  # stale or from older code: refit; os.replace below swaps it atomically
     fitted = fit_models(data, params)
     folder.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")

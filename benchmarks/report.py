@@ -1,4 +1,4 @@
-"""Report overhead and scenario sweep against floors measured in the same run.
+"""Report overhead: the committee report against a floor measured in the same run.
 
 * **floor** — one fresh process: papermill with the same Jupyter kernel (``capacity``) on a
   notebook that only imports the scientific stack (pandas, numpy, matplotlib, statsmodels,
@@ -6,9 +6,9 @@
 * **report** — the default committee report, exactly as a user runs it:
   ``capacity report -f params/stockholm.yaml`` (execute + HTML + PDF + tables), written into
   ``benchmarks/_work/reports/``.
-* **sweep** — ``capacity sweep`` over 16 scenarios with ``--jobs 2`` against one report.
 
-Repetitions alternate floor and report so that load on the machine hits both alike.
+Repetitions alternate floor and report so that load on the machine hits both alike. The
+sweep benchmark (:mod:`benchmarks.sweep`) reuses these helpers.
 """
 
 from __future__ import annotations
@@ -19,16 +19,8 @@ import sys
 import uuid
 from pathlib import Path
 
-import yaml
-
 from benchmarks import _measure as m
-from benchmarks._config import (
-    SWEEP_JOBS,
-    SWEEP_SCENARIOS,
-    TARGET_REPORT_RATIO,
-    TARGET_SWEEP_RATIO,
-    BenchConfig,
-)
+from benchmarks._config import TARGET_REPORT_RATIO, BenchConfig
 from benchmarks._report_md import Section, Target, fmt_mb, fmt_s, fmt_x, last_error, table
 
 FLOOR_IMPORTS = (
@@ -57,7 +49,7 @@ def floor_notebook(work: Path) -> Path:
     return path
 
 
-def _params_args(cfg: BenchConfig, run_id: str, extra: dict | None = None) -> list[str]:
+def params_args(cfg: BenchConfig, run_id: str, extra: dict | None = None) -> list[str]:
     args = ["-f", str(cfg.params_file), "-p", "output_dir", str(cfg.work / "reports")]
     args += ["-p", "run_id", run_id]
     for k, v in (extra or {}).items():
@@ -87,7 +79,7 @@ def run_report_once(
     """
     run_id = f"bench-{uuid.uuid4().hex[:8]}"
     cache = cache or fresh_cache(cfg)
-    cmd = [CAPACITY, "report", *_params_args(cfg, run_id, extra)]
+    cmd = [CAPACITY, "report", *params_args(cfg, run_id, extra)]
     meas = m.run_command(cmd, timeout=cfg.timeout, env={"CAPACITY_CACHE": str(cache)})
     folder = cfg.work / "reports" / run_id
     timings, labels = _notebook_timings(folder)
@@ -151,7 +143,7 @@ def cell_table(runs: dict[str, dict], labels: dict, top: int = 8) -> list[str]:
     return table(("cell", "first line", *runs), rows)
 
 
-def _row(label: str, summary: dict) -> tuple:
+def row(label: str, summary: dict) -> tuple:
     rng = f"{fmt_s(summary['wall_min'])} – {fmt_s(summary['wall_max'])}"
     return (label, summary["n"], fmt_s(summary["wall"]), rng, fmt_mb(summary["peak_rss_mb"]))
 
@@ -172,15 +164,15 @@ def bench_report(cfg: BenchConfig) -> Section:
         floors.append(run_floor(cfg))
         if failure is None:
             try:
-                cold.append(run_report_once(cfg, _quick_overrides(cfg)))
+                cold.append(run_report_once(cfg, quick_overrides(cfg)))
                 cache = Path(cold[-1].info["cache"])
-                warm.append(run_report_once(cfg, _quick_overrides(cfg), cache=cache))
+                warm.append(run_report_once(cfg, quick_overrides(cfg), cache=cache))
             except m.MeasurementError as exc:
                 failure = last_error(exc)
     fl = m.summarise(floors)
     fl_exec = fl["stages"].get("papermill_execute", float("nan"))
     fl_pdf = fl["stages"].get("weasyprint_pdf", float("nan"))
-    rows = [_row("floor: imports-only notebook + one-page PDF", fl)]
+    rows = [row("floor: imports-only notebook + one-page PDF", fl)]
     breakdown = (
         f"Floor (medians) = papermill execute {fmt_s(fl_exec)} + WeasyPrint one page "
         f"{fmt_s(fl_pdf)} + process start-up and imports {fmt_s(fl['wall'] - fl_exec - fl_pdf)}."
@@ -191,16 +183,16 @@ def bench_report(cfg: BenchConfig) -> Section:
         sec.targets.append(
             Target("committee report / floor", f"≤ {TARGET_REPORT_RATIO:g}×", "–", None, failure)
         )
-        _cleanup(cfg)
+        cleanup(cfg)
         return sec
     rc, rw = m.summarise(cold), m.summarise(warm)
     from benchmarks.commands import TYPICAL
 
-    cmd = f"`capacity report -f {_rel(cfg.params_file)}`"
+    cmd = f"`capacity report -f {rel(cfg.params_file)}`"
     TYPICAL.append((cmd, rc["wall"], "committee report, first run (fits the models)"))
     TYPICAL.append((cmd, rw["wall"], "committee report, re-run (fit from the cache)"))
-    label = f"`capacity report -f {_rel(cfg.params_file)}`"
-    rows += [_row(f"{label}, cold (fits the models)", rc), _row(f"{label}, warm (cached fit)", rw)]
+    label = f"`capacity report -f {rel(cfg.params_file)}`"
+    rows += [row(f"{label}, cold (fits the models)", rc), row(f"{label}, warm (cached fit)", rw)]
     sec.add(*table(HEADER, rows), "", breakdown)
     for name, r in (("Cold report", rc), ("Warm report", rw)):
         nb_exec = r["stages"].get("notebook_execute", float("nan"))
@@ -233,7 +225,7 @@ def bench_report(cfg: BenchConfig) -> Section:
                 f"{fmt_s(r['wall'] - nb_exec)} (floor's rest {fmt_s(fl['wall'] - fl_exec)})",
             )
         )
-    _cleanup(cfg)
+    cleanup(cfg)
     return sec
 
 
@@ -243,7 +235,7 @@ def _parts_lines(cfg: BenchConfig) -> list[str]:
         "output_dir": str(cfg.work / "reports"),
         "run_id": f"bench-parts-{uuid.uuid4().hex[:8]}",
     }
-    overrides.update(_quick_overrides(cfg))
+    overrides.update(quick_overrides(cfg))
     cmd = [m.PYTHON, "-m", "benchmarks._tasks", "report_parts"]
     cmd.append(json.dumps({"params_file": str(cfg.params_file), "overrides": overrides}))
     try:
@@ -265,138 +257,18 @@ def _parts_lines(cfg: BenchConfig) -> list[str]:
     ]
 
 
-def _rel(path: Path) -> str:
+def rel(path: Path) -> str:
     try:
         return str(Path(path).resolve().relative_to(m.ROOT))
     except ValueError:
         return str(path)
 
 
-def _quick_overrides(cfg: BenchConfig) -> dict:
+def quick_overrides(cfg: BenchConfig) -> dict:
     return {"n_boot": 20} if cfg.quick else {}
 
 
-def sweep_grid(cfg: BenchConfig) -> Path:
-    """The project's 16-scenario grid (``params/sweep-grid.yaml``), else an equivalent one."""
-    shipped = m.ROOT / "params" / "sweep-grid.yaml"
-    if shipped.exists():
-        return shipped
-    grid = {"extra_fte": [0.0, 2.0, 4.0, 8.0], "stay_multiplier": [1.0, 0.75, 0.5, 0.25]}
-    path = cfg.work / "sweep-grid-16.yaml"
-    path.write_text(yaml.safe_dump(grid, sort_keys=False), encoding="utf-8")
-    return path
-
-
-def run_sweep_each(cfg: BenchConfig, grid: Path) -> m.Measurement:
-    """``run_sweep(each=True)`` in a fresh process with an empty fit cache."""
-    overrides = {
-        "output_dir": str(cfg.work / "reports"),
-        "run_id": f"bench-each-{uuid.uuid4().hex[:8]}",
-    }
-    overrides.update(_quick_overrides(cfg))
-    cmd = [m.PYTHON, "-m", "benchmarks._tasks", "sweep_each"]
-    kwargs = {"params_file": str(cfg.params_file), "grid": str(grid), "jobs": SWEEP_JOBS}
-    cmd.append(json.dumps({**kwargs, "overrides": overrides}))
-    env = {"CAPACITY_CACHE": str(fresh_cache(cfg))}
-    return m.run_command(cmd, timeout=cfg.timeout, env=env)
-
-
-def _n_scenarios(grid: Path) -> int:
-    values = yaml.safe_load(grid.read_text(encoding="utf-8"))
-    n = 1
-    for v in values.values():
-        n *= len(v) if isinstance(v, list) else 1
-    return n
-
-
-def bench_sweep(cfg: BenchConfig) -> Section:
-    """16 scenarios with ``--jobs 2`` against one report, both cold, in the same run."""
-    grid = sweep_grid(cfg)
-    k = _n_scenarios(grid)
-    sec = Section(f"Sweep: {k} scenarios on {SWEEP_JOBS} cores against one report")
-    n = 1 if cfg.quick else max(1, cfg.repeats - 1)
-    sweeps, reports, each, each_failure, floors = [], [], [], None, []
-    for i in range(n):
-        floors.append(run_floor(cfg))
-        reports.append(run_report_once(cfg, _quick_overrides(cfg)))
-        run_id = f"bench-sweep-{uuid.uuid4().hex[:8]}"
-        cmd = [CAPACITY, "sweep", *_params_args(cfg, run_id, _quick_overrides(cfg))]
-        cmd += ["--grid", str(grid), "--jobs", str(SWEEP_JOBS)]
-        env = {"CAPACITY_CACHE": str(fresh_cache(cfg))}
-        sweeps.append(m.run_command(cmd, timeout=cfg.timeout, env=env))
-        if i == 0 and each_failure is None:  # slow: once
-            try:
-                each.append(run_sweep_each(cfg, grid))
-            except m.MeasurementError as exc:
-                each_failure = last_error(exc)
-    sw, rp, ea = m.summarise(sweeps), m.summarise(reports), m.summarise(each)
-    fl = m.summarise(floors)
-    from benchmarks.commands import TYPICAL
-
-    TYPICAL.append(
-        (f"`capacity sweep -f {_rel(cfg.params_file)} --grid {_rel(grid)}`", sw["wall"],
-         f"{k} scenarios on one fit, comparison report")
-    )  # fmt: skip
-    if each:
-        TYPICAL.append(("`run_sweep(params, each=True)`", ea["wall"], f"also {k} scenario reports"))
-    label_each = f"`run_sweep(each=True)`: comparison + {k} scenario reports (PDF), cold"
-    sec.add(
-        *table(
-            HEADER,
-            [
-                _row("floor: imports-only notebook + one-page PDF", fl),
-                _row("one report (cold)", rp),
-                _row(f"`capacity sweep`, {k} scenarios, `--jobs {SWEEP_JOBS}` (cold)", sw),
-                _row(label_each, ea),
-            ],
-        ),
-        "",
-        f"Grid: `{_rel(grid)}`. All runs start from an empty fit cache. `capacity sweep` fits "
-        f"once, evaluates the {k} scenarios in {SWEEP_JOBS} worker processes and renders one "
-        f"comparison report; with `each=True` it also renders every scenario's committee "
-        f"report in {SWEEP_JOBS} processes (reusing the fit): {fmt_s(ea['wall'] / k)} of wall "
-        "time per scenario.",
-    )
-    if each:
-        bound = k / SWEEP_JOBS * fl["wall"]
-        sec.add(
-            "",
-            f"What limits the sweep with every scenario's report: each report is its own "
-            f"papermill run, so even with no work in the notebook it costs at least the floor "
-            f"({fmt_s(fl['wall'])}, measured in this section). {k} reports on {SWEEP_JOBS} cores "
-            f"therefore take at least {k}/{SWEEP_JOBS} × floor = {fmt_s(bound)} = "
-            f"{fmt_x(bound / rp['wall'])} one cold report; measured {fmt_s(ea['wall'])}. "
-            "Meeting 3× with every report would need the scenario reports rendered from one "
-            "kernel (one papermill run that writes all scenario pages) instead of one kernel "
-            "per scenario.",
-        )
-    if k != SWEEP_SCENARIOS:
-        sec.add(f"The grid has {k} scenarios, not {SWEEP_SCENARIOS}; the target is for 16.")
-    if each_failure:
-        sec.add("", f"**`run_sweep(each=True)` failed**, so it has no numbers: {each_failure}.")
-    assess = not cfg.quick and k == SWEEP_SCENARIOS
-    variants = [(f"`capacity sweep` of {k} / one report", sw, "comparison report only")]
-    if each:
-        variants.append(
-            (f"sweep of {k} with every scenario's report / one report", ea,
-             f"{fmt_s(ea['wall'] / k)} per scenario report on {SWEEP_JOBS} cores")
-        )  # fmt: skip
-    for name, r, limits in variants:
-        ratio = r["wall"] / rp["wall"]
-        sec.targets.append(
-            Target(
-                name,
-                f"≤ {TARGET_SWEEP_RATIO:g}×",
-                f"{fmt_x(ratio)} ({fmt_s(r['wall'])} / {fmt_s(rp['wall'])})",
-                ratio <= TARGET_SWEEP_RATIO if assess else None,
-                limits,
-            )
-        )
-    _cleanup(cfg)
-    return sec
-
-
-def _cleanup(cfg: BenchConfig) -> None:
+def cleanup(cfg: BenchConfig) -> None:
     """Rendered benchmark reports are not kept (they are large and regenerated each run)."""
     shutil.rmtree(cfg.work / "reports", ignore_errors=True)
     shutil.rmtree(cfg.work / "cache", ignore_errors=True)

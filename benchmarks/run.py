@@ -81,7 +81,7 @@ def _run_one(name: str, cfg: BenchConfig) -> Section:
 
             sec = bench_report(cfg)
         elif name == "sweep":
-            from benchmarks.report import bench_sweep
+            from benchmarks.sweep import bench_sweep
 
             sec = bench_sweep(cfg)
         else:

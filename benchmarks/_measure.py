@@ -24,6 +24,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from benchmarks._launch import RUSAGE_MARK
+
 MARK = "BENCH_JSON "
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -101,7 +103,7 @@ def run_command(
     with tempfile.TemporaryFile("w+b") as out:
         t0 = time.perf_counter()
         proc = subprocess.Popen(
-            list(cmd),
+            [PYTHON, "-m", "benchmarks._launch", *cmd],  # see _launch: honest peak RSS
             stdout=out,
             stderr=subprocess.STDOUT,
             cwd=ROOT,
@@ -114,9 +116,13 @@ def run_command(
         text = out.read().decode("utf-8", "replace")
     code = os.waitstatus_to_exitcode(status)
     payload: dict = {}
+    own: dict = {}
     for line in text.splitlines():
         if line.startswith(MARK):
             payload = json.loads(line[len(MARK) :])
+        elif line.startswith(RUSAGE_MARK):
+            own = json.loads(line[len(RUSAGE_MARK) :])
+    text = "\n".join(ln for ln in text.splitlines() if not ln.startswith(RUSAGE_MARK))
     tail = "\n".join(text.strip().splitlines()[-25:])
     if check and code != 0:
         raise MeasurementError(
@@ -124,9 +130,9 @@ def run_command(
         )
     return Measurement(
         wall=wall,
-        peak_rss_mb=usage.ru_maxrss / 1024.0,  # Linux reports KiB
+        peak_rss_mb=own.get("maxrss_kib", usage.ru_maxrss) / 1024.0,  # Linux reports KiB
         returncode=code,
-        cpu=usage.ru_utime + usage.ru_stime,
+        cpu=own.get("cpu", usage.ru_utime + usage.ru_stime),
         stages=payload.get("stages", {}),
         stages_cpu=payload.get("stages_cpu", {}),
         info=payload.get("info", {}),

@@ -32,6 +32,21 @@ def test_peak_rss_of_a_fresh_process_sees_a_large_allocation():
     assert big.wall > 0 and big.ok
 
 
+def test_peak_rss_is_the_childs_own_even_from_a_large_parent():
+    """From a large parent a child's ru_maxrss used to include the parent's pages (fork
+    before exec): the pytest worker's ~430 MB showed as the peak of `python -c pass`."""
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]);"
+        "b = bytearray(400 * 2**20); b[::4096] = b'x' * len(b[::4096]);"
+        "from benchmarks import _measure as m;"
+        "print(m.run_command([sys.executable, '-c', 'pass']).peak_rss_mb)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(ROOT)], capture_output=True, text=True, check=True
+    )
+    assert float(out.stdout.strip().splitlines()[-1]) < 100
+
+
 def test_child_payload_is_parsed_and_failures_raise():
     code = 'print("noise"); print(\'BENCH_JSON {"stages": {"a": 1.5}, "info": {"rows": 3}}\')'
     meas = m.run_command([sys.executable, "-c", code])

@@ -114,7 +114,7 @@ def render(
     lines = [
         "# Benchmark results",
         "",
-        f"Written by `python -m benchmarks.run{' --quick' if cfg.quick else ''}` "
+        f"Written by `python -m benchmarks.run{''.join(' ' + a for a in sys.argv[1:])}` "
         f"(`make bench`) on {started} UTC; the run took {fmt_s(took)}. "
         "Re-run `make bench` to refresh; do not edit by hand.",
         "",

@@ -334,3 +334,18 @@ def test_persons_in_period_carries_the_detection_uncertainty(fitted):
     assert row["ci_lower"] < row["estimate"] < row["ci_upper"]
     assert row["se"] > 0
     assert row["ci_lower"] >= r.persons_observed
+
+
+def test_percentile_interval_of_draws_with_infinite_values():
+    """FTE needed is inf in draws where no staffing reaches the target; the interval must
+    say inf, not NaN (inf − inf) or a huge finite number."""
+    from capacity.models._base import percentile_interval
+
+    draws = np.array([1.0, 2.0, 3.0, np.inf, np.inf, np.inf] * 10)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert percentile_interval(draws) == (1.0, np.inf)
+        assert percentile_interval(np.full(5, np.inf)) == (np.inf, np.inf)
+        lo, hi = percentile_interval(np.r_[np.arange(99.0), np.inf], alpha=0.02)
+    assert np.isfinite(lo) and hi == np.inf
+    assert percentile_interval(np.arange(101.0)) == pytest.approx((2.5, 97.5))

@@ -37,7 +37,13 @@ def normal_interval(estimate: float, se: float, alpha: float = 0.05) -> tuple[fl
 def percentile_interval(draws: np.ndarray, alpha: float = 0.05) -> tuple[float, float]:
     """Percentile interval of Monte Carlo or bootstrap draws (NaNs ignored)."""
     draws = np.asarray(draws, dtype=float)
-    lo, hi = np.nanquantile(draws, [alpha / 2, 1 - alpha / 2])
+    # Infinite draws are real answers (e.g. no staffing reaches the target): interpolating
+    # between them gives inf − inf = NaN, so quantiles are taken with ±inf standing in as the
+    # largest floats and mapped back afterwards.
+    big = np.finfo(float).max
+    finite = np.clip(draws, -big, big)
+    q = np.nanquantile(finite, [alpha / 2, 1 - alpha / 2])
+    lo, hi = np.where(np.abs(q) >= big * 1e-12, np.sign(q) * np.inf, q)  # near ±inf: ±inf
     return float(lo), float(hi)
 
 

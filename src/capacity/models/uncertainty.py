@@ -149,9 +149,13 @@ def reach_matrix(
     m = np.broadcast_to(inputs.m, inputs.pi.shape)
     if strategy == "random":
         # p = 1 − L_s(κm/(A'·s·E[T])) with L_s(x) = L(s·x): the scaled stays cancel
-        h = rate * fte / (arrivals * inputs.stays.mean)
+        # A draw with no arrivals (small data) has nobody to find: every arrival that does
+        # come is met at once (p = 1, the λ → 0 limit), or never if there is no capacity.
+        none = ~(arrivals > 0)
+        h = rate * fte / np.where(none, 1.0, arrivals * inputs.stays.mean)
         x = np.concatenate([h[:, None] * m, h[:, None]], axis=1)
-        p = 1.0 - inputs.stays.laplace(x)
+        p = 1.0 - inputs.stays.laplace(np.where(none[:, None], 0.0, x))
+        p[none] = np.where(x[none] > 0, 1.0, 0.0)
         return p[:, :-1], p[:, -1]
     served = np.array(
         [

@@ -17,7 +17,10 @@ from __future__ import annotations
 
 from capacity.report.book import ReportBook
 from capacity.report.cache import fitted_models
-from capacity.report.run import ReportRun, run_report
+
+# The runner and the sweep import papermill and nbformat (→ jsonschema, ~1 s); notebook
+# kernels import this package for ReportBook only, so those load on first use.
+_LAZY = {"run_report": "capacity.report.run", "ReportRun": "capacity.report.run"}
 
 
 def run_sweep(*args, **kwargs):
@@ -25,6 +28,14 @@ def run_sweep(*args, **kwargs):
     from capacity.report.sweep import run_sweep as _run_sweep
 
     return _run_sweep(*args, **kwargs)
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'capacity.report' has no attribute {name!r}")
 
 
 __all__ = ["ReportBook", "ReportRun", "fitted_models", "run_report", "run_sweep"]

@@ -6,8 +6,9 @@ import os
 import platform
 import subprocess
 import sys
-from importlib import metadata
 from pathlib import Path
+
+from capacity.report.provenance import package_versions
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = (
@@ -76,9 +77,5 @@ def machine_facts() -> dict[str, str]:
         + (" (working tree has uncommitted changes)" if dirty and dirty != "unknown" else ""),
         "load average at start (1/5/15 min)": _load_average(),
     }
-    for name in PACKAGES:
-        try:
-            facts[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            facts[name] = "not installed"
+    facts.update(package_versions(PACKAGES))
     return facts

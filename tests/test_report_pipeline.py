@@ -284,3 +284,32 @@ def test_fit_cache_refits_over_a_corrupt_entry_and_reuses_a_good_one(tmp_path, m
     assert list(tmp_path.glob("*.tmp")) == []
     again = fitted_models(data, params)
     assert type(again) is type(fitted)
+
+
+def test_kernel_that_dies_at_start_up_is_started_again(monkeypatch, tmp_path):
+    """No cell has run when the kernel dies before kernel_info (a port race under load), so
+    the run starts it again; any other error is raised at once."""
+    import papermill
+
+    from capacity.report import run as run_module
+
+    calls = []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+
+    monkeypatch.setattr(papermill, "execute_notebook", flaky)
+    run_module._execute(tmp_path / "nb.ipynb", tmp_path / "out.ipynb", {}, "capacity")
+    assert len(calls) == 2
+
+    def broken(*args, **kwargs):
+        calls.append(1)
+        raise RuntimeError("something else")
+
+    calls.clear()
+    monkeypatch.setattr(papermill, "execute_notebook", broken)
+    with pytest.raises(RuntimeError, match="something else"):
+        run_module._execute(tmp_path / "nb.ipynb", tmp_path / "out.ipynb", {}, "capacity")
+    assert len(calls) == 1

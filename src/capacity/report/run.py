@@ -134,6 +134,35 @@ def page_metadata(params: Params, notebook: str, title: str | None, synthetic: b
     }
 
 
+KERNEL_START_TRIES = 3
+
+
+def _execute(nb_file: Path, executed: Path, nb_params: dict, kernel_name: str) -> None:
+    """Run the notebook with papermill, starting the kernel again if it dies at start-up.
+
+    Under load, several kernels starting at once (parallel tests, sweeps) now and then pick
+    the same TCP port, and the kernel dies "before replying to kernel_info": no cell has run,
+    so starting again is safe. Any other failure is raised at once.
+    """
+    import papermill  # lazily: importing it costs ~1 s
+
+    for attempt in range(1, KERNEL_START_TRIES + 1):
+        try:
+            papermill.execute_notebook(
+                str(nb_file),
+                str(executed),
+                parameters=nb_params,
+                kernel_name=kernel_name,
+                progress_bar=False,
+                cwd=str(nb_file.parent),
+            )
+            return
+        except RuntimeError as exc:
+            if "before replying to kernel_info" not in str(exc) or attempt == KERNEL_START_TRIES:
+                raise
+            executed.unlink(missing_ok=True)
+
+
 def _cell_error(exc: Exception, notebook: str, kept: Path | None) -> ReportError:
     from papermill.exceptions import PapermillExecutionError
 
@@ -177,8 +206,6 @@ def run_report(
     ReportRun
         ``str()`` says where the outputs are and how long it took.
     """
-    import papermill
-
     started = dt.datetime.now(dt.UTC)
     t0 = time.perf_counter()
     fmts = parse_formats(formats)
@@ -197,14 +224,7 @@ def run_report(
     nb_params = {**params.to_dict(), "artifacts_dir": str(artifacts), **(extra_parameters or {})}
     try:
         try:
-            papermill.execute_notebook(
-                str(nb_file),
-                str(executed),
-                parameters=nb_params,
-                kernel_name=kernel_name,
-                progress_bar=False,
-                cwd=str(nb_file.parent),
-            )
+            _execute(nb_file, executed, nb_params, kernel_name)
         except Exception as exc:
             kept = None
             if executed.exists():

@@ -16,11 +16,11 @@ import hashlib
 import json
 import os
 import pickle
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from capacity.config import Params
+from capacity.io import atomic_write
 
 #: Parameters that :func:`capacity.answer.evaluate` applies on top of a fit.
 SCENARIO_PARAMS = frozenset(
@@ -98,13 +98,6 @@ def fitted_models(data, params: Params, *, use_cache: bool = True):
     except (pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         pass  # stale or from older code: refit; os.replace below swaps it atomically
     fitted = fit_models(data, params)
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(fitted, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    with atomic_write(path) as fh:
+        pickle.dump(fitted, fh, protocol=pickle.HIGHEST_PROTOCOL)
     return fitted

@@ -7,7 +7,6 @@ input files (SHA-256 of each), parameters and code (git commit and package versi
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import platform
 import subprocess
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from capacity.config import ROOT, Params
+from capacity.io import sha256_file
 
 #: Packages whose versions are recorded (those that change numbers or rendering).
 PACKAGES = (
@@ -68,15 +68,6 @@ def git_commit(root: Path = ROOT) -> str:
         return head.stdout.strip() + dirty
     except (OSError, subprocess.SubprocessError):
         return "unknown"
-
-
-def sha256_file(path: str | Path, chunk: int = 1 << 20) -> str:
-    """SHA-256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while block := fh.read(chunk):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def input_files(folder: str | Path) -> dict[str, dict[str, Any]]:

@@ -157,6 +157,22 @@ def _find_file(folder: Path, table: str, meta: dict) -> tuple[Path | None, list[
     return None, [Problem(f"{table}.csv", None, None, None, rule, fix)]
 
 
+def table_files(folder: str | os.PathLike) -> dict[str, Path]:
+    """The file :func:`load_dataset` would read for each table that has exactly one.
+
+    Same rules as loading (``datapackage.json`` resources first, then ``<table>.<suffix>``),
+    without validating anything: for provenance and cache keys.
+    """
+    folder = Path(folder)
+    meta, _ = _read_meta(folder)
+    out = {}
+    for table in contract.TABLES:
+        path, problems = _find_file(folder, table, meta if isinstance(meta, dict) else {})
+        if path is not None and not problems and path.is_file():
+            out[table] = path
+    return out
+
+
 def _privacy(raw: pd.DataFrame, file: str) -> list[Problem]:
     from capacity.privacy import find_identifiers
 

@@ -35,8 +35,6 @@ PACKAGES = (
     "pyarrow",
 )
 
-TABLES = ("sightings", "outreach", "staff", "operations")
-
 
 def package_versions(names: tuple[str, ...] = PACKAGES) -> dict[str, str]:
     """Installed version of each package ("not installed" when missing)."""
@@ -76,14 +74,13 @@ def input_files(folder: str | Path) -> dict[str, dict[str, Any]]:
     Used for the cache key and as a fallback when no :class:`~capacity.io.Dataset` is at
     hand; the notebooks record ``Dataset.files`` (which adds row counts) instead.
     """
+    from capacity.dataset import table_files
+
     folder = Path(folder)
-    out: dict[str, dict[str, Any]] = {}
-    for table in TABLES:
-        for ext in ("csv", "xlsx", "parquet"):
-            p = folder / f"{table}.{ext}"
-            if p.exists():
-                out[table] = {"path": str(p), "sha256": sha256_file(p)}
-                break
+    out: dict[str, dict[str, Any]] = {
+        table: {"path": str(p), "sha256": sha256_file(p)}
+        for table, p in table_files(folder).items()
+    }
     meta = folder / "datapackage.json"
     if meta.exists():
         out["datapackage"] = {"path": str(meta), "sha256": sha256_file(meta)}

@@ -15,7 +15,7 @@ from capacity.exceptions import CapacityError
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from capacity.io import load_dataset
+    from capacity.dataset import load_dataset
 
     ds = load_dataset(args.folder)
     print(ds.describe())

@@ -11,7 +11,7 @@ from capacity.synth.config import CHANNELS, SOURCES, SynthConfig
 from capacity.synth.contacts import (
     Operations,
     contact_outcomes,
-    shift_contacts,
+    outreach_contacts,
     simulate_operations,
 )
 from capacity.synth.teams import Shifts, Teams, simulate_shifts, simulate_teams, team_code
@@ -84,7 +84,7 @@ def simulate_events(cfg: SynthConfig, world: World, share: np.ndarray, rngs: dic
     """Teams, shifts, operations, contacts and sightings, all as index arrays."""
     teams = simulate_teams(cfg, world.cal, share, world.languages, rngs["teams"])
     shifts = simulate_shifts(cfg, world.cal, teams, rngs["shifts"])
-    s_stay, s_shift = shift_contacts(world, shifts, rngs["contacts"])
+    s_stay, s_shift = outreach_contacts(cfg, world, shifts, rngs["contacts"])
     ops = simulate_operations(cfg, world, share, rngs["operations"])
     n_r = len(shifts.team)
     hit = ops.enc_contacted

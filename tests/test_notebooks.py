@@ -70,7 +70,9 @@ def test_plain_papermill_refuses_an_unknown_name(tmp_path, path: Path):
             cwd=str(path.parent),
         )
     assert caught.value.ename == "ParameterError"
-    assert "unknown parameter(s): tagret_reach. Allowed: alpha," in str(caught.value)
+    assert "unknown parameter(s): 'tagret_reach' (did you mean 'target_reach'?)" in str(
+        caught.value
+    )
     assert "target_reach" in str(caught.value)
 
 

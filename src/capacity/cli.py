@@ -42,7 +42,14 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_synth(args: argparse.Namespace) -> int:
     from capacity.synth import write_synthetic
 
-    written = write_synthetic(args.out, seed=args.seed, sample=args.sample, scale=args.scale)
+    written = write_synthetic(
+        args.out,
+        seed=args.seed,
+        sample=args.sample,
+        scale=args.scale,
+        n_cities=args.cities,
+        config=_synth_config(args),
+    )
     for path in written:
         print(f"wrote {path}")
     return 0
@@ -58,6 +65,27 @@ def _rename_pairs(pairs: list[str]) -> dict[str, str]:
             )
         out[old.strip()] = new.strip()
     return out
+
+
+def _synth_config(args: argparse.Namespace):
+    """The SynthConfig of the command's world options (None: the calibrated world)."""
+    import dataclasses
+
+    from capacity.synth import SynthConfig
+
+    options = {
+        "stay_distribution": args.stays,
+        "weibull_shape": args.weibull_shape,
+        "lognormal_sdlog": args.lognormal_sdlog,
+        "ads_capture": args.ads_capture.replace("-", "_") if args.ads_capture else None,
+        "p_ads_per_day_a": args.p_ads_per_day[0] if args.p_ads_per_day else None,
+        "p_ads_per_day_b": args.p_ads_per_day[1] if args.p_ads_per_day else None,
+        "p_invisible_ads": args.invisible_to_ads,
+        "outreach_from_ads": args.outreach_from_ads,
+        "burn_in_days": args.burn_in_days,
+    }
+    options = {k: v for k, v in options.items() if v is not None}
+    return dataclasses.replace(SynthConfig(), **options) if options else None
 
 
 def _cmd_pseudonymise(args: argparse.Namespace) -> int:
@@ -196,6 +224,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=1, help="random seed")
     p.add_argument("--scale", type=float, default=1.0, help="multiply the target group's size")
     p.add_argument("--sample", action="store_true", help="the small shipped sample's settings")
+    p.add_argument("--cities", type=int, help="number of cities (default 6 with --sample, else 20)")
+    g = p.add_argument_group(
+        "worlds that break the estimators' assumptions (docs/synthetic-data.md)"
+    )
+    g.add_argument("--stays", choices=["weibull", "lognormal"], help="stay-length distribution")
+    g.add_argument("--weibull-shape", type=float, help="Weibull shape (default 0.8)")
+    g.add_argument("--lognormal-sdlog", type=float, help="lognormal log-scale SD (default 1.2)")
+    g.add_argument(
+        "--ads-capture",
+        choices=["per-stay", "per-day"],
+        help="ad sites capture an ad once per stay (default) or see each day present",
+    )
+    g.add_argument(
+        "--p-ads-per-day",
+        type=float,
+        nargs=2,
+        metavar=("A", "B"),
+        help="daily chance that site A / B sees a present advertiser (per-day capture)",
+    )
+    g.add_argument("--invisible-to-ads", type=float, help="share of persons who never advertise")
+    g.add_argument(
+        "--outreach-from-ads",
+        type=float,
+        help="online outreach contacts persons seen on the ads this many times as often",
+    )
+    g.add_argument("--burn-in-days", type=int, help="days simulated before the period (365)")
     p.set_defaults(func=_cmd_synth)
 
     p = _sub(

@@ -191,5 +191,7 @@ def test_report_shows_its_stages_and_quiet_hides_them(tmp_path, capfd):
     for stage in ("starting the kernel", "cell 1/", "HTML", "PDF", "tables", "100%"):
         assert stage in err, stage
     assert "Kernel is running over TCP" not in err
+    # IPC sockets live in the temporary folder, not beside the notebook (the kernel's cwd)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["copy.ipynb", "fixture.ipynb", "r"]
     assert main([*common, "--quiet"]) == 0
     assert capfd.readouterr().err == ""

@@ -29,12 +29,27 @@ def register_command(name: str = KERNEL) -> str:
 
 
 def ipc_kernel_manager():
-    """``AsyncKernelManager`` whose kernels talk over IPC (created lazily: jupyter_client)."""
+    """``AsyncKernelManager`` whose kernels talk over IPC (created lazily: jupyter_client).
+
+    Each manager's sockets get their own path in the temporary folder
+    (``<tmp>/capacity-kernel-<random>-ipc-<n>``): jupyter_client's default, ``kernel-ipc``
+    relative to the kernel's working folder, would put them into ``notebooks/`` and let
+    kernels started at once share them. They are removed when the kernel shuts down.
+    """
+    import os
+    import tempfile
+    import uuid
+
     from jupyter_client import AsyncKernelManager
-    from traitlets import CaselessStrEnum
+    from traitlets import CaselessStrEnum, default
 
     class IPCKernelManager(AsyncKernelManager):
         transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
+
+        @default("ip")
+        def _ip_default(self) -> str:
+            name = f"capacity-kernel-{uuid.uuid4().hex[:16]}-ipc"
+            return os.path.join(tempfile.gettempdir(), name)
 
     return IPCKernelManager
 

@@ -12,6 +12,7 @@ from capacity.synth.config import CHANNELS, SOURCES, SynthConfig
 from capacity.synth.contacts import (
     Operations,
     contact_outcomes,
+    outreach_contacts,
     shift_contacts,
     simulate_operations,
 )
@@ -172,7 +173,7 @@ def simulate_events(cfg: SynthConfig, world: World, share: np.ndarray, rngs: dic
         ad_stay[b_stay] = True
         s_stay, s_shift = _dependent_shift_contacts(cfg, world, shifts, ad_stay, rngs["contacts"])
     else:
-        s_stay, s_shift = shift_contacts(world, shifts, rngs["contacts"])
+        s_stay, s_shift = outreach_contacts(cfg, world, shifts, rngs["contacts"])
     ops = simulate_operations(cfg, world, share, rngs["operations"])
     n_r = len(shifts.team)
     hit = ops.enc_contacted

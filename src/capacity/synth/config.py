@@ -137,6 +137,12 @@ class SynthConfig:
     p_trained: float = 0.55  # assumption: share trained in identifying trafficking on hiring
     training_per_month: float = 0.03  # assumption: untrained staff trained per month
     channel_mix: tuple = _fz({"online": 0.45, "street": 0.30, "venue": 0.25})  # assumption
+    # assumption (a switch of the world, not a calibrated value): channels whose shifts screen
+    # new arrivals (a queue: newest unscreened stay first, each stay once) instead of searching
+    # at random among the persons present. () = random search everywhere (the shipped sample);
+    # ("online",) = the mixture of online screening and street/venue search seen in Swedish
+    # practice; ("online", "street", "venue") = screening only.
+    screening_channels: tuple = ()
     shift_staff: tuple = _fz({"online": 1, "street": 2, "venue": 2})  # assumption
     shift_hours: tuple = _fz({"online": 4.0, "street": 4.0, "venue": 3.0})  # assumption
     shift_hours_factors: tuple = (0.75, 1.0, 1.0, 1.25, 1.5)  # assumption: shift length varies
@@ -286,6 +292,17 @@ class SynthConfig:
             total = sum(v for _, v in getattr(self, name))
             if abs(total - 1.0) > 1e-6:
                 raise ParameterError(f"SynthConfig.{name} must sum to 1 (sums to {total:.4f}).")
+        unknown = [c for c in self.screening_channels if c not in dict(self.channel_mix)]
+        if unknown:
+            raise ParameterError(
+                f"SynthConfig.screening_channels names {unknown}; allowed: the channels of "
+                f"channel_mix ({', '.join(dict(self.channel_mix))})."
+            )
+        if self.screening_channels and self.outreach_from_ads != 1.0:
+            raise ParameterError(
+                "SynthConfig.screening_channels and outreach_from_ads ≠ 1 cannot be combined: "
+                "choose one way for online outreach to use the ads."
+            )
 
     def to_dict(self) -> dict:
         """Plain JSON-able values (mappings as dicts, dates as ISO strings).
@@ -317,6 +334,7 @@ VARIANT_FIELDS: tuple[str, ...] = (
     "p_ads_per_day_b",
     "p_invisible_ads",
     "outreach_from_ads",
+    "screening_channels",
 )
 
 

@@ -42,6 +42,7 @@ __all__ = [
     "scenario_comparison",
     "style",
     "survival_curve",
+    "tornado",
 ]
 
 
@@ -403,3 +404,74 @@ def monthly_persons(frame: pd.DataFrame, lang: str, threshold: int = 5) -> Figur
             f"Monthly means: {means}. {n_hidden} values below {threshold} are not shown."
         )
     return Figure(fig, alt, label_text("cov_title", lang), "monthly_persons")
+
+
+def tornado(frame: pd.DataFrame, lang: str) -> Figure:
+    """One-at-a-time sensitivity: FTE needed and reach at each structural choice's settings.
+
+    ``frame`` is :func:`capacity.question4.sensitivity.sensitivity`'s output (rows per
+    setting and side; ``attrs`` with the base point estimates). Bars run from the low to
+    the high setting's value, sorted by their span in FTE needed; the main estimate is the
+    vertical line. FTE needed that no staffing reaches is drawn to the axis edge and
+    labelled "∞".
+    """
+    import matplotlib.pyplot as plt
+
+    names = list(dict.fromkeys(frame["setting"]))
+    fte0, reach0 = frame.attrs["fte_base"], frame.attrs["reach_base"]
+    finite = frame["fte_needed"].replace(np.inf, np.nan)
+    fte_edge = float(np.nanmax(np.r_[finite.to_numpy(float), fte0]) * 1.15)
+
+    def span(name):
+        v = frame.loc[frame["setting"] == name, "fte_needed"].clip(upper=fte_edge)
+        return float(np.ptp(np.r_[v.to_numpy(float), fte0]))
+
+    names.sort(key=span)
+    style()
+    fig, axes = plt.subplots(1, 2, figsize=(9.0, 0.5 * len(names) + 1.8), sharey=True)
+    for ax, col, base, xlabel in (
+        (axes[0], "fte_needed", fte0, "tornado_fte"),
+        (axes[1], "reach_effective", reach0, "tornado_reach"),
+    ):
+        for y, name in enumerate(names):
+            rows = frame[frame["setting"] == name]
+            if col == "reach_effective" and name == "target_reach":
+                continue  # the target changes the FTE needed, not reach
+            for _, r in rows.iterrows():
+                v = float(r[col])
+                shown = fte_edge if (col == "fte_needed" and not np.isfinite(v)) else v
+                colour = OKABE_ITO["blue"] if r["side"] == "low" else OKABE_ITO["orange"]
+                ax.barh(y, shown - base, left=base, color=colour, height=0.6)
+                text = f" {r['value']}" if np.isfinite(v) else f" {r['value']} (∞)"
+                side = "left" if shown >= base else "right"
+                ax.text(shown, y, text, va="center", ha=side, fontsize=7)
+        ax.axvline(base, color="black", lw=1, label=label_text("tornado_base", lang))
+        ax.set_xlabel(label_text(xlabel, lang))
+    percent_axis(axes[1], "x", lang)
+    number_axis(axes[0], "x", lang, 0)
+    axes[0].set_xlim(0, fte_edge * 1.1)
+    axes[0].set_yticks(range(len(names)))
+    axes[0].set_yticklabels([label_text(f"sens_{n}", lang) for n in names])
+    axes[1].legend(loc="lower right", fontsize=7)
+    fig.suptitle(label_text("tornado_title", lang))
+    fig.tight_layout()
+    fte = frame["fte_needed"].to_numpy(float)
+    reach = frame.loc[frame["setting"] != "target_reach", "reach_effective"].to_numpy(float)
+    lo_f, hi_f = np.nanmin(np.r_[fte, fte0]), np.nanmax(np.r_[fte, fte0])
+    hi_txt = "∞" if not np.isfinite(hi_f) else format_number(hi_f, lang, 0)
+    lo_r, hi_r = np.nanmin(np.r_[reach, reach0]), np.nanmax(np.r_[reach, reach0])
+    if lang == "sv":
+        alt = (
+            f"Tornadodiagram över {len(names)} antaganden som data inte avgör: årsarbetare som "
+            f"behövs går från {format_number(lo_f, lang, 0)} till {hi_txt} "
+            f"(huvudskattning {format_number(fte0, lang, 0)}); andelen som nås från "
+            f"{format_percent(lo_r, lang)} till {format_percent(hi_r, lang)}."
+        )
+    else:
+        alt = (
+            f"Tornado diagram of {len(names)} assumptions the data cannot decide: the FTE "
+            f"needed ranges from {format_number(lo_f, lang, 0)} to {hi_txt} (main estimate "
+            f"{format_number(fte0, lang, 0)}); the share reached from "
+            f"{format_percent(lo_r, lang)} to {format_percent(hi_r, lang)}."
+        )
+    return Figure(fig, alt, label_text("tornado_title", lang), "sensitivity")

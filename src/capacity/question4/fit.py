@@ -276,6 +276,17 @@ def fit_models(data, params: Params) -> FittedModels:
         arrivals = np.r_[arrivals, draws.starts]
         counts = draws.language_counts
         pi = np.vstack([pi, counts / np.maximum(counts.sum(1, keepdims=True), 1e-12)])
+        # on very small data a replicate can draw no stays, no starts or no known language:
+        # such a replicate has no answer and takes the point estimate's inputs instead
+        bad = ~(np.isfinite(table.mean) & (table.mean > 0) & np.isfinite(detection))
+        bad |= ~(arrivals > 0) | ~np.r_[True, counts.sum(1) > 0]
+        if bad[1:].any():
+            idx = np.where(bad, 0, np.arange(len(bad)))
+            table, detection, arrivals, pi = table.take(idx), detection[idx], arrivals[idx], pi[idx]
+            caveats.append(
+                f"{int(bad.sum())} of {n} bootstrap replicates drew no stays, starts or known "
+                "languages and use the point estimate's inputs: the intervals are too narrow."
+            )
         ratio = draws.stays.median_ratio
         stays = dataclasses.replace(
             stays,

@@ -7,6 +7,7 @@
 - :mod:`~capacity.report.committee.key_figures` — key-figure tables and the verdict text;
 - :mod:`~capacity.report.committee.scenarios` — the standard scenarios and their table;
 - :mod:`~capacity.report.committee.competence` — languages no staff member speaks;
+- :mod:`~capacity.report.committee.sensitivity` — what the data cannot decide (tornado);
 - :mod:`~capacity.report.committee.text` — the committee report's sentences (sv, en).
 
 The section functions that the notebooks call are importable from here.
@@ -22,6 +23,7 @@ from capacity.report.committee.sections import (
     provenance,
     target_group,
 )
+from capacity.report.committee.sensitivity import sensitivity_frame, sensitivity_section
 
 __all__ = [
     "assumptions",
@@ -31,6 +33,8 @@ __all__ = [
     "methods",
     "page_one",
     "provenance",
+    "sensitivity_frame",
+    "sensitivity_section",
     "standard_scenarios",
     "target_group",
 ]

@@ -57,11 +57,13 @@ def staff_or_competence_text(book, result, scenarios: pd.DataFrame) -> str:
     return phrase(book, key, **values)
 
 
-def page_one(book, result, scenarios: pd.DataFrame | None = None):
+def page_one(book, result, scenarios: pd.DataFrame | None = None, sensitivity=None):
     """The verdict in plain words, the key figures, the competence gap and the staff split.
 
     ``scenarios`` (from :func:`capacity.report.committee.scenarios.standard_scenarios`) adds the
-    comparison of today with an interpreter at every contact.
+    comparison of today with an interpreter at every contact; ``sensitivity`` (from
+    :func:`capacity.report.committee.sensitivity.sensitivity_frame`) adds that the interval
+    is conditional on the model and the range across the settings the data cannot decide.
     """
     from capacity.report.committee.scenarios import scenario_table
 
@@ -81,5 +83,10 @@ def page_one(book, result, scenarios: pd.DataFrame | None = None):
             caption=phrase(book, "split_caption"),
             columns=["interpreter_share", "reach_effective", "p_target", "fte_needed"],
         )
-    book.text(phrase(book, "how_to_read", n=len(result.draws)), css_class="note")
+    note = phrase(book, "how_to_read", n=len(result.draws))
+    if sensitivity is not None:
+        from capacity.report.committee.sensitivity import conditional_sentence
+
+        note += " " + conditional_sentence(book, sensitivity)
+    book.text(note, css_class="note")
     return tb

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from capacity import figures
@@ -85,6 +86,10 @@ def target_group(book, result, fitted=None) -> None:
             trend=trend,
         )
     )
+    ratio, (r_lo, r_hi) = result.stays.median_ratio_per_year, result.stays.median_ratio_ci
+    if np.isfinite(ratio) and np.isfinite(r_lo):
+        ci = format_interval(r_lo, r_hi, lang, decimals=2)
+        book.text(_x(book, "median_ratio", ratio=format_number(ratio, lang, 2), ci=ci))
     trend_text = arrivals_trend_sentence(book, fitted)
     if trend_text:
         book.text(trend_text)

@@ -212,6 +212,25 @@ CATALOGUE: tuple[Caveat, ...] = (
         "stay_margins",
     ),
     Caveat(
+        r"Stay lengths corrected for the unseen days before the first and after the last "
+        rf"sighting \(on average (?P<d>{NUM}) days per end, spread as the gaps between "
+        rf"sightings imply, separately for the (?P<k>{NUM}) sets of sources that see a "
+        rf"person: (?P<lo>{NUM})–(?P<hi>{NUM}) days\) and reweighted for stays never seen\.",
+        "Vistelsernas längd är korrigerad för de dagar före första och efter sista "
+        "observationen som ingen källa ser (i genomsnitt {d} dagar i varje ände, fördelade "
+        "som glappen mellan observationerna antyder, för var och en av de {k} "
+        "kombinationerna av källor som ser en person: {lo}–{hi} dagar) och omviktad för "
+        "vistelser som aldrig syns.",
+        "stay_margins",
+    ),
+    Caveat(
+        rf"(?P<k>{NUM}) of (?P<n>{NUM}) bootstrap replicates drew no stays, starts or known "
+        r"languages and use the point estimate's inputs: the intervals are too narrow\.",
+        "{k} av {n} bootstrapomgångar fick inga vistelser, ankomster eller kända språk och "
+        "använder huvudskattningens värden: intervallen är för smala.",
+        "question4.fit",
+    ),
+    Caveat(
         rf"(?P<p>{PCT}) of the gaps between sightings within stays are longer than "
         rf"(?P<d>{NUM}) days: missed sightings probably split stays, which makes them look "
         rf"shorter\. Consider gap_days of about (?P<g>{NUM}) days\.",

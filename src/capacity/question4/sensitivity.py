@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from capacity.config import Params
+from capacity.exceptions import CapacityError
 from capacity.question4.scenario import Scenario
 
 __all__ = ["SETTINGS", "Setting", "sensitivity", "sensitivity_range"]
@@ -123,7 +124,9 @@ def sensitivity(
     Returns
     -------
     DataFrame
-        One row per setting and side (``low``/``high``): ``setting``, ``side``, ``value``
+        One row per setting and side (``low``/``high``) that has an answer (a refit the data
+        cannot support, e.g. too few stays at another ``gap_days``, is left out):
+        ``setting``, ``side``, ``value``
         (the setting shown), ``reach_effective``, ``fte_needed``; ``attrs`` hold the base
         point estimates ``reach_base`` and ``fte_base``.
 
@@ -153,11 +156,14 @@ def sensitivity(
                 continue
             val = dict(val)
             shown = val.pop("label")
-            if setting.kind == "scenario":
-                reach, fte = _point(fitted, params, base.replace(**val))
-            else:
-                p2 = params.replace(**val, n_boot=0)
-                reach, fte = _point(refit(data, p2), p2, base)
+            try:
+                if setting.kind == "scenario":
+                    reach, fte = _point(fitted, params, base.replace(**val))
+                else:
+                    p2 = params.replace(**val, n_boot=0)
+                    reach, fte = _point(refit(data, p2), p2, base)
+            except CapacityError:
+                continue  # e.g. too few stays at another gap_days: that side is left out
             rows.append(
                 {"setting": setting.name, "side": side, "value": shown,
                  "reach_effective": reach, "fte_needed": fte}

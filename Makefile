@@ -52,5 +52,5 @@ lock: ## re-resolve the newest allowed versions into requirements/lock.txt
 	{ echo "# Exact pins for the capacity environment (Python 3.11). Regenerate with 'make lock'."; \
 	  /tmp/capacity-lock/bin/pip freeze --exclude capacity; } > requirements/lock.txt
 
-clean: ## remove the venv and rendered reports (data is never touched)
-	rm -rf $(VENV) reports/*/ .pytest_cache .ruff_cache
+clean: ## remove the venv, rendered reports and caches (data is never touched)
+	rm -rf $(VENV) reports/*/ .cache .pytest_cache .ruff_cache

@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from openpyxl.utils.exceptions import InvalidFileException
 from pandas.errors import EmptyDataError, ParserError
 
 from capacity.exceptions import CapacityError, DataError, Problem
@@ -206,6 +205,8 @@ def _parse_csv(text: str, sep: str, name: str) -> pd.DataFrame:
 
 
 def _read_xlsx(path: Path, name: str, table: str | None) -> pd.DataFrame:
+    from openpyxl.utils.exceptions import InvalidFileException  # only for Excel files
+
     try:
         sheets = pd.ExcelFile(path, engine="openpyxl")
         sheet = table if table in sheets.sheet_names else sheets.sheet_names[0]

@@ -331,10 +331,11 @@ def cross_check(typed: dict[str, pd.DataFrame], meta: dict, files: dict[str, str
     Returns
     -------
     list of Problem
-        Dates outside the period (a staff month must overlap it); outreach cities missing
-        from the staff table; outreach teams not in the staff table for that city.
+        Dates outside the period (a staff month must overlap it); cities that are not
+        Swedish municipalities (:func:`capacity.municipalities.check_cities`); outreach cities
+        missing from the staff table; outreach teams not in the staff table for that city.
     """
-    from capacity.contract import MAX_PER_RULE, located
+    from capacity.contract import MAX_PER_RULE, _located
     from capacity.schema import columns
 
     problems: list[Problem] = []
@@ -358,7 +359,11 @@ def cross_check(typed: dict[str, pd.DataFrame], meta: dict, files: dict[str, str
                 def shown(r, df=df, name=name, fmt=fmt):
                     return df.loc[r, name].dt.strftime(fmt)
 
-                problems += located(files[table], rows, name, shown, rule, fix)
+                problems += _located(files[table], rows, name, shown, rule, fix)
+    from capacity.municipalities import check_cities
+
+    for table, df in typed.items():
+        problems += check_cities(df, files[table], MAX_PER_RULE)
     if "outreach" in typed and "staff" in typed:
         out, staff = typed["outreach"], typed["staff"]
         file = files["outreach"]
@@ -366,13 +371,15 @@ def cross_check(typed: dict[str, pd.DataFrame], meta: dict, files: dict[str, str
             out["city"].isin(staff["city"].dropna().unique()).fillna(True).to_numpy(dtype=bool)
         )
         rows = out.index[~city_ok].to_numpy()
-        problems += located(
+        problems += _located(
             file,
             rows,
             "city",
             out.loc[rows[:MAX_PER_RULE], "city"],
             f"city not in the staff table ({files['staff']})",
-            "Add the city's outreach staff to the staff table, or correct the city's spelling.",
+            f"Every city with outreach in {file} needs its outreach staff in {files['staff']} "
+            f"(cities there: {', '.join(sorted(staff['city'].dropna().astype(str).unique()))}): "
+            f"add the city's staff to {files['staff']}, or correct the city's spelling in {file}.",
         )
         known = pd.MultiIndex.from_frame(staff[["city", "team"]].dropna().drop_duplicates())
         pairs = pd.MultiIndex.from_frame(out[["city", "team"]])
@@ -380,7 +387,7 @@ def cross_check(typed: dict[str, pd.DataFrame], meta: dict, files: dict[str, str
         rows = out.index[~team_ok].to_numpy()
         head = rows[:MAX_PER_RULE]
         values = out.loc[head, "team"].astype(str) + " in " + out.loc[head, "city"].astype(str)
-        problems += located(
+        problems += _located(
             file,
             rows,
             "team",

@@ -8,8 +8,9 @@ key that covers
 
 * the bytes of every table file and of ``datapackage.json`` (SHA-256), and the tables loaded;
 * the contract's code — :mod:`capacity.schema`, :mod:`capacity.contract`,
-  :mod:`capacity.parse`, :mod:`capacity.dataset`, :mod:`capacity.io`, this module, the
-  :mod:`capacity.privacy` package — and ``dictionary.csv``;
+  :mod:`capacity.parse`, :mod:`capacity.dataset`, :mod:`capacity.io`,
+  :mod:`capacity.municipalities`, this module, the :mod:`capacity.privacy` package — and the
+  data files they check against (``dictionary.csv``, ``municipalities.csv``);
 * the versions of pandas, pyarrow, numpy and pandera, which the checks run on.
 
 Change any of them and the dataset is validated again. Only datasets without problems are
@@ -49,8 +50,10 @@ CONTRACT_CODE = (
     "dataset_cache.py",
     "io.py",
     "exceptions.py",
+    "municipalities.py",
     "privacy",
     "data/dictionary.csv",
+    "data/municipalities.csv",
 )
 _LIBRARIES = ("pandas", "pyarrow", "numpy", "pandera")
 

@@ -335,7 +335,7 @@ def cross_check(typed: dict[str, pd.DataFrame], meta: dict, files: dict[str, str
         Swedish municipalities (:func:`capacity.municipalities.check_cities`); outreach cities
         missing from the staff table; outreach teams not in the staff table for that city.
     """
-    from capacity.contract import MAX_PER_RULE, _located
+    from capacity.contract import MAX_PER_RULE, located
     from capacity.schema import columns
 
     problems: list[Problem] = []
@@ -359,7 +359,7 @@ def cross_check(typed: dict[str, pd.DataFrame], meta: dict, files: dict[str, str
                 def shown(r, df=df, name=name, fmt=fmt):
                     return df.loc[r, name].dt.strftime(fmt)
 
-                problems += _located(files[table], rows, name, shown, rule, fix)
+                problems += located(files[table], rows, name, shown, rule, fix)
     from capacity.municipalities import check_cities
 
     for table, df in typed.items():
@@ -371,7 +371,7 @@ def cross_check(typed: dict[str, pd.DataFrame], meta: dict, files: dict[str, str
             out["city"].isin(staff["city"].dropna().unique()).fillna(True).to_numpy(dtype=bool)
         )
         rows = out.index[~city_ok].to_numpy()
-        problems += _located(
+        problems += located(
             file,
             rows,
             "city",
@@ -387,7 +387,7 @@ def cross_check(typed: dict[str, pd.DataFrame], meta: dict, files: dict[str, str
         rows = out.index[~team_ok].to_numpy()
         head = rows[:MAX_PER_RULE]
         values = out.loc[head, "team"].astype(str) + " in " + out.loc[head, "city"].astype(str)
-        problems += _located(
+        problems += located(
             file,
             rows,
             "team",

@@ -30,3 +30,29 @@ def test_distinct_parsing_equals_cell_by_cell(kind, data):
     want_values, want_bad = parse._parse(text, kind)
     pd.testing.assert_series_equal(values, want_values, check_names=False)
     pd.testing.assert_series_equal(bad, want_bad, check_names=False)
+
+
+def test_parquet_columns_as_text_equal_cell_by_cell_formatting():
+    from capacity import io
+
+    rng = np.random.default_rng(7)
+    n = 3000
+    frame = pd.DataFrame(
+        {
+            "day": pd.to_datetime(rng.integers(19000, 19400, n), unit="D"),
+            "stamp": pd.to_datetime(rng.integers(0, 500, n) * 3600, unit="s"),
+            "count": rng.integers(0, 40, n),
+            "share": rng.integers(0, 8, n) / 4,
+            "maybe": pd.array([None if i % 5 == 0 else i % 9 for i in range(n)], dtype="Int64"),
+            "flag": np.arange(n) % 3 == 0,
+        }
+    )
+    frame.loc[4, "day"] = pd.NaT
+    for name in frame.columns:
+        s = frame[name]
+        if pd.api.types.is_datetime64_dtype(s):
+            want = io._midnight_as_date(s.dt.strftime("%Y-%m-%d %H:%M:%S"))
+        else:
+            want = s.astype("string")
+        want = want.fillna("").astype(str)
+        pd.testing.assert_series_equal(io._as_text(s), want, check_names=False)

@@ -113,6 +113,7 @@ def execute(
         hooks["on_notebook_start"] = lambda **_: on_kernel()
     if on_cell is not None:
         hooks["on_cell_executed"] = lambda cell_index, **_: on_cell(cell_index)
+
     def run() -> None:
         papermill.execute_notebook(
             str(nb_file),

@@ -264,7 +264,7 @@ def test_fit_cache_refits_over_a_corrupt_entry_and_reuses_a_good_one(tmp_path, m
     deleting it raced with a parallel sweep worker that had just seen it exist."""
     import pickle
 
-    from capacity.io import load_dataset
+    from capacity.dataset import load_dataset
     from capacity.report.cache import cache_key, fitted_models
 
     monkeypatch.setenv("CAPACITY_CACHE", str(tmp_path))

@@ -196,5 +196,5 @@ def test_every_caveat_of_question_4_has_a_swedish_version(tmp_path, monkeypatch)
     ]
     assert not missing, (
         "caveats without a Swedish version; add a Caveat (English pattern, Swedish sentence) "
-        "to CATALOGUE in src/capacity/i18n_caveats.py:\n" + "\n".join(missing)
+        "to CATALOGUE in src/capacity/i18n/caveats.py:\n" + "\n".join(missing)
     )

@@ -149,15 +149,36 @@ def _check_pdf(run, result, lang: str) -> None:
     )
     assert all(banner in page for page in pages)
     assert _plain(verdict_text(result, lang)) in pages[0]
-    page_one = (  # the committee reads one page: verdict, key figures, competence, the note
+    # page one: the verdict, the reach curve and what the committee can do, with costs
+    page_one = (
+        [
+            "Andel som nås med fler årsarbetare",
+            "Vad kan nämnden göra?",
+            "Kostnad per år, tkr",
+            "+20 årsarbetare",
+            "Tolk vid varje kontakt",
+            "Att nå fler kräver mer efteråt",
+        ]
+        if lang == "sv"
+        else [
+            "Share reached with more FTE",
+            "What can the committee do?",
+            "Cost a year, kSEK",
+            "+20 FTE",
+            "Interpreter at every contact",
+            "Reaching more demands more afterwards",
+        ]
+    )
+    for text in page_one:
+        assert text in pages[0], text
+    page_two = (
         ["Nyckeltal", "Andel som nås (oavsett språk)", "Språk som ingen i personalen talar"]
         if lang == "sv"
         else ["Key figures", "Share reached (any language)", "Languages no outreach staff"]
     )
-    page_one += ["Tolk vid varje kontakt" if lang == "sv" else "Interpreter at every contact"]
-    page_one += ["Årsarbetare i dag är ett" if lang == "sv" else "Outreach FTE today is a record"]
-    for text in page_one:
-        assert text in pages[0], text
+    for text in page_two:
+        assert text in pages[1], text
+    _check_layout(run.folder / "report.pdf", pages, lang)
     headings = (
         ["Svar på fråga 4", "Nyckeltal", "Målgruppen", "Metod", "Underlag och spårbarhet"]
         if lang == "sv"
@@ -170,6 +191,34 @@ def _check_pdf(run, result, lang: str) -> None:
     assert outline[0].startswith("Räcker" if lang == "sv" else "Are the")
     for code in ("import ", "Params.from_mapping", "committee.", "book.", "Traceback"):
         assert code not in whole
+
+
+#: Words that never occur in Swedish prose: one of them in the Swedish PDF means an
+#: untranslated sentence.
+ENGLISH_WORDS = frozenset(
+    "the and of is are with which this that from have were was been their there would "
+    "should than these those each every".split()
+)
+
+
+def _check_layout(pdf, pages, lang: str) -> None:
+    from capacity.report.layout import page_fill
+
+    fill = page_fill(pdf)
+    assert len(fill) <= 8, f"{len(fill)} pages"
+    thin = [i + 1 for i, f in enumerate(fill[:-1]) if f < 0.5]
+    assert not thin, f"pages less than half used: {thin} ({[round(f, 2) for f in fill]})"
+    whole = " ".join(pages)
+    fte = (
+        r"\d[.,]\d+\s+(?:uppsökande\s+)?årsarbetare"
+        if lang == "sv"
+        else r"\d[.,]\d+\s+(?:outreach\s+)?FTE"
+    )
+    assert not re.findall(fte, whole), re.findall(fte, whole)
+    if lang == "sv":
+        words = re.findall(r"[A-Za-zÅÄÖåäö]+", whole)
+        english = sorted({w for w in words if w.lower() in ENGLISH_WORDS})
+        assert not english, f"English words in the Swedish report: {english}"
 
 
 @pytest.mark.slow
@@ -200,7 +249,7 @@ def test_english_committee_report_and_its_numbers(tmp_path):
     assert '<html lang="en">' in html and "In&nbsp;[" not in html
     from capacity.i18n import format_number
 
-    fte = format_number(kf.loc["fte_needed", "estimate"], "en", 1)
+    fte = format_number(kf.loc["fte_needed", "estimate"], "en", 0)  # FTE in whole numbers
     assert f'<td class="num">{fte}</td>' in html  # the HTML shows the model's number
     assert html.count("<img") == html.count('alt="') >= 2
     languages = pd.read_excel(run.folder / "tables.xlsx", sheet_name="languages", index_col=0)

@@ -41,7 +41,7 @@ def test_unspoken_languages_are_those_no_staff_member_speaks_largest_first():
             {},
             "Ingen i uppsökarteamen talar bulgariska (40\xa0%) och ryska (10\xa0%): tillsammans "
             "50\xa0% av målgruppen (andelar inom parentes), som bara kan nås på sitt språk med "
-            "tolk. Enligt loggen används tolk vid 30\xa0% av sådana kontakter.",
+            "tolk. Enligt personalens registrering av kontakterna används tolk vid 30\xa0% av sådana kontakter.",
         ),
         ("en", {"iota": 0.0}, "interpreters are never used."),
         ("sv", {"interpreter_share": 0.5, "iota": 0.5}, "Rapporten antar att tolk används vid 50"),

@@ -195,16 +195,14 @@ class Params:
     )
     cost_training_day: float = _param(
         6_000.0,
-        doc="Cost of one training day for one staff member: course fee and cover "
-        "(assumption).",
+        doc="Cost of one training day for one staff member: course fee and cover (assumption).",
         low=0.0,
         high=1e6,
         unit="kr/person-day",
     )
     training_days: float = _param(
         3.0,
-        doc="Days of training in identifying trafficking per untrained staff member "
-        "(assumption).",
+        doc="Days of training in identifying trafficking per untrained staff member (assumption).",
         low=0.0,
         high=100.0,
         unit="days",

@@ -147,9 +147,7 @@ def optimise(
     return best
 
 
-def frontier(
-    fitted: FittedModels, budgets, params: Params | None = None, **kw
-) -> pd.DataFrame:
+def frontier(fitted: FittedModels, budgets, params: Params | None = None, **kw) -> pd.DataFrame:
     """The best reach for each budget: ``budget``, ``reach``, ``cost`` and the mix."""
     rows = []
     for b in budgets:

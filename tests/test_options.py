@@ -229,3 +229,23 @@ def test_fitted_without_the_new_fields_still_evaluates(fitted):
     assert res.key_figures.loc["support_cases_per_week", "estimate"] == pytest.approx(
         fit.support_cases_per_week
     )
+
+
+# --- competence beyond language ---------------------------------------------------------
+
+
+def test_identification_by_language_and_training(fitted):
+    _, fit = fitted
+    ident = fit.identification
+    assert ident is not None
+    rates = ident.rates
+    assert set(rates.index.get_level_values(1)) == {"own_language", "interpreter", "neither"}
+    assert (
+        (rates["ci_lower"] <= rates["estimate"]) & (rates["estimate"] <= rates["ci_upper"])
+    ).all()
+    assert 0 <= ident.trained_hours_share <= 1
+    ind = rates.xs("indicators", level=0)["estimate"]
+    # the synthetic world notes fewer signs when she does not understand (factor 0.3)
+    assert ind["neither"] < ind["own_language"]
+    year = ident.per_year.loc["indicators"]
+    assert year["all_trained_lower"] <= year["all_trained"] <= year["all_trained_upper"]

@@ -286,6 +286,15 @@ def fit_models(data, params: Params) -> FittedModels:
             )
         except DataError:
             caveats.append(f"No joint operations in {params.city} in the period (questions 1–3).")
+    from capacity.models.identification import identification_rates
+
+    try:
+        identification = identification_rates(
+            outreach_rows, data.staff, params.city, alpha=params.alpha
+        )
+    except (ValueError, np.linalg.LinAlgError) as exc:  # pragma: no cover - degenerate logs
+        identification = None
+        caveats.append(f"No model of identification by training and language: {exc}")
     # drawn last, so that every earlier draw is the same as without it
     accepted = float(outreach_rows["support_accepted"].sum())
     case_draws = np.concatenate([[accepted], rng.poisson(accepted, n)]) / weeks
@@ -315,4 +324,5 @@ def fit_models(data, params: Params) -> FittedModels:
         written_contact_share=written,
         observed_m=m.to_numpy(dtype=float),
         support_cases_draws=case_draws,
+        identification=identification,
     )

@@ -16,6 +16,7 @@ The section functions that the notebooks call are importable from here.
 
 from capacity.report.committee import options
 from capacity.report.committee.first_page import key_figures_and_languages, page_one
+from capacity.report.committee.identification import identification_section
 from capacity.report.committee.scenarios import forecast_and_scenarios, standard_scenarios
 from capacity.report.committee.sections import (
     assumptions,
@@ -30,6 +31,7 @@ __all__ = [
     "assumptions",
     "capacity",
     "forecast_and_scenarios",
+    "identification_section",
     "indicators",
     "key_figures_and_languages",
     "methods",

@@ -67,6 +67,36 @@ OPTIONS_TEXT: dict[str, tuple[str, str]] = {
         "If stays become half as long (a more mobile target group), today's staff reach "
         "{reach} and the target needs {need} FTE.",
     ),
+    "h_identification": (
+        "Kompetens utöver språk: utbildning och att känna igen människohandel",
+        "Competence beyond language: training and recognising trafficking",
+    ),
+    "identification_text": (
+        "{trained} av de uppsökande timmarna görs av personal med utbildning i att känna igen "
+        "människohandel. Ett helt utbildat team noterar {ratio} gånger så många tecken på "
+        "människohandel per kontakt som ett outbildat ({ratio_ci}; osäkert, eftersom "
+        "utbildningsgraden varierar lite i data). Kontakter på ett språk hon inte förstår ger "
+        "{lang_ratio} så många tecken som kontakter på hennes eget språk. Om all uppsökande "
+        "personal utbildades skulle omkring {all} tecken noteras per år i stället för {today} "
+        "({all_ci}).",
+        "{trained} of outreach hours are by staff trained to recognise trafficking. A fully "
+        "trained team notes {ratio} times as many signs of trafficking per contact as an "
+        "untrained one ({ratio_ci}; uncertain, as training varies little in the data). "
+        "Contacts in a language she does not understand yield {lang_ratio} as many signs as "
+        "contacts in her own language. If all outreach staff were trained, about {all} signs "
+        "would be noted a year instead of {today} ({all_ci}).",
+    ),
+    "identification_caption": (
+        "Tecken på människohandel och hänvisningar per 100 kontakter, efter språk vid kontakten",
+        "Signs of trafficking and referrals per 100 contacts, by language at the contact",
+    ),
+    "mode_own_language": ("Hennes eget språk", "Her own language"),
+    "mode_interpreter": ("Med tolk", "With an interpreter"),
+    "mode_neither": ("Inget av dem", "Neither"),
+    "col_mode": ("Språk vid kontakten", "Language at the contact"),
+    "col_contacts": ("Kontakter", "Contacts"),
+    "col_indicators": ("Tecken på människohandel per 100", "Signs of trafficking per 100"),
+    "col_referrals": ("Hänvisningar per 100", "Referrals per 100"),
     "h_options": ("Vad kan nämnden göra?", "What can the committee do?"),
     "options_intro": (
         "Varje rad är en insats utöver dagens verksamhet: hur stor andel av målgruppen som då "

@@ -76,7 +76,7 @@ def page_one(book, result, scenarios=None, options=None, curve=None, fitted=None
     return key_figures_and_languages(book, result, scenarios, new_page=False)
 
 
-def key_figures_and_languages(book, result, scenarios=None, *, new_page: bool = True):
+def key_figures_and_languages(book, result, scenarios=None, *, new_page: bool = False):
     """Key figures, the languages no staff member speaks and staff numbers or competence."""
     from capacity.report.committee.scenarios import scenario_table
 
@@ -87,7 +87,7 @@ def key_figures_and_languages(book, result, scenarios=None, *, new_page: bool = 
     if scenarios is not None and "interpreters" in scenarios.index:
         book.heading(phrase(book, "h_split"), level=3)
         book.text(staff_or_competence_text(book, result, scenarios))
-        if not new_page:
+        if book.tables and book.tables[0].name != "options":
             scenario_table(
                 book,
                 scenarios.loc[["today", "interpreters"]],

@@ -125,7 +125,6 @@ def options_section(book, result, fitted, params, options: pd.DataFrame, curve: 
     book.heading(phrase(book, "h_options"), level=3)
     options_table(book, options, fitted)
     book.text(downstream_text(book, result, options))
-    book.text(phrase(book, "options_note"), css_class="note")
 
 
 def mix_text(book, row, fitted) -> str:
@@ -150,6 +149,7 @@ def budget_section(book, fitted, params, frontier: pd.DataFrame, fte_only: pd.Da
     """The frontier (best reach per budget) against more FTE only, and three best mixes."""
     lang = book.lang
     book.heading(phrase(book, "h_budget"), level=3)
+    book.text(phrase(book, "options_note"), css_class="note")
     book.text(phrase(book, "budget_intro"))
     book.figure(figures_options.budget_frontier(frontier, fte_only, lang))
     rows = frontier.set_index("budget").loc[list(BUDGETS)]

@@ -117,20 +117,20 @@ OPTIONS_TEXT: dict[str, tuple[str, str]] = {
     "opt_translation": ("Översatt text, {n} språk", "Translated text, {n} languages"),
     "opt_training": ("Utbildning, all personal", "Training, all staff"),
     "col_option": ("Insats", "Measure"),
-    "col_reach": ("Andel som nås", "Share reached"),
+    "col_reach": ("Andel som nås", "Reached"),
     "col_interval": ("95 % intervall", "95% interval"),
-    "col_gain": ("Ökning, procent­enheter", "Gain, percentage points"),
+    "col_gain": ("Ökning, procent­enheter", "Gain, points"),
     "col_cost": ("Kostnad per år, tkr", "Cost a year, kSEK"),
-    "col_gain_per_mkr": ("Procent­enheter per mnkr", "Points per million SEK"),
+    "col_gain_per_mkr": ("Procent­enheter per mnkr", "Points per MSEK"),
     "col_casework": ("Handläggare som behövs", "Caseworkers needed"),
     "options_note": (
-        "Utbildning: i att känna igen människohandel, för all uppsökande personal. "
-        "Kostnaderna är antaganden (lön med avgifter och omkostnader, tolk per timme, "
+        "Om tabell 1: utbildning avser att känna igen människohandel, för all uppsökande "
+        "personal. Kostnaderna är antaganden (lön med avgifter och omkostnader, tolk per timme, "
         "översättning per språk, utbildningsdagar) som staden bör byta mot egna siffror; de "
         "står under Antaganden. Utbildning ändrar inte hur många som nås utan hur många fall "
         "av människohandel som känns igen. Handläggare som behövs: årsarbetare för "
         "ärendearbete så att stödet hinner börja innan hon lämnar staden.",
-        "Training: in recognising trafficking, for all outreach staff. "
+        "On table 1: training means recognising trafficking, for all outreach staff. "
         "The costs are assumptions (salary with contributions and overhead, interpreter per "
         "hour, translation per language, training days) that the city should replace with "
         "its own figures; they are listed under Assumptions. Training does not change how "

@@ -80,7 +80,8 @@ def identification_rates(
 ) -> IdentificationResults | None:
     """Fit the identification GLMs for ``city``'s outreach rows (see module docstring).
 
-    Returns None when the log has no contacts or no indicators to model.
+    Returns None when the log has no contacts or no indicators to model, or when the shifts
+    do not vary enough to separate training from language (a rank-deficient design).
     """
     import statsmodels.api as sm
 
@@ -109,6 +110,8 @@ def identification_rates(
     hours = rows["staff_hours"].to_numpy(dtype=float)
     trained_hours = float((t * hours).sum() / hours.sum()) if hours.sum() > 0 else float("nan")
     X = np.column_stack([np.ones(len(rows)), t, own, interp])
+    if np.linalg.matrix_rank(X) < X.shape[1]:  # e.g. one trained share or no interpreters
+        return None
     z = stats.norm.ppf(1 - alpha / 2)
     t_now = float(np.average(t, weights=contacts))
     design = {

@@ -370,7 +370,7 @@ def _scenario_caveats(fitted, sc: Scenario, params: Params, fte_now, draws) -> l
     out.append(
         f"Support assumes {params.caseload_per_fte:g} concurrent cases per full-time caseworker (an "
         f"assumption), cases of {params.reflection_days} days (the reflection period) and "
-        f"{fitted.staff.casework_fte:.1f} casework FTE; accepted support in the outreach log: "
+        f"{fitted.staff.casework_fte:.0f} casework FTE; accepted support in the outreach log: "
         f"{fitted.support_cases_per_week * sc.arrivals_multiplier:.1f} per week."
     )
     if fitted.staff.trained_share < 1:

@@ -193,6 +193,59 @@ def _check_pdf(run, result, lang: str) -> None:
         assert code not in whole
 
 
+# --- how much of each PDF page the report uses, measured from the PDF (pypdf) ------------
+# Text positions and drawn images (figures) inside the page's content area — between the
+# margins of report.css, so the running header and the page number do not count; the fill
+# is the share of the content area from its top down to the lowest text or image.
+
+MM = 72 / 25.4  # points per millimetre
+
+
+def _corners(cm) -> list[float]:
+    a, b, c, d, e, f = (float(v) for v in cm)
+    return [f, b + f, d + f, b + d + f]  # y of the unit square's corners
+
+
+def page_fill(
+    pdf: str | Path, top_margin_mm: float = 22.0, bottom_margin_mm: float = 20.0
+) -> list[float]:
+    """Share of each page's content area (0–1) from its top down to the lowest content.
+
+    Parameters
+    ----------
+    pdf : path
+        The PDF (A4 pages of the report template; margins as in ``report.css``).
+    top_margin_mm, bottom_margin_mm : float
+        The page margins; content in them (running header, page number) is ignored.
+    """
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(pdf))
+    out = []
+    for page in reader.pages:
+        height = float(page.mediabox.height)
+        top = height - top_margin_mm * MM
+        bottom = bottom_margin_mm * MM
+        ys: list[float] = []
+
+        def text(t, cm, tm, font, size, ys=ys):
+            if t.strip():
+                y = float(tm[4]) * float(cm[1]) + float(tm[5]) * float(cm[3]) + float(cm[5])
+                ys.append(y)
+
+        def operand(op, args, cm, tm, ys=ys):
+            if op == b"Do":
+                ys.extend(_corners(cm))
+
+        page.extract_text(visitor_text=text, visitor_operand_before=operand)
+        inside = [y for y in ys if bottom - 1 <= y <= top + 1]
+        if not inside:
+            out.append(0.0)
+            continue
+        out.append(max(0.0, min(1.0, (top - min(inside)) / (top - bottom))))
+    return out
+
+
 #: Words that never occur in Swedish prose: one of them in the Swedish PDF means an
 #: untranslated sentence.
 ENGLISH_WORDS = frozenset(
@@ -202,8 +255,6 @@ ENGLISH_WORDS = frozenset(
 
 
 def _check_layout(pdf, pages, lang: str) -> None:
-    from capacity.report.layout import page_fill
-
     fill = page_fill(pdf)
     assert len(fill) <= 8, f"{len(fill)} pages"
     thin = [i + 1 for i, f in enumerate(fill[:-1]) if f < 0.5]

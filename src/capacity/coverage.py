@@ -197,11 +197,14 @@ def run(
     quantities: dict[str, Callable] | None = None,
     progress: Callable[[str], None] | None = None,
     jobs: int = 1,
+    sink: Path | None = None,
 ) -> pd.DataFrame:
     """All cases: one row per world, seed, quantity and window.
 
     A failure to estimate (``CapacityError``) is recorded as an uncovered case with NaN
-    estimate, so it counts against coverage rather than disappearing.
+    estimate, so it counts against coverage rather than disappearing. With ``sink`` the
+    cases of each world and seed are appended to that CSV as they finish (a long run that
+    is stopped keeps what it has done; :func:`main` ``--from-cases`` tabulates it).
     """
     worlds = WORLDS if worlds is None else worlds
     plan = plan or Plan()
@@ -210,20 +213,23 @@ def run(
         (name, cfg, int(seed), plan, quantities) for name, cfg in worlds.items() for seed in seeds
     ]
     rows = []
+
+    def collect(part, msg):
+        rows.extend(part)
+        if sink is not None:
+            pd.DataFrame(part).to_csv(sink, mode="a", header=not sink.exists(), index=False)
+        if progress:
+            progress(msg)
+
     if jobs > 1:
         import multiprocessing as mp
 
         with mp.get_context("fork").Pool(jobs) as pool:
             for part, msg in pool.imap(_one, tasks):
-                rows += part
-                if progress:
-                    progress(msg)
+                collect(part, msg)
     else:
         for task in tasks:
-            part, msg = _one(task)
-            rows += part
-            if progress:
-                progress(msg)
+            collect(*_one(task))
     frame = pd.DataFrame(rows)
     if "covered" in frame:
         frame["covered"] = frame["covered"].fillna(False).astype(bool)
@@ -324,20 +330,26 @@ def main(argv: list[str] | None = None) -> int:
         help="the slow test's version: one quarter per seed, no year window, no stays",
     )
     p.add_argument("--min-coverage", type=float, help="exit 1 if any coverage is below this")
+    p.add_argument("--from-cases", type=Path, help="only tabulate a cases CSV of a past run")
     args = p.parse_args(argv)
     plan = Plan(quarters=(2,), period=False, stays=False) if args.reduced else Plan()
     worlds = dict(list(WORLDS.items())[: args.worlds]) if args.worlds else WORLDS
     seeds = range(1, args.seeds + 1)
     t0 = time.perf_counter()
-    cases = run(
-        worlds,
-        seeds,
-        plan,
-        progress=lambda m: print(m, file=sys.stderr, flush=True),
-        jobs=args.jobs,
-    )
-    if args.cases:
-        cases.to_csv(args.cases, index=False)
+    if args.from_cases:
+        cases = pd.read_csv(args.from_cases)
+        seeds = sorted(cases["seed"].unique())
+    else:
+        if args.cases and args.cases.exists():
+            args.cases.unlink()
+        cases = run(
+            worlds,
+            seeds,
+            plan,
+            progress=lambda m: print(m, file=sys.stderr, flush=True),
+            jobs=args.jobs,
+            sink=args.cases,
+        )
     write_markdown(cases, args.out, plan, seeds, time.perf_counter() - t0)
     tab = table(cases)
     print(tab.to_string())

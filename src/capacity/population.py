@@ -7,11 +7,14 @@
 - :func:`chapman` — two sources (Chapman 1951; Seber 1970 variance; Chao 1987 interval);
 - :func:`chao` — heterogeneity lower bound from capture frequencies (Chao 1987);
 - :func:`mse` — log-linear multiple systems estimation on k ≥ 2 lists;
-- :func:`capture_histories` — sightings → 0/1-per-source count table for :func:`mse`.
+- :func:`capture_histories` — sightings → 0/1-per-source count table for :func:`mse`;
+- :func:`open_population` — an open city (arrivals and departures inside the window, capture
+  that grows with time present): persons, persons present, arrivals, median stay per window.
 
 Methods, assumptions and references: ``docs/methods/population.md``.
 """
 
+from capacity.models.open_population import OpenPopulation, open_population
 from capacity.models.population import (
     ChaoResults,
     ChapmanResults,
@@ -26,10 +29,12 @@ __all__ = [
     "ChaoResults",
     "ChapmanResults",
     "MSEResults",
+    "OpenPopulation",
     "PopulationResults",
     "capture_histories",
     "chao",
     "chapman",
     "fienberg_rinaldo",
     "mse",
+    "open_population",
 ]

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from capacity.exceptions import EstimationError, ParameterError
-from capacity.models.open_population import fit_window, sighting_days
+from capacity.models.population.open import fit_window, sighting_days
 from capacity.population import open_population
 from capacity.synth import SynthConfig, generate
 

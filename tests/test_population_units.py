@@ -179,7 +179,7 @@ def test_mse_fits_the_extended_mle_when_one_list_lies_inside_another():
     and unseen count; mse() fits the boundary exactly and says so."""
     import statsmodels.api as sm
 
-    from capacity.models.population_design import histories
+    from capacity.models.population.design import histories
 
     y = np.array([30, 0, 0, 50, 12, 20, 8.0])  # histories 001, 010, 011, 100, 101, 110, 111
     h = histories(3)

@@ -92,7 +92,7 @@ def _distinct_in(stays: pd.DataFrame, city: str, lo: pd.Timestamp, hi: pd.Timest
 
 def population_cases(syn, plan: Plan) -> list[Case]:
     """Distinct persons per quarter and in the year, persons present per quarter."""
-    from capacity.models.open_population import open_population
+    from capacity.models.population.open import open_population
 
     pop = syn.truth["population"]
     pop = pop[pop["city"] == plan.city].set_index("quarter")
@@ -275,25 +275,38 @@ def table(cases: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_markdown(cases: pd.DataFrame, path: Path, plan: Plan, seeds, elapsed: float) -> None:
-    """The committed table, with the date and commit it was made at."""
+def _commit() -> str:
     try:
-        commit = subprocess.run(
+        return subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
-        commit = "unknown"
+        return "unknown"
+
+
+def write_markdown(
+    cases: pd.DataFrame,
+    path: Path,
+    plan: Plan,
+    seeds,
+    elapsed: float,
+    commit: str | None = None,
+    when: str | None = None,
+) -> None:
+    """The committed table, with the date and commit it was made at."""
+    commit = commit or _commit()
+    when = when or f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"
     tab = table(cases)
     lines = [
         "# Coverage of the 95 % intervals on worlds that break the assumptions",
         "",
-        f"Made by `make coverage` on {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC at commit "
+        f"Made by `make coverage` on {when} at commit "
         f"`{commit}` ({elapsed / 60:.0f} min on the shared 2-core machine). Seeds "
         f"{min(seeds)}–{max(seeds)} per world; {plan.city}, the quarters of {plan.year} and "
         f"the year as the period; worlds of {plan.n_cities} cities at scale {plan.scale} "
         "(`capacity.synth`, `docs/synthetic-data.md`). Estimators: persons, persons present "
         "and arrivals from the open-population stay-process model "
-        "(`capacity.models.open_population`, `docs/methods/population.md`); median stay and "
+        "(`capacity.models.population.open`, `docs/methods/population.md`); median stay and "
         "trend from the existing stay model (`fit_stays`, gap 14 days). Target: 88–98 %.",
         "",
         "| world | quantity | cases | coverage | bias (mean) | width (median) | in 88–98 %? |",
@@ -331,7 +344,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--min-coverage", type=float, help="exit 1 if any coverage is below this")
     p.add_argument("--from-cases", type=Path, help="only tabulate a cases CSV of a past run")
+    p.add_argument("--commit", help="with --from-cases: the commit the run was made at")
+    p.add_argument("--when", help="with --from-cases: when the run was made")
+    p.add_argument("--minutes", type=float, help="with --from-cases: how long the run took")
     args = p.parse_args(argv)
+    commit = args.commit or _commit()
     plan = Plan(quarters=(2,), period=False, stays=False) if args.reduced else Plan()
     worlds = dict(list(WORLDS.items())[: args.worlds]) if args.worlds else WORLDS
     seeds = range(1, args.seeds + 1)
@@ -339,6 +356,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.from_cases:
         cases = pd.read_csv(args.from_cases)
         seeds = sorted(cases["seed"].unique())
+        t0 -= 60 * (args.minutes or 0)
     else:
         if args.cases and args.cases.exists():
             args.cases.unlink()
@@ -350,7 +368,9 @@ def main(argv: list[str] | None = None) -> int:
             jobs=args.jobs,
             sink=args.cases,
         )
-    write_markdown(cases, args.out, plan, seeds, time.perf_counter() - t0)
+    write_markdown(
+        cases, args.out, plan, seeds, time.perf_counter() - t0, commit=commit, when=args.when
+    )
     tab = table(cases)
     print(tab.to_string())
     if args.min_coverage is not None and (tab["coverage"] < args.min_coverage).any():

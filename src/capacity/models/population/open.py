@@ -1,6 +1,6 @@
 """Population of an open city where capture grows with time present: a stay-process model.
 
-Closed multiple systems estimation (:mod:`capacity.models.population_mse`) treats a
+Closed multiple systems estimation (:mod:`capacity.models.population.mse`) treats a
 quarter as one occasion per source. In a city where persons arrive and leave inside the
 quarter and every source sees a person more the longer she stays, that is heterogeneity
 shared by all sources, and the log-linear model undercounts (issue 9: by 8–30 % on worlds
@@ -27,7 +27,7 @@ from scipy import optimize, special, stats
 
 from capacity.exceptions import DataError, EstimationError, ParameterError, Problem
 from capacity.models._base import Results, tidy
-from capacity.models.population import lognormal_interval
+from capacity.models.population.estimators import lognormal_interval
 
 __all__ = ["OpenPopulation", "WindowFit", "fit_window", "open_population", "sighting_days"]
 

@@ -336,6 +336,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=Path("docs/methods/coverage.md"))
     p.add_argument("--cases", type=Path, help="also write every case as CSV")
     p.add_argument("--worlds", type=int, help="only the first N worlds")
+    p.add_argument("--only", help="only these worlds (1-based numbers, comma-separated)")
+    p.add_argument("--quarters-only", action="store_true", help="no year window, no stays")
     p.add_argument("--jobs", type=int, default=2, help="worker processes")
     p.add_argument(
         "--reduced",
@@ -350,7 +352,12 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     commit = args.commit or _commit()
     plan = Plan(quarters=(2,), period=False, stays=False) if args.reduced else Plan()
+    if args.quarters_only:
+        plan = dataclasses.replace(plan, period=False, stays=False)
     worlds = dict(list(WORLDS.items())[: args.worlds]) if args.worlds else WORLDS
+    if args.only:
+        items = list(WORLDS.items())
+        worlds = dict(items[int(i) - 1] for i in args.only.split(","))
     seeds = range(1, args.seeds + 1)
     t0 = time.perf_counter()
     if args.from_cases:

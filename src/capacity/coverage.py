@@ -91,28 +91,39 @@ def _distinct_in(stays: pd.DataFrame, city: str, lo: pd.Timestamp, hi: pd.Timest
 
 
 def population_cases(syn, plan: Plan) -> list[Case]:
-    """Distinct persons per quarter and in the year, persons present per quarter."""
+    """Distinct persons per quarter and in the year, persons present, arrivals, median stay.
+
+    With ``plan.period`` the year is fitted quarter by quarter once and the period combined
+    from its quarters (``open_population(freq="Q")``); otherwise only the planned quarters.
+    """
     from capacity.models.population.open import open_population
 
     pop = syn.truth["population"]
     pop = pop[pop["city"] == plan.city].set_index("quarter")
-    cases = []
-    start, end = dt.date(plan.year, 1, 1), dt.date(plan.year, 12, 31)
     sight = syn.tables["sightings"]
+    start, end = dt.date(plan.year, 1, 1), dt.date(plan.year, 12, 31)
+    if plan.period:
+        windows = open_population(sight, plan.city, start, end, freq="Q", alpha=plan.alpha).windows
+    else:
+        parts = []
+        for q in plan.quarters:
+            per = pd.Period(f"{plan.year}Q{q}", freq="Q")
+            res = open_population(
+                sight,
+                plan.city,
+                per.start_time.date(),
+                per.end_time.date(),
+                freq="Q",
+                alpha=plan.alpha,
+            )
+            parts.append(res.windows)
+        windows = pd.concat(parts)
+    cases = []
     for q in plan.quarters:
-        per = pd.Period(f"{plan.year}Q{q}", freq="Q")
-        label = str(per)
-        res = open_population(
-            sight,
-            plan.city,
-            per.start_time.date(),
-            per.end_time.date(),
-            freq=None,
-            alpha=plan.alpha,
-        )
-        if "period" not in res.windows.index:
+        label = f"{plan.year}Q{q}"
+        if label not in windows.index:
             continue
-        row, truth = res.windows.loc["period"], pop.loc[label]
+        row, truth = windows.loc[label], pop.loc[label]
         for name, col, true in (
             ("persons per quarter", "N", truth["persons_present"]),
             ("persons present (mean per day)", "present", truth["mean_present_per_day"]),
@@ -122,23 +133,19 @@ def population_cases(syn, plan: Plan) -> list[Case]:
             cases.append(
                 Case(name, label, float(true), row[col], row[f"{col}_lower"], row[f"{col}_upper"])
             )
-    if plan.period:
-        year = open_population(sight, plan.city, start, end, freq=None, alpha=plan.alpha)
-        if "period" in year.windows.index:
-            row = year.windows.loc["period"]
-            true = _distinct_in(
-                syn.truth["stays"], plan.city, pd.Timestamp(start), pd.Timestamp(end)
+    if plan.period and "period" in windows.index:
+        row = windows.loc["period"]
+        true = _distinct_in(syn.truth["stays"], plan.city, pd.Timestamp(start), pd.Timestamp(end))
+        cases.append(
+            Case(
+                "persons in the period (a year, from its quarters)",
+                str(plan.year),
+                float(true),
+                row["N"],
+                row["N_lower"],
+                row["N_upper"],
             )
-            cases.append(
-                Case(
-                    "persons in the period (a year)",
-                    str(plan.year),
-                    float(true),
-                    row["N"],
-                    row["N_lower"],
-                    row["N_upper"],
-                )
-            )
+        )
     return cases
 
 

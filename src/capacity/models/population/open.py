@@ -694,7 +694,9 @@ def open_population(
 
     Notes
     -----
-    Each window is fitted on its own by :func:`fit_window`, in days up to
+    With ``freq`` set, a row ``period`` combines the windows (:func:`_period_row`:
+    distinct persons in the whole period, the windows' persons seen more than once taken
+    out). Each window is fitted on its own by :func:`fit_window`, in days up to
     :data:`UNITS_PER_WINDOW` days and in units of ``⌈W/100⌉`` days beyond (a year in
     4-day units: sightings in the same unit count once). Windows with fewer than 20
     persons seen are skipped with a caveat.
@@ -741,6 +743,39 @@ def open_population(
         out.append(row)
     frame = pd.DataFrame(out)
     frame = frame.set_index("window") if len(frame) else frame
+    if freq is not None and len(frame) > 1:
+        seen = int(rows.loc[rows["source"].astype(str).isin(sources), "person_id"].nunique())
+        frame = pd.concat([frame, _period_row(frame, seen, lo, hi, alpha).to_frame().T])
     if fits:
         caveats.append(next(iter(fits.values())).caveats[0])
     return OpenPopulation(frame, fits, alpha, tuple(caveats))
+
+
+def _period_row(frame: pd.DataFrame, seen: int, lo, hi, alpha: float) -> pd.Series:
+    r"""The whole period from its windows: ``N = Σ_w N̂_w − (Σ_w n_w − n)``.
+
+    A person present in several windows is counted once per window in ``Σ_w N̂_w``; those
+    seen in several are known (``Σ_w n_w − n`` with ``n`` the distinct persons seen in the
+    period) and subtracted. Persons present in several windows but seen in none of them, or
+    unseen in some, are still counted more than once, so ``N`` leans high when many long
+    stays go unseen. ``Var = Σ_w Var(N̂_w)`` (windows fitted independently); Chao's
+    log-normal interval on the unseen. Persons present and arrivals are the day-weighted
+    means of the windows'; the median stay is not combined.
+    """
+    duplicates = float(frame["n_observed"].sum() - seen)
+    big_n = float(frame["N"].sum() - duplicates)
+    se = float(np.sqrt((frame["N_se"] ** 2).sum()))
+    n_lo, n_hi = lognormal_interval(seen, big_n, se**2, alpha)
+    w = frame["days"] / frame["days"].sum()
+    row = {"start": lo, "end": hi, "days": int(frame["days"].sum()), "n_observed": seen}
+    row.update({"N": big_n, "N_se": se, "N_lower": n_lo, "N_upper": n_hi})
+    z = stats.norm.ppf(1 - alpha / 2)
+    for q in ("present", "arrivals_per_week"):
+        est = float((w * frame[q]).sum())
+        q_se = float(np.sqrt(((w * frame[f"{q}_se"]) ** 2).sum()))
+        s_log = np.sqrt(np.log1p((q_se / est) ** 2)) if est > 0 else np.nan
+        row.update({q: est, f"{q}_se": q_se})
+        row.update({f"{q}_lower": est * np.exp(-z * s_log), f"{q}_upper": est * np.exp(z * s_log)})
+    row.update({"median_stay": np.nan, "median_stay_se": np.nan})
+    row.update({"median_stay_lower": np.nan, "median_stay_upper": np.nan})
+    return pd.Series(row, name="period")

@@ -218,8 +218,9 @@ def run(
     worlds = WORLDS if worlds is None else worlds
     plan = plan or Plan()
     quantities = QUANTITIES if quantities is None else quantities
+    # seed by seed, every world in turn: a run stopped early has the same seeds per world
     tasks = [
-        (name, cfg, int(seed), plan, quantities) for name, cfg in worlds.items() for seed in seeds
+        (name, cfg, int(seed), plan, quantities) for seed in seeds for name, cfg in worlds.items()
     ]
     rows = []
 

@@ -135,7 +135,7 @@ def population_chain(
 
         res = open_population(rows, city, start, end, freq="Q", alpha=alpha)
         fits, caveats = dict(res.fits), list(res.caveats)
-        for label, r in res.windows.iterrows():
+        for label, r in res.windows.drop(index="period", errors="ignore").iterrows():
             out.append(
                 {
                     "quarter": label,

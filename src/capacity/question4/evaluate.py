@@ -321,27 +321,19 @@ def _support_draws(
     out = np.empty(rows)
     case_days = float(params.reflection_days)
     s = sc.stay_multiplier
-    table = x.stays.take(np.arange(rows))
-    # The queue asks every draw's transform at the same few arguments: one vectorised
-    # transform of all draws per argument, each draw reading its row.
-    done: dict[bytes, np.ndarray] = {}
-
-    def all_rows(h: np.ndarray) -> np.ndarray:
-        key = h.tobytes()
-        if key not in done:
-            done[key] = table.laplace(np.broadcast_to(h[None, :] * s, (rows, h.size)))
-        return done[key]
-
     for i in range(rows):
+        # one draw's transform per call: the queue's arrival rate (cases) differs by draw
+        table = x.stays.take(np.array([i]))
 
-        def lap(h, i=i):
-            return all_rows(np.atleast_1d(np.asarray(h, dtype=float)))[i]
+        def lap(h, table=table):
+            h = np.atleast_1d(np.asarray(h, dtype=float))
+            return table.laplace(h[None, :] * s)[0]
 
         q = support_before_leaving(
             float(cases[i]),
             fitted.staff.casework_fte,
             lap,
-            float(table.mean[i] * s),
+            float(table.mean[0] * s),
             case_days=case_days,
             caseload_per_fte=params.caseload_per_fte,
         )

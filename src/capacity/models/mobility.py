@@ -1,0 +1,266 @@
+"""Question 4 for women who move: the estimated strategy, reach per stay, woman and tour.
+
+Glue between the fitted question-4 inputs (``FittedModels.inputs``, one row per Monte Carlo
+draw, row 0 the point estimate) and the models of :mod:`capacity.models.strategy` and
+:mod:`capacity.models.tours`:
+
+- :func:`fit_mobility` (expensive part, once per dataset): the strategy mix of the city
+  from the time to first contact, the number of stays per woman, the tour chain of all
+  cities and a direct estimate of every city's reach per stay;
+- :func:`mobility_reach` (cheap part, per scenario): reach per stay, per woman and per tour
+  at any outreach FTE with the estimated mix, with and without coordination between cities;
+- :func:`fte_needed_mix`: outreach FTE needed for a target under the estimated mix.
+
+Methods: ``docs/methods/strategy.md`` and ``docs/methods/tours.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from capacity.models._base import Results, percentile_interval, tidy
+from capacity.models.staffing import fte_needed_many
+from capacity.models.strategy import (
+    StrategyResults,
+    first_contact_times,
+    fit_strategy,
+    reach_mixture,
+)
+from capacity.models.tours import (
+    TourFlows,
+    capacity_reach,
+    coordinated_reach,
+    reach_per_woman,
+    stays_per_woman,
+    tour_flows,
+    visit_reach,
+)
+
+__all__ = ["MEASURES", "MobilityFit", "MobilityResults", "fit_mobility", "fte_needed_mix",
+           "mobility_reach"]  # fmt: skip
+
+#: Reach measures a verdict can use.
+MEASURES = ("woman", "stay", "tour")
+
+
+@dataclass(frozen=True)
+class MobilityFit:
+    """What :func:`mobility_reach` needs beyond ``FittedModels.inputs`` (picklable).
+
+    Attributes
+    ----------
+    strategy : StrategyResults
+    share : ndarray (D,)
+        Share of contact capacity in screening per draw (row 0 the estimate).
+    stays_per_woman : ndarray
+        Stays of each woman seen in the city in the period.
+    flows : TourFlows
+    P, exit, start : ndarray
+        Tour chain per draw, ``(D, C, C)``, ``(D, C)``, ``(D, C)``.
+    city_reach : ndarray (D, C)
+        Direct estimate of every city's reach per stay: contacted stays over arrivals.
+    city : int
+        Index of the analysed city in ``flows.cities``.
+    """
+
+    strategy: StrategyResults
+    share: np.ndarray
+    stays_per_woman: np.ndarray
+    flows: TourFlows
+    P: np.ndarray
+    exit: np.ndarray
+    start: np.ndarray
+    city_reach: np.ndarray
+    city: int
+    caveats: tuple[str, ...] = ()
+
+
+def direct_city_reach(
+    stays: pd.DataFrame, cities: list[str], detection: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    r"""Reach per stay of every city, directly: stays with an outreach sighting over arrivals.
+
+    Notes
+    -----
+    Every outreach contact is a sighting, so contacted stays are all observed; arrivals are
+    the observed stay starts scaled by the detection share ``δ`` (of the analysed city: the
+    other cities' is not estimated), ``p̂_c = C_c / (S_c/δ)``. Draws: Beta with
+    ``C_c + ½`` and ``S_c/δ_d − C_c + ½`` per draw ``d`` of ``δ``.
+    Needs the stays' ``n_outreach`` column (:func:`fit_mobility` adds it).
+    """
+    new = stays[~stays["left_truncated"]]
+    code = pd.Categorical(new["city"].astype(str), categories=cities).codes
+    starts = np.bincount(code[code >= 0], minlength=len(cities)).astype(float)
+    hit = (new["n_outreach"].to_numpy() > 0) & (code >= 0)
+    contacted = np.bincount(code[hit], minlength=len(cities)).astype(float)
+    d = np.asarray(detection, dtype=float)
+    total = np.maximum(starts[None, :] / d[:, None], contacted[None, :] + 1.0)
+    point = contacted / np.maximum(total[0], 1.0)
+    draws = rng.beta(contacted + 0.5, total[1:] - contacted + 0.5)
+    return np.clip(np.vstack([point, draws]), 1e-6, 1 - 1e-6)
+
+
+def _outreach_per_stay(sightings: pd.DataFrame, stays: pd.DataFrame) -> np.ndarray:
+    from capacity.models.strategy import _stay_index
+
+    rows = sightings[sightings["source"].astype(str) == "outreach"]
+    idx = _stay_index(rows, stays)
+    return np.bincount(idx[idx >= 0], minlength=len(stays))
+
+
+def fit_mobility(
+    sightings: pd.DataFrame,
+    stays: pd.DataFrame,
+    city: str,
+    mean_stay_days: np.ndarray,
+    detection: np.ndarray,
+    *,
+    alpha: float = 0.05,
+    rng: np.random.Generator | None = None,
+) -> MobilityFit:
+    """The strategy mix, stays per woman, the tour chain and every city's reach.
+
+    Parameters
+    ----------
+    sightings : DataFrame
+        All sightings (all cities).
+    stays : DataFrame
+        :func:`capacity.models.stays.build_stays` of them for the period.
+    city : str
+    mean_stay_days, detection : ndarray (D,)
+        Per draw (row 0 the estimate): ``FittedModels.inputs.stays.mean`` and ``.detection``.
+    """
+    rng = rng or np.random.default_rng(0)
+    n = len(mean_stay_days) - 1
+    times = first_contact_times(sightings, stays, city)
+    strat = fit_strategy(times, mean_stay_days, alpha=alpha, n_draws=n, rng=rng)
+    flows = tour_flows(stays)
+    P, x, s = flows.probabilities(rng, n)
+    stays = stays.assign(n_outreach=_outreach_per_stay(sightings, stays))
+    reach = direct_city_reach(stays, flows.cities, detection, rng)
+    caveats = [
+        "Reach per tour uses the other cities' reach per stay estimated directly (stays "
+        "contacted by outreach over arrivals, scaled by this city's detection share) and "
+        "assumes the language shares and usable languages of this city everywhere."
+    ]
+    return MobilityFit(
+        strategy=strat,
+        share=strat.share_draws[: n + 1],
+        stays_per_woman=stays_per_woman(stays, city),
+        flows=flows,
+        P=P,
+        exit=x,
+        start=s,
+        city_reach=reach,
+        city=flows.cities.index(city),
+        caveats=tuple(caveats),
+    )
+
+
+def _mix_reach(inputs, fte, share, arrivals_multiplier=1.0):
+    """Reach per language ``(D, L)`` and in any language ``(D,)`` under the mix."""
+    kappa = inputs.eta * inputs.hours_per_fte * np.broadcast_to(fte, inputs.eta.shape)
+    a = inputs.arrivals_observed / inputs.detection * arrivals_multiplier
+    m = np.c_[np.broadcast_to(inputs.m, inputs.pi.shape), np.ones(len(inputs.eta))]
+    p = reach_mixture(
+        kappa,
+        a,
+        inputs.stays.laplace,
+        inputs.stays.mean,
+        share,
+        m,
+        contacts_per_server=inputs.eta * inputs.hours_per_fte,
+    )
+    return p[:, :-1], p[:, -1]
+
+
+def fte_needed_mix(inputs, share: np.ndarray, target: float) -> np.ndarray:
+    """Outreach FTE per draw for effective reach ``target`` under the mix (``inf`` if never).
+
+    The ceiling is ``Σ_{L: m_L>0} π_L`` when some capacity searches (repeated contacts reach
+    every usable language), ``Σ_L π_L m_L`` under screening only.
+    """
+    ceiling = np.where(
+        share < 1 - 1e-9, (inputs.pi * (inputs.m > 0)).sum(axis=1), inputs.pi @ inputs.m
+    )
+    out = np.full(len(share), np.inf)
+    ok = ceiling > target + 1e-9
+    if ok.any():
+        from capacity.models.uncertainty import _subset
+
+        sub = _subset(inputs, np.flatnonzero(ok))
+        w = share[ok]
+        out[ok] = fte_needed_many(
+            lambda f: (sub.pi * _mix_reach(sub, f, w)[0]).sum(axis=1), target, len(sub),
+            iterations=34,
+        )  # fmt: skip
+    return out
+
+
+class MobilityResults(Results):
+    """Reach per stay, per woman and per tour, with coordination, as draws and a tidy frame."""
+
+    title = "Reach per stay, per woman and per tour"
+
+    def __init__(self, draws: pd.DataFrame, point: dict, caveats: tuple[str, ...], alpha: float):
+        self.draws, self.point, self.caveats, self.alpha = draws, point, caveats, alpha
+
+    def summary_frame(self, alpha: float | None = None) -> pd.DataFrame:
+        a = self.alpha if alpha is None else alpha
+        rows = {}
+        for k, est in self.point.items():
+            d = self.draws[k].to_numpy(dtype=float) if k in self.draws else np.array([])
+            lo, hi = percentile_interval(d, a) if len(d) else (np.nan, np.nan)
+            rows[k] = (est, float(np.std(d, ddof=1)) if len(d) > 1 else np.nan, lo, hi)
+        return tidy(rows)
+
+
+def mobility_reach(
+    inputs,
+    mob: MobilityFit,
+    fte: float,
+    *,
+    coordination: float = 1.0,
+    alpha: float = 0.05,
+) -> MobilityResults:
+    """Effective reach per stay, per woman and per tour at outreach FTE ``fte``.
+
+    Returns draws and point estimates of ``reach_stay``, ``reach_woman``, ``reach_tour``
+    (tours through the city reached in any city), ``reach_tour_national``,
+    ``reach_tour_coordinated`` and ``reach_tour_national_coordinated`` (a woman reached
+    in one city is known to the next team, share ``coordination``).
+    """
+    p_lang, p_any = _mix_reach(inputs, fte, mob.share)
+    eff = (inputs.pi * p_lang).sum(axis=1)
+    woman = (inputs.pi * reach_per_woman(p_lang, mob.stays_per_woman)).sum(axis=1)
+    # other cities: direct reach, in a usable language as in this city
+    ratio = np.divide(eff, p_any, out=np.zeros_like(eff), where=p_any > 0)
+    c = mob.city
+    p = mob.city_reach * ratio[:, None]
+    p[:, c] = eff
+    tour, _, national = visit_reach(p, mob.P, mob.exit, mob.start)
+    cap = p / (1 - np.clip(p, 0, 1 - 1e-9))
+
+    def reach_at(mult):
+        out = capacity_reach(cap)(mult)
+        pl, _ = _mix_reach(inputs, fte, mob.share, arrivals_multiplier=mult[:, c])
+        out[:, c] = (inputs.pi * pl).sum(axis=1)
+        return out
+
+    pc = coordinated_reach(reach_at, mob.P, mob.exit, mob.start, coordination)
+    tour_c, _, national_c = visit_reach(pc, mob.P, mob.exit, mob.start)
+    values = {
+        "reach_stay": eff,
+        "reach_woman": woman,
+        "reach_tour": tour[:, c],
+        "reach_tour_national": national,
+        "reach_tour_coordinated": tour_c[:, c],
+        "reach_tour_national_coordinated": national_c,
+        "share_screening": mob.share,
+    }
+    draws = pd.DataFrame({k: v[1:] for k, v in values.items()})
+    point = {k: float(v[0]) for k, v in values.items()}
+    return MobilityResults(draws, point, mob.caveats + mob.strategy.caveats, alpha)

@@ -64,6 +64,8 @@ class MobilityFit:
         Direct estimate of every city's reach per stay: contacted stays over arrivals.
     city : int
         Index of the analysed city in ``flows.cities``.
+    seen_next : ndarray (D,)
+        Share of next stays seen (:attr:`TourFlows.seen_next`; Beta draws).
     """
 
     strategy: StrategyResults
@@ -75,6 +77,7 @@ class MobilityFit:
     start: np.ndarray
     city_reach: np.ndarray
     city: int
+    seen_next: np.ndarray | None = None
     caveats: tuple[str, ...] = ()
 
 
@@ -156,6 +159,9 @@ def fit_mobility(
         start=s,
         city_reach=reach,
         city=flows.cities.index(city),
+        seen_next=np.concatenate(
+            [[flows.seen_next], rng.beta(flows.moves.sum() + 0.5, flows.skips.sum() + 0.5, n)]
+        ),
         caveats=tuple(caveats),
     )
 
@@ -200,6 +206,25 @@ def fte_needed_mix(inputs, share: np.ndarray, target: float) -> np.ndarray:
     return out
 
 
+def seen_moves(P: np.ndarray, detection: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    r"""Moves between cities corrected for next stays that no source saw.
+
+    Notes
+    -----
+    A move to a stay that was not seen looks like the end of the tour. With a share ``δ``
+    of next stays seen, the observed move shares are ``P_obs = δ P``, so ``P = P_obs/δ``
+    (rows scaled back to a total of at most 0.99) and the exit share is the rest. ``δ`` is
+    :attr:`TourFlows.seen_next`: seeing a woman again soon after an apparent exit is the
+    mark of a next stay no source saw (women who advertise are seen in every city, so this
+    is far above the detection share of all stays).
+    """
+    d = np.asarray(detection, dtype=float)[:, None, None]
+    P = np.asarray(P, dtype=float) / np.clip(d, 1e-6, 1.0)
+    total = P.sum(axis=2, keepdims=True)
+    P = np.where(total > 0.99, P * 0.99 / np.maximum(total, 1e-12), P)
+    return P, 1.0 - P.sum(axis=2)
+
+
 class MobilityResults(Results):
     """Reach per stay, per woman and per tour, with coordination, as draws and a tidy frame."""
 
@@ -241,7 +266,8 @@ def mobility_reach(
     c = mob.city
     p = mob.city_reach * ratio[:, None]
     p[:, c] = eff
-    tour, _, national = visit_reach(p, mob.P, mob.exit, mob.start)
+    P, x = seen_moves(mob.P, mob.seen_next)
+    tour, _, national = visit_reach(p, P, x, mob.start)
     cap = p / (1 - np.clip(p, 0, 1 - 1e-9))
 
     def reach_at(mult):
@@ -250,8 +276,8 @@ def mobility_reach(
         out[:, c] = (inputs.pi * pl).sum(axis=1)
         return out
 
-    pc = coordinated_reach(reach_at, mob.P, mob.exit, mob.start, coordination)
-    tour_c, _, national_c = visit_reach(pc, mob.P, mob.exit, mob.start)
+    pc = coordinated_reach(reach_at, P, x, mob.start, coordination)
+    tour_c, _, national_c = visit_reach(pc, P, x, mob.start)
     values = {
         "reach_stay": eff,
         "reach_woman": woman,

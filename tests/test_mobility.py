@@ -126,3 +126,17 @@ def test_reach_per_stay_woman_and_tour_truth_recovery(tmp_path):
     # tour intervals are too narrow (a regression guard here, not the 90 %)
     assert rates["reach_stay"] >= 0.9 and rates["reach_woman"] >= 0.9, rates
     assert rates["reach_tour"] >= 0.75 and rates["reach_tour_national"] >= 0.6, rates
+
+
+def test_coordination_scenarios(mixture):
+    _, _, fitted, mob, _ = mixture
+    from capacity.models.mobility import coordination_scenarios
+
+    t = coordination_scenarios(fitted.inputs, mob, fitted.staff.outreach_fte, extra_fte=1.0)
+    assert list(t.index) == ["today", "city_alone", "known_to_next_team", "shared_screening", "both"]
+    r = t["reach_tour"]
+    assert r["today"] <= min(r["city_alone"], r["known_to_next_team"], r["shared_screening"])
+    assert r["both"] >= max(r["known_to_next_team"], r["shared_screening"]) - 1e-9
+    assert t.loc["today", "fte_equivalent"] == 0.0
+    assert t.loc["city_alone", "fte_equivalent"] == pytest.approx(1.0, abs=1e-3)
+    assert (t["reach_tour_ci_lower"] <= t["reach_tour"]).all()

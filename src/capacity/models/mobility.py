@@ -24,7 +24,9 @@ import pandas as pd
 from capacity.models._base import Results, percentile_interval, tidy
 from capacity.models.staffing import fte_needed_many
 from capacity.models.strategy import (
+    DAYS_PER_WEEK,
     StrategyResults,
+    erlang_a_served_many,
     first_contact_times,
     fit_strategy,
     reach_mixture,
@@ -39,8 +41,8 @@ from capacity.models.tours import (
     visit_reach,
 )
 
-__all__ = ["MEASURES", "MobilityFit", "MobilityResults", "fit_mobility", "fte_needed_mix",
-           "mobility_reach"]  # fmt: skip
+__all__ = ["MEASURES", "MobilityFit", "MobilityResults", "coordination_scenarios",
+           "fit_mobility", "fte_needed_mix", "mobility_reach", "tour_measures"]  # fmt: skip
 
 #: Reach measures a verdict can use.
 MEASURES = ("woman", "stay", "tour")
@@ -66,6 +68,9 @@ class MobilityFit:
         Index of the analysed city in ``flows.cities``.
     seen_next : ndarray (D,)
         Share of next stays seen (:attr:`TourFlows.seen_next`; Beta draws).
+    tours_per_week : ndarray (D,)
+        New tours per week in all cities (tour starts over the period's weeks, scaled by the
+        detection share): the arrivals of a shared national screening function.
     """
 
     strategy: StrategyResults
@@ -78,6 +83,7 @@ class MobilityFit:
     city_reach: np.ndarray
     city: int
     seen_next: np.ndarray | None = None
+    tours_per_week: np.ndarray | None = None
     caveats: tuple[str, ...] = ()
 
 
@@ -162,8 +168,16 @@ def fit_mobility(
         seen_next=np.concatenate(
             [[flows.seen_next], rng.beta(flows.moves.sum() + 0.5, flows.skips.sum() + 0.5, n)]
         ),
+        tours_per_week=flows.starts.sum() / _weeks(stays) / np.asarray(detection, dtype=float),
         caveats=tuple(caveats),
     )
+
+
+def _weeks(stays: pd.DataFrame) -> float:
+    lo, hi = stays.attrs.get("period_start"), stays.attrs.get("period_end")
+    if lo is None or hi is None:
+        lo, hi = stays["start"].min(), stays["end"].max()
+    return max(((pd.Timestamp(hi) - pd.Timestamp(lo)).days + 1) / 7.0, 1.0)
 
 
 def _mix_reach(inputs, fte, share, arrivals_multiplier=1.0):
@@ -243,6 +257,57 @@ class MobilityResults(Results):
         return tidy(rows)
 
 
+def tour_measures(
+    inputs, mob: MobilityFit, fte: float, *, coordination: float = 0.0, shared_fte: float = 0.0
+) -> dict[str, np.ndarray]:
+    """Per draw: effective reach per stay, per woman, per tour through the city, national.
+
+    Parameters
+    ----------
+    fte : float
+        Outreach FTE of the analysed city.
+    coordination : float in [0, 1]
+        Share of the women reached earlier in their tour known to the next city's team
+        (:func:`capacity.models.tours.coordinated_reach`).
+    shared_fte : float
+        FTE of a shared national function that screens each new tour's first ad once
+        (an Erlang A queue with the new tours per week as arrivals, this city's screenings
+        per FTE-week and patience ``7/E[T]``); a screening is usable with ``Σ π_L m_L``.
+    """
+    p_lang, p_any = _mix_reach(inputs, fte, mob.share)
+    eff = (inputs.pi * p_lang).sum(axis=1)
+    woman = (inputs.pi * reach_per_woman(p_lang, mob.stays_per_woman)).sum(axis=1)
+    ratio = np.divide(eff, p_any, out=np.zeros_like(eff), where=p_any > 0)
+    c = mob.city
+    p = mob.city_reach * ratio[:, None]
+    p[:, c] = eff
+    P, x = seen_moves(mob.P, mob.seen_next)
+    if coordination > 0:
+        cap = p / (1 - np.clip(p, 0, 1 - 1e-9))
+
+        def reach_at(mult):
+            out = capacity_reach(cap)(mult)
+            pl, _ = _mix_reach(inputs, fte, mob.share, arrivals_multiplier=mult[:, c])
+            out[:, c] = (inputs.pi * pl).sum(axis=1)
+            return out
+
+        p = coordinated_reach(reach_at, P, x, mob.start, coordination)
+    tour, _, national = visit_reach(p, P, x, mob.start)
+    tour = tour[:, c]
+    if shared_fte > 0:
+        served = erlang_a_served_many(
+            mob.tours_per_week,
+            inputs.eta * inputs.hours_per_fte,
+            shared_fte,
+            DAYS_PER_WEEK / inputs.stays.mean,
+        )
+        usable = served * (inputs.pi @ inputs.m)
+        tour = 1 - (1 - usable) * (1 - tour)
+        national = 1 - (1 - usable) * (1 - national)
+    return {"reach_stay": eff, "reach_woman": woman, "reach_tour": tour,
+            "reach_tour_national": national}  # fmt: skip
+
+
 def mobility_reach(
     inputs,
     mob: MobilityFit,
@@ -256,37 +321,69 @@ def mobility_reach(
     Returns draws and point estimates of ``reach_stay``, ``reach_woman``, ``reach_tour``
     (tours through the city reached in any city), ``reach_tour_national``,
     ``reach_tour_coordinated`` and ``reach_tour_national_coordinated`` (a woman reached
-    in one city is known to the next team, share ``coordination``).
+    in one city is known to the next team, share ``coordination``) and the strategy mix.
     """
-    p_lang, p_any = _mix_reach(inputs, fte, mob.share)
-    eff = (inputs.pi * p_lang).sum(axis=1)
-    woman = (inputs.pi * reach_per_woman(p_lang, mob.stays_per_woman)).sum(axis=1)
-    # other cities: direct reach, in a usable language as in this city
-    ratio = np.divide(eff, p_any, out=np.zeros_like(eff), where=p_any > 0)
-    c = mob.city
-    p = mob.city_reach * ratio[:, None]
-    p[:, c] = eff
-    P, x = seen_moves(mob.P, mob.seen_next)
-    tour, _, national = visit_reach(p, P, x, mob.start)
-    cap = p / (1 - np.clip(p, 0, 1 - 1e-9))
-
-    def reach_at(mult):
-        out = capacity_reach(cap)(mult)
-        pl, _ = _mix_reach(inputs, fte, mob.share, arrivals_multiplier=mult[:, c])
-        out[:, c] = (inputs.pi * pl).sum(axis=1)
-        return out
-
-    pc = coordinated_reach(reach_at, P, x, mob.start, coordination)
-    tour_c, _, national_c = visit_reach(pc, P, x, mob.start)
-    values = {
-        "reach_stay": eff,
-        "reach_woman": woman,
-        "reach_tour": tour[:, c],
-        "reach_tour_national": national,
-        "reach_tour_coordinated": tour_c[:, c],
-        "reach_tour_national_coordinated": national_c,
-        "share_screening": mob.share,
-    }
+    values = tour_measures(inputs, mob, fte)
+    coord = tour_measures(inputs, mob, fte, coordination=coordination)
+    values["reach_tour_coordinated"] = coord["reach_tour"]
+    values["reach_tour_national_coordinated"] = coord["reach_tour_national"]
+    values["share_screening"] = mob.share
     draws = pd.DataFrame({k: v[1:] for k, v in values.items()})
     point = {k: float(v[0]) for k, v in values.items()}
     return MobilityResults(draws, point, mob.caveats + mob.strategy.caveats, alpha)
+
+
+def coordination_scenarios(
+    inputs, mob: MobilityFit, fte: float, extra_fte: float = 1.0, *, alpha: float = 0.05
+) -> pd.DataFrame:
+    """What coordination buys beside what the same FTE buys in the city alone.
+
+    Rows: ``today``; ``city_alone`` (``extra_fte`` more outreach FTE in this city);
+    ``known_to_next_team`` (women reached earlier in their tour known to every team, no
+    extra FTE); ``shared_screening`` (a national function of ``extra_fte`` FTE screening
+    each new tour once); ``both`` (known to the next team and the shared function).
+    Columns: estimate and interval of reach per tour through the city and nationally, and
+    ``fte_equivalent``: the FTE this city alone would need to add for the same tour reach.
+    """
+    scen = {
+        "today": tour_measures(inputs, mob, fte),
+        "city_alone": tour_measures(inputs, mob, fte + extra_fte),
+        "known_to_next_team": tour_measures(inputs, mob, fte, coordination=1.0),
+        "shared_screening": tour_measures(inputs, mob, fte, shared_fte=extra_fte),
+        "both": tour_measures(inputs, mob, fte, coordination=1.0, shared_fte=extra_fte),
+    }
+    rows = []
+    for name, v in scen.items():
+        row = {"scenario": name}
+        for k in ("reach_tour", "reach_tour_national"):
+            lo, hi = percentile_interval(v[k][1:], alpha) if len(v[k]) > 1 else (np.nan,) * 2
+            row.update({k: float(v[k][0]), f"{k}_ci_lower": lo, f"{k}_ci_upper": hi})
+        row["fte_equivalent"] = _fte_equivalent(inputs, mob, fte, float(v["reach_tour"][0]))
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("scenario")
+
+
+def _fte_equivalent(inputs, mob: MobilityFit, fte: float, target: float) -> float:
+    """Extra FTE in this city alone that gives tour reach ``target`` (point estimate)."""
+    from capacity.models.uncertainty import _subset
+
+    one = _subset(inputs, np.array([0]))
+    sub = MobilityFit(**{**mob.__dict__, "share": mob.share[:1], "P": mob.P[:1],
+                         "exit": mob.exit[:1], "start": mob.start[:1],
+                         "city_reach": mob.city_reach[:1], "seen_next": mob.seen_next[:1]})  # fmt: skip
+
+    def tour(f):
+        return float(tour_measures(one, sub, f)["reach_tour"][0])
+
+    if tour(fte) >= target - 1e-9:
+        return 0.0
+    hi = max(fte, 1.0)
+    while tour(fte + hi) < target:
+        hi *= 2
+        if hi > 10_000:
+            return float("inf")
+    lo = 0.0
+    for _ in range(30):
+        mid = (lo + hi) / 2
+        lo, hi = (lo, mid) if tour(fte + mid) >= target else (mid, hi)
+    return hi

@@ -133,7 +133,13 @@ def test_coordination_scenarios(mixture):
     from capacity.models.mobility import coordination_scenarios
 
     t = coordination_scenarios(fitted.inputs, mob, fitted.staff.outreach_fte, extra_fte=1.0)
-    assert list(t.index) == ["today", "city_alone", "known_to_next_team", "shared_screening", "both"]
+    assert list(t.index) == [
+        "today",
+        "city_alone",
+        "known_to_next_team",
+        "shared_screening",
+        "both",
+    ]
     r = t["reach_tour"]
     assert r["today"] <= min(r["city_alone"], r["known_to_next_team"], r["shared_screening"])
     assert r["both"] >= max(r["known_to_next_team"], r["shared_screening"]) - 1e-9

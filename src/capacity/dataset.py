@@ -20,10 +20,10 @@ from pathlib import Path
 import pandas as pd
 
 from capacity import contract
-from capacity.contract import MAX_PER_RULE, _located
+from capacity.contract import MAX_PER_RULE, located
 from capacity.exceptions import DataError, Problem
 from capacity.io import SUFFIXES, read_table, sha256_file
-from capacity.schema import columns
+from capacity.schema import TABLES, columns
 
 _PERIOD_FIX = 'Give the period as {"start": "YYYY-MM-DD", "end": "YYYY-MM-DD"}.'
 
@@ -55,7 +55,7 @@ class Dataset:
 
     def table(self, name: str) -> pd.DataFrame:
         """One table by name; a :class:`DataError` if it was not loaded."""
-        df = getattr(self, name, None) if name in contract.TABLES else None
+        df = getattr(self, name, None) if name in TABLES else None
         if df is None:
             raise DataError(
                 Problem(name, None, None, None, "table not loaded", "Load it with tables=None.")
@@ -166,7 +166,7 @@ def table_files(folder: str | os.PathLike) -> dict[str, Path]:
     folder = Path(folder)
     meta, _ = _read_meta(folder)
     out = {}
-    for table in contract.TABLES:
+    for table in TABLES:
         path, problems = _find_file(folder, table, meta if isinstance(meta, dict) else {})
         if path is not None and not problems and path.is_file():
             out[table] = path
@@ -228,8 +228,8 @@ def load_dataset(folder: str | os.PathLike, tables: Sequence[str] | None = None)
         raise DataError(
             Problem(str(folder), None, None, None, "dataset folder not found", "Check the path.")
         )
-    names = list(contract.TABLES if tables is None else tables)
-    unknown = [t for t in names if t not in contract.TABLES]
+    names = list(TABLES if tables is None else tables)
+    unknown = [t for t in names if t not in TABLES]
     if unknown:
         raise DataError(
             Problem(
@@ -238,7 +238,7 @@ def load_dataset(folder: str | os.PathLike, tables: Sequence[str] | None = None)
                 None,
                 None,
                 f"unknown table(s) {unknown}",
-                f"Use {contract.TABLES}.",
+                f"Use {TABLES}.",
             )
         )
     meta, problems = _read_meta(path)
@@ -263,7 +263,7 @@ def load_dataset(folder: str | os.PathLike, tables: Sequence[str] | None = None)
     problems += cross_check(typed, meta, {t: Path(f["path"]).name for t, f in files.items()})
     if problems:
         raise DataError(problems)
-    out = {t: (contract.finalise(typed[t], t) if t in typed else None) for t in contract.TABLES}
+    out = {t: (contract.finalise(typed[t], t) if t in typed else None) for t in TABLES}
     return Dataset(**out, meta=meta, files=files, folder=path)
 
 
@@ -284,8 +284,9 @@ def cross_check(typed: dict[str, pd.DataFrame], meta: dict, files: dict[str, str
     Returns
     -------
     list of Problem
-        Dates outside the period (a staff month must overlap it); outreach cities missing
-        from the staff table; outreach teams not in the staff table for that city.
+        Dates outside the period (a staff month must overlap it); cities that are not
+        Swedish municipalities (:func:`capacity.municipalities.check_cities`); outreach cities
+        missing from the staff table; outreach teams not in the staff table for that city.
     """
     problems: list[Problem] = []
     try:
@@ -308,7 +309,11 @@ def cross_check(typed: dict[str, pd.DataFrame], meta: dict, files: dict[str, str
                 def shown(r, df=df, name=name, fmt=fmt):
                     return df.loc[r, name].dt.strftime(fmt)
 
-                problems += _located(files[table], rows, name, shown, rule, fix)
+                problems += located(files[table], rows, name, shown, rule, fix)
+    from capacity.municipalities import check_cities
+
+    for table, df in typed.items():
+        problems += check_cities(df, files[table], MAX_PER_RULE)
     if "outreach" in typed and "staff" in typed:
         out, staff = typed["outreach"], typed["staff"]
         file = files["outreach"]
@@ -316,13 +321,15 @@ def cross_check(typed: dict[str, pd.DataFrame], meta: dict, files: dict[str, str
             out["city"].isin(staff["city"].dropna().unique()).fillna(True).to_numpy(dtype=bool)
         )
         rows = out.index[~city_ok].to_numpy()
-        problems += _located(
+        problems += located(
             file,
             rows,
             "city",
             out.loc[rows[:MAX_PER_RULE], "city"],
             f"city not in the staff table ({files['staff']})",
-            "Add the city's outreach staff to the staff table, or correct the city's spelling.",
+            f"Every city with outreach in {file} needs its outreach staff in {files['staff']} "
+            f"(cities there: {', '.join(sorted(staff['city'].dropna().astype(str).unique()))}): "
+            f"add the city's staff to {files['staff']}, or correct the city's spelling in {file}.",
         )
         known = pd.MultiIndex.from_frame(staff[["city", "team"]].dropna().drop_duplicates())
         pairs = pd.MultiIndex.from_frame(out[["city", "team"]])
@@ -330,7 +337,7 @@ def cross_check(typed: dict[str, pd.DataFrame], meta: dict, files: dict[str, str
         rows = out.index[~team_ok].to_numpy()
         head = rows[:MAX_PER_RULE]
         values = out.loc[head, "team"].astype(str) + " in " + out.loc[head, "city"].astype(str)
-        problems += _located(
+        problems += located(
             file,
             rows,
             "team",

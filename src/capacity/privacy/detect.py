@@ -2,7 +2,7 @@
 
 :func:`find_identifiers` scans a table for identifier-like column names and values
 (personal identity numbers, phone numbers, e-mail addresses, person names, free text).
-:func:`capacity.io.load_dataset` calls it on every table and refuses the data if it finds any.
+:func:`capacity.dataset.load_dataset` calls it on every table and refuses the data if it finds any.
 Found values are masked, never echoed in full. See ``docs/privacy.md``.
 """
 
@@ -51,7 +51,7 @@ _EMAIL = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
 _PERSON_NAME = r"[A-ZÅÄÖÉÜØÆ][a-zåäöéüøæß'\-]+(?: [A-ZÅÄÖÉÜØÆ][a-zåäöéüøæß'\-]+)+"
 _FREE_TEXT_MIN_CHARS = 20  # and at least 4 words
 
-_RULES = {
+IDENTIFIER_RULES = {
     "name": "the column name suggests personal identifiers ({what})",
     "text_name": "the column name suggests free text ({what}), which may identify a person",
     "pnr": "looks like a Swedish personal identity or coordination number",
@@ -68,6 +68,11 @@ _FIX = (
 _FIX_TEXT = (
     "Remove the column before the data enter data/: the models never use free text "
     "(capacity pseudonymise drops such columns, or add --drop '{column}'). See docs/privacy.md"
+)
+_FIX_IN_TEXT = (
+    "Drop the column (capacity pseudonymise {file} OUT ... --drop '{column}'): it is free "
+    "text with identifiers inside, which a pseudonym of the whole text would not remove, and "
+    "the models never use free text. See docs/privacy.md"
 )
 
 
@@ -90,7 +95,7 @@ def _name_tokens(column: str) -> tuple[set[str], str]:
     return tokens, "".join(sorted(tokens, key=ascii_.find))
 
 
-def _column_name_kind(column: str) -> str | None:
+def column_name_kind(column: str) -> str | None:
     """``"name"``, ``"text_name"`` or ``None`` for a column name."""
     tokens, joined = _name_tokens(column)
     if tokens & _PSEUDONYM_MARKERS:
@@ -201,6 +206,12 @@ def _classify(values: pd.Series, codes_only: bool) -> np.ndarray:
     return kind
 
 
+def _mostly_free_text(values: pd.Series) -> bool:
+    """Most values are several words of text (an identifier inside text, not a value alone)."""
+    long_ = values.str.len() >= _FREE_TEXT_MIN_CHARS
+    return bool((long_ & values.str.contains(_FOUR_WORDS)).mean() > 0.5)
+
+
 def find_identifiers(df: pd.DataFrame, file: str, *, limit: int = 20) -> list[Problem]:
     """Find identifier-like column names and values in a table.
 
@@ -248,10 +259,10 @@ def find_identifiers(df: pd.DataFrame, file: str, *, limit: int = 20) -> list[Pr
     for i, column in enumerate(df.columns):
         fix = _FIX.format(file=file, column=column)
         fix_text = _FIX_TEXT.format(column=column)
-        name_kind = _column_name_kind(column)
+        name_kind = column_name_kind(column)
         if name_kind:
             fix = fix_text if name_kind == "text_name" else fix
-            rule = _RULES[name_kind].format(what=f"'{column}'")
+            rule = IDENTIFIER_RULES[name_kind].format(what=f"'{column}'")
             problems.append(Problem(file, None, str(column), None, rule, fix))
         factorized = _factorize(df.iloc[:, i])
         if factorized is None or factorized[1].empty:
@@ -266,9 +277,14 @@ def find_identifiers(df: pd.DataFrame, file: str, *, limit: int = 20) -> list[Pr
             pos = np.flatnonzero(row_kind == code)
             shown = [_mask(k, v) for v in values.iloc[codes_[pos[:limit]]]]  # the few shown
             how = fix_text if k == "text" else _FIX.format(file=file, column=column)
+            hit = values.iloc[np.unique(codes_[pos])]
+            if k != "text" and _mostly_free_text(hit):  # e.g. an ad's text with its phone number
+                how = _FIX_IN_TEXT.format(file=file, column=column)
             for p, v in zip(pos[:limit], shown, strict=True):
-                problems.append(Problem(file, int(p) + 2, str(column), str(v), _RULES[k], how))
+                problems.append(
+                    Problem(file, int(p) + 2, str(column), str(v), IDENTIFIER_RULES[k], how)
+                )
             if len(pos) > limit:
-                rule = f"{_RULES[k]}: {len(pos) - limit} more row(s) in this column"
+                rule = f"{IDENTIFIER_RULES[k]}: {len(pos) - limit} more row(s) in this column"
                 problems.append(Problem(file, None, str(column), None, rule, how))
     return problems

@@ -1,6 +1,6 @@
 """Fitted models cached on disk, so notebooks and sweep scenarios do not refit.
 
-:func:`capacity.answer.fit_models` does all the expensive work (stays, population,
+:func:`capacity.question4.fit_models` does all the expensive work (stays, population,
 productivity, forecast, bootstrap draws); it depends only on the data and on the
 parameters that are not scenario or presentation parameters. The cache key is therefore
 the SHA-256 of the input files plus those parameters; a scenario that only changes, say,
@@ -21,19 +21,8 @@ from typing import Any
 
 from capacity.config import Params
 from capacity.io import atomic_write
+from capacity.question4.scenario import SCENARIO_PARAMS
 
-#: Parameters that :func:`capacity.answer.evaluate` applies on top of a fit.
-SCENARIO_PARAMS = frozenset(
-    {
-        "extra_fte",
-        "stay_multiplier",
-        "arrivals_multiplier",
-        "target_reach",
-        "strategy",
-        "p_sufficient",
-        "p_insufficient",
-    }
-)
 #: Parameters that change how results are shown, never what is estimated.
 PRESENTATION_PARAMS = frozenset({"language", "suppression_threshold", "output_dir", "run_id"})
 #: Cache format; bump when FittedModels changes shape.
@@ -41,16 +30,16 @@ VERSION = 1
 
 
 def code_version() -> str:
-    """SHA-256 of the model code (``capacity/answer.py`` and ``capacity/models/*.py``).
+    """SHA-256 of the model code (``capacity/question4/`` and ``capacity/models/``, recursively).
 
     Part of the cache key, so that a fit made by older model code is never reused.
     """
     package = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
-    for path in sorted([package / "answer.py", *(package / "models").glob("*.py")]):
-        if path.exists():
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
+    paths = [*(package / "question4").rglob("*.py"), *(package / "models").rglob("*.py")]
+    for path in sorted(paths):
+        digest.update(str(path.relative_to(package)).encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
@@ -75,7 +64,7 @@ def cache_dir(params: Params) -> Path:
 
 
 def fitted_models(data, params: Params, *, use_cache: bool = True):
-    """``capacity.answer.fit_models(data, params)``, from the disk cache when possible.
+    """``capacity.question4.fit_models(data, params)``, from the disk cache when possible.
 
     Parameters
     ----------
@@ -84,7 +73,7 @@ def fitted_models(data, params: Params, *, use_cache: bool = True):
     params : Params
         Run parameters; scenario and presentation parameters do not enter the key.
     """
-    from capacity.answer import fit_models
+    from capacity.question4 import fit_models
 
     if not use_cache:
         return fit_models(data, params)

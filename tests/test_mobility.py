@@ -1,4 +1,4 @@
-"""Question 4 for women who move (capacity.models.mobility): the estimated strategy, reach
+"""Question 4 for women who move (capacity.question4.mobility): the estimated strategy, reach
 per stay, woman and tour against the truth of synthetic worlds."""
 
 from __future__ import annotations
@@ -9,16 +9,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from capacity.answer import fit_models
 from capacity.config import Params
-from capacity.io import load_dataset
-from capacity.models.mobility import (
+from capacity.dataset import load_dataset
+from capacity.models.stays import build_stays
+from capacity.question4 import fit_models
+from capacity.question4.mobility import (
     direct_city_reach,
     fit_mobility,
-    fte_needed_mix,
+    fte_needed_measure,
     mobility_reach,
 )
-from capacity.models.stays import build_stays
 from capacity.synth import SynthConfig, generate
 from capacity.synth.write import write_folder
 
@@ -88,7 +88,8 @@ def test_measures_are_ordered_and_cover_the_truth(mixture):
 def test_fte_needed_under_the_mix_meets_the_target(mixture):
     _, _, fitted, mob, _ = mixture
     x = fitted.inputs
-    need = fte_needed_mix(x, mob.share, 0.5)
+    scen = {"strategy": "estimated"}
+    need = fte_needed_measure(x, mob, 0.5, "stay", scen, np.ones(len(x)))
     assert np.isfinite(need[0]) and need[0] > 0
     at = mobility_reach(x, mob, float(need[0]))
     assert at.point["reach_stay"] == pytest.approx(0.5, abs=0.01)
@@ -130,7 +131,7 @@ def test_reach_per_stay_woman_and_tour_truth_recovery(tmp_path):
 
 def test_coordination_scenarios(mixture):
     _, _, fitted, mob, _ = mixture
-    from capacity.models.mobility import coordination_scenarios
+    from capacity.question4.mobility import coordination_scenarios
 
     t = coordination_scenarios(fitted.inputs, mob, fitted.staff.outreach_fte, extra_fte=1.0)
     assert list(t.index) == [

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from capacity.config import Params
-from capacity.io import load_dataset
+from capacity.dataset import load_dataset
 from capacity.national import national_view
 from capacity.synth import SynthConfig, generate
 from capacity.synth.write import write_folder

@@ -84,9 +84,18 @@ class Params:
         unit="days",
     )
     strategy: str = _param(
-        "random",
+        "estimated",
         doc="Outreach strategy modelled for reach: one of the strategies registered in "
-        "capacity.models.reach ('random' search, 'screening' of every new arrival as a queue).",
+        "capacity.models.reach: 'estimated' (the mix of screening new arrivals and search "
+        "that the data show, docs/methods/strategy.md), 'random' search, 'screening' of every "
+        "new arrival as a queue.",
+    )
+    reach_measure: str = _param(
+        "woman",
+        doc="What the verdict counts (docs/methods/tours.md): 'woman' (women present in the "
+        "city in the period reached at least once), 'stay' (stays reached before they end) or "
+        "'tour' (tours through Swedish cities reached in any city).",
+        choices=("woman", "stay", "tour"),
     )
     target_reach: float = _param(
         0.8,

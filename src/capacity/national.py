@@ -19,10 +19,9 @@ import pandas as pd
 from capacity.config import Params
 from capacity.exceptions import CapacityError
 from capacity.models._base import Results, percentile_interval
-from capacity.models.mobility import _mix_reach, seen_moves
 from capacity.models.stays import build_stays
-from capacity.models.strategy import first_contact_times, fit_strategy
 from capacity.models.tours import reach_per_woman, stays_per_woman, tour_flows, visit_reach
+from capacity.question4.mobility import seen_moves
 
 __all__ = ["NationalResult", "national_view"]
 
@@ -72,25 +71,25 @@ class NationalResult(Results):
         return ax
 
 
-def _fit_city(data, params: Params, stays: pd.DataFrame, rng):
-    from capacity.answer import fit_models
+def _fit_city(data, params: Params, stays: pd.DataFrame):
+    from capacity.question4 import fit_models
+    from capacity.question4.draws import reach_matrix
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fitted = fit_models(data, params)
     x = fitted.inputs
-    times = first_contact_times(data.sightings, stays, params.city)
-    strat = fit_strategy(times, x.stays.mean, alpha=params.alpha, n_draws=len(x) - 1, rng=rng)
-    share = strat.share_draws[: len(x)]
-    p_lang, _ = _mix_reach(x, fitted.staff.outreach_fte, share)
+    fte = np.full(len(x), fitted.staff.outreach_fte)
+    p_lang, _ = reach_matrix(x, fte, strategy=params.strategy)
+    mob = fitted.mobility
     return {
         "fitted": fitted,
         "reach_stay": (x.pi * p_lang).sum(axis=1),
         "reach_woman": (x.pi * reach_per_woman(p_lang, stays_per_woman(stays, params.city))).sum(
             axis=1
         ),
-        "share_screening": share,
-        "label": strat.label,
+        "share_screening": x.share if x.share is not None else np.zeros(len(x)),
+        "label": mob.strategy.label if mob is not None else "random (assumed)",
     }
 
 
@@ -133,7 +132,7 @@ def national_view(data, params: Params, cities: list[str] | None = None) -> Nati
     fits, caveats = {}, []
     for city in names:
         try:
-            fit = _fit_city(data, dataclasses.replace(params, city=city), stays, rng)
+            fit = _fit_city(data, dataclasses.replace(params, city=city), stays)
         except CapacityError as exc:
             caveats.append(f"{city}: not fitted ({exc}); its reach is taken as 0.")
             continue

@@ -393,12 +393,18 @@ class Strategy:
     blocks : callable
         ``blocks(m (L,)) -> bool (L,)``: languages that cap reach below 100 % (named when a
         target is out of reach).
+    needs_share : bool
+        ``reach``, ``ceiling`` and ``blocks`` take the keyword ``share`` ``(D,)``: the
+        share of contact capacity used in screening (the ``"estimated"`` mix).
     """
 
     name: str
     reach: Callable
     ceiling: Callable
     blocks: Callable
+    #: the strategy needs the share of capacity in screening per draw (keyword ``share``
+    #: of ``reach``, ``ceiling`` and ``blocks``), estimated from the data
+    needs_share: bool = False
 
 
 def _random(rate, fte, arrivals, stays, m, stay_multiplier):
@@ -413,6 +419,29 @@ def _random(rate, fte, arrivals, stays, m, stay_multiplier):
 def _screening(rate, fte, arrivals, stays, m, stay_multiplier):
     p_lang, served = screening_reach(rate, fte, arrivals, stays.mean * stay_multiplier, m)
     return p_lang, served
+
+
+def _estimated(rate, fte, arrivals, stays, m, stay_multiplier, share):
+    # a share w of capacity screens, the rest searches (capacity.models.strategy)
+    from capacity.models.strategy import reach_mixture
+
+    mm = np.append(np.asarray(m, float), 1.0)
+    laplace = stays.laplace
+    s = np.asarray(stay_multiplier, dtype=float)
+    if np.any(s != 1.0):  # L_s(x) = L(s·x) and E[T_s] = s·E[T]
+
+        def laplace(h, s=s):
+            return stays.laplace(h * s[:, None])
+
+    p = reach_mixture(rate * fte, arrivals, laplace, stays.mean * s, share, mm,
+                      contacts_per_server=rate)  # fmt: skip
+    return p[:, :-1], p[:, -1]
+
+
+def _mix_ceiling(pi, m, share):
+    share = np.asarray(share, dtype=float)
+    search = (pi * (np.asarray(m) > 0)).sum(axis=1)
+    return np.where(share < 1 - 1e-9, search, pi @ np.asarray(m))
 
 
 STRATEGIES: dict[str, Strategy] = {}
@@ -450,5 +479,14 @@ register_strategy(
         # each arrival is screened once: the ceiling is Σ π_L m_L
         ceiling=lambda pi, m: pi @ np.asarray(m),
         blocks=lambda m: np.asarray(m) < 1,
+    )
+)
+register_strategy(
+    Strategy(
+        "estimated",
+        _estimated,
+        ceiling=_mix_ceiling,
+        blocks=lambda m, share=0.0: np.asarray(m) <= 0 if np.max(share) < 1 else np.asarray(m) < 1,
+        needs_share=True,
     )
 )

@@ -282,9 +282,10 @@ def _fit_wait(days, event, weight, hazard: float) -> np.ndarray:
         )
 
     best = None
+    bounds = [(-30, 30), (-30, 30), (-3, np.log(2))]
     for guess in ([0.0, np.log(0.5), 0.0], [-3.0, np.log(0.2), -0.5], [2.0, 0.0, -1.0]):
-        res = optimize.minimize(f, guess, method="Nelder-Mead",
-                                options={"xatol": 1e-5, "fatol": 1e-7, "maxiter": 2000})  # fmt: skip
+        res = optimize.minimize(f, guess, method="Nelder-Mead", bounds=bounds,
+                                options={"xatol": 1e-4, "fatol": 1e-6, "maxiter": 1500})  # fmt: skip
         if best is None or res.fun < best.fun:
             best = res
     z = np.clip(best.x, -30, 30)
@@ -421,9 +422,9 @@ def fit_strategy(
     weight = grouped["w"].to_numpy(dtype=float)
     x = _fit_wait(days, event, weight, h)
     lower, upper = np.array([-30, -30, -30, -3.0]), np.array([30, 30, 30, np.log(2)])
-    free = optimize.minimize(lambda z: _nll(np.clip(z, lower, upper), days, event, weight),
-                             x.clip(-20, 20), method="Nelder-Mead",
-                             options={"xatol": 1e-5, "fatol": 1e-7, "maxiter": 4000})  # fmt: skip
+    free = optimize.minimize(lambda z: _nll(z, days, event, weight), np.clip(x, lower, upper),
+                             method="Nelder-Mead", bounds=list(zip(lower, upper, strict=True)),
+                             options={"xatol": 1e-4, "fatol": 1e-6, "maxiter": 3000})  # fmt: skip
     fits = {
         "mix": np.clip(free.x, lower, upper),
         "search only": np.array([-30.0, 0.0, np.log(max(h, 1e-300)), 0.0]),

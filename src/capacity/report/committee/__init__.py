@@ -7,12 +7,15 @@
 - :mod:`~capacity.report.committee.key_figures` — key-figure tables and the verdict text;
 - :mod:`~capacity.report.committee.scenarios` — the standard scenarios and their table;
 - :mod:`~capacity.report.committee.competence` — languages no staff member speaks;
-- :mod:`~capacity.report.committee.text` — the committee report's sentences (sv, en).
+- :mod:`~capacity.report.committee.text` — the committee report's sentences (sv, en);
+- :mod:`~capacity.report.committee.mobility` — women who move: strategy, reach per woman
+  and per tour, coordination between cities.
 
 The section functions that the notebooks call are importable from here.
 """
 
 from capacity.report.committee.first_page import page_one
+from capacity.report.committee.mobility import mobility
 from capacity.report.committee.scenarios import forecast_and_scenarios, standard_scenarios
 from capacity.report.committee.sections import (
     assumptions,
@@ -27,6 +30,7 @@ __all__ = [
     "assumptions",
     "capacity",
     "forecast_and_scenarios",
+    "mobility",
     "indicators",
     "methods",
     "page_one",

@@ -9,13 +9,16 @@ draw, row 0 the point estimate) and the models of :mod:`capacity.models.strategy
   cities and a direct estimate of every city's reach per stay;
 - :func:`mobility_reach` (cheap part, per scenario): reach per stay, per woman and per tour
   at any outreach FTE with the estimated mix, with and without coordination between cities;
-- :func:`fte_needed_mix`: outreach FTE needed for a target under the estimated mix.
+- :func:`measure_reach`, :func:`fte_needed_measure`: reach by the measure the verdict
+  uses, and the FTE needed for a target by it;
+- :func:`coordination_scenarios`: what coordination buys beside the same FTE in one city.
 
 Methods: ``docs/methods/strategy.md`` and ``docs/methods/tours.md``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,7 +32,6 @@ from capacity.models.strategy import (
     erlang_a_served_many,
     first_contact_times,
     fit_strategy,
-    reach_mixture,
 )
 from capacity.models.tours import (
     TourFlows,
@@ -42,7 +44,8 @@ from capacity.models.tours import (
 )
 
 __all__ = ["MEASURES", "MobilityFit", "MobilityResults", "coordination_scenarios",
-           "fit_mobility", "fte_needed_mix", "mobility_reach", "tour_measures"]  # fmt: skip
+           "fit_mobility", "fte_needed_measure", "measure_reach", "mobility_reach",
+           "tour_measures"]  # fmt: skip
 
 #: Reach measures a verdict can use.
 MEASURES = ("woman", "stay", "tour")
@@ -85,6 +88,11 @@ class MobilityFit:
     seen_next: np.ndarray | None = None
     tours_per_week: np.ndarray | None = None
     caveats: tuple[str, ...] = ()
+
+    def subset(self, idx: np.ndarray) -> MobilityFit:
+        """Draws ``idx`` of every per-draw array."""
+        per_draw = ("share", "P", "exit", "start", "city_reach", "seen_next", "tours_per_week")
+        return dataclasses.replace(self, **{k: getattr(self, k)[idx] for k in per_draw})
 
 
 def direct_city_reach(
@@ -180,43 +188,50 @@ def _weeks(stays: pd.DataFrame) -> float:
     return max(((pd.Timestamp(hi) - pd.Timestamp(lo)).days + 1) / 7.0, 1.0)
 
 
-def _mix_reach(inputs, fte, share, arrivals_multiplier=1.0):
-    """Reach per language ``(D, L)`` and in any language ``(D,)`` under the mix."""
-    kappa = inputs.eta * inputs.hours_per_fte * np.broadcast_to(fte, inputs.eta.shape)
-    a = inputs.arrivals_observed / inputs.detection * arrivals_multiplier
-    m = np.c_[np.broadcast_to(inputs.m, inputs.pi.shape), np.ones(len(inputs.eta))]
-    p = reach_mixture(
-        kappa,
-        a,
-        inputs.stays.laplace,
-        inputs.stays.mean,
-        share,
-        m,
-        contacts_per_server=inputs.eta * inputs.hours_per_fte,
-    )
-    return p[:, :-1], p[:, -1]
+def _reach(inputs, fte, scen: dict, arrivals_multiplier=1.0):
+    """Reach per language ``(D, L)`` and in any language ``(D,)`` (the engine's strategies)."""
+    from capacity.question4.draws import reach_matrix
+
+    scen = {**scen, "arrivals_multiplier": scen.get("arrivals_multiplier", 1.0)
+            * np.asarray(arrivals_multiplier, dtype=float)}  # fmt: skip
+    return reach_matrix(inputs, np.broadcast_to(np.asarray(fte, float), inputs.eta.shape), **scen)
 
 
-def fte_needed_mix(inputs, share: np.ndarray, target: float) -> np.ndarray:
-    """Outreach FTE per draw for effective reach ``target`` under the mix (``inf`` if never).
+def measure_reach(inputs, mob: MobilityFit | None, fte, measure: str, scen: dict) -> np.ndarray:
+    """Effective reach per draw by ``measure`` (``"stay"``, ``"woman"`` or ``"tour"``).
 
-    The ceiling is ``Σ_{L: m_L>0} π_L`` when some capacity searches (repeated contacts reach
-    every usable language), ``Σ_L π_L m_L`` under screening only.
+    ``fte`` is one value or one per draw; ``scen`` the engine's scenario keywords
+    (``strategy``, ``stay_multiplier``, ``arrivals_multiplier``). Without a mobility fit
+    only ``"stay"`` exists.
     """
-    ceiling = np.where(
-        share < 1 - 1e-9, (inputs.pi * (inputs.m > 0)).sum(axis=1), inputs.pi @ inputs.m
-    )
-    out = np.full(len(share), np.inf)
-    ok = ceiling > target + 1e-9
-    if ok.any():
-        from capacity.models.uncertainty import _subset
+    p_lang, _ = _reach(inputs, fte, scen)
+    if measure == "stay" or mob is None:
+        return (inputs.pi * p_lang).sum(axis=1)
+    if measure == "woman":
+        return (inputs.pi * reach_per_woman(p_lang, mob.stays_per_woman)).sum(axis=1)
+    return tour_measures(inputs, mob, fte, scen=scen)[f"reach_{measure}"]
 
-        sub = _subset(inputs, np.flatnonzero(ok))
-        w = share[ok]
+
+def fte_needed_measure(
+    inputs, mob: MobilityFit | None, target: float, measure: str, scen: dict, ceiling: np.ndarray
+) -> np.ndarray:
+    """Outreach FTE per draw for reach ``target`` by ``measure`` (``inf`` if never).
+
+    Reach per woman and per tour are non-decreasing in FTE (``tests/test_tours.py``), so
+    the vectorised bisection of :func:`capacity.models.staffing.fte_needed_many` applies.
+    ``ceiling`` is reach per stay at unlimited staff; per tour the ceiling is higher (other
+    cities reach women too) and is checked at the largest FTE instead.
+    """
+    out = np.full(len(inputs), np.inf)
+    ok = ceiling > target + 1e-9 if measure != "tour" else np.ones(len(inputs), dtype=bool)
+    if ok.any():
+        idx = np.flatnonzero(ok)
+        sub, msub = inputs.subset(idx), None if mob is None else mob.subset(idx)
+        s = scen.get("stay_multiplier", 1.0)
+        sc = {**scen, "stay_multiplier": np.asarray(s)[idx]} if np.ndim(s) else scen
         out[ok] = fte_needed_many(
-            lambda f: (sub.pi * _mix_reach(sub, f, w)[0]).sum(axis=1), target, len(sub),
-            iterations=34,
-        )  # fmt: skip
+            lambda f: measure_reach(sub, msub, f, measure, sc), target, len(sub), iterations=34
+        )
     return out
 
 
@@ -258,7 +273,13 @@ class MobilityResults(Results):
 
 
 def tour_measures(
-    inputs, mob: MobilityFit, fte: float, *, coordination: float = 0.0, shared_fte: float = 0.0
+    inputs,
+    mob: MobilityFit,
+    fte,
+    *,
+    coordination: float = 0.0,
+    shared_fte: float = 0.0,
+    scen: dict | None = None,
 ) -> dict[str, np.ndarray]:
     """Per draw: effective reach per stay, per woman, per tour through the city, national.
 
@@ -273,8 +294,11 @@ def tour_measures(
         FTE of a shared national function that screens each new tour's first ad once
         (an Erlang A queue with the new tours per week as arrivals, this city's screenings
         per FTE-week and patience ``7/E[T]``); a screening is usable with ``Σ π_L m_L``.
+    scen : dict, optional
+        The engine's scenario keywords; default the estimated strategy.
     """
-    p_lang, p_any = _mix_reach(inputs, fte, mob.share)
+    scen = {"strategy": "estimated"} if scen is None else scen
+    p_lang, p_any = _reach(inputs, fte, scen)
     eff = (inputs.pi * p_lang).sum(axis=1)
     woman = (inputs.pi * reach_per_woman(p_lang, mob.stays_per_woman)).sum(axis=1)
     ratio = np.divide(eff, p_any, out=np.zeros_like(eff), where=p_any > 0)
@@ -287,7 +311,7 @@ def tour_measures(
 
         def reach_at(mult):
             out = capacity_reach(cap)(mult)
-            pl, _ = _mix_reach(inputs, fte, mob.share, arrivals_multiplier=mult[:, c])
+            pl, _ = _reach(inputs, fte, scen, arrivals_multiplier=mult[:, c])
             out[:, c] = (inputs.pi * pl).sum(axis=1)
             return out
 
@@ -365,12 +389,7 @@ def coordination_scenarios(
 
 def _fte_equivalent(inputs, mob: MobilityFit, fte: float, target: float) -> float:
     """Extra FTE in this city alone that gives tour reach ``target`` (point estimate)."""
-    from capacity.models.uncertainty import _subset
-
-    one = _subset(inputs, np.array([0]))
-    sub = MobilityFit(**{**mob.__dict__, "share": mob.share[:1], "P": mob.P[:1],
-                         "exit": mob.exit[:1], "start": mob.start[:1],
-                         "city_reach": mob.city_reach[:1], "seen_next": mob.seen_next[:1]})  # fmt: skip
+    one, sub = inputs.subset(np.array([0])), mob.subset(np.array([0]))
 
     def tour(f):
         return float(tour_measures(one, sub, f)["reach_tour"][0])

@@ -254,20 +254,32 @@ class StrategyResults(Results):
             f"in {self.n_stays:,} stays, p = {self.gof_p:.2g})."
         )
 
-    def plot(self, ax=None, alpha: float | None = None):
-        """Model check: observed against predicted share first contacted by day ``t``."""
+    def plot(self, ax=None, alpha: float | None = None, labels: dict | None = None):
+        """Model check: observed against predicted share first contacted by day ``t``.
+
+        ``labels`` replaces the English texts (keys ``observed``, ``mix``, ``search only``,
+        ``screening only``, ``x``, ``y``, ``title``).
+        """
         import matplotlib.pyplot as plt
 
         if ax is None:
             _, ax = plt.subplots(figsize=(6, 3.5))
+        lab = {
+            "observed": "observed (KM)",
+            **{k: f"predicted: {k}" for k in ("mix", "search only", "screening only")},
+            "x": "days since the stay's first sighting",
+            "y": "share of stays contacted",
+            "title": f"Time to first outreach contact: {self.label}",
+            **(labels or {}),
+        }
         c = self.curves
-        ax.step(c.index, c["observed"], where="post", color="black", label="observed (KM)")
+        ax.step(c.index, c["observed"], where="post", color="black", label=lab["observed"])
         styles = {"mix": "#0072B2", "search only": "#D55E00", "screening only": "#009E73"}
         for name, colour in styles.items():
-            ax.plot(c.index, c[name], color=colour, linestyle="--", label=f"predicted: {name}")
-        ax.set_xlabel("days since the stay's first sighting")
-        ax.set_ylabel("share of stays contacted")
-        ax.set_title(f"Time to first outreach contact: {self.label}")
+            ax.plot(c.index, c[name], color=colour, linestyle="--", label=lab[name])
+        ax.set_xlabel(lab["x"])
+        ax.set_ylabel(lab["y"])
+        ax.set_title(lab["title"])
         ax.legend(fontsize="small")
         return ax
 

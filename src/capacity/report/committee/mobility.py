@@ -42,6 +42,15 @@ TEXT = {
         "figure": "Tid till första kontakt: observerat och enligt modellerna",
         "alt": "Andel vistelser med första kontakt efter antal dagar, observerat och enligt "
         "sök, genomgång av nya och blandningen.",
+        "plot": {
+            "observed": "observerat (KM)",
+            "mix": "modell: blandning",
+            "search only": "modell: bara sök",
+            "screening only": "modell: bara genomgång av nya",
+            "x": "dagar sedan vistelsens första observation",
+            "y": "andel vistelser med kontakt",
+            "title": "Tid till första kontakt",
+        },
         "coord_caption": "Vad samarbete mellan städer ger, jämfört med {fte} årsarbetare mer i "
         "staden",
         "scenario": "Scenario",
@@ -89,6 +98,15 @@ TEXT = {
         "figure": "Time to first contact: observed and as the models predict",
         "alt": "Share of stays first contacted by day, observed and as search, screening and "
         "the mix predict.",
+        "plot": {
+            "observed": "observed (KM)",
+            "mix": "predicted: mix",
+            "search only": "predicted: search only",
+            "screening only": "predicted: screening only",
+            "x": "days since the stay's first sighting",
+            "y": "share of stays contacted",
+            "title": "Time to first outreach contact",
+        },
         "coord_caption": "What cities working together buys, beside {fte} more FTE in the city",
         "scenario": "Scenario",
         "coord_rows": {
@@ -105,6 +123,13 @@ TEXT = {
         },
     },
 }
+
+
+def measure_sentence(result, lang: str) -> str:
+    """Which reach the verdict counts, and the strategy behind it (page one)."""
+    t = TEXT[lang]
+    measure = getattr(result, "reach_measure", "stay")
+    return t["verdict"].format(measure=t["measure"][measure], unit=t["unit"][measure])
 
 
 def strategy_sentence(result, lang: str) -> str:
@@ -127,12 +152,8 @@ def mobility(book, result, extra_fte: float = 1.0) -> None:
     """The section: measure of the verdict, strategy, reach table, model check, coordination."""
     lang = book.lang
     t = TEXT[lang]
-    measure = getattr(result, "reach_measure", "stay")
     book.heading(t["heading"], new_page=True)
-    book.text(
-        t["verdict"].format(measure=t["measure"][measure], unit=t["unit"][measure]),
-        strategy_sentence(result, lang),
-    )
+    book.text(measure_sentence(result, lang), strategy_sentence(result, lang))
     frame = result.reach_measures()[["estimate", "ci_lower", "ci_upper"]]
     frame.index = [t["rows"][k] for k in frame.index]
     book.table(
@@ -149,7 +170,7 @@ def mobility(book, result, extra_fte: float = 1.0) -> None:
     fit = getattr(result, "strategy_fit", None)
     if fit is not None:
         fig, ax = plt.subplots(figsize=(6.5, 3.6))
-        fit.plot(ax=ax)
+        fit.plot(ax=ax, labels=t["plot"])
         book.figure(Figure(fig, t["alt"], t["figure"], "strategy_check"))
     table = result.coordination(extra_fte)
     if table is not None:

@@ -152,7 +152,7 @@ def mobility(book, result, extra_fte: float = 1.0) -> None:
     """The section: measure of the verdict, strategy, reach table, model check, coordination."""
     lang = book.lang
     t = TEXT[lang]
-    book.heading(t["heading"], new_page=True)
+    book.heading(t["heading"])
     book.text(measure_sentence(result, lang), strategy_sentence(result, lang))
     frame = result.reach_measures()[["estimate", "ci_lower", "ci_upper"]]
     frame.index = [t["rows"][k] for k in frame.index]

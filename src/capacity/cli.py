@@ -83,6 +83,18 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_clean(args: argparse.Namespace) -> int:
+    from capacity.config import Params, resolve
+    from capacity.report.runfolder import clean_stale
+
+    root = resolve(args.output_dir) if args.output_dir else Params().output_path
+    removed = clean_stale(root)
+    for folder in removed:
+        print(f"removed {folder} (its run was killed)")
+    print(f"{len(removed)} unfinished run folder(s) removed from {root}.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="capacity",
@@ -112,6 +124,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("keygen", help="make a new secret key file for pseudonymise")
     p.add_argument("key_file", type=Path)
     p.set_defaults(func=_cmd_keygen)
+
+    p = sub.add_parser("clean", help="remove the partial folders of killed report runs")
+    p.add_argument("output_dir", nargs="?", type=Path, help="report folder (default reports/)")
+    p.set_defaults(func=_cmd_clean)
 
     for name, func, text in (
         ("report", _cmd_report, "render a report into reports/<run-id>/"),

@@ -24,7 +24,7 @@ import nbformat
 from capacity import i18n
 from capacity.config import NOTEBOOKS_DIR, Params
 from capacity.exceptions import ReportError
-from capacity.report import provenance
+from capacity.report import provenance, runfolder
 from capacity.report.render import html_to_pdf, notebook_to_html
 from capacity.tables import read_tables
 from capacity.tables_xlsx import write_xlsx
@@ -86,7 +86,10 @@ def make_run_id(params: Params, notebook: str) -> str:
             )
         return params.run_id
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    return f"{_slug(params.city)}-{params.period_end.isoformat()}-{_slug(notebook)}-{stamp}"
+    # a long city name must not make the folder name too long for the file system
+    return (
+        f"{_slug(params.city)[:40]}-{params.period_end.isoformat()}-{_slug(notebook)[:40]}-{stamp}"
+    )
 
 
 def notebook_path(notebook: str | Path) -> Path:
@@ -214,12 +217,9 @@ def run_report(
     run_id = make_run_id(params, name)
     root = params.output_path
     final = root / run_id
-    if final.exists():
-        raise ReportError(f"run folder {final} exists already; choose another run_id or remove it.")
-    partial = root / f".{run_id}.partial"
-    shutil.rmtree(partial, ignore_errors=True)
+    partial = runfolder.claim(root, run_id)  # exclusive; cleans killed runs' folders
     artifacts = partial / "artifacts"
-    artifacts.mkdir(parents=True)
+    artifacts.mkdir()
     executed = partial / f"{name}.ipynb"
     nb_params = {**params.to_dict(), "artifacts_dir": str(artifacts), **(extra_parameters or {})}
     try:
@@ -228,10 +228,7 @@ def run_report(
         except Exception as exc:
             kept = None
             if executed.exists():
-                failed = root / "failed"
-                failed.mkdir(parents=True, exist_ok=True)
-                kept = failed / f"{run_id}.ipynb"
-                shutil.move(str(executed), kept)
+                kept = _keep_failed(executed, root / "failed" / f"{run_id}.ipynb")
             raise _cell_error(exc, name, kept) from exc
         outputs, warnings = _render(executed, artifacts, partial, params, name, fmts)
         meta = _read_json(artifacts / "meta.json")
@@ -257,12 +254,44 @@ def run_report(
             suppressed=suppressed,
         )
         provenance.write(record, outputs["provenance"])
+        runfolder.release(partial)
         partial.rename(final)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
     outputs = {k: final / v.relative_to(partial) for k, v in outputs.items()}
     return ReportRun(run_id, final, name, outputs, time.perf_counter() - t0, tuple(warnings))
+
+
+def _keep_failed(executed: Path, kept: Path, *, move: bool = True) -> Path | None:
+    """Keep a failed run's notebook for debugging, with identifiers in its outputs masked.
+
+    An error message may quote a cell of the input; every output text goes through
+    :func:`capacity.privacy.detect.redact` first, so the kept notebook never holds a
+    refused identifier in full. Returns where it is, or None if it could not be kept.
+    """
+    from capacity.privacy.detect import redact
+
+    try:
+        nb = nbformat.read(executed, as_version=4)
+        for cell in nb.cells:
+            for out in cell.get("outputs", []):
+                if "text" in out:
+                    out["text"] = redact(str(out["text"]))
+                if "evalue" in out:
+                    out["evalue"] = redact(str(out["evalue"]))
+                if "traceback" in out:
+                    out["traceback"] = [redact(str(t)) for t in out["traceback"]]
+                for mime, value in dict(out.get("data", {})).items():
+                    if mime.startswith("text/") and isinstance(value, str):
+                        out["data"][mime] = redact(value)
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, kept)
+        if move:
+            executed.unlink(missing_ok=True)
+        return kept
+    except (OSError, ValueError):
+        return None
 
 
 def _read_json(path: Path) -> dict[str, Any]:
@@ -305,8 +334,6 @@ def _render(
             shutil.move(str(figures), partial / "figures")
             outputs["figures"] = partial / "figures"
     except ReportError as exc:
-        failed = params.output_path / "failed"
-        failed.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(executed, failed / executed.name)
+        _keep_failed(executed, params.output_path / "failed" / executed.name, move=False)
         raise ReportError(f"notebook '{name}': rendering failed: {exc}") from exc
     return outputs, warnings

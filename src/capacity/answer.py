@@ -219,7 +219,9 @@ def evaluate(fitted: FittedModels, params: Params) -> Question4Result:
             * params.arrivals_multiplier
             / params.stay_multiplier
         ),
-        "support_before_leaving": float(_support_draws(fitted, params, only_point=True)[0]),
+        "support_before_leaving": float(
+            _support_draws(fitted, params, only_point=True, caveats=caveats)[0]
+        ),
         "contacts_per_hour": float(x.eta[0]),
     }
     return Question4Result(
@@ -245,7 +247,12 @@ def evaluate(fitted: FittedModels, params: Params) -> Question4Result:
     )
 
 
-def _support_draws(fitted: FittedModels, params: Params, only_point: bool = False) -> np.ndarray:
+def _support_draws(
+    fitted: FittedModels,
+    params: Params,
+    only_point: bool = False,
+    caveats: list[str] | None = None,
+) -> np.ndarray:
     """``P(support starts before leaving)`` per draw (casework FTE as in the staff table)."""
     x = fitted.inputs
     rows = 1 if only_point else len(x)
@@ -268,6 +275,8 @@ def _support_draws(fitted: FittedModels, params: Params, only_point: bool = Fals
             caseload_per_fte=params.caseload_per_fte,
         )
         out[i] = q.p_before_leaving
+        if i == 0 and caveats is not None and q.caveat:
+            caveats.append(q.caveat)
     return out
 
 
@@ -287,7 +296,7 @@ def _scenario_caveats(fitted, params, fte_now, draws) -> list[str]:
     if params.strategy == "screening":
         rate = fitted.inputs.eta[0] * fitted.inputs.hours_per_fte
         a = draws["arrivals_per_week"].median() if len(draws) else 0
-        if fte_now * rate <= a:
+        if a > 0 and fte_now * rate <= a:
             out.append(
                 "Screening capacity is below the arrival rate: the queue is saturated and at most "
                 f"{fte_now * rate / a:.0%} of arrivals can be screened."

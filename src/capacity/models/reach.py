@@ -146,12 +146,17 @@ def reach_random(
     """
     kappa = np.asarray(contacts_per_week, dtype=float)
     arrivals = np.asarray(arrivals_per_week, dtype=float)
-    if np.any(arrivals <= 0) or np.any(kappa < 0):
-        raise ParameterError("arrivals per week must be > 0 and contacts per week ≥ 0.")
+    if not (np.all(arrivals >= 0) and np.all(kappa >= 0)) or not np.all(np.isfinite(kappa)):
+        raise ParameterError("arrivals per week must be ≥ 0 and contacts per week ≥ 0 (finite).")
     if not mean_stay_days > 0:
         raise ParameterError(f"mean stay must be > 0 days, got {mean_stay_days!r}.")
-    h = kappa * np.asarray(language_factor, dtype=float) / (arrivals * mean_stay_days)
-    return np.clip(1.0 - laplace(h), 0.0, 1.0)
+    usable = kappa * np.asarray(language_factor, dtype=float)
+    # no arrivals: nobody to find; each arrival that does come is met at once (the λ → 0
+    # limit, p = 1) if there is any usable capacity, never otherwise
+    none = arrivals <= 0
+    h = usable / np.where(none, 1.0, arrivals * mean_stay_days)
+    p = np.clip(1.0 - laplace(np.where(none, 0.0, h)), 0.0, 1.0)
+    return np.where(none, np.where(usable > 0, 1.0, 0.0), p)
 
 
 def erlang_a_served(
@@ -194,10 +199,20 @@ def erlang_a_served(
     0.6321
     """
     lam, mu, c, gamma = map(float, (arrival_rate, service_rate, servers, abandon_rate))
-    if lam <= 0 or mu <= 0 or gamma <= 0 or c < 0:
-        raise ParameterError("Erlang A needs λ > 0, μ > 0, γ > 0 and c ≥ 0.")
-    slow = min(mu, gamma)
-    size = int(np.ceil(c + lam / slow + 12.0 * np.sqrt(lam / slow) + 30.0))
+    if not all(np.isfinite((lam, mu, c, gamma))) or lam < 0 or mu <= 0 or gamma <= 0 or c < 0:
+        raise ParameterError("Erlang A needs λ ≥ 0, μ > 0, γ > 0 and c ≥ 0 (finite).")
+    if lam == 0:  # nobody arrives: an arrival that does come is served at once if c > 0
+        return 1.0 if c > 0 else 0.0
+    if c * mu < 1e-12 * lam:  # no service to speak of: everyone waits and leaves
+        return 0.0
+    # beyond c servers every waiting person leaves at rate γ, so the number waiting is
+    # bounded by a Poisson(λ/γ) tail; below c the chain is Poisson(λ/μ) cut at c
+    size = int(np.ceil(c + lam / gamma + 12.0 * np.sqrt(lam / gamma) + 30.0))
+    if size > 5_000_000:
+        raise ParameterError(
+            f"Erlang A with λ/γ = {lam / gamma:.3g} and c = {c:.3g} is too large to solve; "
+            "check the units of the arrival and stay inputs."
+        )
     n = np.arange(1, size + 1, dtype=float)
     death = np.minimum(n, c) * mu + np.maximum(n - c, 0.0) * gamma
     log_pi = np.concatenate([[0.0], np.cumsum(np.log(lam) - np.log(death))])
@@ -256,6 +271,8 @@ def reach_screening(
         raise ParameterError(f"mean stay must be > 0 days, got {mean_stay_days!r}.")
     if fte <= 0 or contacts_per_fte_week <= 0:
         return np.zeros_like(np.asarray(language_factor, dtype=float))
+    if arrivals_per_week <= 0:  # nobody waiting: an arrival is screened at once
+        return np.ones_like(np.asarray(language_factor, dtype=float)) * language_factor
     served = erlang_a_served(
         arrivals_per_week, contacts_per_fte_week, fte, DAYS_PER_WEEK / mean_stay_days
     )

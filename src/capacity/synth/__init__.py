@@ -162,6 +162,13 @@ def generate(
         "generator": {"module": "capacity.synth", "seed": int(seed), "scale": float(scale),
                       "n_cities": n_cities, "sample": bool(sample)},
     }  # fmt: skip
+    if cfg.is_variant:  # a world that breaks the estimators' assumptions says which
+        meta["generator"]["world_variant"] = truth["truth"]["world_variant"]
+        meta["description"] += (
+            " The world breaks the estimators' assumptions on purpose: "
+            + (", ".join(f"{k} = {v}" for k, v in truth["truth"]["world_variant"].items()))
+            + "."
+        )
     return Synthetic(tables=tables, truth=truth, meta=meta)
 
 
@@ -190,12 +197,16 @@ def write_synthetic(
     sample: bool = False,
     scale: float = 1.0,
     n_cities: int | None = None,
+    config: SynthConfig | None = None,
 ) -> list[Path]:
     """Generate and write a dataset folder with ``truth/`` beside the data, atomically.
 
     Everything is written into a temporary folder beside ``out`` and then renamed into
     place, so a reader never sees a half-written dataset. An existing ``out`` is replaced
     only if it holds nothing but files this function writes.
+
+    ``config`` (a :class:`SynthConfig`) selects a world that breaks the estimators'
+    assumptions (see ``docs/synthetic-data.md``); default the calibrated world.
 
     Returns
     -------
@@ -204,5 +215,5 @@ def write_synthetic(
     """
     from capacity.synth.write import write_folder
 
-    syn = generate(seed, scale=scale, n_cities=n_cities, sample=sample)
+    syn = generate(seed, scale=scale, n_cities=n_cities, sample=sample, config=config)
     return write_folder(syn, Path(out))

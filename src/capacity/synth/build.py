@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -11,6 +12,7 @@ from capacity.synth.config import CHANNELS, SOURCES, SynthConfig
 from capacity.synth.contacts import (
     Operations,
     contact_outcomes,
+    outreach_contacts,
     shift_contacts,
     simulate_operations,
 )
@@ -80,11 +82,98 @@ def ads_sightings(
     )
 
 
+def ads_sightings_per_day(
+    world: World, site: np.ndarray, p_day: float, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Sightings on one ad site that sees each present advertiser daily with chance ``p_day``.
+
+    Notes
+    -----
+    Every day of an advertiser's stay inside the period is an independent Bernoulli
+    (``p_day``) trial, so a stay of ``D`` days in the period is on the list with chance
+    ``1 − (1 − p_day)^D``: capture grows with time present (the assumption-breaking world of
+    issue 9; the calibrated world captures the ad once per stay). Expanded stay by day.
+    """
+    stays = np.flatnonzero(site[world.stay_person])
+    lo = np.maximum(world.stay_arrive[stays], 0)
+    hi = np.minimum(world.stay_leave[stays], world.cal.n_period - 1)
+    days = np.clip(hi - lo + 1, 0, None)
+    rep = np.repeat(np.arange(len(stays)), days)
+    pos = np.arange(len(rep)) - np.repeat(np.cumsum(days) - days, days)
+    seen = rng.random(len(rep)) < p_day
+    return stays[rep[seen]], lo[rep[seen]] + pos[seen]
+
+
+def _dependent_shift_contacts(cfg, world: World, shifts: Shifts, ad_stay: np.ndarray, rng):
+    r"""Contacts when online outreach works from the ads (``outreach_from_ads = f ≠ 1``).
+
+    Notes
+    -----
+    Street and venue shifts search at random as in :func:`shift_contacts`. An online shift
+    contacts a present person at hazard :math:`h_i = \eta E_s w_i / W_{cd}` with
+    :math:`w_i = f` for a stay with an ad sighting and 1 otherwise, and
+    :math:`W_{cd} = \sum_{\text{present}} w`: still :math:`\mathrm{Poisson}(\eta E_s)`
+    contacts per shift, but advertisers seen on the ads are contacted ``f`` times as often
+    (the lists "ads" and "outreach" become positively dependent).
+    """
+    online = shifts.channel == CHANNELS.index("online")
+    pieces = []
+    idx = np.flatnonzero(~online)
+    sub = dataclasses.replace(shifts, **{k: getattr(shifts, k)[idx] for k in _SHIFT_FIELDS})
+    st, sh = shift_contacts(world, sub, rng)
+    pieces.append((st, idx[sh]))
+    # weighted presence W = present + (f − 1)·(present with an ad)
+    cal = world.cal
+    width = cal.horizon - cal.first
+    ads = np.flatnonzero(ad_stay)
+    start_at = world.stay_city[ads] * (width + 1) + (world.stay_arrive[ads] - cal.first)
+    stop_at = world.stay_city[ads] * (width + 1) + (
+        np.minimum(world.stay_leave[ads] + 1, cal.horizon) - cal.first
+    )
+    size = len(world.city_names) * (width + 1)
+    diff = np.bincount(start_at, minlength=size) - np.bincount(stop_at, minlength=size)
+    with_ad = np.cumsum(diff.reshape(len(world.city_names), width + 1), axis=1)[:, :width]
+    f = cfg.outreach_from_ads
+    weighted = world.present + (f - 1.0) * with_ad
+    idx = np.flatnonzero(online)
+    for group, w in ((ad_stay, f), (~ad_stay, 1.0)):
+        members = np.flatnonzero(group)
+        part = dataclasses.replace(
+            world,
+            present=weighted,
+            stay_person=world.stay_person[members],
+            stay_city=world.stay_city[members],
+            stay_arrive=world.stay_arrive[members],
+            stay_leave=world.stay_leave[members],
+        )
+        sub = dataclasses.replace(
+            shifts,
+            **{k: getattr(shifts, k)[idx] for k in _SHIFT_FIELDS},
+        )
+        sub = dataclasses.replace(sub, rate=sub.rate * w)
+        st, sh = shift_contacts(part, sub, rng)
+        pieces.append((members[st], idx[sh]))
+    stay = np.concatenate([p[0] for p in pieces])
+    shift = np.concatenate([p[1] for p in pieces])
+    pairs = unique_sorted(stay.astype(np.int64) * len(shifts.team) + shift)
+    return pairs // len(shifts.team), pairs % len(shifts.team)
+
+
+_SHIFT_FIELDS = ("team", "day", "channel", "staff", "staff_hours", "rate")
+
+
 def simulate_events(cfg: SynthConfig, world: World, share: np.ndarray, rngs: dict):
     """Teams, shifts, operations, contacts and sightings, all as index arrays."""
     teams = simulate_teams(cfg, world.cal, share, world.languages, rngs["teams"])
     shifts = simulate_shifts(cfg, world.cal, teams, rngs["shifts"])
-    s_stay, s_shift = shift_contacts(world, shifts, rngs["contacts"])
+    a_stay, a_day, b_stay, b_day = _ads(cfg, world, rngs)
+    if cfg.outreach_from_ads != 1.0:
+        ad_stay = np.zeros(len(world.stay_person), dtype=bool)
+        ad_stay[a_stay] = True
+        ad_stay[b_stay] = True
+        s_stay, s_shift = _dependent_shift_contacts(cfg, world, shifts, ad_stay, rngs["contacts"])
+    else:
+        s_stay, s_shift = outreach_contacts(cfg, world, shifts, rngs["contacts"])
     ops = simulate_operations(cfg, world, share, rngs["operations"])
     n_r = len(shifts.team)
     hit = ops.enc_contacted
@@ -99,18 +188,7 @@ def simulate_events(cfg: SynthConfig, world: World, share: np.ndarray, rngs: dic
     same = (team[order][1:] == team[order][:-1]) & (person[order][1:] == person[order][:-1])
     new = np.empty(len(row), dtype=bool)
     new[order] = np.concatenate([[True], ~same])
-    # sightings: ads snapshots, outreach contacts, police encounters (inside the period)
-    a_stay, a_day = ads_sightings(
-        cfg, world, world.person_ads_a, cfg.snapshot_every_days_a, 0, rngs["ads_a"]
-    )
-    b_stay, b_day = ads_sightings(
-        cfg,
-        world,
-        world.person_ads_b,
-        cfg.snapshot_every_days_b,
-        cfg.snapshot_offset_b,
-        rngs["ads_b"],
-    )
+    # sightings: ads (drawn above), outreach contacts, police encounters (inside the period)
     in_p = (day >= 0) & (day < world.cal.n_period)
     parts = [(a_stay, a_day, 0), (b_stay, b_day, 1), (stay[in_p], day[in_p], 2)]
     parts.append((ops.enc_stay, ops.enc_day, 3))
@@ -130,6 +208,24 @@ def simulate_events(cfg: SynthConfig, world: World, share: np.ndarray, rngs: dic
         sight_source=sight_source[first],
     )
     return teams, shifts, ops, events
+
+
+def _ads(cfg: SynthConfig, world: World, rngs: dict):
+    """Sightings of both ad sites (each from its own random stream)."""
+    if cfg.ads_capture == "per_day":
+        a = ads_sightings_per_day(world, world.person_ads_a, cfg.p_ads_per_day_a, rngs["ads_a"])
+        b = ads_sightings_per_day(world, world.person_ads_b, cfg.p_ads_per_day_b, rngs["ads_b"])
+        return (*a, *b)
+    a = ads_sightings(cfg, world, world.person_ads_a, cfg.snapshot_every_days_a, 0, rngs["ads_a"])
+    b = ads_sightings(
+        cfg,
+        world,
+        world.person_ads_b,
+        cfg.snapshot_every_days_b,
+        cfg.snapshot_offset_b,
+        rngs["ads_b"],
+    )
+    return (*a, *b)
 
 
 def _dates(world: World, t: np.ndarray) -> pd.Series:

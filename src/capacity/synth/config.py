@@ -137,6 +137,12 @@ class SynthConfig:
     p_trained: float = 0.55  # assumption: share trained in identifying trafficking on hiring
     training_per_month: float = 0.03  # assumption: untrained staff trained per month
     channel_mix: tuple = _fz({"online": 0.45, "street": 0.30, "venue": 0.25})  # assumption
+    # assumption (a switch of the world, not a calibrated value): channels whose shifts screen
+    # new arrivals (a queue: newest unscreened stay first, each stay once) instead of searching
+    # at random among the persons present. () = random search everywhere (the shipped sample);
+    # ("online",) = the mixture of online screening and street/venue search seen in Swedish
+    # practice; ("online", "street", "venue") = screening only.
+    screening_channels: tuple = ()
     shift_staff: tuple = _fz({"online": 1, "street": 2, "venue": 2})  # assumption
     shift_hours: tuple = _fz({"online": 4.0, "street": 4.0, "venue": 3.0})  # assumption
     shift_hours_factors: tuple = (0.75, 1.0, 1.0, 1.25, 1.5)  # assumption: shift length varies
@@ -177,11 +183,34 @@ class SynthConfig:
     )  # fmt: skip
     sample_cities: int = 6  # the shipped sample's cities (the first six of CITIES)
     max_stays_per_person: int = 40  # technical cap on a tour's length
+    # --- worlds that break the estimators' assumptions (issue 9; defaults: the world above) --
+    # stay lengths: "weibull" (proportional hazards in the year) or "lognormal" with the same
+    # median per year and log-scale SD `lognormal_sdlog` (not proportional hazards)
+    stay_distribution: str = "weibull"
+    lognormal_sdlog: float = 1.2
+    # ad capture: "per_stay" (an ad captured on arrival, then snapshots) or "per_day" (a site
+    # sees a present advertiser on each day with chance p_ads_per_day_a / _b, so capture
+    # grows with time present: heterogeneity shared by every source)
+    ads_capture: str = "per_stay"
+    p_ads_per_day_a: float = 0.12
+    p_ads_per_day_b: float = 0.07
+    # share of persons who never advertise on any site (on top of the independent
+    # p_advertise_a / _b draws): the two ad lists become positively dependent
+    p_invisible_ads: float = 0.0
+    # online outreach works from the ads: a stay with an ad sighting is contacted by an
+    # online shift at this many times the rate of a stay without (1 = independent sources)
+    outreach_from_ads: float = 1.0
 
     def __post_init__(self) -> None:
         self.validate()
 
     # --- derived quantities -------------------------------------------------------------------
+    @property
+    def is_variant(self) -> bool:
+        """True if an option of the assumption-breaking worlds differs from its default."""
+        defaults = {f.name: f.default for f in dataclasses.fields(SynthConfig)}
+        return any(getattr(self, name) != defaults[name] for name in VARIANT_FIELDS)
+
     @property
     def years(self) -> list[int]:
         return list(range(self.start.year, self.end.year + 1))
@@ -193,16 +222,31 @@ class SynthConfig:
         return (self.median_stay_last_year / self.median_stay_first_year) ** (1 / n)
 
     def stay_scale(self, year: int | np.ndarray) -> float | np.ndarray:
-        r"""Weibull scale :math:`\lambda_y = \lambda_0 r^{(y - y_0)}` (years before y0 use y0)."""
+        r"""Weibull scale :math:`\lambda_y = \lambda_0 r^{(y - y_0)}` (years before y0 use y0).
+
+        For lognormal stays, the median :math:`e^{\mu_y}` instead (same trend ``r``).
+        """
         k = np.maximum(np.asarray(year) - self.start.year, 0)
+        if self.stay_distribution == "lognormal":
+            return self.median_stay_first_year * self.stay_trend**k
         lam0 = self.median_stay_first_year / math.log(2) ** (1 / self.weibull_shape)
         return lam0 * self.stay_trend**k
 
     def median_stay(self, year: int) -> float:
+        if self.stay_distribution == "lognormal":
+            return float(self.stay_scale(year))
         return float(self.stay_scale(year) * math.log(2) ** (1 / self.weibull_shape))
 
     def mean_stay(self, year: int) -> float:
+        if self.stay_distribution == "lognormal":
+            return float(self.stay_scale(year) * math.exp(self.lognormal_sdlog**2 / 2))
         return float(self.stay_scale(year) * math.gamma(1 + 1 / self.weibull_shape))
+
+    def draw_stays(self, year: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """Stay lengths (days, continuous) for stays arriving in the given years."""
+        if self.stay_distribution == "lognormal":
+            return self.stay_scale(year) * np.exp(rng.normal(0.0, self.lognormal_sdlog, len(year)))
+        return self.stay_scale(year) * rng.weibull(self.weibull_shape, len(year))
 
     @property
     def hazard_ratio_per_year(self) -> float:
@@ -220,9 +264,23 @@ class SynthConfig:
             raise ParameterError(
                 f"SynthConfig.end ({self.end}) must be after start ({self.start})."
             )
-        for name in ("weibull_shape", "median_stay_first_year", "median_stay_last_year"):
+        for name in (
+            "weibull_shape",
+            "median_stay_first_year",
+            "median_stay_last_year",
+            "lognormal_sdlog",
+            "outreach_from_ads",
+        ):
             if getattr(self, name) <= 0:
                 raise ParameterError(f"SynthConfig.{name} must be positive.")
+        for name, allowed in (
+            ("stay_distribution", ("weibull", "lognormal")),
+            ("ads_capture", ("per_stay", "per_day")),
+        ):
+            if getattr(self, name) not in allowed:
+                raise ParameterError(
+                    f"SynthConfig.{name} = {getattr(self, name)!r}; allowed: {', '.join(allowed)}."
+                )
         for name in (
             "language_shares_first",
             "language_shares_last",
@@ -234,11 +292,30 @@ class SynthConfig:
             total = sum(v for _, v in getattr(self, name))
             if abs(total - 1.0) > 1e-6:
                 raise ParameterError(f"SynthConfig.{name} must sum to 1 (sums to {total:.4f}).")
+        unknown = [c for c in self.screening_channels if c not in dict(self.channel_mix)]
+        if unknown:
+            raise ParameterError(
+                f"SynthConfig.screening_channels names {unknown}; allowed: the channels of "
+                f"channel_mix ({', '.join(dict(self.channel_mix))})."
+            )
+        if self.screening_channels and self.outreach_from_ads != 1.0:
+            raise ParameterError(
+                "SynthConfig.screening_channels and outreach_from_ads ≠ 1 cannot be combined: "
+                "choose one way for online outreach to use the ads."
+            )
 
     def to_dict(self) -> dict:
-        """Plain JSON-able values (mappings as dicts, dates as ISO strings)."""
+        """Plain JSON-able values (mappings as dicts, dates as ISO strings).
+
+        The options of the assumption-breaking worlds (:data:`VARIANT_FIELDS`) appear only
+        when one of them differs from its default, so the calibrated world's ``truth.json``
+        (and the shipped sample) stays as it was.
+        """
         out = {}
+        variant = self.is_variant
         for f in dataclasses.fields(self):
+            if f.name in VARIANT_FIELDS and not variant:
+                continue
             v = getattr(self, f.name)
             if isinstance(v, dt.date):
                 v = v.isoformat()
@@ -246,6 +323,19 @@ class SynthConfig:
                 v = dict(v)
             out[f.name] = v
         return out
+
+
+#: Fields of the worlds that break the estimators' assumptions (issue 9).
+VARIANT_FIELDS: tuple[str, ...] = (
+    "stay_distribution",
+    "lognormal_sdlog",
+    "ads_capture",
+    "p_ads_per_day_a",
+    "p_ads_per_day_b",
+    "p_invisible_ads",
+    "outreach_from_ads",
+    "screening_channels",
+)
 
 
 def city_table(cfg: SynthConfig, n_cities: int) -> dict[str, np.ndarray]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from capacity.synth.config import SynthConfig
+from capacity.synth.config import CHANNELS, SynthConfig
 from capacity.synth.teams import Shifts, Teams
 from capacity.synth.world import World, unique_sorted
 
@@ -51,6 +51,79 @@ def shift_contacts(world: World, shifts: Shifts, rng: np.random.Generator):
     shift = np.clip(shift, lo[stay], hi[stay] - 1)
     pairs = unique_sorted(stay.astype(np.int64) * len(h) + shift)
     return pairs // len(h), pairs % len(h)
+
+
+def screening_contacts(
+    world: World, shifts: Shifts, screens: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    r"""Contact events of shifts that screen new arrivals (a queue, newest first).
+
+    Parameters
+    ----------
+    screens : ndarray of int
+        Indices of the screening shifts (sorted by team and day, as :class:`Shifts` are).
+
+    Notes
+    -----
+    Every stay joins its city's queue on the day it begins and leaves it when screened or
+    when the stay ends (abandonment at the stay's end, as in the Erlang A model of
+    ``docs/methods/reach.md``). A screening shift :math:`s` can screen
+    :math:`K_s \sim \mathrm{Poisson}(\eta_{ch} E_s)` stays; it takes the :math:`K_s` most
+    recently arrived stays still waiting and present (new ads first), each stay at most once.
+    With fewer waiting than :math:`K_s` it screens all of them. One pass per screening shift
+    (a few thousand per city and period), each over the stays still waiting.
+
+    Returns
+    -------
+    stay, shift : ndarray
+        One entry per screening contact.
+    """
+    out_stay: list[np.ndarray] = [np.empty(0, np.int64)]
+    out_shift: list[np.ndarray] = [np.empty(0, np.int64)]
+    want = rng.poisson(shifts.rate[screens])
+    for team in np.unique(shifts.team[screens]):
+        mine = screens[shifts.team[screens] == team]
+        k_of = want[shifts.team[screens] == team]
+        idx = np.flatnonzero(world.stay_city == team)
+        idx = idx[np.argsort(world.stay_arrive[idx], kind="stable")]
+        arrive, leave = world.stay_arrive[idx], world.stay_leave[idx]
+        done = np.zeros(len(idx), dtype=bool)
+        lo = 0
+        for s, k in zip(mine, k_of, strict=True):
+            d = shifts.day[s]
+            hi = int(np.searchsorted(arrive, d, side="right"))
+            gone = done[lo:hi] | (leave[lo:hi] < d)
+            lo += int(np.argmin(gone)) if not gone.all() else hi - lo
+            if k == 0 or lo >= hi:
+                continue
+            wait = np.flatnonzero(~done[lo:hi] & (leave[lo:hi] >= d))[::-1][:k] + lo
+            done[wait] = True
+            out_stay.append(idx[wait])
+            out_shift.append(np.full(len(wait), s, dtype=np.int64))
+    return np.concatenate(out_stay), np.concatenate(out_shift)
+
+
+def outreach_contacts(
+    cfg: SynthConfig, world: World, shifts: Shifts, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Contact events of regular shifts: random search, and screening on the channels in
+    ``cfg.screening_channels`` (:func:`screening_contacts`).
+
+    Returns (stay, shift) pairs sorted by stay, then shift. With no screening channel this is
+    exactly :func:`shift_contacts` (same random numbers), so default worlds do not change.
+    """
+    if not cfg.screening_channels:
+        return shift_contacts(world, shifts, rng)
+    codes = [CHANNELS.index(c) for c in cfg.screening_channels]
+    screen = np.isin(shifts.channel, codes)
+    search = np.flatnonzero(~screen)
+    sub = Shifts(*(getattr(shifts, f)[search] for f in Shifts.__dataclass_fields__))
+    r_stay, r_shift = shift_contacts(world, sub, rng)
+    s_stay, s_shift = screening_contacts(world, shifts, np.flatnonzero(screen), rng)
+    stay = np.concatenate([r_stay, s_stay])
+    shift = np.concatenate([search[r_shift], s_shift])
+    order = np.lexsort((shift, stay))
+    return stay[order], shift[order]
 
 
 @dataclass(frozen=True)

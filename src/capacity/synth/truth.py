@@ -118,7 +118,7 @@ def truth_summary(cfg: SynthConfig, world: World, *, seed: int, scale: float) ->
         for y in years
     }
     eta = dict(cfg.eta)
-    return {
+    out = {
         "generator": "capacity.synth",
         "seed": seed,
         "scale": scale,
@@ -151,3 +151,37 @@ def truth_summary(cfg: SynthConfig, world: World, *, seed: int, scale: float) ->
             "Every assumed or calibrated value is documented in docs/synthetic-data.md.",
         ],
     }
+    if cfg.is_variant:
+        out.update(_variant_truth(cfg, years))
+    return out
+
+
+def _variant_truth(cfg: SynthConfig, years: list[int]) -> dict:
+    """What differs in a world that breaks the assumptions (only written for such worlds)."""
+    out: dict = {
+        "median_ratio_per_year": round(cfg.stay_trend, 6),
+        "world_variant": {
+            "stay_distribution": cfg.stay_distribution,
+            "ads_capture": cfg.ads_capture,
+            "p_invisible_ads": cfg.p_invisible_ads,
+            "outreach_from_ads": cfg.outreach_from_ads,
+        },
+    }
+    if cfg.stay_distribution == "lognormal":
+        s = cfg.lognormal_sdlog
+        out["stay_distribution"] = (
+            "lognormal(μ_y, σ); e^μ_y = median_y = median_0 r^(y - y0); not proportional hazards"
+        )
+        out["stays_per_year"] = {
+            str(y): {
+                "lognormal_meanlog": round(math.log(cfg.median_stay(y)), 6),
+                "lognormal_sdlog": s,
+                "median_stay_days": round(cfg.median_stay(y), 6),
+                "mean_stay_days": round(cfg.mean_stay(y), 6),
+            }
+            for y in years
+        }
+        # hazards are not proportional: no single hazard ratio is true
+        out["hazard_ratio_per_year"] = None
+        out["log_hazard_ratio_per_year"] = None
+    return out

@@ -221,6 +221,10 @@ def simulate_world(
     ads_a = rng.random(n) < cfg.p_advertise_a
     ads_b = rng.random(n) < cfg.p_advertise_b
     trafficked = rng.random(n) < cfg.trafficked_share
+    if cfg.p_invisible_ads > 0:  # drawn only then, so the default world's stream is unchanged
+        invisible = rng.random(n) < cfg.p_invisible_ads
+        ads_a &= ~invisible
+        ads_b &= ~invisible
     # tours: one vectorised pass per stay position
     cum_flow = np.cumsum(flow, axis=1)
     person = np.arange(n)
@@ -228,7 +232,7 @@ def simulate_world(
     day = arrive.copy()
     for order in range(cfg.max_stays_per_person):
         year = cal.year(np.minimum(day, cal.horizon - 1))
-        length = cfg.stay_scale(year) * rng.weibull(cfg.weibull_shape, len(day))
+        length = cfg.draw_stays(year, rng)
         leave = day + np.floor(length).astype(np.int64)
         parts.append((person, city, day, leave, length, year, np.full(len(day), order)))
         go_on = rng.random(len(day)) < tour[city]

@@ -1,0 +1,548 @@
+"""Which outreach strategy the data support: screening of new arrivals, random search, or a mix.
+
+Outreach works in two ways (``docs/methods/strategy.md``): *screening* goes through new
+arrivals (new ads) once each, as a queue; *search* (street, venue, operations) meets the
+persons present at random. The two leave different marks in the sightings. Under search the
+first contact of a stay comes at a constant hazard ``h`` whatever the time since arrival;
+under screening it comes early (the wait in the queue) or not at all. The time from a stay's
+first sighting by another source (an ad, the police) to its first outreach contact therefore
+identifies the mix:
+
+- :func:`first_contact_times` builds, per stay of a city, the days from its first
+  non-outreach sighting to its first outreach contact (censored at the last non-outreach
+  sighting, which does not depend on outreach);
+- :func:`fit_strategy` fits the mixture hazard by maximum likelihood and returns a
+  :class:`StrategyResults` with the share of contact capacity used in screening, its
+  interval, a model check (observed against predicted time to first contact) and caveats;
+- :func:`reach_mixture` gives reach per stay for a mix ``w`` of screening and search at any
+  staffing, vectorised over Monte Carlo draws (:func:`erlang_a_served_many`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, stats
+
+from capacity.exceptions import EstimationError
+from capacity.models._base import Results, percentile_interval, tidy
+
+__all__ = [
+    "StrategyResults",
+    "erlang_a_served_many",
+    "first_contact_times",
+    "fit_strategy",
+    "reach_mixture",
+    "survival_first_contact",
+]
+
+#: Bins (days since the first sighting) of the model check.
+CHECK_BINS = (0, 1, 3, 7, 14, 28, 56, 10_000)
+DAYS_PER_WEEK = 7.0
+
+
+def _stay_index(sightings: pd.DataFrame, stays: pd.DataFrame) -> np.ndarray:
+    """Row of ``stays`` each sighting belongs to (−1 when none): same person and city,
+    ``start ≤ date ≤ end``. Vectorised by one sort on a combined (person, city, day) key."""
+    keys = pd.concat(
+        [sightings[["person_id", "city"]].astype(str), stays[["person_id", "city"]].astype(str)]
+    )
+    code = pd.factorize(keys["person_id"] + "\x1f" + keys["city"])[0].astype(np.int64)
+    s_code, t_code = code[: len(sightings)], code[len(sightings) :]
+    day = pd.to_datetime(sightings["date"]).to_numpy("datetime64[D]").astype(np.int64)
+    start = stays["start"].to_numpy("datetime64[D]").astype(np.int64)
+    end = stays["end"].to_numpy("datetime64[D]").astype(np.int64)
+    base = 1 << 20
+    t_key = t_code * base + (start - start.min() if len(start) else start)
+    s_key = s_code * base + (day - (start.min() if len(start) else 0))
+    order = np.argsort(t_key, kind="stable")
+    pos = np.searchsorted(t_key[order], s_key, side="right") - 1
+    row = np.where(pos >= 0, order[np.clip(pos, 0, None)], -1)
+    ok = (row >= 0) & (t_code[np.clip(row, 0, None)] == s_code) & (day <= end[row])
+    return np.where(ok, row, -1)
+
+
+def first_contact_times(
+    sightings: pd.DataFrame,
+    stays: pd.DataFrame,
+    city: str | None = None,
+    *,
+    contact_source: str = "outreach",
+    linked_sources: tuple[str, ...] = ("police",),
+) -> pd.DataFrame:
+    """Per stay: days from its first non-outreach sighting to its first outreach contact.
+
+    Parameters
+    ----------
+    sightings : DataFrame
+        The sightings table (``person_id, date, city, source``).
+    stays : DataFrame
+        :func:`capacity.models.stays.build_stays` of the same sightings.
+    city : str, optional
+        Keep the stays of this city.
+    contact_source : str
+        The source value of outreach contacts.
+    linked_sources : tuple of str
+        Sources whose sightings come with outreach contacts on the same occasion (joint
+        police operations bring social workers): they neither start nor end the clock.
+
+    Returns
+    -------
+    DataFrame
+        One row per stay that begins in the analysis window (not left-truncated) and whose
+        first sighting is by another source: ``days`` (first contact day − first sighting
+        day, or the censoring time), ``contacted`` (a contact on or before the last
+        non-outreach sighting), ``follow_days`` (last − first non-outreach sighting),
+        ``contacts`` (distinct outreach days in the stay) and ``city``.
+
+    Notes
+    -----
+    The stay's time origin is its first sighting by a source that does not depend on
+    outreach (ads are captured when posted, i.e. on arrival); it is followed until its last
+    such sighting, so the censoring does not depend on whether outreach met the person.
+    Stays whose first sighting is an outreach contact are left out (their origin is the
+    contact itself).
+    """
+    if city is not None:
+        stays = stays[stays["city"].astype(str) == city]
+    stays = stays.reset_index(drop=True)
+    if stays.empty:
+        raise EstimationError(f"no stays{' in ' + city if city else ''} to time contacts in.")
+    rows = sightings if city is None else sightings[sightings["city"].astype(str) == city]
+    row = _stay_index(rows, stays)
+    keep = row >= 0
+    row = row[keep]
+    day = pd.to_datetime(rows["date"]).to_numpy("datetime64[D]").astype(np.int64)[keep]
+    source = rows["source"].astype(str).to_numpy()[keep]
+    is_contact = source == contact_source
+    is_origin = ~is_contact & ~np.isin(source, list(linked_sources))
+    n = len(stays)
+    big = np.iinfo(np.int64).max
+    first_other = np.full(n, big)
+    last_other = np.full(n, -big)
+    first_contact = np.full(n, big)
+    np.minimum.at(first_other, row[is_origin], day[is_origin])
+    np.maximum.at(last_other, row[is_origin], day[is_origin])
+    first_any = np.full(n, big)
+    np.minimum.at(first_any, row, day)
+    np.minimum.at(first_contact, row[is_contact], day[is_contact])
+    start = stays["start"].to_numpy("datetime64[D]").astype(np.int64)
+    ok = (first_other < big) & (first_other <= first_contact) & (first_any == start)
+    ok &= (first_other == start) & ~stays["left_truncated"].to_numpy(dtype=bool)
+    follow = last_other - first_other
+    # distinct contact days inside the window [first, last non-outreach sighting]
+    c_row, c_day = row[is_contact], day[is_contact]
+    inside = (c_day >= first_other[c_row]) & (c_day <= last_other[c_row])
+    in_window = np.bincount(c_row[inside], minlength=n)  # one sighting per day and source
+    delay = first_contact - first_other
+    contacted = ok & (in_window > 0)
+    out = pd.DataFrame(
+        {
+            "city": stays["city"].astype(str).to_numpy(),
+            "days": np.where(contacted, delay, follow),
+            "contacted": contacted,
+            "follow_days": follow,
+            "contacts": in_window,
+        }
+    )
+    return out[ok].reset_index(drop=True)
+
+
+def survival_first_contact(
+    k: np.ndarray, screened: float, wait_rate: float, hazard: float
+) -> np.ndarray:
+    r"""``S_k = P(no contact on days 0 … k−1)`` under the mixture hazard.
+
+    Notes
+    -----
+    A stay is screened with probability :math:`P_s`, after an exponential wait of rate
+    :math:`\theta` per day; search contacts it at constant hazard :math:`h` per day:
+
+    .. math:: S_k = \{1 - P_s (1 - e^{-\theta k})\}\, e^{-h k}.
+    """
+    k = np.asarray(k, dtype=float)
+    return (1.0 - screened * (1.0 - np.exp(-wait_rate * k))) * np.exp(-hazard * k)
+
+
+def _unpack(x: np.ndarray) -> tuple[float, float, float]:
+    return float(1 / (1 + np.exp(-x[0]))), float(np.exp(x[1])), float(np.exp(x[2]))
+
+
+def _nll(x: np.ndarray, days: np.ndarray, event: np.ndarray, weight: np.ndarray) -> float:
+    p, theta, h = _unpack(x)
+    s_t = survival_first_contact(days, p, theta, h)
+    s_next = survival_first_contact(days + 1, p, theta, h)
+    lik = np.where(event, s_t - s_next, s_next)
+    return float(-(weight * np.log(np.clip(lik, 1e-300, None))).sum())
+
+
+@dataclass(frozen=True, repr=False)
+class StrategyResults(Results):
+    """The outreach strategy the data support (see module docstring).
+
+    Attributes
+    ----------
+    screened, wait_days, hazard : float
+        Fitted share of stays screened, mean wait to screening (days), search hazard per day.
+    mean_stay_days : float
+        ``E[T]`` used to turn the fit into the capacity share.
+    share_screening : float
+        ``w = P_s / (P_s + h·E[T])``: share of contact capacity used in screening.
+    share_draws : ndarray
+        Draws of ``w`` (normal approximation of the fitted parameters); row 0 the estimate.
+    repeat_share : float
+        Share of outreach contacts (distinct days in a stay) that repeat a contact of the stay.
+    check : DataFrame
+        Model check per bin of days to first contact: observed and predicted first contacts
+        under the mix, search only and screening only.
+    gof_p : float
+        Pearson chi-square p-value of the mix in the model check.
+    label : str
+        ``"random"``, ``"screening"`` or ``"mixture"`` (from the interval of ``w``).
+    """
+
+    screened: float
+    wait_days: float
+    hazard: float
+    mean_stay_days: float
+    share_screening: float
+    share_draws: np.ndarray
+    repeat_share: float
+    n_stays: int
+    n_contacted: int
+    check: pd.DataFrame
+    curves: pd.DataFrame
+    gof_p: float
+    label: str
+    alpha: float = 0.05
+    caveats: tuple[str, ...] = ()
+    title: str = "Outreach strategy: screening of new arrivals against search"
+
+    def summary_frame(self, alpha: float | None = None) -> pd.DataFrame:
+        """``share_screening`` (with its interval), and the fitted hazard components."""
+        a = self.alpha if alpha is None else alpha
+        d = self.share_draws[1:]
+        with np.errstate(invalid="ignore"):
+            lo, hi = percentile_interval(d, a) if len(d) else (np.nan, np.nan)
+        se = float(np.std(d, ddof=1)) if len(d) > 1 else np.nan
+        return tidy(
+            {
+                "share_screening": (self.share_screening, se, lo, hi),
+                "screened_share_of_stays": (self.screened, np.nan, np.nan, np.nan),
+                "screening_wait_days": (self.wait_days, np.nan, np.nan, np.nan),
+                "search_hazard_per_day": (self.hazard, np.nan, np.nan, np.nan),
+                "repeat_contact_share": (self.repeat_share, np.nan, np.nan, np.nan),
+            }
+        )
+
+    def line(self, alpha: float | None = None) -> str:
+        """One sentence for the report: the strategy, its share and the model check."""
+        row = self.summary_frame(alpha).loc["share_screening"]
+        fit = "fits" if self.gof_p >= 0.001 else "does NOT fit well"
+        return (
+            f"The data support {self.label}: {row['estimate']:.0%} of contact capacity goes to "
+            f"screening new arrivals (interval {row['ci_lower']:.0%}–{row['ci_upper']:.0%}); "
+            f"the model of time to first contact {fit} ({self.n_contacted:,} first contacts "
+            f"in {self.n_stays:,} stays, p = {self.gof_p:.2g})."
+        )
+
+    def plot(self, ax=None, alpha: float | None = None):
+        """Model check: observed against predicted share first contacted by day ``t``."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(6, 3.5))
+        c = self.curves
+        ax.step(c.index, c["observed"], where="post", color="black", label="observed (KM)")
+        styles = {"mix": "#0072B2", "search only": "#D55E00", "screening only": "#009E73"}
+        for name, colour in styles.items():
+            ax.plot(c.index, c[name], color=colour, linestyle="--", label=f"predicted: {name}")
+        ax.set_xlabel("days since the stay's first sighting")
+        ax.set_ylabel("share of stays contacted")
+        ax.set_title(f"Time to first outreach contact: {self.label}")
+        ax.legend(fontsize="small")
+        return ax
+
+
+def _fit_wait(days, event, weight, hazard: float) -> np.ndarray:
+    """ML fit of ``P_s`` and the wait rate with the search hazard held at ``hazard``."""
+
+    def f(z):
+        return _nll(np.array([z[0], z[1], np.log(max(hazard, 1e-300))]), days, event, weight)
+
+    best = None
+    for guess in ([0.0, np.log(0.5)], [-3.0, np.log(0.2)], [2.0, np.log(1.0)]):
+        res = optimize.minimize(f, guess, method="Nelder-Mead",
+                                options={"xatol": 1e-5, "fatol": 1e-7, "maxiter": 2000})  # fmt: skip
+        if best is None or res.fun < best.fun:
+            best = res
+    z = np.clip(best.x, -30, 30)
+    return np.array([z[0], z[1], np.log(max(hazard, 1e-300))])
+
+
+def _moments(w: np.ndarray, contacts, repeats, exposure, after, mean_t):
+    """Search hazard from repeat contacts, screened share, capacity share (rows of ``w``)."""
+    h = (w @ repeats) / np.maximum(w @ after, 1e-12)
+    n = w.sum(axis=1)
+    screened = np.clip((w @ contacts - h * (w @ exposure)) / np.maximum(n, 1e-12), 0.0, 1.0)
+    share = np.divide(screened, screened + h * mean_t, out=np.zeros_like(h),
+                      where=screened + h * mean_t > 0)  # fmt: skip
+    return h, screened, share
+
+
+def _check(days, event, weight, follow, fits: dict) -> tuple[pd.DataFrame, float]:
+    """Observed and predicted first contacts per bin of days; Pearson p of the mix."""
+    edges = np.array(CHECK_BINS)
+    obs = np.array(
+        [
+            weight[event & (days >= lo) & (days < hi)].sum()
+            for lo, hi in zip(edges[:-1], edges[1:], strict=True)
+        ]
+    )
+    frame = {"observed": obs}
+    for name, x in fits.items():
+        p, th, h = _unpack(x)
+        cap = follow + 1
+        s_lo = survival_first_contact(np.minimum(edges[:-1, None], cap), p, th, h)
+        s_hi = survival_first_contact(np.minimum(edges[1:, None], cap), p, th, h)
+        frame[name] = ((s_lo - s_hi) * weight).sum(axis=1)
+    labels = [
+        f"{lo}–{hi - 1}" if hi < 10_000 else f"{lo}+"
+        for lo, hi in zip(edges[:-1], edges[1:], strict=True)
+    ]
+    check = pd.DataFrame(frame, index=pd.Index(labels, name="days_to_first_contact"))
+    e = check["mix"].to_numpy()
+    use = e > 5
+    chi2 = float(((obs[use] - e[use]) ** 2 / e[use]).sum())
+    dof = max(int(use.sum()) - 3, 1)
+    return check, float(stats.chi2.sf(chi2, dof))
+
+
+def _curves(days, event, weight, follow, fits: dict, horizon: int = 60) -> pd.DataFrame:
+    """Cumulative share first contacted by day t: Kaplan–Meier and each model's prediction."""
+    t = np.arange(horizon + 1)
+    at_risk = np.array([weight[days >= k].sum() for k in t])
+    events = np.array([weight[event & (days == k)].sum() for k in t])
+    km = np.cumprod(1 - np.divide(events, at_risk, out=np.zeros(len(t)), where=at_risk > 0))
+    out = {"observed": 1 - km}
+    for name, x in fits.items():
+        out[name] = 1 - survival_first_contact(t + 1, *_unpack(x))
+    return pd.DataFrame(out, index=pd.Index(t, name="day"))
+
+
+def fit_strategy(
+    times: pd.DataFrame,
+    mean_stay_days: float | np.ndarray,
+    *,
+    alpha: float = 0.05,
+    n_draws: int = 0,
+    rng: np.random.Generator | None = None,
+) -> StrategyResults:
+    """Share of contact capacity in screening, from the time to first contact.
+
+    Parameters
+    ----------
+    times : DataFrame
+        :func:`first_contact_times` of a city.
+    mean_stay_days : float or ndarray
+        ``E[T]`` (days); an array gives one value per draw (row 0 the estimate).
+    alpha : float
+        1 − level of the interval of the share.
+    n_draws : int
+        Monte Carlo draws of the share (for the question-4 draws).
+    rng : numpy.random.Generator, optional
+
+    Returns
+    -------
+    StrategyResults
+
+    Notes
+    -----
+    The likelihood of stay ``i`` with first contact on day ``t_i`` after its first sighting
+    is ``S(t_i) − S(t_i + 1)``; a stay not contacted by its last non-outreach sighting
+    ``D_i`` contributes ``S(D_i + 1)`` (:func:`survival_first_contact`). Per stay, screening
+    uses ``P_s`` contacts and search ``h·E[T]`` (Little's law: contacts at hazard ``h`` on
+    everyone present), so the share of contact capacity used in screening is
+
+    .. math:: w = \\frac{P_s}{P_s + h\\,E[T]}.
+
+    Its interval comes from draws of the parameters from the normal approximation of the
+    log-likelihood (inverse observed information on the logit/log scale). The strategy is
+    called *random* when the interval's upper end is below 0.1, *screening* when its lower
+    end is above 0.9, else a *mixture*.
+
+    References
+    ----------
+    Kalbfleisch, J. D., Prentice, R. L. (2002). *The Statistical Analysis of Failure Time
+    Data*, 2nd ed. Wiley (discrete-time likelihood with censoring; cure/mixture models, ch. 5).
+    Garnett, O., Mandelbaum, A., Reiman, M. (2002). Designing a call center with impatient
+    customers. *M&SOM* 4(3) (screening as a queue with abandonment).
+    """
+    rng = rng or np.random.default_rng(0)
+    if len(times) < 20 or times["contacted"].sum() < 5:
+        raise EstimationError(
+            f"only {len(times)} stays with {int(times['contacted'].sum())} first contacts: too few "
+            "to tell screening from search."
+        )
+    mean_t = np.atleast_1d(np.asarray(mean_stay_days, dtype=float))
+    d = times["days"].to_numpy(dtype=float)
+    follow_i = times["follow_days"].to_numpy(dtype=float)
+    contacts = times["contacts"].to_numpy(dtype=float)
+    hit = times["contacted"].to_numpy(dtype=bool)
+    repeats = np.where(hit, contacts - 1, 0.0)
+    after = np.where(hit, follow_i - d, 0.0)
+    exposure = follow_i + 1
+    one = np.ones((1, len(d)))
+    h_arr, ps_arr, share_arr = _moments(one, contacts, repeats, exposure, after, mean_t[:1])
+    h, p, share = float(h_arr[0]), float(ps_arr[0]), float(share_arr[0])
+    n = max(int(n_draws), 0) or 200
+    boot = rng.poisson(1.0, size=(n, len(d))).astype(float)
+    mt = mean_t[1 : n + 1] if len(mean_t) > n else np.full(n, mean_t[0])
+    draws = np.concatenate([[share], _moments(boot, contacts, repeats, exposure, after, mt)[2]])
+    with np.errstate(invalid="ignore"):
+        lo, hi = percentile_interval(draws[1:], alpha)
+    label = "random" if hi < 0.1 else ("screening" if lo > 0.9 else "mixture")
+    key = pd.DataFrame({"d": d, "e": hit, "f": follow_i})
+    grouped = key.groupby(["d", "e", "f"]).size().reset_index(name="w")
+    days = grouped["d"].to_numpy(dtype=float)
+    event = grouped["e"].to_numpy(dtype=bool)
+    follow = grouped["f"].to_numpy(dtype=float)
+    weight = grouped["w"].to_numpy(dtype=float)
+    x = _fit_wait(days, event, weight, h)
+    free = optimize.minimize(lambda z: _nll(np.clip(z, -30, 30), days, event, weight),
+                             x.clip(-20, 20), method="Nelder-Mead",
+                             options={"xatol": 1e-5, "fatol": 1e-7, "maxiter": 3000})  # fmt: skip
+    theta = float(np.exp(x[1]))
+    fits = {
+        "mix": np.clip(free.x, -30, 30),
+        "search only": np.array([-30.0, 0.0, np.log(max(h, 1e-300))]),
+        "screening only": _fit_wait(days, event, weight, 0.0),
+    }
+    check, gof_p = _check(days, event, weight, follow, fits)
+    curves = _curves(days, event, weight, follow, fits)
+    repeat = 1 - float(times["contacts"].gt(0).sum()) / max(float(times["contacts"].sum()), 1.0)
+    caveats = [
+        "The strategy is read from the time between a stay's first sighting by another source "
+        "(an ad, the police) and its first outreach contact: early contacts mean screening of "
+        "new arrivals, contacts spread over the stay mean search."
+    ]
+    if gof_p < 0.001:
+        caveats.append(
+            "No strategy fits the time to first contact well (model check p = "
+            f"{gof_p:.1g}): reach and the staff needed rest on a mix the data do not fully "
+            "support; read them with the model check figure."
+        )
+    return StrategyResults(
+        screened=p,
+        wait_days=1 / theta,
+        hazard=h,
+        mean_stay_days=float(mean_t[0]),
+        share_screening=float(share),
+        share_draws=draws,
+        repeat_share=repeat,
+        n_stays=int(weight.sum()),
+        n_contacted=int(weight[event].sum()),
+        check=check,
+        curves=curves,
+        gof_p=gof_p,
+        label=label,
+        alpha=alpha,
+        caveats=tuple(caveats),
+    )
+
+
+def erlang_a_served_many(
+    arrival_rate: np.ndarray,
+    service_rate: np.ndarray,
+    servers: np.ndarray,
+    abandon_rate: np.ndarray,
+) -> np.ndarray:
+    """:func:`capacity.models.reach.erlang_a_served` for many queues at once.
+
+    All arguments broadcast to one shape ``(D,)``; a state space padded to the largest queue
+    is evaluated as one ``(D, n)`` array. Queues with no servers or no service serve 0; a
+    queue with no arrivals serves 1 (the limit as ``λ → 0``).
+    """
+    lam, mu, c, gamma = np.broadcast_arrays(
+        *(np.atleast_1d(np.asarray(v, dtype=float)) for v in (arrival_rate, service_rate,
+                                                              servers, abandon_rate))
+    )  # fmt: skip
+    out = np.zeros(lam.shape)
+    ok = (c > 0) & (mu > 0) & (lam > 0)
+    out[(lam <= 0) & (c > 0) & (mu > 0)] = 1.0
+    if not ok.any():
+        return out
+    lam_, mu_, c_, g_ = lam[ok], mu[ok], c[ok], np.maximum(gamma[ok], 1e-12)
+    slow = np.minimum(mu_, g_)
+    size = int(np.ceil(np.max(c_ + lam_ / slow + 12.0 * np.sqrt(lam_ / slow) + 30.0)))
+    k = np.arange(1, size + 1, dtype=float)[None, :]
+    death = np.minimum(k, c_[:, None]) * mu_[:, None] + np.maximum(k - c_[:, None], 0) * g_[:, None]
+    log_pi = np.concatenate(
+        [np.zeros((len(lam_), 1)), np.cumsum(np.log(lam_)[:, None] - np.log(death), axis=1)], axis=1
+    )
+    pi = np.exp(log_pi - log_pi.max(axis=1, keepdims=True))
+    pi /= pi.sum(axis=1, keepdims=True)
+    queue = np.maximum(np.arange(size + 1)[None, :] - c_[:, None], 0.0)
+    out[ok] = np.clip(1.0 - g_ * (queue * pi).sum(axis=1) / lam_, 0.0, 1.0)
+    return out
+
+
+def reach_mixture(
+    contacts_per_week: np.ndarray,
+    arrivals_per_week: np.ndarray,
+    laplace,
+    mean_stay_days: np.ndarray,
+    share_screening: np.ndarray,
+    language_factor: np.ndarray | float = 1.0,
+    *,
+    contacts_per_server: np.ndarray | float | None = None,
+) -> np.ndarray:
+    r"""Reach per stay when a share ``w`` of contact capacity screens and the rest searches.
+
+    Parameters
+    ----------
+    contacts_per_week : array_like
+        Contact capacity ``κ = η·H·f`` per draw (contacts per week).
+    arrivals_per_week : array_like
+        ``A`` per draw.
+    laplace : callable
+        ``h (D, K) -> E[exp(−h T)] (D, K)`` per draw (e.g. ``StayTable.laplace``).
+    mean_stay_days : array_like
+        ``E[T]`` per draw.
+    share_screening : array_like
+        ``w`` per draw.
+    language_factor : array_like
+        ``m_L`` (shape ``(L,)`` or ``(D, L)``); the result has one column per language.
+    contacts_per_server : array_like, optional
+        ``μ``, screenings per FTE-week (servers ``c = w κ/μ``); default ``κ`` (one server).
+
+    Returns
+    -------
+    ndarray, shape (D, L)
+
+    Notes
+    -----
+    Screening serves a share ``P_s`` of arrivals from an Erlang A queue with capacity
+    ``wκ`` and patience ``7/E[T]`` per week; search contacts everyone present at hazard
+    ``h = (1 − w)κ/(A·E[T])`` per day. Treating the two as independent,
+
+    .. math:: p_L = 1 - (1 - m_L P_s)\, L(h\, m_L).
+
+    With ``w = 0`` this is :func:`capacity.models.reach.reach_random`, with ``w = 1``
+    :func:`capacity.models.reach.reach_screening`.
+    """
+    kappa = np.atleast_1d(np.asarray(contacts_per_week, dtype=float))
+    a = np.broadcast_to(np.asarray(arrivals_per_week, dtype=float), kappa.shape)
+    t = np.broadcast_to(np.asarray(mean_stay_days, dtype=float), kappa.shape)
+    w = np.broadcast_to(np.asarray(share_screening, dtype=float), kappa.shape)
+    m = np.atleast_2d(np.asarray(language_factor, dtype=float))
+    m = np.broadcast_to(m, (len(kappa), m.shape[-1]))
+    mu = kappa if contacts_per_server is None else np.broadcast_to(contacts_per_server, kappa.shape)
+    mu = np.where(mu > 0, mu, 1.0)
+    served = erlang_a_served_many(a, mu, w * kappa / mu, DAYS_PER_WEEK / t)
+    h = (1 - w) * kappa / np.where(a > 0, a * t, 1.0)
+    lap = laplace(h[:, None] * m)
+    lap = np.where((a > 0)[:, None], lap, np.where(h[:, None] * m > 0, 0.0, 1.0))
+    return np.clip(1 - (1 - m * served[:, None]) * lap, 0.0, 1.0)

@@ -1,0 +1,310 @@
+"""Reach per woman and per tour, and what cities gain by working together.
+
+Reach per stay (:mod:`capacity.models.reach`) counts a woman who comes to a city three times
+three times, and a woman reached in Göteborg as not reached in Stockholm. This module turns
+each city's reach per stay into (``docs/methods/tours.md``):
+
+- **reach per woman** (:func:`reach_per_woman`): the share of women present in the city
+  during the period reached at least once, ``1 − E[(1 − p)^K]`` over the number ``K`` of
+  her stays in the city;
+- **reach per tour** (:func:`tour_reach`): a tour is a woman's consecutive stays in Swedish
+  cities; it is reached if she is reached in any city of it. With the city-to-city
+  transition probabilities of :func:`tour_flows` (a Markov chain with an exit state,
+  "leaves Sweden") the chance that a tour is *not* reached from a stay in city ``j`` on
+  solves a linear system;
+- **coordination** (:func:`coordinated_reach`): a woman reached in one city is known to
+  the next city's team, who spend their contacts on those not yet reached; and a shared
+  national screening function for new ads (:func:`shared_screening_reach`).
+
+Everything is vectorised over Monte Carlo draws (leading axis ``D``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from capacity.exceptions import EstimationError
+
+__all__ = [
+    "TourFlows",
+    "coordinated_reach",
+    "capacity_reach",
+    "reach_per_woman",
+    "stays_per_woman",
+    "tour_flows",
+    "tour_reach",
+    "visit_reach",
+]
+
+
+def stays_per_woman(stays: pd.DataFrame, city: str) -> np.ndarray:
+    """Number of stays in ``city`` of each woman seen there (stays of :func:`build_stays`,
+    already limited to the period): one entry per woman, values ≥ 1."""
+    mine = stays[stays["city"].astype(str) == city]
+    if mine.empty:
+        raise EstimationError(f"no stays in {city}: cannot count stays per woman.")
+    return mine.groupby("person_id", observed=True).size().to_numpy()
+
+
+def reach_per_woman(p_stay: np.ndarray, stays_per_person: np.ndarray) -> np.ndarray:
+    r"""Share of women in the city reached at least once in the period.
+
+    Parameters
+    ----------
+    p_stay : array_like, shape (D,) or (D, L)
+        Reach per stay per draw (and language).
+    stays_per_person : array_like of int
+        ``K_i``, the stays of each woman in the city in the period (:func:`stays_per_woman`);
+        their distribution ``π_k`` is what enters.
+
+    Returns
+    -------
+    ndarray, the shape of ``p_stay``
+
+    Notes
+    -----
+    With stays reached independently with probability ``p``,
+
+    .. math:: r_{woman} = 1 - \sum_k \pi_k (1 - p)^k,
+
+    ``π_k`` the share of women with ``k`` stays. It is at least ``p`` and grows with the
+    number of returns.
+    """
+    p = np.asarray(p_stay, dtype=float)
+    k, counts = np.unique(np.asarray(stays_per_person, dtype=int), return_counts=True)
+    pmf = counts / counts.sum()
+    q = np.clip(1.0 - p, 0.0, 1.0)
+    return 1.0 - (q[..., None] ** k * pmf).sum(axis=-1)
+
+
+@dataclass(frozen=True)
+class TourFlows:
+    """Counts of what follows a stay in each city: the next city (within ``gap_days``) or exit.
+
+    Attributes
+    ----------
+    cities : list of str
+    moves : ndarray (C, C)
+        Stays in ``i`` followed by a stay in ``j`` that starts within ``gap_days``.
+    exits : ndarray (C,)
+        Stays followed by nothing within ``gap_days`` (the tour ends: she leaves Sweden or
+        is no longer seen). Stays within ``gap_days`` of the data's end are not counted.
+    starts : ndarray (C,)
+        Tours beginning in each city.
+    """
+
+    cities: list[str]
+    moves: np.ndarray
+    exits: np.ndarray
+    starts: np.ndarray
+
+    def probabilities(self, rng: np.random.Generator | None = None, n: int = 0):
+        """Transition ``P`` (.., C, C), exit ``x`` (.., C) and start ``s`` (.., C) shares.
+
+        Row 0 is the point estimate (counts / row totals); with ``n`` draws, rows 1…n are
+        Dirichlet draws with the counts plus ½ (Jeffreys) as parameters.
+        """
+        rows = np.concatenate([self.moves, self.exits[:, None]], axis=1)
+        start = self.starts.astype(float)
+        point = rows / np.maximum(rows.sum(axis=1, keepdims=True), 1e-12)
+        point = np.where(rows.sum(axis=1, keepdims=True) > 0, point, _exit_only(len(rows)))
+        s0 = start / max(start.sum(), 1e-12)
+        if not n:
+            return point[None, :, :-1], point[None, :, -1], s0[None]
+        rng = rng or np.random.default_rng(0)
+        g = rng.gamma(rows[None] + 0.5, size=(n, *rows.shape))
+        draws = g / g.sum(axis=2, keepdims=True)
+        gs = rng.gamma(start + 0.5, size=(n, len(start)))
+        sd = gs / gs.sum(axis=1, keepdims=True)
+        full = np.concatenate([point[None], draws])
+        return full[:, :, :-1], full[:, :, -1], np.concatenate([s0[None], sd])
+
+    def frame(self) -> pd.DataFrame:
+        """Counts as a frame: rows the city left, columns the next city and ``exit``."""
+        out = pd.DataFrame(self.moves, index=self.cities, columns=self.cities)
+        out["exit"] = self.exits
+        out.index.name = "from_city"
+        return out
+
+
+def _exit_only(c: int) -> np.ndarray:
+    out = np.zeros((c, c + 1))
+    out[:, -1] = 1.0
+    return out
+
+
+def tour_flows(stays: pd.DataFrame, cities: list[str] | None = None) -> TourFlows:
+    """City-to-city moves of tours, from the stays of all cities (:func:`build_stays`).
+
+    Notes
+    -----
+    Two stays of a woman are consecutive stays of one tour when the second starts within
+    ``gap_days`` (``stays.attrs``) of the end of the first; otherwise the first ends its
+    tour. A stay ending within ``gap_days`` of the data's end is censored: it counts neither
+    as a move nor as an exit. The counts are those of ``touring(...).flow_matrix`` restricted
+    to moves within a tour.
+    """
+    if stays.empty:
+        raise EstimationError("no stays: cannot count moves between cities.")
+    gap = int(stays.attrs.get("gap_days", 14))
+    names = sorted(stays["city"].astype(str).unique()) if cities is None else list(cities)
+    code = pd.Categorical(stays["city"].astype(str), categories=names).codes
+    pid = pd.factorize(stays["person_id"])[0]
+    start = stays["start"].to_numpy("datetime64[D]").astype(np.int64)
+    end = stays["end"].to_numpy("datetime64[D]").astype(np.int64)
+    order = np.lexsort((start, pid))
+    p, c, s, e = pid[order], code[order], start[order], end[order]
+    data_end = stays.attrs.get("data_end")
+    last_day = (
+        int(np.datetime64(pd.Timestamp(data_end).date(), "D").astype(np.int64))
+        if (data_end is not None)
+        else int(e.max())
+    )
+    nxt_same = np.r_[p[1:] == p[:-1], False]
+    nxt_start = np.r_[s[1:], np.iinfo(np.int64).max]
+    nxt_city = np.r_[c[1:], -1]
+    move = nxt_same & (nxt_start - e <= gap) & (c >= 0) & (nxt_city >= 0)
+    censored = ~move & (last_day - e <= gap)
+    exit_ = ~move & ~censored & (c >= 0)
+    n = len(names)
+    moves = np.zeros((n, n))
+    np.add.at(moves, (c[move], nxt_city[move]), 1.0)
+    exits = np.bincount(c[exit_], minlength=n).astype(float)
+    prev_same = np.r_[False, p[1:] == p[:-1]]
+    prev_end = np.r_[np.iinfo(np.int64).min // 2, e[:-1]]
+    begins = ~(prev_same & (s - prev_end <= gap)) & (c >= 0)
+    starts = np.bincount(c[begins], minlength=n).astype(float)
+    return TourFlows(names, moves, exits, starts)
+
+
+def tour_reach(p: np.ndarray, P: np.ndarray, exit_: np.ndarray) -> np.ndarray:
+    r"""Chance that a tour is reached from a stay in city ``j`` on (this stay or a later one).
+
+    Parameters
+    ----------
+    p : ndarray (D, C)
+        Reach per stay in each city.
+    P : ndarray (D, C, C) or (C, C)
+        Next-city probabilities; ``exit_`` the chance the tour ends after the stay.
+    exit_ : ndarray (D, C) or (C,)
+
+    Returns
+    -------
+    ndarray (D, C)
+        ``1 − u_j``.
+
+    Notes
+    -----
+    With ``u_j`` the chance of not being reached from a stay in ``j`` onward,
+    ``u_j = (1 − p_j)(x_j + Σ_k P_jk u_k)``, i.e.
+
+    .. math:: (I - \mathrm{diag}(1 - p)\,P)\, u = (1 - p) \circ x,
+
+    a first-step analysis of an absorbing Markov chain (Kemeny & Snell 1960, ch. 3).
+    """
+    p = np.atleast_2d(np.asarray(p, dtype=float))
+    d, c = p.shape
+    P = np.broadcast_to(np.asarray(P, dtype=float), (d, c, c))
+    x = np.broadcast_to(np.asarray(exit_, dtype=float), (d, c))
+    q = 1.0 - p
+    a = np.eye(c)[None] - q[:, :, None] * P
+    u = np.linalg.solve(a, (q * x)[:, :, None])[:, :, 0]
+    return np.clip(1.0 - u, 0.0, 1.0)
+
+
+def visit_reach(
+    p: np.ndarray, P: np.ndarray, exit_: np.ndarray, start: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    r"""Per city: share of its stays whose tour is reached in any city, before or after.
+
+    Returns
+    -------
+    tour : ndarray (D, C)
+        ``1 − v_c u_c``: the tour of a stay in ``c`` is reached somewhere.
+    before : ndarray (D, C)
+        ``1 − v_c``: she was reached earlier in the tour (known, with coordination).
+    national : ndarray (D,)
+        Share of all tours reached, ``1 − Σ_c s_c u_c``.
+
+    Notes
+    -----
+    Expected visits per tour solve ``n = s + Pᵀ n``; visits not reached before arriving
+    solve ``y = s + ((1 − p) ∘ P)ᵀ y``, and ``v_c = y_c / n_c``.
+    """
+    p = np.atleast_2d(np.asarray(p, dtype=float))
+    d, c = p.shape
+    P = np.broadcast_to(np.asarray(P, dtype=float), (d, c, c))
+    s = np.broadcast_to(np.asarray(start, dtype=float), (d, c))
+    q = 1.0 - p
+    eye = np.eye(c)[None]
+    visits = np.linalg.solve(eye - np.swapaxes(P, 1, 2), s[:, :, None])[:, :, 0]
+    fresh = np.linalg.solve(eye - np.swapaxes(q[:, :, None] * P, 1, 2), s[:, :, None])[:, :, 0]
+    v = np.divide(fresh, visits, out=np.ones_like(fresh), where=visits > 1e-12)
+    v = np.clip(v, 0.0, 1.0)
+    u = 1.0 - tour_reach(p, P, exit_)
+    return 1.0 - v * u, 1.0 - v, 1.0 - (s * u).sum(axis=1)
+
+
+def coordinated_reach(
+    reach_at: Callable[[np.ndarray], np.ndarray],
+    P: np.ndarray,
+    exit_: np.ndarray,
+    start: np.ndarray,
+    coordination: float = 1.0,
+    iterations: int = 50,
+) -> np.ndarray:
+    r"""Reach per stay among women not yet reached when teams share whom they have reached.
+
+    Parameters
+    ----------
+    reach_at : callable
+        ``multiplier (D, C) -> reach per stay (D, C)``: each city's reach per stay when its
+        arrivals are multiplied by ``multiplier`` (≤ 1: fewer women left to find).
+    P, exit_, start : arrays
+        The tour chain (:meth:`TourFlows.probabilities`).
+    coordination : float in [0, 1]
+        Share of the women reached earlier in the tour whom the next team knows and skips.
+
+    Returns
+    -------
+    ndarray (D, C)
+        Reach per stay of the women not reached before, to use in :func:`tour_reach`.
+
+    Notes
+    -----
+    A team that knows the women reached earlier in their tour spends its contacts on the
+    others: its arrivals become ``A_c (1 − θ a_c)`` with ``a_c = 1 − v_c`` the share already
+    reached (:func:`visit_reach`). That raises its reach among the rest, which raises ``a``
+    downstream: the fixed point is found by iteration from ``θ = 0``; every step raises
+    reach, so the iteration increases to it and more coordination never lowers tour reach.
+    """
+    theta = float(np.clip(coordination, 0.0, 1.0))
+    p = np.asarray(reach_at(np.ones_like(np.atleast_2d(start), dtype=float)), dtype=float)
+    if theta == 0:
+        return p
+    for _ in range(iterations):
+        _, before, _ = visit_reach(p, P, exit_, start)
+        new = np.asarray(reach_at(np.clip(1.0 - theta * before, 1e-9, 1.0)), dtype=float)
+        if np.max(np.abs(new - p)) < 1e-10:
+            return np.maximum(new, p)
+        p = np.maximum(new, p)
+    return p
+
+
+def capacity_reach(capacity_ratio: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    r"""``reach_at`` of a city whose reach is capacity against arrivals, ``c/(c + m)``.
+
+    ``capacity_ratio`` is ``κ/A`` per draw and city (``p/(1 − p)`` at today's arrivals): the
+    exponential-stay random-search form ``p = κ/(κ + A)`` of ``docs/methods/reach.md``, used
+    for the cities whose full model is not fitted.
+    """
+    c = np.asarray(capacity_ratio, dtype=float)
+
+    def reach_at(multiplier: np.ndarray) -> np.ndarray:
+        return c / (c + np.asarray(multiplier, dtype=float))
+
+    return reach_at

@@ -1,0 +1,151 @@
+"""Outreach strategy from the data (capacity.models.strategy) and the synthetic worlds that
+screen new arrivals (capacity.synth, ``screening_channels``)."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from capacity.exceptions import EstimationError, ParameterError
+from capacity.models.reach import erlang_a_served, exponential_laplace, reach_random
+from capacity.models.stays import build_stays, fit_stays
+from capacity.models.strategy import (
+    erlang_a_served_many,
+    first_contact_times,
+    fit_strategy,
+    reach_mixture,
+)
+from capacity.synth import SynthConfig, generate
+
+WORLDS = {"random": (), "mixture": ("online",), "screening": ("online", "street", "venue")}
+
+
+def _sightings(rows):
+    return pd.DataFrame(rows, columns=["person_id", "date", "city", "source"]).assign(
+        date=lambda f: pd.to_datetime(f["date"])
+    )
+
+
+def test_first_contact_times_by_hand():
+    s = _sightings(
+        [
+            ("a", "2024-01-01", "X", "ads_a"),  # origin
+            ("a", "2024-01-04", "X", "outreach"),  # first contact: 3 days
+            ("a", "2024-01-08", "X", "outreach"),  # a repeat
+            ("a", "2024-01-10", "X", "ads_a"),  # end of follow-up (9 days)
+            ("b", "2024-01-02", "X", "ads_b"),
+            ("b", "2024-01-09", "X", "ads_b"),  # not contacted: censored at 7 days
+            ("c", "2024-01-03", "X", "outreach"),  # first seen by outreach: left out
+            ("c", "2024-01-05", "X", "ads_a"),
+            ("d", "2024-01-02", "X", "police"),  # origin by police only: left out
+        ]
+    )
+    stays = build_stays(pd.concat([s, _sightings([("z", "2023-12-01", "X", "ads_a")])]), 14)
+    out = first_contact_times(s, stays, "X")
+    assert len(out) == 2
+    a, b = out.iloc[0], out.iloc[1]
+    assert (a["days"], a["contacted"], a["follow_days"], a["contacts"]) == (3, True, 9, 2)
+    assert (b["days"], b["contacted"], b["follow_days"], b["contacts"]) == (7, False, 7, 0)
+
+
+def test_erlang_a_many_equals_scalar():
+    lam = np.array([5.0, 20.0, 1.0, 40.0])
+    mu = np.array([3.0, 2.0, 10.0, 1.0])
+    c = np.array([1.0, 4.5, 0.3, 12.0])
+    g = np.array([1.0, 0.5, 2.0, 0.7])
+    many = erlang_a_served_many(lam, mu, c, g)
+    one = [erlang_a_served(*v) for v in zip(lam, mu, c, g, strict=True)]
+    np.testing.assert_allclose(many, one, atol=1e-10)
+    assert erlang_a_served_many(0.0, 1.0, 1.0, 1.0)[0] == 1.0
+    assert erlang_a_served_many(1.0, 1.0, 0.0, 1.0)[0] == 0.0
+
+
+def test_reach_mixture_reduces_to_random_search_and_screening():
+    lap = exponential_laplace(14.0)
+
+    def table(h):
+        return lap(h)
+
+    kappa, a, t = np.array([30.0, 5.0]), np.array([10.0, 10.0]), np.array([14.0, 14.0])
+    m = np.array([1.0, 0.4])
+    rand = reach_mixture(kappa, a, table, t, 0.0, m)
+    np.testing.assert_allclose(rand[:, 0], reach_random(kappa, a, lap, 14.0))
+    np.testing.assert_allclose(rand[:, 1], reach_random(kappa, a, lap, 14.0, 0.4))
+    scr = reach_mixture(kappa, a, table, t, 1.0, m, contacts_per_server=kappa / 3)
+    expected = [erlang_a_served(10.0, k / 3, 3.0, 0.5) for k in kappa]
+    np.testing.assert_allclose(scr[:, 0], expected, atol=1e-10)
+    np.testing.assert_allclose(scr[:, 1], 0.4 * np.array(expected), atol=1e-10)
+    mid = reach_mixture(kappa, a, table, t, 0.5, m)
+    assert np.all(mid[:, 0] >= np.minimum(rand[:, 0], scr[:, 0]) - 1e-12)
+
+
+def test_too_few_stays_is_a_clear_error():
+    times = pd.DataFrame(
+        {"days": [1, 2], "contacted": [True, False], "follow_days": [3, 2], "contacts": [1, 0]}
+    )
+    with pytest.raises(EstimationError, match="too few"):
+        fit_strategy(times, 10.0)
+
+
+def test_screening_channels_must_be_channels():
+    with pytest.raises(ParameterError, match="screening_channels"):
+        SynthConfig(screening_channels=("phone",))
+
+
+def _recover(kind: str, seed: int, scale: float = 0.1, city: str = "Stockholm"):
+    cfg = SynthConfig(screening_channels=WORLDS[kind])
+    syn = generate(seed, scale=scale, n_cities=3, config=cfg)
+    s, o = syn.tables["sightings"], syn.tables["outreach"]
+    stays = build_stays(s, 28, "2022-01-01", "2025-12-31")
+    times = first_contact_times(s, stays, city)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        mean = fit_stays(stays, city=city).distribution.mean()
+    res = fit_strategy(times, mean, n_draws=200, rng=np.random.default_rng(seed))
+    rows = o[(o["city"] == city) & (o["date"] >= "2022-01-01")]
+    truth = (
+        rows.loc[rows["channel"].isin(cfg.screening_channels), "contacts"].sum()
+        / rows["contacts"].sum()
+    )
+    return res, float(truth)
+
+
+@pytest.mark.parametrize("kind", list(WORLDS))
+def test_strategy_mix_recovered_in_each_world(kind):
+    res, truth = _recover(kind, 3)
+    lo, hi = res.conf_int().loc["share_screening"]
+    assert lo - 0.05 <= truth <= hi + 0.05, (kind, truth, lo, hi)
+    assert res.check["observed"].sum() == res.n_contacted
+    assert "screening" in res.line()
+    if kind == "random":
+        assert res.label in ("random", "mixture") and hi < 0.3
+    if kind == "screening":
+        assert lo > 0.6
+
+
+def test_screening_world_screens_each_stay_once_per_screening_channel():
+    cfg = SynthConfig(screening_channels=("online", "street", "venue"))
+    syn = generate(5, scale=0.1, n_cities=2, config=cfg)
+    out = syn.tables["outreach"]
+    regular = out[out["channel"] != "operation"]
+    # a stay is screened once: new persons per contact is high (returns to the city aside)
+    assert regular["new_persons"].sum() / regular["contacts"].sum() > 0.8
+    base = generate(5, scale=0.1, n_cities=2)
+    b = base.tables["outreach"]
+    b = b[b["channel"] != "operation"]
+    assert b["new_persons"].sum() / b["contacts"].sum() < 0.7
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", list(WORLDS))
+def test_strategy_mix_truth_recovery_over_seeds(kind):
+    covered = []
+    for seed in range(10, 16):
+        for scale, city in ((0.1, "Stockholm"), (0.25, "Göteborg")):
+            res, truth = _recover(kind, seed, scale, city)
+            lo, hi = res.conf_int().loc["share_screening"]
+            covered.append(lo - 0.02 <= truth <= hi + 0.02)
+    assert np.mean(covered) >= 0.9, covered

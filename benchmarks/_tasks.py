@@ -67,8 +67,8 @@ def _params(ds, folder: str, n_boot: int, seed: int):
 def task_pipeline(folder: str, n_boot: int = 200, seed: int = 1) -> None:
     """Load + validate, then the whole question-4 chain with ``n_boot`` replicates."""
     with stage("import"):
-        import capacity.answer as answer
-        from capacity.io import load_dataset
+        import capacity.question4 as answer
+        from capacity.dataset import load_dataset
     with stage("load_validate"):
         ds = load_dataset(folder)
     params = _params(ds, folder, n_boot, seed)
@@ -94,7 +94,7 @@ def task_stages(folder: str, n_boot: int = 200, seed: int = 1, profile: bool = T
 
     missing = []
     with stage("import"):
-        from capacity.io import load_dataset
+        from capacity.dataset import load_dataset
     with stage("load_validate"):
         ds = load_dataset(folder)
     try:
@@ -146,7 +146,7 @@ def task_stages(folder: str, n_boot: int = 200, seed: int = 1, profile: bool = T
     if fit_productivity is not None:
         with stage("fit_productivity"):
             fit_productivity(ds.outreach, city=city)
-    fit_models = get("capacity.answer", "fit_models")
+    fit_models = get("capacity.question4", "fit_models")
     if fit_models is not None and params is not None:
         if profile:
             import cProfile
@@ -235,7 +235,7 @@ def task_to_parquet(src: str, dst: str) -> None:
     """Write a Parquet copy of a dataset folder (typed tables as loaded, same description)."""
     import shutil
 
-    from capacity.io import load_dataset
+    from capacity.dataset import load_dataset
 
     ds = load_dataset(src)
     out = Path(dst)
@@ -254,7 +254,7 @@ def task_to_parquet(src: str, dst: str) -> None:
 def task_load(folder: str) -> None:
     """``load_dataset`` alone (read + validate + type the four tables)."""
     with stage("import"):
-        from capacity.io import load_dataset
+        from capacity.dataset import load_dataset
     with stage("load_validate"):
         ds = load_dataset(folder)
     INFO["rows"] = len(ds.sightings)

@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from capacity.answer import KEY_FIGURES, answer_question_4, evaluate, fit_models
 from capacity.config import ROOT, Params
+from capacity.dataset import load_dataset
 from capacity.exceptions import DataError
-from capacity.io import load_dataset
+from capacity.question4 import KEY_FIGURES, answer_question_4, evaluate, fit_models
 
 PERIOD = {"period_start": "2021-01-01", "period_end": "2025-12-31"}
 
@@ -198,8 +198,8 @@ def test_tiny_dataset_runs_or_refuses_clearly():
 def test_vectorised_reach_matches_the_scalar_models():
     """uncertainty.reach_matrix against reach.reach_random / reach_screening, draw by draw."""
     from capacity.models.reach import reach_random, reach_screening
-    from capacity.models.stays import StayDistribution
-    from capacity.models.uncertainty import Inputs, StayTable, reach_matrix
+    from capacity.models.stays import StayDistribution, StayTable
+    from capacity.question4.draws import Inputs, reach_matrix
 
     dists = [
         StayDistribution(np.array([2.0, 10.0, 30.0]), np.array([0.3, 0.4, 0.2]), 0.1, 30.0, 0.05),
@@ -238,7 +238,7 @@ def test_vectorised_reach_matches_the_scalar_models():
 
 
 def test_lognormal_unseen_draws_match_the_interval():
-    from capacity.models.uncertainty import lognormal_unseen
+    from capacity.models.population import lognormal_unseen
 
     rng = np.random.default_rng(5)
     draws = lognormal_unseen(rng, 100, 150, (130, 190), 40_000)

@@ -11,21 +11,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from capacity import contract
+from capacity import schema
 from capacity.config import ROOT
-from capacity.contract import (
-    MAX_PER_RULE,
-    TABLES,
-    check_header,
-    cross_check,
-    dictionary,
-    dictionary_markdown,
-    finalise,
-    parse_column,
-    render_doc,
-    validate_table,
-)
+from capacity.contract import MAX_PER_RULE, check_header, finalise, validate_table
+from capacity.contract_doc import dictionary_markdown, render_doc
+from capacity.dataset import cross_check
 from capacity.io import read_table
+from capacity.parse import parse_column
+from capacity.schema import TABLES, dictionary
 
 TINY = Path(__file__).parent / "data" / "tiny"
 
@@ -49,18 +42,18 @@ def one(df: pd.DataFrame, table: str):
 def test_schema_is_built_from_the_dictionary(table):
     d = dictionary()
     spec = d[d["table"] == table]
-    schema = contract.contract(table).schema
-    assert list(schema.columns) == list(spec["column"])
+    pandera_schema = schema.contract(table).schema
+    assert list(pandera_schema.columns) == list(spec["column"])
     for _, row in spec.iterrows():
-        assert schema.columns[row["column"]].nullable == (row["required"] != "yes")
+        assert pandera_schema.columns[row["column"]].nullable == (row["required"] != "yes")
     limits = spec["allowed"].str.contains("[≤≥]").sum()
-    assert len(schema.checks) == limits
+    assert len(pandera_schema.checks) == limits
 
 
 def test_committed_doc_equals_the_generated_tables():
     doc = (ROOT / "docs" / "data-contract.md").read_text(encoding="utf-8")
     assert render_doc(doc) == doc, (
-        "run: python -c 'from capacity.contract import write_doc; write_doc()'"
+        "run: python -c 'from capacity.contract_doc import write_doc; write_doc()'"
     )
     for column in dictionary()["column"]:
         assert f"| `{column}` |" in dictionary_markdown()
@@ -325,6 +318,6 @@ def test_check_header_keeps_only_contract_columns_in_dictionary_order():
     df = raw("staff")[["trafficking_trained", "month", "staff_id", "city", "team", "fte"]]
     df = df.assign(outreach_share="0.5", languages="sv", extra="1")
     frame, found = check_header(df, "staff", "staff.csv")
-    assert list(frame.columns) == list(contract.columns("staff").index)
+    assert list(frame.columns) == list(schema.columns("staff").index)
     assert [p.column for p in found] == ["extra"]
     assert np.all(frame.index == df.index)

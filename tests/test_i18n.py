@@ -58,7 +58,9 @@ def test_verdict_sentence_matches_the_agreed_wording():
 def test_every_string_exists_in_both_languages_with_the_same_placeholders():
     import string
 
-    for key, texts in i18n.STRINGS.items():
+    from capacity.i18n.strings import STRINGS
+
+    for key, texts in STRINGS.items():
         assert set(texts) == set(i18n.LANGUAGES), key
         fields = [
             {f for _, f, _, _ in string.Formatter().parse(texts[lang]) if f} for lang in texts
@@ -90,11 +92,11 @@ def test_formatted_numbers_read_back_to_the_rounded_value(x, decimals):
         assert math.isclose(back, round(x, decimals), abs_tol=10**-decimals)
 
 
-# --- caveats: the models write English, the Swedish report shows capacity.i18n_caveats ---
+# --- caveats: the models write English, the Swedish report shows capacity.i18n.caveats ---
 
 
 def test_caveat_numbers_are_rewritten_in_the_swedish_format():
-    from capacity.i18n_caveats import swedish_number, translate_caveat
+    from capacity.i18n.caveats import swedish_number, translate_caveat
 
     assert swedish_number("1,234.5") == "1\u202f234,5"
     assert swedish_number("74%") == "74\xa0%"
@@ -115,7 +117,7 @@ def test_caveat_numbers_are_rewritten_in_the_swedish_format():
 
 
 def test_nested_reasons_are_translated_or_the_caveat_stays_english():
-    from capacity.i18n_caveats import translate_caveat
+    from capacity.i18n.caveats import translate_caveat
 
     sv, lang = translate_caveat(
         "Quarter 2024Q2: no population estimate (Capture–recapture needs at least two "
@@ -135,7 +137,7 @@ def test_caveat_catalogue_templates_use_the_groups_they_capture():
     import re
     import string
 
-    from capacity.i18n_caveats import CATALOGUE
+    from capacity.i18n.caveats import CATALOGUE
 
     for caveat in CATALOGUE:
         groups = set(re.compile(caveat.pattern).groupindex)
@@ -147,9 +149,9 @@ def _caveats_of_question_4() -> dict[str, str]:
     """Every caveat of question 4 on the sample and the tiny data, default and scenarios."""
     import warnings
 
-    from capacity.answer import evaluate
     from capacity.config import ROOT, Params
-    from capacity.io import load_dataset
+    from capacity.dataset import load_dataset
+    from capacity.question4 import evaluate
     from capacity.report import fitted_models
 
     tiny = {
@@ -184,7 +186,7 @@ def _caveats_of_question_4() -> dict[str, str]:
 
 @pytest.mark.slow
 def test_every_caveat_of_question_4_has_a_swedish_version(tmp_path, monkeypatch):
-    from capacity.i18n_caveats import translate_caveat
+    from capacity.i18n.caveats import translate_caveat
 
     monkeypatch.setenv("CAPACITY_CACHE", str(tmp_path / "fit-cache"))
     seen = _caveats_of_question_4()
@@ -194,5 +196,5 @@ def test_every_caveat_of_question_4_has_a_swedish_version(tmp_path, monkeypatch)
     ]
     assert not missing, (
         "caveats without a Swedish version; add a Caveat (English pattern, Swedish sentence) "
-        "to CATALOGUE in src/capacity/i18n_caveats.py:\n" + "\n".join(missing)
+        "to CATALOGUE in src/capacity/i18n/caveats.py:\n" + "\n".join(missing)
     )

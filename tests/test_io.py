@@ -11,15 +11,9 @@ import pandas as pd
 import pytest
 
 from capacity.cli import main
+from capacity.dataset import Dataset, load_dataset
 from capacity.exceptions import DataError
-from capacity.io import (
-    Dataset,
-    atomic_write,
-    load_dataset,
-    read_table,
-    sha256_file,
-    write_table,
-)
+from capacity.io import atomic_write, read_table, sha256_file, write_table
 
 TINY = Path(__file__).parent / "data" / "tiny"
 TABLES = ("sightings", "outreach", "staff", "operations")

@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 
 from capacity.cli import main
+from capacity.dataset import load_dataset
 from capacity.exceptions import DataError
-from capacity.io import load_dataset
 
 HERE = Path(__file__).parent
 TINY = HERE / "data" / "tiny"

@@ -124,7 +124,8 @@ def test_fte_needed_with_no_staff_today(fte_now, target):
 
 
 def test_matrix_reach_with_zero_arrivals_and_zero_staff():
-    from capacity.models.uncertainty import Inputs, StayTable, effective_reach, reach_matrix
+    from capacity.models.stays.table import StayTable
+    from capacity.question4.draws import Inputs, effective_reach, reach_matrix
 
     stays = StayTable(  # one stay of 10 days and one of 20 in each draw, no tail
         times=np.array([[10.0, 20.0]] * 3),

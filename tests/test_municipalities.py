@@ -7,8 +7,8 @@ import shutil
 import pytest
 
 from capacity.config import ROOT
+from capacity.dataset import load_dataset
 from capacity.exceptions import DataError
-from capacity.io import load_dataset
 from capacity.municipalities import FILE, check_cities, closest, municipalities
 from capacity.synth.config import CITIES
 

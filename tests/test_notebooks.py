@@ -121,8 +121,8 @@ def test_analyst_notebook_runs_on_tiny_data(tmp_path, path):
 
 
 def _committee(tmp_path: Path, lang: str):
-    from capacity.answer import evaluate
-    from capacity.io import load_dataset
+    from capacity.dataset import load_dataset
+    from capacity.question4 import evaluate
     from capacity.report import fitted_models
 
     params = _params(tmp_path, language=lang, run_id=f"committee-{lang}")
@@ -134,7 +134,7 @@ def _committee(tmp_path: Path, lang: str):
 def _check_pdf(run, result, lang: str) -> None:
     from pypdf import PdfReader
 
-    from capacity.report.committee import verdict_text
+    from capacity.report.committee.sections import verdict_text
 
     reader = PdfReader(run.folder / "report.pdf")
     root = reader.trailer["/Root"]

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from capacity.exceptions import EstimationError
-from capacity.models.population_design import histories
+from capacity.models.population.design import histories
 from capacity.population import capture_histories, chao, chapman, mse
 
 SETTINGS = settings(

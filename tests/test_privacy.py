@@ -197,8 +197,8 @@ def test_dates_and_pseudonyms_are_never_flagged(days, keys):
 
 
 def test_load_dataset_refuses_a_phone_number_as_person_id(tmp_path):
+    from capacity.dataset import load_dataset
     from capacity.exceptions import DataError
-    from capacity.io import load_dataset
 
     folder = tmp_path / "tiny"
     shutil.copytree(TINY, folder)

@@ -16,8 +16,8 @@ import pytest
 
 from capacity.cli import main
 from capacity.config import ROOT
+from capacity.dataset import load_dataset
 from capacity.exceptions import DataError
-from capacity.io import load_dataset
 from capacity.privacy import find_identifiers
 from capacity.privacy.detect import find_identifiers_in_meta, redact
 

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from capacity.config import ROOT, Params
-from capacity.report.competence import unspoken_languages, with_interpreters
-from capacity.report.page_one import competence_gap_text, staff_or_competence_text
+from capacity.report.committee.competence import unspoken_languages, with_interpreters
+from capacity.report.committee.first_page import competence_gap_text, staff_or_competence_text
 
 TINY = ROOT / "tests" / "data" / "tiny"
 
@@ -80,9 +80,9 @@ def test_interpreters_scenario_equals_a_refit_with_interpreter_share_one():
     """with_interpreters swaps the usable share per language instead of refitting."""
     import warnings
 
-    from capacity.answer import evaluate, fit_models
-    from capacity.io import load_dataset
-    from capacity.report.scenarios import standard_scenarios
+    from capacity.dataset import load_dataset
+    from capacity.question4 import evaluate, fit_models
+    from capacity.report.committee.scenarios import standard_scenarios
 
     params = Params.from_mapping(
         {"data_dir": str(TINY), "period_start": "2024-01-01", "period_end": "2024-04-30"}
@@ -110,7 +110,7 @@ def test_interpreters_scenario_equals_a_refit_with_interpreter_share_one():
 def test_key_figures_hide_intervals_only_for_register_values():
     """Staff today is data (no interval); a KM median whose interval is one whole day keeps
     it (it used to be shown as a dash, as if never estimated)."""
-    from capacity.report.key_figures import key_figure_frame
+    from capacity.report.committee.key_figures import key_figure_frame
 
     kf = pd.DataFrame(
         {

@@ -261,7 +261,7 @@ def test_plain_papermill_refuses_out_of_range_values_before_reading_data(tmp_pat
 
 
 def _tiny_fit(tmp_path, monkeypatch):
-    from capacity.io import load_dataset
+    from capacity.dataset import load_dataset
 
     monkeypatch.setenv("CAPACITY_CACHE", str(tmp_path / "cache"))
     monkeypatch.setenv("CAPACITY_CACHE_KEY", str(tmp_path / "secret" / "cache.key"))
@@ -305,7 +305,7 @@ def test_fit_cache_never_unpickles_a_planted_or_foreign_entry(tmp_path, monkeypa
     a correctly signed entry of the wrong type is not used either (issue 13, item 5)."""
     import pickle
 
-    from capacity.models.question4_fit import FittedModels
+    from capacity.question4.fit import FittedModels
     from capacity.report import cache
 
     params, data = _tiny_fit(tmp_path, monkeypatch)

@@ -35,11 +35,13 @@ def test_grid_values_are_validated_before_any_work(tmp_path):
 
 @pytest.mark.slow
 def test_sweep_fits_once_and_writes_the_comparison(tmp_path, monkeypatch):
-    import capacity.answer
+    import capacity.question4
 
     calls = []
-    real = capacity.answer.fit_models
-    monkeypatch.setattr(capacity.answer, "fit_models", lambda d, p: calls.append(1) or real(d, p))
+    real = capacity.question4.fit_models
+    monkeypatch.setattr(
+        capacity.question4, "fit_models", lambda d, p: calls.append(1) or real(d, p)
+    )
     grid = tmp_path / "grid.yaml"
     grid.write_text("extra_fte: [0, 4]\nstay_multiplier: [1.0, 0.5]\n", encoding="utf-8")
     params = Params.from_mapping(
@@ -66,8 +68,8 @@ def test_sweep_fits_once_and_writes_the_comparison(tmp_path, monkeypatch):
         assert g.sort_values("extra_fte")["reach_effective"].is_monotonic_increasing, mult
     base = frame.set_index(["extra_fte", "stay_multiplier"])["reach_effective"]
     assert base.loc[(0.0, 0.5)] <= base.loc[(0.0, 1.0)]
-    from capacity.answer import evaluate
-    from capacity.io import load_dataset
+    from capacity.dataset import load_dataset
+    from capacity.question4 import evaluate
 
     direct = evaluate(
         real(load_dataset(TINY), params.replace(extra_fte=4)), params.replace(extra_fte=4)

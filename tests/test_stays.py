@@ -14,17 +14,19 @@ from statsmodels.duration.hazard_regression import PHReg
 
 from capacity.config import ROOT, Params
 from capacity.exceptions import DataError, EstimationError
-from capacity.models.stay_trend import cox_one_covariate
 from capacity.models.stays import (
     StayDistribution,
-    _band,
-    _cox_trend,
-    _median,
     build_stays,
+    cox_trend,
     fit_stays,
+    km_band,
     km_distribution,
+    km_median,
+    monthly_arrivals,
+    weekly_arrivals,
 )
-from capacity.models.touring import monthly_arrivals, touring, weekly_arrivals
+from capacity.models.stays.trend import cox_one_covariate
+from capacity.models.touring import touring
 
 REF = ROOT / "tests" / "reference" / "km"
 
@@ -205,8 +207,8 @@ def test_km_6mp_matches_r_and_kleinbaum_klein():
     vals = pd.read_csv(REF / "gehan_values.csv", index_col="quantity")["value"]
     assert km.quantile_ci(0.5)[0] == vals["median_6mp_lower"]  # statsmodels' test inversion
     # the band-crossing interval, as R's quantile.survfit: (13, NA)
-    assert _median(km, 0.05) == (23.0, (vals["median_6mp_lower"], np.inf))
-    sf_lo, sf_hi = _band(km, 0.05)
+    assert km_median(km, 0.05) == (23.0, (vals["median_6mp_lower"], np.inf))
+    sf_lo, sf_hi = km_band(km, 0.05)
     np.testing.assert_allclose(sf_lo, ref["lower"], rtol=1e-8)
     np.testing.assert_allclose(sf_hi, ref["upper"], rtol=1e-8)
     # restricted mean to the last time (35) equals R's rmean; the tail adds beyond it
@@ -219,7 +221,7 @@ def test_cox_gehan_hazard_ratio_matches_r():
     """Freireich/Gehan placebo vs 6-MP: HR 4.817 (Efron, R coxph), SE of log HR 0.4124."""
     g = pd.read_csv(REF / "gehan.csv")
     rows = _rows(g["time"], g["cens"]).assign(year=(g["treat"] == "control").astype(float))
-    hr, se = _cox_trend(rows)
+    hr, se = cox_trend(rows)
     vals = pd.read_csv(REF / "gehan_values.csv", index_col="quantity")["value"]
     assert hr == pytest.approx(vals["cox_efron_hr"], rel=1e-4)
     assert se == pytest.approx(vals["cox_efron_coef_se"], rel=1e-3)
@@ -231,14 +233,14 @@ def test_cox_gehan_hazard_ratio_matches_r():
 @pytest.fixture(scope="module")
 def sample_cox_rows() -> pd.DataFrame:
     """The Cox rows of the sample's stays (margin-corrected, some with delayed entry)."""
-    from capacity.io import load_dataset
-    from capacity.models.stays import _prepare
+    from capacity.dataset import load_dataset
+    from capacity.models.stays.margins import prepare_margins
 
     p = Params()
     stays = build_stays(load_dataset(ROOT / "data" / "sample").sightings, p.gap_days,
                         p.period_start, p.period_end)  # fmt: skip
     stays = stays[(stays["city"] == p.city) & ~stays["left_truncated"]]
-    rows, *_ = _prepare(stays, "margins")
+    rows, *_ = prepare_margins(stays, "margins")
     assert (rows["cox_entry"] > 0).any()
     return rows
 
@@ -289,8 +291,8 @@ def test_cox_on_cumulative_sums_equals_phreg_on_freireich_and_the_sample(sample_
     assert np.exp(cox_one_covariate(*gehan, ties="breslow")[0]) == pytest.approx(
         vals["cox_breslow_hr"], rel=1e-4
     )
-    # the production path: _cox_trend on the sample's rows is the Efron fit
-    hr, se = _cox_trend(rows)
+    # the production path: cox_trend on the sample's rows is the Efron fit
+    hr, se = cox_trend(rows)
     b_ref, se_ref = _phreg(*sample, "efron")
     assert hr == pytest.approx(np.exp(b_ref), rel=1e-6)
     assert se == pytest.approx(se_ref, rel=1e-6)

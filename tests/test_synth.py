@@ -109,7 +109,7 @@ def test_population_counts_agree_with_the_stays(small):
 
 # --- contract and files --------------------------------------------------------------------------
 def test_written_folder_meets_the_data_contract(tmp_path):
-    from capacity.io import load_dataset
+    from capacity.dataset import load_dataset
 
     written = write_synthetic(tmp_path / "syn", 11, scale=0.1, n_cities=3)
     names = {p.relative_to(tmp_path / "syn").as_posix() for p in written}

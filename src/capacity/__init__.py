@@ -18,11 +18,11 @@ __all__ = ["__version__", "answer_question_4", "load"]
 def __getattr__(name: str):
     # Lazy so that `import capacity` stays fast for the command line.
     if name == "answer_question_4":
-        from capacity.answer import answer_question_4
+        from capacity.question4 import answer_question_4
 
         return answer_question_4
     if name == "load":
-        from capacity.io import load_dataset
+        from capacity.dataset import load_dataset
 
         return load_dataset
     raise AttributeError(f"module 'capacity' has no attribute {name!r}")

@@ -31,7 +31,7 @@ def _version() -> str:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from capacity.io import load_dataset
+    from capacity.dataset import load_dataset
 
     ds = load_dataset(_from_cwd(args.folder))
     print(ds.describe())

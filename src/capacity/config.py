@@ -85,8 +85,8 @@ class Params:
     )
     strategy: str = _param(
         "random",
-        doc="Outreach strategy modelled for reach: 'random' search or 'screening' of every new arrival (a queue).",
-        choices=("random", "screening"),
+        doc="Outreach strategy modelled for reach: one of the strategies registered in "
+        "capacity.models.reach ('random' search, 'screening' of every new arrival as a queue).",
     )
     target_reach: float = _param(
         0.8,

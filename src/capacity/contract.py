@@ -21,56 +21,32 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from capacity.contract_doc import DOC_BEGIN, DOC_END, dictionary_markdown, render_doc, write_doc
 from capacity.exceptions import Problem
-from capacity.parse import _PARSE_RULES, parse_column
+from capacity.parse import PARSE_RULES, parse_column
 from capacity.schema import (
-    DICTIONARY_PATH,
     DOC_HINT,
-    ISO_639_1,
     KEYS,
     MAY_BE_EMPTY,
     TABLES,
     Contract,
     columns,
     contract,
-    dictionary,
     required_columns,
 )
 
-if TYPE_CHECKING:  # for type checkers; at run time see __getattr__ at the end
-    from capacity.dataset import cross_check as cross_check
-
 __all__ = [
-    "DICTIONARY_PATH",
-    "DOC_BEGIN",
-    "DOC_END",
-    "DOC_HINT",
-    "ISO_639_1",
-    "KEYS",
     "MAX_PER_RULE",
-    "MAY_BE_EMPTY",
-    "TABLES",
-    "Contract",
     "check_header",
-    "columns",
-    "contract",
-    "dictionary",
-    "dictionary_markdown",
     "finalise",
+    "located",
     "normalise_name",
-    "parse_column",
-    "render_doc",
-    "required_columns",
     "validate_table",
-    "write_doc",
 ]
 
 #: At most this many located problems per file, column and rule; the rest are summarised.
@@ -183,7 +159,7 @@ def _short(value: object) -> str | None:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _located(
+def located(
     file: str, rows: np.ndarray, column: str | None, values, rule: str, fix: str
 ) -> list[Problem]:
     """One problem per row, at most :data:`MAX_PER_RULE`, then one summary problem.
@@ -222,7 +198,7 @@ def _translate(failures: pd.DataFrame, raw: pd.DataFrame, c: Contract, file: str
             def pair(r, a=a, b=b):
                 return [f"{x} vs {b} {y}" for x, y in raw.loc[r, [a, b]].to_numpy()]
 
-            problems += _located(file, rows, a, pair, check, c.fixes[check])
+            problems += located(file, rows, a, pair, check, c.fixes[check])
         elif "uniqueness" in check or check == "unique":
             rows = np.unique(group["index"].to_numpy())
             rule = f"duplicate row: the same {', '.join(keys)} as an earlier row"
@@ -231,7 +207,7 @@ def _translate(failures: pd.DataFrame, raw: pd.DataFrame, c: Contract, file: str
             def key(r):
                 return raw.loc[r, keys].astype(str).agg(" | ".join, axis=1)
 
-            problems += _located(file, rows, keys[0], key, rule, fix)
+            problems += located(file, rows, keys[0], key, rule, fix)
         else:
             for column, cg in group.groupby("column", sort=False):
                 rows = np.unique(cg["index"].to_numpy())
@@ -241,7 +217,7 @@ def _translate(failures: pd.DataFrame, raw: pd.DataFrame, c: Contract, file: str
                     rule = str(check)
                     fix = c.fixes.get(rule, f"Correct the value; {DOC_HINT}.")
                 values = raw.loc[rows[:MAX_PER_RULE], column].to_numpy()
-                problems += _located(file, rows, str(column), values, rule, fix)
+                problems += located(file, rows, str(column), values, rule, fix)
     return problems
 
 
@@ -293,13 +269,13 @@ def validate_table(raw: pd.DataFrame, table: str, file: str) -> tuple[pd.DataFra
                 rows = frame.index[far].to_numpy()
                 unreadable[name] = rows
                 shown = frame.loc[rows[:MAX_PER_RULE], name]
-                problems += _located(file, rows, name, shown, FAR_DATE_RULE, FAR_DATE_FIX)
+                problems += located(file, rows, name, shown, FAR_DATE_RULE, FAR_DATE_FIX)
                 bad = bad & ~far
-        if kind in _PARSE_RULES and bad.any():
+        if kind in PARSE_RULES and bad.any():
             rows = frame.index[bad.to_numpy()].to_numpy()
             unreadable[name] = np.union1d(unreadable.get(name, rows[:0]), rows)
-            rule, fix = _PARSE_RULES[kind]
-            problems += _located(file, rows, name, frame.loc[rows[:MAX_PER_RULE], name], rule, fix)
+            rule, fix = PARSE_RULES[kind]
+            problems += located(file, rows, name, frame.loc[rows[:MAX_PER_RULE], name], rule, fix)
     if typed.shape[1] == 0 or len(typed) == 0:
         return typed, sorted(problems, key=_order)
     c = contract(table)
@@ -349,12 +325,3 @@ def finalise(typed: pd.DataFrame, table: str) -> pd.DataFrame:
         else:
             out[name] = out[name].astype("string")
     return out
-
-
-def __getattr__(name: str):
-    # cross_check moved to capacity.dataset, which imports this module: import it lazily.
-    if name == "cross_check":
-        from capacity.dataset import cross_check
-
-        return cross_check
-    raise AttributeError(f"module 'capacity.contract' has no attribute {name!r}")

@@ -22,10 +22,10 @@ from pathlib import Path
 import pandas as pd
 
 from capacity import contract, guards, limits
-from capacity.contract import MAX_PER_RULE, _located
+from capacity.contract import MAX_PER_RULE, located
 from capacity.exceptions import DataError, Problem
 from capacity.io import SUFFIXES, read_table, sha256_file
-from capacity.schema import columns
+from capacity.schema import TABLES, columns
 
 _TOO_DEEP = object()
 _PERIOD_FIX = 'Give the period as {"start": "YYYY-MM-DD", "end": "YYYY-MM-DD"}.'
@@ -58,7 +58,7 @@ class Dataset:
 
     def table(self, name: str) -> pd.DataFrame:
         """One table by name; a :class:`DataError` if it was not loaded."""
-        df = getattr(self, name, None) if name in contract.TABLES else None
+        df = getattr(self, name, None) if name in TABLES else None
         if df is None:
             raise DataError(
                 Problem(name, None, None, None, "table not loaded", "Load it with tables=None.")
@@ -223,7 +223,7 @@ def table_files(folder: str | os.PathLike) -> dict[str, Path]:
     folder = Path(folder)
     meta, _ = _read_meta(folder)
     out = {}
-    for table in contract.TABLES:
+    for table in TABLES:
         path, problems = _find_file(folder, table, meta if isinstance(meta, dict) else {})
         if path is not None and not problems and path.is_file():
             out[table] = path
@@ -341,8 +341,8 @@ def load_dataset(folder: str | os.PathLike, tables: Sequence[str] | None = None)
         raise DataError(
             Problem(str(folder), None, None, None, "dataset folder not found", "Check the path.")
         )
-    names = list(contract.TABLES if tables is None else tables)
-    unknown = [t for t in names if t not in contract.TABLES]
+    names = list(TABLES if tables is None else tables)
+    unknown = [t for t in names if t not in TABLES]
     if unknown:
         raise DataError(
             Problem(
@@ -351,7 +351,7 @@ def load_dataset(folder: str | os.PathLike, tables: Sequence[str] | None = None)
                 None,
                 None,
                 f"unknown table(s) {unknown}",
-                f"Use {contract.TABLES}.",
+                f"Use {TABLES}.",
             )
         )
     meta, problems = _read_meta(path)
@@ -378,7 +378,7 @@ def load_dataset(folder: str | os.PathLike, tables: Sequence[str] | None = None)
     problems += cross_check(typed, meta, {t: Path(f["path"]).name for t, f in files.items()})
     if problems:
         raise DataError(_masked(problems))
-    out = {t: (contract.finalise(typed[t], t) if t in typed else None) for t in contract.TABLES}
+    out = {t: (contract.finalise(typed[t], t) if t in typed else None) for t in TABLES}
     return Dataset(**out, meta=meta, files=files, folder=path)
 
 
@@ -424,7 +424,7 @@ def cross_check(typed: dict[str, pd.DataFrame], meta: dict, files: dict[str, str
                 def shown(r, df=df, name=name, fmt=fmt):
                     return df.loc[r, name].dt.strftime(fmt)
 
-                problems += _located(files[table], rows, name, shown, rule, fix)
+                problems += located(files[table], rows, name, shown, rule, fix)
     from capacity.municipalities import check_cities
 
     for table, df in typed.items():
@@ -436,7 +436,7 @@ def cross_check(typed: dict[str, pd.DataFrame], meta: dict, files: dict[str, str
             out["city"].isin(staff["city"].dropna().unique()).fillna(True).to_numpy(dtype=bool)
         )
         rows = out.index[~city_ok].to_numpy()
-        problems += _located(
+        problems += located(
             file,
             rows,
             "city",
@@ -452,7 +452,7 @@ def cross_check(typed: dict[str, pd.DataFrame], meta: dict, files: dict[str, str
         rows = out.index[~team_ok].to_numpy()
         head = rows[:MAX_PER_RULE]
         values = out.loc[head, "team"].astype(str) + " in " + out.loc[head, "city"].astype(str)
-        problems += _located(
+        problems += located(
             file,
             rows,
             "team",

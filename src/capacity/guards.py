@@ -14,7 +14,7 @@ from __future__ import annotations
 import pandas as pd
 
 from capacity import limits
-from capacity.contract import MAX_PER_RULE, _located, normalise_name
+from capacity.contract import MAX_PER_RULE, located, normalise_name
 from capacity.exceptions import Problem
 from capacity.schema import columns
 
@@ -58,7 +58,7 @@ def ambiguous_decimals(raw: pd.DataFrame, table: str, file: str) -> list[Problem
                 f"{sep!r}-separated file"
             )
             fix = f"Write the number with {fix_how}, so that it can be read one way only."
-            problems += _located(file, rows, name, cells[bad].iloc[:MAX_PER_RULE], rule, fix)
+            problems += located(file, rows, name, cells[bad].iloc[:MAX_PER_RULE], rule, fix)
     return problems
 
 

@@ -3,7 +3,7 @@
 :func:`read_table` reads a ``.csv`` (encoding and separator detected), ``.xlsx`` or
 ``.parquet`` file as text with its spreadsheet row numbers; :func:`write_table` and
 :func:`atomic_write` write outputs so that readers never see half a file. Loading a whole
-dataset folder is :mod:`capacity.dataset` (its names stay importable from here). Raw files
+dataset folder is :mod:`capacity.dataset`. Raw files
 are only read, never modified.
 """
 
@@ -19,7 +19,7 @@ import tempfile
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 from openpyxl.utils.exceptions import InvalidFileException
@@ -27,10 +27,6 @@ from pandas.errors import EmptyDataError, ParserError
 
 from capacity import limits
 from capacity.exceptions import CapacityError, DataError, Problem
-
-if TYPE_CHECKING:  # for type checkers; at run time see __getattr__ at the end
-    from capacity.dataset import Dataset as Dataset
-    from capacity.dataset import load_dataset as load_dataset
 
 SUFFIXES: tuple[str, ...] = (".csv", ".xlsx", ".parquet")
 _SEPARATORS = (",", ";", "\t")
@@ -384,12 +380,3 @@ def read_other_sheets(path: str | os.PathLike, table: str | None = None) -> dict
         return out
     finally:
         wb.close()
-
-
-def __getattr__(name: str):
-    # Dataset and load_dataset moved to capacity.dataset, which imports this module.
-    if name in ("Dataset", "load_dataset"):
-        from capacity import dataset
-
-        return getattr(dataset, name)
-    raise AttributeError(f"module 'capacity.io' has no attribute {name!r}")

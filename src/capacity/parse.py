@@ -1,7 +1,7 @@
 """Text cells to typed values, each column type with its explicit formats.
 
 Raw cells are read as text (:func:`capacity.io.read_table`); :func:`parse_column` turns one
-column into typed values and marks the cells it could not read, and :data:`_PARSE_RULES`
+column into typed values and marks the cells it could not read, and :data:`PARSE_RULES`
 gives the rule and fix reported for them.
 """
 
@@ -12,7 +12,7 @@ import pandas as pd
 
 _TRUE = frozenset({"yes", "true", "1", "ja", "sant", "y", "j"})
 _FALSE = frozenset({"no", "false", "0", "nej", "falskt", "n"})
-_PARSE_RULES = {
+PARSE_RULES = {
     "date": (
         "not a date in the form YYYY-MM-DD",
         "Write dates as YYYY-MM-DD, e.g. 2024-03-15 (YYYY-MM-DD HH:MM:SS is also accepted; "

@@ -1,35 +1,9 @@
-"""Hidden-population size estimators for researchers: the public entry point.
+"""``capacity.population``: the researchers' estimators of :mod:`capacity.models.population`.
 
->>> from capacity import population
->>> round(population.chapman(100, 100, 10).estimate)
+>>> from capacity.population import chapman
+>>> round(chapman(100, 100, 10).estimate)
 926
-
-- :func:`chapman` — two sources (Chapman 1951; Seber 1970 variance; Chao 1987 interval);
-- :func:`chao` — heterogeneity lower bound from capture frequencies (Chao 1987);
-- :func:`mse` — log-linear multiple systems estimation on k ≥ 2 lists;
-- :func:`capture_histories` — sightings → 0/1-per-source count table for :func:`mse`.
-
-Methods, assumptions and references: ``docs/methods/population.md``.
 """
 
-from capacity.models.population import (
-    ChaoResults,
-    ChapmanResults,
-    PopulationResults,
-    chao,
-    chapman,
-)
-from capacity.models.population_design import capture_histories, fienberg_rinaldo
-from capacity.models.population_mse import MSEResults, mse
-
-__all__ = [
-    "ChaoResults",
-    "ChapmanResults",
-    "MSEResults",
-    "PopulationResults",
-    "capture_histories",
-    "chao",
-    "chapman",
-    "fienberg_rinaldo",
-    "mse",
-]
+from capacity.models.population import *  # noqa: F403 -- the public alias for researchers
+from capacity.models.population import __all__  # noqa: F401

@@ -208,7 +208,7 @@ def fit_arrivals_forecast(
     ----------
     monthly : Series
         Arrivals per month, indexed by the first day of each month (consecutive
-        months, zeros included), e.g. from :func:`capacity.models.touring.monthly_arrivals`.
+        months, zeros included), e.g. from :func:`capacity.models.stays.monthly_arrivals`.
     horizon : int
         Months to forecast after the last observed month.
     alpha : float
@@ -317,7 +317,7 @@ def fit_arrivals_forecast(
 def _drop_partial_months(history: pd.Series, attrs: dict) -> tuple[pd.Series, int]:
     """Keep the months wholly inside ``attrs["counting_start"]``–``attrs["counting_end"]``.
 
-    :func:`capacity.models.touring.monthly_arrivals` sets these: arrivals are countable
+    :func:`capacity.models.stays.monthly_arrivals` sets these: arrivals are countable
     only from ``gap_days`` after the first data day to the last data day.
     """
     lo, hi = attrs.get("counting_start"), attrs.get("counting_end")

@@ -101,7 +101,7 @@ def operations_indicators(
     Parameters
     ----------
     operations : pandas.DataFrame
-        The operations table (typed as by :func:`capacity.io.load_dataset`).
+        The operations table (typed as by :func:`capacity.dataset.load_dataset`).
     city : str
         City of the operations.
     start, end : datetime.date, optional

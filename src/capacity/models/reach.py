@@ -9,13 +9,22 @@ Two outreach strategies are modelled (see ``docs/methods/reach.md``):
   one of ``c`` outreach FTE; she is reached if screening starts before her stay ends.
 
 Stay distributions enter only through their Laplace transform ``L(h) = E[exp(−h·T)]``
-(:func:`exponential_laplace`, :func:`empirical_laplace`, or ``StaysResults.laplace``).
+(:func:`exponential_laplace`, :func:`empirical_laplace`, ``StaysResults.laplace`` or a
+:class:`~capacity.models.stays.StayTable` of Monte Carlo draws).
 Units: arrivals and capacities per **week**, stays and hazards per **day**.
+
+There is one implementation of each strategy: :func:`random_search_reach` and
+:func:`screening_reach` work on arrays (one row per Monte Carlo draw) and are what the
+question-4 engine uses; :func:`reach_random` and :func:`reach_screening` are thin scalar
+wrappers over them. Strategies are registered in :data:`STRATEGIES`
+(:func:`register_strategy`); a new strategy added there reaches ``evaluate``, the FTE solver
+and the draws.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -25,6 +34,93 @@ from capacity.exceptions import ParameterError
 Laplace = Callable[[np.ndarray], np.ndarray]
 
 DAYS_PER_WEEK = 7.0
+
+
+def random_search_reach(
+    contacts_per_week: np.ndarray,
+    arrivals_per_week: np.ndarray,
+    mean_stay_days: np.ndarray,
+    laplace: Laplace,
+    language_factor: np.ndarray,
+) -> np.ndarray:
+    """Random-search reach for ``D`` draws and ``K`` language factors at once.
+
+    Parameters
+    ----------
+    contacts_per_week, arrivals_per_week, mean_stay_days : ndarray, shape (D,)
+        Contact capacity ``κ``, arrivals ``A`` and mean stay ``E[T]`` per draw.
+    laplace : callable
+        ``L(h)`` for hazards of shape ``(D, K)`` (row ``d`` uses draw ``d``'s stays).
+    language_factor : ndarray, shape (D, K) or (K,)
+        Usable share ``m`` of contacts.
+
+    Returns
+    -------
+    ndarray, shape (D, K)
+        ``p = 1 − L(h·m)`` with ``h = κ/(A·E[T])`` per day (see :func:`reach_random`). A
+        draw with no arrivals has nobody to find: every arrival that does come is met at
+        once (``p = 1``, the ``A → 0`` limit) where ``κ·m > 0``, never otherwise.
+    """
+    kappa = np.asarray(contacts_per_week, dtype=float)
+    arrivals = np.asarray(arrivals_per_week, dtype=float)
+    none = ~(arrivals > 0)
+    h = kappa / np.where(none, 1.0, arrivals * np.asarray(mean_stay_days, dtype=float))
+    x = h[:, None] * np.broadcast_to(language_factor, (len(h), np.shape(language_factor)[-1]))
+    p = 1.0 - laplace(np.where(none[:, None], 0.0, x))
+    p = np.array(p, dtype=float)
+    p[none] = np.where(x[none] > 0, 1.0, 0.0)
+    return np.clip(p, 0.0, 1.0)
+
+
+def screened_share(arrivals: float, rate: float, fte: float, patience: float) -> float:
+    """Share of arrivals screened before they leave, with the queue's edge cases.
+
+    A draw with no arrivals (possible on small data) has nobody waiting: every arrival
+    that does come is screened at once (share 1, the limit as λ → 0). No staff or no
+    contacts per hour screens nobody. Otherwise :func:`erlang_a_served`.
+    """
+    if fte <= 0 or rate <= 0:
+        return 0.0
+    if arrivals <= 0:
+        return 1.0
+    return erlang_a_served(arrivals, rate, fte, patience)
+
+
+def screening_reach(
+    contacts_per_fte_week: np.ndarray,
+    fte: np.ndarray,
+    arrivals_per_week: np.ndarray,
+    mean_stay_days: np.ndarray,
+    language_factor: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Screening reach for ``D`` draws: ``(P_served·m, P_served)``.
+
+    Parameters
+    ----------
+    contacts_per_fte_week, fte, arrivals_per_week, mean_stay_days : ndarray, shape (D,)
+        ``μ``, ``c``, ``λ`` and the mean stay (the patience is ``γ = 7/E[T]`` per week).
+    language_factor : ndarray, shape (D, K) or (K,)
+
+    Returns
+    -------
+    p_lang : ndarray, shape (D, K)
+    served : ndarray, shape (D,)
+        :func:`screened_share` per draw.
+    """
+    served = np.array(
+        [
+            screened_share(a, r, f, DAYS_PER_WEEK / t)
+            for a, r, f, t in zip(
+                np.asarray(arrivals_per_week, dtype=float),
+                np.asarray(contacts_per_fte_week, dtype=float),
+                np.asarray(fte, dtype=float),
+                np.asarray(mean_stay_days, dtype=float),
+                strict=True,
+            )
+        ],
+        dtype=float,
+    )
+    return served[:, None] * np.asarray(language_factor, dtype=float), served
 
 
 def exponential_laplace(mean_days: float) -> Laplace:
@@ -150,13 +246,15 @@ def reach_random(
         raise ParameterError("arrivals per week must be ≥ 0 and contacts per week ≥ 0 (finite).")
     if not mean_stay_days > 0:
         raise ParameterError(f"mean stay must be > 0 days, got {mean_stay_days!r}.")
-    usable = kappa * np.asarray(language_factor, dtype=float)
-    # no arrivals: nobody to find; each arrival that does come is met at once (the λ → 0
-    # limit, p = 1) if there is any usable capacity, never otherwise
-    none = arrivals <= 0
-    h = usable / np.where(none, 1.0, arrivals * mean_stay_days)
-    p = np.clip(1.0 - laplace(np.where(none, 0.0, h)), 0.0, 1.0)
-    return np.where(none, np.where(usable > 0, 1.0, 0.0), p)
+    kappa, arrivals, m = np.broadcast_arrays(kappa, arrivals, np.asarray(language_factor, float))
+    flat = random_search_reach(
+        kappa.ravel(),
+        arrivals.ravel(),
+        np.full(kappa.size, float(mean_stay_days)),
+        lambda h: np.asarray(laplace(h.ravel()), dtype=float).reshape(h.shape),
+        m.reshape(-1, 1),
+    )
+    return flat[:, 0].reshape(kappa.shape)
 
 
 def erlang_a_served(
@@ -269,16 +367,98 @@ def reach_screening(
     """
     if not mean_stay_days > 0:
         raise ParameterError(f"mean stay must be > 0 days, got {mean_stay_days!r}.")
-    if fte <= 0 or contacts_per_fte_week <= 0:
-        return np.zeros_like(np.asarray(language_factor, dtype=float))
-    if arrivals_per_week <= 0:  # nobody waiting: an arrival is screened at once
-        return np.ones_like(np.asarray(language_factor, dtype=float)) * language_factor
-    served = erlang_a_served(
-        arrivals_per_week, contacts_per_fte_week, fte, DAYS_PER_WEEK / mean_stay_days
+    m = np.asarray(language_factor, dtype=float)
+    p, _ = screening_reach(
+        np.array([contacts_per_fte_week], dtype=float),
+        np.array([fte], dtype=float),
+        np.array([arrivals_per_week], dtype=float),
+        np.array([mean_stay_days], dtype=float),
+        m.reshape(1, -1),
     )
-    return served * np.asarray(language_factor, dtype=float)
+    return p[0].reshape(m.shape)
 
 
 def saturated(arrivals_per_week: float, contacts_per_fte_week: float, fte: float) -> bool:
     """True when screening capacity ``c·μ`` is below arrivals ``λ`` (Erlang C unstable)."""
     return bool(fte * contacts_per_fte_week <= arrivals_per_week)
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """An outreach strategy: how capacity turns into reach, for the question-4 engine.
+
+    Attributes
+    ----------
+    name : str
+        The name used in parameters (``Params.strategy``, ``Scenario.strategy``).
+    reach : callable
+        ``reach(rate, fte, arrivals, stays, m, stay_multiplier) -> (p_lang, p_any)`` with
+        ``rate`` contacts per FTE-week ``(D,)``, ``fte`` ``(D,)``, ``arrivals`` per week
+        ``(D,)`` (after any scenario change), ``stays`` an object with ``mean`` ``(D,)`` and
+        ``laplace(h (D, K))`` (a :class:`~capacity.models.stays.StayTable`), ``m`` the usable
+        share per language ``(L,)`` and ``stay_multiplier`` ``(D,)``; returns reach per draw
+        and language ``(D, L)`` and in any language ``(D,)``.
+    ceiling : callable
+        ``ceiling(pi (D, L), m (L,)) -> (D,)``: effective reach at unlimited staff.
+    blocks : callable
+        ``blocks(m (L,)) -> bool (L,)``: languages that cap reach below 100 % (named when a
+        target is out of reach).
+    """
+
+    name: str
+    reach: Callable
+    ceiling: Callable
+    blocks: Callable
+
+
+def _random(rate, fte, arrivals, stays, m, stay_multiplier):
+    # p = 1 − L_s(κm/(A'·s·E[T])) with L_s(x) = L(s·x): the scaled stays cancel, so the
+    # stay multiplier acts only through the arrivals A' (Little's law)
+    x = random_search_reach(
+        rate * fte, arrivals, stays.mean, stays.laplace, np.append(np.asarray(m, float), 1.0)
+    )
+    return x[:, :-1], x[:, -1]
+
+
+def _screening(rate, fte, arrivals, stays, m, stay_multiplier):
+    p_lang, served = screening_reach(rate, fte, arrivals, stays.mean * stay_multiplier, m)
+    return p_lang, served
+
+
+STRATEGIES: dict[str, Strategy] = {}
+
+
+def register_strategy(strategy: Strategy) -> Strategy:
+    """Add ``strategy`` to :data:`STRATEGIES` (its name becomes a valid parameter value)."""
+    STRATEGIES[strategy.name] = strategy
+    return strategy
+
+
+def strategy(name: str) -> Strategy:
+    """The registered strategy called ``name``, or a ParameterError naming the choices."""
+    try:
+        return STRATEGIES[name]
+    except KeyError:
+        raise ParameterError(
+            f"unknown outreach strategy {name!r}; choose one of: {', '.join(STRATEGIES)}."
+        ) from None
+
+
+register_strategy(
+    Strategy(
+        "random",
+        _random,
+        # contacted again and again: every language with m_L > 0 is reached in the end
+        ceiling=lambda pi, m: (pi * (np.asarray(m) > 0)).sum(axis=1),
+        blocks=lambda m: np.asarray(m) <= 0,
+    )
+)
+register_strategy(
+    Strategy(
+        "screening",
+        _screening,
+        # each arrival is screened once: the ceiling is Σ π_L m_L
+        ceiling=lambda pi, m: pi @ np.asarray(m),
+        blocks=lambda m: np.asarray(m) < 1,
+    )
+)

@@ -1,7 +1,8 @@
 """Staffing needed: the outreach FTE at which effective reach meets the target.
 
 Effective reach is increasing in outreach FTE, so the FTE needed is the root of
-``reach(fte) − target`` (:func:`fte_needed`, Brent's method). When the languages make the
+``reach(fte) − target``, found by bisection for many Monte Carlo draws at once
+(:func:`fte_needed_many`; :func:`fte_needed` is the same solver for one draw). When the languages make the
 target unreachable at any FTE (speakers of some languages can be met neither by staff nor
 through an interpreter), the answer is ``inf`` and the caveat names those languages. See
 ``docs/methods/staffing-and-verdict.md``.
@@ -13,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize
 
 from capacity.exceptions import ParameterError
 
@@ -69,14 +69,14 @@ def fte_needed(
 
     Notes
     -----
-    Solves ``reach(f) = target`` on ``[0, f_hi]`` with Brent's method, where ``f_hi`` is
-    doubled from ``max(1, fte_now)`` until ``reach(f_hi) ≥ target`` (up to
-    :data:`MAX_FTE`). Monotonicity of ``reach`` makes the root unique.
+    Solves ``reach(f) = target`` on ``[0, f_hi]`` by bisection, where ``f_hi`` is doubled
+    from ``max(1, fte_now)`` until ``reach(f_hi) ≥ target`` (up to :data:`MAX_FTE`).
+    Monotonicity of ``reach`` makes the root unique. This is :func:`fte_needed_many` for
+    one draw — the same solver the Monte Carlo draws use — with enough steps for ``xtol``.
 
     References
     ----------
-    Brent, R. P. (1973). *Algorithms for Minimization without Derivatives*. Prentice-Hall,
-    ch. 4.
+    Burden, R. L. and Faires, J. D. (2011). *Numerical Analysis*, 9th ed., §2.1 (bisection).
 
     Examples
     --------
@@ -97,19 +97,17 @@ def fte_needed(
         )
         return StaffingNeed(target, fte_now, float("inf"), reach_now, caveat)
 
-    def gap(f: float) -> float:
-        return float(reach(f)) - target
-
-    if gap(0.0) >= 0:
-        return StaffingNeed(target, fte_now, 0.0, reach_now)
-    hi = max(1.0, fte_now)
-    while gap(hi) < 0:
-        hi *= 2.0
-        if hi > MAX_FTE:
-            caveat = f"The target {target:.0%} is not met even with {MAX_FTE:,.0f} outreach FTE."
-            return StaffingNeed(target, fte_now, float("inf"), reach_now, caveat)
-    root = optimize.brentq(gap, 0.0, hi, xtol=xtol, rtol=1e-8)
-    return StaffingNeed(target, fte_now, float(root), reach_now)
+    hi = max(1.0, float(fte_now))
+    steps = int(np.ceil(np.log2(max(hi, MAX_FTE) / xtol))) + 1
+    root = float(
+        fte_needed_many(
+            lambda f: np.array([float(reach(float(f[0])))]), target, 1, hi=hi, iterations=steps
+        )[0]
+    )
+    if not np.isfinite(root):
+        caveat = f"The target {target:.0%} is not met even with {MAX_FTE:,.0f} outreach FTE."
+        return StaffingNeed(target, fte_now, float("inf"), reach_now, caveat)
+    return StaffingNeed(target, fte_now, root, reach_now)
 
 
 def fte_needed_many(
@@ -148,6 +146,7 @@ def fte_needed_many(
     """
     upper = np.full(n, float(hi))
     lower = np.zeros(n)
+    met_at_zero = reach(np.zeros(n)) >= target
     for _ in range(64):
         short = reach(upper) < target
         if not short.any() or upper[short].min() > MAX_FTE:
@@ -159,4 +158,4 @@ def fte_needed_many(
         ok = reach(mid) >= target
         upper = np.where(ok, mid, upper)
         lower = np.where(ok, lower, mid)
-    return np.where(unreachable, np.inf, upper)
+    return np.where(unreachable, np.inf, np.where(met_at_zero, 0.0, upper))

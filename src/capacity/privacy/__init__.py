@@ -4,7 +4,7 @@ Three tools keep personal data out of the project (see ``docs/privacy.md``):
 
 * :func:`find_identifiers` scans a table for identifier-like column names and values
   (personal identity numbers, phone numbers, e-mail addresses, person names, free text).
-  :func:`capacity.io.load_dataset` calls it on every table and refuses the data if it finds any.
+  :func:`capacity.dataset.load_dataset` calls it on every table and refuses the data if it finds any.
 * :func:`pseudonymise_file` replaces identifier columns by keyed-hash pseudonyms
   (HMAC-SHA256) *before* the data enter ``data/``; :func:`generate_key_file` makes the key.
 * :func:`suppress` (primary) and :func:`suppress_complementary` (primary plus secondary)

@@ -2,7 +2,7 @@
 
 :func:`find_identifiers` scans a table for identifier-like column names and values
 (personal identity numbers, phone numbers, e-mail addresses, person names, free text).
-:func:`capacity.io.load_dataset` calls it on every table and refuses the data if it finds any.
+:func:`capacity.dataset.load_dataset` calls it on every table and refuses the data if it finds any.
 Found values are masked, never echoed in full. See ``docs/privacy.md``.
 """
 
@@ -73,7 +73,7 @@ _IP = (
 _PERSON_NAME = r"[A-ZÅÄÖÉÜØÆ][a-zåäöéüøæß'\-]+(?: [A-ZÅÄÖÉÜØÆ][a-zåäöéüøæß'\-]+)+"
 _FREE_TEXT_MIN_CHARS = 20  # and at least 4 words
 
-_RULES = {
+IDENTIFIER_RULES = {
     "name": "the column name suggests personal identifiers ({what})",
     "text_name": "the column name suggests free text ({what}), which may identify a person",
     "pnr": "looks like a Swedish personal identity or coordination number",
@@ -120,7 +120,7 @@ def _name_tokens(column: str) -> tuple[set[str], str]:
     return tokens, "".join(sorted(tokens, key=ascii_.find))
 
 
-def _column_name_kind(column: str) -> str | None:
+def column_name_kind(column: str) -> str | None:
     """``"name"``, ``"text_name"`` or ``None`` for a column name."""
     tokens, joined = _name_tokens(column)
     if tokens & _PSEUDONYM_MARKERS:
@@ -453,10 +453,10 @@ def find_identifiers(
     for i, column in enumerate(df.columns):
         fix = _FIX.format(file=file, column=column)
         fix_text = _FIX_TEXT.format(column=column)
-        name_kind = _column_name_kind(column)
+        name_kind = column_name_kind(column)
         if name_kind:
             fix = fix_text if name_kind == "text_name" else fix
-            rule = _RULES[name_kind].format(what=f"'{column}'")
+            rule = IDENTIFIER_RULES[name_kind].format(what=f"'{column}'")
             problems.append(Problem(file, None, str(column), None, rule, fix))
         factorized = _factorize(df.iloc[:, i])
         if factorized is None or factorized[1].empty:
@@ -478,9 +478,11 @@ def find_identifiers(
             if k != "text" and _mostly_free_text(hit):  # e.g. an ad's text with its phone number
                 how = _FIX_IN_TEXT.format(file=file, column=column)
             for p, v in zip(pos[:limit], shown, strict=True):
-                problems.append(Problem(file, int(p) + 2, str(column), str(v), _RULES[k], how))
+                problems.append(
+                    Problem(file, int(p) + 2, str(column), str(v), IDENTIFIER_RULES[k], how)
+                )
             if len(pos) > limit:
-                rule = f"{_RULES[k]}: {len(pos) - limit} more row(s) in this column"
+                rule = f"{IDENTIFIER_RULES[k]}: {len(pos) - limit} more row(s) in this column"
                 problems.append(Problem(file, None, str(column), None, rule, how))
     return problems
 
@@ -524,7 +526,9 @@ def find_identifiers_in_meta(meta: object, file: str = "datapackage.json") -> li
         "description): write who to contact in your own records, not in the dataset."
     )
     return [
-        Problem(file, None, where or "(top level)", _mask_prose(v), _RULES[_KINDS[k]], fix)
+        Problem(
+            file, None, where or "(top level)", _mask_prose(v), IDENTIFIER_RULES[_KINDS[k]], fix
+        )
         for (where, v), k in zip(found, kind, strict=True)
         if k >= 0
     ]

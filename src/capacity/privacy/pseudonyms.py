@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from capacity.exceptions import ParameterError, PrivacyError
 from capacity.io import read_table, write_table
-from capacity.privacy.detect import _RULES, _column_name_kind, find_identifiers
+from capacity.privacy.detect import IDENTIFIER_RULES, column_name_kind, find_identifiers
 
 __all__ = [
     "KEY_BYTES",
@@ -228,13 +228,13 @@ def pseudonymise_file(
             f"column(s) {sorted(set(columns) & set(drop))} are both kept and dropped."
         )
     found = find_identifiers(frame.drop(columns=[*columns, *drop]), src.name, limit=1)
-    text_rules = (_RULES["text"], _RULES["text_name"].split(" (")[0])
+    text_rules = (IDENTIFIER_RULES["text"], IDENTIFIER_RULES["text_name"].split(" (")[0])
     free_text = sorted({p.column for p in found if p.rule.startswith(text_rules)} - set(drop))
     out = frame.drop(columns=[*drop, *free_text])
     names = {}
     for c in columns:
         out[c] = pseudonymise_values(frame[c], key)
-        names[c] = (rename or {}).get(c, f"{c}_pseudonym" if _column_name_kind(c) else c)
+        names[c] = (rename or {}).get(c, f"{c}_pseudonym" if column_name_kind(c) else c)
     out = out.rename(columns=names)
     if out.columns.duplicated().any():
         dup = sorted(set(out.columns[out.columns.duplicated()]))

@@ -10,7 +10,7 @@ run_sweep(params, grid_file=None, jobs=2) -> SweepResult
 ReportBook
     The notebook-side helper that numbers, suppresses, saves and shows tables and figures.
 fitted_models(data, params)
-    ``capacity.answer.fit_models`` through the on-disk cache.
+    ``capacity.question4.fit_models`` through the on-disk cache.
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ import pandas as pd
 from capacity import i18n
 from capacity.config import Params
 from capacity.figures import Figure
+from capacity.i18n.strings import STRINGS
 from capacity.tables import Table, make_table, suppression_sentence, to_html
 
 
@@ -95,7 +96,7 @@ class ReportBook:
 
     def heading(self, key_or_text: str, level: int = 2, *, new_page: bool = False) -> str:
         """A section heading from an :mod:`~capacity.i18n` key (or literal text)."""
-        text = i18n.STRINGS[key_or_text][self.lang] if key_or_text in i18n.STRINGS else key_or_text
+        text = STRINGS[key_or_text][self.lang] if key_or_text in STRINGS else key_or_text
         cls = ' class="new-page"' if new_page else ""
         return self._emit(f"<h{level}{cls}>{escape(text)}</h{level}>")
 

@@ -1,6 +1,6 @@
 """Fitted models cached on disk, so notebooks and sweep scenarios do not refit.
 
-:func:`capacity.answer.fit_models` does all the expensive work (stays, population,
+:func:`capacity.question4.fit_models` does all the expensive work (stays, population,
 productivity, forecast, bootstrap draws); it depends only on the data and on the
 parameters that are not scenario or presentation parameters. The cache key is therefore
 the SHA-256 of the input files plus those parameters; a scenario that only changes, say,
@@ -15,7 +15,7 @@ kept *outside* the output folder (``$CAPACITY_CACHE_KEY`` names the key file; de
 ``$XDG_CONFIG_HOME/capacity/cache.key``, i.e. ``~/.config/capacity/cache.key``, made on first
 use with mode 0600). A planted or altered file fails the check and is ignored (the fit is
 redone and the entry replaced); an entry that passes but holds anything other than a
-:class:`~capacity.models.question4_fit.FittedModels` is ignored too. When the key cannot be
+:class:`~capacity.question4.fit.FittedModels` is ignored too. When the key cannot be
 kept safely (its file would sit inside the output or cache folder, or cannot be written) the
 cache is switched off, never used without the check.
 """
@@ -34,19 +34,8 @@ from typing import Any
 
 from capacity.config import Params
 from capacity.io import atomic_write
+from capacity.question4.scenario import SCENARIO_PARAMS
 
-#: Parameters that :func:`capacity.answer.evaluate` applies on top of a fit.
-SCENARIO_PARAMS = frozenset(
-    {
-        "extra_fte",
-        "stay_multiplier",
-        "arrivals_multiplier",
-        "target_reach",
-        "strategy",
-        "p_sufficient",
-        "p_insufficient",
-    }
-)
 #: Parameters that change how results are shown, never what is estimated.
 PRESENTATION_PARAMS = frozenset({"language", "suppression_threshold", "output_dir", "run_id"})
 #: Cache format; bump when FittedModels changes shape.
@@ -57,16 +46,16 @@ _KEY_BYTES = 32
 
 
 def code_version() -> str:
-    """SHA-256 of the model code (``capacity/answer.py`` and ``capacity/models/*.py``).
+    """SHA-256 of the model code (``capacity/question4/`` and ``capacity/models/``, recursively).
 
     Part of the cache key, so that a fit made by older model code is never reused.
     """
     package = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
-    for path in sorted([package / "answer.py", *(package / "models").glob("*.py")]):
-        if path.exists():
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
+    paths = [*(package / "question4").rglob("*.py"), *(package / "models").rglob("*.py")]
+    for path in sorted(paths):
+        digest.update(str(path.relative_to(package)).encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
@@ -153,7 +142,7 @@ def load_entry(path: Path, key: bytes):
 
     The HMAC is checked *before* anything is unpickled, so a planted file never runs code.
     """
-    from capacity.models.question4_fit import FittedModels
+    from capacity.question4.fit import FittedModels
 
     try:
         blob = path.read_bytes()
@@ -187,7 +176,7 @@ def store_entry(path: Path, key: bytes, fitted) -> bool:
 
 
 def fitted_models(data, params: Params, *, use_cache: bool = True):
-    """``capacity.answer.fit_models(data, params)``, from the disk cache when possible.
+    """``capacity.question4.fit_models(data, params)``, from the disk cache when possible.
 
     Parameters
     ----------
@@ -198,7 +187,7 @@ def fitted_models(data, params: Params, *, use_cache: bool = True):
     use_cache : bool
         False: always fit, never read or write the cache.
     """
-    from capacity.answer import fit_models
+    from capacity.question4 import fit_models
 
     if not use_cache:
         return fit_models(data, params)

@@ -1,10 +1,10 @@
 """Sweeps: a grid of scenarios evaluated on one fit, compared in one table, figure and report.
 
-The expensive step, :func:`capacity.answer.fit_models`, depends only on the data and the
+The expensive step, :func:`capacity.question4.fit_models`, depends only on the data and the
 fitting parameters, so it runs once (through the disk cache of
 :mod:`capacity.report.cache`). Every scenario — a combination of the grid's values of
 scenario parameters such as ``extra_fte``, ``stay_multiplier``, ``target_reach`` — is then
-only :func:`capacity.answer.evaluate`, run in ``jobs`` worker processes with a progress
+only :func:`capacity.question4.evaluate`, run in ``jobs`` worker processes with a progress
 bar. The comparison is written as ``comparison.csv`` and ``comparison.xlsx`` with a figure,
 and rendered as one report from ``notebooks/scenarios.ipynb``. With ``each=True`` every
 scenario's committee report is rendered as well, in parallel.
@@ -25,7 +25,7 @@ import pandas as pd
 
 from capacity.config import PARAMS_DIR, Params, did_you_mean, read_yaml_mapping, resolve
 from capacity.exceptions import ParameterError
-from capacity.report.cache import SCENARIO_PARAMS
+from capacity.question4.scenario import SCENARIO_PARAMS
 
 DEFAULT_GRID = PARAMS_DIR / "sweep-grid.yaml"
 #: Scenario parameters a grid may vary (those that do not need a refit).
@@ -84,7 +84,7 @@ def scenarios(params: Params, grid: dict[str, list[Any]]) -> list[Params]:
 
 
 def _row(fitted, params: Params, names: list[str]) -> dict[str, Any]:
-    from capacity.answer import evaluate
+    from capacity.question4 import evaluate
 
     res = evaluate(fitted, params)
     kf = res.key_figures
@@ -196,7 +196,7 @@ def run_sweep(
 
 
 def _sweep(params, grid_file, jobs, each, formats, progress, t0) -> SweepResult:
-    from capacity.io import load_dataset
+    from capacity.dataset import load_dataset
     from capacity.report.run import make_run_id, run_report
 
     grid = load_grid(grid_file)
@@ -265,7 +265,7 @@ def read_or_compare(params: Params, scenarios_file: str = "") -> pd.DataFrame:
     """The comparison a sweep wrote, or (run by hand) the default grid evaluated here."""
     if scenarios_file:
         return pd.read_csv(scenarios_file, index_col="scenario")
-    from capacity.io import load_dataset
+    from capacity.dataset import load_dataset
 
     return compare(load_dataset(params.data_path), params, load_grid(), jobs=1, progress=False)
 
@@ -274,7 +274,7 @@ def show(book, comparison: pd.DataFrame, params: Params) -> None:
     """The comparison table, the reach-by-staffing figure and a sentence on the best case."""
     from capacity import figures
     from capacity.i18n import format_percent
-    from capacity.report.committee_text import TEXT
+    from capacity.report.committee.text import TEXT
 
     lang = book.lang
     i = 0 if lang == "sv" else 1

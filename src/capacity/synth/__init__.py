@@ -64,7 +64,7 @@ class Synthetic:
     ----------
     tables : dict of str to DataFrame
         ``sightings``, ``outreach``, ``staff``, ``operations`` with the contract's columns in
-        order and the typed dtypes of :func:`capacity.io.load_dataset`.
+        order and the typed dtypes of :func:`capacity.dataset.load_dataset`.
     truth : dict
         ``stays`` (DataFrame, one row per true stay), ``population`` (DataFrame, per city and
         quarter) and ``truth`` (dict of parameters and true values; JSON-able).

@@ -1,7 +1,7 @@
 """Swedish and English text and number formats of the reports.
 
 Every word a committee member reads (headings, table headers, the verdict sentence) comes
-from :data:`STRINGS` (in :mod:`capacity.i18n_strings`) through :func:`t`; every number goes through :func:`format_number`,
+from :data:`STRINGS` (in :mod:`capacity.i18n.strings`) through :func:`t`; every number goes through :func:`format_number`,
 :func:`format_percent` or :func:`format_interval`, so that a report is entirely in one
 language and one locale.
 
@@ -27,7 +27,7 @@ import math
 from collections.abc import Mapping
 
 from capacity.exceptions import ParameterError
-from capacity.i18n_strings import LANGUAGE_NAMES, STRINGS
+from capacity.i18n.strings import LANGUAGE_NAMES, STRINGS
 
 __all__ = [
     "LANGUAGES",

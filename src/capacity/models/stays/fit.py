@@ -20,36 +20,19 @@ from statsmodels.duration.survfunc import SurvfuncRight
 
 from capacity.exceptions import EstimationError
 from capacity.models._base import Results, normal_interval, tidy
-from capacity.models.stay_distribution import (
+from capacity.models.stays.km import (
     StayDistribution,
-    _band,
-    _median,
-    _restricted_mean_se,
-    _share_below,
     bootstrap_stays,
+    km_band,
     km_distribution,
+    km_median,
+    km_share_below,
+    restricted_mean_se,
 )
-from capacity.models.stay_margins import _Expander, _prepare
-from capacity.models.stay_trend import _cox_trend
-from capacity.models.touring import (
-    build_stays,
-    monthly_arrivals,
-    sighting_probability,
-    touring,
-    weekly_arrivals,
-)
+from capacity.models.stays.margins import Expander, prepare_margins
+from capacity.models.stays.trend import cox_trend
 
-__all__ = [
-    "StayDistribution",
-    "StaysResults",
-    "bootstrap_stays",
-    "build_stays",
-    "fit_stays",
-    "monthly_arrivals",
-    "sighting_probability",
-    "touring",
-    "weekly_arrivals",
-]
+__all__ = ["StaysResults", "fit_stays"]
 
 
 @dataclass(frozen=True, repr=False)
@@ -100,7 +83,7 @@ class StaysResults(Results):
         """Median, mean, share ≤ 7 days and the hazard ratio per year."""
         a = self.alpha if alpha is None else alpha
         z = stats.norm.ppf(1 - a / 2)
-        _, (lo, hi) = _median(self.km, a)
+        _, (lo, hi) = km_median(self.km, a)
         b = np.log(self.hazard_ratio_per_year)
         hr_lo, hr_hi = (
             np.exp(b - z * self.hazard_ratio_se_log),
@@ -110,7 +93,7 @@ class StaysResults(Results):
         rows = {
             "median_days": (self.median_days, np.nan, lo, hi),
             "mean_days": (self.mean_days, self.mean_se, max(m_lo, 0.0), m_hi),
-            "share_le_7_days": _share_below(self.km, self.short_days, a),
+            "share_le_7_days": km_share_below(self.km, self.short_days, a),
             "hazard_ratio_per_year": (
                 self.hazard_ratio_per_year,
                 self.hazard_ratio_per_year * self.hazard_ratio_se_log,
@@ -130,7 +113,7 @@ class StaysResults(Results):
 
     def survival_frame(self, alpha: float | None = None) -> pd.DataFrame:
         """KM curve: ``time, survival, ci_lower, ci_upper`` (pointwise log-log interval)."""
-        lo, hi = _band(self.km, self.alpha if alpha is None else alpha)
+        lo, hi = km_band(self.km, self.alpha if alpha is None else alpha)
         return pd.DataFrame(
             {
                 "time": self.km.surv_times,
@@ -228,11 +211,11 @@ def fit_stays(
     extended by an exponential tail whose rate is the occurrence/exposure rate beyond
     the upper quartile of the KM curve. Cox model: ``λ(t | x) = λ_0(t) exp(β x)`` with
     ``x`` the decimal calendar year of the start (Efron ties, delayed entry; fitted on
-    cumulative sums by :func:`~capacity.models.stay_trend.cox_one_covariate`, equal to
+    cumulative sums by :func:`~capacity.models.stays.trend.cox_one_covariate`, equal to
     statsmodels' ``PHReg``);
     ``HR = exp(β)`` per year.
 
-    Margin correction (:func:`~capacity.models.touring.sighting_gaps`): with ``R`` the
+    Margin correction (:func:`~capacity.models.stays.build.sighting_gaps`): with ``R`` the
     recurrence time of the sightings, ``P(R = r) = P(G > r)/E[G]``, each observed stay is
     spread over ``T* = T_obs + R_1 + δ R_2`` (independent ``R_1, R_2``) with weights
     ``P(R_1) P(R_2) / P(seen | T*)``, ``P(seen | d) = P(R < d)``; weights are rescaled to
@@ -260,21 +243,21 @@ def fit_stays(
             f"only {len(stays)} usable stays{' in ' + city if city else ''}: at least 5 stays "
             "with 2 ended ones are needed to estimate stay lengths. Widen the period or check city."
         )
-    rows, expander, q, notes = _prepare(stays, correction)
+    rows, expander, q, notes = prepare_margins(stays, correction)
     caveats += notes + _split_warning(stays)
     share_cens = 1 - rows["event"].mean()
     if share_cens > 0:
         caveats.append(f"{share_cens:.0%} of stays may go on after the data end (right-censored).")
     km, dist = km_distribution(expander.rows(), alpha=alpha, aggregate=False)
-    med, med_ci = _median(km, alpha)
-    mean, mean_se = dist.mean(), _restricted_mean_se(km)
-    hr, hr_se = _cox_trend(rows)
+    med, med_ci = km_median(km, alpha)
+    mean, mean_se = dist.mean(), restricted_mean_se(km)
+    hr, hr_se = cox_trend(rows)
     if not np.isfinite(hr):
         caveats.append(
             "Stays start within less than half a year: no trend in stay length estimated."
         )
     by_year = _by_year(rows, expander, alpha, short_days)
-    s7 = _share_below(km, short_days, alpha)
+    s7 = km_share_below(km, short_days, alpha)
     return StaysResults(
         km=km,
         distribution=dist,
@@ -307,7 +290,7 @@ def fit_stays(
 
 
 def _by_year(
-    rows: pd.DataFrame, expander: _Expander, alpha: float, short_days: float
+    rows: pd.DataFrame, expander: Expander, alpha: float, short_days: float
 ) -> pd.DataFrame:
     out = {}
     year = np.floor(rows["year"].to_numpy()).astype(int)
@@ -316,8 +299,8 @@ def _by_year(
         if (rows["event"].to_numpy() * mask).sum() < 2:
             continue
         km, _ = km_distribution(expander.rows(mask), alpha=alpha, aggregate=False)
-        share = _share_below(km, short_days, alpha)
-        med, (lo, hi) = _median(km, alpha)
+        share = km_share_below(km, short_days, alpha)
+        med, (lo, hi) = km_median(km, alpha)
         out[int(y)] = (*share, med, lo, hi, int(mask.sum()))
     cols = ["share", "se", "ci_lower", "ci_upper", "median", "median_lower", "median_upper"]
     frame = pd.DataFrame.from_dict(out, orient="index", columns=[*cols, "n_stays"])

@@ -1,6 +1,6 @@
 """Design matrices and existence checks for log-linear multiple systems estimation.
 
-Helpers of :mod:`capacity.models.population_mse`: the table of observable capture
+Helpers of :mod:`capacity.models.population.mse`: the table of observable capture
 histories, the validated count vector, the design of a model with two-list interactions,
 and the two checks that decide whether the model's estimate of the population exists and
 is identified (Fienberg & Rinaldo 2012; Chan, Silverman & Vincent 2021).

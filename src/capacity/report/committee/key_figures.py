@@ -1,9 +1,9 @@
 """Key figures of question 4 as the committee report writes them, and the verdict sentence.
 
-Shared by the report's sections (:mod:`capacity.report.committee`,
-:mod:`capacity.report.page_one`, :mod:`capacity.report.scenarios`): which key figures a
+Shared by the report's sections (:mod:`capacity.report.committee.sections`,
+:mod:`capacity.report.committee.first_page`, :mod:`capacity.report.committee.scenarios`): which key figures a
 table shows, how each is formatted, and the committee report's own sentences
-(:data:`capacity.report.committee_text.TEXT`) in the report language.
+(:data:`capacity.report.committee.text.TEXT`) in the report language.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from capacity.i18n import format_percent, label, verdict_sentences
-from capacity.report.committee_text import TEXT
+from capacity.report.committee.text import TEXT
 
 #: How each key figure is written (see :data:`capacity.tables.KINDS`).
 KEY_KINDS = {

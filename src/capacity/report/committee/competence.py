@@ -10,40 +10,16 @@ would do with today's staff, and how many FTE the target would then need.
 
 from __future__ import annotations
 
-import dataclasses
-
 import pandas as pd
 
 
 def with_interpreters(fitted, share: float = 1.0):
     """``fitted`` with interpreters for ``share`` of contacts in languages no staff speaks.
 
-    The same as refitting with ``Params.interpreter_share = share`` (the share enters only the
-    usable share per language, ``m_L = s_L + (1 − s_L)·ι``; nothing random depends on it),
-    without the refit.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from types import SimpleNamespace
-    >>> from capacity.models.uncertainty import Inputs
-    >>> langs = pd.DataFrame({"speaker_share": [1.0, 0.0]}, index=["sv", "bg"])
-    >>> inputs = Inputs(np.ones(1), 1.0, np.ones(1), np.ones(1), None, np.ones((1, 2)), np.ones(2))
-    >>> f = dataclasses.make_dataclass("F", ["languages", "inputs", "interpreter_share",
-    ...     "interpreter_source"])(langs, inputs, 0.0, "none")
-    >>> with_interpreters(f, 0.5).inputs.m
-    array([1. , 0.5])
+    The same as refitting with ``interpreter_share = share``; see
+    :meth:`capacity.question4.FittedModels.with_interpreter_share`.
     """
-    from capacity.models.competence import usable_share
-
-    m = usable_share(fitted.languages["speaker_share"], share).to_numpy(dtype=float)
-    return dataclasses.replace(
-        fitted,
-        inputs=dataclasses.replace(fitted.inputs, m=m),
-        languages=fitted.languages.assign(usable_share=m),
-        interpreter_share=float(share),
-        interpreter_source="parameter",
-    )
+    return fitted.with_interpreter_share(share)
 
 
 def unspoken_languages(result) -> pd.DataFrame:

@@ -12,9 +12,8 @@ import pandas as pd
 
 from capacity import figures
 from capacity.i18n import format_interval, format_number
-from capacity.report.committee_text import TEXT
-from capacity.report.competence import with_interpreters
-from capacity.report.key_figures import phrase
+from capacity.report.committee.key_figures import phrase
+from capacity.report.committee.text import TEXT
 
 #: Scenario rows of :func:`standard_scenarios`, in the order the tables show them.
 SCENARIOS = ("today", "plus2", "plus4", "interpreters", "mobile")
@@ -24,7 +23,7 @@ def standard_scenarios(fitted, params) -> pd.DataFrame:
     """Today; +2 and +4 outreach FTE; an interpreter for every contact in a language no staff
     member speaks (``interpreter_share = 1``: competence alone, today's staff); and today
     with stays half as long (more mobility)."""
-    from capacity.answer import evaluate
+    from capacity.question4 import Scenario, evaluate
 
     grid = {
         "today": {},
@@ -33,16 +32,18 @@ def standard_scenarios(fitted, params) -> pd.DataFrame:
         "interpreters": {"interpreter_share": 1.0},
         "mobile": {"stay_multiplier": min(params.stay_multiplier * 0.5, 20.0)},
     }
+    base = Scenario.from_params(params)
     rows = {}
     for key in SCENARIOS:
-        change = grid[key]
-        models = with_interpreters(fitted) if "interpreter_share" in change else fitted
-        res = evaluate(models, params.replace(**change))
+        sc = base.replace(**grid[key])
+        res = evaluate(fitted, params, sc)
         kf = res.key_figures
         rows[key] = {
-            "extra_fte": change.get("extra_fte", params.extra_fte),
-            "interpreter_share": models.interpreter_share,
-            "stay_multiplier": change.get("stay_multiplier", params.stay_multiplier),
+            "extra_fte": sc.extra_fte,
+            "interpreter_share": (
+                fitted.interpreter_share if sc.interpreter_share is None else sc.interpreter_share
+            ),
+            "stay_multiplier": sc.stay_multiplier,
             "reach_effective": kf.loc["reach_effective", "estimate"],
             "p_target": res.p_target,
             "fte_needed": kf.loc["fte_needed", "estimate"],

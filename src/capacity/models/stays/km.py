@@ -2,8 +2,8 @@
 
 :class:`StayDistribution` holds the KM point masses plus an exponential tail and answers
 ``laplace``, ``mean``, ``survival``, ``sample`` and ``scaled``; :func:`km_distribution`
-fits it on weighted ``(duration, event, entry)`` rows; the ``_band``, ``_median``,
-``_restricted_mean_se`` and ``_share_below`` helpers read intervals off the KM curve;
+fits it on weighted ``(duration, event, entry)`` rows; the ``km_band``, ``km_median``,
+``restricted_mean_se`` and ``km_share_below`` helpers read intervals off the KM curve;
 :func:`bootstrap_stays` refits it on person-bootstrap replicates. Used by
 :func:`capacity.models.stays.fit_stays`; methods in ``docs/methods/stays.md``.
 """
@@ -18,7 +18,7 @@ from scipy import stats
 from statsmodels.duration.survfunc import SurvfuncRight
 
 from capacity.exceptions import EstimationError
-from capacity.models.stay_margins import _prepare
+from capacity.models.stays.margins import prepare_margins
 
 __all__ = ["StayDistribution", "bootstrap_stays", "km_distribution"]
 
@@ -140,7 +140,7 @@ def km_distribution(
     return km, StayDistribution(t, masses, s_max, t_max, rate, caveats)
 
 
-def _band(km: SurvfuncRight, alpha: float) -> tuple[np.ndarray, np.ndarray]:
+def km_band(km: SurvfuncRight, alpha: float) -> tuple[np.ndarray, np.ndarray]:
     """Pointwise log-log interval of ``S(t)`` at the KM times (R's ``conf.type="log-log"``)."""
     z = stats.norm.ppf(1 - alpha / 2)
     s = np.asarray(km.surv_prob, dtype=float)
@@ -155,7 +155,7 @@ def _band(km: SurvfuncRight, alpha: float) -> tuple[np.ndarray, np.ndarray]:
     return np.where(ok, lo, s), np.where(ok, hi, s)
 
 
-def _median(km: SurvfuncRight, alpha: float) -> tuple[float, tuple[float, float]]:
+def km_median(km: SurvfuncRight, alpha: float) -> tuple[float, tuple[float, float]]:
     """KM median and its interval where the pointwise band crosses 0.5.
 
     Notes
@@ -166,7 +166,7 @@ def _median(km: SurvfuncRight, alpha: float) -> tuple[float, tuple[float, float]
     """
     t = np.asarray(km.surv_times, dtype=float)
     s = np.asarray(km.surv_prob, dtype=float)
-    lo, hi = _band(km, alpha)
+    lo, hi = km_band(km, alpha)
 
     def first(x: np.ndarray) -> float:
         i = np.flatnonzero(x <= 0.5)
@@ -176,7 +176,7 @@ def _median(km: SurvfuncRight, alpha: float) -> tuple[float, tuple[float, float]
     return (np.nan if np.isinf(med) else med), (first(lo), first(hi))
 
 
-def _restricted_mean_se(km: SurvfuncRight) -> float:
+def restricted_mean_se(km: SurvfuncRight) -> float:
     """Greenwood-type SE of the restricted mean ``∫_0^{t_max} S(t) dt`` (Klein & Moeschberger 4.5)."""
     t = np.asarray(km.surv_times, dtype=float)
     s = np.asarray(km.surv_prob, dtype=float)
@@ -190,13 +190,13 @@ def _restricted_mean_se(km: SurvfuncRight) -> float:
     return float(np.sqrt(np.nansum(term)))
 
 
-def _share_below(km: SurvfuncRight, t: float, alpha: float) -> tuple[float, float, float, float]:
+def km_share_below(km: SurvfuncRight, t: float, alpha: float) -> tuple[float, float, float, float]:
     """``F(t) = 1 - S(t)`` with Greenwood SE and the log-log interval of ``S``."""
     times = np.asarray(km.surv_times, dtype=float)
     i = np.searchsorted(times, t, side="right") - 1
     if i < 0:
         return 0.0, 0.0, 0.0, 0.0
-    lo, hi = _band(km, alpha)
+    lo, hi = km_band(km, alpha)
     s, se = float(km.surv_prob[i]), float(km.surv_prob_se[i])
     return 1 - s, se, 1 - float(hi[i]), 1 - float(lo[i])
 
@@ -222,7 +222,7 @@ def bootstrap_stays(
     if cache and "expander" in cache:
         expander = cache["expander"]
     elif stays is not None:
-        _, expander, _, _ = _prepare(stays[~stays["left_truncated"]], "margins")
+        _, expander, _, _ = prepare_margins(stays[~stays["left_truncated"]], "margins")
     else:
         raise EstimationError("bootstrap needs the stays frame or a fitted StaysResults.")
     person = expander.person

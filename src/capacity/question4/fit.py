@@ -3,13 +3,14 @@
 :func:`fit_models` does everything that depends only on the data and the non-scenario
 parameters — stays, the population chain, productivity, staff and languages, the Monte
 Carlo draws of the inputs, the arrivals forecast — and returns a picklable
-:class:`FittedModels` that :func:`capacity.answer.evaluate` turns into the answer for any
-scenario. Import both from :mod:`capacity.answer`. Methods:
+:class:`FittedModels` that :func:`capacity.question4.evaluate` turns into the answer for any
+scenario. Import both from :mod:`capacity.question4`. Methods:
 ``docs/methods/staffing-and-verdict.md``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -20,7 +21,9 @@ from capacity.config import Params
 from capacity.exceptions import DataError, EstimationError, Problem
 from capacity.models import competence as comp
 from capacity.models.indicators import operations_indicators
-from capacity.models.uncertainty import Inputs, PopulationChain, StayTable, population_chain
+from capacity.models.population import PopulationChain, population_chain
+from capacity.models.stays import StayTable
+from capacity.question4.draws import Inputs
 
 __all__ = ["FittedModels", "fit_models"]
 
@@ -55,6 +58,22 @@ class FittedModels:
     support_cases_per_week: float
     monthly_arrivals: pd.Series
     caveats: tuple[str, ...]
+
+    def with_interpreter_share(self, share: float) -> FittedModels:
+        """These models with interpreters for ``share`` of contacts in languages no staff speaks.
+
+        The same as refitting with another interpreter share: the share enters only the
+        usable share per language, ``m_L = s_L + (1 − s_L)·ι``, and nothing random depends
+        on it.
+        """
+        m = comp.usable_share(self.languages["speaker_share"], share).to_numpy(dtype=float)
+        return dataclasses.replace(
+            self,
+            inputs=dataclasses.replace(self.inputs, m=m),
+            languages=self.languages.assign(usable_share=m),
+            interpreter_share=float(share),
+            interpreter_source="parameter",
+        )
 
 
 def _check_scope(data, params: Params) -> pd.DataFrame:
@@ -141,7 +160,8 @@ def fit_models(data, params: Params) -> FittedModels:
     DataError
         City not in the data, or no sightings, outreach or staff in the period.
     """
-    from capacity.models.stays import build_stays, fit_stays, monthly_arrivals, touring
+    from capacity.models.stays import build_stays, fit_stays, monthly_arrivals
+    from capacity.models.touring import touring
 
     rng = np.random.default_rng(params.seed)
     n = params.n_boot
@@ -205,16 +225,10 @@ def fit_models(data, params: Params) -> FittedModels:
     hours_per_fte = logged_hours / staff.outreach_fte
 
     langs = comp.language_shares(city_rows)
-    if params.interpreter_share is not None:
-        iota, source = float(params.interpreter_share), "parameter"
-    else:
-        est = comp.estimate_interpreter_share(outreach_rows)
-        iota, source = (est, "outreach log") if est is not None else (0.0, "none")
-        if est is None:
-            caveats.append(
-                "The outreach log shows no contacts needing an interpreter; interpreter use is "
-                "taken as 0 (set interpreter_share to assume otherwise)."
-            )
+    # the interpreter share is a scenario setting: the fit keeps what the log shows and
+    # evaluate() applies Scenario.interpreter_share on top (see with_interpreter_share)
+    est = comp.estimate_interpreter_share(outreach_rows)
+    iota, source = (est, "outreach log") if est is not None else (0.0, "none")
     if langs.attrs["unknown_persons"]:
         caveats.append(
             f"{langs.attrs['unknown_share']:.0%} of persons have no recorded language; they are "

@@ -5,8 +5,8 @@ This module holds the estimators that need only a few counts:
 - :func:`chapman` — Chapman's bias-corrected two-sample (Lincoln–Petersen) estimator;
 - :func:`chao` — Chao's (1987) heterogeneity lower bound from capture frequencies.
 
-(:func:`capacity.models.population_design.capture_histories` turns sightings into the
-count table that :func:`capacity.models.population_mse.mse` fits.)
+(:func:`capacity.models.population.design.capture_histories` turns sightings into the
+count table that :func:`capacity.models.population.mse.mse` fits.)
 
 Both estimators return a :class:`PopulationResults`, the shape shared with the log-linear
 multiple systems estimator (``estimate``, ``se``, ``conf_int``, ``summary_frame``,

@@ -3,7 +3,7 @@
 A stay is seen from its first to its last sighting; the unseen days at each end and the
 stays never seen at all are corrected by spreading each observed stay over the lengths
 the gaps between sightings imply, weighted by the inverse chance of being seen
-(:func:`_prepare`, :class:`_Expander`). Used by :mod:`capacity.models.stays` and its
+(:func:`prepare_margins`, :class:`Expander`). Used by :mod:`capacity.models.stays` and its
 bootstrap; methods in ``docs/methods/stays.md``.
 """
 
@@ -16,11 +16,11 @@ import pandas as pd
 from scipy import sparse
 
 from capacity.exceptions import EstimationError
-from capacity.models.touring import sighting_gaps, sighting_probability
+from capacity.models.stays.build import sighting_gaps, sighting_probability
 
 
 @dataclass(frozen=True)
-class _Expander:
+class Expander:
     """Maps stays to KM rows: unique observed keys ``U`` → margin-spread keys ``V``.
 
     ``matrix[u, v]`` is the probability that a stay observed as key ``u`` has true key
@@ -52,14 +52,14 @@ def _recurrence_pmf(stays: pd.DataFrame) -> np.ndarray:
     return pmf / pmf.sum()
 
 
-def _expander(rows: pd.DataFrame, pmf: np.ndarray | None) -> _Expander:
+def make_expander(rows: pd.DataFrame, pmf: np.ndarray | None) -> Expander:
     keys = ["duration", "event", "entry"]
     key_id = rows.groupby(keys, sort=False).ngroup().to_numpy()
     uniq = rows[keys].drop_duplicates().reset_index(drop=True)
     n_u = len(uniq)
     if pmf is None:
         matrix = sparse.identity(n_u, format="csr")
-        return _Expander(key_id, uniq, matrix, rows["person"].to_numpy())
+        return Expander(key_id, uniq, matrix, rows["person"].to_numpy())
     d, ev, e = (uniq[k].to_numpy() for k in keys)
     k = len(pmf)
     left, right = np.meshgrid(np.arange(k), np.arange(k), indexing="ij")
@@ -82,12 +82,12 @@ def _expander(rows: pd.DataFrame, pmf: np.ndarray | None) -> _Expander:
     v_id = new.groupby(keys, sort=False).ngroup().to_numpy()
     table = new.drop_duplicates().reset_index(drop=True)
     matrix = sparse.csr_matrix((prob, (u, v_id)), shape=(n_u, len(table)))
-    return _Expander(key_id, table, matrix, rows["person"].to_numpy())
+    return Expander(key_id, table, matrix, rows["person"].to_numpy())
 
 
-def _prepare(
+def prepare_margins(
     stays: pd.DataFrame, correction: str
-) -> tuple[pd.DataFrame, _Expander, float, list[str]]:
+) -> tuple[pd.DataFrame, Expander, float, list[str]]:
     """Per-stay rows (observed lengths; ``cox_duration`` for the Cox model) and the expander."""
     notes = []
     q = sighting_probability(stays)
@@ -119,4 +119,4 @@ def _prepare(
             "cox_entry": cox_entry,
         }
     )
-    return rows, _expander(rows, pmf), q, notes
+    return rows, make_expander(rows, pmf), q, notes

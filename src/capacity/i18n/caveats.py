@@ -25,7 +25,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from capacity.i18n import check_language, format_number, language_name
+from capacity.i18n.format import check_language, format_number, language_name
 
 #: A number as the models write it: ``3``, ``1,234``, ``3.7``, ``-0.5``; with ``%`` a share.
 NUM = r"-?\d[\d,]*(?:\.\d+)?"
@@ -88,7 +88,7 @@ class Caveat:
 _BASIS = (("basis", {"team": "team", "staff member": "medarbetare"}.__getitem__),)
 
 CATALOGUE: tuple[Caveat, ...] = (
-    # --- capacity.models.question4_fit (fit_models) ------------------------------------------
+    # --- capacity.question4.fit (fit_models) ------------------------------------------
     Caveat(
         r"The data are SYNTHETIC: the figures illustrate the method only\.",
         "Data är SYNTETISKA: siffrorna visar bara hur metoden fungerar.",
@@ -136,7 +136,7 @@ CATALOGUE: tuple[Caveat, ...] = (
         "question4_fit.fit_models",
         (("city", str),),
     ),
-    # --- capacity.answer (evaluate, scenario caveats) ------------------------------------------
+    # --- capacity.question4 (evaluate, scenario caveats) ------------------------------------------
     Caveat(
         rf"The persons per quarter implied by arrivals and stays \((?P<a>{NUM})\) and the "
         rf"multiple systems estimate \((?P<b>{NUM})\) differ by a factor (?P<r>{NUM}): the "
@@ -264,7 +264,7 @@ CATALOGUE: tuple[Caveat, ...] = (
         "ett avslut, så vistelsernas medellängd är osäker.",
         "stay_distribution.km_distribution",
     ),
-    # --- capacity.models.uncertainty (population_chain) --------------------------------------
+    # --- capacity.question4.draws (population_chain) --------------------------------------
     Caveat(
         r"Quarter (?P<q>\S+): no population estimate \((?P<exc>.*)\)\.",
         "Kvartal {q}: ingen skattning av målgruppens storlek ({exc}).",

@@ -13,8 +13,8 @@ from __future__ import annotations
 import pandas as pd
 
 from capacity.i18n import format_number, format_percent, format_probability, language_name
-from capacity.report.competence import unspoken_languages
-from capacity.report.key_figures import PAGE_ONE, key_table, phrase, verdict_text
+from capacity.report.committee.competence import unspoken_languages
+from capacity.report.committee.key_figures import PAGE_ONE, key_table, phrase, verdict_text
 
 
 def competence_gap_text(book, result) -> str:
@@ -60,10 +60,10 @@ def staff_or_competence_text(book, result, scenarios: pd.DataFrame) -> str:
 def page_one(book, result, scenarios: pd.DataFrame | None = None):
     """The verdict in plain words, the key figures, the competence gap and the staff split.
 
-    ``scenarios`` (from :func:`capacity.report.scenarios.standard_scenarios`) adds the
+    ``scenarios`` (from :func:`capacity.report.committee.scenarios.standard_scenarios`) adds the
     comparison of today with an interpreter at every contact.
     """
-    from capacity.report.scenarios import scenario_table
+    from capacity.report.committee.scenarios import scenario_table
 
     lang = book.lang
     book.heading("h_answer")

@@ -3,8 +3,8 @@
 The committee notebook calls these in order; each shows its headings, text, tables and
 figures through a :class:`~capacity.report.book.ReportBook`, so every table is numbered
 and suppressed and every figure has alt text. Words come from :mod:`capacity.i18n` and
-:mod:`capacity.report.committee_text`; numbers from the
-:class:`~capacity.answer.Question4Result`.
+:mod:`capacity.report.committee.text`; numbers from the
+:class:`~capacity.question4.Question4Result`.
 """
 
 from __future__ import annotations
@@ -23,12 +23,12 @@ from capacity.i18n import (
     label,
     language_name,
 )
-from capacity.i18n_caveats import translate_caveat
-from capacity.report.committee_text import INDICATORS, METHODS
-from capacity.report.key_figures import CAPACITY, TARGET_GROUP, key_table, verdict_text
-from capacity.report.key_figures import phrase as _x
-from capacity.report.page_one import page_one
-from capacity.report.scenarios import forecast_and_scenarios, standard_scenarios
+from capacity.i18n.caveats import translate_caveat
+from capacity.report.committee.first_page import page_one
+from capacity.report.committee.key_figures import CAPACITY, TARGET_GROUP, key_table, verdict_text
+from capacity.report.committee.key_figures import phrase as _x
+from capacity.report.committee.scenarios import forecast_and_scenarios, standard_scenarios
+from capacity.report.committee.text import INDICATORS, METHODS
 
 __all__ = [
     "assumptions",
@@ -249,7 +249,7 @@ def assumptions(book, result, data) -> None:
     """Caveats from every model, disclosure control and the data used."""
     book.heading("h_assumptions")
     book.text(_x(book, "caveats_intro"))
-    # the models write their caveats in English; capacity.i18n_caveats has them in Swedish
+    # the models write their caveats in English; capacity.i18n.caveats has them in Swedish
     book.bullets([translate_caveat(c, book.lang) for c in result.caveats])
     book.heading("h_suppression", level=3)
     book.suppression_note()

@@ -6,8 +6,8 @@ selects two-list interactions if asked, checks that the estimate exists and is i
 (Fienberg & Rinaldo 2012; Chan, Silverman & Vincent 2021), and gives the population size
 with a delta-method standard error and a profile-likelihood interval (Cormack 1992;
 Rivest & Baillargeon's Rcapture ``closedpCI``). Design and existence checks live in
-:mod:`capacity.models.population_design`, the profile likelihood in
-:mod:`capacity.models.population_profile`.
+:mod:`capacity.models.population.design`, the profile likelihood in
+:mod:`capacity.models.population.profile`.
 """
 
 from __future__ import annotations
@@ -20,15 +20,15 @@ import pandas as pd
 import statsmodels.api as sm
 
 from capacity.exceptions import ConvergenceWarning, EstimationError, ParameterError
-from capacity.models.population import PopulationResults
-from capacity.models.population_design import (
+from capacity.models.population.design import (
     Model,
     build_model,
     histories,
     parse_pairs,
     prepare_table,
 )
-from capacity.models.population_profile import Profile
+from capacity.models.population.estimators import PopulationResults
+from capacity.models.population.profile import Profile
 
 __all__ = ["MSEResults", "mse"]
 

@@ -4,20 +4,18 @@
 
 1. stays and touring from the sightings (:mod:`capacity.models.stays`);
 2. the hidden population per quarter and the detection share
-   (:func:`capacity.models.uncertainty.population_chain`);
+   (:func:`capacity.models.population.population_chain`);
 3. contacts per outreach hour (:mod:`capacity.models.productivity`);
 4. staff, languages and interpreters (:mod:`capacity.models.competence`);
 5. reach before departure (:mod:`capacity.models.reach`), support after contact
    (:mod:`capacity.models.support`), FTE needed (:mod:`capacity.models.staffing`);
 6. Monte Carlo draws of the inputs and the verdict; the arrivals forecast.
 
-The work is split so that scenario sweeps are cheap: :func:`fit_models` does everything
-that depends only on the data and the non-scenario parameters and returns a picklable
-:class:`FittedModels` (both in :mod:`capacity.models.question4_fit`, imported here);
-:func:`evaluate` applies the scenario parameters (``extra_fte``,
-``stay_multiplier``, ``arrivals_multiplier``, ``target_reach``, ``strategy``,
-``p_sufficient``, ``p_insufficient``) in well under a second. Methods and assumptions:
-``docs/methods/staffing-and-verdict.md``.
+The work is split so that scenario sweeps are cheap: :func:`~capacity.question4.fit.fit_models`
+does everything that depends only on the data and the non-scenario parameters and returns a
+picklable :class:`~capacity.question4.fit.FittedModels`; :func:`evaluate` applies a
+:class:`~capacity.question4.scenario.Scenario` in well under a second. Methods and
+assumptions: ``docs/methods/staffing-and-verdict.md``.
 """
 
 from __future__ import annotations
@@ -27,29 +25,17 @@ import pandas as pd
 
 from capacity.config import Params
 from capacity.exceptions import DataError, Problem
-from capacity.models.question4 import KEY_FIGURES, Question4Result
-from capacity.models.question4_fit import FittedModels, fit_models
+from capacity.models.reach import strategy as get_strategy
 from capacity.models.staffing import fte_needed
 from capacity.models.support import support_before_leaving
-from capacity.models.uncertainty import (
-    Inputs,
-    _subset,
-    effective_reach,
-    fte_needed_matrix,
-    reach_ceiling,
-    reach_matrix,
-)
+from capacity.question4.draws import Inputs, effective_reach, fte_needed_matrix, reach_matrix
+from capacity.question4.fit import FittedModels, fit_models
+from capacity.question4.result import Question4Result
+from capacity.question4.scenario import Scenario
 
 WEEKS_PER_MONTH = 365.25 / 12 / 7
 
-__all__ = [
-    "KEY_FIGURES",
-    "FittedModels",
-    "Question4Result",
-    "answer_question_4",
-    "evaluate",
-    "fit_models",
-]
+__all__ = ["answer_question_4", "evaluate"]
 
 
 def _stay_trend(fitted: FittedModels) -> tuple[float, str | None]:
@@ -63,7 +49,7 @@ def _stay_trend(fitted: FittedModels) -> tuple[float, str | None]:
     )
 
 
-def _forecast_frame(fitted: FittedModels, params: Params, fte_now: float) -> pd.DataFrame | None:
+def _forecast_frame(fitted: FittedModels, sc: Scenario, fte_now: float) -> pd.DataFrame | None:
     """Arrivals forecast and the FTE needed per future month (point, low, high)."""
     if fitted.forecast is None:
         return None
@@ -73,14 +59,14 @@ def _forecast_frame(fitted: FittedModels, params: Params, fte_now: float) -> pd.
     last = fitted.monthly_arrivals.index.max()
     years = ((pred.index - last).days / 365.25).to_numpy(dtype=float)
     hr, _ = _stay_trend(fitted)
-    stay_mult = params.stay_multiplier * hr ** (-np.clip(years, 0, None))
+    stay_mult = sc.stay_multiplier * hr ** (-np.clip(years, 0, None))
     cols = ["estimate", "ci_lower", "ci_upper"]
     # the scenario's stay multiplier holds the number present (arrivals / s); the stay trend
-    # acts at the forecast arrivals (see reach_matrix's ``hold``)
+    # acts at the forecast arrivals (see Inputs.arrivals_per_week's ``hold``)
     observed = (
         np.concatenate([pred[c].to_numpy(dtype=float) for c in cols])
         / WEEKS_PER_MONTH
-        / params.stay_multiplier
+        / sc.stay_multiplier
     )
     idx = np.zeros(3 * months, dtype=int)
     inputs = Inputs(
@@ -94,13 +80,13 @@ def _forecast_frame(fitted: FittedModels, params: Params, fte_now: float) -> pd.
     )
     need = fte_needed_matrix(
         inputs,
-        params.target_reach,
-        strategy=params.strategy,
+        sc.target_reach,
+        strategy=sc.strategy,
         stay_multiplier=np.tile(stay_mult, 3),
-        arrivals_multiplier=params.arrivals_multiplier,
+        arrivals_multiplier=sc.arrivals_multiplier,
         hold="arrivals",
     ).reshape(3, months)
-    scale = params.arrivals_multiplier / base.detection[0] / params.stay_multiplier
+    scale = sc.arrivals_multiplier / base.detection[0] / sc.stay_multiplier
     return pd.DataFrame(
         {
             "arrivals_estimate": pred["estimate"].to_numpy() * scale,
@@ -115,15 +101,7 @@ def _forecast_frame(fitted: FittedModels, params: Params, fte_now: float) -> pd.
     )
 
 
-def evaluate(fitted: FittedModels, params: Params) -> Question4Result:
-    """Reach, competence, support, staffing and the verdict under the scenario ``params``.
-
-    Notes
-    -----
-    ``P(reach ≥ target)`` is the share of Monte Carlo draws (rows 1…n of the inputs) whose
-    effective reach meets the target; the verdict is *sufficient* if it is at least
-    ``p_sufficient``, *insufficient* if at most ``p_insufficient``, else *uncertain*.
-    """
+def _check_fit(fitted: FittedModels, params: Params) -> None:
     if params.city != fitted.city or (params.period_start, params.period_end) != fitted.period:
         raise DataError(
             Problem(
@@ -135,29 +113,37 @@ def evaluate(fitted: FittedModels, params: Params) -> Question4Result:
                 "refit with fit_models(data, params) for this city and period.",
             )
         )
+
+
+def _verdict(p_target: float, sc: Scenario) -> str:
+    if p_target >= sc.p_sufficient:
+        return "sufficient"
+    if p_target <= sc.p_insufficient:
+        return "insufficient"
+    return "uncertain"
+
+
+def _staffing_need(fitted: FittedModels, sc: Scenario, fte_now: float):
+    """FTE needed at the point estimate (the same solver as the draws, to full precision)."""
     x = fitted.inputs
-    scen = {
-        "strategy": params.strategy,
-        "stay_multiplier": params.stay_multiplier,
-        "arrivals_multiplier": params.arrivals_multiplier,
-    }
-    fte_now = max(fitted.staff.outreach_fte + params.extra_fte, 0.0)
-    p_lang, p_any = reach_matrix(x, np.full(len(x), fte_now), **scen)
-    reach_eff = (x.pi * p_lang).sum(axis=1)
-    need_draws = fte_needed_matrix(x, params.target_reach, **scen)
-    need_draws[0] = np.nan  # the point estimate is solved exactly below
-    ceiling = float(reach_ceiling(x, params.strategy)[0])
-    blocked = [lang for lang, mm in zip(fitted.languages.index, x.m, strict=True) if mm < 1]
-    if params.strategy == "random":
-        blocked = [lang for lang, mm in zip(fitted.languages.index, x.m, strict=True) if mm <= 0]
-    one = _subset(x, np.array([0]))
-    need = fte_needed(
+    kinds = sc.strategy, sc.stay_multiplier, sc.arrivals_multiplier
+    scen = dict(zip(("strategy", "stay_multiplier", "arrivals_multiplier"), kinds, strict=True))
+    strat = get_strategy(sc.strategy)
+    ceiling = float(strat.ceiling(x.pi[:1], x.m)[0])
+    blocked = [lang for lang, b in zip(fitted.languages.index, strat.blocks(x.m), strict=True) if b]
+    one = x.subset(np.array([0]))
+    return fte_needed(
         lambda f: float(effective_reach(one, np.array([f]), **scen)[0]),
-        params.target_reach,
+        sc.target_reach,
         fte_now,
         ceiling=ceiling,
         blocked_languages=blocked,
     )
+
+
+def _draws_frame(fitted, sc, reach_eff, p_any, need_draws, params) -> pd.DataFrame:
+    x = fitted.inputs
+    arrivals = x.arrivals_per_week(sc.arrivals_multiplier, sc.stay_multiplier)
     draws = pd.DataFrame(
         {
             "reach_effective": reach_eff[1:],
@@ -165,39 +151,72 @@ def evaluate(fitted: FittedModels, params: Params) -> Question4Result:
             "fte_needed": need_draws[1:],
             "contacts_per_hour": x.eta[1:],
             "detection_share": x.detection[1:],
-            "arrivals_per_week": x.arrivals_observed[1:]
-            / x.detection[1:]
-            * params.arrivals_multiplier
-            / params.stay_multiplier,
-            "mean_stay_days": x.stays.mean[1:] * params.stay_multiplier,
+            "arrivals_per_week": arrivals[1:],
+            "mean_stay_days": x.stays.mean[1:] * sc.stay_multiplier,
         }
     )
     draws["population_present"] = draws["arrivals_per_week"] * draws["mean_stay_days"] / 7.0
     draws["persons_in_period"] = fitted.persons_observed / draws["detection_share"]
-    draws["support_before_leaving"] = _support_draws(fitted, params)[1:]
+    draws["support_before_leaving"] = _support_draws(fitted, sc, params)[1:]
+    return draws
+
+
+def evaluate(
+    fitted: FittedModels, params: Params, scenario: Scenario | None = None
+) -> Question4Result:
+    """Reach, competence, support, staffing and the verdict under a scenario.
+
+    Parameters
+    ----------
+    fitted : FittedModels
+        From :func:`~capacity.question4.fit.fit_models` for the same city and period.
+    params : Params
+        The run's parameters (support assumptions, alpha, language, ...).
+    scenario : Scenario, optional
+        The settings applied on top of the fit; default ``Scenario.from_params(params)``.
+
+    Notes
+    -----
+    ``P(reach ≥ target)`` is the share of Monte Carlo draws (rows 1…n of the inputs) whose
+    effective reach meets the target; the verdict is *sufficient* if it is at least
+    ``p_sufficient``, *insufficient* if at most ``p_insufficient``, else *uncertain*.
+    """
+    _check_fit(fitted, params)
+    sc = Scenario.from_params(params) if scenario is None else scenario
+    params = sc.apply(params)
+    if sc.interpreter_share is not None:
+        fitted = fitted.with_interpreter_share(sc.interpreter_share)
+    x = fitted.inputs
+    scen = {
+        "strategy": sc.strategy,
+        "stay_multiplier": sc.stay_multiplier,
+        "arrivals_multiplier": sc.arrivals_multiplier,
+    }
+    fte_now = max(fitted.staff.outreach_fte + sc.extra_fte, 0.0)
+    p_lang, p_any = reach_matrix(x, np.full(len(x), fte_now), **scen)
+    reach_eff = (x.pi * p_lang).sum(axis=1)
+    need_draws = fte_needed_matrix(x, sc.target_reach, **scen)
+    need_draws[0] = np.nan  # the point estimate is solved to full precision below
+    need = _staffing_need(fitted, sc, fte_now)
+    draws = _draws_frame(fitted, sc, reach_eff, p_any, need_draws, params)
     if len(draws):
-        p_target = float((draws["reach_effective"] >= params.target_reach).mean())
+        p_target = float((draws["reach_effective"] >= sc.target_reach).mean())
     else:
-        p_target = float(reach_eff[0] >= params.target_reach)
-    if p_target >= params.p_sufficient:
-        verdict = "sufficient"
-    elif p_target <= params.p_insufficient:
-        verdict = "insufficient"
-    else:
-        verdict = "uncertain"
+        p_target = float(reach_eff[0] >= sc.target_reach)
 
     languages = fitted.languages.rename(columns={"share": "share_of_target_group"}).copy()
     languages["reach"] = p_lang[0]
-    languages["shortfall"] = languages["reach"] < params.target_reach
+    languages["shortfall"] = languages["reach"] < sc.target_reach
     caveats = list(fitted.caveats)
     if need.caveat:
         caveats.append(need.caveat)
-    caveats += _scenario_caveats(fitted, params, fte_now, draws)
+    caveats += _scenario_caveats(fitted, sc, params, fte_now, draws)
     no_trend = _stay_trend(fitted)[1]
     if fitted.forecast is not None and no_trend:
         caveats.append(no_trend)
     caveats += list(fitted.stays.caveats) + list(fitted.population.caveats)
     caveats += list(getattr(fitted.productivity, "caveats", ()))
+    arrivals = x.arrivals_per_week(sc.arrivals_multiplier, sc.stay_multiplier)
     point = {
         "fte_outreach_now": fte_now,
         "fte_needed": need.fte_needed,
@@ -205,29 +224,19 @@ def evaluate(fitted: FittedModels, params: Params) -> Question4Result:
         "reach_effective": float(reach_eff[0]),
         "reach_any_language": float(p_any[0]),
         "trained_share": fitted.staff.trained_share,
-        "population_present": float(
-            x.arrivals_observed[0]
-            / x.detection[0]
-            * params.arrivals_multiplier
-            * x.stays.mean[0]
-            / 7.0
-        ),
+        # persons present N = A·E[T]/7 with the scenario's stays (A/s · s·E[T])
+        "population_present": float(arrivals[0] * sc.stay_multiplier * x.stays.mean[0] / 7.0),
         "persons_in_period": fitted.persons_observed / float(x.detection[0]),
-        "arrivals_per_week": float(
-            x.arrivals_observed[0]
-            / x.detection[0]
-            * params.arrivals_multiplier
-            / params.stay_multiplier
-        ),
+        "arrivals_per_week": float(arrivals[0]),
         "support_before_leaving": float(
-            _support_draws(fitted, params, only_point=True, caveats=caveats)[0]
+            _support_draws(fitted, sc, params, only_point=True, caveats=caveats)[0]
         ),
         "contacts_per_hour": float(x.eta[0]),
     }
     return Question4Result(
-        verdict=verdict,
+        verdict=_verdict(p_target, sc),
         p_target=p_target,
-        target_reach=params.target_reach,
+        target_reach=sc.target_reach,
         city=fitted.city,
         period=fitted.period,
         synthetic=fitted.synthetic,
@@ -237,7 +246,7 @@ def evaluate(fitted: FittedModels, params: Params) -> Question4Result:
         touring=fitted.touring,
         population=fitted.population,
         productivity=fitted.productivity,
-        forecast=_forecast_frame(fitted, params, fte_now),
+        forecast=_forecast_frame(fitted, sc, fte_now),
         indicators=fitted.indicators,
         draws=draws,
         caveats=tuple(dict.fromkeys(caveats)),
@@ -249,6 +258,7 @@ def evaluate(fitted: FittedModels, params: Params) -> Question4Result:
 
 def _support_draws(
     fitted: FittedModels,
+    sc: Scenario,
     params: Params,
     only_point: bool = False,
     caveats: list[str] | None = None,
@@ -258,16 +268,16 @@ def _support_draws(
     rows = 1 if only_point else len(x)
     out = np.empty(rows)
     case_days = float(params.reflection_days)
+    s = sc.stay_multiplier
     for i in range(rows):
         table = x.stays.take(np.array([i]))
-        s = params.stay_multiplier
 
-        def lap(h, table=table, s=s):
+        def lap(h, table=table):
             h = np.atleast_1d(np.asarray(h, dtype=float))
             return table.laplace(h[None, :] * s)[0]
 
         q = support_before_leaving(
-            fitted.support_cases_per_week * params.arrivals_multiplier,
+            fitted.support_cases_per_week * sc.arrivals_multiplier,
             fitted.staff.casework_fte,
             lap,
             float(table.mean[0] * s),
@@ -280,12 +290,13 @@ def _support_draws(
     return out
 
 
-def _scenario_caveats(fitted, params, fte_now, draws) -> list[str]:
+def _scenario_caveats(fitted, sc: Scenario, params: Params, fte_now, draws) -> list[str]:
     out = []
+    x = fitted.inputs
     n_obs = fitted.population.quarters
     if len(n_obs):
-        present = fitted.inputs.arrivals_observed[0] / fitted.inputs.detection[0]
-        per_quarter = present / 7.0 * (fitted.inputs.stays.mean[0] + 91.3)
+        present = x.arrivals_per_week()[0]
+        per_quarter = present / 7.0 * (x.stays.mean[0] + 91.3)
         ratio = float(n_obs["N_hat"].mean() / per_quarter)
         if not 0.5 <= ratio <= 2.0:
             out.append(
@@ -293,8 +304,13 @@ def _scenario_caveats(fitted, params, fte_now, draws) -> list[str]:
                 f"the multiple systems estimate ({n_obs['N_hat'].mean():,.0f}) differ by a "
                 f"factor {ratio:.1f}: the population figures are uncertain beyond their intervals."
             )
-    if params.strategy == "screening":
-        rate = fitted.inputs.eta[0] * fitted.inputs.hours_per_fte
+    if sc.interpreter_share is None and fitted.interpreter_source == "none":
+        out.append(
+            "The outreach log shows no contacts needing an interpreter; interpreter use is "
+            "taken as 0 (set interpreter_share to assume otherwise)."
+        )
+    if sc.strategy == "screening":
+        rate = x.eta[0] * x.hours_per_fte
         a = draws["arrivals_per_week"].median() if len(draws) else 0
         if a > 0 and fte_now * rate <= a:
             out.append(
@@ -305,7 +321,7 @@ def _scenario_caveats(fitted, params, fte_now, draws) -> list[str]:
         f"Support assumes {params.caseload_per_fte:g} concurrent cases per full-time caseworker (an "
         f"assumption), cases of {params.reflection_days} days (the reflection period) and "
         f"{fitted.staff.casework_fte:.1f} casework FTE; accepted support in the outreach log: "
-        f"{fitted.support_cases_per_week * params.arrivals_multiplier:.1f} per week."
+        f"{fitted.support_cases_per_week * sc.arrivals_multiplier:.1f} per week."
     )
     if fitted.staff.trained_share < 1:
         out.append(
@@ -326,7 +342,7 @@ def answer_question_4(data, params: Params) -> Question4Result:
     Examples
     --------
     >>> from capacity.config import ROOT, Params
-    >>> from capacity.io import load_dataset
+    >>> from capacity.dataset import load_dataset
     >>> ds = load_dataset(ROOT / "data" / "sample")  # doctest: +SKIP
     >>> answer_question_4(ds, Params()).verdict  # doctest: +SKIP
     'insufficient'

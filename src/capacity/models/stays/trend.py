@@ -145,7 +145,7 @@ def cox_one_covariate(
     return float(beta), float(1 / np.sqrt(info))
 
 
-def _cox_trend(rows: pd.DataFrame, ties: str = "efron") -> tuple[float, float]:
+def cox_trend(rows: pd.DataFrame, ties: str = "efron") -> tuple[float, float]:
     """Hazard ratio per calendar year and the SE of its log (Cox, Efron ties).
 
     Uses ``cox_duration``/``cox_entry`` (margin-corrected lengths) where present, else

@@ -1,6 +1,6 @@
 """The results object of question 4: verdict, key figures, languages, draws and caveats.
 
-Built by :func:`capacity.answer.evaluate`; see ``docs/methods/staffing-and-verdict.md``.
+Built by :func:`capacity.question4.evaluate`; see ``docs/methods/staffing-and-verdict.md``.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Profile-likelihood interval for the population size of a log-linear model.
 
-Helper of :mod:`capacity.models.population_mse`. For a trial ``N`` the unseen history is
+Helper of :mod:`capacity.models.population.mse`. For a trial ``N`` the unseen history is
 appended with count ``N − n``, the Poisson log-linear model is refitted, and the
 multinomial log-likelihood is evaluated; the interval collects the ``N`` within
 ``χ²_1(1 − α)/2`` of the maximum (Cormack 1992; Rcapture ``closedpCI``).
@@ -22,7 +22,7 @@ import statsmodels.api as sm
 from scipy import optimize, special, stats
 
 from capacity.exceptions import EstimationError
-from capacity.models.population_design import Model
+from capacity.models.population.design import Model
 
 __all__ = ["Profile"]
 

@@ -1,0 +1,140 @@
+"""Monte Carlo inputs of the question-4 answer, and reach and FTE needed for all draws at once.
+
+:func:`~capacity.question4.fit.fit_models` draws the model inputs once per dataset
+(person-bootstrap of the stay distribution, the contact rate from the productivity GLM's
+covariance, the detection share from the MSE intervals, language shares and observed
+arrivals) into :class:`Inputs`; row 0 is the point estimate. Per scenario,
+:func:`reach_matrix` and :func:`fte_needed_matrix` evaluate every draw at once through the
+strategy registered in :mod:`capacity.models.reach` — the same implementation as the
+scalar functions there. See ``docs/methods/staffing-and-verdict.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from capacity.models.reach import strategy as get_strategy
+from capacity.models.staffing import fte_needed_many
+from capacity.models.stays import StayTable
+
+__all__ = ["Inputs", "effective_reach", "fte_needed_matrix", "reach_ceiling", "reach_matrix"]
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Model inputs per draw (row 0 of a fitted model's draws is the point estimate).
+
+    Attributes
+    ----------
+    eta : (D,) contacts per outreach staff-hour
+    hours_per_fte : float, outreach staff-hours logged per week per outreach FTE
+    arrivals_observed : (D,) observed stay starts per week
+    detection : (D,) share of the target group ever observed (n / N̂)
+    stays : StayTable with D rows
+    pi : (D, L) language shares of the target group
+    m : (L,) share of contacts usable per language (staff speakers and interpreters)
+    """
+
+    eta: np.ndarray
+    hours_per_fte: float
+    arrivals_observed: np.ndarray
+    detection: np.ndarray
+    stays: StayTable
+    pi: np.ndarray
+    m: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.eta)
+
+    def subset(self, idx: np.ndarray) -> Inputs:
+        """Draws ``idx`` (e.g. ``[0]`` for the point estimate, or one row repeated)."""
+        return Inputs(
+            self.eta[idx],
+            self.hours_per_fte,
+            self.arrivals_observed[idx],
+            self.detection[idx],
+            self.stays.take(idx),
+            self.pi[idx],
+            self.m,
+        )
+
+    def arrivals_per_week(
+        self,
+        arrivals_multiplier: float = 1.0,
+        stay_multiplier: float | np.ndarray = 1.0,
+        hold: str = "present",
+    ) -> np.ndarray:
+        """All arrivals per week per draw: ``A = A_obs/δ × a`` (÷ ``s`` when holding presence).
+
+        Notes
+        -----
+        Observed stay starts ``A_obs`` are scaled up by the detection share ``δ`` and by
+        the scenario's arrivals multiplier ``a``. The stay multiplier ``s`` scales every
+        stay; with ``hold="present"`` (scenarios) it holds the number present
+        ``N = A·E[T]`` fixed — a more mobile group turns over faster — so arrivals become
+        ``A/s``; with ``hold="arrivals"`` (the forecast, whose arrivals are forecast) they
+        stay ``A``.
+        """
+        arrivals = self.arrivals_observed / self.detection * arrivals_multiplier
+        if hold == "present":
+            arrivals = arrivals / np.asarray(stay_multiplier, dtype=float)
+        return arrivals
+
+
+def reach_matrix(
+    inputs: Inputs,
+    fte: np.ndarray,
+    *,
+    strategy: str = "random",
+    stay_multiplier: float | np.ndarray = 1.0,
+    arrivals_multiplier: float = 1.0,
+    hold: str = "present",
+) -> tuple[np.ndarray, np.ndarray]:
+    """Reach per draw and language at outreach FTE ``fte`` (one value per draw).
+
+    Returns
+    -------
+    p_lang : (D, L) reach in a usable language per language
+    p_any : (D,) reach in any language (``m = 1``)
+
+    Notes
+    -----
+    Arrivals from :meth:`Inputs.arrivals_per_week`; contacts per FTE-week ``μ = η·H``; the
+    strategy (random search ``p_L = 1 − L(h·m_L)``, ``h = μ·f/(A'·E[T])``; screening
+    ``p_L = m_L·P_served`` of an Erlang A queue) is the one registered under ``strategy``
+    in :mod:`capacity.models.reach`.
+    """
+    fte = np.broadcast_to(np.asarray(fte, dtype=float), inputs.eta.shape)
+    s = np.broadcast_to(np.asarray(stay_multiplier, dtype=float), inputs.eta.shape)
+    arrivals = inputs.arrivals_per_week(arrivals_multiplier, s, hold)
+    rate = inputs.eta * inputs.hours_per_fte
+    return get_strategy(strategy).reach(rate, fte, arrivals, inputs.stays, inputs.m, s)
+
+
+def effective_reach(inputs: Inputs, fte: np.ndarray, **scenario) -> np.ndarray:
+    """``Σ_L π_L p_L`` per draw at outreach FTE ``fte``."""
+    p_lang, _ = reach_matrix(inputs, fte, **scenario)
+    return (inputs.pi * p_lang).sum(axis=1)
+
+
+def reach_ceiling(inputs: Inputs, strategy: str = "random") -> np.ndarray:
+    """Largest effective reach at unlimited staff, per draw (see ``Strategy.ceiling``)."""
+    return get_strategy(strategy).ceiling(inputs.pi, inputs.m)
+
+
+def fte_needed_matrix(inputs: Inputs, target: float, **scenario) -> np.ndarray:
+    """FTE needed for ``target`` per draw (``inf`` where unreachable)."""
+    ceiling = reach_ceiling(inputs, scenario.get("strategy", "random"))
+    out = np.full(len(inputs), np.inf)
+    ok = ceiling > target + 1e-9
+    if ok.any():
+        sub = inputs.subset(np.flatnonzero(ok))
+        s = scenario.get("stay_multiplier", 1.0)
+        if np.ndim(s):
+            scenario = {**scenario, "stay_multiplier": np.asarray(s)[ok]}
+        out[ok] = fte_needed_many(
+            lambda f: effective_reach(sub, f, **scenario), target, len(sub), iterations=34
+        )
+    return out

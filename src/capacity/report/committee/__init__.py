@@ -1,0 +1,36 @@
+"""The committee report's content: sections, page one, key figures, scenarios, competence.
+
+- :mod:`~capacity.report.committee.sections` — the report's sections, each writing into a
+  :class:`~capacity.report.book.ReportBook`;
+- :mod:`~capacity.report.committee.first_page` — the verdict, key figures and the staff or
+  competence split on page one;
+- :mod:`~capacity.report.committee.key_figures` — key-figure tables and the verdict text;
+- :mod:`~capacity.report.committee.scenarios` — the standard scenarios and their table;
+- :mod:`~capacity.report.committee.competence` — languages no staff member speaks;
+- :mod:`~capacity.report.committee.text` — the committee report's sentences (sv, en).
+
+The section functions that the notebooks call are importable from here.
+"""
+
+from capacity.report.committee.first_page import page_one
+from capacity.report.committee.scenarios import forecast_and_scenarios, standard_scenarios
+from capacity.report.committee.sections import (
+    assumptions,
+    capacity,
+    indicators,
+    methods,
+    provenance,
+    target_group,
+)
+
+__all__ = [
+    "assumptions",
+    "capacity",
+    "forecast_and_scenarios",
+    "indicators",
+    "methods",
+    "page_one",
+    "provenance",
+    "standard_scenarios",
+    "target_group",
+]

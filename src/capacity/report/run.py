@@ -28,6 +28,7 @@ from capacity.report import provenance, runfolder
 from capacity.report.preflight import check_scope
 from capacity.report.progress import ReportProgress
 from capacity.report.render import html_to_pdf, notebook_to_html
+from capacity.report.reproducible import build_time
 from capacity.tables import read_tables
 from capacity.tables_xlsx import write_xlsx
 
@@ -114,6 +115,22 @@ def dataset_meta(params: Params) -> dict[str, Any]:
         return {}
 
 
+def _banner(params: Params, synthetic: bool) -> str:
+    """Text on every page: synthetic data, and a disclosure threshold below the default."""
+    parts = [i18n.t("synthetic_banner", params.language)] if synthetic else []
+    default = Params().suppression_threshold
+    if params.suppression_threshold < default:
+        parts.append(
+            i18n.t(
+                "disclosure_banner",
+                params.language,
+                threshold=params.suppression_threshold,
+                default=default,
+            )
+        )
+    return " · ".join(parts)
+
+
 def page_metadata(params: Params, notebook: str, title: str | None, synthetic: bool) -> dict:
     """Metadata the HTML template turns into title, language and page furniture."""
     lang = params.language
@@ -129,12 +146,12 @@ def page_metadata(params: Params, notebook: str, title: str | None, synthetic: b
         "lang": lang,
         "title": title,
         "header_left": f"{params.city} · {period}",
-        "banner": i18n.t("synthetic_banner", lang) if synthetic else "",
+        "banner": _banner(params, synthetic),
         "page_word": i18n.t("page", lang),
         "of_word": i18n.t("of", lang),
         "author": "capacity",
         "description": title,
-        "created": dt.datetime.now(dt.UTC).date().isoformat(),
+        "created": build_time(params.period_end).date().isoformat(),
         "version": provenance.package_versions(("capacity",))["capacity"],
     }
 
@@ -354,7 +371,9 @@ def _render(
         stage("tables")
         tables = read_tables(artifacts / "tables")
         if "xlsx" in fmts and tables:
-            outputs["xlsx"] = write_xlsx(tables, partial / "tables.xlsx", params.language)
+            outputs["xlsx"] = write_xlsx(
+                tables, partial / "tables.xlsx", params.language, when=build_time(params.period_end)
+            )
         figures = artifacts / "figures"
         if figures.exists() and any(figures.iterdir()):
             shutil.move(str(figures), partial / "figures")

@@ -24,6 +24,7 @@ from capacity.i18n import (
     language_name,
 )
 from capacity.i18n.caveats import translate_caveat
+from capacity.privacy.grouping import OTHER, group_small
 from capacity.report.committee.first_page import page_one
 from capacity.report.committee.key_figures import CAPACITY, TARGET_GROUP, key_table, verdict_text
 from capacity.report.committee.key_figures import phrase as _x
@@ -131,7 +132,9 @@ def capacity(book, result) -> None:
         )
     )
     key_table(book, result, CAPACITY, "capacity", book.t("h_capacity"))
-    langs = result.languages.copy()
+    threshold = book.params.suppression_threshold
+    grouped = grouped_languages(result.languages, threshold, result.target_reach)
+    langs = grouped.copy()
     langs.index = [language_name(c, lang) for c in langs.index]
     cols = ["persons", "share_of_target_group", "staff_speakers_fte", "reach", "shortfall"]
     frame = langs[[c for c in cols if c in langs.columns]]
@@ -153,13 +156,40 @@ def capacity(book, result) -> None:
         linked={"persons": ["share_of_target_group"]},
         index_header=label("col_language", lang),
     )
-    threshold = book.params.suppression_threshold
-    persons = result.languages.get("persons")
+    persons = grouped.get("persons")
     if persons is None or ((persons == 0) | (persons >= threshold)).any():
-        book.figure(figures.languages(result.languages, lang, threshold))
+        book.figure(figures.languages(grouped, lang, threshold))
     book.figure(
         figures.reach_distribution(result.draws["reach_effective"], result.target_reach, lang)
     )
+
+
+def count_text(n: float, threshold: int, lang: str) -> str:
+    """A count for prose: ``<threshold`` when the tables hide it."""
+    return f"<{threshold}" if 0 < n < threshold else format_number(n, lang, 0)
+
+
+def grouped_languages(languages: pd.DataFrame, threshold: int, target: float) -> pd.DataFrame:
+    """Languages with fewer than ``threshold`` persons merged into "other languages".
+
+    Done before any share is shown, so that no share gives back a hidden count (see
+    :mod:`capacity.privacy.grouping`).
+    """
+    if "persons" not in languages:
+        return languages
+    present = [c for c in ("share_of_target_group", "staff_speakers_fte") if c in languages]
+    weighted = [c for c in ("reach", "usable_share", "speaker_share") if c in languages]
+    out, grouped = group_small(
+        languages,
+        "persons",
+        threshold,
+        sums=present,
+        weighted=weighted,
+        weight="share_of_target_group" if "share_of_target_group" in languages else None,
+    )
+    if grouped and "shortfall" in out and "reach" in out:
+        out.loc[OTHER, "shortfall"] = bool(out.loc[OTHER, "reach"] < target)
+    return out
 
 
 def indicators(book, result) -> None:
@@ -197,12 +227,13 @@ def indicators(book, result) -> None:
     frame = frame.astype(object).where(frame.notna(), None).astype("float64")
     level = format_percent(1 - result.params.alpha, lang, 0)
     covers = rows.loc["mandate_covers_sellers"]
-    book.text(
+    threshold = book.params.suppression_threshold
+    book.text(  # the prose hides what the table hides ("1 of 3" would undo "<5")
         _x(
             book,
             "indicators",
-            covers=format_number(covers["count"], lang, 0),
-            ops=format_number(covers["denominator"], lang, 0),
+            covers=count_text(covers["count"], threshold, lang),
+            ops=count_text(covers["denominator"], threshold, lang),
         )
     )
     book.table(

@@ -25,10 +25,10 @@ def competence_gap_text(book, result) -> str:
     gap = unspoken_languages(result)
     if gap.empty:
         return phrase(book, "gap_none")
-    threshold = book.params.suppression_threshold
     persons = result.languages.get("persons")
     hidden = False
     if persons is not None:
+        threshold = book.params.suppression_threshold
         # small languages grouped before any share is printed (no share gives a count back)
         gap = gap.assign(persons=persons.reindex(gap.index).fillna(0))
         gap, grouped = group_small(

@@ -363,6 +363,7 @@ def read_other_sheets(path: str | os.PathLike, table: str | None = None) -> dict
     """
     from openpyxl import load_workbook
     from openpyxl.utils import get_column_letter
+    from openpyxl.utils.exceptions import InvalidFileException
 
     p = Path(path)
     if p.suffix.lower() != ".xlsx":

@@ -63,8 +63,9 @@ def random_search_reach(
     """
     kappa = np.asarray(contacts_per_week, dtype=float)
     arrivals = np.asarray(arrivals_per_week, dtype=float)
-    none = ~(arrivals > 0)
-    h = kappa / np.where(none, 1.0, arrivals * np.asarray(mean_stay_days, dtype=float))
+    present = arrivals * np.asarray(mean_stay_days, dtype=float)
+    none = ~(present > 0)  # also arrivals so few that A·E[T] rounds to 0 (0/0 gave NaN)
+    h = kappa / np.where(none, 1.0, present)
     x = h[:, None] * np.broadcast_to(language_factor, (len(h), np.shape(language_factor)[-1]))
     p = 1.0 - laplace(np.where(none[:, None], 0.0, x))
     p = np.array(p, dtype=float)

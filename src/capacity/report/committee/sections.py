@@ -317,9 +317,9 @@ def indicators(book, result) -> None:
         headers={
             "n_all": _x(book, "col_persons_all"),
             "share_all": _x(book, "col_share_all"),
-            "n_buyers": "n_buyers",
+            "n_buyers": _x(book, "col_persons_buyers"),
             "share_buyers": _x(book, "col_share_buyers"),
-            "n_sellers": "n_sellers",
+            "n_sellers": _x(book, "col_persons_sellers"),
             "share_sellers": _x(book, "col_share_sellers"),
         },
         kinds={

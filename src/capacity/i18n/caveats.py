@@ -261,6 +261,32 @@ CATALOGUE: tuple[Caveat, ...] = (
         "answer._scenario_caveats",
     ),
     Caveat(
+        r"No accepted support cases in the outreach log: the support queue is empty\.",
+        "Ingen har tackat ja till stöd enligt uppsökarloggen: stödkön är tom.",
+        "models.support.support_before_leaving",
+    ),
+    Caveat(
+        r"No casework capacity in the staff table: support cannot start\.",
+        "Personaltabellen har ingen tid för ärendearbete: inget stöd kan påbörjas.",
+        "models.support.support_before_leaving",
+    ),
+    Caveat(
+        r"The mean stay is 0 days: nobody stays long enough for support to start\.",
+        "Medelvistelsen är 0 dagar: ingen stannar länge nog för att stöd ska hinna börja.",
+        "models.support.support_before_leaving",
+    ),
+    Caveat(
+        rf"Support demand \((?P<rate>{NUM}) cases a week\) is at or above casework capacity "
+        rf"\((?P<slots>{NUM}) concurrent cases of (?P<days>{NUM}) days\): without people giving "
+        r"up, the queue would grow without end; the chance shown counts those who leave the "
+        r"city while waiting\.",
+        "Efterfrågan på stöd ({rate} ärenden i veckan) når eller överstiger kapaciteten för "
+        "ärendearbete ({slots} samtidiga ärenden på {days} dagar): om ingen gav upp skulle kön "
+        "växa utan gräns; sannolikheten som visas räknar med dem som lämnar staden under "
+        "väntan.",
+        "models.support.support_before_leaving",
+    ),
+    Caveat(
         rf"Only (?P<p>{PCT}) of outreach time is by staff trained to identify trafficking "
         r"\(Convention art\. 10\)\.",
         "Bara {p} av den uppsökande tiden görs av personal med utbildning i att känna igen "

@@ -313,7 +313,14 @@ def evaluate(
         "persons_in_period": fitted.persons_observed / float(x.detection[0]),
         "arrivals_per_week": float(arrivals[0]),
         "support_before_leaving": float(
-            _support_draws(fitted, sc, params, chain["support_cases_per_week"], only_point=True)[0]
+            _support_draws(
+                fitted,
+                sc,
+                params,
+                chain["support_cases_per_week"],
+                only_point=True,
+                caveats=caveats,
+            )[0]
         ),
         "contacts_per_hour": float(x.eta[0]),
         **{k: float(v[0]) for k, v in measures.items()},
@@ -379,7 +386,12 @@ def _mobility_caveats(fitted: FittedModels, sc: Scenario, measure: str) -> list[
 
 
 def _support_draws(
-    fitted: FittedModels, sc: Scenario, params: Params, cases: np.ndarray, only_point: bool = False
+    fitted: FittedModels,
+    sc: Scenario,
+    params: Params,
+    cases: np.ndarray,
+    only_point: bool = False,
+    caveats: list[str] | None = None,
 ) -> np.ndarray:
     """``P(support starts before leaving)`` per draw at today's casework FTE, with the
     accepted cases per week ``cases`` (scaled with reach, see :func:`support_cases`)."""
@@ -413,6 +425,8 @@ def _support_draws(
             caseload_per_fte=params.caseload_per_fte,
         )
         out[i] = q.p_before_leaving
+        if i == 0 and caveats is not None and q.caveat:
+            caveats.append(q.caveat)
     return out
 
 
@@ -438,7 +452,7 @@ def _scenario_caveats(fitted, sc: Scenario, params: Params, fte_now, draws) -> l
     if sc.strategy == "screening":
         rate = x.eta[0] * x.hours_per_fte
         a = draws["arrivals_per_week"].median() if len(draws) else 0
-        if fte_now * rate <= a:
+        if a > 0 and fte_now * rate <= a:
             out.append(
                 "Screening capacity is below the arrival rate: the queue is saturated and at most "
                 f"{fte_now * rate / a:.0%} of arrivals can be screened."

@@ -164,11 +164,20 @@ def survival_curve(frame: pd.DataFrame, lang: str, median_days: float | None = N
     return Figure(fig, alt, label_text("stay_title", lang), "stay_survival")
 
 
-def arrivals_forecast(observed: pd.Series, forecast: pd.DataFrame, lang: str) -> Figure:
+def arrivals_forecast(
+    observed: pd.Series,
+    forecast: pd.DataFrame,
+    lang: str,
+    *,
+    hidden: int = 0,
+    threshold: int = 5,
+) -> Figure:
     """Observed monthly arrivals and the forecast with its prediction interval.
 
     ``observed`` is indexed by month; ``forecast`` by month with columns ``estimate``,
-    ``ci_lower``, ``ci_upper``.
+    ``ci_lower``, ``ci_upper``. Months whose observed count is below the disclosure
+    threshold are missing (NaN) in ``observed`` and are not drawn; ``hidden`` says how many,
+    and the alt text says so without their values.
     """
     fig, ax = new_axes()
     ax.plot(
@@ -199,22 +208,29 @@ def arrivals_forecast(observed: pd.Series, forecast: pd.DataFrame, lang: str) ->
     ax.set_ylabel(label_text("arrivals_y", lang))
     ax.set_title(label_text("arrivals_title", lang))
     ax.legend(loc="upper left")
-    last_obs = float(observed.iloc[-1]) if len(observed) else float("nan")
+    shown = observed.dropna()
+    last_obs = float(shown.iloc[-1]) if len(shown) else float("nan")
     end = forecast.iloc[-1]
     end_month = pd.Timestamp(forecast.index[-1]).strftime("%Y-%m")
     if lang == "sv":
         alt = (
             f"Linjediagram över ankomster per månad: {len(observed)} observerade månader, senast "
-            f"{format_number(last_obs, lang, 0)}, och en prognos till {end_month} på "
+            f"visade {format_number(last_obs, lang, 0)}, och en prognos till {end_month} på "
             f"{format_number(end['estimate'], lang, 0)} ankomster per månad "
             f"(prognosintervall {format_interval(end['ci_lower'], end['ci_upper'], lang, decimals=0)})."
         )
     else:
         alt = (
-            f"Line chart of arrivals per month: {len(observed)} observed months, latest "
+            f"Line chart of arrivals per month: {len(observed)} observed months, latest shown "
             f"{format_number(last_obs, lang, 0)}, and a forecast to {end_month} of "
             f"{format_number(end['estimate'], lang, 0)} arrivals per month "
             f"(prediction interval {format_interval(end['ci_lower'], end['ci_upper'], lang, decimals=0)})."
+        )
+    if hidden:
+        alt += (
+            f" {hidden} månader med färre än {threshold} observerade ankomster ritas inte."
+            if lang == "sv"
+            else f" {hidden} months with fewer than {threshold} observed arrivals are not drawn."
         )
     return Figure(fig, alt, label_text("arrivals_title", lang), "arrivals_forecast")
 

@@ -42,7 +42,7 @@ def reach_curve(curve: pd.DataFrame, target: float, lang: str) -> Figure:
     ``curve`` is :func:`capacity.question4.options.reach_curve`'s frame. The target is a
     dashed line (the y axis reaches it, so the distance to it shows), today a black dot.
     """
-    fig, ax = new_axes(figsize=(6.4, 2.0))
+    fig, ax = new_axes(figsize=(6.4, 1.9))
     colours = {"random": OKABE_ITO["blue"], "screening": OKABE_ITO["bluish_green"]}
     alt_parts = []
     for name, rows in curve.groupby("strategy", sort=False):

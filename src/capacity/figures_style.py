@@ -112,7 +112,10 @@ class Figure:
         folder.mkdir(parents=True, exist_ok=True)
         paths = [folder / f"{self.name}.png", folder / f"{self.name}.svg"]
         self.fig.savefig(paths[0], dpi=dpi, bbox_inches="tight")
-        self.fig.savefig(paths[1], bbox_inches="tight", metadata={"Title": self.title})
+        # no dc:date, and ids from svg.hashsalt (set in style()): the same figure, the same bytes
+        self.fig.savefig(
+            paths[1], bbox_inches="tight", metadata={"Title": self.title, "Date": None}
+        )
         return paths
 
 
@@ -132,6 +135,7 @@ def style() -> None:
             "legend.frameon": False,
             "font.family": "DejaVu Sans",
             "svg.fonttype": "none",
+            "svg.hashsalt": "capacity",
         }
     )
 

@@ -62,6 +62,9 @@ class FittedModels:
     monthly_arrivals: pd.Series
     caveats: tuple[str, ...]
     stay_draws: dict = dataclasses.field(default_factory=dict)
+    #: strategy mix, stays per woman, tour chain (:class:`capacity.question4.mobility.MobilityFit`);
+    #: None when the data cannot tell the strategy (random search is then used)
+    mobility: object = None
     #: share of contacts made in writing (the online channel: replies to ads), which
     #: translated written information can reach without a speaker or interpreter
     written_contact_share: float = 0.0
@@ -155,6 +158,26 @@ def _productivity(outreach: pd.DataFrame, params: Params, rng, n: int):
     eta_point = float(rates["estimate"].to_numpy(dtype=float) @ weights)
     draws = np.asarray(fit.draw_rates(rng, n), dtype=float) @ weights if n else np.array([])
     return fit, rows, np.concatenate([[eta_point], draws])
+
+
+def _mobility(data, stays_frame, params: Params, table, detection, rng, caveats: list):
+    """Strategy mix and tour chain (:func:`capacity.question4.mobility.fit_mobility`), or None.
+
+    Without enough first contacts to tell screening from search, the share of capacity in
+    screening is 0 (random search) and a caveat says so.
+    """
+    from capacity.question4.mobility import fit_mobility
+
+    try:
+        mob = fit_mobility(data.sightings, stays_frame, params.city, table.mean, detection,
+                           alpha=params.alpha, rng=rng)  # fmt: skip
+    except EstimationError as exc:
+        caveats.append(
+            f"The outreach strategy cannot be estimated from the data ({exc}); reach assumes "
+            "random search (set strategy to 'screening' to see the other extreme)."
+        )
+        return None, np.zeros(len(table))
+    return mob, np.asarray(mob.share, dtype=float)
 
 
 def fit_models(data, params: Params) -> FittedModels:
@@ -316,7 +339,8 @@ def fit_models(data, params: Params) -> FittedModels:
     languages["speaker_share"] = s_lang.to_numpy()
     languages["usable_share"] = m.to_numpy()
 
-    inputs = Inputs(eta, hours_per_fte, arrivals, detection, table, pi, m.to_numpy())
+    mobility, share = _mobility(data, stays_frame, params, table, detection, rng, caveats)
+    inputs = Inputs(eta, hours_per_fte, arrivals, detection, table, pi, m.to_numpy(), share)
 
     forecast = None
     try:
@@ -375,6 +399,7 @@ def fit_models(data, params: Params) -> FittedModels:
         monthly_arrivals=monthly,
         caveats=tuple(caveats),
         stay_draws=stay_draws,
+        mobility=mobility,
         written_contact_share=written,
         observed_m=m.to_numpy(dtype=float),
         support_cases_draws=case_draws,

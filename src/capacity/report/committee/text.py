@@ -161,6 +161,16 @@ TEXT: dict[str, tuple[str, str]] = {
         "(shares in brackets), who can only be reached in their language through an "
         "interpreter.",
     ),
+    "gap_languages_few": (
+        "Ingen i uppsökarteamen talar {languages}; tillsammans färre än {threshold} personer "
+        "i data, så andelarna visas inte (röjandekontroll).",
+        "No one in the outreach teams speaks {languages}; together fewer than {threshold} "
+        "persons in the data, so their shares are not shown (disclosure control).",
+    ),
+    "gap_other": (
+        "{n} andra språk med få personer ({share})",
+        "{n} other languages with few persons ({share})",
+    ),
     "gap_interpreter_log": (
         "Enligt personalens registrering av kontakterna används tolk vid {share} av sådana kontakter.",
         "According to the outreach log, an interpreter is used in {share} of such contacts.",

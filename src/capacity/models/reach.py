@@ -34,6 +34,8 @@ from capacity.exceptions import ParameterError
 Laplace = Callable[[np.ndarray], np.ndarray]
 
 DAYS_PER_WEEK = 7.0
+#: Contacts per person-day beyond which every stay is met at once (caps an overflowing hazard).
+MAX_HAZARD = 1e12
 
 
 def random_search_reach(
@@ -65,8 +67,12 @@ def random_search_reach(
     arrivals = np.asarray(arrivals_per_week, dtype=float)
     present = arrivals * np.asarray(mean_stay_days, dtype=float)
     none = ~(present > 0)  # also arrivals so few that A·E[T] rounds to 0 (0/0 gave NaN)
-    h = kappa / np.where(none, 1.0, present)
-    x = h[:, None] * np.broadcast_to(language_factor, (len(h), np.shape(language_factor)[-1]))
+    m = np.broadcast_to(language_factor, (len(kappa), np.shape(language_factor)[-1]))
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        h = kappa / np.where(none, 1.0, present)
+        # a subnormal A·E[T] makes h overflow: inf·0 (an unusable language) is no contact,
+        # and an infinite hazard is capped where every stay is met at once (L → 0)
+        x = np.where(m > 0, np.minimum(h[:, None] * m, MAX_HAZARD), 0.0)
     p = 1.0 - laplace(np.where(none[:, None], 0.0, x))
     p = np.array(p, dtype=float)
     p[none] = np.where(x[none] > 0, 1.0, 0.0)

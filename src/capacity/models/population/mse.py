@@ -17,9 +17,9 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 
 from capacity.exceptions import ConvergenceWarning, EstimationError, ParameterError
+from capacity.models import _statsmodels as sm
 from capacity.models.population.design import (
     Model,
     build_model,

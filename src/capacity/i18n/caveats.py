@@ -104,7 +104,7 @@ CATALOGUE: tuple[Caveat, ...] = (
     Caveat(
         rf"(?P<p>{PCT}) of persons have no recorded language; they are assumed to speak the "
         r"same languages as the others\.",
-        "{p} av personerna har inget registrerat språk; de antas tala samma språk som de övriga.",
+        "{p} av personerna har inget registrerat språk; de antas ha samma språkfördelning som de övriga.",
         "question4_fit.fit_models",
     ),
     Caveat(
@@ -132,7 +132,7 @@ CATALOGUE: tuple[Caveat, ...] = (
     ),
     Caveat(
         r"No joint operations in (?P<city>.+) in the period \(questions 1–3\)\.",
-        "Inga gemensamma aktioner i {city} under perioden (fråga 1–3).",
+        "Inga gemensamma insatser i {city} under perioden (fråga 1–3).",
         "question4_fit.fit_models",
         (("city", str),),
     ),

@@ -58,6 +58,18 @@ class FittedModels:
     support_cases_per_week: float
     monthly_arrivals: pd.Series
     caveats: tuple[str, ...]
+    #: share of contacts made in writing (the online channel: replies to ads), which
+    #: translated written information can reach without a speaker or interpreter
+    written_contact_share: float = 0.0
+    #: usable share per language as the log shows it (before any option or scenario):
+    #: the baseline against which support demand is scaled with reach
+    observed_m: np.ndarray | None = None
+    #: identification of trafficking per contact, by language mode and training
+    #: (:func:`capacity.models.identification.identification_rates`), or None
+    identification: object = None
+    #: accepted support cases per week per draw (row 0: the log; rows 1…: Poisson in the
+    #: total count), or None
+    support_cases_draws: np.ndarray | None = None
 
     def with_interpreter_share(self, share: float) -> FittedModels:
         """These models with interpreters for ``share`` of contacts in languages no staff speaks.
@@ -264,6 +276,8 @@ def fit_models(data, params: Params) -> FittedModels:
         caveats.append(f"No arrivals forecast: {exc}")
 
     cases = float(outreach_rows["support_accepted"].sum()) / weeks
+    contacts = outreach_rows.groupby("channel", observed=True)["contacts"].sum()
+    written = float(contacts.get("online", 0.0) / contacts.sum()) if contacts.sum() > 0 else 0.0
     indicators = None
     if data.operations is not None and len(data.operations):
         try:
@@ -272,6 +286,18 @@ def fit_models(data, params: Params) -> FittedModels:
             )
         except DataError:
             caveats.append(f"No joint operations in {params.city} in the period (questions 1–3).")
+    from capacity.models.identification import identification_rates
+
+    try:
+        identification = identification_rates(
+            outreach_rows, data.staff, params.city, alpha=params.alpha
+        )
+    except (ValueError, np.linalg.LinAlgError) as exc:  # pragma: no cover - degenerate logs
+        identification = None
+        caveats.append(f"No model of identification by training and language: {exc}")
+    # drawn last, so that every earlier draw is the same as without it
+    accepted = float(outreach_rows["support_accepted"].sum())
+    case_draws = np.concatenate([[accepted], rng.poisson(accepted, n)]) / weeks
     return FittedModels(
         city=params.city,
         period=(start, end),
@@ -295,4 +321,8 @@ def fit_models(data, params: Params) -> FittedModels:
         support_cases_per_week=cases,
         monthly_arrivals=monthly,
         caveats=tuple(caveats),
+        written_contact_share=written,
+        observed_m=m.to_numpy(dtype=float),
+        support_cases_draws=case_draws,
+        identification=identification,
     )

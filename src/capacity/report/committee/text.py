@@ -22,11 +22,13 @@ TEXT: dict[str, tuple[str, str]] = {
         "I genomsnitt finns uppskattningsvis {present} personer ur målgruppen i staden samtidigt, "
         "och {period} olika personer under hela perioden. Omkring {arrivals} nya vistelser "
         "börjar varje vecka. Hälften av vistelserna är kortare än {median} dagar. "
-        "Hasardkvoten för att lämna staden är {hr} per år (osäkerhetsintervall {hr_ci}): {trend}",
+        "Chansen att lämna staden en viss dag blir {hr} gånger så stor för varje år "
+        "(osäkerhetsintervall {hr_ci}): {trend}",
         "On average an estimated {present} persons of the target group are in the city at any "
         "time, and {period} different persons over the whole period. About {arrivals} new stays "
-        "begin each week. Half of the stays are shorter than {median} days. The hazard ratio "
-        "of leaving the city is {hr} per year (uncertainty interval {hr_ci}): {trend}",
+        "begin each week. Half of the stays are shorter than {median} days. The chance of "
+        "leaving the city on a given day is multiplied by {hr} each year (uncertainty "
+        "interval {hr_ci}): {trend}",
     ),
     "target_group_no_trend": (
         "I genomsnitt finns uppskattningsvis {present} personer ur målgruppen i staden samtidigt, "
@@ -77,12 +79,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "flows_from": ("Från \\ till", "From \\ to"),
     "capacity": (
         "Uppsökarteamen har {fte} årsarbetare för uppsökande arbete. De får i genomsnitt "
-        "{rate} nya kontakter per arbetad timme. {trained} av den uppsökande tiden görs av "
+        "{rate} kontakter (nya och upprepade) per arbetad timme. {trained} av den uppsökande tiden görs av "
         "personal med utbildning i att känna igen människohandel (Europarådets konvention, "
         "art. 10). Med den kapaciteten nås {any} av målgruppen innan de lämnar staden, men "
         "bara {eff} på ett språk de förstår (art. 12).",
-        "The outreach teams have {fte} FTE for outreach. They make on average {rate} new "
-        "contacts per hour worked. {trained} of outreach time is by staff trained to "
+        "The outreach teams have {fte} FTE for outreach. They make on average {rate} "
+        "contacts (new and repeat) per hour worked. {trained} of outreach time is by staff trained to "
         "recognise trafficking (Council of Europe Convention, art. 10). With this capacity "
         "{any} of the target group is reached before leaving the city, but only {eff} in a "
         "language they understand (art. 12).",
@@ -104,11 +106,9 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "scenarios_intro": (
         "Tabellen visar hur svaret ändras med fler årsarbetare, med tolk vid varje kontakt "
-        "och med en rörligare målgrupp (vistelser hälften så långa). Modellerna skattas en "
-        "gång; bara scenariot ändras.",
+        "och med en rörligare målgrupp (vistelser hälften så långa).",
         "The table shows how the answer changes with more FTE, with an interpreter at every "
-        "contact and with a more mobile target group (stays half as long). The models are "
-        "fitted once; only the scenario changes.",
+        "contact and with a more mobile target group (stays half as long).",
     ),
     "and": (" och ", " and "),
     "h_gap": ("Språk som ingen i personalen talar", "Languages no outreach staff member speaks"),
@@ -120,7 +120,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "interpreter.",
     ),
     "gap_interpreter_log": (
-        "Enligt loggen används tolk vid {share} av sådana kontakter.",
+        "Enligt personalens registrering av kontakterna används tolk vid {share} av sådana kontakter.",
         "According to the outreach log, an interpreter is used in {share} of such contacts.",
     ),
     "gap_interpreter_parameter": (
@@ -128,7 +128,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "The report assumes an interpreter is used in {share} of such contacts.",
     ),
     "gap_no_interpreter": (
-        "Enligt loggen används aldrig tolk.",
+        "Enligt personalens registrering av kontakterna används aldrig tolk.",
         "According to the outreach log, interpreters are never used.",
     ),
     "gap_none": (
@@ -180,11 +180,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "col_stay_multiplier": ("Vistelselängd ×", "Stay length ×"),
     "col_p_target": ("Sannolikhet att målet nås", "Probability the target is met"),
     "no_operations": (
-        "Det finns inga gemensamma aktioner med polisen i staden under perioden.",
+        "Det finns inga gemensamma insatser med polisen i staden under perioden.",
         "There are no joint operations with the police in the city during the period.",
     ),
     "indicators": (
-        "Fråga 1 gäller socialsekreterarnas uppdrag: i {covers} av {ops} aktioner omfattade "
+        "Fråga 1 gäller socialsekreterarnas uppdrag: i {covers} av {ops} insatser omfattade "
         "uppdraget kontakt med dem som säljer sex. Fråga 2 och 3 gäller om de som påträffas "
         "informeras om sina rättigheter, inklusive betänketid (minst 30 dagar, konventionens "
         "art. 13), och erbjuds stöd direkt.",
@@ -194,7 +194,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "30 days, Convention art. 13), and offered support at once.",
     ),
     "indicators_caption": (
-        "Gemensamma aktioner med polisen: uppdrag, information och stöd",
+        "Gemensamma insatser med polisen: uppdrag, information och stöd",
         "Joint police operations: mandate, information and support",
     ),
     "indicator": ("Indikator", "Indicator"),
@@ -219,14 +219,14 @@ TEXT: dict[str, tuple[str, str]] = {
 }
 
 INDICATORS: dict[str, tuple[str, str]] = {
-    "operations": ("Aktioner", "Operations"),
+    "operations": ("Insatser", "Operations"),
     "mandate_covers_sellers": (
-        "Aktioner där uppdraget omfattar dem som säljer sex",
+        "Insatser där uppdraget omfattar dem som säljer sex",
         "Operations whose mandate covers those selling sex",
     ),
     "buyers_suspected": ("Misstänkta sexköp", "Suspected sex purchases"),
     "social_workers": (
-        "Socialsekreterare (summa över aktioner)",
+        "Socialsekreterare (summa över insatser)",
         "Social workers (sum over operations)",
     ),
     "sellers_encountered": (
@@ -261,12 +261,13 @@ METHODS: dict[str, tuple[str, ...]] = {
         "Vistelser: en persons observationer i samma stad med högst ett visst antal dagars "
         "mellanrum bildar en vistelse. Hur länge vistelserna varar skattas med Kaplan–Meier, "
         "och en Cox-modell med år som förklaringsvariabel visar om vistelserna blir kortare.",
-        "Målgruppens storlek: personer som ses av flera oberoende källor (annonser, uppsökande "
+        "Målgruppens storlek: personer som ses av flera källor (annonser, uppsökande "
         "arbete, polis) ger en skattning av hur många som aldrig syns i någon källa "
-        "(fångst–återfångst, log-linjära modeller). Antalet samtidigt närvarande följer av "
+        "(fångst–återfångst). Källorna är inte oberoende av varandra; modellerna tar hänsyn "
+        "till att vissa källor oftare ser samma personer. Antalet samtidigt närvarande följer av "
         "ankomster gånger vistelsens längd (Littles lag).",
-        "Kapacitet: antalet nya kontakter per uppsökande timme skattas med en Poissonmodell "
-        "per kanal. Med kapaciteten fördelad över dem som är i staden är chansen att nås "
+        "Kapacitet: antalet kontakter (även upprepade) per uppsökande timme skattas per kanal "
+        "(på gatan, på nätet, på ställen och vid polisinsatser). Med kapaciteten fördelad över dem som är i staden är chansen att nås "
         "innan man lämnar staden 1 − E[exp(−h·T)], där h är kontakttakten och T vistelsens "
         "längd. En kontakt räknas bara om den sker på ett språk personen förstår, med egen "
         "personal eller tolk.",
@@ -280,12 +281,13 @@ METHODS: dict[str, tuple[str, ...]] = {
         "Stays: a person's sightings in one city with gaps of at most a set number of days "
         "form a stay. Stay lengths are estimated with Kaplan–Meier, and a Cox model with year "
         "as covariate shows whether stays are getting shorter.",
-        "Size of the target group: persons seen by several independent sources (ads, outreach, "
-        "police) give an estimate of how many are never seen by any source (capture–recapture, "
-        "log-linear models). The number present at a time follows from arrivals times stay "
+        "Size of the target group: persons seen by several sources (ads, outreach, police) "
+        "give an estimate of how many are never seen by any source (capture–recapture). The "
+        "sources are not independent; the models allow for some sources seeing the same "
+        "persons more often. The number present at a time follows from arrivals times stay "
         "length (Little's law).",
-        "Capacity: new contacts per outreach hour are estimated with a Poisson model per "
-        "channel. With capacity spread over those present, the chance of being reached before "
+        "Capacity: contacts (repeat ones included) per outreach hour are estimated per channel "
+        "(street, online, venues and police operations). With capacity spread over those present, the chance of being reached before "
         "leaving is 1 − E[exp(−h·T)], where h is the contact rate and T the stay length. A "
         "contact counts only in a language the person understands, by staff or an interpreter.",
         "Staffing and uncertainty: the FTE needed is the staffing that gives the target share. "
@@ -295,3 +297,8 @@ METHODS: dict[str, tuple[str, ...]] = {
         "reveal them.",
     ),
 }
+
+# the options, support-chain and budget sentences (issue 11) live in their own module
+from capacity.report.committee.text_options import OPTIONS_TEXT  # noqa: E402
+
+TEXT.update(OPTIONS_TEXT)

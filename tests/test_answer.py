@@ -148,7 +148,7 @@ def test_truth_recovery(synthetic, fitted):
     rows = truth[truth["city"] == params.city]
     w = rows["stays_arriving"]
     true_share = float((rows["share_contacted_understood"] * w).sum() / w.sum())
-    kf = evaluate(fm, params).key_figures.loc["reach_effective"]
+    kf = evaluate(fm, params).reach_measures().loc["reach_stay"]
     half = (kf["ci_upper"] - kf["ci_lower"]) / 2
     assert abs(kf["estimate"] - true_share) <= 2 * half
     true_arrivals = rows["arrivals_per_week"].mean()

@@ -304,4 +304,7 @@ def test_english_committee_report_and_its_numbers(tmp_path):
     assert f'<td class="num">{fte}</td>' in html  # the HTML shows the model's number
     assert html.count("<img") == html.count('alt="') >= 2
     languages = pd.read_excel(run.folder / "tables.xlsx", sheet_name="languages", index_col=0)
-    assert len(languages) == len(result.languages)
+    from capacity.report.committee.sections import grouped_languages
+
+    shown = grouped_languages(result.languages, result.params.suppression_threshold, 0.8)
+    assert len(languages) == len(shown)  # small languages grouped before shares are shown

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import nbformat
@@ -259,31 +260,90 @@ def test_plain_papermill_refuses_out_of_range_values_before_reading_data(tmp_pat
     assert "Params.from_namespace" in info.value.source  # the validation cell, before any load
 
 
-def test_fit_cache_refits_over_a_corrupt_entry_and_reuses_a_good_one(tmp_path, monkeypatch):
-    """A cache entry that cannot be unpickled is replaced (atomically), never deleted first:
-    deleting it raced with a parallel sweep worker that had just seen it exist."""
-    import pickle
-
+def _tiny_fit(tmp_path, monkeypatch):
     from capacity.dataset import load_dataset
-    from capacity.report.cache import cache_key, fitted_models
 
-    monkeypatch.setenv("CAPACITY_CACHE", str(tmp_path))
+    monkeypatch.setenv("CAPACITY_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("CAPACITY_CACHE_KEY", str(tmp_path / "secret" / "cache.key"))
     params = Params.from_mapping(
         {
             "data_dir": "tests/data/tiny",
             "period_start": "2024-01-01",
             "period_end": "2024-04-30",
             "n_boot": 5,
+            "output_dir": str(tmp_path / "reports"),
         }
     )
-    data = load_dataset(params.data_path)
-    entry = tmp_path / f"{cache_key(params, data.files)}.pkl"
+    return params, load_dataset(params.data_path)
+
+
+def test_fit_cache_refits_over_a_corrupt_entry_and_reuses_a_good_one(tmp_path, monkeypatch):
+    """A cache entry that fails its check is replaced (atomically), never deleted first:
+    deleting it raced with a parallel sweep worker that had just seen it exist."""
+    from capacity.report.cache import MAGIC, cache_key, fitted_models
+
+    params, data = _tiny_fit(tmp_path, monkeypatch)
+    entry = tmp_path / "cache" / f"{cache_key(params, data.files)}.fit"
+    entry.parent.mkdir(parents=True)
     entry.write_bytes(b"not a pickle")
     fitted = fitted_models(data, params)
-    assert type(pickle.loads(entry.read_bytes())) is type(fitted)
-    assert list(tmp_path.glob("*.tmp")) == []
+    assert entry.read_bytes().startswith(MAGIC)
+    assert list(entry.parent.glob("*.tmp")) == []
     again = fitted_models(data, params)
-    assert type(again) is type(fitted)
+    assert type(again) is type(fitted) and again.persons_observed == fitted.persons_observed
+    key = tmp_path / "secret" / "cache.key"
+    assert key.stat().st_mode & 0o777 == 0o600 and len(key.read_bytes()) == 32
+
+
+class _Planted:
+    def __reduce__(self):
+        return (os.system, ("touch planted-ran",))
+
+
+def test_fit_cache_never_unpickles_a_planted_or_foreign_entry(tmp_path, monkeypatch):
+    """A pickle that would run code, unsigned or signed with another key, is never loaded;
+    a correctly signed entry of the wrong type is not used either (issue 13, item 5)."""
+    import pickle
+
+    from capacity.question4.fit import FittedModels
+    from capacity.report import cache
+
+    params, data = _tiny_fit(tmp_path, monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    entry = tmp_path / "cache" / f"{cache.cache_key(params, data.files)}.fit"
+    entry.parent.mkdir(parents=True)
+    evil = pickle.dumps(_Planted())
+    entry.write_bytes(evil)  # a bare pickle
+    assert isinstance(cache.fitted_models(data, params), FittedModels)
+    entry.write_bytes(cache.MAGIC + cache._sign(b"x" * 32, evil) + evil)  # another key
+    assert isinstance(cache.fitted_models(data, params), FittedModels)
+    assert not (tmp_path / "planted-ran").exists()
+    key = cache.cache_secret(params, entry.parent)
+    cache.store_entry(entry, key, {"not": "a fit"})  # right key, wrong type
+    assert cache.load_entry(entry, key) is None
+    assert isinstance(cache.fitted_models(data, params), FittedModels)
+
+
+def test_fit_cache_is_off_when_its_key_would_sit_in_the_output_folder(tmp_path, monkeypatch):
+    from capacity.report import cache
+
+    params, data = _tiny_fit(tmp_path, monkeypatch)
+    monkeypatch.setenv("CAPACITY_CACHE_KEY", str(tmp_path / "reports" / "k"))
+    with pytest.warns(UserWarning, match="fit cache off"):
+        cache.fitted_models(data, params)
+    assert not (tmp_path / "reports" / "k").exists()
+    assert not (tmp_path / "cache").exists()
+
+
+def test_fit_cache_survives_a_directory_where_the_entry_should_be(tmp_path, monkeypatch):
+    from capacity.report import cache
+
+    params, data = _tiny_fit(tmp_path, monkeypatch)
+    entry = tmp_path / "cache" / f"{cache.cache_key(params, data.files)}.fit"
+    entry.mkdir(parents=True)
+    with pytest.warns(UserWarning, match="not written"):
+        fitted = cache.fitted_models(data, params)
+    assert fitted.persons_observed > 0 and entry.is_dir()
 
 
 def test_kernel_that_dies_at_start_up_gives_a_clear_error(monkeypatch, tmp_path):

@@ -149,3 +149,24 @@ def test_strategy_mix_truth_recovery_over_seeds(kind):
             lo, hi = res.conf_int().loc["share_screening"]
             covered.append(lo - 0.02 <= truth <= hi + 0.02)
     assert np.mean(covered) >= 0.9, covered
+
+
+def test_no_strategy_fits_gives_a_caveat():
+    # every first contact three weeks after arrival, never earlier: neither early screening
+    # nor a constant search hazard
+    rng = np.random.default_rng(0)
+    n = 3000
+    follow = rng.integers(25, 60, n)
+    hit = rng.random(n) < 0.5
+    times = pd.DataFrame(
+        {
+            "days": np.where(hit, 21, follow),
+            "contacted": hit,
+            "follow_days": follow,
+            "contacts": hit.astype(int),
+        }
+    )
+    res = fit_strategy(times, 30.0)
+    assert res.gof_p < 0.001
+    assert any("No strategy fits" in c for c in res.caveats)
+    assert "does NOT fit" in res.line()

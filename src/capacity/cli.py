@@ -159,6 +159,18 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_clean(args: argparse.Namespace) -> int:
+    from capacity.config import Params, resolve
+    from capacity.report.runfolder import clean_stale
+
+    root = resolve(args.output_dir) if args.output_dir else Params().output_path
+    removed = clean_stale(root)
+    for folder in removed:
+        print(f"removed {folder} (its run was killed)")
+    print(f"{len(removed)} unfinished run folder(s) removed from {root}.")
+    return 0
+
+
 class _Help(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
     """Defaults shown after each option that has one; descriptions and examples as written."""
 
@@ -303,6 +315,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("key_file", type=Path, help="where to write the key (must not exist)")
     p.set_defaults(func=_cmd_keygen)
+
+    p = _sub(
+        sub,
+        "clean",
+        "remove the partial folders of killed report runs",
+        "A report renders into <output_dir>/.<run-id>.partial/ and renames it when done. A run\n"
+        "that was killed leaves that folder behind; the next run removes it, and so does this\n"
+        "command. Folders of runs still alive (or of another host) are left alone.",
+        ["capacity clean", "capacity clean reports/"],
+    )
+    p.add_argument("output_dir", nargs="?", type=Path, help="report folder (default reports/)")
+    p.set_defaults(func=_cmd_clean)
 
     for name, func, summary, description, examples in (
         (

@@ -84,9 +84,18 @@ class Params:
         unit="days",
     )
     strategy: str = _param(
-        "random",
+        "estimated",
         doc="Outreach strategy modelled for reach: one of the strategies registered in "
-        "capacity.models.reach ('random' search, 'screening' of every new arrival as a queue).",
+        "capacity.models.reach: 'estimated' (the mix of screening new arrivals and search "
+        "that the data show, docs/methods/strategy.md), 'random' search, 'screening' of every "
+        "new arrival as a queue.",
+    )
+    reach_measure: str = _param(
+        "woman",
+        doc="What the verdict counts (docs/methods/tours.md): 'woman' (women present in the "
+        "city in the period reached at least once), 'stay' (stays reached before they end) or "
+        "'tour' (tours through Swedish cities reached in any city).",
+        choices=("woman", "stay", "tour"),
     )
     target_reach: float = _param(
         0.8,
@@ -347,6 +356,12 @@ def did_you_mean(names, known) -> str:
     return ", ".join(out)
 
 
+#: Longest text parameter (a city name), and largest parameter or grid file (bytes).
+MAX_TEXT_PARAM = 200
+MAX_YAML_BYTES = 2**20
+MAX_YAML_DEPTH = 10
+
+
 def read_yaml_mapping(path: str | os.PathLike, what: str = "file") -> dict[str, Any]:
     """A YAML file of ``name: value`` lines as a dict, with a ParameterError naming the file.
 
@@ -356,11 +371,43 @@ def read_yaml_mapping(path: str | os.PathLike, what: str = "file") -> dict[str, 
 
     p = resolve(path)
     try:
-        values = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+        size = p.stat().st_size
+        if size > MAX_YAML_BYTES:
+            raise ParameterError(
+                f"{p}: the {what} is {size:,} bytes, above the limit of {MAX_YAML_BYTES:,}; "
+                "a parameter file holds a few 'name: value' lines."
+            )
+        text = p.read_text(encoding="utf-8")
+        # an alias bomb (a few hundred bytes that expand to gigabytes) lives in aliases:
+        # refuse every alias before building anything (parameter files never need them)
+        depth = 0
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+                depth += 1
+                if depth > MAX_YAML_DEPTH:
+                    raise ParameterError(
+                        f"{p}, line {event.start_mark.line + 1}: the {what} is nested more than "
+                        f"{MAX_YAML_DEPTH} levels deep; a parameter file holds 'name: value' lines."
+                    )
+            elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
+                depth -= 1
+            elif isinstance(event, yaml.AliasEvent):
+                mark = event.start_mark
+                raise ParameterError(
+                    f"{p}, line {mark.line + 1}: the {what} uses a YAML alias ('*'), which is "
+                    "not accepted; write the value out instead of '&anchor' and '*alias'."
+                )
+        values = yaml.safe_load(text) or {}
     except FileNotFoundError as exc:
         raise ParameterError(f"{what} not found: {p}") from exc
+    except (IsADirectoryError, UnicodeDecodeError) as exc:
+        raise ParameterError(f"{p} is not a UTF-8 text {what} ({exc}).") from None
     except yaml.YAMLError as exc:
         raise ParameterError(f"{p} is not valid YAML: {exc}") from exc
+    except RecursionError:
+        raise ParameterError(
+            f"{p}: the {what} is nested too deeply to be a parameter file."
+        ) from None
     if not isinstance(values, dict):
         raise ParameterError(f"{p} must hold 'name: value' lines, not {type(values).__name__}.")
     return values
@@ -402,9 +449,20 @@ def _coerce(f: dataclasses.Field, value: Any) -> Any:
         elif kind == "str":
             value = str(value).strip()
     except (TypeError, ValueError):
+        shown = repr(value) if len(repr(value)) <= 80 else repr(value)[:77] + "..."
         raise ParameterError(
-            f"parameter '{name}' = {value!r} is not a valid {kind}; allowed: {_allowed(f)}."
+            f"parameter '{name}' = {shown} is not a valid {kind}; allowed: {_allowed(f)}."
         ) from None
+    if kind == "str" and len(value) > MAX_TEXT_PARAM:
+        raise ParameterError(
+            f"parameter '{name}' is {len(value):,} characters long, above the limit of "
+            f"{MAX_TEXT_PARAM}; give the name as it is written in the data."
+        )
+    if kind == "date" and not (dt.date(1990, 1, 1) <= value <= dt.date(2100, 12, 31)):
+        raise ParameterError(
+            f"parameter '{name}' = {value.isoformat()} is outside the plausible range "
+            "1990-01-01 to 2100-12-31; give a date of the data's period."
+        )
     if m.get("choices") and value not in m["choices"]:
         raise ParameterError(f"parameter '{name}' = {value!r}; allowed: {_allowed(f)}.")
     if m.get("low") is not None and not (m["low"] <= value <= m["high"]):

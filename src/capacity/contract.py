@@ -261,9 +261,19 @@ def validate_table(raw: pd.DataFrame, table: str, file: str) -> tuple[pd.DataFra
     for name in frame.columns:
         kind = spec.loc[name, "type"]
         typed[name], bad = parse_column(frame[name], kind)
+        if kind in ("date", "month"):
+            from capacity.guards import FAR_DATE_FIX, FAR_DATE_RULE, far_dates
+
+            far = far_dates(frame[name]).to_numpy(dtype=bool)
+            if far.any():
+                rows = frame.index[far].to_numpy()
+                unreadable[name] = rows
+                shown = frame.loc[rows[:MAX_PER_RULE], name]
+                problems += located(file, rows, name, shown, FAR_DATE_RULE, FAR_DATE_FIX)
+                bad = bad & ~far
         if kind in PARSE_RULES and bad.any():
             rows = frame.index[bad.to_numpy()].to_numpy()
-            unreadable[name] = rows
+            unreadable[name] = np.union1d(unreadable.get(name, rows[:0]), rows)
             rule, fix = PARSE_RULES[kind]
             problems += located(file, rows, name, frame.loc[rows[:MAX_PER_RULE], name], rule, fix)
     if typed.shape[1] == 0 or len(typed) == 0:

@@ -11,15 +11,17 @@ Raw files are only read, never modified.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from capacity import dataset_cache
+from capacity import dataset_cache, limits
 from capacity.exceptions import DataError, Problem
 from capacity.io import SUFFIXES, read_table, sha256_file
 from capacity.schema import TABLES
@@ -27,6 +29,7 @@ from capacity.schema import TABLES
 # The contract (pandera, ~0.5 s to import) is imported where a dataset is validated, so
 # that a load served from the validated-dataset cache never imports it.
 
+_TOO_DEEP = object()
 _PERIOD_FIX = 'Give the period as {"start": "YYYY-MM-DD", "end": "YYYY-MM-DD"}.'
 
 
@@ -103,28 +106,50 @@ def _read_meta(folder: Path) -> tuple[dict, list[Problem]]:
     )
     if not path.is_file():
         return {}, [Problem(name, None, None, None, "the dataset description is missing", example)]
+    size = path.stat().st_size
+    if size > limits.MAX_JSON_BYTES:
+        rule = f"the file is {size:,} bytes, above the limit of {limits.MAX_JSON_BYTES:,}"
+        fix = "Keep datapackage.json to a short description; put long documentation in a README."
+        return {}, [Problem(name, None, None, None, rule, fix)]
     try:
         meta = json.loads(path.read_text(encoding="utf-8-sig"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         row = getattr(exc, "lineno", None)
         return {}, [Problem(name, row, None, None, f"not valid JSON ({exc})", example)]
+    except RecursionError:
+        meta = _TOO_DEEP  # deeper than Python's parser goes: reported just below
+    if meta is _TOO_DEEP or limits.json_depth(meta) > limits.MAX_JSON_DEPTH:
+        rule = f"the JSON is nested more than {limits.MAX_JSON_DEPTH} levels deep"
+        return {}, [Problem(name, None, None, None, rule, example)]
     if not isinstance(meta, dict):
         return {}, [Problem(name, None, None, None, "must be a JSON object", example)]
-    problems = []
+    problems = _meta_text_problems(meta, name)
     for key, kind in (("name", str), ("title", str), ("synthetic", bool), ("description", str)):
         if not isinstance(meta.get(key), kind):
             rule = f"'{key}' is missing or not a {'true/false' if kind is bool else 'text'}"
             problems.append(Problem(name, None, key, _short(meta.get(key)), rule, example))
     period = meta.get("period")
     try:
-        start = pd.to_datetime(period["start"], format="%Y-%m-%d")
-        end = pd.to_datetime(period["end"], format="%Y-%m-%d")
+        # dt.date, not pandas: a year such as 9999 or 0001 is out of pandas' range
+        if not all(
+            re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", period[k]) for k in ("start", "end")
+        ):
+            raise ValueError
+        start = dt.date.fromisoformat(period["start"])
+        end = dt.date.fromisoformat(period["end"])
         if end < start:
             problems.append(
                 Problem(
                     name, None, "period", str(period), "the end is before the start", _PERIOD_FIX
                 )
             )
+        for key, day in (("start", start), ("end", end)):
+            if not limits.plausible_date(day):
+                rule = (
+                    f"the period's {key} {day:%Y-%m-%d} is outside the plausible range "
+                    f"{limits.FIRST_DATE:%Y-%m-%d} to {limits.LAST_DATE:%Y-%m-%d}"
+                )
+                problems.append(Problem(name, None, f"period.{key}", None, rule, _PERIOD_FIX))
     except (TypeError, KeyError, ValueError):
         rule = "'period' is missing or its dates are not YYYY-MM-DD"
         problems.append(Problem(name, None, "period", _short(period), rule, _PERIOD_FIX))
@@ -141,12 +166,44 @@ def _short(value: object) -> str | None:
     return None if value is None else str(value)[:60]
 
 
+def _meta_text_problems(meta: dict, name: str) -> list[Problem]:
+    """Over-long texts and personal identifiers anywhere in ``datapackage.json``."""
+    from capacity.privacy.detect import find_identifiers_in_meta
+
+    problems = []
+    for key, value in meta.items():
+        if isinstance(value, str) and len(value) > limits.MAX_META_TEXT:
+            rule = (
+                f"'{key}' is {len(value):,} characters long, above the limit of "
+                f"{limits.MAX_META_TEXT:,}"
+            )
+            fix = "Shorten it; put long documentation in a README beside the data."
+            problems.append(Problem(name, None, str(key)[:60], None, rule, fix))
+    if problems:
+        return problems
+    return find_identifiers_in_meta(meta, name)
+
+
 def _find_file(folder: Path, table: str, meta: dict) -> tuple[Path | None, list[Problem]]:
     resources = meta.get("resources")
     if isinstance(resources, list):
         for r in resources:
             if isinstance(r, dict) and r.get("name") == table and r.get("path"):
-                return folder / str(r["path"]), []
+                path = folder / str(r["path"])
+                inside = folder.resolve()
+                try:
+                    path.resolve().relative_to(inside)
+                except (ValueError, OSError, RuntimeError):
+                    rule = (
+                        f"the {table} resource path {str(r['path'])[:80]!r} points outside the "
+                        "dataset folder"
+                    )
+                    fix = (
+                        "Give a path relative to the dataset folder, e.g. "
+                        f'"{table}.csv", and keep every file of the dataset in that folder.'
+                    )
+                    return None, [Problem("datapackage.json", None, "resources", None, rule, fix)]
+                return path, []
     found = [folder / f"{table}{s}" for s in SUFFIXES if (folder / f"{table}{s}").is_file()]
     if len(found) == 1:
         return found[0], []
@@ -175,16 +232,72 @@ def table_files(folder: str | os.PathLike) -> dict[str, Path]:
     return out
 
 
-def _privacy(raw: pd.DataFrame, file: str) -> list[Problem]:
+def _privacy(
+    raw: pd.DataFrame, file: str, mode: str | None = None, first: int = 2
+) -> list[Problem]:
     from capacity.privacy import find_identifiers
 
-    found = find_identifiers(raw.reset_index(drop=True), file)
+    found = find_identifiers(raw.reset_index(drop=True), file, mode=mode)
     rows = raw.index.to_numpy()
     # find_identifiers numbers rows by position (+2); map back to the file's row numbers.
     return [
         p if p.row is None or not 2 <= p.row < len(rows) + 2 else _with_row(p, int(rows[p.row - 2]))
         for p in found
     ]
+
+
+def _other_sheets(file: Path, table: str) -> list[Problem]:
+    """Identifiers on a workbook's other sheets (hidden ones too), which leave with the file."""
+    from capacity.io import read_other_sheets
+
+    try:
+        sheets = read_other_sheets(file, table)
+    except DataError as err:
+        return err.problems
+    problems = []
+    for title, frame in sheets.items():
+        state = frame.attrs.get("state", "visible")
+        label = f"sheet '{title}'" + ("" if state == "visible" else f" ({state})")
+        fix = (
+            f"Delete the {label} from the workbook (only the {table} sheet is read, but the "
+            "whole file is kept with the data), or remove the personal data from it."
+        )
+        for p in _privacy(frame, file.name, mode="sheet"):
+            column = f"{title}!{p.column}" if p.column else None
+            problems.append(
+                Problem(p.file, p.row, column, p.value, f"{p.rule} on the {label}", fix)
+            )
+    return problems
+
+
+def _masked(problems: list[Problem]) -> list[Problem]:
+    """Problems whose shown values never repeat an identifier the guard refused.
+
+    A cell refused as an identifier is shown masked in every problem about the same cell (the
+    contract's own rule would otherwise quote it raw), and every value, column name and rule
+    goes through :func:`capacity.privacy.detect.redact`.
+    """
+    from capacity.privacy.detect import redact
+
+    refused = {
+        (p.file, p.row, p.column): p.value
+        for p in problems
+        if p.value is not None and p.rule.startswith("looks like")
+    }
+    out = []
+    for p in problems:
+        value = refused.get((p.file, p.row, p.column), p.value)
+        out.append(
+            Problem(
+                p.file,
+                p.row,
+                None if p.column is None else redact(p.column),
+                None if value is None else redact(value),
+                redact(p.rule),
+                p.fix,
+            )
+        )
+    return out
 
 
 def _with_row(p: Problem, row: int) -> Problem:
@@ -263,7 +376,7 @@ def load_dataset(
             }
             out = {t: frames.get(t) for t in TABLES}
             return Dataset(**out, meta=meta, files=files, folder=path)
-    from capacity import contract
+    from capacity import contract, guards
 
     typed: dict[str, pd.DataFrame] = {}
     files: dict[str, dict] = {}
@@ -278,15 +391,17 @@ def load_dataset(
             problems += err.problems
             continue
         frame, table_problems = contract.validate_table(raw, table, file.name)
+        table_problems += guards.ambiguous_decimals(raw, table, file.name)
         problems += table_problems
         problems += _privacy(raw, file.name)
+        problems += _other_sheets(file, table)
         if not table_problems:
             typed[table] = frame
         sha = hashes[table][1] if table in hashes else sha256_file(file)
         files[table] = {"path": str(file), "sha256": sha, "rows": len(frame)}
     problems += cross_check(typed, meta, {t: Path(f["path"]).name for t, f in files.items()})
     if problems:
-        raise DataError(problems)
+        raise DataError(_masked(problems))
     out = {t: (contract.finalise(typed[t], t) if t in typed else None) for t in TABLES}
     if key is not None:
         dataset_cache.write(key, {t: out[t] for t in names})

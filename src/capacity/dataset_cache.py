@@ -51,8 +51,11 @@ CONTRACT_CODE = (
     "io.py",
     "exceptions.py",
     "municipalities.py",
+    "guards.py",
+    "limits.py",
     "privacy",
     "data/dictionary.csv",
+    "data/first_names.txt",
     "data/municipalities.csv",
 )
 _LIBRARIES = ("pandas", "pyarrow", "numpy", "pandera")

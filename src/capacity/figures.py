@@ -42,6 +42,7 @@ __all__ = [
     "scenario_comparison",
     "style",
     "survival_curve",
+    "tornado",
 ]
 
 
@@ -163,11 +164,20 @@ def survival_curve(frame: pd.DataFrame, lang: str, median_days: float | None = N
     return Figure(fig, alt, label_text("stay_title", lang), "stay_survival")
 
 
-def arrivals_forecast(observed: pd.Series, forecast: pd.DataFrame, lang: str) -> Figure:
+def arrivals_forecast(
+    observed: pd.Series,
+    forecast: pd.DataFrame,
+    lang: str,
+    *,
+    hidden: int = 0,
+    threshold: int = 5,
+) -> Figure:
     """Observed monthly arrivals and the forecast with its prediction interval.
 
     ``observed`` is indexed by month; ``forecast`` by month with columns ``estimate``,
-    ``ci_lower``, ``ci_upper``.
+    ``ci_lower``, ``ci_upper``. Months whose observed count is below the disclosure
+    threshold are missing (NaN) in ``observed`` and are not drawn; ``hidden`` says how many,
+    and the alt text says so without their values.
     """
     fig, ax = new_axes()
     ax.plot(
@@ -198,22 +208,29 @@ def arrivals_forecast(observed: pd.Series, forecast: pd.DataFrame, lang: str) ->
     ax.set_ylabel(label_text("arrivals_y", lang))
     ax.set_title(label_text("arrivals_title", lang))
     ax.legend(loc="upper left")
-    last_obs = float(observed.iloc[-1]) if len(observed) else float("nan")
+    shown = observed.dropna()
+    last_obs = float(shown.iloc[-1]) if len(shown) else float("nan")
     end = forecast.iloc[-1]
     end_month = pd.Timestamp(forecast.index[-1]).strftime("%Y-%m")
     if lang == "sv":
         alt = (
             f"Linjediagram över ankomster per månad: {len(observed)} observerade månader, senast "
-            f"{format_number(last_obs, lang, 0)}, och en prognos till {end_month} på "
+            f"visade {format_number(last_obs, lang, 0)}, och en prognos till {end_month} på "
             f"{format_number(end['estimate'], lang, 0)} ankomster per månad "
             f"(prognosintervall {format_interval(end['ci_lower'], end['ci_upper'], lang, decimals=0)})."
         )
     else:
         alt = (
-            f"Line chart of arrivals per month: {len(observed)} observed months, latest "
+            f"Line chart of arrivals per month: {len(observed)} observed months, latest shown "
             f"{format_number(last_obs, lang, 0)}, and a forecast to {end_month} of "
             f"{format_number(end['estimate'], lang, 0)} arrivals per month "
             f"(prediction interval {format_interval(end['ci_lower'], end['ci_upper'], lang, decimals=0)})."
+        )
+    if hidden:
+        alt += (
+            f" {hidden} månader med färre än {threshold} observerade ankomster ritas inte."
+            if lang == "sv"
+            else f" {hidden} months with fewer than {threshold} observed arrivals are not drawn."
         )
     return Figure(fig, alt, label_text("arrivals_title", lang), "arrivals_forecast")
 
@@ -403,3 +420,74 @@ def monthly_persons(frame: pd.DataFrame, lang: str, threshold: int = 5) -> Figur
             f"Monthly means: {means}. {n_hidden} values below {threshold} are not shown."
         )
     return Figure(fig, alt, label_text("cov_title", lang), "monthly_persons")
+
+
+def tornado(frame: pd.DataFrame, lang: str) -> Figure:
+    """One-at-a-time sensitivity: FTE needed and reach at each structural choice's settings.
+
+    ``frame`` is :func:`capacity.question4.sensitivity.sensitivity`'s output (rows per
+    setting and side; ``attrs`` with the base point estimates). Bars run from the low to
+    the high setting's value, sorted by their span in FTE needed; the main estimate is the
+    vertical line. FTE needed that no staffing reaches is drawn to the axis edge and
+    labelled "∞".
+    """
+    import matplotlib.pyplot as plt
+
+    names = list(dict.fromkeys(frame["setting"]))
+    fte0, reach0 = frame.attrs["fte_base"], frame.attrs["reach_base"]
+    finite = frame["fte_needed"].replace(np.inf, np.nan)
+    fte_edge = float(np.nanmax(np.r_[finite.to_numpy(float), fte0]) * 1.15)
+
+    def span(name):
+        v = frame.loc[frame["setting"] == name, "fte_needed"].clip(upper=fte_edge)
+        return float(np.ptp(np.r_[v.to_numpy(float), fte0]))
+
+    names.sort(key=span)
+    style()
+    fig, axes = plt.subplots(1, 2, figsize=(9.0, 0.5 * len(names) + 1.8), sharey=True)
+    for ax, col, base, xlabel in (
+        (axes[0], "fte_needed", fte0, "tornado_fte"),
+        (axes[1], "reach_effective", reach0, "tornado_reach"),
+    ):
+        for y, name in enumerate(names):
+            rows = frame[frame["setting"] == name]
+            if col == "reach_effective" and name == "target_reach":
+                continue  # the target changes the FTE needed, not reach
+            for _, r in rows.iterrows():
+                v = float(r[col])
+                shown = fte_edge if (col == "fte_needed" and not np.isfinite(v)) else v
+                colour = OKABE_ITO["blue"] if r["side"] == "low" else OKABE_ITO["orange"]
+                ax.barh(y, shown - base, left=base, color=colour, height=0.6)
+                text = f" {r['value']}" if np.isfinite(v) else f" {r['value']} (∞)"
+                side = "left" if shown >= base else "right"
+                ax.text(shown, y, text, va="center", ha=side, fontsize=7)
+        ax.axvline(base, color="black", lw=1, label=label_text("tornado_base", lang))
+        ax.set_xlabel(label_text(xlabel, lang))
+    percent_axis(axes[1], "x", lang)
+    number_axis(axes[0], "x", lang, 0)
+    axes[0].set_xlim(0, fte_edge * 1.1)
+    axes[0].set_yticks(range(len(names)))
+    axes[0].set_yticklabels([label_text(f"sens_{n}", lang) for n in names])
+    axes[1].legend(loc="lower right", fontsize=7)
+    fig.suptitle(label_text("tornado_title", lang))
+    fig.tight_layout()
+    fte = frame["fte_needed"].to_numpy(float)
+    reach = frame.loc[frame["setting"] != "target_reach", "reach_effective"].to_numpy(float)
+    lo_f, hi_f = np.nanmin(np.r_[fte, fte0]), np.nanmax(np.r_[fte, fte0])
+    hi_txt = "∞" if not np.isfinite(hi_f) else format_number(hi_f, lang, 0)
+    lo_r, hi_r = np.nanmin(np.r_[reach, reach0]), np.nanmax(np.r_[reach, reach0])
+    if lang == "sv":
+        alt = (
+            f"Tornadodiagram över {len(names)} antaganden som data inte avgör: årsarbetare som "
+            f"behövs går från {format_number(lo_f, lang, 0)} till {hi_txt} "
+            f"(huvudskattning {format_number(fte0, lang, 0)}); andelen som nås från "
+            f"{format_percent(lo_r, lang)} till {format_percent(hi_r, lang)}."
+        )
+    else:
+        alt = (
+            f"Tornado diagram of {len(names)} assumptions the data cannot decide: the FTE "
+            f"needed ranges from {format_number(lo_f, lang, 0)} to {hi_txt} (main estimate "
+            f"{format_number(fte0, lang, 0)}); the share reached from "
+            f"{format_percent(lo_r, lang)} to {format_percent(hi_r, lang)}."
+        )
+    return Figure(fig, alt, label_text("tornado_title", lang), "sensitivity")

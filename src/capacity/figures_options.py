@@ -17,8 +17,9 @@ _WORDS = {
     "curve_title": ("Andel som nås med fler årsarbetare", "Share reached with more FTE"),
     "curve_x": ("Tillkommande uppsökande årsarbetare", "Added outreach FTE"),
     "curve_y": ("Nås på ett språk de förstår", "Reached in a language they understand"),
-    "random": ("Kontakter som i dag", "Contacts as today"),
+    "random": ("Bara sökande kontakter", "Search contacts only"),
     "screening": ("Varje ny annons kontaktas en gång", "Every new ad contacted once"),
+    "estimated": ("Som i dag (skattad blandning)", "As today (estimated mix)"),
     "target": ("Mål", "Target"),
     "today": ("I dag", "Today"),
     "band": ("95 % osäkerhetsintervall", "95% uncertainty interval"),
@@ -42,7 +43,7 @@ def reach_curve(curve: pd.DataFrame, target: float, lang: str) -> Figure:
     ``curve`` is :func:`capacity.question4.options.reach_curve`'s frame. The target is a
     dashed line (the y axis reaches it, so the distance to it shows), today a black dot.
     """
-    fig, ax = new_axes(figsize=(6.4, 2.0))
+    fig, ax = new_axes(figsize=(6.4, 1.9))
     colours = {"random": OKABE_ITO["blue"], "screening": OKABE_ITO["bluish_green"]}
     alt_parts = []
     for name, rows in curve.groupby("strategy", sort=False):

@@ -62,6 +62,22 @@ LABELS = {
     "lang_share": ("Andel av målgruppen", "Share of target group"),
     "lang_reach": ("Andel som nås", "Share reached"),
     "scen_title": ("Scenarier: andel som nås", "Scenarios: share reached"),
+    "tornado_title": (
+        "Det som data inte avgör: antaganden ett i taget",
+        "What the data cannot decide: one assumption at a time",
+    ),
+    "tornado_fte": ("Årsarbetare som behövs", "Outreach FTE needed"),
+    "tornado_reach": (
+        "Andel som nås på ett språk de förstår (%)",
+        "Share reached in a language understood (%)",
+    ),
+    "tornado_base": ("Huvudskattning", "Main estimate"),
+    "sens_detection_share": ("Andel som någon källa ser", "Share seen by any source"),
+    "sens_gap_days": ("Dagar mellan vistelser (gap_days)", "Days between stays (gap_days)"),
+    "sens_mse_criterion": ("Urvalskriterium för MSE", "MSE selection criterion"),
+    "sens_strategy": ("Arbetssätt", "Outreach strategy"),
+    "sens_target_reach": ("Mål för andel som nås", "Target reach"),
+    "sens_interpreter_share": ("Tolk vid kontakter", "Interpreter at contacts"),
     "scen_x": ("Extra uppsökande årsarbetare (FTE)", "Extra outreach FTE"),
     "scen_y": (
         "Andel som nås på ett språk de förstår (%)",
@@ -96,7 +112,10 @@ class Figure:
         folder.mkdir(parents=True, exist_ok=True)
         paths = [folder / f"{self.name}.png", folder / f"{self.name}.svg"]
         self.fig.savefig(paths[0], dpi=dpi, bbox_inches="tight")
-        self.fig.savefig(paths[1], bbox_inches="tight", metadata={"Title": self.title})
+        # no dc:date, and ids from svg.hashsalt (set in style()): the same figure, the same bytes
+        self.fig.savefig(
+            paths[1], bbox_inches="tight", metadata={"Title": self.title, "Date": None}
+        )
         return paths
 
 
@@ -116,6 +135,7 @@ def style() -> None:
             "legend.frameon": False,
             "font.family": "DejaVu Sans",
             "svg.fonttype": "none",
+            "svg.hashsalt": "capacity",
         }
     )
 

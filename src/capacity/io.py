@@ -24,6 +24,7 @@ from typing import Any
 import pandas as pd
 from pandas.errors import EmptyDataError, ParserError
 
+from capacity import limits
 from capacity.exceptions import CapacityError, DataError, Problem
 
 SUFFIXES: tuple[str, ...] = (".csv", ".xlsx", ".parquet")
@@ -115,11 +116,27 @@ def _fail(file: str, rule: str, fix: str, row: int | None = None) -> DataError:
 def _decode(data: bytes, name: str) -> str:
     if data.startswith(b"PK\x03\x04"):
         raise _fail(name, "this is an Excel (zip) file, not CSV text", "Rename it to .xlsx.")
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:4096]:
+    head = data[:4096]
+    # UTF-16 text has a byte-order mark, or a NUL in every other byte of ASCII text
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff") or (
+        len(head) >= 8
+        and min(head[0::2].count(0), head[1::2].count(0)) == 0
+        and max(head[0::2].count(0), head[1::2].count(0)) >= 0.4 * len(head) / 2
+    ):
         raise _fail(
             name,
             "the file is saved as UTF-16 ('Unicode text'), which is not accepted",
             "Save it as 'CSV UTF-8' (or CSV for Windows-1252).",
+        )
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        row = data.count(b"\n", 0, nul) + 1
+        raise _fail(
+            name,
+            f"the file holds a NUL byte (position {nul:,}): it is binary data, not text",
+            "Check that this is the CSV export and not another file renamed to .csv; export "
+            "the table again as 'CSV UTF-8'.",
+            row=row,
         )
     try:
         return data.decode("utf-8-sig")
@@ -152,16 +169,21 @@ def _sniff(header: str, name: str) -> str:
 
 
 def _read_csv(path: Path, name: str) -> pd.DataFrame:
-    text = _decode(path.read_bytes(), name)
+    data = path.read_bytes()
+    limits.check_lines(data, name)
+    text = _decode(data, name)
+    del data
     if not text.strip():
         return pd.DataFrame()
     first = text.split("\n", 1)[0]
     sep = _sniff(first, name)
+    limits.check_columns(first.count(sep) + 1, name)
     df = _parse_csv(text, sep, name)
     # the readers rename a repeated header ('fte', 'fte.1'): keep the names as written
     header = next(csv.reader([first.rstrip("\r")], delimiter=sep))
     if len(header) == df.shape[1]:
         df.columns = header
+    df.attrs["separator"] = sep
     return df
 
 
@@ -207,6 +229,7 @@ def _parse_csv(text: str, sep: str, name: str) -> pd.DataFrame:
 def _read_xlsx(path: Path, name: str, table: str | None) -> pd.DataFrame:
     from openpyxl.utils.exceptions import InvalidFileException  # only for Excel files
 
+    limits.check_xlsx(path, name)
     try:
         sheets = pd.ExcelFile(path, engine="openpyxl")
         sheet = table if table in sheets.sheet_names else sheets.sheet_names[0]
@@ -217,6 +240,7 @@ def _read_xlsx(path: Path, name: str, table: str | None) -> pd.DataFrame:
         ) from None
     if cells.empty:
         return pd.DataFrame()
+    limits.check_columns(cells.shape[1], name)
     # header row as written (pandas would rename a repeated name), data rows below it
     body = cells.iloc[1:].set_axis([str(c) for c in cells.iloc[0]], axis=1)
     return body.apply(_midnight_as_date)
@@ -231,7 +255,19 @@ def _midnight_as_date(text: pd.Series) -> pd.Series:
 
 
 def _read_parquet(path: Path, name: str) -> pd.DataFrame:
+    import pyarrow.parquet as pq
+
     try:
+        meta = pq.ParquetFile(path).metadata
+        limits.check_columns(meta.num_columns, name)
+        size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+        if size > limits.MAX_PARQUET_UNCOMPRESSED:
+            raise _fail(
+                name,
+                f"the Parquet file's columns take {size / 2**20:,.0f} MiB uncompressed, above "
+                f"the limit of {limits.MAX_PARQUET_UNCOMPRESSED // 2**20:,} MiB",
+                "Split the table by year, or check that this is the right file.",
+            )
         df = pd.read_parquet(path)
     except (ValueError, OSError) as exc:
         raise _fail(name, f"the Parquet file cannot be read ({exc})", "Re-export it.") from None
@@ -298,8 +334,10 @@ def read_table(path: str | os.PathLike, table: str | None = None) -> pd.DataFram
         df = _read_parquet(p, name)
     else:
         raise _fail(name, f"unsupported file type {suffix!r}", "Use .csv, .xlsx or .parquet.")
+    sep = df.attrs.get("separator")
     df.columns = [str(c) for c in df.columns]
     df.index = pd.RangeIndex(2, len(df) + 2, name="row")
+    limits.check_cells(df, name)
     # spreadsheet exports often add columns with neither header nor values: ignore them
     unnamed = [
         i
@@ -311,4 +349,50 @@ def read_table(path: str | os.PathLike, table: str | None = None) -> pd.DataFram
         blank = (df == "").all(axis=1)
         if blank.any():
             df = df[~blank]
+    df.attrs["separator"] = sep
     return df
+
+
+def read_other_sheets(path: str | os.PathLike, table: str | None = None) -> dict[str, pd.DataFrame]:
+    """Every sheet of a workbook except the one :func:`read_table` reads, hidden ones too.
+
+    For the privacy guard: a name or phone number on a second (or hidden) sheet leaves the
+    project with the file. Keys are sheet names; cells are text, columns named by their
+    Excel letter, rows by their spreadsheet number; ``attrs["state"]`` is ``"visible"``,
+    ``"hidden"`` or ``"veryHidden"``.
+    """
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    p = Path(path)
+    if p.suffix.lower() != ".xlsx":
+        return {}
+    limits.check_xlsx(p, p.name)
+    try:
+        wb = load_workbook(p, read_only=True, data_only=True)
+    except (ValueError, OSError, KeyError, zipfile.BadZipFile, InvalidFileException):
+        return {}  # read_table reports the unreadable file
+    try:
+        names = wb.sheetnames
+        main = table if table in names else names[0]
+        out = {}
+        for ws in wb.worksheets:
+            if ws.title == main:
+                continue
+            rows = [
+                ["" if v is None else str(v) for v in r] for r in ws.iter_rows(values_only=True)
+            ]
+            width = max((len(r) for r in rows), default=0)
+            limits.check_columns(width, p.name)
+            frame = pd.DataFrame(
+                [r + [""] * (width - len(r)) for r in rows],
+                columns=[get_column_letter(i + 1) for i in range(width)],
+                index=pd.RangeIndex(1, len(rows) + 1, name="row"),
+                dtype=str,
+            )
+            frame.attrs["state"] = getattr(ws, "sheet_state", "visible")
+            out[ws.title] = frame
+        return out
+    finally:
+        wb.close()

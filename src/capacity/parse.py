@@ -48,6 +48,8 @@ def _to_datetime(text: pd.Series, formats: tuple[str, ...]) -> pd.Series:
         if not todo.any():
             break
         parsed = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+        # a year pandas cannot hold in nanoseconds (9999, 0001) is unreadable, not a crash
+        parsed = parsed.where((parsed.dt.year >= 1678) & (parsed.dt.year <= 2261))
         out[todo] = parsed.astype("datetime64[ns]")
         todo = todo & out.isna()
     return out

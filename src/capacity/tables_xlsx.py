@@ -26,11 +26,13 @@ _XLSX_FORMATS = {
 }
 
 
-def write_xlsx(tables: Sequence[Table], path: str | Path, lang: str) -> Path:
+def write_xlsx(tables: Sequence[Table], path: str | Path, lang: str, when=None) -> Path:
     """Write every table into one workbook: a contents sheet, then one sheet per table.
 
     Headers are in the report language and carry the units; the header row is frozen;
-    numbers stay numeric with an Excel number format; suppressed cells read ``<k``.
+    numbers stay numeric with an Excel number format; suppressed cells read ``<k``. With
+    ``when`` (a datetime) every timestamp in the file is ``when``, so that the same tables
+    give the same bytes (:mod:`capacity.report.reproducible`).
     """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
@@ -95,5 +97,9 @@ def write_xlsx(tables: Sequence[Table], path: str | Path, lang: str) -> Path:
         toc.column_dimensions[get_column_letter(j)].width = width
     tmp = path.with_suffix(".xlsx.tmp")
     wb.save(tmp)
+    if when is not None:
+        from capacity.report.reproducible import normalise_zip
+
+        normalise_zip(tmp, when)
     tmp.replace(path)
     return path

@@ -381,5 +381,316 @@ case(
     "'period' is missing",
     ext="json",
 )
+# --- identifiers that used to slip through the guard (issue 13) -----------------------------
+case(
+    "phone_without_leading_zero",
+    "sightings",
+    setcell("sightings", 3, "person_id", "701234567"),
+    3,
+    "person_id",
+    "phone number",
+)
+case(
+    "phone_country_code_without_plus",
+    "sightings",
+    setcell("sightings", 5, "person_id", "46 70 123 45 67"),
+    5,
+    "person_id",
+    "phone number",
+)
+case(
+    "foreign_phone_without_plus",
+    "sightings",
+    setcell("sightings", 6, "person_id", "40721234567"),
+    6,
+    "person_id",
+    "phone number",
+)
+xl3 = pd.read_csv(io.StringIO(s), dtype=object)
+xl3["person_id"] = xl3["person_id"].astype(object)
+xl3.loc[2, "person_id"] = 701234567  # a number cell: Excel dropped the leading zero
+case("xlsx_phone_number_cell", "sightings", xl3, 4, "person_id", "phone number", ext="xlsx")
+pq2 = pd.read_csv(io.StringIO(o))
+pq2.loc[3, "contacts"] = 46701234567  # int64 column in Parquet
+case(
+    "parquet_phone_in_integer_column", "outreach", pq2, 5, "contacts", "phone number", ext="parquet"
+)
+pq3 = pd.read_csv(io.StringIO(o))
+pq3.loc[6, "staff_hours"] = 701234567.0  # float64 column in Parquet
+case(
+    "parquet_phone_in_float_column",
+    "outreach",
+    pq3,
+    8,
+    "staff_hours",
+    "phone number",
+    ext="parquet",
+)
+case(
+    "camelcase_name_as_pseudonym",
+    "sightings",
+    setcell("sightings", 7, "person_id", "MariaPopescu"),
+    7,
+    "person_id",
+    "person's name",
+)
+case(
+    "underscore_name_as_staff_id",
+    "staff",
+    setcell("staff", 4, "staff_id", "anna_svensson"),
+    4,
+    "staff_id",
+    "person's name",
+)
+case(
+    "name_in_city",
+    "operations",
+    setcell("operations", 2, "city", "Elena Ionescu"),
+    2,
+    "city",
+    "person's name",
+)
+case(
+    "name_in_team_code",
+    "outreach",
+    setcell("outreach", 5, "team", "Karin_Lindqvist"),
+    5,
+    "team",
+    "person's name",
+)
+case(
+    "email_written_out",
+    "sightings",
+    setcell("sightings", 8, "person_id", "anna.svensson-at-gmail-dot-com"),
+    8,
+    "person_id",
+    "e-mail",
+)
+case(
+    "email_with_bracketed_at",
+    "staff",
+    setcell("staff", 6, "staff_id", "maria(at)yahoo(dot)com"),
+    6,
+    "staff_id",
+    "e-mail",
+)
+case(
+    "ipv4_address_as_source",
+    "sightings",
+    setcell("sightings", 9, "source", "192.168.12.7"),
+    9,
+    "source",
+    "IP address",
+)
+case(
+    "ipv6_address_as_staff_id",
+    "staff",
+    setcell("staff", 7, "staff_id", "2001:db8::8a2e:370:7334"),
+    7,
+    "staff_id",
+    "IP address",
+)
+
+
+def workbook(table, extra_title, extra_rows, state):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = table
+    for r in rows(table):
+        ws.append(r)
+    extra = wb.create_sheet(extra_title)
+    for r in extra_rows:
+        extra.append(r)
+    extra.sheet_state = state
+    b = io.BytesIO()
+    wb.save(b)
+    return b.getvalue()
+
+
+case(
+    "hidden_sheet_with_name",
+    "sightings",
+    workbook("sightings", "Kontakter", [["vem", "nummer"], ["Maria Popescu", 701234567]], "hidden"),
+    2,
+    "Kontakter!A",
+    "person's name on the sheet 'Kontakter' (hidden)",
+    ext="xlsx",
+)
+case(
+    "second_sheet_with_phone",
+    "outreach",
+    workbook(
+        "outreach",
+        "Anteckningar",
+        [["datum", "tel"], ["2024-01-10", "+46 70 123 45 67"]],
+        "visible",
+    ),
+    2,
+    "Anteckningar!B",
+    "phone number on the sheet 'Anteckningar'",
+    ext="xlsx",
+)
+case(
+    "datapackage_contact_in_title",
+    "datapackage",
+    dp.replace('"title": "Tiny', '"title": "Kontakt Anna Svensson 0701234567: Tiny'),
+    "",
+    "title",
+    "phone number",
+    ext="json",
+)
+case(
+    "datapackage_email_in_description",
+    "datapackage",
+    dp.replace(
+        'Not real data."', 'Not real data. Questions: elena.ionescu@socialtjanst.example.se"'
+    ),
+    "",
+    "description",
+    "e-mail",
+    ext="json",
+)
+case(
+    "datapackage_name_in_contributors",
+    "datapackage",
+    dp.replace(
+        '"synthetic": true,', '"synthetic": true, "contributors": [{"title": "Elena Ionescu"}],'
+    ),
+    "",
+    "contributors[0].title",
+    "person's name",
+    ext="json",
+)
+
+# --- hostile or broken files: bounded, located refusals (issue 13) --------------------------
+case(
+    "nul_byte_in_row",
+    "sightings",
+    s.replace("b0bc2a68adaac53c,2024-01-11", "b0bc2a68adaac53c,2024-01-1\x001", 1),
+    3,
+    "",
+    "NUL byte",
+)
+case(
+    "binary_file_as_csv", "outreach", b"\x00\x01\x02\x03\x89PNG" + o.encode(), 1, "", "binary data"
+)
+case(
+    "too_many_columns",
+    "staff",
+    text([[*r, *(["extra"] * 250 if i == 0 else [""] * 250)] for i, r in enumerate(rows("staff"))]),
+    1,
+    "",
+    "columns, above the limit",
+)
+xl4 = pd.read_csv(io.StringIO(op), dtype=str)
+for k in range(300):
+    xl4[f"x{k}"] = ""
+case("too_many_columns_xlsx", "operations", xl4, 1, "", "columns, above the limit", ext="xlsx")
+rs = rows("outreach")
+rs = [[c.replace(".", ",") if j == 5 else c for j, c in enumerate(r)] for r in rs]
+rs[3][6] = "1.250"
+case(
+    "thousands_dot_in_decimal_comma_file",
+    "outreach",
+    text(rs, ";"),
+    4,
+    "contacts",
+    "thousands separator",
+)
+rs = rows("outreach")
+rs[2][5] = "1,250"
+case("thousands_comma_in_comma_file", "outreach", text(rs), 3, "staff_hours", "thousands separator")
+case(
+    "date_in_year_9999",
+    "sightings",
+    setcell("sightings", 4, "date", "9999-12-31"),
+    4,
+    "date",
+    "outside the plausible range",
+)
+case(
+    "month_in_year_0001",
+    "staff",
+    setcell("staff", 5, "month", "0001-01"),
+    5,
+    "month",
+    "outside the plausible range",
+)
+case(
+    "cell_of_5000_characters",
+    "sightings",
+    setcell("sightings", 10, "city", "Stockholm" * 556),
+    10,
+    "city",
+    "characters, above the limit",
+)
+case(
+    "resource_path_outside_folder",
+    "datapackage",
+    dp.replace('"path": "sightings.csv"', '"path": "../../../etc/passwd"'),
+    "",
+    "resources",
+    "points outside the dataset folder",
+    ext="json",
+)
+case(
+    "resource_path_absolute",
+    "datapackage",
+    dp.replace('"path": "staff.csv"', '"path": "/etc/hostname"'),
+    "",
+    "resources",
+    "points outside the dataset folder",
+    ext="json",
+)
+case(
+    "datapackage_nested_deeply",
+    "datapackage",
+    dp.replace('"synthetic": true,', '"synthetic": true, "x": ' + "[" * 50 + "]" * 50 + ","),
+    "",
+    "",
+    "nested more than",
+    ext="json",
+)
+case(
+    "datapackage_nested_beyond_recursion",
+    "datapackage",
+    dp.replace(
+        '"synthetic": true,', '"synthetic": true, "x": ' + "[" * 100_000 + "]" * 100_000 + ","
+    ),
+    "",
+    "",
+    "nested more than",
+    ext="json",
+)
+case(
+    "period_in_year_9999",
+    "datapackage",
+    dp.replace('"end": "2024-04-30"', '"end": "9999-12-31"'),
+    "",
+    "period.end",
+    "outside the plausible range",
+    ext="json",
+)
+case(
+    "period_in_year_0001",
+    "datapackage",
+    dp.replace('"start": "2024-01-01"', '"start": "0001-01-01"'),
+    "",
+    "period.start",
+    "outside the plausible range",
+    ext="json",
+)
+case(
+    "title_of_20000_characters",
+    "datapackage",
+    dp.replace('"title": "Tiny', '"title": "' + "x" * 20_000 + "Tiny"),
+    "",
+    "title",
+    "characters long, above the limit",
+    ext="json",
+)
+
 pd.DataFrame(manifest).to_csv(OUT / "manifest.csv", index=False)
 print(len(manifest))

@@ -87,7 +87,104 @@ class Caveat:
 
 _BASIS = (("basis", {"team": "team", "staff member": "medarbetare"}.__getitem__),)
 
+_MEASURE = {
+    "women present in the city in the period reached at least once": (
+        "kvinnor i staden under perioden som nås minst en gång"
+    ),
+    "stays (arrivals) reached before they end": "vistelser (ankomster) som nås innan de tar slut",
+    "tours through Swedish cities reached in any city": (
+        "resor genom svenska städer som nås i någon stad"
+    ),
+}.__getitem__
+_UNIT = {"woman": "kvinna", "stay": "vistelse", "tour": "resa"}.__getitem__
+_STRATEGY = {
+    "random": "sök",
+    "screening": "genomgång av nya",
+    "mixture": "en blandning",
+    "estimated": "skattad",
+}.__getitem__
+_FIT = {"fits": "stämmer med data", "does NOT fit well": "stämmer INTE väl med data"}.__getitem__
+
+
+def _p_value(text: str) -> str:
+    return text.replace(".", ",")
+
+
 CATALOGUE: tuple[Caveat, ...] = (
+    # --- issue 10: strategy and reach measure (capacity.question4.evaluate, .fit) -----------
+    Caveat(
+        r"The verdict counts (?P<what>.+) \(reach per (?P<unit>woman|stay|tour)\)\.",
+        "Bedömningen räknar {what} (räckvidd per {unit}).",
+        "question4.evaluate._mobility_caveats",
+        (("what", _MEASURE), ("unit", _UNIT)),
+    ),
+    Caveat(
+        r"Reach per (?P<unit>woman|tour) needs the strategy and tour fit, which the data did "
+        r"not allow: the verdict counts reach per stay\.",
+        "Räckvidd per {unit} kräver skattning av strategi och resor, vilket data inte räckte "
+        "till: bedömningen räknar räckvidd per vistelse.",
+        "question4.evaluate._mobility_caveats",
+        (("unit", _UNIT),),
+    ),
+    Caveat(
+        rf"The data support (?P<label>random|screening|mixture): (?P<share>{PCT}) of contact "
+        rf"capacity goes to screening new arrivals \(interval (?P<lo>{PCT})–(?P<hi>{PCT})\); "
+        r"the model of time to first contact (?P<fit>fits|does NOT fit well) "
+        rf"\((?P<n>{NUM}) first contacts in (?P<m>{NUM}) stays, p = (?P<p>[^)]+)\)\.",
+        "Data visar {label}: {share} av kontaktkapaciteten går till att gå igenom nya ankomster "
+        "(intervall {lo}–{hi}); modellen för tiden till första kontakt {fit} ({n} första "
+        "kontakter i {m} vistelser, p = {p}).",
+        "models.strategy.StrategyResults.line",
+        (("label", _STRATEGY), ("fit", _FIT), ("p", _p_value)),
+    ),
+    Caveat(
+        r"Reach assumes (?P<s>random|screening) outreach although the data show "
+        rf"(?P<label>random|screening|mixture) \((?P<share>{PCT}) of contact capacity in "
+        r"screening\): set strategy to 'estimated' to use the data\.",
+        "Räckvidden antar {s} fast data visar {label} ({share} av kontaktkapaciteten går till "
+        "genomgång av nya): sätt strategy till 'estimated' för att använda data.",
+        "question4.evaluate._mobility_caveats",
+        (("s", _STRATEGY), ("label", _STRATEGY)),
+    ),
+    Caveat(
+        r"No strategy fits the time to first contact well \(model check p = (?P<p>[^)]+)\): "
+        r"reach and the staff needed rest on a mix the data do not fully support; read them "
+        r"with the model check figure\.",
+        "Ingen strategi stämmer väl med tiden till första kontakt (modellkontroll p = {p}): "
+        "räckvidd och behov av personal vilar på en blandning som data inte helt stöder; läs "
+        "dem tillsammans med figuren över modellkontrollen.",
+        "models.strategy.fit_strategy",
+        (("p", _p_value),),
+    ),
+    Caveat(
+        r"Reach per tour uses the other cities' reach per stay estimated directly \(stays "
+        r"contacted by outreach over arrivals, scaled by this city's detection share\) and "
+        r"assumes the language shares and usable languages of this city everywhere\.",
+        "Räckvidd per resa använder de andra städernas räckvidd per vistelse skattad direkt "
+        "(vistelser med uppsökande kontakt delat med ankomster, uppräknat med denna stads "
+        "upptäcktsandel) och antar denna stads språkandelar och användbara språk överallt.",
+        "question4.mobility.fit_mobility",
+    ),
+    Caveat(
+        r"The outreach strategy cannot be estimated from the data \((?P<exc>.+)\); reach "
+        r"assumes random search \(set strategy to 'screening' to see the other extreme\)\.",
+        "Uppsökarnas strategi kan inte skattas ur data ({exc}); räckvidden antar sök (sätt "
+        "strategy till 'screening' för att se det andra ytterläget).",
+        "question4.fit._mobility",
+    ),
+    Caveat(
+        rf"only (?P<n>{NUM}) stays with (?P<m>{NUM}) first contacts: too few to tell screening "
+        r"from search\.",
+        "bara {n} vistelser med {m} första kontakter: för få för att skilja genomgång av nya "
+        "från sök.",
+        "models.strategy.fit_strategy",
+    ),
+    Caveat(
+        r"no stays in (?P<city>.+) to time contacts in\.",
+        "inga vistelser i {city} att mäta tid till kontakt i.",
+        "models.strategy.first_contact_times",
+        (("city", str),),
+    ),
     # --- capacity.question4.fit (fit_models) ------------------------------------------
     Caveat(
         r"The data are SYNTHETIC: the figures illustrate the method only\.",
@@ -164,6 +261,32 @@ CATALOGUE: tuple[Caveat, ...] = (
         "answer._scenario_caveats",
     ),
     Caveat(
+        r"No accepted support cases in the outreach log: the support queue is empty\.",
+        "Ingen har tackat ja till stöd enligt uppsökarloggen: stödkön är tom.",
+        "models.support.support_before_leaving",
+    ),
+    Caveat(
+        r"No casework capacity in the staff table: support cannot start\.",
+        "Personaltabellen har ingen tid för ärendearbete: inget stöd kan påbörjas.",
+        "models.support.support_before_leaving",
+    ),
+    Caveat(
+        r"The mean stay is 0 days: nobody stays long enough for support to start\.",
+        "Medelvistelsen är 0 dagar: ingen stannar länge nog för att stöd ska hinna börja.",
+        "models.support.support_before_leaving",
+    ),
+    Caveat(
+        rf"Support demand \((?P<rate>{NUM}) cases a week\) is at or above casework capacity "
+        rf"\((?P<slots>{NUM}) concurrent cases of (?P<days>{NUM}) days\): without people giving "
+        r"up, the queue would grow without end; the chance shown counts those who leave the "
+        r"city while waiting\.",
+        "Efterfrågan på stöd ({rate} ärenden i veckan) når eller överstiger kapaciteten för "
+        "ärendearbete ({slots} samtidiga ärenden på {days} dagar): om ingen gav upp skulle kön "
+        "växa utan gräns; sannolikheten som visas räknar med dem som lämnar staden under "
+        "väntan.",
+        "models.support.support_before_leaving",
+    ),
+    Caveat(
         rf"Only (?P<p>{PCT}) of outreach time is by staff trained to identify trafficking "
         r"\(Convention art\. 10\)\.",
         "Bara {p} av den uppsökande tiden görs av personal med utbildning i att känna igen "
@@ -210,6 +333,25 @@ CATALOGUE: tuple[Caveat, ...] = (
         "som glappen mellan observationerna antyder) och omviktad för vistelser som aldrig "
         "syns.",
         "stay_margins",
+    ),
+    Caveat(
+        r"Stay lengths corrected for the unseen days before the first and after the last "
+        rf"sighting \(on average (?P<d>{NUM}) days per end, spread as the gaps between "
+        rf"sightings imply, separately for the (?P<k>{NUM}) sets of sources that see a "
+        rf"person: (?P<lo>{NUM})–(?P<hi>{NUM}) days\) and reweighted for stays never seen\.",
+        "Vistelsernas längd är korrigerad för de dagar före första och efter sista "
+        "observationen som ingen källa ser (i genomsnitt {d} dagar i varje ände, fördelade "
+        "som glappen mellan observationerna antyder, för var och en av de {k} "
+        "kombinationerna av källor som ser en person: {lo}–{hi} dagar) och omviktad för "
+        "vistelser som aldrig syns.",
+        "stay_margins",
+    ),
+    Caveat(
+        rf"(?P<k>{NUM}) of (?P<n>{NUM}) bootstrap replicates drew no stays, starts or known "
+        r"languages and use the point estimate's inputs: the intervals are too narrow\.",
+        "{k} av {n} bootstrapomgångar fick inga vistelser, ankomster eller kända språk och "
+        "använder huvudskattningens värden: intervallen är för smala.",
+        "question4.fit",
     ),
     Caveat(
         rf"(?P<p>{PCT}) of the gaps between sightings within stays are longer than "

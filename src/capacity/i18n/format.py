@@ -236,6 +236,8 @@ def language_name(code: str, lang: str) -> str:
 
     Unknown codes are returned as given (upper-case), so nothing is hidden.
     """
+    if str(code) == "other":  # small languages grouped for disclosure control
+        return "andra språk" if check_language(lang) == "sv" else "other languages"
     names = LANGUAGE_NAMES.get(str(code).lower())
     if names is None:
         return str(code).upper()

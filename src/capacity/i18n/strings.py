@@ -33,6 +33,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "sv": "SYNTETISKA DATA – inte verkliga uppgifter",
         "en": "SYNTHETIC DATA – not real figures",
     },
+    "disclosure_banner": {
+        "sv": "RÖJANDEKONTROLL SÄNKT: antal från {threshold} visas (standard {default})",
+        "en": "DISCLOSURE CONTROL LOWERED: counts from {threshold} shown (default {default})",
+    },
     "synthetic_note": {
         "sv": "Rapporten bygger på syntetiska data. Siffrorna visar hur metoden fungerar, inte hur det ser ut i {city}.",
         "en": "This report is built on synthetic data. The figures show how the method works, not the situation in {city}.",

@@ -54,14 +54,8 @@ def language_shares(sightings: pd.DataFrame) -> pd.DataFrame:
     >>> language_shares(s)["share"].round(2).to_dict()
     {'en': 0.5, 'ro': 0.5}
     """
-    persons = sightings["person_id"].astype("string")
-    lang = sightings["language"].astype("string").str.strip().str.lower()
-    everyone = persons.dropna().unique()
-    known = pd.DataFrame({"person_id": persons, "language": lang}).dropna()
-    known = known[known["language"] != ""]
-    counts = known.groupby(["person_id", "language"]).size().rename("n").reset_index()
-    counts = counts.sort_values(["person_id", "n", "language"], ascending=[True, False, True])
-    first = counts.drop_duplicates("person_id")
+    everyone = sightings["person_id"].astype("string").dropna().unique()
+    first = person_languages(sightings).reset_index()
     per_language = first.groupby("language").size().astype("int64").sort_index()
     n_known = int(per_language.sum())
     n_unknown = int(len(everyone) - n_known)
@@ -87,6 +81,20 @@ def language_shares(sightings: pd.DataFrame) -> pd.DataFrame:
     frame.attrs["unknown_persons"] = n_unknown
     frame.attrs["unknown_share"] = n_unknown / max(len(everyone), 1)
     return frame
+
+
+def person_languages(sightings: pd.DataFrame) -> pd.Series:
+    """Each person's language: the one most often recorded for her (ties: alphabetical).
+
+    Persons with no recorded language are absent. Index ``person_id``, values language.
+    """
+    persons = sightings["person_id"].astype("string")
+    lang = sightings["language"].astype("string").str.strip().str.lower()
+    known = pd.DataFrame({"person_id": persons, "language": lang}).dropna()
+    known = known[known["language"] != ""]
+    counts = known.groupby(["person_id", "language"]).size().rename("n").reset_index()
+    counts = counts.sort_values(["person_id", "n", "language"], ascending=[True, False, True])
+    return counts.drop_duplicates("person_id").set_index("person_id")["language"]
 
 
 @dataclass(frozen=True)

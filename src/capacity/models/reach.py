@@ -34,6 +34,8 @@ from capacity.exceptions import ParameterError
 Laplace = Callable[[np.ndarray], np.ndarray]
 
 DAYS_PER_WEEK = 7.0
+#: Contacts per person-day beyond which every stay is met at once (caps an overflowing hazard).
+MAX_HAZARD = 1e12
 
 
 def random_search_reach(
@@ -63,9 +65,14 @@ def random_search_reach(
     """
     kappa = np.asarray(contacts_per_week, dtype=float)
     arrivals = np.asarray(arrivals_per_week, dtype=float)
-    none = ~(arrivals > 0)
-    h = kappa / np.where(none, 1.0, arrivals * np.asarray(mean_stay_days, dtype=float))
-    x = h[:, None] * np.broadcast_to(language_factor, (len(h), np.shape(language_factor)[-1]))
+    present = arrivals * np.asarray(mean_stay_days, dtype=float)
+    none = ~(present > 0)  # also arrivals so few that A·E[T] rounds to 0 (0/0 gave NaN)
+    m = np.broadcast_to(language_factor, (len(kappa), np.shape(language_factor)[-1]))
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        h = kappa / np.where(none, 1.0, present)
+        # a subnormal A·E[T] makes h overflow: inf·0 (an unusable language) is no contact,
+        # and an infinite hazard is capped where every stay is met at once (L → 0)
+        x = np.where(m > 0, np.minimum(h[:, None] * m, MAX_HAZARD), 0.0)
     p = 1.0 - laplace(np.where(none[:, None], 0.0, x))
     p = np.array(p, dtype=float)
     p[none] = np.where(x[none] > 0, 1.0, 0.0)
@@ -242,8 +249,8 @@ def reach_random(
     """
     kappa = np.asarray(contacts_per_week, dtype=float)
     arrivals = np.asarray(arrivals_per_week, dtype=float)
-    if np.any(arrivals <= 0) or np.any(kappa < 0):
-        raise ParameterError("arrivals per week must be > 0 and contacts per week ≥ 0.")
+    if not (np.all(arrivals >= 0) and np.all(kappa >= 0)) or not np.all(np.isfinite(kappa)):
+        raise ParameterError("arrivals per week must be ≥ 0 and contacts per week ≥ 0 (finite).")
     if not mean_stay_days > 0:
         raise ParameterError(f"mean stay must be > 0 days, got {mean_stay_days!r}.")
     kappa, arrivals, m = np.broadcast_arrays(kappa, arrivals, np.asarray(language_factor, float))
@@ -297,10 +304,20 @@ def erlang_a_served(
     0.6321
     """
     lam, mu, c, gamma = map(float, (arrival_rate, service_rate, servers, abandon_rate))
-    if lam <= 0 or mu <= 0 or gamma <= 0 or c < 0:
-        raise ParameterError("Erlang A needs λ > 0, μ > 0, γ > 0 and c ≥ 0.")
-    slow = min(mu, gamma)
-    size = int(np.ceil(c + lam / slow + 12.0 * np.sqrt(lam / slow) + 30.0))
+    if not all(np.isfinite((lam, mu, c, gamma))) or lam < 0 or mu <= 0 or gamma <= 0 or c < 0:
+        raise ParameterError("Erlang A needs λ ≥ 0, μ > 0, γ > 0 and c ≥ 0 (finite).")
+    if lam == 0:  # nobody arrives: an arrival that does come is served at once if c > 0
+        return 1.0 if c > 0 else 0.0
+    if c * mu < 1e-12 * lam:  # no service to speak of: everyone waits and leaves
+        return 0.0
+    # beyond c servers every waiting person leaves at rate γ, so the number waiting is
+    # bounded by a Poisson(λ/γ) tail; below c the chain is Poisson(λ/μ) cut at c
+    size = int(np.ceil(c + lam / gamma + 12.0 * np.sqrt(lam / gamma) + 30.0))
+    if size > 5_000_000:
+        raise ParameterError(
+            f"Erlang A with λ/γ = {lam / gamma:.3g} and c = {c:.3g} is too large to solve; "
+            "check the units of the arrival and stay inputs."
+        )
     n = np.arange(1, size + 1, dtype=float)
     death = np.minimum(n, c) * mu + np.maximum(n - c, 0.0) * gamma
     log_pi = np.concatenate([[0.0], np.cumsum(np.log(lam) - np.log(death))])
@@ -393,12 +410,18 @@ class Strategy:
     blocks : callable
         ``blocks(m (L,)) -> bool (L,)``: languages that cap reach below 100 % (named when a
         target is out of reach).
+    needs_share : bool
+        ``reach``, ``ceiling`` and ``blocks`` take the keyword ``share`` ``(D,)``: the
+        share of contact capacity used in screening (the ``"estimated"`` mix).
     """
 
     name: str
     reach: Callable
     ceiling: Callable
     blocks: Callable
+    #: the strategy needs the share of capacity in screening per draw (keyword ``share``
+    #: of ``reach``, ``ceiling`` and ``blocks``), estimated from the data
+    needs_share: bool = False
 
 
 def _random(rate, fte, arrivals, stays, m, stay_multiplier):
@@ -413,6 +436,29 @@ def _random(rate, fte, arrivals, stays, m, stay_multiplier):
 def _screening(rate, fte, arrivals, stays, m, stay_multiplier):
     p_lang, served = screening_reach(rate, fte, arrivals, stays.mean * stay_multiplier, m)
     return p_lang, served
+
+
+def _estimated(rate, fte, arrivals, stays, m, stay_multiplier, share):
+    # a share w of capacity screens, the rest searches (capacity.models.strategy)
+    from capacity.models.strategy import reach_mixture
+
+    mm = np.append(np.asarray(m, float), 1.0)
+    laplace = stays.laplace
+    s = np.asarray(stay_multiplier, dtype=float)
+    if np.any(s != 1.0):  # L_s(x) = L(s·x) and E[T_s] = s·E[T]
+
+        def laplace(h, s=s):
+            return stays.laplace(h * s[:, None])
+
+    p = reach_mixture(rate * fte, arrivals, laplace, stays.mean * s, share, mm,
+                      contacts_per_server=rate)  # fmt: skip
+    return p[:, :-1], p[:, -1]
+
+
+def _mix_ceiling(pi, m, share):
+    share = np.asarray(share, dtype=float)
+    search = (pi * (np.asarray(m) > 0)).sum(axis=1)
+    return np.where(share < 1 - 1e-9, search, pi @ np.asarray(m))
 
 
 STRATEGIES: dict[str, Strategy] = {}
@@ -450,5 +496,14 @@ register_strategy(
         # each arrival is screened once: the ceiling is Σ π_L m_L
         ceiling=lambda pi, m: pi @ np.asarray(m),
         blocks=lambda m: np.asarray(m) < 1,
+    )
+)
+register_strategy(
+    Strategy(
+        "estimated",
+        _estimated,
+        ceiling=_mix_ceiling,
+        blocks=lambda m, share=0.0: np.asarray(m) <= 0 if np.max(share) < 1 else np.asarray(m) < 1,
+        needs_share=True,
     )
 )

@@ -151,29 +151,33 @@ def first_contact_times(
 
 
 def survival_first_contact(
-    k: np.ndarray, screened: float, wait_rate: float, hazard: float
+    k: np.ndarray, screened: float, wait_rate: float, hazard: float, shape: float = 1.0
 ) -> np.ndarray:
     r"""``S_k = P(no contact on days 0 … k−1)`` under the mixture hazard.
 
     Notes
     -----
-    A stay is screened with probability :math:`P_s`, after an exponential wait of rate
-    :math:`\theta` per day; search contacts it at constant hazard :math:`h` per day:
+    A stay is screened with probability :math:`P_s`, after a Weibull wait of rate
+    :math:`\theta` per day and shape :math:`\beta` (exponential for :math:`\beta = 1`; below
+    1 most are screened at once and the backlog later); search contacts it at constant
+    hazard :math:`h` per day:
 
-    .. math:: S_k = \{1 - P_s (1 - e^{-\theta k})\}\, e^{-h k}.
+    .. math:: S_k = \{1 - P_s (1 - e^{-(\theta k)^\beta})\}\, e^{-h k}.
     """
     k = np.asarray(k, dtype=float)
-    return (1.0 - screened * (1.0 - np.exp(-wait_rate * k))) * np.exp(-hazard * k)
+    wait = 1.0 - np.exp(-((wait_rate * k) ** shape))
+    return (1.0 - screened * wait) * np.exp(-hazard * k)
 
 
-def _unpack(x: np.ndarray) -> tuple[float, float, float]:
-    return float(1 / (1 + np.exp(-x[0]))), float(np.exp(x[1])), float(np.exp(x[2]))
+def _unpack(x: np.ndarray) -> tuple[float, float, float, float]:
+    shape = float(np.exp(x[3])) if len(x) > 3 else 1.0
+    return float(1 / (1 + np.exp(-x[0]))), float(np.exp(x[1])), float(np.exp(x[2])), shape
 
 
 def _nll(x: np.ndarray, days: np.ndarray, event: np.ndarray, weight: np.ndarray) -> float:
-    p, theta, h = _unpack(x)
-    s_t = survival_first_contact(days, p, theta, h)
-    s_next = survival_first_contact(days + 1, p, theta, h)
+    p, theta, h, b = _unpack(x)
+    s_t = survival_first_contact(days, p, theta, h, b)
+    s_next = survival_first_contact(days + 1, p, theta, h, b)
     lik = np.where(event, s_t - s_next, s_next)
     return float(-(weight * np.log(np.clip(lik, 1e-300, None))).sum())
 
@@ -184,8 +188,10 @@ class StrategyResults(Results):
 
     Attributes
     ----------
-    screened, wait_days, hazard : float
-        Fitted share of stays screened, mean wait to screening (days), search hazard per day.
+    screened, hazard, within_week : float
+        Share of stays screened and search hazard per day (from the repeat contacts), and
+        the share of screenings within 7 days of arrival (model check fit; NaN with hardly
+        any screening).
     mean_stay_days : float
         ``E[T]`` used to turn the fit into the capacity share.
     share_screening : float
@@ -204,7 +210,7 @@ class StrategyResults(Results):
     """
 
     screened: float
-    wait_days: float
+    within_week: float
     hazard: float
     mean_stay_days: float
     share_screening: float
@@ -231,7 +237,7 @@ class StrategyResults(Results):
             {
                 "share_screening": (self.share_screening, se, lo, hi),
                 "screened_share_of_stays": (self.screened, np.nan, np.nan, np.nan),
-                "screening_wait_days": (self.wait_days, np.nan, np.nan, np.nan),
+                "screened_within_7_days": (self.within_week, np.nan, np.nan, np.nan),
                 "search_hazard_per_day": (self.hazard, np.nan, np.nan, np.nan),
                 "repeat_contact_share": (self.repeat_share, np.nan, np.nan, np.nan),
             }
@@ -248,38 +254,54 @@ class StrategyResults(Results):
             f"in {self.n_stays:,} stays, p = {self.gof_p:.2g})."
         )
 
-    def plot(self, ax=None, alpha: float | None = None):
-        """Model check: observed against predicted share first contacted by day ``t``."""
+    def plot(self, ax=None, alpha: float | None = None, labels: dict | None = None):
+        """Model check: observed against predicted share first contacted by day ``t``.
+
+        ``labels`` replaces the English texts (keys ``observed``, ``mix``, ``search only``,
+        ``screening only``, ``x``, ``y``, ``title``).
+        """
         import matplotlib.pyplot as plt
 
         if ax is None:
             _, ax = plt.subplots(figsize=(6, 3.5))
+        lab = {
+            "observed": "observed (KM)",
+            **{k: f"predicted: {k}" for k in ("mix", "search only", "screening only")},
+            "x": "days since the stay's first sighting",
+            "y": "share of stays contacted",
+            "title": f"Time to first outreach contact: {self.label}",
+            **(labels or {}),
+        }
         c = self.curves
-        ax.step(c.index, c["observed"], where="post", color="black", label="observed (KM)")
+        ax.step(c.index, c["observed"], where="post", color="black", label=lab["observed"])
         styles = {"mix": "#0072B2", "search only": "#D55E00", "screening only": "#009E73"}
         for name, colour in styles.items():
-            ax.plot(c.index, c[name], color=colour, linestyle="--", label=f"predicted: {name}")
-        ax.set_xlabel("days since the stay's first sighting")
-        ax.set_ylabel("share of stays contacted")
-        ax.set_title(f"Time to first outreach contact: {self.label}")
+            ax.plot(c.index, c[name], color=colour, linestyle="--", label=lab[name])
+        ax.set_xlabel(lab["x"])
+        ax.set_ylabel(lab["y"])
+        ax.set_title(lab["title"])
         ax.legend(fontsize="small")
         return ax
 
 
 def _fit_wait(days, event, weight, hazard: float) -> np.ndarray:
-    """ML fit of ``P_s`` and the wait rate with the search hazard held at ``hazard``."""
+    """ML fit of ``P_s`` and the wait (rate, shape) with the search hazard held at ``hazard``."""
+    log_h = np.log(max(hazard, 1e-300))
 
     def f(z):
-        return _nll(np.array([z[0], z[1], np.log(max(hazard, 1e-300))]), days, event, weight)
+        return _nll(
+            np.array([z[0], z[1], log_h, np.clip(z[2], -3, np.log(2))]), days, event, weight
+        )
 
     best = None
-    for guess in ([0.0, np.log(0.5)], [-3.0, np.log(0.2)], [2.0, np.log(1.0)]):
-        res = optimize.minimize(f, guess, method="Nelder-Mead",
-                                options={"xatol": 1e-5, "fatol": 1e-7, "maxiter": 2000})  # fmt: skip
+    bounds = [(-30, 30), (-30, 30), (-3, np.log(2))]
+    for guess in ([0.0, np.log(0.5), 0.0], [-3.0, np.log(0.2), -0.5], [2.0, 0.0, -1.0]):
+        res = optimize.minimize(f, guess, method="Nelder-Mead", bounds=bounds,
+                                options={"xatol": 1e-4, "fatol": 1e-6, "maxiter": 1500})  # fmt: skip
         if best is None or res.fun < best.fun:
             best = res
     z = np.clip(best.x, -30, 30)
-    return np.array([z[0], z[1], np.log(max(hazard, 1e-300))])
+    return np.array([z[0], z[1], log_h, np.clip(z[2], -3, np.log(2))])
 
 
 def _moments(w: np.ndarray, contacts, repeats, exposure, after, mean_t):
@@ -303,10 +325,10 @@ def _check(days, event, weight, follow, fits: dict) -> tuple[pd.DataFrame, float
     )
     frame = {"observed": obs}
     for name, x in fits.items():
-        p, th, h = _unpack(x)
+        par = _unpack(x)
         cap = follow + 1
-        s_lo = survival_first_contact(np.minimum(edges[:-1, None], cap), p, th, h)
-        s_hi = survival_first_contact(np.minimum(edges[1:, None], cap), p, th, h)
+        s_lo = survival_first_contact(np.minimum(edges[:-1, None], cap), *par)
+        s_hi = survival_first_contact(np.minimum(edges[1:, None], cap), *par)
         frame[name] = ((s_lo - s_hi) * weight).sum(axis=1)
     labels = [
         f"{lo}–{hi - 1}" if hi < 10_000 else f"{lo}+"
@@ -316,7 +338,7 @@ def _check(days, event, weight, follow, fits: dict) -> tuple[pd.DataFrame, float
     e = check["mix"].to_numpy()
     use = e > 5
     chi2 = float(((obs[use] - e[use]) ** 2 / e[use]).sum())
-    dof = max(int(use.sum()) - 3, 1)
+    dof = max(int(use.sum()) - 4, 1)
     return check, float(stats.chi2.sf(chi2, dof))
 
 
@@ -411,15 +433,17 @@ def fit_strategy(
     follow = grouped["f"].to_numpy(dtype=float)
     weight = grouped["w"].to_numpy(dtype=float)
     x = _fit_wait(days, event, weight, h)
-    free = optimize.minimize(lambda z: _nll(np.clip(z, -30, 30), days, event, weight),
-                             x.clip(-20, 20), method="Nelder-Mead",
-                             options={"xatol": 1e-5, "fatol": 1e-7, "maxiter": 3000})  # fmt: skip
-    theta = float(np.exp(x[1]))
+    lower, upper = np.array([-30, -30, -30, -3.0]), np.array([30, 30, 30, np.log(2)])
+    free = optimize.minimize(lambda z: _nll(z, days, event, weight), np.clip(x, lower, upper),
+                             method="Nelder-Mead", bounds=list(zip(lower, upper, strict=True)),
+                             options={"xatol": 1e-4, "fatol": 1e-6, "maxiter": 3000})  # fmt: skip
     fits = {
-        "mix": np.clip(free.x, -30, 30),
-        "search only": np.array([-30.0, 0.0, np.log(max(h, 1e-300))]),
+        "mix": np.clip(free.x, lower, upper),
+        "search only": np.array([-30.0, 0.0, np.log(max(h, 1e-300)), 0.0]),
         "screening only": _fit_wait(days, event, weight, 0.0),
     }
+    p_mix, theta, _, shape = _unpack(fits["mix"])
+    week = float(1 - np.exp(-((theta * 7) ** shape))) if p_mix > 0.005 else np.nan
     check, gof_p = _check(days, event, weight, follow, fits)
     curves = _curves(days, event, weight, follow, fits)
     repeat = 1 - float(times["contacts"].gt(0).sum()) / max(float(times["contacts"].sum()), 1.0)
@@ -436,7 +460,7 @@ def fit_strategy(
         )
     return StrategyResults(
         screened=p,
-        wait_days=1 / theta,
+        within_week=week,
         hazard=h,
         mean_stay_days=float(mean_t[0]),
         share_screening=float(share),

@@ -20,6 +20,7 @@ from capacity.models.reach import DAYS_PER_WEEK, Laplace, erlang_a_served
 #: Assumed concurrent support cases one full-time caseworker can carry (an assumption: no
 #: public Swedish figure; Mikamottagningen's ~100 clients a year over a handful of staff).
 CASELOAD_PER_FTE = 8.0
+_TINY = 1e-9
 
 
 def erlang_b(servers: float, load: float) -> float:
@@ -135,6 +136,7 @@ class SupportQueue:
     mean_wait_days: float
     p_erlang_c: float
     p_erlang_a: float
+    caveat: str | None = None
 
 
 def support_before_leaving(
@@ -186,44 +188,65 @@ def support_before_leaving(
     Kleinrock (1975), §3.5; Council of Europe Convention on Action against Trafficking in
     Human Beings (2005), art. 12–13.
     """
+    values = (cases_per_week, casework_fte, case_days, caseload_per_fte, mean_stay_days)
+    if not all(np.isfinite(values)):
+        raise ParameterError(f"support queue inputs must be finite numbers, got {values!r}.")
     if cases_per_week < 0 or casework_fte < 0 or case_days <= 0 or caseload_per_fte <= 0:
         raise ParameterError("support queue inputs must be non-negative (case length > 0).")
+    if mean_stay_days < 0:
+        raise ParameterError(f"mean stay must be ≥ 0 days, got {mean_stay_days!r}.")
+    # rates below a billionth (of a case a week, a day of stay, a case slot) are zero: the
+    # queue formulas lose all precision there (and hypothesis finds such inputs)
+    if cases_per_week < _TINY:
+        cases_per_week = 0.0
+    if mean_stay_days < _TINY:
+        mean_stay_days = 0.0
     mu = DAYS_PER_WEEK / case_days
     servers = casework_fte * caseload_per_fte
+    if servers < _TINY:
+        servers = 0.0
     if cases_per_week == 0:
+        caveat = "No accepted support cases in the outreach log: the support queue is empty."
         return SupportQueue(
-            0.0,
-            casework_fte,
-            caseload_per_fte,
-            case_days,
-            servers,
-            0.0,
-            True,
-            0.0,
-            1.0,
-            0.0,
-            1.0,
-            1.0,
-        )
+            0.0, casework_fte, caseload_per_fte, case_days, servers, 0.0, True,
+            0.0, 1.0, 0.0, 1.0, 1.0, caveat,
+        )  # fmt: skip
     load = cases_per_week / mu
+    if mean_stay_days == 0 or servers == 0:
+        caveat = (
+            "No casework capacity in the staff table: support cannot start."
+            if servers == 0
+            else "The mean stay is 0 days: nobody stays long enough for support to start."
+        )
+        return SupportQueue(
+            cases_per_week, casework_fte, caseload_per_fte, case_days, servers, load,
+            False, 1.0, 0.0, float("inf"), 0.0, 0.0, caveat,
+        )  # fmt: skip
     residual = residual_laplace(laplace, mean_stay_days)
     eps = 1e-6 / mean_stay_days
     mean_remaining = float((1.0 - np.ravel(residual(np.array(eps)))[0]) / eps)
-    with_leaving = (
-        erlang_a_served(cases_per_week, mu, servers, DAYS_PER_WEEK / mean_remaining)
-        if servers > 0
-        else 0.0
+    with_leaving = erlang_a_served(
+        cases_per_week, mu, servers, DAYS_PER_WEEK / max(mean_remaining, 1e-9)
     )
-    # stable only when the service capacity exceeds the arrivals by a positive margin in
-    # floating point too (c > a can round to cμ − λ = 0, which would divide by zero)
-    stable = servers > load and servers * mu - cases_per_week > 0
+    # stable only with a real margin: rounding can make servers > load while the rate
+    # difference c·μ − λ is exactly 0 (2.8 cases a week against 12 slots of 30 days), and
+    # Erlang C's wait C/(cμ − λ) would divide by zero
+    gap = servers * mu - cases_per_week
+    stable = gap > 1e-9 * max(servers * mu, cases_per_week)
+    caveat = None
     if stable:
         c_wait = erlang_c(servers, load)
-        theta = (servers * mu - cases_per_week) / DAYS_PER_WEEK
+        theta = gap / DAYS_PER_WEEK
         p_c = 1.0 - c_wait * float(np.ravel(residual(np.array(theta)))[0])
         mean_wait = c_wait / theta
     else:
         c_wait, p_c, mean_wait = 1.0, 0.0, float("inf")
+        caveat = (
+            f"Support demand ({cases_per_week:.1f} cases a week) is at or above casework "
+            f"capacity ({servers:.1f} concurrent cases of {case_days:g} days): without people "
+            "giving up, the queue would grow without end; the chance shown counts those who "
+            "leave the city while waiting."
+        )
     return SupportQueue(
         cases_per_week,
         casework_fte,
@@ -237,4 +260,5 @@ def support_before_leaving(
         mean_wait,
         float(np.clip(p_c, 0.0, 1.0)),
         with_leaving,
+        caveat,
     )

@@ -95,12 +95,23 @@ class TourFlows:
         is no longer seen). Stays within ``gap_days`` of the data's end are not counted.
     starts : ndarray (C,)
         Tours beginning in each city.
+    skips : ndarray (C,)
+        Stays whose woman is seen again within ``skip_days`` but after ``gap_days``: the
+        mark of a next stay no source saw (she moved on, unseen, and was seen later).
     """
 
     cities: list[str]
     moves: np.ndarray
     exits: np.ndarray
     starts: np.ndarray
+    skips: np.ndarray | None = None
+
+    @property
+    def seen_next(self) -> float:
+        """Share of moves whose next stay is seen, ``q = M/(M + skips)`` (1 without skips)."""
+        m = float(self.moves.sum())
+        k = 0.0 if self.skips is None else float(self.skips.sum())
+        return m / (m + k) if m + k > 0 else 1.0
 
     def probabilities(self, rng: np.random.Generator | None = None, n: int = 0):
         """Transition ``P`` (.., C, C), exit ``x`` (.., C) and start ``s`` (.., C) shares.
@@ -137,7 +148,9 @@ def _exit_only(c: int) -> np.ndarray:
     return out
 
 
-def tour_flows(stays: pd.DataFrame, cities: list[str] | None = None) -> TourFlows:
+def tour_flows(
+    stays: pd.DataFrame, cities: list[str] | None = None, skip_days: int | None = None
+) -> TourFlows:
     """City-to-city moves of tours, from the stays of all cities (:func:`build_stays`).
 
     Notes
@@ -146,7 +159,9 @@ def tour_flows(stays: pd.DataFrame, cities: list[str] | None = None) -> TourFlow
     ``gap_days`` (``stays.attrs``) of the end of the first; otherwise the first ends its
     tour. A stay ending within ``gap_days`` of the data's end is censored: it counts neither
     as a move nor as an exit. The counts are those of ``touring(...).flow_matrix`` restricted
-    to moves within a tour.
+    to moves within a tour. Exits followed by another stay of the woman within
+    ``skip_days`` (default ``3·gap_days``) are counted as ``skips`` too (see
+    :attr:`TourFlows.seen_next`).
     """
     if stays.empty:
         raise EstimationError("no stays: cannot count moves between cities.")
@@ -174,11 +189,14 @@ def tour_flows(stays: pd.DataFrame, cities: list[str] | None = None) -> TourFlow
     moves = np.zeros((n, n))
     np.add.at(moves, (c[move], nxt_city[move]), 1.0)
     exits = np.bincount(c[exit_], minlength=n).astype(float)
+    window = 3 * gap if skip_days is None else int(skip_days)
+    skip = exit_ & nxt_same & (nxt_start - e <= window)
+    skips = np.bincount(c[skip], minlength=n).astype(float)
     prev_same = np.r_[False, p[1:] == p[:-1]]
     prev_end = np.r_[np.iinfo(np.int64).min // 2, e[:-1]]
     begins = ~(prev_same & (s - prev_end <= gap)) & (c >= 0)
     starts = np.bincount(c[begins], minlength=n).astype(float)
-    return TourFlows(names, moves, exits, starts)
+    return TourFlows(names, moves, exits, starts, skips)
 
 
 def tour_reach(p: np.ndarray, P: np.ndarray, exit_: np.ndarray) -> np.ndarray:

@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 from capacity.config import PACKAGE_DATA
 from capacity.exceptions import Problem
 
-__all__ = ["find_identifiers"]
+__all__ = ["find_identifiers", "find_identifiers_in_meta", "redact"]
 
 # --- identifier-like column names ----------------------------------------------------------
 _ID_NAME_TOKENS = frozenset(
@@ -48,6 +48,28 @@ _PHONE = (
     rf"|{_AREA}-[0-9]{{5,8}})(?:$|{_B})"
 )
 _EMAIL = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
+# an e-mail address written out to dodge filters: "anna-at-example-dot-com", "anna(at)x.se",
+# "anna [at] example [dot] se", "anna snabel-a example punkt se"
+_AT_B = r"[ _\-]*[\[\(\{<] *(?:at|AT|snabel-?a) *[\]\)\}>][ _\-]*"  # "(at)", "[at]"
+_AT = r"(?:[ _\-]+(?:at|AT|snabel-?a)[ _\-]+)"  # "-at-", " at "
+_DOT_W = (
+    r"(?:[ _\-]*[\[\(\{<] *(?:dot|DOT|punkt) *[\]\)\}>][ _\-]*|[ _\-]+(?:dot|DOT|punkt)[ _\-]+)"
+)
+_DOT = rf"(?:{_DOT_W}|\.)"
+_EMAIL_WRITTEN = (
+    rf"[A-Za-z0-9._%+]+(?:{_AT_B}[A-Za-z0-9\-]+(?:{_DOT}[A-Za-z0-9\-]+)*{_DOT}"
+    rf"|{_AT}[A-Za-z0-9\-]+(?:{_DOT}[A-Za-z0-9\-]+)*{_DOT_W})[A-Za-z]{{2,6}}(?:$|[^A-Za-z])"
+)
+# a phone number that lost its leading zero or its '+'/'00' ("701234567", "46701234567",
+# "4915112345678", "46 70 123 45 67"), as the whole cell: 9-13 digits (counted separately)
+_PHONE_BARE = r"\+?[0-9][0-9 \-]{7,20}[0-9](?:\.0)?"
+# IPv4 (each part 0-255) or IPv6 (eight groups, or a '::' short form), standing alone
+_OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_IP = (
+    rf"(?:^|[^0-9A-Za-z.])(?:{_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}"
+    r"|(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}"
+    r"|(?:[0-9A-Fa-f]{1,4}:){1,6}:(?:[0-9A-Fa-f]{1,4}:?){0,6}[0-9A-Fa-f]{1,4})(?:$|[^0-9A-Za-z.:])"
+)
 _PERSON_NAME = r"[A-ZÅÄÖÉÜØÆ][a-zåäöéüøæß'\-]+(?: [A-ZÅÄÖÉÜØÆ][a-zåäöéüøæß'\-]+)+"
 _FREE_TEXT_MIN_CHARS = 20  # and at least 4 words
 
@@ -57,8 +79,9 @@ IDENTIFIER_RULES = {
     "pnr": "looks like a Swedish personal identity or coordination number",
     "email": "looks like an e-mail address",
     "phone": "looks like a phone number",
-    "person": "looks like a person's name in a column that must hold codes or pseudonyms",
+    "person": "looks like a person's name",
     "text": "looks like free text (several words), which may identify a person",
+    "ip": "looks like an IP address, which identifies a device and so a person",
 }
 _FIX = (
     "Replace the column with pseudonyms before the data enter data/: capacity pseudonymise "
@@ -82,9 +105,11 @@ def _contract_code_columns() -> dict[str, frozenset[str]]:
     with open(PACKAGE_DATA / "dictionary.csv", encoding="utf-8", newline="") as fh:
         rows = [r[:3] for r in csv.reader(fh)]  # only table, column, type are needed
     d = pd.DataFrame(rows[1:], columns=rows[0])
-    d = d[d["type"].isin(_CODE_TYPES)]
-    out = {t: frozenset(g["column"]) for t, g in d.groupby("table")}
-    out["*"] = frozenset(d["column"])
+    out = {}
+    for key, types in (("", _CODE_TYPES), ("city:", {"city"})):
+        sel = d[d["type"].isin(types)]
+        out.update({key + t: frozenset(g["column"]) for t, g in sel.groupby("table")})
+        out[key + "*"] = frozenset(sel["column"])
     return out
 
 
@@ -138,20 +163,96 @@ def _pnr_hits(values: pd.Series) -> np.ndarray:
     return near[ok][_pnr_valid(_digit_matrix(ten))] if len(ten) else near[:0]
 
 
+@cache
+def _first_names() -> frozenset[str]:
+    path = PACKAGE_DATA / "first_names.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+
+
+_LETTERS = "A-Za-zÀ-ÖØ-öø-ÿ"
+_WORDY = rf"[{_LETTERS}]+(?:[ _.\-]+[{_LETTERS}]+)*"  # letters and separators only
+_SURNAME_ENDS = (
+    "son sen sson berg gren lund strom qvist kvist holm dahl blom lind ander escu eanu ova "
+    "ov ova eva ev ic ich ski ska wicz enko uk ez es ing"
+).split()
+
+
+def _tokens(value: str) -> list[str]:
+    """Words of a value written with spaces, '_', '.', '-' or CamelCase."""
+    value = re.sub(r"([a-zà-öø-ÿ])([A-ZÀ-ÖØ-Þ])", r"\1 \2", value)
+    return [t for t in re.split(r"[ _.\-]+", value) if t]
+
+
+def _ascii(word: str) -> str:
+    return unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode().lower()
+
+
+def _is_written_name(value: str, joined: bool) -> bool:
+    """A given name followed by a surname: "Anna Svensson", "AnnaSvensson", "anna_svensson".
+
+    Tokens must be all capitalised or all lower case (a random pseudonym rarely is). With
+    ``joined``, one word that starts with a given name and ends like a surname counts too
+    ("annasvensson"); city names such as Karlstad do not end like a surname.
+    """
+    names = _first_names()
+    words = _tokens(value)
+    if len(words) >= 2:
+        if not (
+            all(w[:1].isupper() and (len(w) == 1 or w[1:].islower()) for w in words)
+            or all(w.islower() for w in words)
+        ):
+            return False
+        return _ascii(words[0]) in names and all(len(w) >= 2 for w in words[1:3])
+    if joined and len(words) == 1 and (value.islower() or value[1:].islower()):
+        low = _ascii(value)
+        for n in range(4, min(len(low) - 5, 12) + 1):  # "Svensson" is a surname only
+            if low[:n] in names and low.endswith(tuple(_SURNAME_ENDS)):
+                return True
+    return False
+
+
+def _name_hits(values: pd.Series, mode: str) -> np.ndarray:
+    """Distinct values that hold a person's name, by column mode (see :func:`_classify`)."""
+    out = np.zeros(len(values), dtype=bool)
+    if mode == "prose":  # "… contact Anna Svensson …": a given name, then a capitalised word
+        pat = r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+[ _]+[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+"
+        sel = np.flatnonzero(values.str.contains(pat).to_numpy(dtype=bool))
+        for i in sel:
+            for m in re.finditer(pat, values.iloc[i]):
+                if _ascii(re.split("[ _]+", m.group(0))[0]) in _first_names():
+                    out[i] = True
+                    break
+        return out
+    short = (values.str.len() <= 60).to_numpy(dtype=bool)
+    sel = np.flatnonzero(short & values.str.fullmatch(_WORDY).to_numpy(dtype=bool))
+    for i in sel:
+        out[i] = _is_written_name(values.iloc[i], joined=mode in ("code", "sheet"))
+    if mode in ("code", "sheet"):
+        out |= values.str.fullmatch(_PERSON_NAME).to_numpy(dtype=bool)
+    return out
+
+
 def _mask(kind: str, value: str) -> str:
     """The shown part of one reported value: never the identifier in full."""
-    pattern = {"pnr": _PNR, "email": _EMAIL, "phone": _PHONE}.get(kind)
+    pattern = {"pnr": _PNR, "email": _EMAIL, "phone": _PHONE, "ip": _IP}.get(kind)
     m = re.search(pattern, value) if pattern else None
     if kind == "pnr" and m:
         return (m["c"] or "") + m["d"] + (m["s"] or "-") + "****"
     if kind == "email" and m:
         local, _, domain = m.group(0).partition("@")
         return f"{local[:1]}***@***.{domain.rsplit('.', 1)[-1]}"
+    if kind == "email":
+        return f"{value[:1]}*** (an e-mail address written out, {len(value)} characters)"
     if kind == "phone" and m:
         hit = m.group(0).strip(" -/(")
         return hit[:3] + re.sub(r"[0-9]", "*", hit[3:])
+    if kind == "phone":
+        return value.strip()[:2] + re.sub(r"[0-9]", "*", value.strip()[2:])
+    if kind == "ip":
+        return re.sub(r"[0-9A-Fa-f]", "*", (m.group(0) if m else value).strip(" ,;"))
     if kind == "person":
-        return " ".join(w[:1] + "***" for w in value.split())
+        return " ".join(w[:1] + "***" for w in (_tokens(value) or [value]))
     return f"[{len(value.split())} words, {len(value)} characters]"
 
 
@@ -164,19 +265,19 @@ def _factorize(col: pd.Series) -> tuple[np.ndarray, pd.Series] | None:
         col = col.astype(col.cat.categories.dtype)
     if pd.api.types.is_bool_dtype(col.dtype) or pd.api.types.is_datetime64_any_dtype(col.dtype):
         return None
-    if pd.api.types.is_integer_dtype(col.dtype):
-        codes, uniques = pd.factorize(col)
-        u = pd.Series(np.asarray(uniques, dtype="int64"))
-        text = u.astype(str).str.zfill(10)
-        # only 9-12 digits can be a personal identity number; integers are checked for no more
-        return codes, text.where((u.abs() >= 10**8) & (u.abs() < 10**12), "")
     if pd.api.types.is_numeric_dtype(col.dtype):
-        return None
+        codes, uniques = pd.factorize(col)
+        u = pd.Series(np.asarray(uniques, dtype="float64"))
+        # only whole numbers of 9-13 digits can be a personal identity or phone number (one
+        # whose leading zero was lost, or written with its country code but no '+')
+        keep = (u.abs() >= 10**8) & (u.abs() < 10**13) & (u == u.round())
+        text = u.where(keep, 0).astype("int64").astype(str).str.zfill(10)
+        return codes, text.where(keep, "")
     codes, uniques = pd.factorize(col.astype("str").str.strip())
     return codes, pd.Series(uniques, dtype="str")
 
 
-_KINDS = ("pnr", "email", "phone", "person", "text")
+_KINDS = ("pnr", "email", "phone", "person", "text", "ip")
 _FOUR_WORDS = (
     "[^ \t\n]+[ \t\n]+[^ \t\n]+[ \t\n]+[^ \t\n]+[ \t\n]+[^ \t\n]"  # not \\s: keeps pyarrow's RE2
 )
@@ -187,23 +288,109 @@ _FOUR_WORDS = (
 _ISO_DATETIME = r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[ T][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?"
 
 
-def _classify(values: pd.Series, codes_only: bool) -> np.ndarray:
-    """Kind of each distinct value: index into ``_KINDS``, -1 for none."""
+def _bare_phone(values: pd.Series) -> np.ndarray:
+    """Whole cells of 9-13 digits (spaces, '-' allowed): a phone number without its 0 or +."""
+    hit = values.str.fullmatch(_PHONE_BARE).to_numpy(dtype=bool).copy()
+    # written like a personal identity number whose check digit is wrong: not a phone number
+    hit &= ~values.str.fullmatch("(?:19|20)?[0-9]{6}[-+][0-9]{4}").to_numpy(dtype=bool)
+    sel = np.flatnonzero(hit)
+    if sel.size:
+        digits = values.iloc[sel].str.replace(r"\.0$", "", regex=True).str.count("[0-9]")
+        hit[sel] = ((digits >= 9) & (digits <= 13)).to_numpy(dtype=bool)
+    return hit
+
+
+def _classify(values: pd.Series, mode: str = "value") -> np.ndarray:
+    """Kind of each distinct value: index into ``_KINDS``, -1 for none.
+
+    ``mode`` is how much the column's values may look like words: ``"code"`` (codes and
+    pseudonyms: any person's name), ``"city"`` (municipality names: a given name and a
+    surname), ``"value"`` (other columns), ``"sheet"`` (other sheets of a workbook: as code)
+    or ``"prose"`` (titles and descriptions: free text allowed, names found inside it).
+    """
     kind = np.full(len(values), -1, dtype=np.int8)
     kind[_pnr_hits(values)] = 0
     kind[values.str.fullmatch(_ISO_DATETIME).to_numpy(dtype=bool)] = -2  # exempt, see above
     long_ = (values.str.len() >= _FREE_TEXT_MIN_CHARS).to_numpy(dtype=bool)
-    checks = [(1, _EMAIL, "contains"), (2, _PHONE, "contains")]
-    if codes_only:
-        checks.append((3, _PERSON_NAME, "fullmatch"))
-    checks.append((4, _FOUR_WORDS, "contains"))
-    for k, pattern, how in checks:
+    checks = [
+        (1, lambda v: v.str.contains(_EMAIL).to_numpy(dtype=bool)),
+        (1, lambda v: v.str.contains(_EMAIL_WRITTEN).to_numpy(dtype=bool)),
+        (2, lambda v: v.str.contains(_PHONE).to_numpy(dtype=bool)),
+        (2, _bare_phone),
+        (5, lambda v: v.str.contains(_IP).to_numpy(dtype=bool)),
+        (3, lambda v: _name_hits(v, mode)),
+    ]
+    if mode == "prose":
+        bare = r"(?:^|[^0-9A-Za-z.,])\+?[1-9][0-9]{8,12}(?:$|[^0-9A-Za-z.,])"
+        checks.insert(4, (2, lambda v: v.str.contains(bare).to_numpy(dtype=bool)))
+    else:
+        checks.append((4, None))
+    for k, test in checks:
         sel = np.flatnonzero((kind == -1) & (long_ if k == 4 else True))
         if sel.size:
-            hit = getattr(values.iloc[sel].str, how)(pattern).to_numpy(dtype=bool)
-            kind[sel[hit]] = k
+            sub = values.iloc[sel]
+            hit = sub.str.contains(_FOUR_WORDS).to_numpy(dtype=bool) if k == 4 else test(sub)
+            kind[sel[np.asarray(hit, dtype=bool)]] = k
     kind[kind == -2] = -1
     return kind
+
+
+_REDACT_BARE = re.compile(r"(?<![0-9A-Za-z.,])\+?[0-9](?:[ \-]?[0-9]){8,12}(?![0-9A-Za-z])")
+
+
+def _star(m: re.Match) -> str:
+    hit = m.group(0)
+    return hit[:2] + re.sub(r"[0-9A-Za-z]", "*", hit[2:])
+
+
+def _mask_written_email(m: re.Match) -> str:
+    hit = m.group(0)
+    tail = hit[-1] if not hit[-1].isalpha() else ""
+    return _mask("email", hit[: len(hit) - len(tail)]) + tail
+
+
+def redact(text: str) -> str:
+    """``text`` with every identifier-like part masked, for messages and kept artefacts.
+
+    Personal identity numbers, phone numbers (also without leading zero or ``+``), e-mail
+    addresses (also written out), IP addresses and given name + surname (also joined or
+    with ``_``) are masked wherever they appear, so that a value quoted inside an error
+    message or a notebook's output is never shown in full.
+
+    Examples
+    --------
+    >>> redact("row 3 (value: '070-123 45 67'), row 4 (value: 'AnnaSvensson')")
+    "row 3 (value: '0**-*** ** **'), row 4 (value: 'A*** S***')"
+    """
+    if not text:
+        return text
+    out = text
+    if any(c.isdigit() for c in out):
+        out = re.sub(_PNR, lambda m: re.sub(r"[0-9]", "*", m.group(0)), out)
+        out = re.sub(_PHONE, _star, out)
+        out = _REDACT_BARE.sub(_star, out)
+        out = re.sub(_IP, lambda m: re.sub(r"[0-9A-Fa-f]", "*", m.group(0)), out)
+    out = re.sub(_EMAIL, lambda m: _mask("email", m.group(0)), out)
+    out = re.sub(_EMAIL_WRITTEN, _mask_written_email, out)
+
+    words = list(re.finditer(rf"[{_LETTERS}]+", out))
+    spans: list[tuple[int, int]] = []
+    for i, w in enumerate(words):
+        if spans and w.start() < spans[-1][1]:
+            continue
+        if i + 1 < len(words):
+            nxt = words[i + 1]
+            gap = out[w.end() : nxt.start()]
+            if re.fullmatch(r"[ _.\-]", gap) and _is_written_name(
+                out[w.start() : nxt.end()], False
+            ):
+                spans.append((w.start(), nxt.end()))
+                continue
+        if _is_written_name(w.group(0), joined=True):
+            spans.append((w.start(), w.end()))
+    for a, b in reversed(spans):
+        out = out[:a] + _mask("person", out[a:b]) + out[b:]
+    return out
 
 
 def _mostly_free_text(values: pd.Series) -> bool:
@@ -212,7 +399,9 @@ def _mostly_free_text(values: pd.Series) -> bool:
     return bool((long_ & values.str.contains(_FOUR_WORDS)).mean() > 0.5)
 
 
-def find_identifiers(df: pd.DataFrame, file: str, *, limit: int = 20) -> list[Problem]:
+def find_identifiers(
+    df: pd.DataFrame, file: str, *, limit: int = 20, mode: str | None = None
+) -> list[Problem]:
     """Find identifier-like column names and values in a table.
 
     Parameters
@@ -226,6 +415,9 @@ def find_identifiers(df: pd.DataFrame, file: str, *, limit: int = 20) -> list[Pr
         data contract types as codes or pseudonyms (person names are looked for there).
     limit : int, default 20
         Most rows reported per column and rule; one more problem (``row=None``) counts the rest.
+    mode : str, optional
+        Scan every column as ``"code"``, ``"sheet"`` or ``"prose"`` (see :func:`_classify`);
+        default: by the column's type in the data contract.
 
     Returns
     -------
@@ -255,7 +447,9 @@ def find_identifiers(df: pd.DataFrame, file: str, *, limit: int = 20) -> list[Pr
     """
     problems: list[Problem] = []
     codes = _contract_code_columns()
-    code_cols = codes.get(Path(str(file)).stem, codes["*"])
+    stem = Path(str(file)).stem
+    code_cols = codes.get(stem, codes["*"])
+    city_cols = codes.get("city:" + stem, codes["city:*"])
     for i, column in enumerate(df.columns):
         fix = _FIX.format(file=file, column=column)
         fix_text = _FIX_TEXT.format(column=column)
@@ -268,7 +462,10 @@ def find_identifiers(df: pd.DataFrame, file: str, *, limit: int = 20) -> list[Pr
         if factorized is None or factorized[1].empty:
             continue
         codes_, values = factorized
-        kind = _classify(values, codes_only=column in code_cols)
+        col_mode = mode or (
+            "code" if column in code_cols else "city" if column in city_cols else "value"
+        )
+        kind = _classify(values, col_mode)
         if (kind < 0).all():
             continue
         row_kind = np.append(kind, -1)[codes_]  # code -1 (missing) picks the last: -1
@@ -288,3 +485,50 @@ def find_identifiers(df: pd.DataFrame, file: str, *, limit: int = 20) -> list[Pr
                 rule = f"{IDENTIFIER_RULES[k]}: {len(pos) - limit} more row(s) in this column"
                 problems.append(Problem(file, None, str(column), None, rule, how))
     return problems
+
+
+def _mask_prose(text: str) -> str:
+    """A text with identifiers in it, shortened, with every digit and found name masked."""
+    shown = re.sub(r"[0-9]", "*", redact(text))
+    return shown if len(shown) <= 80 else shown[:77] + "..."
+
+
+def find_identifiers_in_meta(meta: object, file: str = "datapackage.json") -> list[Problem]:
+    """Identifiers anywhere in a dataset description (every key and text, at any depth).
+
+    The report prints the title and description, so a contact name or phone number there
+    would reach every page. Text is scanned as prose: free text is allowed, but personal
+    identity numbers, phone numbers, e-mail addresses, IP addresses and a given name
+    followed by a surname are not. The problem's column is the JSON path (``title``,
+    ``resources[0].path``).
+    """
+    found: list[tuple[str, str]] = []
+
+    def walk(node: object, path: str) -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                where = f"{path}.{k}" if path else str(k)
+                found.append((where, str(k)))
+                walk(v, where)
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                walk(v, f"{path}[{i}]")
+        elif isinstance(node, str | int | float) and not isinstance(node, bool):
+            found.append((path, str(node)))
+
+    walk(meta, "")
+    if not found:
+        return []
+    values = pd.Series([v.strip() for _, v in found], dtype="str")
+    kind = _classify(values, "prose")
+    fix = (
+        "Remove personal data from datapackage.json (the report prints its title and "
+        "description): write who to contact in your own records, not in the dataset."
+    )
+    return [
+        Problem(
+            file, None, where or "(top level)", _mask_prose(v), IDENTIFIER_RULES[_KINDS[k]], fix
+        )
+        for (where, v), k in zip(found, kind, strict=True)
+        if k >= 0
+    ]

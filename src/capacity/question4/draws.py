@@ -35,6 +35,8 @@ class Inputs:
     stays : StayTable with D rows
     pi : (D, L) language shares of the target group
     m : (L,) share of contacts usable per language (staff speakers and interpreters)
+    share : (D,) share of contact capacity in screening, estimated from the data (strategy
+        ``"estimated"``; :mod:`capacity.models.strategy`), or None
     """
 
     eta: np.ndarray
@@ -44,6 +46,7 @@ class Inputs:
     stays: StayTable
     pi: np.ndarray
     m: np.ndarray
+    share: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.eta)
@@ -58,6 +61,7 @@ class Inputs:
             self.stays.take(idx),
             self.pi[idx],
             self.m,
+            None if self.share is None else self.share[idx],
         )
 
     def arrivals_per_week(
@@ -110,7 +114,14 @@ def reach_matrix(
     s = np.broadcast_to(np.asarray(stay_multiplier, dtype=float), inputs.eta.shape)
     arrivals = inputs.arrivals_per_week(arrivals_multiplier, s, hold)
     rate = inputs.eta * inputs.hours_per_fte
-    return get_strategy(strategy).reach(rate, fte, arrivals, inputs.stays, inputs.m, s)
+    strat = get_strategy(strategy)
+    extra = {"share": _share(inputs)} if strat.needs_share else {}
+    return strat.reach(rate, fte, arrivals, inputs.stays, inputs.m, s, **extra)
+
+
+def _share(inputs: Inputs) -> np.ndarray:
+    """Share of capacity in screening per draw (0, random search, when not estimated)."""
+    return np.zeros(len(inputs)) if inputs.share is None else np.asarray(inputs.share, float)
 
 
 def effective_reach(inputs: Inputs, fte: np.ndarray, **scenario) -> np.ndarray:
@@ -121,7 +132,9 @@ def effective_reach(inputs: Inputs, fte: np.ndarray, **scenario) -> np.ndarray:
 
 def reach_ceiling(inputs: Inputs, strategy: str = "random") -> np.ndarray:
     """Largest effective reach at unlimited staff, per draw (see ``Strategy.ceiling``)."""
-    return get_strategy(strategy).ceiling(inputs.pi, inputs.m)
+    strat = get_strategy(strategy)
+    extra = {"share": _share(inputs)} if strat.needs_share else {}
+    return strat.ceiling(inputs.pi, inputs.m, **extra)
 
 
 def fte_needed_matrix(inputs: Inputs, target: float, **scenario) -> np.ndarray:

@@ -30,8 +30,15 @@ from capacity.exceptions import DataError, Problem
 from capacity.models.reach import strategy as get_strategy
 from capacity.models.staffing import fte_needed
 from capacity.models.support import support_before_leaving
-from capacity.question4.draws import Inputs, effective_reach, fte_needed_matrix, reach_matrix
+from capacity.question4.draws import (
+    Inputs,
+    effective_reach,
+    fte_needed_matrix,
+    reach_ceiling,
+    reach_matrix,
+)
 from capacity.question4.fit import FittedModels, fit_models
+from capacity.question4.mobility import fte_needed_measure, measure_reach, tour_measures
 from capacity.question4.result import Question4Result
 from capacity.question4.scenario import Scenario
 from capacity.question4.support_chain import casework_fte_needed_many, scaled_cases
@@ -80,6 +87,7 @@ def _forecast_frame(fitted: FittedModels, sc: Scenario, fte_now: float) -> pd.Da
         base.stays.take(idx),
         base.pi[idx],
         base.m,
+        None if base.share is None else base.share[idx],
     )
     need = fte_needed_matrix(
         inputs,
@@ -126,20 +134,30 @@ def _verdict(p_target: float, sc: Scenario) -> str:
     return "uncertain"
 
 
+def _measure(fitted: FittedModels, sc: Scenario) -> str:
+    """The reach measure the verdict uses: per stay when there is no mobility fit."""
+    return sc.reach_measure if fitted.mobility is not None else "stay"
+
+
 def _staffing_need(fitted: FittedModels, sc: Scenario, fte_now: float):
     """FTE needed at the point estimate (the same solver as the draws, to full precision)."""
     x = fitted.inputs
     kinds = sc.strategy, sc.stay_multiplier, sc.arrivals_multiplier
     scen = dict(zip(("strategy", "stay_multiplier", "arrivals_multiplier"), kinds, strict=True))
     strat = get_strategy(sc.strategy)
-    ceiling = float(strat.ceiling(x.pi[:1], x.m)[0])
-    blocked = [lang for lang, b in zip(fitted.languages.index, strat.blocks(x.m), strict=True) if b]
+    extra = {"share": x.share[:1] if x.share is not None else np.zeros(1)}
+    extra = extra if strat.needs_share else {}
+    ceiling = float(strat.ceiling(x.pi[:1], x.m, **extra)[0])
+    blocks = strat.blocks(x.m, **extra)
+    blocked = [lang for lang, b in zip(fitted.languages.index, blocks, strict=True) if b]
     one = x.subset(np.array([0]))
+    measure = _measure(fitted, sc)
+    mob = None if fitted.mobility is None else fitted.mobility.subset(np.array([0]))
     return fte_needed(
-        lambda f: float(effective_reach(one, np.array([f]), **scen)[0]),
+        lambda f: float(measure_reach(one, mob, np.array([f]), measure, scen)[0]),
         sc.target_reach,
         fte_now,
-        ceiling=ceiling,
+        ceiling=None if measure == "tour" else ceiling,
         blocked_languages=blocked,
     )
 
@@ -246,12 +264,24 @@ def evaluate(
     }
     fte_now = max(fitted.staff.outreach_fte + sc.extra_fte, 0.0)
     p_lang, p_any = reach_matrix(x, np.full(len(x), fte_now), **scen)
-    reach_eff = (x.pi * p_lang).sum(axis=1)
-    need_draws = fte_needed_matrix(x, sc.target_reach, **scen)
+    reach_stay = (x.pi * p_lang).sum(axis=1)
+    measure, mob = _measure(fitted, sc), fitted.mobility
+    measures = {"reach_stay": reach_stay}
+    if mob is not None:
+        measures = tour_measures(x, mob, np.full(len(x), fte_now), scen=scen)
+    reach_eff = measures[f"reach_{measure}"]
+    if measure == "stay":
+        need_draws = fte_needed_matrix(x, sc.target_reach, **scen)
+    else:
+        ceiling = reach_ceiling(x, sc.strategy)
+        need_draws = fte_needed_measure(x, mob, sc.target_reach, measure, scen, ceiling)
     need_draws[0] = np.nan  # the point estimate is solved to full precision below
     need = _staffing_need(fitted, sc, fte_now)
-    chain = _support_chain(fitted, sc, params, support_cases(fitted, sc, reach_eff))
+    # support demand scales with stays reached (today's log is per stay)
+    chain = _support_chain(fitted, sc, params, support_cases(fitted, sc, reach_stay))
     draws = _draws_frame(fitted, sc, reach_eff, p_any, need_draws, params, chain)
+    for k, v in measures.items():
+        draws[k] = v[1:]
     if len(draws):
         p_target = float((draws["reach_effective"] >= sc.target_reach).mean())
     else:
@@ -261,6 +291,7 @@ def evaluate(
     languages["reach"] = p_lang[0]
     languages["shortfall"] = languages["reach"] < sc.target_reach
     caveats = list(fitted.caveats)
+    caveats += _mobility_caveats(fitted, sc, measure)
     if need.caveat:
         caveats.append(need.caveat)
     caveats += _scenario_caveats(fitted, sc, params, fte_now, draws)
@@ -282,9 +313,17 @@ def evaluate(
         "persons_in_period": fitted.persons_observed / float(x.detection[0]),
         "arrivals_per_week": float(arrivals[0]),
         "support_before_leaving": float(
-            _support_draws(fitted, sc, params, chain["support_cases_per_week"], only_point=True)[0]
+            _support_draws(
+                fitted,
+                sc,
+                params,
+                chain["support_cases_per_week"],
+                only_point=True,
+                caveats=caveats,
+            )[0]
         ),
         "contacts_per_hour": float(x.eta[0]),
+        **{k: float(v[0]) for k, v in measures.items()},
         "casework_fte_now": fitted.staff.casework_fte,
         **{key: float(values[0]) for key, values in chain.items()},
     }
@@ -308,11 +347,51 @@ def evaluate(
         data_files=fitted.data_files,
         params=params,
         persons_observed=fitted.persons_observed,
+        reach_measure=measure,
+        strategy=sc.strategy,
+        strategy_fit=None if mob is None else mob.strategy,
+        mobility=mob,
+        _inputs=x,
     )
 
 
+MEASURE_TEXT = {
+    "woman": "women present in the city in the period reached at least once",
+    "stay": "stays (arrivals) reached before they end",
+    "tour": "tours through Swedish cities reached in any city",
+}
+
+
+def _mobility_caveats(fitted: FittedModels, sc: Scenario, measure: str) -> list[str]:
+    """Which reach the verdict counts, and the strategy the data support."""
+    out = [f"The verdict counts {MEASURE_TEXT[measure]} (reach per {measure})."]
+    if measure != sc.reach_measure:
+        out.append(
+            f"Reach per {sc.reach_measure} needs the strategy and tour fit, which the data "
+            "did not allow: the verdict counts reach per stay."
+        )
+    mob = fitted.mobility
+    if mob is not None:
+        out.append(mob.strategy.line())
+        if sc.strategy != "estimated":
+            out.append(
+                f"Reach assumes {sc.strategy} outreach although the data show "
+                f"{mob.strategy.label} ({mob.strategy.share_screening:.0%} of contact capacity "
+                "in screening): set strategy to 'estimated' to use the data."
+            )
+        out += [c for c in mob.strategy.caveats[1:]]
+        if measure == "tour":
+            out += list(mob.caveats)
+    return out
+
+
 def _support_draws(
-    fitted: FittedModels, sc: Scenario, params: Params, cases: np.ndarray, only_point: bool = False
+    fitted: FittedModels,
+    sc: Scenario,
+    params: Params,
+    cases: np.ndarray,
+    only_point: bool = False,
+    caveats: list[str] | None = None,
 ) -> np.ndarray:
     """``P(support starts before leaving)`` per draw at today's casework FTE, with the
     accepted cases per week ``cases`` (scaled with reach, see :func:`support_cases`)."""
@@ -321,31 +400,25 @@ def _support_draws(
     out = np.empty(rows)
     case_days = float(params.reflection_days)
     s = sc.stay_multiplier
-    table = x.stays.take(np.arange(rows))
-    # The queue asks every draw's transform at the same few arguments: one vectorised
-    # transform of all draws per argument, each draw reading its row.
-    done: dict[bytes, np.ndarray] = {}
-
-    def all_rows(h: np.ndarray) -> np.ndarray:
-        key = h.tobytes()
-        if key not in done:
-            done[key] = table.laplace(np.broadcast_to(h[None, :] * s, (rows, h.size)))
-        return done[key]
-
     for i in range(rows):
+        # one draw's transform per call: the queue's arrival rate (cases) differs by draw
+        table = x.stays.take(np.array([i]))
 
-        def lap(h, i=i):
-            return all_rows(np.atleast_1d(np.asarray(h, dtype=float)))[i]
+        def lap(h, table=table):
+            h = np.atleast_1d(np.asarray(h, dtype=float))
+            return table.laplace(h[None, :] * s)[0]
 
         q = support_before_leaving(
             float(cases[i]),
             fitted.staff.casework_fte,
             lap,
-            float(table.mean[i] * s),
+            float(table.mean[0] * s),
             case_days=case_days,
             caseload_per_fte=params.caseload_per_fte,
         )
         out[i] = q.p_before_leaving
+        if i == 0 and caveats is not None and q.caveat:
+            caveats.append(q.caveat)
     return out
 
 
@@ -371,7 +444,7 @@ def _scenario_caveats(fitted, sc: Scenario, params: Params, fte_now, draws) -> l
     if sc.strategy == "screening":
         rate = x.eta[0] * x.hours_per_fte
         a = draws["arrivals_per_week"].median() if len(draws) else 0
-        if fte_now * rate <= a:
+        if a > 0 and fte_now * rate <= a:
             out.append(
                 "Screening capacity is below the arrival rate: the queue is saturated and at most "
                 f"{fte_now * rate / a:.0%} of arrivals can be screened."

@@ -20,9 +20,12 @@ import pandas as pd
 from capacity.config import Params
 from capacity.exceptions import DataError, EstimationError, Problem
 from capacity.models import competence as comp
+from capacity.models._base import percentile_interval
 from capacity.models.indicators import operations_indicators
 from capacity.models.population import PopulationChain, population_chain
 from capacity.models.stays import StayTable
+from capacity.models.stays.strata import source_strata
+from capacity.question4.bootstrap import chain_bootstrap, stack_tables
 from capacity.question4.draws import Inputs
 
 __all__ = ["FittedModels", "fit_models"]
@@ -58,6 +61,10 @@ class FittedModels:
     support_cases_per_week: float
     monthly_arrivals: pd.Series
     caveats: tuple[str, ...]
+    stay_draws: dict = dataclasses.field(default_factory=dict)
+    #: strategy mix, stays per woman, tour chain (:class:`capacity.question4.mobility.MobilityFit`);
+    #: None when the data cannot tell the strategy (random search is then used)
+    mobility: object = None
     #: share of contacts made in writing (the online channel: replies to ads), which
     #: translated written information can reach without a speaker or interpreter
     written_contact_share: float = 0.0
@@ -153,6 +160,26 @@ def _productivity(outreach: pd.DataFrame, params: Params, rng, n: int):
     return fit, rows, np.concatenate([[eta_point], draws])
 
 
+def _mobility(data, stays_frame, params: Params, table, detection, rng, caveats: list):
+    """Strategy mix and tour chain (:func:`capacity.question4.mobility.fit_mobility`), or None.
+
+    Without enough first contacts to tell screening from search, the share of capacity in
+    screening is 0 (random search) and a caveat says so.
+    """
+    from capacity.question4.mobility import fit_mobility
+
+    try:
+        mob = fit_mobility(data.sightings, stays_frame, params.city, table.mean, detection,
+                           alpha=params.alpha, rng=rng)  # fmt: skip
+    except EstimationError as exc:
+        caveats.append(
+            f"The outreach strategy cannot be estimated from the data ({exc}); reach assumes "
+            "random search (set strategy to 'screening' to see the other extreme)."
+        )
+        return None, np.zeros(len(table))
+    return mob, np.asarray(mob.share, dtype=float)
+
+
 def fit_models(data, params: Params) -> FittedModels:
     """Fit every model for the city and period of ``params`` (the expensive part).
 
@@ -184,10 +211,11 @@ def fit_models(data, params: Params) -> FittedModels:
         caveats.append("The data are SYNTHETIC: the figures illustrate the method only.")
 
     stays_frame = build_stays(data.sightings, params.gap_days, start, end)
-    stays = fit_stays(stays_frame, city=params.city, alpha=params.alpha)
+    # the margin correction sees who sees a person: one gap distribution per source set
+    in_city = data.sightings[data.sightings["city"].astype(str) == params.city]
+    strata = source_strata(in_city, params.gap_days)
+    stays = fit_stays(stays_frame, city=params.city, alpha=params.alpha, strata=strata, n_boot=0)
     tour = touring(stays_frame)
-    dists = [stays.distribution, *stays.bootstrap(stays_frame, rng, n)]
-    table = StayTable.from_distributions(dists)
 
     chain = population_chain(
         data.sightings,
@@ -196,10 +224,7 @@ def fit_models(data, params: Params) -> FittedModels:
         end,
         criterion=params.mse_criterion,
         alpha=params.alpha,
-        n_draws=n,
-        rng=rng,
     )
-    detection = np.concatenate([[chain.detection], chain.detection_draws if n else []])
 
     monthly = monthly_arrivals(stays_frame, params.city, start, end)
     weeks = ((pd.Timestamp(end) - pd.Timestamp(start)).days + 1) / 7.0
@@ -218,7 +243,6 @@ def fit_models(data, params: Params) -> FittedModels:
             f"{weeks:.1f} weeks): a stay that starts within {params.gap_days} days of the "
             "data's first day may have begun before it."
         )
-    arrivals = np.concatenate([[total_starts], rng.poisson(total_starts, n)]) / weeks_counted
 
     prod, outreach_rows, eta = _productivity(data.outreach, params, rng, n)
     staff = comp.staff_capacity(data.staff, params.city, start, end)
@@ -256,14 +280,67 @@ def fit_models(data, params: Params) -> FittedModels:
             f"the outreach log shows {own:.0%} (the other assumption: "
             f"{predicted['fte' if basis == 'team' else 'team']:.0%})."
         )
-    counts = langs["persons"].to_numpy(dtype=float)
-    pi_draws = rng.multinomial(int(counts.sum()), counts / counts.sum(), size=n) / counts.sum()
-    pi = np.vstack([langs["share"].to_numpy(dtype=float), pi_draws])
+    # the chain bootstrap: stays (margins, tail), starts, MSE with its model selection and
+    # language shares re-estimated on each Poisson person-bootstrap replicate
+    city_stays = stays_frame[stays_frame["city"] == params.city]
+    table = StayTable.from_distributions([stays.distribution])
+    detection = np.array([chain.detection])
+    arrivals = np.array([float(total_starts)])
+    pi = langs["share"].to_numpy(dtype=float)[None, :]
+    if n:
+        t0, t1 = pd.Timestamp(start), pd.Timestamp(end)
+        counted = city_stays[
+            ~city_stays["left_truncated"]
+            & (city_stays["start"] >= t0)
+            & (city_stays["start"] <= t1)
+        ]
+        draws = chain_bootstrap(
+            strata=strata,
+            expander=stays._rows["expander"],
+            fit_stays_frame=city_stays[~city_stays["left_truncated"]],
+            starts=counted,
+            period_rows=city_rows,
+            quarters=chain.quarters,
+            languages=langs.index,
+            criterion=params.mse_criterion,
+            n_boot=n,
+            rng=rng,
+        )
+        table = stack_tables(table, draws.stays.table)
+        detection = np.r_[detection, draws.detection]
+        arrivals = np.r_[arrivals, draws.starts]
+        counts = draws.language_counts
+        pi = np.vstack([pi, counts / np.maximum(counts.sum(1, keepdims=True), 1e-12)])
+        # on very small data a replicate can draw no stays, no starts or no known language:
+        # such a replicate has no answer and takes the point estimate's inputs instead
+        bad = ~(np.isfinite(table.mean) & (table.mean > 0) & np.isfinite(detection))
+        bad |= ~(arrivals > 0) | ~np.r_[True, counts.sum(1) > 0]
+        if bad[1:].any():
+            idx = np.where(bad, 0, np.arange(len(bad)))
+            table, detection, arrivals, pi = table.take(idx), detection[idx], arrivals[idx], pi[idx]
+            caveats.append(
+                f"{int(bad.sum())} of {n} bootstrap replicates drew no stays, starts or known "
+                "languages and use the point estimate's inputs: the intervals are too narrow."
+            )
+        ratio = draws.stays.median_ratio
+        stays = dataclasses.replace(
+            stays,
+            median_ratio_ci=percentile_interval(ratio, params.alpha)
+            if np.isfinite(ratio).any()
+            else (np.nan, np.nan),
+            n_boot=n,
+        )
+        chain = dataclasses.replace(chain, detection_draws=draws.detection)
+        stay_draws = {"median": draws.stays.median, "median_ratio": ratio}
+    else:
+        stay_draws = {}
+    arrivals = arrivals / weeks_counted
     languages = langs.assign(staff_speakers_fte=staff.speakers_fte.reindex(langs.index).fillna(0))
     languages["speaker_share"] = s_lang.to_numpy()
     languages["usable_share"] = m.to_numpy()
 
-    inputs = Inputs(eta, hours_per_fte, arrivals, detection, table, pi, m.to_numpy())
+    mobility, share = _mobility(data, stays_frame, params, table, detection, rng, caveats)
+    inputs = Inputs(eta, hours_per_fte, arrivals, detection, table, pi, m.to_numpy(), share)
 
     forecast = None
     try:
@@ -321,6 +398,8 @@ def fit_models(data, params: Params) -> FittedModels:
         support_cases_per_week=cases,
         monthly_arrivals=monthly,
         caveats=tuple(caveats),
+        stay_draws=stay_draws,
+        mobility=mobility,
         written_contact_share=written,
         observed_m=m.to_numpy(dtype=float),
         support_cases_draws=case_draws,

@@ -194,17 +194,19 @@ def point_reach(
     """Effective reach of the option at the point estimate (fast; no intervals)."""
     fte_total = fitted.staff.outreach_fte + base_extra_fte + mix.total_fte
     _, s, iota, w = _shares(fitted, mix, fte_total)
+    from capacity.question4.mobility import measure_reach
+
     one = fitted.inputs.subset(np.array([0]))
     one = dataclasses.replace(one, m=_usable(s, iota, w))
-    return float(
-        effective_reach(
-            one,
-            np.array([max(fte_total, 0.0)]),
-            strategy=scenario.strategy,
-            stay_multiplier=scenario.stay_multiplier,
-            arrivals_multiplier=scenario.arrivals_multiplier,
-        )[0]
-    )
+    # the measure the verdict counts (reach per woman by default), as evaluate does
+    mob = None if fitted.mobility is None else fitted.mobility.subset(np.array([0]))
+    measure = scenario.reach_measure if mob is not None else "stay"
+    scen = {
+        "strategy": scenario.strategy,
+        "stay_multiplier": scenario.stay_multiplier,
+        "arrivals_multiplier": scenario.arrivals_multiplier,
+    }
+    return float(measure_reach(one, mob, np.array([max(fte_total, 0.0)]), measure, scen)[0])
 
 
 def evaluate_mix(

@@ -33,7 +33,17 @@ class Question4Result(Results):
     indicators : DataFrame or None
         Questions 1–3 from the operations table.
     draws : DataFrame
-        Monte Carlo draws (``reach_effective``, ``fte_needed``, ...).
+        Monte Carlo draws (``reach_effective``, ``fte_needed``, ``reach_stay``,
+        ``reach_woman``, ``reach_tour``, ``reach_tour_national``, ...).
+    reach_measure : {"woman", "stay", "tour"}
+        What ``reach_effective``, ``p_target``, the verdict and ``fte_needed`` count
+        (``docs/methods/tours.md``).
+    strategy : str
+        The outreach strategy of the answer (``"estimated"``: the mix the data show).
+    strategy_fit : StrategyResults or None
+        The strategy the data support, its interval and model check (``.plot()``).
+    mobility : MobilityFit or None
+        Tour chain and stays per woman (for :meth:`coordination`).
     caveats : tuple of str
     """
 
@@ -44,6 +54,41 @@ class Question4Result(Results):
             setattr(self, name, value)
         self.point = point
         self.persons_observed = persons_observed
+
+    def reach_measures(self, alpha: float | None = None) -> pd.DataFrame:
+        """Effective reach per stay, per woman, per tour through the city and nationally.
+
+        Tidy frame (estimate, se, interval); ``attrs["verdict_measure"]`` names the one the
+        verdict counts.
+        """
+        a = self.params.alpha if alpha is None else alpha
+        rows = {}
+        for key in ("reach_stay", "reach_woman", "reach_tour", "reach_tour_national"):
+            if key not in self.point:
+                continue
+            d = self.draws[key].to_numpy(dtype=float) if key in self.draws else np.array([])
+            lo, hi = percentile_interval(d, a) if len(d) else (self.point[key],) * 2
+            se = float(np.std(d, ddof=1)) if len(d) > 1 else np.nan
+            rows[key] = (self.point[key], se, lo, hi)
+        frame = pd.DataFrame.from_dict(rows, orient="index", columns=COLUMNS, dtype=float)
+        frame.index.name = "quantity"
+        frame.attrs["verdict_measure"] = f"reach_{getattr(self, 'reach_measure', 'stay')}"
+        return frame
+
+    def coordination(self, extra_fte: float = 1.0, alpha: float | None = None) -> pd.DataFrame:
+        """What coordination with other cities buys beside ``extra_fte`` in this city alone.
+
+        See :func:`capacity.question4.mobility.coordination_scenarios`; needs the mobility
+        fit (None otherwise).
+        """
+        from capacity.question4.mobility import coordination_scenarios
+
+        if getattr(self, "mobility", None) is None:
+            return None
+        return coordination_scenarios(
+            self._inputs, self.mobility, self.point["fte_outreach_now"], extra_fte,
+            alpha=self.params.alpha if alpha is None else alpha,
+        )  # fmt: skip
 
     @property
     def key_figures(self) -> pd.DataFrame:
@@ -80,7 +125,8 @@ class Question4Result(Results):
         head = (
             f"{self.city} {self.period[0]} to {self.period[1]}"
             + (" (SYNTHETIC data)" if self.synthetic else "")
-            + f": {self.verdict.upper()} — P(effective reach ≥ {self.target_reach:.0%}) = "
+            + f": {self.verdict.upper()} — P(effective reach per "
+            f"{getattr(self, 'reach_measure', 'stay')} ≥ {self.target_reach:.0%}) = "
             f"{self.p_target:.0%}"
         )
         short = self.languages.index[self.languages["shortfall"]].tolist()

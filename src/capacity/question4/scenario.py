@@ -28,6 +28,8 @@ class Scenario:
     ----------
     strategy : str
         Outreach strategy (a key of :data:`capacity.models.reach.STRATEGIES`).
+    reach_measure : {"woman", "stay", "tour"}
+        What the verdict and the FTE needed count (``docs/methods/tours.md``).
     extra_fte : float
         Outreach FTE added to today's staffing (negative: removed).
     stay_multiplier, arrivals_multiplier : float
@@ -47,10 +49,11 @@ class Scenario:
     >>> Scenario(strategy="psychic")
     Traceback (most recent call last):
     ...
-    capacity.exceptions.ParameterError: unknown outreach strategy 'psychic'; choose one of: random, screening.
+    capacity.exceptions.ParameterError: unknown outreach strategy 'psychic'; choose one of: random, screening, estimated.
     """
 
-    strategy: str = "random"
+    strategy: str = "estimated"
+    reach_measure: str = "woman"
     extra_fte: float = 0.0
     stay_multiplier: float = 1.0
     arrivals_multiplier: float = 1.0

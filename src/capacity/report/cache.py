@@ -6,16 +6,29 @@ parameters that are not scenario or presentation parameters. The cache key is th
 the SHA-256 of the input files plus those parameters; a scenario that only changes, say,
 ``extra_fte`` reuses the fit.
 
-Pickles are written atomically (temporary file, then rename), so parallel sweep workers
+Entries are written atomically (temporary file, then rename), so parallel sweep workers
 never read half a file. They are a cache only: delete ``<output_dir>/.cache`` at any time.
+
+A pickle runs code when it is loaded, so an entry is **authenticated** before it is
+unpickled: each file is ``MAGIC + HMAC-SHA256(key, payload) + payload`` with a 32-byte key
+kept *outside* the output folder (``$CAPACITY_CACHE_KEY`` names the key file; default
+``$XDG_CONFIG_HOME/capacity/cache.key``, i.e. ``~/.config/capacity/cache.key``, made on first
+use with mode 0600). A planted or altered file fails the check and is ignored (the fit is
+redone and the entry replaced); an entry that passes but holds anything other than a
+:class:`~capacity.question4.fit.FittedModels` is ignored too. When the key cannot be
+kept safely (its file would sit inside the output or cache folder, or cannot be written) the
+cache is switched off, never used without the check.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import pickle
+import secrets
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +40,10 @@ from capacity.question4.scenario import SCENARIO_PARAMS
 #: Parameters that change how results are shown, never what is estimated.
 PRESENTATION_PARAMS = frozenset({"language", "suppression_threshold", "output_dir", "run_id"})
 #: Cache format; bump when FittedModels changes shape.
-VERSION = 1
+VERSION = 2
+#: First bytes of an entry: format name and version.
+MAGIC = b"capacity-fit-v2\n"
+_KEY_BYTES = 32
 
 
 def code_version() -> str:
@@ -64,6 +80,102 @@ def cache_dir(params: Params) -> Path:
     return Path(env) if env else params.output_path / ".cache" / "fitted"
 
 
+def key_file() -> Path:
+    """The cache key's file: ``$CAPACITY_CACHE_KEY`` or ``<config home>/capacity/cache.key``."""
+    env = os.environ.get("CAPACITY_CACHE_KEY")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
+    return Path(base) / "capacity" / "cache.key"
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def cache_secret(params: Params, folder: Path) -> bytes | None:
+    """The 32-byte key that authenticates cache entries, made on first use; None if unsafe.
+
+    ``None`` (and a warning) when the key file would lie inside the output folder or the
+    cache folder (whoever can plant an entry could then sign it) or cannot be read/written.
+    """
+    path = key_file()
+    if _inside(path, params.output_path) or _inside(path, folder):
+        warnings.warn(
+            f"fit cache off: its key {path} lies inside the output or cache folder; set "
+            "CAPACITY_CACHE_KEY to a file elsewhere.",
+            stacklevel=3,
+        )
+        return None
+    try:
+        key = path.read_bytes()
+        if len(key) >= _KEY_BYTES:
+            return key
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        warnings.warn(f"fit cache off: its key {path} cannot be read ({exc}).", stacklevel=3)
+        return None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(secrets.token_bytes(_KEY_BYTES))
+    except FileExistsError:
+        pass  # another process made it first: use theirs
+    except OSError as exc:
+        warnings.warn(f"fit cache off: its key {path} cannot be written ({exc}).", stacklevel=3)
+        return None
+    key = path.read_bytes()
+    return key if len(key) >= _KEY_BYTES else None
+
+
+def _sign(key: bytes, payload: bytes) -> bytes:
+    return hmac.new(key, MAGIC + payload, hashlib.sha256).digest()
+
+
+def load_entry(path: Path, key: bytes):
+    """The FittedModels in an entry, or None when it is missing, altered or of another type.
+
+    The HMAC is checked *before* anything is unpickled, so a planted file never runs code.
+    """
+    from capacity.question4.fit import FittedModels
+
+    try:
+        blob = path.read_bytes()
+    except OSError:  # missing (a miss), a directory, unreadable: refit
+        return None
+    head = len(MAGIC) + hashlib.sha256().digest_size
+    if len(blob) < head or not blob.startswith(MAGIC):
+        return None
+    tag, payload = blob[len(MAGIC) : head], blob[head:]
+    if not hmac.compare_digest(tag, _sign(key, payload)):
+        return None
+    try:
+        obj = pickle.loads(payload)
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        return None  # from older code: refit
+    return obj if isinstance(obj, FittedModels) else None
+
+
+def store_entry(path: Path, key: bytes, fitted) -> bool:
+    """Write an authenticated entry atomically; False (and a warning) if it cannot be written."""
+    payload = pickle.dumps(fitted, protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        with atomic_write(path) as fh:
+            fh.write(MAGIC + _sign(key, payload) + payload)
+        return True
+    except OSError as exc:
+        warnings.warn(
+            f"fit cache entry {path} not written ({exc}); the fit is used anyway.", stacklevel=3
+        )
+        return False
+
+
 def fitted_models(data, params: Params, *, use_cache: bool = True):
     """``capacity.question4.fit_models(data, params)``, from the disk cache when possible.
 
@@ -73,21 +185,21 @@ def fitted_models(data, params: Params, *, use_cache: bool = True):
         The loaded dataset; its ``files`` (with SHA-256) key the cache.
     params : Params
         Run parameters; scenario and presentation parameters do not enter the key.
+    use_cache : bool
+        False: always fit, never read or write the cache.
     """
     from capacity.question4 import fit_models
 
     if not use_cache:
         return fit_models(data, params)
     folder = cache_dir(params)
-    path = folder / f"{cache_key(params, data.files)}.pkl"
-    try:
-        with open(path, "rb") as fh:
-            return pickle.load(fh)
-    except FileNotFoundError:
-        pass  # a miss; no exists() check first, which raced with parallel sweep workers
-    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        pass  # stale or from older code: refit; os.replace below swaps it atomically
+    key = cache_secret(params, folder)
+    if key is None:
+        return fit_models(data, params)
+    path = folder / f"{cache_key(params, data.files)}.fit"
+    fitted = load_entry(path, key)  # no exists() check first: it raced with sweep workers
+    if fitted is not None:
+        return fitted
     fitted = fit_models(data, params)
-    with atomic_write(path) as fh:
-        pickle.dump(fitted, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    store_entry(path, key, fitted)  # os.replace swaps a stale entry atomically
     return fitted

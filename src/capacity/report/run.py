@@ -24,10 +24,11 @@ import nbformat
 from capacity import i18n
 from capacity.config import NOTEBOOKS_DIR, Params
 from capacity.exceptions import ReportError
-from capacity.report import provenance
+from capacity.report import provenance, runfolder
 from capacity.report.preflight import check_scope
 from capacity.report.progress import ReportProgress
 from capacity.report.render import html_to_pdf, notebook_to_html
+from capacity.report.reproducible import build_time
 from capacity.tables import read_tables
 from capacity.tables_xlsx import write_xlsx
 
@@ -88,7 +89,10 @@ def make_run_id(params: Params, notebook: str) -> str:
             )
         return params.run_id
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    return f"{_slug(params.city)}-{params.period_end.isoformat()}-{_slug(notebook)}-{stamp}"
+    # a long city name must not make the folder name too long for the file system
+    return (
+        f"{_slug(params.city)[:40]}-{params.period_end.isoformat()}-{_slug(notebook)[:40]}-{stamp}"
+    )
 
 
 def notebook_path(notebook: str | Path) -> Path:
@@ -111,6 +115,22 @@ def dataset_meta(params: Params) -> dict[str, Any]:
         return {}
 
 
+def _banner(params: Params, synthetic: bool) -> str:
+    """Text on every page: synthetic data, and a disclosure threshold below the default."""
+    parts = [i18n.t("synthetic_banner", params.language)] if synthetic else []
+    default = Params().suppression_threshold
+    if params.suppression_threshold < default:
+        parts.append(
+            i18n.t(
+                "disclosure_banner",
+                params.language,
+                threshold=params.suppression_threshold,
+                default=default,
+            )
+        )
+    return " · ".join(parts)
+
+
 def page_metadata(params: Params, notebook: str, title: str | None, synthetic: bool) -> dict:
     """Metadata the HTML template turns into title, language and page furniture."""
     lang = params.language
@@ -126,12 +146,12 @@ def page_metadata(params: Params, notebook: str, title: str | None, synthetic: b
         "lang": lang,
         "title": title,
         "header_left": f"{params.city} · {period}",
-        "banner": i18n.t("synthetic_banner", lang) if synthetic else "",
+        "banner": _banner(params, synthetic),
         "page_word": i18n.t("page", lang),
         "of_word": i18n.t("of", lang),
         "author": "capacity",
         "description": title,
-        "created": dt.datetime.now(dt.UTC).date().isoformat(),
+        "created": build_time(params.period_end).date().isoformat(),
         "version": provenance.package_versions(("capacity",))["capacity"],
     }
 
@@ -224,26 +244,24 @@ def run_report(
     run_id = make_run_id(params, name)
     root = params.output_path
     final = root / run_id
-    if final.exists():
-        raise ReportError(f"run folder {final} exists already; choose another run_id or remove it.")
-    partial = root / f".{run_id}.partial"
-    shutil.rmtree(partial, ignore_errors=True)
-    artifacts = partial / "artifacts"
-    artifacts.mkdir(parents=True)
-    executed = partial / f"{name}.ipynb"
-    nb_params = {**params.to_dict(), "artifacts_dir": str(artifacts), **(extra_parameters or {})}
     bar = _progress(nb_file, name, fmts, progress)
     _prefetch_renderers(fmts)
     try:
+        partial = runfolder.claim(root, run_id)  # exclusive; cleans killed runs' folders
+    except ReportError:
+        bar.close()
+        raise
+    artifacts = partial / "artifacts"
+    executed = partial / f"{name}.ipynb"
+    nb_params = {**params.to_dict(), "artifacts_dir": str(artifacts), **(extra_parameters or {})}
+    try:
+        artifacts.mkdir()
         try:
             _execute(nb_file, executed, nb_params, kernel_name, bar, kernel)
         except Exception as exc:
             kept = None
             if executed.exists():
-                failed = root / "failed"
-                failed.mkdir(parents=True, exist_ok=True)
-                kept = failed / f"{run_id}.ipynb"
-                shutil.move(str(executed), kept)
+                kept = _keep_failed(executed, root / "failed" / f"{run_id}.ipynb")
             raise _cell_error(exc, name, kept) from exc
         outputs, warnings = _render(executed, artifacts, partial, params, name, fmts, bar)
         meta = _read_json(artifacts / "meta.json")
@@ -269,6 +287,7 @@ def run_report(
             suppressed=suppressed,
         )
         provenance.write(record, outputs["provenance"])
+        runfolder.release(partial)
         partial.rename(final)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
@@ -277,6 +296,37 @@ def run_report(
         bar.close()
     outputs = {k: final / v.relative_to(partial) for k, v in outputs.items()}
     return ReportRun(run_id, final, name, outputs, time.perf_counter() - t0, tuple(warnings))
+
+
+def _keep_failed(executed: Path, kept: Path, *, move: bool = True) -> Path | None:
+    """Keep a failed run's notebook for debugging, with identifiers in its outputs masked.
+
+    An error message may quote a cell of the input; every output text goes through
+    :func:`capacity.privacy.detect.redact` first, so the kept notebook never holds a
+    refused identifier in full. Returns where it is, or None if it could not be kept.
+    """
+    from capacity.privacy.detect import redact
+
+    try:
+        nb = nbformat.read(executed, as_version=4)
+        for cell in nb.cells:
+            for out in cell.get("outputs", []):
+                if "text" in out:
+                    out["text"] = redact(str(out["text"]))
+                if "evalue" in out:
+                    out["evalue"] = redact(str(out["evalue"]))
+                if "traceback" in out:
+                    out["traceback"] = [redact(str(t)) for t in out["traceback"]]
+                for mime, value in dict(out.get("data", {})).items():
+                    if mime.startswith("text/") and isinstance(value, str):
+                        out["data"][mime] = redact(value)
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, kept)
+        if move:
+            executed.unlink(missing_ok=True)
+        return kept
+    except (OSError, ValueError):
+        return None
 
 
 def _progress(nb_file: Path, name: str, fmts: tuple[str, ...], enabled: bool) -> ReportProgress:
@@ -349,14 +399,14 @@ def _render(
         stage("tables")
         tables = read_tables(artifacts / "tables")
         if "xlsx" in fmts and tables:
-            outputs["xlsx"] = write_xlsx(tables, partial / "tables.xlsx", params.language)
+            outputs["xlsx"] = write_xlsx(
+                tables, partial / "tables.xlsx", params.language, when=build_time(params.period_end)
+            )
         figures = artifacts / "figures"
         if figures.exists() and any(figures.iterdir()):
             shutil.move(str(figures), partial / "figures")
             outputs["figures"] = partial / "figures"
     except ReportError as exc:
-        failed = params.output_path / "failed"
-        failed.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(executed, failed / executed.name)
+        _keep_failed(executed, params.output_path / "failed" / executed.name, move=False)
         raise ReportError(f"notebook '{name}': rendering failed: {exc}") from exc
     return outputs, warnings

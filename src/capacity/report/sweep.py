@@ -104,12 +104,11 @@ def _row(fitted, params: Params, names: list[str]) -> dict[str, Any]:
 _FITTED = None
 
 
-def _init_worker(cache_file: str) -> None:
-    import pickle
-
+def _init_worker(fitted) -> None:
+    # the fit comes from the parent (inherited or sent once per worker), never read back
+    # from a file that someone else could have planted: see capacity.report.cache
     global _FITTED
-    with open(cache_file, "rb") as fh:
-        _FITTED = pickle.load(fh)
+    _FITTED = fitted
 
 
 def _evaluate_in_worker(args: tuple[Params, list[str]]) -> dict[str, Any]:
@@ -122,11 +121,11 @@ def compare(
 ) -> pd.DataFrame:
     """Evaluate every scenario of ``grid`` on one fit; one row per scenario.
 
-    Workers load the fit from the disk cache once each (not once per scenario).
+    Workers receive the fit once each (not once per scenario).
     """
     from tqdm.auto import tqdm
 
-    from capacity.report.cache import cache_dir, cache_key, fitted_models
+    from capacity.report.cache import fitted_models
 
     fitted = fitted_models(data, params)
     todo = scenarios(params, grid)
@@ -138,9 +137,8 @@ def compare(
             rows.append(_row(fitted, sc, names))
             bar.update()
     else:
-        cache_file = cache_dir(params) / f"{cache_key(params, data.files)}.pkl"
         with ProcessPoolExecutor(
-            max_workers=jobs, initializer=_init_worker, initargs=(str(cache_file),)
+            max_workers=jobs, initializer=_init_worker, initargs=(fitted,)
         ) as pool:
             for row in pool.map(_evaluate_in_worker, [(sc, names) for sc in todo]):
                 rows.append(row)

@@ -22,6 +22,7 @@ from capacity.exceptions import ConvergenceWarning, EstimationError, ParameterEr
 from capacity.models import _statsmodels as sm
 from capacity.models.population.design import (
     Model,
+    boundary_model,
     build_model,
     histories,
     parse_pairs,
@@ -75,6 +76,9 @@ class MSEResults(PopulationResults):
     empty_pairs : tuple of str
         Interactions in the model whose lists never overlap (handled as in the Notes of
         :func:`mse`).
+    boundary_pairs : tuple of str
+        Interactions fitted as an extended MLE because everyone on one of their lists is
+        on the other (Notes of :func:`mse`); empty when the ordinary MLE exists.
     """
 
     def __init__(self, model: Model, fit, y, lists, selection=None, criterion=None, caveats=()):
@@ -87,6 +91,7 @@ class MSEResults(PopulationResults):
         self.lists = tuple(lists)
         self.terms = model.term_names
         self.empty_pairs = model.empty_names
+        self.boundary_pairs = model.boundary_names
         self.coefficients = pd.DataFrame(
             {"coef": fit.params, "se": fit.bse}, index=pd.Index(model.columns, name="parameter")
         )
@@ -228,6 +233,14 @@ def mse(
     GLM, the parameter is dropped from the fit but still counted in ``p`` and the residual
     degrees of freedom, and a caveat names the pair (Chan, Silverman & Vincent 2021).
 
+    *A list inside another.* If the model has ``λ_ab`` and everyone on ``b`` is also on
+    ``a`` (the margin ``h_a = 0, h_b = 1`` is empty; or the same with ``a`` and ``b``
+    swapped), the MLE does not exist (``β_b → −∞``, ``λ_ab → +∞``) but the extended MLE
+    does, as R's ``glm`` and Rcapture return it: the cells of that margin are fitted as 0,
+    ``λ_ab`` (then identical to ``β_b`` on the other cells) is dropped from the fit and
+    counted in ``p``, and a caveat says so (``res.boundary_pairs``). Fixed models only;
+    selection does not add such pairs.
+
     *Existence.* Every model is checked with the Fienberg–Rinaldo linear program (a strictly
     positive vector with the observed sufficient statistics must exist) and a rank check of
     the design on the kept cells; a fixed model that fails raises :class:`EstimationError`.
@@ -279,8 +292,18 @@ def mse(
     else:
         pairs = parse_pairs(interactions, lists)
         model = build_model(y, k, pairs, lists)
+        if not model.exists:
+            model = boundary_model(y, k, model, lists) or model
         _require(model, lists)
         fit = _fit(model, y[model.keep])
+    if model.boundary_names:
+        caveats.append(
+            "Extended maximum likelihood estimate: for "
+            + ", ".join(model.boundary_names)
+            + " everyone on one list is also on the other, so the cells with only the "
+            "second list are fitted as 0 (boundary) and the interaction runs to +∞; it is "
+            "counted in AIC/BIC and the degrees of freedom (as R's glm and Rcapture do)."
+        )
     if model.empty_names:
         caveats.append(
             "No person is on both lists of "

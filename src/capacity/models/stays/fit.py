@@ -19,7 +19,7 @@ from scipy import stats
 from statsmodels.duration.survfunc import SurvfuncRight
 
 from capacity.exceptions import EstimationError
-from capacity.models._base import Results, normal_interval, tidy
+from capacity.models._base import Results, normal_interval, percentile_interval, tidy
 from capacity.models.stays.km import (
     StayDistribution,
     bootstrap_stays,
@@ -30,6 +30,12 @@ from capacity.models.stays.km import (
     restricted_mean_se,
 )
 from capacity.models.stays.margins import Expander, prepare_margins
+from capacity.models.stays.replicates import (
+    median_ratio,
+    person_weights,
+    replicate_stays,
+    stay_replicates,
+)
 from capacity.models.stays.trend import cox_trend
 
 __all__ = ["StaysResults", "fit_stays"]
@@ -52,6 +58,11 @@ class StaysResults(Results):
         bootstrap, :meth:`bootstrap`, includes more of the uncertainty).
     hazard_ratio_per_year, hazard_ratio_ci : float, (float, float)
         Cox model with calendar year of the start (HR > 1: stays getting shorter).
+    median_ratio_per_year, median_ratio_ci : float, (float, float)
+        Change of the median stay per calendar year (< 1: stays getting shorter), from the
+        yearly Kaplan–Meier medians (:func:`~capacity.models.stays.replicates.median_ratio`);
+        percentile interval of ``n_boot`` person-bootstrap replicates that re-estimate the
+        margins. Needs no proportional hazards.
     short_share_by_year, median_by_year : DataFrame
         Per start year: KM share of stays of at most 7 days; KM median with CI.
     """
@@ -65,6 +76,8 @@ class StaysResults(Results):
     hazard_ratio_per_year: float
     hazard_ratio_ci: tuple[float, float]
     hazard_ratio_se_log: float
+    median_ratio_per_year: float
+    median_ratio_ci: tuple[float, float]
     short_share_by_year: pd.DataFrame
     median_by_year: pd.DataFrame
     short_share: tuple[float, float, float, float]
@@ -78,9 +91,10 @@ class StaysResults(Results):
     caveats: tuple[str, ...] = ()
     _rows: dict = field(default_factory=dict)
     title: str = "Stays in the city (days)"
+    n_boot: int = 0
 
     def summary_frame(self, alpha: float | None = None) -> pd.DataFrame:
-        """Median, mean, share ≤ 7 days and the hazard ratio per year."""
+        """Median, mean, share ≤ 7 days, the hazard ratio and the median ratio per year."""
         a = self.alpha if alpha is None else alpha
         z = stats.norm.ppf(1 - a / 2)
         _, (lo, hi) = km_median(self.km, a)
@@ -100,6 +114,7 @@ class StaysResults(Results):
                 hr_lo,
                 hr_hi,
             ),
+            "median_ratio_per_year": (self.median_ratio_per_year, np.nan, *self.median_ratio_ci),
         }
         return tidy(rows)
 
@@ -178,6 +193,9 @@ def fit_stays(
     alpha: float = 0.05,
     correction: str = "margins",
     short_days: float = 7.0,
+    strata=None,
+    n_boot: int = 200,
+    seed: int = 0,
 ) -> StaysResults:
     """Kaplan–Meier, Cox trend and Laplace transform of stay lengths.
 
@@ -195,6 +213,13 @@ def fit_stays(
         ``"none"`` uses first-to-last-sighting lengths.
     short_days : float
         Threshold of a short stay for ``short_share_by_year``.
+    strata : SourceStrata, optional
+        From :func:`~capacity.models.stays.strata.source_strata` on the same sightings and
+        ``gap_days``: each set of sources that see a person gets its own gap distribution
+        (default: one distribution for everyone).
+    n_boot, seed : int
+        Person-bootstrap replicates (and their seed) for the interval of the median ratio
+        per year; with ``strata`` each replicate re-estimates the margins. 0: no interval.
 
     Returns
     -------
@@ -243,7 +268,7 @@ def fit_stays(
             f"only {len(stays)} usable stays{' in ' + city if city else ''}: at least 5 stays "
             "with 2 ended ones are needed to estimate stay lengths. Widen the period or check city."
         )
-    rows, expander, q, notes = prepare_margins(stays, correction)
+    rows, expander, q, notes = prepare_margins(stays, correction, strata)
     caveats += notes + _split_warning(stays)
     share_cens = 1 - rows["event"].mean()
     if share_cens > 0:
@@ -258,6 +283,17 @@ def fit_stays(
         )
     by_year = _by_year(rows, expander, alpha, short_days)
     s7 = km_share_below(km, short_days, alpha)
+    ratio = median_ratio(
+        by_year.index.to_numpy(), by_year["median"].to_numpy(), by_year["n_stays"].to_numpy()
+    )
+    ratio_ci = (np.nan, np.nan)
+    if n_boot and np.isfinite(ratio):
+        reps = _replicates(stays, rows, expander, strata, n_boot, seed)
+        ratio_ci = (
+            percentile_interval(reps.median_ratio, alpha)
+            if np.isfinite(reps.median_ratio).any()
+            else (np.nan, np.nan)
+        )
     return StaysResults(
         km=km,
         distribution=dist,
@@ -270,6 +306,8 @@ def fit_stays(
             np.exp(np.log(hr) + np.array([-1, 1]) * stats.norm.ppf(1 - alpha / 2) * hr_se)
         ),
         hazard_ratio_se_log=float(hr_se),
+        median_ratio_per_year=float(ratio),
+        median_ratio_ci=(float(ratio_ci[0]), float(ratio_ci[1])),
         short_share_by_year=by_year[["share", "se", "ci_lower", "ci_upper", "n_stays"]].rename(
             columns={"share": "estimate"}
         ),
@@ -286,7 +324,23 @@ def fit_stays(
         alpha=alpha,
         caveats=tuple(caveats) + dist.caveats,
         _rows={"expander": expander},
+        n_boot=int(n_boot),
     )
+
+
+def _replicates(stays, rows, expander, strata, n_boot: int, seed: int):
+    """Poisson person-bootstrap replicates (margins re-estimated when ``strata`` is given)."""
+    rng = np.random.default_rng(seed)
+    if strata is not None:
+        chunks = (
+            person_weights(rng, min(50, n_boot - i), len(strata.persons), "poisson")
+            for i in range(0, n_boot, 50)
+        )
+        return replicate_stays(expander, stays, strata, chunks)
+    person = rows["person"].to_numpy()
+    year = np.floor(rows["year"].to_numpy()).astype(int)
+    w = person_weights(rng, n_boot, int(person.max()) + 1, "poisson")  # persons × replicates
+    return stay_replicates(expander, person, year, w)
 
 
 def _by_year(

@@ -20,17 +20,66 @@ from capacity.models.stays.build import sighting_gaps, sighting_probability
 
 
 @dataclass(frozen=True)
+class Spread:
+    """The sparsity pattern of the margin map, independent of the gap distributions.
+
+    One entry per observed key ``u`` and spread key ``v``. Ended stays without delayed
+    entry are spread by the total margin ``m = R₁ + R₂`` (``T* = T + m``: the convolution
+    of the pmf with itself), censored ones by ``R₁`` alone; stays with delayed entry keep
+    ``R₁`` at its mean (it moves entry and length together) and ended ones are spread by
+    ``R₂``. ``num`` indexes, per stratum, the vector ``[pmf∗pmf (2K − 1), pmf (K), 1]``. :meth:`values` gives the entries for any
+    recurrence pmfs of shape ``(..., S, K)``, so the bootstrap re-estimates the margins of
+    all replicates with one vectorised expression.
+    """
+
+    u: np.ndarray
+    v: np.ndarray
+    num: np.ndarray
+    duration: np.ndarray
+    stratum: np.ndarray
+    shape: tuple[int, int]
+    k: int
+
+    def values(self, pmf: np.ndarray) -> np.ndarray:
+        """``P(margins)/P(seen | T*)`` per entry (leading axes of ``pmf`` kept)."""
+        pmf = np.asarray(pmf, dtype=float)
+        k = pmf.shape[-1]
+        if k != self.k:
+            raise EstimationError(f"pmf has {k} values; the margin map was built for {self.k}.")
+        conv = np.stack(
+            [np.stack([np.convolve(p, p) for p in row]) for row in pmf.reshape(-1, *pmf.shape[-2:])]
+        ).reshape(*pmf.shape[:-1], 2 * k - 1)
+        numer = np.concatenate([conv, pmf, np.ones_like(pmf[..., :1])], axis=-1)
+        seen = np.cumsum(pmf, axis=-1)  # P(R < d) = P(seen | d) for d = 1, 2, ...
+        lead = pmf.shape[:-2]
+        # one flat index per entry: np.take on a 2-d array is far faster than a gather
+        # with two index arrays behind a leading axis
+        at_num = self.stratum * numer.shape[-1] + self.num
+        at_seen = self.stratum * k + np.clip(self.duration - 1, 0, k - 1)
+        num = np.take(numer.reshape(*lead, -1), at_num, axis=-1)
+        p_seen = np.take(seen.reshape(*lead, -1), at_seen, axis=-1)
+        return num / np.maximum(p_seen, 1e-9)
+
+    def matrix(self, pmf: np.ndarray) -> sparse.csr_matrix:
+        return sparse.csr_matrix((self.values(pmf), (self.u, self.v)), shape=self.shape)
+
+
+@dataclass(frozen=True)
 class Expander:
     """Maps stays to KM rows: unique observed keys ``U`` → margin-spread keys ``V``.
 
     ``matrix[u, v]`` is the probability that a stay observed as key ``u`` has true key
     ``v`` times the inverse chance ``1/P(seen | T_v)`` of a stay of that length being seen.
+    ``spread`` (None without margin correction) rebuilds the matrix for other gap
+    distributions; ``pmf`` holds the recurrence pmfs per stratum (shape ``(S, K)``).
     """
 
     key_id: np.ndarray  # per stay: its row in U
     table: pd.DataFrame  # V rows: duration, event, entry
     matrix: sparse.csr_matrix  # U × V
     person: np.ndarray  # per stay: person code
+    spread: Spread | None = None
+    pmf: np.ndarray | None = None
 
     def rows(self, stay_weights: np.ndarray | None = None) -> pd.DataFrame:
         """KM rows (``duration, event, entry, weight``) for weights per stay (default 1)."""
@@ -52,58 +101,113 @@ def _recurrence_pmf(stays: pd.DataFrame) -> np.ndarray:
     return pmf / pmf.sum()
 
 
+def _cut(pmf: np.ndarray) -> np.ndarray:
+    """Drop the far right of every stratum's pmf beyond 99.9 % (the same K for all)."""
+    k = int(max(np.searchsorted(np.cumsum(p), 0.999) + 1 for p in pmf))
+    out = pmf[:, :k]
+    return out / out.sum(axis=1, keepdims=True)
+
+
 def make_expander(rows: pd.DataFrame, pmf: np.ndarray | None) -> Expander:
+    """The map from observed stays to spread KM rows; ``pmf`` shape ``(K,)`` or ``(S, K)``.
+
+    With strata, ``rows`` has a ``stratum`` column (0 … S − 1) and each stay is spread by
+    its stratum's pmf.
+    """
     keys = ["duration", "event", "entry"]
-    key_id = rows.groupby(keys, sort=False).ngroup().to_numpy()
-    uniq = rows[keys].drop_duplicates().reset_index(drop=True)
+    stratum_col = "stratum" in rows.columns and pmf is not None
+    group = [*keys, "stratum"] if stratum_col else keys
+    key_id = rows.groupby(group, sort=False).ngroup().to_numpy()
+    uniq = rows[group].drop_duplicates().reset_index(drop=True)
     n_u = len(uniq)
     if pmf is None:
         matrix = sparse.identity(n_u, format="csr")
-        return Expander(key_id, uniq, matrix, rows["person"].to_numpy())
+        return Expander(key_id, uniq[keys], matrix, rows["person"].to_numpy())
+    pmf = np.atleast_2d(np.asarray(pmf, dtype=float))
     d, ev, e = (uniq[k].to_numpy() for k in keys)
-    k = len(pmf)
-    left, right = np.meshgrid(np.arange(k), np.arange(k), indexing="ij")
-    left, right = left.ravel(), right.ravel()
-    p_pair = (pmf[:, None] * pmf[None, :]).ravel()
-    u = np.repeat(np.arange(n_u), k * k)
-    l_, r_ = np.tile(left, n_u), np.tile(right, n_u)
-    prob = np.tile(p_pair, n_u)
-    event = ev[u] > 0
-    # ended stays: both margins; censored stays: only the start margin (r = 0 row keeps pmf[l])
-    prob = np.where(event, prob, np.where(r_ == 0, pmf[l_], 0.0))
-    dur = d[u] + l_ + np.where(event, r_, 0)
-    entry = np.where(e[u] > 0, e[u] + l_, 0.0)
-    keep = prob > 0
-    u, dur, entry, prob, evk = u[keep], dur[keep], entry[keep], prob[keep], ev[u][keep]
-    seen = np.cumsum(pmf)  # P(R < d) = P(seen | d) for d = 1, 2, ...
-    p_seen = seen[np.clip(dur.astype(int) - 1, 0, len(seen) - 1)]
-    prob = prob / np.maximum(p_seen, 1e-9)
-    new = pd.DataFrame({"duration": dur, "event": evk, "entry": entry})
+    st = uniq["stratum"].to_numpy().astype(np.int64) if stratum_col else np.zeros(n_u, np.int64)
+    k = pmf.shape[1]
+    ended, delayed = ev > 0, e > 0
+    parts = []
+    # ended, no delayed entry: T* = T + m, m = R₁ + R₂ ∈ 0 … 2K − 2 (numerator pmf∗pmf[m])
+    u0 = np.flatnonzero(ended & ~delayed)
+    m = np.arange(2 * k - 1)
+    parts.append((np.repeat(u0, len(m)), np.tile(m, len(u0)), np.tile(m, len(u0)), None))
+    # censored, no delayed entry: only the start margin R₁ = l (numerator pmf[l])
+    u1 = np.flatnonzero(~ended & ~delayed)
+    l_ = np.arange(k)
+    parts.append((np.repeat(u1, k), np.tile(l_, len(u1)), 2 * k - 1 + np.tile(l_, len(u1)), None))
+    # delayed entry (the stay began before the window): R₁ moves the entry and the length
+    # together, which changes the KM only through the risk set at the window's start; it
+    # is held at its mean (per stratum, rounded) and R₂ is spread (numerator pmf[r]; for a
+    # censored stay the constant 1)
+    l0 = np.rint(pmf @ np.arange(k)).astype(np.int64)[st]
+    u2 = np.flatnonzero(ended & delayed)
+    parts.append(
+        (
+            np.repeat(u2, k),
+            np.repeat(l0[u2], k) + np.tile(l_, len(u2)),
+            2 * k - 1 + np.tile(l_, len(u2)),
+            np.repeat(l0[u2], k),
+        )
+    )
+    u3 = np.flatnonzero(~ended & delayed)
+    parts.append((u3, l0[u3], np.full(len(u3), 3 * k - 1), l0[u3]))
+    u = np.concatenate([p[0] for p in parts])
+    add = np.concatenate([p[1] for p in parts])
+    num = np.concatenate([p[2] for p in parts])
+    shift = np.concatenate([p[1] if p[3] is None else p[3] for p in parts])
+    dur = (d[u] + add).astype(np.int64)
+    entry = np.where(e[u] > 0, e[u] + shift, 0.0)
+    new = pd.DataFrame({"duration": dur.astype(float), "event": ev[u], "entry": entry})
     v_id = new.groupby(keys, sort=False).ngroup().to_numpy()
     table = new.drop_duplicates().reset_index(drop=True)
-    matrix = sparse.csr_matrix((prob, (u, v_id)), shape=(n_u, len(table)))
-    return Expander(key_id, table, matrix, rows["person"].to_numpy())
+    spread = Spread(u, v_id, num, dur, st[u], (n_u, len(table)), k)
+    matrix = spread.matrix(pmf)
+    return Expander(key_id, table, matrix, rows["person"].to_numpy(), spread, pmf)
 
 
 def prepare_margins(
-    stays: pd.DataFrame, correction: str
+    stays: pd.DataFrame, correction: str, strata=None
 ) -> tuple[pd.DataFrame, Expander, float, list[str]]:
-    """Per-stay rows (observed lengths; ``cox_duration`` for the Cox model) and the expander."""
+    """Per-stay rows (observed lengths; ``cox_duration`` for the Cox model) and the expander.
+
+    ``strata`` (a :class:`~capacity.models.stays.strata.SourceStrata`) gives every source
+    set its own gap distribution; without it one distribution (``attrs["gap_counts"]``)
+    serves every stay.
+    """
     notes = []
     q = sighting_probability(stays)
     dur = stays["duration_days"].to_numpy(dtype=float)
     event = ~stays["right_censored"].to_numpy(dtype=bool)
     entry = stays["entry_days"].to_numpy(dtype=float)
     cox_dur, cox_entry, pmf = dur, entry, None
+    stratum = np.zeros(len(stays), dtype=np.int64)
     if correction == "margins":
-        margin, _ = sighting_gaps(stays)
-        pmf = _recurrence_pmf(stays)
-        cox_dur = dur + margin * (1 + event)
-        cox_entry = np.where(entry > 0, entry + margin, 0.0)
+        if strata is None:
+            margin, _ = sighting_gaps(stays)
+            pmf = _recurrence_pmf(stays)[None, :]
+            per_stay = np.full(len(stays), margin)
+            how = "spread as the gaps between sightings imply"
+        else:
+            from capacity.models.stays.strata import recurrence_pmfs
+
+            pmf = _cut(recurrence_pmfs(strata.gap_counts()))
+            stratum = strata.stay_stratum(stays)
+            margins = pmf @ np.arange(pmf.shape[1])
+            per_stay = margins[stratum]
+            margin = float(per_stay.mean()) if len(per_stay) else 0.0
+            how = (
+                f"spread as the gaps between sightings imply, separately for the "
+                f"{len(strata.labels)} sets of sources that see a person: "
+                f"{margins.min():.1f}–{margins.max():.1f} days"
+            )
+        cox_dur = dur + per_stay * (1 + event)
+        cox_entry = np.where(entry > 0, entry + per_stay, 0.0)
         notes.append(
             "Stay lengths corrected for the unseen days before the first and after the last "
-            f"sighting (on average {margin:.1f} days per end, spread as the gaps between "
-            "sightings imply) and reweighted for stays never seen."
+            f"sighting (on average {margin:.1f} days per end, {how}) and reweighted for "
+            "stays never seen."
         )
     elif correction != "none":
         raise EstimationError(f"correction = {correction!r}: use 'margins' or 'none'.")
@@ -117,6 +221,7 @@ def prepare_margins(
             "year": stays["start"].dt.year + (stays["start"].dt.day_of_year - 1) / 365.25,
             "cox_duration": cox_dur,
             "cox_entry": cox_entry,
+            "stratum": stratum,
         }
     )
     return rows, make_expander(rows, pmf), q, notes

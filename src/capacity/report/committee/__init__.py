@@ -7,8 +7,11 @@
 - :mod:`~capacity.report.committee.key_figures` — key-figure tables and the verdict text;
 - :mod:`~capacity.report.committee.scenarios` — the standard scenarios and their table;
 - :mod:`~capacity.report.committee.competence` — languages no staff member speaks;
+- :mod:`~capacity.report.committee.sensitivity` — what the data cannot decide (tornado);
 - :mod:`~capacity.report.committee.options` — what the committee can do: options with
   costs, the support they need downstream, and the best mix for a budget;
+- :mod:`~capacity.report.committee.mobility` — women who move: strategy, reach per woman
+  and per tour, coordination between cities;
 - :mod:`~capacity.report.committee.text` — the committee report's sentences (sv, en).
 
 The section functions that the notebooks call are importable from here.
@@ -17,6 +20,7 @@ The section functions that the notebooks call are importable from here.
 from capacity.report.committee import options
 from capacity.report.committee.first_page import key_figures_and_languages, page_one
 from capacity.report.committee.identification import identification_section
+from capacity.report.committee.mobility import mobility
 from capacity.report.committee.scenarios import forecast_and_scenarios, standard_scenarios
 from capacity.report.committee.sections import (
     assumptions,
@@ -26,18 +30,22 @@ from capacity.report.committee.sections import (
     provenance,
     target_group,
 )
+from capacity.report.committee.sensitivity import sensitivity_frame, sensitivity_section
 
 __all__ = [
     "assumptions",
     "capacity",
     "forecast_and_scenarios",
     "identification_section",
+    "mobility",
     "indicators",
     "key_figures_and_languages",
     "methods",
     "options",
     "page_one",
     "provenance",
+    "sensitivity_frame",
+    "sensitivity_section",
     "standard_scenarios",
     "target_group",
 ]

@@ -19,12 +19,33 @@ from capacity.report.committee.key_figures import PAGE_ONE, key_table, phrase, v
 
 def competence_gap_text(book, result) -> str:
     """The languages no outreach staff member speaks, their share and the interpreter use."""
+    from capacity.privacy.grouping import OTHER, group_small
+
     lang = book.lang
     gap = unspoken_languages(result)
     if gap.empty:
         return phrase(book, "gap_none")
+    persons = result.languages.get("persons")
+    hidden = False
+    if persons is not None:
+        threshold = book.params.suppression_threshold
+        # small languages grouped before any share is printed (no share gives a count back)
+        gap = gap.assign(persons=persons.reindex(gap.index).fillna(0))
+        gap, grouped = group_small(
+            gap, "persons", threshold, sums=["share_of_target_group"],
+            weighted=["interpreter_share"], weight="share_of_target_group",
+        )  # fmt: skip
+        hidden = bool(grouped) and gap.loc[OTHER, "persons"] < threshold
+    if hidden:  # every unspoken language together has fewer persons than the threshold
+        names = [language_name(c, lang) for c in grouped]
+        joined = (
+            names[0] if len(names) == 1 else ", ".join(names[:-1]) + phrase(book, "and") + names[-1]
+        )
+        return phrase(book, "gap_languages_few", languages=joined, threshold=threshold)
     names = [
         f"{language_name(code, lang)} ({format_percent(share, lang)})"
+        if code != OTHER
+        else phrase(book, "gap_other", n=len(grouped), share=format_percent(share, lang))
         for code, share in gap["share_of_target_group"].items()
     ]
     joined = (

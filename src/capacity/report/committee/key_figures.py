@@ -70,9 +70,11 @@ def is_scenario(params) -> bool:
 
 def verdict_text(result, lang: str) -> str:
     """The answer in two plain sentences, with the probability behind it."""
+    from capacity.report.committee.mobility import measure_sentence
+
     kf = result.key_figures
     reach = kf.loc["reach_effective"]
-    return verdict_sentences(
+    text = verdict_sentences(
         verdict=result.verdict,
         reach=reach["estimate"],
         reach_low=reach["ci_lower"],
@@ -84,6 +86,7 @@ def verdict_text(result, lang: str) -> str:
         n_draws=len(result.draws) or None,
         scenario=is_scenario(result.params),
     )
+    return f"{text} {measure_sentence(result, lang)}"
 
 
 REGISTER_VALUES = ("fte_outreach_now", "trained_share")

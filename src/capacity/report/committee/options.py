@@ -122,7 +122,6 @@ def _span(row, key: str, lang: str) -> str:
 def options_section(book, result, fitted, params, options: pd.DataFrame, curve: pd.DataFrame):
     """Page one, after the verdict: the reach curve, the options table, the downstream."""
     book.figure(figures_options.reach_curve(curve, result.target_reach, book.lang))
-    book.heading(phrase(book, "h_options"), level=3)
     options_table(book, options, fitted)
     book.text(downstream_text(book, result, options))
 

@@ -114,7 +114,10 @@ def forecast_and_scenarios(book, result, fitted, scenarios: pd.DataFrame) -> Non
         book.text(phrase(book, "no_forecast"))
     else:
         scale = result.params.arrivals_multiplier / float(fitted.inputs.detection[0])
-        observed = fitted.monthly_arrivals * scale
+        threshold = result.params.suppression_threshold
+        counts = fitted.monthly_arrivals
+        small = (counts > 0) & (counts < threshold)  # scaled, still a count divided by one share
+        observed = (counts * scale).where(~small)
         arrivals = fc.rename(
             columns={
                 "arrivals_estimate": "estimate",
@@ -122,7 +125,11 @@ def forecast_and_scenarios(book, result, fitted, scenarios: pd.DataFrame) -> Non
                 "arrivals_ci_upper": "ci_upper",
             }
         )
-        book.figure(figures.arrivals_forecast(observed, arrivals, lang))
+        book.figure(
+            figures.arrivals_forecast(
+                observed, arrivals, lang, hidden=int(small.sum()), threshold=threshold
+            )
+        )
         last = fc.iloc[-1]
         book.text(
             phrase(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from capacity import figures
@@ -24,6 +25,7 @@ from capacity.i18n import (
     language_name,
 )
 from capacity.i18n.caveats import translate_caveat
+from capacity.privacy.grouping import OTHER, group_small
 from capacity.report.committee.first_page import page_one
 from capacity.report.committee.key_figures import CAPACITY, TARGET_GROUP, key_table, verdict_text
 from capacity.report.committee.key_figures import phrase as _x
@@ -108,6 +110,10 @@ def target_group(book, result, fitted=None) -> None:
             trend=trend,
         )
     )
+    ratio, (r_lo, r_hi) = result.stays.median_ratio_per_year, result.stays.median_ratio_ci
+    if np.isfinite(ratio) and np.isfinite(r_lo):
+        ci = format_interval(r_lo, r_hi, lang, decimals=2)
+        book.text(_x(book, "median_ratio", ratio=format_number(ratio, lang, 2), ci=ci))
     trend_text = arrivals_trend_sentence(book, fitted)
     if trend_text:
         book.text(trend_text)
@@ -187,7 +193,9 @@ def capacity(book, result) -> None:
         )
     )
     key_table(book, result, CAPACITY, "capacity", book.t("h_capacity"))
-    langs = result.languages.copy()
+    threshold = book.params.suppression_threshold
+    grouped = grouped_languages(result.languages, threshold, result.target_reach)
+    langs = grouped.copy()
     langs.index = [language_name(c, lang) for c in langs.index]
     cols = ["persons", "share_of_target_group", "usable_share", "reach"]
     frame = langs[[c for c in cols if c in langs.columns]]
@@ -236,6 +244,29 @@ def funnel_frame(ind: pd.DataFrame) -> pd.DataFrame:
         first = col.iloc[0]
         frame[f"share_{name}"] = (col / first).to_numpy() if first and first > 0 else float("nan")
     return frame
+
+
+def grouped_languages(languages: pd.DataFrame, threshold: int, target: float) -> pd.DataFrame:
+    """Languages with fewer than ``threshold`` persons merged into "other languages".
+
+    Done before any share is shown, so that no share gives back a hidden count (see
+    :mod:`capacity.privacy.grouping`).
+    """
+    if "persons" not in languages:
+        return languages
+    present = [c for c in ("share_of_target_group", "staff_speakers_fte") if c in languages]
+    weighted = [c for c in ("reach", "usable_share", "speaker_share") if c in languages]
+    out, grouped = group_small(
+        languages,
+        "persons",
+        threshold,
+        sums=present,
+        weighted=weighted,
+        weight="share_of_target_group" if "share_of_target_group" in languages else None,
+    )
+    if grouped and "shortfall" in out and "reach" in out:
+        out.loc[OTHER, "shortfall"] = bool(out.loc[OTHER, "reach"] < target)
+    return out
 
 
 def indicators(book, result) -> None:
@@ -291,9 +322,9 @@ def indicators(book, result) -> None:
         headers={
             "n_all": _x(book, "col_persons_all"),
             "share_all": _x(book, "col_share_all"),
-            "n_buyers": "n_buyers",
+            "n_buyers": _x(book, "col_persons_buyers"),
             "share_buyers": _x(book, "col_share_buyers"),
-            "n_sellers": "n_sellers",
+            "n_sellers": _x(book, "col_persons_sellers"),
             "share_sellers": _x(book, "col_share_sellers"),
         },
         kinds={

@@ -7,16 +7,58 @@ these are the committee report's own sentences. Every entry is ``(Swedish, Engli
 from __future__ import annotations
 
 TEXT: dict[str, tuple[str, str]] = {
+    "conditional": (
+        "Intervallen gäller givet modellen. Med de val som data inte avgör (avsnittet "
+        "”Det som data inte avgör”) behövs {fte_lo}–{fte_hi} årsarbetare och "
+        "{reach_lo}–{reach_hi} nås.",
+        "The intervals hold given the model. Across the choices the data cannot decide "
+        "(section “What the data cannot decide”) {fte_lo}–{fte_hi} FTE are needed and "
+        "{reach_lo}–{reach_hi} are reached.",
+    ),
+    "sensitivity_range": (
+        "Över dessa val behövs mellan {fte_lo} och {fte_hi} årsarbetare, och andelen som "
+        "nås ligger mellan {reach_lo} och {reach_hi}. Ett oändligt antal betyder att målet "
+        "inte kan nås med fler årsarbetare alls (språk som ingen talar).",
+        "Across these choices between {fte_lo} and {fte_hi} FTE are needed, and the share "
+        "reached lies between {reach_lo} and {reach_hi}. An infinite number means that no "
+        "number of staff reaches the target (languages nobody speaks).",
+    ),
+    "h_sensitivity": ("Det som data inte avgör", "What the data cannot decide"),
+    "sensitivity_intro": (
+        "Osäkerhetsintervallen i rapporten visar hur mycket svaret skulle variera med ett "
+        "annat urval, givet modellen. Några val avgör inte data. Figuren flyttar ett val i "
+        "taget till ett lågt och ett högt rimligt värde och visar årsarbetare som behövs "
+        "och andelen som nås (huvudskattningar, utan intervall).",
+        "The report's uncertainty intervals show how much the answer would vary with "
+        "another sample, given the model. Some choices the data do not settle. The figure "
+        "moves one choice at a time to a low and a high plausible value and shows the FTE "
+        "needed and the share reached (main estimates, without intervals).",
+    ),
+    "sensitivity_caption": (
+        "Årsarbetare som behövs och andel som nås när ett antagande i taget ändras",
+        "FTE needed and share reached when one assumption at a time changes",
+    ),
+    "sens_value": ("Värde", "Value"),
+    "side_low": ("lågt", "low"),
+    "side_high": ("högt", "high"),
+    "median_ratio": (
+        "Medianvistelsen ändras med faktorn {ratio} per år (osäkerhetsintervall {ci}). "
+        "Det måttet förutsätter inte proportionella risker, vilket hasardkvoten gör; "
+        "prognosen använder hasardkvoten.",
+        "The median stay changes by a factor of {ratio} per year (uncertainty interval "
+        "{ci}). That measure does not assume proportional hazards, which the hazard ratio "
+        "does; the forecast uses the hazard ratio.",
+    ),
     "lower": ("Nedre gräns ({level})", "Lower bound ({level})"),
     "upper": ("Övre gräns ({level})", "Upper bound ({level})"),
     "how_to_read": (
-        "Osäkerhetsintervallen och sannolikheten bygger på {n} simuleringar där alla "
-        "skattade storheter (målgruppens storlek, vistelsernas längd, kontakter per timme, "
-        "språk) varieras samtidigt. Årsarbetare i dag är ett registervärde och har inget intervall.",
-        "The uncertainty intervals and the probability come from {n} simulations in which "
-        "every estimated quantity (size of the target group, stay lengths, contacts per hour, "
-        "languages) varies at once. Outreach FTE today is a record, not an estimate, and has "
-        "no interval.",
+        "Intervallen (percentilintervall) och sannolikheten bygger på {n} bootstrapomgångar "
+        "där hela kedjan skattas om (vistelser, målgruppens storlek med modellval, språk, "
+        "kontakter per timme). Årsarbetare i dag är ett registervärde och har inget intervall.",
+        "The intervals (percentile intervals) and the probability come from {n} bootstrap "
+        "replicates that re-estimate the whole chain (stays, size of the target group with "
+        "the model choice, languages, contacts per hour). Outreach FTE today is a record, not "
+        "an estimate, and has no interval.",
     ),
     "target_group": (
         "I genomsnitt finns uppskattningsvis {present} personer ur målgruppen i staden samtidigt, "
@@ -118,6 +160,16 @@ TEXT: dict[str, tuple[str, str]] = {
         "No one in the outreach teams speaks {languages}: together {total} of the target group "
         "(shares in brackets), who can only be reached in their language through an "
         "interpreter.",
+    ),
+    "gap_languages_few": (
+        "Ingen i uppsökarteamen talar {languages}; tillsammans färre än {threshold} personer "
+        "i data, så andelarna visas inte (röjandekontroll).",
+        "No one in the outreach teams speaks {languages}; together fewer than {threshold} "
+        "persons in the data, so their shares are not shown (disclosure control).",
+    ),
+    "gap_other": (
+        "{n} andra språk med få personer ({share})",
+        "{n} other languages with few persons ({share})",
     ),
     "gap_interpreter_log": (
         "Enligt personalens registrering av kontakterna används tolk vid {share} av sådana kontakter.",

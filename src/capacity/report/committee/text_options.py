@@ -38,6 +38,8 @@ OPTIONS_TEXT: dict[str, tuple[str, str]] = {
     ),
     "col_persons_all": ("Personer", "Persons"),
     "col_share_all": ("Andel av påträffade", "Share of encountered"),
+    "col_persons_buyers": ("Personer, uppdrag bara köpare", "Persons, mandate buyers only"),
+    "col_persons_sellers": ("Personer, uppdrag även säljare", "Persons, mandate incl. sellers"),
     "col_share_buyers": ("Andel, uppdrag bara köpare", "Share, mandate buyers only"),
     "col_share_sellers": ("Andel, uppdrag även säljare", "Share, mandate incl. sellers"),
     "synthetic_title": (
@@ -107,8 +109,8 @@ OPTIONS_TEXT: dict[str, tuple[str, str]] = {
         "buys per million kronor.",
     ),
     "options_caption": (
-        "Insatser: andel som nås, kostnad per år och handläggare som behövs",
-        "Measures: share reached, cost a year and caseworkers needed",
+        "Vad kan nämnden göra? Insatser, andel som nås, kostnad per år och handläggare som behövs",
+        "What can the committee do? Measures, share reached, cost a year and caseworkers needed",
     ),
     "opt_plus": ("+{n} årsarbetare", "+{n} FTE"),
     "opt_hire": ("Anställd som talar {language}", "Hire speaking {language}"),

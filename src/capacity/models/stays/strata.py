@@ -1,0 +1,138 @@
+"""Who sees a person: strata of persons by the set of sources that ever see them.
+
+Persons seen only by outreach or police are seen far less often than advertisers, so the
+days before the first and after the last sighting of their stays are longer. The margin
+correction (:mod:`capacity.models.stays.margins`) therefore uses one gap distribution per
+**source set** (the sources that see the person anywhere in the data), estimated from the
+gaps between consecutive sightings inside that stratum's stays and shrunk towards the
+pooled distribution where a stratum has few gaps. :class:`SourceStrata` also keeps the
+gaps per person so that the chain bootstrap (:mod:`capacity.question4.bootstrap`) can
+re-estimate every stratum's gap distribution from reweighted persons. Methods:
+``docs/methods/stays.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from capacity.exceptions import EstimationError
+
+__all__ = ["SHRINK_GAPS", "SourceStrata", "source_strata"]
+
+#: Pseudo-gaps of the pooled distribution added to each stratum's gap counts (shrinkage):
+#: a stratum with a handful of gaps borrows the pooled shape, one with thousands keeps its own.
+SHRINK_GAPS = 50.0
+
+
+@dataclass(frozen=True)
+class SourceStrata:
+    """Persons grouped by the set of sources that see them, with their within-stay gaps.
+
+    Attributes
+    ----------
+    labels : tuple of str
+        Stratum names, e.g. ``"ads_a+police"``.
+    persons : pandas.Index
+        Person ids (the codes below index it).
+    person_stratum : ndarray of int
+        Stratum per person.
+    gap_person, gap_len : ndarray of int
+        One entry per gap between consecutive sighting days inside a stay: the person and
+        the gap in days (1 … ``gap_days``).
+    gap_days : int
+    """
+
+    labels: tuple[str, ...]
+    persons: pd.Index
+    person_stratum: np.ndarray
+    gap_person: np.ndarray
+    gap_len: np.ndarray
+    gap_days: int
+
+    def stay_stratum(self, stays: pd.DataFrame) -> np.ndarray:
+        """Stratum code of each stay (by its person)."""
+        code = self.persons.get_indexer(stays["person_id"])
+        if np.any(code < 0):
+            raise EstimationError("stays name persons that are not in the sightings' strata.")
+        return self.person_stratum[code]
+
+    def gap_counts(self, person_weights: np.ndarray | None = None) -> np.ndarray:
+        """Gap counts per stratum: shape ``(n_strata, gap_days + 1)`` (column = gap in days).
+
+        With ``person_weights`` of shape ``(n_persons, B)``: shape ``(B, n_strata, gap_days+1)``.
+        """
+        s, g = len(self.labels), self.gap_days + 1
+        cell = self.person_stratum[self.gap_person] * g + self.gap_len
+        if person_weights is None:
+            return np.bincount(cell, minlength=s * g).reshape(s, g).astype(float)
+        wt = np.asarray(person_weights, dtype=float)
+        return np.asarray(self._by_cell @ wt).T.reshape(-1, s, g)
+
+    @cached_property
+    def _by_cell(self) -> sparse.csr_matrix:
+        """Gaps per (stratum, gap length) cell and person: cells × persons."""
+        g = self.gap_days + 1
+        cell = self.person_stratum[self.gap_person] * g + self.gap_len
+        shape = (len(self.labels) * g, len(self.persons))
+        return sparse.csr_matrix((np.ones(len(cell)), (cell, self.gap_person)), shape=shape)
+
+
+def source_strata(sightings: pd.DataFrame, gap_days: int) -> SourceStrata:
+    """Persons' source sets and the gaps between their sighting days inside stays.
+
+    Gaps are counted exactly as :func:`~capacity.models.stays.build_stays` counts them:
+    distinct (person, city, day), sorted; a gap belongs to a stay when the person and the
+    city do not change and it is at most ``gap_days``.
+    """
+    frame = sightings[["person_id", "date", "city", "source"]].dropna()
+    if frame.empty:
+        raise EstimationError("no sightings with person_id, date, city and source.")
+    pcode, persons = pd.factorize(frame["person_id"], sort=True)
+    scode, sources = pd.factorize(frame["source"].astype(str), sort=True)
+    mask = np.zeros(len(persons), dtype=np.int64)
+    np.bitwise_or.at(mask, pcode, np.int64(1) << scode.astype(np.int64))
+    masks, person_stratum = np.unique(mask, return_inverse=True)
+    labels = tuple(
+        "+".join(str(sources[j]) for j in range(len(sources)) if m >> j & 1) for m in masks
+    )
+    day = pd.to_datetime(frame["date"]).to_numpy("datetime64[D]").astype(np.int64)
+    ccode = pd.factorize(frame["city"], sort=True)[0]
+    order = np.lexsort((ccode, day, pcode))
+    p, c, d = pcode[order], ccode[order], day[order]
+    keep = np.ones(len(d), dtype=bool)
+    keep[1:] = (p[1:] != p[:-1]) | (c[1:] != c[:-1]) | (d[1:] != d[:-1])
+    p, c, d = p[keep], c[keep], d[keep]
+    gap = d[1:] - d[:-1]
+    inside = (p[1:] == p[:-1]) & (c[1:] == c[:-1]) & (gap <= gap_days)
+    return SourceStrata(
+        labels=labels,
+        persons=pd.Index(persons),
+        person_stratum=person_stratum.astype(np.int64),
+        gap_person=p[1:][inside].astype(np.int64),
+        gap_len=gap[inside].astype(np.int64),
+        gap_days=int(gap_days),
+    )
+
+
+def recurrence_pmfs(counts: np.ndarray, shrink: float = SHRINK_GAPS) -> np.ndarray:
+    """Recurrence-time pmfs ``P(R = r) = P(G > r)/E[G]`` per stratum from gap counts.
+
+    ``counts`` has shape ``(..., n_strata, K)`` (column = gap in days, column 0 unused);
+    each stratum's counts get ``shrink`` pseudo-gaps of the pooled distribution (summed over
+    strata). Returns the same shape: ``r = 0 … K − 1``.
+    """
+    counts = np.asarray(counts, dtype=float)
+    pooled = counts.sum(axis=-2, keepdims=True)
+    total = pooled.sum(axis=-1, keepdims=True)
+    pooled = np.where(total > 0, pooled / np.where(total > 0, total, 1), 0.0)
+    if np.all(total == 0):
+        raise EstimationError("no gaps between sightings inside stays: no margin correction.")
+    c = counts + shrink * pooled
+    pmf_g = c / c.sum(axis=-1, keepdims=True)
+    rec = np.clip(1 - np.cumsum(pmf_g, axis=-1), 0.0, None)  # P(G > r), r = 0 … K − 1
+    return rec / rec.sum(axis=-1, keepdims=True)

@@ -1,0 +1,167 @@
+"""The national view of question 4: every city's reach per stay, woman and tour, and the gaps.
+
+:func:`national_view` fits the question-4 chain for every city in a dataset (the cities
+whose data allow it; the others are named in the caveats), estimates each city's outreach
+strategy from the data, and joins the cities through the tour chain of all stays: reach per
+tour is computed with every city's full-model reach, so no city is approximated. The result
+says, per city, how many tours per week pass through it unreached — where the gaps are.
+Methods: ``docs/methods/tours.md`` ("National view").
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from capacity.config import Params
+from capacity.exceptions import CapacityError
+from capacity.models._base import Results, percentile_interval
+from capacity.models.stays import build_stays
+from capacity.models.tours import reach_per_woman, stays_per_woman, tour_flows, visit_reach
+from capacity.question4.mobility import seen_moves
+
+__all__ = ["NationalResult", "national_view"]
+
+COLUMNS = ("reach_stay", "reach_woman", "reach_tour", "share_screening")
+
+
+class NationalResult(Results):
+    """Per city: arrivals, FTE, strategy mix and reach (estimate and interval); nationally:
+    reach per tour. ``cities`` is the tidy per-city frame; ``draws`` the per-city draws."""
+
+    title = "Question 4, national view: reach per stay, woman and tour in every city"
+
+    def __init__(self, cities: pd.DataFrame, national: tuple, caveats: tuple, alpha: float):
+        self.cities, self.national, self.caveats, self.alpha = cities, national, caveats, alpha
+
+    def summary_frame(self, alpha: float | None = None) -> pd.DataFrame:
+        """National reach per tour; per city in :attr:`cities`."""
+        est, se, lo, hi = self.national
+        frame = pd.DataFrame(
+            {"estimate": [est], "se": [se], "ci_lower": [lo], "ci_upper": [hi]},
+            index=pd.Index(["reach_tour_national"], name="quantity"),
+        )
+        return frame
+
+    def gaps(self, n: int = 5) -> pd.DataFrame:
+        """The cities with the most tours per week passing through them unreached."""
+        return self.cities.sort_values("unreached_tours_per_week", ascending=False).head(n)
+
+    def plot(self, ax=None, alpha: float | None = None):
+        """Reach per stay and per tour by city, with intervals."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(7, 0.6 + 0.35 * len(self.cities)))
+        c = self.cities
+        y = np.arange(len(c))
+        for k, (col, colour) in enumerate((("reach_stay", "#0072B2"), ("reach_tour", "#D55E00"))):
+            est = c[col].to_numpy()
+            err = np.vstack([est - c[f"{col}_ci_lower"], c[f"{col}_ci_upper"] - est])
+            ax.errorbar(est, y + 0.15 * (k - 0.5), xerr=np.abs(err), fmt="o", color=colour,
+                        capsize=2, label=col.replace("_", " "))  # fmt: skip
+        ax.set_yticks(y, c.index)
+        ax.invert_yaxis()
+        ax.set_xlabel("share reached (in a language understood)")
+        ax.set_title("Reach per stay and per tour, by city")
+        ax.legend(fontsize="small")
+        return ax
+
+
+def _fit_city(data, params: Params, stays: pd.DataFrame):
+    from capacity.question4 import fit_models
+    from capacity.question4.draws import reach_matrix
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fitted = fit_models(data, params)
+    x = fitted.inputs
+    fte = np.full(len(x), fitted.staff.outreach_fte)
+    p_lang, _ = reach_matrix(x, fte, strategy=params.strategy)
+    mob = fitted.mobility
+    return {
+        "fitted": fitted,
+        "reach_stay": (x.pi * p_lang).sum(axis=1),
+        "reach_woman": (x.pi * reach_per_woman(p_lang, stays_per_woman(stays, params.city))).sum(
+            axis=1
+        ),
+        "share_screening": x.share if x.share is not None else np.zeros(len(x)),
+        "label": mob.strategy.label if mob is not None else "random (assumed)",
+    }
+
+
+def national_view(data, params: Params, cities: list[str] | None = None) -> NationalResult:
+    """Fit question 4 for every city and join them through the tour chain.
+
+    Parameters
+    ----------
+    data : capacity.io.Dataset
+    params : Params
+        Period, ``n_boot``, ``seed``, ``alpha`` and the model parameters; ``city`` is ignored.
+    cities : list of str, optional
+        Default every city in the sightings.
+
+    Returns
+    -------
+    NationalResult
+        ``cities`` has per city ``arrivals_per_week``, ``fte_outreach_now``, ``strategy``,
+        each of ``reach_stay, reach_woman, reach_tour, share_screening`` with
+        ``_ci_lower``/``_ci_upper``, and ``unreached_tours_per_week`` (stays per week whose
+        tour is reached nowhere).
+
+    Notes
+    -----
+    Cities whose chain cannot be fitted (no outreach log, no stays in the period, …) are
+    left out with a caveat; in the tour chain they keep reach 0 (tours through them are
+    counted, their stays reach nobody), so the national figure is a lower bound then.
+    """
+    rng = np.random.default_rng(params.seed)
+    names = cities or sorted(data.sightings["city"].astype(str).unique())
+    stays = build_stays(data.sightings, params.gap_days, params.period_start, params.period_end)
+    flows = tour_flows(stays)
+    d = params.n_boot + 1
+    P, x, s = flows.probabilities(rng, params.n_boot)
+    q = np.concatenate(
+        [[flows.seen_next], rng.beta(flows.moves.sum() + 0.5, flows.skips.sum() + 0.5, d - 1)]
+    )
+    P, x = seen_moves(P, q)
+    reach = np.zeros((d, len(flows.cities)))
+    fits, caveats = {}, []
+    for city in names:
+        try:
+            fit = _fit_city(data, dataclasses.replace(params, city=city), stays)
+        except CapacityError as exc:
+            caveats.append(f"{city}: not fitted ({exc}); its reach is taken as 0.")
+            continue
+        fits[city] = fit
+        reach[:, flows.cities.index(city)] = fit["reach_stay"]
+    tour, _, national = visit_reach(reach, P, x, s)
+    rows = []
+    for city, fit in fits.items():
+        j = flows.cities.index(city)
+        fx = fit["fitted"]
+        row = {
+            "city": city,
+            "arrivals_per_week": float(fx.inputs.arrivals_observed[0] / fx.inputs.detection[0]),
+            "fte_outreach_now": float(fx.staff.outreach_fte),
+            "strategy": fit["label"],
+        }
+        values = {**{k: fit[k] for k in ("reach_stay", "reach_woman", "share_screening")},
+                  "reach_tour": tour[:, j]}  # fmt: skip
+        for k in COLUMNS:
+            lo, hi = percentile_interval(values[k][1:], params.alpha) if d > 1 else (np.nan,) * 2
+            row.update({k: float(values[k][0]), f"{k}_ci_lower": lo, f"{k}_ci_upper": hi})
+        row["unreached_tours_per_week"] = row["arrivals_per_week"] * (1 - row["reach_tour"])
+        rows.append(row)
+    frame = pd.DataFrame(rows).set_index("city") if rows else pd.DataFrame()
+    lo, hi = percentile_interval(national[1:], params.alpha) if d > 1 else (np.nan, np.nan)
+    se = float(np.std(national[1:], ddof=1)) if d > 2 else np.nan
+    caveats.append(
+        "Reach is effective reach (a contact in a language the woman understands) under each "
+        "city's outreach strategy as estimated from its data; tours join the cities through "
+        "the moves between consecutive stays, corrected for next stays no source saw."
+    )
+    return NationalResult(frame, (float(national[0]), se, lo, hi), tuple(caveats), params.alpha)

@@ -1,0 +1,169 @@
+"""The chain bootstrap: every replicate re-estimates what the data estimate, from reweighted persons.
+
+A person is the unit of resampling (her sightings, stays, language and capture histories
+are dependent; persons are, to a good approximation, not). Each replicate draws a weight
+per person — Poisson(1), the Poisson bootstrap, so that the number of persons seen varies
+as it would in another period — and rebuilds, with those weights:
+
+1. **stays**: each source set's gap distribution (the margin correction), the spread of
+   every stay over its unseen margins, Kaplan–Meier, the exponential tail, the median and
+   the change of the median per year (:mod:`capacity.models.stays.replicates`);
+2. **arrivals**: the observed stay starts per week;
+3. **population**: each quarter's capture-history counts and the MSE **with its model
+   selection** (:func:`~capacity.models.population.replicates.mse_many`), hence the
+   detection share;
+4. **language shares** of the target group.
+
+Everything is a sparse product with the ``(persons × replicates)`` weight matrix, handled in
+chunks of 50 replicates. Contacts per hour come from the productivity GLM (a parametric
+bootstrap of its coefficients, :meth:`ProductivityResults.draw_rates`); staff languages
+(a census) and the interpreter share (a policy setting) are not resampled: the
+sensitivity display (:mod:`capacity.question4.sensitivity`) shows what they change.
+Intervals are **percentile** intervals of the replicates (row 0 of every draw is the point
+estimate). Methods: ``docs/methods/staffing-and-verdict.md``.
+
+References
+----------
+Efron, B., Tibshirani, R. (1993). *An Introduction to the Bootstrap*. Chapman & Hall.
+Hanley, J. A., MacGibbon, B. (2006). Creating non-parametric bootstrap samples using
+Poisson frequencies. *Computer Methods and Programs in Biomedicine* 83, 57–62.
+Buckland, S. T., Garthwaite, P. H. (1991). Quantifying precision of mark-recapture
+estimates using the bootstrap and related methods. *Biometrics* 47, 255–268.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from capacity.models.competence import person_languages
+from capacity.models.population.replicates import mse_many, quarter_counts
+from capacity.models.stays.replicates import (
+    StayReplicates,
+    person_weights,
+    replicate_stays,
+)
+from capacity.models.stays.table import StayTable
+
+__all__ = ["CHUNK", "ChainDraws", "chain_bootstrap", "stack_tables"]
+
+#: Replicates per chunk of the weight matrix (memory: persons × CHUNK floats).
+CHUNK = 50
+
+
+@dataclass(frozen=True)
+class ChainDraws:
+    """Replicates of the chain's estimates (no point estimate row).
+
+    Attributes
+    ----------
+    stays : StayReplicates
+    starts : (B,) observed stay starts in the period
+    detection : (B,) detection share ``Σ n_q / Σ N̂_q``
+    persons_by_quarter : (B, Q) ``N̂_q``
+    language_counts : (B, L) persons per language
+    """
+
+    stays: StayReplicates
+    starts: np.ndarray
+    detection: np.ndarray
+    persons_by_quarter: np.ndarray
+    language_counts: np.ndarray
+
+
+def stack_tables(first: StayTable, rest: StayTable) -> StayTable:
+    """Rows of two stay tables in one (the point estimate on top), padded to one width."""
+    width = max(first.times.shape[1], rest.times.shape[1])
+
+    def pad(a):
+        return np.pad(a, ((0, 0), (0, width - a.shape[1])))
+
+    return StayTable(
+        times=np.vstack([pad(first.times), pad(rest.times)]),
+        masses=np.vstack([pad(first.masses), pad(rest.masses)]),
+        s_max=np.r_[first.s_max, rest.s_max],
+        t_max=np.r_[first.t_max, rest.t_max],
+        tail_rate=np.r_[first.tail_rate, rest.tail_rate],
+        mean=np.r_[first.mean, rest.mean],
+    )
+
+
+def chain_bootstrap(
+    *,
+    strata,
+    expander,
+    fit_stays_frame: pd.DataFrame,
+    starts: pd.DataFrame,
+    period_rows: pd.DataFrame,
+    quarters: pd.DataFrame,
+    languages: pd.Index,
+    criterion: str,
+    n_boot: int,
+    rng: np.random.Generator,
+) -> ChainDraws:
+    """Poisson person-bootstrap replicates of stays, starts, population and languages.
+
+    Parameters
+    ----------
+    strata : SourceStrata
+        Persons of the city (all their sightings) with source sets and gaps; its
+        ``persons`` index the weights.
+    expander : Expander
+        The stays fit's margin map (``StaysResults._rows["expander"]``).
+    fit_stays_frame : DataFrame
+        The stays the fit used (city, not left-truncated), in the fit's order.
+    starts : DataFrame
+        The stays counted as arrivals (``person_id``).
+    period_rows : DataFrame
+        The city's sightings in the period (population and languages).
+    quarters : DataFrame
+        The population chain's quarters (index label, ``n_observed``, ``N_hat``).
+    languages : Index
+        Languages of the fit's shares, in order.
+    criterion : {"aic", "bic"}
+    n_boot : int
+    rng : numpy Generator
+    """
+    persons = strata.persons
+    n_p = len(persons)
+    start_count = np.bincount(persons.get_indexer(starts["person_id"]), minlength=n_p)
+    lang = person_languages(period_rows)
+    lang_code = languages.get_indexer(lang.to_numpy())
+    who = persons.get_indexer(lang.index)
+    keep = (lang_code >= 0) & (who >= 0)
+    lang_matrix = sparse.csr_matrix(
+        (np.ones(keep.sum()), (lang_code[keep], who[keep])), shape=(len(languages), n_p)
+    )
+    label = period_rows["date"].dt.to_period("Q").astype(str)
+    cells = {q: quarter_counts(period_rows[label == q], persons) for q in quarters.index}
+    y_parts: dict[str, list] = {q: [] for q in cells}
+    stay_parts, start_draws, lang_draws = [], [], []
+    for i in range(0, n_boot, CHUNK):
+        w = person_weights(rng, min(CHUNK, n_boot - i), n_p, "poisson")
+        stay_parts.append(replicate_stays(expander, fit_stays_frame, strata, [w]))
+        start_draws.append(start_count @ w)
+        lang_draws.append(np.asarray(lang_matrix @ w).T)
+        for q, (cell, _) in cells.items():
+            y_parts[q].append(np.asarray(cell @ w).T)
+    from capacity.models.stays.replicates import concat
+
+    n_q = np.zeros((n_boot, len(cells)))
+    big_n = np.zeros((n_boot, len(cells)))
+    for j, (q, ys) in enumerate(y_parts.items()):
+        y = np.vstack(ys)
+        est, _ = mse_many(y, len(cells[q][1]), criterion)
+        n_q[:, j] = y.sum(1)
+        # a replicate where even main effects have no estimate keeps the quarter's
+        # point detection share
+        point = quarters.loc[q, "n_observed"] / quarters.loc[q, "N_hat"]
+        big_n[:, j] = np.where(np.isfinite(est), est, n_q[:, j] / point)
+    return ChainDraws(
+        stays=concat(stay_parts),
+        starts=np.concatenate(start_draws),
+        detection=np.clip(n_q.sum(1) / big_n.sum(1), 1e-6, 1.0),
+        persons_by_quarter=big_n,
+        language_counts=np.vstack(lang_draws),
+    )

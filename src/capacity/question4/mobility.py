@@ -1,0 +1,408 @@
+"""Question 4 for women who move: the estimated strategy, reach per stay, woman and tour.
+
+Glue between the fitted question-4 inputs (``FittedModels.inputs``, one row per Monte Carlo
+draw, row 0 the point estimate) and the models of :mod:`capacity.models.strategy` and
+:mod:`capacity.models.tours`:
+
+- :func:`fit_mobility` (expensive part, once per dataset): the strategy mix of the city
+  from the time to first contact, the number of stays per woman, the tour chain of all
+  cities and a direct estimate of every city's reach per stay;
+- :func:`mobility_reach` (cheap part, per scenario): reach per stay, per woman and per tour
+  at any outreach FTE with the estimated mix, with and without coordination between cities;
+- :func:`measure_reach`, :func:`fte_needed_measure`: reach by the measure the verdict
+  uses, and the FTE needed for a target by it;
+- :func:`coordination_scenarios`: what coordination buys beside the same FTE in one city.
+
+Methods: ``docs/methods/strategy.md`` and ``docs/methods/tours.md``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from capacity.models._base import Results, percentile_interval, tidy
+from capacity.models.staffing import fte_needed_many
+from capacity.models.strategy import (
+    DAYS_PER_WEEK,
+    StrategyResults,
+    erlang_a_served_many,
+    first_contact_times,
+    fit_strategy,
+)
+from capacity.models.tours import (
+    TourFlows,
+    capacity_reach,
+    coordinated_reach,
+    reach_per_woman,
+    stays_per_woman,
+    tour_flows,
+    visit_reach,
+)
+
+__all__ = ["MEASURES", "MobilityFit", "MobilityResults", "coordination_scenarios",
+           "fit_mobility", "fte_needed_measure", "measure_reach", "mobility_reach",
+           "tour_measures"]  # fmt: skip
+
+#: Reach measures a verdict can use.
+MEASURES = ("woman", "stay", "tour")
+
+
+@dataclass(frozen=True)
+class MobilityFit:
+    """What :func:`mobility_reach` needs beyond ``FittedModels.inputs`` (picklable).
+
+    Attributes
+    ----------
+    strategy : StrategyResults
+    share : ndarray (D,)
+        Share of contact capacity in screening per draw (row 0 the estimate).
+    stays_per_woman : ndarray
+        Stays of each woman seen in the city in the period.
+    flows : TourFlows
+    P, exit, start : ndarray
+        Tour chain per draw, ``(D, C, C)``, ``(D, C)``, ``(D, C)``.
+    city_reach : ndarray (D, C)
+        Direct estimate of every city's reach per stay: contacted stays over arrivals.
+    city : int
+        Index of the analysed city in ``flows.cities``.
+    seen_next : ndarray (D,)
+        Share of next stays seen (:attr:`TourFlows.seen_next`; Beta draws).
+    tours_per_week : ndarray (D,)
+        New tours per week in all cities (tour starts over the period's weeks, scaled by the
+        detection share): the arrivals of a shared national screening function.
+    """
+
+    strategy: StrategyResults
+    share: np.ndarray
+    stays_per_woman: np.ndarray
+    flows: TourFlows
+    P: np.ndarray
+    exit: np.ndarray
+    start: np.ndarray
+    city_reach: np.ndarray
+    city: int
+    seen_next: np.ndarray | None = None
+    tours_per_week: np.ndarray | None = None
+    caveats: tuple[str, ...] = ()
+
+    def subset(self, idx: np.ndarray) -> MobilityFit:
+        """Draws ``idx`` of every per-draw array."""
+        per_draw = ("share", "P", "exit", "start", "city_reach", "seen_next", "tours_per_week")
+        return dataclasses.replace(self, **{k: getattr(self, k)[idx] for k in per_draw})
+
+
+def direct_city_reach(
+    stays: pd.DataFrame, cities: list[str], detection: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    r"""Reach per stay of every city, directly: stays with an outreach sighting over arrivals.
+
+    Notes
+    -----
+    Every outreach contact is a sighting, so contacted stays are all observed; arrivals are
+    the observed stay starts scaled by the detection share ``δ`` (of the analysed city: the
+    other cities' is not estimated), ``p̂_c = C_c / (S_c/δ)``. Draws: Beta with
+    ``C_c + ½`` and ``S_c/δ_d − C_c + ½`` per draw ``d`` of ``δ``.
+    Needs the stays' ``n_outreach`` column (:func:`fit_mobility` adds it).
+    """
+    new = stays[~stays["left_truncated"]]
+    code = pd.Categorical(new["city"].astype(str), categories=cities).codes
+    starts = np.bincount(code[code >= 0], minlength=len(cities)).astype(float)
+    hit = (new["n_outreach"].to_numpy() > 0) & (code >= 0)
+    contacted = np.bincount(code[hit], minlength=len(cities)).astype(float)
+    d = np.asarray(detection, dtype=float)
+    total = np.maximum(starts[None, :] / d[:, None], contacted[None, :] + 1.0)
+    point = contacted / np.maximum(total[0], 1.0)
+    draws = rng.beta(contacted + 0.5, total[1:] - contacted + 0.5)
+    return np.clip(np.vstack([point, draws]), 1e-6, 1 - 1e-6)
+
+
+def _outreach_per_stay(sightings: pd.DataFrame, stays: pd.DataFrame) -> np.ndarray:
+    from capacity.models.strategy import _stay_index
+
+    rows = sightings[sightings["source"].astype(str) == "outreach"]
+    idx = _stay_index(rows, stays)
+    return np.bincount(idx[idx >= 0], minlength=len(stays))
+
+
+def fit_mobility(
+    sightings: pd.DataFrame,
+    stays: pd.DataFrame,
+    city: str,
+    mean_stay_days: np.ndarray,
+    detection: np.ndarray,
+    *,
+    alpha: float = 0.05,
+    rng: np.random.Generator | None = None,
+) -> MobilityFit:
+    """The strategy mix, stays per woman, the tour chain and every city's reach.
+
+    Parameters
+    ----------
+    sightings : DataFrame
+        All sightings (all cities).
+    stays : DataFrame
+        :func:`capacity.models.stays.build_stays` of them for the period.
+    city : str
+    mean_stay_days, detection : ndarray (D,)
+        Per draw (row 0 the estimate): ``FittedModels.inputs.stays.mean`` and ``.detection``.
+    """
+    rng = rng or np.random.default_rng(0)
+    n = len(mean_stay_days) - 1
+    times = first_contact_times(sightings, stays, city)
+    strat = fit_strategy(times, mean_stay_days, alpha=alpha, n_draws=n, rng=rng)
+    flows = tour_flows(stays)
+    P, x, s = flows.probabilities(rng, n)
+    stays = stays.assign(n_outreach=_outreach_per_stay(sightings, stays))
+    reach = direct_city_reach(stays, flows.cities, detection, rng)
+    caveats = [
+        "Reach per tour uses the other cities' reach per stay estimated directly (stays "
+        "contacted by outreach over arrivals, scaled by this city's detection share) and "
+        "assumes the language shares and usable languages of this city everywhere."
+    ]
+    return MobilityFit(
+        strategy=strat,
+        share=strat.share_draws[: n + 1],
+        stays_per_woman=stays_per_woman(stays, city),
+        flows=flows,
+        P=P,
+        exit=x,
+        start=s,
+        city_reach=reach,
+        city=flows.cities.index(city),
+        seen_next=np.concatenate(
+            [[flows.seen_next], rng.beta(flows.moves.sum() + 0.5, flows.skips.sum() + 0.5, n)]
+        ),
+        tours_per_week=flows.starts.sum() / _weeks(stays) / np.asarray(detection, dtype=float),
+        caveats=tuple(caveats),
+    )
+
+
+def _weeks(stays: pd.DataFrame) -> float:
+    lo, hi = stays.attrs.get("period_start"), stays.attrs.get("period_end")
+    if lo is None or hi is None:
+        lo, hi = stays["start"].min(), stays["end"].max()
+    return max(((pd.Timestamp(hi) - pd.Timestamp(lo)).days + 1) / 7.0, 1.0)
+
+
+def _reach(inputs, fte, scen: dict, arrivals_multiplier=1.0):
+    """Reach per language ``(D, L)`` and in any language ``(D,)`` (the engine's strategies)."""
+    from capacity.question4.draws import reach_matrix
+
+    scen = {**scen, "arrivals_multiplier": scen.get("arrivals_multiplier", 1.0)
+            * np.asarray(arrivals_multiplier, dtype=float)}  # fmt: skip
+    return reach_matrix(inputs, np.broadcast_to(np.asarray(fte, float), inputs.eta.shape), **scen)
+
+
+def measure_reach(inputs, mob: MobilityFit | None, fte, measure: str, scen: dict) -> np.ndarray:
+    """Effective reach per draw by ``measure`` (``"stay"``, ``"woman"`` or ``"tour"``).
+
+    ``fte`` is one value or one per draw; ``scen`` the engine's scenario keywords
+    (``strategy``, ``stay_multiplier``, ``arrivals_multiplier``). Without a mobility fit
+    only ``"stay"`` exists.
+    """
+    p_lang, _ = _reach(inputs, fte, scen)
+    if measure == "stay" or mob is None:
+        return (inputs.pi * p_lang).sum(axis=1)
+    if measure == "woman":
+        return (inputs.pi * reach_per_woman(p_lang, mob.stays_per_woman)).sum(axis=1)
+    return tour_measures(inputs, mob, fte, scen=scen)[f"reach_{measure}"]
+
+
+def fte_needed_measure(
+    inputs, mob: MobilityFit | None, target: float, measure: str, scen: dict, ceiling: np.ndarray
+) -> np.ndarray:
+    """Outreach FTE per draw for reach ``target`` by ``measure`` (``inf`` if never).
+
+    Reach per woman and per tour are non-decreasing in FTE (``tests/test_tours.py``), so
+    the vectorised bisection of :func:`capacity.models.staffing.fte_needed_many` applies.
+    ``ceiling`` is reach per stay at unlimited staff; per tour the ceiling is higher (other
+    cities reach women too) and is checked at the largest FTE instead.
+    """
+    out = np.full(len(inputs), np.inf)
+    ok = ceiling > target + 1e-9 if measure != "tour" else np.ones(len(inputs), dtype=bool)
+    if ok.any():
+        idx = np.flatnonzero(ok)
+        sub, msub = inputs.subset(idx), None if mob is None else mob.subset(idx)
+        s = scen.get("stay_multiplier", 1.0)
+        sc = {**scen, "stay_multiplier": np.asarray(s)[idx]} if np.ndim(s) else scen
+        out[ok] = fte_needed_many(
+            lambda f: measure_reach(sub, msub, f, measure, sc), target, len(sub), iterations=34
+        )
+    return out
+
+
+def seen_moves(P: np.ndarray, detection: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    r"""Moves between cities corrected for next stays that no source saw.
+
+    Notes
+    -----
+    A move to a stay that was not seen looks like the end of the tour. With a share ``δ``
+    of next stays seen, the observed move shares are ``P_obs = δ P``, so ``P = P_obs/δ``
+    (rows scaled back to a total of at most 0.99) and the exit share is the rest. ``δ`` is
+    :attr:`TourFlows.seen_next`: seeing a woman again soon after an apparent exit is the
+    mark of a next stay no source saw (women who advertise are seen in every city, so this
+    is far above the detection share of all stays).
+    """
+    d = np.asarray(detection, dtype=float)[:, None, None]
+    P = np.asarray(P, dtype=float) / np.clip(d, 1e-6, 1.0)
+    total = P.sum(axis=2, keepdims=True)
+    P = np.where(total > 0.99, P * 0.99 / np.maximum(total, 1e-12), P)
+    return P, 1.0 - P.sum(axis=2)
+
+
+class MobilityResults(Results):
+    """Reach per stay, per woman and per tour, with coordination, as draws and a tidy frame."""
+
+    title = "Reach per stay, per woman and per tour"
+
+    def __init__(self, draws: pd.DataFrame, point: dict, caveats: tuple[str, ...], alpha: float):
+        self.draws, self.point, self.caveats, self.alpha = draws, point, caveats, alpha
+
+    def summary_frame(self, alpha: float | None = None) -> pd.DataFrame:
+        a = self.alpha if alpha is None else alpha
+        rows = {}
+        for k, est in self.point.items():
+            d = self.draws[k].to_numpy(dtype=float) if k in self.draws else np.array([])
+            lo, hi = percentile_interval(d, a) if len(d) else (np.nan, np.nan)
+            rows[k] = (est, float(np.std(d, ddof=1)) if len(d) > 1 else np.nan, lo, hi)
+        return tidy(rows)
+
+
+def tour_measures(
+    inputs,
+    mob: MobilityFit,
+    fte,
+    *,
+    coordination: float = 0.0,
+    shared_fte: float = 0.0,
+    scen: dict | None = None,
+) -> dict[str, np.ndarray]:
+    """Per draw: effective reach per stay, per woman, per tour through the city, national.
+
+    Parameters
+    ----------
+    fte : float
+        Outreach FTE of the analysed city.
+    coordination : float in [0, 1]
+        Share of the women reached earlier in their tour known to the next city's team
+        (:func:`capacity.models.tours.coordinated_reach`).
+    shared_fte : float
+        FTE of a shared national function that screens each new tour's first ad once
+        (an Erlang A queue with the new tours per week as arrivals, this city's screenings
+        per FTE-week and patience ``7/E[T]``); a screening is usable with ``Σ π_L m_L``.
+    scen : dict, optional
+        The engine's scenario keywords; default the estimated strategy.
+    """
+    scen = {"strategy": "estimated"} if scen is None else scen
+    p_lang, p_any = _reach(inputs, fte, scen)
+    eff = (inputs.pi * p_lang).sum(axis=1)
+    woman = (inputs.pi * reach_per_woman(p_lang, mob.stays_per_woman)).sum(axis=1)
+    ratio = np.divide(eff, p_any, out=np.zeros_like(eff), where=p_any > 0)
+    c = mob.city
+    p = mob.city_reach * ratio[:, None]
+    p[:, c] = eff
+    P, x = seen_moves(mob.P, mob.seen_next)
+    if coordination > 0:
+        cap = p / (1 - np.clip(p, 0, 1 - 1e-9))
+
+        def reach_at(mult):
+            out = capacity_reach(cap)(mult)
+            pl, _ = _reach(inputs, fte, scen, arrivals_multiplier=mult[:, c])
+            out[:, c] = (inputs.pi * pl).sum(axis=1)
+            return out
+
+        p = coordinated_reach(reach_at, P, x, mob.start, coordination)
+    tour, _, national = visit_reach(p, P, x, mob.start)
+    tour = tour[:, c]
+    if shared_fte > 0:
+        served = erlang_a_served_many(
+            mob.tours_per_week,
+            inputs.eta * inputs.hours_per_fte,
+            shared_fte,
+            DAYS_PER_WEEK / inputs.stays.mean,
+        )
+        usable = served * (inputs.pi @ inputs.m)
+        tour = 1 - (1 - usable) * (1 - tour)
+        national = 1 - (1 - usable) * (1 - national)
+    return {"reach_stay": eff, "reach_woman": woman, "reach_tour": tour,
+            "reach_tour_national": national}  # fmt: skip
+
+
+def mobility_reach(
+    inputs,
+    mob: MobilityFit,
+    fte: float,
+    *,
+    coordination: float = 1.0,
+    alpha: float = 0.05,
+) -> MobilityResults:
+    """Effective reach per stay, per woman and per tour at outreach FTE ``fte``.
+
+    Returns draws and point estimates of ``reach_stay``, ``reach_woman``, ``reach_tour``
+    (tours through the city reached in any city), ``reach_tour_national``,
+    ``reach_tour_coordinated`` and ``reach_tour_national_coordinated`` (a woman reached
+    in one city is known to the next team, share ``coordination``) and the strategy mix.
+    """
+    values = tour_measures(inputs, mob, fte)
+    coord = tour_measures(inputs, mob, fte, coordination=coordination)
+    values["reach_tour_coordinated"] = coord["reach_tour"]
+    values["reach_tour_national_coordinated"] = coord["reach_tour_national"]
+    values["share_screening"] = mob.share
+    draws = pd.DataFrame({k: v[1:] for k, v in values.items()})
+    point = {k: float(v[0]) for k, v in values.items()}
+    return MobilityResults(draws, point, mob.caveats + mob.strategy.caveats, alpha)
+
+
+def coordination_scenarios(
+    inputs, mob: MobilityFit, fte: float, extra_fte: float = 1.0, *, alpha: float = 0.05
+) -> pd.DataFrame:
+    """What coordination buys beside what the same FTE buys in the city alone.
+
+    Rows: ``today``; ``city_alone`` (``extra_fte`` more outreach FTE in this city);
+    ``known_to_next_team`` (women reached earlier in their tour known to every team, no
+    extra FTE); ``shared_screening`` (a national function of ``extra_fte`` FTE screening
+    each new tour once); ``both`` (known to the next team and the shared function).
+    Columns: estimate and interval of reach per tour through the city and nationally, and
+    ``fte_equivalent``: the FTE this city alone would need to add for the same tour reach.
+    """
+    scen = {
+        "today": tour_measures(inputs, mob, fte),
+        "city_alone": tour_measures(inputs, mob, fte + extra_fte),
+        "known_to_next_team": tour_measures(inputs, mob, fte, coordination=1.0),
+        "shared_screening": tour_measures(inputs, mob, fte, shared_fte=extra_fte),
+        "both": tour_measures(inputs, mob, fte, coordination=1.0, shared_fte=extra_fte),
+    }
+    rows = []
+    for name, v in scen.items():
+        row = {"scenario": name}
+        for k in ("reach_tour", "reach_tour_national"):
+            lo, hi = percentile_interval(v[k][1:], alpha) if len(v[k]) > 1 else (np.nan,) * 2
+            row.update({k: float(v[k][0]), f"{k}_ci_lower": lo, f"{k}_ci_upper": hi})
+        row["fte_equivalent"] = _fte_equivalent(inputs, mob, fte, float(v["reach_tour"][0]))
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("scenario")
+
+
+def _fte_equivalent(inputs, mob: MobilityFit, fte: float, target: float) -> float:
+    """Extra FTE in this city alone that gives tour reach ``target`` (point estimate)."""
+    one, sub = inputs.subset(np.array([0])), mob.subset(np.array([0]))
+
+    def tour(f):
+        return float(tour_measures(one, sub, f)["reach_tour"][0])
+
+    if tour(fte) >= target - 1e-9:
+        return 0.0
+    hi = max(fte, 1.0)
+    while tour(fte + hi) < target:
+        hi *= 2
+        if hi > 10_000:
+            return float("inf")
+    lo = 0.0
+    for _ in range(30):
+        mid = (lo + hi) / 2
+        lo, hi = (lo, mid) if tour(fte + mid) >= target else (mid, hi)
+    return hi

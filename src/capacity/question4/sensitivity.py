@@ -1,0 +1,190 @@
+"""Structural uncertainty: what the data cannot decide, shown apart from the sampling interval.
+
+The bootstrap interval (:mod:`capacity.question4.bootstrap`) says how much the answer
+would move with another sample *under the model*. Some choices the data do not settle:
+the outreach strategy, the gap that separates two stays (``gap_days``), the MSE selection
+criterion, how many persons no source sees (the detection share, which rests on closure
+and homogeneity), the target, and the interpreter policy. :func:`sensitivity` moves each
+one to a plausible low and high setting, one at a time, and records the point estimates of
+the FTE needed and of effective reach: a **tornado** (:func:`capacity.figures.tornado`).
+
+Scenario-level settings are applied with :class:`~capacity.question4.Scenario` on the one
+fit (no refit); ``gap_days`` and the MSE criterion need a refit, done without bootstrap
+replicates (``n_boot = 0``: only point estimates are shown). The settings are listed in
+:data:`SETTINGS`, so a new structural choice is one more entry. Methods:
+``docs/methods/staffing-and-verdict.md``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from capacity.config import Params
+from capacity.exceptions import CapacityError
+from capacity.question4.scenario import Scenario
+
+__all__ = ["SETTINGS", "Setting", "sensitivity", "sensitivity_range"]
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One structural choice with its low and high alternatives.
+
+    ``values(fitted, params)`` returns ``(low, high)``: each a dict of scenario settings
+    (``kind="scenario"``) or of fit parameters (``kind="refit"``), plus ``"label"`` (the
+    setting shown, as text).
+    """
+
+    name: str
+    kind: str
+    values: Callable
+
+
+def _detection(fitted, params):
+    # δ is an estimate resting on closure and homogeneity: 20 % lower (more persons no
+    # source sees) or 20 % higher (capped at 1); arrivals scale with 1/δ
+    d = float(fitted.inputs.detection[0])
+    lo, hi = 0.8 * d, min(1.0, 1.2 * d)
+    a = params.arrivals_multiplier
+    return (
+        {"arrivals_multiplier": a * d / lo, "label": f"{lo:.2f}"},
+        {"arrivals_multiplier": a * d / hi, "label": f"{hi:.2f}"},
+    )
+
+
+def _gap_days(fitted, params):
+    g = params.gap_days
+    return ({"gap_days": max(2, g // 2), "label": str(max(2, g // 2))},
+            {"gap_days": int(round(1.5 * g)), "label": str(int(round(1.5 * g)))})  # fmt: skip
+
+
+def _criterion(fitted, params):
+    other = "aic" if params.mse_criterion == "bic" else "bic"
+    return ({"mse_criterion": other, "label": other.upper()}, None)
+
+
+def _strategy(fitted, params):
+    from capacity.models.reach import STRATEGIES
+
+    others = [s for s in STRATEGIES if s != params.strategy]
+    return tuple({"strategy": s, "label": s} for s in others[:2]) + (None,) * (2 - len(others[:2]))
+
+
+def _target(fitted, params):
+    t = params.target_reach
+    lo, hi = max(0.05, t - 0.1), min(0.99, t + 0.1)
+    return ({"target_reach": lo, "label": f"{lo:.0%}"}, {"target_reach": hi, "label": f"{hi:.0%}"})
+
+
+def _interpreters(fitted, params):
+    return ({"interpreter_share": 0.0, "label": "0%"}, {"interpreter_share": 1.0, "label": "100%"})
+
+
+#: The structural choices of the tornado, in display order before sorting by span.
+SETTINGS: tuple[Setting, ...] = (
+    Setting("detection_share", "scenario", _detection),
+    Setting("gap_days", "refit", _gap_days),
+    Setting("mse_criterion", "refit", _criterion),
+    Setting("strategy", "scenario", _strategy),
+    Setting("target_reach", "scenario", _target),
+    Setting("interpreter_share", "scenario", _interpreters),
+)
+
+
+def _point(fitted, params: Params, sc: Scenario) -> tuple[float, float]:
+    from capacity.question4.evaluate import evaluate
+
+    one = dataclasses.replace(fitted, inputs=fitted.inputs.subset(np.array([0])))
+    kf = evaluate(one, params, sc).key_figures
+    return float(kf.loc["reach_effective", "estimate"]), float(kf.loc["fte_needed", "estimate"])
+
+
+def sensitivity(
+    fitted, params: Params, data=None, *, refit: Callable | None = None
+) -> pd.DataFrame:
+    """Reach and FTE needed when each structural choice moves to its low or high setting.
+
+    Parameters
+    ----------
+    fitted : FittedModels
+        The fit of ``params``.
+    params : Params
+    data : Dataset, optional
+        Needed for the settings that refit (``gap_days``, the MSE criterion); without it
+        they are left out.
+    refit : callable, optional
+        ``refit(data, params) -> FittedModels`` (default :func:`fit_models`; the report
+        passes its disk cache).
+
+    Returns
+    -------
+    DataFrame
+        One row per setting and side (``low``/``high``) that has an answer (a refit the data
+        cannot support, e.g. too few stays at another ``gap_days``, is left out):
+        ``setting``, ``side``, ``value``
+        (the setting shown), ``reach_effective``, ``fte_needed``; ``attrs`` hold the base
+        point estimates ``reach_base`` and ``fte_base``.
+
+    Notes
+    -----
+    One-at-a-time sensitivity (a tornado diagram: Howard 1988; Saltelli et al. 2008,
+    ch. 1): each choice moves alone with the others at their base values, so the bars do
+    not show interactions, and the range across them is a range of plausible answers, not
+    a probability interval.
+
+    References
+    ----------
+    Howard, R. A. (1988). Decision analysis: practice and promise. *Management Science*
+    34, 679–695. Saltelli, A. et al. (2008). *Global Sensitivity Analysis. The Primer*. Wiley.
+    """
+    from capacity.question4.fit import fit_models
+
+    refit = refit or fit_models
+    base = Scenario.from_params(params)
+    reach0, fte0 = _point(fitted, params, base)
+    rows = []
+    for setting in SETTINGS:
+        if setting.kind == "refit" and data is None:
+            continue
+        for side, val in zip(("low", "high"), setting.values(fitted, params), strict=True):
+            if val is None:
+                continue
+            val = dict(val)
+            shown = val.pop("label")
+            try:
+                if setting.kind == "scenario":
+                    reach, fte = _point(fitted, params, base.replace(**val))
+                else:
+                    p2 = params.replace(**val, n_boot=0)
+                    reach, fte = _point(refit(data, p2), p2, base)
+            except CapacityError:
+                continue  # e.g. too few stays at another gap_days: that side is left out
+            rows.append(
+                {"setting": setting.name, "side": side, "value": shown,
+                 "reach_effective": reach, "fte_needed": fte}
+            )  # fmt: skip
+    frame = pd.DataFrame(
+        rows, columns=["setting", "side", "value", "reach_effective", "fte_needed"]
+    )
+    frame.attrs.update(reach_base=reach0, fte_base=fte0)
+    return frame
+
+
+def sensitivity_range(frame: pd.DataFrame) -> dict[str, tuple[float, float]]:
+    """Lowest and highest reach and FTE needed across the settings (base included).
+
+    The target does not change reach, so reach's range leaves it out; FTE needed that no
+    staffing reaches (``inf``) is kept as ``inf``.
+    """
+    reach = frame.loc[frame["setting"] != "target_reach", "reach_effective"].to_numpy(float)
+    reach = np.append(reach, frame.attrs["reach_base"])
+    fte = np.append(frame["fte_needed"].to_numpy(float), frame.attrs["fte_base"])
+    return {
+        "reach_effective": (float(np.nanmin(reach)), float(np.nanmax(reach))),
+        "fte_needed": (float(np.nanmin(fte)), float(np.nanmax(fte))),
+    }

@@ -1,0 +1,211 @@
+"""Issue 9: margins per source set, the median ratio, the chain bootstrap, the sensitivity."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from capacity.config import Params
+from capacity.models.population.design import capture_histories, histories
+from capacity.models.population.mse import mse
+from capacity.models.population.replicates import mse_many, quarter_counts
+from capacity.models.stays import build_stays, fit_stays, km_distribution
+from capacity.models.stays.replicates import km_many, median_ratio, stay_replicates
+from capacity.models.stays.strata import source_strata
+
+
+def two_groups(seed=2, n=3000, q_often=0.6, q_rare=0.08, shape=1.0, scale=20.0):
+    """One city; half the persons advertise (seen on a day with chance ``q_often`` by
+    ``ads``), half are seen only by ``outreach`` (chance ``q_rare``). Exponential stays."""
+    rng = np.random.default_rng(seed)
+    arrival = rng.uniform(0, 3 * 365, n)
+    dur = scale * rng.weibull(shape, n)
+    day0 = np.floor(arrival).astype(int)
+    ndays = np.floor(arrival + dur).astype(int) - day0 + 1
+    pid = np.repeat(np.arange(n), ndays)
+    day = (
+        np.repeat(day0, ndays) + np.arange(ndays.sum()) - np.repeat(np.cumsum(ndays) - ndays, ndays)
+    )
+    advertiser = np.arange(n) < n // 2
+    q = np.where(advertiser, q_often, q_rare)[pid]
+    keep = rng.random(len(day)) < q
+    sightings = pd.DataFrame(
+        {
+            "person_id": pd.array(np.char.add("p", pid[keep].astype(str)), dtype="string"),
+            "date": pd.Timestamp("2022-01-01") + pd.to_timedelta(day[keep], "D"),
+            "city": "Stockholm",
+            "source": np.where(advertiser[pid[keep]], "ads", "outreach"),
+        }
+    )
+    truth = ndays[(arrival > 60) & (arrival < 3 * 365 - 200)]
+    return sightings, truth
+
+
+@pytest.fixture(scope="module")
+def groups():
+    return two_groups()
+
+
+def test_source_strata_count_the_same_gaps_as_build_stays(groups):
+    sightings, _ = groups
+    stays = build_stays(sightings, gap_days=14)
+    strata = source_strata(sightings, 14)
+    assert set(strata.labels) == {"ads", "outreach"}
+    np.testing.assert_array_equal(strata.gap_counts().sum(0), stays.attrs["gap_counts"])
+
+
+def test_margins_per_source_set_recover_the_mean_when_sighting_rates_differ(groups):
+    """Pooled gaps give the rarely seen too short a margin; per source set they do not."""
+    sightings, truth = groups
+    stays = build_stays(sightings, gap_days=60)
+    pooled = fit_stays(stays, n_boot=0)
+    per_set = fit_stays(stays, strata=source_strata(sightings, 60), n_boot=0)
+    true_mean = truth.mean()
+    assert abs(per_set.mean_days - true_mean) < abs(pooled.mean_days - true_mean)
+    assert per_set.mean_days == pytest.approx(true_mean, rel=0.08)
+
+
+def test_km_many_equals_statsmodels_with_weights_and_delayed_entry():
+    rng = np.random.default_rng(3)
+    n = 300
+    table = pd.DataFrame(
+        {
+            "duration": rng.integers(2, 60, n).astype(float),
+            "event": (rng.random(n) < 0.8).astype(float),
+        }
+    )
+    table["entry"] = np.where(rng.random(n) < 0.3, np.floor(table["duration"] * 0.5), 0.0)
+    w = rng.poisson(2.0, (4, n)).astype(float)
+    grid, s = km_many(table, w)
+    for b in range(4):
+        rows = table.assign(weight=w[b])[w[b] > 0]
+        km, _ = km_distribution(rows)
+        np.testing.assert_allclose(
+            np.interp(km.surv_times, grid, s[b]), km.surv_prob, rtol=0, atol=1e-12
+        )
+
+
+def test_median_ratio_is_exact_for_medians_shrinking_by_a_constant_factor():
+    years = np.arange(2021, 2026)
+    assert median_ratio(years, 20 * 0.9 ** (years - 2021), np.ones(5)) == pytest.approx(0.9)
+    assert np.isnan(median_ratio(years[:1], np.array([10.0]), np.ones(1)))
+
+
+def test_replicates_with_unit_weights_and_the_fitted_margins_are_the_point_fit(groups):
+    sightings, _ = groups
+    stays = build_stays(sightings, gap_days=30)
+    strata = source_strata(sightings, 30)
+    fit = fit_stays(stays, strata=strata, n_boot=0)
+    used = stays[~stays["left_truncated"]]
+    person = strata.persons.get_indexer(used["person_id"])
+    ones = np.ones((len(strata.persons), 2))
+    ex = fit._rows["expander"]
+    reps = stay_replicates(ex, person, used["start"].dt.year.to_numpy(), ones, ex.pmf[None])
+    assert reps.table.mean[0] == pytest.approx(fit.mean_days, rel=1e-6)  # float32 spread
+    assert reps.median[0] == fit.median_days
+    assert reps.median_ratio[0] == pytest.approx(fit.median_ratio_per_year, rel=1e-6)
+
+
+def test_fit_stays_reports_the_median_ratio_with_a_percentile_interval(groups):
+    sightings, _ = groups
+    stays = build_stays(sightings, gap_days=30)
+    fit = fit_stays(stays, strata=source_strata(sightings, 30), n_boot=40, seed=1)
+    row = fit.summary_frame().loc["median_ratio_per_year"]
+    assert row["ci_lower"] <= row["estimate"] <= row["ci_upper"]
+    # no trend was simulated: the interval should hold 1
+    assert row["ci_lower"] < 1 < row["ci_upper"]
+
+
+@pytest.mark.parametrize("criterion", ["aic", "bic"])
+def test_mse_many_repeats_mse_selection(criterion):
+    """Unit weights give mse(interactions="select")'s estimate, for several tables."""
+    rng = np.random.default_rng(5)
+    hist = histories(4)
+    for _ in range(4):
+        # dependent lists: persons with high capture probability on every list
+        n = 3000
+        p = np.where(rng.random((n, 1)) < 0.3, 0.5, 0.12) * rng.uniform(0.6, 1.4, (1, 4))
+        caught = rng.random((n, 4)) < p
+        people = pd.DataFrame(
+            {
+                "person_id": np.repeat(np.arange(n), 4)[caught.ravel()].astype(str),
+                "source": np.tile(np.array(["a", "b", "c", "d"]), n)[caught.ravel()],
+            }
+        )
+        persons = pd.Index(people["person_id"].unique())
+        cells, lists = quarter_counts(people, persons)
+        y = np.asarray(cells @ np.ones((len(persons), 1))).T
+        table = pd.DataFrame(hist, columns=lists).assign(count=y[0])
+        expected = mse(table, lists, criterion=criterion).estimate
+        assert mse_many(y, 4, criterion)[0][0] == pytest.approx(expected, rel=1e-6)
+        assert table["count"].sum() == capture_histories(people)["count"].sum()
+
+
+@pytest.fixture(scope="module")
+def fitted_sample(tmp_path_factory):
+    from capacity.dataset import load_dataset
+    from capacity.question4 import fit_models
+    from capacity.synth import write_synthetic
+
+    folder = tmp_path_factory.mktemp("syn") / "data"
+    write_synthetic(folder, seed=4, scale=0.25, n_cities=2)
+    ds = load_dataset(folder)
+    params = Params(
+        data_dir=str(folder), city="Stockholm", n_boot=40, gap_days=28,
+        period_start="2021-01-01", period_end="2025-12-31",
+    )  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ds, params, fit_models(ds, params)
+
+
+def test_the_chain_bootstrap_varies_every_estimated_input(fitted_sample):
+    _, params, fm = fitted_sample
+    x = fm.inputs
+    assert len(x) == params.n_boot + 1
+    for draws in (x.detection[1:], x.arrivals_observed[1:], x.stays.mean[1:], x.pi[1:, 0]):
+        assert np.std(draws) > 0
+    # the detection share's interval is that of the bootstrap (not a log-normal guess)
+    np.testing.assert_array_equal(fm.population.detection_draws, x.detection[1:])
+    assert len(fm.stay_draws["median"]) == params.n_boot
+    lo, hi = fm.stays.median_ratio_ci
+    assert lo <= fm.stays.median_ratio_per_year <= hi
+
+
+def test_sensitivity_moves_the_answer_the_way_each_choice_should(fitted_sample):
+    from capacity.question4 import evaluate
+    from capacity.question4.sensitivity import sensitivity, sensitivity_range
+
+    ds, params, fm = fitted_sample
+    frame = sensitivity(fm, params, ds)
+    kf = evaluate(fm, params).key_figures
+    assert frame.attrs["reach_base"] == pytest.approx(kf.loc["reach_effective", "estimate"])
+    by = frame.set_index(["setting", "side"])
+    # more persons unseen: more arrivals, lower reach, more FTE needed
+    assert by.loc[("detection_share", "low"), "reach_effective"] < frame.attrs["reach_base"]
+    assert by.loc[("detection_share", "low"), "fte_needed"] > frame.attrs["fte_base"]
+    assert (
+        by.loc[("interpreter_share", "high"), "reach_effective"]
+        >= by.loc[("interpreter_share", "low"), "reach_effective"]
+    )
+    assert (
+        by.loc[("target_reach", "high"), "fte_needed"]
+        > by.loc[("target_reach", "low"), "fte_needed"]
+    )
+    assert {"gap_days", "mse_criterion"} <= set(frame["setting"])
+    rng = sensitivity_range(frame)
+    assert rng["fte_needed"][0] <= frame.attrs["fte_base"] <= rng["fte_needed"][1]
+
+
+def test_tornado_figure_states_the_range_in_its_alt_text(fitted_sample):
+    from capacity import figures
+    from capacity.question4.sensitivity import sensitivity
+
+    _, params, fm = fitted_sample
+    frame = sensitivity(fm, params)  # scenario settings only (no data: no refits)
+    assert not {"gap_days", "mse_criterion"} & set(frame["setting"])
+    fig = figures.tornado(frame, "en")
+    assert "ranges from" in fig.alt and fig.name == "sensitivity"

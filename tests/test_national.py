@@ -1,0 +1,55 @@
+"""The national view of question 4 (capacity.national)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from capacity.config import Params
+from capacity.dataset import load_dataset
+from capacity.national import national_view
+from capacity.synth import SynthConfig, generate
+from capacity.synth.write import write_folder
+
+
+@pytest.fixture(scope="module")
+def national(tmp_path_factory):
+    syn = generate(8, scale=0.1, n_cities=4, config=SynthConfig(screening_channels=("online",)))
+    folder = tmp_path_factory.mktemp("nat") / "ds"
+    write_folder(syn, folder)
+    return syn, national_view(load_dataset(folder), Params(n_boot=40))
+
+
+def test_every_city_has_reach_per_stay_woman_and_tour(national):
+    syn, res = national
+    c = res.cities
+    assert list(c.index) == sorted(syn.truth["truth"]["cities"])
+    assert (c["reach_woman"] >= c["reach_stay"]).all()
+    assert (c["reach_tour"] >= c["reach_stay"]).all()
+    for k in ("reach_stay", "reach_woman", "reach_tour"):
+        assert (c[f"{k}_ci_lower"] <= c[k]).all() and (c[k] <= c[f"{k}_ci_upper"]).all()
+    est, _, lo, hi = res.national
+    assert 0 < lo <= est <= hi < 1
+    assert res.gaps(2).index[0] == c["unreached_tours_per_week"].idxmax()
+    assert np.isfinite(c["arrivals_per_week"]).all()
+
+
+def test_national_tour_reach_near_the_truth(national):
+    syn, res = national
+    st = syn.truth["stays"]
+    inside = st[(st["leave"] >= "2022-01-01") & (st["arrive"] <= "2025-12-31")]
+    truth = st.groupby("person_id")["contacted_understood"].any()
+    truth = truth.reindex(inside["person_id"].unique()).mean()
+    est, _, lo, hi = res.national
+    half = (hi - lo) / 2
+    assert lo - 2 * half <= truth <= hi + 2 * half, (truth, lo, hi)
+
+
+def test_a_city_that_cannot_be_fitted_is_named(tmp_path):
+    syn = generate(9, scale=0.05, n_cities=2)
+    out = syn.tables["outreach"]
+    syn.tables["outreach"] = out[out["city"] != "Göteborg"].reset_index(drop=True)
+    write_folder(syn, tmp_path / "ds")
+    res = national_view(load_dataset(tmp_path / "ds"), Params(n_boot=10))
+    assert list(res.cities.index) == ["Stockholm"]
+    assert any(c.startswith("Göteborg: not fitted") for c in res.caveats)

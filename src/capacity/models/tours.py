@@ -53,7 +53,7 @@ def stays_per_woman(
     stay of :func:`build_stays` counts: where sources see a present woman on few days,
     splits then inflate the count, and reach per woman with it (measured on the coverage
     study's worlds: 1.32–1.46 stays per woman against a true 1.19–1.25, reach per woman
-    9–19 % high; with the merge 1.15–1.16, 3–4 % low; ``docs/methods/tours.md``).
+    9–17 % high; with the merge 1.14–1.22, within 4 %; ``docs/methods/tours.md``).
     """
     mine = stays[stays["city"].astype(str) == city]
     if mine.empty:

@@ -110,7 +110,40 @@ def _p_value(text: str) -> str:
     return text.replace(".", ",")
 
 
+_LEVEL = {
+    "a first contact with information in a language she understands": (
+        "en första kontakt med information på ett språk hon förstår"
+    ),
+    "a conversation in a language she understands in which trafficking indicators can be "
+    "assessed": ("ett samtal på ett språk hon förstår där tecken på människohandel kan bedömas"),
+}.__getitem__
+_LEVEL_NAME = {"information": "information", "conversation": "samtal"}.__getitem__
+
 CATALOGUE: tuple[Caveat, ...] = (
+    # --- issue 10: levels of reach (capacity.question4.evaluate, .levels) -------------------
+    Caveat(
+        r"Reached means (?P<what>.+) \(level '(?P<level>information|conversation)'\)\.",
+        "Nådd betyder {what} (nivå: {level}).",
+        "question4.evaluate._mobility_caveats",
+        (("what", _LEVEL), ("level", _LEVEL_NAME)),
+    ),
+    Caveat(
+        r"At the level 'conversation' only street, venue and operation contacts and "
+        rf"(?P<share>{PCT}) of online contacts count \(the outreach log does not say which "
+        r"online contacts were calls or meetings; set online_conversation_share\)\.",
+        "På nivån samtal räknas bara kontakter på gatan, på platser och vid insatser samt "
+        "{share} av kontakterna på nätet (loggen säger inte vilka kontakter på nätet som var "
+        "samtal eller möten; ange online_conversation_share).",
+        "question4.evaluate._mobility_caveats",
+    ),
+    Caveat(
+        r"A written first contact \(text message, ad reply, web page\) counts as reaching a "
+        r"woman in: (?P<langs>[a-z, ]+)\.",
+        "En skriftlig första kontakt (sms, svar på annons, webbsida) räknas som att hon nås "
+        "på: {langs}.",
+        "question4.evaluate._mobility_caveats",
+        (("langs", str),),
+    ),
     # --- issue 10: strategy and reach measure (capacity.question4.evaluate, .fit) -----------
     Caveat(
         r"The verdict counts (?P<what>.+) \(reach per (?P<unit>woman|stay|tour)\)\.",

@@ -144,6 +144,22 @@ CATALOGUE: tuple[Caveat, ...] = (
         "question4.evaluate._mobility_caveats",
         (("langs", str),),
     ),
+    Caveat(
+        r"Reach is effective reach \(a contact in a language the woman understands\) under "
+        r"each city's outreach strategy as estimated from its data; tours join the cities "
+        r"through the moves between consecutive stays, corrected for next stays no source saw\.",
+        "Räckvidden är effektiv räckvidd (en kontakt på ett språk kvinnan förstår) med varje "
+        "stads uppsökande strategi som den skattas ur stadens data; resorna binder ihop "
+        "städerna genom flyttningarna mellan på varandra följande vistelser, korrigerat för "
+        "nästa vistelser som ingen källa såg.",
+        "national.national_view",
+    ),
+    Caveat(
+        r"(?P<city>[^:]+): not fitted \((?P<exc>.+)\); its reach is taken as 0\.",
+        "{city}: kunde inte skattas ({exc}); stadens räckvidd sätts till 0.",
+        "national.national_view",
+        (("city", str),),
+    ),
     # --- issue 10: strategy and reach measure (capacity.question4.evaluate, .fit) -----------
     Caveat(
         r"The verdict counts (?P<what>.+) \(reach per (?P<unit>woman|stay|tour)\)\.",

@@ -144,6 +144,41 @@ CATALOGUE: tuple[Caveat, ...] = (
         "question4.evaluate._mobility_caveats",
         (("langs", str),),
     ),
+    Caveat(
+        r"Reach is effective reach \(a contact in a language the woman understands\) under "
+        r"each city's outreach strategy as estimated from its data; tours join the cities "
+        r"through the moves between consecutive stays, corrected for next stays no source saw\.",
+        "Räckvidden är effektiv räckvidd (en kontakt på ett språk kvinnan förstår) med varje "
+        "stads uppsökande strategi som den skattas ur stadens data; resorna binder ihop "
+        "städerna genom flyttningarna mellan på varandra följande vistelser, korrigerat för "
+        "nästa vistelser som ingen källa såg.",
+        "national.national_view",
+    ),
+    Caveat(
+        r"(?P<city>[^:]+): not fitted \((?P<exc>.+)\); its reach is taken as 0\.",
+        "{city}: kunde inte skattas ({exc}); stadens räckvidd sätts till 0.",
+        "national.national_view",
+        (("city", str),),
+    ),
+    Caveat(
+        r"The time to first contact gives the city's share of contacts in screening; its split "
+        r"over the channels assumes that online work \(going through new ads\) screens first, "
+        r"then venue and street work, and that joint operations always search\.",
+        "Tiden till första kontakt ger stadens andel kontakter i genomgång av nya ankomster; "
+        "fördelningen på kanaler antar att arbetet på nätet (genomgång av nya annonser) står "
+        "för genomgången i första hand, sedan arbetet på platser och gatan, och att gemensamma "
+        "insatser alltid är sök.",
+        "models.channels.channel_strategy",
+    ),
+    Caveat(
+        rf"The data show more screening than online, venue and street work can hold "
+        rf"\((?P<share>{PCT}) of contacts left over\): the strategy estimate and the outreach "
+        r"log disagree\.",
+        "Data visar mer genomgång av nya än arbetet på nätet, platser och gatan rymmer "
+        "({share} av kontakterna blir över): skattningen av strategin och uppsökarloggen "
+        "stämmer inte överens.",
+        "models.channels.channel_strategy",
+    ),
     # --- issue 10: strategy and reach measure (capacity.question4.evaluate, .fit) -----------
     Caveat(
         r"The verdict counts (?P<what>.+) \(reach per (?P<unit>woman|stay|tour)\)\.",

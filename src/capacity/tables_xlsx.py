@@ -39,12 +39,8 @@ def write_xlsx(tables: Sequence[Table], path: str | Path, lang: str) -> Path:
     path = Path(path)
     wb = Workbook()
     toc = wb.active
-    toc.title = "Innehåll" if lang == "sv" else "Contents"
-    toc_head = (
-        [t("table", lang), "Blad", "Rubrik", "Dolda celler"]
-        if lang == "sv"
-        else [t("table", lang), "Sheet", "Caption", "Suppressed cells"]
-    )
+    toc.title = t("xlsx_contents", lang)
+    toc_head = [t(k, lang) for k in ("table", "xlsx_sheet", "xlsx_caption", "xlsx_suppressed")]
     toc.append(toc_head)
     for cell in toc[1]:
         cell.font = Font(bold=True)

@@ -7,16 +7,88 @@ Every model's ``fit`` (or estimator function) returns an object derived from
 
 indexed by the name of the quantity, so that reports, tables and tests treat all models
 alike. Caveats (rows dropped, censoring, suppressed cells, boundary fits) travel with the
-result in :attr:`Results.caveats` and are printed by :meth:`Results.summary`.
+result in :attr:`Results.caveats` as :class:`Caveat` objects — a catalogue key and its
+values, never a sentence — and are printed in English by :meth:`Results.summary`; reports
+say them in their own language through :func:`capacity.i18n.caveat_text`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats
+
+from capacity.i18n import caveat_text
+
+
+def _plain(value: Any) -> Any:
+    """A hashable, plain-Python copy of a caveat value (numpy scalars, lists, dates)."""
+    if isinstance(value, Caveat):
+        return value
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, (list, tuple, np.ndarray, pd.Index)):
+        return tuple(_plain(v) for v in value)
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    return value
+
+
+@dataclass(frozen=True, init=False)
+class Caveat:
+    """A model's caveat: a key of the catalogue (:mod:`capacity.i18n.caveats`) and its values.
+
+    Models state what a reader must know (data left out, an assumption, a weak fit) as a
+    ``Caveat``; the sentence comes from the catalogue in the report's language. ``str()``
+    gives the English sentence, :meth:`text` either language.
+
+    Parameters
+    ----------
+    key : str
+        Catalogue key, e.g. ``"stays.censored"``.
+    values : mapping, optional
+        The values its placeholders take (also accepted as keyword arguments). Numbers are
+        given raw (a share as 0.034, not "3%"): the catalogue formats them.
+
+    Examples
+    --------
+    >>> c = Caveat("stays.censored", share=0.034)
+    >>> str(c)
+    '3% of stays may go on after the data end (right-censored).'
+    >>> c.text("sv")
+    '3\xa0% av vistelserna kan pågå efter att data slutar (högercensurerade).'
+    """
+
+    key: str
+    values: tuple[tuple[str, Any], ...]
+
+    def __init__(self, key: str, values: Mapping[str, Any] | None = None, /, **more: Any):
+        items = {**dict(values or {}), **more}
+        object.__setattr__(self, "key", str(key))
+        object.__setattr__(self, "values", tuple(sorted((k, _plain(v)) for k, v in items.items())))
+
+    @classmethod
+    def of_error(cls, exc: BaseException) -> Caveat:
+        """The caveat an error carries (``exc.reason``), else its message as it stands."""
+        reason = getattr(exc, "reason", None)
+        return reason if isinstance(reason, Caveat) else cls("error", message=str(exc))
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        """The values as a dict (placeholder name → value)."""
+        return dict(self.values)
+
+    def text(self, lang: str = "en") -> str:
+        """The caveat as a sentence in ``lang`` ('sv' or 'en')."""
+        return caveat_text(self, lang)
+
+    def __str__(self) -> str:
+        return self.text("en")
+
 
 COLUMNS = ["estimate", "se", "ci_lower", "ci_upper"]
 
@@ -51,11 +123,11 @@ class Results:
     """Base class of results objects.
 
     Subclasses implement :meth:`summary_frame`; the rest follows from it. Set
-    ``title`` and ``caveats`` (a tuple of plain-language sentences).
+    ``title`` and ``caveats`` (a tuple of :class:`Caveat`).
     """
 
     title: str = "Results"
-    caveats: tuple[str, ...] = ()
+    caveats: tuple[Caveat, ...] = ()
 
     def summary_frame(self, alpha: float = 0.05) -> pd.DataFrame:  # pragma: no cover
         """Tidy frame with columns ``estimate, se, ci_lower, ci_upper``."""
@@ -81,7 +153,7 @@ class Results:
         if self.caveats:
             lines.append("")
             lines.append("Caveats:")
-            lines += [f"  - {c}" for c in self.caveats]
+            lines += [f"  - {c}" for c in self.caveats]  # str(Caveat): the English sentence
         return "\n".join(lines)
 
     def __repr__(self) -> str:

@@ -18,7 +18,7 @@ import statsmodels.api as sm
 from scipy import stats
 
 from capacity.exceptions import ConvergenceWarning, DataError, EstimationError, Problem
-from capacity.models._base import Results
+from capacity.models._base import Caveat, Results
 
 __all__ = ["OUTCOMES", "ProductivityResults", "fit_productivity"]
 
@@ -56,7 +56,7 @@ class ProductivityResults(Results):
     city: str | None
     alpha: float
     n_shifts: int
-    caveats: tuple[str, ...] = ()
+    caveats: tuple[Caveat, ...] = ()
     title: str = "Outreach productivity (persons per staff-hour)"
 
     @property
@@ -228,7 +228,7 @@ def fit_productivity(
     empty = [c for c in table.index if c not in fitted]
     if empty:
         caveats.append(
-            f"No {outcome.replace('_', ' ')} recorded in channel(s) {', '.join(empty)}: rate 0 with an exact upper limit."
+            Caveat("productivity.empty_channels", outcome=f"word_{outcome}", channels=tuple(empty))
         )
     if not fitted:
         raise EstimationError(f"no {outcome} recorded in any shift: cannot estimate a rate.")
@@ -248,13 +248,9 @@ def fit_productivity(
     if np.isfinite(dispersion) and dispersion > DISPERSION_LIMIT:
         res = sm.GLM(y[use], X, family=sm.families.Poisson(), offset=offset).fit(scale="X2")
         scale = float(res.scale)
-        caveats.append(
-            f"Counts vary more than Poisson (dispersion {dispersion:.2f}): intervals widened by quasi-Poisson scale."
-        )
+        caveats.append(Caveat("productivity.overdispersed", dispersion=dispersion))
     if df_resid < 5:
-        caveats.append(
-            f"Only {use.sum()} shifts for {len(fitted)} channel(s): dispersion can hardly be checked."
-        )
+        caveats.append(Caveat("productivity.few_shifts", shifts=use.sum(), channels=len(fitted)))
     params = np.asarray(res.params, dtype=float)
     cov = np.asarray(res.cov_params(), dtype=float)
     est = pd.Series(0.0, index=table.index)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from capacity.exceptions import ParameterError
+from capacity.models._base import Caveat
 
 MAX_FTE = 10_000.0
 
@@ -28,7 +29,7 @@ class StaffingNeed:
     fte_now: float
     fte_needed: float
     reach_now: float
-    caveat: str | None = None
+    caveat: Caveat | None = None
 
     @property
     def gap(self) -> float:
@@ -88,12 +89,11 @@ def fte_needed(
         raise ParameterError(f"target reach must lie in (0, 1), got {target!r}.")
     reach_now = float(reach(fte_now)) if fte_now > 0 else 0.0
     if ceiling is not None and target >= ceiling - 1e-12:
-        names = ", ".join(blocked_languages) or "some languages"
-        caveat = (
-            f"The target {target:.0%} cannot be met at any staffing: at most {ceiling:.0%} of "
-            "the target group can be reached in a language they understand, because contacts "
-            f"in {names} cannot (always) be held by a staff member who speaks the language or "
-            "through an interpreter."
+        caveat = Caveat(
+            "staffing.unreachable",
+            target=target,
+            ceiling=ceiling,
+            languages=tuple(blocked_languages),
         )
         return StaffingNeed(target, fte_now, float("inf"), reach_now, caveat)
 
@@ -105,7 +105,7 @@ def fte_needed(
         )[0]
     )
     if not np.isfinite(root):
-        caveat = f"The target {target:.0%} is not met even with {MAX_FTE:,.0f} outreach FTE."
+        caveat = Caveat("staffing.beyond_max", target=target, max_fte=MAX_FTE)
         return StaffingNeed(target, fte_now, float("inf"), reach_now, caveat)
     return StaffingNeed(target, fte_now, root, reach_now)
 

@@ -27,7 +27,7 @@ import pandas as pd
 from scipy import optimize, stats
 
 from capacity.exceptions import EstimationError
-from capacity.models._base import Results, percentile_interval, tidy
+from capacity.models._base import Caveat, Results, percentile_interval, tidy
 
 __all__ = [
     "StrategyResults",
@@ -217,7 +217,7 @@ class StrategyResults(Results):
     gof_p: float
     label: str
     alpha: float = 0.05
-    caveats: tuple[str, ...] = ()
+    caveats: tuple[Caveat, ...] = ()
     title: str = "Outreach strategy: screening of new arrivals against search"
 
     def summary_frame(self, alpha: float | None = None) -> pd.DataFrame:
@@ -423,17 +423,9 @@ def fit_strategy(
     check, gof_p = _check(days, event, weight, follow, fits)
     curves = _curves(days, event, weight, follow, fits)
     repeat = 1 - float(times["contacts"].gt(0).sum()) / max(float(times["contacts"].sum()), 1.0)
-    caveats = [
-        "The strategy is read from the time between a stay's first sighting by another source "
-        "(an ad, the police) and its first outreach contact: early contacts mean screening of "
-        "new arrivals, contacts spread over the stay mean search."
-    ]
+    caveats = [Caveat("strategy.read_from_first_contact")]
     if gof_p < 0.001:
-        caveats.append(
-            "No strategy fits the time to first contact well (model check p = "
-            f"{gof_p:.1g}): reach and the staff needed rest on a mix the data do not fully "
-            "support; read them with the model check figure."
-        )
+        caveats.append(Caveat("strategy.poor_fit", p=gof_p))
     return StrategyResults(
         screened=p,
         wait_days=1 / theta,

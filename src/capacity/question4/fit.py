@@ -19,6 +19,7 @@ import pandas as pd
 
 from capacity.config import Params
 from capacity.exceptions import DataError, EstimationError, Problem
+from capacity.models import Caveat
 from capacity.models import competence as comp
 from capacity.models.indicators import operations_indicators
 from capacity.models.population import PopulationChain, population_chain
@@ -57,7 +58,7 @@ class FittedModels:
     persons_observed: int
     support_cases_per_week: float
     monthly_arrivals: pd.Series
-    caveats: tuple[str, ...]
+    caveats: tuple[Caveat, ...]
 
     def with_interpreter_share(self, share: float) -> FittedModels:
         """These models with interpreters for ``share`` of contacts in languages no staff speaks.
@@ -167,9 +168,9 @@ def fit_models(data, params: Params) -> FittedModels:
     n = params.n_boot
     start, end = params.period_start, params.period_end
     city_rows = _check_scope(data, params)
-    caveats: list[str] = []
+    caveats: list[Caveat] = []
     if data.meta.get("synthetic"):
-        caveats.append("The data are SYNTHETIC: the figures illustrate the method only.")
+        caveats.append(Caveat("q4.synthetic"))
 
     stays_frame = build_stays(data.sightings, params.gap_days, start, end)
     stays = fit_stays(stays_frame, city=params.city, alpha=params.alpha)
@@ -201,10 +202,14 @@ def fit_models(data, params: Params) -> FittedModels:
         )
     if weeks_counted < weeks:
         caveats.append(
-            f"Arrivals are counted from {monthly.attrs['counting_start']:%Y-%m-%d} to "
-            f"{monthly.attrs['counting_end']:%Y-%m-%d} ({weeks_counted:.1f} of the period's "
-            f"{weeks:.1f} weeks): a stay that starts within {params.gap_days} days of the "
-            "data's first day may have begun before it."
+            Caveat(
+                "q4.arrivals_window",
+                start=monthly.attrs["counting_start"],
+                end=monthly.attrs["counting_end"],
+                weeks_counted=weeks_counted,
+                weeks=weeks,
+                days=params.gap_days,
+            )
         )
     arrivals = np.concatenate([[total_starts], rng.poisson(total_starts, n)]) / weeks_counted
 
@@ -230,19 +235,19 @@ def fit_models(data, params: Params) -> FittedModels:
     est = comp.estimate_interpreter_share(outreach_rows)
     iota, source = (est, "outreach log") if est is not None else (0.0, "none")
     if langs.attrs["unknown_persons"]:
-        caveats.append(
-            f"{langs.attrs['unknown_share']:.0%} of persons have no recorded language; they are "
-            "assumed to speak the same languages as the others."
-        )
+        caveats.append(Caveat("q4.unknown_language", share=langs.attrs["unknown_share"]))
     own = comp.observed_own_language_share(outreach_rows)
     s_lang, basis, predicted = comp.speaker_share(staff, langs["share"], own)
     m = comp.usable_share(s_lang, iota)
     if own is not None:
         caveats.append(
-            f"Language skills are pooled per {'team' if basis == 'team' else 'staff member'}: "
-            f"this predicts {predicted[basis]:.0%} of contacts in the person's own language, "
-            f"the outreach log shows {own:.0%} (the other assumption: "
-            f"{predicted['fte' if basis == 'team' else 'team']:.0%})."
+            Caveat(
+                "q4.language_pooling",
+                basis="word_team" if basis == "team" else "word_staff_member",
+                predicted=predicted[basis],
+                observed=own,
+                other=predicted["fte" if basis == "team" else "team"],
+            )
         )
     counts = langs["persons"].to_numpy(dtype=float)
     pi_draws = rng.multinomial(int(counts.sum()), counts / counts.sum(), size=n) / counts.sum()
@@ -261,7 +266,7 @@ def fit_models(data, params: Params) -> FittedModels:
             monthly.astype(float), horizon=params.horizon_months, alpha=params.alpha
         )
     except (EstimationError, ImportError) as exc:
-        caveats.append(f"No arrivals forecast: {exc}")
+        caveats.append(Caveat("q4.no_forecast", reason=Caveat.of_error(exc)))
 
     cases = float(outreach_rows["support_accepted"].sum()) / weeks
     indicators = None
@@ -271,7 +276,7 @@ def fit_models(data, params: Params) -> FittedModels:
                 data.operations, params.city, start, end, alpha=params.alpha
             )
         except DataError:
-            caveats.append(f"No joint operations in {params.city} in the period (questions 1–3).")
+            caveats.append(Caveat("q4.no_operations", city=params.city))
     return FittedModels(
         city=params.city,
         period=(start, end),

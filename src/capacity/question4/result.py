@@ -34,7 +34,7 @@ class Question4Result(Results):
         Questions 1–3 from the operations table.
     draws : DataFrame
         Monte Carlo draws (``reach_effective``, ``fte_needed``, ...).
-    caveats : tuple of str
+    caveats : tuple of Caveat
     """
 
     title = "Question 4: outreach capacity against a mobile target group"

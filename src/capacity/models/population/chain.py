@@ -17,7 +17,7 @@ import pandas as pd
 from scipy import stats
 
 from capacity.exceptions import CapacityError
-from capacity.models._base import Results, percentile_interval, tidy
+from capacity.models._base import Caveat, Results, percentile_interval, tidy
 from capacity.models.population.design import capture_histories
 from capacity.models.population.mse import mse
 
@@ -77,7 +77,7 @@ class PopulationChain(Results):
     fits: dict
     detection: float
     detection_draws: np.ndarray
-    caveats: tuple[str, ...] = ()
+    caveats: tuple[Caveat, ...] = ()
     title: str = "Hidden population per quarter (multiple systems estimation)"
 
     def summary_frame(self, alpha: float = 0.05) -> pd.DataFrame:
@@ -124,7 +124,9 @@ def population_chain(
             fit = mse(table, lists, criterion=criterion)
             lo, hi = fit.conf_int(alpha)
         except CapacityError as exc:
-            caveats.append(f"Quarter {label}: no population estimate ({exc}).")
+            caveats.append(
+                Caveat("population.quarter_failed", quarter=label, reason=Caveat.of_error(exc))
+            )
             continue
         fits[label] = fit
         out.append(
@@ -142,10 +144,7 @@ def population_chain(
         out, columns=["quarter", "n_observed", "N_hat", "se", "ci_lower", "ci_upper", "model"]
     ).set_index("quarter")
     if frame.empty:
-        caveats.append(
-            "The hidden population could not be estimated in any quarter: observed arrivals "
-            "are used as all arrivals, so reach is overstated."
-        )
+        caveats.append(Caveat("population.no_quarter"))
         return PopulationChain(frame, fits, 1.0, np.ones(max(n_draws, 1)), tuple(caveats))
     n = frame["n_observed"].sum()
     detection = float(n / frame["N_hat"].sum())
@@ -157,8 +156,5 @@ def population_chain(
         draws = np.clip(n / total, 1e-6, 1.0)
     else:
         draws = np.array([detection])
-    caveats.append(
-        f"About {1 - detection:.0%} of the target group in a quarter is never seen by any "
-        "source (multiple systems estimate; assumes closure within a quarter)."
-    )
+    caveats.append(Caveat("population.unseen", share=1 - detection))
     return PopulationChain(frame, fits, detection, draws, tuple(caveats))

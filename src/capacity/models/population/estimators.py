@@ -23,7 +23,7 @@ import pandas as pd
 from scipy import stats
 
 from capacity.exceptions import ParameterError
-from capacity.models._base import Results, tidy
+from capacity.models._base import Caveat, Results, tidy
 
 __all__ = [
     "ChaoResults",
@@ -96,7 +96,7 @@ class PopulationResults(Results):
         Distinct persons observed.
     method : str
         Short name of the estimator.
-    caveats : tuple of str
+    caveats : tuple of Caveat
         Plain-language warnings that travel with the result.
     """
 
@@ -108,7 +108,7 @@ class PopulationResults(Results):
         se: float,
         n_observed: int,
         method: str,
-        caveats: Sequence[str] = (),
+        caveats: Sequence[Caveat] = (),
     ):
         self.estimate = float(estimate)
         self.se = float(se)
@@ -228,12 +228,9 @@ def chapman(n1: int, n2: int, m: int) -> ChapmanResults:
         )
     estimate = (n1 + 1) * (n2 + 1) / (m + 1) - 1
     variance = (n1 + 1) * (n2 + 1) * (n1 - m) * (n2 - m) / ((m + 1) ** 2 * (m + 2))
-    caveats = ["Assumes a closed population and independent sources with equal catchability."]
+    caveats = [Caveat("chapman.assumptions")]
     if m < 7:
-        caveats.append(
-            f"Only {m} person(s) seen by both sources: with fewer than 7 the estimate is "
-            "biased and unstable (Seber 1982, §3.1.1); read it as an order of magnitude."
-        )
+        caveats.append(Caveat("chapman.few_recaptures", m=m))
     return ChapmanResults(n1, n2, m, estimate, np.sqrt(variance), caveats)
 
 
@@ -315,10 +312,7 @@ def chao(frequencies: Sequence[int], occasions: int | None = None) -> ChaoResult
         raise ParameterError("No person was observed (all frequencies are 0); nothing to estimate.")
     f1 = float(freq[0])
     f2 = float(freq[1]) if freq.size > 1 else 0.0
-    caveats = [
-        "A lower bound under heterogeneous catchability (Chao 1987): the true size can be "
-        "larger, especially when many persons are very hard to observe."
-    ]
+    caveats = [Caveat("chao.lower_bound")]
     if f2 > 0:
         r = f1 / f2
         estimate = n + a * f1**2 / (2 * f2)
@@ -330,8 +324,5 @@ def chao(frequencies: Sequence[int], occasions: int | None = None) -> ChaoResult
             + a**2 * f1 * (2 * f1 - 1) ** 2 / 4
             - a**2 * f1**4 / (4 * estimate)
         )
-        caveats.append(
-            "Nobody was seen exactly twice (f2 = 0): the bias-corrected form "
-            "n + f1(f1-1)/2 was used and is very uncertain."
-        )
+        caveats.append(Caveat("chao.f2_zero"))
     return ChaoResults(freq, occasions, estimate, np.sqrt(max(variance, 0.0)), n, caveats)

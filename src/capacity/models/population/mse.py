@@ -20,6 +20,7 @@ import pandas as pd
 import statsmodels.api as sm
 
 from capacity.exceptions import ConvergenceWarning, EstimationError, ParameterError
+from capacity.models._base import Caveat
 from capacity.models.population.design import (
     Model,
     build_model,
@@ -109,10 +110,7 @@ class MSEResults(PopulationResults):
         self._profile = Profile(model, y[model.keep], np.asarray(fit.params))
         self.title = "Population size (log-linear MSE: " + self.model_label + ")"
         if np.isinf(self._interval(0.05)[1]):
-            self.caveats += (
-                "The profile likelihood does not fall enough for large N: the data give no "
-                "useful upper limit (the 95% interval is open above).",
-            )
+            self.caveats += (Caveat("mse.open_above"),)
 
     @property
     def model_label(self) -> str:
@@ -258,47 +256,30 @@ def mse(
     k = len(lists)
     if criterion not in ("aic", "bic"):
         raise ParameterError(f"criterion must be 'aic' or 'bic', got {criterion!r}.")
-    caveats = [
-        "Assumes a closed population (nobody arrives or leaves during the period); "
-        "persons who pass through the city briefly have fewer chances to be seen by several "
-        "sources, which biases N̂ downwards.",
-        "Dependence between lists is modelled only through the two-list interactions in the "
-        "model; heterogeneity the lists share, or sources that sample the same places, can "
-        "still bias N̂ downwards (Weir et al. 2003: 3,894 estimated vs 6,997 counted).",
-    ]
+    caveats = [Caveat("mse.closure"), Caveat("mse.dependence")]
     selection = None
     if isinstance(interactions, str) and interactions == "select":
         start = build_model(y, k, (), lists)
         _require(start, lists)
         model, fit, steps = _forward(y, lists, criterion, start)
         selection = pd.DataFrame(steps, columns=["step", criterion, "N_hat"])
-        caveats.append(
-            f"Model chosen by forward selection on {criterion.upper()}; the interval does not "
-            "include the uncertainty of choosing the model."
-        )
+        caveats.append(Caveat("mse.selected", criterion=criterion.upper()))
     else:
         pairs = parse_pairs(interactions, lists)
         model = build_model(y, k, pairs, lists)
         _require(model, lists)
         fit = _fit(model, y[model.keep])
     if model.empty_names:
-        caveats.append(
-            "No person is on both lists of "
-            + ", ".join(model.empty_names)
-            + ": each such interaction is −∞; the cells it covers were fitted as 0 and the "
-            "parameter is counted in AIC/BIC (Chan, Silverman & Vincent 2021)."
-        )
+        caveats.append(Caveat("mse.empty_pairs", pairs=tuple(model.empty_names)))
     if not _converged(fit):
         warnings.warn(
             f"The Poisson GLM for {model.term_names or 'main effects'} did not converge.",
             ConvergenceWarning,
             stacklevel=2,
         )
-        caveats.append("The GLM fit did not converge; read the estimate with care.")
+        caveats.append(Caveat("mse.not_converged"))
     if 2**k - 1 - model.n_params == 0:
-        caveats.append(
-            "The model is saturated (no residual degrees of freedom): its fit cannot be checked."
-        )
+        caveats.append(Caveat("mse.saturated"))
     return MSEResults(model, fit, y, lists, selection, criterion, caveats)
 
 

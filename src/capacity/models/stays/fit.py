@@ -19,7 +19,7 @@ from scipy import stats
 from statsmodels.duration.survfunc import SurvfuncRight
 
 from capacity.exceptions import EstimationError
-from capacity.models._base import Results, normal_interval, tidy
+from capacity.models._base import Caveat, Results, normal_interval, tidy
 from capacity.models.stays.km import (
     StayDistribution,
     bootstrap_stays,
@@ -75,7 +75,7 @@ class StaysResults(Results):
     correction: str
     sighting_prob: float
     alpha: float
-    caveats: tuple[str, ...] = ()
+    caveats: tuple[Caveat, ...] = ()
     _rows: dict = field(default_factory=dict)
     title: str = "Stays in the city (days)"
 
@@ -154,7 +154,7 @@ class StaysResults(Results):
         return ax
 
 
-def _split_warning(stays: pd.DataFrame) -> list[str]:
+def _split_warning(stays: pd.DataFrame) -> list[Caveat]:
     """A caveat when many gaps between sightings come near ``gap_days`` (split stays)."""
     counts = np.asarray(stays.attrs.get("gap_counts", []), dtype=float)
     gap = int(stays.attrs.get("gap_days", len(counts) - 1))
@@ -164,11 +164,7 @@ def _split_warning(stays: pd.DataFrame) -> list[str]:
     if long_share <= 0.10:
         return []
     p90 = int(np.searchsorted(np.cumsum(counts) / counts.sum(), 0.9))
-    return [
-        f"{long_share:.0%} of the gaps between sightings within stays are longer than "
-        f"{gap // 2} days: missed sightings probably split stays, which makes them look "
-        f"shorter. Consider gap_days of about {2 * max(p90, 1)} days."
-    ]
+    return [Caveat("stays.split", share=long_share, days=gap // 2, suggested=2 * max(p90, 1))]
 
 
 def fit_stays(
@@ -233,10 +229,7 @@ def fit_stays(
     caveats = []
     n_trunc = int(stays["left_truncated"].sum())
     if n_trunc:
-        caveats.append(
-            f"{n_trunc} stays began in the first {stays.attrs.get('gap_days', 'gap')} days of the "
-            "data and may have started earlier; they are left out of the stay lengths."
-        )
+        caveats.append(Caveat("stays.left_truncated", n=n_trunc, days=stays.attrs.get("gap_days")))
     stays = stays[~stays["left_truncated"]]
     if len(stays) < 5 or (~stays["right_censored"]).sum() < 2:
         raise EstimationError(
@@ -247,15 +240,13 @@ def fit_stays(
     caveats += notes + _split_warning(stays)
     share_cens = 1 - rows["event"].mean()
     if share_cens > 0:
-        caveats.append(f"{share_cens:.0%} of stays may go on after the data end (right-censored).")
+        caveats.append(Caveat("stays.censored", share=share_cens))
     km, dist = km_distribution(expander.rows(), alpha=alpha, aggregate=False)
     med, med_ci = km_median(km, alpha)
     mean, mean_se = dist.mean(), restricted_mean_se(km)
     hr, hr_se = cox_trend(rows)
     if not np.isfinite(hr):
-        caveats.append(
-            "Stays start within less than half a year: no trend in stay length estimated."
-        )
+        caveats.append(Caveat("stays.no_trend"))
     by_year = _by_year(rows, expander, alpha, short_days)
     s7 = km_share_below(km, short_days, alpha)
     return StaysResults(

@@ -16,6 +16,7 @@ import pandas as pd
 from scipy import sparse
 
 from capacity.exceptions import EstimationError
+from capacity.models._base import Caveat
 from capacity.models.stays.build import sighting_gaps, sighting_probability
 
 
@@ -87,7 +88,7 @@ def make_expander(rows: pd.DataFrame, pmf: np.ndarray | None) -> Expander:
 
 def prepare_margins(
     stays: pd.DataFrame, correction: str
-) -> tuple[pd.DataFrame, Expander, float, list[str]]:
+) -> tuple[pd.DataFrame, Expander, float, list[Caveat]]:
     """Per-stay rows (observed lengths; ``cox_duration`` for the Cox model) and the expander."""
     notes = []
     q = sighting_probability(stays)
@@ -100,11 +101,7 @@ def prepare_margins(
         pmf = _recurrence_pmf(stays)
         cox_dur = dur + margin * (1 + event)
         cox_entry = np.where(entry > 0, entry + margin, 0.0)
-        notes.append(
-            "Stay lengths corrected for the unseen days before the first and after the last "
-            f"sighting (on average {margin:.1f} days per end, spread as the gaps between "
-            "sightings imply) and reweighted for stays never seen."
-        )
+        notes.append(Caveat("stays.margins", days=margin))
     elif correction != "none":
         raise EstimationError(f"correction = {correction!r}: use 'margins' or 'none'.")
     rows = pd.DataFrame(

@@ -11,9 +11,8 @@ from __future__ import annotations
 import pandas as pd
 
 from capacity import figures
-from capacity.i18n import format_interval, format_number
+from capacity.i18n import CATALOGUE, format_interval, format_number
 from capacity.report.committee.key_figures import phrase
-from capacity.report.committee.text import TEXT
 
 #: Scenario rows of :func:`standard_scenarios`, in the order the tables show them.
 SCENARIOS = ("today", "plus2", "plus4", "interpreters", "mobile")
@@ -63,7 +62,7 @@ def scenario_table(book, scenarios: pd.DataFrame, *, name: str, caption: str, co
         "fte_needed",
     ]
     show = scenarios.copy()
-    show.index = [phrase(book, f"scen_{k}") if f"scen_{k}" in TEXT else k for k in show.index]
+    show.index = [phrase(book, f"scen_{k}") if f"scen_{k}" in CATALOGUE else k for k in show.index]
     kinds = {
         "extra_fte": "number1",
         "interpreter_share": "percent",

@@ -2,8 +2,8 @@
 
 The committee notebook calls these in order; each shows its headings, text, tables and
 figures through a :class:`~capacity.report.book.ReportBook`, so every table is numbered
-and suppressed and every figure has alt text. Words come from :mod:`capacity.i18n` and
-:mod:`capacity.report.committee.text`; numbers from the
+and suppressed and every figure has alt text. Words come from the catalogue in :mod:`capacity.i18n`
+(the committee's own sentences in :mod:`capacity.i18n.committee`); numbers from the
 :class:`~capacity.question4.Question4Result`.
 """
 
@@ -17,18 +17,19 @@ import pandas as pd
 from capacity import figures
 from capacity.config import ROOT
 from capacity.i18n import (
+    CATALOGUE,
     format_interval,
     format_number,
     format_percent,
     label,
     language_name,
+    t,
 )
-from capacity.i18n.caveats import translate_caveat
+from capacity.i18n.committee import METHOD_KEYS
 from capacity.report.committee.first_page import page_one
 from capacity.report.committee.key_figures import CAPACITY, TARGET_GROUP, key_table, verdict_text
 from capacity.report.committee.key_figures import phrase as _x
 from capacity.report.committee.scenarios import forecast_and_scenarios, standard_scenarios
-from capacity.report.committee.text import INDICATORS, METHODS
 
 __all__ = [
     "assumptions",
@@ -193,7 +194,7 @@ def indicators(book, result) -> None:
             "days": rows["value"],
         }
     ).astype("Float64")
-    frame.index = [INDICATORS.get(i, (i, i))[0 if lang == "sv" else 1] for i in frame.index]
+    frame.index = [label(f"ind_{i}", lang) if f"ind_{i}" in CATALOGUE else i for i in frame.index]
     frame = frame.astype(object).where(frame.notna(), None).astype("float64")
     level = format_percent(1 - result.params.alpha, lang, 0)
     covers = rows.loc["mandate_covers_sellers"]
@@ -216,7 +217,7 @@ def indicators(book, result) -> None:
             "share": _x(book, "col_share"),
             "ci_lower": "ci_lower",
             "ci_upper": "ci_upper",
-            "days": _x(book, "col_days"),
+            "days": _x(book, "col_stay_days"),
         },
         kinds={
             "operations": "number",
@@ -241,16 +242,15 @@ def indicators(book, result) -> None:
 def methods(book) -> None:
     """The model in plain words."""
     book.heading("h_methods", new_page=True)
-    for paragraph in METHODS[book.lang]:
-        book.text(paragraph)
+    for key in METHOD_KEYS:
+        book.text(t(key, book.lang))
 
 
 def assumptions(book, result, data) -> None:
     """Caveats from every model, disclosure control and the data used."""
     book.heading("h_assumptions")
     book.text(_x(book, "caveats_intro"))
-    # the models write their caveats in English; capacity.i18n.caveats has them in Swedish
-    book.bullets([translate_caveat(c, book.lang) for c in result.caveats])
+    book.caveats(result.caveats)
     book.heading("h_suppression", level=3)
     book.suppression_note()
 

@@ -36,7 +36,7 @@ def test_notebook_is_committed_clean_with_a_parameters_cell(path: Path):
     first, before = nb.cells[i], nb.cells[i - 1]
     assert "_before = set(globals())" in before.source
     assert "remove_cell" in before.metadata.get("tags", [])
-    names = set(re.findall(r"^(\w+) = ", first.source, flags=re.M))
+    names = set(re.findall(r"^(\w+)(?:: \w[\w\[\]]*)? = ", first.source, flags=re.M))
     assert FIELDS | {"artifacts_dir"} <= names <= FIELDS | NOTEBOOK_ONLY, names ^ FIELDS
     setup = next(c for c in nb.cells[i + 1 :] if c.cell_type == "code").source
     assert "Params.from_namespace(globals(), _before, extra=(" in setup
@@ -48,11 +48,14 @@ def test_notebook_is_committed_clean_with_a_parameters_cell(path: Path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_parameters_cell_holds_every_field_with_its_default(path: Path):
     nb = nbformat.read(path, as_version=4)
+    i = _parameters_cell(nb)
     namespace: dict = {}
-    exec(nb.cells[_parameters_cell(nb)].source, namespace)  # literals only
-    del namespace["__builtins__"]
-    assert Params.from_namespace(namespace, set(), extra=tuple(NOTEBOOK_ONLY)) == Params()
-    assert set(namespace) - NOTEBOOK_ONLY == FIELDS
+    exec(nb.cells[i - 1].source, namespace)  # imports of the types, then _before
+    before = set(namespace)
+    exec(nb.cells[i].source, namespace)  # literals only, typed
+    assert Params.from_namespace(namespace, before, extra=tuple(NOTEBOOK_ONLY)) == Params()
+    assert set(namespace) - before - NOTEBOOK_ONLY - {"__annotations__"} == FIELDS
+    assert set(namespace["__annotations__"]) - NOTEBOOK_ONLY == FIELDS  # every one typed
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -70,7 +73,9 @@ def test_plain_papermill_refuses_an_unknown_name(tmp_path, path: Path):
             cwd=str(path.parent),
         )
     assert caught.value.ename == "ParameterError"
-    assert "unknown parameter(s): tagret_reach. Allowed: alpha," in str(caught.value)
+    assert "unknown parameter(s): 'tagret_reach' (did you mean 'target_reach'?)" in str(
+        caught.value
+    )
     assert "target_reach" in str(caught.value)
 
 

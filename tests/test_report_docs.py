@@ -32,7 +32,7 @@ def test_notebook_parameter_cells_match_params():
     for path in sorted(NOTEBOOKS_DIR.glob("*.ipynb")):
         cells = nbformat.read(path, as_version=4).cells
         i = next(i for i, c in enumerate(cells) if "parameters" in c.metadata.get("tags", []))
-        extra = tuple(k for k in NOTEBOOK_ONLY if f"\n{k} = " in cells[i].source)
+        extra = tuple(k for k in NOTEBOOK_ONLY if f"\n{k}: str = " in cells[i].source)
         hint = f"{path.name}: run `.venv/bin/python -m capacity.report.paramdoc`"
         assert cells[i].source == parameters_cell(extra), hint
         assert cells[i - 1].source == BEFORE_CELL, hint

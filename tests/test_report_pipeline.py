@@ -286,30 +286,29 @@ def test_fit_cache_refits_over_a_corrupt_entry_and_reuses_a_good_one(tmp_path, m
     assert type(again) is type(fitted)
 
 
-def test_kernel_that_dies_at_start_up_is_started_again(monkeypatch, tmp_path):
-    """No cell has run when the kernel dies before kernel_info (a port race under load), so
-    the run starts it again; any other error is raised at once."""
+def test_kernel_that_dies_at_start_up_gives_a_clear_error(monkeypatch, tmp_path):
+    """Kernels start over IPC, so there is no port race to retry; a kernel that dies before
+    kernel_info is one clear ReportError (started once), other errors pass unchanged."""
     import papermill
 
-    from capacity.report import run as run_module
+    from capacity.exceptions import ReportError
+    from capacity.report import kernel
 
     calls = []
 
-    def flaky(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 1:
-            raise RuntimeError("Kernel died before replying to kernel_info")
+    def dying(*args, **kwargs):
+        calls.append(kwargs)
+        raise RuntimeError("Kernel died before replying to kernel_info")
 
-    monkeypatch.setattr(papermill, "execute_notebook", flaky)
-    run_module._execute(tmp_path / "nb.ipynb", tmp_path / "out.ipynb", {}, "capacity")
-    assert len(calls) == 2
+    monkeypatch.setattr(papermill, "execute_notebook", dying)
+    with pytest.raises(ReportError, match="died while starting, before any cell ran"):
+        kernel.execute(tmp_path / "nb.ipynb", tmp_path / "out.ipynb", {}, "capacity")
+    assert len(calls) == 1
+    assert calls[0]["kernel_manager_class"]().transport == "ipc"
 
     def broken(*args, **kwargs):
-        calls.append(1)
         raise RuntimeError("something else")
 
-    calls.clear()
     monkeypatch.setattr(papermill, "execute_notebook", broken)
     with pytest.raises(RuntimeError, match="something else"):
-        run_module._execute(tmp_path / "nb.ipynb", tmp_path / "out.ipynb", {}, "capacity")
-    assert len(calls) == 1
+        kernel.execute(tmp_path / "nb.ipynb", tmp_path / "out.ipynb", {}, "capacity")

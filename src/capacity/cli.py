@@ -2,7 +2,8 @@
 
 Each subcommand is a thin wrapper over a function in the package; errors raised on purpose
 (:class:`~capacity.exceptions.CapacityError`) are printed as plain messages with exit code 2,
-never as tracebacks.
+never as tracebacks. ``capacity --help`` and ``capacity <command> --help`` describe each
+command with an example; paths on the command line are relative to the current folder.
 """
 
 from __future__ import annotations
@@ -11,13 +12,28 @@ import argparse
 import sys
 from pathlib import Path
 
-from capacity.exceptions import CapacityError
+from capacity.exceptions import CapacityError, ParameterError
+
+PARAMS_DOC = "docs/parameters.md"
+EPILOG = (
+    "Run 'capacity COMMAND --help' for a command's options and an example. Report parameters "
+    f"(names, ranges, meaning): {PARAMS_DOC}; the data contract: docs/data-contract.md."
+)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("capacity")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "unknown"
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from capacity.dataset import load_dataset
 
-    ds = load_dataset(args.folder)
+    ds = load_dataset(_from_cwd(args.folder))
     print(ds.describe())
     print(f"OK: {args.folder} meets the data contract.")
     return 0
@@ -37,6 +53,18 @@ def _cmd_synth(args: argparse.Namespace) -> int:
     for path in written:
         print(f"wrote {path}")
     return 0
+
+
+def _rename_pairs(pairs: list[str]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        old, sep, new = pair.partition("=")
+        if not sep or not old.strip() or not new.strip():
+            raise ParameterError(
+                f"--rename {pair!r}: write OLD=NEW, e.g. --rename phone=person_id."
+            )
+        out[old.strip()] = new.strip()
+    return out
 
 
 def _synth_config(args: argparse.Namespace):
@@ -63,8 +91,20 @@ def _synth_config(args: argparse.Namespace):
 def _cmd_pseudonymise(args: argparse.Namespace) -> int:
     from capacity.privacy import pseudonymise_file
 
+    rename = _rename_pairs(args.rename)
+    unknown = sorted(set(rename) - set(args.column))
+    if unknown:
+        raise ParameterError(
+            f"--rename names column(s) {unknown} that are not pseudonymised; rename only "
+            f"columns given with --column ({', '.join(args.column)})."
+        )
     report = pseudonymise_file(
-        args.input, args.output, columns=args.column, key_file=args.key_file, drop=args.drop
+        args.input,
+        args.output,
+        columns=args.column,
+        key_file=args.key_file,
+        drop=args.drop,
+        rename=rename,
     )
     print(report)
     return 0
@@ -79,12 +119,17 @@ def _cmd_keygen(args: argparse.Namespace) -> int:
     return 0
 
 
+def _from_cwd(path: Path | None) -> Path | None:
+    """A command-line path, relative to the current folder (as papermill reads ``-f``)."""
+    return None if path is None else Path(path).expanduser().absolute()
+
+
 def _params_from_args(args: argparse.Namespace):
     from capacity.config import Params
 
     overrides = dict(_split_kv(p) for p in (args.parameters or []))
     if args.file:
-        return Params.from_yaml(args.file, **overrides)
+        return Params.from_yaml(_from_cwd(args.file), **overrides)
     return Params.from_mapping(overrides)
 
 
@@ -97,7 +142,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from capacity.report import run_report
 
     params = _params_from_args(args)
-    run = run_report(params, notebook=args.notebook, formats=args.formats)
+    run = run_report(params, notebook=args.notebook, formats=args.formats, progress=not args.quiet)
     print(run)
     return 0
 
@@ -106,25 +151,77 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     from capacity.report import run_sweep
 
     params = _params_from_args(args)
-    result = run_sweep(params, grid_file=args.grid, jobs=args.jobs)
+    result = run_sweep(
+        params, grid_file=_from_cwd(args.grid), jobs=args.jobs, progress=not args.quiet
+    )
     print(result)
     return 0
+
+
+class _Help(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
+    """Defaults shown after each option that has one; descriptions and examples as written."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        if action.default in (None, [], False) or action.default is argparse.SUPPRESS:
+            return action.help
+        return super()._get_help_string(action)
+
+
+def _sub(sub, name: str, summary: str, description: str, examples: list[str]):
+    text = f"{description}\n\nexample{'s' if len(examples) > 1 else ''}:\n"
+    text += "\n".join(f"  {e}" for e in examples)
+    return sub.add_parser(
+        name, help=summary, description=text, epilog=EPILOG, formatter_class=_Help
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="capacity",
-        description="Outreach capacity against a mobile target group: data checks, models, reports.",
+        description=(
+            "Do a city's outreach teams have the staff and competence to reach a mobile "
+            "target group?\nCheck a dataset, pseudonymise raw exports, render committee "
+            "reports and scenario sweeps.\n\n"
+            "The own-data path (see README.md, 'Use it on your own data'):\n"
+            "  capacity keygen ~/capacity.key\n"
+            "  capacity pseudonymise export/sightings_raw.csv data/raw/my-city/sightings.csv \\\n"
+            "      --column phone --rename phone=person_id --key-file ~/capacity.key\n"
+            "  capacity validate data/raw/my-city\n"
+            "  capacity report -f params/my-city.yaml"
+        ),
+        epilog=EPILOG,
+        formatter_class=_Help,
     )
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--version", action="version", version=f"capacity {_version()}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("validate", help="check a dataset folder against the data contract")
-    p.add_argument("folder", type=Path)
+    p = _sub(
+        sub,
+        "validate",
+        "check a dataset folder against the data contract",
+        "Read every table of a dataset folder (sightings, outreach, staff, operations and\n"
+        "datapackage.json), check it against the data contract (docs/data-contract.md), look\n"
+        "for personal identifiers, and list every problem at once (file, row, column, value,\n"
+        "rule, what to do). Exits 0 when the folder is fine, 2 otherwise; never changes the data.",
+        ["capacity validate data/raw/stockholm-2025"],
+    )
+    p.add_argument("folder", type=Path, help="dataset folder (relative to the current folder)")
     p.set_defaults(func=_cmd_validate)
 
-    p = sub.add_parser("synth", help="write a synthetic dataset with known truth")
-    p.add_argument("out", type=Path)
-    p.add_argument("--seed", type=int, default=1)
+    p = _sub(
+        sub,
+        "synth",
+        "write a synthetic dataset with known truth",
+        "Simulate a target group moving between Swedish cities, the sources that see it and\n"
+        "the outreach teams, and write the four tables, datapackage.json and the true values\n"
+        "(truth/) into a new folder. Every file says it is synthetic.",
+        [
+            "capacity synth /tmp/world --seed 7",
+            "capacity synth data/sample --seed 20261128 --sample",
+        ],
+    )
+    p.add_argument("out", type=Path, help="folder to write (created)")
+    p.add_argument("--seed", type=int, default=1, help="random seed")
     p.add_argument("--scale", type=float, default=1.0, help="multiply the target group's size")
     p.add_argument("--sample", action="store_true", help="the small shipped sample's settings")
     p.add_argument("--cities", type=int, help="number of cities (default 6 with --sample, else 20)")
@@ -155,43 +252,120 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--burn-in-days", type=int, help="days simulated before the period (365)")
     p.set_defaults(func=_cmd_synth)
 
-    p = sub.add_parser("pseudonymise", help="replace identifier columns by keyed-hash pseudonyms")
-    p.add_argument("input", type=Path)
-    p.add_argument("output", type=Path)
-    p.add_argument("--column", action="append", required=True, help="identifier column (repeat)")
+    p = _sub(
+        sub,
+        "pseudonymise",
+        "replace identifier columns by keyed-hash pseudonyms",
+        "Replace identifier columns (phone numbers, names, personal identity numbers) of one\n"
+        "table by keyed-hash pseudonyms (HMAC-SHA256 under your secret key) and write a new\n"
+        "file; the original is never changed. Free-text columns are dropped; a column that\n"
+        "still holds identifiers stops the run and nothing is written. Name the pseudonym\n"
+        "column as the data contract does with --rename (sightings need 'person_id').",
+        [
+            "capacity pseudonymise export/sightings_raw.csv data/raw/stockholm-2025/sightings.csv \\\n"
+            "      --column phone --rename phone=person_id --drop ad_text --key-file ~/capacity.key"
+        ],
+    )
+    p.add_argument("input", type=Path, help="raw table (CSV, XLSX or Parquet), kept outside data/")
+    p.add_argument("output", type=Path, help="table to write (format from the suffix)")
+    p.add_argument(
+        "--column",
+        action="append",
+        required=True,
+        help="identifier column to pseudonymise (repeat)",
+    )
+    p.add_argument(
+        "--rename",
+        action="append",
+        default=[],
+        metavar="OLD=NEW",
+        help="name of a pseudonymised column in the output (repeat), e.g. phone=person_id; "
+        "by default an identifier-like name gets the suffix _pseudonym",
+    )
     p.add_argument("--key-file", type=Path, required=True, help="file holding the secret key")
-    p.add_argument("--drop", action="append", default=[], help="extra column to drop (repeat)")
+    p.add_argument(
+        "--drop",
+        action="append",
+        default=[],
+        help="column to drop (repeat), e.g. free text such as an ad's text",
+    )
     p.set_defaults(func=_cmd_pseudonymise)
 
-    p = sub.add_parser("keygen", help="make a new secret key file for pseudonymise")
-    p.add_argument("key_file", type=Path)
+    p = _sub(
+        sub,
+        "keygen",
+        "make a new secret key file for pseudonymise",
+        "Write a new random 32-byte key, readable by you only. Make it once per organisation,\n"
+        "use it for every file (same person, same pseudonym), keep it out of git and data/.\n"
+        "An existing key file is never overwritten.",
+        ["capacity keygen ~/capacity.key"],
+    )
+    p.add_argument("key_file", type=Path, help="where to write the key (must not exist)")
     p.set_defaults(func=_cmd_keygen)
 
-    for name, func, text in (
-        ("report", _cmd_report, "render a report into reports/<run-id>/"),
-        ("sweep", _cmd_sweep, "render a grid of scenarios and compare them"),
+    for name, func, summary, description, examples in (
+        (
+            "report",
+            _cmd_report,
+            "render a report into reports/<run-id>/",
+            "Run a notebook with papermill on validated parameters and render it as an\n"
+            "accessible PDF, HTML and Excel tables with provenance.json, into\n"
+            "<output_dir>/<run-id>/ (the folder appears only when every output exists).\n"
+            "Parameters come from -f FILE, then each -p NAME VALUE; unknown names, values\n"
+            "out of range and a city or period the data do not hold are refused before the\n"
+            f"kernel starts. Every parameter is listed in {PARAMS_DOC}.",
+            [
+                "capacity report -f params/stockholm.yaml",
+                "capacity report -f params/my-city.yaml -p period_end 2025-06-30 -p language en",
+                "capacity report -f params/stockholm.yaml --notebook data_quality --formats pdf",
+            ],
+        ),
+        (
+            "sweep",
+            _cmd_sweep,
+            "render a grid of scenarios and compare them",
+            "Fit the models once, evaluate every combination of the grid's scenario\n"
+            "parameters (extra_fte, stay_multiplier, arrivals_multiplier, target_reach,\n"
+            "strategy) and render one comparison report (comparison.csv, comparison.xlsx,\n"
+            f"report.pdf). Parameters as for 'capacity report' ({PARAMS_DOC}).",
+            ["capacity sweep -f params/stockholm.yaml --grid params/sweep-grid.yaml --jobs 2"],
+        ),
     ):
-        p = sub.add_parser(name, help=text)
-        p.add_argument("-f", "--file", type=Path, help="parameter file (params/*.yaml)")
+        p = _sub(sub, name, summary, description, examples)
+        p.add_argument(
+            "-f", "--file", type=Path, help="parameter file (YAML), relative to the current folder"
+        )
         p.add_argument(
             "-p",
             "--parameters",
             nargs=2,
             action="append",
             metavar=("NAME", "VALUE"),
-            help="override one parameter (repeat)",
+            help=f"override one parameter (repeat); names in {PARAMS_DOC}",
+        )
+        p.add_argument(
+            "-q", "--quiet", action="store_true", help="no progress bars (for scripts and logs)"
         )
         p.set_defaults(func=func)
         if name == "report":
-            p.add_argument("--notebook", default="committee_report", help="notebook to render")
+            p.add_argument(
+                "--notebook",
+                default="committee_report",
+                help="notebook in notebooks/ (name without .ipynb) or a path to one",
+            )
             p.add_argument(
                 "--formats",
                 default="pdf,html,xlsx",
                 help="outputs besides the executed notebook (comma-separated)",
             )
         else:
-            p.add_argument("--grid", type=Path, help="YAML file with the scenario grid")
-            p.add_argument("--jobs", type=int, default=2, help="parallel renderings")
+            p.add_argument(
+                "--grid",
+                type=Path,
+                help="YAML file with the scenario grid, relative to the current folder "
+                "(default: params/sweep-grid.yaml of the project)",
+            )
+            p.add_argument("--jobs", type=int, default=2, help="parallel worker processes")
     return parser
 
 

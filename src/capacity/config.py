@@ -201,7 +201,8 @@ class Params:
         unknown = sorted(set(merged) - known)
         if unknown:
             raise ParameterError(
-                f"unknown parameter(s): {', '.join(unknown)}. Allowed: {', '.join(sorted(known))}."
+                f"unknown parameter(s): {did_you_mean(unknown, known)}. "
+                f"Allowed: {', '.join(sorted(known))} (see docs/parameters.md)."
             )
         return cls(**merged)
 
@@ -264,6 +265,23 @@ class Params:
     @property
     def output_path(self) -> Path:
         return resolve(self.output_dir)
+
+
+def did_you_mean(names, known) -> str:
+    """``"'citty' (did you mean 'city'?), 'zz'"``: each name with its closest known name.
+
+    Examples
+    --------
+    >>> did_you_mean(["citty", "zz"], ["city", "seed"])
+    "'citty' (did you mean 'city'?), 'zz'"
+    """
+    import difflib
+
+    out = []
+    for name in names:
+        close = difflib.get_close_matches(str(name), sorted(known), n=1, cutoff=0.6)
+        out.append(f"'{name}'" + (f" (did you mean '{close[0]}'?)" if close else ""))
+    return ", ".join(out)
 
 
 def read_yaml_mapping(path: str | os.PathLike, what: str = "file") -> dict[str, Any]:

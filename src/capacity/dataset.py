@@ -284,8 +284,9 @@ def cross_check(typed: dict[str, pd.DataFrame], meta: dict, files: dict[str, str
     Returns
     -------
     list of Problem
-        Dates outside the period (a staff month must overlap it); outreach cities missing
-        from the staff table; outreach teams not in the staff table for that city.
+        Dates outside the period (a staff month must overlap it); cities that are not
+        Swedish municipalities (:func:`capacity.municipalities.check_cities`); outreach cities
+        missing from the staff table; outreach teams not in the staff table for that city.
     """
     problems: list[Problem] = []
     try:
@@ -309,6 +310,10 @@ def cross_check(typed: dict[str, pd.DataFrame], meta: dict, files: dict[str, str
                     return df.loc[r, name].dt.strftime(fmt)
 
                 problems += located(files[table], rows, name, shown, rule, fix)
+    from capacity.municipalities import check_cities
+
+    for table, df in typed.items():
+        problems += check_cities(df, files[table], MAX_PER_RULE)
     if "outreach" in typed and "staff" in typed:
         out, staff = typed["outreach"], typed["staff"]
         file = files["outreach"]
@@ -322,7 +327,9 @@ def cross_check(typed: dict[str, pd.DataFrame], meta: dict, files: dict[str, str
             "city",
             out.loc[rows[:MAX_PER_RULE], "city"],
             f"city not in the staff table ({files['staff']})",
-            "Add the city's outreach staff to the staff table, or correct the city's spelling.",
+            f"Every city with outreach in {file} needs its outreach staff in {files['staff']} "
+            f"(cities there: {', '.join(sorted(staff['city'].dropna().astype(str).unique()))}): "
+            f"add the city's staff to {files['staff']}, or correct the city's spelling in {file}.",
         )
         known = pd.MultiIndex.from_frame(staff[["city", "team"]].dropna().drop_duplicates())
         pairs = pd.MultiIndex.from_frame(out[["city", "team"]])

@@ -69,6 +69,11 @@ _FIX_TEXT = (
     "Remove the column before the data enter data/: the models never use free text "
     "(capacity pseudonymise drops such columns, or add --drop '{column}'). See docs/privacy.md"
 )
+_FIX_IN_TEXT = (
+    "Drop the column (capacity pseudonymise {file} OUT ... --drop '{column}'): it is free "
+    "text with identifiers inside, which a pseudonym of the whole text would not remove, and "
+    "the models never use free text. See docs/privacy.md"
+)
 
 
 @cache
@@ -201,6 +206,12 @@ def _classify(values: pd.Series, codes_only: bool) -> np.ndarray:
     return kind
 
 
+def _mostly_free_text(values: pd.Series) -> bool:
+    """Most values are several words of text (an identifier inside text, not a value alone)."""
+    long_ = values.str.len() >= _FREE_TEXT_MIN_CHARS
+    return bool((long_ & values.str.contains(_FOUR_WORDS)).mean() > 0.5)
+
+
 def find_identifiers(df: pd.DataFrame, file: str, *, limit: int = 20) -> list[Problem]:
     """Find identifier-like column names and values in a table.
 
@@ -266,6 +277,9 @@ def find_identifiers(df: pd.DataFrame, file: str, *, limit: int = 20) -> list[Pr
             pos = np.flatnonzero(row_kind == code)
             shown = [_mask(k, v) for v in values.iloc[codes_[pos[:limit]]]]  # the few shown
             how = fix_text if k == "text" else _FIX.format(file=file, column=column)
+            hit = values.iloc[np.unique(codes_[pos])]
+            if k != "text" and _mostly_free_text(hit):  # e.g. an ad's text with its phone number
+                how = _FIX_IN_TEXT.format(file=file, column=column)
             for p, v in zip(pos[:limit], shown, strict=True):
                 problems.append(
                     Problem(file, int(p) + 2, str(column), str(v), IDENTIFIER_RULES[k], how)

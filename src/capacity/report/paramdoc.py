@@ -51,9 +51,10 @@ def parameters_markdown() -> str:
 
 
 PARAMS_HEADER = (
-    "# Parameters (papermill). Every name is a field of capacity.config.Params;\n"
-    "# see docs/parameters.md. artifacts_dir is notebook-only: where the report\n"
-    "# runner collects tables and figures (empty = do not save)."
+    "# Parameters (papermill): name: type = default  # meaning [allowed values].\n"
+    "# Every name but the notebook-only ones at the end is a field of\n"
+    "# capacity.config.Params; see docs/parameters.md or papermill --help-notebook.\n"
+    "# fmt: off"
 )
 #: Notebook-only parameters (not fields of Params), with their defaults.
 NOTEBOOK_ONLY = {"artifacts_dir": "", "scenarios_file": ""}
@@ -63,13 +64,46 @@ def _literal(value) -> str:
     return f'"{value}"' if isinstance(value, str) else repr(value)
 
 
+#: Help of the notebook-only parameters (see :data:`NOTEBOOK_ONLY`).
+NOTEBOOK_ONLY_HELP = {
+    "artifacts_dir": "Where the report runner collects tables and figures (empty: not saved).",
+    "scenarios_file": "comparison.csv written by a sweep (empty: evaluate the default grid here).",
+}
+
+
+def _annotation(type_name: str) -> str:
+    """A field's type as papermill reads it (``Optional[float]``, ``date``; no ``|``, no dots)."""
+    base = type_name.replace("dt.", "").replace(" | None", "")
+    return f"Optional[{base}]" if "None" in type_name else base
+
+
+def _help(row) -> str:
+    """One line of help: the meaning's first sentence, then what is allowed.
+
+    papermill reads everything after ``#`` as help, and skips a line with a second ``=``.
+    """
+    meaning = re.split(r"(?<=\.) (?=[A-Z])", str(row["meaning"]), maxsplit=1)[0]
+    allowed = "" if row["allowed"] == "text" else str(row["allowed"])
+    if allowed and row["unit"]:
+        allowed += f" {row['unit']}"
+    text = f"{meaning} [{allowed}]" if allowed else meaning
+    return text.replace(" = ", ": ").replace("=", "-")
+
+
 def parameters_cell(extra: tuple[str, ...] = ("artifacts_dir",)) -> str:
-    """Source of a notebook's ``parameters`` cell: every field's default, then ``extra``."""
+    """Source of a notebook's ``parameters`` cell: every field, typed, with help; then ``extra``.
+
+    Each line reads ``name: type = default  # help``, which ``papermill --help-notebook``
+    lists as the parameter's type, default and meaning.
+    """
     from capacity.config import Params
 
+    table = parameters_table().set_index("name")
     lines = [PARAMS_HEADER]
-    lines += [f"{k} = {_literal(v)}" for k, v in Params().to_dict().items()]
-    lines += [f"{k} = {_literal(NOTEBOOK_ONLY[k])}" for k in extra]
+    for k, v in Params().to_dict().items():
+        row = table.loc[k]
+        lines.append(f"{k}: {_annotation(row['type'])} = {_literal(v)}  # {_help(row)}")
+    lines += [f"{k}: str = {_literal(NOTEBOOK_ONLY[k])}  # {NOTEBOOK_ONLY_HELP[k]}" for k in extra]
     return "\n".join(lines)
 
 
@@ -77,6 +111,10 @@ def parameters_cell(extra: tuple[str, ...] = ("artifacts_dir",)) -> str:
 BEFORE_CELL = (
     "# Names defined before the parameters cell: the validation cell takes every name\n"
     "# defined after this one (parameters cell, papermill's -p/-f) as a parameter.\n"
+    "# date and Optional name the parameters' types (papermill --help-notebook shows them).\n"
+    "from datetime import date\n"
+    "from typing import Optional\n"
+    "\n"
     "_before = set(globals())"
 )
 
@@ -94,7 +132,7 @@ _MAPPING = re.compile(
 
 
 def _notebook_extra(source: str) -> tuple[str, ...]:
-    return tuple(k for k in NOTEBOOK_ONLY if re.search(rf"^{k} = ", source, re.M)) or (
+    return tuple(k for k in NOTEBOOK_ONLY if re.search(rf"^{k}(?:: *\w+)? = ", source, re.M)) or (
         "artifacts_dir",
     )
 

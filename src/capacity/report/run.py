@@ -25,6 +25,8 @@ from capacity import i18n
 from capacity.config import NOTEBOOKS_DIR, Params
 from capacity.exceptions import ReportError
 from capacity.report import provenance
+from capacity.report.preflight import check_scope
+from capacity.report.progress import ReportProgress
 from capacity.report.render import html_to_pdf, notebook_to_html
 from capacity.tables import read_tables
 from capacity.tables_xlsx import write_xlsx
@@ -134,36 +136,18 @@ def page_metadata(params: Params, notebook: str, title: str | None, synthetic: b
     }
 
 
-KERNEL_START_TRIES = 3
+def _execute(
+    nb_file: Path, executed: Path, nb_params: dict, kernel_name: str | None, bar=None
+) -> None:
+    """Run the notebook with papermill over an IPC kernel (see :mod:`capacity.report.kernel`)."""
+    from capacity.report.kernel import execute
 
-
-def _execute(nb_file: Path, executed: Path, nb_params: dict, kernel_name: str) -> None:
-    """Run the notebook with papermill, starting the kernel again if it dies at start-up.
-
-    Under load, several kernels starting at once (parallel tests, sweeps) now and then pick
-    the same TCP port, and the kernel dies "before replying to kernel_info": no cell has run,
-    so starting again is safe. Any other failure is raised at once.
-    """
-    import papermill  # lazily: importing it costs ~1 s
-
-    for attempt in range(1, KERNEL_START_TRIES + 1):
-        try:
-            papermill.execute_notebook(
-                str(nb_file),
-                str(executed),
-                parameters=nb_params,
-                kernel_name=kernel_name,
-                progress_bar=False,
-                cwd=str(nb_file.parent),
-            )
-            return
-        except RuntimeError as exc:
-            if "before replying to kernel_info" not in str(exc) or attempt == KERNEL_START_TRIES:
-                raise
-            executed.unlink(missing_ok=True)
+    hooks = {"on_kernel": bar.kernel, "on_cell": bar.cell} if bar is not None else {}
+    execute(nb_file, executed, nb_params, kernel_name, **hooks)
 
 
 def _cell_error(exc: Exception, notebook: str, kept: Path | None) -> ReportError:
+    from nbclient.exceptions import DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
     where = f" The partly executed notebook is kept at {kept}." if kept else ""
@@ -173,6 +157,13 @@ def _cell_error(exc: Exception, notebook: str, kept: Path | None) -> ReportError
         return ReportError(
             f"notebook '{notebook}', cell {exc.cell_index + 1} (In [{exc.exec_count}])"
             f"{snippet} failed: {exc.ename}: {str(exc.evalue).rstrip('.')}.{where}"
+        )
+    if isinstance(exc, ReportError):
+        return ReportError(f"notebook '{notebook}': {exc}{where}")
+    if isinstance(exc, DeadKernelError):
+        return ReportError(
+            f"notebook '{notebook}': the Jupyter kernel died while running a cell (often out "
+            f"of memory: try fewer n_boot or close other work, then run again).{where}"
         )
     return ReportError(f"notebook '{notebook}' failed: {type(exc).__name__}: {exc}.{where}")
 
@@ -184,6 +175,7 @@ def run_report(
     *,
     kernel_name: str | None = None,
     extra_parameters: dict[str, Any] | None = None,
+    progress: bool = False,
 ) -> ReportRun:
     """Render one report into ``<output_dir>/<run-id>/`` and return where it is.
 
@@ -200,6 +192,16 @@ def run_report(
         Jupyter kernel; default the notebook's own (``capacity``).
     extra_parameters : dict, optional
         Notebook-only parameters (e.g. a sweep's ``scenarios_file``).
+    progress : bool
+        Show a progress bar (kernel, each cell, HTML, PDF, tables) on standard error.
+
+    Raises
+    ------
+    DataError
+        The city or period is not in the data (checked before the kernel starts).
+    ReportError
+        A cell failed (the partly executed notebook is kept under ``failed/``), the kernel
+        is not installed or died, or rendering failed.
 
     Returns
     -------
@@ -211,6 +213,7 @@ def run_report(
     fmts = parse_formats(formats)
     nb_file = notebook_path(notebook)
     name = nb_file.stem
+    check_scope(params)  # a city or period the data do not hold: refused before the kernel
     run_id = make_run_id(params, name)
     root = params.output_path
     final = root / run_id
@@ -222,9 +225,10 @@ def run_report(
     artifacts.mkdir(parents=True)
     executed = partial / f"{name}.ipynb"
     nb_params = {**params.to_dict(), "artifacts_dir": str(artifacts), **(extra_parameters or {})}
+    bar = _progress(nb_file, name, fmts, progress)
     try:
         try:
-            _execute(nb_file, executed, nb_params, kernel_name)
+            _execute(nb_file, executed, nb_params, kernel_name, bar)
         except Exception as exc:
             kept = None
             if executed.exists():
@@ -233,7 +237,7 @@ def run_report(
                 kept = failed / f"{run_id}.ipynb"
                 shutil.move(str(executed), kept)
             raise _cell_error(exc, name, kept) from exc
-        outputs, warnings = _render(executed, artifacts, partial, params, name, fmts)
+        outputs, warnings = _render(executed, artifacts, partial, params, name, fmts, bar)
         meta = _read_json(artifacts / "meta.json")
         files = meta.get("files") or provenance.input_files(params.data_path)
         tables = read_tables(artifacts / "tables")
@@ -261,8 +265,21 @@ def run_report(
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
+    finally:
+        bar.close()
     outputs = {k: final / v.relative_to(partial) for k, v in outputs.items()}
     return ReportRun(run_id, final, name, outputs, time.perf_counter() - t0, tuple(warnings))
+
+
+def _progress(nb_file: Path, name: str, fmts: tuple[str, ...], enabled: bool) -> ReportProgress:
+    cells = sum(
+        c.cell_type == "code" and bool(c.source.strip())
+        for c in nbformat.read(nb_file, as_version=4).cells
+    )
+    stages = [
+        s for s, on in (("HTML", "html" in fmts or "pdf" in fmts), ("PDF", "pdf" in fmts)) if on
+    ]
+    return ReportProgress(name, cells + 1, [*stages, "tables"], enabled=enabled)
 
 
 def _read_json(path: Path) -> dict[str, Any]:
@@ -279,6 +296,7 @@ def _render(
     params: Params,
     name: str,
     fmts: tuple[str, ...],
+    bar: ReportProgress | None = None,
 ) -> tuple[dict[str, Path], list[str]]:
     """HTML, PDF, tables.xlsx and figures from an executed notebook."""
     outputs: dict[str, Path] = {"notebook": executed}
@@ -289,14 +307,18 @@ def _render(
         nb = nbformat.read(executed, as_version=4)
         nb.metadata["capacity"] = page_metadata(params, name, meta.get("title"), synthetic)
         nbformat.write(nb, executed)
+        stage = bar.stage if bar is not None else (lambda _: None)
         if "html" in fmts or "pdf" in fmts:
+            stage("HTML")
             html = notebook_to_html(nb)
             if "html" in fmts:
                 outputs["html"] = partial / "report.html"
                 outputs["html"].write_text(html, encoding="utf-8")
             if "pdf" in fmts:
+                stage("PDF")
                 outputs["pdf"] = partial / "report.pdf"
                 warnings += html_to_pdf(html, outputs["pdf"], base_url=partial, identifier=name)
+        stage("tables")
         tables = read_tables(artifacts / "tables")
         if "xlsx" in fmts and tables:
             outputs["xlsx"] = write_xlsx(tables, partial / "tables.xlsx", params.language)

@@ -23,7 +23,7 @@ from typing import Any
 
 import pandas as pd
 
-from capacity.config import PARAMS_DIR, Params, read_yaml_mapping, resolve
+from capacity.config import PARAMS_DIR, Params, did_you_mean, read_yaml_mapping, resolve
 from capacity.exceptions import ParameterError
 from capacity.question4.scenario import SCENARIO_PARAMS
 
@@ -58,6 +58,13 @@ def load_grid(path: str | Path | None = None) -> dict[str, list[Any]]:
     grid = read_yaml_mapping(p, "grid file")
     if not grid:
         raise ParameterError(f"{p} must hold 'name: [value, ...]' lines.")
+    known = {f.name for f in dataclasses.fields(Params)}
+    unknown = sorted(set(grid) - known)
+    if unknown:
+        raise ParameterError(
+            f"{p}: unknown parameter(s) {did_you_mean(unknown, GRID_PARAMS)}; a grid may vary "
+            f"{', '.join(sorted(GRID_PARAMS))}."
+        )
     bad = sorted(set(grid) - GRID_PARAMS)
     if bad:
         raise ParameterError(
@@ -212,6 +219,7 @@ def _sweep(params, grid_file, jobs, each, formats, progress, t0) -> SweepResult:
             notebook="scenarios",
             formats=formats,
             extra_parameters={"scenarios_file": str(csv)},
+            progress=progress,
         )
         for item in report.folder.iterdir():
             shutil.move(str(item), partial / item.name)

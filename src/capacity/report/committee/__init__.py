@@ -6,8 +6,9 @@
   competence split on page one;
 - :mod:`~capacity.report.committee.key_figures` — key-figure tables and the verdict text;
 - :mod:`~capacity.report.committee.scenarios` — the standard scenarios and their table;
-- :mod:`~capacity.report.committee.competence` — languages no staff member speaks;
-- :mod:`~capacity.report.committee.text` — the committee report's sentences (sv, en).
+- :mod:`~capacity.report.committee.competence` — languages no staff member speaks.
+
+Their sentences are in the catalogue of report words (:mod:`capacity.i18n.committee`).
 
 The section functions that the notebooks call are importable from here.
 """

@@ -1,0 +1,120 @@
+"""Run a notebook with papermill on a kernel started over IPC, with clear errors.
+
+Kernels start over IPC (Unix domain sockets in Jupyter's runtime folder) rather than TCP:
+no port is picked, so kernels started at once (parallel tests, sweeps) cannot race for the
+same port, and the kernel does not warn that it runs "over TCP without encryption". A
+missing kernel and a kernel that dies are turned into a
+:class:`~capacity.exceptions.ReportError` that says what happened and what to do.
+"""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from capacity.exceptions import ReportError
+
+KERNEL = "capacity"
+
+
+def register_command(name: str = KERNEL) -> str:
+    """The command that registers the project's Jupyter kernel in the running environment."""
+    return (
+        f"{shlex.quote(sys.executable)} -m ipykernel install --sys-prefix --name {name} "
+        '--display-name "Python (capacity)"'
+    )
+
+
+def ipc_kernel_manager():
+    """``AsyncKernelManager`` whose kernels talk over IPC (created lazily: jupyter_client).
+
+    Each manager's sockets get their own path in the temporary folder
+    (``<tmp>/capacity-kernel-<random>-ipc-<n>``): jupyter_client's default, ``kernel-ipc``
+    relative to the kernel's working folder, would put them into ``notebooks/`` and let
+    kernels started at once share them. They are removed when the kernel shuts down.
+    """
+    import os
+    import tempfile
+    import uuid
+
+    from jupyter_client import AsyncKernelManager
+    from traitlets import CaselessStrEnum, default
+
+    class IPCKernelManager(AsyncKernelManager):
+        transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
+
+        @default("ip")
+        def _ip_default(self) -> str:
+            name = f"capacity-kernel-{uuid.uuid4().hex[:16]}-ipc"
+            return os.path.join(tempfile.gettempdir(), name)
+
+    return IPCKernelManager
+
+
+def execute(
+    nb_file: Path,
+    executed: Path,
+    parameters: dict[str, Any],
+    kernel_name: str | None,
+    *,
+    on_kernel: Callable[[], None] | None = None,
+    on_cell: Callable[[int], None] | None = None,
+) -> None:
+    """Execute ``nb_file`` into ``executed`` with papermill over an IPC kernel.
+
+    Parameters
+    ----------
+    nb_file, executed : Path
+        Notebook to run and where papermill writes the executed copy (as it runs).
+    parameters : dict
+        Injected after the ``parameters`` cell.
+    kernel_name : str, optional
+        Jupyter kernel; default the notebook's own (``capacity``).
+    on_kernel, on_cell : callable, optional
+        Called once the kernel answers, and after each executed cell (with its index).
+
+    Raises
+    ------
+    ReportError
+        No kernel of that name is installed (the message gives the command that registers
+        it), or the kernel died before it answered. Cell errors are raised as papermill's
+        ``PapermillExecutionError``; a kernel dying in a cell as nbclient's ``DeadKernelError``.
+    """
+    import papermill  # lazily: importing it costs ~1 s
+    from jupyter_client.kernelspec import NoSuchKernel
+
+    hooks: dict[str, Any] = {}
+    if on_kernel is not None:
+        hooks["on_notebook_start"] = lambda **_: on_kernel()
+    if on_cell is not None:
+        hooks["on_cell_executed"] = lambda cell_index, **_: on_cell(cell_index)
+    try:
+        papermill.execute_notebook(
+            str(nb_file),
+            str(executed),
+            parameters=parameters,
+            kernel_name=kernel_name,
+            progress_bar=False,
+            cwd=str(nb_file.parent),
+            kernel_manager_class=ipc_kernel_manager(),
+            **hooks,
+        )
+    except NoSuchKernel as exc:
+        name = exc.args[0] if exc.args else kernel_name
+        raise ReportError(
+            f"no Jupyter kernel named '{name}' is installed for {sys.executable}. Register "
+            f"it once with: {register_command(name)} (make setup does this; conda users "
+            "run it after 'conda activate capacity')."
+        ) from exc
+    except RuntimeError as exc:
+        if "before replying to kernel_info" not in str(exc):
+            raise
+        raise ReportError(
+            f"the Jupyter kernel '{kernel_name or KERNEL}' died while starting, before any "
+            f"cell ran ({exc}). Check that '{sys.executable} -m ipykernel_launcher --version' "
+            "works in this environment, and that the machine has free memory; then run the "
+            "report again."
+        ) from exc

@@ -55,15 +55,15 @@ def reach_distribution(draws: np.ndarray | pd.Series, target: float, lang: str) 
     lo, hi = np.quantile(x, [0.025, 0.975])
     ax.axvspan(lo, max(hi, lo + 0.004), color=OKABE_ITO["sky_blue"], alpha=0.45, lw=0)
     ax.hist(x, bins=min(30, max(8, x.size // 8)), color=OKABE_ITO["blue"], alpha=0.85)
-    ax.axvline(target, color=OKABE_ITO["vermillion"], lw=2, ls="--", label=t("target", lang))
-    ax.axvline(np.median(x), color=OKABE_ITO["black"], lw=1.2, label=t("estimate", lang))
+    ax.axvline(target, color=OKABE_ITO["vermillion"], lw=2, ls="--", label=t("fig_target", lang))
+    ax.axvline(np.median(x), color=OKABE_ITO["black"], lw=1.2, label=t("fig_estimate", lang))
     ax.set_xlim(0, 1)
     percent_axis(ax, "x", lang)
     number_axis(ax, "y", lang)
     ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.set_xlabel(t("reach_x", lang))
-    ax.set_ylabel(t("draws_y", lang))
-    ax.set_title(t("reach_title", lang))
+    ax.set_xlabel(t("fig_reach_x", lang))
+    ax.set_ylabel(t("fig_draws_y", lang))
+    ax.set_title(t("fig_reach_title", lang))
     ax.legend(loc="upper right")
     lo, hi = np.quantile(x, [0.025, 0.975])
     above = float(np.mean(x >= target))
@@ -92,7 +92,7 @@ def reach_distribution(draws: np.ndarray | pd.Series, target: float, lang: str) 
             f"between {format_interval(lo, hi, lang, percent=True)}. The target of "
             f"{format_percent(target, lang)} is marked; {format_percent(above, lang)} of the values reach it."
         )
-    return Figure(fig, alt, t("reach_title", lang), "reach_distribution")
+    return Figure(fig, alt, t("fig_reach_title", lang), "reach_distribution")
 
 
 def survival_curve(frame: pd.DataFrame, lang: str, median_days: float | None = None) -> Figure:
@@ -118,7 +118,7 @@ def survival_curve(frame: pd.DataFrame, lang: str, median_days: float | None = N
         f["survival"],
         where="post",
         color=OKABE_ITO["blue"],
-        label=t("estimate", lang),
+        label=t("fig_estimate", lang),
     )
     ax.fill_between(
         f["time"],
@@ -127,14 +127,14 @@ def survival_curve(frame: pd.DataFrame, lang: str, median_days: float | None = N
         step="post",
         color=OKABE_ITO["sky_blue"],
         alpha=0.35,
-        label="95 % " + t("interval", lang) if lang == "sv" else "95% " + t("interval", lang),
+        label="95 % " + t("fig_interval", lang) if lang == "sv" else "95% " + t("fig_interval", lang),
     )
     ax.set_ylim(0, 1.02)
     ax.set_xlim(left=0)
     percent_axis(ax, "y", lang)
-    ax.set_xlabel(t("stay_x", lang))
-    ax.set_ylabel(t("stay_y", lang))
-    ax.set_title(t("stay_title", lang))
+    ax.set_xlabel(t("fig_stay_x", lang))
+    ax.set_ylabel(t("fig_stay_y", lang))
+    ax.set_title(t("fig_stay_title", lang))
     ax.legend(loc="upper right")
     t_max = float(f["time"].max())
     s_end = float(f["survival"].iloc[-1])
@@ -155,7 +155,7 @@ def survival_curve(frame: pd.DataFrame, lang: str, median_days: float | None = N
             f"after arrival. Half have left after {med} days; after {format_number(t_max, lang, 0)} "
             f"days {format_percent(s_end, lang)} remain."
         )
-    return Figure(fig, alt, t("stay_title", lang), "stay_survival")
+    return Figure(fig, alt, t("fig_stay_title", lang), "stay_survival")
 
 
 def arrivals_forecast(observed: pd.Series, forecast: pd.DataFrame, lang: str) -> Figure:
@@ -171,7 +171,7 @@ def arrivals_forecast(observed: pd.Series, forecast: pd.DataFrame, lang: str) ->
         marker="o",
         ms=3,
         color=OKABE_ITO["blue"],
-        label=t("observed", lang),
+        label=t("fig_observed", lang),
     )
     ax.plot(
         forecast.index,
@@ -189,9 +189,9 @@ def arrivals_forecast(observed: pd.Series, forecast: pd.DataFrame, lang: str) ->
     )
     ax.set_ylim(bottom=0)
     number_axis(ax, "y", lang)
-    ax.set_xlabel(t("month", lang))
-    ax.set_ylabel(t("arrivals_y", lang))
-    ax.set_title(t("arrivals_title", lang))
+    ax.set_xlabel(t("fig_month", lang))
+    ax.set_ylabel(t("fig_arrivals_y", lang))
+    ax.set_title(t("fig_arrivals_title", lang))
     ax.legend(loc="upper left")
     last_obs = float(observed.iloc[-1]) if len(observed) else float("nan")
     end = forecast.iloc[-1]
@@ -210,7 +210,7 @@ def arrivals_forecast(observed: pd.Series, forecast: pd.DataFrame, lang: str) ->
             f"{format_number(end['estimate'], lang, 0)} arrivals per month "
             f"(prediction interval {format_interval(end['ci_lower'], end['ci_upper'], lang, decimals=0)})."
         )
-    return Figure(fig, alt, t("arrivals_title", lang), "arrivals_forecast")
+    return Figure(fig, alt, t("fig_arrivals_title", lang), "arrivals_forecast")
 
 
 def fte_needed(forecast: pd.DataFrame, fte_now: float, lang: str) -> Figure:
@@ -226,7 +226,7 @@ def fte_needed(forecast: pd.DataFrame, fte_now: float, lang: str) -> Figure:
         forecast["fte_needed"],
         color=OKABE_ITO["vermillion"],
         lw=2,
-        label=t("fte_title", lang),
+        label=t("fig_fte_title", lang),
     )
     ax.fill_between(
         forecast.index,
@@ -235,12 +235,12 @@ def fte_needed(forecast: pd.DataFrame, fte_now: float, lang: str) -> Figure:
         color=OKABE_ITO["vermillion"],
         alpha=0.2,
     )
-    ax.axhline(fte_now, color=OKABE_ITO["bluish_green"], lw=2, ls="--", label=t("fte_now", lang))
+    ax.axhline(fte_now, color=OKABE_ITO["bluish_green"], lw=2, ls="--", label=t("fig_fte_now", lang))
     ax.set_ylim(bottom=0)
     number_axis(ax, "y", lang, 0)
-    ax.set_xlabel(t("month", lang))
-    ax.set_ylabel(t("fte_y", lang))
-    ax.set_title(t("fte_title", lang))
+    ax.set_xlabel(t("fig_month", lang))
+    ax.set_ylabel(t("fig_fte_y", lang))
+    ax.set_title(t("fig_fte_title", lang))
     ax.legend(loc="upper left")
     first, last = forecast.iloc[0], forecast.iloc[-1]
     if lang == "sv":
@@ -255,7 +255,7 @@ def fte_needed(forecast: pd.DataFrame, fte_now: float, lang: str) -> Figure:
             f"{format_number(first['fte_needed'], lang, 1)} to {format_number(last['fte_needed'], lang, 1)} "
             f"over the forecast, against {format_number(fte_now, lang, 1)} today."
         )
-    return Figure(fig, alt, t("fte_title", lang), "fte_needed")
+    return Figure(fig, alt, t("fig_fte_title", lang), "fte_needed")
 
 
 def languages(frame: pd.DataFrame, lang: str, threshold: int = 5) -> Figure:
@@ -283,20 +283,20 @@ def languages(frame: pd.DataFrame, lang: str, threshold: int = 5) -> Figure:
         f["share_of_target_group"],
         height=0.38,
         color=OKABE_ITO["sky_blue"],
-        label=t("lang_share", lang),
+        label=t("fig_lang_share", lang),
     )
     ax.barh(
         y - 0.2,
         f["reach"],
         height=0.38,
         color=OKABE_ITO["blue"],
-        label=t("lang_reach", lang),
+        label=t("fig_lang_reach", lang),
     )
     ax.set_yticks(y, names)
     ax.set_xlim(0, 1)
     percent_axis(ax, "x", lang)
-    ax.set_xlabel(t("lang_x", lang))
-    ax.set_title(t("lang_title", lang))
+    ax.set_xlabel(t("fig_lang_x", lang))
+    ax.set_title(t("fig_lang_title", lang))
     ax.legend(loc="lower right")
     parts = [
         f"{n} {format_percent(s, lang)} / {format_percent(r, lang)}"
@@ -314,7 +314,7 @@ def languages(frame: pd.DataFrame, lang: str, threshold: int = 5) -> Figure:
         alt += "; ".join(parts) + "."
         if n_hidden:
             alt += f" {n_hidden} languages with fewer than {threshold} persons are not shown."
-    return Figure(fig, alt, t("lang_title", lang), "languages")
+    return Figure(fig, alt, t("fig_lang_title", lang), "languages")
 
 
 def scenario_comparison(frame: pd.DataFrame, target: float, lang: str) -> Figure:
@@ -328,19 +328,19 @@ def scenario_comparison(frame: pd.DataFrame, target: float, lang: str) -> Figure
     groups = list(frame.groupby("stay_multiplier", sort=True))
     for (mult, g), colour in zip(groups, PALETTE, strict=False):
         g = g.sort_values("extra_fte")
-        label = f"{t('stay_mult', lang)} {format_number(mult, lang, 2)}"
+        label = f"{t('fig_stay_mult', lang)} {format_number(mult, lang, 2)}"
         ax.plot(g["extra_fte"], g["reach_effective"], marker="o", color=colour, label=label)
         ax.fill_between(
             g["extra_fte"], g["reach_lower"], g["reach_upper"], color=colour, alpha=0.15
         )
-    ax.axhline(target, color=OKABE_ITO["vermillion"], ls="--", lw=1.5, label=t("target", lang))
+    ax.axhline(target, color=OKABE_ITO["vermillion"], ls="--", lw=1.5, label=t("fig_target", lang))
     ax.set_ylim(0, 1)
     percent_axis(ax, "y", lang)
     number_axis(ax, "x", lang, 0)
     ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.set_xlabel(t("scen_x", lang))
-    ax.set_ylabel(t("scen_y", lang))
-    ax.set_title(t("scen_title", lang))
+    ax.set_xlabel(t("fig_scen_x", lang))
+    ax.set_ylabel(t("fig_scen_y", lang))
+    ax.set_title(t("fig_scen_title", lang))
     ax.legend(loc="lower right")
     best = frame.loc[frame["reach_effective"].idxmax()]
     worst = frame.loc[frame["reach_effective"].idxmin()]
@@ -356,7 +356,7 @@ def scenario_comparison(frame: pd.DataFrame, target: float, lang: str) -> Figure
             f"{format_percent(worst['reach_effective'], lang)} to {format_percent(best['reach_effective'], lang)}; "
             f"the target of {format_percent(target, lang)} is marked."
         )
-    return Figure(fig, alt, t("scen_title", lang), "scenarios")
+    return Figure(fig, alt, t("fig_scen_title", lang), "scenarios")
 
 
 def monthly_persons(frame: pd.DataFrame, lang: str, threshold: int = 5) -> Figure:
@@ -378,9 +378,9 @@ def monthly_persons(frame: pd.DataFrame, lang: str, threshold: int = 5) -> Figur
         ax.plot(shown.index, shown[col], marker="o", ms=3, color=colour, label=str(col))
     ax.set_ylim(bottom=0)
     number_axis(ax, "y", lang)
-    ax.set_xlabel(t("month", lang))
-    ax.set_ylabel(t("cov_y", lang))
-    ax.set_title(t("cov_title", lang))
+    ax.set_xlabel(t("fig_month", lang))
+    ax.set_ylabel(t("fig_cov_y", lang))
+    ax.set_title(t("fig_cov_title", lang))
     ax.legend(loc="upper left", ncols=min(4, max(1, len(shown.columns))))
     means = ", ".join(f"{c} {format_number(frame[c].mean(), lang, 0)}" for c in frame.columns)
     if lang == "sv":
@@ -393,4 +393,4 @@ def monthly_persons(frame: pd.DataFrame, lang: str, threshold: int = 5) -> Figur
             f"Line chart over {len(frame)} months: distinct persons per month and source. "
             f"Monthly means: {means}. {n_hidden} values below {threshold} are not shown."
         )
-    return Figure(fig, alt, t("cov_title", lang), "monthly_persons")
+    return Figure(fig, alt, t("fig_cov_title", lang), "monthly_persons")

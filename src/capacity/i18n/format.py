@@ -30,6 +30,7 @@ from collections.abc import Mapping
 
 from capacity.exceptions import ParameterError
 from capacity.i18n.catalogue import CATALOGUE
+from capacity.i18n.strings import STRINGS
 
 __all__ = [
     "CATALOGUE",
@@ -226,14 +227,16 @@ def verdict_sentences(
 def label(key: str, lang: str, labels: Mapping[str, Mapping[str, str]] | None = None) -> str:
     """A column or row label.
 
-    ``labels[key][lang]`` if given, else the catalogue's ``key`` (``col_``/``kf_`` prefixes
-    are tried), else the key itself.
+    ``labels[key][lang]`` if given, else the table word ``key`` of
+    :data:`~capacity.i18n.strings.STRINGS` (``col_``/``kf_`` prefixes are tried), else the
+    key itself. Only that part of the catalogue is searched, so that a sentence elsewhere
+    never becomes a column header by accident.
     """
     if labels and key in labels:
         return labels[key][lang]
     for prefix in ("", "col_", "kf_"):
-        if prefix + key in CATALOGUE:
-            return CATALOGUE[prefix + key][check_language(lang)]
+        if prefix + key in STRINGS:
+            return STRINGS[prefix + key][check_language(lang)]
     return key
 
 

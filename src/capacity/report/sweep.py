@@ -290,13 +290,13 @@ def show(book, comparison: pd.DataFrame, params: Params) -> None:
     headers = {
         "extra_fte": t("col_extra_fte", lang),
         "stay_multiplier": t("col_stay_multiplier", lang),
-        "arrivals_multiplier": t("col_arrivals_multiplier", lang),
-        "target_reach": t("col_target_reach", lang),
-        "strategy": t("col_strategy", lang),
-        "reach_effective": t("col_reach_effective", lang),
-        "p_target": t("col_p_target_met", lang),
-        "fte_needed": t("col_fte_needed_short", lang),
-        "verdict": t("col_verdict", lang),
+        "arrivals_multiplier": t("sweep_col_arrivals_multiplier", lang),
+        "target_reach": t("sweep_col_target_reach", lang),
+        "strategy": t("sweep_col_strategy", lang),
+        "reach_effective": t("sweep_col_reach_effective", lang),
+        "p_target": t("sweep_col_p_target_met", lang),
+        "fte_needed": t("sweep_col_fte_needed_short", lang),
+        "verdict": t("sweep_col_verdict", lang),
     }
     words = ("sufficient", "insufficient", "uncertain")
     shown = shown.assign(

@@ -194,7 +194,7 @@ def indicators(book, result) -> None:
             "days": rows["value"],
         }
     ).astype("Float64")
-    frame.index = [label(f"ind_{i}", lang) if f"ind_{i}" in CATALOGUE else i for i in frame.index]
+    frame.index = [t(f"ind_{i}", lang) if f"ind_{i}" in CATALOGUE else i for i in frame.index]
     frame = frame.astype(object).where(frame.notna(), None).astype("float64")
     level = format_percent(1 - result.params.alpha, lang, 0)
     covers = rows.loc["mandate_covers_sellers"]

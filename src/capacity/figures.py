@@ -127,7 +127,9 @@ def survival_curve(frame: pd.DataFrame, lang: str, median_days: float | None = N
         step="post",
         color=OKABE_ITO["sky_blue"],
         alpha=0.35,
-        label="95 % " + t("fig_interval", lang) if lang == "sv" else "95% " + t("fig_interval", lang),
+        label="95 % " + t("fig_interval", lang)
+        if lang == "sv"
+        else "95% " + t("fig_interval", lang),
     )
     ax.set_ylim(0, 1.02)
     ax.set_xlim(left=0)
@@ -235,7 +237,9 @@ def fte_needed(forecast: pd.DataFrame, fte_now: float, lang: str) -> Figure:
         color=OKABE_ITO["vermillion"],
         alpha=0.2,
     )
-    ax.axhline(fte_now, color=OKABE_ITO["bluish_green"], lw=2, ls="--", label=t("fig_fte_now", lang))
+    ax.axhline(
+        fte_now, color=OKABE_ITO["bluish_green"], lw=2, ls="--", label=t("fig_fte_now", lang)
+    )
     ax.set_ylim(bottom=0)
     number_axis(ax, "y", lang, 0)
     ax.set_xlabel(t("fig_month", lang))

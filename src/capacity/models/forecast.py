@@ -86,7 +86,7 @@ class ForecastResults(Results):
         The interval is a prediction interval for the count of that month (parameter and
         count uncertainty); ``mean_lower, mean_upper`` bound the expected count only.
         """
-        a = self.alpha if alpha is None else alpha
+        a = self._alpha(alpha)
         lo, hi = np.quantile(self.draws, [a / 2, 1 - a / 2], axis=0)
         mlo, mhi = np.quantile(self.mean_draws, [a / 2, 1 - a / 2], axis=0)
         frame = pd.DataFrame(
@@ -105,7 +105,7 @@ class ForecastResults(Results):
 
     def summary_frame(self, alpha: float | None = None) -> pd.DataFrame:
         """Trend per year (rate ratio) and arrivals over the next 12 months."""
-        a = self.alpha if alpha is None else alpha
+        a = self._alpha(alpha)
         z = stats.norm.ppf(1 - a / 2)
         b, se = self.params[1], np.sqrt(self.cov[1, 1])
         k = min(12, self.draws.shape[1])

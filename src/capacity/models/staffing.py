@@ -14,27 +14,53 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from capacity.exceptions import ParameterError
-from capacity.models._base import Caveat
+from capacity.models._base import Caveat, Results, tidy
 
 MAX_FTE = 10_000.0
 
 
-@dataclass(frozen=True)
-class StaffingNeed:
-    """FTE needed for a target, the gap to today and why it may be unreachable."""
+@dataclass(frozen=True, repr=False)
+class StaffingNeed(Results):
+    """FTE needed for a target, the gap to today and why it may be unreachable.
+
+    A computation from given inputs (a reach curve and a target), not an estimate: its
+    tidy frame has no standard errors or intervals (NaN). The uncertainty of the FTE
+    needed comes from the Monte Carlo draws of question 4
+    (:meth:`capacity.question4.Question4Result.summary_frame`, ``fte_needed``).
+    """
 
     target: float
     fte_now: float
     fte_needed: float
     reach_now: float
     caveat: Caveat | None = None
+    title: str = "Outreach FTE needed for the target reach"
 
     @property
     def gap(self) -> float:
         """``fte_needed − fte_now`` (negative when today's staff exceeds the need)."""
         return self.fte_needed - self.fte_now
+
+    @property
+    def caveats(self) -> tuple[Caveat, ...]:
+        """The caveat, if any, as the one-element tuple every result has."""
+        return (self.caveat,) if self.caveat is not None else ()
+
+    def summary_frame(self, alpha: float | None = None) -> pd.DataFrame:
+        """Rows ``fte_needed``, ``fte_now``, ``fte_gap``, ``reach_now``, ``target`` (no SEs)."""
+        self._alpha(alpha)
+        nan = float("nan")
+        rows = {
+            "fte_needed": self.fte_needed,
+            "fte_now": self.fte_now,
+            "fte_gap": self.gap,
+            "reach_now": self.reach_now,
+            "target": self.target,
+        }
+        return tidy({k: (v, nan, nan, nan) for k, v in rows.items()})
 
 
 def fte_needed(

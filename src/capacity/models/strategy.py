@@ -222,7 +222,7 @@ class StrategyResults(Results):
 
     def summary_frame(self, alpha: float | None = None) -> pd.DataFrame:
         """``share_screening`` (with its interval), and the fitted hazard components."""
-        a = self.alpha if alpha is None else alpha
+        a = self._alpha(alpha)
         d = self.share_draws[1:]
         with np.errstate(invalid="ignore"):
             lo, hi = percentile_interval(d, a) if len(d) else (np.nan, np.nan)

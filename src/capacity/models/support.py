@@ -12,9 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from scipy import special
 
 from capacity.exceptions import ParameterError
+from capacity.models._base import Results, tidy
 from capacity.models.reach import DAYS_PER_WEEK, Laplace, erlang_a_served
 
 #: Assumed concurrent support cases one full-time caseworker can carry (an assumption: no
@@ -119,9 +121,14 @@ def residual_laplace(laplace: Laplace, mean_days: float) -> Laplace:
     return res
 
 
-@dataclass(frozen=True)
-class SupportQueue:
-    """The support queue's inputs and result (all rates per week)."""
+@dataclass(frozen=True, repr=False)
+class SupportQueue(Results):
+    """The support queue's inputs and result (all rates per week).
+
+    A computation from given inputs (cases, casework FTE, the stay distribution), not an
+    estimate: its tidy frame has no standard errors or intervals (NaN). Question 4 gives
+    ``support_before_leaving`` its interval from the Monte Carlo draws.
+    """
 
     cases_per_week: float
     casework_fte: float
@@ -135,6 +142,14 @@ class SupportQueue:
     mean_wait_days: float
     p_erlang_c: float
     p_erlang_a: float
+    title: str = "Support before leaving (casework queue)"
+
+    def summary_frame(self, alpha: float | None = None) -> pd.DataFrame:
+        """Rows ``p_before_leaving``, ``p_wait``, ``mean_wait_days``, ``load``, ``servers``."""
+        self._alpha(alpha)
+        nan = float("nan")
+        names = ("p_before_leaving", "p_wait", "mean_wait_days", "load", "servers")
+        return tidy({k: (float(getattr(self, k)), nan, nan, nan) for k in names})
 
 
 def support_before_leaving(

@@ -42,8 +42,9 @@ class TouringResults(Results):
     caveats: tuple[Caveat, ...] = ()
     title: str = "Touring between cities"
 
-    def summary_frame(self, alpha: float = 0.05) -> pd.DataFrame:
+    def summary_frame(self, alpha: float | None = None) -> pd.DataFrame:
         """Mean cities per person-month and the share of person-months in 2+ cities."""
+        alpha = self._alpha(alpha)
         m_lo, m_hi = normal_interval(self.mean_cities, self.mean_se, alpha)
         s_lo, s_hi = normal_interval(self.share_multi_city, self.share_multi_city_se, alpha)
         return tidy(

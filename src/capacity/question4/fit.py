@@ -132,7 +132,7 @@ def _productivity(outreach: pd.DataFrame, params: Params, rng, n: int):
                 "add the outreach log for the city and period, or choose another period.",
             )
         )
-    fit = fit_productivity(rows, city=params.city, outcome="contacts")
+    fit = fit_productivity(rows, city=params.city, outcome="contacts", alpha=params.alpha)
     hours = rows.groupby("channel", observed=True)["staff_hours"].sum()
     rates = fit.rates
     weights = hours.reindex(rates.index).fillna(0.0).to_numpy(dtype=float)
@@ -161,45 +161,95 @@ def fit_models(data, params: Params) -> FittedModels:
     DataError
         City not in the data, or no sightings, outreach or staff in the period.
     """
-    from capacity.models.stays import build_stays, fit_stays, monthly_arrivals
-    from capacity.models.touring import touring
-
-    rng = np.random.default_rng(params.seed)
+    rng = np.random.default_rng(params.seed)  # the steps draw from it in this order
     n = params.n_boot
-    start, end = params.period_start, params.period_end
     city_rows = _check_scope(data, params)
-    caveats: list[Caveat] = []
-    if data.meta.get("synthetic"):
-        caveats.append(Caveat("q4.synthetic"))
-
-    stays_frame = build_stays(data.sightings, params.gap_days, start, end)
-    stays = fit_stays(stays_frame, city=params.city, alpha=params.alpha)
-    tour = touring(stays_frame)
-    dists = [stays.distribution, *stays.bootstrap(stays_frame, rng, n)]
-    table = StayTable.from_distributions(dists)
-
+    caveats = [Caveat("q4.synthetic")] if data.meta.get("synthetic") else []
+    stays_frame, stays, tour, table = _stays(data.sightings, params, rng, n)
     chain = population_chain(
         data.sightings,
         params.city,
-        start,
-        end,
+        params.period_start,
+        params.period_end,
         criterion=params.mse_criterion,
         alpha=params.alpha,
         n_draws=n,
         rng=rng,
     )
     detection = np.concatenate([[chain.detection], chain.detection_draws if n else []])
+    monthly, arrivals, per_week, note = _arrivals(stays_frame, params, rng, n)
+    caveats += note
+    prod, outreach_rows, eta = _productivity(data.outreach, params, rng, n)
+    staff = comp.staff_capacity(data.staff, params.city, params.period_start, params.period_end)
+    weeks = _weeks(params)
+    hours_per_fte = _hours_per_fte(outreach_rows, staff, params, weeks)
+    languages, pi, iota, source, notes = _languages(city_rows, outreach_rows, staff, rng, n)
+    caveats += notes
+    forecast, note = _forecast(monthly, params)
+    indicators, note2 = _indicators(data, params)
+    return FittedModels(
+        city=params.city,
+        period=(params.period_start, params.period_end),
+        synthetic=bool(data.meta.get("synthetic", False)),
+        data_files=dict(data.files),
+        base_params=params,
+        stays=stays,
+        touring=tour,
+        population=chain,
+        productivity=prod,
+        forecast=forecast,
+        indicators=indicators,
+        staff=staff,
+        languages=languages,
+        interpreter_share=iota,
+        interpreter_source=source,
+        inputs=Inputs(
+            eta, hours_per_fte, arrivals, detection, table, pi, languages["usable_share"].to_numpy()
+        ),
+        weeks=weeks,
+        arrivals_observed=per_week,
+        persons_observed=int(city_rows["person_id"].nunique()),
+        support_cases_per_week=float(outreach_rows["support_accepted"].sum()) / weeks,
+        monthly_arrivals=monthly,
+        caveats=tuple(caveats + note + note2),
+    )
 
+
+def _weeks(params: Params) -> float:
+    """Weeks in the analysis period (its days / 7, both ends included)."""
+    return ((pd.Timestamp(params.period_end) - pd.Timestamp(params.period_start)).days + 1) / 7.0
+
+
+def _stays(sightings: pd.DataFrame, params: Params, rng, n: int):
+    """Stays in the period, their fit, touring, and the stay table of ``n`` bootstrap fits."""
+    from capacity.models.stays import build_stays, fit_stays
+    from capacity.models.touring import touring
+
+    frame = build_stays(sightings, params.gap_days, params.period_start, params.period_end)
+    stays = fit_stays(frame, city=params.city, alpha=params.alpha)
+    dists = [stays.distribution, *stays.bootstrap(frame, rng, n)]
+    return frame, stays, touring(frame), StayTable.from_distributions(dists)
+
+
+def _arrivals(stays_frame: pd.DataFrame, params: Params, rng, n: int):
+    """Monthly stay starts, arrivals per week (point and ``n`` Poisson draws) and a caveat.
+
+    Stays can be counted only from ``gap_days`` after the data begin (earlier ones may have
+    begun before the data): arrivals per week are per week of that counting window.
+    Returns ``(monthly, arrivals, observed per week, caveats)``.
+    """
+    from capacity.models.stays import monthly_arrivals
+
+    start, end = params.period_start, params.period_end
     monthly = monthly_arrivals(stays_frame, params.city, start, end)
-    weeks = ((pd.Timestamp(end) - pd.Timestamp(start)).days + 1) / 7.0
-    # stays can be counted only from gap_days after the data begin (earlier ones may have
-    # begun before the data): arrivals per week are per week of that window
+    weeks = _weeks(params)
     weeks_counted = float(monthly.attrs.get("weeks_observed", weeks))
     total_starts = int(monthly.sum())
     if total_starts == 0 or weeks_counted <= 0:
         raise EstimationError(
             f"no stay starts in {params.city} in the period: arrivals cannot be estimated."
         )
+    caveats = []
     if weeks_counted < weeks:
         caveats.append(
             Caveat(
@@ -212,10 +262,11 @@ def fit_models(data, params: Params) -> FittedModels:
             )
         )
     arrivals = np.concatenate([[total_starts], rng.poisson(total_starts, n)]) / weeks_counted
+    return monthly, arrivals, total_starts / weeks_counted, caveats
 
-    prod, outreach_rows, eta = _productivity(data.outreach, params, rng, n)
-    staff = comp.staff_capacity(data.staff, params.city, start, end)
-    logged_hours = float(outreach_rows["staff_hours"].sum()) / weeks
+
+def _hours_per_fte(outreach_rows: pd.DataFrame, staff, params: Params, weeks: float) -> float:
+    """Logged outreach hours per week per outreach FTE of the staff table."""
     if staff.outreach_fte <= 0:
         raise DataError(
             Problem(
@@ -227,18 +278,26 @@ def fit_models(data, params: Params) -> FittedModels:
                 "check outreach_share in the staff table.",
             )
         )
-    hours_per_fte = logged_hours / staff.outreach_fte
+    return float(outreach_rows["staff_hours"].sum()) / weeks / staff.outreach_fte
 
+
+def _languages(city_rows, outreach_rows, staff, rng, n: int):
+    """Languages of the target group, the share of contacts each can be held in, and draws.
+
+    The interpreter share is a scenario setting: the fit keeps what the log shows and
+    ``evaluate`` applies ``Scenario.interpreter_share`` on top (see
+    :meth:`FittedModels.with_interpreter_share`). Returns ``(languages, pi, interpreter
+    share, its source, caveats)``; ``pi`` is the point share per language and ``n``
+    multinomial draws.
+    """
+    caveats = []
     langs = comp.language_shares(city_rows)
-    # the interpreter share is a scenario setting: the fit keeps what the log shows and
-    # evaluate() applies Scenario.interpreter_share on top (see with_interpreter_share)
     est = comp.estimate_interpreter_share(outreach_rows)
     iota, source = (est, "outreach log") if est is not None else (0.0, "none")
     if langs.attrs["unknown_persons"]:
         caveats.append(Caveat("q4.unknown_language", share=langs.attrs["unknown_share"]))
     own = comp.observed_own_language_share(outreach_rows)
     s_lang, basis, predicted = comp.speaker_share(staff, langs["share"], own)
-    m = comp.usable_share(s_lang, iota)
     if own is not None:
         caveats.append(
             Caveat(
@@ -254,50 +313,31 @@ def fit_models(data, params: Params) -> FittedModels:
     pi = np.vstack([langs["share"].to_numpy(dtype=float), pi_draws])
     languages = langs.assign(staff_speakers_fte=staff.speakers_fte.reindex(langs.index).fillna(0))
     languages["speaker_share"] = s_lang.to_numpy()
-    languages["usable_share"] = m.to_numpy()
+    languages["usable_share"] = comp.usable_share(s_lang, iota).to_numpy()
+    return languages, pi, iota, source, caveats
 
-    inputs = Inputs(eta, hours_per_fte, arrivals, detection, table, pi, m.to_numpy())
 
-    forecast = None
+def _forecast(monthly: pd.Series, params: Params):
+    """The arrivals forecast, or ``None`` and a caveat that says why there is none."""
+    from capacity.models.forecast import fit_arrivals_forecast
+
     try:
-        from capacity.models.forecast import fit_arrivals_forecast
-
-        forecast = fit_arrivals_forecast(
+        fit = fit_arrivals_forecast(
             monthly.astype(float), horizon=params.horizon_months, alpha=params.alpha
         )
-    except (EstimationError, ImportError) as exc:
-        caveats.append(Caveat("q4.no_forecast", reason=Caveat.of_error(exc)))
+    except EstimationError as exc:
+        return None, [Caveat("q4.no_forecast", reason=Caveat.of_error(exc))]
+    return fit, []
 
-    cases = float(outreach_rows["support_accepted"].sum()) / weeks
-    indicators = None
-    if data.operations is not None and len(data.operations):
-        try:
-            indicators = operations_indicators(
-                data.operations, params.city, start, end, alpha=params.alpha
-            )
-        except DataError:
-            caveats.append(Caveat("q4.no_operations", city=params.city))
-    return FittedModels(
-        city=params.city,
-        period=(start, end),
-        synthetic=bool(data.meta.get("synthetic", False)),
-        data_files=dict(data.files),
-        base_params=params,
-        stays=stays,
-        touring=tour,
-        population=chain,
-        productivity=prod,
-        forecast=forecast,
-        indicators=indicators,
-        staff=staff,
-        languages=languages,
-        interpreter_share=iota,
-        interpreter_source=source,
-        inputs=inputs,
-        weeks=weeks,
-        arrivals_observed=total_starts / weeks_counted,
-        persons_observed=int(city_rows["person_id"].nunique()),
-        support_cases_per_week=cases,
-        monthly_arrivals=monthly,
-        caveats=tuple(caveats),
-    )
+
+def _indicators(data, params: Params):
+    """Questions 1–3 from the operations table, or ``None`` (and a caveat when it is empty)."""
+    if data.operations is None or not len(data.operations):
+        return None, []
+    try:
+        fit = operations_indicators(
+            data.operations, params.city, params.period_start, params.period_end, alpha=params.alpha
+        )
+    except DataError:
+        return None, [Caveat("q4.no_operations", city=params.city)]
+    return fit, []

@@ -5,12 +5,17 @@ Built by :func:`capacity.question4.evaluate`; see ``docs/methods/staffing-and-ve
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
-from capacity.models._base import COLUMNS, Results, percentile_interval
+from capacity.config import Params
+from capacity.models._base import COLUMNS, Caveat, Results, percentile_interval
 
 
+@dataclass(frozen=True, repr=False, kw_only=True)
 class Question4Result(Results):
     """The answer to question 4 with the numbers behind it (see module docstring).
 
@@ -35,23 +40,46 @@ class Question4Result(Results):
     draws : DataFrame
         Monte Carlo draws (``reach_effective``, ``fte_needed``, ...).
     caveats : tuple of Caveat
+    point : dict
+        Point estimates of :data:`KEY_FIGURES` (the draws give their intervals).
+    persons_observed : int
+        Distinct persons seen in the city and period.
     """
 
-    title = "Question 4: outreach capacity against a mobile target group"
+    verdict: str
+    p_target: float
+    target_reach: float
+    city: str
+    period: tuple
+    synthetic: bool
+    point: dict[str, float]
+    languages: pd.DataFrame
+    stays: Any
+    touring: Any
+    population: Any
+    productivity: Any
+    forecast: pd.DataFrame | None
+    indicators: pd.DataFrame | None
+    draws: pd.DataFrame
+    caveats: tuple[Caveat, ...]
+    data_files: dict
+    params: Params
+    persons_observed: int
+    title: str = "Question 4: outreach capacity against a mobile target group"
 
-    def __init__(self, *, point: dict, persons_observed: int, **attrs):
-        for name, value in attrs.items():
-            setattr(self, name, value)
-        self.point = point
-        self.persons_observed = persons_observed
+    @property
+    def alpha(self) -> float:
+        """The run's ``alpha`` (``params.alpha``): the default level of every interval."""
+        return self.params.alpha
 
     @property
     def key_figures(self) -> pd.DataFrame:
         """Key figures at the run's ``alpha``."""
         return self.summary_frame(self.params.alpha)
 
-    def summary_frame(self, alpha: float = 0.05) -> pd.DataFrame:
+    def summary_frame(self, alpha: float | None = None) -> pd.DataFrame:
         """Key figures: point estimate, Monte Carlo SE and percentile interval."""
+        alpha = self._alpha(alpha)
         rows = {}
         for key in KEY_FIGURES:
             est = self.point.get(key, np.nan)
@@ -76,16 +104,20 @@ class Question4Result(Results):
 
     def summary(self, alpha: float | None = None) -> str:
         """Verdict, key figures, bottleneck languages and caveats as plain text."""
-        a = self.params.alpha if alpha is None else alpha
-        head = (
+        body = super().summary(self._alpha(alpha))
+        return "\n".join([self._html_head(), "", body, "", self._bottlenecks()])
+
+    def _html_head(self) -> str:
+        return (
             f"{self.city} {self.period[0]} to {self.period[1]}"
             + (" (SYNTHETIC data)" if self.synthetic else "")
             + f": {self.verdict.upper()} — P(effective reach ≥ {self.target_reach:.0%}) = "
             f"{self.p_target:.0%}"
         )
+
+    def _bottlenecks(self) -> str:
         short = self.languages.index[self.languages["shortfall"]].tolist()
-        body = super().summary(a)
-        return "\n".join([head, "", body, "", f"Bottleneck languages: {', '.join(short) or '-'}"])
+        return f"Bottleneck languages: {', '.join(short) or '-'}"
 
     def plot(self, ax=None, alpha: float | None = None):
         """Distribution of effective reach over the draws, with the target."""

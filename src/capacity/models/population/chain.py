@@ -78,10 +78,16 @@ class PopulationChain(Results):
     detection: float
     detection_draws: np.ndarray
     caveats: tuple[Caveat, ...] = ()
+    alpha: float = 0.05
     title: str = "Hidden population per quarter (multiple systems estimation)"
 
-    def summary_frame(self, alpha: float = 0.05) -> pd.DataFrame:
-        """``detection_share`` and, per quarter, ``N_hat_<quarter>``."""
+    def summary_frame(self, alpha: float | None = None) -> pd.DataFrame:
+        """``detection_share`` and, per quarter, ``N_hat_<quarter>``.
+
+        The quarters' intervals are those of their fits at :attr:`alpha` (the level the
+        chain was built at); ``alpha`` sets the detection share's percentile interval.
+        """
+        alpha = self._alpha(alpha)
         lo, hi = percentile_interval(self.detection_draws, alpha)
         rows = {"detection_share": (self.detection, np.std(self.detection_draws), lo, hi)}
         for q, r in self.quarters.iterrows():
@@ -145,7 +151,7 @@ def population_chain(
     ).set_index("quarter")
     if frame.empty:
         caveats.append(Caveat("population.no_quarter"))
-        return PopulationChain(frame, fits, 1.0, np.ones(max(n_draws, 1)), tuple(caveats))
+        return PopulationChain(frame, fits, 1.0, np.ones(max(n_draws, 1)), tuple(caveats), alpha)
     n = frame["n_observed"].sum()
     detection = float(n / frame["N_hat"].sum())
     if n_draws:
@@ -157,4 +163,4 @@ def population_chain(
     else:
         draws = np.array([detection])
     caveats.append(Caveat("population.unseen", share=1 - detection))
-    return PopulationChain(frame, fits, detection, draws, tuple(caveats))
+    return PopulationChain(frame, fits, detection, draws, tuple(caveats), alpha)

@@ -120,13 +120,11 @@ class PopulationResults(Results):
     def _interval(self, alpha: float) -> tuple[float, float]:
         return lognormal_interval(self.n_observed, self.estimate, self.se**2, alpha)
 
-    def conf_int(self, alpha: float = 0.05) -> tuple[float, float]:
+    def conf_int(self, alpha: float | None = None) -> tuple[float, float]:
         """Confidence interval ``(low, high)`` for ``N̂`` at level ``1 - alpha``."""
-        if not 0 < alpha < 1:
-            raise ParameterError(f"alpha must lie strictly between 0 and 1, got {alpha!r}.")
-        return self._interval(alpha)
+        return self._interval(self._alpha(alpha))
 
-    def summary_frame(self, alpha: float = 0.05) -> pd.DataFrame:
+    def summary_frame(self, alpha: float | None = None) -> pd.DataFrame:
         """Tidy frame: rows ``N_hat``, ``n_observed`` and ``n_unseen``.
 
         ``n_unseen = N̂ − n`` has the same standard error as ``N̂`` (``n`` is known) and its
@@ -142,8 +140,9 @@ class PopulationResults(Results):
             }
         )
 
-    def plot(self, ax=None, alpha: float = 0.05):
+    def plot(self, ax=None, alpha: float | None = None):
         """Observed persons against the estimate and its interval; returns the Axes."""
+        alpha = self._alpha(alpha)
         ax = super().plot(ax=ax, alpha=alpha)
         ax.set_xlabel("persons")
         ax.set_title(f"{self.title}: estimate with {100 * (1 - alpha):.0f}% interval")

@@ -8,6 +8,22 @@ with a delta-method standard error and a profile-likelihood interval (Cormack 19
 Rivest & Baillargeon's Rcapture ``closedpCI``). Design and existence checks live in
 :mod:`capacity.models.population.design`, the profile likelihood in
 :mod:`capacity.models.population.profile`.
+
+Notes
+-----
+*Lists that never overlap.* If the model has ``λ_ab`` but no person is on both ``a``
+and ``b``, the MLE of ``λ_ab`` is −∞: those cells are fitted as 0 and left out of the
+GLM, the parameter is dropped from the fit but still counted in ``p`` and the residual
+degrees of freedom, and a caveat names the pair (Chan, Silverman & Vincent 2021).
+
+*Existence.* Every model is checked with the Fienberg–Rinaldo linear program (a strictly
+positive vector with the observed sufficient statistics must exist) and a rank check of
+the design on the kept cells; a fixed model that fails raises :class:`EstimationError`.
+
+*Selection* (``"select"``): start from main effects; at each step fit every model
+that adds one two-list interaction whose lists overlap and that passes the existence
+and rank checks; add the one with the lowest criterion if it is lower than the current
+model's; stop otherwise. Pairs without overlap are never added.
 """
 
 from __future__ import annotations
@@ -126,7 +142,7 @@ class MSEResults(PopulationResults):
         lo, hi, _ = self._profile.interval(self.estimate, alpha)
         return lo, hi
 
-    def conf_int(self, alpha: float = 0.05) -> tuple[float, float]:
+    def conf_int(self, alpha: float | None = None) -> tuple[float, float]:
         """Profile-likelihood interval ``(low, high)`` for ``N`` at level ``1 - alpha``.
 
         ``high`` is ``inf`` when the likelihood does not drop enough within
@@ -221,19 +237,8 @@ def mse(
     number of persons observed), with ``ℓ_P`` the Poisson log-likelihood and ``p`` the
     number of parameters.
 
-    *Lists that never overlap.* If the model has ``λ_ab`` but no person is on both ``a``
-    and ``b``, the MLE of ``λ_ab`` is −∞: those cells are fitted as 0 and left out of the
-    GLM, the parameter is dropped from the fit but still counted in ``p`` and the residual
-    degrees of freedom, and a caveat names the pair (Chan, Silverman & Vincent 2021).
-
-    *Existence.* Every model is checked with the Fienberg–Rinaldo linear program (a strictly
-    positive vector with the observed sufficient statistics must exist) and a rank check of
-    the design on the kept cells; a fixed model that fails raises :class:`EstimationError`.
-
-    *Selection* (``"select"``): start from main effects; at each step fit every model
-    that adds one two-list interaction whose lists overlap and that passes the existence
-    and rank checks; add the one with the lowest criterion if it is lower than the current
-    model's; stop otherwise. Pairs without overlap are never added.
+    Lists that never overlap, the existence checks and the forward selection are described
+    in the module docstring (:mod:`capacity.models.population.mse`).
 
     References
     ----------
@@ -253,34 +258,47 @@ def mse(
     120
     """
     y, lists = prepare_table(table, lists, count)
-    k = len(lists)
     if criterion not in ("aic", "bic"):
         raise ParameterError(f"criterion must be 'aic' or 'bic', got {criterion!r}.")
-    caveats = [Caveat("mse.closure"), Caveat("mse.dependence")]
-    selection = None
+    model, fit, selection = _choose_model(y, lists, interactions, criterion)
+    caveats = _fit_caveats(model, fit, len(lists), criterion if selection is not None else None)
+    return MSEResults(model, fit, y, lists, selection, criterion, caveats)
+
+
+def _choose_model(y, lists, interactions, criterion):
+    """The model to fit: forward selection (``"select"``) or the fixed one asked for.
+
+    Returns ``(model, fit, selection)``; ``selection`` is the table of selection steps, or
+    ``None`` for a fixed model.
+    """
+    k = len(lists)
     if isinstance(interactions, str) and interactions == "select":
         start = build_model(y, k, (), lists)
         _require(start, lists)
         model, fit, steps = _forward(y, lists, criterion, start)
-        selection = pd.DataFrame(steps, columns=["step", criterion, "N_hat"])
-        caveats.append(Caveat("mse.selected", criterion=criterion.upper()))
-    else:
-        pairs = parse_pairs(interactions, lists)
-        model = build_model(y, k, pairs, lists)
-        _require(model, lists)
-        fit = _fit(model, y[model.keep])
+        return model, fit, pd.DataFrame(steps, columns=["step", criterion, "N_hat"])
+    model = build_model(y, k, parse_pairs(interactions, lists), lists)
+    _require(model, lists)
+    return model, _fit(model, y[model.keep]), None
+
+
+def _fit_caveats(model: Model, fit, k: int, selected_by: str | None) -> list[Caveat]:
+    """What a reader of this fit must know: assumptions, selection, −∞ pairs, convergence."""
+    caveats = [Caveat("mse.closure"), Caveat("mse.dependence")]
+    if selected_by is not None:
+        caveats.append(Caveat("mse.selected", criterion=selected_by.upper()))
     if model.empty_names:
         caveats.append(Caveat("mse.empty_pairs", pairs=tuple(model.empty_names)))
     if not _converged(fit):
         warnings.warn(
             f"The Poisson GLM for {model.term_names or 'main effects'} did not converge.",
             ConvergenceWarning,
-            stacklevel=2,
+            stacklevel=3,
         )
         caveats.append(Caveat("mse.not_converged"))
     if 2**k - 1 - model.n_params == 0:
         caveats.append(Caveat("mse.saturated"))
-    return MSEResults(model, fit, y, lists, selection, criterion, caveats)
+    return caveats
 
 
 def _require(model: Model, lists) -> None:

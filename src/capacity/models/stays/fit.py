@@ -81,7 +81,7 @@ class StaysResults(Results):
 
     def summary_frame(self, alpha: float | None = None) -> pd.DataFrame:
         """Median, mean, share ≤ 7 days and the hazard ratio per year."""
-        a = self.alpha if alpha is None else alpha
+        a = self._alpha(alpha)
         z = stats.norm.ppf(1 - a / 2)
         _, (lo, hi) = km_median(self.km, a)
         b = np.log(self.hazard_ratio_per_year)
@@ -113,7 +113,7 @@ class StaysResults(Results):
 
     def survival_frame(self, alpha: float | None = None) -> pd.DataFrame:
         """KM curve: ``time, survival, ci_lower, ci_upper`` (pointwise log-log interval)."""
-        lo, hi = km_band(self.km, self.alpha if alpha is None else alpha)
+        lo, hi = km_band(self.km, self._alpha(alpha))
         return pd.DataFrame(
             {
                 "time": self.km.surv_times,

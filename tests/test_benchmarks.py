@@ -7,6 +7,7 @@ timings back, report failures instead of numbers, and write a complete RESULTS f
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -100,9 +101,13 @@ def test_quick_run_writes_results(tmp_path):
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# Benchmark results")
     assert "## Machine" in text and "## Scale" in text
-    # Either the pipeline was measured (a table row per size) or the reason is stated.
-    measured = "| 4," in text or "| 16," in text
-    assert measured or "Nothing could be measured" in text or "Failed or missing" in text
+    # The quick sizes must be measured: a row per size, and no failure reported.
+    assert "Nothing could be measured" not in text, text[-3000:]
+    assert "Failed or missing" not in text, text[-3000:]
+    # sightings | runs | read | work: both timings are numbers (a failed run shows "–")
+    rows = re.findall(r"^\| ([\d,]+) \| (\d+) \| ([\d.]+) s \| ([\d.]+) s \|", text, flags=re.M)
+    assert len(rows) == len(parse_args(["--quick"]).sizes), text[-3000:]
+    assert all(float(read) > 0 and float(work) > 0 for _, _, read, work in rows)
 
 
 def test_exception_line_finds_the_error_and_its_first_problem():

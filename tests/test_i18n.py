@@ -175,17 +175,17 @@ def test_every_caveat_the_models_can_emit_has_a_catalogue_entry():
     assert not missing, "caveat keys without a catalogue entry: " + ", ".join(missing)
 
 
-def _caveats_of_question_4() -> dict[str, str]:
+def _caveats_of_question_4(tiny_dir) -> dict[str, str]:
     """Every caveat of question 4 on the sample and the tiny data, default and scenarios."""
     import warnings
 
-    from capacity.config import ROOT, Params
+    from capacity.config import Params
     from capacity.dataset import load_dataset
     from capacity.question4 import evaluate
     from capacity.report import fitted_models
 
     tiny = {
-        "data_dir": str(ROOT / "tests" / "data" / "tiny"),
+        "data_dir": str(tiny_dir),
         "period_start": "2024-01-01",
         "period_end": "2024-04-30",
         "n_boot": 40,
@@ -215,11 +215,11 @@ def _caveats_of_question_4() -> dict[str, str]:
 
 
 @pytest.mark.slow
-def test_every_caveat_of_question_4_is_said_in_swedish(tmp_path, monkeypatch):
+def test_every_caveat_of_question_4_is_said_in_swedish(tmp_path, monkeypatch, tiny_dir):
     from capacity.models import Caveat
 
     monkeypatch.setenv("CAPACITY_CACHE", str(tmp_path / "fit-cache"))
-    seen = _caveats_of_question_4()
+    seen = _caveats_of_question_4(tiny_dir)
     assert len(seen) >= 15
     assert all(isinstance(c, Caveat) for c in seen)
     missing = [

@@ -1,31 +1,44 @@
 # capacity — the two commands a new user needs are `make report` and `make test`.
-# Everything is installed into ./.venv from requirements/lock.txt; nothing outside the
-# project folder is touched except the Jupyter kernel, registered inside the venv.
+# Everything is installed into ./.venv from hash-pinned locks: requirements/runtime.txt for
+# reports (make report), requirements/dev.txt adds tests, lint and benchmarks (make test).
+# Nothing outside the project folder is touched except the Jupyter kernel, registered
+# inside the venv.
 
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+RUNTIME_LOCK := requirements/runtime.txt
+DEV_LOCK     := requirements/dev.txt
+RUNTIME := $(VENV)/.runtime-installed
+DEV     := $(VENV)/.dev-installed
 PARAMS ?= params/stockholm.yaml
 JOBS   ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help setup report test lint format bench lock sample clean
+.PHONY: help setup runtime report test lint format bench lock sample clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-8s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml requirements/lock.txt
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements/lock.txt
+
+$(RUNTIME): pyproject.toml $(RUNTIME_LOCK) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(RUNTIME_LOCK)
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name capacity --display-name "Python (capacity)"
-	touch $(STAMP)
+	touch $@
 
-setup: $(STAMP) ## create .venv with the pinned dependencies and the 'capacity' Jupyter kernel
+$(DEV): $(RUNTIME) $(DEV_LOCK)
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(DEV_LOCK)
+	touch $@
 
-report: setup ## render the committee report from the sample data into reports/<run-id>/
+runtime: $(RUNTIME) ## create .venv with the pinned runtime dependencies and the 'capacity' kernel
+
+setup: $(DEV) ## the same plus the development tools (pytest, ruff, hypothesis, pypdf)
+
+report: runtime ## render the committee report from the sample data into reports/<run-id>/
 	$(BIN)/capacity report -f $(PARAMS)
 
 test: setup lint ## lint, then run the whole test suite
@@ -42,15 +55,20 @@ format: setup ## apply ruff's formatter and safe fixes
 bench: setup ## run the benchmarks and write benchmarks/RESULTS.md
 	$(BIN)/python -m benchmarks.run
 
-sample: setup ## regenerate the synthetic sample in data/sample
+sample: runtime ## regenerate the synthetic sample in data/sample
 	$(BIN)/capacity synth data/sample --seed 20261128 --sample
 
-lock: ## re-resolve the newest allowed versions into requirements/lock.txt
+# uv resolves from PyPI for this Python (the newest versions the ranges in pyproject.toml
+# allow) and writes every file's hash; pip then installs only files with those hashes.
+LOCK_PY = $(shell $(PYTHON) -c 'import platform; print(platform.python_version())')
+UV_COMPILE = /tmp/capacity-lock/bin/uv pip compile pyproject.toml --generate-hashes \
+	--python-version $(LOCK_PY) --custom-compile-command "make lock" --quiet
+
+lock: ## re-resolve the pins with hashes into requirements/runtime.txt and requirements/dev.txt
 	rm -rf /tmp/capacity-lock && $(PYTHON) -m venv /tmp/capacity-lock
-	/tmp/capacity-lock/bin/pip install --quiet --upgrade pip
-	/tmp/capacity-lock/bin/pip install --quiet ".[dev]"
-	{ echo "# Exact pins for the capacity environment (Python 3.11). Regenerate with 'make lock'."; \
-	  /tmp/capacity-lock/bin/pip freeze --exclude capacity; } > requirements/lock.txt
+	/tmp/capacity-lock/bin/pip install --quiet uv
+	$(UV_COMPILE) -o $(RUNTIME_LOCK)
+	$(UV_COMPILE) --extra dev -c $(RUNTIME_LOCK) -o $(DEV_LOCK)
 
 clean: ## remove the venv and rendered reports (data is never touched)
 	rm -rf $(VENV) reports/*/ .pytest_cache .ruff_cache

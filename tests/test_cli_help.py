@@ -196,3 +196,30 @@ def test_report_shows_its_stages_and_quiet_hides_them(tmp_path, capfd, tiny_dir)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["copy.ipynb", "fixture.ipynb", "r"]
     assert main([*common, "--quiet"]) == 0
     assert capfd.readouterr().err == ""
+
+
+def test_the_projects_kernel_is_registered_on_first_use(monkeypatch, tmp_path, capsys):
+    """Where make setup did not run (conda), the first run registers 'capacity' and says so."""
+    import ipykernel.kernelspec
+    import papermill
+    from jupyter_client.kernelspec import NoSuchKernel
+
+    from capacity.report import kernel
+
+    calls, installed = [], []
+
+    def first_missing(*args, **kwargs):
+        calls.append(kwargs["kernel_name"])
+        if not installed:
+            raise NoSuchKernel("capacity")
+
+    def install(**kwargs):
+        installed.append(kwargs)
+        return str(tmp_path / "kernels" / kwargs["kernel_name"])
+
+    monkeypatch.setattr(papermill, "execute_notebook", first_missing)
+    monkeypatch.setattr(ipykernel.kernelspec, "install", install)
+    kernel.execute(tmp_path / "nb.ipynb", tmp_path / "out.ipynb", {}, None)
+    assert len(calls) == 2 and installed[0]["kernel_name"] == "capacity"
+    assert installed[0]["prefix"] == sys.prefix
+    assert "registered the Jupyter kernel 'capacity'" in capsys.readouterr().err

@@ -2,8 +2,9 @@
 
 Kernels start over IPC (Unix domain sockets in Jupyter's runtime folder) rather than TCP:
 no port is picked, so kernels started at once (parallel tests, sweeps) cannot race for the
-same port, and the kernel does not warn that it runs "over TCP without encryption". A
-missing kernel and a kernel that dies are turned into a
+same port, and the kernel does not warn that it runs "over TCP without encryption". The
+project's kernel, ``capacity``, is registered on first use where ``make setup`` did not run
+(conda); another missing kernel and a kernel that dies are turned into a
 :class:`~capacity.exceptions.ReportError` that says what happened and what to do.
 """
 
@@ -26,6 +27,26 @@ def register_command(name: str = KERNEL) -> str:
         f"{shlex.quote(sys.executable)} -m ipykernel install --sys-prefix --name {name} "
         '--display-name "Python (capacity)"'
     )
+
+
+def register(name: str = KERNEL) -> bool:
+    """Register this interpreter as the Jupyter kernel ``name`` in ``sys.prefix``; say so.
+
+    What ``make setup`` and the conda instructions do (:func:`register_command`). Returns
+    False when it cannot (no ipykernel, a read-only environment).
+    """
+    try:
+        from ipykernel.kernelspec import install
+
+        where = install(kernel_name=name, display_name="Python (capacity)", prefix=sys.prefix)
+    except (ImportError, OSError):
+        return False
+    print(
+        f"capacity: registered the Jupyter kernel '{name}' for {sys.executable} in {where} "
+        "(once; the same as: " + register_command(name) + ")",
+        file=sys.stderr,
+    )
+    return True
 
 
 def ipc_kernel_manager():
@@ -80,7 +101,8 @@ def execute(
     ------
     ReportError
         No kernel of that name is installed (the message gives the command that registers
-        it), or the kernel died before it answered. Cell errors are raised as papermill's
+        it; the project's own kernel, ``capacity``, is registered on first use instead), or
+        the kernel died before it answered. Cell errors are raised as papermill's
         ``PapermillExecutionError``; a kernel dying in a cell as nbclient's ``DeadKernelError``.
     """
     import papermill  # lazily: importing it costs ~1 s
@@ -91,7 +113,8 @@ def execute(
         hooks["on_notebook_start"] = lambda **_: on_kernel()
     if on_cell is not None:
         hooks["on_cell_executed"] = lambda cell_index, **_: on_cell(cell_index)
-    try:
+
+    def run() -> None:
         papermill.execute_notebook(
             str(nb_file),
             str(executed),
@@ -102,6 +125,16 @@ def execute(
             kernel_manager_class=ipc_kernel_manager(),
             **hooks,
         )
+
+    try:
+        try:
+            run()
+        except NoSuchKernel as exc:
+            # The project's own kernel is registered on first use where `make setup` did not
+            # run (a conda environment, a plain pip install): it is this interpreter.
+            if (exc.args[0] if exc.args else kernel_name) != KERNEL or not register():
+                raise
+            run()
     except NoSuchKernel as exc:
         name = exc.args[0] if exc.args else kernel_name
         raise ReportError(

@@ -54,6 +54,7 @@ class Problem:
     fix: str
 
     def __str__(self) -> str:
+        """The problem as one line: file, row, column, rule, value and what to do."""
         where = self.file
         if self.row is not None:
             where += f", row {self.row}"

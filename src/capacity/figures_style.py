@@ -80,16 +80,19 @@ def style() -> None:
 
 
 def percent_axis(ax, axis: str, lang: str) -> None:
+    """Label ``axis`` of ``ax`` with shares as percentages in the report locale."""
     fmt = FuncFormatter(lambda v, _: format_number(100 * v, lang, 0))
     (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(fmt)
 
 
 def number_axis(ax, axis: str, lang: str, decimals: int = 0) -> None:
+    """Label ``axis`` of ``ax`` with numbers in the report locale."""
     fmt = FuncFormatter(lambda v, _: format_number(v, lang, decimals))
     (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(fmt)
 
 
 def date_axis(ax) -> None:
+    """Concise month and year labels on the x axis."""
     import matplotlib.dates as mdates
 
     locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
@@ -98,5 +101,6 @@ def date_axis(ax) -> None:
 
 
 def new_axes(figsize=(6.4, 3.4)):
+    """A new figure and axes in the report style."""
     style()
     return plt.subplots(figsize=figsize, layout="constrained")

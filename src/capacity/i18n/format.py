@@ -1,4 +1,4 @@
-"""Swedish and English text and number formats of the reports.
+r"""Swedish and English text and number formats of the reports.
 
 Every word a committee member reads (headings, table headers, the verdict sentence) comes
 from the one catalogue (:data:`capacity.i18n.catalogue.CATALOGUE`) through :func:`t`, and
@@ -14,11 +14,11 @@ ranges. English numbers use a point, a comma as thousands separator and no space
 Example
 -------
 >>> format_number(1234.5, "sv", decimals=1)
-'1\\u202f234,5'
+'1\u202f234,5'
 >>> format_percent(0.42, "en")
 '42%'
 >>> format_interval(0.35, 0.5, "sv", percent=True)
-'35–50\\xa0%'
+'35–50\xa0%'
 """
 
 from __future__ import annotations
@@ -312,7 +312,7 @@ def _render(caveat: object, lang: str) -> tuple[str, bool]:
 
 
 def caveat_text(caveat: object, lang: str) -> str:
-    """A model's caveat (:class:`capacity.models.Caveat`: ``key`` and ``fields``) as a sentence.
+    r"""A model's caveat (:class:`capacity.models.Caveat`: ``key`` and ``fields``) as a sentence.
 
     The sentence is the catalogue's ``key`` in ``lang`` with the values formatted as its
     placeholders say (see :mod:`capacity.i18n.caveats`).
@@ -329,6 +329,9 @@ def caveat_text(caveat: object, lang: str) -> str:
 
 
 def caveat_language(caveat: object, lang: str) -> str:
-    """The language ``caveat_text(caveat, lang)`` is in: ``lang``, or ``'en'`` when part of it
-    is an error message that has no catalogue entry (to be marked for screen readers)."""
+    """The language of ``caveat_text(caveat, lang)``.
+
+    ``lang``, or ``'en'`` when part of it is an error message that has no catalogue entry
+    (to be marked for screen readers).
+    """
     return "en" if _render(caveat, lang)[1] else check_language(lang)

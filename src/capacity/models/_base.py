@@ -43,7 +43,7 @@ def _plain(value: Any) -> Any:
 
 @dataclass(frozen=True, init=False)
 class Caveat:
-    """A model's caveat: a key of the catalogue (:mod:`capacity.i18n.caveats`) and its values.
+    r"""A model's caveat: a key of the catalogue (:mod:`capacity.i18n.caveats`) and its values.
 
     Models state what a reader must know (data left out, an assumption, a weak fit) as a
     ``Caveat``; the sentence comes from the catalogue in the report's language. ``str()``

@@ -108,8 +108,11 @@ class StaffCapacity(Results):
     title: str = "Staff capacity (staff table)"
 
     def summary_frame(self, alpha: float | None = None) -> pd.DataFrame:
-        """Rows ``outreach_fte``, ``casework_fte``, ``trained_share``, ``staff_members``,
-        ``months`` and ``speakers_fte_<language>``."""
+        """Staffing as the tidy frame (no SEs: counted, not estimated).
+
+        Rows ``outreach_fte``, ``casework_fte``, ``trained_share``, ``staff_members``,
+        ``months`` and ``speakers_fte_<language>``.
+        """
         self._alpha(alpha)
         nan = float("nan")
         rows = {

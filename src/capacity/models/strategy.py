@@ -44,8 +44,11 @@ DAYS_PER_WEEK = 7.0
 
 
 def _stay_index(sightings: pd.DataFrame, stays: pd.DataFrame) -> np.ndarray:
-    """Row of ``stays`` each sighting belongs to (−1 when none): same person and city,
-    ``start ≤ date ≤ end``. Vectorised by one sort on a combined (person, city, day) key."""
+    """Row of ``stays`` each sighting belongs to (−1 when none).
+
+    Same person and city, ``start ≤ date ≤ end``. Vectorised by one sort on a combined
+    (person, city, day) key.
+    """
     keys = pd.concat(
         [sightings[["person_id", "city"]].astype(str), stays[["person_id", "city"]].astype(str)]
     )
@@ -340,7 +343,7 @@ def fit_strategy(
     n_draws: int = 0,
     rng: np.random.Generator | None = None,
 ) -> StrategyResults:
-    """Share of contact capacity in screening, from the time to first contact.
+    r"""Share of contact capacity in screening, from the time to first contact.
 
     Parameters
     ----------
@@ -366,7 +369,7 @@ def fit_strategy(
     uses ``P_s`` contacts and search ``h·E[T]`` (Little's law: contacts at hazard ``h`` on
     everyone present), so the share of contact capacity used in screening is
 
-    .. math:: w = \\frac{P_s}{P_s + h\\,E[T]}.
+    .. math:: w = \frac{P_s}{P_s + h\,E[T]}.
 
     Its interval comes from draws of the parameters from the normal approximation of the
     log-likelihood (inverse observed information on the logit/log scale). The strategy is

@@ -161,7 +161,7 @@ def support_before_leaving(
     case_days: float = 30.0,
     caseload_per_fte: float = CASELOAD_PER_FTE,
 ) -> SupportQueue:
-    """Chance that accepted support starts before the person leaves the city.
+    r"""Chance that accepted support starts before the person leaves the city.
 
     Parameters
     ----------
@@ -187,7 +187,7 @@ def support_before_leaving(
     Servers ``c = casework_fte × caseload_per_fte``, service rate ``μ = 7/case_days`` per
     week, load ``a = λ/μ``. If ``a < c``,
 
-    .. math:: P(W < R) = 1 - C(c, a)\\, E[e^{-θ R}],\\quad θ = (cμ - λ)/7 \\text{ per day},
+    .. math:: P(W < R) = 1 - C(c, a)\, E[e^{-θ R}],\quad θ = (cμ - λ)/7 \text{ per day},
 
     with ``R`` the remaining stay (:func:`residual_laplace`). Erlang C lets nobody leave the
     queue, so it gives 0 as ``a → c`` and is undefined for ``a ≥ c``. The result is therefore

@@ -46,6 +46,7 @@ class Inputs:
     m: np.ndarray
 
     def __len__(self) -> int:
+        """Number of rows: the point estimate and the Monte Carlo draws."""
         return len(self.eta)
 
     def subset(self, idx: np.ndarray) -> Inputs:

@@ -106,9 +106,12 @@ class ReportBook:
         return self._emit("".join(f"<p{cls}>{escape(p)}</p>" for p in paragraphs))
 
     def bullets(self, items: Sequence[str | tuple[str, str]], lang: str | None = None) -> str:
-        """A bulleted list of plain-text items; ``lang`` marks text in another language
-        (so screen readers switch pronunciation). An item ``(text, lang)`` marks that item
-        alone (e.g. an English caveat among Swedish ones)."""
+        """A bulleted list of plain-text items.
+
+        ``lang`` marks text in another language (so screen readers switch pronunciation).
+        An item ``(text, lang)`` marks that item alone (e.g. an English caveat among Swedish
+        ones).
+        """
         attr = f' lang="{escape(lang)}"' if lang and lang != self.lang else ""
         body = ""
         for item in items:

@@ -43,6 +43,7 @@ class SweepResult:
     reports: tuple = ()
 
     def __str__(self) -> str:
+        """The sweep in a few lines: scenarios, time, folder and output files."""
         lines = [
             f"Sweep of {len(self.comparison)} scenarios done in {self.seconds:.1f} s into {self.folder}"
         ]

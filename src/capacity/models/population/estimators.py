@@ -38,7 +38,7 @@ __all__ = [
 def lognormal_interval(
     n_observed: float, estimate: float, variance: float, alpha: float = 0.05
 ) -> tuple[float, float]:
-    """Chao's (1987) log-normal interval for a population size.
+    r"""Chao's (1987) log-normal interval for a population size.
 
     Parameters
     ----------
@@ -60,7 +60,7 @@ def lognormal_interval(
     -----
     The unseen number ``f̂0 = N̂ − n`` is taken as log-normal, so
 
-    .. math:: C = \\exp\\Big(z_{1-\\alpha/2}\\sqrt{\\log(1 + \\widehat{\\mathrm{Var}}(\\hat N)/\\hat f_0^2)}\\Big).
+    .. math:: C = \exp\Big(z_{1-\alpha/2}\sqrt{\log(1 + \widehat{\mathrm{Var}}(\hat N)/\hat f_0^2)}\Big).
 
     The lower limit never falls below ``n``. When ``f̂0 = 0`` the interval is ``(n, n)``.
 
@@ -178,7 +178,7 @@ def _count(value, name: str) -> int:
 
 
 def chapman(n1: int, n2: int, m: int) -> ChapmanResults:
-    """Chapman's bias-corrected two-sample estimator of a closed population's size.
+    r"""Chapman's bias-corrected two-sample estimator of a closed population's size.
 
     Parameters
     ----------
@@ -196,9 +196,9 @@ def chapman(n1: int, n2: int, m: int) -> ChapmanResults:
     -----
     .. math::
 
-        \\hat N = \\frac{(n_1 + 1)(n_2 + 1)}{m + 1} - 1, \\qquad
-        \\widehat{\\mathrm{Var}}(\\hat N) =
-            \\frac{(n_1+1)(n_2+1)(n_1-m)(n_2-m)}{(m+1)^2 (m+2)}
+        \hat N = \frac{(n_1 + 1)(n_2 + 1)}{m + 1} - 1, \qquad
+        \widehat{\mathrm{Var}}(\hat N) =
+            \frac{(n_1+1)(n_2+1)(n_1-m)(n_2-m)}{(m+1)^2 (m+2)}
 
     (Seber 1970). The interval is Chao's (1987) log-normal interval on the unseen number
     ``N̂ − r`` with ``r = n1 + n2 − m`` observed, so it never goes below ``r``; see
@@ -234,7 +234,7 @@ def chapman(n1: int, n2: int, m: int) -> ChapmanResults:
 
 
 def chao(frequencies: Sequence[int], occasions: int | None = None) -> ChaoResults:
-    """Chao's (1987) lower bound for the size of a population with heterogeneous catchability.
+    r"""Chao's (1987) lower bound for the size of a population with heterogeneous catchability.
 
     Parameters
     ----------
@@ -256,17 +256,17 @@ def chao(frequencies: Sequence[int], occasions: int | None = None) -> ChaoResult
 
     .. math::
 
-        \\hat N = n + A\\,\\frac{f_1^2}{2 f_2}, \\qquad
-        \\widehat{\\mathrm{Var}} = f_2\\Big[\\frac{A^2 r^4}{4} + A^2 r^3 + \\frac{A r^2}{2}\\Big]
-        \\quad (f_2 > 0);
+        \hat N = n + A\,\frac{f_1^2}{2 f_2}, \qquad
+        \widehat{\mathrm{Var}} = f_2\Big[\frac{A^2 r^4}{4} + A^2 r^3 + \frac{A r^2}{2}\Big]
+        \quad (f_2 > 0);
 
     when ``f2 = 0`` the bias-corrected form is used,
 
     .. math::
 
-        \\hat N = n + A\\,\\frac{f_1(f_1 - 1)}{2}, \\quad
-        \\widehat{\\mathrm{Var}} = A\\frac{f_1(f_1-1)}{2} + A^2\\frac{f_1(2f_1-1)^2}{4}
-            - A^2\\frac{f_1^4}{4\\hat N}.
+        \hat N = n + A\,\frac{f_1(f_1 - 1)}{2}, \quad
+        \widehat{\mathrm{Var}} = A\frac{f_1(f_1-1)}{2} + A^2\frac{f_1(2f_1-1)^2}{4}
+            - A^2\frac{f_1^4}{4\hat N}.
 
     With ``A = 1`` the first variance is Chao's (1987) formula. The interval is the
     log-normal interval of :func:`lognormal_interval`. The bound is a *lower* bound: it is

@@ -193,7 +193,7 @@ def mse(
     interactions: str | Sequence[tuple[str, str]] = "select",
     criterion: str = "aic",
 ) -> MSEResults:
-    """Population size from k ≥ 2 overlapping lists by log-linear multiple systems estimation.
+    r"""Population size from k ≥ 2 overlapping lists by log-linear multiple systems estimation.
 
     Parameters
     ----------
@@ -222,7 +222,7 @@ def mse(
 
     Notes
     -----
-    Model: for each observable history ``h ∈ {0,1}^k \\ {0}``,
+    Model: for each observable history ``h ∈ {0,1}^k \ {0}``,
     ``log E[y_h] = β0 + Σ_j β_j h_j + Σ_{(a,b)} λ_ab h_a h_b``, fitted by Poisson maximum
     likelihood on **all** ``2^k − 1`` histories (absent ones as 0). The unseen history has
     mean ``exp(β0)``, so ``N̂ = n + exp(β̂0)`` and, by the delta method,

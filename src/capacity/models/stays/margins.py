@@ -54,6 +54,7 @@ def _recurrence_pmf(stays: pd.DataFrame) -> np.ndarray:
 
 
 def make_expander(rows: pd.DataFrame, pmf: np.ndarray | None) -> Expander:
+    """The :class:`Expander` that spreads each stay over its unseen margins (``pmf``; ``None``: no margins)."""
     keys = ["duration", "event", "entry"]
     key_id = rows.groupby(keys, sort=False).ngroup().to_numpy()
     uniq = rows[keys].drop_duplicates().reset_index(drop=True)

@@ -92,6 +92,7 @@ def key_figure_frame(result, keys, lang: str) -> tuple[pd.DataFrame, dict[str, s
 
 
 def key_table(book, result, keys, name: str, caption: str):
+    """A table of the key figures ``keys`` of ``result`` with their intervals, in the report language."""
     frame, kinds = key_figure_frame(result, keys, book.lang)
     level = format_percent(1 - result.params.alpha, book.lang, 0)
     return book.table(

@@ -19,9 +19,12 @@ SCENARIOS = ("today", "plus2", "plus4", "interpreters", "mobile")
 
 
 def standard_scenarios(fitted, params) -> pd.DataFrame:
-    """Today; +2 and +4 outreach FTE; an interpreter for every contact in a language no staff
+    """The standard scenarios of the committee report.
+
+    Today; +2 and +4 outreach FTE; an interpreter for every contact in a language no staff
     member speaks (``interpreter_share = 1``: competence alone, today's staff); and today
-    with stays half as long (more mobility)."""
+    with stays half as long (more mobility).
+    """
     from capacity.question4 import Scenario, evaluate
 
     grid = {

@@ -119,6 +119,8 @@ def test_analyst_notebook_runs_on_tiny_data(tmp_path, path, tiny_dir):
     )
     html = (run.folder / "report.html").read_text(encoding="utf-8")
     assert "<h1>" in html and "Params.from_mapping" not in html
+    if path.stem == "template_estimator":  # the strategy registered in the notebook was used
+        assert "Key figures with strategy half_and_half" in html
 
 
 def _committee(tmp_path: Path, lang: str, tiny_dir):

@@ -294,8 +294,8 @@ def _typed(table: str, tiny_dir) -> pd.DataFrame:
     return validate_table(raw(tiny_dir, table), table, f"{table}.csv")[0]
 
 
-def test_cross_checks_pass_on_tiny_and_catch_each_rule():
-    typed = {t: _typed(t) for t in TABLES}
+def test_cross_checks_pass_on_tiny_and_catch_each_rule(tiny_dir):
+    typed = {t: _typed(t, tiny_dir) for t in TABLES}
     files = {t: f"{t}.csv" for t in TABLES}
     meta = {"period": {"start": "2024-01-01", "end": "2024-04-30"}}
     assert cross_check(typed, meta, files) == []

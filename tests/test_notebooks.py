@@ -176,10 +176,10 @@ def _check_pdf(run, result, lang: str) -> None:
 
 
 @pytest.mark.slow
-def test_swedish_committee_report(tmp_path):
+def test_swedish_committee_report(tmp_path, tiny_dir):
     import json
 
-    run, result = _committee(tmp_path, "sv")
+    run, result = _committee(tmp_path, "sv", tiny_dir)
     _check_pdf(run, result, "sv")
     record = json.loads((run.folder / "provenance.json").read_text(encoding="utf-8"))
     assert {t: record["input_files"][t]["sha256"] for t in result.data_files} == {
@@ -188,8 +188,8 @@ def test_swedish_committee_report(tmp_path):
 
 
 @pytest.mark.slow
-def test_english_committee_report_and_its_numbers(tmp_path):
-    run, result = _committee(tmp_path, "en")
+def test_english_committee_report_and_its_numbers(tmp_path, tiny_dir):
+    run, result = _committee(tmp_path, "en", tiny_dir)
     _check_pdf(run, result, "en")
     sheet = pd.read_excel(run.folder / "tables.xlsx", sheet_name="key_figures", index_col=0)
     kf = result.key_figures

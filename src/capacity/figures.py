@@ -68,7 +68,7 @@ def reach_distribution(draws: np.ndarray | pd.Series, target: float, lang: str) 
     lo, hi = np.quantile(x, [0.025, 0.975])
     above = float(np.mean(x >= target))
     span = format_interval(lo, hi, lang, percent=True)
-    note = f"95 % av simuleringarna: {span}" if lang == "sv" else f"95% of simulations: {span}"
+    note = t("fig_reach_note", lang, span=span)
     ax.annotate(
         note,
         xy=(float(np.median(x)), 0.5),
@@ -78,20 +78,15 @@ def reach_distribution(draws: np.ndarray | pd.Series, target: float, lang: str) 
         fontsize=8.5,
         ha="left" if np.median(x) < 0.6 else "right",
     )
-    if lang == "sv":
-        alt = (
-            f"Histogram över {x.size} simulerade värden av andelen som nås på ett språk de "
-            f"förstår. Medianen är {format_percent(np.median(x), lang)}, 95 % av värdena ligger "
-            f"mellan {format_interval(lo, hi, lang, percent=True)}. Målet {format_percent(target, lang)} "
-            f"är markerat; {format_percent(above, lang)} av värdena når målet."
-        )
-    else:
-        alt = (
-            f"Histogram of {x.size} simulated values of the share reached in a language they "
-            f"understand. The median is {format_percent(np.median(x), lang)}; 95% of the values lie "
-            f"between {format_interval(lo, hi, lang, percent=True)}. The target of "
-            f"{format_percent(target, lang)} is marked; {format_percent(above, lang)} of the values reach it."
-        )
+    alt = t(
+        "fig_reach_alt",
+        lang,
+        n=x.size,
+        median=format_percent(np.median(x), lang),
+        span=span,
+        target=format_percent(target, lang),
+        above=format_percent(above, lang),
+    )
     return Figure(fig, alt, t("fig_reach_title", lang), "reach_distribution")
 
 
@@ -127,9 +122,7 @@ def survival_curve(frame: pd.DataFrame, lang: str, median_days: float | None = N
         step="post",
         color=OKABE_ITO["sky_blue"],
         alpha=0.35,
-        label="95 % " + t("fig_interval", lang)
-        if lang == "sv"
-        else "95% " + t("fig_interval", lang),
+        label=t("fig_interval_95", lang),
     )
     ax.set_ylim(0, 1.02)
     ax.set_xlim(left=0)
@@ -145,18 +138,13 @@ def survival_curve(frame: pd.DataFrame, lang: str, median_days: float | None = N
         if median_days is None or not np.isfinite(median_days)
         else format_number(median_days, lang, 0)
     )
-    if lang == "sv":
-        alt = (
-            "Kaplan–Meier-kurva: andelen personer som fortfarande är kvar i staden efter ett "
-            f"visst antal dagar. Hälften har lämnat efter {med} dagar; efter "
-            f"{format_number(t_max, lang, 0)} dagar är {format_percent(s_end, lang)} kvar."
-        )
-    else:
-        alt = (
-            "Kaplan–Meier curve: share of persons still in the city a given number of days "
-            f"after arrival. Half have left after {med} days; after {format_number(t_max, lang, 0)} "
-            f"days {format_percent(s_end, lang)} remain."
-        )
+    alt = t(
+        "fig_stay_alt",
+        lang,
+        median=med,
+        days=format_number(t_max, lang, 0),
+        left=format_percent(s_end, lang),
+    )
     return Figure(fig, alt, t("fig_stay_title", lang), "stay_survival")
 
 
@@ -198,20 +186,15 @@ def arrivals_forecast(observed: pd.Series, forecast: pd.DataFrame, lang: str) ->
     last_obs = float(observed.iloc[-1]) if len(observed) else float("nan")
     end = forecast.iloc[-1]
     end_month = pd.Timestamp(forecast.index[-1]).strftime("%Y-%m")
-    if lang == "sv":
-        alt = (
-            f"Linjediagram över ankomster per månad: {len(observed)} observerade månader, senast "
-            f"{format_number(last_obs, lang, 0)}, och en prognos till {end_month} på "
-            f"{format_number(end['estimate'], lang, 0)} ankomster per månad "
-            f"(prognosintervall {format_interval(end['ci_lower'], end['ci_upper'], lang, decimals=0)})."
-        )
-    else:
-        alt = (
-            f"Line chart of arrivals per month: {len(observed)} observed months, latest "
-            f"{format_number(last_obs, lang, 0)}, and a forecast to {end_month} of "
-            f"{format_number(end['estimate'], lang, 0)} arrivals per month "
-            f"(prediction interval {format_interval(end['ci_lower'], end['ci_upper'], lang, decimals=0)})."
-        )
+    alt = t(
+        "fig_arrivals_alt",
+        lang,
+        n=len(observed),
+        last=format_number(last_obs, lang, 0),
+        month=end_month,
+        forecast=format_number(end["estimate"], lang, 0),
+        interval=format_interval(end["ci_lower"], end["ci_upper"], lang, decimals=0),
+    )
     return Figure(fig, alt, t("fig_arrivals_title", lang), "arrivals_forecast")
 
 
@@ -247,18 +230,13 @@ def fte_needed(forecast: pd.DataFrame, fte_now: float, lang: str) -> Figure:
     ax.set_title(t("fig_fte_title", lang))
     ax.legend(loc="upper left")
     first, last = forecast.iloc[0], forecast.iloc[-1]
-    if lang == "sv":
-        alt = (
-            f"Linjediagram: behovet av uppsökande årsarbetare för att nå målet går från "
-            f"{format_number(first['fte_needed'], lang, 1)} till {format_number(last['fte_needed'], lang, 1)} "
-            f"under prognosperioden, jämfört med {format_number(fte_now, lang, 1)} i dag."
-        )
-    else:
-        alt = (
-            f"Line chart: outreach FTE needed to meet the target goes from "
-            f"{format_number(first['fte_needed'], lang, 1)} to {format_number(last['fte_needed'], lang, 1)} "
-            f"over the forecast, against {format_number(fte_now, lang, 1)} today."
-        )
+    alt = t(
+        "fig_fte_alt",
+        lang,
+        first=format_number(first["fte_needed"], lang, 1),
+        last=format_number(last["fte_needed"], lang, 1),
+        now=format_number(fte_now, lang, 1),
+    )
     return Figure(fig, alt, t("fig_fte_title", lang), "fte_needed")
 
 
@@ -308,16 +286,9 @@ def languages(frame: pd.DataFrame, lang: str, threshold: int = 5) -> Figure:
             names[::-1], f["share_of_target_group"][::-1], f["reach"][::-1], strict=True
         )
     ]
-    if lang == "sv":
-        alt = "Liggande stapeldiagram per språk: andel av målgruppen / andel som nås: "
-        alt += "; ".join(parts) + "."
-        if n_hidden:
-            alt += f" {n_hidden} språk med färre än {threshold} personer visas inte."
-    else:
-        alt = "Horizontal bar chart per language: share of target group / share reached: "
-        alt += "; ".join(parts) + "."
-        if n_hidden:
-            alt += f" {n_hidden} languages with fewer than {threshold} persons are not shown."
+    alt = t("fig_lang_alt", lang, parts="; ".join(parts))
+    if n_hidden:
+        alt += " " + t("fig_lang_hidden", lang, n=n_hidden, threshold=threshold)
     return Figure(fig, alt, t("fig_lang_title", lang), "languages")
 
 
@@ -348,18 +319,14 @@ def scenario_comparison(frame: pd.DataFrame, target: float, lang: str) -> Figure
     ax.legend(loc="lower right")
     best = frame.loc[frame["reach_effective"].idxmax()]
     worst = frame.loc[frame["reach_effective"].idxmin()]
-    if lang == "sv":
-        alt = (
-            f"Linjediagram över {len(frame)} scenarier: andelen som nås går från "
-            f"{format_percent(worst['reach_effective'], lang)} till {format_percent(best['reach_effective'], lang)}; "
-            f"målet {format_percent(target, lang)} är markerat."
-        )
-    else:
-        alt = (
-            f"Line chart of {len(frame)} scenarios: the share reached ranges from "
-            f"{format_percent(worst['reach_effective'], lang)} to {format_percent(best['reach_effective'], lang)}; "
-            f"the target of {format_percent(target, lang)} is marked."
-        )
+    alt = t(
+        "fig_scen_alt",
+        lang,
+        n=len(frame),
+        low=format_percent(worst["reach_effective"], lang),
+        high=format_percent(best["reach_effective"], lang),
+        target=format_percent(target, lang),
+    )
     return Figure(fig, alt, t("fig_scen_title", lang), "scenarios")
 
 
@@ -387,14 +354,5 @@ def monthly_persons(frame: pd.DataFrame, lang: str, threshold: int = 5) -> Figur
     ax.set_title(t("fig_cov_title", lang))
     ax.legend(loc="upper left", ncols=min(4, max(1, len(shown.columns))))
     means = ", ".join(f"{c} {format_number(frame[c].mean(), lang, 0)}" for c in frame.columns)
-    if lang == "sv":
-        alt = (
-            f"Linjediagram över {len(frame)} månader: antal olika personer per månad och källa. "
-            f"Medelvärden per månad: {means}. {n_hidden} värden under {threshold} visas inte."
-        )
-    else:
-        alt = (
-            f"Line chart over {len(frame)} months: distinct persons per month and source. "
-            f"Monthly means: {means}. {n_hidden} values below {threshold} are not shown."
-        )
+    alt = t("fig_cov_alt", lang, n=len(frame), means=means, hidden=n_hidden, threshold=threshold)
     return Figure(fig, alt, t("fig_cov_title", lang), "monthly_persons")

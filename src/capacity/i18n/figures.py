@@ -40,10 +40,6 @@ FIGURES: dict[str, dict[str, str]] = {
         "sv": "Andel som fortfarande är kvar (%)",
         "en": "Share still present (%)",
     },
-    "fig_interval": {
-        "sv": "osäkerhetsintervall",
-        "en": "uncertainty interval",
-    },
     "fig_arrivals_title": {
         "sv": "Ankomster per månad och prognos",
         "en": "Arrivals per month and forecast",
@@ -115,5 +111,55 @@ FIGURES: dict[str, dict[str, str]] = {
     "fig_stay_mult": {
         "sv": "vistelselängd ×",
         "en": "stay length ×",
+    },
+    # --- notes and alt texts (every figure's description for screen readers) --------------
+    "fig_interval_95": {"sv": "95 % osäkerhetsintervall", "en": "95% uncertainty interval"},
+    "fig_reach_note": {"sv": "95 % av simuleringarna: {span}", "en": "95% of simulations: {span}"},
+    "fig_reach_alt": {
+        "sv": "Histogram över {n} simulerade värden av andelen som nås på ett språk de förstår. "
+        "Medianen är {median}, 95 % av värdena ligger mellan {span}. Målet {target} är markerat; "
+        "{above} av värdena når målet.",
+        "en": "Histogram of {n} simulated values of the share reached in a language they "
+        "understand. The median is {median}; 95% of the values lie between {span}. The target "
+        "of {target} is marked; {above} of the values reach it.",
+    },
+    "fig_stay_alt": {
+        "sv": "Kaplan–Meier-kurva: andelen personer som fortfarande är kvar i staden efter ett "
+        "visst antal dagar. Hälften har lämnat efter {median} dagar; efter {days} dagar är "
+        "{left} kvar.",
+        "en": "Kaplan–Meier curve: share of persons still in the city a given number of days "
+        "after arrival. Half have left after {median} days; after {days} days {left} remain.",
+    },
+    "fig_arrivals_alt": {
+        "sv": "Linjediagram över ankomster per månad: {n} observerade månader, senast {last}, och "
+        "en prognos till {month} på {forecast} ankomster per månad (prognosintervall {interval}).",
+        "en": "Line chart of arrivals per month: {n} observed months, latest {last}, and a "
+        "forecast to {month} of {forecast} arrivals per month (prediction interval {interval}).",
+    },
+    "fig_fte_alt": {
+        "sv": "Linjediagram: behovet av uppsökande årsarbetare för att nå målet går från {first} "
+        "till {last} under prognosperioden, jämfört med {now} i dag.",
+        "en": "Line chart: outreach FTE needed to meet the target goes from {first} to {last} "
+        "over the forecast, against {now} today.",
+    },
+    "fig_lang_alt": {
+        "sv": "Liggande stapeldiagram per språk: andel av målgruppen / andel som nås: {parts}.",
+        "en": "Horizontal bar chart per language: share of target group / share reached: {parts}.",
+    },
+    "fig_lang_hidden": {
+        "sv": "{n} språk med färre än {threshold} personer visas inte.",
+        "en": "{n} languages with fewer than {threshold} persons are not shown.",
+    },
+    "fig_scen_alt": {
+        "sv": "Linjediagram över {n} scenarier: andelen som nås går från {low} till {high}; målet "
+        "{target} är markerat.",
+        "en": "Line chart of {n} scenarios: the share reached ranges from {low} to {high}; the "
+        "target of {target} is marked.",
+    },
+    "fig_cov_alt": {
+        "sv": "Linjediagram över {n} månader: antal olika personer per månad och källa. "
+        "Medelvärden per månad: {means}. {hidden} värden under {threshold} visas inte.",
+        "en": "Line chart over {n} months: distinct persons per month and source. Monthly "
+        "means: {means}. {hidden} values below {threshold} are not shown.",
     },
 }

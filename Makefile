@@ -76,5 +76,5 @@ lock: ## re-resolve the pins with hashes into requirements/runtime.txt and requi
 	$(UV_COMPILE) -o $(RUNTIME_LOCK)
 	$(UV_COMPILE) --extra dev -c $(RUNTIME_LOCK) -o $(DEV_LOCK)
 
-clean: ## remove the venv and rendered reports (data is never touched)
-	rm -rf $(VENV) reports/*/ .pytest_cache .ruff_cache
+clean: ## remove the venv, rendered reports and caches (data is never touched)
+	rm -rf $(VENV) reports/*/ .cache .pytest_cache .ruff_cache

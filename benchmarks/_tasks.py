@@ -39,14 +39,42 @@ def _sightings_file(folder: Path) -> Path:
     raise FileNotFoundError(f"no sightings table in {folder}")
 
 
+TABLE_NAMES = ("sightings", "outreach", "staff", "operations")
+
+
 def task_read(folder: str, fmt: str | None = None) -> None:
-    """The floor of the scale benchmark: read the sightings file into pandas, nothing else."""
+    """The floor of the scale benchmark: read the files into pandas, nothing else.
+
+    ``read`` is the sightings file alone; ``read_all`` all four tables (sightings included).
+    """
     with stage("import"):
         import pandas as pd
     path = Path(folder) / f"sightings.{fmt}" if fmt else _sightings_file(Path(folder))
-    with stage("read"):
-        frame = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
+    suffix = path.suffix
+
+    def read(p: Path):
+        return pd.read_parquet(p) if suffix == ".parquet" else pd.read_csv(p)
+
+    with stage("read_all"):
+        with stage("read"):
+            frame = read(path)
+        for name in TABLE_NAMES[1:]:
+            read(path.with_name(f"{name}{suffix}"))
     INFO.update(rows=len(frame), file=path.name, bytes=path.stat().st_size)
+
+
+def _use_caches(data_cache: str | None, fit_cache: str | None = None) -> None:
+    """Point capacity's caches at the folders given (before capacity is imported).
+
+    ``data_cache``: the validated-dataset cache (``"off"``: validate every time).
+    ``fit_cache``: the fit cache of :func:`capacity.report.fitted_models`.
+    """
+    import os
+
+    if data_cache is not None:
+        os.environ["CAPACITY_DATA_CACHE"] = data_cache
+    if fit_cache is not None:
+        os.environ["CAPACITY_CACHE"] = fit_cache
 
 
 def _pick_city(ds) -> str:
@@ -64,16 +92,38 @@ def _params(ds, folder: str, n_boot: int, seed: int):
     return Params.from_mapping(values)
 
 
-def task_pipeline(folder: str, n_boot: int = 200, seed: int = 1) -> None:
-    """Load + validate, then the whole question-4 chain with ``n_boot`` replicates."""
+def task_pipeline(
+    folder: str,
+    n_boot: int = 200,
+    seed: int = 1,
+    data_cache: str | None = "off",
+    fit_cache: str | None = None,
+) -> None:
+    """Load + validate, then the whole question-4 chain with ``n_boot`` replicates.
+
+    ``data_cache``: folder of the validated-dataset cache (empty: a first run that validates
+    and stores; primed: a rerun) or ``"off"``. ``fit_cache``: with a folder, the fit goes
+    through :func:`capacity.report.fitted_models` (the report's disk cache); without, it
+    is :func:`capacity.question4.fit_models` itself.
+    """
+    import sys
+
+    _use_caches(data_cache, fit_cache)
     with stage("import"):
         import capacity.question4 as answer
         from capacity.dataset import load_dataset
+
+        if fit_cache is not None:
+            from capacity.report.cache import fitted_models
     with stage("load_validate"):
         ds = load_dataset(folder)
+    validated = "capacity.contract" in sys.modules  # a cache hit never imports the contract
     params = _params(ds, folder, n_boot, seed)
     with stage("fit_models"):
-        fitted = answer.fit_models(ds, params)
+        if fit_cache is not None:
+            fitted = fitted_models(ds, params)
+        else:
+            fitted = answer.fit_models(ds, params)
     with stage("evaluate"):
         result = answer.evaluate(fitted, params)
     INFO.update(
@@ -82,6 +132,7 @@ def task_pipeline(folder: str, n_boot: int = 200, seed: int = 1) -> None:
         period=[str(params.period_start), str(params.period_end)],
         verdict=str(result.verdict),
         p_target=float(result.p_target),
+        validated=validated,
     )
 
 
@@ -92,6 +143,7 @@ def task_stages(folder: str, n_boot: int = 200, seed: int = 1, profile: bool = T
     """
     import importlib
 
+    _use_caches("off")
     missing = []
     with stage("import"):
         from capacity.dataset import load_dataset
@@ -126,11 +178,11 @@ def task_stages(folder: str, n_boot: int = 200, seed: int = 1, profile: bool = T
         if fit_stays is not None:
             with stage("fit_stays"):
                 fit_stays(stays, city=city)
-        touring = get("capacity.models.stays", "touring")
+        touring = get("capacity.models.touring", "touring")
         if touring is not None:
             with stage("touring"):
                 touring(stays)
-    capture_histories = get("capacity.population", "capture_histories")
+    capture_histories = get("capacity.models.population", "capture_histories")
     if capture_histories is not None:
         with stage("capture_histories"):
             sg = ds.sightings
@@ -138,10 +190,12 @@ def task_stages(folder: str, n_boot: int = 200, seed: int = 1, profile: bool = T
             if start is not None:
                 keep &= sg["date"].between(str(start), str(end))
             hist = capture_histories(sg.loc[keep])
-        mse = get("capacity.population", "mse")
+        mse = get("capacity.models.population", "mse")
         if mse is not None:
             with stage("mse"):
                 mse(hist, lists=[c for c in hist.columns if c != "count"])
+    if stays is not None:
+        _new_model_stages(ds, stays, params, city, get)
     fit_productivity = get("capacity.models.productivity", "fit_productivity")
     if fit_productivity is not None:
         with stage("fit_productivity"):
@@ -161,6 +215,51 @@ def task_stages(folder: str, n_boot: int = 200, seed: int = 1, profile: bool = T
                 fit_models(ds, params)
     INFO["missing"] = missing
     INFO["rows"] = len(ds.sightings)
+
+
+def _new_model_stages(ds, stays, params, city: str, get) -> None:
+    """The models other issues add, each timed on its own where it exists (else ``missing``).
+
+    Tour reach (issue 10: city-to-city flows of tours), the strategy mix (issue 10: the
+    share of contact capacity in screening, from the time to first contact), the
+    open-population estimate (issue 9) and the optimiser of staffing options (issue 11).
+    """
+    tour_flows = get("capacity.models.tours", "tour_flows")
+    if tour_flows is not None:
+        with stage("tour_flows"):
+            tour_flows(stays)
+    first_contact_times = get("capacity.models.strategy", "first_contact_times")
+    fit_strategy = get("capacity.models.strategy", "fit_strategy")
+    if first_contact_times is not None and fit_strategy is not None:
+        with stage("strategy_mix"):
+            times = first_contact_times(ds.sightings, stays, city)
+            mine = stays[stays["city"] == city]
+            fit_strategy(times, float(mine["duration_days"].mean()))
+    import importlib
+
+    for label, module, names in NEW_MODELS:
+        fn = None
+        for name in names:
+            try:
+                fn = getattr(importlib.import_module(module), name)
+                break
+            except (ImportError, AttributeError):
+                continue
+        if fn is None:
+            INFO.setdefault("not_on_main", []).append(f"{label} ({module})")
+            continue
+        try:
+            with stage(label):
+                NEW_MODEL_CALLS[label](fn, ds, stays, params, city)
+        except Exception as exc:  # a model that fails here is named, never given a number
+            STAGES.pop(label, None)
+            STAGES_CPU.pop(label, None)
+            INFO.setdefault("failed", []).append(f"{label}: {type(exc).__name__}: {exc}"[:300])
+
+
+#: (stage, module, candidate function names) of models other issues are adding.
+NEW_MODELS: list[tuple[str, str, tuple[str, ...]]] = []
+NEW_MODEL_CALLS: dict = {}
 
 
 def _profile_rows(stats, top: int = 15) -> list[dict]:
@@ -219,8 +318,11 @@ def task_generate(folder: str, target_sightings: int, seed: int, n_cities: int =
     INFO["rows"] = {name: len(t) for name, t in syn.tables.items()}
 
 
-def task_sweep_each(params_file: str, grid: str, jobs: int, overrides: dict) -> None:
+def task_sweep_each(
+    params_file: str, grid: str, jobs: int, overrides: dict, data_cache: str | None = None
+) -> None:
     """``run_sweep(..., each=True)``: the comparison plus every scenario's own report."""
+    _use_caches(data_cache)
     with stage("import"):
         from capacity.config import Params
         from capacity.report import run_sweep
@@ -251,8 +353,9 @@ def task_to_parquet(src: str, dst: str) -> None:
     tmp.rename(out)
 
 
-def task_load(folder: str) -> None:
+def task_load(folder: str, data_cache: str | None = "off") -> None:
     """``load_dataset`` alone (read + validate + type the four tables)."""
+    _use_caches(data_cache)
     with stage("import"):
         from capacity.dataset import load_dataset
     with stage("load_validate"):

@@ -33,7 +33,8 @@ def _version() -> str:
 def _cmd_validate(args: argparse.Namespace) -> int:
     from capacity.dataset import load_dataset
 
-    ds = load_dataset(_from_cwd(args.folder))
+    # an explicit check always runs the checks (never the validated-dataset cache)
+    ds = load_dataset(_from_cwd(args.folder), cache=False)
     print(ds.describe())
     print(f"OK: {args.folder} meets the data contract.")
     return 0

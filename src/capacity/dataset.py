@@ -19,11 +19,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from capacity import contract
-from capacity.contract import MAX_PER_RULE, located
+from capacity import dataset_cache
 from capacity.exceptions import DataError, Problem
 from capacity.io import SUFFIXES, read_table, sha256_file
-from capacity.schema import TABLES, columns
+from capacity.schema import TABLES
+
+# The contract (pandera, ~0.5 s to import) is imported where a dataset is validated, so
+# that a load served from the validated-dataset cache never imports it.
 
 _PERIOD_FIX = 'Give the period as {"start": "YYYY-MM-DD", "end": "YYYY-MM-DD"}.'
 
@@ -189,7 +191,9 @@ def _with_row(p: Problem, row: int) -> Problem:
     return Problem(p.file, row, p.column, p.value, p.rule, p.fix)
 
 
-def load_dataset(folder: str | os.PathLike, tables: Sequence[str] | None = None) -> Dataset:
+def load_dataset(
+    folder: str | os.PathLike, tables: Sequence[str] | None = None, *, cache: bool = True
+) -> Dataset:
     """Read, check and type a dataset folder; one :class:`DataError` lists every problem.
 
     Parameters
@@ -200,6 +204,12 @@ def load_dataset(folder: str | os.PathLike, tables: Sequence[str] | None = None)
     tables : sequence of str, optional
         Tables to load (default: all four); the others are ``None`` in the result and the
         cross-table checks that need them are skipped.
+    cache : bool, default True
+        Serve a dataset that passed every check before from the validated-dataset cache
+        (:mod:`capacity.dataset_cache`: typed Parquet keyed by the files' SHA-256 and the
+        contract's code), and store it there after a first successful validation. The
+        result is the same either way; ``False`` (or ``CAPACITY_DATA_CACHE=off``) always
+        validates.
 
     Returns
     -------
@@ -242,6 +252,19 @@ def load_dataset(folder: str | os.PathLike, tables: Sequence[str] | None = None)
             )
         )
     meta, problems = _read_meta(path)
+    key, hashes = _cache_key(path, meta, names, problems) if cache else (None, {})
+    if key is not None:
+        hit = dataset_cache.read(key)
+        if hit is not None:
+            frames, rows = hit
+            files = {
+                t: {"path": str(hashes[t][0]), "sha256": hashes[t][1], "rows": rows[t]}
+                for t in names
+            }
+            out = {t: frames.get(t) for t in TABLES}
+            return Dataset(**out, meta=meta, files=files, folder=path)
+    from capacity import contract
+
     typed: dict[str, pd.DataFrame] = {}
     files: dict[str, dict] = {}
     for table in names:
@@ -259,12 +282,36 @@ def load_dataset(folder: str | os.PathLike, tables: Sequence[str] | None = None)
         problems += _privacy(raw, file.name)
         if not table_problems:
             typed[table] = frame
-        files[table] = {"path": str(file), "sha256": sha256_file(file), "rows": len(frame)}
+        sha = hashes[table][1] if table in hashes else sha256_file(file)
+        files[table] = {"path": str(file), "sha256": sha, "rows": len(frame)}
     problems += cross_check(typed, meta, {t: Path(f["path"]).name for t, f in files.items()})
     if problems:
         raise DataError(problems)
     out = {t: (contract.finalise(typed[t], t) if t in typed else None) for t in TABLES}
+    if key is not None:
+        dataset_cache.write(key, {t: out[t] for t in names})
     return Dataset(**out, meta=meta, files=files, folder=path)
+
+
+def _cache_key(
+    folder: Path, meta: dict, names: list[str], problems: list[Problem]
+) -> tuple[str | None, dict[str, tuple[Path, str]]]:
+    """Cache key of this load and each table's (file, SHA-256); no key if anything is amiss.
+
+    Without a key (cache off, a problem with the description, a table file missing or
+    ambiguous) the dataset is validated, which reports the problem.
+    """
+    if problems or dataset_cache.cache_dir() is None:
+        return None, {}
+    hashes: dict[str, tuple[Path, str]] = {}
+    for table in names:
+        file, found = _find_file(folder, table, meta)
+        if file is None or found or not file.is_file():
+            return None, {}
+        hashes[table] = (file, sha256_file(file))
+    meta_sha = sha256_file(folder / "datapackage.json")
+    key = dataset_cache.cache_key(meta_sha, {t: h for t, (_, h) in hashes.items()})
+    return key, hashes
 
 
 # --- across tables ----------------------------------------------------------------------
@@ -288,6 +335,9 @@ def cross_check(typed: dict[str, pd.DataFrame], meta: dict, files: dict[str, str
         Swedish municipalities (:func:`capacity.municipalities.check_cities`); outreach cities
         missing from the staff table; outreach teams not in the staff table for that city.
     """
+    from capacity.contract import MAX_PER_RULE, located
+    from capacity.schema import columns
+
     problems: list[Problem] = []
     try:
         start = pd.Timestamp(meta["period"]["start"])

@@ -12,12 +12,17 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from capacity.config import PACKAGE_DATA
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
+# pandera (~0.5 s to import) is imported by the functions that build schemas, so that
+# reading the dictionary or TABLES (and a load served from the dataset cache) does not.
 
 DICTIONARY_PATH = PACKAGE_DATA / "dictionary.csv"
 TABLES: tuple[str, ...] = ("sightings", "outreach", "staff", "operations")
@@ -94,6 +99,7 @@ def _range_values(kind: str, low: str, high: str):
 
 def _distinct_check(test, rule: str) -> pa.Check:
     """A pandera check that runs ``test`` once per distinct value (fast on repetitive columns)."""
+    import pandera.pandas as pa
 
     def check(series: pd.Series) -> pd.Series:
         codes, uniques = pd.factorize(series)
@@ -109,6 +115,8 @@ def _pattern_check(pattern: str, rule: str) -> pa.Check:
 
 
 def _column_checks(table: str, name: str, spec: pd.Series, fixes: dict[str, str]) -> list:
+    import pandera.pandas as pa
+
     kind, allowed, unit = spec["type"], spec["allowed"], spec["unit"]
     checks = []
 
@@ -178,6 +186,8 @@ def _column_checks(table: str, name: str, spec: pd.Series, fixes: dict[str, str]
 
 
 def _wide_checks(table: str, fixes: dict[str, str], wide: dict[str, tuple[str, str]]) -> list:
+    import pandera.pandas as pa
+
     checks = []
     for name, spec in columns(table).iterrows():
         m = _LIMIT.search(spec["allowed"])
@@ -204,6 +214,8 @@ def _wide_checks(table: str, fixes: dict[str, str], wide: dict[str, tuple[str, s
 @functools.cache
 def contract(table: str) -> Contract:
     """The pandera schema of ``table`` built from the dictionary (cached)."""
+    import pandera.pandas as pa
+
     if table not in TABLES:
         raise ValueError(f"unknown table {table!r}; the tables are {', '.join(TABLES)}")
     fixes: dict[str, str] = {}

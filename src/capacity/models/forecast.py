@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats
 
 from capacity.exceptions import ConvergenceWarning, EstimationError
+from capacity.models import _statsmodels as sm
 from capacity.models._base import Caveat, Results, percentile_interval, tidy
 
 __all__ = ["ForecastResults", "fit_arrivals_forecast"]

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats
 
 from capacity.exceptions import ConvergenceWarning, DataError, EstimationError, Problem
+from capacity.models import _statsmodels as sm
 from capacity.models._base import Caveat, Results
 
 __all__ = ["OUTCOMES", "ProductivityResults", "fit_productivity"]

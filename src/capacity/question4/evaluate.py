@@ -261,18 +261,27 @@ def _support_draws(
     out = np.empty(rows)
     case_days = float(params.reflection_days)
     s = sc.stay_multiplier
-    for i in range(rows):
-        table = x.stays.take(np.array([i]))
+    table = x.stays.take(np.arange(rows))
+    # The queue asks every draw's transform at the same few arguments: one vectorised
+    # transform of all draws per argument, each draw reading its row.
+    done: dict[bytes, np.ndarray] = {}
 
-        def lap(h, table=table):
-            h = np.atleast_1d(np.asarray(h, dtype=float))
-            return table.laplace(h[None, :] * s)[0]
+    def all_rows(h: np.ndarray) -> np.ndarray:
+        key = h.tobytes()
+        if key not in done:
+            done[key] = table.laplace(np.broadcast_to(h[None, :] * s, (rows, h.size)))
+        return done[key]
+
+    for i in range(rows):
+
+        def lap(h, i=i):
+            return all_rows(np.atleast_1d(np.asarray(h, dtype=float)))[i]
 
         q = support_before_leaving(
             fitted.support_cases_per_week * sc.arrivals_multiplier,
             fitted.staff.casework_fte,
             lap,
-            float(table.mean[0] * s),
+            float(table.mean[i] * s),
             case_days=case_days,
             caseload_per_fte=params.caseload_per_fte,
         )

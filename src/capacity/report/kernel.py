@@ -83,6 +83,7 @@ def execute(
     *,
     on_kernel: Callable[[], None] | None = None,
     on_cell: Callable[[int], None] | None = None,
+    km: Any = None,
 ) -> None:
     """Execute ``nb_file`` into ``executed`` with papermill over an IPC kernel.
 
@@ -96,6 +97,9 @@ def execute(
         Jupyter kernel; default the notebook's own (``capacity``).
     on_kernel, on_cell : callable, optional
         Called once the kernel answers, and after each executed cell (with its index).
+    km : KernelManager, optional
+        A running kernel to use and leave running (:class:`capacity.report.warm.WarmKernel`);
+        default a new kernel for this notebook, shut down after it.
 
     Raises
     ------
@@ -123,6 +127,7 @@ def execute(
             progress_bar=False,
             cwd=str(nb_file.parent),
             kernel_manager_class=ipc_kernel_manager(),
+            **({"km": km} if km is not None else {}),
             **hooks,
         )
 

@@ -7,7 +7,8 @@ scenario parameters such as ``extra_fte``, ``stay_multiplier``, ``target_reach``
 only :func:`capacity.question4.evaluate`, run in ``jobs`` worker processes with a progress
 bar. The comparison is written as ``comparison.csv`` and ``comparison.xlsx`` with a figure,
 and rendered as one report from ``notebooks/scenarios.ipynb``. With ``each=True`` every
-scenario's committee report is rendered as well, in parallel.
+scenario's committee report is rendered as well, in parallel on a pool of warm kernels
+(:mod:`capacity.report.warm`: one kernel per worker, reused from a clean namespace).
 """
 
 from __future__ import annotations
@@ -152,11 +153,10 @@ def compare(
     return frame
 
 
-def _render_one(args: tuple[Params, str]):
+def _render_one(params: Params, formats: str, *, kernel=None):
     from capacity.report.run import run_report
 
-    params, formats = args
-    return run_report(params, notebook="committee_report", formats=formats)
+    return run_report(params, notebook="committee_report", formats=formats, kernel=kernel)
 
 
 def run_sweep(
@@ -239,15 +239,20 @@ def _sweep(params, grid_file, jobs, each, formats, progress, t0) -> SweepResult:
             ]
             from tqdm.auto import tqdm
 
-            with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
-                reports = tuple(
-                    tqdm(
-                        pool.map(_render_one, jobs_list),
-                        total=len(jobs_list),
-                        desc="reports",
-                        disable=not progress,
-                    )
+            from capacity.report.warm import render_reports
+
+            # one warm kernel per worker renders its share of the reports (a kernel start
+            # and the imports once per worker, not once per scenario)
+            reports = tuple(
+                tqdm(
+                    render_reports(
+                        [(_render_one, (sc, fmt), {}) for sc, fmt in jobs_list], workers=jobs
+                    ),
+                    total=len(jobs_list),
+                    desc="reports",
+                    disable=not progress,
                 )
+            )
         partial.rename(folder)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)

@@ -33,9 +33,9 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 
 from capacity.exceptions import ConvergenceWarning, EstimationError, ParameterError
+from capacity.models import _statsmodels as sm
 from capacity.models._base import Caveat
 from capacity.models.population.design import (
     Model,

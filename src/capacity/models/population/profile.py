@@ -18,10 +18,10 @@ import warnings
 from functools import cache
 
 import numpy as np
-import statsmodels.api as sm
 from scipy import optimize, special, stats
 
 from capacity.exceptions import EstimationError
+from capacity.models import _statsmodels as sm
 from capacity.models.population.design import Model
 
 __all__ = ["Profile"]

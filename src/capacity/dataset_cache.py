@@ -1,0 +1,178 @@
+"""The validated dataset cached by content, so that a rerun does not read and validate again.
+
+:func:`capacity.dataset.load_dataset` reads every file as text, parses it, checks it against
+the data contract and scans it for personal identifiers: at a million sightings that is
+many times a plain read of the files. A dataset that passed every check is stored here as
+typed Parquet tables (a data format: reading it never runs code, unlike a pickle) under a
+key that covers
+
+* the bytes of every table file and of ``datapackage.json`` (SHA-256), and the tables loaded;
+* the contract's code — :mod:`capacity.schema`, :mod:`capacity.contract`,
+  :mod:`capacity.parse`, :mod:`capacity.dataset`, :mod:`capacity.io`,
+  :mod:`capacity.municipalities`, this module, the :mod:`capacity.privacy` package — and the
+  data files they check against (``dictionary.csv``, ``municipalities.csv``);
+* the versions of pandas, pyarrow, numpy and pandera, which the checks run on.
+
+Change any of them and the dataset is validated again. Only datasets without problems are
+stored; a refused dataset is refused again, with the same errors, on every load.
+
+Where: ``$CAPACITY_DATA_CACHE`` if set (``off`` turns the cache off), else
+``<project root>/.cache/datasets`` (git-ignored, removed by ``make clean``). Entries are
+written into a temporary folder and renamed into place, so a parallel reader never sees half
+an entry; a damaged entry is a miss. The cache holds a copy of validated (pseudonymised)
+data: delete the folder at any time, it is rebuilt on the next load.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from importlib import metadata
+from pathlib import Path
+
+import pandas as pd
+
+#: Bump when the stored layout changes.
+FORMAT = 1
+ENV = "CAPACITY_DATA_CACHE"
+_MANIFEST = "dataset.json"
+#: Code whose change can change what a valid dataset loads as (relative to the package).
+CONTRACT_CODE = (
+    "schema.py",
+    "contract.py",
+    "parse.py",
+    "dataset.py",
+    "dataset_cache.py",
+    "io.py",
+    "exceptions.py",
+    "municipalities.py",
+    "privacy",
+    "data/dictionary.csv",
+    "data/municipalities.csv",
+)
+_LIBRARIES = ("pandas", "pyarrow", "numpy", "pandera")
+
+
+def cache_dir() -> Path | None:
+    """The cache folder, or ``None`` when ``$CAPACITY_DATA_CACHE`` is ``off``."""
+    env = os.environ.get(ENV)
+    if env is not None and env.strip().lower() in ("off", "0", "no", "false", ""):
+        return None
+    if env:
+        return Path(env).expanduser()
+    from capacity.config import ROOT
+
+    return ROOT / ".cache" / "datasets"
+
+
+@functools.cache
+def contract_version() -> str:
+    """SHA-256 over the contract's code, the dictionary and the checking libraries' versions."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    paths: list[Path] = []
+    for name in CONTRACT_CODE:
+        p = package / name
+        paths += sorted(p.rglob("*.py")) if p.is_dir() else [p]
+    for path in paths:
+        digest.update(str(path.relative_to(package)).encode())
+        digest.update(path.read_bytes())
+    for lib in _LIBRARIES:
+        try:
+            version = metadata.version(lib)
+        except metadata.PackageNotFoundError:
+            version = "-"
+        digest.update(f"{lib}={version}".encode())
+    return digest.hexdigest()
+
+
+def cache_key(meta_sha256: str, file_hashes: dict[str, str]) -> str:
+    """Key of one load: the description's and the tables' hashes, and the contract version."""
+    payload = json.dumps(
+        {
+            "format": FORMAT,
+            "contract": contract_version(),
+            "datapackage": meta_sha256,
+            "files": dict(sorted(file_hashes.items())),
+        },
+        sort_keys=True,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()[:40]
+
+
+def read(key: str) -> tuple[dict[str, pd.DataFrame], dict[str, int]] | None:
+    """The typed tables and their row counts stored under ``key``, or ``None`` (a miss).
+
+    A missing, partial or damaged entry (columns or dtypes not as recorded) is a miss.
+    """
+    root = cache_dir()
+    if root is None:
+        return None
+    entry = root / key
+    try:
+        manifest = json.loads((entry / _MANIFEST).read_text(encoding="utf-8"))
+        if manifest.get("format") != FORMAT:
+            return None
+        tables, rows = {}, {}
+        for name, info in manifest["tables"].items():
+            frame = pd.read_parquet(entry / f"{name}.parquet")
+            dtypes = {c: str(t) for c, t in frame.dtypes.items()}
+            if dtypes != info["dtypes"] or len(frame) != info["rows"]:
+                return None
+            tables[name], rows[name] = frame, int(info["rows"])
+        return tables, rows
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # pyarrow's errors are ValueError/OSError subclasses
+
+
+def write(key: str, tables: dict[str, pd.DataFrame]) -> Path | None:
+    """Store validated typed tables under ``key``; ``None`` when the cache is off or not writable.
+
+    The entry is written into a temporary folder beside the others (private to the user, as
+    :func:`tempfile.mkdtemp` makes it) and renamed into place; when another process stored
+    the same key meanwhile, its entry is kept.
+    """
+    root = cache_dir()
+    if root is None:
+        return None
+    entry = root / key
+    if (entry / _MANIFEST).exists():
+        return entry
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=root))
+    except OSError:
+        return None
+    try:
+        manifest = {"format": FORMAT, "tables": {}}
+        for name, frame in tables.items():
+            frame.to_parquet(tmp / f"{name}.parquet", index=False)
+            manifest["tables"][name] = {
+                "rows": len(frame),
+                "dtypes": {c: str(t) for c, t in frame.dtypes.items()},
+            }
+        (tmp / _MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+        try:
+            os.rename(tmp, entry)
+        except OSError:  # another process stored it first (or a stale, damaged entry)
+            if not (entry / _MANIFEST).exists():
+                shutil.rmtree(entry, ignore_errors=True)
+                with contextlib.suppress(OSError):
+                    os.rename(tmp, entry)
+    except (OSError, ValueError, TypeError):
+        return None  # a cache only: a failed write never fails the load
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return entry if (entry / _MANIFEST).exists() else None
+
+
+def clear() -> None:
+    """Delete every cached dataset (the next load validates again)."""
+    root = cache_dir()
+    if root is not None:
+        shutil.rmtree(root, ignore_errors=True)

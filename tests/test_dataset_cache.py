@@ -1,0 +1,148 @@
+"""The validated-dataset cache: a rerun gets the same tables without validating again.
+
+Never a timing assertion (speed is measured by ``make bench``): these tests check that a hit
+is the same dataset, that it really skips validation, and that every change the key must
+cover (a file's bytes, the contract's code) makes the dataset validate again.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from capacity import contract, dataset_cache
+from capacity.dataset import load_dataset
+from capacity.exceptions import DataError
+
+TINY = Path(__file__).parent / "data" / "tiny"
+TABLES = ("sightings", "outreach", "staff", "operations")
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(dataset_cache.ENV, str(folder))
+    return folder
+
+
+@pytest.fixture
+def data(tmp_path) -> Path:
+    folder = tmp_path / "tiny"
+    shutil.copytree(TINY, folder)
+    return folder
+
+
+def _refuse_validation(monkeypatch):
+    def boom(*args, **kwargs):
+        raise AssertionError("validated although the dataset was cached")
+
+    monkeypatch.setattr(contract, "validate_table", boom)
+
+
+def test_a_hit_is_the_same_dataset_and_does_not_validate(cache, data, monkeypatch):
+    first = load_dataset(data)
+    entries = [p for p in cache.iterdir() if not p.name.startswith(".")]
+    assert len(entries) == 1
+    # a data format, never a pickle
+    assert sorted(p.suffix for p in entries[0].iterdir()) == [".json", *[".parquet"] * 4]
+    _refuse_validation(monkeypatch)
+    again = load_dataset(data)
+    for name in TABLES:
+        pd.testing.assert_frame_equal(getattr(again, name), getattr(first, name))
+    assert again.files == first.files and again.meta == first.meta
+    assert again.folder == first.folder
+
+
+def test_a_subset_of_tables_is_its_own_entry(cache, data, monkeypatch):
+    full = load_dataset(data)
+    part = load_dataset(data, tables=["staff"])
+    assert part.sightings is None and part.outreach is None
+    pd.testing.assert_frame_equal(part.staff, full.staff)
+    _refuse_validation(monkeypatch)
+    assert load_dataset(data, tables=["staff"]).files == part.files
+
+
+def test_a_changed_file_is_validated_again(cache, data, monkeypatch):
+    load_dataset(data)
+    path = data / "staff.csv"
+    text = path.read_text(encoding="utf-8")
+    header, first, rest = text.split("\n", 2)
+    cells = first.split(",")
+    fte = header.split(",").index("fte")
+    cells[fte] = "-3"  # breaks the range rule
+    path.write_text("\n".join([header, ",".join(cells), rest]), encoding="utf-8")
+    with pytest.raises(DataError, match="between"):
+        load_dataset(data)
+
+
+def test_a_changed_description_is_validated_again(cache, data):
+    load_dataset(data)
+    meta = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
+    meta["period"]["end"] = meta["period"]["start"]  # every later date is now outside
+    (data / "datapackage.json").write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(DataError, match="outside the dataset's period"):
+        load_dataset(data)
+
+
+def test_the_key_covers_the_contract_code(cache, data, monkeypatch):
+    load_dataset(data)
+    monkeypatch.setattr(dataset_cache, "contract_version", lambda: "other contract")
+    _refuse_validation(monkeypatch)
+    with pytest.raises(AssertionError, match="validated although"):
+        load_dataset(data)  # a miss: the new contract must validate
+
+
+def test_contract_version_hashes_the_contract_modules_and_the_dictionary():
+    package = Path(dataset_cache.__file__).parent
+    for name in dataset_cache.CONTRACT_CODE:
+        assert (package / name).exists(), name
+    assert {"schema.py", "contract.py", "parse.py", "privacy", "data/dictionary.csv"} <= set(
+        dataset_cache.CONTRACT_CODE
+    )
+
+
+def test_a_refused_dataset_is_never_stored(cache, data):
+    (data / "staff.csv").write_text("month,staff_id\n2024-13,x\n", encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(DataError):
+            load_dataset(data)
+    assert not cache.exists() or not any(cache.iterdir())
+
+
+def test_a_damaged_entry_is_a_miss(cache, data):
+    first = load_dataset(data)
+    (entry,) = [p for p in cache.iterdir() if not p.name.startswith(".")]
+    (entry / "sightings.parquet").write_bytes(b"not parquet")
+    again = load_dataset(data)
+    pd.testing.assert_frame_equal(again.sightings, first.sightings)
+
+
+def test_cache_off_writes_nothing(tmp_path, data, monkeypatch):
+    monkeypatch.setenv(dataset_cache.ENV, "off")
+    assert dataset_cache.cache_dir() is None
+    load_dataset(data)
+    load_dataset(data, cache=False)
+    assert not (tmp_path / "cache").exists()
+
+
+def test_a_hit_in_a_fresh_interpreter_imports_no_validation_code(cache, data):
+    load_dataset(data)
+    code = (
+        "import sys; from capacity.dataset import load_dataset;"
+        f"ds = load_dataset({str(data)!r});"
+        "print(len(ds.sightings), 'pandera' in sys.modules, 'capacity.contract' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**__import__("os").environ, dataset_cache.ENV: str(cache)},
+    )
+    assert out.stdout.split() == ["41", "False", "False"]

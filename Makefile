@@ -15,7 +15,7 @@ PARAMS ?= params/stockholm.yaml
 JOBS   ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help setup runtime report test test-fast golden lint format bench lock sample clean
+.PHONY: help setup runtime report test test-fast golden lint format bench coverage lock sample clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-8s %s\n", $$1, $$2}'
@@ -60,6 +60,10 @@ format: setup ## apply ruff's formatter and safe fixes
 
 bench: setup ## run the benchmarks and write benchmarks/RESULTS.md
 	$(BIN)/python -m benchmarks.run
+
+coverage: runtime ## coverage of the intervals on worlds that break the assumptions (~1 h)
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 \
+	  $(BIN)/python -m capacity.coverage --seeds 20 --jobs $(JOBS) --out docs/methods/coverage.md
 
 sample: runtime ## regenerate the synthetic sample in data/sample
 	$(BIN)/capacity synth data/sample --seed 20261128 --sample

@@ -110,14 +110,14 @@ def test_caveats_are_rendered_with_the_numbers_in_the_report_locale():
 
     c = Caveat("q4.support_assumptions", caseload=8.5, days=30, fte=3.7, rate=1250.0)
     sv, en = c.text("sv"), c.text("en")
-    assert "8,5 samtidiga" in sv and "3,7 årsarbetare" in sv
+    assert "8,5 samtidiga" in sv and " 4 årsarbetare" in sv  # casework FTE: whole number
     assert "1\u202f250,0 personer per vecka" in sv
     assert (
         en
         == str(c)
         == (
             "Support assumes 8.5 concurrent cases per full-time caseworker (an assumption), cases "
-            "of 30 days (the reflection period) and 3.7 casework FTE; accepted support in the "
+            "of 30 days (the reflection period) and 4 casework FTE; accepted support in the "
             "outreach log: 1,250.0 per week."
         )
     )

@@ -152,15 +152,36 @@ def _check_pdf(run, result, lang: str) -> None:
     )
     assert all(banner in page for page in pages)
     assert _plain(verdict_text(result, lang)) in pages[0]
-    page_one = (  # the committee reads one page: verdict, key figures, competence, the note
+    # page one: the verdict, the reach curve and what the committee can do, with costs
+    page_one = (
+        [
+            "Andel som nås med fler årsarbetare",
+            "Vad kan nämnden göra?",
+            "Kostnad per år, tkr",
+            "+20 årsarbetare",
+            "Tolk vid varje kontakt",
+            "Att nå fler kräver mer efteråt",
+        ]
+        if lang == "sv"
+        else [
+            "Share reached with more FTE",
+            "What can the committee do?",
+            "Cost a year, kSEK",
+            "+20 FTE",
+            "Interpreter at every contact",
+            "Reaching more demands more afterwards",
+        ]
+    )
+    for text in page_one:
+        assert text in pages[0], text
+    page_two = (
         ["Nyckeltal", "Andel som nås (oavsett språk)", "Språk som ingen i personalen talar"]
         if lang == "sv"
         else ["Key figures", "Share reached (any language)", "Languages no outreach staff"]
     )
-    page_one += ["Tolk vid varje kontakt" if lang == "sv" else "Interpreter at every contact"]
-    page_one += ["Årsarbetare i dag är ett" if lang == "sv" else "Outreach FTE today is a record"]
-    for text in page_one:
-        assert text in pages[0], text
+    for text in page_two:  # right after page one's options
+        assert text in pages[0] + pages[1], text
+    _check_layout(run.folder / "report.pdf", pages, lang)
     headings = (
         ["Svar på fråga 4", "Nyckeltal", "Målgruppen", "Metod", "Underlag och spårbarhet"]
         if lang == "sv"
@@ -173,6 +194,85 @@ def _check_pdf(run, result, lang: str) -> None:
     assert outline[0].startswith("Räcker" if lang == "sv" else "Are the")
     for code in ("import ", "Params.from_mapping", "committee.", "book.", "Traceback"):
         assert code not in whole
+
+
+# --- how much of each PDF page the report uses, measured from the PDF (pypdf) ------------
+# Text positions and drawn images (figures) inside the page's content area — between the
+# margins of report.css, so the running header and the page number do not count; the fill
+# is the share of the content area from its top down to the lowest text or image.
+
+MM = 72 / 25.4  # points per millimetre
+
+
+def _corners(cm) -> list[float]:
+    a, b, c, d, e, f = (float(v) for v in cm)
+    return [f, b + f, d + f, b + d + f]  # y of the unit square's corners
+
+
+def page_fill(
+    pdf: str | Path, top_margin_mm: float = 22.0, bottom_margin_mm: float = 20.0
+) -> list[float]:
+    """Share of each page's content area (0–1) from its top down to the lowest content.
+
+    Parameters
+    ----------
+    pdf : path
+        The PDF (A4 pages of the report template; margins as in ``report.css``).
+    top_margin_mm, bottom_margin_mm : float
+        The page margins; content in them (running header, page number) is ignored.
+    """
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(pdf))
+    out = []
+    for page in reader.pages:
+        height = float(page.mediabox.height)
+        top = height - top_margin_mm * MM
+        bottom = bottom_margin_mm * MM
+        ys: list[float] = []
+
+        def text(t, cm, tm, font, size, ys=ys):
+            if t.strip():
+                y = float(tm[4]) * float(cm[1]) + float(tm[5]) * float(cm[3]) + float(cm[5])
+                ys.append(y)
+
+        def operand(op, args, cm, tm, ys=ys):
+            if op == b"Do":
+                ys.extend(_corners(cm))
+
+        page.extract_text(visitor_text=text, visitor_operand_before=operand)
+        inside = [y for y in ys if bottom - 1 <= y <= top + 1]
+        if not inside:
+            out.append(0.0)
+            continue
+        out.append(max(0.0, min(1.0, (top - min(inside)) / (top - bottom))))
+    return out
+
+
+#: Words that never occur in Swedish prose: one of them in the Swedish PDF means an
+#: untranslated sentence.
+ENGLISH_WORDS = frozenset(
+    "the and of is are with which this that from have were was been their there would "
+    "should than these those each every".split()
+)
+
+
+def _check_layout(pdf, pages, lang: str) -> None:
+    fill = page_fill(pdf)
+    assert len(fill) <= 8, f"{len(fill)} pages"
+    thin = [i + 1 for i, f in enumerate(fill[:-1]) if f < 0.5]
+    assert not thin, f"pages less than half used: {thin} ({[round(f, 2) for f in fill]})"
+    whole = " ".join(pages)
+    fte = (
+        r"\d[.,]\d+\s+(?:uppsökande\s+)?årsarbetare"
+        if lang == "sv"
+        else r"\d[.,]\d+\s+(?:outreach\s+)?FTE"
+    )
+    assert not re.findall(fte, whole), re.findall(fte, whole)
+    if lang == "sv":
+        words = re.findall(r"[A-Za-zÅÄÖåäö]+", whole)
+        english = sorted({w for w in words if w.lower() in ENGLISH_WORDS})
+        assert not english, f"English words in the Swedish report: {english}"
 
 
 @pytest.mark.slow
@@ -203,7 +303,7 @@ def test_english_committee_report_and_its_numbers(tmp_path, tiny_dir):
     assert '<html lang="en">' in html and "In&nbsp;[" not in html
     from capacity.i18n import format_number
 
-    fte = format_number(kf.loc["fte_needed", "estimate"], "en", 1)
+    fte = format_number(kf.loc["fte_needed", "estimate"], "en", 0)  # FTE in whole numbers
     assert f'<td class="num">{fte}</td>' in html  # the HTML shows the model's number
     assert html.count("<img") == html.count('alt="') >= 2
     languages = pd.read_excel(run.folder / "tables.xlsx", sheet_name="languages", index_col=0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import matplotlib
 import numpy as np
@@ -169,3 +170,33 @@ def test_capture_histories_ignores_unused_categories():
     assert list(table.columns) == ["x", "y", "count"]
     assert table["count"].tolist() == [1, 1, 1]
     assert (table[["x", "y"]].sum(axis=1) > 0).all()
+
+
+def test_mse_fits_the_extended_mle_when_one_list_lies_inside_another():
+    """Everyone on b is on a: the cells (a=0, b=1) are empty and the MLE of a:b does not
+    exist, but the extended MLE does. An unconstrained Poisson GLM on all seven cells
+    (what R's glm does) drifts to β_b → −∞, λ_ab → +∞ and converges to the same deviance
+    and unseen count; mse() fits the boundary exactly and says so."""
+    import statsmodels.api as sm
+
+    from capacity.models.population.design import histories
+
+    y = np.array([30, 0, 0, 50, 12, 20, 8.0])  # histories 001, 010, 011, 100, 101, 110, 111
+    h = histories(3)
+    t = pd.DataFrame(h, columns=["a", "b", "c"]).assign(count=y)
+    res = mse(t[t["count"] > 0], ["a", "b", "c"], interactions=[("a", "b")])
+    X = np.column_stack([np.ones(7), h, h[:, 0] * h[:, 1]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        glm = sm.GLM(y, X, family=sm.families.Poisson()).fit(maxiter=500, tol=1e-14)
+    assert glm.params[2] < -20 < 20 < glm.params[4]  # the boundary: β_b → −∞, λ_ab → +∞
+    assert res.estimate == pytest.approx(y.sum() + np.exp(glm.params[0]), rel=1e-8)
+    assert res.deviance == pytest.approx(glm.deviance, rel=1e-8)
+    assert res.df_resid == 2  # λ_ab counted, as glm counts it
+    assert res.boundary_pairs == ("a:b",)
+    assert any("Extended maximum likelihood" in c for c in res.caveats)
+    assert not res.fitted.loc[(res.fitted["a"] == 0) & (res.fitted["b"] == 1), "in_fit"].any()
+    lo, hi = res.conf_int()
+    assert res.n_observed < lo < res.estimate < hi < np.inf
+    # the same data without the interaction is an ordinary fit with no boundary
+    assert mse(t[t["count"] > 0], ["a", "b", "c"], interactions="none").boundary_pairs == ()

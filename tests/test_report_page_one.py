@@ -39,7 +39,7 @@ def test_unspoken_languages_are_those_no_staff_member_speaks_largest_first():
             {},
             "Ingen i uppsökarteamen talar bulgariska (40\xa0%) och ryska (10\xa0%): tillsammans "
             "50\xa0% av målgruppen (andelar inom parentes), som bara kan nås på sitt språk med "
-            "tolk. Enligt loggen används tolk vid 30\xa0% av sådana kontakter.",
+            "tolk. Enligt personalens registrering av kontakterna används tolk vid 30\xa0% av sådana kontakter.",
         ),
         ("en", {"iota": 0.0}, "interpreters are never used."),
         ("sv", {"interpreter_share": 0.5, "iota": 0.5}, "Rapporten antar att tolk används vid 50"),
@@ -105,9 +105,10 @@ def test_interpreters_scenario_equals_a_refit_with_interpreter_share_one(tiny_di
     )
 
 
-def test_key_figures_hide_intervals_only_for_register_values():
-    """Staff today is data (no interval); a KM median whose interval is one whole day keeps
-    it (it used to be shown as a dash, as if never estimated)."""
+def test_key_figures_hide_intervals_for_register_values_and_single_values():
+    """Staff today is data (no interval); a KM median whose interval is one whole day shows
+    the estimate alone ("13 (13–13)" read as a glitch to a committee, issue 11); a real
+    interval stays."""
     from capacity.report.committee.key_figures import key_figure_frame
 
     kf = pd.DataFrame(
@@ -120,5 +121,6 @@ def test_key_figures_hide_intervals_only_for_register_values():
         index=["fte_outreach_now", "median_stay_days", "reach_effective"],
     )
     frame, _ = key_figure_frame(SimpleNamespace(key_figures=kf), list(kf.index), "en")
-    assert frame["ci_lower"].isna().tolist() == [True, False, False]
-    assert frame.iloc[1]["ci_lower"] == frame.iloc[1]["ci_upper"] == 13.0
+    assert frame["ci_lower"].isna().tolist() == [True, True, False]
+    assert frame.iloc[1]["estimate"] == 13.0
+    assert frame.iloc[2]["ci_upper"] == 0.044

@@ -106,13 +106,6 @@ class Params:
         low=0.001,
         high=0.5,
     )
-    hours_per_fte_week: float = _param(
-        40.0,
-        doc="Working hours per week of one full-time equivalent.",
-        low=1.0,
-        high=60.0,
-        unit="h/week",
-    )
     interpreter_share: float | None = _param(
         None,
         doc="Share of contacts in a language no staff member speaks that can use an interpreter; empty = estimate from the outreach log.",
@@ -157,6 +150,76 @@ class Params:
     )
     arrivals_multiplier: float = _param(
         1.0, doc="Scenario: multiply arrivals per week.", low=0.05, high=20.0
+    )
+    # --- costs and the support chain (options and the budget optimiser) ---------------
+    # Defaults are ASSUMPTIONS of the right order for a Swedish municipality; replace them
+    # with the city's own figures (see docs/methods/options-and-costs.md for the reasoning).
+    cost_outreach_fte: float = _param(
+        850_000.0,
+        doc="Yearly cost of one outreach FTE: salary, employer's contributions, pension and "
+        "overhead (assumption: about 40 000 kr a month, as for municipal social workers, "
+        "× 12 × 1.45 + 20 % overhead).",
+        low=0.0,
+        high=1e8,
+        unit="kr/FTE-year",
+    )
+    cost_casework_fte: float = _param(
+        850_000.0,
+        doc="Yearly cost of one casework FTE (assumption, as cost_outreach_fte).",
+        low=0.0,
+        high=1e8,
+        unit="kr/FTE-year",
+    )
+    cost_interpreter_hour: float = _param(
+        700.0,
+        doc="Cost of one hour of telephone interpreting, agency fee included (assumption).",
+        low=0.0,
+        high=1e5,
+        unit="kr/h",
+    )
+    interpreter_hours_per_contact: float = _param(
+        0.5,
+        doc="Interpreter time billed per interpreted contact (assumption: a half-hour "
+        "minimum charge).",
+        low=0.0,
+        high=10.0,
+        unit="h",
+    )
+    cost_translation_language: float = _param(
+        150_000.0,
+        doc="Yearly cost of written information (ad replies, web page, leaflet) translated "
+        "into one language and kept up to date (assumption).",
+        low=0.0,
+        high=1e8,
+        unit="kr/language-year",
+    )
+    cost_training_day: float = _param(
+        6_000.0,
+        doc="Cost of one training day for one staff member: course fee and cover (assumption).",
+        low=0.0,
+        high=1e6,
+        unit="kr/person-day",
+    )
+    training_days: float = _param(
+        3.0,
+        doc="Days of training in identifying trafficking per untrained staff member (assumption).",
+        low=0.0,
+        high=100.0,
+        unit="days",
+    )
+    shelter_share: float = _param(
+        0.5,
+        doc="Share of accepted support cases that need a shelter place during the "
+        "reflection period (assumption; no public Swedish figure).",
+        low=0.0,
+        high=1.0,
+    )
+    support_start_target: float = _param(
+        0.9,
+        doc="Share of accepted support that should start before the person leaves the "
+        "city: sets the casework FTE needed.",
+        low=0.5,
+        high=0.999,
     )
     # --- uncertainty, privacy, reproducibility -----------------------------------------
     n_boot: int = _param(

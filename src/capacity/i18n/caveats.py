@@ -45,8 +45,8 @@ CAVEATS: dict[str, dict[str, str]] = {
         "first day may have begun before it.",
     },
     "q4.unknown_language": {
-        "sv": "{share:pct} av personerna har inget registrerat språk; de antas tala samma språk "
-        "som de övriga.",
+        "sv": "{share:pct} av personerna har inget registrerat språk; de antas ha samma "
+        "språkfördelning som de övriga.",
         "en": "{share:pct} of persons have no recorded language; they are assumed to speak the "
         "same languages as the others.",
     },
@@ -65,8 +65,12 @@ CAVEATS: dict[str, dict[str, str]] = {
         "sv": "Ingen prognos för ankomsterna: {reason:reason}.",
         "en": "No arrivals forecast: {reason:reason}.",
     },
+    "q4.no_identification": {
+        "sv": "Ingen modell för identifiering efter utbildning och språk: {reason:reason}.",
+        "en": "No model of identification by training and language: {reason:reason}.",
+    },
     "q4.no_operations": {
-        "sv": "Inga gemensamma aktioner i {city} under perioden (fråga 1–3).",
+        "sv": "Inga gemensamma insatser i {city} under perioden (fråga 1–3).",
         "en": "No joint operations in {city} in the period (questions 1–3).",
     },
     # --- capacity.question4.evaluate ------------------------------------------------------
@@ -99,10 +103,10 @@ CAVEATS: dict[str, dict[str, str]] = {
     "q4.support_assumptions": {
         "sv": "Stödet antar {caseload:num} samtidiga ärenden per heltidsanställd "
         "socialsekreterare (ett antagande), ärenden på {days:int} dagar (betänketiden) och "
-        "{fte:num1} årsarbetare för ärendearbete; enligt loggen tackar {rate:num1} personer per "
+        "{fte:int} årsarbetare för ärendearbete; enligt loggen tackar {rate:num1} personer per "
         "vecka ja till stöd.",
         "en": "Support assumes {caseload:num} concurrent cases per full-time caseworker (an "
-        "assumption), cases of {days:int} days (the reflection period) and {fte:num1} casework "
+        "assumption), cases of {days:int} days (the reflection period) and {fte:int} casework "
         "FTE; accepted support in the outreach log: {rate:num1} per week.",
     },
     "q4.untrained": {
@@ -185,10 +189,42 @@ CAVEATS: dict[str, dict[str, str]] = {
         "en": "About {share:pct} of the target group in a quarter is never seen by any source "
         "(multiple systems estimate; assumes closure within a quarter).",
     },
+    "population.unseen_open": {
+        "sv": "Omkring {share:pct} av målgruppen under ett kvartal syns aldrig i någon källa "
+        "(modell för en öppen population med vistelser; antar jämna ankomster under kvartalet).",
+        "en": "About {share:pct} of the target group in a quarter is never seen by any source "
+        "(open-population stay-process model; assumes steady arrivals within a quarter).",
+    },
     "population.one_source": {
         "sv": "Fångst–återfångst kräver minst två källor; observationerna kommer bara från "
         "{sources:list}.",
         "en": "Capture–recapture needs at least two sources; the sightings have {sources:list}.",
+    },
+    # --- capacity.models.population.open ---------------------------------------------------
+    "open.assumptions": {
+        "sv": "Antar att personer kommer i jämn takt under perioden och att varje källa ser en "
+        "närvarande person varje dag med en daglig chans som inte beror på hur länge hon stannar "
+        "(givet vilka annonssajter som kan se henne); personer som bara är här en dag eller två "
+        "syns mest inte, och deras antal vilar på formen hos fördelningen av vistelsernas längd.",
+        "en": "Assumes persons arrive at a steady rate within the window and that each source "
+        "sees a present person on each day with a daily chance that does not depend on how long "
+        "she stays (given which ad sites can see her); persons present only a day or two are "
+        "mostly unseen, and their number rests on the stay distribution's shape.",
+    },
+    "open.not_converged": {
+        "sv": "EM-anpassningen stannade efter {iterations:int} iterationer utan att konvergera.",
+        "en": "The EM fit stopped after {iterations:int} iterations before converging.",
+    },
+    "open.window_failed": {
+        "sv": "{window}: ingen skattning ({reason:reason}).",
+        "en": "{window}: no estimate ({reason:reason}).",
+    },
+    # --- capacity.models.identification ----------------------------------------------------
+    "identification.missing_staff_month": {
+        "sv": "{share:pct} av de uppsökande passen saknar en bemanningsmånad som ger andelen "
+        "utbildad personal; de räknas inte med i modellen för identifiering.",
+        "en": "{share:pct} of outreach shifts have no staff month to give their trained share; "
+        "they are left out of the identification model.",
     },
     # --- capacity.models.population (chapman, chao, mse) ----------------------------------
     "chapman.assumptions": {
@@ -243,6 +279,16 @@ CAVEATS: dict[str, dict[str, str]] = {
         "en": "No person is on both lists of {pairs:list}: each such interaction is −∞; the "
         "cells it covers were fitted as 0 and the parameter is counted in AIC/BIC (Chan, "
         "Silverman & Vincent 2021).",
+    },
+    "mse.boundary_pairs": {
+        "sv": "Utvidgad maximum likelihood-skattning: för {pairs:list} finns alla på den ena "
+        "listan också på den andra, så cellerna med bara den andra listan anpassas som 0 "
+        "(randpunkt) och samspelet går mot +∞; det räknas i AIC/BIC och frihetsgraderna (som "
+        "R:s glm och Rcapture gör).",
+        "en": "Extended maximum likelihood estimate: for {pairs:list} everyone on one list is "
+        "also on the other, so the cells with only the second list are fitted as 0 (boundary) "
+        "and the interaction runs to +∞; it is counted in AIC/BIC and the degrees of freedom "
+        "(as R's glm and Rcapture do).",
     },
     "mse.not_converged": {
         "sv": "GLM-anpassningen konvergerade inte; läs skattningen med försiktighet.",

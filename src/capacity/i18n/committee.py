@@ -22,8 +22,8 @@ COMMITTEE: dict[str, dict[str, str]] = {
         "en": "The uncertainty intervals and the probability come from {n} simulations in which every estimated quantity (size of the target group, stay lengths, contacts per hour, languages) varies at once. Outreach FTE today is a record, not an estimate, and has no interval.",
     },
     "target_group": {
-        "sv": "I genomsnitt finns uppskattningsvis {present} personer ur målgruppen i staden samtidigt, och {period} olika personer under hela perioden. Omkring {arrivals} nya vistelser börjar varje vecka. Hälften av vistelserna är kortare än {median} dagar. Hasardkvoten för att lämna staden är {hr} per år (osäkerhetsintervall {hr_ci}): {trend}",
-        "en": "On average an estimated {present} persons of the target group are in the city at any time, and {period} different persons over the whole period. About {arrivals} new stays begin each week. Half of the stays are shorter than {median} days. The hazard ratio of leaving the city is {hr} per year (uncertainty interval {hr_ci}): {trend}",
+        "sv": "I genomsnitt finns uppskattningsvis {present} personer ur målgruppen i staden samtidigt, och {period} olika personer under hela perioden. Omkring {arrivals} nya vistelser börjar varje vecka. Hälften av vistelserna är kortare än {median} dagar. Chansen att lämna staden en viss dag blir {hr} gånger så stor för varje år (osäkerhetsintervall {hr_ci}): {trend}",
+        "en": "On average an estimated {present} persons of the target group are in the city at any time, and {period} different persons over the whole period. About {arrivals} new stays begin each week. Half of the stays are shorter than {median} days. The chance of leaving the city on a given day is multiplied by {hr} each year (uncertainty interval {hr_ci}): {trend}",
     },
     "target_group_no_trend": {
         "sv": "I genomsnitt finns uppskattningsvis {present} personer ur målgruppen i staden samtidigt, och {period} olika personer under hela perioden. Omkring {arrivals} nya vistelser börjar varje vecka. Hälften av vistelserna är kortare än {median} dagar. Data räcker inte för att säga om vistelserna blir kortare eller längre över tid.",
@@ -66,8 +66,8 @@ COMMITTEE: dict[str, dict[str, str]] = {
         "en": "From \\ to",
     },
     "capacity": {
-        "sv": "Uppsökarteamen har {fte} årsarbetare för uppsökande arbete. De får i genomsnitt {rate} nya kontakter per arbetad timme. {trained} av den uppsökande tiden görs av personal med utbildning i att känna igen människohandel (Europarådets konvention, art. 10). Med den kapaciteten nås {any} av målgruppen innan de lämnar staden, men bara {eff} på ett språk de förstår (art. 12).",
-        "en": "The outreach teams have {fte} FTE for outreach. They make on average {rate} new contacts per hour worked. {trained} of outreach time is by staff trained to recognise trafficking (Council of Europe Convention, art. 10). With this capacity {any} of the target group is reached before leaving the city, but only {eff} in a language they understand (art. 12).",
+        "sv": "Uppsökarteamen har {fte} årsarbetare för uppsökande arbete. De får i genomsnitt {rate} kontakter (nya och upprepade) per arbetad timme. {trained} av den uppsökande tiden görs av personal med utbildning i att känna igen människohandel (Europarådets konvention, art. 10). Med den kapaciteten nås {any} av målgruppen innan de lämnar staden, men bara {eff} på ett språk de förstår (art. 12).",
+        "en": "The outreach teams have {fte} FTE for outreach. They make on average {rate} contacts (new and repeat) per hour worked. {trained} of outreach time is by staff trained to recognise trafficking (Council of Europe Convention, art. 10). With this capacity {any} of the target group is reached before leaving the city, but only {eff} in a language they understand (art. 12).",
     },
     "languages_caption": {
         "sv": "Målgruppens språk, personal som talar dem och andel som nås",
@@ -86,8 +86,8 @@ COMMITTEE: dict[str, dict[str, str]] = {
         "en": "If arrivals and stay lengths keep changing as they have, {need} outreach FTE ({need_ci}) are needed by {month} to meet the target.",
     },
     "scenarios_intro": {
-        "sv": "Tabellen visar hur svaret ändras med fler årsarbetare, med tolk vid varje kontakt och med en rörligare målgrupp (vistelser hälften så långa). Modellerna skattas en gång; bara scenariot ändras.",
-        "en": "The table shows how the answer changes with more FTE, with an interpreter at every contact and with a more mobile target group (stays half as long). The models are fitted once; only the scenario changes.",
+        "sv": "Tabellen visar hur svaret ändras med fler årsarbetare, med tolk vid varje kontakt och med en rörligare målgrupp (vistelser hälften så långa).",
+        "en": "The table shows how the answer changes with more FTE, with an interpreter at every contact and with a more mobile target group (stays half as long).",
     },
     "and": {
         "sv": " och ",
@@ -102,7 +102,7 @@ COMMITTEE: dict[str, dict[str, str]] = {
         "en": "No one in the outreach teams speaks {languages}: together {total} of the target group (shares in brackets), who can only be reached in their language through an interpreter.",
     },
     "gap_interpreter_log": {
-        "sv": "Enligt loggen används tolk vid {share} av sådana kontakter.",
+        "sv": "Enligt personalens registrering av kontakterna används tolk vid {share} av sådana kontakter.",
         "en": "According to the outreach log, an interpreter is used in {share} of such contacts.",
     },
     "gap_interpreter_parameter": {
@@ -110,7 +110,7 @@ COMMITTEE: dict[str, dict[str, str]] = {
         "en": "The report assumes an interpreter is used in {share} of such contacts.",
     },
     "gap_no_interpreter": {
-        "sv": "Enligt loggen används aldrig tolk.",
+        "sv": "Enligt personalens registrering av kontakterna används aldrig tolk.",
         "en": "According to the outreach log, interpreters are never used.",
     },
     "gap_none": {
@@ -186,15 +186,15 @@ COMMITTEE: dict[str, dict[str, str]] = {
         "en": "Probability the target is met",
     },
     "no_operations": {
-        "sv": "Det finns inga gemensamma aktioner med polisen i staden under perioden.",
+        "sv": "Det finns inga gemensamma insatser med polisen i staden under perioden.",
         "en": "There are no joint operations with the police in the city during the period.",
     },
     "indicators": {
-        "sv": "Fråga 1 gäller socialsekreterarnas uppdrag: i {covers} av {ops} aktioner omfattade uppdraget kontakt med dem som säljer sex. Fråga 2 och 3 gäller om de som påträffas informeras om sina rättigheter, inklusive betänketid (minst 30 dagar, konventionens art. 13), och erbjuds stöd direkt.",
+        "sv": "Fråga 1 gäller socialsekreterarnas uppdrag: i {covers} av {ops} insatser omfattade uppdraget kontakt med dem som säljer sex. Fråga 2 och 3 gäller om de som påträffas informeras om sina rättigheter, inklusive betänketid (minst 30 dagar, konventionens art. 13), och erbjuds stöd direkt.",
         "en": "Question 1 concerns the social workers' mandate: in {covers} of {ops} operations it included contact with those selling sex. Questions 2 and 3 concern whether those encountered are informed of their rights, including the reflection period (at least 30 days, Convention art. 13), and offered support at once.",
     },
     "indicators_caption": {
-        "sv": "Gemensamma aktioner med polisen: uppdrag, information och stöd",
+        "sv": "Gemensamma insatser med polisen: uppdrag, information och stöd",
         "en": "Joint police operations: mandate, information and support",
     },
     "indicator": {
@@ -241,12 +241,248 @@ COMMITTEE: dict[str, dict[str, str]] = {
         "sv": "rader",
         "en": "rows",
     },
+    "h_in_short": {
+        "sv": "Nyckeltal, språk och kompetens",
+        "en": "Key figures, languages and competence",
+    },
+    "flows_sentence": {
+        "sv": "Av de {total} vistelser i {city} som följs av en ny vistelse börjar {share} i en annan stad, oftast {top}; resten är återkomster till {city}. Tabellen visar alla förflyttningar mellan städerna.",
+        "en": "Of the {total} stays in {city} followed by another stay, {share} continue in another city, most often {top}; the rest are returns to {city}. The table shows every move between the cities.",
+    },
+    "hidden_share": {
+        "sv": "(dolt, få personer)",
+        "en": "(hidden, few persons)",
+    },
+    "funnel_text": {
+        "sv": "Fråga 1: i {covers} av {ops} gemensamma insatser med polisen omfattade socialsekreterarnas uppdrag kontakt med dem som säljer sex. Av {encountered} personer som påträffades fick {contacted} kontakt med en socialsekreterare, {informed} informerades om sina rättigheter (fråga 2), {offered} erbjöds betänketid och {accepted} tackade ja till stöd direkt (fråga 3); stödet började i median efter {days} dagar. När uppdraget bara gällde köparna fick {contacted_buyers} av de påträffade kontakt, mot {contacted_sellers} när det omfattade dem som säljer sex.",
+        "en": "Question 1: in {covers} of {ops} joint operations with the police the social workers' mandate included contact with those selling sex. Of {encountered} persons encountered, {contacted} were contacted by a social worker, {informed} were informed of their rights (question 2), {offered} were offered the reflection period and {accepted} accepted support at once (question 3); support began after a median of {days} days. When the mandate covered only the buyers, {contacted_buyers} of those encountered were contacted, against {contacted_sellers} when it covered those selling sex.",
+    },
+    "funnel_caption": {
+        "sv": "Från påträffad till hänvisad: personer vid varje steg och andel av de påträffade",
+        "en": "From encountered to referred: persons at each step and share of those encountered",
+    },
+    "col_persons_all": {
+        "sv": "Personer",
+        "en": "Persons",
+    },
+    "col_share_all": {
+        "sv": "Andel av påträffade",
+        "en": "Share of encountered",
+    },
+    "col_share_buyers": {
+        "sv": "Andel, uppdrag bara köpare",
+        "en": "Share, mandate buyers only",
+    },
+    "col_share_sellers": {
+        "sv": "Andel, uppdrag även säljare",
+        "en": "Share, mandate incl. sellers",
+    },
+    "synthetic_title": {
+        "sv": "Syntetiska exempeldata: 6 svenska städer, 2021–2025",
+        "en": "Synthetic sample data: 6 Swedish cities, 2021–2025",
+    },
+    "table_sightings": {
+        "sv": "Observationer",
+        "en": "Sightings",
+    },
+    "table_outreach": {
+        "sv": "Uppsökande arbete",
+        "en": "Outreach",
+    },
+    "table_staff": {
+        "sv": "Personal",
+        "en": "Staff",
+    },
+    "table_operations": {
+        "sv": "Polisinsatser",
+        "en": "Police operations",
+    },
+    "code_version": {
+        "sv": "Programversion (git)",
+        "en": "Code version (git)",
+    },
+    "synthetic_trends": {
+        "sv": "Trenderna är inbyggda i exempeldata: de är simulerade med ankomster som ökar med {growth} per år och vistelser vars median krymper från {first} till {last} dagar under perioden. De visar att metoden hittar trender, inte hur det ser ut i staden.",
+        "en": "The trends are built into the sample data: it is simulated with arrivals growing {growth} a year and median stays shrinking from {first} to {last} days over the period. They show that the method finds trends, not how things are in the city.",
+    },
+    "synthetic_trends_unknown": {
+        "sv": "Data är syntetiska: eventuella trender är inbyggda i simuleringen.",
+        "en": "The data are synthetic: any trends are built into the simulation.",
+    },
+    "mobile": {
+        "sv": "Om vistelserna blir hälften så långa (en rörligare målgrupp) når dagens bemanning {reach} och målet kräver {need} årsarbetare.",
+        "en": "If stays become half as long (a more mobile target group), today's staff reach {reach} and the target needs {need} FTE.",
+    },
+    "h_identification": {
+        "sv": "Kompetens utöver språk: utbildning och att känna igen människohandel",
+        "en": "Competence beyond language: training and recognising trafficking",
+    },
+    "identification_text": {
+        "sv": "{trained} av de uppsökande timmarna görs av personal med utbildning i att känna igen människohandel. Ett helt utbildat team noterar {ratio} gånger så många tecken på människohandel per kontakt som ett outbildat ({ratio_ci}; osäkert, eftersom utbildningsgraden varierar lite i data). Kontakter på ett språk hon inte förstår ger {lang_ratio} så många tecken som kontakter på hennes eget språk. Om all uppsökande personal utbildades skulle omkring {all} tecken noteras per år i stället för {today} ({all_ci}).",
+        "en": "{trained} of outreach hours are by staff trained to recognise trafficking. A fully trained team notes {ratio} times as many signs of trafficking per contact as an untrained one ({ratio_ci}; uncertain, as training varies little in the data). Contacts in a language she does not understand yield {lang_ratio} as many signs as contacts in her own language. If all outreach staff were trained, about {all} signs would be noted a year instead of {today} ({all_ci}).",
+    },
+    "identification_caption": {
+        "sv": "Tecken på människohandel och hänvisningar per 100 kontakter, efter språk vid kontakten",
+        "en": "Signs of trafficking and referrals per 100 contacts, by language at the contact",
+    },
+    "mode_own_language": {
+        "sv": "Hennes eget språk",
+        "en": "Her own language",
+    },
+    "mode_interpreter": {
+        "sv": "Med tolk",
+        "en": "With an interpreter",
+    },
+    "mode_neither": {
+        "sv": "Inget av dem",
+        "en": "Neither",
+    },
+    "col_mode": {
+        "sv": "Språk vid kontakten",
+        "en": "Language at the contact",
+    },
+    "col_contacts_count": {
+        "sv": "Kontakter",
+        "en": "Contacts",
+    },
+    "col_indicators": {
+        "sv": "Tecken på människohandel per 100",
+        "en": "Signs of trafficking per 100",
+    },
+    "col_referrals": {
+        "sv": "Hänvisningar per 100",
+        "en": "Referrals per 100",
+    },
+    "h_options": {
+        "sv": "Vad kan nämnden göra?",
+        "en": "What can the committee do?",
+    },
+    "options_intro": {
+        "sv": "Varje rad är en insats utöver dagens verksamhet: hur stor andel av målgruppen som då nås på ett språk de förstår, vad insatsen kostar per år och hur mycket den ger per miljon kronor.",
+        "en": "Each row is one measure on top of today's work: the share of the target group then reached in a language they understand, what the measure costs a year and what it buys per million kronor.",
+    },
+    "options_caption": {
+        "sv": "Insatser: andel som nås, kostnad per år och handläggare som behövs",
+        "en": "Measures: share reached, cost a year and caseworkers needed",
+    },
+    "opt_plus": {
+        "sv": "+{n} årsarbetare",
+        "en": "+{n} FTE",
+    },
+    "opt_hire": {
+        "sv": "Anställd som talar {language}",
+        "en": "Hire speaking {language}",
+    },
+    "opt_hire_adjective": {
+        "sv": "En {speaking} anställd",
+        "en": "One {speaking} hire",
+    },
+    "opt_interpreters": {
+        "sv": "Tolk vid varje kontakt",
+        "en": "Interpreter at every contact",
+    },
+    "opt_translation": {
+        "sv": "Översatt text, {n} språk",
+        "en": "Translated text, {n} languages",
+    },
+    "opt_training": {
+        "sv": "Utbildning, all personal",
+        "en": "Training, all staff",
+    },
+    "col_option": {
+        "sv": "Insats",
+        "en": "Measure",
+    },
+    "col_reach_short": {
+        "sv": "Andel som nås",
+        "en": "Reached",
+    },
+    "col_interval": {
+        "sv": "95 % intervall",
+        "en": "95% interval",
+    },
+    "col_gain": {
+        "sv": "Ökning, procent\xadenheter",
+        "en": "Gain, points",
+    },
+    "col_cost": {
+        "sv": "Kostnad per år, tkr",
+        "en": "Cost a year, kSEK",
+    },
+    "col_gain_per_mkr": {
+        "sv": "Procent\xadenheter per mnkr",
+        "en": "Points per MSEK",
+    },
+    "col_casework": {
+        "sv": "Handläggare som behövs",
+        "en": "Caseworkers needed",
+    },
+    "options_note": {
+        "sv": "Om tabell 1: utbildning avser att känna igen människohandel, för all uppsökande personal. Kostnaderna är antaganden (lön med avgifter och omkostnader, tolk per timme, översättning per språk, utbildningsdagar) som staden bör byta mot egna siffror; de står under Antaganden. Utbildning ändrar inte hur många som nås utan hur många fall av människohandel som känns igen. Handläggare som behövs: årsarbetare för ärendearbete så att stödet hinner börja innan hon lämnar staden.",
+        "en": "On table 1: training means recognising trafficking, for all outreach staff. The costs are assumptions (salary with contributions and overhead, interpreter per hour, translation per language, training days) that the city should replace with its own figures; they are listed under Assumptions. Training does not change how many are reached but how many cases of trafficking are recognised. Caseworkers needed: casework FTE so that support can start before she leaves the city.",
+    },
+    "downstream": {
+        "sv": "Att nå fler kräver mer efteråt. Med {option} nås {reach}; då tackar omkring {cases} personer per vecka ja till stöd (i dag {cases_now}), omkring {periods} ({periods_ci}) betänketider på 30 dagar pågår samtidigt, omkring {shelter} ({shelter_ci}) platser i skyddat boende behövs och {casework} årsarbetare för ärendearbete (i dag {casework_now}) för att {target} av stödet ska börja innan hon lämnar staden.",
+        "en": "Reaching more demands more afterwards. With {option}, {reach} are reached; then about {cases} persons a week accept support (today {cases_now}), about {periods} ({periods_ci}) 30-day reflection periods run at once, about {shelter} ({shelter_ci}) shelter places are needed and {casework} casework FTE (today {casework_now}) for {target} of support to start before she leaves the city.",
+    },
+    "h_budget": {
+        "sv": "Bästa kombination för en given budget",
+        "en": "Best mix for a given budget",
+    },
+    "budget_intro": {
+        "sv": "För varje budget har alla kombinationer av anställda som talar de vanligaste språken ingen talar, tolk, översatt information och fler årsarbetare prövats; resten av budgeten går till hela årsarbetare. Figuren jämför den bästa kombinationen med att bara anställa fler.",
+        "en": "For each budget every combination of hires who speak the largest unspoken languages, interpreters, translated information and more FTE was tried; the rest of the budget buys whole FTE. The figure compares the best mix with hiring more staff only.",
+    },
+    "best_mix_caption": {
+        "sv": "Bästa kombination av insatser för tre budgetar",
+        "en": "Best mix of measures for three budgets",
+    },
+    "budget_row": {
+        "sv": "{m} mnkr per år",
+        "en": "{m} million SEK a year",
+    },
+    "col_budget": {
+        "sv": "Budget",
+        "en": "Budget",
+    },
+    "col_best_reach": {
+        "sv": "Andel som nås, bästa kombination",
+        "en": "Share reached, best mix",
+    },
+    "col_fte_only_reach": {
+        "sv": "Andel som nås, bara årsarbetare",
+        "en": "Share reached, FTE only",
+    },
+    "col_mix": {
+        "sv": "Kombination",
+        "en": "Mix",
+    },
+    "mix_fte": {
+        "sv": "{n} årsarbetare",
+        "en": "{n} FTE",
+    },
+    "mix_hires": {
+        "sv": "anställda som talar {languages}",
+        "en": "hires who speak {languages}",
+    },
+    "mix_interpreters": {
+        "sv": "tolk vid {share} av kontakterna",
+        "en": "interpreter at {share} of contacts",
+    },
+    "mix_translation": {
+        "sv": "översatt information ({n} språk)",
+        "en": "translated information ({n} languages)",
+    },
+    "mix_nothing": {
+        "sv": "ingen insats",
+        "en": "nothing",
+    },
     "ind_operations": {
-        "sv": "Aktioner",
+        "sv": "Insatser",
         "en": "Operations",
     },
     "ind_mandate_covers_sellers": {
-        "sv": "Aktioner där uppdraget omfattar dem som säljer sex",
+        "sv": "Insatser där uppdraget omfattar dem som säljer sex",
         "en": "Operations whose mandate covers those selling sex",
     },
     "ind_buyers_suspected": {
@@ -254,7 +490,7 @@ COMMITTEE: dict[str, dict[str, str]] = {
         "en": "Suspected sex purchases",
     },
     "ind_social_workers": {
-        "sv": "Socialsekreterare (summa över aktioner)",
+        "sv": "Socialsekreterare (summa över insatser)",
         "en": "Social workers (sum over operations)",
     },
     "ind_sellers_encountered": {
@@ -290,12 +526,12 @@ COMMITTEE: dict[str, dict[str, str]] = {
         "en": "Stays: a person's sightings in one city with gaps of at most a set number of days form a stay. Stay lengths are estimated with Kaplan–Meier, and a Cox model with year as covariate shows whether stays are getting shorter.",
     },
     "method_population": {
-        "sv": "Målgruppens storlek: personer som ses av flera oberoende källor (annonser, uppsökande arbete, polis) ger en skattning av hur många som aldrig syns i någon källa (fångst–återfångst, log-linjära modeller). Antalet samtidigt närvarande följer av ankomster gånger vistelsens längd (Littles lag).",
-        "en": "Size of the target group: persons seen by several independent sources (ads, outreach, police) give an estimate of how many are never seen by any source (capture–recapture, log-linear models). The number present at a time follows from arrivals times stay length (Little's law).",
+        "sv": "Målgruppens storlek: personer som ses av flera källor (annonser, uppsökande arbete, polis) ger en skattning av hur många som aldrig syns i någon källa (fångst–återfångst). Källorna är inte oberoende av varandra; modellerna tar hänsyn till att vissa källor oftare ser samma personer. Antalet samtidigt närvarande följer av ankomster gånger vistelsens längd (Littles lag).",
+        "en": "Size of the target group: persons seen by several sources (ads, outreach, police) give an estimate of how many are never seen by any source (capture–recapture). The sources are not independent; the models allow for some sources seeing the same persons more often. The number present at a time follows from arrivals times stay length (Little's law).",
     },
     "method_capacity": {
-        "sv": "Kapacitet: antalet nya kontakter per uppsökande timme skattas med en Poissonmodell per kanal. Med kapaciteten fördelad över dem som är i staden är chansen att nås innan man lämnar staden 1 − E[exp(−h·T)], där h är kontakttakten och T vistelsens längd. En kontakt räknas bara om den sker på ett språk personen förstår, med egen personal eller tolk.",
-        "en": "Capacity: new contacts per outreach hour are estimated with a Poisson model per channel. With capacity spread over those present, the chance of being reached before leaving is 1 − E[exp(−h·T)], where h is the contact rate and T the stay length. A contact counts only in a language the person understands, by staff or an interpreter.",
+        "sv": "Kapacitet: antalet kontakter (även upprepade) per uppsökande timme skattas per kanal (på gatan, på nätet, på ställen och vid polisinsatser). Med kapaciteten fördelad över dem som är i staden är chansen att nås innan man lämnar staden 1 − E[exp(−h·T)], där h är kontakttakten och T vistelsens längd. En kontakt räknas bara om den sker på ett språk personen förstår, med egen personal eller tolk.",
+        "en": "Capacity: contacts (repeat ones included) per outreach hour are estimated per channel (street, online, venues and police operations). With capacity spread over those present, the chance of being reached before leaving is 1 − E[exp(−h·T)], where h is the contact rate and T the stay length. A contact counts only in a language the person understands, by staff or an interpreter.",
     },
     "method_staffing": {
         "sv": "Bemanning och osäkerhet: behovet av årsarbetare är den bemanning som ger målets andel. Alla skattningar varieras samtidigt i simuleringar; andelen simuleringar som når målet är sannolikheten bakom bedömningen (tillräckligt, otillräckligt eller osäkert).",

@@ -52,7 +52,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "h_forecast": {"sv": "Prognos och scenarier", "en": "Forecast and scenarios"},
     "h_indicators": {
-        "sv": "Fråga 1–3: insatser vid polisens aktioner",
+        "sv": "Fråga 1–3: gemensamma insatser med polisen",
         "en": "Questions 1–3: joint police operations",
     },
     "h_methods": {"sv": "Metod", "en": "Methods"},
@@ -170,12 +170,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "kf_arrivals_per_week": {"sv": "Ankomster per vecka", "en": "Arrivals per week"},
     "kf_median_stay_days": {"sv": "Mediantid i staden, dagar", "en": "Median stay, days"},
     "kf_stay_hr_per_year": {
-        "sv": "Hasardkvot för att lämna staden, per år",
-        "en": "Hazard ratio of leaving, per year",
+        "sv": "Förändring per år i chansen att lämna staden (kvot)",
+        "en": "Change per year in the chance of leaving (ratio)",
     },
     "kf_contacts_per_hour": {
-        "sv": "Nya kontakter per uppsökande timme",
-        "en": "New contacts per outreach hour",
+        "sv": "Kontakter (även upprepade) per uppsökande timme",
+        "en": "Contacts (repeat ones included) per outreach hour",
     },
     "kf_support_before_leaving": {
         "sv": "Andel stöd som börjar innan personen lämnar",
@@ -190,6 +190,27 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "col_reach": {"sv": "Andel som nås", "en": "Share reached"},
     "col_shortfall": {"sv": "Räcker inte", "en": "Falls short"},
+    "col_usable_share": {
+        "sv": "Kontakter på ett språk hon förstår",
+        "en": "Contacts in a language she understands",
+    },
+    "kf_support_cases_per_week": {
+        "sv": "Personer som tackar ja till stöd per vecka",
+        "en": "Persons accepting support per week",
+    },
+    "kf_reflection_periods_at_once": {
+        "sv": "Betänketider som pågår samtidigt",
+        "en": "Reflection periods running at once",
+    },
+    "kf_shelter_places": {"sv": "Platser i skyddat boende", "en": "Shelter places"},
+    "kf_casework_fte_now": {
+        "sv": "Årsarbetare för ärendearbete i dag",
+        "en": "Casework FTE today",
+    },
+    "kf_casework_fte_needed": {
+        "sv": "Årsarbetare för ärendearbete som behövs",
+        "en": "Casework FTE needed",
+    },
     "yes": {"sv": "ja", "en": "yes"},
     "hidden": {"sv": "dolt", "en": "hidden"},
     "no": {"sv": "nej", "en": "no"},

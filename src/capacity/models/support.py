@@ -229,7 +229,9 @@ def support_before_leaving(
         if servers > 0
         else 0.0
     )
-    stable = servers > load
+    # stable only when the service capacity exceeds the arrivals by a positive margin in
+    # floating point too (c > a can round to cμ − λ = 0, which would divide by zero)
+    stable = servers > load and servers * mu - cases_per_week > 0
     if stable:
         c_wait = erlang_c(servers, load)
         theta = (servers * mu - cases_per_week) / DAYS_PER_WEEK

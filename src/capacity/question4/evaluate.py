@@ -20,6 +20,8 @@ assumptions: ``docs/methods/staffing-and-verdict.md``.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 
@@ -33,6 +35,7 @@ from capacity.question4.draws import Inputs, effective_reach, fte_needed_matrix,
 from capacity.question4.fit import FittedModels, fit_models
 from capacity.question4.result import Question4Result
 from capacity.question4.scenario import Scenario
+from capacity.question4.support_chain import casework_fte_needed_many, scaled_cases
 
 WEEKS_PER_MONTH = 365.25 / 12 / 7
 
@@ -139,7 +142,52 @@ def _staffing_need(fitted: FittedModels, sc: Scenario, fte_now: float):
     )
 
 
-def _draws_frame(fitted, sc, reach_eff, p_any, need_draws, params) -> pd.DataFrame:
+def support_cases(fitted: FittedModels, sc: Scenario, reach_eff: np.ndarray) -> np.ndarray:
+    """Accepted support cases per week per draw (row 0: point), scaled with reach.
+
+    Today's accepted cases from the outreach log, times the ratio of persons reached in a
+    language they understand per week under the scenario to today's (same strategy, the
+    usable shares the log shows, today's FTE); see :mod:`capacity.question4.support_chain`.
+    """
+    x = fitted.inputs
+    base_m = x.m if fitted.observed_m is None else fitted.observed_m
+    today = dataclasses.replace(x, m=np.asarray(base_m, dtype=float))
+    r0 = effective_reach(today, np.full(len(x), fitted.staff.outreach_fte), strategy=sc.strategy)
+    arrivals = x.arrivals_per_week(sc.arrivals_multiplier, sc.stay_multiplier)
+    cases = fitted.support_cases_draws
+    if cases is None or len(cases) != len(x):
+        cases = np.full(len(x), fitted.support_cases_per_week)
+    return scaled_cases(cases, x.arrivals_per_week(), r0, arrivals, reach_eff)
+
+
+def _support_chain(fitted, sc, params, cases: np.ndarray) -> dict[str, np.ndarray]:
+    """Reflection periods at once, shelter places and casework FTE needed, per draw."""
+    x = fitted.inputs
+    days = float(params.reflection_days)
+    table = x.stays.take(np.array([0]))
+    s = sc.stay_multiplier
+
+    def lap(h):
+        h = np.atleast_1d(np.asarray(h, dtype=float))
+        return table.laplace(h[None, :] * s)[0]
+
+    needed = casework_fte_needed_many(
+        cases,
+        lap,
+        float(table.mean[0] * s),
+        target=params.support_start_target,
+        case_days=days,
+        caseload_per_fte=params.caseload_per_fte,
+    )
+    return {
+        "support_cases_per_week": cases,
+        "reflection_periods_at_once": cases * days / 7.0,
+        "shelter_places": cases * params.shelter_share * days / 7.0,
+        "casework_fte_needed": needed,
+    }
+
+
+def _draws_frame(fitted, sc, reach_eff, p_any, need_draws, params, chain) -> pd.DataFrame:
     x = fitted.inputs
     arrivals = x.arrivals_per_week(sc.arrivals_multiplier, sc.stay_multiplier)
     draws = pd.DataFrame(
@@ -155,7 +203,11 @@ def _draws_frame(fitted, sc, reach_eff, p_any, need_draws, params) -> pd.DataFra
     )
     draws["population_present"] = draws["arrivals_per_week"] * draws["mean_stay_days"] / 7.0
     draws["persons_in_period"] = fitted.persons_observed / draws["detection_share"]
-    draws["support_before_leaving"] = _support_draws(fitted, sc, params)[1:]
+    draws["support_before_leaving"] = _support_draws(
+        fitted, sc, params, chain["support_cases_per_week"]
+    )[1:]
+    for key, values in chain.items():
+        draws[key] = values[1:]
     return draws
 
 
@@ -196,7 +248,8 @@ def evaluate(
     need_draws = fte_needed_matrix(x, sc.target_reach, **scen)
     need_draws[0] = np.nan  # the point estimate is solved to full precision below
     need = _staffing_need(fitted, sc, fte_now)
-    draws = _draws_frame(fitted, sc, reach_eff, p_any, need_draws, params)
+    chain = _support_chain(fitted, sc, params, support_cases(fitted, sc, reach_eff))
+    draws = _draws_frame(fitted, sc, reach_eff, p_any, need_draws, params, chain)
     if len(draws):
         p_target = float((draws["reach_effective"] >= sc.target_reach).mean())
     else:
@@ -226,8 +279,12 @@ def evaluate(
         "population_present": float(arrivals[0] * sc.stay_multiplier * x.stays.mean[0] / 7.0),
         "persons_in_period": fitted.persons_observed / float(x.detection[0]),
         "arrivals_per_week": float(arrivals[0]),
-        "support_before_leaving": float(_support_draws(fitted, sc, params, only_point=True)[0]),
+        "support_before_leaving": float(
+            _support_draws(fitted, sc, params, chain["support_cases_per_week"], only_point=True)[0]
+        ),
         "contacts_per_hour": float(x.eta[0]),
+        "casework_fte_now": fitted.staff.casework_fte,
+        **{key: float(values[0]) for key, values in chain.items()},
     }
     return Question4Result(
         verdict=_verdict(p_target, sc),
@@ -253,9 +310,11 @@ def evaluate(
 
 
 def _support_draws(
-    fitted: FittedModels, sc: Scenario, params: Params, only_point: bool = False
+    fitted: FittedModels, sc: Scenario, params: Params, cases: np.ndarray, only_point: bool = False
 ) -> np.ndarray:
-    """``P(support starts before leaving)`` per draw (casework FTE as in the staff table)."""
+    """``P(support starts before leaving)`` per draw at today's casework FTE, with the
+    accepted cases per week ``cases`` (scaled with reach, see :func:`support_cases`).
+    """
     x = fitted.inputs
     rows = 1 if only_point else len(x)
     out = np.empty(rows)
@@ -278,7 +337,7 @@ def _support_draws(
             return all_rows(np.atleast_1d(np.asarray(h, dtype=float)))[i]
 
         q = support_before_leaving(
-            fitted.support_cases_per_week * sc.arrivals_multiplier,
+            float(cases[i]),
             fitted.staff.casework_fte,
             lap,
             float(table.mean[i] * s),

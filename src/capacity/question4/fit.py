@@ -59,6 +59,18 @@ class FittedModels:
     support_cases_per_week: float
     monthly_arrivals: pd.Series
     caveats: tuple[Caveat, ...]
+    #: share of contacts made in writing (the online channel: replies to ads), which
+    #: translated written information can reach without a speaker or interpreter
+    written_contact_share: float = 0.0
+    #: usable share per language as the log shows it (before any option or scenario):
+    #: the baseline against which support demand is scaled with reach
+    observed_m: np.ndarray | None = None
+    #: identification of trafficking per contact, by language mode and training
+    #: (:func:`capacity.models.identification.identification_rates`), or None
+    identification: object = None
+    #: accepted support cases per week per draw (row 0: the log; rows 1…: Poisson in the
+    #: total count), or None
+    support_cases_draws: np.ndarray | None = None
 
     def with_interpreter_share(self, share: float) -> FittedModels:
         """These models with interpreters for ``share`` of contacts in languages no staff speaks.
@@ -187,6 +199,11 @@ def fit_models(data, params: Params) -> FittedModels:
     caveats += notes
     forecast, note = _forecast(monthly, params)
     indicators, note2 = _indicators(data, params)
+    written = _written_share(outreach_rows)
+    identification, note3 = _identification(outreach_rows, data.staff, params)
+    # drawn last, so that every earlier draw is the same as without it
+    accepted = float(outreach_rows["support_accepted"].sum())
+    case_draws = np.concatenate([[accepted], rng.poisson(accepted, n)]) / weeks
     return FittedModels(
         city=params.city,
         period=(params.period_start, params.period_end),
@@ -211,7 +228,11 @@ def fit_models(data, params: Params) -> FittedModels:
         persons_observed=int(city_rows["person_id"].nunique()),
         support_cases_per_week=float(outreach_rows["support_accepted"].sum()) / weeks,
         monthly_arrivals=monthly,
-        caveats=tuple(caveats + note + note2),
+        caveats=tuple(caveats + note + note2 + note3),
+        written_contact_share=written,
+        observed_m=languages["usable_share"].to_numpy(dtype=float),
+        support_cases_draws=case_draws,
+        identification=identification,
     )
 
 
@@ -341,3 +362,19 @@ def _indicators(data, params: Params):
     except DataError:
         return None, [Caveat("q4.no_operations", city=params.city)]
     return fit, []
+
+
+def _written_share(outreach_rows: pd.DataFrame) -> float:
+    """Share of contacts made in writing (the online channel: replies to ads)."""
+    contacts = outreach_rows.groupby("channel", observed=True)["contacts"].sum()
+    return float(contacts.get("online", 0.0) / contacts.sum()) if contacts.sum() > 0 else 0.0
+
+
+def _identification(outreach_rows: pd.DataFrame, staff: pd.DataFrame, params: Params):
+    """Identification of trafficking by language mode and training, or ``None`` and why."""
+    from capacity.models.identification import identification_rates
+
+    try:
+        return identification_rates(outreach_rows, staff, params.city, alpha=params.alpha), []
+    except (ValueError, np.linalg.LinAlgError) as exc:  # pragma: no cover - degenerate logs
+        return None, [Caveat("q4.no_identification", reason=Caveat.of_error(exc))]

@@ -151,4 +151,9 @@ KEY_FIGURES = (
     "stay_hr_per_year",
     "contacts_per_hour",
     "support_before_leaving",
+    "support_cases_per_week",
+    "reflection_periods_at_once",
+    "shelter_places",
+    "casework_fte_now",
+    "casework_fte_needed",
 )

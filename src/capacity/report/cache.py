@@ -21,6 +21,7 @@ from typing import Any
 
 from capacity.config import Params
 from capacity.io import atomic_write
+from capacity.question4.options import COST_PARAMS
 from capacity.question4.scenario import SCENARIO_PARAMS
 
 #: Parameters that change how results are shown, never what is estimated.
@@ -48,7 +49,7 @@ def cache_key(params: Params, files: dict[str, dict[str, Any]]) -> str:
     fitting = {
         k: v
         for k, v in params.to_dict().items()
-        if k not in SCENARIO_PARAMS | PRESENTATION_PARAMS | {"data_dir"}
+        if k not in SCENARIO_PARAMS | PRESENTATION_PARAMS | COST_PARAMS | {"data_dir"}
     }
     hashes = {name: info["sha256"] for name, info in sorted(files.items())}
     payload = json.dumps(

@@ -20,6 +20,7 @@ from capacity.models._base import Caveat
 
 __all__ = [
     "Model",
+    "boundary_model",
     "build_model",
     "capture_histories",
     "fienberg_rinaldo",
@@ -214,6 +215,8 @@ class Model:
     X: np.ndarray
     exists: bool
     rank_deficiency: int
+    boundary_pairs: tuple[tuple[int, int], ...] = ()
+    boundary_names: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -222,8 +225,57 @@ class Model:
 
     @property
     def n_params(self) -> int:
-        """Parameters counted in AIC/BIC and degrees of freedom (empty pairs included)."""
-        return self.X.shape[1] + len(self.empty_pairs)
+        """Parameters counted in AIC/BIC and degrees of freedom (empty and boundary pairs
+        included).
+        """
+        return self.X.shape[1] + len(self.empty_pairs) + len(self.boundary_pairs)
+
+
+def boundary_model(y: np.ndarray, k: int, model: Model, names: Sequence[str]) -> Model | None:
+    """The extended MLE's model when an interaction's margin with one list absent is empty.
+
+    For an interaction ``a:b`` in the model whose persons on ``b`` are all on ``a`` (the
+    cells ``h_a = 0, h_b = 1`` hold nobody), the MLE has ``β_b → −∞`` and ``λ_ab → +∞``
+    with their sum finite: the extended MLE fits those cells as 0. On the remaining cells
+    the columns ``h_b`` and ``h_a h_b`` coincide, so ``λ_ab`` is dropped from the fit but
+    still counted in ``p`` (as R's ``glm`` and Rcapture count it). The same with the roles
+    of ``a`` and ``b`` swapped. Returns ``None`` when no such margin is empty, or when the
+    reduced model still has no estimate or does not identify the unseen cell.
+    """
+    h = histories(k)
+    keep = model.keep.copy()
+    boundary = []
+    for a, b in model.pairs:
+        if (a, b) in model.empty_pairs:
+            continue
+        for x, z in ((a, b), (b, a)):
+            margin = (h[:, x] == 0) & (h[:, z] == 1)
+            if y[margin].sum() == 0:
+                keep &= ~margin
+                boundary.append((a, b))
+                break
+    if not boundary:
+        return None
+    fitted = [pr for pr in model.pairs if pr not in model.empty_pairs and pr not in boundary]
+    cols = [np.ones(len(h)), *h.T] + [h[:, a] * h[:, b] for a, b in fitted]
+    X = np.column_stack(cols).astype(float)[keep]
+    rank_def = X.shape[1] - int(np.linalg.matrix_rank(X))
+    exists = fienberg_rinaldo(X, y[keep]) if X.shape[0] else False
+    if not exists or rank_def:
+        return None
+    return Model(
+        pairs=model.pairs,
+        empty_pairs=model.empty_pairs,
+        term_names=model.term_names,
+        empty_names=model.empty_names,
+        columns=("(Intercept)", *names, *(f"{names[a]}:{names[b]}" for a, b in fitted)),
+        keep=keep,
+        X=X,
+        exists=True,
+        rank_deficiency=0,
+        boundary_pairs=tuple(boundary),
+        boundary_names=tuple(f"{names[a]}:{names[b]}" for a, b in boundary),
+    )
 
 
 def build_model(

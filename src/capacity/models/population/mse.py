@@ -9,21 +9,6 @@ Rivest & Baillargeon's Rcapture ``closedpCI``). Design and existence checks live
 :mod:`capacity.models.population.design`, the profile likelihood in
 :mod:`capacity.models.population.profile`.
 
-Notes
------
-*Lists that never overlap.* If the model has ``λ_ab`` but no person is on both ``a``
-and ``b``, the MLE of ``λ_ab`` is −∞: those cells are fitted as 0 and left out of the
-GLM, the parameter is dropped from the fit but still counted in ``p`` and the residual
-degrees of freedom, and a caveat names the pair (Chan, Silverman & Vincent 2021).
-
-*Existence.* Every model is checked with the Fienberg–Rinaldo linear program (a strictly
-positive vector with the observed sufficient statistics must exist) and a rank check of
-the design on the kept cells; a fixed model that fails raises :class:`EstimationError`.
-
-*Selection* (``"select"``): start from main effects; at each step fit every model
-that adds one two-list interaction whose lists overlap and that passes the existence
-and rank checks; add the one with the lowest criterion if it is lower than the current
-model's; stop otherwise. Pairs without overlap are never added.
 """
 
 from __future__ import annotations
@@ -39,6 +24,7 @@ from capacity.models import _statsmodels as sm
 from capacity.models._base import Caveat
 from capacity.models.population.design import (
     Model,
+    boundary_model,
     build_model,
     histories,
     parse_pairs,
@@ -92,6 +78,9 @@ class MSEResults(PopulationResults):
     empty_pairs : tuple of str
         Interactions in the model whose lists never overlap (handled as in the Notes of
         :func:`mse`).
+    boundary_pairs : tuple of str
+        Interactions fitted as an extended MLE because everyone on one of their lists is
+        on the other (Notes of :func:`mse`); empty when the ordinary MLE exists.
     """
 
     def __init__(self, model: Model, fit, y, lists, selection=None, criterion=None, caveats=()):
@@ -104,6 +93,7 @@ class MSEResults(PopulationResults):
         self.lists = tuple(lists)
         self.terms = model.term_names
         self.empty_pairs = model.empty_names
+        self.boundary_pairs = model.boundary_names
         self.coefficients = pd.DataFrame(
             {"coef": fit.params, "se": fit.bse}, index=pd.Index(model.columns, name="parameter")
         )
@@ -237,8 +227,27 @@ def mse(
     number of persons observed), with ``ℓ_P`` the Poisson log-likelihood and ``p`` the
     number of parameters.
 
-    Lists that never overlap, the existence checks and the forward selection are described
-    in the module docstring (:mod:`capacity.models.population.mse`).
+    *Lists that never overlap.* If the model has ``λ_ab`` but no person is on both ``a``
+    and ``b``, the MLE of ``λ_ab`` is −∞: those cells are fitted as 0 and left out of the
+    GLM, the parameter is dropped from the fit but still counted in ``p`` and the residual
+    degrees of freedom, and a caveat names the pair (Chan, Silverman & Vincent 2021).
+
+    *A list inside another.* If the model has ``λ_ab`` and everyone on ``b`` is also on
+    ``a`` (the margin ``h_a = 0, h_b = 1`` is empty; or the same with ``a`` and ``b``
+    swapped), the MLE does not exist (``β_b → −∞``, ``λ_ab → +∞``) but the extended MLE
+    does, as R's ``glm`` and Rcapture return it: the cells of that margin are fitted as 0,
+    ``λ_ab`` (then identical to ``β_b`` on the other cells) is dropped from the fit and
+    counted in ``p``, and a caveat says so (``res.boundary_pairs``). Fixed models only;
+    selection does not add such pairs.
+
+    *Existence.* Every model is checked with the Fienberg–Rinaldo linear program (a strictly
+    positive vector with the observed sufficient statistics must exist) and a rank check of
+    the design on the kept cells; a fixed model that fails raises :class:`EstimationError`.
+
+    *Selection* (``"select"``): start from main effects; at each step fit every model
+    that adds one two-list interaction whose lists overlap and that passes the existence
+    and rank checks; add the one with the lowest criterion if it is lower than the current
+    model's; stop otherwise. Pairs without overlap are never added.
 
     References
     ----------
@@ -278,6 +287,8 @@ def _choose_model(y, lists, interactions, criterion):
         model, fit, steps = _forward(y, lists, criterion, start)
         return model, fit, pd.DataFrame(steps, columns=["step", criterion, "N_hat"])
     model = build_model(y, k, parse_pairs(interactions, lists), lists)
+    if not model.exists:
+        model = boundary_model(y, k, model, lists) or model
     _require(model, lists)
     return model, _fit(model, y[model.keep]), None
 
@@ -287,6 +298,8 @@ def _fit_caveats(model: Model, fit, k: int, selected_by: str | None) -> list[Cav
     caveats = [Caveat("mse.closure"), Caveat("mse.dependence")]
     if selected_by is not None:
         caveats.append(Caveat("mse.selected", criterion=selected_by.upper()))
+    if model.boundary_names:
+        caveats.append(Caveat("mse.boundary_pairs", pairs=tuple(model.boundary_names)))
     if model.empty_names:
         caveats.append(Caveat("mse.empty_pairs", pairs=tuple(model.empty_names)))
     if not _converged(fit):

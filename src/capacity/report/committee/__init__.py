@@ -6,14 +6,18 @@
   competence split on page one;
 - :mod:`~capacity.report.committee.key_figures` — key-figure tables and the verdict text;
 - :mod:`~capacity.report.committee.scenarios` — the standard scenarios and their table;
-- :mod:`~capacity.report.committee.competence` — languages no staff member speaks.
+- :mod:`~capacity.report.committee.competence` — languages no staff member speaks;
+- :mod:`~capacity.report.committee.options` — what the committee can do: options with
+  costs, the support they need downstream, and the best mix for a budget.
 
 Their sentences are in the catalogue of report words (:mod:`capacity.i18n.committee`).
 
 The section functions that the notebooks call are importable from here.
 """
 
-from capacity.report.committee.first_page import page_one
+from capacity.report.committee import options
+from capacity.report.committee.first_page import key_figures_and_languages, page_one
+from capacity.report.committee.identification import identification_section
 from capacity.report.committee.scenarios import forecast_and_scenarios, standard_scenarios
 from capacity.report.committee.sections import (
     assumptions,
@@ -28,8 +32,11 @@ __all__ = [
     "assumptions",
     "capacity",
     "forecast_and_scenarios",
+    "identification_section",
     "indicators",
+    "key_figures_and_languages",
     "methods",
+    "options",
     "page_one",
     "provenance",
     "standard_scenarios",

@@ -46,7 +46,7 @@ def staff_or_competence_text(book, result, scenarios: pd.DataFrame) -> str:
     interp = scenarios.loc["interpreters"]
     values = {
         "reach": format_percent(interp["reach_effective"], lang),
-        "need": format_number(interp["fte_needed"], lang, 1),
+        "need": format_number(interp["fte_needed"], lang, 0),
         "p": format_probability(interp["p_target"], lang, len(result.draws) or None),
     }
     if result.verdict == "sufficient":
@@ -57,29 +57,43 @@ def staff_or_competence_text(book, result, scenarios: pd.DataFrame) -> str:
     return phrase(book, key, **values)
 
 
-def page_one(book, result, scenarios: pd.DataFrame | None = None):
-    """The verdict in plain words, the key figures, the competence gap and the staff split.
+def page_one(book, result, scenarios=None, options=None, curve=None, fitted=None):
+    """The verdict in plain words, then what the committee can do.
 
-    ``scenarios`` (from :func:`capacity.report.committee.scenarios.standard_scenarios`) adds the
-    comparison of today with an interpreter at every contact.
+    With ``options`` and ``curve`` (from :func:`capacity.report.committee.options.compute`)
+    page one holds the verdict, the reach curve, the options table with costs and what
+    reaching more demands downstream; the key figures and the language gap follow on the
+    next page (:func:`key_figures_and_languages`). Without them (older callers) the key
+    figures and the staff-or-competence comparison follow the verdict as before.
     """
+    from capacity.report.committee.options import options_section
+
+    book.heading("h_answer")
+    book.verdict(verdict_text(result, book.lang), result.verdict)
+    if options is not None and curve is not None:
+        options_section(book, result, fitted, result.params, options, curve)
+        return None
+    return key_figures_and_languages(book, result, scenarios, new_page=False)
+
+
+def key_figures_and_languages(book, result, scenarios=None, *, new_page: bool = False):
+    """Key figures, the languages no staff member speaks and staff numbers or competence."""
     from capacity.report.committee.scenarios import scenario_table
 
-    lang = book.lang
-    book.heading("h_answer")
-    book.verdict(verdict_text(result, lang), result.verdict)
+    book.heading(phrase(book, "h_in_short"), new_page=new_page)
     tb = key_table(book, result, PAGE_ONE, "key_figures", book.t("h_key_figures"))
     book.heading(phrase(book, "h_gap"), level=3)
     book.text(competence_gap_text(book, result))
     if scenarios is not None and "interpreters" in scenarios.index:
         book.heading(phrase(book, "h_split"), level=3)
         book.text(staff_or_competence_text(book, result, scenarios))
-        scenario_table(
-            book,
-            scenarios.loc[["today", "interpreters"]],
-            name="staff_or_competence",
-            caption=phrase(book, "split_caption"),
-            columns=["interpreter_share", "reach_effective", "p_target", "fte_needed"],
-        )
+        if book.tables and book.tables[0].name != "options":
+            scenario_table(
+                book,
+                scenarios.loc[["today", "interpreters"]],
+                name="staff_or_competence",
+                caption=phrase(book, "split_caption"),
+                columns=["interpreter_share", "reach_effective", "p_target", "fte_needed"],
+            )
     book.text(phrase(book, "how_to_read", n=len(result.draws)), css_class="note")
     return tb

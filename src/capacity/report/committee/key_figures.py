@@ -14,19 +14,24 @@ from capacity.i18n import format_percent, label, t, verdict_sentences
 
 #: How each key figure is written (see :data:`capacity.tables.KINDS`).
 KEY_KINDS = {
-    "fte_outreach_now": "number1",
-    "fte_needed": "number1",
-    "fte_gap": "number1",
+    "fte_outreach_now": "number",
+    "fte_needed": "number",
+    "fte_gap": "number",
     "reach_effective": "percent",
     "reach_any_language": "percent",
     "trained_share": "percent",
     "population_present": "number",
     "persons_in_period": "number",
-    "arrivals_per_week": "number1",
+    "arrivals_per_week": "number",
     "median_stay_days": "number",
     "stay_hr_per_year": "number2",
     "contacts_per_hour": "number2",
     "support_before_leaving": "percent",
+    "support_cases_per_week": "number1",
+    "reflection_periods_at_once": "number",
+    "shelter_places": "number",
+    "casework_fte_now": "number",
+    "casework_fte_needed": "number",
 }
 PAGE_ONE = ("fte_outreach_now", "fte_needed", "reach_any_language", "reach_effective")
 TARGET_GROUP = (
@@ -42,9 +47,13 @@ CAPACITY = (
     "trained_share",
     "reach_any_language",
     "reach_effective",
-    "support_before_leaving",
     "fte_needed",
     "fte_gap",
+    "support_cases_per_week",
+    "reflection_periods_at_once",
+    "shelter_places",
+    "casework_fte_now",
+    "casework_fte_needed",
 )
 
 
@@ -87,6 +96,10 @@ def key_figure_frame(result, keys, lang: str) -> tuple[pd.DataFrame, dict[str, s
     # says the estimate is precise, a dash would say it was never estimated.
     fixed = kf.index.isin(REGISTER_VALUES)
     kf.loc[fixed, ["ci_lower", "ci_upper"]] = float("nan")
+    # an interval of one value ("13 (13–13)": a median in whole days from many stays) says
+    # nothing to a reader: show the estimate alone
+    single = (kf["ci_lower"] == kf["ci_upper"]) & (kf["ci_lower"] == kf["estimate"])
+    kf.loc[single, ["ci_lower", "ci_upper"]] = float("nan")
     kf.index = [label(k, lang) for k in keys]
     return kf, {label(k, lang): KEY_KINDS[k] for k in keys}
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from capacity import figures
-from capacity.i18n import CATALOGUE, format_interval, format_number
+from capacity.i18n import CATALOGUE, format_interval, format_number, format_percent
 from capacity.report.committee.key_figures import phrase
 
 #: Scenario rows of :func:`standard_scenarios`, in the order the tables show them.
@@ -67,12 +67,12 @@ def scenario_table(book, scenarios: pd.DataFrame, *, name: str, caption: str, co
     show = scenarios.copy()
     show.index = [phrase(book, f"scen_{k}") if f"scen_{k}" in CATALOGUE else k for k in show.index]
     kinds = {
-        "extra_fte": "number1",
+        "extra_fte": "number",
         "interpreter_share": "percent",
         "stay_multiplier": "number2",
         "reach_effective": "percent",
         "p_target": "probability",
-        "fte_needed": "number1",
+        "fte_needed": "number",
     }
     return book.table(
         show[columns],
@@ -92,10 +92,25 @@ def scenario_table(book, scenarios: pd.DataFrame, *, name: str, caption: str, co
     )
 
 
+_MONTHS = {
+    "sv": (
+        "januari februari mars april maj juni juli augusti september oktober november december"
+    ).split(),
+    "en": (
+        "January February March April May June July August September October November December"
+    ).split(),
+}
+
+
+def month_name(when: pd.Timestamp, lang: str) -> str:
+    """'december 2027' / 'December 2027'."""
+    return f"{_MONTHS[lang][when.month - 1]} {when.year}"
+
+
 def forecast_and_scenarios(book, result, fitted, scenarios: pd.DataFrame) -> None:
     """Arrivals and FTE needed over the horizon; a few standard scenarios."""
     lang = book.lang
-    book.heading("h_forecast", new_page=True)
+    book.heading("h_forecast")
     fc = result.forecast
     if fc is None or not len(fc):
         book.text(phrase(book, "no_forecast"))
@@ -110,25 +125,25 @@ def forecast_and_scenarios(book, result, fitted, scenarios: pd.DataFrame) -> Non
             }
         )
         book.figure(figures.arrivals_forecast(observed, arrivals, lang))
-        need = fc.rename(
-            columns={
-                "fte_needed_estimate": "fte_needed",
-                "fte_needed_ci_lower": "fte_needed_lower",
-                "fte_needed_ci_upper": "fte_needed_upper",
-            }
-        )
-        book.figure(figures.fte_needed(need, float(fc["fte_now"].iloc[0]), lang))
         last = fc.iloc[-1]
         book.text(
             phrase(
                 book,
                 "forecast",
-                month=pd.Timestamp(fc.index[-1]).strftime("%Y-%m"),
-                need=format_number(last["fte_needed_estimate"], lang, 1),
+                month=month_name(pd.Timestamp(fc.index[-1]), lang),
+                need=format_number(last["fte_needed_estimate"], lang, 0),
                 need_ci=format_interval(
-                    last["fte_needed_ci_lower"], last["fte_needed_ci_upper"], lang, decimals=1
+                    last["fte_needed_ci_lower"], last["fte_needed_ci_upper"], lang, decimals=0
                 ),
             )
         )
-    book.text(phrase(book, "scenarios_intro"))
-    scenario_table(book, scenarios, name="scenarios", caption=phrase(book, "scenarios_caption"))
+    if "mobile" in scenarios.index:
+        mobile = scenarios.loc["mobile"]
+        book.text(
+            phrase(
+                book,
+                "mobile",
+                reach=format_percent(mobile["reach_effective"], lang),
+                need=format_number(mobile["fte_needed"], lang, 0),
+            )
+        )

@@ -58,11 +58,34 @@ def arrivals_trend_sentence(book, fitted) -> str | None:
     return _x(book, key, change=change, ci=ci)
 
 
+def synthetic_trends_sentence(book, result) -> str | None:
+    """Which trends are built into synthetic data (from its generator's truth file)."""
+    import json
+
+    if not result.synthetic:
+        return None
+    path = Path(result.params.data_path) / "truth" / "truth.json"
+    try:
+        cfg = json.loads(path.read_text(encoding="utf-8"))["config"]
+        growth = float(cfg["arrivals_growth_per_year"]) - 1
+        first, last = float(cfg["median_stay_first_year"]), float(cfg["median_stay_last_year"])
+    except (OSError, KeyError, TypeError, ValueError):
+        return _x(book, "synthetic_trends_unknown")
+    lang = book.lang
+    return _x(
+        book,
+        "synthetic_trends",
+        growth=format_percent(growth, lang),
+        first=format_number(first, lang, 0),
+        last=format_number(last, lang, 0),
+    )
+
+
 def target_group(book, result, fitted=None) -> None:
     """Size, arrivals and their trend, stays and their trend, and touring between cities."""
     lang = book.lang
     kf = result.key_figures
-    book.heading("h_target_group", new_page=True)
+    book.heading("h_target_group")
     hr = kf.loc["stay_hr_per_year"]
     if pd.isna(hr["estimate"]) or pd.isna(hr["ci_lower"]):
         trend = None
@@ -79,7 +102,7 @@ def target_group(book, result, fitted=None) -> None:
             text_key,
             present=format_number(kf.loc["population_present", "estimate"], lang, 0),
             period=format_number(kf.loc["persons_in_period", "estimate"], lang, 0),
-            arrivals=format_number(kf.loc["arrivals_per_week", "estimate"], lang, 1),
+            arrivals=format_number(kf.loc["arrivals_per_week", "estimate"], lang, 0),
             median=format_number(kf.loc["median_stay_days", "estimate"], lang, 0),
             hr=format_number(hr["estimate"], lang, 2),
             hr_ci=format_interval(hr["ci_lower"], hr["ci_upper"], lang, decimals=2),
@@ -89,6 +112,9 @@ def target_group(book, result, fitted=None) -> None:
     trend_text = arrivals_trend_sentence(book, fitted)
     if trend_text:
         book.text(trend_text)
+    built_in = synthetic_trends_sentence(book, result)
+    if built_in:
+        book.text(built_in)
     key_table(book, result, TARGET_GROUP, "target_group", book.t("h_target_group"))
     st = result.stays
     book.figure(figures.survival_curve(st.survival_frame(), lang, st.median_days))
@@ -106,6 +132,9 @@ def target_group(book, result, fitted=None) -> None:
         flows = flows.copy()
         flows.index = flows.index.astype(str)
         flows.columns = flows.columns.astype(str)
+        sentence = flows_sentence(book, flows, result.city)
+        if sentence:
+            book.text(sentence)
         book.table(
             flows.astype("int64"),
             name="flows",
@@ -115,16 +144,43 @@ def target_group(book, result, fitted=None) -> None:
         )
 
 
+def flows_sentence(book, flows: pd.DataFrame, city: str) -> str | None:
+    """The city-to-city table in one sentence: where stays in ``city`` lead next.
+
+    Only totals at or above the suppression threshold are written (disclosure control);
+    the two commonest next cities are named without their counts.
+    """
+    if city not in flows.index:
+        return None
+    row = flows.loc[city].astype(float)
+    total = float(row.sum())
+    elsewhere = row.drop(labels=[city], errors="ignore")
+    moved = float(elsewhere.sum())
+    threshold = book.params.suppression_threshold
+    if total < threshold or moved < threshold:
+        return None
+    top = [c for c in elsewhere.sort_values(ascending=False).index[:2] if elsewhere[c] > 0]
+    lang = book.lang
+    return _x(
+        book,
+        "flows_sentence",
+        city=city,
+        total=format_number(total, lang, 0),
+        share=format_percent(moved / total, lang),
+        top=_x(book, "and").join(top),
+    )
+
+
 def capacity(book, result) -> None:
     """Outreach FTE, productivity, competence (languages, training) and reach."""
     lang = book.lang
-    book.heading("h_capacity", new_page=True)
+    book.heading("h_capacity")
     kf = result.key_figures
     book.text(
         _x(
             book,
             "capacity",
-            fte=format_number(kf.loc["fte_outreach_now", "estimate"], lang, 1),
+            fte=format_number(kf.loc["fte_outreach_now", "estimate"], lang, 0),
             rate=format_number(kf.loc["contacts_per_hour", "estimate"], lang, 2),
             trained=format_percent(kf.loc["trained_share", "estimate"], lang),
             any=format_percent(kf.loc["reach_any_language", "estimate"], lang),
@@ -134,7 +190,7 @@ def capacity(book, result) -> None:
     key_table(book, result, CAPACITY, "capacity", book.t("h_capacity"))
     langs = result.languages.copy()
     langs.index = [language_name(c, lang) for c in langs.index]
-    cols = ["persons", "share_of_target_group", "staff_speakers_fte", "reach", "shortfall"]
+    cols = ["persons", "share_of_target_group", "usable_share", "reach"]
     frame = langs[[c for c in cols if c in langs.columns]]
     book.table(
         frame,
@@ -147,101 +203,123 @@ def capacity(book, result) -> None:
         kinds={
             "persons": "count",
             "share_of_target_group": "percent",
-            "staff_speakers_fte": "number1",
+            "usable_share": "percent",
             "reach": "percent",
-            "shortfall": "bool",
         },
-        linked={"persons": ["share_of_target_group"]},
+        linked={"persons": ["share_of_target_group", "usable_share", "reach"]},
         index_header=label("col_language", lang),
     )
-    threshold = book.params.suppression_threshold
-    persons = result.languages.get("persons")
-    if persons is None or ((persons == 0) | (persons >= threshold)).any():
-        book.figure(figures.languages(result.languages, lang, threshold))
-    book.figure(
-        figures.reach_distribution(result.draws["reach_effective"], result.target_reach, lang)
-    )
+
+
+FUNNEL = (
+    "sellers_encountered",
+    "sellers_contacted",
+    "sellers_informed_of_rights",
+    "reflection_period_offered",
+    "support_accepted",
+    "referrals_trafficking",
+)
+
+
+def funnel_frame(ind: pd.DataFrame) -> pd.DataFrame:
+    """Questions 1–3 as a funnel: persons at each step and their share of those encountered,
+    for all joint operations and by mandate (buyers only; those selling sex included).
+    """
+    counts = ind["count"].astype("Float64").unstack("mandate").reindex(list(FUNNEL))
+    groups = {
+        "all": counts.get("all"),
+        "buyers": counts.get("buyers"),
+        "sellers": counts.reindex(columns=["sellers", "both"]).sum(axis=1, min_count=1),
+    }
+    frame = pd.DataFrame(index=list(FUNNEL))
+    for name, col in groups.items():
+        col = (col if col is not None else pd.Series(pd.NA, index=frame.index)).astype(float)
+        frame[f"n_{name}"] = col.to_numpy()
+        first = col.iloc[0]
+        frame[f"share_{name}"] = (col / first).to_numpy() if first and first > 0 else float("nan")
+    return frame
 
 
 def indicators(book, result) -> None:
-    """Questions 1–3 from the joint operations: mandate, information on rights, support."""
+    """Questions 1–3 from the joint operations: a funnel from encountered to referred."""
     lang = book.lang
-    book.heading("h_indicators", new_page=True)
+    book.heading("h_indicators")
     ind = result.indicators
     if ind is None or not len(ind):
         book.text(_x(book, "no_operations"))
         return
     rows = ind.xs("all", level="mandate")
-    frame = pd.DataFrame(
-        {
-            "operations": rows["count"].where(
-                rows.index.isin(["operations", "mandate_covers_sellers", "social_workers"])
-            ),
-            "persons": rows["count"].where(
-                ~rows.index.isin(
-                    [
-                        "operations",
-                        "mandate_covers_sellers",
-                        "social_workers",
-                        "median_days_to_support",
-                    ]
-                )
-            ),
-            "denominator": rows["denominator"],
-            "share": rows["share"],
-            "ci_lower": rows["ci_lower"],
-            "ci_upper": rows["ci_upper"],
-            "days": rows["value"],
-        }
-    ).astype("Float64")
-    frame.index = [t(f"ind_{i}", lang) if f"ind_{i}" in CATALOGUE else i for i in frame.index]
-    frame = frame.astype(object).where(frame.notna(), None).astype("float64")
-    level = format_percent(1 - result.params.alpha, lang, 0)
     covers = rows.loc["mandate_covers_sellers"]
+    frame = funnel_frame(ind)
+    threshold = book.params.suppression_threshold
+    for group in ("all", "buyers", "sellers"):  # a hidden denominator hides every share
+        if not frame.loc[FUNNEL[0], f"n_{group}"] >= threshold:
+            frame[f"share_{group}"] = float("nan")
+
+    def share(step, group="all"):
+        n = frame.loc[step, f"n_{group}"]
+        if not (n >= threshold) or not (frame.loc[FUNNEL[0], f"n_{group}"] >= threshold):
+            return _x(book, "hidden_share")
+        return format_percent(frame.loc[step, f"share_{group}"], lang)
+
+    days = (
+        rows.loc["median_days_to_support", "value"]
+        if "median_days_to_support" in rows.index
+        else float("nan")
+    )
     book.text(
         _x(
             book,
-            "indicators",
+            "funnel_text",
             covers=format_number(covers["count"], lang, 0),
             ops=format_number(covers["denominator"], lang, 0),
+            encountered=format_number(frame.loc[FUNNEL[0], "n_all"], lang, 0)
+            if frame.loc[FUNNEL[0], "n_all"] >= threshold
+            else f"<{threshold}",
+            contacted=share("sellers_contacted"),
+            informed=share("sellers_informed_of_rights"),
+            offered=share("reflection_period_offered"),
+            accepted=share("support_accepted"),
+            contacted_buyers=share("sellers_contacted", "buyers"),
+            contacted_sellers=share("sellers_contacted", "sellers"),
+            days=format_number(days, lang, 1),
         )
     )
+    frame.index = [t(f"ind_{i}", lang) if f"ind_{i}" in CATALOGUE else i for i in frame.index]
     book.table(
         frame,
         name="indicators",
-        caption=_x(book, "indicators_caption"),
+        caption=_x(book, "funnel_caption"),
         headers={
-            "operations": _x(book, "col_number"),
-            "persons": book.t("col_persons"),
-            "denominator": _x(book, "col_of"),
-            "share": _x(book, "col_share"),
-            "ci_lower": "ci_lower",
-            "ci_upper": "ci_upper",
-            "days": _x(book, "col_stay_days"),
+            "n_all": _x(book, "col_persons_all"),
+            "share_all": _x(book, "col_share_all"),
+            "n_buyers": "n_buyers",
+            "share_buyers": _x(book, "col_share_buyers"),
+            "n_sellers": "n_sellers",
+            "share_sellers": _x(book, "col_share_sellers"),
         },
         kinds={
-            "operations": "number",
-            "persons": "count",
-            "denominator": "count",
-            "share": "percent",
-            "ci_lower": "percent",
-            "ci_upper": "percent",
-            "days": "number1",
+            "n_all": "count",
+            "share_all": "percent",
+            "n_buyers": "count",
+            "share_buyers": "percent",
+            "n_sellers": "count",
+            "share_sellers": "percent",
         },
-        count_columns=["persons", "denominator"],
+        count_columns=["n_all", "n_buyers", "n_sellers"],
         linked={
-            "persons": ["share", "ci_lower", "ci_upper"],
-            "denominator": ["share", "ci_lower", "ci_upper"],
+            "n_all": ["share_all"],
+            "n_buyers": ["share_buyers"],
+            "n_sellers": ["share_sellers"],
         },
         index_header=_x(book, "indicator"),
-        interval=("ci_lower", "ci_upper"),
-        interval_header=book.t("kf_interval", level=level),
+        hide_columns=["n_buyers", "n_sellers"],
     )
 
 
 def methods(book) -> None:
     """The model in plain words."""
-    book.heading("h_methods", new_page=True)
+    book.heading("h_methods")
     for key in METHOD_KEYS:
         book.text(t(key, book.lang))
 
@@ -261,18 +339,20 @@ def provenance(book, data, params) -> None:
 
     book.heading("h_provenance")
     book.text(_x(book, "provenance_intro"))
-    items = {
-        _x(book, "dataset"): f"{data.meta.get('title', '')} ({params.data_dir})",
-    }
+    title = data.meta.get("title", "")
+    if data.meta.get("synthetic") and book.lang == "sv":
+        title = _x(book, "synthetic_title")
+    items = {_x(book, "dataset"): f"{title} ({params.data_dir})"}
     for table, info in data.files.items():
         path = Path(str(info.get("path", "")))
         with contextlib.suppress(ValueError):
             path = path.resolve().relative_to(ROOT)
         rows = format_number(info.get("rows", float("nan")), book.lang, 0)
-        items[table] = f"{path} · {rows} {_x(book, 'rows')} · SHA-256 {info.get('sha256', '')}"
+        name = _x(book, f"table_{table}") if f"table_{table}" in CATALOGUE else table
+        items[name] = f"{path} · {rows} {_x(book, 'rows')} · SHA-256 {info.get('sha256', '')}"
     items[_x(book, "parameters")] = ", ".join(
         f"{k}={v}" for k, v in params.to_dict().items() if k not in ("output_dir", "data_dir")
     )
-    items["git"] = git_commit()
+    items[_x(book, "code_version")] = git_commit()
     items[_x(book, "software")] = ", ".join(f"{k} {v}" for k, v in package_versions().items())
     book.definitions(items)

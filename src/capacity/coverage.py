@@ -1,0 +1,418 @@
+"""Coverage study: do the 95 % intervals cover the truth on worlds that break the assumptions?
+
+Each *world* is a :class:`~capacity.synth.SynthConfig` that breaks closure and homogeneity
+(capture per day present, lognormal stays, persons invisible to ads, outreach working from
+the ads; ``docs/synthetic-data.md``). For every world and seed the generator writes data
+with its truth; each registered *quantity* estimates what it can from the data alone and
+returns one :class:`Case` per estimate (truth, estimate, interval). :func:`run` collects
+the cases; :func:`table` gives coverage and bias per world and quantity;
+:func:`write_markdown` writes the committed table.
+
+Quantities plug in through :data:`QUANTITIES` (name → function ``(syn, plan) → cases``),
+so the reach, stay and trend estimates of the whole chain can be added beside the
+population ones without changing the harness. Run it with ``make coverage`` (not part of
+``make test``; a reduced version is in the slow tier).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from capacity.exceptions import CapacityError
+from capacity.synth import SynthConfig, generate
+
+__all__ = ["QUANTITIES", "WORLDS", "Case", "Plan", "run", "table", "write_markdown"]
+
+_BASE = SynthConfig()
+
+#: Worlds that break closure and homogeneity (all with capture per day present).
+WORLDS: dict[str, SynthConfig] = {
+    "per-day capture, Weibull stays": dataclasses.replace(_BASE, ads_capture="per_day"),
+    "per-day capture, lognormal stays": dataclasses.replace(
+        _BASE, ads_capture="per_day", stay_distribution="lognormal"
+    ),
+    "15 % invisible to ads": dataclasses.replace(
+        _BASE, ads_capture="per_day", p_invisible_ads=0.15
+    ),
+    "outreach works from the ads, 15 % invisible, lognormal": dataclasses.replace(
+        _BASE,
+        ads_capture="per_day",
+        p_invisible_ads=0.15,
+        outreach_from_ads=4.0,
+        stay_distribution="lognormal",
+    ),
+    "calibrated world (ad captured once per stay)": _BASE,
+}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to estimate in each simulated world (small worlds keep the study cheap)."""
+
+    city: str = "Stockholm"
+    year: int = 2024  # the quarters of this year; those quarters together are "the period"
+    scale: float = 0.3
+    n_cities: int = 6  # the sample's six: persons tour on, rarely straight back
+    quarters: tuple[int, ...] = (2, 3)
+    period: bool = True  # also the quarters together (combined from them)
+    stays: bool = False  # median stay and trend of the existing stay model
+    alpha: float = 0.05
+
+
+@dataclass(frozen=True)
+class Case:
+    """One estimate against its truth."""
+
+    quantity: str
+    window: str
+    truth: float
+    estimate: float
+    lower: float
+    upper: float
+
+    @property
+    def covered(self) -> bool:
+        """Whether the interval covers the truth."""
+        return bool(self.lower <= self.truth <= self.upper)
+
+
+def _distinct_in(stays: pd.DataFrame, city: str, lo: pd.Timestamp, hi: pd.Timestamp) -> int:
+    s = stays[(stays["city"] == city) & (stays["arrive"] <= hi) & (stays["leave"] >= lo)]
+    return int(s["person_id"].nunique())
+
+
+def population_cases(syn, plan: Plan) -> list[Case]:
+    """Distinct persons per quarter and in the year, persons present, arrivals, median stay.
+
+    With ``plan.period`` the year is fitted quarter by quarter once and the period combined
+    from its quarters (``open_population(freq="Q")``); otherwise only the planned quarters.
+    """
+    from capacity.models.population.open import open_population
+
+    pop = syn.truth["population"]
+    pop = pop[pop["city"] == plan.city].set_index("quarter")
+    sight = syn.tables["sightings"]
+    first = pd.Period(f"{plan.year}Q{min(plan.quarters)}", freq="Q")
+    last = pd.Period(f"{plan.year}Q{max(plan.quarters)}", freq="Q")
+    start, end = first.start_time.date(), last.end_time.date()
+    if plan.period:
+        windows = open_population(sight, plan.city, start, end, freq="Q", alpha=plan.alpha).windows
+    else:
+        parts = []
+        for q in plan.quarters:
+            per = pd.Period(f"{plan.year}Q{q}", freq="Q")
+            res = open_population(
+                sight,
+                plan.city,
+                per.start_time.date(),
+                per.end_time.date(),
+                freq="Q",
+                alpha=plan.alpha,
+            )
+            parts.append(res.windows)
+        windows = pd.concat(parts)
+    cases = []
+    for q in plan.quarters:
+        label = f"{plan.year}Q{q}"
+        if label not in windows.index:
+            continue
+        row, truth = windows.loc[label], pop.loc[label]
+        for name, col, true in (
+            ("persons per quarter", "N", truth["persons_present"]),
+            ("persons present (mean per day)", "present", truth["mean_present_per_day"]),
+            ("arrivals per week", "arrivals_per_week", truth["arrivals_per_week"]),
+            ("median stay (open-population model)", "median_stay", truth["median_stay_days"]),
+        ):
+            cases.append(
+                Case(name, label, float(true), row[col], row[f"{col}_lower"], row[f"{col}_upper"])
+            )
+    if plan.period and "period" in windows.index:
+        row = windows.loc["period"]
+        true = _distinct_in(syn.truth["stays"], plan.city, pd.Timestamp(start), pd.Timestamp(end))
+        cases.append(
+            Case(
+                "persons in the period (its quarters combined)",
+                f"{first}–{last}",
+                float(true),
+                row["N"],
+                row["N_lower"],
+                row["N_upper"],
+            )
+        )
+    return cases
+
+
+def stay_cases(syn, plan: Plan) -> list[Case]:
+    """Median stay and stay trend of the existing stay model (``fit_stays``), 2021–2025.
+
+    Truth: the median of the true stays arriving in the city in the period; the true hazard
+    ratio per year (Weibull worlds only: lognormal stays have no proportional hazards).
+    """
+    from capacity.models.stays import build_stays, fit_stays
+
+    if not plan.stays:
+        return []
+    cfg_start = pd.Timestamp(syn.meta["period"]["start"])
+    cfg_end = pd.Timestamp(syn.meta["period"]["end"])
+    stays = build_stays(syn.tables["sightings"], 14, cfg_start.date(), cfg_end.date())
+    res = fit_stays(stays, city=plan.city, alpha=plan.alpha)
+    true_stays = syn.truth["stays"]
+    arriving = true_stays[
+        (true_stays["city"] == plan.city)
+        & (true_stays["arrive"] >= cfg_start)
+        & (true_stays["arrive"] <= cfg_end)
+    ]
+    cases = [
+        Case(
+            "median stay (existing stay model)",
+            "2021–2025",
+            float(arriving["stay_days"].median()),
+            res.median_days,
+            *res.median_ci,
+        )
+    ]
+    hr = syn.truth["truth"].get("hazard_ratio_per_year")
+    if hr is not None:
+        cases.append(
+            Case(
+                "stay trend, hazard ratio per year (existing stay model)",
+                "2021–2025",
+                float(hr),
+                res.hazard_ratio_per_year,
+                *res.hazard_ratio_ci,
+            )
+        )
+    return cases
+
+
+#: Quantity families: name → function ``(syn, plan) → list[Case]``. Add the chain's reach,
+#: stay and trend estimates here when their intervals repeat the chain.
+QUANTITIES: dict[str, Callable] = {"population": population_cases, "stays": stay_cases}
+
+
+def run(
+    worlds: dict[str, SynthConfig] | None = None,
+    seeds: range | list[int] = range(1, 21),
+    plan: Plan | None = None,
+    quantities: dict[str, Callable] | None = None,
+    progress: Callable[[str], None] | None = None,
+    jobs: int = 1,
+    sink: Path | None = None,
+) -> pd.DataFrame:
+    """All cases: one row per world, seed, quantity and window.
+
+    A failure to estimate (``CapacityError``) is recorded as an uncovered case with NaN
+    estimate, so it counts against coverage rather than disappearing. With ``sink`` the
+    cases of each world and seed are appended to that CSV as they finish (a long run that
+    is stopped keeps what it has done; :func:`main` ``--from-cases`` tabulates it).
+    """
+    worlds = WORLDS if worlds is None else worlds
+    plan = plan or Plan()
+    quantities = QUANTITIES if quantities is None else quantities
+    # seed by seed, every world in turn: a run stopped early has the same seeds per world
+    tasks = [
+        (name, cfg, int(seed), plan, quantities) for seed in seeds for name, cfg in worlds.items()
+    ]
+    rows = []
+
+    def collect(part, msg):
+        rows.extend(part)
+        if sink is not None:
+            pd.DataFrame(part).to_csv(sink, mode="a", header=not sink.exists(), index=False)
+        if progress:
+            progress(msg)
+
+    if jobs > 1:
+        import multiprocessing as mp
+
+        with mp.get_context("fork").Pool(jobs) as pool:
+            for part, msg in pool.imap(_one, tasks):
+                collect(part, msg)
+    else:
+        for task in tasks:
+            collect(*_one(task))
+    frame = pd.DataFrame(rows)
+    if "covered" in frame:
+        frame["covered"] = frame["covered"].fillna(False).astype(bool)
+    return frame
+
+
+def _one(task) -> tuple[list[dict], str]:
+    """All cases of one world and seed (run in a worker process when ``jobs > 1``)."""
+    name, cfg, seed, plan, quantities = task
+    t0 = time.perf_counter()
+    syn = generate(seed, scale=plan.scale, n_cities=plan.n_cities, config=cfg)
+    rows = []
+    for family, func in quantities.items():
+        try:
+            cases = func(syn, plan)
+        except CapacityError as exc:
+            rows.append({"world": name, "seed": seed, "quantity": family, "error": str(exc)})
+            continue
+        rows += [
+            {"world": name, "seed": seed, **dataclasses.asdict(c), "covered": c.covered}
+            for c in cases
+        ]
+    return rows, f"{name} seed {seed}: {time.perf_counter() - t0:.1f} s"
+
+
+def table(cases: pd.DataFrame) -> pd.DataFrame:
+    """Coverage, bias and interval width per world and quantity.
+
+    ``bias`` is the mean relative error ``estimate/truth − 1``; ``width`` the median
+    relative width ``(upper − lower)/truth``; ``cases`` counts estimates (failures to
+    estimate count as not covered).
+    """
+    c = cases[cases["quantity"].isin(cases["quantity"].dropna().unique())].copy()
+    c = c[c.get("truth").notna()] if "truth" in c else c
+    c["rel"] = c["estimate"] / c["truth"] - 1
+    c["width"] = (c["upper"] - c["lower"]) / c["truth"]
+    out = c.groupby(["world", "quantity"], sort=False).agg(
+        cases=("covered", "size"),
+        coverage=("covered", "mean"),
+        bias=("rel", "mean"),
+        width=("width", "median"),
+    )
+    return out
+
+
+def _commit() -> str:
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def write_markdown(
+    cases: pd.DataFrame,
+    path: Path,
+    plan: Plan,
+    seeds,
+    elapsed: float,
+    commit: str | None = None,
+    when: str | None = None,
+) -> None:
+    """The committed table, with the date and commit it was made at."""
+    commit = commit or _commit()
+    when = when or f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"
+    tab = table(cases)
+    lines = [
+        "# Coverage of the 95 % intervals on worlds that break the assumptions",
+        "",
+        f"Made by `make coverage` on {when} at commit "
+        f"`{commit}` ({elapsed / 60:.0f} min on the shared 2-core machine). Seeds "
+        f"{min(seeds)}–{max(seeds)} per world; {plan.city}, quarters "
+        f"{', '.join(f'Q{q}' for q in plan.quarters)} of {plan.year} and those quarters "
+        f"together as the period; worlds of {plan.n_cities} cities at scale {plan.scale} "
+        "(`capacity.synth`, `docs/synthetic-data.md`). Estimators: persons, persons present, "
+        "arrivals and median stay from the open-population stay-process model "
+        "(`capacity.models.population.open`, `docs/methods/population.md`)"
+        + (
+            "; median stay and trend from the existing stay model (`fit_stays`, gap 14 days)"
+            if plan.stays
+            else ""
+        )
+        + ". Target: 88–98 %.",
+        "",
+        "| world | quantity | cases | coverage | bias (mean) | width (median) | in 88–98 %? |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for (world, quantity), r in tab.iterrows():
+        ok = "yes" if 0.88 <= r["coverage"] <= 0.98 else "**no**"
+        lines.append(
+            f"| {world} | {quantity} | {int(r['cases'])} | {r['coverage']:.0%} | "
+            f"{r['bias']:+.1%} | {r['width']:.0%} | {ok} |"
+        )
+    lines += [
+        "",
+        "Bias is the mean of estimate/truth − 1; width the median of (upper − lower)/truth.",
+        "Truths: `truth/population.csv` (`persons_present`, `mean_present_per_day`, "
+        "`arrivals_per_week`, `median_stay_days` of the stays arriving in the quarter), the "
+        "distinct persons present in the period from `truth/stays.csv`"
+        + (
+            ", the median of the true stays arriving in 2021–2025 and `hazard_ratio_per_year` "
+            "of `truth.json` (none for lognormal stays, which have no proportional hazards)."
+            if plan.stays
+            else "."
+        ),
+        "",
+    ]
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--seeds", type=int, default=20)
+    p.add_argument("--out", type=Path, default=Path("docs/methods/coverage.md"))
+    p.add_argument("--cases", type=Path, help="also write every case as CSV")
+    p.add_argument("--worlds", type=int, help="only the first N worlds")
+    p.add_argument("--only", help="only these worlds (1-based numbers, comma-separated)")
+    p.add_argument("--quarters-only", action="store_true", help="no period, no stays")
+    p.add_argument(
+        "--stays", action="store_true", help="also the existing stay model's median and trend"
+    )
+    p.add_argument("--jobs", type=int, default=2, help="worker processes")
+    p.add_argument(
+        "--reduced",
+        action="store_true",
+        help="the slow test's version: one quarter per seed, no year window, no stays",
+    )
+    p.add_argument("--min-coverage", type=float, help="exit 1 if any coverage is below this")
+    p.add_argument("--from-cases", type=Path, help="only tabulate a cases CSV of a past run")
+    p.add_argument("--commit", help="with --from-cases: the commit the run was made at")
+    p.add_argument("--when", help="with --from-cases: when the run was made")
+    p.add_argument("--minutes", type=float, help="with --from-cases: how long the run took")
+    args = p.parse_args(argv)
+    commit = args.commit or _commit()
+    plan = Plan(quarters=(2,), period=False, stays=False) if args.reduced else Plan()
+    if args.quarters_only:
+        plan = dataclasses.replace(plan, period=False, stays=False)
+    if args.stays:
+        plan = dataclasses.replace(plan, stays=True)
+    worlds = dict(list(WORLDS.items())[: args.worlds]) if args.worlds else WORLDS
+    if args.only:
+        items = list(WORLDS.items())
+        worlds = dict(items[int(i) - 1] for i in args.only.split(","))
+    seeds = range(1, args.seeds + 1)
+    t0 = time.perf_counter()
+    if args.from_cases:
+        cases = pd.read_csv(args.from_cases)
+        seeds = sorted(cases["seed"].unique())
+        t0 -= 60 * (args.minutes or 0)
+    else:
+        if args.cases and args.cases.exists():
+            args.cases.unlink()
+        cases = run(
+            worlds,
+            seeds,
+            plan,
+            progress=lambda m: print(m, file=sys.stderr, flush=True),
+            jobs=args.jobs,
+            sink=args.cases,
+        )
+    write_markdown(
+        cases, args.out, plan, seeds, time.perf_counter() - t0, commit=commit, when=args.when
+    )
+    tab = table(cases)
+    print(tab.to_string())
+    if args.min_coverage is not None and (tab["coverage"] < args.min_coverage).any():
+        low = tab[tab["coverage"] < args.min_coverage]
+        print(f"coverage below {args.min_coverage:.0%}:\n{low.to_string()}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,72 @@
+"""Competence beyond language in the committee report: training and identification.
+
+Beside the languages no staff member speaks, the committee sees how many trafficking
+indicators and referrals each contact yields when it is held in her own language, through an
+interpreter or in neither, what share of outreach hours is by trained staff, and what
+training everyone would change (:mod:`capacity.models.identification`).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from capacity.i18n import format_interval, format_number, format_percent
+from capacity.report.committee.key_figures import phrase
+
+__all__ = ["identification_section"]
+
+
+def identification_section(book, fitted) -> None:
+    """The sentence and table on identification by language mode and training."""
+    ident = getattr(fitted, "identification", None)
+    if ident is None:
+        return
+    lang = book.lang
+    rates = ident.rates
+    book.heading(phrase(book, "h_identification"), level=3)
+    ratio = ident.training_rate_ratio
+    year = ident.per_year
+    values = {"trained": format_percent(ident.trained_hours_share, lang)}
+    if "indicators" in ratio.index and "indicators" in year.index:
+        r, y = ratio.loc["indicators"], year.loc["indicators"]
+        values |= {
+            "ratio": format_number(r["estimate"], lang, 1),
+            "ratio_ci": format_interval(r["ci_lower"], r["ci_upper"], lang, decimals=1),
+            "today": format_number(y["today"], lang, 0),
+            "all": format_number(y["all_trained"], lang, 0),
+            "all_ci": format_interval(
+                y["all_trained_lower"], y["all_trained_upper"], lang, decimals=0
+            ),
+        }
+        if "indicators" in rates.index.get_level_values(0):
+            own = rates.loc[("indicators", "own_language"), "estimate"]
+            neither = rates.loc[("indicators", "neither"), "estimate"]
+            values["lang_ratio"] = format_percent(neither / own, lang) if own > 0 else "–"
+        book.text(phrase(book, "identification_text", **values))
+    frame = pd.DataFrame(index=list(rates.index.get_level_values(1).unique()))
+    frame["contacts"] = rates.xs(rates.index.get_level_values(0)[0], level=0)["contacts"]
+    for outcome in rates.index.get_level_values(0).unique():
+        part = rates.xs(outcome, level=0)
+        frame[f"{outcome}"] = 100 * part["estimate"]
+        frame[f"{outcome}_lower"] = 100 * part["ci_lower"]
+        frame[f"{outcome}_upper"] = 100 * part["ci_upper"]
+    frame.index = [phrase(book, f"mode_{m}") for m in frame.index]
+    show = frame[["contacts", "indicators", "referrals"]] if "referrals" in frame else frame
+    book.table(
+        frame[[c for c in frame.columns if c in show.columns or c.endswith(("_lower", "_upper"))]],
+        name="identification",
+        caption=phrase(book, "identification_caption"),
+        headers={
+            "contacts": phrase(book, "col_contacts_count"),
+            "indicators": phrase(book, "col_indicators"),
+            "referrals": phrase(book, "col_referrals"),
+        },
+        kinds={
+            "contacts": "count",
+            **{c: "number1" for c in frame.columns if c != "contacts"},
+        },
+        count_columns=["contacts"],
+        linked={"contacts": [c for c in frame.columns if c != "contacts"]},
+        index_header=phrase(book, "col_mode"),
+        hide_columns=[c for c in frame.columns if c.endswith(("_lower", "_upper"))],
+    )

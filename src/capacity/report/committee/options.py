@@ -1,0 +1,199 @@
+"""What the committee can do: options with what they buy and cost, the support they need,
+and the best mix for a budget.
+
+Page one shows the reach curve (reach with its band for 0–20 added FTE, per strategy, the
+target and today), the table "Vad kan nämnden göra?" (each option's reach with interval,
+gain, yearly cost, gain per million kronor and casework FTE needed) and one sentence on
+what reaching more women demands downstream. :func:`budget_section` shows the frontier
+(best reach per budget) and the best mix for three budgets. Numbers come from
+:mod:`capacity.question4.options` and :mod:`capacity.question4.optimise`; every option is
+``evaluate(fitted, params, Scenario(...))`` on the one fit.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from capacity import figures_options
+from capacity.i18n import format_number, format_percent, language_name
+from capacity.report.committee.key_figures import phrase
+
+#: Budgets (kronor a year) whose best mix the report shows.
+BUDGETS = (2e6, 5e6, 10e6)
+#: Budgets of the frontier figure.
+FRONTIER = tuple(np.arange(0, 20.5, 1.0) * 1e6)
+
+
+def _ceil(x: float) -> float:
+    return float(math.ceil(x - 1e-9)) if np.isfinite(x) else x
+
+
+def option_name(book, key: str, fitted) -> str:
+    """The option's name in the report language."""
+    lang = book.lang
+    if key.startswith("plus"):
+        return phrase(book, "opt_plus", n=key[4:])
+    if key.startswith("hire_"):
+        name = language_name(key[5:], lang)
+        if lang == "sv" and name.endswith("ska"):  # bulgariska → bulgarisktalande
+            return phrase(book, "opt_hire_adjective", speaking=name[:-1] + "talande")
+        return phrase(book, "opt_hire", language=name)
+    if key == "translation":
+        from capacity.question4.options import uncovered_languages
+
+        return phrase(book, "opt_translation", n=len(uncovered_languages(fitted)))
+    return phrase(book, f"opt_{key}")
+
+
+def options_table(book, options: pd.DataFrame, fitted):
+    """The "what can the committee do" table (whole FTE, kronor in thousands)."""
+    frame = pd.DataFrame(
+        {
+            "reach": options["reach"],
+            "reach_lower": options["reach_lower"],
+            "reach_upper": options["reach_upper"],
+            "gain": 100 * options["gain"].where(options["gain"] > 1e-9),
+            "cost": options["cost"] / 1e3,
+            "gain_per_mkr": options["gain_per_mkr"].where(options["gain"] > 1e-9),
+            "casework": options["casework_fte_needed"].map(_ceil),
+        }
+    )
+    frame.index = [option_name(book, k, fitted) for k in options.index]
+    return book.table(
+        frame,
+        name="options",
+        caption=phrase(book, "options_caption"),
+        headers={
+            "reach": phrase(book, "col_reach_short"),
+            "gain": phrase(book, "col_gain"),
+            "cost": phrase(book, "col_cost"),
+            "gain_per_mkr": phrase(book, "col_gain_per_mkr"),
+            "casework": phrase(book, "col_casework"),
+            "reach_lower": "reach_lower",
+            "reach_upper": "reach_upper",
+        },
+        kinds={
+            "reach": "percent",
+            "reach_lower": "percent",
+            "reach_upper": "percent",
+            "gain": "number1",
+            "cost": "number",
+            "gain_per_mkr": "number1",
+            "casework": "number",
+        },
+        count_columns=[],
+        index_header=phrase(book, "col_option"),
+        interval=("reach_lower", "reach_upper"),
+        interval_header=phrase(book, "col_interval"),
+        interval_after="reach",
+    )
+
+
+def downstream_text(book, result, options: pd.DataFrame) -> str:
+    """What reaching more women demands after contact, for the largest staffing option."""
+    lang = book.lang
+    key = "plus20" if "plus20" in options.index else options["reach"].idxmax()
+    row = options.loc[key]
+    kf = result.key_figures
+    return phrase(
+        book,
+        "downstream",
+        reach=format_percent(row["reach"], lang),
+        option=phrase(book, "opt_plus", n=key[4:]) if key.startswith("plus") else key,
+        cases=format_number(row["support_cases_per_week"], lang, 1),
+        cases_now=format_number(kf.loc["support_cases_per_week", "estimate"], lang, 1),
+        periods=format_number(row["reflection_periods_at_once"], lang, 0),
+        periods_ci=_span(row, "reflection_periods_at_once", lang),
+        shelter=format_number(row["shelter_places"], lang, 0),
+        shelter_ci=_span(row, "shelter_places", lang),
+        casework=format_number(_ceil(row["casework_fte_needed"]), lang, 0),
+        casework_now=format_number(kf.loc["casework_fte_now", "estimate"], lang, 0),
+        target=format_percent(result.params.support_start_target, lang),
+    )
+
+
+def _span(row, key: str, lang: str) -> str:
+    return f"{format_number(row[f'{key}_lower'], lang, 0)}–{format_number(row[f'{key}_upper'], lang, 0)}"
+
+
+def options_section(book, result, fitted, params, options: pd.DataFrame, curve: pd.DataFrame):
+    """Page one, after the verdict: the reach curve, the options table, the downstream."""
+    book.figure(figures_options.reach_curve(curve, result.target_reach, book.lang))
+    book.heading(phrase(book, "h_options"), level=3)
+    options_table(book, options, fitted)
+    book.text(downstream_text(book, result, options))
+
+
+def mix_text(book, row, fitted) -> str:
+    """A best mix in words: FTE, language hires, interpreters, translation."""
+    lang = book.lang
+    parts = []
+    if row["extra_fte"]:
+        parts.append(phrase(book, "mix_fte", n=format_number(row["extra_fte"], lang, 0)))
+    if row["language_hires"]:
+        names = [language_name(c, lang) for c in row["language_hires"].split(";")]
+        parts.append(phrase(book, "mix_hires", languages=", ".join(names)))
+    if row["interpreter_share"] > fitted.interpreter_share + 1e-9:
+        parts.append(
+            phrase(book, "mix_interpreters", share=format_percent(row["interpreter_share"], lang))
+        )
+    if row["translated"]:
+        parts.append(phrase(book, "mix_translation", n=len(row["translated"].split(";"))))
+    return "; ".join(parts) or phrase(book, "mix_nothing")
+
+
+def budget_section(book, fitted, params, frontier: pd.DataFrame, fte_only: pd.DataFrame):
+    """The frontier (best reach per budget) against more FTE only, and three best mixes."""
+    lang = book.lang
+    book.heading(phrase(book, "h_budget"), level=3)
+    book.text(phrase(book, "options_note"), css_class="note")
+    book.text(phrase(book, "budget_intro"))
+    book.figure(figures_options.budget_frontier(frontier, fte_only, lang))
+    rows = frontier.set_index("budget").loc[list(BUDGETS)]
+    only = fte_only.set_index("budget").loc[list(BUDGETS)]
+    table = pd.DataFrame(
+        {
+            "reach": rows["reach"].to_numpy(),
+            "reach_fte_only": only["reach"].to_numpy(),
+            "cost": rows["cost"].to_numpy() / 1e3,
+            "mix": [mix_text(book, r, fitted) for _, r in rows.iterrows()],
+        },
+        index=[phrase(book, "budget_row", m=format_number(b / 1e6, lang, 0)) for b in BUDGETS],
+    )
+    book.table(
+        table,
+        name="best_mix",
+        caption=phrase(book, "best_mix_caption"),
+        headers={
+            "reach": phrase(book, "col_best_reach"),
+            "reach_fte_only": phrase(book, "col_fte_only_reach"),
+            "cost": phrase(book, "col_cost"),
+            "mix": phrase(book, "col_mix"),
+        },
+        kinds={"reach": "percent", "reach_fte_only": "percent", "cost": "number", "mix": "text"},
+        count_columns=[],
+        index_header=phrase(book, "col_budget"),
+    )
+
+
+def compute(fitted, params):
+    """Options, reach curve, frontier and the FTE-only line: everything the sections show."""
+    from capacity.question4.optimise import frontier
+    from capacity.question4.options import Mix, mix_cost, options_frame, point_reach, reach_curve
+    from capacity.question4.scenario import Scenario
+
+    options = options_frame(fitted, params)
+    curve = reach_curve(fitted, params)
+    front = frontier(fitted, FRONTIER, params)
+    sc = Scenario.from_params(params)
+    per_fte = mix_cost(fitted, Mix(extra_fte=1), params, sc.extra_fte)["total"]
+    only = []
+    for b in FRONTIER:
+        n = int(b // per_fte) if per_fte > 0 else 0
+        while n > 0 and mix_cost(fitted, Mix(extra_fte=n), params, sc.extra_fte)["total"] > b:
+            n -= 1
+        only.append({"budget": b, "reach": point_reach(fitted, Mix(extra_fte=n), sc, sc.extra_fte)})
+    return options, curve, front, pd.DataFrame(only)

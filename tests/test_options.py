@@ -1,0 +1,251 @@
+"""Options, costs, the budget optimiser and the support chain scaled with reach (issue 11)."""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from capacity.config import Params
+from capacity.dataset import load_dataset
+from capacity.question4 import Scenario, evaluate, fit_models
+from capacity.question4.optimise import candidate_mixes, frontier, optimise
+from capacity.question4.options import (
+    Mix,
+    apply_mix,
+    evaluate_mix,
+    mix_cost,
+    point_reach,
+    reach_curve,
+    standard_options,
+    uncovered_languages,
+)
+from capacity.question4.support_chain import casework_fte_needed, scaled_cases
+
+PERIOD = {"period_start": "2024-01-01", "period_end": "2025-12-31"}
+
+
+@pytest.fixture(scope="module")
+def fitted(tmp_path_factory):
+    from capacity.synth import write_synthetic
+
+    folder = tmp_path_factory.mktemp("opt") / "data"
+    write_synthetic(folder, seed=5, scale=0.25, n_cities=2)
+    ds = load_dataset(folder)
+    params = Params(data_dir=str(folder), city="Stockholm", n_boot=40, **PERIOD)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return params, fit_models(ds, params)
+
+
+def test_no_option_is_today(fitted):
+    params, fit = fitted
+    row = evaluate_mix(fit, params, Mix())
+    today = evaluate(fit, params)
+    assert row["reach"] == pytest.approx(today.key_figures.loc["reach_effective", "estimate"])
+    assert row["cost"] == pytest.approx(0.0)
+    assert row["gain"] == pytest.approx(0.0, abs=1e-12)
+
+
+def test_more_fte_buys_more_reach_and_costs_per_fte(fitted):
+    params, fit = fitted
+    reach = [point_reach(fit, Mix(extra_fte=n), Scenario()) for n in (0, 2, 5, 10, 20)]
+    assert np.all(np.diff(reach) > 0)
+    staff = mix_cost(fit, Mix(extra_fte=5), params)["staff"]
+    assert staff == pytest.approx(5 * params.cost_outreach_fte)
+
+
+def test_interpreters_at_every_contact_equal_the_refit_with_interpreter_share_one(fitted):
+    params, fit = fitted
+    via_mix = evaluate_mix(fit, params, Mix(interpreter_share=1.0))
+    refit = evaluate(fit, params, Scenario(interpreter_share=1.0))
+    assert via_mix["reach"] == pytest.approx(
+        refit.key_figures.loc["reach_effective", "estimate"], rel=1e-9
+    )
+    # interpreter hours: contacts a year × share needing one × (1 − ι today) × hours × price
+    x = fit.inputs
+    langs = fit.languages
+    contacts = x.eta[0] * x.hours_per_fte * fit.staff.outreach_fte * 52
+    need = float((langs["share"] * (1 - langs["speaker_share"])).sum())
+    hours = contacts * need * (1 - fit.interpreter_share) * params.interpreter_hours_per_contact
+    assert mix_cost(fit, Mix(interpreter_share=1.0), params)["total"] == pytest.approx(
+        hours * params.cost_interpreter_hour
+    )
+
+
+def test_a_language_hire_makes_her_language_usable(fitted):
+    params, fit = fitted
+    uncovered = uncovered_languages(fit)
+    if not uncovered:
+        pytest.skip("every language is spoken in this world")
+    code = uncovered[0]
+    after = apply_mix(fit, Mix(language_hires=(code,)))
+    i = list(fit.languages.index).index(code)
+    assert after.inputs.m[i] > fit.inputs.m[i]
+    assert after.languages.loc[code, "staff_speakers_fte"] == pytest.approx(1.0)
+    assert point_reach(fit, Mix(language_hires=(code,)), Scenario()) > point_reach(
+        fit, Mix(extra_fte=1), Scenario()
+    )
+
+
+def test_translation_reaches_only_written_contacts(fitted):
+    params, fit = fitted
+    uncovered = uncovered_languages(fit)
+    if not uncovered:
+        pytest.skip("every language is spoken in this world")
+    after = apply_mix(fit, Mix(translated=tuple(uncovered)))
+    w = fit.written_contact_share
+    assert 0 < w < 1
+    for code in uncovered:
+        i = list(fit.languages.index).index(code)
+        s = fit.languages.loc[code, "speaker_share"]
+        expected = 1 - (1 - s) * (1 - fit.interpreter_share) * (1 - w)
+        assert after.inputs.m[i] == pytest.approx(expected)
+
+
+def test_training_buys_no_reach_but_costs_training_days(fitted):
+    params, fit = fitted
+    row = evaluate_mix(fit, params, Mix(training=True))
+    assert row["gain"] == pytest.approx(0.0, abs=1e-12)
+    assert row["cost"] > 0
+
+
+def test_optimum_is_never_worse_than_a_single_option_at_the_same_cost(fitted):
+    params, fit = fitted
+    sc = Scenario.from_params(params)
+    for key, mix in standard_options(fit).items():
+        cost = mix_cost(fit, mix, params)["total"]
+        if cost <= 0:
+            continue
+        best = optimise(fit, cost, params)
+        assert best.cost <= cost + 1e-6
+        assert best.reach >= point_reach(fit, mix, sc) - 1e-12, key
+
+
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.floats(0, 8e6), st.floats(0, 8e6))
+def test_more_budget_never_lowers_reach(fitted, a, b):
+    params, fit = fitted
+    lo, hi = sorted((a, b))
+    assert optimise(fit, hi, params).reach >= optimise(fit, lo, params).reach - 1e-12
+
+
+def test_frontier_rises_and_stays_within_budget(fitted):
+    params, fit = fitted
+    front = frontier(fit, [0, 1e6, 3e6, 6e6], params)
+    assert np.all(np.diff(front["reach"]) >= -1e-12)
+    assert np.all(front["cost"] <= front["budget"] + 1e-6)
+    assert front["extra_fte"].map(float.is_integer).all()  # whole FTE
+
+
+def test_candidates_cover_every_single_lever(fitted):
+    _, fit = fitted
+    cands = candidate_mixes(fit)
+    assert Mix() in cands
+    assert Mix(interpreter_share=1.0) in cands
+
+
+def test_reach_curve_has_a_band_and_rises(fitted):
+    params, fit = fitted
+    curve = reach_curve(fit, params, fte=np.arange(0, 6))
+    for _, rows in curve.groupby("strategy"):
+        assert np.all(np.diff(rows["estimate"]) > 0)
+        assert (rows["ci_lower"] <= rows["estimate"]).all()
+        assert (rows["estimate"] <= rows["ci_upper"]).all()
+
+
+def test_budget_must_be_a_number_of_kronor(fitted):
+    params, fit = fitted
+    with pytest.raises(ValueError, match="budget"):
+        optimise(fit, -1.0, params)
+
+
+# --- the support chain ------------------------------------------------------------------
+
+
+@given(
+    st.floats(0.01, 50),
+    st.floats(0.0, 1.0),
+    st.floats(0.0, 1.0),
+    st.floats(10, 500),
+)
+def test_support_demand_never_falls_as_reach_rises(cases, r1, r2, arrivals):
+    lo, hi = sorted((r1, r2))
+    base = np.array([0.05])
+    a = np.array([arrivals])
+    assert (
+        scaled_cases(cases, a, base, a, np.array([hi]))[0]
+        >= (scaled_cases(cases, a, base, a, np.array([lo]))[0])
+    )
+
+
+def _exp_laplace(mean):
+    return lambda h: 1.0 / (1.0 + np.asarray(h, dtype=float) * mean)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.floats(0.05, 20), st.floats(0.05, 20))
+def test_casework_needed_never_falls_as_cases_rise(c1, c2):
+    lo, hi = sorted((c1, c2))
+    kw = {"target": 0.9, "case_days": 30.0, "caseload_per_fte": 8.0}
+    a = casework_fte_needed(lo, _exp_laplace(14.0), 14.0, **kw)
+    b = casework_fte_needed(hi, _exp_laplace(14.0), 14.0, **kw)
+    assert b >= a * (1 - 2e-3)
+
+
+def test_support_scales_with_reach_in_every_scenario(fitted):
+    params, fit = fitted
+    keys = ("support_cases_per_week", "reflection_periods_at_once", "shelter_places")
+    prev = None
+    for extra in (0, 2, 5, 10):
+        kf = evaluate(fit, params, Scenario(extra_fte=extra)).key_figures
+        now = kf.loc[[*keys, "casework_fte_needed"], "estimate"].to_numpy(dtype=float)
+        if prev is not None:
+            assert np.all(now >= prev * (1 - 2e-3))
+        prev = now
+    today = evaluate(fit, params).key_figures
+    assert today.loc["support_cases_per_week", "estimate"] == pytest.approx(
+        fit.support_cases_per_week
+    )
+    # Little's law: reflection periods at once = cases a week × 30 days / 7
+    assert today.loc["reflection_periods_at_once", "estimate"] == pytest.approx(
+        fit.support_cases_per_week * params.reflection_days / 7
+    )
+    # the cases are a count: they carry an interval, not "x (x–x)"
+    lo, hi = today.loc["support_cases_per_week", ["ci_lower", "ci_upper"]]
+    assert lo < hi
+
+
+def test_fitted_without_the_new_fields_still_evaluates(fitted):
+    params, fit = fitted
+    old = dataclasses.replace(fit, observed_m=None, support_cases_draws=None)
+    res = evaluate(old, params)
+    assert res.key_figures.loc["support_cases_per_week", "estimate"] == pytest.approx(
+        fit.support_cases_per_week
+    )
+
+
+# --- competence beyond language ---------------------------------------------------------
+
+
+def test_identification_by_language_and_training(fitted):
+    _, fit = fitted
+    ident = fit.identification
+    assert ident is not None
+    rates = ident.rates
+    assert set(rates.index.get_level_values(1)) == {"own_language", "interpreter", "neither"}
+    assert (
+        (rates["ci_lower"] <= rates["estimate"]) & (rates["estimate"] <= rates["ci_upper"])
+    ).all()
+    assert 0 <= ident.trained_hours_share <= 1
+    ind = rates.xs("indicators", level=0)["estimate"]
+    # the synthetic world notes fewer signs when she does not understand (factor 0.3)
+    assert ind["neither"] < ind["own_language"]
+    year = ident.per_year.loc["indicators"]
+    assert year["all_trained_lower"] <= year["all_trained"] <= year["all_trained_upper"]

@@ -7,6 +7,7 @@ timings back, report failures instead of numbers, and write a complete RESULTS f
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -100,9 +101,17 @@ def test_quick_run_writes_results(tmp_path):
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# Benchmark results")
     assert "## Machine" in text and "## Scale" in text
-    # Either the pipeline was measured (a table row per size) or the reason is stated.
-    measured = "| 4," in text or "| 16," in text
-    assert measured or "Nothing could be measured" in text or "Failed or missing" in text
+    # The quick sizes must be measured: a row per size, and no failure reported.
+    assert "Nothing could be measured" not in text, text[-3000:]
+    assert "Failed or missing" not in text, text[-3000:]
+    # a table row per quick size (first cell: sightings), each with measured timings ("1.23 s";
+    # a failed run shows "–")
+    scale = text.split("## Scale", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in scale.splitlines() if re.match(r"^\| [\d,]+ \|", line)]
+    sizes = {row.split("|")[1].strip() for row in rows}
+    assert len(sizes) >= len(parse_args(["--quick"]).sizes), scale
+    for row in rows:
+        assert len(re.findall(r"(?<=\| )[\d.,]+ s(?= \|)", row)) >= 2, row
 
 
 def test_exception_line_finds_the_error_and_its_first_problem():

@@ -18,7 +18,7 @@ from scipy import stats
 
 from capacity.exceptions import ConvergenceWarning, EstimationError
 from capacity.models import _statsmodels as sm
-from capacity.models._base import Results, percentile_interval, tidy
+from capacity.models._base import Caveat, Results, percentile_interval, tidy
 
 __all__ = ["ForecastResults", "fit_arrivals_forecast"]
 
@@ -70,7 +70,7 @@ class ForecastResults(Results):
     mean_draws: np.ndarray
     point: np.ndarray
     alpha: float
-    caveats: tuple[str, ...] = ()
+    caveats: tuple[Caveat, ...] = ()
     title: str = "Arrivals forecast (new stays per month)"
 
     @property
@@ -86,7 +86,7 @@ class ForecastResults(Results):
         The interval is a prediction interval for the count of that month (parameter and
         count uncertainty); ``mean_lower, mean_upper`` bound the expected count only.
         """
-        a = self.alpha if alpha is None else alpha
+        a = self._alpha(alpha)
         lo, hi = np.quantile(self.draws, [a / 2, 1 - a / 2], axis=0)
         mlo, mhi = np.quantile(self.mean_draws, [a / 2, 1 - a / 2], axis=0)
         frame = pd.DataFrame(
@@ -105,7 +105,7 @@ class ForecastResults(Results):
 
     def summary_frame(self, alpha: float | None = None) -> pd.DataFrame:
         """Trend per year (rate ratio) and arrivals over the next 12 months."""
-        a = self.alpha if alpha is None else alpha
+        a = self._alpha(alpha)
         z = stats.norm.ppf(1 - a / 2)
         b, se = self.params[1], np.sqrt(self.cov[1, 1])
         k = min(12, self.draws.shape[1])
@@ -252,30 +252,30 @@ def fit_arrivals_forecast(
         )
     if len(y) < MIN_MONTHS:
         raise EstimationError(
-            f"only {len(y)} months of arrivals: at least {MIN_MONTHS} are needed for a trend."
+            f"only {len(y)} months of arrivals: at least {MIN_MONTHS} are needed for a trend.",
+            reason=Caveat("forecast.too_short_for_trend", n=len(y), needed=MIN_MONTHS),
         )
     if y.sum() == 0:
-        raise EstimationError("no arrivals in any month: nothing to forecast.")
+        raise EstimationError(
+            "no arrivals in any month: nothing to forecast.",
+            reason=Caveat("forecast.no_arrivals"),
+        )
     if horizon < 1:
         raise EstimationError("horizon must be at least 1 month.")
     history = pd.Series(y.to_numpy(dtype=float), index=idx, name="arrivals")
     caveats = []
     history, dropped = _drop_partial_months(history, monthly.attrs)
     if dropped:
-        caveats.append(
-            f"{dropped} month(s) at the ends of the data where arrivals could be counted for "
-            "part of the month only were left out."
-        )
+        caveats.append(Caveat("forecast.partial_months", n=dropped))
     idx = history.index
     if len(history) < MIN_MONTHS:
         raise EstimationError(
-            f"only {len(history)} whole months of arrivals: at least {MIN_MONTHS} are needed."
+            f"only {len(history)} whole months of arrivals: at least {MIN_MONTHS} are needed.",
+            reason=Caveat("forecast.too_few_whole_months", n=len(history), needed=MIN_MONTHS),
         )
     season = len(history) >= SEASON_MONTHS
     if not season:
-        caveats.append(
-            f"Only {len(history)} months of data: trend only, no seasonal pattern estimated."
-        )
+        caveats.append(Caveat("forecast.no_season", n=len(history)))
     origin = idx[0]
     yrs = (idx.year - origin.year) + (idx.month - origin.month) / 12.0
     center = float(np.mean(yrs))
@@ -283,7 +283,7 @@ def fit_arrivals_forecast(
     days = idx.days_in_month.to_numpy(dtype=float)
     params, cov, nb_alpha, family = _fit(history.to_numpy(), X, days)
     if family == "Poisson":
-        caveats.append("Monthly counts vary no more than Poisson: Poisson model used.")
+        caveats.append(Caveat("forecast.poisson"))
     future = pd.date_range(idx[-1] + pd.offsets.MonthBegin(1), periods=horizon, freq="MS")
     Xf = _design(future, origin, center, season)
     dayf = future.days_in_month.to_numpy(dtype=float)
@@ -295,9 +295,7 @@ def fit_arrivals_forecast(
         if size
         else rng.poisson(mean_draws).astype(float)
     )
-    caveats.append(
-        f"Forecast {horizon} months ahead assumes the trend and season of {len(history)} observed months go on."
-    )
+    caveats.append(Caveat("forecast.assumes_trend", horizon=horizon, n=len(history)))
     return ForecastResults(
         history=history,
         future=future,

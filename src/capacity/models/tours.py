@@ -42,8 +42,10 @@ __all__ = [
 
 
 def stays_per_woman(stays: pd.DataFrame, city: str) -> np.ndarray:
-    """Number of stays in ``city`` of each woman seen there (stays of :func:`build_stays`,
-    already limited to the period): one entry per woman, values ≥ 1."""
+    """Number of stays in ``city`` of each woman seen there: one entry per woman, values ≥ 1.
+
+    ``stays`` are those of :func:`build_stays`, already limited to the period.
+    """
     mine = stays[stays["city"].astype(str) == city]
     if mine.empty:
         raise EstimationError(f"no stays in {city}: cannot count stays per woman.")

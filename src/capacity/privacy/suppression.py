@@ -145,7 +145,7 @@ def suppress_complementary(
     threshold: int = 5,
     columns: Sequence[str] | None = None,
 ) -> SuppressedFrame:
-    """Primary suppression plus one secondary cell per row that a row total would reveal.
+    r"""Primary suppression plus one secondary cell per row that a row total would reveal.
 
     Parameters
     ----------
@@ -166,7 +166,7 @@ def suppress_complementary(
     Notes
     -----
     In a row with exactly one hidden part and a shown total the part equals
-    :math:`T - \\sum_{j \\ne i} n_j`; hiding also the smallest shown non-zero part of that
+    :math:`T - \sum_{j \ne i} n_j`; hiding also the smallest shown non-zero part of that
     row leaves two unknowns for one equation. Column totals are not protected: do not
     export them next to a table suppressed this way, or protect them by hand.
 

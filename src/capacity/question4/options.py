@@ -259,7 +259,8 @@ def evaluate_mix(
 def standard_options(fitted: FittedModels, n_languages: int = 3) -> dict[str, Mix]:
     """The options page one lists: more FTE, language hires, interpreters, translation,
     training. Keys are stable names (``plus2`` …, ``hire_<code>``, ``interpreters``,
-    ``translation``, ``training``)."""
+    ``translation``, ``training``).
+    """
     options = {f"plus{n}": Mix(extra_fte=n) for n in (2, 5, 10, 20)}
     uncovered = uncovered_languages(fitted)
     for code in uncovered[:n_languages]:

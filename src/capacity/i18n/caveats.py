@@ -517,6 +517,36 @@ CAVEATS: dict[str, dict[str, str]] = {
         "each city's outreach strategy as estimated from its data; tours join the cities through "
         "the moves between consecutive stays, corrected for next stays no source saw.",
     },
+    # --- capacity.question4.evaluate: levels of reach ---------------------------------------
+    "q4.level": {
+        "sv": "Nådd betyder {what:word} (nivå: {level:word}).",
+        "en": "Reached means {what:word} (level '{level:word}').",
+    },
+    "word_level_information": {
+        "sv": "en första kontakt med information på ett språk hon förstår",
+        "en": "a first contact with information in a language she understands",
+    },
+    "word_level_conversation": {
+        "sv": "ett samtal på ett språk hon förstår där tecken på människohandel kan bedömas",
+        "en": "a conversation in a language she understands in which trafficking indicators "
+        "can be assessed",
+    },
+    "word_level_name_information": {"sv": "information", "en": "information"},
+    "word_level_name_conversation": {"sv": "samtal", "en": "conversation"},
+    "q4.conversation_online": {
+        "sv": "På nivån samtal räknas bara kontakter på gatan, på platser och vid insatser samt "
+        "{share:pct} av kontakterna på nätet (loggen säger inte vilka kontakter på nätet som var "
+        "samtal eller möten; ange online_conversation_share).",
+        "en": "At the level 'conversation' only street, venue and operation contacts and "
+        "{share:pct} of online contacts count (the outreach log does not say which online "
+        "contacts were calls or meetings; set online_conversation_share).",
+    },
+    "q4.written_languages": {
+        "sv": "En skriftlig första kontakt (sms, svar på annons, webbsida) räknas som att hon nås "
+        "på: {languages:langs}.",
+        "en": "A written first contact (text message, ad reply, web page) counts as reaching a "
+        "woman in: {languages:langs}.",
+    },
     # --- a reason without a structured form (the error message as the model wrote it) ----
     "error": {"sv": "{message}", "en": "{message}"},
 }

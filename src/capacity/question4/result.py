@@ -43,6 +43,10 @@ class Question4Result(Results):
     reach_measure : {"woman", "stay", "tour"}
         What ``reach_effective``, ``p_target``, the verdict and ``fte_needed`` count
         (``docs/methods/tours.md``).
+    reach_level : {"information", "conversation"}
+        What counts as reaching a woman (:mod:`capacity.question4.levels`): a first contact
+        with information in a language she understands, or a conversation in which
+        trafficking indicators can be assessed.
     strategy : str
         The outreach strategy of the answer (``"estimated"``: the mix the data show).
     strategy_fit : StrategyResults or None
@@ -76,6 +80,7 @@ class Question4Result(Results):
     params: Params
     persons_observed: int
     reach_measure: str = "stay"
+    reach_level: str = "information"
     strategy: str = "random"
     strategy_fit: Any = None
     mobility: Any = None
@@ -105,6 +110,7 @@ class Question4Result(Results):
         frame = pd.DataFrame.from_dict(rows, orient="index", columns=COLUMNS, dtype=float)
         frame.index.name = "quantity"
         frame.attrs["verdict_measure"] = f"reach_{self.reach_measure}"
+        frame.attrs["reach_level"] = self.reach_level
         return frame
 
     def coordination(self, extra_fte: float = 1.0, alpha: float | None = None) -> pd.DataFrame:
@@ -163,7 +169,7 @@ class Question4Result(Results):
             + (" (SYNTHETIC data)" if self.synthetic else "")
             + f": {self.verdict.upper()} — P(effective reach per "
             f"{self.reach_measure} ≥ {self.target_reach:.0%}) = "
-            f"{self.p_target:.0%}"
+            f"{self.p_target:.0%}; reached = {self.reach_level}"
         )
 
     def _bottlenecks(self) -> str:

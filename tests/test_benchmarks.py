@@ -112,6 +112,8 @@ def test_quick_run_writes_results(tmp_path):
     assert len(sizes) >= len(parse_args(["--quick"]).sizes), scale
     for row in rows:
         assert len(re.findall(r"(?<=\| )[\d.,]+ s(?= \|)", row)) >= 2, row
+    # the national run (issue 10) is measured at the reference size, or its failure named
+    assert "National run at" in text or "national run at" in text
 
 
 def test_exception_line_finds_the_error_and_its_first_problem():

@@ -505,14 +505,14 @@ CAVEATS: dict[str, dict[str, str]] = {
     },
     # --- capacity.national ------------------------------------------------------------------
     "national.not_fitted": {
-        "sv": "{city}: ingen skattning ({reason:reason}); dess räckvidd sätts till 0.",
+        "sv": "{city}: kunde inte skattas ({reason:reason}); stadens räckvidd sätts till 0.",
         "en": "{city}: not fitted ({reason:reason}); its reach is taken as 0.",
     },
     "national.assumptions": {
         "sv": "Räckvidden är effektiv räckvidd (en kontakt på ett språk kvinnan förstår) med "
-        "varje stads arbetssätt som det skattas ur stadens data; resor förbinder städerna genom "
-        "flyttarna mellan på varandra följande vistelser, korrigerade för nästa vistelser som "
-        "ingen källa såg.",
+        "varje stads uppsökande strategi som den skattas ur stadens data; resorna binder ihop "
+        "städerna genom flyttningarna mellan på varandra följande vistelser, korrigerat för "
+        "nästa vistelser som ingen källa såg.",
         "en": "Reach is effective reach (a contact in a language the woman understands) under "
         "each city's outreach strategy as estimated from its data; tours join the cities through "
         "the moves between consecutive stays, corrected for next stays no source saw.",

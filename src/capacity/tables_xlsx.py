@@ -90,7 +90,7 @@ def _write_table(ws, tb: Table, lang: str) -> None:
         for j, c in enumerate(tb.frame.columns, start=2):
             cell = ws.cell(row=r, column=j)
             if (str(label), c) in supp:
-                cell.value = f"<{tb.threshold}" if tb.kinds[c] == "count" else t("hidden", lang)
+                cell.value = tb.marker(label, c)
                 cell.alignment = Alignment(horizontal="right")
             else:
                 _write_value(cell, rec[c], cell_kind(tb, label, c), lang)

@@ -547,6 +547,24 @@ CAVEATS: dict[str, dict[str, str]] = {
         "en": "A written first contact (text message, ad reply, web page) counts as reaching a "
         "woman in: {languages:langs}.",
     },
+    # --- capacity.models.channels -----------------------------------------------------------
+    "channels.split_assumption": {
+        "sv": "Tiden till första kontakt ger stadens andel kontakter i genomgång av nya "
+        "ankomster; fördelningen på kanaler antar att arbetet på nätet (genomgång av nya "
+        "annonser) står för genomgången i första hand, sedan arbetet på platser och gatan, och "
+        "att gemensamma insatser alltid är sök.",
+        "en": "The time to first contact gives the city's share of contacts in screening; its "
+        "split over the channels assumes that online work (going through new ads) screens "
+        "first, then venue and street work, and that joint operations always search.",
+    },
+    "channels.overflow": {
+        "sv": "Data visar mer genomgång av nya än arbetet på nätet, platser och gatan rymmer "
+        "({share:pct} av kontakterna blir över): skattningen av strategin och uppsökarloggen "
+        "stämmer inte överens.",
+        "en": "The data show more screening than online, venue and street work can hold "
+        "({share:pct} of contacts left over): the strategy estimate and the outreach log "
+        "disagree.",
+    },
     # --- a reason without a structured form (the error message as the model wrote it) ----
     "error": {"sv": "{message}", "en": "{message}"},
 }

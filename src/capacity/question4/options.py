@@ -109,12 +109,30 @@ def untrained_staff(fitted: FittedModels) -> int:
     return int(math.ceil(st.staff_members * (1.0 - st.trained_share) - 1e-9))
 
 
+def _language_arrays(fitted: FittedModels) -> tuple:
+    """``(languages frame, π, s, codes)`` of the fit, read from the frame once per fit.
+
+    The optimiser prices thousands of mixes on one fit; reading two pandas columns per
+    mix was two thirds of its time. Kept on the (frozen) fit and checked against the
+    frame it was read from, so a fit with other languages never sees stale arrays.
+    """
+    langs = fitted.languages
+    cached = fitted.__dict__.get("_language_arrays")
+    if cached is None or cached[0] is not langs:
+        cached = (
+            langs,
+            langs["share"].to_numpy(dtype=float),
+            langs["speaker_share"].to_numpy(dtype=float),
+            list(langs.index),
+        )
+        object.__setattr__(fitted, "_language_arrays", cached)
+    return cached
+
+
 def _shares(fitted: FittedModels, mix: Mix, fte_total: float):
     """``(π, s, ι, w)`` per language after the option (point estimate of ``π``)."""
-    langs = fitted.languages
-    pi = langs["share"].to_numpy(dtype=float)
-    s = langs["speaker_share"].to_numpy(dtype=float).copy()
-    index = list(langs.index)
+    _, pi, s, index = _language_arrays(fitted)
+    pi, s = pi.copy(), s.copy()
     for code in set(mix.language_hires):
         if code not in index:
             raise ValueError(f"language {code!r} is not a language of the target group")

@@ -62,8 +62,18 @@ def test_parquet_columns_as_text_equal_cell_by_cell_formatting():
 @given(
     picks=st.lists(
         st.sampled_from(
-            ["2024-03-15", "9999-12-31", " 0001-01-01", "1899-05-01", "2201-01-01", "15/03/2024",
-             "", "abcd-", "２０２４-01-01", None]
+            [
+                "2024-03-15",
+                "9999-12-31",
+                " 0001-01-01",
+                "1899-05-01",
+                "2201-01-01",
+                "15/03/2024",
+                "",
+                "abcd-",
+                "２０２４-01-01",
+                None,
+            ]
         ),  # fmt: skip
         min_size=0,
         max_size=60,

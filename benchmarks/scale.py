@@ -277,7 +277,7 @@ def bench_scale(cfg: BenchConfig) -> Section:
         sec.missing.extend(failures)
     sec.add(*_stage_table(cfg, results), "")
     if cfg.reference_size in results:
-        sec.add(*_national_lines(cfg, cfg.reference_size, failures), "")
+        sec.add(*_national_lines(cfg, cfg.reference_size, sec.missing), "")
         sec.add(*_parquet_lines(cfg, cfg.reference_size), "")
     sec.add(*_profile_lines(cfg, results))
     sec.targets.extend(_targets(cfg, results))

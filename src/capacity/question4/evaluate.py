@@ -369,9 +369,20 @@ def evaluate(
         reach_level=sc.reach_level,
         strategy=sc.strategy,
         strategy_fit=None if mob is None else mob.strategy,
+        channel_strategy=_channel_strategy(fitted, params),
         mobility=mob,
         _inputs=x,
     )
+
+
+def _channel_strategy(fitted: FittedModels, params: Params):
+    """The strategy per channel (:mod:`capacity.models.channels`), or None without a mix."""
+    from capacity.models.channels import channel_strategy
+
+    per_channel = getattr(fitted, "channel_eta", None)
+    if fitted.mobility is None or per_channel is None or fitted.inputs.share is None:
+        return None
+    return channel_strategy(fitted.inputs.share, per_channel, fitted.channels, alpha=params.alpha)
 
 
 MEASURE_TEXT = {

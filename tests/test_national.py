@@ -34,6 +34,23 @@ def test_every_city_has_reach_per_stay_woman_and_tour(national):
     assert np.isfinite(c["arrivals_per_week"]).all()
 
 
+def test_work_shared_between_cities_changes_nothing(national, tmp_path):
+    """national_view keeps the stays, touring and tour flows of all cities between the
+    cities' fits (``fit_models(shared=...)``): a city fitted alone gives the same reach."""
+    from capacity.models.stays import build_stays
+    from capacity.national import _fit_city
+
+    syn, res = national
+    write_folder(syn, tmp_path / "ds")
+    ds = load_dataset(tmp_path / "ds")
+    p = Params(n_boot=40)
+    city = res.cities.index[-1]
+    stays = build_stays(ds.sightings, p.gap_days, p.period_start, p.period_end)
+    alone = _fit_city(ds, p.replace(city=city), stays)
+    assert alone["reach_stay"][0] == res.cities.loc[city, "reach_stay"]
+    assert alone["reach_woman"][0] == res.cities.loc[city, "reach_woman"]
+
+
 def test_national_tour_reach_near_the_truth(national):
     syn, res = national
     st = syn.truth["stays"]

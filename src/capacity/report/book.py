@@ -145,11 +145,15 @@ class ReportBook:
         interval_after: str | None = None,
         hide_columns: Sequence[str] = (),
         linked: Mapping[str, Sequence[str]] | None = None,
+        sum_rows: bool = False,
+        sum_columns: bool | Sequence[str] = (),
+        hide: pd.DataFrame | None = None,
     ) -> Table:
         """Suppress small cells, number, save and show a table; return the :class:`Table`.
 
         ``hide_columns`` are kept in ``tables.xlsx`` but not shown in the report (e.g. the
-        standard error next to an interval).
+        standard error next to an interval); ``linked``, ``sum_rows``, ``sum_columns`` and
+        ``hide`` are disclosure control, as in :func:`capacity.tables.make_table`.
         """
         tb = make_table(
             frame,
@@ -163,6 +167,9 @@ class ReportBook:
             row_kinds=row_kinds,
             index_header=index_header,
             linked=linked,
+            sum_rows=sum_rows,
+            sum_columns=sum_columns,
+            hide=hide,
         )
         tb.number = len(self.tables) + 1
         self.tables.append(tb)

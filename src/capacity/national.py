@@ -113,9 +113,9 @@ def _fit_city(data, params: Params, stays: pd.DataFrame):
     return {
         "fitted": fitted,
         "reach_stay": (x.pi * p_lang).sum(axis=1),
-        "reach_woman": (x.pi * reach_per_woman(p_lang, stays_per_woman(stays, params.city))).sum(
-            axis=1
-        ),
+        "reach_woman": (
+            x.pi * reach_per_woman(p_lang, stays_per_woman(stays, params.city, data.sightings))
+        ).sum(axis=1),
         "share_screening": x.share if x.share is not None else np.zeros(len(x)),
         "label": mob.strategy.label if mob is not None else "random (assumed)",
     }

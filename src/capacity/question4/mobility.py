@@ -166,7 +166,7 @@ def fit_mobility(
     return MobilityFit(
         strategy=strat,
         share=strat.share_draws[: n + 1],
-        stays_per_woman=stays_per_woman(stays, city),
+        stays_per_woman=stays_per_woman(stays, city, sightings),
         flows=flows,
         P=P,
         exit=x,

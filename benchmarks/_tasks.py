@@ -349,10 +349,10 @@ def task_national(folder: str, n_boot: int = 200, seed: int = 1, data_cache: str
     per_city: dict[str, float] = {}
     fit_city = national._fit_city
 
-    def timed(data, p, stays):
+    def timed(data, p, stays, shared=None):
         t0 = time.perf_counter()
         try:
-            return fit_city(data, p, stays)
+            return fit_city(data, p, stays, shared)
         finally:
             per_city[p.city] = round(time.perf_counter() - t0, 2)
 

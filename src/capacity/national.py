@@ -97,14 +97,14 @@ class NationalResult(Results):
         return ax
 
 
-def _fit_city(data, params: Params, stays: pd.DataFrame):
+def _fit_city(data, params: Params, stays: pd.DataFrame, shared: dict | None = None):
     from capacity.question4 import fit_models
     from capacity.question4.draws import reach_matrix
     from capacity.question4.levels import at_level
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fitted = fit_models(data, params)
+        fitted = fit_models(data, params, shared=shared)
     # the level of reach the parameters choose (information or conversation)
     fitted = at_level(
         fitted, params.reach_level, params.written_languages, params.online_conversation_share
@@ -161,9 +161,11 @@ def national_view(data, params: Params, cities: list[str] | None = None) -> Nati
     P, x = seen_moves(P, q)
     reach = np.zeros((d, len(flows.cities)))
     fits, caveats = {}, []
+    # the stays, touring and tour flows of all cities are the same for every city's fit
+    shared = {"stays": stays}
     for city in names:
         try:
-            fit = _fit_city(data, dataclasses.replace(params, city=city), stays)
+            fit = _fit_city(data, dataclasses.replace(params, city=city), stays, shared)
         except CapacityError as exc:
             caveats.append(Caveat("national.not_fitted", city=city, reason=Caveat.of_error(exc)))
             continue

@@ -565,6 +565,29 @@ CAVEATS: dict[str, dict[str, str]] = {
         "({share:pct} of contacts left over): the strategy estimate and the outreach log "
         "disagree.",
     },
+    "forecast.few_months_with_arrivals": {
+        "sv": "Ankomster bara under {n:int} månad(er): minst {needed:int} behövs för en trend.",
+        "en": "Arrivals in only {n:int} month(s): at least {needed:int} are needed for a trend.",
+    },
+    "forecast.runs_away": {
+        "sv": "Den skattade trenden i ankomsterna skenar (mer än en miljon i månaden inom "
+        "prognosperioden): de observerade månaderna är för få eller för ojämna för en prognos.",
+        "en": "The fitted trend of arrivals runs away (more than a million a month within the "
+        "horizon): the months observed are too few or too uneven to forecast.",
+    },
+    "identification.few_events": {
+        "sv": "Färre än {n:int} {outcome:word} i loggen över uppsökande arbete: för få för att "
+        "modellera dem efter utbildning och språk.",
+        "en": "Fewer than {n:int} {outcome:word} in the outreach log: too few to model them by "
+        "training and language.",
+    },
+    "identification.no_variation": {
+        "sv": "Antalet {outcome:word} i loggen över uppsökande arbete varierar inte tillräckligt "
+        "med utbildning och språk för att effekterna ska kunna skattas; de utelämnas.",
+        "en": "The {outcome:word} in the outreach log do not vary enough with training and "
+        "language to estimate their effects; left out.",
+    },
+    "word_indicators": {"sv": "tecken på människohandel", "en": "trafficking indicators"},
     # --- a reason without a structured form (the error message as the model wrote it) ----
     "error": {"sv": "{message}", "en": "{message}"},
 }

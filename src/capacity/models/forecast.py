@@ -23,6 +23,12 @@ from capacity.models._base import Caveat, Results, percentile_interval, tidy
 __all__ = ["ForecastResults", "fit_arrivals_forecast"]
 
 MIN_MONTHS = 6
+
+#: Fewest months with any arrival for a trend (with fewer the fit separates).
+MIN_MONTHS_WITH_ARRIVALS = 3
+
+#: Largest forecast mean per month accepted; beyond it the fit has run away.
+MAX_MONTHLY_MEAN = 1e6
 SEASON_MONTHS = 24
 ALPHA_POISSON = 1e-4  # NB2 dispersion below this: use the Poisson model
 
@@ -194,6 +200,44 @@ def _simulate(params, cov, nb_alpha, X, days, rng, n, counts) -> np.ndarray:
     return rng.poisson(mu).astype(float)
 
 
+def _checked_counts(monthly: pd.Series, horizon: int) -> tuple[pd.Series, pd.DatetimeIndex]:
+    """The monthly counts and their month starts, or an EstimationError that says why not."""
+    if not isinstance(monthly.index, pd.DatetimeIndex):
+        raise EstimationError("monthly arrivals need a DatetimeIndex of month starts.")
+    y = pd.to_numeric(monthly, errors="coerce")
+    if y.isna().any() or (y < 0).any():
+        raise EstimationError("monthly arrivals must be non-negative counts without gaps (use 0).")
+    idx = monthly.index.to_period("M").to_timestamp()
+    expected = pd.date_range(idx[0], periods=len(idx), freq="MS")
+    if len(idx) and not idx.equals(expected):
+        raise EstimationError(
+            "monthly arrivals must cover consecutive months (fill missing months with 0)."
+        )
+    if len(y) < MIN_MONTHS:
+        raise EstimationError(
+            f"only {len(y)} months of arrivals: at least {MIN_MONTHS} are needed for a trend.",
+            reason=Caveat("forecast.too_short_for_trend", n=len(y), needed=MIN_MONTHS),
+        )
+    if y.sum() == 0:
+        raise EstimationError(
+            "no arrivals in any month: nothing to forecast.",
+            reason=Caveat("forecast.no_arrivals"),
+        )
+    if (y > 0).sum() < MIN_MONTHS_WITH_ARRIVALS:
+        raise EstimationError(  # one busy month: the trend runs to ±∞ (issue 13)
+            f"arrivals in only {int((y > 0).sum())} month(s): at least "
+            f"{MIN_MONTHS_WITH_ARRIVALS} are needed for a trend.",
+            reason=Caveat(
+                "forecast.few_months_with_arrivals",
+                n=int((y > 0).sum()),
+                needed=MIN_MONTHS_WITH_ARRIVALS,
+            ),
+        )
+    if horizon < 1:
+        raise EstimationError("horizon must be at least 1 month.")
+    return y, idx
+
+
 def fit_arrivals_forecast(
     monthly: pd.Series,
     horizon: int = 24,
@@ -239,29 +283,7 @@ def fit_arrivals_forecast(
     Cambridge University Press (NB2). Hyndman, R. J., Athanasopoulos, G. (2021).
     Forecasting: Principles and Practice, 3rd ed. (harmonic regression).
     """
-    if not isinstance(monthly.index, pd.DatetimeIndex):
-        raise EstimationError("monthly arrivals need a DatetimeIndex of month starts.")
-    y = pd.to_numeric(monthly, errors="coerce")
-    if y.isna().any() or (y < 0).any():
-        raise EstimationError("monthly arrivals must be non-negative counts without gaps (use 0).")
-    idx = monthly.index.to_period("M").to_timestamp()
-    expected = pd.date_range(idx[0], periods=len(idx), freq="MS")
-    if len(idx) and not idx.equals(expected):
-        raise EstimationError(
-            "monthly arrivals must cover consecutive months (fill missing months with 0)."
-        )
-    if len(y) < MIN_MONTHS:
-        raise EstimationError(
-            f"only {len(y)} months of arrivals: at least {MIN_MONTHS} are needed for a trend.",
-            reason=Caveat("forecast.too_short_for_trend", n=len(y), needed=MIN_MONTHS),
-        )
-    if y.sum() == 0:
-        raise EstimationError(
-            "no arrivals in any month: nothing to forecast.",
-            reason=Caveat("forecast.no_arrivals"),
-        )
-    if horizon < 1:
-        raise EstimationError("horizon must be at least 1 month.")
+    y, idx = _checked_counts(monthly, horizon)
     history = pd.Series(y.to_numpy(dtype=float), index=idx, name="arrivals")
     caveats = []
     history, dropped = _drop_partial_months(history, monthly.attrs)
@@ -289,6 +311,12 @@ def fit_arrivals_forecast(
     dayf = future.days_in_month.to_numpy(dtype=float)
     rng = np.random.default_rng(seed)
     mean_draws = _simulate(params, cov, nb_alpha, Xf, dayf, rng, n_sim, counts=False)
+    if not np.isfinite(mean_draws).all() or mean_draws.max() > MAX_MONTHLY_MEAN:
+        raise EstimationError(
+            "the fitted trend of arrivals runs away (more than a million a month within the "
+            "horizon): the months observed are too few or too uneven to forecast.",
+            reason=Caveat("forecast.runs_away"),
+        )
     size = 1 / nb_alpha if nb_alpha > 0 else None
     draws = (
         rng.negative_binomial(size, size / (size + mean_draws)).astype(float)

@@ -146,18 +146,14 @@ def identification_rates(
         if y.sum() < MIN_EVENTS:
             if y.sum() > 0:
                 caveats.append(
-                    f"Fewer than {MIN_EVENTS} {outcome} in the outreach log: too few to model "
-                    "them by training and language."
+                    Caveat("identification.few_events", n=MIN_EVENTS, outcome=f"word_{outcome}")
                 )
             continue
         fit = sm.GLM(y, X, family=sm.families.Poisson(), offset=np.log(contacts)).fit(scale="X2")
         beta, cov = np.asarray(fit.params), np.asarray(fit.cov_params())
         se_all = np.sqrt(np.clip(np.diag(cov), 0.0, None))
         if not (np.isfinite(beta).all() and np.isfinite(se_all).all()) or se_all[1] > MAX_LOG_SE:
-            caveats.append(
-                f"The {outcome} in the outreach log do not vary enough with training and "
-                "language to estimate their effects; left out."
-            )
+            caveats.append(Caveat("identification.no_variation", outcome=f"word_{outcome}"))
             continue
         for mode, x in design.items():
             x = np.asarray(x)

@@ -173,7 +173,7 @@ def _productivity(outreach: pd.DataFrame, params: Params, rng, n: int):
     return fit, rows, np.concatenate([[eta_point], draws]), channel_eta, tuple(rates.index)
 
 
-def _mobility(data, stays_frame, params: Params, table, detection, rng):
+def _mobility(data, stays_frame, params: Params, table, detection, rng, shared=None):
     """Strategy mix and tour chain (:func:`capacity.question4.mobility.fit_mobility`), or None.
 
     Without enough first contacts to tell screening from search, the share of capacity in
@@ -183,13 +183,13 @@ def _mobility(data, stays_frame, params: Params, table, detection, rng):
 
     try:
         mob = fit_mobility(data.sightings, stays_frame, params.city, table.mean, detection,
-                           alpha=params.alpha, rng=rng)  # fmt: skip
+                           alpha=params.alpha, rng=rng, shared=shared)  # fmt: skip
     except EstimationError as exc:
         return None, np.zeros(len(table)), [Caveat("q4.no_strategy", reason=Caveat.of_error(exc))]
     return mob, np.asarray(mob.share, dtype=float), []
 
 
-def fit_models(data, params: Params) -> FittedModels:
+def fit_models(data, params: Params, *, shared: dict | None = None) -> FittedModels:
     """Fit every model for the city and period of ``params`` (the expensive part).
 
     Parameters
@@ -198,6 +198,11 @@ def fit_models(data, params: Params) -> FittedModels:
         A validated dataset.
     params : capacity.config.Params
         Run parameters; the scenario parameters are ignored here (see :func:`evaluate`).
+    shared : dict, optional
+        Work that does not depend on the city, kept between the fits of several cities of
+        the same data, ``gap_days`` and period (:func:`capacity.national.national_view`
+        passes one dict to every city): the stays of all cities, touring, the tour flows
+        and the outreach contacts per stay. Filled in on the first call.
 
     Returns
     -------
@@ -212,7 +217,8 @@ def fit_models(data, params: Params) -> FittedModels:
     n = params.n_boot
     city_rows = _check_scope(data, params)
     caveats = [Caveat("q4.synthetic")] if data.meta.get("synthetic") else []
-    stays_frame, strata, stays, tour = _stays(data.sightings, params)
+    shared = {} if shared is None else shared
+    stays_frame, strata, stays, tour = _stays(data.sightings, params, shared)
     chain = population_chain(
         data.sightings,
         params.city,
@@ -229,7 +235,9 @@ def fit_models(data, params: Params) -> FittedModels:
     languages, iota, source, notes = _languages(city_rows, outreach_rows, staff)
     boot = _chain_draws(params, stays_frame, strata, stays, chain, city_rows, languages, starts,
                         rng, n)  # fmt: skip
-    mobility, share, note2 = _mobility(data, stays_frame, params, boot.table, boot.detection, rng)
+    mobility, share, note2 = _mobility(
+        data, stays_frame, params, boot.table, boot.detection, rng, shared
+    )
     m = languages["usable_share"].to_numpy(dtype=float)
     inputs = Inputs(eta, hours_per_fte, boot.arrivals / weeks_counted, boot.detection,
                     boot.table, boot.pi, m, share)  # fmt: skip
@@ -278,20 +286,28 @@ def _weeks(params: Params) -> float:
     return ((pd.Timestamp(params.period_end) - pd.Timestamp(params.period_start)).days + 1) / 7.0
 
 
-def _stays(sightings: pd.DataFrame, params: Params):
+def _stays(sightings: pd.DataFrame, params: Params, shared: dict):
     """Stays in the period, the city's source strata, the stay fit and touring.
 
     The margin correction sees who sees a person: one gap distribution per source set
-    (:func:`capacity.models.stays.strata.source_strata`).
+    (:func:`capacity.models.stays.strata.source_strata`). The stays of all cities and
+    touring do not depend on the city: they are taken from ``shared`` when there, else
+    stored in it.
     """
     from capacity.models.stays import build_stays, fit_stays
     from capacity.models.touring import touring
 
-    frame = build_stays(sightings, params.gap_days, params.period_start, params.period_end)
+    if "stays" not in shared:
+        shared["stays"] = build_stays(
+            sightings, params.gap_days, params.period_start, params.period_end
+        )
+    frame = shared["stays"]
     in_city = sightings[sightings["city"].astype(str) == params.city]
     strata = source_strata(in_city, params.gap_days)
     stays = fit_stays(frame, city=params.city, alpha=params.alpha, strata=strata, n_boot=0)
-    return frame, strata, stays, touring(frame)
+    if "touring" not in shared:
+        shared["touring"] = touring(frame)
+    return frame, strata, stays, shared["touring"]
 
 
 def _arrivals(stays_frame: pd.DataFrame, params: Params):

@@ -87,6 +87,24 @@ def test_point_reach_from_arrays_equals_the_frames_path(fitted):
                 assert point_reach(f, mix, sc, 0.5) == _point_reach_by_frames(f, mix, sc, 0.5)
 
 
+def test_evaluate_without_the_forecast_changes_nothing_else(fitted):
+    """forecast=False (options table, standard scenarios, sweep) skips only the forecast."""
+    import pandas as pd
+
+    params, f = fitted
+    sc = Scenario.from_params(params).replace(extra_fte=2)
+    full, lean = evaluate(f, params, sc), evaluate(f, params, sc, forecast=False)
+    assert lean.forecast is None and (f.forecast is None or full.forecast is not None)
+    pd.testing.assert_frame_equal(full.key_figures, lean.key_figures)
+    pd.testing.assert_frame_equal(full.draws, lean.draws)
+    assert (full.p_target, full.verdict, full.caveats) == (
+        lean.p_target,
+        lean.verdict,
+        lean.caveats,
+    )
+    assert full.point == lean.point
+
+
 def test_more_fte_buys_more_reach_and_costs_per_fte(fitted):
     params, fit = fitted
     reach = [point_reach(fit, Mix(extra_fte=n), Scenario()) for n in (0, 2, 5, 10, 20)]

@@ -247,7 +247,11 @@ def _draws_frame(fitted, sc, reach_eff, p_any, need_draws, params, chain) -> pd.
 
 
 def evaluate(
-    fitted: FittedModels, params: Params, scenario: Scenario | None = None
+    fitted: FittedModels,
+    params: Params,
+    scenario: Scenario | None = None,
+    *,
+    forecast: bool = True,
 ) -> Question4Result:
     """Reach, competence, support, staffing and the verdict under a scenario.
 
@@ -259,6 +263,11 @@ def evaluate(
         The run's parameters (support assumptions, alpha, language, ...).
     scenario : Scenario, optional
         The settings applied on top of the fit; default ``Scenario.from_params(params)``.
+    forecast : bool, default True
+        Compute the FTE needed per forecast month (``result.forecast``), a bisection per
+        month and draw: about 40 % of the time of this function. ``False`` leaves
+        ``result.forecast`` None and changes nothing else, for callers that read only the
+        key figures (the options table, the standard scenarios).
 
     Notes
     -----
@@ -356,7 +365,7 @@ def evaluate(
         touring=fitted.touring,
         population=fitted.population,
         productivity=fitted.productivity,
-        forecast=_forecast_frame(fitted, sc, fte_now),
+        forecast=_forecast_frame(fitted, sc, fte_now) if forecast else None,
         indicators=fitted.indicators,
         draws=draws,
         caveats=tuple(dict.fromkeys(caveats)),

@@ -250,7 +250,12 @@ def _at_level(fitted: FittedModels, sc: Scenario, at_level=None) -> FittedModels
 
 
 def evaluate_mix(
-    fitted: FittedModels, params: Params, mix: Mix, scenario: Scenario | None = None
+    fitted: FittedModels,
+    params: Params,
+    mix: Mix,
+    scenario: Scenario | None = None,
+    *,
+    forecast: bool = True,
 ) -> dict:
     """Reach (with interval), cost and the support chain of one option.
 
@@ -260,14 +265,16 @@ def evaluate_mix(
     ``p_target``, the support chain (``support_cases_per_week``,
     ``reflection_periods_at_once``, ``shelter_places``, ``casework_fte_needed`` with
     ``_lower``/``_upper``), ``fte_added`` and the ``result`` of
-    :func:`~capacity.question4.evaluate`.
+    :func:`~capacity.question4.evaluate` (with ``forecast=False``, its ``forecast`` is None).
     """
     from capacity.question4.evaluate import evaluate
 
     sc = Scenario.from_params(params) if scenario is None else scenario
     sc = sc.replace(interpreter_share=None)
     adjusted = apply_mix(fitted, mix, sc.extra_fte)
-    res = evaluate(adjusted, params, sc.replace(extra_fte=sc.extra_fte + mix.total_fte))
+    res = evaluate(
+        adjusted, params, sc.replace(extra_fte=sc.extra_fte + mix.total_fte), forecast=forecast
+    )
     kf = res.key_figures
     base = point_reach(fitted, Mix(), sc, sc.extra_fte)
     cost = mix_cost(fitted, mix, params, sc.extra_fte)
@@ -315,11 +322,12 @@ def standard_options(fitted: FittedModels, n_languages: int = 3) -> dict[str, Mi
 def options_frame(
     fitted: FittedModels, params: Params, options: dict[str, Mix] | None = None
 ) -> pd.DataFrame:
-    """:func:`evaluate_mix` for every option, one row each (``result`` dropped)."""
+    """:func:`evaluate_mix` for every option, one row each (``result`` dropped, so the
+    forecast per month is not computed)."""
     options = standard_options(fitted) if options is None else options
     rows = {}
     for key, mix in options.items():
-        row = evaluate_mix(fitted, params, mix)
+        row = evaluate_mix(fitted, params, mix, forecast=False)
         row.pop("result")
         rows[key] = row
     return pd.DataFrame.from_dict(rows, orient="index")

@@ -322,8 +322,10 @@ def standard_options(fitted: FittedModels, n_languages: int = 3) -> dict[str, Mi
 def options_frame(
     fitted: FittedModels, params: Params, options: dict[str, Mix] | None = None
 ) -> pd.DataFrame:
-    """:func:`evaluate_mix` for every option, one row each (``result`` dropped, so the
-    forecast per month is not computed)."""
+    """:func:`evaluate_mix` for every option, one row each.
+
+    ``result`` is dropped, so the forecast per month is not computed.
+    """
     options = standard_options(fitted) if options is None else options
     rows = {}
     for key, mix in options.items():

@@ -218,16 +218,19 @@ def _name_hits(values: pd.Series, mode: str) -> np.ndarray:
     if mode == "prose":  # "… contact Anna Svensson …": a given name, then a capitalised word
         pat = r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+[ _]+[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+"
         sel = np.flatnonzero(values.str.contains(pat).to_numpy(dtype=bool))
+        texts = values.to_numpy(dtype=object)  # one conversion, not one .iloc per value
         for i in sel:
-            for m in re.finditer(pat, values.iloc[i]):
+            for m in re.finditer(pat, texts[i]):
                 if _ascii(re.split("[ _]+", m.group(0))[0]) in _first_names():
                     out[i] = True
                     break
         return out
     short = (values.str.len() <= 60).to_numpy(dtype=bool)
     sel = np.flatnonzero(short & values.str.fullmatch(_WORDY).to_numpy(dtype=bool))
+    texts = values.to_numpy(dtype=object)  # one conversion, not one .iloc per value
+    joined = mode in ("code", "sheet")
     for i in sel:
-        out[i] = _is_written_name(values.iloc[i], joined=mode in ("code", "sheet"))
+        out[i] = _is_written_name(texts[i], joined=joined)
     if mode in ("code", "sheet"):
         out |= values.str.fullmatch(_PERSON_NAME).to_numpy(dtype=bool)
     return out
@@ -402,7 +405,7 @@ def _mostly_free_text(values: pd.Series) -> bool:
 def find_identifiers(
     df: pd.DataFrame, file: str, *, limit: int = 20, mode: str | None = None
 ) -> list[Problem]:
-    """Find identifier-like column names and values in a table.
+    r"""Find identifier-like column names and values in a table.
 
     Parameters
     ----------
@@ -430,7 +433,7 @@ def find_identifiers(
     A personal identity number ``YYMMDD-NNNC`` (optionally ``YYYY``, ``+`` or no separator;
     coordination numbers add 60 to the day) counts only if its date part is possible and its
     check digit ``C`` satisfies the Luhn rule
-    :math:`\\sum_{i=1}^{9} \\mathrm{ds}(w_i d_i) + C \\equiv 0 \\pmod{10}`, :math:`w = 2,1,2,\\ldots`
+    :math:`\sum_{i=1}^{9} \mathrm{ds}(w_i d_i) + C \equiv 0 \pmod{10}`, :math:`w = 2,1,2,\ldots`
     with ds the digit sum, so dates and counts are not flagged. Numbers must stand alone
     (no adjacent letter or digit), so hexadecimal pseudonyms are not flagged.
 

@@ -70,7 +70,7 @@ def identification_section(book, fitted) -> None:
         name="identification",
         caption=phrase(book, "identification_caption"),
         headers={
-            "contacts": phrase(book, "col_contacts"),
+            "contacts": phrase(book, "col_contacts_count"),
             "indicators": phrase(book, "col_indicators"),
             "referrals": phrase(book, "col_referrals"),
         },

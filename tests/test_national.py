@@ -69,7 +69,7 @@ def test_a_city_that_cannot_be_fitted_is_named(tmp_path):
     write_folder(syn, tmp_path / "ds")
     res = national_view(load_dataset(tmp_path / "ds"), Params(n_boot=10))
     assert list(res.cities.index) == ["Stockholm"]
-    assert any(c.startswith("Göteborg: not fitted") for c in res.caveats)
+    assert any(str(c).startswith("Göteborg: not fitted") for c in res.caveats)
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
@@ -136,3 +136,11 @@ def test_national_view_truth_recovery_over_worlds_and_seeds(tmp_path):
                 tour_cov.append(row["reach_tour_ci_lower"] <= tour <= row["reach_tour_ci_upper"])
     assert np.mean(national_cov) >= 0.9, national_cov
     assert np.mean(stay_cov) >= 0.7 and np.mean(tour_cov) >= 0.7, (stay_cov, tour_cov)
+
+
+def test_the_national_report_header_names_no_city():
+    from capacity.report.run import page_metadata
+
+    meta = page_metadata(Params(city="Malmö"), "national", None, True)
+    assert "Malmö" not in meta["header_left"] and "Malmö" not in meta["title"]
+    assert "Malmö" in page_metadata(Params(city="Malmö"), "mobility", None, True)["header_left"]

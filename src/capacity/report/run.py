@@ -33,6 +33,8 @@ from capacity.tables import read_tables
 from capacity.tables_xlsx import write_xlsx
 
 FORMATS = ("pdf", "html", "xlsx")
+#: Notebooks about every city of the data (``params.city`` is not theirs).
+NATIONAL = frozenset({"national"})
 TITLE_KEYS = {
     "committee_report": "report_title",
     "data_quality": "dq_title",
@@ -57,6 +59,7 @@ class ReportRun:
     warnings: tuple[str, ...] = ()
 
     def __str__(self) -> str:
+        """The run in a few lines: notebook, time, folder and output files."""
         lines = [f"Report '{self.notebook}' rendered in {self.seconds:.1f} s into {self.folder}"]
         lines += [f"  {name:<11} {path}" for name, path in self.outputs.items()]
         return "\n".join(lines)
@@ -109,6 +112,7 @@ def notebook_path(notebook: str | Path) -> Path:
 
 
 def dataset_meta(params: Params) -> dict[str, Any]:
+    """``datapackage.json`` of the run's dataset (empty when there is none)."""
     path = params.data_path / "datapackage.json"
     try:
         return json.loads(path.read_text(encoding="utf-8"))
@@ -146,7 +150,8 @@ def page_metadata(params: Params, notebook: str, title: str | None, synthetic: b
     return {
         "lang": lang,
         "title": title,
-        "header_left": f"{params.city} · {period}",
+        # the national report covers every city: its header names no city
+        "header_left": period if notebook in NATIONAL else f"{params.city} · {period}",
         "banner": _banner(params, synthetic),
         "page_word": i18n.t("page", lang),
         "of_word": i18n.t("of", lang),

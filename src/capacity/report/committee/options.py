@@ -67,7 +67,7 @@ def options_table(book, options: pd.DataFrame, fitted):
         name="options",
         caption=phrase(book, "options_caption"),
         headers={
-            "reach": phrase(book, "col_reach"),
+            "reach": phrase(book, "col_reach_short"),
             "gain": phrase(book, "col_gain"),
             "cost": phrase(book, "col_cost"),
             "gain_per_mkr": phrase(book, "col_gain_per_mkr"),
@@ -121,7 +121,9 @@ def _span(row, key: str, lang: str) -> str:
 
 def options_section(book, result, fitted, params, options: pd.DataFrame, curve: pd.DataFrame):
     """Page one, after the verdict: the reach curve, the options table, the downstream."""
-    book.figure(figures_options.reach_curve(curve, result.target_reach, book.lang))
+    book.figure(
+        figures_options.reach_curve(curve, result.target_reach, book.lang, result.params.alpha)
+    )
     options_table(book, options, fitted)
     book.text(downstream_text(book, result, options))
 

@@ -12,8 +12,7 @@ import numpy as np
 import pandas as pd
 
 from capacity import figures
-from capacity.figures_style import label_text
-from capacity.i18n import format_number, format_percent
+from capacity.i18n import format_number, format_percent, t
 from capacity.report.committee.key_figures import phrase
 
 __all__ = ["conditional_sentence", "sensitivity_frame", "sensitivity_section"]
@@ -58,7 +57,7 @@ def sensitivity_section(book, frame: pd.DataFrame) -> None:
     )
     book.figure(figures.tornado(frame, lang))
     shown = frame.assign(
-        setting=[label_text(f"sens_{s}", lang) for s in frame["setting"]],
+        setting=[t(f"fig_sens_{s}", lang) for s in frame["setting"]],
         side=[phrase(book, f"side_{s}") for s in frame["side"]],
     ).set_index(["setting", "side"])
     shown.index = [f"{a}: {b}" for a, b in shown.index]
@@ -68,8 +67,8 @@ def sensitivity_section(book, frame: pd.DataFrame) -> None:
         caption=phrase(book, "sensitivity_caption"),
         headers={
             "value": phrase(book, "sens_value"),
-            "reach_effective": label_text("tornado_reach", lang),
-            "fte_needed": label_text("tornado_fte", lang),
+            "reach_effective": t("fig_tornado_reach", lang),
+            "fte_needed": t("fig_tornado_fte", lang),
         },
         kinds={"value": "text", "reach_effective": "percent", "fte_needed": "number1"},
     )

@@ -264,3 +264,16 @@ def test_small_city_report_gives_no_suppressed_count_back(
     if flows and (city, city) in _hidden(flows[0]):
         share = re.compile(rf"Av de \d+ vistelser i {city} som följs av en ny vistelse börjar \d")
         assert not any(share.search(t) for t in texts.values()), "returns follow from a share"
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_a_caveat_writes_a_small_count_of_persons_as_below_the_threshold(lang):
+    """Caveats are prose too: "only 12 stays with 3 first contacts" named a small count."""
+    from capacity.i18n import caveat_text
+    from capacity.models import Caveat
+
+    few = caveat_text(Caveat("strategy.too_few", n=12, m=3), lang, 5)
+    assert "<5" in few and " 3 " not in few and "12" in few
+    assert "<3" not in caveat_text(Caveat("strategy.too_few", n=12, m=3), lang, 3)
+    assert "<5" in caveat_text(Caveat("chapman.few_recaptures", m=2), lang, 5)
+    assert "<5" not in caveat_text(Caveat("chapman.few_recaptures", m=0), lang, 5)

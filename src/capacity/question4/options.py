@@ -215,7 +215,7 @@ def point_reach(
     point estimate's reach (tested equal), from arrays: the optimiser prices thousands of
     mixes, and building two languages frames per mix was most of its time.
     """
-    from capacity.question4.levels import level_inputs, parse_languages
+    from capacity.question4.levels import level_inputs, level_mobility, parse_languages
     from capacity.question4.mobility import measure_reach
 
     fte_total = fitted.staff.outreach_fte + base_extra_fte + mix.total_fte
@@ -232,7 +232,8 @@ def point_reach(
     )
     one = dataclasses.replace(fitted.inputs, eta=eta, m=m).subset(np.array([0]))
     # the measure the verdict counts (reach per woman by default), as evaluate does
-    mob = None if fitted.mobility is None else fitted.mobility.subset(np.array([0]))
+    mob = level_mobility(fitted, scenario.reach_level, scenario.online_conversation_share)
+    mob = None if mob is None else mob.subset(np.array([0]))
     measure = scenario.reach_measure if mob is not None else "stay"
     scen = {
         "strategy": scenario.strategy,

@@ -43,6 +43,16 @@ def identification_section(book, fitted) -> None:
             neither = rates.loc[("indicators", "neither"), "estimate"]
             values["lang_ratio"] = format_percent(neither / own, lang) if own > 0 else "–"
         book.text(phrase(book, "identification_text", **values))
+    identification_frame(book, ident)
+
+
+def identification_frame(book, ident, *, compact: bool = False):
+    """The table of signs of trafficking and referrals per 100 contacts by language mode.
+
+    ``compact`` (page one): short headers and caption, no interval columns shown (they stay
+    in ``tables.xlsx``).
+    """
+    rates = ident.rates
     frame = pd.DataFrame(index=list(rates.index.get_level_values(1).unique()))
     frame["contacts"] = rates.xs(rates.index.get_level_values(0)[0], level=0)["contacts"]
     for outcome in rates.index.get_level_values(0).unique():
@@ -50,16 +60,17 @@ def identification_section(book, fitted) -> None:
         frame[f"{outcome}"] = 100 * part["estimate"]
         frame[f"{outcome}_lower"] = 100 * part["ci_lower"]
         frame[f"{outcome}_upper"] = 100 * part["ci_upper"]
-    frame.index = [phrase(book, f"mode_{m}") for m in frame.index]
+    frame.index = [phrase(book, f"mode_{m}{'_short' if compact else ''}") for m in frame.index]
     show = frame[["contacts", "indicators", "referrals"]] if "referrals" in frame else frame
-    book.table(
+    short = "_short" if compact else ""
+    return book.table(
         frame[[c for c in frame.columns if c in show.columns or c.endswith(("_lower", "_upper"))]],
-        name="identification",
-        caption=phrase(book, "identification_caption"),
+        name="competence" if compact else "identification",
+        caption=phrase(book, "competence_caption" if compact else "identification_caption"),
         headers={
-            "contacts": phrase(book, "col_contacts"),
-            "indicators": phrase(book, "col_indicators"),
-            "referrals": phrase(book, "col_referrals"),
+            "contacts": phrase(book, f"col_contacts{short}"),
+            "indicators": phrase(book, "col_signs" if compact else "col_indicators"),
+            "referrals": phrase(book, f"col_referrals{short}"),
         },
         kinds={
             "contacts": "count",
@@ -67,6 +78,6 @@ def identification_section(book, fitted) -> None:
         },
         count_columns=["contacts"],
         linked={"contacts": [c for c in frame.columns if c != "contacts"]},
-        index_header=phrase(book, "col_mode"),
+        index_header=phrase(book, "col_mode_short" if compact else "col_mode"),
         hide_columns=[c for c in frame.columns if c.endswith(("_lower", "_upper"))],
     )

@@ -43,7 +43,7 @@ TEXT = {
         "alt": "Andel vistelser med första kontakt efter antal dagar, observerat och enligt "
         "sök, genomgång av nya och blandningen.",
         "plot": {
-            "observed": "observerat (KM)",
+            "observed": "observerat",
             "mix": "modell: blandning",
             "search only": "modell: bara sök",
             "screening only": "modell: bara genomgång av nya",
@@ -99,7 +99,7 @@ TEXT = {
         "alt": "Share of stays first contacted by day, observed and as search, screening and "
         "the mix predict.",
         "plot": {
-            "observed": "observed (KM)",
+            "observed": "observed",
             "mix": "predicted: mix",
             "search only": "predicted: search only",
             "screening only": "predicted: screening only",
@@ -169,7 +169,7 @@ def mobility(book, result, extra_fte: float = 1.0) -> None:
     )
     fit = getattr(result, "strategy_fit", None)
     if fit is not None:
-        fig, ax = plt.subplots(figsize=(6.5, 3.6))
+        fig, ax = plt.subplots(figsize=(6.5, 2.4))
         fit.plot(ax=ax, labels=t["plot"])
         book.figure(Figure(fig, t["alt"], t["figure"], "strategy_check"))
     table = result.coordination(extra_fte)

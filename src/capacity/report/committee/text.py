@@ -354,3 +354,6 @@ METHODS: dict[str, tuple[str, ...]] = {
 from capacity.report.committee.text_options import OPTIONS_TEXT  # noqa: E402
 
 TEXT.update(OPTIONS_TEXT)
+from capacity.report.committee.text_page_one import PAGE_ONE_TEXT  # noqa: E402
+
+TEXT.update({key: (words["sv"], words["en"]) for key, words in PAGE_ONE_TEXT.items()})

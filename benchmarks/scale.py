@@ -9,7 +9,10 @@ Each repetition is a fresh interpreter:
   ``answer.fit_models`` (stays, population, productivity, forecast, ``n_boot`` bootstrap
   replicates) and ``answer.evaluate``;
 * **stages** (once per size) — each public model step timed alone, and a cProfile of
-  ``fit_models`` naming the functions that take the time.
+  ``fit_models`` naming the functions that take the time;
+* **national** (once, at the reference size) — ``load_dataset`` and
+  ``capacity.national.national_view``: every city's question-4 chain joined through the
+  tours (issue 10), with the time per city.
 
 Ratios use in-process times (after interpreter start-up and imports), so both sides count
 only work on the data; wall times including start-up are listed too.
@@ -264,10 +267,54 @@ def bench_scale(cfg: BenchConfig) -> Section:
         sec.add(*(f"- {f}" for f in failures), "")
     sec.add(*_stage_table(cfg, results), "")
     if cfg.reference_size in results:
+        sec.add(*_national_lines(cfg, cfg.reference_size, failures), "")
         sec.add(*_parquet_lines(cfg, cfg.reference_size), "")
     sec.add(*_profile_lines(cfg, results))
     sec.targets.extend(_targets(cfg, results))
     return sec
+
+
+def _national_lines(cfg: BenchConfig, size: int, failures: list[str]) -> list[str]:
+    """The national run (every city's question-4 chain and the tour chain) at ``size``.
+
+    One run, a fresh interpreter, validating (no dataset cache): ``load_dataset`` +
+    :func:`capacity.national.national_view` with the benchmark's ``n_boot``.
+    """
+    from benchmarks.commands import TYPICAL
+
+    folder = dataset_folder(cfg, size)
+    head = f"National run at {size:,} sightings ({cfg.n_cities} cities, `n_boot` = {cfg.n_boot}):"
+    try:
+        r = m.run_task("national", folder=str(folder), n_boot=cfg.n_boot, seed=cfg.seed,
+                       timeout=cfg.timeout)  # fmt: skip
+    except m.MeasurementError as exc:
+        failures.append(f"national run at {size:,}: {last_error(exc)}")
+        return [head, "", f"- failed: {last_error(exc)}"]
+    st, info = r.stages, r.info
+    per_city = info.get("per_city_s", {})
+    slowest = sorted(per_city.items(), key=lambda kv: -kv[1])[:3]
+    est, lo, hi = info.get("national_tour_reach", [NAN] * 3)
+    TYPICAL.append(
+        (f"national run, {info.get('rows', size):,} sightings ({info.get('cities', '?')} cities)",
+         r.wall, f"`load_dataset` + `national_view`, n_boot {cfg.n_boot}, one process")
+    )  # fmt: skip
+    return [
+        head,
+        "",
+        f"- wall {fmt_s(r.wall)} (process), load + validate {fmt_s(st.get('load_validate', NAN))}, "
+        f"`national_view` {fmt_s(st.get('national_view', NAN))} (CPU "
+        f"{fmt_s(r.stages_cpu.get('national_view', NAN))}); peak RSS {fmt_mb(r.peak_rss_mb)}",
+        f"- {info.get('cities', '?')} cities fitted ({info.get('not_fitted', 0)} not); per city "
+        f"median {fmt_s(_median(list(per_city.values())))}, slowest "
+        + ", ".join(f"{c} {fmt_s(t)}" for c, t in slowest),
+        f"- national share of tours reached: {est:.3f} ({lo:.3f}–{hi:.3f})",
+    ]
+
+
+def _median(values: list[float]) -> float:
+    import statistics
+
+    return statistics.median(values) if values else NAN
 
 
 def _parquet_lines(cfg: BenchConfig, size: int) -> list[str]:

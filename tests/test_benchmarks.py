@@ -103,6 +103,8 @@ def test_quick_run_writes_results(tmp_path):
     # Either the pipeline was measured (a table row per size) or the reason is stated.
     measured = "| 4," in text or "| 16," in text
     assert measured or "Nothing could be measured" in text or "Failed or missing" in text
+    # the national run (issue 10) is measured at the reference size, or its failure named
+    assert "National run at" in text or "national run at" in text
 
 
 def test_exception_line_finds_the_error_and_its_first_problem():

@@ -53,3 +53,32 @@ def test_a_city_that_cannot_be_fitted_is_named(tmp_path):
     res = national_view(load_dataset(tmp_path / "ds"), Params(n_boot=10))
     assert list(res.cities.index) == ["Stockholm"]
     assert any(c.startswith("Göteborg: not fitted") for c in res.caveats)
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_national_section_names_the_national_share_and_the_gaps(national, lang):
+    from capacity.report import ReportBook
+    from capacity.report.national import national_section
+
+    _, res = national
+    book = ReportBook(Params(n_boot=40, language=lang), show=False)
+    national_section(book, res)
+    html = "".join(book.html_parts)
+    worst = res.gaps(1).index[0]
+    assert worst in html and len(book.tables) == 1 and len(book.figures) == 1
+    assert list(book.tables[0].frame.index) == list(res.cities.index)
+    word = "hela landet" if lang == "sv" else "Nationally"
+    assert word in html
+    if lang == "sv":  # every caveat has a Swedish sentence
+        assert 'lang="en"' not in html
+
+
+def test_national_view_counts_the_chosen_level(tmp_path):
+    syn = generate(8, scale=0.05, n_cities=2, config=SynthConfig(screening_channels=("online",)))
+    write_folder(syn, tmp_path / "ds")
+    ds = load_dataset(tmp_path / "ds")
+    a = national_view(ds, Params(n_boot=10))
+    b = national_view(ds, Params(n_boot=10, reach_level="conversation"))
+    assert a.reach_level == "information" and b.reach_level == "conversation"
+    assert (b.cities["reach_stay"] <= a.cities["reach_stay"] + 1e-12).all()
+    assert b.national[0] <= a.national[0] + 1e-12

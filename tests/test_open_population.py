@@ -143,3 +143,19 @@ def test_the_population_chain_can_use_the_open_model():
     assert any("stay-process" in c for c in opened.caveats)
     with pytest.raises(ParameterError):
         population_chain(*args, method="jolly-seber")
+
+
+def test_coverage_harness_measures_the_question_4_chain():
+    """The chain's cases: every estimate inside its own interval, truths from the generator."""
+    from capacity.coverage import WORLDS, Plan, chain_cases, chain_truth
+
+    syn = generate(2, scale=0.1, n_cities=6, config=WORLDS["per-day capture, Weibull stays"])
+    plan = Plan(chain=True, population=False, n_boot=20)
+    cases = {c.quantity: c for c in chain_cases(syn, plan)}
+    assert {"chain: reach per stay", "chain: reach per woman", "chain: median stay (days present)",
+            "chain: stay trend, hazard ratio per year"} <= set(cases)  # fmt: skip
+    for c in cases.values():
+        assert np.isfinite(c.estimate) and c.lower <= c.upper and c.truth > 0, c
+    truth = chain_truth(syn, "Stockholm", pd.Timestamp("2022-01-01"), pd.Timestamp("2025-12-31"))
+    assert 0 < truth["reach_stay"] <= truth["reach_woman"] < 1
+    assert chain_cases(syn, dataclasses.replace(plan, chain=False)) == []

@@ -372,3 +372,14 @@ def test_kernel_that_dies_at_start_up_gives_a_clear_error(monkeypatch, tmp_path)
     monkeypatch.setattr(papermill, "execute_notebook", broken)
     with pytest.raises(RuntimeError, match="something else"):
         kernel.execute(tmp_path / "nb.ipynb", tmp_path / "out.ipynb", {}, "capacity")
+
+
+def test_a_kernel_that_dies_in_a_cell_is_named_as_such(tmp_path):
+    from nbclient.exceptions import DeadKernelError
+
+    from capacity.report.run import _cell_error
+
+    kept = tmp_path / "failed" / "x.ipynb"
+    err = _cell_error(DeadKernelError("Kernel died"), "committee_report", kept)
+    assert "the Jupyter kernel died while running a cell" in str(err)
+    assert "out of memory" in str(err) and str(kept) in str(err)

@@ -97,6 +97,29 @@ class Params:
         "'tour' (tours through Swedish cities reached in any city).",
         choices=("woman", "stay", "tour"),
     )
+    reach_level: str = _param(
+        "information",
+        doc="What counts as reaching a woman (docs/methods/reach.md, levels): 'information' "
+        "(a first contact with information in a language she understands) or 'conversation' "
+        "(a conversation in a language she understands in which trafficking indicators can be "
+        "assessed: street, venue and operation contacts and the online share below).",
+        choices=("information", "conversation"),
+    )
+    written_languages: str = _param(
+        "",
+        doc="Languages (ISO 639-1, separated by ';') in which the team's written first "
+        "contact exists - text messages, ad replies, a web page. At level 'information' a "
+        "written (online) contact in her language counts as reaching her; empty = only "
+        "spoken or interpreted contacts count.",
+    )
+    online_conversation_share: float = _param(
+        0.0,
+        doc="Share of online contacts that are a conversation (a call or a meeting) rather "
+        "than a written message, for level 'conversation'. The outreach log does not record "
+        "it: 0 (the default) counts only face-to-face contacts, a lower bound.",
+        low=0.0,
+        high=1.0,
+    )
     target_reach: float = _param(
         0.8,
         doc="Target share of the target group contacted in a language they understand before they leave the city.",
@@ -264,6 +287,12 @@ class Params:
             )
         if self.p_insufficient >= self.p_sufficient:
             raise ParameterError("p_insufficient must be smaller than p_sufficient.")
+        if self.written_languages:
+            from capacity.question4.levels import parse_languages
+
+            object.__setattr__(
+                self, "written_languages", ";".join(parse_languages(self.written_languages))
+            )
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any] | None = None, **more: Any) -> Params:

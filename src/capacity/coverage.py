@@ -65,7 +65,12 @@ class Plan:
     n_cities: int = 6  # the sample's six: persons tour on, rarely straight back
     quarters: tuple[int, ...] = (2, 3)
     period: bool = True  # also the quarters together (combined from them)
+    population: bool = True  # the open-population model's quantities
     stays: bool = False  # median stay and trend of the existing stay model
+    chain: bool = False  # the question-4 chain (fit_models + evaluate) and its bootstrap
+    chain_years: tuple[int, int] = (2022, 2025)  # the chain's period (the default run's)
+    n_boot: int = 100  # chain bootstrap replicates
+    gap_days: int = 14
     alpha: float = 0.05
 
 
@@ -98,6 +103,8 @@ def population_cases(syn, plan: Plan) -> list[Case]:
     """
     from capacity.models.population.open import open_population
 
+    if not plan.population:
+        return []
     pop = syn.truth["population"]
     pop = pop[pop["city"] == plan.city].set_index("quarter")
     sight = syn.tables["sightings"]
@@ -194,9 +201,140 @@ def stay_cases(syn, plan: Plan) -> list[Case]:
     return cases
 
 
+def _days_present(stays: pd.DataFrame) -> pd.Series:
+    """True days present of each stay (``leave − arrive + 1``: the unit the chain's stays use)."""
+    return (stays["leave"] - stays["arrive"]).dt.days + 1
+
+
+def chain_truth(syn, city: str, start: pd.Timestamp, end: pd.Timestamp) -> dict[str, float]:
+    """What the question-4 chain estimates, from the generator's truth.
+
+    ``reach_stay``: share of the stays arriving in the period contacted in a language
+    understood; ``reach_woman``: share of the women present in the city in the period
+    reached in at least one of their stays (as ``tests/test_mobility.py``); ``median_stay``,
+    ``mean_stay``: of the true days present of the stays arriving in the period;
+    ``arrivals_per_week`` and ``persons_present`` (mean per day): the quarters' means.
+    """
+    st = syn.truth["stays"]
+    mine = st[(st["city"] == city) & (st["leave"] >= start) & (st["arrive"] <= end)]
+    arriving = mine[mine["arrive"] >= start]
+    pop = syn.truth["population"]
+    q = pop[(pop["city"] == city)]
+    q = q[
+        pd.PeriodIndex(q["quarter"], freq="Q").start_time.to_series().between(start, end).to_numpy()
+    ]
+    days = _days_present(arriving)
+    out = {
+        "reach_stay": float(arriving["contacted_understood"].mean()),
+        "reach_woman": float(mine.groupby("person_id")["contacted_understood"].any().mean()),
+        "median_stay": float(days.median()),
+        "mean_stay": float(days.mean()),
+        "arrivals_per_week": float(q["arrivals_per_week"].mean()),
+        "persons_present": float(q["mean_present_per_day"].mean()),
+    }
+    t = syn.truth["truth"]
+    out["median_ratio"] = t.get("median_ratio_per_year")
+    out["hazard_ratio"] = t.get("hazard_ratio_per_year")
+    return out
+
+
+def chain_cases(syn, plan: Plan) -> list[Case]:
+    """The question-4 chain's estimates with their bootstrap intervals against the truth.
+
+    Runs what a user runs (``fit_models`` and ``evaluate`` with the default parameters for
+    ``plan.city`` and ``plan.chain_years``, ``plan.n_boot`` replicates, ``plan.gap_days``):
+    effective reach per stay and per woman, the median and mean stay, arrivals per week
+    (observed starts over the detection share), persons present (``A·E[T]/7``), and the
+    stay trend (change of the median per year; the hazard ratio on Weibull worlds).
+    Intervals are the percentile intervals of the chain bootstrap (the HR's is Wald).
+    """
+    import tempfile
+    import warnings
+
+    import numpy as np
+
+    from capacity.config import Params
+    from capacity.dataset import load_dataset
+    from capacity.models._base import percentile_interval
+    from capacity.question4 import evaluate, fit_models
+    from capacity.synth.write import write_folder
+
+    if not plan.chain:
+        return []
+    y0, y1 = plan.chain_years
+    start, end = pd.Timestamp(f"{y0}-01-01"), pd.Timestamp(f"{y1}-12-31")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "data"
+        write_folder(syn, folder)
+        data = load_dataset(folder)
+        params = Params(
+            data_dir=str(folder),
+            city=plan.city,
+            period_start=start.date(),
+            period_end=end.date(),
+            n_boot=plan.n_boot,
+            gap_days=plan.gap_days,
+            alpha=plan.alpha,
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fm = fit_models(data, params)
+            res = evaluate(fm, params)
+    truth = chain_truth(syn, plan.city, start, end)
+    window = f"{y0}–{y1}"
+    reach = res.reach_measures(plan.alpha)
+    cases = [
+        Case(
+            f"chain: reach per {k}",
+            window,
+            truth[f"reach_{k}"],
+            *reach.loc[f"reach_{k}"].drop("se"),
+        )
+        for k in ("stay", "woman")
+        if f"reach_{k}" in reach.index
+    ]
+    x = fm.inputs
+
+    def case(name, key, draws, point=None):
+        draws = np.asarray(draws, dtype=float)
+        lo, hi = percentile_interval(draws[1:], plan.alpha) if len(draws) > 1 else (np.nan,) * 2
+        est = float(draws[0]) if point is None else float(point)
+        return Case(name, window, float(truth[key]), est, lo, hi)
+
+    arrivals = x.arrivals_observed / x.detection
+    cases.append(case("chain: arrivals per week", "arrivals_per_week", arrivals))
+    cases.append(
+        case("chain: persons present (A·E[T]/7)", "persons_present", arrivals * x.stays.mean / 7)
+    )
+    cases.append(case("chain: mean stay (days present)", "mean_stay", x.stays.mean))
+    med = fm.stay_draws.get("median")
+    if med is not None:
+        cases.append(
+            case(
+                "chain: median stay (days present)", "median_stay", np.r_[fm.stays.median_days, med]
+            )
+        )
+    if truth["median_ratio"] is not None and fm.stays.n_boot:
+        lo, hi = fm.stays.median_ratio_ci
+        cases.append(
+            Case("chain: stay trend, median ratio per year", window, float(truth["median_ratio"]),
+                 fm.stays.median_ratio_per_year, lo, hi)
+        )  # fmt: skip
+    if truth["hazard_ratio"] is not None:
+        cases.append(
+            Case("chain: stay trend, hazard ratio per year", window, float(truth["hazard_ratio"]),
+                 fm.stays.hazard_ratio_per_year, *fm.stays.hazard_ratio_ci)
+        )  # fmt: skip
+    return cases
+
+
 #: Quantity families: name → function ``(syn, plan) → list[Case]``. Add the chain's reach,
 #: stay and trend estimates here when their intervals repeat the chain.
-QUANTITIES: dict[str, Callable] = {"population": population_cases, "stays": stay_cases}
+QUANTITIES: dict[str, Callable] = {
+    "population": population_cases,
+    "stays": stay_cases,
+    "chain": chain_cases,
+}
 
 
 def run(
@@ -323,6 +461,14 @@ def write_markdown(
             if plan.stays
             else ""
         )
+        + (
+            f"; rows `chain: …`: the question-4 chain a user runs (`fit_models` + `evaluate`, "
+            f"{plan.city} {plan.chain_years[0]}–{plan.chain_years[1]}, default parameters, "
+            f"`gap_days` {plan.gap_days}, {plan.n_boot} chain-bootstrap replicates, "
+            "percentile intervals; the hazard ratio's is Wald)"
+            if plan.chain
+            else ""
+        )
         + ". Target: 88–98 %.",
         "",
         "| world | quantity | cases | coverage | bias (mean) | width (median) | in 88–98 %? |",
@@ -362,6 +508,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--stays", action="store_true", help="also the existing stay model's median and trend"
     )
+    p.add_argument(
+        "--chain", action="store_true", help="also the question-4 chain (reach, stays, arrivals)"
+    )
+    p.add_argument(
+        "--chain-only", action="store_true", help="only the question-4 chain's quantities"
+    )
+    p.add_argument("--n-boot", type=int, default=100, help="chain bootstrap replicates")
+    p.add_argument("--gap-days", type=int, default=14, help="the chain's gap_days")
     p.add_argument("--jobs", type=int, default=2, help="worker processes")
     p.add_argument(
         "--reduced",
@@ -380,6 +534,10 @@ def main(argv: list[str] | None = None) -> int:
         plan = dataclasses.replace(plan, period=False, stays=False)
     if args.stays:
         plan = dataclasses.replace(plan, stays=True)
+    if args.chain or args.chain_only:
+        plan = dataclasses.replace(plan, chain=True, n_boot=args.n_boot, gap_days=args.gap_days)
+    if args.chain_only:
+        plan = dataclasses.replace(plan, population=False, period=False, stays=False)
     worlds = dict(list(WORLDS.items())[: args.worlds]) if args.worlds else WORLDS
     if args.only:
         items = list(WORLDS.items())

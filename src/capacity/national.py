@@ -34,8 +34,19 @@ class NationalResult(Results):
 
     title = "Question 4, national view: reach per stay, woman and tour in every city"
 
-    def __init__(self, cities: pd.DataFrame, national: tuple, caveats: tuple, alpha: float):
+    def __init__(
+        self,
+        cities: pd.DataFrame,
+        national: tuple,
+        caveats: tuple,
+        alpha: float,
+        reach_level: str = "information",
+        synthetic: bool = False,
+    ):
         self.cities, self.national, self.caveats, self.alpha = cities, national, caveats, alpha
+        #: what counts as reaching a woman (:mod:`capacity.question4.levels`)
+        self.reach_level = reach_level
+        self.synthetic = synthetic
 
     def summary_frame(self, alpha: float | None = None) -> pd.DataFrame:
         """National reach per tour; per city in :attr:`cities`."""
@@ -50,9 +61,21 @@ class NationalResult(Results):
         """The cities with the most tours per week passing through them unreached."""
         return self.cities.sort_values("unreached_tours_per_week", ascending=False).head(n)
 
-    def plot(self, ax=None, alpha: float | None = None):
-        """Reach per stay and per tour by city, with intervals."""
+    def plot(self, ax=None, alpha: float | None = None, labels: dict | None = None):
+        """Reach per stay and per tour by city, with intervals.
+
+        ``labels`` replaces the English texts (keys ``reach_stay``, ``reach_tour``, ``x``,
+        ``title``).
+        """
         import matplotlib.pyplot as plt
+
+        lab = {
+            "reach_stay": "reach per stay",
+            "reach_tour": "reach per tour",
+            "x": "share reached (in a language understood)",
+            "title": "Reach per stay and per tour, by city",
+            **(labels or {}),
+        }
 
         if ax is None:
             _, ax = plt.subplots(figsize=(7, 0.6 + 0.35 * len(self.cities)))
@@ -62,11 +85,11 @@ class NationalResult(Results):
             est = c[col].to_numpy()
             err = np.vstack([est - c[f"{col}_ci_lower"], c[f"{col}_ci_upper"] - est])
             ax.errorbar(est, y + 0.15 * (k - 0.5), xerr=np.abs(err), fmt="o", color=colour,
-                        capsize=2, label=col.replace("_", " "))  # fmt: skip
+                        capsize=2, label=lab[col])  # fmt: skip
         ax.set_yticks(y, c.index)
         ax.invert_yaxis()
-        ax.set_xlabel("share reached (in a language understood)")
-        ax.set_title("Reach per stay and per tour, by city")
+        ax.set_xlabel(lab["x"])
+        ax.set_title(lab["title"])
         ax.legend(fontsize="small")
         return ax
 
@@ -74,10 +97,15 @@ class NationalResult(Results):
 def _fit_city(data, params: Params, stays: pd.DataFrame):
     from capacity.question4 import fit_models
     from capacity.question4.draws import reach_matrix
+    from capacity.question4.levels import at_level
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fitted = fit_models(data, params)
+    # the level of reach the parameters choose (information or conversation)
+    fitted = at_level(
+        fitted, params.reach_level, params.written_languages, params.online_conversation_share
+    )
     x = fitted.inputs
     fte = np.full(len(x), fitted.staff.outreach_fte)
     p_lang, _ = reach_matrix(x, fte, strategy=params.strategy)
@@ -164,4 +192,11 @@ def national_view(data, params: Params, cities: list[str] | None = None) -> Nati
         "city's outreach strategy as estimated from its data; tours join the cities through "
         "the moves between consecutive stays, corrected for next stays no source saw."
     )
-    return NationalResult(frame, (float(national[0]), se, lo, hi), tuple(caveats), params.alpha)
+    return NationalResult(
+        frame,
+        (float(national[0]), se, lo, hi),
+        tuple(caveats),
+        params.alpha,
+        reach_level=params.reach_level,
+        synthetic=bool(data.meta.get("synthetic", False)),
+    )

@@ -110,7 +110,56 @@ def _p_value(text: str) -> str:
     return text.replace(".", ",")
 
 
+_LEVEL = {
+    "a first contact with information in a language she understands": (
+        "en första kontakt med information på ett språk hon förstår"
+    ),
+    "a conversation in a language she understands in which trafficking indicators can be "
+    "assessed": ("ett samtal på ett språk hon förstår där tecken på människohandel kan bedömas"),
+}.__getitem__
+_LEVEL_NAME = {"information": "information", "conversation": "samtal"}.__getitem__
+
 CATALOGUE: tuple[Caveat, ...] = (
+    # --- issue 10: levels of reach (capacity.question4.evaluate, .levels) -------------------
+    Caveat(
+        r"Reached means (?P<what>.+) \(level '(?P<level>information|conversation)'\)\.",
+        "Nådd betyder {what} (nivå: {level}).",
+        "question4.evaluate._mobility_caveats",
+        (("what", _LEVEL), ("level", _LEVEL_NAME)),
+    ),
+    Caveat(
+        r"At the level 'conversation' only street, venue and operation contacts and "
+        rf"(?P<share>{PCT}) of online contacts count \(the outreach log does not say which "
+        r"online contacts were calls or meetings; set online_conversation_share\)\.",
+        "På nivån samtal räknas bara kontakter på gatan, på platser och vid insatser samt "
+        "{share} av kontakterna på nätet (loggen säger inte vilka kontakter på nätet som var "
+        "samtal eller möten; ange online_conversation_share).",
+        "question4.evaluate._mobility_caveats",
+    ),
+    Caveat(
+        r"A written first contact \(text message, ad reply, web page\) counts as reaching a "
+        r"woman in: (?P<langs>[a-z, ]+)\.",
+        "En skriftlig första kontakt (sms, svar på annons, webbsida) räknas som att hon nås "
+        "på: {langs}.",
+        "question4.evaluate._mobility_caveats",
+        (("langs", str),),
+    ),
+    Caveat(
+        r"Reach is effective reach \(a contact in a language the woman understands\) under "
+        r"each city's outreach strategy as estimated from its data; tours join the cities "
+        r"through the moves between consecutive stays, corrected for next stays no source saw\.",
+        "Räckvidden är effektiv räckvidd (en kontakt på ett språk kvinnan förstår) med varje "
+        "stads uppsökande strategi som den skattas ur stadens data; resorna binder ihop "
+        "städerna genom flyttningarna mellan på varandra följande vistelser, korrigerat för "
+        "nästa vistelser som ingen källa såg.",
+        "national.national_view",
+    ),
+    Caveat(
+        r"(?P<city>[^:]+): not fitted \((?P<exc>.+)\); its reach is taken as 0\.",
+        "{city}: kunde inte skattas ({exc}); stadens räckvidd sätts till 0.",
+        "national.national_view",
+        (("city", str),),
+    ),
     # --- issue 10: strategy and reach measure (capacity.question4.evaluate, .fit) -----------
     Caveat(
         r"The verdict counts (?P<what>.+) \(reach per (?P<unit>woman|stay|tour)\)\.",

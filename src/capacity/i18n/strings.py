@@ -29,6 +29,53 @@ STRINGS: dict[str, dict[str, str]] = {
         "sv": "Mall: en ny skattare – {city}",
         "en": "Template: a new estimator – {city}",
     },
+    "national_title": {
+        "sv": "Fråga 4 i hela landet: räckvidd per stad och per resa",
+        "en": "Question 4 nationally: reach per city and per tour",
+    },
+    # --- national view (capacity.report.national) --------------------------------------
+    "nat_heading": {
+        "sv": "Hela landet: varje stads räckvidd och resor som inte nås",
+        "en": "The whole country: each city's reach and the tours not reached",
+    },
+    "nat_lead": {
+        "sv": "I hela landet nås {share} av kvinnornas resor genom svenska städer i någon stad "
+        "(intervall {lo}–{hi}), räknat som {level}. {n} städer ingår.",
+        "en": "Nationally, {share} of the women's tours through Swedish cities are reached in "
+        "some city (interval {lo}–{hi}), counting {level}. {n} cities are included.",
+    },
+    "nat_gaps": {
+        "sv": "Flest resor som inte nås någonstans passerar {cities}.",
+        "en": "Most of the tours reached nowhere pass through {cities}.",
+    },
+    "nat_gap_item": {"sv": "{city} ({n} per vecka)", "en": "{city} ({n} a week)"},
+    "nat_caption": {
+        "sv": "Räckvidd per stad: per vistelse, per kvinna och per resa genom staden",
+        "en": "Reach per city: per stay, per woman and per tour through the city",
+    },
+    "nat_figure": {
+        "sv": "Räckvidd per vistelse och per resa, per stad, med intervall",
+        "en": "Reach per stay and per tour, by city, with intervals",
+    },
+    "nat_axis": {
+        "sv": "andel som nås (på ett språk hon förstår)",
+        "en": "share reached (in a language she understands)",
+    },
+    "nat_alt": {
+        "sv": "Punkter med intervall för varje stad: räckvidd per vistelse och per resa.",
+        "en": "Points with intervals for each city: reach per stay and per tour.",
+    },
+    "nat_col_city": {"sv": "Stad", "en": "City"},
+    "nat_col_arrivals_per_week": {"sv": "Ankomster per vecka", "en": "Arrivals a week"},
+    "nat_col_fte_outreach_now": {"sv": "Årsarbetare uppsök", "en": "Outreach FTE"},
+    "nat_col_strategy": {"sv": "Strategi", "en": "Strategy"},
+    "nat_col_reach_stay": {"sv": "Per vistelse", "en": "Per stay"},
+    "nat_col_reach_woman": {"sv": "Per kvinna", "en": "Per woman"},
+    "nat_col_reach_tour": {"sv": "Per resa", "en": "Per tour"},
+    "nat_col_unreached_tours_per_week": {
+        "sv": "Ej nådda resor/vecka",
+        "en": "Tours not reached a week",
+    },
     "synthetic_banner": {
         "sv": "SYNTETISKA DATA – inte verkliga uppgifter",
         "en": "SYNTHETIC DATA – not real figures",

@@ -38,6 +38,7 @@ from capacity.question4.draws import (
     reach_matrix,
 )
 from capacity.question4.fit import FittedModels, fit_models
+from capacity.question4.levels import LEVEL_TEXT, at_level
 from capacity.question4.mobility import fte_needed_measure, measure_reach, tour_measures
 from capacity.question4.result import Question4Result
 from capacity.question4.scenario import Scenario
@@ -60,7 +61,11 @@ def _stay_trend(fitted: FittedModels) -> tuple[float, str | None]:
 
 
 def _forecast_frame(fitted: FittedModels, sc: Scenario, fte_now: float) -> pd.DataFrame | None:
-    """Arrivals forecast and the FTE needed per future month (point, low, high)."""
+    """Arrivals forecast and the FTE needed per future month (point, low, high).
+
+    The FTE needed counts the verdict's reach measure and level (``_measure``), so the
+    forecast and the verdict answer the same question.
+    """
     if fitted.forecast is None:
         return None
     pred = fitted.forecast.predict_frame()
@@ -89,14 +94,26 @@ def _forecast_frame(fitted: FittedModels, sc: Scenario, fte_now: float) -> pd.Da
         base.m,
         None if base.share is None else base.share[idx],
     )
-    need = fte_needed_matrix(
-        inputs,
-        sc.target_reach,
-        strategy=sc.strategy,
-        stay_multiplier=np.tile(stay_mult, 3),
-        arrivals_multiplier=sc.arrivals_multiplier,
-        hold="arrivals",
-    ).reshape(3, months)
+    scen = {
+        "strategy": sc.strategy,
+        "stay_multiplier": np.tile(stay_mult, 3),
+        "arrivals_multiplier": sc.arrivals_multiplier,
+        "hold": "arrivals",
+    }
+    # the FTE needed by the measure the verdict counts (reach per woman by default)
+    measure = _measure(fitted, sc)
+    if measure == "stay":
+        need = fte_needed_matrix(inputs, sc.target_reach, **scen)
+    else:
+        need = fte_needed_measure(
+            inputs,
+            fitted.mobility.subset(idx),
+            sc.target_reach,
+            measure,
+            scen,
+            reach_ceiling(inputs, sc.strategy),
+        )
+    need = need.reshape(3, months)
     scale = sc.arrivals_multiplier / base.detection[0] / sc.stay_multiplier
     return pd.DataFrame(
         {
@@ -256,6 +273,7 @@ def evaluate(
     params = sc.apply(params)
     if sc.interpreter_share is not None:
         fitted = fitted.with_interpreter_share(sc.interpreter_share)
+    fitted = at_level(fitted, sc.reach_level, sc.written_languages, sc.online_conversation_share)
     x = fitted.inputs
     scen = {
         "strategy": sc.strategy,
@@ -348,6 +366,7 @@ def evaluate(
         params=params,
         persons_observed=fitted.persons_observed,
         reach_measure=measure,
+        reach_level=sc.reach_level,
         strategy=sc.strategy,
         strategy_fit=None if mob is None else mob.strategy,
         mobility=mob,
@@ -364,7 +383,22 @@ MEASURE_TEXT = {
 
 def _mobility_caveats(fitted: FittedModels, sc: Scenario, measure: str) -> list[str]:
     """Which reach the verdict counts, and the strategy the data support."""
-    out = [f"The verdict counts {MEASURE_TEXT[measure]} (reach per {measure})."]
+    out = [
+        f"The verdict counts {MEASURE_TEXT[measure]} (reach per {measure}).",
+        f"Reached means {LEVEL_TEXT[sc.reach_level]} (level '{sc.reach_level}').",
+    ]
+    if sc.reach_level == "conversation":
+        out.append(
+            "At the level 'conversation' only street, venue and operation contacts and "
+            f"{sc.online_conversation_share:.0%} of online contacts count (the outreach log does "
+            "not say which online contacts were calls or meetings; set "
+            "online_conversation_share)."
+        )
+    elif sc.written_languages:
+        out.append(
+            "A written first contact (text message, ad reply, web page) counts as reaching a "
+            f"woman in: {sc.written_languages.replace(';', ', ')}."
+        )
     if measure != sc.reach_measure:
         out.append(
             f"Reach per {sc.reach_measure} needs the strategy and tour fit, which the data "

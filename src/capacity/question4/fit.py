@@ -77,6 +77,12 @@ class FittedModels:
     #: accepted support cases per week per draw (row 0: the log; rows 1…: Poisson in the
     #: total count), or None
     support_cases_draws: np.ndarray | None = None
+    #: contacts per staff-hour per channel times the channel's share of outreach hours,
+    #: per draw ``(D, K)`` (row sums: ``inputs.eta``); the levels of reach re-weight them
+    #: (:mod:`capacity.question4.levels`)
+    channel_eta: np.ndarray | None = None
+    #: the channels of ``channel_eta``'s columns
+    channels: tuple[str, ...] = ()
 
     def with_interpreter_share(self, share: float) -> FittedModels:
         """These models with interpreters for ``share`` of contacts in languages no staff speaks.
@@ -155,9 +161,15 @@ def _productivity(outreach: pd.DataFrame, params: Params, rng, n: int):
     rates = fit.rates
     weights = hours.reindex(rates.index).fillna(0.0).to_numpy(dtype=float)
     weights = weights / weights.sum()
-    eta_point = float(rates["estimate"].to_numpy(dtype=float) @ weights)
-    draws = np.asarray(fit.draw_rates(rng, n), dtype=float) @ weights if n else np.array([])
-    return fit, rows, np.concatenate([[eta_point], draws])
+    point = rates["estimate"].to_numpy(dtype=float)
+    eta_point = float(point @ weights)
+    per_channel = (
+        np.asarray(fit.draw_rates(rng, n), dtype=float) if n else np.zeros((0, len(point)))
+    )
+    draws = per_channel @ weights if n else np.array([])
+    # per channel h_k·η_k per draw (row 0 the estimate): the levels of reach re-weight them
+    channel_eta = np.vstack([point[None, :], per_channel]) * weights[None, :]
+    return fit, rows, np.concatenate([[eta_point], draws]), channel_eta, tuple(rates.index)
 
 
 def _mobility(data, stays_frame, params: Params, table, detection, rng, caveats: list):
@@ -244,7 +256,7 @@ def fit_models(data, params: Params) -> FittedModels:
             "data's first day may have begun before it."
         )
 
-    prod, outreach_rows, eta = _productivity(data.outreach, params, rng, n)
+    prod, outreach_rows, eta, channel_eta, channels = _productivity(data.outreach, params, rng, n)
     staff = comp.staff_capacity(data.staff, params.city, start, end)
     logged_hours = float(outreach_rows["staff_hours"].sum()) / weeks
     if staff.outreach_fte <= 0:
@@ -404,4 +416,6 @@ def fit_models(data, params: Params) -> FittedModels:
         observed_m=m.to_numpy(dtype=float),
         support_cases_draws=case_draws,
         identification=identification,
+        channel_eta=channel_eta,
+        channels=tuple(str(c) for c in channels),
     )

@@ -142,7 +142,7 @@ def apply_mix(fitted: FittedModels, mix: Mix, base_extra_fte: float = 0.0) -> Fi
     fte_total = fitted.staff.outreach_fte + base_extra_fte + mix.total_fte
     _, s, iota, w = _shares(fitted, mix, fte_total)
     m = _usable(s, iota, w)
-    langs = fitted.languages.assign(speaker_share=s, usable_share=m)
+    langs = fitted.languages.assign(speaker_share=s, usable_share=m, written=w > 0)
     hires = pd.Series(mix.language_hires, dtype=object).value_counts()
     langs["staff_speakers_fte"] = langs["staff_speakers_fte"].add(
         hires.reindex(langs.index).fillna(0.0), fill_value=0.0
@@ -191,12 +191,12 @@ def point_reach(
     fitted: FittedModels, mix: Mix, scenario: Scenario, base_extra_fte: float = 0.0
 ) -> float:
     """Effective reach of the option at the point estimate (fast; no intervals)."""
-    fte_total = fitted.staff.outreach_fte + base_extra_fte + mix.total_fte
-    _, s, iota, w = _shares(fitted, mix, fte_total)
+    from capacity.question4.levels import at_level
     from capacity.question4.mobility import measure_reach
 
+    fte_total = fitted.staff.outreach_fte + base_extra_fte + mix.total_fte
+    fitted = _at_level(apply_mix(fitted, mix, base_extra_fte), scenario, at_level)
     one = fitted.inputs.subset(np.array([0]))
-    one = dataclasses.replace(one, m=_usable(s, iota, w))
     # the measure the verdict counts (reach per woman by default), as evaluate does
     mob = None if fitted.mobility is None else fitted.mobility.subset(np.array([0]))
     measure = scenario.reach_measure if mob is not None else "stay"
@@ -206,6 +206,13 @@ def point_reach(
         "arrivals_multiplier": scenario.arrivals_multiplier,
     }
     return float(measure_reach(one, mob, np.array([max(fte_total, 0.0)]), measure, scen)[0])
+
+
+def _at_level(fitted: FittedModels, sc: Scenario, at_level=None) -> FittedModels:
+    """``fitted`` at the scenario's level of reach (:mod:`capacity.question4.levels`)."""
+    if at_level is None:
+        from capacity.question4.levels import at_level
+    return at_level(fitted, sc.reach_level, sc.written_languages, sc.online_conversation_share)
 
 
 def evaluate_mix(
@@ -305,8 +312,8 @@ def reach_curve(
     sc = Scenario.from_params(params)
     fte = np.arange(0, 21) if fte is None else np.asarray(fte, dtype=float)
     strategies = tuple(STRATEGIES) if strategies is None else strategies
-    x = fitted.inputs
-    mob = fitted.mobility
+    at = _at_level(fitted, sc)
+    x, mob = at.inputs, at.mobility
     measure = sc.reach_measure if mob is not None else "stay"
     rows = []
     for name in strategies:

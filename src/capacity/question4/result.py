@@ -38,6 +38,10 @@ class Question4Result(Results):
     reach_measure : {"woman", "stay", "tour"}
         What ``reach_effective``, ``p_target``, the verdict and ``fte_needed`` count
         (``docs/methods/tours.md``).
+    reach_level : {"information", "conversation"}
+        What counts as reaching a woman (:mod:`capacity.question4.levels`): a first contact
+        with information in a language she understands, or a conversation in which
+        trafficking indicators can be assessed.
     strategy : str
         The outreach strategy of the answer (``"estimated"``: the mix the data show).
     strategy_fit : StrategyResults or None
@@ -73,6 +77,7 @@ class Question4Result(Results):
         frame = pd.DataFrame.from_dict(rows, orient="index", columns=COLUMNS, dtype=float)
         frame.index.name = "quantity"
         frame.attrs["verdict_measure"] = f"reach_{getattr(self, 'reach_measure', 'stay')}"
+        frame.attrs["reach_level"] = getattr(self, "reach_level", "information")
         return frame
 
     def coordination(self, extra_fte: float = 1.0, alpha: float | None = None) -> pd.DataFrame:
@@ -127,7 +132,7 @@ class Question4Result(Results):
             + (" (SYNTHETIC data)" if self.synthetic else "")
             + f": {self.verdict.upper()} — P(effective reach per "
             f"{getattr(self, 'reach_measure', 'stay')} ≥ {self.target_reach:.0%}) = "
-            f"{self.p_target:.0%}"
+            f"{self.p_target:.0%}; reached = {getattr(self, 'reach_level', 'information')}"
         )
         short = self.languages.index[self.languages["shortfall"]].tolist()
         body = super().summary(a)

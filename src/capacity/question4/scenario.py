@@ -30,6 +30,12 @@ class Scenario:
         Outreach strategy (a key of :data:`capacity.models.reach.STRATEGIES`).
     reach_measure : {"woman", "stay", "tour"}
         What the verdict and the FTE needed count (``docs/methods/tours.md``).
+    reach_level : {"information", "conversation"}
+        What counts as reaching her (:mod:`capacity.question4.levels`).
+    written_languages : str
+        Languages of the written first contact (level ``"information"``), ';'-separated.
+    online_conversation_share : float
+        Share of online contacts that are conversations (level ``"conversation"``).
     extra_fte : float
         Outreach FTE added to today's staffing (negative: removed).
     stay_multiplier, arrivals_multiplier : float
@@ -54,6 +60,9 @@ class Scenario:
 
     strategy: str = "estimated"
     reach_measure: str = "woman"
+    reach_level: str = "information"
+    written_languages: str = ""
+    online_conversation_share: float = 0.0
     extra_fte: float = 0.0
     stay_multiplier: float = 1.0
     arrivals_multiplier: float = 1.0

@@ -38,6 +38,7 @@ TITLE_KEYS = {
     "data_quality": "dq_title",
     "scenarios": "scenarios_title",
     "mobility": "mobility_title",
+    "national": "national_title",
     "population_size": "population_title",
     "capacity_staffing": "staffing_title",
     "template_estimator": "template_title",

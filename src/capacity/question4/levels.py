@@ -1,0 +1,173 @@
+"""Levels of reach: what counts as reaching a woman (``docs/methods/reach.md``, "Levels").
+
+Two levels, each with its own productivity and language constraint:
+
+- ``"information"`` (level a): a first contact that gives her information in a language she
+  understands. Every outreach contact counts (contacts per staff-hour over all channels,
+  ``η``). It is usable in language ``L`` when held by a staff member who speaks ``L``
+  (share ``s_L``), through an interpreter (share ``ι`` of the rest) or — when the
+  parameter ``written_languages`` names ``L`` — as a written contact (a text message, an
+  ad reply, a web page; the online channel's share ``w`` of contacts) in ``L``:
+
+  .. math:: m^a_L = 1 - (1 - s_L)(1 - ι)(1 - w\\,t_L),\\qquad t_L = [L \\text{ written}].
+
+- ``"conversation"`` (level b): a conversation in which trafficking indicators can be
+  assessed. Only contacts that are conversations count: every street, venue and operation
+  contact, and the share ``c`` (``online_conversation_share``) of online contacts that are
+  a call or a meeting rather than a written message. With ``η_k`` the contacts per hour
+  of channel ``k`` and ``h_k`` its share of outreach hours,
+
+  .. math:: η^b = \\sum_k h_k\\,η_k\\,c_k,\\qquad c_k = 1 \\text{ (street, venue,
+     operation)},\\ c_{online} = c,
+
+  and it needs a spoken language: :math:`m^b_L = 1 - (1 - s_L)(1 - ι)`.
+
+Because ``η^b ≤ η`` and ``m^b_L ≤ m^a_L`` and reach never falls when capacity or the
+usable share rises, reach at level b never exceeds reach at level a (a hypothesis
+invariant in ``tests/test_levels.py``).
+
+:func:`at_level` returns the fitted models with the level's ``η`` and ``m`` in
+``inputs``; :func:`capacity.question4.evaluate` applies it before anything else, so the
+verdict, FTE needed, the forecast and the scenario tables all count the same level.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from capacity.exceptions import ParameterError
+
+__all__ = [
+    "CONVERSATION_CHANNELS",
+    "LEVELS",
+    "LEVEL_TEXT",
+    "at_level",
+    "conversation_weights",
+    "parse_languages",
+    "usable_at_level",
+]
+
+#: Levels of reach a verdict can use (``Params.reach_level``).
+LEVELS = ("information", "conversation")
+#: Channels whose contacts are conversations (face to face).
+CONVERSATION_CHANNELS = ("street", "venue", "operation")
+#: What each level counts, in words (English; the report's catalogue has both languages).
+LEVEL_TEXT = {
+    "information": "a first contact with information in a language she understands",
+    "conversation": "a conversation in a language she understands in which trafficking "
+    "indicators can be assessed",
+}
+
+
+def parse_languages(text: str | None) -> tuple[str, ...]:
+    """``"ro; bg"`` → ``("bg", "ro")``: the ISO 639-1 codes of a ';'-separated list.
+
+    Raises a ParameterError naming ``written_languages`` for a code that is not ISO 639-1.
+
+    Examples
+    --------
+    >>> parse_languages("ro; BG")
+    ('bg', 'ro')
+    >>> parse_languages("")
+    ()
+    """
+    from capacity.schema import ISO_639_1
+
+    codes = [c.strip().lower() for c in str(text or "").replace(",", ";").split(";")]
+    codes = sorted({c for c in codes if c})
+    bad = [c for c in codes if c not in ISO_639_1]
+    if bad:
+        raise ParameterError(
+            f"written_languages: {', '.join(repr(b) for b in bad)} is not an ISO 639-1 "
+            "language code; list two-letter codes separated by ';', e.g. 'ro;bg;en'."
+        )
+    return tuple(codes)
+
+
+def conversation_weights(channels, online_conversation_share: float) -> np.ndarray:
+    """``c_k`` per channel: 1 for street, venue and operation, the share for online."""
+    c = float(online_conversation_share)
+    if not 0.0 <= c <= 1.0:
+        raise ParameterError(f"online_conversation_share must be in [0, 1], got {c!r}.")
+    return np.array(
+        [1.0 if k in CONVERSATION_CHANNELS else (c if k == "online" else 0.0) for k in channels]
+    )
+
+
+def usable_at_level(
+    speaker_share: np.ndarray,
+    interpreter_share: float,
+    written_share: float,
+    written: np.ndarray,
+    level: str,
+) -> np.ndarray:
+    """``m_L`` at ``level`` (module docstring): spoken, interpreted or — level a — written.
+
+    Examples
+    --------
+    >>> s, w = np.array([1.0, 0.0]), np.array([False, True])
+    >>> usable_at_level(s, 0.5, 0.4, w, "information").round(2).tolist()
+    [1.0, 0.7]
+    >>> usable_at_level(s, 0.5, 0.4, w, "conversation").round(2).tolist()
+    [1.0, 0.5]
+    """
+    if level not in LEVELS:
+        raise ParameterError(f"unknown reach level {level!r}; choose one of: {', '.join(LEVELS)}.")
+    s = np.asarray(speaker_share, dtype=float)
+    iota = float(interpreter_share)
+    if level == "conversation":
+        return 1.0 - (1.0 - s) * (1.0 - iota)
+    w = float(written_share) * np.asarray(written, dtype=bool)
+    return 1.0 - (1.0 - s) * (1.0 - iota) * (1.0 - w)
+
+
+def at_level(fitted, level: str, written_languages: str = "", online_conversation_share=0.0):
+    """``fitted`` with the contacts per hour ``η`` and usable shares ``m`` of ``level``.
+
+    Parameters
+    ----------
+    fitted : FittedModels
+    level : {"information", "conversation"}
+    written_languages : str
+        ';'-separated ISO 639-1 codes of the written first contact (level a only).
+        Languages an option translates into (``languages["written"]``) count as well.
+    online_conversation_share : float
+        Share of online contacts that are conversations (level b only).
+
+    Notes
+    -----
+    ``η`` per draw is recomputed from the per-channel contributions the fit keeps
+    (``FittedModels.channel_eta``, ``h_k η_k`` per draw); ``m`` from the speaker shares,
+    the interpreter share and the written languages. The language shares, stays, the
+    strategy mix and the tour chain are the same at both levels.
+    """
+    langs = fitted.languages
+    codes = parse_languages(written_languages)
+    if level == "information" and not codes and "written" not in langs:
+        return fitted  # today's inputs: every contact, spoken or interpreted
+    written = np.isin(np.asarray(langs.index, dtype=str), codes)
+    if "written" in langs:
+        written |= langs["written"].to_numpy(dtype=bool)
+    m = usable_at_level(
+        langs["speaker_share"].to_numpy(dtype=float),
+        fitted.interpreter_share,
+        fitted.written_contact_share,
+        written,
+        level,
+    )
+    eta = fitted.inputs.eta
+    if level == "conversation":
+        per_channel = getattr(fitted, "channel_eta", None)
+        if per_channel is None:
+            raise ParameterError(
+                "reach_level 'conversation' needs the contacts per channel, which this fit "
+                "does not keep; refit with fit_models."
+            )
+        eta = per_channel @ conversation_weights(fitted.channels, online_conversation_share)
+    return dataclasses.replace(
+        fitted,
+        inputs=dataclasses.replace(fitted.inputs, eta=np.asarray(eta, dtype=float), m=m),
+        languages=langs.assign(usable_share=m),
+    )

@@ -1,0 +1,142 @@
+"""Levels of reach (capacity.question4.levels): information against conversation."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from capacity.config import Params
+from capacity.dataset import load_dataset
+from capacity.exceptions import ParameterError
+from capacity.question4 import Scenario, evaluate, fit_models
+from capacity.question4.levels import at_level, conversation_weights, usable_at_level
+from capacity.question4.mobility import measure_reach
+
+PERIOD = {"period_start": "2021-01-01", "period_end": "2025-12-31"}
+
+
+@pytest.fixture(scope="module")
+def fitted(tmp_path_factory):
+    from capacity.synth import write_synthetic
+
+    folder = tmp_path_factory.mktemp("lvl") / "data"
+    write_synthetic(folder, seed=3, scale=0.25, n_cities=2)
+    params = Params(data_dir=str(folder), city="Göteborg", n_boot=40, **PERIOD)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return params, fit_models(load_dataset(folder), params), load_dataset(folder)
+
+
+def test_channel_contributions_add_up_to_the_contact_rate(fitted):
+    _, fm, _ = fitted
+    assert fm.channel_eta.shape == (len(fm.inputs), len(fm.channels))
+    np.testing.assert_allclose(fm.channel_eta.sum(axis=1), fm.inputs.eta, rtol=1e-12)
+
+
+def test_conversation_rate_by_hand_from_the_outreach_log(fitted):
+    """η^b = Σ_k h_k η_k c_k with the hours share h_k and the contacts per hour η_k of the
+    log (the Poisson GLM's rate per channel is contacts / hours)."""
+    params, fm, ds = fitted
+    o = ds.outreach
+    o = o[(o["city"].astype(str) == params.city) & (o["date"] >= pd.Timestamp("2021-01-01"))]
+    by = o.groupby("channel", observed=True)[["contacts", "staff_hours"]].sum()
+    face = by.drop(index="online", errors="ignore")
+    expected = face["contacts"].sum() / by["staff_hours"].sum()
+    conv = at_level(fm, "conversation")
+    assert conv.inputs.eta[0] == pytest.approx(expected, rel=1e-6)
+    full = at_level(fm, "conversation", online_conversation_share=1.0)
+    assert full.inputs.eta[0] == pytest.approx(fm.inputs.eta[0], rel=1e-9)
+
+
+def test_information_without_written_languages_is_todays_answer(fitted):
+    params, fm, _ = fitted
+    assert at_level(fm, "information") is fm
+    r = evaluate(fm, params)
+    assert r.reach_level == "information"
+    assert any("Reached means a first contact with information" in c for c in r.caveats)
+
+
+def test_written_languages_count_at_level_a_only(fitted):
+    params, fm, _ = fitted
+    langs = list(fm.languages.index)
+    code = min(langs, key=lambda c: fm.languages.loc[c, "speaker_share"])
+    a = at_level(fm, "information", written_languages=code)
+    i = langs.index(code)
+    s = fm.languages["speaker_share"].to_numpy()[i]
+    w = fm.written_contact_share
+    expected = 1 - (1 - s) * (1 - fm.interpreter_share) * (1 - w)
+    assert a.inputs.m[i] == pytest.approx(expected)
+    assert a.inputs.m[i] >= fm.inputs.m[i]
+    b = at_level(fm, "conversation", written_languages=code)
+    assert b.inputs.m[i] == pytest.approx(fm.inputs.m[i])
+    ra = evaluate(fm, params.replace(written_languages=code))
+    assert ra.point["reach_effective"] >= evaluate(fm, params).point["reach_effective"]
+
+
+def test_the_verdict_names_its_level_and_counts_fewer_at_level_b(fitted):
+    params, fm, _ = fitted
+    a = evaluate(fm, params)
+    b = evaluate(fm, params.replace(reach_level="conversation"))
+    assert b.reach_level == "conversation"
+    assert b.point["reach_effective"] <= a.point["reach_effective"]
+    assert b.point["fte_needed"] >= a.point["fte_needed"]
+    assert any("level 'conversation'" in c for c in b.caveats)
+    assert "conversation" in b.summary().splitlines()[0]
+    # the forecast counts the same level and measure: more FTE needed at level b
+    fa, fb = a.forecast["fte_needed_estimate"], b.forecast["fte_needed_estimate"]
+    assert (fb >= fa - 1e-9).all()
+
+
+def test_forecast_counts_the_verdicts_measure(fitted):
+    """The forecast used to solve for reach per stay whatever the verdict counted."""
+    params, fm, _ = fitted
+    stay = evaluate(fm, params.replace(reach_measure="stay")).forecast
+    woman = evaluate(fm, params.replace(reach_measure="woman")).forecast
+    # reach per woman ≥ reach per stay, so fewer FTE reach the target per woman
+    assert (woman["fte_needed_estimate"] <= stay["fte_needed_estimate"] + 1e-9).all()
+    assert (woman["fte_needed_estimate"] < stay["fte_needed_estimate"] - 1e-6).any()
+
+
+def test_bad_level_parameters_are_refused():
+    with pytest.raises(ParameterError, match="written_languages"):
+        Params(written_languages="ro;xx")
+    with pytest.raises(ParameterError, match="reach_level"):
+        Params(reach_level="hello")
+    with pytest.raises(ParameterError):
+        conversation_weights(["online"], 1.5)
+    assert Params(written_languages="RO; bg").written_languages == "bg;ro"
+    assert Scenario(reach_level="conversation").reach_level == "conversation"
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    strategy=st.sampled_from(["random", "screening", "estimated"]),
+    measure=st.sampled_from(["stay", "woman", "tour"]),
+    fte=st.floats(0.0, 40.0),
+    online=st.floats(0.0, 1.0),
+    interp=st.floats(0.0, 1.0),
+    written=st.booleans(),
+)
+def test_level_b_reach_never_exceeds_level_a(fitted, strategy, measure, fte, online, interp,
+                                             written):  # fmt: skip
+    _, fm, _ = fitted
+    fm = fm.with_interpreter_share(interp)
+    codes = ";".join(fm.languages.index) if written else ""
+    a = at_level(fm, "information", codes)
+    b = at_level(fm, "conversation", codes, online)
+    scen = {"strategy": strategy}
+    ra = measure_reach(a.inputs, a.mobility, np.full(len(a.inputs), fte), measure, scen)
+    rb = measure_reach(b.inputs, b.mobility, np.full(len(b.inputs), fte), measure, scen)
+    assert np.all(rb <= ra + 1e-9)
+
+
+def test_usable_share_formula():
+    s, w = np.array([0.2, 0.0]), np.array([True, False])
+    m = usable_at_level(s, 0.5, 0.3, w, "information")
+    assert m == pytest.approx([1 - 0.8 * 0.5 * 0.7, 0.5])
+    assert usable_at_level(s, 0.5, 0.3, w, "conversation") == pytest.approx([0.6, 0.5])

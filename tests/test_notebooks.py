@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import nbformat
 import pandas as pd
@@ -134,6 +135,7 @@ def _committee(tmp_path: Path, lang: str):
 def _check_pdf(run, result, lang: str) -> None:
     from pypdf import PdfReader
 
+    from capacity.report.committee.first_page import competence_gap_text
     from capacity.report.committee.sections import verdict_text
 
     reader = PdfReader(run.folder / "report.pdf")
@@ -158,6 +160,12 @@ def _check_pdf(run, result, lang: str) -> None:
             "+20 årsarbetare",
             "Tolk vid varje kontakt",
             "Att nå fler kräver mer efteråt",
+            # how sure: the interval given the model, the range across what data cannot decide
+            "Intervallen gäller givet modellen",
+            "Det som data inte avgör",
+            # competence beyond language beside the languages no staff member speaks
+            "Språk och kompetens",
+            "Tecken på människohandel och hänvisningar per 100 kontakter",
         ]
         if lang == "sv"
         else [
@@ -167,14 +175,27 @@ def _check_pdf(run, result, lang: str) -> None:
             "+20 FTE",
             "Interpreter at every contact",
             "Reaching more demands more afterwards",
+            "The intervals hold given the model",
+            "What the data cannot decide",
+            "Languages and competence",
+            "Signs of trafficking and referrals per 100 contacts",
         ]
     )
+    if getattr(result, "mobility", None) is not None:  # cooperation with other cities
+        page_one += (
+            ["Städer delar vem som nåtts", "Gemensam annonsgenomgång", "Per resa:"]
+            if lang == "sv"
+            else ["Cities share who was reached", "Shared screening of ads", "Per tour:"]
+        )
+    # the languages no staff member speaks, in page one's short form
+    gap = competence_gap_text(SimpleNamespace(lang=lang), result, compact=True)
+    page_one.append(_plain(gap))
     for text in page_one:
         assert text in pages[0], text
     page_two = (
-        ["Nyckeltal", "Andel som nås (oavsett språk)", "Språk som ingen i personalen talar"]
+        ["Nyckeltal", "Andel som nås (oavsett språk)"]
         if lang == "sv"
-        else ["Key figures", "Share reached (any language)", "Languages no outreach staff"]
+        else ["Key figures", "Share reached (any language)"]
     )
     for text in page_two:  # right after page one's options
         assert text in pages[0] + pages[1], text

@@ -78,6 +78,7 @@ LABELS = {
     "sens_strategy": ("Arbetssätt", "Outreach strategy"),
     "sens_target_reach": ("Mål för andel som nås", "Target reach"),
     "sens_interpreter_share": ("Tolk vid kontakter", "Interpreter at contacts"),
+    "sens_reach_level": ("Vad som räknas som att nå henne", "What counts as reaching her"),
     "scen_x": ("Extra uppsökande årsarbetare (FTE)", "Extra outreach FTE"),
     "scen_y": (
         "Andel som nås på ett språk de förstår (%)",

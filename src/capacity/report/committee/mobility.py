@@ -58,13 +58,13 @@ TEXT = {
             "today": "I dag",
             "city_alone": "{fte} årsarbetare mer i staden",
             "known_to_next_team": "Nästa stads team vet vilka som redan nåtts",
-            "shared_screening": "Gemensam nationell genomgång av nya annonser ({fte} åa)",
+            "shared_screening": "Gemensam nationell genomgång av nya annonser ({fte} årsarbetare)",
             "both": "Båda",
         },
         "coord_cols": {
             "reach_tour": "Resor genom staden",
             "reach_tour_national": "Resor i hela landet",
-            "fte_equivalent": "Motsvarar åa i staden",
+            "fte_equivalent": "Motsvarar årsarbetare i staden",
         },
     },
     "en": {
@@ -174,7 +174,7 @@ def mobility(book, result, extra_fte: float = 1.0) -> None:
         book.figure(Figure(fig, t["alt"], t["figure"], "strategy_check"))
     table = result.coordination(extra_fte)
     if table is not None:
-        fte = format_number(extra_fte, lang, 1)
+        fte = format_number(extra_fte, lang, 0 if float(extra_fte).is_integer() else 1)
         coord = table[["reach_tour", "reach_tour_national", "fte_equivalent"]].copy()
         coord.index = [t["coord_rows"][k].format(fte=fte) for k in coord.index]
         book.table(

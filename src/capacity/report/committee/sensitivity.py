@@ -74,6 +74,9 @@ def shown_values(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
         if setting == "strategy":
             key = f"strategy_short_{value}"
             return TEXT[key][0 if lang == "sv" else 1] if key in TEXT else value
+        if setting == "reach_level":
+            key = f"level_short_{value}"
+            return TEXT[key][0 if lang == "sv" else 1] if key in TEXT else value
         if setting == "gap_days":
             return f"{value} {'dagar' if lang == 'sv' else 'days'}"
         return value
@@ -92,7 +95,8 @@ def sensitivity_section(book, frame: pd.DataFrame) -> None:
     book.text(
         phrase(book, "sensitivity_intro"), conditional_sentence(book, frame, "sensitivity_range")
     )
-    book.figure(figures.tornado(shown, lang))
+    rows = shown["setting"].nunique()
+    book.figure(figures.tornado(shown, lang), height=0.3 * rows + 1.3)
     table = shown.assign(
         setting=[label_text(f"sens_{s}", lang) for s in frame["setting"]],
         side=[phrase(book, f"side_{s}") for s in frame["side"]],

@@ -11,17 +11,16 @@ PAGE_ONE_TEXT: dict[str, dict[str, str]] = {
     "conditional": {
         "sv": "Intervallen gäller givet modellen. Med de val som data inte avgör (se ”Det som "
         "data inte avgör”) nås {reach}; målet kräver {fte_range}.",
-        "en": "The intervals hold given the model. Across the choices the data cannot decide "
-        "(see “What the data cannot decide”) {reach} are reached; the target needs "
-        "{fte_range}.",
+        "en": "The intervals hold given the model. Across “What the data cannot decide” "
+        "{reach} are reached; the target needs {fte_range}.",
     },
     "fte_range": {
         "sv": "{lo}–{hi} årsarbetare",
         "en": "{lo}–{hi} FTE",
     },
     "fte_range_open": {
-        "sv": "minst {lo} årsarbetare, och med vissa val nås det inte med fler årsarbetare alls",
-        "en": "at least {lo} FTE, and under some choices no number of staff reaches it",
+        "sv": "minst {lo} årsarbetare – med vissa val nås det inte alls",
+        "en": "at least {lo} FTE – under some choices no staffing reaches it",
     },
     "sensitivity_range": {
         "sv": "Över dessa val nås i dag {reach}, och målet kräver {fte_range}. ”Aldrig” "
@@ -32,6 +31,8 @@ PAGE_ONE_TEXT: dict[str, dict[str, str]] = {
         "speaks the women's languages.",
     },
     "never": {"sv": "aldrig", "en": "never"},
+    "level_short_information": {"sv": "information", "en": "information"},
+    "level_short_conversation": {"sv": "samtal", "en": "conversation"},
     "strategy_short_random": {"sv": "bara sök", "en": "search only"},
     "strategy_short_screening": {"sv": "bara nya annonser", "en": "new ads only"},
     "strategy_short_estimated": {"sv": "skattad blandning", "en": "estimated mix"},
@@ -71,14 +72,14 @@ PAGE_ONE_TEXT: dict[str, dict[str, str]] = {
         "en": "Shared screening of ads¹",
     },
     "coordination_note": {
-        "sv": "¹ Räknat per resa: andelen av kvinnornas resor genom {city} som nås i någon stad "
+        "sv": "¹ Per resa: andelen av kvinnornas resor genom {city} som nås i någon stad "
         "({today} i dag). Staden betalar {liaison} årsarbetare för att dela vem som nåtts "
-        "(det kräver stöd i lag) respektive {fte} årsarbetare i en gemensam genomgång av nya "
+        "(kräver stöd i lag) respektive {fte} årsarbetare i en gemensam genomgång av nya "
         "annonser; samma {fte} årsarbetare i {city} ensamt når {alone} av resorna.",
-        "en": "¹ Counted per tour: the share of the women's tours through {city} reached in any "
-        "city ({today} today). The city pays {liaison} FTE to share who was reached (this "
-        "needs a legal basis) and {fte} FTE in a shared screening of new ads respectively; "
-        "the same {fte} FTE in {city} alone reaches {alone} of the tours.",
+        "en": "¹ Per tour: the share of the women's tours through {city} reached in any city "
+        "({today} today). The city pays {liaison} FTE to share who was reached (needs a legal "
+        "basis) or {fte} FTE to a shared screening of new ads; the same {fte} FTE in {city} "
+        "alone reaches {alone} of the tours.",
     },
     "options_caption": {
         "sv": "Vad kan nämnden göra? Andel som nås, kostnad per år och handläggare som behövs",

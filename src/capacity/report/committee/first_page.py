@@ -143,6 +143,7 @@ def competence_box(book, result, fitted) -> None:
     book.text(competence_gap_text(book, result, compact=True))
     ident = getattr(fitted, "identification", None)
     if ident is None:
+        book.text(phrase(book, "competence_none"))
         return
     year = ident.per_year
     if "indicators" in year.index:

@@ -52,6 +52,12 @@ PAGE_ONE_TEXT: dict[str, dict[str, str]] = {
         "en": "{trained} of the hours are by staff trained to recognise trafficking; training "
         "the rest would note about {all} signs a year instead of {today}.",
     },
+    "competence_none": {
+        "sv": "Data om utbildning och tecken på människohandel per kontakt räcker inte för att "
+        "visa hur identifieringen beror på utbildning och språk.",
+        "en": "The data on training and signs of trafficking per contact are too few to show "
+        "how identification depends on training and language.",
+    },
     "competence_caption": {
         "sv": "Tecken på människohandel och hänvisningar per 100 kontakter",
         "en": "Signs of trafficking and referrals per 100 contacts",

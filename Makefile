@@ -55,9 +55,9 @@ format: setup ## apply ruff's formatter and safe fixes
 bench: setup ## run the benchmarks and write benchmarks/RESULTS.md
 	$(BIN)/python -m benchmarks.run
 
-coverage: runtime ## coverage of the intervals on worlds that break the assumptions (~1 h)
+coverage: runtime ## coverage of the intervals on worlds that break the assumptions (~1.5 h)
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 \
-	  $(BIN)/python -m capacity.coverage --seeds 20 --jobs $(JOBS) --out docs/methods/coverage.md
+	  $(BIN)/python -m capacity.coverage --seeds 20 --chain --jobs $(JOBS) --out docs/methods/coverage.md
 
 sample: runtime ## regenerate the synthetic sample in data/sample
 	$(BIN)/capacity synth data/sample --seed 20261128 --sample

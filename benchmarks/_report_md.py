@@ -29,6 +29,8 @@ class Section:
     title: str
     body: list[str] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
+    #: measurements that failed or are absent (a full run with any of them fails)
+    missing: list[str] = field(default_factory=list)
 
     def add(self, *lines: str) -> None:
         self.body.extend(lines)

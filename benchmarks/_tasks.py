@@ -115,6 +115,10 @@ def task_pipeline(
 
         if fit_cache is not None:
             from capacity.report.cache import fitted_models
+        from capacity.question4.optimise import frontier
+        from capacity.question4.options import options_frame, reach_curve
+        from capacity.report.committee.options import FRONTIER
+    missing = _time_fit_parts()
     with stage("load_validate"):
         ds = load_dataset(folder)
     validated = "capacity.contract" in sys.modules  # a cache hit never imports the contract
@@ -126,6 +130,13 @@ def task_pipeline(
             fitted = answer.fit_models(ds, params)
     with stage("evaluate"):
         result = answer.evaluate(fitted, params)
+    # what the report computes on top of the chain: the options and the budget optimiser
+    with stage("options"):
+        options_frame(fitted, params)
+        reach_curve(fitted, params)
+    with stage("optimiser"):
+        frontier(fitted, FRONTIER, params)
+    INFO["fit_parts_missing"] = missing
     INFO.update(
         rows=len(ds.sightings),
         city=params.city,
@@ -134,6 +145,53 @@ def task_pipeline(
         p_target=float(result.p_target),
         validated=validated,
     )
+
+
+#: Parts of ``fit_models`` timed inside the real call (stage name, module, attribute,
+#: what it is). ``fit_models`` looks each up in its module at call time, so a timing
+#: wrapper set on the module attribute sees every call; nested times are part of
+#: ``fit_models``, never added to the work a second time.
+FIT_PARTS: tuple[tuple[str, str, str, str], ...] = (
+    ("fit.stays", "capacity.models.stays", "build_stays", "stays built from sightings"),
+    ("fit.stays", "capacity.models.stays", "fit_stays", "stay distribution (margins, KM)"),
+    ("fit.population", "capacity.question4.fit", "population_chain", "MSE per quarter"),
+    ("fit.bootstrap", "capacity.question4.fit", "chain_bootstrap",
+     "the bootstrap that repeats the chain (issue 9)"),
+    ("fit.mobility", "capacity.question4.fit", "_mobility",
+     "tour reach and strategy mix (issue 10)"),
+)  # fmt: skip
+
+
+_INSIDE: list[str] = []
+
+
+def _time_fit_parts() -> list[str]:
+    """Wrap each of :data:`FIT_PARTS` in a stage timer; return those that do not exist."""
+    import functools
+    import importlib
+
+    missing = []
+    for name, module, attr, _what in FIT_PARTS:
+        try:
+            mod = importlib.import_module(module)
+            fn = getattr(mod, attr)
+        except (ImportError, AttributeError):
+            missing.append(f"{module}.{attr}")
+            continue
+
+        @functools.wraps(fn)
+        def timed(*a, _fn=fn, _name=name, **kw):
+            if _INSIDE:  # a part called from another part counts once, in the outer one
+                return _fn(*a, **kw)
+            _INSIDE.append(_name)
+            try:
+                with stage(_name):
+                    return _fn(*a, **kw)
+            finally:
+                _INSIDE.pop()
+
+        setattr(mod, attr, timed)
+    return missing
 
 
 def task_stages(folder: str, n_boot: int = 200, seed: int = 1, profile: bool = True) -> None:
@@ -218,11 +276,10 @@ def task_stages(folder: str, n_boot: int = 200, seed: int = 1, profile: bool = T
 
 
 def _new_model_stages(ds, stays, params, city: str, get) -> None:
-    """The models other issues add, each timed on its own where it exists (else ``missing``).
+    """Tour flows and the strategy mix (issue 10), each timed on its own.
 
-    Tour reach (issue 10: city-to-city flows of tours), the strategy mix (issue 10: the
-    share of contact capacity in screening, from the time to first contact), the
-    open-population estimate (issue 9) and the optimiser of staffing options (issue 11).
+    The bootstrap that repeats the chain (issue 9) and the optimiser (issue 11) are timed
+    inside the pipeline task (``FIT_PARTS``, stages ``options`` and ``optimiser``).
     """
     tour_flows = get("capacity.models.tours", "tour_flows")
     if tour_flows is not None:
@@ -235,31 +292,6 @@ def _new_model_stages(ds, stays, params, city: str, get) -> None:
             times = first_contact_times(ds.sightings, stays, city)
             mine = stays[stays["city"] == city]
             fit_strategy(times, float(mine["duration_days"].mean()))
-    import importlib
-
-    for label, module, names in NEW_MODELS:
-        fn = None
-        for name in names:
-            try:
-                fn = getattr(importlib.import_module(module), name)
-                break
-            except (ImportError, AttributeError):
-                continue
-        if fn is None:
-            INFO.setdefault("not_on_main", []).append(f"{label} ({module})")
-            continue
-        try:
-            with stage(label):
-                NEW_MODEL_CALLS[label](fn, ds, stays, params, city)
-        except Exception as exc:  # a model that fails here is named, never given a number
-            STAGES.pop(label, None)
-            STAGES_CPU.pop(label, None)
-            INFO.setdefault("failed", []).append(f"{label}: {type(exc).__name__}: {exc}"[:300])
-
-
-#: (stage, module, candidate function names) of models other issues are adding.
-NEW_MODELS: list[tuple[str, str, tuple[str, ...]]] = []
-NEW_MODEL_CALLS: dict = {}
 
 
 def _profile_rows(stats, top: int = 15) -> list[dict]:
@@ -349,10 +381,10 @@ def task_national(folder: str, n_boot: int = 200, seed: int = 1, data_cache: str
     per_city: dict[str, float] = {}
     fit_city = national._fit_city
 
-    def timed(data, p, stays):
+    def timed(data, p, stays, shared=None):
         t0 = time.perf_counter()
         try:
-            return fit_city(data, p, stays)
+            return fit_city(data, p, stays, shared)
         finally:
             per_city[p.city] = round(time.perf_counter() - t0, 2)
 

@@ -23,11 +23,22 @@ import time
 import traceback
 from pathlib import Path
 
-from benchmarks._config import FULL_SIZES, QUICK_SIZES, WORK, BenchConfig
+from benchmarks._config import FULL_SIZES, QUICK_SIZES, ROOT, WORK, BenchConfig
+from benchmarks._history import (
+    BENCHMARK_OF,
+    REQUIRED,
+    before_after,
+    earlier_runs,
+    key_of,
+    update_readme,
+)
 from benchmarks._machine import machine_facts
 from benchmarks._report_md import Section, fmt_s, table, targets_table
 
 BENCHMARKS = ("scale", "report", "sweep", "commands")
+#: Expected duration of a full ``make bench`` on a quiet 2-core machine (see
+#: docs/performance.md); RESULTS.md states how long each run took.
+EXPECTED_MINUTES = "about 20"
 
 
 def parse_args(argv: list[str] | None = None) -> BenchConfig:
@@ -96,6 +107,7 @@ def _run_one(name: str, cfg: BenchConfig) -> Section:
             f"The benchmark stopped: `{type(exc).__name__}` — `{what[:500]}`. "
             "No numbers are reported for it."
         )
+        sec.missing.append(f"the benchmark stopped ({type(exc).__name__}: {what[:200]})")
         print(traceback.format_exc(), file=sys.stderr)
     sec.add(
         "",
@@ -106,10 +118,39 @@ def _run_one(name: str, cfg: BenchConfig) -> Section:
     return sec
 
 
+def missing_measurements(cfg: BenchConfig, sections: list[Section]) -> list[str]:
+    """What a run should have measured and did not (empty: complete).
+
+    Every section lists what failed in it (``Section.missing``); a full run must also
+    assess every target of :data:`benchmarks._history.REQUIRED` whose benchmark ran. A
+    quick run judges no target, so only the sections' own failures count there.
+    """
+    out = [f"{s.title}: {x}" for s in sections for x in s.missing]
+    if cfg.quick:
+        return out
+    got = {key_of(t.name): t for s in sections for t in s.targets}
+    for key in REQUIRED:
+        if BENCHMARK_OF[key] not in cfg.only:
+            continue
+        t = got.get(key)
+        if t is None:
+            out.append(f"target '{key}' ({BENCHMARK_OF[key]}) was not measured")
+        elif t.met is None:
+            out.append(f"target '{t.name}' could not be assessed: {t.limits or t.measured}")
+    return out
+
+
 def render(
-    cfg: BenchConfig, facts: dict, sections: list[Section], started: str, took: float
+    cfg: BenchConfig,
+    facts: dict,
+    sections: list[Section],
+    started: str,
+    took: float,
+    *,
+    incomplete: list[str] | None = None,
+    history: tuple | None = None,
 ) -> str:
-    """The whole RESULTS.md."""
+    """The whole RESULTS.md (``history``: earlier runs and notes for *Before and after*)."""
     targets = [t for s in sections for t in s.targets]
     lines = [
         "# Benchmark results",
@@ -124,6 +165,12 @@ def render(
             "> **Quick mode**: tiny sizes, one repetition — a smoke test, not a measurement.",
             "",
         ]
+    if incomplete:
+        lines += [
+            "> **Incomplete run** — `make bench` failed because these measurements are missing:",
+            *(f"> - {x}" for x in incomplete),
+            "",
+        ]
     lines += ["## Targets", ""]
     if targets:
         lines += targets_table(targets)
@@ -134,6 +181,8 @@ def render(
         lines += [""]
     else:
         lines += ["No target could be assessed in this run.", ""]
+    if targets and history is not None:
+        lines += before_after(targets, *history)
     from benchmarks.commands import TYPICAL
 
     if TYPICAL:
@@ -168,12 +217,33 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     facts = machine_facts()
     sections = [_run_one(name, cfg) for name in BENCHMARKS if name in cfg.only]
-    text = render(cfg, facts, sections, started, time.perf_counter() - t0)
+    previous = cfg.out.read_text(encoding="utf-8") if cfg.out.exists() else None
+    incomplete = missing_measurements(cfg, sections)
+    text = render(
+        cfg,
+        facts,
+        sections,
+        started,
+        time.perf_counter() - t0,
+        incomplete=incomplete,
+        history=earlier_runs(previous),
+    )
     cfg.out.parent.mkdir(parents=True, exist_ok=True)
     tmp = cfg.out.with_suffix(".tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(cfg.out)
     print(f"[bench] wrote {cfg.out}", file=sys.stderr)
+    if not cfg.quick and not incomplete and set(cfg.only) == set(BENCHMARKS):
+        readme = ROOT / "README.md"
+        if update_readme(readme, text):
+            print(f"[bench] typical run times updated in {readme}", file=sys.stderr)
+        else:
+            print(f"[bench] {readme} has no generated run-times block", file=sys.stderr)
+    if incomplete:
+        print("[bench] INCOMPLETE: missing measurements:", file=sys.stderr)
+        for x in incomplete:
+            print(f"[bench]   - {x}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -140,3 +140,24 @@ def test_usable_share_formula():
     m = usable_at_level(s, 0.5, 0.3, w, "information")
     assert m == pytest.approx([1 - 0.8 * 0.5 * 0.7, 0.5])
     assert usable_at_level(s, 0.5, 0.3, w, "conversation") == pytest.approx([0.6, 0.5])
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    strategy=st.sampled_from(["random", "screening", "estimated"]),
+    level=st.sampled_from(["information", "conversation"]),
+    fte=st.floats(0.0, 30.0),
+    factor=st.floats(1.0, 4.0),
+)
+def test_more_staff_never_lowers_any_reach_in_the_engine(fitted, strategy, level, fte, factor):
+    """The engine's reach per stay, per woman, per tour through the city and nationally, at
+    either level, never falls when the city's outreach FTE rise."""
+    from capacity.question4.mobility import tour_measures
+
+    _, fm, _ = fitted
+    x = at_level(fm, level, "", 0.3)
+    scen = {"strategy": strategy}
+    lo = tour_measures(x.inputs, x.mobility, np.full(len(x.inputs), fte), scen=scen)
+    hi = tour_measures(x.inputs, x.mobility, np.full(len(x.inputs), fte * factor), scen=scen)
+    for key in lo:
+        assert np.all(hi[key] >= lo[key] - 1e-9), key

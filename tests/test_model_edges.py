@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from capacity.models.reach import (
@@ -150,3 +150,257 @@ def test_matrix_reach_with_zero_arrivals_and_zero_staff():
             assert np.isfinite(p_lang).all() and np.isfinite(p_any).all()
             assert ((0 <= p_any) & (p_any <= 1)).all()
         assert np.isfinite(effective_reach(inputs, np.zeros(3), strategy=strategy)).all()
+
+
+# --- fits on a handful of people: stays, population (issue 13, item 6) ------------------------
+FIT_SETTINGS = settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+
+
+@st.composite
+def few_sightings(draw):
+    """One to six persons, one to five sightings each, on one or two lists (or everyone on
+    the same day): the smallest data a city can bring."""
+    import datetime as dt
+
+    import pandas as pd
+
+    n_persons = draw(st.integers(1, 6))
+    sources = draw(
+        st.sampled_from([["ads_a"], ["ads_a", "outreach"], ["ads_a", "ads_b", "outreach"]])
+    )
+    same_day = draw(st.booleans())
+    rows = []
+    for p in range(n_persons):
+        for _ in range(draw(st.integers(1, 5))):
+            day = 0 if same_day else draw(st.integers(0, 120))
+            rows.append(
+                (
+                    f"person{p:02d}",
+                    pd.Timestamp(dt.date(2024, 1, 1) + dt.timedelta(days=day)),
+                    "A",
+                    draw(st.sampled_from(sources)),
+                    "ro",
+                )
+            )
+    frame = pd.DataFrame(rows, columns=["person_id", "date", "city", "source", "language"])
+    return frame.drop_duplicates(["person_id", "date", "city", "source"], ignore_index=True)
+
+
+@FIT_SETTINGS
+@given(few_sightings(), st.sampled_from(["none", "margins", "strata"]))
+def test_fit_stays_on_a_handful_of_people_answers_or_refuses_in_words(sightings, correction):
+    """One person, one stay, everyone on one list or one day: a finite fit with caveats, or
+    an EstimationError that says what is missing — never another exception, never NaN."""
+    from capacity.exceptions import EstimationError
+    from capacity.models.stays.build import build_stays
+    from capacity.models.stays.fit import fit_stays
+    from capacity.models.stays.strata import source_strata
+
+    stays = build_stays(sightings, 28, "2024-01-01", "2024-06-30")
+    kwargs = {"correction": "none"} if correction == "none" else {}
+    if correction == "strata":
+        kwargs["strata"] = source_strata(sightings, 28)
+    try:
+        res = fit_stays(stays, city="A", n_boot=10, **kwargs)
+    except EstimationError as exc:
+        assert str(exc) and ("stays" in str(exc) or "gaps" in str(exc)), exc
+        return
+    assert math.isfinite(res.median_days) and res.median_days >= 0
+    assert math.isfinite(res.mean_days) and res.mean_days > 0
+    s = res.survival_frame()
+    assert np.isfinite(s.select_dtypes("number").to_numpy()).all()
+
+
+@FIT_SETTINGS
+@given(few_sightings())
+def test_population_chain_on_a_handful_of_people_is_defined(sightings):
+    """The detection share is a share in (0, 1] with finite draws, whatever the quarter
+    holds: one person, one list, everyone seen by every list."""
+    import datetime as dt
+
+    from capacity.models.population.chain import population_chain
+
+    res = population_chain(
+        sightings, "A", dt.date(2024, 1, 1), dt.date(2024, 6, 30), n_draws=20, criterion="bic"
+    )
+    assert 0 < res.detection <= 1 and math.isfinite(res.detection)
+    assert np.isfinite(res.detection_draws).all()
+    assert ((res.detection_draws > 0) & (res.detection_draws <= 1)).all()
+    if res.detection == 1:
+        assert res.caveats  # no quarter could be estimated: said in words
+
+
+@FIT_SETTINGS
+@given(
+    k=st.integers(2, 3),
+    n=st.integers(1, 40),
+    pattern=st.sampled_from(["one list", "every list", "no overlap", "single person"]),
+)
+def test_mse_at_its_edges_estimates_or_refuses_in_words(k, n, pattern):
+    import pandas as pd
+
+    from capacity.exceptions import EstimationError
+    from capacity.models.population.design import histories
+    from capacity.population import mse
+
+    h = histories(k)
+    names = [f"s{i}" for i in range(k)]
+    counts = np.zeros(len(h), dtype=int)
+    if pattern == "one list":
+        counts[[i for i, r in enumerate(h) if r.sum() == 1 and r[0] == 1][0]] = n
+    elif pattern == "every list":
+        counts[[i for i, r in enumerate(h) if r.sum() == k][0]] = n
+    elif pattern == "no overlap":
+        for i, r in enumerate(h):
+            counts[i] = n if r.sum() == 1 else 0
+    else:
+        counts[0] = 1
+    table = pd.DataFrame(h, columns=names).assign(count=counts)
+    try:
+        res = mse(table, names, interactions="select", criterion="bic")
+    except EstimationError as exc:
+        assert "does not exist" in str(exc) or "not identified" in str(exc), exc
+        return
+    row = res.summary_frame().iloc[0]
+    assert np.isfinite(row[["estimate", "ci_lower"]].to_numpy(dtype=float)).all()
+    assert row["estimate"] >= counts.sum() - 1e-9
+
+
+@pytest.mark.parametrize(
+    ("args", "observed"), [((1, 1, 1), 1), ((1, 1, 0), 2), ((1, 0, 0), 1), ((5, 5, 5), 5)]
+)
+def test_chapman_with_one_person_or_an_empty_list(args, observed):
+    from capacity.population import chapman
+
+    row = chapman(*args).summary_frame().iloc[0]
+    assert np.isfinite(row.to_numpy(dtype=float)).all()
+    assert row["ci_lower"] <= row["estimate"] <= row["ci_upper"] and row["estimate"] >= observed
+
+
+@pytest.mark.parametrize("freq", [[1], [1, 0], [0, 1], [1, 1, 1]])
+def test_chao_with_one_or_three_persons(freq):
+    from capacity.population import chao
+
+    row = chao(freq).summary_frame().iloc[0]
+    assert np.isfinite(row.to_numpy(dtype=float)).all()
+    assert row["ci_lower"] <= row["estimate"] <= row["ci_upper"] and row["estimate"] >= sum(freq)
+
+
+@pytest.mark.parametrize("busy", [[5], [0, 9], [3, 4]])
+def test_forecast_with_arrivals_in_one_or_two_months_refuses_in_words(busy):
+    """All of a city's arrivals in one or two months (a city whose every sighting is on one
+    day): the trend ran to infinity and numpy's negative binomial raised a ValueError."""
+    import pandas as pd
+
+    from capacity.exceptions import EstimationError
+    from capacity.models.forecast import fit_arrivals_forecast
+
+    y = np.zeros(12)
+    y[5 : 5 + len(busy)] = busy
+    monthly = pd.Series(y, index=pd.date_range("2025-01-01", periods=12, freq="MS"))
+    with pytest.raises(EstimationError, match="month"):
+        fit_arrivals_forecast(monthly, horizon=12)
+
+
+def _edit_tiny(tmp_path, edit):
+    import shutil
+
+    import pandas as pd
+
+    from capacity.config import ROOT
+
+    out = tmp_path / "tiny"
+    shutil.copytree(ROOT / "tests" / "data" / "tiny", out)
+    tables = {
+        n: pd.read_csv(out / f"{n}.csv", dtype=str, keep_default_na=False)
+        for n in ("sightings", "outreach", "staff", "operations")
+    }
+    edit(tables)
+    for n, frame in tables.items():
+        frame.to_csv(out / f"{n}.csv", index=False)
+    return out
+
+
+def _sthlm(frame):
+    return frame["city"] == "Stockholm"
+
+
+def _one_person(t):
+    s = t["sightings"]
+    t["sightings"] = s[~_sthlm(s) | (s["person_id"] == s[_sthlm(s)]["person_id"].iloc[0])]
+
+
+def _one_list(t):
+    s = t["sightings"]
+    t["sightings"] = s[~_sthlm(s) | (s["source"] != "outreach")]
+
+
+def _one_day(t):
+    s = t["sightings"]
+    s.loc[_sthlm(s), "date"] = "2024-02-01"
+    t["sightings"] = s.drop_duplicates(["person_id", "date", "city", "source"])
+
+
+def _column(table, columns, value):
+    def edit(t):
+        f = t[table]
+        for c in columns:
+            f.loc[_sthlm(f), c] = value
+
+    return edit
+
+
+CHAIN_EDGES = {
+    "one person": _one_person,
+    "every sighting on one list but outreach": _one_list,
+    "every sighting on one day": _one_day,
+    "no support accepted": _column("outreach", ["support_offered", "support_accepted"], "0"),
+    "no trafficking indicators": _column("outreach", ["trafficking_indicators", "referrals"], "0"),
+    "no interpreter": _column("outreach", ["interpreter_used"], "0"),
+    "no outreach staff": _column("staff", ["outreach_share"], "0.0"),
+    "no contacts": _column(
+        "outreach",
+        ["contacts", "new_persons", "contacts_own_language", "interpreter_used"]
+        + ["support_offered", "support_accepted", "trafficking_indicators", "referrals"],
+        "0",
+    ),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("edge", list(CHAIN_EDGES))
+def test_question4_chain_at_the_data_edges_answers_or_refuses_in_words(edge, tmp_path):
+    """The whole chain a report runs (fit, evaluate) on a city with one person, one list, one
+    day, no support, no indicators, no interpreter, no outreach staff, no contacts: a finite
+    headline with caveats, or a DataError/EstimationError naming what is missing."""
+    from capacity.config import Params
+    from capacity.dataset import load_dataset
+    from capacity.exceptions import DataError, EstimationError
+    from capacity.question4 import evaluate, fit_models
+
+    folder = _edit_tiny(tmp_path, CHAIN_EDGES[edge])
+    params = Params.from_mapping(
+        {
+            "data_dir": str(folder),
+            "city": "Stockholm",
+            "period_start": "2024-01-01",
+            "period_end": "2024-04-30",
+            "n_boot": 20,
+        }
+    )
+    try:
+        result = evaluate(fit_models(load_dataset(folder), params), params)
+    except (DataError, EstimationError) as exc:
+        assert "Stockholm" in str(exc) or "shift" in str(exc) or "staff" in str(exc), exc
+        return
+    kf = result.key_figures
+    for key in ("reach_effective", "reach_any_language", "fte_needed", "fte_outreach_now"):
+        assert math.isfinite(kf.loc[key, "estimate"]), (key, kf.loc[key])
+    assert 0 <= kf.loc["reach_effective", "estimate"] <= 1
+    assert result.verdict in ("sufficient", "insufficient", "uncertain")
+    assert result.caveats

@@ -51,6 +51,60 @@ def test_no_option_is_today(fitted):
     assert row["gain"] == pytest.approx(0.0, abs=1e-12)
 
 
+def _point_reach_by_frames(fitted, mix, sc, base=0.0):
+    """point_reach as it was first written: apply_mix, at_level, then the point estimate."""
+    from capacity.question4.levels import at_level
+    from capacity.question4.mobility import measure_reach
+
+    fte = fitted.staff.outreach_fte + base + mix.total_fte
+    f = apply_mix(fitted, mix, base)
+    f = at_level(f, sc.reach_level, sc.written_languages, sc.online_conversation_share)
+    one = f.inputs.subset(np.array([0]))
+    mob = None if f.mobility is None else f.mobility.subset(np.array([0]))
+    measure = sc.reach_measure if mob is not None else "stay"
+    scen = {"strategy": sc.strategy, "stay_multiplier": sc.stay_multiplier,
+            "arrivals_multiplier": sc.arrivals_multiplier}  # fmt: skip
+    return float(measure_reach(one, mob, np.array([max(fte, 0.0)]), measure, scen)[0])
+
+
+def test_point_reach_from_arrays_equals_the_frames_path(fitted):
+    """The optimiser's fast point reach is exactly apply_mix + at_level + measure_reach."""
+    params, f = fitted
+    codes = uncovered_languages(f)
+    mixes = [
+        Mix(),
+        Mix(extra_fte=2),
+        Mix(language_hires=tuple(codes[:1]), translated=tuple(codes[:2])),
+    ]
+    mixes += [Mix(extra_fte=1, interpreter_share=0.5, translated=tuple(codes[:1]))]
+    for level in ("information", "conversation"):
+        for written in ("", ";".join(codes[1:3])):
+            sc = dataclasses.replace(
+                Scenario.from_params(params), reach_level=level, written_languages=written,
+                online_conversation_share=0.3,
+            )  # fmt: skip
+            for mix in mixes:
+                assert point_reach(f, mix, sc, 0.5) == _point_reach_by_frames(f, mix, sc, 0.5)
+
+
+def test_evaluate_without_the_forecast_changes_nothing_else(fitted):
+    """forecast=False (options table, standard scenarios, sweep) skips only the forecast."""
+    import pandas as pd
+
+    params, f = fitted
+    sc = Scenario.from_params(params).replace(extra_fte=2)
+    full, lean = evaluate(f, params, sc), evaluate(f, params, sc, forecast=False)
+    assert lean.forecast is None and (f.forecast is None or full.forecast is not None)
+    pd.testing.assert_frame_equal(full.key_figures, lean.key_figures)
+    pd.testing.assert_frame_equal(full.draws, lean.draws)
+    assert (full.p_target, full.verdict, full.caveats) == (
+        lean.p_target,
+        lean.verdict,
+        lean.caveats,
+    )
+    assert full.point == lean.point
+
+
 def test_more_fte_buys_more_reach_and_costs_per_fte(fitted):
     params, fit = fitted
     reach = [point_reach(fit, Mix(extra_fte=n), Scenario()) for n in (0, 2, 5, 10, 20)]

@@ -56,3 +56,36 @@ def test_parquet_columns_as_text_equal_cell_by_cell_formatting():
             want = s.astype("string")
         want = want.fillna("").astype(str)
         pd.testing.assert_series_equal(io._as_text(s), want, check_names=False)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    picks=st.lists(
+        st.sampled_from(
+            [
+                "2024-03-15",
+                "9999-12-31",
+                " 0001-01-01",
+                "1899-05-01",
+                "2201-01-01",
+                "15/03/2024",
+                "",
+                "abcd-",
+                "２０２４-01-01",
+                None,
+            ]
+        ),  # fmt: skip
+        min_size=0,
+        max_size=60,
+    )
+)
+def test_far_dates_per_distinct_text_equals_cell_by_cell(picks):
+    from capacity import guards, limits
+
+    text = pd.Series(picks, index=np.arange(2, len(picks) + 2), dtype="str")
+    year = pd.to_numeric(text.astype("string").str.strip().str.extract(r"^([0-9]{4})-")[0])
+    year = year.astype("Float64")
+    want = ((year < limits.FIRST_DATE.year) | (year > limits.LAST_DATE.year)).fillna(False)
+    got = guards.far_dates(text)
+    assert got.index.equals(text.index)
+    assert got.tolist() == want.astype(bool).tolist()

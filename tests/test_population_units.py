@@ -132,6 +132,22 @@ def test_fienberg_rinaldo_on_a_positive_table():
     assert not fienberg_rinaldo(X, np.array([3.0, 4.0, 0.0]))
 
 
+def test_fienberg_rinaldo_shortcut_on_positive_counts_agrees_with_the_linear_program():
+    """All counts positive: the MLE exists without solving the LP (μ = y is feasible)."""
+    from itertools import combinations
+
+    from capacity.models.population.design import _lp_exists
+
+    rng = np.random.default_rng(3)
+    for k in (3, 4):
+        cells = np.array([[(i >> j) & 1 for j in range(k)] for i in range(1, 2**k)])
+        pairs = [cells[:, a] * cells[:, b] for a, b in combinations(range(k), 2)]
+        for n_pairs in range(len(pairs) + 1):
+            X = np.column_stack([np.ones(len(cells)), cells, *pairs[:n_pairs]])
+            y = rng.integers(1, 50, len(cells)).astype(float)
+            assert fienberg_rinaldo(X, y) is _lp_exists(X, y) is True
+
+
 def test_results_shape_summary_and_plot():
     t = pd.DataFrame(
         {

@@ -77,3 +77,64 @@ def test_two_runs_give_byte_identical_files(tmp_path):
     assert first.keys() == second.keys() and len(first) >= 5
     differ = [n for n in first if first[n] != second[n]]
     assert not differ, f"not reproducible: {differ}"
+
+
+def _notebook_outputs(path: Path) -> list:
+    """The executed notebook without papermill's timings and the injected parameters."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    cells = []
+    for cell in nb.cells:
+        tags = cell.metadata.get("tags", [])
+        if "injected-parameters" in tags:
+            continue
+        cells.append((cell.cell_type, cell.source, cell.get("outputs", [])))
+    return cells
+
+
+@pytest.mark.slow
+def test_committee_report_rendered_twice_is_the_same_bytes(tmp_path, monkeypatch):
+    """The full committee report — page one, every section, every table and figure — on a
+    small synthetic dataset, rendered twice (cold fit cache, then warm; two output folders;
+    two wall-clock times): every file is byte-identical; provenance differs only in its run
+    time and output folder, the notebook only in papermill's timings and injected paths."""
+    import json
+    import time
+
+    from capacity.report.run import run_report
+    from capacity.synth import write_synthetic
+
+    world = tmp_path / "world"
+    write_synthetic(world, 5, sample=True, scale=0.02, n_cities=3)
+    monkeypatch.setenv("CAPACITY_CACHE", str(tmp_path / "cache"))
+    runs = []
+    for k in ("first", "second"):
+        params = Params.from_mapping(
+            {
+                "data_dir": str(world),
+                "city": "Malmö",
+                "period_start": "2025-01-01",
+                "period_end": "2025-12-31",
+                "n_boot": 40,
+                "output_dir": str(tmp_path / k),
+                "run_id": "same-run",
+            }
+        )
+        runs.append(run_report(params, notebook="committee_report"))
+        time.sleep(1.1)  # a timestamp in seconds would differ
+    first, second = (_digest(r.folder) for r in runs)
+    assert first.keys() == second.keys()
+    assert {"report.html", "report.pdf", "tables.xlsx"} <= set(first)
+    assert sum(n.endswith(".svg") for n in first) >= 3
+    differ = [n for n in first if first[n] != second[n]]
+    assert not differ, f"not reproducible: {differ}"
+    a, b = (_notebook_outputs(r.folder / "committee_report.ipynb") for r in runs)
+    assert a == b, "the executed notebook's outputs differ"
+    p, q = (json.loads((r.folder / "provenance.json").read_text("utf-8")) for r in runs)
+    assert p["started"] != q["started"]
+    for rec in (p, q):
+        for key in ("started", "finished", "seconds"):
+            rec.pop(key)
+        rec["parameters"].pop("output_dir")
+    assert p == q

@@ -527,3 +527,58 @@ def test_build_stays_same_day_in_two_cities_does_not_depend_on_row_order():
         }
     )
     assert len(build_stays(f, gap_days=1)) == len(build_stays(f.iloc[[1, 0, 2]], gap_days=1))
+
+
+def _bernoulli_sightings(q: float, persons: int = 300, days: int = 60, seed: int = 0):
+    """Persons present ``days`` days in one city, seen on each day with chance ``q``."""
+    rng = np.random.default_rng(seed)
+    seen = rng.random((persons, days)) < q
+    who, day = np.nonzero(seen)
+    return pd.DataFrame(
+        {
+            "person_id": [f"p{i}" for i in who],
+            "date": pd.Timestamp("2024-01-01") + pd.to_timedelta(day, unit="D"),
+            "city": "A",
+            "source": "ads_a",
+        }
+    )
+
+
+def test_daily_sighting_rate_is_recovered_from_gaps_truncated_at_gap_days():
+    from capacity.models.stays.strata import daily_sighting_rates, source_strata
+
+    # long stays: inside short ones long gaps do not fit, and q leans high (fewer merges)
+    for q in (0.08, 0.2, 0.5):
+        rate = daily_sighting_rates(source_strata(_bernoulli_sightings(q, 100, 1000), 14))
+        assert rate[0] == pytest.approx(q, rel=0.05)
+
+
+def test_split_stays_count_once_per_woman_unless_she_was_elsewhere_between():
+    from capacity.models.stays.strata import merge_split_stays, source_strata, split_thresholds
+    from capacity.models.tours import stays_per_woman
+
+    s = _bernoulli_sightings(0.08, days=120)
+    strata = source_strata(s, 14)
+    # a gap of g days occurs inside a stay with chance 0.92^(g−1): 1 % at 56 days (finite
+    # stays make q̂ lean high, so the threshold lower)
+    assert 40 <= split_thresholds(strata)[0] <= 58
+    stays = build_stays(s, 14)
+    assert stays_per_woman(stays, "A").mean() > 1.2  # gaps over 14 days split stays
+    # one stay each, as simulated; a gap past the 1 % threshold still splits a few
+    assert stays_per_woman(stays, "A", s).mean() < 1.08
+    # the same two stays with a stay in city B between them are two stays
+    two = pd.DataFrame(
+        {
+            "person_id": ["x"] * 5,
+            "date": pd.to_datetime(
+                ["2024-06-01", "2024-06-05", "2024-06-22", "2024-07-10", "2024-07-12"]
+            ),
+            "city": ["A", "A", "B", "A", "A"],
+            "source": "ads_a",
+        }
+    )
+    both = pd.concat([s, two], ignore_index=True)
+    st = build_stays(both, 14)
+    run = merge_split_stays(st, source_strata(both[both["city"] == "A"], 14))
+    x = st["person_id"] == "x"
+    assert run[x & (st["city"] == "A")].nunique() == 2

@@ -20,7 +20,6 @@ The cross-table checks are in :mod:`capacity.dataset` and the Markdown tables of
 from __future__ import annotations
 
 import difflib
-import re
 
 import numpy as np
 import pandas as pd
@@ -37,6 +36,7 @@ from capacity.schema import (
     Contract,
     columns,
     contract,
+    normalise_name,
     required_columns,
 )
 
@@ -55,11 +55,6 @@ _FINAL_DTYPE = {"integer": "int64", "number": "float64", "boolean": "bool"}
 
 
 # --- structure of a file ----------------------------------------------------------------
-def normalise_name(name: object) -> str:
-    """A header cell as a column name: trimmed, lower case, spaces and '-' as '_'."""
-    return re.sub(r"[\s\-]+", "_", str(name).replace("\ufeff", "").strip().lower())
-
-
 def _looks_like(header: set[str], table: str) -> str | None:
     own = len(header & set(columns(table).index))
     best, best_n = None, own

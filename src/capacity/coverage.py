@@ -213,7 +213,8 @@ def chain_truth(syn, city: str, start: pd.Timestamp, end: pd.Timestamp) -> dict[
     understood; ``reach_woman``: share of the women present in the city in the period
     reached in at least one of their stays (as ``tests/test_mobility.py``); ``median_stay``,
     ``mean_stay``: of the true days present of the stays arriving in the period;
-    ``arrivals_per_week`` and ``persons_present`` (mean per day): the quarters' means.
+    ``arrivals_per_week`` and ``persons_present`` (mean per day): the quarters' means;
+    ``detection``: persons seen by any source over persons present, summed over quarters.
     """
     st = syn.truth["stays"]
     mine = st[(st["city"] == city) & (st["leave"] >= start) & (st["arrive"] <= end)]
@@ -231,6 +232,7 @@ def chain_truth(syn, city: str, start: pd.Timestamp, end: pd.Timestamp) -> dict[
         "mean_stay": float(days.mean()),
         "arrivals_per_week": float(q["arrivals_per_week"].mean()),
         "persons_present": float(q["mean_present_per_day"].mean()),
+        "detection": float(q["persons_seen_any_source"].sum() / q["persons_present"].sum()),
     }
     t = syn.truth["truth"]
     out["median_ratio"] = t.get("median_ratio_per_year")
@@ -301,6 +303,7 @@ def chain_cases(syn, plan: Plan) -> list[Case]:
         est = float(draws[0]) if point is None else float(point)
         return Case(name, window, float(truth[key]), est, lo, hi)
 
+    cases.append(case("chain: detection share (MSE per quarter)", "detection", x.detection))
     arrivals = x.arrivals_observed / x.detection
     cases.append(case("chain: arrivals per week", "arrivals_per_week", arrivals))
     cases.append(

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from capacity import limits
@@ -63,11 +64,20 @@ def ambiguous_decimals(raw: pd.DataFrame, table: str, file: str) -> list[Problem
 
 
 def far_dates(text: pd.Series) -> pd.Series:
-    """Cells that are dates written ``YYYY-…`` with a year outside the plausible range."""
-    year = pd.to_numeric(text.astype("string").str.strip().str.extract(r"^([0-9]{4})-")[0])
+    """Cells that are dates written ``YYYY-…`` with a year outside the plausible range.
+
+    The regular expression runs once per distinct text (a date column of a million rows
+    has a few thousand), not once per cell: the same answer, ≈ 100× less work.
+    """
+    codes, uniques = pd.factorize(text.astype("string"), use_na_sentinel=True)
+    if len(uniques) == 0:
+        return pd.Series(False, index=text.index)
+    distinct = pd.Series(uniques, dtype="string")
+    year = pd.to_numeric(distinct.str.strip().str.extract(r"^([0-9]{4})-")[0])
     year = year.astype("Float64")
-    far = (year < limits.FIRST_DATE.year) | (year > limits.LAST_DATE.year)
-    return far.fillna(False).astype(bool)
+    far = ((year < limits.FIRST_DATE.year) | (year > limits.LAST_DATE.year)).fillna(False)
+    far = np.append(far.to_numpy(dtype=bool), False)  # code -1 (missing): not far
+    return pd.Series(far[codes], index=text.index)
 
 
 FAR_DATE_RULE = (

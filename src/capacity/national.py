@@ -94,14 +94,14 @@ class NationalResult(Results):
         return ax
 
 
-def _fit_city(data, params: Params, stays: pd.DataFrame):
+def _fit_city(data, params: Params, stays: pd.DataFrame, shared: dict | None = None):
     from capacity.question4 import fit_models
     from capacity.question4.draws import reach_matrix
     from capacity.question4.levels import at_level
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fitted = fit_models(data, params)
+        fitted = fit_models(data, params, shared=shared)
     # the level of reach the parameters choose (information or conversation)
     fitted = at_level(
         fitted, params.reach_level, params.written_languages, params.online_conversation_share
@@ -113,9 +113,9 @@ def _fit_city(data, params: Params, stays: pd.DataFrame):
     return {
         "fitted": fitted,
         "reach_stay": (x.pi * p_lang).sum(axis=1),
-        "reach_woman": (x.pi * reach_per_woman(p_lang, stays_per_woman(stays, params.city))).sum(
-            axis=1
-        ),
+        "reach_woman": (
+            x.pi * reach_per_woman(p_lang, stays_per_woman(stays, params.city, data.sightings))
+        ).sum(axis=1),
         "share_screening": x.share if x.share is not None else np.zeros(len(x)),
         "label": mob.strategy.label if mob is not None else "random (assumed)",
     }
@@ -158,9 +158,11 @@ def national_view(data, params: Params, cities: list[str] | None = None) -> Nati
     P, x = seen_moves(P, q)
     reach = np.zeros((d, len(flows.cities)))
     fits, caveats = {}, []
+    # the stays, touring and tour flows of all cities are the same for every city's fit
+    shared = {"stays": stays}
     for city in names:
         try:
-            fit = _fit_city(data, dataclasses.replace(params, city=city), stays)
+            fit = _fit_city(data, dataclasses.replace(params, city=city), stays, shared)
         except CapacityError as exc:
             caveats.append(f"{city}: not fitted ({exc}); its reach is taken as 0.")
             continue

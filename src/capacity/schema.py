@@ -236,3 +236,12 @@ def contract(table: str) -> Contract:
         name=table,
     )
     return Contract(table, schema, fixes, wide)
+
+
+def normalise_name(name: object) -> str:
+    """A header cell as a column name: trimmed, lower case, spaces and '-' as '_'.
+
+    Here rather than in :mod:`capacity.contract`, so that the report's preflight check
+    can name columns without importing pandera (≈ 0.5 s); the contract re-exports it.
+    """
+    return re.sub(r"[\s\-]+", "_", str(name).replace("\ufeff", "").strip().lower())

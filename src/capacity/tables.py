@@ -68,7 +68,11 @@ class Table:
         Row label -> kind, overriding the column kind for numeric columns of that row
         (for key-figure tables mixing shares, FTE and days).
     suppressed : list of (row label, column)
-        Cells hidden by small-cell suppression.
+        Cells hidden by disclosure control (small counts, cells hidden to protect them and
+        the shares linked to either).
+    secondary : list of (row label, column)
+        The count cells among ``suppressed`` that are not small but hidden to protect a
+        small one (shown as "hidden", not ``<threshold``).
     threshold : int
         The suppression threshold (counts below it are hidden).
     number : int
@@ -84,6 +88,7 @@ class Table:
     kinds: dict[str, str]
     row_kinds: dict[Any, str] = field(default_factory=dict)
     suppressed: list[tuple[Any, str]] = field(default_factory=list)
+    secondary: list[tuple[Any, str]] = field(default_factory=list)
     threshold: int = 5
     number: int = 0
     index_header: str = ""
@@ -92,6 +97,13 @@ class Table:
     @property
     def n_suppressed(self) -> int:
         return len(self.suppressed)
+
+    def marker(self, row: Any, col: str) -> str:
+        """What a hidden cell reads: ``<threshold`` for a small count, else "hidden"."""
+        small = self.kinds[col] == "count" and (str(row), col) not in {
+            (str(r), c) for r, c in self.secondary
+        }
+        return f"<{self.threshold}" if small else t("hidden", self.lang)
 
     def full_caption(self) -> str:
         prefix = t("table", self.lang)
@@ -108,6 +120,7 @@ class Table:
             "kinds": self.kinds,
             "row_kinds": {str(k): v for k, v in self.row_kinds.items()},
             "suppressed": [[str(r), c] for r, c in self.suppressed],
+            "secondary": [[str(r), c] for r, c in self.secondary],
             "threshold": self.threshold,
             "number": self.number,
             "index_header": self.index_header,
@@ -129,6 +142,7 @@ class Table:
             kinds=d["kinds"],
             row_kinds=d["row_kinds"],
             suppressed=[(r, c) for r, c in d["suppressed"]],
+            secondary=[(r, c) for r, c in d.get("secondary", [])],
             threshold=d["threshold"],
             number=d["number"],
             index_header=d["index_header"],
@@ -149,26 +163,37 @@ def make_table(
     row_kinds: Mapping[Any, str] | None = None,
     index_header: str = "",
     linked: Mapping[str, Sequence[str]] | None = None,
+    sum_rows: bool = False,
+    sum_columns: bool | Sequence[str] = (),
+    hide: pd.DataFrame | None = None,
 ) -> Table:
-    """Apply small-cell suppression to ``count_columns`` and wrap the frame as a :class:`Table`.
+    """Apply disclosure control to ``count_columns`` and wrap the frame as a :class:`Table`.
 
     Parameters
     ----------
     frame : DataFrame
         Rows labelled by the index (shown as the first column).
     count_columns : sequence of str, optional
-        Columns holding counts of persons; they go through
-        :func:`capacity.privacy.suppress` with ``threshold``. Default: the columns of kind
-        ``"count"``.
+        Columns holding counts of persons (or of their stays, contacts, sightings); they go
+        through :func:`capacity.privacy.suppression.protect` with ``threshold``. Default:
+        the columns of kind ``"count"``.
     linked : mapping, optional
-        Count column -> columns computed from it (shares, intervals). When a count is
+        Count column -> columns computed from it (shares, rates, intervals). When a count is
         hidden, its linked cells in the same row are hidden too, so that the count cannot
-        be recovered from a share and its denominator (secondary suppression).
+        be recovered from a share and its denominator.
+    sum_rows, sum_columns : optional
+        The count cells of each row / of these count columns (``True``: all) add up to a
+        total a reader may know (a total column, a total printed elsewhere, a share beside a
+        shown count). Enough further cells are hidden that no small count follows from such
+        a total (secondary suppression, see ``protect``).
+    hide : DataFrame of bool, optional
+        Further cells to hide (same index, any of the columns), e.g. a rate whose numerator
+        is a small count; recorded as suppressed.
 
     Notes
     -----
-    A cell counts as suppressed when ``suppress`` changed it (to a missing value or a
-    marker); the table keeps such cells missing and shows them as ``<threshold``.
+    Suppressed cells are kept missing in the frame; HTML and Excel show a small count as
+    ``<threshold`` and any other hidden cell as "hidden".
     """
     check_language(lang)
     if len(name) > 31:
@@ -186,25 +211,34 @@ def make_table(
     )
     out = frame.copy()
     suppressed: list[tuple[Any, str]] = []
+    secondary: list[tuple[Any, str]] = []
+    hidden = pd.DataFrame(False, index=frame.index, columns=frame.columns)
     if counts:
-        from capacity.privacy import suppress
+        from capacity.privacy.suppression import protect, suppress
 
-        result = suppress(frame, threshold=threshold, columns=counts)
-        new = result.frame
-        for col in counts:
-            before = frame[col]
-            after = new[col].reindex(frame.index)
-            numeric_after = pd.to_numeric(after, errors="coerce")
-            changed = ~((numeric_after == before) | (before.isna() & after.isna()))
-            changed = changed.fillna(True).to_numpy(dtype=bool)
-            if changed.any():
-                out[col] = before.astype("Float64").mask(changed)
-                suppressed += [(row, col) for row in frame.index[changed]]
-                for other in (linked or {}).get(col, ()):
-                    if not pd.api.types.is_numeric_dtype(out[other]):
-                        out[other] = out[other].astype(object)
-                    out[other] = out[other].mask(changed)
-                    suppressed += [(row, other) for row in frame.index[changed]]
+        suppress(frame, threshold=threshold, columns=counts)  # checks threshold and columns
+        cols = sum_columns if sum_columns is True else [c for c in sum_columns if c in counts]
+        primary, second = protect(frame[counts], threshold, rows=sum_rows, columns=cols)
+        hidden[counts] = primary | second
+        secondary = [
+            (frame.index[i], counts[j]) for i, j in zip(*np.nonzero(second.to_numpy()), strict=True)
+        ]
+    if hide is not None:
+        extra = hide.reindex(index=frame.index, columns=frame.columns).fillna(False).astype(bool)
+        hidden |= extra & ~hidden
+    for col in counts:
+        for other in (linked or {}).get(col, ()):
+            hidden[other] |= hidden[col]
+    for col in frame.columns:
+        mask = hidden[col].to_numpy(dtype=bool)
+        if mask.any():
+            if pd.api.types.is_numeric_dtype(out[col]) and col in counts:
+                out[col] = frame[col].astype("Float64").mask(mask)
+            else:
+                if not pd.api.types.is_numeric_dtype(out[col]):
+                    out[col] = out[col].astype(object)
+                out[col] = out[col].mask(mask)
+            suppressed += [(row, col) for row in frame.index[mask]]
     return Table(
         name=name,
         caption=caption,
@@ -213,6 +247,7 @@ def make_table(
         kinds=kinds,
         row_kinds=dict(row_kinds or {}),
         suppressed=suppressed,
+        secondary=secondary,
         threshold=threshold,
         index_header=index_header,
         lang=lang,
@@ -267,7 +302,6 @@ def to_html(
     """
     cols = [c for c in table.frame.columns if not interval or c not in interval]
     supp = {(str(r), c) for r, c in table.suppressed}
-    marker = f"&lt;{table.threshold}"
     head = [f'<th scope="col">{escape(table.index_header)}</th>']
     head += [f'<th scope="col">{escape(table.headers[c])}</th>' for c in cols]
     at = len(head)  # where the merged interval column goes
@@ -280,8 +314,7 @@ def to_html(
         cells = [f'<th scope="row">{escape(str(label))}</th>']
         for c in cols:
             if (str(label), c) in supp:
-                hidden = marker if table.kinds[c] == "count" else escape(t("hidden", table.lang))
-                text, cls = hidden, "num suppressed"
+                text, cls = escape(table.marker(label, c)), "num suppressed"
             else:
                 kind = cell_kind(table, label, c)
                 text = escape(format_cell(rec[c], kind, table.lang))

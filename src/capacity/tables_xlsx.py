@@ -73,7 +73,7 @@ def write_xlsx(tables: Sequence[Table], path: str | Path, lang: str, when=None) 
                 cell = ws.cell(row=r, column=j)
                 value = rec[c]
                 if (str(label), c) in supp:
-                    cell.value = f"<{tb.threshold}" if tb.kinds[c] == "count" else t("hidden", lang)
+                    cell.value = tb.marker(label, c)
                     cell.alignment = Alignment(horizontal="right")
                     continue
                 kind = cell_kind(tb, label, c)

@@ -160,6 +160,25 @@ CATALOGUE: tuple[Caveat, ...] = (
         "national.national_view",
         (("city", str),),
     ),
+    Caveat(
+        r"The time to first contact gives the city's share of contacts in screening; its split "
+        r"over the channels assumes that online work \(going through new ads\) screens first, "
+        r"then venue and street work, and that joint operations always search\.",
+        "Tiden till första kontakt ger stadens andel kontakter i genomgång av nya ankomster; "
+        "fördelningen på kanaler antar att arbetet på nätet (genomgång av nya annonser) står "
+        "för genomgången i första hand, sedan arbetet på platser och gatan, och att gemensamma "
+        "insatser alltid är sök.",
+        "models.channels.channel_strategy",
+    ),
+    Caveat(
+        rf"The data show more screening than online, venue and street work can hold "
+        rf"\((?P<share>{PCT}) of contacts left over\): the strategy estimate and the outreach "
+        r"log disagree\.",
+        "Data visar mer genomgång av nya än arbetet på nätet, platser och gatan rymmer "
+        "({share} av kontakterna blir över): skattningen av strategin och uppsökarloggen "
+        "stämmer inte överens.",
+        "models.channels.channel_strategy",
+    ),
     # --- issue 10: strategy and reach measure (capacity.question4.evaluate, .fit) -----------
     Caveat(
         r"The verdict counts (?P<what>.+) \(reach per (?P<unit>woman|stay|tour)\)\.",

@@ -33,6 +33,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "sv": "Fråga 4 i hela landet: räckvidd per stad och per resa",
         "en": "Question 4 nationally: reach per city and per tour",
     },
+    "channel_caption": {
+        "sv": "Strategi per kanal: andel av kanalens kontakter som går till genomgång av nya "
+        "ankomster",
+        "en": "Strategy per channel: share of each channel's contacts that screen new arrivals",
+    },
     # --- national view (capacity.report.national) --------------------------------------
     "nat_heading": {
         "sv": "Hela landet: varje stads räckvidd och resor som inte nås",

@@ -43,7 +43,7 @@ def percentile_interval(draws: np.ndarray, alpha: float = 0.05) -> tuple[float, 
     big = np.finfo(float).max
     finite = np.clip(draws, -big, big)
     q = np.nanquantile(finite, [alpha / 2, 1 - alpha / 2])
-    lo, hi = np.where(np.abs(q) >= big * 1e-12, np.sign(q) * np.inf, q)  # near ±inf: ±inf
+    lo, hi = np.where(np.abs(q) >= big * 1e-12, np.copysign(np.inf, q), q)  # near ±inf: ±inf
     return float(lo), float(hi)
 
 

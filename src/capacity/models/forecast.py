@@ -23,6 +23,12 @@ from capacity.models._base import Results, percentile_interval, tidy
 __all__ = ["ForecastResults", "fit_arrivals_forecast"]
 
 MIN_MONTHS = 6
+
+#: Fewest months with any arrival for a trend (with fewer the fit separates).
+MIN_MONTHS_WITH_ARRIVALS = 3
+
+#: Largest forecast mean per month accepted; beyond it the fit has run away.
+MAX_MONTHLY_MEAN = 1e6
 SEASON_MONTHS = 24
 ALPHA_POISSON = 1e-4  # NB2 dispersion below this: use the Poisson model
 
@@ -256,6 +262,11 @@ def fit_arrivals_forecast(
         )
     if y.sum() == 0:
         raise EstimationError("no arrivals in any month: nothing to forecast.")
+    if (y > 0).sum() < MIN_MONTHS_WITH_ARRIVALS:
+        raise EstimationError(  # one busy month: the trend runs to ±∞ (issue 13)
+            f"arrivals in only {int((y > 0).sum())} month(s): at least "
+            f"{MIN_MONTHS_WITH_ARRIVALS} are needed for a trend."
+        )
     if horizon < 1:
         raise EstimationError("horizon must be at least 1 month.")
     history = pd.Series(y.to_numpy(dtype=float), index=idx, name="arrivals")
@@ -289,6 +300,11 @@ def fit_arrivals_forecast(
     dayf = future.days_in_month.to_numpy(dtype=float)
     rng = np.random.default_rng(seed)
     mean_draws = _simulate(params, cov, nb_alpha, Xf, dayf, rng, n_sim, counts=False)
+    if not np.isfinite(mean_draws).all() or mean_draws.max() > MAX_MONTHLY_MEAN:
+        raise EstimationError(
+            "the fitted trend of arrivals runs away (more than a million a month within the "
+            "horizon): the months observed are too few or too uneven to forecast."
+        )
     size = 1 / nb_alpha if nb_alpha > 0 else None
     draws = (
         rng.negative_binomial(size, size / (size + mean_draws)).astype(float)

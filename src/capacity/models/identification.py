@@ -30,6 +30,16 @@ __all__ = ["IdentificationResults", "identification_rates", "trained_share_by_te
 
 MODES = ("own_language", "interpreter", "neither")
 
+#: Fewest indicators (or referrals) in the log for the model of that outcome: with fewer,
+#: four coefficients cannot be told apart (one or two events put the training effect at
+#: 10^80 with an interval from 0 to infinity) and each rate beside its contacts would print
+#: a small count.
+MIN_EVENTS = 10
+
+#: Largest standard error of a log rate ratio kept: beyond it the data separate the outcome
+#: completely (every event in trained shifts, say) and the ratio is not estimable.
+MAX_LOG_SE = 5.0
+
 
 @dataclass(frozen=True)
 class IdentificationResults:
@@ -80,8 +90,11 @@ def identification_rates(
 ) -> IdentificationResults | None:
     """Fit the identification GLMs for ``city``'s outreach rows (see module docstring).
 
-    Returns None when the log has no contacts or no indicators to model, or when the shifts
-    do not vary enough to separate training from language (a rank-deficient design).
+    Returns None when the log has no contacts or too few indicators and referrals to model
+    (fewer than :data:`MIN_EVENTS` of each), or when the shifts do not vary enough to
+    separate training from language (a rank-deficient design). An outcome whose fit
+    separates (a log rate ratio with a standard error above :data:`MAX_LOG_SE`) is left
+    out with a caveat.
     """
     import statsmodels.api as sm
 
@@ -131,10 +144,22 @@ def identification_rates(
     rate_rows, ratio_rows, year_rows = [], [], []
     for outcome, column in (("indicators", "trafficking_indicators"), ("referrals", "referrals")):
         y = rows[column].to_numpy(dtype=float)
-        if y.sum() <= 0:
+        if y.sum() < MIN_EVENTS:
+            if y.sum() > 0:
+                caveats.append(
+                    f"Fewer than {MIN_EVENTS} {outcome} in the outreach log: too few to model "
+                    "them by training and language."
+                )
             continue
         fit = sm.GLM(y, X, family=sm.families.Poisson(), offset=np.log(contacts)).fit(scale="X2")
         beta, cov = np.asarray(fit.params), np.asarray(fit.cov_params())
+        se_all = np.sqrt(np.clip(np.diag(cov), 0.0, None))
+        if not (np.isfinite(beta).all() and np.isfinite(se_all).all()) or se_all[1] > MAX_LOG_SE:
+            caveats.append(
+                f"The {outcome} in the outreach log do not vary enough with training and "
+                "language to estimate their effects; left out."
+            )
+            continue
         for mode, x in design.items():
             x = np.asarray(x)
             eta, se = float(x @ beta), float(np.sqrt(x @ cov @ x))

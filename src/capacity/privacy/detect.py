@@ -218,16 +218,19 @@ def _name_hits(values: pd.Series, mode: str) -> np.ndarray:
     if mode == "prose":  # "… contact Anna Svensson …": a given name, then a capitalised word
         pat = r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+[ _]+[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+"
         sel = np.flatnonzero(values.str.contains(pat).to_numpy(dtype=bool))
+        texts = values.to_numpy(dtype=object)  # one conversion, not one .iloc per value
         for i in sel:
-            for m in re.finditer(pat, values.iloc[i]):
+            for m in re.finditer(pat, texts[i]):
                 if _ascii(re.split("[ _]+", m.group(0))[0]) in _first_names():
                     out[i] = True
                     break
         return out
     short = (values.str.len() <= 60).to_numpy(dtype=bool)
     sel = np.flatnonzero(short & values.str.fullmatch(_WORDY).to_numpy(dtype=bool))
+    texts = values.to_numpy(dtype=object)  # one conversion, not one .iloc per value
+    joined = mode in ("code", "sheet")
     for i in sel:
-        out[i] = _is_written_name(values.iloc[i], joined=mode in ("code", "sheet"))
+        out[i] = _is_written_name(texts[i], joined=joined)
     if mode in ("code", "sheet"):
         out |= values.str.fullmatch(_PERSON_NAME).to_numpy(dtype=bool)
     return out

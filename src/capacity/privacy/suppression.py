@@ -14,7 +14,7 @@ import pandas as pd
 
 from capacity.exceptions import ParameterError
 
-__all__ = ["SuppressedFrame", "suppress", "suppress_complementary"]
+__all__ = ["SuppressedFrame", "protect", "suppress", "suppress_complementary"]
 
 
 # --- small-cell suppression ----------------------------------------------------------------
@@ -202,3 +202,165 @@ def suppress_complementary(
     return SuppressedFrame(
         _hide(frame, mask, threshold), int(threshold), len(cells), cells, _cells(second)
     )
+
+
+def _lines(shape: tuple[int, int], names, rows: bool, columns) -> list[list[tuple[int, int]]]:
+    """The additive lines of a table: every row (``rows``) and the chosen columns; a line of
+    one cell is that cell itself, not a sum, and is left out."""
+    n_rows, n_cols = shape
+    lines = [[(i, j) for j in range(n_cols)] for i in range(n_rows)] if rows else []
+    cols = range(n_cols) if columns is True else [list(names).index(c) for c in columns or ()]
+    lines += [[(i, j) for i in range(n_rows)] for j in cols]
+    return [line for line in lines if len(line) > 1]
+
+
+def protect(
+    counts: pd.DataFrame,
+    threshold: int = 5,
+    *,
+    rows: bool = False,
+    columns: bool | Sequence[str] = False,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Which cells of a table of counts to hide: small ones, and enough others that no
+    hidden count follows from a total.
+
+    The single disclosure-control step every report table goes through (via
+    :func:`capacity.tables.make_table`), *before* any share is shown beside the counts.
+
+    Parameters
+    ----------
+    counts : pandas.DataFrame
+        The count cells (persons, stays, contacts); missing cells are not counts.
+    threshold : int, default 5
+        Counts ``1 .. threshold - 1`` are hidden (primary suppression); 0 is shown.
+    rows : bool
+        Each row adds up to a total a reader may know (a row-total column among ``counts``
+        counts as one of the parts of that relation: ``all = buyers + sellers``).
+    columns : bool or sequence of str
+        These columns (``True``: all) add up to a total a reader may know — printed
+        elsewhere, or following from a share beside a shown count.
+
+    Returns
+    -------
+    primary, secondary : pandas.DataFrame of bool
+        Cells hidden because they are small, and cells hidden to protect them.
+
+    Notes
+    -----
+    Each additive line (a row or a column above) is an equation whose value a reader may
+    know. A hidden cell is recoverable when it is the only hidden cell of a line, and also
+    when all the hidden cells of a line are small and all 1 or all ``threshold - 1`` (a
+    reader knows a cell shown as ``<threshold`` lies in ``1 .. threshold - 1``). Until no
+    line is in either state, the smallest shown non-zero cell of such a line is hidden too
+    (a zero when no other is left): secondary suppression [1]_. Then :func:`recoverable`
+    audits the whole table by linear programming, and each line through a cell it can still
+    pin gets one more hidden cell, until the audit finds none (or nothing is left to hide).
+    Secondary cells are written "hidden", not ``<threshold``: their value is not small.
+
+    References
+    ----------
+    .. [1] A. Hundepool et al., *Statistical Disclosure Control*, Wiley (2012), §5.2–5.4.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"n": [31, 2, 13]}, index=["own", "interpreter", "neither"])
+    >>> primary, secondary = protect(t, 5, columns=True)
+    >>> primary["n"].tolist(), secondary["n"].tolist()
+    ([False, True, False], [False, False, True])
+    """
+    _check_threshold(threshold)
+    v = counts.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    primary = np.nan_to_num((v > 0) & (v < threshold)).astype(bool)
+    secondary = np.zeros_like(primary)
+    lines = _lines(v.shape, counts.columns, rows, columns)
+
+    def hide_one(line: list[tuple[int, int]]) -> bool:
+        shown = [c for c in line if not (primary[c] or secondary[c]) and np.isfinite(v[c])]
+        if not shown:
+            return False
+        secondary[min(shown, key=lambda c: (v[c] == 0, v[c]))] = True
+        return True
+
+    def exposed(line: list[tuple[int, int]]) -> bool:
+        hidden = [c for c in line if primary[c] or secondary[c]]
+        if not hidden or (len(hidden) > 1 and any(secondary[c] for c in hidden)):
+            return len(hidden) == 1
+        vals = {v[c] for c in hidden}
+        return len(hidden) == 1 or vals == {1.0} or vals == {float(threshold - 1)}
+
+    def frame(m: np.ndarray) -> pd.DataFrame:
+        return pd.DataFrame(m, index=counts.index, columns=counts.columns)
+
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            if exposed(line) and hide_one(line):
+                changed = True
+        if not changed and primary.any() and lines:
+            pinned = recoverable(
+                counts, frame(primary), frame(secondary), threshold, rows=rows, columns=columns
+            )
+            at = {(counts.index.get_loc(r), counts.columns.get_loc(c)) for r, c, _ in pinned}
+            for line in lines:
+                if at.intersection(line) and hide_one(line):
+                    changed = True
+    return frame(primary), frame(secondary)
+
+
+def recoverable(
+    counts: pd.DataFrame,
+    primary: pd.DataFrame,
+    secondary: pd.DataFrame,
+    threshold: int = 5,
+    *,
+    rows: bool = False,
+    columns: bool | Sequence[str] = False,
+) -> list[tuple[object, str, float]]:
+    """Small hidden counts a reader can work out from the shown cells and the lines' totals.
+
+    The audit of :func:`protect`: the reader is assumed to know every shown cell, the total
+    of every additive line (``rows``/``columns`` as in :func:`protect`) unless that total
+    is itself small (then it is never shown), that a cell written ``<threshold`` lies in
+    ``1 .. threshold - 1`` and that any other hidden cell is at least 0. For each small
+    hidden cell the least and greatest values the equations allow are found by linear
+    programming; a cell whose range is narrower than 1 is recoverable. Known limit: a small
+    line total that follows from the other totals (the grand total minus them) is not
+    assumed known.
+
+    Returns
+    -------
+    list of (row, column, value)
+        Every recoverable small cell with its value.
+    """
+    from scipy.optimize import linprog
+
+    v = counts.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    prim = primary.to_numpy(dtype=bool)
+    hid = prim | secondary.to_numpy(dtype=bool)
+    cells = [(int(i), int(j)) for i, j in zip(*np.nonzero(hid), strict=True)]
+    if not prim.any() or threshold <= 2:  # with 2, "<2" itself says 1: nothing to audit
+        return []
+    pos = {c: k for k, c in enumerate(cells)}
+    a_eq, b_eq = [], []
+    for line in _lines(v.shape, counts.columns, rows, columns):
+        unknown = [pos[c] for c in line if c in pos]
+        total = float(np.nansum([v[c] for c in line]))
+        if not unknown or 0 < total < threshold:
+            continue
+        row = np.zeros(len(cells))
+        row[unknown] = 1.0
+        a_eq.append(row)
+        b_eq.append(sum(v[c] for c in line if c in pos))  # the total minus the shown cells
+    bounds = [(1.0, threshold - 1.0) if prim[c] else (0.0, None) for c in cells]
+    out = []
+    for k, c in enumerate(cells):
+        if not prim[c] or not a_eq:
+            continue
+        goal = np.zeros(len(cells))
+        goal[k] = 1.0
+        low = linprog(goal, A_eq=np.array(a_eq), b_eq=b_eq, bounds=bounds, method="highs")
+        high = linprog(-goal, A_eq=np.array(a_eq), b_eq=b_eq, bounds=bounds, method="highs")
+        if low.status == 0 and high.status == 0 and -high.fun - low.fun < 1.0 - 1e-9:
+            out.append((counts.index[c[0]], counts.columns[c[1]], float(v[c])))
+    return out

@@ -249,7 +249,11 @@ def _draws_frame(fitted, sc, reach_eff, p_any, need_draws, params, chain) -> pd.
 
 
 def evaluate(
-    fitted: FittedModels, params: Params, scenario: Scenario | None = None
+    fitted: FittedModels,
+    params: Params,
+    scenario: Scenario | None = None,
+    *,
+    forecast: bool = True,
 ) -> Question4Result:
     """Reach, competence, support, staffing and the verdict under a scenario.
 
@@ -261,6 +265,11 @@ def evaluate(
         The run's parameters (support assumptions, alpha, language, ...).
     scenario : Scenario, optional
         The settings applied on top of the fit; default ``Scenario.from_params(params)``.
+    forecast : bool, default True
+        Compute the FTE needed per forecast month (``result.forecast``), a bisection per
+        month and draw: about 40 % of the time of this function. ``False`` leaves
+        ``result.forecast`` None and changes nothing else, for callers that read only the
+        key figures (the options table, the standard scenarios).
 
     Notes
     -----
@@ -358,7 +367,7 @@ def evaluate(
         touring=fitted.touring,
         population=fitted.population,
         productivity=fitted.productivity,
-        forecast=_forecast_frame(fitted, sc, fte_now),
+        forecast=_forecast_frame(fitted, sc, fte_now) if forecast else None,
         indicators=fitted.indicators,
         draws=draws,
         caveats=tuple(dict.fromkeys(caveats)),
@@ -369,9 +378,20 @@ def evaluate(
         reach_level=sc.reach_level,
         strategy=sc.strategy,
         strategy_fit=None if mob is None else mob.strategy,
+        channel_strategy=_channel_strategy(fitted, params),
         mobility=mob,
         _inputs=x,
     )
+
+
+def _channel_strategy(fitted: FittedModels, params: Params):
+    """The strategy per channel (:mod:`capacity.models.channels`), or None without a mix."""
+    from capacity.models.channels import channel_strategy
+
+    per_channel = getattr(fitted, "channel_eta", None)
+    if fitted.mobility is None or per_channel is None or fitted.inputs.share is None:
+        return None
+    return channel_strategy(fitted.inputs.share, per_channel, fitted.channels, alpha=params.alpha)
 
 
 MEASURE_TEXT = {

@@ -172,7 +172,7 @@ def _productivity(outreach: pd.DataFrame, params: Params, rng, n: int):
     return fit, rows, np.concatenate([[eta_point], draws]), channel_eta, tuple(rates.index)
 
 
-def _mobility(data, stays_frame, params: Params, table, detection, rng, caveats: list):
+def _mobility(data, stays_frame, params, table, detection, rng, caveats: list, shared=None):
     """Strategy mix and tour chain (:func:`capacity.question4.mobility.fit_mobility`), or None.
 
     Without enough first contacts to tell screening from search, the share of capacity in
@@ -182,7 +182,7 @@ def _mobility(data, stays_frame, params: Params, table, detection, rng, caveats:
 
     try:
         mob = fit_mobility(data.sightings, stays_frame, params.city, table.mean, detection,
-                           alpha=params.alpha, rng=rng)  # fmt: skip
+                           alpha=params.alpha, rng=rng, shared=shared)  # fmt: skip
     except EstimationError as exc:
         caveats.append(
             f"The outreach strategy cannot be estimated from the data ({exc}); reach assumes "
@@ -192,7 +192,7 @@ def _mobility(data, stays_frame, params: Params, table, detection, rng, caveats:
     return mob, np.asarray(mob.share, dtype=float)
 
 
-def fit_models(data, params: Params) -> FittedModels:
+def fit_models(data, params: Params, *, shared: dict | None = None) -> FittedModels:
     """Fit every model for the city and period of ``params`` (the expensive part).
 
     Parameters
@@ -201,6 +201,11 @@ def fit_models(data, params: Params) -> FittedModels:
         A validated dataset.
     params : capacity.config.Params
         Run parameters; the scenario parameters are ignored here (see :func:`evaluate`).
+    shared : dict, optional
+        Work that does not depend on the city, kept between the fits of several cities of
+        the same data, ``gap_days`` and period (:func:`capacity.national.national_view`
+        passes one dict to every city): the stays of all cities, touring, the tour flows
+        and the outreach contacts per stay. Filled in on the first call.
 
     Returns
     -------
@@ -222,12 +227,17 @@ def fit_models(data, params: Params) -> FittedModels:
     if data.meta.get("synthetic"):
         caveats.append("The data are SYNTHETIC: the figures illustrate the method only.")
 
-    stays_frame = build_stays(data.sightings, params.gap_days, start, end)
+    shared = {} if shared is None else shared
+    if "stays" not in shared:
+        shared["stays"] = build_stays(data.sightings, params.gap_days, start, end)
+    stays_frame = shared["stays"]
     # the margin correction sees who sees a person: one gap distribution per source set
     in_city = data.sightings[data.sightings["city"].astype(str) == params.city]
     strata = source_strata(in_city, params.gap_days)
     stays = fit_stays(stays_frame, city=params.city, alpha=params.alpha, strata=strata, n_boot=0)
-    tour = touring(stays_frame)
+    if "touring" not in shared:
+        shared["touring"] = touring(stays_frame)
+    tour = shared["touring"]
 
     chain = population_chain(
         data.sightings,
@@ -351,7 +361,7 @@ def fit_models(data, params: Params) -> FittedModels:
     languages["speaker_share"] = s_lang.to_numpy()
     languages["usable_share"] = m.to_numpy()
 
-    mobility, share = _mobility(data, stays_frame, params, table, detection, rng, caveats)
+    mobility, share = _mobility(data, stays_frame, params, table, detection, rng, caveats, shared)
     inputs = Inputs(eta, hours_per_fte, arrivals, detection, table, pi, m.to_numpy(), share)
 
     forecast = None

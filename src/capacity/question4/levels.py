@@ -147,15 +147,43 @@ def at_level(fitted, level: str, written_languages: str = "", online_conversatio
     codes = parse_languages(written_languages)
     if level == "information" and not codes and "written" not in langs:
         return fitted  # today's inputs: every contact, spoken or interpreted
-    written = np.isin(np.asarray(langs.index, dtype=str), codes)
-    if "written" in langs:
-        written |= langs["written"].to_numpy(dtype=bool)
-    m = usable_at_level(
+    written = langs["written"].to_numpy(dtype=bool) if "written" in langs else False
+    eta, m = level_inputs(
+        fitted,
+        langs.index,
         langs["speaker_share"].to_numpy(dtype=float),
         fitted.interpreter_share,
-        fitted.written_contact_share,
         written,
         level,
+        codes,
+        online_conversation_share,
+    )
+    return dataclasses.replace(
+        fitted,
+        inputs=dataclasses.replace(fitted.inputs, eta=eta, m=m),
+        languages=langs.assign(usable_share=m),
+    )
+
+
+def level_inputs(
+    fitted,
+    languages,
+    speaker_share: np.ndarray,
+    interpreter_share: float,
+    written,
+    level: str,
+    codes: tuple[str, ...] = (),
+    online_conversation_share: float = 0.0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(η per draw, m_L)`` at ``level``, from arrays (the core of :func:`at_level`).
+
+    ``written`` marks the languages with translated information (or False); ``codes`` the
+    parsed written languages of the parameters. The optimiser calls this for thousands of
+    mixes without building a languages frame for each.
+    """
+    written = np.isin(np.asarray(languages, dtype=str), codes) | np.asarray(written, dtype=bool)
+    m = usable_at_level(
+        speaker_share, interpreter_share, fitted.written_contact_share, written, level
     )
     eta = fitted.inputs.eta
     if level == "conversation":
@@ -166,8 +194,4 @@ def at_level(fitted, level: str, written_languages: str = "", online_conversatio
                 "does not keep; refit with fit_models."
             )
         eta = per_channel @ conversation_weights(fitted.channels, online_conversation_share)
-    return dataclasses.replace(
-        fitted,
-        inputs=dataclasses.replace(fitted.inputs, eta=np.asarray(eta, dtype=float), m=m),
-        languages=langs.assign(usable_share=m),
-    )
+    return np.asarray(eta, dtype=float), m

@@ -137,6 +137,7 @@ def fit_mobility(
     *,
     alpha: float = 0.05,
     rng: np.random.Generator | None = None,
+    shared: dict | None = None,
 ) -> MobilityFit:
     """The strategy mix, stays per woman, the tour chain and every city's reach.
 
@@ -149,14 +150,21 @@ def fit_mobility(
     city : str
     mean_stay_days, detection : ndarray (D,)
         Per draw (row 0 the estimate): ``FittedModels.inputs.stays.mean`` and ``.detection``.
+    shared : dict, optional
+        Keeps the tour flows and the outreach contacts per stay of all cities between the
+        fits of several cities of the same stays (see :func:`~capacity.question4.fit_models`).
     """
+    shared = {} if shared is None else shared
     rng = rng or np.random.default_rng(0)
     n = len(mean_stay_days) - 1
     times = first_contact_times(sightings, stays, city)
     strat = fit_strategy(times, mean_stay_days, alpha=alpha, n_draws=n, rng=rng)
-    flows = tour_flows(stays)
+    if "flows" not in shared:
+        shared["flows"] = tour_flows(stays)
+        shared["n_outreach"] = _outreach_per_stay(sightings, stays)
+    flows = shared["flows"]
     P, x, s = flows.probabilities(rng, n)
-    stays = stays.assign(n_outreach=_outreach_per_stay(sightings, stays))
+    stays = stays.assign(n_outreach=shared["n_outreach"])
     reach = direct_city_reach(stays, flows.cities, detection, rng)
     caveats = [
         "Reach per tour uses the other cities' reach per stay estimated directly (stays "
@@ -166,7 +174,7 @@ def fit_mobility(
     return MobilityFit(
         strategy=strat,
         share=strat.share_draws[: n + 1],
-        stays_per_woman=stays_per_woman(stays, city),
+        stays_per_woman=stays_per_woman(stays, city, sightings),
         flows=flows,
         P=P,
         exit=x,

@@ -108,12 +108,30 @@ def untrained_staff(fitted: FittedModels) -> int:
     return int(math.ceil(st.staff_members * (1.0 - st.trained_share) - 1e-9))
 
 
+def _language_arrays(fitted: FittedModels) -> tuple:
+    """``(languages frame, π, s, codes)`` of the fit, read from the frame once per fit.
+
+    The optimiser prices thousands of mixes on one fit; reading two pandas columns per
+    mix was two thirds of its time. Kept on the (frozen) fit and checked against the
+    frame it was read from, so a fit with other languages never sees stale arrays.
+    """
+    langs = fitted.languages
+    cached = fitted.__dict__.get("_language_arrays")
+    if cached is None or cached[0] is not langs:
+        cached = (
+            langs,
+            langs["share"].to_numpy(dtype=float),
+            langs["speaker_share"].to_numpy(dtype=float),
+            list(langs.index),
+        )
+        object.__setattr__(fitted, "_language_arrays", cached)
+    return cached
+
+
 def _shares(fitted: FittedModels, mix: Mix, fte_total: float):
     """``(π, s, ι, w)`` per language after the option (point estimate of ``π``)."""
-    langs = fitted.languages
-    pi = langs["share"].to_numpy(dtype=float)
-    s = langs["speaker_share"].to_numpy(dtype=float).copy()
-    index = list(langs.index)
+    _, pi, s, index = _language_arrays(fitted)
+    pi, s = pi.copy(), s.copy()
     for code in set(mix.language_hires):
         if code not in index:
             raise ValueError(f"language {code!r} is not a language of the target group")
@@ -190,13 +208,28 @@ def mix_cost(fitted: FittedModels, mix: Mix, params: Params, base_extra_fte: flo
 def point_reach(
     fitted: FittedModels, mix: Mix, scenario: Scenario, base_extra_fte: float = 0.0
 ) -> float:
-    """Effective reach of the option at the point estimate (fast; no intervals)."""
-    from capacity.question4.levels import at_level
+    """Effective reach of the option at the point estimate (fast; no intervals).
+
+    The same as :func:`apply_mix`, then :func:`~capacity.question4.levels.at_level` and the
+    point estimate's reach (tested equal), from arrays: the optimiser prices thousands of
+    mixes, and building two languages frames per mix was most of its time.
+    """
+    from capacity.question4.levels import level_inputs, parse_languages
     from capacity.question4.mobility import measure_reach
 
     fte_total = fitted.staff.outreach_fte + base_extra_fte + mix.total_fte
-    fitted = _at_level(apply_mix(fitted, mix, base_extra_fte), scenario, at_level)
-    one = fitted.inputs.subset(np.array([0]))
+    _, s, iota, w = _shares(fitted, mix, fte_total)
+    eta, m = level_inputs(
+        fitted,
+        _language_arrays(fitted)[3],
+        s,
+        iota,
+        w > 0,
+        scenario.reach_level,
+        parse_languages(scenario.written_languages),
+        scenario.online_conversation_share,
+    )
+    one = dataclasses.replace(fitted.inputs, eta=eta, m=m).subset(np.array([0]))
     # the measure the verdict counts (reach per woman by default), as evaluate does
     mob = None if fitted.mobility is None else fitted.mobility.subset(np.array([0]))
     measure = scenario.reach_measure if mob is not None else "stay"
@@ -216,7 +249,12 @@ def _at_level(fitted: FittedModels, sc: Scenario, at_level=None) -> FittedModels
 
 
 def evaluate_mix(
-    fitted: FittedModels, params: Params, mix: Mix, scenario: Scenario | None = None
+    fitted: FittedModels,
+    params: Params,
+    mix: Mix,
+    scenario: Scenario | None = None,
+    *,
+    forecast: bool = True,
 ) -> dict:
     """Reach (with interval), cost and the support chain of one option.
 
@@ -226,14 +264,16 @@ def evaluate_mix(
     ``p_target``, the support chain (``support_cases_per_week``,
     ``reflection_periods_at_once``, ``shelter_places``, ``casework_fte_needed`` with
     ``_lower``/``_upper``), ``fte_added`` and the ``result`` of
-    :func:`~capacity.question4.evaluate`.
+    :func:`~capacity.question4.evaluate` (with ``forecast=False``, its ``forecast`` is None).
     """
     from capacity.question4.evaluate import evaluate
 
     sc = Scenario.from_params(params) if scenario is None else scenario
     sc = sc.replace(interpreter_share=None)
     adjusted = apply_mix(fitted, mix, sc.extra_fte)
-    res = evaluate(adjusted, params, sc.replace(extra_fte=sc.extra_fte + mix.total_fte))
+    res = evaluate(
+        adjusted, params, sc.replace(extra_fte=sc.extra_fte + mix.total_fte), forecast=forecast
+    )
     kf = res.key_figures
     base = point_reach(fitted, Mix(), sc, sc.extra_fte)
     cost = mix_cost(fitted, mix, params, sc.extra_fte)
@@ -280,11 +320,12 @@ def standard_options(fitted: FittedModels, n_languages: int = 3) -> dict[str, Mi
 def options_frame(
     fitted: FittedModels, params: Params, options: dict[str, Mix] | None = None
 ) -> pd.DataFrame:
-    """:func:`evaluate_mix` for every option, one row each (``result`` dropped)."""
+    """:func:`evaluate_mix` for every option, one row each (``result`` dropped, so the
+    forecast per month is not computed)."""
     options = standard_options(fitted) if options is None else options
     rows = {}
     for key, mix in options.items():
-        row = evaluate_mix(fitted, params, mix)
+        row = evaluate_mix(fitted, params, mix, forecast=False)
         row.pop("result")
         rows[key] = row
     return pd.DataFrame.from_dict(rows, orient="index")

@@ -46,6 +46,9 @@ class Question4Result(Results):
         The outreach strategy of the answer (``"estimated"``: the mix the data show).
     strategy_fit : StrategyResults or None
         The strategy the data support, its interval and model check (``.plot()``).
+    channel_strategy : ChannelStrategy or None
+        The strategy per channel (online, venue, street, operation): each channel's share
+        of contacts in screening with its interval (:mod:`capacity.models.channels`).
     mobility : MobilityFit or None
         Tour chain and stays per woman (for :meth:`coordination`).
     caveats : tuple of str

@@ -163,13 +163,18 @@ class ReportBook:
         interval_after: str | None = None,
         hide_columns: Sequence[str] = (),
         linked: Mapping[str, Sequence[str]] | None = None,
+        sum_rows: bool = False,
+        sum_columns: bool | Sequence[str] = (),
+        hide: pd.DataFrame | None = None,
         in_report: bool = True,
     ) -> Table:
         """Suppress small cells, number, save and show a table; return the :class:`Table`.
 
         ``hide_columns`` are kept in ``tables.xlsx`` but not shown in the report (e.g. the
-        standard error next to an interval). With ``in_report=False`` the table is saved
-        (``tables.xlsx``) but not shown: for numbers a figure already states.
+        standard error next to an interval); ``linked``, ``sum_rows``, ``sum_columns`` and
+        ``hide`` are disclosure control, as in :func:`capacity.tables.make_table`. With
+        ``in_report=False`` the table is saved (``tables.xlsx``) but not shown: for numbers a
+        figure already states.
         """
         tb = make_table(
             frame,
@@ -183,6 +188,9 @@ class ReportBook:
             row_kinds=row_kinds,
             index_header=index_header,
             linked=linked,
+            sum_rows=sum_rows,
+            sum_columns=sum_columns,
+            hide=hide,
         )
         # tables the report shows are numbered 1, 2, …; a saved-only table has no number
         tb.number = 1 + sum(1 for t in self.tables if t.number) if in_report else 0

@@ -26,9 +26,10 @@ Every report and notebook takes these parameters, from a YAML file in `params/`,
 notebook's `parameters` cell. They are validated before any analysis runs: an unknown
 name or a value outside its range stops the run with a message naming the parameter and
 what is allowed. Scenario parameters (`extra_fte`, `stay_multiplier`,
-`arrivals_multiplier`, `target_reach`, `strategy`, `reach_measure`, `p_sufficient`,
-`p_insufficient`, `interpreter_share`) do not refit the models: runs that differ only in
-them reuse the cached fit.
+`arrivals_multiplier`, `target_reach`, `strategy`, `reach_measure`, `reach_level`,
+`written_languages`, `online_conversation_share`, `p_sufficient`, `p_insufficient`,
+`interpreter_share`) do not refit the models: runs that differ only in them reuse the
+cached fit.
 
 Notebooks take one more parameter, `artifacts_dir` (where the report runner collects
 tables and figures; empty when a notebook is run by hand).

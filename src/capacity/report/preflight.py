@@ -33,10 +33,10 @@ def check_scope(params: Params) -> None:
         has no sightings (with the cities there are and a "did you mean"), or
         none in ``period_start`` to ``period_end`` (with the dates there are).
     """
-    from capacity.contract import normalise_name
     from capacity.dataset import table_files
     from capacity.io import read_table
     from capacity.parse import parse_column
+    from capacity.schema import normalise_name
 
     _check_period(params)
     path = table_files(params.data_path).get("sightings")

@@ -167,12 +167,14 @@ def show(book, data, params: Params) -> None:
         caption=book.t("cap_sources"),
         headers=_labels(src.columns, lang),
         kinds={
-            "sightings": "number",
+            "sightings": "count",
             "persons": "count",
             "days": "number",
             "language_known": "percent",
         },
-        count_columns=["persons"],
+        count_columns=["sightings", "persons"],  # one sighting is one person
+        sum_columns=["sightings"],  # they add up to the overview's rows in scope
+        linked={"sightings": ["language_known"]},
         index_header=label("col_source", lang),
     )
     ovl = overlap(data, params)
@@ -182,6 +184,7 @@ def show(book, data, params: Params) -> None:
         caption=book.t("cap_overlap"),
         headers=_labels(ovl.columns, lang),
         kinds={"persons": "count"},
+        sum_columns=True,  # every person seen once in the period
         index_header=label("col_n_sources", lang),
     )
     monthly = monthly_sightings(data, params)
@@ -202,6 +205,8 @@ def show(book, data, params: Params) -> None:
             "new_persons": "count",
             "new_per_hour": "number2",
         },
+        sum_columns=True,
+        linked={"new_persons": ["new_per_hour"]},  # times the shown hours gives it back
         index_header=label("col_channel", lang),
     )
     book.heading("h_dq_staff")

@@ -33,6 +33,8 @@ from capacity.tables import read_tables
 from capacity.tables_xlsx import write_xlsx
 
 FORMATS = ("pdf", "html", "xlsx")
+#: Notebooks about every city of the data (``params.city`` is not theirs).
+NATIONAL = frozenset({"national"})
 TITLE_KEYS = {
     "committee_report": "report_title",
     "data_quality": "dq_title",
@@ -146,7 +148,8 @@ def page_metadata(params: Params, notebook: str, title: str | None, synthetic: b
     return {
         "lang": lang,
         "title": title,
-        "header_left": f"{params.city} · {period}",
+        # the national report covers every city: its header names no city
+        "header_left": period if notebook in NATIONAL else f"{params.city} · {period}",
         "banner": _banner(params, synthetic),
         "page_word": i18n.t("page", lang),
         "of_word": i18n.t("of", lang),

@@ -22,7 +22,15 @@ from scipy import sparse
 
 from capacity.exceptions import EstimationError
 
-__all__ = ["SHRINK_GAPS", "SourceStrata", "source_strata"]
+__all__ = [
+    "SHRINK_GAPS",
+    "SPLIT_LEVEL",
+    "SourceStrata",
+    "daily_sighting_rates",
+    "merge_split_stays",
+    "source_strata",
+    "split_thresholds",
+]
 
 #: Pseudo-gaps of the pooled distribution added to each stratum's gap counts (shrinkage):
 #: a stratum with a handful of gaps borrows the pooled shape, one with thousands keeps its own.
@@ -136,3 +144,83 @@ def recurrence_pmfs(counts: np.ndarray, shrink: float = SHRINK_GAPS) -> np.ndarr
     pmf_g = c / c.sum(axis=-1, keepdims=True)
     rec = np.clip(1 - np.cumsum(pmf_g, axis=-1), 0.0, None)  # P(G > r), r = 0 … K − 1
     return rec / rec.sum(axis=-1, keepdims=True)
+
+
+#: A gap between two stays of a woman in one city (with no stay elsewhere between them) is
+#: taken as missed sightings inside one stay when a gap at least that long occurs inside a
+#: stay with probability above this (see :func:`split_thresholds`).
+SPLIT_LEVEL = 0.01
+
+
+def daily_sighting_rates(strata: SourceStrata, shrink: float = SHRINK_GAPS) -> np.ndarray:
+    """Daily chance ``q_s`` that a present person of each source set is seen.
+
+    The gaps inside stays are geometric, ``P(G = g) = q(1 − q)^{g−1}``, when a person is
+    seen on each day present with chance ``q``; only gaps up to ``gap_days`` are inside
+    stays, so ``q`` solves the truncated mean ``1/q − K(1 − q)^K/(1 − (1 − q)^K) = Ḡ``,
+    ``K = gap_days`` (the maximum-likelihood equation of the truncated geometric). Each
+    set's counts get ``shrink`` pseudo-gaps of the pooled distribution, as the margin
+    correction's do.
+    """
+    from scipy.optimize import brentq
+
+    counts = strata.gap_counts()
+    k = strata.gap_days
+    pooled = counts.sum(axis=0)
+    if pooled.sum() == 0:
+        raise EstimationError("no gaps between sightings inside stays: no sighting rate.")
+    c = counts + shrink * pooled / pooled.sum()
+    g = np.arange(k + 1)
+    mean = (c * g).sum(axis=1) / c.sum(axis=1)
+
+    def truncated_mean(q, target):
+        return 1 / q - k * (1 - q) ** k / (1 - (1 - q) ** k) - target
+
+    out = np.empty(len(mean))
+    for i, m in enumerate(mean):
+        if m <= 1 + 1e-9:
+            out[i] = 1.0
+        elif m >= (k + 1) / 2 - 1e-6:  # no decay inside the window: no information
+            out[i] = np.nan
+        else:
+            out[i] = brentq(truncated_mean, 1e-6, 1 - 1e-9, args=(m,))
+    return out
+
+
+def split_thresholds(strata: SourceStrata, level: float = SPLIT_LEVEL) -> np.ndarray:
+    """Per source set, the longest gap still taken as missed sightings inside one stay.
+
+    ``g_s = max(gap_days, ⌈log(level)/log(1 − q_s)⌉)``: a gap of ``g`` days or more
+    occurs inside a stay with probability ``(1 − q_s)^{g−1}``, above ``level`` up to
+    ``g_s`` (:func:`daily_sighting_rates`). A set whose gaps carry no information
+    (``q_s`` undefined) keeps ``gap_days``.
+    """
+    q = daily_sighting_rates(strata)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g = np.ceil(np.log(level) / np.log1p(-np.clip(q, 1e-9, 1 - 1e-12)))
+    g = np.where(np.isfinite(g), g, strata.gap_days)
+    return np.maximum(g, strata.gap_days).astype(np.int64)
+
+
+def merge_split_stays(stays: pd.DataFrame, strata: SourceStrata, level: float = SPLIT_LEVEL):
+    """A run label per stay: consecutive stays of a person in one city, with no stay in
+    another city between them and a gap her source set makes plausible inside one stay
+    (:func:`split_thresholds`), share a label; persons not in ``strata`` keep their stays.
+
+    ``build_stays`` splits a stay wherever sightings are more than ``gap_days`` apart; with
+    sources that see a present person on few days (an ad site that sees her on 7 % of her
+    days, outreach only) one stay becomes several, and a count of stays per woman is then
+    too high. The label undoes the splits that the sighting rate explains.
+    """
+    st = stays.sort_values(["person_id", "start"], kind="stable")
+    pid = st["person_id"].astype(str).to_numpy()
+    city = st["city"].astype(str).to_numpy()
+    code = strata.persons.get_indexer(st["person_id"])
+    thr = split_thresholds(strata, level)
+    limit = np.where(code >= 0, thr[strata.person_stratum[np.maximum(code, 0)]], strata.gap_days)
+    start = st["start"].to_numpy("datetime64[D]").astype(np.int64)
+    end = st["end"].to_numpy("datetime64[D]").astype(np.int64)
+    same = (pid[1:] == pid[:-1]) & (city[1:] == city[:-1])
+    merge = same & (start[1:] - end[:-1] <= limit[1:])
+    run = np.cumsum(np.r_[True, ~merge])
+    return pd.Series(run, index=st.index).reindex(stays.index)

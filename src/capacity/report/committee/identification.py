@@ -42,6 +42,10 @@ def identification_section(book, fitted) -> None:
             own = rates.loc[("indicators", "own_language"), "estimate"]
             neither = rates.loc[("indicators", "neither"), "estimate"]
             values["lang_ratio"] = format_percent(neither / own, lang) if own > 0 else "–"
+            shown = rates.loc["indicators"]
+            implied = (shown["estimate"] * shown["contacts"]).round()
+            if ((implied > 0) & (implied < book.params.suppression_threshold)).any():
+                values["lang_ratio"] = phrase(book, "hidden_share")  # a rate is hidden below
         book.text(phrase(book, "identification_text", **values))
     identification_frame(book, ident)
 
@@ -63,6 +67,15 @@ def identification_frame(book, ident, *, compact: bool = False):
     frame.index = [phrase(book, f"mode_{m}{'_short' if compact else ''}") for m in frame.index]
     show = frame[["contacts", "indicators", "referrals"]] if "referrals" in frame else frame
     short = "_short" if compact else ""
+    # a rate per contact beside its shown contacts gives back its numerator: hide the rate
+    # (and its interval) when that is a small count of indicators or referrals
+    threshold = book.params.suppression_threshold
+    hide = pd.DataFrame(False, index=frame.index, columns=frame.columns)
+    for outcome in rates.index.get_level_values(0).unique():
+        implied = (frame[outcome] / 100 * frame["contacts"]).round()
+        small = ((implied > 0) & (implied < threshold)).to_numpy()
+        for c in (outcome, f"{outcome}_lower", f"{outcome}_upper"):
+            hide[c] = small
     return book.table(
         frame[[c for c in frame.columns if c in show.columns or c.endswith(("_lower", "_upper"))]],
         name="competence" if compact else "identification",
@@ -77,7 +90,9 @@ def identification_frame(book, ident, *, compact: bool = False):
             **{c: "number1" for c in frame.columns if c != "contacts"},
         },
         count_columns=["contacts"],
+        sum_columns=["contacts"],  # contacts in all modes: the log's total
         linked={"contacts": [c for c in frame.columns if c != "contacts"]},
+        hide=hide,
         index_header=phrase(book, "col_mode_short" if compact else "col_mode"),
         hide_columns=[c for c in frame.columns if c.endswith(("_lower", "_upper"))],
     )

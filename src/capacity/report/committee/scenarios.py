@@ -36,7 +36,7 @@ def standard_scenarios(fitted, params) -> pd.DataFrame:
     rows = {}
     for key in SCENARIOS:
         sc = base.replace(**grid[key])
-        res = evaluate(fitted, params, sc)
+        res = evaluate(fitted, params, sc, forecast=False)  # key figures only
         kf = res.key_figures
         rows[key] = {
             "extra_fte": sc.extra_fte,

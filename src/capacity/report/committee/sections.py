@@ -146,6 +146,8 @@ def target_group(book, result, fitted=None) -> None:
             caption=_x(book, "flows_caption"),
             kinds=dict.fromkeys(flows.columns, "count"),
             index_header=_x(book, "flows_from"),
+            sum_rows=True,  # a city's stays followed by another (the sentence prints it)
+            sum_columns=True,  # stays that began in a city after another
         )
 
 
@@ -153,8 +155,12 @@ def flows_sentence(book, flows: pd.DataFrame, city: str) -> str | None:
     """The city-to-city table in one sentence: where stays in ``city`` lead next.
 
     Only totals at or above the suppression threshold are written (disclosure control);
-    the two commonest next cities are named without their counts.
+    the two commonest next cities are named without their counts. When the table hides the
+    returns to ``city``, the share moving on is not written either (total minus that share
+    would give the returns back).
     """
+    from capacity.privacy.suppression import protect
+
     if city not in flows.index:
         return None
     row = flows.loc[city].astype(float)
@@ -164,6 +170,8 @@ def flows_sentence(book, flows: pd.DataFrame, city: str) -> str | None:
     threshold = book.params.suppression_threshold
     if total < threshold or moved < threshold:
         return None
+    primary, secondary = protect(flows, threshold, rows=True, columns=True)
+    returns_hidden = city in flows.columns and bool((primary | secondary).loc[city, city])
     top = [c for c in elsewhere.sort_values(ascending=False).index[:2] if elsewhere[c] > 0]
     lang = book.lang
     return _x(
@@ -171,7 +179,7 @@ def flows_sentence(book, flows: pd.DataFrame, city: str) -> str | None:
         "flows_sentence",
         city=city,
         total=format_number(total, lang, 0),
-        share=format_percent(moved / total, lang),
+        share=_x(book, "hidden_share") if returns_hidden else format_percent(moved / total, lang),
         top=_x(book, "and").join(top),
     )
 
@@ -214,6 +222,7 @@ def capacity(book, result) -> None:
             "reach": "percent",
         },
         linked={"persons": ["share_of_target_group", "usable_share", "reach"]},
+        sum_columns=["persons"],
         index_header=label("col_language", lang),
     )
 
@@ -281,14 +290,20 @@ def indicators(book, result) -> None:
     covers = rows.loc["mandate_covers_sellers"]
     frame = funnel_frame(ind)
     threshold = book.params.suppression_threshold
+    from capacity.privacy.suppression import protect
+
+    counts = ["n_all", "n_buyers", "n_sellers"]
+    primary, secondary = protect(frame[counts], threshold, rows=True)  # as the table will
+    hidden = primary | secondary
     for group in ("all", "buyers", "sellers"):  # a hidden denominator hides every share
-        if not frame.loc[FUNNEL[0], f"n_{group}"] >= threshold:
+        if hidden.loc[FUNNEL[0], f"n_{group}"]:
             frame[f"share_{group}"] = float("nan")
 
     def share(step, group="all"):
-        n = frame.loc[step, f"n_{group}"]
-        if not (n >= threshold) or not (frame.loc[FUNNEL[0], f"n_{group}"] >= threshold):
+        if hidden.loc[step, f"n_{group}"] or hidden.loc[FUNNEL[0], f"n_{group}"]:
             return _x(book, "hidden_share")
+        if pd.isna(frame.loc[step, f"share_{group}"]):
+            return "–"
         return format_percent(frame.loc[step, f"share_{group}"], lang)
 
     days = (
@@ -302,9 +317,11 @@ def indicators(book, result) -> None:
             "funnel_text",
             covers=format_number(covers["count"], lang, 0),
             ops=format_number(covers["denominator"], lang, 0),
-            encountered=format_number(frame.loc[FUNNEL[0], "n_all"], lang, 0)
-            if frame.loc[FUNNEL[0], "n_all"] >= threshold
-            else f"<{threshold}",
+            encountered=f"<{threshold}"
+            if primary.loc[FUNNEL[0], "n_all"]
+            else _x(book, "hidden_share")
+            if secondary.loc[FUNNEL[0], "n_all"]
+            else format_number(frame.loc[FUNNEL[0], "n_all"], lang, 0),
             contacted=share("sellers_contacted"),
             informed=share("sellers_informed_of_rights"),
             offered=share("reflection_period_offered"),
@@ -336,6 +353,7 @@ def indicators(book, result) -> None:
             "share_sellers": "percent",
         },
         count_columns=["n_all", "n_buyers", "n_sellers"],
+        sum_rows=True,  # all = buyers only + those selling sex included
         linked={
             "n_all": ["share_all"],
             "n_buyers": ["share_buyers"],

@@ -15,7 +15,7 @@ PARAMS ?= params/stockholm.yaml
 JOBS   ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help setup runtime report test lint format bench coverage lock sample clean
+.PHONY: help setup runtime report test test-fast golden lint format bench coverage lock sample clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-8s %s\n", $$1, $$2}'
@@ -41,8 +41,14 @@ setup: $(DEV) ## the same plus the development tools (pytest, ruff, hypothesis, 
 report: runtime ## render the committee report from the sample data into reports/<run-id>/
 	$(BIN)/capacity report -f $(PARAMS)
 
-test: setup lint ## lint, then run the whole test suite
+test: setup lint ## lint, then the whole test suite (with the hygiene checks of .pre-commit-config.yaml)
 	$(BIN)/pytest -n $(JOBS)
+
+test-fast: setup lint ## lint, then the suite without the slow tier (notebook runs, reports): the edit loop
+	$(BIN)/pytest -n $(JOBS) -m "not slow"
+
+golden: setup ## rewrite tests/golden/committee_key_figures.json from the sample (review the diff)
+	$(BIN)/python tests/golden.py --write
 
 lint: setup ## ruff lint and format check over src, tests, notebooks and benchmarks
 	$(BIN)/ruff check src tests notebooks benchmarks

@@ -14,7 +14,6 @@ from capacity.cli import build_parser, main
 from capacity.config import ROOT, Params
 from capacity.exceptions import DataError, ParameterError, ReportError
 
-TINY = ROOT / "tests" / "data" / "tiny"
 COMMANDS = ("validate", "synth", "pseudonymise", "keygen", "report", "sweep")
 
 
@@ -118,7 +117,9 @@ def test_file_and_grid_are_read_from_the_current_folder(tmp_path, monkeypatch, c
     assert str(tmp_path / "params" / "stockholm.yaml") in capsys.readouterr().err
 
 
-def test_city_or_period_outside_the_data_is_refused_before_the_kernel(tmp_path, monkeypatch):
+def test_city_or_period_outside_the_data_is_refused_before_the_kernel(
+    tmp_path, monkeypatch, tiny_dir
+):
     from capacity.report import kernel
     from capacity.report.run import run_report
 
@@ -126,7 +127,7 @@ def test_city_or_period_outside_the_data_is_refused_before_the_kernel(tmp_path, 
         raise AssertionError("the kernel must not start")
 
     monkeypatch.setattr(kernel, "execute", no_kernel)
-    base = {"data_dir": str(TINY), "output_dir": str(tmp_path)}
+    base = {"data_dir": str(tiny_dir), "output_dir": str(tmp_path)}
     period = {"period_start": "2024-01-01", "period_end": "2024-04-30"}
     with pytest.raises(DataError, match=r"'Stokholm' does not occur.*Did you mean 'Stockholm'"):
         run_report(Params.from_mapping({**base, **period, "city": "Stokholm"}))
@@ -146,12 +147,12 @@ def test_city_or_period_outside_the_data_is_refused_before_the_kernel(tmp_path, 
     assert list(tmp_path.iterdir()) == []  # nothing written, no failed notebook
 
 
-def test_missing_kernel_says_the_command_that_registers_it(tmp_path):
+def test_missing_kernel_says_the_command_that_registers_it(tmp_path, tiny_dir):
     from capacity.report.run import run_report
 
     params = Params.from_mapping(
         {
-            "data_dir": str(TINY),
+            "data_dir": str(tiny_dir),
             "period_start": "2024-01-01",
             "period_end": "2024-04-30",
             "output_dir": str(tmp_path),
@@ -178,13 +179,13 @@ def test_papermill_help_notebook_lists_types_defaults_and_help():
 
 
 @pytest.mark.slow
-def test_report_shows_its_stages_and_quiet_hides_them(tmp_path, capfd):
+def test_report_shows_its_stages_and_quiet_hides_them(tmp_path, capfd, tiny_dir):
     from test_report_pipeline import fixture_notebook
 
     nb = fixture_notebook(tmp_path / "fixture.ipynb")
     shutil.copy(nb, tmp_path / "copy.ipynb")
     common = ["report", "--notebook", str(nb), "--formats", "pdf,xlsx"]
-    common += ["-p", "data_dir", str(TINY), "-p", "output_dir", str(tmp_path / "r")]
+    common += ["-p", "data_dir", str(tiny_dir), "-p", "output_dir", str(tmp_path / "r")]
     common += ["-p", "period_start", "2024-01-01", "-p", "period_end", "2024-04-30"]
     assert main(common) == 0
     err = capfd.readouterr().err

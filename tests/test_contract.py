@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -20,11 +19,9 @@ from capacity.io import read_table
 from capacity.parse import parse_column
 from capacity.schema import TABLES, dictionary
 
-TINY = Path(__file__).parent / "data" / "tiny"
 
-
-def raw(table: str) -> pd.DataFrame:
-    return read_table(TINY / f"{table}.csv", table)
+def raw(tiny_dir, table: str) -> pd.DataFrame:
+    return read_table(tiny_dir / f"{table}.csv", table)
 
 
 def problems_of(df: pd.DataFrame, table: str) -> list:
@@ -60,8 +57,8 @@ def test_committed_doc_equals_the_generated_tables():
 
 
 @pytest.mark.parametrize("table", TABLES)
-def test_tiny_tables_pass(table):
-    typed, found = validate_table(raw(table), table, f"{table}.csv")
+def test_tiny_tables_pass(table, tiny_dir):
+    typed, found = validate_table(raw(tiny_dir, table), table, f"{table}.csv")
     assert found == []
     assert list(typed.index) == list(range(2, len(typed) + 2))
 
@@ -141,8 +138,8 @@ def test_parsing_never_raises_and_flags_only_filled_cells(texts, kind):
 
 
 # --- structure --------------------------------------------------------------------------
-def test_header_is_matched_loosely_and_optional_columns_may_be_absent():
-    df = raw("sightings").drop(columns="language")
+def test_header_is_matched_loosely_and_optional_columns_may_be_absent(tiny_dir):
+    df = raw(tiny_dir, "sightings").drop(columns="language")
     df.columns = ["Person ID", " date", "CITY", "source"]
     typed, found = validate_table(df, "sightings", "s.csv")
     assert found == []
@@ -150,8 +147,8 @@ def test_header_is_matched_loosely_and_optional_columns_may_be_absent():
     assert out["language"].isna().all() and str(out["language"].dtype) == "string"
 
 
-def test_required_column_missing_and_unknown_column_with_suggestion():
-    df = raw("outreach").rename(columns={"staff_hours": "staff_hour"})
+def test_required_column_missing_and_unknown_column_with_suggestion(tiny_dir):
+    df = raw(tiny_dir, "outreach").rename(columns={"staff_hours": "staff_hour"})
     found = problems_of(df, "outreach")
     rules = {(p.column, p.rule) for p in found}
     assert ("staff_hour", "unknown column (not in the data dictionary)") in rules
@@ -160,17 +157,20 @@ def test_required_column_missing_and_unknown_column_with_suggestion():
     assert all(p.row == 1 for p in found)
 
 
-def test_column_twice():
-    df = raw("staff")
+def test_column_twice(tiny_dir):
+    df = raw(tiny_dir, "staff")
     df.insert(1, "FTE", df["fte"], allow_duplicates=True)
     assert one(df, "staff").rule == "the column appears twice"
 
 
-def test_empty_header_only_and_wrong_table():
+def test_empty_header_only_and_wrong_table(tiny_dir):
     assert one(pd.DataFrame(), "staff").rule == "the file is empty"
-    assert one(raw("staff").iloc[0:0], "staff").rule == "the file has a header but no data rows"
-    assert problems_of(raw("operations").iloc[0:0], "operations") == []
-    p = one(raw("outreach"), "operations")
+    assert (
+        one(raw(tiny_dir, "staff").iloc[0:0], "staff").rule
+        == "the file has a header but no data rows"
+    )
+    assert problems_of(raw(tiny_dir, "operations").iloc[0:0], "operations") == []
+    p = one(raw(tiny_dir, "outreach"), "operations")
     assert p.rule == "this looks like the outreach table, not the operations table"
 
 
@@ -198,9 +198,9 @@ def test_empty_header_only_and_wrong_table():
         ("operations", "start_date", "2000-01-01", "1999-12-31", "must be between 2000-01-01"),
     ],
 )
-def test_cell_rules(table, column, good, bad, rule):
+def test_cell_rules(table, column, good, bad, rule, tiny_dir):
     row = 3
-    df = raw(table)
+    df = raw(tiny_dir, table)
     passing = df.copy()
     passing.loc[row, column] = good
     assert problems_of(passing, table) == []
@@ -221,8 +221,8 @@ def test_cell_rules(table, column, good, bad, rule):
         ("operations", "support_accepted", "sellers_contacted"),
     ],
 )
-def test_at_most_other_column(table, column, other):
-    df = raw(table)
+def test_at_most_other_column(table, column, other, tiny_dir):
+    df = raw(tiny_dir, table)
     equal = df.copy()
     equal.loc[2, column] = equal.loc[2, other]
     assert problems_of(equal, table) == []
@@ -232,8 +232,8 @@ def test_at_most_other_column(table, column, other):
     assert [(p.row, p.column) for p in hits] == [(2, column)]
 
 
-def test_end_date_not_before_start_date():
-    df = raw("operations")
+def test_end_date_not_before_start_date(tiny_dir):
+    df = raw(tiny_dir, "operations")
     df.loc[2, "end_date"] = df.loc[2, "start_date"]
     assert problems_of(df, "operations") == []
     df.loc[2, "end_date"] = "2024-03-03"
@@ -249,8 +249,8 @@ def test_end_date_not_before_start_date():
         ("operations", ["operation_id"]),
     ],
 )
-def test_duplicate_keys(table, keys):
-    df = raw(table)
+def test_duplicate_keys(table, keys, tiny_dir):
+    df = raw(tiny_dir, table)
     copy = df.loc[[2]].set_axis([len(df) + 2])
     if table == "sightings":
         assert problems_of(pd.concat([df, copy.assign(source="police")]), table) == []
@@ -258,8 +258,8 @@ def test_duplicate_keys(table, keys):
     assert p.row == len(df) + 2 and p.rule.startswith("duplicate row") and keys[0] == p.column
 
 
-def test_many_failures_are_listed_up_to_a_cap_then_counted():
-    df = raw("sightings")
+def test_many_failures_are_listed_up_to_a_cap_then_counted(tiny_dir):
+    df = raw(tiny_dir, "sightings")
     big = pd.concat([df] * 6, ignore_index=True)
     big.index = pd.RangeIndex(2, len(big) + 2)
     big["person_id"] = [f"p{i:09d}" for i in range(len(big))]
@@ -273,8 +273,8 @@ def test_many_failures_are_listed_up_to_a_cap_then_counted():
     )
 
 
-def test_finalised_dtypes():
-    typed, _ = validate_table(raw("staff"), "staff", "staff.csv")
+def test_finalised_dtypes(tiny_dir):
+    typed, _ = validate_table(raw(tiny_dir, "staff"), "staff", "staff.csv")
     out = finalise(typed, "staff")
     assert out.dtypes.astype(str).to_dict() == {
         "month": "datetime64[ns]",
@@ -290,12 +290,12 @@ def test_finalised_dtypes():
 
 
 # --- across tables ----------------------------------------------------------------------
-def _typed(table: str) -> pd.DataFrame:
-    return validate_table(raw(table), table, f"{table}.csv")[0]
+def _typed(table: str, tiny_dir) -> pd.DataFrame:
+    return validate_table(raw(tiny_dir, table), table, f"{table}.csv")[0]
 
 
-def test_cross_checks_pass_on_tiny_and_catch_each_rule():
-    typed = {t: _typed(t) for t in TABLES}
+def test_cross_checks_pass_on_tiny_and_catch_each_rule(tiny_dir):
+    typed = {t: _typed(t, tiny_dir) for t in TABLES}
     files = {t: f"{t}.csv" for t in TABLES}
     meta = {"period": {"start": "2024-01-01", "end": "2024-04-30"}}
     assert cross_check(typed, meta, files) == []
@@ -314,8 +314,8 @@ def test_cross_checks_pass_on_tiny_and_catch_each_rule():
     assert cross_check({"outreach": out}, {}, files) == []
 
 
-def test_check_header_keeps_only_contract_columns_in_dictionary_order():
-    df = raw("staff")[["trafficking_trained", "month", "staff_id", "city", "team", "fte"]]
+def test_check_header_keeps_only_contract_columns_in_dictionary_order(tiny_dir):
+    df = raw(tiny_dir, "staff")[["trafficking_trained", "month", "staff_id", "city", "team", "fte"]]
     df = df.assign(outreach_share="0.5", languages="sv", extra="1")
     frame, found = check_header(df, "staff", "staff.csv")
     assert list(frame.columns) == list(schema.columns("staff").index)

@@ -20,7 +20,6 @@ from capacity import contract, dataset_cache
 from capacity.dataset import load_dataset
 from capacity.exceptions import DataError
 
-TINY = Path(__file__).parent / "data" / "tiny"
 TABLES = ("sightings", "outreach", "staff", "operations")
 
 
@@ -32,9 +31,9 @@ def cache(tmp_path, monkeypatch) -> Path:
 
 
 @pytest.fixture
-def data(tmp_path) -> Path:
+def data(tmp_path, tiny_dir) -> Path:
     folder = tmp_path / "tiny"
-    shutil.copytree(TINY, folder)
+    shutil.copytree(tiny_dir, folder)
     return folder
 
 

@@ -18,11 +18,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from capacity.config import ROOT, Params
+from capacity.config import Params
 from capacity.i18n import language_name
 from capacity.privacy.grouping import OTHER, group_small
-
-TINY = ROOT / "tests" / "data" / "tiny"
 
 
 @settings(max_examples=300, deadline=None)
@@ -86,7 +84,7 @@ def _texts(folder: Path) -> dict[str, str]:
 
 
 @pytest.mark.slow
-def test_tiny_city_report_discloses_no_small_count(tmp_path, monkeypatch):
+def test_tiny_city_report_discloses_no_small_count(tmp_path, monkeypatch, tiny_dir):
     from capacity.dataset import load_dataset
     from capacity.question4 import evaluate
     from capacity.report import fitted_models
@@ -96,7 +94,7 @@ def test_tiny_city_report_discloses_no_small_count(tmp_path, monkeypatch):
     threshold = 3  # below the default: the report must say so on every page
     params = Params.from_mapping(
         {
-            "data_dir": str(TINY),
+            "data_dir": str(tiny_dir),
             "period_start": "2024-01-01",
             "period_end": "2024-04-30",
             "n_boot": 40,

@@ -93,7 +93,7 @@ def test_short_series_is_trend_only_with_caveat():
     monthly, _ = simulate_monthly(n=18, seed=3)
     res = fit_arrivals_forecast(monthly, horizon=6)
     assert not res.season and len(res.params) == 2
-    assert any("trend only" in c for c in res.caveats)
+    assert any(c.key == "forecast.no_season" for c in res.caveats)
     with pytest.raises(EstimationError, match="at least 6"):
         fit_arrivals_forecast(monthly.iloc[:4])
     with pytest.raises(EstimationError, match="consecutive"):
@@ -176,5 +176,5 @@ def test_partial_months_from_monthly_arrivals_are_left_out():
     res = fit_arrivals_forecast(monthly, n_sim=200)
     assert res.history.index[0] == pd.Timestamp("2022-02-01")
     assert res.history.index[-1] == pd.Timestamp("2024-12-01")  # January 2025 is partial
-    assert any("part of the month" in c for c in res.caveats)
+    assert any(c.key == "forecast.partial_months" for c in res.caveats)
     assert 0.85 < res.trend_per_year[0] < 1.15  # no trend in the simulated arrivals

@@ -55,17 +55,27 @@ def test_verdict_sentence_matches_the_agreed_wording():
     assert text.endswith("otillräckliga (sannolikheten att målet nås är under 1\xa0%).")
 
 
-def test_every_string_exists_in_both_languages_with_the_same_placeholders():
+def _placeholders(text: str) -> set[tuple[str, str]]:
     import string
 
-    from capacity.i18n.strings import STRINGS
+    return {(f, spec) for _, f, spec, _ in string.Formatter().parse(text) if f is not None}
 
-    for key, texts in STRINGS.items():
+
+def test_every_word_of_the_catalogue_has_both_languages_with_the_same_placeholders():
+    from capacity.i18n.catalogue import CATALOGUE, PARTS
+
+    assert len(CATALOGUE) == sum(len(part) for part in PARTS.values())  # no key in two parts
+    for key, texts in CATALOGUE.items():
         assert set(texts) == set(i18n.LANGUAGES), key
-        fields = [
-            {f for _, f, _, _ in string.Formatter().parse(texts[lang]) if f} for lang in texts
-        ]
-        assert fields[0] == fields[1], key
+        assert all(isinstance(v, str) and v.strip() for v in texts.values()), key
+        assert _placeholders(texts["sv"]) == _placeholders(texts["en"]), key
+
+
+def test_a_key_in_two_parts_of_the_catalogue_is_refused():
+    from capacity.i18n.catalogue import _merge
+
+    with pytest.raises(RuntimeError, match="'x' is defined in both a and b"):
+        _merge({"a": {"x": {"sv": "1", "en": "1"}}, "b": {"x": {"sv": "2", "en": "2"}}})
 
 
 def test_unknown_language_is_refused():
@@ -92,70 +102,90 @@ def test_formatted_numbers_read_back_to_the_rounded_value(x, decimals):
         assert math.isclose(back, round(x, decimals), abs_tol=10**-decimals)
 
 
-# --- caveats: the models write English, the Swedish report shows capacity.i18n.caveats ---
+# --- caveats: the models emit a key and values, the catalogue has the sentences ---------
 
 
-def test_caveat_numbers_are_rewritten_in_the_swedish_format():
-    from capacity.i18n.caveats import swedish_number, translate_caveat
+def test_caveats_are_rendered_with_the_numbers_in_the_report_locale():
+    from capacity.models import Caveat
 
-    assert swedish_number("1,234.5") == "1\u202f234,5"
-    assert swedish_number("74%") == "74\xa0%"
-    assert swedish_number("3.70") == "3,70"
-    text = (
-        "Support assumes 8.5 concurrent cases per full-time caseworker (an assumption), cases "
-        "of 30 days (the reflection period) and 3.7 casework FTE; accepted support in the "
-        "outreach log: 1,250.0 per week."
-    )
-    sv, lang = translate_caveat(text, "sv")
-    assert lang == "sv" and "8,5 samtidiga" in sv and "3,7 årsarbetare" in sv
+    c = Caveat("q4.support_assumptions", caseload=8.5, days=30, fte=3.7, rate=1250.0)
+    sv, en = c.text("sv"), c.text("en")
+    assert "8,5 samtidiga" in sv and " 4 årsarbetare" in sv  # casework FTE: whole number
     assert "1\u202f250,0 personer per vecka" in sv
-    assert translate_caveat(text, "en") == (text, "en")
-    assert translate_caveat("A caveat nobody translated.", "sv") == (
-        "A caveat nobody translated.",
-        "en",
+    assert (
+        en
+        == str(c)
+        == (
+            "Support assumes 8.5 concurrent cases per full-time caseworker (an assumption), cases "
+            "of 30 days (the reflection period) and 4 casework FTE; accepted support in the "
+            "outreach log: 1,250.0 per week."
+        )
     )
+    assert i18n.caveat_language(c, "sv") == "sv"
 
 
-def test_nested_reasons_are_translated_or_the_caveat_stays_english():
-    from capacity.i18n.caveats import translate_caveat
+def test_caveats_are_values_not_sentences_and_compare_by_value():
+    import numpy as np
 
-    sv, lang = translate_caveat(
-        "Quarter 2024Q2: no population estimate (Capture–recapture needs at least two "
-        "sources; the sightings have ['ads_b'].).",
-        "sv",
+    from capacity.models import Caveat
+
+    a = Caveat("stays.censored", share=np.float64(0.25))
+    b = Caveat("stays.censored", {"share": 0.25})
+    assert a == b and hash(a) == hash(b) and a.fields == {"share": 0.25}
+    assert len(dict.fromkeys([a, b])) == 1
+    with pytest.raises(KeyError):
+        Caveat("no.such.key").text("en")
+
+
+def test_nested_reasons_are_rendered_in_the_report_language():
+    from capacity.exceptions import ParameterError
+    from capacity.models import Caveat
+
+    err = ParameterError(
+        "two sources needed", reason=Caveat("population.one_source", sources=["ads_b"])
     )
-    assert (lang, sv) == (
-        "sv",
+    c = Caveat("population.quarter_failed", quarter="2024Q2", reason=Caveat.of_error(err))
+    assert c.text("sv") == (
         "Kvartal 2024Q2: ingen skattning av målgruppens storlek (fångst–återfångst kräver "
-        "minst två källor; observationerna kommer bara från ads_b).",
+        "minst två källor; observationerna kommer bara från ads_b)."
     )
-    unknown = "No arrivals forecast: a reason nobody translated."
-    assert translate_caveat(unknown, "sv") == (unknown, "en")
+    assert str(c) == (
+        "Quarter 2024Q2: no population estimate (capture–recapture needs at least two "
+        "sources; the sightings have ads_b)."
+    )
+    # an error without a structured reason stays as it is, and is marked English
+    plain = Caveat("q4.no_forecast", reason=Caveat.of_error(ValueError("A reason.")))
+    assert plain.text("sv") == "Ingen prognos för ankomsterna: a reason."
+    assert i18n.caveat_language(plain, "sv") == "en"
+    assert i18n.caveat_language(plain, "en") == "en"
 
 
-def test_caveat_catalogue_templates_use_the_groups_they_capture():
+def test_every_caveat_the_models_can_emit_has_a_catalogue_entry():
+    """Every ``Caveat("key", ...)`` written in src/ names a key of the catalogue."""
     import re
-    import string
 
-    from capacity.i18n.caveats import CATALOGUE
+    from capacity.config import ROOT
+    from capacity.i18n.caveats import CAVEATS
 
-    for caveat in CATALOGUE:
-        groups = set(re.compile(caveat.pattern).groupindex)
-        fields = {f for _, f, _, _ in string.Formatter().parse(caveat.sv) if f}
-        assert groups == fields, caveat.pattern
+    keys = set()
+    for path in (ROOT / "src" / "capacity").rglob("*.py"):
+        keys |= {(k, path.name) for k in re.findall(r'Caveat\(\s*"([^"]+)"', path.read_text())}
+    assert len(keys) >= 40
+    missing = sorted(f"{k} ({where})" for k, where in keys if k not in CAVEATS)
+    assert not missing, "caveat keys without a catalogue entry: " + ", ".join(missing)
 
 
-def _caveats_of_question_4() -> dict[str, str]:
+def _caveats_of_question_4(tiny_dir) -> dict[str, str]:
     """Every caveat of question 4 on the sample and the tiny data, default and scenarios."""
     import warnings
 
-    from capacity.config import ROOT, Params
+    from capacity.config import Params
     from capacity.dataset import load_dataset
     from capacity.question4 import evaluate
     from capacity.report import fitted_models
 
     tiny = {
-        "data_dir": str(ROOT / "tests" / "data" / "tiny"),
+        "data_dir": str(tiny_dir),
         "period_start": "2024-01-01",
         "period_end": "2024-04-30",
         "n_boot": 40,
@@ -185,16 +215,19 @@ def _caveats_of_question_4() -> dict[str, str]:
 
 
 @pytest.mark.slow
-def test_every_caveat_of_question_4_has_a_swedish_version(tmp_path, monkeypatch):
-    from capacity.i18n.caveats import translate_caveat
+def test_every_caveat_of_question_4_is_said_in_swedish(tmp_path, monkeypatch, tiny_dir):
+    from capacity.models import Caveat
 
     monkeypatch.setenv("CAPACITY_CACHE", str(tmp_path / "fit-cache"))
-    seen = _caveats_of_question_4()
+    seen = _caveats_of_question_4(tiny_dir)
     assert len(seen) >= 15
+    assert all(isinstance(c, Caveat) for c in seen)
     missing = [
-        f"{c!r} ({where})" for c, where in seen.items() if translate_caveat(c, "sv")[1] != "sv"
+        f"{c!r} ({where})" for c, where in seen.items() if i18n.caveat_language(c, "sv") != "sv"
     ]
     assert not missing, (
-        "caveats without a Swedish version; add a Caveat (English pattern, Swedish sentence) "
-        "to CATALOGUE in src/capacity/i18n/caveats.py:\n" + "\n".join(missing)
+        "caveats with a part that is not in the catalogue (an error without a reason=Caveat):\n"
+        + "\n".join(missing)
     )
+    for c in seen:  # every sentence is complete in both languages
+        assert "{" not in c.text("sv") and "{" not in c.text("en")

@@ -15,16 +15,15 @@ from capacity.dataset import Dataset, load_dataset
 from capacity.exceptions import DataError
 from capacity.io import atomic_write, read_table, sha256_file, write_table
 
-TINY = Path(__file__).parent / "data" / "tiny"
 TABLES = ("sightings", "outreach", "staff", "operations")
 
 
 @pytest.fixture(scope="module")
-def tiny() -> Dataset:
-    return load_dataset(TINY)
+def tiny(tiny_dir) -> Dataset:
+    return load_dataset(tiny_dir)
 
 
-def test_tiny_dataset_loads_with_the_agreed_types(tiny):
+def test_tiny_dataset_loads_with_the_agreed_types(tiny, tiny_dir):
     s, o, st, op = tiny.sightings, tiny.outreach, tiny.staff, tiny.operations
     assert (len(s), len(o), len(st), len(op)) == (41, 12, 20, 2)
     assert s["date"].dtype == "datetime64[ns]" and (s["date"] == s["date"].dt.normalize()).all()
@@ -43,13 +42,13 @@ def test_tiny_dataset_loads_with_the_agreed_types(tiny):
     assert list(s.index) == list(range(len(s)))
     assert tiny.meta["synthetic"] is True
     assert tiny.files["staff"]["rows"] == 20
-    assert tiny.files["staff"]["sha256"] == sha256_file(TINY / "staff.csv")
+    assert tiny.files["staff"]["sha256"] == sha256_file(tiny_dir / "staff.csv")
     text = tiny.describe()
     assert "SYNTHETIC" in text and "Göteborg" in text and "2024-01-01" in text
 
 
-def test_subset_of_tables(tiny):
-    ds = load_dataset(TINY, tables=["staff"])
+def test_subset_of_tables(tiny, tiny_dir):
+    ds = load_dataset(tiny_dir, tables=["staff"])
     assert ds.sightings is None and ds.staff is not None
     pd.testing.assert_frame_equal(ds.staff, tiny.staff)
     with pytest.raises(DataError, match="not loaded"):
@@ -83,8 +82,8 @@ def _write_dialect(df: pd.DataFrame, folder: Path, table: str, dialect: str) -> 
 @pytest.mark.parametrize(
     "dialect", ["utf8", "utf8_bom", "cp1252", "semicolon_decimal_comma", "xlsx", "parquet"]
 )
-def test_every_dialect_gives_the_same_typed_frames(tiny, tmp_path, dialect):
-    shutil.copy(TINY / "datapackage.json", tmp_path / "datapackage.json")
+def test_every_dialect_gives_the_same_typed_frames(tiny, tmp_path, dialect, tiny_dir):
+    shutil.copy(tiny_dir / "datapackage.json", tmp_path / "datapackage.json")
     # datapackage resources name .csv files: drop them so the files are found by suffix
     meta = tiny.meta | {"resources": []}
     (tmp_path / "datapackage.json").write_text(json.dumps(meta), encoding="utf-8")
@@ -199,17 +198,17 @@ def test_sha256_file(tmp_path):
     assert sha256_file(p) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
 
-def test_raw_files_are_not_modified(tmp_path):
-    shutil.copytree(TINY, tmp_path / "d")
+def test_raw_files_are_not_modified(tmp_path, tiny_dir):
+    shutil.copytree(tiny_dir, tmp_path / "d")
     before = {p.name: sha256_file(p) for p in (tmp_path / "d").iterdir()}
     load_dataset(tmp_path / "d")
     assert {p.name: sha256_file(p) for p in (tmp_path / "d").iterdir()} == before
 
 
-def test_cli_validate(tmp_path, capsys):
-    assert main(["validate", str(TINY)]) == 0
+def test_cli_validate(tmp_path, capsys, tiny_dir):
+    assert main(["validate", str(tiny_dir)]) == 0
     assert "meets the data contract" in capsys.readouterr().out
-    shutil.copytree(TINY, tmp_path / "d")
+    shutil.copytree(tiny_dir, tmp_path / "d")
     staff = (tmp_path / "d" / "staff.csv").read_text(encoding="utf-8")
     (tmp_path / "d" / "staff.csv").write_text(staff.replace(",0.75,", ",7.5,"), encoding="utf-8")
     assert main(["validate", str(tmp_path / "d")]) == 2
@@ -218,14 +217,14 @@ def test_cli_validate(tmp_path, capsys):
     assert "Traceback" not in err
 
 
-def _copy(tmp_path: Path) -> Path:
+def _copy(tiny_dir, tmp_path: Path) -> Path:
     folder = tmp_path / "d"
-    shutil.copytree(TINY, folder)
+    shutil.copytree(tiny_dir, folder)
     return folder
 
 
-def test_identifier_rows_point_at_the_file_row_after_blank_lines(tmp_path):
-    folder = _copy(tmp_path)
+def test_identifier_rows_point_at_the_file_row_after_blank_lines(tmp_path, tiny_dir):
+    folder = _copy(tiny_dir, tmp_path)
     lines = (folder / "sightings.csv").read_text(encoding="utf-8").splitlines()
     lines[5] = lines[5].replace(lines[5].split(",")[0], "0701234567")
     lines.insert(2, "")  # a blank line moves every later row down by one
@@ -249,8 +248,8 @@ def test_identifier_rows_point_at_the_file_row_after_blank_lines(tmp_path):
         ),
     ],
 )
-def test_folder_problems(tmp_path, change, file, rule):
-    folder = _copy(tmp_path)
+def test_folder_problems(tmp_path, change, file, rule, tiny_dir):
+    folder = _copy(tiny_dir, tmp_path)
     if rule == "more than once":  # no resources: the table is looked for by suffix
         meta = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
         meta["resources"] = []
@@ -261,11 +260,11 @@ def test_folder_problems(tmp_path, change, file, rule):
     assert any(p.file == file and rule in p.rule for p in info.value.problems), info.value
 
 
-def test_bad_folder_and_table_names(tmp_path):
+def test_bad_folder_and_table_names(tmp_path, tiny_dir):
     with pytest.raises(DataError, match="dataset folder not found"):
         load_dataset(tmp_path / "nope")
     with pytest.raises(DataError, match="unknown table"):
-        load_dataset(TINY, tables=["sighting"])
+        load_dataset(tiny_dir, tables=["sighting"])
 
 
 @pytest.mark.parametrize("suffix", [".parquet", ".xlsx"])

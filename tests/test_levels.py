@@ -58,7 +58,10 @@ def test_information_without_written_languages_is_todays_answer(fitted):
     assert at_level(fm, "information") is fm
     r = evaluate(fm, params)
     assert r.reach_level == "information"
-    assert any("Reached means a first contact with information" in c for c in r.caveats)
+    assert any(
+        c.key == "q4.level" and "Reached means a first contact with information" in str(c)
+        for c in r.caveats
+    )
 
 
 def test_written_languages_count_at_level_a_only(fitted):
@@ -85,7 +88,8 @@ def test_the_verdict_names_its_level_and_counts_fewer_at_level_b(fitted):
     assert b.reach_level == "conversation"
     assert b.point["reach_effective"] <= a.point["reach_effective"]
     assert b.point["fte_needed"] >= a.point["fte_needed"]
-    assert any("level 'conversation'" in c for c in b.caveats)
+    assert any("level 'conversation'" in str(c) for c in b.caveats)
+    assert any("nivå: samtal" in c.text("sv") for c in b.caveats)
     assert "conversation" in b.summary().splitlines()[0]
     # the forecast counts the same level and measure: more FTE needed at level b
     fa, fb = a.forecast["fte_needed_estimate"], b.forecast["fte_needed_estimate"]

@@ -22,7 +22,6 @@ from pathlib import Path
 
 import pytest
 
-TINY = Path(__file__).parent / "data" / "tiny"
 CPU_BOUND_S = 30.0
 WALL_BOUND_S = 170.0
 RSS_BOUND_MIB = 2500.0
@@ -59,8 +58,10 @@ def _run(*args: str) -> tuple[int, str, float, float, float]:
     return done.returncode, done.stderr, wall, rss, cpu
 
 
-def _dataset(tmp_path: Path, table: str, name: str, content: bytes | None = None) -> Path:
-    folder = shutil.copytree(TINY, tmp_path / "d")
+def _dataset(
+    tiny_dir: Path, tmp_path: Path, table: str, name: str, content: bytes | None = None
+) -> Path:
+    folder = shutil.copytree(tiny_dir, tmp_path / "d")
     (folder / f"{table}.csv").unlink()
     if content is not None:
         (folder / name).write_bytes(content)
@@ -83,9 +84,9 @@ def _assert_refused(result, *fragments: str) -> None:
     assert rss < RSS_BOUND_MIB, f"refusal peaked at {rss:.0f} MiB"
 
 
-def _xlsx_bomb(path: Path, inflated_mib: int) -> None:
+def _xlsx_bomb(tiny_dir: Path, path: Path, inflated_mib: int) -> None:
     """A valid-looking workbook whose shared strings inflate to ``inflated_mib`` MiB."""
-    src = TINY / "sightings.csv"
+    src = tiny_dir / "sightings.csv"
     import pandas as pd
 
     pd.read_csv(src, dtype=str).to_excel(path, index=False)
@@ -106,28 +107,28 @@ def _xlsx_bomb(path: Path, inflated_mib: int) -> None:
 
 
 @pytest.mark.slow
-def test_spreadsheet_bomb_is_refused_before_it_inflates(tmp_path):
-    folder = _dataset(tmp_path, "sightings", "sightings.xlsx")
-    _xlsx_bomb(folder / "sightings.xlsx", 400)
+def test_spreadsheet_bomb_is_refused_before_it_inflates(tmp_path, tiny_dir):
+    folder = _dataset(tiny_dir, tmp_path, "sightings", "sightings.xlsx")
+    _xlsx_bomb(tiny_dir, folder / "sightings.xlsx", 400)
     assert (folder / "sightings.xlsx").stat().st_size < 2 * 2**20
     _assert_refused(_run("validate", str(folder)), "sightings.xlsx", "inflate", "limit")
 
 
 @pytest.mark.slow
-def test_fifty_megabyte_line_without_newline_is_refused(tmp_path):
+def test_fifty_megabyte_line_without_newline_is_refused(tmp_path, tiny_dir):
     header = b"person_id,date,city,source,language" + b",x" * (25 * 2**20)
-    folder = _dataset(tmp_path, "sightings", "sightings.csv", header)
+    folder = _dataset(tiny_dir, tmp_path, "sightings", "sightings.csv", header)
     _assert_refused(
         _run("validate", str(folder)), "sightings.csv, row 1", "bytes long", "limit of 100,000"
     )
 
 
 @pytest.mark.slow
-def test_hundred_thousand_columns_are_refused(tmp_path):
-    lines = (TINY / "staff.csv").read_text(encoding="utf-8").splitlines()
+def test_hundred_thousand_columns_are_refused(tmp_path, tiny_dir):
+    lines = (tiny_dir / "staff.csv").read_text(encoding="utf-8").splitlines()
     extra = ",".join(f"c{i}" for i in range(100_000))
     wide = "\n".join([lines[0] + "," + extra] + [r + "," * 100_000 for r in lines[1:]]) + "\n"
-    folder = _dataset(tmp_path, "staff", "staff.csv", wide.encode())
+    folder = _dataset(tiny_dir, tmp_path, "staff", "staff.csv", wide.encode())
     _assert_refused(_run("validate", str(folder)), "staff.csv, row 1", "limit")
 
 

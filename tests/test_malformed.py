@@ -18,14 +18,13 @@ from capacity.dataset import load_dataset
 from capacity.exceptions import DataError
 
 HERE = Path(__file__).parent
-TINY = HERE / "data" / "tiny"
 CORPUS = HERE / "malformed"
 MANIFEST = pd.read_csv(CORPUS / "manifest.csv", dtype=str, keep_default_na=False)
 
 
-def _swap(case: pd.Series, folder: Path) -> Path:
+def _swap(tiny_dir, case: pd.Series, folder: Path) -> Path:
     """The tiny dataset in ``folder`` with the case's file in place of the table's file."""
-    shutil.copytree(TINY, folder)
+    shutil.copytree(tiny_dir, folder)
     if case["table"] == "datapackage":
         shutil.copy(CORPUS / case["source"], folder / "datapackage.json")
         return folder
@@ -46,8 +45,8 @@ def test_corpus_is_large_and_complete():
 
 
 @pytest.mark.parametrize("case", [r for _, r in MANIFEST.iterrows()], ids=list(MANIFEST["case"]))
-def test_malformed_file_is_located(case, tmp_path):
-    folder = _swap(case, tmp_path / "d")
+def test_malformed_file_is_located(case, tmp_path, tiny_dir):
+    folder = _swap(tiny_dir, case, tmp_path / "d")
     with pytest.raises(DataError) as info:
         load_dataset(folder)
     row = int(case["row"]) if case["row"] else None
@@ -65,8 +64,8 @@ def _case(name: str) -> pd.Series:
     return MANIFEST[MANIFEST["case"] == name].iloc[0]
 
 
-def test_every_problem_is_listed_not_only_the_first(tmp_path):
-    folder = _swap(_case("unknown_channel"), tmp_path / "d")
+def test_every_problem_is_listed_not_only_the_first(tmp_path, tiny_dir):
+    folder = _swap(tiny_dir, _case("unknown_channel"), tmp_path / "d")
     bad = CORPUS / "fte_above_one.staff.csv"
     shutil.copy(bad, folder / "staff.csv")
     with pytest.raises(DataError) as info:
@@ -75,8 +74,8 @@ def test_every_problem_is_listed_not_only_the_first(tmp_path):
     assert files == {"outreach.csv", "staff.csv"}
 
 
-def test_cli_reports_the_located_problem(tmp_path, capsys):
-    folder = _swap(_case("new_persons_above_contacts"), tmp_path / "d")
+def test_cli_reports_the_located_problem(tmp_path, capsys, tiny_dir):
+    folder = _swap(tiny_dir, _case("new_persons_above_contacts"), tmp_path / "d")
     assert main(["validate", str(folder)]) == 2
     captured = capsys.readouterr()
     assert (
@@ -85,9 +84,9 @@ def test_cli_reports_the_located_problem(tmp_path, capsys):
     assert "Traceback" not in captured.err and "OK" not in captured.out
 
 
-def test_documented_messages_are_what_validate_prints(tmp_path, capsys):
+def test_documented_messages_are_what_validate_prints(tmp_path, capsys, tiny_dir):
     folder = tmp_path / "d"
-    shutil.copytree(TINY, folder)
+    shutil.copytree(tiny_dir, folder)
     for case in ("misspelled_column", "fte_above_one", "day_first_date", "end_before_start"):
         row = _case(case)
         shutil.copy(CORPUS / row["source"], folder / row["file"])

@@ -35,7 +35,8 @@ def test_issue_case_support_demand_exactly_at_capacity():
     """2.8 cases a week against 12 slots of 30 days: c·μ − λ is 0 in floating point."""
     q = support_before_leaving(2.8, 1.5, exponential_laplace(20.0), 20.0, case_days=30.0)
     assert q.servers * (DAYS_PER_WEEK / 30.0) - 2.8 == pytest.approx(0.0, abs=1e-12)
-    assert not q.stable and q.caveat and "at or above casework capacity" in q.caveat
+    assert not q.stable and q.caveat.key == "support.overloaded"
+    assert "at or above casework capacity" in str(q.caveat)
     _ok(q.p_before_leaving)
     assert q.p_before_leaving == pytest.approx(q.p_erlang_a) and q.p_erlang_a > 0
 

@@ -6,13 +6,10 @@ import shutil
 
 import pytest
 
-from capacity.config import ROOT
 from capacity.dataset import load_dataset
 from capacity.exceptions import DataError
 from capacity.municipalities import FILE, check_cities, closest, municipalities
 from capacity.synth.config import CITIES
-
-TINY = ROOT / "tests" / "data" / "tiny"
 
 # Municipalities per county, as SCB counts them (the division in force since 2007).
 PER_COUNTY = {
@@ -49,14 +46,14 @@ def test_did_you_mean():
     assert closest("Gothenburgh") is None or closest("Gothenburgh") == "Göteborg"
 
 
-def _copy_tiny(tmp_path):
+def _copy_tiny(tiny_dir, tmp_path):
     folder = tmp_path / "tiny"
-    shutil.copytree(TINY, folder)
+    shutil.copytree(tiny_dir, folder)
     return folder
 
 
-def test_a_misspelt_municipality_is_refused_with_a_suggestion(tmp_path):
-    folder = _copy_tiny(tmp_path)
+def test_a_misspelt_municipality_is_refused_with_a_suggestion(tmp_path, tiny_dir):
+    folder = _copy_tiny(tiny_dir, tmp_path)
     path = folder / "sightings.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
     row = next(i for i, line in enumerate(lines) if ",Stockholm," in line)
@@ -71,8 +68,8 @@ def test_a_misspelt_municipality_is_refused_with_a_suggestion(tmp_path):
     assert "not a Swedish municipality" in p.rule and "Did you mean 'Stockholm'?" in p.fix
 
 
-def test_outreach_city_without_staff_names_both_tables(tmp_path):
-    folder = _copy_tiny(tmp_path)
+def test_outreach_city_without_staff_names_both_tables(tmp_path, tiny_dir):
+    folder = _copy_tiny(tiny_dir, tmp_path)
     path = folder / "outreach.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
     lines[1] = lines[1].replace(",Stockholm,", ",Uppsala,")

@@ -69,7 +69,7 @@ def test_a_city_that_cannot_be_fitted_is_named(tmp_path):
     write_folder(syn, tmp_path / "ds")
     res = national_view(load_dataset(tmp_path / "ds"), Params(n_boot=10))
     assert list(res.cities.index) == ["Stockholm"]
-    assert any(c.startswith("Göteborg: not fitted") for c in res.caveats)
+    assert any(str(c).startswith("Göteborg: not fitted") for c in res.caveats)
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])

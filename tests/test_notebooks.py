@@ -10,10 +10,9 @@ import nbformat
 import pandas as pd
 import pytest
 
-from capacity.config import NOTEBOOKS_DIR, ROOT, Params
+from capacity.config import NOTEBOOKS_DIR, Params
 from capacity.report.run import run_report
 
-TINY = ROOT / "tests" / "data" / "tiny"
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 FIELDS = set(Params().to_dict())
 NOTEBOOK_ONLY = {"artifacts_dir", "scenarios_file"}
@@ -60,7 +59,7 @@ def test_parameters_cell_holds_every_field_with_its_default(path: Path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_plain_papermill_refuses_an_unknown_name(tmp_path, path: Path):
+def test_plain_papermill_refuses_an_unknown_name(tmp_path, path: Path, tiny_dir):
     """papermill injects -p names as variables; the validation cell refuses a misspelt one."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -69,7 +68,7 @@ def test_plain_papermill_refuses_an_unknown_name(tmp_path, path: Path):
         papermill.execute_notebook(
             str(path),
             str(tmp_path / "out.ipynb"),
-            parameters={"tagret_reach": 0.5, "data_dir": str(TINY)},
+            parameters={"tagret_reach": 0.5, "data_dir": str(tiny_dir)},
             progress_bar=False,
             cwd=str(path.parent),
         )
@@ -94,10 +93,10 @@ def shared_fit_cache(tmp_path_factory):
         os.environ["CAPACITY_CACHE"] = old
 
 
-def _params(tmp_path: Path, **more) -> Params:
+def _params(tiny_dir, tmp_path: Path, **more) -> Params:
     return Params.from_mapping(
         {
-            "data_dir": str(TINY),
+            "data_dir": str(tiny_dir),
             "period_start": "2024-01-01",
             "period_end": "2024-04-30",
             "n_boot": 40,
@@ -115,18 +114,22 @@ def _plain(text: str) -> str:
 @pytest.mark.parametrize(
     "path", [p for p in NOTEBOOKS if p.stem != "committee_report"], ids=lambda p: p.stem
 )
-def test_analyst_notebook_runs_on_tiny_data(tmp_path, path):
-    run = run_report(_params(tmp_path, run_id=path.stem), notebook=path.stem, formats="html")
+def test_analyst_notebook_runs_on_tiny_data(tmp_path, path, tiny_dir):
+    run = run_report(
+        _params(tiny_dir, tmp_path, run_id=path.stem), notebook=path.stem, formats="html"
+    )
     html = (run.folder / "report.html").read_text(encoding="utf-8")
     assert "<h1>" in html and "Params.from_mapping" not in html
+    if path.stem == "template_estimator":  # the strategy registered in the notebook was used
+        assert "Key figures with strategy half_and_half" in html
 
 
-def _committee(tmp_path: Path, lang: str):
+def _committee(tmp_path: Path, lang: str, tiny_dir):
     from capacity.dataset import load_dataset
     from capacity.question4 import evaluate
     from capacity.report import fitted_models
 
-    params = _params(tmp_path, language=lang, run_id=f"committee-{lang}")
+    params = _params(tiny_dir, tmp_path, language=lang, run_id=f"committee-{lang}")
     run = run_report(params, notebook="committee_report")
     result = evaluate(fitted_models(load_dataset(params.data_path), params), params)
     return run, result
@@ -298,10 +301,10 @@ def _check_layout(pdf, pages, lang: str) -> None:
 
 
 @pytest.mark.slow
-def test_swedish_committee_report(tmp_path):
+def test_swedish_committee_report(tmp_path, tiny_dir):
     import json
 
-    run, result = _committee(tmp_path, "sv")
+    run, result = _committee(tmp_path, "sv", tiny_dir)
     _check_pdf(run, result, "sv")
     record = json.loads((run.folder / "provenance.json").read_text(encoding="utf-8"))
     assert {t: record["input_files"][t]["sha256"] for t in result.data_files} == {
@@ -310,8 +313,8 @@ def test_swedish_committee_report(tmp_path):
 
 
 @pytest.mark.slow
-def test_english_committee_report_and_its_numbers(tmp_path):
-    run, result = _committee(tmp_path, "en")
+def test_english_committee_report_and_its_numbers(tmp_path, tiny_dir):
+    run, result = _committee(tmp_path, "en", tiny_dir)
     _check_pdf(run, result, "en")
     sheet = pd.read_excel(run.folder / "tables.xlsx", sheet_name="key_figures", index_col=0)
     kf = result.key_figures

@@ -25,7 +25,7 @@ def test_two_list_independence_is_lincoln_petersen():
     res = mse(two_lists(30, 20, 10), ["a", "b"], interactions="none")
     assert res.estimate == pytest.approx(40 * 30 / 10)
     assert res.df_resid == 0
-    assert any("saturated" in c for c in res.caveats)
+    assert any(c.key == "mse.saturated" for c in res.caveats)
     # delta-method SE equals the Petersen variance n1 n2 (n1-m)(n2-m)/m^3
     assert res.se**2 == pytest.approx(40 * 30 * 30 * 20 / 10**3, rel=1e-6)
 
@@ -45,7 +45,7 @@ def test_chapman_full_overlap_and_few_recaptures():
     res = chapman(12, 12, 12)
     assert res.estimate == pytest.approx(12)
     assert res.conf_int() == (12.0, 12.0)
-    assert any("fewer than 7" in c for c in chapman(50, 40, 3).caveats)
+    assert any(c.key == "chapman.few_recaptures" for c in chapman(50, 40, 3).caveats)
 
 
 @pytest.mark.parametrize("args", [(10, 5, 6), (-1, 5, 0), (2.5, 3, 1), ("x", 3, 1)])
@@ -63,7 +63,7 @@ def test_chao_occasions_and_f2_zero_by_hand():
     assert res.se**2 == pytest.approx(5 * (a**2 * r**4 / 4 + a**2 * r**3 + a * r**2 / 2))
     zero = chao([6, 0, 3])
     assert zero.estimate == pytest.approx(9 + 6 * 5 / 2)
-    assert any("f2 = 0" in c for c in zero.caveats)
+    assert any(c.key == "chao.f2_zero" for c in zero.caveats)
 
 
 @pytest.mark.parametrize(
@@ -210,7 +210,7 @@ def test_mse_fits_the_extended_mle_when_one_list_lies_inside_another():
     assert res.deviance == pytest.approx(glm.deviance, rel=1e-8)
     assert res.df_resid == 2  # λ_ab counted, as glm counts it
     assert res.boundary_pairs == ("a:b",)
-    assert any("Extended maximum likelihood" in c for c in res.caveats)
+    assert any("Extended maximum likelihood" in str(c) for c in res.caveats)
     assert not res.fitted.loc[(res.fitted["a"] == 0) & (res.fitted["b"] == 1), "in_fit"].any()
     lo, hi = res.conf_int()
     assert res.n_observed < lo < res.estimate < hi < np.inf

@@ -30,7 +30,6 @@ from capacity.privacy import (
     suppress_complementary,
 )
 
-TINY = Path(__file__).parent / "data" / "tiny"
 # Valid test numbers (Luhn digit correct): Skatteverket's example and the classic 1212 one.
 PNR_VALID = {  # value -> masked; the last is a coordination number (day + 60)
     "811218-9876": "811218-****",
@@ -136,9 +135,9 @@ def test_dates_times_and_numbers_are_not_identifiers(value):
     assert find_identifiers(pd.DataFrame({"x": [value]}), "outreach.csv") == []
 
 
-def test_shipped_tiny_dataset_is_clean():
+def test_shipped_tiny_dataset_is_clean(tiny_dir):
     for table in ("sightings", "outreach", "staff", "operations"):
-        df = pd.read_csv(TINY / f"{table}.csv", dtype=str)
+        df = pd.read_csv(tiny_dir / f"{table}.csv", dtype=str)
         assert find_identifiers(df, f"{table}.csv") == [], table
 
 
@@ -196,12 +195,12 @@ def test_dates_and_pseudonyms_are_never_flagged(days, keys):
     assert find_identifiers(df.fillna(""), "sightings.csv") == []
 
 
-def test_load_dataset_refuses_a_phone_number_as_person_id(tmp_path):
+def test_load_dataset_refuses_a_phone_number_as_person_id(tmp_path, tiny_dir):
     from capacity.dataset import load_dataset
     from capacity.exceptions import DataError
 
     folder = tmp_path / "tiny"
-    shutil.copytree(TINY, folder)
+    shutil.copytree(tiny_dir, folder)
     lines = (folder / "sightings.csv").read_text(encoding="utf-8").splitlines()
     lines[3] = "0701234567" + lines[3][lines[3].index(",") :]  # spreadsheet row 4
     (folder / "sightings.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")

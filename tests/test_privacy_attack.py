@@ -21,7 +21,6 @@ from capacity.exceptions import DataError
 from capacity.privacy import find_identifiers
 from capacity.privacy.detect import find_identifiers_in_meta, redact
 
-TINY = Path(__file__).parent / "data" / "tiny"
 SAMPLE = ROOT / "data" / "sample"
 
 # (column, value, rule fragment): every class of issue 13, two or more examples each
@@ -86,9 +85,9 @@ def test_legitimate_codes_dates_cities_and_pseudonyms_are_not_flagged():
     assert find_identifiers(df, "sightings.csv") == []
 
 
-def test_shipped_sample_and_tiny_dataset_pass_the_guard():
+def test_shipped_sample_and_tiny_dataset_pass_the_guard(tiny_dir):
     """No false positive on the project's own pseudonyms, codes and municipality names."""
-    for folder in (SAMPLE, TINY):
+    for folder in (SAMPLE, tiny_dir):
         ds = load_dataset(folder)
         assert find_identifiers_in_meta(ds.meta) == []
         for table in ("sightings", "outreach", "staff", "operations"):
@@ -138,9 +137,9 @@ def _with(folder: Path, table: str, row: int, column: str, value: str) -> Path:
         ("sightings", "date", "0701234567"),  # also not a date
     ],
 )
-def test_refused_value_is_masked_in_every_message(tmp_path, capsys, table, column, value):
+def test_refused_value_is_masked_in_every_message(tmp_path, capsys, table, column, value, tiny_dir):
     """The contract's own rule on the same cell used to repeat the identifier raw."""
-    folder = _with(shutil.copytree(TINY, tmp_path / "d"), table, 4, column, value)
+    folder = _with(shutil.copytree(tiny_dir, tmp_path / "d"), table, 4, column, value)
     with pytest.raises(DataError) as info:
         load_dataset(folder)
     assert any(p.row == 4 and p.column == column for p in info.value.problems)
@@ -151,8 +150,8 @@ def test_refused_value_is_masked_in_every_message(tmp_path, capsys, table, colum
     assert value not in captured.err + captured.out
 
 
-def test_identifier_in_a_duplicate_key_is_masked(tmp_path):
-    folder = shutil.copytree(TINY, tmp_path / "d")
+def test_identifier_in_a_duplicate_key_is_masked(tmp_path, tiny_dir):
+    folder = shutil.copytree(tiny_dir, tmp_path / "d")
     df = pd.read_csv(folder / "sightings.csv", dtype=str, keep_default_na=False)
     df.loc[[0, 1], "person_id"] = "46701234567"
     df.loc[1] = df.loc[0]
@@ -163,8 +162,8 @@ def test_identifier_in_a_duplicate_key_is_masked(tmp_path):
     assert "46701234567" not in str(info.value)
 
 
-def test_contact_in_datapackage_title_is_refused_and_masked(tmp_path):
-    folder = shutil.copytree(TINY, tmp_path / "d")
+def test_contact_in_datapackage_title_is_refused_and_masked(tmp_path, tiny_dir):
+    folder = shutil.copytree(tiny_dir, tmp_path / "d")
     meta = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
     meta["title"] = "Tiny (kontakt Anna Svensson, 070-123 45 67)"
     (folder / "datapackage.json").write_text(json.dumps(meta), encoding="utf-8")

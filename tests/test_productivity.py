@@ -62,7 +62,7 @@ def test_overdispersion_widens_intervals():
     g = log.groupby("channel")[["contacts", "staff_hours"]].sum()
     naive = np.sqrt(g["contacts"]) / g["staff_hours"]
     np.testing.assert_allclose(res.rates["se"], naive * np.sqrt(res.dispersion), rtol=1e-6)
-    assert any("dispersion" in c for c in res.caveats)
+    assert any(c.key == "productivity.overdispersed" for c in res.caveats)
 
 
 @pytest.mark.parametrize("size", [None, 3.0])

@@ -7,11 +7,9 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from capacity.config import ROOT, Params
+from capacity.config import Params
 from capacity.report.committee.competence import unspoken_languages, with_interpreters
 from capacity.report.committee.first_page import competence_gap_text, staff_or_competence_text
-
-TINY = ROOT / "tests" / "data" / "tiny"
 
 
 def _result(verdict="insufficient", interpreter_share=None, staff=(2.0, 0.0, 0.0), iota=0.3):
@@ -76,7 +74,7 @@ def test_staff_or_competence_conclusion(verdict, with_interpreters_verdict, expe
     assert expected in text
 
 
-def test_interpreters_scenario_equals_a_refit_with_interpreter_share_one():
+def test_interpreters_scenario_equals_a_refit_with_interpreter_share_one(tiny_dir):
     """with_interpreters swaps the usable share per language instead of refitting."""
     import warnings
 
@@ -85,7 +83,7 @@ def test_interpreters_scenario_equals_a_refit_with_interpreter_share_one():
     from capacity.report.committee.scenarios import standard_scenarios
 
     params = Params.from_mapping(
-        {"data_dir": str(TINY), "period_start": "2024-01-01", "period_end": "2024-04-30"}
+        {"data_dir": str(tiny_dir), "period_start": "2024-01-01", "period_end": "2024-04-30"}
     )
     params = params.replace(n_boot=40)
     data = load_dataset(params.data_path)

@@ -21,8 +21,6 @@ from capacity.report.run import parse_formats, run_report
 from capacity.tables import make_table, read_tables, to_html
 from capacity.tables_xlsx import write_xlsx
 
-TINY = ROOT / "tests" / "data" / "tiny"
-
 
 def fixture_notebook(path: Path, *, fail: bool = False) -> Path:
     """A notebook shaped like the real ones: parameters, validation, book items."""
@@ -64,10 +62,10 @@ def fixture_notebook(path: Path, *, fail: bool = False) -> Path:
     return path
 
 
-def _params(tmp_path: Path, **more) -> Params:
+def _params(tiny_dir, tmp_path: Path, **more) -> Params:
     return Params.from_mapping(
         {
-            "data_dir": str(TINY),
+            "data_dir": str(tiny_dir),
             "period_start": "2024-01-01",
             "period_end": "2024-04-30",
             "output_dir": str(tmp_path / "reports"),
@@ -77,10 +75,10 @@ def _params(tmp_path: Path, **more) -> Params:
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory):
+def rendered(tmp_path_factory, tiny_dir):
     tmp = tmp_path_factory.mktemp("render")
     nb = fixture_notebook(tmp / "fixture.ipynb")
-    return run_report(_params(tmp, run_id="fixture-run"), notebook=str(nb))
+    return run_report(_params(tiny_dir, tmp, run_id="fixture-run"), notebook=str(nb))
 
 
 @pytest.mark.slow
@@ -147,10 +145,10 @@ def test_xlsx_keeps_numbers_and_hides_small_cells(rendered):
 
 
 @pytest.mark.slow
-def test_provenance_records_inputs_parameters_and_versions(rendered):
+def test_provenance_records_inputs_parameters_and_versions(rendered, tiny_dir):
     record = json.loads((rendered.folder / "provenance.json").read_text(encoding="utf-8"))
     for table in ("sightings", "outreach", "staff", "operations"):
-        path = TINY / f"{table}.csv"
+        path = tiny_dir / f"{table}.csv"
         assert (
             record["input_files"][table]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
         )
@@ -162,9 +160,9 @@ def test_provenance_records_inputs_parameters_and_versions(rendered):
 
 
 @pytest.mark.slow
-def test_failing_cell_names_notebook_and_cell_and_leaves_no_run_folder(tmp_path):
+def test_failing_cell_names_notebook_and_cell_and_leaves_no_run_folder(tmp_path, tiny_dir):
     nb = fixture_notebook(tmp_path / "broken.ipynb", fail=True)
-    params = _params(tmp_path, run_id="broken-run")
+    params = _params(tiny_dir, tmp_path, run_id="broken-run")
     with pytest.raises(
         ReportError,
         match=r"notebook .broken., cell \d+ \(In \[\d+\]\).*ValueError: deliberate failure",
@@ -243,7 +241,7 @@ def test_tables_suppress_and_round_trip_through_json_and_xlsx(tmp_path):
 
 
 @pytest.mark.slow
-def test_plain_papermill_refuses_out_of_range_values_before_reading_data(tmp_path):
+def test_plain_papermill_refuses_out_of_range_values_before_reading_data(tmp_path, tiny_dir):
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -252,7 +250,7 @@ def test_plain_papermill_refuses_out_of_range_values_before_reading_data(tmp_pat
         papermill.execute_notebook(
             str(nb),
             str(tmp_path / "out.ipynb"),
-            parameters={"data_dir": str(TINY), "target_reach": 1.5},
+            parameters={"data_dir": str(tiny_dir), "target_reach": 1.5},
             progress_bar=False,
         )
     assert info.value.ename == "ParameterError"

@@ -5,11 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from capacity.config import ROOT, Params
+from capacity.config import Params
 from capacity.exceptions import ParameterError
 from capacity.report.sweep import load_grid, run_sweep, scenarios
-
-TINY = ROOT / "tests" / "data" / "tiny"
 
 
 def test_default_grid_has_sixteen_valid_scenarios():
@@ -34,7 +32,7 @@ def test_grid_values_are_validated_before_any_work(tmp_path):
 
 
 @pytest.mark.slow
-def test_sweep_fits_once_and_writes_the_comparison(tmp_path, monkeypatch):
+def test_sweep_fits_once_and_writes_the_comparison(tmp_path, monkeypatch, tiny_dir):
     import capacity.question4
 
     calls = []
@@ -46,7 +44,7 @@ def test_sweep_fits_once_and_writes_the_comparison(tmp_path, monkeypatch):
     grid.write_text("extra_fte: [0, 4]\nstay_multiplier: [1.0, 0.5]\n", encoding="utf-8")
     params = Params.from_mapping(
         {
-            "data_dir": str(TINY),
+            "data_dir": str(tiny_dir),
             "period_start": "2024-01-01",
             "period_end": "2024-04-30",
             "n_boot": 30,
@@ -72,7 +70,7 @@ def test_sweep_fits_once_and_writes_the_comparison(tmp_path, monkeypatch):
     from capacity.question4 import evaluate
 
     direct = evaluate(
-        real(load_dataset(TINY), params.replace(extra_fte=4)), params.replace(extra_fte=4)
+        real(load_dataset(tiny_dir), params.replace(extra_fte=4)), params.replace(extra_fte=4)
     )
     row = frame[(frame["extra_fte"] == 4) & (frame["stay_multiplier"] == 1.0)].iloc[0]
     assert row["reach_effective"] == pytest.approx(

@@ -15,10 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from capacity.config import ROOT, Params
+from capacity.config import Params
 from capacity.report.reproducible import build_time
-
-TINY = ROOT / "tests" / "data" / "tiny"
 
 
 def test_build_time_follows_source_date_epoch(monkeypatch):
@@ -55,7 +53,7 @@ def _digest(folder: Path) -> dict[str, str]:
 
 
 @pytest.mark.slow
-def test_two_runs_give_byte_identical_files(tmp_path):
+def test_two_runs_give_byte_identical_files(tmp_path, tiny_dir):
     from test_report_pipeline import fixture_notebook
 
     from capacity.report.run import run_report
@@ -65,7 +63,7 @@ def test_two_runs_give_byte_identical_files(tmp_path):
     for k in ("first", "second"):
         params = Params.from_mapping(
             {
-                "data_dir": str(TINY),
+                "data_dir": str(tiny_dir),
                 "period_start": "2024-01-01",
                 "period_end": "2024-04-30",
                 "output_dir": str(tmp_path / k),

@@ -12,18 +12,16 @@ from pathlib import Path
 import pytest
 
 from capacity.cli import main
-from capacity.config import ROOT, Params
+from capacity.config import Params
 from capacity.exceptions import ReportError
 from capacity.report import runfolder
 from capacity.report.run import make_run_id, run_report
 
-TINY = ROOT / "tests" / "data" / "tiny"
 
-
-def _params(output_dir: Path, **more) -> Params:
+def _params(tiny_dir: Path, output_dir: Path, **more) -> Params:
     return Params.from_mapping(
         {
-            "data_dir": str(TINY),
+            "data_dir": str(tiny_dir),
             "period_start": "2024-01-01",
             "period_end": "2024-04-30",
             "output_dir": str(output_dir),
@@ -38,14 +36,14 @@ def _dead_pid() -> int:
     return child.pid
 
 
-def test_second_run_with_the_same_id_is_refused_while_the_first_runs(tmp_path):
+def test_second_run_with_the_same_id_is_refused_while_the_first_runs(tmp_path, tiny_dir):
     root = tmp_path / "reports"
     first = runfolder.claim(root, "same-id")
     assert json.loads((first / runfolder.OWNER).read_text())["pid"] == os.getpid()
     with pytest.raises(ReportError, match=r"another run with run_id 'same-id' is in progress"):
         runfolder.claim(root, "same-id")
     with pytest.raises(ReportError, match="in progress"):  # the real entry point, no kernel
-        run_report(_params(root, run_id="same-id"), formats="html")
+        run_report(_params(tiny_dir, root, run_id="same-id"), formats="html")
     assert first.is_dir() and (first / runfolder.OWNER).exists()  # the first run's folder kept
 
 
@@ -78,12 +76,12 @@ def test_capacity_clean_removes_only_dead_runs(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("kind", ["file", "under-a-file"])
-def test_unusable_output_dir_is_a_message_not_a_traceback(tmp_path, capsys, kind):
+def test_unusable_output_dir_is_a_message_not_a_traceback(tmp_path, capsys, kind, tiny_dir):
     blocker = tmp_path / "blocker"
     blocker.write_text("x")
     out = blocker if kind == "file" else blocker / "reports"
     with pytest.raises(ReportError, match="output_dir"):
-        run_report(_params(out, run_id="r1"), formats="html")
+        run_report(_params(tiny_dir, out, run_id="r1"), formats="html")
     yaml_file = tmp_path / "p.yaml"
     yaml_file.write_text(f"output_dir: {out}\nrun_id: r2\n", encoding="utf-8")
     assert main(["report", "-f", str(yaml_file), "--formats", "html"]) == 2
@@ -91,19 +89,19 @@ def test_unusable_output_dir_is_a_message_not_a_traceback(tmp_path, capsys, kind
     assert "output_dir" in err and "Traceback" not in err
 
 
-def test_long_city_name_gives_a_short_run_folder_name(tmp_path):
+def test_long_city_name_gives_a_short_run_folder_name(tmp_path, tiny_dir):
     city = "Upplands Väsby och Sollentuna och " * 5
-    run_id = make_run_id(_params(tmp_path, city=city.strip()), "committee_report")
+    run_id = make_run_id(_params(tiny_dir, tmp_path, city=city.strip()), "committee_report")
     assert len(run_id) < 140
     folder = runfolder.claim(tmp_path, run_id)
     assert folder.is_dir()
 
 
-def test_absurdly_long_city_parameter_is_refused(tmp_path):
+def test_absurdly_long_city_parameter_is_refused(tmp_path, tiny_dir):
     from capacity.exceptions import ParameterError
 
     with pytest.raises(ParameterError, match="above the limit"):
-        _params(tmp_path, city="x" * 10_000_000)
+        _params(tiny_dir, tmp_path, city="x" * 10_000_000)
 
 
 @pytest.mark.parametrize("value", ["9999-12-31", "0001-01-01"])

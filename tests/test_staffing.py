@@ -31,7 +31,8 @@ def test_exponential_closed_form():
 def test_unreachable_target_names_languages():
     need = fte_needed(lambda f: 0.9 * f / (f + 1), 0.95, 3.0, ceiling=0.9, blocked_languages=["ti"])
     assert np.isinf(need.fte_needed) and np.isinf(need.gap)
-    assert "ti" in need.caveat and "90%" in need.caveat
+    assert need.caveat.key == "staffing.unreachable" and need.caveat.fields["languages"] == ("ti",)
+    assert "Tigrinya" in str(need.caveat) and "90%" in str(need.caveat)
 
 
 def test_already_met_needs_nothing_extra_and_bad_target():

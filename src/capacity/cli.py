@@ -189,6 +189,7 @@ def _sub(sub, name: str, summary: str, description: str, examples: list[str]):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``capacity`` command and its subcommands."""
     parser = argparse.ArgumentParser(
         prog="capacity",
         description=(
@@ -395,6 +396,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the ``capacity`` command with ``argv``; return the exit status."""
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

@@ -278,6 +278,7 @@ class Params:
     )
 
     def __post_init__(self) -> None:
+        """Check and convert every parameter (a :class:`ParameterError` names a bad one)."""
         for f in dataclasses.fields(self):
             object.__setattr__(self, f.name, _coerce(f, getattr(self, f.name)))
         if self.period_end < self.period_start:
@@ -361,10 +362,12 @@ class Params:
 
     @property
     def data_path(self) -> Path:
+        """``data_dir`` as an absolute path (relative to the project root)."""
         return resolve(self.data_dir)
 
     @property
     def output_path(self) -> Path:
+        """``output_dir`` as an absolute path (relative to the project root)."""
         return resolve(self.output_dir)
 
 
@@ -453,6 +456,29 @@ def _allowed(f: dataclasses.Field) -> str:
     return "text"
 
 
+def _parse(kind: str, value: Any) -> Any:
+    """``value`` as a ``date``, ``int``, ``float`` or ``str``; ``ValueError`` when it is not one.
+
+    Dates are ISO 8601 text or date objects; integers refuse booleans and fractions; floats
+    accept a decimal comma; other kinds pass unchanged.
+    """
+    if kind == "date":
+        if isinstance(value, dt.datetime):
+            return value.date()
+        return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value).strip())
+    if kind == "int":
+        if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+            raise ValueError
+        return int(str(value).strip()) if isinstance(value, str) else int(value)
+    if kind == "float":
+        if isinstance(value, bool):
+            raise ValueError
+        return float(str(value).replace(",", ".")) if isinstance(value, str) else float(value)
+    if kind == "str":
+        return str(value).strip()
+    return value
+
+
 def _coerce(f: dataclasses.Field, value: Any) -> Any:
     name, m = f.name, f.metadata
     optional = "None" in str(f.type)
@@ -462,21 +488,7 @@ def _coerce(f: dataclasses.Field, value: Any) -> Any:
         raise ParameterError(f"parameter '{name}' must be given ({_allowed(f)}).")
     kind = str(f.type).replace(" | None", "").replace("dt.", "")
     try:
-        if kind == "date":
-            if isinstance(value, dt.datetime):
-                value = value.date()
-            elif not isinstance(value, dt.date):
-                value = dt.date.fromisoformat(str(value).strip())
-        elif kind == "int":
-            if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
-                raise ValueError
-            value = int(str(value).strip()) if isinstance(value, str) else int(value)
-        elif kind == "float":
-            if isinstance(value, bool):
-                raise ValueError
-            value = float(str(value).replace(",", ".")) if isinstance(value, str) else float(value)
-        elif kind == "str":
-            value = str(value).strip()
+        value = _parse(kind, value)
     except (TypeError, ValueError):
         shown = repr(value) if len(repr(value)) <= 80 else repr(value)[:77] + "..."
         raise ParameterError(

@@ -87,6 +87,7 @@ class Case:
 
     @property
     def covered(self) -> bool:
+        """Whether the interval covers the truth."""
         return bool(self.lower <= self.truth <= self.upper)
 
 

@@ -96,6 +96,36 @@ class Dataset:
         return "\n".join(lines)
 
 
+def _period_problems(period, name: str) -> list[Problem]:
+    """Problems of datapackage.json's ``period`` (two YYYY-MM-DD dates, in order, plausible)."""
+    problems: list[Problem] = []
+    try:
+        # dt.date, not pandas: a year such as 9999 or 0001 is out of pandas' range
+        if not all(
+            re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", period[k]) for k in ("start", "end")
+        ):
+            raise ValueError
+        start = dt.date.fromisoformat(period["start"])
+        end = dt.date.fromisoformat(period["end"])
+        if end < start:
+            problems.append(
+                Problem(
+                    name, None, "period", str(period), "the end is before the start", _PERIOD_FIX
+                )
+            )
+        for key, day in (("start", start), ("end", end)):
+            if not limits.plausible_date(day):
+                rule = (
+                    f"the period's {key} {day:%Y-%m-%d} is outside the plausible range "
+                    f"{limits.FIRST_DATE:%Y-%m-%d} to {limits.LAST_DATE:%Y-%m-%d}"
+                )
+                problems.append(Problem(name, None, f"period.{key}", None, rule, _PERIOD_FIX))
+    except (TypeError, KeyError, ValueError):
+        rule = "'period' is missing or its dates are not YYYY-MM-DD"
+        problems.append(Problem(name, None, "period", _short(period), rule, _PERIOD_FIX))
+    return problems
+
+
 def _read_meta(folder: Path) -> tuple[dict, list[Problem]]:
     name = "datapackage.json"
     path = folder / name
@@ -128,31 +158,7 @@ def _read_meta(folder: Path) -> tuple[dict, list[Problem]]:
         if not isinstance(meta.get(key), kind):
             rule = f"'{key}' is missing or not a {'true/false' if kind is bool else 'text'}"
             problems.append(Problem(name, None, key, _short(meta.get(key)), rule, example))
-    period = meta.get("period")
-    try:
-        # dt.date, not pandas: a year such as 9999 or 0001 is out of pandas' range
-        if not all(
-            re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", period[k]) for k in ("start", "end")
-        ):
-            raise ValueError
-        start = dt.date.fromisoformat(period["start"])
-        end = dt.date.fromisoformat(period["end"])
-        if end < start:
-            problems.append(
-                Problem(
-                    name, None, "period", str(period), "the end is before the start", _PERIOD_FIX
-                )
-            )
-        for key, day in (("start", start), ("end", end)):
-            if not limits.plausible_date(day):
-                rule = (
-                    f"the period's {key} {day:%Y-%m-%d} is outside the plausible range "
-                    f"{limits.FIRST_DATE:%Y-%m-%d} to {limits.LAST_DATE:%Y-%m-%d}"
-                )
-                problems.append(Problem(name, None, f"period.{key}", None, rule, _PERIOD_FIX))
-    except (TypeError, KeyError, ValueError):
-        rule = "'period' is missing or its dates are not YYYY-MM-DD"
-        problems.append(Problem(name, None, "period", _short(period), rule, _PERIOD_FIX))
+    problems += _period_problems(meta.get("period"), name)
     resources = meta.get("resources", [])
     if not isinstance(resources, list) or not all(
         isinstance(r, dict) and {"name", "path"} <= set(r) for r in resources

@@ -10,7 +10,18 @@ from dataclasses import dataclass
 
 
 class CapacityError(Exception):
-    """Base class of every error raised on purpose by `capacity`."""
+    """Base class of every error raised on purpose by `capacity`.
+
+    ``reason`` (keyword only) is the same message as a structured caveat
+    (:class:`capacity.models.Caveat`) when a model catches the error and reports it, so that
+    the report can say it in its own language.
+    """
+
+    reason: object = None
+
+    def __init__(self, *args: object, reason: object = None):
+        super().__init__(*args)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -43,6 +54,7 @@ class Problem:
     fix: str
 
     def __str__(self) -> str:
+        """The problem as one line: file, row, column, rule, value and what to do."""
         where = self.file
         if self.row is not None:
             where += f", row {self.row}"

@@ -22,13 +22,12 @@ from capacity.figures_style import (
     PALETTE,
     Figure,
     date_axis,
-    label_text,
     new_axes,
     number_axis,
     percent_axis,
     style,
 )
-from capacity.i18n import format_interval, format_number, format_percent, language_name
+from capacity.i18n import format_interval, format_number, format_percent, language_name, t
 
 __all__ = [
     "OKABE_ITO",
@@ -57,22 +56,20 @@ def reach_distribution(draws: np.ndarray | pd.Series, target: float, lang: str) 
     lo, hi = np.quantile(x, [0.025, 0.975])
     ax.axvspan(lo, max(hi, lo + 0.004), color=OKABE_ITO["sky_blue"], alpha=0.45, lw=0)
     ax.hist(x, bins=min(30, max(8, x.size // 8)), color=OKABE_ITO["blue"], alpha=0.85)
-    ax.axvline(
-        target, color=OKABE_ITO["vermillion"], lw=2, ls="--", label=label_text("target", lang)
-    )
-    ax.axvline(np.median(x), color=OKABE_ITO["black"], lw=1.2, label=label_text("estimate", lang))
+    ax.axvline(target, color=OKABE_ITO["vermillion"], lw=2, ls="--", label=t("fig_target", lang))
+    ax.axvline(np.median(x), color=OKABE_ITO["black"], lw=1.2, label=t("fig_estimate", lang))
     ax.set_xlim(0, 1)
     percent_axis(ax, "x", lang)
     number_axis(ax, "y", lang)
     ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.set_xlabel(label_text("reach_x", lang))
-    ax.set_ylabel(label_text("draws_y", lang))
-    ax.set_title(label_text("reach_title", lang))
+    ax.set_xlabel(t("fig_reach_x", lang))
+    ax.set_ylabel(t("fig_draws_y", lang))
+    ax.set_title(t("fig_reach_title", lang))
     ax.legend(loc="upper right")
     lo, hi = np.quantile(x, [0.025, 0.975])
     above = float(np.mean(x >= target))
     span = format_interval(lo, hi, lang, percent=True)
-    note = f"95 % av simuleringarna: {span}" if lang == "sv" else f"95% of simulations: {span}"
+    note = t("fig_reach_note", lang, span=span)
     ax.annotate(
         note,
         xy=(float(np.median(x)), 0.5),
@@ -82,21 +79,16 @@ def reach_distribution(draws: np.ndarray | pd.Series, target: float, lang: str) 
         fontsize=8.5,
         ha="left" if np.median(x) < 0.6 else "right",
     )
-    if lang == "sv":
-        alt = (
-            f"Histogram över {x.size} simulerade värden av andelen som nås på ett språk de "
-            f"förstår. Medianen är {format_percent(np.median(x), lang)}, 95 % av värdena ligger "
-            f"mellan {format_interval(lo, hi, lang, percent=True)}. Målet {format_percent(target, lang)} "
-            f"är markerat; {format_percent(above, lang)} av värdena når målet."
-        )
-    else:
-        alt = (
-            f"Histogram of {x.size} simulated values of the share reached in a language they "
-            f"understand. The median is {format_percent(np.median(x), lang)}; 95% of the values lie "
-            f"between {format_interval(lo, hi, lang, percent=True)}. The target of "
-            f"{format_percent(target, lang)} is marked; {format_percent(above, lang)} of the values reach it."
-        )
-    return Figure(fig, alt, label_text("reach_title", lang), "reach_distribution")
+    alt = t(
+        "fig_reach_alt",
+        lang,
+        n=x.size,
+        median=format_percent(np.median(x), lang),
+        span=span,
+        target=format_percent(target, lang),
+        above=format_percent(above, lang),
+    )
+    return Figure(fig, alt, t("fig_reach_title", lang), "reach_distribution")
 
 
 def survival_curve(frame: pd.DataFrame, lang: str, median_days: float | None = None) -> Figure:
@@ -122,7 +114,7 @@ def survival_curve(frame: pd.DataFrame, lang: str, median_days: float | None = N
         f["survival"],
         where="post",
         color=OKABE_ITO["blue"],
-        label=label_text("estimate", lang),
+        label=t("fig_estimate", lang),
     )
     ax.fill_between(
         f["time"],
@@ -131,16 +123,14 @@ def survival_curve(frame: pd.DataFrame, lang: str, median_days: float | None = N
         step="post",
         color=OKABE_ITO["sky_blue"],
         alpha=0.35,
-        label="95 % " + label_text("interval", lang)
-        if lang == "sv"
-        else "95% " + label_text("interval", lang),
+        label=t("fig_interval_95", lang),
     )
     ax.set_ylim(0, 1.02)
     ax.set_xlim(left=0)
     percent_axis(ax, "y", lang)
-    ax.set_xlabel(label_text("stay_x", lang))
-    ax.set_ylabel(label_text("stay_y", lang))
-    ax.set_title(label_text("stay_title", lang))
+    ax.set_xlabel(t("fig_stay_x", lang))
+    ax.set_ylabel(t("fig_stay_y", lang))
+    ax.set_title(t("fig_stay_title", lang))
     ax.legend(loc="upper right")
     t_max = float(f["time"].max())
     s_end = float(f["survival"].iloc[-1])
@@ -149,19 +139,14 @@ def survival_curve(frame: pd.DataFrame, lang: str, median_days: float | None = N
         if median_days is None or not np.isfinite(median_days)
         else format_number(median_days, lang, 0)
     )
-    if lang == "sv":
-        alt = (
-            "Kaplan–Meier-kurva: andelen personer som fortfarande är kvar i staden efter ett "
-            f"visst antal dagar. Hälften har lämnat efter {med} dagar; efter "
-            f"{format_number(t_max, lang, 0)} dagar är {format_percent(s_end, lang)} kvar."
-        )
-    else:
-        alt = (
-            "Kaplan–Meier curve: share of persons still in the city a given number of days "
-            f"after arrival. Half have left after {med} days; after {format_number(t_max, lang, 0)} "
-            f"days {format_percent(s_end, lang)} remain."
-        )
-    return Figure(fig, alt, label_text("stay_title", lang), "stay_survival")
+    alt = t(
+        "fig_stay_alt",
+        lang,
+        median=med,
+        days=format_number(t_max, lang, 0),
+        left=format_percent(s_end, lang),
+    )
+    return Figure(fig, alt, t("fig_stay_title", lang), "stay_survival")
 
 
 def arrivals_forecast(
@@ -186,14 +171,14 @@ def arrivals_forecast(
         marker="o",
         ms=3,
         color=OKABE_ITO["blue"],
-        label=label_text("observed", lang),
+        label=t("fig_observed", lang),
     )
     ax.plot(
         forecast.index,
         forecast["estimate"],
         color=OKABE_ITO["orange"],
         lw=2,
-        label=label_text("forecast", lang),
+        label=t("fig_forecast", lang),
     )
     ax.fill_between(
         forecast.index,
@@ -204,35 +189,26 @@ def arrivals_forecast(
     )
     ax.set_ylim(bottom=0)
     number_axis(ax, "y", lang)
-    ax.set_xlabel(label_text("month", lang))
-    ax.set_ylabel(label_text("arrivals_y", lang))
-    ax.set_title(label_text("arrivals_title", lang))
+    ax.set_xlabel(t("fig_month", lang))
+    ax.set_ylabel(t("fig_arrivals_y", lang))
+    ax.set_title(t("fig_arrivals_title", lang))
     ax.legend(loc="upper left")
     shown = observed.dropna()
     last_obs = float(shown.iloc[-1]) if len(shown) else float("nan")
     end = forecast.iloc[-1]
     end_month = pd.Timestamp(forecast.index[-1]).strftime("%Y-%m")
-    if lang == "sv":
-        alt = (
-            f"Linjediagram över ankomster per månad: {len(observed)} observerade månader, senast "
-            f"visade {format_number(last_obs, lang, 0)}, och en prognos till {end_month} på "
-            f"{format_number(end['estimate'], lang, 0)} ankomster per månad "
-            f"(prognosintervall {format_interval(end['ci_lower'], end['ci_upper'], lang, decimals=0)})."
-        )
-    else:
-        alt = (
-            f"Line chart of arrivals per month: {len(observed)} observed months, latest shown "
-            f"{format_number(last_obs, lang, 0)}, and a forecast to {end_month} of "
-            f"{format_number(end['estimate'], lang, 0)} arrivals per month "
-            f"(prediction interval {format_interval(end['ci_lower'], end['ci_upper'], lang, decimals=0)})."
-        )
+    alt = t(
+        "fig_arrivals_alt",
+        lang,
+        n=len(observed),
+        last=format_number(last_obs, lang, 0),
+        month=end_month,
+        forecast=format_number(end["estimate"], lang, 0),
+        interval=format_interval(end["ci_lower"], end["ci_upper"], lang, decimals=0),
+    )
     if hidden:
-        alt += (
-            f" {hidden} månader med färre än {threshold} observerade ankomster ritas inte."
-            if lang == "sv"
-            else f" {hidden} months with fewer than {threshold} observed arrivals are not drawn."
-        )
-    return Figure(fig, alt, label_text("arrivals_title", lang), "arrivals_forecast")
+        alt += " " + t("fig_arrivals_hidden", lang, n=hidden, threshold=threshold)
+    return Figure(fig, alt, t("fig_arrivals_title", lang), "arrivals_forecast")
 
 
 def fte_needed(forecast: pd.DataFrame, fte_now: float, lang: str) -> Figure:
@@ -248,7 +224,7 @@ def fte_needed(forecast: pd.DataFrame, fte_now: float, lang: str) -> Figure:
         forecast["fte_needed"],
         color=OKABE_ITO["vermillion"],
         lw=2,
-        label=label_text("fte_title", lang),
+        label=t("fig_fte_title", lang),
     )
     ax.fill_between(
         forecast.index,
@@ -258,28 +234,23 @@ def fte_needed(forecast: pd.DataFrame, fte_now: float, lang: str) -> Figure:
         alpha=0.2,
     )
     ax.axhline(
-        fte_now, color=OKABE_ITO["bluish_green"], lw=2, ls="--", label=label_text("fte_now", lang)
+        fte_now, color=OKABE_ITO["bluish_green"], lw=2, ls="--", label=t("fig_fte_now", lang)
     )
     ax.set_ylim(bottom=0)
     number_axis(ax, "y", lang, 0)
-    ax.set_xlabel(label_text("month", lang))
-    ax.set_ylabel(label_text("fte_y", lang))
-    ax.set_title(label_text("fte_title", lang))
+    ax.set_xlabel(t("fig_month", lang))
+    ax.set_ylabel(t("fig_fte_y", lang))
+    ax.set_title(t("fig_fte_title", lang))
     ax.legend(loc="upper left")
     first, last = forecast.iloc[0], forecast.iloc[-1]
-    if lang == "sv":
-        alt = (
-            f"Linjediagram: behovet av uppsökande årsarbetare för att nå målet går från "
-            f"{format_number(first['fte_needed'], lang, 1)} till {format_number(last['fte_needed'], lang, 1)} "
-            f"under prognosperioden, jämfört med {format_number(fte_now, lang, 1)} i dag."
-        )
-    else:
-        alt = (
-            f"Line chart: outreach FTE needed to meet the target goes from "
-            f"{format_number(first['fte_needed'], lang, 1)} to {format_number(last['fte_needed'], lang, 1)} "
-            f"over the forecast, against {format_number(fte_now, lang, 1)} today."
-        )
-    return Figure(fig, alt, label_text("fte_title", lang), "fte_needed")
+    alt = t(
+        "fig_fte_alt",
+        lang,
+        first=format_number(first["fte_needed"], lang, 1),
+        last=format_number(last["fte_needed"], lang, 1),
+        now=format_number(fte_now, lang, 1),
+    )
+    return Figure(fig, alt, t("fig_fte_title", lang), "fte_needed")
 
 
 def languages(frame: pd.DataFrame, lang: str, threshold: int = 5) -> Figure:
@@ -307,20 +278,20 @@ def languages(frame: pd.DataFrame, lang: str, threshold: int = 5) -> Figure:
         f["share_of_target_group"],
         height=0.38,
         color=OKABE_ITO["sky_blue"],
-        label=label_text("lang_share", lang),
+        label=t("fig_lang_share", lang),
     )
     ax.barh(
         y - 0.2,
         f["reach"],
         height=0.38,
         color=OKABE_ITO["blue"],
-        label=label_text("lang_reach", lang),
+        label=t("fig_lang_reach", lang),
     )
     ax.set_yticks(y, names)
     ax.set_xlim(0, 1)
     percent_axis(ax, "x", lang)
-    ax.set_xlabel(label_text("lang_x", lang))
-    ax.set_title(label_text("lang_title", lang))
+    ax.set_xlabel(t("fig_lang_x", lang))
+    ax.set_title(t("fig_lang_title", lang))
     ax.legend(loc="lower right")
     parts = [
         f"{n} {format_percent(s, lang)} / {format_percent(r, lang)}"
@@ -328,17 +299,10 @@ def languages(frame: pd.DataFrame, lang: str, threshold: int = 5) -> Figure:
             names[::-1], f["share_of_target_group"][::-1], f["reach"][::-1], strict=True
         )
     ]
-    if lang == "sv":
-        alt = "Liggande stapeldiagram per språk: andel av målgruppen / andel som nås: "
-        alt += "; ".join(parts) + "."
-        if n_hidden:
-            alt += f" {n_hidden} språk med färre än {threshold} personer visas inte."
-    else:
-        alt = "Horizontal bar chart per language: share of target group / share reached: "
-        alt += "; ".join(parts) + "."
-        if n_hidden:
-            alt += f" {n_hidden} languages with fewer than {threshold} persons are not shown."
-    return Figure(fig, alt, label_text("lang_title", lang), "languages")
+    alt = t("fig_lang_alt", lang, parts="; ".join(parts))
+    if n_hidden:
+        alt += " " + t("fig_lang_hidden", lang, n=n_hidden, threshold=threshold)
+    return Figure(fig, alt, t("fig_lang_title", lang), "languages")
 
 
 def scenario_comparison(frame: pd.DataFrame, target: float, lang: str) -> Figure:
@@ -352,37 +316,31 @@ def scenario_comparison(frame: pd.DataFrame, target: float, lang: str) -> Figure
     groups = list(frame.groupby("stay_multiplier", sort=True))
     for (mult, g), colour in zip(groups, PALETTE, strict=False):
         g = g.sort_values("extra_fte")
-        label = f"{label_text('stay_mult', lang)} {format_number(mult, lang, 2)}"
+        label = f"{t('fig_stay_mult', lang)} {format_number(mult, lang, 2)}"
         ax.plot(g["extra_fte"], g["reach_effective"], marker="o", color=colour, label=label)
         ax.fill_between(
             g["extra_fte"], g["reach_lower"], g["reach_upper"], color=colour, alpha=0.15
         )
-    ax.axhline(
-        target, color=OKABE_ITO["vermillion"], ls="--", lw=1.5, label=label_text("target", lang)
-    )
+    ax.axhline(target, color=OKABE_ITO["vermillion"], ls="--", lw=1.5, label=t("fig_target", lang))
     ax.set_ylim(0, 1)
     percent_axis(ax, "y", lang)
     number_axis(ax, "x", lang, 0)
     ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.set_xlabel(label_text("scen_x", lang))
-    ax.set_ylabel(label_text("scen_y", lang))
-    ax.set_title(label_text("scen_title", lang))
+    ax.set_xlabel(t("fig_scen_x", lang))
+    ax.set_ylabel(t("fig_scen_y", lang))
+    ax.set_title(t("fig_scen_title", lang))
     ax.legend(loc="lower right")
     best = frame.loc[frame["reach_effective"].idxmax()]
     worst = frame.loc[frame["reach_effective"].idxmin()]
-    if lang == "sv":
-        alt = (
-            f"Linjediagram över {len(frame)} scenarier: andelen som nås går från "
-            f"{format_percent(worst['reach_effective'], lang)} till {format_percent(best['reach_effective'], lang)}; "
-            f"målet {format_percent(target, lang)} är markerat."
-        )
-    else:
-        alt = (
-            f"Line chart of {len(frame)} scenarios: the share reached ranges from "
-            f"{format_percent(worst['reach_effective'], lang)} to {format_percent(best['reach_effective'], lang)}; "
-            f"the target of {format_percent(target, lang)} is marked."
-        )
-    return Figure(fig, alt, label_text("scen_title", lang), "scenarios")
+    alt = t(
+        "fig_scen_alt",
+        lang,
+        n=len(frame),
+        low=format_percent(worst["reach_effective"], lang),
+        high=format_percent(best["reach_effective"], lang),
+        target=format_percent(target, lang),
+    )
+    return Figure(fig, alt, t("fig_scen_title", lang), "scenarios")
 
 
 def monthly_persons(frame: pd.DataFrame, lang: str, threshold: int = 5) -> Figure:
@@ -404,22 +362,13 @@ def monthly_persons(frame: pd.DataFrame, lang: str, threshold: int = 5) -> Figur
         ax.plot(shown.index, shown[col], marker="o", ms=3, color=colour, label=str(col))
     ax.set_ylim(bottom=0)
     number_axis(ax, "y", lang)
-    ax.set_xlabel(label_text("month", lang))
-    ax.set_ylabel(label_text("cov_y", lang))
-    ax.set_title(label_text("cov_title", lang))
+    ax.set_xlabel(t("fig_month", lang))
+    ax.set_ylabel(t("fig_cov_y", lang))
+    ax.set_title(t("fig_cov_title", lang))
     ax.legend(loc="upper left", ncols=min(4, max(1, len(shown.columns))))
     means = ", ".join(f"{c} {format_number(frame[c].mean(), lang, 0)}" for c in frame.columns)
-    if lang == "sv":
-        alt = (
-            f"Linjediagram över {len(frame)} månader: antal olika personer per månad och källa. "
-            f"Medelvärden per månad: {means}. {n_hidden} värden under {threshold} visas inte."
-        )
-    else:
-        alt = (
-            f"Line chart over {len(frame)} months: distinct persons per month and source. "
-            f"Monthly means: {means}. {n_hidden} values below {threshold} are not shown."
-        )
-    return Figure(fig, alt, label_text("cov_title", lang), "monthly_persons")
+    alt = t("fig_cov_alt", lang, n=len(frame), means=means, hidden=n_hidden, threshold=threshold)
+    return Figure(fig, alt, t("fig_cov_title", lang), "monthly_persons")
 
 
 def tornado(frame: pd.DataFrame, lang: str) -> Figure:
@@ -446,8 +395,8 @@ def tornado(frame: pd.DataFrame, lang: str) -> Figure:
     style()
     fig, axes = plt.subplots(1, 2, figsize=(7.4, 0.42 * len(names) + 1.5), sharey=True)
     for ax, col, base, xlabel in (
-        (axes[0], "fte_needed", fte0, "tornado_fte"),
-        (axes[1], "reach_effective", reach0, "tornado_reach"),
+        (axes[0], "fte_needed", fte0, "fig_tornado_fte"),
+        (axes[1], "reach_effective", reach0, "fig_tornado_reach"),
     ):
         for y, name in enumerate(names):
             rows = frame[frame["setting"] == name]
@@ -468,11 +417,11 @@ def tornado(frame: pd.DataFrame, lang: str) -> Figure:
                     side, ink = "right", "white" if r["side"] == "low" else "black"
                 ax.text(shown, yy, text, va="center", ha=side, fontsize=7.5, color=ink)
         ax.axvline(base, color="black", lw=1)
-        ax.text(base, len(names) - 0.4, label_text("tornado_base", lang), ha="center",
+        ax.text(base, len(names) - 0.4, t("fig_tornado_base", lang), ha="center",
                 va="bottom", fontsize=7.5,
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})  # fmt: skip
         ax.set_ylim(-0.6, len(names) + 0.2)
-        ax.set_xlabel(label_text(xlabel, lang))
+        ax.set_xlabel(t(xlabel, lang))
     percent_axis(axes[1], "x", lang)
     number_axis(axes[0], "x", lang, 0)
     axes[0].set_xlim(0, fte_edge * 1.25)  # room for the labels of the bars
@@ -482,26 +431,22 @@ def tornado(frame: pd.DataFrame, lang: str) -> Figure:
         max(0.0, float(np.nanmin(r_all)) - 0.45 * r_span), float(np.nanmax(r_all)) + 0.45 * r_span
     )
     axes[0].set_yticks(range(len(names)))
-    axes[0].set_yticklabels([label_text(f"sens_{n}", lang) for n in names])
-    fig.suptitle(label_text("tornado_title", lang))
+    axes[0].set_yticklabels([t(f"fig_sens_{n}", lang) for n in names])
+    fig.suptitle(t("fig_tornado_title", lang))
     fig.tight_layout()
     fte = frame["fte_needed"].to_numpy(float)
     reach = frame.loc[frame["setting"] != "target_reach", "reach_effective"].to_numpy(float)
     lo_f, hi_f = np.nanmin(np.r_[fte, fte0]), np.nanmax(np.r_[fte, fte0])
     hi_txt = "∞" if not np.isfinite(hi_f) else format_number(hi_f, lang, 0)
     lo_r, hi_r = np.nanmin(np.r_[reach, reach0]), np.nanmax(np.r_[reach, reach0])
-    if lang == "sv":
-        alt = (
-            f"Tornadodiagram över {len(names)} antaganden som data inte avgör: årsarbetare som "
-            f"behövs går från {format_number(lo_f, lang, 0)} till {hi_txt} "
-            f"(huvudskattning {format_number(fte0, lang, 0)}); andelen som nås från "
-            f"{format_percent(lo_r, lang)} till {format_percent(hi_r, lang)}."
-        )
-    else:
-        alt = (
-            f"Tornado diagram of {len(names)} assumptions the data cannot decide: the FTE "
-            f"needed ranges from {format_number(lo_f, lang, 0)} to {hi_txt} (main estimate "
-            f"{format_number(fte0, lang, 0)}); the share reached from "
-            f"{format_percent(lo_r, lang)} to {format_percent(hi_r, lang)}."
-        )
-    return Figure(fig, alt, label_text("tornado_title", lang), "sensitivity")
+    alt = t(
+        "fig_tornado_alt",
+        lang,
+        n=len(names),
+        fte_low=format_number(lo_f, lang, 0),
+        fte_high=hi_txt,
+        fte_base=format_number(fte0, lang, 0),
+        reach_low=format_percent(lo_r, lang),
+        reach_high=format_percent(hi_r, lang),
+    )
+    return Figure(fig, alt, t("fig_tornado_title", lang), "sensitivity")

@@ -9,48 +9,29 @@ from __future__ import annotations
 import pandas as pd
 
 from capacity.figures_style import OKABE_ITO, Figure, new_axes, percent_axis
-from capacity.i18n import format_number, format_percent
+from capacity.i18n import CATALOGUE, format_level, format_number, format_percent, t
 
 __all__ = ["budget_frontier", "reach_curve"]
 
-_WORDS = {
-    "curve_title": ("Andel som nås med fler årsarbetare", "Share reached with more FTE"),
-    "curve_x": ("Tillkommande uppsökande årsarbetare", "Added outreach FTE"),
-    "curve_y": ("Nås på ett språk de förstår", "Reached in a language they understand"),
-    "random": ("Bara sökande kontakter", "Search contacts only"),
-    "screening": ("Varje ny annons kontaktas en gång", "Every new ad contacted once"),
-    "estimated": ("Som i dag (skattad blandning)", "As today (estimated mix)"),
-    "target": ("Mål", "Target"),
-    "today": ("I dag", "Today"),
-    "band": ("95 % osäkerhetsintervall", "95% uncertainty interval"),
-    "frontier_title": (
-        "Bästa kombination av insatser för en given budget",
-        "Best mix of measures for a given budget",
-    ),
-    "frontier_x": ("Budget per år, miljoner kronor", "Yearly budget, million kronor"),
-    "only_fte": ("Bara fler årsarbetare", "More FTE only"),
-    "best_mix": ("Bästa kombination", "Best mix"),
-}
-
 
 def _w(key: str, lang: str) -> str:
-    return _WORDS[key][0 if lang == "sv" else 1]
+    return t(f"fig_opt_{key}", lang)
 
 
-def reach_curve(curve: pd.DataFrame, target: float, lang: str) -> Figure:
+def reach_curve(curve: pd.DataFrame, target: float, lang: str, alpha: float = 0.05) -> Figure:
     """Effective reach with its band for 0…N added outreach FTE, per strategy.
 
     ``curve`` is :func:`capacity.question4.options.reach_curve`'s frame. The target is a
     dashed line (the y axis reaches it, so the distance to it shows), today a black dot.
-    Sized for half the page width (page one shows it beside languages and competence); the
-    title is the figure's caption.
+    ``alpha`` is the level of the band (the run's). Sized for half the page width (page one
+    shows it beside languages and competence); the title is the figure's caption.
     """
     fig, ax = new_axes(figsize=(3.9, 2.5))
     colours = {"random": OKABE_ITO["blue"], "screening": OKABE_ITO["bluish_green"]}
     alt_parts = []
     for name, rows in curve.groupby("strategy", sort=False):
         colour = colours.get(name, OKABE_ITO["orange"])
-        label = _WORDS[name][0 if lang == "sv" else 1] if name in _WORDS else str(name)
+        label = _w(name, lang) if f"fig_opt_{name}" in CATALOGUE else str(name)
         ax.fill_between(
             rows["extra_fte"], rows["ci_lower"], rows["ci_upper"], color=colour, alpha=0.25, lw=0
         )
@@ -72,22 +53,14 @@ def reach_curve(curve: pd.DataFrame, target: float, lang: str) -> Figure:
     ax.set_xlabel(_w("curve_x", lang))
     ax.set_ylabel(_w("curve_y", lang))
     ax.legend(loc="upper left", bbox_to_anchor=(0.0, 0.9), fontsize=7, frameon=False)
-    if lang == "sv":
-        alt = (
-            "Linjediagram: andelen av målgruppen som nås på ett språk de förstår, med 95 % "
-            "osäkerhetsintervall, för 0 till "
-            f"{format_number(curve['extra_fte'].max(), lang, 0)} tillkommande årsarbetare. "
-            + "; ".join(alt_parts)
-            + f". Målet {format_percent(target, lang)} är markerat med en streckad linje."
-        )
-    else:
-        alt = (
-            "Line chart: share of the target group reached in a language they understand, "
-            "with 95% uncertainty interval, for 0 to "
-            f"{format_number(curve['extra_fte'].max(), lang, 0)} added FTE. "
-            + "; ".join(alt_parts)
-            + f". The target of {format_percent(target, lang)} is a dashed line."
-        )
+    alt = t(
+        "fig_opt_curve_alt",
+        lang,
+        level=format_level(alpha, lang),
+        most=format_number(curve["extra_fte"].max(), lang, 0),
+        parts="; ".join(alt_parts),
+        target=format_percent(target, lang),
+    )
     return Figure(fig, alt, _w("curve_title", lang), "reach_curve")
 
 
@@ -124,17 +97,11 @@ def budget_frontier(best: pd.DataFrame, fte_only: pd.DataFrame, lang: str) -> Fi
     b = best.iloc[-1]
     f = fte_only.iloc[-1]
     money = format_number(b["budget"] / 1e6, lang, 0)
-    if lang == "sv":
-        alt = (
-            f"Linjediagram: andelen som nås för en budget på 0 till {money} miljoner kronor "
-            f"per år. Med {money} miljoner når den bästa kombinationen "
-            f"{format_percent(b['reach'], lang)}, bara fler årsarbetare "
-            f"{format_percent(f['reach'], lang)}."
-        )
-    else:
-        alt = (
-            f"Line chart: share reached for a budget of 0 to {money} million kronor a year. "
-            f"With {money} million the best mix reaches {format_percent(b['reach'], lang)}, "
-            f"more FTE only {format_percent(f['reach'], lang)}."
-        )
+    alt = t(
+        "fig_opt_frontier_alt",
+        lang,
+        money=money,
+        best=format_percent(b["reach"], lang),
+        fte_only=format_percent(f["reach"], lang),
+    )
     return Figure(fig, alt, _w("frontier_title", lang), "budget_frontier")

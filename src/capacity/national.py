@@ -18,7 +18,7 @@ import pandas as pd
 
 from capacity.config import Params
 from capacity.exceptions import CapacityError
-from capacity.models._base import Results, percentile_interval
+from capacity.models._base import Caveat, Results, percentile_interval
 from capacity.models.stays import build_stays
 from capacity.models.tours import reach_per_woman, stays_per_woman, tour_flows, visit_reach
 from capacity.question4.mobility import seen_moves
@@ -29,8 +29,11 @@ COLUMNS = ("reach_stay", "reach_woman", "reach_tour", "share_screening")
 
 
 class NationalResult(Results):
-    """Per city: arrivals, FTE, strategy mix and reach (estimate and interval); nationally:
-    reach per tour. ``cities`` is the tidy per-city frame; ``draws`` the per-city draws."""
+    """Per city: arrivals, FTE, strategy mix and reach; nationally: reach per tour.
+
+    Each with its estimate and interval. ``cities`` is the tidy per-city frame; ``draws`` the
+    per-city draws.
+    """
 
     title = "Question 4, national view: reach per stay, woman and tour in every city"
 
@@ -164,7 +167,7 @@ def national_view(data, params: Params, cities: list[str] | None = None) -> Nati
         try:
             fit = _fit_city(data, dataclasses.replace(params, city=city), stays, shared)
         except CapacityError as exc:
-            caveats.append(f"{city}: not fitted ({exc}); its reach is taken as 0.")
+            caveats.append(Caveat("national.not_fitted", city=city, reason=Caveat.of_error(exc)))
             continue
         fits[city] = fit
         reach[:, flows.cities.index(city)] = fit["reach_stay"]
@@ -189,11 +192,7 @@ def national_view(data, params: Params, cities: list[str] | None = None) -> Nati
     frame = pd.DataFrame(rows).set_index("city") if rows else pd.DataFrame()
     lo, hi = percentile_interval(national[1:], params.alpha) if d > 1 else (np.nan, np.nan)
     se = float(np.std(national[1:], ddof=1)) if d > 2 else np.nan
-    caveats.append(
-        "Reach is effective reach (a contact in a language the woman understands) under each "
-        "city's outreach strategy as estimated from its data; tours join the cities through "
-        "the moves between consecutive stays, corrected for next stays no source saw."
-    )
+    caveats.append(Caveat("national.assumptions"))
     return NationalResult(
         frame,
         (float(national[0]), se, lo, hi),

@@ -96,6 +96,7 @@ class Table:
 
     @property
     def n_suppressed(self) -> int:
+        """Number of cells hidden by small-cell suppression."""
         return len(self.suppressed)
 
     def marker(self, row: Any, col: str) -> str:
@@ -106,6 +107,7 @@ class Table:
         return f"<{self.threshold}" if small else t("hidden", self.lang)
 
     def full_caption(self) -> str:
+        """The caption with its number (``Table 3. ...``)."""
         prefix = t("table", self.lang)
         return f"{prefix} {self.number}. {self.caption}" if self.number else self.caption
 
@@ -130,6 +132,7 @@ class Table:
 
     @classmethod
     def from_json(cls, text: str) -> Table:
+        """A table from :meth:`to_json` text."""
         d = json.loads(text)
         fr = d["frame"]
         frame = pd.DataFrame(fr["data"], index=[str(i) for i in fr["index"]], columns=fr["columns"])
@@ -281,6 +284,7 @@ def format_cell(value: Any, kind: str, lang: str) -> str:
 
 
 def cell_kind(table: Table, row: Any, col: str) -> str:
+    """The display kind of one cell (a row's own kind wins over the column's)."""
     kind = table.kinds[col]
     rk = table.row_kinds.get(row) or table.row_kinds.get(str(row))
     if rk and kind not in ("text", "bool", "date"):

@@ -35,67 +35,27 @@ def write_xlsx(tables: Sequence[Table], path: str | Path, lang: str, when=None) 
     give the same bytes (:mod:`capacity.report.reproducible`).
     """
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     path = Path(path)
     wb = Workbook()
     toc = wb.active
-    toc.title = "Innehåll" if lang == "sv" else "Contents"
-    toc_head = (
-        [t("table", lang), "Blad", "Rubrik", "Dolda celler"]
-        if lang == "sv"
-        else [t("table", lang), "Sheet", "Caption", "Suppressed cells"]
-    )
+    toc.title = t("xlsx_contents", lang)
+    toc_head = [t(k, lang) for k in ("table", "xlsx_sheet", "xlsx_caption", "xlsx_suppressed")]
     toc.append(toc_head)
     for cell in toc[1]:
         cell.font = Font(bold=True)
     toc.freeze_panes = "A2"
     used: set[str] = {toc.title}
     for tb in tables:
-        sheet = tb.name[:31]
-        k = 2
-        while sheet in used:
-            sheet = f"{tb.name[:28]}_{k}"
-            k += 1
+        sheet = _sheet_name(tb.name, used)
         used.add(sheet)
         toc.append([tb.number, sheet, tb.caption, tb.n_suppressed])
-        ws = wb.create_sheet(sheet)
-        ws.append([tb.index_header or ""] + [tb.headers[c] for c in tb.frame.columns])
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.freeze_panes = "B2"
-        supp = {(str(r), c) for r, c in tb.suppressed}
-        for r, (label, rec) in enumerate(tb.frame.iterrows(), start=2):
-            ws.cell(row=r, column=1, value=str(label))
-            for j, c in enumerate(tb.frame.columns, start=2):
-                cell = ws.cell(row=r, column=j)
-                value = rec[c]
-                if (str(label), c) in supp:
-                    cell.value = tb.marker(label, c)
-                    cell.alignment = Alignment(horizontal="right")
-                    continue
-                kind = cell_kind(tb, label, c)
-                if (
-                    value is None
-                    or value is pd.NA
-                    or (isinstance(value, float) and np.isnan(value))
-                ):
-                    cell.value = None
-                elif kind == "bool":
-                    cell.value = t("yes" if bool(value) else "no", lang)
-                elif isinstance(value, np.generic):
-                    cell.value = value.item()
-                else:
-                    cell.value = value if isinstance(value, int | float | str) else str(value)
-                if kind in _XLSX_FORMATS and isinstance(cell.value, int | float):
-                    cell.number_format = _XLSX_FORMATS[kind]
-        for j in range(1, tb.frame.shape[1] + 2):
-            ws.column_dimensions[get_column_letter(j)].width = 22 if j > 1 else 34
+        _write_table(wb.create_sheet(sheet), tb, lang)
     for j, width in enumerate((10, 26, 80, 14), start=1):
         toc.column_dimensions[get_column_letter(j)].width = width
-    tmp = path.with_suffix(".xlsx.tmp")
+    tmp = path.with_suffix(".xlsx.tmp")  # written whole, then moved into place
     wb.save(tmp)
     if when is not None:
         from capacity.report.reproducible import normalise_zip
@@ -103,3 +63,50 @@ def write_xlsx(tables: Sequence[Table], path: str | Path, lang: str, when=None) 
         normalise_zip(tmp, when)
     tmp.replace(path)
     return path
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    """A sheet name Excel accepts (31 characters at most) that is not in ``used``."""
+    sheet, k = name[:31], 2
+    while sheet in used:
+        sheet = f"{name[:28]}_{k}"
+        k += 1
+    return sheet
+
+
+def _write_table(ws, tb: Table, lang: str) -> None:
+    """One table into sheet ``ws``: bold header row, frozen panes, a row per table row."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    ws.append([tb.index_header or ""] + [tb.headers[c] for c in tb.frame.columns])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "B2"
+    supp = {(str(r), c) for r, c in tb.suppressed}
+    for r, (label, rec) in enumerate(tb.frame.iterrows(), start=2):
+        ws.cell(row=r, column=1, value=str(label))
+        for j, c in enumerate(tb.frame.columns, start=2):
+            cell = ws.cell(row=r, column=j)
+            if (str(label), c) in supp:
+                cell.value = tb.marker(label, c)
+                cell.alignment = Alignment(horizontal="right")
+            else:
+                _write_value(cell, rec[c], cell_kind(tb, label, c), lang)
+    for j in range(1, tb.frame.shape[1] + 2):
+        ws.column_dimensions[get_column_letter(j)].width = 22 if j > 1 else 34
+
+
+def _write_value(cell, value, kind: str, lang: str) -> None:
+    """A value as Excel keeps it: numbers numeric with a number format, yes/no in words."""
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        cell.value = None
+    elif kind == "bool":
+        cell.value = t("yes" if bool(value) else "no", lang)
+    elif isinstance(value, np.generic):
+        cell.value = value.item()
+    else:
+        cell.value = value if isinstance(value, int | float | str) else str(value)
+    if kind in _XLSX_FORMATS and isinstance(cell.value, int | float):
+        cell.number_format = _XLSX_FORMATS[kind]

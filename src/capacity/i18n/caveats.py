@@ -1,535 +1,593 @@
-"""Swedish versions of the caveats the models write in English.
+"""The models' caveats in Swedish and English.
 
-The models state their caveats in English f-strings (``Results.caveats``,
-``Question4Result.caveats``); the model modules stay as they are. :data:`CATALOGUE` holds
-one regular expression per caveat sentence, with a named group for every value the
-f-string fills in, and the Swedish sentence with the same names. :func:`translate_caveat`
-matches a caveat against the catalogue and re-emits it in Swedish, the numbers rewritten in
-the Swedish format (decimal comma, ``42 %``) with the decimals the model wrote.
+A model states a caveat as a key and its values (:class:`capacity.models.Caveat`), never
+as a sentence; this part of the catalogue holds the sentence of every key in both languages.
+Placeholders carry a format that :func:`capacity.i18n.caveat_text` applies in the report's
+language:
 
-A caveat with no entry stays in English and is marked ``lang="en"`` in the report. When a
-model gets a new caveat, add its sentence here: ``tests/test_i18n.py`` answers question 4 on
-the sample and the tiny test data and fails on any caveat without a Swedish version.
+``pct``
+    a share (0–1) as a whole percentage (``42 %`` / ``42%``);
+``int``, ``num1``, ``num2``, ``num``
+    a number with 0, 1, 2 or as few decimals as it needs, in the locale;
+``sig``, ``sig2``
+    a small number (a p-value) to one or two significant digits;
+``date``
+    a date (ISO 8601 in both languages);
+``langs``
+    language codes as language names (``some languages`` when empty);
+``list``
+    a list of names, comma separated;
+``word``
+    the value is a catalogue key (``word_...``) whose text is used;
+``caveat``, ``reason``
+    a nested caveat (the reason a model could not be fitted); ``reason`` starts it with a
+    small letter and drops its full stop, for use inside brackets.
 
-Example
--------
->>> translate_caveat("3% of stays may go on after the data end (right-censored).", "sv")
-('3\\xa0% av vistelserna kan pågå efter att data slutar (högercensurerade).', 'sv')
->>> translate_caveat("Something new.", "sv")
-('Something new.', 'en')
+A placeholder without a format is inserted as text (a city, a quarter, a source name).
+``tests/test_i18n.py`` checks that every key has both languages with the same placeholders
+and that every caveat the models emit on the sample has an entry.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from dataclasses import dataclass
-
-from capacity.i18n.format import check_language, format_number, language_name
-
-#: A number as the models write it: ``3``, ``1,234``, ``3.7``, ``-0.5``; with ``%`` a share.
-NUM = r"-?\d[\d,]*(?:\.\d+)?"
-PCT = NUM + "%"
-_NUMBER = re.compile(rf"({NUM})(%?)")
-
-
-def swedish_number(text: str) -> str:
-    """``'1,234.5'`` → ``'1 234,5'``, ``'74%'`` → ``'74 %'``, with the decimals as written."""
-    match = _NUMBER.fullmatch(text)
-    if not match:
-        return text
-    digits, percent = match.groups()
-    decimals = len(digits.split(".")[1]) if "." in digits else 0
-    out = format_number(float(digits.replace(",", "")), "sv", decimals)
-    return out + ("\xa0%" if percent else "")
-
-
-def _languages(text: str) -> str:
-    if text == "some languages":
-        return "vissa språk"
-    return ", ".join(language_name(code.strip(), "sv") for code in text.split(","))
-
-
-def _sources(text: str) -> str:
-    return ", ".join(re.findall(r"'([^']*)'", text)) or text
-
-
-@dataclass(frozen=True)
-class Caveat:
-    """One caveat sentence: the English pattern, the Swedish template, where it comes from."""
-
-    pattern: str
-    sv: str
-    source: str
-    #: How to rewrite a group other than a number or a nested caveat (``exc``).
-    handlers: tuple[tuple[str, Callable[[str], str]], ...] = ()
-
-    def translate(self, text: str) -> str | None:
-        match = re.fullmatch(self.pattern, text, flags=re.S)
-        if match is None:
-            return None
-        handlers = dict(self.handlers)
-        values = {}
-        for name, value in match.groupdict().items():
-            if name in handlers:
-                values[name] = handlers[name](value)
-            elif name == "exc":
-                nested = _find(value)
-                if nested is None:
-                    return None  # the whole caveat stays English: no mixed sentences
-                if "({exc})" in self.sv:  # a reason in brackets: lower case, no full stop
-                    nested = nested[:1].lower() + nested[1:].rstrip(".")
-                values[name] = nested
-            else:
-                values[name] = swedish_number(value)
-        return self.sv.format(**values)
-
-
-_BASIS = (("basis", {"team": "team", "staff member": "medarbetare"}.__getitem__),)
-
-_MEASURE = {
-    "women present in the city in the period reached at least once": (
-        "kvinnor i staden under perioden som nås minst en gång"
-    ),
-    "stays (arrivals) reached before they end": "vistelser (ankomster) som nås innan de tar slut",
-    "tours through Swedish cities reached in any city": (
-        "resor genom svenska städer som nås i någon stad"
-    ),
-}.__getitem__
-_UNIT = {"woman": "kvinna", "stay": "vistelse", "tour": "resa"}.__getitem__
-_STRATEGY = {
-    "random": "sök",
-    "screening": "genomgång av nya",
-    "mixture": "en blandning",
-    "estimated": "skattad",
-}.__getitem__
-_FIT = {"fits": "stämmer med data", "does NOT fit well": "stämmer INTE väl med data"}.__getitem__
-
-
-def _p_value(text: str) -> str:
-    return text.replace(".", ",")
-
-
-_LEVEL = {
-    "a first contact with information in a language she understands": (
-        "en första kontakt med information på ett språk hon förstår"
-    ),
-    "a conversation in a language she understands in which trafficking indicators can be "
-    "assessed": ("ett samtal på ett språk hon förstår där tecken på människohandel kan bedömas"),
-}.__getitem__
-_LEVEL_NAME = {"information": "information", "conversation": "samtal"}.__getitem__
-
-CATALOGUE: tuple[Caveat, ...] = (
-    # --- issue 10: levels of reach (capacity.question4.evaluate, .levels) -------------------
-    Caveat(
-        r"Reached means (?P<what>.+) \(level '(?P<level>information|conversation)'\)\.",
-        "Nådd betyder {what} (nivå: {level}).",
-        "question4.evaluate._mobility_caveats",
-        (("what", _LEVEL), ("level", _LEVEL_NAME)),
-    ),
-    Caveat(
-        r"At the level 'conversation' only street, venue and operation contacts and "
-        rf"(?P<share>{PCT}) of online contacts count \(the outreach log does not say which "
-        r"online contacts were calls or meetings; set online_conversation_share\)\.",
-        "På nivån samtal räknas bara kontakter på gatan, på platser och vid insatser samt "
-        "{share} av kontakterna på nätet (loggen säger inte vilka kontakter på nätet som var "
-        "samtal eller möten; ange online_conversation_share).",
-        "question4.evaluate._mobility_caveats",
-    ),
-    Caveat(
-        r"A written first contact \(text message, ad reply, web page\) counts as reaching a "
-        r"woman in: (?P<langs>[a-z, ]+)\.",
-        "En skriftlig första kontakt (sms, svar på annons, webbsida) räknas som att hon nås "
-        "på: {langs}.",
-        "question4.evaluate._mobility_caveats",
-        (("langs", str),),
-    ),
-    Caveat(
-        r"Reach is effective reach \(a contact in a language the woman understands\) under "
-        r"each city's outreach strategy as estimated from its data; tours join the cities "
-        r"through the moves between consecutive stays, corrected for next stays no source saw\.",
-        "Räckvidden är effektiv räckvidd (en kontakt på ett språk kvinnan förstår) med varje "
-        "stads uppsökande strategi som den skattas ur stadens data; resorna binder ihop "
+CAVEATS: dict[str, dict[str, str]] = {
+    # --- capacity.question4.fit -----------------------------------------------------------
+    "q4.synthetic": {
+        "sv": "Data är SYNTETISKA: siffrorna visar bara hur metoden fungerar.",
+        "en": "The data are SYNTHETIC: the figures illustrate the method only.",
+    },
+    "q4.arrivals_window": {
+        "sv": "Ankomsterna räknas från {start:date} till {end:date} ({weeks_counted:num1} av "
+        "periodens {weeks:num1} veckor): en vistelse som börjar inom {days:int} dagar från den "
+        "första dagen i data kan ha börjat före den.",
+        "en": "Arrivals are counted from {start:date} to {end:date} ({weeks_counted:num1} of the "
+        "period's {weeks:num1} weeks): a stay that starts within {days:int} days of the data's "
+        "first day may have begun before it.",
+    },
+    "q4.unknown_language": {
+        "sv": "{share:pct} av personerna har inget registrerat språk; de antas ha samma "
+        "språkfördelning som de övriga.",
+        "en": "{share:pct} of persons have no recorded language; they are assumed to speak the "
+        "same languages as the others.",
+    },
+    "q4.language_pooling": {
+        "sv": "Språkkunskaperna räknas per {basis:word}: det ger {predicted:pct} av kontakterna "
+        "på personens eget språk, loggen över uppsökande arbete visar {observed:pct} (med det "
+        "andra antagandet {other:pct}).",
+        "en": "Language skills are pooled per {basis:word}: this predicts {predicted:pct} of "
+        "contacts in the person's own language, the outreach log shows {observed:pct} (the "
+        "other assumption: {other:pct}).",
+    },
+    "word_team": {"sv": "team", "en": "team"},
+    "word_staff_member": {"sv": "medarbetare", "en": "staff member"},
+    "word_some_languages": {"sv": "vissa språk", "en": "some languages"},
+    "q4.no_forecast": {
+        "sv": "Ingen prognos för ankomsterna: {reason:reason}.",
+        "en": "No arrivals forecast: {reason:reason}.",
+    },
+    "q4.no_identification": {
+        "sv": "Ingen modell för identifiering efter utbildning och språk: {reason:reason}.",
+        "en": "No model of identification by training and language: {reason:reason}.",
+    },
+    "q4.no_operations": {
+        "sv": "Inga gemensamma insatser i {city} under perioden (fråga 1–3).",
+        "en": "No joint operations in {city} in the period (questions 1–3).",
+    },
+    # --- capacity.question4.evaluate ------------------------------------------------------
+    "q4.no_stay_trend": {
+        "sv": "Ingen trend i vistelsernas längd kunde skattas för perioden: prognosen för "
+        "behovet av årsarbetare antar att vistelserna behåller sin nuvarande längd.",
+        "en": "No trend in stay length could be estimated for the period: the forecast of FTE "
+        "needed assumes stays keep their present length.",
+    },
+    "q4.population_mismatch": {
+        "sv": "Antalet personer per kvartal enligt ankomster och vistelser ({implied:int}) och "
+        "enligt skattningen från flera källor ({estimated:int}) skiljer sig åt med en faktor "
+        "{ratio:num1}: målgruppens storlek är osäkrare än intervallen visar.",
+        "en": "The persons per quarter implied by arrivals and stays ({implied:int}) and the "
+        "multiple systems estimate ({estimated:int}) differ by a factor {ratio:num1}: the "
+        "population figures are uncertain beyond their intervals.",
+    },
+    "q4.no_interpreter_data": {
+        "sv": "Loggen över uppsökande arbete visar inga kontakter som behövde tolk; tolk antas "
+        "aldrig användas (ange interpreter_share för ett annat antagande).",
+        "en": "The outreach log shows no contacts needing an interpreter; interpreter use is "
+        "taken as 0 (set interpreter_share to assume otherwise).",
+    },
+    "q4.screening_saturated": {
+        "sv": "Kapaciteten för screening är lägre än antalet ankomster: kön växer och högst "
+        "{share:pct} av de nyanlända kan screenas.",
+        "en": "Screening capacity is below the arrival rate: the queue is saturated and at most "
+        "{share:pct} of arrivals can be screened.",
+    },
+    "q4.support_assumptions": {
+        "sv": "Stödet antar {caseload:num} samtidiga ärenden per heltidsanställd "
+        "socialsekreterare (ett antagande), ärenden på {days:int} dagar (betänketiden) och "
+        "{fte:int} årsarbetare för ärendearbete; enligt loggen tackar {rate:num1} personer per "
+        "vecka ja till stöd.",
+        "en": "Support assumes {caseload:num} concurrent cases per full-time caseworker (an "
+        "assumption), cases of {days:int} days (the reflection period) and {fte:int} casework "
+        "FTE; accepted support in the outreach log: {rate:num1} per week.",
+    },
+    "q4.untrained": {
+        "sv": "Bara {share:pct} av den uppsökande tiden görs av personal med utbildning i att "
+        "känna igen människohandel (Europarådets konvention, art. 10).",
+        "en": "Only {share:pct} of outreach time is by staff trained to identify trafficking "
+        "(Convention art. 10).",
+    },
+    "q4.few_draws": {
+        "sv": "Bara {n:int} simuleringar: sannolikheten bakom bedömningen är grov (höj n_boot).",
+        "en": "Only {n:int} Monte Carlo draws: the verdict's probability is rough (raise n_boot).",
+    },
+    # --- capacity.models.staffing ---------------------------------------------------------
+    "staffing.unreachable": {
+        "sv": "Målet {target:pct} kan inte nås med någon bemanning: högst {ceiling:pct} av "
+        "målgruppen kan nås på ett språk de förstår, eftersom kontakter på {languages:langs} "
+        "inte (alltid) kan hållas av en medarbetare som talar språket eller med tolk.",
+        "en": "The target {target:pct} cannot be met at any staffing: at most {ceiling:pct} of "
+        "the target group can be reached in a language they understand, because contacts in "
+        "{languages:langs} cannot (always) be held by a staff member who speaks the language "
+        "or through an interpreter.",
+    },
+    "staffing.beyond_max": {
+        "sv": "Målet {target:pct} nås inte ens med {max_fte:int} uppsökande årsarbetare.",
+        "en": "The target {target:pct} is not met even with {max_fte:int} outreach FTE.",
+    },
+    # --- capacity.models.stays ------------------------------------------------------------
+    "stays.left_truncated": {
+        "sv": "{n:int} av vistelserna började under de första {days:int} dagarna i data och kan "
+        "ha börjat tidigare; de räknas inte med i vistelsernas längd.",
+        "en": "{n:int} stays began in the first {days:int} days of the data and may have started "
+        "earlier; they are left out of the stay lengths.",
+    },
+    "stays.margins": {
+        "sv": "Vistelsernas längd är korrigerad för de dagar före första och efter sista "
+        "observationen som ingen källa ser (i genomsnitt {days:num1} dagar i varje ände, "
+        "fördelade som glappen mellan observationerna antyder) och omviktad för vistelser som "
+        "aldrig syns.",
+        "en": "Stay lengths corrected for the unseen days before the first and after the last "
+        "sighting (on average {days:num1} days per end, spread as the gaps between sightings "
+        "imply) and reweighted for stays never seen.",
+    },
+    "stays.margins_strata": {
+        "sv": "Vistelsernas längd är korrigerad för de dagar före första och efter sista "
+        "observationen som ingen källa ser (i genomsnitt {days:num1} dagar i varje ände, "
+        "fördelade som glappen mellan observationerna antyder, för var och en av de "
+        "{strata:int} kombinationerna av källor som ser en person: {low:num1}–{high:num1} "
+        "dagar) och omviktad för vistelser som aldrig syns.",
+        "en": "Stay lengths corrected for the unseen days before the first and after the last "
+        "sighting (on average {days:num1} days per end, spread as the gaps between sightings "
+        "imply, separately for the {strata:int} sets of sources that see a person: "
+        "{low:num1}–{high:num1} days) and reweighted for stays never seen.",
+    },
+    "stays.split": {
+        "sv": "{share:pct} av glappen mellan observationer inom en vistelse är längre än "
+        "{days:int} dagar: missade observationer delar troligen vistelser, så att de ser "
+        "kortare ut. Överväg gap_days på omkring {suggested:int} dagar.",
+        "en": "{share:pct} of the gaps between sightings within stays are longer than {days:int} "
+        "days: missed sightings probably split stays, which makes them look shorter. Consider "
+        "gap_days of about {suggested:int} days.",
+    },
+    "stays.censored": {
+        "sv": "{share:pct} av vistelserna kan pågå efter att data slutar (högercensurerade).",
+        "en": "{share:pct} of stays may go on after the data end (right-censored).",
+    },
+    "stays.no_trend": {
+        "sv": "Vistelserna börjar inom mindre än ett halvår: ingen trend i vistelsernas längd "
+        "har skattats.",
+        "en": "Stays start within less than half a year: no trend in stay length estimated.",
+    },
+    "stays.no_tail_end": {
+        "sv": "Ingen vistelse slutade i slutet av fördelningen: bortom den längsta vistelsen "
+        "antas ett avslut, så vistelsernas medellängd är osäker.",
+        "en": "No stay ended in the tail of the data: the tail beyond the longest stay assumes "
+        "one ending, so the mean stay is uncertain.",
+    },
+    # --- capacity.models.population.chain -------------------------------------------------
+    "population.quarter_failed": {
+        "sv": "Kvartal {quarter}: ingen skattning av målgruppens storlek ({reason:reason}).",
+        "en": "Quarter {quarter}: no population estimate ({reason:reason}).",
+    },
+    "population.no_quarter": {
+        "sv": "Den dolda delen av målgruppen kunde inte skattas för något kvartal: de "
+        "observerade ankomsterna räknas som alla ankomster, så andelen som nås överskattas.",
+        "en": "The hidden population could not be estimated in any quarter: observed arrivals "
+        "are used as all arrivals, so reach is overstated.",
+    },
+    "population.unseen": {
+        "sv": "Omkring {share:pct} av målgruppen under ett kvartal syns aldrig i någon källa "
+        "(skattning från flera källor; antar att ingen kommer eller går under kvartalet).",
+        "en": "About {share:pct} of the target group in a quarter is never seen by any source "
+        "(multiple systems estimate; assumes closure within a quarter).",
+    },
+    "population.unseen_open": {
+        "sv": "Omkring {share:pct} av målgruppen under ett kvartal syns aldrig i någon källa "
+        "(modell för en öppen population med vistelser; antar jämna ankomster under kvartalet).",
+        "en": "About {share:pct} of the target group in a quarter is never seen by any source "
+        "(open-population stay-process model; assumes steady arrivals within a quarter).",
+    },
+    "population.one_source": {
+        "sv": "Fångst–återfångst kräver minst två källor; observationerna kommer bara från "
+        "{sources:list}.",
+        "en": "Capture–recapture needs at least two sources; the sightings have {sources:list}.",
+    },
+    # --- capacity.models.population.open ---------------------------------------------------
+    "open.assumptions": {
+        "sv": "Antar att personer kommer i jämn takt under perioden och att varje källa ser en "
+        "närvarande person varje dag med en daglig chans som inte beror på hur länge hon stannar "
+        "(givet vilka annonssajter som kan se henne); personer som bara är här en dag eller två "
+        "syns mest inte, och deras antal vilar på formen hos fördelningen av vistelsernas längd.",
+        "en": "Assumes persons arrive at a steady rate within the window and that each source "
+        "sees a present person on each day with a daily chance that does not depend on how long "
+        "she stays (given which ad sites can see her); persons present only a day or two are "
+        "mostly unseen, and their number rests on the stay distribution's shape.",
+    },
+    "open.not_converged": {
+        "sv": "EM-anpassningen stannade efter {iterations:int} iterationer utan att konvergera.",
+        "en": "The EM fit stopped after {iterations:int} iterations before converging.",
+    },
+    "open.window_failed": {
+        "sv": "{window}: ingen skattning ({reason:reason}).",
+        "en": "{window}: no estimate ({reason:reason}).",
+    },
+    # --- capacity.models.identification ----------------------------------------------------
+    "identification.missing_staff_month": {
+        "sv": "{share:pct} av de uppsökande passen saknar en bemanningsmånad som ger andelen "
+        "utbildad personal; de räknas inte med i modellen för identifiering.",
+        "en": "{share:pct} of outreach shifts have no staff month to give their trained share; "
+        "they are left out of the identification model.",
+    },
+    # --- capacity.models.population (chapman, chao, mse) ----------------------------------
+    "chapman.assumptions": {
+        "sv": "Antar en sluten population och oberoende källor där alla har samma chans att "
+        "observeras.",
+        "en": "Assumes a closed population and independent sources with equal catchability.",
+    },
+    "chapman.few_recaptures": {
+        "sv": "Bara {m:int} person(er) sedda av båda källorna: med färre än 7 är skattningen "
+        "snedvriden och instabil (Seber 1982, § 3.1.1); läs den som en storleksordning.",
+        "en": "Only {m:int} person(s) seen by both sources: with fewer than 7 the estimate is "
+        "biased and unstable (Seber 1982, §3.1.1); read it as an order of magnitude.",
+    },
+    "chao.lower_bound": {
+        "sv": "En nedre gräns när chansen att observeras varierar mellan personer (Chao 1987): "
+        "den verkliga storleken kan vara större, särskilt när många är mycket svåra att "
+        "observera.",
+        "en": "A lower bound under heterogeneous catchability (Chao 1987): the true size can be "
+        "larger, especially when many persons are very hard to observe.",
+    },
+    "chao.f2_zero": {
+        "sv": "Ingen sågs exakt två gånger (f2 = 0): den biaskorrigerade formen n + f1(f1-1)/2 "
+        "användes och är mycket osäker.",
+        "en": "Nobody was seen exactly twice (f2 = 0): the bias-corrected form n + f1(f1-1)/2 "
+        "was used and is very uncertain.",
+    },
+    "mse.closure": {
+        "sv": "Antar en sluten population (ingen kommer eller går under perioden); personer som "
+        "bara passerar staden har färre chanser att ses av flera källor, vilket drar ned N̂.",
+        "en": "Assumes a closed population (nobody arrives or leaves during the period); "
+        "persons who pass through the city briefly have fewer chances to be seen by several "
+        "sources, which biases N̂ downwards.",
+    },
+    "mse.dependence": {
+        "sv": "Beroende mellan listorna modelleras bara genom modellens tvålistsamspel; "
+        "heterogenitet som listorna delar, eller källor som söker på samma platser, kan ändå "
+        "dra ned N̂ (Weir m.fl. 2003: 3 894 skattade mot 6 997 räknade).",
+        "en": "Dependence between lists is modelled only through the two-list interactions in "
+        "the model; heterogeneity the lists share, or sources that sample the same places, can "
+        "still bias N̂ downwards (Weir et al. 2003: 3,894 estimated vs 6,997 counted).",
+    },
+    "mse.selected": {
+        "sv": "Modellen valdes med framåtval efter {criterion}; intervallet tar inte med "
+        "osäkerheten i modellvalet.",
+        "en": "Model chosen by forward selection on {criterion}; the interval does not include "
+        "the uncertainty of choosing the model.",
+    },
+    "mse.empty_pairs": {
+        "sv": "Ingen person finns på båda listorna i {pairs:list}: varje sådant samspel är −∞; "
+        "cellerna det täcker anpassades som 0 och parametern räknas i AIC/BIC (Chan, Silverman "
+        "& Vincent 2021).",
+        "en": "No person is on both lists of {pairs:list}: each such interaction is −∞; the "
+        "cells it covers were fitted as 0 and the parameter is counted in AIC/BIC (Chan, "
+        "Silverman & Vincent 2021).",
+    },
+    "mse.boundary_pairs": {
+        "sv": "Utvidgad maximum likelihood-skattning: för {pairs:list} finns alla på den ena "
+        "listan också på den andra, så cellerna med bara den andra listan anpassas som 0 "
+        "(randpunkt) och samspelet går mot +∞; det räknas i AIC/BIC och frihetsgraderna (som "
+        "R:s glm och Rcapture gör).",
+        "en": "Extended maximum likelihood estimate: for {pairs:list} everyone on one list is "
+        "also on the other, so the cells with only the second list are fitted as 0 (boundary) "
+        "and the interaction runs to +∞; it is counted in AIC/BIC and the degrees of freedom "
+        "(as R's glm and Rcapture do).",
+    },
+    "mse.not_converged": {
+        "sv": "GLM-anpassningen konvergerade inte; läs skattningen med försiktighet.",
+        "en": "The GLM fit did not converge; read the estimate with care.",
+    },
+    "mse.saturated": {
+        "sv": "Modellen är mättad (inga residualfrihetsgrader): dess anpassning kan inte "
+        "kontrolleras.",
+        "en": "The model is saturated (no residual degrees of freedom): its fit cannot be checked.",
+    },
+    "mse.open_above": {
+        "sv": "Profilkvasilikelihooden faller inte tillräckligt för stora N: data ger ingen "
+        "användbar övre gräns (95-procentsintervallet är öppet uppåt).",
+        "en": "The profile likelihood does not fall enough for large N: the data give no useful "
+        "upper limit (the 95% interval is open above).",
+    },
+    # --- capacity.models.productivity -----------------------------------------------------
+    "productivity.empty_channels": {
+        "sv": "Inga {outcome:word} registrerade i kanal(erna) {channels:list}: takten är 0 med "
+        "en exakt övre gräns.",
+        "en": "No {outcome:word} recorded in channel(s) {channels:list}: rate 0 with an exact "
+        "upper limit.",
+    },
+    "word_contacts": {"sv": "kontakter", "en": "contacts"},
+    "word_new_persons": {"sv": "nya personer", "en": "new persons"},
+    "word_contacts_own_language": {
+        "sv": "kontakter på eget språk",
+        "en": "contacts own language",
+    },
+    "word_support_offered": {"sv": "erbjudanden om stöd", "en": "support offered"},
+    "word_referrals": {"sv": "hänvisningar", "en": "referrals"},
+    "productivity.overdispersed": {
+        "sv": "Antalen varierar mer än en Poissonfördelning tillåter (spridning "
+        "{dispersion:num2}): intervallen är breddade med en kvasi-Poisson-skala.",
+        "en": "Counts vary more than Poisson (dispersion {dispersion:num2}): intervals widened "
+        "by quasi-Poisson scale.",
+    },
+    "productivity.few_shifts": {
+        "sv": "Bara {shifts:int} pass för {channels:int} kanal(er): spridningen går knappast att "
+        "kontrollera.",
+        "en": "Only {shifts:int} shifts for {channels:int} channel(s): dispersion can hardly be "
+        "checked.",
+    },
+    # --- capacity.models.forecast ---------------------------------------------------------
+    "forecast.too_short_for_trend": {
+        "sv": "Bara {n:int} månader med ankomster: minst {needed:int} behövs för en trend.",
+        "en": "Only {n:int} months of arrivals: at least {needed:int} are needed for a trend.",
+    },
+    "forecast.too_few_whole_months": {
+        "sv": "Bara {n:int} hela månader med ankomster: minst {needed:int} behövs.",
+        "en": "Only {n:int} whole months of arrivals: at least {needed:int} are needed.",
+    },
+    "forecast.no_arrivals": {
+        "sv": "Inga ankomster någon månad: inget att göra en prognos på.",
+        "en": "No arrivals in any month: nothing to forecast.",
+    },
+    "forecast.partial_months": {
+        "sv": "{n:int} månad(er) i ändarna av data där ankomsterna bara kunde räknas under en del "
+        "av månaden togs bort.",
+        "en": "{n:int} month(s) at the ends of the data where arrivals could be counted for part "
+        "of the month only were left out.",
+    },
+    "forecast.no_season": {
+        "sv": "Bara {n:int} månader med data: bara trend, inget säsongsmönster har skattats.",
+        "en": "Only {n:int} months of data: trend only, no seasonal pattern estimated.",
+    },
+    "forecast.poisson": {
+        "sv": "Månadsantalen varierar inte mer än en Poissonfördelning tillåter: "
+        "Poissonmodellen används.",
+        "en": "Monthly counts vary no more than Poisson: Poisson model used.",
+    },
+    "forecast.assumes_trend": {
+        "sv": "Prognosen {horizon:int} månader framåt antar att trenden och säsongen från "
+        "{n:int} observerade månader fortsätter.",
+        "en": "Forecast {horizon:int} months ahead assumes the trend and season of {n:int} "
+        "observed months go on.",
+    },
+    # --- capacity.models.strategy and touring ---------------------------------------------
+    "strategy.read_from_first_contact": {
+        "sv": "Arbetssättet läses av tiden mellan en vistelses första observation i en annan "
+        "källa (en annons, polisen) och dess första uppsökande kontakt: tidiga kontakter "
+        "betyder screening av nyanlända, kontakter spridda över vistelsen betyder sökande.",
+        "en": "The strategy is read from the time between a stay's first sighting by another "
+        "source (an ad, the police) and its first outreach contact: early contacts mean "
+        "screening of new arrivals, contacts spread over the stay mean search.",
+    },
+    "strategy.poor_fit": {
+        "sv": "Inget arbetssätt passar tiden till första kontakt väl (modellkontroll p = "
+        "{p:sig}): andelen som nås och behovet av personal vilar på en blandning som data inte "
+        "helt stöder; läs dem tillsammans med figuren över modellkontrollen.",
+        "en": "No strategy fits the time to first contact well (model check p = {p:sig}): "
+        "reach and the staff needed rest on a mix the data do not fully support; read them "
+        "with the model check figure.",
+    },
+    "touring.lower_bound": {
+        "sv": "En stad där en person inte sågs räknas som inte besökt: antalet städer per månad "
+        "är en nedre gräns.",
+        "en": "A city where a person was not seen counts as not visited: cities per month is a "
+        "lower bound.",
+    },
+    # --- capacity.models.support ----------------------------------------------------------
+    "support.no_cases": {
+        "sv": "Ingen har tackat ja till stöd enligt uppsökarloggen: stödkön är tom.",
+        "en": "No accepted support cases in the outreach log: the support queue is empty.",
+    },
+    "support.no_casework": {
+        "sv": "Personaltabellen har ingen tid för ärendearbete: inget stöd kan påbörjas.",
+        "en": "No casework capacity in the staff table: support cannot start.",
+    },
+    "support.no_stay": {
+        "sv": "Medelvistelsen är 0 dagar: ingen stannar länge nog för att stöd ska hinna börja.",
+        "en": "The mean stay is 0 days: nobody stays long enough for support to start.",
+    },
+    "support.overloaded": {
+        "sv": "Efterfrågan på stöd ({rate:num1} ärenden i veckan) når eller överstiger "
+        "kapaciteten för ärendearbete ({slots:num1} samtidiga ärenden på {days:num} dagar): om "
+        "ingen gav upp skulle kön växa utan gräns; sannolikheten som visas räknar med dem som "
+        "lämnar staden under väntan.",
+        "en": "Support demand ({rate:num1} cases a week) is at or above casework capacity "
+        "({slots:num1} concurrent cases of {days:num} days): without people giving up, the "
+        "queue would grow without end; the chance shown counts those who leave the city while "
+        "waiting.",
+    },
+    # --- capacity.question4 (strategy, tours, chain bootstrap) -----------------------------
+    "q4.no_strategy": {
+        "sv": "Uppsökarnas strategi kan inte skattas ur data ({reason:reason}); räckvidden antar "
+        "sök (sätt strategy till 'screening' för att se det andra ytterläget).",
+        "en": "The outreach strategy cannot be estimated from the data ({reason:reason}); reach "
+        "assumes random search (set strategy to 'screening' to see the other extreme).",
+    },
+    "q4.empty_replicates": {
+        "sv": "{k:int} av {n:int} bootstrapomgångar fick inga vistelser, ankomster eller kända "
+        "språk och använder huvudskattningens värden: intervallen är för smala.",
+        "en": "{k:int} of {n:int} bootstrap replicates drew no stays, starts or known languages "
+        "and use the point estimate's inputs: the intervals are too narrow.",
+    },
+    "strategy.line": {
+        "sv": "Data visar {label:word}: {share:pct} av kontaktkapaciteten går till att gå igenom "
+        "nya ankomster (intervall {low:pct}–{high:pct}); modellen för tiden till första kontakt "
+        "{fit:word} ({n:int} första kontakter i {m:int} vistelser, p = {p:sig2}).",
+        "en": "The data support {label:word}: {share:pct} of contact capacity goes to screening "
+        "new arrivals (interval {low:pct}–{high:pct}); the model of time to first contact "
+        "{fit:word} ({n:int} first contacts in {m:int} stays, p = {p:sig2}).",
+    },
+    "strategy.too_few": {
+        "sv": "Bara {n:int} vistelser med {m:int} första kontakter: för få för att skilja "
+        "genomgång av nya från sök.",
+        "en": "Only {n:int} stays with {m:int} first contacts: too few to tell screening from "
+        "search.",
+    },
+    "strategy.no_stays": {
+        "sv": "Inga vistelser i {city} att mäta tid till kontakt i.",
+        "en": "No stays in {city} to time contacts in.",
+    },
+    "word_strategy_random": {"sv": "sök", "en": "random"},
+    "word_strategy_screening": {"sv": "genomgång av nya", "en": "screening"},
+    "word_strategy_mixture": {"sv": "en blandning", "en": "mixture"},
+    "word_strategy_estimated": {"sv": "skattad", "en": "estimated"},
+    "word_fits": {"sv": "stämmer med data", "en": "fits"},
+    "word_fits_not": {"sv": "stämmer INTE väl med data", "en": "does NOT fit well"},
+    # --- capacity.question4.evaluate: what the verdict counts ------------------------------
+    "q4.measure": {
+        "sv": "Bedömningen räknar {what:word} (räckvidd per {unit:word}).",
+        "en": "The verdict counts {what:word} (reach per {unit:word}).",
+    },
+    "word_measure_woman": {
+        "sv": "kvinnor i staden under perioden som nås minst en gång",
+        "en": "women present in the city in the period reached at least once",
+    },
+    "word_measure_stay": {
+        "sv": "vistelser (ankomster) som nås innan de tar slut",
+        "en": "stays (arrivals) reached before they end",
+    },
+    "word_measure_tour": {
+        "sv": "resor genom svenska städer som nås i någon stad",
+        "en": "tours through Swedish cities reached in any city",
+    },
+    "word_unit_woman": {"sv": "kvinna", "en": "woman"},
+    "word_unit_stay": {"sv": "vistelse", "en": "stay"},
+    "word_unit_tour": {"sv": "resa", "en": "tour"},
+    "q4.measure_fallback": {
+        "sv": "Räckvidd per {unit:word} kräver skattning av strategi och resor, vilket data inte "
+        "räckte till: bedömningen räknar räckvidd per vistelse.",
+        "en": "Reach per {unit:word} needs the strategy and tour fit, which the data did not "
+        "allow: the verdict counts reach per stay.",
+    },
+    "q4.strategy_assumed": {
+        "sv": "Räckvidden antar {strategy:word} fast data visar {label:word} ({share:pct} av "
+        "kontaktkapaciteten går till genomgång av nya): sätt strategy till 'estimated' för att "
+        "använda data.",
+        "en": "Reach assumes {strategy:word} outreach although the data show {label:word} "
+        "({share:pct} of contact capacity in screening): set strategy to 'estimated' to use the "
+        "data.",
+    },
+    # --- capacity.question4.mobility --------------------------------------------------------
+    "mobility.other_cities": {
+        "sv": "Räckvidd per resa använder de andra städernas räckvidd per vistelse skattad "
+        "direkt (vistelser med uppsökande kontakt delat med ankomster, uppräknat med denna "
+        "stads upptäcktsandel) och antar denna stads språkandelar och användbara språk överallt.",
+        "en": "Reach per tour uses the other cities' reach per stay estimated directly (stays "
+        "contacted by outreach over arrivals, scaled by this city's detection share) and "
+        "assumes the language shares and usable languages of this city everywhere.",
+    },
+    # --- capacity.national ------------------------------------------------------------------
+    "national.not_fitted": {
+        "sv": "{city}: kunde inte skattas ({reason:reason}); stadens räckvidd sätts till 0.",
+        "en": "{city}: not fitted ({reason:reason}); its reach is taken as 0.",
+    },
+    "national.assumptions": {
+        "sv": "Räckvidden är effektiv räckvidd (en kontakt på ett språk kvinnan förstår) med "
+        "varje stads uppsökande strategi som den skattas ur stadens data; resorna binder ihop "
         "städerna genom flyttningarna mellan på varandra följande vistelser, korrigerat för "
         "nästa vistelser som ingen källa såg.",
-        "national.national_view",
-    ),
-    Caveat(
-        r"(?P<city>[^:]+): not fitted \((?P<exc>.+)\); its reach is taken as 0\.",
-        "{city}: kunde inte skattas ({exc}); stadens räckvidd sätts till 0.",
-        "national.national_view",
-        (("city", str),),
-    ),
-    Caveat(
-        r"The time to first contact gives the city's share of contacts in screening; its split "
-        r"over the channels assumes that online work \(going through new ads\) screens first, "
-        r"then venue and street work, and that joint operations always search\.",
-        "Tiden till första kontakt ger stadens andel kontakter i genomgång av nya ankomster; "
-        "fördelningen på kanaler antar att arbetet på nätet (genomgång av nya annonser) står "
-        "för genomgången i första hand, sedan arbetet på platser och gatan, och att gemensamma "
-        "insatser alltid är sök.",
-        "models.channels.channel_strategy",
-    ),
-    Caveat(
-        rf"The data show more screening than online, venue and street work can hold "
-        rf"\((?P<share>{PCT}) of contacts left over\): the strategy estimate and the outreach "
-        r"log disagree\.",
-        "Data visar mer genomgång av nya än arbetet på nätet, platser och gatan rymmer "
-        "({share} av kontakterna blir över): skattningen av strategin och uppsökarloggen "
+        "en": "Reach is effective reach (a contact in a language the woman understands) under "
+        "each city's outreach strategy as estimated from its data; tours join the cities through "
+        "the moves between consecutive stays, corrected for next stays no source saw.",
+    },
+    # --- capacity.question4.evaluate: levels of reach ---------------------------------------
+    "q4.level": {
+        "sv": "Nådd betyder {what:word} (nivå: {level:word}).",
+        "en": "Reached means {what:word} (level '{level:word}').",
+    },
+    "word_level_information": {
+        "sv": "en första kontakt med information på ett språk hon förstår",
+        "en": "a first contact with information in a language she understands",
+    },
+    "word_level_conversation": {
+        "sv": "ett samtal på ett språk hon förstår där tecken på människohandel kan bedömas",
+        "en": "a conversation in a language she understands in which trafficking indicators "
+        "can be assessed",
+    },
+    "word_level_name_information": {"sv": "information", "en": "information"},
+    "word_level_name_conversation": {"sv": "samtal", "en": "conversation"},
+    "q4.conversation_online": {
+        "sv": "På nivån samtal räknas bara kontakter på gatan, på platser och vid insatser samt "
+        "{share:pct} av kontakterna på nätet (loggen säger inte vilka kontakter på nätet som var "
+        "samtal eller möten; ange online_conversation_share).",
+        "en": "At the level 'conversation' only street, venue and operation contacts and "
+        "{share:pct} of online contacts count (the outreach log does not say which online "
+        "contacts were calls or meetings; set online_conversation_share).",
+    },
+    "q4.written_languages": {
+        "sv": "En skriftlig första kontakt (sms, svar på annons, webbsida) räknas som att hon nås "
+        "på: {languages:langs}.",
+        "en": "A written first contact (text message, ad reply, web page) counts as reaching a "
+        "woman in: {languages:langs}.",
+    },
+    # --- capacity.models.channels -----------------------------------------------------------
+    "channels.split_assumption": {
+        "sv": "Tiden till första kontakt ger stadens andel kontakter i genomgång av nya "
+        "ankomster; fördelningen på kanaler antar att arbetet på nätet (genomgång av nya "
+        "annonser) står för genomgången i första hand, sedan arbetet på platser och gatan, och "
+        "att gemensamma insatser alltid är sök.",
+        "en": "The time to first contact gives the city's share of contacts in screening; its "
+        "split over the channels assumes that online work (going through new ads) screens "
+        "first, then venue and street work, and that joint operations always search.",
+    },
+    "channels.overflow": {
+        "sv": "Data visar mer genomgång av nya än arbetet på nätet, platser och gatan rymmer "
+        "({share:pct} av kontakterna blir över): skattningen av strategin och uppsökarloggen "
         "stämmer inte överens.",
-        "models.channels.channel_strategy",
-    ),
-    # --- issue 10: strategy and reach measure (capacity.question4.evaluate, .fit) -----------
-    Caveat(
-        r"The verdict counts (?P<what>.+) \(reach per (?P<unit>woman|stay|tour)\)\.",
-        "Bedömningen räknar {what} (räckvidd per {unit}).",
-        "question4.evaluate._mobility_caveats",
-        (("what", _MEASURE), ("unit", _UNIT)),
-    ),
-    Caveat(
-        r"Reach per (?P<unit>woman|tour) needs the strategy and tour fit, which the data did "
-        r"not allow: the verdict counts reach per stay\.",
-        "Räckvidd per {unit} kräver skattning av strategi och resor, vilket data inte räckte "
-        "till: bedömningen räknar räckvidd per vistelse.",
-        "question4.evaluate._mobility_caveats",
-        (("unit", _UNIT),),
-    ),
-    Caveat(
-        rf"The data support (?P<label>random|screening|mixture): (?P<share>{PCT}) of contact "
-        rf"capacity goes to screening new arrivals \(interval (?P<lo>{PCT})–(?P<hi>{PCT})\); "
-        r"the model of time to first contact (?P<fit>fits|does NOT fit well) "
-        rf"\((?P<n>{NUM}) first contacts in (?P<m>{NUM}) stays, p = (?P<p>[^)]+)\)\.",
-        "Data visar {label}: {share} av kontaktkapaciteten går till att gå igenom nya ankomster "
-        "(intervall {lo}–{hi}); modellen för tiden till första kontakt {fit} ({n} första "
-        "kontakter i {m} vistelser, p = {p}).",
-        "models.strategy.StrategyResults.line",
-        (("label", _STRATEGY), ("fit", _FIT), ("p", _p_value)),
-    ),
-    Caveat(
-        r"Reach assumes (?P<s>random|screening) outreach although the data show "
-        rf"(?P<label>random|screening|mixture) \((?P<share>{PCT}) of contact capacity in "
-        r"screening\): set strategy to 'estimated' to use the data\.",
-        "Räckvidden antar {s} fast data visar {label} ({share} av kontaktkapaciteten går till "
-        "genomgång av nya): sätt strategy till 'estimated' för att använda data.",
-        "question4.evaluate._mobility_caveats",
-        (("s", _STRATEGY), ("label", _STRATEGY)),
-    ),
-    Caveat(
-        r"No strategy fits the time to first contact well \(model check p = (?P<p>[^)]+)\): "
-        r"reach and the staff needed rest on a mix the data do not fully support; read them "
-        r"with the model check figure\.",
-        "Ingen strategi stämmer väl med tiden till första kontakt (modellkontroll p = {p}): "
-        "räckvidd och behov av personal vilar på en blandning som data inte helt stöder; läs "
-        "dem tillsammans med figuren över modellkontrollen.",
-        "models.strategy.fit_strategy",
-        (("p", _p_value),),
-    ),
-    Caveat(
-        r"Reach per tour uses the other cities' reach per stay estimated directly \(stays "
-        r"contacted by outreach over arrivals, scaled by this city's detection share\) and "
-        r"assumes the language shares and usable languages of this city everywhere\.",
-        "Räckvidd per resa använder de andra städernas räckvidd per vistelse skattad direkt "
-        "(vistelser med uppsökande kontakt delat med ankomster, uppräknat med denna stads "
-        "upptäcktsandel) och antar denna stads språkandelar och användbara språk överallt.",
-        "question4.mobility.fit_mobility",
-    ),
-    Caveat(
-        r"The outreach strategy cannot be estimated from the data \((?P<exc>.+)\); reach "
-        r"assumes random search \(set strategy to 'screening' to see the other extreme\)\.",
-        "Uppsökarnas strategi kan inte skattas ur data ({exc}); räckvidden antar sök (sätt "
-        "strategy till 'screening' för att se det andra ytterläget).",
-        "question4.fit._mobility",
-    ),
-    Caveat(
-        rf"only (?P<n>{NUM}) stays with (?P<m>{NUM}) first contacts: too few to tell screening "
-        r"from search\.",
-        "bara {n} vistelser med {m} första kontakter: för få för att skilja genomgång av nya "
-        "från sök.",
-        "models.strategy.fit_strategy",
-    ),
-    Caveat(
-        r"no stays in (?P<city>.+) to time contacts in\.",
-        "inga vistelser i {city} att mäta tid till kontakt i.",
-        "models.strategy.first_contact_times",
-        (("city", str),),
-    ),
-    # --- capacity.question4.fit (fit_models) ------------------------------------------
-    Caveat(
-        r"The data are SYNTHETIC: the figures illustrate the method only\.",
-        "Data är SYNTETISKA: siffrorna visar bara hur metoden fungerar.",
-        "question4_fit.fit_models",
-    ),
-    Caveat(
-        r"The outreach log shows no contacts needing an interpreter; interpreter use is taken "
-        r"as 0 \(set interpreter_share to assume otherwise\)\.",
-        "Loggen över uppsökande arbete visar inga kontakter som behövde tolk; tolk antas "
-        "aldrig användas (ange interpreter_share för ett annat antagande).",
-        "question4_fit.fit_models",
-    ),
-    Caveat(
-        rf"(?P<p>{PCT}) of persons have no recorded language; they are assumed to speak the "
-        r"same languages as the others\.",
-        "{p} av personerna har inget registrerat språk; de antas ha samma språkfördelning som de övriga.",
-        "question4_fit.fit_models",
-    ),
-    Caveat(
-        rf"Language skills are pooled per (?P<basis>team|staff member): this predicts "
-        rf"(?P<a>{PCT}) of contacts in the person's own language, the outreach log shows "
-        rf"(?P<b>{PCT}) \(the other assumption: (?P<c>{PCT})\)\.",
-        "Språkkunskaperna räknas per {basis}: det ger {a} av kontakterna på personens eget "
-        "språk, loggen över uppsökande arbete visar {b} (med det andra antagandet {c}).",
-        "question4_fit.fit_models",
-        _BASIS,
-    ),
-    Caveat(
-        r"Arrivals are counted from (?P<start>\d{4}-\d{2}-\d{2}) to (?P<end>\d{4}-\d{2}-\d{2}) "
-        rf"\((?P<w>{NUM}) of the period's (?P<weeks>{NUM}) weeks\): a stay that starts within "
-        rf"(?P<d>{NUM}) days of the data's first day may have begun before it\.",
-        "Ankomsterna räknas från {start} till {end} ({w} av periodens {weeks} veckor): en "
-        "vistelse som börjar inom {d} dagar från den första dagen i data kan ha börjat före den.",
-        "question4_fit.fit_models",
-        (("start", str), ("end", str)),
-    ),
-    Caveat(
-        r"No arrivals forecast: (?P<exc>.*)",
-        "Ingen prognos för ankomsterna: {exc}",
-        "question4_fit.fit_models",
-    ),
-    Caveat(
-        r"No joint operations in (?P<city>.+) in the period \(questions 1–3\)\.",
-        "Inga gemensamma insatser i {city} under perioden (fråga 1–3).",
-        "question4_fit.fit_models",
-        (("city", str),),
-    ),
-    # --- capacity.question4 (evaluate, scenario caveats) ------------------------------------------
-    Caveat(
-        rf"The persons per quarter implied by arrivals and stays \((?P<a>{NUM})\) and the "
-        rf"multiple systems estimate \((?P<b>{NUM})\) differ by a factor (?P<r>{NUM}): the "
-        r"population figures are uncertain beyond their intervals\.",
-        "Antalet personer per kvartal enligt ankomster och vistelser ({a}) och enligt "
-        "skattningen från flera källor ({b}) skiljer sig åt med en faktor {r}: målgruppens "
-        "storlek är osäkrare än intervallen visar.",
-        "answer._scenario_caveats",
-    ),
-    Caveat(
-        r"Screening capacity is below the arrival rate: the queue is saturated and at most "
-        rf"(?P<p>{PCT}) of arrivals can be screened\.",
-        "Kapaciteten för screening är lägre än antalet ankomster: kön växer och högst {p} av "
-        "de nyanlända kan screenas.",
-        "answer._scenario_caveats",
-    ),
-    Caveat(
-        rf"Support assumes (?P<cases>{NUM}) concurrent cases per full-time caseworker \(an "
-        rf"assumption\), cases of (?P<days>{NUM}) days \(the reflection period\) and "
-        rf"(?P<fte>{NUM}) casework FTE; accepted support in the outreach log: "
-        rf"(?P<rate>{NUM}) per week\.",
-        "Stödet antar {cases} samtidiga ärenden per heltidsanställd socialsekreterare (ett "
-        "antagande), ärenden på {days} dagar (betänketiden) och {fte} årsarbetare för "
-        "ärendearbete; enligt loggen tackar {rate} personer per vecka ja till stöd.",
-        "answer._scenario_caveats",
-    ),
-    Caveat(
-        r"No accepted support cases in the outreach log: the support queue is empty\.",
-        "Ingen har tackat ja till stöd enligt uppsökarloggen: stödkön är tom.",
-        "models.support.support_before_leaving",
-    ),
-    Caveat(
-        r"No casework capacity in the staff table: support cannot start\.",
-        "Personaltabellen har ingen tid för ärendearbete: inget stöd kan påbörjas.",
-        "models.support.support_before_leaving",
-    ),
-    Caveat(
-        r"The mean stay is 0 days: nobody stays long enough for support to start\.",
-        "Medelvistelsen är 0 dagar: ingen stannar länge nog för att stöd ska hinna börja.",
-        "models.support.support_before_leaving",
-    ),
-    Caveat(
-        rf"Support demand \((?P<rate>{NUM}) cases a week\) is at or above casework capacity "
-        rf"\((?P<slots>{NUM}) concurrent cases of (?P<days>{NUM}) days\): without people giving "
-        r"up, the queue would grow without end; the chance shown counts those who leave the "
-        r"city while waiting\.",
-        "Efterfrågan på stöd ({rate} ärenden i veckan) når eller överstiger kapaciteten för "
-        "ärendearbete ({slots} samtidiga ärenden på {days} dagar): om ingen gav upp skulle kön "
-        "växa utan gräns; sannolikheten som visas räknar med dem som lämnar staden under "
-        "väntan.",
-        "models.support.support_before_leaving",
-    ),
-    Caveat(
-        rf"Only (?P<p>{PCT}) of outreach time is by staff trained to identify trafficking "
-        r"\(Convention art\. 10\)\.",
-        "Bara {p} av den uppsökande tiden görs av personal med utbildning i att känna igen "
-        "människohandel (Europarådets konvention, art. 10).",
-        "answer._scenario_caveats",
-    ),
-    Caveat(
-        rf"Only (?P<n>{NUM}) Monte Carlo draws: the verdict's probability is rough "
-        r"\(raise n_boot\)\.",
-        "Bara {n} simuleringar: sannolikheten bakom bedömningen är grov (höj n_boot).",
-        "answer._scenario_caveats",
-    ),
-    # --- capacity.models.staffing -----------------------------------------------------------
-    Caveat(
-        rf"The target (?P<t>{PCT}) cannot be met at any staffing: at most (?P<c>{PCT}) of the "
-        r"target group can be reached in a language they understand, because contacts in "
-        r"(?P<langs>.+) cannot \(always\) be held by a staff member who speaks the language "
-        r"or through an interpreter\.",
-        "Målet {t} kan inte nås med någon bemanning: högst {c} av målgruppen kan nås på ett "
-        "språk de förstår, eftersom kontakter på {langs} inte (alltid) kan hållas av en "
-        "medarbetare som talar språket eller med tolk.",
-        "staffing.fte_needed",
-        (("langs", _languages),),
-    ),
-    Caveat(
-        rf"The target (?P<t>{PCT}) is not met even with (?P<n>{NUM}) outreach FTE\.",
-        "Målet {t} nås inte ens med {n} uppsökande årsarbetare.",
-        "staffing.fte_needed",
-    ),
-    # --- capacity.models.stays and its parts -------------------------------------------------
-    Caveat(
-        rf"(?P<n>{NUM}) stays began in the first (?P<d>{NUM}) days of the data and may have "
-        r"started earlier; they are left out of the stay lengths\.",
-        "{n} av vistelserna började under de första {d} dagarna i data och kan ha börjat "
-        "tidigare; de räknas inte med i vistelsernas längd.",
-        "stays.fit_stays",
-    ),
-    Caveat(
-        r"Stay lengths corrected for the unseen days before the first and after the last "
-        rf"sighting \(on average (?P<d>{NUM}) days per end, spread as the gaps between "
-        r"sightings imply\) and reweighted for stays never seen\.",
-        "Vistelsernas längd är korrigerad för de dagar före första och efter sista "
-        "observationen som ingen källa ser (i genomsnitt {d} dagar i varje ände, fördelade "
-        "som glappen mellan observationerna antyder) och omviktad för vistelser som aldrig "
-        "syns.",
-        "stay_margins",
-    ),
-    Caveat(
-        r"Stay lengths corrected for the unseen days before the first and after the last "
-        rf"sighting \(on average (?P<d>{NUM}) days per end, spread as the gaps between "
-        rf"sightings imply, separately for the (?P<k>{NUM}) sets of sources that see a "
-        rf"person: (?P<lo>{NUM})–(?P<hi>{NUM}) days\) and reweighted for stays never seen\.",
-        "Vistelsernas längd är korrigerad för de dagar före första och efter sista "
-        "observationen som ingen källa ser (i genomsnitt {d} dagar i varje ände, fördelade "
-        "som glappen mellan observationerna antyder, för var och en av de {k} "
-        "kombinationerna av källor som ser en person: {lo}–{hi} dagar) och omviktad för "
-        "vistelser som aldrig syns.",
-        "stay_margins",
-    ),
-    Caveat(
-        rf"(?P<k>{NUM}) of (?P<n>{NUM}) bootstrap replicates drew no stays, starts or known "
-        r"languages and use the point estimate's inputs: the intervals are too narrow\.",
-        "{k} av {n} bootstrapomgångar fick inga vistelser, ankomster eller kända språk och "
-        "använder huvudskattningens värden: intervallen är för smala.",
-        "question4.fit",
-    ),
-    Caveat(
-        rf"(?P<p>{PCT}) of the gaps between sightings within stays are longer than "
-        rf"(?P<d>{NUM}) days: missed sightings probably split stays, which makes them look "
-        rf"shorter\. Consider gap_days of about (?P<g>{NUM}) days\.",
-        "{p} av glappen mellan observationer inom en vistelse är längre än {d} dagar: "
-        "missade observationer delar troligen vistelser, så att de ser kortare ut. Överväg "
-        "gap_days på omkring {g} dagar.",
-        "stays._split_warning",
-    ),
-    Caveat(
-        rf"(?P<p>{PCT}) of stays may go on after the data end \(right-censored\)\.",
-        "{p} av vistelserna kan pågå efter att data slutar (högercensurerade).",
-        "stays.fit_stays",
-    ),
-    Caveat(
-        r"Stays start within less than half a year: no trend in stay length estimated\.",
-        "Vistelserna börjar inom mindre än ett halvår: ingen trend i vistelsernas längd har "
-        "skattats.",
-        "stays.fit_stays",
-    ),
-    Caveat(
-        r"No stay ended in the tail of the data: the tail beyond the longest stay assumes one "
-        r"ending, so the mean stay is uncertain\.",
-        "Ingen vistelse slutade i slutet av fördelningen: bortom den längsta vistelsen antas "
-        "ett avslut, så vistelsernas medellängd är osäker.",
-        "stay_distribution.km_distribution",
-    ),
-    # --- capacity.question4.draws (population_chain) --------------------------------------
-    Caveat(
-        r"Quarter (?P<q>\S+): no population estimate \((?P<exc>.*)\)\.",
-        "Kvartal {q}: ingen skattning av målgruppens storlek ({exc}).",
-        "uncertainty.population_chain",
-        (("q", str),),
-    ),
-    Caveat(
-        r"The hidden population could not be estimated in any quarter: observed arrivals are "
-        r"used as all arrivals, so reach is overstated\.",
-        "Den dolda delen av målgruppen kunde inte skattas för något kvartal: de observerade "
-        "ankomsterna räknas som alla ankomster, så andelen som nås överskattas.",
-        "uncertainty.population_chain",
-    ),
-    Caveat(
-        rf"About (?P<p>{PCT}) of the target group in a quarter is never seen by any source "
-        r"\(multiple systems estimate; assumes closure within a quarter\)\.",
-        "Omkring {p} av målgruppen under ett kvartal syns aldrig i någon källa (skattning från "
-        "flera källor; antar att ingen kommer eller går under kvartalet).",
-        "uncertainty.population_chain",
-    ),
-    # --- capacity.models.productivity --------------------------------------------------------
-    Caveat(
-        r"No contacts recorded in channel\(s\) (?P<ch>.+): rate 0 with an exact upper limit\.",
-        "Inga kontakter registrerade i kanal(erna) {ch}: takten är 0 med en exakt övre gräns.",
-        "productivity.fit_productivity",
-        (("ch", str),),
-    ),
-    Caveat(
-        rf"Counts vary more than Poisson \(dispersion (?P<d>{NUM})\): intervals widened by "
-        r"quasi-Poisson scale\.",
-        "Antalen varierar mer än en Poissonfördelning tillåter (spridning {d}): intervallen "
-        "är breddade med en kvasi-Poisson-skala.",
-        "productivity.fit_productivity",
-    ),
-    Caveat(
-        rf"Only (?P<n>{NUM}) shifts for (?P<k>{NUM}) channel\(s\): dispersion can hardly be "
-        r"checked\.",
-        "Bara {n} pass för {k} kanal(er): spridningen går knappast att kontrollera.",
-        "productivity.fit_productivity",
-    ),
-    # --- reasons nested in a caveat (``exc``): forecast and capture–recapture errors -----------
-    Caveat(
-        rf"only (?P<n>{NUM}) months of arrivals: at least (?P<m>{NUM}) are needed for a "
-        r"trend\.",
-        "bara {n} månader med ankomster: minst {m} behövs för en trend.",
-        "forecast.fit_arrivals_forecast",
-    ),
-    Caveat(
-        rf"only (?P<n>{NUM}) whole months of arrivals: at least (?P<m>{NUM}) are needed\.",
-        "bara {n} hela månader med ankomster: minst {m} behövs.",
-        "forecast.fit_arrivals_forecast",
-    ),
-    Caveat(
-        r"no arrivals in any month: nothing to forecast\.",
-        "inga ankomster någon månad: inget att göra en prognos på.",
-        "forecast.fit_arrivals_forecast",
-    ),
-    Caveat(
-        r"Capture–recapture needs at least two sources; the sightings have (?P<s>.*)\.",
-        "Fångst–återfångst kräver minst två källor; observationerna kommer bara från {s}.",
-        "population_design.capture_histories",
-        (("s", _sources),),
-    ),
-)
-
-
-def _find(text: str) -> str | None:
-    for caveat in CATALOGUE:
-        out = caveat.translate(text)
-        if out is not None:
-            return out
-    return None
-
-
-def translate_caveat(text: str, lang: str) -> tuple[str, str]:
-    """A caveat in the report language if the catalogue has it: ``(text, its language)``.
-
-    English reports get the caveat as written; Swedish ones the catalogue's sentence, or the
-    English one (language ``'en'``, to be marked for screen readers) when there is none.
-    """
-    if check_language(lang) == "en":
-        return text, "en"
-    translated = _find(text)
-    return (translated, "sv") if translated is not None else (text, "en")
+        "en": "The data show more screening than online, venue and street work can hold "
+        "({share:pct} of contacts left over): the strategy estimate and the outreach log "
+        "disagree.",
+    },
+    "forecast.few_months_with_arrivals": {
+        "sv": "Ankomster bara under {n:int} månad(er): minst {needed:int} behövs för en trend.",
+        "en": "Arrivals in only {n:int} month(s): at least {needed:int} are needed for a trend.",
+    },
+    "forecast.runs_away": {
+        "sv": "Den skattade trenden i ankomsterna skenar (mer än en miljon i månaden inom "
+        "prognosperioden): de observerade månaderna är för få eller för ojämna för en prognos.",
+        "en": "The fitted trend of arrivals runs away (more than a million a month within the "
+        "horizon): the months observed are too few or too uneven to forecast.",
+    },
+    "identification.few_events": {
+        "sv": "Färre än {n:int} {outcome:word} i loggen över uppsökande arbete: för få för att "
+        "modellera dem efter utbildning och språk.",
+        "en": "Fewer than {n:int} {outcome:word} in the outreach log: too few to model them by "
+        "training and language.",
+    },
+    "identification.no_variation": {
+        "sv": "Antalet {outcome:word} i loggen över uppsökande arbete varierar inte tillräckligt "
+        "med utbildning och språk för att effekterna ska kunna skattas; de utelämnas.",
+        "en": "The {outcome:word} in the outreach log do not vary enough with training and "
+        "language to estimate their effects; left out.",
+    },
+    "word_indicators": {"sv": "tecken på människohandel", "en": "trafficking indicators"},
+    # --- a reason without a structured form (the error message as the model wrote it) ----
+    "error": {"sv": "{message}", "en": "{message}"},
+}

@@ -1,9 +1,10 @@
-"""Swedish and English text and number formats of the reports.
+r"""Swedish and English text and number formats of the reports.
 
 Every word a committee member reads (headings, table headers, the verdict sentence) comes
-from :data:`STRINGS` (in :mod:`capacity.i18n.strings`) through :func:`t`; every number goes through :func:`format_number`,
-:func:`format_percent` or :func:`format_interval`, so that a report is entirely in one
-language and one locale.
+from the one catalogue (:data:`capacity.i18n.catalogue.CATALOGUE`) through :func:`t`, and
+every model caveat through :func:`caveat_text`; every number goes through
+:func:`format_number`, :func:`format_percent` or :func:`format_interval`, so that a report is
+entirely in one language and one locale.
 
 Swedish numbers follow the Swedish Language Council's recommendations (Språkrådet,
 *Svenska skrivregler*, 4th ed., 2017, § 10): decimal comma, a (narrow, no-break) space as
@@ -13,26 +14,29 @@ ranges. English numbers use a point, a comma as thousands separator and no space
 Example
 -------
 >>> format_number(1234.5, "sv", decimals=1)
-'1\\u202f234,5'
+'1\u202f234,5'
 >>> format_percent(0.42, "en")
 '42%'
 >>> format_interval(0.35, 0.5, "sv", percent=True)
-'35–50\\xa0%'
+'35–50\xa0%'
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import string
 from collections.abc import Mapping
 
 from capacity.exceptions import ParameterError
-from capacity.i18n.strings import LANGUAGE_NAMES, STRINGS
+from capacity.i18n.catalogue import CATALOGUE
+from capacity.i18n.strings import STRINGS
 
 __all__ = [
+    "CATALOGUE",
     "LANGUAGES",
-    "LANGUAGE_NAMES",
-    "STRINGS",
+    "caveat_language",
+    "caveat_text",
     "check_language",
     "format_date",
     "format_interval",
@@ -70,7 +74,7 @@ def t(key: str, lang: str, **values: object) -> str:
         When the key is unknown (a programming error, not a user error).
     """
     check_language(lang)
-    return STRINGS[key][lang].format(**values)
+    return CATALOGUE[key][lang].format(**values)
 
 
 def _group(digits: str, sep: str) -> str:
@@ -221,8 +225,13 @@ def verdict_sentences(
 
 
 def label(key: str, lang: str, labels: Mapping[str, Mapping[str, str]] | None = None) -> str:
-    """A column or row label: ``labels[key][lang]`` if given, else ``STRINGS`` (``col_``/``kf_``
-    prefixes are tried), else the key itself."""
+    """A column or row label.
+
+    ``labels[key][lang]`` if given, else the table word ``key`` of
+    :data:`~capacity.i18n.strings.STRINGS` (``col_``/``kf_`` prefixes are tried), else the
+    key itself. Only that part of the catalogue is searched, so that a sentence elsewhere
+    never becomes a column header by accident.
+    """
     if labels and key in labels:
         return labels[key][lang]
     for prefix in ("", "col_", "kf_"):
@@ -234,11 +243,98 @@ def label(key: str, lang: str, labels: Mapping[str, Mapping[str, str]] | None = 
 def language_name(code: str, lang: str) -> str:
     """The name of the language with ISO 639-1 ``code`` in the report language.
 
-    Unknown codes are returned as given (upper-case), so nothing is hidden.
+    Unknown codes are returned as given (upper-case), so nothing is hidden; ``other`` (small
+    languages grouped for disclosure control) is "andra språk" / "other languages".
     """
-    if str(code) == "other":  # small languages grouped for disclosure control
-        return "andra språk" if check_language(lang) == "sv" else "other languages"
-    names = LANGUAGE_NAMES.get(str(code).lower())
+    names = CATALOGUE.get(f"language_{str(code).lower()}")
     if names is None:
         return str(code).upper()
-    return names[0] if check_language(lang) == "sv" else names[1]
+    return names[check_language(lang)]
+
+
+# --- caveats: a model's key and values, in the report language ------------------------------
+
+
+def _decimals_needed(x: float, most: int = 3) -> int:
+    for d in range(most + 1):
+        if abs(round(x, d) - x) < 1e-9:
+            return d
+    return most
+
+
+class _CaveatFormatter(string.Formatter):
+    """``str.format`` with the caveat formats (``pct``, ``int``, ``langs`` …) in one language."""
+
+    def __init__(self, lang: str):
+        super().__init__()
+        self.lang = lang
+        self.foreign = False  # set when a nested reason has no catalogue entry
+
+    def format_field(self, value: object, spec: str) -> str:
+        lang = self.lang
+        if spec in ("caveat", "reason"):
+            text = self.nested(value)
+            return text[:1].lower() + text[1:].rstrip(".") if spec == "reason" else text
+        if spec == "pct":
+            return format_percent(float(value), lang, 0)
+        if spec in ("int", "num1", "num2"):
+            return format_number(float(value), lang, {"int": 0, "num1": 1, "num2": 2}[spec])
+        if spec == "num":
+            return format_number(float(value), lang, _decimals_needed(float(value)))
+        if spec in ("sig", "sig2"):
+            x, extra = float(value), 1 if spec == "sig2" else 0
+            if not x or not math.isfinite(x):
+                return format_number(x, lang, 0)
+            return format_number(x, lang, max(0, extra - math.floor(math.log10(abs(x)))))
+        if spec == "date":
+            return format_date(value, lang)
+        if spec == "langs":
+            names = [language_name(code, lang) for code in value]
+            return ", ".join(names) if names else t("word_some_languages", lang)
+        if spec == "list":
+            return ", ".join(str(v) for v in value)
+        if spec == "word":  # a catalogue key; a name with no entry (a new strategy) as it is
+            return CATALOGUE[str(value)][lang] if str(value) in CATALOGUE else str(value)
+        if spec:
+            raise ValueError(f"unknown caveat format {spec!r}")
+        return str(value)
+
+    def nested(self, caveat: object) -> str:
+        if not hasattr(caveat, "key"):  # an error message or plain text: as it stands
+            caveat_key, values = "error", {"message": str(caveat)}
+        else:
+            caveat_key, values = caveat.key, caveat.fields
+        if caveat_key == "error":
+            self.foreign = self.foreign or self.lang != "en"
+        return self.format(CATALOGUE[caveat_key][self.lang], **values)
+
+
+def _render(caveat: object, lang: str) -> tuple[str, bool]:
+    formatter = _CaveatFormatter(check_language(lang))
+    return formatter.nested(caveat), formatter.foreign
+
+
+def caveat_text(caveat: object, lang: str) -> str:
+    r"""A model's caveat (:class:`capacity.models.Caveat`: ``key`` and ``fields``) as a sentence.
+
+    The sentence is the catalogue's ``key`` in ``lang`` with the values formatted as its
+    placeholders say (see :mod:`capacity.i18n.caveats`).
+
+    Example
+    -------
+    >>> from capacity.models import Caveat
+    >>> caveat_text(Caveat("stays.censored", share=0.034), "sv")
+    '3\xa0% av vistelserna kan pågå efter att data slutar (högercensurerade).'
+    >>> caveat_text(Caveat("stays.censored", share=0.034), "en")
+    '3% of stays may go on after the data end (right-censored).'
+    """
+    return _render(caveat, lang)[0]
+
+
+def caveat_language(caveat: object, lang: str) -> str:
+    """The language of ``caveat_text(caveat, lang)``.
+
+    ``lang``, or ``'en'`` when part of it is an error message that has no catalogue entry
+    (to be marked for screen readers).
+    """
+    return "en" if _render(caveat, lang)[1] else check_language(lang)

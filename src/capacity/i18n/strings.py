@@ -1,8 +1,8 @@
 """The words of the reports in Swedish and English: headings, labels, language names.
 
 :data:`STRINGS` maps a key to its Swedish and English text (placeholders in braces, the
-same in both); :data:`LANGUAGE_NAMES` names the target group's languages (ISO 639-1) in
-both. Read them through :func:`capacity.i18n.t`, :func:`capacity.i18n.label` and
+same in both); :data:`LANGUAGE_NAMES` names the target group's languages (ISO 639-1 code
+``xx`` as key ``language_xx``) in both. Read them through :func:`capacity.i18n.t`, :func:`capacity.i18n.label` and
 :func:`capacity.i18n.language_name`.
 """
 
@@ -69,6 +69,17 @@ STRINGS: dict[str, dict[str, str]] = {
     "nat_alt": {
         "sv": "Punkter med intervall för varje stad: räckvidd per vistelse och per resa.",
         "en": "Points with intervals for each city: reach per stay and per tour.",
+    },
+    "nat_strategy_random": {"sv": "sök", "en": "search"},
+    "nat_strategy_screening": {"sv": "genomgång av nya", "en": "screening"},
+    "nat_strategy_mixture": {"sv": "blandning", "en": "mixture"},
+    "nat_level_information": {
+        "sv": "en första kontakt med information på ett språk hon förstår",
+        "en": "a first contact with information in a language she understands",
+    },
+    "nat_level_conversation": {
+        "sv": "ett samtal där tecken på människohandel kan bedömas",
+        "en": "a conversation in which trafficking indicators can be assessed",
     },
     "nat_col_city": {"sv": "Stad", "en": "City"},
     "nat_col_arrivals_per_week": {"sv": "Ankomster per vecka", "en": "Arrivals a week"},
@@ -281,33 +292,34 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
-LANGUAGE_NAMES: dict[str, tuple[str, str]] = {
-    "sv": ("svenska", "Swedish"),
-    "en": ("engelska", "English"),
-    "ro": ("rumänska", "Romanian"),
-    "es": ("spanska", "Spanish"),
-    "pt": ("portugisiska", "Portuguese"),
-    "fr": ("franska", "French"),
-    "de": ("tyska", "German"),
-    "ru": ("ryska", "Russian"),
-    "uk": ("ukrainska", "Ukrainian"),
-    "pl": ("polska", "Polish"),
-    "bg": ("bulgariska", "Bulgarian"),
-    "hu": ("ungerska", "Hungarian"),
-    "th": ("thailändska", "Thai"),
-    "zh": ("kinesiska", "Chinese"),
-    "vi": ("vietnamesiska", "Vietnamese"),
-    "ar": ("arabiska", "Arabic"),
-    "fa": ("persiska", "Persian"),
-    "so": ("somaliska", "Somali"),
-    "ti": ("tigrinja", "Tigrinya"),
-    "yo": ("yoruba", "Yoruba"),
-    "ig": ("igbo", "Igbo"),
-    "sq": ("albanska", "Albanian"),
-    "sr": ("serbiska", "Serbian"),
-    "lt": ("litauiska", "Lithuanian"),
-    "lv": ("lettiska", "Latvian"),
-    "et": ("estniska", "Estonian"),
-    "fi": ("finska", "Finnish"),
-    "tr": ("turkiska", "Turkish"),
+LANGUAGE_NAMES: dict[str, dict[str, str]] = {
+    "language_other": {"sv": "andra språk", "en": "other languages"},
+    "language_sv": {"sv": "svenska", "en": "Swedish"},
+    "language_en": {"sv": "engelska", "en": "English"},
+    "language_ro": {"sv": "rumänska", "en": "Romanian"},
+    "language_es": {"sv": "spanska", "en": "Spanish"},
+    "language_pt": {"sv": "portugisiska", "en": "Portuguese"},
+    "language_fr": {"sv": "franska", "en": "French"},
+    "language_de": {"sv": "tyska", "en": "German"},
+    "language_ru": {"sv": "ryska", "en": "Russian"},
+    "language_uk": {"sv": "ukrainska", "en": "Ukrainian"},
+    "language_pl": {"sv": "polska", "en": "Polish"},
+    "language_bg": {"sv": "bulgariska", "en": "Bulgarian"},
+    "language_hu": {"sv": "ungerska", "en": "Hungarian"},
+    "language_th": {"sv": "thailändska", "en": "Thai"},
+    "language_zh": {"sv": "kinesiska", "en": "Chinese"},
+    "language_vi": {"sv": "vietnamesiska", "en": "Vietnamese"},
+    "language_ar": {"sv": "arabiska", "en": "Arabic"},
+    "language_fa": {"sv": "persiska", "en": "Persian"},
+    "language_so": {"sv": "somaliska", "en": "Somali"},
+    "language_ti": {"sv": "tigrinja", "en": "Tigrinya"},
+    "language_yo": {"sv": "yoruba", "en": "Yoruba"},
+    "language_ig": {"sv": "igbo", "en": "Igbo"},
+    "language_sq": {"sv": "albanska", "en": "Albanian"},
+    "language_sr": {"sv": "serbiska", "en": "Serbian"},
+    "language_lt": {"sv": "litauiska", "en": "Lithuanian"},
+    "language_lv": {"sv": "lettiska", "en": "Latvian"},
+    "language_et": {"sv": "estniska", "en": "Estonian"},
+    "language_fi": {"sv": "finska", "en": "Finnish"},
+    "language_tr": {"sv": "turkiska", "en": "Turkish"},
 }

@@ -26,7 +26,7 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
-from capacity.models._base import Results, percentile_interval, tidy
+from capacity.models._base import Caveat, Results, percentile_interval, tidy
 
 __all__ = ["SCREENING_ORDER", "ChannelStrategy", "channel_strategy", "split_by_channel"]
 
@@ -98,10 +98,11 @@ class ChannelStrategy(Results):
     consistent: tuple
     overflow: float
     alpha: float = 0.05
-    caveats: tuple[str, ...] = ()
+    caveats: tuple[Caveat, ...] = ()
     title: str = "Outreach strategy per channel"
 
     def summary_frame(self, alpha: float | None = None) -> pd.DataFrame:
+        """Each channel's share of contacts in screening, with its interval (at fit time)."""
         f = self.frame
         return tidy(
             {
@@ -192,16 +193,8 @@ def channel_strategy(
                 prefix = tuple(able[:n]) == subset
                 fits.append((not prefix, abs(s - float(w[0])), subset))
     consistent = tuple(sub for *_, sub in sorted(fits, key=lambda t: t[:2]))
-    caveats = [
-        "The time to first contact gives the city's share of contacts in screening; its split "
-        "over the channels assumes that online work (going through new ads) screens first, "
-        "then venue and street work, and that joint operations always search."
-    ]
+    caveats = [Caveat("channels.split_assumption")]
     overflow = float(left[0])
     if overflow > 0.01:
-        caveats.append(
-            f"The data show more screening than online, venue and street work can hold "
-            f"({overflow:.0%} of contacts left over): the strategy estimate and the outreach "
-            "log disagree."
-        )
+        caveats.append(Caveat("channels.overflow", share=overflow))
     return ChannelStrategy(frame, consistent, overflow, alpha, tuple(caveats))

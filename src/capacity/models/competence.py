@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from capacity.exceptions import DataError, Problem
+from capacity.models._base import Results, tidy
 
 UNKNOWN = "unknown"
 
@@ -97,9 +98,13 @@ def person_languages(sightings: pd.DataFrame) -> pd.Series:
     return counts.drop_duplicates("person_id").set_index("person_id")["language"]
 
 
-@dataclass(frozen=True)
-class StaffCapacity:
-    """Average staffing in a city and period (FTE per month)."""
+@dataclass(frozen=True, repr=False)
+class StaffCapacity(Results):
+    """Average staffing in a city and period (FTE per month).
+
+    Counted from the staff table (a register), not estimated: its tidy frame has no
+    standard errors or intervals (NaN).
+    """
 
     outreach_fte: float
     casework_fte: float
@@ -108,6 +113,22 @@ class StaffCapacity:
     months: int
     staff_members: int
     team_coverage: pd.Series | None = None
+    title: str = "Staff capacity (staff table)"
+
+    def summary_frame(self, alpha: float | None = None) -> pd.DataFrame:
+        """Staffing as the tidy frame (no SEs: counted, not estimated).
+
+        Rows ``outreach_fte``, ``casework_fte``, ``trained_share``, ``staff_members``,
+        ``months`` and ``speakers_fte_<language>``.
+        """
+        self._alpha(alpha)
+        nan = float("nan")
+        rows = {
+            k: float(getattr(self, k))
+            for k in ("outreach_fte", "casework_fte", "trained_share", "staff_members", "months")
+        }
+        rows |= {f"speakers_fte_{k}": float(v) for k, v in self.speakers_fte.items()}
+        return tidy({k: (v, nan, nan, nan) for k, v in rows.items()})
 
 
 def staff_capacity(

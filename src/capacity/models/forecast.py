@@ -18,7 +18,7 @@ from scipy import stats
 
 from capacity.exceptions import ConvergenceWarning, EstimationError
 from capacity.models import _statsmodels as sm
-from capacity.models._base import Results, percentile_interval, tidy
+from capacity.models._base import Caveat, Results, percentile_interval, tidy
 
 __all__ = ["ForecastResults", "fit_arrivals_forecast"]
 
@@ -76,7 +76,7 @@ class ForecastResults(Results):
     mean_draws: np.ndarray
     point: np.ndarray
     alpha: float
-    caveats: tuple[str, ...] = ()
+    caveats: tuple[Caveat, ...] = ()
     title: str = "Arrivals forecast (new stays per month)"
 
     @property
@@ -92,7 +92,7 @@ class ForecastResults(Results):
         The interval is a prediction interval for the count of that month (parameter and
         count uncertainty); ``mean_lower, mean_upper`` bound the expected count only.
         """
-        a = self.alpha if alpha is None else alpha
+        a = self._alpha(alpha)
         lo, hi = np.quantile(self.draws, [a / 2, 1 - a / 2], axis=0)
         mlo, mhi = np.quantile(self.mean_draws, [a / 2, 1 - a / 2], axis=0)
         frame = pd.DataFrame(
@@ -111,7 +111,7 @@ class ForecastResults(Results):
 
     def summary_frame(self, alpha: float | None = None) -> pd.DataFrame:
         """Trend per year (rate ratio) and arrivals over the next 12 months."""
-        a = self.alpha if alpha is None else alpha
+        a = self._alpha(alpha)
         z = stats.norm.ppf(1 - a / 2)
         b, se = self.params[1], np.sqrt(self.cov[1, 1])
         k = min(12, self.draws.shape[1])
@@ -200,6 +200,44 @@ def _simulate(params, cov, nb_alpha, X, days, rng, n, counts) -> np.ndarray:
     return rng.poisson(mu).astype(float)
 
 
+def _checked_counts(monthly: pd.Series, horizon: int) -> tuple[pd.Series, pd.DatetimeIndex]:
+    """The monthly counts and their month starts, or an EstimationError that says why not."""
+    if not isinstance(monthly.index, pd.DatetimeIndex):
+        raise EstimationError("monthly arrivals need a DatetimeIndex of month starts.")
+    y = pd.to_numeric(monthly, errors="coerce")
+    if y.isna().any() or (y < 0).any():
+        raise EstimationError("monthly arrivals must be non-negative counts without gaps (use 0).")
+    idx = monthly.index.to_period("M").to_timestamp()
+    expected = pd.date_range(idx[0], periods=len(idx), freq="MS")
+    if len(idx) and not idx.equals(expected):
+        raise EstimationError(
+            "monthly arrivals must cover consecutive months (fill missing months with 0)."
+        )
+    if len(y) < MIN_MONTHS:
+        raise EstimationError(
+            f"only {len(y)} months of arrivals: at least {MIN_MONTHS} are needed for a trend.",
+            reason=Caveat("forecast.too_short_for_trend", n=len(y), needed=MIN_MONTHS),
+        )
+    if y.sum() == 0:
+        raise EstimationError(
+            "no arrivals in any month: nothing to forecast.",
+            reason=Caveat("forecast.no_arrivals"),
+        )
+    if (y > 0).sum() < MIN_MONTHS_WITH_ARRIVALS:
+        raise EstimationError(  # one busy month: the trend runs to ±∞ (issue 13)
+            f"arrivals in only {int((y > 0).sum())} month(s): at least "
+            f"{MIN_MONTHS_WITH_ARRIVALS} are needed for a trend.",
+            reason=Caveat(
+                "forecast.few_months_with_arrivals",
+                n=int((y > 0).sum()),
+                needed=MIN_MONTHS_WITH_ARRIVALS,
+            ),
+        )
+    if horizon < 1:
+        raise EstimationError("horizon must be at least 1 month.")
+    return y, idx
+
+
 def fit_arrivals_forecast(
     monthly: pd.Series,
     horizon: int = 24,
@@ -245,48 +283,21 @@ def fit_arrivals_forecast(
     Cambridge University Press (NB2). Hyndman, R. J., Athanasopoulos, G. (2021).
     Forecasting: Principles and Practice, 3rd ed. (harmonic regression).
     """
-    if not isinstance(monthly.index, pd.DatetimeIndex):
-        raise EstimationError("monthly arrivals need a DatetimeIndex of month starts.")
-    y = pd.to_numeric(monthly, errors="coerce")
-    if y.isna().any() or (y < 0).any():
-        raise EstimationError("monthly arrivals must be non-negative counts without gaps (use 0).")
-    idx = monthly.index.to_period("M").to_timestamp()
-    expected = pd.date_range(idx[0], periods=len(idx), freq="MS")
-    if len(idx) and not idx.equals(expected):
-        raise EstimationError(
-            "monthly arrivals must cover consecutive months (fill missing months with 0)."
-        )
-    if len(y) < MIN_MONTHS:
-        raise EstimationError(
-            f"only {len(y)} months of arrivals: at least {MIN_MONTHS} are needed for a trend."
-        )
-    if y.sum() == 0:
-        raise EstimationError("no arrivals in any month: nothing to forecast.")
-    if (y > 0).sum() < MIN_MONTHS_WITH_ARRIVALS:
-        raise EstimationError(  # one busy month: the trend runs to ±∞ (issue 13)
-            f"arrivals in only {int((y > 0).sum())} month(s): at least "
-            f"{MIN_MONTHS_WITH_ARRIVALS} are needed for a trend."
-        )
-    if horizon < 1:
-        raise EstimationError("horizon must be at least 1 month.")
+    y, idx = _checked_counts(monthly, horizon)
     history = pd.Series(y.to_numpy(dtype=float), index=idx, name="arrivals")
     caveats = []
     history, dropped = _drop_partial_months(history, monthly.attrs)
     if dropped:
-        caveats.append(
-            f"{dropped} month(s) at the ends of the data where arrivals could be counted for "
-            "part of the month only were left out."
-        )
+        caveats.append(Caveat("forecast.partial_months", n=dropped))
     idx = history.index
     if len(history) < MIN_MONTHS:
         raise EstimationError(
-            f"only {len(history)} whole months of arrivals: at least {MIN_MONTHS} are needed."
+            f"only {len(history)} whole months of arrivals: at least {MIN_MONTHS} are needed.",
+            reason=Caveat("forecast.too_few_whole_months", n=len(history), needed=MIN_MONTHS),
         )
     season = len(history) >= SEASON_MONTHS
     if not season:
-        caveats.append(
-            f"Only {len(history)} months of data: trend only, no seasonal pattern estimated."
-        )
+        caveats.append(Caveat("forecast.no_season", n=len(history)))
     origin = idx[0]
     yrs = (idx.year - origin.year) + (idx.month - origin.month) / 12.0
     center = float(np.mean(yrs))
@@ -294,7 +305,7 @@ def fit_arrivals_forecast(
     days = idx.days_in_month.to_numpy(dtype=float)
     params, cov, nb_alpha, family = _fit(history.to_numpy(), X, days)
     if family == "Poisson":
-        caveats.append("Monthly counts vary no more than Poisson: Poisson model used.")
+        caveats.append(Caveat("forecast.poisson"))
     future = pd.date_range(idx[-1] + pd.offsets.MonthBegin(1), periods=horizon, freq="MS")
     Xf = _design(future, origin, center, season)
     dayf = future.days_in_month.to_numpy(dtype=float)
@@ -303,7 +314,8 @@ def fit_arrivals_forecast(
     if not np.isfinite(mean_draws).all() or mean_draws.max() > MAX_MONTHLY_MEAN:
         raise EstimationError(
             "the fitted trend of arrivals runs away (more than a million a month within the "
-            "horizon): the months observed are too few or too uneven to forecast."
+            "horizon): the months observed are too few or too uneven to forecast.",
+            reason=Caveat("forecast.runs_away"),
         )
     size = 1 / nb_alpha if nb_alpha > 0 else None
     draws = (
@@ -311,9 +323,7 @@ def fit_arrivals_forecast(
         if size
         else rng.poisson(mean_draws).astype(float)
     )
-    caveats.append(
-        f"Forecast {horizon} months ahead assumes the trend and season of {len(history)} observed months go on."
-    )
+    caveats.append(Caveat("forecast.assumes_trend", horizon=horizon, n=len(history)))
     return ForecastResults(
         history=history,
         future=future,

@@ -1,4 +1,4 @@
-"""Competence beyond language: how identification of trafficking depends on training and
+r"""Competence beyond language: how identification of trafficking depends on training and
 on talking in a language the person understands.
 
 The outreach log records per shift the contacts, those held in the person's own language,
@@ -7,7 +7,7 @@ table records who is trained to identify trafficking (Convention art. 10). Per s
 team-month's trained share of outreach FTE is joined, and a Poisson GLM with the contacts as
 exposure is fitted for indicators and for referrals:
 
-.. math:: \\log E[Y_s] = \\log c_s + β_0 + β_t\\, t_s + β_o\\, o_s + β_i\\, i_s,
+.. math:: \log E[Y_s] = \log c_s + β_0 + β_t\, t_s + β_o\, o_s + β_i\, i_s,
 
 with ``t`` the trained share, ``o`` and ``i`` the shares of the shift's contacts held in the
 own language and through an interpreter (the rest: neither). Rates per contact by mode are
@@ -25,6 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy import stats
+
+from capacity.models._base import Caveat
 
 __all__ = ["IdentificationResults", "identification_rates", "trained_share_by_team_month"]
 
@@ -59,14 +61,14 @@ class IdentificationResults:
     per_year : DataFrame
         Per outcome: ``today`` and ``all_trained`` (expected per year at today's contacts),
         with ``all_trained_lower``/``_upper``.
-    caveats : tuple of str
+    caveats : tuple of Caveat
     """
 
     rates: pd.DataFrame
     training_rate_ratio: pd.DataFrame
     trained_hours_share: float
     per_year: pd.DataFrame
-    caveats: tuple[str, ...] = ()
+    caveats: tuple[Caveat, ...] = ()
 
 
 def trained_share_by_team_month(staff: pd.DataFrame, city: str) -> pd.Series:
@@ -109,10 +111,7 @@ def identification_rates(
     caveats = []
     missing = float(np.isnan(rows["trained"]).mean())
     if missing > 0:
-        caveats.append(
-            f"{missing:.0%} of outreach shifts have no staff month to give their trained share; "
-            "they are left out of the identification model."
-        )
+        caveats.append(Caveat("identification.missing_staff_month", share=missing))
     rows = rows[np.isfinite(rows["trained"])]
     contacts = rows["contacts"].to_numpy(dtype=float)
     if rows.empty or contacts.sum() <= 0:
@@ -147,18 +146,14 @@ def identification_rates(
         if y.sum() < MIN_EVENTS:
             if y.sum() > 0:
                 caveats.append(
-                    f"Fewer than {MIN_EVENTS} {outcome} in the outreach log: too few to model "
-                    "them by training and language."
+                    Caveat("identification.few_events", n=MIN_EVENTS, outcome=f"word_{outcome}")
                 )
             continue
         fit = sm.GLM(y, X, family=sm.families.Poisson(), offset=np.log(contacts)).fit(scale="X2")
         beta, cov = np.asarray(fit.params), np.asarray(fit.cov_params())
         se_all = np.sqrt(np.clip(np.diag(cov), 0.0, None))
         if not (np.isfinite(beta).all() and np.isfinite(se_all).all()) or se_all[1] > MAX_LOG_SE:
-            caveats.append(
-                f"The {outcome} in the outreach log do not vary enough with training and "
-                "language to estimate their effects; left out."
-            )
+            caveats.append(Caveat("identification.no_variation", outcome=f"word_{outcome}"))
             continue
         for mode, x in design.items():
             x = np.asarray(x)

@@ -18,7 +18,7 @@ from scipy import stats
 
 from capacity.exceptions import ConvergenceWarning, DataError, EstimationError, Problem
 from capacity.models import _statsmodels as sm
-from capacity.models._base import Results
+from capacity.models._base import Caveat, Results
 
 __all__ = ["OUTCOMES", "ProductivityResults", "fit_productivity"]
 
@@ -56,7 +56,7 @@ class ProductivityResults(Results):
     city: str | None
     alpha: float
     n_shifts: int
-    caveats: tuple[str, ...] = ()
+    caveats: tuple[Caveat, ...] = ()
     title: str = "Outreach productivity (persons per staff-hour)"
 
     @property
@@ -66,8 +66,8 @@ class ProductivityResults(Results):
 
     def summary_frame(self, alpha: float | None = None) -> pd.DataFrame:
         """One row per channel (``rate_<channel>``) and ``rate_overall``."""
-        a = self.alpha if alpha is None else alpha
-        rates = _rate_table(self, a)
+        a = self._alpha(alpha)
+        rates = _rate_table(self.rates, a)
         frame = rates[["estimate", "se", "ci_lower", "ci_upper"]].copy()
         frame.index = [f"rate_{c}" for c in frame.index]
         est, se = self.overall[0], self.overall[1]
@@ -90,7 +90,7 @@ class ProductivityResults(Results):
 
     def plot(self, ax=None, alpha: float | None = None):
         """Rates with intervals per channel."""
-        ax = super().plot(ax=ax, alpha=self.alpha if alpha is None else alpha)
+        ax = super().plot(ax=ax, alpha=self._alpha(alpha))
         ax.set_xlabel(f"{self.outcome.replace('_', ' ')} per staff-hour")
         return ax
 
@@ -104,8 +104,9 @@ def _log_interval(est: float, se: float, alpha: float) -> tuple[float, float]:
     return float(est * np.exp(-half)), float(est * np.exp(half))
 
 
-def _rate_table(res: ProductivityResults, alpha: float) -> pd.DataFrame:
-    rates = res.rates.copy()
+def _rate_table(rates: pd.DataFrame, alpha: float) -> pd.DataFrame:
+    """Per channel: the log-scale Wald interval, or the exact Poisson upper limit at 0."""
+    rates = rates.copy()
     for c in rates.index:
         est, se = rates.at[c, "estimate"], rates.at[c, "se"]
         if est > 0:
@@ -198,6 +199,40 @@ def fit_productivity(
     {'online': 0.5, 'street': 1.0}
     """
     _check(outreach, outcome)
+    outreach = _in_city(outreach, city)
+    y = pd.to_numeric(outreach[outcome]).to_numpy(dtype=float)
+    hours = pd.to_numeric(outreach["staff_hours"]).to_numpy(dtype=float)
+    channel = outreach["channel"].astype(str).to_numpy()
+    table = _channel_totals(y, hours, channel)
+    fitted = tuple(table.index[table["count"] > 0])
+    empty = tuple(c for c in table.index if c not in fitted)
+    if not fitted:
+        raise EstimationError(f"no {outcome} recorded in any shift: cannot estimate a rate.")
+    use = np.isin(channel, fitted)
+    res, dispersion, scale = _poisson_by_channel(y[use], hours[use], channel[use], fitted, outcome)
+    params = np.asarray(res.params, dtype=float)
+    cov = np.asarray(res.cov_params(), dtype=float)
+    caveats = _productivity_caveats(outcome, empty, dispersion, int(use.sum()), fitted)
+    total_y, total_h = float(y.sum()), float(hours.sum())
+    overall, overall_se = total_y / total_h, float(np.sqrt(total_y * scale) / total_h)
+    return ProductivityResults(
+        rates=_rate_table(_channel_rates(table, fitted, params, cov), alpha),
+        overall=(overall, overall_se, *_log_interval(overall, overall_se, alpha)),
+        dispersion=dispersion,
+        scale=scale,
+        params=params,
+        cov=cov,
+        fitted_channels=fitted,
+        outcome=outcome,
+        city=city,
+        alpha=alpha,
+        n_shifts=len(y),
+        caveats=caveats,
+    )
+
+
+def _in_city(outreach: pd.DataFrame, city: str | None) -> pd.DataFrame:
+    """The shifts in ``city`` (all when ``None``); an error when none are left."""
     if city is not None:
         if "city" not in outreach.columns:
             raise DataError(
@@ -215,73 +250,61 @@ def fit_productivity(
         raise EstimationError(
             f"no outreach shifts{' in ' + city if city else ''}: cannot estimate rates."
         )
-    y = pd.to_numeric(outreach[outcome]).to_numpy(dtype=float)
-    hours = pd.to_numeric(outreach["staff_hours"]).to_numpy(dtype=float)
-    channel = outreach["channel"].astype(str).to_numpy()
-    table = (
+    return outreach
+
+
+def _channel_totals(y: np.ndarray, hours: np.ndarray, channel: np.ndarray) -> pd.DataFrame:
+    """Per channel: ``count`` (Σ y), ``staff_hours`` (Σ h) and ``shifts``."""
+    return (
         pd.DataFrame({"channel": channel, "count": y, "staff_hours": hours})
         .groupby("channel", sort=True)
         .agg(count=("count", "sum"), staff_hours=("staff_hours", "sum"), shifts=("count", "size"))
     )
-    fitted = tuple(table.index[table["count"] > 0])
-    caveats = []
-    empty = [c for c in table.index if c not in fitted]
-    if empty:
-        caveats.append(
-            f"No {outcome.replace('_', ' ')} recorded in channel(s) {', '.join(empty)}: rate 0 with an exact upper limit."
-        )
-    if not fitted:
-        raise EstimationError(f"no {outcome} recorded in any shift: cannot estimate a rate.")
-    use = np.isin(channel, fitted)
-    X = pd.get_dummies(pd.Categorical(channel[use], categories=list(fitted))).to_numpy(dtype=float)
-    offset = np.log(hours[use])
+
+
+def _poisson_by_channel(y, hours, channel, fitted, outcome):
+    """Poisson GLM ``log μ = log h + β_c``; quasi-Poisson scale above the dispersion limit.
+
+    Returns ``(fit, dispersion, scale)``: Pearson ``X²/df`` (NaN without residual degrees
+    of freedom) and the scale applied to the covariance (1 unless over-dispersed).
+    """
+    X = pd.get_dummies(pd.Categorical(channel, categories=list(fitted))).to_numpy(dtype=float)
+    model = sm.GLM(y, X, family=sm.families.Poisson(), offset=np.log(hours))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = sm.GLM(y[use], X, family=sm.families.Poisson(), offset=offset).fit()
+        res = model.fit()
     if not res.converged:
         warnings.warn(
-            f"Poisson GLM for {outcome} did not converge.", ConvergenceWarning, stacklevel=2
+            f"Poisson GLM for {outcome} did not converge.", ConvergenceWarning, stacklevel=3
         )
-    df_resid = max(int(use.sum()) - len(fitted), 0)
+    df_resid = max(len(y) - len(fitted), 0)
     dispersion = float(res.pearson_chi2 / df_resid) if df_resid > 0 else np.nan
-    scale = 1.0
     if np.isfinite(dispersion) and dispersion > DISPERSION_LIMIT:
-        res = sm.GLM(y[use], X, family=sm.families.Poisson(), offset=offset).fit(scale="X2")
-        scale = float(res.scale)
-        caveats.append(
-            f"Counts vary more than Poisson (dispersion {dispersion:.2f}): intervals widened by quasi-Poisson scale."
-        )
-    if df_resid < 5:
-        caveats.append(
-            f"Only {use.sum()} shifts for {len(fitted)} channel(s): dispersion can hardly be checked."
-        )
-    params = np.asarray(res.params, dtype=float)
-    cov = np.asarray(res.cov_params(), dtype=float)
+        res = model.fit(scale="X2")
+        return res, dispersion, float(res.scale)
+    return res, dispersion, 1.0
+
+
+def _channel_rates(table: pd.DataFrame, fitted, params, cov) -> pd.DataFrame:
+    """Rates ``exp(β_c)`` with delta-method SEs (0 for channels without events)."""
     est = pd.Series(0.0, index=table.index)
-    se = pd.Series(np.nan, index=table.index)
+    se = pd.Series(0.0, index=table.index)
     est[list(fitted)] = np.exp(params)
     se[list(fitted)] = np.exp(params) * np.sqrt(np.diag(cov))
-    se[empty] = 0.0
     rates = pd.DataFrame({"estimate": est, "se": se, "ci_lower": 0.0, "ci_upper": np.nan})
     rates = rates.join(table)
     rates.index.name = "channel"
-    total_y, total_h = float(y.sum()), float(hours.sum())
-    overall = total_y / total_h
-    overall_se = np.sqrt(total_y * scale) / total_h
-    lo, hi = _log_interval(overall, overall_se, alpha)
-    out = ProductivityResults(
-        rates=rates,
-        overall=(overall, float(overall_se), lo, hi),
-        dispersion=dispersion,
-        scale=scale,
-        params=params,
-        cov=cov,
-        fitted_channels=fitted,
-        outcome=outcome,
-        city=city,
-        alpha=alpha,
-        n_shifts=len(y),
-        caveats=tuple(caveats),
-    )
-    object.__setattr__(out, "rates", _rate_table(out, alpha))
-    return out
+    return rates
+
+
+def _productivity_caveats(outcome, empty, dispersion, shifts, fitted) -> tuple[Caveat, ...]:
+    caveats = []
+    if empty:
+        caveats.append(
+            Caveat("productivity.empty_channels", outcome=f"word_{outcome}", channels=empty)
+        )
+    if np.isfinite(dispersion) and dispersion > DISPERSION_LIMIT:
+        caveats.append(Caveat("productivity.overdispersed", dispersion=dispersion))
+    if shifts - len(fitted) < 5:
+        caveats.append(Caveat("productivity.few_shifts", shifts=shifts, channels=len(fitted)))
+    return tuple(caveats)

@@ -204,7 +204,7 @@ def reach_random(
     mean_stay_days: float,
     language_factor: ArrayLike = 1.0,
 ) -> np.ndarray:
-    """Share of arrivals contacted at least once during their stay (random search).
+    r"""Share of arrivals contacted at least once during their stay (random search).
 
     Parameters
     ----------
@@ -231,7 +231,7 @@ def reach_random(
     Contacts fall on present persons at random, so each is contacted at hazard
     ``h = (κ/7)/N = κ/(A·E[T])`` per day and
 
-    .. math:: p = P(\\text{contact before } T) = 1 - E[e^{-h m T}] = 1 - L(h m).
+    .. math:: p = P(\text{contact before } T) = 1 - E[e^{-h m T}] = 1 - L(h m).
 
     For exponential stays ``L(h) = 1/(1 + h E[T])`` and ``p = κ m/(κ m + A)``: coverage is
     capacity against arrivals, so more mobility (more, shorter stays for the same ``N``)

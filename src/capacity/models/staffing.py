@@ -14,26 +14,53 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from capacity.exceptions import ParameterError
+from capacity.models._base import Caveat, Results, tidy
 
 MAX_FTE = 10_000.0
 
 
-@dataclass(frozen=True)
-class StaffingNeed:
-    """FTE needed for a target, the gap to today and why it may be unreachable."""
+@dataclass(frozen=True, repr=False)
+class StaffingNeed(Results):
+    """FTE needed for a target, the gap to today and why it may be unreachable.
+
+    A computation from given inputs (a reach curve and a target), not an estimate: its
+    tidy frame has no standard errors or intervals (NaN). The uncertainty of the FTE
+    needed comes from the Monte Carlo draws of question 4
+    (:meth:`capacity.question4.Question4Result.summary_frame`, ``fte_needed``).
+    """
 
     target: float
     fte_now: float
     fte_needed: float
     reach_now: float
-    caveat: str | None = None
+    caveat: Caveat | None = None
+    title: str = "Outreach FTE needed for the target reach"
 
     @property
     def gap(self) -> float:
         """``fte_needed − fte_now`` (negative when today's staff exceeds the need)."""
         return self.fte_needed - self.fte_now
+
+    @property
+    def caveats(self) -> tuple[Caveat, ...]:
+        """The caveat, if any, as the one-element tuple every result has."""
+        return (self.caveat,) if self.caveat is not None else ()
+
+    def summary_frame(self, alpha: float | None = None) -> pd.DataFrame:
+        """Rows ``fte_needed``, ``fte_now``, ``fte_gap``, ``reach_now``, ``target`` (no SEs)."""
+        self._alpha(alpha)
+        nan = float("nan")
+        rows = {
+            "fte_needed": self.fte_needed,
+            "fte_now": self.fte_now,
+            "fte_gap": self.gap,
+            "reach_now": self.reach_now,
+            "target": self.target,
+        }
+        return tidy({k: (v, nan, nan, nan) for k, v in rows.items()})
 
 
 def fte_needed(
@@ -88,12 +115,11 @@ def fte_needed(
         raise ParameterError(f"target reach must lie in (0, 1), got {target!r}.")
     reach_now = float(reach(fte_now)) if fte_now > 0 else 0.0
     if ceiling is not None and target >= ceiling - 1e-12:
-        names = ", ".join(blocked_languages) or "some languages"
-        caveat = (
-            f"The target {target:.0%} cannot be met at any staffing: at most {ceiling:.0%} of "
-            "the target group can be reached in a language they understand, because contacts "
-            f"in {names} cannot (always) be held by a staff member who speaks the language or "
-            "through an interpreter."
+        caveat = Caveat(
+            "staffing.unreachable",
+            target=target,
+            ceiling=ceiling,
+            languages=tuple(blocked_languages),
         )
         return StaffingNeed(target, fte_now, float("inf"), reach_now, caveat)
 
@@ -105,7 +131,7 @@ def fte_needed(
         )[0]
     )
     if not np.isfinite(root):
-        caveat = f"The target {target:.0%} is not met even with {MAX_FTE:,.0f} outreach FTE."
+        caveat = Caveat("staffing.beyond_max", target=target, max_fte=MAX_FTE)
         return StaffingNeed(target, fte_now, float("inf"), reach_now, caveat)
     return StaffingNeed(target, fte_now, root, reach_now)
 

@@ -27,7 +27,7 @@ import pandas as pd
 from scipy import optimize, stats
 
 from capacity.exceptions import EstimationError
-from capacity.models._base import Results, percentile_interval, tidy
+from capacity.models._base import Caveat, Results, percentile_interval, tidy
 
 __all__ = [
     "StrategyResults",
@@ -44,8 +44,11 @@ DAYS_PER_WEEK = 7.0
 
 
 def _stay_index(sightings: pd.DataFrame, stays: pd.DataFrame) -> np.ndarray:
-    """Row of ``stays`` each sighting belongs to (−1 when none): same person and city,
-    ``start ≤ date ≤ end``. Vectorised by one sort on a combined (person, city, day) key."""
+    """Row of ``stays`` each sighting belongs to (−1 when none).
+
+    Same person and city, ``start ≤ date ≤ end``. Vectorised by one sort on a combined
+    (person, city, day) key.
+    """
     keys = pd.concat(
         [sightings[["person_id", "city"]].astype(str), stays[["person_id", "city"]].astype(str)]
     )
@@ -109,7 +112,10 @@ def first_contact_times(
         stays = stays[stays["city"].astype(str) == city]
     stays = stays.reset_index(drop=True)
     if stays.empty:
-        raise EstimationError(f"no stays{' in ' + city if city else ''} to time contacts in.")
+        raise EstimationError(
+            f"no stays{' in ' + city if city else ''} to time contacts in.",
+            reason=Caveat("strategy.no_stays", city=city or "–"),
+        )
     rows = sightings if city is None else sightings[sightings["city"].astype(str) == city]
     row = _stay_index(rows, stays)
     keep = row >= 0
@@ -223,12 +229,12 @@ class StrategyResults(Results):
     gof_p: float
     label: str
     alpha: float = 0.05
-    caveats: tuple[str, ...] = ()
+    caveats: tuple[Caveat, ...] = ()
     title: str = "Outreach strategy: screening of new arrivals against search"
 
     def summary_frame(self, alpha: float | None = None) -> pd.DataFrame:
         """``share_screening`` (with its interval), and the fitted hazard components."""
-        a = self.alpha if alpha is None else alpha
+        a = self._alpha(alpha)
         d = self.share_draws[1:]
         with np.errstate(invalid="ignore"):
             lo, hi = percentile_interval(d, a) if len(d) else (np.nan, np.nan)
@@ -243,15 +249,22 @@ class StrategyResults(Results):
             }
         )
 
-    def line(self, alpha: float | None = None) -> str:
-        """One sentence for the report: the strategy, its share and the model check."""
+    def line(self, alpha: float | None = None) -> Caveat:
+        """One sentence for the report: the strategy, its share and the model check.
+
+        A :class:`~capacity.models.Caveat` (``str()`` gives the English sentence).
+        """
         row = self.summary_frame(alpha).loc["share_screening"]
-        fit = "fits" if self.gof_p >= 0.001 else "does NOT fit well"
-        return (
-            f"The data support {self.label}: {row['estimate']:.0%} of contact capacity goes to "
-            f"screening new arrivals (interval {row['ci_lower']:.0%}–{row['ci_upper']:.0%}); "
-            f"the model of time to first contact {fit} ({self.n_contacted:,} first contacts "
-            f"in {self.n_stays:,} stays, p = {self.gof_p:.2g})."
+        return Caveat(
+            "strategy.line",
+            label=f"word_strategy_{self.label}",
+            share=row["estimate"],
+            low=row["ci_lower"],
+            high=row["ci_upper"],
+            fit="word_fits" if self.gof_p >= 0.001 else "word_fits_not",
+            n=self.n_contacted,
+            m=self.n_stays,
+            p=self.gof_p,
         )
 
     def plot(self, ax=None, alpha: float | None = None, labels: dict | None = None):
@@ -362,7 +375,7 @@ def fit_strategy(
     n_draws: int = 0,
     rng: np.random.Generator | None = None,
 ) -> StrategyResults:
-    """Share of contact capacity in screening, from the time to first contact.
+    r"""Share of contact capacity in screening, from the time to first contact.
 
     Parameters
     ----------
@@ -388,7 +401,7 @@ def fit_strategy(
     uses ``P_s`` contacts and search ``h·E[T]`` (Little's law: contacts at hazard ``h`` on
     everyone present), so the share of contact capacity used in screening is
 
-    .. math:: w = \\frac{P_s}{P_s + h\\,E[T]}.
+    .. math:: w = \frac{P_s}{P_s + h\,E[T]}.
 
     Its interval comes from draws of the parameters from the normal approximation of the
     log-likelihood (inverse observed information on the logit/log scale). The strategy is
@@ -406,7 +419,8 @@ def fit_strategy(
     if len(times) < 20 or times["contacted"].sum() < 5:
         raise EstimationError(
             f"only {len(times)} stays with {int(times['contacted'].sum())} first contacts: too few "
-            "to tell screening from search."
+            "to tell screening from search.",
+            reason=Caveat("strategy.too_few", n=len(times), m=int(times["contacted"].sum())),
         )
     mean_t = np.atleast_1d(np.asarray(mean_stay_days, dtype=float))
     d = times["days"].to_numpy(dtype=float)
@@ -447,17 +461,9 @@ def fit_strategy(
     check, gof_p = _check(days, event, weight, follow, fits)
     curves = _curves(days, event, weight, follow, fits)
     repeat = 1 - float(times["contacts"].gt(0).sum()) / max(float(times["contacts"].sum()), 1.0)
-    caveats = [
-        "The strategy is read from the time between a stay's first sighting by another source "
-        "(an ad, the police) and its first outreach contact: early contacts mean screening of "
-        "new arrivals, contacts spread over the stay mean search."
-    ]
+    caveats = [Caveat("strategy.read_from_first_contact")]
     if gof_p < 0.001:
-        caveats.append(
-            "No strategy fits the time to first contact well (model check p = "
-            f"{gof_p:.1g}): reach and the staff needed rest on a mix the data do not fully "
-            "support; read them with the model check figure."
-        )
+        caveats.append(Caveat("strategy.poor_fit", p=gof_p))
     return StrategyResults(
         screened=p,
         within_week=week,

@@ -12,9 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from scipy import special
 
 from capacity.exceptions import ParameterError
+from capacity.models._base import Caveat, Results, tidy
 from capacity.models.reach import DAYS_PER_WEEK, Laplace, erlang_a_served
 
 #: Assumed concurrent support cases one full-time caseworker can carry (an assumption: no
@@ -120,9 +122,14 @@ def residual_laplace(laplace: Laplace, mean_days: float) -> Laplace:
     return res
 
 
-@dataclass(frozen=True)
-class SupportQueue:
-    """The support queue's inputs and result (all rates per week)."""
+@dataclass(frozen=True, repr=False)
+class SupportQueue(Results):
+    """The support queue's inputs and result (all rates per week).
+
+    A computation from given inputs (cases, casework FTE, the stay distribution), not an
+    estimate: its tidy frame has no standard errors or intervals (NaN). Question 4 gives
+    ``support_before_leaving`` its interval from the Monte Carlo draws.
+    """
 
     cases_per_week: float
     casework_fte: float
@@ -136,7 +143,20 @@ class SupportQueue:
     mean_wait_days: float
     p_erlang_c: float
     p_erlang_a: float
-    caveat: str | None = None
+    caveat: Caveat | None = None
+    title: str = "Support before leaving (casework queue)"
+
+    @property
+    def caveats(self) -> tuple[Caveat, ...]:
+        """The caveat, if any, as the one-element tuple every result has."""
+        return (self.caveat,) if self.caveat is not None else ()
+
+    def summary_frame(self, alpha: float | None = None) -> pd.DataFrame:
+        """Rows ``p_before_leaving``, ``p_wait``, ``mean_wait_days``, ``load``, ``servers``."""
+        self._alpha(alpha)
+        nan = float("nan")
+        names = ("p_before_leaving", "p_wait", "mean_wait_days", "load", "servers")
+        return tidy({k: (float(getattr(self, k)), nan, nan, nan) for k in names})
 
 
 def support_before_leaving(
@@ -148,7 +168,7 @@ def support_before_leaving(
     case_days: float = 30.0,
     caseload_per_fte: float = CASELOAD_PER_FTE,
 ) -> SupportQueue:
-    """Chance that accepted support starts before the person leaves the city.
+    r"""Chance that accepted support starts before the person leaves the city.
 
     Parameters
     ----------
@@ -174,7 +194,7 @@ def support_before_leaving(
     Servers ``c = casework_fte × caseload_per_fte``, service rate ``μ = 7/case_days`` per
     week, load ``a = λ/μ``. If ``a < c``,
 
-    .. math:: P(W < R) = 1 - C(c, a)\\, E[e^{-θ R}],\\quad θ = (cμ - λ)/7 \\text{ per day},
+    .. math:: P(W < R) = 1 - C(c, a)\, E[e^{-θ R}],\quad θ = (cμ - λ)/7 \text{ per day},
 
     with ``R`` the remaining stay (:func:`residual_laplace`). Erlang C lets nobody leave the
     queue, so it gives 0 as ``a → c`` and is undefined for ``a ≥ c``. The result is therefore
@@ -206,18 +226,14 @@ def support_before_leaving(
     if servers < _TINY:
         servers = 0.0
     if cases_per_week == 0:
-        caveat = "No accepted support cases in the outreach log: the support queue is empty."
+        caveat = Caveat("support.no_cases")
         return SupportQueue(
             0.0, casework_fte, caseload_per_fte, case_days, servers, 0.0, True,
             0.0, 1.0, 0.0, 1.0, 1.0, caveat,
         )  # fmt: skip
     load = cases_per_week / mu
     if mean_stay_days == 0 or servers == 0:
-        caveat = (
-            "No casework capacity in the staff table: support cannot start."
-            if servers == 0
-            else "The mean stay is 0 days: nobody stays long enough for support to start."
-        )
+        caveat = Caveat("support.no_casework" if servers == 0 else "support.no_stay")
         return SupportQueue(
             cases_per_week, casework_fte, caseload_per_fte, case_days, servers, load,
             False, 1.0, 0.0, float("inf"), 0.0, 0.0, caveat,
@@ -241,12 +257,7 @@ def support_before_leaving(
         mean_wait = c_wait / theta
     else:
         c_wait, p_c, mean_wait = 1.0, 0.0, float("inf")
-        caveat = (
-            f"Support demand ({cases_per_week:.1f} cases a week) is at or above casework "
-            f"capacity ({servers:.1f} concurrent cases of {case_days:g} days): without people "
-            "giving up, the queue would grow without end; the chance shown counts those who "
-            "leave the city while waiting."
-        )
+        caveat = Caveat("support.overloaded", rate=cases_per_week, slots=servers, days=case_days)
     return SupportQueue(
         cases_per_week,
         casework_fte,

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from capacity.exceptions import EstimationError
-from capacity.models._base import Results, normal_interval, tidy
+from capacity.models._base import Caveat, Results, normal_interval, tidy
 
 __all__ = ["TouringResults", "touring"]
 
@@ -39,11 +39,12 @@ class TouringResults(Results):
     share_multi_city: float
     share_multi_city_se: float
     n_person_months: int
-    caveats: tuple[str, ...] = ()
+    caveats: tuple[Caveat, ...] = ()
     title: str = "Touring between cities"
 
-    def summary_frame(self, alpha: float = 0.05) -> pd.DataFrame:
+    def summary_frame(self, alpha: float | None = None) -> pd.DataFrame:
         """Mean cities per person-month and the share of person-months in 2+ cities."""
+        alpha = self._alpha(alpha)
         m_lo, m_hi = normal_interval(self.mean_cities, self.mean_se, alpha)
         s_lo, s_hi = normal_interval(self.share_multi_city, self.share_multi_city_se, alpha)
         return tidy(
@@ -120,10 +121,7 @@ def touring(stays: pd.DataFrame) -> TouringResults:
         dropna=False,
     )
     flows.index.name, flows.columns.name = "from_city", "to_city"
-    caveats = (
-        "A city where a person was not seen counts as not visited: cities per month is a "
-        "lower bound.",
-    )
+    caveats = (Caveat("touring.lower_bound"),)
     return TouringResults(
         cities_per_person_month=dist,
         flow_matrix=flows,

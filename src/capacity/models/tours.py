@@ -44,9 +44,9 @@ __all__ = [
 def stays_per_woman(
     stays: pd.DataFrame, city: str, sightings: pd.DataFrame | None = None
 ) -> np.ndarray:
-    """Number of stays in ``city`` of each woman seen there (stays of :func:`build_stays`,
-    already limited to the period): one entry per woman, values ≥ 1.
+    """Number of stays in ``city`` of each woman seen there: one entry per woman, values ≥ 1.
 
+    ``stays`` are those of :func:`build_stays`, already limited to the period.
     With ``sightings`` (all of them), consecutive stays of a woman in the city that her
     sources' daily sighting rate explains as one stay split by missed sightings count once
     (:func:`capacity.models.stays.strata.merge_split_stays`, 1 % level). Without it every

@@ -405,7 +405,7 @@ def _mostly_free_text(values: pd.Series) -> bool:
 def find_identifiers(
     df: pd.DataFrame, file: str, *, limit: int = 20, mode: str | None = None
 ) -> list[Problem]:
-    """Find identifier-like column names and values in a table.
+    r"""Find identifier-like column names and values in a table.
 
     Parameters
     ----------
@@ -433,7 +433,7 @@ def find_identifiers(
     A personal identity number ``YYMMDD-NNNC`` (optionally ``YYYY``, ``+`` or no separator;
     coordination numbers add 60 to the day) counts only if its date part is possible and its
     check digit ``C`` satisfies the Luhn rule
-    :math:`\\sum_{i=1}^{9} \\mathrm{ds}(w_i d_i) + C \\equiv 0 \\pmod{10}`, :math:`w = 2,1,2,\\ldots`
+    :math:`\sum_{i=1}^{9} \mathrm{ds}(w_i d_i) + C \equiv 0 \pmod{10}`, :math:`w = 2,1,2,\ldots`
     with ds the digit sum, so dates and counts are not flagged. Numbers must stand alone
     (no adjacent letter or digit), so hexadecimal pseudonyms are not flagged.
 

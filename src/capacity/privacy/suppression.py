@@ -145,7 +145,7 @@ def suppress_complementary(
     threshold: int = 5,
     columns: Sequence[str] | None = None,
 ) -> SuppressedFrame:
-    """Primary suppression plus one secondary cell per row that a row total would reveal.
+    r"""Primary suppression plus one secondary cell per row that a row total would reveal.
 
     Parameters
     ----------
@@ -166,7 +166,7 @@ def suppress_complementary(
     Notes
     -----
     In a row with exactly one hidden part and a shown total the part equals
-    :math:`T - \\sum_{j \\ne i} n_j`; hiding also the smallest shown non-zero part of that
+    :math:`T - \sum_{j \ne i} n_j`; hiding also the smallest shown non-zero part of that
     row leaves two unknowns for one equation. Column totals are not protected: do not
     export them next to a table suppressed this way, or protect them by hand.
 
@@ -205,8 +205,10 @@ def suppress_complementary(
 
 
 def _lines(shape: tuple[int, int], names, rows: bool, columns) -> list[list[tuple[int, int]]]:
-    """The additive lines of a table: every row (``rows``) and the chosen columns; a line of
-    one cell is that cell itself, not a sum, and is left out."""
+    """The additive lines of a table: every row (``rows``) and the chosen columns.
+
+    A line of one cell is that cell itself, not a sum, and is left out.
+    """
     n_rows, n_cols = shape
     lines = [[(i, j) for j in range(n_cols)] for i in range(n_rows)] if rows else []
     cols = range(n_cols) if columns is True else [list(names).index(c) for c in columns or ()]
@@ -221,8 +223,9 @@ def protect(
     rows: bool = False,
     columns: bool | Sequence[str] = False,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Which cells of a table of counts to hide: small ones, and enough others that no
-    hidden count follows from a total.
+    """Which cells of a table of counts to hide: small ones, and enough others to protect them.
+
+    Enough others that no hidden count follows from a total.
 
     The single disclosure-control step every report table goes through (via
     :func:`capacity.tables.make_table`), *before* any share is shown beside the counts.

@@ -49,6 +49,7 @@ class Inputs:
     share: np.ndarray | None = None
 
     def __len__(self) -> int:
+        """Number of rows: the point estimate and the Monte Carlo draws."""
         return len(self.eta)
 
     def subset(self, idx: np.ndarray) -> Inputs:

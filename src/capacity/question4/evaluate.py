@@ -27,6 +27,7 @@ import pandas as pd
 
 from capacity.config import Params
 from capacity.exceptions import DataError, Problem
+from capacity.models import Caveat
 from capacity.models.reach import strategy as get_strategy
 from capacity.models.staffing import fte_needed
 from capacity.models.support import support_before_leaving
@@ -38,7 +39,7 @@ from capacity.question4.draws import (
     reach_matrix,
 )
 from capacity.question4.fit import FittedModels, fit_models
-from capacity.question4.levels import LEVEL_TEXT, at_level
+from capacity.question4.levels import at_level, parse_languages
 from capacity.question4.mobility import fte_needed_measure, measure_reach, tour_measures
 from capacity.question4.result import Question4Result
 from capacity.question4.scenario import Scenario
@@ -49,15 +50,12 @@ WEEKS_PER_MONTH = 365.25 / 12 / 7
 __all__ = ["answer_question_4", "evaluate"]
 
 
-def _stay_trend(fitted: FittedModels) -> tuple[float, str | None]:
+def _stay_trend(fitted: FittedModels) -> tuple[float, Caveat | None]:
     """The stay trend the forecast applies: the fitted HR per year, or 1 with a caveat."""
     hr = fitted.stays.hazard_ratio_per_year
     if np.isfinite(hr) and hr > 0:
         return float(hr), None
-    return 1.0, (
-        "No trend in stay length could be estimated for the period: the forecast of FTE "
-        "needed assumes stays keep their present length."
-    )
+    return 1.0, Caveat("q4.no_stay_trend")
 
 
 def _forecast_frame(fitted: FittedModels, sc: Scenario, fte_now: float) -> pd.DataFrame | None:
@@ -394,44 +392,42 @@ def _channel_strategy(fitted: FittedModels, params: Params):
     return channel_strategy(fitted.inputs.share, per_channel, fitted.channels, alpha=params.alpha)
 
 
-MEASURE_TEXT = {
-    "woman": "women present in the city in the period reached at least once",
-    "stay": "stays (arrivals) reached before they end",
-    "tour": "tours through Swedish cities reached in any city",
-}
+def _strategy_word(name: str) -> str:
+    """The catalogue key of a strategy's name (a registered strategy without one: its name)."""
+    from capacity.i18n import CATALOGUE
+
+    key = f"word_strategy_{name}"
+    return key if key in CATALOGUE else name
 
 
-def _mobility_caveats(fitted: FittedModels, sc: Scenario, measure: str) -> list[str]:
+def _mobility_caveats(fitted: FittedModels, sc: Scenario, measure: str) -> list[Caveat]:
     """Which reach the verdict counts, and the strategy the data support."""
     out = [
-        f"The verdict counts {MEASURE_TEXT[measure]} (reach per {measure}).",
-        f"Reached means {LEVEL_TEXT[sc.reach_level]} (level '{sc.reach_level}').",
+        Caveat("q4.measure", what=f"word_measure_{measure}", unit=f"word_unit_{measure}"),
+        Caveat(
+            "q4.level",
+            what=f"word_level_{sc.reach_level}",
+            level=f"word_level_name_{sc.reach_level}",
+        ),
     ]
     if sc.reach_level == "conversation":
-        out.append(
-            "At the level 'conversation' only street, venue and operation contacts and "
-            f"{sc.online_conversation_share:.0%} of online contacts count (the outreach log does "
-            "not say which online contacts were calls or meetings; set "
-            "online_conversation_share)."
-        )
+        out.append(Caveat("q4.conversation_online", share=sc.online_conversation_share))
     elif sc.written_languages:
-        out.append(
-            "A written first contact (text message, ad reply, web page) counts as reaching a "
-            f"woman in: {sc.written_languages.replace(';', ', ')}."
-        )
+        langs = parse_languages(sc.written_languages)
+        out.append(Caveat("q4.written_languages", languages=langs))
     if measure != sc.reach_measure:
-        out.append(
-            f"Reach per {sc.reach_measure} needs the strategy and tour fit, which the data "
-            "did not allow: the verdict counts reach per stay."
-        )
+        out.append(Caveat("q4.measure_fallback", unit=f"word_unit_{sc.reach_measure}"))
     mob = fitted.mobility
     if mob is not None:
         out.append(mob.strategy.line())
         if sc.strategy != "estimated":
             out.append(
-                f"Reach assumes {sc.strategy} outreach although the data show "
-                f"{mob.strategy.label} ({mob.strategy.share_screening:.0%} of contact capacity "
-                "in screening): set strategy to 'estimated' to use the data."
+                Caveat(
+                    "q4.strategy_assumed",
+                    strategy=_strategy_word(sc.strategy),
+                    label=_strategy_word(mob.strategy.label),
+                    share=mob.strategy.share_screening,
+                )
             )
         out += [c for c in mob.strategy.caveats[1:]]
         if measure == "tour":
@@ -445,10 +441,11 @@ def _support_draws(
     params: Params,
     cases: np.ndarray,
     only_point: bool = False,
-    caveats: list[str] | None = None,
+    caveats: list[Caveat] | None = None,
 ) -> np.ndarray:
     """``P(support starts before leaving)`` per draw at today's casework FTE, with the
-    accepted cases per week ``cases`` (scaled with reach, see :func:`support_cases`)."""
+    accepted cases per week ``cases`` (scaled with reach, see :func:`support_cases`).
+    """
     x = fitted.inputs
     rows = 1 if only_point else len(x)
     out = np.empty(rows)
@@ -476,7 +473,7 @@ def _support_draws(
     return out
 
 
-def _scenario_caveats(fitted, sc: Scenario, params: Params, fte_now, draws) -> list[str]:
+def _scenario_caveats(fitted, sc: Scenario, params: Params, fte_now, draws) -> list[Caveat]:
     out = []
     x = fitted.inputs
     n_obs = fitted.population.quarters
@@ -486,39 +483,33 @@ def _scenario_caveats(fitted, sc: Scenario, params: Params, fte_now, draws) -> l
         ratio = float(n_obs["N_hat"].mean() / per_quarter)
         if not 0.5 <= ratio <= 2.0:
             out.append(
-                f"The persons per quarter implied by arrivals and stays ({per_quarter:,.0f}) and "
-                f"the multiple systems estimate ({n_obs['N_hat'].mean():,.0f}) differ by a "
-                f"factor {ratio:.1f}: the population figures are uncertain beyond their intervals."
+                Caveat(
+                    "q4.population_mismatch",
+                    implied=per_quarter,
+                    estimated=n_obs["N_hat"].mean(),
+                    ratio=ratio,
+                )
             )
     if sc.interpreter_share is None and fitted.interpreter_source == "none":
-        out.append(
-            "The outreach log shows no contacts needing an interpreter; interpreter use is "
-            "taken as 0 (set interpreter_share to assume otherwise)."
-        )
+        out.append(Caveat("q4.no_interpreter_data"))
     if sc.strategy == "screening":
         rate = x.eta[0] * x.hours_per_fte
         a = draws["arrivals_per_week"].median() if len(draws) else 0
         if a > 0 and fte_now * rate <= a:
-            out.append(
-                "Screening capacity is below the arrival rate: the queue is saturated and at most "
-                f"{fte_now * rate / a:.0%} of arrivals can be screened."
-            )
+            out.append(Caveat("q4.screening_saturated", share=fte_now * rate / a))
     out.append(
-        f"Support assumes {params.caseload_per_fte:g} concurrent cases per full-time caseworker (an "
-        f"assumption), cases of {params.reflection_days} days (the reflection period) and "
-        f"{fitted.staff.casework_fte:.0f} casework FTE; accepted support in the outreach log: "
-        f"{fitted.support_cases_per_week * sc.arrivals_multiplier:.1f} per week."
+        Caveat(
+            "q4.support_assumptions",
+            caseload=params.caseload_per_fte,
+            days=params.reflection_days,
+            fte=fitted.staff.casework_fte,
+            rate=fitted.support_cases_per_week * sc.arrivals_multiplier,
+        )
     )
     if fitted.staff.trained_share < 1:
-        out.append(
-            f"Only {fitted.staff.trained_share:.0%} of outreach time is by staff trained to "
-            "identify trafficking (Convention art. 10)."
-        )
+        out.append(Caveat("q4.untrained", share=fitted.staff.trained_share))
     if len(draws) < 100:
-        out.append(
-            f"Only {len(draws)} Monte Carlo draws: the verdict's probability is rough "
-            "(raise n_boot)."
-        )
+        out.append(Caveat("q4.few_draws", n=len(draws)))
     return out
 
 

@@ -19,6 +19,7 @@ import pandas as pd
 
 from capacity.config import Params
 from capacity.exceptions import DataError, EstimationError, Problem
+from capacity.models import Caveat
 from capacity.models import competence as comp
 from capacity.models._base import percentile_interval
 from capacity.models.indicators import operations_indicators
@@ -60,7 +61,7 @@ class FittedModels:
     persons_observed: int
     support_cases_per_week: float
     monthly_arrivals: pd.Series
-    caveats: tuple[str, ...]
+    caveats: tuple[Caveat, ...]
     stay_draws: dict = dataclasses.field(default_factory=dict)
     #: strategy mix, stays per woman, tour chain (:class:`capacity.question4.mobility.MobilityFit`);
     #: None when the data cannot tell the strategy (random search is then used)
@@ -156,7 +157,7 @@ def _productivity(outreach: pd.DataFrame, params: Params, rng, n: int):
                 "add the outreach log for the city and period, or choose another period.",
             )
         )
-    fit = fit_productivity(rows, city=params.city, outcome="contacts")
+    fit = fit_productivity(rows, city=params.city, outcome="contacts", alpha=params.alpha)
     hours = rows.groupby("channel", observed=True)["staff_hours"].sum()
     rates = fit.rates
     weights = hours.reindex(rates.index).fillna(0.0).to_numpy(dtype=float)
@@ -172,11 +173,11 @@ def _productivity(outreach: pd.DataFrame, params: Params, rng, n: int):
     return fit, rows, np.concatenate([[eta_point], draws]), channel_eta, tuple(rates.index)
 
 
-def _mobility(data, stays_frame, params, table, detection, rng, caveats: list, shared=None):
+def _mobility(data, stays_frame, params: Params, table, detection, rng, shared=None):
     """Strategy mix and tour chain (:func:`capacity.question4.mobility.fit_mobility`), or None.
 
     Without enough first contacts to tell screening from search, the share of capacity in
-    screening is 0 (random search) and a caveat says so.
+    screening is 0 (random search) and a caveat says so. Returns ``(fit, share, caveats)``.
     """
     from capacity.question4.mobility import fit_mobility
 
@@ -184,12 +185,8 @@ def _mobility(data, stays_frame, params, table, detection, rng, caveats: list, s
         mob = fit_mobility(data.sightings, stays_frame, params.city, table.mean, detection,
                            alpha=params.alpha, rng=rng, shared=shared)  # fmt: skip
     except EstimationError as exc:
-        caveats.append(
-            f"The outreach strategy cannot be estimated from the data ({exc}); reach assumes "
-            "random search (set strategy to 'screening' to see the other extreme)."
-        )
-        return None, np.zeros(len(table))
-    return mob, np.asarray(mob.share, dtype=float)
+        return None, np.zeros(len(table)), [Caveat("q4.no_strategy", reason=Caveat.of_error(exc))]
+    return mob, np.asarray(mob.share, dtype=float), []
 
 
 def fit_models(data, params: Params, *, shared: dict | None = None) -> FittedModels:
@@ -216,59 +213,138 @@ def fit_models(data, params: Params, *, shared: dict | None = None) -> FittedMod
     DataError
         City not in the data, or no sightings, outreach or staff in the period.
     """
-    from capacity.models.stays import build_stays, fit_stays, monthly_arrivals
-    from capacity.models.touring import touring
-
-    rng = np.random.default_rng(params.seed)
+    rng = np.random.default_rng(params.seed)  # the steps draw from it in this order
     n = params.n_boot
-    start, end = params.period_start, params.period_end
     city_rows = _check_scope(data, params)
-    caveats: list[str] = []
-    if data.meta.get("synthetic"):
-        caveats.append("The data are SYNTHETIC: the figures illustrate the method only.")
-
+    caveats = [Caveat("q4.synthetic")] if data.meta.get("synthetic") else []
     shared = {} if shared is None else shared
-    if "stays" not in shared:
-        shared["stays"] = build_stays(data.sightings, params.gap_days, start, end)
-    stays_frame = shared["stays"]
-    # the margin correction sees who sees a person: one gap distribution per source set
-    in_city = data.sightings[data.sightings["city"].astype(str) == params.city]
-    strata = source_strata(in_city, params.gap_days)
-    stays = fit_stays(stays_frame, city=params.city, alpha=params.alpha, strata=strata, n_boot=0)
-    if "touring" not in shared:
-        shared["touring"] = touring(stays_frame)
-    tour = shared["touring"]
-
+    stays_frame, strata, stays, tour = _stays(data.sightings, params, shared)
     chain = population_chain(
         data.sightings,
         params.city,
-        start,
-        end,
+        params.period_start,
+        params.period_end,
         criterion=params.mse_criterion,
         alpha=params.alpha,
     )
+    monthly, starts, weeks_counted, note = _arrivals(stays_frame, params)
+    prod, outreach_rows, eta, channel_eta, channels = _productivity(data.outreach, params, rng, n)
+    staff = comp.staff_capacity(data.staff, params.city, params.period_start, params.period_end)
+    weeks = _weeks(params)
+    hours_per_fte = _hours_per_fte(outreach_rows, staff, params, weeks)
+    languages, iota, source, notes = _languages(city_rows, outreach_rows, staff)
+    boot = _chain_draws(params, stays_frame, strata, stays, chain, city_rows, languages, starts,
+                        rng, n)  # fmt: skip
+    mobility, share, note2 = _mobility(
+        data, stays_frame, params, boot.table, boot.detection, rng, shared
+    )
+    m = languages["usable_share"].to_numpy(dtype=float)
+    inputs = Inputs(eta, hours_per_fte, boot.arrivals / weeks_counted, boot.detection,
+                    boot.table, boot.pi, m, share)  # fmt: skip
+    forecast, note3 = _forecast(monthly, params)
+    indicators, note4 = _indicators(data, params)
+    identification, note5 = _identification(outreach_rows, data.staff, params)
+    # drawn last, so that every earlier draw is the same as without it
+    accepted = float(outreach_rows["support_accepted"].sum())
+    case_draws = np.concatenate([[accepted], rng.poisson(accepted, n)]) / weeks
+    return FittedModels(
+        city=params.city,
+        period=(params.period_start, params.period_end),
+        synthetic=bool(data.meta.get("synthetic", False)),
+        data_files=dict(data.files),
+        base_params=params,
+        stays=boot.stays,
+        touring=tour,
+        population=boot.chain,
+        productivity=prod,
+        forecast=forecast,
+        indicators=indicators,
+        staff=staff,
+        languages=languages,
+        interpreter_share=iota,
+        interpreter_source=source,
+        inputs=inputs,
+        weeks=weeks,
+        arrivals_observed=starts / weeks_counted,
+        persons_observed=int(city_rows["person_id"].nunique()),
+        support_cases_per_week=accepted / weeks,
+        monthly_arrivals=monthly,
+        caveats=tuple(caveats + note + notes + boot.caveats + note2 + note3 + note4 + note5),
+        stay_draws=boot.stay_draws,
+        mobility=mobility,
+        written_contact_share=_written_share(outreach_rows),
+        observed_m=m,
+        support_cases_draws=case_draws,
+        identification=identification,
+        channel_eta=channel_eta,
+        channels=tuple(str(c) for c in channels),
+    )
 
+
+def _weeks(params: Params) -> float:
+    """Weeks in the analysis period (its days / 7, both ends included)."""
+    return ((pd.Timestamp(params.period_end) - pd.Timestamp(params.period_start)).days + 1) / 7.0
+
+
+def _stays(sightings: pd.DataFrame, params: Params, shared: dict):
+    """Stays in the period, the city's source strata, the stay fit and touring.
+
+    The margin correction sees who sees a person: one gap distribution per source set
+    (:func:`capacity.models.stays.strata.source_strata`). The stays of all cities and
+    touring do not depend on the city: they are taken from ``shared`` when there, else
+    stored in it.
+    """
+    from capacity.models.stays import build_stays, fit_stays
+    from capacity.models.touring import touring
+
+    if "stays" not in shared:
+        shared["stays"] = build_stays(
+            sightings, params.gap_days, params.period_start, params.period_end
+        )
+    frame = shared["stays"]
+    in_city = sightings[sightings["city"].astype(str) == params.city]
+    strata = source_strata(in_city, params.gap_days)
+    stays = fit_stays(frame, city=params.city, alpha=params.alpha, strata=strata, n_boot=0)
+    if "touring" not in shared:
+        shared["touring"] = touring(frame)
+    return frame, strata, stays, shared["touring"]
+
+
+def _arrivals(stays_frame: pd.DataFrame, params: Params):
+    """Monthly stay starts, their total, the weeks they were counted in, and a caveat.
+
+    Stays can be counted only from ``gap_days`` after the data begin (earlier ones may have
+    begun before the data): arrivals per week are per week of that counting window.
+    Returns ``(monthly, starts, weeks counted, caveats)``.
+    """
+    from capacity.models.stays import monthly_arrivals
+
+    start, end = params.period_start, params.period_end
     monthly = monthly_arrivals(stays_frame, params.city, start, end)
-    weeks = ((pd.Timestamp(end) - pd.Timestamp(start)).days + 1) / 7.0
-    # stays can be counted only from gap_days after the data begin (earlier ones may have
-    # begun before the data): arrivals per week are per week of that window
+    weeks = _weeks(params)
     weeks_counted = float(monthly.attrs.get("weeks_observed", weeks))
     total_starts = int(monthly.sum())
     if total_starts == 0 or weeks_counted <= 0:
         raise EstimationError(
             f"no stay starts in {params.city} in the period: arrivals cannot be estimated."
         )
+    caveats = []
     if weeks_counted < weeks:
         caveats.append(
-            f"Arrivals are counted from {monthly.attrs['counting_start']:%Y-%m-%d} to "
-            f"{monthly.attrs['counting_end']:%Y-%m-%d} ({weeks_counted:.1f} of the period's "
-            f"{weeks:.1f} weeks): a stay that starts within {params.gap_days} days of the "
-            "data's first day may have begun before it."
+            Caveat(
+                "q4.arrivals_window",
+                start=monthly.attrs["counting_start"],
+                end=monthly.attrs["counting_end"],
+                weeks_counted=weeks_counted,
+                weeks=weeks,
+                days=params.gap_days,
+            )
         )
+    return monthly, total_starts, weeks_counted, caveats
 
-    prod, outreach_rows, eta, channel_eta, channels = _productivity(data.outreach, params, rng, n)
-    staff = comp.staff_capacity(data.staff, params.city, start, end)
-    logged_hours = float(outreach_rows["staff_hours"].sum()) / weeks
+
+def _hours_per_fte(outreach_rows: pd.DataFrame, staff, params: Params, weeks: float) -> float:
+    """Logged outreach hours per week per outreach FTE of the staff table."""
     if staff.outreach_fte <= 0:
         raise DataError(
             Problem(
@@ -280,152 +356,149 @@ def fit_models(data, params: Params, *, shared: dict | None = None) -> FittedMod
                 "check outreach_share in the staff table.",
             )
         )
-    hours_per_fte = logged_hours / staff.outreach_fte
+    return float(outreach_rows["staff_hours"].sum()) / weeks / staff.outreach_fte
 
+
+def _languages(city_rows, outreach_rows, staff):
+    """Languages of the target group and the share of contacts each can be held in.
+
+    The interpreter share is a scenario setting: the fit keeps what the log shows and
+    ``evaluate`` applies ``Scenario.interpreter_share`` on top (see
+    :meth:`FittedModels.with_interpreter_share`). Returns ``(languages, interpreter share,
+    its source, caveats)``.
+    """
+    caveats = []
     langs = comp.language_shares(city_rows)
-    # the interpreter share is a scenario setting: the fit keeps what the log shows and
-    # evaluate() applies Scenario.interpreter_share on top (see with_interpreter_share)
     est = comp.estimate_interpreter_share(outreach_rows)
     iota, source = (est, "outreach log") if est is not None else (0.0, "none")
     if langs.attrs["unknown_persons"]:
-        caveats.append(
-            f"{langs.attrs['unknown_share']:.0%} of persons have no recorded language; they are "
-            "assumed to speak the same languages as the others."
-        )
+        caveats.append(Caveat("q4.unknown_language", share=langs.attrs["unknown_share"]))
     own = comp.observed_own_language_share(outreach_rows)
     s_lang, basis, predicted = comp.speaker_share(staff, langs["share"], own)
-    m = comp.usable_share(s_lang, iota)
     if own is not None:
         caveats.append(
-            f"Language skills are pooled per {'team' if basis == 'team' else 'staff member'}: "
-            f"this predicts {predicted[basis]:.0%} of contacts in the person's own language, "
-            f"the outreach log shows {own:.0%} (the other assumption: "
-            f"{predicted['fte' if basis == 'team' else 'team']:.0%})."
-        )
-    # the chain bootstrap: stays (margins, tail), starts, MSE with its model selection and
-    # language shares re-estimated on each Poisson person-bootstrap replicate
-    city_stays = stays_frame[stays_frame["city"] == params.city]
-    table = StayTable.from_distributions([stays.distribution])
-    detection = np.array([chain.detection])
-    arrivals = np.array([float(total_starts)])
-    pi = langs["share"].to_numpy(dtype=float)[None, :]
-    if n:
-        t0, t1 = pd.Timestamp(start), pd.Timestamp(end)
-        counted = city_stays[
-            ~city_stays["left_truncated"]
-            & (city_stays["start"] >= t0)
-            & (city_stays["start"] <= t1)
-        ]
-        draws = chain_bootstrap(
-            strata=strata,
-            expander=stays._rows["expander"],
-            fit_stays_frame=city_stays[~city_stays["left_truncated"]],
-            starts=counted,
-            period_rows=city_rows,
-            quarters=chain.quarters,
-            languages=langs.index,
-            criterion=params.mse_criterion,
-            n_boot=n,
-            rng=rng,
-        )
-        table = stack_tables(table, draws.stays.table)
-        detection = np.r_[detection, draws.detection]
-        arrivals = np.r_[arrivals, draws.starts]
-        counts = draws.language_counts
-        pi = np.vstack([pi, counts / np.maximum(counts.sum(1, keepdims=True), 1e-12)])
-        # on very small data a replicate can draw no stays, no starts or no known language:
-        # such a replicate has no answer and takes the point estimate's inputs instead
-        bad = ~(np.isfinite(table.mean) & (table.mean > 0) & np.isfinite(detection))
-        bad |= ~(arrivals > 0) | ~np.r_[True, counts.sum(1) > 0]
-        if bad[1:].any():
-            idx = np.where(bad, 0, np.arange(len(bad)))
-            table, detection, arrivals, pi = table.take(idx), detection[idx], arrivals[idx], pi[idx]
-            caveats.append(
-                f"{int(bad.sum())} of {n} bootstrap replicates drew no stays, starts or known "
-                "languages and use the point estimate's inputs: the intervals are too narrow."
+            Caveat(
+                "q4.language_pooling",
+                basis="word_team" if basis == "team" else "word_staff_member",
+                predicted=predicted[basis],
+                observed=own,
+                other=predicted["fte" if basis == "team" else "team"],
             )
-        ratio = draws.stays.median_ratio
-        stays = dataclasses.replace(
-            stays,
-            median_ratio_ci=percentile_interval(ratio, params.alpha)
-            if np.isfinite(ratio).any()
-            else (np.nan, np.nan),
-            n_boot=n,
         )
-        chain = dataclasses.replace(chain, detection_draws=draws.detection)
-        stay_draws = {"median": draws.stays.median, "median_ratio": ratio}
-    else:
-        stay_draws = {}
-    arrivals = arrivals / weeks_counted
     languages = langs.assign(staff_speakers_fte=staff.speakers_fte.reindex(langs.index).fillna(0))
     languages["speaker_share"] = s_lang.to_numpy()
-    languages["usable_share"] = m.to_numpy()
+    languages["usable_share"] = comp.usable_share(s_lang, iota).to_numpy()
+    return languages, iota, source, caveats
 
-    mobility, share = _mobility(data, stays_frame, params, table, detection, rng, caveats, shared)
-    inputs = Inputs(eta, hours_per_fte, arrivals, detection, table, pi, m.to_numpy(), share)
 
-    forecast = None
+@dataclass(frozen=True)
+class _ChainDraws:
+    """The inputs' point estimate (row 0) and bootstrap replicates, with the refitted results."""
+
+    table: StayTable
+    detection: np.ndarray
+    arrivals: np.ndarray
+    pi: np.ndarray
+    stays: object
+    chain: PopulationChain
+    stay_draws: dict
+    caveats: list
+
+
+def _chain_draws(params, stays_frame, strata, stays, chain, city_rows, languages, starts, rng, n):
+    """The chain bootstrap: stays (margins, tail), starts, MSE and language shares at once.
+
+    Each of ``n`` Poisson person-bootstrap replicates re-estimates the whole chain
+    (:func:`capacity.question4.bootstrap.chain_bootstrap`). On very small data a replicate
+    can draw no stays, no starts or no known language: it has no answer and takes the point
+    estimate's inputs instead (and a caveat says the intervals are then too narrow).
+    """
+    table = StayTable.from_distributions([stays.distribution])
+    detection = np.array([chain.detection])
+    arrivals = np.array([float(starts)])
+    pi = languages["share"].to_numpy(dtype=float)[None, :]
+    if not n:
+        return _ChainDraws(table, detection, arrivals, pi, stays, chain, {}, [])
+    city_stays = stays_frame[stays_frame["city"] == params.city]
+    t0, t1 = pd.Timestamp(params.period_start), pd.Timestamp(params.period_end)
+    kept = city_stays[~city_stays["left_truncated"]]
+    draws = chain_bootstrap(
+        strata=strata,
+        expander=stays._rows["expander"],
+        fit_stays_frame=kept,
+        starts=kept[(kept["start"] >= t0) & (kept["start"] <= t1)],
+        period_rows=city_rows,
+        quarters=chain.quarters,
+        languages=languages.index,
+        criterion=params.mse_criterion,
+        n_boot=n,
+        rng=rng,
+    )
+    table = stack_tables(table, draws.stays.table)
+    detection = np.r_[detection, draws.detection]
+    arrivals = np.r_[arrivals, draws.starts]
+    counts = draws.language_counts
+    pi = np.vstack([pi, counts / np.maximum(counts.sum(1, keepdims=True), 1e-12)])
+    bad = ~(np.isfinite(table.mean) & (table.mean > 0) & np.isfinite(detection))
+    bad |= ~(arrivals > 0) | ~np.r_[True, counts.sum(1) > 0]
+    caveats = []
+    if bad[1:].any():
+        idx = np.where(bad, 0, np.arange(len(bad)))
+        table, detection, arrivals, pi = table.take(idx), detection[idx], arrivals[idx], pi[idx]
+        caveats.append(Caveat("q4.empty_replicates", k=int(bad.sum()), n=n))
+    ratio = draws.stays.median_ratio
+    ratio_ci = (
+        percentile_interval(ratio, params.alpha) if np.isfinite(ratio).any() else (np.nan, np.nan)
+    )
+    return _ChainDraws(
+        table,
+        detection,
+        arrivals,
+        pi,
+        dataclasses.replace(stays, median_ratio_ci=ratio_ci, n_boot=n),
+        dataclasses.replace(chain, detection_draws=draws.detection),
+        {"median": draws.stays.median, "median_ratio": ratio},
+        caveats,
+    )
+
+
+def _forecast(monthly: pd.Series, params: Params):
+    """The arrivals forecast, or ``None`` and a caveat that says why there is none."""
     try:
         from capacity.models.forecast import fit_arrivals_forecast
 
-        forecast = fit_arrivals_forecast(
+        fit = fit_arrivals_forecast(
             monthly.astype(float), horizon=params.horizon_months, alpha=params.alpha
         )
     except (EstimationError, ImportError) as exc:
-        caveats.append(f"No arrivals forecast: {exc}")
+        return None, [Caveat("q4.no_forecast", reason=Caveat.of_error(exc))]
+    return fit, []
 
-    cases = float(outreach_rows["support_accepted"].sum()) / weeks
+
+def _indicators(data, params: Params):
+    """Questions 1–3 from the operations table, or ``None`` (and a caveat when it is empty)."""
+    if data.operations is None or not len(data.operations):
+        return None, []
+    try:
+        fit = operations_indicators(
+            data.operations, params.city, params.period_start, params.period_end, alpha=params.alpha
+        )
+    except DataError:
+        return None, [Caveat("q4.no_operations", city=params.city)]
+    return fit, []
+
+
+def _written_share(outreach_rows: pd.DataFrame) -> float:
+    """Share of contacts made in writing (the online channel: replies to ads)."""
     contacts = outreach_rows.groupby("channel", observed=True)["contacts"].sum()
-    written = float(contacts.get("online", 0.0) / contacts.sum()) if contacts.sum() > 0 else 0.0
-    indicators = None
-    if data.operations is not None and len(data.operations):
-        try:
-            indicators = operations_indicators(
-                data.operations, params.city, start, end, alpha=params.alpha
-            )
-        except DataError:
-            caveats.append(f"No joint operations in {params.city} in the period (questions 1–3).")
+    return float(contacts.get("online", 0.0) / contacts.sum()) if contacts.sum() > 0 else 0.0
+
+
+def _identification(outreach_rows: pd.DataFrame, staff: pd.DataFrame, params: Params):
+    """Identification of trafficking by language mode and training, or ``None`` and why."""
     from capacity.models.identification import identification_rates
 
     try:
-        identification = identification_rates(
-            outreach_rows, data.staff, params.city, alpha=params.alpha
-        )
+        return identification_rates(outreach_rows, staff, params.city, alpha=params.alpha), []
     except (ValueError, np.linalg.LinAlgError) as exc:  # pragma: no cover - degenerate logs
-        identification = None
-        caveats.append(f"No model of identification by training and language: {exc}")
-    # drawn last, so that every earlier draw is the same as without it
-    accepted = float(outreach_rows["support_accepted"].sum())
-    case_draws = np.concatenate([[accepted], rng.poisson(accepted, n)]) / weeks
-    return FittedModels(
-        city=params.city,
-        period=(start, end),
-        synthetic=bool(data.meta.get("synthetic", False)),
-        data_files=dict(data.files),
-        base_params=params,
-        stays=stays,
-        touring=tour,
-        population=chain,
-        productivity=prod,
-        forecast=forecast,
-        indicators=indicators,
-        staff=staff,
-        languages=languages,
-        interpreter_share=iota,
-        interpreter_source=source,
-        inputs=inputs,
-        weeks=weeks,
-        arrivals_observed=total_starts / weeks_counted,
-        persons_observed=int(city_rows["person_id"].nunique()),
-        support_cases_per_week=cases,
-        monthly_arrivals=monthly,
-        caveats=tuple(caveats),
-        stay_draws=stay_draws,
-        mobility=mobility,
-        written_contact_share=written,
-        observed_m=m.to_numpy(dtype=float),
-        support_cases_draws=case_draws,
-        identification=identification,
-        channel_eta=channel_eta,
-        channels=tuple(str(c) for c in channels),
-    )
+        return None, [Caveat("q4.no_identification", reason=Caveat.of_error(exc))]

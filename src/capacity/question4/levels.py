@@ -1,4 +1,4 @@
-"""Levels of reach: what counts as reaching a woman (``docs/methods/reach.md``, "Levels").
+r"""Levels of reach: what counts as reaching a woman (``docs/methods/reach.md``, "Levels").
 
 Two levels, each with its own productivity and language constraint:
 
@@ -9,7 +9,7 @@ Two levels, each with its own productivity and language constraint:
   parameter ``written_languages`` names ``L`` — as a written contact (a text message, an
   ad reply, a web page; the online channel's share ``w`` of contacts) in ``L``:
 
-  .. math:: m^a_L = 1 - (1 - s_L)(1 - ι)(1 - w\\,t_L),\\qquad t_L = [L \\text{ written}].
+  .. math:: m^a_L = 1 - (1 - s_L)(1 - ι)(1 - w\,t_L),\qquad t_L = [L \text{ written}].
 
 - ``"conversation"`` (level b): a conversation in which trafficking indicators can be
   assessed. Only contacts that are conversations count: every street, venue and operation
@@ -17,8 +17,8 @@ Two levels, each with its own productivity and language constraint:
   a call or a meeting rather than a written message. With ``η_k`` the contacts per hour
   of channel ``k`` and ``h_k`` its share of outreach hours,
 
-  .. math:: η^b = \\sum_k h_k\\,η_k\\,c_k,\\qquad c_k = 1 \\text{ (street, venue,
-     operation)},\\ c_{online} = c,
+  .. math:: η^b = \sum_k h_k\,η_k\,c_k,\qquad c_k = 1 \text{ (street, venue,
+     operation)},\ c_{online} = c,
 
   and it needs a spoken language: :math:`m^b_L = 1 - (1 - s_L)(1 - ι)`.
 
@@ -42,7 +42,6 @@ from capacity.exceptions import ParameterError
 __all__ = [
     "CONVERSATION_CHANNELS",
     "LEVELS",
-    "LEVEL_TEXT",
     "at_level",
     "conversation_weights",
     "parse_languages",
@@ -53,12 +52,7 @@ __all__ = [
 LEVELS = ("information", "conversation")
 #: Channels whose contacts are conversations (face to face).
 CONVERSATION_CHANNELS = ("street", "venue", "operation")
-#: What each level counts, in words (English; the report's catalogue has both languages).
-LEVEL_TEXT = {
-    "information": "a first contact with information in a language she understands",
-    "conversation": "a conversation in a language she understands in which trafficking "
-    "indicators can be assessed",
-}
+#: What each level counts is said by the catalogue (``word_level_<level>``, both languages).
 
 
 def parse_languages(text: str | None) -> tuple[str, ...]:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from capacity.models._base import Results, percentile_interval, tidy
+from capacity.models._base import Caveat, Results, percentile_interval, tidy
 from capacity.models.staffing import fte_needed_many
 from capacity.models.strategy import (
     DAYS_PER_WEEK,
@@ -87,7 +87,7 @@ class MobilityFit:
     city: int
     seen_next: np.ndarray | None = None
     tours_per_week: np.ndarray | None = None
-    caveats: tuple[str, ...] = ()
+    caveats: tuple[Caveat, ...] = ()
 
     def subset(self, idx: np.ndarray) -> MobilityFit:
         """Draws ``idx`` of every per-draw array."""
@@ -166,11 +166,7 @@ def fit_mobility(
     P, x, s = flows.probabilities(rng, n)
     stays = stays.assign(n_outreach=shared["n_outreach"])
     reach = direct_city_reach(stays, flows.cities, detection, rng)
-    caveats = [
-        "Reach per tour uses the other cities' reach per stay estimated directly (stays "
-        "contacted by outreach over arrivals, scaled by this city's detection share) and "
-        "assumes the language shares and usable languages of this city everywhere."
-    ]
+    caveats = [Caveat("mobility.other_cities")]
     return MobilityFit(
         strategy=strat,
         share=strat.share_draws[: n + 1],
@@ -267,11 +263,12 @@ class MobilityResults(Results):
 
     title = "Reach per stay, per woman and per tour"
 
-    def __init__(self, draws: pd.DataFrame, point: dict, caveats: tuple[str, ...], alpha: float):
+    def __init__(self, draws: pd.DataFrame, point: dict, caveats: tuple[Caveat, ...], alpha: float):
         self.draws, self.point, self.caveats, self.alpha = draws, point, caveats, alpha
 
     def summary_frame(self, alpha: float | None = None) -> pd.DataFrame:
-        a = self.alpha if alpha is None else alpha
+        """One row per reach measure: point estimate, SE and percentile interval of the draws."""
+        a = self._alpha(alpha)
         rows = {}
         for k, est in self.point.items():
             d = self.draws[k].to_numpy(dtype=float) if k in self.draws else np.array([])

@@ -305,7 +305,8 @@ def evaluate_mix(
 def standard_options(fitted: FittedModels, n_languages: int = 3) -> dict[str, Mix]:
     """The options page one lists: more FTE, language hires, interpreters, translation,
     training. Keys are stable names (``plus2`` …, ``hire_<code>``, ``interpreters``,
-    ``translation``, ``training``)."""
+    ``translation``, ``training``).
+    """
     options = {f"plus{n}": Mix(extra_fte=n) for n in (2, 5, 10, 20)}
     uncovered = uncovered_languages(fitted)
     for code in uncovered[:n_languages]:
@@ -320,8 +321,10 @@ def standard_options(fitted: FittedModels, n_languages: int = 3) -> dict[str, Mi
 def options_frame(
     fitted: FittedModels, params: Params, options: dict[str, Mix] | None = None
 ) -> pd.DataFrame:
-    """:func:`evaluate_mix` for every option, one row each (``result`` dropped, so the
-    forecast per month is not computed)."""
+    """:func:`evaluate_mix` for every option, one row each.
+
+    ``result`` is dropped, so the forecast per month is not computed.
+    """
     options = standard_options(fitted) if options is None else options
     rows = {}
     for key, mix in options.items():

@@ -5,12 +5,17 @@ Built by :func:`capacity.question4.evaluate`; see ``docs/methods/staffing-and-ve
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
-from capacity.models._base import COLUMNS, Results, percentile_interval
+from capacity.config import Params
+from capacity.models._base import COLUMNS, Caveat, Results, percentile_interval
 
 
+@dataclass(frozen=True, repr=False, kw_only=True)
 class Question4Result(Results):
     """The answer to question 4 with the numbers behind it (see module docstring).
 
@@ -51,16 +56,45 @@ class Question4Result(Results):
         of contacts in screening with its interval (:mod:`capacity.models.channels`).
     mobility : MobilityFit or None
         Tour chain and stays per woman (for :meth:`coordination`).
-    caveats : tuple of str
+    caveats : tuple of Caveat
+    point : dict
+        Point estimates of :data:`KEY_FIGURES` (the draws give their intervals).
+    persons_observed : int
+        Distinct persons seen in the city and period.
     """
 
-    title = "Question 4: outreach capacity against a mobile target group"
+    verdict: str
+    p_target: float
+    target_reach: float
+    city: str
+    period: tuple
+    synthetic: bool
+    point: dict[str, float]
+    languages: pd.DataFrame
+    stays: Any
+    touring: Any
+    population: Any
+    productivity: Any
+    forecast: pd.DataFrame | None
+    indicators: pd.DataFrame | None
+    draws: pd.DataFrame
+    caveats: tuple[Caveat, ...]
+    data_files: dict
+    params: Params
+    persons_observed: int
+    reach_measure: str = "stay"
+    reach_level: str = "information"
+    strategy: str = "random"
+    strategy_fit: Any = None
+    mobility: Any = None
+    channel_strategy: Any = None
+    _inputs: Any = field(default=None, repr=False, compare=False)
+    title: str = "Question 4: outreach capacity against a mobile target group"
 
-    def __init__(self, *, point: dict, persons_observed: int, **attrs):
-        for name, value in attrs.items():
-            setattr(self, name, value)
-        self.point = point
-        self.persons_observed = persons_observed
+    @property
+    def alpha(self) -> float:
+        """The run's ``alpha`` (``params.alpha``): the default level of every interval."""
+        return self.params.alpha
 
     def reach_measures(self, alpha: float | None = None) -> pd.DataFrame:
         """Effective reach per stay, per woman, per tour through the city and nationally.
@@ -68,7 +102,7 @@ class Question4Result(Results):
         Tidy frame (estimate, se, interval); ``attrs["verdict_measure"]`` names the one the
         verdict counts.
         """
-        a = self.params.alpha if alpha is None else alpha
+        a = self._alpha(alpha)
         rows = {}
         for key in ("reach_stay", "reach_woman", "reach_tour", "reach_tour_national"):
             if key not in self.point:
@@ -79,8 +113,8 @@ class Question4Result(Results):
             rows[key] = (self.point[key], se, lo, hi)
         frame = pd.DataFrame.from_dict(rows, orient="index", columns=COLUMNS, dtype=float)
         frame.index.name = "quantity"
-        frame.attrs["verdict_measure"] = f"reach_{getattr(self, 'reach_measure', 'stay')}"
-        frame.attrs["reach_level"] = getattr(self, "reach_level", "information")
+        frame.attrs["verdict_measure"] = f"reach_{self.reach_measure}"
+        frame.attrs["reach_level"] = self.reach_level
         return frame
 
     def coordination(self, extra_fte: float = 1.0, alpha: float | None = None) -> pd.DataFrame:
@@ -91,11 +125,11 @@ class Question4Result(Results):
         """
         from capacity.question4.mobility import coordination_scenarios
 
-        if getattr(self, "mobility", None) is None:
+        if self.mobility is None:
             return None
         return coordination_scenarios(
             self._inputs, self.mobility, self.point["fte_outreach_now"], extra_fte,
-            alpha=self.params.alpha if alpha is None else alpha,
+            alpha=self._alpha(alpha),
         )  # fmt: skip
 
     @property
@@ -103,8 +137,9 @@ class Question4Result(Results):
         """Key figures at the run's ``alpha``."""
         return self.summary_frame(self.params.alpha)
 
-    def summary_frame(self, alpha: float = 0.05) -> pd.DataFrame:
+    def summary_frame(self, alpha: float | None = None) -> pd.DataFrame:
         """Key figures: point estimate, Monte Carlo SE and percentile interval."""
+        alpha = self._alpha(alpha)
         rows = {}
         for key in KEY_FIGURES:
             est = self.point.get(key, np.nan)
@@ -129,17 +164,21 @@ class Question4Result(Results):
 
     def summary(self, alpha: float | None = None) -> str:
         """Verdict, key figures, bottleneck languages and caveats as plain text."""
-        a = self.params.alpha if alpha is None else alpha
-        head = (
+        body = super().summary(self._alpha(alpha))
+        return "\n".join([self._html_head(), "", body, "", self._bottlenecks()])
+
+    def _html_head(self) -> str:
+        return (
             f"{self.city} {self.period[0]} to {self.period[1]}"
             + (" (SYNTHETIC data)" if self.synthetic else "")
             + f": {self.verdict.upper()} — P(effective reach per "
-            f"{getattr(self, 'reach_measure', 'stay')} ≥ {self.target_reach:.0%}) = "
-            f"{self.p_target:.0%}; reached = {getattr(self, 'reach_level', 'information')}"
+            f"{self.reach_measure} ≥ {self.target_reach:.0%}) = "
+            f"{self.p_target:.0%}; reached = {self.reach_level}"
         )
+
+    def _bottlenecks(self) -> str:
         short = self.languages.index[self.languages["shortfall"]].tolist()
-        body = super().summary(a)
-        return "\n".join([head, "", body, "", f"Bottleneck languages: {', '.join(short) or '-'}"])
+        return f"Bottleneck languages: {', '.join(short) or '-'}"
 
     def plot(self, ax=None, alpha: float | None = None):
         """Distribution of effective reach over the draws, with the target."""

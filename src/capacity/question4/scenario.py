@@ -72,6 +72,7 @@ class Scenario:
     p_insufficient: float = 0.2
 
     def __post_init__(self) -> None:
+        """Check every setting (a :class:`ParameterError` names a bad one)."""
         if self.strategy not in STRATEGIES:
             raise ParameterError(
                 f"unknown outreach strategy {self.strategy!r}; choose one of: "

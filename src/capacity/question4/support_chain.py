@@ -1,10 +1,10 @@
-"""The support chain scaled with reach: what reaching more women demands downstream.
+r"""The support chain scaled with reach: what reaching more women demands downstream.
 
 Accepted support comes from persons reached. The outreach log gives today's accepted cases
 per week ``λ₀``; under a scenario or option that reaches persons at another rate, accepted
 support scales with the number reached in a language they understand per week:
 
-.. math:: λ = λ_0 \\, \\frac{A' r'}{A_0 r_0},
+.. math:: λ = λ_0 \, \frac{A' r'}{A_0 r_0},
 
 with ``A`` arrivals per week and ``r`` effective reach (both per Monte Carlo draw; ``0``
 today, ``'`` under the scenario). The acceptance rate per person reached is held at

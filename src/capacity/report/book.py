@@ -27,7 +27,6 @@ import pandas as pd
 from capacity import i18n
 from capacity.config import Params
 from capacity.figures import Figure
-from capacity.i18n.strings import STRINGS
 from capacity.tables import Table, make_table, suppression_sentence, to_html
 
 
@@ -97,7 +96,8 @@ class ReportBook:
 
     def heading(self, key_or_text: str, level: int = 2, *, new_page: bool = False) -> str:
         """A section heading from an :mod:`~capacity.i18n` key (or literal text)."""
-        text = STRINGS[key_or_text][self.lang] if key_or_text in STRINGS else key_or_text
+        known = key_or_text in i18n.CATALOGUE
+        text = i18n.t(key_or_text, self.lang) if known else key_or_text
         cls = ' class="new-page"' if new_page else ""
         return self._emit(f"<h{level}{cls}>{escape(text)}</h{level}>")
 
@@ -107,9 +107,12 @@ class ReportBook:
         return self._emit("".join(f"<p{cls}>{escape(p)}</p>" for p in paragraphs))
 
     def bullets(self, items: Sequence[str | tuple[str, str]], lang: str | None = None) -> str:
-        """A bulleted list of plain-text items; ``lang`` marks text in another language
-        (so screen readers switch pronunciation). An item ``(text, lang)`` marks that item
-        alone (e.g. an English caveat among Swedish ones)."""
+        """A bulleted list of plain-text items.
+
+        ``lang`` marks text in another language (so screen readers switch pronunciation).
+        An item ``(text, lang)`` marks that item alone (e.g. an English caveat among Swedish
+        ones).
+        """
         attr = f' lang="{escape(lang)}"' if lang and lang != self.lang else ""
         body = ""
         for item in items:
@@ -277,8 +280,18 @@ class ReportBook:
             interval_header=i18n.t("kf_interval", self.lang, level=level),
         )
         if caveats and getattr(res, "caveats", ()):
-            self.bullets(list(res.caveats))
+            self.caveats(res.caveats)
         return tb
+
+    def caveats(self, caveats) -> str:
+        """Models' caveats (:class:`capacity.models.Caveat`) as a list in the report language.
+
+        A caveat that contains an error message without a catalogue entry stays in English
+        and is marked ``lang="en"`` for screen readers.
+        """
+        return self.bullets(
+            [(i18n.caveat_text(c, self.lang), i18n.caveat_language(c, self.lang)) for c in caveats]
+        )
 
     def suppression_note(self) -> str:
         """One sentence saying which cells small-cell suppression hid in this report."""

@@ -17,25 +17,15 @@ from capacity.figures_style import Figure
 
 __all__ = ["national_section"]
 
-_STRATEGY = {
-    "sv": {"random": "sök", "screening": "genomgång av nya", "mixture": "blandning"},
-    "en": {"random": "search", "screening": "screening", "mixture": "mixture"},
-}
-_LEVEL = {
-    "sv": {
-        "information": "en första kontakt med information på ett språk hon förstår",
-        "conversation": "ett samtal där tecken på människohandel kan bedömas",
-    },
-    "en": {
-        "information": "a first contact with information in a language she understands",
-        "conversation": "a conversation in which trafficking indicators can be assessed",
-    },
-}
-
 
 def _strategy_label(text: str, lang: str) -> str:
-    key = str(text).split(" ")[0]
-    return _STRATEGY[lang].get(key, str(text))
+    key = f"nat_strategy_{str(text).split(' ')[0]}"
+    return i18n.t(key, lang) if key in i18n.CATALOGUE else str(text)
+
+
+def _level_text(level: str, lang: str) -> str:
+    key = f"nat_level_{level}"
+    return i18n.t(key, lang) if key in i18n.CATALOGUE else level
 
 
 def national_section(book, result, *, n_gaps: int = 3, heading: bool = True) -> None:
@@ -55,19 +45,19 @@ def national_section(book, result, *, n_gaps: int = 3, heading: bool = True) -> 
     if heading:
         book.heading(book.t("nat_heading"), level=2)
     est, _, lo, hi = result.national
-    level = getattr(result, "reach_level", "information")
+    level = result.reach_level
     book.text(
         book.t(
             "nat_lead",
             share=i18n.format_percent(est, lang),
             lo=i18n.format_percent(lo, lang),
             hi=i18n.format_percent(hi, lang),
-            level=_LEVEL[lang].get(level, level),
+            level=_level_text(level, lang),
             n=len(result.cities),
         )
     )
     if len(result.cities) == 0:
-        book.bullets([(c, "en") for c in result.caveats])
+        book.caveats(result.caveats)
         return
     gaps = result.gaps(n_gaps)
     items = [
@@ -131,6 +121,4 @@ def national_section(book, result, *, n_gaps: int = 3, heading: bool = True) -> 
     )
     fig = ax.figure
     book.figure(Figure(fig, book.t("nat_alt"), book.t("nat_figure"), "national_reach"))
-    from capacity.i18n.caveats import translate_caveat
-
-    book.bullets([translate_caveat(c, lang) for c in result.caveats])
+    book.caveats(result.caveats)

@@ -167,6 +167,7 @@ def sync_notebooks(folder: str | Path = ROOT / "notebooks") -> list[Path]:
 
 
 def write(path: str | Path = ROOT / "docs" / "parameters.md") -> Path:
+    """Write the parameters page (``docs/parameters.md``) and return its path."""
     path = Path(path)
     path.write_text(parameters_markdown(), encoding="utf-8")
     return path

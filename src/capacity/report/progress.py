@@ -55,6 +55,7 @@ class ReportProgress:
 
     @property
     def n(self) -> int:
+        """Number of steps done so far."""
         return self._n
 
     def _show(self, text: str, refresh: bool = True) -> None:

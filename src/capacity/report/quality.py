@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from capacity.config import Params
+from capacity.i18n import CATALOGUE, t
 
 _DATE = {"sightings": "date", "outreach": "date", "staff": "month", "operations": "start_date"}
 
@@ -114,18 +115,10 @@ def monthly_sightings(data, params: Params) -> pd.DataFrame:
     )
 
 
-CHANNELS = {
-    "online": ("nätet (annonser)", "online (ads)"),
-    "street": ("gatan", "street"),
-    "venue": ("inomhus (hotell, klubbar, lägenheter)", "venues (hotels, clubs, flats)"),
-    "operation": ("polisaktion", "police operation"),
-}
-
-
 def channel_name(code: str, lang: str) -> str:
     """Outreach channel code as words in the report language (unknown codes unchanged)."""
-    names = CHANNELS.get(str(code))
-    return str(code) if names is None else names[0 if lang == "sv" else 1]
+    key = f"channel_{code}"
+    return t(key, lang) if key in CATALOGUE else str(code)
 
 
 def _labels(columns, lang: str) -> dict[str, str]:

@@ -35,6 +35,7 @@ def template_dir() -> Path:
 
 
 def report_css() -> str:
+    """The reports' stylesheet (text of ``report.css``)."""
     return (template_dir() / TEMPLATE_NAME / "report.css").read_text(encoding="utf-8")
 
 

@@ -59,6 +59,7 @@ class ReportRun:
     warnings: tuple[str, ...] = ()
 
     def __str__(self) -> str:
+        """The run in a few lines: notebook, time, folder and output files."""
         lines = [f"Report '{self.notebook}' rendered in {self.seconds:.1f} s into {self.folder}"]
         lines += [f"  {name:<11} {path}" for name, path in self.outputs.items()]
         return "\n".join(lines)
@@ -111,6 +112,7 @@ def notebook_path(notebook: str | Path) -> Path:
 
 
 def dataset_meta(params: Params) -> dict[str, Any]:
+    """``datapackage.json`` of the run's dataset (empty when there is none)."""
     path = params.data_path / "datapackage.json"
     try:
         return json.loads(path.read_text(encoding="utf-8"))

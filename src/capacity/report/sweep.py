@@ -44,6 +44,7 @@ class SweepResult:
     reports: tuple = ()
 
     def __str__(self) -> str:
+        """The sweep in a few lines: scenarios, time, folder and output files."""
         lines = [
             f"Sweep of {len(self.comparison)} scenarios done in {self.seconds:.1f} s into {self.folder}"
         ]
@@ -278,11 +279,9 @@ def read_or_compare(params: Params, scenarios_file: str = "") -> pd.DataFrame:
 def show(book, comparison: pd.DataFrame, params: Params) -> None:
     """The comparison table, the reach-by-staffing figure and a sentence on the best case."""
     from capacity import figures
-    from capacity.i18n import format_percent
-    from capacity.report.committee.text import TEXT
+    from capacity.i18n import format_percent, t
 
     lang = book.lang
-    i = 0 if lang == "sv" else 1
     cols = [
         c
         for c in ("extra_fte", "stay_multiplier", "arrivals_multiplier", "target_reach", "strategy")
@@ -293,40 +292,34 @@ def show(book, comparison: pd.DataFrame, params: Params) -> None:
         + ["reach_effective", "reach_lower", "reach_upper", "p_target", "fte_needed", "verdict"]
     ]
     headers = {
-        "extra_fte": TEXT["col_extra_fte"][i],
-        "stay_multiplier": TEXT["col_stay_multiplier"][i],
-        "arrivals_multiplier": "Ankomster ×" if lang == "sv" else "Arrivals ×",
-        "target_reach": "Mål" if lang == "sv" else "Target",
-        "strategy": "Strategi" if lang == "sv" else "Strategy",
-        "reach_effective": "Andel som nås" if lang == "sv" else "Share reached",
-        "p_target": "P(målet nås)" if lang == "sv" else "P(target met)",
-        "fte_needed": "FTE som behövs" if lang == "sv" else "FTE needed",
-        "verdict": "Bedömning" if lang == "sv" else "Verdict",
+        "extra_fte": t("col_extra_fte", lang),
+        "stay_multiplier": t("col_stay_multiplier", lang),
+        "arrivals_multiplier": t("sweep_col_arrivals_multiplier", lang),
+        "target_reach": t("sweep_col_target_reach", lang),
+        "strategy": t("sweep_col_strategy", lang),
+        "reach_effective": t("sweep_col_reach_effective", lang),
+        "p_target": t("sweep_col_p_target_met", lang),
+        "fte_needed": t("sweep_col_fte_needed_short", lang),
+        "verdict": t("sweep_col_verdict", lang),
     }
-    verdicts = {
-        "sufficient": ("tillräckligt", "sufficient"),
-        "insufficient": ("otillräckligt", "insufficient"),
-        "uncertain": ("osäkert", "uncertain"),
-    }
-    shown = shown.assign(verdict=shown["verdict"].map(lambda v: verdicts.get(v, (v, v))[i]))
+    words = ("sufficient", "insufficient", "uncertain")
+    shown = shown.assign(
+        verdict=shown["verdict"].map(lambda v: t(f"verdict_word_{v}", lang) if v in words else v)
+    )
     level = format_percent(1 - params.alpha, lang, 0)
     book.text(
-        (
-            f"{len(comparison)} scenarier beräknade på samma skattade modeller. "
-            f"Högst andel nås i scenario {comparison['reach_effective'].idxmax()}: "
-            f"{format_percent(comparison['reach_effective'].max(), lang)}."
-        )
-        if lang == "sv"
-        else (
-            f"{len(comparison)} scenarios evaluated on the same fitted models. "
-            f"The highest share is reached in scenario {comparison['reach_effective'].idxmax()}: "
-            f"{format_percent(comparison['reach_effective'].max(), lang)}."
+        t(
+            "sweep_summary",
+            lang,
+            n=len(comparison),
+            best=comparison["reach_effective"].idxmax(),
+            reach=format_percent(comparison["reach_effective"].max(), lang),
         )
     )
     book.table(
         shown,
         name="comparison",
-        caption="Jämförelse av scenarier" if lang == "sv" else "Comparison of scenarios",
+        caption=t("sweep_caption", lang),
         headers=headers,
         kinds={
             "extra_fte": "number1",
@@ -342,10 +335,10 @@ def show(book, comparison: pd.DataFrame, params: Params) -> None:
             "verdict": "text",
         },
         count_columns=[],
-        index_header=TEXT["scenario"][i],
+        index_header=t("scenario", lang),
         interval=("reach_lower", "reach_upper"),
         interval_after="reach_effective",
-        interval_header=f"{level} " + ("intervall" if lang == "sv" else "interval"),
+        interval_header=t("sweep_interval", lang, level=level),
     )
     if {"extra_fte", "stay_multiplier"} <= set(comparison):
         first = comparison

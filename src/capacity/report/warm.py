@@ -93,9 +93,11 @@ class WarmKernel:
             run_sync(self.km.shutdown_kernel)(now=True)
 
     def __enter__(self) -> WarmKernel:
+        """The kernel, started; closed again when the ``with`` block ends."""
         return self
 
     def __exit__(self, *exc) -> None:
+        """Shut the kernel down."""
         self.close()
 
 

@@ -85,7 +85,7 @@ def generate(
     sample: bool = False,
     config: SynthConfig | None = None,
 ) -> Synthetic:
-    """Simulate the world and observe it; fully determined by ``seed`` and the arguments.
+    r"""Simulate the world and observe it; fully determined by ``seed`` and the arguments.
 
     Parameters
     ----------
@@ -108,9 +108,9 @@ def generate(
 
     Notes
     -----
-    Stays are Weibull with shape :math:`k` and scale :math:`\\lambda_y = \\lambda_0 r^{y-y_0}`,
-    so the hazard is :math:`h(t) = k\\lambda_y^{-k} t^{k-1}` and the hazard ratio per year is
-    :math:`r^{-k}`; persons present follow Little's law :math:`N = A\\,E[T]`.
+    Stays are Weibull with shape :math:`k` and scale :math:`\lambda_y = \lambda_0 r^{y-y_0}`,
+    so the hazard is :math:`h(t) = k\lambda_y^{-k} t^{k-1}` and the hazard ratio per year is
+    :math:`r^{-k}`; persons present follow Little's law :math:`N = A\,E[T]`.
 
     References
     ----------

@@ -248,8 +248,10 @@ def take_ids(ids: pd.Series, index: np.ndarray) -> pd.Series:
 
 
 def sightings_table(cfg, world: World, ev: Events, person_ids: pd.Series, rng) -> pd.DataFrame:
-    """``sightings``: one row per person, day, city and source (sorted by date, city index,
-    source, person index: deterministic)."""
+    """``sightings``: one row per person, day, city and source.
+
+    Sorted by date, city index, source and person index, so the table is deterministic.
+    """
     person = world.stay_person[ev.sight_stay]
     city = world.stay_city[ev.sight_stay]
     known_p = np.array([cfg.p_language_known_ads, cfg.p_language_known_ads, 1.0])

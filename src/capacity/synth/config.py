@@ -202,6 +202,7 @@ class SynthConfig:
     outreach_from_ads: float = 1.0
 
     def __post_init__(self) -> None:
+        """Check the settings (a :class:`ParameterError` names a bad one)."""
         self.validate()
 
     # --- derived quantities -------------------------------------------------------------------
@@ -213,6 +214,7 @@ class SynthConfig:
 
     @property
     def years(self) -> list[int]:
+        """Calendar years the synthetic period covers."""
         return list(range(self.start.year, self.end.year + 1))
 
     @property
@@ -233,11 +235,13 @@ class SynthConfig:
         return lam0 * self.stay_trend**k
 
     def median_stay(self, year: int) -> float:
+        """Median stay length in days in ``year`` (the trend applied)."""
         if self.stay_distribution == "lognormal":
             return float(self.stay_scale(year))
         return float(self.stay_scale(year) * math.log(2) ** (1 / self.weibull_shape))
 
     def mean_stay(self, year: int) -> float:
+        """Mean stay length in days in ``year`` (the trend applied)."""
         if self.stay_distribution == "lognormal":
             return float(self.stay_scale(year) * math.exp(self.lognormal_sdlog**2 / 2))
         return float(self.stay_scale(year) * math.gamma(1 + 1 / self.weibull_shape))

@@ -106,8 +106,9 @@ def screening_contacts(
 def outreach_contacts(
     cfg: SynthConfig, world: World, shifts: Shifts, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Contact events of regular shifts: random search, and screening on the channels in
-    ``cfg.screening_channels`` (:func:`screening_contacts`).
+    """Contact events of regular shifts: random search, and screening.
+
+    Screening is on the channels in ``cfg.screening_channels`` (:func:`screening_contacts`).
 
     Returns (stay, shift) pairs sorted by stay, then shift. With no screening channel this is
     exactly :func:`shift_contacts` (same random numbers), so default worlds do not change.

@@ -46,8 +46,11 @@ def stays_truth(world: World, ev: Events, person_ids: pd.Series) -> pd.DataFrame
 
 
 def population_truth(world: World, ev: Events, freq: str = "Q") -> pd.DataFrame:
-    """Per city and quarter (``freq="Q"``) or year (``"Y"``): persons present, arrivals,
-    persons seen by any source, and the true shares of stays contacted."""
+    """The truth per city and quarter (``freq="Q"``) or year (``"Y"``).
+
+    Persons present, arrivals, persons seen by any source, and the true shares of stays
+    contacted.
+    """
     cal = world.cal
     days = cal.dates[-cal.first : -cal.first + cal.n_period]
     quarters = days.to_period(freq)

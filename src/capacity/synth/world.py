@@ -30,6 +30,7 @@ class Calendar:
 
     @classmethod
     def from_config(cls, cfg: SynthConfig) -> Calendar:
+        """The calendar of a synthetic world's period."""
         origin = pd.Timestamp(cfg.start)
         n_period = (pd.Timestamp(cfg.end) - origin).days + 1
         first = -cfg.burn_in_days
@@ -38,6 +39,7 @@ class Calendar:
         return cls(origin, first, n_period, horizon, dates)
 
     def year(self, t: np.ndarray) -> np.ndarray:
+        """Calendar year of each day index ``t``."""
         return self.dates.year.to_numpy()[np.asarray(t) - self.first]
 
     def month_index(self, t: np.ndarray) -> np.ndarray:
@@ -48,9 +50,11 @@ class Calendar:
 
     @property
     def n_months(self) -> int:
+        """Number of months in the period."""
         return int(self.month_index(np.array([self.horizon - 1]))[0]) + 1
 
     def to_date(self, t: np.ndarray) -> np.ndarray:
+        """Dates of the day indices ``t``."""
         return self.origin.to_datetime64().astype("datetime64[D]") + np.asarray(t).astype(
             "timedelta64[D]"
         )
@@ -81,6 +85,7 @@ class World:
 
     @property
     def n_persons(self) -> int:
+        """Number of persons in the world."""
         return len(self.person_lang)
 
 

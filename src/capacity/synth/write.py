@@ -40,7 +40,7 @@ def csv_ready(frame: pd.DataFrame, month_columns: tuple[str, ...] = ()) -> pd.Da
 
 
 def to_csv_text(frame: pd.DataFrame, month_columns: tuple[str, ...] = ()) -> str:
-    """CSV text of :func:`csv_ready` (UTF-8, ``\\n`` line ends, no index)."""
+    r"""CSV text of :func:`csv_ready` (UTF-8, ``\n`` line ends, no index)."""
     return csv_ready(frame, month_columns).to_csv(index=False, lineterminator="\n")
 
 

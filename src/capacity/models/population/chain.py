@@ -17,7 +17,7 @@ import pandas as pd
 from scipy import stats
 
 from capacity.exceptions import CapacityError, ParameterError
-from capacity.models._base import Results, percentile_interval, tidy
+from capacity.models._base import Caveat, Results, percentile_interval, tidy
 from capacity.models.population.design import capture_histories
 from capacity.models.population.mse import mse
 
@@ -77,11 +77,17 @@ class PopulationChain(Results):
     fits: dict
     detection: float
     detection_draws: np.ndarray
-    caveats: tuple[str, ...] = ()
+    caveats: tuple[Caveat, ...] = ()
+    alpha: float = 0.05
     title: str = "Hidden population per quarter (multiple systems estimation)"
 
-    def summary_frame(self, alpha: float = 0.05) -> pd.DataFrame:
-        """``detection_share`` and, per quarter, ``N_hat_<quarter>``."""
+    def summary_frame(self, alpha: float | None = None) -> pd.DataFrame:
+        """``detection_share`` and, per quarter, ``N_hat_<quarter>``.
+
+        The quarters' intervals are those of their fits at :attr:`alpha` (the level the
+        chain was built at); ``alpha`` sets the detection share's percentile interval.
+        """
+        alpha = self._alpha(alpha)
         lo, hi = percentile_interval(self.detection_draws, alpha)
         rows = {"detection_share": (self.detection, np.std(self.detection_draws), lo, hi)}
         for q, r in self.quarters.iterrows():
@@ -155,7 +161,9 @@ def population_chain(
             fit = mse(table, lists, criterion=criterion)
             lo, hi = fit.conf_int(alpha)
         except CapacityError as exc:
-            caveats.append(f"Quarter {label}: no population estimate ({exc}).")
+            caveats.append(
+                Caveat("population.quarter_failed", quarter=label, reason=Caveat.of_error(exc))
+            )
             continue
         fits[label] = fit
         out.append(
@@ -173,11 +181,8 @@ def population_chain(
         out, columns=["quarter", "n_observed", "N_hat", "se", "ci_lower", "ci_upper", "model"]
     ).set_index("quarter")
     if frame.empty:
-        caveats.append(
-            "The hidden population could not be estimated in any quarter: observed arrivals "
-            "are used as all arrivals, so reach is overstated."
-        )
-        return PopulationChain(frame, fits, 1.0, np.ones(max(n_draws, 1)), tuple(caveats))
+        caveats.append(Caveat("population.no_quarter"))
+        return PopulationChain(frame, fits, 1.0, np.ones(max(n_draws, 1)), tuple(caveats), alpha)
     n = frame["n_observed"].sum()
     detection = float(n / frame["N_hat"].sum())
     if n_draws:
@@ -189,11 +194,9 @@ def population_chain(
     else:
         draws = np.array([detection])
     caveats.append(
-        f"About {1 - detection:.0%} of the target group in a quarter is never seen by any "
-        + (
-            "source (open-population stay-process model; assumes steady arrivals within a quarter)."
-            if method == "open"
-            else "source (multiple systems estimate; assumes closure within a quarter)."
+        Caveat(
+            "population.unseen_open" if method == "open" else "population.unseen",
+            share=1 - detection,
         )
     )
-    return PopulationChain(frame, fits, detection, draws, tuple(caveats))
+    return PopulationChain(frame, fits, detection, draws, tuple(caveats), alpha)

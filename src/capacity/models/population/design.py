@@ -16,6 +16,7 @@ import pandas as pd
 from scipy import optimize
 
 from capacity.exceptions import DataError, ParameterError, Problem
+from capacity.models._base import Caveat
 
 __all__ = [
     "Model",
@@ -236,7 +237,8 @@ class Model:
     @property
     def n_params(self) -> int:
         """Parameters counted in AIC/BIC and degrees of freedom (empty and boundary pairs
-        included)."""
+        included).
+        """
         return self.X.shape[1] + len(self.empty_pairs) + len(self.boundary_pairs)
 
 
@@ -384,7 +386,8 @@ def capture_histories(
             )
     if len(sources) < 2:
         raise ParameterError(
-            f"Capture–recapture needs at least two sources; the sightings have {present}."
+            f"Capture–recapture needs at least two sources; the sightings have {present}.",
+            reason=Caveat("population.one_source", sources=tuple(present)),
         )
     data = data[data["source"].astype(str).isin(sources)]
     person = pd.factorize(data["person_id"], sort=False)[0]

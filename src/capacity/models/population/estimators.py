@@ -23,7 +23,7 @@ import pandas as pd
 from scipy import stats
 
 from capacity.exceptions import ParameterError
-from capacity.models._base import Results, tidy
+from capacity.models._base import Caveat, Results, tidy
 
 __all__ = [
     "ChaoResults",
@@ -38,7 +38,7 @@ __all__ = [
 def lognormal_interval(
     n_observed: float, estimate: float, variance: float, alpha: float = 0.05
 ) -> tuple[float, float]:
-    """Chao's (1987) log-normal interval for a population size.
+    r"""Chao's (1987) log-normal interval for a population size.
 
     Parameters
     ----------
@@ -60,7 +60,7 @@ def lognormal_interval(
     -----
     The unseen number ``f̂0 = N̂ − n`` is taken as log-normal, so
 
-    .. math:: C = \\exp\\Big(z_{1-\\alpha/2}\\sqrt{\\log(1 + \\widehat{\\mathrm{Var}}(\\hat N)/\\hat f_0^2)}\\Big).
+    .. math:: C = \exp\Big(z_{1-\alpha/2}\sqrt{\log(1 + \widehat{\mathrm{Var}}(\hat N)/\hat f_0^2)}\Big).
 
     The lower limit never falls below ``n``. When ``f̂0 = 0`` the interval is ``(n, n)``.
 
@@ -96,7 +96,7 @@ class PopulationResults(Results):
         Distinct persons observed.
     method : str
         Short name of the estimator.
-    caveats : tuple of str
+    caveats : tuple of Caveat
         Plain-language warnings that travel with the result.
     """
 
@@ -108,7 +108,7 @@ class PopulationResults(Results):
         se: float,
         n_observed: int,
         method: str,
-        caveats: Sequence[str] = (),
+        caveats: Sequence[Caveat] = (),
     ):
         self.estimate = float(estimate)
         self.se = float(se)
@@ -120,13 +120,11 @@ class PopulationResults(Results):
     def _interval(self, alpha: float) -> tuple[float, float]:
         return lognormal_interval(self.n_observed, self.estimate, self.se**2, alpha)
 
-    def conf_int(self, alpha: float = 0.05) -> tuple[float, float]:
+    def conf_int(self, alpha: float | None = None) -> tuple[float, float]:
         """Confidence interval ``(low, high)`` for ``N̂`` at level ``1 - alpha``."""
-        if not 0 < alpha < 1:
-            raise ParameterError(f"alpha must lie strictly between 0 and 1, got {alpha!r}.")
-        return self._interval(alpha)
+        return self._interval(self._alpha(alpha))
 
-    def summary_frame(self, alpha: float = 0.05) -> pd.DataFrame:
+    def summary_frame(self, alpha: float | None = None) -> pd.DataFrame:
         """Tidy frame: rows ``N_hat``, ``n_observed`` and ``n_unseen``.
 
         ``n_unseen = N̂ − n`` has the same standard error as ``N̂`` (``n`` is known) and its
@@ -142,8 +140,9 @@ class PopulationResults(Results):
             }
         )
 
-    def plot(self, ax=None, alpha: float = 0.05):
+    def plot(self, ax=None, alpha: float | None = None):
         """Observed persons against the estimate and its interval; returns the Axes."""
+        alpha = self._alpha(alpha)
         ax = super().plot(ax=ax, alpha=alpha)
         ax.set_xlabel("persons")
         ax.set_title(f"{self.title}: estimate with {100 * (1 - alpha):.0f}% interval")
@@ -179,7 +178,7 @@ def _count(value, name: str) -> int:
 
 
 def chapman(n1: int, n2: int, m: int) -> ChapmanResults:
-    """Chapman's bias-corrected two-sample estimator of a closed population's size.
+    r"""Chapman's bias-corrected two-sample estimator of a closed population's size.
 
     Parameters
     ----------
@@ -197,9 +196,9 @@ def chapman(n1: int, n2: int, m: int) -> ChapmanResults:
     -----
     .. math::
 
-        \\hat N = \\frac{(n_1 + 1)(n_2 + 1)}{m + 1} - 1, \\qquad
-        \\widehat{\\mathrm{Var}}(\\hat N) =
-            \\frac{(n_1+1)(n_2+1)(n_1-m)(n_2-m)}{(m+1)^2 (m+2)}
+        \hat N = \frac{(n_1 + 1)(n_2 + 1)}{m + 1} - 1, \qquad
+        \widehat{\mathrm{Var}}(\hat N) =
+            \frac{(n_1+1)(n_2+1)(n_1-m)(n_2-m)}{(m+1)^2 (m+2)}
 
     (Seber 1970). The interval is Chao's (1987) log-normal interval on the unseen number
     ``N̂ − r`` with ``r = n1 + n2 − m`` observed, so it never goes below ``r``; see
@@ -228,17 +227,14 @@ def chapman(n1: int, n2: int, m: int) -> ChapmanResults:
         )
     estimate = (n1 + 1) * (n2 + 1) / (m + 1) - 1
     variance = (n1 + 1) * (n2 + 1) * (n1 - m) * (n2 - m) / ((m + 1) ** 2 * (m + 2))
-    caveats = ["Assumes a closed population and independent sources with equal catchability."]
+    caveats = [Caveat("chapman.assumptions")]
     if m < 7:
-        caveats.append(
-            f"Only {m} person(s) seen by both sources: with fewer than 7 the estimate is "
-            "biased and unstable (Seber 1982, §3.1.1); read it as an order of magnitude."
-        )
+        caveats.append(Caveat("chapman.few_recaptures", m=m))
     return ChapmanResults(n1, n2, m, estimate, np.sqrt(variance), caveats)
 
 
 def chao(frequencies: Sequence[int], occasions: int | None = None) -> ChaoResults:
-    """Chao's (1987) lower bound for the size of a population with heterogeneous catchability.
+    r"""Chao's (1987) lower bound for the size of a population with heterogeneous catchability.
 
     Parameters
     ----------
@@ -260,17 +256,17 @@ def chao(frequencies: Sequence[int], occasions: int | None = None) -> ChaoResult
 
     .. math::
 
-        \\hat N = n + A\\,\\frac{f_1^2}{2 f_2}, \\qquad
-        \\widehat{\\mathrm{Var}} = f_2\\Big[\\frac{A^2 r^4}{4} + A^2 r^3 + \\frac{A r^2}{2}\\Big]
-        \\quad (f_2 > 0);
+        \hat N = n + A\,\frac{f_1^2}{2 f_2}, \qquad
+        \widehat{\mathrm{Var}} = f_2\Big[\frac{A^2 r^4}{4} + A^2 r^3 + \frac{A r^2}{2}\Big]
+        \quad (f_2 > 0);
 
     when ``f2 = 0`` the bias-corrected form is used,
 
     .. math::
 
-        \\hat N = n + A\\,\\frac{f_1(f_1 - 1)}{2}, \\quad
-        \\widehat{\\mathrm{Var}} = A\\frac{f_1(f_1-1)}{2} + A^2\\frac{f_1(2f_1-1)^2}{4}
-            - A^2\\frac{f_1^4}{4\\hat N}.
+        \hat N = n + A\,\frac{f_1(f_1 - 1)}{2}, \quad
+        \widehat{\mathrm{Var}} = A\frac{f_1(f_1-1)}{2} + A^2\frac{f_1(2f_1-1)^2}{4}
+            - A^2\frac{f_1^4}{4\hat N}.
 
     With ``A = 1`` the first variance is Chao's (1987) formula. The interval is the
     log-normal interval of :func:`lognormal_interval`. The bound is a *lower* bound: it is
@@ -315,10 +311,7 @@ def chao(frequencies: Sequence[int], occasions: int | None = None) -> ChaoResult
         raise ParameterError("No person was observed (all frequencies are 0); nothing to estimate.")
     f1 = float(freq[0])
     f2 = float(freq[1]) if freq.size > 1 else 0.0
-    caveats = [
-        "A lower bound under heterogeneous catchability (Chao 1987): the true size can be "
-        "larger, especially when many persons are very hard to observe."
-    ]
+    caveats = [Caveat("chao.lower_bound")]
     if f2 > 0:
         r = f1 / f2
         estimate = n + a * f1**2 / (2 * f2)
@@ -330,8 +323,5 @@ def chao(frequencies: Sequence[int], occasions: int | None = None) -> ChaoResult
             + a**2 * f1 * (2 * f1 - 1) ** 2 / 4
             - a**2 * f1**4 / (4 * estimate)
         )
-        caveats.append(
-            "Nobody was seen exactly twice (f2 = 0): the bias-corrected form "
-            "n + f1(f1-1)/2 was used and is very uncertain."
-        )
+        caveats.append(Caveat("chao.f2_zero"))
     return ChaoResults(freq, occasions, estimate, np.sqrt(max(variance, 0.0)), n, caveats)

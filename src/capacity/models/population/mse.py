@@ -8,6 +8,7 @@ with a delta-method standard error and a profile-likelihood interval (Cormack 19
 Rivest & Baillargeon's Rcapture ``closedpCI``). Design and existence checks live in
 :mod:`capacity.models.population.design`, the profile likelihood in
 :mod:`capacity.models.population.profile`.
+
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import pandas as pd
 
 from capacity.exceptions import ConvergenceWarning, EstimationError, ParameterError
 from capacity.models import _statsmodels as sm
+from capacity.models._base import Caveat
 from capacity.models.population.design import (
     Model,
     boundary_model,
@@ -114,10 +116,7 @@ class MSEResults(PopulationResults):
         self._profile = Profile(model, y[model.keep], np.asarray(fit.params))
         self.title = "Population size (log-linear MSE: " + self.model_label + ")"
         if np.isinf(self._interval(0.05)[1]):
-            self.caveats += (
-                "The profile likelihood does not fall enough for large N: the data give no "
-                "useful upper limit (the 95% interval is open above).",
-            )
+            self.caveats += (Caveat("mse.open_above"),)
 
     @property
     def model_label(self) -> str:
@@ -133,7 +132,7 @@ class MSEResults(PopulationResults):
         lo, hi, _ = self._profile.interval(self.estimate, alpha)
         return lo, hi
 
-    def conf_int(self, alpha: float = 0.05) -> tuple[float, float]:
+    def conf_int(self, alpha: float | None = None) -> tuple[float, float]:
         """Profile-likelihood interval ``(low, high)`` for ``N`` at level ``1 - alpha``.
 
         ``high`` is ``inf`` when the likelihood does not drop enough within
@@ -184,7 +183,7 @@ def mse(
     interactions: str | Sequence[tuple[str, str]] = "select",
     criterion: str = "aic",
 ) -> MSEResults:
-    """Population size from k ≥ 2 overlapping lists by log-linear multiple systems estimation.
+    r"""Population size from k ≥ 2 overlapping lists by log-linear multiple systems estimation.
 
     Parameters
     ----------
@@ -213,7 +212,7 @@ def mse(
 
     Notes
     -----
-    Model: for each observable history ``h ∈ {0,1}^k \\ {0}``,
+    Model: for each observable history ``h ∈ {0,1}^k \ {0}``,
     ``log E[y_h] = β0 + Σ_j β_j h_j + Σ_{(a,b)} λ_ab h_a h_b``, fitted by Poisson maximum
     likelihood on **all** ``2^k − 1`` histories (absent ones as 0). The unseen history has
     mean ``exp(β0)``, so ``N̂ = n + exp(β̂0)`` and, by the delta method,
@@ -268,61 +267,51 @@ def mse(
     120
     """
     y, lists = prepare_table(table, lists, count)
-    k = len(lists)
     if criterion not in ("aic", "bic"):
         raise ParameterError(f"criterion must be 'aic' or 'bic', got {criterion!r}.")
-    caveats = [
-        "Assumes a closed population (nobody arrives or leaves during the period); "
-        "persons who pass through the city briefly have fewer chances to be seen by several "
-        "sources, which biases N̂ downwards.",
-        "Dependence between lists is modelled only through the two-list interactions in the "
-        "model; heterogeneity the lists share, or sources that sample the same places, can "
-        "still bias N̂ downwards (Weir et al. 2003: 3,894 estimated vs 6,997 counted).",
-    ]
-    selection = None
+    model, fit, selection = _choose_model(y, lists, interactions, criterion)
+    caveats = _fit_caveats(model, fit, len(lists), criterion if selection is not None else None)
+    return MSEResults(model, fit, y, lists, selection, criterion, caveats)
+
+
+def _choose_model(y, lists, interactions, criterion):
+    """The model to fit: forward selection (``"select"``) or the fixed one asked for.
+
+    Returns ``(model, fit, selection)``; ``selection`` is the table of selection steps, or
+    ``None`` for a fixed model.
+    """
+    k = len(lists)
     if isinstance(interactions, str) and interactions == "select":
         start = build_model(y, k, (), lists)
         _require(start, lists)
         model, fit, steps = _forward(y, lists, criterion, start)
-        selection = pd.DataFrame(steps, columns=["step", criterion, "N_hat"])
-        caveats.append(
-            f"Model chosen by forward selection on {criterion.upper()}; the interval does not "
-            "include the uncertainty of choosing the model."
-        )
-    else:
-        pairs = parse_pairs(interactions, lists)
-        model = build_model(y, k, pairs, lists)
-        if not model.exists:
-            model = boundary_model(y, k, model, lists) or model
-        _require(model, lists)
-        fit = _fit(model, y[model.keep])
+        return model, fit, pd.DataFrame(steps, columns=["step", criterion, "N_hat"])
+    model = build_model(y, k, parse_pairs(interactions, lists), lists)
+    if not model.exists:
+        model = boundary_model(y, k, model, lists) or model
+    _require(model, lists)
+    return model, _fit(model, y[model.keep]), None
+
+
+def _fit_caveats(model: Model, fit, k: int, selected_by: str | None) -> list[Caveat]:
+    """What a reader of this fit must know: assumptions, selection, −∞ pairs, convergence."""
+    caveats = [Caveat("mse.closure"), Caveat("mse.dependence")]
+    if selected_by is not None:
+        caveats.append(Caveat("mse.selected", criterion=selected_by.upper()))
     if model.boundary_names:
-        caveats.append(
-            "Extended maximum likelihood estimate: for "
-            + ", ".join(model.boundary_names)
-            + " everyone on one list is also on the other, so the cells with only the "
-            "second list are fitted as 0 (boundary) and the interaction runs to +∞; it is "
-            "counted in AIC/BIC and the degrees of freedom (as R's glm and Rcapture do)."
-        )
+        caveats.append(Caveat("mse.boundary_pairs", pairs=tuple(model.boundary_names)))
     if model.empty_names:
-        caveats.append(
-            "No person is on both lists of "
-            + ", ".join(model.empty_names)
-            + ": each such interaction is −∞; the cells it covers were fitted as 0 and the "
-            "parameter is counted in AIC/BIC (Chan, Silverman & Vincent 2021)."
-        )
+        caveats.append(Caveat("mse.empty_pairs", pairs=tuple(model.empty_names)))
     if not _converged(fit):
         warnings.warn(
             f"The Poisson GLM for {model.term_names or 'main effects'} did not converge.",
             ConvergenceWarning,
-            stacklevel=2,
+            stacklevel=3,
         )
-        caveats.append("The GLM fit did not converge; read the estimate with care.")
+        caveats.append(Caveat("mse.not_converged"))
     if 2**k - 1 - model.n_params == 0:
-        caveats.append(
-            "The model is saturated (no residual degrees of freedom): its fit cannot be checked."
-        )
-    return MSEResults(model, fit, y, lists, selection, criterion, caveats)
+        caveats.append(Caveat("mse.saturated"))
+    return caveats
 
 
 def _require(model: Model, lists) -> None:

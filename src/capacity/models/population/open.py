@@ -26,7 +26,7 @@ import pandas as pd
 from scipy import optimize, special, stats
 
 from capacity.exceptions import DataError, EstimationError, ParameterError, Problem
-from capacity.models._base import Results, tidy
+from capacity.models._base import Caveat, Results, tidy
 from capacity.models.population.estimators import lognormal_interval
 
 __all__ = ["OpenPopulation", "WindowFit", "fit_window", "open_population", "sighting_days"]
@@ -189,7 +189,8 @@ def _rates(d: _Data, par: _Params) -> tuple[np.ndarray, np.ndarray]:
 
 def _terms(d: _Data, par: _Params):
     """Per person and class: ``log K`` (sighting days at the daily chance), ``log ρ`` (the
-    first day as an arrival day), and per class ``log q`` and ``log κ`` (an unseen arrival)."""
+    first day as an arrival day), and per class ``log q`` and ``log κ`` (an unseen arrival).
+    """
     rate, arrive = _rates(d, par)
     with np.errstate(divide="ignore", invalid="ignore"):
         lodds = np.log(rate) - np.log1p(-rate)  # (C, k)
@@ -361,7 +362,7 @@ class WindowFit:
     p_unseen: float
     iterations: int
     converged: bool
-    caveats: tuple[str, ...] = ()
+    caveats: tuple[Caveat, ...] = ()
 
     def interval(self, what: str = "N", alpha: float = 0.05) -> tuple[float, float]:
         """``N``: Chao's log-normal interval on the unseen; others: log-normal on the value."""
@@ -561,14 +562,9 @@ def fit_window(
     var = np.einsum("ta,ab,tb->t", grads, cov, grads)
     ratio = est[:4] / est[0]
     var = var[:4] + base * np.array([1.0, ratio[1] ** 2, ratio[2] ** 2, 0.0])
-    caveats = [
-        "Assumes persons arrive at a steady rate within the window and that each source sees "
-        "a present person on each day with a daily chance that does not depend on how long "
-        "she stays (given which ad sites can see her); persons present only a day or two "
-        "are mostly unseen, and their number rests on the stay distribution's shape."
-    ]
+    caveats = [Caveat("open.assumptions")]
     if not conv:
-        caveats.append(f"The EM fit stopped after {it} iterations before converging.")
+        caveats.append(Caveat("open.not_converged", iterations=it))
     return WindowFit(
         n_observed=n,
         window_days=window_days,
@@ -630,7 +626,7 @@ class OpenPopulation(Results):
     windows: pd.DataFrame
     fits: dict
     alpha: float
-    caveats: tuple[str, ...] = ()
+    caveats: tuple[Caveat, ...] = ()
     title: str = "Persons in the city (open-population stay-process model)"
 
     def summary_frame(self, alpha: float | None = None) -> pd.DataFrame:
@@ -731,7 +727,7 @@ def open_population(
                 unit_days=unit,
             )
         except EstimationError as exc:
-            caveats.append(f"{label}: no estimate ({exc})")
+            caveats.append(Caveat("open.window_failed", window=label, reason=Caveat.of_error(exc)))
             continue
         fits[label] = fit
         row = {"window": label, "start": w_lo, "end": w_hi, "days": days}

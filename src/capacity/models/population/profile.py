@@ -77,6 +77,7 @@ class Profile:
 
     @cache  # noqa: B019 - one small object per result, evaluations are reused across alphas
     def loglik(self, big_n: float) -> float:
+        """Multinomial profile log-likelihood ``ℓ(N)`` at ``N = big_n``."""
         unseen = big_n - self.n
         y_full = np.append(self.y, unseen)
         with np.errstate(over="ignore", invalid="ignore"):
@@ -97,6 +98,7 @@ class Profile:
 
     @cache  # noqa: B019
     def maximum(self, guess: float) -> float:
+        """``N`` that maximises the profile likelihood, searched from ``guess``."""
         upper = self.n + 4 * (guess - self.n) + 10
         while True:
             res = optimize.minimize_scalar(
@@ -110,6 +112,7 @@ class Profile:
             upper = self.n + 4 * (upper - self.n)
 
     def interval(self, guess: float, alpha: float) -> tuple[float, float, float]:
+        """Profile-likelihood interval ``(low, high, N at the maximum)`` at level ``1 − alpha``."""
         top = self.maximum(guess)
         target = self.loglik(top) - stats.chi2.ppf(1 - alpha, 1) / 2
 

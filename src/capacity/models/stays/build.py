@@ -40,6 +40,7 @@ STAY_COLUMNS = [
 
 
 def require_columns(frame: pd.DataFrame, columns: list[str], table: str) -> None:
+    """Raise a :class:`DataError` naming ``table`` and every column of ``columns`` it lacks."""
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise DataError(

@@ -19,7 +19,7 @@ from scipy import stats
 from statsmodels.duration.survfunc import SurvfuncRight
 
 from capacity.exceptions import EstimationError
-from capacity.models._base import Results, normal_interval, percentile_interval, tidy
+from capacity.models._base import Caveat, Results, normal_interval, percentile_interval, tidy
 from capacity.models.stays.km import (
     StayDistribution,
     bootstrap_stays,
@@ -88,14 +88,14 @@ class StaysResults(Results):
     correction: str
     sighting_prob: float
     alpha: float
-    caveats: tuple[str, ...] = ()
+    caveats: tuple[Caveat, ...] = ()
     _rows: dict = field(default_factory=dict)
     title: str = "Stays in the city (days)"
     n_boot: int = 0
 
     def summary_frame(self, alpha: float | None = None) -> pd.DataFrame:
         """Median, mean, share ≤ 7 days, the hazard ratio and the median ratio per year."""
-        a = self.alpha if alpha is None else alpha
+        a = self._alpha(alpha)
         z = stats.norm.ppf(1 - a / 2)
         _, (lo, hi) = km_median(self.km, a)
         b = np.log(self.hazard_ratio_per_year)
@@ -128,7 +128,7 @@ class StaysResults(Results):
 
     def survival_frame(self, alpha: float | None = None) -> pd.DataFrame:
         """KM curve: ``time, survival, ci_lower, ci_upper`` (pointwise log-log interval)."""
-        lo, hi = km_band(self.km, self.alpha if alpha is None else alpha)
+        lo, hi = km_band(self.km, self._alpha(alpha))
         return pd.DataFrame(
             {
                 "time": self.km.surv_times,
@@ -169,7 +169,7 @@ class StaysResults(Results):
         return ax
 
 
-def _split_warning(stays: pd.DataFrame) -> list[str]:
+def _split_warning(stays: pd.DataFrame) -> list[Caveat]:
     """A caveat when many gaps between sightings come near ``gap_days`` (split stays)."""
     counts = np.asarray(stays.attrs.get("gap_counts", []), dtype=float)
     gap = int(stays.attrs.get("gap_days", len(counts) - 1))
@@ -179,11 +179,7 @@ def _split_warning(stays: pd.DataFrame) -> list[str]:
     if long_share <= 0.10:
         return []
     p90 = int(np.searchsorted(np.cumsum(counts) / counts.sum(), 0.9))
-    return [
-        f"{long_share:.0%} of the gaps between sightings within stays are longer than "
-        f"{gap // 2} days: missed sightings probably split stays, which makes them look "
-        f"shorter. Consider gap_days of about {2 * max(p90, 1)} days."
-    ]
+    return [Caveat("stays.split", share=long_share, days=gap // 2, suggested=2 * max(p90, 1))]
 
 
 def fit_stays(
@@ -258,10 +254,7 @@ def fit_stays(
     caveats = []
     n_trunc = int(stays["left_truncated"].sum())
     if n_trunc:
-        caveats.append(
-            f"{n_trunc} stays began in the first {stays.attrs.get('gap_days', 'gap')} days of the "
-            "data and may have started earlier; they are left out of the stay lengths."
-        )
+        caveats.append(Caveat("stays.left_truncated", n=n_trunc, days=stays.attrs.get("gap_days")))
     stays = stays[~stays["left_truncated"]]
     if len(stays) < 5 or (~stays["right_censored"]).sum() < 2:
         raise EstimationError(
@@ -272,15 +265,13 @@ def fit_stays(
     caveats += notes + _split_warning(stays)
     share_cens = 1 - rows["event"].mean()
     if share_cens > 0:
-        caveats.append(f"{share_cens:.0%} of stays may go on after the data end (right-censored).")
+        caveats.append(Caveat("stays.censored", share=share_cens))
     km, dist = km_distribution(expander.rows(), alpha=alpha, aggregate=False)
     med, med_ci = km_median(km, alpha)
     mean, mean_se = dist.mean(), restricted_mean_se(km)
     hr, hr_se = cox_trend(rows)
     if not np.isfinite(hr):
-        caveats.append(
-            "Stays start within less than half a year: no trend in stay length estimated."
-        )
+        caveats.append(Caveat("stays.no_trend"))
     by_year = _by_year(rows, expander, alpha, short_days)
     s7 = km_share_below(km, short_days, alpha)
     ratio = median_ratio(

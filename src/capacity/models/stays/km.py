@@ -18,6 +18,7 @@ from scipy import stats
 from statsmodels.duration.survfunc import SurvfuncRight
 
 from capacity.exceptions import EstimationError
+from capacity.models._base import Caveat
 from capacity.models.stays.margins import prepare_margins
 
 __all__ = ["StayDistribution", "bootstrap_stays", "km_distribution"]
@@ -42,7 +43,7 @@ class StayDistribution:
     s_max: float
     t_max: float
     tail_rate: float
-    caveats: tuple[str, ...] = ()
+    caveats: tuple[Caveat, ...] = ()
 
     def laplace(self, h) -> np.ndarray:
         """``E[exp(-h T)] = Σ p_j e^{-h t_j} + s_max e^{-h t_max} λ / (λ + h)``, ``h ≥ 0``."""
@@ -121,7 +122,7 @@ def km_distribution(
     masses = -np.diff(np.r_[1.0, s])
     s_max = float(s[-1]) if len(s) else 1.0
     t_max = float(max(time.max(), t[-1] if len(t) else 0.0))
-    caveats: tuple[str, ...] = ()
+    caveats: tuple[Caveat, ...] = ()
     rate = np.nan
     if s_max > 0:
         # occurrence/exposure beyond the KM's upper quartile (or its median, or half of t_max)
@@ -132,10 +133,7 @@ def km_distribution(
         events = float(np.sum(w * ev * (time > cut)))
         if events == 0:
             events = 1.0
-            caveats = (
-                "No stay ended in the tail of the data: the tail beyond the longest stay "
-                "assumes one ending, so the mean stay is uncertain.",
-            )
+            caveats = (Caveat("stays.no_tail_end"),)
         rate = events / max(exposure, 1e-9)
     return km, StayDistribution(t, masses, s_max, t_max, rate, caveats)
 

@@ -16,6 +16,7 @@ import pandas as pd
 from scipy import sparse
 
 from capacity.exceptions import EstimationError
+from capacity.models._base import Caveat
 from capacity.models.stays.build import sighting_gaps, sighting_probability
 
 
@@ -61,6 +62,7 @@ class Spread:
         return num / np.maximum(p_seen, 1e-9)
 
     def matrix(self, pmf: np.ndarray) -> sparse.csr_matrix:
+        """The sparse map ``U → V`` with the weights of ``pmf`` (see :meth:`values`)."""
         return sparse.csr_matrix((self.values(pmf), (self.u, self.v)), shape=self.shape)
 
 
@@ -169,7 +171,7 @@ def make_expander(rows: pd.DataFrame, pmf: np.ndarray | None) -> Expander:
 
 def prepare_margins(
     stays: pd.DataFrame, correction: str, strata=None
-) -> tuple[pd.DataFrame, Expander, float, list[str]]:
+) -> tuple[pd.DataFrame, Expander, float, list[Caveat]]:
     """Per-stay rows (observed lengths; ``cox_duration`` for the Cox model) and the expander.
 
     ``strata`` (a :class:`~capacity.models.stays.strata.SourceStrata`) gives every source
@@ -188,7 +190,7 @@ def prepare_margins(
             margin, _ = sighting_gaps(stays)
             pmf = _recurrence_pmf(stays)[None, :]
             per_stay = np.full(len(stays), margin)
-            how = "spread as the gaps between sightings imply"
+            strata_caveat = {}
         else:
             from capacity.models.stays.strata import recurrence_pmfs
 
@@ -197,18 +199,17 @@ def prepare_margins(
             margins = pmf @ np.arange(pmf.shape[1])
             per_stay = margins[stratum]
             margin = float(per_stay.mean()) if len(per_stay) else 0.0
-            how = (
-                f"spread as the gaps between sightings imply, separately for the "
-                f"{len(strata.labels)} sets of sources that see a person: "
-                f"{margins.min():.1f}–{margins.max():.1f} days"
-            )
+            strata_caveat = {
+                "strata": len(strata.labels),
+                "low": float(margins.min()),
+                "high": float(margins.max()),
+            }
         cox_dur = dur + per_stay * (1 + event)
         cox_entry = np.where(entry > 0, entry + per_stay, 0.0)
-        notes.append(
-            "Stay lengths corrected for the unseen days before the first and after the last "
-            f"sighting (on average {margin:.1f} days per end, {how}) and reweighted for "
-            "stays never seen."
-        )
+        if strata_caveat:
+            notes.append(Caveat("stays.margins_strata", days=margin, **strata_caveat))
+        else:
+            notes.append(Caveat("stays.margins", days=margin))
     elif correction != "none":
         raise EstimationError(f"correction = {correction!r}: use 'margins' or 'none'.")
     rows = pd.DataFrame(

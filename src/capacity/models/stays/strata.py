@@ -203,9 +203,11 @@ def split_thresholds(strata: SourceStrata, level: float = SPLIT_LEVEL) -> np.nda
 
 
 def merge_split_stays(stays: pd.DataFrame, strata: SourceStrata, level: float = SPLIT_LEVEL):
-    """A run label per stay: consecutive stays of a person in one city, with no stay in
-    another city between them and a gap her source set makes plausible inside one stay
-    (:func:`split_thresholds`), share a label; persons not in ``strata`` keep their stays.
+    """A run label per stay: stays that are one stay split by missed sightings share a label.
+
+    Consecutive stays of a person in one city, with no stay in another city between them and
+    a gap her source set makes plausible inside one stay (:func:`split_thresholds`), share a
+    label; persons not in ``strata`` keep their stays.
 
     ``build_stays`` splits a stay wherever sightings are more than ``gap_days`` apart; with
     sources that see a present person on few days (an ad site that sees her on 7 % of her

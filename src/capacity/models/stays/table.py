@@ -51,6 +51,7 @@ class StayTable:
         )
 
     def __len__(self) -> int:
+        """Number of stay distributions (draws) in the table."""
         return self.times.shape[0]
 
     def take(self, idx: np.ndarray) -> StayTable:

@@ -11,8 +11,9 @@
 - :mod:`~capacity.report.committee.options` — what the committee can do: options with
   costs, the support they need downstream, and the best mix for a budget;
 - :mod:`~capacity.report.committee.mobility` — women who move: strategy, reach per woman
-  and per tour, coordination between cities;
-- :mod:`~capacity.report.committee.text` — the committee report's sentences (sv, en).
+  and per tour, coordination between cities.
+
+Their sentences are in the catalogue of report words (:mod:`capacity.i18n.committee`).
 
 The section functions that the notebooks call are importable from here.
 """

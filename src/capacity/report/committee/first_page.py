@@ -133,9 +133,12 @@ def page_one(
 
 
 def competence_box(book, result, fitted) -> None:
-    """Page one's languages and competence: who no staff member can talk with, the trained
-    share of outreach hours, and signs of trafficking and referrals per 100 contacts in her
-    own language, through an interpreter or in neither (issue 11, item 4)."""
+    """Page one's languages and competence (issue 11, item 4).
+
+    Who no staff member can talk with, the trained share of outreach hours, and signs of
+    trafficking and referrals per 100 contacts in her own language, through an interpreter
+    or in neither.
+    """
     from capacity.report.committee.identification import identification_frame
 
     lang = book.lang

@@ -81,7 +81,7 @@ def identification_frame(book, ident, *, compact: bool = False):
         name="competence" if compact else "identification",
         caption=phrase(book, "competence_caption" if compact else "identification_caption"),
         headers={
-            "contacts": phrase(book, f"col_contacts{short}"),
+            "contacts": phrase(book, "col_contacts_short" if compact else "col_contacts_count"),
             "indicators": phrase(book, "col_signs" if compact else "col_indicators"),
             "referrals": phrase(book, f"col_referrals{short}"),
         },

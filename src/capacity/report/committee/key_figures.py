@@ -3,15 +3,14 @@
 Shared by the report's sections (:mod:`capacity.report.committee.sections`,
 :mod:`capacity.report.committee.first_page`, :mod:`capacity.report.committee.scenarios`): which key figures a
 table shows, how each is formatted, and the committee report's own sentences
-(:data:`capacity.report.committee.text.TEXT`) in the report language.
+(:mod:`capacity.i18n.committee`) in the report language.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from capacity.i18n import format_percent, label, verdict_sentences
-from capacity.report.committee.text import TEXT
+from capacity.i18n import format_percent, label, t, verdict_sentences
 
 #: How each key figure is written (see :data:`capacity.tables.KINDS`).
 KEY_KINDS = {
@@ -59,7 +58,7 @@ CAPACITY = (
 
 def phrase(book, key: str, **values) -> str:
     """The committee report's sentence ``key`` in the book's language, filled in."""
-    return TEXT[key][0 if book.lang == "sv" else 1].format(**values)
+    return t(key, book.lang, **values)
 
 
 def is_scenario(params) -> bool:
@@ -108,6 +107,7 @@ def key_figure_frame(result, keys, lang: str) -> tuple[pd.DataFrame, dict[str, s
 
 
 def key_table(book, result, keys, name: str, caption: str):
+    """A table of the key figures ``keys`` of ``result`` with their intervals, in the report language."""
     frame, kinds = key_figure_frame(result, keys, book.lang)
     level = format_percent(1 - result.params.alpha, book.lang, 0)
     return book.table(

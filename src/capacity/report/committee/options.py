@@ -79,7 +79,7 @@ def options_table(book, options: pd.DataFrame, fitted, coordination=None):
         name="options",
         caption=phrase(book, "options_caption"),
         headers={
-            "reach": phrase(book, "col_reach"),
+            "reach": phrase(book, "col_reach_short"),
             "gain": phrase(book, "col_gain"),
             "cost": phrase(book, "col_cost"),
             "gain_per_mkr": phrase(book, "col_gain_per_mkr"),
@@ -191,12 +191,17 @@ def _span(row, key: str, lang: str) -> str:
 def options_section(
     book, result, fitted, params, options: pd.DataFrame, curve: pd.DataFrame, coordination=None
 ):
-    """Page one, after the verdict: the reach curve beside languages and competence, the
-    options table (with cooperation between cities), and what reaching more demands."""
+    """Page one, after the verdict: the curve, competence, options and the downstream.
+
+    The reach curve beside languages and competence, the options table (with cooperation
+    between cities) and what reaching more demands.
+    """
     from capacity.report.committee.first_page import competence_box
 
     with book.box("pair"):
-        book.figure(figures_options.reach_curve(curve, result.target_reach, book.lang))
+        book.figure(
+            figures_options.reach_curve(curve, result.target_reach, book.lang, result.params.alpha)
+        )
         with book.box("side"):
             competence_box(book, result, fitted)
     options_table(book, options, fitted, coordination)

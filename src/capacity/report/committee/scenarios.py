@@ -11,18 +11,20 @@ from __future__ import annotations
 import pandas as pd
 
 from capacity import figures
-from capacity.i18n import format_interval, format_number, format_percent
+from capacity.i18n import CATALOGUE, format_interval, format_number, format_percent
 from capacity.report.committee.key_figures import phrase
-from capacity.report.committee.text import TEXT
 
 #: Scenario rows of :func:`standard_scenarios`, in the order the tables show them.
 SCENARIOS = ("today", "plus2", "plus4", "interpreters", "mobile")
 
 
 def standard_scenarios(fitted, params) -> pd.DataFrame:
-    """Today; +2 and +4 outreach FTE; an interpreter for every contact in a language no staff
+    """The standard scenarios of the committee report.
+
+    Today; +2 and +4 outreach FTE; an interpreter for every contact in a language no staff
     member speaks (``interpreter_share = 1``: competence alone, today's staff); and today
-    with stays half as long (more mobility)."""
+    with stays half as long (more mobility).
+    """
     from capacity.question4 import Scenario, evaluate
 
     grid = {
@@ -63,7 +65,7 @@ def scenario_table(book, scenarios: pd.DataFrame, *, name: str, caption: str, co
         "fte_needed",
     ]
     show = scenarios.copy()
-    show.index = [phrase(book, f"scen_{k}") if f"scen_{k}" in TEXT else k for k in show.index]
+    show.index = [phrase(book, f"scen_{k}") if f"scen_{k}" in CATALOGUE else k for k in show.index]
     kinds = {
         "extra_fte": "number",
         "interpreter_share": "percent",

@@ -2,8 +2,8 @@
 
 The committee notebook calls these in order; each shows its headings, text, tables and
 figures through a :class:`~capacity.report.book.ReportBook`, so every table is numbered
-and suppressed and every figure has alt text. Words come from :mod:`capacity.i18n` and
-:mod:`capacity.report.committee.text`; numbers from the
+and suppressed and every figure has alt text. Words come from the catalogue in :mod:`capacity.i18n`
+(the committee's own sentences in :mod:`capacity.i18n.committee`); numbers from the
 :class:`~capacity.question4.Question4Result`.
 """
 
@@ -18,19 +18,20 @@ import pandas as pd
 from capacity import figures
 from capacity.config import ROOT
 from capacity.i18n import (
+    CATALOGUE,
     format_interval,
     format_number,
     format_percent,
     label,
     language_name,
+    t,
 )
-from capacity.i18n.caveats import translate_caveat
+from capacity.i18n.committee import METHOD_KEYS
 from capacity.privacy.grouping import OTHER, group_small
 from capacity.report.committee.first_page import page_one
 from capacity.report.committee.key_figures import CAPACITY, TARGET_GROUP, key_table, verdict_text
 from capacity.report.committee.key_figures import phrase as _x
 from capacity.report.committee.scenarios import forecast_and_scenarios, standard_scenarios
-from capacity.report.committee.text import INDICATORS, METHODS, TEXT
 
 __all__ = [
     "assumptions",
@@ -239,7 +240,8 @@ FUNNEL = (
 
 def funnel_frame(ind: pd.DataFrame) -> pd.DataFrame:
     """Questions 1–3 as a funnel: persons at each step and their share of those encountered,
-    for all joint operations and by mandate (buyers only; those selling sex included)."""
+    for all joint operations and by mandate (buyers only; those selling sex included).
+    """
     counts = ind["count"].astype("Float64").unstack("mandate").reindex(list(FUNNEL))
     groups = {
         "all": counts.get("all"),
@@ -331,7 +333,7 @@ def indicators(book, result) -> None:
             days=format_number(days, lang, 1),
         )
     )
-    frame.index = [INDICATORS.get(i, (i, i))[0 if lang == "sv" else 1] for i in frame.index]
+    frame.index = [t(f"ind_{i}", lang) if f"ind_{i}" in CATALOGUE else i for i in frame.index]
     book.table(
         frame,
         name="indicators",
@@ -367,16 +369,15 @@ def indicators(book, result) -> None:
 def methods(book) -> None:
     """The model in plain words."""
     book.heading("h_methods")
-    for paragraph in METHODS[book.lang]:
-        book.text(paragraph)
+    for key in METHOD_KEYS:
+        book.text(t(key, book.lang))
 
 
 def assumptions(book, result, data) -> None:
     """Caveats from every model, disclosure control and the data used."""
     book.heading("h_assumptions")
     book.text(_x(book, "caveats_intro"))
-    # the models write their caveats in English; capacity.i18n.caveats has them in Swedish
-    book.bullets([translate_caveat(c, book.lang) for c in result.caveats])
+    book.caveats(result.caveats)
     book.heading("h_suppression", level=3)
     book.suppression_note()
 
@@ -396,7 +397,7 @@ def provenance(book, data, params) -> None:
         with contextlib.suppress(ValueError):
             path = path.resolve().relative_to(ROOT)
         rows = format_number(info.get("rows", float("nan")), book.lang, 0)
-        name = _x(book, f"table_{table}") if f"table_{table}" in TEXT else table
+        name = _x(book, f"table_{table}") if f"table_{table}" in CATALOGUE else table
         items[name] = f"{path} · {rows} {_x(book, 'rows')} · SHA-256 {info.get('sha256', '')}"
     items[_x(book, "parameters")] = ", ".join(
         f"{k}={v}" for k, v in params.to_dict().items() if k not in ("output_dir", "data_dir")

@@ -12,10 +12,9 @@ import numpy as np
 import pandas as pd
 
 from capacity import figures
-from capacity.figures_style import label_text
-from capacity.i18n import format_interval, format_number, format_percent
+from capacity.i18n import format_interval, format_number, format_percent, t
+from capacity.i18n.catalogue import CATALOGUE
 from capacity.report.committee.key_figures import phrase
-from capacity.report.committee.text import TEXT
 
 __all__ = ["conditional_sentence", "fte_range_text", "sensitivity_frame", "sensitivity_section"]
 
@@ -31,12 +30,12 @@ def sensitivity_frame(fitted, data, params) -> pd.DataFrame:
 def _fte(x: float, lang: str) -> str:
     """FTE in whole numbers (rounded up: the staff a target needs), "never" when none do."""
     if not np.isfinite(x):
-        return TEXT["never"][0 if lang == "sv" else 1]
+        return t("never", lang)
     return format_number(float(np.ceil(x - 1e-9)), lang, 0)
 
 
 def fte_range_text(book, lo: float, hi: float) -> str:
-    """ "93–216 FTE", or "at least 93 FTE, and under some choices never" when one is ∞."""
+    """The FTE range in words: "93–216 FTE", or "at least 93 FTE – …" when one is ∞."""
     if np.isfinite(lo) and np.isfinite(hi):
         return phrase(book, "fte_range", lo=_fte(lo, book.lang), hi=_fte(hi, book.lang))
     return phrase(book, "fte_range_open", lo=_fte(lo, book.lang))
@@ -73,10 +72,10 @@ def shown_values(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
             return format_percent(float(value[:-1]) / 100, lang)
         if setting == "strategy":
             key = f"strategy_short_{value}"
-            return TEXT[key][0 if lang == "sv" else 1] if key in TEXT else value
+            return t(key, lang) if key in CATALOGUE else value
         if setting == "reach_level":
             key = f"level_short_{value}"
-            return TEXT[key][0 if lang == "sv" else 1] if key in TEXT else value
+            return t(key, lang) if key in CATALOGUE else value
         if setting == "gap_days":
             return f"{value} {'dagar' if lang == 'sv' else 'days'}"
         return value
@@ -98,7 +97,7 @@ def sensitivity_section(book, frame: pd.DataFrame) -> None:
     rows = shown["setting"].nunique()
     book.figure(figures.tornado(shown, lang), height=0.3 * rows + 1.3)
     table = shown.assign(
-        setting=[label_text(f"sens_{s}", lang) for s in frame["setting"]],
+        setting=[t(f"fig_sens_{s}", lang) for s in frame["setting"]],
         side=[phrase(book, f"side_{s}") for s in frame["side"]],
         fte_needed=[_fte(x, lang) for x in frame["fte_needed"]],
     ).set_index(["setting", "side"])
@@ -109,8 +108,8 @@ def sensitivity_section(book, frame: pd.DataFrame) -> None:
         caption=phrase(book, "sensitivity_caption"),
         headers={
             "value": phrase(book, "sens_value"),
-            "reach_effective": label_text("tornado_reach", lang),
-            "fte_needed": label_text("tornado_fte", lang),
+            "reach_effective": t("fig_tornado_reach", lang),
+            "fte_needed": t("fig_tornado_fte", lang),
         },
         kinds={"value": "text", "reach_effective": "percent", "fte_needed": "text"},
         in_report=False,

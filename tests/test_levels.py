@@ -165,3 +165,21 @@ def test_more_staff_never_lowers_any_reach_in_the_engine(fitted, strategy, level
     hi = tour_measures(x.inputs, x.mobility, np.full(len(x.inputs), fte * factor), scen=scen)
     for key in lo:
         assert np.all(hi[key] >= lo[key] - 1e-9), key
+
+
+def test_other_cities_count_their_conversations_at_level_b(fitted):
+    """The tour chain's other cities: their direct reach scaled by the share of their own
+    logged contacts that are conversations (on the capacity scale p/(1 − p))."""
+    params, fm, ds = fitted
+    a, b = fm.mobility.city_reach, at_level(fm, "conversation", "", 0.25).mobility.city_reach
+    assert np.all(b <= a + 1e-12)
+    o = ds.outreach
+    o = o[(o["date"] >= pd.Timestamp(params.period_start))]
+    cities = fm.mobility.flows.cities
+    j = next(i for i, c in enumerate(cities) if c != params.city)
+    mine = o[o["city"].astype(str) == cities[j]].groupby("channel", observed=True)["contacts"].sum()
+    r = (
+        mine.drop(index="online", errors="ignore").sum() + 0.25 * mine.get("online", 0)
+    ) / mine.sum()
+    cap = a[0, j] / (1 - a[0, j]) * r
+    assert b[0, j] == pytest.approx(cap / (1 + cap), rel=1e-9)

@@ -159,3 +159,47 @@ def test_coverage_harness_measures_the_question_4_chain():
     truth = chain_truth(syn, "Stockholm", pd.Timestamp("2022-01-01"), pd.Timestamp("2025-12-31"))
     assert 0 < truth["reach_stay"] <= truth["reach_woman"] < 1
     assert chain_cases(syn, dataclasses.replace(plan, chain=False)) == []
+
+
+@pytest.fixture(scope="module")
+def chain_coverage(tmp_path_factory):
+    """The question-4 chain on two worlds with capture per day present, ten seeds each
+    (``python -m capacity.coverage --chain-only``): coverage per world and quantity."""
+    tmp = tmp_path_factory.mktemp("chain-coverage")
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    cases = tmp / "cases.csv"
+    args = ["--chain-only", "--seeds", "10", "--worlds", "2", "--jobs", "1", "--n-boot", "60"]
+    args += ["--out", str(tmp / "coverage.md"), "--cases", str(cases)]
+    done = subprocess.run(
+        [sys.executable, "-m", "capacity.coverage", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    frame = pd.read_csv(cases)
+    per = frame.groupby(["quantity", "world"])["covered"].agg(["mean", "size"])
+    assert (per["size"] == 10).all()
+    return per["mean"]
+
+
+@pytest.mark.slow
+def test_reduced_chain_coverage_of_reach_per_stay_is_at_least_80_percent(chain_coverage):
+    """Issue 9: the 95 % interval of effective reach per stay covers the truth in at least
+    80 % of the cases on both worlds (measured: 9/10 and 10/10)."""
+    cover = chain_coverage.loc["chain: reach per stay"]
+    assert len(cover) == 2 and (cover >= 0.8).all(), cover
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True,
+    reason="known miss (docs/methods/coverage.md): reach per woman covers 7/10 on the "
+    "lognormal world (10/10 on the Weibull one), 5 % low (returns merged into one stay)",
+)
+def test_reduced_chain_coverage_of_reach_per_woman_is_at_least_80_percent(chain_coverage):
+    """Issue 9's 80 % floor for reach per woman, the verdict's measure; strict: when it
+    passes, the known miss is gone and the marker must go."""
+    cover = chain_coverage.loc["chain: reach per woman"]
+    assert len(cover) == 2 and (cover >= 0.8).all(), cover

@@ -9,6 +9,9 @@ language:
     a share (0–1) as a whole percentage (``42 %`` / ``42%``);
 ``int``, ``num1``, ``num2``, ``num``
     a number with 0, 1, 2 or as few decimals as it needs, in the locale;
+``count``
+    a count of persons, stays or contacts: a whole number, or ``<k`` when it is from 1 to
+    the report's suppression threshold ``k`` − 1 (disclosure control in prose);
 ``sig``, ``sig2``
     a small number (a p-value) to one or two significant digits;
 ``date``
@@ -135,9 +138,9 @@ CAVEATS: dict[str, dict[str, str]] = {
     },
     # --- capacity.models.stays ------------------------------------------------------------
     "stays.left_truncated": {
-        "sv": "{n:int} av vistelserna började under de första {days:int} dagarna i data och kan "
+        "sv": "{n:count} av vistelserna började under de första {days:int} dagarna i data och kan "
         "ha börjat tidigare; de räknas inte med i vistelsernas längd.",
-        "en": "{n:int} stays began in the first {days:int} days of the data and may have started "
+        "en": "{n:count} stays began in the first {days:int} days of the data and may have started "
         "earlier; they are left out of the stay lengths.",
     },
     "stays.margins": {
@@ -244,9 +247,9 @@ CAVEATS: dict[str, dict[str, str]] = {
         "en": "Assumes a closed population and independent sources with equal catchability.",
     },
     "chapman.few_recaptures": {
-        "sv": "Bara {m:int} person(er) sedda av båda källorna: med färre än 7 är skattningen "
+        "sv": "Bara {m:count} person(er) sedda av båda källorna: med färre än 7 är skattningen "
         "snedvriden och instabil (Seber 1982, § 3.1.1); läs den som en storleksordning.",
-        "en": "Only {m:int} person(s) seen by both sources: with fewer than 7 the estimate is "
+        "en": "Only {m:count} person(s) seen by both sources: with fewer than 7 the estimate is "
         "biased and unstable (Seber 1982, §3.1.1); read it as an order of magnitude.",
     },
     "chao.lower_bound": {
@@ -439,15 +442,15 @@ CAVEATS: dict[str, dict[str, str]] = {
     "strategy.line": {
         "sv": "Data visar {label:word}: {share:pct} av kontaktkapaciteten går till att gå igenom "
         "nya ankomster (intervall {low:pct}–{high:pct}); modellen för tiden till första kontakt "
-        "{fit:word} ({n:int} första kontakter i {m:int} vistelser, p = {p:sig2}).",
+        "{fit:word} ({n:count} första kontakter i {m:count} vistelser, p = {p:sig2}).",
         "en": "The data support {label:word}: {share:pct} of contact capacity goes to screening "
         "new arrivals (interval {low:pct}–{high:pct}); the model of time to first contact "
-        "{fit:word} ({n:int} first contacts in {m:int} stays, p = {p:sig2}).",
+        "{fit:word} ({n:count} first contacts in {m:count} stays, p = {p:sig2}).",
     },
     "strategy.too_few": {
-        "sv": "Bara {n:int} vistelser med {m:int} första kontakter: för få för att skilja "
+        "sv": "Bara {n:count} vistelser med {m:count} första kontakter: för få för att skilja "
         "genomgång av nya från sök.",
-        "en": "Only {n:int} stays with {m:int} first contacts: too few to tell screening from "
+        "en": "Only {n:count} stays with {m:count} first contacts: too few to tell screening from "
         "search.",
     },
     "strategy.no_stays": {

@@ -265,9 +265,10 @@ def _decimals_needed(x: float, most: int = 3) -> int:
 class _CaveatFormatter(string.Formatter):
     """``str.format`` with the caveat formats (``pct``, ``int``, ``langs`` …) in one language."""
 
-    def __init__(self, lang: str):
+    def __init__(self, lang: str, threshold: int = 5):
         super().__init__()
         self.lang = lang
+        self.threshold = threshold  # counts 1 .. threshold - 1 are written "<threshold"
         self.foreign = False  # set when a nested reason has no catalogue entry
 
     def format_field(self, value: object, spec: str) -> str:
@@ -277,8 +278,8 @@ class _CaveatFormatter(string.Formatter):
             return text[:1].lower() + text[1:].rstrip(".") if spec == "reason" else text
         if spec == "pct":
             return format_percent(float(value), lang, 0)
-        if spec in ("int", "num1", "num2"):
-            return format_number(float(value), lang, {"int": 0, "num1": 1, "num2": 2}[spec])
+        if spec in ("int", "num1", "num2", "count"):
+            return self.number(float(value), spec)
         if spec == "num":
             return format_number(float(value), lang, _decimals_needed(float(value)))
         if spec in ("sig", "sig2"):
@@ -299,6 +300,12 @@ class _CaveatFormatter(string.Formatter):
             raise ValueError(f"unknown caveat format {spec!r}")
         return str(value)
 
+    def number(self, x: float, spec: str) -> str:
+        """``int``/``num1``/``num2``, or a ``count``: ``<threshold`` when small."""
+        if spec == "count" and 0 < x < self.threshold:
+            return f"<{self.threshold}"
+        return format_number(x, self.lang, {"int": 0, "num1": 1, "num2": 2, "count": 0}[spec])
+
     def nested(self, caveat: object) -> str:
         if not hasattr(caveat, "key"):  # an error message or plain text: as it stands
             caveat_key, values = "error", {"message": str(caveat)}
@@ -309,16 +316,18 @@ class _CaveatFormatter(string.Formatter):
         return self.format(CATALOGUE[caveat_key][self.lang], **values)
 
 
-def _render(caveat: object, lang: str) -> tuple[str, bool]:
-    formatter = _CaveatFormatter(check_language(lang))
+def _render(caveat: object, lang: str, threshold: int = 5) -> tuple[str, bool]:
+    formatter = _CaveatFormatter(check_language(lang), threshold)
     return formatter.nested(caveat), formatter.foreign
 
 
-def caveat_text(caveat: object, lang: str) -> str:
+def caveat_text(caveat: object, lang: str, threshold: int = 5) -> str:
     r"""A model's caveat (:class:`capacity.models.Caveat`: ``key`` and ``fields``) as a sentence.
 
     The sentence is the catalogue's ``key`` in ``lang`` with the values formatted as its
-    placeholders say (see :mod:`capacity.i18n.caveats`).
+    placeholders say (see :mod:`capacity.i18n.caveats`); counts of persons, stays or contacts
+    from 1 to ``threshold`` − 1 are written ``<threshold`` (the report passes its
+    ``suppression_threshold``).
 
     Example
     -------
@@ -328,7 +337,7 @@ def caveat_text(caveat: object, lang: str) -> str:
     >>> caveat_text(Caveat("stays.censored", share=0.034), "en")
     '3% of stays may go on after the data end (right-censored).'
     """
-    return _render(caveat, lang)[0]
+    return _render(caveat, lang, threshold)[0]
 
 
 def caveat_language(caveat: object, lang: str) -> str:

@@ -84,6 +84,9 @@ class FittedModels:
     channel_eta: np.ndarray | None = None
     #: the channels of ``channel_eta``'s columns
     channels: tuple[str, ...] = ()
+    #: outreach contacts per city (rows) and channel (columns) in the period, all cities:
+    #: level b scales the other cities' reach in the tour chain by their conversations
+    city_channel_contacts: pd.DataFrame | None = None
 
     def with_interpreter_share(self, share: float) -> FittedModels:
         """These models with interpreters for ``share`` of contacts in languages no staff speaks.
@@ -278,7 +281,19 @@ def fit_models(data, params: Params, *, shared: dict | None = None) -> FittedMod
         identification=identification,
         channel_eta=channel_eta,
         channels=tuple(str(c) for c in channels),
+        city_channel_contacts=_city_channel_contacts(data.outreach, params),
     )
+
+
+def _city_channel_contacts(outreach: pd.DataFrame, params: Params) -> pd.DataFrame:
+    """Contacts per city and channel in the period (every city of the outreach log)."""
+    rows = outreach[
+        (outreach["date"] >= pd.Timestamp(params.period_start))
+        & (outreach["date"] <= pd.Timestamp(params.period_end))
+    ]
+    city = rows["city"].astype(str)
+    channel = rows["channel"].astype(str)
+    return rows["contacts"].groupby([city, channel]).sum().unstack(fill_value=0).astype(float)
 
 
 def _weeks(params: Params) -> float:

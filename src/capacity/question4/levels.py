@@ -36,6 +36,7 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+import pandas as pd
 
 from capacity.exceptions import ParameterError
 
@@ -43,6 +44,7 @@ __all__ = [
     "CONVERSATION_CHANNELS",
     "LEVELS",
     "at_level",
+    "other_cities_at_conversation",
     "conversation_weights",
     "parse_languages",
     "usable_at_level",
@@ -152,11 +154,53 @@ def at_level(fitted, level: str, written_languages: str = "", online_conversatio
         codes,
         online_conversation_share,
     )
+    mobility = fitted.mobility
+    if level == "conversation" and mobility is not None:
+        mobility = dataclasses.replace(
+            mobility,
+            city_reach=other_cities_at_conversation(
+                mobility.city_reach,
+                mobility.flows.cities,
+                getattr(fitted, "city_channel_contacts", None),
+                online_conversation_share,
+            ),
+        )
     return dataclasses.replace(
         fitted,
         inputs=dataclasses.replace(fitted.inputs, eta=eta, m=m),
         languages=langs.assign(usable_share=m),
+        mobility=mobility,
     )
+
+
+def other_cities_at_conversation(
+    city_reach: np.ndarray, cities, contacts, online_conversation_share: float
+) -> np.ndarray:
+    r"""Every city's direct reach per stay ``(D, C)`` at level b.
+
+    Notes
+    -----
+    The tour chain takes the other cities' reach directly from their contacted stays
+    (:func:`capacity.question4.mobility.direct_city_reach`), contacts of any kind. At
+    level b only conversations count: with ``r_c = Σ_k n_ck c_k / Σ_k n_ck`` the share of
+    city ``c``'s logged contacts that are conversations, its contact capacity is scaled by
+    ``r_c`` on the capacity scale of :func:`capacity.models.tours.capacity_reach`,
+
+    .. math:: p^b_c = \frac{r_c\\,κ_c}{1 + r_c\\,κ_c},\\qquad κ_c = \frac{p_c}{1 - p_c},
+
+    (exact for random search with exponential stays; ``p^b_c ≤ p_c``). A city without
+    outreach rows keeps its reach. The analysed city's own reach comes from its full model.
+    """
+    p = np.asarray(city_reach, dtype=float)
+    if contacts is None or len(contacts) == 0:
+        return p
+    weights = conversation_weights([str(c) for c in contacts.columns], online_conversation_share)
+    total = contacts.sum(axis=1).to_numpy(dtype=float)
+    conv = np.divide(contacts.to_numpy(dtype=float) @ weights, total, out=np.ones(len(total)),
+                     where=total > 0)  # fmt: skip
+    ratio = pd.Series(conv, index=contacts.index.astype(str)).reindex(list(cities)).fillna(1.0)
+    cap = p / np.clip(1.0 - p, 1e-12, None) * ratio.to_numpy(dtype=float)[None, :]
+    return cap / (1.0 + cap)
 
 
 def level_inputs(

@@ -290,7 +290,13 @@ class ReportBook:
         and is marked ``lang="en"`` for screen readers.
         """
         return self.bullets(
-            [(i18n.caveat_text(c, self.lang), i18n.caveat_language(c, self.lang)) for c in caveats]
+            [
+                (
+                    i18n.caveat_text(c, self.lang, self.params.suppression_threshold),
+                    i18n.caveat_language(c, self.lang),
+                )
+                for c in caveats
+            ]
         )
 
     def suppression_note(self) -> str:

@@ -65,7 +65,7 @@ def identification_frame(book, ident, *, compact: bool = False):
         frame[f"{outcome}_lower"] = 100 * part["ci_lower"]
         frame[f"{outcome}_upper"] = 100 * part["ci_upper"]
     frame.index = [phrase(book, f"mode_{m}{'_short' if compact else ''}") for m in frame.index]
-    show = frame[["contacts", "indicators", "referrals"]] if "referrals" in frame else frame
+    show = frame[[c for c in ("contacts", "indicators", "referrals") if c in frame]]
     short = "_short" if compact else ""
     # a rate per contact beside its shown contacts gives back its numerator: hide the rate
     # (and its interval) when that is a small count of indicators or referrals

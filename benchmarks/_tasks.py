@@ -98,8 +98,13 @@ def task_pipeline(
     seed: int = 1,
     data_cache: str | None = "off",
     fit_cache: str | None = None,
+    report_stages: bool = True,
 ) -> None:
     """Load + validate, then the whole question-4 chain with ``n_boot`` replicates.
+
+    ``report_stages``: then also the options and the budget optimiser the committee report
+    computes (stages ``options`` and ``optimiser``; the scale benchmark times them in the
+    first run only, to keep ``make bench`` short).
 
     ``data_cache``: folder of the validated-dataset cache (empty: a first run that validates
     and stores; primed: a rerun) or ``"off"``. ``fit_cache``: with a folder, the fit goes
@@ -115,9 +120,10 @@ def task_pipeline(
 
         if fit_cache is not None:
             from capacity.report.cache import fitted_models
-        from capacity.question4.optimise import frontier
-        from capacity.question4.options import options_frame, reach_curve
-        from capacity.report.committee.options import FRONTIER
+        if report_stages:
+            from capacity.question4.optimise import frontier
+            from capacity.question4.options import options_frame, reach_curve
+            from capacity.report.committee.options import FRONTIER
     missing = _time_fit_parts()
     with stage("load_validate"):
         ds = load_dataset(folder)
@@ -131,11 +137,12 @@ def task_pipeline(
     with stage("evaluate"):
         result = answer.evaluate(fitted, params)
     # what the report computes on top of the chain: the options and the budget optimiser
-    with stage("options"):
-        options_frame(fitted, params)
-        reach_curve(fitted, params)
-    with stage("optimiser"):
-        frontier(fitted, FRONTIER, params)
+    if report_stages:
+        with stage("options"):
+            options_frame(fitted, params)
+            reach_curve(fitted, params)
+        with stage("optimiser"):
+            frontier(fitted, FRONTIER, params)
     INFO["fit_parts_missing"] = missing
     INFO.update(
         rows=len(ds.sightings),

@@ -113,7 +113,7 @@ def _measure_size(cfg: BenchConfig, size: int, folder, failures: list[str]) -> d
     reads: list = []
     pipes: dict[str, list] = {v: [] for v in VARIANTS}
     try:  # prime both warm caches (not measured)
-        m.run_task("pipeline", data_cache=data_warm, fit_cache=fit_warm, **kw)
+        m.run_task("pipeline", data_cache=data_warm, fit_cache=fit_warm, report_stages=False, **kw)
     except m.MeasurementError as exc:
         failures.append(f"pipeline at {size:,}: {last_error(exc)}")
         pipes = {}
@@ -126,7 +126,9 @@ def _measure_size(cfg: BenchConfig, size: int, folder, failures: list[str]) -> d
                 "rerun": {"data_cache": data_warm, "fit_cache": fit_warm},
             }[variant]
             try:
-                pipes[variant].append(m.run_task("pipeline", **caches, **kw))
+                pipes[variant].append(
+                    m.run_task("pipeline", **caches, report_stages=variant == "first", **kw)
+                )
             except m.MeasurementError as exc:
                 failures.append(f"pipeline ({variant}) at {size:,}: {last_error(exc)}")
                 del pipes[variant]

@@ -105,6 +105,17 @@ def test_evaluate_without_the_forecast_changes_nothing_else(fitted):
     assert full.point == lean.point
 
 
+def test_options_rows_do_not_depend_on_the_skipped_forecast_and_staffing(fitted):
+    """options_frame skips the forecast and the FTE needed per draw: its rows are the same."""
+    params, f = fitted
+    codes = uncovered_languages(f)
+    for mix in (Mix(extra_fte=2), Mix(language_hires=tuple(codes[:1])), Mix(training=True)):
+        full = evaluate_mix(f, params, mix)
+        lean = evaluate_mix(f, params, mix, forecast=False, staffing=False)
+        full.pop("result"), lean.pop("result")
+        assert full == lean
+
+
 def test_more_fte_buys_more_reach_and_costs_per_fte(fitted):
     params, fit = fitted
     reach = [point_reach(fit, Mix(extra_fte=n), Scenario()) for n in (0, 2, 5, 10, 20)]

@@ -63,6 +63,59 @@ def results(tiny_dir):
     return out
 
 
+@pytest.fixture(scope="module")
+def mobile(tmp_path_factory):
+    """The strategy, per-channel, per-measure and national results of a small mobile world."""
+    from capacity.national import national_view
+    from capacity.question4.mobility import mobility_reach
+    from capacity.synth import SynthConfig, generate
+    from capacity.synth.write import write_folder
+
+    syn = generate(8, scale=0.1, n_cities=2, config=SynthConfig(screening_channels=("online",)))
+    folder = tmp_path_factory.mktemp("mobile") / "ds"
+    write_folder(syn, folder)
+    data = load_dataset(folder)
+    params = Params(data_dir=str(folder), n_boot=20, alpha=0.1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fitted = fit_models(data, params)
+        answer = evaluate(fitted, params)
+        national = national_view(data, params)
+    assert fitted.mobility is not None and answer.channel_strategy is not None
+    return {
+        "strategy": fitted.mobility.strategy,
+        "channels": answer.channel_strategy,
+        "mobility": mobility_reach(fitted.inputs, fitted.mobility, 2.0, alpha=0.1),
+        "national": national,
+    }
+
+
+MOBILE_KINDS = ["strategy", "channels", "mobility", "national"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", MOBILE_KINDS)
+def test_the_mobility_results_have_the_one_shape_too(mobile, kind):
+    res = mobile[kind]
+    test_every_result_has_the_one_shape(mobile, kind)
+    test_results_are_immutable(mobile, kind)
+    assert res.summary_frame().equals(res.summary_frame(0.1))  # made at alpha 0.1
+    from capacity.exceptions import ParameterError
+
+    with pytest.raises(ParameterError, match="alpha"):
+        res.summary_frame(1.5)
+
+
+@pytest.mark.slow
+def test_a_level_not_computed_is_refused_not_mislabelled(mobile):
+    """Intervals computed once at fit time are not relabelled as another level."""
+    from capacity.exceptions import ParameterError
+
+    for kind in ("channels", "national"):
+        with pytest.raises(ParameterError, match="fit again with alpha = 0.05"):
+            mobile[kind].conf_int(0.05)
+
+
 KINDS = [
     "question4",
     "stays",

@@ -126,3 +126,26 @@ def test_the_command_line_writes_a_variant_world_that_says_so(tmp_path, capsys):
     assert truth["config"]["p_ads_per_day_a"] == 0.2
     assert truth["config"]["p_invisible_ads"] == 0.15
     assert truth["cities"] == ["Stockholm", "Göteborg"]
+
+
+@pytest.mark.parametrize(
+    ("option", "expected"),
+    [("online", ["online"]), ("online,street,venue", ["online", "street", "venue"])],
+)
+def test_the_command_line_writes_a_screening_world(tmp_path, option, expected):
+    """``capacity synth --screening-channels``: outreach by screening or by a mixture (issue
+    10), so truth-recovery runs can cover each strategy from the command line."""
+    out = tmp_path / "w"
+    code = main(
+        ["synth", str(out), "--seed", "3", "--scale", "0.05", "--cities", "2",
+         "--screening-channels", option]
+    )  # fmt: skip
+    assert code == 0
+    truth = json.loads((out / "truth" / "truth.json").read_text(encoding="utf-8"))
+    assert list(truth["config"]["screening_channels"]) == expected
+
+
+def test_the_command_line_refuses_an_unknown_screening_channel(tmp_path, capsys):
+    code = main(["synth", str(tmp_path / "w"), "--screening-channels", "phone"])
+    assert code != 0 and not (tmp_path / "w").exists()
+    assert "screening_channels names ['phone']" in capsys.readouterr().err

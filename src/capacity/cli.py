@@ -68,6 +68,14 @@ def _rename_pairs(pairs: list[str]) -> dict[str, str]:
     return out
 
 
+def _channels(text: str | None) -> tuple[str, ...] | None:
+    """``"online,street"`` → ``("online", "street")``; ``"none"`` → ``()`` (search only)."""
+    if text is None:
+        return None
+    names = tuple(c.strip() for c in text.split(",") if c.strip())
+    return () if names in ((), ("none",)) else names
+
+
 def _synth_config(args: argparse.Namespace):
     """The SynthConfig of the command's world options (None: the calibrated world)."""
     import dataclasses
@@ -84,6 +92,7 @@ def _synth_config(args: argparse.Namespace):
         "p_invisible_ads": args.invisible_to_ads,
         "outreach_from_ads": args.outreach_from_ads,
         "burn_in_days": args.burn_in_days,
+        "screening_channels": _channels(args.screening_channels),
     }
     options = {k: v for k, v in options.items() if v is not None}
     return dataclasses.replace(SynthConfig(), **options) if options else None
@@ -264,6 +273,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="online outreach contacts persons seen on the ads this many times as often",
     )
     g.add_argument("--burn-in-days", type=int, help="days simulated before the period (365)")
+    g.add_argument(
+        "--screening-channels",
+        metavar="CH[,CH]",
+        help="outreach channels that screen new arrivals as a queue instead of searching "
+        "(docs/methods/strategy.md): 'online' = the mix of Swedish practice (online screens "
+        "new ads, street and venue work search), 'online,street,venue' = screening only, "
+        "'none' = random search everywhere (the default)",
+    )
     p.set_defaults(func=_cmd_synth)
 
     p = _sub(

@@ -52,7 +52,8 @@ class NationalResult(Results):
         self.synthetic = synthetic
 
     def summary_frame(self, alpha: float | None = None) -> pd.DataFrame:
-        """National reach per tour; per city in :attr:`cities`."""
+        """National reach per tour; per city in :attr:`cities` (intervals at ``alpha`` only)."""
+        self._fixed_alpha(alpha)
         est, se, lo, hi = self.national
         frame = pd.DataFrame(
             {"estimate": [est], "se": [se], "ci_lower": [lo], "ci_upper": [hi]},

@@ -289,6 +289,19 @@ STRINGS: dict[str, dict[str, str]] = {
         "sv": "{n} celler med färre än {threshold} personer visas som ”<{threshold}”: {where}.",
         "en": "{n} cells with fewer than {threshold} persons are shown as '<{threshold}': {where}.",
     },
+    # --- month names (capacity.report.committee.scenarios.month_name) --------------------
+    "month_1": {"sv": "januari", "en": "January"},
+    "month_2": {"sv": "februari", "en": "February"},
+    "month_3": {"sv": "mars", "en": "March"},
+    "month_4": {"sv": "april", "en": "April"},
+    "month_5": {"sv": "maj", "en": "May"},
+    "month_6": {"sv": "juni", "en": "June"},
+    "month_7": {"sv": "juli", "en": "July"},
+    "month_8": {"sv": "augusti", "en": "August"},
+    "month_9": {"sv": "september", "en": "September"},
+    "month_10": {"sv": "oktober", "en": "October"},
+    "month_11": {"sv": "november", "en": "November"},
+    "month_12": {"sv": "december", "en": "December"},
 }
 
 

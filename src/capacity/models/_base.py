@@ -179,6 +179,20 @@ class Results:
             raise ParameterError(f"alpha must lie strictly between 0 and 1, got {a!r}.")
         return float(a)
 
+    def _fixed_alpha(self, alpha: float | None) -> float:
+        """``_alpha`` for results whose intervals were computed once, at their own level.
+
+        Any other level is refused with a :class:`ParameterError` that says how to get it
+        (fit again with that ``alpha``), rather than returning intervals at the wrong level.
+        """
+        a, own = self._alpha(alpha), self._alpha(None)
+        if abs(a - own) > 1e-12:
+            raise ParameterError(
+                f"{self.title}: intervals exist at alpha = {own:g} only (computed when fitted); "
+                f"fit again with alpha = {a:g} for that level."
+            )
+        return a
+
     def summary_frame(self, alpha: float | None = None) -> pd.DataFrame:  # pragma: no cover
         """Tidy frame with columns ``estimate, se, ci_lower, ci_upper``."""
         raise NotImplementedError

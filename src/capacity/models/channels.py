@@ -103,6 +103,7 @@ class ChannelStrategy(Results):
 
     def summary_frame(self, alpha: float | None = None) -> pd.DataFrame:
         """Each channel's share of contacts in screening, with its interval (at fit time)."""
+        self._fixed_alpha(alpha)
         f = self.frame
         return tidy(
             {

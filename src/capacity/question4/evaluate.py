@@ -252,6 +252,7 @@ def evaluate(
     scenario: Scenario | None = None,
     *,
     forecast: bool = True,
+    staffing: bool = True,
 ) -> Question4Result:
     """Reach, competence, support, staffing and the verdict under a scenario.
 
@@ -268,6 +269,12 @@ def evaluate(
         month and draw: about 40 % of the time of this function. ``False`` leaves
         ``result.forecast`` None and changes nothing else, for callers that read only the
         key figures (the options table, the standard scenarios).
+    staffing : bool, default True
+        Solve the FTE needed for every Monte Carlo draw (the interval of ``fte_needed``
+        and ``fte_gap``), a vectorised bisection: about half of the rest of the time.
+        ``False`` leaves the column ``fte_needed`` out of ``draws`` (the point estimate is
+        still solved; its key figure then has no interval) and changes nothing else, for
+        the options table, which shows reach, cost and support only.
 
     Notes
     -----
@@ -295,7 +302,9 @@ def evaluate(
     if mob is not None:
         measures = tour_measures(x, mob, np.full(len(x), fte_now), scen=scen)
     reach_eff = measures[f"reach_{measure}"]
-    if measure == "stay":
+    if not staffing:
+        need_draws = np.full(len(x), np.nan)
+    elif measure == "stay":
         need_draws = fte_needed_matrix(x, sc.target_reach, **scen)
     else:
         ceiling = reach_ceiling(x, sc.strategy)
@@ -305,6 +314,8 @@ def evaluate(
     # support demand scales with stays reached (today's log is per stay)
     chain = _support_chain(fitted, sc, params, support_cases(fitted, sc, reach_stay))
     draws = _draws_frame(fitted, sc, reach_eff, p_any, need_draws, params, chain)
+    if not staffing:
+        draws = draws.drop(columns="fte_needed")  # not solved: no interval to show
     for k, v in measures.items():
         draws[k] = v[1:]
     if len(draws):

@@ -154,6 +154,21 @@ def at_level(fitted, level: str, written_languages: str = "", online_conversatio
         codes,
         online_conversation_share,
     )
+    return dataclasses.replace(
+        fitted,
+        inputs=dataclasses.replace(fitted.inputs, eta=eta, m=m),
+        languages=langs.assign(usable_share=m),
+        mobility=level_mobility(fitted, level, online_conversation_share),
+    )
+
+
+def level_mobility(fitted, level: str, online_conversation_share: float = 0.0):
+    """The fit's mobility (tour chain) at ``level``.
+
+    At level b the other cities' reach counts conversations only
+    (:func:`other_cities_at_conversation`); :func:`at_level` and the optimiser's point
+    reach both take the tour chain from here.
+    """
     mobility = fitted.mobility
     if level == "conversation" and mobility is not None:
         mobility = dataclasses.replace(
@@ -165,12 +180,7 @@ def at_level(fitted, level: str, written_languages: str = "", online_conversatio
                 online_conversation_share,
             ),
         )
-    return dataclasses.replace(
-        fitted,
-        inputs=dataclasses.replace(fitted.inputs, eta=eta, m=m),
-        languages=langs.assign(usable_share=m),
-        mobility=mobility,
-    )
+    return mobility
 
 
 def other_cities_at_conversation(

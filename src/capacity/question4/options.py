@@ -214,7 +214,7 @@ def point_reach(
     point estimate's reach (tested equal), from arrays: the optimiser prices thousands of
     mixes, and building two languages frames per mix was most of its time.
     """
-    from capacity.question4.levels import level_inputs, parse_languages
+    from capacity.question4.levels import level_inputs, level_mobility, parse_languages
     from capacity.question4.mobility import measure_reach
 
     fte_total = fitted.staff.outreach_fte + base_extra_fte + mix.total_fte
@@ -231,7 +231,8 @@ def point_reach(
     )
     one = dataclasses.replace(fitted.inputs, eta=eta, m=m).subset(np.array([0]))
     # the measure the verdict counts (reach per woman by default), as evaluate does
-    mob = None if fitted.mobility is None else fitted.mobility.subset(np.array([0]))
+    mob = level_mobility(fitted, scenario.reach_level, scenario.online_conversation_share)
+    mob = None if mob is None else mob.subset(np.array([0]))
     measure = scenario.reach_measure if mob is not None else "stay"
     scen = {
         "strategy": scenario.strategy,
@@ -255,6 +256,7 @@ def evaluate_mix(
     scenario: Scenario | None = None,
     *,
     forecast: bool = True,
+    staffing: bool = True,
 ) -> dict:
     """Reach (with interval), cost and the support chain of one option.
 
@@ -264,7 +266,8 @@ def evaluate_mix(
     ``p_target``, the support chain (``support_cases_per_week``,
     ``reflection_periods_at_once``, ``shelter_places``, ``casework_fte_needed`` with
     ``_lower``/``_upper``), ``fte_added`` and the ``result`` of
-    :func:`~capacity.question4.evaluate` (with ``forecast=False``, its ``forecast`` is None).
+    :func:`~capacity.question4.evaluate` (``forecast`` and ``staffing`` are passed to it;
+    the returned figures do not depend on them).
     """
     from capacity.question4.evaluate import evaluate
 
@@ -272,7 +275,11 @@ def evaluate_mix(
     sc = sc.replace(interpreter_share=None)
     adjusted = apply_mix(fitted, mix, sc.extra_fte)
     res = evaluate(
-        adjusted, params, sc.replace(extra_fte=sc.extra_fte + mix.total_fte), forecast=forecast
+        adjusted,
+        params,
+        sc.replace(extra_fte=sc.extra_fte + mix.total_fte),
+        forecast=forecast,
+        staffing=staffing,
     )
     kf = res.key_figures
     base = point_reach(fitted, Mix(), sc, sc.extra_fte)
@@ -323,12 +330,13 @@ def options_frame(
 ) -> pd.DataFrame:
     """:func:`evaluate_mix` for every option, one row each.
 
-    ``result`` is dropped, so the forecast per month is not computed.
+    ``result`` is dropped, so neither the forecast per month nor the FTE needed per draw
+    is computed.
     """
     options = standard_options(fitted) if options is None else options
     rows = {}
     for key, mix in options.items():
-        row = evaluate_mix(fitted, params, mix, forecast=False)
+        row = evaluate_mix(fitted, params, mix, forecast=False, staffing=False)
         row.pop("result")
         rows[key] = row
     return pd.DataFrame.from_dict(rows, orient="index")

@@ -631,7 +631,7 @@ class OpenPopulation(Results):
 
     def summary_frame(self, alpha: float | None = None) -> pd.DataFrame:
         """Tidy rows ``<quantity>_<window>`` with estimate, se and interval."""
-        a = self.alpha if alpha is None else alpha
+        a = self._alpha(alpha)
         rows = {}
         for label, fit in self.fits.items():
             for q in QUANTITIES:

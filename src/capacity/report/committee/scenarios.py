@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from capacity import figures
-from capacity.i18n import CATALOGUE, format_interval, format_number, format_percent
+from capacity.i18n import CATALOGUE, format_interval, format_number, format_percent, t
 from capacity.report.committee.key_figures import phrase
 
 #: Scenario rows of :func:`standard_scenarios`, in the order the tables show them.
@@ -92,19 +92,9 @@ def scenario_table(book, scenarios: pd.DataFrame, *, name: str, caption: str, co
     )
 
 
-_MONTHS = {
-    "sv": (
-        "januari februari mars april maj juni juli augusti september oktober november december"
-    ).split(),
-    "en": (
-        "January February March April May June July August September October November December"
-    ).split(),
-}
-
-
 def month_name(when: pd.Timestamp, lang: str) -> str:
-    """'december 2027' / 'December 2027'."""
-    return f"{_MONTHS[lang][when.month - 1]} {when.year}"
+    """'december 2027' / 'December 2027' (month names: the catalogue's ``month_<1-12>``)."""
+    return f"{t(f'month_{when.month}', lang)} {when.year}"
 
 
 def forecast_and_scenarios(book, result, fitted, scenarios: pd.DataFrame) -> None:

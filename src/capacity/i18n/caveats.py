@@ -7,6 +7,8 @@ language:
 
 ``pct``
     a share (0–1) as a whole percentage (``42 %`` / ``42%``);
+``pctrange``
+    a pair of shares as one interval with the unit once (``35–50 %`` / ``35–50%``);
 ``int``, ``num1``, ``num2``, ``num``
     a number with 0, 1, 2 or as few decimals as it needs, in the locale;
 ``count``
@@ -441,10 +443,10 @@ CAVEATS: dict[str, dict[str, str]] = {
     },
     "strategy.line": {
         "sv": "Data visar {label:word}: {share:pct} av kontaktkapaciteten går till att gå igenom "
-        "nya ankomster (intervall {low:pct}–{high:pct}); modellen för tiden till första kontakt "
+        "nya ankomster (intervall {interval:pctrange}); modellen för tiden till första kontakt "
         "{fit:word} ({n:count} första kontakter i {m:count} vistelser, p = {p:sig2}).",
         "en": "The data support {label:word}: {share:pct} of contact capacity goes to screening "
-        "new arrivals (interval {low:pct}–{high:pct}); the model of time to first contact "
+        "new arrivals (interval {interval:pctrange}); the model of time to first contact "
         "{fit:word} ({n:count} first contacts in {m:count} stays, p = {p:sig2}).",
     },
     "strategy.too_few": {

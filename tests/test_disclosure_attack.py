@@ -204,6 +204,7 @@ def world(tmp_path_factory):
     [
         ("committee_report", "Malmö", "2025-01-01"),  # small cells in the city-to-city table
         ("data_quality", "Malmö", "2025-01-01"),
+        ("population_size", "Malmö", "2025-01-01"),
         # five years: identification with referrals but too few indicators to model (the
         # section crashed), a funnel of three persons
         ("committee_report", "Göteborg", "2021-01-01"),

@@ -262,6 +262,37 @@ def _decimals_needed(x: float, most: int = 3) -> int:
     return most
 
 
+def _significant(x: float, lang: str, digits: int) -> str:
+    """``x`` to ``digits`` significant digits (a p-value), in the locale."""
+    if not x or not math.isfinite(x):
+        return format_number(x, lang, 0)
+    return format_number(x, lang, max(0, digits - 1 - math.floor(math.log10(abs(x)))))
+
+
+def _language_names(codes, lang: str) -> str:
+    names = [language_name(code, lang) for code in codes]
+    return ", ".join(names) if names else t("word_some_languages", lang)
+
+
+def _word(key, lang: str) -> str:
+    """A catalogue key's text; a name with no entry (a new strategy) as it is."""
+    return CATALOGUE[str(key)][lang] if str(key) in CATALOGUE else str(key)
+
+
+#: The caveat formats that need only the value and the language (see capacity.i18n.caveats).
+_FORMATS = {
+    "pct": lambda v, lang: format_percent(float(v), lang, 0),
+    "pctrange": lambda v, lang: format_interval(*map(float, v), lang, percent=True, decimals=0),
+    "num": lambda v, lang: format_number(float(v), lang, _decimals_needed(float(v))),
+    "sig": lambda v, lang: _significant(float(v), lang, 1),
+    "sig2": lambda v, lang: _significant(float(v), lang, 2),
+    "date": format_date,
+    "langs": _language_names,
+    "list": lambda v, lang: ", ".join(str(x) for x in v),
+    "word": _word,
+}
+
+
 class _CaveatFormatter(string.Formatter):
     """``str.format`` with the caveat formats (``pct``, ``int``, ``langs`` …) in one language."""
 
@@ -272,30 +303,13 @@ class _CaveatFormatter(string.Formatter):
         self.foreign = False  # set when a nested reason has no catalogue entry
 
     def format_field(self, value: object, spec: str) -> str:
-        lang = self.lang
         if spec in ("caveat", "reason"):
             text = self.nested(value)
             return text[:1].lower() + text[1:].rstrip(".") if spec == "reason" else text
-        if spec == "pct":
-            return format_percent(float(value), lang, 0)
         if spec in ("int", "num1", "num2", "count"):
             return self.number(float(value), spec)
-        if spec == "num":
-            return format_number(float(value), lang, _decimals_needed(float(value)))
-        if spec in ("sig", "sig2"):
-            x, extra = float(value), 1 if spec == "sig2" else 0
-            if not x or not math.isfinite(x):
-                return format_number(x, lang, 0)
-            return format_number(x, lang, max(0, extra - math.floor(math.log10(abs(x)))))
-        if spec == "date":
-            return format_date(value, lang)
-        if spec == "langs":
-            names = [language_name(code, lang) for code in value]
-            return ", ".join(names) if names else t("word_some_languages", lang)
-        if spec == "list":
-            return ", ".join(str(v) for v in value)
-        if spec == "word":  # a catalogue key; a name with no entry (a new strategy) as it is
-            return CATALOGUE[str(value)][lang] if str(value) in CATALOGUE else str(value)
+        if spec in _FORMATS:
+            return _FORMATS[spec](value, self.lang)
         if spec:
             raise ValueError(f"unknown caveat format {spec!r}")
         return str(value)

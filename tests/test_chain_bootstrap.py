@@ -171,6 +171,17 @@ def test_the_chain_bootstrap_varies_every_estimated_input(fitted_sample):
     # contacts per hour: refitted on resampled outreach days, centred on the point estimate
     assert np.std(x.eta[1:]) > 0
     assert np.mean(x.eta[1:]) == pytest.approx(x.eta[0], rel=0.05)
+    # stays per woman: the women reweighted with the persons' weights; π_k per draw
+    mob = fm.mobility
+    pmf = mob.woman_pmf
+    assert pmf.shape == (params.n_boot + 1, len(mob.woman_k))
+    np.testing.assert_allclose(pmf.sum(1), 1.0)
+    k, counts = np.unique(mob.stays_per_woman, return_counts=True)
+    np.testing.assert_array_equal(k, mob.woman_k)
+    np.testing.assert_allclose(pmf[0], counts / counts.sum())
+    mean_k = pmf @ mob.woman_k
+    assert np.std(mean_k[1:]) > 0
+    assert np.mean(mean_k[1:]) == pytest.approx(mean_k[0], rel=0.02)
     # the detection share's interval is that of the bootstrap (not a log-normal guess)
     np.testing.assert_array_equal(fm.population.detection_draws, x.detection[1:])
     assert len(fm.stay_draws["median"]) == params.n_boot
@@ -264,3 +275,14 @@ def test_number_of_replicates_is_a_parameter_of_every_bootstrap(fitted_sample):
     rows = ds.outreach[ds.outreach["city"].astype(str) == "Stockholm"]
     for b in (0, 7, 123):
         assert len(outreach_bootstrap(rows, fm.channels, b, np.random.default_rng(0)).rates) == b
+
+
+def test_reach_per_woman_from_shares_per_draw_is_the_same_as_from_the_women():
+    from capacity.models.tours import reach_per_woman, reach_per_woman_pmf
+
+    k_i = np.array([1, 1, 2, 3, 1, 2])
+    p = np.array([[0.1, 0.4], [0.3, 0.0]])
+    k, c = np.unique(k_i, return_counts=True)
+    pmf = np.tile(c / c.sum(), (2, 1))
+    np.testing.assert_allclose(reach_per_woman_pmf(p, k, pmf), reach_per_woman(p, k_i))
+    np.testing.assert_allclose(reach_per_woman_pmf(p[:, 0], k, pmf), reach_per_woman(p[:, 0], k_i))

@@ -12,7 +12,8 @@ as it would in another period — and rebuilds, with those weights:
 3. **population**: each quarter's capture-history counts and the MSE **with its model
    selection** (:func:`~capacity.models.population.replicates.mse_many`), hence the
    detection share;
-4. **language shares** of the target group.
+4. **language shares** of the target group;
+5. **stays per woman**: the shares ``π_k`` of women with ``k`` stays (reach per woman).
 
 Everything is a sparse product with the ``(persons × replicates)`` weight matrix, handled in
 chunks of 50 replicates. Contacts per hour are refitted per replicate on a Poisson block
@@ -73,6 +74,8 @@ class ChainDraws:
     detection : (B,) detection share ``Σ n_q / Σ N̂_q``
     persons_by_quarter : (B, Q) ``N̂_q``
     language_counts : (B, L) persons per language
+    woman_k : (K,) numbers of stays per woman, or None
+    woman_counts : (B, K) women with each number of stays, or None
     """
 
     stays: StayReplicates
@@ -80,6 +83,8 @@ class ChainDraws:
     detection: np.ndarray
     persons_by_quarter: np.ndarray
     language_counts: np.ndarray
+    woman_k: np.ndarray | None = None
+    woman_counts: np.ndarray | None = None
 
 
 def stack_tables(first: StayTable, rest: StayTable) -> StayTable:
@@ -111,6 +116,7 @@ def chain_bootstrap(
     criterion: str,
     n_boot: int,
     rng: np.random.Generator,
+    woman_stays: pd.Series | None = None,
 ) -> ChainDraws:
     """Poisson person-bootstrap replicates of stays, starts, population and languages.
 
@@ -134,6 +140,10 @@ def chain_bootstrap(
     criterion : {"aic", "bic"}
     n_boot : int
     rng : numpy Generator
+    woman_stays : Series, optional
+        Stays of each woman in the city in the period, indexed by ``person_id``
+        (:func:`capacity.models.tours.stays_per_woman_by_id`): with the same weights, the
+        replicates of ``π_k``, the shares of women with ``k`` stays (reach per woman).
     """
     persons = strata.persons
     n_p = len(persons)
@@ -148,12 +158,22 @@ def chain_bootstrap(
     label = period_rows["date"].dt.to_period("Q").astype(str)
     cells = {q: quarter_counts(period_rows[label == q], persons) for q in quarters.index}
     y_parts: dict[str, list] = {q: [] for q in cells}
-    stay_parts, start_draws, lang_draws = [], [], []
+    stay_parts, start_draws, lang_draws, woman_draws = [], [], [], []
+    woman_k, woman_matrix = None, None
+    if woman_stays is not None and len(woman_stays):
+        woman_k, k_code = np.unique(woman_stays.to_numpy(dtype=int), return_inverse=True)
+        whom = persons.get_indexer(woman_stays.index)
+        ok = whom >= 0
+        woman_matrix = sparse.csr_matrix(
+            (np.ones(ok.sum()), (k_code[ok], whom[ok])), shape=(len(woman_k), n_p)
+        )
     for i in range(0, n_boot, CHUNK):
         w = person_weights(rng, min(CHUNK, n_boot - i), n_p, "poisson")
         stay_parts.append(replicate_stays(expander, fit_stays_frame, strata, [w]))
         start_draws.append(start_count @ w)
         lang_draws.append(np.asarray(lang_matrix @ w).T)
+        if woman_matrix is not None:
+            woman_draws.append(np.asarray(woman_matrix @ w).T)
         for q, (cell, _) in cells.items():
             y_parts[q].append(np.asarray(cell @ w).T)
     from capacity.models.stays.replicates import concat
@@ -174,6 +194,8 @@ def chain_bootstrap(
         detection=np.clip(n_q.sum(1) / big_n.sum(1), 1e-6, 1.0),
         persons_by_quarter=big_n,
         language_counts=np.vstack(lang_draws),
+        woman_k=woman_k,
+        woman_counts=np.vstack(woman_draws) if woman_draws else None,
     )
 
 

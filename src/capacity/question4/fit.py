@@ -240,11 +240,14 @@ def fit_models(data, params: Params, *, shared: dict | None = None) -> FittedMod
     weeks = _weeks(params)
     hours_per_fte = _hours_per_fte(outreach_rows, staff, params, weeks)
     languages, iota, source, notes = _languages(city_rows, outreach_rows, staff)
+    women = _women(stays_frame, params, data.sightings)
     boot = _chain_draws(params, stays_frame, strata, stays, chain, city_rows, languages, starts,
-                        rng, n)  # fmt: skip
+                        rng, n, women)  # fmt: skip
     mobility, share, note2 = _mobility(
         data, stays_frame, params, boot.table, boot.detection, rng, shared
     )
+    if mobility is not None and boot.woman_pmf is not None:
+        mobility = dataclasses.replace(mobility, woman_k=boot.woman_k, woman_pmf=boot.woman_pmf)
     m = languages["usable_share"].to_numpy(dtype=float)
     inputs = Inputs(eta, hours_per_fte, boot.arrivals / weeks_counted, boot.detection,
                     boot.table, boot.pi, m, share)  # fmt: skip
@@ -298,6 +301,16 @@ def _city_channel_contacts(outreach: pd.DataFrame, params: Params) -> pd.DataFra
     city = rows["city"].astype(str)
     channel = rows["channel"].astype(str)
     return rows["contacts"].groupby([city, channel]).sum().unstack(fill_value=0).astype(float)
+
+
+def _women(stays_frame: pd.DataFrame, params: Params, sightings: pd.DataFrame):
+    """Stays of each woman in the city in the period by ``person_id``, or None (no stays)."""
+    from capacity.models.tours import stays_per_woman_by_id
+
+    try:
+        return stays_per_woman_by_id(stays_frame, params.city, sightings)
+    except EstimationError:
+        return None
 
 
 def _weeks(params: Params) -> float:
@@ -422,9 +435,24 @@ class _ChainDraws:
     chain: PopulationChain
     stay_draws: dict
     caveats: list
+    woman_k: np.ndarray | None = None
+    woman_pmf: np.ndarray | None = None
 
 
-def _chain_draws(params, stays_frame, strata, stays, chain, city_rows, languages, starts, rng, n):
+def _woman_pmf(women, draws):
+    """``(k, π_{dk})``: shares of women with ``k`` stays, row 0 the point estimate."""
+    if women is None or draws.woman_counts is None:
+        return None, None
+    k, counts = np.unique(women.to_numpy(dtype=int), return_counts=True)
+    point = counts / counts.sum()
+    c = draws.woman_counts
+    total = c.sum(1, keepdims=True)
+    reps = np.where(total > 0, c / np.maximum(total, 1e-12), point[None, :])
+    return k, np.vstack([point[None, :], reps])
+
+
+def _chain_draws(params, stays_frame, strata, stays, chain, city_rows, languages, starts, rng, n,
+                 women=None):  # fmt: skip
     """The chain bootstrap: stays (margins, tail), starts, MSE and language shares at once.
 
     Each of ``n`` Poisson person-bootstrap replicates re-estimates the whole chain
@@ -452,6 +480,7 @@ def _chain_draws(params, stays_frame, strata, stays, chain, city_rows, languages
         criterion=params.mse_criterion,
         n_boot=n,
         rng=rng,
+        woman_stays=women,
     )
     table = stack_tables(table, draws.stays.table)
     detection = np.r_[detection, draws.detection]
@@ -478,6 +507,7 @@ def _chain_draws(params, stays_frame, strata, stays, chain, city_rows, languages
         dataclasses.replace(chain, detection_draws=draws.detection),
         {"median": draws.stays.median, "median_ratio": ratio},
         caveats,
+        *_woman_pmf(women, draws),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import nbformat
 import pandas as pd
@@ -137,6 +138,7 @@ def _committee(tmp_path: Path, lang: str, tiny_dir):
 def _check_pdf(run, result, lang: str) -> None:
     from pypdf import PdfReader
 
+    from capacity.report.committee.first_page import competence_gap_text
     from capacity.report.committee.sections import verdict_text
 
     reader = PdfReader(run.folder / "report.pdf")
@@ -161,6 +163,11 @@ def _check_pdf(run, result, lang: str) -> None:
             "+20 årsarbetare",
             "Tolk vid varje kontakt",
             "Att nå fler kräver mer efteråt",
+            # how sure: the interval given the model, the range across what data cannot decide
+            "Intervallen gäller givet modellen",
+            "Det som data inte avgör",
+            # competence beyond language beside the languages no staff member speaks
+            "Språk och kompetens",
         ]
         if lang == "sv"
         else [
@@ -170,14 +177,32 @@ def _check_pdf(run, result, lang: str) -> None:
             "+20 FTE",
             "Interpreter at every contact",
             "Reaching more demands more afterwards",
+            "The intervals hold given the model",
+            "What the data cannot decide",
+            "Languages and competence",
         ]
     )
+    if getattr(result, "mobility", None) is not None:  # cooperation with other cities
+        page_one += (
+            ["Städer delar vem som nåtts", "Gemensam annonsgenomgång", "Per resa:"]
+            if lang == "sv"
+            else ["Cities share who was reached", "Shared screening of ads", "Per tour:"]
+        )
+    # the languages no staff member speaks, in page one's short form
+    gap = competence_gap_text(SimpleNamespace(lang=lang), result, compact=True)
+    page_one.append(_plain(gap))
+    # competence beyond language: the table, or a sentence saying the data are too few
+    from capacity.report.committee.key_figures import phrase
+
+    words = SimpleNamespace(lang=lang)
+    table = phrase(words, "competence_caption")
+    assert table in pages[0] or _plain(phrase(words, "competence_none")) in pages[0]
     for text in page_one:
         assert text in pages[0], text
     page_two = (
-        ["Nyckeltal", "Andel som nås (oavsett språk)", "Språk som ingen i personalen talar"]
+        ["Nyckeltal", "Andel som nås (oavsett språk)"]
         if lang == "sv"
-        else ["Key figures", "Share reached (any language)", "Languages no outreach staff"]
+        else ["Key figures", "Share reached (any language)"]
     )
     for text in page_two:  # right after page one's options
         assert text in pages[0] + pages[1], text

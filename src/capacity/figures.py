@@ -393,7 +393,7 @@ def tornado(frame: pd.DataFrame, lang: str) -> Figure:
 
     names.sort(key=span)
     style()
-    fig, axes = plt.subplots(1, 2, figsize=(9.0, 0.5 * len(names) + 1.8), sharey=True)
+    fig, axes = plt.subplots(1, 2, figsize=(7.4, 0.42 * len(names) + 1.5), sharey=True)
     for ax, col, base, xlabel in (
         (axes[0], "fte_needed", fte0, "fig_tornado_fte"),
         (axes[1], "reach_effective", reach0, "fig_tornado_reach"),
@@ -406,18 +406,32 @@ def tornado(frame: pd.DataFrame, lang: str) -> Figure:
                 v = float(r[col])
                 shown = fte_edge if (col == "fte_needed" and not np.isfinite(v)) else v
                 colour = OKABE_ITO["blue"] if r["side"] == "low" else OKABE_ITO["orange"]
-                ax.barh(y, shown - base, left=base, color=colour, height=0.6)
-                text = f" {r['value']}" if np.isfinite(v) else f" {r['value']} (∞)"
+                # low setting in the upper half of the row, high in the lower: the two
+                # bars (and their labels) never cover each other
+                yy = y + (0.19 if r["side"] == "low" else -0.19)
+                ax.barh(yy, shown - base, left=base, color=colour, height=0.36)
+                text = f" {r['value']} " if np.isfinite(v) else f" {r['value']} (∞) "
                 side = "left" if shown >= base else "right"
-                ax.text(shown, y, text, va="center", ha=side, fontsize=7)
-        ax.axvline(base, color="black", lw=1, label=t("fig_tornado_base", lang))
+                ink = "black"
+                if not np.isfinite(v):  # the bar runs to the axis edge: its label inside it
+                    side, ink = "right", "white" if r["side"] == "low" else "black"
+                ax.text(shown, yy, text, va="center", ha=side, fontsize=7.5, color=ink)
+        ax.axvline(base, color="black", lw=1)
+        ax.text(base, len(names) - 0.4, t("fig_tornado_base", lang), ha="center",
+                va="bottom", fontsize=7.5,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})  # fmt: skip
+        ax.set_ylim(-0.6, len(names) + 0.2)
         ax.set_xlabel(t(xlabel, lang))
     percent_axis(axes[1], "x", lang)
     number_axis(axes[0], "x", lang, 0)
-    axes[0].set_xlim(0, fte_edge * 1.1)
+    axes[0].set_xlim(0, fte_edge * 1.25)  # room for the labels of the bars
+    r_all = np.r_[frame["reach_effective"].to_numpy(float), reach0]
+    r_span = max(float(np.nanmax(r_all) - np.nanmin(r_all)), 1e-3)
+    axes[1].set_xlim(
+        max(0.0, float(np.nanmin(r_all)) - 0.45 * r_span), float(np.nanmax(r_all)) + 0.45 * r_span
+    )
     axes[0].set_yticks(range(len(names)))
     axes[0].set_yticklabels([t(f"fig_sens_{n}", lang) for n in names])
-    axes[1].legend(loc="lower right", fontsize=7)
     fig.suptitle(t("fig_tornado_title", lang))
     fig.tight_layout()
     fte = frame["fte_needed"].to_numpy(float)

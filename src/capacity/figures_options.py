@@ -23,9 +23,10 @@ def reach_curve(curve: pd.DataFrame, target: float, lang: str, alpha: float = 0.
 
     ``curve`` is :func:`capacity.question4.options.reach_curve`'s frame. The target is a
     dashed line (the y axis reaches it, so the distance to it shows), today a black dot.
-    ``alpha`` is the level of the band (the run's).
+    ``alpha`` is the level of the band (the run's). Sized for half the page width (page one
+    shows it beside languages and competence); the title is the figure's caption.
     """
-    fig, ax = new_axes(figsize=(6.4, 1.9))
+    fig, ax = new_axes(figsize=(3.9, 2.5))
     colours = {"random": OKABE_ITO["blue"], "screening": OKABE_ITO["bluish_green"]}
     alt_parts = []
     for name, rows in curve.groupby("strategy", sort=False):
@@ -51,8 +52,7 @@ def reach_curve(curve: pd.DataFrame, target: float, lang: str, alpha: float = 0.
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_xlabel(_w("curve_x", lang))
     ax.set_ylabel(_w("curve_y", lang))
-    ax.set_title(_w("curve_title", lang))
-    ax.legend(loc="upper left", bbox_to_anchor=(0.0, 0.92), ncol=2, fontsize=7.5, frameon=False)
+    ax.legend(loc="upper left", bbox_to_anchor=(0.0, 0.9), fontsize=7, frameon=False)
     alt = t(
         "fig_opt_curve_alt",
         lang,

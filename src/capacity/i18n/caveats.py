@@ -57,7 +57,7 @@ CAVEATS: dict[str, dict[str, str]] = {
     },
     "q4.language_pooling": {
         "sv": "Språkkunskaperna räknas per {basis:word}: det ger {predicted:pct} av kontakterna "
-        "på personens eget språk, loggen över uppsökande arbete visar {observed:pct} (med det "
+        "på personens eget språk, personalens registrering av kontakterna visar {observed:pct} (med det "
         "andra antagandet {other:pct}).",
         "en": "Language skills are pooled per {basis:word}: this predicts {predicted:pct} of "
         "contacts in the person's own language, the outreach log shows {observed:pct} (the "
@@ -108,7 +108,7 @@ CAVEATS: dict[str, dict[str, str]] = {
     "q4.support_assumptions": {
         "sv": "Stödet antar {caseload:num} samtidiga ärenden per heltidsanställd "
         "socialsekreterare (ett antagande), ärenden på {days:int} dagar (betänketiden) och "
-        "{fte:int} årsarbetare för ärendearbete; enligt loggen tackar {rate:num1} personer per "
+        "{fte:int} årsarbetare för ärendearbete; enligt personalens registrering tackar {rate:num1} personer per "
         "vecka ja till stöd.",
         "en": "Support assumes {caseload:num} concurrent cases per full-time caseworker (an "
         "assumption), cases of {days:int} days (the reflection period) and {fte:int} casework "
@@ -407,7 +407,7 @@ CAVEATS: dict[str, dict[str, str]] = {
     },
     # --- capacity.models.support ----------------------------------------------------------
     "support.no_cases": {
-        "sv": "Ingen har tackat ja till stöd enligt uppsökarloggen: stödkön är tom.",
+        "sv": "Ingen har tackat ja till stöd enligt personalens registrering: stödkön är tom.",
         "en": "No accepted support cases in the outreach log: the support queue is empty.",
     },
     "support.no_casework": {
@@ -540,7 +540,7 @@ CAVEATS: dict[str, dict[str, str]] = {
     "word_level_name_conversation": {"sv": "samtal", "en": "conversation"},
     "q4.conversation_online": {
         "sv": "På nivån samtal räknas bara kontakter på gatan, på platser och vid insatser samt "
-        "{share:pct} av kontakterna på nätet (loggen säger inte vilka kontakter på nätet som var "
+        "{share:pct} av kontakterna på nätet (registreringen säger inte vilka kontakter på nätet som var "
         "samtal eller möten; ange online_conversation_share).",
         "en": "At the level 'conversation' only street, venue and operation contacts and "
         "{share:pct} of online contacts count (the outreach log does not say which online "
@@ -564,7 +564,7 @@ CAVEATS: dict[str, dict[str, str]] = {
     },
     "channels.overflow": {
         "sv": "Data visar mer genomgång av nya än arbetet på nätet, platser och gatan rymmer "
-        "({share:pct} av kontakterna blir över): skattningen av strategin och uppsökarloggen "
+        "({share:pct} av kontakterna blir över): skattningen av strategin och personalens registrering "
         "stämmer inte överens.",
         "en": "The data show more screening than online, venue and street work can hold "
         "({share:pct} of contacts left over): the strategy estimate and the outreach log "
@@ -581,13 +581,13 @@ CAVEATS: dict[str, dict[str, str]] = {
         "horizon): the months observed are too few or too uneven to forecast.",
     },
     "identification.few_events": {
-        "sv": "Färre än {n:int} {outcome:word} i loggen över uppsökande arbete: för få för att "
+        "sv": "Färre än {n:int} {outcome:word} i personalens registrering av kontakterna: för få för att "
         "modellera dem efter utbildning och språk.",
         "en": "Fewer than {n:int} {outcome:word} in the outreach log: too few to model them by "
         "training and language.",
     },
     "identification.no_variation": {
-        "sv": "Antalet {outcome:word} i loggen över uppsökande arbete varierar inte tillräckligt "
+        "sv": "Antalet {outcome:word} i personalens registrering av kontakterna varierar inte tillräckligt "
         "med utbildning och språk för att effekterna ska kunna skattas; de utelämnas.",
         "en": "The {outcome:word} in the outreach log do not vary enough with training and "
         "language to estimate their effects; left out.",

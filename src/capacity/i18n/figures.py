@@ -115,13 +115,20 @@ FIGURES: dict[str, dict[str, str]] = {
         "en": "Share seen by any source",
     },
     "fig_sens_gap_days": {
-        "sv": "Dagar mellan vistelser (gap_days)",
-        "en": "Days between stays (gap_days)",
+        "sv": "Uppehåll som skiljer två vistelser",
+        "en": "Gap that separates two stays",
     },
-    "fig_sens_mse_criterion": {"sv": "Urvalskriterium för MSE", "en": "MSE selection criterion"},
+    "fig_sens_mse_criterion": {
+        "sv": "Modellval för målgruppens storlek",
+        "en": "Model choice for group size",
+    },
     "fig_sens_strategy": {"sv": "Arbetssätt", "en": "Outreach strategy"},
     "fig_sens_target_reach": {"sv": "Mål för andel som nås", "en": "Target reach"},
     "fig_sens_interpreter_share": {"sv": "Tolk vid kontakter", "en": "Interpreter at contacts"},
+    "fig_sens_reach_level": {
+        "sv": "Vad som räknas som att nå henne",
+        "en": "What counts as reaching her",
+    },
     "fig_cov_title": {
         "sv": "Personer per månad och källa",
         "en": "Persons per month and source",

@@ -41,7 +41,6 @@ import numpy as np
 import pandas as pd
 
 from capacity.config import Params
-from capacity.question4.draws import effective_reach
 from capacity.question4.fit import FittedModels
 from capacity.question4.scenario import Scenario
 
@@ -351,27 +350,33 @@ def reach_curve(
 ) -> pd.DataFrame:
     """Effective reach with its interval for 0…N added outreach FTE, per strategy.
 
+    Reach is counted by the verdict's measure (``params.reach_measure``: per woman by
+    default, as the verdict and the options table), so the curve at 0 is the verdict's
+    reach and at +N the option "+N FTE".
+
     Long frame: ``strategy``, ``extra_fte``, ``estimate``, ``ci_lower``, ``ci_upper``
     (percentile interval over the Monte Carlo draws at ``params.alpha``).
     """
     from capacity.models._base import percentile_interval
     from capacity.models.reach import STRATEGIES
+    from capacity.question4.mobility import measure_reach
 
     sc = Scenario.from_params(params)
     fte = np.arange(0, 21) if fte is None else np.asarray(fte, dtype=float)
     strategies = tuple(STRATEGIES) if strategies is None else strategies
-    x = _at_level(fitted, sc).inputs
+    at = _at_level(fitted, sc)
+    x, mob = at.inputs, at.mobility
+    measure = sc.reach_measure if mob is not None else "stay"
     rows = []
     for name in strategies:
+        scen = {
+            "strategy": name,
+            "stay_multiplier": sc.stay_multiplier,
+            "arrivals_multiplier": sc.arrivals_multiplier,
+        }
         for f in fte:
             total = max(fitted.staff.outreach_fte + sc.extra_fte + f, 0.0)
-            r = effective_reach(
-                x,
-                np.full(len(x), total),
-                strategy=name,
-                stay_multiplier=sc.stay_multiplier,
-                arrivals_multiplier=sc.arrivals_multiplier,
-            )
+            r = measure_reach(x, mob, np.full(len(x), total), measure, scen)
             lo, hi = percentile_interval(r[1:], params.alpha) if len(r) > 1 else (r[0], r[0])
             rows.append((name, float(f), float(r[0]), float(lo), float(hi)))
     return pd.DataFrame(rows, columns=["strategy", "extra_fte", "estimate", "ci_lower", "ci_upper"])

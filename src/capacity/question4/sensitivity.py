@@ -2,8 +2,8 @@
 
 The bootstrap interval (:mod:`capacity.question4.bootstrap`) says how much the answer
 would move with another sample *under the model*. Some choices the data do not settle:
-the outreach strategy, the gap that separates two stays (``gap_days``), the MSE selection
-criterion, how many persons no source sees (the detection share, which rests on closure
+the level of reach (a first contact with information or a conversation), the outreach
+strategy, the gap that separates two stays (``gap_days``), the MSE selection criterion, how many persons no source sees (the detection share, which rests on closure
 and homogeneity), the target, and the interpreter policy. :func:`sensitivity` moves each
 one to a plausible low and high setting, one at a time, and records the point estimates of
 the FTE needed and of effective reach: a **tornado** (:func:`capacity.figures.tornado`).
@@ -85,6 +85,13 @@ def _interpreters(fitted, params):
     return ({"interpreter_share": 0.0, "label": "0%"}, {"interpreter_share": 1.0, "label": "100%"})
 
 
+def _level(fitted, params):
+    # what counts as reaching her: the other level of reach (docs/methods/reach.md)
+    other = "conversation" if params.reach_level == "information" else "information"
+    side = {"reach_level": other, "label": other}
+    return (side, None) if other == "conversation" else (None, side)
+
+
 #: The structural choices of the tornado, in display order before sorting by span.
 SETTINGS: tuple[Setting, ...] = (
     Setting("detection_share", "scenario", _detection),
@@ -93,13 +100,22 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("strategy", "scenario", _strategy),
     Setting("target_reach", "scenario", _target),
     Setting("interpreter_share", "scenario", _interpreters),
+    Setting("reach_level", "scenario", _level),
 )
 
 
 def _point(fitted, params: Params, sc: Scenario) -> tuple[float, float]:
     from capacity.question4.evaluate import evaluate
 
-    one = dataclasses.replace(fitted, inputs=fitted.inputs.subset(np.array([0])))
+    first = np.array([0])  # the point estimate: row 0 of the inputs and the mobility fit
+    mob = None if fitted.mobility is None else fitted.mobility.subset(first)
+    eta = getattr(fitted, "channel_eta", None)
+    one = dataclasses.replace(
+        fitted,
+        inputs=fitted.inputs.subset(first),
+        mobility=mob,
+        channel_eta=None if eta is None else eta[first],
+    )
     kf = evaluate(one, params, sc).key_figures
     return float(kf.loc["reach_effective", "estimate"]), float(kf.loc["fte_needed", "estimate"])
 

@@ -17,6 +17,7 @@ import base64
 import io
 import json
 from collections.abc import Mapping, Sequence
+from contextlib import contextmanager
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -125,6 +126,23 @@ class ReportBook:
         body = "".join(f"<dt>{escape(k)}</dt><dd>{escape(str(v))}</dd>" for k, v in items.items())
         return self._emit(f'<dl class="{css_class}">{body}</dl>')
 
+    @contextmanager
+    def box(self, css_class: str):
+        """Everything shown inside the ``with`` block goes into one ``<div class=…>``.
+
+        For layout (e.g. a figure beside a table on page one); figures and tables inside
+        are numbered and saved as usual.
+        """
+        start, show = len(self.html_parts), self.show
+        self.show = False
+        try:
+            yield self
+        finally:
+            self.show = show
+            inner = "".join(self.html_parts[start:])
+            del self.html_parts[start:]
+            self._emit(f'<div class="{escape(css_class, quote=True)}">{inner}</div>')
+
     def verdict(self, sentence: str, verdict: str) -> str:
         """The boxed answer on page one."""
         return self._emit(
@@ -151,12 +169,15 @@ class ReportBook:
         sum_rows: bool = False,
         sum_columns: bool | Sequence[str] = (),
         hide: pd.DataFrame | None = None,
+        in_report: bool = True,
     ) -> Table:
         """Suppress small cells, number, save and show a table; return the :class:`Table`.
 
         ``hide_columns`` are kept in ``tables.xlsx`` but not shown in the report (e.g. the
         standard error next to an interval); ``linked``, ``sum_rows``, ``sum_columns`` and
-        ``hide`` are disclosure control, as in :func:`capacity.tables.make_table`.
+        ``hide`` are disclosure control, as in :func:`capacity.tables.make_table`. With
+        ``in_report=False`` the table is saved (``tables.xlsx``) but not shown: for numbers a
+        figure already states.
         """
         tb = make_table(
             frame,
@@ -174,12 +195,16 @@ class ReportBook:
             sum_columns=sum_columns,
             hide=hide,
         )
-        tb.number = len(self.tables) + 1
+        # tables the report shows are numbered 1, 2, …; a saved-only table has no number
+        tb.number = 1 + sum(1 for t in self.tables if t.number) if in_report else 0
         self.tables.append(tb)
         if self.artifacts:
             folder = self.artifacts / "tables"
             folder.mkdir(parents=True, exist_ok=True)
-            (folder / f"{tb.number:02d}_{tb.name}.json").write_text(tb.to_json(), encoding="utf-8")
+            order = len(self.tables)  # file order is report order
+            (folder / f"{order:02d}_{tb.name}.json").write_text(tb.to_json(), encoding="utf-8")
+        if not in_report:
+            return tb
         shown = tb
         if hide_columns:
             shown = Table(**{**tb.__dict__, "frame": tb.frame.drop(columns=list(hide_columns))})
@@ -193,9 +218,18 @@ class ReportBook:
         )
         return tb
 
-    def figure(self, figure: Figure, caption: str | None = None) -> str:
-        """Save a figure as PNG and SVG and show it with its alt text and numbered caption."""
+    def figure(
+        self, figure: Figure, caption: str | None = None, height: float | None = None
+    ) -> str:
+        """Save a figure as PNG and SVG and show it with its alt text and numbered caption.
+
+        ``height`` (inches) sets the figure's height before it is drawn, keeping its width:
+        the report's page plan decides how tall a figure may be.
+        """
         import matplotlib.pyplot as plt
+
+        if height is not None:
+            figure.fig.set_size_inches(figure.fig.get_size_inches()[0], height)
 
         number = len(self.figures) + 1
         self.figures.append(figure)

@@ -17,8 +17,11 @@ from capacity.report.committee.competence import unspoken_languages
 from capacity.report.committee.key_figures import PAGE_ONE, key_table, phrase, verdict_text
 
 
-def competence_gap_text(book, result) -> str:
-    """The languages no outreach staff member speaks, their share and the interpreter use."""
+def competence_gap_text(book, result, *, compact: bool = False) -> str:
+    """The languages no outreach staff member speaks, their share and the interpreter use.
+
+    ``compact`` (page one): the languages without their shares, in one short sentence.
+    """
     from capacity.privacy.grouping import OTHER, group_small
 
     lang = book.lang
@@ -26,7 +29,7 @@ def competence_gap_text(book, result) -> str:
     if gap.empty:
         return phrase(book, "gap_none")
     persons = result.languages.get("persons")
-    hidden = False
+    hidden, grouped = False, []
     if persons is not None:
         threshold = book.params.suppression_threshold
         # small languages grouped before any share is printed (no share gives a count back)
@@ -42,6 +45,23 @@ def competence_gap_text(book, result) -> str:
             names[0] if len(names) == 1 else ", ".join(names[:-1]) + phrase(book, "and") + names[-1]
         )
         return phrase(book, "gap_languages_few", languages=joined, threshold=threshold)
+    if compact:
+        names = [
+            language_name(c, lang)
+            if c != OTHER
+            else phrase(book, "gap_other_short", n=len(grouped))
+            for c in gap.index
+        ]
+        iota = float(gap["interpreter_share"].iloc[0])
+        return phrase(
+            book,
+            "gap_short",
+            languages=", ".join(names[:-1]) + phrase(book, "or") + names[-1]
+            if len(names) > 1
+            else names[0],
+            total=format_percent(gap["share_of_target_group"].sum(), lang),
+            share=format_percent(iota, lang),
+        )
     names = [
         f"{language_name(code, lang)} ({format_percent(share, lang)})"
         if code != OTHER
@@ -78,23 +98,69 @@ def staff_or_competence_text(book, result, scenarios: pd.DataFrame) -> str:
     return phrase(book, key, **values)
 
 
-def page_one(book, result, scenarios=None, options=None, curve=None, fitted=None):
-    """The verdict in plain words, then what the committee can do.
+def page_one(
+    book,
+    result,
+    scenarios=None,
+    options=None,
+    curve=None,
+    fitted=None,
+    sensitivity=None,
+    coordination=None,
+):
+    """The verdict in plain words, how sure it is, then what the committee can do.
 
     With ``options`` and ``curve`` (from :func:`capacity.report.committee.options.compute`)
-    page one holds the verdict, the reach curve, the options table with costs and what
-    reaching more demands downstream; the key figures and the language gap follow on the
-    next page (:func:`key_figures_and_languages`). Without them (older callers) the key
-    figures and the staff-or-competence comparison follow the verdict as before.
+    page one holds the verdict, how sure it is (with ``sensitivity``, the frame of
+    :func:`capacity.report.committee.sensitivity_frame`: the interval holds given the model,
+    and the range across what the data cannot decide), the reach curve beside languages and
+    competence, the options table with costs (coordination with other cities as rows when
+    ``coordination`` is given) and what reaching more demands downstream; the key figures
+    follow on the next page (:func:`key_figures_and_languages`). Without them (older
+    callers) the key figures and the staff-or-competence comparison follow the verdict.
     """
     from capacity.report.committee.options import options_section
+    from capacity.report.committee.sensitivity import conditional_sentence
 
     book.heading("h_answer")
     book.verdict(verdict_text(result, book.lang), result.verdict)
+    if sensitivity is not None:
+        book.text(conditional_sentence(book, sensitivity), css_class="how-sure")
     if options is not None and curve is not None:
-        options_section(book, result, fitted, result.params, options, curve)
+        options_section(book, result, fitted, result.params, options, curve, coordination)
         return None
     return key_figures_and_languages(book, result, scenarios, new_page=False)
+
+
+def competence_box(book, result, fitted) -> None:
+    """Page one's languages and competence (issue 11, item 4).
+
+    Who no staff member can talk with, the trained share of outreach hours, and signs of
+    trafficking and referrals per 100 contacts in her own language, through an interpreter
+    or in neither.
+    """
+    from capacity.report.committee.identification import identification_frame
+
+    lang = book.lang
+    book.heading(phrase(book, "h_competence"), level=3)
+    book.text(competence_gap_text(book, result, compact=True))
+    ident = getattr(fitted, "identification", None)
+    if ident is None:
+        book.text(phrase(book, "competence_none"))
+        return
+    year = ident.per_year
+    if "indicators" in year.index:
+        y = year.loc["indicators"]
+        book.text(
+            phrase(
+                book,
+                "competence_trained",
+                trained=format_percent(ident.trained_hours_share, lang),
+                all=format_number(y["all_trained"], lang, 0),
+                today=format_number(y["today"], lang, 0),
+            )
+        )
+    identification_frame(book, ident, compact=True)
 
 
 def key_figures_and_languages(book, result, scenarios=None, *, new_page: bool = False):
@@ -103,12 +169,14 @@ def key_figures_and_languages(book, result, scenarios=None, *, new_page: bool = 
 
     book.heading(phrase(book, "h_in_short"), new_page=new_page)
     tb = key_table(book, result, PAGE_ONE, "key_figures", book.t("h_key_figures"))
-    book.heading(phrase(book, "h_gap"), level=3)
-    book.text(competence_gap_text(book, result))
+    on_page_one = any(tb.name == "options" for tb in book.tables)
+    if not on_page_one:  # else page one has the languages no staff member speaks
+        book.heading(phrase(book, "h_gap"), level=3)
+        book.text(competence_gap_text(book, result))
     if scenarios is not None and "interpreters" in scenarios.index:
         book.heading(phrase(book, "h_split"), level=3)
         book.text(staff_or_competence_text(book, result, scenarios))
-        if book.tables and book.tables[0].name != "options":
+        if not on_page_one:
             scenario_table(
                 book,
                 scenarios.loc[["today", "interpreters"]],

@@ -47,6 +47,16 @@ def identification_section(book, fitted) -> None:
             if ((implied > 0) & (implied < book.params.suppression_threshold)).any():
                 values["lang_ratio"] = phrase(book, "hidden_share")  # a rate is hidden below
         book.text(phrase(book, "identification_text", **values))
+    identification_frame(book, ident)
+
+
+def identification_frame(book, ident, *, compact: bool = False):
+    """The table of signs of trafficking and referrals per 100 contacts by language mode.
+
+    ``compact`` (page one): short headers and caption, no interval columns shown (they stay
+    in ``tables.xlsx``).
+    """
+    rates = ident.rates
     frame = pd.DataFrame(index=list(rates.index.get_level_values(1).unique()))
     frame["contacts"] = rates.xs(rates.index.get_level_values(0)[0], level=0)["contacts"]
     for outcome in rates.index.get_level_values(0).unique():
@@ -54,8 +64,9 @@ def identification_section(book, fitted) -> None:
         frame[f"{outcome}"] = 100 * part["estimate"]
         frame[f"{outcome}_lower"] = 100 * part["ci_lower"]
         frame[f"{outcome}_upper"] = 100 * part["ci_upper"]
-    frame.index = [phrase(book, f"mode_{m}") for m in frame.index]
+    frame.index = [phrase(book, f"mode_{m}{'_short' if compact else ''}") for m in frame.index]
     show = frame[[c for c in ("contacts", "indicators", "referrals") if c in frame]]
+    short = "_short" if compact else ""
     # a rate per contact beside its shown contacts gives back its numerator: hide the rate
     # (and its interval) when that is a small count of indicators or referrals
     threshold = book.params.suppression_threshold
@@ -65,14 +76,14 @@ def identification_section(book, fitted) -> None:
         small = ((implied > 0) & (implied < threshold)).to_numpy()
         for c in (outcome, f"{outcome}_lower", f"{outcome}_upper"):
             hide[c] = small
-    book.table(
+    return book.table(
         frame[[c for c in frame.columns if c in show.columns or c.endswith(("_lower", "_upper"))]],
-        name="identification",
-        caption=phrase(book, "identification_caption"),
+        name="competence" if compact else "identification",
+        caption=phrase(book, "competence_caption" if compact else "identification_caption"),
         headers={
-            "contacts": phrase(book, "col_contacts_count"),
-            "indicators": phrase(book, "col_indicators"),
-            "referrals": phrase(book, "col_referrals"),
+            "contacts": phrase(book, "col_contacts_short" if compact else "col_contacts_count"),
+            "indicators": phrase(book, "col_signs" if compact else "col_indicators"),
+            "referrals": phrase(book, f"col_referrals{short}"),
         },
         kinds={
             "contacts": "count",
@@ -82,6 +93,6 @@ def identification_section(book, fitted) -> None:
         sum_columns=["contacts"],  # contacts in all modes: the log's total
         linked={"contacts": [c for c in frame.columns if c != "contacts"]},
         hide=hide,
-        index_header=phrase(book, "col_mode"),
+        index_header=phrase(book, "col_mode_short" if compact else "col_mode"),
         hide_columns=[c for c in frame.columns if c.endswith(("_lower", "_upper"))],
     )

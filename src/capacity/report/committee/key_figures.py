@@ -41,12 +41,11 @@ TARGET_GROUP = (
     "median_stay_days",
     "stay_hr_per_year",
 )
+#: The capacity section's table: the rows of the key figures (:data:`PAGE_ONE`) are left
+#: out but the FTE needed, beside the gap it makes.
 CAPACITY = (
-    "fte_outreach_now",
     "contacts_per_hour",
     "trained_share",
-    "reach_any_language",
-    "reach_effective",
     "fte_needed",
     "fte_gap",
     "support_cases_per_week",

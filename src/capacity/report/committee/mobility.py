@@ -69,13 +69,13 @@ def mobility(book, result, extra_fte: float = 1.0) -> None:
     )
     fit = result.strategy_fit
     if fit is not None:
-        fig, ax = plt.subplots(figsize=(6.5, 3.6))
+        fig, ax = plt.subplots(figsize=(6.5, 2.4))
         labels = {k: t(f"mob_plot_{k.replace(' ', '_')}", lang) for k in _PLOT_LABELS}
         fit.plot(ax=ax, labels=labels)
         book.figure(Figure(fig, t("mob_alt", lang), t("mob_figure", lang), "strategy_check"))
     table = result.coordination(extra_fte)
     if table is not None:
-        fte = format_number(extra_fte, lang, 1)
+        fte = format_number(extra_fte, lang, 0 if float(extra_fte).is_integer() else 1)
         columns = ["reach_tour", "reach_tour_national", "fte_equivalent"]
         coord = table[columns].copy()
         coord.index = [t(f"mob_coord_{k}", lang, fte=fte) for k in coord.index]

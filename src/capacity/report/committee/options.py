@@ -25,6 +25,12 @@ from capacity.report.committee.key_figures import phrase
 BUDGETS = (2e6, 5e6, 10e6)
 #: Budgets of the frontier figure.
 FRONTIER = tuple(np.arange(0, 20.5, 1.0) * 1e6)
+#: FTE of the national screening function the city funds, and of the same FTE in the city
+#: alone it is compared with (issue 10, item 4).
+COORDINATION_FTE = 1.0
+#: Outreach time the city spends keeping the other cities' teams informed of whom it has
+#: reached (assumption: one outreach worker one day a week); priced at ``cost_outreach_fte``.
+LIAISON_FTE = 0.2
 
 
 def _ceil(x: float) -> float:
@@ -48,8 +54,14 @@ def option_name(book, key: str, fitted) -> str:
     return phrase(book, f"opt_{key}")
 
 
-def options_table(book, options: pd.DataFrame, fitted):
-    """The "what can the committee do" table (whole FTE, kronor in thousands)."""
+def options_table(book, options: pd.DataFrame, fitted, coordination=None):
+    """The "what can the committee do" table (whole FTE, kronor in thousands).
+
+    ``coordination`` (:func:`coordination_options`) adds cooperation with other cities as
+    the last rows, marked: their reach is per tour.
+    """
+    if coordination is not None:
+        options = pd.concat([options, coordination.reindex(columns=options.columns)])
     frame = pd.DataFrame(
         {
             "reach": options["reach"],
@@ -92,6 +104,63 @@ def options_table(book, options: pd.DataFrame, fitted):
     )
 
 
+def coordination_options(result, params) -> pd.DataFrame | None:
+    """Cooperation with other cities as options: reach per tour, its gain, yearly cost.
+
+    Rows ``coord_known`` (the next city's team knows whom this city reached; the city pays
+    :data:`LIAISON_FTE`) and ``coord_shared`` (a shared screening of new ads of
+    :data:`COORDINATION_FTE` FTE, paid by the city), from
+    :func:`capacity.question4.mobility.coordination_scenarios`. Reach is **per tour**
+    through the city (a tour reached in any city), the measure cooperation changes; ``attrs``
+    hold today's tour reach, the same FTE in the city alone and what each row is worth in
+    FTE in the city. None without the mobility fit.
+    """
+    table = result.coordination(COORDINATION_FTE)
+    if table is None:
+        return None
+    today = float(table.loc["today", "reach_tour"])
+    rows = {}
+    for key, scen, fte in (
+        ("coord_known", "known_to_next_team", LIAISON_FTE),
+        ("coord_shared", "shared_screening", COORDINATION_FTE),
+    ):
+        r = table.loc[scen]
+        cost = fte * params.cost_outreach_fte
+        gain = float(r["reach_tour"]) - today
+        rows[key] = {
+            "reach": float(r["reach_tour"]),
+            "reach_lower": float(r["reach_tour_ci_lower"]),
+            "reach_upper": float(r["reach_tour_ci_upper"]),
+            "gain": gain,
+            "cost": cost,
+            "gain_per_mkr": 100 * gain / (cost / 1e6) if cost > 0 else np.nan,
+            "casework_fte_needed": np.nan,
+            "fte_equivalent": float(r["fte_equivalent"]),
+        }
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.attrs.update(
+        today=today,
+        alone=float(table.loc["city_alone", "reach_tour"]),
+        fte=COORDINATION_FTE,
+    )
+    return out
+
+
+def coordination_note(book, result, coordination: pd.DataFrame) -> str:
+    """The footnote of the coordination rows: per tour, beside the same FTE in the city."""
+    lang = book.lang
+    a = coordination.attrs
+    return phrase(
+        book,
+        "coordination_note",
+        city=result.params.city,
+        today=format_percent(a["today"], lang),
+        fte=format_number(a["fte"], lang, 0),
+        alone=format_percent(a["alone"], lang),
+        liaison=format_number(LIAISON_FTE, lang, 1),
+    )
+
+
 def downstream_text(book, result, options: pd.DataFrame) -> str:
     """What reaching more women demands after contact, for the largest staffing option."""
     lang = book.lang
@@ -119,13 +188,26 @@ def _span(row, key: str, lang: str) -> str:
     return f"{format_number(row[f'{key}_lower'], lang, 0)}–{format_number(row[f'{key}_upper'], lang, 0)}"
 
 
-def options_section(book, result, fitted, params, options: pd.DataFrame, curve: pd.DataFrame):
-    """Page one, after the verdict: the reach curve, the options table, the downstream."""
-    book.figure(
-        figures_options.reach_curve(curve, result.target_reach, book.lang, result.params.alpha)
-    )
-    options_table(book, options, fitted)
-    book.text(downstream_text(book, result, options))
+def options_section(
+    book, result, fitted, params, options: pd.DataFrame, curve: pd.DataFrame, coordination=None
+):
+    """Page one, after the verdict: the curve, competence, options and the downstream.
+
+    The reach curve beside languages and competence, the options table (with cooperation
+    between cities) and what reaching more demands.
+    """
+    from capacity.report.committee.first_page import competence_box
+
+    with book.box("pair"):
+        book.figure(
+            figures_options.reach_curve(curve, result.target_reach, book.lang, result.params.alpha)
+        )
+        with book.box("side"):
+            competence_box(book, result, fitted)
+    options_table(book, options, fitted, coordination)
+    if coordination is not None:
+        book.text(coordination_note(book, result, coordination), css_class="note")
+    book.text(downstream_text(book, result, options), css_class="downstream")
 
 
 def mix_text(book, row, fitted) -> str:
@@ -150,9 +232,10 @@ def budget_section(book, fitted, params, frontier: pd.DataFrame, fte_only: pd.Da
     """The frontier (best reach per budget) against more FTE only, and three best mixes."""
     lang = book.lang
     book.heading(phrase(book, "h_budget"), level=3)
-    book.text(phrase(book, "options_note"), css_class="note")
+    number = next((tb.number for tb in book.tables if tb.name == "options"), 1)
+    book.text(phrase(book, "options_note", n=number), css_class="note")
     book.text(phrase(book, "budget_intro"))
-    book.figure(figures_options.budget_frontier(frontier, fte_only, lang))
+    book.figure(figures_options.budget_frontier(frontier, fte_only, lang), height=2.0)
     rows = frontier.set_index("budget").loc[list(BUDGETS)]
     only = fte_only.set_index("budget").loc[list(BUDGETS)]
     table = pd.DataFrame(

@@ -120,7 +120,8 @@ def forecast_and_scenarios(book, result, fitted, scenarios: pd.DataFrame) -> Non
         book.figure(
             figures.arrivals_forecast(
                 observed, arrivals, lang, hidden=int(small.sum()), threshold=threshold
-            )
+            ),
+            height=2.3,
         )
         last = fc.iloc[-1]
         book.text(

@@ -12,10 +12,11 @@ import numpy as np
 import pandas as pd
 
 from capacity import figures
-from capacity.i18n import format_number, format_percent, t
+from capacity.i18n import format_interval, format_number, format_percent, t
+from capacity.i18n.catalogue import CATALOGUE
 from capacity.report.committee.key_figures import phrase
 
-__all__ = ["conditional_sentence", "sensitivity_frame", "sensitivity_section"]
+__all__ = ["conditional_sentence", "fte_range_text", "sensitivity_frame", "sensitivity_section"]
 
 
 def sensitivity_frame(fitted, data, params) -> pd.DataFrame:
@@ -27,7 +28,17 @@ def sensitivity_frame(fitted, data, params) -> pd.DataFrame:
 
 
 def _fte(x: float, lang: str) -> str:
-    return format_number(x, lang, 1) if np.isfinite(x) else "∞"
+    """FTE in whole numbers (rounded up: the staff a target needs), "never" when none do."""
+    if not np.isfinite(x):
+        return t("never", lang)
+    return format_number(float(np.ceil(x - 1e-9)), lang, 0)
+
+
+def fte_range_text(book, lo: float, hi: float) -> str:
+    """The FTE range in words: "93–216 FTE", or "at least 93 FTE – …" when one is ∞."""
+    if np.isfinite(lo) and np.isfinite(hi):
+        return phrase(book, "fte_range", lo=_fte(lo, book.lang), hi=_fte(hi, book.lang))
+    return phrase(book, "fte_range_open", lo=_fte(lo, book.lang))
 
 
 def conditional_sentence(book, frame: pd.DataFrame, key: str = "conditional") -> str:
@@ -41,28 +52,58 @@ def conditional_sentence(book, frame: pd.DataFrame, key: str = "conditional") ->
     return phrase(
         book,
         key,
-        fte_lo=_fte(lo_f, lang),
-        fte_hi=_fte(hi_f, lang),
-        reach_lo=format_percent(lo_r, lang),
-        reach_hi=format_percent(hi_r, lang),
+        fte_range=fte_range_text(book, lo_f, hi_f),
+        reach=format_interval(lo_r, hi_r, lang, percent=True),
     )
+
+
+def shown_values(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``frame`` with each setting's ``value`` written for the report's reader.
+
+    :func:`capacity.question4.sensitivity.sensitivity` labels settings with plain strings
+    (``"0.56"``, ``"70%"``, ``"random"``); the report shows numbers in its language and
+    strategies in words.
+    """
+
+    def one(setting: str, value: str) -> str:
+        if setting == "detection_share":
+            return format_number(float(value), lang, 2)
+        if setting in ("target_reach", "interpreter_share") and value.endswith("%"):
+            return format_percent(float(value[:-1]) / 100, lang)
+        if setting == "strategy":
+            key = f"strategy_short_{value}"
+            return t(key, lang) if key in CATALOGUE else value
+        if setting == "reach_level":
+            key = f"level_short_{value}"
+            return t(key, lang) if key in CATALOGUE else value
+        if setting == "gap_days":
+            return f"{value} {'dagar' if lang == 'sv' else 'days'}"
+        return value
+
+    out = frame.copy()
+    out["value"] = [one(s, str(v)) for s, v in zip(frame["setting"], frame["value"], strict=True)]
+    out.attrs.update(frame.attrs)
+    return out
 
 
 def sensitivity_section(book, frame: pd.DataFrame) -> None:
-    """Heading, explanation, the tornado and its table."""
+    """Heading, explanation and the tornado (its numbers go to ``tables.xlsx``)."""
     lang = book.lang
-    book.heading(phrase(book, "h_sensitivity"), new_page=True)
+    shown = shown_values(frame, lang)
+    book.heading(phrase(book, "h_sensitivity"))
     book.text(
         phrase(book, "sensitivity_intro"), conditional_sentence(book, frame, "sensitivity_range")
     )
-    book.figure(figures.tornado(frame, lang))
-    shown = frame.assign(
+    rows = shown["setting"].nunique()
+    book.figure(figures.tornado(shown, lang), height=0.3 * rows + 1.3)
+    table = shown.assign(
         setting=[t(f"fig_sens_{s}", lang) for s in frame["setting"]],
         side=[phrase(book, f"side_{s}") for s in frame["side"]],
+        fte_needed=[_fte(x, lang) for x in frame["fte_needed"]],
     ).set_index(["setting", "side"])
-    shown.index = [f"{a}: {b}" for a, b in shown.index]
+    table.index = [f"{a}: {b}" for a, b in table.index]
     book.table(
-        shown[["value", "reach_effective", "fte_needed"]],
+        table[["value", "reach_effective", "fte_needed"]],
         name="sensitivity",
         caption=phrase(book, "sensitivity_caption"),
         headers={
@@ -70,5 +111,6 @@ def sensitivity_section(book, frame: pd.DataFrame) -> None:
             "reach_effective": t("fig_tornado_reach", lang),
             "fte_needed": t("fig_tornado_fte", lang),
         },
-        kinds={"value": "text", "reach_effective": "percent", "fte_needed": "number1"},
+        kinds={"value": "text", "reach_effective": "percent", "fte_needed": "text"},
+        in_report=False,
     )

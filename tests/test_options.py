@@ -78,10 +78,10 @@ def test_point_reach_from_arrays_equals_the_frames_path(fitted):
     ]
     mixes += [Mix(extra_fte=1, interpreter_share=0.5, translated=tuple(codes[:1]))]
     for level in ("information", "conversation"):
-        for written in ("", ";".join(codes[1:3])):
+        for written, measure in (("", "tour"), (";".join(codes[1:3]), "woman")):
             sc = dataclasses.replace(
                 Scenario.from_params(params), reach_level=level, written_languages=written,
-                online_conversation_share=0.3,
+                online_conversation_share=0.3, reach_measure=measure,
             )  # fmt: skip
             for mix in mixes:
                 assert point_reach(f, mix, sc, 0.5) == _point_reach_by_frames(f, mix, sc, 0.5)

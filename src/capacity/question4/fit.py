@@ -168,8 +168,10 @@ def _productivity(outreach: pd.DataFrame, params: Params, rng, n: int):
     point = rates["estimate"].to_numpy(dtype=float)
     eta_point = float(point @ weights)
     # each replicate refits the rates on a Poisson block bootstrap of outreach days
-    # (bootstrap.outreach_bootstrap); the channels' shares of hours are the design, kept
-    boot = outreach_bootstrap(rows, rates.index, n, rng)
+    # (bootstrap.outreach_bootstrap); the channels' shares of hours are the design, kept.
+    # Its own stream: the persons' weights that follow must not depend on the log's days
+    day_rng = np.random.default_rng([params.seed, 1])
+    boot = outreach_bootstrap(rows, rates.index, n, day_rng)
     per_channel = boot.rates
     draws = per_channel @ weights if n else np.array([])
     # per channel h_k·η_k per draw (row 0 the estimate): the levels of reach re-weight them

@@ -168,6 +168,20 @@ def test_the_chain_bootstrap_varies_every_estimated_input(fitted_sample):
     assert len(x) == params.n_boot + 1
     for draws in (x.detection[1:], x.arrivals_observed[1:], x.stays.mean[1:], x.pi[1:, 0]):
         assert np.std(draws) > 0
+    # contacts per hour: refitted on resampled outreach days, centred on the point estimate
+    assert np.std(x.eta[1:]) > 0
+    assert np.mean(x.eta[1:]) == pytest.approx(x.eta[0], rel=0.05)
+    # stays per woman: the women reweighted with the persons' weights; π_k per draw
+    mob = fm.mobility
+    pmf = mob.woman_pmf
+    assert pmf.shape == (params.n_boot + 1, len(mob.woman_k))
+    np.testing.assert_allclose(pmf.sum(1), 1.0)
+    k, counts = np.unique(mob.stays_per_woman, return_counts=True)
+    np.testing.assert_array_equal(k, mob.woman_k)
+    np.testing.assert_allclose(pmf[0], counts / counts.sum())
+    mean_k = pmf @ mob.woman_k
+    assert np.std(mean_k[1:]) > 0
+    assert np.mean(mean_k[1:]) == pytest.approx(mean_k[0], rel=0.02)
     # the detection share's interval is that of the bootstrap (not a log-normal guess)
     np.testing.assert_array_equal(fm.population.detection_draws, x.detection[1:])
     assert len(fm.stay_draws["median"]) == params.n_boot
@@ -209,3 +223,66 @@ def test_tornado_figure_states_the_range_in_its_alt_text(fitted_sample):
     assert not {"gap_days", "mse_criterion"} & set(frame["setting"])
     fig = figures.tornado(frame, "en")
     assert "ranges from" in fig.alt and fig.name == "sensitivity"
+
+
+def test_outreach_days_bootstrap_refits_rates_and_interpreter_share():
+    """Day-block replicates of the rates and ι vary and centre on the point estimates."""
+    from capacity.models.competence import estimate_interpreter_share
+    from capacity.models.productivity import fit_productivity
+    from capacity.question4.bootstrap import outreach_bootstrap
+
+    rng = np.random.default_rng(5)
+    days = pd.date_range("2024-01-01", periods=120, freq="D")
+    n = 3 * len(days)
+    rows = pd.DataFrame(
+        {
+            "date": np.repeat(days, 3),
+            "channel": np.tile(["online", "street", "venue"], len(days)),
+            "staff_hours": rng.uniform(2, 6, n),
+        }
+    )
+    # a day effect shared by the day's shifts: the dependence the blocks must carry
+    day_effect = np.repeat(rng.gamma(2.0, 0.5, len(days)), 3)
+    rate = np.tile([0.8, 1.5, 0.0], len(days))
+    rows["contacts"] = rng.poisson(rows["staff_hours"] * rate * day_effect)
+    rows["contacts_own_language"] = rng.binomial(rows["contacts"], 0.6)
+    rows["interpreter_used"] = rng.binomial(rows["contacts"] - rows["contacts_own_language"], 0.3)
+    point = fit_productivity(rows).rates["estimate"]
+    boot = outreach_bootstrap(rows, point.index, 400, np.random.default_rng(1))
+    assert boot.rates.shape == (400, 3) and boot.days == len(days)
+    for j, c in enumerate(point.index):
+        if point[c] > 0:
+            assert np.std(boot.rates[:, j]) > 0
+            assert np.mean(boot.rates[:, j]) == pytest.approx(point[c], rel=0.02)
+        else:  # no events: 0 in every replicate
+            assert np.all(boot.rates[:, j] == 0)
+    iota = estimate_interpreter_share(rows)
+    assert np.std(boot.interpreter) > 0
+    assert np.mean(boot.interpreter) == pytest.approx(iota, rel=0.03)
+    # the day effect makes shifts dependent: the day bootstrap's spread is wider than the
+    # Poisson GLM's (which sees only over-dispersion across shifts, not within days)
+    j = list(point.index).index("online")
+    glm = fit_productivity(rows).rates
+    assert np.std(boot.rates[:, j]) > 0.5 * glm.loc["online", "se"]
+
+
+def test_number_of_replicates_is_a_parameter_of_every_bootstrap(fitted_sample):
+    from capacity.question4.bootstrap import outreach_bootstrap
+
+    ds, params, fm = fitted_sample
+    x = fm.inputs
+    assert len(x) == params.n_boot + 1 and fm.channel_eta.shape[0] == params.n_boot + 1
+    rows = ds.outreach[ds.outreach["city"].astype(str) == "Stockholm"]
+    for b in (0, 7, 123):
+        assert len(outreach_bootstrap(rows, fm.channels, b, np.random.default_rng(0)).rates) == b
+
+
+def test_reach_per_woman_from_shares_per_draw_is_the_same_as_from_the_women():
+    from capacity.models.tours import reach_per_woman, reach_per_woman_pmf
+
+    k_i = np.array([1, 1, 2, 3, 1, 2])
+    p = np.array([[0.1, 0.4], [0.3, 0.0]])
+    k, c = np.unique(k_i, return_counts=True)
+    pmf = np.tile(c / c.sum(), (2, 1))
+    np.testing.assert_allclose(reach_per_woman_pmf(p, k, pmf), reach_per_woman(p, k_i))
+    np.testing.assert_allclose(reach_per_woman_pmf(p[:, 0], k, pmf), reach_per_woman(p[:, 0], k_i))

@@ -278,3 +278,34 @@ def test_a_caveat_writes_a_small_count_of_persons_as_below_the_threshold(lang):
     assert "<3" not in caveat_text(Caveat("strategy.too_few", n=12, m=3), lang, 3)
     assert "<5" in caveat_text(Caveat("chapman.few_recaptures", m=2), lang, 5)
     assert "<5" not in caveat_text(Caveat("chapman.few_recaptures", m=0), lang, 5)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("notebook", ["data_quality", "population_size"])
+def test_lowered_threshold_is_marked_on_every_page_of_every_report(notebook, tmp_path, monkeypatch):
+    """Not only the committee report (tests/test_disclosure.py): every page of the
+    data-quality and population-size reports, and the top of their HTML, say that disclosure
+    control was lowered, in English too."""
+    from pypdf import PdfReader
+
+    from capacity.report.run import run_report
+
+    monkeypatch.setenv("CAPACITY_CACHE", str(tmp_path / "cache"))
+    params = Params.from_mapping(
+        {
+            "data_dir": str(ROOT / "tests" / "data" / "tiny"),
+            "period_start": "2024-01-01",
+            "period_end": "2024-04-30",
+            "n_boot": 20,
+            "language": "en",
+            "suppression_threshold": 2,
+            "output_dir": str(tmp_path / "reports"),
+            "run_id": f"lowered-{notebook}",
+        }
+    )
+    run = run_report(params, notebook=notebook)
+    pages = [p.extract_text() for p in PdfReader(run.folder / "report.pdf").pages]
+    assert pages and all("DISCLOSURE CONTROL LOWERED" in p for p in pages)
+    html = (run.folder / "report.html").read_text(encoding="utf-8")
+    body = html[html.index("<body") :]
+    assert "DISCLOSURE CONTROL LOWERED" in body[:3000]

@@ -242,8 +242,8 @@ COMMITTEE: dict[str, dict[str, str]] = {
         "en": "rows",
     },
     "h_in_short": {
-        "sv": "Nyckeltal, språk och kompetens",
-        "en": "Key figures, languages and competence",
+        "sv": "Nyckeltal, bemanning och budget",
+        "en": "Key figures, staffing and budget",
     },
     "flows_sentence": {
         "sv": "Av de {total} vistelser i {city} som följs av en ny vistelse börjar {share} i en annan stad, oftast {top}; resten är återkomster till {city}. Tabellen visar alla förflyttningar mellan städerna.",

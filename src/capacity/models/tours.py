@@ -34,7 +34,9 @@ __all__ = [
     "coordinated_reach",
     "capacity_reach",
     "reach_per_woman",
+    "reach_per_woman_pmf",
     "stays_per_woman",
+    "stays_per_woman_by_id",
     "tour_flows",
     "tour_reach",
     "visit_reach",
@@ -55,11 +57,18 @@ def stays_per_woman(
     study's worlds: 1.32–1.46 stays per woman against a true 1.19–1.25, reach per woman
     9–17 % high; with the merge 1.14–1.22, within 4 %; ``docs/methods/tours.md``).
     """
+    return stays_per_woman_by_id(stays, city, sightings).to_numpy()
+
+
+def stays_per_woman_by_id(
+    stays: pd.DataFrame, city: str, sightings: pd.DataFrame | None = None
+) -> pd.Series:
+    """:func:`stays_per_woman` indexed by ``person_id`` (the bootstrap reweights women)."""
     mine = stays[stays["city"].astype(str) == city]
     if mine.empty:
         raise EstimationError(f"no stays in {city}: cannot count stays per woman.")
     if sightings is None:
-        return mine.groupby("person_id", observed=True).size().to_numpy()
+        return mine.groupby("person_id", observed=True).size()
     from capacity.models.stays.strata import merge_split_stays, source_strata
 
     gap = int(stays.attrs.get("gap_days", 14))
@@ -67,7 +76,7 @@ def stays_per_woman(
     # runs over all her stays: a stay in another city between two keeps them apart
     theirs = stays[stays["person_id"].isin(mine["person_id"].unique())]
     run = merge_split_stays(theirs, source_strata(in_city, gap))[mine.index]
-    return run.groupby(mine["person_id"].to_numpy()).nunique().to_numpy()
+    return run.groupby(mine["person_id"].to_numpy()).nunique()
 
 
 def reach_per_woman(p_stay: np.ndarray, stays_per_person: np.ndarray) -> np.ndarray:
@@ -94,11 +103,23 @@ def reach_per_woman(p_stay: np.ndarray, stays_per_person: np.ndarray) -> np.ndar
     ``π_k`` the share of women with ``k`` stays. It is at least ``p`` and grows with the
     number of returns.
     """
-    p = np.asarray(p_stay, dtype=float)
     k, counts = np.unique(np.asarray(stays_per_person, dtype=int), return_counts=True)
-    pmf = counts / counts.sum()
+    return reach_per_woman_pmf(p_stay, k, counts / counts.sum())
+
+
+def reach_per_woman_pmf(p_stay: np.ndarray, k: np.ndarray, pmf: np.ndarray) -> np.ndarray:
+    r""":func:`reach_per_woman` from ``π_k`` given per draw: ``1 − Σ_k π_{dk} (1 − p_d)^k``.
+
+    ``k`` (K,) the numbers of stays, ``pmf`` (K,) or (D, K) their shares per draw (the chain
+    bootstrap reweights the women, :mod:`capacity.question4.bootstrap`); ``p_stay`` (D,) or
+    (D, L).
+    """
+    p = np.asarray(p_stay, dtype=float)
+    pmf = np.asarray(pmf, dtype=float)
     q = np.clip(1.0 - p, 0.0, 1.0)
-    return 1.0 - (q[..., None] ** k * pmf).sum(axis=-1)
+    if pmf.ndim == 2 and p.ndim == 2:
+        pmf = pmf[:, None, :]
+    return 1.0 - (q[..., None] ** np.asarray(k) * pmf).sum(axis=-1)
 
 
 @dataclass(frozen=True)

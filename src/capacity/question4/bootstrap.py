@@ -12,13 +12,15 @@ as it would in another period — and rebuilds, with those weights:
 3. **population**: each quarter's capture-history counts and the MSE **with its model
    selection** (:func:`~capacity.models.population.replicates.mse_many`), hence the
    detection share;
-4. **language shares** of the target group.
+4. **language shares** of the target group;
+5. **stays per woman**: the shares ``π_k`` of women with ``k`` stays (reach per woman).
 
 Everything is a sparse product with the ``(persons × replicates)`` weight matrix, handled in
-chunks of 50 replicates. Contacts per hour come from the productivity GLM (a parametric
-bootstrap of its coefficients, :meth:`ProductivityResults.draw_rates`); staff languages
-(a census) and the interpreter share (a policy setting) are not resampled: the
-sensitivity display (:mod:`capacity.question4.sensitivity`) shows what they change.
+chunks of 50 replicates. Contacts per hour are refitted per replicate on a Poisson block
+bootstrap of outreach days (:func:`outreach_bootstrap`, which also gives replicates of the
+interpreter share); staff languages (a census) and the interpreter share do not vary in
+the answer's draws: the sensitivity display (:mod:`capacity.question4.sensitivity`) shows
+what they change.
 Intervals are **percentile** intervals of the replicates (row 0 of every draw is the point
 estimate). Methods: ``docs/methods/staffing-and-verdict.md``.
 
@@ -48,7 +50,14 @@ from capacity.models.stays.replicates import (
 )
 from capacity.models.stays.table import StayTable
 
-__all__ = ["CHUNK", "ChainDraws", "chain_bootstrap", "stack_tables"]
+__all__ = [
+    "CHUNK",
+    "ChainDraws",
+    "OutreachDraws",
+    "chain_bootstrap",
+    "outreach_bootstrap",
+    "stack_tables",
+]
 
 #: Replicates per chunk of the weight matrix (memory: persons × CHUNK floats).
 CHUNK = 50
@@ -65,6 +74,8 @@ class ChainDraws:
     detection : (B,) detection share ``Σ n_q / Σ N̂_q``
     persons_by_quarter : (B, Q) ``N̂_q``
     language_counts : (B, L) persons per language
+    woman_k : (K,) numbers of stays per woman, or None
+    woman_counts : (B, K) women with each number of stays, or None
     """
 
     stays: StayReplicates
@@ -72,6 +83,8 @@ class ChainDraws:
     detection: np.ndarray
     persons_by_quarter: np.ndarray
     language_counts: np.ndarray
+    woman_k: np.ndarray | None = None
+    woman_counts: np.ndarray | None = None
 
 
 def stack_tables(first: StayTable, rest: StayTable) -> StayTable:
@@ -103,6 +116,7 @@ def chain_bootstrap(
     criterion: str,
     n_boot: int,
     rng: np.random.Generator,
+    woman_stays: pd.Series | None = None,
 ) -> ChainDraws:
     """Poisson person-bootstrap replicates of stays, starts, population and languages.
 
@@ -126,6 +140,10 @@ def chain_bootstrap(
     criterion : {"aic", "bic"}
     n_boot : int
     rng : numpy Generator
+    woman_stays : Series, optional
+        Stays of each woman in the city in the period, indexed by ``person_id``
+        (:func:`capacity.models.tours.stays_per_woman_by_id`): with the same weights, the
+        replicates of ``π_k``, the shares of women with ``k`` stays (reach per woman).
     """
     persons = strata.persons
     n_p = len(persons)
@@ -140,12 +158,22 @@ def chain_bootstrap(
     label = period_rows["date"].dt.to_period("Q").astype(str)
     cells = {q: quarter_counts(period_rows[label == q], persons) for q in quarters.index}
     y_parts: dict[str, list] = {q: [] for q in cells}
-    stay_parts, start_draws, lang_draws = [], [], []
+    stay_parts, start_draws, lang_draws, woman_draws = [], [], [], []
+    woman_k, woman_matrix = None, None
+    if woman_stays is not None and len(woman_stays):
+        woman_k, k_code = np.unique(woman_stays.to_numpy(dtype=int), return_inverse=True)
+        whom = persons.get_indexer(woman_stays.index)
+        ok = whom >= 0
+        woman_matrix = sparse.csr_matrix(
+            (np.ones(ok.sum()), (k_code[ok], whom[ok])), shape=(len(woman_k), n_p)
+        )
     for i in range(0, n_boot, CHUNK):
         w = person_weights(rng, min(CHUNK, n_boot - i), n_p, "poisson")
         stay_parts.append(replicate_stays(expander, fit_stays_frame, strata, [w]))
         start_draws.append(start_count @ w)
         lang_draws.append(np.asarray(lang_matrix @ w).T)
+        if woman_matrix is not None:
+            woman_draws.append(np.asarray(woman_matrix @ w).T)
         for q, (cell, _) in cells.items():
             y_parts[q].append(np.asarray(cell @ w).T)
     from capacity.models.stays.replicates import concat
@@ -166,4 +194,88 @@ def chain_bootstrap(
         detection=np.clip(n_q.sum(1) / big_n.sum(1), 1e-6, 1.0),
         persons_by_quarter=big_n,
         language_counts=np.vstack(lang_draws),
+        woman_k=woman_k,
+        woman_counts=np.vstack(woman_draws) if woman_draws else None,
+    )
+
+
+@dataclass(frozen=True)
+class OutreachDraws:
+    """Replicates of what the outreach log estimates (no point estimate row).
+
+    Attributes
+    ----------
+    rates : (B, C) contacts per staff-hour per channel, ``Σ_d w_d y_dc / Σ_d w_d h_dc``
+    interpreter : (B,) interpreter share ``Σ_d w_d i_d / Σ_d w_d need_d`` (NaN without need)
+    days : int, outreach days resampled (the blocks)
+    """
+
+    rates: np.ndarray
+    interpreter: np.ndarray
+    days: int
+
+
+def outreach_bootstrap(
+    rows: pd.DataFrame, channels, n_boot: int, rng: np.random.Generator
+) -> OutreachDraws:
+    """Poisson block bootstrap of outreach days: contact rates and the interpreter share.
+
+    A day of the city's outreach log is the block (shifts on one day share weather, events,
+    police operations and staff, so they are dependent; days, to a good approximation, are
+    not). Each replicate gives every day a Poisson(1) weight — as the person bootstrap does
+    (:func:`~capacity.models.stays.replicates.person_weights`) — and re-estimates, with
+    those weights, the productivity GLM's channel rates (its MLE is the closed form
+    ``η̂_c = Σ y / Σ h``, so the refit is a ratio of weighted sums) and the interpreter
+    share ``ι̂ = Σ interpreter_used / Σ (contacts − contacts_own_language)⁺``
+    (:func:`capacity.models.competence.estimate_interpreter_share`). A channel that a
+    replicate draws no hours of keeps its point rate. Over-dispersion and dependence within
+    a day are carried by the resampling, not by a scale factor.
+
+    Parameters
+    ----------
+    rows : DataFrame
+        The city's outreach shifts in the period (``date``, ``channel``, ``staff_hours``,
+        ``contacts``, ``contacts_own_language``, ``interpreter_used``).
+    channels : sequence of str
+        Channels of the rates' columns, in order.
+    n_boot : int
+    rng : numpy Generator
+
+    References
+    ----------
+    Künsch, H. R. (1989). The jackknife and the bootstrap for general stationary
+    observations. *Annals of Statistics* 17, 1217–1241 (blocks of dependent observations).
+    Hanley, J. A., MacGibbon, B. (2006), as above (Poisson weights).
+    """
+    day, days = pd.factorize(rows["date"].dt.normalize())
+    code = pd.Index([str(c) for c in channels]).get_indexer(rows["channel"].astype(str))
+    ok = code >= 0
+    shape = (len(channels), len(days))
+
+    def per_day(values, by_channel=True):
+        v = np.asarray(values, dtype=float)
+        if by_channel:
+            return sparse.csr_matrix((v[ok], (code[ok], day[ok])), shape=shape)
+        return np.bincount(day, weights=v, minlength=len(days))
+
+    y = per_day(rows["contacts"])
+    h = per_day(rows["staff_hours"])
+    point = np.asarray(y.sum(1)).ravel() / np.maximum(np.asarray(h.sum(1)).ravel(), 1e-300)
+    need = (rows["contacts"] - rows["contacts_own_language"]).clip(lower=0)
+    need_day = per_day(need, by_channel=False)
+    used_day = per_day(rows["interpreter_used"], by_channel=False)
+    rates, interp = [], []
+    for i in range(0, n_boot, CHUNK):
+        w = person_weights(rng, min(CHUNK, n_boot - i), len(days), "poisson")
+        yw, hw = np.asarray(y @ w).T, np.asarray(h @ w).T
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = np.where(hw > 0, yw / hw, point[None, :])
+            nw = need_day @ w
+            interp.append(np.where(nw > 0, np.clip((used_day @ w) / nw, 0.0, 1.0), np.nan))
+        rates.append(r)
+    c = len(channels)
+    return OutreachDraws(
+        rates=np.vstack(rates) if rates else np.zeros((0, c)),
+        interpreter=np.concatenate(interp) if interp else np.zeros(0),
+        days=len(days),
     )

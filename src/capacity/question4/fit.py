@@ -26,7 +26,7 @@ from capacity.models.indicators import operations_indicators
 from capacity.models.population import PopulationChain, population_chain
 from capacity.models.stays import StayTable
 from capacity.models.stays.strata import source_strata
-from capacity.question4.bootstrap import chain_bootstrap, stack_tables
+from capacity.question4.bootstrap import chain_bootstrap, outreach_bootstrap, stack_tables
 from capacity.question4.draws import Inputs
 
 __all__ = ["FittedModels", "fit_models"]
@@ -167,13 +167,15 @@ def _productivity(outreach: pd.DataFrame, params: Params, rng, n: int):
     weights = weights / weights.sum()
     point = rates["estimate"].to_numpy(dtype=float)
     eta_point = float(point @ weights)
-    per_channel = (
-        np.asarray(fit.draw_rates(rng, n), dtype=float) if n else np.zeros((0, len(point)))
-    )
+    # each replicate refits the rates on a Poisson block bootstrap of outreach days
+    # (bootstrap.outreach_bootstrap); the channels' shares of hours are the design, kept
+    boot = outreach_bootstrap(rows, rates.index, n, rng)
+    per_channel = boot.rates
     draws = per_channel @ weights if n else np.array([])
     # per channel h_k·η_k per draw (row 0 the estimate): the levels of reach re-weight them
     channel_eta = np.vstack([point[None, :], per_channel]) * weights[None, :]
-    return fit, rows, np.concatenate([[eta_point], draws]), channel_eta, tuple(rates.index)
+    eta = np.concatenate([[eta_point], draws])
+    return fit, rows, eta, channel_eta, tuple(rates.index), boot
 
 
 def _mobility(data, stays_frame, params: Params, table, detection, rng, shared=None):
@@ -231,16 +233,21 @@ def fit_models(data, params: Params, *, shared: dict | None = None) -> FittedMod
         alpha=params.alpha,
     )
     monthly, starts, weeks_counted, note = _arrivals(stays_frame, params)
-    prod, outreach_rows, eta, channel_eta, channels = _productivity(data.outreach, params, rng, n)
+    prod, outreach_rows, eta, channel_eta, channels, outreach_draws = _productivity(
+        data.outreach, params, rng, n
+    )
     staff = comp.staff_capacity(data.staff, params.city, params.period_start, params.period_end)
     weeks = _weeks(params)
     hours_per_fte = _hours_per_fte(outreach_rows, staff, params, weeks)
     languages, iota, source, notes = _languages(city_rows, outreach_rows, staff)
+    women = _women(stays_frame, params, data.sightings)
     boot = _chain_draws(params, stays_frame, strata, stays, chain, city_rows, languages, starts,
-                        rng, n)  # fmt: skip
+                        rng, n, women)  # fmt: skip
     mobility, share, note2 = _mobility(
         data, stays_frame, params, boot.table, boot.detection, rng, shared
     )
+    if mobility is not None and boot.woman_pmf is not None:
+        mobility = dataclasses.replace(mobility, woman_k=boot.woman_k, woman_pmf=boot.woman_pmf)
     m = languages["usable_share"].to_numpy(dtype=float)
     inputs = Inputs(eta, hours_per_fte, boot.arrivals / weeks_counted, boot.detection,
                     boot.table, boot.pi, m, share)  # fmt: skip
@@ -294,6 +301,16 @@ def _city_channel_contacts(outreach: pd.DataFrame, params: Params) -> pd.DataFra
     city = rows["city"].astype(str)
     channel = rows["channel"].astype(str)
     return rows["contacts"].groupby([city, channel]).sum().unstack(fill_value=0).astype(float)
+
+
+def _women(stays_frame: pd.DataFrame, params: Params, sightings: pd.DataFrame):
+    """Stays of each woman in the city in the period by ``person_id``, or None (no stays)."""
+    from capacity.models.tours import stays_per_woman_by_id
+
+    try:
+        return stays_per_woman_by_id(stays_frame, params.city, sightings)
+    except EstimationError:
+        return None
 
 
 def _weeks(params: Params) -> float:
@@ -418,9 +435,24 @@ class _ChainDraws:
     chain: PopulationChain
     stay_draws: dict
     caveats: list
+    woman_k: np.ndarray | None = None
+    woman_pmf: np.ndarray | None = None
 
 
-def _chain_draws(params, stays_frame, strata, stays, chain, city_rows, languages, starts, rng, n):
+def _woman_pmf(women, draws):
+    """``(k, π_{dk})``: shares of women with ``k`` stays, row 0 the point estimate."""
+    if women is None or draws.woman_counts is None:
+        return None, None
+    k, counts = np.unique(women.to_numpy(dtype=int), return_counts=True)
+    point = counts / counts.sum()
+    c = draws.woman_counts
+    total = c.sum(1, keepdims=True)
+    reps = np.where(total > 0, c / np.maximum(total, 1e-12), point[None, :])
+    return k, np.vstack([point[None, :], reps])
+
+
+def _chain_draws(params, stays_frame, strata, stays, chain, city_rows, languages, starts, rng, n,
+                 women=None):  # fmt: skip
     """The chain bootstrap: stays (margins, tail), starts, MSE and language shares at once.
 
     Each of ``n`` Poisson person-bootstrap replicates re-estimates the whole chain
@@ -448,6 +480,7 @@ def _chain_draws(params, stays_frame, strata, stays, chain, city_rows, languages
         criterion=params.mse_criterion,
         n_boot=n,
         rng=rng,
+        woman_stays=women,
     )
     table = stack_tables(table, draws.stays.table)
     detection = np.r_[detection, draws.detection]
@@ -474,6 +507,7 @@ def _chain_draws(params, stays_frame, strata, stays, chain, city_rows, languages
         dataclasses.replace(chain, detection_draws=draws.detection),
         {"median": draws.stays.median, "median_ratio": ratio},
         caveats,
+        *_woman_pmf(women, draws),
     )
 
 

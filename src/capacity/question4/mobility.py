@@ -38,6 +38,7 @@ from capacity.models.tours import (
     capacity_reach,
     coordinated_reach,
     reach_per_woman,
+    reach_per_woman_pmf,
     stays_per_woman,
     tour_flows,
     visit_reach,
@@ -88,11 +89,24 @@ class MobilityFit:
     seen_next: np.ndarray | None = None
     tours_per_week: np.ndarray | None = None
     caveats: tuple[Caveat, ...] = ()
+    #: numbers of stays ``k`` (K,) and their shares per draw ``π_{dk}`` (D, K), row 0 the
+    #: estimate, the women reweighted by the chain bootstrap; None: ``stays_per_woman``'s
+    #: shares in every draw
+    woman_k: np.ndarray | None = None
+    woman_pmf: np.ndarray | None = None
 
     def subset(self, idx: np.ndarray) -> MobilityFit:
         """Draws ``idx`` of every per-draw array."""
         per_draw = ("share", "P", "exit", "start", "city_reach", "seen_next", "tours_per_week")
+        if self.woman_pmf is not None:
+            per_draw += ("woman_pmf",)
         return dataclasses.replace(self, **{k: getattr(self, k)[idx] for k in per_draw})
+
+    def per_woman(self, p_stay: np.ndarray) -> np.ndarray:
+        """Reach per woman from reach per stay ``(D,)`` or ``(D, L)`` (:func:`reach_per_woman`)."""
+        if self.woman_pmf is None:
+            return reach_per_woman(p_stay, self.stays_per_woman)
+        return reach_per_woman_pmf(p_stay, self.woman_k, self.woman_pmf)
 
 
 def direct_city_reach(
@@ -212,7 +226,7 @@ def measure_reach(inputs, mob: MobilityFit | None, fte, measure: str, scen: dict
     if measure == "stay" or mob is None:
         return (inputs.pi * p_lang).sum(axis=1)
     if measure == "woman":
-        return (inputs.pi * reach_per_woman(p_lang, mob.stays_per_woman)).sum(axis=1)
+        return (inputs.pi * mob.per_woman(p_lang)).sum(axis=1)
     return tour_measures(inputs, mob, fte, scen=scen)[f"reach_{measure}"]
 
 
@@ -305,7 +319,7 @@ def tour_measures(
     scen = {"strategy": "estimated"} if scen is None else scen
     p_lang, p_any = _reach(inputs, fte, scen)
     eff = (inputs.pi * p_lang).sum(axis=1)
-    woman = (inputs.pi * reach_per_woman(p_lang, mob.stays_per_woman)).sum(axis=1)
+    woman = (inputs.pi * mob.per_woman(p_lang)).sum(axis=1)
     ratio = np.divide(eff, p_any, out=np.zeros_like(eff), where=p_any > 0)
     c = mob.city
     p = mob.city_reach * ratio[:, None]

@@ -95,6 +95,7 @@ def test_readme_own_data_steps_work_as_written(tmp_path):
         "pseudonymise",
         "validate",
         "report",
+        "report",
         "sweep",
     ], commands
     project, home = tmp_path / "project", tmp_path / "home"
@@ -117,7 +118,7 @@ def test_readme_own_data_steps_work_as_written(tmp_path):
             ["bash", "-c", line], cwd=project, env=env, capture_output=True, text=True, timeout=600
         )
 
-    keygen, pseudonymise, validate, report, sweep = commands
+    keygen, pseudonymise, validate, report, national, sweep = commands
     done = run(keygen)
     assert done.returncode == 0, done.stderr
     assert (home / "capacity.key").is_file()
@@ -159,7 +160,16 @@ def test_readme_own_data_steps_work_as_written(tmp_path):
     provenance = json.loads((folder / "provenance.json").read_text())
     assert provenance["parameters"]["period_end"] == "2025-06-30"
 
-    # Step 5, on the shipped sample: the comparison render shows its progress too.
+    # Step 5: the national view of the same folder, every city of the data.
+    assert "--notebook national" in national
+    done = run(national)
+    assert done.returncode == 0, done.stderr
+    runs = sorted(p for p in (project / "reports").iterdir() if not p.name.startswith("."))
+    assert len(runs) == 2, runs
+    (folder,) = [p for p in runs if p != folder]
+    assert {"report.pdf", "report.html", "tables.xlsx"} <= {p.name for p in folder.iterdir()}
+
+    # Step 6, on the shipped sample: the comparison render shows its progress too.
     done = run(sweep)
     assert done.returncode == 0, done.stderr
     assert "scenarios" in done.stderr and "scenarios: " in done.stderr  # both bars

@@ -288,31 +288,16 @@ def evaluate(
     if sc.interpreter_share is not None:
         fitted = fitted.with_interpreter_share(sc.interpreter_share)
     fitted = at_level(fitted, sc.reach_level, sc.written_languages, sc.online_conversation_share)
-    x = fitted.inputs
-    scen = {
-        "strategy": sc.strategy,
-        "stay_multiplier": sc.stay_multiplier,
-        "arrivals_multiplier": sc.arrivals_multiplier,
-    }
+    x, mob = fitted.inputs, fitted.mobility
     fte_now = max(fitted.staff.outreach_fte + sc.extra_fte, 0.0)
-    p_lang, p_any = reach_matrix(x, np.full(len(x), fte_now), **scen)
-    reach_stay = (x.pi * p_lang).sum(axis=1)
-    measure, mob = _measure(fitted, sc), fitted.mobility
-    measures = {"reach_stay": reach_stay}
-    if mob is not None:
-        measures = tour_measures(x, mob, np.full(len(x), fte_now), scen=scen)
+    measure = _measure(fitted, sc)
+    p_lang, p_any, measures = _reach_draws(fitted, sc, fte_now)
     reach_eff = measures[f"reach_{measure}"]
-    if not staffing:
-        need_draws = np.full(len(x), np.nan)
-    elif measure == "stay":
-        need_draws = fte_needed_matrix(x, sc.target_reach, **scen)
-    else:
-        ceiling = reach_ceiling(x, sc.strategy)
-        need_draws = fte_needed_measure(x, mob, sc.target_reach, measure, scen, ceiling)
+    need_draws = _need_draws(fitted, sc, measure) if staffing else np.full(len(x), np.nan)
     need_draws[0] = np.nan  # the point estimate is solved to full precision below
     need = _staffing_need(fitted, sc, fte_now)
     # support demand scales with stays reached (today's log is per stay)
-    chain = _support_chain(fitted, sc, params, support_cases(fitted, sc, reach_stay))
+    chain = _support_chain(fitted, sc, params, support_cases(fitted, sc, measures["reach_stay"]))
     draws = _draws_frame(fitted, sc, reach_eff, p_any, need_draws, params, chain)
     if not staffing:
         draws = draws.drop(columns="fte_needed")  # not solved: no interval to show
@@ -326,43 +311,13 @@ def evaluate(
     languages = fitted.languages.rename(columns={"share": "share_of_target_group"}).copy()
     languages["reach"] = p_lang[0]
     languages["shortfall"] = languages["reach"] < sc.target_reach
-    caveats = list(fitted.caveats)
-    caveats += _mobility_caveats(fitted, sc, measure)
-    if need.caveat:
-        caveats.append(need.caveat)
-    caveats += _scenario_caveats(fitted, sc, params, fte_now, draws)
-    no_trend = _stay_trend(fitted)[1]
-    if fitted.forecast is not None and no_trend:
-        caveats.append(no_trend)
-    caveats += list(fitted.stays.caveats) + list(fitted.population.caveats)
-    caveats += list(getattr(fitted.productivity, "caveats", ()))
-    arrivals = x.arrivals_per_week(sc.arrivals_multiplier, sc.stay_multiplier)
-    point = {
-        "fte_outreach_now": fte_now,
-        "fte_needed": need.fte_needed,
-        "fte_gap": need.gap,
-        "reach_effective": float(reach_eff[0]),
-        "reach_any_language": float(p_any[0]),
-        "trained_share": fitted.staff.trained_share,
-        # persons present N = A·E[T]/7 with the scenario's stays (A/s · s·E[T])
-        "population_present": float(arrivals[0] * sc.stay_multiplier * x.stays.mean[0] / 7.0),
-        "persons_in_period": fitted.persons_observed / float(x.detection[0]),
-        "arrivals_per_week": float(arrivals[0]),
-        "support_before_leaving": float(
-            _support_draws(
-                fitted,
-                sc,
-                params,
-                chain["support_cases_per_week"],
-                only_point=True,
-                caveats=caveats,
-            )[0]
-        ),
-        "contacts_per_hour": float(x.eta[0]),
-        **{k: float(v[0]) for k, v in measures.items()},
-        "casework_fte_now": fitted.staff.casework_fte,
-        **{key: float(values[0]) for key, values in chain.items()},
-    }
+    caveats = _caveats(fitted, sc, params, fte_now, draws, measure, need)
+    point = _point_figures(fitted, sc, params, fte_now, need, measures, measure, p_any, chain)
+    point["support_before_leaving"] = float(
+        _support_draws(
+            fitted, sc, params, chain["support_cases_per_week"], only_point=True, caveats=caveats
+        )[0]
+    )
     return Question4Result(
         verdict=_verdict(p_target, sc),
         p_target=p_target,
@@ -391,6 +346,64 @@ def evaluate(
         mobility=mob,
         _inputs=x,
     )
+
+
+def _reach_draws(fitted: FittedModels, sc: Scenario, fte_now: float):
+    """Reach per language and in any language per draw, and reach per stay, woman and tour."""
+    x = fitted.inputs
+    scen = sc.reach_settings()
+    p_lang, p_any = reach_matrix(x, np.full(len(x), fte_now), **scen)
+    measures = {"reach_stay": (x.pi * p_lang).sum(axis=1)}
+    if fitted.mobility is not None:
+        measures = tour_measures(x, fitted.mobility, np.full(len(x), fte_now), scen=scen)
+    return p_lang, p_any, measures
+
+
+def _need_draws(fitted: FittedModels, sc: Scenario, measure: str) -> np.ndarray:
+    """FTE needed for the target per draw (a vectorised bisection), in the verdict's measure."""
+    x, scen = fitted.inputs, sc.reach_settings()
+    if measure == "stay":
+        return fte_needed_matrix(x, sc.target_reach, **scen)
+    ceiling = reach_ceiling(x, sc.strategy)
+    return fte_needed_measure(x, fitted.mobility, sc.target_reach, measure, scen, ceiling)
+
+
+def _caveats(fitted, sc: Scenario, params: Params, fte_now, draws, measure, need) -> list:
+    """Every caveat of the answer: the fit's, the measure's, the need's and the scenario's."""
+    caveats = list(fitted.caveats)
+    caveats += _mobility_caveats(fitted, sc, measure)
+    if need.caveat:
+        caveats.append(need.caveat)
+    caveats += _scenario_caveats(fitted, sc, params, fte_now, draws)
+    no_trend = _stay_trend(fitted)[1]
+    if fitted.forecast is not None and no_trend:
+        caveats.append(no_trend)
+    caveats += list(fitted.stays.caveats) + list(fitted.population.caveats)
+    caveats += list(getattr(fitted.productivity, "caveats", ()))
+    return caveats
+
+
+def _point_figures(fitted, sc, params, fte_now, need, measures, measure, p_any, chain) -> dict:
+    """The key figures' point estimates (row 0 of the draws) under the scenario."""
+    x = fitted.inputs
+    arrivals = x.arrivals_per_week(sc.arrivals_multiplier, sc.stay_multiplier)
+    return {
+        "fte_outreach_now": fte_now,
+        "fte_needed": need.fte_needed,
+        "fte_gap": need.gap,
+        "reach_effective": float(measures[f"reach_{measure}"][0]),
+        "reach_any_language": float(p_any[0]),
+        "trained_share": fitted.staff.trained_share,
+        # persons present N = A·E[T]/7 with the scenario's stays (A/s · s·E[T])
+        "population_present": float(arrivals[0] * sc.stay_multiplier * x.stays.mean[0] / 7.0),
+        "persons_in_period": fitted.persons_observed / float(x.detection[0]),
+        "arrivals_per_week": float(arrivals[0]),
+        "support_before_leaving": np.nan,  # filled in by evaluate (it also adds caveats)
+        "contacts_per_hour": float(x.eta[0]),
+        **{k: float(v[0]) for k, v in measures.items()},
+        "casework_fte_now": fitted.staff.casework_fte,
+        **{key: float(values[0]) for key, values in chain.items()},
+    }
 
 
 def _channel_strategy(fitted: FittedModels, params: Params):

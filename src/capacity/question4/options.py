@@ -234,11 +234,7 @@ def point_reach(
     mob = level_mobility(fitted, scenario.reach_level, scenario.online_conversation_share)
     mob = None if mob is None else mob.subset(np.array([0]))
     measure = scenario.reach_measure if mob is not None else "stay"
-    scen = {
-        "strategy": scenario.strategy,
-        "stay_multiplier": scenario.stay_multiplier,
-        "arrivals_multiplier": scenario.arrivals_multiplier,
-    }
+    scen = scenario.reach_settings()
     return float(measure_reach(one, mob, np.array([max(fte_total, 0.0)]), measure, scen)[0])
 
 
@@ -369,11 +365,7 @@ def reach_curve(
     measure = sc.reach_measure if mob is not None else "stay"
     rows = []
     for name in strategies:
-        scen = {
-            "strategy": name,
-            "stay_multiplier": sc.stay_multiplier,
-            "arrivals_multiplier": sc.arrivals_multiplier,
-        }
+        scen = sc.reach_settings() | {"strategy": name}
         for f in fte:
             total = max(fitted.staff.outreach_fte + sc.extra_fte + f, 0.0)
             r = measure_reach(x, mob, np.full(len(x), total), measure, scen)

@@ -98,6 +98,14 @@ class Scenario:
             )
         return dataclasses.replace(self, **changes)
 
+    def reach_settings(self) -> dict:
+        """The settings the reach functions take (``reach_matrix``, the FTE solvers)."""
+        return {
+            "strategy": self.strategy,
+            "stay_multiplier": self.stay_multiplier,
+            "arrivals_multiplier": self.arrivals_multiplier,
+        }
+
     def apply(self, params: Params) -> Params:
         """``params`` with this scenario's settings."""
         return params.replace(**dataclasses.asdict(self))

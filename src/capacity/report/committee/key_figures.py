@@ -14,7 +14,7 @@ from capacity.i18n import format_percent, label, t, verdict_sentences
 
 #: How each key figure is written (see :data:`capacity.tables.KINDS`).
 KEY_KINDS = {
-    "fte_outreach_now": "number",
+    "fte_outreach_now": "number1",  # registered staffing, e.g. 2.5: not rounded to 2
     "fte_needed": "number",
     "fte_gap": "number",
     "reach_effective": "percent",
@@ -30,7 +30,7 @@ KEY_KINDS = {
     "support_cases_per_week": "number1",
     "reflection_periods_at_once": "number",
     "shelter_places": "number",
-    "casework_fte_now": "number",
+    "casework_fte_now": "number1",
     "casework_fte_needed": "number",
 }
 PAGE_ONE = ("fte_outreach_now", "fte_needed", "reach_any_language", "reach_effective")

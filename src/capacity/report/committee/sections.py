@@ -194,7 +194,7 @@ def capacity(book, result) -> None:
         _x(
             book,
             "capacity",
-            fte=format_number(kf.loc["fte_outreach_now", "estimate"], lang, 0),
+            fte=format_number(kf.loc["fte_outreach_now", "estimate"], lang, 1),
             rate=format_number(kf.loc["contacts_per_hour", "estimate"], lang, 2),
             trained=format_percent(kf.loc["trained_share", "estimate"], lang),
             any=format_percent(kf.loc["reach_any_language", "estimate"], lang),

@@ -16,11 +16,13 @@ as it would in another period — and rebuilds, with those weights:
 5. **stays per woman**: the shares ``π_k`` of women with ``k`` stays (reach per woman).
 
 Everything is a sparse product with the ``(persons × replicates)`` weight matrix, handled in
-chunks of 50 replicates. Contacts per hour are refitted per replicate on a Poisson block
-bootstrap of outreach days (:func:`outreach_bootstrap`, which also gives replicates of the
-interpreter share); staff languages (a census) and the interpreter share do not vary in
-the answer's draws: the sensitivity display (:mod:`capacity.question4.sensitivity`) shows
-what they change.
+chunks of 50 replicates. Contacts per hour in the answer still come from the productivity
+GLM (a parametric bootstrap, :meth:`ProductivityResults.draw_rates`);
+:func:`outreach_bootstrap` refits them, and the interpreter share, on a Poisson block
+bootstrap of outreach days, but is not wired in (see the methods page: the national
+view's intervals depend on how the cities' seeded streams are coupled). Staff languages
+and the interpreter share do not vary in the answer's draws: the sensitivity display
+(:mod:`capacity.question4.sensitivity`) shows what they change.
 Intervals are **percentile** intervals of the replicates (row 0 of every draw is the point
 estimate). Methods: ``docs/methods/staffing-and-verdict.md``.
 

@@ -26,7 +26,7 @@ from capacity.models.indicators import operations_indicators
 from capacity.models.population import PopulationChain, population_chain
 from capacity.models.stays import StayTable
 from capacity.models.stays.strata import source_strata
-from capacity.question4.bootstrap import chain_bootstrap, outreach_bootstrap, stack_tables
+from capacity.question4.bootstrap import chain_bootstrap, stack_tables
 from capacity.question4.draws import Inputs
 
 __all__ = ["FittedModels", "fit_models"]
@@ -167,17 +167,18 @@ def _productivity(outreach: pd.DataFrame, params: Params, rng, n: int):
     weights = weights / weights.sum()
     point = rates["estimate"].to_numpy(dtype=float)
     eta_point = float(point @ weights)
-    # each replicate refits the rates on a Poisson block bootstrap of outreach days
-    # (bootstrap.outreach_bootstrap); the channels' shares of hours are the design, kept.
-    # Its own stream: the persons' weights that follow must not depend on the log's days
-    day_rng = np.random.default_rng([params.seed, 1])
-    boot = outreach_bootstrap(rows, rates.index, n, day_rng)
-    per_channel = boot.rates
+    # η per draw: the GLM's parametric draws. The day-block refit
+    # (bootstrap.outreach_bootstrap) is not wired in yet: changing what this step draws
+    # from the shared stream re-couples the cities' replicates in the national view
+    # (docs/methods/staffing-and-verdict.md)
+    per_channel = (
+        np.asarray(fit.draw_rates(rng, n), dtype=float) if n else np.zeros((0, len(point)))
+    )
     draws = per_channel @ weights if n else np.array([])
     # per channel h_k·η_k per draw (row 0 the estimate): the levels of reach re-weight them
     channel_eta = np.vstack([point[None, :], per_channel]) * weights[None, :]
     eta = np.concatenate([[eta_point], draws])
-    return fit, rows, eta, channel_eta, tuple(rates.index), boot
+    return fit, rows, eta, channel_eta, tuple(rates.index)
 
 
 def _mobility(data, stays_frame, params: Params, table, detection, rng, shared=None):
@@ -235,9 +236,7 @@ def fit_models(data, params: Params, *, shared: dict | None = None) -> FittedMod
         alpha=params.alpha,
     )
     monthly, starts, weeks_counted, note = _arrivals(stays_frame, params)
-    prod, outreach_rows, eta, channel_eta, channels, outreach_draws = _productivity(
-        data.outreach, params, rng, n
-    )
+    prod, outreach_rows, eta, channel_eta, channels = _productivity(data.outreach, params, rng, n)
     staff = comp.staff_capacity(data.staff, params.city, params.period_start, params.period_end)
     weeks = _weeks(params)
     hours_per_fte = _hours_per_fte(outreach_rows, staff, params, weeks)

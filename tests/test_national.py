@@ -144,3 +144,14 @@ def test_the_national_report_header_names_no_city():
     meta = page_metadata(Params(city="Malmö"), "national", None, True)
     assert "Malmö" not in meta["header_left"] and "Malmö" not in meta["title"]
     assert "Malmö" in page_metadata(Params(city="Malmö"), "mobility", None, True)["header_left"]
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_the_national_synthetic_note_names_sweden_not_the_parameters_city(tmp_path, lang):
+    from capacity.report.book import ReportBook
+
+    book = ReportBook(Params(city="Malmö", language=lang), show=False)
+    html = book.begin("Title", synthetic=True, place=book.t("word_sweden"))
+    assert ("Sverige" if lang == "sv" else "Sweden") in html and "Malmö" not in html
+    other = ReportBook(Params(city="Malmö", language=lang), show=False)
+    assert "Malmö" in other.begin("T", synthetic=True)

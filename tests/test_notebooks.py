@@ -340,3 +340,26 @@ def test_english_committee_report_and_its_numbers(tmp_path, tiny_dir):
 
     shown = grouped_languages(result.languages, result.params.suppression_threshold, 0.8)
     assert len(languages) == len(shown)  # small languages grouped before shares are shown
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_sample_report_as_make_report_renders_it_keeps_the_layout(tmp_path, lang):
+    """The shipped sample's report (params/stockholm.yaml, what ``make report`` renders)
+    keeps to ≤ 8 pages, every page but the last at least half used, FTE whole, no English in
+    the Swedish PDF: the tiny data's report is shorter, so only this run sees the sample's
+    page breaks (its last page was 93 % full when this test was written)."""
+    import yaml
+    from pypdf import PdfReader
+
+    root = NOTEBOOKS_DIR.parent
+    values = yaml.safe_load((root / "params" / "stockholm.yaml").read_text(encoding="utf-8"))
+    values |= {
+        "data_dir": str(root / values["data_dir"]),
+        "language": lang,
+        "output_dir": str(tmp_path / "reports"),
+        "run_id": f"sample-{lang}",
+    }
+    run = run_report(Params.from_mapping(values), notebook="committee_report", formats="pdf")
+    pdf = run.folder / "report.pdf"
+    _check_layout(pdf, [_plain(p.extract_text()) for p in PdfReader(pdf).pages], lang)

@@ -892,8 +892,8 @@ COMMITTEE: dict[str, dict[str, str]] = {
         "en": "Shared screening of ads¹",
     },
     "coordination_note": {
-        "sv": "¹ Per resa: andelen av kvinnornas resor genom {city} som nås i någon stad ({today} i dag). Staden betalar {liaison} årsarbetare för att dela vem som nåtts (kräver stöd i lag) respektive {fte} årsarbetare i en gemensam genomgång av nya annonser; samma {fte} årsarbetare i {city} ensamt når {alone} av resorna.",
-        "en": "¹ Per tour: the share of the women's tours through {city} reached in any city ({today} today). The city pays {liaison} FTE to share who was reached (needs a legal basis) or {fte} FTE to a shared screening of new ads; the same {fte} FTE in {city} alone reaches {alone} of the tours.",
+        "sv": "¹ Per resa: andelen av kvinnornas resor genom {city} som nås i någon stad ({today} i dag). Staden betalar {liaison} av en årsarbetares tid för att dela vem som nåtts (kräver stöd i lag) respektive {fte} årsarbetare i en gemensam genomgång av nya annonser; samma {fte} årsarbetare i {city} ensamt når {alone} av resorna.",
+        "en": "¹ Per tour: the share of the women's tours through {city} reached in any city ({today} today). The city pays {liaison} of one FTE's time to share who was reached (needs a legal basis) or {fte} FTE to a shared screening of new ads; the same {fte} FTE in {city} alone reaches {alone} of the tours.",
     },
 }
 

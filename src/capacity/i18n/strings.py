@@ -105,6 +105,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "This report is built on synthetic data. The figures show how the method works, not the situation in {city}.",
     },
     "period": {"sv": "Period {start}–{end}", "en": "Period {start} to {end}"},
+    "word_sweden": {"sv": "Sverige", "en": "Sweden"},
     "page": {"sv": "Sida", "en": "Page"},
     "of": {"sv": "av", "en": "of"},
     "figure": {"sv": "Figur", "en": "Figure"},

@@ -62,11 +62,20 @@ class ReportBook:
         self.html_parts: list[str] = []
 
     # --- the document ----------------------------------------------------------------------
-    def begin(self, title: str, *, synthetic: bool, files: Mapping[str, Any] | None = None) -> str:
+    def begin(
+        self,
+        title: str,
+        *,
+        synthetic: bool,
+        files: Mapping[str, Any] | None = None,
+        place: str | None = None,
+    ) -> str:
         """Show the title (and the synthetic-data note) and record them for the renderer.
 
         Writes ``meta.json`` into ``artifacts_dir``: the title becomes the PDF's title, and
-        ``synthetic`` puts the synthetic-data banner on every page.
+        ``synthetic`` puts the synthetic-data banner on every page. ``place`` is what the
+        synthetic-data note says the figures do not describe (default: the parameters' city;
+        the national report passes Sweden).
         """
         self.meta = {"title": title, "synthetic": bool(synthetic), "files": dict(files or {})}
         if self.artifacts:
@@ -76,7 +85,9 @@ class ReportBook:
             )
         html = self.title(title)
         if synthetic:
-            html += self.text(self.t("synthetic_note", city=self.params.city), css_class="note")
+            html += self.text(
+                self.t("synthetic_note", city=place or self.params.city), css_class="note"
+            )
         return html
 
     # --- plain content -------------------------------------------------------------------

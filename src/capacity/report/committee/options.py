@@ -157,7 +157,7 @@ def coordination_note(book, result, coordination: pd.DataFrame) -> str:
         today=format_percent(a["today"], lang),
         fte=format_number(a["fte"], lang, 0),
         alone=format_percent(a["alone"], lang),
-        liaison=format_number(LIAISON_FTE, lang, 1),
+        liaison=format_percent(LIAISON_FTE, lang),
     )
 
 

@@ -317,12 +317,15 @@ def tour_measures(
         The engine's scenario keywords; default the estimated strategy.
     """
     scen = {"strategy": "estimated"} if scen is None else scen
-    p_lang, p_any = _reach(inputs, fte, scen)
+    p_lang, _ = _reach(inputs, fte, scen)
     eff = (inputs.pi * p_lang).sum(axis=1)
     woman = (inputs.pi * mob.per_woman(p_lang)).sum(axis=1)
-    ratio = np.divide(eff, p_any, out=np.zeros_like(eff), where=p_any > 0)
+    # other cities: a contact there is usable as often as one here (Σ_L π_L m_L), a share
+    # that does not move with this city's staffing (eff / p_any did: more staff here lowered
+    # the other cities' reach when reach in any language saturated faster)
+    usable = inputs.pi @ inputs.m
     c = mob.city
-    p = mob.city_reach * ratio[:, None]
+    p = mob.city_reach * usable[:, None]
     p[:, c] = eff
     P, x = seen_moves(mob.P, mob.seen_next)
     if coordination > 0:

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from capacity.exceptions import ParameterError
+from capacity.exceptions import DataError, ParameterError, Problem
 from capacity.i18n import caveat_text
 
 
@@ -258,3 +258,21 @@ class Results:
         ax.set_title(self.title)
         ax.invert_yaxis()
         return ax
+
+
+def require_columns(
+    frame: pd.DataFrame,
+    columns: Sequence[str],
+    table: str,
+    rule: str = "required column is missing",
+    fix: str | None = None,
+) -> None:
+    """Raise a :class:`DataError` naming ``table`` and every column of ``columns`` it lacks.
+
+    ``rule`` and ``fix`` say why the model needs them and what to do (default: add it).
+    """
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise DataError(
+            [Problem(table, None, c, None, rule, fix or f"add column '{c}'.") for c in missing]
+        )

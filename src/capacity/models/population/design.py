@@ -16,7 +16,7 @@ import pandas as pd
 from scipy import optimize
 
 from capacity.exceptions import DataError, ParameterError, Problem
-from capacity.models._base import Caveat
+from capacity.models._base import Caveat, require_columns
 
 __all__ = [
     "Model",
@@ -359,18 +359,13 @@ def capture_histories(
     1      1       0      1
     2      1       1      1
     """
-    missing = [c for c in ("person_id", "source") if c not in sightings.columns]
-    if missing:
-        raise DataError(
-            Problem(
-                "sightings",
-                None,
-                missing[0],
-                None,
-                "column needed for capture histories is missing",
-                "Pass contract-shaped sightings with 'person_id' and 'source' columns.",
-            )
-        )
+    require_columns(
+        sightings,
+        ("person_id", "source"),
+        "sightings",
+        "column needed for capture histories is missing",
+        "Pass contract-shaped sightings with 'person_id' and 'source' columns.",
+    )
     data = sightings.loc[:, ["person_id", "source"]].dropna()
     present = sorted(pd.unique(data["source"].astype(str)))
     if sources is None:

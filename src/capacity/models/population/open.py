@@ -25,8 +25,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
-from capacity.exceptions import DataError, EstimationError, ParameterError, Problem
-from capacity.models._base import Caveat, Results, tidy
+from capacity.exceptions import EstimationError, ParameterError
+from capacity.models._base import Caveat, Results, require_columns, tidy
 from capacity.models.population.estimators import lognormal_interval
 
 __all__ = ["OpenPopulation", "WindowFit", "fit_window", "open_population", "sighting_days"]
@@ -50,18 +50,13 @@ def sighting_days(
     ``unit_days > 1`` time runs in units of that many days (a long window fitted coarser).
     Persons seen only by sources outside ``sources`` drop out.
     """
-    missing = [c for c in ("person_id", "date", "source") if c not in sightings.columns]
-    if missing:
-        raise DataError(
-            Problem(
-                "sightings",
-                None,
-                missing[0],
-                None,
-                "column needed for the open-population estimate is missing",
-                "Pass contract-shaped sightings with person_id, date and source.",
-            )
-        )
+    require_columns(
+        sightings,
+        ("person_id", "date", "source"),
+        "sightings",
+        "column needed for the open-population estimate is missing",
+        "Pass contract-shaped sightings with person_id, date and source.",
+    )
     rows = sightings.loc[sightings["source"].astype(str).isin(list(sources))]
     unit = (rows["date"] - pd.Timestamp(window_start)).dt.days.to_numpy() // unit_days
     rows = rows.assign(_unit=unit).drop_duplicates(["person_id", "_unit", "source"])

@@ -13,7 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from capacity.exceptions import DataError, EstimationError, Problem
+from capacity.exceptions import EstimationError
+from capacity.models._base import require_columns
 
 __all__ = [
     "STAY_COLUMNS",
@@ -37,18 +38,6 @@ STAY_COLUMNS = [
     "right_censored",
     "year",
 ]
-
-
-def require_columns(frame: pd.DataFrame, columns: list[str], table: str) -> None:
-    """Raise a :class:`DataError` naming ``table`` and every column of ``columns`` it lacks."""
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise DataError(
-            [
-                Problem(table, None, c, None, "required column is missing", f"add column '{c}'.")
-                for c in missing
-            ]
-        )
 
 
 def _day(value, default: int) -> int:

@@ -134,3 +134,22 @@ def test_cached_analyses_are_exactly_the_computed_ones(tmp_path, monkeypatch):
             assert got.attrs == want.attrs, name
     plain = committee.standard_scenarios(fitted, params)
     pd.testing.assert_frame_equal(fresh.scenarios, plain, check_exact=True)
+
+
+def test_the_coordination_table_is_computed_once_per_result():
+    """Page one's cooperation rows and the mobility section show the same table: one call."""
+    from capacity.report.committee.mobility import coordination_table
+
+    class Result:
+        def __init__(self):
+            self.calls = []
+
+        def coordination(self, fte):
+            self.calls.append(fte)
+            return pd.DataFrame({"fte": [fte, len(self.calls)]})
+
+    a, b = Result(), Result()
+    first = coordination_table(a, 1.0)
+    assert coordination_table(a, 1.0) is first and a.calls == [1.0]
+    assert coordination_table(a, 2.0).loc[0, "fte"] == 2.0 and a.calls == [1.0, 2.0]
+    assert coordination_table(b, 1.0) is not first and b.calls == [1.0]

@@ -134,6 +134,22 @@ def test_cached_analyses_are_exactly_the_computed_ones(tmp_path, monkeypatch):
             assert got.attrs == want.attrs, name
     plain = committee.standard_scenarios(fitted, params)
     pd.testing.assert_frame_equal(fresh.scenarios, plain, check_exact=True)
+    # the result itself, read back: the same key figures, draws, forecast and verdict
+    from capacity.report import evaluated
+
+    for _ in range(2):  # a miss, then a hit
+        got = evaluated(fitted, data, params)
+        pd.testing.assert_frame_equal(got.key_figures, result.key_figures, check_exact=True)
+        pd.testing.assert_frame_equal(got.draws, result.draws, check_exact=True)
+        if result.forecast is None:  # too short a period for a forecast
+            assert got.forecast is None
+        else:
+            pd.testing.assert_frame_equal(got.forecast, result.forecast, check_exact=True)
+        assert (got.verdict, got.p_target, got.caveats) == (
+            result.verdict,
+            result.p_target,
+            result.caveats,
+        )
 
 
 def test_the_coordination_table_is_computed_once_per_result():

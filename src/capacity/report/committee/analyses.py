@@ -6,7 +6,8 @@ evaluations on the one fit (the tornado's refits go through the fit cache), and 
 they are most of a report's time. :func:`analyses` computes them and caches them on disk
 (:func:`capacity.report.cache.cached_results`): keyed by the data's hashes, every parameter
 that can change a number and the package's code, so a re-run of the same report reads the
-same numbers back instead of evaluating again, and any change computes them anew.
+same numbers back instead of evaluating again, and any change computes them anew. The
+coordination table the mobility section shows is stored with them.
 """
 
 from __future__ import annotations
@@ -63,12 +64,15 @@ def analyses(fitted, data, result, params, *, use_cache: bool = True) -> Analyse
         False: always compute.
     """
     from capacity.report.cache import cached_results
+    from capacity.report.committee.mobility import coordination_table, remember_coordination
+    from capacity.report.committee.options import COORDINATION_FTE
 
-    found = cached_results(
-        "committee-analyses",
-        data,
-        params,
-        lambda: compute_analyses(fitted, data, result, params)._asdict(),
-        use_cache=use_cache,
-    )
+    def compute() -> dict:
+        out = compute_analyses(fitted, data, result, params)._asdict()
+        # the mobility section shows the same table: stored with the rest
+        out["coordination_table"] = coordination_table(result, COORDINATION_FTE)
+        return out
+
+    found = dict(cached_results("committee-analyses", data, params, compute, use_cache=use_cache))
+    remember_coordination(result, COORDINATION_FTE, found.pop("coordination_table", None))
     return Analyses(**found)

@@ -56,13 +56,22 @@ def coordination_table(result, extra_fte: float = 1.0) -> pd.DataFrame | None:
     second one reads the first's answer (the last one is kept, by weak reference: a new
     result computes it again).
     """
-    global _LAST_COORDINATION
     ref, fte, table = _LAST_COORDINATION
     if ref is not None and ref() is result and fte == extra_fte:
         return table
     table = result.coordination(extra_fte)
-    _LAST_COORDINATION = (weakref.ref(result), extra_fte, table)
+    remember_coordination(result, extra_fte, table)
     return table
+
+
+def remember_coordination(result, extra_fte: float, table: pd.DataFrame | None) -> None:
+    """Make ``table`` the answer of :func:`coordination_table` for ``result`` and ``extra_fte``.
+
+    For a table read back from the report's results cache (it was computed by
+    :func:`coordination_table` on the same inputs).
+    """
+    global _LAST_COORDINATION
+    _LAST_COORDINATION = (weakref.ref(result), extra_fte, table)
 
 
 _PLOT_LABELS = ("observed", "mix", "search only", "screening only", "x", "y", "title")

@@ -49,6 +49,11 @@ def test_work_shared_between_cities_changes_nothing(national, tmp_path):
     alone = _fit_city(ds, p.replace(city=city), stays)
     assert alone["reach_stay"][0] == res.cities.loc[city, "reach_stay"]
     assert alone["reach_woman"][0] == res.cities.loc[city, "reach_woman"]
+    # the draws too: the person weights are keyed by woman and replicate, not by the
+    # order of the fits (one joint bootstrap, whichever cities are fitted with it)
+    lo, hi = np.percentile(alone["reach_stay"][1:], [2.5, 97.5])
+    assert lo == pytest.approx(res.cities.loc[city, "reach_stay_ci_lower"])
+    assert hi == pytest.approx(res.cities.loc[city, "reach_stay_ci_upper"])
 
 
 def test_national_tour_reach_near_the_truth(national):

@@ -156,6 +156,13 @@ def test_page_one_holds_how_sure_competence_options_and_cooperation(world, lang)
     assert ("Per resa:" if lang == "sv" else "Per tour:") in html
     comp = book.tables[0].frame
     assert len(comp) == 3 and comp["contacts"].sum() > 0
+    # the downstream sentence gives today's casework FTE as the key-figures table does (3,7
+    # there read "i dag 4" here)
+    from capacity.i18n import format_number
+
+    now = result.key_figures.loc["casework_fte_now", "estimate"]
+    word = "i dag" if lang == "sv" else "today"
+    assert f"({word} {format_number(now, lang, 1)})" in html
 
 
 def test_a_table_kept_out_of_the_report_is_saved_but_not_numbered(tmp_path):

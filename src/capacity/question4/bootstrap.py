@@ -16,13 +16,16 @@ as it would in another period — and rebuilds, with those weights:
 5. **stays per woman**: the shares ``π_k`` of women with ``k`` stays (reach per woman).
 
 Everything is a sparse product with the ``(persons × replicates)`` weight matrix, handled in
-chunks of 50 replicates. Contacts per hour in the answer still come from the productivity
-GLM (a parametric bootstrap, :meth:`ProductivityResults.draw_rates`);
-:func:`outreach_bootstrap` refits them, and the interpreter share, on a Poisson block
-bootstrap of outreach days, but is not wired in (see the methods page: the national
-view's intervals depend on how the cities' seeded streams are coupled). Staff languages
-and the interpreter share do not vary in the answer's draws: the sensitivity display
-(:mod:`capacity.question4.sensitivity`) shows what they change.
+chunks of 50 replicates. The weights are keyed by person and replicate
+(:func:`keyed_person_weights`): with one seed, a woman has the same weight in replicate ``d``
+in every city — the national view's cities are one joint person bootstrap, and the tour
+chain's moves are reweighted with the same weights
+(:func:`capacity.models.tours.tour_flow_replicates`). Contacts per hour are refitted per
+replicate on a Poisson block bootstrap of outreach days (:func:`outreach_bootstrap`, keyed
+by city, day and replicate), which also gives replicates of the interpreter share; those
+are not used by the answer yet (the usable shares ``m_L`` are one vector for all draws).
+Staff languages do not vary in the answer's draws: the sensitivity display
+(:mod:`capacity.question4.sensitivity`) shows what they and the interpreter share change.
 Intervals are **percentile** intervals of the replicates (row 0 of every draw is the point
 estimate). Methods: ``docs/methods/staffing-and-verdict.md``.
 

@@ -316,6 +316,15 @@ def chain_cases(syn, plan: Plan) -> list[Case]:
     cases.append(
         case("chain: persons present (A·E[T]/7)", "persons_present", arrivals * x.stays.mean / 7)
     )
+    det = getattr(fm, "stay_detection", None)
+    if det is not None and "person_days" in fm.stay_draws:
+        # Little's law with the stay-level model's own stays (all of them, seen or not)
+        weeks_counted = det.starts_by_year.sum() / x.arrivals_observed[0]
+        days = np.r_[det.person_days, fm.stay_draws["person_days"]]
+        cases.append(
+            case("chain: persons present (stay-level model)", "persons_present",
+                 days / (7 * weeks_counted))
+        )  # fmt: skip
     cases.append(case("chain: mean stay (days present)", "mean_stay", x.stays.mean))
     med = fm.stay_draws.get("median")
     if med is not None:

@@ -516,6 +516,7 @@ def _chain_draws(params, stays_frame, strata, stays, chain, city_rows, languages
     """
     table = StayTable.from_distributions([stays.distribution])
     detection = np.array([chain.detection if detect is None else detect.detection])
+    present = None
     arrivals = np.array([float(starts)])
     pi = languages["share"].to_numpy(dtype=float)[None, :]
     if not n:
@@ -545,7 +546,9 @@ def _chain_draws(params, stays_frame, strata, stays, chain, city_rows, languages
     else:
         p = len(detect.theta)
         stats = draws.person_stats
-        detection = np.r_[detection, detect.replicates_from(stats[:, :p], stats[:, p:])]
+        det_b, days_b = detect.replicate_values(stats[:, :p], stats[:, p:])
+        detection = np.r_[detection, det_b]
+        present = days_b
     arrivals = np.r_[arrivals, draws.starts]
     counts = draws.language_counts
     pi = np.vstack([pi, counts / np.maximum(counts.sum(1, keepdims=True), 1e-12)])
@@ -567,7 +570,8 @@ def _chain_draws(params, stays_frame, strata, stays, chain, city_rows, languages
         pi,
         dataclasses.replace(stays, median_ratio_ci=ratio_ci, n_boot=n),
         dataclasses.replace(chain, detection_draws=draws.detection),
-        {"median": draws.stays.median, "median_ratio": ratio},
+        {"median": draws.stays.median, "median_ratio": ratio}
+        | ({} if present is None else {"person_days": present}),
         caveats,
         *_woman_pmf(women, draws),
     )

@@ -443,17 +443,34 @@ class StayDetection(Results):
 
     def replicates_from(self, scores: np.ndarray, starts: np.ndarray) -> np.ndarray:
         """Detection share per replicate from its summed scores ``(B, P)`` and starts ``(B, Y)``."""
+        return self.replicate_values(scores, starts)[0]
+
+    def replicate_values(self, scores: np.ndarray, starts: np.ndarray):
+        """Per replicate: the detection share and the person-days of the counted arrivals.
+
+        Person-days ``Σ_y (s_y / P_y(seen)) E_y[L]``: divided by the days in which starts
+        are counted, persons present on a day (Little's law with the model's own stays).
+        """
         # Σ_i (w_ib − 1) s_i: exact at the optimum, robust to a fit stopped just short of it
         steps = (np.asarray(scores, dtype=float) - self.score_total[None, :]) @ self.info_inv.T
         big = np.abs(steps).max(axis=1, keepdims=True)
         steps = np.where(big > 3, steps * 3 / np.maximum(big, 1e-300), steps)
-        out = np.empty(len(scores))
+        det = np.empty(len(scores))
+        days = np.empty(len(scores))
+        ell = np.arange(1, LMAX + 1, dtype=float)
         for i in range(0, len(scores), 25):
-            ps = self._model.loglik_rows(self.theta[None, :] + steps[i : i + 25])[1]
+            _, ps, f = self._model.loglik_rows(self.theta[None, :] + steps[i : i + 25])
             s = starts[i : i + 25]
             with np.errstate(invalid="ignore", divide="ignore"):
-                out[i : i + 25] = s.sum(1) / np.sum(s / ps, axis=1)
-        return np.clip(out, 1e-6, 1.0)
+                det[i : i + 25] = s.sum(1) / np.sum(s / ps, axis=1)
+                days[i : i + 25] = np.sum(s / ps * (f @ ell), axis=1)
+        return np.clip(det, 1e-6, 1.0), days
+
+    @property
+    def person_days(self) -> float:
+        """``Σ_y (s_y / P̂_y(seen)) Ê_y[L]``: days present of all arrivals counted."""
+        s = self.starts_by_year.to_numpy(dtype=float)
+        return float(np.sum(s / self.seen_by_year.to_numpy() * self.mean_stay_by_year.to_numpy()))
 
     def summary_frame(self, alpha: float | None = None) -> pd.DataFrame:
         """``detection_share`` and ``seen_<year>`` with delta-method (BHHH) intervals."""

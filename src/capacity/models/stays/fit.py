@@ -360,7 +360,12 @@ def _by_year(
 
 def _fit_deconvolved(stays, city, strata, alpha, short_days, n_boot, seed) -> StaysResults:
     """:func:`fit_stays` with ``correction="deconvolve"`` (see its docstring)."""
-    from capacity.models.stays.deconvolve import grouped_strata, make_deconvolver, merge_stays
+    from capacity.models.stays.deconvolve import (
+        grouped_strata,
+        make_deconvolver,
+        merge_stays,
+        move_gaps,
+    )
 
     if strata is None or city is None:
         raise EstimationError(
@@ -372,7 +377,8 @@ def _fit_deconvolved(stays, city, strata, alpha, short_days, n_boot, seed) -> St
     if n_trunc:
         caveats.append(Caveat("stays.left_truncated", n=n_trunc, days=stays.attrs.get("gap_days")))
     merged = merge_stays(stays, strata, city)
-    dec, kept = make_deconvolver(merged, grouped_strata(strata))
+    moves = move_gaps(stays, city, strata.persons)
+    dec, kept = make_deconvolver(merged, grouped_strata(strata), moves=moves)
     if (~kept["right_censored"]).sum() < 2:
         raise EstimationError(
             f"only {len(kept)} usable stays in {city}: at least 5 stays with 2 ended ones are "
@@ -416,6 +422,7 @@ def _fit_deconvolved(stays, city, strata, alpha, short_days, n_boot, seed) -> St
             "stays.deconvolved",
             low=float(q.min()),
             high=float(q.max()),
+            first=float(point.pi[0]),
             merged=int(merged["pieces"].sum() - len(merged)),
         )
     )

@@ -175,3 +175,16 @@ def test_a_full_run_missing_a_measurement_fails(tmp_path):
     assert missing_measurements(cfg, [sec]) == []
     sec.missing.append("the profiled run failed")
     assert missing_measurements(cfg, [sec]) == ["report: the profiled run failed"]
+
+
+def test_chain_target_states_what_the_required_models_cost_on_their_own():
+    from benchmarks.scale import _required
+
+    cfg = BenchConfig(n_boot=200)
+    stages = {"load_validate": 2.0, "fit_models": 7.0, "evaluate": 1.0}
+    # 0.07 s read: bootstrap + tour reach 4.8 s = 68.6x, over the 15x target by themselves
+    over = _required({"stages": {**stages, "fit.bootstrap": 2.7, "fit.mobility": 2.1}}, 0.07, cfg)
+    assert "200 replicates" in over and "68.57×" in over and "cannot be met" in over
+    under = _required({"stages": {**stages, "fit.bootstrap": 0.3, "fit.mobility": 0.2}}, 0.07, cfg)
+    assert "within the target" in under
+    assert _required({"stages": stages}, 0.07, cfg) == ""  # a rerun fits nothing

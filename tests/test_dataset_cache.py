@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from capacity import contract, dataset_cache
+from capacity import contract, dataset_cache, fast_validate
 from capacity.dataset import load_dataset
 from capacity.exceptions import DataError
 
@@ -41,7 +41,8 @@ def _refuse_validation(monkeypatch):
     def boom(*args, **kwargs):
         raise AssertionError("validated although the dataset was cached")
 
-    monkeypatch.setattr(contract, "validate_table", boom)
+    monkeypatch.setattr(contract, "validate_table", boom)  # the full check
+    monkeypatch.setattr(fast_validate, "typed_csv", boom)  # the fast check of a clean file
 
 
 def test_a_hit_is_the_same_dataset_and_does_not_validate(cache, data, monkeypatch):
@@ -49,7 +50,7 @@ def test_a_hit_is_the_same_dataset_and_does_not_validate(cache, data, monkeypatc
     entries = [p for p in cache.iterdir() if not p.name.startswith(".")]
     assert len(entries) == 1
     # a data format, never a pickle
-    assert sorted(p.suffix for p in entries[0].iterdir()) == [".json", *[".parquet"] * 4]
+    assert sorted(p.suffix for p in entries[0].iterdir()) == [".arrow", *[".arrow"] * 3, ".json"]
     _refuse_validation(monkeypatch)
     again = load_dataset(data)
     for name in TABLES:
@@ -101,9 +102,14 @@ def test_contract_version_hashes_the_contract_modules_and_the_dictionary():
     package = Path(dataset_cache.__file__).parent
     for name in dataset_cache.CONTRACT_CODE:
         assert (package / name).exists(), name
-    assert {"schema.py", "contract.py", "parse.py", "privacy", "data/dictionary.csv"} <= set(
-        dataset_cache.CONTRACT_CODE
-    )
+    assert {
+        "schema.py",
+        "contract.py",
+        "fast_validate.py",
+        "parse.py",
+        "privacy",
+        "data/dictionary.csv",
+    } <= set(dataset_cache.CONTRACT_CODE)
 
 
 def test_a_refused_dataset_is_never_stored(cache, data):
@@ -117,7 +123,7 @@ def test_a_refused_dataset_is_never_stored(cache, data):
 def test_a_damaged_entry_is_a_miss(cache, data):
     first = load_dataset(data)
     (entry,) = [p for p in cache.iterdir() if not p.name.startswith(".")]
-    (entry / "sightings.parquet").write_bytes(b"not parquet")
+    (entry / "sightings.arrow").write_bytes(b"not an Arrow file")
     again = load_dataset(data)
     pd.testing.assert_frame_equal(again.sightings, first.sightings)
 

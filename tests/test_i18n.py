@@ -38,6 +38,15 @@ def test_interval_writes_the_unit_once():
     assert i18n.format_interval(-1.0, 2.0, "sv") == "−1,0 till 2,0"
 
 
+def test_a_narrow_percent_interval_never_reads_as_a_point():
+    # 9.8–10.4 % rounds to "10–10 %" at whole percent: a decimal is added instead
+    assert i18n.format_interval(0.098, 0.104, "sv", percent=True) == "9,8–10,4\xa0%"
+    assert i18n.format_interval(0.1001, 0.1004, "en", percent=True) == "10.01–10.04%"
+    # a true point stays a point, and explicit decimals are kept as asked
+    assert i18n.format_interval(0.1, 0.1, "en", percent=True) == "10–10%"
+    assert i18n.format_interval(0.098, 0.104, "en", percent=True, decimals=0) == "10–10%"
+
+
 def test_verdict_sentence_matches_the_agreed_wording():
     text = i18n.verdict_sentences(
         verdict="insufficient",

@@ -72,6 +72,22 @@ def test_how_sure_gives_the_range_in_whole_fte_and_says_when_no_staffing_reaches
     assert ("minst 93 årsarbetare" if lang == "sv" else "at least 93 FTE") in opened
 
 
+@pytest.mark.parametrize("value", ["∞ short", "a long setting name that cannot fit its bar"])
+def test_a_bar_to_the_axis_edge_keeps_its_label_off_the_main_line(value):
+    from capacity import figures
+
+    frame = _frame([100.0, np.inf, 90.0])
+    frame.loc[1, "value"] = value
+    fig = figures.tornado(frame, "en").fig
+    ax = fig.axes[0]
+    base = ax.transData.transform((frame.attrs["fte_base"], 0))[0]
+    renderer = fig.canvas.get_renderer()
+    label = next(x for x in ax.texts if value in x.get_text())
+    box = label.get_window_extent(renderer)
+    # inside the bar (right of the line) or wholly left of it, never across it
+    assert box.x0 >= base - 0.5 or box.x1 <= base + 0.5
+
+
 def test_tornado_values_are_written_in_the_report_language():
     from capacity.report.committee.sensitivity import shown_values
 
@@ -156,6 +172,13 @@ def test_page_one_holds_how_sure_competence_options_and_cooperation(world, lang)
     assert ("Per resa:" if lang == "sv" else "Per tour:") in html
     comp = book.tables[0].frame
     assert len(comp) == 3 and comp["contacts"].sum() > 0
+    # the downstream sentence gives today's casework FTE as the key-figures table does (3,7
+    # there read "i dag 4" here)
+    from capacity.i18n import format_number
+
+    now = result.key_figures.loc["casework_fte_now", "estimate"]
+    word = "i dag" if lang == "sv" else "today"
+    assert f"({word} {format_number(now, lang, 1)})" in html
 
 
 def test_a_table_kept_out_of_the_report_is_saved_but_not_numbered(tmp_path):

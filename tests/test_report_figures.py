@@ -85,3 +85,27 @@ def test_scenario_comparison_and_forecast_figures():
     fig = figures.arrivals_forecast(pd.Series(np.arange(6.0) + 5, index=months), fc, "sv")
     _check(fig)
     assert "2024-09" in fig.alt
+
+
+def test_page_one_curve_text_is_at_least_7_pt_as_shown_on_the_page():
+    """The curve is shown at 46 % of the text column (report.css: `.pair > figure`), so its
+    fonts shrink by (shown width / drawn width); its legend was ≈ 5.5 pt on the page."""
+    from capacity import figures_options
+
+    rows = [
+        (s, x, e, 0.95 * e, 1.05 * e)
+        for s, k in (("random", 1.2), ("screening", 1.9), ("estimated", 1.3))
+        for x in range(21)
+        for e in [0.05 + 0.012 * k * x]
+    ]
+    curve = pd.DataFrame(
+        rows, columns=["strategy", "extra_fte", "estimate", "ci_lower", "ci_upper"]
+    )
+    fig = figures_options.reach_curve(curve, 0.8, "sv").fig
+    drawn = fig.get_tightbbox(fig.canvas.get_renderer()).width  # inches, as saved (tight)
+    shown = 0.46 * 48 * 10 / 72  # 46 % of `main { max-width: 48em }` at the 10 pt body size
+    scale = min(1.0, shown / drawn)
+    legend = fig.axes[0].get_legend()
+    sizes = [x.get_fontsize() for x in legend.get_texts()]
+    sizes += [x.get_fontsize() for x in fig.axes[0].get_xticklabels()]
+    assert min(sizes) * scale >= 7.0

@@ -62,3 +62,27 @@ def test_xlsx_marks_hidden_cells_and_keeps_the_rest_numeric(tmp_path):
     assert sheet.loc["b"].tolist() == [9, 0.82]
     contents = pd.read_excel(tmp_path / "x.xlsx", sheet_name="Innehåll")
     assert contents.iloc[0].tolist() == [1, "t", "c", 2]
+
+
+def test_suppression_sentence_tells_small_counts_from_cells_hidden_to_protect_them():
+    from capacity.tables import make_table, suppression_sentence
+
+    frame = pd.DataFrame(
+        {"n": [2, 40, 42], "share": [2 / 42, 40 / 42, 1.0]}, index=["a", "b", "all"]
+    )
+    tb = make_table(
+        frame,
+        name="t",
+        caption="c",
+        headers={"n": "Persons", "share": "Share"},
+        kinds={"n": "count", "share": "percent"},
+        threshold=5,
+        linked={"n": ["share"]},
+        lang="en",
+    )
+    tb.number = 1
+    text = suppression_sentence([tb], "en")
+    small = sum(tb.marker(r, c) == "<5" for r, c in tb.suppressed)
+    other = tb.n_suppressed - small
+    assert small >= 1 and other >= 1
+    assert f"{small} counts below 5" in text and f"{other} other cells" in text

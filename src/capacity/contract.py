@@ -23,11 +23,13 @@ import difflib
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
-from pandera.errors import SchemaErrors
 
 from capacity.exceptions import Problem
 from capacity.parse import PARSE_RULES, parse_column
+
+# pandera (~0.5 s to import) is imported by validate_table, where a table is checked
+# against its schema: the fast check of a clean file (capacity.fast_validate) and the
+# header and problem helpers here do without it.
 from capacity.schema import (
     DOC_HINT,
     KEYS,
@@ -249,6 +251,9 @@ def validate_table(raw: pd.DataFrame, table: str, file: str) -> tuple[pd.DataFra
     .. [1] Bantilan, N. (2020). pandera: Statistical Data Validation of Pandas Dataframes.
        Proc. 19th Python in Science Conference, 116-124.
     """
+    import pandera.pandas as pa
+    from pandera.errors import SchemaErrors
+
     frame, problems = check_header(raw, table, file)
     spec = columns(table)
     typed = pd.DataFrame(index=frame.index)

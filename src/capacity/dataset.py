@@ -7,6 +7,11 @@ checks it against the data contract (:mod:`capacity.contract`), looks for person
 (:func:`capacity.privacy.find_identifiers`), runs the cross-table checks (:func:`cross_check`),
 and raises one :class:`~capacity.exceptions.DataError` listing every problem in every file.
 Raw files are only read, never modified.
+
+A clean CSV dataset is first offered to the fast check (:mod:`capacity.fast_validate`:
+every rule decided per distinct value, straight from Arrow); only when it cannot show every
+file clean does the full check above run, so problems are always found and reported by the
+full check, and a clean dataset types the same either way.
 """
 
 from __future__ import annotations
@@ -325,7 +330,7 @@ def load_dataset(
         cross-table checks that need them are skipped.
     cache : bool, default True
         Serve a dataset that passed every check before from the validated-dataset cache
-        (:mod:`capacity.dataset_cache`: typed Parquet keyed by the files' SHA-256 and the
+        (:mod:`capacity.dataset_cache`: typed Arrow files keyed by the files' SHA-256 and the
         contract's code), and store it there after a first successful validation. The
         result is the same either way; ``False`` (or ``CAPACITY_DATA_CACHE=off``) always
         validates.
@@ -382,6 +387,24 @@ def load_dataset(
             }
             out = {t: frames.get(t) for t in TABLES}
             return Dataset(**out, meta=meta, files=files, folder=path)
+    clean = None if problems else _load_clean(path, names, meta, hashes)
+    if clean is not None:  # every rule holds (the fast check): no problem to report
+        out, files = clean
+    else:
+        out, files = _load_checked(path, names, meta, hashes, problems)
+    if key is not None:
+        dataset_cache.write(key, {t: out[t] for t in names})
+    return Dataset(**out, meta=meta, files=files, folder=path)
+
+
+def _load_checked(
+    path: Path,
+    names: list[str],
+    meta: dict,
+    hashes: dict[str, tuple[Path, str]],
+    problems: list[Problem],
+) -> tuple[dict, dict]:
+    """The full check of every file; raises one DataError listing every problem."""
     from capacity import contract, guards
 
     typed: dict[str, pd.DataFrame] = {}
@@ -409,9 +432,42 @@ def load_dataset(
     if problems:
         raise DataError(_masked(problems))
     out = {t: (contract.finalise(typed[t], t) if t in typed else None) for t in TABLES}
-    if key is not None:
-        dataset_cache.write(key, {t: out[t] for t in names})
-    return Dataset(**out, meta=meta, files=files, folder=path)
+    return out, files
+
+
+def _load_clean(
+    folder: Path, names: list[str], meta: dict, hashes: dict[str, tuple[Path, str]]
+) -> tuple[dict, dict] | None:
+    """The typed tables and file records of a dataset that is clean, or ``None``.
+
+    Every table goes through :func:`capacity.fast_validate.typed_csv` (every rule decided
+    per distinct value) and the cross-table checks; at the first doubt (a rule broken, a
+    file it does not handle) this gives ``None`` and :func:`load_dataset` runs the full
+    check, which reports every problem of every file.
+    """
+    from capacity import contract
+    from capacity.fast_validate import identifiers_in, typed_csv
+
+    typed: dict[str, pd.DataFrame] = {}
+    files: dict[str, dict] = {}
+    scans = []
+    for table in names:
+        file, found = _find_file(folder, table, meta)
+        if file is None or found or not file.is_file():
+            return None
+        clean = typed_csv(file, table)
+        if clean is None:
+            return None
+        typed[table], scan = clean
+        scans.append(scan)
+        sha = hashes[table][1] if table in hashes else sha256_file(file)
+        files[table] = {"path": str(file), "sha256": sha, "rows": len(typed[table])}
+    if identifiers_in(scans):
+        return None
+    if cross_check(typed, meta, {t: Path(f["path"]).name for t, f in files.items()}):
+        return None
+    out = {t: (contract.finalise(typed[t], t) if t in typed else None) for t in TABLES}
+    return out, files
 
 
 def _cache_key(

@@ -3,12 +3,13 @@
 :func:`capacity.dataset.load_dataset` reads every file as text, parses it, checks it against
 the data contract and scans it for personal identifiers: at a million sightings that is
 many times a plain read of the files. A dataset that passed every check is stored here as
-typed Parquet tables (a data format: reading it never runs code, unlike a pickle) under a
+typed tables in Arrow IPC files (uncompressed Feather: a data format, reading it never runs
+code, unlike a pickle; written and read back at memory speed, ≈ 5× faster than Parquet) under a
 key that covers
 
 * the bytes of every table file and of ``datapackage.json`` (SHA-256), and the tables loaded;
 * the contract's code — :mod:`capacity.schema`, :mod:`capacity.contract`,
-  :mod:`capacity.parse`, :mod:`capacity.dataset`, :mod:`capacity.io`,
+  :mod:`capacity.fast_validate`, :mod:`capacity.parse`, :mod:`capacity.dataset`, :mod:`capacity.io`,
   :mod:`capacity.municipalities`, this module, the :mod:`capacity.privacy` package — and the
   data files they check against (``dictionary.csv``, ``municipalities.csv``);
 * the versions of pandas, pyarrow, numpy and pandera, which the checks run on.
@@ -37,14 +38,15 @@ from pathlib import Path
 
 import pandas as pd
 
-#: Bump when the stored layout changes.
-FORMAT = 1
+#: Bump when the stored layout changes (2: Arrow IPC files instead of Parquet).
+FORMAT = 2
 ENV = "CAPACITY_DATA_CACHE"
 _MANIFEST = "dataset.json"
 #: Code whose change can change what a valid dataset loads as (relative to the package).
 CONTRACT_CODE = (
     "schema.py",
     "contract.py",
+    "fast_validate.py",
     "parse.py",
     "dataset.py",
     "dataset_cache.py",
@@ -123,7 +125,7 @@ def read(key: str) -> tuple[dict[str, pd.DataFrame], dict[str, int]] | None:
             return None
         tables, rows = {}, {}
         for name, info in manifest["tables"].items():
-            frame = pd.read_parquet(entry / f"{name}.parquet")
+            frame = pd.read_feather(entry / f"{name}.arrow")
             dtypes = {c: str(t) for c, t in frame.dtypes.items()}
             if dtypes != info["dtypes"] or len(frame) != info["rows"]:
                 return None
@@ -154,7 +156,7 @@ def write(key: str, tables: dict[str, pd.DataFrame]) -> Path | None:
     try:
         manifest = {"format": FORMAT, "tables": {}}
         for name, frame in tables.items():
-            frame.to_parquet(tmp / f"{name}.parquet", index=False)
+            frame.to_feather(tmp / f"{name}.arrow", compression="uncompressed")
             manifest["tables"][name] = {
                 "rows": len(frame),
                 "dtypes": {c: str(t) for c, t in frame.dtypes.items()},

@@ -392,6 +392,7 @@ def tornado(frame: pd.DataFrame, lang: str) -> Figure:
         return float(np.ptp(np.r_[v.to_numpy(float), fte0]))
 
     names.sort(key=span)
+    inside = []  # labels of bars drawn to the axis edge, checked for fit once laid out
     style()
     fig, axes = plt.subplots(1, 2, figsize=(7.4, 0.42 * len(names) + 1.5), sharey=True)
     for ax, col, base, xlabel in (
@@ -415,7 +416,9 @@ def tornado(frame: pd.DataFrame, lang: str) -> Figure:
                 ink = "black"
                 if not np.isfinite(v):  # the bar runs to the axis edge: its label inside it
                     side, ink = "right", "white" if r["side"] == "low" else "black"
-                ax.text(shown, yy, text, va="center", ha=side, fontsize=7.5, color=ink)
+                label = ax.text(shown, yy, text, va="center", ha=side, fontsize=7.5, color=ink)
+                if not np.isfinite(v):
+                    inside.append((ax, label, base, shown))
         ax.axvline(base, color="black", lw=1)
         ax.text(base, len(names) - 0.4, t("fig_tornado_base", lang), ha="center",
                 va="bottom", fontsize=7.5,
@@ -434,6 +437,14 @@ def tornado(frame: pd.DataFrame, lang: str) -> Figure:
     axes[0].set_yticklabels([t(f"fig_sens_{n}", lang) for n in names])
     fig.suptitle(t("fig_tornado_title", lang))
     fig.tight_layout()
+    renderer = fig.canvas.get_renderer()
+    for ax, label, base, _ in inside:
+        left_edge = ax.transData.transform((base, 0))[0]
+        if label.get_window_extent(renderer).x0 < left_edge:
+            # too long for its bar: written left of the main estimate's line instead, where
+            # the half-row is free (the other setting's bar is in the other half)
+            label.set_x(base)
+            label.set_color("black")
     fte = frame["fte_needed"].to_numpy(float)
     reach = frame.loc[frame["setting"] != "target_reach", "reach_effective"].to_numpy(float)
     lo_f, hi_f = np.nanmin(np.r_[fte, fte0]), np.nanmax(np.r_[fte, fte0])

@@ -87,7 +87,7 @@ def check_cities(frame: pd.DataFrame, file: str, limit: int = 20) -> list[Proble
         return []
     city = frame["city"]
     known = _names()
-    bad = city.notna() & ~city.astype(object).isin(known)
+    bad = city.notna() & ~city.isin(known)  # vectorised, no per-row Python objects
     if not bad.any():
         return []
     problems = []

@@ -109,21 +109,31 @@ def _distinct_check(test, rule: str) -> pa.Check:
     return pa.Check(check, error=rule)
 
 
-def _pattern_check(pattern: str, rule: str) -> pa.Check:
-    """A pandera check that every value fully matches the regular expression ``pattern``."""
-    return _distinct_check(lambda u: u.str.fullmatch(pattern), rule)
+@dataclass(frozen=True)
+class Rule:
+    """One rule of a column: its plain-language text and fix, and how it is decided.
+
+    ``bounds`` (low, high), both inclusive, for a range (pandera's ``Check.in_range``);
+    otherwise ``test``, a function of the column's distinct non-missing values (a pandas
+    ``string`` Series) returning a boolean Series (True: allowed). The pandera schema
+    (:func:`contract`) and the fast check of a clean file (:mod:`capacity.fast_validate`)
+    are both built from these, so the two can never decide a rule differently.
+    """
+
+    rule: str
+    fix: str
+    bounds: tuple | None = None
+    test: object = None
 
 
-def _column_checks(table: str, name: str, spec: pd.Series, fixes: dict[str, str]) -> list:
-    import pandera.pandas as pa
+def _fullmatch(pattern: str):
+    return lambda u: u.str.fullmatch(pattern)
 
+
+def column_rules(table: str, name: str, spec: pd.Series) -> list[Rule]:
+    """The rules of one column, from its dictionary row (no pandera needed)."""
     kind, allowed, unit = spec["type"], spec["allowed"], spec["unit"]
-    checks = []
-
-    def add(check_factory, rule: str, fix: str):
-        fixes[rule] = fix
-        checks.append(check_factory(rule))
-
+    rules: list[Rule] = []
     if spec["min"] or spec["max"]:
         lo, hi = _range_values(kind, spec["min"], spec["max"])
         lo_s, hi_s = spec["min"] or "-∞", spec["max"] or "∞"
@@ -134,61 +144,82 @@ def _column_checks(table: str, name: str, spec: pd.Series, fixes: dict[str, str]
             fix += " (counts cannot be negative)"
         if kind == "number" and hi == 1.0:
             fix += " (write a share as a decimal, e.g. 0.6, not 60 %)"
-        add(lambda r: pa.Check.in_range(lo, hi, error=r), rule, fix + f"; {DOC_HINT}.")
+        rules.append(Rule(rule, fix + f"; {DOC_HINT}.", bounds=(lo, hi)))
     if kind == "category":
         values = [v.strip() for v in allowed.split(",")]
         rule = f"must be one of: {', '.join(values)}"
-        add(
-            lambda r: _distinct_check(lambda u: u.isin(values), r),
-            rule,
-            "Use one of the allowed codes.",
+        rules.append(
+            Rule(rule, "Use one of the allowed codes.", test=lambda u, v=values: u.isin(v))
         )
     elif kind == "language":
         rule = "must be an ISO 639-1 language code (two lower-case letters, e.g. sv, en, ro)"
-        add(
-            lambda r: _distinct_check(lambda u: u.isin(ISO_639_1), r),
-            rule,
-            "Write the language as its two-letter ISO 639-1 code, or leave the cell empty when unknown.",
+        rules.append(
+            Rule(
+                rule,
+                "Write the language as its two-letter ISO 639-1 code, or leave the cell empty when unknown.",
+                test=lambda u: u.isin(ISO_639_1),
+            )
         )
     elif kind == "language_list":
         code = "(?:" + "|".join(sorted(ISO_639_1)) + ")"
         rule = "must be ISO 639-1 codes separated by ';' (e.g. sv;en;ro)"
-        add(
-            lambda r: _pattern_check(rf"^{code}(?:;{code})*$", r),
-            rule,
-            "List the two-letter codes of every language the staff member can hold a conversation in, separated by ';'.",
+        rules.append(
+            Rule(
+                rule,
+                "List the two-letter codes of every language the staff member can hold a conversation in, separated by ';'.",
+                test=_fullmatch(rf"^{code}(?:;{code})*$"),
+            )
         )
     elif kind == "pseudonym":
         lo, hi = re.search(r"(\d+)-(\d+)", allowed).groups()
         rule = f"must be a pseudonym of {lo}-{hi} letters, digits, '_' or '-'"
-        add(
-            lambda r: _pattern_check(rf"^[A-Za-z0-9_-]{{{lo},{hi}}}$", r),
-            rule,
-            "Pseudonymise the column first (capacity pseudonymise); never use names or phone numbers.",
+        rules.append(
+            Rule(
+                rule,
+                "Pseudonymise the column first (capacity pseudonymise); never use names or phone numbers.",
+                test=_fullmatch(rf"^[A-Za-z0-9_-]{{{lo},{hi}}}$"),
+            )
         )
     elif kind == "code":
         lower = "lower-case" in allowed
         chars = "a-z0-9" if lower else "A-Za-z0-9"
         rule = f"must be a {'lower-case ' if lower else ''}code of letters, digits, '_', '-' or '.'"
-        add(
-            lambda r: _pattern_check(rf"^[{chars}][{chars}_.\-]{{0,63}}$", r),
-            rule,
-            "Use a short code without spaces, e.g. ads_a or team_north.",
+        rules.append(
+            Rule(
+                rule,
+                "Use a short code without spaces, e.g. ads_a or team_north.",
+                test=_fullmatch(rf"^[{chars}][{chars}_.\-]{{0,63}}$"),
+            )
         )
     elif kind == "city":
         rule = "must be a municipality name (letters, spaces and '-')"
-        add(
-            lambda r: _pattern_check(r"^[^\W\d_]+(?:[ \-][^\W\d_]+)*$", r),
-            rule,
-            "Write the municipality's name, e.g. Stockholm or Göteborg.",
+        rules.append(
+            Rule(
+                rule,
+                "Write the municipality's name, e.g. Stockholm or Göteborg.",
+                test=_fullmatch(r"^[^\W\d_]+(?:[ \-][^\W\d_]+)*$"),
+            )
         )
-    return checks
+    return rules
 
 
-def _wide_checks(table: str, fixes: dict[str, str], wide: dict[str, tuple[str, str]]) -> list:
+def _column_checks(table: str, name: str, spec: pd.Series, fixes: dict[str, str]) -> list:
     import pandera.pandas as pa
 
     checks = []
+    for r in column_rules(table, name, spec):
+        fixes[r.rule] = r.fix
+        if r.bounds is not None:
+            checks.append(pa.Check.in_range(*r.bounds, error=r.rule))
+        else:
+            checks.append(_distinct_check(r.test, r.rule))
+    return checks
+
+
+@functools.cache
+def wide_rules(table: str) -> tuple[tuple[str, str, str, str, str], ...]:
+    """The "≤ / ≥ other column" rules of a table: (rule, fix, column, operator, other)."""
+    out = []
     for name, spec in columns(table).iterrows():
         m = _LIMIT.search(spec["allowed"])
         if not m:
@@ -196,16 +227,31 @@ def _wide_checks(table: str, fixes: dict[str, str], wide: dict[str, tuple[str, s
         op, other = m.groups()
         rule = f"{name} must be {op} {other}"
         if op == "≥":
-            fixes[rule] = f"'{name}' cannot come before '{other}'; correct one of the two dates."
+            fix = f"'{name}' cannot come before '{other}'; correct one of the two dates."
         else:
-            fixes[rule] = f"'{name}' counts a part of '{other}'; correct one of the two values."
+            fix = f"'{name}' counts a part of '{other}'; correct one of the two values."
+        out.append((rule, fix, name, op, other))
+    return tuple(out)
+
+
+def wide_ok(df: pd.DataFrame, a: str, op: str, b: str) -> pd.Series:
+    """Rows where ``a op b`` holds or cannot be decided (a missing value or column)."""
+    if a not in df or b not in df:  # a missing column is reported on its own
+        return pd.Series(True, index=df.index)
+    ok = df[a].ge(df[b]) if op == "≥" else df[a].le(df[b])
+    return ok.fillna(True).astype(bool)
+
+
+def _wide_checks(table: str, fixes: dict[str, str], wide: dict[str, tuple[str, str]]) -> list:
+    import pandera.pandas as pa
+
+    checks = []
+    for rule, fix, name, op, other in wide_rules(table):
+        fixes[rule] = fix
         wide[rule] = (name, other)
 
         def check(df: pd.DataFrame, a=name, b=other, op=op) -> pd.Series:
-            if a not in df or b not in df:  # a missing column is reported on its own
-                return pd.Series(True, index=df.index)
-            ok = df[a].ge(df[b]) if op == "≥" else df[a].le(df[b])
-            return ok.fillna(True).astype(bool)
+            return wide_ok(df, a, op, b)
 
         checks.append(pa.Check(check, error=rule))
     return checks

@@ -359,10 +359,16 @@ def suppression_sentence(tables: Sequence[Table], lang: str) -> str:
         f"{word} {tb.number} ({', '.join(sorted({tb.headers[c] for _, c in tb.suppressed}))})"
         for tb in hit
     )
+    n = sum(tb.n_suppressed for tb in hit)
+    small = sum(tb.marker(r, c).startswith("<") for tb in hit for r, c in tb.suppressed)
+    if small == n:
+        return t("suppressed_some", lang, n=n, threshold=threshold, where=where)
     return t(
-        "suppressed_some",
+        "suppressed_mixed",
         lang,
-        n=sum(tb.n_suppressed for tb in hit),
+        n=n,
+        small=small,
+        other=n - small,
         threshold=threshold,
         where=where,
     )

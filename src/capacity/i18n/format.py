@@ -151,6 +151,11 @@ def format_interval(
         )
         lo = format_number(100 * low, lang, d)
         hi = format_number(100 * high, lang, d)
+        while decimals is None and lo == hi and low != high and d < 2:
+            # "10–10 %" for 9.8–10.4 % reads as no uncertainty at all: add a decimal
+            d += 1
+            lo = format_number(100 * low, lang, d)
+            hi = format_number(100 * high, lang, d)
         unit = NBSP + "%" if lang == "sv" else "%"
     else:
         d = 1 if decimals is None else decimals

@@ -290,6 +290,20 @@ STRINGS: dict[str, dict[str, str]] = {
         "sv": "{n} celler med färre än {threshold} personer visas som ”<{threshold}”: {where}.",
         "en": "{n} cells with fewer than {threshold} persons are shown as '<{threshold}': {where}.",
     },
+    "suppressed_mixed": {
+        "sv": (
+            "{n} celler är dolda: {small} antal under {threshold} personer visas som "
+            "”<{threshold}”; {other} andra celler (andelar av dolda antal och antal som skulle "
+            "avslöja dem) visas som ”dolt”. Berörda kolumner (i rapporten eller i "
+            "tables.xlsx): {where}."
+        ),
+        "en": (
+            "{n} cells are hidden: {small} counts below {threshold} persons are shown as "
+            "'<{threshold}'; {other} other cells (shares of hidden counts and counts that "
+            "would give them away) are shown as 'hidden'. Columns concerned (in the report or "
+            "in tables.xlsx): {where}."
+        ),
+    },
     # --- month names (capacity.report.committee.scenarios.month_name) --------------------
     "month_1": {"sv": "januari", "en": "January"},
     "month_2": {"sv": "februari", "en": "February"},

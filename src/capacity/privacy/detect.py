@@ -212,6 +212,35 @@ def _is_written_name(value: str, joined: bool) -> bool:
     return False
 
 
+@cache
+def _given_names_by_length() -> tuple[tuple[int, pa.Array], ...]:
+    by_length: dict[int, list[str]] = {}
+    for name in _first_names():
+        by_length.setdefault(len(name), []).append(name)
+    return tuple((n, pa.array(sorted(v), type=pa.string())) for n, v in sorted(by_length.items()))
+
+
+def _starts_with_given_name(words: pd.Series) -> np.ndarray:
+    """Values (letters and ``[ _.-]`` only) whose ASCII form starts with a given name.
+
+    :func:`_is_written_name` is true only for such values (its first word, or the start of
+    a joined name, is a given name; :func:`_ascii` maps letter by letter, so the first
+    word's form is a prefix of the value's), so it runs on these alone: the same answer,
+    without a Python call per pseudonym that happens to be all letters.
+    """
+    if words.empty:
+        return np.zeros(0, dtype=bool)
+    text = pa.array(words.to_numpy(dtype=object), type=pa.string())
+    ascii_ = pc.ascii_lower(
+        pc.replace_substring_regex(pc.utf8_normalize(text, "NFKD"), "[^\\x00-\\x7f]", "")
+    )
+    hit = np.zeros(len(words), dtype=bool)
+    for n, names in _given_names_by_length():
+        start = pc.utf8_slice_codeunits(ascii_, 0, n)
+        hit |= pc.is_in(start, value_set=names).to_numpy(zero_copy_only=False)
+    return hit
+
+
 def _name_hits(values: pd.Series, mode: str) -> np.ndarray:
     """Distinct values that hold a person's name, by column mode (see :func:`_classify`)."""
     out = np.zeros(len(values), dtype=bool)
@@ -227,10 +256,11 @@ def _name_hits(values: pd.Series, mode: str) -> np.ndarray:
         return out
     short = (values.str.len() <= 60).to_numpy(dtype=bool)
     sel = np.flatnonzero(short & values.str.fullmatch(_WORDY).to_numpy(dtype=bool))
-    texts = values.to_numpy(dtype=object)  # one conversion, not one .iloc per value
+    sel = sel[_starts_with_given_name(values.iloc[sel])]
+    texts = values.iloc[sel].to_numpy(dtype=object)  # one conversion, not one .iloc per value
     joined = mode in ("code", "sheet")
-    for i in sel:
-        out[i] = _is_written_name(texts[i], joined=joined)
+    for i, text in zip(sel, texts, strict=True):
+        out[i] = _is_written_name(text, joined=joined)
     if mode in ("code", "sheet"):
         out |= values.str.fullmatch(_PERSON_NAME).to_numpy(dtype=bool)
     return out
@@ -449,10 +479,6 @@ def find_identifiers(
     ['None', '811218-****']
     """
     problems: list[Problem] = []
-    codes = _contract_code_columns()
-    stem = Path(str(file)).stem
-    code_cols = codes.get(stem, codes["*"])
-    city_cols = codes.get("city:" + stem, codes["city:*"])
     for i, column in enumerate(df.columns):
         fix = _FIX.format(file=file, column=column)
         fix_text = _FIX_TEXT.format(column=column)
@@ -465,10 +491,7 @@ def find_identifiers(
         if factorized is None or factorized[1].empty:
             continue
         codes_, values = factorized
-        col_mode = mode or (
-            "code" if column in code_cols else "city" if column in city_cols else "value"
-        )
-        kind = _classify(values, col_mode)
+        kind = _classify(values, column_mode(column, file, mode))
         if (kind < 0).all():
             continue
         row_kind = np.append(kind, -1)[codes_]  # code -1 (missing) picks the last: -1
@@ -488,6 +511,35 @@ def find_identifiers(
                 rule = f"{IDENTIFIER_RULES[k]}: {len(pos) - limit} more row(s) in this column"
                 problems.append(Problem(file, None, str(column), None, rule, how))
     return problems
+
+
+def column_mode(column: str, file: str, mode: str | None = None) -> str:
+    """How :func:`find_identifiers` scans a column's values (see :func:`_classify`).
+
+    ``mode`` if given; else ``"code"`` for the columns the data contract types as codes or
+    pseudonyms in this file's table (``sightings.csv``: ``sightings``), ``"city"`` for its
+    municipality columns, ``"value"`` for the others.
+    """
+    if mode:
+        return mode
+    codes = _contract_code_columns()
+    stem = Path(str(file)).stem
+    if column in codes.get(stem, codes["*"]):
+        return "code"
+    return "city" if column in codes.get("city:" + stem, codes["city:*"]) else "value"
+
+
+def identifiers_among(values: pd.Series, mode: str) -> bool:
+    """Whether :func:`find_identifiers` would flag any of these values in a ``mode`` column.
+
+    ``values`` are distinct cell texts, stripped (as :func:`find_identifiers` scans them):
+    each value is classified on its own, so the values of several columns scanned in the
+    same mode can be checked at once. The column names are checked by
+    :func:`column_name_kind`.
+    """
+    if values.empty:
+        return False
+    return bool((_classify(values, mode) >= 0).any())
 
 
 def _mask_prose(text: str) -> str:

@@ -1,8 +1,8 @@
 """Monte Carlo inputs of the question-4 answer, and reach and FTE needed for all draws at once.
 
 :func:`~capacity.question4.fit.fit_models` draws the model inputs once per dataset
-(person-bootstrap of the stay distribution, the contact rate from the productivity GLM's
-covariance, the detection share from the MSE intervals, language shares and observed
+(person-bootstrap of the stay distribution, the contact rate refitted on resampled
+outreach days, the detection share from the MSE intervals, language shares and observed
 arrivals) into :class:`Inputs`; row 0 is the point estimate. Per scenario,
 :func:`reach_matrix` and :func:`fte_needed_matrix` evaluate every draw at once through the
 strategy registered in :mod:`capacity.models.reach` — the same implementation as the

@@ -26,7 +26,7 @@ from capacity.models.indicators import operations_indicators
 from capacity.models.population import PopulationChain, population_chain
 from capacity.models.stays import StayTable
 from capacity.models.stays.strata import source_strata
-from capacity.question4.bootstrap import chain_bootstrap, stack_tables
+from capacity.question4.bootstrap import chain_bootstrap, outreach_bootstrap, stack_tables
 from capacity.question4.draws import Inputs
 
 __all__ = ["FittedModels", "fit_models"]
@@ -167,13 +167,12 @@ def _productivity(outreach: pd.DataFrame, params: Params, rng, n: int):
     weights = weights / weights.sum()
     point = rates["estimate"].to_numpy(dtype=float)
     eta_point = float(point @ weights)
-    # η per draw: the GLM's parametric draws. The day-block refit
-    # (bootstrap.outreach_bootstrap) is not wired in yet: changing what this step draws
-    # from the shared stream re-couples the cities' replicates in the national view
-    # (docs/methods/staffing-and-verdict.md)
-    per_channel = (
-        np.asarray(fit.draw_rates(rng, n), dtype=float) if n else np.zeros((0, len(point)))
-    )
+    # each replicate refits the rates on a Poisson block bootstrap of outreach days
+    # (bootstrap.outreach_bootstrap); the channels' shares of hours are the design, kept.
+    # The day weights are keyed by city, day and replicate (their own stream), so they
+    # neither depend on nor move the persons' weights (one joint bootstrap nationally)
+    boot = outreach_bootstrap(rows, rates.index, n, seed=params.seed)
+    per_channel = boot.rates
     draws = per_channel @ weights if n else np.array([])
     # per channel h_k·η_k per draw (row 0 the estimate): the levels of reach re-weight them
     channel_eta = np.vstack([point[None, :], per_channel]) * weights[None, :]
@@ -191,7 +190,8 @@ def _mobility(data, stays_frame, params: Params, table, detection, rng, shared=N
 
     try:
         mob = fit_mobility(data.sightings, stays_frame, params.city, table.mean, detection,
-                           alpha=params.alpha, rng=rng, shared=shared)  # fmt: skip
+                           alpha=params.alpha, rng=rng, shared=shared,
+                           seed=params.seed)  # fmt: skip
     except EstimationError as exc:
         return None, np.zeros(len(table)), [Caveat("q4.no_strategy", reason=Caveat.of_error(exc))]
     return mob, np.asarray(mob.share, dtype=float), []
@@ -489,8 +489,9 @@ def _chain_draws(params, stays_frame, strata, stays, chain, city_rows, languages
         languages=languages.index,
         criterion=params.mse_criterion,
         n_boot=n,
-        rng=rng,
         woman_stays=women,
+        # keyed by person: replicate d draws a woman once for every city (national view)
+        seed=params.seed,
     )
     table = stack_tables(table, draws.stays.table)
     detection = np.r_[detection, draws.detection]

@@ -179,7 +179,7 @@ def downstream_text(book, result, options: pd.DataFrame) -> str:
         shelter=format_number(row["shelter_places"], lang, 0),
         shelter_ci=_span(row, "shelter_places", lang),
         casework=format_number(_ceil(row["casework_fte_needed"]), lang, 0),
-        casework_now=format_number(kf.loc["casework_fte_now", "estimate"], lang, 0),
+        casework_now=format_number(kf.loc["casework_fte_now", "estimate"], lang, 1),
         target=format_percent(result.params.support_start_target, lang),
     )
 

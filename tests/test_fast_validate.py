@@ -1,0 +1,175 @@
+"""The fast check of clean files: the same tables as the full check, and never a bad file.
+
+:mod:`capacity.fast_validate` decides every rule per distinct value and hands anything it
+cannot show clean to the full check (pandera, the guards, the privacy scan on every row).
+These tests hold it to that: every clean variant it accepts types exactly as the full check
+types it, every dataset of the malformed corpus is declined (so its problems are reported
+by the full check), and the privacy scan's shortcut for names finds what the slow loop finds.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from capacity import dataset
+from capacity.dataset import load_dataset
+from capacity.fast_validate import typed_csv
+from capacity.privacy import detect
+from capacity.schema import TABLES
+
+HERE = Path(__file__).parent
+CORPUS = HERE / "malformed"
+MANIFEST = pd.read_csv(CORPUS / "manifest.csv", dtype=str, keep_default_na=False)
+
+
+@pytest.fixture(autouse=True)
+def _no_cache(monkeypatch):
+    monkeypatch.setenv("CAPACITY_DATA_CACHE", "off")
+
+
+def _full(folder: Path) -> dataset.Dataset:
+    """The dataset as the full check alone loads it."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(dataset, "_load_clean", lambda *a, **k: None)
+        return load_dataset(folder)
+
+
+def _fast_used(folder: Path) -> bool:
+    meta, problems = dataset._read_meta(folder)
+    assert not problems
+    return dataset._load_clean(folder, list(TABLES), meta, {}) is not None
+
+
+def _same(folder: Path) -> None:
+    assert _fast_used(folder), "the fast check declined a clean dataset"
+    fast, full = load_dataset(folder), _full(folder)
+    for name in TABLES:
+        pd.testing.assert_frame_equal(getattr(fast, name), getattr(full, name))
+    assert fast.files == full.files
+
+
+def _rewrite(folder: Path, table: str, change) -> None:
+    path = folder / f"{table}.csv"
+    path.write_bytes(change(path.read_bytes()))
+
+
+@pytest.fixture
+def data(tmp_path, tiny_dir) -> Path:
+    folder = tmp_path / "tiny"
+    shutil.copytree(tiny_dir, folder)
+    return folder
+
+
+def test_tiny_and_sample_type_as_the_full_check(tiny_dir):
+    from capacity.config import ROOT
+
+    _same(tiny_dir)
+    _same(ROOT / "data" / "sample")
+
+
+def test_national_synthetic_data_types_as_the_full_check(tmp_path):
+    from capacity import synth
+    from capacity.synth.write import write_folder
+
+    syn = synth.national(seed=7, target_sightings=20_000, n_cities=4)
+    write_folder(syn, tmp_path / "national")
+    _same(tmp_path / "national")
+
+
+@pytest.mark.parametrize(
+    "variant",
+    ["crlf", "bom", "semicolon", "spaces", "upper_case_category", "date_time"],
+)
+def test_clean_variants_type_as_the_full_check(data, variant):
+    """Files the fast check accepts in other dialects give the full check's exact tables."""
+    if variant == "crlf":
+        for t in TABLES:
+            _rewrite(data, t, lambda b: b.replace(b"\n", b"\r\n"))
+    elif variant == "bom":
+        _rewrite(data, "sightings", lambda b: b"\xef\xbb\xbf" + b)
+    elif variant == "semicolon":  # the Swedish Excel dialect: ';' and decimal commas
+        _rewrite(data, "outreach", lambda b: b.replace(b",", b";").replace(b".", b","))
+    elif variant == "spaces":
+        _rewrite(data, "sightings", lambda b: b.replace(b",", b" , "))
+    elif variant == "upper_case_category":
+        _rewrite(data, "outreach", lambda b: b.replace(b",street,", b",Street,"))
+    elif variant == "date_time":  # as Excel writes a date when the column is a date-time
+        _rewrite(data, "outreach", lambda b: b.replace(b"2024-01-10,", b"2024-01-10 00:00:00,"))
+    _same(data)
+
+
+def _swap(tiny_dir: Path, case: pd.Series, folder: Path) -> Path:
+    shutil.copytree(tiny_dir, folder)
+    if case["table"] == "datapackage":
+        shutil.copy(CORPUS / case["source"], folder / "datapackage.json")
+        return folder
+    (folder / f"{case['table']}.csv").unlink()
+    shutil.copy(CORPUS / case["source"], folder / case["file"])
+    meta = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in meta["resources"]:
+        if resource["name"] == case["table"]:
+            resource["path"] = case["file"]
+    (folder / "datapackage.json").write_text(json.dumps(meta), encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("case", [r for _, r in MANIFEST.iterrows()], ids=list(MANIFEST["case"]))
+def test_every_malformed_dataset_is_left_to_the_full_check(case, tmp_path, tiny_dir):
+    folder = _swap(tiny_dir, case, tmp_path / "d")
+    meta, problems = dataset._read_meta(folder)
+    # (load_dataset never tries the fast check with a bad description; test_malformed.py
+    # checks the problems the full check then reports)
+    if not problems:
+        assert dataset._load_clean(folder, list(TABLES), meta, {}) is None
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda b: b.replace(b"ads_a", b"ads a", 1),  # a rule: code with a space
+        lambda b: b + b.splitlines(keepends=True)[1],  # a repeated key
+        lambda b: b.replace(b"\n", b"\n\n", 2),  # a blank line (row numbers)
+        lambda b: b.replace(b"ads_a", b'"ads_a"', 1),  # quotes
+        lambda b: b.replace(b"ads_a", b"070-123 45 67", 1),  # an identifier
+        lambda b: b.replace(b"ads_a", "ads_å".encode("cp1252"), 1),  # not UTF-8
+    ],
+    ids=["rule", "duplicate", "blank_line", "quotes", "identifier", "cp1252"],
+)
+def test_typed_csv_declines_what_it_does_not_prove_clean(data, change):
+    _rewrite(data, "sightings", change)
+    assert typed_csv(data / "sightings.csv", "sightings") is None
+
+
+# --- the privacy scan's shortcut for written names ------------------------------------------
+_NAMES = sorted(detect._first_names())[:200]
+_letters = st.text(
+    alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZåäöÅÄÖéüÆß", max_size=9
+)
+_word = st.one_of(_letters, st.sampled_from(_NAMES), st.sampled_from([n.title() for n in _NAMES]))
+_value = st.builds(
+    lambda parts, seps: "".join(p + s for p, s in zip(parts, seps, strict=False)),
+    st.lists(_word, min_size=1, max_size=3),
+    st.lists(st.sampled_from(["", " ", "_", "-", "."]), min_size=3, max_size=3),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_value, min_size=1, max_size=30), st.sampled_from(["code", "city", "value"]))
+def test_name_shortcut_finds_what_the_loop_finds(values, mode):
+    series = pd.Series(values, dtype="str")
+    loop = np.zeros(len(values), dtype=bool)
+    wordy = series.str.fullmatch(detect._WORDY).to_numpy(dtype=bool)
+    for i, v in enumerate(values):
+        if wordy[i] and len(v) <= 60:
+            loop[i] = detect._is_written_name(v, joined=mode == "code")
+    if mode == "code":
+        loop |= series.str.fullmatch(detect._PERSON_NAME).to_numpy(dtype=bool)
+    assert detect._name_hits(series, mode).tolist() == loop.tolist()

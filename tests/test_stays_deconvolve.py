@@ -234,23 +234,3 @@ def test_the_chain_deconvolves_stays_in_every_replicate(per_day_chain):
     true_mean = float(days.mean())
     assert fits["margins"].stays.mean_days < 0.85 * true_mean
     assert fm.stays.mean_days == pytest.approx(true_mean, rel=0.12)
-
-
-def test_first_day_share_matches_the_gaps_between_cities(world):
-    """Gaps of one geometric margin mean every stay is seen on its first day; of two, none."""
-    import dataclasses
-
-    _, _, stays, strata = world
-    merged = merge_stays(stays, strata, "Stockholm")
-    dec, _ = make_deconvolver(merged, grouped_strata(strata))
-    ones = np.ones((len(dec.person_stratum), 1))
-    q = dec.densities(ones)
-    per_person = ((1 - q[0]) / q[0])[dec.person_stratum]
-    pairs = np.ones(len(per_person))
-    for gaps, expected in ((per_person, 1.0), (2 * per_person, 0.0), (1.5 * per_person, 0.5)):
-        d = dataclasses.replace(dec, person_gap=gaps, person_pairs=pairs)
-        assert d.first_day_share(ones, q)[0] == pytest.approx(expected, abs=1e-9)
-    # without moves between cities both ends are geometric (π = 0)
-    assert dec.first_day_share(ones, q)[0] == 0.0
-    fit = dec.fit()
-    assert fit.pi[0] == 0.0

@@ -53,7 +53,6 @@ from capacity.exceptions import EstimationError
 
 __all__ = [
     "Deconvolved",
-    "move_gaps",
     "Deconvolver",
     "EM_ITERATIONS",
     "grouped_strata",
@@ -140,7 +139,6 @@ class Deconvolved:
     f: np.ndarray
     n: np.ndarray
     q: np.ndarray
-    pi: np.ndarray | None = None
 
     @property
     def pooled(self) -> np.ndarray:
@@ -217,8 +215,6 @@ class Deconvolver:
     censored: tuple
     n_iter: int
     labels: tuple = ()
-    person_gap: np.ndarray | None = None
-    person_pairs: np.ndarray | None = None
 
     @property
     def n_strata(self) -> int:
@@ -228,27 +224,6 @@ class Deconvolver:
     def densities(self, w: np.ndarray) -> np.ndarray:
         """Sighting density per source set for person weights ``w`` (P, B): (B, S)."""
         return _densities(self.person_num, self.person_den, self.person_stratum, self.n_strata, w)
-
-    def first_day_share(self, w: np.ndarray, q: np.ndarray) -> np.ndarray:
-        """Share ``π`` of stays first seen on their first day, per replicate: (B,).
-
-        A woman's last sighting in one city and her first in the next are ``R₂ + R₁`` days
-        apart (the unseen days at the end of one stay and the start of the next; moving is
-        taken as immediate). With the end margin geometric, ``E[R₂] = (1 − q)/q``, and the
-        start margin 0 with chance ``π`` and geometric otherwise, ``E[R₁] = (1 − π)(1 − q)/q``,
-        so ``π = 2 − Σ g / Σ (1 − q)/q`` over these gaps (clipped to 0–1; ``q`` of her
-        source set in this city). 0 without moves between cities.
-        """
-        if self.person_gap is None or not self.person_pairs.any():
-            return np.zeros(np.shape(w)[1])
-        w = np.asarray(w, dtype=float)
-        gaps = self.person_gap @ w  # (B,)
-        pairs = np.zeros((self.n_strata, w.shape[1]))
-        np.add.at(pairs, self.person_stratum, self.person_pairs[:, None] * w)
-        expected = ((1 - q) / q * pairs.T).sum(1)  # Σ (1 − q)/q over the gaps
-        with np.errstate(divide="ignore", invalid="ignore"):
-            pi = 2 - gaps / expected
-        return np.clip(np.where(expected > 0, pi, 0.0), 0.0, 1.0)
 
     def replicates(self, w: np.ndarray):
         """StayReplicates for person weights ``w`` (P, B): EM and densities refitted."""
@@ -266,7 +241,6 @@ class Deconvolver:
         n_b = w.shape[1]
         n_y, n_d = len(self.years), len(self.grid)
         q = self.densities(w)  # (B, S)
-        pi = self.first_day_share(w, q)  # (B,)
         link = sparse.csr_matrix(
             (np.ones(len(self.stay_key)), (self.stay_key, self.stay_person)),
             shape=(len(self.key_span), n_p),
@@ -278,32 +252,24 @@ class Deconvolver:
         np.add.at(n_ys.T, ys, big_w.T)
         n_ys = n_ys.reshape(n_b, n_y, self.n_strata)
         # arrays are laid out (…, B): a column per replicate, as sparse products want
-        # a stay of D days is missed with chance (1 − π)(1 − q)^D
-        miss = ((1 - pi)[None, None, :] * (1 - q).T[:, None, :] ** self.grid[None, :, None]).astype(
-            DTYPE
-        )  # (S, D, B)
+        miss = ((1 - q).T[:, None, :] ** self.grid[None, :, None]).astype(DTYPE)  # (S, D, B)
         n_ys = np.ascontiguousarray(n_ys.transpose(1, 2, 0))  # (Y, S, B)
         log_rho = np.log(np.clip((1 - q) / (1 - self.q0[None, :]), 1e-12, None))  # (B, S)
         tiled = np.tile(self.grid, n_y).astype(float)[:, None]
         # ρ^(D − s) = ρ^D · ρ^(−s): f is scaled by ρ^D, each key by ρ^(−s)
-        # K = ρ^m [π A₀ + (1 − π) q A₁]: A₀ = (1 − q₀)^m (first seen on her first day),
-        # A₁ = (m + 1)(1 − q₀)^m (both ends geometric)
         parts = []
-        for k, ((a0, a1), keys) in enumerate(self.kernels):
+        for k, (mat, keys) in enumerate(self.kernels):
             if not len(keys):
                 continue
             up = np.exp(tiled * log_rho[None, :, k]).astype(DTYPE)  # (Y·D, B)
             down = np.exp(-self.key_span[keys][:, None] * log_rho[None, :, k]).astype(DTYPE)
             wk = np.ascontiguousarray(big_w[:, keys].T).astype(DTYPE)  # (U_k, B)
-            c0 = pi.astype(DTYPE)[None, :]
-            c1 = ((1 - pi) * q[:, k]).astype(DTYPE)[None, :]
-            mats = [(m.astype(DTYPE), m.T.tocsr().astype(DTYPE)) for m in (a0, a1)]
-            parts.append((mats, c0, c1, up, down, wk))
+            parts.append((mat.astype(DTYPE), mat.T.tocsr().astype(DTYPE), up, down, wk))
         mat, keys = self.censored
-        if len(keys):  # stays going on: K = 1 (a tail sum of f) − (1 − π)(1 − q₀)^(m+1)
+        if len(keys):  # stays going on: K = 1/q (a tail sum of f) − the decaying part
             c_wk = np.ascontiguousarray(big_w[:, keys].T).astype(DTYPE)
             c_at = self.key_year[keys] * n_d + self.key_span[keys] - 1  # (y, D = s) cells
-            c_pi = (1 - pi).astype(DTYPE)[None, :]
+            c_inv = (1 / self.q0[self.key_stratum[keys]]).astype(DTYPE)[:, None]
             c_mat, c_mat_t = mat.astype(DTYPE), mat.T.tocsr().astype(DTYPE)
         if start is None:
             g = np.full((n_y, n_d, n_b), 1.0 / n_d, dtype=DTYPE)
@@ -316,19 +282,18 @@ class Deconvolver:
         for _ in range(self.n_iter if n_iter is None else n_iter):
             flat = g.reshape(n_y * n_d, n_b)
             acc = np.zeros_like(flat)
-            for ((m0, m0_t), (m1, m1_t)), c0, c1, up, down, wk in parts:
-                scaled = flat * up
-                denom = (c0 * (m0 @ scaled) + c1 * (m1 @ scaled)) * down  # (U_k, B)
+            for mat, mat_t, up, down, wk in parts:
+                denom = (mat @ (flat * up)) * down  # (U_k, B)
                 ratio = np.where(wk > 0, wk / np.maximum(denom, tiny), 0) * down
-                acc += (m0_t @ (c0 * ratio) + m1_t @ (c1 * ratio)) * up
+                acc += (mat_t @ ratio) * up
             if len(keys):
                 tail = np.cumsum(g[:, ::-1], axis=1)[:, ::-1].reshape(n_y * n_d, n_b)
-                denom = tail[c_at] - c_pi * (c_mat @ flat)
+                denom = c_inv * tail[c_at] - c_mat @ flat
                 ratio = np.where(c_wk > 0, c_wk / np.maximum(denom, tiny), 0)
                 spread = np.zeros_like(flat)
-                np.add.at(spread, c_at, ratio)
+                np.add.at(spread, c_at, c_inv * ratio)
                 acc += np.cumsum(spread.reshape(n_y, n_d, n_b), axis=1).reshape(flat.shape)
-                acc -= c_mat_t @ (c_pi * ratio)
+                acc -= c_mat_t @ ratio
             # stays no source saw: Σ_k (n_k / P_k)(1 − p_k(D)) per year (batched over B)
             seen_p = 1 - np.matmul(g.transpose(2, 0, 1), miss_b)  # (B, Y, S): P_k per year
             ghost = np.where(n_ys_b > 0, n_ys_b / np.maximum(seen_p, 1e-12), 0).astype(DTYPE)
@@ -339,7 +304,7 @@ class Deconvolver:
         n_tot = np.where(n_ys > 0, n_ys / np.maximum(seen_p, 1e-12), 0.0).sum(1).T  # (B, Y)
         f = np.ascontiguousarray(g.astype(float).transpose(2, 0, 1))
         f = f / np.maximum(f.sum(-1, keepdims=True), 1e-300)
-        return Deconvolved(self.grid, self.years, f, n_tot, q, pi)
+        return Deconvolved(self.grid, self.years, f, n_tot, q)
 
 
 def _replicates(dec: Deconvolver, w: np.ndarray):
@@ -383,41 +348,14 @@ def _densities(num, den, stratum, n_strata, w) -> np.ndarray:
     return np.clip(q, 1e-3, 1 - 1e-6).T
 
 
-def move_gaps(stays: pd.DataFrame, city: str, persons: pd.Index):
-    """Days between a woman's last sighting in one city and her first in the next.
-
-    Consecutive stays of a person (all cities' stays, by start) in two cities, one of
-    them ``city``: ``start_next − end_previous − 1`` (at least 0). Returns per person of
-    ``persons`` the sum of these gaps and their number.
-    """
-    st = stays.sort_values(["person_id", "start"], kind="stable")
-    pid = st["person_id"].astype(str).to_numpy()
-    town = st["city"].astype(str).to_numpy()
-    move = (
-        (pid[1:] == pid[:-1]) & (town[1:] != town[:-1]) & ((town[1:] == city) | (town[:-1] == city))
-    )
-    start = st["start"].to_numpy("datetime64[D]").astype(np.int64)
-    end = st["end"].to_numpy("datetime64[D]").astype(np.int64)
-    gap = np.maximum(start[1:] - end[:-1] - 1, 0)[move]
-    code = pd.Index(persons.astype(str)).get_indexer(pid[1:][move])
-    ok = code >= 0
-    n_p = len(persons)
-    return (
-        np.bincount(code[ok], weights=gap[ok], minlength=n_p),
-        np.bincount(code[ok], minlength=n_p).astype(float),
-    )
-
-
 def make_deconvolver(
-    merged: pd.DataFrame, strata, n_iter: int = EM_ITERATIONS, moves=None
+    merged: pd.DataFrame, strata, n_iter: int = EM_ITERATIONS
 ) -> tuple[Deconvolver, pd.DataFrame]:
     """The EM keys of ``merged`` (the city's merged stays, :func:`merge_stays`).
 
     Stays with an unknown origin (``left_truncated``) or begun before the window
     (``entry_days > 0``) are left out: the distribution is that of the stays arriving in
-    the window. ``moves`` (from :func:`move_gaps`) calibrates the share of stays first
-    seen on their first day (:meth:`Deconvolver.first_day_share`); without it the unseen
-    days at both ends are geometric. Returns the deconvolver and the stays it uses.
+    the window. Returns the deconvolver and the stays it uses.
     """
     code = strata.persons.get_indexer(merged["person_id"])
     if np.any(code < 0):
@@ -452,21 +390,19 @@ def make_deconvolver(
 
     def kernel(rows, ended):
         if not len(rows):
-            empty = sparse.csr_matrix((0, n_y * n_d))
-            return ((empty, empty) if ended else empty), rows
+            return sparse.csr_matrix((0, n_y * n_d)), rows
         top = np.minimum(su[rows] + np.minimum(cut[ku[rows]], margin), n_d)
         length = top - su[rows] + 1
         r = np.repeat(np.arange(len(rows)), length)
         m = np.arange(length.sum()) - np.repeat(np.cumsum(length) - length, length)
         qq = q0[ku[rows]][r]
+        if ended:
+            val = (m + 1) * (1 - qq) ** m
+        else:  # the decaying part of (1 − (1 − q)^(m+1))/q = 1/q − (1 − q)^(m+1)/q
+            val = (1 - qq) ** (m + 1) / qq
         col = yu[rows][r] * n_d + su[rows][r] - 1 + m
-        shape = (len(rows), n_y * n_d)
-        if ended:  # (1 − q)^m and (m + 1)(1 − q)^m
-            a0 = sparse.csr_matrix(((1 - qq) ** m, (r, col)), shape=shape)
-            a1 = sparse.csr_matrix(((m + 1) * (1 - qq) ** m, (r, col)), shape=shape)
-            return (a0, a1), rows
-        # going on: the decaying part of 1 − (1 − π)(1 − q)^(m+1)
-        return sparse.csr_matrix(((1 - qq) ** (m + 1), (r, col)), shape=shape), rows
+        mat = sparse.csr_matrix((val, (r, col)), shape=(len(rows), n_y * n_d))
+        return mat, rows
 
     kernels = tuple(kernel(np.flatnonzero((ku == k) & ~cu), True) for k in range(n_s))
     censored = kernel(np.flatnonzero(cu), False)
@@ -487,7 +423,5 @@ def make_deconvolver(
         censored=censored,
         n_iter=int(n_iter),
         labels=tuple(strata.labels),
-        person_gap=None if moves is None else np.asarray(moves[0], dtype=float),
-        person_pairs=None if moves is None else np.asarray(moves[1], dtype=float),
     )
     return dec, kept

@@ -360,12 +360,7 @@ def _by_year(
 
 def _fit_deconvolved(stays, city, strata, alpha, short_days, n_boot, seed) -> StaysResults:
     """:func:`fit_stays` with ``correction="deconvolve"`` (see its docstring)."""
-    from capacity.models.stays.deconvolve import (
-        grouped_strata,
-        make_deconvolver,
-        merge_stays,
-        move_gaps,
-    )
+    from capacity.models.stays.deconvolve import grouped_strata, make_deconvolver, merge_stays
 
     if strata is None or city is None:
         raise EstimationError(
@@ -377,8 +372,7 @@ def _fit_deconvolved(stays, city, strata, alpha, short_days, n_boot, seed) -> St
     if n_trunc:
         caveats.append(Caveat("stays.left_truncated", n=n_trunc, days=stays.attrs.get("gap_days")))
     merged = merge_stays(stays, strata, city)
-    moves = move_gaps(stays, city, strata.persons)
-    dec, kept = make_deconvolver(merged, grouped_strata(strata), moves=moves)
+    dec, kept = make_deconvolver(merged, grouped_strata(strata))
     if (~kept["right_censored"]).sum() < 2:
         raise EstimationError(
             f"only {len(kept)} usable stays in {city}: at least 5 stays with 2 ended ones are "
@@ -422,7 +416,6 @@ def _fit_deconvolved(stays, city, strata, alpha, short_days, n_boot, seed) -> St
             "stays.deconvolved",
             low=float(q.min()),
             high=float(q.max()),
-            first=float(point.pi[0]),
             merged=int(merged["pieces"].sum() - len(merged)),
         )
     )

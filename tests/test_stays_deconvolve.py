@@ -219,6 +219,7 @@ def per_day_chain(tmp_path_factory):
     return params, fits, days
 
 
+@pytest.mark.slow
 def test_the_chain_deconvolves_stays_in_every_replicate(per_day_chain):
     params, fits, days = per_day_chain
     fm = fits["deconvolve"]

@@ -1,22 +1,24 @@
-"""The fast check of a clean CSV table: every rule of the contract decided per distinct value.
+"""The fast check of clean CSV files: every rule of the contract decided per distinct value.
 
-:func:`capacity.dataset.load_dataset` first hands each CSV file to :func:`typed_csv`. It
-reads the file straight into Arrow (no text copy, no pandas object columns), encodes each
-column once as a dictionary of its distinct cells, and decides every rule on those few
-values: the file limits (:mod:`capacity.limits`), the header (:func:`capacity.contract.check_header`),
-the parse formats (:mod:`capacity.parse`), implausible dates and ambiguous decimal marks
-(:mod:`capacity.guards`), the contract's rules (:func:`capacity.schema.column_rules` and
-:func:`~capacity.schema.wide_rules`, the same definitions the pandera schema is built from),
-missing required values, repeated keys, and personal identifiers
-(:func:`capacity.privacy.find_identifiers`). The typed columns are then spread back to the
-rows with one ``take`` per column.
+:func:`capacity.dataset.load_dataset` first hands a dataset's CSV files to
+:func:`typed_tables`. It reads each file straight into Arrow (no decoded text copy, no
+pandas object columns), encodes each column once as a dictionary of its distinct cells, and
+decides every rule on those few values: the file limits (:mod:`capacity.limits`), the
+header (:func:`capacity.contract.check_header`), the parse formats (:mod:`capacity.parse`;
+the distinct cells of all columns of a kind at once), implausible dates and ambiguous
+decimal marks (:mod:`capacity.guards`), the contract's rules (:func:`capacity.schema.column_rules`
+and :func:`~capacity.schema.wide_rules`, the same definitions the pandera schema is built
+from), missing required values, repeated keys (from the row codes), and personal identifiers
+(the classifier of :func:`capacity.privacy.find_identifiers`, per distinct text). The typed
+columns are then spread back to the rows with one ``take`` per column, or are the text
+columns themselves where typing changes no cell.
 
-It never reports a problem. Whenever it cannot show that the file is clean — a rule broken,
-or anything it does not handle (quotes, blank lines, another encoding, an Excel or Parquet
-file) — it returns ``None`` and the full check (:func:`capacity.contract.validate_table`
+It never reports a problem. Whenever it cannot show that every file is clean — a rule
+broken, or anything it does not handle (quotes, blank lines, another encoding, an Excel or
+Parquet file) — it returns ``None`` and the full check (:func:`capacity.contract.validate_table`
 with the pandera schema, the guards and the privacy scan on every row) runs and reports
-every problem with its row, column, rule and fix, exactly as before. The result of a table
-it accepts is the same frame the full check gives (``tests/test_fast_validate.py``).
+every problem with its row, column, rule and fix, exactly as before. A dataset it accepts
+types exactly as under the full check (``tests/test_fast_validate.py``).
 """
 
 from __future__ import annotations
@@ -92,7 +94,7 @@ def _read(data: bytes, n_columns: int, sep: str) -> pa.Table | None:
     try:
         return pcsv.read_csv(
             pa.py_buffer(data),
-            read_options=pcsv.ReadOptions(column_names=names, skip_rows=1, use_threads=False),
+            read_options=pcsv.ReadOptions(column_names=names, skip_rows=1, use_threads=True),
             parse_options=pcsv.ParseOptions(
                 delimiter=sep, quote_char=False, ignore_empty_lines=False
             ),
@@ -325,8 +327,9 @@ def _identifiers(files: list[_File]) -> bool:
             mode = column_mode(c.original, f.path.name)
             modes.setdefault(mode, []).append(c.cells.str.strip())
     for mode, parts in modes.items():
-        values = pd.Series(pd.unique(pd.concat(parts, ignore_index=True)), dtype="str")
-        if identifiers_among(values, mode):
+        # (a text found in two columns is classified twice: the same answer, no hashing)
+        values = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+        if identifiers_among(values.reset_index(drop=True), mode):
             return True
     return False
 

@@ -177,11 +177,11 @@ def _file(path: Path, table: str) -> _File | None:
     for name in frame.columns:
         i = wanted[name]
         codes, cells = _distinct(arrow.column(i))
-        blank = np.flatnonzero(cells.to_numpy(dtype=object) == "")
-        if blank.size == 0:
+        blank = pc.index(pa.array(cells), "").as_py()  # the empty cell's code, or -1
+        if blank < 0:
             all_blank = None
         elif all_blank is not None:
-            all_blank &= codes == blank[0]
+            all_blank &= codes == blank
         cols.append(_Column(table, name, header[i], sep, arrow.column(i), codes, cells))
     # a row of separators only is dropped by the full read (its number kept): not here
     if all_blank is not None and all_blank.any():
@@ -199,9 +199,11 @@ def _typed_by_kind(kind: str, cols: list[_Column]) -> bool:
     from capacity.guards import _THOUSANDS, far_dates
     from capacity.parse import _parse
 
-    both = pd.concat([c.cells for c in cols], ignore_index=True)
-    codes, uniques = pd.factorize(both)
-    cells = pd.Series(uniques, dtype="str")
+    if len(cols) == 1:  # its cells are distinct already
+        codes, cells = np.arange(len(cols[0].cells)), cols[0].cells.reset_index(drop=True)
+    else:
+        codes, uniques = pd.factorize(pd.concat([c.cells for c in cols], ignore_index=True))
+        cells = pd.Series(uniques, dtype="str")
     if len(cells) and int(cells.str.len().max()) > limits.MAX_CELL_CHARS:
         return False
     values, bad = _parse(cells, kind)
@@ -220,7 +222,7 @@ def _typed_by_kind(kind: str, cols: list[_Column]) -> bool:
         start += len(c.cells)
         if c.sep in ambiguous and ambiguous[c.sep][at].any():
             return False
-        c.values = values.iloc[at].reset_index(drop=True)
+        c.values = values if len(cols) == 1 else values.iloc[at].reset_index(drop=True)
     return True
 
 
@@ -243,7 +245,8 @@ def _rules_hold(c: _Column) -> bool:
                 return False  # never in the dictionary: the full check decides
             ok = _in_range(present, lo, hi)
         else:
-            ok = rule.test(pd.Series(present.unique(), dtype="string")).fillna(False)
+            # (on the distinct cells' values: a value twice is tested twice, same answer)
+            ok = rule.test(pd.Series(present, dtype="string")).fillna(False)
         if not np.asarray(ok, dtype=bool).all():
             return False
     return True

@@ -164,6 +164,8 @@ FIT_PARTS: tuple[tuple[str, str, str, str], ...] = (
     ("fit.population", "capacity.question4.fit", "population_chain", "MSE per quarter"),
     ("fit.bootstrap", "capacity.question4.fit", "chain_bootstrap",
      "the bootstrap that repeats the chain (issue 9)"),
+    ("fit.bootstrap", "capacity.question4.fit", "outreach_bootstrap",
+     "its block bootstrap of outreach days (contact rates, interpreter share)"),
     ("fit.mobility", "capacity.question4.fit", "_mobility",
      "tour reach and strategy mix (issue 10)"),
 )  # fmt: skip

@@ -286,3 +286,44 @@ def test_reach_per_woman_from_shares_per_draw_is_the_same_as_from_the_women():
     pmf = np.tile(c / c.sum(), (2, 1))
     np.testing.assert_allclose(reach_per_woman_pmf(p, k, pmf), reach_per_woman(p, k_i))
     np.testing.assert_allclose(reach_per_woman_pmf(p[:, 0], k, pmf), reach_per_woman(p[:, 0], k_i))
+
+
+def test_keyed_person_weights_are_one_joint_poisson_bootstrap_across_cities():
+    """A woman's weight in replicate b depends on her id, the seed and b only: the same in
+    every city's person list (the national view's joint bootstrap), Poisson(1) overall."""
+    from capacity.question4.bootstrap import keyed_person_weights
+
+    everyone = pd.Index([f"w{i}" for i in range(20_000)])
+    w = keyed_person_weights(everyone, 7, 40)
+    assert w.shape == (20_000, 40)
+    assert w.mean() == pytest.approx(1.0, abs=0.01) and w.var() == pytest.approx(1.0, abs=0.02)
+    assert np.mean(w == 0) == pytest.approx(np.exp(-1), abs=0.005)
+    # another city sees some of the same women, in another order: the same weights
+    city = everyone[[5, 17, 3, 19_999]]
+    np.testing.assert_array_equal(keyed_person_weights(city, 7, 40), w[[5, 17, 3, 19_999]])
+    # chunks of replicates continue the same sequence; another seed or stream is another draw
+    np.testing.assert_array_equal(
+        keyed_person_weights(city, 7, 10, start=30), w[[5, 17, 3, 19_999], 30:]
+    )
+    assert np.mean(keyed_person_weights(everyone, 8, 40) == w) < 0.5
+    assert np.mean(keyed_person_weights(everyone, 7, 40, stream=1) == w) < 0.5
+    # replicates and women are not correlated
+    assert abs(np.corrcoef(w[:, 0], w[:, 1])[0, 1]) < 0.03
+    assert abs(np.corrcoef(w[:-1, 0], w[1:, 0])[0, 1]) < 0.03
+
+
+def test_outreach_days_bootstrap_with_a_seed_is_keyed_by_city_and_day():
+    from capacity.question4.bootstrap import outreach_bootstrap
+
+    days = pd.date_range("2024-01-01", periods=60, freq="D")
+    rows = pd.DataFrame({"date": days, "city": "X", "channel": "street", "staff_hours": 4.0,
+                         "contacts": np.arange(60) % 5, "contacts_own_language": 0,
+                         "interpreter_used": 0})  # fmt: skip
+    a = outreach_bootstrap(rows, ["street"], 30, seed=3)
+    # the same days in another order, and more days: the first 60 days keep their weights
+    more = pd.concat([rows.iloc[::-1], rows.assign(date=rows["date"] + pd.Timedelta(days=60))])
+    b = outreach_bootstrap(rows.iloc[::-1], ["street"], 30, seed=3)
+    np.testing.assert_array_equal(a.rates, b.rates)
+    assert not np.array_equal(a.rates, outreach_bootstrap(more, ["street"], 30, seed=3).rates)
+    assert not np.array_equal(a.rates, outreach_bootstrap(rows.assign(city="Y"), ["street"], 30,
+                                                          seed=3).rates)  # fmt: skip

@@ -49,6 +49,11 @@ def test_work_shared_between_cities_changes_nothing(national, tmp_path):
     alone = _fit_city(ds, p.replace(city=city), stays)
     assert alone["reach_stay"][0] == res.cities.loc[city, "reach_stay"]
     assert alone["reach_woman"][0] == res.cities.loc[city, "reach_woman"]
+    # the draws too: the person weights are keyed by woman and replicate, not by the
+    # order of the fits (one joint bootstrap, whichever cities are fitted with it)
+    lo, hi = np.percentile(alone["reach_stay"][1:], [2.5, 97.5])
+    assert lo == pytest.approx(res.cities.loc[city, "reach_stay_ci_lower"])
+    assert hi == pytest.approx(res.cities.loc[city, "reach_stay_ci_upper"])
 
 
 def test_national_tour_reach_near_the_truth(national):
@@ -104,11 +109,16 @@ def test_national_view_counts_the_chosen_level(tmp_path):
 @pytest.mark.slow
 def test_national_view_truth_recovery_over_worlds_and_seeds(tmp_path):
     """National share of tours reached within its interval in ≥ 90 % of world × seed cases
-    (random search, online screening with street search, screening only; seeds 4–6).
+    (random search, online screening with street search, screening only; seeds 4–6), and
+    per city reach per tour through the city.
 
-    Measured (docs/methods/tours.md): 9 / 9. Per city the intervals are too narrow in the
-    screening world's small cities (reach per stay 41 / 54 city cases, per tour 42 / 54):
-    a regression guard at 70 % here, not the 90 % the national figure meets.
+    Measured 2026-11-30 (docs/methods/tours.md), one joint person bootstrap across cities
+    and the share of next stays seen over its identified range: national 9 / 9; per city,
+    reach per tour 48 / 54, reach per stay 38 / 54 (random and mixture worlds 17 / 18 each,
+    screening world 4 / 18: the screening model reads capacity from contacts logged and
+    underestimates the served share in small cities — a bias, not an interval too narrow).
+    Guards: national and per tour at the issue's 90 % less one case's margin, per stay a
+    regression guard.
     """
     import pandas as pd
 
@@ -134,8 +144,9 @@ def test_national_view_truth_recovery_over_worlds_and_seeds(tmp_path):
                 tour = reached.reindex(mine["person_id"]).mean()
                 stay_cov.append(row["reach_stay_ci_lower"] <= stay <= row["reach_stay_ci_upper"])
                 tour_cov.append(row["reach_tour_ci_lower"] <= tour <= row["reach_tour_ci_upper"])
-    assert np.mean(national_cov) >= 0.9, national_cov
-    assert np.mean(stay_cov) >= 0.7 and np.mean(tour_cov) >= 0.7, (stay_cov, tour_cov)
+    assert np.mean(national_cov) >= 0.85, national_cov
+    assert np.mean(tour_cov) >= 0.85, tour_cov
+    assert np.mean(stay_cov) >= 0.65, stay_cov
 
 
 def test_the_national_report_header_names_no_city():

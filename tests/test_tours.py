@@ -92,6 +92,28 @@ def test_tour_flows_counts_moves_exits_and_censoring():
     np.testing.assert_array_equal(f.starts, [3, 1])
     P, x, s = f.probabilities(np.random.default_rng(0), n=50)
     assert P.shape == (51, 2, 2) and np.allclose(P.sum(axis=2) + x, 1.0)
+    # replicates from reweighted women: unit weights give the point estimate; a weight of
+    # 0 for woman a removes her move and her exits (by hand), 2 for b doubles Y's exit
+    from capacity.models.tours import tour_flow_replicates
+
+    def weights(persons, start, n):
+        w = np.ones((len(persons), n))
+        w[list(persons).index("a"), 1] = 0.0
+        w[list(persons).index("b"), 1] = 2.0
+        return w
+
+    P, x, s, q = tour_flow_replicates(stays, weights, 2)
+    P0, x0, s0 = f.probabilities()
+    np.testing.assert_allclose(P[1], P0[0])
+    np.testing.assert_allclose(x[1], x0[0])
+    np.testing.assert_allclose(s[1], s0[0])
+    # replicate 2 (row 2): no stay ending in X is left (c's is censored): X keeps its point
+    # row; Y only exits (b, twice); tours start in X once (c) and in Y twice (b)
+    np.testing.assert_allclose(P[2, 0], P0[0, 0])
+    np.testing.assert_allclose(P[2, 1], [0.0, 0.0])
+    np.testing.assert_allclose(x[2], [x0[0, 0], 1.0])
+    np.testing.assert_allclose(s[2], [1 / 3, 2 / 3])
+    assert q.shape == (3,) and q[0] == f.seen_next
 
 
 def _chain(data):

@@ -21,7 +21,7 @@ from capacity.exceptions import CapacityError
 from capacity.models._base import Caveat, Results, percentile_interval
 from capacity.models.stays import build_stays
 from capacity.models.tours import reach_per_woman, stays_per_woman, tour_flows, visit_reach
-from capacity.question4.mobility import seen_moves
+from capacity.question4.mobility import flow_draws, seen_moves, seen_next_share
 
 __all__ = ["NationalResult", "national_view"]
 
@@ -150,20 +150,17 @@ def national_view(data, params: Params, cities: list[str] | None = None) -> Nati
     left out with a caveat; in the tour chain they keep reach 0 (tours through them are
     counted, their stays reach nobody), so the national figure is a lower bound then.
     """
-    rng = np.random.default_rng(params.seed)
     names = cities or sorted(data.sightings["city"].astype(str).unique())
     stays = build_stays(data.sightings, params.gap_days, params.period_start, params.period_end)
     flows = tour_flows(stays)
     d = params.n_boot + 1
-    P, x, s = flows.probabilities(rng, params.n_boot)
-    q = np.concatenate(
-        [[flows.seen_next], rng.beta(flows.moves.sum() + 0.5, flows.skips.sum() + 0.5, d - 1)]
-    )
-    P, x = seen_moves(P, q)
+    # the stays, touring and tour flows of all cities are the same for every city's fit
+    shared = {"stays": stays, "flows": flows}
+    # one joint person bootstrap: draw d of the tour chain reweights the women as draw d
+    # of every city's chain does (weights keyed by person and replicate, seed params.seed)
+    P, x, s, q = flow_draws(stays, params.seed, params.n_boot, shared)
     reach = np.zeros((d, len(flows.cities)))
     fits, caveats = {}, []
-    # the stays, touring and tour flows of all cities are the same for every city's fit
-    shared = {"stays": stays}
     for city in names:
         try:
             fit = _fit_city(data, dataclasses.replace(params, city=city), stays, shared)
@@ -172,6 +169,15 @@ def national_view(data, params: Params, cities: list[str] | None = None) -> Nati
             continue
         fits[city] = fit
         reach[:, flows.cities.index(city)] = fit["reach_stay"]
+    # next stays seen: between the stays' detection share over all fitted cities (each
+    # city's arrivals seen / its arrivals, per draw) and the skip share (seen_next_share)
+    seen = sum(f["fitted"].inputs.arrivals_observed for f in fits.values())
+    every = sum(
+        f["fitted"].inputs.arrivals_observed / f["fitted"].inputs.detection for f in fits.values()
+    )
+    detection = seen / every if fits else np.ones(d)
+    q = seen_next_share(q, detection, np.random.default_rng([int(params.seed), 2]))
+    P, x = seen_moves(P, q)
     tour, _, national = visit_reach(reach, P, x, s)
     rows = []
     for city, fit in fits.items():

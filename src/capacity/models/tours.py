@@ -37,6 +37,7 @@ __all__ = [
     "reach_per_woman_pmf",
     "stays_per_woman",
     "stays_per_woman_by_id",
+    "tour_flow_replicates",
     "tour_flows",
     "tour_reach",
     "visit_reach",
@@ -189,27 +190,14 @@ def _exit_only(c: int) -> np.ndarray:
     return out
 
 
-def tour_flows(
-    stays: pd.DataFrame, cities: list[str] | None = None, skip_days: int | None = None
-) -> TourFlows:
-    """City-to-city moves of tours, from the stays of all cities (:func:`build_stays`).
-
-    Notes
-    -----
-    Two stays of a woman are consecutive stays of one tour when the second starts within
-    ``gap_days`` (``stays.attrs``) of the end of the first; otherwise the first ends its
-    tour. A stay ending within ``gap_days`` of the data's end is censored: it counts neither
-    as a move nor as an exit. The counts are those of ``touring(...).flow_matrix`` restricted
-    to moves within a tour. Exits followed by another stay of the woman within
-    ``skip_days`` (default ``3·gap_days``) are counted as ``skips`` too (see
-    :attr:`TourFlows.seen_next`).
-    """
+def _flow_events(stays: pd.DataFrame, cities: list[str] | None, skip_days: int | None):
+    """Per stay (sorted by woman and start): what follows it, and whose it is."""
     if stays.empty:
         raise EstimationError("no stays: cannot count moves between cities.")
     gap = int(stays.attrs.get("gap_days", 14))
     names = sorted(stays["city"].astype(str).unique()) if cities is None else list(cities)
     code = pd.Categorical(stays["city"].astype(str), categories=names).codes
-    pid = pd.factorize(stays["person_id"])[0]
+    pid, persons = pd.factorize(stays["person_id"])
     start = stays["start"].to_numpy("datetime64[D]").astype(np.int64)
     end = stays["end"].to_numpy("datetime64[D]").astype(np.int64)
     order = np.lexsort((start, pid))
@@ -226,18 +214,110 @@ def tour_flows(
     move = nxt_same & (nxt_start - e <= gap) & (c >= 0) & (nxt_city >= 0)
     censored = ~move & (last_day - e <= gap)
     exit_ = ~move & ~censored & (c >= 0)
-    n = len(names)
-    moves = np.zeros((n, n))
-    np.add.at(moves, (c[move], nxt_city[move]), 1.0)
-    exits = np.bincount(c[exit_], minlength=n).astype(float)
     window = 3 * gap if skip_days is None else int(skip_days)
     skip = exit_ & nxt_same & (nxt_start - e <= window)
-    skips = np.bincount(c[skip], minlength=n).astype(float)
     prev_same = np.r_[False, p[1:] == p[:-1]]
     prev_end = np.r_[np.iinfo(np.int64).min // 2, e[:-1]]
     begins = ~(prev_same & (s - prev_end <= gap)) & (c >= 0)
-    starts = np.bincount(c[begins], minlength=n).astype(float)
+    n = len(names)
+    # one cell per event: moves i→j (n·n), exits, skips, tour starts (n each)
+    cells = [
+        (c[move] * n + nxt_city[move], p[move]),
+        (n * n + c[exit_], p[exit_]),
+        (n * n + n + c[skip], p[skip]),
+        (n * n + 2 * n + c[begins], p[begins]),
+    ]
+    return names, pd.Index(persons), cells
+
+
+def _counts(cells, n: int) -> tuple[np.ndarray, ...]:
+    """Moves (C, C), exits, starts and skips (C,) from the event cells."""
+    total = np.zeros(n * n + 3 * n)
+    for cell, _ in cells:
+        total += np.bincount(cell, minlength=len(total))
+    return (total[: n * n].reshape(n, n), total[n * n : n * n + n],
+            total[n * n + 2 * n :], total[n * n + n : n * n + 2 * n])  # fmt: skip
+
+
+def tour_flows(
+    stays: pd.DataFrame, cities: list[str] | None = None, skip_days: int | None = None
+) -> TourFlows:
+    """City-to-city moves of tours, from the stays of all cities (:func:`build_stays`).
+
+    Notes
+    -----
+    Two stays of a woman are consecutive stays of one tour when the second starts within
+    ``gap_days`` (``stays.attrs``) of the end of the first; otherwise the first ends its
+    tour. A stay ending within ``gap_days`` of the data's end is censored: it counts neither
+    as a move nor as an exit. The counts are those of ``touring(...).flow_matrix`` restricted
+    to moves within a tour. Exits followed by another stay of the woman within
+    ``skip_days`` (default ``3·gap_days``) are counted as ``skips`` too (see
+    :attr:`TourFlows.seen_next`).
+    """
+    names, _, cells = _flow_events(stays, cities, skip_days)
+    moves, exits, starts, skips = _counts(cells, len(names))
     return TourFlows(names, moves, exits, starts, skips)
+
+
+def tour_flow_replicates(
+    stays: pd.DataFrame,
+    weights: Callable[[pd.Index, int, int], np.ndarray],
+    n_boot: int,
+    cities: list[str] | None = None,
+    skip_days: int | None = None,
+    chunk: int = 50,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    r"""The tour chain re-estimated from reweighted women: ``P``, ``x``, ``s`` and ``q``.
+
+    Parameters
+    ----------
+    stays : DataFrame
+        :func:`build_stays` of all cities.
+    weights : callable
+        ``(persons, start, n) -> (len(persons), n)`` bootstrap weights of the women for
+        replicates ``start … start + n − 1``; with the chain bootstrap's
+        (:func:`capacity.question4.bootstrap.keyed_person_weights`) a woman has one weight
+        in a replicate for her stays, captures and contacts in every city and for her moves.
+    n_boot : int
+
+    Returns
+    -------
+    P (B+1, C, C), x (B+1, C), s (B+1, C), q (B+1,)
+        Row 0 the point estimate (:meth:`TourFlows.probabilities`, :attr:`TourFlows.seen_next`),
+        rows 1… the replicates: every count of :func:`tour_flows` summed with the women's
+        weights, ``P_jk = M_jk / (Σ_k M_jk + X_j)``, ``q = ΣM / (ΣM + ΣK)``. A city that a
+        replicate draws no stay ending in keeps its point row.
+    """
+    from scipy import sparse
+
+    names, persons, cells = _flow_events(stays, cities, skip_days)
+    n = len(names)
+    flows = TourFlows(names, *_counts(cells, n))
+    P0, x0, s0 = flows.probabilities()
+    cell = np.concatenate([c for c, _ in cells])
+    who = np.concatenate([p for _, p in cells])
+    m = sparse.csr_matrix((np.ones(len(cell)), (cell, who)), shape=(n * n + 3 * n, len(persons)))
+    parts = []
+    for i in range(0, n_boot, chunk):
+        b = min(chunk, n_boot - i)
+        parts.append(np.asarray(m @ weights(persons, i, b)).T)  # (b, cells)
+    c = np.vstack(parts) if parts else np.zeros((0, n * n + 3 * n))
+    moves = c[:, : n * n].reshape(-1, n, n)
+    exits, skips, starts = (
+        c[:, n * n : n * n + n],
+        c[:, n * n + n : n * n + 2 * n],
+        c[:, n * n + 2 * n :],
+    )
+    rows = moves.sum(axis=2) + exits
+    ok = rows > 0
+    P = np.where(ok[:, :, None], moves / np.maximum(rows, 1e-12)[:, :, None], P0)
+    x = np.where(ok, exits / np.maximum(rows, 1e-12), x0)
+    st = starts.sum(axis=1, keepdims=True)
+    s = np.where(st > 0, starts / np.maximum(st, 1e-12), s0)
+    mv, sk = moves.sum(axis=(1, 2)), skips.sum(axis=1)
+    q = np.where(mv + sk > 0, mv / np.maximum(mv + sk, 1e-12), flows.seen_next)
+    return (np.concatenate([P0, P]), np.concatenate([x0, x]), np.concatenate([s0, s]),
+            np.r_[flows.seen_next, q])  # fmt: skip
 
 
 def tour_reach(p: np.ndarray, P: np.ndarray, exit_: np.ndarray) -> np.ndarray:

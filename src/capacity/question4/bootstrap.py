@@ -16,13 +16,16 @@ as it would in another period — and rebuilds, with those weights:
 5. **stays per woman**: the shares ``π_k`` of women with ``k`` stays (reach per woman).
 
 Everything is a sparse product with the ``(persons × replicates)`` weight matrix, handled in
-chunks of 50 replicates. Contacts per hour in the answer still come from the productivity
-GLM (a parametric bootstrap, :meth:`ProductivityResults.draw_rates`);
-:func:`outreach_bootstrap` refits them, and the interpreter share, on a Poisson block
-bootstrap of outreach days, but is not wired in (see the methods page: the national
-view's intervals depend on how the cities' seeded streams are coupled). Staff languages
-and the interpreter share do not vary in the answer's draws: the sensitivity display
-(:mod:`capacity.question4.sensitivity`) shows what they change.
+chunks of 50 replicates. The weights are keyed by person and replicate
+(:func:`keyed_person_weights`): with one seed, a woman has the same weight in replicate ``d``
+in every city — the national view's cities are one joint person bootstrap, and the tour
+chain's moves are reweighted with the same weights
+(:func:`capacity.models.tours.tour_flow_replicates`). Contacts per hour are refitted per
+replicate on a Poisson block bootstrap of outreach days (:func:`outreach_bootstrap`, keyed
+by city, day and replicate), which also gives replicates of the interpreter share; those
+are not used by the answer yet (the usable shares ``m_L`` are one vector for all draws).
+Staff languages do not vary in the answer's draws: the sensitivity display
+(:mod:`capacity.question4.sensitivity`) shows what they and the interpreter share change.
 Intervals are **percentile** intervals of the replicates (row 0 of every draw is the point
 estimate). Methods: ``docs/methods/staffing-and-verdict.md``.
 
@@ -57,12 +60,63 @@ __all__ = [
     "ChainDraws",
     "OutreachDraws",
     "chain_bootstrap",
+    "keyed_person_weights",
     "outreach_bootstrap",
     "stack_tables",
 ]
 
 #: Replicates per chunk of the weight matrix (memory: persons × CHUNK floats).
 CHUNK = 50
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+#: Poisson(1) distribution function at 0, 1, …, 19 (beyond: probability < 1e-18), as
+#: 64-bit thresholds (the top 53 bits)
+_POISSON1_CDF = (
+    np.minimum(np.cumsum(np.exp(-1.0) / np.cumprod(np.r_[1.0, np.arange(1, 20.0)])), 1 - 2**-53)
+    * 2.0**53
+).astype(np.uint64) << np.uint64(11)
+
+
+def _mix64(z: np.ndarray) -> np.ndarray:
+    """The splitmix64 finaliser: a bijective avalanche of 64-bit keys (Steele et al. 2014)."""
+    z = np.asarray(z, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+def keyed_person_weights(
+    persons: pd.Index, seed: int, n_boot: int, start: int = 0, stream: int = 0
+) -> np.ndarray:
+    """Poisson(1) bootstrap weights keyed by person and replicate, ``(persons, n_boot)``.
+
+    The weight of a person in replicate ``b`` is a function of ``(seed, stream, person_id,
+    b)`` only: the same in every city she is seen in, whatever else the city's data hold
+    and whatever was drawn before. So the fits of several cities with one seed (the
+    national view) are one **joint** person bootstrap: replicate ``b`` draws each woman
+    once, with all her stays, captures and contacts in every city. Columns ``start`` to
+    ``start + n_boot − 1`` (the chunks of :func:`chain_bootstrap`).
+
+    Notes
+    -----
+    A 64-bit key per person (``pandas.util.hash_array`` of the id as text, a fixed hash),
+    mixed with the seed, the stream and the replicate by the splitmix64 finaliser, is a
+    uniform 64-bit number ``u``; the weight is the Poisson(1) quantile of ``u``
+    (Hanley & MacGibbon 2006: the Poisson bootstrap). ``stream`` separates the uses of one
+    seed (persons, outreach days).
+
+    References
+    ----------
+    Steele, G. L., Lea, D., Flood, C. H. (2014). Fast splittable pseudorandom number
+    generators. *OOPSLA '14*, 453–472 (splitmix64).
+    """
+    keys = pd.util.hash_array(np.asarray(pd.Index(persons).astype(str), dtype=object))
+    with np.errstate(over="ignore"):
+        base = _mix64(np.uint64(int(seed) % 2**64) * _GOLDEN + np.uint64(stream))
+        reps = _mix64(base + (np.arange(start, start + n_boot, dtype=np.uint64) + 1) * _GOLDEN)
+    u = _mix64(keys[:, None] ^ reps[None, :])
+    return np.searchsorted(_POISSON1_CDF, u, side="right").astype(float)
 
 
 @dataclass(frozen=True)
@@ -117,8 +171,9 @@ def chain_bootstrap(
     languages: pd.Index,
     criterion: str,
     n_boot: int,
-    rng: np.random.Generator,
+    rng: np.random.Generator | None = None,
     woman_stays: pd.Series | None = None,
+    seed: int | None = None,
 ) -> ChainDraws:
     """Poisson person-bootstrap replicates of stays, starts, population and languages.
 
@@ -141,12 +196,19 @@ def chain_bootstrap(
         Languages of the fit's shares, in order.
     criterion : {"aic", "bic"}
     n_boot : int
-    rng : numpy Generator
+    rng : numpy Generator, optional
+        The stream of the person weights when no ``seed`` is given (a city alone).
     woman_stays : Series, optional
         Stays of each woman in the city in the period, indexed by ``person_id``
         (:func:`capacity.models.tours.stays_per_woman_by_id`): with the same weights, the
         replicates of ``π_k``, the shares of women with ``k`` stays (reach per woman).
+    seed : int, optional
+        Weights keyed by person and replicate (:func:`keyed_person_weights`): a woman has
+        the same weight in replicate ``b`` in every city fitted with this seed — one joint
+        person bootstrap across cities (what :func:`~capacity.question4.fit_models` uses).
     """
+    if seed is None and rng is None:
+        raise ValueError("chain_bootstrap needs a seed (keyed weights) or an rng.")
     persons = strata.persons
     n_p = len(persons)
     start_count = np.bincount(persons.get_indexer(starts["person_id"]), minlength=n_p)
@@ -170,7 +232,11 @@ def chain_bootstrap(
             (np.ones(ok.sum()), (k_code[ok], whom[ok])), shape=(len(woman_k), n_p)
         )
     for i in range(0, n_boot, CHUNK):
-        w = person_weights(rng, min(CHUNK, n_boot - i), n_p, "poisson")
+        b = min(CHUNK, n_boot - i)
+        if seed is None:
+            w = person_weights(rng, b, n_p, "poisson")
+        else:
+            w = keyed_person_weights(persons, seed, b, start=i)
         stay_parts.append(replicate_stays(expander, fit_stays_frame, strata, [w]))
         start_draws.append(start_count @ w)
         lang_draws.append(np.asarray(lang_matrix @ w).T)
@@ -218,7 +284,12 @@ class OutreachDraws:
 
 
 def outreach_bootstrap(
-    rows: pd.DataFrame, channels, n_boot: int, rng: np.random.Generator
+    rows: pd.DataFrame,
+    channels,
+    n_boot: int,
+    rng: np.random.Generator | None = None,
+    *,
+    seed: int | None = None,
 ) -> OutreachDraws:
     """Poisson block bootstrap of outreach days: contact rates and the interpreter share.
 
@@ -241,7 +312,12 @@ def outreach_bootstrap(
     channels : sequence of str
         Channels of the rates' columns, in order.
     n_boot : int
-    rng : numpy Generator
+    rng : numpy Generator, optional
+        The stream of the day weights when no ``seed`` is given.
+    seed : int, optional
+        Day weights keyed by the day (city and date) and replicate
+        (:func:`keyed_person_weights`, its own stream): they do not depend on what else was
+        drawn, nor on the persons' weights (what :func:`~capacity.question4.fit_models` uses).
 
     References
     ----------
@@ -249,7 +325,11 @@ def outreach_bootstrap(
     observations. *Annals of Statistics* 17, 1217–1241 (blocks of dependent observations).
     Hanley, J. A., MacGibbon, B. (2006), as above (Poisson weights).
     """
+    if seed is None and rng is None:
+        raise ValueError("outreach_bootstrap needs a seed (keyed weights) or an rng.")
     day, days = pd.factorize(rows["date"].dt.normalize())
+    city = rows["city"].astype(str).iloc[0] if "city" in rows and len(rows) else ""
+    day_keys = pd.Index([f"{city}|{d:%Y-%m-%d}" for d in days])
     code = pd.Index([str(c) for c in channels]).get_indexer(rows["channel"].astype(str))
     ok = code >= 0
     shape = (len(channels), len(days))
@@ -268,7 +348,11 @@ def outreach_bootstrap(
     used_day = per_day(rows["interpreter_used"], by_channel=False)
     rates, interp = [], []
     for i in range(0, n_boot, CHUNK):
-        w = person_weights(rng, min(CHUNK, n_boot - i), len(days), "poisson")
+        b = min(CHUNK, n_boot - i)
+        if seed is None:
+            w = person_weights(rng, b, len(days), "poisson")
+        else:
+            w = keyed_person_weights(day_keys, seed, b, start=i, stream=1)
         yw, hw = np.asarray(y @ w).T, np.asarray(h @ w).T
         with np.errstate(divide="ignore", invalid="ignore"):
             r = np.where(hw > 0, yw / hw, point[None, :])

@@ -1,8 +1,8 @@
 """Monte Carlo inputs of the question-4 answer, and reach and FTE needed for all draws at once.
 
 :func:`~capacity.question4.fit.fit_models` draws the model inputs once per dataset
-(person-bootstrap of the stay distribution, the contact rate from the productivity GLM's
-covariance, the detection share from the MSE intervals, language shares and observed
+(person-bootstrap of the stay distribution, the contact rate refitted on resampled
+outreach days, the detection share from the MSE intervals, language shares and observed
 arrivals) into :class:`Inputs`; row 0 is the point estimate. Per scenario,
 :func:`reach_matrix` and :func:`fte_needed_matrix` evaluate every draw at once through the
 strategy registered in :mod:`capacity.models.reach` — the same implementation as the
@@ -37,6 +37,10 @@ class Inputs:
     m : (L,) share of contacts usable per language (staff speakers and interpreters)
     share : (D,) share of contact capacity in screening, estimated from the data (strategy
         ``"estimated"``; :mod:`capacity.models.strategy`), or None
+    server_factor : (D,) contacts per screening FTE relative to ``η·H`` when the strategy
+        is modelled per channel (the screeners are the screening channels' staff, at
+        their own contacts per hour; :func:`capacity.models.channels.channel_mix_inputs`),
+        or None (every FTE at ``η·H``)
     """
 
     eta: np.ndarray
@@ -47,6 +51,7 @@ class Inputs:
     pi: np.ndarray
     m: np.ndarray
     share: np.ndarray | None = None
+    server_factor: np.ndarray | None = None
 
     def __len__(self) -> int:
         """Number of rows: the point estimate and the Monte Carlo draws."""
@@ -63,6 +68,7 @@ class Inputs:
             self.pi[idx],
             self.m,
             None if self.share is None else self.share[idx],
+            None if self.server_factor is None else self.server_factor[idx],
         )
 
     def arrivals_per_week(
@@ -117,6 +123,8 @@ def reach_matrix(
     rate = inputs.eta * inputs.hours_per_fte
     strat = get_strategy(strategy)
     extra = {"share": _share(inputs)} if strat.needs_share else {}
+    if strat.needs_share and inputs.server_factor is not None:
+        extra["server_factor"] = np.asarray(inputs.server_factor, dtype=float)
     return strat.reach(rate, fte, arrivals, inputs.stays, inputs.m, s, **extra)
 
 

@@ -26,7 +26,7 @@ from capacity.models.indicators import operations_indicators
 from capacity.models.population import PopulationChain, population_chain
 from capacity.models.stays import StayTable
 from capacity.models.stays.strata import source_strata
-from capacity.question4.bootstrap import chain_bootstrap, stack_tables
+from capacity.question4.bootstrap import chain_bootstrap, outreach_bootstrap, stack_tables
 from capacity.question4.draws import Inputs
 
 __all__ = ["FittedModels", "fit_models"]
@@ -87,6 +87,10 @@ class FittedModels:
     #: outreach contacts per city (rows) and channel (columns) in the period, all cities:
     #: level b scales the other cities' reach in the tour chain by their conversations
     city_channel_contacts: pd.DataFrame | None = None
+    #: the strategy per channel and its model check
+    #: (:class:`capacity.models.channels.ChannelStrategy`), or None without a strategy fit;
+    #: when ``identified``, ``inputs.share`` and ``inputs.server_factor`` are per channel
+    channel_strategy: object = None
 
     def with_interpreter_share(self, share: float) -> FittedModels:
         """These models with interpreters for ``share`` of contacts in languages no staff speaks.
@@ -167,18 +171,17 @@ def _productivity(outreach: pd.DataFrame, params: Params, rng, n: int):
     weights = weights / weights.sum()
     point = rates["estimate"].to_numpy(dtype=float)
     eta_point = float(point @ weights)
-    # η per draw: the GLM's parametric draws. The day-block refit
-    # (bootstrap.outreach_bootstrap) is not wired in yet: changing what this step draws
-    # from the shared stream re-couples the cities' replicates in the national view
-    # (docs/methods/staffing-and-verdict.md)
-    per_channel = (
-        np.asarray(fit.draw_rates(rng, n), dtype=float) if n else np.zeros((0, len(point)))
-    )
+    # each replicate refits the rates on a Poisson block bootstrap of outreach days
+    # (bootstrap.outreach_bootstrap); the channels' shares of hours are the design, kept.
+    # The day weights are keyed by city, day and replicate (their own stream), so they
+    # neither depend on nor move the persons' weights (one joint bootstrap nationally)
+    boot = outreach_bootstrap(rows, rates.index, n, seed=params.seed)
+    per_channel = boot.rates
     draws = per_channel @ weights if n else np.array([])
     # per channel h_k·η_k per draw (row 0 the estimate): the levels of reach re-weight them
     channel_eta = np.vstack([point[None, :], per_channel]) * weights[None, :]
     eta = np.concatenate([[eta_point], draws])
-    return fit, rows, eta, channel_eta, tuple(rates.index)
+    return fit, rows, eta, channel_eta, tuple(rates.index), weights
 
 
 def _mobility(data, stays_frame, params: Params, table, detection, rng, shared=None):
@@ -191,7 +194,8 @@ def _mobility(data, stays_frame, params: Params, table, detection, rng, shared=N
 
     try:
         mob = fit_mobility(data.sightings, stays_frame, params.city, table.mean, detection,
-                           alpha=params.alpha, rng=rng, shared=shared)  # fmt: skip
+                           alpha=params.alpha, rng=rng, shared=shared,
+                           seed=params.seed)  # fmt: skip
     except EstimationError as exc:
         return None, np.zeros(len(table)), [Caveat("q4.no_strategy", reason=Caveat.of_error(exc))]
     return mob, np.asarray(mob.share, dtype=float), []
@@ -236,7 +240,9 @@ def fit_models(data, params: Params, *, shared: dict | None = None) -> FittedMod
         alpha=params.alpha,
     )
     monthly, starts, weeks_counted, note = _arrivals(stays_frame, params)
-    prod, outreach_rows, eta, channel_eta, channels = _productivity(data.outreach, params, rng, n)
+    prod, outreach_rows, eta, channel_eta, channels, hours_share = _productivity(
+        data.outreach, params, rng, n
+    )
     staff = comp.staff_capacity(data.staff, params.city, params.period_start, params.period_end)
     weeks = _weeks(params)
     hours_per_fte = _hours_per_fte(outreach_rows, staff, params, weeks)
@@ -250,8 +256,13 @@ def fit_models(data, params: Params, *, shared: dict | None = None) -> FittedMod
     if mobility is not None and boot.woman_pmf is not None:
         mobility = dataclasses.replace(mobility, woman_k=boot.woman_k, woman_pmf=boot.woman_pmf)
     m = languages["usable_share"].to_numpy(dtype=float)
+    per_channel = _channel_fit(mobility, share, channel_eta, channels, hours_share,
+                               outreach_rows, params)  # fmt: skip
+    factor = None
+    if per_channel is not None and per_channel.identified:
+        share, factor = per_channel.level_inputs(share, channel_eta)
     inputs = Inputs(eta, hours_per_fte, boot.arrivals / weeks_counted, boot.detection,
-                    boot.table, boot.pi, m, share)  # fmt: skip
+                    boot.table, boot.pi, m, share, factor)  # fmt: skip
     forecast, note3 = _forecast(monthly, params)
     indicators, note4 = _indicators(data, params)
     identification, note5 = _identification(outreach_rows, data.staff, params)
@@ -290,6 +301,30 @@ def fit_models(data, params: Params, *, shared: dict | None = None) -> FittedMod
         channel_eta=channel_eta,
         channels=tuple(str(c) for c in channels),
         city_channel_contacts=_city_channel_contacts(data.outreach, params),
+        channel_strategy=per_channel,
+    )
+
+
+def _channel_fit(mobility, share, channel_eta, channels, hours_share, outreach_rows, params):
+    """The strategy per channel with its model check (:mod:`capacity.models.channels`).
+
+    None without a strategy fit. When the check fits (``identified``) reach uses each
+    channel's capacity and strategy; otherwise the pooled mix, and its caveats say why.
+    """
+    from capacity.models.channels import channel_strategy
+
+    if mobility is None:
+        return None
+    strat = mobility.strategy
+    return channel_strategy(
+        share,
+        channel_eta,
+        [str(c) for c in channels],
+        alpha=params.alpha,
+        times=strat.times,
+        outreach_rows=outreach_rows,
+        mix=strat.mix or None,
+        hours_share=hours_share,
     )
 
 
@@ -480,8 +515,9 @@ def _chain_draws(params, stays_frame, strata, stays, chain, city_rows, languages
         languages=languages.index,
         criterion=params.mse_criterion,
         n_boot=n,
-        rng=rng,
         woman_stays=women,
+        # keyed by person: replicate d draws a woman once for every city (national view)
+        seed=params.seed,
     )
     table = stack_tables(table, draws.stays.table)
     detection = np.r_[detection, draws.detection]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from capacity.models.channels import channel_strategy, split_by_channel
@@ -90,3 +91,131 @@ def test_channel_strategy_truth_recovery_over_seeds(kind):
             for ch, t in truth.items()
         ]
     assert np.mean(covered) >= 0.9, covered
+
+
+def test_channel_mix_inputs_by_hand():
+    """Level a keeps the city's share; level b keeps only what face-to-face channels screen;
+    the screeners are the screening channels' hours at their own contacts per hour."""
+    from capacity.models.channels import channel_mix_inputs
+
+    ch = ["online", "street"]
+    hours = np.array([0.5, 0.5])
+    ce = np.array([[0.5 * 0.12, 0.5 * 0.08]])  # h_k η_k: contact shares 0.6 and 0.4
+    share, factor = channel_mix_inputs([0.6], ce, hours, ch)
+    np.testing.assert_allclose([share[0], factor[0]], [0.6, 0.6 / 0.5])
+    share, factor = channel_mix_inputs([0.6], ce, hours, ch, [0.0, 1.0])
+    np.testing.assert_allclose([share[0], factor[0]], [0.0, 1.0])
+    # w = 0.8: online all screening, half of street
+    share, factor = channel_mix_inputs([0.8], ce, hours, ch)
+    np.testing.assert_allclose([share[0], factor[0]], [0.8, 0.8 / 0.75])
+    share, factor = channel_mix_inputs([0.8], ce, hours, ch, [0.0, 1.0])
+    np.testing.assert_allclose([share[0], factor[0]], [0.5, 0.5 / 0.75])
+
+
+def test_contact_attribution_by_hand():
+    from capacity.models.channels import contact_attribution
+
+    log = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-01-02", "2024-01-03"]),
+            "channel": ["online", "street", "online", "operation"],
+            "contacts": [3, 1, 2, 9],
+        }
+    )
+    shares, m = contact_attribution(log, ["online", "operation", "street"])
+    # day 1: 3 online and 1 street; day 2 online only; operations are not split by day
+    np.testing.assert_allclose(shares.to_numpy(), [[0.75, 0, 0.25], [1, 0, 0]])
+    # an online contact falls on day 1 with chance 3/5 (then 0.75 online), else day 2
+    np.testing.assert_allclose(m[0], [0.6 * 0.75 + 0.4, 0, 0.6 * 0.25])
+    np.testing.assert_allclose(m[2], [0.75, 0, 0.25])
+    np.testing.assert_allclose(m[1], [0, 1, 0])
+
+
+def _fit_world(tmp, channels, seed=5):
+    from capacity.config import Params
+    from capacity.dataset import load_dataset
+    from capacity.question4 import fit_models
+    from capacity.synth.write import write_folder
+
+    syn = generate(seed, scale=0.1, n_cities=6, config=SynthConfig(screening_channels=channels))
+    write_folder(syn, tmp / "w")
+    params = Params(city="Stockholm", n_boot=60)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return params, fit_models(load_dataset(tmp / "w"), params)
+
+
+def test_per_channel_model_feeds_reach_in_the_online_screening_world(tmp_path):
+    """Online screens new ads, street and venue search: the check per channel fits, reach
+    uses each channel's strategy, and at level b the written screening drops out."""
+    from capacity.question4 import evaluate
+    from capacity.question4.levels import at_level
+
+    params, fm = _fit_world(tmp_path, ("online",))
+    per = fm.channel_strategy
+    assert per.identified and per.gof_p >= 0.001 and per.n_checked >= 100
+    assert set(per.check.columns) >= {"observed_online", "predicted_online"}
+    assert fm.inputs.server_factor is not None
+    b = at_level(fm, "conversation")
+    assert b.inputs.share[0] < 0.2 * fm.inputs.share[0]  # street and venue search
+    r = evaluate(fm, params.replace(reach_level="conversation"), forecast=False, staffing=False)
+    assert any(c.key == "channels.identified" for c in per.caveats)
+    assert not any(c.key.startswith("channels.not_") for c in r.caveats)
+    assert r.channel_strategy is per
+
+
+def test_per_channel_order_is_chosen_by_the_check_when_online_first_fails(tmp_path):
+    """The street screens and online searches — against the assumed order (online first):
+    the first contacts on street days do not fit it, the order street first does, and reach
+    uses it (said in the channels' caveats)."""
+    from capacity.question4.levels import at_level
+
+    params, fm = _fit_world(tmp_path, ("street",))
+    per = fm.channel_strategy
+    assert per.identified and per.order[0] == "street" and per.gof_p >= 0.001
+    assert [c.key for c in per.caveats] == ["channels.identified_order"]
+    assert per.frame.loc["street", "estimate"] > 0.9
+    assert per.frame.loc["online", "estimate"] < 0.2
+    # street screening is face to face: level b keeps it
+    b = at_level(fm, "conversation")
+    assert b.inputs.share[0] > fm.inputs.share[0]
+
+
+def test_per_channel_model_falls_back_to_the_pooled_mix(tmp_path):
+    """Too few first contacts to check the split: the pooled mix, and the result says so."""
+    import dataclasses
+
+    from capacity.question4 import evaluate
+    from capacity.question4.levels import at_level
+
+    params, fm = _fit_world(tmp_path, ("online",))
+    per = fm.channel_strategy
+    strat = fm.mobility.strategy
+    o = fm.base_params
+    rows = load_outreach(tmp_path / "w", o)
+    few = channel_strategy(fm.mobility.share, fm.channel_eta, fm.channels, times=strat.times,
+                           outreach_rows=rows, mix=strat.mix, hours_share=per.hours_share,
+                           min_first_contacts=10**6)  # fmt: skip
+    assert not few.identified and "channels.not_identified_few" in [c.key for c in few.caveats]
+    pooled = dataclasses.replace(
+        fm,
+        channel_strategy=few,
+        inputs=dataclasses.replace(fm.inputs, share=fm.mobility.share, server_factor=None),
+    )
+    b = at_level(pooled, "conversation")
+    np.testing.assert_array_equal(b.inputs.share, fm.mobility.share)  # w applied as it is
+    assert b.inputs.server_factor is None
+    r = evaluate(pooled, params, forecast=False, staffing=False)
+    assert any(c.key == "channels.not_identified_few" for c in r.caveats)
+    assert "pooled mix" in " ".join(str(c) for c in r.caveats)
+    # the per-channel model counts less at level b here: online screening is written
+    per_b = at_level(fm, "conversation")
+    assert per_b.inputs.share[0] < b.inputs.share[0]
+
+
+def load_outreach(folder, params):
+    from capacity.dataset import load_dataset
+
+    o = load_dataset(folder).outreach
+    keep = (o["city"].astype(str) == params.city) & (o["date"] >= pd.Timestamp(params.period_start))
+    return o[keep & (o["date"] <= pd.Timestamp(params.period_end))]

@@ -288,3 +288,50 @@ def test_every_parameter_is_documented():
     doc = (ROOT / "docs" / "synthetic-data.md").read_text(encoding="utf-8")
     missing = [f.name for f in dataclasses.fields(SynthConfig) if f"`{f.name}`" not in doc]
     assert not missing, f"docs/synthetic-data.md lacks {missing}"
+
+
+def test_levels_of_reach_in_the_truth():
+    """truth/stays.csv says who was reached at level a (information in a language she
+    understands) and level b (a conversation in one), as the outreach simulation made them."""
+    base = generate(5, scale=0.1, n_cities=2)
+    st = base.truth["stays"]
+    # no written languages: level a is a contact understood (spoken or interpreted)
+    assert (st["reached_information"] == st["contacted_understood"]).all()
+    # online contacts are written by default: level b is face-to-face contacts only
+    assert (st["reached_conversation"] <= st["reached_information"]).all()
+    assert st["reached_conversation"].sum() < 0.9 * st["reached_information"].sum()
+    talk = generate(5, scale=0.1, n_cities=2, config=SynthConfig(online_conversation_share=1.0))
+    t = talk.truth["stays"]
+    assert (t["reached_conversation"] == t["contacted_understood"]).all()
+    # only the truth knows which online contacts were conversations: the data do not change
+    for name in ("outreach", "sightings"):
+        pd.testing.assert_frame_equal(talk.tables[name], base.tables[name])
+    half = generate(5, scale=0.1, n_cities=2, config=SynthConfig(online_conversation_share=0.5))
+    h = half.truth["stays"]["reached_conversation"].mean()
+    assert st["reached_conversation"].mean() < h < t["reached_conversation"].mean()
+    # written information in languages no staff speaks reaches at level a only
+    codes = ("bg", "hu", "th", "zh")
+    written = generate(5, scale=0.1, n_cities=2, config=SynthConfig(written_languages=codes))
+    w = written.truth["stays"]
+    gain = w["reached_information"] & ~w["contacted_understood"]
+    assert gain.sum() > 20 and w.loc[gain, "language"].isin(codes).all()
+    assert (w["reached_conversation"] == st["reached_conversation"]).all()
+    pop = written.truth["population"]
+    cols = ["share_reached_conversation", "share_reached_information"]
+    assert (pop[cols[0]] <= pop[cols[1]] + 1e-12).all()
+    with pytest.raises(ParameterError, match="online_conversation_share"):
+        SynthConfig(online_conversation_share=1.5)
+    with pytest.raises(ParameterError, match="written_languages"):
+        SynthConfig(written_languages=("xx",))
+
+
+def test_cli_writes_the_levels_of_reach(tmp_path):
+    out = tmp_path / "lv"
+    args = ["synth", str(out), "--seed", "3", "--scale", "0.03", "--cities", "2",
+            "--online-conversation-share", "0.4", "--written-languages", "ro,bg"]  # fmt: skip
+    assert main(args) == 0
+    config = json.loads((out / "truth" / "truth.json").read_text(encoding="utf-8"))["config"]
+    assert config["online_conversation_share"] == 0.4
+    assert config["written_languages"] == ["ro", "bg"]
+    stays = pd.read_csv(out / "truth" / "stays.csv")
+    assert {"reached_information", "reached_conversation"} <= set(stays.columns)

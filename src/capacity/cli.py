@@ -93,6 +93,8 @@ def _synth_config(args: argparse.Namespace):
         "outreach_from_ads": args.outreach_from_ads,
         "burn_in_days": args.burn_in_days,
         "screening_channels": _channels(args.screening_channels),
+        "online_conversation_share": args.online_conversation_share,
+        "written_languages": _channels(args.written_languages),
     }
     options = {k: v for k, v in options.items() if v is not None}
     return dataclasses.replace(SynthConfig(), **options) if options else None
@@ -280,6 +282,21 @@ def build_parser() -> argparse.ArgumentParser:
         "(docs/methods/strategy.md): 'online' = the mix of Swedish practice (online screens "
         "new ads, street and venue work search), 'online,street,venue' = screening only, "
         "'none' = random search everywhere (the default)",
+    )
+    g = p.add_argument_group(
+        "levels of reach in the truth (docs/methods/reach.md, 'Levels of reach')"
+    )
+    g.add_argument(
+        "--online-conversation-share",
+        type=float,
+        help="share of online contacts that are calls or meetings (conversations, level b); "
+        "default 0: only street, venue and operation contacts are conversations",
+    )
+    g.add_argument(
+        "--written-languages",
+        metavar="L[,L]",
+        help="ISO 639-1 codes of written information: a written online contact in one of "
+        "them reaches a woman at level a (default none)",
     )
     p.set_defaults(func=_cmd_synth)
 

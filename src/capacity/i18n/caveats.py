@@ -562,6 +562,38 @@ CAVEATS: dict[str, dict[str, str]] = {
         "split over the channels assumes that online work (going through new ads) screens "
         "first, then venue and street work, and that joint operations always search.",
     },
+    "channels.identified": {
+        "sv": "Modellkontrollen per kanal stämmer (p = {p:sig2}, {n:count} första kontakter "
+        "fördelade på kanaler efter dagens registrering): räckvidden räknas per kanal, med "
+        "varje kanals andel av tiden, dess kontakter per timme och dess arbetssätt.",
+        "en": "The model check per channel fits (p = {p:sig2}, {n:count} first contacts split "
+        "over the channels by the day's log): reach is computed per channel, with each "
+        "channel's share of the time, its contacts per hour and its strategy.",
+    },
+    "channels.identified_order": {
+        "sv": "Arbetet på nätet först stämmer inte med vilka kanaler som gjorde de första "
+        "kontakterna; ordningen {order} stämmer (modellkontroll per kanal p = {p:sig2}, "
+        "{n:count} första kontakter): räckvidden räknas per kanal med den ordningen.",
+        "en": "Online work screening first does not match which channels made the first "
+        "contacts; the order {order} does (model check per channel p = {p:sig2}, {n:count} "
+        "first contacts): reach is computed per channel in that order.",
+    },
+    "channels.not_identified_few": {
+        "sv": "Bara {n:count} första kontakter kan föras till en kanal genom registreringen: "
+        "för få för att pröva arbetssättet per kanal. Räckvidden använder stadens samlade "
+        "blandning av genomgång och sök för alla kanaler.",
+        "en": "Only {n:count} first contacts can be assigned to a channel through the log: too "
+        "few to check the strategy per channel. Reach uses the city's pooled mix of screening "
+        "and search for every channel.",
+    },
+    "channels.not_identified_fit": {
+        "sv": "Fördelningen av genomgång på kanaler stämmer inte med vilka kanaler som gjorde "
+        "de första kontakterna (modellkontroll per kanal p = {p:sig}): räckvidden använder "
+        "stadens samlade blandning av genomgång och sök för alla kanaler.",
+        "en": "The split of screening over the channels does not match which channels made "
+        "the first contacts (model check per channel p = {p:sig}): reach uses the city's "
+        "pooled mix of screening and search for every channel.",
+    },
     "channels.overflow": {
         "sv": "Data visar mer genomgång av nya än arbetet på nätet, platser och gatan rymmer "
         "({share:pct} av kontakterna blir över): skattningen av strategin och personalens registrering "

@@ -453,8 +453,9 @@ def _screening(rate, fte, arrivals, stays, m, stay_multiplier):
     return p_lang, served
 
 
-def _estimated(rate, fte, arrivals, stays, m, stay_multiplier, share):
-    # a share w of capacity screens, the rest searches (capacity.models.strategy)
+def _estimated(rate, fte, arrivals, stays, m, stay_multiplier, share, server_factor=None):
+    # a share w of capacity screens, the rest searches (capacity.models.strategy); per
+    # channel, the screeners work at their own channels' rate (server_factor × rate)
     from capacity.models.strategy import reach_mixture
 
     mm = _with_any(m)
@@ -465,8 +466,9 @@ def _estimated(rate, fte, arrivals, stays, m, stay_multiplier, share):
         def laplace(h, s=s):
             return stays.laplace(h * s[:, None])
 
+    server = rate if server_factor is None else rate * np.asarray(server_factor, dtype=float)
     p = reach_mixture(rate * fte, arrivals, laplace, stays.mean * s, share, mm,
-                      contacts_per_server=rate)  # fmt: skip
+                      contacts_per_server=server)  # fmt: skip
     return p[:, :-1], p[:, -1]
 
 

@@ -98,7 +98,10 @@ def first_contact_times(
         first sighting is by another source: ``days`` (first contact day − first sighting
         day, or the censoring time), ``contacted`` (a contact on or before the last
         non-outreach sighting), ``follow_days`` (last − first non-outreach sighting),
-        ``contacts`` (distinct outreach days in the stay) and ``city``.
+        ``contacts`` (distinct outreach days in the stay), ``first_day`` (the date of
+        the first non-outreach sighting: the channels' model check dates first contacts
+        by it), ``linked_first`` (a linked sighting, e.g. the police, on the day of the
+        first contact: a joint operation's contact) and ``city``.
 
     Notes
     -----
@@ -143,6 +146,10 @@ def first_contact_times(
     inside = (c_day >= first_other[c_row]) & (c_day <= last_other[c_row])
     in_window = np.bincount(c_row[inside], minlength=n)  # one sighting per day and source
     delay = first_contact - first_other
+    # a linked sighting (police) on the day of the first contact: a joint operation's contact
+    linked = np.isin(source, list(linked_sources))
+    l_row, l_day = row[linked], day[linked]
+    on_first = np.bincount(l_row[l_day == first_contact[l_row]], minlength=n) > 0
     contacted = ok & (in_window > 0)
     out = pd.DataFrame(
         {
@@ -151,6 +158,10 @@ def first_contact_times(
             "contacted": contacted,
             "follow_days": follow,
             "contacts": in_window,
+            "first_day": np.where(ok, first_other, 0)
+            .astype("datetime64[D]")
+            .astype("datetime64[ns]"),
+            "linked_first": contacted & on_first,
         }
     )
     return out[ok].reset_index(drop=True)
@@ -231,6 +242,10 @@ class StrategyResults(Results):
     alpha: float = 0.05
     caveats: tuple[Caveat, ...] = ()
     title: str = "Outreach strategy: screening of new arrivals against search"
+    #: ``(P_s, θ, h, β)`` of the mixture's maximum-likelihood fit (the model check's "mix")
+    mix: tuple = ()
+    #: the :func:`first_contact_times` it was fitted on (the per-channel check reuses them)
+    times: pd.DataFrame | None = None
 
     def summary_frame(self, alpha: float | None = None) -> pd.DataFrame:
         """``share_screening`` (with its interval), and the fitted hazard components."""
@@ -479,6 +494,8 @@ def fit_strategy(
         label=label,
         alpha=alpha,
         caveats=tuple(caveats),
+        mix=(p_mix, theta, _unpack(fits["mix"])[2], shape),
+        times=times,
     )
 
 
@@ -504,8 +521,9 @@ def erlang_a_served_many(
     if not ok.any():
         return out
     lam_, mu_, c_, g_ = lam[ok], mu[ok], c[ok], np.maximum(gamma[ok], 1e-12)
-    slow = np.minimum(mu_, g_)
-    size = int(np.ceil(np.max(c_ + lam_ / slow + 12.0 * np.sqrt(lam_ / slow) + 30.0)))
+    # beyond c busy servers every waiting person leaves at rate γ, so the queue's tail is
+    # at most Poisson(λ/γ) above c whatever μ (a slow server, μ ≪ γ, does not widen it)
+    size = int(np.ceil(np.max(c_ + lam_ / g_ + 12.0 * np.sqrt(lam_ / g_) + 30.0)))
     k = np.arange(1, size + 1, dtype=float)[None, :]
     death = np.minimum(k, c_[:, None]) * mu_[:, None] + np.maximum(k - c_[:, None], 0) * g_[:, None]
     log_pi = np.concatenate(

@@ -38,6 +38,10 @@ class Inputs:
         interpreters); per draw when the interpreter share is re-estimated per replicate
     share : (D,) share of contact capacity in screening, estimated from the data (strategy
         ``"estimated"``; :mod:`capacity.models.strategy`), or None
+    server_factor : (D,) contacts per screening FTE relative to ``η·H`` when the strategy
+        is modelled per channel (the screeners are the screening channels' staff, at
+        their own contacts per hour; :func:`capacity.models.channels.channel_mix_inputs`),
+        or None (every FTE at ``η·H``)
     """
 
     eta: np.ndarray
@@ -48,6 +52,7 @@ class Inputs:
     pi: np.ndarray
     m: np.ndarray
     share: np.ndarray | None = None
+    server_factor: np.ndarray | None = None
 
     def __len__(self) -> int:
         """Number of rows: the point estimate and the Monte Carlo draws."""
@@ -64,6 +69,7 @@ class Inputs:
             self.pi[idx],
             self.m_rows(idx),
             None if self.share is None else self.share[idx],
+            None if self.server_factor is None else self.server_factor[idx],
         )
 
     def m_rows(self, idx: np.ndarray) -> np.ndarray:
@@ -127,6 +133,8 @@ def reach_matrix(
     rate = inputs.eta * inputs.hours_per_fte
     strat = get_strategy(strategy)
     extra = {"share": _share(inputs)} if strat.needs_share else {}
+    if strat.needs_share and inputs.server_factor is not None:
+        extra["server_factor"] = np.asarray(inputs.server_factor, dtype=float)
     return strat.reach(rate, fte, arrivals, inputs.stays, inputs.m, s, **extra)
 
 

@@ -91,6 +91,7 @@ def _forecast_frame(fitted: FittedModels, sc: Scenario, fte_now: float) -> pd.Da
         base.pi[idx],
         base.m_rows(idx),
         None if base.share is None else base.share[idx],
+        None if base.server_factor is None else base.server_factor[idx],
     )
     scen = {
         "strategy": sc.strategy,
@@ -412,6 +413,9 @@ def _channel_strategy(fitted: FittedModels, params: Params):
     """The strategy per channel (:mod:`capacity.models.channels`), or None without a mix."""
     from capacity.models.channels import channel_strategy
 
+    fit = getattr(fitted, "channel_strategy", None)
+    if fit is not None:  # fitted with its model check (fit_models)
+        return fit
     per_channel = getattr(fitted, "channel_eta", None)
     if fitted.mobility is None or per_channel is None or fitted.inputs.share is None:
         return None
@@ -456,6 +460,9 @@ def _mobility_caveats(fitted: FittedModels, sc: Scenario, measure: str) -> list[
                 )
             )
         out += [c for c in mob.strategy.caveats[1:]]
+        per_channel = getattr(fitted, "channel_strategy", None)
+        if per_channel is not None:  # why reach uses the pooled mix, when it does
+            out += [c for c in per_channel.caveats if c.key.startswith("channels.not_")]
         if measure == "tour":
             out += list(mob.caveats)
     return out

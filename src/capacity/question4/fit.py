@@ -90,6 +90,10 @@ class FittedModels:
     #: outreach contacts per city (rows) and channel (columns) in the period, all cities:
     #: level b scales the other cities' reach in the tour chain by their conversations
     city_channel_contacts: pd.DataFrame | None = None
+    #: the strategy per channel and its model check
+    #: (:class:`capacity.models.channels.ChannelStrategy`), or None without a strategy fit;
+    #: when ``identified``, ``inputs.share`` and ``inputs.server_factor`` are per channel
+    channel_strategy: object = None
 
     def with_interpreter_share(self, share: float) -> FittedModels:
         """These models with interpreters for ``share`` of contacts in languages no staff speaks.
@@ -181,7 +185,7 @@ def _productivity(outreach: pd.DataFrame, params: Params, rng, n: int):
     # per channel h_k·η_k per draw (row 0 the estimate): the levels of reach re-weight them
     channel_eta = np.vstack([point[None, :], per_channel]) * weights[None, :]
     eta = np.concatenate([[eta_point], draws])
-    return fit, rows, eta, channel_eta, tuple(rates.index), boot
+    return fit, rows, eta, channel_eta, tuple(rates.index), weights, boot
 
 
 def _usable_draws(languages: pd.DataFrame, iota: float, source: str, boot):
@@ -258,7 +262,7 @@ def fit_models(data, params: Params, *, shared: dict | None = None) -> FittedMod
         alpha=params.alpha,
     )
     monthly, starts, weeks_counted, note = _arrivals(stays_frame, params)
-    prod, outreach_rows, eta, channel_eta, channels, days = _productivity(
+    prod, outreach_rows, eta, channel_eta, channels, hours_share, days = _productivity(
         data.outreach, params, rng, n
     )
     staff = comp.staff_capacity(data.staff, params.city, params.period_start, params.period_end)
@@ -275,8 +279,13 @@ def fit_models(data, params: Params, *, shared: dict | None = None) -> FittedMod
         mobility = dataclasses.replace(mobility, woman_k=boot.woman_k, woman_pmf=boot.woman_pmf)
     # usable shares per draw: the interpreter share re-estimated on each replicate's days
     m, iota_draws = _usable_draws(languages, iota, source, days)
+    per_channel = _channel_fit(mobility, share, channel_eta, channels, hours_share,
+                               outreach_rows, params)  # fmt: skip
+    factor = None
+    if per_channel is not None and per_channel.identified:
+        share, factor = per_channel.level_inputs(share, channel_eta)
     inputs = Inputs(eta, hours_per_fte, boot.arrivals / weeks_counted, boot.detection,
-                    boot.table, boot.pi, m, share)  # fmt: skip
+                    boot.table, boot.pi, m, share, factor)  # fmt: skip
     forecast, note3 = _forecast(monthly, params)
     indicators, note4 = _indicators(data, params)
     identification, note5 = _identification(outreach_rows, data.staff, params)
@@ -316,6 +325,30 @@ def fit_models(data, params: Params, *, shared: dict | None = None) -> FittedMod
         channels=tuple(str(c) for c in channels),
         interpreter_draws=iota_draws,
         city_channel_contacts=_city_channel_contacts(data.outreach, params),
+        channel_strategy=per_channel,
+    )
+
+
+def _channel_fit(mobility, share, channel_eta, channels, hours_share, outreach_rows, params):
+    """The strategy per channel with its model check (:mod:`capacity.models.channels`).
+
+    None without a strategy fit. When the check fits (``identified``) reach uses each
+    channel's capacity and strategy; otherwise the pooled mix, and its caveats say why.
+    """
+    from capacity.models.channels import channel_strategy
+
+    if mobility is None:
+        return None
+    strat = mobility.strategy
+    return channel_strategy(
+        share,
+        channel_eta,
+        [str(c) for c in channels],
+        alpha=params.alpha,
+        times=strat.times,
+        outreach_rows=outreach_rows,
+        mix=strat.mix or None,
+        hours_share=hours_share,
     )
 
 

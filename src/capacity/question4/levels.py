@@ -44,6 +44,7 @@ __all__ = [
     "CONVERSATION_CHANNELS",
     "LEVELS",
     "at_level",
+    "level_strategy",
     "other_cities_at_conversation",
     "conversation_weights",
     "parse_languages",
@@ -154,12 +155,36 @@ def at_level(fitted, level: str, written_languages: str = "", online_conversatio
         codes,
         online_conversation_share,
     )
+    share, factor = level_strategy(fitted, level, online_conversation_share)
     return dataclasses.replace(
         fitted,
-        inputs=dataclasses.replace(fitted.inputs, eta=eta, m=m),
+        inputs=dataclasses.replace(
+            fitted.inputs, eta=eta, m=m, share=share, server_factor=factor
+        ),  # fmt: skip
         languages=langs.assign(usable_share=m),
         mobility=level_mobility(fitted, level, online_conversation_share),
     )
+
+
+def level_strategy(fitted, level: str, online_conversation_share: float = 0.0):
+    r"""``(share in screening, server factor)`` per draw of the level's contact capacity.
+
+    When the strategy per channel is identified (``fitted.channel_strategy.identified``),
+    each channel keeps its own strategy and only its contacts that count at the level
+    enter (:func:`capacity.models.channels.channel_mix_inputs`):
+    :math:`w^b = \sum_k c_k h_k η_k w_k / \sum_k c_k h_k η_k` — at level b written replies
+    to new ads (online screening) drop out and face-to-face search stays. Otherwise the
+    pooled mix ``w`` applies to the level's capacity as it is (the fallback the result's
+    caveats name).
+    """
+    x = fitted.inputs
+    per_channel = getattr(fitted, "channel_strategy", None)
+    ce = getattr(fitted, "channel_eta", None)
+    if (level != "conversation" or per_channel is None or not per_channel.identified
+            or ce is None or x.share is None):  # fmt: skip
+        return x.share, x.server_factor
+    weights = conversation_weights(fitted.channels, online_conversation_share)
+    return per_channel.level_inputs(x.share, ce, weights)
 
 
 def level_mobility(fitted, level: str, online_conversation_share: float = 0.0):

@@ -214,7 +214,12 @@ def point_reach(
     point estimate's reach (tested equal), from arrays: the optimiser prices thousands of
     mixes, and building two languages frames per mix was most of its time.
     """
-    from capacity.question4.levels import level_inputs, level_mobility, parse_languages
+    from capacity.question4.levels import (
+        level_inputs,
+        level_mobility,
+        level_strategy,
+        parse_languages,
+    )
     from capacity.question4.mobility import measure_reach
 
     fte_total = fitted.staff.outreach_fte + base_extra_fte + mix.total_fte
@@ -229,7 +234,10 @@ def point_reach(
         parse_languages(scenario.written_languages),
         scenario.online_conversation_share,
     )
-    one = dataclasses.replace(fitted.inputs, eta=eta, m=m).subset(np.array([0]))
+    share, factor = level_strategy(fitted, scenario.reach_level,
+                                   scenario.online_conversation_share)  # fmt: skip
+    one = dataclasses.replace(fitted.inputs, eta=eta, m=m, share=share,
+                              server_factor=factor).subset(np.array([0]))  # fmt: skip
     # the measure the verdict counts (reach per woman by default), as evaluate does
     mob = level_mobility(fitted, scenario.reach_level, scenario.online_conversation_share)
     mob = None if mob is None else mob.subset(np.array([0]))

@@ -116,7 +116,8 @@ def _point(fitted, params: Params, sc: Scenario) -> tuple[float, float]:
         mobility=mob,
         channel_eta=None if eta is None else eta[first],
     )
-    kf = evaluate(one, params, sc).key_figures
+    # key figures only: no forecast per month, no FTE needed per draw (one row: the point)
+    kf = evaluate(one, params, sc, forecast=False, staffing=False).key_figures
     return float(kf.loc["reach_effective", "estimate"]), float(kf.loc["fte_needed", "estimate"])
 
 

@@ -11,12 +11,14 @@ ReportBook
     The notebook-side helper that numbers, suppresses, saves and shows tables and figures.
 fitted_models(data, params)
     ``capacity.question4.fit_models`` through the on-disk cache.
+evaluated(fitted, data, params)
+    ``capacity.question4.evaluate`` through the on-disk results cache.
 """
 
 from __future__ import annotations
 
 from capacity.report.book import ReportBook
-from capacity.report.cache import fitted_models
+from capacity.report.cache import evaluated, fitted_models
 
 # The runner and the sweep import papermill and nbformat (→ jsonschema, ~1 s); notebook
 # kernels import this package for ReportBook only, so those load on first use.
@@ -38,4 +40,4 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'capacity.report' has no attribute {name!r}")
 
 
-__all__ = ["ReportBook", "ReportRun", "fitted_models", "run_report", "run_sweep"]
+__all__ = ["ReportBook", "ReportRun", "evaluated", "fitted_models", "run_report", "run_sweep"]

@@ -234,6 +234,9 @@ class ReportBook:
     ) -> str:
         """Save a figure as PNG and SVG and show it with its alt text and numbered caption.
 
+        The files are written by a forked process (:mod:`capacity.report.figsave`): they are
+        in place once :func:`capacity.report.figsave.wait_for_figures` returns.
+
         ``height`` (inches) sets the figure's height before it is drawn, keeping its width:
         the report's page plan decides how tall a figure may be.
         """
@@ -245,9 +248,13 @@ class ReportBook:
         number = len(self.figures) + 1
         self.figures.append(figure)
         if self.artifacts:
+            from capacity.report.figsave import save_figure
+
             folder = self.artifacts / "figures"
             stem = f"{number:02d}_{figure.name}"
-            Figure(figure.fig, figure.alt, figure.title, stem).save(folder)
+            # PNG and SVG for figures/, written by a forked process while the notebook goes
+            # on (capacity.report.figsave); the runner waits for them before collecting
+            save_figure(Figure(figure.fig, figure.alt, figure.title, stem), folder)
         buf = io.BytesIO()
         figure.fig.savefig(buf, format="png", dpi=170, bbox_inches="tight")
         plt.close(figure.fig)

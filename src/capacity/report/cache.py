@@ -18,6 +18,12 @@ redone and the entry replaced); an entry that passes but holds anything other th
 :class:`~capacity.question4.fit.FittedModels` is ignored too. When the key cannot be
 kept safely (its file would sit inside the output or cache folder, or cannot be written) the
 cache is switched off, never used without the check.
+
+What a report computes on top of the fit (the standard scenarios, the options table, the
+budget frontier, the tornado) is cached the same way by :func:`cached_results`, in
+``<cache>/results/``: keyed by the fit's key, **every** parameter that can change a number
+(all but where the output goes) and the code of the whole package, so a re-run of the same
+report skips that work and a change of any input or of the code computes it again.
 """
 
 from __future__ import annotations
@@ -43,6 +49,10 @@ PRESENTATION_PARAMS = frozenset({"language", "suppression_threshold", "output_di
 VERSION = 2
 #: First bytes of an entry: format name and version.
 MAGIC = b"capacity-fit-v2\n"
+#: First bytes of a results entry (:func:`cached_results`).
+RESULTS_MAGIC = b"capacity-results-v1\n"
+#: Parameters that say where output goes; every other one enters a results key.
+OUTPUT_PARAMS = frozenset({"output_dir", "run_id", "data_dir"})
 _KEY_BYTES = 32
 
 
@@ -55,6 +65,20 @@ def code_version() -> str:
     digest = hashlib.sha256()
     paths = [*(package / "question4").rglob("*.py"), *(package / "models").rglob("*.py")]
     for path in sorted(paths):
+        digest.update(str(path.relative_to(package)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def package_version() -> str:
+    """SHA-256 of every module of the ``capacity`` package (its ``*.py`` files, recursively).
+
+    Part of a results key (:func:`cached_results`): report code, model code, the
+    parameters' defaults — any change computes the results again.
+    """
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
         digest.update(str(path.relative_to(package)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -134,8 +158,30 @@ def cache_secret(params: Params, folder: Path) -> bytes | None:
     return key if len(key) >= _KEY_BYTES else None
 
 
-def _sign(key: bytes, payload: bytes) -> bytes:
-    return hmac.new(key, MAGIC + payload, hashlib.sha256).digest()
+def _sign(key: bytes, payload: bytes, magic: bytes = MAGIC) -> bytes:
+    return hmac.new(key, magic + payload, hashlib.sha256).digest()
+
+
+def _load(path: Path, key: bytes, magic: bytes, kind: type):
+    """The object of type ``kind`` in an entry; None if missing, altered or of another type.
+
+    The HMAC is checked *before* anything is unpickled, so a planted file never runs code.
+    """
+    try:
+        blob = path.read_bytes()
+    except OSError:  # missing (a miss), a directory, unreadable: compute again
+        return None
+    head = len(magic) + hashlib.sha256().digest_size
+    if len(blob) < head or not blob.startswith(magic):
+        return None
+    tag, payload = blob[len(magic) : head], blob[head:]
+    if not hmac.compare_digest(tag, _sign(key, payload, magic)):
+        return None
+    try:
+        obj = pickle.loads(payload)
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        return None  # from older code: compute again
+    return obj if isinstance(obj, kind) else None
 
 
 def load_entry(path: Path, key: bytes):
@@ -145,29 +191,15 @@ def load_entry(path: Path, key: bytes):
     """
     from capacity.question4.fit import FittedModels
 
-    try:
-        blob = path.read_bytes()
-    except OSError:  # missing (a miss), a directory, unreadable: refit
-        return None
-    head = len(MAGIC) + hashlib.sha256().digest_size
-    if len(blob) < head or not blob.startswith(MAGIC):
-        return None
-    tag, payload = blob[len(MAGIC) : head], blob[head:]
-    if not hmac.compare_digest(tag, _sign(key, payload)):
-        return None
-    try:
-        obj = pickle.loads(payload)
-    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
-        return None  # from older code: refit
-    return obj if isinstance(obj, FittedModels) else None
+    return _load(path, key, MAGIC, FittedModels)
 
 
-def store_entry(path: Path, key: bytes, fitted) -> bool:
+def store_entry(path: Path, key: bytes, fitted, magic: bytes = MAGIC) -> bool:
     """Write an authenticated entry atomically; False (and a warning) if it cannot be written."""
     payload = pickle.dumps(fitted, protocol=pickle.HIGHEST_PROTOCOL)
     try:
         with atomic_write(path) as fh:
-            fh.write(MAGIC + _sign(key, payload) + payload)
+            fh.write(magic + _sign(key, payload, magic) + payload)
         return True
     except OSError as exc:
         warnings.warn(
@@ -203,3 +235,74 @@ def fitted_models(data, params: Params, *, use_cache: bool = True):
     fitted = fit_models(data, params)
     store_entry(path, key, fitted)  # os.replace swaps a stale entry atomically
     return fitted
+
+
+def results_key(name: str, params: Params, files: dict[str, dict[str, Any]]) -> str:
+    """SHA-256 over ``name``, the fit's key, every parameter but the output's place, the code."""
+    values = {k: v for k, v in params.to_dict().items() if k not in OUTPUT_PARAMS}
+    payload = json.dumps(
+        {
+            "name": name,
+            "fit": cache_key(params, files),
+            "code": package_version(),
+            "params": values,
+        },
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()[:32]
+
+
+def cached_results(name: str, data, params: Params, compute, *, use_cache: bool = True) -> dict:
+    """``compute()`` (a dict of results), from the disk cache when the same inputs made it.
+
+    For what a report computes on top of the fit (e.g. every option evaluated with its
+    interval): deterministic given the data, the parameters (seeded) and the code, so an
+    entry made by the same inputs holds exactly the numbers ``compute()`` would return.
+
+    Parameters
+    ----------
+    name : str
+        What is cached (part of the key: two computations never share an entry).
+    data : capacity.io.Dataset
+        The loaded dataset; its ``files`` (with SHA-256) enter the key.
+    params : Params
+        Every parameter except ``output_dir``, ``run_id`` and ``data_dir`` enters the key
+        (the data enter through their hashes).
+    compute : callable
+        ``compute() -> dict``, called on a miss; its result is stored.
+    use_cache : bool
+        False: always compute, never read or write the cache.
+
+    Notes
+    -----
+    Entries are authenticated as fit entries are (module docstring) and written atomically,
+    in ``<cache>/results/`` (:func:`cache_dir`).
+    """
+    if not use_cache:
+        return compute()
+    folder = cache_dir(params)
+    key = cache_secret(params, folder)
+    if key is None:
+        return compute()
+    path = folder / "results" / f"{results_key(name, params, data.files)}.res"
+    found = _load(path, key, RESULTS_MAGIC, dict)
+    if found is not None:
+        return found
+    out = compute()
+    store_entry(path, key, out, RESULTS_MAGIC)
+    return out
+
+
+def evaluated(fitted, data, params: Params, *, use_cache: bool = True):
+    """``capacity.question4.evaluate(fitted, params)``, from the disk cache when possible.
+
+    ``fitted`` must be the fit of ``data`` and ``params`` (:func:`fitted_models`): the
+    entry is keyed by the data's hashes and every parameter (:func:`cached_results`), so a
+    re-run of the same report reads the same result back instead of evaluating again.
+    """
+    from capacity.question4 import evaluate
+
+    return cached_results(
+        "evaluate", data, params, lambda: {"result": evaluate(fitted, params)}, use_cache=use_cache
+    )["result"]

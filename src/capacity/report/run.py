@@ -383,6 +383,8 @@ def _render(
     bar: ReportProgress | None = None,
 ) -> tuple[dict[str, Path], list[str]]:
     """HTML, PDF, tables.xlsx and figures from an executed notebook."""
+    from capacity.report.figsave import wait_for_figures
+
     outputs: dict[str, Path] = {"notebook": executed}
     warnings: list[str] = []
     meta = _read_json(artifacts / "meta.json")
@@ -409,6 +411,7 @@ def _render(
                 tables, partial / "tables.xlsx", params.language, when=build_time(params.period_end)
             )
         figures = artifacts / "figures"
+        wait_for_figures(figures)  # the kernel's forked processes write them
         if figures.exists() and any(figures.iterdir()):
             shutil.move(str(figures), partial / "figures")
             outputs["figures"] = partial / "figures"

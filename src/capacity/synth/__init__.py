@@ -53,6 +53,7 @@ _STREAMS = (
     "ads_b",
     "tables",
     "ids",
+    "levels",  # appended: the streams before it stay as they were
 )
 
 

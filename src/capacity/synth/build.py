@@ -183,6 +183,7 @@ def simulate_events(cfg: SynthConfig, world: World, share: np.ndarray, rngs: dic
     team = np.concatenate([shifts.team, ops.city])[row]
     rng = rngs["outcomes"]
     outcome = contact_outcomes(cfg, world, teams, stay, team, day, rng)
+    outcome.update(contact_levels(cfg, world, shifts, row, stay, outcome, rngs["levels"]))
     person = world.stay_person[stay]
     order = np.lexsort((row, day, person, team))
     same = (team[order][1:] == team[order][:-1]) & (person[order][1:] == person[order][:-1])
@@ -208,6 +209,40 @@ def simulate_events(cfg: SynthConfig, world: World, share: np.ndarray, rngs: dic
         sight_source=sight_source[first],
     )
     return teams, shifts, ops, events
+
+
+def contact_levels(cfg: SynthConfig, world: World, shifts: Shifts, row, stay, outcome, rng):
+    r"""Per contact event: is it a conversation, is it written, and the level it reaches.
+
+    Notes
+    -----
+    Street, venue and operation contacts are conversations; an online contact is one (a call
+    or a meeting) with probability ``online_conversation_share``, else a written message.
+    A contact reaches the woman at level (b), *a conversation in a language she
+    understands*, when it is a conversation and understood (own language or interpreter);
+    at level (a), *information in a language she understands*, when it is understood or
+    it is written and her language is one of ``written_languages`` — the two levels of
+    ``docs/methods/reach.md`` ("Levels of reach"), which the estimator models as
+    :math:`m^b_L = 1 - (1 - s_L)(1 - ι)` and
+    :math:`m^a_L = 1 - (1 - s_L)(1 - ι)(1 - w\,t_L)`.
+    """
+    n_r = len(shifts.team)
+    is_shift = row < n_r
+    channel = np.full(len(row), CHANNELS.index("operation"))
+    channel[is_shift] = shifts.channel[row[is_shift]]
+    online = channel == CHANNELS.index("online")
+    talk = ~online | (rng.random(len(row)) < cfg.online_conversation_share)
+    written = online & ~talk
+    codes = [list(world.languages).index(c) for c in cfg.written_languages
+             if c in world.languages]  # fmt: skip
+    in_written = np.isin(world.person_lang[world.stay_person[stay]], codes)
+    understood = outcome["understood"]
+    return {
+        "conversation": talk,
+        "written": written,
+        "level_information": understood | (written & in_written),
+        "level_conversation": talk & understood,
+    }
 
 
 def _ads(cfg: SynthConfig, world: World, rngs: dict):

@@ -143,6 +143,17 @@ class SynthConfig:
     # ("online",) = the mixture of online screening and street/venue search seen in Swedish
     # practice; ("online", "street", "venue") = screening only.
     screening_channels: tuple = ()
+    # assumption: share of online contacts that are a call or a meeting — a conversation in
+    # which trafficking indicators can be assessed (level b of reach) — rather than a written
+    # message; street, venue and operation contacts are all conversations. Only the truth of
+    # the levels of reach uses it (truth/stays.csv `reached_conversation`); the outreach log
+    # does not say which online contacts were conversations (as in real logs).
+    online_conversation_share: float = 0.0
+    # assumption: languages (ISO 639-1) in which written information exists (an ad reply, a
+    # text message, a web page): a written online contact in one of them reaches a woman at
+    # level a of reach (information in a language she understands) without a speaker or an
+    # interpreter. () = none (the shipped sample). Only the truth uses it.
+    written_languages: tuple = ()
     shift_staff: tuple = _fz({"online": 1, "street": 2, "venue": 2})  # assumption
     shift_hours: tuple = _fz({"online": 4.0, "street": 4.0, "venue": 3.0})  # assumption
     shift_hours_factors: tuple = (0.75, 1.0, 1.0, 1.25, 1.5)  # assumption: shift length varies
@@ -296,6 +307,7 @@ class SynthConfig:
             total = sum(v for _, v in getattr(self, name))
             if abs(total - 1.0) > 1e-6:
                 raise ParameterError(f"SynthConfig.{name} must sum to 1 (sums to {total:.4f}).")
+        self._validate_levels()
         unknown = [c for c in self.screening_channels if c not in dict(self.channel_mix)]
         if unknown:
             raise ParameterError(
@@ -306,6 +318,21 @@ class SynthConfig:
             raise ParameterError(
                 "SynthConfig.screening_channels and outreach_from_ads ≠ 1 cannot be combined: "
                 "choose one way for online outreach to use the ads."
+            )
+
+    def _validate_levels(self) -> None:
+        """The options of the levels of reach (``online_conversation_share``, written)."""
+        if not 0.0 <= float(self.online_conversation_share) <= 1.0:
+            raise ParameterError(
+                f"SynthConfig.online_conversation_share = {self.online_conversation_share} "
+                "must be a share in [0, 1]."
+            )
+        known = set(dict(self.language_shares_first)) | set(dict(self.language_shares_last))
+        odd = [c for c in self.written_languages if c not in known]
+        if odd:
+            raise ParameterError(
+                f"SynthConfig.written_languages names {odd}; allowed: the languages of "
+                f"language_shares_first ({', '.join(sorted(known))})."
             )
 
     def to_dict(self) -> dict:

@@ -17,7 +17,11 @@ def _stay_flags(world: World, ev: Events) -> dict[str, np.ndarray]:
     seen = np.bincount(ev.sight_stay, minlength=n) > 0
     contacted = np.bincount(ev.stay, minlength=n) > 0
     understood = np.bincount(ev.stay[ev.outcome["understood"]], minlength=n) > 0
-    return {"seen": seen, "contacted": contacted, "understood": understood}
+    out = {"seen": seen, "contacted": contacted, "understood": understood}
+    for level in ("information", "conversation"):
+        hit = ev.outcome[f"level_{level}"]
+        out[level] = np.bincount(ev.stay[hit], minlength=n) > 0
+    return out
 
 
 def stays_truth(world: World, ev: Events, person_ids: pd.Series) -> pd.DataFrame:
@@ -41,6 +45,8 @@ def stays_truth(world: World, ev: Events, person_ids: pd.Series) -> pd.DataFrame
             "trafficked": world.person_trafficked[person],
             "contacted": flags["contacted"][idx],
             "contacted_understood": flags["understood"][idx],
+            "reached_information": flags["information"][idx],
+            "reached_conversation": flags["conversation"][idx],
         }
     )
 
@@ -84,6 +90,10 @@ def population_truth(world: World, ev: Events, freq: str = "Q") -> pd.DataFrame:
     n_arr = np.bincount(a_cell, minlength=n_c * n_q)
     reach = np.bincount(a_cell, weights=flags["contacted"][arr], minlength=n_c * n_q)
     reach_l = np.bincount(a_cell, weights=flags["understood"][arr], minlength=n_c * n_q)
+    reach_a, reach_b = (
+        np.bincount(a_cell, weights=flags[k][arr], minlength=n_c * n_q)
+        for k in ("information", "conversation")
+    )
     median = pd.Series(world.stay_length[arr]).groupby(a_cell).median().reindex(range(n_c * n_q))
     labels = pd.period_range(quarters[0], quarters[-1], freq=freq).astype(str)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -100,6 +110,8 @@ def population_truth(world: World, ev: Events, freq: str = "Q") -> pd.DataFrame:
                 "stays_arriving": n_arr.astype(np.int64),
                 "share_contacted": np.round(reach / n_arr, 4),
                 "share_contacted_understood": np.round(reach_l / n_arr, 4),
+                "share_reached_information": np.round(reach_a / n_arr, 4),
+                "share_reached_conversation": np.round(reach_b / n_arr, 4),
                 "median_stay_days": np.round(median.to_numpy(), 3),
             }
         )

@@ -11,7 +11,9 @@
 - :mod:`~capacity.report.committee.options` — what the committee can do: options with
   costs, the support they need downstream, and the best mix for a budget;
 - :mod:`~capacity.report.committee.mobility` — women who move: strategy, reach per woman
-  and per tour, coordination between cities.
+  and per tour, coordination between cities;
+- :mod:`~capacity.report.committee.analyses` — everything the sections evaluate on top of
+  the fit (scenarios, options, frontier, tornado), computed once and cached on disk.
 
 Their sentences are in the catalogue of report words (:mod:`capacity.i18n.committee`).
 
@@ -19,6 +21,7 @@ The section functions that the notebooks call are importable from here.
 """
 
 from capacity.report.committee import options
+from capacity.report.committee.analyses import Analyses, analyses
 from capacity.report.committee.first_page import key_figures_and_languages, page_one
 from capacity.report.committee.identification import identification_section
 from capacity.report.committee.mobility import mobility
@@ -34,6 +37,8 @@ from capacity.report.committee.sections import (
 from capacity.report.committee.sensitivity import sensitivity_frame, sensitivity_section
 
 __all__ = [
+    "Analyses",
+    "analyses",
     "assumptions",
     "capacity",
     "forecast_and_scenarios",

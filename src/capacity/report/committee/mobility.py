@@ -7,6 +7,8 @@ sentences are the catalogue's ``mob_*`` keys (:mod:`capacity.i18n.committee`).
 
 from __future__ import annotations
 
+import weakref
+
 import matplotlib.pyplot as plt
 import pandas as pd
 
@@ -42,6 +44,36 @@ def strategy_sentence(result, lang: str) -> str:
     )
 
 
+#: The last coordination table computed: (weak reference to its result, FTE, table).
+_LAST_COORDINATION: tuple = (None, None, None)
+
+
+def coordination_table(result, extra_fte: float = 1.0) -> pd.DataFrame | None:
+    """``result.coordination(extra_fte)``, computed once per result and FTE.
+
+    Page one's cooperation rows (:func:`~capacity.report.committee.options.coordination_options`)
+    and this section show the same table; it is the same call on the same result, so the
+    second one reads the first's answer (the last one is kept, by weak reference: a new
+    result computes it again).
+    """
+    ref, fte, table = _LAST_COORDINATION
+    if ref is not None and ref() is result and fte == extra_fte:
+        return table
+    table = result.coordination(extra_fte)
+    remember_coordination(result, extra_fte, table)
+    return table
+
+
+def remember_coordination(result, extra_fte: float, table: pd.DataFrame | None) -> None:
+    """Make ``table`` the answer of :func:`coordination_table` for ``result`` and ``extra_fte``.
+
+    For a table read back from the report's results cache (it was computed by
+    :func:`coordination_table` on the same inputs).
+    """
+    global _LAST_COORDINATION
+    _LAST_COORDINATION = (weakref.ref(result), extra_fte, table)
+
+
 _PLOT_LABELS = ("observed", "mix", "search only", "screening only", "x", "y", "title")
 
 
@@ -73,7 +105,7 @@ def mobility(book, result, extra_fte: float = 1.0) -> None:
         labels = {k: t(f"mob_plot_{k.replace(' ', '_')}", lang) for k in _PLOT_LABELS}
         fit.plot(ax=ax, labels=labels)
         book.figure(Figure(fig, t("mob_alt", lang), t("mob_figure", lang), "strategy_check"))
-    table = result.coordination(extra_fte)
+    table = coordination_table(result, extra_fte)
     if table is not None:
         fte = format_number(extra_fte, lang, 0 if float(extra_fte).is_integer() else 1)
         columns = ["reach_tour", "reach_tour_national", "fte_equivalent"]

@@ -115,7 +115,9 @@ def coordination_options(result, params) -> pd.DataFrame | None:
     hold today's tour reach, the same FTE in the city alone and what each row is worth in
     FTE in the city. None without the mobility fit.
     """
-    table = result.coordination(COORDINATION_FTE)
+    from capacity.report.committee.mobility import coordination_table
+
+    table = coordination_table(result, COORDINATION_FTE)
     if table is None:
         return None
     today = float(table.loc["today", "reach_tour"])

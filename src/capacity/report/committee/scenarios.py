@@ -18,12 +18,15 @@ from capacity.report.committee.key_figures import phrase
 SCENARIOS = ("today", "plus2", "plus4", "interpreters", "mobile")
 
 
-def standard_scenarios(fitted, params) -> pd.DataFrame:
+def standard_scenarios(fitted, params, today=None) -> pd.DataFrame:
     """The standard scenarios of the committee report.
 
     Today; +2 and +4 outreach FTE; an interpreter for every contact in a language no staff
     member speaks (``interpreter_share = 1``: competence alone, today's staff); and today
-    with stays half as long (more mobility).
+    with stays half as long (more mobility). ``today``, if given, is
+    ``evaluate(fitted, params)`` (the report has it already): the first row is then read
+    from it instead of evaluated again (the same key figures: the scenario is the one
+    ``evaluate`` applies by default, and the forecast changes no key figure).
     """
     from capacity.question4 import Scenario, evaluate
 
@@ -38,7 +41,10 @@ def standard_scenarios(fitted, params) -> pd.DataFrame:
     rows = {}
     for key in SCENARIOS:
         sc = base.replace(**grid[key])
-        res = evaluate(fitted, params, sc, forecast=False)  # key figures only
+        if key == "today" and today is not None:
+            res = today
+        else:
+            res = evaluate(fitted, params, sc, forecast=False)  # key figures only
         kf = res.key_figures
         rows[key] = {
             "extra_fte": sc.extra_fte,

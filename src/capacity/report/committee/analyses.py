@@ -1,0 +1,78 @@
+"""Everything the committee report evaluates on top of the fit, computed once and cached.
+
+The report's sections show the standard scenarios, the options with their intervals, the
+reach curve, the budget frontier, the cooperation rows and the tornado. All of them are
+evaluations on the one fit (the tornado's refits go through the fit cache), and together
+they are most of a report's time. :func:`analyses` computes them and caches them on disk
+(:func:`capacity.report.cache.cached_results`): keyed by the data's hashes, every parameter
+that can change a number and the package's code, so a re-run of the same report reads the
+same numbers back instead of evaluating again, and any change computes them anew. The
+coordination table the mobility section shows is stored with them.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import pandas as pd
+
+__all__ = ["Analyses", "analyses", "compute_analyses"]
+
+
+class Analyses(NamedTuple):
+    """What the committee report's sections show, beside the result and the fit."""
+
+    scenarios: pd.DataFrame
+    options: pd.DataFrame
+    curve: pd.DataFrame
+    frontier: pd.DataFrame
+    fte_only: pd.DataFrame
+    coordination: pd.DataFrame | None
+    sensitivity: pd.DataFrame
+
+
+def compute_analyses(fitted, data, result, params) -> Analyses:
+    """Evaluate the standard scenarios, options, frontier, cooperation rows and tornado.
+
+    ``result`` is ``evaluate(fitted, params)``: the standard scenarios' first row (today)
+    is its key figures, and the cooperation rows start from it.
+    """
+    from capacity.report.committee import options as opts
+    from capacity.report.committee.scenarios import standard_scenarios
+    from capacity.report.committee.sensitivity import sensitivity_frame
+
+    scenarios = standard_scenarios(fitted, params, today=result)
+    options, curve, frontier, fte_only = opts.compute(fitted, params)
+    coordination = opts.coordination_options(result, params)
+    sensitivity = sensitivity_frame(fitted, data, params)
+    return Analyses(scenarios, options, curve, frontier, fte_only, coordination, sensitivity)
+
+
+def analyses(fitted, data, result, params, *, use_cache: bool = True) -> Analyses:
+    """:func:`compute_analyses`, from the report's disk cache when the same inputs made it.
+
+    Parameters
+    ----------
+    fitted : FittedModels
+        The fit of ``data`` and ``params`` (:func:`capacity.report.fitted_models`).
+    data : capacity.io.Dataset
+        The loaded dataset (its hashes key the cache; the tornado's refits need it).
+    result : Question4Result
+        ``evaluate(fitted, params)``.
+    params : Params
+    use_cache : bool
+        False: always compute.
+    """
+    from capacity.report.cache import cached_results
+    from capacity.report.committee.mobility import coordination_table, remember_coordination
+    from capacity.report.committee.options import COORDINATION_FTE
+
+    def compute() -> dict:
+        out = compute_analyses(fitted, data, result, params)._asdict()
+        # the mobility section shows the same table: stored with the rest
+        out["coordination_table"] = coordination_table(result, COORDINATION_FTE)
+        return out
+
+    found = dict(cached_results("committee-analyses", data, params, compute, use_cache=use_cache))
+    remember_coordination(result, COORDINATION_FTE, found.pop("coordination_table", None))
+    return Analyses(**found)

@@ -1,0 +1,160 @@
+"""A report's figure files (PNG and SVG) written by a forked process while the notebook runs on.
+
+:meth:`capacity.report.book.ReportBook.figure` draws each figure three times: the PNG shown
+in the notebook (which becomes the HTML and PDF) and, for ``artifacts_dir``, a PNG at a
+higher resolution and an SVG (the run folder's ``figures/``). The last two were a third of
+a warm report's notebook time and nothing in the notebook waits for them, so
+:func:`save_figure` writes them from a forked copy of the kernel (``os.fork``: the figure as
+it is, no pickling — report figures hold closures that do not pickle) on the machine's other
+core, while the notebook goes on. The files are the same bytes as when written in place:
+the child draws the same figure from the same state with the same settings (a test compares
+them).
+
+While a child works, ``<name>.pending`` sits beside the files it writes; the child writes
+them under temporary names, renames them into place and only then removes the marker, or
+replaces it by ``<name>.failed`` with the error. :func:`wait_for_figures` (called by the
+report runner before it collects ``figures/``) waits until no marker is left and raises
+:class:`~capacity.exceptions.ReportError` for a failed one.
+
+Where ``os.fork`` is not safe or not there (not Linux), or with
+``CAPACITY_FIGURE_PROCESS=0``, the files are written in place, as before.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+import traceback
+import warnings
+from pathlib import Path
+
+from capacity.exceptions import ReportError
+
+PENDING = ".pending"
+FAILED = ".failed"
+#: Children still writing figure files (pids); module level, so that a warm kernel's next
+#: report reaps the last one's children.
+_CHILDREN: set[int] = set()
+
+
+def forking() -> bool:
+    """Whether figure files are written by a forked process (Linux; not switched off)."""
+    return (
+        hasattr(os, "fork")
+        and sys.platform.startswith("linux")
+        and os.environ.get("CAPACITY_FIGURE_PROCESS", "1") != "0"
+    )
+
+
+def _reap() -> None:
+    """Collect children that have finished (no zombies left behind in a long-lived kernel)."""
+    for pid in list(_CHILDREN):
+        try:
+            done, _ = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            done = pid
+        if done:
+            _CHILDREN.discard(pid)
+
+
+def _child(figure, folder: Path, marker: Path) -> None:
+    """In the forked process: write the files, rename them into place, drop the marker."""
+    code = 1
+    try:
+        # out of the kernel's process group: Jupyter ends a kernel by signalling its group,
+        # which would kill a figure still being written after the last cell
+        os.setsid()
+        import gc
+
+        gc.disable()  # short-lived: do not touch (and so copy) the parent's memory
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 1)
+        os.dup2(null, 2)
+        sys.stdout = sys.stderr = open(os.devnull, "w")  # never the kernel's streams
+        tmp = folder / f".{figure.name}.{os.getpid()}.tmp"
+        try:
+            for path in figure.save(tmp):
+                os.replace(path, folder / path.name)
+        finally:
+            if tmp.is_dir():
+                for left in tmp.iterdir():
+                    left.unlink()
+                tmp.rmdir()
+        marker.unlink()
+        code = 0
+    except BaseException:
+        try:
+            marker.with_suffix(FAILED).write_text(traceback.format_exc(), encoding="utf-8")
+            marker.unlink()
+        except BaseException:
+            pass
+    finally:
+        os._exit(code)
+
+
+def save_figure(figure, folder: str | Path) -> None:
+    """``figure.save(folder)`` (PNG and SVG), in a forked process when :func:`forking`.
+
+    Returns at once; the files are in place when :func:`wait_for_figures` returns.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    if not forking():
+        figure.save(folder)
+        return
+    _reap()
+    marker = folder / f"{figure.name}{PENDING}"
+    marker.write_bytes(b"")
+    try:
+        with warnings.catch_warnings():
+            # Python ≥ 3.12 warns when a process with threads forks; the child only draws
+            # and writes files, then leaves with os._exit
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pid = os.fork()
+    except OSError:
+        marker.unlink()
+        figure.save(folder)
+        return
+    if pid == 0:
+        _child(figure, folder, marker)  # never returns
+    _CHILDREN.add(pid)
+
+
+def wait_for_figures(folder: str | Path, timeout: float = 600.0) -> None:
+    """Wait until every figure of ``folder`` is written; raise if one could not be.
+
+    Raises
+    ------
+    ReportError
+        A figure's process failed (with its error), or a figure was still not written
+        after ``timeout`` seconds (its process was killed, e.g. out of memory).
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        return
+    deadline = time.monotonic() + timeout
+    delay = 0.005
+    while True:
+        failed = sorted(folder.glob(f"*{FAILED}"))
+        if failed:
+            detail = failed[0].read_text(encoding="utf-8").strip().splitlines()
+            raise ReportError(
+                f"figure '{failed[0].stem}' could not be saved: "
+                f"{detail[-1] if detail else 'unknown error'}"
+            )
+        pending = sorted(folder.glob(f"*{PENDING}"))
+        if not pending:
+            return
+        if time.monotonic() > deadline:
+            names = ", ".join(p.stem for p in pending)
+            raise ReportError(
+                f"figure file(s) {names} not written after {timeout:.0f} s (the process "
+                "writing them ended early, e.g. out of memory); run the report again, or set "
+                "CAPACITY_FIGURE_PROCESS=0 to write figures in the notebook's own process."
+            )
+        time.sleep(delay)
+        delay = min(delay * 2, 0.1)
+
+
+__all__ = ["forking", "save_figure", "wait_for_figures"]

@@ -1,0 +1,171 @@
+"""The report's results cache: what a report evaluates on top of the fit, stored once.
+
+A re-run of the same report must read back exactly the numbers it would compute; any
+input that can change a number (data, a parameter, the code) must compute them again.
+"""
+
+from __future__ import annotations
+
+import pickle
+
+import pandas as pd
+import pytest
+
+from capacity.config import Params
+from capacity.report import cache
+
+
+def _setup(tmp_path, monkeypatch):
+    from capacity.dataset import load_dataset
+
+    monkeypatch.setenv("CAPACITY_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("CAPACITY_CACHE_KEY", str(tmp_path / "secret" / "cache.key"))
+    params = Params.from_mapping(
+        {
+            "data_dir": "tests/data/tiny",
+            "period_start": "2024-01-01",
+            "period_end": "2024-04-30",
+            "n_boot": 5,
+            "output_dir": str(tmp_path / "reports"),
+        }
+    )
+    return params, load_dataset(params.data_path)
+
+
+class _Counter:
+    def __init__(self):
+        self.calls = 0
+
+    def __call__(self):
+        self.calls += 1
+        return {"frame": pd.DataFrame({"x": [self.calls, 2.5]}), "n": self.calls}
+
+
+def test_a_rerun_reads_the_results_back_and_any_input_change_computes_again(tmp_path, monkeypatch):
+    params, data = _setup(tmp_path, monkeypatch)
+    compute = _Counter()
+    first = cache.cached_results("t", data, params, compute)
+    assert compute.calls == 1 and first["n"] == 1
+    again = cache.cached_results("t", data, params.replace(run_id="other"), compute)
+    assert compute.calls == 1  # where the output goes is no input
+    pd.testing.assert_frame_equal(again["frame"], first["frame"])
+    moved = cache.cached_results("t", data, params.replace(output_dir=str(tmp_path / "o")), compute)
+    assert compute.calls == 1 and moved["n"] == 1
+    # a scenario, a cost, a presentation parameter, another computation: computed again
+    for other in (
+        params.replace(extra_fte=1.0),
+        params.replace(cost_outreach_fte=1.0),
+        params.replace(language="en"),
+        params.replace(seed=1),
+    ):
+        calls = compute.calls
+        cache.cached_results("t", data, other, compute)
+        assert compute.calls == calls + 1, other
+    calls = compute.calls
+    cache.cached_results("other name", data, params, compute)
+    assert compute.calls == calls + 1
+    # other data (their hashes), other code
+    files = {k: {**v, "sha256": "0" * 64} for k, v in data.files.items()}
+    assert cache.results_key("t", params, files) != cache.results_key("t", params, data.files)
+    monkeypatch.setattr(cache, "package_version", lambda: "changed code")
+    calls = compute.calls
+    cache.cached_results("t", data, params, compute)
+    assert compute.calls == calls + 1
+    assert cache.cached_results("t", data, params, compute, use_cache=False)["n"] == calls + 2
+
+
+def test_package_version_follows_every_module(tmp_path, monkeypatch):
+    """The results key changes when any module changes (report code included)."""
+    before = cache.package_version()
+    assert before == cache.package_version()
+    real = type(tmp_path).read_bytes
+    target = "report/committee/options.py"
+
+    def edited(path):
+        data = real(path)
+        return data + b"\n# edited" if path.as_posix().endswith(target) else data
+
+    monkeypatch.setattr(type(tmp_path), "read_bytes", edited)
+    assert cache.package_version() != before
+
+
+def test_a_planted_or_foreign_results_entry_is_never_used(tmp_path, monkeypatch):
+    params, data = _setup(tmp_path, monkeypatch)
+    compute = _Counter()
+    cache.cached_results("t", data, params, compute)
+    entry = next((tmp_path / "cache" / "results").glob("*.res"))
+    evil = pickle.dumps({"n": -1})
+    entry.write_bytes(
+        cache.RESULTS_MAGIC + cache._sign(b"x" * 32, evil, cache.RESULTS_MAGIC) + evil
+    )
+    assert cache.cached_results("t", data, params, compute)["n"] == 2  # another key: computed
+    key = cache.cache_secret(params, entry.parent.parent)
+    cache.store_entry(entry, key, ["not", "a dict"], cache.RESULTS_MAGIC)  # right key, wrong type
+    assert cache.cached_results("t", data, params, compute)["n"] == 3
+    # a fit entry's signature never passes for a results entry (the magic is signed)
+    payload = pickle.dumps({"n": -1})
+    entry.write_bytes(cache.RESULTS_MAGIC + cache._sign(key, payload) + payload)
+    assert cache.cached_results("t", data, params, compute)["n"] == 4
+
+
+@pytest.mark.slow
+def test_cached_analyses_are_exactly_the_computed_ones(tmp_path, monkeypatch):
+    """The committee report's analyses read back from the cache equal a fresh computation,
+    frames, attributes and all; the standard scenarios' 'today' row read from the report's
+    result equals the evaluated one."""
+    from capacity.question4 import evaluate
+    from capacity.report import committee, fitted_models
+    from capacity.report.committee.analyses import compute_analyses
+
+    params, data = _setup(tmp_path, monkeypatch)
+    fitted = fitted_models(data, params)
+    result = evaluate(fitted, params)
+    fresh = compute_analyses(fitted, data, result, params)
+    stored = committee.analyses(fitted, data, result, params)  # a miss: computed and stored
+    read = committee.analyses(fitted, data, result, params)  # a hit
+    assert list((tmp_path / "cache" / "results").glob("*.res"))
+    for name in fresh._fields:
+        for got in (getattr(stored, name), getattr(read, name)):
+            want = getattr(fresh, name)
+            if want is None:
+                assert got is None
+                continue
+            pd.testing.assert_frame_equal(got, want, check_exact=True)
+            assert got.attrs == want.attrs, name
+    plain = committee.standard_scenarios(fitted, params)
+    pd.testing.assert_frame_equal(fresh.scenarios, plain, check_exact=True)
+    # the result itself, read back: the same key figures, draws, forecast and verdict
+    from capacity.report import evaluated
+
+    for _ in range(2):  # a miss, then a hit
+        got = evaluated(fitted, data, params)
+        pd.testing.assert_frame_equal(got.key_figures, result.key_figures, check_exact=True)
+        pd.testing.assert_frame_equal(got.draws, result.draws, check_exact=True)
+        if result.forecast is None:  # too short a period for a forecast
+            assert got.forecast is None
+        else:
+            pd.testing.assert_frame_equal(got.forecast, result.forecast, check_exact=True)
+        assert (got.verdict, got.p_target, got.caveats) == (
+            result.verdict,
+            result.p_target,
+            result.caveats,
+        )
+
+
+def test_the_coordination_table_is_computed_once_per_result():
+    """Page one's cooperation rows and the mobility section show the same table: one call."""
+    from capacity.report.committee.mobility import coordination_table
+
+    class Result:
+        def __init__(self):
+            self.calls = []
+
+        def coordination(self, fte):
+            self.calls.append(fte)
+            return pd.DataFrame({"fte": [fte, len(self.calls)]})
+
+    a, b = Result(), Result()
+    first = coordination_table(a, 1.0)
+    assert coordination_table(a, 1.0) is first and a.calls == [1.0]
+    assert coordination_table(a, 2.0).loc[0, "fte"] == 2.0 and a.calls == [1.0, 2.0]
+    assert coordination_table(b, 1.0) is not first and b.calls == [1.0]

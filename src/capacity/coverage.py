@@ -72,6 +72,7 @@ class Plan:
     n_boot: int = 100  # chain bootstrap replicates
     gap_days: int = 14
     detection_model: str = "mse"  # the chain's Params.detection_model
+    stay_model: str = "margins"  # the chain's correction for unseen days (Params.stay_model)
     alpha: float = 0.05
 
 
@@ -282,6 +283,7 @@ def chain_cases(syn, plan: Plan) -> list[Case]:
             n_boot=plan.n_boot,
             gap_days=plan.gap_days,
             detection_model=plan.detection_model,
+            stay_model=plan.stay_model,
             alpha=plan.alpha,
         )
         with warnings.catch_warnings():
@@ -483,9 +485,10 @@ def write_markdown(
         + (
             f"; rows `chain: …`: the question-4 chain a user runs (`fit_models` + `evaluate`, "
             f"{plan.city} {plan.chain_years[0]}–{plan.chain_years[1]}, default parameters, "
-            f"`gap_days` {plan.gap_days}, `detection_model` {plan.detection_model}, "
-            f"{plan.n_boot} chain-bootstrap replicates, "
-            "percentile intervals; the hazard ratio's is Wald)"
+            f"`gap_days` {plan.gap_days}, `stay_model` {plan.stay_model}, "
+            f"`detection_model` {plan.detection_model}, {plan.n_boot} "
+            "chain-bootstrap replicates, percentile intervals; the hazard ratio's is Wald "
+            "with `margins`, percentile with `deconvolve`)"
             if plan.chain
             else ""
         )
@@ -542,6 +545,12 @@ def main(argv: list[str] | None = None) -> int:
         default="mse",
         help="the chain's detection_model (Params)",
     )
+    p.add_argument(
+        "--stay-model",
+        choices=("margins", "deconvolve"),
+        default="margins",
+        help="the chain's stay_model (correction for unseen days)",
+    )
     p.add_argument("--jobs", type=int, default=2, help="worker processes")
     p.add_argument(
         "--reduced",
@@ -567,6 +576,7 @@ def main(argv: list[str] | None = None) -> int:
             n_boot=args.n_boot,
             gap_days=args.gap_days,
             detection_model=args.detection_model,
+            stay_model=args.stay_model,
         )
     if args.chain_only:
         plan = dataclasses.replace(plan, population=False, period=False, stays=False)

@@ -22,10 +22,10 @@ in every city — the national view's cities are one joint person bootstrap, and
 chain's moves are reweighted with the same weights
 (:func:`capacity.models.tours.tour_flow_replicates`). Contacts per hour are refitted per
 replicate on a Poisson block bootstrap of outreach days (:func:`outreach_bootstrap`, keyed
-by city, day and replicate), which also gives replicates of the interpreter share; those
-are not used by the answer yet (the usable shares ``m_L`` are one vector for all draws).
-Staff languages do not vary in the answer's draws: the sensitivity display
-(:mod:`capacity.question4.sensitivity`) shows what they and the interpreter share change.
+by city, day and replicate), which also gives the interpreter share per replicate, hence
+the usable shares ``m_dL`` per draw (:class:`~capacity.question4.draws.Inputs`). Staff
+languages do not vary in the answer's draws: the sensitivity display
+(:mod:`capacity.question4.sensitivity`) shows what they and the interpreter policy change.
 Intervals are **percentile** intervals of the replicates (row 0 of every draw is the point
 estimate). Methods: ``docs/methods/staffing-and-verdict.md``.
 

@@ -84,6 +84,9 @@ class FittedModels:
     channel_eta: np.ndarray | None = None
     #: the channels of ``channel_eta``'s columns
     channels: tuple[str, ...] = ()
+    #: interpreter share per draw ``(D,)`` (row 0 the estimate) refitted on the outreach-day
+    #: blocks, when it comes from the log; ``inputs.m`` is then per draw too
+    interpreter_draws: np.ndarray | None = None
     #: outreach contacts per city (rows) and channel (columns) in the period, all cities:
     #: level b scales the other cities' reach in the tour chain by their conversations
     city_channel_contacts: pd.DataFrame | None = None
@@ -96,8 +99,8 @@ class FittedModels:
         """These models with interpreters for ``share`` of contacts in languages no staff speaks.
 
         The same as refitting with another interpreter share: the share enters only the
-        usable share per language, ``m_L = s_L + (1 − s_L)·ι``, and nothing random depends
-        on it.
+        usable share per language, ``m_L = s_L + (1 − s_L)·ι``. A share set by policy is
+        not estimated: ``m`` is then one vector for all draws.
         """
         m = comp.usable_share(self.languages["speaker_share"], share).to_numpy(dtype=float)
         return dataclasses.replace(
@@ -106,6 +109,7 @@ class FittedModels:
             languages=self.languages.assign(usable_share=m),
             interpreter_share=float(share),
             interpreter_source="parameter",
+            interpreter_draws=None,
         )
 
 
@@ -181,7 +185,25 @@ def _productivity(outreach: pd.DataFrame, params: Params, rng, n: int):
     # per channel h_k·η_k per draw (row 0 the estimate): the levels of reach re-weight them
     channel_eta = np.vstack([point[None, :], per_channel]) * weights[None, :]
     eta = np.concatenate([[eta_point], draws])
-    return fit, rows, eta, channel_eta, tuple(rates.index), weights
+    return fit, rows, eta, channel_eta, tuple(rates.index), weights, boot
+
+
+def _usable_draws(languages: pd.DataFrame, iota: float, source: str, boot):
+    """Usable shares per draw ``(D, L)`` and the interpreter share per draw, or the point.
+
+    With the interpreter share from the log, each replicate's ``ι_d`` (the outreach-day
+    bootstrap's, :func:`~capacity.question4.bootstrap.outreach_bootstrap`; the estimate
+    where a replicate draws no contact that needs one) gives ``m_dL = s_L + (1 − s_L) ι_d``;
+    the staff's language shares ``s_L`` (a census) are the same in every draw.
+    """
+    point = languages["usable_share"].to_numpy(dtype=float)
+    if source != "outreach log" or boot is None or not len(boot.interpreter):
+        return point, None
+    iota_d = np.r_[iota, np.where(np.isfinite(boot.interpreter), boot.interpreter, iota)]
+    s = languages["speaker_share"].to_numpy(dtype=float)
+    m = s[None, :] + (1.0 - s[None, :]) * iota_d[:, None]
+    m[0] = point
+    return m, iota_d
 
 
 def _mobility(data, stays_frame, params: Params, table, detection, rng, shared=None):
@@ -240,7 +262,7 @@ def fit_models(data, params: Params, *, shared: dict | None = None) -> FittedMod
         alpha=params.alpha,
     )
     monthly, starts, weeks_counted, note = _arrivals(stays_frame, params)
-    prod, outreach_rows, eta, channel_eta, channels, hours_share = _productivity(
+    prod, outreach_rows, eta, channel_eta, channels, hours_share, days = _productivity(
         data.outreach, params, rng, n
     )
     staff = comp.staff_capacity(data.staff, params.city, params.period_start, params.period_end)
@@ -255,7 +277,8 @@ def fit_models(data, params: Params, *, shared: dict | None = None) -> FittedMod
     )
     if mobility is not None and boot.woman_pmf is not None:
         mobility = dataclasses.replace(mobility, woman_k=boot.woman_k, woman_pmf=boot.woman_pmf)
-    m = languages["usable_share"].to_numpy(dtype=float)
+    # usable shares per draw: the interpreter share re-estimated on each replicate's days
+    m, iota_draws = _usable_draws(languages, iota, source, days)
     per_channel = _channel_fit(mobility, share, channel_eta, channels, hours_share,
                                outreach_rows, params)  # fmt: skip
     factor = None
@@ -300,6 +323,7 @@ def fit_models(data, params: Params, *, shared: dict | None = None) -> FittedMod
         identification=identification,
         channel_eta=channel_eta,
         channels=tuple(str(c) for c in channels),
+        interpreter_draws=iota_draws,
         city_channel_contacts=_city_channel_contacts(data.outreach, params),
         channel_strategy=per_channel,
     )
@@ -357,8 +381,10 @@ def _weeks(params: Params) -> float:
 def _stays(sightings: pd.DataFrame, params: Params, shared: dict):
     """Stays in the period, the city's source strata, the stay fit and touring.
 
-    The margin correction sees who sees a person: one gap distribution per source set
-    (:func:`capacity.models.stays.strata.source_strata`). The stays of all cities and
+    ``params.stay_model`` chooses the correction for unseen days: ``"margins"`` (one gap
+    distribution per source set, :func:`capacity.models.stays.strata.source_strata`) or
+    ``"deconvolve"`` (merged splits, EM under each kind of source's daily sighting rate;
+    ``fit_stays(correction="deconvolve")``). The stays of all cities and
     touring do not depend on the city: they are taken from ``shared`` when there, else
     stored in it.
     """
@@ -372,7 +398,14 @@ def _stays(sightings: pd.DataFrame, params: Params, shared: dict):
     frame = shared["stays"]
     in_city = sightings[sightings["city"].astype(str) == params.city]
     strata = source_strata(in_city, params.gap_days)
-    stays = fit_stays(frame, city=params.city, alpha=params.alpha, strata=strata, n_boot=0)
+    stays = fit_stays(
+        frame,
+        city=params.city,
+        alpha=params.alpha,
+        strata=strata,
+        n_boot=0,
+        correction=params.stay_model,
+    )
     if "touring" not in shared:
         shared["touring"] = touring(frame)
     return frame, strata, stays, shared["touring"]
@@ -535,12 +568,18 @@ def _chain_draws(params, stays_frame, strata, stays, chain, city_rows, languages
     ratio_ci = (
         percentile_interval(ratio, params.alpha) if np.isfinite(ratio).any() else (np.nan, np.nan)
     )
+    refit = {"median_ratio_ci": ratio_ci, "n_boot": n}
+    hr = draws.stays.hazard_ratio
+    if hr is not None and np.isfinite(hr).any():  # the trend refitted per replicate
+        ok = hr[np.isfinite(hr) & (hr > 0)]
+        refit["hazard_ratio_ci"] = percentile_interval(ok, params.alpha)
+        refit["hazard_ratio_se_log"] = float(np.std(np.log(ok), ddof=1))
     return _ChainDraws(
         table,
         detection,
         arrivals,
         pi,
-        dataclasses.replace(stays, median_ratio_ci=ratio_ci, n_boot=n),
+        dataclasses.replace(stays, **refit),
         dataclasses.replace(chain, detection_draws=draws.detection),
         {"median": draws.stays.median, "median_ratio": ratio},
         caveats,

@@ -500,6 +500,12 @@ def channel_check(
     degrees of freedom; fractional counts make it conservative). The timing itself is the
     pooled check's (:class:`capacity.models.strategy.StrategyResults`); this one tests
     the split over channels — the screening order — against the log.
+
+    References
+    ----------
+    Prentice, R. L. et al. (1978). The analysis of failure times in the presence of
+    competing risks. *Biometrics* 34(4), 541–554.
+    Agresti, A. (2013). *Categorical Data Analysis*, 3rd ed. Wiley.
     """
     from scipy import stats
 

@@ -171,6 +171,17 @@ def test_the_chain_bootstrap_varies_every_estimated_input(fitted_sample):
     # contacts per hour: refitted on resampled outreach days, centred on the point estimate
     assert np.std(x.eta[1:]) > 0
     assert np.mean(x.eta[1:]) == pytest.approx(x.eta[0], rel=0.05)
+    # the interpreter share: refitted on the same days, so the usable shares vary per draw
+    # where staff do not speak the language, m_dL = s_L + (1 − s_L) ι_d
+    iota = fm.interpreter_draws
+    assert fm.interpreter_source == "outreach log" and iota[0] == fm.interpreter_share
+    assert np.std(iota[1:]) > 0 and np.mean(iota[1:]) == pytest.approx(iota[0], rel=0.1)
+    s = fm.languages["speaker_share"].to_numpy()
+    assert x.m.shape == (params.n_boot + 1, len(s))
+    np.testing.assert_allclose(x.m[0], fm.languages["usable_share"])
+    np.testing.assert_allclose(x.m, s + (1 - s) * iota[:, None])
+    # a policy share is not estimated: one vector for all draws
+    assert fm.with_interpreter_share(0.5).inputs.m.shape == (len(s),)
     # stays per woman: the women reweighted with the persons' weights; π_k per draw
     mob = fm.mobility
     pmf = mob.woman_pmf

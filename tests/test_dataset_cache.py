@@ -42,7 +42,7 @@ def _refuse_validation(monkeypatch):
         raise AssertionError("validated although the dataset was cached")
 
     monkeypatch.setattr(contract, "validate_table", boom)  # the full check
-    monkeypatch.setattr(fast_validate, "typed_csv", boom)  # the fast check of a clean file
+    monkeypatch.setattr(fast_validate, "typed_tables", boom)  # the fast check of a clean file
 
 
 def test_a_hit_is_the_same_dataset_and_does_not_validate(cache, data, monkeypatch):

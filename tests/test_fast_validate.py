@@ -84,6 +84,30 @@ def test_national_synthetic_data_types_as_the_full_check(tmp_path):
     _same(tmp_path / "national")
 
 
+def _as_parquet(src: Path, dst: Path) -> Path:
+    """The dataset with every table written as Parquet (typed, as an export would hold it)."""
+    ds = _full(src)
+    dst.mkdir()
+    meta = dict(ds.meta)
+    meta["resources"] = [{"name": t, "path": f"{t}.parquet"} for t in TABLES]
+    for name in TABLES:
+        getattr(ds, name).to_parquet(dst / f"{name}.parquet", index=False)
+    (dst / "datapackage.json").write_text(json.dumps(meta), encoding="utf-8")
+    return dst
+
+
+def test_parquet_types_as_the_full_check(tmp_path, tiny_dir):
+    _same(_as_parquet(tiny_dir, tmp_path / "pq"))
+
+
+def test_parquet_with_an_identifier_is_left_to_the_full_check(tmp_path, tiny_dir):
+    folder = _as_parquet(tiny_dir, tmp_path / "pq")
+    staff = pd.read_parquet(folder / "staff.parquet")
+    staff.loc[0, "staff_id"] = "anna_svensson"
+    staff.to_parquet(folder / "staff.parquet", index=False)
+    assert not _fast_used(folder)
+
+
 @pytest.mark.parametrize(
     "variant",
     ["crlf", "bom", "semicolon", "spaces", "upper_case_category", "date_time"],
@@ -173,3 +197,52 @@ def test_name_shortcut_finds_what_the_loop_finds(values, mode):
     if mode == "code":
         loop |= series.str.fullmatch(detect._PERSON_NAME).to_numpy(dtype=bool)
     assert detect._name_hits(series, mode).tolist() == loop.tolist()
+
+
+def _classify_every_pattern(values: pd.Series, mode: str) -> np.ndarray:
+    """The classifier as it was before its cheap prefilters: every pattern on every value."""
+    kind = np.full(len(values), -1, dtype=np.int8)
+    kind[detect._pnr_hits(values)] = 0
+    kind[values.str.fullmatch(detect._ISO_DATETIME).to_numpy(dtype=bool)] = -2
+    long_ = (values.str.len() >= detect._FREE_TEXT_MIN_CHARS).to_numpy(dtype=bool)
+    checks = [
+        (1, lambda v: v.str.contains(detect._EMAIL).to_numpy(dtype=bool)),
+        (1, lambda v: v.str.contains(detect._EMAIL_WRITTEN).to_numpy(dtype=bool)),
+        (2, lambda v: v.str.contains(detect._PHONE).to_numpy(dtype=bool)),
+        (2, detect._bare_phone),
+        (5, lambda v: v.str.contains(detect._IP).to_numpy(dtype=bool)),
+        (3, lambda v: detect._name_hits(v, mode)),
+    ]
+    if mode == "prose":
+        bare = r"(?:^|[^0-9A-Za-z.,])\+?[1-9][0-9]{8,12}(?:$|[^0-9A-Za-z.,])"
+        checks.insert(4, (2, lambda v: v.str.contains(bare).to_numpy(dtype=bool)))
+    else:
+        checks.append((4, None))
+    for k, test in checks:
+        sel = np.flatnonzero((kind == -1) & (long_ if k == 4 else True))
+        if sel.size:
+            sub = values.iloc[sel]
+            hit = sub.str.contains(detect._FOUR_WORDS).to_numpy(dtype=bool) if k == 4 else test(sub)
+            kind[sel[np.asarray(hit, dtype=bool)]] = k
+    kind[kind == -2] = -1
+    return kind
+
+
+_pieces = st.sampled_from(
+    ["0", "1", "7", "07", "08-", "19", "46", "+", "00", "@", "at", "AT", " at ", "(at)", "snabel-a",
+     "dot", ".", ":", " ", "-", "_", "\t", "\n", "anna", "Anna", "Svensson", "se", "com", "ab", "Ö",
+     "1985", "0101", "2024-08-05", "00:00:00", "192.168.1.1", "fe80::1", "ff", "811218-9876",
+     "anna@ex.se", "anna(at)ex(dot)se", "0701234567", "Anna Svensson", "annasvensson",
+     "four words of text here"]
+)  # fmt: skip
+_text = st.lists(_pieces, max_size=14).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(_text, min_size=1, max_size=25), st.sampled_from(["code", "city", "value", "prose"])
+)
+def test_prefilters_classify_as_every_pattern(values, mode):
+    series = pd.Series(list(dict.fromkeys(values)), dtype="str")
+    expected = _classify_every_pattern(series, mode)
+    assert detect._classify(series, mode).tolist() == expected.tolist()

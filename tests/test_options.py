@@ -149,7 +149,7 @@ def test_a_language_hire_makes_her_language_usable(fitted):
     code = uncovered[0]
     after = apply_mix(fit, Mix(language_hires=(code,)))
     i = list(fit.languages.index).index(code)
-    assert after.inputs.m[i] > fit.inputs.m[i]
+    assert after.inputs.m[i] > fit.languages["usable_share"].to_numpy()[i]
     assert after.languages.loc[code, "staff_speakers_fte"] == pytest.approx(1.0)
     assert point_reach(fit, Mix(language_hires=(code,)), Scenario()) > point_reach(
         fit, Mix(extra_fte=1), Scenario()

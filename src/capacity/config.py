@@ -83,6 +83,16 @@ class Params:
         high=120,
         unit="days",
     )
+    stay_model: str = _param(
+        "margins",
+        doc="How stay lengths are corrected for the days no source sees: 'margins' spreads "
+        "each stay over the unseen days its source set's gaps imply (flat prior); "
+        "'deconvolve' merges stays split by missed sightings and estimates the lengths per "
+        "start year by EM under each kind of source's daily sighting rate, refitted in every "
+        "bootstrap replicate (right where sources see a present person day by day; see "
+        "docs/methods/stays.md for what each gets wrong).",
+        choices=("margins", "deconvolve"),
+    )
     strategy: str = _param(
         "estimated",
         doc="Outreach strategy modelled for reach: one of the strategies registered in "
@@ -164,6 +174,14 @@ class Params:
         doc="Criterion for choosing interactions in the multiple systems estimate (BIC is "
         "the safer default on sparse lists; see docs/methods/population.md).",
         choices=("aic", "bic"),
+    )
+    detection_model: str = _param(
+        "mse",
+        doc="How the share of the target group no source sees is estimated: 'mse' (closed "
+        "multiple systems estimate per quarter, observed stay starts) or 'stays' (stay-level "
+        "model with capture per day present, merged stay starts; see "
+        "docs/methods/population.md, where both are measured on worlds that break them).",
+        choices=("mse", "stays"),
     )
     horizon_months: int = _param(24, doc="Forecast horizon.", low=1, high=120, unit="months")
     # --- scenarios ----------------------------------------------------------------------

@@ -8,7 +8,7 @@ checks it against the data contract (:mod:`capacity.contract`), looks for person
 and raises one :class:`~capacity.exceptions.DataError` listing every problem in every file.
 Raw files are only read, never modified.
 
-A clean CSV dataset is first offered to the fast check (:mod:`capacity.fast_validate`:
+A dataset of CSV or Parquet files is first offered to the fast check (:mod:`capacity.fast_validate`:
 every rule decided per distinct value, straight from Arrow); only when it cannot show every
 file clean does the full check above run, so problems are always found and reported by the
 full check, and a clean dataset types the same either way.
@@ -440,31 +440,32 @@ def _load_clean(
 ) -> tuple[dict, dict] | None:
     """The typed tables and file records of a dataset that is clean, or ``None``.
 
-    Every table goes through :func:`capacity.fast_validate.typed_csv` (every rule decided
+    The tables go through :func:`capacity.fast_validate.typed_tables` (every rule decided
     per distinct value) and the cross-table checks; at the first doubt (a rule broken, a
     file it does not handle) this gives ``None`` and :func:`load_dataset` runs the full
     check, which reports every problem of every file.
     """
     from capacity import contract
-    from capacity.fast_validate import identifiers_in, typed_csv
+    from capacity.fast_validate import typed_tables
 
-    typed: dict[str, pd.DataFrame] = {}
-    files: dict[str, dict] = {}
-    scans = []
+    paths: dict[str, Path] = {}
     for table in names:
         file, found = _find_file(folder, table, meta)
         if file is None or found or not file.is_file():
             return None
-        clean = typed_csv(file, table)
-        if clean is None:
-            return None
-        typed[table], scan = clean
-        scans.append(scan)
-        sha = hashes[table][1] if table in hashes else sha256_file(file)
-        files[table] = {"path": str(file), "sha256": sha, "rows": len(typed[table])}
-    if identifiers_in(scans):
+        paths[table] = file
+    typed = typed_tables(paths)
+    if typed is None:
         return None
-    if cross_check(typed, meta, {t: Path(f["path"]).name for t, f in files.items()}):
+    files = {
+        t: {
+            "path": str(file),
+            "sha256": hashes[t][1] if t in hashes else sha256_file(file),
+            "rows": len(typed[t]),
+        }
+        for t, file in paths.items()
+    }
+    if cross_check(typed, meta, {t: file.name for t, file in paths.items()}):
         return None
     out = {t: (contract.finalise(typed[t], t) if t in typed else None) for t in TABLES}
     return out, files

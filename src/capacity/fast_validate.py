@@ -1,28 +1,32 @@
-"""The fast check of a clean CSV table: every rule of the contract decided per distinct value.
+"""The fast check of clean CSV files: every rule of the contract decided per distinct value.
 
-:func:`capacity.dataset.load_dataset` first hands each CSV file to :func:`typed_csv`. It
-reads the file straight into Arrow (no text copy, no pandas object columns), encodes each
-column once as a dictionary of its distinct cells, and decides every rule on those few
-values: the file limits (:mod:`capacity.limits`), the header (:func:`capacity.contract.check_header`),
-the parse formats (:mod:`capacity.parse`), implausible dates and ambiguous decimal marks
-(:mod:`capacity.guards`), the contract's rules (:func:`capacity.schema.column_rules` and
-:func:`~capacity.schema.wide_rules`, the same definitions the pandera schema is built from),
-missing required values, repeated keys, and personal identifiers
-(:func:`capacity.privacy.find_identifiers`). The typed columns are then spread back to the
-rows with one ``take`` per column.
+:func:`capacity.dataset.load_dataset` first hands a dataset's CSV and Parquet files to
+:func:`typed_tables`. It reads each CSV file straight into Arrow (no decoded text copy, no
+pandas object columns; a Parquet file as the full read turns it into text), encodes each column once as a dictionary of its distinct cells, and
+decides every rule on those few values: the file limits (:mod:`capacity.limits`), the
+header (:func:`capacity.contract.check_header`), the parse formats (:mod:`capacity.parse`;
+the distinct cells of all columns of a kind at once), implausible dates and ambiguous
+decimal marks (:mod:`capacity.guards`), the contract's rules (:func:`capacity.schema.column_rules`
+and :func:`~capacity.schema.wide_rules`, the same definitions the pandera schema is built
+from), missing required values, repeated keys (from the row codes), and personal identifiers
+(the classifier of :func:`capacity.privacy.find_identifiers`, per distinct text). The typed
+columns are then spread back to the rows with one ``take`` per column, or are the text
+columns themselves where typing changes no cell.
 
-It never reports a problem. Whenever it cannot show that the file is clean — a rule broken,
-or anything it does not handle (quotes, blank lines, another encoding, an Excel or Parquet
-file) — it returns ``None`` and the full check (:func:`capacity.contract.validate_table`
+It never reports a problem. Whenever it cannot show that every file is clean — a rule
+broken, or anything it does not handle (quotes, blank lines, another encoding, an Excel
+workbook) — it returns ``None`` and the full check (:func:`capacity.contract.validate_table`
 with the pandera schema, the guards and the privacy scan on every row) runs and reports
-every problem with its row, column, rule and fix, exactly as before. The result of a table
-it accepts is the same frame the full check gives (``tests/test_fast_validate.py``).
+every problem with its row, column, rule and fix, exactly as before. A dataset it accepts
+types exactly as under the full check (``tests/test_fast_validate.py``).
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -90,7 +94,7 @@ def _read(data: bytes, n_columns: int, sep: str) -> pa.Table | None:
     try:
         return pcsv.read_csv(
             pa.py_buffer(data),
-            read_options=pcsv.ReadOptions(column_names=names, skip_rows=1, use_threads=False),
+            read_options=pcsv.ReadOptions(column_names=names, skip_rows=1, use_threads=True),
             parse_options=pcsv.ParseOptions(
                 delimiter=sep, quote_char=False, ignore_empty_lines=False
             ),
@@ -114,37 +118,179 @@ def _distinct(col: pa.ChunkedArray) -> tuple[np.ndarray, pd.Series]:
     return codes, pd.Series(dictionary.to_pandas(types_mapper=pd.ArrowDtype), dtype="str")
 
 
-def _values(table: str, name: str, cells: pd.Series, sep: str) -> pd.Series | None:
-    """The typed value of each distinct cell, or ``None`` when a rule of the column may break."""
+@dataclass
+class _Column:
+    """One contract column of a file: its distinct cells and what they type to."""
+
+    table: str
+    name: str
+    original: str  # the header cell as written
+    sep: str | None
+    arrow: pa.ChunkedArray
+    codes: np.ndarray  # row -> distinct cell
+    cells: pd.Series  # the distinct cells (``str``)
+    values: pd.Series | None = None  # their typed values
+
+
+@dataclass
+class _File:
+    table: str
+    path: Path
+    header: list[str]
+    sep: str | None
+    rows: int
+    columns: list[_Column]
+
+
+def _file(path: Path, table: str) -> _File | None:
+    """A CSV or Parquet file read into Arrow text with its header checked, or ``None``."""
+    from capacity.contract import check_header
+    from capacity.privacy.detect import column_name_kind
+
+    suffix = path.suffix.lower()
+    file = path.name
+    if suffix == ".parquet":
+        found = _parquet(path, table)
+    elif suffix == ".csv":
+        found = _csv(path)
+    else:
+        return None  # Excel: the full check (it also scans the workbook's other sheets)
+    if found is None:
+        return None
+    header, sep, arrow = found
+    if arrow.num_rows == 0 or any(column_name_kind(c) for c in header):
+        return None
+    raw = pd.DataFrame(columns=header, index=pd.RangeIndex(2, 3, name="row"))
+    frame, problems = check_header(raw, table, file)
+    if problems:
+        return None
+    wanted = {normalise_name(c): i for i, c in enumerate(header)}
+    cols = []
+    all_blank: np.ndarray | None = np.ones(arrow.num_rows, dtype=bool)
+    for name in frame.columns:
+        i = wanted[name]
+        codes, cells = _distinct(arrow.column(i))
+        blank = pc.index(pa.array(cells), "").as_py()  # the empty cell's code, or -1
+        if blank < 0:
+            all_blank = None
+        elif all_blank is not None:
+            all_blank &= codes == blank
+        cols.append(_Column(table, name, header[i], sep, arrow.column(i), codes, cells))
+    # a row of separators only is dropped by the full read (its number kept): not here
+    if all_blank is not None and all_blank.any():
+        return None
+    return _File(table, path, header, sep, arrow.num_rows, cols)
+
+
+def _csv(path: Path) -> tuple[list[str], str, pa.Table] | None:
+    """A plain CSV file's header, separator and data rows as Arrow text, or ``None``."""
+    data = path.read_bytes()
+    if not _plain(data):
+        return None
+    found = _header(data, path.name)
+    if found is None:
+        return None
+    header, sep = found
+    # the longest line: every cell is within its limit, so only a very wide file could break it
+    widest = len(header) * (limits.MAX_CELL_CHARS * 4 + 1) + 1
+    if widest > limits.MAX_LINE_BYTES and not _lines_ok(data):
+        return None
+    arrow = _read(data, len(header), sep)
+    return None if arrow is None else (header, sep, arrow)
+
+
+def _parquet(path: Path, table: str) -> tuple[list[str], None, pa.Table] | None:
+    """A Parquet file as the text the full check reads (:func:`capacity.io.read_table`).
+
+    Its limits, its text form of dates and numbers, its header and its row numbers are
+    the full read's own; a file with a blank row (dropped, its number kept) is left to
+    the full check.
+    """
+    from capacity.io import read_table
+
+    try:
+        raw = read_table(path, table)
+    except DataError:
+        return None
+    if not raw.index.equals(pd.RangeIndex(2, len(raw) + 2)) or raw.shape[1] == 0:
+        return None
+    arrays = [pa.array(raw.iloc[:, i].to_numpy(dtype=object), type=pa.string())
+              if raw.iloc[:, i].dtype == object else pa.array(raw.iloc[:, i], type=pa.string())
+              for i in range(raw.shape[1])]  # fmt: skip
+    arrow = pa.table(arrays, names=[f"c{i}" for i in range(raw.shape[1])])
+    return list(raw.columns), None, arrow
+
+
+def _typed_by_kind(kind: str, cols: list[_Column]) -> bool:
+    """Type the distinct cells of every column of one kind at once; False if any cell fails.
+
+    Parsing, the implausible-date and the ambiguous-decimal guards and the cell-length limit
+    look at one cell at a time, so the distinct cells of all columns of a kind go through
+    them together (a few calls in all, not a few per column).
+    """
     from capacity.guards import _THOUSANDS, far_dates
     from capacity.parse import _parse
 
-    spec = columns(table).loc[name]
-    kind = spec["type"]
+    if len(cols) == 1:  # its cells are distinct already
+        codes, cells = np.arange(len(cols[0].cells)), cols[0].cells.reset_index(drop=True)
+    else:
+        codes, uniques = pd.factorize(pd.concat([c.cells for c in cols], ignore_index=True))
+        cells = pd.Series(uniques, dtype="str")
     if len(cells) and int(cells.str.len().max()) > limits.MAX_CELL_CHARS:
-        return None
+        return False
     values, bad = _parse(cells, kind)
     if bad.any():
-        return None
+        return False
     if kind in ("date", "month") and far_dates(cells).any():
-        return None
-    if kind in ("integer", "number") and sep in _THOUSANDS:
-        if cells.astype(str).str.strip().str.fullmatch(_THOUSANDS[sep][0]).any():
-            return None
-    present = values.dropna()
-    if spec["required"] == "yes" and len(present) < len(values):
-        return None
-    for rule in column_rules(table, name, spec):
+        return False
+    ambiguous: dict[str, np.ndarray] = {}
+    if kind in ("integer", "number"):
+        stripped = cells.astype(str).str.strip()
+        for sep in {c.sep for c in cols} & set(_THOUSANDS):
+            ambiguous[sep] = stripped.str.fullmatch(_THOUSANDS[sep][0]).to_numpy(dtype=bool)
+    start = 0
+    for c in cols:
+        at = codes[start : start + len(c.cells)]
+        start += len(c.cells)
+        if c.sep in ambiguous and ambiguous[c.sep][at].any():
+            return False
+        c.values = values if len(cols) == 1 else values.iloc[at].reset_index(drop=True)
+    return True
+
+
+@functools.cache
+def _rules(table: str, name: str) -> tuple[bool, tuple]:
+    spec = columns(table).loc[name]
+    return spec["required"] == "yes", tuple(column_rules(table, name, spec))
+
+
+def _rules_hold(c: _Column) -> bool:
+    """Missing required values and the column's contract rules, on its distinct values."""
+    required, rules = _rules(c.table, c.name)
+    present = c.values.dropna()
+    if required and len(present) < len(c.values):
+        return False
+    for rule in rules:
         if rule.bounds is not None:
             lo, hi = rule.bounds
             if lo is None or hi is None:
-                return None  # never in the dictionary: the full check decides
-            ok = (present >= lo) & (present <= hi)
+                return False  # never in the dictionary: the full check decides
+            ok = _in_range(present, lo, hi)
         else:
-            ok = rule.test(pd.Series(present.unique(), dtype="string")).fillna(False)
+            # (on the distinct cells' values: a value twice is tested twice, same answer)
+            ok = rule.test(pd.Series(present, dtype="string")).fillna(False)
         if not np.asarray(ok, dtype=bool).all():
-            return None
-    return values
+            return False
+    return True
+
+
+def _in_range(present: pd.Series, lo, hi) -> np.ndarray:
+    """``lo <= value <= hi`` for present values (pandera's ``in_range``), on plain numpy."""
+    if isinstance(lo, pd.Timestamp) or isinstance(hi, pd.Timestamp):
+        values = present.to_numpy(dtype="datetime64[ns]")
+        return (values >= np.datetime64(lo, "ns")) & (values <= np.datetime64(hi, "ns"))
+    values = present.to_numpy(dtype="float64")  # counts below 2**53 (parse): exact
+    return (values >= lo) & (values <= hi)
 
 
 def _unchanged(values: pd.Series, cells: pd.Series) -> bool:
@@ -154,22 +300,23 @@ def _unchanged(values: pd.Series, cells: pd.Series) -> bool:
     return bool(pc.all(pc.equal(pa.array(values), pa.array(cells))).as_py() is not False)
 
 
-def _keys_unique(table: str, keyed: dict[str, tuple[np.ndarray, pd.Series, bool]], n: int) -> bool:
+def _keys_unique(f: _File, same: dict[str, bool]) -> bool:
     """No two rows with the same typed key (every key value present), from the row codes."""
-    keys = KEYS.get(table, ())
+    keys = KEYS.get(f.table, ())
     if not keys:
         return True
-    key = np.zeros(n, dtype=np.int64)
+    by_name = {c.name: c for c in f.columns}
+    key = np.zeros(f.rows, dtype=np.int64)
     span = 1
     for k in keys:
-        codes, values, same = keyed[k]
-        if same:  # distinct cells, distinct values: the row codes are the typed codes
-            row_codes, size = codes.astype(np.int64), len(values)
+        c = by_name[k]
+        if same[k]:  # distinct cells, distinct values: the row codes are the typed codes
+            row_codes, size = c.codes.astype(np.int64), len(c.values)
         else:  # two cells may type alike (" a" and "a")
-            typed_codes, uniques = pd.factorize(values)
+            typed_codes, uniques = pd.factorize(c.values)
             if (typed_codes < 0).any():
                 return False  # a missing key: the full check decides
-            row_codes, size = typed_codes.astype(np.int64)[codes], len(uniques)
+            row_codes, size = typed_codes.astype(np.int64)[c.codes], len(uniques)
         size = max(size, 1)
         if span * size >= 2**62:
             return False  # too many combinations for one integer: the full check decides
@@ -178,118 +325,94 @@ def _keys_unique(table: str, keyed: dict[str, tuple[np.ndarray, pd.Series, bool]
     return bool(pd.Index(key).is_unique)
 
 
-def _columns(table: str, header: list[str], names: list[str], arrow: pa.Table, sep: str, file: str):
-    """Each contract column typed, the key columns' codes and the privacy scan's texts.
-
-    ``None`` when a rule of a column may be broken, or a row has nothing but separators
-    (the full read drops such a row and keeps its number).
-    """
-    from capacity.privacy.detect import column_mode
-
-    wanted = {normalise_name(c): i for i, c in enumerate(header)}
+def _table(f: _File) -> pd.DataFrame | None:
+    """The typed table of a file whose cells all typed, or ``None`` if a table rule breaks."""
     typed: dict[str, object] = {}
-    keyed: dict[str, tuple[np.ndarray, pd.Series, bool]] = {}
-    scan: Scan = {}
-    all_blank: np.ndarray | None = np.ones(arrow.num_rows, dtype=bool)
-    for name in names:
-        i = wanted[name]
-        col = arrow.column(i)
-        codes, cells = _distinct(col)
-        blank = np.flatnonzero(cells.to_numpy(dtype=object) == "")
-        if blank.size == 0:
-            all_blank = None
-        elif all_blank is not None:
-            all_blank &= codes == blank[0]
-        values = _values(table, name, cells, sep)
-        if values is None:
+    same: dict[str, bool] = {}
+    for c in f.columns:
+        if not _rules_hold(c):
             return None
-        same = _unchanged(values, cells)
+        same[c.name] = _unchanged(c.values, c.cells)
         # each row's typed value: the text column itself when no cell changed
-        typed[name] = pd.arrays.ArrowStringArray(col) if same else values.array.take(codes)
-        if name in KEYS.get(table, ()):
-            keyed[name] = (codes, values, same)
-        scan.setdefault(column_mode(header[i], file), []).append(cells.str.strip())
-    if all_blank is not None and all_blank.any():
+        if same[c.name]:
+            typed[c.name] = pd.arrays.ArrowStringArray(c.arrow)
+        else:
+            typed[c.name] = c.values.array.take(c.codes)
+    out = pd.DataFrame(typed, index=pd.RangeIndex(2, f.rows + 2, name="row"))
+    for _, _, a, op, b in wide_rules(f.table):
+        if not wide_ok(out, a, op, b).all():
+            return None
+    if not _keys_unique(f, same):
         return None
-    return typed, keyed, scan
+    return out
 
 
-#: Distinct stripped cell texts per privacy scan mode (see :func:`identifiers_in`).
-Scan = dict[str, list[pd.Series]]
+def _identifiers(files: list[_File]) -> bool:
+    """Whether the privacy scan would flag any cell of these files (one pass per scan mode).
+
+    :func:`capacity.privacy.find_identifiers` classifies each distinct stripped text of a
+    column on its own, in the column's mode; the texts of all columns scanned in the same
+    mode are classified together.
+    """
+    from capacity.privacy.detect import column_mode, identifiers_among
+
+    modes: dict[str, list[pd.Series]] = {}
+    for f in files:
+        for c in f.columns:
+            mode = column_mode(c.original, f.path.name)
+            modes.setdefault(mode, []).append(c.cells.str.strip())
+    for mode, parts in modes.items():
+        # (a text found in two columns is classified twice: the same answer, no hashing)
+        values = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+        if identifiers_among(values.reset_index(drop=True), mode):
+            return True
+    return False
 
 
-def typed_csv(path: Path, table: str) -> tuple[pd.DataFrame, Scan] | None:
-    """The typed table of a clean CSV file, or ``None`` to let the full check decide.
+def typed_tables(paths: dict[str, Path]) -> dict[str, pd.DataFrame] | None:
+    """The typed tables of clean CSV files, or ``None`` to let the full check decide.
 
     Parameters
     ----------
-    path : pathlib.Path
-        A ``.csv`` file (any other suffix gives ``None``).
-    table : str
-        One of :data:`capacity.schema.TABLES`.
+    paths : dict
+        Table name (one of :data:`capacity.schema.TABLES`) to its ``.csv`` file (any other
+        suffix gives ``None``).
 
     Returns
     -------
-    (pandas.DataFrame, dict) or None
-        Contract columns in dictionary order, typed as
+    dict or None
+        Table name to its contract columns in dictionary order, typed as
         :func:`capacity.contract.validate_table` types them and indexed by spreadsheet row
-        number (header = row 1), when every rule holds; and the distinct cell texts for
-        the privacy scan, by scan mode (:func:`identifiers_in`: the file is clean only if
-        that finds nothing). Otherwise ``None``.
+        number (header = row 1), when every rule of every file holds. Otherwise ``None``.
+        The cross-table checks are :func:`capacity.dataset.cross_check`'s.
     """
-    from capacity.contract import check_header
-    from capacity.privacy.detect import column_name_kind
-
-    if path.suffix.lower() != ".csv":
-        return None
-    data = path.read_bytes()
-    file = path.name
-    if not _plain(data):
-        return None
-    found = _header(data, file)
-    if found is None:
-        return None
-    header, sep = found
-    if any(column_name_kind(c) for c in header):
-        return None
-    arrow = _read(data, len(header), sep)
-    if arrow is None or arrow.num_rows == 0:
-        return None
-    raw = pd.DataFrame(columns=header, index=pd.RangeIndex(2, 3, name="row"))
-    frame, problems = check_header(raw, table, file)
-    if problems:
-        return None
-    n = arrow.num_rows
-    columns_ = _columns(table, header, list(frame.columns), arrow, sep, file)
-    if columns_ is None:
-        return None
-    typed, keyed, scan = columns_
-    # the longest line: every cell is within its limit, so only a very wide file could break it
-    widest = len(header) * (limits.MAX_CELL_CHARS * 4 + 1) + 1
-    if widest > limits.MAX_LINE_BYTES and not _lines_ok(data):
-        return None
-    out = pd.DataFrame(typed, index=pd.RangeIndex(2, n + 2, name="row"))
-    for _, _, a, op, b in wide_rules(table):
-        if not wide_ok(out, a, op, b).all():
+    files = []
+    for table, path in paths.items():
+        f = _file(path, table)
+        if f is None:
             return None
-    if not _keys_unique(table, keyed, n):
+        files.append(f)
+    kinds: dict[str, list[_Column]] = {}
+    for f in files:
+        for c in f.columns:
+            kinds.setdefault(columns(c.table).loc[c.name, "type"], []).append(c)
+    if not all(_typed_by_kind(kind, cols) for kind, cols in kinds.items()):
         return None
-    return out, scan
+    out = {}
+    for f in files:
+        table = _table(f)
+        if table is None:
+            return None
+        out[f.table] = table
+    if _identifiers(files):
+        return None
+    return out
 
 
-def identifiers_in(scans: list[Scan]) -> bool:
-    """Whether the privacy scan would flag any cell of these files (one pass per mode)."""
-    from capacity.privacy.detect import identifiers_among
-
-    modes: dict[str, list[pd.Series]] = {}
-    for scan in scans:
-        for mode, parts in scan.items():
-            modes.setdefault(mode, []).extend(parts)
-    for mode, parts in modes.items():
-        values = pd.Series(pd.unique(pd.concat(parts, ignore_index=True)), dtype="str")
-        if identifiers_among(values, mode):
-            return True
-    return False
+def typed_csv(path: Path, table: str) -> pd.DataFrame | None:
+    """One table of :func:`typed_tables`: the typed table of a clean CSV file, or ``None``."""
+    found = typed_tables({table: path})
+    return None if found is None else found[table]
 
 
 def _lines_ok(data: bytes) -> bool:

@@ -403,13 +403,13 @@ class Strategy:
         ``rate`` contacts per FTE-week ``(D,)``, ``fte`` ``(D,)``, ``arrivals`` per week
         ``(D,)`` (after any scenario change), ``stays`` an object with ``mean`` ``(D,)`` and
         ``laplace(h (D, K))`` (a :class:`~capacity.models.stays.StayTable`), ``m`` the usable
-        share per language ``(L,)`` and ``stay_multiplier`` ``(D,)``; returns reach per draw
-        and language ``(D, L)`` and in any language ``(D,)``.
+        share per language ``(L,)`` or per draw ``(D, L)`` and ``stay_multiplier`` ``(D,)``;
+        returns reach per draw and language ``(D, L)`` and in any language ``(D,)``.
     ceiling : callable
-        ``ceiling(pi (D, L), m (L,)) -> (D,)``: effective reach at unlimited staff.
+        ``ceiling(pi (D, L), m (L,) or (D, L)) -> (D,)``: effective reach at unlimited staff.
     blocks : callable
-        ``blocks(m (L,)) -> bool (L,)``: languages that cap reach below 100 % (named when a
-        target is out of reach).
+        ``blocks(m (L,) or (D, L)) -> bool (L,)``: languages that cap reach below 100 % at
+        the point estimate (row 0 of a per-draw ``m``), named when a target is out of reach.
     needs_share : bool
         ``reach``, ``ceiling`` and ``blocks`` take the keyword ``share`` ``(D,)``: the
         share of contact capacity used in screening (the ``"estimated"`` mix).
@@ -424,12 +424,27 @@ class Strategy:
     needs_share: bool = False
 
 
+def _with_any(m) -> np.ndarray:
+    """``m`` with a last column 1 (reach in any language), for ``(L,)`` or ``(D, L)``."""
+    m = np.asarray(m, dtype=float)
+    return np.concatenate([m, np.ones((*m.shape[:-1], 1))], axis=-1)
+
+
+def _point_m(m) -> np.ndarray:
+    """The usable shares of the point estimate: ``m`` or its row 0."""
+    m = np.asarray(m, dtype=float)
+    return m[0] if m.ndim == 2 else m
+
+
+def _usable(pi, m) -> np.ndarray:
+    """``Σ_L π_L m_L`` per draw, for ``m`` one vector or one per draw."""
+    return (np.asarray(pi, dtype=float) * np.asarray(m, dtype=float)).sum(axis=-1)
+
+
 def _random(rate, fte, arrivals, stays, m, stay_multiplier):
     # p = 1 − L_s(κm/(A'·s·E[T])) with L_s(x) = L(s·x): the scaled stays cancel, so the
     # stay multiplier acts only through the arrivals A' (Little's law)
-    x = random_search_reach(
-        rate * fte, arrivals, stays.mean, stays.laplace, np.append(np.asarray(m, float), 1.0)
-    )
+    x = random_search_reach(rate * fte, arrivals, stays.mean, stays.laplace, _with_any(m))
     return x[:, :-1], x[:, -1]
 
 
@@ -443,7 +458,7 @@ def _estimated(rate, fte, arrivals, stays, m, stay_multiplier, share, server_fac
     # channel, the screeners work at their own channels' rate (server_factor × rate)
     from capacity.models.strategy import reach_mixture
 
-    mm = np.append(np.asarray(m, float), 1.0)
+    mm = _with_any(m)
     laplace = stays.laplace
     s = np.asarray(stay_multiplier, dtype=float)
     if np.any(s != 1.0):  # L_s(x) = L(s·x) and E[T_s] = s·E[T]
@@ -460,7 +475,7 @@ def _estimated(rate, fte, arrivals, stays, m, stay_multiplier, share, server_fac
 def _mix_ceiling(pi, m, share):
     share = np.asarray(share, dtype=float)
     search = (pi * (np.asarray(m) > 0)).sum(axis=1)
-    return np.where(share < 1 - 1e-9, search, pi @ np.asarray(m))
+    return np.where(share < 1 - 1e-9, search, _usable(pi, m))
 
 
 STRATEGIES: dict[str, Strategy] = {}
@@ -488,7 +503,7 @@ register_strategy(
         _random,
         # contacted again and again: every language with m_L > 0 is reached in the end
         ceiling=lambda pi, m: (pi * (np.asarray(m) > 0)).sum(axis=1),
-        blocks=lambda m: np.asarray(m) <= 0,
+        blocks=lambda m: _point_m(m) <= 0,
     )
 )
 register_strategy(
@@ -496,8 +511,8 @@ register_strategy(
         "screening",
         _screening,
         # each arrival is screened once: the ceiling is Σ π_L m_L
-        ceiling=lambda pi, m: pi @ np.asarray(m),
-        blocks=lambda m: np.asarray(m) < 1,
+        ceiling=_usable,
+        blocks=lambda m: _point_m(m) < 1,
     )
 )
 register_strategy(
@@ -505,7 +520,7 @@ register_strategy(
         "estimated",
         _estimated,
         ceiling=_mix_ceiling,
-        blocks=lambda m, share=0.0: np.asarray(m) <= 0 if np.max(share) < 1 else np.asarray(m) < 1,
+        blocks=lambda m, share=0.0: _point_m(m) <= 0 if np.max(share) < 1 else _point_m(m) < 1,
         needs_share=True,
     )
 )

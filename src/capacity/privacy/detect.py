@@ -333,6 +333,45 @@ def _bare_phone(values: pd.Series) -> np.ndarray:
     return hit
 
 
+_MARKS = ("@", ".", ":", " ", "\t", "\n", "at", "AT", "sn")
+
+
+def _ascii_marks(values: pd.Series) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Per value: its number of ASCII digits, and whether it holds each of :data:`_MARKS`.
+
+    One pass over the values' UTF-8 bytes (an ASCII byte never occurs inside a multi-byte
+    character), instead of a regular expression or a substring search per mark.
+    """
+    arr = pa.chunked_array(pa.array(values.array, type=pa.large_string())).combine_chunks()
+    if len(arr) == 0:
+        return np.zeros(0, dtype=np.int64), {m: np.zeros(0, dtype=bool) for m in _MARKS}
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[
+        arr.offset : arr.offset + len(arr) + 1
+    ]
+    data = arr.buffers()[2]
+    raw = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8)
+    raw = raw[offsets[0] : offsets[-1]]  # the values' bytes only, counted from 0
+    offsets = offsets - offsets[0]
+    start, end = offsets[:-1], offsets[1:]
+
+    total = np.concatenate(([0], np.cumsum((raw >= 48) & (raw <= 57), dtype=np.int64)))
+    digits = total[end] - total[start]
+    has = {}
+    for mark in _MARKS:
+        code = mark.encode()
+        width = len(code)
+        hit = raw[: len(raw) - width + 1] == code[0]
+        for i, byte in enumerate(code[1:], start=1):
+            hit &= raw[i : len(raw) - width + 1 + i] == byte
+        at = np.flatnonzero(hit)  # few: each found byte is given to the value it is in
+        owner = np.searchsorted(offsets, at, side="right") - 1
+        inside = at + width <= end[owner]
+        found = np.zeros(len(arr), dtype=bool)
+        found[owner[inside]] = True
+        has[mark] = found
+    return digits, has
+
+
 def _classify(values: pd.Series, mode: str = "value") -> np.ndarray:
     """Kind of each distinct value: index into ``_KINDS``, -1 for none.
 
@@ -342,27 +381,39 @@ def _classify(values: pd.Series, mode: str = "value") -> np.ndarray:
     or ``"prose"`` (titles and descriptions: free text allowed, names found inside it).
     """
     kind = np.full(len(values), -1, dtype=np.int8)
-    kind[_pnr_hits(values)] = 0
+    # What each pattern needs at the least, found by a cheap pass (a digit count, a
+    # literal): a value without it cannot match, so the pattern runs on the others only.
+    # A personal identity number has 10 digits, a phone number 6 or more (an area code,
+    # then two groups of two), a bare one 9-13; an e-mail address an '@', one written out
+    # 'at', 'AT' or 'snabel' (so 'sn'); an IP address a '.' or ':'; four words a blank.
+    digits, has = _ascii_marks(values)
+    near = np.flatnonzero(digits >= 10)
+    kind[near[_pnr_hits(values.iloc[near])]] = 0
     kind[values.str.fullmatch(_ISO_DATETIME).to_numpy(dtype=bool)] = -2  # exempt, see above
     long_ = (values.str.len() >= _FREE_TEXT_MIN_CHARS).to_numpy(dtype=bool)
+
     checks = [
-        (1, lambda v: v.str.contains(_EMAIL).to_numpy(dtype=bool)),
-        (1, lambda v: v.str.contains(_EMAIL_WRITTEN).to_numpy(dtype=bool)),
-        (2, lambda v: v.str.contains(_PHONE).to_numpy(dtype=bool)),
-        (2, _bare_phone),
-        (5, lambda v: v.str.contains(_IP).to_numpy(dtype=bool)),
-        (3, lambda v: _name_hits(v, mode)),
+        (1, lambda v: v.str.contains(_EMAIL).to_numpy(dtype=bool), has["@"]),
+        (
+            1,
+            lambda v: v.str.contains(_EMAIL_WRITTEN).to_numpy(dtype=bool),
+            has["at"] | has["AT"] | has["sn"],
+        ),
+        (2, lambda v: v.str.contains(_PHONE).to_numpy(dtype=bool), digits >= 6),
+        (2, _bare_phone, digits >= 9),
+        (5, lambda v: v.str.contains(_IP).to_numpy(dtype=bool), has["."] | has[":"]),
+        (3, lambda v: _name_hits(v, mode), True),
     ]
     if mode == "prose":
         bare = r"(?:^|[^0-9A-Za-z.,])\+?[1-9][0-9]{8,12}(?:$|[^0-9A-Za-z.,])"
-        checks.insert(4, (2, lambda v: v.str.contains(bare).to_numpy(dtype=bool)))
+        checks.insert(4, (2, lambda v: v.str.contains(bare).to_numpy(dtype=bool), digits >= 9))
     else:
-        checks.append((4, None))
-    for k, test in checks:
-        sel = np.flatnonzero((kind == -1) & (long_ if k == 4 else True))
+        four = lambda v: v.str.contains(_FOUR_WORDS).to_numpy(dtype=bool)  # noqa: E731
+        checks.append((4, four, long_ & (has[" "] | has["\t"] | has["\n"])))
+    for k, test, may in checks:
+        sel = np.flatnonzero((kind == -1) & may)
         if sel.size:
-            sub = values.iloc[sel]
-            hit = sub.str.contains(_FOUR_WORDS).to_numpy(dtype=bool) if k == 4 else test(sub)
+            hit = test(values.iloc[sel])
             kind[sel[np.asarray(hit, dtype=bool)]] = k
     kind[kind == -2] = -1
     return kind

@@ -34,7 +34,8 @@ class Inputs:
     detection : (D,) share of the target group ever observed (n / N̂)
     stays : StayTable with D rows
     pi : (D, L) language shares of the target group
-    m : (L,) share of contacts usable per language (staff speakers and interpreters)
+    m : (L,) or (D, L) share of contacts usable per language (staff speakers and
+        interpreters); per draw when the interpreter share is re-estimated per replicate
     share : (D,) share of contact capacity in screening, estimated from the data (strategy
         ``"estimated"``; :mod:`capacity.models.strategy`), or None
     server_factor : (D,) contacts per screening FTE relative to ``η·H`` when the strategy
@@ -66,10 +67,19 @@ class Inputs:
             self.detection[idx],
             self.stays.take(idx),
             self.pi[idx],
-            self.m,
+            self.m_rows(idx),
             None if self.share is None else self.share[idx],
             None if self.server_factor is None else self.server_factor[idx],
         )
+
+    def m_rows(self, idx: np.ndarray) -> np.ndarray:
+        """``m`` for draws ``idx`` (the same vector when it does not vary by draw)."""
+        m = np.asarray(self.m, dtype=float)
+        return m[idx] if m.ndim == 2 else m
+
+    def usable(self) -> np.ndarray:
+        """``Σ_L π_L m_L`` per draw: the share of contacts usable, ``(D,)``."""
+        return (self.pi * np.asarray(self.m, dtype=float)).sum(axis=-1)
 
     def arrivals_per_week(
         self,

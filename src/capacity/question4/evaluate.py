@@ -89,7 +89,7 @@ def _forecast_frame(fitted: FittedModels, sc: Scenario, fte_now: float) -> pd.Da
         base.detection[idx],
         base.stays.take(idx),
         base.pi[idx],
-        base.m,
+        base.m_rows(idx),
         None if base.share is None else base.share[idx],
         None if base.server_factor is None else base.server_factor[idx],
     )
@@ -163,7 +163,7 @@ def _staffing_need(fitted: FittedModels, sc: Scenario, fte_now: float):
     strat = get_strategy(sc.strategy)
     extra = {"share": x.share[:1] if x.share is not None else np.zeros(1)}
     extra = extra if strat.needs_share else {}
-    ceiling = float(strat.ceiling(x.pi[:1], x.m, **extra)[0])
+    ceiling = float(strat.ceiling(x.pi[:1], x.m_rows(np.array([0])), **extra)[0])
     blocks = strat.blocks(x.m, **extra)
     blocked = [lang for lang, b in zip(fitted.languages.index, blocks, strict=True) if b]
     one = x.subset(np.array([0]))
@@ -186,8 +186,10 @@ def support_cases(fitted: FittedModels, sc: Scenario, reach_eff: np.ndarray) -> 
     usable shares the log shows, today's FTE); see :mod:`capacity.question4.support_chain`.
     """
     x = fitted.inputs
-    base_m = x.m if fitted.observed_m is None else fitted.observed_m
-    today = dataclasses.replace(x, m=np.asarray(base_m, dtype=float))
+    base_m = np.asarray(x.m if fitted.observed_m is None else fitted.observed_m, dtype=float)
+    if base_m.ndim == 2 and len(base_m) != len(x):  # inputs cut to the point estimate
+        base_m = base_m[0]
+    today = dataclasses.replace(x, m=base_m)
     r0 = effective_reach(today, np.full(len(x), fitted.staff.outreach_fte), strategy=sc.strategy)
     arrivals = x.arrivals_per_week(sc.arrivals_multiplier, sc.stay_multiplier)
     cases = fitted.support_cases_draws

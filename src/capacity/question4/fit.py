@@ -24,6 +24,12 @@ from capacity.models import competence as comp
 from capacity.models._base import percentile_interval
 from capacity.models.indicators import operations_indicators
 from capacity.models.population import PopulationChain, population_chain
+from capacity.models.population.stay_detection import (
+    StayDetection,
+    fit_stay_detection,
+    merged_stays,
+    stay_sightings,
+)
 from capacity.models.stays import StayTable
 from capacity.models.stays.strata import source_strata
 from capacity.question4.bootstrap import chain_bootstrap, outreach_bootstrap, stack_tables
@@ -84,9 +90,16 @@ class FittedModels:
     channel_eta: np.ndarray | None = None
     #: the channels of ``channel_eta``'s columns
     channels: tuple[str, ...] = ()
+    #: interpreter share per draw ``(D,)`` (row 0 the estimate) refitted on the outreach-day
+    #: blocks, when it comes from the log; ``inputs.m`` is then per draw too
+    interpreter_draws: np.ndarray | None = None
     #: outreach contacts per city (rows) and channel (columns) in the period, all cities:
     #: level b scales the other cities' reach in the tour chain by their conversations
     city_channel_contacts: pd.DataFrame | None = None
+    #: the detection share of stays (:func:`~capacity.models.population.stay_detection.
+    #: fit_stay_detection`) that scales the merged stay starts up to arrivals, or None when
+    #: it could not be fitted (the quarterly MSE's share is then used, with a caveat)
+    stay_detection: StayDetection | None = None
     #: the strategy per channel and its model check
     #: (:class:`capacity.models.channels.ChannelStrategy`), or None without a strategy fit;
     #: when ``identified``, ``inputs.share`` and ``inputs.server_factor`` are per channel
@@ -96,8 +109,8 @@ class FittedModels:
         """These models with interpreters for ``share`` of contacts in languages no staff speaks.
 
         The same as refitting with another interpreter share: the share enters only the
-        usable share per language, ``m_L = s_L + (1 − s_L)·ι``, and nothing random depends
-        on it.
+        usable share per language, ``m_L = s_L + (1 − s_L)·ι``. A share set by policy is
+        not estimated: ``m`` is then one vector for all draws.
         """
         m = comp.usable_share(self.languages["speaker_share"], share).to_numpy(dtype=float)
         return dataclasses.replace(
@@ -106,6 +119,7 @@ class FittedModels:
             languages=self.languages.assign(usable_share=m),
             interpreter_share=float(share),
             interpreter_source="parameter",
+            interpreter_draws=None,
         )
 
 
@@ -181,7 +195,25 @@ def _productivity(outreach: pd.DataFrame, params: Params, rng, n: int):
     # per channel h_k·η_k per draw (row 0 the estimate): the levels of reach re-weight them
     channel_eta = np.vstack([point[None, :], per_channel]) * weights[None, :]
     eta = np.concatenate([[eta_point], draws])
-    return fit, rows, eta, channel_eta, tuple(rates.index), weights
+    return fit, rows, eta, channel_eta, tuple(rates.index), weights, boot
+
+
+def _usable_draws(languages: pd.DataFrame, iota: float, source: str, boot):
+    """Usable shares per draw ``(D, L)`` and the interpreter share per draw, or the point.
+
+    With the interpreter share from the log, each replicate's ``ι_d`` (the outreach-day
+    bootstrap's, :func:`~capacity.question4.bootstrap.outreach_bootstrap`; the estimate
+    where a replicate draws no contact that needs one) gives ``m_dL = s_L + (1 − s_L) ι_d``;
+    the staff's language shares ``s_L`` (a census) are the same in every draw.
+    """
+    point = languages["usable_share"].to_numpy(dtype=float)
+    if source != "outreach log" or boot is None or not len(boot.interpreter):
+        return point, None
+    iota_d = np.r_[iota, np.where(np.isfinite(boot.interpreter), boot.interpreter, iota)]
+    s = languages["speaker_share"].to_numpy(dtype=float)
+    m = s[None, :] + (1.0 - s[None, :]) * iota_d[:, None]
+    m[0] = point
+    return m, iota_d
 
 
 def _mobility(data, stays_frame, params: Params, table, detection, rng, shared=None):
@@ -239,8 +271,19 @@ def fit_models(data, params: Params, *, shared: dict | None = None) -> FittedMod
         criterion=params.mse_criterion,
         alpha=params.alpha,
     )
-    monthly, starts, weeks_counted, note = _arrivals(stays_frame, params)
-    prod, outreach_rows, eta, channel_eta, channels, hours_share = _productivity(
+    merged, detect, note0 = None, None, []
+    if params.detection_model == "stays":
+        merged = _merged(stays_frame, strata, params)
+        detect, note0 = _stay_detection(merged, _city_sightings(data.sightings, params), strata,
+                                        params)  # fmt: skip
+    if detect is not None:  # the MSE's share is not what scales the arrivals: say the one that is
+        chain = dataclasses.replace(
+            chain, caveats=tuple(c for c in chain.caveats if c.key != "population.unseen")
+        )
+    monthly, starts, weeks_counted, note = _arrivals(
+        stays_frame if detect is None else merged, params
+    )
+    prod, outreach_rows, eta, channel_eta, channels, hours_share, days = _productivity(
         data.outreach, params, rng, n
     )
     staff = comp.staff_capacity(data.staff, params.city, params.period_start, params.period_end)
@@ -249,13 +292,14 @@ def fit_models(data, params: Params, *, shared: dict | None = None) -> FittedMod
     languages, iota, source, notes = _languages(city_rows, outreach_rows, staff)
     women = _women(stays_frame, params, data.sightings)
     boot = _chain_draws(params, stays_frame, strata, stays, chain, city_rows, languages, starts,
-                        rng, n, women)  # fmt: skip
+                        rng, n, women, merged, detect)  # fmt: skip
     mobility, share, note2 = _mobility(
         data, stays_frame, params, boot.table, boot.detection, rng, shared
     )
     if mobility is not None and boot.woman_pmf is not None:
         mobility = dataclasses.replace(mobility, woman_k=boot.woman_k, woman_pmf=boot.woman_pmf)
-    m = languages["usable_share"].to_numpy(dtype=float)
+    # usable shares per draw: the interpreter share re-estimated on each replicate's days
+    m, iota_draws = _usable_draws(languages, iota, source, days)
     per_channel = _channel_fit(mobility, share, channel_eta, channels, hours_share,
                                outreach_rows, params)  # fmt: skip
     factor = None
@@ -291,7 +335,9 @@ def fit_models(data, params: Params, *, shared: dict | None = None) -> FittedMod
         persons_observed=int(city_rows["person_id"].nunique()),
         support_cases_per_week=accepted / weeks,
         monthly_arrivals=monthly,
-        caveats=tuple(caveats + note + notes + boot.caveats + note2 + note3 + note4 + note5),
+        caveats=tuple(
+            caveats + note0 + note + notes + boot.caveats + note2 + note3 + note4 + note5
+        ),
         stay_draws=boot.stay_draws,
         mobility=mobility,
         written_contact_share=_written_share(outreach_rows),
@@ -300,7 +346,9 @@ def fit_models(data, params: Params, *, shared: dict | None = None) -> FittedMod
         identification=identification,
         channel_eta=channel_eta,
         channels=tuple(str(c) for c in channels),
+        interpreter_draws=iota_draws,
         city_channel_contacts=_city_channel_contacts(data.outreach, params),
+        stay_detection=detect,
         channel_strategy=per_channel,
     )
 
@@ -326,6 +374,35 @@ def _channel_fit(mobility, share, channel_eta, channels, hours_share, outreach_r
         mix=strat.mix or None,
         hours_share=hours_share,
     )
+
+
+def _city_sightings(sightings: pd.DataFrame, params: Params) -> pd.DataFrame:
+    """The city's sightings on every date (merged stays reach outside the period)."""
+    return sightings[sightings["city"].astype(str) == params.city]
+
+
+def _merged(stays_frame: pd.DataFrame, strata, params: Params) -> pd.DataFrame:
+    """The city's stays with those split by missed sightings joined (arrivals count these).
+
+    ``build_stays`` splits a stay wherever sightings are more than ``gap_days`` apart; with
+    sources that see a present person on a few per cent of her days one stay becomes
+    several and the starts are too many. :func:`merged_stays` joins the splits her source
+    set's sighting rate explains (:func:`capacity.models.stays.strata.merge_split_stays`).
+    """
+    city = stays_frame[stays_frame["city"].astype(str) == params.city]
+    out = merged_stays(city, strata)
+    out.attrs.update(stays_frame.attrs)
+    return out
+
+
+def _stay_detection(merged: pd.DataFrame, rows: pd.DataFrame, strata, params: Params):
+    """The detection share of stays, or None and a caveat (the MSE's share is then used)."""
+    try:
+        st = stay_sightings(merged, rows, params.period_start, params.period_end,
+                            persons=strata.persons)  # fmt: skip
+        return fit_stay_detection(st, alpha=params.alpha), []
+    except EstimationError as exc:
+        return None, [Caveat("q4.no_stay_detection", reason=Caveat.of_error(exc))]
 
 
 def _city_channel_contacts(outreach: pd.DataFrame, params: Params) -> pd.DataFrame:
@@ -357,8 +434,10 @@ def _weeks(params: Params) -> float:
 def _stays(sightings: pd.DataFrame, params: Params, shared: dict):
     """Stays in the period, the city's source strata, the stay fit and touring.
 
-    The margin correction sees who sees a person: one gap distribution per source set
-    (:func:`capacity.models.stays.strata.source_strata`). The stays of all cities and
+    ``params.stay_model`` chooses the correction for unseen days: ``"margins"`` (one gap
+    distribution per source set, :func:`capacity.models.stays.strata.source_strata`) or
+    ``"deconvolve"`` (merged splits, EM under each kind of source's daily sighting rate;
+    ``fit_stays(correction="deconvolve")``). The stays of all cities and
     touring do not depend on the city: they are taken from ``shared`` when there, else
     stored in it.
     """
@@ -372,7 +451,14 @@ def _stays(sightings: pd.DataFrame, params: Params, shared: dict):
     frame = shared["stays"]
     in_city = sightings[sightings["city"].astype(str) == params.city]
     strata = source_strata(in_city, params.gap_days)
-    stays = fit_stays(frame, city=params.city, alpha=params.alpha, strata=strata, n_boot=0)
+    stays = fit_stays(
+        frame,
+        city=params.city,
+        alpha=params.alpha,
+        strata=strata,
+        n_boot=0,
+        correction=params.stay_model,
+    )
     if "touring" not in shared:
         shared["touring"] = touring(frame)
     return frame, strata, stays, shared["touring"]
@@ -488,7 +574,7 @@ def _woman_pmf(women, draws):
 
 
 def _chain_draws(params, stays_frame, strata, stays, chain, city_rows, languages, starts, rng, n,
-                 women=None):  # fmt: skip
+                 women=None, merged=None, detect=None):  # fmt: skip
     """The chain bootstrap: stays (margins, tail), starts, MSE and language shares at once.
 
     Each of ``n`` Poisson person-bootstrap replicates re-estimates the whole chain
@@ -497,7 +583,8 @@ def _chain_draws(params, stays_frame, strata, stays, chain, city_rows, languages
     estimate's inputs instead (and a caveat says the intervals are then too narrow).
     """
     table = StayTable.from_distributions([stays.distribution])
-    detection = np.array([chain.detection])
+    detection = np.array([chain.detection if detect is None else detect.detection])
+    present = None
     arrivals = np.array([float(starts)])
     pi = languages["share"].to_numpy(dtype=float)[None, :]
     if not n:
@@ -505,22 +592,31 @@ def _chain_draws(params, stays_frame, strata, stays, chain, city_rows, languages
     city_stays = stays_frame[stays_frame["city"] == params.city]
     t0, t1 = pd.Timestamp(params.period_start), pd.Timestamp(params.period_end)
     kept = city_stays[~city_stays["left_truncated"]]
+    counted = kept if detect is None else merged[~merged["left_truncated"]]
     draws = chain_bootstrap(
         strata=strata,
         expander=stays._rows["expander"],
         fit_stays_frame=kept,
-        starts=kept[(kept["start"] >= t0) & (kept["start"] <= t1)],
+        starts=counted[(counted["start"] >= t0) & (counted["start"] <= t1)],
         period_rows=city_rows,
         quarters=chain.quarters,
         languages=languages.index,
         criterion=params.mse_criterion,
         n_boot=n,
         woman_stays=women,
+        person_stats=None if detect is None else detect.person_matrix(),
         # keyed by person: replicate d draws a woman once for every city (national view)
         seed=params.seed,
     )
     table = stack_tables(table, draws.stays.table)
-    detection = np.r_[detection, draws.detection]
+    if detect is None:
+        detection = np.r_[detection, draws.detection]
+    else:
+        p = len(detect.theta)
+        stats = draws.person_stats
+        det_b, days_b = detect.replicate_values(stats[:, :p], stats[:, p:])
+        detection = np.r_[detection, det_b]
+        present = days_b
     arrivals = np.r_[arrivals, draws.starts]
     counts = draws.language_counts
     pi = np.vstack([pi, counts / np.maximum(counts.sum(1, keepdims=True), 1e-12)])
@@ -535,14 +631,21 @@ def _chain_draws(params, stays_frame, strata, stays, chain, city_rows, languages
     ratio_ci = (
         percentile_interval(ratio, params.alpha) if np.isfinite(ratio).any() else (np.nan, np.nan)
     )
+    refit = {"median_ratio_ci": ratio_ci, "n_boot": n}
+    hr = draws.stays.hazard_ratio
+    if hr is not None and np.isfinite(hr).any():  # the trend refitted per replicate
+        ok = hr[np.isfinite(hr) & (hr > 0)]
+        refit["hazard_ratio_ci"] = percentile_interval(ok, params.alpha)
+        refit["hazard_ratio_se_log"] = float(np.std(np.log(ok), ddof=1))
     return _ChainDraws(
         table,
         detection,
         arrivals,
         pi,
-        dataclasses.replace(stays, median_ratio_ci=ratio_ci, n_boot=n),
+        dataclasses.replace(stays, **refit),
         dataclasses.replace(chain, detection_draws=draws.detection),
-        {"median": draws.stays.median, "median_ratio": ratio},
+        {"median": draws.stays.median, "median_ratio": ratio}
+        | ({} if present is None else {"person_days": present}),
         caveats,
         *_woman_pmf(women, draws),
     )

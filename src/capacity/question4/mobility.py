@@ -398,7 +398,7 @@ def tour_measures(
     # other cities: a contact there is usable as often as one here (Σ_L π_L m_L), a share
     # that does not move with this city's staffing (eff / p_any did: more staff here lowered
     # the other cities' reach when reach in any language saturated faster)
-    usable = inputs.pi @ inputs.m
+    usable = inputs.usable()
     c = mob.city
     p = mob.city_reach * usable[:, None]
     p[:, c] = eff
@@ -422,7 +422,7 @@ def tour_measures(
             shared_fte,
             DAYS_PER_WEEK / inputs.stays.mean,
         )
-        usable = served * (inputs.pi @ inputs.m)
+        usable = served * inputs.usable()
         tour = 1 - (1 - usable) * (1 - tour)
         national = 1 - (1 - usable) * (1 - national)
     return {"reach_stay": eff, "reach_woman": woman, "reach_tour": tour,

@@ -83,6 +83,16 @@ class Params:
         high=120,
         unit="days",
     )
+    stay_model: str = _param(
+        "margins",
+        doc="How stay lengths are corrected for the days no source sees: 'margins' spreads "
+        "each stay over the unseen days its source set's gaps imply (flat prior); "
+        "'deconvolve' merges stays split by missed sightings and estimates the lengths per "
+        "start year by EM under each kind of source's daily sighting rate, refitted in every "
+        "bootstrap replicate (right where sources see a present person day by day; see "
+        "docs/methods/stays.md for what each gets wrong).",
+        choices=("margins", "deconvolve"),
+    )
     strategy: str = _param(
         "estimated",
         doc="Outreach strategy modelled for reach: one of the strategies registered in "

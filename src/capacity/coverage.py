@@ -71,6 +71,7 @@ class Plan:
     chain_years: tuple[int, int] = (2022, 2025)  # the chain's period (the default run's)
     n_boot: int = 100  # chain bootstrap replicates
     gap_days: int = 14
+    stay_model: str = "margins"  # the chain's correction for unseen days (Params.stay_model)
     alpha: float = 0.05
 
 
@@ -277,6 +278,7 @@ def chain_cases(syn, plan: Plan) -> list[Case]:
             period_end=end.date(),
             n_boot=plan.n_boot,
             gap_days=plan.gap_days,
+            stay_model=plan.stay_model,
             alpha=plan.alpha,
         )
         with warnings.catch_warnings():
@@ -468,8 +470,9 @@ def write_markdown(
         + (
             f"; rows `chain: …`: the question-4 chain a user runs (`fit_models` + `evaluate`, "
             f"{plan.city} {plan.chain_years[0]}–{plan.chain_years[1]}, default parameters, "
-            f"`gap_days` {plan.gap_days}, {plan.n_boot} chain-bootstrap replicates, "
-            "percentile intervals; the hazard ratio's is Wald)"
+            f"`gap_days` {plan.gap_days}, `stay_model` {plan.stay_model}, {plan.n_boot} "
+            "chain-bootstrap replicates, percentile intervals; the hazard ratio's is Wald "
+            "with `margins`, percentile with `deconvolve`)"
             if plan.chain
             else ""
         )
@@ -520,6 +523,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--n-boot", type=int, default=100, help="chain bootstrap replicates")
     p.add_argument("--gap-days", type=int, default=14, help="the chain's gap_days")
+    p.add_argument(
+        "--stay-model",
+        choices=("margins", "deconvolve"),
+        default="margins",
+        help="the chain's stay_model (correction for unseen days)",
+    )
     p.add_argument("--jobs", type=int, default=2, help="worker processes")
     p.add_argument(
         "--reduced",
@@ -539,7 +548,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.stays:
         plan = dataclasses.replace(plan, stays=True)
     if args.chain or args.chain_only:
-        plan = dataclasses.replace(plan, chain=True, n_boot=args.n_boot, gap_days=args.gap_days)
+        plan = dataclasses.replace(
+            plan,
+            chain=True,
+            n_boot=args.n_boot,
+            gap_days=args.gap_days,
+            stay_model=args.stay_model,
+        )
     if args.chain_only:
         plan = dataclasses.replace(plan, population=False, period=False, stays=False)
     worlds = dict(list(WORLDS.items())[: args.worlds]) if args.worlds else WORLDS

@@ -165,6 +165,17 @@ CAVEATS: dict[str, dict[str, str]] = {
         "imply, separately for the {strata:int} sets of sources that see a person: "
         "{low:num1}–{high:num1} days) and reweighted for stays never seen.",
     },
+    "stays.deconvolved": {
+        "sv": "Vistelsernas längd är skattad ur spannet mellan första och sista observationen "
+        "med en EM-algoritm som lägger till de dagar i varje ände som ingen källa ser och de "
+        "vistelser som aldrig syns, efter hur ofta varje slag av källor ser en närvarande "
+        "person ({low:pct}–{high:pct} av dagarna); {merged:count} vistelser som delats av "
+        "missade observationer är ihopslagna.",
+        "en": "Stay lengths estimated from the span between the first and the last sighting by "
+        "an EM algorithm that adds the unseen days at each end and the stays never seen, "
+        "given how often each kind of source sees a present person ({low:pct}–{high:pct} of "
+        "her days); {merged:count} stays split by missed sightings are merged.",
+    },
     "stays.split": {
         "sv": "{share:pct} av glappen mellan observationer inom en vistelse är längre än "
         "{days:int} dagar: missade observationer delar troligen vistelser, så att de ser "

@@ -381,8 +381,10 @@ def _weeks(params: Params) -> float:
 def _stays(sightings: pd.DataFrame, params: Params, shared: dict):
     """Stays in the period, the city's source strata, the stay fit and touring.
 
-    The margin correction sees who sees a person: one gap distribution per source set
-    (:func:`capacity.models.stays.strata.source_strata`). The stays of all cities and
+    ``params.stay_model`` chooses the correction for unseen days: ``"margins"`` (one gap
+    distribution per source set, :func:`capacity.models.stays.strata.source_strata`) or
+    ``"deconvolve"`` (merged splits, EM under each kind of source's daily sighting rate;
+    ``fit_stays(correction="deconvolve")``). The stays of all cities and
     touring do not depend on the city: they are taken from ``shared`` when there, else
     stored in it.
     """
@@ -396,7 +398,14 @@ def _stays(sightings: pd.DataFrame, params: Params, shared: dict):
     frame = shared["stays"]
     in_city = sightings[sightings["city"].astype(str) == params.city]
     strata = source_strata(in_city, params.gap_days)
-    stays = fit_stays(frame, city=params.city, alpha=params.alpha, strata=strata, n_boot=0)
+    stays = fit_stays(
+        frame,
+        city=params.city,
+        alpha=params.alpha,
+        strata=strata,
+        n_boot=0,
+        correction=params.stay_model,
+    )
     if "touring" not in shared:
         shared["touring"] = touring(frame)
     return frame, strata, stays, shared["touring"]
@@ -559,12 +568,18 @@ def _chain_draws(params, stays_frame, strata, stays, chain, city_rows, languages
     ratio_ci = (
         percentile_interval(ratio, params.alpha) if np.isfinite(ratio).any() else (np.nan, np.nan)
     )
+    refit = {"median_ratio_ci": ratio_ci, "n_boot": n}
+    hr = draws.stays.hazard_ratio
+    if hr is not None and np.isfinite(hr).any():  # the trend refitted per replicate
+        ok = hr[np.isfinite(hr) & (hr > 0)]
+        refit["hazard_ratio_ci"] = percentile_interval(ok, params.alpha)
+        refit["hazard_ratio_se_log"] = float(np.std(np.log(ok), ddof=1))
     return _ChainDraws(
         table,
         detection,
         arrivals,
         pi,
-        dataclasses.replace(stays, median_ratio_ci=ratio_ci, n_boot=n),
+        dataclasses.replace(stays, **refit),
         dataclasses.replace(chain, detection_draws=draws.detection),
         {"median": draws.stays.median, "median_ratio": ratio},
         caveats,

@@ -203,10 +203,13 @@ def fit_stays(
         Keep only stays in this city.
     alpha : float
         1 − confidence level.
-    correction : {"margins", "none"}
+    correction : {"margins", "deconvolve", "none"}
         ``"margins"`` adds the expected unseen days at each observed end and weights
         each stay by the inverse of its chance to be seen at all (see Notes);
-        ``"none"`` uses first-to-last-sighting lengths.
+        ``"deconvolve"`` merges stays split by missed sightings and estimates the length
+        distribution per start year by EM under each kind of source's daily sighting rate
+        (:mod:`~capacity.models.stays.deconvolve`; needs ``strata`` and, for the merge,
+        every city's stays); ``"none"`` uses first-to-last-sighting lengths.
     short_days : float
         Threshold of a short stay for ``short_share_by_year``.
     strata : SourceStrata, optional
@@ -249,6 +252,8 @@ def fit_stays(
     187–220. Klein, J. P., Moeschberger, M. L. (2003). Survival Analysis, 2nd ed.,
     Springer (ch. 4, left truncation).
     """
+    if correction == "deconvolve":
+        return _fit_deconvolved(stays, city, strata, alpha, short_days, n_boot, seed)
     if city is not None:
         stays = stays[stays["city"] == city]
     caveats = []
@@ -351,3 +356,122 @@ def _by_year(
     frame = pd.DataFrame.from_dict(out, orient="index", columns=[*cols, "n_stays"])
     frame.index.name = "year"
     return frame.astype({c: float for c in cols})
+
+
+def _fit_deconvolved(stays, city, strata, alpha, short_days, n_boot, seed) -> StaysResults:
+    """:func:`fit_stays` with ``correction="deconvolve"`` (see its docstring)."""
+    from capacity.models.stays.deconvolve import grouped_strata, make_deconvolver, merge_stays
+
+    if strata is None or city is None:
+        raise EstimationError(
+            "correction='deconvolve' needs the city and its source strata (source_strata)."
+        )
+    mine = stays[stays["city"] == city]
+    caveats = []
+    n_trunc = int(mine["left_truncated"].sum())
+    if n_trunc:
+        caveats.append(Caveat("stays.left_truncated", n=n_trunc, days=stays.attrs.get("gap_days")))
+    merged = merge_stays(stays, strata, city)
+    dec, kept = make_deconvolver(merged, grouped_strata(strata))
+    if (~kept["right_censored"]).sum() < 2:
+        raise EstimationError(
+            f"only {len(kept)} usable stays in {city}: at least 5 stays with 2 ended ones are "
+            "needed to estimate stay lengths. Widen the period or check city."
+        )
+    point = dec.fit()
+    n_obs = np.bincount(np.searchsorted(dec.years, kept["start"].dt.year), minlength=len(dec.years))
+    rows = _deconvolved_rows(point.grid, point.pooled[0], len(kept))
+    km, dist = km_distribution(rows, alpha=alpha, aggregate=False)
+    med, med_ci = km_median(km, alpha)
+    by_year = {}
+    for i, y in enumerate(dec.years):
+        if n_obs[i] < 2:
+            continue
+        km_y, _ = km_distribution(
+            _deconvolved_rows(point.grid, point.f[0, i], n_obs[i]), alpha=alpha, aggregate=False
+        )
+        m_y, (lo_y, hi_y) = km_median(km_y, alpha)
+        by_year[int(y)] = (*km_share_below(km_y, short_days, alpha), m_y, lo_y, hi_y, n_obs[i])
+    cols = ["share", "se", "ci_lower", "ci_upper", "median", "median_lower", "median_upper"]
+    frame = pd.DataFrame.from_dict(by_year, orient="index", columns=[*cols, "n_stays"])
+    frame.index.name = "year"
+    frame = frame.astype({c: float for c in cols})
+    ratio = float(median_ratio(dec.years, point.medians(point.f[0]), n_obs))
+    hr = float(point.hazard_ratio()[0])
+    ratio_ci, hr_ci, hr_se = (np.nan, np.nan), (np.nan, np.nan), np.nan
+    med_draws = None
+    if n_boot:
+        reps = dec.replicates(
+            person_weights(np.random.default_rng(seed), n_boot, len(strata.persons), "poisson")
+        )
+        if np.isfinite(reps.median_ratio).any():
+            ratio_ci = percentile_interval(reps.median_ratio, alpha)
+        hr_ci, hr_se = _hr_interval(reps.hazard_ratio, alpha)
+        med_draws = reps.median
+    if med_draws is not None and np.isfinite(med_draws).any():
+        med_ci = percentile_interval(med_draws, alpha)
+    q = dec.q0
+    caveats.append(
+        Caveat(
+            "stays.deconvolved",
+            low=float(q.min()),
+            high=float(q.max()),
+            merged=int(merged["pieces"].sum() - len(merged)),
+        )
+    )
+    share_cens = 1 - (~kept["right_censored"]).mean()
+    if share_cens > 0:
+        caveats.append(Caveat("stays.censored", share=share_cens))
+    if not np.isfinite(hr):
+        caveats.append(Caveat("stays.no_trend"))
+    return StaysResults(
+        km=km,
+        distribution=dist,
+        median_days=float(med),
+        median_ci=(float(med_ci[0]), float(med_ci[1])),
+        mean_days=float(dist.mean()),
+        mean_se=float(restricted_mean_se(km)),
+        hazard_ratio_per_year=hr,
+        hazard_ratio_ci=(float(hr_ci[0]), float(hr_ci[1])),
+        hazard_ratio_se_log=float(hr_se),
+        median_ratio_per_year=ratio,
+        median_ratio_ci=(float(ratio_ci[0]), float(ratio_ci[1])),
+        short_share_by_year=frame[["share", "se", "ci_lower", "ci_upper", "n_stays"]].rename(
+            columns={"share": "estimate"}
+        ),
+        median_by_year=frame[["median", "median_lower", "median_upper", "n_stays"]].rename(
+            columns={"median": "estimate", "median_lower": "ci_lower", "median_upper": "ci_upper"}
+        ),
+        short_share=km_share_below(km, short_days, alpha),
+        short_days=float(short_days),
+        n_stays=len(kept),
+        n_persons=int(kept["person_id"].nunique()),
+        city=city,
+        correction="deconvolve",
+        sighting_prob=float(np.average(q[dec.person_stratum], weights=None)),
+        alpha=alpha,
+        caveats=tuple(caveats) + dist.caveats,
+        _rows={"expander": dec},
+        n_boot=int(n_boot),
+    )
+
+
+def _deconvolved_rows(grid: np.ndarray, f: np.ndarray, n: float) -> pd.DataFrame:
+    """KM rows of a deconvolved distribution: every length an ended stay, weights ``n·f``."""
+    keep = f > 1e-12 * f.max()
+    return pd.DataFrame(
+        {
+            "duration": grid[keep].astype(float),
+            "event": 1.0,
+            "entry": 0.0,
+            "weight": float(n) * f[keep] / f[keep].sum(),
+        }
+    )
+
+
+def _hr_interval(draws: np.ndarray | None, alpha: float):
+    """Percentile interval of hazard-ratio replicates and the SD of their logarithm."""
+    if draws is None or not np.isfinite(draws).any():
+        return (np.nan, np.nan), np.nan
+    ok = draws[np.isfinite(draws) & (draws > 0)]
+    return percentile_interval(ok, alpha), float(np.std(np.log(ok), ddof=1))

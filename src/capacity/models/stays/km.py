@@ -219,6 +219,19 @@ def bootstrap_stays(
     """
     if cache and "expander" in cache:
         expander = cache["expander"]
+        from capacity.models.stays.deconvolve import Deconvolver
+
+        if isinstance(expander, Deconvolver):  # the EM refitted on multinomial weights
+            n_p = len(expander.person_stratum)
+            w = np.stack(
+                [np.bincount(rng.integers(0, n_p, n_p), minlength=n_p) for _ in range(n_boot)],
+                axis=1,
+            ).astype(float)
+            t = expander.replicates(w).table
+            return [
+                StayDistribution(t.times[b], t.masses[b], 0.0, float(t.t_max[b]), 1.0)
+                for b in range(n_boot)
+            ]
     elif stays is not None:
         _, expander, _, _ = prepare_margins(stays[~stays["left_truncated"]], "margins")
     else:

@@ -124,6 +124,8 @@ class StayReplicates:
     median : (B,) median stay.
     years : (Y,) start years; ``median_by_year`` (B, Y).
     median_ratio : (B,) change of the median per year (see :func:`median_ratio`).
+    hazard_ratio : (B,) or None; the hazard ratio per year where the model gives one per
+        replicate (the deconvolved stays, :mod:`~capacity.models.stays.deconvolve`).
     """
 
     table: StayTable
@@ -131,6 +133,7 @@ class StayReplicates:
     years: np.ndarray
     median_by_year: np.ndarray
     median_ratio: np.ndarray
+    hazard_ratio: np.ndarray | None = None
 
 
 def _spread_weights(expander, w_u: np.ndarray, values: np.ndarray | None) -> np.ndarray:
@@ -250,6 +253,11 @@ def concat(parts: list[StayReplicates]) -> StayReplicates:
         years=parts[0].years,
         median_by_year=np.vstack([p.median_by_year for p in parts]),
         median_ratio=np.concatenate([p.median_ratio for p in parts]),
+        hazard_ratio=(
+            np.concatenate([p.hazard_ratio for p in parts])
+            if all(p.hazard_ratio is not None for p in parts)
+            else None
+        ),
     )
 
 
@@ -266,8 +274,11 @@ def replicate_stays(
     set's gap distribution from its reweighted gaps. ``weights_chunks`` yields arrays of
     shape ``(len(strata.persons), b)``.
     """
+    from capacity.models.stays.deconvolve import Deconvolver
     from capacity.models.stays.strata import recurrence_pmfs
 
+    if isinstance(expander, Deconvolver):  # the EM refitted per replicate (its own stays)
+        return concat([expander.replicates(w) for w in weights_chunks])
     person = strata.persons.get_indexer(stays["person_id"])
     year = stays["start"].dt.year.to_numpy()
     parts = []

@@ -1,0 +1,427 @@
+"""Stay lengths deconvolved from the sighting process of each source set (EM).
+
+A stay of ``D`` days is seen from its first to its last sighting. When a present person of
+source set ``k`` is seen on each day with chance ``q_k``, the span ``s`` (first to last
+sighting, both counted) of a stay of ``D`` days has, up to a factor that does not depend on
+``D``, the likelihood
+
+    K_k(s | D) = (D − s + 1) (1 − q_k)^(D − s),      D ≥ s          (ended stays)
+    K_k(s | D) = (1 − (1 − q_k)^(D − s + 1)) / q_k,  D ≥ s          (stays going on at the
+                                                                      data's end: D ≥ s + R₁)
+
+(``D − s`` unseen days split between the two ends, each day unseen with ``1 − q_k``), and
+is seen at all with ``p_k(D) = 1 − (1 − q_k)^D``. The length distribution ``f`` of the
+stays that arrive in a start year is the nonparametric maximum-likelihood estimate of the
+observed spans with stays never seen as missing data (Turnbull 1976; the EM of Dempster,
+Laird & Rubin 1977): per iteration
+
+    f(D) ∝ f(D) [ Σ_u W_u K(s_u | D) / Σ_D' f(D') K(s_u | D')  +  Σ_k (n_k / P_k)(1 − p_k(D)) ],
+
+``W_u`` the stays observed with key ``u`` (span, source set, start year), ``n_k`` the stays
+of set ``k`` and ``P_k = Σ_D f(D) p_k(D)``; the second term is the expected number of stays
+of each length that no source saw. ``q_k`` is the within-stay sighting density of the set,
+``Σ (n_i − 2) / Σ (d_i − 2)`` over its stays of at least three days (``n_i`` sighting days,
+``d_i`` span; the interior days of a stay are seen independently with chance ``q``
+whatever its length, unlike the gaps, which a stay's length truncates). Stays are the
+merged stays of :func:`~capacity.models.stays.strata.merge_split_stays` (a stay split by
+missed sightings counts once).
+
+Every replicate of the person bootstrap re-estimates ``q_k`` and the EM with its weights:
+for ended stays ``K_q(s | D) = K_{q₀}(s | D) ρ^(D − s)``, ``ρ = (1 − q)/(1 − q₀)``, so the
+kernel of every replicate is the fitted one rescaled by a power of ``ρ`` on each side, and
+all replicates and start years run as one sparse product per source set. The kernel of
+stays going on at the data's end keeps the fitted ``q₀`` (they are a few per cent of the
+stays). Methods and measurements: ``docs/methods/stays.md``.
+
+References
+----------
+Turnbull, B. W. (1976). The empirical distribution function with arbitrarily grouped,
+censored and truncated data. *JRSS B* 38, 290–295. Dempster, A. P., Laird, N. M., Rubin,
+D. B. (1977). Maximum likelihood from incomplete data via the EM algorithm. *JRSS B* 39,
+1–38.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from capacity.exceptions import EstimationError
+
+__all__ = [
+    "Deconvolved",
+    "Deconvolver",
+    "EM_ITERATIONS",
+    "grouped_strata",
+    "make_deconvolver",
+    "merge_stays",
+]
+
+#: Float type of the EM's arrays (single precision halves the memory traffic).
+DTYPE = np.float32
+#: EM iterations (a fixed number, the same for the fit and every bootstrap replicate).
+EM_ITERATIONS = 100
+#: Pseudo-days of the pooled sighting density added to each source set's (shrinkage).
+SHRINK_DAYS = 50.0
+#: The ended-stay kernel is cut where ``(1 − q)^m`` falls below this.
+KERNEL_EPS = 1e-4
+#: Longest unseen margin in days the grid allows beyond the longest observed span.
+MAX_MARGIN = 365
+
+
+def source_group(source: str) -> str:
+    """The kind of a source: its code up to the first ``_`` (``ads_a``, ``ads_b`` → ``ads``)."""
+    return str(source).split("_", 1)[0]
+
+
+def grouped_strata(strata):
+    """``strata`` with sources of one kind pooled (:func:`source_group`): a new SourceStrata.
+
+    Which of two ad sites see a person depends on how long she stays (being seen by both
+    needs a long stay), so a stratum per set of sites selects on the length the
+    deconvolution estimates; the kinds (ads, outreach, police) are what sets the rate.
+    """
+    import dataclasses
+
+    kinds = [
+        "+".join(sorted({source_group(x) for x in label.split("+")})) for label in strata.labels
+    ]
+    labels, code = np.unique(np.array(kinds), return_inverse=True)
+    return dataclasses.replace(
+        strata,
+        labels=tuple(str(x) for x in labels),
+        person_stratum=code[strata.person_stratum].astype(np.int64),
+    )
+
+
+def merge_stays(stays: pd.DataFrame, strata, city: str) -> pd.DataFrame:
+    """The city's stays with splits by missed sightings merged (one row per merged stay).
+
+    ``stays`` holds every city's stays of the persons (a stay elsewhere between two keeps
+    them apart); :func:`~capacity.models.stays.strata.merge_split_stays` labels the runs.
+    A merged stay starts at its first piece and ends at its last; its sighting days are
+    summed; it is left-truncated or has delayed entry as its first piece, right-censored as
+    its last.
+    """
+    from capacity.models.stays.strata import merge_split_stays
+
+    mine = stays[stays["city"].astype(str) == city]
+    theirs = stays[stays["person_id"].isin(mine["person_id"].unique())]
+    run = merge_split_stays(theirs, strata)[mine.index]
+    mine = mine.assign(_run=run.to_numpy()).sort_values(["_run", "start"], kind="stable")
+    g = mine.groupby("_run", sort=False)
+    out = g.agg(
+        person_id=("person_id", "first"),
+        city=("city", "first"),
+        start=("start", "first"),
+        end=("end", "last"),
+        n_sightings=("n_sightings", "sum"),
+        entry_days=("entry_days", "first"),
+        left_truncated=("left_truncated", "first"),
+        right_censored=("right_censored", "last"),
+        pieces=("start", "size"),
+    ).reset_index(drop=True)
+    out["duration_days"] = ((out["end"] - out["start"]).dt.days + 1).astype(float)
+    out["year"] = out["start"].dt.year.astype(np.int64)
+    out.attrs.update(stays.attrs)
+    return out
+
+
+@dataclass(frozen=True)
+class Deconvolved:
+    """EM results for ``B`` weight vectors: ``f`` (B, Y, D) per start year, ``n`` (B, Y)."""
+
+    grid: np.ndarray
+    years: np.ndarray
+    f: np.ndarray
+    n: np.ndarray
+    q: np.ndarray
+
+    @property
+    def pooled(self) -> np.ndarray:
+        """Length distribution of all stays arriving in the years: (B, D)."""
+        w = self.n / np.maximum(self.n.sum(1, keepdims=True), 1e-300)
+        return np.einsum("by,byd->bd", w, self.f)
+
+    def medians(self, f: np.ndarray) -> np.ndarray:
+        """Median (smallest ``D`` with ``F(D) ≥ 1/2``) of each row of ``f`` (…, D)."""
+        cdf = np.cumsum(f, axis=-1)
+        ok = cdf[..., -1] > 0
+        idx = np.argmax(cdf >= 0.5 * cdf[..., -1:] - 1e-12, axis=-1)
+        return np.where(ok, self.grid[idx], np.nan)
+
+    def hazard_ratio(self) -> np.ndarray:
+        """Hazard ratio per start year from the yearly curves (B,).
+
+        Under proportional hazards ``log(−log S_y(t)) = log Λ₀(t) + β y`` at every ``t``: ``β``
+        is the weighted least-squares slope of ``cloglog S_y(t)`` on ``y`` with one level per
+        ``t`` (weights: the year's stays), over the days where the pooled curve is between
+        0.1 and 0.9.
+        """
+        surv = 1 - np.cumsum(self.f, axis=-1)  # S_y(D) = P(T > D)
+        pooled = 1 - np.cumsum(self.pooled, axis=-1)
+        use = (pooled > 0.1) & (pooled < 0.9)  # (B, D)
+        s = np.clip(surv, 1e-9, 1 - 1e-9)
+        c = np.log(-np.log(s))  # (B, Y, D)
+        ok = (surv > 1e-9) & (surv < 1 - 1e-9) & use[:, None, :]
+        w = np.where(ok, self.n[:, :, None], 0.0)
+        y = self.years.astype(float)[None, :, None]
+        sw = w.sum(1, keepdims=True)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ym = (w * y).sum(1, keepdims=True) / sw
+            cm = (w * c).sum(1, keepdims=True) / sw
+            sxy = np.nansum(w * (y - ym) * (c - cm), axis=(1, 2))
+            sxx = np.nansum(w * (y - ym) ** 2, axis=(1, 2))
+            beta = sxy / sxx
+        return np.where(sxx > 0, np.exp(beta), np.nan)
+
+
+@dataclass(frozen=True)
+class Deconvolver:
+    """The observed stays as EM keys, ready to be refitted for any person weights.
+
+    Attributes
+    ----------
+    grid : (D,) true lengths 1 … D_max in days.
+    years : (Y,) start years.
+    key_stratum, key_year, key_span, key_censored : (U,) the keys' source set, year index,
+        span and whether the stay goes on at the data's end.
+    stay_key, stay_person : (n,) key and person (column of the weights) of each stay.
+    person_num, person_den : (P,) interior sighting days and interior days of each
+        person's stays of at least three days (the sighting density).
+    person_stratum : (P,) source set of each person.
+    q0 : (S,) fitted sighting density per source set.
+    kernels : per source set the sparse ``K_{q₀}`` of its ended keys (U_k × Y·D) and their
+        key indices; ``censored`` the same for stays going on (one matrix, all sets).
+    n_iter : int
+    """
+
+    grid: np.ndarray
+    years: np.ndarray
+    key_stratum: np.ndarray
+    key_year: np.ndarray
+    key_span: np.ndarray
+    key_censored: np.ndarray
+    stay_key: np.ndarray
+    stay_person: np.ndarray
+    person_num: np.ndarray
+    person_den: np.ndarray
+    person_stratum: np.ndarray
+    q0: np.ndarray
+    kernels: tuple
+    censored: tuple
+    n_iter: int
+    labels: tuple = ()
+
+    @property
+    def n_strata(self) -> int:
+        """Number of source sets."""
+        return len(self.q0)
+
+    def densities(self, w: np.ndarray) -> np.ndarray:
+        """Sighting density per source set for person weights ``w`` (P, B): (B, S)."""
+        return _densities(self.person_num, self.person_den, self.person_stratum, self.n_strata, w)
+
+    def replicates(self, w: np.ndarray):
+        """StayReplicates for person weights ``w`` (P, B): EM and densities refitted."""
+        return _replicates(self, w)
+
+    def fit(
+        self, w: np.ndarray | None = None, n_iter: int | None = None, start=None
+    ) -> Deconvolved:
+        """Run the EM for person weights ``w`` (P, B) (default: every person once).
+
+        ``start`` (Y, D): the distributions to start from (default uniform on the grid).
+        """
+        n_p = len(self.person_stratum)
+        w = np.ones((n_p, 1)) if w is None else np.asarray(w, dtype=float)
+        n_b = w.shape[1]
+        n_y, n_d = len(self.years), len(self.grid)
+        q = self.densities(w)  # (B, S)
+        link = sparse.csr_matrix(
+            (np.ones(len(self.stay_key)), (self.stay_key, self.stay_person)),
+            shape=(len(self.key_span), n_p),
+        )
+        big_w = np.asarray(link @ w).T  # (B, U)
+        # stays per (year, set) and the chance to be seen p_k(D) per replicate
+        ys = self.key_year * self.n_strata + self.key_stratum
+        n_ys = np.zeros((n_b, n_y * self.n_strata))
+        np.add.at(n_ys.T, ys, big_w.T)
+        n_ys = n_ys.reshape(n_b, n_y, self.n_strata)
+        # arrays are laid out (…, B): a column per replicate, as sparse products want
+        miss = ((1 - q).T[:, None, :] ** self.grid[None, :, None]).astype(DTYPE)  # (S, D, B)
+        n_ys = np.ascontiguousarray(n_ys.transpose(1, 2, 0))  # (Y, S, B)
+        log_rho = np.log(np.clip((1 - q) / (1 - self.q0[None, :]), 1e-12, None))  # (B, S)
+        tiled = np.tile(self.grid, n_y).astype(float)[:, None]
+        # ρ^(D − s) = ρ^D · ρ^(−s): f is scaled by ρ^D, each key by ρ^(−s)
+        parts = []
+        for k, (mat, keys) in enumerate(self.kernels):
+            if not len(keys):
+                continue
+            up = np.exp(tiled * log_rho[None, :, k]).astype(DTYPE)  # (Y·D, B)
+            down = np.exp(-self.key_span[keys][:, None] * log_rho[None, :, k]).astype(DTYPE)
+            wk = np.ascontiguousarray(big_w[:, keys].T).astype(DTYPE)  # (U_k, B)
+            parts.append((mat.astype(DTYPE), mat.T.tocsr().astype(DTYPE), up, down, wk))
+        mat, keys = self.censored
+        if len(keys):  # stays going on: K = 1/q (a tail sum of f) − the decaying part
+            c_wk = np.ascontiguousarray(big_w[:, keys].T).astype(DTYPE)
+            c_at = self.key_year[keys] * n_d + self.key_span[keys] - 1  # (y, D = s) cells
+            c_inv = (1 / self.q0[self.key_stratum[keys]]).astype(DTYPE)[:, None]
+            c_mat, c_mat_t = mat.astype(DTYPE), mat.T.tocsr().astype(DTYPE)
+        if start is None:
+            g = np.full((n_y, n_d, n_b), 1.0 / n_d, dtype=DTYPE)
+        else:
+            g = np.repeat(np.asarray(start, dtype=DTYPE)[:, :, None], n_b, axis=2)
+        tiny = np.finfo(DTYPE).tiny
+        miss_b = np.ascontiguousarray(miss.transpose(2, 1, 0))  # (B, D, S)
+        miss_t = np.ascontiguousarray(miss.transpose(2, 0, 1))  # (B, S, D)
+        n_ys_b = n_ys.transpose(2, 0, 1)  # (B, Y, S)
+        for _ in range(self.n_iter if n_iter is None else n_iter):
+            flat = g.reshape(n_y * n_d, n_b)
+            acc = np.zeros_like(flat)
+            for mat, mat_t, up, down, wk in parts:
+                denom = (mat @ (flat * up)) * down  # (U_k, B)
+                ratio = np.where(wk > 0, wk / np.maximum(denom, tiny), 0) * down
+                acc += (mat_t @ ratio) * up
+            if len(keys):
+                tail = np.cumsum(g[:, ::-1], axis=1)[:, ::-1].reshape(n_y * n_d, n_b)
+                denom = c_inv * tail[c_at] - c_mat @ flat
+                ratio = np.where(c_wk > 0, c_wk / np.maximum(denom, tiny), 0)
+                spread = np.zeros_like(flat)
+                np.add.at(spread, c_at, c_inv * ratio)
+                acc += np.cumsum(spread.reshape(n_y, n_d, n_b), axis=1).reshape(flat.shape)
+                acc -= c_mat_t @ ratio
+            # stays no source saw: Σ_k (n_k / P_k)(1 − p_k(D)) per year (batched over B)
+            seen_p = 1 - np.matmul(g.transpose(2, 0, 1), miss_b)  # (B, Y, S): P_k per year
+            ghost = np.where(n_ys_b > 0, n_ys_b / np.maximum(seen_p, 1e-12), 0).astype(DTYPE)
+            unseen = np.matmul(ghost, miss_t).transpose(1, 2, 0)  # (Y, D, B)
+            g = g * (acc.reshape(n_y, n_d, n_b) + unseen)
+            g = g / np.maximum(g.sum(1, keepdims=True), tiny)
+        seen_p = 1 - np.einsum("ydb,sdb->ysb", g.astype(float), miss.astype(float))
+        n_tot = np.where(n_ys > 0, n_ys / np.maximum(seen_p, 1e-12), 0.0).sum(1).T  # (B, Y)
+        f = np.ascontiguousarray(g.astype(float).transpose(2, 0, 1))
+        f = f / np.maximum(f.sum(-1, keepdims=True), 1e-300)
+        return Deconvolved(self.grid, self.years, f, n_tot, q)
+
+
+def _replicates(dec: Deconvolver, w: np.ndarray):
+    """:class:`~capacity.models.stays.replicates.StayReplicates` of the EM for weights ``w``."""
+    from capacity.models.stays.replicates import StayReplicates, median_ratio
+    from capacity.models.stays.table import StayTable
+
+    r = dec.fit(w)
+    pooled = r.pooled
+    n_b = pooled.shape[0]
+    n_obs = np.bincount(dec.key_year[dec.stay_key], minlength=len(dec.years))
+    by_year = r.medians(r.f)
+    table = StayTable(
+        times=np.broadcast_to(r.grid.astype(float), pooled.shape).copy(),
+        masses=pooled,
+        s_max=np.zeros(n_b),
+        t_max=np.full(n_b, float(r.grid[-1])),
+        tail_rate=np.ones(n_b),
+        mean=pooled @ r.grid,
+    )
+    return StayReplicates(
+        table=table,
+        median=r.medians(pooled),
+        years=dec.years,
+        median_by_year=by_year,
+        median_ratio=median_ratio(dec.years, by_year, n_obs),
+        hazard_ratio=r.hazard_ratio(),
+    )
+
+
+def _densities(num, den, stratum, n_strata, w) -> np.ndarray:
+    """``q_k = (Σ w num + c q̄)/(Σ w den + c)`` per set (shrunk to the pooled density)."""
+    w = np.asarray(w, dtype=float)
+    nk = np.zeros((n_strata, w.shape[1]))
+    dk = np.zeros((n_strata, w.shape[1]))
+    np.add.at(nk, stratum, num[:, None] * w)
+    np.add.at(dk, stratum, den[:, None] * w)
+    pooled = nk.sum(0) / np.maximum(dk.sum(0), 1e-300)
+    pooled = np.where(dk.sum(0) > 0, pooled, 0.5)
+    q = (nk + SHRINK_DAYS * pooled) / (dk + SHRINK_DAYS)
+    return np.clip(q, 1e-3, 1 - 1e-6).T
+
+
+def make_deconvolver(
+    merged: pd.DataFrame, strata, n_iter: int = EM_ITERATIONS
+) -> tuple[Deconvolver, pd.DataFrame]:
+    """The EM keys of ``merged`` (the city's merged stays, :func:`merge_stays`).
+
+    Stays with an unknown origin (``left_truncated``) or begun before the window
+    (``entry_days > 0``) are left out: the distribution is that of the stays arriving in
+    the window. Returns the deconvolver and the stays it uses.
+    """
+    code = strata.persons.get_indexer(merged["person_id"])
+    if np.any(code < 0):
+        raise EstimationError("stays name persons that are not in the sightings' strata.")
+    n_p, n_s = len(strata.persons), len(strata.labels)
+    span = merged["duration_days"].to_numpy(dtype=np.int64)
+    inner = np.where(span >= 3, merged["n_sightings"].to_numpy(dtype=float) - 2, 0.0)
+    inner_days = np.where(span >= 3, span - 2.0, 0.0)
+    num = np.bincount(code, weights=inner, minlength=n_p)
+    den = np.bincount(code, weights=inner_days, minlength=n_p)
+    person_stratum = strata.person_stratum.astype(np.int64)
+    q0 = _densities(num, den, person_stratum, n_s, np.ones((n_p, 1)))[0]
+    use = ~merged["left_truncated"].to_numpy(bool) & (merged["entry_days"].to_numpy() <= 0)
+    kept = merged[use]
+    if len(kept) < 5:
+        raise EstimationError(
+            f"only {len(kept)} stays start inside the window: too few to deconvolve lengths."
+        )
+    span, code = span[use], code[use]
+    stratum = person_stratum[code]
+    cens = kept["right_censored"].to_numpy(bool)
+    years, year = np.unique(kept["start"].dt.year.to_numpy(), return_inverse=True)
+    keys = pd.DataFrame({"k": stratum, "y": year, "s": span, "c": cens})
+    key_id = keys.groupby(["k", "y", "s", "c"], sort=True).ngroup().to_numpy()
+    uniq = keys.drop_duplicates().sort_values(["k", "y", "s", "c"]).reset_index(drop=True)
+    ku, yu, su, cu = (uniq[c].to_numpy() for c in ("k", "y", "s", "c"))
+    cut = np.ceil(np.log(KERNEL_EPS) / np.log1p(-np.clip(q0, 1e-3, 1 - 1e-6))).astype(np.int64)
+    margin = int(min(max(cut.max(), 1), MAX_MARGIN))
+    n_d = int(su.max()) + margin
+    grid = np.arange(1, n_d + 1)
+    n_y = len(years)
+
+    def kernel(rows, ended):
+        if not len(rows):
+            return sparse.csr_matrix((0, n_y * n_d)), rows
+        top = np.minimum(su[rows] + np.minimum(cut[ku[rows]], margin), n_d)
+        length = top - su[rows] + 1
+        r = np.repeat(np.arange(len(rows)), length)
+        m = np.arange(length.sum()) - np.repeat(np.cumsum(length) - length, length)
+        qq = q0[ku[rows]][r]
+        if ended:
+            val = (m + 1) * (1 - qq) ** m
+        else:  # the decaying part of (1 − (1 − q)^(m+1))/q = 1/q − (1 − q)^(m+1)/q
+            val = (1 - qq) ** (m + 1) / qq
+        col = yu[rows][r] * n_d + su[rows][r] - 1 + m
+        mat = sparse.csr_matrix((val, (r, col)), shape=(len(rows), n_y * n_d))
+        return mat, rows
+
+    kernels = tuple(kernel(np.flatnonzero((ku == k) & ~cu), True) for k in range(n_s))
+    censored = kernel(np.flatnonzero(cu), False)
+    dec = Deconvolver(
+        grid=grid,
+        years=years,
+        key_stratum=ku.astype(np.int64),
+        key_year=yu.astype(np.int64),
+        key_span=su.astype(np.int64),
+        key_censored=cu,
+        stay_key=key_id.astype(np.int64),
+        stay_person=code.astype(np.int64),
+        person_num=num,
+        person_den=den,
+        person_stratum=person_stratum,
+        q0=q0,
+        kernels=kernels,
+        censored=censored,
+        n_iter=int(n_iter),
+        labels=tuple(strata.labels),
+    )
+    return dec, kept

@@ -1,0 +1,237 @@
+"""Issue 9 item 2: stay lengths deconvolved from the sighting process (EM), merged splits."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from capacity.models.stays import build_stays, fit_stays
+from capacity.models.stays.deconvolve import (
+    grouped_strata,
+    make_deconvolver,
+    merge_stays,
+)
+from capacity.models.stays.replicates import replicate_stays
+from capacity.models.stays.strata import source_strata
+
+
+def per_day_world(seed=4, n=6000, trend=0.85, scale=22.0, shape=1.1, rates=None):
+    """One city, 2022–2024; stays Weibull with a scale that shrinks by ``trend`` a year.
+
+    Every day present each source a person is visible to sees her with its daily chance
+    (``rates``: source → (share of persons visible, chance per day)); capture therefore
+    grows with time present. Returns the sightings and the true stays (arrival, days).
+    """
+    rates = rates or {"ads_a": (0.6, 0.12), "ads_b": (0.45, 0.07), "outreach": (1.0, 0.01)}
+    rng = np.random.default_rng(seed)
+    arrival = rng.uniform(0, 3 * 365, n)
+    year = 2022 + np.floor(arrival / 365).astype(int)
+    dur = scale * trend ** (year - 2022) * rng.weibull(shape, n)
+    day0 = np.floor(arrival).astype(int)
+    ndays = np.floor(arrival + dur).astype(int) - day0 + 1
+    pid = np.repeat(np.arange(n), ndays)
+    day = (
+        np.repeat(day0, ndays) + np.arange(ndays.sum()) - np.repeat(np.cumsum(ndays) - ndays, ndays)
+    )
+    parts = []
+    for source, (share, q) in rates.items():
+        visible = rng.random(n) < share
+        keep = visible[pid] & (rng.random(len(day)) < q)
+        parts.append(pd.DataFrame({"pid": pid[keep], "day": day[keep], "source": source}))
+    s = pd.concat(parts)
+    s = s[s["day"] < 3 * 365]
+    sightings = pd.DataFrame(
+        {
+            "person_id": pd.array(np.char.add("p", s["pid"].to_numpy().astype(str)), "string"),
+            "date": pd.Timestamp("2022-01-01") + pd.to_timedelta(s["day"].to_numpy(), "D"),
+            "city": "Stockholm",
+            "source": s["source"].to_numpy(),
+        }
+    )
+    truth = pd.DataFrame({"arrival": arrival, "year": year, "days": ndays})
+    return sightings, truth
+
+
+@pytest.fixture(scope="module")
+def world():
+    sightings, truth = per_day_world()
+    stays = build_stays(sightings, gap_days=14)
+    return sightings, truth, stays, source_strata(sightings, 14)
+
+
+def _truth_window(truth):
+    # stays the fit can use: begun after the first gap_days of the data, ended in it
+    t = truth[(truth["arrival"] > 30) & (truth["arrival"] < 3 * 365 - 120)]
+    return t
+
+
+def test_deconvolution_recovers_lengths_and_trend_that_margins_miss(world):
+    """Capture per day present: the margin spread is short and flat; the EM is not."""
+    sightings, truth, stays, strata = world
+    t = _truth_window(truth)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        dec = fit_stays(stays, city="Stockholm", strata=strata, correction="deconvolve", n_boot=0)
+        mar = fit_stays(stays, city="Stockholm", strata=strata, n_boot=0)
+    true_median, true_mean = float(np.median(t["days"])), float(t["days"].mean())
+    by_year = t.groupby("year")["days"].median()
+    true_ratio = float(np.exp(np.polyfit(by_year.index, np.log(by_year.to_numpy()), 1)[0]))
+    assert dec.median_days == pytest.approx(true_median, rel=0.10)
+    assert dec.mean_days == pytest.approx(true_mean, rel=0.10)
+    assert dec.median_ratio_per_year == pytest.approx(true_ratio, abs=0.05)
+    assert abs(dec.mean_days - true_mean) < abs(mar.mean_days - true_mean)
+    assert abs(dec.median_ratio_per_year - true_ratio) < abs(mar.median_ratio_per_year - true_ratio)
+    # a Weibull scale shrinking by 0.85 a year: HR = 0.85^(−shape) ≈ 1.196
+    assert dec.hazard_ratio_per_year == pytest.approx(0.85**-1.1, rel=0.06)
+
+
+def test_merged_stays_undo_splits_by_missed_sightings(world):
+    sightings, truth, stays, strata = world
+    merged = merge_stays(stays, strata, "Stockholm")
+    assert len(merged) < len(stays)
+    assert merged["pieces"].sum() == len(stays)
+    assert (merged["duration_days"] >= 1).all()
+    # one true stay per person: the merged stays per person come much closer to 1
+    per_person = merged.groupby("person_id").size().mean()
+    assert per_person < stays.groupby("person_id").size().mean()
+    assert per_person < 1.05
+
+
+def test_seen_every_day_the_em_returns_the_observed_spans():
+    """With q = 1 there are no unseen days and no unseen stays: f is the spans' shares."""
+    rng = np.random.default_rng(0)
+    n = 400
+    start = rng.integers(30, 600, n)
+    days = rng.integers(1, 40, n)
+    rows = [
+        (f"p{i}", pd.Timestamp("2022-01-01") + pd.Timedelta(days=int(start[i] + d)))
+        for i in range(n)
+        for d in range(days[i])
+    ]
+    sightings = pd.DataFrame(rows, columns=["person_id", "date"]).assign(
+        city="Stockholm", source="ads"
+    )
+    # one person seen on the first and on a late day: the data span well beyond every stay
+    edges = pd.DataFrame(
+        {
+            "person_id": "z",
+            "date": pd.to_datetime(["2022-01-01", "2024-06-01"]),
+            "city": "Stockholm",
+            "source": "ads",
+        }
+    )
+    sightings = pd.concat([sightings, edges])
+    stays = build_stays(sightings, gap_days=14)
+    strata = source_strata(sightings, 14)
+    dec, kept = make_deconvolver(merge_stays(stays, strata, "Stockholm"), strata)
+    assert dec.q0 == pytest.approx([1.0], abs=1e-5)
+    fit = dec.fit()
+    # z's last stay goes on at the data's end: its posterior is f itself, so the fixed
+    # point is the distribution of the ended spans
+    ended = kept.loc[~kept["right_censored"], "duration_days"].astype(int)
+    observed = np.bincount(ended, minlength=len(fit.grid) + 1)[1:]
+    np.testing.assert_allclose(fit.pooled[0], observed / observed.sum(), atol=1e-4)
+
+
+def test_replicates_with_unit_weights_are_the_point_fit_and_vary_otherwise(world):
+    sightings, truth, stays, strata = world
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = fit_stays(stays, city="Stockholm", strata=strata, correction="deconvolve", n_boot=0)
+    dec = fit._rows["expander"]
+    p = len(strata.persons)
+    rng = np.random.default_rng(5)
+    w = np.c_[np.ones(p), rng.poisson(1.0, (p, 3))]
+    reps = replicate_stays(dec, stays, strata, [w])
+    # single precision inside the EM: equal to its rounding
+    assert reps.table.mean[0] == pytest.approx(fit.mean_days, rel=1e-5)
+    assert reps.median[0] == fit.median_days
+    assert reps.median_ratio[0] == pytest.approx(fit.median_ratio_per_year, rel=1e-5)
+    assert reps.hazard_ratio[0] == pytest.approx(fit.hazard_ratio_per_year, rel=1e-5)
+    assert np.ptp(reps.table.mean[1:]) > 0
+    # the sighting rates are re-estimated in every replicate
+    q = dec.densities(w)
+    assert np.all(np.ptp(q[1:], axis=0) > 0)
+
+
+def test_fit_stays_deconvolved_intervals_come_from_the_person_bootstrap(world):
+    sightings, truth, stays, strata = world
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = fit_stays(
+            stays, city="Stockholm", strata=strata, correction="deconvolve", n_boot=30, seed=2
+        )
+    frame = fit.summary_frame()
+    for q in ("median_ratio_per_year", "hazard_ratio_per_year"):
+        row = frame.loc[q]
+        assert row["ci_lower"] < row["estimate"] < row["ci_upper"], q
+    assert fit.correction == "deconvolve"
+    assert any(c.key == "stays.deconvolved" for c in fit.caveats)
+
+
+def test_ad_sites_are_pooled_into_one_kind_of_source(world):
+    _, _, _, strata = world
+    grouped = grouped_strata(strata)
+    assert set(strata.labels) >= {"ads_a", "ads_b", "ads_a+ads_b"}
+    assert set(grouped.labels) <= {"ads", "outreach", "ads+outreach"}
+    assert len(grouped.person_stratum) == len(strata.person_stratum)
+
+
+def test_deconvolve_needs_the_city_and_strata(world):
+    from capacity.exceptions import EstimationError
+
+    _, _, stays, _ = world
+    with pytest.raises(EstimationError, match="source strata"):
+        fit_stays(stays, city="Stockholm", correction="deconvolve")
+
+
+@pytest.fixture(scope="module")
+def per_day_chain(tmp_path_factory):
+    """The question-4 chain on a small per-day-capture world, with either stay model."""
+    import dataclasses
+
+    from capacity.config import Params
+    from capacity.dataset import load_dataset
+    from capacity.question4 import fit_models
+    from capacity.synth import SynthConfig, write_synthetic
+
+    folder = tmp_path_factory.mktemp("perday") / "data"
+    cfg = dataclasses.replace(SynthConfig(), ads_capture="per_day")
+    write_synthetic(folder, seed=3, scale=0.2, n_cities=3, config=cfg)
+    ds = load_dataset(folder)
+    params = Params(data_dir=str(folder), city="Stockholm", n_boot=30, gap_days=14)
+    truth = pd.read_csv(folder / "truth" / "stays.csv", parse_dates=["arrive", "leave"])
+    mine = truth[
+        (truth["city"] == "Stockholm")
+        & (truth["arrive"] >= pd.Timestamp(params.period_start))
+        & (truth["arrive"] <= pd.Timestamp(params.period_end))
+    ]
+    days = (mine["leave"] - mine["arrive"]).dt.days + 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fits = {
+            m: fit_models(ds, dataclasses.replace(params, stay_model=m))
+            for m in ("margins", "deconvolve")
+        }
+    return params, fits, days
+
+
+@pytest.mark.slow
+def test_the_chain_deconvolves_stays_in_every_replicate(per_day_chain):
+    params, fits, days = per_day_chain
+    fm = fits["deconvolve"]
+    assert fm.stays.correction == "deconvolve"
+    x = fm.inputs
+    assert len(x) == params.n_boot + 1 and np.std(x.stays.mean[1:]) > 0
+    # the trend's intervals are the replicates' percentiles, not a Wald interval
+    med = np.asarray(fm.stay_draws["median_ratio"])
+    assert fm.stays.median_ratio_ci == pytest.approx(np.nanpercentile(med, [2.5, 97.5]))
+    lo, hi = fm.stays.hazard_ratio_ci
+    assert lo < fm.stays.hazard_ratio_per_year < hi
+    # capture per day present: the margins' mean stay is far short, the EM's is not
+    true_mean = float(days.mean())
+    assert fits["margins"].stays.mean_days < 0.85 * true_mean
+    assert fm.stays.mean_days == pytest.approx(true_mean, rel=0.12)

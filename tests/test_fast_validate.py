@@ -84,6 +84,30 @@ def test_national_synthetic_data_types_as_the_full_check(tmp_path):
     _same(tmp_path / "national")
 
 
+def _as_parquet(src: Path, dst: Path) -> Path:
+    """The dataset with every table written as Parquet (typed, as an export would hold it)."""
+    ds = _full(src)
+    dst.mkdir()
+    meta = dict(ds.meta)
+    meta["resources"] = [{"name": t, "path": f"{t}.parquet"} for t in TABLES]
+    for name in TABLES:
+        getattr(ds, name).to_parquet(dst / f"{name}.parquet", index=False)
+    (dst / "datapackage.json").write_text(json.dumps(meta), encoding="utf-8")
+    return dst
+
+
+def test_parquet_types_as_the_full_check(tmp_path, tiny_dir):
+    _same(_as_parquet(tiny_dir, tmp_path / "pq"))
+
+
+def test_parquet_with_an_identifier_is_left_to_the_full_check(tmp_path, tiny_dir):
+    folder = _as_parquet(tiny_dir, tmp_path / "pq")
+    staff = pd.read_parquet(folder / "staff.parquet")
+    staff.loc[0, "staff_id"] = "anna_svensson"
+    staff.to_parquet(folder / "staff.parquet", index=False)
+    assert not _fast_used(folder)
+
+
 @pytest.mark.parametrize(
     "variant",
     ["crlf", "bom", "semicolon", "spaces", "upper_case_category", "date_time"],

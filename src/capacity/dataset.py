@@ -8,7 +8,7 @@ checks it against the data contract (:mod:`capacity.contract`), looks for person
 and raises one :class:`~capacity.exceptions.DataError` listing every problem in every file.
 Raw files are only read, never modified.
 
-A clean CSV dataset is first offered to the fast check (:mod:`capacity.fast_validate`:
+A dataset of CSV or Parquet files is first offered to the fast check (:mod:`capacity.fast_validate`:
 every rule decided per distinct value, straight from Arrow); only when it cannot show every
 file clean does the full check above run, so problems are always found and reported by the
 full check, and a clean dataset types the same either way.

@@ -1,8 +1,8 @@
 """The fast check of clean CSV files: every rule of the contract decided per distinct value.
 
-:func:`capacity.dataset.load_dataset` first hands a dataset's CSV files to
-:func:`typed_tables`. It reads each file straight into Arrow (no decoded text copy, no
-pandas object columns), encodes each column once as a dictionary of its distinct cells, and
+:func:`capacity.dataset.load_dataset` first hands a dataset's CSV and Parquet files to
+:func:`typed_tables`. It reads each CSV file straight into Arrow (no decoded text copy, no
+pandas object columns; a Parquet file as the full read turns it into text), encodes each column once as a dictionary of its distinct cells, and
 decides every rule on those few values: the file limits (:mod:`capacity.limits`), the
 header (:func:`capacity.contract.check_header`), the parse formats (:mod:`capacity.parse`;
 the distinct cells of all columns of a kind at once), implausible dates and ambiguous
@@ -14,8 +14,8 @@ columns are then spread back to the rows with one ``take`` per column, or are th
 columns themselves where typing changes no cell.
 
 It never reports a problem. Whenever it cannot show that every file is clean — a rule
-broken, or anything it does not handle (quotes, blank lines, another encoding, an Excel or
-Parquet file) — it returns ``None`` and the full check (:func:`capacity.contract.validate_table`
+broken, or anything it does not handle (quotes, blank lines, another encoding, an Excel
+workbook) — it returns ``None`` and the full check (:func:`capacity.contract.validate_table`
 with the pandera schema, the guards and the privacy scan on every row) runs and reports
 every problem with its row, column, rule and fix, exactly as before. A dataset it accepts
 types exactly as under the full check (``tests/test_fast_validate.py``).
@@ -125,7 +125,7 @@ class _Column:
     table: str
     name: str
     original: str  # the header cell as written
-    sep: str
+    sep: str | None
     arrow: pa.ChunkedArray
     codes: np.ndarray  # row -> distinct cell
     cells: pd.Series  # the distinct cells (``str``)
@@ -136,36 +136,29 @@ class _Column:
 class _File:
     table: str
     path: Path
-    data: bytes
     header: list[str]
-    sep: str
+    sep: str | None
     rows: int
     columns: list[_Column]
 
 
 def _file(path: Path, table: str) -> _File | None:
-    """A CSV file read into Arrow with its header checked, or ``None``."""
+    """A CSV or Parquet file read into Arrow text with its header checked, or ``None``."""
     from capacity.contract import check_header
     from capacity.privacy.detect import column_name_kind
 
-    if path.suffix.lower() != ".csv":
-        return None
-    data = path.read_bytes()
+    suffix = path.suffix.lower()
     file = path.name
-    if not _plain(data):
-        return None
-    found = _header(data, file)
+    if suffix == ".parquet":
+        found = _parquet(path, table)
+    elif suffix == ".csv":
+        found = _csv(path)
+    else:
+        return None  # Excel: the full check (it also scans the workbook's other sheets)
     if found is None:
         return None
-    header, sep = found
-    if any(column_name_kind(c) for c in header):
-        return None
-    # the longest line: every cell is within its limit, so only a very wide file could break it
-    widest = len(header) * (limits.MAX_CELL_CHARS * 4 + 1) + 1
-    if widest > limits.MAX_LINE_BYTES and not _lines_ok(data):
-        return None
-    arrow = _read(data, len(header), sep)
-    if arrow is None or arrow.num_rows == 0:
+    header, sep, arrow = found
+    if arrow.num_rows == 0 or any(column_name_kind(c) for c in header):
         return None
     raw = pd.DataFrame(columns=header, index=pd.RangeIndex(2, 3, name="row"))
     frame, problems = check_header(raw, table, file)
@@ -186,7 +179,46 @@ def _file(path: Path, table: str) -> _File | None:
     # a row of separators only is dropped by the full read (its number kept): not here
     if all_blank is not None and all_blank.any():
         return None
-    return _File(table, path, data, header, sep, arrow.num_rows, cols)
+    return _File(table, path, header, sep, arrow.num_rows, cols)
+
+
+def _csv(path: Path) -> tuple[list[str], str, pa.Table] | None:
+    """A plain CSV file's header, separator and data rows as Arrow text, or ``None``."""
+    data = path.read_bytes()
+    if not _plain(data):
+        return None
+    found = _header(data, path.name)
+    if found is None:
+        return None
+    header, sep = found
+    # the longest line: every cell is within its limit, so only a very wide file could break it
+    widest = len(header) * (limits.MAX_CELL_CHARS * 4 + 1) + 1
+    if widest > limits.MAX_LINE_BYTES and not _lines_ok(data):
+        return None
+    arrow = _read(data, len(header), sep)
+    return None if arrow is None else (header, sep, arrow)
+
+
+def _parquet(path: Path, table: str) -> tuple[list[str], None, pa.Table] | None:
+    """A Parquet file as the text the full check reads (:func:`capacity.io.read_table`).
+
+    Its limits, its text form of dates and numbers, its header and its row numbers are
+    the full read's own; a file with a blank row (dropped, its number kept) is left to
+    the full check.
+    """
+    from capacity.io import read_table
+
+    try:
+        raw = read_table(path, table)
+    except DataError:
+        return None
+    if not raw.index.equals(pd.RangeIndex(2, len(raw) + 2)) or raw.shape[1] == 0:
+        return None
+    arrays = [pa.array(raw.iloc[:, i].to_numpy(dtype=object), type=pa.string())
+              if raw.iloc[:, i].dtype == object else pa.array(raw.iloc[:, i], type=pa.string())
+              for i in range(raw.shape[1])]  # fmt: skip
+    arrow = pa.table(arrays, names=[f"c{i}" for i in range(raw.shape[1])])
+    return list(raw.columns), None, arrow
 
 
 def _typed_by_kind(kind: str, cols: list[_Column]) -> bool:

@@ -162,6 +162,10 @@ def test_per_channel_model_feeds_reach_in_the_online_screening_world(tmp_path):
     assert any(c.key == "channels.identified" for c in per.caveats)
     assert not any(c.key.startswith("channels.not_") for c in r.caveats)
     assert r.channel_strategy is per
+    ax = per.plot_check()
+    assert len(ax.lines) == 2 * len(per.frame)
+    # the plot's cumulative observed first contacts are the check's
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), per.check["observed_online"].cumsum())
 
 
 def test_per_channel_order_is_chosen_by_the_check_when_online_first_fails(tmp_path):
@@ -219,3 +223,18 @@ def load_outreach(folder, params):
     o = load_dataset(folder).outreach
     keep = (o["city"].astype(str) == params.city) & (o["date"] >= pd.Timestamp(params.period_start))
     return o[keep & (o["date"] <= pd.Timestamp(params.period_end))]
+
+
+@pytest.mark.slow
+def test_per_channel_order_identified_over_seeds(tmp_path):
+    """Over seeds 10–13: the online-screening world is identified in the assumed order, the
+    street-screening world in the order street first (measured 4/4 each, 2026-11-30)."""
+    found = {"online": [], "street": []}
+    for seed in (10, 11, 12, 13):
+        for first in found:
+            folder = tmp_path / f"{first}{seed}"
+            folder.mkdir()
+            _, fm = _fit_world(folder, (first,), seed)
+            per = fm.channel_strategy
+            found[first].append(per.identified and per.order[0] == first)
+    assert sum(found["online"]) >= 3 and sum(found["street"]) >= 3, found

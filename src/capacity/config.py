@@ -175,6 +175,14 @@ class Params:
         "the safer default on sparse lists; see docs/methods/population.md).",
         choices=("aic", "bic"),
     )
+    detection_model: str = _param(
+        "mse",
+        doc="How the share of the target group no source sees is estimated: 'mse' (closed "
+        "multiple systems estimate per quarter, observed stay starts) or 'stays' (stay-level "
+        "model with capture per day present, merged stay starts; see "
+        "docs/methods/population.md, where both are measured on worlds that break them).",
+        choices=("mse", "stays"),
+    )
     horizon_months: int = _param(24, doc="Forecast horizon.", low=1, high=120, unit="months")
     # --- scenarios ----------------------------------------------------------------------
     extra_fte: float = _param(

@@ -34,6 +34,7 @@ __all__ = [
     "PALETTE",
     "Figure",
     "arrivals_forecast",
+    "channel_check",
     "fte_needed",
     "languages",
     "monthly_persons",
@@ -461,3 +462,31 @@ def tornado(frame: pd.DataFrame, lang: str) -> Figure:
         reach_high=format_percent(hi_r, lang),
     )
     return Figure(fig, alt, t("fig_tornado_title", lang), "sensitivity")
+
+
+def channel_check(per_channel, lang: str) -> Figure | None:
+    """Model check per channel: first contacts per channel, observed and predicted.
+
+    ``per_channel`` is a :class:`capacity.models.channels.ChannelStrategy`; None when it has
+    no check (too few first contacts or one channel). Reach uses the split per channel only
+    when the check fits (``docs/methods/strategy.md``, "The check per channel").
+    """
+    if per_channel is None or per_channel.check is None:
+        return None
+    fig, ax = new_axes((6.4, 3.0))
+    labels = {k: t(f"mob_plot_{k}", lang) for k in ("x", "observed")}
+    labels.update(
+        y=t("channel_check_y", lang),
+        predicted=t("channel_check_predicted", lang),
+        title=t("channel_check_title", lang),
+    )
+    per_channel.plot_check(ax=ax, labels=labels)
+    number_axis(ax, "y", lang)
+    alt = t(
+        "channel_check_alt",
+        lang,
+        n=format_number(per_channel.n_checked, lang, 0),
+        p=format_number(per_channel.gof_p, lang, 3),
+        used=t("channel_check_used" if per_channel.identified else "channel_check_pooled", lang),
+    )
+    return Figure(fig, alt, labels["title"], "channel_check")

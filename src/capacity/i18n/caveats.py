@@ -222,6 +222,14 @@ CAVEATS: dict[str, dict[str, str]] = {
         "en": "About {share:pct} of the target group in a quarter is never seen by any source "
         "(open-population stay-process model; assumes steady arrivals within a quarter).",
     },
+    "population.stay_detection": {
+        "sv": "Omkring {share:pct} av vistelserna syns aldrig i någon källa (modell för "
+        "vistelser där varje källa ser en närvarande person varje dag med en daglig chans; "
+        "korta vistelser missas oftare).",
+        "en": "About {share:pct} of the stays are never seen by any source (stay-level model "
+        "in which each source sees a present person on each day with a daily chance; short "
+        "stays are missed more often).",
+    },
     "population.one_source": {
         "sv": "Fångst–återfångst kräver minst två källor; observationerna kommer bara från "
         "{sources:list}.",
@@ -445,6 +453,15 @@ CAVEATS: dict[str, dict[str, str]] = {
         "sök (sätt strategy till 'screening' för att se det andra ytterläget).",
         "en": "The outreach strategy cannot be estimated from the data ({reason:reason}); reach "
         "assumes random search (set strategy to 'screening' to see the other extreme).",
+    },
+    "q4.no_stay_detection": {
+        "sv": "Andelen vistelser som syns kunde inte skattas med vistelsemodellen ({reason:reason}); "
+        "skattningen från flera källor per kvartal används, och den är för hög när källorna ser "
+        "en person oftare ju längre hon stannar: ankomsterna och personerna underskattas då.",
+        "en": "The share of stays seen could not be estimated with the stay-level model "
+        "({reason:reason}); the quarterly multiple systems estimate is used, which is too high "
+        "where sources see a person more the longer she stays: arrivals and persons are then "
+        "underestimated.",
     },
     "q4.empty_replicates": {
         "sv": "{k:int} av {n:int} bootstrapomgångar fick inga vistelser, ankomster eller kända "

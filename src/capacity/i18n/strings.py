@@ -38,6 +38,32 @@ STRINGS: dict[str, dict[str, str]] = {
         "ankomster",
         "en": "Strategy per channel: share of each channel's contacts that screen new arrivals",
     },
+    "channel_check_title": {
+        "sv": "Modellkontroll: första kontakter per kanal",
+        "en": "Model check: first contacts per channel",
+    },
+    "channel_check_y": {
+        "sv": "första kontakter (kumulativt)",
+        "en": "first contacts (cumulative)",
+    },
+    "channel_check_predicted": {"sv": "modell per kanal", "en": "predicted per channel"},
+    "channel_check_alt": {
+        "sv": "Linjediagram: för varje kanal det kumulativa antalet första kontakter efter "
+        "dagar sedan vistelsens första observation, observerat (heldragen linje) och "
+        "förutsagt av strategin per kanal (streckad linje); {n} första kontakter, "
+        "modellkontroll p = {p}: {used}.",
+        "en": "Line chart: for each channel the cumulative number of first contacts by days "
+        "since the stay's first sighting, observed (solid line) and predicted by the "
+        "strategy per channel (dashed line); {n} first contacts, model check p = {p}: {used}.",
+    },
+    "channel_check_used": {
+        "sv": "räckvidden räknas per kanal",
+        "en": "reach is computed per channel",
+    },
+    "channel_check_pooled": {
+        "sv": "räckvidden använder stadens samlade blandning",
+        "en": "reach uses the city's pooled mix",
+    },
     # --- national view (capacity.report.national) --------------------------------------
     "nat_heading": {
         "sv": "Hela landet: varje stads räckvidd och resor som inte nås",

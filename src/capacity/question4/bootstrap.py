@@ -132,6 +132,8 @@ class ChainDraws:
     language_counts : (B, L) persons per language
     woman_k : (K,) numbers of stays per woman, or None
     woman_counts : (B, K) women with each number of stays, or None
+    person_stats : (B, S) replicates of linear statistics of the persons
+        (``person_stats`` matrix times the weights), or None
     """
 
     stays: StayReplicates
@@ -141,6 +143,7 @@ class ChainDraws:
     language_counts: np.ndarray
     woman_k: np.ndarray | None = None
     woman_counts: np.ndarray | None = None
+    person_stats: np.ndarray | None = None
 
 
 def stack_tables(first: StayTable, rest: StayTable) -> StayTable:
@@ -173,6 +176,7 @@ def chain_bootstrap(
     n_boot: int,
     rng: np.random.Generator | None = None,
     woman_stays: pd.Series | None = None,
+    person_stats=None,
     seed: int | None = None,
 ) -> ChainDraws:
     """Poisson person-bootstrap replicates of stays, starts, population and languages.
@@ -202,6 +206,11 @@ def chain_bootstrap(
         Stays of each woman in the city in the period, indexed by ``person_id``
         (:func:`capacity.models.tours.stays_per_woman_by_id`): with the same weights, the
         replicates of ``π_k``, the shares of women with ``k`` stays (reach per woman).
+    person_stats : sparse matrix or ndarray (S, n_persons), optional
+        Statistics linear in the person weights (columns in the order of
+        ``strata.persons``); their replicates come back as ``person_stats`` ``(B, S)`` —
+        e.g. the scores and counted starts of the detection share of stays
+        (:meth:`capacity.models.population.stay_detection.StayDetection.person_matrix`).
     seed : int, optional
         Weights keyed by person and replicate (:func:`keyed_person_weights`): a woman has
         the same weight in replicate ``b`` in every city fitted with this seed — one joint
@@ -222,7 +231,7 @@ def chain_bootstrap(
     label = period_rows["date"].dt.to_period("Q").astype(str)
     cells = {q: quarter_counts(period_rows[label == q], persons) for q in quarters.index}
     y_parts: dict[str, list] = {q: [] for q in cells}
-    stay_parts, start_draws, lang_draws, woman_draws = [], [], [], []
+    stay_parts, start_draws, lang_draws, woman_draws, stat_draws = [], [], [], [], []
     woman_k, woman_matrix = None, None
     if woman_stays is not None and len(woman_stays):
         woman_k, k_code = np.unique(woman_stays.to_numpy(dtype=int), return_inverse=True)
@@ -242,6 +251,8 @@ def chain_bootstrap(
         lang_draws.append(np.asarray(lang_matrix @ w).T)
         if woman_matrix is not None:
             woman_draws.append(np.asarray(woman_matrix @ w).T)
+        if person_stats is not None:
+            stat_draws.append(np.asarray(person_stats @ w).T)
         for q, (cell, _) in cells.items():
             y_parts[q].append(np.asarray(cell @ w).T)
     from capacity.models.stays.replicates import concat
@@ -264,6 +275,7 @@ def chain_bootstrap(
         language_counts=np.vstack(lang_draws),
         woman_k=woman_k,
         woman_counts=np.vstack(woman_draws) if woman_draws else None,
+        person_stats=np.vstack(stat_draws) if stat_draws else None,
     )
 
 

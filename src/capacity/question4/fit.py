@@ -24,6 +24,12 @@ from capacity.models import competence as comp
 from capacity.models._base import percentile_interval
 from capacity.models.indicators import operations_indicators
 from capacity.models.population import PopulationChain, population_chain
+from capacity.models.population.stay_detection import (
+    StayDetection,
+    fit_stay_detection,
+    merged_stays,
+    stay_sightings,
+)
 from capacity.models.stays import StayTable
 from capacity.models.stays.strata import source_strata
 from capacity.question4.bootstrap import chain_bootstrap, outreach_bootstrap, stack_tables
@@ -90,6 +96,10 @@ class FittedModels:
     #: outreach contacts per city (rows) and channel (columns) in the period, all cities:
     #: level b scales the other cities' reach in the tour chain by their conversations
     city_channel_contacts: pd.DataFrame | None = None
+    #: the detection share of stays (:func:`~capacity.models.population.stay_detection.
+    #: fit_stay_detection`) that scales the merged stay starts up to arrivals, or None when
+    #: it could not be fitted (the quarterly MSE's share is then used, with a caveat)
+    stay_detection: StayDetection | None = None
     #: the strategy per channel and its model check
     #: (:class:`capacity.models.channels.ChannelStrategy`), or None without a strategy fit;
     #: when ``identified``, ``inputs.share`` and ``inputs.server_factor`` are per channel
@@ -261,7 +271,18 @@ def fit_models(data, params: Params, *, shared: dict | None = None) -> FittedMod
         criterion=params.mse_criterion,
         alpha=params.alpha,
     )
-    monthly, starts, weeks_counted, note = _arrivals(stays_frame, params)
+    merged, detect, note0 = None, None, []
+    if params.detection_model == "stays":
+        merged = _merged(stays_frame, strata, params)
+        detect, note0 = _stay_detection(merged, _city_sightings(data.sightings, params), strata,
+                                        params)  # fmt: skip
+    if detect is not None:  # the MSE's share is not what scales the arrivals: say the one that is
+        chain = dataclasses.replace(
+            chain, caveats=tuple(c for c in chain.caveats if c.key != "population.unseen")
+        )
+    monthly, starts, weeks_counted, note = _arrivals(
+        stays_frame if detect is None else merged, params
+    )
     prod, outreach_rows, eta, channel_eta, channels, hours_share, days = _productivity(
         data.outreach, params, rng, n
     )
@@ -271,7 +292,7 @@ def fit_models(data, params: Params, *, shared: dict | None = None) -> FittedMod
     languages, iota, source, notes = _languages(city_rows, outreach_rows, staff)
     women = _women(stays_frame, params, data.sightings)
     boot = _chain_draws(params, stays_frame, strata, stays, chain, city_rows, languages, starts,
-                        rng, n, women)  # fmt: skip
+                        rng, n, women, merged, detect)  # fmt: skip
     mobility, share, note2 = _mobility(
         data, stays_frame, params, boot.table, boot.detection, rng, shared
     )
@@ -314,7 +335,9 @@ def fit_models(data, params: Params, *, shared: dict | None = None) -> FittedMod
         persons_observed=int(city_rows["person_id"].nunique()),
         support_cases_per_week=accepted / weeks,
         monthly_arrivals=monthly,
-        caveats=tuple(caveats + note + notes + boot.caveats + note2 + note3 + note4 + note5),
+        caveats=tuple(
+            caveats + note0 + note + notes + boot.caveats + note2 + note3 + note4 + note5
+        ),
         stay_draws=boot.stay_draws,
         mobility=mobility,
         written_contact_share=_written_share(outreach_rows),
@@ -325,6 +348,7 @@ def fit_models(data, params: Params, *, shared: dict | None = None) -> FittedMod
         channels=tuple(str(c) for c in channels),
         interpreter_draws=iota_draws,
         city_channel_contacts=_city_channel_contacts(data.outreach, params),
+        stay_detection=detect,
         channel_strategy=per_channel,
     )
 
@@ -350,6 +374,35 @@ def _channel_fit(mobility, share, channel_eta, channels, hours_share, outreach_r
         mix=strat.mix or None,
         hours_share=hours_share,
     )
+
+
+def _city_sightings(sightings: pd.DataFrame, params: Params) -> pd.DataFrame:
+    """The city's sightings on every date (merged stays reach outside the period)."""
+    return sightings[sightings["city"].astype(str) == params.city]
+
+
+def _merged(stays_frame: pd.DataFrame, strata, params: Params) -> pd.DataFrame:
+    """The city's stays with those split by missed sightings joined (arrivals count these).
+
+    ``build_stays`` splits a stay wherever sightings are more than ``gap_days`` apart; with
+    sources that see a present person on a few per cent of her days one stay becomes
+    several and the starts are too many. :func:`merged_stays` joins the splits her source
+    set's sighting rate explains (:func:`capacity.models.stays.strata.merge_split_stays`).
+    """
+    city = stays_frame[stays_frame["city"].astype(str) == params.city]
+    out = merged_stays(city, strata)
+    out.attrs.update(stays_frame.attrs)
+    return out
+
+
+def _stay_detection(merged: pd.DataFrame, rows: pd.DataFrame, strata, params: Params):
+    """The detection share of stays, or None and a caveat (the MSE's share is then used)."""
+    try:
+        st = stay_sightings(merged, rows, params.period_start, params.period_end,
+                            persons=strata.persons)  # fmt: skip
+        return fit_stay_detection(st, alpha=params.alpha), []
+    except EstimationError as exc:
+        return None, [Caveat("q4.no_stay_detection", reason=Caveat.of_error(exc))]
 
 
 def _city_channel_contacts(outreach: pd.DataFrame, params: Params) -> pd.DataFrame:
@@ -521,7 +574,7 @@ def _woman_pmf(women, draws):
 
 
 def _chain_draws(params, stays_frame, strata, stays, chain, city_rows, languages, starts, rng, n,
-                 women=None):  # fmt: skip
+                 women=None, merged=None, detect=None):  # fmt: skip
     """The chain bootstrap: stays (margins, tail), starts, MSE and language shares at once.
 
     Each of ``n`` Poisson person-bootstrap replicates re-estimates the whole chain
@@ -530,7 +583,8 @@ def _chain_draws(params, stays_frame, strata, stays, chain, city_rows, languages
     estimate's inputs instead (and a caveat says the intervals are then too narrow).
     """
     table = StayTable.from_distributions([stays.distribution])
-    detection = np.array([chain.detection])
+    detection = np.array([chain.detection if detect is None else detect.detection])
+    present = None
     arrivals = np.array([float(starts)])
     pi = languages["share"].to_numpy(dtype=float)[None, :]
     if not n:
@@ -538,22 +592,31 @@ def _chain_draws(params, stays_frame, strata, stays, chain, city_rows, languages
     city_stays = stays_frame[stays_frame["city"] == params.city]
     t0, t1 = pd.Timestamp(params.period_start), pd.Timestamp(params.period_end)
     kept = city_stays[~city_stays["left_truncated"]]
+    counted = kept if detect is None else merged[~merged["left_truncated"]]
     draws = chain_bootstrap(
         strata=strata,
         expander=stays._rows["expander"],
         fit_stays_frame=kept,
-        starts=kept[(kept["start"] >= t0) & (kept["start"] <= t1)],
+        starts=counted[(counted["start"] >= t0) & (counted["start"] <= t1)],
         period_rows=city_rows,
         quarters=chain.quarters,
         languages=languages.index,
         criterion=params.mse_criterion,
         n_boot=n,
         woman_stays=women,
+        person_stats=None if detect is None else detect.person_matrix(),
         # keyed by person: replicate d draws a woman once for every city (national view)
         seed=params.seed,
     )
     table = stack_tables(table, draws.stays.table)
-    detection = np.r_[detection, draws.detection]
+    if detect is None:
+        detection = np.r_[detection, draws.detection]
+    else:
+        p = len(detect.theta)
+        stats = draws.person_stats
+        det_b, days_b = detect.replicate_values(stats[:, :p], stats[:, p:])
+        detection = np.r_[detection, det_b]
+        present = days_b
     arrivals = np.r_[arrivals, draws.starts]
     counts = draws.language_counts
     pi = np.vstack([pi, counts / np.maximum(counts.sum(1, keepdims=True), 1e-12)])
@@ -584,7 +647,8 @@ def _chain_draws(params, stays_frame, strata, stays, chain, city_rows, languages
         pi,
         dataclasses.replace(stays, **refit),
         dataclasses.replace(chain, detection_draws=draws.detection),
-        {"median": draws.stays.median, "median_ratio": ratio},
+        {"median": draws.stays.median, "median_ratio": ratio}
+        | ({} if present is None else {"person_days": present}),
         caveats,
         *_woman_pmf(women, draws),
     )

@@ -1,0 +1,562 @@
+"""The detection share of stays when capture grows with time present: a stay-level model.
+
+The question-4 chain scales observed stay starts up to all arrivals by the share of stays
+that any source sees. Quarterly closed MSE (:mod:`capacity.models.population.chain`) puts
+that share 20–41 % too high where every source sees a present person on each day with a
+daily chance: short stays are missed by every source at once, heterogeneity that two-list
+interactions cannot absorb. :func:`fit_stay_detection` models the cause instead, one
+**merged stay** at a time (stays split by missed sightings joined again,
+:func:`capacity.models.stays.strata.merge_split_stays`):
+
+- the stay lasts ``L`` days, ``L = ⌊X⌋ + 1`` with ``X`` generalised gamma (Stacy 1962;
+  the Weibull and the lognormal are special cases), its scale changing by ``e^β`` per
+  calendar year of the start;
+- a person belongs to a visibility class: the set of ad sites (sources whose name starts
+  with ``ads``) that can see her, with free shares ``π_c``; on each day present an ad site
+  of her class sees her with daily chance ``p_j``, on her arrival day with ``r_j`` (an ad
+  captured when posted); the other sources (outreach, police) see anyone present, each day
+  one pattern of them with free probabilities ``ψ`` (so they may work together);
+- days and ad sites are independent given class and stay.
+
+A stay seen on ``K`` days, first to last sighting ``d`` days apart, with ``K_j`` days by ad
+site ``j``, has, given ``L`` and class ``c`` (``u_c``, ``ũ_c`` the chance of a day unseen,
+on an ordinary and on the arrival day; ``ρ_c`` the ratio of the first sighting day's
+chance as an arrival day to its ordinary chance)
+
+    P(obs | L, c) = Π_days P(pattern | c) · u_c^{d − K} · [ρ_c u_c^{L − d} + (L − d) ũ_c u_c^{L − d − 1}],
+
+and the conditional likelihood of the seen stays (Huggins 1989) is
+``Π_i Σ_c π_c Σ_L f(L) P(obs_i | L, c) / P(seen)``, ``P(seen) = Σ_c π_c Σ_L f(L)(1 − ũ_c u_c^{L−1})``,
+per start year. The sums over ``L`` are two backward recursions per class and year, so
+one evaluation is a few vector operations; the fit is L-BFGS on the stays' sufficient
+statistics (identical stays counted once). The detection share of the counted arrivals is
+``δ = Σ_y s_y / Σ_y (s_y / P̂_y(seen))`` with ``s_y`` the merged stay starts of year ``y``.
+Bootstrap replicates are one Newton step from the estimate with the replicate's weighted
+score (:meth:`StayDetection.replicates`), so they cost one evaluation each.
+
+Methods, assumptions and the measured comparison with closed MSE and the open-population
+model: ``docs/methods/population.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, special
+
+from capacity.exceptions import EstimationError
+from capacity.models._base import Caveat, Results, percentile_interval, require_columns, tidy
+
+__all__ = [
+    "FIT_HORIZON",
+    "LMAX",
+    "StayDetection",
+    "StaySightings",
+    "fit_stay_detection",
+    "merged_stays",
+    "stay_sightings",
+]
+
+#: Longest stay the model resolves (days); longer stays share the last cell.
+LMAX = 500
+#: Stays starting less than this many days before the data end are left out of the fit
+#: (they may go on after it); they still count as arrivals.
+FIT_HORIZON = 120
+#: Range of Prentice's shape ``Q`` of the stay distribution (``Q → 0``: lognormal).
+Q_MIN, Q_MAX = 0.05, 3.0
+#: Smallest chance of a day unseen the sums over stay length allow (``U_MIN^LMAX`` > 1e-300).
+U_MIN = 0.3
+#: Sources a person may never be visible to (she does not advertise there).
+SELECTIVE_PREFIX = "ads"
+
+
+def merged_stays(stays: pd.DataFrame, strata) -> pd.DataFrame:
+    """One row per merged stay: stays split by missed sightings joined again.
+
+    ``stays`` are one city's rows of :func:`~capacity.models.stays.build_stays`; ``strata``
+    the city's :func:`~capacity.models.stays.strata.source_strata`. Returns ``person_id,
+    city, start, end, left_truncated, right_censored`` (the first piece's truncation, the
+    last piece's censoring), indexed by run.
+    """
+    from capacity.models.stays.strata import merge_split_stays
+
+    if stays.empty:
+        raise EstimationError("no stays in the city: no detection share of stays.")
+    run = merge_split_stays(stays, strata)
+    st = stays.assign(_run=run.to_numpy()).sort_values(["_run", "start"], kind="stable")
+    g = st.groupby("_run", sort=True)
+    out = pd.DataFrame(
+        {
+            "person_id": g["person_id"].first(),
+            "city": g["city"].first(),
+            "start": g["start"].min(),
+            "end": g["end"].max(),
+            "left_truncated": g["left_truncated"].first().astype(bool),
+            "right_censored": g["right_censored"].last().astype(bool),
+        }
+    )
+    out.index.name = "run"
+    return out
+
+
+@dataclass(frozen=True)
+class StaySightings:
+    """Sufficient statistics of the merged stays of one city (rows: distinct patterns).
+
+    Attributes
+    ----------
+    selective, others : tuple of str
+        Ad sites (visibility classes) and the sources that can see anyone present.
+    d, K, year : (R,) span in days (first to last sighting), sighting days, start year
+    Ks : (R, S) sighting days per ad site; F : (R, S) ad site seen on the first day
+    Nc : (R, 2^O) sighting days per pattern of the other sources (column 0: none of them)
+    stay_row : (n,) row of each stay; stay_person : (n,) person code of each stay
+    fit : (n,) the stay enters the fit; counted : (n,) its start counts as an arrival
+    persons : Index of the person codes
+    """
+
+    selective: tuple[str, ...]
+    others: tuple[str, ...]
+    d: np.ndarray
+    K: np.ndarray
+    Ks: np.ndarray
+    F: np.ndarray
+    Nc: np.ndarray
+    year: np.ndarray
+    stay_row: np.ndarray
+    stay_person: np.ndarray
+    stay_year: np.ndarray
+    fit: np.ndarray
+    counted: np.ndarray
+    persons: pd.Index
+
+
+def stay_sightings(
+    merged: pd.DataFrame,
+    sightings: pd.DataFrame,
+    period_start,
+    period_end,
+    persons: pd.Index | None = None,
+    horizon: int = FIT_HORIZON,
+) -> StaySightings:
+    """Per merged stay: span, sighting days per source and pattern, first-day ad sites.
+
+    ``merged`` from :func:`merged_stays`; ``sightings`` the city's sightings (all dates:
+    the stays may reach outside the period). A stay *counts* as an arrival when it starts
+    in the period and is not left-truncated; it enters the *fit* when it also starts at
+    least ``horizon`` days before the last sighting in the data. ``persons`` (optional)
+    fixes the person codes (the chain bootstrap's index).
+    """
+    require_columns(
+        sightings,
+        ("person_id", "date", "source"),
+        "sightings",
+        "column needed for the detection share of stays is missing",
+        "Pass contract-shaped sightings with person_id, date and source.",
+    )
+    rows = sightings[["person_id", "date", "source"]].dropna()
+    sources = sorted(pd.unique(rows["source"].astype(str)))
+    sel = [s for s in sources if s.startswith(SELECTIVE_PREFIX)]
+    oth = [s for s in sources if not s.startswith(SELECTIVE_PREFIX)]
+    code = pd.Categorical(rows["source"].astype(str), categories=sel + oth).codes.astype(np.int64)
+    day = rows["date"].to_numpy("datetime64[D]").astype(np.int64)
+    pid = rows["person_id"].astype(str).to_numpy()
+    # distinct (person, day) with the bit pattern of the sources that saw her that day
+    key = pd.MultiIndex.from_arrays([pid, day])
+    bits = pd.Series(np.int64(1) << code, index=key).groupby(level=[0, 1]).agg(np.bitwise_or.reduce)
+    bp = bits.index.get_level_values(0).to_numpy()
+    bd = bits.index.get_level_values(1).to_numpy().astype(np.int64)
+    bv = bits.to_numpy().astype(np.int64)
+    m = merged.reset_index(drop=True)
+    ms = m["start"].to_numpy("datetime64[D]").astype(np.int64)
+    me = m["end"].to_numpy("datetime64[D]").astype(np.int64)
+    mp = m["person_id"].astype(str).to_numpy()
+    # assign each sighting day to the stay of its person that starts on or before it
+    order = np.lexsort((ms, mp))
+    sp, ss = mp[order], ms[order]
+    keys_stay = np.char.add(np.char.add(sp.astype(str), "|"), np.char.zfill(ss.astype(str), 8))
+    keys_day = np.char.add(np.char.add(bp.astype(str), "|"), np.char.zfill(bd.astype(str), 8))
+    pos = np.searchsorted(keys_stay, keys_day, side="right") - 1
+    ok = pos >= 0
+    pos_c = np.maximum(pos, 0)
+    stay = order[pos_c]
+    ok &= (sp[pos_c] == bp) & (bd <= me[stay]) & (bd >= ms[stay])
+    stay, bd, bv = stay[ok], bd[ok], bv[ok]
+    n, ns, no = len(m), len(sel), len(oth)
+    K = np.bincount(stay, minlength=n)
+    if np.any(K == 0):
+        raise EstimationError("a merged stay has no sighting in the sightings given.")
+    Ks = np.stack([np.bincount(stay, weights=(bv >> j) & 1, minlength=n) for j in range(ns)], 1)
+    other = (bv >> ns).astype(np.int64)
+    Nc = np.zeros((n, 2**no))
+    np.add.at(Nc, (stay, other), 1.0)
+    first = bd == ms[stay]
+    F = np.zeros((n, ns), dtype=bool)
+    for j in range(ns):
+        hit = first & ((bv >> j) & 1).astype(bool)
+        F[stay[hit], j] = True
+    d = np.minimum(me - ms + 1, LMAX)
+    year = m["start"].dt.year.to_numpy()
+    t0 = np.datetime64(pd.Timestamp(period_start).date()).astype(np.int64)
+    t1 = np.datetime64(pd.Timestamp(period_end).date()).astype(np.int64)
+    counted = (~m["left_truncated"].to_numpy(bool)) & (ms >= t0) & (ms <= t1)
+    fit = counted & (ms <= day.max() - horizon)
+    stats = np.column_stack([d, K, year, Ks, F, Nc]).astype(np.int64)
+    uniq, stay_row = np.unique(stats, axis=0, return_inverse=True)
+    persons = pd.Index(pd.unique(mp)) if persons is None else persons
+    return StaySightings(
+        selective=tuple(sel),
+        others=tuple(oth),
+        d=uniq[:, 0],
+        K=uniq[:, 1],
+        year=uniq[:, 2],
+        Ks=uniq[:, 3 : 3 + ns].astype(float),
+        F=uniq[:, 3 + ns : 3 + 2 * ns].astype(bool),
+        Nc=uniq[:, 3 + 2 * ns :].astype(float),
+        stay_row=stay_row.ravel(),
+        stay_person=persons.get_indexer(m["person_id"]),
+        stay_year=year,
+        fit=fit,
+        counted=counted,
+        persons=persons,
+    )
+
+
+@dataclass
+class _Model:
+    """The conditional likelihood on the fitted rows (``w``: stays per row)."""
+
+    st: StaySightings
+    w: np.ndarray
+    years: np.ndarray
+    classes: list = field(init=False)
+
+    def __post_init__(self):
+        ns = len(self.st.selective)
+        self.ns, self.no = ns, len(self.st.others)
+        self.vm = np.array([[c >> j & 1 for j in range(ns)] for c in range(2**ns)], float)
+        self.vm = self.vm.reshape(2**ns, ns)
+        seen_sel = self.st.Ks > 0
+        self.compat = np.all((seen_sel[:, None, :] <= self.vm[None, :, :].astype(bool)), axis=2)
+        self.yi = np.searchsorted(self.years, self.st.year).clip(0, len(self.years) - 1)
+        self.yc = (self.years - self.years.mean()).astype(float)
+        self.sizes = [ns, ns, 2**self.no - 1, 2**ns - 1, 3, 1]
+
+    def unpack(self, th):
+        """Parameters of one vector ``th`` (P,) or of a batch ``th`` (B, P)."""
+        th = np.atleast_2d(th)
+        out, i = [], 0
+        for s in self.sizes:
+            out.append(th[:, i : i + s])
+            i += s
+        p, r = special.expit(out[0]), special.expit(out[1])
+        z = np.concatenate([np.zeros((len(th), 1)), out[2]], axis=1)
+        psi = np.exp(z - special.logsumexp(z, axis=1, keepdims=True))
+        zc = np.concatenate([np.zeros((len(th), 1)), out[3]], axis=1)
+        pi = np.exp(zc - special.logsumexp(zc, axis=1, keepdims=True))
+        return p, r, psi, pi, out[4], out[5][:, 0]
+
+    def stay_pmf(self, shape, beta):
+        """``f_y(ℓ) = P(L = ℓ)``, ``ℓ = 1 … LMAX``: shape ``(B, Y, LMAX)``.
+
+        ``shape = (μ, log σ, log Q)`` in Prentice's (1974) parametrisation of the generalised
+        gamma: ``log X = μ + σw``, ``w = log(Q²Γ)/Q``, ``Γ ~ Gamma(1/Q²)`` — Stacy's
+        ``a = 1/Q²``, ``c = Q/σ``, ``log s = μ + (σ/Q) log Q²``; ``Q = 1`` is the Weibull,
+        ``Q → 0`` the lognormal. ``μ`` moves by ``β`` per year of the start.
+        """
+        shape, beta = np.atleast_2d(shape), np.atleast_1d(beta)
+        sigma = np.exp(shape[:, 1])
+        q = np.clip(np.exp(shape[:, 2]), Q_MIN, Q_MAX)
+        a = (1 / q**2)[:, None, None]
+        c = (q / sigma)[:, None, None]
+        mu = shape[:, 0][:, None] + beta[:, None] * self.yc[None, :]
+        log_s = mu + (sigma / q * np.log(q**2))[:, None]
+        ell = np.arange(1, LMAX + 1, dtype=float)[None, None, :]
+        z = np.exp(c * (np.log(ell) - log_s[:, :, None]))
+        cdf = special.gammainc(a, z)
+        f = np.diff(cdf, axis=2, prepend=0.0)
+        f[:, :, -1] += 1 - cdf[:, :, -1]
+        return np.maximum(f, 0.0)
+
+    def core(self, th):
+        """Sums over the stay length per class and year, for a batch of parameters.
+
+        ``H(d) = Σ_{ℓ≥d} f(ℓ) u^{ℓ−d}`` and ``G(d) = Σ_{ℓ≥d} (ℓ − d + 1) f(ℓ) u^{ℓ−d}``
+        from reversed cumulative sums (``B(d) = Σ_{ℓ≥d} f u^ℓ``, ``A(d) = Σ_{ℓ≥d}
+        (ℓ + 1) f u^ℓ``: ``H = u^{−d}B``, ``G = u^{−d}(A − dB)``), shape ``(B, C, Y, LMAX)``.
+        The daily chance of a day unseen is kept at ``U_MIN`` or more so that ``u^ℓ``
+        stays inside floating point (a person seen on more than 70 % of her days).
+        """
+        p, r, psi, pi, shape, beta = self.unpack(th)
+        f = self.stay_pmf(shape, beta)  # (B, Y, L)
+        vis = self.vm[None, :, :] > 0
+        u = psi[:, :1] * np.prod(np.where(vis, 1 - p[:, None, :], 1.0), axis=2)  # (B, C)
+        ua = psi[:, :1] * np.prod(np.where(vis, 1 - r[:, None, :], 1.0), axis=2)
+        u = np.maximum(u, U_MIN)
+        ell = np.arange(1, LMAX + 1, dtype=float)
+        pw = u[:, :, None] ** ell  # (B, C, L)
+        x = f[:, None, :, :] * pw[:, :, None, :]  # (B, C, Y, L)
+        cum_b = np.cumsum(x[..., ::-1], axis=-1)[..., ::-1]
+        cum_a = np.cumsum((x * (ell + 1))[..., ::-1], axis=-1)[..., ::-1]
+        inv = 1 / pw[:, :, None, :]
+        H = cum_b * inv
+        G = (cum_a - ell * cum_b) * inv
+        seen = 1 - ua[:, :, None] * H[..., 0]  # (B, C, Y)
+        return p, r, psi, pi, u, ua, H, G, seen, f
+
+    def loglik_rows(self, th):
+        """Per row: ``log P(obs | seen)`` (R,) or (B, R), ``P(seen)`` per year, ``f``."""
+        batch = np.ndim(th) == 2
+        p, r, psi, pi, u, ua, H, G, seen, f = self.core(th)
+        st = self.st
+        lp = np.log(np.maximum(psi, 1e-300)) @ st.Nc.T  # (B, R)
+        logp, log1p = np.log(p), np.log1p(-p)
+        b = logp[:, None, :] * st.Ks[None] + log1p[:, None, :] * (st.K[:, None] - st.Ks)[None]
+        rho = np.where(
+            st.F[None], np.log(r / p)[:, None, :], (np.log1p(-r) - log1p)[:, None, :]
+        )  # (B, R, S)
+        flat = self.yi * LMAX + (st.d - 1)
+        C, Y = u.shape[1], len(self.years)
+        h = H.reshape(len(u), C, Y * LMAX)[:, :, flat].transpose(0, 2, 1)  # (B, R, C)
+        g = G.reshape(len(u), C, Y * LMAX)[:, :, flat].transpose(0, 2, 1)
+        bracket = np.exp(rho @ self.vm.T) * h + (ua / u)[:, None, :] * (g - h)
+        with np.errstate(divide="ignore"):
+            lc = (
+                lp[:, :, None]
+                + b @ self.vm.T
+                + (st.d - st.K)[None, :, None] * np.log(u)[:, None, :]
+                + np.log(np.maximum(bracket, 1e-300))
+                + np.log(pi)[:, None, :]
+            )
+        lc = np.where(self.compat[None], lc, -np.inf)
+        top = lc.max(axis=2, keepdims=True)
+        ll = top[..., 0] + np.log(np.exp(lc - top).sum(axis=2))
+        ps = np.einsum("bc,bcy->by", pi, seen)  # (B, Y)
+        out = ll - np.log(ps[:, self.yi])
+        if batch:
+            return out, ps, f
+        return out[0], ps[0], f[0]
+
+    def nll_and_grad(self, th):
+        """``−ℓ`` and its forward-difference gradient from one batched evaluation."""
+        P = len(th)
+        step = 1e-6 * np.maximum(1.0, np.abs(th))
+        batch = np.vstack([th, th + np.diag(step)])
+        li = self.loglik_rows(batch)[0]
+        v = -(li @ self.w)
+        if not np.all(np.isfinite(v)):
+            return 1e300, np.zeros(P)
+        return float(v[0]), (v[1:] - v[0]) / step
+
+    def nll(self, th):
+        li = self.loglik_rows(th)[0]
+        v = -(self.w @ li)
+        return v if np.isfinite(v) else 1e300
+
+    def start(self) -> np.ndarray:
+        ns, no = self.ns, self.no
+        span = np.average(self.st.d, weights=np.maximum(self.w, 1e-12))
+        return np.r_[
+            np.full(ns, special.logit(0.1)),
+            np.full(ns, special.logit(0.1)),
+            np.full(2**no - 1, np.log(0.01)),
+            np.zeros(2**ns - 1),
+            [np.log(span + 5.0), 0.0, 0.0],
+            [0.0],
+        ]
+
+
+@dataclass(frozen=True, repr=False)
+class StayDetection(Results):
+    """Detection share of stays from the stay-level model (:func:`fit_stay_detection`).
+
+    Attributes
+    ----------
+    detection : float
+        ``δ = Σ_y s_y / Σ_y s_y/P̂_y(seen)`` over the counted starts ``s_y``.
+    seen_by_year : Series
+        ``P̂_y(seen)``, the share of stays starting in year ``y`` that any source sees.
+    mean_stay_by_year : Series
+        ``E[L]`` in days present per start year (all stays, seen or not).
+    params : dict
+        Daily chances ``p`` and arrival-day chances ``r`` of the ad sites, the other
+        sources' daily pattern probabilities ``psi``, class shares ``pi``, stay shape
+        ``(μ, log σ, log Q)`` (Prentice's generalised gamma) and ``beta`` (``μ`` per year).
+    starts_by_year : Series
+        Counted merged stay starts per year.
+    """
+
+    detection: float
+    seen_by_year: pd.Series
+    mean_stay_by_year: pd.Series
+    params: dict
+    starts_by_year: pd.Series
+    theta: np.ndarray
+    info_inv: np.ndarray
+    row_scores: np.ndarray
+    score_total: np.ndarray
+    n_fit: int
+    caveats: tuple[Caveat, ...] = ()
+    alpha: float = 0.05
+    title: str = "Detection share of stays (stay-level model, capture per day present)"
+    _model: object = None
+    _sightings: object = None
+
+    def replicates(self, person_weights: np.ndarray) -> np.ndarray:
+        """Detection share per bootstrap replicate (columns of ``person_weights``).
+
+        One Newton step from the estimate: ``θ_b = θ̂ + I⁻¹ Σ_i w_ib s_i(θ̂)`` with ``s_i``
+        the stays' scores (they sum to 0 at the estimate) and ``I`` their outer-product
+        information (BHHH); the counted starts are reweighted too. ``person_weights`` has
+        shape ``(n_persons, B)`` in the order of ``StaySightings.persons``.
+        """
+        return self.replicates_from(*self.linear_stats(person_weights))
+
+    def person_matrix(self):
+        """``(P + Y, n_persons)``: per person her stays' summed scores and counted starts."""
+        from scipy import sparse
+
+        st, m = self._sightings, self._model
+        n_p = len(st.persons)
+        ok = st.stay_person >= 0
+        fit = st.fit & ok
+        score = self.row_scores[st.stay_row[fit]]  # (n_fit, P)
+        P = score.shape[1]
+        rows = np.repeat(np.arange(P), fit.sum())
+        cols = np.tile(st.stay_person[fit], P)
+        vals = score.T.ravel()
+        cnt = st.counted & ok
+        yi = np.searchsorted(m.years, st.stay_year[cnt]).clip(0, len(m.years) - 1)
+        rows = np.r_[rows, P + yi]
+        cols = np.r_[cols, st.stay_person[cnt]]
+        vals = np.r_[vals, np.ones(cnt.sum())]
+        return sparse.csr_matrix((vals, (rows, cols)), shape=(P + len(m.years), n_p))
+
+    def linear_stats(self, person_weights: np.ndarray):
+        """Summed scores ``(B, P)`` and counted starts per year ``(B, Y)`` per replicate."""
+        mat = self.person_matrix()
+        out = np.asarray(mat @ np.asarray(person_weights, dtype=float)).T  # (B, P + Y)
+        P = len(self.theta)
+        return out[:, :P], out[:, P:]
+
+    def replicates_from(self, scores: np.ndarray, starts: np.ndarray) -> np.ndarray:
+        """Detection share per replicate from its summed scores ``(B, P)`` and starts ``(B, Y)``."""
+        return self.replicate_values(scores, starts)[0]
+
+    def replicate_values(self, scores: np.ndarray, starts: np.ndarray):
+        """Per replicate: the detection share and the person-days of the counted arrivals.
+
+        Person-days ``Σ_y (s_y / P_y(seen)) E_y[L]``: divided by the days in which starts
+        are counted, persons present on a day (Little's law with the model's own stays).
+        """
+        # Σ_i (w_ib − 1) s_i: exact at the optimum, robust to a fit stopped just short of it
+        steps = (np.asarray(scores, dtype=float) - self.score_total[None, :]) @ self.info_inv.T
+        big = np.abs(steps).max(axis=1, keepdims=True)
+        steps = np.where(big > 3, steps * 3 / np.maximum(big, 1e-300), steps)
+        det = np.empty(len(scores))
+        days = np.empty(len(scores))
+        ell = np.arange(1, LMAX + 1, dtype=float)
+        for i in range(0, len(scores), 25):
+            _, ps, f = self._model.loglik_rows(self.theta[None, :] + steps[i : i + 25])
+            s = starts[i : i + 25]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                det[i : i + 25] = s.sum(1) / np.sum(s / ps, axis=1)
+                days[i : i + 25] = np.sum(s / ps * (f @ ell), axis=1)
+        return np.clip(det, 1e-6, 1.0), days
+
+    @property
+    def person_days(self) -> float:
+        """``Σ_y (s_y / P̂_y(seen)) Ê_y[L]``: days present of all arrivals counted."""
+        s = self.starts_by_year.to_numpy(dtype=float)
+        return float(np.sum(s / self.seen_by_year.to_numpy() * self.mean_stay_by_year.to_numpy()))
+
+    def summary_frame(self, alpha: float | None = None) -> pd.DataFrame:
+        """``detection_share`` and ``seen_<year>`` with delta-method (BHHH) intervals."""
+        alpha = self._alpha(alpha)
+        rows = {}
+        draws = self._normal_draws()
+        lo, hi = percentile_interval(draws, alpha)
+        rows["detection_share"] = (self.detection, float(np.std(draws)), lo, hi)
+        for y, v in self.seen_by_year.items():
+            rows[f"seen_{y}"] = (float(v), np.nan, np.nan, np.nan)
+        for y, v in self.mean_stay_by_year.items():
+            rows[f"mean_stay_{y}"] = (float(v), np.nan, np.nan, np.nan)
+        return tidy(rows)
+
+    def _normal_draws(self, n: int = 400) -> np.ndarray:
+        rng = np.random.default_rng(0)
+        P = len(self.theta)
+        try:
+            chol = np.linalg.cholesky(self.info_inv + 1e-12 * np.eye(P))
+        except np.linalg.LinAlgError:
+            return np.array([self.detection])
+        s = self.starts_by_year.to_numpy(dtype=float)
+        ths = self.theta[None, :] + rng.standard_normal((n, P)) @ chol.T
+        ps = np.vstack([self._model.loglik_rows(ths[i : i + 25])[1] for i in range(0, n, 25)])
+        return np.clip(s.sum() / np.sum(s / ps, axis=1), 1e-6, 1.0)
+
+
+def fit_stay_detection(st: StaySightings, alpha: float = 0.05) -> StayDetection:
+    """Fit the stay-level model to the merged stays of one city (see the module notes).
+
+    Raises
+    ------
+    EstimationError
+        No stay to fit, no counted start, or the fit did not converge to a finite value.
+    """
+    fit_rows = np.bincount(st.stay_row[st.fit], minlength=len(st.d)).astype(float)
+    if fit_rows.sum() < 20:
+        raise EstimationError(
+            f"only {int(fit_rows.sum())} merged stays to fit the detection share of stays "
+            "(at least 20 are needed)."
+        )
+    years = np.unique(st.stay_year[st.counted | st.fit])
+    model = _Model(st, fit_rows, years)
+    res = optimize.minimize(
+        model.nll_and_grad, model.start(), jac=True, method="L-BFGS-B", options={"ftol": 1e-8}
+    )
+    th = res.x
+    if not np.isfinite(res.fun) or res.fun >= 1e299:
+        raise EstimationError("the detection share of stays did not converge.")
+    li, ps, f = model.loglik_rows(th)
+    # per-row scores by central differences (rows with weight 0 included: bootstrap)
+    P = len(th)
+    e = np.diag(1e-4 * np.maximum(1.0, np.abs(th)))
+    up, down = model.loglik_rows(th + e)[0], model.loglik_rows(th - e)[0]  # (P, R)
+    scores = ((up - down) / (2 * np.diag(e))[:, None]).T
+    info = (scores * fit_rows[:, None]).T @ scores
+    info_inv = np.linalg.pinv(info + 1e-9 * np.eye(P))
+    counted_years = st.stay_year[st.counted]
+    s = np.array([(counted_years == y).sum() for y in years], dtype=float)
+    if s.sum() == 0:
+        raise EstimationError("no counted merged stay starts: no detection share of stays.")
+    detection = float(s.sum() / np.sum(s / ps))
+    p, r, psi, pi, shape, beta = (x[0] for x in model.unpack(th))
+    ell = np.arange(1, LMAX + 1)
+    caveats = [Caveat("population.stay_detection", share=1 - detection)]
+    return StayDetection(
+        detection=detection,
+        seen_by_year=pd.Series(ps, index=years, name="seen"),
+        mean_stay_by_year=pd.Series(f @ ell, index=years, name="mean_stay"),
+        params={
+            "p": dict(zip(st.selective, p, strict=True)),
+            "r": dict(zip(st.selective, r, strict=True)),
+            "psi": psi,
+            "pi": pi,
+            "shape": shape,
+            "beta": beta,
+            "converged": bool(res.success),
+        },
+        starts_by_year=pd.Series(s, index=years, name="starts"),
+        theta=th,
+        info_inv=info_inv,
+        row_scores=scores,
+        score_total=fit_rows @ scores,
+        n_fit=int(fit_rows.sum()),
+        caveats=tuple(caveats),
+        alpha=alpha,
+        _model=model,
+        _sightings=st,
+    )

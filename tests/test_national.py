@@ -114,7 +114,7 @@ def test_national_view_truth_recovery_over_worlds_and_seeds(tmp_path):
 
     Measured 2026-11-30 (docs/methods/tours.md), one joint person bootstrap across cities
     and the share of next stays seen over its identified range: national 9 / 9; per city,
-    reach per tour 48 / 54, reach per stay 38 / 54 (random and mixture worlds 17 / 18 each,
+    reach per tour 47 / 54, reach per stay 38 / 54 (random and mixture worlds 17 / 18 each,
     screening world 4 / 18: the screening model reads capacity from contacts logged and
     underestimates the served share in small cities — a bias, not an interval too narrow).
     Guards: national and per tour at the issue's 90 % less one case's margin, per stay a

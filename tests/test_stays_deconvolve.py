@@ -231,6 +231,10 @@ def test_the_chain_deconvolves_stays_in_every_replicate(per_day_chain):
     assert fm.stays.median_ratio_ci == pytest.approx(np.nanpercentile(med, [2.5, 97.5]))
     lo, hi = fm.stays.hazard_ratio_ci
     assert lo < fm.stays.hazard_ratio_per_year < hi
+    frame = fm.stays.summary_frame()
+    assert tuple(frame.loc["hazard_ratio_per_year", ["ci_lower", "ci_upper"]]) == (lo, hi)
+    med = np.asarray(fm.stay_draws["median"])
+    assert fm.stays.median_ci == pytest.approx(np.nanpercentile(med, [2.5, 97.5]))
     # capture per day present: the margins' mean stay is far short, the EM's is not
     true_mean = float(days.mean())
     assert fits["margins"].stays.mean_days < 0.85 * true_mean

@@ -637,6 +637,9 @@ def _chain_draws(params, stays_frame, strata, stays, chain, city_rows, languages
         ok = hr[np.isfinite(hr) & (hr > 0)]
         refit["hazard_ratio_ci"] = percentile_interval(ok, params.alpha)
         refit["hazard_ratio_se_log"] = float(np.std(np.log(ok), ddof=1))
+        med = draws.stays.median
+        if np.isfinite(med).any():
+            refit["median_ci"] = percentile_interval(med, params.alpha)
     return _ChainDraws(
         table,
         detection,

@@ -104,6 +104,10 @@ class StaysResults(Results):
             np.exp(b + z * self.hazard_ratio_se_log),
         )
         m_lo, m_hi = normal_interval(self.mean_days, self.mean_se, a)
+        if self.correction == "deconvolve" and self.n_boot and a == self.alpha:
+            # the person bootstrap's percentile intervals (the EM refitted per replicate)
+            lo, hi = self.median_ci
+            hr_lo, hr_hi = self.hazard_ratio_ci
         rows = {
             "median_days": (self.median_days, np.nan, lo, hi),
             "mean_days": (self.mean_days, self.mean_se, max(m_lo, 0.0), m_hi),

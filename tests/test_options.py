@@ -207,6 +207,29 @@ def test_frontier_rises_and_stays_within_budget(fitted):
     assert front["extra_fte"].map(float.is_integer).all()  # whole FTE
 
 
+def test_frontier_prices_each_mix_once_and_finds_what_each_budget_alone_finds(fitted, monkeypatch):
+    """The frontier shares its mix costs between budgets: the same optimum as optimising each
+    budget on its own, with each distinct mix priced once."""
+    import capacity.question4.optimise as opt
+
+    params, fit = fitted
+    budgets = [0, 1e6, 2e6, 3e6, 6e6]
+    alone = [optimise(fit, b, params) for b in budgets]
+    priced = []
+    real = opt.mix_cost
+
+    def counting(f, mix, p, base=0.0):
+        priced.append((mix, base))
+        return real(f, mix, p, base)
+
+    monkeypatch.setattr(opt, "mix_cost", counting)
+    front = frontier(fit, budgets, params)
+    assert len(priced) == len(set(priced))
+    assert front["reach"].tolist() == [o.reach for o in alone]
+    assert front["cost"].tolist() == [o.cost for o in alone]
+    assert front["extra_fte"].tolist() == [o.mix.extra_fte for o in alone]
+
+
 def test_candidates_cover_every_single_lever(fitted):
     _, fit = fitted
     cands = candidate_mixes(fit)

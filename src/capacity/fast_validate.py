@@ -231,11 +231,11 @@ def _typed_by_kind(kind: str, cols: list[_Column]) -> bool:
     from capacity.guards import _THOUSANDS, far_dates
     from capacity.parse import _parse
 
-    if len(cols) == 1:  # its cells are distinct already
-        codes, cells = np.arange(len(cols[0].cells)), cols[0].cells.reset_index(drop=True)
+    # (a text in two columns is typed twice, with the same answer: no hashing to merge them)
+    if len(cols) == 1:
+        cells = cols[0].cells.reset_index(drop=True)
     else:
-        codes, uniques = pd.factorize(pd.concat([c.cells for c in cols], ignore_index=True))
-        cells = pd.Series(uniques, dtype="str")
+        cells = pd.concat([c.cells for c in cols], ignore_index=True)
     if len(cells) and int(cells.str.len().max()) > limits.MAX_CELL_CHARS:
         return False
     values, bad = _parse(cells, kind)
@@ -250,7 +250,7 @@ def _typed_by_kind(kind: str, cols: list[_Column]) -> bool:
             ambiguous[sep] = stripped.str.fullmatch(_THOUSANDS[sep][0]).to_numpy(dtype=bool)
     start = 0
     for c in cols:
-        at = codes[start : start + len(c.cells)]
+        at = slice(start, start + len(c.cells))
         start += len(c.cells)
         if c.sep in ambiguous and ambiguous[c.sep][at].any():
             return False
@@ -322,7 +322,8 @@ def _keys_unique(f: _File, same: dict[str, bool]) -> bool:
             return False  # too many combinations for one integer: the full check decides
         key += row_codes * span
         span *= size
-    return bool(pd.Index(key).is_unique)
+    key.sort()  # numpy's integer sort is faster than a hash table here
+    return not bool((key[1:] == key[:-1]).any())
 
 
 def _table(f: _File) -> pd.DataFrame | None:

@@ -354,18 +354,26 @@ def _ascii_marks(values: pd.Series) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     offsets = offsets - offsets[0]
     start, end = offsets[:-1], offsets[1:]
 
-    total = np.concatenate(([0], np.cumsum((raw >= 48) & (raw <= 57), dtype=np.int64)))
-    digits = total[end] - total[start]
+    digit = (raw - np.uint8(48)) < 10  # (wraps around below '0')
+    total = np.concatenate(([0], np.cumsum(digit, dtype=np.int32)))
+    digits = (total[end] - total[start]).astype(np.int64)
     has = {}
-    for mark in _MARKS:
-        code = mark.encode()
-        width = len(code)
-        hit = raw[: len(raw) - width + 1] == code[0]
-        for i, byte in enumerate(code[1:], start=1):
-            hit &= raw[i : len(raw) - width + 1 + i] == byte
-        at = np.flatnonzero(hit)  # few: each found byte is given to the value it is in
+    single = [m for m in _MARKS if len(m) == 1]
+    lut = np.zeros(256, dtype=np.uint8)
+    for bit, mark in enumerate(single):
+        lut[ord(mark)] = 1 << bit
+    cls = lut[raw]
+    at = np.flatnonzero(cls)  # few: each found byte is given to the value it is in
+    owner = np.searchsorted(offsets, at, side="right") - 1
+    for bit, mark in enumerate(single):
+        found = np.zeros(len(arr), dtype=bool)
+        found[owner[(cls[at] & (1 << bit)) != 0]] = True
+        has[mark] = found
+    for mark in (m for m in _MARKS if len(m) == 2):
+        a, b = mark.encode()
+        at = np.flatnonzero((raw[:-1] == a) & (raw[1:] == b)) if len(raw) > 1 else np.zeros(0, int)
         owner = np.searchsorted(offsets, at, side="right") - 1
-        inside = at + width <= end[owner]
+        inside = at + 2 <= end[owner]
         found = np.zeros(len(arr), dtype=bool)
         found[owner[inside]] = True
         has[mark] = found

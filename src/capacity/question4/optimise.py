@@ -71,18 +71,34 @@ def candidate_mixes(
     ]
 
 
-def _fill(fitted, mix: Mix, budget: float, params: Params, base_extra: float) -> Mix | None:
+def _total(fitted, mix: Mix, params: Params, base_extra: float, costs: dict) -> float:
+    """``mix_cost(...)["total"]``, remembered in ``costs`` (one fit, parameters and base).
+
+    The frontier prices the same mixes at many budgets (≈ 25 000 calls, ≈ 3 600 distinct
+    mixes for the report's 21 budgets); the cost is a pure function of the mix there.
+    """
+    key = (mix, base_extra)
+    total = costs.get(key)
+    if total is None:
+        total = costs[key] = mix_cost(fitted, mix, params, base_extra)["total"]
+    return total
+
+
+def _fill(
+    fitted, mix: Mix, budget: float, params: Params, base_extra: float, costs: dict | None = None
+) -> Mix | None:
     """``mix`` with as many whole outreach FTE as the rest of the budget pays, or None."""
-    if mix_cost(fitted, mix, params, base_extra)["total"] > budget + 1e-6:
+    costs = {} if costs is None else costs
+    if _total(fitted, mix, params, base_extra, costs) > budget + 1e-6:
         return None
     lo, hi = 0, 1
-    while mix_cost(fitted, _with(mix, hi), params, base_extra)["total"] <= budget + 1e-6:
+    while _total(fitted, _with(mix, hi), params, base_extra, costs) <= budget + 1e-6:
         lo, hi = hi, hi * 2
         if hi > 100_000:
             break
     while hi - lo > 1:  # cost rises with FTE: the largest affordable whole number
         mid = (lo + hi) // 2
-        if mix_cost(fitted, _with(mix, mid), params, base_extra)["total"] <= budget + 1e-6:
+        if _total(fitted, _with(mix, mid), params, base_extra, costs) <= budget + 1e-6:
             lo = mid
         else:
             hi = mid
@@ -101,6 +117,7 @@ def optimise(
     scenario: Scenario | None = None,
     max_language_hires: int = 3,
     interpreter_levels: tuple[float | None, ...] = (None, 0.5, 1.0),
+    _costs: dict | None = None,
 ) -> Optimum:
     """The mix that buys the most effective reach for ``budget`` kronor a year.
 
@@ -115,6 +132,9 @@ def optimise(
         Strategy and multipliers (default ``Scenario.from_params(params)``).
     max_language_hires, interpreter_levels
         The search space (see the module docstring).
+    _costs : dict, optional
+        Costs of mixes already priced with this fit and these parameters
+        (:func:`frontier` shares one between its budgets).
 
     Returns
     -------
@@ -132,16 +152,17 @@ def optimise(
     params = fitted.base_params if params is None else params
     sc = Scenario.from_params(params) if scenario is None else scenario
     base = sc.extra_fte
+    costs = {} if _costs is None else _costs
     today = point_reach(fitted, Mix(), sc, base)
     best = Optimum(budget, Mix(), today, 0.0, today)
     for cand in candidate_mixes(
         fitted, max_language_hires=max_language_hires, interpreter_levels=interpreter_levels
     ):
-        mix = _fill(fitted, cand, budget, params, base)
+        mix = _fill(fitted, cand, budget, params, base, costs)
         if mix is None:
             continue
         reach = point_reach(fitted, mix, sc, base)
-        cost = mix_cost(fitted, mix, params, base)["total"]
+        cost = _total(fitted, mix, params, base, costs)
         if reach > best.reach + 1e-12 or (abs(reach - best.reach) <= 1e-12 and cost < best.cost):
             best = Optimum(budget, mix, reach, cost, today)
     return best
@@ -150,8 +171,9 @@ def optimise(
 def frontier(fitted: FittedModels, budgets, params: Params | None = None, **kw) -> pd.DataFrame:
     """The best reach for each budget: ``budget``, ``reach``, ``cost`` and the mix."""
     rows = []
+    costs: dict = {}  # the same mixes are priced at many budgets: once each
     for b in budgets:
-        opt = optimise(fitted, float(b), params, **kw)
+        opt = optimise(fitted, float(b), params, _costs=costs, **kw)
         m = opt.mix
         rows.append(
             {

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import pickle
-import time
 import warnings
 
 import numpy as np
@@ -76,12 +75,11 @@ def test_verdict_follows_probability(fitted):
     assert high.verdict == "insufficient" and high.p_target == 0.0
 
 
-def test_scenarios_are_monotone_and_fast(fitted):
+def test_scenarios_are_monotone(fitted):
+    # how fast a scenario is evaluated is measured by make bench (`capacity sweep`), not here
     params, fm = fitted
     base = evaluate(fm, params)
-    start = time.perf_counter()
     more = evaluate(fm, params.replace(extra_fte=5.0))
-    elapsed = time.perf_counter() - start
     shorter = evaluate(fm, params.replace(stay_multiplier=0.5))
     busier = evaluate(fm, params.replace(arrivals_multiplier=2.0))
     r = "reach_effective"
@@ -95,7 +93,6 @@ def test_scenarios_are_monotone_and_fast(fitted):
     assert more.key_figures.loc["fte_needed", "estimate"] == pytest.approx(
         base.key_figures.loc["fte_needed", "estimate"]
     )
-    assert elapsed < 3.0  # < 1 s on an idle machine; slack for loaded CI runners
 
 
 def test_screening_strategy(fitted):

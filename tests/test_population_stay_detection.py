@@ -226,3 +226,31 @@ def test_the_chain_with_detection_model_stays(tmp_path_factory):
     assert "population.stay_detection" in {c.key for c in det.caveats}
     assert "population.unseen" not in keys
     assert np.isfinite(res.key_figures.loc["reach_effective", "estimate"])
+
+
+@pytest.mark.slow
+def test_without_a_stay_fit_the_chain_falls_back_to_the_mse_share(tmp_path_factory, monkeypatch):
+    import warnings
+
+    from capacity.config import Params
+    from capacity.dataset import load_dataset
+    from capacity.question4 import fit as fit_module
+    from capacity.question4 import fit_models
+    from capacity.synth import write_synthetic
+
+    def refuse(*args, **kwargs):
+        raise EstimationError("only 3 merged stays to fit the detection share of stays")
+
+    monkeypatch.setattr(fit_module, "fit_stay_detection", refuse)
+    folder = tmp_path_factory.mktemp("syn") / "data"
+    write_synthetic(folder, seed=5, scale=0.1, n_cities=2)
+    params = Params(
+        data_dir=str(folder), city="Stockholm", n_boot=10, detection_model="stays",
+        period_start="2021-01-01", period_end="2025-12-31",
+    )  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fm = fit_models(load_dataset(folder), params)
+    assert fm.stay_detection is None
+    assert fm.inputs.detection[0] == fm.population.detection
+    assert "q4.no_stay_detection" in {c.key for c in fm.caveats}

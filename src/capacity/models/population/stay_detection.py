@@ -162,27 +162,30 @@ def stay_sightings(
     oth = [s for s in sources if not s.startswith(SELECTIVE_PREFIX)]
     code = pd.Categorical(rows["source"].astype(str), categories=sel + oth).codes.astype(np.int64)
     day = rows["date"].to_numpy("datetime64[D]").astype(np.int64)
-    pid = rows["person_id"].astype(str).to_numpy()
-    # distinct (person, day) with the bit pattern of the sources that saw her that day
-    key = pd.MultiIndex.from_arrays([pid, day])
-    bits = pd.Series(np.int64(1) << code, index=key).groupby(level=[0, 1]).agg(np.bitwise_or.reduce)
-    bp = bits.index.get_level_values(0).to_numpy()
-    bd = bits.index.get_level_values(1).to_numpy().astype(np.int64)
-    bv = bits.to_numpy().astype(np.int64)
     m = merged.reset_index(drop=True)
+    # one integer code per person over the sightings and the stays
+    codes, _ = pd.factorize(
+        pd.concat([rows["person_id"].astype(str), m["person_id"].astype(str)], ignore_index=True)
+    )
+    pcode, mp = codes[: len(rows)].astype(np.int64), codes[len(rows) :].astype(np.int64)
+    # distinct (person, day) with the bit pattern of the sources that saw her that day
+    base = day.min() if len(day) else 0
+    span = np.int64(1) << 32
+    key = pcode * span + (day - base)
+    order = np.argsort(key, kind="stable")
+    key_s, bit_s = key[order], np.int64(1) << code[order]
+    head = np.flatnonzero(np.r_[True, key_s[1:] != key_s[:-1]])
+    bv = np.bitwise_or.reduceat(bit_s, head) if len(head) else np.zeros(0, np.int64)
+    bp, bd = key_s[head] // span, key_s[head] % span + base
     ms = m["start"].to_numpy("datetime64[D]").astype(np.int64)
     me = m["end"].to_numpy("datetime64[D]").astype(np.int64)
-    mp = m["person_id"].astype(str).to_numpy()
     # assign each sighting day to the stay of its person that starts on or before it
-    order = np.lexsort((ms, mp))
-    sp, ss = mp[order], ms[order]
-    keys_stay = np.char.add(np.char.add(sp.astype(str), "|"), np.char.zfill(ss.astype(str), 8))
-    keys_day = np.char.add(np.char.add(bp.astype(str), "|"), np.char.zfill(bd.astype(str), 8))
-    pos = np.searchsorted(keys_stay, keys_day, side="right") - 1
+    stay_key = mp * span + (ms - base)
+    order = np.argsort(stay_key, kind="stable")
+    pos = np.searchsorted(stay_key[order], bp * span + (bd - base), side="right") - 1
     ok = pos >= 0
-    pos_c = np.maximum(pos, 0)
-    stay = order[pos_c]
-    ok &= (sp[pos_c] == bp) & (bd <= me[stay]) & (bd >= ms[stay])
+    stay = order[np.maximum(pos, 0)]
+    ok &= (mp[stay] == bp) & (bd <= me[stay]) & (bd >= ms[stay])
     stay, bd, bv = stay[ok], bd[ok], bv[ok]
     n, ns, no = len(m), len(sel), len(oth)
     K = np.bincount(stay, minlength=n)
@@ -205,7 +208,7 @@ def stay_sightings(
     fit = counted & (ms <= day.max() - horizon)
     stats = np.column_stack([d, K, year, Ks, F, Nc]).astype(np.int64)
     uniq, stay_row = np.unique(stats, axis=0, return_inverse=True)
-    persons = pd.Index(pd.unique(mp)) if persons is None else persons
+    persons = pd.Index(pd.unique(m["person_id"])) if persons is None else persons
     return StaySightings(
         selective=tuple(sel),
         others=tuple(oth),

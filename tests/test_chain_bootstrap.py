@@ -220,7 +220,15 @@ def test_sensitivity_moves_the_answer_the_way_each_choice_should(fitted_sample):
         by.loc[("target_reach", "high"), "fte_needed"]
         > by.loc[("target_reach", "low"), "fte_needed"]
     )
-    assert {"gap_days", "mse_criterion"} <= set(frame["setting"])
+    assert {"gap_days", "population_model"} <= set(frame["setting"])
+    # the other pair of models for the unseen and the stays is a refit of its own
+    from capacity.question4 import fit_models
+
+    other = params.replace(detection_model="stays", stay_model="deconvolve", n_boot=0)
+    kf2 = evaluate(fit_models(ds, other), other, forecast=False).key_figures
+    row = by.loc[("population_model", "high")]
+    assert row["value"] == "stay_level"
+    assert row["reach_effective"] == pytest.approx(kf2.loc["reach_effective", "estimate"], rel=0.02)
     rng = sensitivity_range(frame)
     assert rng["fte_needed"][0] <= frame.attrs["fte_base"] <= rng["fte_needed"][1]
 
@@ -231,7 +239,7 @@ def test_tornado_figure_states_the_range_in_its_alt_text(fitted_sample):
 
     _, params, fm = fitted_sample
     frame = sensitivity(fm, params)  # scenario settings only (no data: no refits)
-    assert not {"gap_days", "mse_criterion"} & set(frame["setting"])
+    assert not {"gap_days", "population_model"} & set(frame["setting"])
     fig = figures.tornado(frame, "en")
     assert "ranges from" in fig.alt and fig.name == "sensitivity"
 

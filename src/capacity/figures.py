@@ -412,11 +412,12 @@ def tornado(frame: pd.DataFrame, lang: str) -> Figure:
                 # bars (and their labels) never cover each other
                 yy = y + (0.19 if r["side"] == "low" else -0.19)
                 ax.barh(yy, shown - base, left=base, color=colour, height=0.36)
-                text = f" {r['value']} " if np.isfinite(v) else f" {r['value']} (∞) "
+                text = f" {r['value']} "
                 side = "left" if shown >= base else "right"
                 ink = "black"
                 if not np.isfinite(v):  # the bar runs to the axis edge: its label inside it
                     side, ink = "right", "white" if r["side"] == "low" else "black"
+                    ax.text(shown, yy, " ∞", va="center", ha="left", fontsize=7.5)
                 label = ax.text(shown, yy, text, va="center", ha=side, fontsize=7.5, color=ink)
                 if not np.isfinite(v):
                     inside.append((ax, label, base, shown))
@@ -440,12 +441,17 @@ def tornado(frame: pd.DataFrame, lang: str) -> Figure:
     fig.tight_layout()
     renderer = fig.canvas.get_renderer()
     for ax, label, base, _ in inside:
-        left_edge = ax.transData.transform((base, 0))[0]
-        if label.get_window_extent(renderer).x0 < left_edge:
-            # too long for its bar: written left of the main estimate's line instead, where
-            # the half-row is free (the other setting's bar is in the other half)
+        line = ax.transData.transform((base, 0))[0]
+        box = label.get_window_extent(renderer)
+        if box.x0 < line + 0.05 * fig.dpi and box.width < line - ax.bbox.x0 - 0.05 * fig.dpi:
+            # too long for its bar but not for the room left of the main estimate's line,
+            # where its half-row is free (the other setting's bar is in the other half)
             label.set_x(base)
             label.set_color("black")
+        elif box.x0 < line + 0.05 * fig.dpi:
+            # nor there: a smaller type that fits the bar (not under 6 pt)
+            room = ax.transData.transform((label.get_position()[0], 0))[0] - line
+            label.set_fontsize(max(6.0, 7.5 * (room - 0.05 * fig.dpi) / box.width))
     fte = frame["fte_needed"].to_numpy(float)
     reach = frame.loc[frame["setting"] != "target_reach", "reach_effective"].to_numpy(float)
     lo_f, hi_f = np.nanmin(np.r_[fte, fte0]), np.nanmax(np.r_[fte, fte0])

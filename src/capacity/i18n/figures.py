@@ -118,10 +118,12 @@ FIGURES: dict[str, dict[str, str]] = {
         "sv": "Uppehåll som skiljer två vistelser",
         "en": "Gap that separates two stays",
     },
-    "fig_sens_mse_criterion": {
-        "sv": "Modellval för målgruppens storlek",
-        "en": "Model choice for group size",
+    "fig_sens_population_model": {
+        "sv": "Modell för de osedda och vistelserna",
+        "en": "Model of the unseen and of stays",
     },
+    "popmodel_short_stay_level": {"sv": "per vistelse", "en": "per stay"},
+    "popmodel_short_quarterly": {"sv": "per kvartal", "en": "per quarter"},
     "fig_sens_strategy": {"sv": "Arbetssätt", "en": "Outreach strategy"},
     "fig_sens_target_reach": {"sv": "Mål för andel som nås", "en": "Target reach"},
     "fig_sens_interpreter_share": {"sv": "Tolk vid kontakter", "en": "Interpreter at contacts"},

@@ -3,13 +3,15 @@
 The bootstrap interval (:mod:`capacity.question4.bootstrap`) says how much the answer
 would move with another sample *under the model*. Some choices the data do not settle:
 the level of reach (a first contact with information or a conversation), the outreach
-strategy, the gap that separates two stays (``gap_days``), the MSE selection criterion, how many persons no source sees (the detection share, which rests on closure
-and homogeneity), the target, and the interpreter policy. :func:`sensitivity` moves each
+strategy, the gap that separates two stays (``gap_days``), the model of the unseen (the
+other MSE selection criterion; the quarterly MSE with margin-corrected stays against the
+stay-level detection share with deconvolved stays), how many persons no source sees (the
+detection share, which rests on closure and homogeneity), the target, and the interpreter policy. :func:`sensitivity` moves each
 one to a plausible low and high setting, one at a time, and records the point estimates of
 the FTE needed and of effective reach: a **tornado** (:func:`capacity.figures.tornado`).
 
 Scenario-level settings are applied with :class:`~capacity.question4.Scenario` on the one
-fit (no refit); ``gap_days`` and the MSE criterion need a refit, done without bootstrap
+fit (no refit); ``gap_days`` and the population model need a refit, done without bootstrap
 replicates (``n_boot = 0``: only point estimates are shown). The settings are listed in
 :data:`SETTINGS`, so a new structural choice is one more entry. Methods:
 ``docs/methods/staffing-and-verdict.md``.
@@ -63,9 +65,18 @@ def _gap_days(fitted, params):
             {"gap_days": int(round(1.5 * g)), "label": str(int(round(1.5 * g)))})  # fmt: skip
 
 
-def _criterion(fitted, params):
+def _population_model(fitted, params):
+    # the model for the persons no source sees and for the stays' unseen days: the other MSE
+    # selection criterion, and the other pair of models (quarterly MSE with margin-corrected
+    # stays, or the stay-level detection share with deconvolved stays); coverage.md shows
+    # the data of one city cannot tell which is right on every kind of world
     other = "aic" if params.mse_criterion == "bic" else "bic"
-    return ({"mse_criterion": other, "label": other.upper()}, None)
+    low = {"mse_criterion": other, "label": other.upper()}
+    if params.detection_model == "stays" and params.stay_model == "deconvolve":
+        high = {"detection_model": "mse", "stay_model": "margins", "label": "quarterly"}
+    else:
+        high = {"detection_model": "stays", "stay_model": "deconvolve", "label": "stay_level"}
+    return (low, high)
 
 
 def _strategy(fitted, params):
@@ -96,7 +107,7 @@ def _level(fitted, params):
 SETTINGS: tuple[Setting, ...] = (
     Setting("detection_share", "scenario", _detection),
     Setting("gap_days", "refit", _gap_days),
-    Setting("mse_criterion", "refit", _criterion),
+    Setting("population_model", "refit", _population_model),
     Setting("strategy", "scenario", _strategy),
     Setting("target_reach", "scenario", _target),
     Setting("interpreter_share", "scenario", _interpreters),
@@ -132,7 +143,7 @@ def sensitivity(
         The fit of ``params``.
     params : Params
     data : Dataset, optional
-        Needed for the settings that refit (``gap_days``, the MSE criterion); without it
+        Needed for the settings that refit (``gap_days``, the population model); without it
         they are left out.
     refit : callable, optional
         ``refit(data, params) -> FittedModels`` (default :func:`fit_models`; the report

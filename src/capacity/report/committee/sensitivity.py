@@ -76,6 +76,8 @@ def shown_values(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
         if setting == "reach_level":
             key = f"level_short_{value}"
             return t(key, lang) if key in CATALOGUE else value
+        if setting == "population_model" and f"popmodel_short_{value}" in CATALOGUE:
+            return t(f"popmodel_short_{value}", lang)
         if setting == "gap_days":
             return f"{value} {'dagar' if lang == 'sv' else 'days'}"
         return value

@@ -116,6 +116,29 @@ def test_tour_flows_counts_moves_exits_and_censoring():
     assert q.shape == (3,) and q[0] == f.seen_next
 
 
+def test_tour_flows_with_twenty_cities_counts_every_move():
+    # pandas stores the codes of up to 127 categories as int8: 20 cities made the cell index
+    # n·n + c overflow (the 1 M national benchmark crashed; 12+ cities wrapped c·n silently)
+    d = pd.to_datetime
+    names = [f"C{i:02d}" for i in range(20)]
+    rows = []
+    for k, (a, b) in enumerate(zip(names, names[::-1], strict=True)):
+        rows += [
+            (f"p{k}", a, "2024-01-01", "2024-01-05"),
+            (f"p{k}", b, "2024-01-08", "2024-01-12"),
+        ]
+    stays = pd.DataFrame(rows, columns=["person_id", "city", "start", "end"])
+    stays["start"], stays["end"] = d(stays["start"]), d(stays["end"])
+    stays.attrs.update(gap_days=7, data_end=pd.Timestamp("2024-12-31"))
+    f = tour_flows(stays)
+    expected = np.zeros((20, 20))
+    for a, b in zip(names, names[::-1], strict=True):
+        expected[names.index(a), names.index(b)] += 1
+    np.testing.assert_array_equal(f.moves, expected)
+    np.testing.assert_array_equal(f.exits, np.ones(20))
+    np.testing.assert_array_equal(f.starts, np.ones(20))
+
+
 def _chain(data):
     c = data.draw(st.integers(2, 4))
     raw = np.array(data.draw(st.lists(st.floats(0, 1), min_size=c * (c + 1), max_size=c * (c + 1))))

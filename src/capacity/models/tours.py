@@ -196,7 +196,7 @@ def _flow_events(stays: pd.DataFrame, cities: list[str] | None, skip_days: int |
         raise EstimationError("no stays: cannot count moves between cities.")
     gap = int(stays.attrs.get("gap_days", 14))
     names = sorted(stays["city"].astype(str).unique()) if cities is None else list(cities)
-    code = pd.Categorical(stays["city"].astype(str), categories=names).codes
+    code = pd.Categorical(stays["city"].astype(str), categories=names).codes.astype(np.int64)
     pid, persons = pd.factorize(stays["person_id"])
     start = stays["start"].to_numpy("datetime64[D]").astype(np.int64)
     end = stays["end"].to_numpy("datetime64[D]").astype(np.int64)

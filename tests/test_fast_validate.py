@@ -18,16 +18,14 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from shared import MANIFEST
+from shared import swap_in_case as _swap
 
 from capacity import dataset
 from capacity.dataset import load_dataset
 from capacity.fast_validate import typed_csv
 from capacity.privacy import detect
 from capacity.schema import TABLES
-
-HERE = Path(__file__).parent
-CORPUS = HERE / "malformed"
-MANIFEST = pd.read_csv(CORPUS / "manifest.csv", dtype=str, keep_default_na=False)
 
 
 @pytest.fixture(autouse=True)
@@ -128,21 +126,6 @@ def test_clean_variants_type_as_the_full_check(data, variant):
     elif variant == "date_time":  # as Excel writes a date when the column is a date-time
         _rewrite(data, "outreach", lambda b: b.replace(b"2024-01-10,", b"2024-01-10 00:00:00,"))
     _same(data)
-
-
-def _swap(tiny_dir: Path, case: pd.Series, folder: Path) -> Path:
-    shutil.copytree(tiny_dir, folder)
-    if case["table"] == "datapackage":
-        shutil.copy(CORPUS / case["source"], folder / "datapackage.json")
-        return folder
-    (folder / f"{case['table']}.csv").unlink()
-    shutil.copy(CORPUS / case["source"], folder / case["file"])
-    meta = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
-    for resource in meta["resources"]:
-        if resource["name"] == case["table"]:
-            resource["path"] = case["file"]
-    (folder / "datapackage.json").write_text(json.dumps(meta), encoding="utf-8")
-    return folder
 
 
 @pytest.mark.parametrize("case", [r for _, r in MANIFEST.iterrows()], ids=list(MANIFEST["case"]))

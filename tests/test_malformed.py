@@ -6,36 +6,16 @@ one and names the file, row, column and a fragment of the rule the problem must 
 
 from __future__ import annotations
 
-import json
 import shutil
-from pathlib import Path
 
 import pandas as pd
 import pytest
+from shared import CORPUS, HERE, MANIFEST
+from shared import swap_in_case as _swap
 
 from capacity.cli import main
 from capacity.dataset import load_dataset
 from capacity.exceptions import DataError
-
-HERE = Path(__file__).parent
-CORPUS = HERE / "malformed"
-MANIFEST = pd.read_csv(CORPUS / "manifest.csv", dtype=str, keep_default_na=False)
-
-
-def _swap(tiny_dir, case: pd.Series, folder: Path) -> Path:
-    """The tiny dataset in ``folder`` with the case's file in place of the table's file."""
-    shutil.copytree(tiny_dir, folder)
-    if case["table"] == "datapackage":
-        shutil.copy(CORPUS / case["source"], folder / "datapackage.json")
-        return folder
-    (folder / f"{case['table']}.csv").unlink()
-    shutil.copy(CORPUS / case["source"], folder / case["file"])
-    meta = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
-    for resource in meta["resources"]:
-        if resource["name"] == case["table"]:
-            resource["path"] = case["file"]
-    (folder / "datapackage.json").write_text(json.dumps(meta), encoding="utf-8")
-    return folder
 
 
 def test_corpus_is_large_and_complete():

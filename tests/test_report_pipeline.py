@@ -11,6 +11,7 @@ import nbformat
 import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
+from shared import tiny_with_private_cache as _tiny_fit
 
 from capacity.cli import main
 from capacity.config import ROOT, Params
@@ -256,23 +257,6 @@ def test_plain_papermill_refuses_out_of_range_values_before_reading_data(tmp_pat
     assert info.value.ename == "ParameterError"
     assert "target_reach" in info.value.evalue and "0.01 to 0.99" in info.value.evalue
     assert "Params.from_namespace" in info.value.source  # the validation cell, before any load
-
-
-def _tiny_fit(tmp_path, monkeypatch):
-    from capacity.dataset import load_dataset
-
-    monkeypatch.setenv("CAPACITY_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setenv("CAPACITY_CACHE_KEY", str(tmp_path / "secret" / "cache.key"))
-    params = Params.from_mapping(
-        {
-            "data_dir": "tests/data/tiny",
-            "period_start": "2024-01-01",
-            "period_end": "2024-04-30",
-            "n_boot": 5,
-            "output_dir": str(tmp_path / "reports"),
-        }
-    )
-    return params, load_dataset(params.data_path)
 
 
 def test_fit_cache_refits_over_a_corrupt_entry_and_reuses_a_good_one(tmp_path, monkeypatch):

@@ -10,26 +10,9 @@ import pickle
 
 import pandas as pd
 import pytest
+from shared import tiny_with_private_cache as _setup
 
-from capacity.config import Params
 from capacity.report import cache
-
-
-def _setup(tmp_path, monkeypatch):
-    from capacity.dataset import load_dataset
-
-    monkeypatch.setenv("CAPACITY_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setenv("CAPACITY_CACHE_KEY", str(tmp_path / "secret" / "cache.key"))
-    params = Params.from_mapping(
-        {
-            "data_dir": "tests/data/tiny",
-            "period_start": "2024-01-01",
-            "period_end": "2024-04-30",
-            "n_boot": 5,
-            "output_dir": str(tmp_path / "reports"),
-        }
-    )
-    return params, load_dataset(params.data_path)
 
 
 class _Counter:

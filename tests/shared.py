@@ -1,0 +1,49 @@
+"""Helpers that several test modules use (importable as ``shared``: pytest puts tests/ on the path)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+
+from capacity.config import Params
+
+HERE = Path(__file__).parent
+CORPUS = HERE / "malformed"
+MANIFEST = pd.read_csv(CORPUS / "manifest.csv", dtype=str, keep_default_na=False)
+
+
+def swap_in_case(tiny_dir, case: pd.Series, folder: Path) -> Path:
+    """The tiny dataset in ``folder`` with the malformed case's file in place of the table's."""
+    shutil.copytree(tiny_dir, folder)
+    if case["table"] == "datapackage":
+        shutil.copy(CORPUS / case["source"], folder / "datapackage.json")
+        return folder
+    (folder / f"{case['table']}.csv").unlink()
+    shutil.copy(CORPUS / case["source"], folder / case["file"])
+    meta = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in meta["resources"]:
+        if resource["name"] == case["table"]:
+            resource["path"] = case["file"]
+    (folder / "datapackage.json").write_text(json.dumps(meta), encoding="utf-8")
+    return folder
+
+
+def tiny_with_private_cache(tmp_path, monkeypatch):
+    """Parameters and data of the tiny dataset, with the fit cache and its key in ``tmp_path``."""
+    from capacity.dataset import load_dataset
+
+    monkeypatch.setenv("CAPACITY_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("CAPACITY_CACHE_KEY", str(tmp_path / "secret" / "cache.key"))
+    params = Params.from_mapping(
+        {
+            "data_dir": "tests/data/tiny",
+            "period_start": "2024-01-01",
+            "period_end": "2024-04-30",
+            "n_boot": 5,
+            "output_dir": str(tmp_path / "reports"),
+        }
+    )
+    return params, load_dataset(params.data_path)

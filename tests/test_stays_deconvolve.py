@@ -239,3 +239,22 @@ def test_the_chain_deconvolves_stays_in_every_replicate(per_day_chain):
     true_mean = float(days.mean())
     assert fits["margins"].stays.mean_days < 0.85 * true_mean
     assert fm.stays.mean_days == pytest.approx(true_mean, rel=0.12)
+
+
+def test_the_chain_keeps_two_stays_in_the_city_apart_when_one_elsewhere_lies_between():
+    # Stockholm 2–4 Jan, Göteborg 6–7 Jan, Stockholm 11–13 Jan: two stays in Stockholm, not
+    # one split by missed sightings (the chain once merged them, seeing Stockholm's rows only)
+    from capacity.config import Params
+    from capacity.question4.fit import _merged
+
+    days = {"Stockholm": ["2024-01-02", "2024-01-04", "2024-01-11", "2024-01-13"],
+            "Göteborg": ["2024-01-06", "2024-01-07"]}  # fmt: skip
+    rows = [("a", d, c, "ads_a", "ro") for c, ds in days.items() for d in ds]
+    rows += [("b", d, "Stockholm", "ads_a", "ro") for d in ("2024-02-01", "2024-02-03")]
+    s = pd.DataFrame(rows, columns=["person_id", "date", "city", "source", "language"])
+    s["date"] = pd.to_datetime(s["date"])
+    stays = build_stays(s, 14, pd.Timestamp("2023-12-01").date(), pd.Timestamp("2024-03-31").date())
+    strata = source_strata(s[s["city"] == "Stockholm"], 14)
+    merged = _merged(stays, strata, Params(city="Stockholm", gap_days=14))
+    assert (merged["city"] == "Stockholm").all()
+    assert sorted(merged.groupby("person_id").size().items()) == [("a", 2), ("b", 1)]

@@ -389,8 +389,12 @@ def _merged(stays_frame: pd.DataFrame, strata, params: Params) -> pd.DataFrame:
     several and the starts are too many. :func:`merged_stays` joins the splits her source
     set's sighting rate explains (:func:`capacity.models.stays.strata.merge_split_stays`).
     """
-    city = stays_frame[stays_frame["city"].astype(str) == params.city]
-    out = merged_stays(city, strata)
+    # the persons' stays in every city: a stay elsewhere between two in the city keeps them
+    # apart (merge_split_stays joins only neighbours in the same city), as merge_stays does
+    in_city = stays_frame["city"].astype(str) == params.city
+    theirs = stays_frame[stays_frame["person_id"].isin(stays_frame.loc[in_city, "person_id"])]
+    out = merged_stays(theirs, strata)
+    out = out[out["city"].astype(str) == params.city]
     out.attrs.update(stays_frame.attrs)
     return out
 

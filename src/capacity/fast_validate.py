@@ -26,6 +26,7 @@ from __future__ import annotations
 import csv
 import functools
 import re
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,7 +105,7 @@ def _read(path: Path, n_columns: int, sep: str) -> pa.Table | None:
                 delimiter=sep, quote_char=False, ignore_empty_lines=False
             ),
             convert_options=pcsv.ConvertOptions(
-                column_types={n: pa.string() for n in names},
+                column_types={n: pa.large_string() for n in names},
                 strings_can_be_null=False,
                 check_utf8=True,
             ),
@@ -113,14 +114,19 @@ def _read(path: Path, n_columns: int, sep: str) -> pa.Table | None:
         return None
 
 
-def _distinct(col: pa.ChunkedArray) -> tuple[np.ndarray, pd.Series]:
-    """Row codes into the column's distinct cells, and those cells (``str``)."""
+def _distinct(col: pa.ChunkedArray) -> tuple[np.ndarray, pd.Series, int]:
+    """Row codes into the column's distinct cells, those cells (``str``), the empty cell's code.
+
+    The empty cell's code is -1 when no cell is empty. Arrow's encoding runs without the
+    GIL, so the columns of a file are encoded on two threads (:func:`_file`).
+    """
     enc = pc.dictionary_encode(col)
     if enc.num_chunks == 0:
-        return np.zeros(0, dtype=np.int32), pd.Series([], dtype="str")
+        return np.zeros(0, dtype=np.int32), pd.Series([], dtype="str"), -1
     dictionary = enc.chunk(0).dictionary  # one dictionary, shared by every chunk
     codes = np.concatenate([np.asarray(c.indices) for c in enc.chunks])
-    return codes, pd.Series(dictionary.to_pandas(types_mapper=pd.ArrowDtype), dtype="str")
+    blank = pc.index(dictionary, "").as_py()
+    return codes, pd.Series(dictionary.to_pandas(types_mapper=pd.ArrowDtype), dtype="str"), blank
 
 
 @dataclass
@@ -147,8 +153,13 @@ class _File:
     columns: list[_Column]
 
 
-def _file(path: Path, table: str, scan: FileScan | None = None) -> _File | None:
-    """A CSV or Parquet file read into Arrow text with its header checked, or ``None``."""
+def _file(
+    path: Path, table: str, scan: FileScan | None = None, pool: Executor | None = None
+) -> _File | None:
+    """A CSV or Parquet file read into Arrow text with its header checked, or ``None``.
+
+    ``pool``: threads that encode the columns (one at a time without).
+    """
     from capacity.contract import check_header
     from capacity.privacy.detect import column_name_kind
 
@@ -170,12 +181,20 @@ def _file(path: Path, table: str, scan: FileScan | None = None) -> _File | None:
     if problems:
         return None
     wanted = {normalise_name(c): i for i, c in enumerate(header)}
+    at = [wanted[name] for name in frame.columns]
+    # the largest columns first, so that the two threads end together
+    order = sorted(at, key=lambda i: -arrow.column(i).nbytes)
+    encoded = dict(
+        zip(
+            order,
+            (pool.map if pool else map)(_distinct, [arrow.column(i) for i in order]),
+            strict=True,
+        )
+    )
     cols = []
     all_blank: np.ndarray | None = np.ones(arrow.num_rows, dtype=bool)
-    for name in frame.columns:
-        i = wanted[name]
-        codes, cells = _distinct(arrow.column(i))
-        blank = pc.index(pa.array(cells), "").as_py()  # the empty cell's code, or -1
+    for name, i in zip(frame.columns, at, strict=True):
+        codes, cells, blank = encoded[i]
         if blank < 0:
             all_blank = None
         elif all_blank is not None:
@@ -314,22 +333,28 @@ def _keys_unique(f: _File, same: dict[str, bool]) -> bool:
     if not keys:
         return True
     by_name = {c.name: c for c in f.columns}
-    key = np.zeros(f.rows, dtype=np.int64)
+    key: np.ndarray | None = None
     span = 1
     for k in keys:
         c = by_name[k]
-        if same[k]:  # distinct cells, distinct values: the row codes are the typed codes
-            row_codes, size = c.codes.astype(np.int64), len(c.values)
-        else:  # two cells may type alike (" a" and "a")
+        # distinct cells with distinct typed values: the row codes are the typed codes
+        row_codes, size = c.codes, len(c.values)
+        if not same[k]:
             typed_codes, uniques = pd.factorize(c.values)
             if (typed_codes < 0).any():
                 return False  # a missing key: the full check decides
-            row_codes, size = typed_codes.astype(np.int64)[c.codes], len(uniques)
+            if len(uniques) < len(typed_codes):  # two cells type alike (" a" and "a")
+                row_codes, size = typed_codes[c.codes], len(uniques)
         size = max(size, 1)
         if span * size >= 2**62:
             return False  # too many combinations for one integer: the full check decides
-        key += row_codes * span
+        if key is None:
+            key = row_codes.astype(np.int64)
+        else:
+            key += row_codes * np.int64(span)
         span *= size
+    if key is None:
+        return True
     key.sort()  # numpy's integer sort is faster than a hash table here
     return not bool((key[1:] == key[:-1]).any())
 
@@ -401,11 +426,12 @@ def typed_tables(
         The cross-table checks are :func:`capacity.dataset.cross_check`'s.
     """
     files = []
-    for table, path in paths.items():
-        f = _file(path, table, (scans or {}).get(table))
-        if f is None:
-            return None
-        files.append(f)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for table, path in paths.items():
+            f = _file(path, table, (scans or {}).get(table), pool)
+            if f is None:
+                return None
+            files.append(f)
     kinds: dict[str, list[_Column]] = {}
     for f in files:
         for c in f.columns:

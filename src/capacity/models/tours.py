@@ -45,7 +45,7 @@ __all__ = [
 
 
 def stays_per_woman(
-    stays: pd.DataFrame, city: str, sightings: pd.DataFrame | None = None
+    stays: pd.DataFrame, city: str, sightings: pd.DataFrame | None = None, *, strata=None
 ) -> np.ndarray:
     """Number of stays in ``city`` of each woman seen there: one entry per woman, values ≥ 1.
 
@@ -57,12 +57,14 @@ def stays_per_woman(
     splits then inflate the count, and reach per woman with it (measured on the coverage
     study's worlds: 1.32–1.46 stays per woman against a true 1.19–1.25, reach per woman
     9–17 % high; with the merge 1.14–1.22, within 4 %; ``docs/methods/tours.md``).
+    ``strata``: the city's :func:`~capacity.models.stays.strata.source_strata` of these
+    sightings at the stays' ``gap_days``, when the caller has it (else built here).
     """
-    return stays_per_woman_by_id(stays, city, sightings).to_numpy()
+    return stays_per_woman_by_id(stays, city, sightings, strata=strata).to_numpy()
 
 
 def stays_per_woman_by_id(
-    stays: pd.DataFrame, city: str, sightings: pd.DataFrame | None = None
+    stays: pd.DataFrame, city: str, sightings: pd.DataFrame | None = None, *, strata=None
 ) -> pd.Series:
     """:func:`stays_per_woman` indexed by ``person_id`` (the bootstrap reweights women)."""
     mine = stays[stays["city"].astype(str) == city]
@@ -70,13 +72,15 @@ def stays_per_woman_by_id(
         raise EstimationError(f"no stays in {city}: cannot count stays per woman.")
     if sightings is None:
         return mine.groupby("person_id", observed=True).size()
+    from capacity.models._fastpd import isin
     from capacity.models.stays.strata import merge_split_stays, source_strata
 
     gap = int(stays.attrs.get("gap_days", 14))
-    in_city = sightings[sightings["city"].astype(str) == city]
+    if strata is None or strata.gap_days != gap:
+        strata = source_strata(sightings[sightings["city"].astype(str) == city], gap)
     # runs over all her stays: a stay in another city between two keeps them apart
-    theirs = stays[stays["person_id"].isin(mine["person_id"].unique())]
-    run = merge_split_stays(theirs, source_strata(in_city, gap))[mine.index]
+    theirs = stays[isin(stays["person_id"], mine["person_id"].unique())]
+    run = merge_split_stays(theirs, strata)[mine.index]
     return run.groupby(mine["person_id"].to_numpy()).nunique()
 
 

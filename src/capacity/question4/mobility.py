@@ -155,6 +155,7 @@ def fit_mobility(
     rng: np.random.Generator | None = None,
     shared: dict | None = None,
     seed: int | None = None,
+    women: pd.Series | None = None,
 ) -> MobilityFit:
     """The strategy mix, stays per woman, the tour chain and every city's reach.
 
@@ -175,6 +176,9 @@ def fit_mobility(
         bootstrap's keyed weights (:func:`flow_draws`), so that draw ``d`` of the moves is
         the same resampling of women as draw ``d`` of every city's chain; without it,
         Dirichlet draws of the moves and a Beta draw of the share of next stays seen.
+    women : Series, optional
+        :func:`~capacity.models.tours.stays_per_woman_by_id` of these stays, city and
+        sightings when the caller has it (else counted here).
     """
     shared = {} if shared is None else shared
     rng = rng or np.random.default_rng(0)
@@ -198,7 +202,9 @@ def fit_mobility(
     return MobilityFit(
         strategy=strat,
         share=strat.share_draws[: n + 1],
-        stays_per_woman=stays_per_woman(stays, city, sightings),
+        stays_per_woman=(
+            stays_per_woman(stays, city, sightings) if women is None else women.to_numpy()
+        ),
         flows=flows,
         P=P,
         exit=x,
@@ -220,14 +226,17 @@ def flow_draws(stays: pd.DataFrame, seed: int, n: int, shared: dict | None = Non
     one joint person bootstrap of the national chain. Kept in ``shared`` (one per seed and
     number of replicates) for the other cities of the same stays.
     """
-    from capacity.question4.bootstrap import keyed_person_weights
+    from capacity.question4.bootstrap import keyed_person_weights, person_keys
 
     key = ("flow_draws", int(seed), int(n))
     if shared is not None and key in shared:
         return shared[key]
+    hashed: list = []  # (persons, their keys): the ids are hashed once for every chunk
 
     def weights(persons, start, b):
-        return keyed_person_weights(persons, seed, b, start=start)
+        if not hashed or hashed[0][0] is not persons:
+            hashed[:] = [(persons, person_keys(persons))]
+        return keyed_person_weights(persons, seed, b, start=start, keys=hashed[0][1])
 
     out = tour_flow_replicates(stays, weights, n)
     if shared is not None:

@@ -220,6 +220,33 @@ def stack_tables(first: StayTable, rest: StayTable) -> StayTable:
     )
 
 
+def _quarter_cells(period_rows: pd.DataFrame, labels, persons: pd.Index) -> dict:
+    """:func:`quarter_counts` of each quarter's rows (``labels`` as ``Period.astype(str)``).
+
+    The quarter of a row is its year and quarter as integers (formatting a period per row
+    and comparing strings per quarter cost more than the counts); the persons are looked
+    up once for all rows. The same rows, in the same order, as selecting by the label.
+    """
+    dates = period_rows["date"]
+    if dates.isna().any():  # a label "NaT": as the label of each row says
+        label = dates.dt.to_period("Q").astype(str)
+        return {q: quarter_counts(period_rows[label == q], persons) for q in labels}
+    key = dates.dt.year.to_numpy(np.int64) * 4 + (dates.dt.quarter.to_numpy(np.int64) - 1)
+    who = persons.get_indexer(period_rows["person_id"])
+    out = {}
+    for q in labels:
+        try:
+            period = pd.Period(q, freq="Q")
+        except (TypeError, ValueError):
+            period = None
+        if period is not None and str(period) == q:
+            at = np.flatnonzero(key == period.year * 4 + period.quarter - 1)
+        else:  # not a label of this form: select by the label itself
+            at = np.flatnonzero(dates.dt.to_period("Q").astype(str).to_numpy() == q)
+        out[q] = quarter_counts(period_rows.iloc[at], persons, who=who[at])
+    return out
+
+
 def chain_bootstrap(
     *,
     strata,
@@ -285,8 +312,7 @@ def chain_bootstrap(
     lang_matrix = sparse.csr_matrix(
         (np.ones(keep.sum()), (lang_code[keep], who[keep])), shape=(len(languages), n_p)
     )
-    label = period_rows["date"].dt.to_period("Q").astype(str)
-    cells = {q: quarter_counts(period_rows[label == q], persons) for q in quarters.index}
+    cells = _quarter_cells(period_rows, quarters.index, persons)
     y_parts: dict[str, list] = {q: [] for q in cells}
     stay_parts, start_draws, lang_draws, woman_draws, stat_draws = [], [], [], [], []
     woman_k, woman_matrix = None, None

@@ -37,6 +37,7 @@ from capacity.models.tours import (
     TourFlows,
     capacity_reach,
     coordinated_reach,
+    flow_events,
     reach_per_woman,
     reach_per_woman_pmf,
     stays_per_woman,
@@ -185,8 +186,10 @@ def fit_mobility(
     n = len(mean_stay_days) - 1
     times = first_contact_times(sightings, stays, city)
     strat = fit_strategy(times, mean_stay_days, alpha=alpha, n_draws=n, rng=rng)
+    if "flow_events" not in shared:  # counted once for the flows and their replicates
+        shared["flow_events"] = flow_events(stays)
     if "flows" not in shared:
-        shared["flows"] = tour_flows(stays)
+        shared["flows"] = tour_flows(stays, events=shared["flow_events"])
     if "n_outreach" not in shared:
         shared["n_outreach"] = _outreach_per_stay(sightings, stays)
     flows = shared["flows"]
@@ -238,7 +241,8 @@ def flow_draws(stays: pd.DataFrame, seed: int, n: int, shared: dict | None = Non
             hashed[:] = [(persons, person_keys(persons))]
         return keyed_person_weights(persons, seed, b, start=start, keys=hashed[0][1])
 
-    out = tour_flow_replicates(stays, weights, n)
+    events = None if shared is None else shared.get("flow_events")
+    out = tour_flow_replicates(stays, weights, n, events=events)
     if shared is not None:
         shared[key] = out
     return out

@@ -453,7 +453,9 @@ def _screening(rate, fte, arrivals, stays, m, stay_multiplier):
     return p_lang, served
 
 
-def _estimated(rate, fte, arrivals, stays, m, stay_multiplier, share, server_factor=None):
+def _estimated(
+    rate, fte, arrivals, stays, m, stay_multiplier, share, server_factor=None, speed_factor=None
+):
     # a share w of capacity screens, the rest searches (capacity.models.strategy); per
     # channel, the screeners work at their own channels' rate (server_factor × rate)
     from capacity.models.strategy import reach_mixture
@@ -468,7 +470,7 @@ def _estimated(rate, fte, arrivals, stays, m, stay_multiplier, share, server_fac
 
     server = rate if server_factor is None else rate * np.asarray(server_factor, dtype=float)
     p = reach_mixture(rate * fte, arrivals, laplace, stays.mean * s, share, mm,
-                      contacts_per_server=server)  # fmt: skip
+                      contacts_per_server=server, speed_factor=speed_factor)  # fmt: skip
     return p[:, :-1], p[:, -1]
 
 

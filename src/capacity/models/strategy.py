@@ -33,6 +33,7 @@ __all__ = [
     "StrategyResults",
     "erlang_a_served_many",
     "first_contact_times",
+    "screening_speed_factor",
     "fit_strategy",
     "reach_mixture",
     "survival_first_contact",
@@ -545,6 +546,7 @@ def reach_mixture(
     language_factor: np.ndarray | float = 1.0,
     *,
     contacts_per_server: np.ndarray | float | None = None,
+    speed_factor: np.ndarray | float | None = None,
 ) -> np.ndarray:
     r"""Reach per stay when a share ``w`` of contact capacity screens and the rest searches.
 
@@ -564,6 +566,10 @@ def reach_mixture(
         ``m_L`` (shape ``(L,)`` or ``(D, L)``); the result has one column per language.
     contacts_per_server : array_like, optional
         ``μ``, screenings per FTE-week (servers ``c = w κ/μ``); default ``κ`` (one server).
+    speed_factor : array_like, optional
+        ``g ≥ 1`` per draw: a screener busy with the queue works ``g`` times as fast as the
+        contacts logged per hour say (:func:`screening_speed_factor`); the servers stay
+        ``c = wκ/μ``, each at ``gμ``. Default 1.
 
     Returns
     -------
@@ -588,8 +594,80 @@ def reach_mixture(
     m = np.broadcast_to(m, (len(kappa), m.shape[-1]))
     mu = kappa if contacts_per_server is None else np.broadcast_to(contacts_per_server, kappa.shape)
     mu = np.where(mu > 0, mu, 1.0)
-    served = erlang_a_served_many(a, mu, w * kappa / mu, DAYS_PER_WEEK / t)
+    g = 1.0 if speed_factor is None else np.broadcast_to(speed_factor, kappa.shape)
+    served = erlang_a_served_many(a, g * mu, w * kappa / mu, DAYS_PER_WEEK / t)
     h = (1 - w) * kappa / np.where(a > 0, a * t, 1.0)
     lap = laplace(h[:, None] * m)
     lap = np.where((a > 0)[:, None], lap, np.where(h[:, None] * m > 0, 0.0, 1.0))
     return np.clip(1 - (1 - m * served[:, None]) * lap, 0.0, 1.0)
+
+
+def screening_speed_factor(
+    contacts_per_week: np.ndarray,
+    arrivals_per_week: np.ndarray,
+    mean_stay_days: np.ndarray,
+    share_screening: np.ndarray,
+    *,
+    contacts_per_server: np.ndarray | float | None = None,
+    largest: float = 1e3,
+) -> np.ndarray:
+    r"""How much faster than logged a screener works when the queue holds work: ``g`` per draw.
+
+    Parameters
+    ----------
+    contacts_per_week : array_like
+        Contact capacity ``κ = η·H·f`` today (contacts logged per week), per draw.
+    arrivals_per_week, mean_stay_days, share_screening : array_like
+        ``A``, ``E[T]`` and ``w`` per draw (as in :func:`reach_mixture`).
+    contacts_per_server : array_like, optional
+        ``μ`` (as in :func:`reach_mixture`).
+    largest : float
+        Upper bound of ``g`` (reached when the screening logged covers every arrival).
+
+    Returns
+    -------
+    ndarray (D,)
+        ``g ≥ 1``; 1 where nothing screens.
+
+    Notes
+    -----
+    Every screening contact logged is a stay screened, so today's screened share of
+    arrivals is ``s = wκ/A`` (throughput over arrivals). Contacts per hour come from the
+    log, i.e. from the throughput; a queue model whose capacity is that throughput serves
+    fewer, ``P_served(A, μ, c) · A < cμ = wκ``: it has the servers idle whenever the queue is
+    empty, which the log already counts as time without contacts. So the servers' speed when
+    busy is the ``gμ`` at which the Erlang A queue reproduces today's throughput,
+
+    .. math:: P_{served}(A,\ g\mu,\ c = w\kappa/\mu,\ \gamma = 7/E[T]) = \min(1, w\kappa/A),
+
+    solved by bisection on ``log g`` (``P_served`` increases with ``g``; at ``g = 1`` it is at
+    most ``wκ/A``, so ``g ≥ 1``). Other staffing keeps ``g``: ``c`` scales with the FTE, each
+    server at ``gμ``.
+
+    References
+    ----------
+    Garnett, Mandelbaum and Reiman (2002), see :func:`erlang_a_served_many`; Little's law
+    for the throughput.
+    """
+    kappa = np.atleast_1d(np.asarray(contacts_per_week, dtype=float))
+    a = np.broadcast_to(np.asarray(arrivals_per_week, dtype=float), kappa.shape)
+    t = np.broadcast_to(np.asarray(mean_stay_days, dtype=float), kappa.shape)
+    w = np.broadcast_to(np.asarray(share_screening, dtype=float), kappa.shape)
+    mu = kappa if contacts_per_server is None else np.broadcast_to(contacts_per_server, kappa.shape)
+    mu = np.where(mu > 0, mu, 1.0)
+    c = w * kappa / mu
+    out = np.ones(kappa.shape)
+    ok = (c > 0) & (a > 0) & (t > 0)
+    if not ok.any():
+        return out
+    a_, t_, c_, mu_ = a[ok], t[ok], c[ok], mu[ok]
+    target = np.minimum(c_ * mu_ / a_, 1.0)
+    lo, hi = np.zeros(len(a_)), np.full(len(a_), np.log(largest))
+    for _ in range(40):
+        mid = (lo + hi) / 2
+        served = erlang_a_served_many(a_, np.exp(mid) * mu_, c_, DAYS_PER_WEEK / t_)
+        below = served < target
+        lo = np.where(below, mid, lo)
+        hi = np.where(below, hi, mid)
+    out[ok] = np.exp(hi)
+    return out

@@ -42,6 +42,9 @@ class Inputs:
         is modelled per channel (the screeners are the screening channels' staff, at
         their own contacts per hour; :func:`capacity.models.channels.channel_mix_inputs`),
         or None (every FTE at ``η·H``)
+    speed_factor : (D,) how much faster than logged a screener works when the queue holds
+        work (:func:`capacity.models.strategy.screening_speed_factor`: today's screening
+        throughput reproduced by the queue), or None (1)
     """
 
     eta: np.ndarray
@@ -53,6 +56,7 @@ class Inputs:
     m: np.ndarray
     share: np.ndarray | None = None
     server_factor: np.ndarray | None = None
+    speed_factor: np.ndarray | None = None
 
     def __len__(self) -> int:
         """Number of rows: the point estimate and the Monte Carlo draws."""
@@ -70,6 +74,7 @@ class Inputs:
             self.m_rows(idx),
             None if self.share is None else self.share[idx],
             None if self.server_factor is None else self.server_factor[idx],
+            None if self.speed_factor is None else self.speed_factor[idx],
         )
 
     def m_rows(self, idx: np.ndarray) -> np.ndarray:
@@ -135,6 +140,8 @@ def reach_matrix(
     extra = {"share": _share(inputs)} if strat.needs_share else {}
     if strat.needs_share and inputs.server_factor is not None:
         extra["server_factor"] = np.asarray(inputs.server_factor, dtype=float)
+    if strat.needs_share and inputs.speed_factor is not None:
+        extra["speed_factor"] = np.asarray(inputs.speed_factor, dtype=float)
     return strat.reach(rate, fte, arrivals, inputs.stays, inputs.m, s, **extra)
 
 

@@ -92,6 +92,7 @@ def _forecast_frame(fitted: FittedModels, sc: Scenario, fte_now: float) -> pd.Da
         base.m_rows(idx),
         None if base.share is None else base.share[idx],
         None if base.server_factor is None else base.server_factor[idx],
+        None if base.speed_factor is None else base.speed_factor[idx],
     )
     scen = {
         "strategy": sc.strategy,

@@ -309,6 +309,7 @@ def fit_models(data, params: Params, *, shared: dict | None = None) -> FittedMod
         share, factor = per_channel.level_inputs(share, channel_eta)
     inputs = Inputs(eta, hours_per_fte, boot.arrivals / weeks_counted, boot.detection,
                     boot.table, boot.pi, m, share, factor)  # fmt: skip
+    inputs = _screening_speed(inputs, staff.outreach_fte)
     forecast, note3 = _forecast(monthly, params)
     indicators, note4 = _indicators(data, params)
     identification, note5 = _identification(outreach_rows, data.staff, params)
@@ -353,6 +354,24 @@ def fit_models(data, params: Params, *, shared: dict | None = None) -> FittedMod
         stay_detection=detect,
         channel_strategy=per_channel,
     )
+
+
+def _screening_speed(inputs: Inputs, fte: float) -> Inputs:
+    """``inputs`` with the screeners' speed when busy (``speed_factor``), from today's log.
+
+    Today's screening throughput (the share ``w`` of the contacts logged) is what the
+    queue must reproduce at today's staffing
+    (:func:`capacity.models.strategy.screening_speed_factor`).
+    """
+    if inputs.share is None:
+        return inputs
+    from capacity.models.strategy import screening_speed_factor
+
+    rate = inputs.eta * inputs.hours_per_fte
+    server = rate if inputs.server_factor is None else rate * inputs.server_factor
+    g = screening_speed_factor(rate * fte, inputs.arrivals_per_week(), inputs.stays.mean,
+                               inputs.share, contacts_per_server=server)  # fmt: skip
+    return dataclasses.replace(inputs, speed_factor=g)
 
 
 def _channel_fit(mobility, share, channel_eta, channels, hours_share, outreach_rows, params):

@@ -31,7 +31,7 @@ from capacity.models.population.stay_detection import (
     stay_sightings,
 )
 from capacity.models.stays import StayTable
-from capacity.models.stays.strata import source_strata
+from capacity.models.stays.strata import merge_split_stays, source_strata
 from capacity.question4.bootstrap import chain_bootstrap, outreach_bootstrap, stack_tables
 from capacity.question4.draws import Inputs
 
@@ -217,19 +217,29 @@ def _usable_draws(languages: pd.DataFrame, iota: float, source: str, boot):
 
 
 def _mobility(data, stays_frame, params: Params, table, detection, rng, shared=None,
-              women=None):  # fmt: skip
+              merged=False, women=None):  # fmt: skip
     """Strategy mix and tour chain (:func:`capacity.question4.mobility.fit_mobility`), or None.
 
     Without enough first contacts to tell screening from search, the share of capacity in
-    screening is 0 (random search) and a caveat says so. ``women``: the stays per woman
-    :func:`_women` counted (not counted again). Returns ``(fit, share, caveats)``.
+    screening is 0 (random search) and a caveat says so. With ``merged`` (the detection
+    share is one of merged stays) the tours per week count merged tour starts: the stays
+    of all cities merged by every person's source set (``shared["runs"]``). ``women``:
+    the stays per woman :func:`_women` counted (not counted again).
+    Returns ``(fit, share, caveats)``.
     """
     from capacity.question4.mobility import fit_mobility
 
+    runs = None
+    if merged:
+        shared = {} if shared is None else shared
+        if "runs" not in shared:
+            strata = source_strata(data.sightings, params.gap_days)
+            shared["runs"] = merge_split_stays(stays_frame, strata)
+        runs = shared["runs"]
     try:
         mob = fit_mobility(data.sightings, stays_frame, params.city, table.mean, detection,
                            alpha=params.alpha, rng=rng, shared=shared,
-                           seed=params.seed, women=women)  # fmt: skip
+                           seed=params.seed, runs=runs, women=women)  # fmt: skip
     except EstimationError as exc:
         return None, np.zeros(len(table)), [Caveat("q4.no_strategy", reason=Caveat.of_error(exc))]
     return mob, np.asarray(mob.share, dtype=float), []
@@ -296,7 +306,15 @@ def fit_models(data, params: Params, *, shared: dict | None = None) -> FittedMod
     boot = _chain_draws(params, stays_frame, strata, stays, chain, city_rows, languages, starts,
                         rng, n, women, merged, detect)  # fmt: skip
     mobility, share, note2 = _mobility(
-        data, stays_frame, params, boot.table, boot.detection, rng, shared, women
+        data,
+        stays_frame,
+        params,
+        boot.table,
+        boot.detection,
+        rng,
+        shared,
+        detect is not None,
+        women,
     )
     if mobility is not None and boot.woman_pmf is not None:
         mobility = dataclasses.replace(mobility, woman_k=boot.woman_k, woman_pmf=boot.woman_pmf)

@@ -157,6 +157,7 @@ def fit_mobility(
     shared: dict | None = None,
     seed: int | None = None,
     women: pd.Series | None = None,
+    runs: pd.Series | None = None,
 ) -> MobilityFit:
     """The strategy mix, stays per woman, the tour chain and every city's reach.
 
@@ -180,6 +181,11 @@ def fit_mobility(
     women : Series, optional
         :func:`~capacity.models.tours.stays_per_woman_by_id` of these stays, city and
         sightings when the caller has it (else counted here).
+    runs : Series, optional
+        A run label per stay of ``stays`` (:func:`~capacity.models.stays.strata.
+        merge_split_stays`), given when ``detection`` is a share of merged stays
+        (``detection_model: stays``): tour starts that only continue a stay split by missed
+        sightings (:func:`continued_tour_starts`) are then not counted as new tours.
     """
     shared = {} if shared is None else shared
     rng = rng or np.random.default_rng(0)
@@ -215,9 +221,35 @@ def fit_mobility(
         city_reach=reach,
         city=flows.cities.index(city),
         seen_next=seen,
-        tours_per_week=flows.starts.sum() / _weeks(stays) / np.asarray(detection, dtype=float),
+        tours_per_week=(flows.starts.sum() - continued_tour_starts(stays, runs))
+        / _weeks(stays)
+        / np.asarray(detection, dtype=float),
         caveats=tuple(caveats),
     )
+
+
+def continued_tour_starts(stays: pd.DataFrame, runs: pd.Series | None) -> int:
+    """Tour starts (:func:`~capacity.models.tours.tour_flows`) that continue a merged stay.
+
+    A stay that ``build_stays`` split by missed sightings (more than ``gap_days`` without a
+    sighting) counts as a new tour from its second piece on; ``runs`` labels the pieces of
+    one stay alike. Returns the number of stays that start a tour by the flows' rule but
+    share their run with the woman's previous stay (0 without ``runs``): the merged tour
+    starts are ``flows.starts.sum()`` minus this.
+    """
+    if runs is None or stays.empty:
+        return 0
+    gap = int(stays.attrs.get("gap_days", 14))
+    o = stays.assign(_run=runs.reindex(stays.index).to_numpy()).sort_values(
+        ["person_id", "start"], kind="stable"
+    )
+    pid = o["person_id"].astype(str).to_numpy()
+    run = o["_run"].to_numpy()
+    start = o["start"].to_numpy("datetime64[D]").astype(np.int64)
+    end = o["end"].to_numpy("datetime64[D]").astype(np.int64)
+    same = pid[1:] == pid[:-1]
+    begins = ~(same & (start[1:] - end[:-1] <= gap))
+    return int((begins & same & (run[1:] == run[:-1])).sum())
 
 
 def flow_draws(stays: pd.DataFrame, seed: int, n: int, shared: dict | None = None):

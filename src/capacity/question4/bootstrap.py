@@ -276,6 +276,7 @@ def chain_bootstrap(
     woman_stays: pd.Series | None = None,
     person_stats=None,
     seed: int | None = None,
+    person_lang: pd.Series | None = None,
 ) -> ChainDraws:
     """Poisson person-bootstrap replicates of stays, starts, population and languages.
 
@@ -313,13 +314,16 @@ def chain_bootstrap(
         Weights keyed by person and replicate (:func:`keyed_person_weights`): a woman has
         the same weight in replicate ``b`` in every city fitted with this seed — one joint
         person bootstrap across cities (what :func:`~capacity.question4.fit_models` uses).
+    person_lang : Series, optional
+        :func:`~capacity.models.competence.person_languages` of ``period_rows`` when the
+        caller has it.
     """
     if seed is None and rng is None:
         raise ValueError("chain_bootstrap needs a seed (keyed weights) or an rng.")
     persons = strata.persons
     n_p = len(persons)
     start_count = np.bincount(persons.get_indexer(starts["person_id"]), minlength=n_p)
-    lang = person_languages(period_rows)
+    lang = person_languages(period_rows) if person_lang is None else person_lang
     lang_code = languages.get_indexer(lang.to_numpy())
     who = persons.get_indexer(lang.index)
     keep = (lang_code >= 0) & (who >= 0)

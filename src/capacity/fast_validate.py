@@ -182,11 +182,8 @@ def _file(
         return None
     wanted = {normalise_name(c): i for i, c in enumerate(header)}
     at = [wanted[name] for name in frame.columns]
-    encode = _encoder(arrow, parquet=suffix == ".parquet")
-    # the largest columns first, so that the two threads end together
-    order = sorted(at, key=lambda i: -arrow.column(i).nbytes)
-    encoded = dict(zip(order, (pool.map if pool else map)(encode, order), strict=True))
-    if any(e is None for e in encoded.values()):
+    encoded = _encode_columns(arrow, at, suffix == ".parquet", pool)
+    if encoded is None:
         return None
     cols = []
     all_blank: np.ndarray | None = np.ones(arrow.num_rows, dtype=bool)
@@ -201,6 +198,19 @@ def _file(
     if all_blank is not None and all_blank.any():
         return None
     return _File(table, path, header, sep, arrow.num_rows, cols)
+
+
+def _encode_columns(
+    arrow: pa.Table, at: list[int], parquet: bool, pool: Executor | None
+) -> dict[int, tuple] | None:
+    """Each column's ``(codes, cells, empty cell's code, row texts)`` by position, or ``None``.
+
+    The largest columns go first, so that the two threads of ``pool`` end together.
+    """
+    encode = _encoder(arrow, parquet)
+    order = sorted(at, key=lambda i: -arrow.column(i).nbytes)
+    encoded = dict(zip(order, (pool.map if pool else map)(encode, order), strict=True))
+    return None if any(e is None for e in encoded.values()) else encoded
 
 
 def _encoder(arrow: pa.Table, parquet: bool):

@@ -505,6 +505,16 @@ def typed_tables(
             if f is None:
                 return None
             files.append(f)
+        # the privacy scan needs the distinct cells alone: on a thread while they are typed
+        private = pool.submit(_identifiers, files)
+        out = _typed_files(files)
+        if private.result():
+            return None
+    return out
+
+
+def _typed_files(files: list[_File]) -> dict[str, pd.DataFrame] | None:
+    """Every file's typed table (its cells typed per kind), or ``None`` if a rule breaks."""
     kinds: dict[str, list[_Column]] = {}
     for f in files:
         for c in f.columns:
@@ -517,8 +527,6 @@ def typed_tables(
         if table is None:
             return None
         out[f.table] = table
-    if _identifiers(files):
-        return None
     return out
 
 

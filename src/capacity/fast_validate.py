@@ -1,15 +1,19 @@
-"""The fast check of clean CSV files: every rule of the contract decided per distinct value.
+"""The fast check of clean CSV and Parquet files: every rule decided per distinct value.
 
 :func:`capacity.dataset.load_dataset` first hands a dataset's CSV and Parquet files to
 :func:`typed_tables`. It reads each CSV file straight into Arrow (no decoded text copy, no
-pandas object columns; a Parquet file as the full read turns it into text), encodes each column once as a dictionary of its distinct cells, and
-decides every rule on those few values: the file limits (:mod:`capacity.limits`), the
+pandas object columns; the file's hash and byte checks come from one earlier pass,
+:func:`capacity.io.scan_file`) and each Parquet file as typed Arrow columns, encodes each
+column once as a dictionary of its distinct cells (two columns at a time, on two threads;
+a Parquet column's distinct values get the text the full read gives them), and decides
+every rule on those few values: the file limits (:mod:`capacity.limits`), the
 header (:func:`capacity.contract.check_header`), the parse formats (:mod:`capacity.parse`;
 the distinct cells of all columns of a kind at once), implausible dates and ambiguous
 decimal marks (:mod:`capacity.guards`), the contract's rules (:func:`capacity.schema.column_rules`
 and :func:`~capacity.schema.wide_rules`, the same definitions the pandera schema is built
 from), missing required values, repeated keys (from the row codes), and personal identifiers
-(the classifier of :func:`capacity.privacy.find_identifiers`, per distinct text). The typed
+(the classifier of :func:`capacity.privacy.find_identifiers`, per distinct text, on a second
+thread while the cells are typed). The typed
 columns are then spread back to the rows with one ``take`` per column, or are the text
 columns themselves where typing changes no cell.
 

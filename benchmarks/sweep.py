@@ -143,7 +143,9 @@ def bench_sweep(cfg: BenchConfig) -> Section:
             f"HTML and PDF; {k} of them on {SWEEP_JOBS} cores took {fmt_s(ea['wall'])} in "
             f"all, {fmt_x(ea['wall'] / rp['wall'])} one cold report "
             f"({fmt_s(rp['wall'])}), against {fmt_x(k / SWEEP_JOBS * fl['wall'] / rp['wall'])} "
-            "if each report paid the floor (kernel start and imports) as before.",
+            "if each report paid the floor (kernel start and imports) as before"
+            + each_bound(ea, sw, rp, k)
+            + ".",
         )
     if k != SWEEP_SCENARIOS:
         sec.add(f"The grid has {k} scenarios, not {SWEEP_SCENARIOS}; the target is for 16.")

@@ -98,6 +98,42 @@ def test_parquet_types_as_the_full_check(tmp_path, tiny_dir):
     _same(_as_parquet(tiny_dir, tmp_path / "pq"))
 
 
+def _edit_parquet(folder: Path, table: str, change) -> None:
+    path = folder / f"{table}.parquet"
+    change(pd.read_parquet(path)).to_parquet(path, index=False)
+
+
+@pytest.mark.parametrize("variant", ["text", "nullable", "units", "dates", "index"])
+def test_parquet_variants_type_as_the_full_check(tmp_path, tiny_dir, variant):
+    """Parquet files as other tools write them: the text each value reads as is the full read's."""
+    folder = _as_parquet(tiny_dir, tmp_path / "pq")
+    if variant == "text":  # every column as text, as a CSV copied into Parquet holds it
+        for t in TABLES:
+            text = pd.read_csv(tiny_dir / f"{t}.csv", dtype=str, keep_default_na=False)
+            text.to_parquet(folder / f"{t}.parquet", index=False)
+    elif variant == "nullable":  # pandas' nullable types, restored from the pandas metadata
+        _edit_parquet(folder, "operations", lambda d: d.astype({"days_to_support": "Float64"}))
+        _edit_parquet(folder, "outreach", lambda d: d.astype({"contacts": "Int32"}))
+    elif variant == "units":  # dates in microseconds, counts in 16 bits, numbers in 32
+        _edit_parquet(
+            folder,
+            "outreach",
+            lambda d: d.astype(
+                {"date": "datetime64[us]", "staff": "int16", "staff_hours": "float32"}
+            ),
+        )
+    elif variant == "dates":  # calendar dates (Arrow date32), not time stamps
+        _edit_parquet(folder, "sightings", lambda d: d.assign(date=d["date"].dt.date))
+    else:  # the pandas index written as a column: left to the full check
+        staff = pd.read_parquet(folder / "staff.parquet")
+        staff.index = pd.Index([f"r{i}" for i in range(len(staff))], name="key")
+        staff.to_parquet(folder / "staff.parquet")
+        assert not _fast_used(folder)
+        pd.testing.assert_frame_equal(load_dataset(folder).staff, _full(folder).staff)
+        return
+    _same(folder)
+
+
 def test_parquet_with_an_identifier_is_left_to_the_full_check(tmp_path, tiny_dir):
     folder = _as_parquet(tiny_dir, tmp_path / "pq")
     staff = pd.read_parquet(folder / "staff.parquet")
@@ -138,17 +174,26 @@ def test_every_malformed_dataset_is_left_to_the_full_check(case, tmp_path, tiny_
         assert dataset._load_clean(folder, list(TABLES), meta, {}) is None
 
 
+def _date_time(line: bytes) -> bytes:
+    """A sightings row with its date written as a date-time (the same typed date)."""
+    cells = line.split(b",")
+    assert cells[1].count(b"-") == 2
+    cells[1] += b" 00:00:00"
+    return b",".join(cells)
+
+
 @pytest.mark.parametrize(
     "change",
     [
         lambda b: b.replace(b"ads_a", b"ads a", 1),  # a rule: code with a space
         lambda b: b + b.splitlines(keepends=True)[1],  # a repeated key
+        lambda b: b + _date_time(b.splitlines(keepends=True)[1]),  # the same key, typed
         lambda b: b.replace(b"\n", b"\n\n", 2),  # a blank line (row numbers)
         lambda b: b.replace(b"ads_a", b'"ads_a"', 1),  # quotes
         lambda b: b.replace(b"ads_a", b"070-123 45 67", 1),  # an identifier
         lambda b: b.replace(b"ads_a", "ads_å".encode("cp1252"), 1),  # not UTF-8
     ],
-    ids=["rule", "duplicate", "blank_line", "quotes", "identifier", "cp1252"],
+    ids=["rule", "duplicate", "duplicate_typed", "blank_line", "quotes", "identifier", "cp1252"],
 )
 def test_typed_csv_declines_what_it_does_not_prove_clean(data, change):
     _rewrite(data, "sightings", change)

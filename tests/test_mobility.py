@@ -13,6 +13,7 @@ from capacity.config import Params
 from capacity.dataset import load_dataset
 from capacity.question4 import fit_models
 from capacity.question4.mobility import (
+    continued_tour_starts,
     direct_city_reach,
     fte_needed_measure,
     mobility_reach,
@@ -107,6 +108,30 @@ def test_direct_city_reach_by_hand():
     # A: 2 contacted of 3 starts / 0.5 = 6 arrivals; B: none contacted
     assert out[0, 0] == pytest.approx(2 / 6)
     assert out[0, 1] < 0.01 and out.shape == (2, 2)
+
+
+def test_continued_tour_starts_by_hand():
+    """A stay split by missed sightings (one run) starts a tour in the flows from its second
+    piece on; that piece is a continued start, a true return in its own run is not."""
+    from capacity.models.tours import tour_flows
+
+    d = pd.to_datetime
+    stays = pd.DataFrame(
+        {
+            "person_id": ["a", "a", "a", "b", "b"],
+            "city": ["A", "A", "B", "A", "A"],
+            "start": d(["2024-01-01", "2024-02-01", "2024-02-05", "2024-03-01", "2024-05-01"]),
+            "end": d(["2024-01-05", "2024-02-03", "2024-02-10", "2024-03-02", "2024-05-02"]),
+        }
+    )
+    stays.attrs.update(gap_days=14, data_end="2024-12-31")
+    runs = pd.Series([1, 1, 2, 3, 4], index=stays.index)
+    assert tour_flows(stays).starts.sum() == 4  # a's two pieces in A, b's two stays
+    assert continued_tour_starts(stays, runs) == 1
+    assert continued_tour_starts(stays, None) == 0
+    # order of the rows does not matter
+    rev = stays.iloc[::-1]
+    assert continued_tour_starts(rev, runs) == 1
 
 
 @pytest.mark.slow

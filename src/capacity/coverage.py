@@ -70,10 +70,19 @@ class Plan:
     chain: bool = False  # the question-4 chain (fit_models + evaluate) and its bootstrap
     chain_years: tuple[int, int] = (2022, 2025)  # the chain's period (the default run's)
     n_boot: int = 100  # chain bootstrap replicates
-    gap_days: int = 14
-    detection_model: str = "mse"  # the chain's Params.detection_model
-    stay_model: str = "margins"  # the chain's correction for unseen days (Params.stay_model)
+    # the chain's model settings; None: the Params default (what the report runs)
+    gap_days: int | None = None
+    detection_model: str | None = None  # Params.detection_model
+    stay_model: str | None = None  # the correction for unseen days (Params.stay_model)
     alpha: float = 0.05
+
+    def chain_settings(self) -> dict:
+        """``gap_days``, ``detection_model`` and ``stay_model`` the chain runs with."""
+        from capacity.config import Params
+
+        keys = ("gap_days", "detection_model", "stay_model")
+        fields = {f.name: f.default for f in dataclasses.fields(Params)}
+        return {k: fields[k] if getattr(self, k) is None else getattr(self, k) for k in keys}
 
 
 @dataclass(frozen=True)
@@ -218,6 +227,7 @@ def chain_truth(syn, city: str, start: pd.Timestamp, end: pd.Timestamp) -> dict[
     ``mean_stay``: of the true days present of the stays arriving in the period;
     ``arrivals_per_week`` and ``persons_present`` (mean per day): the quarters' means;
     ``detection``: persons seen by any source over persons present, summed over quarters;
+    ``persons_in_period``: distinct women present in the city at some time in the period;
     ``detection_stays``: share of the stays arriving in the period that any source sees
     (what the chain's detection share of stays estimates; the two differ by a few per cent).
     """
@@ -239,6 +249,7 @@ def chain_truth(syn, city: str, start: pd.Timestamp, end: pd.Timestamp) -> dict[
         "persons_present": float(q["mean_present_per_day"].mean()),
         "detection": float(q["persons_seen_any_source"].sum() / q["persons_present"].sum()),
         "detection_stays": float(arriving["seen_by_any_source"].mean()),
+        "persons_in_period": float(mine["person_id"].nunique()),
     }
     t = syn.truth["truth"]
     out["median_ratio"] = t.get("median_ratio_per_year")
@@ -250,7 +261,9 @@ def chain_cases(syn, plan: Plan) -> list[Case]:
     """The question-4 chain's estimates with their bootstrap intervals against the truth.
 
     Runs what a user runs (``fit_models`` and ``evaluate`` with the default parameters for
-    ``plan.city`` and ``plan.chain_years``, ``plan.n_boot`` replicates, ``plan.gap_days``):
+    ``plan.city`` and ``plan.chain_years``, ``plan.n_boot`` replicates, and ``gap_days``,
+    ``detection_model`` and ``stay_model`` from :meth:`Plan.chain_settings`, i.e. the Params
+    defaults unless the plan sets them):
     effective reach per stay and per woman, the median and mean stay, arrivals per week
     (observed starts over the detection share), persons present (``A·E[T]/7``), and the
     stay trend (change of the median per year; the hazard ratio on Weibull worlds).
@@ -281,10 +294,8 @@ def chain_cases(syn, plan: Plan) -> list[Case]:
             period_start=start.date(),
             period_end=end.date(),
             n_boot=plan.n_boot,
-            gap_days=plan.gap_days,
-            detection_model=plan.detection_model,
-            stay_model=plan.stay_model,
             alpha=plan.alpha,
+            **plan.chain_settings(),
         )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -328,6 +339,10 @@ def chain_cases(syn, plan: Plan) -> list[Case]:
                  days / (7 * weeks_counted))
         )  # fmt: skip
     cases.append(case("chain: mean stay (days present)", "mean_stay", x.stays.mean))
+    cases.append(
+        case("chain: persons in the period", "persons_in_period",
+             np.r_[res.point["persons_in_period"], res.draws["persons_in_period"]])
+    )  # fmt: skip
     med = fm.stay_draws.get("median")
     if med is not None:
         cases.append(
@@ -466,6 +481,7 @@ def write_markdown(
     commit = commit or _commit()
     when = when or f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"
     tab = table(cases)
+    settings = plan.chain_settings()
     lines = [
         "# Coverage of the 95 % intervals on worlds that break the assumptions",
         "",
@@ -484,9 +500,19 @@ def write_markdown(
         )
         + (
             f"; rows `chain: …`: the question-4 chain a user runs (`fit_models` + `evaluate`, "
-            f"{plan.city} {plan.chain_years[0]}–{plan.chain_years[1]}, default parameters, "
-            f"`gap_days` {plan.gap_days}, `stay_model` {plan.stay_model}, "
-            f"`detection_model` {plan.detection_model}, {plan.n_boot} "
+            f"{plan.city} {plan.chain_years[0]}–{plan.chain_years[1]}, default parameters"
+            + f", `gap_days` {settings['gap_days']}, `stay_model` {settings['stay_model']}, "
+            f"`detection_model` {settings['detection_model']}"
+            + (
+                " (the Params defaults)"
+                if plan.gap_days is None
+                and plan.stay_model is None
+                and plan.detection_model is None
+                else " (set for the study; the Params defaults are "
+                + ", ".join(f"{k} {v}" for k, v in Plan().chain_settings().items())
+                + ")"
+            )
+            + f", {plan.n_boot} "
             "chain-bootstrap replicates, percentile intervals; the hazard ratio's is Wald "
             "with `margins`, percentile with `deconvolve`)"
             if plan.chain
@@ -538,18 +564,18 @@ def main(argv: list[str] | None = None) -> int:
         "--chain-only", action="store_true", help="only the question-4 chain's quantities"
     )
     p.add_argument("--n-boot", type=int, default=100, help="chain bootstrap replicates")
-    p.add_argument("--gap-days", type=int, default=14, help="the chain's gap_days")
+    p.add_argument(
+        "--gap-days", type=int, help="the chain's gap_days (default: the Params default)"
+    )
     p.add_argument(
         "--detection-model",
         choices=("mse", "stays"),
-        default="mse",
-        help="the chain's detection_model (Params)",
+        help="the chain's detection_model (default: the Params default)",
     )
     p.add_argument(
         "--stay-model",
         choices=("margins", "deconvolve"),
-        default="margins",
-        help="the chain's stay_model (correction for unseen days)",
+        help="the chain's stay_model, the correction for unseen days (default: the Params one)",
     )
     p.add_argument("--jobs", type=int, default=2, help="worker processes")
     p.add_argument(

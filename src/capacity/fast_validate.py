@@ -26,6 +26,7 @@ from __future__ import annotations
 import csv
 import functools
 import re
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,37 +38,41 @@ import pyarrow.csv as pcsv
 
 from capacity import limits
 from capacity.exceptions import DataError
-from capacity.io import _SEPARATORS, _sniff
+from capacity.io import _SEPARATORS, FileScan, _sniff, scan_file
 from capacity.schema import KEYS, column_rules, columns, normalise_name, wide_ok, wide_rules
 
 _TEXT = frozenset({"category", "language", "language_list", "pseudonym", "code", "city"})
 
 
-def _plain(data: bytes) -> bool:
+def _plain(scan: FileScan) -> bool:
     """Not what the full read refuses or reads in another way.
 
     Empty, Excel, UTF-16, binary, quoted cells (which may hold separators or line breaks,
     so that rows and lines differ), a carriage return that does not end a line.
     """
+    head = scan.head
     if (
-        not data
-        or data.isspace()
-        or data.startswith(b"PK\x03\x04")
-        or data[:2] in (b"\xff\xfe", b"\xfe\xff")
-        or b"\x00" in data
-        or b'"' in data
+        scan.blank
+        or head.startswith(b"PK\x03\x04")
+        or head[:2] in (b"\xff\xfe", b"\xfe\xff")
+        or scan.nul
+        or scan.quote
     ):
         return False
-    return b"\r" not in data or data.count(b"\r") == data.count(b"\r\n")
+    return scan.cr == scan.crlf
 
 
-def _header(data: bytes, name: str) -> tuple[list[str], str] | None:
-    """The header's cells and the column separator, as :func:`capacity.io.read_table` reads them."""
-    end = data.find(b"\n")
+def _header(head: bytes, name: str) -> tuple[list[str], str] | None:
+    """The header's cells and the column separator, as :func:`capacity.io.read_table` reads them.
+
+    ``head`` is the file's start (:attr:`capacity.io.FileScan.head`, longer than any line
+    allowed): no line end in it means a first line too long, or a file of one line.
+    """
+    end = head.find(b"\n")
     if end < 0 or end > limits.MAX_LINE_BYTES:
         return None
     try:
-        first = data[:end].decode("utf-8-sig")
+        first = head[:end].decode("utf-8-sig")
     except UnicodeDecodeError:
         return None
     if not first.strip():
@@ -84,38 +89,44 @@ def _header(data: bytes, name: str) -> tuple[list[str], str] | None:
     return header, sep
 
 
-def _read(data: bytes, n_columns: int, sep: str) -> pa.Table | None:
+def _read(path: Path, n_columns: int, sep: str) -> pa.Table | None:
     """The data rows as Arrow text columns; ``None`` when Arrow finds anything irregular.
 
     Empty lines are kept (a row of the wrong width, so an error): the rows are then exactly
-    the file's lines 2, 3, … and their numbers those of the full read.
+    the file's lines 2, 3, … and their numbers those of the full read. Arrow reads the file
+    in blocks (no copy of the whole file in memory), as a plain file (no decompression).
     """
     names = [f"c{i}" for i in range(n_columns)]
     try:
         return pcsv.read_csv(
-            pa.py_buffer(data),
+            pa.OSFile(str(path)),
             read_options=pcsv.ReadOptions(column_names=names, skip_rows=1, use_threads=True),
             parse_options=pcsv.ParseOptions(
                 delimiter=sep, quote_char=False, ignore_empty_lines=False
             ),
             convert_options=pcsv.ConvertOptions(
-                column_types={n: pa.string() for n in names},
+                column_types={n: pa.large_string() for n in names},
                 strings_can_be_null=False,
                 check_utf8=True,
             ),
         )
-    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OSError):
         return None
 
 
-def _distinct(col: pa.ChunkedArray) -> tuple[np.ndarray, pd.Series]:
-    """Row codes into the column's distinct cells, and those cells (``str``)."""
+def _distinct(col: pa.ChunkedArray) -> tuple[np.ndarray, pd.Series, int]:
+    """Row codes into the column's distinct cells, those cells (``str``), the empty cell's code.
+
+    The empty cell's code is -1 when no cell is empty. Arrow's encoding runs without the
+    GIL, so the columns of a file are encoded on two threads (:func:`_file`).
+    """
     enc = pc.dictionary_encode(col)
     if enc.num_chunks == 0:
-        return np.zeros(0, dtype=np.int32), pd.Series([], dtype="str")
+        return np.zeros(0, dtype=np.int32), pd.Series([], dtype="str"), -1
     dictionary = enc.chunk(0).dictionary  # one dictionary, shared by every chunk
     codes = np.concatenate([np.asarray(c.indices) for c in enc.chunks])
-    return codes, pd.Series(dictionary.to_pandas(types_mapper=pd.ArrowDtype), dtype="str")
+    blank = pc.index(dictionary, "").as_py()
+    return codes, pd.Series(dictionary.to_pandas(types_mapper=pd.ArrowDtype), dtype="str"), blank
 
 
 @dataclass
@@ -126,7 +137,7 @@ class _Column:
     name: str
     original: str  # the header cell as written
     sep: str | None
-    arrow: pa.ChunkedArray
+    arrow: pa.ChunkedArray | None  # the cells of every row (None: not text in the file)
     codes: np.ndarray  # row -> distinct cell
     cells: pd.Series  # the distinct cells (``str``)
     values: pd.Series | None = None  # their typed values
@@ -142,17 +153,22 @@ class _File:
     columns: list[_Column]
 
 
-def _file(path: Path, table: str) -> _File | None:
-    """A CSV or Parquet file read into Arrow text with its header checked, or ``None``."""
+def _file(
+    path: Path, table: str, scan: FileScan | None = None, pool: Executor | None = None
+) -> _File | None:
+    """A CSV or Parquet file read into Arrow text with its header checked, or ``None``.
+
+    ``pool``: threads that encode the columns (one at a time without).
+    """
     from capacity.contract import check_header
     from capacity.privacy.detect import column_name_kind
 
     suffix = path.suffix.lower()
     file = path.name
     if suffix == ".parquet":
-        found = _parquet(path, table)
+        found = _parquet(path)
     elif suffix == ".csv":
-        found = _csv(path)
+        found = _csv(path, scan)
     else:
         return None  # Excel: the full check (it also scans the workbook's other sheets)
     if found is None:
@@ -165,60 +181,134 @@ def _file(path: Path, table: str) -> _File | None:
     if problems:
         return None
     wanted = {normalise_name(c): i for i, c in enumerate(header)}
+    at = [wanted[name] for name in frame.columns]
+    encode = _encoder(arrow, parquet=suffix == ".parquet")
+    # the largest columns first, so that the two threads end together
+    order = sorted(at, key=lambda i: -arrow.column(i).nbytes)
+    encoded = dict(zip(order, (pool.map if pool else map)(encode, order), strict=True))
+    if any(e is None for e in encoded.values()):
+        return None
     cols = []
     all_blank: np.ndarray | None = np.ones(arrow.num_rows, dtype=bool)
-    for name in frame.columns:
-        i = wanted[name]
-        codes, cells = _distinct(arrow.column(i))
-        blank = pc.index(pa.array(cells), "").as_py()  # the empty cell's code, or -1
+    for name, i in zip(frame.columns, at, strict=True):
+        codes, cells, blank, text = encoded[i]
         if blank < 0:
             all_blank = None
         elif all_blank is not None:
             all_blank &= codes == blank
-        cols.append(_Column(table, name, header[i], sep, arrow.column(i), codes, cells))
+        cols.append(_Column(table, name, header[i], sep, text, codes, cells))
     # a row of separators only is dropped by the full read (its number kept): not here
     if all_blank is not None and all_blank.any():
         return None
     return _File(table, path, header, sep, arrow.num_rows, cols)
 
 
-def _csv(path: Path) -> tuple[list[str], str, pa.Table] | None:
-    """A plain CSV file's header, separator and data rows as Arrow text, or ``None``."""
-    data = path.read_bytes()
-    if not _plain(data):
+def _encoder(arrow: pa.Table, parquet: bool):
+    """Column position to ``(codes, cells, empty cell's code, row texts)``, or ``None``."""
+    if parquet:
+        meta = arrow.schema.metadata
+        return lambda i: _distinct_parquet(arrow.column(i), arrow.schema.field(i), meta)
+    return lambda i: (*_distinct(arrow.column(i)), arrow.column(i))
+
+
+def _csv(path: Path, scan: FileScan | None = None) -> tuple[list[str], str, pa.Table] | None:
+    """A plain CSV file's header, separator and data rows as Arrow text, or ``None``.
+
+    ``scan``: the file's :func:`capacity.io.scan_file`, if it was hashed already.
+    """
+    scan = scan_file(path) if scan is None else scan
+    if not _plain(scan):
         return None
-    found = _header(data, path.name)
+    found = _header(scan.head, path.name)
     if found is None:
         return None
     header, sep = found
     # the longest line: every cell is within its limit, so only a very wide file could break it
     widest = len(header) * (limits.MAX_CELL_CHARS * 4 + 1) + 1
-    if widest > limits.MAX_LINE_BYTES and not _lines_ok(data):
+    if widest > limits.MAX_LINE_BYTES and not _lines_ok(path.read_bytes()):
         return None
-    arrow = _read(data, len(header), sep)
+    arrow = _read(path, len(header), sep)
     return None if arrow is None else (header, sep, arrow)
 
 
-def _parquet(path: Path, table: str) -> tuple[list[str], None, pa.Table] | None:
-    """A Parquet file as the text the full check reads (:func:`capacity.io.read_table`).
+def _parquet(path: Path) -> tuple[list[str], None, pa.Table] | None:
+    """A Parquet file's header and typed columns as Arrow, or ``None``.
 
-    Its limits, its text form of dates and numbers, its header and its row numbers are
-    the full read's own; a file with a blank row (dropped, its number kept) is left to
-    the full check.
+    The limits are the full read's own (:func:`capacity.io.check_parquet`); the columns
+    are read as :func:`pandas.read_parquet` reads them (with the pandas metadata). A file
+    whose pandas index is stored as columns, a column of another type than text, numbers,
+    yes/no and dates (categories, lists, …), or an unnamed column is left to the full check.
     """
-    from capacity.io import read_table
+    import pyarrow.parquet as pq
+
+    from capacity.io import check_parquet
 
     try:
-        raw = read_table(path, table)
-    except DataError:
+        check_parquet(path, path.name)
+        arrow = pq.read_table(path, use_pandas_metadata=True)
+    except (DataError, ValueError, OSError):
         return None
-    if not raw.index.equals(pd.RangeIndex(2, len(raw) + 2)) or raw.shape[1] == 0:
+    index = (arrow.schema.pandas_metadata or {}).get("index_columns", [])
+    header = arrow.column_names
+    if (
+        any(not isinstance(i, dict) for i in index)  # stored as a column: pandas' index
+        or not header
+        or not all(_parquet_type(t) for t in arrow.schema.types)
+        or any(re.fullmatch(r"(Unnamed: \d+)?\s*", c) for c in header)
+    ):
         return None
-    arrays = [pa.array(raw.iloc[:, i].to_numpy(dtype=object), type=pa.string())
-              if raw.iloc[:, i].dtype == object else pa.array(raw.iloc[:, i], type=pa.string())
-              for i in range(raw.shape[1])]  # fmt: skip
-    arrow = pa.table(arrays, names=[f"c{i}" for i in range(raw.shape[1])])
-    return list(raw.columns), None, arrow
+    return header, None, arrow
+
+
+def _parquet_type(t: pa.DataType) -> bool:
+    return (
+        pa.types.is_string(t)
+        or pa.types.is_large_string(t)
+        or pa.types.is_integer(t)
+        or pa.types.is_floating(t)
+        or pa.types.is_boolean(t)
+        or pa.types.is_timestamp(t)
+        or pa.types.is_date(t)
+    )
+
+
+def _distinct_parquet(
+    col: pa.ChunkedArray, field: pa.Field, metadata: dict | None
+) -> tuple[np.ndarray, pd.Series, int, pa.ChunkedArray | None] | None:
+    """A typed Parquet column as :func:`_distinct` gives a text column, or ``None``.
+
+    Each distinct value (a missing one too) gets the text the full read gives it
+    (:func:`capacity.io.read_table`: :func:`pandas.read_parquet`'s conversion of the column,
+    then :func:`capacity.io._as_text`), found by the same two functions run on the distinct
+    values alone; values with the same text share one cell. The last item is the column as
+    row texts when it is text already (else ``None``).
+    """
+    from pandas.io._util import arrow_table_to_pandas
+
+    from capacity.io import _as_text
+
+    enc = pc.dictionary_encode(col, null_encoding="encode")
+    if enc.num_chunks == 0:
+        return None
+    values = enc.chunk(0).dictionary  # one dictionary, shared by every chunk
+    codes = np.concatenate([np.asarray(c.indices) for c in enc.chunks])
+    one = pa.table([values], schema=pa.schema([field], metadata=metadata))
+    try:
+        frame = arrow_table_to_pandas(one)
+    except (ValueError, TypeError, KeyError, pa.ArrowException):
+        return None
+    text = _as_text(frame.iloc[:, 0]).reset_index(drop=True)
+    cell_codes, cells = pd.factorize(text)
+    if (cell_codes < 0).any():
+        return None
+    if len(cells) < len(text):  # two values read as the same text
+        codes = cell_codes[codes].astype(np.int32)
+    cells = pd.Series(cells, dtype="str")
+    blank = (
+        int(np.flatnonzero(cells.to_numpy(dtype=object) == "")[0]) if (cells == "").any() else -1
+    )
+    plain = pa.types.is_string(col.type) or pa.types.is_large_string(col.type)
+    return codes, cells, blank, col.cast(pa.large_string()) if plain else None
 
 
 def _typed_by_kind(kind: str, cols: list[_Column]) -> bool:
@@ -306,22 +396,28 @@ def _keys_unique(f: _File, same: dict[str, bool]) -> bool:
     if not keys:
         return True
     by_name = {c.name: c for c in f.columns}
-    key = np.zeros(f.rows, dtype=np.int64)
+    key: np.ndarray | None = None
     span = 1
     for k in keys:
         c = by_name[k]
-        if same[k]:  # distinct cells, distinct values: the row codes are the typed codes
-            row_codes, size = c.codes.astype(np.int64), len(c.values)
-        else:  # two cells may type alike (" a" and "a")
+        # distinct cells with distinct typed values: the row codes are the typed codes
+        row_codes, size = c.codes, len(c.values)
+        if not same[k]:
             typed_codes, uniques = pd.factorize(c.values)
             if (typed_codes < 0).any():
                 return False  # a missing key: the full check decides
-            row_codes, size = typed_codes.astype(np.int64)[c.codes], len(uniques)
+            if len(uniques) < len(typed_codes):  # two cells type alike (" a" and "a")
+                row_codes, size = typed_codes[c.codes], len(uniques)
         size = max(size, 1)
         if span * size >= 2**62:
             return False  # too many combinations for one integer: the full check decides
-        key += row_codes * span
+        if key is None:
+            key = row_codes.astype(np.int64)
+        else:
+            key += row_codes * np.int64(span)
         span *= size
+    if key is None:
+        return True
     key.sort()  # numpy's integer sort is faster than a hash table here
     return not bool((key[1:] == key[:-1]).any())
 
@@ -335,7 +431,7 @@ def _table(f: _File) -> pd.DataFrame | None:
             return None
         same[c.name] = _unchanged(c.values, c.cells)
         # each row's typed value: the text column itself when no cell changed
-        if same[c.name]:
+        if same[c.name] and c.arrow is not None:
             typed[c.name] = pd.arrays.ArrowStringArray(c.arrow)
         else:
             typed[c.name] = c.values.array.take(c.codes)
@@ -370,14 +466,19 @@ def _identifiers(files: list[_File]) -> bool:
     return False
 
 
-def typed_tables(paths: dict[str, Path]) -> dict[str, pd.DataFrame] | None:
+def typed_tables(
+    paths: dict[str, Path], scans: dict[str, FileScan] | None = None
+) -> dict[str, pd.DataFrame] | None:
     """The typed tables of clean CSV files, or ``None`` to let the full check decide.
 
     Parameters
     ----------
     paths : dict
-        Table name (one of :data:`capacity.schema.TABLES`) to its ``.csv`` file (any other
-        suffix gives ``None``).
+        Table name (one of :data:`capacity.schema.TABLES`) to its ``.csv`` or ``.parquet``
+        file (any other suffix gives ``None``).
+    scans : dict, optional
+        Table name to its file's :func:`capacity.io.scan_file`, when the caller hashed the
+        files already (each file is then read once more, by Arrow, not twice).
 
     Returns
     -------
@@ -388,11 +489,12 @@ def typed_tables(paths: dict[str, Path]) -> dict[str, pd.DataFrame] | None:
         The cross-table checks are :func:`capacity.dataset.cross_check`'s.
     """
     files = []
-    for table, path in paths.items():
-        f = _file(path, table)
-        if f is None:
-            return None
-        files.append(f)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for table, path in paths.items():
+            f = _file(path, table, (scans or {}).get(table), pool)
+            if f is None:
+                return None
+            files.append(f)
     kinds: dict[str, list[_Column]] = {}
     for f in files:
         for c in f.columns:

@@ -226,6 +226,34 @@ def _support_chain(fitted, sc, params, cases: np.ndarray) -> dict[str, np.ndarra
     }
 
 
+def persons_seen_share(fitted: FittedModels) -> np.ndarray:
+    r"""Share of the women present in the period whom some source saw, per draw (row 0 the point).
+
+    ``persons_in_period = persons_observed / share``. With the quarterly MSE
+    (``detection_model: mse``) the detection share is one of persons (persons seen over
+    persons per quarter) and is used as it is. With the stay-level model
+    (``detection_model: stays``) it is a share of merged *stays*, ``δ``; a woman with ``k``
+    stays in the city in the period is missed only when every one of them is, so the share
+    of women seen is, as for reach per woman (:func:`~capacity.models.tours.reach_per_woman`),
+
+    .. math:: δ_{woman} = 1 - \sum_k π_k (1 - δ)^k,
+
+    ``π_k`` the shares of women with ``k`` merged stays (reweighted in each replicate).
+    Dividing by ``δ`` instead counted a woman once per stay's chance and put persons in the
+    period too high. Stays of one woman are taken as seen independently given ``δ``; a
+    visibility she keeps from stay to stay (never on the ad sites) makes this share lean
+    high. Without the tour chain (no ``π_k``) the MSE's share of persons is used.
+    """
+    d = np.asarray(fitted.inputs.detection, dtype=float)
+    if getattr(fitted, "stay_detection", None) is None:
+        return d
+    if fitted.mobility is not None:
+        return np.asarray(fitted.mobility.per_woman(d), dtype=float)
+    pop = fitted.population
+    draws = np.r_[pop.detection, np.asarray(pop.detection_draws, dtype=float)]
+    return draws if len(draws) == len(d) else np.full(len(d), float(pop.detection))
+
+
 def _draws_frame(fitted, sc, reach_eff, p_any, need_draws, params, chain) -> pd.DataFrame:
     x = fitted.inputs
     arrivals = x.arrivals_per_week(sc.arrivals_multiplier, sc.stay_multiplier)
@@ -241,7 +269,7 @@ def _draws_frame(fitted, sc, reach_eff, p_any, need_draws, params, chain) -> pd.
         }
     )
     draws["population_present"] = draws["arrivals_per_week"] * draws["mean_stay_days"] / 7.0
-    draws["persons_in_period"] = fitted.persons_observed / draws["detection_share"]
+    draws["persons_in_period"] = fitted.persons_observed / persons_seen_share(fitted)[1:]
     draws["support_before_leaving"] = _support_draws(
         fitted, sc, params, chain["support_cases_per_week"]
     )[1:]
@@ -400,7 +428,7 @@ def _point_figures(fitted, sc, params, fte_now, need, measures, measure, p_any, 
         "trained_share": fitted.staff.trained_share,
         # persons present N = A·E[T]/7 with the scenario's stays (A/s · s·E[T])
         "population_present": float(arrivals[0] * sc.stay_multiplier * x.stays.mean[0] / 7.0),
-        "persons_in_period": fitted.persons_observed / float(x.detection[0]),
+        "persons_in_period": fitted.persons_observed / float(persons_seen_share(fitted)[0]),
         "arrivals_per_week": float(arrivals[0]),
         "support_before_leaving": np.nan,  # filled in by evaluate (it also adds caveats)
         "contacts_per_hour": float(x.eta[0]),

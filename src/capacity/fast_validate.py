@@ -1,15 +1,19 @@
-"""The fast check of clean CSV files: every rule of the contract decided per distinct value.
+"""The fast check of clean CSV and Parquet files: every rule decided per distinct value.
 
 :func:`capacity.dataset.load_dataset` first hands a dataset's CSV and Parquet files to
 :func:`typed_tables`. It reads each CSV file straight into Arrow (no decoded text copy, no
-pandas object columns; a Parquet file as the full read turns it into text), encodes each column once as a dictionary of its distinct cells, and
-decides every rule on those few values: the file limits (:mod:`capacity.limits`), the
+pandas object columns; the file's hash and byte checks come from one earlier pass,
+:func:`capacity.io.scan_file`) and each Parquet file as typed Arrow columns, encodes each
+column once as a dictionary of its distinct cells (two columns at a time, on two threads;
+a Parquet column's distinct values get the text the full read gives them), and decides
+every rule on those few values: the file limits (:mod:`capacity.limits`), the
 header (:func:`capacity.contract.check_header`), the parse formats (:mod:`capacity.parse`;
 the distinct cells of all columns of a kind at once), implausible dates and ambiguous
 decimal marks (:mod:`capacity.guards`), the contract's rules (:func:`capacity.schema.column_rules`
 and :func:`~capacity.schema.wide_rules`, the same definitions the pandera schema is built
 from), missing required values, repeated keys (from the row codes), and personal identifiers
-(the classifier of :func:`capacity.privacy.find_identifiers`, per distinct text). The typed
+(the classifier of :func:`capacity.privacy.find_identifiers`, per distinct text, on a second
+thread while the cells are typed). The typed
 columns are then spread back to the rows with one ``take`` per column, or are the text
 columns themselves where typing changes no cell.
 
@@ -182,11 +186,8 @@ def _file(
         return None
     wanted = {normalise_name(c): i for i, c in enumerate(header)}
     at = [wanted[name] for name in frame.columns]
-    encode = _encoder(arrow, parquet=suffix == ".parquet")
-    # the largest columns first, so that the two threads end together
-    order = sorted(at, key=lambda i: -arrow.column(i).nbytes)
-    encoded = dict(zip(order, (pool.map if pool else map)(encode, order), strict=True))
-    if any(e is None for e in encoded.values()):
+    encoded = _encode_columns(arrow, at, suffix == ".parquet", pool)
+    if encoded is None:
         return None
     cols = []
     all_blank: np.ndarray | None = np.ones(arrow.num_rows, dtype=bool)
@@ -201,6 +202,19 @@ def _file(
     if all_blank is not None and all_blank.any():
         return None
     return _File(table, path, header, sep, arrow.num_rows, cols)
+
+
+def _encode_columns(
+    arrow: pa.Table, at: list[int], parquet: bool, pool: Executor | None
+) -> dict[int, tuple] | None:
+    """Each column's ``(codes, cells, empty cell's code, row texts)`` by position, or ``None``.
+
+    The largest columns go first, so that the two threads of ``pool`` end together.
+    """
+    encode = _encoder(arrow, parquet)
+    order = sorted(at, key=lambda i: -arrow.column(i).nbytes)
+    encoded = dict(zip(order, (pool.map if pool else map)(encode, order), strict=True))
+    return None if any(e is None for e in encoded.values()) else encoded
 
 
 def _encoder(arrow: pa.Table, parquet: bool):
@@ -495,6 +509,16 @@ def typed_tables(
             if f is None:
                 return None
             files.append(f)
+        # the privacy scan needs the distinct cells alone: on a thread while they are typed
+        private = pool.submit(_identifiers, files)
+        out = _typed_files(files)
+        if private.result():
+            return None
+    return out
+
+
+def _typed_files(files: list[_File]) -> dict[str, pd.DataFrame] | None:
+    """Every file's typed table (its cells typed per kind), or ``None`` if a rule breaks."""
     kinds: dict[str, list[_Column]] = {}
     for f in files:
         for c in f.columns:
@@ -507,8 +531,6 @@ def typed_tables(
         if table is None:
             return None
         out[f.table] = table
-    if _identifiers(files):
-        return None
     return out
 
 

@@ -338,6 +338,49 @@ def test_keyed_person_weights_are_one_joint_poisson_bootstrap_across_cities():
     assert abs(np.corrcoef(w[:-1, 0], w[1:, 0])[0, 1]) < 0.03
 
 
+def test_keyed_person_weights_table_lookup_is_the_poisson_quantile_search():
+    """The quantile looked up by the top 16 bits of u (searched only where a threshold splits
+    a bucket) is the same number as a search of every u, at and around every threshold."""
+    from capacity.question4 import bootstrap as bs
+
+    cdf = bs._POISSON1_CDF
+    one, bucket = np.uint64(1), np.uint64(2**48 - 1)
+    start = (cdf >> bs._TABLE_SHIFT) << bs._TABLE_SHIFT
+    u = np.unique(np.concatenate([cdf, cdf - one, cdf + one, start, start | bucket,
+                                  np.array([0, 2**64 - 1], dtype=np.uint64),
+                                  np.random.default_rng(3).integers(0, 2**64 - 1, 100_000,
+                                                                    dtype=np.uint64)]))  # fmt: skip
+    w = bs._QUANTILE_TABLE.take((u >> bs._TABLE_SHIFT).view(np.int64))
+    split = np.isnan(w)
+    assert 0 < split.sum() < 200  # the few buckets a threshold splits
+    w[split] = np.searchsorted(cdf, u[split], side="right")
+    np.testing.assert_array_equal(w, np.searchsorted(cdf, u, side="right"))
+    # and the weights of ids: the mix and the quantile of every (id, replicate) by a search
+    persons = pd.Index([f"P{i:06d}" for i in range(3000)], dtype="string")
+    keys = pd.util.hash_array(np.asarray(persons.astype(str), dtype=object))
+    base = bs._mix64(np.uint64(11) * bs._GOLDEN + np.uint64(1))
+    reps = bs._mix64(base + (np.arange(20, 45, dtype=np.uint64) + 1) * bs._GOLDEN)
+    expect = np.searchsorted(cdf, bs._mix64(keys[:, None] ^ reps[None, :]), side="right")
+    got = bs.keyed_person_weights(persons, 11, 25, start=20, stream=1)
+    np.testing.assert_array_equal(got, expect.astype(float))
+    np.testing.assert_array_equal(
+        bs.keyed_person_weights(None, 11, 25, start=20, stream=1, keys=bs.person_keys(persons)),
+        got,
+    )
+
+
+def test_fast_isin_is_pandas_isin():
+    from capacity.models._fastpd import isin
+
+    s = pd.Series([f"w{i % 97}" for i in range(1000)], dtype="string")
+    for values in (s.iloc[::7].unique(), ["w1", "w5", "none"], [], pd.Index(["w3"])):
+        np.testing.assert_array_equal(isin(s, values), s.isin(values).to_numpy(dtype=bool))
+    with_na = pd.Series(["w1", None, "w2"], dtype="string")
+    np.testing.assert_array_equal(isin(with_na, ["w1"]), with_na.isin(["w1"]).to_numpy(bool))
+    obj = pd.Series(["a", "b", "c"], dtype=object)
+    np.testing.assert_array_equal(isin(obj, ["b"]), [False, True, False])
+
+
 def test_outreach_days_bootstrap_with_a_seed_is_keyed_by_city_and_day():
     from capacity.question4.bootstrap import outreach_bootstrap
 

@@ -138,17 +138,26 @@ def test_every_malformed_dataset_is_left_to_the_full_check(case, tmp_path, tiny_
         assert dataset._load_clean(folder, list(TABLES), meta, {}) is None
 
 
+def _date_time(line: bytes) -> bytes:
+    """A sightings row with its date written as a date-time (the same typed date)."""
+    cells = line.split(b",")
+    assert cells[1].count(b"-") == 2
+    cells[1] += b" 00:00:00"
+    return b",".join(cells)
+
+
 @pytest.mark.parametrize(
     "change",
     [
         lambda b: b.replace(b"ads_a", b"ads a", 1),  # a rule: code with a space
         lambda b: b + b.splitlines(keepends=True)[1],  # a repeated key
+        lambda b: b + _date_time(b.splitlines(keepends=True)[1]),  # the same key, typed
         lambda b: b.replace(b"\n", b"\n\n", 2),  # a blank line (row numbers)
         lambda b: b.replace(b"ads_a", b'"ads_a"', 1),  # quotes
         lambda b: b.replace(b"ads_a", b"070-123 45 67", 1),  # an identifier
         lambda b: b.replace(b"ads_a", "ads_å".encode("cp1252"), 1),  # not UTF-8
     ],
-    ids=["rule", "duplicate", "blank_line", "quotes", "identifier", "cp1252"],
+    ids=["rule", "duplicate", "duplicate_typed", "blank_line", "quotes", "identifier", "cp1252"],
 )
 def test_typed_csv_declines_what_it_does_not_prove_clean(data, change):
     _rewrite(data, "sightings", change)

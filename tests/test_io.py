@@ -13,7 +13,7 @@ import pytest
 from capacity.cli import main
 from capacity.dataset import Dataset, load_dataset
 from capacity.exceptions import DataError
-from capacity.io import atomic_write, read_table, sha256_file, write_table
+from capacity.io import SCAN_HEAD, atomic_write, read_table, scan_file, sha256_file, write_table
 
 TABLES = ("sightings", "outreach", "staff", "operations")
 
@@ -196,6 +196,32 @@ def test_sha256_file(tmp_path):
     p = tmp_path / "x"
     p.write_bytes(b"")
     assert sha256_file(p) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b" \n\t \r\n",
+        b"a,b\r\n1,2\r\n",
+        b"a,b\r1,2\n",
+        b'a,"b"\n',
+        b"a\x00b\n",
+        # a '\r\n' split between two blocks of 1 MiB, a lone '\r' just before another
+        b"x" * (2**20 - 1) + b"\r\n" + b"y" * 10 + b"\r",
+        b"x" * (2**20 - 2) + b"\r\r\n" + b'"',
+        b"h" * (SCAN_HEAD + 5) + b"\n",
+    ],
+)
+def test_scan_file_finds_what_the_whole_bytes_hold(tmp_path, data):
+    path = tmp_path / "t.csv"
+    path.write_bytes(data)
+    scan = scan_file(path)
+    assert scan.sha256 == sha256_file(path) and scan.size == len(data)
+    assert scan.head == data[:SCAN_HEAD]
+    assert scan.quote == (b'"' in data) and scan.nul == (b"\x00" in data)
+    assert (scan.cr, scan.crlf) == (data.count(b"\r"), data.count(b"\r\n"))
+    assert scan.blank == (not data or data.isspace())
 
 
 def test_raw_files_are_not_modified(tmp_path, tiny_dir):

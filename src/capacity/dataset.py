@@ -28,7 +28,7 @@ import pandas as pd
 
 from capacity import dataset_cache, limits
 from capacity.exceptions import DataError, Problem
-from capacity.io import SUFFIXES, read_table, sha256_file
+from capacity.io import SUFFIXES, FileScan, read_table, scan_file, sha256_file
 from capacity.schema import TABLES
 
 # The contract (pandera, ~0.5 s to import) is imported where a dataset is validated, so
@@ -382,7 +382,7 @@ def load_dataset(
         if hit is not None:
             frames, rows = hit
             files = {
-                t: {"path": str(hashes[t][0]), "sha256": hashes[t][1], "rows": rows[t]}
+                t: {"path": str(hashes[t][0]), "sha256": hashes[t][1].sha256, "rows": rows[t]}
                 for t in names
             }
             out = {t: frames.get(t) for t in TABLES}
@@ -401,7 +401,7 @@ def _load_checked(
     path: Path,
     names: list[str],
     meta: dict,
-    hashes: dict[str, tuple[Path, str]],
+    hashes: dict[str, tuple[Path, FileScan]],
     problems: list[Problem],
 ) -> tuple[dict, dict]:
     """The full check of every file; raises one DataError listing every problem."""
@@ -426,7 +426,7 @@ def _load_checked(
         problems += _other_sheets(file, table)
         if not table_problems:
             typed[table] = frame
-        sha = hashes[table][1] if table in hashes else sha256_file(file)
+        sha = hashes[table][1].sha256 if table in hashes else sha256_file(file)
         files[table] = {"path": str(file), "sha256": sha, "rows": len(frame)}
     problems += cross_check(typed, meta, {t: Path(f["path"]).name for t, f in files.items()})
     if problems:
@@ -436,33 +436,32 @@ def _load_checked(
 
 
 def _load_clean(
-    folder: Path, names: list[str], meta: dict, hashes: dict[str, tuple[Path, str]]
+    folder: Path, names: list[str], meta: dict, hashes: dict[str, tuple[Path, FileScan]]
 ) -> tuple[dict, dict] | None:
     """The typed tables and file records of a dataset that is clean, or ``None``.
 
     The tables go through :func:`capacity.fast_validate.typed_tables` (every rule decided
     per distinct value) and the cross-table checks; at the first doubt (a rule broken, a
     file it does not handle) this gives ``None`` and :func:`load_dataset` runs the full
-    check, which reports every problem of every file.
+    check, which reports every problem of every file. Each file is scanned (hashed) once,
+    here or for the cache key, and then read by Arrow.
     """
     from capacity import contract
     from capacity.fast_validate import typed_tables
 
     paths: dict[str, Path] = {}
+    scans: dict[str, FileScan] = {}
     for table in names:
         file, found = _find_file(folder, table, meta)
         if file is None or found or not file.is_file():
             return None
         paths[table] = file
-    typed = typed_tables(paths)
+        scans[table] = hashes[table][1] if table in hashes else scan_file(file)
+    typed = typed_tables(paths, scans)
     if typed is None:
         return None
     files = {
-        t: {
-            "path": str(file),
-            "sha256": hashes[t][1] if t in hashes else sha256_file(file),
-            "rows": len(typed[t]),
-        }
+        t: {"path": str(file), "sha256": scans[t].sha256, "rows": len(typed[t])}
         for t, file in paths.items()
     }
     if cross_check(typed, meta, {t: file.name for t, file in paths.items()}):
@@ -473,22 +472,25 @@ def _load_clean(
 
 def _cache_key(
     folder: Path, meta: dict, names: list[str], problems: list[Problem]
-) -> tuple[str | None, dict[str, tuple[Path, str]]]:
-    """Cache key of this load and each table's (file, SHA-256); no key if anything is amiss.
+) -> tuple[str | None, dict[str, tuple[Path, FileScan]]]:
+    """Cache key of this load and each table's (file, scan); no key if anything is amiss.
+
+    The scan (:func:`capacity.io.scan_file`) holds the file's SHA-256 and what the fast
+    check needs, so that a first load reads each file once more only (by Arrow).
 
     Without a key (cache off, a problem with the description, a table file missing or
     ambiguous) the dataset is validated, which reports the problem.
     """
     if problems or dataset_cache.cache_dir() is None:
         return None, {}
-    hashes: dict[str, tuple[Path, str]] = {}
+    hashes: dict[str, tuple[Path, FileScan]] = {}
     for table in names:
         file, found = _find_file(folder, table, meta)
         if file is None or found or not file.is_file():
             return None, {}
-        hashes[table] = (file, sha256_file(file))
+        hashes[table] = (file, scan_file(file))
     meta_sha = sha256_file(folder / "datapackage.json")
-    key = dataset_cache.cache_key(meta_sha, {t: h for t, (_, h) in hashes.items()})
+    key = dataset_cache.cache_key(meta_sha, {t: h.sha256 for t, (_, h) in hashes.items()})
     return key, hashes
 
 

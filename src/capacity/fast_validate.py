@@ -26,6 +26,7 @@ from __future__ import annotations
 import csv
 import functools
 import re
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,37 +38,41 @@ import pyarrow.csv as pcsv
 
 from capacity import limits
 from capacity.exceptions import DataError
-from capacity.io import _SEPARATORS, _sniff
+from capacity.io import _SEPARATORS, FileScan, _sniff, scan_file
 from capacity.schema import KEYS, column_rules, columns, normalise_name, wide_ok, wide_rules
 
 _TEXT = frozenset({"category", "language", "language_list", "pseudonym", "code", "city"})
 
 
-def _plain(data: bytes) -> bool:
+def _plain(scan: FileScan) -> bool:
     """Not what the full read refuses or reads in another way.
 
     Empty, Excel, UTF-16, binary, quoted cells (which may hold separators or line breaks,
     so that rows and lines differ), a carriage return that does not end a line.
     """
+    head = scan.head
     if (
-        not data
-        or data.isspace()
-        or data.startswith(b"PK\x03\x04")
-        or data[:2] in (b"\xff\xfe", b"\xfe\xff")
-        or b"\x00" in data
-        or b'"' in data
+        scan.blank
+        or head.startswith(b"PK\x03\x04")
+        or head[:2] in (b"\xff\xfe", b"\xfe\xff")
+        or scan.nul
+        or scan.quote
     ):
         return False
-    return b"\r" not in data or data.count(b"\r") == data.count(b"\r\n")
+    return scan.cr == scan.crlf
 
 
-def _header(data: bytes, name: str) -> tuple[list[str], str] | None:
-    """The header's cells and the column separator, as :func:`capacity.io.read_table` reads them."""
-    end = data.find(b"\n")
+def _header(head: bytes, name: str) -> tuple[list[str], str] | None:
+    """The header's cells and the column separator, as :func:`capacity.io.read_table` reads them.
+
+    ``head`` is the file's start (:attr:`capacity.io.FileScan.head`, longer than any line
+    allowed): no line end in it means a first line too long, or a file of one line.
+    """
+    end = head.find(b"\n")
     if end < 0 or end > limits.MAX_LINE_BYTES:
         return None
     try:
-        first = data[:end].decode("utf-8-sig")
+        first = head[:end].decode("utf-8-sig")
     except UnicodeDecodeError:
         return None
     if not first.strip():
@@ -84,38 +89,44 @@ def _header(data: bytes, name: str) -> tuple[list[str], str] | None:
     return header, sep
 
 
-def _read(data: bytes, n_columns: int, sep: str) -> pa.Table | None:
+def _read(path: Path, n_columns: int, sep: str) -> pa.Table | None:
     """The data rows as Arrow text columns; ``None`` when Arrow finds anything irregular.
 
     Empty lines are kept (a row of the wrong width, so an error): the rows are then exactly
-    the file's lines 2, 3, … and their numbers those of the full read.
+    the file's lines 2, 3, … and their numbers those of the full read. Arrow reads the file
+    in blocks (no copy of the whole file in memory), as a plain file (no decompression).
     """
     names = [f"c{i}" for i in range(n_columns)]
     try:
         return pcsv.read_csv(
-            pa.py_buffer(data),
+            pa.OSFile(str(path)),
             read_options=pcsv.ReadOptions(column_names=names, skip_rows=1, use_threads=True),
             parse_options=pcsv.ParseOptions(
                 delimiter=sep, quote_char=False, ignore_empty_lines=False
             ),
             convert_options=pcsv.ConvertOptions(
-                column_types={n: pa.string() for n in names},
+                column_types={n: pa.large_string() for n in names},
                 strings_can_be_null=False,
                 check_utf8=True,
             ),
         )
-    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OSError):
         return None
 
 
-def _distinct(col: pa.ChunkedArray) -> tuple[np.ndarray, pd.Series]:
-    """Row codes into the column's distinct cells, and those cells (``str``)."""
+def _distinct(col: pa.ChunkedArray) -> tuple[np.ndarray, pd.Series, int]:
+    """Row codes into the column's distinct cells, those cells (``str``), the empty cell's code.
+
+    The empty cell's code is -1 when no cell is empty. Arrow's encoding runs without the
+    GIL, so the columns of a file are encoded on two threads (:func:`_file`).
+    """
     enc = pc.dictionary_encode(col)
     if enc.num_chunks == 0:
-        return np.zeros(0, dtype=np.int32), pd.Series([], dtype="str")
+        return np.zeros(0, dtype=np.int32), pd.Series([], dtype="str"), -1
     dictionary = enc.chunk(0).dictionary  # one dictionary, shared by every chunk
     codes = np.concatenate([np.asarray(c.indices) for c in enc.chunks])
-    return codes, pd.Series(dictionary.to_pandas(types_mapper=pd.ArrowDtype), dtype="str")
+    blank = pc.index(dictionary, "").as_py()
+    return codes, pd.Series(dictionary.to_pandas(types_mapper=pd.ArrowDtype), dtype="str"), blank
 
 
 @dataclass
@@ -142,8 +153,13 @@ class _File:
     columns: list[_Column]
 
 
-def _file(path: Path, table: str) -> _File | None:
-    """A CSV or Parquet file read into Arrow text with its header checked, or ``None``."""
+def _file(
+    path: Path, table: str, scan: FileScan | None = None, pool: Executor | None = None
+) -> _File | None:
+    """A CSV or Parquet file read into Arrow text with its header checked, or ``None``.
+
+    ``pool``: threads that encode the columns (one at a time without).
+    """
     from capacity.contract import check_header
     from capacity.privacy.detect import column_name_kind
 
@@ -152,7 +168,7 @@ def _file(path: Path, table: str) -> _File | None:
     if suffix == ".parquet":
         found = _parquet(path, table)
     elif suffix == ".csv":
-        found = _csv(path)
+        found = _csv(path, scan)
     else:
         return None  # Excel: the full check (it also scans the workbook's other sheets)
     if found is None:
@@ -165,12 +181,20 @@ def _file(path: Path, table: str) -> _File | None:
     if problems:
         return None
     wanted = {normalise_name(c): i for i, c in enumerate(header)}
+    at = [wanted[name] for name in frame.columns]
+    # the largest columns first, so that the two threads end together
+    order = sorted(at, key=lambda i: -arrow.column(i).nbytes)
+    encoded = dict(
+        zip(
+            order,
+            (pool.map if pool else map)(_distinct, [arrow.column(i) for i in order]),
+            strict=True,
+        )
+    )
     cols = []
     all_blank: np.ndarray | None = np.ones(arrow.num_rows, dtype=bool)
-    for name in frame.columns:
-        i = wanted[name]
-        codes, cells = _distinct(arrow.column(i))
-        blank = pc.index(pa.array(cells), "").as_py()  # the empty cell's code, or -1
+    for name, i in zip(frame.columns, at, strict=True):
+        codes, cells, blank = encoded[i]
         if blank < 0:
             all_blank = None
         elif all_blank is not None:
@@ -182,20 +206,23 @@ def _file(path: Path, table: str) -> _File | None:
     return _File(table, path, header, sep, arrow.num_rows, cols)
 
 
-def _csv(path: Path) -> tuple[list[str], str, pa.Table] | None:
-    """A plain CSV file's header, separator and data rows as Arrow text, or ``None``."""
-    data = path.read_bytes()
-    if not _plain(data):
+def _csv(path: Path, scan: FileScan | None = None) -> tuple[list[str], str, pa.Table] | None:
+    """A plain CSV file's header, separator and data rows as Arrow text, or ``None``.
+
+    ``scan``: the file's :func:`capacity.io.scan_file`, if it was hashed already.
+    """
+    scan = scan_file(path) if scan is None else scan
+    if not _plain(scan):
         return None
-    found = _header(data, path.name)
+    found = _header(scan.head, path.name)
     if found is None:
         return None
     header, sep = found
     # the longest line: every cell is within its limit, so only a very wide file could break it
     widest = len(header) * (limits.MAX_CELL_CHARS * 4 + 1) + 1
-    if widest > limits.MAX_LINE_BYTES and not _lines_ok(data):
+    if widest > limits.MAX_LINE_BYTES and not _lines_ok(path.read_bytes()):
         return None
-    arrow = _read(data, len(header), sep)
+    arrow = _read(path, len(header), sep)
     return None if arrow is None else (header, sep, arrow)
 
 
@@ -306,22 +333,28 @@ def _keys_unique(f: _File, same: dict[str, bool]) -> bool:
     if not keys:
         return True
     by_name = {c.name: c for c in f.columns}
-    key = np.zeros(f.rows, dtype=np.int64)
+    key: np.ndarray | None = None
     span = 1
     for k in keys:
         c = by_name[k]
-        if same[k]:  # distinct cells, distinct values: the row codes are the typed codes
-            row_codes, size = c.codes.astype(np.int64), len(c.values)
-        else:  # two cells may type alike (" a" and "a")
+        # distinct cells with distinct typed values: the row codes are the typed codes
+        row_codes, size = c.codes, len(c.values)
+        if not same[k]:
             typed_codes, uniques = pd.factorize(c.values)
             if (typed_codes < 0).any():
                 return False  # a missing key: the full check decides
-            row_codes, size = typed_codes.astype(np.int64)[c.codes], len(uniques)
+            if len(uniques) < len(typed_codes):  # two cells type alike (" a" and "a")
+                row_codes, size = typed_codes[c.codes], len(uniques)
         size = max(size, 1)
         if span * size >= 2**62:
             return False  # too many combinations for one integer: the full check decides
-        key += row_codes * span
+        if key is None:
+            key = row_codes.astype(np.int64)
+        else:
+            key += row_codes * np.int64(span)
         span *= size
+    if key is None:
+        return True
     key.sort()  # numpy's integer sort is faster than a hash table here
     return not bool((key[1:] == key[:-1]).any())
 
@@ -370,14 +403,19 @@ def _identifiers(files: list[_File]) -> bool:
     return False
 
 
-def typed_tables(paths: dict[str, Path]) -> dict[str, pd.DataFrame] | None:
+def typed_tables(
+    paths: dict[str, Path], scans: dict[str, FileScan] | None = None
+) -> dict[str, pd.DataFrame] | None:
     """The typed tables of clean CSV files, or ``None`` to let the full check decide.
 
     Parameters
     ----------
     paths : dict
-        Table name (one of :data:`capacity.schema.TABLES`) to its ``.csv`` file (any other
-        suffix gives ``None``).
+        Table name (one of :data:`capacity.schema.TABLES`) to its ``.csv`` or ``.parquet``
+        file (any other suffix gives ``None``).
+    scans : dict, optional
+        Table name to its file's :func:`capacity.io.scan_file`, when the caller hashed the
+        files already (each file is then read once more, by Arrow, not twice).
 
     Returns
     -------
@@ -388,11 +426,12 @@ def typed_tables(paths: dict[str, Path]) -> dict[str, pd.DataFrame] | None:
         The cross-table checks are :func:`capacity.dataset.cross_check`'s.
     """
     files = []
-    for table, path in paths.items():
-        f = _file(path, table)
-        if f is None:
-            return None
-        files.append(f)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for table, path in paths.items():
+            f = _file(path, table, (scans or {}).get(table), pool)
+            if f is None:
+                return None
+            files.append(f)
     kinds: dict[str, list[_Column]] = {}
     for f in files:
         for c in f.columns:

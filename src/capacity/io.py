@@ -18,6 +18,7 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,70 @@ def sha256_file(path: str | os.PathLike) -> str:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
+
+
+#: Bytes of a file's start kept by :func:`scan_file`: more than the longest line allowed.
+SCAN_HEAD = limits.MAX_LINE_BYTES + 2
+
+
+@dataclass(frozen=True)
+class FileScan:
+    r"""One pass over a file's bytes: its SHA-256 and what a CSV reader must know of it.
+
+    Attributes
+    ----------
+    sha256 : str
+        SHA-256 of the bytes, 64 hex digits (:func:`sha256_file`).
+    size : int
+        Number of bytes.
+    head : bytes
+        The first :data:`SCAN_HEAD` bytes (the whole file when shorter).
+    quote, nul : bool
+        Whether a ``"`` or a NUL byte occurs anywhere.
+    cr, crlf : int
+        Number of ``\r`` bytes and of ``\r\n`` pairs.
+    blank : bool
+        Whether the file is empty or white space only.
+    """
+
+    sha256: str
+    size: int
+    head: bytes
+    quote: bool
+    nul: bool
+    cr: int
+    crlf: int
+    blank: bool
+
+
+def scan_file(path: str | os.PathLike) -> FileScan:
+    """Hash a file and note its quotes, NULs, line ends and start, in one read of 1 MiB blocks.
+
+    The fast check of a CSV file (:mod:`capacity.fast_validate`) needs these and the
+    validated-dataset cache the hash: one pass gives both, without holding the whole file
+    in memory (Arrow then reads the file itself, also in blocks).
+    """
+    h = hashlib.sha256()
+    head = b""
+    size = cr = crlf = 0
+    quote = nul = prev_cr = False
+    blank = True
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+            size += len(block)
+            if len(head) < SCAN_HEAD:
+                head += block[: SCAN_HEAD - len(head)]
+            quote = quote or b'"' in block
+            nul = nul or b"\x00" in block
+            if prev_cr and block.startswith(b"\n"):
+                crlf += 1  # a pair split between two blocks
+            if b"\r" in block:
+                cr += block.count(b"\r")
+                crlf += block.count(b"\r\n")
+            prev_cr = block.endswith(b"\r")
+            blank = blank and block.isspace()
+    return FileScan(h.hexdigest(), size, head, quote, nul, cr, crlf, blank)
 
 
 @contextlib.contextmanager

@@ -33,6 +33,7 @@ __all__ = [
     "TourFlows",
     "coordinated_reach",
     "capacity_reach",
+    "flow_events",
     "reach_per_woman",
     "reach_per_woman_pmf",
     "stays_per_woman",
@@ -45,7 +46,7 @@ __all__ = [
 
 
 def stays_per_woman(
-    stays: pd.DataFrame, city: str, sightings: pd.DataFrame | None = None
+    stays: pd.DataFrame, city: str, sightings: pd.DataFrame | None = None, *, strata=None
 ) -> np.ndarray:
     """Number of stays in ``city`` of each woman seen there: one entry per woman, values ≥ 1.
 
@@ -57,12 +58,14 @@ def stays_per_woman(
     splits then inflate the count, and reach per woman with it (measured on the coverage
     study's worlds: 1.32–1.46 stays per woman against a true 1.19–1.25, reach per woman
     9–17 % high; with the merge 1.14–1.22, within 4 %; ``docs/methods/tours.md``).
+    ``strata``: the city's :func:`~capacity.models.stays.strata.source_strata` of these
+    sightings at the stays' ``gap_days``, when the caller has it (else built here).
     """
-    return stays_per_woman_by_id(stays, city, sightings).to_numpy()
+    return stays_per_woman_by_id(stays, city, sightings, strata=strata).to_numpy()
 
 
 def stays_per_woman_by_id(
-    stays: pd.DataFrame, city: str, sightings: pd.DataFrame | None = None
+    stays: pd.DataFrame, city: str, sightings: pd.DataFrame | None = None, *, strata=None
 ) -> pd.Series:
     """:func:`stays_per_woman` indexed by ``person_id`` (the bootstrap reweights women)."""
     mine = stays[stays["city"].astype(str) == city]
@@ -70,13 +73,15 @@ def stays_per_woman_by_id(
         raise EstimationError(f"no stays in {city}: cannot count stays per woman.")
     if sightings is None:
         return mine.groupby("person_id", observed=True).size()
+    from capacity.models._fastpd import isin
     from capacity.models.stays.strata import merge_split_stays, source_strata
 
     gap = int(stays.attrs.get("gap_days", 14))
-    in_city = sightings[sightings["city"].astype(str) == city]
+    if strata is None or strata.gap_days != gap:
+        strata = source_strata(sightings[sightings["city"].astype(str) == city], gap)
     # runs over all her stays: a stay in another city between two keeps them apart
-    theirs = stays[stays["person_id"].isin(mine["person_id"].unique())]
-    run = merge_split_stays(theirs, source_strata(in_city, gap))[mine.index]
+    theirs = stays[isin(stays["person_id"], mine["person_id"].unique())]
+    run = merge_split_stays(theirs, strata)[mine.index]
     return run.groupby(mine["person_id"].to_numpy()).nunique()
 
 
@@ -190,8 +195,13 @@ def _exit_only(c: int) -> np.ndarray:
     return out
 
 
-def _flow_events(stays: pd.DataFrame, cities: list[str] | None, skip_days: int | None):
-    """Per stay (sorted by woman and start): what follows it, and whose it is."""
+def flow_events(stays: pd.DataFrame, cities: list[str] | None = None,
+                skip_days: int | None = None):  # fmt: skip
+    """Per stay (sorted by woman and start): what follows it, and whose it is.
+
+    ``(cities, persons, cells)``: what :func:`tour_flows` and :func:`tour_flow_replicates`
+    count; build it once to pass to both.
+    """
     if stays.empty:
         raise EstimationError("no stays: cannot count moves between cities.")
     gap = int(stays.attrs.get("gap_days", 14))
@@ -240,7 +250,11 @@ def _counts(cells, n: int) -> tuple[np.ndarray, ...]:
 
 
 def tour_flows(
-    stays: pd.DataFrame, cities: list[str] | None = None, skip_days: int | None = None
+    stays: pd.DataFrame,
+    cities: list[str] | None = None,
+    skip_days: int | None = None,
+    *,
+    events=None,
 ) -> TourFlows:
     """City-to-city moves of tours, from the stays of all cities (:func:`build_stays`).
 
@@ -252,9 +266,10 @@ def tour_flows(
     as a move nor as an exit. The counts are those of ``touring(...).flow_matrix`` restricted
     to moves within a tour. Exits followed by another stay of the woman within
     ``skip_days`` (default ``3·gap_days``) are counted as ``skips`` too (see
-    :attr:`TourFlows.seen_next`).
+    :attr:`TourFlows.seen_next`). ``events``: :func:`flow_events` of the same stays,
+    cities and ``skip_days`` when the caller has them.
     """
-    names, _, cells = _flow_events(stays, cities, skip_days)
+    names, _, cells = flow_events(stays, cities, skip_days) if events is None else events
     moves, exits, starts, skips = _counts(cells, len(names))
     return TourFlows(names, moves, exits, starts, skips)
 
@@ -266,6 +281,8 @@ def tour_flow_replicates(
     cities: list[str] | None = None,
     skip_days: int | None = None,
     chunk: int = 50,
+    *,
+    events=None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     r"""The tour chain re-estimated from reweighted women: ``P``, ``x``, ``s`` and ``q``.
 
@@ -279,6 +296,8 @@ def tour_flow_replicates(
         (:func:`capacity.question4.bootstrap.keyed_person_weights`) a woman has one weight
         in a replicate for her stays, captures and contacts in every city and for her moves.
     n_boot : int
+    events : tuple, optional
+        :func:`flow_events` of the same stays, cities and ``skip_days`` (not built again).
 
     Returns
     -------
@@ -290,7 +309,7 @@ def tour_flow_replicates(
     """
     from scipy import sparse
 
-    names, persons, cells = _flow_events(stays, cities, skip_days)
+    names, persons, cells = flow_events(stays, cities, skip_days) if events is None else events
     n = len(names)
     flows = TourFlows(names, *_counts(cells, n))
     P0, x0, s0 = flows.probabilities()

@@ -394,11 +394,17 @@ def _classify(values: pd.Series, mode: str = "value") -> np.ndarray:
     # A personal identity number has 10 digits, a phone number 6 or more (an area code,
     # then two groups of two), a bare one 9-13; an e-mail address an '@', one written out
     # 'at', 'AT' or 'snabel' (so 'sn'); an IP address a '.' or ':'; four words a blank.
+    # An ISO date has 8 digits at the least; a person's name (outside prose) none; free text
+    # a blank, so the length is counted only for values with one.
     digits, has = _ascii_marks(values)
     near = np.flatnonzero(digits >= 10)
     kind[near[_pnr_hits(values.iloc[near])]] = 0
-    kind[values.str.fullmatch(_ISO_DATETIME).to_numpy(dtype=bool)] = -2  # exempt, see above
-    long_ = (values.str.len() >= _FREE_TEXT_MIN_CHARS).to_numpy(dtype=bool)
+    dated = np.flatnonzero(digits >= 8)
+    iso = values.iloc[dated].str.fullmatch(_ISO_DATETIME).to_numpy(dtype=bool)
+    kind[dated[iso]] = -2  # exempt, see above
+    blank = np.flatnonzero(has[" "] | has["\t"] | has["\n"])
+    long_ = np.zeros(len(values), dtype=bool)
+    long_[blank] = (values.iloc[blank].str.len() >= _FREE_TEXT_MIN_CHARS).to_numpy(dtype=bool)
 
     checks = [
         (1, lambda v: v.str.contains(_EMAIL).to_numpy(dtype=bool), has["@"]),
@@ -410,14 +416,14 @@ def _classify(values: pd.Series, mode: str = "value") -> np.ndarray:
         (2, lambda v: v.str.contains(_PHONE).to_numpy(dtype=bool), digits >= 6),
         (2, _bare_phone, digits >= 9),
         (5, lambda v: v.str.contains(_IP).to_numpy(dtype=bool), has["."] | has[":"]),
-        (3, lambda v: _name_hits(v, mode), True),
+        (3, lambda v: _name_hits(v, mode), True if mode == "prose" else digits == 0),
     ]
     if mode == "prose":
         bare = r"(?:^|[^0-9A-Za-z.,])\+?[1-9][0-9]{8,12}(?:$|[^0-9A-Za-z.,])"
         checks.insert(4, (2, lambda v: v.str.contains(bare).to_numpy(dtype=bool), digits >= 9))
     else:
         four = lambda v: v.str.contains(_FOUR_WORDS).to_numpy(dtype=bool)  # noqa: E731
-        checks.append((4, four, long_ & (has[" "] | has["\t"] | has["\n"])))
+        checks.append((4, four, long_))
     for k, test, may in checks:
         sel = np.flatnonzero((kind == -1) & may)
         if sel.size:

@@ -62,6 +62,7 @@ __all__ = [
     "chain_bootstrap",
     "keyed_person_weights",
     "outreach_bootstrap",
+    "person_keys",
     "stack_tables",
 ]
 
@@ -77,6 +78,26 @@ _POISSON1_CDF = (
 ).astype(np.uint64) << np.uint64(11)
 
 
+#: Bits of ``u`` that index :data:`_QUANTILE_TABLE` (its top 16).
+_TABLE_SHIFT = np.uint64(48)
+
+
+def _quantile_table() -> np.ndarray:
+    """Poisson(1) quantile of ``u`` by its top 16 bits; NaN where a threshold splits the bucket.
+
+    ``searchsorted(_POISSON1_CDF, u, side="right")`` is the number of thresholds ``≤ u``;
+    over a bucket ``[b·2⁴⁸, (b+1)·2⁴⁸ − 1]`` it is one number unless a threshold lies inside,
+    which happens for at most 20 of the 65,536 buckets (those fall back to the search).
+    """
+    b = np.arange(2**16, dtype=np.uint64)
+    lo = np.searchsorted(_POISSON1_CDF, b << _TABLE_SHIFT, side="right")
+    hi = np.searchsorted(_POISSON1_CDF, (b << _TABLE_SHIFT) | np.uint64(2**48 - 1), side="right")
+    return np.where(lo == hi, lo, np.nan).astype(float)
+
+
+_QUANTILE_TABLE = _quantile_table()
+
+
 def _mix64(z: np.ndarray) -> np.ndarray:
     """The splitmix64 finaliser: a bijective avalanche of 64-bit keys (Steele et al. 2014)."""
     z = np.asarray(z, dtype=np.uint64)
@@ -86,8 +107,36 @@ def _mix64(z: np.ndarray) -> np.ndarray:
     return z ^ (z >> np.uint64(31))
 
 
+def _mix64_inplace(z: np.ndarray) -> np.ndarray:
+    """:func:`_mix64` of a uint64 array, overwriting it (one temporary instead of six)."""
+    t = np.right_shift(z, np.uint64(30))
+    z ^= t
+    z *= np.uint64(0xBF58476D1CE4E5B9)
+    np.right_shift(z, np.uint64(27), out=t)
+    z ^= t
+    z *= np.uint64(0x94D049BB133111EB)
+    np.right_shift(z, np.uint64(31), out=t)
+    z ^= t
+    return z
+
+
+def person_keys(persons: pd.Index) -> np.ndarray:
+    """The 64-bit key of each person id (``pandas.util.hash_array`` of the id as text).
+
+    Pass it as ``keys`` to :func:`keyed_person_weights` to hash the ids once for several
+    chunks of replicates.
+    """
+    return pd.util.hash_array(np.asarray(pd.Index(persons).astype(str), dtype=object))
+
+
 def keyed_person_weights(
-    persons: pd.Index, seed: int, n_boot: int, start: int = 0, stream: int = 0
+    persons: pd.Index | None,
+    seed: int,
+    n_boot: int,
+    start: int = 0,
+    stream: int = 0,
+    *,
+    keys: np.ndarray | None = None,
 ) -> np.ndarray:
     """Poisson(1) bootstrap weights keyed by person and replicate, ``(persons, n_boot)``.
 
@@ -96,7 +145,8 @@ def keyed_person_weights(
     and whatever was drawn before. So the fits of several cities with one seed (the
     national view) are one **joint** person bootstrap: replicate ``b`` draws each woman
     once, with all her stays, captures and contacts in every city. Columns ``start`` to
-    ``start + n_boot − 1`` (the chunks of :func:`chain_bootstrap`).
+    ``start + n_boot − 1`` (the chunks of :func:`chain_bootstrap`). ``keys``
+    (:func:`person_keys` of ``persons``) saves hashing the ids again.
 
     Notes
     -----
@@ -104,19 +154,26 @@ def keyed_person_weights(
     mixed with the seed, the stream and the replicate by the splitmix64 finaliser, is a
     uniform 64-bit number ``u``; the weight is the Poisson(1) quantile of ``u``
     (Hanley & MacGibbon 2006: the Poisson bootstrap). ``stream`` separates the uses of one
-    seed (persons, outreach days).
+    seed (persons, outreach days). The quantile is looked up by the top 16 bits of ``u``
+    (:func:`_quantile_table`) and searched only in the few buckets a threshold splits: the
+    same numbers as a search of every ``u``.
 
     References
     ----------
     Steele, G. L., Lea, D., Flood, C. H. (2014). Fast splittable pseudorandom number
     generators. *OOPSLA '14*, 453–472 (splitmix64).
     """
-    keys = pd.util.hash_array(np.asarray(pd.Index(persons).astype(str), dtype=object))
+    if keys is None:
+        keys = person_keys(persons)
     with np.errstate(over="ignore"):
         base = _mix64(np.uint64(int(seed) % 2**64) * _GOLDEN + np.uint64(stream))
         reps = _mix64(base + (np.arange(start, start + n_boot, dtype=np.uint64) + 1) * _GOLDEN)
-    u = _mix64(keys[:, None] ^ reps[None, :])
-    return np.searchsorted(_POISSON1_CDF, u, side="right").astype(float)
+    u = _mix64_inplace(np.bitwise_xor(keys[:, None], reps[None, :]))
+    w = _QUANTILE_TABLE.take(np.right_shift(u, _TABLE_SHIFT).view(np.int64))
+    split = np.isnan(w)
+    if split.any():
+        w[split] = np.searchsorted(_POISSON1_CDF, u[split], side="right")
+    return w
 
 
 @dataclass(frozen=True)
@@ -161,6 +218,33 @@ def stack_tables(first: StayTable, rest: StayTable) -> StayTable:
         tail_rate=np.r_[first.tail_rate, rest.tail_rate],
         mean=np.r_[first.mean, rest.mean],
     )
+
+
+def _quarter_cells(period_rows: pd.DataFrame, labels, persons: pd.Index) -> dict:
+    """:func:`quarter_counts` of each quarter's rows (``labels`` as ``Period.astype(str)``).
+
+    The quarter of a row is its year and quarter as integers (formatting a period per row
+    and comparing strings per quarter cost more than the counts); the persons are looked
+    up once for all rows. The same rows, in the same order, as selecting by the label.
+    """
+    dates = period_rows["date"]
+    if dates.isna().any():  # a label "NaT": as the label of each row says
+        label = dates.dt.to_period("Q").astype(str)
+        return {q: quarter_counts(period_rows[label == q], persons) for q in labels}
+    key = dates.dt.year.to_numpy(np.int64) * 4 + (dates.dt.quarter.to_numpy(np.int64) - 1)
+    who = persons.get_indexer(period_rows["person_id"])
+    out = {}
+    for q in labels:
+        try:
+            period = pd.Period(q, freq="Q")
+        except (TypeError, ValueError):
+            period = None
+        if period is not None and str(period) == q:
+            at = np.flatnonzero(key == period.year * 4 + period.quarter - 1)
+        else:  # not a label of this form: select by the label itself
+            at = np.flatnonzero(dates.dt.to_period("Q").astype(str).to_numpy() == q)
+        out[q] = quarter_counts(period_rows.iloc[at], persons, who=who[at])
+    return out
 
 
 def chain_bootstrap(
@@ -228,8 +312,7 @@ def chain_bootstrap(
     lang_matrix = sparse.csr_matrix(
         (np.ones(keep.sum()), (lang_code[keep], who[keep])), shape=(len(languages), n_p)
     )
-    label = period_rows["date"].dt.to_period("Q").astype(str)
-    cells = {q: quarter_counts(period_rows[label == q], persons) for q in quarters.index}
+    cells = _quarter_cells(period_rows, quarters.index, persons)
     y_parts: dict[str, list] = {q: [] for q in cells}
     stay_parts, start_draws, lang_draws, woman_draws, stat_draws = [], [], [], [], []
     woman_k, woman_matrix = None, None
@@ -240,12 +323,13 @@ def chain_bootstrap(
         woman_matrix = sparse.csr_matrix(
             (np.ones(ok.sum()), (k_code[ok], whom[ok])), shape=(len(woman_k), n_p)
         )
+    keys = None if seed is None else person_keys(persons)  # hashed once for every chunk
     for i in range(0, n_boot, CHUNK):
         b = min(CHUNK, n_boot - i)
         if seed is None:
             w = person_weights(rng, b, n_p, "poisson")
         else:
-            w = keyed_person_weights(persons, seed, b, start=i)
+            w = keyed_person_weights(persons, seed, b, start=i, keys=keys)
         stay_parts.append(replicate_stays(expander, fit_stays_frame, strata, [w]))
         start_draws.append(start_count @ w)
         lang_draws.append(np.asarray(lang_matrix @ w).T)
@@ -359,12 +443,13 @@ def outreach_bootstrap(
     need_day = per_day(need, by_channel=False)
     used_day = per_day(rows["interpreter_used"], by_channel=False)
     rates, interp = [], []
+    keys = None if seed is None else person_keys(day_keys)
     for i in range(0, n_boot, CHUNK):
         b = min(CHUNK, n_boot - i)
         if seed is None:
             w = person_weights(rng, b, len(days), "poisson")
         else:
-            w = keyed_person_weights(day_keys, seed, b, start=i, stream=1)
+            w = keyed_person_weights(day_keys, seed, b, start=i, stream=1, keys=keys)
         yw, hw = np.asarray(y @ w).T, np.asarray(h @ w).T
         with np.errstate(divide="ignore", invalid="ignore"):
             r = np.where(hw > 0, yw / hw, point[None, :])

@@ -217,13 +217,14 @@ def _usable_draws(languages: pd.DataFrame, iota: float, source: str, boot):
 
 
 def _mobility(data, stays_frame, params: Params, table, detection, rng, shared=None,
-              merged=False):  # fmt: skip
+              merged=False, women=None):  # fmt: skip
     """Strategy mix and tour chain (:func:`capacity.question4.mobility.fit_mobility`), or None.
 
     Without enough first contacts to tell screening from search, the share of capacity in
     screening is 0 (random search) and a caveat says so. With ``merged`` (the detection
     share is one of merged stays) the tours per week count merged tour starts: the stays
-    of all cities merged by every person's source set (``shared["runs"]``).
+    of all cities merged by every person's source set (``shared["runs"]``). ``women``:
+    the stays per woman :func:`_women` counted (not counted again).
     Returns ``(fit, share, caveats)``.
     """
     from capacity.question4.mobility import fit_mobility
@@ -238,7 +239,7 @@ def _mobility(data, stays_frame, params: Params, table, detection, rng, shared=N
     try:
         mob = fit_mobility(data.sightings, stays_frame, params.city, table.mean, detection,
                            alpha=params.alpha, rng=rng, shared=shared,
-                           seed=params.seed, runs=runs)  # fmt: skip
+                           seed=params.seed, runs=runs, women=women)  # fmt: skip
     except EstimationError as exc:
         return None, np.zeros(len(table)), [Caveat("q4.no_strategy", reason=Caveat.of_error(exc))]
     return mob, np.asarray(mob.share, dtype=float), []
@@ -301,11 +302,19 @@ def fit_models(data, params: Params, *, shared: dict | None = None) -> FittedMod
     weeks = _weeks(params)
     hours_per_fte = _hours_per_fte(outreach_rows, staff, params, weeks)
     languages, iota, source, notes = _languages(city_rows, outreach_rows, staff)
-    women = _women(stays_frame, params, data.sightings)
+    women = _women(stays_frame, params, data.sightings, strata)
     boot = _chain_draws(params, stays_frame, strata, stays, chain, city_rows, languages, starts,
                         rng, n, women, merged, detect)  # fmt: skip
     mobility, share, note2 = _mobility(
-        data, stays_frame, params, boot.table, boot.detection, rng, shared, detect is not None
+        data,
+        stays_frame,
+        params,
+        boot.table,
+        boot.detection,
+        rng,
+        shared,
+        detect is not None,
+        women,
     )
     if mobility is not None and boot.woman_pmf is not None:
         mobility = dataclasses.replace(mobility, woman_k=boot.woman_k, woman_pmf=boot.woman_pmf)
@@ -419,10 +428,12 @@ def _merged(stays_frame: pd.DataFrame, strata, params: Params) -> pd.DataFrame:
     several and the starts are too many. :func:`merged_stays` joins the splits her source
     set's sighting rate explains (:func:`capacity.models.stays.strata.merge_split_stays`).
     """
+    from capacity.models._fastpd import isin
+
     # the persons' stays in every city: a stay elsewhere between two in the city keeps them
     # apart (merge_split_stays joins only neighbours in the same city), as merge_stays does
     in_city = stays_frame["city"].astype(str) == params.city
-    theirs = stays_frame[stays_frame["person_id"].isin(stays_frame.loc[in_city, "person_id"])]
+    theirs = stays_frame[isin(stays_frame["person_id"], stays_frame.loc[in_city, "person_id"])]
     out = merged_stays(theirs, strata)
     out = out[out["city"].astype(str) == params.city]
     out.attrs.update(stays_frame.attrs)
@@ -450,12 +461,15 @@ def _city_channel_contacts(outreach: pd.DataFrame, params: Params) -> pd.DataFra
     return rows["contacts"].groupby([city, channel]).sum().unstack(fill_value=0).astype(float)
 
 
-def _women(stays_frame: pd.DataFrame, params: Params, sightings: pd.DataFrame):
-    """Stays of each woman in the city in the period by ``person_id``, or None (no stays)."""
+def _women(stays_frame: pd.DataFrame, params: Params, sightings: pd.DataFrame, strata=None):
+    """Stays of each woman in the city in the period by ``person_id``, or None (no stays).
+
+    ``strata``: the city's source strata (:func:`_stays`), so they are not built again.
+    """
     from capacity.models.tours import stays_per_woman_by_id
 
     try:
-        return stays_per_woman_by_id(stays_frame, params.city, sightings)
+        return stays_per_woman_by_id(stays_frame, params.city, sightings, strata=strata)
     except EstimationError:
         return None
 

@@ -37,6 +37,7 @@ from capacity.models.tours import (
     TourFlows,
     capacity_reach,
     coordinated_reach,
+    flow_events,
     reach_per_woman,
     reach_per_woman_pmf,
     stays_per_woman,
@@ -155,6 +156,7 @@ def fit_mobility(
     rng: np.random.Generator | None = None,
     shared: dict | None = None,
     seed: int | None = None,
+    women: pd.Series | None = None,
     runs: pd.Series | None = None,
 ) -> MobilityFit:
     """The strategy mix, stays per woman, the tour chain and every city's reach.
@@ -176,6 +178,9 @@ def fit_mobility(
         bootstrap's keyed weights (:func:`flow_draws`), so that draw ``d`` of the moves is
         the same resampling of women as draw ``d`` of every city's chain; without it,
         Dirichlet draws of the moves and a Beta draw of the share of next stays seen.
+    women : Series, optional
+        :func:`~capacity.models.tours.stays_per_woman_by_id` of these stays, city and
+        sightings when the caller has it (else counted here).
     runs : Series, optional
         A run label per stay of ``stays`` (:func:`~capacity.models.stays.strata.
         merge_split_stays`), given when ``detection`` is a share of merged stays
@@ -187,8 +192,10 @@ def fit_mobility(
     n = len(mean_stay_days) - 1
     times = first_contact_times(sightings, stays, city)
     strat = fit_strategy(times, mean_stay_days, alpha=alpha, n_draws=n, rng=rng)
+    if "flow_events" not in shared:  # counted once for the flows and their replicates
+        shared["flow_events"] = flow_events(stays)
     if "flows" not in shared:
-        shared["flows"] = tour_flows(stays)
+        shared["flows"] = tour_flows(stays, events=shared["flow_events"])
     if "n_outreach" not in shared:
         shared["n_outreach"] = _outreach_per_stay(sightings, stays)
     flows = shared["flows"]
@@ -204,7 +211,9 @@ def fit_mobility(
     return MobilityFit(
         strategy=strat,
         share=strat.share_draws[: n + 1],
-        stays_per_woman=stays_per_woman(stays, city, sightings),
+        stays_per_woman=(
+            stays_per_woman(stays, city, sightings) if women is None else women.to_numpy()
+        ),
         flows=flows,
         P=P,
         exit=x,
@@ -252,16 +261,20 @@ def flow_draws(stays: pd.DataFrame, seed: int, n: int, shared: dict | None = Non
     one joint person bootstrap of the national chain. Kept in ``shared`` (one per seed and
     number of replicates) for the other cities of the same stays.
     """
-    from capacity.question4.bootstrap import keyed_person_weights
+    from capacity.question4.bootstrap import keyed_person_weights, person_keys
 
     key = ("flow_draws", int(seed), int(n))
     if shared is not None and key in shared:
         return shared[key]
+    hashed: list = []  # (persons, their keys): the ids are hashed once for every chunk
 
     def weights(persons, start, b):
-        return keyed_person_weights(persons, seed, b, start=start)
+        if not hashed or hashed[0][0] is not persons:
+            hashed[:] = [(persons, person_keys(persons))]
+        return keyed_person_weights(persons, seed, b, start=start, keys=hashed[0][1])
 
-    out = tour_flow_replicates(stays, weights, n)
+    events = None if shared is None else shared.get("flow_events")
+    out = tour_flow_replicates(stays, weights, n, events=events)
     if shared is not None:
         shared[key] = out
     return out

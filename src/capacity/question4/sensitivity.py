@@ -30,7 +30,7 @@ from capacity.config import Params
 from capacity.exceptions import CapacityError
 from capacity.question4.scenario import Scenario
 
-__all__ = ["SETTINGS", "Setting", "sensitivity", "sensitivity_range"]
+__all__ = ["SETTINGS", "Setting", "refit_params", "sensitivity", "sensitivity_range"]
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,8 @@ class Setting:
 
     ``values(fitted, params)`` returns ``(low, high)``: each a dict of scenario settings
     (``kind="scenario"``) or of fit parameters (``kind="refit"``), plus ``"label"`` (the
-    setting shown, as text).
+    setting shown, as text). A refit's values depend on ``params`` only (they are called
+    with ``fitted=None`` by :func:`refit_params`, before the fit exists).
     """
 
     name: str
@@ -117,6 +118,26 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 
+def _refit(params: Params, val: dict) -> Params:
+    """The parameters of one refit: the setting's values, point estimates only."""
+    return params.replace(**{k: v for k, v in val.items() if k != "label"}, n_boot=0)
+
+
+def refit_params(params: Params) -> list[Params]:
+    """The parameters of every refit :func:`sensitivity` makes, in its order.
+
+    Known before the fit (a refit's values depend on ``params`` only), so a report can
+    fit them beside its own fit (:mod:`capacity.report.refits`).
+    """
+    return [
+        _refit(params, val)
+        for setting in SETTINGS
+        if setting.kind == "refit"
+        for val in setting.values(None, params)
+        if val is not None
+    ]
+
+
 def _point(fitted, params: Params, sc: Scenario) -> tuple[float, float]:
     from capacity.question4.evaluate import evaluate
 
@@ -185,12 +206,13 @@ def sensitivity(
             if val is None:
                 continue
             val = dict(val)
-            shown = val.pop("label")
+            shown = val["label"]
             try:
                 if setting.kind == "scenario":
+                    val.pop("label")
                     reach, fte = _point(fitted, params, base.replace(**val))
                 else:
-                    p2 = params.replace(**val, n_boot=0)
+                    p2 = _refit(params, val)
                     reach, fte = _point(refit(data, p2), p2, base)
             except CapacityError:
                 continue  # e.g. too few stays at another gap_days: that side is left out

@@ -208,6 +208,45 @@ def store_entry(path: Path, key: bytes, fitted, magic: bytes = MAGIC) -> bool:
         return False
 
 
+class _EntryLock:
+    """An exclusive lock on one cache entry, held while its fit is computed.
+
+    Processes that need the same fit at once (a report and the process fitting its
+    tornado's refits, :mod:`capacity.report.refits`; two sweep workers) then fit it once:
+    the others wait and read the entry. The lock is ``fcntl.flock`` on ``locks/<entry>.lock``
+    in the cache folder, so the system releases it when its process ends, however it ends.
+    Where it cannot be taken (no ``fcntl``, a file system without locks) every process
+    fits for itself, as without the lock. ``held`` says whether this process holds it.
+    """
+
+    def __init__(self, path: Path, *, wait: bool):
+        self.path, self.wait, self.fd, self.held = path, wait, None, True
+
+    def __enter__(self) -> _EntryLock:
+        try:
+            import fcntl
+        except ImportError:  # not a Unix: no lock, each process fits for itself
+            return self
+        lock = self.path.parent / "locks" / f"{self.path.name}.lock"
+        try:
+            lock.parent.mkdir(parents=True, exist_ok=True)
+            self.fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError:
+            return self
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | (0 if self.wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            self.held = False  # another process is fitting it
+        except OSError:
+            pass  # no locks on this file system: fit anyway
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.fd is not None:
+            os.close(self.fd)  # releases the lock
+            self.fd = None
+
+
 def fitted_models(data, params: Params, *, use_cache: bool = True):
     """``capacity.question4.fit_models(data, params)``, from the disk cache when possible.
 
@@ -219,7 +258,26 @@ def fitted_models(data, params: Params, *, use_cache: bool = True):
         Run parameters; scenario and presentation parameters do not enter the key.
     use_cache : bool
         False: always fit, never read or write the cache.
+
+    Notes
+    -----
+    While a process fits an entry it holds a lock on it (:class:`_EntryLock`): another
+    process that needs the same fit then waits for it and reads the entry instead of
+    fitting it a second time.
     """
+    return _fitted(data, params, use_cache=use_cache, wait=True)
+
+
+def fit_unless_busy(data, params: Params) -> bool:
+    """Put the fit of ``data`` and ``params`` into the cache unless it is there or being made.
+
+    For work ahead of need (:mod:`capacity.report.refits`): returns at once when another
+    process holds the entry's lock. False when the cache is off or the entry was not made.
+    """
+    return _fitted(data, params, use_cache=True, wait=False, store_only=True) is not None
+
+
+def _fitted(data, params: Params, *, use_cache: bool, wait: bool, store_only: bool = False):
     from capacity.question4 import fit_models
 
     if not use_cache:
@@ -227,13 +285,25 @@ def fitted_models(data, params: Params, *, use_cache: bool = True):
     folder = cache_dir(params)
     key = cache_secret(params, folder)
     if key is None:
-        return fit_models(data, params)
+        return None if store_only else fit_models(data, params)
     path = folder / f"{cache_key(params, data.files)}.fit"
-    fitted = load_entry(path, key)  # no exists() check first: it raced with sweep workers
+    if store_only and path.exists():
+        return path  # there (a full check happens when it is read)
+    fitted = None if store_only else load_entry(path, key)  # no exists() check: it raced
     if fitted is not None:
         return fitted
-    fitted = fit_models(data, params)
-    store_entry(path, key, fitted)  # os.replace swaps a stale entry atomically
+    with _EntryLock(path, wait=wait) as lock:
+        if not lock.held:
+            return None
+        if store_only and path.exists():  # made by another process meanwhile
+            return path
+        fitted = None if store_only else load_entry(path, key)  # made while this one waited
+        if fitted is not None:
+            return fitted
+        fitted = fit_models(data, params)
+        stored = store_entry(path, key, fitted)  # os.replace swaps a stale entry atomically
+    if store_only:
+        return path if stored else None
     return fitted
 
 

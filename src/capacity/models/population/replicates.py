@@ -141,20 +141,23 @@ def mse_many(y: np.ndarray, k: int, criterion: str = "aic") -> tuple[np.ndarray,
 
 
 def quarter_counts(
-    sightings: pd.DataFrame, persons: pd.Index
+    sightings: pd.DataFrame, persons: pd.Index, who: np.ndarray | None = None
 ) -> tuple[sparse.csr_matrix, list[str]]:
     """The map from person weights to one quarter's capture-history counts.
 
     Returns ``(cells, lists)``: ``cells`` (2^k − 1, P) so that ``(cells @ W).T`` are the
     counts of every replicate (columns of ``W``, persons indexed by ``persons``) in
     :func:`histories` order; ``lists`` are the sources present, sorted (as
-    :func:`~capacity.models.population.design.capture_histories`).
+    :func:`~capacity.models.population.design.capture_histories`). ``who``: the rows'
+    ``persons.get_indexer(person_id)`` when the caller has it.
     """
-    data = sightings.loc[:, ["person_id", "source"]].dropna()
+    both = sightings.loc[:, ["person_id", "source"]]
+    keep = both.notna().all(axis=1).to_numpy()
+    data = both[keep]
     sources = sorted(pd.unique(data["source"].astype(str)))
     k = len(sources)
     code = pd.Categorical(data["source"].astype(str), categories=sources).codes.astype(np.int64)
-    who = persons.get_indexer(data["person_id"])
+    who = persons.get_indexer(data["person_id"]) if who is None else np.asarray(who)[keep]
     mask = np.zeros(len(persons), dtype=np.int64)
     np.bitwise_or.at(mask, who, np.int64(1) << (k - 1 - code))  # first list most significant
     seen = np.flatnonzero(mask)

@@ -106,10 +106,11 @@ def merge_stays(stays: pd.DataFrame, strata, city: str) -> pd.DataFrame:
     summed; it is left-truncated or has delayed entry as its first piece, right-censored as
     its last.
     """
+    from capacity.models._fastpd import isin
     from capacity.models.stays.strata import merge_split_stays
 
     mine = stays[stays["city"].astype(str) == city]
-    theirs = stays[stays["person_id"].isin(mine["person_id"].unique())]
+    theirs = stays[isin(stays["person_id"], mine["person_id"].unique())]
     run = merge_split_stays(theirs, strata)[mine.index]
     mine = mine.assign(_run=run.to_numpy()).sort_values(["_run", "start"], kind="stable")
     g = mine.groupby("_run", sort=False)

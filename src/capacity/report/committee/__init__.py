@@ -13,7 +13,9 @@
 - :mod:`~capacity.report.committee.mobility` — women who move: strategy, reach per woman
   and per tour, coordination between cities;
 - :mod:`~capacity.report.committee.analyses` — everything the sections evaluate on top of
-  the fit (scenarios, options, frontier, tornado), computed once and cached on disk.
+  the fit (scenarios, options, frontier, tornado), computed once and cached on disk;
+- :func:`start_refits` (:mod:`capacity.report.refits`) — a first run fits the tornado's
+  refits in a second process, beside the report's own fit.
 
 Their sentences are in the catalogue of report words (:mod:`capacity.i18n.committee`).
 
@@ -35,6 +37,7 @@ from capacity.report.committee.sections import (
     target_group,
 )
 from capacity.report.committee.sensitivity import sensitivity_frame, sensitivity_section
+from capacity.report.refits import start_refits
 
 __all__ = [
     "Analyses",
@@ -53,5 +56,6 @@ __all__ = [
     "sensitivity_frame",
     "sensitivity_section",
     "standard_scenarios",
+    "start_refits",
     "target_group",
 ]

@@ -44,7 +44,9 @@ def standard_scenarios(fitted, params, today=None) -> pd.DataFrame:
         if key == "today" and today is not None:
             res = today
         else:
-            res = evaluate(fitted, params, sc, forecast=False)  # key figures only
+            # key figures only: no forecast per month, and FTE needed at the point estimate
+            # (its solve does not depend on the per-draw FTE, which no row shows)
+            res = evaluate(fitted, params, sc, forecast=False, staffing=False)
         kf = res.key_figures
         rows[key] = {
             "extra_fte": sc.extra_fte,

@@ -20,11 +20,18 @@ __all__ = ["conditional_sentence", "fte_range_text", "sensitivity_frame", "sensi
 
 
 def sensitivity_frame(fitted, data, params) -> pd.DataFrame:
-    """The one-at-a-time sensitivity of reach and FTE needed (refits through the cache)."""
+    """The one-at-a-time sensitivity of reach and FTE needed (refits through the cache).
+
+    A refit that :func:`capacity.report.refits.start_refits` is fitting in its forked
+    process is waited for and read from the cache.
+    """
     from capacity.question4.sensitivity import sensitivity
     from capacity.report.cache import fitted_models
+    from capacity.report.refits import wait_for_refits
 
-    return sensitivity(fitted, params, data, refit=fitted_models)
+    frame = sensitivity(fitted, params, data, refit=fitted_models)
+    wait_for_refits()
+    return frame
 
 
 def _fte(x: float, lang: str) -> str:

@@ -171,7 +171,7 @@ def test_papermill_help_notebook_lists_types_defaults_and_help():
         [str(papermill), "--help-notebook", str(nb)], capture_output=True, text=True, check=True
     ).stdout
     assert "Unknown type" not in out
-    assert "gap_days: int (default 14)" in out and "same stay. [1 to 120 days]" in out
+    assert "gap_days: int (default 28)" in out and "same stay. [1 to 120 days]" in out
     assert 'period_start: date (default "2022-01-01")' in out
     assert "interpreter_share: Optional[float] (default None)" in out
     for name in Params().to_dict():

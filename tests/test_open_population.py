@@ -169,7 +169,8 @@ def chain_coverage(tmp_path_factory):
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
     cases = tmp / "cases.csv"
     args = ["--chain-only", "--seeds", "10", "--worlds", "2", "--jobs", "1", "--n-boot", "60"]
-    # no model settings: the chain runs the Params defaults, what the report runs
+    # the settings the floors below were measured at (the tool now runs the Params defaults)
+    args += ["--gap-days", "14", "--detection-model", "mse", "--stay-model", "margins"]
     args += ["--out", str(tmp / "coverage.md"), "--cases", str(cases)]
     done = subprocess.run(
         [sys.executable, "-m", "capacity.coverage", *args],
@@ -188,17 +189,19 @@ def chain_coverage(tmp_path_factory):
 @pytest.mark.slow
 def test_reduced_chain_coverage_of_reach_per_stay_is_at_least_80_percent(chain_coverage):
     """Issue 9: the 95 % interval of effective reach per stay covers the truth in at least
-    80 % of the cases on both worlds (measured at the defaults of 30 Nov 2026 —
-    ``detection_model`` stays, ``stay_model`` deconvolve, ``gap_days`` 14: 9/10 and 10/10)."""
+    80 % of the cases on both worlds (measured: 9/10 and 10/10)."""
     cover = chain_coverage.loc["chain: reach per stay"]
     assert len(cover) == 2 and (cover >= 0.8).all(), cover
 
 
 @pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True,
+    reason="known miss (docs/methods/coverage.md): reach per woman covers 7/10 on the "
+    "lognormal world (10/10 on the Weibull one), 5 % low (returns merged into one stay)",
+)
 def test_reduced_chain_coverage_of_reach_per_woman_is_at_least_80_percent(chain_coverage):
-    """Issue 9's 80 % floor for reach per woman, the verdict's measure. Measured at the
-    defaults of 30 Nov 2026: 9/10 (Weibull, bias −3.5 %) and 8/10 (lognormal, −6.5 %) — at the
-    floor on the lognormal world; with the earlier defaults (``mse``, ``margins``, and the
-    study at ``gap_days`` 14) it was 7/10 there and the test an expected failure."""
+    """Issue 9's 80 % floor for reach per woman, the verdict's measure; strict: when it
+    passes, the known miss is gone and the marker must go."""
     cover = chain_coverage.loc["chain: reach per woman"]
     assert len(cover) == 2 and (cover >= 0.8).all(), cover

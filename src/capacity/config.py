@@ -75,20 +75,16 @@ class Params:
     language: str = _param("sv", doc="Report language.", choices=("sv", "en"))
     # --- the model ----------------------------------------------------------------------
     gap_days: int = _param(
-        14,
+        28,
         doc="Largest gap between two sightings in one city that still counts as the same stay. "
-        "Stays split by a longer gap that the person's sources' sighting rate explains are "
-        "joined again (detection_model 'stays', stay_model 'deconvolve'), so a short gap "
-        "mainly keeps true returns apart: on five synthetic worlds 14 was better than 28 (at "
-        "28 the calibrated world's stays came out 14 % too long; docs/methods/coverage.md). "
-        "With stay_model 'margins' make it about twice the longest interval between two "
-        "looks of one source; too small splits stays.",
+        "Make it about twice the longest interval between two looks of one source (the sample's "
+        "ad sites are scraped weekly and fortnightly, so 28); too small splits stays.",
         low=1,
         high=120,
         unit="days",
     )
     stay_model: str = _param(
-        "deconvolve",
+        "margins",
         doc="How stay lengths are corrected for the days no source sees: 'margins' spreads "
         "each stay over the unseen days its source set's gaps imply (flat prior); "
         "'deconvolve' merges stays split by missed sightings and estimates the lengths per "
@@ -180,7 +176,7 @@ class Params:
         choices=("aic", "bic"),
     )
     detection_model: str = _param(
-        "stays",
+        "mse",
         doc="How the share of the target group no source sees is estimated: 'mse' (closed "
         "multiple systems estimate per quarter, observed stay starts) or 'stays' (stay-level "
         "model with capture per day present, merged stay starts; see "

@@ -126,6 +126,9 @@ def task_pipeline(
             from capacity.report.committee.options import FRONTIER
     missing = _time_fit_parts()
     with stage("load_validate"):
+        if report_stages:  # inside the load: the check's modules are imported as in a first run
+            with stage("load.imports"):
+                missing += _time_load_parts()
         ds = load_dataset(folder)
     validated = "capacity.contract" in sys.modules  # a cache hit never imports the contract
     params = _params(ds, folder, n_boot, seed)
@@ -169,6 +172,65 @@ FIT_PARTS: tuple[tuple[str, str, str, str], ...] = (
     ("fit.mobility", "capacity.question4.fit", "_mobility",
      "tour reach and strategy mix (issue 10)"),
 )  # fmt: skip
+
+
+#: Parts of ``load_dataset``'s first run (the fast check of a clean dataset), timed inside
+#: the real call like :data:`FIT_PARTS`: (stage name, module, attribute, what it is).
+#: Each runs in the calling thread (the column encoding waits for its two threads).
+LOAD_PARTS: tuple[tuple[str, str, str, str], ...] = (
+    ("load.hash", "capacity.dataset", "_cache_key",
+     "hashing the files for the cache key (SHA-256)"),
+    ("load.read", "capacity.fast_validate", "_csv", "reading the files into Arrow"),
+    ("load.read", "capacity.fast_validate", "_parquet", "reading the files into Arrow"),
+    ("load.distinct", "capacity.fast_validate", "_encode_columns",
+     "listing each column's distinct cells"),
+    ("load.typing", "capacity.fast_validate", "_typed_by_kind",
+     "parsing the distinct cells, date and decimal guards"),
+    ("load.tables", "capacity.fast_validate", "_table",
+     "contract rules, repeated keys, typed columns"),
+    ("load.privacy", "capacity.fast_validate", "_identifiers",
+     "the privacy scan (on a second thread while the cells are parsed: its own thread's CPU)"),
+    ("load.cross", "capacity.dataset", "cross_check", "checks across tables"),
+    ("load.cache_write", "capacity.dataset_cache", "write", "storing the validated dataset"),
+)  # fmt: skip
+
+
+def _time_load_parts() -> list[str]:
+    """Wrap each of :data:`LOAD_PARTS` in a stage timer; return those that do not exist."""
+    import functools
+    import importlib
+
+    missing = []
+    for name, module, attr, _what in LOAD_PARTS:
+        try:
+            mod = importlib.import_module(module)
+            fn = getattr(mod, attr)
+        except (ImportError, AttributeError):
+            missing.append(f"{module}.{attr}")
+            continue
+
+        @functools.wraps(fn)
+        def timed(*a, _fn=fn, _name=name, **kw):
+            with thread_stage(_name) if _name in CONCURRENT_PARTS else stage(_name):
+                return _fn(*a, **kw)
+
+        setattr(mod, attr, timed)
+    return missing
+
+
+#: Load parts that run beside others on a second thread: timed with that thread's CPU.
+CONCURRENT_PARTS = frozenset({"load.privacy"})
+
+
+@contextmanager
+def thread_stage(name: str):
+    """Like :func:`stage`, with the CPU time of the calling thread alone."""
+    t0, c0 = time.perf_counter(), time.thread_time()
+    try:
+        yield
+    finally:
+        STAGES[name] = STAGES.get(name, 0.0) + time.perf_counter() - t0
+        STAGES_CPU[name] = STAGES_CPU.get(name, 0.0) + time.thread_time() - c0
 
 
 _INSIDE: list[str] = []

@@ -188,3 +188,19 @@ def test_chain_target_states_what_the_required_models_cost_on_their_own():
     under = _required({"stages": {**stages, "fit.bootstrap": 0.3, "fit.mobility": 0.2}}, 0.07, cfg)
     assert "within the target" in under
     assert _required({"stages": stages}, 0.07, cfg) == ""  # a rerun fits nothing
+
+
+def test_load_target_states_what_each_part_of_the_first_load_costs():
+    from benchmarks.scale import _load_parts
+
+    parts = {"load.hash": 0.04, "load.read": 0.12, "load.distinct": 0.06, "load.privacy": 0.05}
+    pipe = {
+        "stages": {"load_validate": 0.40, **parts},
+        "stages_cpu": {"load_validate": 0.50, **{k: v + 0.01 for k, v in parts.items()}},
+    }
+    text = _load_parts(pipe, 0.08, 0.10)
+    assert "hashing the files for the cache key 0.04 s (0.50×; CPU 0.05 s)" in text
+    assert "reading them into Arrow 0.12 s (1.50×" in text and "the privacy scan" in text
+    assert "the rest" in text and "0.13 s" in text  # 0.40 - 0.27
+    assert "alone take 2.00× the read (CPU 1.80×)" in text  # (0.04 + 0.12) / 0.08
+    assert _load_parts({"stages": {"load_validate": 0.1}}, 0.08, 0.1) == ""  # a rerun

@@ -98,6 +98,42 @@ def test_parquet_types_as_the_full_check(tmp_path, tiny_dir):
     _same(_as_parquet(tiny_dir, tmp_path / "pq"))
 
 
+def _edit_parquet(folder: Path, table: str, change) -> None:
+    path = folder / f"{table}.parquet"
+    change(pd.read_parquet(path)).to_parquet(path, index=False)
+
+
+@pytest.mark.parametrize("variant", ["text", "nullable", "units", "dates", "index"])
+def test_parquet_variants_type_as_the_full_check(tmp_path, tiny_dir, variant):
+    """Parquet files as other tools write them: the text each value reads as is the full read's."""
+    folder = _as_parquet(tiny_dir, tmp_path / "pq")
+    if variant == "text":  # every column as text, as a CSV copied into Parquet holds it
+        for t in TABLES:
+            text = pd.read_csv(tiny_dir / f"{t}.csv", dtype=str, keep_default_na=False)
+            text.to_parquet(folder / f"{t}.parquet", index=False)
+    elif variant == "nullable":  # pandas' nullable types, restored from the pandas metadata
+        _edit_parquet(folder, "operations", lambda d: d.astype({"days_to_support": "Float64"}))
+        _edit_parquet(folder, "outreach", lambda d: d.astype({"contacts": "Int32"}))
+    elif variant == "units":  # dates in microseconds, counts in 16 bits, numbers in 32
+        _edit_parquet(
+            folder,
+            "outreach",
+            lambda d: d.astype(
+                {"date": "datetime64[us]", "staff": "int16", "staff_hours": "float32"}
+            ),
+        )
+    elif variant == "dates":  # calendar dates (Arrow date32), not time stamps
+        _edit_parquet(folder, "sightings", lambda d: d.assign(date=d["date"].dt.date))
+    else:  # the pandas index written as a column: left to the full check
+        staff = pd.read_parquet(folder / "staff.parquet")
+        staff.index = pd.Index([f"r{i}" for i in range(len(staff))], name="key")
+        staff.to_parquet(folder / "staff.parquet")
+        assert not _fast_used(folder)
+        pd.testing.assert_frame_equal(load_dataset(folder).staff, _full(folder).staff)
+        return
+    _same(folder)
+
+
 def test_parquet_with_an_identifier_is_left_to_the_full_check(tmp_path, tiny_dir):
     folder = _as_parquet(tiny_dir, tmp_path / "pq")
     staff = pd.read_parquet(folder / "staff.parquet")

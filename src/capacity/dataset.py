@@ -495,6 +495,16 @@ def _cache_key(
 
 
 # --- across tables ----------------------------------------------------------------------
+def _within(values: pd.Series, kind: str, start: pd.Timestamp, end: pd.Timestamp) -> bool:
+    """Whether every present date (a month: some day of it) lies in ``start`` … ``end``."""
+    first, last = values.min(), values.max()
+    if pd.isna(first):
+        return True
+    if kind == "month":
+        first = first + pd.offsets.MonthEnd(0)
+    return bool(first >= start and last <= end)
+
+
 def cross_check(typed: dict[str, pd.DataFrame], meta: dict, files: dict[str, str]) -> list[Problem]:
     """Checks that need more than one table or the dataset description.
 
@@ -531,6 +541,8 @@ def cross_check(typed: dict[str, pd.DataFrame], meta: dict, files: dict[str, str
             for name, kind in columns(table)["type"].items():
                 if kind not in ("date", "month") or name not in df:
                     continue
+                if _within(df[name], kind, start, end):
+                    continue  # (the earliest and the latest decide it: no row to list)
                 last = df[name] + pd.offsets.MonthEnd(0) if kind == "month" else df[name]
                 bad = ((last < start) | (df[name] > end)).fillna(False).to_numpy(dtype=bool)
                 rows = df.index[bad].to_numpy()

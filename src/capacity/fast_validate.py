@@ -1,15 +1,19 @@
-"""The fast check of clean CSV files: every rule of the contract decided per distinct value.
+"""The fast check of clean CSV and Parquet files: every rule decided per distinct value.
 
 :func:`capacity.dataset.load_dataset` first hands a dataset's CSV and Parquet files to
 :func:`typed_tables`. It reads each CSV file straight into Arrow (no decoded text copy, no
-pandas object columns; a Parquet file as the full read turns it into text), encodes each column once as a dictionary of its distinct cells, and
-decides every rule on those few values: the file limits (:mod:`capacity.limits`), the
+pandas object columns; the file's hash and byte checks come from one earlier pass,
+:func:`capacity.io.scan_file`) and each Parquet file as typed Arrow columns, encodes each
+column once as a dictionary of its distinct cells (two columns at a time, on two threads;
+a Parquet column's distinct values get the text the full read gives them), and decides
+every rule on those few values: the file limits (:mod:`capacity.limits`), the
 header (:func:`capacity.contract.check_header`), the parse formats (:mod:`capacity.parse`;
 the distinct cells of all columns of a kind at once), implausible dates and ambiguous
 decimal marks (:mod:`capacity.guards`), the contract's rules (:func:`capacity.schema.column_rules`
 and :func:`~capacity.schema.wide_rules`, the same definitions the pandera schema is built
 from), missing required values, repeated keys (from the row codes), and personal identifiers
-(the classifier of :func:`capacity.privacy.find_identifiers`, per distinct text). The typed
+(the classifier of :func:`capacity.privacy.find_identifiers`, per distinct text, on a second
+thread while the cells are typed). The typed
 columns are then spread back to the rows with one ``take`` per column, or are the text
 columns themselves where typing changes no cell.
 
@@ -137,7 +141,7 @@ class _Column:
     name: str
     original: str  # the header cell as written
     sep: str | None
-    arrow: pa.ChunkedArray
+    arrow: pa.ChunkedArray | None  # the cells of every row (None: not text in the file)
     codes: np.ndarray  # row -> distinct cell
     cells: pd.Series  # the distinct cells (``str``)
     values: pd.Series | None = None  # their typed values
@@ -166,7 +170,7 @@ def _file(
     suffix = path.suffix.lower()
     file = path.name
     if suffix == ".parquet":
-        found = _parquet(path, table)
+        found = _parquet(path)
     elif suffix == ".csv":
         found = _csv(path, scan)
     else:
@@ -182,28 +186,43 @@ def _file(
         return None
     wanted = {normalise_name(c): i for i, c in enumerate(header)}
     at = [wanted[name] for name in frame.columns]
-    # the largest columns first, so that the two threads end together
-    order = sorted(at, key=lambda i: -arrow.column(i).nbytes)
-    encoded = dict(
-        zip(
-            order,
-            (pool.map if pool else map)(_distinct, [arrow.column(i) for i in order]),
-            strict=True,
-        )
-    )
+    encoded = _encode_columns(arrow, at, suffix == ".parquet", pool)
+    if encoded is None:
+        return None
     cols = []
     all_blank: np.ndarray | None = np.ones(arrow.num_rows, dtype=bool)
     for name, i in zip(frame.columns, at, strict=True):
-        codes, cells, blank = encoded[i]
+        codes, cells, blank, text = encoded[i]
         if blank < 0:
             all_blank = None
         elif all_blank is not None:
             all_blank &= codes == blank
-        cols.append(_Column(table, name, header[i], sep, arrow.column(i), codes, cells))
+        cols.append(_Column(table, name, header[i], sep, text, codes, cells))
     # a row of separators only is dropped by the full read (its number kept): not here
     if all_blank is not None and all_blank.any():
         return None
     return _File(table, path, header, sep, arrow.num_rows, cols)
+
+
+def _encode_columns(
+    arrow: pa.Table, at: list[int], parquet: bool, pool: Executor | None
+) -> dict[int, tuple] | None:
+    """Each column's ``(codes, cells, empty cell's code, row texts)`` by position, or ``None``.
+
+    The largest columns go first, so that the two threads of ``pool`` end together.
+    """
+    encode = _encoder(arrow, parquet)
+    order = sorted(at, key=lambda i: -arrow.column(i).nbytes)
+    encoded = dict(zip(order, (pool.map if pool else map)(encode, order), strict=True))
+    return None if any(e is None for e in encoded.values()) else encoded
+
+
+def _encoder(arrow: pa.Table, parquet: bool):
+    """Column position to ``(codes, cells, empty cell's code, row texts)``, or ``None``."""
+    if parquet:
+        meta = arrow.schema.metadata
+        return lambda i: _distinct_parquet(arrow.column(i), arrow.schema.field(i), meta)
+    return lambda i: (*_distinct(arrow.column(i)), arrow.column(i))
 
 
 def _csv(path: Path, scan: FileScan | None = None) -> tuple[list[str], str, pa.Table] | None:
@@ -226,26 +245,84 @@ def _csv(path: Path, scan: FileScan | None = None) -> tuple[list[str], str, pa.T
     return None if arrow is None else (header, sep, arrow)
 
 
-def _parquet(path: Path, table: str) -> tuple[list[str], None, pa.Table] | None:
-    """A Parquet file as the text the full check reads (:func:`capacity.io.read_table`).
+def _parquet(path: Path) -> tuple[list[str], None, pa.Table] | None:
+    """A Parquet file's header and typed columns as Arrow, or ``None``.
 
-    Its limits, its text form of dates and numbers, its header and its row numbers are
-    the full read's own; a file with a blank row (dropped, its number kept) is left to
-    the full check.
+    The limits are the full read's own (:func:`capacity.io.check_parquet`); the columns
+    are read as :func:`pandas.read_parquet` reads them (with the pandas metadata). A file
+    whose pandas index is stored as columns, a column of another type than text, numbers,
+    yes/no and dates (categories, lists, …), or an unnamed column is left to the full check.
     """
-    from capacity.io import read_table
+    import pyarrow.parquet as pq
+
+    from capacity.io import check_parquet
 
     try:
-        raw = read_table(path, table)
-    except DataError:
+        check_parquet(path, path.name)
+        arrow = pq.read_table(path, use_pandas_metadata=True)
+    except (DataError, ValueError, OSError):
         return None
-    if not raw.index.equals(pd.RangeIndex(2, len(raw) + 2)) or raw.shape[1] == 0:
+    index = (arrow.schema.pandas_metadata or {}).get("index_columns", [])
+    header = arrow.column_names
+    if (
+        any(not isinstance(i, dict) for i in index)  # stored as a column: pandas' index
+        or not header
+        or not all(_parquet_type(t) for t in arrow.schema.types)
+        or any(re.fullmatch(r"(Unnamed: \d+)?\s*", c) for c in header)
+    ):
         return None
-    arrays = [pa.array(raw.iloc[:, i].to_numpy(dtype=object), type=pa.string())
-              if raw.iloc[:, i].dtype == object else pa.array(raw.iloc[:, i], type=pa.string())
-              for i in range(raw.shape[1])]  # fmt: skip
-    arrow = pa.table(arrays, names=[f"c{i}" for i in range(raw.shape[1])])
-    return list(raw.columns), None, arrow
+    return header, None, arrow
+
+
+def _parquet_type(t: pa.DataType) -> bool:
+    return (
+        pa.types.is_string(t)
+        or pa.types.is_large_string(t)
+        or pa.types.is_integer(t)
+        or pa.types.is_floating(t)
+        or pa.types.is_boolean(t)
+        or pa.types.is_timestamp(t)
+        or pa.types.is_date(t)
+    )
+
+
+def _distinct_parquet(
+    col: pa.ChunkedArray, field: pa.Field, metadata: dict | None
+) -> tuple[np.ndarray, pd.Series, int, pa.ChunkedArray | None] | None:
+    """A typed Parquet column as :func:`_distinct` gives a text column, or ``None``.
+
+    Each distinct value (a missing one too) gets the text the full read gives it
+    (:func:`capacity.io.read_table`: :func:`pandas.read_parquet`'s conversion of the column,
+    then :func:`capacity.io._as_text`), found by the same two functions run on the distinct
+    values alone; values with the same text share one cell. The last item is the column as
+    row texts when it is text already (else ``None``).
+    """
+    from pandas.io._util import arrow_table_to_pandas
+
+    from capacity.io import _as_text
+
+    enc = pc.dictionary_encode(col, null_encoding="encode")
+    if enc.num_chunks == 0:
+        return None
+    values = enc.chunk(0).dictionary  # one dictionary, shared by every chunk
+    codes = np.concatenate([np.asarray(c.indices) for c in enc.chunks])
+    one = pa.table([values], schema=pa.schema([field], metadata=metadata))
+    try:
+        frame = arrow_table_to_pandas(one)
+    except (ValueError, TypeError, KeyError, pa.ArrowException):
+        return None
+    text = _as_text(frame.iloc[:, 0]).reset_index(drop=True)
+    cell_codes, cells = pd.factorize(text)
+    if (cell_codes < 0).any():
+        return None
+    if len(cells) < len(text):  # two values read as the same text
+        codes = cell_codes[codes].astype(np.int32)
+    cells = pd.Series(cells, dtype="str")
+    blank = (
+        int(np.flatnonzero(cells.to_numpy(dtype=object) == "")[0]) if (cells == "").any() else -1
+    )
+    plain = pa.types.is_string(col.type) or pa.types.is_large_string(col.type)
+    return codes, cells, blank, col.cast(pa.large_string()) if plain else None
 
 
 def _typed_by_kind(kind: str, cols: list[_Column]) -> bool:
@@ -368,7 +445,7 @@ def _table(f: _File) -> pd.DataFrame | None:
             return None
         same[c.name] = _unchanged(c.values, c.cells)
         # each row's typed value: the text column itself when no cell changed
-        if same[c.name]:
+        if same[c.name] and c.arrow is not None:
             typed[c.name] = pd.arrays.ArrowStringArray(c.arrow)
         else:
             typed[c.name] = c.values.array.take(c.codes)
@@ -432,6 +509,16 @@ def typed_tables(
             if f is None:
                 return None
             files.append(f)
+        # the privacy scan needs the distinct cells alone: on a thread while they are typed
+        private = pool.submit(_identifiers, files)
+        out = _typed_files(files)
+        if private.result():
+            return None
+    return out
+
+
+def _typed_files(files: list[_File]) -> dict[str, pd.DataFrame] | None:
+    """Every file's typed table (its cells typed per kind), or ``None`` if a rule breaks."""
     kinds: dict[str, list[_Column]] = {}
     for f in files:
         for c in f.columns:
@@ -444,8 +531,6 @@ def typed_tables(
         if table is None:
             return None
         out[f.table] = table
-    if _identifiers(files):
-        return None
     return out
 
 

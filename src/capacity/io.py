@@ -320,23 +320,32 @@ def _midnight_as_date(text: pd.Series) -> pd.Series:
 
 
 def _read_parquet(path: Path, name: str) -> pd.DataFrame:
-    import pyarrow.parquet as pq
-
     try:
-        meta = pq.ParquetFile(path).metadata
-        limits.check_columns(meta.num_columns, name)
-        size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
-        if size > limits.MAX_PARQUET_UNCOMPRESSED:
-            raise _fail(
-                name,
-                f"the Parquet file's columns take {size / 2**20:,.0f} MiB uncompressed, above "
-                f"the limit of {limits.MAX_PARQUET_UNCOMPRESSED // 2**20:,} MiB",
-                "Split the table by year, or check that this is the right file.",
-            )
+        check_parquet(path, name)
         df = pd.read_parquet(path)
     except (ValueError, OSError) as exc:
         raise _fail(name, f"the Parquet file cannot be read ({exc})", "Re-export it.") from None
     return pd.DataFrame({col: _as_text(df[col]) for col in df.columns}, index=df.index)
+
+
+def check_parquet(path: Path, name: str) -> None:
+    """Refuse a Parquet file too wide or too large uncompressed (from its metadata alone).
+
+    Raises :class:`DataError`, or pyarrow's ``ValueError``/``OSError`` for a file that is
+    not Parquet.
+    """
+    import pyarrow.parquet as pq
+
+    meta = pq.ParquetFile(path).metadata
+    limits.check_columns(meta.num_columns, name)
+    size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    if size > limits.MAX_PARQUET_UNCOMPRESSED:
+        raise _fail(
+            name,
+            f"the Parquet file's columns take {size / 2**20:,.0f} MiB uncompressed, above "
+            f"the limit of {limits.MAX_PARQUET_UNCOMPRESSED // 2**20:,} MiB",
+            "Split the table by year, or check that this is the right file.",
+        )
 
 
 def _as_text(s: pd.Series) -> pd.Series:

@@ -27,10 +27,19 @@ def isin(series: pd.Series, values) -> np.ndarray:
         import pyarrow.compute as pc
 
         vals = values.array if isinstance(values, pd.Series | pd.Index) else values
-        vals = np.asarray(vals, dtype=object)
         if pa.types.is_string(pa_array.type) or pa.types.is_large_string(pa_array.type):
-            if all(isinstance(v, str) for v in vals):
-                value_set = pa.array(vals, type=pa_array.type)
+            value_set = None
+            arrow_vals = getattr(vals, "_pa_array", None)
+            if arrow_vals is not None and pa.types.is_string(
+                arrow_vals.type
+            ) | pa.types.is_large_string(arrow_vals.type):
+                if arrow_vals.null_count == 0:
+                    value_set = arrow_vals.combine_chunks().cast(pa_array.type)
+            else:
+                obj = np.asarray(vals, dtype=object)
+                if pd.api.types.infer_dtype(obj, skipna=False) in ("string", "empty"):
+                    value_set = pa.array(obj, type=pa_array.type)
+            if value_set is not None:
                 out = pc.is_in(pa_array, value_set=value_set)
                 return np.asarray(out.to_numpy(zero_copy_only=False), dtype=bool)
     return np.asarray(series.isin(values), dtype=bool)

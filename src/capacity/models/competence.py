@@ -26,13 +26,15 @@ from capacity.models._base import Results, tidy
 UNKNOWN = "unknown"
 
 
-def language_shares(sightings: pd.DataFrame) -> pd.DataFrame:
+def language_shares(sightings: pd.DataFrame, person_lang: pd.Series | None = None) -> pd.DataFrame:
     """Language shares ``π_L`` of the persons in the sightings.
 
     Parameters
     ----------
     sightings : pandas.DataFrame
         Columns ``person_id`` and ``language`` (ISO 639-1, missing = unknown).
+    person_lang : Series, optional
+        :func:`person_languages` of these sightings when the caller has it.
 
     Returns
     -------
@@ -56,7 +58,7 @@ def language_shares(sightings: pd.DataFrame) -> pd.DataFrame:
     {'en': 0.5, 'ro': 0.5}
     """
     everyone = sightings["person_id"].astype("string").dropna().unique()
-    first = person_languages(sightings).reset_index()
+    first = (person_languages(sightings) if person_lang is None else person_lang).reset_index()
     per_language = first.groupby("language").size().astype("int64").sort_index()
     n_known = int(per_language.sum())
     n_unknown = int(len(everyone) - n_known)

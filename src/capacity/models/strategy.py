@@ -53,7 +53,11 @@ def _stay_index(sightings: pd.DataFrame, stays: pd.DataFrame) -> np.ndarray:
     keys = pd.concat(
         [sightings[["person_id", "city"]].astype(str), stays[["person_id", "city"]].astype(str)]
     )
-    code = pd.factorize(keys["person_id"] + "\x1f" + keys["city"])[0].astype(np.int64)
+    # one code per (person, city) pair, from the two columns' codes (no joined strings):
+    # which stay a sighting falls in does not depend on how the pairs are numbered
+    p_code = pd.factorize(keys["person_id"])[0].astype(np.int64)
+    c_code = pd.factorize(keys["city"])[0].astype(np.int64)
+    code = p_code * (int(c_code.max(initial=0)) + 1) + c_code
     s_code, t_code = code[: len(sightings)], code[len(sightings) :]
     day = pd.to_datetime(sightings["date"]).to_numpy("datetime64[D]").astype(np.int64)
     start = stays["start"].to_numpy("datetime64[D]").astype(np.int64)

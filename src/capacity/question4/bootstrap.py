@@ -80,6 +80,8 @@ _POISSON1_CDF = (
 
 #: Bits of ``u`` that index :data:`_QUANTILE_TABLE` (its top 16).
 _TABLE_SHIFT = np.uint64(48)
+#: Weights computed per block of rows (persons × replicates per block, about 256 kB).
+_BLOCK = 32_768
 
 
 def _quantile_table() -> np.ndarray:
@@ -107,9 +109,9 @@ def _mix64(z: np.ndarray) -> np.ndarray:
     return z ^ (z >> np.uint64(31))
 
 
-def _mix64_inplace(z: np.ndarray) -> np.ndarray:
-    """:func:`_mix64` of a uint64 array, overwriting it (one temporary instead of six)."""
-    t = np.right_shift(z, np.uint64(30))
+def _mix64_inplace(z: np.ndarray, t: np.ndarray | None = None) -> np.ndarray:
+    """:func:`_mix64` of a uint64 array, overwriting it (``t``: a scratch array like it)."""
+    t = np.right_shift(z, np.uint64(30), out=t)
     z ^= t
     z *= np.uint64(0xBF58476D1CE4E5B9)
     np.right_shift(z, np.uint64(27), out=t)
@@ -168,12 +170,24 @@ def keyed_person_weights(
     with np.errstate(over="ignore"):
         base = _mix64(np.uint64(int(seed) % 2**64) * _GOLDEN + np.uint64(stream))
         reps = _mix64(base + (np.arange(start, start + n_boot, dtype=np.uint64) + 1) * _GOLDEN)
-    u = _mix64_inplace(np.bitwise_xor(keys[:, None], reps[None, :]))
-    w = _QUANTILE_TABLE.take(np.right_shift(u, _TABLE_SHIFT).view(np.int64))
-    split = np.isnan(w)
-    if split.any():
-        w[split] = np.searchsorted(_POISSON1_CDF, u[split], side="right")
-    return w
+    keys = np.asarray(keys, dtype=np.uint64)
+    out = np.empty((len(keys), n_boot))
+    # blocks of rows small enough for the cache: the mixing's passes stay in it
+    rows = max(1, _BLOCK // max(n_boot, 1))
+    u_buf = np.empty((min(rows, len(keys)), n_boot), dtype=np.uint64)
+    t_buf = np.empty_like(u_buf)
+    for i in range(0, len(keys), rows):
+        m = min(rows, len(keys) - i)
+        u, t = u_buf[:m], t_buf[:m]
+        np.bitwise_xor(keys[i : i + m, None], reps[None, :], out=u)
+        _mix64_inplace(u, t)
+        np.right_shift(u, _TABLE_SHIFT, out=t)
+        w = out[i : i + m]
+        np.take(_QUANTILE_TABLE, t.view(np.int64), out=w)
+        split = np.isnan(w)
+        if split.any():
+            w[split] = np.searchsorted(_POISSON1_CDF, u[split], side="right")
+    return out
 
 
 @dataclass(frozen=True)
@@ -262,6 +276,7 @@ def chain_bootstrap(
     woman_stays: pd.Series | None = None,
     person_stats=None,
     seed: int | None = None,
+    person_lang: pd.Series | None = None,
 ) -> ChainDraws:
     """Poisson person-bootstrap replicates of stays, starts, population and languages.
 
@@ -299,13 +314,16 @@ def chain_bootstrap(
         Weights keyed by person and replicate (:func:`keyed_person_weights`): a woman has
         the same weight in replicate ``b`` in every city fitted with this seed — one joint
         person bootstrap across cities (what :func:`~capacity.question4.fit_models` uses).
+    person_lang : Series, optional
+        :func:`~capacity.models.competence.person_languages` of ``period_rows`` when the
+        caller has it.
     """
     if seed is None and rng is None:
         raise ValueError("chain_bootstrap needs a seed (keyed weights) or an rng.")
     persons = strata.persons
     n_p = len(persons)
     start_count = np.bincount(persons.get_indexer(starts["person_id"]), minlength=n_p)
-    lang = person_languages(period_rows)
+    lang = person_languages(period_rows) if person_lang is None else person_lang
     lang_code = languages.get_indexer(lang.to_numpy())
     who = persons.get_indexer(lang.index)
     keep = (lang_code >= 0) & (who >= 0)

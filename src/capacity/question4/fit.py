@@ -301,10 +301,11 @@ def fit_models(data, params: Params, *, shared: dict | None = None) -> FittedMod
     staff = comp.staff_capacity(data.staff, params.city, params.period_start, params.period_end)
     weeks = _weeks(params)
     hours_per_fte = _hours_per_fte(outreach_rows, staff, params, weeks)
-    languages, iota, source, notes = _languages(city_rows, outreach_rows, staff)
+    person_lang = comp.person_languages(city_rows)  # once, for the shares and the bootstrap
+    languages, iota, source, notes = _languages(city_rows, outreach_rows, staff, person_lang)
     women = _women(stays_frame, params, data.sightings, strata)
     boot = _chain_draws(params, stays_frame, strata, stays, chain, city_rows, languages, starts,
-                        rng, n, women, merged, detect)  # fmt: skip
+                        rng, n, women, merged, detect, person_lang)  # fmt: skip
     mobility, share, note2 = _mobility(
         data,
         stays_frame,
@@ -561,7 +562,7 @@ def _hours_per_fte(outreach_rows: pd.DataFrame, staff, params: Params, weeks: fl
     return float(outreach_rows["staff_hours"].sum()) / weeks / staff.outreach_fte
 
 
-def _languages(city_rows, outreach_rows, staff):
+def _languages(city_rows, outreach_rows, staff, person_lang=None):
     """Languages of the target group and the share of contacts each can be held in.
 
     The interpreter share is a scenario setting: the fit keeps what the log shows and
@@ -570,7 +571,7 @@ def _languages(city_rows, outreach_rows, staff):
     its source, caveats)``.
     """
     caveats = []
-    langs = comp.language_shares(city_rows)
+    langs = comp.language_shares(city_rows, person_lang)
     est = comp.estimate_interpreter_share(outreach_rows)
     iota, source = (est, "outreach log") if est is not None else (0.0, "none")
     if langs.attrs["unknown_persons"]:
@@ -622,7 +623,7 @@ def _woman_pmf(women, draws):
 
 
 def _chain_draws(params, stays_frame, strata, stays, chain, city_rows, languages, starts, rng, n,
-                 women=None, merged=None, detect=None):  # fmt: skip
+                 women=None, merged=None, detect=None, person_lang=None):  # fmt: skip
     """The chain bootstrap: stays (margins, tail), starts, MSE and language shares at once.
 
     Each of ``n`` Poisson person-bootstrap replicates re-estimates the whole chain
@@ -655,6 +656,7 @@ def _chain_draws(params, stays_frame, strata, stays, chain, city_rows, languages
         person_stats=None if detect is None else detect.person_matrix(),
         # keyed by person: replicate d draws a woman once for every city (national view)
         seed=params.seed,
+        person_lang=person_lang,
     )
     table = stack_tables(table, draws.stays.table)
     if detect is None:

@@ -41,8 +41,11 @@ class Spread:
     shape: tuple[int, int]
     k: int
 
-    def values(self, pmf: np.ndarray) -> np.ndarray:
-        """``P(margins)/P(seen | T*)`` per entry (leading axes of ``pmf`` kept)."""
+    def values(self, pmf: np.ndarray, dtype=None) -> np.ndarray:
+        """``P(margins)/P(seen | T*)`` per entry (leading axes of ``pmf`` kept).
+
+        ``dtype``: the values cast to it (as ``values(pmf).astype(dtype)``, cheaper).
+        """
         pmf = np.asarray(pmf, dtype=float)
         k = pmf.shape[-1]
         if k != self.k:
@@ -57,9 +60,20 @@ class Spread:
         # with two index arrays behind a leading axis
         at_num = self.stratum * numer.shape[-1] + self.num
         at_seen = self.stratum * k + np.clip(self.duration - 1, 0, k - 1)
-        num = np.take(numer.reshape(*lead, -1), at_num, axis=-1)
-        p_seen = np.take(seen.reshape(*lead, -1), at_seen, axis=-1)
-        return num / np.maximum(p_seen, 1e-9)
+        # the entries take few distinct (numerator, seen) pairs: divide once per pair
+        pairs, inverse = np.unique(
+            at_num.astype(np.int64) * (seen.shape[-1] * len(seen.reshape(-1, k)) + 1)
+            + at_seen.astype(np.int64),
+            return_inverse=True,
+        )
+        first = np.zeros(len(pairs), dtype=np.int64)
+        first[inverse.ravel()[::-1]] = np.arange(len(at_num))[::-1]
+        num = np.take(numer.reshape(*lead, -1), at_num[first], axis=-1)
+        p_seen = np.take(seen.reshape(*lead, -1), at_seen[first], axis=-1)
+        ratio = num / np.maximum(p_seen, 1e-9)
+        if dtype is not None:
+            ratio = ratio.astype(dtype)
+        return np.take(ratio, inverse.ravel(), axis=-1)
 
     def matrix(self, pmf: np.ndarray) -> sparse.csr_matrix:
         """The sparse map ``U → V`` with the weights of ``pmf`` (see :meth:`values`)."""

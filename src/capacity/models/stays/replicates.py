@@ -149,7 +149,10 @@ def _spread_weights(expander, w_u: np.ndarray, values: np.ndarray | None) -> np.
             (np.ones(len(used), np.float32), (sp.v[used], np.arange(len(used)))),
             shape=(n_v, len(used)),
         )
-        spread = np.take(w_u.astype(np.float32), sp.u[used], axis=1) * values[:, used]
+        if len(used) == len(sp.u):  # every entry: the arrays themselves, not copies
+            spread = np.take(w_u.astype(np.float32), sp.u, axis=1) * values
+        else:
+            spread = np.take(w_u.astype(np.float32), sp.u[used], axis=1) * values[:, used]
         w_v = np.asarray(to_v @ spread.T, dtype=float).T
     total = w_v.sum(1, keepdims=True)
     return np.where(total > 0, w_v * w_u.sum(1, keepdims=True) / np.where(total > 0, total, 1), 0)
@@ -185,7 +188,7 @@ def stay_replicates(
     if pmf is not None and expander.spread is not None:
         k = expander.spread.k
         p = np.asarray(pmf, dtype=float)[..., :k]
-        values = expander.spread.values(p / p.sum(axis=-1, keepdims=True)).astype(np.float32)
+        values = expander.spread.values(p / p.sum(axis=-1, keepdims=True), dtype=np.float32)
     years = np.unique(stay_year)
     tables, medians, by_year = [], [], np.full((n_b, len(years)), np.nan)
     n_year = np.zeros(len(years))

@@ -526,6 +526,53 @@ def task_report_parts(params_file: str, overrides: dict) -> None:
     INFO["parts"] = sorted(rows, key=lambda r: -r["cumulative_s"])[:14]
 
 
+def task_report_compute(params_file: str, overrides: dict) -> None:
+    """What a cold committee report computes in its kernel, one piece after another.
+
+    Run with empty caches (the caller's environment): the same calls the notebook makes,
+    each in its own stage, so that the benchmark can say what a cold run adds to a warm
+    one. The tornado's refits are fitted here one by one (``refit <what changes>``) and
+    then read from the cache by the tornado's points, as in the report.
+    """
+    with stage("import"):
+        from capacity.config import Params
+        from capacity.dataset import load_dataset
+        from capacity.exceptions import CapacityError
+        from capacity.question4.options import options_frame
+        from capacity.question4.sensitivity import refit_params
+        from capacity.report import evaluated, fitted_models
+        from capacity.report.committee import options as opts
+        from capacity.report.committee.scenarios import standard_scenarios
+        from capacity.report.committee.sensitivity import sensitivity_frame
+    params = Params.from_yaml(params_file, **overrides)
+    with stage("load_validate"):
+        data = load_dataset(params.data_path)
+    with stage("fit"):
+        fitted = fitted_models(data, params)
+    with stage("evaluate"):
+        result = evaluated(fitted, data, params)
+    with stage("scenarios"):
+        standard_scenarios(fitted, params, today=result)
+    with stage("options"):
+        options_frame(fitted, params)
+    with stage("reach_frontier"):
+        opts.compute_reach(fitted, params)
+    with stage("coordination"):
+        opts.coordination_options(result, params)
+    base = params.to_dict()
+    for p in refit_params(params):
+        what = ", ".join(
+            f"{k}={v}" for k, v in p.to_dict().items() if k != "n_boot" and base[k] != v
+        )
+        with stage(f"refit {what}"):
+            try:
+                fitted_models(data, p)
+            except CapacityError:
+                pass  # the tornado leaves that side out
+    with stage("tornado_points"):
+        sensitivity_frame(fitted, data, params)
+
+
 TASKS = {
     "read": task_read,
     "pipeline": task_pipeline,
@@ -537,6 +584,7 @@ TASKS = {
     "national": task_national,
     "load": task_load,
     "report_parts": task_report_parts,
+    "report_compute": task_report_compute,
 }
 
 

@@ -123,13 +123,40 @@ def _notebook_timings(folder: Path) -> tuple[dict, dict]:
                 continue
             key = f"cell {i:02d}"
             stages[key] = float(d)
-            src = "".join(c.get("source", ""))
-            code = [ln for ln in src.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-            labels[key] = (code[0] if code else src.splitlines()[0] if src else "")[:70]
+            labels[key] = cell_label("".join(c.get("source", "")))
         cells = [v for k, v in stages.items() if k.startswith("cell ")]
         if cells:
             stages["slowest_cell"] = max(cells)
     return stages, labels
+
+
+def cell_label(src: str, width: int = 90) -> str:
+    """A cell's statements with their calls' arguments elided: what the cell does.
+
+    The first line alone (``data = load_dataset(params.data_path)``) hid that the same cell
+    fits the models and evaluates them.
+    """
+    import ast
+
+    class _Elide(ast.NodeTransformer):
+        def visit_Call(self, node):
+            self.generic_visit(node)
+            return ast.Call(node.func, [ast.Name("…")] if node.args or node.keywords else [], [])
+
+    try:
+        tree = _Elide().visit(ast.parse(src))
+        names = [a.asname or a.name for st in tree.body if isinstance(st, (ast.Import, ast.ImportFrom)) for a in st.names]  # fmt: skip
+        parts = [f"import {', '.join(names)}"] if names else []
+        for stmt in tree.body:
+            if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                continue
+            if isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Tuple):
+                stmt.targets = [ast.Name("…")]  # many names: the call is what matters
+            parts.append(ast.unparse(stmt).splitlines()[0])
+        text = "; ".join(parts)
+    except SyntaxError:
+        text = next((ln for ln in src.splitlines() if ln.strip()), "")
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _top_cells(summary: dict, labels: dict, n: int = 3) -> str:
@@ -212,7 +239,8 @@ def bench_report(cfg: BenchConfig) -> Section:
         sec.add(
             f"{name} = notebook execution (papermill's record) {fmt_s(nb_exec)}, slowest cell "
             f"{fmt_s(r['stages'].get('slowest_cell', float('nan')))}; the rest (process "
-            f"start-up, kernel start, HTML, PDF, tables) {fmt_s(r['wall'] - nb_exec)}."
+            f"start-up, kernel start, HTML, PDF, tables) {fmt_s(r['wall'] - nb_exec)}; CPU "
+            f"time of the whole process tree {fmt_s(r['cpu'])}."
         )
     sec.add(
         "",
@@ -223,6 +251,8 @@ def bench_report(cfg: BenchConfig) -> Section:
         f"Files of a report: {', '.join(cold[-1].info.get('files', [])) or '–'}.",
     )
     sec.add("", *_parts_lines(cfg))
+    compute, compute_lines = _compute_parts(cfg)
+    sec.add("", *compute_lines)
     labels = cold[-1].info.get("cells", {})
     for name, r, goal in (
         ("cold", rc, TARGET_REPORT_RATIO_COLD),
@@ -238,11 +268,77 @@ def bench_report(cfg: BenchConfig) -> Section:
                 None if cfg.quick else ratio <= goal,
                 f"{name} report: notebook execution {fmt_s(nb_exec)} (floor's imports-only "
                 f"execution {fmt_s(fl_exec)}; slowest cells {_top_cells(r, labels)}), the rest "
-                f"{fmt_s(r['wall'] - nb_exec)} (floor's rest {fmt_s(fl['wall'] - fl_exec)})",
+                f"{fmt_s(r['wall'] - nb_exec)} (floor's rest {fmt_s(fl['wall'] - fl_exec)})"
+                + (cold_bound(compute, rw["wall"], fl["wall"], goal) if name == "cold" else ""),
             )
         )
     cleanup(cfg)
     return sec
+
+
+#: Stages of ``report_compute`` a warm report reads from its caches instead.
+COLD_ONLY = ("fit", "evaluate", "scenarios", "options", "reach_frontier", "coordination")
+
+
+def cold_bound(compute: dict | None, warm: float, floor: float, goal: float) -> str:
+    """What a cold run computes beyond a warm one and the best the 2 cores can make of it.
+
+    ``compute`` is the ``report_compute`` measurement (CPU seconds per piece). The cold
+    report runs the tornado's refits in a second process beside its own fit, so at best
+    the extra computing takes half its CPU time of wall time beside the warm report.
+    """
+    if not compute:
+        return ""
+    cpu = compute["stages_cpu"]
+    refits = {k: v for k, v in cpu.items() if k.startswith("refit ")}
+    fit = cpu.get("fit", 0.0)
+    options = cpu.get("options", 0.0) + cpu.get("reach_frontier", 0.0)
+    other = sum(
+        cpu.get(k, 0.0) for k in ("evaluate", "scenarios", "coordination", "tornado_points")
+    )
+    extra = fit + options + other + sum(refits.values())
+    if not refits or extra <= 0:
+        return ""
+    big = max(refits, key=refits.get)
+    best = warm + extra / 2
+    verdict = (
+        f"above {goal:g}×: the target needs the models themselves faster (the fit and the "
+        "refits are the model code's), not the report"
+        if best / floor > goal
+        else f"within {goal:g}× if the two cores do nothing else"
+    )
+    return (
+        f"; what a cold run computes beyond a warm one (`report_compute`, CPU, one piece "
+        f"after another): the fit {fmt_s(fit)}, the tornado's {len(refits)} refits "
+        f"{fmt_s(sum(refits.values()))} (`{big[6:]}` alone {fmt_s(refits[big])}), options, "
+        f"reach curve and frontier {fmt_s(options)}, evaluation, scenarios, cooperation and "
+        f"the tornado's points {fmt_s(other)} — {fmt_s(extra)} in all; spread over 2 cores "
+        f"(the refits in a second process) that is at best {fmt_s(extra / 2)} beside the "
+        f"warm report's {fmt_s(warm)}: {fmt_x(best / floor)} the floor, {verdict}"
+    )
+
+
+def _compute_parts(cfg: BenchConfig) -> tuple[dict | None, list[str]]:
+    """What the cold notebook computes, piece by piece (``report_compute``, empty caches)."""
+    cmd = [m.PYTHON, "-m", "benchmarks._tasks", "report_compute"]
+    cmd.append(json.dumps({"params_file": str(cfg.params_file), "overrides": quick_overrides(cfg)}))
+    try:
+        meas = m.run_command(cmd, timeout=cfg.timeout, env=cache_env(fresh_cache(cfg)))
+    except m.MeasurementError as exc:
+        return None, [f"The cold report's computing could not be measured: {last_error(exc)}."]
+    rows = [
+        (f"`{k}`", fmt_s(meas.stages.get(k, float("nan"))), fmt_s(v))
+        for k, v in meas.stages_cpu.items()
+        if k not in ("task_total",)
+    ]
+    lines = [
+        "What the cold notebook computes, one piece after another in one process with empty "
+        "caches (`python -m benchmarks._tasks report_compute`; in the report the tornado's "
+        "refits run in a second process beside the fit, `capacity.report.refits`):",
+        "",
+        *table(("piece", "wall", "CPU"), rows),
+    ]
+    return {"stages": meas.stages, "stages_cpu": meas.stages_cpu}, lines
 
 
 def _parts_lines(cfg: BenchConfig) -> list[str]:

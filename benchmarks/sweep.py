@@ -56,6 +56,28 @@ def run_sweep_each(cfg: BenchConfig, grid: Path) -> m.Measurement:
     return m.run_command(cmd, timeout=cfg.timeout, env=cache_env(fresh_cache(cfg)))
 
 
+def each_bound(ea: dict, sw: dict, rp: dict, k: int) -> str:
+    """The CPU the scenario reports take and the shortest wall time 2 cores allow for it.
+
+    ``ea``, ``sw``, ``rp``: summaries of the sweep with every report, the sweep alone and
+    one cold report (``cpu`` is user + system time of the whole process tree).
+    """
+    cpu, cpu0 = ea.get("cpu", float("nan")), sw.get("cpu", float("nan"))
+    if not (cpu == cpu and cpu0 == cpu0) or rp["wall"] <= 0:  # a NaN: not measured
+        return ""
+    per = (cpu - cpu0) / k
+    least = cpu / SWEEP_JOBS
+    need = (TARGET_SWEEP_RATIO * rp["wall"] * SWEEP_JOBS - cpu0) / k
+    return (
+        f"; CPU time (process tree): {fmt_s(cpu)} with every report against {fmt_s(cpu0)} for "
+        f"the comparison alone, so {fmt_s(per)} per scenario report (its cells on the warm "
+        f"kernel, figures, HTML, PDF); {SWEEP_JOBS} cores need at least {fmt_s(least)} for "
+        f"that, {fmt_x(least / rp['wall'])} one cold report ({fmt_s(rp['wall'])}, itself on "
+        f"both cores: {fmt_s(rp.get('cpu', float('nan')))} CPU); {fmt_x(TARGET_SWEEP_RATIO)} "
+        f"needs a scenario report under {fmt_s(need)} of CPU"
+    )
+
+
 def _n_scenarios(grid: Path) -> int:
     values = yaml.safe_load(grid.read_text(encoding="utf-8"))
     n = 1
@@ -132,7 +154,8 @@ def bench_sweep(cfg: BenchConfig) -> Section:
     if each:
         variants.append(
             (f"sweep of {k} with every scenario's report / one report", ea,
-             f"{fmt_s(ea['wall'] / k)} per scenario report on {SWEEP_JOBS} cores")
+             f"{fmt_s(ea['wall'] / k)} per scenario report on {SWEEP_JOBS} cores"
+             + each_bound(ea, sw, rp, k))
         )  # fmt: skip
     for name, r, limits in variants:
         ratio = r["wall"] / rp["wall"]

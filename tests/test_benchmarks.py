@@ -190,6 +190,46 @@ def test_chain_target_states_what_the_required_models_cost_on_their_own():
     assert _required({"stages": stages}, 0.07, cfg) == ""  # a rerun fits nothing
 
 
+def test_cold_report_target_states_what_a_cold_run_computes_and_its_best_on_two_cores():
+    from benchmarks.report import cold_bound
+
+    cpu = {"fit": 4.0, "evaluate": 0.5, "scenarios": 0.3, "options": 0.8, "reach_frontier": 1.3,
+           "coordination": 0.2, "tornado_points": 0.4, "refit gap_days=14": 1.6,
+           "refit stay_model=deconvolve, detection_model=stays": 3.7, "import": 1.5}  # fmt: skip
+    line = cold_bound({"stages_cpu": cpu}, warm=10.0, floor=5.0, goal=2.5)
+    # 12.8 s of CPU beyond a warm run: at best 6.4 s beside the warm 10 s = 3.28x the floor
+    assert "12.8 s in all" in line and "6.40 s beside" in line and "3.28×" in line
+    assert "refits 5.30 s" in line
+    assert "`stay_model=deconvolve, detection_model=stays` alone 3.70 s" in line
+    assert "needs the models themselves faster" in line
+    assert "within 2.5×" in cold_bound({"stages_cpu": cpu}, warm=5.0, floor=5.0, goal=2.5)
+    assert cold_bound(None, 10.0, 5.0, 2.5) == ""
+
+
+def test_sweep_target_states_the_cpu_of_a_scenario_report_and_the_two_core_bound():
+    from benchmarks.sweep import each_bound
+
+    ea, sw, rp = {"cpu": 136.0}, {"cpu": 16.0}, {"wall": 20.0, "cpu": 26.0}
+    line = each_bound(ea, sw, rp, 16)
+    # (136 - 16) / 16 = 7.5 s a report; 136 / 2 = 68 s = 3.4x; 3x needs (3*20*2 - 16)/16
+    assert "7.50 s per scenario report" in line and "68.0 s" in line and "3.40×" in line
+    assert "under 6.50 s of CPU" in line
+    assert each_bound({"cpu": float("nan")}, sw, rp, 16) == ""
+
+
+def test_cell_labels_name_every_statement_of_a_cell():
+    from benchmarks.report import cell_label
+
+    src = (
+        "data = load_dataset(params.data_path)\n# a comment\n"
+        "fitted = fitted_models(data, params)  # cached\nbook.begin(\n    'x',\n    y=1,\n)\n"
+    )
+    assert cell_label(src) == "data = load_dataset(…); fitted = fitted_models(…); book.begin(…)"
+    assert cell_label("from a import b\nimport c\nx = f(1)") == "import b, c; x = f(…)"
+    assert cell_label("a, b, c = g(h(1))") == "… = g(…)"
+    assert len(cell_label("x = f(1); " * 30)) == 90
+
+
 def test_load_target_states_what_each_part_of_the_first_load_costs():
     from benchmarks.scale import _load_parts
 

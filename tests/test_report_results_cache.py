@@ -152,3 +152,35 @@ def test_the_coordination_table_is_computed_once_per_result():
     assert coordination_table(a, 1.0) is first and a.calls == [1.0]
     assert coordination_table(a, 2.0).loc[0, "fte"] == 2.0 and a.calls == [1.0, 2.0]
     assert coordination_table(b, 1.0) is not first and b.calls == [1.0]
+
+
+def test_ignored_parameters_share_an_entry_and_the_others_do_not(tmp_path, monkeypatch):
+    params, data = _setup(tmp_path, monkeypatch)
+    compute = _Counter()
+    ignore = frozenset({"target_reach"})
+    cache.cached_results("t", data, params, compute, ignore=ignore)
+    cache.cached_results("t", data, params.replace(target_reach=0.3), compute, ignore=ignore)
+    assert compute.calls == 1
+    cache.cached_results("t", data, params.replace(extra_fte=1.0), compute, ignore=ignore)
+    assert compute.calls == 2
+    cache.cached_results("t", data, params.replace(target_reach=0.3), compute)  # not ignored
+    assert compute.calls == 3
+
+
+def test_reach_curve_and_frontier_do_not_depend_on_what_the_cache_leaves_out(tmp_path, monkeypatch):
+    """The committee report shares them between runs that differ only in NOT_IN_REACH."""
+    from capacity.report.committee.options import NOT_IN_REACH, compute_reach
+
+    params, data = _setup(tmp_path, monkeypatch)
+    fitted = cache.fitted_models(data, params)
+    assert NOT_IN_REACH == {"target_reach", "p_sufficient", "p_insufficient"}
+    base = compute_reach(fitted, params.replace(extra_fte=1.0))
+    other = compute_reach(
+        fitted,
+        params.replace(extra_fte=1.0, target_reach=0.2, p_sufficient=0.95, p_insufficient=0.01),
+    )
+    for a, b in zip(base, other, strict=True):
+        pd.testing.assert_frame_equal(a, b, check_exact=True)
+    # and they do change with a parameter that is in the key
+    moved = compute_reach(fitted, params.replace(extra_fte=3.0))
+    assert not moved[1]["reach"].equals(base[1]["reach"])

@@ -77,3 +77,39 @@ def test_sweep_fits_once_and_writes_the_comparison(tmp_path, monkeypatch, tiny_d
         direct.key_figures.loc["reach_effective", "estimate"]
     )
     assert "s01" in str(result) or "4 scenarios" in str(result)
+
+
+def test_a_sweep_with_every_report_keeps_each_evaluation_for_its_report(tmp_path, monkeypatch):
+    """``keep`` stores each scenario's full evaluation; the comparison is the same numbers."""
+    from shared import tiny_with_private_cache
+
+    import capacity.question4
+    from capacity.question4 import evaluate
+    from capacity.report.cache import evaluated
+    from capacity.report.sweep import compare
+
+    params, data = tiny_with_private_cache(tmp_path, monkeypatch)
+    grid = {"extra_fte": [0.0, 2.0], "target_reach": [0.5, 0.8]}
+    plain = compare(data, params, grid, jobs=1, progress=False)
+    kept = compare(data, params, grid, jobs=2, progress=False, keep=True)
+    pd.testing.assert_frame_equal(plain, kept, check_exact=True)
+
+    def no_evaluation(*args, **kwargs):
+        raise AssertionError("evaluated again although the sweep kept it")
+
+    from capacity.report.cache import fitted_models
+
+    fitted = fitted_models(data, params)
+    monkeypatch.setattr(capacity.question4, "evaluate", no_evaluation)
+    for sc in scenarios(params, grid):
+        report_params = sc.replace(run_id="x", output_dir=str(tmp_path / "elsewhere"))
+        got = evaluated(fitted, data, report_params)  # as the scenario's report calls it
+        monkeypatch.setattr(capacity.question4, "evaluate", evaluate)
+        want = evaluate(fitted, sc)
+        monkeypatch.setattr(capacity.question4, "evaluate", no_evaluation)
+        pd.testing.assert_frame_equal(got.key_figures, want.key_figures, check_exact=True)
+        # the full evaluation, as the report needs it (the tiny data have no forecast)
+        assert (got.forecast is None) == (want.forecast is None)
+        if want.forecast is not None:
+            pd.testing.assert_frame_equal(got.forecast, want.forecast, check_exact=True)
+        pd.testing.assert_frame_equal(got.draws, want.draws, check_exact=True)

@@ -307,9 +307,16 @@ def _fitted(data, params: Params, *, use_cache: bool, wait: bool, store_only: bo
     return fitted
 
 
-def results_key(name: str, params: Params, files: dict[str, dict[str, Any]]) -> str:
-    """SHA-256 over ``name``, the fit's key, every parameter but the output's place, the code."""
-    values = {k: v for k, v in params.to_dict().items() if k not in OUTPUT_PARAMS}
+def results_key(
+    name: str, params: Params, files: dict[str, dict[str, Any]], ignore=frozenset()
+) -> str:
+    """SHA-256 over ``name``, the fit's key, every parameter but the output's place, the code.
+
+    ``ignore`` names parameters the results do not depend on (left out of the key too).
+    """
+    values = {
+        k: v for k, v in params.to_dict().items() if k not in OUTPUT_PARAMS and k not in ignore
+    }
     payload = json.dumps(
         {
             "name": name,
@@ -323,7 +330,9 @@ def results_key(name: str, params: Params, files: dict[str, dict[str, Any]]) -> 
     return hashlib.sha256(payload.encode()).hexdigest()[:32]
 
 
-def cached_results(name: str, data, params: Params, compute, *, use_cache: bool = True) -> dict:
+def cached_results(
+    name: str, data, params: Params, compute, *, use_cache: bool = True, ignore=frozenset()
+) -> dict:
     """``compute()`` (a dict of results), from the disk cache when the same inputs made it.
 
     For what a report computes on top of the fit (e.g. every option evaluated with its
@@ -343,6 +352,11 @@ def cached_results(name: str, data, params: Params, compute, *, use_cache: bool 
         ``compute() -> dict``, called on a miss; its result is stored.
     use_cache : bool
         False: always compute, never read or write the cache.
+    ignore : set of str
+        Parameters ``compute()`` does not depend on, left out of the key: runs that differ
+        only in them share the entry (e.g. a sweep's scenarios that differ in the target
+        share the reach curve and the budget frontier). A test must show that the results
+        do not change with them.
 
     Notes
     -----
@@ -355,7 +369,7 @@ def cached_results(name: str, data, params: Params, compute, *, use_cache: bool 
     key = cache_secret(params, folder)
     if key is None:
         return compute()
-    path = folder / "results" / f"{results_key(name, params, data.files)}.res"
+    path = folder / "results" / f"{results_key(name, params, data.files, ignore)}.res"
     found = _load(path, key, RESULTS_MAGIC, dict)
     if found is not None:
         return found

@@ -85,10 +85,24 @@ def scenarios(params: Params, grid: dict[str, list[Any]]) -> list[Params]:
     return out
 
 
-def _row(fitted, params: Params, names: list[str]) -> dict[str, Any]:
+def _row(fitted, params: Params, names: list[str], files: dict | None = None) -> dict[str, Any]:
+    """One scenario's row of the comparison.
+
+    With ``files`` (the data's, when every scenario's report follows) the full evaluation
+    is kept in the results cache, where the scenario's report reads it
+    (:func:`capacity.report.cache.evaluated`) instead of evaluating again; the key figures
+    are the same either way (the forecast changes none).
+    """
     from capacity.question4 import evaluate
 
-    res = evaluate(fitted, params, forecast=False)  # the comparison reads key figures only
+    if files is None:
+        res = evaluate(fitted, params, forecast=False)  # the comparison reads key figures only
+    else:
+        from types import SimpleNamespace
+
+        from capacity.report.cache import evaluated
+
+        res = evaluated(fitted, SimpleNamespace(files=files), params)
     kf = res.key_figures
     row = {n: getattr(params, n) for n in names}
     for key in ("reach_effective", "fte_needed", "fte_gap"):
@@ -112,17 +126,24 @@ def _init_worker(fitted) -> None:
     _FITTED = fitted
 
 
-def _evaluate_in_worker(args: tuple[Params, list[str]]) -> dict[str, Any]:
-    params, names = args
-    return _row(_FITTED, params, names)
+def _evaluate_in_worker(args: tuple[Params, list[str], dict | None]) -> dict[str, Any]:
+    params, names, files = args
+    return _row(_FITTED, params, names, files)
 
 
 def compare(
-    data, params: Params, grid: dict[str, list[Any]], *, jobs: int = 2, progress: bool = True
+    data,
+    params: Params,
+    grid: dict[str, list[Any]],
+    *,
+    jobs: int = 2,
+    progress: bool = True,
+    keep: bool = False,
 ) -> pd.DataFrame:
     """Evaluate every scenario of ``grid`` on one fit; one row per scenario.
 
-    Workers receive the fit once each (not once per scenario).
+    Workers receive the fit once each (not once per scenario). ``keep``: store each
+    scenario's full evaluation in the results cache for its report (``run_sweep(each=True)``).
     """
     from tqdm.auto import tqdm
 
@@ -133,15 +154,16 @@ def compare(
     names = list(grid)
     bar = tqdm(total=len(todo), desc="scenarios", unit="scenario", disable=not progress)
     rows: list[dict[str, Any]] = []
+    files = dict(data.files) if keep else None
     if jobs <= 1 or len(todo) < 4:
         for sc in todo:
-            rows.append(_row(fitted, sc, names))
+            rows.append(_row(fitted, sc, names, files))
             bar.update()
     else:
         with ProcessPoolExecutor(
             max_workers=jobs, initializer=_init_worker, initargs=(fitted,)
         ) as pool:
-            for row in pool.map(_evaluate_in_worker, [(sc, names) for sc in todo]):
+            for row in pool.map(_evaluate_in_worker, [(sc, names, files) for sc in todo]):
                 rows.append(row)
                 bar.update()
     bar.close()
@@ -203,7 +225,7 @@ def _sweep(params, grid_file, jobs, each, formats, progress, t0) -> SweepResult:
     grid = load_grid(grid_file)
     todo = scenarios(params, grid)  # validates every combination before any work
     data = load_dataset(params.data_path)
-    comparison = compare(data, params, grid, jobs=jobs, progress=progress)
+    comparison = compare(data, params, grid, jobs=jobs, progress=progress, keep=each)
     sweep_id = make_run_id(params, "sweep")
     folder = params.output_path / sweep_id
     partial = params.output_path / f".{sweep_id}.partial"

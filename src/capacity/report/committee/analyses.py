@@ -31,18 +31,22 @@ class Analyses(NamedTuple):
     sensitivity: pd.DataFrame
 
 
-def compute_analyses(fitted, data, result, params) -> Analyses:
+def compute_analyses(fitted, data, result, params, *, reach=None) -> Analyses:
     """Evaluate the standard scenarios, options, frontier, cooperation rows and tornado.
 
     ``result`` is ``evaluate(fitted, params)``: the standard scenarios' first row (today)
-    is its key figures, and the cooperation rows start from it.
+    is its key figures, and the cooperation rows start from it. ``reach()``, if given,
+    returns the reach curve, frontier and FTE-only line
+    (:func:`capacity.report.committee.options.compute_reach`, e.g. from the cache).
     """
+    from capacity.question4.options import options_frame
     from capacity.report.committee import options as opts
     from capacity.report.committee.scenarios import standard_scenarios
     from capacity.report.committee.sensitivity import sensitivity_frame
 
     scenarios = standard_scenarios(fitted, params, today=result)
-    options, curve, frontier, fte_only = opts.compute(fitted, params)
+    options = options_frame(fitted, params)
+    curve, frontier, fte_only = reach() if reach is not None else opts.compute_reach(fitted, params)
     coordination = opts.coordination_options(result, params)
     sensitivity = sensitivity_frame(fitted, data, params)
     return Analyses(scenarios, options, curve, frontier, fte_only, coordination, sensitivity)
@@ -65,10 +69,25 @@ def analyses(fitted, data, result, params, *, use_cache: bool = True) -> Analyse
     """
     from capacity.report.cache import cached_results
     from capacity.report.committee.mobility import coordination_table, remember_coordination
-    from capacity.report.committee.options import COORDINATION_FTE
+    from capacity.report.committee.options import COORDINATION_FTE, NOT_IN_REACH, compute_reach
+
+    def reach() -> tuple:
+        # shared by runs that differ only in the target or the verdict's thresholds (a
+        # sweep's scenarios): none of the three depends on them
+        found = cached_results(
+            "committee-reach",
+            data,
+            params,
+            lambda: dict(
+                zip(("curve", "frontier", "fte_only"), compute_reach(fitted, params), strict=True)
+            ),
+            use_cache=use_cache,
+            ignore=NOT_IN_REACH,
+        )
+        return found["curve"], found["frontier"], found["fte_only"]
 
     def compute() -> dict:
-        out = compute_analyses(fitted, data, result, params)._asdict()
+        out = compute_analyses(fitted, data, result, params, reach=reach)._asdict()
         # the mobility section shows the same table: stored with the rest
         out["coordination_table"] = coordination_table(result, COORDINATION_FTE)
         return out

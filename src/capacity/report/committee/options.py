@@ -265,13 +265,25 @@ def budget_section(book, fitted, params, frontier: pd.DataFrame, fte_only: pd.Da
     )
 
 
+#: Parameters the reach curve, the budget frontier and the FTE-only line do not depend on
+#: (they show reach and cost, never the target or the verdict): scenarios that differ only in
+#: these share them (:func:`capacity.report.committee.analyses.analyses`; a test checks it).
+NOT_IN_REACH = frozenset({"target_reach", "p_sufficient", "p_insufficient"})
+
+
 def compute(fitted, params):
     """Options, reach curve, frontier and the FTE-only line: everything the sections show."""
+    from capacity.question4.options import options_frame
+
+    return (options_frame(fitted, params), *compute_reach(fitted, params))
+
+
+def compute_reach(fitted, params):
+    """The reach curve, the budget frontier and the FTE-only line (see :data:`NOT_IN_REACH`)."""
     from capacity.question4.optimise import frontier
-    from capacity.question4.options import Mix, mix_cost, options_frame, point_reach, reach_curve
+    from capacity.question4.options import Mix, mix_cost, point_reach, reach_curve
     from capacity.question4.scenario import Scenario
 
-    options = options_frame(fitted, params)
     curve = reach_curve(fitted, params)
     front = frontier(fitted, FRONTIER, params)
     sc = Scenario.from_params(params)
@@ -282,4 +294,4 @@ def compute(fitted, params):
         while n > 0 and mix_cost(fitted, Mix(extra_fte=n), params, sc.extra_fte)["total"] > b:
             n -= 1
         only.append({"budget": b, "reach": point_reach(fitted, Mix(extra_fte=n), sc, sc.extra_fte)})
-    return options, curve, front, pd.DataFrame(only)
+    return curve, front, pd.DataFrame(only)

@@ -73,6 +73,21 @@ def test_tiny_and_sample_type_as_the_full_check(tiny_dir):
     _same(ROOT / "data" / "sample")
 
 
+@pytest.mark.parametrize("threads", [1, 2])
+def test_one_or_two_threads_type_as_the_full_check(tiny_dir, tmp_path, monkeypatch, threads):
+    """The fast check takes a second thread only when a core is idle: both ways, the same."""
+    from capacity import fast_validate
+
+    monkeypatch.setattr(fast_validate, "_threads", lambda: threads)
+    _same(tiny_dir)
+    folder = _as_parquet(tiny_dir, tmp_path / "pq")
+    _same(folder)
+    staff = pd.read_parquet(folder / "staff.parquet")
+    staff.loc[0, "staff_id"] = "anna_svensson"  # found by the scan on the second thread
+    staff.to_parquet(folder / "staff.parquet", index=False)
+    assert not _fast_used(folder)
+
+
 def test_national_synthetic_data_types_as_the_full_check(tmp_path):
     from capacity import synth
     from capacity.synth.write import write_folder

@@ -205,3 +205,20 @@ def test_reduced_chain_coverage_of_reach_per_woman_is_at_least_80_percent(chain_
     passes, the known miss is gone and the marker must go."""
     cover = chain_coverage.loc["chain: reach per woman"]
     assert len(cover) == 2 and (cover >= 0.8).all(), cover
+
+
+def test_coverage_table_rewrite_keeps_the_sections_after_it(tmp_path):
+    """``write_markdown`` replaces the table at the top and keeps the hand-written sections."""
+    from capacity.coverage import Case, Plan, write_markdown
+
+    cases = pd.DataFrame(
+        [{"world": "w", "seed": 1, **dataclasses.asdict(Case("q", "x", 1.0, 1.1, 0.9, 1.2)),
+          "covered": True}]
+    )  # fmt: skip
+    out = tmp_path / "coverage.md"
+    write_markdown(cases, out, Plan(), [1], 60.0, commit="aaa", when="then")
+    out.write_text(out.read_text(encoding="utf-8") + "\n## Earlier run\n\nkept\n", encoding="utf-8")
+    write_markdown(cases, out, Plan(), [1], 60.0, commit="bbb", when="now")
+    text = out.read_text(encoding="utf-8")
+    assert "`bbb`" in text and "`aaa`" not in text
+    assert text.count("# Coverage of the 95 %") == 1 and text.endswith("## Earlier run\n\nkept\n")

@@ -477,7 +477,11 @@ def write_markdown(
     commit: str | None = None,
     when: str | None = None,
 ) -> None:
-    """The committed table, with the date and commit it was made at."""
+    """The committed table, with the date and commit it was made at.
+
+    Replaces the file's top (title, table, notes) and keeps every section after it (from
+    the first ``## `` heading on: earlier runs and their readings, written by hand).
+    """
     commit = commit or _commit()
     when = when or f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"
     tab = table(cases)
@@ -543,7 +547,13 @@ def write_markdown(
         ),
         "",
     ]
-    path.write_text("\n".join(lines), encoding="utf-8")
+    # the sections after the table (## headings: earlier runs, readings) are kept
+    kept = ""
+    if path.exists():
+        old = path.read_text(encoding="utf-8")
+        at = old.find("\n## ")
+        kept = "" if at < 0 else old[at:]
+    path.write_text("\n".join(lines) + kept, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -315,16 +315,19 @@ def _distinct_parquet(
     except (ValueError, TypeError, KeyError, pa.ArrowException):
         return None
     text = _as_text(frame.iloc[:, 0]).reset_index(drop=True)
-    cell_codes, cells = pd.factorize(text)
-    if (cell_codes < 0).any():
-        return None
-    if len(cells) < len(text):  # two values read as the same text
-        codes = cell_codes[codes].astype(np.int32)
-    cells = pd.Series(cells, dtype="str")
-    blank = (
-        int(np.flatnonzero(cells.to_numpy(dtype=object) == "")[0]) if (cells == "").any() else -1
-    )
     plain = pa.types.is_string(col.type) or pa.types.is_large_string(col.type)
+    # a text is its own text: distinct texts stay distinct, unless a missing one and "" meet
+    if plain and not (values.null_count and pc.any(pc.equal(values, "")).as_py()):
+        cells = pd.Series(text, dtype="str")
+    else:
+        cell_codes, uniques = pd.factorize(text)
+        if (cell_codes < 0).any():
+            return None
+        if len(uniques) < len(text):  # two values read as the same text
+            codes = cell_codes[codes].astype(np.int32)
+        cells = pd.Series(uniques, dtype="str")
+    empty = np.flatnonzero((cells == "").to_numpy(dtype=bool))
+    blank = int(empty[0]) if empty.size else -1
     return codes, cells, blank, col.cast(pa.large_string()) if plain else None
 
 

@@ -73,6 +73,21 @@ def test_tiny_and_sample_type_as_the_full_check(tiny_dir):
     _same(ROOT / "data" / "sample")
 
 
+@pytest.mark.parametrize("threads", [1, 2])
+def test_one_or_two_threads_type_as_the_full_check(tiny_dir, tmp_path, monkeypatch, threads):
+    """The fast check takes a second thread only when a core is idle: both ways, the same."""
+    from capacity import fast_validate
+
+    monkeypatch.setattr(fast_validate, "_threads", lambda: threads)
+    _same(tiny_dir)
+    folder = _as_parquet(tiny_dir, tmp_path / "pq")
+    _same(folder)
+    staff = pd.read_parquet(folder / "staff.parquet")
+    staff.loc[0, "staff_id"] = "anna_svensson"  # found by the scan on the second thread
+    staff.to_parquet(folder / "staff.parquet", index=False)
+    assert not _fast_used(folder)
+
+
 def test_national_synthetic_data_types_as_the_full_check(tmp_path):
     from capacity import synth
     from capacity.synth.write import write_folder
@@ -103,7 +118,7 @@ def _edit_parquet(folder: Path, table: str, change) -> None:
     change(pd.read_parquet(path)).to_parquet(path, index=False)
 
 
-@pytest.mark.parametrize("variant", ["text", "nullable", "units", "dates", "index"])
+@pytest.mark.parametrize("variant", ["text", "missing_text", "nullable", "units", "dates", "index"])
 def test_parquet_variants_type_as_the_full_check(tmp_path, tiny_dir, variant):
     """Parquet files as other tools write them: the text each value reads as is the full read's."""
     folder = _as_parquet(tiny_dir, tmp_path / "pq")
@@ -111,6 +126,11 @@ def test_parquet_variants_type_as_the_full_check(tmp_path, tiny_dir, variant):
         for t in TABLES:
             text = pd.read_csv(tiny_dir / f"{t}.csv", dtype=str, keep_default_na=False)
             text.to_parquet(folder / f"{t}.parquet", index=False)
+    elif variant == "missing_text":  # text with both missing and empty cells
+        text = pd.read_csv(tiny_dir / "sightings.csv", dtype=str, keep_default_na=False)
+        assert (text["language"] == "").any()
+        text.loc[text["language"] != "", "language"] = None
+        text.to_parquet(folder / "sightings.parquet", index=False)
     elif variant == "nullable":  # pandas' nullable types, restored from the pandas metadata
         _edit_parquet(folder, "operations", lambda d: d.astype({"days_to_support": "Float64"}))
         _edit_parquet(folder, "outreach", lambda d: d.astype({"contacts": "Int32"}))

@@ -106,24 +106,65 @@ def test_national_view_counts_the_chosen_level(tmp_path):
     assert b.national[0] <= a.national[0] + 1e-12
 
 
+def test_small_cities_arrivals_near_the_truth(tmp_path):
+    """Arrivals per week (observed stay starts over the detection share) within 10 % of the
+    truth in every city. Six cities, random search, seed 4, measured 2026-11-30: with the
+    share seen from the person-quarters pooled over the period (``pooled_detection``) 2–8 %
+    high; with the quarterly MSE's share Örebro and Linköping were 26 % and 24 % high."""
+    import pandas as pd
+
+    syn = generate(4, scale=0.1, n_cities=6)
+    write_folder(syn, tmp_path / "ds")
+    p = Params(n_boot=10)
+    res = national_view(load_dataset(tmp_path / "ds"), p)
+    st = syn.truth["stays"]
+    lo, hi = pd.Timestamp(p.period_start), pd.Timestamp(p.period_end)
+    new = st[(st["arrive"] >= lo) & (st["arrive"] <= hi)]
+    truth = new.groupby("city").size() / ((hi - lo).days / 7)
+    ratio = res.cities["arrivals_per_week"] / truth.reindex(res.cities.index)
+    assert ratio.between(0.9, 1.1).all(), ratio
+
+
+def test_pooled_detection_by_hand():
+    """Two quarters of one person each, seen by both lists, and one seen by one list: the
+    stacked table (1, 1, 1) over histories (01, 10, 11) gives the Lincoln–Petersen
+    ``N̂ = n₁n₂/m = 2·2/1 = 4``, ``δ = 3/4``; draws keep the estimate's length."""
+    import pandas as pd
+
+    from capacity.national import pooled_detection
+
+    s = pd.DataFrame(
+        {
+            "person_id": ["a", "a", "b", "c"],
+            "date": pd.to_datetime(["2022-02-01", "2022-02-03", "2022-05-01", "2022-08-01"]),
+            "city": "X",
+            "source": ["ads", "police", "ads", "police"],
+        }
+    )
+    det = pooled_detection(s, Params(city="X", n_boot=0))
+    assert det.shape == (1,) and det[0] == pytest.approx(0.75)
+    assert len(pooled_detection(s, Params(city="X", n_boot=5))) == 6
+    assert pooled_detection(s[s["source"] == "ads"], Params(city="X", n_boot=0)) is None
+
+
 @pytest.mark.slow
 def test_national_view_truth_recovery_over_worlds_and_seeds(tmp_path):
-    """National share of tours reached within its interval in ≥ 90 % of world × seed cases
-    (random search, online screening with street search, screening only; seeds 4–6), and
-    per city reach per tour through the city.
+    """National share of tours reached within its interval, and per city reach per stay, per
+    woman and per tour through the city, over world × seed cases (random search, online
+    screening with street search, screening only; seeds 4–6).
 
-    Measured 2026-11-30 (docs/methods/tours.md), one joint person bootstrap across cities
-    and the share of next stays seen over its identified range: national 9 / 9; per city,
-    reach per tour 47 / 54, reach per stay 38 / 54 (random and mixture worlds 17 / 18 each,
-    screening world 4 / 18: the screening model reads capacity from contacts logged and
-    underestimates the served share in small cities — a bias, not an interval too narrow).
-    Guards: national and per tour at the issue's 90 % less one case's margin, per stay a
-    regression guard.
+    Measured 2026-11-30 (docs/methods/tours.md, "National view"), with the screeners' speed
+    from today's throughput, each city's share seen from its pooled person-quarters and the
+    tours chained language by language: national 8 / 9 (random seed 5 missed, estimate high
+    by 0.005 over the interval); per city, per tour 50 / 54, per stay 53 / 54, per woman
+    52 / 54 (last session: 9 / 9, 47, 38 and 35 / 54). Fresh seeds 7–9: see the methods page.
+    Floors at or below the measured figures: the issue's 90 % for the per-city measures,
+    national at last session's floor (one case of nine is 11 %).
     """
     import pandas as pd
 
     worlds = {"random": (), "mixture": ("online",), "screening": ("online", "street", "venue")}
-    national_cov, stay_cov, tour_cov = [], [], []
+    national_cov, stay_cov, woman_cov, tour_cov = [], [], [], []
     p = Params()
     lo_t, hi_t = pd.Timestamp(p.period_start), pd.Timestamp(p.period_end)
     for kind, channels in worlds.items():
@@ -141,12 +182,17 @@ def test_national_view_truth_recovery_over_worlds_and_seeds(tmp_path):
             for city, row in res.cities.iterrows():
                 mine = inside[inside["city"] == city]
                 stay = mine[mine["arrive"] >= lo_t]["contacted_understood"].mean()
+                woman = mine.groupby("person_id")["contacted_understood"].any().mean()
                 tour = reached.reindex(mine["person_id"]).mean()
                 stay_cov.append(row["reach_stay_ci_lower"] <= stay <= row["reach_stay_ci_upper"])
+                woman_cov.append(
+                    row["reach_woman_ci_lower"] <= woman <= row["reach_woman_ci_upper"]
+                )
                 tour_cov.append(row["reach_tour_ci_lower"] <= tour <= row["reach_tour_ci_upper"])
     assert np.mean(national_cov) >= 0.85, national_cov
-    assert np.mean(tour_cov) >= 0.85, tour_cov
-    assert np.mean(stay_cov) >= 0.65, stay_cov
+    assert np.mean(tour_cov) >= 0.9, tour_cov
+    assert np.mean(stay_cov) >= 0.9, stay_cov
+    assert np.mean(woman_cov) >= 0.9, woman_cov
 
 
 def test_the_national_report_header_names_no_city():
@@ -166,3 +212,26 @@ def test_the_national_synthetic_note_names_sweden_not_the_parameters_city(tmp_pa
     assert ("Sverige" if lang == "sv" else "Sweden") in html and "Malmö" not in html
     other = ReportBook(Params(city="Malmö", language=lang), show=False)
     assert "Malmö" in other.begin("T", synthetic=True)
+
+
+def test_tours_are_chained_language_by_language():
+    """Two cities, every tour A then B; half the women speak a language both teams reach
+    half the time, half one no team reaches. Tour reach is 0.5·(1 − 0.5²) = 0.375, not the
+    1 − 0.75² = 0.4375 of chaining the average reach 0.25 (the old chain)."""
+    from types import SimpleNamespace
+
+    from capacity.national import _tour_by_language
+
+    pi = np.array([[0.5, 0.5]])
+    fit = {
+        "languages": ["aa", "bb"],
+        "p_lang": np.array([[0.5, 0.0]]),
+        "fitted": SimpleNamespace(inputs=SimpleNamespace(pi=pi)),
+    }
+    reach = np.array([[0.25, 0.25]])
+    P = np.array([[[0.0, 1.0], [0.0, 0.0]]])
+    x = np.array([[0.0, 1.0]])
+    s = np.array([[1.0, 0.0]])
+    tour, national = _tour_by_language({"A": fit, "B": fit}, ["A", "B"], reach, P, x, s)
+    np.testing.assert_allclose(tour, [[0.375, 0.375]])
+    np.testing.assert_allclose(national, [0.375])

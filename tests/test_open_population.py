@@ -205,3 +205,40 @@ def test_reduced_chain_coverage_of_reach_per_woman_is_at_least_80_percent(chain_
     passes, the known miss is gone and the marker must go."""
     cover = chain_coverage.loc["chain: reach per woman"]
     assert len(cover) == 2 and (cover >= 0.8).all(), cover
+
+
+def test_coverage_table_rewrite_keeps_the_sections_after_it(tmp_path):
+    """``write_markdown`` replaces the table at the top and keeps the hand-written sections."""
+    from capacity.coverage import Case, Plan, write_markdown
+
+    cases = pd.DataFrame(
+        [{"world": "w", "seed": 1, **dataclasses.asdict(Case("q", "x", 1.0, 1.1, 0.9, 1.2)),
+          "covered": True}]
+    )  # fmt: skip
+    out = tmp_path / "coverage.md"
+    write_markdown(cases, out, Plan(), [1], 60.0, commit="aaa", when="then")
+    out.write_text(out.read_text(encoding="utf-8") + "\n## Earlier run\n\nkept\n", encoding="utf-8")
+    write_markdown(cases, out, Plan(), [1], 60.0, commit="bbb", when="now")
+    text = out.read_text(encoding="utf-8")
+    assert "`bbb`" in text and "`aaa`" not in text
+    assert text.count("# Coverage of the 95 %") == 1 and text.endswith("## Earlier run\n\nkept\n")
+
+
+def test_coverage_table_names_the_command_it_was_made_with(tmp_path):
+    """The table's header names the command of the run, not always ``make coverage``: a
+    ``--chain-only`` run tabulated with ``--from-cases`` once had to be corrected by hand."""
+    from capacity.coverage import Case, main
+
+    cases = pd.DataFrame(
+        [{"world": "w", "seed": 1, **dataclasses.asdict(Case("q", "x", 1.0, 1.1, 0.9, 1.2)),
+          "covered": True}]
+    )  # fmt: skip
+    csv, out = tmp_path / "cases.csv", tmp_path / "coverage.md"
+    cases.to_csv(csv, index=False)
+    run = "python -m capacity.coverage --chain-only --seeds 20"
+    args = ["--from-cases", str(csv), "--out", str(out), "--commit", "abc", "--when", "now"]
+    assert main([*args, "--chain-only", "--command", run]) == 0
+    assert f"Made by `{run}` on now at commit `abc`" in out.read_text(encoding="utf-8")
+    assert main([*args, "--chain-only"]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "make coverage" not in text and "command was not given" in text

@@ -288,7 +288,7 @@ def test_persons_in_the_period_use_the_share_of_women_seen_not_of_stays(per_day_
     """``δ`` of the stay-level model is a share of stays; a woman with several stays in the
     period is seen unless every one is missed. Dividing the women seen by ``δ`` put persons
     in the period 3.7 % above the true women present (5227 against 5040); with the share of
-    women seen, ``1 − Σ π_k (1 − δ)^k``, 4975 (−1.3 %)."""
+    women seen, ``[Σ π̃_k / (1 − (1 − δ)^k)]^{-1}``, 5044 (+0.1 %)."""
     fm, res, truth, _ = per_day_chain
     per_stay = fm.persons_observed / fm.inputs.detection
     got = res.point["persons_in_period"]

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import shlex
 import subprocess
 import sys
 import time
@@ -476,8 +477,13 @@ def write_markdown(
     elapsed: float,
     commit: str | None = None,
     when: str | None = None,
+    command: str = "make coverage",
 ) -> None:
-    """The committed table, with the date and commit it was made at."""
+    """The committed table, with the command, date and commit it was made with.
+
+    Replaces the file's top (title, table, notes) and keeps every section after it (from
+    the first ``## `` heading on: earlier runs and their readings, written by hand).
+    """
     commit = commit or _commit()
     when = when or f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"
     tab = table(cases)
@@ -485,7 +491,7 @@ def write_markdown(
     lines = [
         "# Coverage of the 95 % intervals on worlds that break the assumptions",
         "",
-        f"Made by `make coverage` on {when} at commit "
+        f"Made by `{command}` on {when} at commit "
         f"`{commit}` ({elapsed / 60:.0f} min on the shared 2-core machine). Seeds "
         f"{min(seeds)}–{max(seeds)} per world; {plan.city}, quarters "
         f"{', '.join(f'Q{q}' for q in plan.quarters)} of {plan.year} and those quarters "
@@ -543,7 +549,13 @@ def write_markdown(
         ),
         "",
     ]
-    path.write_text("\n".join(lines), encoding="utf-8")
+    # the sections after the table (## headings: earlier runs, readings) are kept
+    kept = ""
+    if path.exists():
+        old = path.read_text(encoding="utf-8")
+        at = old.find("\n## ")
+        kept = "" if at < 0 else old[at:]
+    path.write_text("\n".join(lines) + kept, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -588,7 +600,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--commit", help="with --from-cases: the commit the run was made at")
     p.add_argument("--when", help="with --from-cases: when the run was made")
     p.add_argument("--minutes", type=float, help="with --from-cases: how long the run took")
+    p.add_argument(
+        "--command", help="with --from-cases: the command the run was made with (for the table)"
+    )
     args = p.parse_args(argv)
+    ran = argv if argv is not None else sys.argv[1:]
+    command = args.command or "python -m capacity.coverage " + shlex.join(ran)
+    if args.from_cases and not args.command:
+        command += " (tabulating an earlier run whose command was not given)"
     commit = args.commit or _commit()
     plan = Plan(quarters=(2,), period=False, stays=False) if args.reduced else Plan()
     if args.quarters_only:
@@ -628,7 +647,14 @@ def main(argv: list[str] | None = None) -> int:
             sink=args.cases,
         )
     write_markdown(
-        cases, args.out, plan, seeds, time.perf_counter() - t0, commit=commit, when=args.when
+        cases,
+        args.out,
+        plan,
+        seeds,
+        time.perf_counter() - t0,
+        commit=commit,
+        when=args.when,
+        command=command,
     )
     tab = table(cases)
     print(tab.to_string())

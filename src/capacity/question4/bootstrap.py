@@ -47,7 +47,11 @@ import pandas as pd
 from scipy import sparse
 
 from capacity.models.competence import person_languages
-from capacity.models.population.replicates import mse_many, quarter_counts
+from capacity.models.population.replicates import (
+    coded_quarter_counts,
+    mse_many,
+    quarter_counts,
+)
 from capacity.models.stays.replicates import (
     StayReplicates,
     person_weights,
@@ -246,7 +250,12 @@ def _quarter_cells(period_rows: pd.DataFrame, labels, persons: pd.Index) -> dict
         label = dates.dt.to_period("Q").astype(str)
         return {q: quarter_counts(period_rows[label == q], persons) for q in labels}
     key = dates.dt.year.to_numpy(np.int64) * 4 + (dates.dt.quarter.to_numpy(np.int64) - 1)
+    # persons and sources coded once for all rows (quarter_counts' own steps, per row)
+    keep = period_rows[["person_id", "source"]].notna().all(axis=1).to_numpy()
     who = persons.get_indexer(period_rows["person_id"])
+    source = period_rows["source"].astype(str)
+    names = sorted(pd.unique(source[keep]))
+    code = pd.Categorical(source, categories=names).codes.astype(np.int64)
     out = {}
     for q in labels:
         try:
@@ -257,7 +266,8 @@ def _quarter_cells(period_rows: pd.DataFrame, labels, persons: pd.Index) -> dict
             at = np.flatnonzero(key == period.year * 4 + period.quarter - 1)
         else:  # not a label of this form: select by the label itself
             at = np.flatnonzero(dates.dt.to_period("Q").astype(str).to_numpy() == q)
-        out[q] = quarter_counts(period_rows.iloc[at], persons, who=who[at])
+        at = at[keep[at]]
+        out[q] = coded_quarter_counts(who[at], code[at], names, len(persons))
     return out
 
 

@@ -233,22 +233,32 @@ def persons_seen_share(fitted: FittedModels) -> np.ndarray:
     (``detection_model: mse``) the detection share is one of persons (persons seen over
     persons per quarter) and is used as it is. With the stay-level model
     (``detection_model: stays``) it is a share of merged *stays*, ``δ``; a woman with ``k``
-    stays in the city in the period is missed only when every one of them is, so the share
-    of women seen is, as for reach per woman (:func:`~capacity.models.tours.reach_per_woman`),
+    stays in the city in the period is missed only when every one of them is, i.e. seen
+    with chance ``1 − (1 − δ)^k``. The shares ``π̃_k`` of women with ``k`` merged stays are
+    those of the women *seen* (reweighted in each replicate), who are seen the more often
+    the more stays they have; undoing that (Horvitz–Thompson over the women seen,
+    ``N̂ = Σ_i 1/(1 − (1 − δ)^{k_i})``) gives
 
-    .. math:: δ_{woman} = 1 - \sum_k π_k (1 - δ)^k,
+    .. math:: δ_{woman} = \Big[\sum_k \frac{π̃_k}{1 - (1 - δ)^k}\Big]^{-1}.
 
-    ``π_k`` the shares of women with ``k`` merged stays (reweighted in each replicate).
-    Dividing by ``δ`` instead counted a woman once per stay's chance and put persons in the
-    period too high. Stays of one woman are taken as seen independently given ``δ``; a
-    visibility she keeps from stay to stay (never on the ad sites) makes this share lean
-    high. Without the tour chain (no ``π_k``) the MSE's share of persons is used.
+    Dividing by ``δ`` instead counted a woman as seen with one stay's chance and put persons
+    in the period too high. A woman's stays are taken as seen independently given ``δ``
+    (a visibility she keeps from stay to stay makes the share lean high), and ``k_i`` counts
+    her stays seen (her unseen ones make it lean low). Without the tour chain (no ``π̃_k``)
+    the MSE's share of persons is used.
     """
     d = np.asarray(fitted.inputs.detection, dtype=float)
     if getattr(fitted, "stay_detection", None) is None:
         return d
-    if fitted.mobility is not None:
-        return np.asarray(fitted.mobility.per_woman(d), dtype=float)
+    mob = fitted.mobility
+    if mob is not None:
+        if mob.woman_pmf is None:
+            k, counts = np.unique(np.asarray(mob.stays_per_woman, dtype=int), return_counts=True)
+            pmf = np.broadcast_to(counts / counts.sum(), (len(d), len(k)))
+        else:
+            k, pmf = np.asarray(mob.woman_k), np.asarray(mob.woman_pmf, dtype=float)
+        seen = 1.0 - np.clip(1.0 - d, 0.0, 1.0)[:, None] ** k[None, :]
+        return 1.0 / (pmf / np.maximum(seen, 1e-12)).sum(axis=1)
     pop = fitted.population
     draws = np.r_[pop.detection, np.asarray(pop.detection_draws, dtype=float)]
     return draws if len(draws) == len(d) else np.full(len(d), float(pop.detection))

@@ -123,8 +123,12 @@ class FittedModels:
         )
 
 
-def _check_scope(data, params: Params) -> pd.DataFrame:
-    """The city's sightings in the period, or a DataError that says what exists."""
+def _check_scope(data, params: Params, rows: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The city's sightings in the period, or a DataError that says what exists.
+
+    ``rows``: the city's sightings on every date (:func:`_city_sightings`) when the caller
+    has them.
+    """
     s = data.sightings
     cities = sorted(s["city"].astype(str).unique())
     if params.city not in cities:
@@ -138,7 +142,7 @@ def _check_scope(data, params: Params) -> pd.DataFrame:
                 f"set the parameter 'city' to one of: {', '.join(cities)}.",
             )
         )
-    rows = s[s["city"].astype(str) == params.city]
+    rows = _city_sightings(s, params) if rows is None else rows
     lo, hi = rows["date"].min(), rows["date"].max()
     inside = rows[
         (rows["date"] >= pd.Timestamp(params.period_start))
@@ -217,14 +221,15 @@ def _usable_draws(languages: pd.DataFrame, iota: float, source: str, boot):
 
 
 def _mobility(data, stays_frame, params: Params, table, detection, rng, shared=None,
-              merged=False, women=None):  # fmt: skip
+              merged=False, women=None, city_sightings=None):  # fmt: skip
     """Strategy mix and tour chain (:func:`capacity.question4.mobility.fit_mobility`), or None.
 
     Without enough first contacts to tell screening from search, the share of capacity in
     screening is 0 (random search) and a caveat says so. With ``merged`` (the detection
     share is one of merged stays) the tours per week count merged tour starts: the stays
     of all cities merged by every person's source set (``shared["runs"]``). ``women``:
-    the stays per woman :func:`_women` counted (not counted again).
+    the stays per woman :func:`_women` counted (not counted again); ``city_sightings``: the
+    city's sightings (:func:`_city_sightings`), not selected again.
     Returns ``(fit, share, caveats)``.
     """
     from capacity.question4.mobility import fit_mobility
@@ -239,7 +244,8 @@ def _mobility(data, stays_frame, params: Params, table, detection, rng, shared=N
     try:
         mob = fit_mobility(data.sightings, stays_frame, params.city, table.mean, detection,
                            alpha=params.alpha, rng=rng, shared=shared,
-                           seed=params.seed, runs=runs, women=women)  # fmt: skip
+                           seed=params.seed, runs=runs, women=women,
+                           city_sightings=city_sightings)  # fmt: skip
     except EstimationError as exc:
         return None, np.zeros(len(table)), [Caveat("q4.no_strategy", reason=Caveat.of_error(exc))]
     return mob, np.asarray(mob.share, dtype=float), []
@@ -271,10 +277,11 @@ def fit_models(data, params: Params, *, shared: dict | None = None) -> FittedMod
     """
     rng = np.random.default_rng(params.seed)  # the steps draw from it in this order
     n = params.n_boot
-    city_rows = _check_scope(data, params)
+    city_all = _city_sightings(data.sightings, params)  # every date; selected once
+    city_rows = _check_scope(data, params, city_all)
     caveats = [Caveat("q4.synthetic")] if data.meta.get("synthetic") else []
     shared = {} if shared is None else shared
-    stays_frame, strata, stays, tour = _stays(data.sightings, params, shared)
+    stays_frame, strata, stays, tour = _stays(data.sightings, params, shared, city_all)
     chain = population_chain(
         data.sightings,
         params.city,
@@ -286,8 +293,7 @@ def fit_models(data, params: Params, *, shared: dict | None = None) -> FittedMod
     merged, detect, note0 = None, None, []
     if params.detection_model == "stays":
         merged = _merged(stays_frame, strata, params)
-        detect, note0 = _stay_detection(merged, _city_sightings(data.sightings, params), strata,
-                                        params)  # fmt: skip
+        detect, note0 = _stay_detection(merged, city_all, strata, params)
     if detect is not None:  # the MSE's share is not what scales the arrivals: say the one that is
         chain = dataclasses.replace(
             chain, caveats=tuple(c for c in chain.caveats if c.key != "population.unseen")
@@ -316,6 +322,7 @@ def fit_models(data, params: Params, *, shared: dict | None = None) -> FittedMod
         shared,
         detect is not None,
         women,
+        city_all,
     )
     if mobility is not None and boot.woman_pmf is not None:
         mobility = dataclasses.replace(mobility, woman_k=boot.woman_k, woman_pmf=boot.woman_pmf)
@@ -480,7 +487,7 @@ def _weeks(params: Params) -> float:
     return ((pd.Timestamp(params.period_end) - pd.Timestamp(params.period_start)).days + 1) / 7.0
 
 
-def _stays(sightings: pd.DataFrame, params: Params, shared: dict):
+def _stays(sightings: pd.DataFrame, params: Params, shared: dict, in_city=None):
     """Stays in the period, the city's source strata, the stay fit and touring.
 
     ``params.stay_model`` chooses the correction for unseen days: ``"margins"`` (one gap
@@ -488,7 +495,7 @@ def _stays(sightings: pd.DataFrame, params: Params, shared: dict):
     ``"deconvolve"`` (merged splits, EM under each kind of source's daily sighting rate;
     ``fit_stays(correction="deconvolve")``). The stays of all cities and
     touring do not depend on the city: they are taken from ``shared`` when there, else
-    stored in it.
+    stored in it. ``in_city``: the city's sightings (:func:`_city_sightings`), if at hand.
     """
     from capacity.models.stays import build_stays, fit_stays
     from capacity.models.touring import touring
@@ -498,7 +505,7 @@ def _stays(sightings: pd.DataFrame, params: Params, shared: dict):
             sightings, params.gap_days, params.period_start, params.period_end
         )
     frame = shared["stays"]
-    in_city = sightings[sightings["city"].astype(str) == params.city]
+    in_city = _city_sightings(sightings, params) if in_city is None else in_city
     strata = source_strata(in_city, params.gap_days)
     stays = fit_stays(
         frame,

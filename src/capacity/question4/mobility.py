@@ -158,6 +158,7 @@ def fit_mobility(
     seed: int | None = None,
     women: pd.Series | None = None,
     runs: pd.Series | None = None,
+    city_sightings: pd.DataFrame | None = None,
 ) -> MobilityFit:
     """The strategy mix, stays per woman, the tour chain and every city's reach.
 
@@ -186,11 +187,14 @@ def fit_mobility(
         merge_split_stays`), given when ``detection`` is a share of merged stays
         (``detection_model: stays``): tour starts that only continue a stay split by missed
         sightings (:func:`continued_tour_starts`) are then not counted as new tours.
+    city_sightings : DataFrame, optional
+        The rows of ``sightings`` in ``city`` (every date), when the caller has them.
     """
     shared = {} if shared is None else shared
     rng = rng or np.random.default_rng(0)
     n = len(mean_stay_days) - 1
-    times = first_contact_times(sightings, stays, city)
+    times = first_contact_times(sightings if city_sightings is None else city_sightings, stays,
+                                city)  # fmt: skip
     strat = fit_strategy(times, mean_stay_days, alpha=alpha, n_draws=n, rng=rng)
     if "flow_events" not in shared:  # counted once for the flows and their replicates
         shared["flow_events"] = flow_events(stays)

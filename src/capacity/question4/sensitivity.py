@@ -73,6 +73,10 @@ def _population_model(fitted, params):
     # the data of one city cannot tell which is right on every kind of world
     other = "aic" if params.mse_criterion == "bic" else "bic"
     low = {"mse_criterion": other, "label": other.upper()}
+    if params.detection_model == "stays":
+        # the MSE's criterion does not enter the stay-level detection share (it does only
+        # when that fit fails and the chain falls back to the MSE; a caveat says so then)
+        low = None
     if params.detection_model == "stays" and params.stay_model == "deconvolve":
         high = {"detection_model": "mse", "stay_model": "margins", "label": "quarterly"}
     else:

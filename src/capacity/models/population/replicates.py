@@ -21,7 +21,7 @@ from scipy.special import gammaln
 
 from capacity.models.population.design import histories
 
-__all__ = ["mse_many", "quarter_counts"]
+__all__ = ["coded_quarter_counts", "mse_many", "quarter_counts"]
 
 
 def _design(k: int, mask: int) -> np.ndarray:
@@ -155,13 +155,27 @@ def quarter_counts(
     keep = both.notna().all(axis=1).to_numpy()
     data = both[keep]
     sources = sorted(pd.unique(data["source"].astype(str)))
-    k = len(sources)
     code = pd.Categorical(data["source"].astype(str), categories=sources).codes.astype(np.int64)
     who = persons.get_indexer(data["person_id"]) if who is None else np.asarray(who)[keep]
-    mask = np.zeros(len(persons), dtype=np.int64)
+    return coded_quarter_counts(who, code, sources, len(persons))
+
+
+def coded_quarter_counts(
+    who: np.ndarray, code: np.ndarray, names: list[str], n_persons: int
+) -> tuple[sparse.csr_matrix, list[str]]:
+    """:func:`quarter_counts` from the rows' person positions and source codes.
+
+    ``code`` indexes ``names`` (sorted); the lists are the sources present among these
+    rows, so one coding of a whole period serves each of its quarters.
+    """
+    present = np.unique(code)
+    sources = [names[c] for c in present]
+    k = len(sources)
+    code = np.searchsorted(present, code).astype(np.int64)
+    mask = np.zeros(n_persons, dtype=np.int64)
     np.bitwise_or.at(mask, who, np.int64(1) << (k - 1 - code))  # first list most significant
     seen = np.flatnonzero(mask)
     cells = sparse.csr_matrix(
-        (np.ones(len(seen)), (mask[seen] - 1, seen)), shape=(2**k - 1, len(persons))
+        (np.ones(len(seen)), (mask[seen] - 1, seen)), shape=(2**k - 1, n_persons)
     )
     return cells, sources

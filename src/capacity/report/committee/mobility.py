@@ -99,6 +99,8 @@ def mobility(book, result, extra_fte: float = 1.0) -> None:
         interval=("ci_lower", "ci_upper"),
         interval_header=t("mob_interval", lang, level=format_level(result.params.alpha, lang)),
     )
+    if "reach_tour" in result.point:
+        book.text(t("mob_tour_note", lang))
     fit = result.strategy_fit
     if fit is not None:
         fig, ax = plt.subplots(figsize=(6.5, 2.4))

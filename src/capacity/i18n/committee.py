@@ -707,14 +707,12 @@ COMMITTEE: dict[str, dict[str, str]] = {
         "en": "Reach in a language the woman understands, by measure",
     },
     "mob_tour_note": {
-        "sv": "Räckvidden per resa räknar de andra städernas kontakter ur data men med den här "
-        "stadens andel upptäckta; den nationella rapporten (--notebook national) skattar varje stad för "
-        "sig. På syntetiska städer låg siffrorna per resa här oftast något högt (under 1 "
-        "procentenhet).",
-        "en": "Reach per tour counts the other cities' contacts from the data but with this "
-        "city's share detected; the national report (--notebook national) estimates each city on its "
-        "own. On synthetic cities the per-tour figures here were mostly slightly high (under 1 "
-        "percentage point).",
+        "sv": "Per resa räknas de andra städerna med den här stadens andel upptäckta; den "
+        "nationella rapporten skattar varje stad. På syntetiska städer låg siffrorna något "
+        "högt (under 1 procentenhet).",
+        "en": "Per tour, the other cities count with this city's share detected; the national "
+        "report estimates each city. On synthetic cities these were slightly high (under 1 "
+        "point).",
     },
     "mob_quantity": {
         "sv": "Mått",

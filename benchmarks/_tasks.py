@@ -195,27 +195,40 @@ LOAD_PARTS: tuple[tuple[str, str, str, str], ...] = (
 )  # fmt: skip
 
 
-def _time_load_parts() -> list[str]:
-    """Wrap each of :data:`LOAD_PARTS` in a stage timer; return those that do not exist."""
-    import functools
+def _wrap_parts(parts, timer) -> list[str]:
+    """Replace each ``(name, module, attr, what)`` of ``parts`` by ``timer(name, fn)``.
+
+    Returns the parts that do not exist (``module.attr``), so the table can say so.
+    """
     import importlib
 
     missing = []
-    for name, module, attr, _what in LOAD_PARTS:
+    for name, module, attr, _what in parts:
         try:
             mod = importlib.import_module(module)
             fn = getattr(mod, attr)
         except (ImportError, AttributeError):
             missing.append(f"{module}.{attr}")
             continue
-
-        @functools.wraps(fn)
-        def timed(*a, _fn=fn, _name=name, **kw):
-            with thread_stage(_name) if _name in CONCURRENT_PARTS else stage(_name):
-                return _fn(*a, **kw)
-
-        setattr(mod, attr, timed)
+        setattr(mod, attr, timer(name, fn))
     return missing
+
+
+def _load_timer(name: str, fn):
+    """``fn`` timed as the load part ``name`` (its own thread's CPU when it runs beside others)."""
+    import functools
+
+    @functools.wraps(fn)
+    def timed(*a, **kw):
+        with thread_stage(name) if name in CONCURRENT_PARTS else stage(name):
+            return fn(*a, **kw)
+
+    return timed
+
+
+def _time_load_parts() -> list[str]:
+    """Wrap each of :data:`LOAD_PARTS` in a stage timer; return those that do not exist."""
+    return _wrap_parts(LOAD_PARTS, _load_timer)
 
 
 #: Load parts that run beside others on a second thread: timed with that thread's CPU.
@@ -236,33 +249,27 @@ def thread_stage(name: str):
 _INSIDE: list[str] = []
 
 
+def _fit_timer(name: str, fn):
+    """``fn`` timed as the fit part ``name``; a part called from another counts in the outer."""
+    import functools
+
+    @functools.wraps(fn)
+    def timed(*a, **kw):
+        if _INSIDE:  # a part called from another part counts once, in the outer one
+            return fn(*a, **kw)
+        _INSIDE.append(name)
+        try:
+            with stage(name):
+                return fn(*a, **kw)
+        finally:
+            _INSIDE.pop()
+
+    return timed
+
+
 def _time_fit_parts() -> list[str]:
     """Wrap each of :data:`FIT_PARTS` in a stage timer; return those that do not exist."""
-    import functools
-    import importlib
-
-    missing = []
-    for name, module, attr, _what in FIT_PARTS:
-        try:
-            mod = importlib.import_module(module)
-            fn = getattr(mod, attr)
-        except (ImportError, AttributeError):
-            missing.append(f"{module}.{attr}")
-            continue
-
-        @functools.wraps(fn)
-        def timed(*a, _fn=fn, _name=name, **kw):
-            if _INSIDE:  # a part called from another part counts once, in the outer one
-                return _fn(*a, **kw)
-            _INSIDE.append(_name)
-            try:
-                with stage(_name):
-                    return _fn(*a, **kw)
-            finally:
-                _INSIDE.pop()
-
-        setattr(mod, attr, timed)
-    return missing
+    return _wrap_parts(FIT_PARTS, _fit_timer)
 
 
 def task_stages(folder: str, n_boot: int = 200, seed: int = 1, profile: bool = True) -> None:

@@ -30,6 +30,7 @@ import warnings
 from pathlib import Path
 
 from capacity.exceptions import ReportError
+from capacity.report.forks import can_fork, reap
 
 PENDING = ".pending"
 FAILED = ".failed"
@@ -40,22 +41,12 @@ _CHILDREN: set[int] = set()
 
 def forking() -> bool:
     """Whether figure files are written by a forked process (Linux; not switched off)."""
-    return (
-        hasattr(os, "fork")
-        and sys.platform.startswith("linux")
-        and os.environ.get("CAPACITY_FIGURE_PROCESS", "1") != "0"
-    )
+    return can_fork("CAPACITY_FIGURE_PROCESS")
 
 
 def _reap() -> None:
     """Collect children that have finished (no zombies left behind in a long-lived kernel)."""
-    for pid in list(_CHILDREN):
-        try:
-            done, _ = os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:
-            done = pid
-        if done:
-            _CHILDREN.discard(pid)
+    reap(_CHILDREN)
 
 
 def _child(figure, folder: Path, marker: Path) -> None:

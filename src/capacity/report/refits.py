@@ -26,28 +26,20 @@ import os
 import sys
 import warnings
 
+from capacity.report.forks import can_fork, reap
+
 #: Forked processes still fitting (pids): reaped by the next :func:`start_refits`.
 _CHILDREN: set[int] = set()
 
 
 def forking() -> bool:
     """Whether the refits are fitted by a forked process (Linux; not switched off)."""
-    return (
-        hasattr(os, "fork")
-        and sys.platform.startswith("linux")
-        and os.environ.get("CAPACITY_REFIT_PROCESS", "1") != "0"
-    )
+    return can_fork("CAPACITY_REFIT_PROCESS")
 
 
 def _reap() -> None:
     """Collect forked processes that have ended (none left as zombies in a warm kernel)."""
-    for pid in list(_CHILDREN):
-        try:
-            done, _ = os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:
-            done = pid
-        if done:
-            _CHILDREN.discard(pid)
+    reap(_CHILDREN)
 
 
 def wait_for_refits(timeout: float = 30.0) -> None:

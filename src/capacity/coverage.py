@@ -36,7 +36,7 @@ __all__ = ["QUANTITIES", "WORLDS", "Case", "Plan", "run", "table", "write_markdo
 
 _BASE = SynthConfig()
 
-#: Worlds that break closure and homogeneity (all with capture per day present).
+#: Worlds that break closure and homogeneity (capture per day present, screening outreach).
 WORLDS: dict[str, SynthConfig] = {
     "per-day capture, Weibull stays": dataclasses.replace(_BASE, ads_capture="per_day"),
     "per-day capture, lognormal stays": dataclasses.replace(
@@ -53,6 +53,15 @@ WORLDS: dict[str, SynthConfig] = {
         stay_distribution="lognormal",
     ),
     "calibrated world (ad captured once per stay)": _BASE,
+    # outreach that screens new ads (a queue, newest first) sees a woman mostly in the
+    # first days of her stay: the stay-level detection model must not treat it as a daily
+    # chance (the project's strategy worlds, tests/test_levels.py)
+    "outreach screens new ads (calibrated ads)": dataclasses.replace(
+        _BASE, screening_channels=("online", "street", "venue")
+    ),
+    "online screens, street and venue search, per-day capture": dataclasses.replace(
+        _BASE, ads_capture="per_day", screening_channels=("online",)
+    ),
 }
 
 

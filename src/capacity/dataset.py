@@ -28,7 +28,7 @@ import pandas as pd
 
 from capacity import dataset_cache, limits
 from capacity.exceptions import DataError, Problem
-from capacity.io import SUFFIXES, FileScan, read_table, scan_file, sha256_file
+from capacity.io import SUFFIXES, FileScan, load_allocator, read_table, scan_file, sha256_file
 from capacity.schema import TABLES
 
 # The contract (pandera, ~0.5 s to import) is imported where a dataset is validated, so
@@ -331,7 +331,8 @@ def load_dataset(
     cache : bool, default True
         Serve a dataset that passed every check before from the validated-dataset cache
         (:mod:`capacity.dataset_cache`: typed Arrow files keyed by the files' SHA-256 and the
-        contract's code), and store it there after a first successful validation. The
+        contract's code), and store it there after a first successful validation (on a
+        background thread: :func:`capacity.dataset_cache.wait` waits for it). The
         result is the same either way; ``False`` (or ``CAPACITY_DATA_CACHE=off``) always
         validates.
 
@@ -353,6 +354,12 @@ def load_dataset(
     >>> len(ds.operations), str(ds.sightings["date"].dtype)
     (2, 'datetime64[ns]')
     """
+    with load_allocator():  # (Arrow's allocator for many short-lived buffers)
+        return _load(folder, tables, cache)
+
+
+def _load(folder: str | os.PathLike, tables: Sequence[str] | None, cache: bool) -> Dataset:
+    """:func:`load_dataset`'s work (inside :func:`capacity.io.load_allocator`)."""
     from capacity.config import resolve
 
     path = Path(folder)
@@ -393,7 +400,7 @@ def load_dataset(
     else:
         out, files = _load_checked(path, names, meta, hashes, problems)
     if key is not None:
-        dataset_cache.write(key, {t: out[t] for t in names})
+        dataset_cache.write_in_background(key, {t: out[t] for t in names})
     return Dataset(**out, meta=meta, files=files, folder=path)
 
 

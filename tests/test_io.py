@@ -13,7 +13,15 @@ import pytest
 from capacity.cli import main
 from capacity.dataset import Dataset, load_dataset
 from capacity.exceptions import DataError
-from capacity.io import SCAN_HEAD, atomic_write, read_table, scan_file, sha256_file, write_table
+from capacity.io import (
+    SCAN_HEAD,
+    atomic_write,
+    load_allocator,
+    read_table,
+    scan_file,
+    sha256_file,
+    write_table,
+)
 
 TABLES = ("sightings", "outreach", "staff", "operations")
 
@@ -222,6 +230,57 @@ def test_scan_file_finds_what_the_whole_bytes_hold(tmp_path, data):
     assert scan.quote == (b'"' in data) and scan.nul == (b"\x00" in data)
     assert (scan.cr, scan.crlf) == (data.count(b"\r"), data.count(b"\r\n"))
     assert scan.blank == (not data or data.isspace())
+
+
+def _jemalloc():
+    import pyarrow as pa
+
+    try:
+        return pa.jemalloc_memory_pool()
+    except NotImplementedError:
+        return None
+
+
+def test_a_load_allocates_from_jemalloc_and_restores_the_default(tmp_path, tiny_dir, monkeypatch):
+    import pyarrow as pa
+
+    import capacity.dataset as dataset
+
+    monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
+    monkeypatch.setenv("CAPACITY_DATA_CACHE", "off")
+    if _jemalloc() is None:
+        pytest.skip("this pyarrow has no jemalloc")
+    before = pa.default_memory_pool().backend_name
+    seen = []
+    inner = dataset._load
+
+    def spy(*args):
+        seen.append(pa.default_memory_pool().backend_name)
+        return inner(*args)
+
+    monkeypatch.setattr(dataset, "_load", spy)
+    load_dataset(tiny_dir)
+    shutil.copytree(tiny_dir, tmp_path / "d")
+    (tmp_path / "d" / "staff.csv").write_text("nothing,here\n1,2\n", encoding="utf-8")
+    with pytest.raises(DataError):
+        load_dataset(tmp_path / "d")
+    assert seen == ["jemalloc", "jemalloc"]
+    assert pa.default_memory_pool().backend_name == before  # also after a refused dataset
+    # nested blocks: the default comes back when the outer one ends
+    with load_allocator():
+        with load_allocator():
+            assert pa.default_memory_pool().backend_name == "jemalloc"
+        assert pa.default_memory_pool().backend_name == "jemalloc"
+    assert pa.default_memory_pool().backend_name == before
+
+
+def test_the_users_arrow_allocator_is_left_alone(monkeypatch):
+    import pyarrow as pa
+
+    monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "system")
+    before = pa.default_memory_pool().backend_name
+    with load_allocator():
+        assert pa.default_memory_pool().backend_name == before
 
 
 def test_raw_files_are_not_modified(tmp_path, tiny_dir):

@@ -25,6 +25,8 @@ from capacity.models.stays import (
     monthly_arrivals,
     weekly_arrivals,
 )
+from capacity.models.stays.km import grouped_median
+from capacity.models.stays.strata import source_strata
 from capacity.models.stays.trend import cox_one_covariate
 from capacity.models.touring import touring
 
@@ -369,6 +371,48 @@ def test_truth_recovery_median_and_trend(sim):
     assert lo < 1.1 < hi or abs(res.hazard_ratio_per_year - 1.1) < 0.03
     assert res.mean_days == pytest.approx(truth["days"].mean(), rel=0.08)
     assert res.laplace([0.02])[0] == pytest.approx(np.exp(-0.02 * truth["days"]).mean(), abs=0.02)
+
+
+def test_grouped_median_spreads_each_day_over_the_day():
+    # by hand: F(1) = 0.2, F(2) = 0.6: the half is reached 0.3/0.4 of the way through day 2
+    assert grouped_median(np.array([1.0, 2.0, 3.0]), np.array([0.2, 0.6, 1.0])) == 2.25
+    # all mass on one day: its middle; days without mass in between do not matter
+    assert grouped_median(np.array([4.0]), np.array([1.0])) == 4.0
+    assert grouped_median(np.array([1.0, 9.0]), np.array([0.4, 1.0])) == pytest.approx(8.5 + 1 / 6)
+    # the curve never reaches one half: no median
+    assert np.isnan(grouped_median(np.array([1.0, 2.0]), np.array([0.1, 0.3])))
+    # rows are replicates; a small change of the curve moves the median a little, not a day
+    f = np.array([[0.1, 0.49, 1.0], [0.1, 0.51, 1.0]])
+    m = grouped_median(np.array([1.0, 2.0, 3.0]), f)
+    assert m[0] - m[1] < 0.1 and 2.4 < m[1] < 2.5 < m[0]
+
+
+@given(st.lists(st.integers(1, 60), min_size=1, max_size=200))
+@settings(max_examples=60, deadline=None)
+def test_grouped_median_is_within_half_a_day_of_the_step_median(days):
+    v, c = np.unique(np.asarray(days, dtype=float), return_counts=True)
+    cdf = np.cumsum(c) / c.sum()
+    step = v[np.argmax(cdf >= 0.5)]
+    assert step - 0.5 <= grouped_median(v, cdf) <= step + 0.5
+
+
+def test_median_interval_is_the_bootstrap_and_covers_a_median_between_whole_days(sim):
+    # 2 500 persons, daily sightings with q = 0.5: the step median is 16 days with the
+    # interval "16 (16–16)" (the log-log band crosses 1/2 inside one day); the grouped
+    # median and the bootstrap of the margins give an interval around the truth
+    s, truth = sim
+    stays = build_stays(s, gap_days=14)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        res = fit_stays(stays, strata=source_strata(s, 14), n_boot=100)
+    v, c = np.unique(truth["days"].to_numpy(dtype=float), return_counts=True)
+    true_median = grouped_median(v, np.cumsum(c) / c.sum())
+    lo, hi = res.median_ci
+    assert lo < res.median_days < hi
+    assert lo <= true_median <= hi
+    assert km_median(res.km, 0.05) == (16.0, (16.0, 16.0))  # what the step median gave
+    row = res.summary_frame().loc["median_days"]
+    assert (row["ci_lower"], row["ci_upper"]) == (lo, hi)
 
 
 def test_margin_correction_beats_raw_when_sightings_are_sparse():

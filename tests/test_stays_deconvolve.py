@@ -148,7 +148,7 @@ def test_replicates_with_unit_weights_are_the_point_fit_and_vary_otherwise(world
     reps = replicate_stays(dec, stays, strata, [w])
     # single precision inside the EM: equal to its rounding
     assert reps.table.mean[0] == pytest.approx(fit.mean_days, rel=1e-5)
-    assert reps.median[0] == fit.median_days
+    assert reps.median[0] == pytest.approx(fit.median_days, rel=1e-6)  # float32 weights
     assert reps.median_ratio[0] == pytest.approx(fit.median_ratio_per_year, rel=1e-5)
     assert reps.hazard_ratio[0] == pytest.approx(fit.hazard_ratio_per_year, rel=1e-5)
     assert np.ptp(reps.table.mean[1:]) > 0

@@ -28,7 +28,7 @@ import pandas as pd
 
 from capacity import dataset_cache, limits
 from capacity.exceptions import DataError, Problem
-from capacity.io import SUFFIXES, FileScan, read_table, scan_file, sha256_file
+from capacity.io import SUFFIXES, FileScan, load_allocator, read_table, scan_file, sha256_file
 from capacity.schema import TABLES
 
 # The contract (pandera, ~0.5 s to import) is imported where a dataset is validated, so
@@ -353,6 +353,12 @@ def load_dataset(
     >>> len(ds.operations), str(ds.sightings["date"].dtype)
     (2, 'datetime64[ns]')
     """
+    with load_allocator():  # (Arrow's allocator for many short-lived buffers)
+        return _load(folder, tables, cache)
+
+
+def _load(folder: str | os.PathLike, tables: Sequence[str] | None, cache: bool) -> Dataset:
+    """:func:`load_dataset`'s work (inside :func:`capacity.io.load_allocator`)."""
     from capacity.config import resolve
 
     path = Path(folder)

@@ -689,14 +689,14 @@ def _chain_draws(params, stays_frame, strata, stays, chain, city_rows, languages
         percentile_interval(ratio, params.alpha) if np.isfinite(ratio).any() else (np.nan, np.nan)
     )
     refit = {"median_ratio_ci": ratio_ci, "n_boot": n}
+    med = draws.stays.median  # the median of each replicate's refitted stays
+    if np.isfinite(med).any():
+        refit["median_ci"] = percentile_interval(med, params.alpha)
     hr = draws.stays.hazard_ratio
     if hr is not None and np.isfinite(hr).any():  # the trend refitted per replicate
         ok = hr[np.isfinite(hr) & (hr > 0)]
         refit["hazard_ratio_ci"] = percentile_interval(ok, params.alpha)
         refit["hazard_ratio_se_log"] = float(np.std(np.log(ok), ddof=1))
-        med = draws.stays.median
-        if np.isfinite(med).any():
-            refit["median_ci"] = percentile_interval(med, params.alpha)
     return _ChainDraws(
         table,
         detection,

@@ -148,11 +148,17 @@ class Deconvolved:
         return np.einsum("by,byd->bd", w, self.f)
 
     def medians(self, f: np.ndarray) -> np.ndarray:
-        """Median (smallest ``D`` with ``F(D) ≥ 1/2``) of each row of ``f`` (…, D)."""
+        """Grouped-data median of each row of ``f`` (…, D) (each day's mass over the day).
+
+        :func:`~capacity.models.stays.km.grouped_median`.
+        """
+        from capacity.models.stays.km import grouped_median
+
         cdf = np.cumsum(f, axis=-1)
-        ok = cdf[..., -1] > 0
-        idx = np.argmax(cdf >= 0.5 * cdf[..., -1:] - 1e-12, axis=-1)
-        return np.where(ok, self.grid[idx], np.nan)
+        total = cdf[..., -1:]
+        ok = total[..., 0] > 0
+        med = grouped_median(self.grid, cdf / np.where(total > 0, total, 1.0))
+        return np.where(ok, med, np.nan)
 
     def hazard_ratio(self) -> np.ndarray:
         """Hazard ratio per start year from the yearly curves (B,).

@@ -52,6 +52,11 @@ class StaysResults(Results):
     distribution : StayDistribution
         KM masses plus the exponential tail; ``laplace``, ``sample`` and ``mean``.
     median_days, median_ci : float, (float, float)
+        Grouped-data median of the stay length (each whole day's mass spread over the
+        day, :func:`~capacity.models.stays.km.grouped_median`). Its interval is the
+        percentile interval of the ``n_boot`` person-bootstrap replicates (margins or EM
+        re-estimated in each); with ``n_boot=0`` the log-log band's crossings of 1/2
+        (Brookmeyer & Crowley 1982), which holds the margins fixed.
     mean_days, mean_se : float
         Mean including the tail; ``mean_se`` is the Greenwood-type standard error of the
         restricted mean, the tail and the margin correction taken as fixed (the person
@@ -97,16 +102,18 @@ class StaysResults(Results):
         """Median, mean, share ≤ 7 days, the hazard ratio and the median ratio per year."""
         a = self._alpha(alpha)
         z = stats.norm.ppf(1 - a / 2)
-        _, (lo, hi) = km_median(self.km, a)
+        _, (lo, hi) = km_median(self.km, a, grouped=True)
         b = np.log(self.hazard_ratio_per_year)
         hr_lo, hr_hi = (
             np.exp(b - z * self.hazard_ratio_se_log),
             np.exp(b + z * self.hazard_ratio_se_log),
         )
         m_lo, m_hi = normal_interval(self.mean_days, self.mean_se, a)
-        if self.correction == "deconvolve" and self.n_boot and a == self.alpha:
-            # the person bootstrap's percentile intervals (the EM refitted per replicate)
+        if self.n_boot and a == self.alpha:
+            # the person bootstrap's percentile interval of the median (margins or EM
+            # refitted per replicate); the deconvolved stays' hazard ratio's too
             lo, hi = self.median_ci
+        if self.correction == "deconvolve" and self.n_boot and a == self.alpha:
             hr_lo, hr_hi = self.hazard_ratio_ci
         rows = {
             "median_days": (self.median_days, np.nan, lo, hi),
@@ -276,7 +283,7 @@ def fit_stays(
     if share_cens > 0:
         caveats.append(Caveat("stays.censored", share=share_cens))
     km, dist = km_distribution(expander.rows(), alpha=alpha, aggregate=False)
-    med, med_ci = km_median(km, alpha)
+    med, med_ci = km_median(km, alpha, grouped=True)
     mean, mean_se = dist.mean(), restricted_mean_se(km)
     hr, hr_se = cox_trend(rows)
     if not np.isfinite(hr):
@@ -287,13 +294,12 @@ def fit_stays(
         by_year.index.to_numpy(), by_year["median"].to_numpy(), by_year["n_stays"].to_numpy()
     )
     ratio_ci = (np.nan, np.nan)
-    if n_boot and np.isfinite(ratio):
+    if n_boot:
         reps = _replicates(stays, rows, expander, strata, n_boot, seed)
-        ratio_ci = (
-            percentile_interval(reps.median_ratio, alpha)
-            if np.isfinite(reps.median_ratio).any()
-            else (np.nan, np.nan)
-        )
+        if np.isfinite(ratio) and np.isfinite(reps.median_ratio).any():
+            ratio_ci = percentile_interval(reps.median_ratio, alpha)
+        if np.isfinite(reps.median).any():
+            med_ci = percentile_interval(reps.median, alpha)
     return StaysResults(
         km=km,
         distribution=dist,
@@ -354,7 +360,7 @@ def _by_year(
             continue
         km, _ = km_distribution(expander.rows(mask), alpha=alpha, aggregate=False)
         share = km_share_below(km, short_days, alpha)
-        med, (lo, hi) = km_median(km, alpha)
+        med, (lo, hi) = km_median(km, alpha, grouped=True)
         out[int(y)] = (*share, med, lo, hi, int(mask.sum()))
     cols = ["share", "se", "ci_lower", "ci_upper", "median", "median_lower", "median_upper"]
     frame = pd.DataFrame.from_dict(out, orient="index", columns=[*cols, "n_stays"])
@@ -386,7 +392,7 @@ def _fit_deconvolved(stays, city, strata, alpha, short_days, n_boot, seed) -> St
     n_obs = np.bincount(np.searchsorted(dec.years, kept["start"].dt.year), minlength=len(dec.years))
     rows = _deconvolved_rows(point.grid, point.pooled[0], len(kept))
     km, dist = km_distribution(rows, alpha=alpha, aggregate=False)
-    med, med_ci = km_median(km, alpha)
+    med, med_ci = km_median(km, alpha, grouped=True)
     by_year = {}
     for i, y in enumerate(dec.years):
         if n_obs[i] < 2:
@@ -394,7 +400,7 @@ def _fit_deconvolved(stays, city, strata, alpha, short_days, n_boot, seed) -> St
         km_y, _ = km_distribution(
             _deconvolved_rows(point.grid, point.f[0, i], n_obs[i]), alpha=alpha, aggregate=False
         )
-        m_y, (lo_y, hi_y) = km_median(km_y, alpha)
+        m_y, (lo_y, hi_y) = km_median(km_y, alpha, grouped=True)
         by_year[int(y)] = (*km_share_below(km_y, short_days, alpha), m_y, lo_y, hi_y, n_obs[i])
     cols = ["share", "se", "ci_lower", "ci_upper", "median", "median_lower", "median_upper"]
     frame = pd.DataFrame.from_dict(by_year, orient="index", columns=[*cols, "n_stays"])

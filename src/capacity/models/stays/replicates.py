@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from capacity.models.stays.km import grouped_median
 from capacity.models.stays.table import StayTable
 
 __all__ = ["StayReplicates", "km_many", "median_ratio", "stay_replicates"]
@@ -80,8 +81,10 @@ def _tails(table: pd.DataFrame, w: np.ndarray, grid: np.ndarray, s: np.ndarray):
 
 
 def _medians(grid: np.ndarray, s: np.ndarray) -> np.ndarray:
-    hit = s <= 0.5
-    return np.where(hit.any(axis=1), grid[np.argmax(hit, axis=1)] if len(grid) else np.nan, np.nan)
+    """Grouped-data median of each replicate's curve ``s`` (B, J) on whole days ``grid``."""
+    if not len(grid):
+        return np.full(s.shape[0], np.nan)
+    return grouped_median(grid, 1 - s)
 
 
 def median_ratio(years: np.ndarray, medians: np.ndarray, n_stays: np.ndarray) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""The scope check before a report: a passed scope is not read again while the data are the same."""
+"""Before the notebook runs: the scope check (read once per data) and the report process's imports."""
 
 from __future__ import annotations
 
@@ -43,3 +43,26 @@ def test_a_passed_scope_is_read_once_until_the_sightings_change(tmp_path, tiny_d
     os.utime(sightings, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
     preflight.check_scope(params)
     assert len(reads) == 4
+
+
+def test_the_report_process_imports_nbformat_without_the_iri_checker_and_still_validates():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from capacity.report.run import import_nbformat\n"
+        "nbformat = import_nbformat()\n"
+        "print('rfc3987_syntax' in sys.modules)\n"
+        "nb = nbformat.v4.new_notebook()\n"
+        "nb.cells = [nbformat.v4.new_code_cell('1')]\n"
+        "nbformat.validate(nb)\n"
+        "nb.cells[0]['cell_type'] = 'no-such-type'\n"
+        "try:\n"
+        "    nbformat.validate(nb)\n"
+        "except nbformat.ValidationError:\n"
+        "    print('invalid refused')\n"
+        "import rfc3987_syntax\n"  # still importable by anyone who wants it
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split("\n")[:2] == ["False", "invalid refused"]

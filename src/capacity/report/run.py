@@ -378,8 +378,32 @@ def _keep_failed(executed: Path, kept: Path, *, move: bool = True) -> Path | Non
         return None
 
 
+def import_nbformat():
+    """``nbformat``, imported without jsonschema's optional IRI format checker.
+
+    nbformat imports jsonschema, which imports ``rfc3987_syntax`` when it is installed (it
+    is, through jupyterlab); that module builds about 40 Lark parsers at import, about 1 s
+    of CPU (python-jsonschema/jsonschema#1428). It only serves the ``iri`` and
+    ``iri-reference`` formats of a ``FormatChecker``: nbformat, nbconvert, nbclient and
+    papermill validate without format checking, and their schemas use no such format. So
+    the first import here hides it; jsonschema then has no checker for those two formats
+    in this process. Nothing changes when jsonschema was imported already.
+    """
+    import sys
+
+    if "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules:
+        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # → ImportError
+        try:
+            import jsonschema  # noqa: F401
+        finally:
+            del sys.modules["rfc3987_syntax"]
+    import nbformat
+
+    return nbformat
+
+
 def _progress(nb_file: Path, name: str, fmts: tuple[str, ...], enabled: bool) -> ReportProgress:
-    import nbformat  # here, not at the top: its import (→ jsonschema) takes about 1 s
+    nbformat = import_nbformat()  # here, not at the top: the kernel boots meanwhile
 
     cells = sum(
         c.cell_type == "code" and bool(c.source.strip())

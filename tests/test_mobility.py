@@ -3,6 +3,7 @@ per stay, woman and tour against the truth of synthetic worlds."""
 
 from __future__ import annotations
 
+import os
 import warnings
 
 import numpy as np
@@ -22,6 +23,8 @@ from capacity.synth import SynthConfig, generate
 from capacity.synth.write import write_folder
 
 WORLDS = {"random": (), "mixture": ("online",), "screening": ("online", "street", "venue")}
+#: seeds of the slow truth-recovery tests; ``CAPACITY_TRUTH_SEEDS=7,8,9`` measures fresh ones
+TRUTH_SEEDS = tuple(int(v) for v in os.environ.get("CAPACITY_TRUTH_SEEDS", "4,5,6").split(","))
 MEASURES = ("reach_stay", "reach_woman", "reach_tour", "reach_tour_national")
 
 
@@ -138,22 +141,22 @@ def test_continued_tour_starts_by_hand():
 def test_reach_per_stay_woman_and_tour_truth_recovery(tmp_path):
     covered = {k: [] for k in MEASURES}
     for kind in WORLDS:
-        for seed in (4, 5, 6):
+        for seed in TRUTH_SEEDS:
             syn, ds = _world(tmp_path, kind, seed)
             *_, res = _run(ds)
             f, truth = res.summary_frame(), _truth(syn)
             for k in MEASURES:
                 covered[k].append(f.loc[k, "ci_lower"] <= truth[k] <= f.loc[k, "ci_upper"])
     rates = {k: float(np.mean(v)) for k, v in covered.items()}
-    # measured 2026-11-30 (docs/methods/tours.md), one joint person bootstrap, the share of
-    # next stays seen over its identified range: per stay 9/9, per woman 8/9 (mixture seed 4
-    # missed by 0.002), per tour through the city 6/9 (missed by 0.001-0.009, estimate
-    # high), per tour nationally 7/9 — this single-city approximation of the other cities
-    # leans high; the national view (tests/test_national.py) has every city's full model.
-    # The issue's 90 % on per stay and per woman together (17/18); regression guards below
-    # it for the tour figures.
+    print("covered, seeds", TRUTH_SEEDS, {k: f"{sum(v)}/{len(v)}" for k, v in covered.items()})
+    # measured 2026-11-30 (docs/methods/tours.md, "Truth recovery"), the tour chain
+    # language by language (chain_by_language): per stay 9/9, per woman 8/9, per tour
+    # through the city 9/9 (6/9 with the average chain), nationally 9/9 (7/9). Fresh seeds
+    # 7-9: per tour 8/9 (8/9 before), nationally 6/9 (7/9 before; seed 7 low in every
+    # world). Floors at what the fresh seeds support: the issue's 90 % on per stay and per
+    # woman together, per tour 0.85 (8/9 on fresh seeds), nationally 0.65 (6/9).
     assert np.mean(covered["reach_stay"] + covered["reach_woman"]) >= 0.9, rates
-    assert rates["reach_tour"] >= 0.6 and rates["reach_tour_national"] >= 0.6, rates
+    assert rates["reach_tour"] >= 0.85 and rates["reach_tour_national"] >= 0.65, rates
 
 
 def test_coordination_scenarios(mixture):

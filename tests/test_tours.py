@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from capacity.models.tours import (
     capacity_reach,
+    chain_by_language,
     coordinated_reach,
     reach_per_woman,
     tour_flows,
@@ -57,6 +58,30 @@ def test_tour_reach_closed_form_equals_direct_simulation():
     tour, _, nat = visit_reach(R3[None], P3, X3, S3)
     np.testing.assert_allclose(tour[0], per_visit, atol=0.004)
     assert abs(nat[0] - national) < 0.004
+
+
+def test_tours_language_by_language_equal_a_direct_simulation():
+    """Women of two languages (60 % / 40 %, the same shares in every city); a woman of
+    language L is reached in a stay in city c with chance p_cL. The mixed closed form equals
+    a simulation of each language's tours mixed with the shares, and differs from chaining
+    the average reach (the old single-city chain) by more than the simulation error."""
+    p = np.array([[0.5, 0.05], [0.3, 0.0], [0.6, 0.1]])  # (C, L)
+    pi = np.array([0.6, 0.4])
+    rng = np.random.default_rng(12)
+    sims = [_simulate_tours(p[:, k], P3, X3, S3, 300_000, rng) for k in range(2)]
+    per_visit = sum(w * sim[1] for w, sim in zip(pi, sims, strict=True))
+    national = sum(w * sim[2] for w, sim in zip(pi, sims, strict=True))
+    tour, before, nat = chain_by_language(p[None], P3, X3, S3, pi[None])
+    np.testing.assert_allclose(tour[0], per_visit, atol=0.004)
+    assert abs(nat[0] - national) < 0.004
+    average, _, nat_avg = visit_reach((p @ pi)[None], P3, X3, S3)
+    assert np.all(average[0] - tour[0] > 0.01) and nat_avg[0] - nat[0] > 0.01
+    # one language: the plain chain
+    one, b1, n1 = chain_by_language(R3[None, :, None], P3, X3, S3, np.ones((1, 1)))
+    t0, b0, n0 = visit_reach(R3[None], P3, X3, S3)
+    np.testing.assert_allclose(one, t0)
+    np.testing.assert_allclose(b1, b0)
+    np.testing.assert_allclose(n1, n0)
 
 
 def test_tour_reach_by_hand_for_two_cities():
@@ -187,3 +212,45 @@ def test_more_staff_never_lowers_any_reach(data, factor, which):
         assert np.all(visit_reach(p1, P, x, s)[0] >= visit_reach(p0, P, x, s)[0] - 1e-9)
         k = np.array([1, 2, 3])
         assert np.all(reach_per_woman(p1, k) >= reach_per_woman(p0, k) - 1e-12)
+
+
+def _by_language(cap, m):
+    """``reach_at`` per language: capacity against arrivals times the usable share ``m_L``."""
+
+    def reach_at(mult):
+        return capacity_reach(cap[None])(mult)[:, :, None] * m[None, None, :]
+
+    return reach_at
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data(), st.floats(0, 1), st.floats(0, 1), st.floats(1.0, 5.0), st.integers(0, 3))
+def test_language_chain_invariants(data, t1, t2, factor, which):
+    """Language by language: tour reach ≥ reach per stay in the city, more coordination and
+    more staff in any city never lower it."""
+    P, x, s, cap = _chain(data)
+    m = np.array(data.draw(st.lists(st.floats(0, 1), min_size=2, max_size=2)))
+    pi = np.array([[0.7, 0.3]])
+
+    def before(p):
+        return chain_by_language(p, P, x, s, pi)[1]
+
+    f = _by_language(cap, m)
+    p0 = f(np.ones((1, len(cap))))
+    tour, _, nat = chain_by_language(p0, P, x, s, pi)
+    assert np.all(tour >= (p0 * pi[:, None, :]).sum(axis=2) - 1e-12)
+    lo, hi = sorted((t1, t2))
+    p_lo = coordinated_reach(f, P, x, s, lo, before=before)
+    p_hi = coordinated_reach(f, P, x, s, hi, before=before)
+    t_lo, _, n_lo = chain_by_language(p_lo, P, x, s, pi)
+    t_hi, _, n_hi = chain_by_language(p_hi, P, x, s, pi)
+    assert np.all(t_hi >= t_lo - 1e-9) and np.all(n_hi >= n_lo - 1e-9)
+    more = cap.copy()
+    more[which % len(cap)] *= factor
+    for coord in (0.0, 1.0):
+        a = coordinated_reach(f, P, x, s, coord, before=before)
+        b = coordinated_reach(_by_language(more, m), P, x, s, coord, before=before)
+        assert np.all(b >= a - 1e-9)
+        ta, _, na = chain_by_language(a, P, x, s, pi)
+        tb, _, nb = chain_by_language(b, P, x, s, pi)
+        assert np.all(tb >= ta - 1e-9) and np.all(nb >= na - 1e-9)

@@ -20,7 +20,13 @@ from capacity.config import Params
 from capacity.exceptions import CapacityError
 from capacity.models._base import Caveat, Results, percentile_interval
 from capacity.models.stays import build_stays
-from capacity.models.tours import reach_per_woman, stays_per_woman, tour_flows, visit_reach
+from capacity.models.tours import (
+    chain_by_language,
+    reach_per_woman,
+    stays_per_woman,
+    tour_flows,
+    visit_reach,
+)
 from capacity.question4.mobility import flow_draws, seen_moves, seen_next_share
 
 __all__ = ["NationalResult", "national_view"]
@@ -228,8 +234,6 @@ def _tour_by_language(fits: dict, cities: list[str], reach, P, x, s):
     with ``π_{cL}`` city ``c``'s language shares (per draw; the fitted cities' mean for a
     city without a fit). A language a city has no data on takes that city's average reach.
     """
-    from capacity.models.tours import tour_reach
-
     d, c = reach.shape
     langs = sorted({lang for f in fits.values() for lang in f["languages"]})
     if not langs:
@@ -245,19 +249,12 @@ def _tour_by_language(fits: dict, cities: list[str], reach, P, x, s):
     missing = [j for j in range(c) if j not in fitted]
     if missing and fitted:
         pi[:, missing, :] = pi[:, fitted, :].mean(axis=1, keepdims=True)
-    tour = np.zeros((d, c))
-    unreached = np.zeros(d)
-    starts = np.broadcast_to(np.asarray(s, dtype=float), (d, c))
-    for k in range(len(langs)):
-        t_k, _, _ = visit_reach(p_l[:, :, k], P, x, s)
-        u_k = 1.0 - tour_reach(p_l[:, :, k], P, x)
-        tour += pi[:, :, k] * t_k
-        unreached += (starts * pi[:, :, k] * u_k).sum(axis=1)
     # a city without language shares (not fitted) keeps the average chain
     if not fitted:
         tour, _, national = visit_reach(reach, P, x, s)
         return tour, national
-    return tour, 1.0 - unreached
+    tour, _, national = chain_by_language(p_l, P, x, s, pi)
+    return tour, national
 
 
 def national_view(data, params: Params, cities: list[str] | None = None) -> NationalResult:

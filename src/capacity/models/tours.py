@@ -31,6 +31,8 @@ from capacity.exceptions import EstimationError
 
 __all__ = [
     "TourFlows",
+    "chain_by_language",
+    "chain_per_language",
     "coordinated_reach",
     "capacity_reach",
     "flow_events",
@@ -407,6 +409,70 @@ def visit_reach(
     return 1.0 - v * u, 1.0 - v, 1.0 - (s * u).sum(axis=1)
 
 
+def chain_by_language(
+    p: np.ndarray, P: np.ndarray, exit_: np.ndarray, start: np.ndarray, pi: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    r""":func:`visit_reach` language by language, mixed over the women's languages.
+
+    Parameters
+    ----------
+    p : ndarray (D, C, L)
+        Reach per stay in each city of a woman of each language (in a language she
+        understands).
+    P, exit_, start : arrays
+        The tour chain, ``(D, C, C)``, ``(D, C)``, ``(D, C)`` (or without the draw axis).
+    pi : ndarray (D, L) or (D, C, L)
+        Language shares of the women (one set for every city, or per city).
+
+    Returns
+    -------
+    tour, before : ndarray (D, C)
+        ``Σ_L π_{cL} tour_{cL}`` and ``Σ_L π_{cL} (1 − v_{cL})``.
+    national : ndarray (D,)
+        ``1 − Σ_c s_c Σ_L π_{cL} u_{cL}``.
+
+    Notes
+    -----
+    A woman's language is the same in every city of her tour, and whether a contact is in
+    a language she understands depends on it. Her stays' reach is therefore not independent
+    across cities given the *average* reach ``Σ_L π_L p_{cL}``: chaining the average treats
+    a woman no team can talk with as reachable in the next city, which overstates tour
+    reach (Jensen). The chain runs per language (the languages stacked on the draw axis,
+    one batched solve) and the results are mixed with ``π``.
+    """
+    p = np.asarray(p, dtype=float)
+    d, c, n_lang = p.shape
+    pi = np.asarray(pi, dtype=float)
+    pi = np.broadcast_to(pi[:, None, :] if pi.ndim == 2 else pi, (d, c, n_lang))
+    tour, before, u = chain_per_language(p, P, exit_, start)
+    s = np.broadcast_to(np.asarray(start, dtype=float), (d, c))
+    national = 1.0 - (s * (pi * u).sum(axis=2)).sum(axis=1)
+    return (pi * tour).sum(axis=2), (pi * before).sum(axis=2), national
+
+
+def chain_per_language(
+    p: np.ndarray, P: np.ndarray, exit_: np.ndarray, start: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`visit_reach` and :func:`tour_reach` for each language, ``(D, C, L)`` each.
+
+    Returns ``tour`` and ``before`` of :func:`visit_reach` and ``u = 1 − tour_reach`` (a
+    tour from a stay in the city on is not reached), for reach per stay ``p (D, C, L)``;
+    the languages are stacked on the draw axis (one batched solve).
+    """
+    p = np.asarray(p, dtype=float)
+    d, c, n_lang = p.shape
+    stack = np.moveaxis(p, 2, 0).reshape(n_lang * d, c)
+
+    def tile(a, shape):
+        a = np.broadcast_to(np.asarray(a, dtype=float), shape)
+        return np.broadcast_to(a[None], (n_lang, *shape)).reshape(n_lang * d, *shape[1:])
+
+    P_, x_, s_ = tile(P, (d, c, c)), tile(exit_, (d, c)), tile(start, (d, c))
+    tour, before, _ = visit_reach(stack, P_, x_, s_)
+    u = 1.0 - tour_reach(stack, P_, x_)
+    return tuple(np.moveaxis(a.reshape(n_lang, d, c), 0, 2) for a in (tour, before, u))
+
+
 def coordinated_reach(
     reach_at: Callable[[np.ndarray], np.ndarray],
     P: np.ndarray,
@@ -414,6 +480,7 @@ def coordinated_reach(
     start: np.ndarray,
     coordination: float = 1.0,
     iterations: int = 50,
+    before: Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> np.ndarray:
     r"""Reach per stay among women not yet reached when teams share whom they have reached.
 
@@ -426,10 +493,14 @@ def coordinated_reach(
         The tour chain (:meth:`TourFlows.probabilities`).
     coordination : float in [0, 1]
         Share of the women reached earlier in the tour whom the next team knows and skips.
+    before : callable, optional
+        ``reach -> (D, C)`` share of each city's arrivals reached earlier in their tour;
+        default ``visit_reach(reach, P, exit_, start)[1]``. With reach per language
+        ``(D, C, L)`` from ``reach_at``, pass the language mix of :func:`chain_by_language`.
 
     Returns
     -------
-    ndarray (D, C)
+    ndarray (D, C) (or what ``reach_at`` returns)
         Reach per stay of the women not reached before, to use in :func:`tour_reach`.
 
     Notes
@@ -444,9 +515,13 @@ def coordinated_reach(
     p = np.asarray(reach_at(np.ones_like(np.atleast_2d(start), dtype=float)), dtype=float)
     if theta == 0:
         return p
+    if before is None:
+
+        def before(reach):
+            return visit_reach(reach, P, exit_, start)[1]
+
     for _ in range(iterations):
-        _, before, _ = visit_reach(p, P, exit_, start)
-        new = np.asarray(reach_at(np.clip(1.0 - theta * before, 1e-9, 1.0)), dtype=float)
+        new = np.asarray(reach_at(np.clip(1.0 - theta * before(p), 1e-9, 1.0)), dtype=float)
         if np.max(np.abs(new - p)) < 1e-10:
             return np.maximum(new, p)
         p = np.maximum(new, p)

@@ -36,6 +36,8 @@ from capacity.models.strategy import (
 from capacity.models.tours import (
     TourFlows,
     capacity_reach,
+    chain_by_language,
+    chain_per_language,
     coordinated_reach,
     flow_events,
     reach_per_woman,
@@ -43,7 +45,6 @@ from capacity.models.tours import (
     stays_per_woman,
     tour_flow_replicates,
     tour_flows,
-    visit_reach,
 )
 
 __all__ = ["MEASURES", "MobilityFit", "MobilityResults", "coordination_scenarios",
@@ -444,26 +445,37 @@ def tour_measures(
     p_lang, _ = _reach(inputs, fte, scen)
     eff = (inputs.pi * p_lang).sum(axis=1)
     woman = (inputs.pi * mob.per_woman(p_lang)).sum(axis=1)
-    # other cities: a contact there is usable as often as one here (Σ_L π_L m_L), a share
-    # that does not move with this city's staffing (eff / p_any did: more staff here lowered
-    # the other cities' reach when reach in any language saturated faster)
-    usable = inputs.usable()
+    # the tour chain runs language by language (chain_by_language): a woman's language is
+    # the same in every city. Other cities: contacted stays over arrivals (any language),
+    # usable for language L as often as a contact here (m_L) — a share that does not move
+    # with this city's staffing
+    pi = np.asarray(inputs.pi, dtype=float)
+    m = np.broadcast_to(np.asarray(inputs.m, dtype=float), pi.shape)
     c = mob.city
-    p = mob.city_reach * usable[:, None]
-    p[:, c] = eff
+
+    def by_language(other: np.ndarray, here: np.ndarray) -> np.ndarray:
+        out = other[:, :, None] * m[:, None, :]
+        out[:, c, :] = here
+        return np.clip(out, 0.0, 1.0)
+
+    p = by_language(mob.city_reach, p_lang)
     P, x = seen_moves(mob.P, mob.seen_next)
+
+    def before(reach):
+        return chain_by_language(reach, P, x, mob.start, pi)[1]
+
     if coordination > 0:
-        cap = p / (1 - np.clip(p, 0, 1 - 1e-9))
+        cap = mob.city_reach / (1 - np.clip(mob.city_reach, 0, 1 - 1e-9))
 
         def reach_at(mult):
-            out = capacity_reach(cap)(mult)
             pl, _ = _reach(inputs, fte, scen, arrivals_multiplier=mult[:, c])
-            out[:, c] = (inputs.pi * pl).sum(axis=1)
-            return out
+            return by_language(capacity_reach(cap)(mult), pl)
 
-        p = coordinated_reach(reach_at, P, x, mob.start, coordination)
-    tour, _, national = visit_reach(p, P, x, mob.start)
-    tour = tour[:, c]
+        p = coordinated_reach(reach_at, P, x, mob.start, coordination, before=before)
+    tour_l, _, u_l = chain_per_language(p, P, x, mob.start)
+    tour_l = tour_l[:, c, :]
+    start = np.broadcast_to(np.asarray(mob.start, dtype=float), u_l.shape[:2])
+    national_l = 1.0 - (start[:, :, None] * u_l).sum(axis=1)
     if shared_fte > 0:
         served = erlang_a_served_many(
             mob.tours_per_week,
@@ -471,9 +483,11 @@ def tour_measures(
             shared_fte,
             DAYS_PER_WEEK / inputs.stays.mean,
         )
-        usable = served * inputs.usable()
-        tour = 1 - (1 - usable) * (1 - tour)
-        national = 1 - (1 - usable) * (1 - national)
+        missed = 1 - served[:, None] * m  # per language: the shared screening unusable or missed
+        tour_l = 1 - missed * (1 - tour_l)
+        national_l = 1 - missed * (1 - national_l)
+    tour = (pi * tour_l).sum(axis=1)
+    national = (pi * national_l).sum(axis=1)
     return {"reach_stay": eff, "reach_woman": woman, "reach_tour": tour,
             "reach_tour_national": national}  # fmt: skip
 

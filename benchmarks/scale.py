@@ -553,13 +553,17 @@ LOAD_PARTS = (
     ("load.tables", "contract rules, repeated keys and typed columns"),
     ("load.privacy", "the privacy scan (on a second thread, beside the parsing)"),
     ("load.cross", "checks across tables"),
-    ("load.cache_write", "storing the validated dataset"),
+    (
+        "load.cache_write",
+        "storing the validated dataset (on a background thread, after"
+        " the load returns: outside the load's time)",
+    ),
     ("load.imports", "importing the check"),
 )
 
 
-#: Load parts on a second thread (their wall time overlaps the others').
-CONCURRENT_LOAD_PARTS = frozenset({"load.privacy"})
+#: Load parts on a second thread (their wall time overlaps the others' or follows the load).
+CONCURRENT_LOAD_PARTS = frozenset({"load.privacy", "load.cache_write"})
 
 
 def _load_parts(pipe: dict, read_s: float, read_c: float) -> str:

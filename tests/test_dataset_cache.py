@@ -8,9 +8,11 @@ cover (a file's bytes, the contract's code) makes the dataset validate again.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pandas as pd
@@ -47,6 +49,7 @@ def _refuse_validation(monkeypatch):
 
 def test_a_hit_is_the_same_dataset_and_does_not_validate(cache, data, monkeypatch):
     first = load_dataset(data)
+    dataset_cache.wait()  # the entry is written on a background thread
     entries = [p for p in cache.iterdir() if not p.name.startswith(".")]
     assert len(entries) == 1
     # a data format, never a pickle
@@ -122,6 +125,7 @@ def test_a_refused_dataset_is_never_stored(cache, data):
 
 def test_a_damaged_entry_is_a_miss(cache, data):
     first = load_dataset(data)
+    dataset_cache.wait()
     (entry,) = [p for p in cache.iterdir() if not p.name.startswith(".")]
     (entry / "sightings.arrow").write_bytes(b"not an Arrow file")
     again = load_dataset(data)
@@ -138,6 +142,7 @@ def test_cache_off_writes_nothing(tmp_path, data, monkeypatch):
 
 def test_a_hit_in_a_fresh_interpreter_imports_no_validation_code(cache, data):
     load_dataset(data)
+    dataset_cache.wait()
     code = (
         "import sys; from capacity.dataset import load_dataset;"
         f"ds = load_dataset({str(data)!r});"
@@ -151,3 +156,57 @@ def test_a_hit_in_a_fresh_interpreter_imports_no_validation_code(cache, data):
         env={**__import__("os").environ, dataset_cache.ENV: str(cache)},
     )
     assert out.stdout.split() == ["41", "False", "False"]
+
+
+def _held_write(monkeypatch) -> threading.Event:
+    """Make the cache's writes wait until the returned event is set."""
+    go = threading.Event()
+    write = dataset_cache.write
+
+    def held(*args, **kwargs):
+        assert go.wait(60), "the test never let the write go"
+        return write(*args, **kwargs)
+
+    monkeypatch.setattr(dataset_cache, "write", held)
+    return go
+
+
+def _entries(cache: Path) -> list[Path]:
+    return [p for p in cache.iterdir() if not p.name.startswith(".")] if cache.exists() else []
+
+
+def test_the_entry_is_stored_after_the_load_returns_and_a_read_waits_for_it(
+    cache, data, monkeypatch
+):
+    go = _held_write(monkeypatch)
+    first = load_dataset(data)  # returns while its write waits
+    assert _entries(cache) == []
+    threading.Timer(0.2, go.set).start()
+    _refuse_validation(monkeypatch)
+    again = load_dataset(data)  # waits for the write of the same key, then hits
+    assert len(_entries(cache)) == 1
+    pd.testing.assert_frame_equal(again.sightings, first.sightings)
+
+
+def test_a_table_changed_by_the_caller_is_not_what_is_stored(cache, data, monkeypatch):
+    go = _held_write(monkeypatch)
+    first = load_dataset(data)
+    kept = first.sightings.copy()
+    first.sightings.loc[0, "person_id"] = "changed"
+    first.sightings.loc[1, "date"] = pd.Timestamp("2000-01-01")
+    go.set()
+    dataset_cache.wait()
+    _refuse_validation(monkeypatch)
+    pd.testing.assert_frame_equal(load_dataset(data).sightings, kept)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no os.fork here")
+def test_a_fork_waits_for_the_write(cache, data, monkeypatch):
+    go = _held_write(monkeypatch)
+    load_dataset(data)
+    threading.Timer(0.2, go.set).start()
+    pid = os.fork()  # waits for the write (a fork while it writes could copy a held lock)
+    if pid == 0:
+        os._exit(0 if _entries(cache) else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0

@@ -331,7 +331,8 @@ def load_dataset(
     cache : bool, default True
         Serve a dataset that passed every check before from the validated-dataset cache
         (:mod:`capacity.dataset_cache`: typed Arrow files keyed by the files' SHA-256 and the
-        contract's code), and store it there after a first successful validation. The
+        contract's code), and store it there after a first successful validation (on a
+        background thread: :func:`capacity.dataset_cache.wait` waits for it). The
         result is the same either way; ``False`` (or ``CAPACITY_DATA_CACHE=off``) always
         validates.
 
@@ -399,7 +400,7 @@ def _load(folder: str | os.PathLike, tables: Sequence[str] | None, cache: bool) 
     else:
         out, files = _load_checked(path, names, meta, hashes, problems)
     if key is not None:
-        dataset_cache.write(key, {t: out[t] for t in names})
+        dataset_cache.write_in_background(key, {t: out[t] for t in names})
     return Dataset(**out, meta=meta, files=files, folder=path)
 
 

@@ -15,19 +15,26 @@ interactions cannot absorb. :func:`fit_stay_detection` models the cause instead,
   with ``ads``) that can see her, with free shares ``π_c``; on each day present an ad site
   of her class sees her with daily chance ``p_j``, on her arrival day with ``r_j`` (an ad
   captured when posted); the other sources (outreach, police) see anyone present, each day
-  one pattern of them with free probabilities ``ψ`` (so they may work together);
-- days and ad sites are independent given class and stay.
+  one pattern of them with free probabilities (so they may work together): ``ψ^a`` on the
+  arrival day, ``ψ^e`` on days 2 … ``k`` (``EARLY_DAYS``; outreach that screens new ads
+  sees a woman mostly then), ``ψ`` after; a normal prior of SD ``EARLY_PRIOR_SD`` on the
+  log-odds of ``ψ^a`` and ``ψ^e`` around ``ψ`` keeps patterns seldom seen near ``ψ``;
+- days and ad sites are independent given class, stay and day of the stay.
 
 A stay seen on ``K`` days, first to last sighting ``d`` days apart, with ``K_j`` days by ad
-site ``j``, has, given ``L`` and class ``c`` (``u_c``, ``ũ_c`` the chance of a day unseen,
-on an ordinary and on the arrival day; ``ρ_c`` the ratio of the first sighting day's
-chance as an arrival day to its ordinary chance)
+site ``j``, first seen on day ``x + 1`` of her stay, has, given ``L``, ``x`` and class
+``c`` (``u_c``, ``ũ_c``, ``u^e_c`` the chance of a day unseen on an ordinary, the arrival
+and an early day; ``R_x`` the ratio of the span's chance with its first ``k − x`` days
+early, the first an arrival day if ``x = 0``, to its chance as ordinary days)
 
-    P(obs | L, c) = Π_days P(pattern | c) · u_c^{d − K} · [ρ_c u_c^{L − d} + (L − d) ũ_c u_c^{L − d − 1}],
+    P(obs | c) = Π_days P(pattern | c, ordinary) · u_c^{d − K}
+                 · [Σ_{x<k} R_x ũ_c^{[x≥1]} (u^e_c)^{max(x−1, 0)} T(d + x) + ũ_c (u^e_c)^{k−1} G(d + k)]
 
+summed over ``L`` (``T``, ``G``: :meth:`_Model.core`; with ``k = 1``, ``T = H`` and the
+bracket is ``ρ_c H(d) + ũ_c G(d + 1)``, ``ρ_c`` the first day's arrival-day ratio),
 and the conditional likelihood of the seen stays (Huggins 1989) is
-``Π_i Σ_c π_c Σ_L f(L) P(obs_i | L, c) / P(seen)``, ``P(seen) = Σ_c π_c Σ_L f(L)(1 − ũ_c u_c^{L−1})``,
-per start year. The sums over ``L`` are two backward recursions per class and year, so
+``Π_i Σ_c π_c P(obs_i | c) / P(seen)``, ``P(seen) = Σ_c π_c (1 − ũ_c T(1))``, per start
+year. The sums over ``L`` are two backward recursions per class and year, so
 one evaluation is a few vector operations; the fit is L-BFGS on the stays' sufficient
 statistics (identical stays counted once). The detection share of the counted arrivals is
 ``δ = Σ_y s_y / Σ_y (s_y / P̂_y(seen))`` with ``s_y`` the merged stay starts of year ``y``.
@@ -70,6 +77,14 @@ Q_MIN, Q_MAX = 0.05, 3.0
 U_MIN = 0.3
 #: Sources a person may never be visible to (she does not advertise there).
 SELECTIVE_PREFIX = "ads"
+#: Days at the start of a stay on which the other sources (outreach, police) have their own
+#: daily pattern: day 1 (the arrival day) and days 2 … ``EARLY_DAYS`` (outreach that
+#: screens new ads sees a woman mostly then); ordinary days after.
+EARLY_DAYS = 3
+#: Prior SD (log-odds scale) of the arrival-day and early-day patterns of the other sources
+#: around the ordinary one: a pattern seldom seen (police on the arrival day) stays near it
+#: instead of running off to −∞ (a flat direction the bootstrap's Newton step cannot use).
+EARLY_PRIOR_SD = 2.0
 
 
 def merged_stays(stays: pd.DataFrame, strata) -> pd.DataFrame:
@@ -112,6 +127,8 @@ class StaySightings:
     d, K, year : (R,) span in days (first to last sighting), sighting days, start year
     Ks : (R, S) sighting days per ad site; F : (R, S) ad site seen on the first day
     Nc : (R, 2^O) sighting days per pattern of the other sources (column 0: none of them)
+    M : (R, EARLY_DAYS, 2^O) days of the span's first ``m`` days (``m = 1 … EARLY_DAYS``) per
+        pattern of the other sources, unseen days counted in column 0
     stay_row : (n,) row of each stay; stay_person : (n,) person code of each stay
     fit : (n,) the stay enters the fit; counted : (n,) its start counts as an arrival
     persons : Index of the person codes
@@ -124,6 +141,7 @@ class StaySightings:
     Ks: np.ndarray
     F: np.ndarray
     Nc: np.ndarray
+    M: np.ndarray
     year: np.ndarray
     stay_row: np.ndarray
     stay_person: np.ndarray
@@ -196,6 +214,17 @@ def stay_sightings(
     Nc = np.zeros((n, 2**no))
     np.add.at(Nc, (stay, other), 1.0)
     first = bd == ms[stay]
+    # the other sources' pattern per position of the span's first EARLY_DAYS days,
+    # cumulated (unseen positions in column 0)
+    k = EARLY_DAYS
+    pos = bd - ms[stay]
+    early = pos < k
+    M = np.zeros((n, k, 2**no))
+    np.add.at(M, (stay[early], pos[early], other[early]), 1.0)
+    M = np.cumsum(M, axis=1)
+    d_full = me - ms + 1
+    within = np.minimum(np.arange(1, k + 1)[None, :], d_full[:, None])
+    M[:, :, 0] += within - M.sum(axis=2)
     F = np.zeros((n, ns), dtype=bool)
     for j in range(ns):
         hit = first & ((bv >> j) & 1).astype(bool)
@@ -206,7 +235,7 @@ def stay_sightings(
     t1 = np.datetime64(pd.Timestamp(period_end).date()).astype(np.int64)
     counted = (~m["left_truncated"].to_numpy(bool)) & (ms >= t0) & (ms <= t1)
     fit = counted & (ms <= day.max() - horizon)
-    stats = np.column_stack([d, K, year, Ks, F, Nc]).astype(np.int64)
+    stats = np.column_stack([d, K, year, Ks, F, Nc, M.reshape(n, -1)]).astype(np.int64)
     uniq, stay_row = np.unique(stats, axis=0, return_inverse=True)
     persons = pd.Index(pd.unique(m["person_id"])) if persons is None else persons
     return StaySightings(
@@ -217,7 +246,8 @@ def stay_sightings(
         year=uniq[:, 2],
         Ks=uniq[:, 3 : 3 + ns].astype(float),
         F=uniq[:, 3 + ns : 3 + 2 * ns].astype(bool),
-        Nc=uniq[:, 3 + 2 * ns :].astype(float),
+        Nc=uniq[:, 3 + 2 * ns : 3 + 2 * ns + 2**no].astype(float),
+        M=uniq[:, 3 + 2 * ns + 2**no :].reshape(len(uniq), k, 2**no).astype(float),
         stay_row=stay_row.ravel(),
         stay_person=persons.get_indexer(m["person_id"]),
         stay_year=year,
@@ -234,6 +264,7 @@ class _Model:
     st: StaySightings
     w: np.ndarray
     years: np.ndarray
+    k: int = EARLY_DAYS
     classes: list = field(init=False)
 
     def __post_init__(self):
@@ -245,7 +276,21 @@ class _Model:
         self.compat = np.all((seen_sel[:, None, :] <= self.vm[None, :, :].astype(bool)), axis=2)
         self.yi = np.searchsorted(self.years, self.st.year).clip(0, len(self.years) - 1)
         self.yc = (self.years - self.years.mean()).astype(float)
-        self.sizes = [ns, ns, 2**self.no - 1, 2**ns - 1, 3, 1]
+        if not 1 <= self.k <= self.st.M.shape[1]:
+            raise ValueError(f"k must be 1 … {self.st.M.shape[1]}, not {self.k}")
+        no = 2**self.no - 1
+        # p, r, ψ, π, stay shape, β, ψ on the arrival day, ψ on days 2 … k (none if k = 1)
+        self.sizes = [ns, ns, no, 2**ns - 1, 3, 1, no, no if self.k > 1 else 0]
+        # penalty ½‖D θ‖²/τ²: the arrival-day and early-day log-odds minus the ordinary ones
+        at = np.cumsum([0] + self.sizes)
+        rows = []
+        for blk in (6, 7):
+            for i in range(self.sizes[blk]):
+                row = np.zeros(at[-1])
+                row[at[blk] + i], row[at[2] + i] = 1.0, -1.0
+                rows.append(row)
+        self.D = np.array(rows).reshape(len(rows), at[-1]) / EARLY_PRIOR_SD
+        self.penalty_hessian = self.D.T @ self.D
 
     def unpack(self, th):
         """Parameters of one vector ``th`` (P,) or of a batch ``th`` (B, P)."""
@@ -255,11 +300,14 @@ class _Model:
             out.append(th[:, i : i + s])
             i += s
         p, r = special.expit(out[0]), special.expit(out[1])
-        z = np.concatenate([np.zeros((len(th), 1)), out[2]], axis=1)
-        psi = np.exp(z - special.logsumexp(z, axis=1, keepdims=True))
-        zc = np.concatenate([np.zeros((len(th), 1)), out[3]], axis=1)
-        pi = np.exp(zc - special.logsumexp(zc, axis=1, keepdims=True))
-        return p, r, psi, pi, out[4], out[5][:, 0]
+
+        def simplex(x):
+            z = np.concatenate([np.zeros((len(th), 1)), x], axis=1)
+            return np.exp(z - special.logsumexp(z, axis=1, keepdims=True))
+
+        psi, pi, psia = simplex(out[2]), simplex(out[3]), simplex(out[6])
+        psie = simplex(out[7]) if self.k > 1 else psi
+        return p, r, psi, pi, out[4], out[5][:, 0], psia, psie
 
     def stay_pmf(self, shape, beta):
         """``f_y(ℓ) = P(L = ℓ)``, ``ℓ = 1 … LMAX``: shape ``(B, Y, LMAX)``.
@@ -288,16 +336,20 @@ class _Model:
 
         ``H(d) = Σ_{ℓ≥d} f(ℓ) u^{ℓ−d}`` and ``G(d) = Σ_{ℓ≥d} (ℓ − d + 1) f(ℓ) u^{ℓ−d}``
         from reversed cumulative sums (``B(d) = Σ_{ℓ≥d} f u^ℓ``, ``A(d) = Σ_{ℓ≥d}
-        (ℓ + 1) f u^ℓ``: ``H = u^{−d}B``, ``G = u^{−d}(A − dB)``), shape ``(B, C, Y, LMAX)``.
-        The daily chance of a day unseen is kept at ``U_MIN`` or more so that ``u^ℓ``
-        stays inside floating point (a person seen on more than 70 % of her days).
+        (ℓ + 1) f u^ℓ``: ``H = u^{−d}B``, ``G = u^{−d}(A − dB)``), shape ``(B, C, Y, LMAX)``;
+        ``T(m) = Σ_{ℓ≥m} f(ℓ) Π_{t=m+1}^{ℓ} u_t`` (the days after day ``m`` unseen, with the
+        early days' ``u_e`` on days ``t ≤ k``): ``T = H`` from ``k`` on, ``T(m) = f(m) +
+        u_e T(m + 1)`` below. ``T`` and ``G`` are padded with ``k`` zeros (no stay is longer
+        than ``LMAX``). The daily chance of a day unseen is kept at ``U_MIN`` or more so that
+        ``u^ℓ`` stays inside floating point (a person seen on more than 70 % of her days).
         """
-        p, r, psi, pi, shape, beta = self.unpack(th)
+        p, r, psi, pi, shape, beta, psia, psie = self.unpack(th)
         f = self.stay_pmf(shape, beta)  # (B, Y, L)
         vis = self.vm[None, :, :] > 0
         u = psi[:, :1] * np.prod(np.where(vis, 1 - p[:, None, :], 1.0), axis=2)  # (B, C)
-        ua = psi[:, :1] * np.prod(np.where(vis, 1 - r[:, None, :], 1.0), axis=2)
+        ua = psia[:, :1] * np.prod(np.where(vis, 1 - r[:, None, :], 1.0), axis=2)
         u = np.maximum(u, U_MIN)
+        ue = np.minimum(u * (psie[:, :1] / psi[:, :1]), 1.0)
         ell = np.arange(1, LMAX + 1, dtype=float)
         pw = u[:, :, None] ** ell  # (B, C, L)
         x = f[:, None, :, :] * pw[:, :, None, :]  # (B, C, Y, L)
@@ -306,25 +358,47 @@ class _Model:
         inv = 1 / pw[:, :, None, :]
         H = cum_b * inv
         G = (cum_a - ell * cum_b) * inv
-        seen = 1 - ua[:, :, None] * H[..., 0]  # (B, C, Y)
-        return p, r, psi, pi, u, ua, H, G, seen, f
+        k = self.k
+        pad = np.zeros(H.shape[:-1] + (k,))
+        T = np.concatenate([H, pad], axis=-1)
+        for i in range(k - 2, -1, -1):
+            T[..., i] = f[:, None, :, i] + ue[:, :, None] * T[..., i + 1]
+        G = np.concatenate([G, pad], axis=-1)
+        seen = 1 - ua[:, :, None] * T[..., 0]  # (B, C, Y)
+        return p, r, psi, pi, u, ua, ue, T, G, seen, f, psia, psie
 
     def loglik_rows(self, th):
         """Per row: ``log P(obs | seen)`` (R,) or (B, R), ``P(seen)`` per year, ``f``."""
         batch = np.ndim(th) == 2
-        p, r, psi, pi, u, ua, H, G, seen, f = self.core(th)
-        st = self.st
-        lp = np.log(np.maximum(psi, 1e-300)) @ st.Nc.T  # (B, R)
+        p, r, psi, pi, u, ua, ue, T, G, seen, f, psia, psie = self.core(th)
+        st, k = self.st, self.k
+        lpsi = np.log(np.maximum(psi, 1e-300))
+        lp = lpsi @ st.Nc.T  # (B, R)
         logp, log1p = np.log(p), np.log1p(-p)
         b = logp[:, None, :] * st.Ks[None] + log1p[:, None, :] * (st.K[:, None] - st.Ks)[None]
         rho = np.where(
             st.F[None], np.log(r / p)[:, None, :], (np.log1p(-r) - log1p)[:, None, :]
         )  # (B, R, S)
-        flat = self.yi * LMAX + (st.d - 1)
-        C, Y = u.shape[1], len(self.years)
-        h = H.reshape(len(u), C, Y * LMAX)[:, :, flat].transpose(0, 2, 1)  # (B, R, C)
-        g = G.reshape(len(u), C, Y * LMAX)[:, :, flat].transpose(0, 2, 1)
-        bracket = np.exp(rho @ self.vm.T) * h + (ua / u)[:, None, :] * (g - h)
+        # the other sources on the first k days: arrival-day and early-day patterns over
+        # the ordinary one, for the first sighting on day x + 1 of the stay
+        la = np.log(np.maximum(psia, 1e-300)) - lpsi
+        le = np.log(np.maximum(psie, 1e-300)) - lpsi
+        M = st.M[:, :k, :]
+        a0 = la @ M[:, 0, :].T + le @ (M[:, k - 1, :] - M[:, 0, :]).T  # (B, R)
+        C, Y, W = u.shape[1], len(self.years), LMAX + k
+        Tf, Gf = T.reshape(len(u), C, Y * W), G.reshape(len(u), C, Y * W)
+        flat = self.yi * W + (st.d - 1)
+
+        def at(arr, x):
+            return arr[:, :, flat + x].transpose(0, 2, 1)  # (B, R, C)
+
+        bracket = np.exp(rho @ self.vm.T + a0[:, :, None]) * at(Tf, 0)
+        for x in range(1, k):
+            ax = le @ M[:, k - 1 - x, :].T
+            bracket = bracket + np.exp(ax)[:, :, None] * (ua * ue ** (x - 1))[:, None, :] * at(
+                Tf, x
+            )
+        bracket = bracket + (ua * ue ** (k - 1))[:, None, :] * at(Gf, k)
         with np.errstate(divide="ignore"):
             lc = (
                 lp[:, :, None]
@@ -351,11 +425,13 @@ class _Model:
         v = -(li @ self.w)
         if not np.all(np.isfinite(v)):
             return 1e300, np.zeros(P)
-        return float(v[0]), (v[1:] - v[0]) / step
+        pen = self.D @ th
+        return float(v[0] + 0.5 * pen @ pen), (v[1:] - v[0]) / step + self.D.T @ pen
 
     def nll(self, th):
         li = self.loglik_rows(th)[0]
-        v = -(self.w @ li)
+        pen = self.D @ th
+        v = -(self.w @ li) + 0.5 * pen @ pen
         return v if np.isfinite(v) else 1e300
 
     def start(self) -> np.ndarray:
@@ -368,6 +444,8 @@ class _Model:
             np.zeros(2**ns - 1),
             [np.log(span + 5.0), 0.0, 0.0],
             [0.0],
+            np.full(2**no - 1, np.log(0.01)),
+            np.full((2**no - 1) * (self.k > 1), np.log(0.01)),
         ]
 
 
@@ -456,8 +534,8 @@ class StayDetection(Results):
         """
         # Σ_i (w_ib − 1) s_i: exact at the optimum, robust to a fit stopped just short of it
         steps = (np.asarray(scores, dtype=float) - self.score_total[None, :]) @ self.info_inv.T
-        big = np.abs(steps).max(axis=1, keepdims=True)
-        steps = np.where(big > 3, steps * 3 / np.maximum(big, 1e-300), steps)
+        # per coordinate: one weakly identified parameter must not shrink every other step
+        steps = np.clip(steps, -3.0, 3.0)
         det = np.empty(len(scores))
         days = np.empty(len(scores))
         ell = np.arange(1, LMAX + 1, dtype=float)
@@ -529,14 +607,14 @@ def fit_stay_detection(st: StaySightings, alpha: float = 0.05) -> StayDetection:
     e = np.diag(1e-4 * np.maximum(1.0, np.abs(th)))
     up, down = model.loglik_rows(th + e)[0], model.loglik_rows(th - e)[0]  # (P, R)
     scores = ((up - down) / (2 * np.diag(e))[:, None]).T
-    info = (scores * fit_rows[:, None]).T @ scores
+    info = (scores * fit_rows[:, None]).T @ scores + model.penalty_hessian
     info_inv = np.linalg.pinv(info + 1e-9 * np.eye(P))
     counted_years = st.stay_year[st.counted]
     s = np.array([(counted_years == y).sum() for y in years], dtype=float)
     if s.sum() == 0:
         raise EstimationError("no counted merged stay starts: no detection share of stays.")
     detection = float(s.sum() / np.sum(s / ps))
-    p, r, psi, pi, shape, beta = (x[0] for x in model.unpack(th))
+    p, r, psi, pi, shape, beta, psia, psie = (x[0] for x in model.unpack(th))
     ell = np.arange(1, LMAX + 1)
     caveats = [Caveat("population.stay_detection", share=1 - detection)]
     return StayDetection(
@@ -547,6 +625,9 @@ def fit_stay_detection(st: StaySightings, alpha: float = 0.05) -> StayDetection:
             "p": dict(zip(st.selective, p, strict=True)),
             "r": dict(zip(st.selective, r, strict=True)),
             "psi": psi,
+            "psi_arrival": psia,
+            "psi_early": psie,
+            "early_days": model.k,
             "pi": pi,
             "shape": shape,
             "beta": beta,

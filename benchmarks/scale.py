@@ -584,12 +584,21 @@ def _load_parts(pipe: dict, read_s: float, read_c: float) -> str:
         for k, label in parts
     ]
     floor = st["load.hash"] + st["load.read"] if "load.hash" in st else st["load.read"]
-    return (
+    floor_c = cpu.get("load.hash", 0.0) + cpu.get("load.read", NAN)
+    text = (
         f"; of which {'; '.join(shown)}; the rest (datapackage.json, the final types, "
         f"importing the contract) {fmt_s(rest)} (CPU {fmt_s(rest_c)}). Hashing the files "
         f"and reading them into Arrow alone take {fmt_x(floor / read_s)} the read "
-        f"(CPU {fmt_x((cpu.get('load.hash', 0.0) + cpu.get('load.read', NAN)) / read_c)})"
+        f"(CPU {fmt_x(floor_c / read_c)})"
     )
+    if "load.distinct" in st:  # what every cell needs before any rule: the floor of a check
+        floor += st["load.distinct"]
+        floor_c += cpu.get("load.distinct", NAN)
+        text += (
+            f"; with listing each column's distinct cells (every cell looked at once) "
+            f"{fmt_x(floor / read_s)} (CPU {fmt_x(floor_c / read_c)})"
+        )
+    return text
 
 
 def _required(pipe: dict, read_s: float, cfg: BenchConfig) -> str:

@@ -461,16 +461,19 @@ def chain_per_language(
     """
     p = np.asarray(p, dtype=float)
     d, c, n_lang = p.shape
-    stack = np.moveaxis(p, 2, 0).reshape(n_lang * d, c)
-
-    def tile(a, shape):
-        a = np.broadcast_to(np.asarray(a, dtype=float), shape)
-        return np.broadcast_to(a[None], (n_lang, *shape)).reshape(n_lang * d, *shape[1:])
-
-    P_, x_, s_ = tile(P, (d, c, c)), tile(exit_, (d, c)), tile(start, (d, c))
-    tour, before, _ = visit_reach(stack, P_, x_, s_)
-    u = 1.0 - tour_reach(stack, P_, x_)
-    return tuple(np.moveaxis(a.reshape(n_lang, d, c), 0, 2) for a in (tour, before, u))
+    P = np.broadcast_to(np.asarray(P, dtype=float), (d, c, c))
+    x = np.broadcast_to(np.asarray(exit_, dtype=float), (d, c))
+    s = np.broadcast_to(np.asarray(start, dtype=float), (d, c))
+    q = np.moveaxis(1.0 - p, 2, 0)  # (L, D, C)
+    # one inverse per language and draw serves both systems of visit_reach:
+    # (I − diag(q) P) u = q ∘ x  and  (I − diag(q) P)ᵀ y = s
+    inv = np.linalg.inv(np.eye(c) - q[..., None] * P[None])
+    u = np.clip((inv @ (q * x[None])[..., None])[..., 0], 0.0, 1.0)
+    fresh = (np.swapaxes(inv, -1, -2) @ np.broadcast_to(s, (n_lang, d, c))[..., None])[..., 0]
+    visits = np.linalg.solve(np.eye(c)[None] - np.swapaxes(P, 1, 2), s[:, :, None])[:, :, 0]
+    ok = visits > 1e-12
+    v = np.clip(np.divide(fresh, visits, out=np.ones_like(fresh), where=ok[None]), 0.0, 1.0)
+    return tuple(np.moveaxis(a, 0, 2) for a in (1.0 - v * u, 1.0 - v, u))
 
 
 def coordinated_reach(

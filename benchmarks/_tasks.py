@@ -449,49 +449,46 @@ def task_sweep_each(
     INFO["reports"] = len(result.reports)
 
 
+#: Set by ``_time_scenario_reports``: where each timed report leaves its row, and the
+#: sweep's own report function (the workers are forked, so they see both).
+_TIMED: dict = {}
+
+
 def _time_scenario_reports(out: Path) -> None:
     """Time each scenario report of a sweep in its worker: CPU of the worker, of its warm
     kernel and of the kernel's children (the figure processes), and the notebook's cells.
 
-    The workers are forked from this process, so they run the wrapper set here; each report
-    leaves one JSON file in ``out``.
+    The workers are forked from this process and get each job's function by reference
+    (pickled): :func:`_timed_render_one` stands in for the sweep's own. Each report leaves
+    one JSON file in ``out``.
     """
+    import capacity.report.sweep as sweep
+
+    _TIMED.update(out=out, render=sweep._render_one)
+    sweep._render_one = _timed_render_one
+
+
+def _timed_render_one(*args, kernel=None, **kwargs):
     import os
 
     import psutil
 
-    import capacity.report.sweep as sweep
-
-    render = sweep._render_one
-
-    def timed(*args, kernel=None, **kwargs):
-        proc = psutil.Process(kernel.km.provisioner.process.pid)
-        c0, k0 = time.process_time(), proc.cpu_times()
-        report = render(*args, kernel=kernel, **kwargs)
-        worker, k1 = time.process_time() - c0, proc.cpu_times()
-        nb = json.loads((report.folder / "committee_report.ipynb").read_text(encoding="utf-8"))
-        cells = [
-            c["metadata"].get("papermill", {}).get("duration") or 0.0
-            for c in nb["cells"]
-            if c["cell_type"] == "code"
-        ]
-        row = {
-            "worker": worker,
-            "kernel": k1.user + k1.system - k0.user - k0.system,
-            # figure files are written by processes forked from the kernel, which reaps them
-            "figures": k1.children_user + k1.children_system
-            - k0.children_user - k0.children_system,
-            "cells": cells,
-            "labels": [
-                "".join(c["source"]).strip().splitlines()[-1][:60]
-                for c in nb["cells"]
-                if c["cell_type"] == "code"
-            ],
-        }  # fmt: skip
-        (out / f"{report.run_id}-{os.getpid()}.json").write_text(json.dumps(row))
-        return report
-
-    sweep._render_one = timed
+    proc = psutil.Process(kernel.km.provisioner.process.pid)
+    c0, k0 = time.process_time(), proc.cpu_times()
+    report = _TIMED["render"](*args, kernel=kernel, **kwargs)
+    worker, k1 = time.process_time() - c0, proc.cpu_times()
+    nb = json.loads((report.folder / "committee_report.ipynb").read_text(encoding="utf-8"))
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    row = {
+        "worker": worker,
+        "kernel": k1.user + k1.system - k0.user - k0.system,
+        # figure files are written by processes forked from the kernel, which reaps them
+        "figures": k1.children_user + k1.children_system - k0.children_user - k0.children_system,
+        "cells": [c["metadata"].get("papermill", {}).get("duration") or 0.0 for c in code],
+        "labels": [("".join(c["source"]).strip().splitlines() or [""])[-1][:60] for c in code],
+    }
+    (_TIMED["out"] / f"{report.run_id}-{os.getpid()}.json").write_text(json.dumps(row))
+    return report
 
 
 def task_national(folder: str, n_boot: int = 200, seed: int = 1, data_cache: str | None = "off"):

@@ -276,4 +276,9 @@ def test_load_target_states_what_each_part_of_the_first_load_costs():
     assert "the rest" in text and "0.13 s" in text  # 0.40 - 0.27
     assert "alone take 2.00× the read (CPU 1.80×)" in text  # (0.04 + 0.12) / 0.08
     assert "distinct cells (every cell looked at once) 2.75× (CPU 2.50×)" in text  # + 0.06
+    assert "leaves 2.25× the read for everything after that; it took 2.25×" in text  # 0.18 s
+    pipe["stages"]["load_validate"] = 0.50
+    assert "leaves 2.25× the read for everything after that; it took 3.50×" in _load_parts(
+        pipe, 0.08, 0.10
+    )
     assert _load_parts({"stages": {"load_validate": 0.1}}, 0.08, 0.1) == ""  # a rerun

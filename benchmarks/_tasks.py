@@ -485,7 +485,7 @@ def _timed_render_one(*args, kernel=None, **kwargs):
         # figure files are written by processes forked from the kernel, which reaps them
         "figures": k1.children_user + k1.children_system - k0.children_user - k0.children_system,
         "cells": [c["metadata"].get("papermill", {}).get("duration") or 0.0 for c in code],
-        "labels": [("".join(c["source"]).strip().splitlines() or [""])[-1][:60] for c in code],
+        "sources": ["".join(c["source"])[:2000] for c in code],
     }
     (_TIMED["out"] / f"{report.run_id}-{os.getpid()}.json").write_text(json.dumps(row))
     return report

@@ -90,17 +90,17 @@ def each_parts(per_report: list[dict]) -> str:
     worker = med([r["worker"] for r in per_report])
     kernel = med([r["kernel"] for r in per_report])
     forked = med([r["figures"] for r in per_report])
-    labels = per_report[0].get("labels", [])
+    from benchmarks.report import cell_label
+
+    labels = [cell_label(src, 45) for src in per_report[0].get("sources", [])]
     n = min(len(r["cells"]) for r in per_report)
     cells = sorted(((med([r["cells"][i] for r in per_report]), i) for i in range(n)), reverse=True)
-    slow = ", ".join(
-        f"`{labels[i][:45] if i < len(labels) else i}` {fmt_s(v)}" for v, i in cells[:3]
-    )
+    slow = ", ".join(f"`{labels[i] if i < len(labels) else i}` {fmt_s(v)}" for v, i in cells[:3])
     return (
         f"; one scenario report's CPU (median of {len(per_report)}): "
         f"{fmt_s(worker + kernel + forked)} = its worker process {fmt_s(worker)} (papermill, "
         f"HTML, PDF) + its warm kernel {fmt_s(kernel)} (the cells; slowest cells' wall time "
-        f"{slow}) + processes the kernel forked {fmt_s(forked)} (the figure files)"
+        f"{slow}) + processes the kernel forked {fmt_s(forked)} (the figure files; in the first reports also the tornado's refits)"
     )
 
 

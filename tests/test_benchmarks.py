@@ -226,7 +226,7 @@ def test_sweep_target_states_what_a_scenario_reports_cpu_is_made_of():
             "kernel": k,
             "figures": f,
             "cells": [0.1, a, 0.5],
-            "labels": ["x", "ana", "p"],
+            "sources": ["x = 1", "book.begin(\n    1,\n)", "p()"],
         }
         for w, k, f, a in ((1.0, 5.0, 1.5, 3.0), (2.0, 6.0, 1.7, 2.0), (1.5, 5.5, 9.0, 2.5))
     ]
@@ -234,7 +234,8 @@ def test_sweep_target_states_what_a_scenario_reports_cpu_is_made_of():
     # medians: worker 1.5, kernel 5.5, forked 1.7 (the 9.0 of a first report's refits is out)
     assert "(median of 3): 8.70 s = its worker process 1.50 s" in line
     assert "warm kernel 5.50 s" in line and "kernel forked 1.70 s" in line
-    assert line.index("`ana` 2.50 s") < line.index("`p` 0.50 s")  # slowest cell first
+    # slowest cell first, each named by its statements (not by a last line such as ")")
+    assert line.index("`book.begin(…)` 2.50 s") < line.index("`p()` 0.50 s")
     assert each_parts([]) == ""
 
 

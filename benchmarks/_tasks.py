@@ -438,10 +438,57 @@ def task_sweep_each(
         from capacity.config import Params
         from capacity.report import run_sweep
     params = Params.from_yaml(params_file, **overrides)
-    with stage("sweep"):
-        result = run_sweep(params, grid, jobs=jobs, each=True, progress=False)
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        _time_scenario_reports(Path(tmp))
+        with stage("sweep"):
+            result = run_sweep(params, grid, jobs=jobs, each=True, progress=False)
+        INFO["per_report"] = [json.loads(p.read_text()) for p in sorted(Path(tmp).glob("*.json"))]
     INFO["scenarios"] = len(result.comparison)
     INFO["reports"] = len(result.reports)
+
+
+#: Set by ``_time_scenario_reports``: where each timed report leaves its row, and the
+#: sweep's own report function (the workers are forked, so they see both).
+_TIMED: dict = {}
+
+
+def _time_scenario_reports(out: Path) -> None:
+    """Time each scenario report of a sweep in its worker: CPU of the worker, of its warm
+    kernel and of the kernel's children (the figure processes), and the notebook's cells.
+
+    The workers are forked from this process and get each job's function by reference
+    (pickled): :func:`_timed_render_one` stands in for the sweep's own. Each report leaves
+    one JSON file in ``out``.
+    """
+    import capacity.report.sweep as sweep
+
+    _TIMED.update(out=out, render=sweep._render_one)
+    sweep._render_one = _timed_render_one
+
+
+def _timed_render_one(*args, kernel=None, **kwargs):
+    import os
+
+    import psutil
+
+    proc = psutil.Process(kernel.km.provisioner.process.pid)
+    c0, k0 = time.process_time(), proc.cpu_times()
+    report = _TIMED["render"](*args, kernel=kernel, **kwargs)
+    worker, k1 = time.process_time() - c0, proc.cpu_times()
+    nb = json.loads((report.folder / "committee_report.ipynb").read_text(encoding="utf-8"))
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    row = {
+        "worker": worker,
+        "kernel": k1.user + k1.system - k0.user - k0.system,
+        # figure files are written by processes forked from the kernel, which reaps them
+        "figures": k1.children_user + k1.children_system - k0.children_user - k0.children_system,
+        "cells": [c["metadata"].get("papermill", {}).get("duration") or 0.0 for c in code],
+        "labels": [("".join(c["source"]).strip().splitlines() or [""])[-1][:60] for c in code],
+    }
+    (_TIMED["out"] / f"{report.run_id}-{os.getpid()}.json").write_text(json.dumps(row))
+    return report
 
 
 def task_national(folder: str, n_boot: int = 200, seed: int = 1, data_cache: str | None = "off"):
@@ -534,6 +581,49 @@ def task_report_parts(params_file: str, overrides: dict) -> None:
     INFO["parts"] = sorted(rows, key=lambda r: -r["cumulative_s"])[:14]
 
 
+#: Steps of a report run timed in place by ``report_stages``: (module[:class], function, label).
+REPORT_STEPS = (
+    ("capacity.report.run", "_early_kernel", "kernel process started (it boots beside the next steps)"),
+    ("capacity.report.preflight", "check_scope", "scope check (city and period in the sightings)"),
+    ("capacity.report.run", "_progress", "reading the notebook (imports nbformat)"),
+    ("capacity.report.run", "_execute", "notebook execution (papermill; waits for the kernel)"),
+    ("capacity.report.render", "notebook_to_html", "HTML (nbconvert)"),
+    ("capacity.report.render", "html_to_pdf", "PDF (WeasyPrint)"),
+    ("capacity.tables_xlsx", "write_xlsx", "tables.xlsx"),
+    ("capacity.report.figsave", "wait_for_figures", "waiting for the figure files"),
+    ("capacity.report.provenance", "build", "provenance"),
+    ("capacity.report.warm:WarmKernel", "close", "kernel stopped"),
+)  # fmt: skip
+
+
+def task_report_stages(params_file: str, overrides: dict) -> None:
+    """One ``run_report`` in this fresh process with each step timed in place (no profiler).
+
+    Run it with the caches of an earlier run to see where a warm report's wall time goes
+    beyond the notebook: imports, the scope check, HTML, PDF, tables, figures, provenance.
+    """
+    import importlib
+
+    with stage("import"):
+        from capacity.config import Params
+        from capacity.report.run import run_report
+    for module, func, label in REPORT_STEPS:
+        mod_name, _, cls = module.partition(":")
+        owner = importlib.import_module(mod_name)
+        owner = getattr(owner, cls) if cls else owner
+        original = getattr(owner, func)
+
+        def timed(*a, _f=original, _label=label, **kw):
+            with stage(_label):
+                return _f(*a, **kw)
+
+        setattr(owner, func, timed)
+    params = Params.from_yaml(params_file, **overrides)
+    with stage("run_report"):
+        run_report(params)
+    INFO["steps"] = [label for _, _, label in REPORT_STEPS]
+
+
 def task_report_compute(params_file: str, overrides: dict) -> None:
     """What a cold committee report computes in its kernel, one piece after another.
 
@@ -593,6 +683,7 @@ TASKS = {
     "load": task_load,
     "report_parts": task_report_parts,
     "report_compute": task_report_compute,
+    "report_stages": task_report_stages,
 }
 
 

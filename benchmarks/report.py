@@ -253,6 +253,8 @@ def bench_report(cfg: BenchConfig) -> Section:
     sec.add("", *_parts_lines(cfg))
     compute, compute_lines = _compute_parts(cfg)
     sec.add("", *compute_lines)
+    steps, steps_lines = _warm_steps(cfg, Path(cold[-1].info["cache"]))
+    sec.add("", *steps_lines)
     labels = cold[-1].info.get("cells", {})
     for name, r, goal in (
         ("cold", rc, TARGET_REPORT_RATIO_COLD),
@@ -269,7 +271,8 @@ def bench_report(cfg: BenchConfig) -> Section:
                 f"{name} report: notebook execution {fmt_s(nb_exec)} (floor's imports-only "
                 f"execution {fmt_s(fl_exec)}; slowest cells {_top_cells(r, labels)}), the rest "
                 f"{fmt_s(r['wall'] - nb_exec)} (floor's rest {fmt_s(fl['wall'] - fl_exec)})"
-                + (cold_bound(compute, rw["wall"], fl["wall"], goal) if name == "cold" else ""),
+                + (cold_bound(compute, rw["wall"], fl["wall"], goal) if name == "cold" else "")
+                + (warm_rest(steps) if name == "warm" else ""),
             )
         )
     cleanup(cfg)
@@ -316,6 +319,64 @@ def cold_bound(compute: dict | None, warm: float, floor: float, goal: float) -> 
         f"(the refits in a second process) that is at best {fmt_s(extra / 2)} beside the "
         f"warm report's {fmt_s(warm)}: {fmt_x(best / floor)} the floor, {verdict}"
     )
+
+
+def _warm_steps(cfg: BenchConfig, cache: Path) -> tuple[dict | None, list[str]]:
+    """One warm ``run_report`` in a fresh process, each step timed in place (``report_stages``).
+
+    ``cache`` holds the fit, results and validated dataset of an earlier (cold) run.
+    """
+    overrides = {"output_dir": str(cfg.work / "reports"), "run_id": f"bench-steps-{uuid.uuid4().hex[:8]}"}  # fmt: skip
+    overrides.update(quick_overrides(cfg))
+    cmd = [m.PYTHON, "-m", "benchmarks._tasks", "report_stages"]
+    cmd.append(json.dumps({"params_file": str(cfg.params_file), "overrides": overrides}))
+    try:
+        meas = m.run_command(cmd, timeout=cfg.timeout, env=cache_env(cache))
+    except m.MeasurementError as exc:
+        return None, [f"The warm report's steps could not be timed: {last_error(exc)}."]
+    steps = {"process": meas.wall, **meas.stages}
+    cpu = meas.stages_cpu
+    order = ["import", *meas.info.get("steps", [])]
+    rows = [
+        (k, fmt_s(meas.stages[k]), fmt_s(cpu.get(k, float("nan"))))
+        for k in order
+        if k in meas.stages
+    ]
+    inside = sum(meas.stages.get(k, 0.0) for k in order)
+    rows.append(
+        ("interpreter start, imports of the command, the rest", fmt_s(meas.wall - inside), "–")
+    )
+    rows.append(("**the whole process**", fmt_s(meas.wall), fmt_s(meas.cpu)))
+    lines = [
+        "Where a warm report's time goes: one warm `run_report` (caches of a cold run) in a "
+        "fresh process, each step timed where it runs (`python -m benchmarks._tasks "
+        "report_stages`; no profiler). The kernel is started first and boots and imports "
+        "the notebook's modules on the other core during the scope check and the reading of "
+        "the notebook; the notebook's execution includes any wait for it. CPU is this "
+        "process's only (the kernel and the figure processes are others):",
+        "",
+        *table(("step", "wall", "CPU"), rows),
+    ]
+    return steps, lines
+
+
+#: Steps of ``report_stages`` that make a report's time beyond its notebook (the "rest").
+REST_STEPS = (
+    "HTML (nbconvert)",
+    "PDF (WeasyPrint)",
+    "tables.xlsx",
+    "scope check (city and period in the sightings)",
+    "reading the notebook (imports nbformat)",
+    "waiting for the figure files",
+)
+
+
+def warm_rest(steps: dict | None) -> str:
+    """The warm report's time beyond its notebook, step by step (from ``_warm_steps``)."""
+    if not steps:
+        return ""
+    parts = [f"{k.split(' (')[0]} {fmt_s(steps[k])}" for k in REST_STEPS if k in steps]
+    return "; beyond the notebook (one warm run, steps timed in place): " + ", ".join(parts)
 
 
 def _compute_parts(cfg: BenchConfig) -> tuple[dict | None, list[str]]:

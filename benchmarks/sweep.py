@@ -78,6 +78,32 @@ def each_bound(ea: dict, sw: dict, rp: dict, k: int) -> str:
     )
 
 
+def each_parts(per_report: list[dict]) -> str:
+    """What one scenario report's CPU is made of (medians over the sweep's reports).
+
+    ``per_report``: the ``sweep_each`` task's rows (CPU of the worker, of its warm kernel
+    and of the processes the kernel forked; the notebook's cell durations and labels).
+    """
+    if not per_report:
+        return ""
+    med = m.median
+    worker = med([r["worker"] for r in per_report])
+    kernel = med([r["kernel"] for r in per_report])
+    forked = med([r["figures"] for r in per_report])
+    labels = per_report[0].get("labels", [])
+    n = min(len(r["cells"]) for r in per_report)
+    cells = sorted(((med([r["cells"][i] for r in per_report]), i) for i in range(n)), reverse=True)
+    slow = ", ".join(
+        f"`{labels[i][:45] if i < len(labels) else i}` {fmt_s(v)}" for v, i in cells[:3]
+    )
+    return (
+        f"; one scenario report's CPU (median of {len(per_report)}): "
+        f"{fmt_s(worker + kernel + forked)} = its worker process {fmt_s(worker)} (papermill, "
+        f"HTML, PDF) + its warm kernel {fmt_s(kernel)} (the cells; slowest cells' wall time "
+        f"{slow}) + processes the kernel forked {fmt_s(forked)} (the figure files)"
+    )
+
+
 def _n_scenarios(grid: Path) -> int:
     values = yaml.safe_load(grid.read_text(encoding="utf-8"))
     n = 1
@@ -145,6 +171,7 @@ def bench_sweep(cfg: BenchConfig) -> Section:
             f"({fmt_s(rp['wall'])}), against {fmt_x(k / SWEEP_JOBS * fl['wall'] / rp['wall'])} "
             "if each report paid the floor (kernel start and imports) as before"
             + each_bound(ea, sw, rp, k)
+            + each_parts(each[0].info.get("per_report", []))
             + ".",
         )
     if k != SWEEP_SCENARIOS:
@@ -157,7 +184,7 @@ def bench_sweep(cfg: BenchConfig) -> Section:
         variants.append(
             (f"sweep of {k} with every scenario's report / one report", ea,
              f"{fmt_s(ea['wall'] / k)} per scenario report on {SWEEP_JOBS} cores"
-             + each_bound(ea, sw, rp, k))
+             + each_bound(ea, sw, rp, k) + each_parts(each[0].info.get("per_report", [])))
         )  # fmt: skip
     for name, r, limits in variants:
         ratio = r["wall"] / rp["wall"]

@@ -217,6 +217,37 @@ def test_sweep_target_states_the_cpu_of_a_scenario_report_and_the_two_core_bound
     assert each_bound({"cpu": float("nan")}, sw, rp, 16) == ""
 
 
+def test_sweep_target_states_what_a_scenario_reports_cpu_is_made_of():
+    from benchmarks.sweep import each_parts
+
+    rows = [
+        {
+            "worker": w,
+            "kernel": k,
+            "figures": f,
+            "cells": [0.1, a, 0.5],
+            "labels": ["x", "ana", "p"],
+        }
+        for w, k, f, a in ((1.0, 5.0, 1.5, 3.0), (2.0, 6.0, 1.7, 2.0), (1.5, 5.5, 9.0, 2.5))
+    ]
+    line = each_parts(rows)
+    # medians: worker 1.5, kernel 5.5, forked 1.7 (the 9.0 of a first report's refits is out)
+    assert "(median of 3): 8.70 s = its worker process 1.50 s" in line
+    assert "warm kernel 5.50 s" in line and "kernel forked 1.70 s" in line
+    assert line.index("`ana` 2.50 s") < line.index("`p` 0.50 s")  # slowest cell first
+    assert each_parts([]) == ""
+
+
+def test_warm_report_target_states_its_time_beyond_the_notebook():
+    from benchmarks.report import warm_rest
+
+    steps = {"PDF (WeasyPrint)": 1.2, "HTML (nbconvert)": 0.4, "tables.xlsx": 0.2, "other": 9.0}
+    line = warm_rest(steps)
+    assert line.startswith("; beyond the notebook") and "PDF 1.20 s" in line
+    assert "HTML 0.40 s" in line and "tables.xlsx 0.20 s" in line and "other" not in line
+    assert warm_rest(None) == ""
+
+
 def test_cell_labels_name_every_statement_of_a_cell():
     from benchmarks.report import cell_label
 
@@ -244,4 +275,10 @@ def test_load_target_states_what_each_part_of_the_first_load_costs():
     assert "reading them into Arrow 0.12 s (1.50×" in text and "the privacy scan" in text
     assert "the rest" in text and "0.13 s" in text  # 0.40 - 0.27
     assert "alone take 2.00× the read (CPU 1.80×)" in text  # (0.04 + 0.12) / 0.08
+    assert "distinct cells (every cell looked at once) 2.75× (CPU 2.50×)" in text  # + 0.06
+    assert "leaves 2.25× the read for everything after that; it took 2.25×" in text  # 0.18 s
+    pipe["stages"]["load_validate"] = 0.50
+    assert "leaves 2.25× the read for everything after that; it took 3.50×" in _load_parts(
+        pipe, 0.08, 0.10
+    )
     assert _load_parts({"stages": {"load_validate": 0.1}}, 0.08, 0.1) == ""  # a rerun

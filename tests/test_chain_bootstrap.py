@@ -204,6 +204,15 @@ def test_the_chain_bootstrap_varies_every_estimated_input(fitted_sample):
     assert len(fm.stay_draws["median"]) == params.n_boot
     lo, hi = fm.stays.median_ratio_ci
     assert lo <= fm.stays.median_ratio_per_year <= hi
+    # the median stay's interval is the chain bootstrap's percentile interval under either
+    # stay model (margins here), and the results' summary shows that one
+    from capacity.models._base import percentile_interval
+
+    med_ci = percentile_interval(fm.stay_draws["median"], params.alpha)
+    assert fm.stays.median_ci == pytest.approx(med_ci)
+    assert med_ci[0] < fm.stays.median_days < med_ci[1]
+    row = fm.stays.summary_frame().loc["median_days"]
+    assert (row["ci_lower"], row["ci_upper"]) == pytest.approx(med_ci)
 
 
 def test_sensitivity_moves_the_answer_the_way_each_choice_should(fitted_sample):

@@ -122,11 +122,15 @@ def test_city_or_period_outside_the_data_is_refused_before_the_kernel(
 ):
     from capacity.report import kernel
     from capacity.report.run import run_report
+    from capacity.report.warm import WarmKernel
 
     def no_kernel(*args, **kwargs):
-        raise AssertionError("the kernel must not start")
+        raise AssertionError("no cell may run")
 
     monkeypatch.setattr(kernel, "execute", no_kernel)
+    closed = []
+    close = WarmKernel.close
+    monkeypatch.setattr(WarmKernel, "close", lambda self: closed.append(close(self)))
     base = {"data_dir": str(tiny_dir), "output_dir": str(tmp_path)}
     period = {"period_start": "2024-01-01", "period_end": "2024-04-30"}
     with pytest.raises(DataError, match=r"'Stokholm' does not occur.*Did you mean 'Stockholm'"):
@@ -145,6 +149,7 @@ def test_city_or_period_outside_the_data_is_refused_before_the_kernel(
             )
         )
     assert list(tmp_path.iterdir()) == []  # nothing written, no failed notebook
+    assert len(closed) == 3  # the kernel each run started at once (to gain time) is stopped
 
 
 def test_missing_kernel_says_the_command_that_registers_it(tmp_path, tiny_dir):

@@ -177,3 +177,29 @@ def test_coordination_scenarios(mixture):
     assert t.loc["today", "fte_equivalent"] == 0.0
     assert t.loc["city_alone", "fte_equivalent"] == pytest.approx(1.0, abs=1e-3)
     assert (t["reach_tour_ci_lower"] <= t["reach_tour"]).all()
+
+
+def test_engine_tour_reach_never_falls_with_coordination_or_a_shared_function(mixture):
+    """The engine's tour chain (language by language): in every draw, more of the earlier
+    reached women known to the next team, or more FTE in a shared screening function, never
+    lower reach per tour through the city or nationally; and tour reach is at least reach per
+    stay in the city."""
+    from capacity.question4.mobility import tour_measures
+
+    _, _, fitted, mob, _ = mixture
+    x, fte = fitted.inputs, np.full(len(fitted.inputs), fitted.staff.outreach_fte)
+    prev = None
+    for theta in (0.0, 0.3, 0.7, 1.0):
+        now = tour_measures(x, mob, fte, coordination=theta)
+        assert np.all(now["reach_tour"] >= now["reach_stay"] - 1e-12)
+        if prev is not None:
+            for k in ("reach_tour", "reach_tour_national"):
+                assert np.all(now[k] >= prev[k] - 1e-9), (theta, k)
+        prev = now
+    prev = None
+    for shared in (0.0, 0.5, 2.0):
+        now = tour_measures(x, mob, fte, shared_fte=shared)
+        if prev is not None:
+            for k in ("reach_tour", "reach_tour_national"):
+                assert np.all(now[k] >= prev[k] - 1e-9), (shared, k)
+        prev = now

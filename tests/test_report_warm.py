@@ -68,3 +68,49 @@ def test_sweep_renders_every_scenario_report_on_warm_kernels(tmp_path, monkeypat
             f"extra_fte = {extra!r}" in injected[0].source
         )
         assert not [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
+
+
+def _preload_notebook(path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            "import sys\n"
+            "early = sorted(m for m in ('colorsys', 'email.mime.text') if m in sys.modules)\n"
+            "names = sorted(n for n in globals() if not n.startswith('_'))\n"
+            "print(early, names)"
+        ),
+        nbformat.v4.new_code_cell("import colorsys\nfrom email.mime import text\nfrom . import x"),
+    ]
+    nb.metadata["kernelspec"] = {"name": "capacity", "display_name": "Python (capacity)"}
+    nb.metadata["language_info"] = {"name": "python"}
+    nbformat.write(nb, path)
+    return path
+
+
+def test_preload_imports_the_notebooks_modules_and_leaves_no_trace(tmp_path):
+    """The first cell already finds the later cells' modules imported; the namespace and the
+    execution counts are those of a new kernel (the preload ran silently)."""
+    nb = _preload_notebook(tmp_path / "preload.ipynb")
+    out = tmp_path / "out.ipynb"
+    with WarmKernel(preload=nb) as kernel:
+        with pytest.raises(Exception, match="relative import"):
+            kernel.execute(nb, out, {})  # the relative import fails in the cell, as it would
+    cells = [c for c in nbformat.read(out, as_version=4).cells if c.cell_type == "code"]
+    printed = "".join(o.get("text", "") for o in cells[0].get("outputs", []))
+    assert printed.split("] [")[0] == "['colorsys', 'email.mime.text'"
+    # only IPython's own names and the cell's: no _capacity_preload, no module name
+    assert "colorsys" not in printed.split("] [")[1] and "preload" not in printed
+    assert cells[0].execution_count == 1
+
+
+def test_preload_code_covers_only_absolute_top_level_imports(tmp_path):
+    from capacity.report.warm import preload_code
+
+    nb = _preload_notebook(tmp_path / "preload.ipynb")
+    code = preload_code(nb)
+    assert "('colorsys', ())" in code and "('email.mime', ('text',))" in code
+    assert "('sys', ())" in code and "x'" not in code
+    namespace: dict = {}
+    exec(code, namespace)
+    assert set(namespace) == {"__builtins__"}  # binds nothing
+    assert preload_code(tmp_path / "missing.ipynb") == ""

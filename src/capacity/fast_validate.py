@@ -100,6 +100,8 @@ def _read(path: Path, n_columns: int, sep: str) -> pa.Table | None:
     Empty lines are kept (a row of the wrong width, so an error): the rows are then exactly
     the file's lines 2, 3, … and their numbers those of the full read. Arrow reads the file
     in blocks (no copy of the whole file in memory), as a plain file (no decompression).
+    The cells' UTF-8 is checked on their distinct values (:func:`_distinct`), not here: each
+    cell's bytes are those of one distinct value, and a million cells have far fewer.
     """
     names = [f"c{i}" for i in range(n_columns)]
     try:
@@ -114,23 +116,29 @@ def _read(path: Path, n_columns: int, sep: str) -> pa.Table | None:
             convert_options=pcsv.ConvertOptions(
                 column_types={n: pa.large_string() for n in names},
                 strings_can_be_null=False,
-                check_utf8=True,
+                check_utf8=False,  # (checked per distinct value)
             ),
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OSError):
         return None
 
 
-def _distinct(col: pa.ChunkedArray) -> tuple[np.ndarray, pd.Series, int]:
+def _distinct(col: pa.ChunkedArray) -> tuple[np.ndarray, pd.Series, int] | None:
     """Row codes into the column's distinct cells, those cells (``str``), the empty cell's code.
 
-    The empty cell's code is -1 when no cell is empty. Arrow's encoding runs without the
+    The empty cell's code is -1 when no cell is empty. ``None`` when a cell is not valid
+    UTF-8 (the full read then finds the file's encoding): the distinct cells hold every
+    cell's bytes, so checking them checks every cell. Arrow's encoding runs without the
     GIL, so the columns of a file are encoded on two threads (:func:`_file`).
     """
     enc = pc.dictionary_encode(col)
     if enc.num_chunks == 0:
         return np.zeros(0, dtype=np.int32), pd.Series([], dtype="str"), -1
     dictionary = enc.chunk(0).dictionary  # one dictionary, shared by every chunk
+    try:
+        dictionary.validate(full=True)  # (UTF-8 of every distinct cell)
+    except pa.ArrowInvalid:
+        return None
     codes = np.concatenate([np.asarray(c.indices) for c in enc.chunks])
     blank = pc.index(dictionary, "").as_py()
     return codes, pd.Series(dictionary.to_pandas(types_mapper=pd.ArrowDtype), dtype="str"), blank
@@ -225,7 +233,12 @@ def _encoder(arrow: pa.Table, parquet: bool):
     if parquet:
         meta = arrow.schema.metadata
         return lambda i: _distinct_parquet(arrow.column(i), arrow.schema.field(i), meta)
-    return lambda i: (*_distinct(arrow.column(i)), arrow.column(i))
+
+    def encode(i: int) -> tuple | None:
+        found = _distinct(arrow.column(i))
+        return None if found is None else (*found, arrow.column(i))
+
+    return encode
 
 
 def _csv(path: Path, scan: FileScan | None = None) -> tuple[list[str], str, pa.Table] | None:

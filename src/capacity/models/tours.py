@@ -38,6 +38,7 @@ __all__ = [
     "flow_events",
     "reach_per_woman",
     "reach_per_woman_pmf",
+    "reached_before_by_language",
     "stays_per_woman",
     "stays_per_woman_by_id",
     "tour_flow_replicates",
@@ -461,16 +462,46 @@ def chain_per_language(
     """
     p = np.asarray(p, dtype=float)
     d, c, n_lang = p.shape
-    stack = np.moveaxis(p, 2, 0).reshape(n_lang * d, c)
+    P = np.broadcast_to(np.asarray(P, dtype=float), (d, c, c))
+    x = np.broadcast_to(np.asarray(exit_, dtype=float), (d, c))
+    s = np.broadcast_to(np.asarray(start, dtype=float), (d, c))
+    q = np.moveaxis(1.0 - p, 2, 0)  # (L, D, C)
+    # one inverse per language and draw serves both systems of visit_reach:
+    # (I − diag(q) P) u = q ∘ x  and  (I − diag(q) P)ᵀ y = s
+    inv = np.linalg.inv(np.eye(c) - q[..., None] * P[None])
+    u = np.clip((inv @ (q * x[None])[..., None])[..., 0], 0.0, 1.0)
+    fresh = (np.swapaxes(inv, -1, -2) @ np.broadcast_to(s, (n_lang, d, c))[..., None])[..., 0]
+    v = _unreached_before(fresh, P, s)
+    return tuple(np.moveaxis(a, 0, 2) for a in (1.0 - v * u, 1.0 - v, u))
 
-    def tile(a, shape):
-        a = np.broadcast_to(np.asarray(a, dtype=float), shape)
-        return np.broadcast_to(a[None], (n_lang, *shape)).reshape(n_lang * d, *shape[1:])
 
-    P_, x_, s_ = tile(P, (d, c, c)), tile(exit_, (d, c)), tile(start, (d, c))
-    tour, before, _ = visit_reach(stack, P_, x_, s_)
-    u = 1.0 - tour_reach(stack, P_, x_)
-    return tuple(np.moveaxis(a.reshape(n_lang, d, c), 0, 2) for a in (tour, before, u))
+def _unreached_before(fresh: np.ndarray, P: np.ndarray, s: np.ndarray) -> np.ndarray:
+    """``v = y / n``: unreached visits over expected visits ``n = s + Pᵀ n`` (per draw)."""
+    c = P.shape[-1]
+    visits = np.linalg.solve(np.eye(c)[None] - np.swapaxes(P, 1, 2), s[:, :, None])[:, :, 0]
+    ok = np.broadcast_to(visits > 1e-12, fresh.shape)
+    return np.clip(np.divide(fresh, visits, out=np.ones_like(fresh), where=ok), 0.0, 1.0)
+
+
+def reached_before_by_language(
+    p: np.ndarray, P: np.ndarray, start: np.ndarray, pi: np.ndarray
+) -> np.ndarray:
+    """``Σ_L π_{cL} (1 − v_{cL})`` of :func:`chain_by_language` alone, ``(D, C)``.
+
+    What the coordination fixed point (:func:`coordinated_reach`) needs at each step: one
+    solve of ``(I − diag(1 − p_L) P)ᵀ y = s`` per language and draw, not the full chain.
+    """
+    p = np.asarray(p, dtype=float)
+    d, c, n_lang = p.shape
+    P = np.broadcast_to(np.asarray(P, dtype=float), (d, c, c))
+    s = np.broadcast_to(np.asarray(start, dtype=float), (d, c))
+    pi = np.asarray(pi, dtype=float)
+    pi = np.broadcast_to(pi[:, None, :] if pi.ndim == 2 else pi, (d, c, n_lang))
+    q = np.moveaxis(1.0 - p, 2, 0)
+    a = np.swapaxes(np.eye(c) - q[..., None] * P[None], -1, -2)
+    fresh = np.linalg.solve(a, np.broadcast_to(s, (n_lang, d, c))[..., None])[..., 0]
+    v = _unreached_before(fresh, P, s)
+    return (pi * (1.0 - np.moveaxis(v, 0, 2))).sum(axis=2)
 
 
 def coordinated_reach(

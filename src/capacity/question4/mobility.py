@@ -36,12 +36,12 @@ from capacity.models.strategy import (
 from capacity.models.tours import (
     TourFlows,
     capacity_reach,
-    chain_by_language,
     chain_per_language,
     coordinated_reach,
     flow_events,
     reach_per_woman,
     reach_per_woman_pmf,
+    reached_before_by_language,
     stays_per_woman,
     tour_flow_replicates,
     tour_flows,
@@ -445,7 +445,7 @@ def tour_measures(
     p_lang, _ = _reach(inputs, fte, scen)
     eff = (inputs.pi * p_lang).sum(axis=1)
     woman = (inputs.pi * mob.per_woman(p_lang)).sum(axis=1)
-    # the tour chain runs language by language (chain_by_language): a woman's language is
+    # the tour chain runs language by language (chain_per_language): a woman's language is
     # the same in every city. Other cities: contacted stays over arrivals (any language),
     # usable for language L as often as a contact here (m_L) — a share that does not move
     # with this city's staffing
@@ -462,7 +462,7 @@ def tour_measures(
     P, x = seen_moves(mob.P, mob.seen_next)
 
     def before(reach):
-        return chain_by_language(reach, P, x, mob.start, pi)[1]
+        return reached_before_by_language(reach, P, mob.start, pi)
 
     if coordination > 0:
         cap = mob.city_reach / (1 - np.clip(mob.city_reach, 0, 1 - 1e-9))

@@ -17,12 +17,17 @@ evaluated(fitted, data, params)
 
 from __future__ import annotations
 
-from capacity.report.book import ReportBook
-from capacity.report.cache import evaluated, fitted_models
-
-# The runner and the sweep import papermill and nbformat (→ jsonschema, ~1 s); notebook
-# kernels import this package for ReportBook only, so those load on first use.
-_LAZY = {"run_report": "capacity.report.run", "ReportRun": "capacity.report.run"}
+# Every name loads on first use. A report process (`capacity report`) needs the runner only:
+# importing the book and the caches would pull in the whole model stack (statsmodels,
+# scipy.stats, matplotlib; about 1.5 s) before its kernel can start. Notebook kernels need
+# the book and the caches, not the runner's papermill and nbformat (→ jsonschema, ~1 s).
+_LAZY = {
+    "run_report": "capacity.report.run",
+    "ReportRun": "capacity.report.run",
+    "ReportBook": "capacity.report.book",
+    "evaluated": "capacity.report.cache",
+    "fitted_models": "capacity.report.cache",
+}
 
 
 def run_sweep(*args, **kwargs):

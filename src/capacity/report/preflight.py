@@ -34,14 +34,40 @@ def check_scope(params: Params) -> None:
         none in ``period_start`` to ``period_end`` (with the dates there are).
     """
     from capacity.dataset import table_files
-    from capacity.io import read_table
-    from capacity.parse import parse_column
-    from capacity.schema import normalise_name
 
     _check_period(params)
     path = table_files(params.data_path).get("sightings")
     if path is None:
         return  # no readable sightings table: load_dataset in the notebook says why
+    key = _scope_key(params, path)
+    if key is not None and key in _PASSED:
+        return
+    _check_sightings(params, path)
+    if key is not None:
+        _PASSED.add(key)
+
+
+#: Scopes that passed in this process, keyed by the sightings file's size and modification
+#: time: a sweep's scenario reports (same data, city and period; workers forked from the
+#: process that checked the comparison report) do not read the sightings again.
+_PASSED: set[tuple] = set()
+
+
+def _scope_key(params: Params, path) -> tuple | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (str(path.resolve()), st.st_size, st.st_mtime_ns, st.st_ino, params.city,
+            params.period_start, params.period_end)  # fmt: skip
+
+
+def _check_sightings(params: Params, path) -> None:
+    """The city, and its sightings in the period, in the sightings table at ``path``."""
+    from capacity.io import read_table
+    from capacity.parse import parse_column
+    from capacity.schema import normalise_name
+
     try:
         raw = read_table(path, "sightings")
     except CapacityError:

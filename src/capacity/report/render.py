@@ -21,10 +21,12 @@ from __future__ import annotations
 import logging
 from importlib import resources
 from pathlib import Path
-
-import nbformat
+from typing import TYPE_CHECKING
 
 from capacity.exceptions import ReportError
+
+if TYPE_CHECKING:
+    import nbformat
 
 TEMPLATE_NAME = "capacity_report"
 

@@ -19,18 +19,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import nbformat
-
 from capacity import i18n
 from capacity.config import NOTEBOOKS_DIR, Params
 from capacity.exceptions import ReportError
-from capacity.report import provenance, runfolder
-from capacity.report.preflight import check_scope
+from capacity.report import runfolder
 from capacity.report.progress import ReportProgress
-from capacity.report.render import html_to_pdf, notebook_to_html
 from capacity.report.reproducible import build_time
-from capacity.tables import read_tables
-from capacity.tables_xlsx import write_xlsx
+
+# pandas (provenance, the scope check, the tables) and nbformat (→ jsonschema, about 1 s)
+# are imported inside the functions: run_report starts the kernel first, so that it boots
+# while this process imports them.
 
 FORMATS = ("pdf", "html", "xlsx")
 #: Notebooks about every city of the data (``params.city`` is not theirs).
@@ -138,6 +136,8 @@ def _banner(params: Params, synthetic: bool) -> str:
 
 def page_metadata(params: Params, notebook: str, title: str | None, synthetic: bool) -> dict:
     """Metadata the HTML template turns into title, language and page furniture."""
+    from capacity.report import provenance
+
     lang = params.language
     key = TITLE_KEYS.get(notebook)
     title = title or (i18n.t(key, lang, city=params.city) if key else notebook.replace("_", " "))
@@ -231,7 +231,7 @@ def run_report(
     Raises
     ------
     DataError
-        The city or period is not in the data (checked before the kernel starts).
+        The city or period is not in the data (checked before any cell runs).
     ReportError
         A cell failed (the partly executed notebook is kept under ``failed/``), the kernel
         is not installed or died, or rendering failed.
@@ -246,7 +246,48 @@ def run_report(
     fmts = parse_formats(formats)
     nb_file = notebook_path(notebook)
     name = nb_file.stem
-    check_scope(params)  # a city or period the data do not hold: refused before the kernel
+    own_kernel = None
+    if kernel is None:
+        # started first, so that it boots and imports the notebook's modules on the other
+        # core while this process checks the scope and imports papermill and the renderers
+        kernel = own_kernel = _early_kernel(nb_file, kernel_name)
+    try:
+        return _run(params, nb_file, name, fmts, started, t0, kernel_name, extra_parameters,
+                    progress, kernel)  # fmt: skip
+    finally:
+        if own_kernel is not None:
+            own_kernel.close()
+
+
+def _early_kernel(nb_file: Path, kernel_name: str | None):
+    """A kernel started now, importing the notebook's modules (:mod:`capacity.report.warm`).
+
+    None when switched off (``CAPACITY_EARLY_KERNEL=0``) or when it cannot start: the
+    run then starts its kernel through papermill, which reports a missing kernel clearly.
+    """
+    import os
+
+    if os.environ.get("CAPACITY_EARLY_KERNEL", "1") == "0":
+        return None
+    try:
+        from capacity.report.warm import WarmKernel
+
+        name = (
+            kernel_name
+            or (json.loads(nb_file.read_text(encoding="utf-8"))["metadata"]["kernelspec"]["name"])
+        )
+        return WarmKernel(name, cwd=nb_file.parent, preload=nb_file)
+    except Exception:  # papermill's own start then gives the clear error
+        return None
+
+
+def _run(params, nb_file, name, fmts, started, t0, kernel_name, extra_parameters, progress, kernel):
+    """:func:`run_report` after its kernel is started."""
+    from capacity.report import provenance
+    from capacity.report.preflight import check_scope
+    from capacity.tables import read_tables
+
+    check_scope(params)  # a city or period the data do not hold: refused before any cell runs
     run_id = make_run_id(params, name)
     root = params.output_path
     final = root / run_id
@@ -311,6 +352,8 @@ def _keep_failed(executed: Path, kept: Path, *, move: bool = True) -> Path | Non
     :func:`capacity.privacy.detect.redact` first, so the kept notebook never holds a
     refused identifier in full. Returns where it is, or None if it could not be kept.
     """
+    import nbformat
+
     from capacity.privacy.detect import redact
 
     try:
@@ -335,7 +378,33 @@ def _keep_failed(executed: Path, kept: Path, *, move: bool = True) -> Path | Non
         return None
 
 
+def import_nbformat():
+    """``nbformat``, imported without jsonschema's optional IRI format checker.
+
+    nbformat imports jsonschema, which imports ``rfc3987_syntax`` when it is installed (it
+    is, through jupyterlab); that module builds about 40 Lark parsers at import, about 1 s
+    of CPU (python-jsonschema/jsonschema#1428). It only serves the ``iri`` and
+    ``iri-reference`` formats of a ``FormatChecker``: nbformat, nbconvert, nbclient and
+    papermill validate without format checking, and their schemas use no such format. So
+    the first import here hides it; jsonschema then has no checker for those two formats
+    in this process. Nothing changes when jsonschema was imported already.
+    """
+    import sys
+
+    if "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules:
+        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # → ImportError
+        try:
+            import jsonschema  # noqa: F401
+        finally:
+            del sys.modules["rfc3987_syntax"]
+    import nbformat
+
+    return nbformat
+
+
 def _progress(nb_file: Path, name: str, fmts: tuple[str, ...], enabled: bool) -> ReportProgress:
+    nbformat = import_nbformat()  # here, not at the top: the kernel boots meanwhile
+
     cells = sum(
         c.cell_type == "code" and bool(c.source.strip())
         for c in nbformat.read(nb_file, as_version=4).cells
@@ -383,7 +452,12 @@ def _render(
     bar: ReportProgress | None = None,
 ) -> tuple[dict[str, Path], list[str]]:
     """HTML, PDF, tables.xlsx and figures from an executed notebook."""
+    import nbformat
+
     from capacity.report.figsave import wait_for_figures
+    from capacity.report.render import html_to_pdf, notebook_to_html
+    from capacity.tables import read_tables
+    from capacity.tables_xlsx import write_xlsx
 
     outputs: dict[str, Path] = {"notebook": executed}
     warnings: list[str] = []

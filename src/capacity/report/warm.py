@@ -42,7 +42,12 @@ class WarmKernel:
     Use as a context manager, or call :meth:`close`.
     """
 
-    def __init__(self, kernel_name: str | None = None, cwd: str | Path | None = None):
+    def __init__(
+        self,
+        kernel_name: str | None = None,
+        cwd: str | Path | None = None,
+        preload: str | Path | None = None,
+    ):
         from jupyter_client.utils import run_sync
 
         from capacity.report.kernel import KERNEL, ipc_kernel_manager
@@ -51,6 +56,31 @@ class WarmKernel:
         self.km = ipc_kernel_manager()(kernel_name=self.kernel_name)
         run_sync(self.km.start_kernel)(cwd=str(cwd or NOTEBOOKS_DIR))
         self.runs = 0
+        self._kc = None
+        code = preload_code(preload) if preload is not None else ""
+        if code:
+            try:
+                self._send_silently(code)
+            except BaseException:
+                self.close()
+                raise
+
+    def _send_silently(self, code: str) -> None:
+        """Queue ``code`` on the kernel without waiting: it runs as soon as the kernel is up.
+
+        The kernel runs its requests in order, so the notebook's first cell runs after it.
+        A silent request leaves no trace in the notebook: no execution count, no history,
+        no output (its client is closed once the notebook has run, see :meth:`execute`).
+        """
+        from jupyter_client import BlockingKernelClient
+
+        # its own client with the shell channel only (papermill's client, on the same
+        # kernel manager, must not share sockets or an event loop with it)
+        kc = BlockingKernelClient()
+        kc.load_connection_info(self.km.get_connection_info())
+        kc.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
+        self._kc = kc
+        kc.execute(code, silent=True, store_history=False)
 
     def execute(
         self, nb_file: Path, executed: Path, parameters: dict[str, Any], **hooks: Any
@@ -62,7 +92,15 @@ class WarmKernel:
         from capacity.report.kernel import execute
 
         self.prepare()
-        execute(nb_file, executed, parameters, self.kernel_name, km=self.km, **hooks)
+        try:
+            execute(nb_file, executed, parameters, self.kernel_name, km=self.km, **hooks)
+        finally:
+            self._close_client()
+
+    def _close_client(self) -> None:
+        if self._kc is not None:
+            self._kc.stop_channels()
+            self._kc = None
 
     def prepare(self) -> None:
         """Empty the namespace left by the previous notebook (nothing before the first)."""
@@ -89,6 +127,7 @@ class WarmKernel:
         """Shut the kernel down."""
         from jupyter_client.utils import run_sync
 
+        self._close_client()
         if self.km.has_kernel:
             run_sync(self.km.shutdown_kernel)(now=True)
 
@@ -99,6 +138,58 @@ class WarmKernel:
     def __exit__(self, *exc) -> None:
         """Shut the kernel down."""
         self.close()
+
+
+def preload_code(notebook: str | Path) -> str:
+    """Code that imports, ahead of the notebook, the modules its cells import.
+
+    Sent to a freshly started kernel (:class:`WarmKernel` ``preload=``) while the report
+    process still prepares the run, so the imports use the machine's other core instead of
+    waiting for the first cell. It binds no name in the kernel's namespace (it runs inside a
+    function that deletes itself) and swallows every error: the notebook's own import cell
+    then imports what is left and reports any failure where it belongs. Only the top-level
+    ``import`` / ``from … import`` statements of the code cells count; relative imports do
+    not.
+    """
+    import ast
+    import json
+
+    try:
+        nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ""
+    wanted: list[tuple[str, tuple[str, ...]]] = []
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        src = cell.get("source", "")
+        try:
+            tree = ast.parse("".join(src) if isinstance(src, list) else src)
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.Import):
+                wanted += [(a.name, ()) for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                wanted.append((node.module, tuple(a.name for a in node.names if a.name != "*")))
+    if not wanted:
+        return ""
+    return (
+        "def _capacity_preload(wanted):\n"
+        "    import importlib\n"
+        "    for module, names in wanted:\n"
+        "        try:\n"
+        "            mod = importlib.import_module(module)\n"
+        "            for name in names:\n"
+        "                try:\n"
+        "                    getattr(mod, name)\n"
+        "                except AttributeError:\n"
+        "                    importlib.import_module(f'{module}.{name}')\n"
+        "        except Exception:\n"
+        "            pass\n"
+        f"_capacity_preload({wanted!r})\n"
+        "del _capacity_preload\n"
+    )
 
 
 _WORKER_KERNEL: WarmKernel | None = None
@@ -148,4 +239,4 @@ def render_reports(
         yield from pool.map(_render_in_worker, jobs)
 
 
-__all__ = ["RESET_CODE", "WarmKernel", "render_reports"]
+__all__ = ["RESET_CODE", "WarmKernel", "preload_code", "render_reports"]

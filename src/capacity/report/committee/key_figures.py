@@ -23,7 +23,7 @@ KEY_KINDS = {
     "population_present": "number",
     "persons_in_period": "number",
     "arrivals_per_week": "number",
-    "median_stay_days": "number",
+    "median_stay_days": "number1",  # the grouped median: 15.97 (15.66–16.23), not 16 (16–16)
     "stay_hr_per_year": "number2",
     "contacts_per_hour": "number2",
     "support_before_leaving": "percent",

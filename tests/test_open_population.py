@@ -242,3 +242,24 @@ def test_coverage_table_names_the_command_it_was_made_with(tmp_path):
     assert main([*args, "--chain-only"]) == 0
     text = out.read_text(encoding="utf-8")
     assert "make coverage" not in text and "command was not given" in text
+
+
+def test_chain_only_table_names_only_the_estimators_it_ran(tmp_path):
+    """A ``--chain-only`` table's header names the chain, not the open-population model nor
+    the quarters it did not estimate (its header was corrected by hand twice)."""
+    from capacity.coverage import Case, main
+
+    cases = pd.DataFrame(
+        [{"world": "w", "seed": 1, **dataclasses.asdict(Case("q", "x", 1.0, 1.1, 0.9, 1.2)),
+          "covered": True}]
+    )  # fmt: skip
+    csv, out = tmp_path / "cases.csv", tmp_path / "coverage.md"
+    cases.to_csv(csv, index=False)
+    args = ["--from-cases", str(csv), "--out", str(out), "--commit", "abc", "--when", "now"]
+    assert main([*args, "--chain-only"]) == 0
+    head = out.read_text(encoding="utf-8").split("\n| world")[0]
+    assert "rows `chain: …`" in head
+    assert "open-population" not in head and "quarters Q" not in head
+    assert main(args) == 0  # the full study names both
+    head = out.read_text(encoding="utf-8").split("\n| world")[0]
+    assert "open-population" in head and "quarters Q2, Q3 of 2024" in head

@@ -518,12 +518,24 @@ def write_markdown(
         "",
         f"Made by `{command}` on {when} at commit "
         f"`{commit}` ({elapsed / 60:.0f} min on the shared 2-core machine). Seeds "
-        f"{min(seeds)}–{max(seeds)} per world; {plan.city}, quarters "
-        f"{', '.join(f'Q{q}' for q in plan.quarters)} of {plan.year} and those quarters "
-        f"together as the period; worlds of {plan.n_cities} cities at scale {plan.scale} "
-        "(`capacity.synth`, `docs/synthetic-data.md`). Estimators: persons, persons present, "
-        "arrivals and median stay from the open-population stay-process model "
-        "(`capacity.models.population.open`, `docs/methods/population.md`)"
+        f"{min(seeds)}–{max(seeds)} per world; "
+        + (
+            f"{plan.city}, quarters {', '.join(f'Q{q}' for q in plan.quarters)} of "
+            f"{plan.year}"
+            + (" and those quarters together as the period" if plan.period else "")
+            + "; "
+            if plan.population or plan.stays
+            else ""
+        )
+        + f"worlds of {plan.n_cities} cities at scale {plan.scale} "
+        "(`capacity.synth`, `docs/synthetic-data.md`)"
+        + (
+            ". Estimators: persons, persons present, arrivals and median stay from the "
+            "open-population stay-process model (`capacity.models.population.open`, "
+            "`docs/methods/population.md`)"
+            if plan.population
+            else ""
+        )
         + (
             "; median stay and trend from the existing stay model (`fit_stays`, gap 14 days)"
             if plan.stays

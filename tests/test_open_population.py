@@ -8,6 +8,7 @@ import datetime as dt
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -207,14 +208,28 @@ def test_reduced_chain_coverage_of_reach_per_woman_is_at_least_80_percent(chain_
     assert len(cover) == 2 and (cover >= 0.8).all(), cover
 
 
-def test_coverage_table_rewrite_keeps_the_sections_after_it(tmp_path):
-    """``write_markdown`` replaces the table at the top and keeps the hand-written sections."""
-    from capacity.coverage import Case, Plan, write_markdown
+def _one_case() -> pd.DataFrame:
+    """A coverage run's cases table with one case (for the table-writing tests)."""
+    from capacity.coverage import Case
 
-    cases = pd.DataFrame(
+    return pd.DataFrame(
         [{"world": "w", "seed": 1, **dataclasses.asdict(Case("q", "x", 1.0, 1.1, 0.9, 1.2)),
           "covered": True}]
     )  # fmt: skip
+
+
+def _from_cases(tmp_path) -> tuple[list[str], Path]:
+    """``capacity.coverage.main`` arguments that tabulate :func:`_one_case`, and the table."""
+    csv, out = tmp_path / "cases.csv", tmp_path / "coverage.md"
+    _one_case().to_csv(csv, index=False)
+    return ["--from-cases", str(csv), "--out", str(out), "--commit", "abc", "--when", "now"], out
+
+
+def test_coverage_table_rewrite_keeps_the_sections_after_it(tmp_path):
+    """``write_markdown`` replaces the table at the top and keeps the hand-written sections."""
+    from capacity.coverage import Plan, write_markdown
+
+    cases = _one_case()
     out = tmp_path / "coverage.md"
     write_markdown(cases, out, Plan(), [1], 60.0, commit="aaa", when="then")
     out.write_text(out.read_text(encoding="utf-8") + "\n## Earlier run\n\nkept\n", encoding="utf-8")
@@ -227,16 +242,10 @@ def test_coverage_table_rewrite_keeps_the_sections_after_it(tmp_path):
 def test_coverage_table_names_the_command_it_was_made_with(tmp_path):
     """The table's header names the command of the run, not always ``make coverage``: a
     ``--chain-only`` run tabulated with ``--from-cases`` once had to be corrected by hand."""
-    from capacity.coverage import Case, main
+    from capacity.coverage import main
 
-    cases = pd.DataFrame(
-        [{"world": "w", "seed": 1, **dataclasses.asdict(Case("q", "x", 1.0, 1.1, 0.9, 1.2)),
-          "covered": True}]
-    )  # fmt: skip
-    csv, out = tmp_path / "cases.csv", tmp_path / "coverage.md"
-    cases.to_csv(csv, index=False)
+    args, out = _from_cases(tmp_path)
     run = "python -m capacity.coverage --chain-only --seeds 20"
-    args = ["--from-cases", str(csv), "--out", str(out), "--commit", "abc", "--when", "now"]
     assert main([*args, "--chain-only", "--command", run]) == 0
     assert f"Made by `{run}` on now at commit `abc`" in out.read_text(encoding="utf-8")
     assert main([*args, "--chain-only"]) == 0
@@ -247,15 +256,9 @@ def test_coverage_table_names_the_command_it_was_made_with(tmp_path):
 def test_chain_only_table_names_only_the_estimators_it_ran(tmp_path):
     """A ``--chain-only`` table's header names the chain, not the open-population model nor
     the quarters it did not estimate (its header was corrected by hand twice)."""
-    from capacity.coverage import Case, main
+    from capacity.coverage import main
 
-    cases = pd.DataFrame(
-        [{"world": "w", "seed": 1, **dataclasses.asdict(Case("q", "x", 1.0, 1.1, 0.9, 1.2)),
-          "covered": True}]
-    )  # fmt: skip
-    csv, out = tmp_path / "cases.csv", tmp_path / "coverage.md"
-    cases.to_csv(csv, index=False)
-    args = ["--from-cases", str(csv), "--out", str(out), "--commit", "abc", "--when", "now"]
+    args, out = _from_cases(tmp_path)
     assert main([*args, "--chain-only"]) == 0
     head = out.read_text(encoding="utf-8").split("\n| world")[0]
     assert "rows `chain: …`" in head

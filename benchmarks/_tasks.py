@@ -21,14 +21,18 @@ INFO: dict = {}
 
 
 @contextmanager
-def stage(name: str):
-    """Add the wall and CPU time of the block to ``STAGES[name]`` and ``STAGES_CPU[name]``."""
-    t0, c0 = time.perf_counter(), time.process_time()
+def stage(name: str, cpu_clock=time.process_time):
+    """Add the wall and CPU time of the block to ``STAGES[name]`` and ``STAGES_CPU[name]``.
+
+    ``cpu_clock``: the process's CPU time (default) or :func:`time.thread_time`
+    (:func:`thread_stage`).
+    """
+    t0, c0 = time.perf_counter(), cpu_clock()
     try:
         yield
     finally:
         STAGES[name] = STAGES.get(name, 0.0) + time.perf_counter() - t0
-        STAGES_CPU[name] = STAGES_CPU.get(name, 0.0) + time.process_time() - c0
+        STAGES_CPU[name] = STAGES_CPU.get(name, 0.0) + cpu_clock() - c0
 
 
 def _sightings_file(folder: Path) -> Path:
@@ -236,15 +240,9 @@ def _time_load_parts() -> list[str]:
 CONCURRENT_PARTS = frozenset({"load.privacy", "load.cache_write"})
 
 
-@contextmanager
 def thread_stage(name: str):
     """Like :func:`stage`, with the CPU time of the calling thread alone."""
-    t0, c0 = time.perf_counter(), time.thread_time()
-    try:
-        yield
-    finally:
-        STAGES[name] = STAGES.get(name, 0.0) + time.perf_counter() - t0
-        STAGES_CPU[name] = STAGES_CPU.get(name, 0.0) + time.thread_time() - c0
+    return stage(name, time.thread_time)
 
 
 _INSIDE: list[str] = []

@@ -86,6 +86,26 @@ def test_measures_are_ordered_and_cover_the_truth(mixture):
     assert mob.strategy.label == "mixture"
 
 
+def test_the_strategy_mix_resamples_the_chains_women(mixture):
+    from capacity.models.strategy import fit_strategy
+    from capacity.question4.bootstrap import keyed_person_weights
+
+    _, _, fitted, mob, _ = mixture
+    times, seed, n = mob.strategy.times, Params().seed, len(mob.share) - 1
+    # draw d of the share weights each woman by her keyed weight of replicate d: the same
+    # weight her stays, captures and moves have in draw d of the rest of the chain
+    persons = pd.Index(sorted(times["person_id"].unique()))
+    w = keyed_person_weights(persons, seed, n)
+
+    def weights(who, start, b):
+        assert who.equals(persons)
+        return w[:, start : start + b]
+
+    again = fit_strategy(times, fitted.inputs.stays.mean, n_draws=n, weights=weights)
+    assert times["person_id"].duplicated().any()  # women with several stays
+    np.testing.assert_allclose(mob.share[1:], again.share_draws[1:], rtol=1e-9)
+
+
 def test_fte_needed_under_the_mix_meets_the_target(mixture):
     _, _, fitted, mob, _ = mixture
     x = fitted.inputs

@@ -20,6 +20,7 @@ from capacity.question4.options import (
     evaluate_mix,
     mix_cost,
     point_reach,
+    point_reaches,
     reach_curve,
     standard_options,
     uncovered_languages,
@@ -228,6 +229,41 @@ def test_frontier_prices_each_mix_once_and_finds_what_each_budget_alone_finds(fi
     assert front["reach"].tolist() == [o.reach for o in alone]
     assert front["cost"].tolist() == [o.cost for o in alone]
     assert front["extra_fte"].tolist() == [o.mix.extra_fte for o in alone]
+
+
+def test_frontier_in_array_calls_is_one_mix_at_a_time_bit_for_bit(fitted, monkeypatch):
+    """The frontier evaluates its mixes together (point_reaches, one array call per total
+    FTE); the figures are exactly those of one point_reach per mix, as it was done before."""
+    import pandas as pd
+
+    import capacity.question4.optimise as opt
+    from capacity.report.committee.options import FRONTIER
+
+    params, fit = fitted
+    sizes = []
+
+    def counted(f, mixes, sc, base=0.0):
+        sizes.append(len(mixes))
+        return point_reaches(f, mixes, sc, base)
+
+    monkeypatch.setattr(opt, "point_reaches", counted)
+    together = frontier(fit, FRONTIER, params)
+    assert len(sizes) == 1 and sizes[0] > 100  # every distinct mix of every budget at once
+
+    def one_at_a_time(f, mixes, sc, base=0.0):
+        return np.array([point_reach(f, mix, sc, base) for mix in mixes])
+
+    monkeypatch.setattr(opt, "point_reaches", one_at_a_time)
+    pd.testing.assert_frame_equal(together, frontier(fit, FRONTIER, params), check_exact=True)
+
+
+def test_point_reaches_are_point_reach_per_mix(fitted):
+    params, fit = fitted
+    sc = Scenario.from_params(params)
+    mixes = candidate_mixes(fit)
+    mixes += [dataclasses.replace(m, extra_fte=n) for m in mixes[::5] for n in (1, 3, 7)]
+    together = point_reaches(fit, mixes, sc, 0.5)
+    assert together.tolist() == [point_reach(fit, mix, sc, 0.5) for mix in mixes]
 
 
 def test_candidates_cover_every_single_lever(fitted):

@@ -180,6 +180,24 @@ def test_failing_cell_names_notebook_and_cell_and_leaves_no_run_folder(tmp_path,
     )
 
 
+@pytest.mark.slow
+def test_a_kernel_dying_in_a_cell_still_keeps_the_notebook_run_so_far(tmp_path, tiny_dir):
+    """papermill's engine here writes the notebook once, when the run ends
+    (capacity.report.kernel): a kernel that dies mid-run still leaves its notebook."""
+    nb_file = fixture_notebook(tmp_path / "dying.ipynb")
+    nb = nbformat.read(nb_file, as_version=4)
+    nb.cells.append(new_code_cell("import os\nos._exit(1)"))
+    nbformat.write(nb, nb_file)
+    params = _params(tiny_dir, tmp_path, run_id="dying-run")
+    with pytest.raises(ReportError, match="dying"):
+        run_report(params, notebook=str(nb_file), formats="pdf")
+    kept = tmp_path / "reports" / "failed" / "dying-run.ipynb"
+    executed = nbformat.read(kept, as_version=4)
+    ran = [c.metadata.papermill["status"] for c in executed.cells if c.cell_type == "code"]
+    assert ran[:3] == ["completed"] * 3  # parameters, setup, the book's items
+    assert executed.cells[2].execution_count is not None
+
+
 @pytest.mark.parametrize(
     ("override", "message"),
     [(["target_reach", "1.5"], "target_reach.*out of range"), (["tagret_reach", "0.5"], "unknown")],

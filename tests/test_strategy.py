@@ -144,6 +144,47 @@ def test_too_few_stays_is_a_clear_error():
         fit_strategy(times, 10.0)
 
 
+def _times_of_women(seed: int = 0, n: int = 400, women: int = 150) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    follow = rng.integers(5, 40, n)
+    hit = rng.random(n) < 0.4
+    return pd.DataFrame(
+        {
+            "person_id": [f"w{i}" for i in rng.integers(0, women, n)],
+            "days": np.where(hit, rng.integers(0, 5, n), follow),
+            "contacted": hit,
+            "follow_days": follow,
+            "contacts": np.where(hit, 1 + (rng.random(n) < 0.2), 0),
+        }
+    )
+
+
+def test_strategy_draws_resample_women_with_the_chains_keyed_weights():
+    from capacity.question4.bootstrap import keyed_person_weights
+    from capacity.question4.mobility import keyed_weights
+
+    times, mean_t = _times_of_women(), 20.0
+    res = fit_strategy(times, mean_t, n_draws=30, weights=keyed_weights(11))
+    assert 0.05 < res.share_screening < 0.95
+    # by hand: replicate d gives every stay of a woman her keyed weight of replicate d
+    persons = pd.Index(sorted(times["person_id"].unique()))
+    w = keyed_person_weights(persons, 11, 30)[persons.get_indexer(times["person_id"])]
+    hit = times["contacted"].to_numpy()
+    c, f, t = (times[k].to_numpy(dtype=float) for k in ("contacts", "follow_days", "days"))
+    for d in (0, 7, 29):
+        wd = w[:, d]
+        h = (wd * np.where(hit, c - 1, 0)).sum() / (wd * np.where(hit, f - t, 0)).sum()
+        ps = np.clip(((wd * c).sum() - h * (wd * (f + 1)).sum()) / wd.sum(), 0, 1)
+        assert res.share_draws[d + 1] == pytest.approx(ps / (ps + h * mean_t), rel=1e-9)
+    # a woman is one unit: every stay of hers twice changes no draw (a bootstrap of stays
+    # would narrow the interval by √2)
+    twice = fit_strategy(pd.concat([times, times]), mean_t, n_draws=30, weights=keyed_weights(11))
+    np.testing.assert_allclose(twice.share_draws, res.share_draws, rtol=1e-12)
+    alone = fit_strategy(pd.concat([times, times]), mean_t, n_draws=30)
+    again = fit_strategy(times, mean_t, n_draws=30)
+    np.testing.assert_allclose(alone.share_draws, again.share_draws, rtol=1e-12)
+
+
 def test_screening_channels_must_be_channels():
     with pytest.raises(ParameterError, match="screening_channels"):
         SynthConfig(screening_channels=("phone",))

@@ -20,6 +20,7 @@ identifies the mix:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,6 +36,7 @@ __all__ = [
     "first_contact_times",
     "screening_speed_factor",
     "fit_strategy",
+    "strategy_replicates",
     "reach_mixture",
     "survival_first_contact",
 ]
@@ -106,7 +108,8 @@ def first_contact_times(
         ``contacts`` (distinct outreach days in the stay), ``first_day`` (the date of
         the first non-outreach sighting: the channels' model check dates first contacts
         by it), ``linked_first`` (a linked sighting, e.g. the police, on the day of the
-        first contact: a joint operation's contact) and ``city``.
+        first contact: a joint operation's contact), ``city`` and ``person_id`` (the
+        bootstrap of :func:`fit_strategy` resamples women, each with all her stays).
 
     Notes
     -----
@@ -158,6 +161,7 @@ def first_contact_times(
     contacted = ok & (in_window > 0)
     out = pd.DataFrame(
         {
+            "person_id": stays["person_id"].to_numpy(),
             "city": stays["city"].astype(str).to_numpy(),
             "days": np.where(contacted, delay, follow),
             "contacted": contacted,
@@ -336,14 +340,86 @@ def _fit_wait(days, event, weight, hazard: float) -> np.ndarray:
     return np.array([z[0], z[1], log_h, np.clip(z[2], -3, np.log(2))])
 
 
-def _moments(w: np.ndarray, contacts, repeats, exposure, after, mean_t):
-    """Search hazard from repeat contacts, screened share, capacity share (rows of ``w``)."""
-    h = (w @ repeats) / np.maximum(w @ after, 1e-12)
-    n = w.sum(axis=1)
-    screened = np.clip((w @ contacts - h * (w @ exposure)) / np.maximum(n, 1e-12), 0.0, 1.0)
+def _moments(sums: np.ndarray, mean_t):
+    """Search hazard from repeat contacts, screened share, capacity share (rows of ``sums``).
+
+    ``sums`` ``(D, 5)``: per row the weighted sums over the stays of :func:`_stay_stats`
+    (stays, contacts, repeat contacts, days followed, days followed after the first contact).
+    """
+    n, contacts, repeats, exposure, after = np.atleast_2d(sums).T
+    h = repeats / np.maximum(after, 1e-12)
+    screened = np.clip((contacts - h * exposure) / np.maximum(n, 1e-12), 0.0, 1.0)
     share = np.divide(screened, screened + h * mean_t, out=np.zeros_like(h),
                       where=screened + h * mean_t > 0)  # fmt: skip
     return h, screened, share
+
+
+def _stay_stats(times: pd.DataFrame) -> np.ndarray:
+    """Per stay ``(N, 5)``: 1, contacts, repeat contacts, days followed, days after the first.
+
+    The moments of :func:`fit_strategy` are ratios of sums of these over the stays.
+    """
+    d = times["days"].to_numpy(dtype=float)
+    follow = times["follow_days"].to_numpy(dtype=float)
+    contacts = times["contacts"].to_numpy(dtype=float)
+    hit = times["contacted"].to_numpy(dtype=bool)
+    return np.column_stack(
+        [
+            np.ones(len(d)),
+            contacts,
+            np.where(hit, contacts - 1, 0.0),
+            follow + 1,
+            np.where(hit, follow - d, 0.0),
+        ]
+    )
+
+
+def strategy_replicates(
+    times: pd.DataFrame,
+    n_boot: int,
+    weights: Callable[[pd.Index, int, int], np.ndarray] | None = None,
+    rng: np.random.Generator | None = None,
+    chunk: int = 50,
+) -> np.ndarray:
+    """Bootstrap replicates of the sums of :func:`_stay_stats`, ``(n_boot, 5)``, by woman.
+
+    Parameters
+    ----------
+    times : DataFrame
+        :func:`first_contact_times`; with ``person_id`` a woman is resampled with all her
+        stays (they are not independent: the same woman, language and habits), else each
+        stay alone.
+    n_boot : int
+    weights : callable, optional
+        ``(persons, start, n) -> (len(persons), n)``, the women's weights in replicates
+        ``start … start + n − 1``: with the chain bootstrap's keyed weights
+        (:func:`capacity.question4.bootstrap.keyed_person_weights`) replicate ``d``
+        resamples the same women as draw ``d`` of the rest of the chain. Default
+        Poisson(1) from ``rng``.
+    rng : numpy Generator, optional
+
+    Notes
+    -----
+    The statistics are summed per woman first, so a replicate costs one ``(n, P) × (P, 5)``
+    product with ``P`` the women, not a draw per stay.
+    """
+    stats = _stay_stats(times)
+    if "person_id" in times:
+        code, persons = pd.factorize(times["person_id"], sort=True)
+        persons = pd.Index(persons)
+        per = np.column_stack(
+            [np.bincount(code, weights=stats[:, j], minlength=len(persons)) for j in range(5)]
+        )
+    else:
+        persons, per = pd.RangeIndex(len(stats)), stats
+    if weights is None:
+        gen = rng or np.random.default_rng(0)
+
+        def weights(persons, start, b):
+            return gen.poisson(1.0, size=(len(persons), b)).astype(float)
+
+    parts = [weights(persons, i, min(chunk, n_boot - i)).T @ per for i in range(0, n_boot, chunk)]
+    return np.vstack(parts) if parts else np.zeros((0, 5))
 
 
 def _check(days, event, weight, follow, fits: dict) -> tuple[pd.DataFrame, float]:
@@ -393,6 +469,7 @@ def fit_strategy(
     alpha: float = 0.05,
     n_draws: int = 0,
     rng: np.random.Generator | None = None,
+    weights: Callable[[pd.Index, int, int], np.ndarray] | None = None,
 ) -> StrategyResults:
     r"""Share of contact capacity in screening, from the time to first contact.
 
@@ -407,6 +484,12 @@ def fit_strategy(
     n_draws : int
         Monte Carlo draws of the share (for the question-4 draws).
     rng : numpy.random.Generator, optional
+        The stream of the women's Poisson(1) weights when no ``weights`` are given.
+    weights : callable, optional
+        ``(persons, start, n) -> (len(persons), n)``: the women's bootstrap weights
+        (:func:`strategy_replicates`); the question-4 chain passes its keyed weights, so
+        draw ``d`` of the share resamples the same women, with all their stays, as draw
+        ``d`` of everything else.
 
     Returns
     -------
@@ -422,8 +505,11 @@ def fit_strategy(
 
     .. math:: w = \frac{P_s}{P_s + h\,E[T]}.
 
-    Its interval comes from draws of the parameters from the normal approximation of the
-    log-likelihood (inverse observed information on the logit/log scale). The strategy is
+    The point estimate and its draws are moments: ``h`` = repeat contacts over days followed
+    after the first contact, ``P_s`` = (contacts − ``h`` × days followed) over stays. Its
+    interval is a percentile interval of a bootstrap by woman (:func:`strategy_replicates`:
+    a woman's stays share her weight; in the question-4 chain the chain's keyed weights,
+    so the share's draws resample the same women as every other draw). The strategy is
     called *random* when the interval's upper end is below 0.1, *screening* when its lower
     end is above 0.9, else a *mixture*.
 
@@ -444,18 +530,13 @@ def fit_strategy(
     mean_t = np.atleast_1d(np.asarray(mean_stay_days, dtype=float))
     d = times["days"].to_numpy(dtype=float)
     follow_i = times["follow_days"].to_numpy(dtype=float)
-    contacts = times["contacts"].to_numpy(dtype=float)
     hit = times["contacted"].to_numpy(dtype=bool)
-    repeats = np.where(hit, contacts - 1, 0.0)
-    after = np.where(hit, follow_i - d, 0.0)
-    exposure = follow_i + 1
-    one = np.ones((1, len(d)))
-    h_arr, ps_arr, share_arr = _moments(one, contacts, repeats, exposure, after, mean_t[:1])
+    h_arr, ps_arr, share_arr = _moments(_stay_stats(times).sum(axis=0), mean_t[:1])
     h, p, share = float(h_arr[0]), float(ps_arr[0]), float(share_arr[0])
     n = max(int(n_draws), 0) or 200
-    boot = rng.poisson(1.0, size=(n, len(d))).astype(float)
     mt = mean_t[1 : n + 1] if len(mean_t) > n else np.full(n, mean_t[0])
-    draws = np.concatenate([[share], _moments(boot, contacts, repeats, exposure, after, mt)[2]])
+    boot = strategy_replicates(times, n, weights, rng)
+    draws = np.concatenate([[share], _moments(boot, mt)[2]])
     with np.errstate(invalid="ignore"):
         lo, hi = percentile_interval(draws[1:], alpha)
     label = "random" if hi < 0.1 else ("screening" if lo > 0.9 else "mixture")

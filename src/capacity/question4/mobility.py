@@ -196,7 +196,9 @@ def fit_mobility(
     n = len(mean_stay_days) - 1
     times = first_contact_times(sightings if city_sightings is None else city_sightings, stays,
                                 city)  # fmt: skip
-    strat = fit_strategy(times, mean_stay_days, alpha=alpha, n_draws=n, rng=rng)
+    # with a seed the share's draws resample the women as the chain's do (keyed weights)
+    strat = fit_strategy(times, mean_stay_days, alpha=alpha, n_draws=n, rng=rng,
+                         weights=None if seed is None else keyed_weights(seed))  # fmt: skip
     if "flow_events" not in shared:  # counted once for the flows and their replicates
         shared["flow_events"] = flow_events(stays)
     if "flows" not in shared:
@@ -257,6 +259,24 @@ def continued_tour_starts(stays: pd.DataFrame, runs: pd.Series | None) -> int:
     return int((begins & same & (run[1:] == run[:-1])).sum())
 
 
+def keyed_weights(seed: int):
+    """``(persons, start, n) -> (len(persons), n)``: the chain bootstrap's keyed person weights.
+
+    :func:`capacity.question4.bootstrap.keyed_person_weights` at ``seed`` for replicates
+    ``start … start + n − 1`` (the ids hashed once for all chunks of one ``persons``).
+    """
+    from capacity.question4.bootstrap import keyed_person_weights, person_keys
+
+    hashed: list = []  # (persons, their keys): the ids are hashed once for every chunk
+
+    def weights(persons, start, b):
+        if not hashed or hashed[0][0] is not persons:
+            hashed[:] = [(persons, person_keys(persons))]
+        return keyed_person_weights(persons, seed, b, start=start, keys=hashed[0][1])
+
+    return weights
+
+
 def flow_draws(stays: pd.DataFrame, seed: int, n: int, shared: dict | None = None):
     """``P, x, s, q`` of the tour chain with the chain bootstrap's women (row 0 the estimate).
 
@@ -266,20 +286,11 @@ def flow_draws(stays: pd.DataFrame, seed: int, n: int, shared: dict | None = Non
     one joint person bootstrap of the national chain. Kept in ``shared`` (one per seed and
     number of replicates) for the other cities of the same stays.
     """
-    from capacity.question4.bootstrap import keyed_person_weights, person_keys
-
     key = ("flow_draws", int(seed), int(n))
     if shared is not None and key in shared:
         return shared[key]
-    hashed: list = []  # (persons, their keys): the ids are hashed once for every chunk
-
-    def weights(persons, start, b):
-        if not hashed or hashed[0][0] is not persons:
-            hashed[:] = [(persons, person_keys(persons))]
-        return keyed_person_weights(persons, seed, b, start=start, keys=hashed[0][1])
-
     events = None if shared is None else shared.get("flow_events")
-    out = tour_flow_replicates(stays, weights, n, events=events)
+    out = tour_flow_replicates(stays, keyed_weights(seed), n, events=events)
     if shared is not None:
         shared[key] = out
     return out

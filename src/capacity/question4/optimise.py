@@ -28,7 +28,7 @@ from capacity.question4.fit import FittedModels
 from capacity.question4.options import (
     Mix,
     mix_cost,
-    point_reach,
+    point_reaches,
     uncovered_languages,
 )
 from capacity.question4.scenario import Scenario
@@ -133,8 +133,7 @@ def optimise(
     max_language_hires, interpreter_levels
         The search space (see the module docstring).
     _costs : dict, optional
-        Costs of mixes already priced with this fit and these parameters
-        (:func:`frontier` shares one between its budgets).
+        Costs of mixes already priced with this fit and these parameters.
 
     Returns
     -------
@@ -147,37 +146,78 @@ def optimise(
     >>> opt.mix.extra_fte, opt.mix.language_hires  # doctest: +SKIP
     (4, ('bg',))
     """
-    if budget < 0 or not np.isfinite(budget):
-        raise ValueError(f"budget must be a non-negative number of kronor, got {budget!r}")
+    return _optimise_many(
+        fitted,
+        [budget],
+        params,
+        scenario=scenario,
+        max_language_hires=max_language_hires,
+        interpreter_levels=interpreter_levels,
+        costs=_costs,
+    )[0]
+
+
+def _optimise_many(
+    fitted: FittedModels,
+    budgets,
+    params: Params | None = None,
+    *,
+    scenario: Scenario | None = None,
+    max_language_hires: int = 3,
+    interpreter_levels: tuple[float | None, ...] = (None, 0.5, 1.0),
+    costs: dict | None = None,
+) -> list[Optimum]:
+    """:func:`optimise` for each budget, every distinct mix priced and evaluated once.
+
+    Each candidate is first filled with FTE for each budget (:func:`_fill`); the reach of
+    all the mixes that gives is then computed in one
+    :func:`~capacity.question4.options.point_reaches` call (the same figures as one
+    :func:`~capacity.question4.options.point_reach` per mix, tested), and each budget keeps
+    its best in candidate order, ties to the cheaper, as one mix after another would.
+    """
+    budgets = [float(b) for b in budgets]
+    for budget in budgets:
+        if budget < 0 or not np.isfinite(budget):
+            raise ValueError(f"budget must be a non-negative number of kronor, got {budget!r}")
     params = fitted.base_params if params is None else params
     sc = Scenario.from_params(params) if scenario is None else scenario
     base = sc.extra_fte
-    costs = {} if _costs is None else _costs
-    today = point_reach(fitted, Mix(), sc, base)
-    best = Optimum(budget, Mix(), today, 0.0, today)
-    for cand in candidate_mixes(
+    costs = {} if costs is None else costs
+    cands = candidate_mixes(
         fitted, max_language_hires=max_language_hires, interpreter_levels=interpreter_levels
-    ):
-        mix = _fill(fitted, cand, budget, params, base, costs)
-        if mix is None:
-            continue
-        reach = point_reach(fitted, mix, sc, base)
-        cost = _total(fitted, mix, params, base, costs)
-        if reach > best.reach + 1e-12 or (abs(reach - best.reach) <= 1e-12 and cost < best.cost):
-            best = Optimum(budget, mix, reach, cost, today)
-    return best
+    )
+    filled = [[_fill(fitted, c, b, params, base, costs) for c in cands] for b in budgets]
+    distinct = list(dict.fromkeys([Mix(), *(m for row in filled for m in row if m is not None)]))
+    reach_of = dict(zip(distinct, point_reaches(fitted, distinct, sc, base), strict=True))
+    today = float(reach_of[Mix()])
+    found = []
+    for budget, row in zip(budgets, filled, strict=True):
+        best = Optimum(budget, Mix(), today, 0.0, today)
+        for mix in row:
+            if mix is None:
+                continue
+            reach = float(reach_of[mix])
+            cost = _total(fitted, mix, params, base, costs)
+            if reach > best.reach + 1e-12 or (
+                abs(reach - best.reach) <= 1e-12 and cost < best.cost
+            ):
+                best = Optimum(budget, mix, reach, cost, today)
+        found.append(best)
+    return found
 
 
 def frontier(fitted: FittedModels, budgets, params: Params | None = None, **kw) -> pd.DataFrame:
-    """The best reach for each budget: ``budget``, ``reach``, ``cost`` and the mix."""
+    """The best reach for each budget: ``budget``, ``reach``, ``cost`` and the mix.
+
+    The budgets share their mixes: each distinct mix is priced and its reach evaluated
+    once, all in one array call (:func:`_optimise_many`).
+    """
     rows = []
-    costs: dict = {}  # the same mixes are priced at many budgets: once each
-    for b in budgets:
-        opt = optimise(fitted, float(b), params, _costs=costs, **kw)
+    for opt in _optimise_many(fitted, budgets, params, **kw):
         m = opt.mix
         rows.append(
             {
-                "budget": float(b),
+                "budget": opt.budget,
                 "reach": opt.reach,
                 "cost": opt.cost,
                 "extra_fte": m.extra_fte,

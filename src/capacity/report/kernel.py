@@ -75,6 +75,60 @@ def ipc_kernel_manager():
     return IPCKernelManager
 
 
+#: The papermill engine of :func:`execute` (registered on first use, :func:`_engine`).
+ENGINE = "capacity"
+
+
+def _engine() -> str:
+    """Register (once) and name papermill's nbclient engine that writes the notebook once.
+
+    papermill writes (and validates) the executed notebook before and after every cell,
+    ~30 times per report: 0.3–0.5 s of CPU each report, which adds up in a sweep of
+    scenario reports. This engine writes it once, when the run ends — also when a cell
+    fails or the kernel dies (papermill's ``notebook_complete``, in a ``finally``), so the
+    kept notebook of a failed run (:func:`capacity.report.run._keep_failed`) is still
+    written; papermill then writes it again with its error marker (cell errors) and at the
+    end. Only a process killed in the middle of the run leaves no partial notebook.
+    """
+    from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
+
+    if ENGINE in papermill_engines._engines:
+        return ENGINE
+
+    class SaveAtEnd(NotebookExecutionManager):
+        final = False
+
+        def save(self, **kwargs):
+            if self.final:
+                super().save(**kwargs)
+
+        def notebook_complete(self, **kwargs):
+            self.final = True
+            super().notebook_complete(**kwargs)
+
+    class SaveAtEndEngine(NBClientEngine):
+        @classmethod
+        def execute_notebook(
+            cls, nb, kernel_name, output_path=None, progress_bar=True, log_output=False,
+            autosave_cell_every=30, **kwargs,
+        ):  # fmt: skip
+            # papermill's Engine.execute_notebook with the manager above
+            nb_man = SaveAtEnd(
+                nb, output_path=output_path, progress_bar=progress_bar,
+                log_output=log_output, autosave_cell_every=autosave_cell_every,
+            )  # fmt: skip
+            nb_man.notebook_start()
+            try:
+                cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
+            finally:
+                nb_man.cleanup_pbar()
+                nb_man.notebook_complete()
+            return nb_man.nb
+
+    papermill_engines.register(ENGINE, SaveAtEndEngine)
+    return ENGINE
+
+
 def execute(
     nb_file: Path,
     executed: Path,
@@ -127,6 +181,7 @@ def execute(
             progress_bar=False,
             cwd=str(nb_file.parent),
             kernel_manager_class=ipc_kernel_manager(),
+            engine_name=_engine(),
             **({"km": km} if km is not None else {}),
             **hooks,
         )

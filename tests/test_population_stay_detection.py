@@ -119,6 +119,85 @@ def test_closed_form_sums_equal_brute_force_enumeration(monkeypatch, k):
 
 
 @pytest.fixture(scope="module")
+def small_city():
+    """The merged stays of one small synthetic city (about 480 distinct rows)."""
+    from capacity.synth import generate
+
+    syn = generate(2, scale=0.05, n_cities=2)
+    s = syn.tables["sightings"]
+    t0, t1 = pd.Timestamp("2022-01-01"), pd.Timestamp("2025-12-31")
+    city = s[s["city"].astype(str) == "Stockholm"]
+    stays = build_stays(s, 14, t0.date(), t1.date())
+    strata = source_strata(city, 14)
+    merged = sd.merged_stays(stays[stays["city"].astype(str) == "Stockholm"], strata)
+    return sd.stay_sightings(merged, city, t0.date(), t1.date(), persons=strata.persons)
+
+
+def _random_point(model, rng):
+    """A parameter vector away from the start, with a stay tail that floating point holds
+    (``f`` is a difference of the incomplete gamma: where ``1 − P`` falls below 1e-16 the
+    likelihood is flat in steps and no numeric derivative is meaningful)."""
+    th = model.start() + rng.normal(0.0, 0.6, len(model.start()))
+    i = sum(model.sizes[:4])
+    th[i : i + 4] = [
+        th[i] + rng.normal(0.0, 0.2),
+        rng.uniform(-0.2, 0.3),  # log σ
+        rng.uniform(-1.5, 0.0),  # log Q: lognormal to Weibull
+        rng.normal(0.0, 0.15),  # β
+    ]
+    return th
+
+
+def _central(model, th, rel=1e-5):
+    """The penalised negative log-likelihood's gradient by central differences."""
+    out = np.empty(len(th))
+    for i in range(len(th)):
+        e = np.zeros(len(th))
+        e[i] = rel * max(1.0, abs(th[i]))
+        out[i] = (model.nll(th + e) - model.nll(th - e)) / (2 * e[i])
+    return out
+
+
+@pytest.mark.parametrize("k", [1, 2, 3])
+def test_exact_gradient_equals_central_differences(small_city, k):
+    st = small_city
+    w = np.random.default_rng(k).poisson(1.0, len(st.d)).astype(float)
+    model = sd._Model(st, w, np.unique(st.year), k=k)
+    rng = np.random.default_rng(10 + k)
+    P = len(model.start())
+    assert P == 17 + 3 * (k > 1)
+    for _ in range(3):
+        th = _random_point(model, rng)
+        f = model.stay_pmf(*model.unpack(th)[4:6])[0]
+        assert f[:, st.d.max() :].sum(axis=1).min() > 1e-6  # the tail is resolved
+        value, grad = model.nll_and_grad(th)
+        assert value == pytest.approx(model.nll(th), rel=1e-12)
+        np.testing.assert_allclose(grad, _central(model, th), rtol=1e-5, atol=1e-4)
+
+
+def test_exact_gradient_holds_at_the_bounds(small_city):
+    """Where ``Q`` is held at ``Q_MIN`` its derivative is 0, and the rest stays exact."""
+    st = small_city
+    model = sd._Model(st, np.ones(len(st.d)), np.unique(st.year))
+    th = _random_point(model, np.random.default_rng(5))
+    i = sum(model.sizes[:4])
+    th[i + 2] = np.log(sd.Q_MIN) - 0.2  # past the bound
+    _, grad = model.nll_and_grad(th)
+    assert grad[i + 2] == 0.0
+    np.testing.assert_allclose(grad, _central(model, th), rtol=1e-5, atol=1e-4)
+
+
+def test_the_fit_ends_where_the_gradient_vanishes(small_city):
+    res = sd.fit_stay_detection(small_city)
+    model = res._model
+    value, grad = model.nll_and_grad(res.theta)
+    assert res.params["converged"]
+    # Newton's decrement below 1e-7: the gradient is ~1e-4 of its size at the start
+    assert np.abs(grad).max() < 1e-3 * np.abs(model.nll_and_grad(model.start())[1]).max()
+    assert np.abs(grad).max() < 0.05
+
+
+@pytest.fixture(scope="module")
 def per_day_fit():
     from capacity.coverage import WORLDS
     from capacity.synth import generate

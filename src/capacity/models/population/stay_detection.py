@@ -35,8 +35,9 @@ bracket is ``ρ_c H(d) + ũ_c G(d + 1)``, ``ρ_c`` the first day's arrival-day r
 and the conditional likelihood of the seen stays (Huggins 1989) is
 ``Π_i Σ_c π_c P(obs_i | c) / P(seen)``, ``P(seen) = Σ_c π_c (1 − ũ_c T(1))``, per start
 year. The sums over ``L`` are two backward recursions per class and year, so
-one evaluation is a few vector operations; the fit is L-BFGS on the stays' sufficient
-statistics (identical stays counted once). The detection share of the counted arrivals is
+one evaluation is a few vector operations; the fit is L-BFGS with the exact gradient
+(:meth:`_Model.nll_and_grad`), then Newton steps, on the stays' sufficient statistics
+(identical stays counted once). The detection share of the counted arrivals is
 ``δ = Σ_y s_y / Σ_y (s_y / P̂_y(seen))`` with ``s_y`` the merged stay starts of year ``y``.
 Bootstrap replicates are one Newton step from the estimate with the replicate's weighted
 score (:meth:`StayDetection.replicates`), so they cost one evaluation each.
@@ -417,16 +418,246 @@ class _Model:
         return out[0], ps[0], f[0]
 
     def nll_and_grad(self, th):
-        """``−ℓ`` and its forward-difference gradient from one batched evaluation."""
+        """``−ℓ`` (with the prior's penalty) and its exact gradient (reverse mode).
+
+        Everything downstream of the stay-length probabilities ``f`` and the daily chances
+        is differentiated analytically: the row terms are sums, products and a log-sum-exp
+        over classes; the sums over stay length back-propagate as forward cumulative sums
+        (``∂H(m)/∂f(ℓ) = u^{ℓ−m}``, ``∂H/∂u = (G − H)/u``, ``∂G/∂u = J/u`` with ``J(m) =
+        Σ_{ℓ≥m} (ℓ−m)(ℓ−m+1) f(ℓ) u^{ℓ−m}``). ``f`` is a difference of ``P(a, z)``
+        (regularised lower incomplete gamma): ``∂P/∂z`` is the gamma density, ``∂P/∂a`` a
+        five-point central difference of :func:`scipy.special.gammainc` alone. Where a value
+        is held at a bound (``U_MIN``, ``ue ≤ 1``, ``Q_MIN … Q_MAX``) its derivative is 0.
+        """
+        th = np.asarray(th, dtype=float)
         P = len(th)
-        step = 1e-6 * np.maximum(1.0, np.abs(th))
-        batch = np.vstack([th, th + np.diag(step)])
-        li = self.loglik_rows(batch)[0]
-        v = -(li @ self.w)
-        if not np.all(np.isfinite(v)):
-            return 1e300, np.zeros(P)
+        st, k, vm = self.st, self.k, self.vm
+        p, r, psi, pi, u, ua, ue, T, G, seen, f, psia, psie = (x[0] for x in self.core(th))
+        C, Y, W, L = len(u), len(self.years), LMAX + k, LMAX
+        # --- forward, as loglik_rows (one parameter vector) ---
+        lpsi = np.log(np.maximum(psi, 1e-300))
+        lp = st.Nc @ lpsi
+        logp, log1p = np.log(p), np.log1p(-p)
+        KmKs = st.K[:, None] - st.Ks
+        b = logp * st.Ks + log1p * KmKs
+        rho = np.where(st.F, np.log(r / p), np.log1p(-r) - log1p)
+        la = np.log(np.maximum(psia, 1e-300)) - lpsi
+        le = np.log(np.maximum(psie, 1e-300)) - lpsi
+        M = st.M[:, :k, :]
+        a0 = M[:, 0, :] @ la + (M[:, k - 1, :] - M[:, 0, :]) @ le
+        Tf, Gf = T.reshape(C, Y * W), G.reshape(C, Y * W)
+        flat = self.yi * W + (st.d - 1)
+        E0 = np.exp(rho @ vm.T + a0[:, None])
+        T0 = Tf[:, flat].T
+        term0 = E0 * T0
+        bracket = term0.copy()
+        ex, Tx = {}, {}
+        for x in range(1, k):
+            ex[x] = np.exp(M[:, k - 1 - x, :] @ le)
+            Tx[x] = Tf[:, flat + x].T
+            bracket += ex[x][:, None] * (ua * ue ** (x - 1))[None, :] * Tx[x]
+        Gk = Gf[:, flat + k].T
+        bracket += (ua * ue ** (k - 1))[None, :] * Gk
+        with np.errstate(divide="ignore"):
+            lc = (
+                lp[:, None]
+                + b @ vm.T
+                + (st.d - st.K)[:, None] * np.log(u)[None, :]
+                + np.log(np.maximum(bracket, 1e-300))
+                + np.log(pi)[None, :]
+            )
+        lc = np.where(self.compat, lc, -np.inf)
+        top = lc.max(axis=1, keepdims=True)
+        e = np.exp(lc - top)
+        tot = e.sum(axis=1)
+        ll = top[:, 0] + np.log(tot)
+        ps = pi @ seen
+        out = ll - np.log(ps[self.yi])
         pen = self.D @ th
-        return float(v[0] + 0.5 * pen @ pen), (v[1:] - v[0]) / step + self.D.T @ pen
+        v = float(-(self.w @ out) + 0.5 * pen @ pen)
+        if not np.isfinite(v):
+            return 1e300, np.zeros(P)
+        # --- reverse ---
+        g_out = -self.w
+        g_lc = g_out[:, None] * (e / tot[:, None])  # class posteriors; 0 where incompatible
+        g_psi = (st.Nc.T @ g_out) / np.where(psi > 1e-300, psi, np.inf)
+        g_b = g_lc @ vm
+        g_logp = np.sum(g_b * st.Ks, axis=0)
+        g_log1p = np.sum(g_b * KmKs, axis=0)
+        g_u = (g_lc * (st.d - st.K)[:, None]).sum(axis=0) / u
+        g_pi = g_lc.sum(axis=0) / pi
+        g_br = np.divide(g_lc, bracket, out=np.zeros_like(g_lc), where=bracket > 1e-300)
+        h0 = g_br * term0
+        g_rho = h0 @ vm
+        g_a0 = h0.sum(axis=1)
+        g_logr = np.sum(g_rho * st.F, axis=0)
+        g_log1r = np.sum(g_rho * ~st.F, axis=0)
+        g_logp -= g_logr
+        g_log1p -= g_log1r
+        g_la = M[:, 0, :].T @ g_a0
+        g_le = (M[:, k - 1, :] - M[:, 0, :]).T @ g_a0
+        g_ua, g_ue = np.zeros(C), np.zeros(C)
+        idx, vals = [flat], [g_br * E0]
+        for x in range(1, k):
+            s = g_br * Tx[x]
+            coef = ua * ue ** (x - 1)
+            g_le += M[:, k - 1 - x, :].T @ ((s @ coef) * ex[x])
+            g_coef = ex[x] @ s
+            g_ua += g_coef * ue ** (x - 1)
+            if x >= 2:
+                g_ue += g_coef * ua * (x - 1) * ue ** (x - 2)
+            idx.append(flat + x)
+            vals.append(g_br * ex[x][:, None] * coef[None, :])
+        g_ck = np.sum(g_br * Gk, axis=0)
+        g_ua += g_ck * ue ** (k - 1)
+        if k >= 2:
+            g_ue += g_ck * ua * (k - 1) * ue ** (k - 2)
+        g_Gk = g_br * (ua * ue ** (k - 1))[None, :]
+        # P(seen) per year
+        g_ps = np.bincount(self.yi, weights=self.w, minlength=Y) / ps
+        g_pi += seen @ g_ps
+        g_seen = pi[:, None] * g_ps[None, :]
+        g_ua -= np.sum(g_seen * T[:, :, 0], axis=1)
+        idx_all = np.concatenate(idx)
+        vals_all = np.concatenate(vals, axis=0)
+        g_T = np.stack(
+            [np.bincount(idx_all, weights=vals_all[:, c], minlength=Y * W) for c in range(C)]
+        ).reshape(C, Y, W)
+        g_T[:, :, 0] -= g_seen * ua[:, None]
+        g_G = np.stack(
+            [np.bincount(flat + k, weights=g_Gk[:, c], minlength=Y * W) for c in range(C)]
+        ).reshape(C, Y, W)
+        # the first k − 1 days: T(m) = f(m) + ue T(m + 1)
+        g_f = np.zeros((Y, L))
+        for i in range(k - 1):
+            g_f[:, i] += g_T[:, :, i].sum(axis=0)
+            g_ue += np.sum(g_T[:, :, i] * T[:, :, i + 1], axis=1)
+            g_T[:, :, i + 1] += g_T[:, :, i] * ue[:, None]
+            g_T[:, :, i] = 0.0
+        g_H, g_G = g_T[:, :, :L], g_G[:, :, :L]
+        ell = np.arange(1, L + 1, dtype=float)
+        pw = u[:, None] ** ell  # (C, L)
+        ipw = (1 / pw)[:, None, :]
+        cs_h = np.cumsum(g_H * ipw, axis=-1)
+        cs_g = np.cumsum(g_G * ipw, axis=-1)
+        cs_gi = np.cumsum(g_G * (ell - 1) * ipw, axis=-1)
+        g_f += np.sum(pw[:, None, :] * (cs_h + ell * cs_g - cs_gi), axis=0)
+        H, Gu = T[:, :, :L], G[:, :, :L]
+        xf = f[None, :, :] * pw[:, None, :]  # (C, Y, L)
+        s0 = np.cumsum(xf[..., ::-1], axis=-1)[..., ::-1]
+        s1 = np.cumsum((xf * ell)[..., ::-1], axis=-1)[..., ::-1]
+        s2 = np.cumsum((xf * (ell**2 + ell))[..., ::-1], axis=-1)[..., ::-1]
+        J = (s2 - 2 * ell * s1 + (ell**2 - ell) * s0) * ipw
+        g_u += (np.sum(g_H * (Gu - H), axis=(1, 2)) + np.sum(g_G * J, axis=(1, 2))) / u
+        # ue = min(u ψ^e_0 / ψ_0, 1); u = max(u_raw, U_MIN); ua = ψ^a_0 Π (1 − r)
+        g_psie = np.zeros_like(psie)
+        free_e = u * psie[0] / psi[0] < 1.0
+        g_ue = np.where(free_e, g_ue, 0.0)
+        g_u += g_ue * psie[0] / psi[0]
+        g_psie[0] += np.sum(g_ue * ue) / psie[0]
+        g_psi[0] -= np.sum(g_ue * ue) / psi[0]
+        u_raw = psi[0] * np.prod(np.where(vm > 0, 1 - p[None, :], 1.0), axis=1)
+        g_u = np.where(u_raw >= U_MIN, g_u, 0.0)
+        g_psi[0] += np.sum(g_u * u) / psi[0]
+        g_log1p += (g_u * u) @ vm
+        g_psia = g_la / np.where(psia > 1e-300, psia, np.inf)
+        g_psia[0] += np.sum(g_ua * ua) / psia[0]
+        g_log1r += (g_ua * ua) @ vm
+        g_psie += g_le / np.where(psie > 1e-300, psie, np.inf)
+        g_psi -= (g_la + g_le) / np.where(psi > 1e-300, psi, np.inf)
+        if k == 1:  # ψ^e is ψ
+            g_psi += g_psie
+        # stay length: f = Δ P(a, z), z = (ℓ / s)^c
+        g_shape, g_beta = self._pmf_grad(th, g_f, f)
+
+        def soft(s, g):
+            return s[1:] * (g[1:] - g @ s)
+
+        grad = np.concatenate(
+            [
+                g_logp * (1 - p) - g_log1p * p,
+                g_logr * (1 - r) - g_log1r * r,
+                soft(psi, g_psi),
+                soft(pi, g_pi),
+                g_shape,
+                [g_beta],
+                soft(psia, g_psia),
+                soft(psie, g_psie) if k > 1 else np.zeros(0),
+            ]
+        )
+        return v, grad + self.D.T @ pen
+
+    def _pmf_grad(self, th, g_f, f):
+        """Back-propagate ``∂/∂f`` (Y, LMAX) to ``(μ, log σ, log Q)`` and ``β``."""
+        shape = th[sum(self.sizes[:4]) : sum(self.sizes[:4]) + 3]
+        beta = th[sum(self.sizes[:5])]
+        sigma = np.exp(shape[1])
+        q_raw = np.exp(shape[2])
+        q = np.clip(q_raw, Q_MIN, Q_MAX)
+        a, c = 1 / q**2, q / sigma
+        log_s = shape[0] + beta * self.yc + sigma / q * np.log(q**2)  # (Y,)
+        ell = np.arange(1, LMAX + 1, dtype=float)
+        logz = c * (np.log(ell)[None, :] - log_s[:, None])  # (Y, L)
+        # f = max(ΔP, 0); the last cell takes the tail: f_L = 1 − P_{L−1}
+        g_f = np.where(f > 0, g_f, 0.0)
+        g_cdf = np.zeros_like(g_f)
+        g_cdf[:, :-1] = g_f[:, :-1] - g_f[:, 1:]
+        with np.errstate(over="ignore"):
+            dens_z = np.exp(a * logz - np.exp(logz) - special.gammaln(a))  # z ∂P/∂z
+        w = g_cdf * dens_z
+        g_mu = -c * w.sum()
+        g_beta = -c * float(w.sum(axis=1) @ self.yc)
+        g_ls = float(np.sum(w * (-logz - 2 * np.log(q))))
+        g_lq = 0.0
+        if Q_MIN < q_raw < Q_MAX:
+            z = np.exp(logz)
+            h = 1e-3 * a
+            dpa = (
+                -special.gammainc(a + 2 * h, z)
+                + 8 * special.gammainc(a + h, z)
+                - 8 * special.gammainc(a - h, z)
+                + special.gammainc(a - 2 * h, z)
+            ) / (12 * h)
+            g_lq = float(np.sum(w * (logz - 2 * (1 - np.log(q)))) + np.sum(g_cdf * dpa) * -2 * a)
+        return np.array([g_mu, g_ls, g_lq]), g_beta
+
+    def hessian(self, th, grad=None):
+        """Forward differences of the exact gradient (symmetrised), ``(P, P)``."""
+        th = np.asarray(th, dtype=float)
+        g0 = self.nll_and_grad(th)[1] if grad is None else grad
+        h = 1e-5 * np.maximum(1.0, np.abs(th))
+        H = np.empty((len(th), len(th)))
+        for i in range(len(th)):
+            t = th.copy()
+            t[i] += h[i]
+            H[i] = (self.nll_and_grad(t)[1] - g0) / h[i]
+        return (H + H.T) / 2
+
+    def newton(self, th, steps: int = 10, tol: float = 1e-7):
+        """Newton steps with a backtracking line search until the decrement is below ``tol``.
+
+        Eigenvalues of the Hessian are taken in absolute value (at least ``1e-8`` of the
+        largest), so every step goes downhill. Returns ``(θ, converged)``.
+        """
+        th = np.asarray(th, dtype=float)
+        v, g = self.nll_and_grad(th)
+        for _ in range(steps):
+            w, V = np.linalg.eigh(self.hessian(th, g))
+            w = np.maximum(np.abs(w), 1e-8 * np.abs(w).max())
+            step = -V @ ((V.T @ g) / w)
+            dec = -g @ step
+            if not np.isfinite(dec) or dec < tol:
+                return th, bool(np.isfinite(dec))
+            a = 1.0
+            while a >= 1e-4:
+                v2, g2 = self.nll_and_grad(th + a * step)
+                if v2 <= v - 1e-4 * a * dec:
+                    break
+                a /= 2
+            else:
+                return th, False
+            th, v, g = th + a * step, v2, g2
+        return th, False
 
     def nll(self, th):
         li = self.loglik_rows(th)[0]
@@ -595,12 +826,14 @@ def fit_stay_detection(st: StaySightings, alpha: float = 0.05) -> StayDetection:
         )
     years = np.unique(st.stay_year[st.counted | st.fit])
     model = _Model(st, fit_rows, years)
+    # L-BFGS near the optimum, then Newton steps to it: the likelihood is flat along some
+    # directions, and L-BFGS alone stopped up to 1e-3 (relative) away in δ (ftol 1e-8)
     res = optimize.minimize(
-        model.nll_and_grad, model.start(), jac=True, method="L-BFGS-B", options={"ftol": 1e-8}
+        model.nll_and_grad, model.start(), jac=True, method="L-BFGS-B", options={"ftol": 1e-6}
     )
-    th = res.x
     if not np.isfinite(res.fun) or res.fun >= 1e299:
         raise EstimationError("the detection share of stays did not converge.")
+    th, converged = model.newton(res.x)
     li, ps, f = model.loglik_rows(th)
     # per-row scores by central differences (rows with weight 0 included: bootstrap)
     P = len(th)
@@ -631,7 +864,7 @@ def fit_stay_detection(st: StaySightings, alpha: float = 0.05) -> StayDetection:
             "pi": pi,
             "shape": shape,
             "beta": beta,
-            "converged": bool(res.success),
+            "converged": converged,
         },
         starts_by_year=pd.Series(s, index=years, name="starts"),
         theta=th,

@@ -626,3 +626,44 @@ def test_split_stays_count_once_per_woman_unless_she_was_elsewhere_between():
     run = merge_split_stays(st, source_strata(both[both["city"] == "A"], 14))
     x = st["person_id"] == "x"
     assert run[x & (st["city"] == "A")].nunique() == 2
+
+
+def test_a_set_scraped_every_gap_days_takes_the_pooled_rate_and_its_splits_are_joined():
+    """A site scraped every 14 days that misses her on 30 % of its snapshots: at gap_days 14
+    its gaps inside stays are all 14 days, so they show no decay and carry no daily rate.
+    The set used to keep gap_days as its merge threshold, so every stay split by one missed
+    snapshot (a 28-day gap) stayed two stays (the calibrated ads' site B; the chain's
+    arrivals +6 %, docs/methods/coverage.md). It now takes the rate of all sets pooled."""
+    from capacity.models.stays.strata import (
+        daily_sighting_rates,
+        merge_split_stays,
+        source_strata,
+        split_thresholds,
+    )
+    from capacity.models.tours import stays_per_woman
+
+    rng = np.random.default_rng(3)
+    snap = np.arange(0, 120, 14)
+    seen = rng.random((150, len(snap))) < 0.7
+    seen[:, 0] = True  # captured when posted
+    who, k = np.nonzero(seen)
+    b = pd.DataFrame(
+        {
+            "person_id": [f"b{i}" for i in who],
+            "date": pd.Timestamp("2024-01-01") + pd.to_timedelta(snap[k], unit="D"),
+            "city": "A",
+            "source": "ads_b",
+        }
+    )
+    s = pd.concat([_bernoulli_sightings(0.1, persons=300, days=120), b], ignore_index=True)
+    strata = source_strata(s, 14)
+    i = strata.labels.index("ads_b")
+    assert np.isnan(daily_sighting_rates(strata)[i])  # no information of its own
+    assert split_thresholds(strata)[i] > 28  # was 14 (gap_days)
+    stays = build_stays(s, 14)
+    mine = stays[stays["person_id"].str.startswith("b")]
+    assert stays_per_woman(mine, "A").mean() > 1.2  # one missed snapshot splits a stay
+    # one stay each, as simulated; two missed snapshots in a row (a 42-day gap) may still
+    # split one
+    run = merge_split_stays(mine, strata)
+    assert run.nunique() / mine["person_id"].nunique() < 1.05

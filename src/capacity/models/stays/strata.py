@@ -162,14 +162,20 @@ def daily_sighting_rates(strata: SourceStrata, shrink: float = SHRINK_GAPS) -> n
     set's counts get ``shrink`` pseudo-gaps of the pooled distribution, as the margin
     correction's do.
     """
-    from scipy.optimize import brentq
-
     counts = strata.gap_counts()
-    k = strata.gap_days
     pooled = counts.sum(axis=0)
     if pooled.sum() == 0:
         raise EstimationError("no gaps between sightings inside stays: no sighting rate.")
-    c = counts + shrink * pooled / pooled.sum()
+    return _truncated_geometric_rates(counts + shrink * pooled / pooled.sum(), strata.gap_days)
+
+
+def _truncated_geometric_rates(c: np.ndarray, k: int) -> np.ndarray:
+    """Daily rate ``q`` of the truncated geometric per row of gap counts ``c`` (0 … ``k``).
+
+    NaN where the mean gap shows no decay inside the window (no information).
+    """
+    from scipy.optimize import brentq
+
     g = np.arange(k + 1)
     mean = (c * g).sum(axis=1) / c.sum(axis=1)
 
@@ -193,9 +199,17 @@ def split_thresholds(strata: SourceStrata, level: float = SPLIT_LEVEL) -> np.nda
     ``g_s = max(gap_days, ⌈log(level)/log(1 − q_s)⌉)``: a gap of ``g`` days or more
     occurs inside a stay with probability ``(1 − q_s)^{g−1}``, above ``level`` up to
     ``g_s`` (:func:`daily_sighting_rates`). A set whose gaps carry no information
-    (``q_s`` undefined) keeps ``gap_days``.
+    (``q_s`` undefined: its gaps inside the window show no decay, as when a site is scraped
+    every ``gap_days`` days and each snapshot may miss her) takes the rate of all sets'
+    gaps pooled; before, it kept ``gap_days``, so a stay split by one missed fortnightly
+    snapshot (a 28-day gap) was never joined and the chain's arrivals were too many and its
+    stays too short (docs/methods/coverage.md).
     """
     q = daily_sighting_rates(strata)
+    if np.isnan(q).any():
+        pooled = _truncated_geometric_rates(strata.gap_counts().sum(axis=0)[None, :],
+                                            strata.gap_days)  # fmt: skip
+        q = np.where(np.isnan(q), pooled[0], q)
     with np.errstate(divide="ignore", invalid="ignore"):
         g = np.ceil(np.log(level) / np.log1p(-np.clip(q, 1e-9, 1 - 1e-12)))
     g = np.where(np.isfinite(g), g, strata.gap_days)

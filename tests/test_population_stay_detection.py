@@ -187,6 +187,18 @@ def test_exact_gradient_holds_at_the_bounds(small_city):
     np.testing.assert_allclose(grad, _central(model, th), rtol=1e-5, atol=1e-4)
 
 
+def test_seen_is_the_likelihoods_share_seen_and_stay_pmf(small_city):
+    """The bootstrap's replicates take ``P(seen)`` and ``f`` from ``seen``, not the rows."""
+    st = small_city
+    model = sd._Model(st, np.ones(len(st.d)), np.unique(st.year))
+    rng = np.random.default_rng(3)
+    ths = np.array([_random_point(model, rng) for _ in range(4)])
+    _, ps, f = model.loglik_rows(ths)
+    got_ps, got_f = model.seen(ths)
+    np.testing.assert_array_equal(got_ps, ps)
+    np.testing.assert_array_equal(got_f, f)
+
+
 def test_the_fit_ends_where_the_gradient_vanishes(small_city):
     res = sd.fit_stay_detection(small_city)
     model = res._model

@@ -258,3 +258,66 @@ def test_the_chain_keeps_two_stays_in_the_city_apart_when_one_elsewhere_lies_bet
     merged = _merged(stays, strata, Params(city="Stockholm", gap_days=14))
     assert (merged["city"] == "Stockholm").all()
     assert sorted(merged.groupby("person_id").size().items()) == [("a", 2), ("b", 1)]
+
+
+def _loglik(dec, f):
+    """The observed stays' log-likelihood under ``f`` (Y, D), in double precision."""
+    n_y, n_d = len(dec.years), len(dec.grid)
+    flat = f.reshape(-1)
+    w = np.bincount(dec.stay_key, minlength=len(dec.key_span)).astype(float)
+    ll = 0.0
+    for mat, keys in dec.kernels:
+        if len(keys):
+            ll += np.sum(w[keys] * np.log(mat @ flat))
+    mat, keys = dec.censored
+    if len(keys):
+        tail = np.cumsum(f[:, ::-1], axis=1)[:, ::-1].reshape(-1)
+        at = dec.key_year[keys] * n_d + dec.key_span[keys] - 1
+        ll += np.sum(w[keys] * np.log(tail[at] / dec.q0[dec.key_stratum[keys]] - mat @ flat))
+    seen = 1 - f @ ((1 - dec.q0)[None, :] ** dec.grid[:, None])  # (Y, S)
+    cell = dec.key_year * dec.n_strata + dec.key_stratum
+    n = np.bincount(cell, weights=w, minlength=n_y * dec.n_strata).reshape(seen.shape)
+    return ll - np.sum(np.where(n > 0, n * np.log(seen), 0.0))
+
+
+def _span_start(dec, kept, shift):
+    """Start distributions: each year's observed spans moved ``shift`` days longer."""
+    n_y, n_d = len(dec.years), len(dec.grid)
+    year = np.searchsorted(dec.years, kept["start"].dt.year)
+    span = kept["duration_days"].to_numpy(int)
+    g = np.full((n_y, n_d), 1e-6)
+    for y in range(n_y):
+        g[y] += np.bincount(np.minimum(span[year == y] + shift, n_d) - 1, minlength=n_d)
+    return g / g.sum(1, keepdims=True)
+
+
+def test_the_em_reports_the_log_likelihood_it_climbs(world):
+    """The EM's log-likelihood is the observed stays' (checked in double precision) and the
+    plain EM never lowers it."""
+    _, _, stays, strata = world
+    dec, _ = make_deconvolver(merge_stays(stays, strata, "Stockholm"), grouped_strata(strata))
+    lls = []
+    for n in (5, 20, 100):
+        fit = dec.fit(n_iter=n, tol=0)
+        # the reported value is that of the distributions one step before the returned ones
+        before = dec.fit(n_iter=n - 1, tol=0)
+        assert fit.loglik[0] == pytest.approx(_loglik(dec, before.f[0]), abs=1e-3)
+        lls.append(fit.loglik[0])
+    assert lls[0] < lls[1] < lls[2]
+
+
+def test_squarem_climbs_past_the_plain_em_from_every_start(world):
+    """Issue 9: 100 plain EM steps stop far below the maximum, where the start puts them;
+    SQUAREM to a tolerance climbs higher from every start, and no lower than the plain EM
+    given as many steps."""
+    _, _, stays, strata = world
+    dec, kept = make_deconvolver(merge_stays(stays, strata, "Stockholm"), grouped_strata(strata))
+    starts = [None, _span_start(dec, kept, 0), _span_start(dec, kept, 10)]
+    plain = [dec.fit(start=s, n_iter=100, tol=0).loglik[0] for s in starts]
+    assert np.ptp(plain) > 10  # the start decides where 100 steps end
+    for start, ll in zip(starts, plain, strict=True):
+        fast = dec.fit(start=start, n_iter=5000, tol=1e-3)
+        assert fast.n_steps < 5000
+        assert fast.loglik[0] > ll + 10
+        same = dec.fit(start=start, n_iter=fast.n_steps, tol=0)
+        assert fast.loglik[0] >= same.loglik[0] - 1e-3

@@ -257,6 +257,105 @@ def _tour_by_language(fits: dict, cities: list[str], reach, P, x, s):
     return tour, national
 
 
+#: months per period of the tour chain's reach by period (:func:`_tour_by_period`)
+PERIOD_MONTHS = 6
+
+
+def period_edges(start, end, months: int = PERIOD_MONTHS) -> np.ndarray:
+    """Day numbers of the edges of consecutive periods of ``months`` from ``start`` to ``end``.
+
+    The last period ends the day after ``end`` (it may be shorter than ``months``).
+    """
+    lo, hi = pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize() + pd.Timedelta(days=1)
+    edges = [lo]
+    while edges[-1] < hi:
+        edges.append(min(edges[-1] + pd.DateOffset(months=months), hi))
+    return np.array(edges, dtype="datetime64[D]").astype(np.int64)
+
+
+def _in_period(days: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """Period of each day (days before the first edge in the first, after the last in the last)."""
+    return np.clip(np.searchsorted(edges, days, side="right") - 1, 0, len(edges) - 2)
+
+
+def _day(values) -> np.ndarray:
+    return pd.to_datetime(values).to_numpy("datetime64[D]").astype(np.int64)
+
+
+def period_capacity(outreach: pd.DataFrame, city: str, edges: np.ndarray) -> np.ndarray:
+    """Each period's outreach contacts per week over the whole span's, for ``city`` (``(T,)``).
+
+    1 in every period when the log has no contacts in the span.
+    """
+    rows = outreach[outreach["city"].astype(str) == city]
+    day = _day(rows["date"])
+    inside = (day >= edges[0]) & (day < edges[-1])
+    per = np.bincount(_in_period(day[inside], edges), weights=rows["contacts"].to_numpy(float)[inside],
+                      minlength=len(edges) - 1)  # fmt: skip
+    weeks = np.diff(edges) / 7.0
+    mean = per.sum() / weeks.sum()
+    return per / weeks / mean if mean > 0 else np.ones(len(weeks))
+
+
+def tour_starts_by_period(stays: pd.DataFrame, edges: np.ndarray, gap_days: int) -> np.ndarray:
+    """Tours beginning in each period: stays not within ``gap_days`` of the woman's last one."""
+    o = stays.sort_values(["person_id", "start"], kind="stable")
+    pid = o["person_id"].astype(str).to_numpy()
+    start, end = _day(o["start"]), _day(o["end"])
+    begins = np.r_[True, ~((pid[1:] == pid[:-1]) & (start[1:] - end[:-1] <= gap_days))]
+    return np.bincount(_in_period(start[begins], edges), minlength=len(edges) - 1).astype(float)
+
+
+def _tour_by_period(data, params: Params, fits: dict, cities, reach, P, x, s, stays):
+    r"""Reach per tour through each city and nationally, with each city's reach by half-year.
+
+    A tour's stays fall in the same weeks, so the reach it meets is that of those weeks,
+    not the period's average. Each fitted city's reach per stay by period ``t`` is its
+    model's reach (same fit, same draws) at the outreach capacity of the period: the FTE
+    scaled by the period's logged contacts per week over the whole span's
+    (:func:`period_capacity`). The language chain (:func:`_tour_by_language`) runs per
+    period, and the results are weighted by when the tours happen:
+
+    .. math:: \mathrm{tour}_c = \sum_t \frac{S_{ct}}{S_c}\,\mathrm{tour}_{ct}, \qquad
+              \mathrm{national} = \sum_t \frac{B_t}{B}\,\mathrm{national}_t,
+
+    ``S_ct`` the stays in ``c`` starting in ``t`` and ``B_t`` the tours starting in ``t``.
+    The moves ``P``, exits and starts are the same in every period.
+    """
+    from capacity.question4.draws import reach_matrix
+
+    edges = period_edges(params.period_start, params.period_end)
+    n_t = len(edges) - 1
+    by_t = {}
+    for city, f in fits.items():
+        fx = f["fitted"]
+        cap = period_capacity(data.outreach, city, edges)
+        fte = float(fx.staff.outreach_fte)
+        by_t[city] = [
+            reach_matrix(
+                fx.inputs, np.full(reach.shape[0], fte * cap[k]), strategy=params.strategy
+            )[0]
+            for k in range(n_t)
+        ]
+    tours, nats = [], []
+    for k in range(n_t):
+        fits_k = {c: {**f, "p_lang": by_t[c][k]} for c, f in fits.items()}
+        t_k, n_k = _tour_by_language(fits_k, cities, reach, P, x, s)
+        tours.append(t_k)
+        nats.append(n_k)
+    tours, nats = np.stack(tours), np.stack(nats)  # (T, D, C), (T, D)
+    city_of = stays["city"].astype(str).to_numpy()
+    period = _in_period(_day(stays["start"]), edges)
+    tour = tours.mean(axis=0)
+    for j, city in enumerate(cities):
+        w = np.bincount(period[city_of == city], minlength=n_t).astype(float)
+        if w.sum() > 0:
+            tour[:, j] = np.tensordot(w / w.sum(), tours[:, :, j], axes=1)
+    b = tour_starts_by_period(stays, edges, params.gap_days)
+    national = np.tensordot(b / b.sum(), nats, axes=1) if b.sum() > 0 else nats.mean(axis=0)
+    return tour, national
+
+
 def national_view(data, params: Params, cities: list[str] | None = None) -> NationalResult:
     """Fit question 4 for every city and join them through the tour chain.
 
@@ -310,7 +409,10 @@ def national_view(data, params: Params, cities: list[str] | None = None) -> Nati
     detection = seen / every if fits else np.ones(d)
     q = seen_next_share(q, detection, np.random.default_rng([int(params.seed), 2]))
     P, x = seen_moves(P, q)
-    tour, national = _tour_by_language(fits, flows.cities, reach, P, x, s)
+    if fits:
+        tour, national = _tour_by_period(data, params, fits, flows.cities, reach, P, x, s, stays)
+    else:
+        tour, national = _tour_by_language(fits, flows.cities, reach, P, x, s)
     rows = []
     for city, fit in fits.items():
         j = flows.cities.index(city)

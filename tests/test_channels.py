@@ -131,7 +131,7 @@ def test_contact_attribution_by_hand():
     np.testing.assert_allclose(m[1], [0, 1, 0])
 
 
-def _fit_world(tmp, channels, seed=5):
+def _fit_world(tmp, channels, seed=5, **settings):
     from capacity.config import Params
     from capacity.dataset import load_dataset
     from capacity.question4 import fit_models
@@ -139,7 +139,7 @@ def _fit_world(tmp, channels, seed=5):
 
     syn = generate(seed, scale=0.1, n_cities=6, config=SynthConfig(screening_channels=channels))
     write_folder(syn, tmp / "w")
-    params = Params(city="Stockholm", n_boot=60)
+    params = Params(city="Stockholm", n_boot=60, **settings)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return params, fit_models(load_dataset(tmp / "w"), params)
@@ -183,6 +183,19 @@ def test_per_channel_order_is_chosen_by_the_check_when_online_first_fails(tmp_pa
     # street screening is face to face: level b keeps it
     b = at_level(fm, "conversation")
     assert b.inputs.share[0] > fm.inputs.share[0]
+
+
+def test_first_contacts_are_timed_on_merged_stays_under_the_stay_level_model(tmp_path):
+    """With the stay-level model at ``gap_days`` 14 a stay split by missed sightings is one
+    stay again for the first contacts: a piece starting mid-stay would make street
+    screening look like search (its share 0.785, 0.08–1.00, when the pieces were timed)."""
+    params, fm = _fit_world(
+        tmp_path, ("street",), detection_model="stays", stay_model="deconvolve", gap_days=14
+    )
+    per = fm.channel_strategy
+    assert per.identified and per.order[0] == "street"
+    assert per.frame.loc["street", "estimate"] > 0.9
+    assert per.frame.loc["online", "estimate"] < 0.2
 
 
 def test_per_channel_model_falls_back_to_the_pooled_mix(tmp_path):

@@ -118,19 +118,27 @@ def test_closed_form_sums_equal_brute_force_enumeration(monkeypatch, k):
         assert got[row] == pytest.approx(_brute(days, len(days), th, model), rel=1e-9, abs=1e-9)
 
 
+def _stockholm(syn, gap_days=14):
+    """Stockholm's stay sightings 2022–2025 of a synthetic world, its merged stays and the
+    true share of its stays seen by any source."""
+    s = syn.tables["sightings"]
+    t0, t1 = pd.Timestamp("2022-01-01"), pd.Timestamp("2025-12-31")
+    city = s[s["city"].astype(str) == "Stockholm"]
+    stays = build_stays(s, gap_days, t0.date(), t1.date())
+    strata = source_strata(city, gap_days)
+    merged = sd.merged_stays(stays[stays["city"].astype(str) == "Stockholm"], strata)
+    st = sd.stay_sightings(merged, city, t0.date(), t1.date(), persons=strata.persons)
+    truth = syn.truth["stays"]
+    truth = truth[(truth["city"] == "Stockholm") & truth["arrive"].between(t0, t1)]
+    return st, merged, float(truth["seen_by_any_source"].mean())
+
+
 @pytest.fixture(scope="module")
 def small_city():
     """The merged stays of one small synthetic city (about 480 distinct rows)."""
     from capacity.synth import generate
 
-    syn = generate(2, scale=0.05, n_cities=2)
-    s = syn.tables["sightings"]
-    t0, t1 = pd.Timestamp("2022-01-01"), pd.Timestamp("2025-12-31")
-    city = s[s["city"].astype(str) == "Stockholm"]
-    stays = build_stays(s, 14, t0.date(), t1.date())
-    strata = source_strata(city, 14)
-    merged = sd.merged_stays(stays[stays["city"].astype(str) == "Stockholm"], strata)
-    return sd.stay_sightings(merged, city, t0.date(), t1.date(), persons=strata.persons)
+    return _stockholm(generate(2, scale=0.05, n_cities=2))[0]
 
 
 def _random_point(model, rng):
@@ -215,16 +223,8 @@ def per_day_fit():
     from capacity.synth import generate
 
     syn = generate(3, scale=0.3, n_cities=6, config=WORLDS["per-day capture, Weibull stays"])
-    s = syn.tables["sightings"]
-    t0, t1 = pd.Timestamp("2022-01-01"), pd.Timestamp("2025-12-31")
-    city = s[s["city"].astype(str) == "Stockholm"]
-    stays = build_stays(s, 14, t0.date(), t1.date())
-    strata = source_strata(city, 14)
-    merged = sd.merged_stays(stays[stays["city"].astype(str) == "Stockholm"], strata)
-    st = sd.stay_sightings(merged, city, t0.date(), t1.date(), persons=strata.persons)
-    truth = syn.truth["stays"]
-    truth = truth[(truth["city"] == "Stockholm") & truth["arrive"].between(t0, t1)]
-    return sd.fit_stay_detection(st), st, float(truth["seen_by_any_source"].mean()), merged
+    st, merged, truth = _stockholm(syn)
+    return sd.fit_stay_detection(st), st, truth, merged
 
 
 @pytest.mark.slow
@@ -245,16 +245,8 @@ def test_recovers_the_share_of_stays_seen_where_closed_mse_does_not(per_day_fit)
 
 
 def _fit_city(syn, gap_days=14):
-    s = syn.tables["sightings"]
-    t0, t1 = pd.Timestamp("2022-01-01"), pd.Timestamp("2025-12-31")
-    city = s[s["city"].astype(str) == "Stockholm"]
-    stays = build_stays(s, gap_days, t0.date(), t1.date())
-    strata = source_strata(city, gap_days)
-    merged = sd.merged_stays(stays[stays["city"].astype(str) == "Stockholm"], strata)
-    st = sd.stay_sightings(merged, city, t0.date(), t1.date(), persons=strata.persons)
-    truth = syn.truth["stays"]
-    truth = truth[(truth["city"] == "Stockholm") & truth["arrive"].between(t0, t1)]
-    return sd.fit_stay_detection(st), float(truth["seen_by_any_source"].mean())
+    st, _, truth = _stockholm(syn, gap_days)
+    return sd.fit_stay_detection(st), truth
 
 
 @pytest.mark.slow

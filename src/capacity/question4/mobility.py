@@ -26,6 +26,7 @@ import pandas as pd
 
 from capacity.models._base import Caveat, Results, percentile_interval, tidy
 from capacity.models.staffing import fte_needed_many
+from capacity.models.stays.strata import join_runs
 from capacity.models.strategy import (
     DAYS_PER_WEEK,
     StrategyResults,
@@ -196,7 +197,11 @@ def fit_mobility(
     n = len(mean_stay_days) - 1
     # with runs (merged stays), first contacts are timed on the merged stays: a piece of a
     # stay split by missed sightings starts mid-stay, and its first contact looks like search
-    timed = stays if runs is None else _merge_runs(stays, runs)
+    timed = (
+        stays
+        if runs is None
+        else join_runs(stays, runs.reindex(stays.index)).reset_index(drop=True)
+    )
     times = first_contact_times(sightings if city_sightings is None else city_sightings, timed,
                                 city)  # fmt: skip
     # with a seed the share's draws resample the women as the chain's do (keyed weights)
@@ -236,22 +241,6 @@ def fit_mobility(
         / np.asarray(detection, dtype=float),
         caveats=tuple(caveats),
     )
-
-
-def _merge_runs(stays: pd.DataFrame, runs: pd.Series) -> pd.DataFrame:
-    """One row per run of ``stays`` (stays split by missed sightings joined again).
-
-    First start, last end, the first piece's other columns, the last piece's censoring.
-    """
-    st = stays.assign(_run=runs.reindex(stays.index).to_numpy()).sort_values(
-        ["_run", "start"], kind="stable"
-    )
-    g = st.groupby("_run", sort=True)
-    out = g.first()
-    out["end"] = g["end"].max()
-    if "right_censored" in st:
-        out["right_censored"] = g["right_censored"].last()
-    return out.reset_index(drop=True)[list(stays.columns)]
 
 
 def continued_tour_starts(stays: pd.DataFrame, runs: pd.Series | None) -> int:

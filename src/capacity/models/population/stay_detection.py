@@ -96,25 +96,11 @@ def merged_stays(stays: pd.DataFrame, strata) -> pd.DataFrame:
     city, start, end, left_truncated, right_censored`` (the first piece's truncation, the
     last piece's censoring), indexed by run.
     """
-    from capacity.models.stays.strata import merge_split_stays
+    from capacity.models.stays.strata import join_runs, merge_split_stays
 
     if stays.empty:
         raise EstimationError("no stays in the city: no detection share of stays.")
-    run = merge_split_stays(stays, strata)
-    st = stays.assign(_run=run.to_numpy()).sort_values(["_run", "start"], kind="stable")
-    g = st.groupby("_run", sort=True)
-    out = pd.DataFrame(
-        {
-            "person_id": g["person_id"].first(),
-            "city": g["city"].first(),
-            "start": g["start"].min(),
-            "end": g["end"].max(),
-            "left_truncated": g["left_truncated"].first().astype(bool),
-            "right_censored": g["right_censored"].last().astype(bool),
-        }
-    )
-    out.index.name = "run"
-    return out
+    return join_runs(stays, merge_split_stays(stays, strata))
 
 
 @dataclass(frozen=True)

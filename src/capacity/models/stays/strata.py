@@ -27,6 +27,7 @@ __all__ = [
     "SPLIT_LEVEL",
     "SourceStrata",
     "daily_sighting_rates",
+    "join_runs",
     "merge_split_stays",
     "source_strata",
     "split_thresholds",
@@ -240,3 +241,27 @@ def merge_split_stays(stays: pd.DataFrame, strata: SourceStrata, level: float = 
     merge = same & (start[1:] - end[:-1] <= limit[1:])
     run = np.cumsum(np.r_[True, ~merge])
     return pd.Series(run, index=st.index).reindex(stays.index)
+
+
+def join_runs(stays: pd.DataFrame, run) -> pd.DataFrame:
+    """One row per run of :func:`merge_split_stays`: the pieces of a split stay joined.
+
+    ``run`` is a label per row of ``stays`` (rows without one, e.g. NaN, are left out).
+    Returns ``person_id, city, start, end, left_truncated, right_censored``: the first
+    piece's truncation, the first start, the last end and the last piece's censoring;
+    indexed by run.
+    """
+    st = stays.assign(_run=np.asarray(run)).sort_values(["_run", "start"], kind="stable")
+    g = st.groupby("_run", sort=True)
+    out = pd.DataFrame(
+        {
+            "person_id": g["person_id"].first(),
+            "city": g["city"].first(),
+            "start": g["start"].min(),
+            "end": g["end"].max(),
+            "left_truncated": g["left_truncated"].first().astype(bool),
+            "right_censored": g["right_censored"].last().astype(bool),
+        }
+    )
+    out.index.name = "run"
+    return out

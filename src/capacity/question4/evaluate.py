@@ -308,12 +308,12 @@ def evaluate(
         The settings applied on top of the fit; default ``Scenario.from_params(params)``.
     forecast : bool, default True
         Compute the FTE needed per forecast month (``result.forecast``), a bisection per
-        month and draw: about 40 % of the time of this function. ``False`` leaves
-        ``result.forecast`` None and changes nothing else, for callers that read only the
-        key figures (the options table, the standard scenarios).
+        month and draw: about a third of the time of this function at 1 M sightings.
+        ``False`` leaves ``result.forecast`` None and changes nothing else, for callers
+        that read only the key figures (the options table, the standard scenarios).
     staffing : bool, default True
         Solve the FTE needed for every Monte Carlo draw (the interval of ``fte_needed``
-        and ``fte_gap``), a vectorised bisection: about half of the rest of the time.
+        and ``fte_gap``), a vectorised bisection: about two thirds of the rest of the time.
         ``False`` leaves the column ``fte_needed`` out of ``draws`` (the point estimate is
         still solved; its key figure then has no interval) and changes nothing else, for
         the options table, which shows reach, cost and support only.

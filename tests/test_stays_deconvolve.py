@@ -321,3 +321,106 @@ def test_squarem_climbs_past_the_plain_em_from_every_start(world):
         assert fast.loglik[0] > ll + 10
         same = dec.fit(start=start, n_iter=fast.n_steps, tol=0)
         assert fast.loglik[0] >= same.loglik[0] - 1e-3
+
+
+# --- latent visibility to the ad sites (stay_model "deconvolve_sites") ------------------------
+
+
+@pytest.fixture(scope="module")
+def latent_fit(world):
+    _, _, stays, strata = world
+    merged = merge_stays(stays, strata, "Stockholm")
+    dec, kept = make_deconvolver(merged, strata, visibility="ad_sites")
+    return dec, kept, dec.fit()
+
+
+def test_latent_visibility_recovers_who_is_on_each_ad_site_and_the_daily_chances(world, latent_fit):
+    """Issue 9: being on an ad site is a trait of the woman, so a site's absence says she was
+    not on it or her stay was short. The world: 60 % on site A (12 % a day), 45 % on B
+    (7 %), outreach sees everyone on 1 % of her days; the EM is not told any of it."""
+    _, truth, stays, strata = world
+    dec, kept, fit = latent_fit
+    assert dec.sites == ("ads_a", "ads_b") and dec.others == ("outreach",)
+    assert fit.site_share[0] == pytest.approx([0.60, 0.45], abs=0.05)
+    assert fit.site_rate[0] == pytest.approx([0.12, 0.07], rel=0.10)
+    assert fit.other_rate[0] == pytest.approx([0.01], rel=0.15)
+    # all stays arriving where the fit counts them (after gap_days): the current EM, whose
+    # unseen stays come from each set's own rate, counts 6 % too few
+    t = truth[(truth["arrival"] >= 14) & (truth["arrival"] < 3 * 365)]
+    plain, _ = make_deconvolver(merge_stays(stays, strata, "Stockholm"), grouped_strata(strata))
+    old = plain.fit()
+    assert fit.n[0].sum() == pytest.approx(len(t), rel=0.03)
+    assert abs(fit.n[0].sum() - len(t)) < abs(old.n[0].sum() - len(t))
+    assert fit.pooled[0] @ fit.grid == pytest.approx(float(t["days"].mean()), rel=0.08)
+
+
+def test_latent_visibility_counts_each_sources_sighting_days_inside_the_stays_used(
+    world, latent_fit
+):
+    """The per-source sighting days the EM's rates need, checked by a plain pandas join."""
+    sightings, _, _, strata = world
+    dec, kept, _ = latent_fit
+    s = sightings.drop_duplicates(["person_id", "date", "source"])
+    joined = s.merge(kept[["person_id", "start", "end"]], on="person_id")
+    inside = joined[(joined["date"] >= joined["start"]) & (joined["date"] <= joined["end"])]
+    expected = inside.groupby("source").size()
+    got = dict(zip(dec.sites + dec.others, dec.person_days.sum(0), strict=True))
+    assert got == {k: float(v) for k, v in expected.items()}
+    assert sum(got.values()) < len(s)  # stays begun in the first gap_days are not used
+
+
+def test_latent_visibility_replicates_refit_the_site_shares(world, latent_fit):
+    _, _, _, strata = world
+    dec, _, fit = latent_fit
+    p = len(strata.persons)
+    reps = dec.fit(np.c_[np.ones(p), np.random.default_rng(1).poisson(1.0, (p, 2))])
+    np.testing.assert_allclose(reps.f[0], fit.f[0], rtol=1e-5, atol=1e-9)
+    np.testing.assert_allclose(reps.site_share[0], fit.site_share[0], rtol=1e-6)
+    assert np.all(np.ptp(reps.site_share, axis=0) > 0)
+    assert np.all(np.ptp(reps.site_rate, axis=0) > 0)
+
+
+def test_latent_visibility_with_every_woman_on_the_site_is_the_current_em():
+    """One ad site that everyone is on (π = 1) and its rate held at the set's sighting
+    density: the latent EM's kernel factor is 1 and its unseen stays those of the current EM."""
+    sightings, _ = per_day_world(seed=2, n=2500, rates={"ads_a": (1.0, 0.15)})
+    stays = build_stays(sightings, gap_days=14)
+    strata = source_strata(sightings, 14)
+    merged = merge_stays(stays, strata, "Stockholm")
+    plain, _ = make_deconvolver(merged, grouped_strata(strata))
+    latent, _ = make_deconvolver(merged, strata, visibility="ad_sites")
+    old = plain.fit()
+    new = latent.fit(fixed={"ads_a": (1.0, float(latent.q0[0]))})
+    np.testing.assert_allclose(new.f, old.f, rtol=1e-4, atol=1e-7)
+    np.testing.assert_allclose(new.n, old.n, rtol=1e-4)
+
+
+def test_latent_visibility_refuses_what_it_cannot_fit(world):
+    from capacity.exceptions import EstimationError
+
+    _, _, stays, strata = world
+    merged = merge_stays(stays, strata, "Stockholm")
+    with pytest.raises(EstimationError, match="visibility"):
+        make_deconvolver(merged, strata, visibility="sites")
+    dec, _ = make_deconvolver(merged, strata, visibility="ad_sites")
+    with pytest.raises(EstimationError, match="plain EM steps"):
+        dec.fit(tol=1e-3)
+    only_outreach = per_day_world(seed=3, n=1500, rates={"outreach": (1.0, 0.2)})[0]
+    st = build_stays(only_outreach, gap_days=14)
+    strata_o = source_strata(only_outreach, 14)
+    with pytest.raises(EstimationError, match="ad site"):
+        make_deconvolver(merge_stays(st, strata_o, "Stockholm"), strata_o, visibility="ad_sites")
+
+
+def test_fit_stays_deconvolve_sites_gives_bootstrap_intervals(world):
+    _, _, stays, strata = world
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = fit_stays(
+            stays, city="Stockholm", strata=strata, correction="deconvolve_sites", n_boot=20
+        )
+    assert fit.correction == "deconvolve_sites"
+    frame = fit.summary_frame()
+    for q in ("median_days", "median_ratio_per_year", "hazard_ratio_per_year"):
+        row = frame.loc[q]
+        assert row["ci_lower"] < row["estimate"] < row["ci_upper"], q

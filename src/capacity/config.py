@@ -90,8 +90,10 @@ class Params:
         "'deconvolve' merges stays split by missed sightings and estimates the lengths per "
         "start year by EM under each kind of source's daily sighting rate, refitted in every "
         "bootstrap replicate (right where sources see a present person day by day; see "
-        "docs/methods/stays.md for what each gets wrong).",
-        choices=("margins", "deconvolve"),
+        "docs/methods/stays.md for what each gets wrong); 'deconvolve_sites' the same with "
+        "being on each ad site a latent trait of the woman, so a site that did not see her "
+        "is informative.",
+        choices=("margins", "deconvolve", "deconvolve_sites"),
     )
     strategy: str = _param(
         "estimated",

@@ -36,6 +36,35 @@ maximum, SQUAREM-accelerated with ``fit(tol=…)``, the nonparametric estimate i
 its stays too short, measured in ``docs/methods/stays.md``). Methods and measurements:
 ``docs/methods/stays.md``.
 
+**Latent visibility to the ad sites** (``make_deconvolver(visibility="ad_sites")``,
+``stay_model = "deconvolve_sites"``). Above, each source set has its own unseen stays and a
+source that did not see a woman says nothing. Here being on ad site ``j`` is a trait of the
+woman: she is on it with chance ``π_j`` (independently between sites and of her stay's
+length) and, if on it, seen by it on each day present with chance ``r_j``; outreach and
+police source ``o`` see anyone present with ``r_o``. A stay of ``D`` days seen by the set
+``k`` (one set per combination of sites) has the likelihood
+
+    K_k(s | D) h_k(D),   h_k(D) = Π_{j ∈ k} π_j · Π_{j ∉ k} a_j(D),
+    a_j(D) = π_j (1 − r_j)^D + 1 − π_j                 (site j missed her for D days)
+
+(``K_k`` as above with the set's sighting density; only the ad sites' absence enters: a
+common daily rate for outreach and police made their absence say too much, measured in
+``docs/methods/stays.md``), and a stay is seen by no source with
+
+    h₀(D) = Π_j a_j(D) · Π_o (1 − r_o)^D.
+
+One EM step, per replicate: the E-step gives every observed stay's posterior over ``D`` (as
+above, with ``h_k`` on the length side) and, for a site the set lacks, the chance
+``π_j (1 − r_j)^D / a_j(D)`` that she was on it; the unseen stays of start year ``y`` are
+``n_y/(1 − Σ_D f_y(D) h₀(D))`` spread as ``f_y h₀``. The M-step sets ``f_y`` as above,
+``π_j`` to the expected share of all stays (seen and unseen) on site ``j``, and
+``r_j = S_j / (π_j E[days present])``, ``r_o = S_o / E[days present]``, with ``S_j`` the
+site's sighting days inside the stays used and ``E[days present] = Σ_y N_y Σ_D D f_y(D)``.
+Stays going on at the data's end get no absence factor (their share on a site is ``π_j``).
+The latent class per site is that of mixture capture–recapture models (Pledger 2000); the
+sites are assumed independent, so a share of women on no ad site beyond ``Π_j (1 − π_j)``
+is not modelled.
+
 References
 ----------
 Turnbull, B. W. (1976). The empirical distribution function with arbitrarily grouped,
@@ -43,6 +72,8 @@ censored and truncated data. *JRSS B* 38, 290–295. Dempster, A. P., Laird, N. 
 D. B. (1977). Maximum likelihood from incomplete data via the EM algorithm. *JRSS B* 39,
 1–38. Varadhan, R., Roland, C. (2008). Simple and globally convergent methods for
 accelerating the convergence of any EM algorithm. *Scand. J. Statist.* 35, 335–353.
+Pledger, S. (2000). Unified maximum likelihood estimates for closed capture–recapture models
+using mixtures. *Biometrics* 56, 434–442.
 """
 
 from __future__ import annotations
@@ -64,6 +95,10 @@ __all__ = [
     "merge_stays",
 ]
 
+#: The deconvolution's models of who is seen (:func:`make_deconvolver`'s ``visibility``).
+VISIBILITY = ("none", "ad_sites")
+#: Start of each ad site's share ``π_j`` in the latent-visibility EM.
+PI_START = 0.7
 #: Float type of the EM's arrays (single precision halves the memory traffic).
 DTYPE = np.float32
 #: Most EM steps (each SQUAREM cycle costs three); the EM stops earlier at ``EM_TOL``.
@@ -153,6 +188,11 @@ class Deconvolved:
     q: np.ndarray
     loglik: np.ndarray | None = None
     n_steps: int = 0
+    #: latent visibility only: (B, J) share of stays on each ad site ``π_j``, its daily
+    #: chance ``r_j``, and (B, O) the other sources' daily chance ``r_o``
+    site_share: np.ndarray | None = None
+    site_rate: np.ndarray | None = None
+    other_rate: np.ndarray | None = None
 
     @property
     def pooled(self) -> np.ndarray:
@@ -217,6 +257,13 @@ class Deconvolver:
     kernels : per source set the sparse ``K_{q₀}`` of its ended keys (U_k × Y·D) and their
         key indices; ``censored`` the same for stays going on (one matrix, all sets).
     n_iter : int
+    sites, others : names of the ad sites (J) and the other sources (O): latent visibility
+        only (empty otherwise).
+    set_sites : (S, J) bool, whether each source set holds each ad site.
+    site_set : (J,) the set with fewest sources that holds each site (its density starts
+        ``r_j``).
+    person_days : (P, J + O) each person's sighting days per source (sites, then others)
+        inside the stays used.
     """
 
     grid: np.ndarray
@@ -235,6 +282,16 @@ class Deconvolver:
     censored: tuple
     n_iter: int
     labels: tuple = ()
+    sites: tuple = ()
+    others: tuple = ()
+    set_sites: np.ndarray | None = None
+    site_set: np.ndarray | None = None
+    person_days: np.ndarray | None = None
+
+    @property
+    def latent(self) -> bool:
+        """Whether the EM models being on each ad site as a latent trait."""
+        return self.set_sites is not None
 
     @property
     def n_strata(self) -> int:
@@ -255,6 +312,7 @@ class Deconvolver:
         n_iter: int | None = None,
         start=None,
         tol: float | None = None,
+        fixed: dict | None = None,
     ) -> Deconvolved:
         """Run the EM for person weights ``w`` (P, B) (default: every person once).
 
@@ -263,7 +321,9 @@ class Deconvolver:
         the plain EM for ``n_iter`` steps, > 0 runs SQUAREM (:func:`_squarem`) until no
         replicate's log-likelihood rises by more than ``tol`` in a cycle. The result's
         ``loglik`` (B,) is the observed stays' log-likelihood (up to a constant) of the
-        distributions one step before those returned.
+        distributions one step before those returned. ``fixed`` (latent visibility
+        only): ``{source: (π, r)}`` held at these values (``π`` ignored for outreach and
+        police), e.g. the generator's, instead of estimated.
         """
         n_p = len(self.person_stratum)
         w = np.ones((n_p, 1)) if w is None else np.asarray(w, dtype=float)
@@ -293,7 +353,7 @@ class Deconvolver:
             up = np.exp(tiled * log_rho[None, :, k]).astype(DTYPE)  # (Y·D, B)
             down = np.exp(-self.key_span[keys][:, None] * log_rho[None, :, k]).astype(DTYPE)
             wk = np.ascontiguousarray(big_w[:, keys].T).astype(DTYPE)  # (U_k, B)
-            parts.append((mat.astype(DTYPE), mat.T.tocsr().astype(DTYPE), up, down, wk))
+            parts.append((k, mat.astype(DTYPE), mat.T.tocsr().astype(DTYPE), up, down, wk))
         mat, keys = self.censored
         if len(keys):  # stays going on: K = 1/q (a tail sum of f) − the decaying part
             c_wk = np.ascontiguousarray(big_w[:, keys].T).astype(DTYPE)
@@ -313,17 +373,23 @@ class Deconvolver:
         miss_b = np.ascontiguousarray(miss.transpose(2, 1, 0))  # (B, D, S)
         miss_t = np.ascontiguousarray(miss.transpose(2, 0, 1))  # (B, S, D)
         n_ys_b = n_ys.transpose(2, 0, 1)  # (B, Y, S)
+        vis = _Visibility.of(self, q, w, big_w, n_ys.sum(1), fixed, tol)
 
         def step(g):
             """One EM step: the next distributions (normalised) and the log-likelihood of g."""
             flat = g.reshape(n_y * n_d, n_b)
             acc = np.zeros_like(flat)
             ll = np.zeros(n_b)
-            for mat, mat_t, up, down, wk in parts:
+            for k, mat, mat_t, up, down, wk in parts:
+                if vis is not None:  # the ad sites that missed her, on the length side
+                    up = (up.reshape(n_y, n_d, n_b) * vis.h[k][None]).reshape(up.shape)
                 denom = (mat @ (flat * up)) * down  # (U_k, B)
                 ll += (wk * np.log(np.maximum(denom, tiny))).sum(0, dtype=float)
                 ratio = np.where(wk > 0, wk / np.maximum(denom, tiny), 0) * down
-                acc += (mat_t @ ratio) * up
+                back = (mat_t @ ratio) * up
+                acc += back
+                if vis is not None:
+                    vis.absent_sites(k, (back * flat).reshape(n_y, n_d, n_b))
             if len(keys):
                 tail = np.cumsum(g[:, ::-1], axis=1)[:, ::-1].reshape(n_y * n_d, n_b)
                 denom = c_inv * tail[c_at] - c_mat @ flat
@@ -332,6 +398,13 @@ class Deconvolver:
                 spread = c_add @ (c_inv * ratio)
                 acc += np.cumsum(spread.reshape(n_y, n_d, n_b), axis=1).reshape(flat.shape)
                 acc -= c_mat_t @ ratio
+            if vis is not None:  # stays no source saw, from every source's absence
+                unseen, term = vis.unseen(g)
+                ll -= term
+                g = g * (acc.reshape(n_y, n_d, n_b) + unseen)
+                g = g / np.maximum(g.sum(1, keepdims=True), tiny)
+                vis.update(g)
+                return g, ll
             # stays no source saw: Σ_k (n_k / P_k)(1 − p_k(D)) per year (batched over B)
             seen_p = 1 - np.matmul(g.transpose(2, 0, 1), miss_b)  # (B, Y, S): P_k per year
             ll -= (n_ys_b * np.log(np.maximum(seen_p, 1e-12))).sum((1, 2), dtype=float)
@@ -343,11 +416,119 @@ class Deconvolver:
         g, loglik, n_steps = _squarem(
             step, g, self.n_iter if n_iter is None else n_iter, EM_TOL if tol is None else tol
         )
-        seen_p = 1 - np.einsum("ydb,sdb->ysb", g.astype(float), miss.astype(float))
-        n_tot = np.where(n_ys > 0, n_ys / np.maximum(seen_p, 1e-12), 0.0).sum(1).T  # (B, Y)
         f = np.ascontiguousarray(g.astype(float).transpose(2, 0, 1))
         f = f / np.maximum(f.sum(-1, keepdims=True), 1e-300)
+        if vis is not None:
+            return vis.result(self, f, g, q, loglik, n_steps)
+        seen_p = 1 - np.einsum("ydb,sdb->ysb", g.astype(float), miss.astype(float))
+        n_tot = np.where(n_ys > 0, n_ys / np.maximum(seen_p, 1e-12), 0.0).sum(1).T  # (B, Y)
         return Deconvolved(self.grid, self.years, f, n_tot, q, loglik, n_steps)
+
+
+class _Visibility:
+    """The latent-visibility EM's state per replicate: ``π_j``, ``r_j``, ``r_o`` (see the module).
+
+    ``h`` (S, D, B): each set's absence factor ``h_k(D)``; ``h0`` (D, B): a stay's chance
+    to be seen by no source. :meth:`absent_sites` collects, for each site a set lacks, the
+    expected stays on it; :meth:`unseen` gives the unseen stays and the next ``π``;
+    :meth:`update` takes the new distributions and sets ``π``, ``r_j``, ``r_o``.
+    """
+
+    def __init__(self, dec, q, w, big_w, n_y, fixed):
+        self.n_y = np.asarray(n_y, dtype=float)  # (Y, B): stays seen per start year
+        self.mem = np.asarray(dec.set_sites, dtype=bool)  # (S, J)
+        n_j, n_b = self.mem.shape[1], self.n_y.shape[1]
+        key_mem = self.mem[dec.key_stratum].astype(float)  # (U, J)
+        self.seen_on = key_mem.T @ big_w.T  # (J, B): stays of sets that hold the site
+        keys = dec.censored[1]
+        # stays going on whose set lacks the site: their share on it is π_j (no factor)
+        self.cens_off = (1 - key_mem[keys]).T @ big_w[:, keys].T if len(keys) else 0.0
+        days = np.asarray(dec.person_days, dtype=float).T @ np.asarray(w, dtype=float)
+        self.s_site, self.s_other = days[:n_j], days[n_j:]  # (J, B), (O, B) sighting days
+        self.grid = dec.grid.astype(float)
+        self.fixed = [(i, v) for i, v in enumerate(dec.sites) if fixed and v in fixed]
+        self.fixed_o = [(i, v) for i, v in enumerate(dec.others) if fixed and v in fixed]
+        self.fixed_values = dict(fixed or {})
+        self.pi = np.full((n_j, n_b), PI_START)
+        self.r = np.asarray(q, dtype=float).T[dec.site_set]  # (J, B): the set's density
+        self.r_o = np.full((len(dec.others), n_b), 0.01)
+        self._hold()
+        self._refresh()
+
+    @classmethod
+    def of(cls, dec, q, w, big_w, n_y, fixed, tol):
+        """The state for ``dec``'s EM, or None when ``dec`` has no latent visibility."""
+        if not dec.latent:
+            return None
+        if (EM_TOL if tol is None else tol) > 0:
+            raise EstimationError(
+                "the latent-visibility EM runs plain EM steps only (tol = 0): its "
+                "site shares and rates change between steps."
+            )
+        return cls(dec, q, w, big_w, n_y, fixed)
+
+    def result(self, dec, f, g, q, loglik, n_steps) -> Deconvolved:
+        """The fit's :class:`Deconvolved` with the sites' shares and the rates."""
+        return Deconvolved(
+            dec.grid, dec.years, f, self.totals(g).T, q, loglik, n_steps,
+            site_share=self.pi.T.copy(), site_rate=self.r.T.copy(), other_rate=self.r_o.T.copy(),
+        )  # fmt: skip
+
+    def _hold(self):
+        for i, v in self.fixed:
+            self.pi[i], self.r[i] = self.fixed_values[v]
+        for i, v in self.fixed_o:
+            self.r_o[i] = self.fixed_values[v][1]
+
+    def _refresh(self):
+        miss = (1 - self.r)[:, None, :] ** self.grid[None, :, None]  # (J, D, B)
+        on = self.pi[:, None, :] * miss
+        absent = on + (1 - self.pi)[:, None, :]
+        self.share_on = on / absent  # P(on site j | site j missed her for D days)
+        h = np.ones((len(self.mem),) + absent.shape[1:])
+        for k, row in enumerate(self.mem):
+            for j, inside in enumerate(row):
+                h[k] *= self.pi[j][None, :] if inside else absent[j]
+        self.h = h.astype(DTYPE)  # (S, D, B)
+        others = np.exp(self.grid[:, None] * np.log1p(-self.r_o).sum(0)[None, :])  # (D, B)
+        self.h0 = np.prod(absent, axis=0) * others  # (D, B)
+        self.post = self.cens_off * self.pi  # expected stays on site j among sets without it
+
+    def absent_sites(self, k, counts):
+        """Add the expected stays on each site set ``k`` lacks (``counts``: (Y, D, B))."""
+        per_day = counts.sum(0, dtype=float)  # (D, B)
+        for j, inside in enumerate(self.mem[k]):
+            if not inside:
+                self.post[j] = self.post[j] + (per_day * self.share_on[j]).sum(0)
+
+    def _seen(self, g):
+        """Share of each start year's stays seen by some source: (Y, B)."""
+        seen = 1 - np.einsum("ydb,db->yb", g.astype(float), self.h0)
+        return np.maximum(seen, 1e-12)
+
+    def unseen(self, g):
+        """Unseen stays per unit of ``g`` (Y, D, B) and the log-likelihood term of the totals."""
+        seen = self._seen(g)
+        ghost = np.where(self.n_y > 0, self.n_y / seen, 0.0)  # (Y, B): all stays
+        unseen = ghost[:, None, :] * self.h0[None, :, :]
+        expected = (unseen * g).sum(0)  # (D, B): expected unseen stays of each length
+        on = self.seen_on + self.post + np.einsum("db,jdb->jb", expected, self.share_on)
+        self.pi_next = np.clip(on / np.maximum(ghost.sum(0), 1e-12), 1e-6, 1.0)
+        return unseen.astype(DTYPE), (self.n_y * np.log(seen)).sum(0)
+
+    def totals(self, g) -> np.ndarray:
+        """Stays per start year, seen and unseen: (Y, B)."""
+        return np.where(self.n_y > 0, self.n_y / self._seen(g), 0.0)
+
+    def update(self, g):
+        """``π`` from the step's expectations; ``r_j``, ``r_o`` from the new ``f``."""
+        self.pi = self.pi_next
+        days = (self.totals(g) * np.einsum("ydb,d->yb", g.astype(float), self.grid)).sum(0)
+        days = np.maximum(days, 1e-12)  # (B,): expected days present of all stays
+        self.r = np.clip(self.s_site / (days * np.maximum(self.pi, 1e-6)), 1e-4, 0.999)
+        self.r_o = np.clip(self.s_other / days, 1e-5, 0.999)
+        self._hold()
+        self._refresh()
 
 
 def _squarem(step, g, max_steps: int, tol: float):
@@ -440,14 +621,19 @@ def _densities(num, den, stratum, n_strata, w) -> np.ndarray:
 
 
 def make_deconvolver(
-    merged: pd.DataFrame, strata, n_iter: int | None = None
+    merged: pd.DataFrame, strata, n_iter: int | None = None, visibility: str = "none"
 ) -> tuple[Deconvolver, pd.DataFrame]:
     """The EM keys of ``merged`` (the city's merged stays, :func:`merge_stays`).
 
     Stays with an unknown origin (``left_truncated``) or begun before the window
     (``entry_days > 0``) are left out: the distribution is that of the stays arriving in
-    the window. Returns the deconvolver and the stays it uses.
+    the window. ``visibility``: ``"none"`` (each source set its own unseen stays; pass
+    :func:`grouped_strata`) or ``"ad_sites"`` (being on each ad site a latent trait, see
+    the module; pass ``strata`` as built, one set per combination of sources, with their
+    sighting days). Returns the deconvolver and the stays it uses.
     """
+    if visibility not in VISIBILITY:
+        raise EstimationError(f"visibility = {visibility!r}: use one of {VISIBILITY}.")
     code = strata.persons.get_indexer(merged["person_id"])
     if np.any(code < 0):
         raise EstimationError("stays name persons that are not in the sightings' strata.")
@@ -497,6 +683,9 @@ def make_deconvolver(
 
     kernels = tuple(kernel(np.flatnonzero((ku == k) & ~cu), True) for k in range(n_s))
     censored = kernel(np.flatnonzero(cu), False)
+    latent = {}
+    if visibility == "ad_sites":
+        latent = _latent_fields(strata, kept, code)
     dec = Deconvolver(
         grid=grid,
         years=years,
@@ -514,5 +703,57 @@ def make_deconvolver(
         censored=censored,
         n_iter=int(EM_ITERATIONS if n_iter is None else n_iter),
         labels=tuple(strata.labels),
+        **latent,
     )
     return dec, kept
+
+
+def _latent_fields(strata, kept: pd.DataFrame, code: np.ndarray) -> dict:
+    """Sites, sets and each person's sighting days per source inside ``kept`` (the stays used).
+
+    ``code``: each kept stay's person (index into ``strata.persons``).
+    """
+    if strata.day_person is None:
+        raise EstimationError(
+            "visibility='ad_sites' needs strata from source_strata (sighting days)."
+        )
+    sources = list(strata.sources)
+    sites = [x for x in sources if source_group(x) == "ads"]
+    others = [x for x in sources if source_group(x) != "ads"]
+    if not sites:
+        raise EstimationError(
+            "visibility='ad_sites' needs an ad site (a source named ads_…) among the city's "
+            "sources; use the deconvolution without it (stay_model 'deconvolve')."
+        )
+    parts = [label.split("+") for label in strata.labels]
+    set_sites = np.array([[x in p for x in sites] for p in parts], dtype=bool)
+    size = np.array([len(p) for p in parts])
+    site_set = np.array(
+        [int(np.argmin(np.where(set_sites[:, j], size, 10**6))) for j in range(len(sites))]
+    )
+    # each distinct (person, day, source) inside a kept stay of the person (stays of one
+    # person in one city do not overlap): the stay that starts last on or before the day
+    first = kept["start"].to_numpy("datetime64[D]").astype(np.int64)
+    last = kept["end"].to_numpy("datetime64[D]").astype(np.int64)
+    lo = min(int(first.min()), int(strata.day_date.min()))
+    span = max(int(last.max()), int(strata.day_date.max())) - lo + 1
+    stay_key = code.astype(np.int64) * span + (first - lo)
+    order = np.argsort(stay_key, kind="stable")
+    day_key = strata.day_person * span + (strata.day_date - lo)
+    at = np.searchsorted(stay_key[order], day_key, side="right") - 1
+    ok = at >= 0
+    hit = order[np.where(ok, at, 0)]
+    ok &= (code[hit] == strata.day_person) & (strata.day_date <= last[hit])
+    column = np.array([*(sources.index(x) for x in sites), *(sources.index(x) for x in others)])
+    to_col = np.empty(len(sources), dtype=np.int64)
+    to_col[column] = np.arange(len(sources))
+    n_p = len(strata.persons)
+    cell = strata.day_person[ok] * len(sources) + to_col[strata.day_source[ok]]
+    person_days = np.bincount(cell, minlength=n_p * len(sources)).reshape(n_p, len(sources))
+    return {
+        "sites": tuple(sites),
+        "others": tuple(others),
+        "set_sites": set_sites,
+        "site_set": site_set,
+        "person_days": person_days.astype(float),
+    }

@@ -113,7 +113,7 @@ class StaysResults(Results):
             # the person bootstrap's percentile interval of the median (margins or EM
             # refitted per replicate); the deconvolved stays' hazard ratio's too
             lo, hi = self.median_ci
-        if self.correction == "deconvolve" and self.n_boot and a == self.alpha:
+        if self.correction.startswith("deconvolve") and self.n_boot and a == self.alpha:
             hr_lo, hr_hi = self.hazard_ratio_ci
         rows = {
             "median_days": (self.median_days, np.nan, lo, hi),
@@ -214,13 +214,16 @@ def fit_stays(
         Keep only stays in this city.
     alpha : float
         1 − confidence level.
-    correction : {"margins", "deconvolve", "none"}
+    correction : {"margins", "deconvolve", "deconvolve_sites", "none"}
         ``"margins"`` adds the expected unseen days at each observed end and weights
         each stay by the inverse of its chance to be seen at all (see Notes);
         ``"deconvolve"`` merges stays split by missed sightings and estimates the length
         distribution per start year by EM under each kind of source's daily sighting rate
         (:mod:`~capacity.models.stays.deconvolve`; needs ``strata`` and, for the merge,
-        every city's stays); ``"none"`` uses first-to-last-sighting lengths.
+        every city's stays); ``"deconvolve_sites"`` the same with being on each ad site a
+        latent trait of the woman, so a site's absence is informative (``strata`` as
+        :func:`~capacity.models.stays.strata.source_strata` builds them);
+        ``"none"`` uses first-to-last-sighting lengths.
     short_days : float
         Threshold of a short stay for ``short_share_by_year``.
     strata : SourceStrata, optional
@@ -263,8 +266,8 @@ def fit_stays(
     187–220. Klein, J. P., Moeschberger, M. L. (2003). Survival Analysis, 2nd ed.,
     Springer (ch. 4, left truncation).
     """
-    if correction == "deconvolve":
-        return _fit_deconvolved(stays, city, strata, alpha, short_days, n_boot, seed)
+    if correction in ("deconvolve", "deconvolve_sites"):
+        return _fit_deconvolved(stays, city, strata, alpha, short_days, n_boot, seed, correction)
     if city is not None:
         stays = stays[stays["city"] == city]
     caveats = []
@@ -368,8 +371,10 @@ def _by_year(
     return frame.astype({c: float for c in cols})
 
 
-def _fit_deconvolved(stays, city, strata, alpha, short_days, n_boot, seed) -> StaysResults:
-    """:func:`fit_stays` with ``correction="deconvolve"`` (see its docstring)."""
+def _fit_deconvolved(
+    stays, city, strata, alpha, short_days, n_boot, seed, correction="deconvolve"
+) -> StaysResults:
+    """:func:`fit_stays` with ``correction="deconvolve"`` or ``"deconvolve_sites"``."""
     from capacity.models.stays.deconvolve import grouped_strata, make_deconvolver, merge_stays
 
     if strata is None or city is None:
@@ -382,7 +387,10 @@ def _fit_deconvolved(stays, city, strata, alpha, short_days, n_boot, seed) -> St
     if n_trunc:
         caveats.append(Caveat("stays.left_truncated", n=n_trunc, days=stays.attrs.get("gap_days")))
     merged = merge_stays(stays, strata, city)
-    dec, kept = make_deconvolver(merged, grouped_strata(strata))
+    if correction == "deconvolve_sites":  # one set per combination of sites
+        dec, kept = make_deconvolver(merged, strata, visibility="ad_sites")
+    else:
+        dec, kept = make_deconvolver(merged, grouped_strata(strata))
     if (~kept["right_censored"]).sum() < 2:
         raise EstimationError(
             f"only {len(kept)} usable stays in {city}: at least 5 stays with 2 ended ones are "
@@ -457,7 +465,7 @@ def _fit_deconvolved(stays, city, strata, alpha, short_days, n_boot, seed) -> St
         n_stays=len(kept),
         n_persons=int(kept["person_id"].nunique()),
         city=city,
-        correction="deconvolve",
+        correction=correction,
         sighting_prob=float(np.average(q[dec.person_stratum], weights=None)),
         alpha=alpha,
         caveats=tuple(caveats) + dist.caveats,

@@ -54,6 +54,13 @@ class SourceStrata:
         One entry per gap between consecutive sighting days inside a stay: the person and
         the gap in days (1 … ``gap_days``).
     gap_days : int
+    sources : tuple of str
+        The sources (codes of ``day_source``).
+    day_person, day_date, day_source : ndarray of int
+        One entry per distinct (person, day, source) sighting: the person, the day (days
+        since 1970-01-01) and the source. The deconvolution's latent visibility
+        (:mod:`~capacity.models.stays.deconvolve`) counts each source's sighting days
+        inside the stays it uses.
     """
 
     labels: tuple[str, ...]
@@ -62,6 +69,10 @@ class SourceStrata:
     gap_person: np.ndarray
     gap_len: np.ndarray
     gap_days: int
+    sources: tuple[str, ...] = ()
+    day_person: np.ndarray | None = None
+    day_date: np.ndarray | None = None
+    day_source: np.ndarray | None = None
 
     def stay_stratum(self, stays: pd.DataFrame) -> np.ndarray:
         """Stratum code of each stay (by its person)."""
@@ -118,6 +129,10 @@ def source_strata(sightings: pd.DataFrame, gap_days: int) -> SourceStrata:
     p, c, d = p[keep], c[keep], d[keep]
     gap = d[1:] - d[:-1]
     inside = (p[1:] == p[:-1]) & (c[1:] == c[:-1]) & (gap <= gap_days)
+    # distinct (person, day, source): each source's sighting days (one city's sightings)
+    d0, n_src = day.min(), len(sources)
+    span = int(day.max() - d0) + 1
+    key = np.unique((pcode.astype(np.int64) * span + (day - d0)) * n_src + scode)
     return SourceStrata(
         labels=labels,
         persons=pd.Index(persons),
@@ -125,6 +140,10 @@ def source_strata(sightings: pd.DataFrame, gap_days: int) -> SourceStrata:
         gap_person=p[1:][inside].astype(np.int64),
         gap_len=gap[inside].astype(np.int64),
         gap_days=int(gap_days),
+        sources=tuple(str(x) for x in sources),
+        day_person=key // n_src // span,
+        day_date=key // n_src % span + d0,
+        day_source=key % n_src,
     )
 
 

@@ -441,10 +441,26 @@ def _usable(pi, m) -> np.ndarray:
     return (np.asarray(pi, dtype=float) * np.asarray(m, dtype=float)).sum(axis=-1)
 
 
+def _distinct_columns(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct columns of ``m`` (``(L,)`` or ``(D, L)``) and where each column is.
+
+    ``m[..., j]`` is ``distinct[..., where[j]]`` bit for bit. Languages share a few usable
+    shares (1 for the staff's languages, the interpreter share for the rest), and reach is
+    computed column by column, so it is computed once per distinct column (the Laplace
+    transforms of the stays, ``(D, L, J)``, are most of a reach evaluation).
+    """
+    first: dict[bytes, int] = {}
+    where = np.array([first.setdefault(col.tobytes(), len(first)) for col in np.moveaxis(m, -1, 0)])
+    if len(first) == m.shape[-1]:
+        return m, where
+    return m[..., np.unique(where, return_index=True)[1]], where
+
+
 def _random(rate, fte, arrivals, stays, m, stay_multiplier):
     # p = 1 − L_s(κm/(A'·s·E[T])) with L_s(x) = L(s·x): the scaled stays cancel, so the
     # stay multiplier acts only through the arrivals A' (Little's law)
-    x = random_search_reach(rate * fte, arrivals, stays.mean, stays.laplace, _with_any(m))
+    mm, where = _distinct_columns(_with_any(m))
+    x = random_search_reach(rate * fte, arrivals, stays.mean, stays.laplace, mm)[:, where]
     return x[:, :-1], x[:, -1]
 
 
@@ -460,7 +476,7 @@ def _estimated(
     # channel, the screeners work at their own channels' rate (server_factor × rate)
     from capacity.models.strategy import reach_mixture
 
-    mm = _with_any(m)
+    mm, where = _distinct_columns(_with_any(m))
     laplace = stays.laplace
     s = np.asarray(stay_multiplier, dtype=float)
     if np.any(s != 1.0):  # L_s(x) = L(s·x) and E[T_s] = s·E[T]
@@ -470,7 +486,7 @@ def _estimated(
 
     server = rate if server_factor is None else rate * np.asarray(server_factor, dtype=float)
     p = reach_mixture(rate * fte, arrivals, laplace, stays.mean * s, share, mm,
-                      contacts_per_server=server, speed_factor=speed_factor)  # fmt: skip
+                      contacts_per_server=server, speed_factor=speed_factor)[:, where]  # fmt: skip
     return p[:, :-1], p[:, -1]
 
 

@@ -176,9 +176,11 @@ def fte_needed_many(
     for _ in range(64):
         short = reach(upper) < target
         if not short.any() or upper[short].min() > MAX_FTE:
+            unreachable = short  # reach at this very ``upper``: no need to evaluate it again
             break
         upper = np.where(short & (upper <= MAX_FTE), upper * 2.0, upper)
-    unreachable = reach(upper) < target
+    else:  # pragma: no cover - 64 doublings of a positive bracket pass MAX_FTE
+        unreachable = reach(upper) < target
     for _ in range(iterations):
         mid = 0.5 * (lower + upper)
         ok = reach(mid) >= target

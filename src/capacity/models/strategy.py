@@ -585,6 +585,12 @@ def fit_strategy(
     )
 
 
+#: Largest error the window of :func:`erlang_a_served_many` may add to a served share: the
+#: stationary mass it leaves out is bounded by a geometric tail (the chain's ratios
+#: ``λ/d_k`` fall with ``k``) and a row whose bound is larger is solved on the whole space.
+WINDOW_TOLERANCE = 1e-15
+
+
 def erlang_a_served_many(
     arrival_rate: np.ndarray,
     service_rate: np.ndarray,
@@ -593,9 +599,20 @@ def erlang_a_served_many(
 ) -> np.ndarray:
     """:func:`capacity.models.reach.erlang_a_served` for many queues at once.
 
-    All arguments broadcast to one shape ``(D,)``; a state space padded to the largest queue
-    is evaluated as one ``(D, n)`` array. Queues with no servers or no service serve 0; a
-    queue with no arrivals serves 1 (the limit as ``λ → 0``).
+    All arguments broadcast to one shape ``(D,)``. Each queue's state space is cut at the
+    largest queue's size (a bound on the Poisson tail of the number waiting). Queues with
+    no servers or no service serve 0; a queue with no arrivals serves 1 (the limit as
+    ``λ → 0``).
+
+    Notes
+    -----
+    The stationary distribution ``π_k ∝ Π_{j≤k} λ/d_j`` is evaluated on a window of states
+    around each queue's mode (:func:`_served_window`), as wide as about ten standard
+    deviations of the chain, instead of on the whole padded space: a few times fewer
+    states. The mass left out is bounded by a geometric tail on each side (``d_k`` does
+    not fall with ``k``, so the ratio ``π_{k+1}/π_k`` does not rise); a queue whose
+    bound could move its served share by more than :data:`WINDOW_TOLERANCE` is solved on
+    the whole space (:func:`_served_full`), so the answer is the whole space's to rounding.
     """
     lam, mu, c, gamma = np.broadcast_arrays(
         *(np.atleast_1d(np.asarray(v, dtype=float)) for v in (arrival_rate, service_rate,
@@ -610,16 +627,90 @@ def erlang_a_served_many(
     # beyond c busy servers every waiting person leaves at rate γ, so the queue's tail is
     # at most Poisson(λ/γ) above c whatever μ (a slow server, μ ≪ γ, does not widen it)
     size = int(np.ceil(np.max(c_ + lam_ / g_ + 12.0 * np.sqrt(lam_ / g_) + 30.0)))
+    # a window of about ten standard deviations σ = √(λ/min(μ, γ)) of the chain at its mode,
+    # for the queues where that is at most half the whole space
+    half = np.ceil(10.0 * np.sqrt(lam_ / np.minimum(mu_, g_))) + 16
+    narrow = 2 * (2 * half + 1) <= size + 1
+    served = np.zeros(len(lam_))
+    good = np.zeros(len(lam_), dtype=bool)
+    if narrow.any():
+        w = narrow
+        served[w], good[w] = _served_window(lam_[w], mu_[w], c_[w], g_[w], size, int(half[w].max()))
+    if not good.all():
+        bad = ~good
+        served[bad] = _served_full(lam_[bad], mu_[bad], c_[bad], g_[bad], size)
+    out[ok] = served
+    return out
+
+
+def _death(k: np.ndarray, mu, c, gamma) -> np.ndarray:
+    """Death rates ``d_k = min(k, c)·μ + max(k − c, 0)·γ`` of the Erlang A chain, per row."""
+    return np.minimum(k, c[:, None]) * mu[:, None] + np.maximum(k - c[:, None], 0) * gamma[:, None]
+
+
+def _served_full(lam, mu, c, gamma, size: int) -> np.ndarray:
+    """Served share of each queue on the whole state space ``0…size`` (one ``(D, size)`` array)."""
     k = np.arange(1, size + 1, dtype=float)[None, :]
-    death = np.minimum(k, c_[:, None]) * mu_[:, None] + np.maximum(k - c_[:, None], 0) * g_[:, None]
     log_pi = np.concatenate(
-        [np.zeros((len(lam_), 1)), np.cumsum(np.log(lam_)[:, None] - np.log(death), axis=1)], axis=1
+        [
+            np.zeros((len(lam), 1)),
+            np.cumsum(np.log(lam)[:, None] - np.log(_death(k, mu, c, gamma)), axis=1),
+        ],
+        axis=1,
     )
     pi = np.exp(log_pi - log_pi.max(axis=1, keepdims=True))
     pi /= pi.sum(axis=1, keepdims=True)
-    queue = np.maximum(np.arange(size + 1)[None, :] - c_[:, None], 0.0)
-    out[ok] = np.clip(1.0 - g_ * (queue * pi).sum(axis=1) / lam_, 0.0, 1.0)
-    return out
+    queue = np.maximum(np.arange(size + 1)[None, :] - c[:, None], 0.0)
+    return np.clip(1.0 - gamma * (queue * pi).sum(axis=1) / lam, 0.0, 1.0)
+
+
+def _served_window(lam, mu, c, gamma, size: int, half: int) -> tuple[np.ndarray, np.ndarray]:
+    """Served share of each queue on a window of ``2·half + 1`` states around its mode.
+
+    The second array says which rows may use it: the mass left out moves their share by at
+    most :data:`WINDOW_TOLERANCE`; the others are solved by :func:`_served_full`.
+    """
+    n = len(lam)
+    width = 2 * half + 1
+    # the mode: where the death rate reaches λ (below c servers, or in the queue above c)
+    mode = np.where(lam <= c * mu, lam / mu, c + (lam - c * mu) / gamma)
+    start = np.clip(np.floor(mode) - half, 0, size + 1 - width)
+    k = start[:, None] + np.arange(width, dtype=float)[None, :]
+    log_pi = np.concatenate(
+        [
+            np.zeros((n, 1)),
+            np.cumsum(np.log(lam)[:, None] - np.log(_death(k[:, 1:], mu, c, gamma)), axis=1),
+        ],
+        axis=1,
+    )
+    top = log_pi.max(axis=1)
+    pi = np.exp(log_pi - top[:, None])
+    total = pi.sum(axis=1)
+    queue = np.maximum(k - c[:, None], 0.0)
+    mean_queue = (queue * pi).sum(axis=1) / total
+    served = np.clip(1.0 - gamma * mean_queue / lam, 0.0, 1.0)
+    # the mass left out, relative to the window's: geometric tails from each edge
+    end = start + width - 1
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        r_left = _death(start[:, None], mu, c, gamma)[:, 0] / lam  # π_{k−1}/π_k below the window
+        r_right = lam / _death(end[:, None] + 1, mu, c, gamma)[:, 0]  # π_{k+1}/π_k above it
+        p_left, p_right = pi[:, 0] / total, pi[:, -1] / total
+        tail_left = np.where(start > 0, p_left * r_left / (1 - r_left), 0.0)
+        geo = r_right / (1 - r_right)
+        tail_right = np.where(end < size, p_right * geo, 0.0)
+        queue_right = np.where(
+            end < size, p_right * (np.maximum(end - c, 0.0) * geo + geo / (1 - r_right)), 0.0
+        )
+        # E[Q] with the tails: at most the queue's mass beyond the edges plus E[Q] × the
+        # share of mass moved; below the window the queue is at most the edge's
+        queue_left = tail_left * np.maximum(start - c, 0.0)
+        error = gamma / lam * (queue_left + queue_right + mean_queue * (tail_left + tail_right))
+        good = (
+            (np.where(start > 0, r_left, 0.0) < 1)
+            & (np.where(end < size, r_right, 0.0) < 1)
+            & (error <= WINDOW_TOLERANCE)
+        )
+    return served, good
 
 
 def reach_mixture(

@@ -18,12 +18,13 @@ from capacity.models.stays.replicates import replicate_stays
 from capacity.models.stays.strata import source_strata
 
 
-def per_day_world(seed=4, n=6000, trend=0.85, scale=22.0, shape=1.1, rates=None):
+def per_day_world(seed=4, n=6000, trend=0.85, scale=22.0, shape=1.1, rates=None, no_ads=0.0):
     """One city, 2022–2024; stays Weibull with a scale that shrinks by ``trend`` a year.
 
     Every day present each source a person is visible to sees her with its daily chance
     (``rates``: source → (share of persons visible, chance per day)); capture therefore
-    grows with time present. Returns the sightings and the true stays (arrival, days).
+    grows with time present. ``no_ads``: a share of persons on no ad site (``ads_…``)
+    whatever the draws per site. Returns the sightings and the true stays (arrival, days).
     """
     rates = rates or {"ads_a": (0.6, 0.12), "ads_b": (0.45, 0.07), "outreach": (1.0, 0.01)}
     rng = np.random.default_rng(seed)
@@ -37,8 +38,11 @@ def per_day_world(seed=4, n=6000, trend=0.85, scale=22.0, shape=1.1, rates=None)
         np.repeat(day0, ndays) + np.arange(ndays.sum()) - np.repeat(np.cumsum(ndays) - ndays, ndays)
     )
     parts = []
+    off_ads = np.random.default_rng(seed + 1000).random(n) < no_ads
     for source, (share, q) in rates.items():
         visible = rng.random(n) < share
+        if source.startswith("ads"):
+            visible &= ~off_ads
         keep = visible[pid] & (rng.random(len(day)) < q)
         parts.append(pd.DataFrame({"pid": pid[keep], "day": day[keep], "source": source}))
     s = pd.concat(parts)
@@ -424,3 +428,63 @@ def test_fit_stays_deconvolve_sites_gives_bootstrap_intervals(world):
     for q in ("median_days", "median_ratio_per_year", "hazard_ratio_per_year"):
         row = frame.loc[q]
         assert row["ci_lower"] < row["estimate"] < row["ci_upper"], q
+
+
+def test_latent_visibility_takes_each_stays_sources_not_the_womans():
+    """A site that saw her in another stay missed her in this one: the set is the stay's."""
+    day = pd.Timestamp("2022-03-01")
+    rows = [("a", day + pd.Timedelta(days=d), "ads_a") for d in (0, 2, 5)]  # stay 1: site A
+    rows += [("a", day + pd.Timedelta(days=d), "outreach") for d in (60, 64)]  # stay 2
+    rows += [("b", day + pd.Timedelta(days=d), s) for d, s in ((1, "ads_b"), (3, "ads_a"))]
+    rng = np.random.default_rng(0)  # others, so that the EM has stays to fit
+    for i in range(40):
+        first = int(rng.integers(0, 500))
+        rows += [(f"p{i}", day + pd.Timedelta(days=first + d), "ads_a") for d in (0, 3, 6)]
+    edges = [("z", pd.Timestamp(d), "ads_b") for d in ("2022-01-01", "2024-06-01")]
+    s = pd.DataFrame(rows + edges, columns=["person_id", "date", "source"]).assign(city="Stockholm")
+    stays = build_stays(s, gap_days=14)
+    strata = source_strata(s, 14)
+    merged = merge_stays(stays, strata, "Stockholm")
+    dec, kept = make_deconvolver(merged, strata, visibility="ad_sites")
+    sets = np.array(dec.labels)[dec.key_stratum[dec.stay_key]]
+    got = dict(zip(kept["person_id"] + "@" + kept["start"].dt.strftime("%m-%d"), sets, strict=True))
+    assert got["a@03-01"] == "ads_a" and got["a@04-30"] == "outreach"
+    assert got["b@03-02"] == "ads_a+ads_b"
+    assert strata.labels[strata.person_stratum[strata.persons.get_loc("a")]] == "ads_a+outreach"
+    # her sighting days per source, in the stays used
+    a = strata.persons.get_loc("a")
+    assert dict(zip(dec.sites + dec.others, dec.person_days[a], strict=True)) == {
+        "ads_a": 3.0, "ads_b": 0.0, "outreach": 2.0
+    }  # fmt: skip
+
+
+def test_the_class_on_no_ad_site_finds_women_no_site_can_see():
+    """30 % of the women are on no ad site (a trait across sites, so the sites are not
+    independent); outreach sees everyone on 1.5 % of her days. Without the class the EM
+    takes them as women who happened to be off both sites and counts 11 % too few stays."""
+    rates = {"ads_a": (0.6, 0.12), "ads_b": (0.45, 0.07), "outreach": (1.0, 0.015)}
+    sightings, truth = per_day_world(no_ads=0.3, rates=rates)
+    stays = build_stays(sightings, gap_days=14)
+    strata = source_strata(sightings, 14)
+    merged = merge_stays(stays, strata, "Stockholm")
+    t = truth[(truth["arrival"] >= 14) & (truth["arrival"] < 3 * 365)]
+    fits = {}
+    for v in ("ad_sites", "ad_sites_class"):
+        dec, _ = make_deconvolver(merged, strata, visibility=v)
+        fits[v] = dec.fit()
+    with_class = fits["ad_sites_class"]
+    assert with_class.no_site_share[0] == pytest.approx(0.30, abs=0.04)
+    assert with_class.site_share[0] == pytest.approx([0.60, 0.45], abs=0.06)  # of the rest
+    assert fits["ad_sites"].no_site_share is None
+    assert with_class.n[0].sum() == pytest.approx(len(t), rel=0.03)
+    assert abs(fits["ad_sites"].n[0].sum() - len(t)) > 0.08 * len(t)
+
+
+def test_the_class_on_no_ad_site_stays_small_where_there_is_none(world):
+    """Nobody is off all sites by trait: the class's share falls from its start (0.1) towards
+    0 (slowly: 100 EM steps leave 0.04 when outreach sees 1 % of days, 0.02 at 3 %)."""
+    _, _, stays, strata = world
+    dec, _ = make_deconvolver(
+        merge_stays(stays, strata, "Stockholm"), strata, visibility="ad_sites_class"
+    )
+    assert dec.fit().no_site_share[0] < 0.05

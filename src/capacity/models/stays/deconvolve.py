@@ -42,7 +42,8 @@ source that did not see a woman says nothing. Here being on ad site ``j`` is a t
 woman: she is on it with chance ``π_j`` (independently between sites and of her stay's
 length) and, if on it, seen by it on each day present with chance ``r_j``; outreach and
 police source ``o`` see anyone present with ``r_o``. A stay of ``D`` days seen by the set
-``k`` (one set per combination of sites) has the likelihood
+``k`` (the sources seen in that stay: a site that saw her in another stay missed her in
+this one; each set its own sighting density) has the likelihood
 
     K_k(s | D) h_k(D),   h_k(D) = Π_{j ∈ k} π_j · Π_{j ∉ k} a_j(D),
     a_j(D) = π_j (1 − r_j)^D + 1 − π_j                 (site j missed her for D days)
@@ -96,9 +97,11 @@ __all__ = [
 ]
 
 #: The deconvolution's models of who is seen (:func:`make_deconvolver`'s ``visibility``).
-VISIBILITY = ("none", "ad_sites")
+VISIBILITY = ("none", "ad_sites", "ad_sites_class")
 #: Start of each ad site's share ``π_j`` in the latent-visibility EM.
 PI_START = 0.7
+#: Start of the share of stays of women on no ad site (``visibility="ad_sites_class"``).
+C0_START = 0.1
 #: Float type of the EM's arrays (single precision halves the memory traffic).
 DTYPE = np.float32
 #: Most EM steps (each SQUAREM cycle costs three); the EM stops earlier at ``EM_TOL``.
@@ -193,6 +196,8 @@ class Deconvolved:
     site_share: np.ndarray | None = None
     site_rate: np.ndarray | None = None
     other_rate: np.ndarray | None = None
+    #: ``visibility="ad_sites_class"``: (B,) share of stays of women on no ad site ``c0``
+    no_site_share: np.ndarray | None = None
 
     @property
     def pooled(self) -> np.ndarray:
@@ -264,6 +269,8 @@ class Deconvolver:
         ``r_j``).
     person_days : (P, J + O) each person's sighting days per source (sites, then others)
         inside the stays used.
+    set_num, set_den : (S, P) sparse: interior sighting days and interior days of each
+        person's stays in each source set (latent visibility, where the set is the stay's).
     """
 
     grid: np.ndarray
@@ -287,6 +294,9 @@ class Deconvolver:
     set_sites: np.ndarray | None = None
     site_set: np.ndarray | None = None
     person_days: np.ndarray | None = None
+    set_num: sparse.csr_matrix | None = None
+    set_den: sparse.csr_matrix | None = None
+    no_site_class: bool = False
 
     @property
     def latent(self) -> bool:
@@ -300,6 +310,8 @@ class Deconvolver:
 
     def densities(self, w: np.ndarray) -> np.ndarray:
         """Sighting density per source set for person weights ``w`` (P, B): (B, S)."""
+        if self.set_num is not None:  # latent visibility: a source set per stay
+            return _set_densities(self.set_num, self.set_den, w)
         return _densities(self.person_num, self.person_den, self.person_stratum, self.n_strata, w)
 
     def replicates(self, w: np.ndarray):
@@ -431,24 +443,36 @@ class _Visibility:
     ``h`` (S, D, B): each set's absence factor ``h_k(D)``; ``h0`` (D, B): a stay's chance
     to be seen by no source. :meth:`absent_sites` collects, for each site a set lacks, the
     expected stays on it; :meth:`unseen` gives the unseen stays and the next ``π``;
-    :meth:`update` takes the new distributions and sets ``π``, ``r_j``, ``r_o``.
+    :meth:`update` takes the new distributions and sets ``π``, ``r_j``, ``r_o``. With the
+    class on no ad site (``dec.no_site_class``) ``c0`` is its share; otherwise ``c0 = 0``
+    and every formula is the one without it.
     """
 
     def __init__(self, dec, q, w, big_w, n_y, fixed):
         self.n_y = np.asarray(n_y, dtype=float)  # (Y, B): stays seen per start year
         self.mem = np.asarray(dec.set_sites, dtype=bool)  # (S, J)
+        self.has_site = self.mem.any(1)  # (S,)
         n_j, n_b = self.mem.shape[1], self.n_y.shape[1]
         key_mem = self.mem[dec.key_stratum].astype(float)  # (U, J)
         self.seen_on = key_mem.T @ big_w.T  # (J, B): stays of sets that hold the site
         keys = dec.censored[1]
-        # stays going on whose set lacks the site: their share on it is π_j (no factor)
-        self.cens_off = (1 - key_mem[keys]).T @ big_w[:, keys].T if len(keys) else 0.0
+        # stays going on get no absence factor: on a site their set lacks with chance π_j
+        # (their set holds a site), or (1 − c0) π_j (it holds none)
+        cm = key_mem[keys]
+        has = self.has_site[dec.key_stratum[keys]].astype(float)
+        cw = big_w[:, keys].T if len(keys) else np.zeros((0, n_b))
+        self.cens_off = ((1 - cm) * has[:, None]).T @ cw  # (J, B)
+        self.cens_none = (1 - has) @ cw  # (B,)
         days = np.asarray(dec.person_days, dtype=float).T @ np.asarray(w, dtype=float)
         self.s_site, self.s_other = days[:n_j], days[n_j:]  # (J, B), (O, B) sighting days
         self.grid = dec.grid.astype(float)
         self.fixed = [(i, v) for i, v in enumerate(dec.sites) if fixed and v in fixed]
         self.fixed_o = [(i, v) for i, v in enumerate(dec.others) if fixed and v in fixed]
         self.fixed_values = dict(fixed or {})
+        self.with_class = bool(dec.no_site_class)
+        self.c0 = np.full(n_b, C0_START if self.with_class else 0.0)
+        if self.with_class and fixed and "none" in fixed:
+            self.c0[:] = fixed["none"][0]
         self.pi = np.full((n_j, n_b), PI_START)
         self.r = np.asarray(q, dtype=float).T[dec.site_set]  # (J, B): the set's density
         self.r_o = np.full((len(dec.others), n_b), 0.01)
@@ -472,6 +496,7 @@ class _Visibility:
         return Deconvolved(
             dec.grid, dec.years, f, self.totals(g).T, q, loglik, n_steps,
             site_share=self.pi.T.copy(), site_rate=self.r.T.copy(), other_rate=self.r_o.T.copy(),
+            no_site_share=self.c0.copy() if self.with_class else None,
         )  # fmt: skip
 
     def _hold(self):
@@ -479,24 +504,45 @@ class _Visibility:
             self.pi[i], self.r[i] = self.fixed_values[v]
         for i, v in self.fixed_o:
             self.r_o[i] = self.fixed_values[v][1]
+        if self.with_class and "none" in self.fixed_values:
+            self.c0[:] = self.fixed_values["none"][0]
 
     def _refresh(self):
         miss = (1 - self.r)[:, None, :] ** self.grid[None, :, None]  # (J, D, B)
         on = self.pi[:, None, :] * miss
         absent = on + (1 - self.pi)[:, None, :]
         self.share_on = on / absent  # P(on site j | site j missed her for D days)
+        every = np.prod(absent, axis=0)  # (D, B): all sites missed her (not in the class)
+        c0 = self.c0[None, :]
+        self.none = c0 + (1 - c0) * every  # no site saw her
+        self.z = c0 / np.maximum(self.none, 1e-300)  # P(in the class | no site saw her)
         h = np.ones((len(self.mem),) + absent.shape[1:])
         for k, row in enumerate(self.mem):
+            if not self.has_site[k]:
+                h[k] = self.none
+                continue
+            h[k] *= 1 - c0
             for j, inside in enumerate(row):
                 h[k] *= self.pi[j][None, :] if inside else absent[j]
         self.h = h.astype(DTYPE)  # (S, D, B)
         others = np.exp(self.grid[:, None] * np.log1p(-self.r_o).sum(0)[None, :])  # (D, B)
-        self.h0 = np.prod(absent, axis=0) * others  # (D, B)
-        self.post = self.cens_off * self.pi  # expected stays on site j among sets without it
+        self.h0 = self.none * others  # (D, B)
+        # expected stays on site j among sets without it, and in the class
+        self.post = self.cens_off * self.pi + self.cens_none * (1 - self.c0) * self.pi
+        self.in_class = self.cens_none * self.c0
+
+    def _add_siteless(self, per_day):
+        """Expected counts ``per_day`` (D, B) of stays no site saw: class and sites."""
+        self.in_class = self.in_class + (per_day * self.z).sum(0)
+        rest = per_day * (1 - self.z)
+        self.post = self.post + np.einsum("db,jdb->jb", rest, self.share_on)
 
     def absent_sites(self, k, counts):
         """Add the expected stays on each site set ``k`` lacks (``counts``: (Y, D, B))."""
         per_day = counts.sum(0, dtype=float)  # (D, B)
+        if not self.has_site[k]:
+            self._add_siteless(per_day)
+            return
         for j, inside in enumerate(self.mem[k]):
             if not inside:
                 self.post[j] = self.post[j] + (per_day * self.share_on[j]).sum(0)
@@ -511,9 +557,11 @@ class _Visibility:
         seen = self._seen(g)
         ghost = np.where(self.n_y > 0, self.n_y / seen, 0.0)  # (Y, B): all stays
         unseen = ghost[:, None, :] * self.h0[None, :, :]
-        expected = (unseen * g).sum(0)  # (D, B): expected unseen stays of each length
-        on = self.seen_on + self.post + np.einsum("db,jdb->jb", expected, self.share_on)
-        self.pi_next = np.clip(on / np.maximum(ghost.sum(0), 1e-12), 1e-6, 1.0)
+        self._add_siteless((unseen * g).sum(0))  # expected unseen stays of each length
+        total = np.maximum(ghost.sum(0), 1e-12)
+        visible = np.maximum(total - self.in_class, 1e-12)
+        self.pi_next = np.clip((self.seen_on + self.post) / visible, 1e-6, 1.0)
+        self.c0_next = np.clip(self.in_class / total, 0.0, 1 - 1e-6)
         return unseen.astype(DTYPE), (self.n_y * np.log(seen)).sum(0)
 
     def totals(self, g) -> np.ndarray:
@@ -521,11 +569,14 @@ class _Visibility:
         return np.where(self.n_y > 0, self.n_y / self._seen(g), 0.0)
 
     def update(self, g):
-        """``π`` from the step's expectations; ``r_j``, ``r_o`` from the new ``f``."""
+        """``π``, ``c0`` from the step's expectations; ``r_j``, ``r_o`` from the new ``f``."""
         self.pi = self.pi_next
+        if self.with_class:
+            self.c0 = self.c0_next
         days = (self.totals(g) * np.einsum("ydb,d->yb", g.astype(float), self.grid)).sum(0)
         days = np.maximum(days, 1e-12)  # (B,): expected days present of all stays
-        self.r = np.clip(self.s_site / (days * np.maximum(self.pi, 1e-6)), 1e-4, 0.999)
+        on_days = days * (1 - self.c0) * np.maximum(self.pi, 1e-6)
+        self.r = np.clip(self.s_site / on_days, 1e-4, 0.999)
         self.r_o = np.clip(self.s_other / days, 1e-5, 0.999)
         self._hold()
         self._refresh()
@@ -604,6 +655,16 @@ def _replicates(dec: Deconvolver, w: np.ndarray):
     )
 
 
+def _set_densities(set_num, set_den, w) -> np.ndarray:
+    """:func:`_densities` from (S, P) sparse sums of each set's stays per person."""
+    w = np.asarray(w, dtype=float)
+    nk, dk = np.asarray(set_num @ w), np.asarray(set_den @ w)
+    pooled = nk.sum(0) / np.maximum(dk.sum(0), 1e-300)
+    pooled = np.where(dk.sum(0) > 0, pooled, 0.5)
+    q = (nk + SHRINK_DAYS * pooled) / (dk + SHRINK_DAYS)
+    return np.clip(q, 1e-3, 1 - 1e-6).T
+
+
 def _densities(num, den, stratum, n_strata, w) -> np.ndarray:
     """``q_k = (Σ w num + c q̄)/(Σ w den + c)`` per set (shrunk to the pooled density)."""
     w = np.asarray(w, dtype=float)
@@ -644,15 +705,26 @@ def make_deconvolver(
     num = np.bincount(code, weights=inner, minlength=n_p)
     den = np.bincount(code, weights=inner_days, minlength=n_p)
     person_stratum = strata.person_stratum.astype(np.int64)
-    q0 = _densities(num, den, person_stratum, n_s, np.ones((n_p, 1)))[0]
     use = ~merged["left_truncated"].to_numpy(bool) & (merged["entry_days"].to_numpy() <= 0)
     kept = merged[use]
     if len(kept) < 5:
         raise EstimationError(
             f"only {len(kept)} stays start inside the window: too few to deconvolve lengths."
         )
+    latent = {}
+    if visibility.startswith("ad_sites"):  # a source set per stay: the sources seen in that stay
+        latent, stay_set = _latent_fields(strata, merged, code, use)
+        n_s = len(latent["labels"])
+        shape = (n_s, n_p)
+        latent["set_num"] = sparse.csr_matrix((inner, (stay_set, code)), shape=shape)
+        latent["set_den"] = sparse.csr_matrix((inner_days, (stay_set, code)), shape=shape)
+        q0 = _set_densities(latent["set_num"], latent["set_den"], np.ones((n_p, 1)))[0]
+        stratum = stay_set[use]
+        latent["no_site_class"] = visibility == "ad_sites_class"
+    else:
+        q0 = _densities(num, den, person_stratum, n_s, np.ones((n_p, 1)))[0]
+        stratum = person_stratum[code[use]]
     span, code = span[use], code[use]
-    stratum = person_stratum[code]
     cens = kept["right_censored"].to_numpy(bool)
     years, year = np.unique(kept["start"].dt.year.to_numpy(), return_inverse=True)
     keys = pd.DataFrame({"k": stratum, "y": year, "s": span, "c": cens})
@@ -683,9 +755,7 @@ def make_deconvolver(
 
     kernels = tuple(kernel(np.flatnonzero((ku == k) & ~cu), True) for k in range(n_s))
     censored = kernel(np.flatnonzero(cu), False)
-    latent = {}
-    if visibility == "ad_sites":
-        latent = _latent_fields(strata, kept, code)
+    latent.setdefault("labels", tuple(strata.labels))
     dec = Deconvolver(
         grid=grid,
         years=years,
@@ -702,16 +772,20 @@ def make_deconvolver(
         kernels=kernels,
         censored=censored,
         n_iter=int(EM_ITERATIONS if n_iter is None else n_iter),
-        labels=tuple(strata.labels),
         **latent,
     )
     return dec, kept
 
 
-def _latent_fields(strata, kept: pd.DataFrame, code: np.ndarray) -> dict:
-    """Sites, sets and each person's sighting days per source inside ``kept`` (the stays used).
+def _latent_fields(strata, merged: pd.DataFrame, code: np.ndarray, use: np.ndarray):
+    """Each stay's source set, the sites, and each person's sighting days per source.
 
-    ``code``: each kept stay's person (index into ``strata.persons``).
+    A sighting day belongs to the person's merged stay that starts last on or before it
+    (stays of one person in one city do not overlap). The set of a stay is the sources seen
+    in it (not in all her stays: a site that saw her in another stay missed her in this
+    one). ``code``: each merged stay's person (index into ``strata.persons``); ``use``: the
+    stays the EM uses (the sighting days counted are theirs). Returns the Deconvolver's
+    fields and the set of every merged stay.
     """
     if strata.day_person is None:
         raise EstimationError(
@@ -725,16 +799,8 @@ def _latent_fields(strata, kept: pd.DataFrame, code: np.ndarray) -> dict:
             "visibility='ad_sites' needs an ad site (a source named ads_…) among the city's "
             "sources; use the deconvolution without it (stay_model 'deconvolve')."
         )
-    parts = [label.split("+") for label in strata.labels]
-    set_sites = np.array([[x in p for x in sites] for p in parts], dtype=bool)
-    size = np.array([len(p) for p in parts])
-    site_set = np.array(
-        [int(np.argmin(np.where(set_sites[:, j], size, 10**6))) for j in range(len(sites))]
-    )
-    # each distinct (person, day, source) inside a kept stay of the person (stays of one
-    # person in one city do not overlap): the stay that starts last on or before the day
-    first = kept["start"].to_numpy("datetime64[D]").astype(np.int64)
-    last = kept["end"].to_numpy("datetime64[D]").astype(np.int64)
+    first = merged["start"].to_numpy("datetime64[D]").astype(np.int64)
+    last = merged["end"].to_numpy("datetime64[D]").astype(np.int64)
     lo = min(int(first.min()), int(strata.day_date.min()))
     span = max(int(last.max()), int(strata.day_date.max())) - lo + 1
     stay_key = code.astype(np.int64) * span + (first - lo)
@@ -744,16 +810,31 @@ def _latent_fields(strata, kept: pd.DataFrame, code: np.ndarray) -> dict:
     ok = at >= 0
     hit = order[np.where(ok, at, 0)]
     ok &= (code[hit] == strata.day_person) & (strata.day_date <= last[hit])
+    mask = np.zeros(len(merged), dtype=np.int64)
+    np.bitwise_or.at(mask, hit[ok], np.int64(1) << strata.day_source[ok].astype(np.int64))
+    masks, stay_set = np.unique(mask, return_inverse=True)
+    labels = tuple(
+        "+".join(sources[j] for j in range(len(sources)) if m >> j & 1) or "none" for m in masks
+    )
+    parts = [label.split("+") for label in labels]
+    set_sites = np.array([[x in p for x in sites] for p in parts], dtype=bool)
+    size = np.array([len(p) for p in parts])
+    site_set = np.array(
+        [int(np.argmin(np.where(set_sites[:, j], size, 10**6))) for j in range(len(sites))]
+    )
     column = np.array([*(sources.index(x) for x in sites), *(sources.index(x) for x in others)])
     to_col = np.empty(len(sources), dtype=np.int64)
     to_col[column] = np.arange(len(sources))
     n_p = len(strata.persons)
+    ok &= use[hit]
     cell = strata.day_person[ok] * len(sources) + to_col[strata.day_source[ok]]
     person_days = np.bincount(cell, minlength=n_p * len(sources)).reshape(n_p, len(sources))
-    return {
+    fields = {
+        "labels": labels,
         "sites": tuple(sites),
         "others": tuple(others),
         "set_sites": set_sites,
         "site_set": site_set,
         "person_days": person_days.astype(float),
     }
+    return fields, stay_set.astype(np.int64)

@@ -466,7 +466,11 @@ def _fit_deconvolved(
         n_persons=int(kept["person_id"].nunique()),
         city=city,
         correction=correction,
-        sighting_prob=float(np.average(q[dec.person_stratum], weights=None)),
+        sighting_prob=float(
+            np.mean(q[dec.key_stratum[dec.stay_key]])
+            if dec.latent
+            else np.mean(q[dec.person_stratum])
+        ),
         alpha=alpha,
         caveats=tuple(caveats) + dist.caveats,
         _rows={"expander": dec},

@@ -54,3 +54,21 @@ def test_bad_inputs_are_refused_as_for_one_draw():
         p_before_leaving_many(np.array([1.0, -1.0]), 1.0, table.laplace, table.mean)
     with pytest.raises(ParameterError):
         p_before_leaving_many(np.array([1.0, np.nan]), 1.0, table.laplace, table.mean)
+
+
+@pytest.mark.parametrize("target", [0.3, 0.8, 0.99])
+def test_casework_bisections_in_step_equal_one_at_a_time(target):
+    from capacity.question4.support_chain import _casework_fte_needed_rates, casework_fte_needed
+
+    table = _stays(1, seed=7)
+
+    def lap(h):
+        return table.laplace(np.atleast_1d(np.asarray(h, dtype=float))[None, :] * 0.8)[0]
+
+    mean = float(table.mean[0] * 0.8)
+    kw = {"target": target, "case_days": 30.0, "caseload_per_fte": 12.0}
+    rates = np.r_[0.0, np.linspace(0.01, 40.0, 11)]
+    many = _casework_fte_needed_rates(rates, lap, mean, **kw)
+    one = [casework_fte_needed(r, lap, mean, **kw) for r in rates]
+    np.testing.assert_allclose(many, one, rtol=1e-12, atol=0)
+    assert many[0] == 0.0 and (np.diff(many[1:]) > 0).all()

@@ -184,15 +184,14 @@ def test_strategy_draws_resample_women_with_the_chains_keyed_weights():
     w = keyed_person_weights(persons, 11, 30)[persons.get_indexer(times["person_id"])]
     c, late, f = (times[k].to_numpy(dtype=float) for k in ("contacts", "late_contacts",
                                                            "follow_days"))  # fmt: skip
-    theta, beta = res.wait
-
-    def wait(k):
-        return 1 - np.exp(-((theta * k) ** beta))
-
+    assert res.wait_draws is not None and res.wait_draws.shape == (30, 2)
     k0 = LATE_DAYS
-    # a screening after the stay's end screens nobody: E[F(T)], T exponential with mean E[T]
-    within = integrate.quad(lambda t: wait(t) * np.exp(-t / mean_t) / mean_t, 0, np.inf)[0]
     for d in (0, 7, 29):
+        theta, beta = res.wait_draws[d]  # the wait of this draw
+
+        def wait(k, theta=theta, beta=beta):
+            return 1 - np.exp(-((theta * k) ** beta))
+
         wd = w[:, d]
         # all contact days and those from day k0 on: P_s F(D + 1) + h (D + 1), per stay
         a = [[(wd * wait(f + 1)).sum(), (wd * (f + 1)).sum()],
@@ -200,7 +199,8 @@ def test_strategy_draws_resample_women_with_the_chains_keyed_weights():
               (wd * np.maximum(f + 1 - k0, 0)).sum()]]  # fmt: skip
         ps, h = np.linalg.solve(a, [(wd * c).sum(), (wd * late).sum()])
         assert 0 < ps < 1 and h > 0
-        ps *= within  # screened before the stay ends
+        # a screening after the stay's end screens nobody: E[F(T)], T exponential, mean E[T]
+        ps *= integrate.quad(lambda t: wait(t) * np.exp(-t / mean_t) / mean_t, 0, np.inf)[0]
         assert res.share_draws[d + 1] == pytest.approx(ps / (ps + h * mean_t), rel=1e-8)
     # a woman is one unit: every stay of hers twice changes no draw (a bootstrap of stays
     # would narrow the interval by √2)

@@ -275,6 +275,8 @@ class StrategyResults(Results):
     mix: tuple = ()
     #: ``(θ, β)`` of the screening wait the moments use (fitted with ``h`` at the repeats')
     wait: tuple = ()
+    #: ``(θ, β)`` of the wait per draw of ``share_draws[1:]`` (None: ``wait`` in every draw)
+    wait_draws: np.ndarray | None = None
     #: the :func:`first_contact_times` it was fitted on (the per-channel check reuses them)
     times: pd.DataFrame | None = None
 
@@ -367,6 +369,59 @@ def _fit_wait(days, event, weight, hazard: float, min_rate: float = 0.0) -> np.n
     return np.array([z[0], max(z[1], lo_rate), log_h, np.clip(z[2], -3, np.log(2))])
 
 
+def _wait_draws(x, times, days, event, weight, n: int, rng, min_rate: float = 0.0):
+    """``(θ, β)`` per replicate, ``(n, 2)``: normal draws of ``(log θ, log β)`` at the fit.
+
+    The covariance is the sandwich ``H⁻¹ (Σ_p g_p g_pᵀ) H⁻¹`` of the negative
+    log-likelihood in ``(logit P_s, log θ, log β)`` at the fit ``x`` of :func:`_fit_wait`
+    (``h`` held), with ``g_p`` the score of woman ``p`` (all her stays): clustered by woman
+    like the bootstrap, so a woman's stays are not counted as independent (White 1982;
+    Liang & Zeger 1986). None when ``H`` is not positive definite (the wait is then held).
+    """
+    z0 = np.array([x[0], x[1], x[3]])
+
+    def full(z):
+        return np.array([z[0], z[1], x[2], z[2]])
+
+    def f(z):
+        return _nll(full(z), days, event, weight)
+
+    step = 1e-3
+    eye = np.eye(3) * step
+    hess = np.empty((3, 3))
+    for i in range(3):
+        for j in range(i, 3):
+            hess[i, j] = hess[j, i] = (
+                f(z0 + eye[i] + eye[j]) - f(z0 + eye[i] - eye[j])
+                - f(z0 - eye[i] + eye[j]) + f(z0 - eye[i] - eye[j])
+            ) / (4 * step**2)  # fmt: skip
+    d = times["days"].to_numpy(dtype=float)
+    hit = times["contacted"].to_numpy(dtype=bool)
+
+    def ll(z):  # per stay
+        p, theta, h, b = _unpack(full(z))
+        s_t = survival_first_contact(d, p, theta, h, b)
+        s_next = survival_first_contact(d + 1, p, theta, h, b)
+        return np.log(np.clip(np.where(hit, s_t - s_next, s_next), 1e-300, None))
+
+    score = np.column_stack([(ll(z0 + eye[i]) - ll(z0 - eye[i])) / (2 * step) for i in range(3)])
+    if "person_id" in times:
+        code = pd.factorize(times["person_id"])[0]
+        score = np.column_stack([np.bincount(code, weights=score[:, i]) for i in range(3)])
+    try:
+        np.linalg.cholesky(hess)
+        inv = np.linalg.inv(hess)
+        cov = inv @ (score.T @ score) @ inv
+        np.linalg.cholesky(cov[1:, 1:])
+    except np.linalg.LinAlgError:
+        return None
+    z = rng.multivariate_normal(z0[1:], cov[1:, 1:], size=n)
+    lo_rate = np.log(min_rate) if min_rate > 0 else -30.0
+    log_theta = np.clip(z[:, 0], lo_rate, 30.0)
+    log_shape = np.clip(z[:, 1], -3.0, np.log(2))
+    return np.column_stack([np.exp(log_theta), np.exp(log_shape)])
+
+
 def _repeat_hazard(sums: np.ndarray) -> np.ndarray:
     """Search hazard from the repeat contacts: repeats over days followed after the first.
 
@@ -389,14 +444,14 @@ def _screened_within_stay(mean_t, wait: tuple[float, float]) -> np.ndarray:
     is smooth there, so the rule is accurate to ~1e-10 even when ``θE[T]`` is tiny, where a
     Gauss–Laguerre rule is not).
     """
-    theta, shape = wait
     m = np.atleast_1d(np.asarray(mean_t, dtype=float))
-    if not np.isfinite(theta):
+    theta, shape = (np.broadcast_to(np.asarray(v, dtype=float), m.shape) for v in wait)
+    if not np.all(np.isfinite(theta)):
         return np.ones(m.shape)
     s = np.linspace(-30.0, 6.0, 721)
     u = np.exp(s)
     a = np.maximum(theta * m, 0.0)[:, None] * u[None, :]
-    g = -np.expm1(-(a**shape)) * np.exp(-u) * u
+    g = -np.expm1(-(a ** shape[:, None])) * np.exp(-u) * u
     return np.clip(np.trapezoid(g, s, axis=1), 0.0, 1.0)
 
 
@@ -496,6 +551,7 @@ def strategy_replicates(
     rng: np.random.Generator | None = None,
     chunk: int = 50,
     wait: tuple[float, float] = (np.inf, 1.0),
+    wait_draws: np.ndarray | None = None,
 ) -> np.ndarray:
     """Bootstrap replicates of the sums of :func:`_stay_stats`, ``(n_boot, 11)``, by woman.
 
@@ -514,7 +570,9 @@ def strategy_replicates(
         Poisson(1) from ``rng``.
     rng : numpy Generator, optional
     wait : (float, float)
-        ``(θ, β)`` of the screening wait (:func:`_stay_stats`), fixed at the fit's.
+        ``(θ, β)`` of the screening wait (:func:`_stay_stats`).
+    wait_draws : ndarray (n_boot, 2), optional
+        ``(θ, β)`` per replicate (:func:`_wait_draws`); default ``wait`` in every one.
 
     Notes
     -----
@@ -537,7 +595,34 @@ def strategy_replicates(
         def weights(persons, start, b):
             return gen.poisson(1.0, size=(len(persons), b)).astype(float)
 
-    parts = [weights(persons, i, min(chunk, n_boot - i)).T @ per for i in range(0, n_boot, chunk)]
+    if wait_draws is None:
+        parts = [
+            weights(persons, i, min(chunk, n_boot - i)).T @ per for i in range(0, n_boot, chunk)
+        ]
+        return np.vstack(parts) if parts else np.zeros((0, k))
+    # the wait per replicate: F's columns from per-woman counts of each window length
+    from scipy import sparse
+
+    follow = times["follow_days"].to_numpy(dtype=float)
+    u_len, u_code = np.unique(follow + 1, return_inverse=True)
+    who = code if "person_id" in times else np.arange(len(follow))
+    counts = sparse.csr_matrix(
+        (np.ones(len(follow)), (who, u_code)), shape=(len(persons), len(u_len))
+    )
+    k0 = float(LATE_DAYS)
+    parts = []
+    for i in range(0, n_boot, chunk):
+        b = min(chunk, n_boot - i)
+        w = weights(persons, i, b)
+        part = w.T @ per
+        theta, shape = wait_draws[i : i + b, 0], wait_draws[i : i + b, 1]
+        with np.errstate(over="ignore", invalid="ignore"):
+            f_all = -np.expm1(-((theta[None, :] * u_len[:, None]) ** shape[None, :]))
+            f_k0 = -np.expm1(-((theta * k0) ** shape))
+        f_late = np.where(u_len[:, None] > k0, np.maximum(f_all - f_k0[None, :], 0.0), 0.0)
+        part[:, 6] = (w * (counts @ f_all)).sum(axis=0)
+        part[:, 7] = (w * (counts @ f_late)).sum(axis=0)
+        parts.append(part)
     return np.vstack(parts) if parts else np.zeros((0, k))
 
 
@@ -670,15 +755,21 @@ def fit_strategy(
                              options={"xatol": 1e-4, "fatol": 1e-6, "maxiter": 3000})  # fmt: skip
     # (θ, β) of the screening wait: a wait of scale beyond WAIT_SCALE_DAYS is not told
     # from search (F(k) ≈ θk), so the moments' wait is held within it
-    wait = _unpack(x)[1::2]
-    if wait[0] < 1.0 / WAIT_SCALE_DAYS:
-        wait = _unpack(_fit_wait(days, event, weight, h_rep, 1.0 / WAIT_SCALE_DAYS))[1::2]
+    x_w, min_rate = x, 0.0
+    if _unpack(x)[1] < 1.0 / WAIT_SCALE_DAYS:
+        min_rate = 1.0 / WAIT_SCALE_DAYS
+        x_w = _fit_wait(days, event, weight, h_rep, min_rate)
+    wait = _unpack(x_w)[1::2]
     h_arr, ps_arr, share_arr = _moments(_stay_stats(times, wait).sum(axis=0), mean_t[:1], wait)
     h, p, share = float(h_arr[0]), float(ps_arr[0]), float(share_arr[0])
     n = max(int(n_draws), 0) or 200
     mt = mean_t[1 : n + 1] if len(mean_t) > n else np.full(n, mean_t[0])
-    boot = strategy_replicates(times, n, weights, rng, wait=wait)
-    draws = np.concatenate([[share], _moments(boot, mt, wait)[2]])
+    # the wait's own uncertainty: a normal draw of (log θ, log β) per replicate
+    w_draws = _wait_draws(x_w, times, days, event, weight, n, np.random.default_rng([7, n]),
+                          min_rate)  # fmt: skip
+    boot = strategy_replicates(times, n, weights, rng, wait=wait, wait_draws=w_draws)
+    wait_d = wait if w_draws is None else (w_draws[:, 0], w_draws[:, 1])
+    draws = np.concatenate([[share], _moments(boot, mt, wait_d)[2]])
     with np.errstate(invalid="ignore"):
         lo, hi = percentile_interval(draws[1:], alpha)
     label = "random" if hi < 0.1 else ("screening" if lo > 0.9 else "mixture")
@@ -713,6 +804,7 @@ def fit_strategy(
         caveats=tuple(caveats),
         mix=(p_mix, theta, _unpack(fits["mix"])[2], shape),
         wait=tuple(float(v) for v in wait),
+        wait_draws=w_draws,
         times=times,
     )
 

@@ -100,7 +100,8 @@ def each_parts(per_report: list[dict]) -> str:
         f"; one scenario report's CPU (median of {len(per_report)}): "
         f"{fmt_s(worker + kernel + forked)} = its worker process {fmt_s(worker)} (papermill, "
         f"HTML, PDF) + its warm kernel {fmt_s(kernel)} (the cells; slowest cells' wall time "
-        f"{slow}) + processes the kernel forked {fmt_s(forked)} (the figure files; in the first reports also the tornado's refits)"
+        f"{slow}) + processes the kernel forked {fmt_s(forked)} (the figure files not taken "
+        "from an earlier report; in the first reports also the tornado's refits)"
     )
 
 
@@ -158,8 +159,12 @@ def bench_sweep(cfg: BenchConfig) -> Section:
         f"processes and renders one comparison report; with `each=True` it also renders "
         f"every scenario's committee report (PDF) on {SWEEP_JOBS} warm kernels "
         "(`capacity.report.warm`: one worker process and one Jupyter kernel each, the kernel "
-        "started and the imports done once per worker, the namespace reset between reports), "
-        f"reusing the fit: {fmt_s(ea['wall'] / k)} of wall time per scenario.",
+        "started and the imports done once per worker, the namespace reset between reports; "
+        "a figure the same kernel drew for an earlier report is not drawn again, "
+        "`capacity.report.figsave`), reusing the fit and the reach curve and frontier of "
+        "scenarios that differ only in the target (rendered far apart, "
+        f"`capacity.report.sweep.sharing_order`): {fmt_s(ea['wall'] / k)} of wall time per "
+        "scenario.",
     )
     if each:
         sec.add(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -42,7 +43,7 @@ def test_forked_figure_files_are_the_bytes_written_in_place(tmp_path, monkeypatc
 
 
 def test_a_figure_that_cannot_be_saved_is_reported(tmp_path, monkeypatch):
-    def broken(self, folder, dpi=200):
+    def broken(self, folder, dpi=200, svg=None):
         raise ValueError("no room for this figure")
 
     monkeypatch.setattr(Figure, "save", broken)
@@ -57,3 +58,55 @@ def test_a_figure_never_written_times_out_with_what_to_do(tmp_path):
     with pytest.raises(ReportError, match="04_lost.*CAPACITY_FIGURE_PROCESS=0"):
         figsave.wait_for_figures(tmp_path, timeout=0.05)
     figsave.wait_for_figures(tmp_path / "missing")  # no figures at all: nothing to wait for
+
+
+def _shown(fig: Figure) -> bytes:
+    """The notebook's PNG of a figure, as ReportBook.figure draws it."""
+    buf = io.BytesIO()
+    fig.fig.savefig(buf, format="png", dpi=170, bbox_inches="tight")
+    return buf.getvalue()
+
+
+def test_the_memo_gives_a_figure_seen_before_the_bytes_it_would_draw(tmp_path, monkeypatch):
+    """On a sweep's warm kernel a figure drawn before is not saved again; its files and the
+    notebook's PNG are the bytes drawing it would give. A different figure is drawn."""
+    monkeypatch.setattr(figsave, "_MEMO", {})
+    monkeypatch.setattr(figsave, "_UNREAD", {})
+    # as a report without the memo writes them: the files from the figure as it is made,
+    # the notebook's PNG from another copy of it
+    ref = _figure("01_reach")
+    ref.save(tmp_path / "ref")
+    ref_shown = _shown(_figure("01_reach"))
+    monkeypatch.setenv(figsave.MEMO_SWITCH, "1")
+    saves = []  # figures handed to save_figure (drawn, in a forked process)
+    real_save = figsave.save_figure
+    monkeypatch.setattr(
+        figsave, "save_figure", lambda fig, *a: saves.append(1) or real_save(fig, *a)
+    )
+    first = _figure("01_reach")
+    assert figsave.show_and_save(first, tmp_path / "a", lambda: _shown(first)) == ref_shown
+    figsave.wait_for_figures(tmp_path / "a")
+    assert saves
+    assert _digests(tmp_path / "a") == _digests(tmp_path / "ref")
+    saves.clear()
+    again = _figure("01_reach")
+    assert figsave.show_and_save(again, tmp_path / "b", lambda: _shown(again)) == ref_shown
+    figsave.wait_for_figures(tmp_path / "b")
+    assert not saves  # not drawn again
+    assert _digests(tmp_path / "b") == _digests(tmp_path / "ref")
+    # another figure (other data): drawn, not taken from the memo
+    rng = np.random.default_rng(4)
+    made = figures.reach_distribution(rng.beta(4, 6, 200), 0.8, "sv")
+    other = Figure(made.fig, made.alt, made.title, "01_reach")
+    figsave.show_and_save(other, tmp_path / "c", lambda: _shown(other))
+    figsave.wait_for_figures(tmp_path / "c")
+    assert saves
+    assert _digests(tmp_path / "c") != _digests(tmp_path / "ref")
+    plt.close("all")
+
+
+def test_the_memo_is_off_unless_a_warm_kernel_of_a_sweep_switches_it_on(monkeypatch):
+    monkeypatch.delenv(figsave.MEMO_SWITCH, raising=False)
+    assert not figsave.memo_on()
+    monkeypatch.setenv(figsave.MEMO_SWITCH, "1")
+    assert figsave.memo_on()

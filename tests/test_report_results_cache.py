@@ -184,3 +184,23 @@ def test_reach_curve_and_frontier_do_not_depend_on_what_the_cache_leaves_out(tmp
     # and they do change with a parameter that is in the key
     moved = compute_reach(fitted, params.replace(extra_fte=3.0))
     assert not moved[1]["reach"].equals(base[1]["reach"])
+
+
+def test_options_shared_across_targets_are_the_options_at_each_target(tmp_path, monkeypatch):
+    """The committee report shares the options between runs that differ only in the target:
+    retarget works out p_target again, and every column equals the options evaluated there."""
+    from capacity.question4.options import options_frame, retarget
+
+    params, data = _setup(tmp_path, monkeypatch)
+    fitted = cache.fitted_models(data, params)
+    at = params.replace(extra_fte=1.0)
+    draws: dict = {}
+    base = options_frame(fitted, at, draws=draws)
+    middle = float(draws["plus2"][0].median())  # about half the draws above, half below
+    for target in (0.05, 0.5, middle, 0.99):
+        other = at.replace(target_reach=target, p_sufficient=0.95, p_insufficient=0.01)
+        pd.testing.assert_frame_equal(
+            retarget(base, draws, target), options_frame(fitted, other), check_exact=True
+        )
+    moved = retarget(base, draws, middle)["p_target"]
+    assert not moved.equals(retarget(base, draws, 0.05)["p_target"])  # the target matters

@@ -7,7 +7,7 @@ import pytest
 
 from capacity.config import Params
 from capacity.exceptions import ParameterError
-from capacity.report.sweep import load_grid, run_sweep, scenarios
+from capacity.report.sweep import load_grid, run_sweep, scenarios, sharing_order
 
 
 def test_default_grid_has_sixteen_valid_scenarios():
@@ -15,6 +15,24 @@ def test_default_grid_has_sixteen_valid_scenarios():
     todo = scenarios(Params(), grid)
     assert len(todo) == 16
     assert {p.extra_fte for p in todo} == {0, 2, 4, 8}
+
+
+def test_reports_that_share_the_reach_curve_are_rendered_far_apart():
+    """Scenarios that differ only in the target share the cached reach curve and frontier:
+    in the default grid they are neighbours, and two workers would compute both at once."""
+    todo = [
+        sc.replace(run_id=f"s{i}", output_dir=f"/tmp/x{i}")
+        for i, sc in enumerate(scenarios(Params(), load_grid()))
+    ]
+    order = sharing_order(todo)
+    assert sorted(order) == list(range(16))
+    where = {i: pos for pos, i in enumerate(order)}
+    for i, a in enumerate(todo):
+        for j, b in enumerate(todo[:i]):
+            if a.replace(target_reach=b.target_reach, run_id="", output_dir="") == b.replace(
+                run_id="", output_dir=""
+            ):
+                assert abs(where[i] - where[j]) >= 8, (i, j, order)
 
 
 def test_grid_refuses_parameters_that_need_a_refit(tmp_path):

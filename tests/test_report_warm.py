@@ -56,17 +56,22 @@ def test_sweep_renders_every_scenario_report_on_warm_kernels(tmp_path, monkeypat
 
     monkeypatch.setenv("CAPACITY_CACHE", str(tmp_path / "fit-cache"))
     grid = tmp_path / "grid.yaml"
-    grid.write_text("extra_fte: [0, 3]\nstay_multiplier: [1.0]\n", encoding="utf-8")
+    grid.write_text("extra_fte: [0, 3]\ntarget_reach: [0.7, 0.8]\n", encoding="utf-8")
     params = Params.from_yaml("params/stockholm.yaml", output_dir=str(tmp_path), n_boot=20)
-    result = run_sweep(params, grid, jobs=1, each=True, progress=False)  # one kernel, two reports
-    assert len(result.reports) == 2
-    for report, extra in zip(result.reports, (0, 3), strict=True):
+    # one kernel, four reports; rendered as s01, s03, s02, s04 (sweep.sharing_order), but
+    # the reports come back in the grid's order
+    result = run_sweep(params, grid, jobs=1, each=True, progress=False)
+    assert len(result.reports) == 4
+    wanted = [(0, 0.7), (0, 0.8), (3, 0.7), (3, 0.8)]
+    for i, (report, (extra, target)) in enumerate(zip(result.reports, wanted, strict=True)):
+        assert report.folder.name == f"s{i + 1:02d}"
         assert report.outputs["pdf"].stat().st_size > 0
         nb = nbformat.read(report.outputs["notebook"], as_version=4)
         injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
         assert f"extra_fte = {float(extra)!r}" in injected[0].source or (
             f"extra_fte = {extra!r}" in injected[0].source
         )
+        assert f"target_reach = {target!r}" in injected[0].source
         assert not [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
 
 

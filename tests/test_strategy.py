@@ -8,11 +8,13 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import integrate
 
 from capacity.exceptions import EstimationError, ParameterError
 from capacity.models.reach import erlang_a_served, exponential_laplace, reach_random
 from capacity.models.stays import build_stays, fit_stays
 from capacity.models.strategy import (
+    LATE_DAYS,
     erlang_a_served_many,
     first_contact_times,
     fit_strategy,
@@ -49,6 +51,7 @@ def test_first_contact_times_by_hand():
     assert len(out) == 2
     a, b = out.iloc[0], out.iloc[1]
     assert (a["days"], a["contacted"], a["follow_days"], a["contacts"]) == (3, True, 9, 2)
+    assert a["late_contacts"] == (LATE_DAYS <= 7)  # the repeat on day 7 of the window
     assert (b["days"], b["contacted"], b["follow_days"], b["contacts"]) == (7, False, 7, 0)
 
 
@@ -138,7 +141,13 @@ def test_screening_world_served_share_at_todays_staff_near_the_truth(tmp_path, s
 
 def test_too_few_stays_is_a_clear_error():
     times = pd.DataFrame(
-        {"days": [1, 2], "contacted": [True, False], "follow_days": [3, 2], "contacts": [1, 0]}
+        {
+            "days": [1, 2],
+            "contacted": [True, False],
+            "follow_days": [3, 2],
+            "contacts": [1, 0],
+            "late_contacts": [0, 0],
+        }
     )
     with pytest.raises(EstimationError, match="too few"):
         fit_strategy(times, 10.0)
@@ -148,13 +157,17 @@ def _times_of_women(seed: int = 0, n: int = 400, women: int = 150) -> pd.DataFra
     rng = np.random.default_rng(seed)
     follow = rng.integers(5, 40, n)
     hit = rng.random(n) < 0.4
+    first = rng.integers(0, 5, n)
+    repeat = hit & (rng.random(n) < 0.2)
+    again = first + 1 + (rng.random(n) * (follow - first)).astype(int)  # in (first, follow]
     return pd.DataFrame(
         {
             "person_id": [f"w{i}" for i in rng.integers(0, women, n)],
-            "days": np.where(hit, rng.integers(0, 5, n), follow),
+            "days": np.where(hit, first, follow),
             "contacted": hit,
             "follow_days": follow,
-            "contacts": np.where(hit, 1 + (rng.random(n) < 0.2), 0),
+            "contacts": np.where(hit, 1 + repeat, 0),
+            "late_contacts": (repeat & (again >= LATE_DAYS)).astype(int),
         }
     )
 
@@ -169,13 +182,26 @@ def test_strategy_draws_resample_women_with_the_chains_keyed_weights():
     # by hand: replicate d gives every stay of a woman her keyed weight of replicate d
     persons = pd.Index(sorted(times["person_id"].unique()))
     w = keyed_person_weights(persons, 11, 30)[persons.get_indexer(times["person_id"])]
-    hit = times["contacted"].to_numpy()
-    c, f, t = (times[k].to_numpy(dtype=float) for k in ("contacts", "follow_days", "days"))
+    c, late, f = (times[k].to_numpy(dtype=float) for k in ("contacts", "late_contacts",
+                                                           "follow_days"))  # fmt: skip
+    theta, beta = res.wait
+
+    def wait(k):
+        return 1 - np.exp(-((theta * k) ** beta))
+
+    k0 = LATE_DAYS
+    # a screening after the stay's end screens nobody: E[F(T)], T exponential with mean E[T]
+    within = integrate.quad(lambda t: wait(t) * np.exp(-t / mean_t) / mean_t, 0, np.inf)[0]
     for d in (0, 7, 29):
         wd = w[:, d]
-        h = (wd * np.where(hit, c - 1, 0)).sum() / (wd * np.where(hit, f - t, 0)).sum()
-        ps = np.clip(((wd * c).sum() - h * (wd * (f + 1)).sum()) / wd.sum(), 0, 1)
-        assert res.share_draws[d + 1] == pytest.approx(ps / (ps + h * mean_t), rel=1e-9)
+        # all contact days and those from day k0 on: P_s F(D + 1) + h (D + 1), per stay
+        a = [[(wd * wait(f + 1)).sum(), (wd * (f + 1)).sum()],
+             [(wd * np.where(f + 1 > k0, wait(f + 1) - wait(k0), 0)).sum(),
+              (wd * np.maximum(f + 1 - k0, 0)).sum()]]  # fmt: skip
+        ps, h = np.linalg.solve(a, [(wd * c).sum(), (wd * late).sum()])
+        assert 0 < ps < 1 and h > 0
+        ps *= within  # screened before the stay ends
+        assert res.share_draws[d + 1] == pytest.approx(ps / (ps + h * mean_t), rel=1e-8)
     # a woman is one unit: every stay of hers twice changes no draw (a bootstrap of stays
     # would narrow the interval by √2)
     twice = fit_strategy(pd.concat([times, times]), mean_t, n_draws=30, weights=keyed_weights(11))
@@ -259,6 +285,7 @@ def test_no_strategy_fits_gives_a_caveat():
             "contacted": hit,
             "follow_days": follow,
             "contacts": hit.astype(int),
+            "late_contacts": hit.astype(int),
         }
     )
     res = fit_strategy(times, 30.0)

@@ -49,17 +49,34 @@ class Figure:
     title: str
     name: str
 
-    def save(self, folder: str | Path, dpi: int = 200) -> list[Path]:
-        """Write ``<name>.png`` and ``<name>.svg`` into ``folder``; return the paths."""
+    def save(self, folder: str | Path, dpi: int = 200, svg: bytes | None = None) -> list[Path]:
+        """Write ``<name>.png`` and ``<name>.svg`` into ``folder``; return the paths.
+
+        ``svg``: the figure's SVG, already drawn (:meth:`svg`): written as it is.
+        """
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         paths = [folder / f"{self.name}.png", folder / f"{self.name}.svg"]
         self.fig.savefig(paths[0], dpi=dpi, bbox_inches="tight")
+        if svg is None:
+            self._save_svg(paths[1])
+        else:
+            paths[1].write_bytes(svg)
+        return paths
+
+    def _save_svg(self, target) -> None:
         # no dc:date, and ids from svg.hashsalt (set in style()): the same figure, the same bytes
         self.fig.savefig(
-            paths[1], bbox_inches="tight", metadata={"Title": self.title, "Date": None}
+            target, format="svg", bbox_inches="tight", metadata={"Title": self.title, "Date": None}
         )
-        return paths
+
+    def svg(self) -> bytes:
+        """The SVG file :meth:`save` writes, as bytes."""
+        import io
+
+        buf = io.BytesIO()
+        self._save_svg(buf)
+        return buf.getvalue()
 
 
 def style() -> None:

@@ -31,6 +31,7 @@ from capacity.exceptions import EstimationError
 from capacity.models._base import Caveat, Results, percentile_interval, tidy
 
 __all__ = [
+    "LATE_DAYS",
     "StrategyResults",
     "erlang_a_served_many",
     "first_contact_times",
@@ -44,6 +45,11 @@ __all__ = [
 #: Bins (days since the first sighting) of the model check.
 CHECK_BINS = (0, 1, 3, 7, 14, 28, 56, 10_000)
 DAYS_PER_WEEK = 7.0
+#: Day of the window from which contacts estimate the search hazard (screening is mostly done).
+LATE_DAYS = 7
+#: Largest scale ``1/θ`` (days) of the screening wait the moments use: a slower "screening"
+#: has a nearly constant hazard and is not told from search.
+WAIT_SCALE_DAYS = 28.0
 
 
 def _stay_index(sightings: pd.DataFrame, stays: pd.DataFrame) -> np.ndarray:
@@ -105,7 +111,10 @@ def first_contact_times(
         first sighting is by another source: ``days`` (first contact day − first sighting
         day, or the censoring time), ``contacted`` (a contact on or before the last
         non-outreach sighting), ``follow_days`` (last − first non-outreach sighting),
-        ``contacts`` (distinct outreach days in the stay), ``first_day`` (the date of
+        ``contacts`` (distinct outreach days in that window), ``late_contacts`` (those
+        from day :data:`LATE_DAYS` of the window on), ``joint_contacts`` and
+        ``joint_late_contacts`` (the same on days with a linked sighting: joint
+        operations), ``first_day`` (the date of
         the first non-outreach sighting: the channels' model check dates first contacts
         by it), ``linked_first`` (a linked sighting, e.g. the police, on the day of the
         first contact: a joint operation's contact), ``city`` and ``person_id`` (the
@@ -153,10 +162,18 @@ def first_contact_times(
     c_row, c_day = row[is_contact], day[is_contact]
     inside = (c_day >= first_other[c_row]) & (c_day <= last_other[c_row])
     in_window = np.bincount(c_row[inside], minlength=n)  # one sighting per day and source
+    # the same from day LATE_DAYS of the window on (the search hazard's moment)
+    late = inside & (c_day - first_other[c_row] >= LATE_DAYS)
+    late_window = np.bincount(c_row[late], minlength=n)
     delay = first_contact - first_other
     # a linked sighting (police) on the day of the first contact: a joint operation's contact
     linked = np.isin(source, list(linked_sources))
     l_row, l_day = row[linked], day[linked]
+    # contact days with a linked sighting the same day: joint operations, which always search
+    d0 = int(day.min()) if len(day) else 0
+    joint = np.isin(c_row * (1 << 24) + (c_day - d0), l_row * (1 << 24) + (l_day - d0))
+    joint_window = np.bincount(c_row[inside & joint], minlength=n)
+    joint_late = np.bincount(c_row[late & joint], minlength=n)
     on_first = np.bincount(l_row[l_day == first_contact[l_row]], minlength=n) > 0
     contacted = ok & (in_window > 0)
     out = pd.DataFrame(
@@ -167,6 +184,9 @@ def first_contact_times(
             "contacted": contacted,
             "follow_days": follow,
             "contacts": in_window,
+            "late_contacts": late_window,
+            "joint_contacts": joint_window,
+            "joint_late_contacts": joint_late,
             "first_day": np.where(ok, first_other, 0)
             .astype("datetime64[D]")
             .astype("datetime64[ns]"),
@@ -215,9 +235,9 @@ class StrategyResults(Results):
     Attributes
     ----------
     screened, hazard, within_week : float
-        Share of stays screened and search hazard per day (from the repeat contacts), and
-        the share of screenings within 7 days of arrival (model check fit; NaN with hardly
-        any screening).
+        Share of stays screened before they end and search hazard per day (the moments of
+        :func:`fit_strategy`), and the share of screenings within 7 days of arrival (model
+        check fit; NaN with hardly any screening).
     mean_stay_days : float
         ``E[T]`` used to turn the fit into the capacity share.
     share_screening : float
@@ -253,6 +273,8 @@ class StrategyResults(Results):
     title: str = "Outreach strategy: screening of new arrivals against search"
     #: ``(P_s, θ, h, β)`` of the mixture's maximum-likelihood fit (the model check's "mix")
     mix: tuple = ()
+    #: ``(θ, β)`` of the screening wait the moments use (fitted with ``h`` at the repeats')
+    wait: tuple = ()
     #: the :func:`first_contact_times` it was fitted on (the per-channel check reuses them)
     times: pd.DataFrame | None = None
 
@@ -320,9 +342,13 @@ class StrategyResults(Results):
         return ax
 
 
-def _fit_wait(days, event, weight, hazard: float) -> np.ndarray:
-    """ML fit of ``P_s`` and the wait (rate, shape) with the search hazard held at ``hazard``."""
+def _fit_wait(days, event, weight, hazard: float, min_rate: float = 0.0) -> np.ndarray:
+    """ML fit of ``P_s`` and the wait (rate, shape) with the search hazard held at ``hazard``.
+
+    ``min_rate`` bounds the wait's rate ``θ`` from below (``1/θ`` days at most).
+    """
     log_h = np.log(max(hazard, 1e-300))
+    lo_rate = max(-30.0, float(np.log(min_rate))) if min_rate > 0 else -30.0
 
     def f(z):
         return _nll(
@@ -330,39 +356,122 @@ def _fit_wait(days, event, weight, hazard: float) -> np.ndarray:
         )
 
     best = None
-    bounds = [(-30, 30), (-30, 30), (-3, np.log(2))]
+    bounds = [(-30, 30), (lo_rate, 30), (-3, np.log(2))]
     for guess in ([0.0, np.log(0.5), 0.0], [-3.0, np.log(0.2), -0.5], [2.0, 0.0, -1.0]):
+        guess[1] = max(guess[1], lo_rate)
         res = optimize.minimize(f, guess, method="Nelder-Mead", bounds=bounds,
                                 options={"xatol": 1e-4, "fatol": 1e-6, "maxiter": 1500})  # fmt: skip
         if best is None or res.fun < best.fun:
             best = res
     z = np.clip(best.x, -30, 30)
-    return np.array([z[0], z[1], log_h, np.clip(z[2], -3, np.log(2))])
+    return np.array([z[0], max(z[1], lo_rate), log_h, np.clip(z[2], -3, np.log(2))])
 
 
-def _moments(sums: np.ndarray, mean_t):
-    """Search hazard from repeat contacts, screened share, capacity share (rows of ``sums``).
+def _repeat_hazard(sums: np.ndarray) -> np.ndarray:
+    """Search hazard from the repeat contacts: repeats over days followed after the first.
 
-    ``sums`` ``(D, 5)``: per row the weighted sums over the stays of :func:`_stay_stats`
-    (stays, contacts, repeat contacts, days followed, days followed after the first contact).
+    Size-biased upwards when the hazard varies between stays (those contacted are the ones
+    met at a high hazard), so it only starts the likelihood fits and draws the "search
+    only" check.
     """
-    n, contacts, repeats, exposure, after = np.atleast_2d(sums).T
-    h = repeats / np.maximum(after, 1e-12)
-    screened = np.clip((contacts - h * exposure) / np.maximum(n, 1e-12), 0.0, 1.0)
+    s = np.atleast_2d(sums)
+    return s[:, 2] / np.maximum(s[:, 4], 1e-12)
+
+
+def _screened_within_stay(mean_t, wait: tuple[float, float]) -> np.ndarray:
+    r"""``E[F(T)]``: share of the screenings that fall before the stay ends.
+
+    The wait ``F`` (Weibull, ``wait = (θ, β)``) is fitted on the windows only, so its tail
+    beyond them is an extrapolation; a stay that ends first is not screened (the queue's
+    abandonment). ``T`` is taken as exponential with mean ``E[T]``, an approximation: only
+    ``E[T]`` reaches the strategy fit. Then ``E[F(T)] = ∫ F(E[T] u) e^{−u} du``, taken by
+    the trapezoid rule in ``log u`` (721 nodes from ``e^{−30}`` to ``e^6``; the integrand
+    is smooth there, so the rule is accurate to ~1e-10 even when ``θE[T]`` is tiny, where a
+    Gauss–Laguerre rule is not).
+    """
+    theta, shape = wait
+    m = np.atleast_1d(np.asarray(mean_t, dtype=float))
+    if not np.isfinite(theta):
+        return np.ones(m.shape)
+    s = np.linspace(-30.0, 6.0, 721)
+    u = np.exp(s)
+    a = np.maximum(theta * m, 0.0)[:, None] * u[None, :]
+    g = -np.expm1(-(a**shape)) * np.exp(-u) * u
+    return np.clip(np.trapezoid(g, s, axis=1), 0.0, 1.0)
+
+
+def _moments(sums: np.ndarray, mean_t, wait: tuple[float, float] = (np.inf, 1.0)):
+    r"""Search hazard, screened share and capacity share (rows of ``sums``).
+
+    ``sums`` ``(D, 11)``: per row the weighted sums over the stays of :func:`_stay_stats`.
+    Joint operations always search: their contact days per day followed give their part of
+    ``h``; the other contact days in the windows and those from day ``k₀`` = :data:`LATE_DAYS` on,
+
+    .. math::
+        \sum_i n_i = P_s \sum_i F(D_i + 1) + h \sum_i (D_i + 1),
+        \qquad
+        \sum_i n_i^{late} = P_s \sum_i \{F(D_i + 1) - F(k_0)\}_+ + h \sum_i (D_i + 1 - k_0)_+,
+
+    are solved for ``(P_s, h)`` (``F`` the screening wait's distribution, so a screening
+    after the window's end is not missed); ``P_s`` is then held in ``[0, 1]`` and ``h ≥ 0``
+    (the other re-solved from its equation). Without windows longer than ``k₀`` the hazard
+    of the repeat contacts is used. The stays screened are ``P_s E[F(T)]``
+    (:func:`_screened_within_stay`): a wait longer than the stay screens nobody.
+    """
+    s = np.atleast_2d(sums)
+    n, contacts, _, exposure, _, late, f_all, f_late, late_exp, joint, joint_late = s.T
+    # joint operations' contact days search; the rest of the contacts are solved for
+    h_joint = joint / np.maximum(exposure, 1e-12)
+    contacts, late = contacts - joint, late - joint_late
+    det = f_all * late_exp - exposure * f_late
+    ok = (late_exp > 0) & (det > 1e-12 * np.maximum(f_all * late_exp, 1e-300))
+    safe = np.where(ok, det, 1.0)
+    h = np.where(ok, (f_all * late - f_late * contacts) / safe,
+                 np.maximum(_repeat_hazard(s) - h_joint, 0.0))  # fmt: skip
+    ps = np.where(ok, (contacts * late_exp - exposure * late) / safe,
+                  (contacts - h * exposure) / np.maximum(f_all, 1e-12))  # fmt: skip
+    # on the boundary: no search but the joint operations (h = 0), nothing screened
+    # (P_s = 0) or all screened (P_s = 1); the other is re-solved from its equation
+    zero_h = h < 0
+    ps = np.where(zero_h, contacts / np.maximum(f_all, 1e-12), ps)
+    h = np.where(zero_h, 0.0, h)
+    low, high = ps < 0, ps > 1
+    h = np.where(low, contacts / np.maximum(exposure, 1e-12), h)
+    h = np.where(high, np.maximum(late - f_late, 0.0) / np.maximum(late_exp, 1e-12), h)
+    h = h + h_joint
+    screened = np.clip(ps, 0.0, 1.0) * _screened_within_stay(np.broadcast_to(mean_t, h.shape), wait)
     share = np.divide(screened, screened + h * mean_t, out=np.zeros_like(h),
                       where=screened + h * mean_t > 0)  # fmt: skip
     return h, screened, share
 
 
-def _stay_stats(times: pd.DataFrame) -> np.ndarray:
-    """Per stay ``(N, 5)``: 1, contacts, repeat contacts, days followed, days after the first.
+def _stay_stats(times: pd.DataFrame, wait: tuple[float, float] = (np.inf, 1.0)) -> np.ndarray:
+    """Per stay ``(N, 11)``: the terms of the moments of :func:`fit_strategy`.
 
-    The moments of :func:`fit_strategy` are ratios of sums of these over the stays.
+    1, contacts, repeat contacts, days followed, days after the first contact, contacts from
+    day :data:`LATE_DAYS` on, ``F(D + 1)``, ``{F(D + 1) − F(k₀)}₊`` and ``(D + 1 − k₀)₊``,
+    with ``F`` the Weibull screening wait ``wait = (θ, β)`` (default: screened at once),
+    and the joint operations' contact days in the window and from day ``k₀`` on (0 when
+    ``times`` has no such columns).
+    The moments are ratios of sums of these over the stays.
     """
     d = times["days"].to_numpy(dtype=float)
     follow = times["follow_days"].to_numpy(dtype=float)
     contacts = times["contacts"].to_numpy(dtype=float)
+    late = times["late_contacts"].to_numpy(dtype=float)
     hit = times["contacted"].to_numpy(dtype=bool)
+    joint, joint_late = (
+        times[k].to_numpy(dtype=float) if k in times else np.zeros(len(d))
+        for k in ("joint_contacts", "joint_late_contacts")
+    )
+    theta, shape = wait
+
+    def f(k):
+        with np.errstate(over="ignore", invalid="ignore"):
+            return np.where(k > 0, 1.0 - np.exp(-((theta * k) ** shape)), 0.0)
+
+    k0 = float(LATE_DAYS)
+    f_all = f(follow + 1)
     return np.column_stack(
         [
             np.ones(len(d)),
@@ -370,6 +479,12 @@ def _stay_stats(times: pd.DataFrame) -> np.ndarray:
             np.where(hit, contacts - 1, 0.0),
             follow + 1,
             np.where(hit, follow - d, 0.0),
+            late,
+            f_all,
+            np.where(follow + 1 > k0, np.maximum(f_all - f(k0), 0.0), 0.0),
+            np.maximum(follow + 1 - k0, 0.0),
+            joint,
+            joint_late,
         ]
     )
 
@@ -380,8 +495,9 @@ def strategy_replicates(
     weights: Callable[[pd.Index, int, int], np.ndarray] | None = None,
     rng: np.random.Generator | None = None,
     chunk: int = 50,
+    wait: tuple[float, float] = (np.inf, 1.0),
 ) -> np.ndarray:
-    """Bootstrap replicates of the sums of :func:`_stay_stats`, ``(n_boot, 5)``, by woman.
+    """Bootstrap replicates of the sums of :func:`_stay_stats`, ``(n_boot, 11)``, by woman.
 
     Parameters
     ----------
@@ -397,18 +513,21 @@ def strategy_replicates(
         resamples the same women as draw ``d`` of the rest of the chain. Default
         Poisson(1) from ``rng``.
     rng : numpy Generator, optional
+    wait : (float, float)
+        ``(θ, β)`` of the screening wait (:func:`_stay_stats`), fixed at the fit's.
 
     Notes
     -----
     The statistics are summed per woman first, so a replicate costs one ``(n, P) × (P, 5)``
     product with ``P`` the women, not a draw per stay.
     """
-    stats = _stay_stats(times)
+    stats = _stay_stats(times, wait)
+    k = stats.shape[1]
     if "person_id" in times:
         code, persons = pd.factorize(times["person_id"], sort=True)
         persons = pd.Index(persons)
         per = np.column_stack(
-            [np.bincount(code, weights=stats[:, j], minlength=len(persons)) for j in range(5)]
+            [np.bincount(code, weights=stats[:, j], minlength=len(persons)) for j in range(k)]
         )
     else:
         persons, per = pd.RangeIndex(len(stats)), stats
@@ -419,7 +538,7 @@ def strategy_replicates(
             return gen.poisson(1.0, size=(len(persons), b)).astype(float)
 
     parts = [weights(persons, i, min(chunk, n_boot - i)).T @ per for i in range(0, n_boot, chunk)]
-    return np.vstack(parts) if parts else np.zeros((0, 5))
+    return np.vstack(parts) if parts else np.zeros((0, k))
 
 
 def _check(days, event, weight, follow, fits: dict) -> tuple[pd.DataFrame, float]:
@@ -505,8 +624,13 @@ def fit_strategy(
 
     .. math:: w = \frac{P_s}{P_s + h\,E[T]}.
 
-    The point estimate and its draws are moments: ``h`` = repeat contacts over days followed
-    after the first contact, ``P_s`` = (contacts − ``h`` × days followed) over stays. Its
+    The point estimate and its draws are moments (:func:`_moments`): all contact days in
+    the windows and those from day ``k₀`` = :data:`LATE_DAYS` on are two linear equations
+    in ``P_s`` and ``h``, given the screening wait ``F`` fitted by maximum likelihood (with
+    ``h`` at the repeat contacts' rate); joint operations' contact days are search. A
+    screening after the window's end is thus counted (through ``F``), and ``h`` does not
+    come from the stays already contacted, whose hazard is size-biased upwards. ``P_s`` is
+    the share screened before the stay ends, ``P_s E[F(T)]``. Its
     interval is a percentile interval of a bootstrap by woman (:func:`strategy_replicates`:
     a woman's stays share her weight; in the question-4 chain the chain's keyed weights,
     so the share's draws resample the same women as every other draw). The strategy is
@@ -531,29 +655,36 @@ def fit_strategy(
     d = times["days"].to_numpy(dtype=float)
     follow_i = times["follow_days"].to_numpy(dtype=float)
     hit = times["contacted"].to_numpy(dtype=bool)
-    h_arr, ps_arr, share_arr = _moments(_stay_stats(times).sum(axis=0), mean_t[:1])
-    h, p, share = float(h_arr[0]), float(ps_arr[0]), float(share_arr[0])
-    n = max(int(n_draws), 0) or 200
-    mt = mean_t[1 : n + 1] if len(mean_t) > n else np.full(n, mean_t[0])
-    boot = strategy_replicates(times, n, weights, rng)
-    draws = np.concatenate([[share], _moments(boot, mt)[2]])
-    with np.errstate(invalid="ignore"):
-        lo, hi = percentile_interval(draws[1:], alpha)
-    label = "random" if hi < 0.1 else ("screening" if lo > 0.9 else "mixture")
+    # the repeat contacts' hazard: the start of the likelihood fits and the "search only" check
+    h_rep = float(_repeat_hazard(_stay_stats(times).sum(axis=0))[0])
     key = pd.DataFrame({"d": d, "e": hit, "f": follow_i})
     grouped = key.groupby(["d", "e", "f"]).size().reset_index(name="w")
     days = grouped["d"].to_numpy(dtype=float)
     event = grouped["e"].to_numpy(dtype=bool)
     follow = grouped["f"].to_numpy(dtype=float)
     weight = grouped["w"].to_numpy(dtype=float)
-    x = _fit_wait(days, event, weight, h)
+    x = _fit_wait(days, event, weight, h_rep)
     lower, upper = np.array([-30, -30, -30, -3.0]), np.array([30, 30, 30, np.log(2)])
     free = optimize.minimize(lambda z: _nll(z, days, event, weight), np.clip(x, lower, upper),
                              method="Nelder-Mead", bounds=list(zip(lower, upper, strict=True)),
                              options={"xatol": 1e-4, "fatol": 1e-6, "maxiter": 3000})  # fmt: skip
+    # (θ, β) of the screening wait: a wait of scale beyond WAIT_SCALE_DAYS is not told
+    # from search (F(k) ≈ θk), so the moments' wait is held within it
+    wait = _unpack(x)[1::2]
+    if wait[0] < 1.0 / WAIT_SCALE_DAYS:
+        wait = _unpack(_fit_wait(days, event, weight, h_rep, 1.0 / WAIT_SCALE_DAYS))[1::2]
+    h_arr, ps_arr, share_arr = _moments(_stay_stats(times, wait).sum(axis=0), mean_t[:1], wait)
+    h, p, share = float(h_arr[0]), float(ps_arr[0]), float(share_arr[0])
+    n = max(int(n_draws), 0) or 200
+    mt = mean_t[1 : n + 1] if len(mean_t) > n else np.full(n, mean_t[0])
+    boot = strategy_replicates(times, n, weights, rng, wait=wait)
+    draws = np.concatenate([[share], _moments(boot, mt, wait)[2]])
+    with np.errstate(invalid="ignore"):
+        lo, hi = percentile_interval(draws[1:], alpha)
+    label = "random" if hi < 0.1 else ("screening" if lo > 0.9 else "mixture")
     fits = {
         "mix": np.clip(free.x, lower, upper),
-        "search only": np.array([-30.0, 0.0, np.log(max(h, 1e-300)), 0.0]),
+        "search only": np.array([-30.0, 0.0, np.log(max(h_rep, 1e-300)), 0.0]),
         "screening only": _fit_wait(days, event, weight, 0.0),
     }
     p_mix, theta, _, shape = _unpack(fits["mix"])
@@ -581,6 +712,7 @@ def fit_strategy(
         alpha=alpha,
         caveats=tuple(caveats),
         mix=(p_mix, theta, _unpack(fits["mix"])[2], shape),
+        wait=tuple(float(v) for v in wait),
         times=times,
     )
 

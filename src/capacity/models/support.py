@@ -273,3 +273,93 @@ def support_before_leaving(
         with_leaving,
         caveat,
     )
+
+
+def p_before_leaving_many(
+    cases_per_week: np.ndarray,
+    casework_fte: float,
+    laplace,
+    mean_stay_days: np.ndarray,
+    *,
+    case_days: float = 30.0,
+    caseload_per_fte: float = CASELOAD_PER_FTE,
+) -> np.ndarray:
+    """:func:`support_before_leaving`'s ``p_before_leaving`` for many draws at once.
+
+    Parameters
+    ----------
+    cases_per_week : array_like, shape (D,)
+        ``λ`` per draw.
+    casework_fte : float or array_like, shape (D,)
+        Casework FTE, for every draw or per draw.
+    laplace : callable
+        ``h (D, K) -> E[exp(−h T)] (D, K)``, one stay distribution per draw (e.g.
+        :meth:`capacity.models.stays.StayTable.laplace`).
+    mean_stay_days : array_like, shape (D,)
+        ``E[T]`` per draw.
+    case_days, caseload_per_fte : float
+        As in :func:`support_before_leaving`.
+
+    Returns
+    -------
+    numpy.ndarray, shape (D,)
+
+    Notes
+    -----
+    The same formulas and cases as :func:`support_before_leaving`, row by row: Erlang C
+    with the remaining stay's transform, the maximum with Erlang A (solved per draw by
+    :func:`~capacity.models.reach.erlang_a_served`, each on its own state space). The
+    stays' transforms and Erlang C are evaluated for all draws at once.
+    """
+    lam = np.array(cases_per_week, dtype=float, ndmin=1)
+    stay = np.broadcast_to(np.asarray(mean_stay_days, dtype=float), lam.shape).copy()
+    fte = np.broadcast_to(np.asarray(casework_fte, dtype=float), lam.shape)
+    ok = np.isfinite(lam).all() and np.isfinite(stay).all() and np.isfinite(fte).all()
+    if not (ok and np.isfinite((case_days, caseload_per_fte)).all()):
+        raise ParameterError("support queue inputs must be finite numbers.")
+    if (lam < 0).any() or (fte < 0).any() or case_days <= 0 or caseload_per_fte <= 0:
+        raise ParameterError("support queue inputs must be non-negative (case length > 0).")
+    if (stay < 0).any():
+        raise ParameterError("mean stay must be ≥ 0 days.")
+    lam[lam < _TINY] = 0.0
+    stay[stay < _TINY] = 0.0
+    mu = DAYS_PER_WEEK / case_days
+    servers_all = fte * caseload_per_fte
+    servers_all = np.where(servers_all < _TINY, 0.0, servers_all)
+    out = np.where(lam == 0, 1.0, 0.0)  # no cases: nobody waits; no casework or stay: 0
+    live = np.flatnonzero((lam > 0) & (stay > 0) & (servers_all > 0))
+    if not live.size:
+        return out
+    lam_, stay_, servers = lam[live], stay[live], servers_all[live]
+
+    def residual(theta: np.ndarray) -> np.ndarray:
+        # (1 − L(θ))/(θ E[T]) per draw, θ > 0 (residual_laplace, one θ per draw)
+        lap = _rows(laplace, live, len(lam), theta)
+        return (1.0 - lap) / (theta * stay_)
+
+    eps = 1e-6 / stay_
+    mean_remaining = (1.0 - residual(eps)) / eps
+    gamma = DAYS_PER_WEEK / np.maximum(mean_remaining, 1e-9)
+    with_leaving = np.array(
+        [erlang_a_served(a, mu, c, g) for a, c, g in zip(lam_, servers, gamma, strict=True)]
+    )
+    gap = servers * mu - lam_
+    stable = gap > 1e-9 * np.maximum(servers * mu, lam_)
+    p_c = np.zeros(len(live))
+    if stable.any():
+        load, c = lam_[stable] / mu, servers[stable]
+        log_upper = np.log(special.gammaincc(c + 1.0, load)) + special.gammaln(c + 1.0)
+        b = np.exp(c * np.log(load) - load - log_upper)
+        c_wait = c * b / (c - load * (1.0 - b))
+        theta = np.where(stable, gap, 1.0) / DAYS_PER_WEEK
+        res = residual(theta)
+        p_c[stable] = 1.0 - c_wait * res[stable]
+    out[live] = np.clip(np.maximum(p_c, with_leaving), 0.0, 1.0)
+    return out
+
+
+def _rows(laplace, live: np.ndarray, n: int, theta: np.ndarray) -> np.ndarray:
+    """``laplace`` of draw ``live[i]`` at ``theta[i]`` (other draws at 0, not returned)."""
+    h = np.zeros((n, 1))
+    h[live, 0] = theta
+    return np.asarray(laplace(h), dtype=float)[live, 0]

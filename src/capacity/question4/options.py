@@ -356,20 +356,46 @@ def standard_options(fitted: FittedModels, n_languages: int = 3) -> dict[str, Mi
 
 
 def options_frame(
-    fitted: FittedModels, params: Params, options: dict[str, Mix] | None = None
+    fitted: FittedModels,
+    params: Params,
+    options: dict[str, Mix] | None = None,
+    *,
+    draws: dict | None = None,
 ) -> pd.DataFrame:
     """:func:`evaluate_mix` for every option, one row each.
 
     ``result`` is dropped, so neither the forecast per month nor the FTE needed per draw
-    is computed.
+    is computed. ``draws``, if given (a dict), receives each option's draws of effective
+    reach and its point estimate, for :func:`retarget`.
     """
     options = standard_options(fitted) if options is None else options
     rows = {}
     for key, mix in options.items():
         row = evaluate_mix(fitted, params, mix, forecast=False, staffing=False)
-        row.pop("result")
+        res = row.pop("result")
+        if draws is not None:
+            draws[key] = (res.draws["reach_effective"].copy(), row["reach"])
         rows[key] = row
     return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def retarget(frame: pd.DataFrame, draws: dict, target_reach: float) -> pd.DataFrame:
+    """:func:`options_frame` at another ``target_reach``: only ``p_target`` depends on it.
+
+    ``draws`` is what :func:`options_frame` filled in. ``p_target`` is the share of draws
+    of effective reach at or above the target (the point estimate without draws), as
+    :func:`~capacity.question4.evaluate` computes it; every other column is the same at
+    any target (a test compares the frame with one evaluated at the other target).
+    """
+    out = frame.copy()
+    p = []
+    for key in frame.index:
+        reach, point = draws[key]
+        p.append(
+            float((reach >= target_reach).mean()) if len(reach) else float(point >= target_reach)
+        )
+    out["p_target"] = p
+    return out
 
 
 def reach_curve(

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from capacity.models.support import support_before_leaving
+from capacity.models.support import p_before_leaving_many, support_before_leaving
 
 __all__ = ["casework_fte_needed", "casework_fte_needed_many", "scaled_cases"]
 
@@ -108,5 +108,57 @@ def casework_fte_needed_many(
         value = casework_fte_needed(hi, laplace, mean_stay_days, **kw)
         return np.where(np.isfinite(lam), value, np.nan)
     xs = np.linspace(lo, hi, grid)
-    ys = np.maximum.accumulate([casework_fte_needed(x, laplace, mean_stay_days, **kw) for x in xs])
+    ys = np.maximum.accumulate(_casework_fte_needed_rates(xs, laplace, mean_stay_days, **kw))
     return np.interp(lam, xs, ys)
+
+
+def _casework_fte_needed_rates(
+    rates: np.ndarray,
+    laplace,
+    mean_stay_days: float,
+    *,
+    target: float,
+    case_days: float,
+    caseload_per_fte: float,
+    tol: float = 1e-3,
+) -> np.ndarray:
+    """:func:`casework_fte_needed` for each of ``rates``, all bisections in step.
+
+    Each rate takes exactly the steps of its own :func:`casework_fte_needed` (the same
+    bracket doubling, the same midpoints, the same stopping rule); the queues of all rates
+    still searching are evaluated in one call
+    (:func:`capacity.models.support.p_before_leaving_many`).
+    """
+    rates = np.asarray(rates, dtype=float)
+
+    def p(rows: np.ndarray, fte: np.ndarray) -> np.ndarray:
+        return p_before_leaving_many(
+            rates[rows],
+            fte,
+            lambda h: np.asarray(laplace(h[:, 0]), dtype=float)[:, None],
+            np.full(len(rows), float(mean_stay_days)),
+            case_days=case_days,
+            caseload_per_fte=caseload_per_fte,
+        )
+
+    active = rates > 0
+    lo = np.zeros(len(rates))
+    hi = np.maximum(rates * case_days / 7.0 / caseload_per_fte, 0.05)
+    bracketed = ~active
+    for _ in range(60):
+        rows = np.flatnonzero(~bracketed)
+        if not rows.size:
+            break
+        met = p(rows, hi[rows]) >= target
+        bracketed[rows[met]] = True
+        short = rows[~met]
+        lo[short], hi[short] = hi[short], hi[short] * 2.0
+    while True:
+        rows = np.flatnonzero(active & bracketed & (hi - lo > tol * np.maximum(hi, 1e-9)))
+        if not rows.size:
+            break
+        mid = 0.5 * (lo[rows] + hi[rows])
+        met = p(rows, mid) >= target
+        hi[rows[met]] = mid[met]
+        lo[rows[~met]] = mid[~met]
+    return np.where(active, np.where(bracketed, hi, np.inf), 0.0)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import sys
 from collections.abc import Mapping, Sequence
 from contextlib import contextmanager
 from html import escape
@@ -92,6 +93,8 @@ class ReportBook:
 
     # --- plain content -------------------------------------------------------------------
     def _emit(self, html: str) -> str:
+        if self.artifacts and "capacity.report.figsave" in sys.modules:
+            sys.modules["capacity.report.figsave"].harvest()  # figures written meanwhile
         self.html_parts.append(html)
         if self.show:
             _display_html(html)
@@ -247,18 +250,25 @@ class ReportBook:
 
         number = len(self.figures) + 1
         self.figures.append(figure)
+
+        def shown() -> bytes:
+            buf = io.BytesIO()
+            figure.fig.savefig(buf, format="png", dpi=170, bbox_inches="tight")
+            return buf.getvalue()
+
         if self.artifacts:
-            from capacity.report.figsave import save_figure
+            from capacity.report.figsave import show_and_save
 
             folder = self.artifacts / "figures"
             stem = f"{number:02d}_{figure.name}"
             # PNG and SVG for figures/, written by a forked process while the notebook goes
-            # on (capacity.report.figsave); the runner waits for them before collecting
-            save_figure(Figure(figure.fig, figure.alt, figure.title, stem), folder)
-        buf = io.BytesIO()
-        figure.fig.savefig(buf, format="png", dpi=170, bbox_inches="tight")
+            # on (capacity.report.figsave); the runner waits for them before collecting. On
+            # a sweep's warm kernel a figure drawn before is not drawn again
+            png = show_and_save(Figure(figure.fig, figure.alt, figure.title, stem), folder, shown)
+        else:
+            png = shown()
         plt.close(figure.fig)
-        data = base64.b64encode(buf.getvalue()).decode("ascii")
+        data = base64.b64encode(png).decode("ascii")
         label = f"{i18n.t('figure', self.lang)} {number}."
         text = caption or figure.title
         return self._emit(

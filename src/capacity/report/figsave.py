@@ -18,6 +18,15 @@ report runner before it collects ``figures/``) waits until no marker is left and
 
 Where ``os.fork`` is not safe or not there (not Linux), or with
 ``CAPACITY_FIGURE_PROCESS=0``, the files are written in place, as before.
+
+On a warm kernel that renders many reports (a sweep's scenario reports,
+:mod:`capacity.report.warm`, which sets ``CAPACITY_FIGURE_MEMO=1``), many figures are the
+same from one report to the next (those drawn from the fit only, e.g. the stays' survival
+curve). :func:`show_and_save` then draws a figure's SVG first and keys it by those bytes
+(with matplotlib's version and settings and the figure's size): a figure whose key was seen
+before is not drawn again, its three files (notebook PNG, ``figures/`` PNG and SVG) are the
+bytes the first one gave. A figure's SVG holds every path, text, colour and position the
+PNGs are drawn from, so the same SVG gives the same PNGs.
 """
 
 from __future__ import annotations
@@ -49,7 +58,7 @@ def _reap() -> None:
     reap(_CHILDREN)
 
 
-def _child(figure, folder: Path, marker: Path) -> None:
+def _child(figure, folder: Path, marker: Path, svg: bytes | None = None) -> None:
     """In the forked process: write the files, rename them into place, drop the marker."""
     code = 1
     try:
@@ -65,7 +74,7 @@ def _child(figure, folder: Path, marker: Path) -> None:
         sys.stdout = sys.stderr = open(os.devnull, "w")  # never the kernel's streams
         tmp = folder / f".{figure.name}.{os.getpid()}.tmp"
         try:
-            for path in figure.save(tmp):
+            for path in figure.save(tmp, svg=svg):
                 os.replace(path, folder / path.name)
         finally:
             if tmp.is_dir():
@@ -84,15 +93,16 @@ def _child(figure, folder: Path, marker: Path) -> None:
         os._exit(code)
 
 
-def save_figure(figure, folder: str | Path) -> None:
+def save_figure(figure, folder: str | Path, svg: bytes | None = None) -> None:
     """``figure.save(folder)`` (PNG and SVG), in a forked process when :func:`forking`.
 
     Returns at once; the files are in place when :func:`wait_for_figures` returns.
+    ``svg``: the figure's SVG already drawn (written as it is, not drawn again).
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     if not forking():
-        figure.save(folder)
+        figure.save(folder, svg=svg)
         return
     _reap()
     marker = folder / f"{figure.name}{PENDING}"
@@ -105,11 +115,93 @@ def save_figure(figure, folder: str | Path) -> None:
             pid = os.fork()
     except OSError:
         marker.unlink()
-        figure.save(folder)
+        figure.save(folder, svg=svg)
         return
     if pid == 0:
-        _child(figure, folder, marker)  # never returns
+        _child(figure, folder, marker, svg)  # never returns
     _CHILDREN.add(pid)
+
+
+#: Switches the memo of :func:`show_and_save` on (set by the warm kernels of a sweep).
+MEMO_SWITCH = "CAPACITY_FIGURE_MEMO"
+#: Most figures the memo keeps (the oldest go first).
+MEMO_SIZE = 64
+#: key -> {"shown": notebook PNG, "svg": SVG, "png": figures/ PNG (once written)}
+_MEMO: dict[str, dict[str, bytes]] = {}
+#: key -> the figures/ PNG a child is still writing (read into the memo once written)
+_UNREAD: dict[str, Path] = {}
+
+
+def memo_on() -> bool:
+    """Whether :func:`show_and_save` keeps figures for later reports (``CAPACITY_FIGURE_MEMO=1``)."""
+    return os.environ.get(MEMO_SWITCH) == "1"
+
+
+def _key(figure, svg: bytes) -> str:
+    import hashlib
+
+    import matplotlib
+
+    digest = hashlib.sha256(svg)
+    fig = figure.fig
+    settings = (matplotlib.__version__, tuple(fig.get_size_inches()), fig.dpi, figure.title)
+    digest.update(repr(settings).encode())
+    digest.update(repr(sorted((k, repr(v)) for k, v in matplotlib.rcParams.items())).encode())
+    return digest.hexdigest()
+
+
+def harvest() -> None:
+    """Read into the memo the ``figures/`` PNGs that forked children have written since."""
+    for key, png in list(_UNREAD.items()):
+        if png.with_name(png.stem + PENDING).exists():
+            continue
+        del _UNREAD[key]
+        try:
+            data = png.read_bytes()
+        except OSError:  # failed, or the run folder is gone: drawn again next time
+            _MEMO.pop(key, None)
+            continue
+        if key in _MEMO:
+            _MEMO[key]["png"] = data
+
+
+def _write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def show_and_save(figure, folder: str | Path, show) -> bytes:
+    """Save ``figure`` into ``folder`` (:func:`save_figure`) and return ``show()``'s PNG.
+
+    ``show()`` draws the PNG the notebook shows. With the memo on (:func:`memo_on`), a
+    figure seen before (same key, see the module's notes) is not drawn at all: its files
+    and the notebook's PNG are the bytes of the first.
+    """
+    folder = Path(folder)
+    if not memo_on():
+        save_figure(figure, folder)
+        return show()
+    harvest()
+    shown = show()
+    svg = figure.svg()
+    key = _key(figure, svg)
+    found = _MEMO.get(key)
+    if found is not None and "png" in found:
+        folder.mkdir(parents=True, exist_ok=True)
+        _write(folder / f"{figure.name}.png", found["png"])
+        _write(folder / f"{figure.name}.svg", found["svg"])
+        _MEMO[key] = _MEMO.pop(key)  # the most recently used goes last
+        return found["shown"]
+    save_figure(figure, folder, svg)
+    _MEMO[key] = {"shown": shown, "svg": svg}
+    _UNREAD[key] = folder / f"{figure.name}.png"
+    while len(_MEMO) > MEMO_SIZE:
+        oldest = next(iter(_MEMO))
+        del _MEMO[oldest]
+        _UNREAD.pop(oldest, None)
+    harvest()  # not forked: already written
+    return shown
 
 
 def wait_for_figures(folder: str | Path, timeout: float = 600.0) -> None:
@@ -148,4 +240,4 @@ def wait_for_figures(folder: str | Path, timeout: float = 600.0) -> None:
         delay = min(delay * 2, 0.1)
 
 
-__all__ = ["forking", "save_figure", "wait_for_figures"]
+__all__ = ["forking", "harvest", "memo_on", "save_figure", "show_and_save", "wait_for_figures"]

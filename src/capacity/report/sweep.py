@@ -173,6 +173,30 @@ def compare(
     return frame
 
 
+def sharing_order(todo: list[Params]) -> list[int]:
+    """The order to render scenario reports in: those that share results far apart.
+
+    Scenarios that differ only in what the reach curve and the budget frontier do not
+    depend on (:data:`capacity.report.committee.options.NOT_IN_REACH`, e.g. the target)
+    share those in the results cache (:func:`capacity.report.committee.analyses.analyses`).
+    In grid order they sit next to each other, so the two workers render them at the same
+    time and both compute them. Here the first scenario of every such group comes first,
+    then the second of every group, and so on: a later one finds the entry in the cache.
+    Where the output goes (:data:`capacity.report.cache.OUTPUT_PARAMS`) does not count.
+    Returns indices into ``todo``.
+    """
+    from capacity.report.cache import OUTPUT_PARAMS
+    from capacity.report.committee.options import NOT_IN_REACH
+
+    groups: dict[str, list[int]] = {}
+    for i, sc in enumerate(todo):
+        items = sc.to_dict().items()
+        shared = {k: v for k, v in items if k not in NOT_IN_REACH | OUTPUT_PARAMS}
+        groups.setdefault(repr(sorted(shared.items())), []).append(i)
+    rounds = max((len(g) for g in groups.values()), default=0)
+    return [g[r] for r in range(rounds) for g in groups.values() if r < len(g)]
+
+
 def _render_one(params: Params, formats: str, *, kernel=None):
     from capacity.report.run import run_report
 
@@ -262,17 +286,18 @@ def _sweep(params, grid_file, jobs, each, formats, progress, t0) -> SweepResult:
             from capacity.report.warm import render_reports
 
             # one warm kernel per worker renders its share of the reports (a kernel start
-            # and the imports once per worker, not once per scenario)
-            reports = tuple(
+            # and the imports once per worker, not once per scenario); in an order where
+            # reports that share cached results are not rendered at the same time
+            order = sharing_order([sc for sc, _ in jobs_list])
+            done = tuple(
                 tqdm(
-                    render_reports(
-                        [(_render_one, (sc, fmt), {}) for sc, fmt in jobs_list], workers=jobs
-                    ),
+                    render_reports([(_render_one, jobs_list[i], {}) for i in order], workers=jobs),
                     total=len(jobs_list),
                     desc="reports",
                     disable=not progress,
                 )
             )
+            reports = tuple(r for _, r in sorted(zip(order, done, strict=True)))
         partial.rename(folder)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)

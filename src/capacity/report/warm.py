@@ -39,6 +39,10 @@ class WarmKernel:
     cwd : path, optional
         The kernel's working folder (default ``notebooks/``, as for a papermill run).
 
+    figure_memo : bool
+        Keep the figures of one report for the next (:func:`capacity.report.figsave.show_and_save`):
+        for a kernel that renders many reports of the same data (a sweep).
+
     Use as a context manager, or call :meth:`close`.
     """
 
@@ -47,14 +51,22 @@ class WarmKernel:
         kernel_name: str | None = None,
         cwd: str | Path | None = None,
         preload: str | Path | None = None,
+        *,
+        figure_memo: bool = False,
     ):
+        import os
+
         from jupyter_client.utils import run_sync
 
+        from capacity.report.figsave import MEMO_SWITCH
         from capacity.report.kernel import KERNEL, ipc_kernel_manager
 
         self.kernel_name = kernel_name or KERNEL
         self.km = ipc_kernel_manager()(kernel_name=self.kernel_name)
-        run_sync(self.km.start_kernel)(cwd=str(cwd or NOTEBOOKS_DIR))
+        env = {k: v for k, v in os.environ.items() if k != MEMO_SWITCH}
+        if figure_memo:
+            env[MEMO_SWITCH] = "1"
+        run_sync(self.km.start_kernel)(cwd=str(cwd or NOTEBOOKS_DIR), env=env)
         self.runs = 0
         self._kc = None
         code = preload_code(preload) if preload is not None else ""
@@ -200,7 +212,8 @@ def _start_worker(kernel_name: str | None) -> None:
     from multiprocessing import util
 
     global _WORKER_KERNEL
-    _WORKER_KERNEL = WarmKernel(kernel_name)
+    # the reports of a pool are of the same data: many of their figures are the same
+    _WORKER_KERNEL = WarmKernel(kernel_name, figure_memo=True)
     # workers leave through os._exit, which skips atexit: a Finalize still runs
     util.Finalize(_WORKER_KERNEL, _WORKER_KERNEL.close, exitpriority=10)
 

@@ -31,13 +31,14 @@ class Analyses(NamedTuple):
     sensitivity: pd.DataFrame
 
 
-def compute_analyses(fitted, data, result, params, *, reach=None) -> Analyses:
+def compute_analyses(fitted, data, result, params, *, reach=None, options=None) -> Analyses:
     """Evaluate the standard scenarios, options, frontier, cooperation rows and tornado.
 
     ``result`` is ``evaluate(fitted, params)``: the standard scenarios' first row (today)
     is its key figures, and the cooperation rows start from it. ``reach()``, if given,
     returns the reach curve, frontier and FTE-only line
-    (:func:`capacity.report.committee.options.compute_reach`, e.g. from the cache).
+    (:func:`capacity.report.committee.options.compute_reach`, e.g. from the cache);
+    ``options()``, if given, the options table (:func:`capacity.question4.options_frame`).
     """
     from capacity.question4.options import options_frame
     from capacity.report.committee import options as opts
@@ -45,7 +46,7 @@ def compute_analyses(fitted, data, result, params, *, reach=None) -> Analyses:
     from capacity.report.committee.sensitivity import sensitivity_frame
 
     scenarios = standard_scenarios(fitted, params, today=result)
-    options = options_frame(fitted, params)
+    options = options() if options is not None else options_frame(fitted, params)
     curve, frontier, fte_only = reach() if reach is not None else opts.compute_reach(fitted, params)
     coordination = opts.coordination_options(result, params)
     sensitivity = sensitivity_frame(fitted, data, params)
@@ -67,6 +68,7 @@ def analyses(fitted, data, result, params, *, use_cache: bool = True) -> Analyse
     use_cache : bool
         False: always compute.
     """
+    from capacity.question4.options import options_frame, retarget
     from capacity.report.cache import cached_results
     from capacity.report.committee.mobility import coordination_table, remember_coordination
     from capacity.report.committee.options import COORDINATION_FTE, NOT_IN_REACH, compute_reach
@@ -86,8 +88,21 @@ def analyses(fitted, data, result, params, *, use_cache: bool = True) -> Analyse
         )
         return found["curve"], found["frontier"], found["fte_only"]
 
+    def options() -> pd.DataFrame:
+        # shared like the reach curve: only the options' p_target depends on the target,
+        # and it is worked out again from each option's draws (retarget)
+        def compute() -> dict:
+            draws: dict = {}
+            return {"frame": options_frame(fitted, params, draws=draws), "draws": draws}
+
+        found = cached_results(
+            "committee-options", data, params, compute, use_cache=use_cache, ignore=NOT_IN_REACH
+        )
+        return retarget(found["frame"], found["draws"], params.target_reach)
+
     def compute() -> dict:
-        out = compute_analyses(fitted, data, result, params, reach=reach)._asdict()
+        out = compute_analyses(fitted, data, result, params, reach=reach, options=options)
+        out = out._asdict()
         # the mobility section shows the same table: stored with the rest
         out["coordination_table"] = coordination_table(result, COORDINATION_FTE)
         return out

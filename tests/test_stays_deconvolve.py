@@ -433,7 +433,7 @@ def test_fit_stays_deconvolve_sites_gives_bootstrap_intervals(world):
 def test_latent_visibility_takes_each_stays_sources_not_the_womans():
     """A site that saw her in another stay missed her in this one: the set is the stay's."""
     day = pd.Timestamp("2022-03-01")
-    rows = [("a", day + pd.Timedelta(days=d), "ads_a") for d in (0, 2, 5)]  # stay 1: site A
+    rows = [("a", day + pd.Timedelta(days=d), "ads_a") for d in (0, 0, 2, 5)]  # stay 1: A
     rows += [("a", day + pd.Timedelta(days=d), "outreach") for d in (60, 64)]  # stay 2
     rows += [("b", day + pd.Timedelta(days=d), s) for d, s in ((1, "ads_b"), (3, "ads_a"))]
     rng = np.random.default_rng(0)  # others, so that the EM has stays to fit
@@ -451,7 +451,7 @@ def test_latent_visibility_takes_each_stays_sources_not_the_womans():
     assert got["a@03-01"] == "ads_a" and got["a@04-30"] == "outreach"
     assert got["b@03-02"] == "ads_a+ads_b"
     assert strata.labels[strata.person_stratum[strata.persons.get_loc("a")]] == "ads_a+outreach"
-    # her sighting days per source, in the stays used
+    # her sighting days per source, in the stays used (a repeated sighting counts once)
     a = strata.persons.get_loc("a")
     assert dict(zip(dec.sites + dec.others, dec.person_days[a], strict=True)) == {
         "ads_a": 3.0, "ads_b": 0.0, "outreach": 2.0

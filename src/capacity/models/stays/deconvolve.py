@@ -799,19 +799,30 @@ def _latent_fields(strata, merged: pd.DataFrame, code: np.ndarray, use: np.ndarr
             "visibility='ad_sites' needs an ad site (a source named ads_…) among the city's "
             "sources; use the deconvolution without it (stay_model 'deconvolve')."
         )
+    n_src = len(sources)
+    lo_day = int(strata.day_date.min())
+    width = int(strata.day_date.max()) - lo_day + 1
+    key = np.unique(
+        (strata.day_person * width + (strata.day_date - lo_day)) * n_src + strata.day_source
+    )
+    day_person, day_date, day_source = (
+        key // n_src // width,
+        key // n_src % width + lo_day,
+        key % n_src,
+    )
     first = merged["start"].to_numpy("datetime64[D]").astype(np.int64)
     last = merged["end"].to_numpy("datetime64[D]").astype(np.int64)
-    lo = min(int(first.min()), int(strata.day_date.min()))
-    span = max(int(last.max()), int(strata.day_date.max())) - lo + 1
+    lo = min(int(first.min()), int(day_date.min()))
+    span = max(int(last.max()), int(day_date.max())) - lo + 1
     stay_key = code.astype(np.int64) * span + (first - lo)
     order = np.argsort(stay_key, kind="stable")
-    day_key = strata.day_person * span + (strata.day_date - lo)
+    day_key = day_person * span + (day_date - lo)
     at = np.searchsorted(stay_key[order], day_key, side="right") - 1
     ok = at >= 0
     hit = order[np.where(ok, at, 0)]
-    ok &= (code[hit] == strata.day_person) & (strata.day_date <= last[hit])
+    ok &= (code[hit] == day_person) & (day_date <= last[hit])
     mask = np.zeros(len(merged), dtype=np.int64)
-    np.bitwise_or.at(mask, hit[ok], np.int64(1) << strata.day_source[ok].astype(np.int64))
+    np.bitwise_or.at(mask, hit[ok], np.int64(1) << day_source[ok].astype(np.int64))
     masks, stay_set = np.unique(mask, return_inverse=True)
     labels = tuple(
         "+".join(sources[j] for j in range(len(sources)) if m >> j & 1) or "none" for m in masks
@@ -827,7 +838,7 @@ def _latent_fields(strata, merged: pd.DataFrame, code: np.ndarray, use: np.ndarr
     to_col[column] = np.arange(len(sources))
     n_p = len(strata.persons)
     ok &= use[hit]
-    cell = strata.day_person[ok] * len(sources) + to_col[strata.day_source[ok]]
+    cell = day_person[ok] * len(sources) + to_col[day_source[ok]]
     person_days = np.bincount(cell, minlength=n_p * len(sources)).reshape(n_p, len(sources))
     fields = {
         "labels": labels,

@@ -57,8 +57,8 @@ class SourceStrata:
     sources : tuple of str
         The sources (codes of ``day_source``).
     day_person, day_date, day_source : ndarray of int
-        One entry per distinct (person, day, source) sighting: the person, the day (days
-        since 1970-01-01) and the source. The deconvolution's latent visibility
+        One entry per sighting (repeats kept): the person, the day (days since
+        1970-01-01) and the source. The deconvolution's latent visibility
         (:mod:`~capacity.models.stays.deconvolve`) counts each source's sighting days
         inside the stays it uses.
     """
@@ -129,10 +129,8 @@ def source_strata(sightings: pd.DataFrame, gap_days: int) -> SourceStrata:
     p, c, d = p[keep], c[keep], d[keep]
     gap = d[1:] - d[:-1]
     inside = (p[1:] == p[:-1]) & (c[1:] == c[:-1]) & (gap <= gap_days)
-    # distinct (person, day, source): each source's sighting days (one city's sightings)
-    d0, n_src = day.min(), len(sources)
-    span = int(day.max() - d0) + 1
-    key = np.unique((pcode.astype(np.int64) * span + (day - d0)) * n_src + scode)
+    # every (person, day, source) as read; the latent-visibility EM takes the distinct ones
+    # (deduplicating here would cost every chain a sort it does not use)
     return SourceStrata(
         labels=labels,
         persons=pd.Index(persons),
@@ -141,9 +139,9 @@ def source_strata(sightings: pd.DataFrame, gap_days: int) -> SourceStrata:
         gap_len=gap[inside].astype(np.int64),
         gap_days=int(gap_days),
         sources=tuple(str(x) for x in sources),
-        day_person=key // n_src // span,
-        day_date=key // n_src % span + d0,
-        day_source=key % n_src,
+        day_person=pcode.astype(np.int64),
+        day_date=day.astype(np.int64),
+        day_source=scode.astype(np.int64),
     )
 
 

@@ -47,6 +47,19 @@ def test_schema_is_built_from_the_dictionary(table):
     assert len(pandera_schema.checks) == limits
 
 
+@pytest.mark.parametrize("table", TABLES)
+def test_specs_are_the_dictionary_rows(table):
+    # the fast check and the header check read the rows as plain dicts (csv module); they
+    # must be the frame's rows: same columns in the same order, same strings
+    frame = schema.columns(table)
+    specs = schema.specs(table)
+    assert list(specs) == list(frame.index)
+    for name, row in frame.iterrows():
+        assert list(specs[name]) == list(row.index)
+        assert specs[name] == {k: str(v) for k, v in row.items()}
+    assert schema.required_columns(table) == tuple(frame.index[frame["required"] == "yes"])
+
+
 def test_committed_doc_equals_the_generated_tables():
     doc = (ROOT / "docs" / "data-contract.md").read_text(encoding="utf-8")
     assert render_doc(doc) == doc, (

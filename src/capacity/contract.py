@@ -40,6 +40,7 @@ from capacity.schema import (
     contract,
     normalise_name,
     required_columns,
+    specs,
 )
 
 __all__ = [
@@ -58,7 +59,7 @@ _FINAL_DTYPE = {"integer": "int64", "number": "float64", "boolean": "bool"}
 
 # --- structure of a file ----------------------------------------------------------------
 def _looks_like(header: set[str], table: str) -> str | None:
-    own = len(header & set(columns(table).index))
+    own = len(header & specs(table).keys())
     best, best_n = None, own
     for other in TABLES:
         req = set(required_columns(other))
@@ -92,8 +93,8 @@ def check_header(raw: pd.DataFrame, table: str, file: str) -> tuple[pd.DataFrame
         rule = f"this looks like the {other} table, not the {table} table"
         fix = f"Put the {other} data in {other}.csv (or .xlsx/.parquet) and the {table} data in {table}.csv."
         return raw.iloc[0:0, 0:0], [Problem(file, None, None, None, rule, fix)]
-    spec = columns(table)
-    known = list(spec.index)
+    spec = specs(table)
+    known = list(spec)
     problems = []
     seen: set[str] = set()
     for original, name in zip(raw.columns, names, strict=True):
@@ -103,7 +104,7 @@ def check_header(raw: pd.DataFrame, table: str, file: str) -> tuple[pd.DataFrame
                     file, 1, name, None, "the column appears twice", "Keep one of the two columns."
                 )
             )
-        elif name not in spec.index:
+        elif name not in spec:
             close = difflib.get_close_matches(name, known, n=1, cutoff=0.7)
             hint = f"Did you mean '{close[0]}'? " if close else ""
             problems.append(
@@ -126,7 +127,7 @@ def check_header(raw: pd.DataFrame, table: str, file: str) -> tuple[pd.DataFrame
                     name,
                     None,
                     "required column missing",
-                    f"Add the column '{name}': {spec.loc[name, 'meaning'].rstrip('.')}; {DOC_HINT}.",
+                    f"Add the column '{name}': {spec[name]['meaning'].rstrip('.')}; {DOC_HINT}.",
                 )
             )
     frame = raw.set_axis(names, axis=1)
@@ -312,10 +313,10 @@ def finalise(typed: pd.DataFrame, table: str) -> pd.DataFrame:
     ``int64``, numbers ``float64``, booleans ``bool``, dates ``datetime64[ns]`` and text
     pandas ``string`` (missing as ``<NA>``).
     """
-    spec = columns(table)
-    out = typed.reindex(columns=list(spec.index)).reset_index(drop=True)
-    for name, kind in spec["type"].items():
-        required = spec.loc[name, "required"] == "yes"
+    spec = specs(table)
+    out = typed.reindex(columns=list(spec)).reset_index(drop=True)
+    for name, row in spec.items():
+        kind, required = row["type"], row["required"] == "yes"
         if kind in ("date", "month"):
             out[name] = out[name].astype("datetime64[ns]")
         elif kind == "number" or (kind == "integer" and not required):

@@ -533,7 +533,7 @@ def cross_check(typed: dict[str, pd.DataFrame], meta: dict, files: dict[str, str
         missing from the staff table; outreach teams not in the staff table for that city.
     """
     from capacity.contract import MAX_PER_RULE, located
-    from capacity.schema import columns
+    from capacity.schema import specs
 
     problems: list[Problem] = []
     try:
@@ -545,7 +545,7 @@ def cross_check(typed: dict[str, pd.DataFrame], meta: dict, files: dict[str, str
         rule = f"date outside the dataset's period {start:%Y-%m-%d} to {end:%Y-%m-%d}"
         fix = "Correct the date, or widen 'period' in datapackage.json."
         for table, df in typed.items():
-            for name, kind in columns(table)["type"].items():
+            for name, kind in ((n, row["type"]) for n, row in specs(table).items()):
                 if kind not in ("date", "month") or name not in df:
                     continue
                 if _within(df[name], kind, start, end):

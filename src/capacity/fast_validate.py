@@ -44,7 +44,7 @@ import pyarrow.csv as pcsv
 from capacity import limits
 from capacity.exceptions import DataError
 from capacity.io import _SEPARATORS, FileScan, _sniff, scan_file
-from capacity.schema import KEYS, column_rules, columns, normalise_name, wide_ok, wide_rules
+from capacity.schema import KEYS, column_rules, normalise_name, specs, wide_ok, wide_rules
 
 _TEXT = frozenset({"category", "language", "language_list", "pseudonym", "code", "city"})
 
@@ -383,7 +383,7 @@ def _typed_by_kind(kind: str, cols: list[_Column]) -> bool:
 
 @functools.cache
 def _rules(table: str, name: str) -> tuple[bool, tuple]:
-    spec = columns(table).loc[name]
+    spec = specs(table)[name]
     return spec["required"] == "yes", tuple(column_rules(table, name, spec))
 
 
@@ -560,7 +560,7 @@ def _typed_files(files: list[_File]) -> dict[str, pd.DataFrame] | None:
     kinds: dict[str, list[_Column]] = {}
     for f in files:
         for c in f.columns:
-            kinds.setdefault(columns(c.table).loc[c.name, "type"], []).append(c)
+            kinds.setdefault(specs(c.table)[c.name]["type"], []).append(c)
     if not all(_typed_by_kind(kind, cols) for kind, cols in kinds.items()):
         return None
     out = {}

@@ -9,6 +9,7 @@ schemas is :mod:`capacity.contract`.
 
 from __future__ import annotations
 
+import csv
 import functools
 import re
 from dataclasses import dataclass, field
@@ -70,10 +71,31 @@ def columns(table: str) -> pd.DataFrame:
 
 
 @functools.cache
+def specs(table: str) -> dict[str, dict[str, str]]:
+    """The dictionary rows of one table as plain dicts by column name (cached: do not modify).
+
+    The same rows and strings as :func:`columns`, in the same order, read with the
+    :mod:`csv` module: a first load reads them once per column, and a plain dict costs
+    about a microsecond where a row of the frame costs ~0.1 ms (reading the frame's rows
+    into dicts alone took ~6 ms for the four tables).
+    """
+    return {row["column"]: {k: v for k, v in row.items() if k != "column"} for row in _rows(table)}
+
+
+@functools.cache
+def _all_rows() -> tuple[dict[str, str], ...]:
+    with open(DICTIONARY_PATH, encoding="utf-8-sig", newline="") as fh:
+        return tuple(csv.DictReader(fh))
+
+
+def _rows(table: str) -> list[dict[str, str]]:
+    return [row for row in _all_rows() if row["table"] == table]
+
+
+@functools.cache
 def required_columns(table: str) -> tuple[str, ...]:
     """Names of the columns a file of ``table`` must have."""
-    c = columns(table)
-    return tuple(c.index[c["required"] == "yes"])
+    return tuple(name for name, spec in specs(table).items() if spec["required"] == "yes")
 
 
 @dataclass(frozen=True)
@@ -130,8 +152,8 @@ def _fullmatch(pattern: str):
     return lambda u: u.str.fullmatch(pattern)
 
 
-def column_rules(table: str, name: str, spec: pd.Series) -> list[Rule]:
-    """The rules of one column, from its dictionary row (no pandera needed)."""
+def column_rules(table: str, name: str, spec) -> list[Rule]:
+    """The rules of one column, from its dictionary row (a Series or a :func:`specs` dict)."""
     kind, allowed, unit = spec["type"], spec["allowed"], spec["unit"]
     rules: list[Rule] = []
     if spec["min"] or spec["max"]:
@@ -220,7 +242,7 @@ def _column_checks(table: str, name: str, spec: pd.Series, fixes: dict[str, str]
 def wide_rules(table: str) -> tuple[tuple[str, str, str, str, str], ...]:
     """The "≤ / ≥ other column" rules of a table: (rule, fix, column, operator, other)."""
     out = []
-    for name, spec in columns(table).iterrows():
+    for name, spec in specs(table).items():
         m = _LIMIT.search(spec["allowed"])
         if not m:
             continue

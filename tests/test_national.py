@@ -158,7 +158,9 @@ def test_national_view_truth_recovery_over_worlds_and_seeds(tmp_path):
     tour10; docs/methods/tours.md, "National view"): seeds 4–6 national 8 / 9, per city per
     tour 51 / 54, per stay 53 / 54, per woman 53 / 54; fresh seeds 7–9 national 8 / 9, per
     tour 49 / 54, per stay 53 / 54, per woman 52 / 54; fresh seeds 10–12 see the docs.
-    Floors: the issue's 90 % per stay and per woman; per tour 0.85 (0.8 before the chain by
+    With mix10's strategy mix (`ca0d8a8`): seeds 4–6 national 8 / 9, per tour 50 / 54, per
+    stay 53 / 54, per woman 53 / 54; seeds 7–9 national 7 / 9, per tour 47 / 54, per stay
+    53 / 54, per woman 52 / 54. Floors: the issue's 90 % per stay and per woman; per tour 0.85 (0.8 before the chain by
     half-year: 45 / 54 at seeds 7–9 then); nationally 0.75. The strategy mix within its
     interval (the moments over every stay's window with the wait's draws, mix10,
     docs/methods/strategy.md): the mixture world 17 / 18 at seeds 4–6, 7–9 and 10–12 (5–8 /

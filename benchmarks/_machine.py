@@ -63,6 +63,24 @@ def _load_average() -> str:
         return "unknown"
 
 
+def compile_bytecode() -> str:
+    """Compile the package's and the benchmarks' modules to bytecode before measuring.
+
+    ``pip install`` compiles a package's modules when it installs it, and a user's first
+    import writes the bytecode otherwise, so a user's run reads ``__pycache__``. An editable
+    checkout run with ``PYTHONDONTWRITEBYTECODE=1`` (as on the development machine) would
+    instead compile every imported module from source in every fresh benchmark process, and
+    the timed first load would pay that (about 0.02 s of CPU at 1 M sightings, measured
+    30 Nov 2026). The bytecode goes to the git-ignored ``__pycache__`` folders.
+    """
+    import compileall
+
+    ok = all(
+        compileall.compile_dir(ROOT / d, quiet=1, workers=1) for d in ("src/capacity", "benchmarks")
+    )
+    return "compiled before the run (as pip install does)" if ok else "compile failed"
+
+
 def machine_facts() -> dict[str, str]:
     """CPU, cores, memory, OS, Python, key package versions and the git commit."""
     dirty = _git("status", "--porcelain", "--untracked-files=no")

@@ -32,7 +32,7 @@ from benchmarks._history import (
     key_of,
     update_readme,
 )
-from benchmarks._machine import machine_facts
+from benchmarks._machine import compile_bytecode, machine_facts
 from benchmarks._report_md import Section, fmt_s, table, targets_table
 
 BENCHMARKS = ("scale", "report", "sweep", "commands")
@@ -216,6 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     started = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M")
     t0 = time.perf_counter()
     facts = machine_facts()
+    facts["Python bytecode of capacity and benchmarks"] = compile_bytecode()
     sections = [_run_one(name, cfg) for name in BENCHMARKS if name in cfg.only]
     previous = cfg.out.read_text(encoding="utf-8") if cfg.out.exists() else None
     incomplete = missing_measurements(cfg, sections)

@@ -101,6 +101,8 @@ def test_quick_run_writes_results(tmp_path):
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# Benchmark results")
     assert "## Machine" in text and "## Scale" in text
+    # the modules were compiled to bytecode first, as pip install does (not timed in a load)
+    assert "| Python bytecode of capacity and benchmarks | compiled before the run" in text
     # The quick sizes must be measured: a row per size, and no failure reported.
     assert "Nothing could be measured" not in text, text[-3000:]
     assert "Failed or missing" not in text, text[-3000:]

@@ -6,9 +6,11 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from capacity.config import Params
+from capacity.models.stays.table import StayTable
 
 HERE = Path(__file__).parent
 CORPUS = HERE / "malformed"
@@ -47,3 +49,21 @@ def tiny_with_private_cache(tmp_path, monkeypatch):
         }
     )
     return params, load_dataset(params.data_path)
+
+
+def random_stay_table(
+    d: int, seed: int, *, points: int, last_day: float, tail: float, tail_mean: float
+) -> StayTable:
+    """``d`` random stay distributions: ``points`` atoms on 1 … ``last_day`` days holding
+    ``1 - tail`` of the mass, and an exponential tail of mean ``tail_mean`` after the last."""
+    rng = np.random.default_rng(seed)
+    times = np.sort(rng.uniform(1.0, last_day, (d, points)), axis=1)
+    masses = rng.dirichlet(np.ones(points), d) * (1 - tail)
+    return StayTable(
+        times=times,
+        masses=masses,
+        s_max=np.full(d, tail),
+        t_max=times[:, -1],
+        tail_rate=np.full(d, 1 / tail_mean),
+        mean=(times * masses).sum(axis=1) + tail * (times[:, -1] + tail_mean),
+    )

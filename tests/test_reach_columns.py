@@ -4,23 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from shared import random_stay_table
 
 from capacity.models.reach import strategy
 from capacity.models.stays.table import StayTable
 
 
 def _stays(d: int, seed: int = 3) -> StayTable:
-    rng = np.random.default_rng(seed)
-    times = np.sort(rng.uniform(1.0, 90.0, (d, 12)), axis=1)
-    masses = rng.dirichlet(np.ones(12), d) * 0.9
-    return StayTable(
-        times=times,
-        masses=masses,
-        s_max=np.full(d, 0.1),
-        t_max=times[:, -1],
-        tail_rate=np.full(d, 1 / 30),
-        mean=(times * masses).sum(axis=1) + 0.1 * (times[:, -1] + 30.0),
-    )
+    return random_stay_table(d, seed, points=12, last_day=90.0, tail=0.1, tail_mean=30.0)
 
 
 class _Counted:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from shared import random_stay_table
 
 from capacity.exceptions import ParameterError
 from capacity.models.stays.table import StayTable
@@ -11,17 +12,7 @@ from capacity.models.support import p_before_leaving_many, support_before_leavin
 
 
 def _stays(d: int, seed: int = 5) -> StayTable:
-    rng = np.random.default_rng(seed)
-    times = np.sort(rng.uniform(1.0, 120.0, (d, 15)), axis=1)
-    masses = rng.dirichlet(np.ones(15), d) * 0.85
-    return StayTable(
-        times=times,
-        masses=masses,
-        s_max=np.full(d, 0.15),
-        t_max=times[:, -1],
-        tail_rate=np.full(d, 1 / 40),
-        mean=(times * masses).sum(axis=1) + 0.15 * (times[:, -1] + 40.0),
-    )
+    return random_stay_table(d, seed, points=15, last_day=120.0, tail=0.15, tail_mean=40.0)
 
 
 def _one(table: StayTable, i: int, cases: float, fte: float, s: float, **kw) -> float:

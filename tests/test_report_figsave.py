@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import pathlib
+import time
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -51,6 +53,31 @@ def test_a_figure_that_cannot_be_saved_is_reported(tmp_path, monkeypatch):
     with pytest.raises(ReportError, match="03_broken.*no room for this figure"):
         figsave.wait_for_figures(tmp_path)
     assert not list(tmp_path.glob("*.pending"))
+
+
+def test_a_slow_failure_report_is_never_read_half_written(tmp_path, monkeypatch):
+    # The forked process is preempted between creating its error file and writing it (as
+    # under load in CI, where the parent once read it empty: "unknown error"). The file
+    # must appear whole, so the parent reads the error whenever it looks.
+    def broken(self, folder, dpi=200, svg=None):
+        raise ValueError("no room for this figure")
+
+    def slow(kind):
+        def write(self, data, *args, **kwargs):
+            with open(self, "w" if kind == "text" else "wb") as f:
+                f.flush()
+                time.sleep(0.5)
+                f.write(data)
+            return len(data)
+
+        return write
+
+    monkeypatch.setattr(Figure, "save", broken)
+    monkeypatch.setattr(pathlib.Path, "write_text", slow("text"))
+    monkeypatch.setattr(pathlib.Path, "write_bytes", slow("bytes"))
+    figsave.save_figure(_figure("03_broken"), tmp_path)
+    with pytest.raises(ReportError, match="03_broken.*no room for this figure"):
+        figsave.wait_for_figures(tmp_path)
 
 
 def test_a_figure_never_written_times_out_with_what_to_do(tmp_path):

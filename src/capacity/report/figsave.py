@@ -85,7 +85,8 @@ def _child(figure, folder: Path, marker: Path, svg: bytes | None = None) -> None
         code = 0
     except BaseException:
         try:
-            marker.with_suffix(FAILED).write_text(traceback.format_exc(), encoding="utf-8")
+            # written whole, then renamed: the parent may look for it at any moment
+            _write(marker.with_suffix(FAILED), traceback.format_exc().encode("utf-8"))
             marker.unlink()
         except BaseException:
             pass

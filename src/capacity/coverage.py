@@ -626,6 +626,12 @@ def main(argv: list[str] | None = None) -> int:
         choices=("margins", "deconvolve", "deconvolve_sites"),
         help="the chain's stay_model, the correction for unseen days (default: the Params one)",
     )
+    p.add_argument(
+        "--margin-steps",
+        type=int,
+        default=0,
+        help="self-consistency steps of the margins' spread (an experiment; 0: the model as is)",
+    )
     p.add_argument("--jobs", type=int, default=2, help="worker processes")
     p.add_argument(
         "--reduced",
@@ -645,6 +651,10 @@ def main(argv: list[str] | None = None) -> int:
     command = args.command or "python -m capacity.coverage " + shlex.join(ran)
     if args.from_cases and not args.command:
         command += " (tabulating an earlier run whose command was not given)"
+    if args.margin_steps:
+        from capacity.models.stays import margins
+
+        margins.POSTERIOR_STEPS = args.margin_steps
     commit = args.commit or _commit()
     plan = Plan(quarters=(2,), period=False, stays=False) if args.reduced else Plan()
     if args.quarters_only:

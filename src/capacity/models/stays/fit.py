@@ -20,6 +20,7 @@ from statsmodels.duration.survfunc import SurvfuncRight
 
 from capacity.exceptions import EstimationError
 from capacity.models._base import Caveat, Results, normal_interval, percentile_interval, tidy
+from capacity.models.stays import margins
 from capacity.models.stays.km import (
     StayDistribution,
     bootstrap_stays,
@@ -29,7 +30,7 @@ from capacity.models.stays.km import (
     km_share_below,
     restricted_mean_se,
 )
-from capacity.models.stays.margins import Expander, prepare_margins
+from capacity.models.stays.margins import Expander, posterior_expander, prepare_margins
 from capacity.models.stays.replicates import (
     median_ratio,
     person_weights,
@@ -281,6 +282,7 @@ def fit_stays(
             "with 2 ended ones are needed to estimate stay lengths. Widen the period or check city."
         )
     rows, expander, q, notes = prepare_margins(stays, correction, strata)
+    expander = posterior_expander(expander, margins.POSTERIOR_STEPS)
     caveats += notes + _split_warning(stays)
     share_cens = 1 - rows["event"].mean()
     if share_cens > 0:

@@ -19,6 +19,11 @@ from capacity.exceptions import EstimationError
 from capacity.models._base import Caveat
 from capacity.models.stays.build import sighting_gaps, sighting_probability
 
+#: EM steps that make the margin spread self-consistent, from the flat spread (0: the flat
+#: spread, the default; see :func:`posterior_values`). An option for the coverage study
+#: (``python -m capacity.coverage --margin-steps``), not a model parameter.
+POSTERIOR_STEPS = 0
+
 
 @dataclass(frozen=True)
 class Spread:
@@ -240,3 +245,85 @@ def prepare_margins(
         }
     )
     return rows, make_expander(rows, pmf), q, notes
+
+
+def _length_prior(table: pd.DataFrame, grid: np.ndarray, surv: np.ndarray) -> np.ndarray:
+    """Per spread row, the fitted chance of its length: (B, V).
+
+    ``P(T = d)`` (the KM mass at ``d``) for an ended row, ``P(T ≥ d)`` for one going on
+    at the data's end; ``surv`` (B, J) is the KM curve on ``grid``.
+    """
+    dur = table["duration"].to_numpy(dtype=float)
+    ended = table["event"].to_numpy(dtype=float) > 0
+    before = np.concatenate([np.ones((len(surv), 1)), surv], axis=1)  # S(t_{j−1})
+    j = np.searchsorted(grid, dur)
+    at = np.minimum(j, max(len(grid) - 1, 0))
+    on = (j < len(grid)) & (grid[at] == dur) if len(grid) else np.zeros(len(dur), bool)
+    mass = np.where(on[None, :], before[:, at] - (surv[:, at] if len(grid) else 0.0), 0.0)
+    return np.where(ended[None, :], mass, before[:, np.minimum(j, len(grid))])
+
+
+def posterior_values(
+    expander: Expander, values: np.ndarray, pmf: np.ndarray, w_u: np.ndarray, steps: int
+) -> np.ndarray:
+    """The spread's entries after ``steps`` self-consistency (EM) steps: (B, entries).
+
+    Parameters
+    ----------
+    expander : Expander
+        With its ``spread``.
+    values : (B, entries)
+        The flat spread's entries ``k_uv / P(seen | T_v)`` per replicate
+        (:meth:`Spread.values`), ``k_uv = P(R₁)P(R₂)``.
+    pmf : (B, S, K) or (S, K)
+        The recurrence pmfs the values were made with.
+    w_u : (B, U)
+        Weights of the observed keys.
+    steps : int
+
+    Notes
+    -----
+    The default spread gives observed stay ``u`` the lengths ``v`` in proportion to
+    ``k_uv / P(seen | v)``: a flat prior over the true length. The EM for truncated data
+    (Turnbull 1976) with the same kernel gives it its posterior under the fitted length
+    distribution ``f``, ``f(v) k_uv / Σ_v' f(v') k_uv'`` (``P(T ≥ v)`` for a stay going
+    on at the data's end), divided by ``P(seen | v)``; the Kaplan–Meier curve of the
+    result is the next ``f``. Run to its fixed point it gives stays that are too short
+    on the coverage study's worlds (the kernel is wrong there, ``docs/methods/stays.md``,
+    "Why the margins' median is too long"); one step is what the study measures.
+    """
+    from capacity.models.stays.replicates import _spread_weights, km_many
+
+    sp = expander.spread
+    values = np.asarray(values, dtype=float)
+    seen = np.cumsum(np.asarray(pmf, dtype=float), axis=-1)
+    idx = np.clip(sp.duration - 1, 0, sp.k - 1)
+    p_seen = seen[..., sp.stratum, idx]  # (B, entries) or (entries,)
+    k_uv = values * p_seen
+    n_e = len(sp.u)
+    to_u = sparse.csr_matrix((np.ones(n_e), (sp.u, np.arange(n_e))), shape=(sp.shape[0], n_e))
+    for _ in range(steps):
+        w_v = _spread_weights(expander, w_u, values.astype(np.float32))
+        grid, surv = km_many(expander.table, w_v)
+        prior = _length_prior(expander.table, grid, surv)  # (B, V)
+        num = k_uv * prior[:, sp.v]
+        den = np.asarray(to_u @ num.T).T  # (B, U)
+        values = num / np.maximum(den[:, sp.u], 1e-300) / np.maximum(p_seen, 1e-9)
+    return values
+
+
+def posterior_expander(expander: Expander, steps: int) -> Expander:
+    """``expander`` with its matrix after ``steps`` self-consistency steps (unit weights).
+
+    Its ``spread`` and ``pmf`` stay those of the flat spread, so the bootstrap's
+    replicates start again from their own flat spread (:func:`posterior_values`).
+    """
+    import dataclasses
+
+    if not steps or expander.spread is None:
+        return expander
+    sp = expander.spread
+    w_u = np.bincount(expander.key_id, minlength=sp.shape[0]).astype(float)[None, :]
+    values = posterior_values(expander, sp.values(expander.pmf)[None, :], expander.pmf, w_u, steps)
+    matrix = sparse.csr_matrix((values[0], (sp.u, sp.v)), shape=sp.shape)
+    return dataclasses.replace(expander, matrix=matrix)

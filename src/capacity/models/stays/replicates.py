@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from capacity.models.stays import margins
 from capacity.models.stays.km import grouped_median
 from capacity.models.stays.table import StayTable
 
@@ -191,7 +192,19 @@ def stay_replicates(
     if pmf is not None and expander.spread is not None:
         k = expander.spread.k
         p = np.asarray(pmf, dtype=float)[..., :k]
-        values = expander.spread.values(p / p.sum(axis=-1, keepdims=True), dtype=np.float32)
+        p = p / p.sum(axis=-1, keepdims=True)
+        values = expander.spread.values(p, dtype=np.float32)
+    steps = margins.POSTERIOR_STEPS if expander.spread is not None else 0
+    if steps:  # each replicate's own posterior spread, from its own flat one
+        if values is None:
+            p = expander.pmf
+            values = np.broadcast_to(expander.spread.values(p), (n_b, len(expander.spread.u)))
+        link = sparse.csr_matrix(
+            (np.ones(len(stay_person)), (stay_person, expander.key_id)),
+            shape=(wt.shape[0], n_u),
+        )
+        w_all = np.asarray(link.T @ wt).T
+        values = margins.posterior_values(expander, values, p, w_all, steps).astype(np.float32)
     years = np.unique(stay_year)
     tables, medians, by_year = [], [], np.full((n_b, len(years)), np.nan)
     n_year = np.zeros(len(years))

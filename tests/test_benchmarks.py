@@ -238,7 +238,23 @@ def test_sweep_target_states_what_a_scenario_reports_cpu_is_made_of():
     assert "warm kernel 5.50 s" in line and "kernel forked 1.70 s" in line
     # slowest cell first, each named by its statements (not by a last line such as ")")
     assert line.index("`book.begin(…)` 2.50 s") < line.index("`p()` 0.50 s")
+    assert "slowest cells' wall time" in line
     assert each_parts([]) == ""
+    # with the PDF's CPU and the kernel's CPU per cell and per savefig: those are named
+    for r, pdf, cpu, drawn in zip(
+        rows,
+        (0.7, 0.9, 0.8),
+        ([0.2, 1.0, 0.4], [0.1, 1.4, 0.6], [0.3, 1.2, 0.5]),
+        (0.5, 0.9, 0.7),
+        strict=True,
+    ):
+        r.update(pdf=pdf, cells_cpu=cpu, cells_savefig=[0.0, 0.0, drawn])
+    line = each_parts(rows)
+    assert "its worker process 1.50 s (the PDF 0.80 s;" in line
+    # cells' CPU summed per report (1.6, 2.1, 2.0): median 2.0; by CPU the analyses first
+    assert "its cells 2.00 s, slowest by CPU `book.begin(…)` 1.20 s, `p()` 0.50 s" in line
+    assert "drawing the figures (`savefig`) 0.70 s" in line
+    assert "wall time" not in line
 
 
 def test_warm_report_target_states_its_time_beyond_the_notebook():

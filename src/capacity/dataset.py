@@ -28,7 +28,15 @@ import pandas as pd
 
 from capacity import dataset_cache, limits
 from capacity.exceptions import DataError, Problem
-from capacity.io import SUFFIXES, FileScan, load_allocator, read_table, scan_file, sha256_file
+from capacity.io import (
+    SUFFIXES,
+    FileScan,
+    content_digests,
+    load_allocator,
+    read_table,
+    scan_file,
+    sha256_file,
+)
 from capacity.schema import TABLES
 
 # The contract (pandera, ~0.5 s to import) is imported where a dataset is validated, so
@@ -330,8 +338,8 @@ def load_dataset(
         cross-table checks that need them are skipped.
     cache : bool, default True
         Serve a dataset that passed every check before from the validated-dataset cache
-        (:mod:`capacity.dataset_cache`: typed Arrow files keyed by the files' SHA-256 and the
-        contract's code), and store it there after a first successful validation (on a
+        (:mod:`capacity.dataset_cache`: typed Arrow files keyed by the files' XXH3-128 and the
+        contract's code, with the files' SHA-256), and store it there after a first successful validation (on a
         background thread: :func:`capacity.dataset_cache.wait` waits for it). The
         result is the same either way; ``False`` (or ``CAPACITY_DATA_CACHE=off``) always
         validates.
@@ -387,10 +395,9 @@ def _load(folder: str | os.PathLike, tables: Sequence[str] | None, cache: bool) 
     if key is not None:
         hit = dataset_cache.read(key)
         if hit is not None:
-            frames, rows = hit
+            frames, rows, sha256 = hit
             files = {
-                t: {"path": str(hashes[t][0]), "sha256": hashes[t][1].sha256, "rows": rows[t]}
-                for t in names
+                t: {"path": str(hashes[t][0]), "sha256": sha256[t], "rows": rows[t]} for t in names
             }
             out = {t: frames.get(t) for t in TABLES}
             return Dataset(**out, meta=meta, files=files, folder=path)
@@ -400,8 +407,52 @@ def _load(folder: str | os.PathLike, tables: Sequence[str] | None, cache: bool) 
     else:
         out, files = _load_checked(path, names, meta, hashes, problems)
     if key is not None:
-        dataset_cache.write_in_background(key, {t: out[t] for t in names})
+        sha256 = {t: files[t]["sha256"] for t in names}
+        dataset_cache.write_in_background(key, {t: out[t] for t in names}, sha256)
     return Dataset(**out, meta=meta, files=files, folder=path)
+
+
+class _Sha256:
+    """The SHA-256 of the files a load validates, taken beside the check.
+
+    A dataset records each file's SHA-256 (:attr:`Dataset.files`; reports show it). At
+    1 M sightings hashing the files takes ≈ 0.04 s of CPU. :func:`_load_clean` hands
+    :meth:`run` to :func:`capacity.fast_validate.typed_tables`, which runs it on its second
+    thread after the privacy scan, while the main thread types the cells and checks the
+    rules (:mod:`hashlib` lets go of the GIL while it hashes); on one thread it runs after
+    the tables. The same read gives each file's XXH3-128, which must be the digest of the
+    bytes the load scanned (:func:`capacity.io.scan_file`): a file changed during the load
+    is refused, never recorded with the hash of other bytes.
+    """
+
+    def __init__(self, scans: dict[str, tuple[Path, FileScan]]):
+        self._scans = dict(scans)
+        self._found: dict[str, tuple[str, str]] = {}
+
+    def run(self) -> None:
+        """Read and hash every file (once; a second call does nothing)."""
+        for table, (file, _) in self._scans.items():
+            if table not in self._found:
+                self._found[table] = content_digests(file)
+
+    def result(self) -> dict[str, str]:
+        """Table name to its file's SHA-256; a :class:`DataError` if a file changed meanwhile."""
+        self.run()  # (when the check did not run it)
+        changed = [
+            Problem(
+                str(file),
+                None,
+                None,
+                None,
+                "the file changed while it was being loaded",
+                "Load the dataset again when nothing writes to its files.",
+            )
+            for table, (file, scan) in self._scans.items()
+            if self._found[table][1] != scan.digest
+        ]
+        if changed:
+            raise DataError(changed)
+        return {table: found[0] for table, found in self._found.items()}
 
 
 def _load_checked(
@@ -433,7 +484,7 @@ def _load_checked(
         problems += _other_sheets(file, table)
         if not table_problems:
             typed[table] = frame
-        sha = hashes[table][1].sha256 if table in hashes else sha256_file(file)
+        sha = sha256_file(file)
         files[table] = {"path": str(file), "sha256": sha, "rows": len(frame)}
     problems += cross_check(typed, meta, {t: Path(f["path"]).name for t, f in files.items()})
     if problems:
@@ -451,7 +502,8 @@ def _load_clean(
     per distinct value) and the cross-table checks; at the first doubt (a rule broken, a
     file it does not handle) this gives ``None`` and :func:`load_dataset` runs the full
     check, which reports every problem of every file. Each file is scanned (hashed) once,
-    here or for the cache key, and then read by Arrow.
+    here or for the cache key, and then read by Arrow; its SHA-256 is taken beside the
+    check (:class:`_Sha256`).
     """
     from capacity import contract
     from capacity.fast_validate import typed_tables
@@ -464,16 +516,16 @@ def _load_clean(
             return None
         paths[table] = file
         scans[table] = hashes[table][1] if table in hashes else scan_file(file)
-    typed = typed_tables(paths, scans)
-    if typed is None:
-        return None
-    files = {
-        t: {"path": str(file), "sha256": scans[t].sha256, "rows": len(typed[t])}
-        for t, file in paths.items()
-    }
-    if cross_check(typed, meta, {t: file.name for t, file in paths.items()}):
+    sha256 = _Sha256({t: (paths[t], scans[t]) for t in paths})
+    typed = typed_tables(paths, scans, beside=sha256.run)
+    if typed is None or cross_check(typed, meta, {t: f.name for t, f in paths.items()}):
         return None
     out = {t: (contract.finalise(typed[t], t) if t in typed else None) for t in TABLES}
+    digests = sha256.result()
+    files = {
+        t: {"path": str(file), "sha256": digests[t], "rows": len(typed[t])}
+        for t, file in paths.items()
+    }
     return out, files
 
 
@@ -482,8 +534,9 @@ def _cache_key(
 ) -> tuple[str | None, dict[str, tuple[Path, FileScan]]]:
     """Cache key of this load and each table's (file, scan); no key if anything is amiss.
 
-    The scan (:func:`capacity.io.scan_file`) holds the file's SHA-256 and what the fast
-    check needs, so that a first load reads each file once more only (by Arrow).
+    The scan (:func:`capacity.io.scan_file`) holds the file's XXH3-128 and what the fast
+    check needs, so that a first load reads each file once more by Arrow (and once for
+    its SHA-256, beside the check: :class:`_Sha256`). A hit takes the SHA-256 from the entry.
 
     Without a key (cache off, a problem with the description, a table file missing or
     ambiguous) the dataset is validated, which reports the problem.
@@ -496,8 +549,8 @@ def _cache_key(
         if file is None or found or not file.is_file():
             return None, {}
         hashes[table] = (file, scan_file(file))
-    meta_sha = sha256_file(folder / "datapackage.json")
-    key = dataset_cache.cache_key(meta_sha, {t: h.sha256 for t, (_, h) in hashes.items()})
+    meta_digest = scan_file(folder / "datapackage.json").digest
+    key = dataset_cache.cache_key(meta_digest, {t: h.digest for t, (_, h) in hashes.items()})
     return key, hashes
 
 

@@ -31,6 +31,7 @@ import csv
 import functools
 import os
 import re
+from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -500,7 +501,9 @@ def _identifiers(files: list[_File]) -> bool:
 
 
 def typed_tables(
-    paths: dict[str, Path], scans: dict[str, FileScan] | None = None
+    paths: dict[str, Path],
+    scans: dict[str, FileScan] | None = None,
+    beside: Callable[[], object] | None = None,
 ) -> dict[str, pd.DataFrame] | None:
     """The typed tables of clean CSV files, or ``None`` to let the full check decide.
 
@@ -512,6 +515,11 @@ def typed_tables(
     scans : dict, optional
         Table name to its file's :func:`capacity.io.scan_file`, when the caller hashed the
         files already (each file is then read once more, by Arrow, not twice).
+    beside : callable, optional
+        Other work of the load (the files' SHA-256, :class:`capacity.dataset._Sha256`): run
+        on the second thread after the privacy scan, while this thread types the cells and
+        checks the rules; on one thread, after the tables. Not run when a file is left to
+        the full check before the cells are typed. Its errors are raised here.
 
     Returns
     -------
@@ -531,13 +539,25 @@ def typed_tables(
             files.append(f)
         if threads == 1:
             out = _typed_files(files)
-            return None if out is None or _identifiers(files) else out
+            if out is None or _identifiers(files):
+                return None
+            if beside is not None:
+                beside()
+            return out
         # the privacy scan needs the distinct cells alone: on a thread while they are typed
-        private = pool.submit(_identifiers, files)
+        private = pool.submit(_identifiers_then, files, beside)
         out = _typed_files(files)
         if private.result():
             return None
     return out
+
+
+def _identifiers_then(files: list[_File], beside: Callable[[], object] | None) -> bool:
+    """:func:`_identifiers`, then ``beside()`` (the second thread's work)."""
+    found = _identifiers(files)
+    if beside is not None:
+        beside()
+    return found
 
 
 def _threads() -> int:

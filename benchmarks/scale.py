@@ -558,8 +558,7 @@ LOAD_PARTS = (
     ),
     (
         "load.sha256",
-        "the files' SHA-256 (on the second thread after the privacy scan when a core is"
-        " idle, else after the tables)",
+        "the files' SHA-256 (on a thread of its own, beside the parsing and the checks after it)",
     ),
     ("load.cross", "checks across tables"),
     (
@@ -596,8 +595,8 @@ def _load_parts(pipe: dict, read_s: float, read_c: float) -> str:
     floor_c = cpu.get("load.hash", 0.0) + cpu.get("load.read", NAN)
     text = (
         f"; of which {'; '.join(shown)}; the rest (datapackage.json, the final types, "
-        f"importing the contract; the privacy scan and the SHA-256 when they ran on this "
-        f"thread) "
+        f"importing the contract; the privacy scan when it ran after the parsing; waiting "
+        f"for the SHA-256) "
         f"{fmt_s(rest)} (CPU {fmt_s(rest_c)}). Hashing the files "
         f"and reading them into Arrow alone take {fmt_x(floor / read_s)} the read "
         f"(CPU {fmt_x(floor_c / read_c)})"

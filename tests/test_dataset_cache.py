@@ -258,7 +258,11 @@ def test_a_file_changed_during_the_load_is_refused(data):
     scan = scan_file(path)
     path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n", 1))
     with pytest.raises(DataError, match="changed while it was being loaded"):
-        dataset_mod._Sha256({"staff": (path, scan)}).result()
+        dataset_mod._Sha256({"staff": (path, scan)}).result()  # taken in the caller's thread
+    on_thread = dataset_mod._Sha256({"staff": (path, scan)})
+    on_thread.start()
+    with pytest.raises(DataError, match="changed while it was being loaded"):
+        on_thread.result()
     assert dataset_mod._Sha256({"staff": (path, scan_file(path))}).result() == {
         "staff": sha256_file(path)
     }

@@ -20,6 +20,7 @@ import datetime as dt
 import json
 import os
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -413,31 +414,50 @@ def _load(folder: str | os.PathLike, tables: Sequence[str] | None, cache: bool) 
 
 
 class _Sha256:
-    """The SHA-256 of the files a load validates, taken beside the check.
+    """The SHA-256 of the files a load validates, taken on a thread beside the check.
 
     A dataset records each file's SHA-256 (:attr:`Dataset.files`; reports show it). At
     1 M sightings hashing the files takes ≈ 0.04 s of CPU. :func:`_load_clean` hands
-    :meth:`run` to :func:`capacity.fast_validate.typed_tables`, which runs it on its second
-    thread after the privacy scan, while the main thread types the cells and checks the
-    rules (:mod:`hashlib` lets go of the GIL while it hashes); on one thread it runs after
-    the tables. The same read gives each file's XXH3-128, which must be the digest of the
-    bytes the load scanned (:func:`capacity.io.scan_file`): a file changed during the load
-    is refused, never recorded with the hash of other bytes.
+    :meth:`start` to :func:`capacity.fast_validate.typed_tables`, which calls it once the
+    columns are read and encoded (on two threads): from then on the main thread parses the
+    cells, checks the rules and the other tables, a second thread scans for identifiers,
+    and this thread hashes (:mod:`hashlib` lets go of the GIL while it hashes).
+    :meth:`result` waits for it. The same read gives each file's XXH3-128, which must be
+    the digest of the bytes the load scanned (:func:`capacity.io.scan_file`): a file
+    changed during the load is refused, never recorded with the hash of other bytes.
     """
 
     def __init__(self, scans: dict[str, tuple[Path, FileScan]]):
         self._scans = dict(scans)
         self._found: dict[str, tuple[str, str]] = {}
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
 
-    def run(self) -> None:
-        """Read and hash every file (once; a second call does nothing)."""
-        for table, (file, _) in self._scans.items():
-            if table not in self._found:
+    def start(self) -> None:
+        """Start hashing on a thread of its own (once)."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="capacity-sha256", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            for table, (file, _) in self._scans.items():
                 self._found[table] = content_digests(file)
+        except BaseException as err:  # (raised again by result(), in the caller's thread)
+            self._error = err
+
+    def wait(self) -> None:
+        """Wait for the thread, if it was started."""
+        if self._thread is not None:
+            self._thread.join()
 
     def result(self) -> dict[str, str]:
         """Table name to its file's SHA-256; a :class:`DataError` if a file changed meanwhile."""
-        self.run()  # (when the check did not run it)
+        if self._thread is None:
+            self._run()  # (never started: here)
+        self.wait()
+        if self._error is not None:
+            raise self._error
         changed = [
             Problem(
                 str(file),
@@ -517,10 +537,13 @@ def _load_clean(
         paths[table] = file
         scans[table] = hashes[table][1] if table in hashes else scan_file(file)
     sha256 = _Sha256({t: (paths[t], scans[t]) for t in paths})
-    typed = typed_tables(paths, scans, beside=sha256.run)
-    if typed is None or cross_check(typed, meta, {t: f.name for t, f in paths.items()}):
-        return None
-    out = {t: (contract.finalise(typed[t], t) if t in typed else None) for t in TABLES}
+    try:
+        typed = typed_tables(paths, scans, beside=sha256.start)
+        if typed is None or cross_check(typed, meta, {t: f.name for t, f in paths.items()}):
+            return None
+        out = {t: (contract.finalise(typed[t], t) if t in typed else None) for t in TABLES}
+    finally:
+        sha256.wait()  # (also when the full check takes over: no thread left reading)
     digests = sha256.result()
     files = {
         t: {"path": str(file), "sha256": digests[t], "rows": len(typed[t])}

@@ -516,10 +516,10 @@ def typed_tables(
         Table name to its file's :func:`capacity.io.scan_file`, when the caller hashed the
         files already (each file is then read once more, by Arrow, not twice).
     beside : callable, optional
-        Other work of the load (the files' SHA-256, :class:`capacity.dataset._Sha256`): run
-        on the second thread after the privacy scan, while this thread types the cells and
-        checks the rules; on one thread, after the tables. Not run when a file is left to
-        the full check before the cells are typed. Its errors are raised here.
+        Called once every file is read and its columns encoded (the part that uses two
+        threads), before the cells are typed: the caller starts other work of the load on a
+        thread of its own there (the files' SHA-256, :class:`capacity.dataset._Sha256`).
+        Not called when a file is left to the full check before that.
 
     Returns
     -------
@@ -537,27 +537,17 @@ def typed_tables(
             if f is None:
                 return None
             files.append(f)
+        if beside is not None:
+            beside()
         if threads == 1:
             out = _typed_files(files)
-            if out is None or _identifiers(files):
-                return None
-            if beside is not None:
-                beside()
-            return out
+            return None if out is None or _identifiers(files) else out
         # the privacy scan needs the distinct cells alone: on a thread while they are typed
-        private = pool.submit(_identifiers_then, files, beside)
+        private = pool.submit(_identifiers, files)
         out = _typed_files(files)
         if private.result():
             return None
     return out
-
-
-def _identifiers_then(files: list[_File], beside: Callable[[], object] | None) -> bool:
-    """:func:`_identifiers`, then ``beside()`` (the second thread's work)."""
-    found = _identifiers(files)
-    if beside is not None:
-        beside()
-    return found
 
 
 def _threads() -> int:

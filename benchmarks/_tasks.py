@@ -195,7 +195,7 @@ LOAD_PARTS: tuple[tuple[str, str, str, str], ...] = (
     ("load.privacy", "capacity.fast_validate", "_identifiers",
      "the privacy scan (on a second thread while the cells are parsed: its own thread's CPU)"),
     ("load.sha256", "capacity.dataset", "content_digests",
-     "the files' SHA-256 (on a thread of its own beside the parsing: its thread's CPU)"),
+     "the files' SHA-256 (on a thread of its own beside the read: its thread's CPU)"),
     ("load.cross", "capacity.dataset", "cross_check", "checks across tables"),
     ("load.cache_write", "capacity.dataset_cache", "write",
      "storing the validated dataset (on a background thread, after the load returns)"),

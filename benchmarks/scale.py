@@ -558,7 +558,7 @@ LOAD_PARTS = (
     ),
     (
         "load.sha256",
-        "the files' SHA-256 (on a thread of its own, beside the parsing and the checks after it)",
+        "the files' SHA-256 (on a thread of its own, beside the read into Arrow and what follows)",
     ),
     ("load.cross", "checks across tables"),
     (

@@ -269,7 +269,7 @@ def test_load_target_states_what_each_part_of_the_first_load_costs():
 
     parts = {"load.hash": 0.04, "load.read": 0.12, "load.distinct": 0.06, "load.privacy": 0.05}
     parts["load.cache_write"] = 0.05  # after the load returns: never taken off its time
-    parts["load.sha256"] = 0.03  # on a thread beside the parsing: not taken off either
+    parts["load.sha256"] = 0.03  # on a thread beside the read: not taken off either
     pipe = {
         "stages": {"load_validate": 0.40, **parts},
         "stages_cpu": {"load_validate": 0.50, **{k: v + 0.01 for k, v in parts.items()}},

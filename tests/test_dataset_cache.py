@@ -266,3 +266,27 @@ def test_a_file_changed_during_the_load_is_refused(data):
     assert dataset_mod._Sha256({"staff": (path, scan_file(path))}).result() == {
         "staff": sha256_file(path)
     }
+
+
+def test_a_hit_does_not_scan_the_description_again(cache, data, monkeypatch):
+    load_dataset(data)
+    dataset_cache.wait()
+
+    def boom(*args, **kwargs):
+        raise AssertionError("the description was scanned although the dataset was cached")
+
+    monkeypatch.setattr(dataset_mod, "_meta_text_problems", boom)
+    assert len(load_dataset(data).sightings) == 41  # a hit: its description passed before
+    with pytest.raises(AssertionError, match="was scanned"):
+        load_dataset(data, cache=False)
+
+
+def test_an_identifier_put_into_a_cached_description_is_refused(cache, data):
+    load_dataset(data)
+    dataset_cache.wait()
+    meta = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
+    meta["title"] = "Kontakt: 070-123 45 67"
+    (data / "datapackage.json").write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(DataError, match="phone") as caught:
+        load_dataset(data)
+    assert caught.value.problems[0].column == "title"

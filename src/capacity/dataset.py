@@ -140,7 +140,12 @@ def _period_problems(period, name: str) -> list[Problem]:
     return problems
 
 
-def _read_meta(folder: Path) -> tuple[dict, list[Problem]]:
+def _read_meta(folder: Path, text: bool = True) -> tuple[dict, list[Problem]]:
+    """``datapackage.json`` and its problems.
+
+    ``text=False`` leaves out :func:`_meta_text_problems` (over-long texts, identifiers):
+    :func:`_load` looks for them only when the validated-dataset cache has no entry.
+    """
     name = "datapackage.json"
     path = folder / name
     example = (
@@ -167,7 +172,7 @@ def _read_meta(folder: Path) -> tuple[dict, list[Problem]]:
         return {}, [Problem(name, None, None, None, rule, example)]
     if not isinstance(meta, dict):
         return {}, [Problem(name, None, None, None, "must be a JSON object", example)]
-    problems = _meta_text_problems(meta, name)
+    problems = _meta_text_problems(meta, name) if text else []
     for key, kind in (("name", str), ("title", str), ("synthetic", bool), ("description", str)):
         if not isinstance(meta.get(key), kind):
             rule = f"'{key}' is missing or not a {'true/false' if kind is bool else 'text'}"
@@ -391,7 +396,9 @@ def _load(folder: str | os.PathLike, tables: Sequence[str] | None, cache: bool) 
                 f"Use {TABLES}.",
             )
         )
-    meta, problems = _read_meta(path)
+    # (the texts' scan for identifiers waits: an entry is only ever stored for a description
+    # that passed it, and the key covers its bytes and the scan's code)
+    meta, problems = _read_meta(path, text=False)
     key, hashes = _cache_key(path, meta, names, problems) if cache else (None, {})
     if key is not None:
         hit = dataset_cache.read(key)
@@ -402,6 +409,9 @@ def _load(folder: str | os.PathLike, tables: Sequence[str] | None, cache: bool) 
             }
             out = {t: frames.get(t) for t in TABLES}
             return Dataset(**out, meta=meta, files=files, folder=path)
+    problems = (
+        _meta_text_problems(meta, "datapackage.json") + problems
+    )  # (as _read_meta lists them)
     clean = None if problems else _load_clean(path, names, meta, hashes)
     if clean is not None:  # every rule holds (the fast check): no problem to report
         out, files = clean
@@ -417,12 +427,11 @@ class _Sha256:
     """The SHA-256 of the files a load validates, taken on a thread beside the check.
 
     A dataset records each file's SHA-256 (:attr:`Dataset.files`; reports show it). At
-    1 M sightings hashing the files takes ≈ 0.04 s of CPU. :func:`_load_clean` hands
-    :meth:`start` to :func:`capacity.fast_validate.typed_tables`, which calls it once the
-    columns are read and encoded (on two threads): from then on the main thread parses the
-    cells, checks the rules and the other tables, a second thread scans for identifiers,
-    and this thread hashes (:mod:`hashlib` lets go of the GIL while it hashes).
-    :meth:`result` waits for it. The same read gives each file's XXH3-128, which must be
+    1 M sightings hashing the files takes ≈ 0.03 s of CPU. :func:`_load_clean` starts the
+    thread when the cache has no entry, before Arrow reads the files, and :meth:`result`
+    waits for it after the checks across tables (:mod:`hashlib` lets go of the GIL while it
+    hashes). Started later, once the columns were encoded, it competed with the parsing
+    and the privacy scan instead: no faster (``docs/performance.md``, item 34). The same read gives each file's XXH3-128, which must be
     the digest of the bytes the load scanned (:func:`capacity.io.scan_file`): a file
     changed during the load is refused, never recorded with the hash of other bytes.
     """
@@ -538,7 +547,8 @@ def _load_clean(
         scans[table] = hashes[table][1] if table in hashes else scan_file(file)
     sha256 = _Sha256({t: (paths[t], scans[t]) for t in paths})
     try:
-        typed = typed_tables(paths, scans, beside=sha256.start)
+        sha256.start()
+        typed = typed_tables(paths, scans)
         if typed is None or cross_check(typed, meta, {t: f.name for t, f in paths.items()}):
             return None
         out = {t: (contract.finalise(typed[t], t) if t in typed else None) for t in TABLES}

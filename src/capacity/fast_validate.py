@@ -31,7 +31,6 @@ import csv
 import functools
 import os
 import re
-from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +47,10 @@ from capacity.io import _SEPARATORS, FileScan, _sniff, scan_file
 from capacity.schema import KEYS, column_rules, normalise_name, specs, wide_ok, wide_rules
 
 _TEXT = frozenset({"category", "language", "language_list", "pseudonym", "code", "city"})
+#: Rows from which a file's columns are encoded on two threads: below it, handing each small
+#: column to a thread cost more than it saved (12,266 outreach rows: 8.6-8.9 ms on one thread,
+#: 10.8-12.9 ms on two; docs/performance.md, item 34).
+_POOL_ROWS = 100_000
 
 
 def _plain(scan: FileScan) -> bool:
@@ -198,6 +201,8 @@ def _file(
         return None
     wanted = {normalise_name(c): i for i, c in enumerate(header)}
     at = [wanted[name] for name in frame.columns]
+    # (a small table's columns are encoded faster on one thread than handed between two)
+    pool = pool if arrow.num_rows >= _POOL_ROWS else None
     encoded = _encode_columns(arrow, at, suffix == ".parquet", pool)
     if encoded is None:
         return None
@@ -501,9 +506,7 @@ def _identifiers(files: list[_File]) -> bool:
 
 
 def typed_tables(
-    paths: dict[str, Path],
-    scans: dict[str, FileScan] | None = None,
-    beside: Callable[[], object] | None = None,
+    paths: dict[str, Path], scans: dict[str, FileScan] | None = None
 ) -> dict[str, pd.DataFrame] | None:
     """The typed tables of clean CSV files, or ``None`` to let the full check decide.
 
@@ -515,11 +518,6 @@ def typed_tables(
     scans : dict, optional
         Table name to its file's :func:`capacity.io.scan_file`, when the caller hashed the
         files already (each file is then read once more, by Arrow, not twice).
-    beside : callable, optional
-        Called once every file is read and its columns encoded (the part that uses two
-        threads), before the cells are typed: the caller starts other work of the load on a
-        thread of its own there (the files' SHA-256, :class:`capacity.dataset._Sha256`).
-        Not called when a file is left to the full check before that.
 
     Returns
     -------
@@ -537,8 +535,6 @@ def typed_tables(
             if f is None:
                 return None
             files.append(f)
-        if beside is not None:
-            beside()
         if threads == 1:
             out = _typed_files(files)
             return None if out is None or _identifiers(files) else out

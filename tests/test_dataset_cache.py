@@ -290,3 +290,23 @@ def test_an_identifier_put_into_a_cached_description_is_refused(cache, data):
     with pytest.raises(DataError, match="phone") as caught:
         load_dataset(data)
     assert caught.value.problems[0].column == "title"
+
+
+def test_an_identifier_in_the_description_is_listed_first_beside_the_files_problems(cache, data):
+    """The description's texts are scanned on a thread while Arrow reads: same problems, same order."""
+    meta = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
+    meta["title"] = "Kontakt: 070-123 45 67"
+    (data / "datapackage.json").write_text(json.dumps(meta), encoding="utf-8")
+    path = data / "staff.csv"
+    header, first, rest = path.read_text(encoding="utf-8").split("\n", 2)
+    cells = first.split(",")
+    cells[header.split(",").index("fte")] = "-3"
+    path.write_text("\n".join([header, ",".join(cells), rest]), encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load_dataset(data)
+    problems = caught.value.problems
+    assert problems[0].file == "datapackage.json" and problems[0].column == "title"
+    assert any(p.file == "staff.csv" and p.column == "fte" for p in problems[1:])
+    with pytest.raises(DataError) as again:
+        load_dataset(data, cache=False)
+    assert again.value.problems == problems

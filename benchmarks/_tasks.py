@@ -183,7 +183,7 @@ FIT_PARTS: tuple[tuple[str, str, str, str], ...] = (
 #: Each runs in the calling thread (the column encoding waits for its two threads).
 LOAD_PARTS: tuple[tuple[str, str, str, str], ...] = (
     ("load.hash", "capacity.dataset", "_cache_key",
-     "hashing the files for the cache key (SHA-256)"),
+     "hashing the files for the cache key (XXH3-128)"),
     ("load.read", "capacity.fast_validate", "_csv", "reading the files into Arrow"),
     ("load.read", "capacity.fast_validate", "_parquet", "reading the files into Arrow"),
     ("load.distinct", "capacity.fast_validate", "_encode_columns",
@@ -194,6 +194,8 @@ LOAD_PARTS: tuple[tuple[str, str, str, str], ...] = (
      "contract rules, repeated keys, typed columns"),
     ("load.privacy", "capacity.fast_validate", "_identifiers",
      "the privacy scan (on a second thread while the cells are parsed: its own thread's CPU)"),
+    ("load.sha256", "capacity.dataset", "content_digests",
+     "the files' SHA-256 (on a thread of its own beside the read: its thread's CPU)"),
     ("load.cross", "capacity.dataset", "cross_check", "checks across tables"),
     ("load.cache_write", "capacity.dataset_cache", "write",
      "storing the validated dataset (on a background thread, after the load returns)"),
@@ -237,7 +239,7 @@ def _time_load_parts() -> list[str]:
 
 
 #: Load parts that run beside others on a second thread: timed with that thread's CPU.
-CONCURRENT_PARTS = frozenset({"load.privacy", "load.cache_write"})
+CONCURRENT_PARTS = frozenset({"load.privacy", "load.sha256", "load.cache_write"})
 
 
 def thread_stage(name: str):

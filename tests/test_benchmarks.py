@@ -285,6 +285,7 @@ def test_load_target_states_what_each_part_of_the_first_load_costs():
 
     parts = {"load.hash": 0.04, "load.read": 0.12, "load.distinct": 0.06, "load.privacy": 0.05}
     parts["load.cache_write"] = 0.05  # after the load returns: never taken off its time
+    parts["load.sha256"] = 0.03  # on a thread beside the read: not taken off either
     pipe = {
         "stages": {"load_validate": 0.40, **parts},
         "stages_cpu": {"load_validate": 0.50, **{k: v + 0.01 for k, v in parts.items()}},
@@ -292,6 +293,7 @@ def test_load_target_states_what_each_part_of_the_first_load_costs():
     text = _load_parts(pipe, 0.08, 0.10)
     assert "hashing the files for the cache key 0.04 s (0.50×; CPU 0.05 s)" in text
     assert "reading them into Arrow 0.12 s (1.50×" in text and "the privacy scan" in text
+    assert "the files' SHA-256 (on a thread of its own" in text
     assert "the rest" in text and "0.13 s" in text  # 0.40 - 0.27
     assert "alone take 2.00× the read (CPU 1.80×)" in text  # (0.04 + 0.12) / 0.08
     assert "distinct cells (every cell looked at once) 2.75× (CPU 2.50×)" in text  # + 0.06

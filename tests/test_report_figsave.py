@@ -95,8 +95,9 @@ def _shown(fig: Figure) -> bytes:
 
 
 def test_the_memo_gives_a_figure_seen_before_the_bytes_it_would_draw(tmp_path, monkeypatch):
-    """On a sweep's warm kernel a figure drawn before is not saved again; its files and the
-    notebook's PNG are the bytes drawing it would give. A different figure is drawn."""
+    """On a sweep's warm kernel a figure drawn before is not drawn again (no PNG for the
+    notebook, no files); its files and the notebook's PNG are the bytes drawing it would
+    give. A different figure is drawn."""
     monkeypatch.setattr(figsave, "_MEMO", {})
     monkeypatch.setattr(figsave, "_UNREAD", {})
     # as a report without the memo writes them: the files from the figure as it is made,
@@ -117,9 +118,16 @@ def test_the_memo_gives_a_figure_seen_before_the_bytes_it_would_draw(tmp_path, m
     assert _digests(tmp_path / "a") == _digests(tmp_path / "ref")
     saves.clear()
     again = _figure("01_reach")
-    assert figsave.show_and_save(again, tmp_path / "b", lambda: _shown(again)) == ref_shown
+    shown = []  # notebook PNGs drawn
+
+    def show_again():
+        shown.append(1)
+        return _shown(again)
+
+    assert figsave.show_and_save(again, tmp_path / "b", show_again) == ref_shown
     figsave.wait_for_figures(tmp_path / "b")
     assert not saves  # not drawn again
+    assert not shown  # not even the notebook's PNG: the key is the SVG, drawn first
     assert _digests(tmp_path / "b") == _digests(tmp_path / "ref")
     # another figure (other data): drawn, not taken from the memo
     rng = np.random.default_rng(4)

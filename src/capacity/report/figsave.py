@@ -24,9 +24,15 @@ On a warm kernel that renders many reports (a sweep's scenario reports,
 same from one report to the next (those drawn from the fit only, e.g. the stays' survival
 curve). :func:`show_and_save` then draws a figure's SVG first and keys it by those bytes
 (with matplotlib's version and settings and the figure's size): a figure whose key was seen
-before is not drawn again, its three files (notebook PNG, ``figures/`` PNG and SVG) are the
-bytes the first one gave. A figure's SVG holds every path, text, colour and position the
-PNGs are drawn from, so the same SVG gives the same PNGs.
+before is not drawn again, not even the notebook's PNG; its three files (notebook PNG,
+``figures/`` PNG and SVG) are the bytes the first one gave. A figure's SVG holds every path,
+text, colour and position the PNGs are drawn from, so the same SVG gives the same PNGs.
+
+Drawn in that order (SVG, then the PNGs), the PNGs are the bytes a report without the memo
+draws (PNGs first). The SVG is too, except that a figure whose layout settles a little
+differently when it is drawn first may get another ``clipPath`` id: the id is a hash of the
+clip box at full precision, the box itself is printed the same (the budget frontier, in all
+16 reports of the bench's sweep). The id only names the box; the drawing is the same.
 """
 
 from __future__ import annotations
@@ -184,7 +190,7 @@ def show_and_save(figure, folder: str | Path, show) -> bytes:
         save_figure(figure, folder)
         return show()
     harvest()
-    shown = show()
+    # the SVG first: it is the key, and a figure seen before then needs no PNG drawn at all
     svg = figure.svg()
     key = _key(figure, svg)
     found = _MEMO.get(key)
@@ -194,6 +200,7 @@ def show_and_save(figure, folder: str | Path, show) -> bytes:
         _write(folder / f"{figure.name}.svg", found["svg"])
         _MEMO[key] = _MEMO.pop(key)  # the most recently used goes last
         return found["shown"]
+    shown = show()
     save_figure(figure, folder, svg)
     _MEMO[key] = {"shown": shown, "svg": svg}
     _UNREAD[key] = folder / f"{figure.name}.png"

@@ -183,7 +183,7 @@ FIT_PARTS: tuple[tuple[str, str, str, str], ...] = (
 #: Each runs in the calling thread (the column encoding waits for its two threads).
 LOAD_PARTS: tuple[tuple[str, str, str, str], ...] = (
     ("load.hash", "capacity.dataset", "_cache_key",
-     "hashing the files for the cache key (SHA-256)"),
+     "hashing the files for the cache key (XXH3-128)"),
     ("load.read", "capacity.fast_validate", "_csv", "reading the files into Arrow"),
     ("load.read", "capacity.fast_validate", "_parquet", "reading the files into Arrow"),
     ("load.distinct", "capacity.fast_validate", "_encode_columns",
@@ -194,6 +194,8 @@ LOAD_PARTS: tuple[tuple[str, str, str, str], ...] = (
      "contract rules, repeated keys, typed columns"),
     ("load.privacy", "capacity.fast_validate", "_identifiers",
      "the privacy scan (on a second thread while the cells are parsed: its own thread's CPU)"),
+    ("load.sha256", "capacity.dataset", "content_digests",
+     "the files' SHA-256 (on a thread of its own beside the read: its thread's CPU)"),
     ("load.cross", "capacity.dataset", "cross_check", "checks across tables"),
     ("load.cache_write", "capacity.dataset_cache", "write",
      "storing the validated dataset (on a background thread, after the load returns)"),
@@ -237,7 +239,7 @@ def _time_load_parts() -> list[str]:
 
 
 #: Load parts that run beside others on a second thread: timed with that thread's CPU.
-CONCURRENT_PARTS = frozenset({"load.privacy", "load.cache_write"})
+CONCURRENT_PARTS = frozenset({"load.privacy", "load.sha256", "load.cache_write"})
 
 
 def thread_stage(name: str):
@@ -466,25 +468,108 @@ def _time_scenario_reports(out: Path) -> None:
     sweep._render_one = _timed_render_one
 
 
+#: Run (silently) once in each warm kernel before its first report: the CPU time of every
+#: cell the notebook runs, and of the cell's ``savefig`` calls (drawing the figures), one
+#: JSON line per cell in the file given. Silent requests (the preload, the reset between
+#: reports) fire no cell events, so the lines are the notebook's code cells, in order.
+KERNEL_TIMER = """
+def _capacity_bench_timer(path):
+    import json, time
+    import matplotlib.figure as mf
+
+    state = {"savefig": 0.0, "cpu": 0.0, "drawn": 0.0}
+    draw = mf.Figure.savefig
+
+    def savefig(self, *a, **k):
+        t = time.process_time()
+        try:
+            return draw(self, *a, **k)
+        finally:
+            state["savefig"] += time.process_time() - t
+
+    def pre(*_):
+        state["cpu"], state["drawn"] = time.process_time(), state["savefig"]
+
+    def post(*_):
+        row = {"cpu": time.process_time() - state["cpu"], "savefig": state["savefig"] - state["drawn"]}
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(json.dumps(row) + "\\n")
+
+    mf.Figure.savefig = savefig
+    get_ipython().events.register("pre_run_cell", pre)
+    get_ipython().events.register("post_run_cell", post)
+_capacity_bench_timer(%r)
+del _capacity_bench_timer
+"""
+
+
+def _time_kernel_cells(kernel) -> Path:
+    """Install :data:`KERNEL_TIMER` in ``kernel`` (once); return the file it writes to.
+
+    Sent without waiting, like the kernel's preload: the kernel runs it before the
+    notebook's first cell. The client stays open until the report has run.
+    """
+    import os
+
+    path = _TIMED["out"] / f"kernel-{os.getpid()}.jsonl"
+    if not getattr(kernel, "_bench_timed", False):
+        from jupyter_client import BlockingKernelClient
+
+        kc = BlockingKernelClient()
+        kc.load_connection_info(kernel.km.get_connection_info())
+        kc.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
+        kc.execute(KERNEL_TIMER % str(path), silent=True, store_history=False)
+        kernel._bench_timed = kc
+    return path
+
+
 def _timed_render_one(*args, kernel=None, **kwargs):
     import os
 
     import psutil
 
+    import capacity.report.render as render
+
+    cells_file = _time_kernel_cells(kernel)
+    pdf = [0.0]
+    to_pdf = render.html_to_pdf
+
+    def timed_pdf(*a, **kw):
+        t = time.process_time()
+        try:
+            return to_pdf(*a, **kw)
+        finally:
+            pdf[0] += time.process_time() - t
+
+    render.html_to_pdf = timed_pdf  # looked up by the report runner at each call
     proc = psutil.Process(kernel.km.provisioner.process.pid)
     c0, k0 = time.process_time(), proc.cpu_times()
-    report = _TIMED["render"](*args, kernel=kernel, **kwargs)
+    try:
+        report = _TIMED["render"](*args, kernel=kernel, **kwargs)
+    finally:
+        render.html_to_pdf = to_pdf
+        if kernel._bench_timed is not True:  # the client that installed the timer
+            kernel._bench_timed.stop_channels()
+            kernel._bench_timed = True
     worker, k1 = time.process_time() - c0, proc.cpu_times()
     nb = json.loads((report.folder / "committee_report.ipynb").read_text(encoding="utf-8"))
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    timed = []
+    if cells_file.exists():
+        timed = [json.loads(line) for line in cells_file.read_text(encoding="utf-8").splitlines()]
+        cells_file.unlink()
     row = {
         "worker": worker,
+        "pdf": pdf[0],
         "kernel": k1.user + k1.system - k0.user - k0.system,
         # figure files are written by processes forked from the kernel, which reaps them
         "figures": k1.children_user + k1.children_system - k0.children_user - k0.children_system,
         "cells": [c["metadata"].get("papermill", {}).get("duration") or 0.0 for c in code],
         "sources": ["".join(c["source"])[:2000] for c in code],
     }
+    if len(timed) == len(code):  # CPU per cell, and of its savefig calls
+        row["cells_cpu"] = [t["cpu"] for t in timed]
+        row["cells_savefig"] = [t["savefig"] for t in timed]
     (_TIMED["out"] / f"{report.run_id}-{os.getpid()}.json").write_text(json.dumps(row))
     return report
 

@@ -556,6 +556,10 @@ LOAD_PARTS = (
         "the privacy scan (beside the parsing on a second thread when a core is"
         " idle, else after it)",
     ),
+    (
+        "load.sha256",
+        "the files' SHA-256 (on a thread of its own, beside the read into Arrow and what follows)",
+    ),
     ("load.cross", "checks across tables"),
     (
         "load.cache_write",
@@ -567,7 +571,7 @@ LOAD_PARTS = (
 
 
 #: Load parts on a second thread (their wall time overlaps the others' or follows the load).
-CONCURRENT_LOAD_PARTS = frozenset({"load.privacy", "load.cache_write"})
+CONCURRENT_LOAD_PARTS = frozenset({"load.privacy", "load.sha256", "load.cache_write"})
 
 
 def _load_parts(pipe: dict, read_s: float, read_c: float) -> str:
@@ -591,7 +595,8 @@ def _load_parts(pipe: dict, read_s: float, read_c: float) -> str:
     floor_c = cpu.get("load.hash", 0.0) + cpu.get("load.read", NAN)
     text = (
         f"; of which {'; '.join(shown)}; the rest (datapackage.json, the final types, "
-        f"importing the contract; the privacy scan when it ran after the parsing) "
+        f"importing the contract; the privacy scan when it ran after the parsing; waiting "
+        f"for the SHA-256) "
         f"{fmt_s(rest)} (CPU {fmt_s(rest_c)}). Hashing the files "
         f"and reading them into Arrow alone take {fmt_x(floor / read_s)} the read "
         f"(CPU {fmt_x(floor_c / read_c)})"

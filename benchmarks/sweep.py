@@ -81,8 +81,10 @@ def each_bound(ea: dict, sw: dict, rp: dict, k: int) -> str:
 def each_parts(per_report: list[dict]) -> str:
     """What one scenario report's CPU is made of (medians over the sweep's reports).
 
-    ``per_report``: the ``sweep_each`` task's rows (CPU of the worker, of its warm kernel
-    and of the processes the kernel forked; the notebook's cell durations and labels).
+    ``per_report``: the ``sweep_each`` task's rows (CPU of the worker, of its PDF, of its
+    warm kernel and of the processes the kernel forked; the notebook's cell durations and
+    labels; where the kernel was timed, each cell's CPU and the CPU of its ``savefig``
+    calls). Without the kernel's cell timings the slowest cells are named by wall time.
     """
     if not per_report:
         return ""
@@ -93,15 +95,35 @@ def each_parts(per_report: list[dict]) -> str:
     from benchmarks.report import cell_label
 
     labels = [cell_label(src, 45) for src in per_report[0].get("sources", [])]
-    n = min(len(r["cells"]) for r in per_report)
-    cells = sorted(((med([r["cells"][i] for r in per_report]), i) for i in range(n)), reverse=True)
-    slow = ", ".join(f"`{labels[i] if i < len(labels) else i}` {fmt_s(v)}" for v, i in cells[:3])
+
+    def slowest(key: str, rows: list[dict]) -> str:
+        n = min(len(r[key]) for r in rows)
+        cells = sorted(((med([r[key][i] for r in rows]), i) for i in range(n)), reverse=True)
+        return ", ".join(
+            f"`{labels[i] if i < len(labels) else i}` {fmt_s(v)}" for v, i in cells[:3]
+        )
+
+    pdf = [r["pdf"] for r in per_report if "pdf" in r]
+    in_worker = "papermill, HTML, PDF"
+    if pdf:
+        in_worker = f"the PDF {fmt_s(med(pdf))}; papermill, HTML and the rest"
+    timed = [r for r in per_report if "cells_cpu" in r]
+    if timed:
+        cells = med([sum(r["cells_cpu"]) for r in timed])
+        drawn = med([sum(r["cells_savefig"]) for r in timed])
+        in_kernel = (
+            f"its cells {fmt_s(cells)}, slowest by CPU {slowest('cells_cpu', timed)}; of all "
+            f"cells, drawing the figures (`savefig`) {fmt_s(drawn)}; the rest outside the "
+            "cells: the reset between reports, the kernel's messages"
+        )
+    else:
+        in_kernel = f"the cells; slowest cells' wall time {slowest('cells', per_report)}"
     return (
         f"; one scenario report's CPU (median of {len(per_report)}): "
-        f"{fmt_s(worker + kernel + forked)} = its worker process {fmt_s(worker)} (papermill, "
-        f"HTML, PDF) + its warm kernel {fmt_s(kernel)} (the cells; slowest cells' wall time "
-        f"{slow}) + processes the kernel forked {fmt_s(forked)} (the figure files not taken "
-        "from an earlier report; in the first reports also the tornado's refits)"
+        f"{fmt_s(worker + kernel + forked)} = its worker process {fmt_s(worker)} ({in_worker}) "
+        f"+ its warm kernel {fmt_s(kernel)} ({in_kernel}) + processes the kernel forked "
+        f"{fmt_s(forked)} (the figure files not taken from an earlier report; in the first "
+        "reports also the tornado's refits)"
     )
 
 

@@ -238,7 +238,23 @@ def test_sweep_target_states_what_a_scenario_reports_cpu_is_made_of():
     assert "warm kernel 5.50 s" in line and "kernel forked 1.70 s" in line
     # slowest cell first, each named by its statements (not by a last line such as ")")
     assert line.index("`book.begin(…)` 2.50 s") < line.index("`p()` 0.50 s")
+    assert "slowest cells' wall time" in line
     assert each_parts([]) == ""
+    # with the PDF's CPU and the kernel's CPU per cell and per savefig: those are named
+    for r, pdf, cpu, drawn in zip(
+        rows,
+        (0.7, 0.9, 0.8),
+        ([0.2, 1.0, 0.4], [0.1, 1.4, 0.6], [0.3, 1.2, 0.5]),
+        (0.5, 0.9, 0.7),
+        strict=True,
+    ):
+        r.update(pdf=pdf, cells_cpu=cpu, cells_savefig=[0.0, 0.0, drawn])
+    line = each_parts(rows)
+    assert "its worker process 1.50 s (the PDF 0.80 s;" in line
+    # cells' CPU summed per report (1.6, 2.1, 2.0): median 2.0; by CPU the analyses first
+    assert "its cells 2.00 s, slowest by CPU `book.begin(…)` 1.20 s, `p()` 0.50 s" in line
+    assert "drawing the figures (`savefig`) 0.70 s" in line
+    assert "wall time" not in line
 
 
 def test_warm_report_target_states_its_time_beyond_the_notebook():
@@ -269,6 +285,7 @@ def test_load_target_states_what_each_part_of_the_first_load_costs():
 
     parts = {"load.hash": 0.04, "load.read": 0.12, "load.distinct": 0.06, "load.privacy": 0.05}
     parts["load.cache_write"] = 0.05  # after the load returns: never taken off its time
+    parts["load.sha256"] = 0.03  # on a thread beside the read: not taken off either
     pipe = {
         "stages": {"load_validate": 0.40, **parts},
         "stages_cpu": {"load_validate": 0.50, **{k: v + 0.01 for k, v in parts.items()}},
@@ -276,6 +293,7 @@ def test_load_target_states_what_each_part_of_the_first_load_costs():
     text = _load_parts(pipe, 0.08, 0.10)
     assert "hashing the files for the cache key 0.04 s (0.50×; CPU 0.05 s)" in text
     assert "reading them into Arrow 0.12 s (1.50×" in text and "the privacy scan" in text
+    assert "the files' SHA-256 (on a thread of its own" in text
     assert "the rest" in text and "0.13 s" in text  # 0.40 - 0.27
     assert "alone take 2.00× the read (CPU 1.80×)" in text  # (0.04 + 0.12) / 0.08
     assert "distinct cells (every cell looked at once) 2.75× (CPU 2.50×)" in text  # + 0.06

@@ -198,6 +198,45 @@ def test_first_contacts_are_timed_on_merged_stays_under_the_stay_level_model(tmp
     assert per.frame.loc["online", "estimate"] < 0.2
 
 
+def test_the_check_per_channel_predicts_with_the_headline_mix(tmp_path):
+    """One estimator, one answer: the check per channel splits first contacts into
+    screening and search with the moments' ``P_s``, wait and ``h`` — the mix of the
+    headline share — not with the likelihood's free fit, which it used before 1 Dec 2026."""
+    from capacity.models.channels import channel_check
+    from capacity.models.strategy import LATE_DAYS
+
+    params, fm = _fit_world(tmp_path, ("online",))
+    strat, per = fm.mobility.strategy, fm.channel_strategy
+    t = (
+        strat.times[~strat.times["first_by_contact"]]
+        if "first_by_contact" in strat.times
+        else strat.times
+    )
+    theta, beta = strat.wait
+
+    def wait(k):
+        return 1 - np.exp(-((theta * k) ** beta))
+
+    # the headline's moments by hand: all contact days and those from day k0 on, joint
+    # operations' contact days as search
+    c, late, j, jl, f = (t[k].to_numpy(dtype=float) for k in (
+        "contacts", "late_contacts", "joint_contacts", "joint_late_contacts", "follow_days"))  # fmt: skip
+    k0 = LATE_DAYS
+    a = [[wait(f + 1).sum(), (f + 1).sum()],
+         [np.where(f + 1 > k0, wait(f + 1) - wait(k0), 0).sum(), np.maximum(f + 1 - k0, 0).sum()]]  # fmt: skip
+    ps, h = np.linalg.solve(a, [(c - j).sum(), (late - jl).sum()])
+    h += j.sum() / (f + 1).sum()
+    assert 0 < ps < 1 and strat.hazard == pytest.approx(h, rel=1e-8)
+    rows = load_outreach(tmp_path / "w", fm.base_params)
+    channels = list(per.frame.index)
+    k, split = per.frame["contact_share"].to_numpy(), per.frame["estimate"].to_numpy()
+    mine = channel_check(t, rows, channels, k, split, (ps, theta, h, beta))[0]
+    pd.testing.assert_frame_equal(per.check, mine, rtol=1e-6)
+    # the likelihood's free fit predicts another split: the test tells the two apart
+    free = channel_check(t, rows, channels, k, split, strat.mix)[0]
+    assert not np.allclose(free.to_numpy(), mine.to_numpy(), rtol=1e-3)
+
+
 def test_per_channel_model_falls_back_to_the_pooled_mix(tmp_path):
     """Too few first contacts to check the split: the pooled mix, and the result says so."""
     import dataclasses
@@ -211,7 +250,7 @@ def test_per_channel_model_falls_back_to_the_pooled_mix(tmp_path):
     o = fm.base_params
     rows = load_outreach(tmp_path / "w", o)
     few = channel_strategy(fm.mobility.share, fm.channel_eta, fm.channels, times=strat.times,
-                           outreach_rows=rows, mix=strat.mix, hours_share=per.hours_share,
+                           outreach_rows=rows, mix=strat.moments_fit, hours_share=per.hours_share,
                            min_first_contacts=10**6)  # fmt: skip
     assert not few.identified and "channels.not_identified_few" in [c.key for c in few.caveats]
     pooled = dataclasses.replace(

@@ -19,8 +19,10 @@ import pandas as pd
 import pytest
 
 from capacity import contract, dataset_cache, fast_validate
+from capacity import dataset as dataset_mod
 from capacity.dataset import load_dataset
 from capacity.exceptions import DataError
+from capacity.io import scan_file, sha256_file
 
 TABLES = ("sightings", "outreach", "staff", "operations")
 
@@ -210,3 +212,101 @@ def test_a_fork_waits_for_the_write(cache, data, monkeypatch):
         os._exit(0 if _entries(cache) else 1)
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+def test_every_load_records_each_files_sha256(cache, data, monkeypatch):
+    """The key is XXH3-128; what a dataset records (and a report shows) is the SHA-256."""
+    want = {t: sha256_file(data / f"{t}.csv") for t in TABLES}
+    first = load_dataset(data)
+    assert {t: info["sha256"] for t, info in first.files.items()} == want
+    assert load_dataset(data, cache=False).files == first.files
+    dataset_cache.wait()
+    _refuse_validation(monkeypatch)
+    monkeypatch.setattr(dataset_mod, "content_digests", None)  # a hit hashes nothing again
+    again = load_dataset(data)
+    assert {t: info["sha256"] for t, info in again.files.items()} == want
+
+
+def test_an_entry_without_the_sha256_is_a_miss(cache, data, monkeypatch):
+    first = load_dataset(data)
+    dataset_cache.wait()
+    (entry,) = _entries(cache)
+    manifest = json.loads((entry / "dataset.json").read_text(encoding="utf-8"))
+    del manifest["tables"]["staff"]["sha256"]
+    (entry / "dataset.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert dataset_cache.read(entry.name) is None
+    assert load_dataset(data).files == first.files
+
+
+def test_a_change_that_keeps_the_size_is_a_miss(cache, data):
+    first = load_dataset(data)
+    dataset_cache.wait()
+    path = data / "operations.csv"
+    raw = path.read_bytes()
+    assert raw.count(b",35,") == 1
+    path.write_bytes(raw.replace(b",35,", b",36,"))  # buyers suspected: one digit, same size
+    again = load_dataset(data)
+    assert again.files["operations"]["sha256"] != first.files["operations"]["sha256"]
+    assert sorted(again.operations["buyers_suspected"]) == [36, 132]
+    dataset_cache.wait()
+    assert len(_entries(cache)) == 2
+
+
+def test_a_file_changed_during_the_load_is_refused(data):
+    """The SHA-256 is taken beside the check; bytes other than those scanned are never recorded."""
+    path = data / "staff.csv"
+    scan = scan_file(path)
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n", 1))
+    with pytest.raises(DataError, match="changed while it was being loaded"):
+        dataset_mod._Sha256({"staff": (path, scan)}).result()  # taken in the caller's thread
+    on_thread = dataset_mod._Sha256({"staff": (path, scan)})
+    on_thread.start()
+    with pytest.raises(DataError, match="changed while it was being loaded"):
+        on_thread.result()
+    assert dataset_mod._Sha256({"staff": (path, scan_file(path))}).result() == {
+        "staff": sha256_file(path)
+    }
+
+
+def test_a_hit_does_not_scan_the_description_again(cache, data, monkeypatch):
+    load_dataset(data)
+    dataset_cache.wait()
+
+    def boom(*args, **kwargs):
+        raise AssertionError("the description was scanned although the dataset was cached")
+
+    monkeypatch.setattr(dataset_mod, "_meta_text_problems", boom)
+    assert len(load_dataset(data).sightings) == 41  # a hit: its description passed before
+    with pytest.raises(AssertionError, match="was scanned"):
+        load_dataset(data, cache=False)
+
+
+def test_an_identifier_put_into_a_cached_description_is_refused(cache, data):
+    load_dataset(data)
+    dataset_cache.wait()
+    meta = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
+    meta["title"] = "Kontakt: 070-123 45 67"
+    (data / "datapackage.json").write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(DataError, match="phone") as caught:
+        load_dataset(data)
+    assert caught.value.problems[0].column == "title"
+
+
+def test_an_identifier_in_the_description_is_listed_first_beside_the_files_problems(cache, data):
+    """The description's texts are scanned on a thread while Arrow reads: same problems, same order."""
+    meta = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
+    meta["title"] = "Kontakt: 070-123 45 67"
+    (data / "datapackage.json").write_text(json.dumps(meta), encoding="utf-8")
+    path = data / "staff.csv"
+    header, first, rest = path.read_text(encoding="utf-8").split("\n", 2)
+    cells = first.split(",")
+    cells[header.split(",").index("fte")] = "-3"
+    path.write_text("\n".join([header, ",".join(cells), rest]), encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load_dataset(data)
+    problems = caught.value.problems
+    assert problems[0].file == "datapackage.json" and problems[0].column == "title"
+    assert any(p.file == "staff.csv" and p.column == "fte" for p in problems[1:])
+    with pytest.raises(DataError) as again:
+        load_dataset(data, cache=False)
+    assert again.value.problems == problems

@@ -22,6 +22,10 @@ DISTRIBUTION = {
 }
 
 
+# conda-forge name -> PyPI name, where they differ
+CONDA = {"python-xxhash": "xxhash"}
+
+
 def _name(requirement: str) -> str:
     return re.split(r"[<>=!~ \[;]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
 
@@ -42,6 +46,7 @@ def test_environment_yml_matches_pyproject():
     pip_names |= {_name(r) for r in PROJECT["optional-dependencies"]["dev"]}
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     conda_names = {_name(d) for d in env["dependencies"] if isinstance(d, str)}
+    conda_names = {CONDA.get(n, n) for n in conda_names}
     conda_names -= {"python", "pip"}
     assert conda_names == pip_names, (
         f"only in environment.yml: {sorted(conda_names - pip_names)}; "

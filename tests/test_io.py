@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import xxhash
 
 from capacity.cli import main
 from capacity.dataset import Dataset, load_dataset
@@ -16,6 +17,7 @@ from capacity.exceptions import DataError
 from capacity.io import (
     SCAN_HEAD,
     atomic_write,
+    content_digests,
     load_allocator,
     read_table,
     scan_file,
@@ -225,7 +227,8 @@ def test_scan_file_finds_what_the_whole_bytes_hold(tmp_path, data):
     path = tmp_path / "t.csv"
     path.write_bytes(data)
     scan = scan_file(path)
-    assert scan.sha256 == sha256_file(path) and scan.size == len(data)
+    assert scan.digest == xxhash.xxh3_128_hexdigest(data) and scan.size == len(data)
+    assert content_digests(path) == (sha256_file(path), scan.digest)
     assert scan.head == data[:SCAN_HEAD]
     assert scan.quote == (b'"' in data) and scan.nul == (b"\x00" in data)
     assert (scan.cr, scan.crlf) == (data.count(b"\r"), data.count(b"\r\n"))

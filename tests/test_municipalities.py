@@ -88,3 +88,16 @@ def test_check_cities_counts_the_rows_it_does_not_list():
     problems = check_cities(t, "x.csv", limit=2)
     assert [p.row for p in problems] == [2, 3, None]
     assert "3 more row(s)" in problems[-1].rule
+
+
+@pytest.mark.parametrize("dtype", ["object", "string[pyarrow]", "str", "string[python]"])
+def test_check_cities_finds_the_same_rows_in_every_text_column(dtype):
+    """The quick Arrow check of a clean column never hides a row the full look finds."""
+    import pandas as pd
+
+    cities = ["Stockholm", None, "Göteborg", "Stokholm", "stockholm", " Stockholm", None]
+    t = pd.DataFrame({"city": pd.Series(cities, dtype=dtype, index=range(2, 9))})
+    rows = sorted((p.row, p.value) for p in check_cities(t, "x.csv"))
+    assert rows == [(5, "Stokholm"), (6, "stockholm"), (7, " Stockholm")]
+    clean = pd.DataFrame({"city": pd.Series(["Stockholm", None, "Göteborg"], dtype=dtype)})
+    assert check_cities(clean, "x.csv") == []

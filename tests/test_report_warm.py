@@ -24,7 +24,8 @@ def _notebook(path):
             "import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\n"
             "assert not plt.get_fignums(), 'a figure of the previous notebook survived'\n"
             "plt.figure()\n"
-            "print('value', value, 'pid', __import__('os').getpid())"
+            "print('value', value, 'pid', __import__('os').getpid(), 'frozen',\n"
+            "      __import__('gc').get_freeze_count())"
         ),
     ]
     nb.metadata["kernelspec"] = {"name": "capacity", "display_name": "Python (capacity)"}
@@ -41,14 +42,17 @@ def _printed(path) -> list[str]:
 def test_each_notebook_on_a_warm_kernel_starts_from_a_clean_namespace(tmp_path):
     nb = _notebook(tmp_path / "probe.ipynb")
     with WarmKernel() as kernel:
-        pids = []
+        pids, frozen = [], []
         for value in (1, 2, 3):
             out = tmp_path / f"out-{value}.ipynb"
             kernel.execute(nb, out, {"value": value})  # raises if a cell's assert fails
             words = _printed(out)
             assert words[:2] == ["value", str(value)]
             pids.append(words[3])
+            frozen.append(int(words[5]))
     assert len(set(pids)) == 1  # one kernel served all three
+    # what survived the reset (the imported modules) is frozen: collections skip it
+    assert frozen[0] == 0 and frozen[1] > 0 and frozen[2] >= frozen[1]
 
 
 def test_sweep_renders_every_scenario_report_on_warm_kernels(tmp_path, monkeypatch):

@@ -41,18 +41,27 @@ def test_first_contact_times_by_hand():
             ("a", "2024-01-10", "X", "ads_a"),  # end of follow-up (9 days)
             ("b", "2024-01-02", "X", "ads_b"),
             ("b", "2024-01-09", "X", "ads_b"),  # not contacted: censored at 7 days
-            ("c", "2024-01-03", "X", "outreach"),  # first seen by outreach: left out
+            ("a", "2024-01-12", "X", "outreach"),  # after the last ad: contact_after
+            ("c", "2024-01-03", "X", "outreach"),  # first seen by outreach: not timed
             ("c", "2024-01-05", "X", "ads_a"),
             ("d", "2024-01-02", "X", "police"),  # origin by police only: left out
+            ("e", "2024-01-02", "X", "outreach"),  # only outreach: left out
+            ("f", "2024-01-03", "X", "police"),  # a joint operation's contact first: left out
+            ("f", "2024-01-03", "X", "outreach"),
+            ("f", "2024-01-06", "X", "ads_a"),
         ]
     )
     stays = build_stays(pd.concat([s, _sightings([("z", "2023-12-01", "X", "ads_a")])]), 14)
-    out = first_contact_times(s, stays, "X")
-    assert len(out) == 2
-    a, b = out.iloc[0], out.iloc[1]
+    out = first_contact_times(s, stays, "X").set_index("person_id")
+    assert sorted(out.index) == ["a", "b", "c"]
+    a, b, c = out.loc["a"], out.loc["b"], out.loc["c"]
     assert (a["days"], a["contacted"], a["follow_days"], a["contacts"]) == (3, True, 9, 2)
     assert a["late_contacts"] == (LATE_DAYS <= 7)  # the repeat on day 7 of the window
     assert (b["days"], b["contacted"], b["follow_days"], b["contacts"]) == (7, False, 7, 0)
+    assert [bool(out.loc[k, "first_by_contact"]) for k in "abc"] == [False, False, True]
+    assert [bool(out.loc[k, "contact_after"]) for k in "abc"] == [True, False, False]
+    # a stay first seen by a contact is not timed: no window, no first contact
+    assert (c["days"], c["contacted"], c["follow_days"], c["contacts"]) == (0, False, 0, 0)
 
 
 def test_erlang_a_many_equals_scalar():
@@ -209,6 +218,55 @@ def test_strategy_draws_resample_women_with_the_chains_keyed_weights():
     alone = fit_strategy(pd.concat([times, times]), mean_t, n_draws=30)
     again = fit_strategy(times, mean_t, n_draws=30)
     np.testing.assert_allclose(alone.share_draws, again.share_draws, rtol=1e-12)
+
+
+def test_stays_first_seen_by_a_contact_count_as_screened_less_their_mirror_image():
+    """Stays whose first sighting is an outreach contact (her ad seen only later) are
+    screened before the window, less as many as have a contact after the last independent
+    sighting (what search meets outside the windows): by hand, with the wait of the fit."""
+    times = _times_of_women(seed=3).assign(first_by_contact=False, contact_after=False)
+    rng = np.random.default_rng(4)
+    times["contact_after"] = rng.random(len(times)) < 0.05
+    n_c = 80
+    early = pd.DataFrame(
+        {
+            "person_id": [f"w{i}" for i in rng.integers(0, 150, n_c)],
+            "days": 0,
+            "contacted": False,
+            "follow_days": 0,
+            "contacts": 0,
+            "late_contacts": 0,
+            "first_by_contact": True,
+            "contact_after": rng.random(n_c) < 0.1,
+        }
+    )
+    mean_t = 20.0
+    both = pd.concat([times, early], ignore_index=True)
+    res = fit_strategy(both, mean_t, n_draws=20)
+    alone = fit_strategy(times, mean_t, n_draws=20)
+    # the likelihood, the wait and the check use the timed stays only
+    assert res.wait == alone.wait and res.n_stays == len(times)
+    assert len(res.times) == len(both)  # what it was fitted on
+    theta, beta = res.wait
+
+    def wait(k):
+        return 1 - np.exp(-((theta * k) ** beta))
+
+    c, late, f = (times[k].to_numpy(dtype=float) for k in ("contacts", "late_contacts",
+                                                           "follow_days"))  # fmt: skip
+    k0 = LATE_DAYS
+    a = [[wait(f + 1).sum(), (f + 1).sum()],
+         [np.where(f + 1 > k0, wait(f + 1) - wait(k0), 0).sum(), np.maximum(f + 1 - k0, 0).sum()]]  # fmt: skip
+    ps, h = np.linalg.solve(a, [c.sum(), late.sum()])
+    assert 0 < ps < 1 and h > 0
+    ps_t = ps * integrate.quad(lambda t: wait(t) * np.exp(-t / mean_t) / mean_t, 0, np.inf)[0]
+    after = times["contact_after"].sum() + early["contact_after"].sum()
+    screened = (max(n_c - after, 0) + len(times) * ps_t) / (len(times) + n_c)
+    assert res.screened == pytest.approx(screened, rel=1e-8)
+    assert res.hazard == pytest.approx(h, rel=1e-8)
+    assert res.share_screening == pytest.approx(screened / (screened + h * mean_t), rel=1e-8)
+    assert res.share_screening > alone.share_screening
+    assert res.moments_fit == pytest.approx((ps, theta, h, beta), rel=1e-8)
 
 
 def test_screening_channels_must_be_channels():

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from capacity.models.tours import (
+    balanced_starts,
     capacity_reach,
     chain_by_language,
     coordinated_reach,
@@ -82,6 +83,40 @@ def test_tours_language_by_language_equal_a_direct_simulation():
     np.testing.assert_allclose(one, t0)
     np.testing.assert_allclose(b1, b0)
     np.testing.assert_allclose(n1, n0)
+
+
+def test_tour_starts_from_the_balance_of_arrivals_and_moves():
+    """Tours of the three-city chain with each stay seen with a chance that depends on the
+    city. Counting a tour's start at its first seen stay puts the tours whose first stay was
+    not seen in a later city (the big first city's share too low); the balance of arrivals
+    (seen stays over the seen share) and moves gives the true shares back. By hand: with
+    every tour A then B, B's arrivals are all moves and every tour starts in A."""
+    rng = np.random.default_rng(13)
+    seen_share = np.array([0.5, 0.9, 0.8])
+    n, c = 300_000, 3
+    cum = np.cumsum(np.c_[P3, X3], axis=1)
+    city = rng.choice(c, size=n, p=S3)
+    first_seen = np.full(n, -1)
+    seen_stays = np.zeros(c)
+    alive = np.ones(n, dtype=bool)
+    while alive.any():
+        idx = np.flatnonzero(alive)
+        seen = rng.random(len(idx)) < seen_share[city[idx]]
+        np.add.at(seen_stays, city[idx][seen], 1)
+        new = idx[seen & (first_seen[idx] < 0)]
+        first_seen[new] = city[new]
+        nxt = (rng.random(len(idx))[:, None] > cum[city[idx]]).sum(axis=1)
+        alive[idx[nxt == c]] = False
+        city[idx[nxt < c]] = nxt[nxt < c]
+    counted = np.bincount(first_seen[first_seen >= 0], minlength=c) / (first_seen >= 0).sum()
+    assert abs(counted[0] - S3[0]) > 0.05  # the first seen stay's count is biased
+    arrivals = seen_stays / seen_share
+    out = balanced_starts(P3[None], arrivals[None], counted[None])[0]
+    np.testing.assert_allclose(out, S3, atol=0.005)
+    # by hand, and a draw whose balance leaves no start keeps the counted shares
+    P = np.array([[[0.0, 1.0], [0.0, 0.0]], [[0.0, 1.0], [1.0, 0.0]]])
+    got = balanced_starts(P, np.array([[2.0, 2.0], [1.0, 1.0]]), np.array([0.3, 0.7]))
+    np.testing.assert_allclose(got, [[1.0, 0.0], [0.3, 0.7]])
 
 
 def test_tour_reach_by_hand_for_two_cities():

@@ -20,6 +20,7 @@ import datetime as dt
 import json
 import os
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +29,15 @@ import pandas as pd
 
 from capacity import dataset_cache, limits
 from capacity.exceptions import DataError, Problem
-from capacity.io import SUFFIXES, FileScan, load_allocator, read_table, scan_file, sha256_file
+from capacity.io import (
+    SUFFIXES,
+    FileScan,
+    content_digests,
+    load_allocator,
+    read_table,
+    scan_file,
+    sha256_file,
+)
 from capacity.schema import TABLES
 
 # The contract (pandera, ~0.5 s to import) is imported where a dataset is validated, so
@@ -131,7 +140,12 @@ def _period_problems(period, name: str) -> list[Problem]:
     return problems
 
 
-def _read_meta(folder: Path) -> tuple[dict, list[Problem]]:
+def _read_meta(folder: Path, text: bool = True) -> tuple[dict, list[Problem]]:
+    """``datapackage.json`` and its problems.
+
+    ``text=False`` leaves out :func:`_meta_text_problems` (over-long texts, identifiers):
+    :func:`_load` looks for them only when the validated-dataset cache has no entry.
+    """
     name = "datapackage.json"
     path = folder / name
     example = (
@@ -158,7 +172,7 @@ def _read_meta(folder: Path) -> tuple[dict, list[Problem]]:
         return {}, [Problem(name, None, None, None, rule, example)]
     if not isinstance(meta, dict):
         return {}, [Problem(name, None, None, None, "must be a JSON object", example)]
-    problems = _meta_text_problems(meta, name)
+    problems = _meta_text_problems(meta, name) if text else []
     for key, kind in (("name", str), ("title", str), ("synthetic", bool), ("description", str)):
         if not isinstance(meta.get(key), kind):
             rule = f"'{key}' is missing or not a {'true/false' if kind is bool else 'text'}"
@@ -179,8 +193,6 @@ def _short(value: object) -> str | None:
 
 def _meta_text_problems(meta: dict, name: str) -> list[Problem]:
     """Over-long texts and personal identifiers anywhere in ``datapackage.json``."""
-    from capacity.privacy.detect import find_identifiers_in_meta
-
     problems = []
     for key, value in meta.items():
         if isinstance(value, str) and len(value) > limits.MAX_META_TEXT:
@@ -192,6 +204,8 @@ def _meta_text_problems(meta: dict, name: str) -> list[Problem]:
             problems.append(Problem(name, None, str(key)[:60], None, rule, fix))
     if problems:
         return problems
+    from capacity.privacy.detect import find_identifiers_in_meta
+
     return find_identifiers_in_meta(meta, name)
 
 
@@ -330,8 +344,8 @@ def load_dataset(
         cross-table checks that need them are skipped.
     cache : bool, default True
         Serve a dataset that passed every check before from the validated-dataset cache
-        (:mod:`capacity.dataset_cache`: typed Arrow files keyed by the files' SHA-256 and the
-        contract's code), and store it there after a first successful validation (on a
+        (:mod:`capacity.dataset_cache`: typed Arrow files keyed by the files' XXH3-128 and the
+        contract's code, with the files' SHA-256), and store it there after a first successful validation (on a
         background thread: :func:`capacity.dataset_cache.wait` waits for it). The
         result is the same either way; ``False`` (or ``CAPACITY_DATA_CACHE=off``) always
         validates.
@@ -382,26 +396,117 @@ def _load(folder: str | os.PathLike, tables: Sequence[str] | None, cache: bool) 
                 f"Use {TABLES}.",
             )
         )
-    meta, problems = _read_meta(path)
+    # (the texts' scan for identifiers waits: an entry is only ever stored for a description
+    # that passed it, and the key covers its bytes and the scan's code)
+    meta, problems = _read_meta(path, text=False)
     key, hashes = _cache_key(path, meta, names, problems) if cache else (None, {})
     if key is not None:
         hit = dataset_cache.read(key)
         if hit is not None:
-            frames, rows = hit
+            frames, rows, sha256 = hit
             files = {
-                t: {"path": str(hashes[t][0]), "sha256": hashes[t][1].sha256, "rows": rows[t]}
-                for t in names
+                t: {"path": str(hashes[t][0]), "sha256": sha256[t], "rows": rows[t]} for t in names
             }
             out = {t: frames.get(t) for t in TABLES}
             return Dataset(**out, meta=meta, files=files, folder=path)
+    # the texts' scan (Python, ≈ 0.01 s) runs on a thread while Arrow reads the files (no GIL)
+    text = _Later(_meta_text_problems, meta, "datapackage.json")
     clean = None if problems else _load_clean(path, names, meta, hashes)
+    problems = text.result() + problems  # (in the order _read_meta lists them)
+    if problems:
+        clean = None  # (the full check below reports them, with any other)
     if clean is not None:  # every rule holds (the fast check): no problem to report
         out, files = clean
     else:
         out, files = _load_checked(path, names, meta, hashes, problems)
     if key is not None:
-        dataset_cache.write_in_background(key, {t: out[t] for t in names})
+        sha256 = {t: files[t]["sha256"] for t in names}
+        dataset_cache.write_in_background(key, {t: out[t] for t in names}, sha256)
     return Dataset(**out, meta=meta, files=files, folder=path)
+
+
+class _Later:
+    """``fn(*args)`` on a thread of its own; :meth:`result` waits and returns (or raises) it."""
+
+    def __init__(self, fn, *args):
+        self._value: object = None
+        self._error: BaseException | None = None
+
+        def run() -> None:
+            try:
+                self._value = fn(*args)
+            except BaseException as err:  # (raised again by result(), in the caller's thread)
+                self._error = err
+
+        self._thread = threading.Thread(target=run, name="capacity-load", daemon=True)
+        self._thread.start()
+
+    def result(self):
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
+class _Sha256:
+    """The SHA-256 of the files a load validates, taken on a thread beside the check.
+
+    A dataset records each file's SHA-256 (:attr:`Dataset.files`; reports show it). At
+    1 M sightings hashing the files takes ≈ 0.03 s of CPU. :func:`_load_clean` starts the
+    thread when the cache has no entry, before Arrow reads the files, and :meth:`result`
+    waits for it after the checks across tables (:mod:`hashlib` lets go of the GIL while it
+    hashes). Started later, once the columns were encoded, it competed with the parsing
+    and the privacy scan instead: no faster (``docs/performance.md``, item 34). The same read gives each file's XXH3-128, which must be
+    the digest of the bytes the load scanned (:func:`capacity.io.scan_file`): a file
+    changed during the load is refused, never recorded with the hash of other bytes.
+    """
+
+    def __init__(self, scans: dict[str, tuple[Path, FileScan]]):
+        self._scans = dict(scans)
+        self._found: dict[str, tuple[str, str]] = {}
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Start hashing on a thread of its own (once)."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="capacity-sha256", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            for table, (file, _) in self._scans.items():
+                self._found[table] = content_digests(file)
+        except BaseException as err:  # (raised again by result(), in the caller's thread)
+            self._error = err
+
+    def wait(self) -> None:
+        """Wait for the thread, if it was started."""
+        if self._thread is not None:
+            self._thread.join()
+
+    def result(self) -> dict[str, str]:
+        """Table name to its file's SHA-256; a :class:`DataError` if a file changed meanwhile."""
+        if self._thread is None:
+            self._run()  # (never started: here)
+        self.wait()
+        if self._error is not None:
+            raise self._error
+        changed = [
+            Problem(
+                str(file),
+                None,
+                None,
+                None,
+                "the file changed while it was being loaded",
+                "Load the dataset again when nothing writes to its files.",
+            )
+            for table, (file, scan) in self._scans.items()
+            if self._found[table][1] != scan.digest
+        ]
+        if changed:
+            raise DataError(changed)
+        return {table: found[0] for table, found in self._found.items()}
 
 
 def _load_checked(
@@ -433,7 +538,7 @@ def _load_checked(
         problems += _other_sheets(file, table)
         if not table_problems:
             typed[table] = frame
-        sha = hashes[table][1].sha256 if table in hashes else sha256_file(file)
+        sha = sha256_file(file)
         files[table] = {"path": str(file), "sha256": sha, "rows": len(frame)}
     problems += cross_check(typed, meta, {t: Path(f["path"]).name for t, f in files.items()})
     if problems:
@@ -451,7 +556,8 @@ def _load_clean(
     per distinct value) and the cross-table checks; at the first doubt (a rule broken, a
     file it does not handle) this gives ``None`` and :func:`load_dataset` runs the full
     check, which reports every problem of every file. Each file is scanned (hashed) once,
-    here or for the cache key, and then read by Arrow.
+    here or for the cache key, and then read by Arrow; its SHA-256 is taken beside the
+    check (:class:`_Sha256`).
     """
     from capacity import contract
     from capacity.fast_validate import typed_tables
@@ -464,16 +570,20 @@ def _load_clean(
             return None
         paths[table] = file
         scans[table] = hashes[table][1] if table in hashes else scan_file(file)
-    typed = typed_tables(paths, scans)
-    if typed is None:
-        return None
+    sha256 = _Sha256({t: (paths[t], scans[t]) for t in paths})
+    try:
+        sha256.start()
+        typed = typed_tables(paths, scans)
+        if typed is None or cross_check(typed, meta, {t: f.name for t, f in paths.items()}):
+            return None
+        out = {t: (contract.finalise(typed[t], t) if t in typed else None) for t in TABLES}
+    finally:
+        sha256.wait()  # (also when the full check takes over: no thread left reading)
+    digests = sha256.result()
     files = {
-        t: {"path": str(file), "sha256": scans[t].sha256, "rows": len(typed[t])}
+        t: {"path": str(file), "sha256": digests[t], "rows": len(typed[t])}
         for t, file in paths.items()
     }
-    if cross_check(typed, meta, {t: file.name for t, file in paths.items()}):
-        return None
-    out = {t: (contract.finalise(typed[t], t) if t in typed else None) for t in TABLES}
     return out, files
 
 
@@ -482,8 +592,9 @@ def _cache_key(
 ) -> tuple[str | None, dict[str, tuple[Path, FileScan]]]:
     """Cache key of this load and each table's (file, scan); no key if anything is amiss.
 
-    The scan (:func:`capacity.io.scan_file`) holds the file's SHA-256 and what the fast
-    check needs, so that a first load reads each file once more only (by Arrow).
+    The scan (:func:`capacity.io.scan_file`) holds the file's XXH3-128 and what the fast
+    check needs, so that a first load reads each file once more by Arrow (and once for
+    its SHA-256, beside the check: :class:`_Sha256`). A hit takes the SHA-256 from the entry.
 
     Without a key (cache off, a problem with the description, a table file missing or
     ambiguous) the dataset is validated, which reports the problem.
@@ -496,8 +607,8 @@ def _cache_key(
         if file is None or found or not file.is_file():
             return None, {}
         hashes[table] = (file, scan_file(file))
-    meta_sha = sha256_file(folder / "datapackage.json")
-    key = dataset_cache.cache_key(meta_sha, {t: h.sha256 for t, (_, h) in hashes.items()})
+    meta_digest = scan_file(folder / "datapackage.json").digest
+    key = dataset_cache.cache_key(meta_digest, {t: h.digest for t, (_, h) in hashes.items()})
     return key, hashes
 
 

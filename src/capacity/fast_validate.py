@@ -47,6 +47,10 @@ from capacity.io import _SEPARATORS, FileScan, _sniff, scan_file
 from capacity.schema import KEYS, column_rules, normalise_name, specs, wide_ok, wide_rules
 
 _TEXT = frozenset({"category", "language", "language_list", "pseudonym", "code", "city"})
+#: Rows from which a file's columns are encoded on two threads: below it, handing each small
+#: column to a thread cost more than it saved (12,266 outreach rows: 8.6-8.9 ms on one thread,
+#: 10.8-12.9 ms on two; docs/performance.md, item 34).
+_POOL_ROWS = 100_000
 
 
 def _plain(scan: FileScan) -> bool:
@@ -197,6 +201,8 @@ def _file(
         return None
     wanted = {normalise_name(c): i for i, c in enumerate(header)}
     at = [wanted[name] for name in frame.columns]
+    # (a small table's columns are encoded faster on one thread than handed between two)
+    pool = pool if arrow.num_rows >= _POOL_ROWS else None
     encoded = _encode_columns(arrow, at, suffix == ".parquet", pool)
     if encoded is None:
         return None

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import xxhash
 from pandas.errors import EmptyDataError, ParserError
 
 from capacity import limits
@@ -54,18 +55,44 @@ def sha256_file(path: str | os.PathLike) -> str:
     return h.hexdigest()
 
 
+def content_digests(path: str | os.PathLike) -> tuple[str, str]:
+    """SHA-256 and XXH3-128 (:func:`scan_file`'s digest) of a file's bytes, in one read.
+
+    :func:`capacity.dataset.load_dataset` takes the SHA-256 of a file it validates on a
+    thread of its own; the XXH3-128 of the same bytes shows that they are those it scanned.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.txt"
+    >>> _ = p.write_bytes(b"abc")
+    >>> sha, xxh3 = content_digests(p)
+    >>> sha == sha256_file(p), xxh3 == scan_file(p).digest
+    (True, True)
+    """
+    sha, fast = hashlib.sha256(), xxhash.xxh3_128()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            sha.update(block)
+            fast.update(block)
+    return sha.hexdigest(), fast.hexdigest()
+
+
 #: Bytes of a file's start kept by :func:`scan_file`: more than the longest line allowed.
 SCAN_HEAD = limits.MAX_LINE_BYTES + 2
 
 
 @dataclass(frozen=True)
 class FileScan:
-    r"""One pass over a file's bytes: its SHA-256 and what a CSV reader must know of it.
+    r"""One pass over a file's bytes: a digest of them and what a CSV reader must know of it.
 
     Attributes
     ----------
-    sha256 : str
-        SHA-256 of the bytes, 64 hex digits (:func:`sha256_file`).
+    digest : str
+        XXH3-128 of the bytes, 32 hex digits: the key of the validated-dataset cache
+        (:mod:`capacity.dataset_cache`, which says why a fast hash that is not
+        cryptographic is enough there). It is not the SHA-256 a dataset records
+        (:func:`sha256_file`).
     size : int
         Number of bytes.
     head : bytes
@@ -78,7 +105,7 @@ class FileScan:
         Whether the file is empty or white space only.
     """
 
-    sha256: str
+    digest: str
     size: int
     head: bytes
     quote: bool
@@ -93,9 +120,11 @@ def scan_file(path: str | os.PathLike) -> FileScan:
 
     The fast check of a CSV file (:mod:`capacity.fast_validate`) needs these and the
     validated-dataset cache the hash: one pass gives both, without holding the whole file
-    in memory (Arrow then reads the file itself, also in blocks).
+    in memory (Arrow then reads the file itself, also in blocks). The hash is XXH3-128
+    (≈ 15 GB/s here, against ≈ 1 GB/s for SHA-256: 3 ms against 40 ms for the sightings
+    file at 1 M sightings, ``docs/performance.md``).
     """
-    h = hashlib.sha256()
+    h = xxhash.xxh3_128()
     head = b""
     size = cr = crlf = 0
     quote = nul = prev_cr = False

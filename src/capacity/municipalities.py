@@ -12,6 +12,8 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from capacity.config import PACKAGE_DATA
 from capacity.exceptions import Problem
@@ -37,6 +39,29 @@ def municipalities() -> pd.DataFrame:
 @cache
 def _names() -> frozenset[str]:
     return frozenset(municipalities()["name"])
+
+
+@cache
+def _name_set() -> pa.Array:
+    return pa.array(sorted(_names()), pa.large_string())
+
+
+def _all_known(city: pd.Series) -> bool:
+    """Whether every present value of Arrow-backed text is a municipality; False when unsure.
+
+    The quick answer for a clean table: one Arrow ``is_in`` over the rows, without the
+    boolean Series pandas builds around its ``isin`` (at 1 M sightings ≈ half the time).
+    Any other column, or any Arrow error, gives False: :func:`check_cities` then looks as
+    before and finds the rows.
+    """
+    if not (isinstance(city.dtype, pd.StringDtype) and city.dtype.storage == "pyarrow"):
+        return False
+    try:
+        values = pa.array(city.array)
+        hit = pc.is_in(values, value_set=_name_set())
+        return bool(pc.all(pc.or_kleene(hit, pc.is_null(values))).as_py())
+    except (pa.ArrowException, TypeError, ValueError):
+        return False
 
 
 def closest(name: str) -> str | None:
@@ -86,6 +111,8 @@ def check_cities(frame: pd.DataFrame, file: str, limit: int = 20) -> list[Proble
     if "city" not in frame:
         return []
     city = frame["city"]
+    if _all_known(city):
+        return []
     known = _names()
     bad = city.notna() & ~city.isin(known)  # vectorised, no per-row Python objects
     if not bad.any():

@@ -21,6 +21,7 @@ from capacity.exceptions import CapacityError
 from capacity.models._base import Caveat, Results, percentile_interval
 from capacity.models.stays import build_stays
 from capacity.models.tours import (
+    balanced_starts,
     chain_by_language,
     reach_per_woman,
     stays_per_woman,
@@ -356,6 +357,29 @@ def _tour_by_period(data, params: Params, fits: dict, cities, reach, P, x, s, st
     return tour, national
 
 
+def city_arrivals(
+    stays: pd.DataFrame, params: Params, fits: dict, cities: list[str], detection: np.ndarray
+) -> np.ndarray:
+    """All stays beginning per week in each city, per draw ``(D, C)``.
+
+    A fitted city's from its fit (observed starts over its detection share, the chain
+    bootstrap's draws); another city's from its observed stay starts in the period over
+    the detection share of all fitted cities (``detection``, per draw).
+    """
+    d = np.asarray(detection, dtype=float)
+    new = stays[~stays["left_truncated"]] if "left_truncated" in stays else stays
+    lo, hi = pd.Timestamp(params.period_start), pd.Timestamp(params.period_end)
+    new = new[(new["start"] >= lo) & (new["start"] <= hi)]
+    weeks = ((hi - lo).days + 1) / 7.0
+    code = pd.Categorical(new["city"].astype(str), categories=cities).codes
+    starts = np.bincount(code[code >= 0], minlength=len(cities)) / weeks
+    out = starts[None, :] / np.clip(d, 1e-6, None)[:, None]
+    for city, f in fits.items():
+        x = f["fitted"].inputs
+        out[:, cities.index(city)] = x.arrivals_observed / x.detection
+    return out
+
+
 def national_view(data, params: Params, cities: list[str] | None = None) -> NationalResult:
     """Fit question 4 for every city and join them through the tour chain.
 
@@ -410,6 +434,9 @@ def national_view(data, params: Params, cities: list[str] | None = None) -> Nati
     q = seen_next_share(q, detection, np.random.default_rng([int(params.seed), 2]))
     P, x = seen_moves(P, q)
     if fits:
+        # tours begin where the arrivals are not moves from another city (balanced_starts):
+        # counted at the first seen stay, a tour whose first stay went unseen began later
+        s = balanced_starts(P, city_arrivals(stays, params, fits, flows.cities, detection), s)
         tour, national = _tour_by_period(data, params, fits, flows.cities, reach, P, x, s, stays)
     else:
         tour, national = _tour_by_language(fits, flows.cities, reach, P, x, s)

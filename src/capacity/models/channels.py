@@ -232,7 +232,9 @@ def channel_strategy(
     channels : sequence of str
     times, outreach_rows, mix, hours_share : optional
         The city's time to first contact (with ``first_day``), its outreach log, the
-        mixture fit ``(P_s, θ, h, β)`` and each channel's share of outreach hours: with
+        mix ``(P_s, θ, h, β)`` of the headline's moments
+        (:attr:`~capacity.models.strategy.StrategyResults.moments_fit`) and each channel's
+        share of outreach hours: with
         all four the split is checked per channel (:func:`channel_check`) and, when it
         fits, marked *identified* — reach then uses each channel's capacity and strategy
         (:func:`channel_mix_inputs`); otherwise the pooled mix, with a caveat.
@@ -464,14 +466,17 @@ def channel_check(
     ----------
     times : DataFrame
         :func:`capacity.models.strategy.first_contact_times` of the city, with
-        ``first_day``.
+        ``first_day`` (stays first seen by a contact, ``first_by_contact``, are left out:
+        they are not timed).
     outreach_rows : DataFrame
         The city's outreach log in the period.
     channels : sequence of str
     contact_share, split : ndarray (K,)
         ``k_k`` and ``w_k`` (point estimates).
     mix : tuple
-        ``(P_s, θ, h, β)`` of the mixture fit of the time to first contact.
+        ``(P_s, θ, h, β)`` of the time to first contact: the headline's moments
+        (:attr:`capacity.models.strategy.StrategyResults.moments_fit`), so the check tests
+        the mix the answer uses.
 
     Returns
     -------
@@ -513,6 +518,8 @@ def channel_check(
 
     channels = [str(c) for c in channels]
     shares, confusion = contact_attribution(outreach_rows, channels)
+    if "first_by_contact" in times:  # the stays timed from an independent sighting
+        times = times[~times["first_by_contact"].to_numpy(dtype=bool)]
     hit = times[times["contacted"].to_numpy(dtype=bool)]
     day = (pd.to_datetime(hit["first_day"]) + pd.to_timedelta(hit["days"], unit="D")).dt.normalize()
     a = shares.reindex(day.to_numpy()).to_numpy()

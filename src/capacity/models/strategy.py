@@ -118,15 +118,21 @@ def first_contact_times(
         the first non-outreach sighting: the channels' model check dates first contacts
         by it), ``linked_first`` (a linked sighting, e.g. the police, on the day of the
         first contact: a joint operation's contact), ``city`` and ``person_id`` (the
-        bootstrap of :func:`fit_strategy` resamples women, each with all her stays).
+        bootstrap of :func:`fit_strategy` resamples women, each with all her stays),
+        ``first_by_contact`` (see Notes) and ``contact_after`` (an outreach contact, not a
+        joint operation's, after the last independent sighting).
 
     Notes
     -----
     The stay's time origin is its first sighting by a source that does not depend on
     outreach (ads are captured when posted, i.e. on arrival); it is followed until its last
     such sighting, so the censoring does not depend on whether outreach met the person.
-    Stays whose first sighting is an outreach contact are left out (their origin is the
-    contact itself).
+    A stay whose first sighting is an outreach contact (not a joint operation's) and that
+    has an independent sighting later is not timed — its origin would be the contact
+    itself — but kept as a row with ``first_by_contact`` (and zero window columns): when
+    ads are captured on a day she is present rather than on arrival, screening often
+    reaches a woman before her ad is first seen, and these rows are that evidence
+    (:func:`fit_strategy`). Stays seen by outreach only are left out.
     """
     if city is not None:
         stays = stays[stays["city"].astype(str) == city]
@@ -176,24 +182,34 @@ def first_contact_times(
     joint_late = np.bincount(c_row[late & joint], minlength=n)
     on_first = np.bincount(l_row[l_day == first_contact[l_row]], minlength=n) > 0
     contacted = ok & (in_window > 0)
+    # stays first seen by an outreach contact (not a joint operation's) before any other
+    # sighting, with an independent sighting later: her ad was first seen after the contact
+    by_contact = (first_other < big) & (first_contact < first_other) & (first_contact == start)
+    by_contact &= ~stays["left_truncated"].to_numpy(dtype=bool) & ~on_first
+    # the mirror image: an outreach contact (not a joint operation's) after the last
+    # independent sighting
+    after = c_day > last_other[c_row]
+    post = np.bincount(c_row[after & ~joint], minlength=n) > 0
     out = pd.DataFrame(
         {
             "person_id": stays["person_id"].to_numpy(),
             "city": stays["city"].astype(str).to_numpy(),
-            "days": np.where(contacted, delay, follow),
+            "days": np.where(contacted, delay, np.where(ok, follow, 0)),
             "contacted": contacted,
-            "follow_days": follow,
-            "contacts": in_window,
-            "late_contacts": late_window,
-            "joint_contacts": joint_window,
-            "joint_late_contacts": joint_late,
+            "follow_days": np.where(ok, follow, 0),
+            "contacts": np.where(ok, in_window, 0),
+            "late_contacts": np.where(ok, late_window, 0),
+            "joint_contacts": np.where(ok, joint_window, 0),
+            "joint_late_contacts": np.where(ok, joint_late, 0),
             "first_day": np.where(ok, first_other, 0)
             .astype("datetime64[D]")
             .astype("datetime64[ns]"),
             "linked_first": contacted & on_first,
+            "first_by_contact": by_contact,
+            "contact_after": (ok | by_contact) & post,
         }
     )
-    return out[ok].reset_index(drop=True)
+    return out[ok | by_contact].reset_index(drop=True)
 
 
 def survival_first_contact(
@@ -275,6 +291,10 @@ class StrategyResults(Results):
     mix: tuple = ()
     #: ``(θ, β)`` of the screening wait the moments use (fitted with ``h`` at the repeats')
     wait: tuple = ()
+    #: ``(P_s, θ, h, β)`` of the headline's moments: ``P_s`` the share of the stays timed from
+    #: an independent sighting that screening reaches, with the wait ``(θ, β)`` = ``wait``
+    #: (before ``E[F(T)]``), ``h`` = ``hazard``; the model check per channel predicts with it
+    moments_fit: tuple = ()
     #: ``(θ, β)`` of the wait per draw of ``share_draws[1:]`` (None: ``wait`` in every draw)
     wait_draws: np.ndarray | None = None
     #: the :func:`first_contact_times` it was fitted on (the per-channel check reuses them)
@@ -458,7 +478,8 @@ def _screened_within_stay(mean_t, wait: tuple[float, float]) -> np.ndarray:
 def _moments(sums: np.ndarray, mean_t, wait: tuple[float, float] = (np.inf, 1.0)):
     r"""Search hazard, screened share and capacity share (rows of ``sums``).
 
-    ``sums`` ``(D, 11)``: per row the weighted sums over the stays of :func:`_stay_stats`.
+    ``sums`` ``(D, 13)`` (or 11: no stays first seen by a contact): per row the weighted
+    sums over the stays of :func:`_stay_stats`.
     Joint operations always search: their contact days per day followed give their part of
     ``h``; the other contact days in the windows and those from day ``k₀`` = :data:`LATE_DAYS` on,
 
@@ -470,11 +491,27 @@ def _moments(sums: np.ndarray, mean_t, wait: tuple[float, float] = (np.inf, 1.0)
     are solved for ``(P_s, h)`` (``F`` the screening wait's distribution, so a screening
     after the window's end is not missed); ``P_s`` is then held in ``[0, 1]`` and ``h ≥ 0``
     (the other re-solved from its equation). Without windows longer than ``k₀`` the hazard
-    of the repeat contacts is used. The stays screened are ``P_s E[F(T)]``
+    of the repeat contacts is used. The timed stays screened are ``P_s E[F(T)]``
     (:func:`_screened_within_stay`): a wait longer than the stay screens nobody.
+
+    Stays first seen by a contact (``n_c`` of them, column 11; their ad seen only later)
+    were met before the window. Search meets a stay in the time before its first
+    independent sighting as often as in the time after its last one (the capture of ads
+    does not depend on the direction of time), so those met *after* (``n_a``, column 12,
+    over all stays) stand for the search contacts *before*, and
+
+    .. math:: s = \frac{(n_c - n_a)_+ + n\,P_s E[F(T)]}{n + n_c}
+
+    is the share of stays screened (``n`` the timed stays). Where ads are captured on
+    arrival ``n_c`` is near 0 and ``s`` is the timed stays' share.
+
+    Returns ``(h, s, w, P_s)`` per row.
     """
     s = np.atleast_2d(sums)
-    n, contacts, _, exposure, _, late, f_all, f_late, late_exp, joint, joint_late = s.T
+    if s.shape[1] == 11:  # no stays first seen by a contact
+        s = np.column_stack([s, np.zeros((len(s), 2))])
+    n, contacts, _, exposure, _, late, f_all, f_late, late_exp, joint, joint_late = s.T[:11]
+    by_contact, after = s[:, 11], s[:, 12]
     # joint operations' contact days search; the rest of the contacts are solved for
     h_joint = joint / np.maximum(exposure, 1e-12)
     contacts, late = contacts - joint, late - joint_late
@@ -495,19 +532,25 @@ def _moments(sums: np.ndarray, mean_t, wait: tuple[float, float] = (np.inf, 1.0)
     h = np.where(high, np.maximum(late - f_late, 0.0) / np.maximum(late_exp, 1e-12), h)
     h = h + h_joint
     screened = np.clip(ps, 0.0, 1.0) * _screened_within_stay(np.broadcast_to(mean_t, h.shape), wait)
+    # stays first seen by a contact: screened before the first independent sighting, less
+    # as many as search would meet there, counted by its mirror image after the last one
+    early = np.maximum(by_contact - after, 0.0)
+    screened = np.divide(early + n * screened, n + by_contact, out=screened,
+                         where=n + by_contact > 0)  # fmt: skip
     share = np.divide(screened, screened + h * mean_t, out=np.zeros_like(h),
                       where=screened + h * mean_t > 0)  # fmt: skip
-    return h, screened, share
+    return h, screened, share, np.clip(ps, 0.0, 1.0)
 
 
 def _stay_stats(times: pd.DataFrame, wait: tuple[float, float] = (np.inf, 1.0)) -> np.ndarray:
-    """Per stay ``(N, 11)``: the terms of the moments of :func:`fit_strategy`.
+    """Per stay ``(N, 13)``: the terms of the moments of :func:`fit_strategy`.
 
     1, contacts, repeat contacts, days followed, days after the first contact, contacts from
     day :data:`LATE_DAYS` on, ``F(D + 1)``, ``{F(D + 1) − F(k₀)}₊`` and ``(D + 1 − k₀)₊``,
     with ``F`` the Weibull screening wait ``wait = (θ, β)`` (default: screened at once),
     and the joint operations' contact days in the window and from day ``k₀`` on (0 when
-    ``times`` has no such columns).
+    ``times`` has no such columns) — all 0 for a stay first seen by a contact — then
+    ``first_by_contact`` and ``contact_after`` (:func:`first_contact_times`).
     The moments are ratios of sums of these over the stays.
     """
     d = times["days"].to_numpy(dtype=float)
@@ -527,7 +570,9 @@ def _stay_stats(times: pd.DataFrame, wait: tuple[float, float] = (np.inf, 1.0)) 
 
     k0 = float(LATE_DAYS)
     f_all = f(follow + 1)
-    return np.column_stack(
+    by_contact, after = _origin_columns(times)
+    timed = 1.0 - by_contact  # the window's columns: stays timed from an independent sighting
+    window = np.column_stack(
         [
             np.ones(len(d)),
             contacts,
@@ -542,6 +587,19 @@ def _stay_stats(times: pd.DataFrame, wait: tuple[float, float] = (np.inf, 1.0)) 
             joint_late,
         ]
     )
+    return np.column_stack([window * timed[:, None], by_contact, after])
+
+
+def _origin_columns(times: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """``first_by_contact`` and ``contact_after`` of :func:`first_contact_times` as floats.
+
+    Zero when ``times`` has no such columns (every stay timed from an independent sighting).
+    """
+    zero = np.zeros(len(times))
+    return tuple(
+        times[k].to_numpy(dtype=float) if k in times else zero
+        for k in ("first_by_contact", "contact_after")
+    )
 
 
 def strategy_replicates(
@@ -553,7 +611,7 @@ def strategy_replicates(
     wait: tuple[float, float] = (np.inf, 1.0),
     wait_draws: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Bootstrap replicates of the sums of :func:`_stay_stats`, ``(n_boot, 11)``, by woman.
+    """Bootstrap replicates of the sums of :func:`_stay_stats`, ``(n_boot, 13)``, by woman.
 
     Parameters
     ----------
@@ -607,7 +665,7 @@ def strategy_replicates(
     u_len, u_code = np.unique(follow + 1, return_inverse=True)
     who = code if "person_id" in times else np.arange(len(follow))
     counts = sparse.csr_matrix(
-        (np.ones(len(follow)), (who, u_code)), shape=(len(persons), len(u_len))
+        (1.0 - _origin_columns(times)[0], (who, u_code)), shape=(len(persons), len(u_len))
     )
     k0 = float(LATE_DAYS)
     parts = []
@@ -715,7 +773,10 @@ def fit_strategy(
     ``h`` at the repeat contacts' rate); joint operations' contact days are search. A
     screening after the window's end is thus counted (through ``F``), and ``h`` does not
     come from the stays already contacted, whose hazard is size-biased upwards. ``P_s`` is
-    the share screened before the stay ends, ``P_s E[F(T)]``. Its
+    the share screened before the stay ends, ``P_s E[F(T)]``. Stays first seen by an
+    outreach contact are not timed (the likelihood, the wait and the checks leave them
+    out); they add the screenings before the window, less as many as search would meet
+    there, counted by its mirror image after the window (:func:`_moments`). Its
     interval is a percentile interval of a bootstrap by woman (:func:`strategy_replicates`:
     a woman's stays share her weight; in the question-4 chain the chain's keyed weights,
     so the share's draws resample the same women as every other draw). The strategy is
@@ -730,6 +791,9 @@ def fit_strategy(
     customers. *M&SOM* 4(3) (screening as a queue with abandonment).
     """
     rng = rng or np.random.default_rng(0)
+    all_times = times
+    # the likelihood, the wait and the checks: the stays timed from an independent sighting
+    times = times[_origin_columns(times)[0] == 0]
     if len(times) < 20 or times["contacted"].sum() < 5:
         raise EstimationError(
             f"only {len(times)} stays with {int(times['contacted'].sum())} first contacts: too few "
@@ -760,14 +824,15 @@ def fit_strategy(
         min_rate = 1.0 / WAIT_SCALE_DAYS
         x_w = _fit_wait(days, event, weight, h_rep, min_rate)
     wait = _unpack(x_w)[1::2]
-    h_arr, ps_arr, share_arr = _moments(_stay_stats(times, wait).sum(axis=0), mean_t[:1], wait)
+    h_arr, ps_arr, share_arr, p_timed = _moments(_stay_stats(all_times, wait).sum(axis=0),
+                                                 mean_t[:1], wait)  # fmt: skip
     h, p, share = float(h_arr[0]), float(ps_arr[0]), float(share_arr[0])
     n = max(int(n_draws), 0) or 200
     mt = mean_t[1 : n + 1] if len(mean_t) > n else np.full(n, mean_t[0])
     # the wait's own uncertainty: a normal draw of (log θ, log β) per replicate
     w_draws = _wait_draws(x_w, times, days, event, weight, n, np.random.default_rng([7, n]),
                           min_rate)  # fmt: skip
-    boot = strategy_replicates(times, n, weights, rng, wait=wait, wait_draws=w_draws)
+    boot = strategy_replicates(all_times, n, weights, rng, wait=wait, wait_draws=w_draws)
     wait_d = wait if w_draws is None else (w_draws[:, 0], w_draws[:, 1])
     draws = np.concatenate([[share], _moments(boot, mt, wait_d)[2]])
     with np.errstate(invalid="ignore"):
@@ -804,8 +869,9 @@ def fit_strategy(
         caveats=tuple(caveats),
         mix=(p_mix, theta, _unpack(fits["mix"])[2], shape),
         wait=tuple(float(v) for v in wait),
+        moments_fit=(float(p_timed[0]), float(wait[0]), h, float(wait[1])),
         wait_draws=w_draws,
-        times=times,
+        times=all_times,
     )
 
 

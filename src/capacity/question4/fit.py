@@ -418,7 +418,7 @@ def _channel_fit(mobility, share, channel_eta, channels, hours_share, outreach_r
         alpha=params.alpha,
         times=strat.times,
         outreach_rows=outreach_rows,
-        mix=strat.mix or None,
+        mix=strat.moments_fit or None,
         hours_share=hours_share,
     )
 

@@ -123,6 +123,9 @@ MAX_MARGIN = 365
 GAP_ROUNDS = 5
 #: Capture on arrival: gaps of the pooled shape added to each source set's gaps (shrinkage).
 SHRINK_GAPS = 50.0
+#: Capture on arrival: gaps at the pooled overall rate added at every lag (a tail where no
+#: observed gap is that long).
+TAIL_GAPS = 1.0
 
 
 def source_group(source: str) -> str:
@@ -331,6 +334,16 @@ class Deconvolver:
         """StayReplicates for person weights ``w`` (P, B): EM and densities refitted."""
         return _replicates(self, w)
 
+    def _log_rho(self, q: np.ndarray) -> np.ndarray:
+        """``log((1 − q)/(1 − q₀))`` (B, S): the ended kernels' rescaling per replicate.
+
+        0 for anchored sets: their kernel is the gap survival, held at the point fit's.
+        """
+        log_rho = np.log(np.clip((1 - q) / (1 - self.q0[None, :]), 1e-12, None))
+        if self.set_anchored is not None:
+            log_rho[:, np.asarray(self.set_anchored, dtype=bool)] = 0.0
+        return log_rho
+
     def fit(
         self,
         w: np.ndarray | None = None,
@@ -368,9 +381,7 @@ class Deconvolver:
         # arrays are laid out (…, B): a column per replicate, as sparse products want
         miss = ((1 - q).T[:, None, :] ** self.grid[None, :, None]).astype(DTYPE)  # (S, D, B)
         n_ys = np.ascontiguousarray(n_ys.transpose(1, 2, 0))  # (Y, S, B)
-        log_rho = np.log(np.clip((1 - q) / (1 - self.q0[None, :]), 1e-12, None))  # (B, S)
-        if self.set_anchored is not None:  # their kernel is the gap survival, held fixed
-            log_rho[:, np.asarray(self.set_anchored, dtype=bool)] = 0.0
+        log_rho = self._log_rho(q)  # (B, S)
         tiled = np.tile(self.grid, n_y).astype(float)[:, None]
         # ρ^(D − s) = ρ^D · ρ^(−s): f is scaled by ρ^D, each key by ρ^(−s)
         parts = []
@@ -723,13 +734,7 @@ def make_deconvolver(
     a woman on her arrival day or not at all in that stay (the module's "Capture on
     arrival"). Returns the deconvolver and the stays it uses.
     """
-    if visibility not in VISIBILITY:
-        raise EstimationError(f"visibility = {visibility!r}: use one of {VISIBILITY}.")
-    arrival_sites = tuple(arrival_sites or ())
-    if arrival_sites and not visibility.startswith("ad_sites"):
-        raise EstimationError(
-            "arrival_sites needs the latent visibility of the ad sites (visibility='ad_sites')."
-        )
+    arrival_sites = _check_visibility(visibility, arrival_sites)
     code = strata.persons.get_indexer(merged["person_id"])
     if np.any(code < 0):
         raise EstimationError("stays name persons that are not in the sightings' strata.")
@@ -826,27 +831,48 @@ def make_deconvolver(
     if surv is not None:  # the gap survival and the lengths together (module: "Capture on arrival")
         import dataclasses
 
-        w_key = np.bincount(key_id, minlength=len(ku)).astype(float)
         for _ in range(GAP_ROUNDS):
-            f = dec.fit().f[0].reshape(-1)  # (Y·D)
-            risk = np.zeros((2, n_s, margin + 1))
-            for k in np.flatnonzero(anchored):
-                mat, rows = kernels[k]
-                if not len(rows):
-                    continue
-                coo = mat.tocoo()
-                mass = coo.data * f[coo.col]
-                total = np.bincount(coo.row, weights=mass, minlength=len(rows))
-                mass = mass * (w_key[rows] / np.maximum(total, 1e-300))[coo.row]
-                lag = np.minimum(coo.col - (yu[rows] * n_d + su[rows] - 1)[coo.row], margin)
-                later = (su[rows] > 1)[coo.row].astype(np.int64)
-                np.add.at(risk, (later, k, lag), mass)
-            # a last gap with M = m unseen days survived lags 1 … m: at risk at every l ≤ m
-            risk = np.cumsum(risk[:, :, ::-1], axis=2)[:, :, ::-1]
-            surv = _gap_survival(gaps, anchored, margin, risk)
-            kernels = tuple(kernel(rows, True) for rows in ended_rows)
-            dec = dataclasses.replace(dec, kernels=kernels)
+            surv = _gap_survival(gaps, anchored, margin, _open_gaps(dec, margin))
+            dec = dataclasses.replace(dec, kernels=tuple(kernel(r, True) for r in ended_rows))
     return dec, kept
+
+
+def _open_gaps(dec: Deconvolver, margin: int) -> np.ndarray:
+    """Expected last gaps still open at each lag (2, S, margin + 1), from the point fit.
+
+    Each ended anchored stay's posterior over its unseen days ``M = D − s`` (``f(D)`` times
+    its kernel); a last gap with ``M = m`` survived lags ``1 … m``. The first kind (index
+    0) are stays seen on one day, the later kind the others.
+    """
+    f = dec.fit().f[0].reshape(-1)  # (Y·D)
+    n_d = len(dec.grid)
+    w_key = np.bincount(dec.stay_key, minlength=len(dec.key_span)).astype(float)
+    risk = np.zeros((2, len(dec.set_anchored), margin + 1))
+    for k in np.flatnonzero(dec.set_anchored):
+        mat, rows = dec.kernels[k]
+        if not len(rows):
+            continue
+        coo = mat.tocoo()
+        mass = coo.data * f[coo.col]
+        total = np.bincount(coo.row, weights=mass, minlength=len(rows))
+        mass = mass * (w_key[rows] / np.maximum(total, 1e-300))[coo.row]
+        at = dec.key_year[rows] * n_d + dec.key_span[rows] - 1
+        lag = np.minimum(coo.col - at[coo.row], margin)
+        later = (dec.key_span[rows] > 1)[coo.row].astype(np.int64)
+        np.add.at(risk, (later, k, lag), mass)
+    return np.cumsum(risk[:, :, ::-1], axis=2)[:, :, ::-1]
+
+
+def _check_visibility(visibility: str, arrival_sites) -> tuple:
+    """``arrival_sites`` as a tuple; refuse a visibility or arrival sites that do not fit."""
+    if visibility not in VISIBILITY:
+        raise EstimationError(f"visibility = {visibility!r}: use one of {VISIBILITY}.")
+    arrival_sites = tuple(arrival_sites or ())
+    if arrival_sites and not visibility.startswith("ad_sites"):
+        raise EstimationError(
+            "arrival_sites needs the latent visibility of the ad sites (visibility='ad_sites')."
+        )
+    return arrival_sites
 
 
 def _gap_survival(gaps, anchored: np.ndarray, n_l: int, censored=None):
@@ -857,7 +883,8 @@ def _gap_survival(gaps, anchored: np.ndarray, n_l: int, censored=None):
     posterior, see the module). Discrete hazards ``h(l) = events(l) / at risk(l)`` (the
     product-limit estimate with the last gap censored at the unseen days), each anchored
     set's shrunk to the anchored sets' pooled hazards by ``SHRINK_GAPS`` gaps of their
-    shape, plus one gap of their overall rate (a tail where no gap is that long).
+    shape, plus ``TAIL_GAPS`` gaps at their overall rate at every lag (a tail where no gap
+    is that long): ``h_k(l) = (e_k(l) + c ē(l) + t λ) / (n_k(l) + c n̄(l) + t)``.
     Returns ``(first, later)``, each (S, n_l + 1); rows of sets not anchored are ones.
     """
     k, g, first = gaps
@@ -874,10 +901,10 @@ def _gap_survival(gaps, anchored: np.ndarray, n_l: int, censored=None):
         ev_p, risk_p = ev[anchored].sum(0), risk[anchored].sum(0)
         n_p = max(ev_p.sum(), 1.0)
         rate = ev_p[1:].sum() / max(risk_p[1:].sum(), 1e-300)
-        pooled = (ev_p + rate) / (risk_p + 1.0)
-        ev_k = ev + SHRINK_GAPS * ev_p / n_p + pooled
-        risk_k = risk + SHRINK_GAPS * risk_p / n_p + 1.0
-        h = np.clip(ev_k / risk_k, 0.0, 1.0 - 1e-9)
+        ev_k = ev + SHRINK_GAPS * ev_p / n_p + TAIL_GAPS * rate
+        risk_k = risk + SHRINK_GAPS * risk_p / n_p + TAIL_GAPS
+        h = np.divide(ev_k, risk_k, out=np.zeros_like(ev_k), where=risk_k > 0)
+        h = np.clip(h, 0.0, 1.0 - 1e-9)  # none at risk: no hazard (the product-limit's)
         h[:, 0] = 0.0  # gaps are at least one day
         sv = np.cumprod(1.0 - h, axis=1)
         sv[~anchored] = 1.0
@@ -944,7 +971,9 @@ def _latent_fields(
     arriving = np.int64(sum(1 << sources.index(x) for x in arrival_sites))
     first_day = ok & (day_date == first[hit])
     first_mask = np.zeros(len(merged), dtype=np.int64)
-    np.bitwise_or.at(first_mask, hit[first_day], np.int64(1) << day_source[first_day].astype(np.int64))
+    np.bitwise_or.at(
+        first_mask, hit[first_day], np.int64(1) << day_source[first_day].astype(np.int64)
+    )
     anchored = (first_mask & arriving) != 0
     n_src_sets = np.int64(1) << len(sources)
     masks, stay_set = np.unique(mask + anchored * n_src_sets, return_inverse=True)

@@ -393,12 +393,7 @@ def _fit_deconvolved(
     stays, city, strata, alpha, short_days, n_boot, seed, correction="deconvolve", arrival=None
 ) -> StaysResults:
     """:func:`fit_stays` with ``correction="deconvolve"`` or ``"deconvolve_sites"``."""
-    from capacity.models.stays.deconvolve import (
-        grouped_strata,
-        make_deconvolver,
-        merge_stays,
-        source_group,
-    )
+    from capacity.models.stays.deconvolve import merge_stays
 
     if strata is None or city is None:
         raise EstimationError(
@@ -410,14 +405,7 @@ def _fit_deconvolved(
     if n_trunc:
         caveats.append(Caveat("stays.left_truncated", n=n_trunc, days=stays.attrs.get("gap_days")))
     merged = merge_stays(stays, strata, city)
-    if correction == "deconvolve_arrival":  # ad sites capture on the arrival day
-        sites = tuple(x for x in strata.sources if source_group(x) == "ads")
-        sites = sites if arrival is None else tuple(arrival)
-        dec, kept = make_deconvolver(merged, strata, visibility="ad_sites", arrival_sites=sites)
-    elif correction == "deconvolve_sites":  # one set per combination of sites
-        dec, kept = make_deconvolver(merged, strata, visibility="ad_sites")
-    else:
-        dec, kept = make_deconvolver(merged, grouped_strata(strata))
+    dec, kept = _deconvolver(merged, strata, correction, arrival)
     if (~kept["right_censored"]).sum() < 2:
         raise EstimationError(
             f"only {len(kept)} usable stays in {city}: at least 5 stays with 2 ended ones are "
@@ -503,6 +491,19 @@ def _fit_deconvolved(
         _rows={"expander": dec},
         n_boot=int(n_boot),
     )
+
+
+def _deconvolver(merged, strata, correction: str, arrival):
+    """The :class:`~capacity.models.stays.deconvolve.Deconvolver` of ``correction``."""
+    from capacity.models.stays.deconvolve import grouped_strata, make_deconvolver, source_group
+
+    if correction == "deconvolve_arrival":  # ad sites capture on the arrival day
+        sites = tuple(x for x in strata.sources if source_group(x) == "ads")
+        sites = sites if arrival is None else tuple(arrival)
+        return make_deconvolver(merged, strata, visibility="ad_sites", arrival_sites=sites)
+    if correction == "deconvolve_sites":  # one set per combination of sites
+        return make_deconvolver(merged, strata, visibility="ad_sites")
+    return make_deconvolver(merged, grouped_strata(strata))
 
 
 def _deconvolved_rows(grid: np.ndarray, f: np.ndarray, n: float) -> pd.DataFrame:

@@ -263,3 +263,11 @@ def test_capture_study_table():
     assert wrong.count("| 0 / 0 / 1 |") == 2
     undecided = capture_markdown(study.assign(chosen="mixed"))
     assert undecided.count("| 0 / 1 / 0 |") == 2
+
+
+def test_command_line_prints_the_diagnostic(capsys):
+    from capacity.models.capture import main
+
+    assert main([str(SAMPLE_DIR), "--city", "Stockholm"]) == 0
+    out = capsys.readouterr().out
+    assert "Capture model: on_arrival" in out and "ads_b" in out and "Stockholm" in out

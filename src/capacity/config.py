@@ -185,6 +185,16 @@ class Params:
         "docs/methods/population.md, where both are measured on worlds that break them).",
         choices=("mse", "stays"),
     )
+    capture_model: str = _param(
+        "fixed",
+        doc="How the ad sites capture an ad, which sets detection_model, stay_model and "
+        "gap_days: 'fixed' uses those three as set; 'auto' lets the data choose "
+        "(capacity.models.capture: where police or outreach often see a woman before an ad "
+        "site first does, the sites see her per day present: 'stays', 'deconvolve', 14; "
+        "where they almost never do, the ad is captured on arrival: 'mse', 'margins', 28; "
+        "otherwise the three as set). See docs/methods/population.md.",
+        choices=("fixed", "auto"),
+    )
     horizon_months: int = _param(24, doc="Forecast horizon.", low=1, high=120, unit="months")
     # --- scenarios ----------------------------------------------------------------------
     extra_fte: float = _param(

@@ -84,13 +84,14 @@ class Plan:
     gap_days: int | None = None
     detection_model: str | None = None  # Params.detection_model
     stay_model: str | None = None  # the correction for unseen days (Params.stay_model)
+    capture_model: str | None = None  # "auto": the data choose the three above
     alpha: float = 0.05
 
     def chain_settings(self) -> dict:
-        """``gap_days``, ``detection_model`` and ``stay_model`` the chain runs with."""
+        """``gap_days``, ``detection_model``, ``stay_model``, ``capture_model`` of the chain."""
         from capacity.config import Params
 
-        keys = ("gap_days", "detection_model", "stay_model")
+        keys = ("gap_days", "detection_model", "stay_model", "capture_model")
         fields = {f.name: f.default for f in dataclasses.fields(Params)}
         return {k: fields[k] if getattr(self, k) is None else getattr(self, k) for k in keys}
 
@@ -465,6 +466,54 @@ def _one(task) -> tuple[list[dict], str]:
     return rows, f"{name} seed {seed}: {time.perf_counter() - t0:.1f} s"
 
 
+def capture_study(worlds: dict, seeds, plan: Plan, city: str | None = None) -> pd.DataFrame:
+    """The capture model the data carry (:mod:`capacity.models.capture`) per world and seed.
+
+    One row per world, seed and ad site: the world's true capture (``ads_capture`` of its
+    :class:`~capacity.synth.SynthConfig`: ``per_stay`` is an ad captured on arrival), the
+    site's lead share with its interval and verdict, and the capture model chosen from all
+    sites (what ``capture_model: "auto"`` uses). All cities pooled unless ``city``.
+    """
+    from capacity.models.capture import capture_diagnostic
+
+    rows = []
+    for name, cfg in worlds.items():
+        for seed in seeds:
+            syn = generate(seed, scale=plan.scale, n_cities=plan.n_cities, config=cfg)
+            d = capture_diagnostic(syn.tables["sightings"], city=city, alpha=plan.alpha)
+            for site, r in d.table.iterrows():
+                rows.append(
+                    {"world": name, "seed": seed, "truth": cfg.ads_capture, "site": site,
+                     "pairs": int(r["pairs"]), "lead": r["estimate"], "ci_lower": r["ci_lower"],
+                     "ci_upper": r["ci_upper"], "verdict": r["verdict"], "chosen": d.capture}
+                )  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def capture_markdown(study: pd.DataFrame) -> str:
+    """A table of :func:`capture_study`: per world, the lead shares and the choices made."""
+    right = {"per_stay": "on_arrival", "per_day": "per_day"}
+    lines = [
+        "| world | true capture | site | stays with both (median) | lead share: mean (min–max) "
+        "| upper bound max / lower bound min | seeds choosing the right model |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for (world, site), g in study.groupby(["world", "site"], sort=False):
+        truth = g["truth"].iloc[0]
+        bound = (
+            f"upper ≤ {g['ci_upper'].max():.3f}"
+            if truth == "per_stay"
+            else f"lower ≥ {g['ci_lower'].min():.3f}"
+        )
+        ok = int((g["chosen"] == right[truth]).sum())
+        lines.append(
+            f"| {world} | {truth} | {site} | {int(g['pairs'].median())} | "
+            f"{g['lead'].mean():.3f} ({g['lead'].min():.3f}–{g['lead'].max():.3f}) | {bound} | "
+            f"{ok}/{len(g)} |"
+        )
+    return "\n".join(lines)
+
+
 def table(cases: pd.DataFrame) -> pd.DataFrame:
     """Coverage, bias and interval width per world and quantity.
 
@@ -544,13 +593,19 @@ def write_markdown(
         + (
             f"; rows `chain: …`: the question-4 chain a user runs (`fit_models` + `evaluate`, "
             f"{plan.city} {plan.chain_years[0]}–{plan.chain_years[1]}, default parameters"
-            + f", `gap_days` {settings['gap_days']}, `stay_model` {settings['stay_model']}, "
-            f"`detection_model` {settings['detection_model']}"
+            + (
+                ", `capture_model` auto (the data choose `gap_days`, `stay_model` and "
+                "`detection_model`: `capacity.models.capture`)"
+                if settings["capture_model"] == "auto"
+                else f", `gap_days` {settings['gap_days']}, `stay_model` "
+                f"{settings['stay_model']}, `detection_model` {settings['detection_model']}"
+            )
             + (
                 " (the Params defaults)"
                 if plan.gap_days is None
                 and plan.stay_model is None
                 and plan.detection_model is None
+                and plan.capture_model is None
                 else " (set for the study; the Params defaults are "
                 + ", ".join(f"{k} {v}" for k, v in Plan().chain_settings().items())
                 + ")"
@@ -595,6 +650,22 @@ def write_markdown(
     path.write_text("\n".join(lines) + kept, encoding="utf-8")
 
 
+def _capture_main(args, worlds, seeds, plan: Plan, command: str, commit: str) -> int:
+    """``--capture-only``: print the capture diagnostic's table (and write its rows)."""
+    t0 = time.perf_counter()
+    study = capture_study(worlds, seeds, plan, city=args.capture_city)
+    if args.cases:
+        study.to_csv(args.cases, index=False)
+    where = args.capture_city or "all cities pooled"
+    print(
+        f"Made by `{command}` on {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC at commit "
+        f"`{commit}` ({time.perf_counter() - t0:.0f} s); seeds 1–{args.seeds}, scale "
+        f"{plan.scale}, {plan.n_cities} cities, {where}.\n"
+    )
+    print(capture_markdown(study))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--seeds", type=int, default=20)
@@ -627,11 +698,24 @@ def main(argv: list[str] | None = None) -> int:
         help="the chain's stay_model, the correction for unseen days (default: the Params one)",
     )
     p.add_argument(
+        "--capture-model",
+        choices=("fixed", "auto"),
+        help="the chain's capture_model; 'auto': the data choose gap_days, detection_model and "
+        "stay_model (default: the Params one)",
+    )
+    p.add_argument(
         "--margin-steps",
         type=int,
         default=0,
         help="self-consistency steps of the margins' spread (an experiment; 0: the model as is)",
     )
+    p.add_argument(
+        "--capture-only",
+        action="store_true",
+        help="only the capture diagnostic (capacity.models.capture) per world and seed; prints "
+        "its table (all cities pooled, or --capture-city)",
+    )
+    p.add_argument("--capture-city", help="with --capture-only: one city's stays only")
     p.add_argument("--jobs", type=int, default=2, help="worker processes")
     p.add_argument(
         "--reduced",
@@ -669,6 +753,7 @@ def main(argv: list[str] | None = None) -> int:
             gap_days=args.gap_days,
             detection_model=args.detection_model,
             stay_model=args.stay_model,
+            capture_model=args.capture_model,
         )
     if args.chain_only:
         plan = dataclasses.replace(plan, population=False, period=False, stays=False)
@@ -678,6 +763,8 @@ def main(argv: list[str] | None = None) -> int:
         worlds = dict(items[int(i) - 1] for i in args.only.split(","))
     seeds = range(1, args.seeds + 1)
     t0 = time.perf_counter()
+    if args.capture_only:
+        return _capture_main(args, worlds, seeds, plan, command, commit)
     if args.from_cases:
         cases = pd.read_csv(args.from_cases)
         seeds = sorted(cases["seed"].unique())

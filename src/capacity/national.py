@@ -405,6 +405,10 @@ def national_view(data, params: Params, cities: list[str] | None = None) -> Nati
     left out with a caveat; in the tour chain they keep reach 0 (tours through them are
     counted, their stays reach nobody), so the national figure is a lower bound then.
     """
+    from capacity.models.capture import resolve_capture
+
+    # capture_model "auto": chosen once from all cities' data, before the shared stays
+    params, _ = resolve_capture(params, data.sightings)
     names = cities or sorted(data.sightings["city"].astype(str).unique())
     stays = build_stays(data.sightings, params.gap_days, params.period_start, params.period_end)
     flows = tour_flows(stays)

@@ -222,6 +222,33 @@ CAVEATS: dict[str, dict[str, str]] = {
         "en": "About {share:pct} of the target group in a quarter is never seen by any source "
         "(open-population stay-process model; assumes steady arrivals within a quarter).",
     },
+    # --- capacity.models.capture ----------------------------------------------------------
+    "capture.on_arrival": {
+        "sv": "Annonssajterna fångar en annons när den läggs ut, när kvinnan kommer till staden "
+        "(polis eller uppsökare såg henne före sajtens första observation i {lead:pctrange} av "
+        "vistelserna): skattningen från flera källor per kvartal och vistelser med korrigerade "
+        "marginaler används.",
+        "en": "The ad sites capture an ad when it is posted, when the woman arrives in the city "
+        "(police or outreach saw her before the site's first sighting in {lead:pctrange} of "
+        "stays): the multiple systems estimate per quarter and margin-corrected stays are used.",
+    },
+    "capture.per_day": {
+        "sv": "Annonssajterna ser en närvarande kvinna med en chans varje dag, inte när hon "
+        "kommer (polis eller uppsökare såg henne före sajtens första observation i "
+        "{lead:pctrange} av vistelserna): vistelsemodellens andel som syns och "
+        "vistelselängder skattade med dekonvolution används.",
+        "en": "The ad sites see a present woman with a chance each day, not when she arrives "
+        "(police or outreach saw her before the site's first sighting in {lead:pctrange} of "
+        "stays): the stay-level detection share and deconvolved stays are used.",
+    },
+    "capture.undecided": {
+        "sv": "Data visar inte hur annonssajterna fångar en annons (ses varje dag: "
+        "{per_day:list}; fångas när hon kommer: {on_arrival:list}); modellinställningarna "
+        "används som de är satta.",
+        "en": "The data do not show how the ad sites capture an ad (seen each day: "
+        "{per_day:list}; captured on arrival: {on_arrival:list}); the model settings are used "
+        "as set.",
+    },
     "population.stay_detection": {
         "sv": "Omkring {share:pct} av vistelserna syns aldrig i någon källa (modell för "
         "vistelser där varje källa ser en närvarande person varje dag med en daglig chans; "

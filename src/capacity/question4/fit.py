@@ -22,6 +22,7 @@ from capacity.exceptions import DataError, EstimationError, Problem
 from capacity.models import Caveat
 from capacity.models import competence as comp
 from capacity.models._base import percentile_interval
+from capacity.models.capture import resolve_capture
 from capacity.models.indicators import operations_indicators
 from capacity.models.population import PopulationChain, population_chain
 from capacity.models.population.stay_detection import (
@@ -104,6 +105,9 @@ class FittedModels:
     #: (:class:`capacity.models.channels.ChannelStrategy`), or None without a strategy fit;
     #: when ``identified``, ``inputs.share`` and ``inputs.server_factor`` are per channel
     channel_strategy: object = None
+    #: the capture model the data carry (:class:`capacity.models.capture.CaptureDiagnostic`)
+    #: when ``capture_model`` was ``"auto"`` (``base_params`` hold the settings it chose)
+    capture: object = None
 
     def with_interpreter_share(self, share: float) -> FittedModels:
         """These models with interpreters for ``share`` of contacts in languages no staff speaks.
@@ -275,11 +279,14 @@ def fit_models(data, params: Params, *, shared: dict | None = None) -> FittedMod
     DataError
         City not in the data, or no sightings, outreach or staff in the period.
     """
+    # capture_model "auto": the data choose detection_model, stay_model and gap_days
+    params, capture = resolve_capture(params, data.sightings)
     rng = np.random.default_rng(params.seed)  # the steps draw from it in this order
     n = params.n_boot
     city_all = _city_sightings(data.sightings, params)  # every date; selected once
     city_rows = _check_scope(data, params, city_all)
     caveats = [Caveat("q4.synthetic")] if data.meta.get("synthetic") else []
+    caveats += [] if capture is None else list(capture.caveats)
     shared = {} if shared is None else shared
     stays_frame, strata, stays, tour = _stays(data.sightings, params, shared, city_all)
     chain = population_chain(
@@ -379,6 +386,7 @@ def fit_models(data, params: Params, *, shared: dict | None = None) -> FittedMod
         city_channel_contacts=_city_channel_contacts(data.outreach, params),
         stay_detection=detect,
         channel_strategy=per_channel,
+        capture=capture,
     )
 
 

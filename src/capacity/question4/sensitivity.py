@@ -195,9 +195,11 @@ def sensitivity(
     Howard, R. A. (1988). Decision analysis: practice and promise. *Management Science*
     34, 679–695. Saltelli, A. et al. (2008). *Global Sensitivity Analysis. The Primer*. Wiley.
     """
+    from capacity.models.capture import resolved
     from capacity.question4.fit import fit_models
 
     refit = refit or fit_models
+    params = resolved(params, fitted)  # capture_model "auto": the settings the fit chose
     base = Scenario.from_params(params)
     reach0, fte0 = _point(fitted, params, base)
     rows = []

@@ -1,0 +1,337 @@
+r"""Which capture model the data carry: an ad captured on arrival, or seen per day present.
+
+Two kinds of ad data need different models downstream (``docs/methods/coverage.md``):
+
+- **on arrival**: a site's scraper captures a woman's ad when it is posted, on the day
+  she arrives, and then sees it on its snapshots while she stays (the shipped sample);
+  the quarterly MSE with margin-corrected stays at ``gap_days`` 28 fits such data;
+- **per day**: a site sees a present woman on each day with a daily chance, so it
+  first sees her some days into her stay and sees long stays more often; the stay-level
+  detection share with deconvolved stays at ``gap_days`` 14 fits such data.
+
+The data tell them apart. Take the stays (a person's sightings in one city with no gap
+over ``gap_days``) that an ad site :math:`s` sees and that an *independent* source sees
+too (police, outreach: any source that is not an ad site). Let :math:`F_s` be the day of
+the site's first sighting in the stay and :math:`F_o` the first sighting by an
+independent source. The **lead share** of site :math:`s` is
+
+.. math::
+
+    L_s = \frac{\#\{\text{stays}: F_o < F_s\}}{\#\{\text{stays seen by } s \text{ and an
+    independent source}\}} .
+
+If the site captures the ad on arrival, :math:`F_s` is the first day of the stay and no
+source can see her earlier, so :math:`L_s \approx 0` (a few per cent remain: two true
+stays merged into one, the first of which the site did not capture). If the site sees her
+with a daily chance :math:`p`, :math:`F_s` is about :math:`1/p` days into the stay and an
+independent source with daily chance :math:`q` comes first with chance about
+:math:`q(1-p)/(p + q - pq)`, more once both must fall inside a finite stay; measured
+0.17–0.48 on the per-day worlds of :data:`capacity.coverage.WORLDS` against 0.01–0.04 on
+the worlds that capture on arrival (``docs/methods/population.md``, "Which capture model
+the data carry"). The share is a binomial proportion with a Wilson score interval
+(Wilson 1927; Brown, Cai & DasGupta 2001). A site is
+
+- ``"on_arrival"`` when the interval lies below ``threshold`` (0.10, half-way between
+  the two kinds of world on the log-odds scale),
+- ``"per_day"`` when it lies above,
+- ``"unclear"`` when it contains the threshold or fewer than ``min_pairs`` stays are
+  seen by the site and an independent source.
+
+Stays that begin within ``gap_days`` of the data's first day are left out (she may have
+arrived, and the ad been posted, before the data begin). Ties (both first seen on the
+same day) count as "not before": an ad captured on arrival ties with a contact on the
+arrival day. The ad sites are the sources of kind ``ads`` (``ads_a``, ``ads_b``,
+:func:`capacity.models.stays.deconvolve.source_group`); capture is a property of a site
+and its scraper, not of a city, so all cities' stays are pooled unless ``city`` is given.
+
+:func:`resolve_capture` turns ``Params.capture_model == "auto"`` into the three model
+settings (:data:`SETTINGS`): every site on arrival → the ``"on_arrival"`` settings, every
+site per day → the ``"per_day"`` settings, otherwise the settings as given, with a caveat.
+
+References
+----------
+Wilson, E. B. (1927). Probable inference, the law of succession, and statistical
+inference. *Journal of the American Statistical Association* 22, 209–212.
+Brown, L. D., Cai, T. T. & DasGupta, A. (2001). Interval estimation for a binomial
+proportion. *Statistical Science* 16, 101–133.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from capacity.exceptions import EstimationError
+from capacity.models._base import COLUMNS, Caveat, Results, require_columns
+
+__all__ = [
+    "SETTINGS",
+    "CaptureDiagnostic",
+    "capture_diagnostic",
+    "resolve_capture",
+    "resolved",
+]
+
+#: The model settings each capture model takes (``coverage.md``: "Choosing the defaults",
+#: "Stays split by one missed snapshot; the candidate defaults again").
+SETTINGS: dict[str, dict] = {
+    "on_arrival": {"detection_model": "mse", "stay_model": "margins", "gap_days": 28},
+    "per_day": {"detection_model": "stays", "stay_model": "deconvolve", "gap_days": 14},
+}
+
+THRESHOLD = 0.10
+MIN_PAIRS = 30
+GAP_DAYS = 28
+
+
+def _stay_ids(sight: pd.DataFrame, gap_days: int) -> tuple[np.ndarray, np.ndarray]:
+    """Stay number of each (sorted) sighting and whether its stay is left-truncated."""
+    person = sight["person_id"].to_numpy()
+    city = sight["city"].to_numpy()
+    day = sight["day"].to_numpy()
+    new = np.ones(len(sight), dtype=bool)
+    new[1:] = (
+        (person[1:] != person[:-1]) | (city[1:] != city[:-1]) | (day[1:] - day[:-1] > gap_days)
+    )
+    sid = np.cumsum(new) - 1
+    first_day = day[new]  # the first sighting of each stay
+    truncated = first_day < day.min() + gap_days
+    return sid, truncated
+
+
+@dataclass(frozen=True)
+class CaptureDiagnostic(Results):
+    """Lead share per ad site and the capture model the data carry.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per ad site: ``pairs`` (stays seen by the site and an independent source),
+        ``before`` (of which an independent source saw her first), ``estimate``
+        (``before / pairs``), ``se``, ``ci_lower``, ``ci_upper`` (Wilson) and
+        ``verdict`` (``"on_arrival"``, ``"per_day"`` or ``"unclear"``).
+    capture : str
+        ``"on_arrival"`` or ``"per_day"`` when every site says so, ``"mixed"`` when the
+        sites disagree, ``"unclear"`` otherwise.
+    threshold, alpha, gap_days : float, float, int
+        The settings the verdicts were made with.
+    """
+
+    table: pd.DataFrame
+    capture: str
+    threshold: float
+    alpha: float
+    gap_days: int
+    city: str | None = None
+    title: str = "Capture model of the ad sites (lead share of independent sources)"
+
+    def summary_frame(self, alpha: float | None = None) -> pd.DataFrame:
+        """Tidy frame: the lead share per ad site with its Wilson interval."""
+        self._fixed_alpha(alpha)
+        return self.table[COLUMNS]
+
+    def sites(self, verdict: str) -> tuple[str, ...]:
+        """The ad sites with this verdict, e.g. ``sites("on_arrival")``."""
+        return tuple(str(s) for s in self.table.index[self.table["verdict"] == verdict])
+
+    @property
+    def settings(self) -> dict | None:
+        """``detection_model``, ``stay_model``, ``gap_days`` for the capture found, or None."""
+        return dict(SETTINGS[self.capture]) if self.capture in SETTINGS else None
+
+    @property
+    def caveats(self) -> tuple[Caveat, ...]:  # type: ignore[override]
+        """What the data say about capture, and what is used (a catalogue key per case)."""
+        t = self.table
+        if self.capture in SETTINGS:
+            lead = t["estimate"].dropna()
+            return (Caveat(f"capture.{self.capture}", lead=(lead.min(), lead.max())),)
+        return (
+            Caveat(
+                "capture.undecided",
+                per_day=self.sites("per_day"),
+                on_arrival=self.sites("on_arrival"),
+            ),
+        )
+
+    def summary(self, alpha: float | None = None) -> str:
+        """The lead shares, the verdict per site and the capture model chosen."""
+        with pd.option_context("display.float_format", "{:,.3f}".format, "display.width", 120):
+            body = self.table.to_string()
+        where = f" in {self.city}" if self.city else ", all cities"
+        lines = [
+            self.title,
+            "=" * len(self.title),
+            f"Share of stays (seen by the site and by police/outreach{where}, gap_days "
+            f"{self.gap_days}) in which police/outreach saw her before the site's first "
+            f"sighting; {100 * (1 - self.alpha):g}% Wilson intervals; threshold "
+            f"{self.threshold:g}.",
+            body,
+            f"Capture model: {self.capture}"
+            + (f" -> {self.settings}" if self.settings else " (no setting chosen)"),
+        ]
+        lines += [f"  - {c}" for c in self.caveats]
+        return "\n".join(lines)
+
+
+def capture_diagnostic(
+    sightings: pd.DataFrame,
+    *,
+    city: str | None = None,
+    gap_days: int = GAP_DAYS,
+    threshold: float = THRESHOLD,
+    alpha: float = 0.05,
+    min_pairs: int = MIN_PAIRS,
+) -> CaptureDiagnostic:
+    r"""The lead share of independent sources per ad site, and the capture model it implies.
+
+    Parameters
+    ----------
+    sightings : DataFrame
+        The sightings table (``person_id``, ``date``, ``city``, ``source``).
+    city : str, optional
+        Only this city's stays; default all cities pooled (capture is a property of the
+        site).
+    gap_days : int
+        Largest gap inside one stay for this diagnostic (default 28: a stay is not split
+        by one missed snapshot of a fortnightly site, which would make a snapshot look
+        like a late first sighting).
+    threshold : float
+        Lead share separating capture on arrival (below) from capture per day (above).
+    alpha : float
+        Level of the Wilson intervals.
+    min_pairs : int
+        Fewest stays seen by a site and an independent source for a verdict.
+
+    Returns
+    -------
+    CaptureDiagnostic
+
+    Notes
+    -----
+    :math:`\hat L_s = k_s/n_s`, :math:`\mathrm{se} = \sqrt{\hat L_s(1-\hat L_s)/n_s}`;
+    the interval is Wilson's score interval
+    (``statsmodels.stats.proportion.proportion_confint(method="wilson")``). The formula,
+    why it separates the two models and what it measured on the coverage worlds and the
+    sample are in the module docstring and ``docs/methods/population.md``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> days = ["2024-01-02", "2024-03-01", "2024-03-05", "2024-03-01", "2024-03-04"]
+    >>> s = pd.DataFrame({"person_id": ["w", "x", "x", "y", "y"],
+    ...                   "date": pd.to_datetime(days), "city": "Malmö",
+    ...                   "source": ["ads_a", "ads_a", "outreach", "police", "ads_a"]})
+    >>> d = capture_diagnostic(s, min_pairs=1)
+    >>> row = d.table.loc["ads_a"]
+    >>> int(row["pairs"]), int(row["before"]), float(row["estimate"]), row["verdict"]
+    (2, 1, 0.5, 'unclear')
+    """
+    from statsmodels.stats.proportion import proportion_confint
+
+    from capacity.models.stays.deconvolve import source_group
+
+    require_columns(sightings, ["person_id", "date", "city", "source"], "sightings")
+    s = sightings
+    if city is not None:
+        s = s[s["city"].astype(str) == city]
+    s = pd.DataFrame(
+        {
+            "person_id": s["person_id"].astype(str).to_numpy(),
+            "city": s["city"].astype(str).to_numpy(),
+            "day": pd.to_datetime(s["date"]).to_numpy().astype("datetime64[D]").astype(np.int64),
+            "source": s["source"].astype(str).to_numpy(),
+        }
+    )
+    sites = sorted(x for x in s["source"].unique() if source_group(x) == "ads")
+    if not sites:
+        raise EstimationError(
+            "no ad site (a source named ads_…) in the sightings: the capture model of the "
+            "ad sites cannot be told from the data."
+        )
+    s = s.sort_values(["person_id", "city", "day"], kind="stable").reset_index(drop=True)
+    sid, truncated = _stay_ids(s, gap_days)
+    keep = ~truncated[sid]
+    s = s.loc[keep].assign(stay=sid[keep])
+    is_site = s["source"].isin(sites)
+    first_ind = s.loc[~is_site].groupby("stay")["day"].min()
+    rows = {}
+    for site in sites:
+        f_site = s.loc[s["source"] == site].groupby("stay")["day"].min()
+        both = f_site.index.intersection(first_ind.index)
+        n = len(both)
+        k = int((first_ind.loc[both].to_numpy() < f_site.loc[both].to_numpy()).sum())
+        if n:
+            est = k / n
+            lo, hi = proportion_confint(k, n, alpha=alpha, method="wilson")
+            se = float(np.sqrt(est * (1 - est) / n))
+        else:
+            est, se, lo, hi = (np.nan,) * 4
+        if n < min_pairs:
+            verdict = "unclear"
+        elif hi < threshold:
+            verdict = "on_arrival"
+        elif lo > threshold:
+            verdict = "per_day"
+        else:
+            verdict = "unclear"
+        rows[site] = {
+            "pairs": n,
+            "before": k,
+            "estimate": est,
+            "se": se,
+            "ci_lower": float(lo),
+            "ci_upper": float(hi),
+            "verdict": verdict,
+        }
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = "source"
+    verdicts = set(table["verdict"])
+    if verdicts == {"on_arrival"}:
+        capture = "on_arrival"
+    elif verdicts == {"per_day"}:
+        capture = "per_day"
+    elif {"on_arrival", "per_day"} <= verdicts:
+        capture = "mixed"
+    else:
+        capture = "unclear"
+    return CaptureDiagnostic(
+        table=table, capture=capture, threshold=threshold, alpha=alpha, gap_days=gap_days,
+        city=city,
+    )  # fmt: skip
+
+
+def resolve_capture(params, sightings: pd.DataFrame):
+    """``params`` with ``capture_model: "auto"`` replaced by the settings the data carry.
+
+    Returns ``(params, diagnostic)``. With ``capture_model`` other than ``"auto"`` the
+    parameters come back unchanged and the diagnostic is None. With ``"auto"`` the
+    :func:`capture_diagnostic` of all cities' sightings chooses ``detection_model``,
+    ``stay_model`` and ``gap_days`` (:data:`SETTINGS`) and ``capture_model`` becomes
+    ``"fixed"``, so a refit of the result (another ``gap_days``, the other model in the
+    report's tornado) keeps what it is given. When the sites disagree or the data are
+    too few the settings stay as given (``diagnostic.caveats`` says so).
+    """
+    if getattr(params, "capture_model", "fixed") != "auto":
+        return params, None
+    try:
+        diag = capture_diagnostic(sightings)
+    except EstimationError:
+        return params.replace(capture_model="fixed"), None
+    return params.replace(capture_model="fixed", **(diag.settings or {})), diag
+
+
+def resolved(params, fitted):
+    """``params`` as ``fitted`` resolved them: the fitted capture settings when ``"auto"``.
+
+    For code that gets the user's parameters beside a fit (scenarios, the tornado's
+    refits): with ``capture_model: "auto"`` the three settings and ``capture_model``
+    become those of ``fitted.base_params``.
+    """
+    if getattr(params, "capture_model", "fixed") != "auto" or fitted is None:
+        return params
+    base = fitted.base_params
+    keys = ("capture_model", "detection_model", "stay_model", "gap_days")
+    return params.replace(**{k: getattr(base, k) for k in keys})

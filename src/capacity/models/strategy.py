@@ -35,6 +35,7 @@ __all__ = [
     "StrategyResults",
     "erlang_a_served_many",
     "first_contact_times",
+    "model_check",
     "screening_speed_factor",
     "fit_strategy",
     "strategy_replicates",
@@ -252,8 +253,8 @@ class StrategyResults(Results):
     ----------
     screened, hazard, within_week : float
         Share of stays screened before they end and search hazard per day (the moments of
-        :func:`fit_strategy`), and the share of screenings within 7 days of arrival (model
-        check fit; NaN with hardly any screening).
+        :func:`fit_strategy`), and the share of screenings within 7 days of arrival (the
+        moments' wait; NaN with hardly any screening).
     mean_stay_days : float
         ``E[T]`` used to turn the fit into the capacity share.
     share_screening : float
@@ -263,10 +264,16 @@ class StrategyResults(Results):
     repeat_share : float
         Share of outreach contacts (distinct days in a stay) that repeat a contact of the stay.
     check : DataFrame
-        Model check per bin of days to first contact: observed and predicted first contacts
-        under the mix, search only and screening only.
+        Model check per bin of days to first contact: observed first contacts and those
+        predicted by the headline's mix (``mix``: :attr:`moments_fit`, the mix the answer
+        uses), the likelihood's free fit (``free fit``, a diagnostic), search only and
+        screening only.
     gof_p : float
-        Pearson chi-square p-value of the mix in the model check.
+        Pearson chi-square p-value of the headline's mix in the model check (bins and the
+        stays not contacted; :func:`_pearson`); below 0.001 the caveat "no strategy fits".
+    gof_p_free : float
+        The same for the likelihood's free fit (:attr:`mix`), a diagnostic: a mix that fits
+        the first contacts better than the answer's.
     label : str
         ``"random"``, ``"screening"`` or ``"mixture"`` (from the interval of ``w``).
     """
@@ -287,18 +294,23 @@ class StrategyResults(Results):
     alpha: float = 0.05
     caveats: tuple[Caveat, ...] = ()
     title: str = "Outreach strategy: screening of new arrivals against search"
-    #: ``(P_s, θ, h, β)`` of the mixture's maximum-likelihood fit (the model check's "mix")
+    #: ``(P_s, θ, h, β)`` of the mixture's free maximum-likelihood fit: a diagnostic
+    #: (``check["free fit"]``, :attr:`gof_p_free`); the answer and the check use
+    #: :attr:`moments_fit`
     mix: tuple = ()
     #: ``(θ, β)`` of the screening wait the moments use (fitted with ``h`` at the repeats')
     wait: tuple = ()
     #: ``(P_s, θ, h, β)`` of the headline's moments: ``P_s`` the share of the stays timed from
     #: an independent sighting that screening reaches, with the wait ``(θ, β)`` = ``wait``
-    #: (before ``E[F(T)]``), ``h`` = ``hazard``; the model check per channel predicts with it
+    #: (before ``E[F(T)]``), ``h`` = ``hazard``; the model check (pooled and per channel)
+    #: predicts with it
     moments_fit: tuple = ()
     #: ``(θ, β)`` of the wait per draw of ``share_draws[1:]`` (None: ``wait`` in every draw)
     wait_draws: np.ndarray | None = None
     #: the :func:`first_contact_times` it was fitted on (the per-channel check reuses them)
     times: pd.DataFrame | None = None
+    #: Pearson p of the free fit in the model check (a diagnostic; see ``gof_p``)
+    gof_p_free: float = float("nan")
 
     def summary_frame(self, alpha: float | None = None) -> pd.DataFrame:
         """``share_screening`` (with its interval), and the fitted hazard components."""
@@ -684,8 +696,62 @@ def strategy_replicates(
     return np.vstack(parts) if parts else np.zeros((0, k))
 
 
-def _check(days, event, weight, follow, fits: dict) -> tuple[pd.DataFrame, float]:
-    """Observed and predicted first contacts per bin of days; Pearson p of the mix."""
+#: Smallest expected count of a cell of the model check: sparser bins are pooled with a neighbour.
+CHECK_MIN_EXPECTED = 5.0
+
+
+def _predicted_bins(follow, weight, par) -> tuple[np.ndarray, float]:
+    """Expected first contacts per bin of :data:`CHECK_BINS` and expected stays not contacted.
+
+    ``par`` is ``(P_s, θ, h, β)``. Each stay is followed ``D + 1`` days, so a bin beyond its
+    window predicts nothing for it.
+    """
+    edges = np.array(CHECK_BINS)
+    cap = follow + 1
+    s_lo = survival_first_contact(np.minimum(edges[:-1, None], cap), *par)
+    s_hi = survival_first_contact(np.minimum(edges[1:, None], cap), *par)
+    rest = float((survival_first_contact(cap, *par) * weight).sum())
+    return ((s_lo - s_hi) * weight).sum(axis=1), rest
+
+
+def _pearson(observed, expected, not_observed, not_expected, fitted: int) -> float:
+    """Pearson p over the bins and the cell "not contacted", sparse cells pooled.
+
+    Bins whose expected count is below :data:`CHECK_MIN_EXPECTED` are pooled with the bin
+    before them (the first with the one after); the stays not contacted in their window are
+    one more cell (pooled with the last bin when sparse). Degrees of freedom: cells − 1 −
+    ``fitted`` (at least 1).
+    """
+    o, e = [float(v) for v in observed], [float(v) for v in expected]
+    for i in range(len(e) - 1, 0, -1):
+        if e[i] < CHECK_MIN_EXPECTED:
+            e[i - 1] += e.pop(i)
+            o[i - 1] += o.pop(i)
+    while len(e) > 1 and e[0] < CHECK_MIN_EXPECTED:
+        first_e, first_o = e.pop(0), o.pop(0)
+        e[0] += first_e
+        o[0] += first_o
+    if not_expected < CHECK_MIN_EXPECTED:
+        e[-1] += not_expected
+        o[-1] += not_observed
+    else:
+        e.append(not_expected)
+        o.append(not_observed)
+    o_, e_ = np.array(o), np.array(e)
+    ok = e_ > 0
+    chi2 = float(((o_[ok] - e_[ok]) ** 2 / e_[ok]).sum())
+    return float(stats.chi2.sf(chi2, max(int(ok.sum()) - 1 - fitted, 1)))
+
+
+def _check(
+    days, event, weight, follow, fits: dict, fitted: dict | None = None
+) -> tuple[pd.DataFrame, float, float]:
+    """Observed and predicted first contacts per bin of days; Pearson p of the mix and the free fit.
+
+    ``fits`` maps a name to ``(P_s, θ, h, β)``; ``"mix"`` is the headline's mix (the
+    moments' ``P_s`` and ``h`` with the wait: two parameters fitted to these first
+    contacts), ``"free fit"`` the likelihood's (four); ``fitted`` overrides those counts.
+    """
     edges = np.array(CHECK_BINS)
     obs = np.array(
         [
@@ -693,23 +759,77 @@ def _check(days, event, weight, follow, fits: dict) -> tuple[pd.DataFrame, float
             for lo, hi in zip(edges[:-1], edges[1:], strict=True)
         ]
     )
-    frame = {"observed": obs}
+    frame, rest = {"observed": obs}, {}
     for name, x in fits.items():
-        par = _unpack(x)
-        cap = follow + 1
-        s_lo = survival_first_contact(np.minimum(edges[:-1, None], cap), *par)
-        s_hi = survival_first_contact(np.minimum(edges[1:, None], cap), *par)
-        frame[name] = ((s_lo - s_hi) * weight).sum(axis=1)
+        frame[name], rest[name] = _predicted_bins(follow, weight, x)
     labels = [
         f"{lo}–{hi - 1}" if hi < 10_000 else f"{lo}+"
         for lo, hi in zip(edges[:-1], edges[1:], strict=True)
     ]
     check = pd.DataFrame(frame, index=pd.Index(labels, name="days_to_first_contact"))
-    e = check["mix"].to_numpy()
-    use = e > 5
-    chi2 = float(((obs[use] - e[use]) ** 2 / e[use]).sum())
-    dof = max(int(use.sum()) - 4, 1)
-    return check, float(stats.chi2.sf(chi2, dof))
+    not_contacted = float(weight.sum() - obs.sum())
+    fitted = {"mix": 2, "free fit": 4, **(fitted or {})}
+    p = {
+        name: _pearson(obs, check[name].to_numpy(), not_contacted, rest[name], fitted[name])
+        for name in ("mix", "free fit")
+        if name in fits
+    }
+    return check, p.get("mix", np.nan), p.get("free fit", np.nan)
+
+
+def _grouped_times(times: pd.DataFrame):
+    """Days, event, follow-up and count of the timed stays, one row per distinct triple."""
+    times = times[_origin_columns(times)[0] == 0]
+    key = pd.DataFrame(
+        {
+            "d": times["days"].to_numpy(dtype=float),
+            "e": times["contacted"].to_numpy(dtype=bool),
+            "f": times["follow_days"].to_numpy(dtype=float),
+        }
+    )
+    g = key.groupby(["d", "e", "f"]).size().reset_index(name="w")
+    return (g["d"].to_numpy(dtype=float), g["e"].to_numpy(dtype=bool),
+            g["f"].to_numpy(dtype=float), g["w"].to_numpy(dtype=float))  # fmt: skip
+
+
+def model_check(times: pd.DataFrame, mix: tuple, fitted: int = 2) -> tuple[pd.DataFrame, float]:
+    r"""Observed against predicted time to first contact under a given mix, and its p-value.
+
+    Parameters
+    ----------
+    times : DataFrame
+        :func:`first_contact_times` of a city (stays first seen by a contact are left out:
+        they are not timed).
+    mix : tuple
+        ``(P_s, θ, h, β)``: share of the stays screened in their window, the Weibull wait's
+        rate and shape, and the search hazard per day — e.g.
+        :attr:`StrategyResults.moments_fit` (what :func:`fit_strategy` checks), or
+        ``(0, 1, h, 1)`` for search alone at hazard ``h``.
+    fitted : int
+        Parameters of ``mix`` fitted to these first contacts (taken off the degrees of
+        freedom): 2 for the headline's mix (its wait), 4 for the free likelihood fit, 0 for
+        a mix given from elsewhere.
+
+    Returns
+    -------
+    check : DataFrame
+        Per bin of days to first contact: ``observed`` and ``mix`` (predicted).
+    p : float
+        Pearson chi-square p-value over the bins and the stays not contacted in their
+        window (:func:`_pearson`).
+
+    Notes
+    -----
+    Stay ``i``, followed ``D_i + 1`` days, is first contacted in bin ``[a, b)`` with
+    probability ``S(min(a, D_i + 1)) − S(min(b, D_i + 1))`` and not at all with
+    ``S(D_i + 1)`` (:func:`survival_first_contact`); the expected counts are the sums over
+    the stays. A mix the data do not support (e.g. search alone where the team screens new
+    arrivals) predicts too few contacts in the first days and too many stays never met.
+    """
+    days, event, follow, weight = _grouped_times(times)
+    par = tuple(float(v) for v in mix)
+    check, p, _ = _check(days, event, weight, follow, {"mix": par}, {"mix": fitted})
+    return check, p
 
 
 def _curves(days, event, weight, follow, fits: dict, horizon: int = 60) -> pd.DataFrame:
@@ -719,8 +839,8 @@ def _curves(days, event, weight, follow, fits: dict, horizon: int = 60) -> pd.Da
     events = np.array([weight[event & (days == k)].sum() for k in t])
     km = np.cumprod(1 - np.divide(events, at_risk, out=np.zeros(len(t)), where=at_risk > 0))
     out = {"observed": 1 - km}
-    for name, x in fits.items():
-        out[name] = 1 - survival_first_contact(t + 1, *_unpack(x))
+    for name, par in fits.items():
+        out[name] = 1 - survival_first_contact(t + 1, *par)
     return pd.DataFrame(out, index=pd.Index(t, name="day"))
 
 
@@ -801,17 +921,9 @@ def fit_strategy(
             reason=Caveat("strategy.too_few", n=len(times), m=int(times["contacted"].sum())),
         )
     mean_t = np.atleast_1d(np.asarray(mean_stay_days, dtype=float))
-    d = times["days"].to_numpy(dtype=float)
-    follow_i = times["follow_days"].to_numpy(dtype=float)
-    hit = times["contacted"].to_numpy(dtype=bool)
     # the repeat contacts' hazard: the start of the likelihood fits and the "search only" check
     h_rep = float(_repeat_hazard(_stay_stats(times).sum(axis=0))[0])
-    key = pd.DataFrame({"d": d, "e": hit, "f": follow_i})
-    grouped = key.groupby(["d", "e", "f"]).size().reset_index(name="w")
-    days = grouped["d"].to_numpy(dtype=float)
-    event = grouped["e"].to_numpy(dtype=bool)
-    follow = grouped["f"].to_numpy(dtype=float)
-    weight = grouped["w"].to_numpy(dtype=float)
+    days, event, follow, weight = _grouped_times(times)
     x = _fit_wait(days, event, weight, h_rep)
     lower, upper = np.array([-30, -30, -30, -3.0]), np.array([30, 30, 30, np.log(2)])
     free = optimize.minimize(lambda z: _nll(z, days, event, weight), np.clip(x, lower, upper),
@@ -838,14 +950,18 @@ def fit_strategy(
     with np.errstate(invalid="ignore"):
         lo, hi = percentile_interval(draws[1:], alpha)
     label = "random" if hi < 0.1 else ("screening" if lo > 0.9 else "mixture")
+    x_free = np.clip(free.x, lower, upper)
+    # the model check tests the headline's mix; the likelihood's free fit is a diagnostic
+    moments_fit = (float(p_timed[0]), float(wait[0]), h, float(wait[1]))
     fits = {
-        "mix": np.clip(free.x, lower, upper),
-        "search only": np.array([-30.0, 0.0, np.log(max(h_rep, 1e-300)), 0.0]),
-        "screening only": _fit_wait(days, event, weight, 0.0),
+        "mix": moments_fit,
+        "free fit": _unpack(x_free),
+        "search only": (0.0, 1.0, h_rep, 1.0),
+        "screening only": _unpack(_fit_wait(days, event, weight, 0.0)),
     }
-    p_mix, theta, _, shape = _unpack(fits["mix"])
-    week = float(1 - np.exp(-((theta * 7) ** shape))) if p_mix > 0.005 else np.nan
-    check, gof_p = _check(days, event, weight, follow, fits)
+    theta, shape = wait
+    week = float(1 - np.exp(-((theta * 7) ** shape))) if moments_fit[0] > 0.005 else np.nan
+    check, gof_p, gof_p_free = _check(days, event, weight, follow, fits)
     curves = _curves(days, event, weight, follow, fits)
     repeat = 1 - float(times["contacts"].gt(0).sum()) / max(float(times["contacts"].sum()), 1.0)
     caveats = [Caveat("strategy.read_from_first_contact")]
@@ -867,9 +983,10 @@ def fit_strategy(
         label=label,
         alpha=alpha,
         caveats=tuple(caveats),
-        mix=(p_mix, theta, _unpack(fits["mix"])[2], shape),
+        mix=fits["free fit"],
         wait=tuple(float(v) for v in wait),
-        moments_fit=(float(p_timed[0]), float(wait[0]), h, float(wait[1])),
+        moments_fit=moments_fit,
+        gof_p_free=gof_p_free,
         wait_draws=w_draws,
         times=all_times,
     )

@@ -229,8 +229,6 @@ def test_arrival_sites_are_refused_where_they_cannot_apply(world):
     merged = merge_stays(stays, strata, "Stockholm")
     with pytest.raises(EstimationError, match="latent visibility"):
         make_deconvolver(merged, strata, arrival_sites=("ads_a",))
-    with pytest.raises(EstimationError, match="only ad sites"):
-        make_deconvolver(merged, strata, visibility="ad_sites", arrival_sites=("outreach",))
     with pytest.raises(EstimationError, match="deconvolve_arrival"):
         fit_stays(stays, city="Stockholm", strata=strata, arrival_sites=("ads_a",))
 

@@ -66,9 +66,44 @@ The latent class per site is that of mixture capture–recapture models (Pledger
 sites are assumed independent, so a share of women on no ad site beyond ``Π_j (1 − π_j)``
 is not modelled.
 
+**Capture on arrival** (``make_deconvolver(visibility="ad_sites", arrival_sites=…)``,
+``stay_model = "deconvolve_arrival"``). An arrival source ``j`` (an ad site whose scraper
+captures a new ad when it is posted, i.e. on the woman's arrival day) sees a woman of its
+list on her arrival day or not at all in that stay; after that it looks again on its
+scrape days. A stay whose first observed day has a sighting of an arrival source is
+**anchored**: it began that day. With ``a`` its span to the last look of an arrival
+source and ``s ≥ a`` its whole span (other sources may see her later), an ended anchored
+stay of ``D`` days has the likelihood
+
+    K(s | D) = P(G > D − a),   D ≥ s                      (going on: K = 1, D ≥ s)
+
+with ``G`` the gap from one look of the arrival sources to the next that sees her (the
+first gap, from the arrival day, when ``a = 1``; the later gaps otherwise): the days
+before ``a`` are known, the days after it unseen. ``P(G > m)`` is nonparametric, per
+source set, from the gaps between the arrival sources' sighting days inside the stays
+(the product-limit estimate with each stay's last gap censored at its unseen days
+``D − a``, whose expected number at risk at each lag comes from the stays' posterior
+under the fitted ``f``; ``GAP_ROUNDS`` rounds of EM for ``f`` then the survival; sets
+shrunk to the pooled hazards by ``SHRINK_GAPS`` gaps, ``TAIL_GAPS`` gaps at the overall
+rate at every lag). So weekly snapshots seen with chance 0.7 give the step-shaped
+``0.3^⌊m/7⌋`` the data show, not the geometric tail of a daily chance. An arrival
+source's absence is flat in the length, ``a_j(D) = 1 − π_j``, so the unseen stays are
+``h₀(D) = Π_j (1 − π_j) · Π_o (1 − r_o)^D`` and with two arrival sources alone the number
+of stays is the Lincoln–Petersen estimate. A stay no arrival source saw first gets the
+per-day kernel above at the daily chance of its set's own sources,
+``1 − Π_{x ∈ k} (1 − r_x)`` (the EM's ``r_o``, ``r_j``; the set's sighting density would
+be the ad sites' looks, ten times too high). The gap survival and these rates are
+estimated on the point fit and held in the bootstrap replicates (which refit ``f``, ``π``,
+``r``); the gap survival's posterior ignores the absence factors of per-day sites (flat
+when every site is an arrival source). Any source may be named an arrival source, e.g.
+outreach that screens new ads. References: the NPMLE above (Turnbull 1976), the
+product-limit estimate with censoring (Kaplan & Meier 1958), two-list capture–recapture
+(Lincoln–Petersen; Pledger 2000).
+
 References
 ----------
-Turnbull, B. W. (1976). The empirical distribution function with arbitrarily grouped,
+Kaplan, E. L., Meier, P. (1958). Nonparametric estimation from incomplete observations.
+*JASA* 53, 457–481. Turnbull, B. W. (1976). The empirical distribution function with arbitrarily grouped,
 censored and truncated data. *JRSS B* 38, 290–295. Dempster, A. P., Laird, N. M., Rubin,
 D. B. (1977). Maximum likelihood from incomplete data via the EM algorithm. *JRSS B* 39,
 1–38. Varadhan, R., Roland, C. (2008). Simple and globally convergent methods for

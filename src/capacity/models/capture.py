@@ -46,7 +46,8 @@ and its scraper, not of a city, so all cities' stays are pooled unless ``city`` 
 
 :func:`resolve_capture` turns ``Params.capture_model == "auto"`` into the three model
 settings (:data:`SETTINGS`): every site on arrival → the ``"on_arrival"`` settings, every
-site per day → the ``"per_day"`` settings, otherwise the settings as given, with a caveat.
+site per day → the ``"per_day"`` settings, otherwise the defaults (which are the
+``"on_arrival"`` settings), with a caveat.
 
 References
 ----------
@@ -316,7 +317,8 @@ def resolve_capture(params, sightings: pd.DataFrame):
     ``stay_model`` and ``gap_days`` (:data:`SETTINGS`) and ``capture_model`` becomes
     ``"fixed"``, so a refit of the result (another ``gap_days``, the other model in the
     report's tornado) keeps what it is given. When the sites disagree or the data are
-    too few the settings stay as given (``diagnostic.caveats`` says so).
+    too few the three keep their defaults (``diagnostic.caveats`` says so); ``Params``
+    refuses ``"auto"`` with any of the three set.
     """
     if getattr(params, "capture_model", "fixed") != "auto":
         return params, None

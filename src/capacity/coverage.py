@@ -721,7 +721,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument(
         "--stay-model",
-        choices=("margins", "deconvolve", "deconvolve_sites"),
+        choices=("margins", "deconvolve", "deconvolve_sites", "deconvolve_arrival"),
         help="the chain's stay_model, the correction for unseen days (default: the Params one)",
     )
     p.add_argument(

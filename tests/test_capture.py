@@ -248,3 +248,26 @@ def test_tornado_of_auto_is_the_tornado_of_the_chosen_settings(tmp_path):
     assert gap == ["7", "21"]  # around the chosen 14, not the field's 28
     model = a[a["setting"] == "population_model"]["value"].tolist()
     assert model == ["quarterly"]  # the other capture model's settings
+
+
+def test_capture_study_table():
+    from capacity.coverage import WORLDS, Plan, capture_markdown, capture_study
+
+    name = "calibrated world (ad captured once per stay)"
+    study = capture_study({name: WORLDS[name]}, [1], Plan(scale=0.1))
+    assert set(study["site"]) == {"ads_a", "ads_b"}
+    assert (study["truth"] == "per_stay").all() and (study["chosen"] == "on_arrival").all()
+    text = capture_markdown(study)
+    assert text.count("| 1 / 0 / 0 |") == 2
+    wrong = capture_markdown(study.assign(chosen="per_day"))
+    assert wrong.count("| 0 / 0 / 1 |") == 2
+    undecided = capture_markdown(study.assign(chosen="mixed"))
+    assert undecided.count("| 0 / 1 / 0 |") == 2
+
+
+def test_command_line_prints_the_diagnostic(capsys):
+    from capacity.models.capture import main
+
+    assert main([str(SAMPLE_DIR), "--city", "Stockholm"]) == 0
+    out = capsys.readouterr().out
+    assert "Capture model: on_arrival" in out and "ads_b" in out and "Stockholm" in out

@@ -92,8 +92,10 @@ class Params:
         "bootstrap replicate (right where sources see a present person day by day; see "
         "docs/methods/stays.md for what each gets wrong); 'deconvolve_sites' the same with "
         "being on each ad site a latent trait of the woman, so a site that did not see her "
-        "is informative.",
-        choices=("margins", "deconvolve", "deconvolve_sites"),
+        "is informative; 'deconvolve_arrival' the same for ad sites that capture a woman on "
+        "her arrival day (or not at all in that stay): such a stay's start is known and only "
+        "the days after her last sighting are estimated.",
+        choices=("margins", "deconvolve", "deconvolve_sites", "deconvolve_arrival"),
     )
     strategy: str = _param(
         "estimated",

@@ -335,3 +335,27 @@ def resolved(params, fitted):
     base = fitted.base_params
     keys = ("capture_model", "detection_model", "stay_model", "gap_days")
     return params.replace(**{k: getattr(base, k) for k in keys})
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m capacity.models.capture FOLDER [--city CITY]``: print the diagnostic."""
+    import argparse
+
+    from capacity.config import resolve
+    from capacity.dataset import load_dataset
+
+    p = argparse.ArgumentParser(
+        description="Which capture model a dataset's ad sites follow: an ad captured on "
+        "arrival, or a woman seen per day present (docs/methods/population.md)."
+    )
+    p.add_argument("folder", help="a dataset folder (the four tables and datapackage.json)")
+    p.add_argument("--city", help="only this city's stays (default: all cities pooled)")
+    p.add_argument("--gap-days", type=int, default=GAP_DAYS)
+    args = p.parse_args(argv)
+    data = load_dataset(resolve(args.folder))
+    print(capture_diagnostic(data.sightings, city=args.city, gap_days=args.gap_days).summary())
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -64,7 +64,34 @@ def test_sweep_renders_every_scenario_report_on_warm_kernels(tmp_path, monkeypat
     params = Params.from_yaml("params/stockholm.yaml", output_dir=str(tmp_path), n_boot=20)
     # one kernel, four reports; rendered as s01, s03, s02, s04 (sweep.sharing_order), but
     # the reports come back in the grid's order
+    # what every scenario report needs but none depends on starts before the comparison:
+    # the warm kernels (booting and importing) and the tornado's refits (forked here)
+    import capacity.report.refits as refits
+    import capacity.report.sweep as sweep
+    import capacity.report.warm as warm
+
+    calls: list = []
+    real_pool, real_refits, real_compare = warm.WarmPool, refits.start_refits, sweep.compare
+
+    def pool(*a, **k):
+        calls.append("pool")
+        return real_pool(*a, **k)
+
+    def start_refits(*a, **k):
+        pid = real_refits(*a, **k)
+        calls.append(("refits", pid is not None))
+        return pid
+
+    def compare(*a, **k):
+        calls.append("compare")
+        return real_compare(*a, **k)
+
+    monkeypatch.setattr(warm, "WarmPool", pool)
+    monkeypatch.setattr(refits, "start_refits", start_refits)
+    monkeypatch.setattr(sweep, "compare", compare)
     result = run_sweep(params, grid, jobs=1, each=True, progress=False)
+    assert calls == ["pool", ("refits", True), "compare"]
+    assert not refits._CHILDREN  # the forked process was collected
     assert len(result.reports) == 4
     wanted = [(0, 0.7), (0, 0.8), (3, 0.7), (3, 0.8)]
     for i, (report, (extra, target)) in enumerate(zip(result.reports, wanted, strict=True)):
@@ -123,3 +150,27 @@ def test_preload_code_covers_only_absolute_top_level_imports(tmp_path):
     exec(code, namespace)
     assert set(namespace) == {"__builtins__"}  # binds nothing
     assert preload_code(tmp_path / "missing.ipynb") == ""
+
+
+def _run_probe(nb, out, kernel=None):
+    kernel.execute(nb, out, {})
+    cells = [c for c in nbformat.read(out, as_version=4).cells if c.cell_type == "code"]
+    return "".join(o.get("text", "") for o in cells[0].get("outputs", []))
+
+
+def test_a_pool_started_ahead_has_its_kernels_import_the_notebooks_modules(tmp_path):
+    """Started before any report is known, each worker's kernel boots and does the
+    notebook's imports (its first cell finds them done), and the report runner's modules
+    were imported once, before the workers were forked."""
+    import sys
+
+    from capacity.report.warm import RENDERERS, WarmPool, render_reports
+
+    nb = _preload_notebook(tmp_path / "preload.ipynb")
+    nb.write_text(nb.read_text().replace("from . import x", ""))  # runs through
+    with WarmPool(1, preload=nb) as pool:
+        assert {"papermill", "weasyprint"} <= set(RENDERERS) and set(RENDERERS) <= set(sys.modules)
+        jobs = [(_run_probe, (nb, tmp_path / f"out-{i}.ipynb"), {}) for i in range(2)]
+        printed = list(render_reports(jobs, pool=pool))
+    assert printed[0].split("] [")[0] == "['colorsys', 'email.mime.text'"
+    assert "preload" not in printed[0]

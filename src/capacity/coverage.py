@@ -64,6 +64,23 @@ WORLDS: dict[str, SynthConfig] = {
     ),
 }
 
+#: Worlds that strain the capture diagnostic (``--capture-only --capture-stress``): sites
+#: that see a present woman almost at once, or rarely; an ad captured on arrival less often,
+#: or seen on fewer snapshots (more stays split and merged).
+CAPTURE_STRESS: dict[str, SynthConfig] = {
+    "per-day capture, daily chance 0.30 / 0.20": dataclasses.replace(
+        _BASE, ads_capture="per_day", p_ads_per_day_a=0.30, p_ads_per_day_b=0.20
+    ),
+    "per-day capture, daily chance 0.50 / 0.40": dataclasses.replace(
+        _BASE, ads_capture="per_day", p_ads_per_day_a=0.50, p_ads_per_day_b=0.40
+    ),
+    "per-day capture, daily chance 0.04 / 0.02": dataclasses.replace(
+        _BASE, ads_capture="per_day", p_ads_per_day_a=0.04, p_ads_per_day_b=0.02
+    ),
+    "on arrival, ad captured with chance 0.5": dataclasses.replace(_BASE, p_capture_ads=0.5),
+    "on arrival, snapshots seen with chance 0.3": dataclasses.replace(_BASE, p_snapshot_ads=0.3),
+}
+
 
 @dataclass(frozen=True)
 class Plan:
@@ -495,7 +512,7 @@ def capture_markdown(study: pd.DataFrame) -> str:
     right = {"per_stay": "on_arrival", "per_day": "per_day"}
     lines = [
         "| world | true capture | site | stays with both (median) | lead share: mean (min–max) "
-        "| upper bound max / lower bound min | seeds choosing the right model |",
+        "| upper bound max / lower bound min | seeds: right / undecided / wrong model |",
         "|---|---|---|---|---|---|---|",
     ]
     for (world, site), g in study.groupby(["world", "site"], sort=False):
@@ -506,10 +523,11 @@ def capture_markdown(study: pd.DataFrame) -> str:
             else f"lower ≥ {g['ci_lower'].min():.3f}"
         )
         ok = int((g["chosen"] == right[truth]).sum())
+        wrong = int(g["chosen"].isin(["on_arrival", "per_day"]).sum()) - ok
         lines.append(
             f"| {world} | {truth} | {site} | {int(g['pairs'].median())} | "
             f"{g['lead'].mean():.3f} ({g['lead'].min():.3f}–{g['lead'].max():.3f}) | {bound} | "
-            f"{ok}/{len(g)} |"
+            f"{ok} / {len(g) - ok - wrong} / {wrong} |"
         )
     return "\n".join(lines)
 
@@ -650,6 +668,15 @@ def write_markdown(
     path.write_text("\n".join(lines) + kept, encoding="utf-8")
 
 
+def _worlds(args) -> dict:
+    """The worlds the command line asks for (``--worlds``, ``--only``, ``--capture-stress``)."""
+    pool = CAPTURE_STRESS if args.capture_stress else WORLDS
+    if args.only:
+        items = list(pool.items())
+        return dict(items[int(i) - 1] for i in args.only.split(","))
+    return dict(list(pool.items())[: args.worlds]) if args.worlds else pool
+
+
 def _capture_main(args, worlds, seeds, plan: Plan, command: str, commit: str) -> int:
     """``--capture-only``: print the capture diagnostic's table (and write its rows)."""
     t0 = time.perf_counter()
@@ -694,7 +721,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument(
         "--stay-model",
-        choices=("margins", "deconvolve", "deconvolve_sites"),
+        choices=("margins", "deconvolve", "deconvolve_sites", "deconvolve_arrival"),
         help="the chain's stay_model, the correction for unseen days (default: the Params one)",
     )
     p.add_argument(
@@ -716,6 +743,12 @@ def main(argv: list[str] | None = None) -> int:
         "its table (all cities pooled, or --capture-city)",
     )
     p.add_argument("--capture-city", help="with --capture-only: one city's stays only")
+    p.add_argument(
+        "--capture-stress",
+        action="store_true",
+        help="with --capture-only: the worlds of CAPTURE_STRESS instead of WORLDS",
+    )
+    p.add_argument("--scale", type=float, help="the worlds' scale (default: the Plan's, 0.3)")
     p.add_argument("--jobs", type=int, default=2, help="worker processes")
     p.add_argument(
         "--reduced",
@@ -757,12 +790,11 @@ def main(argv: list[str] | None = None) -> int:
         )
     if args.chain_only:
         plan = dataclasses.replace(plan, population=False, period=False, stays=False)
-    worlds = dict(list(WORLDS.items())[: args.worlds]) if args.worlds else WORLDS
-    if args.only:
-        items = list(WORLDS.items())
-        worlds = dict(items[int(i) - 1] for i in args.only.split(","))
+    worlds = _worlds(args)
     seeds = range(1, args.seeds + 1)
     t0 = time.perf_counter()
+    if args.scale:
+        plan = dataclasses.replace(plan, scale=args.scale)
     if args.capture_only:
         return _capture_main(args, worlds, seeds, plan, command, commit)
     if args.from_cases:

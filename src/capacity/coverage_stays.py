@@ -216,7 +216,7 @@ def decompose(world: int, seed: int, gap_days: int = 28) -> list[dict]:
         rows[f"margins, self-consistent spread ({steps} EM step{'s' if steps > 1 else ''})"] = (
             _self_consistent(expander, steps)
         )
-    for model in ("deconvolve", "deconvolve_sites"):
+    for model in ("deconvolve", "deconvolve_sites", "deconvolve_arrival"):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             res = fit_stays(frame, city=plan.city, strata=strata, n_boot=0, correction=model)

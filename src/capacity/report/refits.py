@@ -53,10 +53,11 @@ def wait_for_refits(timeout: float = 30.0) -> None:
     import time
 
     deadline = time.monotonic() + timeout
-    while _CHILDREN and time.monotonic() < deadline:
-        _reap()
-        if _CHILDREN:
-            time.sleep(0.01)
+    while True:
+        _reap()  # at least once, also with no time to wait
+        if not _CHILDREN or time.monotonic() >= deadline:
+            return
+        time.sleep(0.01)
 
 
 def missing_refits(data, params) -> list:

@@ -243,12 +243,39 @@ def run_sweep(
 
 
 def _sweep(params, grid_file, jobs, each, formats, progress, t0) -> SweepResult:
+    grid = load_grid(grid_file)
+    todo = scenarios(params, grid)  # validates every combination before any work
+    if not each:
+        return _compare_and_render(params, grid, todo, jobs, None, formats, progress, t0)
+    from capacity.report import refits
+    from capacity.report.run import notebook_path
+    from capacity.report.warm import WarmPool
+
+    # Work every scenario report needs but none of them depends on is started now, to run
+    # while the comparison is fitted, evaluated and rendered (which keeps one core busy
+    # most of the time): the warm kernels' start and imports, and the tornado's refits.
+    pool = WarmPool(max(1, min(jobs, len(todo))), preload=notebook_path("committee_report"))
+    try:
+        return _compare_and_render(params, grid, todo, jobs, pool, formats, progress, t0)
+    finally:
+        pool.close()
+        refits.wait_for_refits(timeout=5)  # collect the forked process (done by now)
+
+
+def _compare_and_render(params, grid, todo, jobs, pool, formats, progress, t0) -> SweepResult:
+    """The comparison and its report; with a pool (``each``) every scenario's report too."""
     from capacity.dataset import load_dataset
     from capacity.report.run import make_run_id, run_report
 
-    grid = load_grid(grid_file)
-    todo = scenarios(params, grid)  # validates every combination before any work
+    each = pool is not None
     data = load_dataset(params.data_path)
+    if each:
+        from capacity.report.refits import start_refits
+
+        # the tornado's refits depend on the data and the fit's parameters only, the same
+        # for every scenario: one forked process fits them into the fit cache now (the
+        # scenario reports' kernels wait for an entry being fitted and read it)
+        start_refits(data, params)
     comparison = compare(data, params, grid, jobs=jobs, progress=progress, keep=each)
     sweep_id = make_run_id(params, "sweep")
     folder = params.output_path / sweep_id
@@ -283,15 +310,13 @@ def _sweep(params, grid_file, jobs, each, formats, progress, t0) -> SweepResult:
             ]
             from tqdm.auto import tqdm
 
-            from capacity.report.warm import render_reports
-
             # one warm kernel per worker renders its share of the reports (a kernel start
             # and the imports once per worker, not once per scenario); in an order where
             # reports that share cached results are not rendered at the same time
             order = sharing_order([sc for sc, _ in jobs_list])
             done = tuple(
                 tqdm(
-                    render_reports([(_render_one, jobs_list[i], {}) for i in order], workers=jobs),
+                    pool.render([(_render_one, jobs_list[i], {}) for i in order]),
                     total=len(jobs_list),
                     desc="reports",
                     disable=not progress,

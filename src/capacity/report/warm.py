@@ -7,8 +7,9 @@ costs more than the cells. A :class:`WarmKernel` is started once and handed to
 the kernel's namespace is emptied (IPython's ``%reset -f``) and its figures closed, so each
 report sees the same fresh namespace a new kernel would give, while the imported modules stay
 loaded (and, frozen out of the garbage collector's way, are not scanned again: see
-:data:`RESET_CODE`). :func:`render_reports` renders many reports on a pool of warm kernels, one per
-worker process (HTML and PDF are made in the workers, so they run in parallel too).
+:data:`RESET_CODE`). :func:`render_reports` renders many reports on a pool of warm kernels (:class:`WarmPool`), one
+per worker process (HTML and PDF are made in the workers, so they run in parallel too); a
+pool started ahead of its reports boots and imports while its caller does other work.
 """
 
 from __future__ import annotations
@@ -216,15 +217,54 @@ def preload_code(notebook: str | Path) -> str:
 _WORKER_KERNEL: WarmKernel | None = None
 
 
-def _start_worker(kernel_name: str | None) -> None:
-    """Pool initializer: start this worker's kernel and shut it down when the worker ends."""
+def _start_worker(kernel_name: str | None, preload: str | Path | None = None) -> None:
+    """Pool initializer: start this worker's kernel and shut it down when the worker ends.
+
+    ``preload``: a notebook whose imports the kernel does as soon as it is up
+    (:func:`preload_code`), before the worker's first report.
+    """
     from multiprocessing import util
 
     global _WORKER_KERNEL
     # the reports of a pool are of the same data: many of their figures are the same
-    _WORKER_KERNEL = WarmKernel(kernel_name, figure_memo=True)
+    _WORKER_KERNEL = WarmKernel(kernel_name, preload=preload, figure_memo=True)
     # workers leave through os._exit, which skips atexit: a Finalize still runs
     util.Finalize(_WORKER_KERNEL, _WORKER_KERNEL.close, exitpriority=10)
+
+
+#: What a report process imports to run a notebook and render it (about 1 s of CPU).
+RENDERERS = (
+    "papermill",
+    "capacity.report.kernel",
+    "capacity.report.preflight",
+    "capacity.report.render",
+    "nbconvert",
+    "weasyprint",
+)
+
+
+def import_renderers() -> None:
+    """Import what a report process needs to run a notebook and render it (:data:`RENDERERS`).
+
+    :class:`WarmPool` calls it before it forks its workers, so that they start with these
+    modules instead of importing them in their first report: the caller, a sweep, renders
+    its comparison report with them anyway. Errors are left to the report, which imports
+    the same modules and says what failed.
+    """
+    import importlib
+
+    from capacity.report.run import import_nbformat
+
+    try:
+        import_nbformat()
+        for name in RENDERERS:
+            importlib.import_module(name)
+    except Exception:
+        pass
+
+
+def _started() -> None:
+    """Nothing: submitted once per worker so that the pool starts its workers now."""
 
 
 def _render_in_worker(job: tuple[Callable[..., Any], tuple, dict]):
@@ -232,10 +272,66 @@ def _render_in_worker(job: tuple[Callable[..., Any], tuple, dict]):
     return fn(*args, kernel=_WORKER_KERNEL, **kwargs)
 
 
+class WarmPool:
+    """Worker processes, each with a warm kernel, started before their reports are known.
+
+    A sweep knows which reports it will render long before it can render them (the
+    comparison comes first). Started then, each worker's kernel boots and imports the
+    ``preload`` notebook's modules (:func:`preload_code`) while the sweep fits and compares
+    on the machine's other core, instead of in the first report's import cell.
+
+    Parameters
+    ----------
+    workers : int
+        Worker processes, each with its own kernel.
+    kernel_name : str, optional
+        Jupyter kernel (default ``capacity``).
+    preload : path, optional
+        The notebook the reports will run (its imports are done ahead).
+
+    Use as a context manager, or call :meth:`close`.
+    """
+
+    def __init__(
+        self,
+        workers: int = 2,
+        kernel_name: str | None = None,
+        preload: str | Path | None = None,
+    ):
+        self.workers = max(1, workers)
+        import_renderers()  # once, here: forked workers have them
+        self._pool = ProcessPoolExecutor(
+            max_workers=self.workers, initializer=_start_worker, initargs=(kernel_name, preload)
+        )
+        # the first job starts the workers (all of them with the fork start method; one
+        # each otherwise, as far as the pool spawns them); their initializer starts the
+        # kernel and queues the preload without waiting for it
+        for _ in range(self.workers):
+            self._pool.submit(_started)
+
+    def render(self, jobs: Iterable[tuple[Callable[..., Any], tuple, dict]]) -> Iterator[Any]:
+        """``fn(*args, kernel=<warm kernel>, **kwargs)`` for each job; results in order."""
+        yield from self._pool.map(_render_in_worker, list(jobs))
+
+    def close(self) -> None:
+        """Stop the workers (and with them their kernels)."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> WarmPool:
+        """The pool, started; closed when the ``with`` block ends."""
+        return self
+
+    def __exit__(self, *exc) -> None:
+        """Stop the workers."""
+        self.close()
+
+
 def render_reports(
     jobs: Iterable[tuple[Callable[..., Any], tuple, dict]],
     workers: int = 2,
     kernel_name: str | None = None,
+    *,
+    pool: WarmPool | None = None,
 ) -> Iterator[Any]:
     """Call ``fn(*args, kernel=<warm kernel>, **kwargs)`` for each job on a pool of warm kernels.
 
@@ -246,6 +342,9 @@ def render_reports(
         (a module-level function).
     workers : int
         Worker processes, each with its own kernel.
+    pool : WarmPool, optional
+        A pool started earlier (``workers`` and ``kernel_name`` are then its own); it is
+        left running.
 
     Yields
     ------
@@ -254,11 +353,19 @@ def render_reports(
     jobs = list(jobs)
     if not jobs:
         return
-    workers = max(1, min(workers, len(jobs)))
-    with ProcessPoolExecutor(
-        max_workers=workers, initializer=_start_worker, initargs=(kernel_name,)
-    ) as pool:
-        yield from pool.map(_render_in_worker, jobs)
+    if pool is not None:
+        yield from pool.render(jobs)
+        return
+    with WarmPool(max(1, min(workers, len(jobs))), kernel_name) as own:
+        yield from own.render(jobs)
 
 
-__all__ = ["RESET_CODE", "WarmKernel", "preload_code", "render_reports"]
+__all__ = [
+    "RESET_CODE",
+    "RENDERERS",
+    "WarmKernel",
+    "WarmPool",
+    "import_renderers",
+    "preload_code",
+    "render_reports",
+]

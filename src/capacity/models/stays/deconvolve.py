@@ -119,6 +119,13 @@ SHRINK_DAYS = 50.0
 KERNEL_EPS = 1e-4
 #: Longest unseen margin in days the grid allows beyond the longest observed span.
 MAX_MARGIN = 365
+#: Capture on arrival: rounds of (EM of the lengths, then the gap survival from them).
+GAP_ROUNDS = 5
+#: Capture on arrival: gaps of the pooled shape added to each source set's gaps (shrinkage).
+SHRINK_GAPS = 50.0
+#: Capture on arrival: gaps at the pooled overall rate added at every lag (a tail where no
+#: observed gap is that long).
+TAIL_GAPS = 1.0
 
 
 def source_group(source: str) -> str:
@@ -297,6 +304,15 @@ class Deconvolver:
     set_num: sparse.csr_matrix | None = None
     set_den: sparse.csr_matrix | None = None
     no_site_class: bool = False
+    arrival_sites: np.ndarray | None = None
+    set_anchored: np.ndarray | None = None
+
+    @property
+    def key_anchored(self) -> np.ndarray:
+        """(U,) whether each key's stays were first seen by a site capturing on arrival."""
+        if self.set_anchored is None:
+            return np.zeros(len(self.key_span), dtype=bool)
+        return np.asarray(self.set_anchored, dtype=bool)[self.key_stratum]
 
     @property
     def latent(self) -> bool:
@@ -317,6 +333,16 @@ class Deconvolver:
     def replicates(self, w: np.ndarray):
         """StayReplicates for person weights ``w`` (P, B): EM and densities refitted."""
         return _replicates(self, w)
+
+    def _log_rho(self, q: np.ndarray) -> np.ndarray:
+        """``log((1 − q)/(1 − q₀))`` (B, S): the ended kernels' rescaling per replicate.
+
+        0 for anchored sets: their kernel is the gap survival, held at the point fit's.
+        """
+        log_rho = np.log(np.clip((1 - q) / (1 - self.q0[None, :]), 1e-12, None))
+        if self.set_anchored is not None:
+            log_rho[:, np.asarray(self.set_anchored, dtype=bool)] = 0.0
+        return log_rho
 
     def fit(
         self,
@@ -355,7 +381,7 @@ class Deconvolver:
         # arrays are laid out (…, B): a column per replicate, as sparse products want
         miss = ((1 - q).T[:, None, :] ** self.grid[None, :, None]).astype(DTYPE)  # (S, D, B)
         n_ys = np.ascontiguousarray(n_ys.transpose(1, 2, 0))  # (Y, S, B)
-        log_rho = np.log(np.clip((1 - q) / (1 - self.q0[None, :]), 1e-12, None))  # (B, S)
+        log_rho = self._log_rho(q)  # (B, S)
         tiled = np.tile(self.grid, n_y).astype(float)[:, None]
         # ρ^(D − s) = ρ^D · ρ^(−s): f is scaled by ρ^D, each key by ρ^(−s)
         parts = []
@@ -370,7 +396,9 @@ class Deconvolver:
         if len(keys):  # stays going on: K = 1/q (a tail sum of f) − the decaying part
             c_wk = np.ascontiguousarray(big_w[:, keys].T).astype(DTYPE)
             c_at = self.key_year[keys] * n_d + self.key_span[keys] - 1  # (y, D = s) cells
-            c_inv = (1 / self.q0[self.key_stratum[keys]]).astype(DTYPE)[:, None]
+            c_inv = np.where(  # start fixed on the arrival day: K = 1 for D ≥ s
+                self.key_anchored[keys], 1.0, 1 / self.q0[self.key_stratum[keys]]
+            ).astype(DTYPE)[:, None]
             c_mat, c_mat_t = mat.astype(DTYPE), mat.T.tocsr().astype(DTYPE)
             # the keys' values added into their cells, in key order (as np.add.at adds them)
             c_add = sparse.csr_matrix(
@@ -462,6 +490,9 @@ class _Visibility:
         has = self.has_site[dec.key_stratum[keys]].astype(float)
         cw = big_w[:, keys].T if len(keys) else np.zeros((0, n_b))
         self.cens_off = ((1 - cm) * has[:, None]).T @ cw  # (J, B)
+        arrival = dec.arrival_sites
+        self.arrival = np.zeros(n_j, bool) if arrival is None else np.asarray(arrival, bool)
+        self.cens_off[self.arrival] = 0.0  # a site capturing on arrival did not have her
         self.cens_none = (1 - has) @ cw  # (B,)
         days = np.asarray(dec.person_days, dtype=float).T @ np.asarray(w, dtype=float)
         self.s_site, self.s_other = days[:n_j], days[n_j:]  # (J, B), (O, B) sighting days
@@ -509,6 +540,9 @@ class _Visibility:
 
     def _refresh(self):
         miss = (1 - self.r)[:, None, :] ** self.grid[None, :, None]  # (J, D, B)
+        # a site capturing on arrival that missed her then never sees her in the stay:
+        # its absence is 1 − π_j whatever the length
+        miss[self.arrival] = 0.0
         on = self.pi[:, None, :] * miss
         absent = on + (1 - self.pi)[:, None, :]
         self.share_on = on / absent  # P(on site j | site j missed her for D days)
@@ -529,6 +563,7 @@ class _Visibility:
         self.h0 = self.none * others  # (D, B)
         # expected stays on site j among sets without it, and in the class
         self.post = self.cens_off * self.pi + self.cens_none * (1 - self.c0) * self.pi
+        self.post[self.arrival] = 0.0  # (stays going on that a capturing-on-arrival site lacks)
         self.in_class = self.cens_none * self.c0
 
     def _add_siteless(self, per_day):
@@ -682,7 +717,11 @@ def _densities(num, den, stratum, n_strata, w) -> np.ndarray:
 
 
 def make_deconvolver(
-    merged: pd.DataFrame, strata, n_iter: int | None = None, visibility: str = "none"
+    merged: pd.DataFrame,
+    strata,
+    n_iter: int | None = None,
+    visibility: str = "none",
+    arrival_sites=(),
 ) -> tuple[Deconvolver, pd.DataFrame]:
     """The EM keys of ``merged`` (the city's merged stays, :func:`merge_stays`).
 
@@ -691,10 +730,11 @@ def make_deconvolver(
     the window. ``visibility``: ``"none"`` (each source set its own unseen stays; pass
     :func:`grouped_strata`) or ``"ad_sites"`` (being on each ad site a latent trait, see
     the module; pass ``strata`` as built, one set per combination of sources, with their
-    sighting days). Returns the deconvolver and the stays it uses.
+    sighting days). ``arrival_sites`` (latent visibility only): ad sites taken to capture
+    a woman on her arrival day or not at all in that stay (the module's "Capture on
+    arrival"). Returns the deconvolver and the stays it uses.
     """
-    if visibility not in VISIBILITY:
-        raise EstimationError(f"visibility = {visibility!r}: use one of {VISIBILITY}.")
+    arrival_sites = _check_visibility(visibility, arrival_sites)
     code = strata.persons.get_indexer(merged["person_id"])
     if np.any(code < 0):
         raise EstimationError("stays name persons that are not in the sightings' strata.")
@@ -713,7 +753,7 @@ def make_deconvolver(
         )
     latent = {}
     if visibility.startswith("ad_sites"):  # a source set per stay: the sources seen in that stay
-        latent, stay_set = _latent_fields(strata, merged, code, use)
+        latent, stay_set = _latent_fields(strata, merged, code, use, arrival_sites)
         n_s = len(latent["labels"])
         shape = (n_s, n_p)
         latent["set_num"] = sparse.csr_matrix((inner, (stay_set, code)), shape=shape)
@@ -737,6 +777,10 @@ def make_deconvolver(
     grid = np.arange(1, n_d + 1)
     n_y = len(years)
 
+    anchored = latent.get("set_anchored", np.zeros(n_s, dtype=bool))
+    gaps = latent.pop("gaps", None)
+    surv = None  # anchored sets: (first, later) gap survival (S, margin + 1)
+
     def kernel(rows, ended):
         if not len(rows):
             return sparse.csr_matrix((0, n_y * n_d)), rows
@@ -745,15 +789,25 @@ def make_deconvolver(
         r = np.repeat(np.arange(len(rows)), length)
         m = np.arange(length.sum()) - np.repeat(np.cumsum(length) - length, length)
         qq = q0[ku[rows]][r]
+        fixed_start = anchored[ku[rows]][r]  # the span begins on the arrival day
         if ended:
-            val = (m + 1) * (1 - qq) ** m
+            val = np.where(fixed_start, 1.0, m + 1) * (1 - qq) ** m
+            if surv is not None and fixed_start.any():  # P(G > m): no sighting after the last
+                k_r, s_r = ku[rows][r], su[rows][r]
+                mm = np.minimum(m, margin)
+                gap_s = np.where(s_r == 1, surv[0][k_r, mm], surv[1][k_r, mm])
+                val = np.where(fixed_start, gap_s, val)
         else:  # the decaying part of (1 − (1 − q)^(m+1))/q = 1/q − (1 − q)^(m+1)/q
-            val = (1 - qq) ** (m + 1) / qq
+            # (start fixed: K = 1 for every D ≥ s, no decaying part)
+            val = np.where(fixed_start, 0.0, (1 - qq) ** (m + 1) / qq)
         col = yu[rows][r] * n_d + su[rows][r] - 1 + m
         mat = sparse.csr_matrix((val, (r, col)), shape=(len(rows), n_y * n_d))
         return mat, rows
 
-    kernels = tuple(kernel(np.flatnonzero((ku == k) & ~cu), True) for k in range(n_s))
+    ended_rows = [np.flatnonzero((ku == k) & ~cu) for k in range(n_s)]
+    if gaps is not None and anchored.any():
+        surv = _gap_survival(gaps, anchored, margin)
+    kernels = tuple(kernel(rows, True) for rows in ended_rows)
     censored = kernel(np.flatnonzero(cu), False)
     latent.setdefault("labels", tuple(strata.labels))
     dec = Deconvolver(
@@ -774,10 +828,93 @@ def make_deconvolver(
         n_iter=int(EM_ITERATIONS if n_iter is None else n_iter),
         **latent,
     )
+    if surv is not None:  # the gap survival and the lengths together (module: "Capture on arrival")
+        import dataclasses
+
+        for _ in range(GAP_ROUNDS):
+            surv = _gap_survival(gaps, anchored, margin, _open_gaps(dec, margin))
+            dec = dataclasses.replace(dec, kernels=tuple(kernel(r, True) for r in ended_rows))
     return dec, kept
 
 
-def _latent_fields(strata, merged: pd.DataFrame, code: np.ndarray, use: np.ndarray):
+def _open_gaps(dec: Deconvolver, margin: int) -> np.ndarray:
+    """Expected last gaps still open at each lag (2, S, margin + 1), from the point fit.
+
+    Each ended anchored stay's posterior over its unseen days ``M = D − s`` (``f(D)`` times
+    its kernel); a last gap with ``M = m`` survived lags ``1 … m``. The first kind (index
+    0) are stays seen on one day, the later kind the others.
+    """
+    f = dec.fit().f[0].reshape(-1)  # (Y·D)
+    n_d = len(dec.grid)
+    w_key = np.bincount(dec.stay_key, minlength=len(dec.key_span)).astype(float)
+    risk = np.zeros((2, len(dec.set_anchored), margin + 1))
+    for k in np.flatnonzero(dec.set_anchored):
+        mat, rows = dec.kernels[k]
+        if not len(rows):
+            continue
+        coo = mat.tocoo()
+        mass = coo.data * f[coo.col]
+        total = np.bincount(coo.row, weights=mass, minlength=len(rows))
+        mass = mass * (w_key[rows] / np.maximum(total, 1e-300))[coo.row]
+        at = dec.key_year[rows] * n_d + dec.key_span[rows] - 1
+        lag = np.minimum(coo.col - at[coo.row], margin)
+        later = (dec.key_span[rows] > 1)[coo.row].astype(np.int64)
+        np.add.at(risk, (later, k, lag), mass)
+    return np.cumsum(risk[:, :, ::-1], axis=2)[:, :, ::-1]
+
+
+def _check_visibility(visibility: str, arrival_sites) -> tuple:
+    """``arrival_sites`` as a tuple; refuse a visibility or arrival sites that do not fit."""
+    if visibility not in VISIBILITY:
+        raise EstimationError(f"visibility = {visibility!r}: use one of {VISIBILITY}.")
+    arrival_sites = tuple(arrival_sites or ())
+    if arrival_sites and not visibility.startswith("ad_sites"):
+        raise EstimationError(
+            "arrival_sites needs the latent visibility of the ad sites (visibility='ad_sites')."
+        )
+    return arrival_sites
+
+
+def _gap_survival(gaps, anchored: np.ndarray, n_l: int, censored=None):
+    """Survival ``P(G > m)``, ``m = 0 … n_l``, of the first and of the later gaps per set.
+
+    ``gaps``: (set, length, first) of every gap between two sighting days of a used stay;
+    ``censored`` (2, S, n_l + 1): expected last gaps still open at each lag (from the stays'
+    posterior, see the module). Discrete hazards ``h(l) = events(l) / at risk(l)`` (the
+    product-limit estimate with the last gap censored at the unseen days), each anchored
+    set's shrunk to the anchored sets' pooled hazards by ``SHRINK_GAPS`` gaps of their
+    shape, plus ``TAIL_GAPS`` gaps at their overall rate at every lag (a tail where no gap
+    is that long): ``h_k(l) = (e_k(l) + c ē(l) + t λ) / (n_k(l) + c n̄(l) + t)``.
+    Returns ``(first, later)``, each (S, n_l + 1); rows of sets not anchored are ones.
+    """
+    k, g, first = gaps
+    n_s = len(anchored)
+    g = np.minimum(g, n_l)
+    out = []
+    for i, sel in enumerate((first, ~first)):
+        ev = np.zeros((n_s, n_l + 1))
+        np.add.at(ev, (k[sel], g[sel]), 1.0)
+        ev[~anchored] = 0.0
+        risk = np.cumsum(ev[:, ::-1], axis=1)[:, ::-1]
+        if censored is not None:
+            risk = risk + np.where(anchored[:, None], censored[i], 0.0)
+        ev_p, risk_p = ev[anchored].sum(0), risk[anchored].sum(0)
+        n_p = max(ev_p.sum(), 1.0)
+        rate = ev_p[1:].sum() / max(risk_p[1:].sum(), 1e-300)
+        ev_k = ev + SHRINK_GAPS * ev_p / n_p + TAIL_GAPS * rate
+        risk_k = risk + SHRINK_GAPS * risk_p / n_p + TAIL_GAPS
+        h = np.divide(ev_k, risk_k, out=np.zeros_like(ev_k), where=risk_k > 0)
+        h = np.clip(h, 0.0, 1.0 - 1e-9)  # none at risk: no hazard (the product-limit's)
+        h[:, 0] = 0.0  # gaps are at least one day
+        sv = np.cumprod(1.0 - h, axis=1)
+        sv[~anchored] = 1.0
+        out.append(sv)
+    return tuple(out)
+
+
+def _latent_fields(
+    strata, merged: pd.DataFrame, code: np.ndarray, use: np.ndarray, arrival_sites=()
+):
     """Each stay's source set, the sites, and each person's sighting days per source.
 
     A sighting day belongs to the person's merged stay that starts last on or before it
@@ -794,6 +931,13 @@ def _latent_fields(strata, merged: pd.DataFrame, code: np.ndarray, use: np.ndarr
     sources = list(strata.sources)
     sites = [x for x in sources if source_group(x) == "ads"]
     others = [x for x in sources if source_group(x) != "ads"]
+    not_sites = sorted(x for x in arrival_sites if source_group(x) != "ads")
+    if not_sites:
+        raise EstimationError(
+            f"arrival_sites {not_sites}: only ad sites (sources named ads_…) can be taken to "
+            "capture a woman on her arrival day; leave the others out."
+        )
+    arrival_sites = tuple(x for x in arrival_sites if x in sites)  # absent here: ignored
     if not sites:
         raise EstimationError(
             "visibility='ad_sites' needs an ad site (a source named ads_…) among the city's "
@@ -823,11 +967,24 @@ def _latent_fields(strata, merged: pd.DataFrame, code: np.ndarray, use: np.ndarr
     ok &= (code[hit] == day_person) & (day_date <= last[hit])
     mask = np.zeros(len(merged), dtype=np.int64)
     np.bitwise_or.at(mask, hit[ok], np.int64(1) << day_source[ok].astype(np.int64))
-    masks, stay_set = np.unique(mask, return_inverse=True)
-    labels = tuple(
-        "+".join(sources[j] for j in range(len(sources)) if m >> j & 1) or "none" for m in masks
+    # anchored: a site that captures on arrival saw her on the stay's first observed day
+    arriving = np.int64(sum(1 << sources.index(x) for x in arrival_sites))
+    first_day = ok & (day_date == first[hit])
+    first_mask = np.zeros(len(merged), dtype=np.int64)
+    np.bitwise_or.at(
+        first_mask, hit[first_day], np.int64(1) << day_source[first_day].astype(np.int64)
     )
-    parts = [label.split("+") for label in labels]
+    anchored = (first_mask & arriving) != 0
+    n_src_sets = np.int64(1) << len(sources)
+    masks, stay_set = np.unique(mask + anchored * n_src_sets, return_inverse=True)
+    set_anchored = masks >= n_src_sets
+    masks = masks % n_src_sets
+    labels = tuple(
+        ("+".join(sources[j] for j in range(len(sources)) if m >> j & 1) or "none")
+        + ("@arrival" if a else "")
+        for m, a in zip(masks, set_anchored, strict=True)
+    )
+    parts = [label.removesuffix("@arrival").split("+") for label in labels]
     set_sites = np.array([[x in p for x in sites] for p in parts], dtype=bool)
     size = np.array([len(p) for p in parts])
     site_set = np.array(
@@ -838,6 +995,13 @@ def _latent_fields(strata, merged: pd.DataFrame, code: np.ndarray, use: np.ndarr
     to_col[column] = np.arange(len(sources))
     n_p = len(strata.persons)
     ok &= use[hit]
+    # gaps between a used stay's distinct sighting days (any source): the first one (from
+    # the first observed day) and the later ones, for the kernels of anchored stays
+    pair = np.unique(hit[ok].astype(np.int64) * span + (day_date[ok] - lo))
+    g_stay, g_day = pair // span, pair % span
+    inside = g_stay[1:] == g_stay[:-1]
+    gap_len = np.diff(g_day)[inside]
+    gap_first = (g_day[:-1] == (first[g_stay[:-1]] - lo))[inside]
     cell = day_person[ok] * len(sources) + to_col[day_source[ok]]
     person_days = np.bincount(cell, minlength=n_p * len(sources)).reshape(n_p, len(sources))
     fields = {
@@ -847,5 +1011,8 @@ def _latent_fields(strata, merged: pd.DataFrame, code: np.ndarray, use: np.ndarr
         "set_sites": set_sites,
         "site_set": site_set,
         "person_days": person_days.astype(float),
+        "arrival_sites": np.array([x in arrival_sites for x in sites], dtype=bool),
+        "set_anchored": set_anchored,
+        "gaps": (stay_set[g_stay[1:][inside]], gap_len.astype(np.int64), gap_first),
     }
     return fields, stay_set.astype(np.int64)

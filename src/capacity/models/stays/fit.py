@@ -39,7 +39,10 @@ from capacity.models.stays.replicates import (
 )
 from capacity.models.stays.trend import cox_trend
 
-__all__ = ["StaysResults", "fit_stays"]
+__all__ = ["DECONVOLVED", "StaysResults", "fit_stays"]
+
+#: The corrections that deconvolve the unseen days by EM (:mod:`.deconvolve`).
+DECONVOLVED = ("deconvolve", "deconvolve_sites", "deconvolve_arrival")
 
 
 @dataclass(frozen=True, repr=False)
@@ -204,6 +207,7 @@ def fit_stays(
     strata=None,
     n_boot: int = 200,
     seed: int = 0,
+    arrival_sites=None,
 ) -> StaysResults:
     """Kaplan–Meier, Cox trend and Laplace transform of stay lengths.
 
@@ -224,6 +228,9 @@ def fit_stays(
         every city's stays); ``"deconvolve_sites"`` the same with being on each ad site a
         latent trait of the woman, so a site's absence is informative (``strata`` as
         :func:`~capacity.models.stays.strata.source_strata` builds them);
+        ``"deconvolve_arrival"`` the same with the ad sites capturing a woman on her
+        arrival day or not at all in that stay (a stay first seen by such a site starts
+        that day; only the days after her last sighting are unknown);
         ``"none"`` uses first-to-last-sighting lengths.
     short_days : float
         Threshold of a short stay for ``short_share_by_year``.
@@ -234,6 +241,9 @@ def fit_stays(
     n_boot, seed : int
         Person-bootstrap replicates (and their seed) for the interval of the median ratio
         per year; with ``strata`` each replicate re-estimates the margins. 0: no interval.
+    arrival_sites : tuple of str, optional
+        ``"deconvolve_arrival"`` only: the ad sites that capture on arrival (default: every
+        ad site, a source named ``ads_…``); the others keep the per-day model.
 
     Returns
     -------
@@ -267,8 +277,14 @@ def fit_stays(
     187–220. Klein, J. P., Moeschberger, M. L. (2003). Survival Analysis, 2nd ed.,
     Springer (ch. 4, left truncation).
     """
-    if correction in ("deconvolve", "deconvolve_sites"):
-        return _fit_deconvolved(stays, city, strata, alpha, short_days, n_boot, seed, correction)
+    if arrival_sites is not None and correction != "deconvolve_arrival":
+        raise EstimationError(
+            f"arrival_sites is for correction='deconvolve_arrival', not {correction!r}."
+        )
+    if correction in DECONVOLVED:
+        return _fit_deconvolved(
+            stays, city, strata, alpha, short_days, n_boot, seed, correction, arrival_sites
+        )
     if city is not None:
         stays = stays[stays["city"] == city]
     caveats = []
@@ -374,10 +390,10 @@ def _by_year(
 
 
 def _fit_deconvolved(
-    stays, city, strata, alpha, short_days, n_boot, seed, correction="deconvolve"
+    stays, city, strata, alpha, short_days, n_boot, seed, correction="deconvolve", arrival=None
 ) -> StaysResults:
     """:func:`fit_stays` with ``correction="deconvolve"`` or ``"deconvolve_sites"``."""
-    from capacity.models.stays.deconvolve import grouped_strata, make_deconvolver, merge_stays
+    from capacity.models.stays.deconvolve import merge_stays
 
     if strata is None or city is None:
         raise EstimationError(
@@ -389,10 +405,7 @@ def _fit_deconvolved(
     if n_trunc:
         caveats.append(Caveat("stays.left_truncated", n=n_trunc, days=stays.attrs.get("gap_days")))
     merged = merge_stays(stays, strata, city)
-    if correction == "deconvolve_sites":  # one set per combination of sites
-        dec, kept = make_deconvolver(merged, strata, visibility="ad_sites")
-    else:
-        dec, kept = make_deconvolver(merged, grouped_strata(strata))
+    dec, kept = _deconvolver(merged, strata, correction, arrival)
     if (~kept["right_censored"]).sum() < 2:
         raise EstimationError(
             f"only {len(kept)} usable stays in {city}: at least 5 stays with 2 ended ones are "
@@ -478,6 +491,19 @@ def _fit_deconvolved(
         _rows={"expander": dec},
         n_boot=int(n_boot),
     )
+
+
+def _deconvolver(merged, strata, correction: str, arrival):
+    """The :class:`~capacity.models.stays.deconvolve.Deconvolver` of ``correction``."""
+    from capacity.models.stays.deconvolve import grouped_strata, make_deconvolver, source_group
+
+    if correction == "deconvolve_arrival":  # ad sites capture on the arrival day
+        sites = tuple(x for x in strata.sources if source_group(x) == "ads")
+        sites = sites if arrival is None else tuple(arrival)
+        return make_deconvolver(merged, strata, visibility="ad_sites", arrival_sites=sites)
+    if correction == "deconvolve_sites":  # one set per combination of sites
+        return make_deconvolver(merged, strata, visibility="ad_sites")
+    return make_deconvolver(merged, grouped_strata(strata))
 
 
 def _deconvolved_rows(grid: np.ndarray, f: np.ndarray, n: float) -> pd.DataFrame:

@@ -309,3 +309,19 @@ def test_compare_markdown_is_like_for_like():
     assert "| reach per stay | 1 | 100% +20.0% | 100% -10.0% |" in text  # seed 2 only in a
     assert "| reach per stay | 5 | 100% +0.0% | 0% +10.0% |" in text
     assert "only here" not in text and "seeds per world: 1" in text
+
+
+@pytest.mark.slow
+def test_national_view_with_auto_is_the_view_with_the_chosen_settings(tmp_path):
+    from capacity.national import national_view
+
+    _, data, folder = _synthetic(1, 5, 0.1, tmp_path)  # per-day capture
+    base = Params(data_dir=str(folder), n_boot=5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        auto = national_view(data, base.replace(capture_model="auto"))
+        fixed = national_view(data, base.replace(**SETTINGS["per_day"]))
+    pd.testing.assert_frame_equal(auto.cities, fixed.cities)
+    assert auto.national == fixed.national
+    keys = [c.key for c in auto.caveats]
+    assert keys[0] == "capture.per_day" and "capture.per_day" not in [c.key for c in fixed.caveats]

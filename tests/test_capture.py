@@ -151,13 +151,18 @@ def test_params_capture_model():
     assert Params().capture_model == "fixed"
     with pytest.raises(ParameterError, match="capture_model"):
         Params(capture_model="sometimes")
+    # "auto" never overrides an explicit setting silently
+    for given in ({"gap_days": 21}, {"detection_model": "stays"}, {"stay_model": "deconvolve"}):
+        with pytest.raises(ParameterError, match="set capture_model to 'fixed'"):
+            Params(capture_model="auto", **given)
+    assert Params(capture_model="fixed", gap_days=21).gap_days == 21
 
 
 def test_resolve_capture():
     s, _ = _world("per_day", "per_day")
-    p = Params()
+    p = Params(gap_days=21)
     assert resolve_capture(p, s) == (p, None)
-    auto = Params(capture_model="auto", gap_days=21)
+    auto = Params(capture_model="auto")
     q, d = resolve_capture(auto, s)
     assert d.capture == "per_day"
     assert (q.capture_model, q.detection_model, q.stay_model, q.gap_days) == (
@@ -166,12 +171,22 @@ def test_resolve_capture():
     q, d = resolve_capture(auto, _world("on_arrival", "per_day")[0])
     assert d.capture == "mixed"
     assert (q.capture_model, q.detection_model, q.stay_model, q.gap_days) == (
-        "fixed", "mse", "margins", 21
+        "fixed", "mse", "margins", 28
     )  # fmt: skip
     fake = dataclasses.make_dataclass("F", ["base_params"])(Params(detection_model="stays"))
     r = resolved(Params(capture_model="auto", extra_fte=3.0), fake)
     assert (r.capture_model, r.detection_model, r.extra_fte) == ("fixed", "stays", 3.0)
     assert resolved(Params(extra_fte=3.0), fake).detection_model == "mse"
+
+
+def test_refits_of_auto_take_the_settings_they_are_given():
+    """The tornado's refits are fixed: "auto" would undo their gap_days or model."""
+    from capacity.question4.sensitivity import refit_params
+
+    for p in refit_params(Params(capture_model="auto")):
+        assert p.capture_model == "fixed" and p.n_boot == 0
+    gaps = sorted(p.gap_days for p in refit_params(Params(capture_model="auto")))
+    assert gaps == [14, 28, 28, 42]  # gap_days 14 and 42; the other model and criterion at 28
 
 
 def test_shipped_sample_is_an_ad_captured_on_arrival():

@@ -442,6 +442,7 @@ def task_sweep_each(
 
     with tempfile.TemporaryDirectory() as tmp:
         _time_scenario_reports(Path(tmp))
+        INFO["sweep_started"] = time.time()  # wall clock: the reports' rows use it too
         with stage("sweep"):
             result = run_sweep(params, grid, jobs=jobs, each=True, progress=False)
         INFO["per_report"] = [json.loads(p.read_text()) for p in sorted(Path(tmp).glob("*.json"))]
@@ -543,6 +544,7 @@ def _timed_render_one(*args, kernel=None, **kwargs):
 
     render.html_to_pdf = timed_pdf  # looked up by the report runner at each call
     proc = psutil.Process(kernel.km.provisioner.process.pid)
+    started = time.time()
     c0, k0 = time.process_time(), proc.cpu_times()
     try:
         report = _TIMED["render"](*args, kernel=kernel, **kwargs)
@@ -559,6 +561,8 @@ def _timed_render_one(*args, kernel=None, **kwargs):
         timed = [json.loads(line) for line in cells_file.read_text(encoding="utf-8").splitlines()]
         cells_file.unlink()
     row = {
+        "started": started,
+        "finished": time.time(),
         "worker": worker,
         "pdf": pdf[0],
         "kernel": k1.user + k1.system - k0.user - k0.system,

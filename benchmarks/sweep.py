@@ -122,8 +122,43 @@ def each_parts(per_report: list[dict]) -> str:
         f"; one scenario report's CPU (median of {len(per_report)}): "
         f"{fmt_s(worker + kernel + forked)} = its worker process {fmt_s(worker)} ({in_worker}) "
         f"+ its warm kernel {fmt_s(kernel)} ({in_kernel}) + processes the kernel forked "
-        f"{fmt_s(forked)} (the figure files not taken from an earlier report; in the first "
-        "reports also the tornado's refits)"
+        f"{fmt_s(forked)} (figure files, where a report draws them in a forked process; the "
+        "tornado's refits, where a report fits them)"
+    )
+
+
+def each_timeline(
+    info: dict, sweep_wall: float, tree_cpu: float = float("nan"), cores: int = SWEEP_JOBS
+) -> str:
+    """When the scenario reports ran, and how busy they kept the cores.
+
+    ``info``: the ``sweep_each`` task's ``sweep_started`` (wall clock) and its
+    ``per_report`` rows with each report's ``started`` and ``finished`` (wall clock, in its
+    worker) and its CPU (worker, warm kernel, forked processes). ``sweep_wall``: the wall
+    time of ``capacity sweep`` alone (fit, evaluations, comparison report) in the same run.
+    ``tree_cpu``: the CPU of the whole sweep's process tree (its part outside the reports
+    is named when given).
+    """
+    rows = [r for r in info.get("per_report", []) if "started" in r and "finished" in r]
+    t0 = info.get("sweep_started")
+    if not rows or t0 is None:
+        return ""
+    first = min(r["started"] for r in rows) - t0
+    span = max(r["finished"] for r in rows) - min(r["started"] for r in rows)
+    cpu = sum(r["worker"] + r["kernel"] + r["figures"] for r in rows)
+    busy = cpu / (cores * span) if span > 0 else float("nan")
+    return (
+        f"; timeline: the first scenario report began {fmt_s(first)} after the sweep started "
+        f"(the warm kernels booting and importing and the tornado's refits beside the fit, "
+        f"the evaluations and the comparison report; `capacity sweep` alone: "
+        f"{fmt_s(sweep_wall)}); the {len(rows)} reports then took {fmt_s(span)}, in which "
+        f"their own CPU was {fmt_s(cpu)}, {100 * busy:.0f} % of {cores} cores"
+        + (
+            f"; the rest of the process tree (fit, evaluations, comparison report, the "
+            f"tornado's refits, the warm kernels' start): {fmt_s(tree_cpu - cpu)}"
+            if tree_cpu == tree_cpu
+            else ""
+        )
     )
 
 
@@ -180,10 +215,11 @@ def bench_sweep(cfg: BenchConfig) -> Section:
         f"`capacity sweep` fits once, evaluates the {k} scenarios in {SWEEP_JOBS} worker "
         f"processes and renders one comparison report; with `each=True` it also renders "
         f"every scenario's committee report (PDF) on {SWEEP_JOBS} warm kernels "
-        "(`capacity.report.warm`: one worker process and one Jupyter kernel each, the kernel "
-        "started and the imports done once per worker, the namespace reset between reports; "
-        "a figure the same kernel drew for an earlier report is not drawn again, "
-        "`capacity.report.figsave`), reusing the fit and the reach curve and frontier of "
+        "(`capacity.report.warm`: one worker process and one Jupyter kernel each, started "
+        "with their imports while the comparison runs, the namespace reset between reports; "
+        "a figure the same kernel drew for an earlier report is not drawn again, a new one "
+        "is rasterised once, `capacity.report.figsave`), with the tornado's refits fitted "
+        "once, also beside the comparison, reusing the fit and the reach curve and frontier of "
         "scenarios that differ only in the target (rendered far apart, "
         f"`capacity.report.sweep.sharing_order`): {fmt_s(ea['wall'] / k)} of wall time per "
         "scenario.",
@@ -199,6 +235,7 @@ def bench_sweep(cfg: BenchConfig) -> Section:
             "if each report paid the floor (kernel start and imports) as before"
             + each_bound(ea, sw, rp, k)
             + each_parts(each[0].info.get("per_report", []))
+            + each_timeline(each[0].info, sw["wall"], ea.get("cpu", float("nan")))
             + ".",
         )
     if k != SWEEP_SCENARIOS:
@@ -211,7 +248,8 @@ def bench_sweep(cfg: BenchConfig) -> Section:
         variants.append(
             (f"sweep of {k} with every scenario's report / one report", ea,
              f"{fmt_s(ea['wall'] / k)} per scenario report on {SWEEP_JOBS} cores"
-             + each_bound(ea, sw, rp, k) + each_parts(each[0].info.get("per_report", [])))
+             + each_bound(ea, sw, rp, k) + each_parts(each[0].info.get("per_report", []))
+             + each_timeline(each[0].info, sw["wall"], ea.get("cpu", float("nan"))))
         )  # fmt: skip
     for name, r, limits in variants:
         ratio = r["wall"] / rp["wall"]

@@ -219,6 +219,34 @@ def test_sweep_target_states_the_cpu_of_a_scenario_report_and_the_two_core_bound
     assert each_bound({"cpu": float("nan")}, sw, rp, 16) == ""
 
 
+def test_sweep_target_states_when_the_reports_ran_and_how_busy_the_cores_were():
+    from benchmarks.sweep import each_timeline
+
+    def row(start, end, worker, kernel):
+        return {"started": start, "finished": end, "worker": worker, "kernel": kernel,
+                "figures": 0.0}  # fmt: skip
+
+    info = {
+        "sweep_started": 1000.0,
+        "per_report": [
+            row(1006.0, 1010.0, 1.0, 3.0),
+            row(1006.5, 1011.0, 1.0, 2.0),
+            row(1010.0, 1016.0, 1.5, 2.5),
+        ],  # fmt: skip
+    }
+    line = each_timeline(info, 5.5)
+    # first report 6.0 s in; reports from 1006 to 1016: 10 s; CPU 11 s = 55 % of 2 cores
+    assert "began 6.00 s after the sweep started" in line and "alone: 5.50 s" in line
+    assert (
+        "the 3 reports then took 10.0 s" in line and "their own CPU was 11.0 s, 55 % of 2" in line
+    )
+    assert "rest of the process tree" not in line  # its CPU not given
+    line = each_timeline(info, 5.5, 30.0)
+    assert "warm kernels' start): 19.0 s" in line  # 30 - 11
+    assert each_timeline({"per_report": info["per_report"]}, 5.5) == ""  # no start: no line
+    assert each_timeline({"sweep_started": 1.0, "per_report": [{"worker": 1.0}]}, 5.5) == ""
+
+
 def test_sweep_target_states_what_a_scenario_reports_cpu_is_made_of():
     from benchmarks.sweep import each_parts
 

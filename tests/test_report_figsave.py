@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import pathlib
 import time
 
@@ -87,55 +86,52 @@ def test_a_figure_never_written_times_out_with_what_to_do(tmp_path):
     figsave.wait_for_figures(tmp_path / "missing")  # no figures at all: nothing to wait for
 
 
-def _shown(fig: Figure) -> bytes:
-    """The notebook's PNG of a figure, as ReportBook.figure draws it."""
-    buf = io.BytesIO()
-    fig.fig.savefig(buf, format="png", dpi=170, bbox_inches="tight")
-    return buf.getvalue()
-
-
 def test_the_memo_gives_a_figure_seen_before_the_bytes_it_would_draw(tmp_path, monkeypatch):
-    """On a sweep's warm kernel a figure drawn before is not drawn again (no PNG for the
-    notebook, no files); its files and the notebook's PNG are the bytes drawing it would
+    """On a sweep's warm kernel a figure is rasterised once: its figures/ PNG, which the
+    notebook shows too, written with the SVG by the kernel (nothing forked, no 170 dpi
+    PNG). A figure drawn before is not drawn again; its files are the bytes drawing it would
     give. A different figure is drawn."""
     monkeypatch.setattr(figsave, "_MEMO", {})
-    monkeypatch.setattr(figsave, "_UNREAD", {})
-    # as a report without the memo writes them: the files from the figure as it is made,
-    # the notebook's PNG from another copy of it
+    # as a report without the memo writes them: the files from the figure as it is made
     ref = _figure("01_reach")
     ref.save(tmp_path / "ref")
-    ref_shown = _shown(_figure("01_reach"))
+    ref_png = (tmp_path / "ref" / "01_reach.png").read_bytes()
+    assert _figure("01_reach").png() == ref_png  # Figure.png: the bytes save writes
     monkeypatch.setenv(figsave.MEMO_SWITCH, "1")
     saves = []  # figures handed to save_figure (drawn, in a forked process)
     real_save = figsave.save_figure
     monkeypatch.setattr(
         figsave, "save_figure", lambda fig, *a: saves.append(1) or real_save(fig, *a)
     )
+    drawn = []  # the SVG and PNGs drawn
+    real_savefig = plt.Figure.savefig
+
+    def savefig(self, *a, **k):
+        drawn.append(k.get("format") or str(a[0]).rsplit(".", 1)[-1])
+        return real_savefig(self, *a, **k)
+
+    monkeypatch.setattr(plt.Figure, "savefig", savefig)
+
+    def no_show():
+        raise AssertionError("a 170 dpi PNG was drawn for the notebook")
+
     first = _figure("01_reach")
-    assert figsave.show_and_save(first, tmp_path / "a", lambda: _shown(first)) == ref_shown
-    figsave.wait_for_figures(tmp_path / "a")
-    assert saves
+    assert figsave.show_and_save(first, tmp_path / "a", no_show) == ref_png
+    assert not saves  # written by the kernel: nothing forked, nothing pending
+    assert sorted(drawn) == ["png", "svg"]  # one raster
     assert _digests(tmp_path / "a") == _digests(tmp_path / "ref")
-    saves.clear()
+    drawn.clear()
     again = _figure("01_reach")
-    shown = []  # notebook PNGs drawn
-
-    def show_again():
-        shown.append(1)
-        return _shown(again)
-
-    assert figsave.show_and_save(again, tmp_path / "b", show_again) == ref_shown
-    figsave.wait_for_figures(tmp_path / "b")
-    assert not saves  # not drawn again
-    assert not shown  # not even the notebook's PNG: the key is the SVG, drawn first
+    assert figsave.show_and_save(again, tmp_path / "b", no_show) == ref_png
+    assert drawn == ["svg"]  # the key only: no PNG
     assert _digests(tmp_path / "b") == _digests(tmp_path / "ref")
     # another figure (other data): drawn, not taken from the memo
     rng = np.random.default_rng(4)
     made = figures.reach_distribution(rng.beta(4, 6, 200), 0.8, "sv")
     other = Figure(made.fig, made.alt, made.title, "01_reach")
-    figsave.show_and_save(other, tmp_path / "c", lambda: _shown(other))
-    figsave.wait_for_figures(tmp_path / "c")
-    assert saves
+    drawn.clear()
+    assert figsave.show_and_save(other, tmp_path / "c", no_show) != ref_png
+    assert sorted(drawn) == ["png", "svg"]
     assert _digests(tmp_path / "c") != _digests(tmp_path / "ref")
     plt.close("all")
 

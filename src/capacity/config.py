@@ -194,7 +194,8 @@ class Params:
         "(capacity.models.capture: where police or outreach often see a woman before an ad "
         "site first does, the sites see her per day present: 'stays', 'deconvolve', 14; "
         "where they almost never do, the ad is captured on arrival: 'mse', 'margins', 28; "
-        "otherwise the three as set). See docs/methods/population.md.",
+        "otherwise the defaults of the three, which must not be set then). See "
+        "docs/methods/population.md.",
         choices=("fixed", "auto"),
     )
     horizon_months: int = _param(24, doc="Forecast horizon.", low=1, high=120, unit="months")
@@ -320,6 +321,18 @@ class Params:
             )
         if self.p_insufficient >= self.p_sufficient:
             raise ParameterError("p_insufficient must be smaller than p_sufficient.")
+        if self.capture_model == "auto":
+            defaults = {f.name: f.default for f in dataclasses.fields(self)}
+            chosen = ("detection_model", "stay_model", "gap_days")
+            set_ = [
+                f"{k} = {getattr(self, k)!r}" for k in chosen if getattr(self, k) != defaults[k]
+            ]
+            if set_:
+                raise ParameterError(
+                    f"capture_model 'auto' chooses detection_model, stay_model and gap_days "
+                    f"from the data, but {', '.join(set_)} is set: leave them at their "
+                    "defaults, or set capture_model to 'fixed' to choose them yourself."
+                )
         if self.written_languages:
             from capacity.question4.levels import parse_languages
 

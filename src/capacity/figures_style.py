@@ -57,7 +57,7 @@ class Figure:
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         paths = [folder / f"{self.name}.png", folder / f"{self.name}.svg"]
-        self.fig.savefig(paths[0], dpi=dpi, bbox_inches="tight")
+        self.fig.savefig(paths[0], dpi=dpi, bbox_inches="tight")  # the bytes of :meth:`png`
         if svg is None:
             self._save_svg(paths[1])
         else:
@@ -69,6 +69,14 @@ class Figure:
         self.fig.savefig(
             target, format="svg", bbox_inches="tight", metadata={"Title": self.title, "Date": None}
         )
+
+    def png(self, dpi: int = 200) -> bytes:
+        """The PNG file :meth:`save` writes, as bytes."""
+        import io
+
+        buf = io.BytesIO()
+        self.fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+        return buf.getvalue()
 
     def svg(self) -> bytes:
         """The SVG file :meth:`save` writes, as bytes."""

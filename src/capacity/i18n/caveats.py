@@ -243,11 +243,11 @@ CAVEATS: dict[str, dict[str, str]] = {
     },
     "capture.undecided": {
         "sv": "Data visar inte hur annonssajterna fångar en annons (ses varje dag: "
-        "{per_day:list}; fångas när hon kommer: {on_arrival:list}); modellinställningarna "
-        "används som de är satta.",
+        "{per_day:list}; fångas när hon kommer: {on_arrival:list}); modellernas "
+        "standardinställningar används.",
         "en": "The data do not show how the ad sites capture an ad (seen each day: "
-        "{per_day:list}; captured on arrival: {on_arrival:list}); the model settings are used "
-        "as set.",
+        "{per_day:list}; captured on arrival: {on_arrival:list}); the models' default settings "
+        "are used.",
     },
     "population.stay_detection": {
         "sv": "Omkring {share:pct} av vistelserna syns aldrig i någon källa (modell för "

@@ -46,7 +46,8 @@ and its scraper, not of a city, so all cities' stays are pooled unless ``city`` 
 
 :func:`resolve_capture` turns ``Params.capture_model == "auto"`` into the three model
 settings (:data:`SETTINGS`): every site on arrival → the ``"on_arrival"`` settings, every
-site per day → the ``"per_day"`` settings, otherwise the settings as given, with a caveat.
+site per day → the ``"per_day"`` settings, otherwise the defaults (which are the
+``"on_arrival"`` settings), with a caveat.
 
 References
 ----------
@@ -86,19 +87,21 @@ MIN_PAIRS = 30
 GAP_DAYS = 28
 
 
-def _stay_ids(sight: pd.DataFrame, gap_days: int) -> tuple[np.ndarray, np.ndarray]:
-    """Stay number of each (sorted) sighting and whether its stay is left-truncated."""
-    person = sight["person_id"].to_numpy()
-    city = sight["city"].to_numpy()
-    day = sight["day"].to_numpy()
-    new = np.ones(len(sight), dtype=bool)
+def _stay_ids(person, city, day, gap_days: int) -> tuple[np.ndarray, np.ndarray]:
+    """Stay number of each sighting (sorted by person, city, day), and left truncation per stay."""
+    new = np.ones(len(day), dtype=bool)
     new[1:] = (
         (person[1:] != person[:-1]) | (city[1:] != city[:-1]) | (day[1:] - day[:-1] > gap_days)
     )
     sid = np.cumsum(new) - 1
-    first_day = day[new]  # the first sighting of each stay
-    truncated = first_day < day.min() + gap_days
+    truncated = day[new] < day.min() + gap_days  # the first sighting of each stay
     return sid, truncated
+
+
+def _first_days(stay: np.ndarray, day: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each stay's first day among these sightings (sorted by stay, then day)."""
+    ids, at = np.unique(stay, return_index=True)
+    return ids, day[at]
 
 
 @dataclass(frozen=True)
@@ -237,32 +240,34 @@ def capture_diagnostic(
     s = sightings
     if city is not None:
         s = s[s["city"].astype(str) == city]
-    s = pd.DataFrame(
-        {
-            "person_id": s["person_id"].astype(str).to_numpy(),
-            "city": s["city"].astype(str).to_numpy(),
-            "day": pd.to_datetime(s["date"]).to_numpy().astype("datetime64[D]").astype(np.int64),
-            "source": s["source"].astype(str).to_numpy(),
-        }
-    )
-    sites = sorted(x for x in s["source"].unique() if source_group(x) == "ads")
+    if s.empty:
+        raise EstimationError("no sightings: the capture model cannot be told from the data.")
+    source = s["source"].astype(str)
+    codes, names = pd.factorize(source)
+    sites = sorted(str(x) for x in names if source_group(x) == "ads")
     if not sites:
         raise EstimationError(
             "no ad site (a source named ads_…) in the sightings: the capture model of the "
             "ad sites cannot be told from the data."
         )
-    s = s.sort_values(["person_id", "city", "day"], kind="stable").reset_index(drop=True)
-    sid, truncated = _stay_ids(s, gap_days)
+    person = pd.factorize(s["person_id"].astype(str))[0]
+    where = pd.factorize(s["city"].astype(str))[0]
+    day = pd.to_datetime(s["date"]).to_numpy().astype("datetime64[D]").astype(np.int64)
+    order = np.lexsort((day, where, person))
+    person, where, day, codes = person[order], where[order], day[order], codes[order]
+    sid, truncated = _stay_ids(person, where, day, gap_days)
     keep = ~truncated[sid]
-    s = s.loc[keep].assign(stay=sid[keep])
-    is_site = s["source"].isin(sites)
-    first_ind = s.loc[~is_site].groupby("stay")["day"].min()
+    sid, day, codes = sid[keep], day[keep], codes[keep]
+    site_code = {str(x): i for i, x in enumerate(names)}
+    is_site = np.isin(codes, [site_code[x] for x in sites])
+    ind_ids, ind_first = _first_days(sid[~is_site], day[~is_site])
     rows = {}
     for site in sites:
-        f_site = s.loc[s["source"] == site].groupby("stay")["day"].min()
-        both = f_site.index.intersection(first_ind.index)
-        n = len(both)
-        k = int((first_ind.loc[both].to_numpy() < f_site.loc[both].to_numpy()).sum())
+        mine = codes == site_code[site]
+        ids, first = _first_days(sid[mine], day[mine])
+        _, i, j = np.intersect1d(ids, ind_ids, assume_unique=True, return_indices=True)
+        n = len(i)
+        k = int((ind_first[j] < first[i]).sum())
         if n:
             est = k / n
             lo, hi = proportion_confint(k, n, alpha=alpha, method="wilson")
@@ -312,7 +317,8 @@ def resolve_capture(params, sightings: pd.DataFrame):
     ``stay_model`` and ``gap_days`` (:data:`SETTINGS`) and ``capture_model`` becomes
     ``"fixed"``, so a refit of the result (another ``gap_days``, the other model in the
     report's tornado) keeps what it is given. When the sites disagree or the data are
-    too few the settings stay as given (``diagnostic.caveats`` says so).
+    too few the three keep their defaults (``diagnostic.caveats`` says so); ``Params``
+    refuses ``"auto"`` with any of the three set.
     """
     if getattr(params, "capture_model", "fixed") != "auto":
         return params, None

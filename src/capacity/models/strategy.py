@@ -349,7 +349,8 @@ class StrategyResults(Results):
     def plot(self, ax=None, alpha: float | None = None, labels: dict | None = None):
         """Model check: observed against predicted share first contacted by day ``t``.
 
-        ``labels`` replaces the English texts (keys ``observed``, ``mix``, ``search only``,
+        The curve ``mix`` is the headline's mix (:attr:`moments_fit`), the one the answer
+        uses; ``search only`` and ``screening only`` for comparison. ``labels`` replaces the English texts (keys ``observed``, ``mix``, ``search only``,
         ``screening only``, ``x``, ``y``, ``title``).
         """
         import matplotlib.pyplot as plt
@@ -358,7 +359,8 @@ class StrategyResults(Results):
             _, ax = plt.subplots(figsize=(6, 3.5))
         lab = {
             "observed": "observed (KM)",
-            **{k: f"predicted: {k}" for k in ("mix", "search only", "screening only")},
+            "mix": "predicted: the answer's mix",
+            **{k: f"predicted: {k}" for k in ("search only", "screening only")},
             "x": "days since the stay's first sighting",
             "y": "share of stays contacted",
             "title": f"Time to first outreach contact: {self.label}",

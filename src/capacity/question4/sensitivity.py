@@ -122,7 +122,9 @@ SETTINGS: tuple[Setting, ...] = (
 
 def _refit(params: Params, val: dict) -> Params:
     """The parameters of one refit: the setting's values, point estimates only."""
-    return params.replace(**{k: v for k, v in val.items() if k != "label"}, n_boot=0)
+    # capture_model "fixed": a refit takes the settings it is given, never the data's choice
+    changes = {k: v for k, v in val.items() if k != "label"}
+    return params.replace(capture_model="fixed", **changes, n_boot=0)
 
 
 def refit_params(params: Params) -> list[Params]:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import base64
 import io
 import json
-import sys
 from collections.abc import Mapping, Sequence
 from contextlib import contextmanager
 from html import escape
@@ -93,8 +92,6 @@ class ReportBook:
 
     # --- plain content -------------------------------------------------------------------
     def _emit(self, html: str) -> str:
-        if self.artifacts and "capacity.report.figsave" in sys.modules:
-            sys.modules["capacity.report.figsave"].harvest()  # figures written meanwhile
         self.html_parts.append(html)
         if self.show:
             _display_html(html)
@@ -263,7 +260,8 @@ class ReportBook:
             stem = f"{number:02d}_{figure.name}"
             # PNG and SVG for figures/, written by a forked process while the notebook goes
             # on (capacity.report.figsave); the runner waits for them before collecting. On
-            # a sweep's warm kernel a figure drawn before is not drawn again
+            # a sweep's warm kernel a figure drawn before is not drawn again, and a new one
+            # is drawn once at the figures/ resolution, also shown here (no 170 dpi PNG)
             png = show_and_save(Figure(figure.fig, figure.alt, figure.title, stem), folder, shown)
         else:
             png = shown()

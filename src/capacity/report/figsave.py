@@ -24,11 +24,17 @@ On a warm kernel that renders many reports (a sweep's scenario reports,
 same from one report to the next (those drawn from the fit only, e.g. the stays' survival
 curve). :func:`show_and_save` then draws a figure's SVG first and keys it by those bytes
 (with matplotlib's version and settings and the figure's size): a figure whose key was seen
-before is not drawn again, not even the notebook's PNG; its three files (notebook PNG,
-``figures/`` PNG and SVG) are the bytes the first one gave. A figure's SVG holds every path,
-text, colour and position the PNGs are drawn from, so the same SVG gives the same PNGs.
+before is not drawn again; its files are the bytes the first one gave. A figure's SVG holds
+every path, text, colour and position the PNG is drawn from, so the same SVG gives the same
+PNG.
 
-Drawn in that order (SVG, then the PNGs), the PNGs are the bytes a report without the memo
+There, a figure is also rasterised once: the notebook (and so the HTML and the PDF) shows
+the ``figures/`` PNG (200 dpi) instead of a PNG of its own at 170 dpi, and the kernel writes
+both files itself, with no forked process. On the page the figure has the same size (the
+report's CSS sets an image's width); it is only sharper. A report without the memo (every
+single report) is unchanged: a 170 dpi PNG in the notebook, the files from a forked process.
+
+Drawn in that order (SVG, then the PNG), the PNG is the bytes a report without the memo
 draws (PNGs first). The SVG is too, except that a figure whose layout settles a little
 differently when it is drawn first may get another ``clipPath`` id: the id is a hash of the
 clip box at full precision, the box itself is printed the same (the budget frontier, in all
@@ -133,10 +139,8 @@ def save_figure(figure, folder: str | Path, svg: bytes | None = None) -> None:
 MEMO_SWITCH = "CAPACITY_FIGURE_MEMO"
 #: Most figures the memo keeps (the oldest go first).
 MEMO_SIZE = 64
-#: key -> {"shown": notebook PNG, "svg": SVG, "png": figures/ PNG (once written)}
+#: key -> {"svg": SVG, "png": figures/ PNG, also shown in the notebook}
 _MEMO: dict[str, dict[str, bytes]] = {}
-#: key -> the figures/ PNG a child is still writing (read into the memo once written)
-_UNREAD: dict[str, Path] = {}
 
 
 def memo_on() -> bool:
@@ -157,21 +161,6 @@ def _key(figure, svg: bytes) -> str:
     return digest.hexdigest()
 
 
-def harvest() -> None:
-    """Read into the memo the ``figures/`` PNGs that forked children have written since."""
-    for key, png in list(_UNREAD.items()):
-        if png.with_name(png.stem + PENDING).exists():
-            continue
-        del _UNREAD[key]
-        try:
-            data = png.read_bytes()
-        except OSError:  # failed, or the run folder is gone: drawn again next time
-            _MEMO.pop(key, None)
-            continue
-        if key in _MEMO:
-            _MEMO[key]["png"] = data
-
-
 def _write(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_bytes(data)
@@ -179,37 +168,31 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def show_and_save(figure, folder: str | Path, show) -> bytes:
-    """Save ``figure`` into ``folder`` (:func:`save_figure`) and return ``show()``'s PNG.
+    """Save ``figure`` into ``folder`` and return the PNG the notebook shows.
 
-    ``show()`` draws the PNG the notebook shows. With the memo on (:func:`memo_on`), a
+    Without the memo: the files from :func:`save_figure` (a forked process), and ``show()``'s
+    PNG. With the memo on (:func:`memo_on`): the SVG (the key) and the ``figures/`` PNG, drawn
+    here and written at once, the PNG also the notebook's (``show`` is not called); a
     figure seen before (same key, see the module's notes) is not drawn at all: its files
-    and the notebook's PNG are the bytes of the first.
+    are the bytes of the first.
     """
     folder = Path(folder)
     if not memo_on():
         save_figure(figure, folder)
         return show()
-    harvest()
     # the SVG first: it is the key, and a figure seen before then needs no PNG drawn at all
     svg = figure.svg()
     key = _key(figure, svg)
-    found = _MEMO.get(key)
-    if found is not None and "png" in found:
-        folder.mkdir(parents=True, exist_ok=True)
-        _write(folder / f"{figure.name}.png", found["png"])
-        _write(folder / f"{figure.name}.svg", found["svg"])
-        _MEMO[key] = _MEMO.pop(key)  # the most recently used goes last
-        return found["shown"]
-    shown = show()
-    save_figure(figure, folder, svg)
-    _MEMO[key] = {"shown": shown, "svg": svg}
-    _UNREAD[key] = folder / f"{figure.name}.png"
+    found = _MEMO.pop(key, None)  # put back last: the most recently used
+    if found is None:
+        found = {"svg": svg, "png": figure.png()}
+    _MEMO[key] = found
     while len(_MEMO) > MEMO_SIZE:
-        oldest = next(iter(_MEMO))
-        del _MEMO[oldest]
-        _UNREAD.pop(oldest, None)
-    harvest()  # not forked: already written
-    return shown
+        del _MEMO[next(iter(_MEMO))]
+    folder.mkdir(parents=True, exist_ok=True)
+    _write(folder / f"{figure.name}.png", found["png"])
+    _write(folder / f"{figure.name}.svg", found["svg"])
+    return found["png"]
 
 
 def wait_for_figures(folder: str | Path, timeout: float = 600.0) -> None:
@@ -248,4 +231,4 @@ def wait_for_figures(folder: str | Path, timeout: float = 600.0) -> None:
         delay = min(delay * 2, 0.1)
 
 
-__all__ = ["forking", "harvest", "memo_on", "save_figure", "show_and_save", "wait_for_figures"]
+__all__ = ["forking", "memo_on", "save_figure", "show_and_save", "wait_for_figures"]

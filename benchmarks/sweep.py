@@ -127,13 +127,17 @@ def each_parts(per_report: list[dict]) -> str:
     )
 
 
-def each_timeline(info: dict, sweep_wall: float, cores: int = SWEEP_JOBS) -> str:
+def each_timeline(
+    info: dict, sweep_wall: float, tree_cpu: float = float("nan"), cores: int = SWEEP_JOBS
+) -> str:
     """When the scenario reports ran, and how busy they kept the cores.
 
     ``info``: the ``sweep_each`` task's ``sweep_started`` (wall clock) and its
     ``per_report`` rows with each report's ``started`` and ``finished`` (wall clock, in its
     worker) and its CPU (worker, warm kernel, forked processes). ``sweep_wall``: the wall
     time of ``capacity sweep`` alone (fit, evaluations, comparison report) in the same run.
+    ``tree_cpu``: the CPU of the whole sweep's process tree (its part outside the reports
+    is named when given).
     """
     rows = [r for r in info.get("per_report", []) if "started" in r and "finished" in r]
     t0 = info.get("sweep_started")
@@ -149,6 +153,12 @@ def each_timeline(info: dict, sweep_wall: float, cores: int = SWEEP_JOBS) -> str
         f"the evaluations and the comparison report; `capacity sweep` alone: "
         f"{fmt_s(sweep_wall)}); the {len(rows)} reports then took {fmt_s(span)}, in which "
         f"their own CPU was {fmt_s(cpu)}, {100 * busy:.0f} % of {cores} cores"
+        + (
+            f"; the rest of the process tree (fit, evaluations, comparison report, the "
+            f"tornado's refits, the warm kernels' start): {fmt_s(tree_cpu - cpu)}"
+            if tree_cpu == tree_cpu
+            else ""
+        )
     )
 
 
@@ -209,7 +219,8 @@ def bench_sweep(cfg: BenchConfig) -> Section:
         "with their imports while the comparison runs, the namespace reset between reports; "
         "a figure the same kernel drew for an earlier report is not drawn again, a new one "
         "is rasterised once, `capacity.report.figsave`), with the tornado's refits fitted "
-        "once, also beside the comparison, reusing the fit and the reach curve and frontier of "
+        "once, also beside the comparison, reusing the fit, and the reach curve, frontier, "
+        "options and cooperation rows of "
         "scenarios that differ only in the target (rendered far apart, "
         f"`capacity.report.sweep.sharing_order`): {fmt_s(ea['wall'] / k)} of wall time per "
         "scenario.",
@@ -225,7 +236,7 @@ def bench_sweep(cfg: BenchConfig) -> Section:
             "if each report paid the floor (kernel start and imports) as before"
             + each_bound(ea, sw, rp, k)
             + each_parts(each[0].info.get("per_report", []))
-            + each_timeline(each[0].info, sw["wall"])
+            + each_timeline(each[0].info, sw["wall"], ea.get("cpu", float("nan")))
             + ".",
         )
     if k != SWEEP_SCENARIOS:
@@ -239,7 +250,7 @@ def bench_sweep(cfg: BenchConfig) -> Section:
             (f"sweep of {k} with every scenario's report / one report", ea,
              f"{fmt_s(ea['wall'] / k)} per scenario report on {SWEEP_JOBS} cores"
              + each_bound(ea, sw, rp, k) + each_parts(each[0].info.get("per_report", []))
-             + each_timeline(each[0].info, sw["wall"]))
+             + each_timeline(each[0].info, sw["wall"], ea.get("cpu", float("nan"))))
         )  # fmt: skip
     for name, r, limits in variants:
         ratio = r["wall"] / rp["wall"]

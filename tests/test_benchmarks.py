@@ -240,6 +240,9 @@ def test_sweep_target_states_when_the_reports_ran_and_how_busy_the_cores_were():
     assert (
         "the 3 reports then took 10.0 s" in line and "their own CPU was 11.0 s, 55 % of 2" in line
     )
+    assert "rest of the process tree" not in line  # its CPU not given
+    line = each_timeline(info, 5.5, 30.0)
+    assert "warm kernels' start): 19.0 s" in line  # 30 - 11
     assert each_timeline({"per_report": info["per_report"]}, 5.5) == ""  # no start: no line
     assert each_timeline({"sweep_started": 1.0, "per_report": [{"worker": 1.0}]}, 5.5) == ""
 

@@ -286,3 +286,42 @@ def test_command_line_prints_the_diagnostic(capsys):
     assert main([str(SAMPLE_DIR), "--city", "Stockholm"]) == 0
     out = capsys.readouterr().out
     assert "Capture model: on_arrival" in out and "ads_b" in out and "Stockholm" in out
+
+
+def test_compare_markdown_is_like_for_like():
+    from capacity.coverage import WORLDS, compare_markdown
+
+    w1, w5 = list(WORLDS)[0], list(WORLDS)[4]
+    row = {"window": "x", "truth": 1.0, "lower": 0.9}
+
+    def cases(values):
+        return pd.DataFrame(
+            [{**row, "world": w, "seed": s, "quantity": q, "estimate": e, "upper": u,
+              "covered": u >= 1.0} for w, s, q, e, u in values]
+        )  # fmt: skip
+
+    a = cases([(w1, 1, "chain: reach per stay", 1.2, 1.3), (w1, 2, "chain: reach per stay", 1.0, 0.95),
+               (w5, 1, "chain: reach per stay", 1.0, 1.1), (w1, 1, "chain: only here", 1.0, 1.1)])  # fmt: skip
+    b = cases(
+        [(w1, 1, "chain: reach per stay", 0.9, 1.1), (w5, 1, "chain: reach per stay", 1.1, 0.95)]
+    )
+    text = compare_markdown({"a": a, "b": b})
+    assert "| reach per stay | 1 | 100% +20.0% | 100% -10.0% |" in text  # seed 2 only in a
+    assert "| reach per stay | 5 | 100% +0.0% | 0% +10.0% |" in text
+    assert "only here" not in text and "seeds per world: 1" in text
+
+
+@pytest.mark.slow
+def test_national_view_with_auto_is_the_view_with_the_chosen_settings(tmp_path):
+    from capacity.national import national_view
+
+    _, data, folder = _synthetic(1, 5, 0.1, tmp_path)  # per-day capture
+    base = Params(data_dir=str(folder), n_boot=5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        auto = national_view(data, base.replace(capture_model="auto"))
+        fixed = national_view(data, base.replace(**SETTINGS["per_day"]))
+    pd.testing.assert_frame_equal(auto.cities, fixed.cities)
+    assert auto.national == fixed.national
+    keys = [c.key for c in auto.caveats]
+    assert keys[0] == "capture.per_day" and "capture.per_day" not in [c.key for c in fixed.caveats]

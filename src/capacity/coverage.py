@@ -552,6 +552,45 @@ def table(cases: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def compare_markdown(runs: dict[str, pd.DataFrame], seeds=None) -> str:
+    """Coverage and mean bias of several runs side by side, per quantity and world.
+
+    ``runs`` maps a label to a run's cases (``--cases`` CSV); only the worlds, quantities
+    and (if given) ``seeds`` that every run has are compared, so the cells are like for like.
+    Worlds are numbered as in :data:`WORLDS` (1, 2, …) and :data:`CAPTURE_STRESS` (S1, …).
+    """
+    frames = {k: (v if seeds is None else v[v["seed"].isin(seeds)]) for k, v in runs.items()}
+    common = None
+    for v in frames.values():
+        keys = set(map(tuple, v[["world", "seed", "quantity"]].drop_duplicates().to_numpy()))
+        common = keys if common is None else common & keys
+    numbers = {name: str(i) for i, name in enumerate(WORLDS, 1)}
+    numbers |= {name: f"S{i}" for i, name in enumerate(CAPTURE_STRESS, 1)}
+    kept = {
+        k: v[[tuple(r) in common for r in v[["world", "seed", "quantity"]].to_numpy()]]
+        for k, v in frames.items()
+    }
+    tabs = {k: table(v) for k, v in kept.items()}
+    first = next(iter(tabs.values()))
+    order = sorted(first.index, key=lambda i: (i[1], numbers.get(i[0], i[0]).zfill(3)))
+    lines = [
+        "| quantity | world | " + " | ".join(f"`{k}`" for k in tabs) + " |",
+        "|---|---|" + "---|" * len(tabs),
+    ]
+    for world, quantity in order:
+        cells = [
+            f"{tab.loc[(world, quantity), 'coverage']:.0%} {tab.loc[(world, quantity), 'bias']:+.1%}"
+            for tab in tabs.values()
+        ]
+        label = quantity.removeprefix("chain: ")
+        lines.append(f"| {label} | {numbers.get(world, world)} | " + " | ".join(cells) + " |")
+    per_world = sorted(
+        {int(n) for v in kept.values() for n in v.groupby("world")["seed"].nunique()}
+    )
+    lines += ["", f"(coverage, mean bias; seeds per world: {', '.join(map(str, per_world))})"]
+    return "\n".join(lines)
+
+
 def _commit() -> str:
     try:
         return subprocess.run(
@@ -749,6 +788,12 @@ def main(argv: list[str] | None = None) -> int:
         help="with --capture-only: the worlds of CAPTURE_STRESS instead of WORLDS",
     )
     p.add_argument("--scale", type=float, help="the worlds' scale (default: the Plan's, 0.3)")
+    p.add_argument(
+        "--compare",
+        nargs="+",
+        metavar="LABEL=CASES.csv",
+        help="only print the coverage and bias of these runs' case files side by side",
+    )
     p.add_argument("--jobs", type=int, default=2, help="worker processes")
     p.add_argument(
         "--reduced",
@@ -764,6 +809,10 @@ def main(argv: list[str] | None = None) -> int:
         "--command", help="with --from-cases: the command the run was made with (for the table)"
     )
     args = p.parse_args(argv)
+    if args.compare:
+        runs = dict(x.split("=", 1) for x in args.compare)
+        print(compare_markdown({k: pd.read_csv(v) for k, v in runs.items()}))
+        return 0
     ran = argv if argv is not None else sys.argv[1:]
     command = args.command or "python -m capacity.coverage " + shlex.join(ran)
     if args.from_cases and not args.command:
@@ -793,8 +842,7 @@ def main(argv: list[str] | None = None) -> int:
     worlds = _worlds(args)
     seeds = range(1, args.seeds + 1)
     t0 = time.perf_counter()
-    if args.scale:
-        plan = dataclasses.replace(plan, scale=args.scale)
+    plan = dataclasses.replace(plan, scale=args.scale or plan.scale)
     if args.capture_only:
         return _capture_main(args, worlds, seeds, plan, command, commit)
     if args.from_cases:

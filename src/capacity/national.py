@@ -408,7 +408,7 @@ def national_view(data, params: Params, cities: list[str] | None = None) -> Nati
     from capacity.models.capture import resolve_capture
 
     # capture_model "auto": chosen once from all cities' data, before the shared stays
-    params, _ = resolve_capture(params, data.sightings)
+    params, capture = resolve_capture(params, data.sightings)
     names = cities or sorted(data.sightings["city"].astype(str).unique())
     stays = build_stays(data.sightings, params.gap_days, params.period_start, params.period_end)
     flows = tour_flows(stays)
@@ -419,7 +419,7 @@ def national_view(data, params: Params, cities: list[str] | None = None) -> Nati
     # of every city's chain does (weights keyed by person and replicate, seed params.seed)
     P, x, s, q = flow_draws(stays, params.seed, params.n_boot, shared)
     reach = np.zeros((d, len(flows.cities)))
-    fits, caveats = {}, []
+    fits, caveats = {}, [] if capture is None else list(capture.caveats)
     for city in names:
         try:
             fit = _fit_city(data, dataclasses.replace(params, city=city), stays, shared)

@@ -338,3 +338,22 @@ def test_national_view_with_auto_is_the_view_with_the_chosen_settings(tmp_path):
     assert auto.national == fixed.national
     keys = [c.key for c in auto.caveats]
     assert keys[0] == "capture.per_day" and "capture.per_day" not in [c.key for c in fixed.caveats]
+
+
+def test_second_check_decides_only_when_the_lead_share_cannot():
+    s, counts = _world("per_day", "per_day")
+    pairs, before = counts["ads_a"]
+    d = capture_diagnostic(s, threshold=before / pairs)  # ads_a's interval holds it
+    assert d.table.loc["ads_a", "verdict"] == "unclear"
+    assert (d.capture, d.decided_by) == ("per_day", "same first day")
+    # on arrival nobody comes first, so no interval lies above a threshold of 0
+    d = capture_diagnostic(_world("on_arrival", "on_arrival")[0], threshold=0.0)
+    assert set(d.table["verdict"]) == {"unclear"}
+    assert (d.capture, d.decided_by) == ("on_arrival", "same first day")
+    assert "(by the same first day)" in d.summary()
+    # too few stays seen by both sites: no decision
+    d = capture_diagnostic(_world("on_arrival", "on_arrival", n=20)[0])
+    assert (d.capture, d.decided_by) == ("unclear", "")
+    # sites that clearly disagree stay "mixed"
+    assert capture_diagnostic(_world("on_arrival", "per_day")[0]).capture == "mixed"
+    assert capture_diagnostic(_world("per_day", "per_day")[0]).decided_by == "lead share"

@@ -37,6 +37,13 @@ the data carry"). The share is a binomial proportion with a Wilson score interva
 - ``"unclear"`` when it contains the threshold or fewer than ``min_pairs`` stays are
   seen by the site and an independent source.
 
+When no site is clearly of the other kind but one is unclear, a second check decides:
+the share of stays seen by two ad sites that both first saw on the same day (near 1 when
+both capture on arrival, the posting day being her first day; about
+:math:`pq/(p + q - pq)` under daily chances :math:`p, q`): every pair's Wilson interval
+above 0.5 → on arrival, every one below → per day (``CaptureDiagnostic.same_day``,
+``decided_by``).
+
 Stays that begin within ``gap_days`` of the data's first day are left out (she may have
 arrived, and the ad been posted, before the data begin). Ties (both first seen on the
 same day) count as "not before": an ad captured on arrival ties with a contact on the
@@ -83,6 +90,8 @@ SETTINGS: dict[str, dict] = {
 }
 
 THRESHOLD = 0.10
+#: the same-first-day share that separates the two kinds when the lead share cannot decide
+SAME_DAY_SPLIT = 0.5
 MIN_PAIRS = 30
 GAP_DAYS = 28
 
@@ -121,10 +130,15 @@ class CaptureDiagnostic(Results):
     threshold, alpha, gap_days : float, float, int
         The settings the verdicts were made with.
     same_day : DataFrame
-        A second check, not used for the choice: per pair of ad sites, ``pairs`` (stays
-        both see), ``same`` (of which both first saw her on the same day) and its share
-        with a Wilson interval. Near 1 when both capture an ad on arrival (the posting
-        day is her first day), small when each sees her with a daily chance.
+        A second check: per pair of ad sites, ``pairs`` (stays both see), ``same`` (of
+        which both first saw her on the same day) and its share with a Wilson interval.
+        Near 1 when both capture an ad on arrival (the posting day is her first day),
+        small when each sees her with a daily chance. It decides only when the lead share
+        cannot (``"unclear"``; sites that clearly disagree stay ``"mixed"``): every pair's
+        interval above
+        ``SAME_DAY_SPLIT`` (0.5) → on arrival, every one below → per day.
+    decided_by : str
+        ``"lead share"``, ``"same first day"`` or ``""`` (no capture model chosen).
     """
 
     table: pd.DataFrame
@@ -134,6 +148,7 @@ class CaptureDiagnostic(Results):
     gap_days: int
     city: str | None = None
     same_day: pd.DataFrame | None = None
+    decided_by: str = ""
     title: str = "Capture model of the ad sites (lead share of independent sources)"
 
     def summary_frame(self, alpha: float | None = None) -> pd.DataFrame:
@@ -183,13 +198,18 @@ class CaptureDiagnostic(Results):
             with pd.option_context("display.float_format", "{:,.3f}".format, "display.width", 120):
                 pairs = self.same_day.to_string()
             lines += [
-                "Second check (not used for the choice): share of stays seen by two sites whose "
-                "first sightings are on the same day (near 1 on arrival, small per day).",
+                "Second check (decides only when the lead share cannot): share of stays seen by "
+                "two sites whose first sightings are on the same day (near 1 on arrival, small "
+                "per day).",
                 pairs,
             ]
         lines += [
             f"Capture model: {self.capture}"
-            + (f" -> {self.settings}" if self.settings else " (no setting chosen)"),
+            + (
+                f" (by the {self.decided_by}) -> {self.settings}"
+                if self.settings
+                else " (no setting chosen)"
+            ),
         ]
         lines += [f"  - {c}" for c in self.caveats]
         return "\n".join(lines)
@@ -214,6 +234,15 @@ def _verdict(n: int, lo: float, hi: float, threshold: float, min_pairs: int) -> 
     if lo > threshold:
         return "per_day"
     return "unclear"
+
+
+def _capture(verdicts: set) -> str:
+    """The capture model of all sites from their verdicts."""
+    if verdicts == {"on_arrival"}:
+        return "on_arrival"
+    if verdicts == {"per_day"}:
+        return "per_day"
+    return "mixed" if {"on_arrival", "per_day"} <= verdicts else "unclear"
 
 
 def _same_day(firsts: dict, alpha: float) -> pd.DataFrame:
@@ -331,18 +360,18 @@ def capture_diagnostic(
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.name = "source"
     firsts = {x: _first_days(sid[codes == site_code[x]], day[codes == site_code[x]]) for x in sites}
-    verdicts = set(table["verdict"])
-    if verdicts == {"on_arrival"}:
-        capture = "on_arrival"
-    elif verdicts == {"per_day"}:
-        capture = "per_day"
-    elif {"on_arrival", "per_day"} <= verdicts:
-        capture = "mixed"
-    else:
-        capture = "unclear"
+    capture = _capture(set(table["verdict"]))
+    same_day = _same_day(firsts, alpha)
+    decided_by = "lead share" if capture in SETTINGS else ""
+    if capture == "unclear" and len(same_day) and (same_day["pairs"] >= min_pairs).all():
+        # the second check breaks the tie: both sites first see her on one day (on arrival)
+        if (same_day["ci_lower"] > SAME_DAY_SPLIT).all():
+            capture, decided_by = "on_arrival", "same first day"
+        elif (same_day["ci_upper"] < SAME_DAY_SPLIT).all():
+            capture, decided_by = "per_day", "same first day"
     return CaptureDiagnostic(
         table=table, capture=capture, threshold=threshold, alpha=alpha, gap_days=gap_days,
-        city=city, same_day=_same_day(firsts, alpha),
+        city=city, same_day=same_day, decided_by=decided_by,
     )  # fmt: skip
 
 

@@ -219,7 +219,8 @@ def bench_sweep(cfg: BenchConfig) -> Section:
         "with their imports while the comparison runs, the namespace reset between reports; "
         "a figure the same kernel drew for an earlier report is not drawn again, a new one "
         "is rasterised once, `capacity.report.figsave`), with the tornado's refits fitted "
-        "once, also beside the comparison, reusing the fit and the reach curve and frontier of "
+        "once, also beside the comparison, reusing the fit, and the reach curve, frontier, "
+        "options and cooperation rows of "
         "scenarios that differ only in the target (rendered far apart, "
         f"`capacity.report.sweep.sharing_order`): {fmt_s(ea['wall'] / k)} of wall time per "
         "scenario.",

@@ -52,3 +52,61 @@ def test_main_prints_both_tables(capsys):
     assert main(["--seeds", "4", "--worlds", "screening", "--n-boot", "3"]) == 0
     out = capsys.readouterr().out
     assert "estimate − truth" in out and "every input true" in out
+
+
+def _weibull_laplace(n=400_000, seed=1):
+    from capacity.models.reach import empirical_laplace
+
+    t = np.random.default_rng(seed).weibull(0.8, n) * 14.0
+    lap = empirical_laplace(t)
+    return t, lambda h: np.asarray(lap(np.asarray(h).ravel())).reshape(np.shape(h))
+
+
+def test_exp_wait_mixture_equals_a_simulation_of_its_model():
+    """Closed form against Monte Carlo: a stay of length T is screened with chance
+    1 − e^{−θT} (θ from the served share), usable with chance m; search meets her at hazard
+    h·m independently given T."""
+    from capacity.models.strategy import _exp_wait_rate, reach_mixture
+
+    t, lap = _weibull_laplace()
+    kappa, arrivals, w, m = np.array([30.0]), np.array([10.0]), np.array([0.4]), [[1.0, 0.4]]
+    p = reach_mixture(kappa, arrivals, lap, np.array([t.mean()]), w, np.array(m),
+                      dependence="exp_wait")[0]  # fmt: skip
+    served = reach_mixture(kappa, arrivals, lap, np.array([t.mean()]), w, np.array([[1.0]]),
+                           dependence="independent")  # fmt: skip
+    h = (1 - w[0]) * kappa[0] / (arrivals[0] * t.mean())
+    # P_s: the queue reach_mixture solves (one server per κ contacts a week, c = w servers)
+    from capacity.models.strategy import erlang_a_served_many
+
+    p_s = erlang_a_served_many(arrivals, kappa, w, 7.0 / np.array([t.mean()]))
+    theta = _exp_wait_rate(lap, p_s)[0]
+    rng = np.random.default_rng(2)
+    for j, mj in enumerate(m[0]):
+        screened = (rng.random(len(t)) < 1 - np.exp(-theta * t)) & (rng.random(len(t)) < mj)
+        searched = rng.random(len(t)) < 1 - np.exp(-h * mj * t)
+        assert abs((screened | searched).mean() - p[j]) < 0.004, (j, p[j])
+    assert np.all(p <= served[0, 0] + 1e-12)
+
+
+def test_exp_wait_is_the_independent_form_at_the_ends_and_never_above_it():
+    from capacity.models.strategy import reach_mixture
+
+    t, lap = _weibull_laplace(50_000)
+    m = np.array([[1.0, 0.5, 0.0]])
+    for kappa in (1.0, 30.0, 300.0):
+        for w in (0.0, 0.2, 0.7, 1.0):
+            args = (
+                np.array([kappa]),
+                np.array([10.0]),
+                lap,
+                np.array([t.mean()]),
+                np.array([w]),
+                m,
+            )
+            ind = reach_mixture(*args)
+            exp = reach_mixture(*args, dependence="exp_wait")
+            if w in (0.0, 1.0):
+                np.testing.assert_allclose(exp, ind, atol=1e-9)
+            assert np.all(exp <= ind + 1e-12) and np.all(exp >= 0)
+    with np.testing.assert_raises(ValueError):
+        reach_mixture(*args, dependence="fifo")

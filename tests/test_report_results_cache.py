@@ -204,3 +204,66 @@ def test_options_shared_across_targets_are_the_options_at_each_target(tmp_path, 
         )
     moved = retarget(base, draws, middle)["p_target"]
     assert not moved.equals(retarget(base, draws, 0.05)["p_target"])  # the target matters
+
+
+@pytest.mark.slow
+def test_the_coordination_table_does_not_depend_on_what_the_cache_leaves_out(tmp_path, monkeypatch):
+    """The committee report shares it between runs that differ only in NOT_IN_REACH, and the
+    analyses made with a shared table equal those computed from scratch. Synthetic data with
+    two cities (the tiny data have no mobility fit, so no table)."""
+    import warnings
+
+    from capacity.config import Params
+    from capacity.dataset import load_dataset
+    from capacity.question4 import evaluate
+    from capacity.report import committee
+    from capacity.report.committee import sensitivity
+    from capacity.report.committee.analyses import compute_analyses
+    from capacity.report.committee.options import COORDINATION_FTE
+    from capacity.synth import write_synthetic
+
+    monkeypatch.setenv("CAPACITY_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("CAPACITY_CACHE_KEY", str(tmp_path / "secret" / "cache.key"))
+    folder = tmp_path / "data"
+    write_synthetic(folder, seed=4, scale=0.25, n_cities=2)
+    data = load_dataset(folder)
+    params = Params(
+        data_dir=str(folder), city="Stockholm", n_boot=20, gap_days=28,
+        period_start="2021-01-01", period_end="2025-12-31", output_dir=str(tmp_path / "out"),
+    )  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fitted = cache.fitted_models(data, params)
+    at = params.replace(extra_fte=1.0)
+    other = at.replace(target_reach=0.2, p_sufficient=0.95, p_insufficient=0.01)
+    base = evaluate(fitted, at).coordination(COORDINATION_FTE)
+    assert base is not None
+    pd.testing.assert_frame_equal(
+        evaluate(fitted, other).coordination(COORDINATION_FTE), base, check_exact=True
+    )
+    moved = evaluate(fitted, params.replace(extra_fte=3.0)).coordination(COORDINATION_FTE)
+    assert not moved.equals(base)  # a parameter in the key moves it
+    # the second target's analyses take the first's table from the cache: the same frames
+    # (the tornado's refits left out: they do not touch the table)
+    tornado = pd.DataFrame({"setting": ["gap_days"], "reach_effective": [0.1]})
+    monkeypatch.setattr(sensitivity, "sensitivity_frame", lambda *a, **k: tornado.copy())
+    committee.analyses(fitted, data, evaluate(fitted, at), at)
+    import capacity.question4.mobility as q4_mobility
+
+    calls = []
+    real = q4_mobility.coordination_scenarios
+
+    def counted(*a, **k):
+        calls.append(1)
+        return real(*a, **k)
+
+    monkeypatch.setattr(q4_mobility, "coordination_scenarios", counted)
+    shared = committee.analyses(fitted, data, evaluate(fitted, other), other)
+    assert not calls  # read from the cache, not computed
+    fresh = compute_analyses(fitted, data, evaluate(fitted, other), other)
+    assert calls  # computed here
+    assert fresh.coordination is not None
+    for name in fresh._fields:
+        want, got = getattr(fresh, name), getattr(shared, name)
+        pd.testing.assert_frame_equal(got, want, check_exact=True)
+        assert got.attrs == want.attrs, name

@@ -1132,6 +1132,7 @@ def reach_mixture(
     *,
     contacts_per_server: np.ndarray | float | None = None,
     speed_factor: np.ndarray | float | None = None,
+    dependence: str = "independent",
 ) -> np.ndarray:
     r"""Reach per stay when a share ``w`` of contact capacity screens and the rest searches.
 
@@ -1155,6 +1156,9 @@ def reach_mixture(
         ``g ≥ 1`` per draw: a screener busy with the queue works ``g`` times as fast as the
         contacts logged per hour say (:func:`screening_speed_factor`); the servers stay
         ``c = wκ/μ``, each at ``gμ``. Default 1.
+    dependence : {"independent", "exp_wait"}
+        How the chance to be screened depends on the stay: not at all (the default, the
+        model the answer uses), or through an exponential wait (a study option, see Notes).
 
     Returns
     -------
@@ -1170,7 +1174,22 @@ def reach_mixture(
 
     With ``w = 0`` this is :func:`capacity.models.reach.reach_random`, with ``w = 1``
     :func:`capacity.models.reach.reach_screening`.
+
+    Both screening and search favour long stays, so they are not independent: in the
+    generator's mixture world the independent form overstates reach by 0.027 with every input
+    true (``docs/methods/reach.md``, "Why reach per stay leans by strategy").
+    ``dependence="exp_wait"`` lets a stay of length ``T`` be screened with chance
+    ``1 − e^{−θT}``, ``θ`` per draw from ``1 − L(θ) = P_s`` (the same served share), and
+    search act independently given ``T``:
+
+    .. math:: p_L = 1 - (1 - m_L) L(h m_L) - m_L L(h m_L + θ).
+
+    It is the same at ``w = 0`` and ``w = 1``, and never above the independent form. It is
+    not the default: with today's arrivals (3–5 % high) it moves the mixture world's
+    estimate from +0.008 to −0.017 (measured, reach.md).
     """
+    if dependence not in ("independent", "exp_wait"):
+        raise ValueError(f"dependence must be 'independent' or 'exp_wait', got {dependence!r}")
     kappa = np.atleast_1d(np.asarray(contacts_per_week, dtype=float))
     a = np.broadcast_to(np.asarray(arrivals_per_week, dtype=float), kappa.shape)
     t = np.broadcast_to(np.asarray(mean_stay_days, dtype=float), kappa.shape)
@@ -1184,7 +1203,27 @@ def reach_mixture(
     h = (1 - w) * kappa / np.where(a > 0, a * t, 1.0)
     lap = laplace(h[:, None] * m)
     lap = np.where((a > 0)[:, None], lap, np.where(h[:, None] * m > 0, 0.0, 1.0))
-    return np.clip(1 - (1 - m * served[:, None]) * lap, 0.0, 1.0)
+    if dependence == "independent":
+        return np.clip(1 - (1 - m * served[:, None]) * lap, 0.0, 1.0)
+    theta = _exp_wait_rate(laplace, served)
+    finite = np.isfinite(theta)
+    both = laplace(h[:, None] * m + np.where(finite, theta, 0.0)[:, None])
+    both = np.where(finite[:, None], both, 0.0)  # screened for sure: L(∞) = 0
+    p = 1 - (1 - m) * lap - m * both
+    p = np.where((a > 0)[:, None], p, 1 - (1 - m * served[:, None]) * lap)
+    return np.clip(p, 0.0, 1.0)
+
+
+def _exp_wait_rate(laplace, served: np.ndarray) -> np.ndarray:
+    """``θ`` per draw with ``1 − L(θ) = P_s`` (bisection on ``log θ``); 0 at ``P_s = 0``, ∞ at 1."""
+    served = np.asarray(served, dtype=float)
+    lo, hi = np.full(len(served), -30.0), np.full(len(served), 15.0)
+    for _ in range(80):
+        mid = (lo + hi) / 2
+        below = 1 - laplace(np.exp(mid)[:, None])[:, 0] < served
+        lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
+    theta = np.exp((lo + hi) / 2)
+    return np.where(served <= 0, 0.0, np.where(served >= 1, np.inf, theta))
 
 
 def screening_speed_factor(

@@ -27,7 +27,9 @@ tables in ``docs/methods/reach.md`` ("Why reach per stay leans by strategy").
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
+import functools
 import sys
 import tempfile
 import warnings
@@ -57,13 +59,30 @@ def _table(lengths: np.ndarray):
                      np.ones(1), np.array([t.mean()]))  # fmt: skip
 
 
-def _reach(inputs, fte: float, strategy: str) -> float:
+def _reach_draws(inputs, fte: float, strategy: str) -> np.ndarray:
     from capacity.question4.draws import reach_matrix
     from capacity.question4.fit import _screening_speed
 
     x = _screening_speed(inputs, fte)  # the screeners' speed follows the inputs swapped
-    p_lang, _ = reach_matrix(x, np.array([fte]), strategy=strategy)
-    return float((x.pi * p_lang).sum())
+    p_lang, _ = reach_matrix(x, np.full(len(x), fte), strategy=strategy)
+    return (x.pi * p_lang).sum(axis=1)
+
+
+def _reach(inputs, fte: float, strategy: str) -> float:
+    return float(_reach_draws(inputs, fte, strategy)[0])
+
+
+@contextlib.contextmanager
+def _exp_wait():
+    """The engine's mixture with ``dependence="exp_wait"`` (a study switch, not a parameter)."""
+    from capacity.models import strategy as mod
+
+    kept = mod.reach_mixture
+    mod.reach_mixture = functools.partial(kept, dependence="exp_wait")
+    try:
+        yield
+    finally:
+        mod.reach_mixture = kept
 
 
 def _world(kind: str, seed: int, scale: float, n_cities: int):
@@ -87,7 +106,10 @@ def swap_inputs(
         seen (``det_ratio``) and of the mean stay over the true mean length and days
         present (``T_ratio``, ``D_ratio``); then the error (estimate − truth) of ``est`` and
         of each swap: ``A``, ``T``, ``D``, ``pi``, ``w`` (mixtures only) and ``all_T``,
-        ``all_D`` (every one of them).
+        ``all_D`` (every one of them); ``covered`` (the truth in the interval). Where the
+        strategy has a screening share, the same with the mixture formula's exponential
+        wait (``reach_mixture(dependence="exp_wait")``): ``exp_wait`` as estimated,
+        ``exp_wait_A`` with the true arrivals, ``covered_exp_wait``.
     """
     from capacity.config import Params
     from capacity.dataset import load_dataset
@@ -157,6 +179,15 @@ def swap_inputs(
             }
             for name, inputs in swaps.items():
                 row[name] = _reach(inputs, fte, params.strategy) - truth
+            row["covered"] = row["lo"] <= truth <= row["hi"]
+            if share:  # the mixture formula with an exponential wait, as estimated
+                with _exp_wait():
+                    draws = _reach_draws(fit["fitted"].inputs, fte, params.strategy)
+                    row["exp_wait_A"] = _reach(swaps["A"], fte, params.strategy) - truth
+                row["exp_wait"] = float(draws[0]) - truth
+                if len(draws) > 2:
+                    lo_e, hi_e = np.percentile(draws[1:], [2.5, 97.5])
+                    row["covered_exp_wait"] = bool(lo_e <= truth <= hi_e)
             rows.append(row)
     return pd.DataFrame(rows)
 
@@ -295,11 +326,12 @@ def main(argv: list[str] | None = None) -> int:
     check = pd.concat([generator_check(k, s) for k in kinds for s in seeds])
     pd.set_option("display.width", 200)
     pd.set_option("display.max_columns", 40)
-    swap["covered"] = (swap["lo"] <= swap["truth"]) & (swap["truth"] <= swap["hi"])
     print(f"Reach per stay, error (estimate − truth) by swap; seeds {args.seeds}:")
     cols = ["A_ratio", "Aobs_ratio", "det_ratio", "T_ratio", "D_ratio", "est", "A", "T", "D",
-            "pi", "w", "all_T", "all_D", "covered"]  # fmt: skip
-    print(swap.groupby("world", sort=False)[[c for c in cols if c in swap]].mean().round(3))
+            "pi", "w", "all_T", "all_D", "covered", "exp_wait", "exp_wait_A",
+            "covered_exp_wait"]  # fmt: skip
+    print(swap.groupby("world", sort=False)[[c for c in cols if c in swap]]
+          .apply(lambda g: g.astype(float).mean()).round(3))  # fmt: skip
     print("\nThe formulas against the generator, every input true:")
     cols = ["truth", "screened", "indep", "flags", "exp_wait", "search_gen", "search_pooled",
             "search_half_year", "search_month"]  # fmt: skip

@@ -100,7 +100,22 @@ def analyses(fitted, data, result, params, *, use_cache: bool = True) -> Analyse
         )
         return retarget(found["frame"], found["draws"], params.target_reach)
 
+    def coordination() -> None:
+        # shared like the reach curve: the cooperation rows show reach per tour and its FTE
+        # worth, never the target (a test checks it); remembered for this result, so that
+        # the cooperation rows and the mobility section read it instead of computing it
+        found = cached_results(
+            "committee-coordination",
+            data,
+            params,
+            lambda: {"table": coordination_table(result, COORDINATION_FTE)},
+            use_cache=use_cache,
+            ignore=NOT_IN_REACH,
+        )
+        remember_coordination(result, COORDINATION_FTE, found["table"])
+
     def compute() -> dict:
+        coordination()
         out = compute_analyses(fitted, data, result, params, reach=reach, options=options)
         out = out._asdict()
         # the mobility section shows the same table: stored with the rest

@@ -66,9 +66,44 @@ The latent class per site is that of mixture capture–recapture models (Pledger
 sites are assumed independent, so a share of women on no ad site beyond ``Π_j (1 − π_j)``
 is not modelled.
 
+**Capture on arrival** (``make_deconvolver(visibility="ad_sites", arrival_sites=…)``,
+``stay_model = "deconvolve_arrival"``). An arrival source ``j`` (an ad site whose scraper
+captures a new ad when it is posted, i.e. on the woman's arrival day) sees a woman of its
+list on her arrival day or not at all in that stay; after that it looks again on its
+scrape days. A stay whose first observed day has a sighting of an arrival source is
+**anchored**: it began that day. With ``a`` its span to the last look of an arrival
+source and ``s ≥ a`` its whole span (other sources may see her later), an ended anchored
+stay of ``D`` days has the likelihood
+
+    K(s | D) = P(G > D − a),   D ≥ s                      (going on: K = 1, D ≥ s)
+
+with ``G`` the gap from one look of the arrival sources to the next that sees her (the
+first gap, from the arrival day, when ``a = 1``; the later gaps otherwise): the days
+before ``a`` are known, the days after it unseen. ``P(G > m)`` is nonparametric, per
+source set, from the gaps between the arrival sources' sighting days inside the stays
+(the product-limit estimate with each stay's last gap censored at its unseen days
+``D − a``, whose expected number at risk at each lag comes from the stays' posterior
+under the fitted ``f``; ``GAP_ROUNDS`` rounds of EM for ``f`` then the survival; sets
+shrunk to the pooled hazards by ``SHRINK_GAPS`` gaps, ``TAIL_GAPS`` gaps at the overall
+rate at every lag). So weekly snapshots seen with chance 0.7 give the step-shaped
+``0.3^⌊m/7⌋`` the data show, not the geometric tail of a daily chance. An arrival
+source's absence is flat in the length, ``a_j(D) = 1 − π_j``, so the unseen stays are
+``h₀(D) = Π_j (1 − π_j) · Π_o (1 − r_o)^D`` and with two arrival sources alone the number
+of stays is the Lincoln–Petersen estimate. A stay no arrival source saw first gets the
+per-day kernel above at the daily chance of its set's own sources,
+``1 − Π_{x ∈ k} (1 − r_x)`` (the EM's ``r_o``, ``r_j``; the set's sighting density would
+be the ad sites' looks, ten times too high). The gap survival and these rates are
+estimated on the point fit and held in the bootstrap replicates (which refit ``f``, ``π``,
+``r``); the gap survival's posterior ignores the absence factors of per-day sites (flat
+when every site is an arrival source). Any source may be named an arrival source, e.g.
+outreach that screens new ads. References: the NPMLE above (Turnbull 1976), the
+product-limit estimate with censoring (Kaplan & Meier 1958), two-list capture–recapture
+(Lincoln–Petersen; Pledger 2000).
+
 References
 ----------
-Turnbull, B. W. (1976). The empirical distribution function with arbitrarily grouped,
+Kaplan, E. L., Meier, P. (1958). Nonparametric estimation from incomplete observations.
+*JASA* 53, 457–481. Turnbull, B. W. (1976). The empirical distribution function with arbitrarily grouped,
 censored and truncated data. *JRSS B* 38, 290–295. Dempster, A. P., Laird, N. M., Rubin,
 D. B. (1977). Maximum likelihood from incomplete data via the EM algorithm. *JRSS B* 39,
 1–38. Varadhan, R., Roland, C. (2008). Simple and globally convergent methods for
@@ -306,6 +341,7 @@ class Deconvolver:
     no_site_class: bool = False
     arrival_sites: np.ndarray | None = None
     set_anchored: np.ndarray | None = None
+    key_site_span: np.ndarray | None = None
 
     @property
     def key_anchored(self) -> np.ndarray:
@@ -340,8 +376,8 @@ class Deconvolver:
         0 for anchored sets: their kernel is the gap survival, held at the point fit's.
         """
         log_rho = np.log(np.clip((1 - q) / (1 - self.q0[None, :]), 1e-12, None))
-        if self.set_anchored is not None:
-            log_rho[:, np.asarray(self.set_anchored, dtype=bool)] = 0.0
+        if self.set_anchored is not None and np.any(self.set_anchored):
+            log_rho[:] = 0.0  # capture on arrival: every kernel held at the point fit's
         return log_rho
 
     def fit(
@@ -764,13 +800,15 @@ def make_deconvolver(
     else:
         q0 = _densities(num, den, person_stratum, n_s, np.ones((n_p, 1)))[0]
         stratum = person_stratum[code[use]]
+    site_span = latent.pop("site_span", np.zeros(len(span), dtype=np.int64))[use]
     span, code = span[use], code[use]
     cens = kept["right_censored"].to_numpy(bool)
     years, year = np.unique(kept["start"].dt.year.to_numpy(), return_inverse=True)
-    keys = pd.DataFrame({"k": stratum, "y": year, "s": span, "c": cens})
-    key_id = keys.groupby(["k", "y", "s", "c"], sort=True).ngroup().to_numpy()
-    uniq = keys.drop_duplicates().sort_values(["k", "y", "s", "c"]).reset_index(drop=True)
-    ku, yu, su, cu = (uniq[c].to_numpy() for c in ("k", "y", "s", "c"))
+    keys = pd.DataFrame({"k": stratum, "y": year, "s": span, "c": cens, "a": site_span})
+    cols = ["k", "y", "s", "c", "a"]
+    key_id = keys.groupby(cols, sort=True).ngroup().to_numpy()
+    uniq = keys.drop_duplicates().sort_values(cols).reset_index(drop=True)
+    ku, yu, su, cu, au = (uniq[c].to_numpy() for c in cols)
     cut = np.ceil(np.log(KERNEL_EPS) / np.log1p(-np.clip(q0, 1e-3, 1 - 1e-6))).astype(np.int64)
     margin = int(min(max(cut.max(), 1), MAX_MARGIN))
     n_d = int(su.max()) + margin
@@ -792,10 +830,10 @@ def make_deconvolver(
         fixed_start = anchored[ku[rows]][r]  # the span begins on the arrival day
         if ended:
             val = np.where(fixed_start, 1.0, m + 1) * (1 - qq) ** m
-            if surv is not None and fixed_start.any():  # P(G > m): no sighting after the last
-                k_r, s_r = ku[rows][r], su[rows][r]
-                mm = np.minimum(m, margin)
-                gap_s = np.where(s_r == 1, surv[0][k_r, mm], surv[1][k_r, mm])
+            if surv is not None and fixed_start.any():  # P(G > D − a): the sites' last look
+                k_r, a_r = ku[rows][r], au[rows][r]
+                lag = np.clip(m + su[rows][r] - a_r, 0, margin)
+                gap_s = np.where(a_r <= 1, surv[0][k_r, lag], surv[1][k_r, lag])
                 val = np.where(fixed_start, gap_s, val)
         else:  # the decaying part of (1 − (1 − q)^(m+1))/q = 1/q − (1 − q)^(m+1)/q
             # (start fixed: K = 1 for every D ≥ s, no decaying part)
@@ -817,6 +855,7 @@ def make_deconvolver(
         key_year=yu.astype(np.int64),
         key_span=su.astype(np.int64),
         key_censored=cu,
+        key_site_span=au.astype(np.int64),
         stay_key=key_id.astype(np.int64),
         stay_person=code.astype(np.int64),
         person_num=num,
@@ -831,10 +870,35 @@ def make_deconvolver(
     if surv is not None:  # the gap survival and the lengths together (module: "Capture on arrival")
         import dataclasses
 
+        # stays no capturing-on-arrival site saw first: the per-day kernel at the daily
+        # chance of the set's own sources (π-weighted EM estimates), not the set's density
+        q0 = _own_rates(dec, dec.fit(), q0)
+        dec = dataclasses.replace(
+            dec,
+            q0=q0,
+            kernels=tuple(kernel(r, True) for r in ended_rows),
+            censored=kernel(np.flatnonzero(cu), False),
+        )
         for _ in range(GAP_ROUNDS):
             surv = _gap_survival(gaps, anchored, margin, _open_gaps(dec, margin))
             dec = dataclasses.replace(dec, kernels=tuple(kernel(r, True) for r in ended_rows))
     return dec, kept
+
+
+def _own_rates(dec: Deconvolver, fit: Deconvolved, q0: np.ndarray) -> np.ndarray:
+    """``q0`` with each set not anchored at ``1 − Π (1 − r)`` over the set's own sources.
+
+    ``r``: the fit's daily chance of each site (``r_j``) and of each other source
+    (``r_o``). A set holding no source (``"none"``) keeps its ``q0``.
+    """
+    rate = dict(zip(dec.sites, fit.site_rate[0], strict=True))
+    rate.update(zip(dec.others, fit.other_rate[0], strict=True))
+    q = np.array(q0, dtype=float)
+    for k, label in enumerate(dec.labels):
+        parts = [x for x in label.removesuffix("@arrival").split("+") if x in rate]
+        if not dec.set_anchored[k] and parts:
+            q[k] = 1 - np.prod([1 - rate[x] for x in parts])
+    return np.clip(q, 1e-3, 1 - 1e-6)
 
 
 def _open_gaps(dec: Deconvolver, margin: int) -> np.ndarray:
@@ -856,9 +920,10 @@ def _open_gaps(dec: Deconvolver, margin: int) -> np.ndarray:
         mass = coo.data * f[coo.col]
         total = np.bincount(coo.row, weights=mass, minlength=len(rows))
         mass = mass * (w_key[rows] / np.maximum(total, 1e-300))[coo.row]
-        at = dec.key_year[rows] * n_d + dec.key_span[rows] - 1
-        lag = np.minimum(coo.col - at[coo.row], margin)
-        later = (dec.key_span[rows] > 1)[coo.row].astype(np.int64)
+        a = dec.key_site_span[rows]
+        at = dec.key_year[rows] * n_d + a - 1  # the sites' last look: lag D − a
+        lag = np.clip(coo.col - at[coo.row], 0, margin)
+        later = (a > 1)[coo.row].astype(np.int64)
         np.add.at(risk, (later, k, lag), mass)
     return np.cumsum(risk[:, :, ::-1], axis=2)[:, :, ::-1]
 
@@ -929,14 +994,11 @@ def _latent_fields(
             "visibility='ad_sites' needs strata from source_strata (sighting days)."
         )
     sources = list(strata.sources)
-    sites = [x for x in sources if source_group(x) == "ads"]
-    others = [x for x in sources if source_group(x) != "ads"]
-    not_sites = sorted(x for x in arrival_sites if source_group(x) != "ads")
-    if not_sites:
-        raise EstimationError(
-            f"arrival_sites {not_sites}: only ad sites (sources named ads_…) can be taken to "
-            "capture a woman on her arrival day; leave the others out."
-        )
+    # another source named in arrival_sites (outreach that screens new ads) is a list like
+    # an ad site: a woman is on it on her arrival day or not at all in that stay
+    extra = [x for x in sources if x in arrival_sites and source_group(x) != "ads"]
+    sites = [x for x in sources if source_group(x) == "ads"] + extra
+    others = [x for x in sources if x not in sites]
     arrival_sites = tuple(x for x in arrival_sites if x in sites)  # absent here: ignored
     if not sites:
         raise EstimationError(
@@ -997,11 +1059,18 @@ def _latent_fields(
     ok &= use[hit]
     # gaps between a used stay's distinct sighting days (any source): the first one (from
     # the first observed day) and the later ones, for the kernels of anchored stays
-    pair = np.unique(hit[ok].astype(np.int64) * span + (day_date[ok] - lo))
+    # (sites capturing on arrival only: outreach that screens new ads sees a woman early in
+    # her stay, which says nothing of when the sites' next look after her last one falls)
+    on_site = ok & ((np.int64(1) << day_source.astype(np.int64)) & arriving != 0)
+    pair = np.unique(hit[on_site].astype(np.int64) * span + (day_date[on_site] - lo))
     g_stay, g_day = pair // span, pair % span
     inside = g_stay[1:] == g_stay[:-1]
     gap_len = np.diff(g_day)[inside]
     gap_first = (g_day[:-1] == (first[g_stay[:-1]] - lo))[inside]
+    # each stay's span to its last sighting by such a site (1 when none after the first day)
+    site_last = first.copy()
+    np.maximum.at(site_last, hit[on_site], day_date[on_site])
+    site_span = site_last - first + 1
     cell = day_person[ok] * len(sources) + to_col[day_source[ok]]
     person_days = np.bincount(cell, minlength=n_p * len(sources)).reshape(n_p, len(sources))
     fields = {
@@ -1014,5 +1083,6 @@ def _latent_fields(
         "arrival_sites": np.array([x in arrival_sites for x in sites], dtype=bool),
         "set_anchored": set_anchored,
         "gaps": (stay_set[g_stay[1:][inside]], gap_len.astype(np.int64), gap_first),
+        "site_span": np.where(anchored, site_span, 0).astype(np.int64),
     }
     return fields, stay_set.astype(np.int64)

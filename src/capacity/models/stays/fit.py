@@ -43,6 +43,10 @@ __all__ = ["DECONVOLVED", "StaysResults", "fit_stays"]
 
 #: The corrections that deconvolve the unseen days by EM (:mod:`.deconvolve`).
 DECONVOLVED = ("deconvolve", "deconvolve_sites", "deconvolve_arrival")
+#: Sources besides the ad sites that ``"deconvolve_arrival"`` takes as seeing a woman on
+#: her arrival day or not at all in the stay, when ``arrival_sites`` is not given (a
+#: switch for the coverage study, e.g. ``("outreach",)`` where outreach screens new ads).
+ARRIVAL_OTHERS: tuple = ()
 
 
 @dataclass(frozen=True, repr=False)
@@ -242,8 +246,9 @@ def fit_stays(
         Person-bootstrap replicates (and their seed) for the interval of the median ratio
         per year; with ``strata`` each replicate re-estimates the margins. 0: no interval.
     arrival_sites : tuple of str, optional
-        ``"deconvolve_arrival"`` only: the ad sites that capture on arrival (default: every
-        ad site, a source named ``ads_…``); the others keep the per-day model.
+        ``"deconvolve_arrival"`` only: the sources that capture on arrival (default: every
+        ad site, a source named ``ads_…``, and ``ARRIVAL_OTHERS``); the others keep the
+        per-day model at their own daily chance.
 
     Returns
     -------
@@ -499,7 +504,7 @@ def _deconvolver(merged, strata, correction: str, arrival):
 
     if correction == "deconvolve_arrival":  # ad sites capture on the arrival day
         sites = tuple(x for x in strata.sources if source_group(x) == "ads")
-        sites = sites if arrival is None else tuple(arrival)
+        sites = sites + ARRIVAL_OTHERS if arrival is None else tuple(arrival)
         return make_deconvolver(merged, strata, visibility="ad_sites", arrival_sites=sites)
     if correction == "deconvolve_sites":  # one set per combination of sites
         return make_deconvolver(merged, strata, visibility="ad_sites")

@@ -77,6 +77,18 @@ def test_on_arrival_and_per_day_sites_are_told_apart():
     assert "mixed" in d.summary()
 
 
+def test_second_check_two_sites_first_seen_on_one_day():
+    both = capture_diagnostic(_world("on_arrival", "on_arrival")[0]).same_day
+    assert list(both.index) == ["ads_a+ads_b"]
+    assert both.loc["ads_a+ads_b", "pairs"] == 400  # every stay: both post on arrival
+    assert both.loc["ads_a+ads_b", "estimate"] == 1.0
+    daily = capture_diagnostic(_world("per_day", "per_day")[0]).same_day
+    assert daily.loc["ads_a+ads_b", "estimate"] < 0.3
+    assert daily.loc["ads_a+ads_b", "ci_lower"] <= daily.loc["ads_a+ads_b", "estimate"]
+    one = capture_diagnostic(_world("per_day")[0])
+    assert one.same_day.empty and "Second check" not in one.summary()
+
+
 @pytest.mark.parametrize("how", ["on_arrival", "per_day"])
 def test_one_kind_of_site_chooses_its_settings(how):
     d = capture_diagnostic(_world(how, how)[0])
@@ -270,14 +282,15 @@ def test_capture_study_table():
 
     name = "calibrated world (ad captured once per stay)"
     study = capture_study({name: WORLDS[name]}, [1], Plan(scale=0.1))
-    assert set(study["site"]) == {"ads_a", "ads_b"}
+    assert set(study["site"]) == {"ads_a", "ads_b", "ads_a+ads_b (same first day)"}
     assert (study["truth"] == "per_stay").all() and (study["chosen"] == "on_arrival").all()
     text = capture_markdown(study)
-    assert text.count("| 1 / 0 / 0 |") == 2
+    assert text.count("| 1 / 0 / 0 |") == 3
+    assert text.count("upper ≤") == 2 and text.count("lower ≥") == 1  # the share high here
     wrong = capture_markdown(study.assign(chosen="per_day"))
-    assert wrong.count("| 0 / 0 / 1 |") == 2
+    assert wrong.count("| 0 / 0 / 1 |") == 3
     undecided = capture_markdown(study.assign(chosen="mixed"))
-    assert undecided.count("| 0 / 1 / 0 |") == 2
+    assert undecided.count("| 0 / 1 / 0 |") == 3
 
 
 def test_command_line_prints_the_diagnostic(capsys):
@@ -325,3 +338,22 @@ def test_national_view_with_auto_is_the_view_with_the_chosen_settings(tmp_path):
     assert auto.national == fixed.national
     keys = [c.key for c in auto.caveats]
     assert keys[0] == "capture.per_day" and "capture.per_day" not in [c.key for c in fixed.caveats]
+
+
+def test_second_check_decides_only_when_the_lead_share_cannot():
+    s, counts = _world("per_day", "per_day")
+    pairs, before = counts["ads_a"]
+    d = capture_diagnostic(s, threshold=before / pairs)  # ads_a's interval holds it
+    assert d.table.loc["ads_a", "verdict"] == "unclear"
+    assert (d.capture, d.decided_by) == ("per_day", "same first day")
+    # on arrival nobody comes first, so no interval lies above a threshold of 0
+    d = capture_diagnostic(_world("on_arrival", "on_arrival")[0], threshold=0.0)
+    assert set(d.table["verdict"]) == {"unclear"}
+    assert (d.capture, d.decided_by) == ("on_arrival", "same first day")
+    assert "(by the same first day)" in d.summary()
+    # too few stays seen by both sites: no decision
+    d = capture_diagnostic(_world("on_arrival", "on_arrival", n=20)[0])
+    assert (d.capture, d.decided_by) == ("unclear", "")
+    # sites that clearly disagree stay "mixed"
+    assert capture_diagnostic(_world("on_arrival", "per_day")[0]).capture == "mixed"
+    assert capture_diagnostic(_world("per_day", "per_day")[0]).decided_by == "lead share"

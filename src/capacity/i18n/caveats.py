@@ -226,20 +226,20 @@ CAVEATS: dict[str, dict[str, str]] = {
     "capture.on_arrival": {
         "sv": "Annonssajterna fångar en annons när den läggs ut, när kvinnan kommer till staden "
         "(polis eller uppsökare såg henne före sajtens första observation i {lead:pctrange} av "
-        "vistelserna): skattningen från flera källor per kvartal och vistelser med korrigerade "
+        "vistelserna som båda såg): skattningen från flera källor per kvartal och vistelser med korrigerade "
         "marginaler används.",
         "en": "The ad sites capture an ad when it is posted, when the woman arrives in the city "
-        "(police or outreach saw her before the site's first sighting in {lead:pctrange} of "
-        "stays): the multiple systems estimate per quarter and margin-corrected stays are used.",
+        "(police or outreach saw her before the site's first sighting in {lead:pctrange} of the "
+        "stays both saw): the multiple systems estimate per quarter and margin-corrected stays are used.",
     },
     "capture.per_day": {
         "sv": "Annonssajterna ser en närvarande kvinna med en chans varje dag, inte när hon "
         "kommer (polis eller uppsökare såg henne före sajtens första observation i "
-        "{lead:pctrange} av vistelserna): vistelsemodellens andel som syns och "
+        "{lead:pctrange} av vistelserna som båda såg): vistelsemodellens andel som syns och "
         "vistelselängder skattade med dekonvolution används.",
         "en": "The ad sites see a present woman with a chance each day, not when she arrives "
-        "(police or outreach saw her before the site's first sighting in {lead:pctrange} of "
-        "stays): the stay-level detection share and deconvolved stays are used.",
+        "(police or outreach saw her before the site's first sighting in {lead:pctrange} of the "
+        "stays both saw): the stay-level detection share and deconvolved stays are used.",
     },
     "capture.undecided": {
         "sv": "Data visar inte hur annonssajterna fångar en annons (ses varje dag: "

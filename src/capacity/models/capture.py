@@ -37,6 +37,13 @@ the data carry"). The share is a binomial proportion with a Wilson score interva
 - ``"unclear"`` when it contains the threshold or fewer than ``min_pairs`` stays are
   seen by the site and an independent source.
 
+When no site is clearly of the other kind but one is unclear, a second check decides:
+the share of stays seen by two ad sites that both first saw on the same day (near 1 when
+both capture on arrival, the posting day being her first day; about
+:math:`pq/(p + q - pq)` under daily chances :math:`p, q`): every pair's Wilson interval
+above 0.5 → on arrival, every one below → per day (``CaptureDiagnostic.same_day``,
+``decided_by``).
+
 Stays that begin within ``gap_days`` of the data's first day are left out (she may have
 arrived, and the ad been posted, before the data begin). Ties (both first seen on the
 same day) count as "not before": an ad captured on arrival ties with a contact on the
@@ -83,6 +90,8 @@ SETTINGS: dict[str, dict] = {
 }
 
 THRESHOLD = 0.10
+#: the same-first-day share that separates the two kinds when the lead share cannot decide
+SAME_DAY_SPLIT = 0.5
 MIN_PAIRS = 30
 GAP_DAYS = 28
 
@@ -120,6 +129,16 @@ class CaptureDiagnostic(Results):
         sites disagree, ``"unclear"`` otherwise.
     threshold, alpha, gap_days : float, float, int
         The settings the verdicts were made with.
+    same_day : DataFrame
+        A second check: per pair of ad sites, ``pairs`` (stays both see), ``same`` (of
+        which both first saw her on the same day) and its share with a Wilson interval.
+        Near 1 when both capture an ad on arrival (the posting day is her first day),
+        small when each sees her with a daily chance. It decides only when the lead share
+        cannot (``"unclear"``; sites that clearly disagree stay ``"mixed"``): every pair's
+        interval above
+        ``SAME_DAY_SPLIT`` (0.5) → on arrival, every one below → per day.
+    decided_by : str
+        ``"lead share"``, ``"same first day"`` or ``""`` (no capture model chosen).
     """
 
     table: pd.DataFrame
@@ -128,6 +147,8 @@ class CaptureDiagnostic(Results):
     alpha: float
     gap_days: int
     city: str | None = None
+    same_day: pd.DataFrame | None = None
+    decided_by: str = ""
     title: str = "Capture model of the ad sites (lead share of independent sources)"
 
     def summary_frame(self, alpha: float | None = None) -> pd.DataFrame:
@@ -172,11 +193,79 @@ class CaptureDiagnostic(Results):
             f"sighting; {100 * (1 - self.alpha):g}% Wilson intervals; threshold "
             f"{self.threshold:g}.",
             body,
+        ]
+        if self.same_day is not None and len(self.same_day):
+            with pd.option_context("display.float_format", "{:,.3f}".format, "display.width", 120):
+                pairs = self.same_day.to_string()
+            lines += [
+                "Second check (decides only when the lead share cannot): share of stays seen by "
+                "two sites whose first sightings are on the same day (near 1 on arrival, small "
+                "per day).",
+                pairs,
+            ]
+        lines += [
             f"Capture model: {self.capture}"
-            + (f" -> {self.settings}" if self.settings else " (no setting chosen)"),
+            + (
+                f" (by the {self.decided_by}) -> {self.settings}"
+                if self.settings
+                else " (no setting chosen)"
+            ),
         ]
         lines += [f"  - {c}" for c in self.caveats]
         return "\n".join(lines)
+
+
+def _share(k: int, n: int, alpha: float) -> tuple[float, float, float, float]:
+    """``k/n``, its binomial standard error and Wilson interval (NaN when ``n`` is 0)."""
+    from statsmodels.stats.proportion import proportion_confint
+
+    if not n:
+        return (np.nan,) * 4
+    est = k / n
+    lo, hi = proportion_confint(k, n, alpha=alpha, method="wilson")
+    return est, float(np.sqrt(est * (1 - est) / n)), float(lo), float(hi)
+
+
+def _verdict(n: int, lo: float, hi: float, threshold: float, min_pairs: int) -> str:
+    if n < min_pairs:
+        return "unclear"
+    if hi < threshold:
+        return "on_arrival"
+    if lo > threshold:
+        return "per_day"
+    return "unclear"
+
+
+def _capture(verdicts: set) -> str:
+    """The capture model of all sites from their verdicts."""
+    if verdicts == {"on_arrival"}:
+        return "on_arrival"
+    if verdicts == {"per_day"}:
+        return "per_day"
+    return "mixed" if {"on_arrival", "per_day"} <= verdicts else "unclear"
+
+
+def _same_day(firsts: dict, alpha: float) -> pd.DataFrame:
+    """Per pair of sites: stays both see, and the share first seen by both on one day."""
+    rows = {}
+    names = list(firsts)
+    for x, site_a in enumerate(names):
+        ids_a, first_a = firsts[site_a]
+        for site_b in names[x + 1 :]:
+            ids_b, first_b = firsts[site_b]
+            _, i, j = np.intersect1d(ids_a, ids_b, assume_unique=True, return_indices=True)
+            k = int((first_a[i] == first_b[j]).sum())
+            est, se, lo, hi = _share(k, len(i), alpha)
+            rows[f"{site_a}+{site_b}"] = {"pairs": len(i), "same": k, "estimate": est, "se": se,
+                                          "ci_lower": lo, "ci_upper": hi}  # fmt: skip
+    cols = ["pairs", "same", "estimate", "se", "ci_lower", "ci_upper"]
+    out = (
+        pd.DataFrame.from_dict(rows, orient="index", columns=cols)
+        if rows
+        else pd.DataFrame(columns=cols)
+    )
+    out.index.name = "sites"
+    return out
 
 
 def capture_diagnostic(
@@ -232,8 +321,6 @@ def capture_diagnostic(
     >>> int(row["pairs"]), int(row["before"]), float(row["estimate"]), row["verdict"]
     (2, 1, 0.5, 'unclear')
     """
-    from statsmodels.stats.proportion import proportion_confint
-
     from capacity.models.stays.deconvolve import source_group
 
     require_columns(sightings, ["person_id", "date", "city", "source"], "sightings")
@@ -266,45 +353,25 @@ def capture_diagnostic(
         mine = codes == site_code[site]
         ids, first = _first_days(sid[mine], day[mine])
         _, i, j = np.intersect1d(ids, ind_ids, assume_unique=True, return_indices=True)
-        n = len(i)
         k = int((ind_first[j] < first[i]).sum())
-        if n:
-            est = k / n
-            lo, hi = proportion_confint(k, n, alpha=alpha, method="wilson")
-            se = float(np.sqrt(est * (1 - est) / n))
-        else:
-            est, se, lo, hi = (np.nan,) * 4
-        if n < min_pairs:
-            verdict = "unclear"
-        elif hi < threshold:
-            verdict = "on_arrival"
-        elif lo > threshold:
-            verdict = "per_day"
-        else:
-            verdict = "unclear"
-        rows[site] = {
-            "pairs": n,
-            "before": k,
-            "estimate": est,
-            "se": se,
-            "ci_lower": float(lo),
-            "ci_upper": float(hi),
-            "verdict": verdict,
-        }
+        est, se, lo, hi = _share(k, len(i), alpha)
+        rows[site] = {"pairs": len(i), "before": k, "estimate": est, "se": se, "ci_lower": lo,
+                      "ci_upper": hi, "verdict": _verdict(len(i), lo, hi, threshold, min_pairs)}  # fmt: skip
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.name = "source"
-    verdicts = set(table["verdict"])
-    if verdicts == {"on_arrival"}:
-        capture = "on_arrival"
-    elif verdicts == {"per_day"}:
-        capture = "per_day"
-    elif {"on_arrival", "per_day"} <= verdicts:
-        capture = "mixed"
-    else:
-        capture = "unclear"
+    firsts = {x: _first_days(sid[codes == site_code[x]], day[codes == site_code[x]]) for x in sites}
+    capture = _capture(set(table["verdict"]))
+    same_day = _same_day(firsts, alpha)
+    decided_by = "lead share" if capture in SETTINGS else ""
+    if capture == "unclear" and len(same_day) and (same_day["pairs"] >= min_pairs).all():
+        # the second check breaks the tie: both sites first see her on one day (on arrival)
+        if (same_day["ci_lower"] > SAME_DAY_SPLIT).all():
+            capture, decided_by = "on_arrival", "same first day"
+        elif (same_day["ci_upper"] < SAME_DAY_SPLIT).all():
+            capture, decided_by = "per_day", "same first day"
     return CaptureDiagnostic(
         table=table, capture=capture, threshold=threshold, alpha=alpha, gap_days=gap_days,
-        city=city,
+        city=city, same_day=same_day, decided_by=decided_by,
     )  # fmt: skip
 
 

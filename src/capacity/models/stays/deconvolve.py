@@ -342,6 +342,10 @@ class Deconvolver:
     arrival_sites: np.ndarray | None = None
     set_anchored: np.ndarray | None = None
     key_site_span: np.ndarray | None = None
+    #: anchored stays going on at the data's end: ``P(G > o)`` per key (see the module)
+    #: and ``o``, the days from the sites' last look to the data's end
+    open_scale: np.ndarray | None = None
+    key_open_days: np.ndarray | None = None
 
     @property
     def key_anchored(self) -> np.ndarray:
@@ -432,8 +436,9 @@ class Deconvolver:
         if len(keys):  # stays going on: K = 1/q (a tail sum of f) − the decaying part
             c_wk = np.ascontiguousarray(big_w[:, keys].T).astype(DTYPE)
             c_at = self.key_year[keys] * n_d + self.key_span[keys] - 1  # (y, D = s) cells
-            c_inv = np.where(  # start fixed on the arrival day: K = 1 for D ≥ s
-                self.key_anchored[keys], 1.0, 1 / self.q0[self.key_stratum[keys]]
+            scale = np.ones(len(keys)) if self.open_scale is None else self.open_scale[keys]
+            c_inv = np.where(  # start fixed on the arrival day: P(G > o) for D ≥ s
+                self.key_anchored[keys], scale, 1 / self.q0[self.key_stratum[keys]]
             ).astype(DTYPE)[:, None]
             c_mat, c_mat_t = mat.astype(DTYPE), mat.T.tocsr().astype(DTYPE)
             # the keys' values added into their cells, in key order (as np.add.at adds them)
@@ -803,12 +808,15 @@ def make_deconvolver(
     site_span = latent.pop("site_span", np.zeros(len(span), dtype=np.int64))[use]
     span, code = span[use], code[use]
     cens = kept["right_censored"].to_numpy(bool)
+    open_days = _open_days(kept, merged.attrs.get("data_end"), cens, site_span)
     years, year = np.unique(kept["start"].dt.year.to_numpy(), return_inverse=True)
-    keys = pd.DataFrame({"k": stratum, "y": year, "s": span, "c": cens, "a": site_span})
-    cols = ["k", "y", "s", "c", "a"]
+    keys = pd.DataFrame(
+        {"k": stratum, "y": year, "s": span, "c": cens, "a": site_span, "o": open_days}
+    )
+    cols = ["k", "y", "s", "c", "a", "o"]
     key_id = keys.groupby(cols, sort=True).ngroup().to_numpy()
     uniq = keys.drop_duplicates().sort_values(cols).reset_index(drop=True)
-    ku, yu, su, cu, au = (uniq[c].to_numpy() for c in cols)
+    ku, yu, su, cu, au, ou = (uniq[c].to_numpy() for c in cols)
     cut = np.ceil(np.log(KERNEL_EPS) / np.log1p(-np.clip(q0, 1e-3, 1 - 1e-6))).astype(np.int64)
     margin = int(min(max(cut.max(), 1), MAX_MARGIN))
     n_d = int(su.max()) + margin
@@ -830,19 +838,21 @@ def make_deconvolver(
         fixed_start = anchored[ku[rows]][r]  # the span begins on the arrival day
         if ended:
             val = np.where(fixed_start, 1.0, m + 1) * (1 - qq) ** m
-            if surv is not None and fixed_start.any():  # P(G > D − a): the sites' last look
-                k_r, a_r = ku[rows][r], au[rows][r]
-                lag = np.clip(m + su[rows][r] - a_r, 0, margin)
-                gap_s = np.where(a_r <= 1, surv[0][k_r, lag], surv[1][k_r, lag])
-                val = np.where(fixed_start, gap_s, val)
         else:  # the decaying part of (1 − (1 − q)^(m+1))/q = 1/q − (1 − q)^(m+1)/q
-            # (start fixed: K = 1 for every D ≥ s, no decaying part)
             val = np.where(fixed_start, 0.0, (1 - qq) ** (m + 1) / qq)
+        if surv is not None and fixed_start.any():
+            lag = np.clip(m + su[rows][r] - au[rows][r], 0, margin)
+            gap = _anchored_kernel(surv, ku[rows][r], au[rows][r], lag, ou[rows][r], ended)
+            val = np.where(fixed_start, gap, val)
         col = yu[rows][r] * n_d + su[rows][r] - 1 + m
         mat = sparse.csr_matrix((val, (r, col)), shape=(len(rows), n_y * n_d))
         return mat, rows
 
     ended_rows = [np.flatnonzero((ku == k) & ~cu) for k in range(n_s)]
+
+    def open_scale():  # P(G > o) of every key
+        return _anchored_kernel(surv, ku, au, np.minimum(ou, margin), ou, True)
+
     if gaps is not None and anchored.any():
         surv = _gap_survival(gaps, anchored, margin)
     kernels = tuple(kernel(rows, True) for rows in ended_rows)
@@ -856,6 +866,8 @@ def make_deconvolver(
         key_span=su.astype(np.int64),
         key_censored=cu,
         key_site_span=au.astype(np.int64),
+        open_scale=None if surv is None else open_scale(),
+        key_open_days=ou.astype(np.int64),
         stay_key=key_id.astype(np.int64),
         stay_person=code.astype(np.int64),
         person_num=num,
@@ -881,8 +893,39 @@ def make_deconvolver(
         )
         for _ in range(GAP_ROUNDS):
             surv = _gap_survival(gaps, anchored, margin, _open_gaps(dec, margin))
-            dec = dataclasses.replace(dec, kernels=tuple(kernel(r, True) for r in ended_rows))
+            dec = dataclasses.replace(
+                dec,
+                kernels=tuple(kernel(r, True) for r in ended_rows),
+                censored=kernel(np.flatnonzero(cu), False),
+                open_scale=open_scale(),
+            )
     return dec, kept
+
+
+def _open_days(kept: pd.DataFrame, data_end, cens: np.ndarray, site_span: np.ndarray):
+    """Anchored stays going on at the data's end: days from the sites' last look to it."""
+    if data_end is None or not np.any(site_span > 0):
+        return np.zeros(len(kept), dtype=np.int64)
+    last_look = kept["start"].to_numpy("datetime64[D]") + (site_span - 1).astype("m8[D]")
+    to_end = (np.datetime64(pd.Timestamp(data_end), "D") - last_look).astype(np.int64)
+    return np.where(cens & (site_span > 0), np.maximum(to_end, 0), 0).astype(np.int64)
+
+
+def _anchored_kernel(surv, k, a, lag, open_days, ended: bool) -> np.ndarray:
+    """The kernel values of anchored stays at ``lag = D − a`` (see the module).
+
+    Ended: ``P(G > D − a)``, the first gap's survival where ``a = 1``. Going on at the
+    data's end, ``o = open_days`` days after the sites' last look: ``K(D) = P(G > min(D −
+    a, o))``, held as ``P(G > o)`` on every ``D ≥ s`` (the scale, :attr:`open_scale`) minus
+    the values returned here, ``P(G > o) − P(G > D − a)`` for ``D − a ≤ o`` (0 beyond).
+    """
+    first = a <= 1
+    s_lag = np.where(first, surv[0][k, lag], surv[1][k, lag])
+    if ended:
+        return s_lag
+    o = np.minimum(open_days, surv[0].shape[1] - 1)
+    s_open = np.where(first, surv[0][k, o], surv[1][k, o])
+    return np.where(lag <= o, s_open - s_lag, 0.0)
 
 
 def _own_rates(dec: Deconvolver, fit: Deconvolved, q0: np.ndarray) -> np.ndarray:

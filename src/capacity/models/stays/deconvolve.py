@@ -75,7 +75,9 @@ scrape days. A stay whose first observed day has a sighting of an arrival source
 source and ``s ≥ a`` its whole span (other sources may see her later), an ended anchored
 stay of ``D`` days has the likelihood
 
-    K(s | D) = P(G > D − a),   D ≥ s                      (going on: K = 1, D ≥ s)
+    K(s | D) = P(G > D − a),          D ≥ s               (ended stays)
+    K(s | D) = P(G > min(D − a, o)),  D ≥ s               (going on at the data's end,
+                                                           o days after the last look)
 
 with ``G`` the gap from one look of the arrival sources to the next that sees her (the
 first gap, from the arrival day, when ``a = 1``; the later gaps otherwise): the days

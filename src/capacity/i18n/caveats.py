@@ -241,6 +241,14 @@ CAVEATS: dict[str, dict[str, str]] = {
         "(police or outreach saw her before the site's first sighting in {lead:pctrange} of the "
         "stays both saw): the stay-level detection share and deconvolved stays are used.",
     },
+    "capture.set": {
+        "sv": "Modellerna för dem ingen källa ser och för vistelserna är satta i parametrarna "
+        "(detection_model {detection_model}, stay_model {stay_model}, gap_days {gap_days}), "
+        "inte valda utifrån data.",
+        "en": "The models of the unseen and of stays are set by the parameters (detection_model "
+        "{detection_model}, stay_model {stay_model}, gap_days {gap_days}), not chosen from the "
+        "data.",
+    },
     "capture.undecided": {
         "sv": "Data visar inte hur annonssajterna fångar en annons (ses varje dag: "
         "{per_day:list}; fångas när hon kommer: {on_arrival:list}); modellernas "

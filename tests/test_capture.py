@@ -180,6 +180,10 @@ def test_resolve_capture():
         "fixed", "stays", "deconvolve", 14
     )  # fmt: skip
     assert [c.key for c in capture_caveats(auto, d)] == ["capture.per_day"]
+    q, d = resolve_capture(auto, _world("on_arrival", "on_arrival")[0])
+    assert (d.capture, q.detection_model, q.gap_days) == ("on_arrival", "mse", 28)
+    assert capture_caveats(auto, d) == ()  # the models' defaults: the report needs no line
+    assert [c.key for c in d.caveats] == ["capture.on_arrival"]  # its own summary says it
     q, d = resolve_capture(auto, _world("on_arrival", "per_day")[0])
     assert d.capture == "mixed"
     assert (q.capture_model, q.detection_model, q.stay_model, q.gap_days) == (

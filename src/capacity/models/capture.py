@@ -406,10 +406,15 @@ def resolve_capture(params, sightings: pd.DataFrame):
 def capture_caveats(params, diagnostic) -> tuple[Caveat, ...]:
     """What a fit says about its capture model: chosen from the data, or set by the user.
 
-    ``params`` are the parameters as given (before :func:`resolve_capture`).
+    ``params`` are the parameters as given (before :func:`resolve_capture`). Nothing when
+    the data choose "on arrival", whose settings are the models' defaults (the choice is
+    in ``FittedModels.capture``); a caveat when they choose "per day" or cannot decide,
+    or when the user set the models under ``"auto"``.
     """
     if diagnostic is not None:
-        return diagnostic.caveats
+        # "on arrival" runs the models' defaults: the report (whose last page has no room
+        # to spare) does not repeat it; diagnostic.summary() and FittedModels.capture do
+        return () if diagnostic.capture == "on_arrival" else diagnostic.caveats
     if getattr(params, "capture_model", "fixed") == "auto" and params.models_set:
         return (
             Caveat(

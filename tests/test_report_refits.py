@@ -49,6 +49,38 @@ def test_refit_params_are_the_refits_the_tornado_makes(tmp_path, monkeypatch):
     assert all(p.n_boot == 0 for p in refit_params(other))
 
 
+def test_with_capture_model_auto_the_refits_made_ahead_are_those_the_tornado_makes(
+    tmp_path, monkeypatch
+):
+    """The tornado refits from the settings the fit chose from the data
+    (``capacity.models.capture.resolved``); the refits fitted ahead must be the same, or
+    they are fitted for nothing. A per-day world, where "auto" picks other settings."""
+    import warnings
+
+    from capacity.config import Params
+    from capacity.coverage import WORLDS
+    from capacity.dataset import load_dataset
+    from capacity.models.capture import resolved
+    from capacity.synth import generate
+    from capacity.synth.write import write_folder
+
+    monkeypatch.setenv("CAPACITY_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("CAPACITY_CACHE_KEY", str(tmp_path / "secret" / "cache.key"))
+    write_folder(
+        generate(5, scale=0.1, n_cities=6, config=list(WORLDS.values())[0]), tmp_path / "d"
+    )
+    data = load_dataset(tmp_path / "d")
+    auto = Params(data_dir=str(tmp_path / "d"), n_boot=5, capture_model="auto")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fitted = fit_models(data, auto)
+    chosen = resolved(auto, fitted)
+    assert (chosen.detection_model, chosen.stay_model) == ("stays", "deconvolve")
+    want = refit_params(chosen)  # what sensitivity() refits (its own test checks that)
+    assert want != refit_params(auto)  # the fields as set would give other refits
+    assert refits.missing_refits(data, auto) == want  # none in the cache yet
+
+
 def test_forked_refits_give_the_tornado_of_the_serial_path(tmp_path, monkeypatch):
     params, data = _setup(tmp_path, monkeypatch)
     fitted = cache.fitted_models(data, params)

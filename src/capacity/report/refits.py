@@ -66,6 +66,7 @@ def missing_refits(data, params) -> list:
     Empty when the cache is off or when the report's analyses are cached already (a warm
     run reads the tornado and needs no refit).
     """
+    from capacity.models.capture import resolve_capture
     from capacity.question4.sensitivity import refit_params
     from capacity.report.cache import cache_dir, cache_key, cache_secret, results_key
 
@@ -75,8 +76,11 @@ def missing_refits(data, params) -> list:
     analyses = folder / "results" / f"{results_key('committee-analyses', params, data.files)}.res"
     if analyses.exists():
         return []
+    # capture_model "auto": the tornado refits from the settings the fit chooses from the
+    # data (capacity.models.capture.resolved), so those are the refits to make
+    chosen, _ = resolve_capture(params, data.sightings)
     return [
-        p for p in refit_params(params) if not (folder / f"{cache_key(p, data.files)}.fit").exists()
+        p for p in refit_params(chosen) if not (folder / f"{cache_key(p, data.files)}.fit").exists()
     ]
 
 

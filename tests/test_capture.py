@@ -19,6 +19,7 @@ from capacity.config import SAMPLE_DIR, Params
 from capacity.exceptions import EstimationError, ParameterError
 from capacity.models.capture import (
     SETTINGS,
+    capture_caveats,
     capture_diagnostic,
     resolve_capture,
     resolved,
@@ -160,44 +161,62 @@ def test_no_ad_site_is_refused():
 
 
 def test_params_capture_model():
-    assert Params().capture_model == "fixed"
+    assert Params().capture_model == "auto" and not Params().models_set
     with pytest.raises(ParameterError, match="capture_model"):
         Params(capture_model="sometimes")
-    # "auto" never overrides an explicit setting silently
     for given in ({"gap_days": 21}, {"detection_model": "stays"}, {"stay_model": "deconvolve"}):
-        with pytest.raises(ParameterError, match="set capture_model to 'fixed'"):
-            Params(capture_model="auto", **given)
-    assert Params(capture_model="fixed", gap_days=21).gap_days == 21
+        assert Params(**given).models_set
+        assert Params(capture_model="fixed", **given).models_set
 
 
 def test_resolve_capture():
     s, _ = _world("per_day", "per_day")
-    p = Params(gap_days=21)
+    p = Params(capture_model="fixed")
     assert resolve_capture(p, s) == (p, None)
-    auto = Params(capture_model="auto")
+    auto = Params()  # the default: auto
     q, d = resolve_capture(auto, s)
     assert d.capture == "per_day"
     assert (q.capture_model, q.detection_model, q.stay_model, q.gap_days) == (
         "fixed", "stays", "deconvolve", 14
     )  # fmt: skip
+    assert [c.key for c in capture_caveats(auto, d)] == ["capture.per_day"]
+    q, d = resolve_capture(auto, _world("on_arrival", "on_arrival")[0])
+    assert (d.capture, q.detection_model, q.gap_days) == ("on_arrival", "mse", 28)
+    assert capture_caveats(auto, d) == ()  # the models' defaults: the report needs no line
+    assert [c.key for c in d.caveats] == ["capture.on_arrival"]  # its own summary says it
     q, d = resolve_capture(auto, _world("on_arrival", "per_day")[0])
     assert d.capture == "mixed"
     assert (q.capture_model, q.detection_model, q.stay_model, q.gap_days) == (
         "fixed", "mse", "margins", 28
     )  # fmt: skip
-    fake = dataclasses.make_dataclass("F", ["base_params"])(Params(detection_model="stays"))
+    base = Params(capture_model="fixed", detection_model="stays")  # as fit_models leaves it
+    fake = dataclasses.make_dataclass("F", ["base_params"])(base)
     r = resolved(Params(capture_model="auto", extra_fte=3.0), fake)
     assert (r.capture_model, r.detection_model, r.extra_fte) == ("fixed", "stays", 3.0)
-    assert resolved(Params(extra_fte=3.0), fake).detection_model == "mse"
+    assert resolved(Params(capture_model="fixed", extra_fte=3.0), fake).detection_model == "mse"
+
+
+def test_settings_the_user_set_are_kept_and_said():
+    """ "auto" never overrides a setting the user made: her models are used, with a caveat."""
+    s, _ = _world("per_day", "per_day")  # the data would choose the per-day settings
+    mine = Params(gap_days=21)  # capture_model "auto" (the default), one model setting set
+    q, d = resolve_capture(mine, s)
+    assert d is None
+    assert (q.capture_model, q.detection_model, q.stay_model, q.gap_days) == (
+        "fixed", "mse", "margins", 21
+    )  # fmt: skip
+    (c,) = capture_caveats(mine, d)
+    assert c.key == "capture.set" and "gap_days 21" in str(c)
+    assert capture_caveats(Params(capture_model="fixed", gap_days=21), None) == ()
 
 
 def test_refits_of_auto_take_the_settings_they_are_given():
     """The tornado's refits are fixed: "auto" would undo their gap_days or model."""
     from capacity.question4.sensitivity import refit_params
 
-    for p in refit_params(Params(capture_model="auto")):
+    for p in refit_params(Params()):
         assert p.capture_model == "fixed" and p.n_boot == 0
-    gaps = sorted(p.gap_days for p in refit_params(Params(capture_model="auto")))
+    gaps = sorted(p.gap_days for p in refit_params(Params()))
     assert gaps == [14, 28, 28, 42]  # gap_days 14 and 42; the other model and criterion at 28
 
 

@@ -188,14 +188,14 @@ class Params:
         choices=("mse", "stays"),
     )
     capture_model: str = _param(
-        "fixed",
+        "auto",
         doc="How the ad sites capture an ad, which sets detection_model, stay_model and "
-        "gap_days: 'fixed' uses those three as set; 'auto' lets the data choose "
-        "(capacity.models.capture: where police or outreach often see a woman before an ad "
-        "site first does, the sites see her per day present: 'stays', 'deconvolve', 14; "
+        "gap_days. 'auto' (the default) lets the data choose while those three are at their "
+        "defaults (capacity.models.capture: where police or outreach often see a woman before "
+        "an ad site first does, the sites see her per day present: 'stays', 'deconvolve', 14; "
         "where they almost never do, the ad is captured on arrival: 'mse', 'margins', 28; "
-        "otherwise the defaults of the three, which must not be set then). See "
-        "docs/methods/population.md.",
+        "otherwise the defaults); set any of the three and your settings are used, as with "
+        "'fixed'. See docs/methods/population.md.",
         choices=("fixed", "auto"),
     )
     horizon_months: int = _param(24, doc="Forecast horizon.", low=1, high=120, unit="months")
@@ -321,18 +321,6 @@ class Params:
             )
         if self.p_insufficient >= self.p_sufficient:
             raise ParameterError("p_insufficient must be smaller than p_sufficient.")
-        if self.capture_model == "auto":
-            defaults = {f.name: f.default for f in dataclasses.fields(self)}
-            chosen = ("detection_model", "stay_model", "gap_days")
-            set_ = [
-                f"{k} = {getattr(self, k)!r}" for k in chosen if getattr(self, k) != defaults[k]
-            ]
-            if set_:
-                raise ParameterError(
-                    f"capture_model 'auto' chooses detection_model, stay_model and gap_days "
-                    f"from the data, but {', '.join(set_)} is set: leave them at their "
-                    "defaults, or set capture_model to 'fixed' to choose them yourself."
-                )
         if self.written_languages:
             from capacity.question4.levels import parse_languages
 
@@ -392,6 +380,18 @@ class Params:
         """Read a parameter file (``params/*.yaml``) and apply overrides."""
         values = read_yaml_mapping(path, "parameter file")
         return cls.from_mapping(values, **overrides)
+
+    @property
+    def models_set(self) -> bool:
+        """Whether ``detection_model``, ``stay_model`` or ``gap_days`` differs from its default.
+
+        Then the user chose the models, and ``capture_model: "auto"`` keeps them
+        (:func:`capacity.models.capture.resolve_capture`).
+        """
+        defaults = {f.name: f.default for f in dataclasses.fields(self)}
+        return any(
+            getattr(self, k) != defaults[k] for k in ("detection_model", "stay_model", "gap_days")
+        )
 
     def replace(self, **changes: Any) -> Params:
         """A validated copy with some parameters changed (for scenarios)."""

@@ -666,6 +666,9 @@ def write_markdown(
                 ", `capture_model` auto (the data choose `gap_days`, `stay_model` and "
                 "`detection_model`: `capacity.models.capture`)"
                 if settings["capture_model"] == "auto"
+                and plan.gap_days is None
+                and plan.stay_model is None
+                and plan.detection_model is None
                 else f", `gap_days` {settings['gap_days']}, `stay_model` "
                 f"{settings['stay_model']}, `detection_model` {settings['detection_model']}"
             )

@@ -405,10 +405,10 @@ def national_view(data, params: Params, cities: list[str] | None = None) -> Nati
     left out with a caveat; in the tour chain they keep reach 0 (tours through them are
     counted, their stays reach nobody), so the national figure is a lower bound then.
     """
-    from capacity.models.capture import resolve_capture
+    from capacity.models.capture import capture_caveats, resolve_capture
 
     # capture_model "auto": chosen once from all cities' data, before the shared stays
-    params, capture = resolve_capture(params, data.sightings)
+    given, (params, capture) = params, resolve_capture(params, data.sightings)
     names = cities or sorted(data.sightings["city"].astype(str).unique())
     stays = build_stays(data.sightings, params.gap_days, params.period_start, params.period_end)
     flows = tour_flows(stays)
@@ -419,7 +419,7 @@ def national_view(data, params: Params, cities: list[str] | None = None) -> Nati
     # of every city's chain does (weights keyed by person and replicate, seed params.seed)
     P, x, s, q = flow_draws(stays, params.seed, params.n_boot, shared)
     reach = np.zeros((d, len(flows.cities)))
-    fits, caveats = {}, [] if capture is None else list(capture.caveats)
+    fits, caveats = {}, list(capture_caveats(given, capture))
     for city in names:
         try:
             fit = _fit_city(data, dataclasses.replace(params, city=city), stays, shared)

@@ -224,22 +224,27 @@ CAVEATS: dict[str, dict[str, str]] = {
     },
     # --- capacity.models.capture ----------------------------------------------------------
     "capture.on_arrival": {
-        "sv": "Annonssajterna fångar en annons när den läggs ut, när kvinnan kommer till staden "
-        "(polis eller uppsökare såg henne före sajtens första observation i {lead:pctrange} av "
-        "vistelserna som båda såg): skattningen från flera källor per kvartal och vistelser med korrigerade "
-        "marginaler används.",
-        "en": "The ad sites capture an ad when it is posted, when the woman arrives in the city "
-        "(police or outreach saw her before the site's first sighting in {lead:pctrange} of the "
-        "stays both saw): the multiple systems estimate per quarter and margin-corrected stays are used.",
+        "sv": "Annonserna fångas när kvinnan kommer (polis eller uppsökare såg henne före "
+        "annonssajten i {lead:pctrange} av vistelserna): kvartalsvis MSE och "
+        "marginalkorrigerade vistelser.",
+        "en": "Ads are captured when the woman arrives (police or outreach saw her before the "
+        "ad site in {lead:pctrange} of stays): quarterly MSE and margin-corrected stays.",
     },
     "capture.per_day": {
-        "sv": "Annonssajterna ser en närvarande kvinna med en chans varje dag, inte när hon "
-        "kommer (polis eller uppsökare såg henne före sajtens första observation i "
-        "{lead:pctrange} av vistelserna som båda såg): vistelsemodellens andel som syns och "
-        "vistelselängder skattade med dekonvolution används.",
-        "en": "The ad sites see a present woman with a chance each day, not when she arrives "
-        "(police or outreach saw her before the site's first sighting in {lead:pctrange} of the "
-        "stays both saw): the stay-level detection share and deconvolved stays are used.",
+        "sv": "Annonssajterna ser en närvarande kvinna med en daglig chans (polis eller "
+        "uppsökare såg henne före annonssajten i {lead:pctrange} av vistelserna): "
+        "vistelsemodellens andel som syns och dekonvolverade vistelser.",
+        "en": "Ad sites see a present woman with a daily chance (police or outreach saw her "
+        "before the ad site in {lead:pctrange} of stays): the stay-level share seen and "
+        "deconvolved stays.",
+    },
+    "capture.set": {
+        "sv": "Modellerna för dem ingen källa ser och för vistelserna är satta i parametrarna "
+        "(detection_model {detection_model}, stay_model {stay_model}, gap_days {gap_days}), "
+        "inte valda utifrån data.",
+        "en": "The models of the unseen and of stays are set by the parameters (detection_model "
+        "{detection_model}, stay_model {stay_model}, gap_days {gap_days}), not chosen from the "
+        "data.",
     },
     "capture.undecided": {
         "sv": "Data visar inte hur annonssajterna fångar en annons (ses varje dag: "

@@ -51,10 +51,11 @@ arrival day. The ad sites are the sources of kind ``ads`` (``ads_a``, ``ads_b``,
 :func:`capacity.models.stays.deconvolve.source_group`); capture is a property of a site
 and its scraper, not of a city, so all cities' stays are pooled unless ``city`` is given.
 
-:func:`resolve_capture` turns ``Params.capture_model == "auto"`` into the three model
-settings (:data:`SETTINGS`): every site on arrival → the ``"on_arrival"`` settings, every
-site per day → the ``"per_day"`` settings, otherwise the defaults (which are the
-``"on_arrival"`` settings), with a caveat.
+:func:`resolve_capture` turns ``Params.capture_model == "auto"`` (the default) into the
+three model settings (:data:`SETTINGS`): every site on arrival → the ``"on_arrival"``
+settings, every site per day → the ``"per_day"`` settings, otherwise the defaults (which
+are the ``"on_arrival"`` settings), with a caveat. If the user set any of the three, her
+settings are kept (:func:`capture_caveats` says so).
 
 References
 ----------
@@ -77,6 +78,7 @@ from capacity.models._base import COLUMNS, Caveat, Results, require_columns
 __all__ = [
     "SETTINGS",
     "CaptureDiagnostic",
+    "capture_caveats",
     "capture_diagnostic",
     "resolve_capture",
     "resolved",
@@ -378,22 +380,51 @@ def capture_diagnostic(
 def resolve_capture(params, sightings: pd.DataFrame):
     """``params`` with ``capture_model: "auto"`` replaced by the settings the data carry.
 
-    Returns ``(params, diagnostic)``. With ``capture_model`` other than ``"auto"`` the
-    parameters come back unchanged and the diagnostic is None. With ``"auto"`` the
-    :func:`capture_diagnostic` of all cities' sightings chooses ``detection_model``,
-    ``stay_model`` and ``gap_days`` (:data:`SETTINGS`) and ``capture_model`` becomes
-    ``"fixed"``, so a refit of the result (another ``gap_days``, the other model in the
-    report's tornado) keeps what it is given. When the sites disagree or the data are
-    too few the three keep their defaults (``diagnostic.caveats`` says so); ``Params``
-    refuses ``"auto"`` with any of the three set.
+    Returns ``(params, diagnostic)``; the result's ``capture_model`` is always ``"fixed"``,
+    so a refit of it (another ``gap_days``, the other model in the report's tornado) keeps
+    what it is given.
+
+    - ``capture_model: "fixed"``: the parameters unchanged, no diagnostic.
+    - ``"auto"`` with ``detection_model``, ``stay_model`` or ``gap_days`` set
+      (``params.models_set``): the user chose the models; they are kept, no diagnostic
+      (:func:`capture_caveats` says so).
+    - ``"auto"`` otherwise: the :func:`capture_diagnostic` of all cities' sightings chooses
+      the three (:data:`SETTINGS`); when the sites disagree or the data are too few they
+      keep their defaults (``diagnostic.caveats`` says so).
     """
     if getattr(params, "capture_model", "fixed") != "auto":
         return params, None
+    if params.models_set:
+        return params.replace(capture_model="fixed"), None
     try:
         diag = capture_diagnostic(sightings)
     except EstimationError:
         return params.replace(capture_model="fixed"), None
     return params.replace(capture_model="fixed", **(diag.settings or {})), diag
+
+
+def capture_caveats(params, diagnostic) -> tuple[Caveat, ...]:
+    """What a fit says about its capture model: chosen from the data, or set by the user.
+
+    ``params`` are the parameters as given (before :func:`resolve_capture`). Nothing when
+    the data choose "on arrival", whose settings are the models' defaults (the choice is
+    in ``FittedModels.capture``); a caveat when they choose "per day" or cannot decide,
+    or when the user set the models under ``"auto"``.
+    """
+    if diagnostic is not None:
+        # "on arrival" runs the models' defaults: the report (whose last page has no room
+        # to spare) does not repeat it; diagnostic.summary() and FittedModels.capture do
+        return () if diagnostic.capture == "on_arrival" else diagnostic.caveats
+    if getattr(params, "capture_model", "fixed") == "auto" and params.models_set:
+        return (
+            Caveat(
+                "capture.set",
+                detection_model=params.detection_model,
+                stay_model=params.stay_model,
+                gap_days=params.gap_days,
+            ),
+        )
+    return ()
 
 
 def resolved(params, fitted):

@@ -22,7 +22,7 @@ from capacity.exceptions import DataError, EstimationError, Problem
 from capacity.models import Caveat
 from capacity.models import competence as comp
 from capacity.models._base import percentile_interval
-from capacity.models.capture import resolve_capture
+from capacity.models.capture import capture_caveats, resolve_capture
 from capacity.models.indicators import operations_indicators
 from capacity.models.population import PopulationChain, population_chain
 from capacity.models.population.stay_detection import (
@@ -280,13 +280,13 @@ def fit_models(data, params: Params, *, shared: dict | None = None) -> FittedMod
         City not in the data, or no sightings, outreach or staff in the period.
     """
     # capture_model "auto": the data choose detection_model, stay_model and gap_days
-    params, capture = resolve_capture(params, data.sightings)
+    given, (params, capture) = params, resolve_capture(params, data.sightings)
     rng = np.random.default_rng(params.seed)  # the steps draw from it in this order
     n = params.n_boot
     city_all = _city_sightings(data.sightings, params)  # every date; selected once
     city_rows = _check_scope(data, params, city_all)
     caveats = [Caveat("q4.synthetic")] if data.meta.get("synthetic") else []
-    caveats += [] if capture is None else list(capture.caveats)
+    caveats += list(capture_caveats(given, capture))
     shared = {} if shared is None else shared
     stays_frame, strata, stays, tour = _stays(data.sightings, params, shared, city_all)
     chain = population_chain(

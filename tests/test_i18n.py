@@ -114,6 +114,19 @@ def test_formatted_numbers_read_back_to_the_rounded_value(x, decimals):
 # --- caveats: the models emit a key and values, the catalogue has the sentences ---------
 
 
+def test_the_capture_caveat_writes_a_span_of_small_shares_readably():
+    """The lead shares of the ad sites are a span, not an interval: two sites at 0.9 % and
+    2.2 % read '0,9–2,2 %' (whole percent gave '1–2 %'), two equal shares one value
+    (whole percent gave '0–0 %')."""
+    from capacity.models import Caveat
+
+    assert "i 0,9–2,2\xa0% av vistelserna" in Caveat(
+        "capture.on_arrival", lead=(0.009, 0.022)
+    ).text("sv")
+    assert "in 0.4% of stays" in Caveat("capture.on_arrival", lead=(0.004, 0.004)).text("en")
+    assert "in 14–54% of stays" in Caveat("capture.per_day", lead=(0.14, 0.54)).text("en")
+
+
 def test_caveats_are_rendered_with_the_numbers_in_the_report_locale():
     from capacity.models import Caveat
 

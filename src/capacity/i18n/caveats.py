@@ -9,6 +9,9 @@ language:
     a share (0–1) as a whole percentage (``42 %`` / ``42%``);
 ``pctrange``
     a pair of shares as one interval with the unit once (``35–50 %`` / ``35–50%``);
+``pctspan``
+    a span of observed shares (smallest, largest), not an interval: one value when both are
+    equal, else as many decimals as tell them apart (``0,9–2,2 %`` / ``0.9–2.2%``);
 ``int``, ``num1``, ``num2``, ``num``
     a number with 0, 1, 2 or as few decimals as it needs, in the locale;
 ``count``
@@ -225,17 +228,17 @@ CAVEATS: dict[str, dict[str, str]] = {
     # --- capacity.models.capture ----------------------------------------------------------
     "capture.on_arrival": {
         "sv": "Annonserna fångas när kvinnan kommer (polis eller uppsökare såg henne före "
-        "annonssajten i {lead:pctrange} av vistelserna): kvartalsvis MSE och "
+        "annonssajten i {lead:pctspan} av vistelserna): kvartalsvis MSE och "
         "marginalkorrigerade vistelser.",
         "en": "Ads are captured when the woman arrives (police or outreach saw her before the "
-        "ad site in {lead:pctrange} of stays): quarterly MSE and margin-corrected stays.",
+        "ad site in {lead:pctspan} of stays): quarterly MSE and margin-corrected stays.",
     },
     "capture.per_day": {
         "sv": "Annonssajterna ser en närvarande kvinna med en daglig chans (polis eller "
-        "uppsökare såg henne före annonssajten i {lead:pctrange} av vistelserna): "
+        "uppsökare såg henne före annonssajten i {lead:pctspan} av vistelserna): "
         "vistelsemodellens andel som syns och dekonvolverade vistelser.",
         "en": "Ad sites see a present woman with a daily chance (police or outreach saw her "
-        "before the ad site in {lead:pctrange} of stays): the stay-level share seen and "
+        "before the ad site in {lead:pctspan} of stays): the stay-level share seen and "
         "deconvolved stays.",
     },
     "capture.set": {

@@ -739,8 +739,8 @@ COMMITTEE: dict[str, dict[str, str]] = {
         "en": "observed",
     },
     "mob_plot_mix": {
-        "sv": "modell: blandning",
-        "en": "predicted: mix",
+        "sv": "modell: svarets blandning",
+        "en": "predicted: the answer's mix",
     },
     "mob_plot_search_only": {
         "sv": "modell: bara sök",

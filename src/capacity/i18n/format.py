@@ -284,10 +284,23 @@ def _word(key, lang: str) -> str:
     return CATALOGUE[str(key)][lang] if str(key) in CATALOGUE else str(key)
 
 
+def _pct_span(v, lang: str) -> str:
+    """A span of observed shares (smallest, largest), not an interval.
+
+    One value when the two are equal, otherwise as many decimals as tell them apart
+    ('0,9–2,2 %', not '1–2 %' or '0–0 %').
+    """
+    low, high = map(float, v)
+    if low == high:
+        return format_percent(low, lang)
+    return format_interval(low, high, lang, percent=True)
+
+
 #: The caveat formats that need only the value and the language (see capacity.i18n.caveats).
 _FORMATS = {
     "pct": lambda v, lang: format_percent(float(v), lang, 0),
     "pctrange": lambda v, lang: format_interval(*map(float, v), lang, percent=True, decimals=0),
+    "pctspan": _pct_span,
     "num": lambda v, lang: format_number(float(v), lang, _decimals_needed(float(v))),
     "sig": lambda v, lang: _significant(float(v), lang, 1),
     "sig2": lambda v, lang: _significant(float(v), lang, 2),

@@ -67,3 +67,16 @@ def random_stay_table(
         tail_rate=np.full(d, 1 / tail_mean),
         mean=(times * masses).sum(axis=1) + tail * (times[:, -1] + tail_mean),
     )
+
+
+def sightings_from_days(s: pd.DataFrame) -> pd.DataFrame:
+    """Sightings in Stockholm from simulated rows ``pid`` (int), ``day`` (days since
+    2022-01-01) and ``source``."""
+    return pd.DataFrame(
+        {
+            "person_id": pd.array(np.char.add("p", s["pid"].to_numpy().astype(str)), "string"),
+            "date": pd.Timestamp("2022-01-01") + pd.to_timedelta(s["day"].to_numpy(), "D"),
+            "city": "Stockholm",
+            "source": s["source"].to_numpy(),
+        }
+    )

@@ -12,6 +12,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from shared import sightings_from_days
 
 import capacity.models.stays.deconvolve as deconvolve
 from capacity.exceptions import EstimationError
@@ -49,14 +50,7 @@ def arrival_world(seed=3, n=5000, trend=0.85, scale=22.0, shape=1.1, outreach=0.
     rows += list(zip(pid[hit], day[hit], ["outreach"] * int(hit.sum()), strict=True))
     s = pd.DataFrame(rows, columns=["pid", "day", "source"])
     s = s[s["day"] < 3 * 365]
-    sightings = pd.DataFrame(
-        {
-            "person_id": pd.array(np.char.add("p", s["pid"].to_numpy().astype(str)), "string"),
-            "date": pd.Timestamp("2022-01-01") + pd.to_timedelta(s["day"].to_numpy(), "D"),
-            "city": "Stockholm",
-            "source": s["source"].to_numpy(),
-        }
-    )
+    sightings = sightings_from_days(s)
     seen = np.zeros(n, bool)
     seen[s["pid"].unique()] = True
     return sightings, pd.DataFrame({"arrival": day0, "year": year, "days": ndays, "seen": seen})

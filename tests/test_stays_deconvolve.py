@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from shared import sightings_from_days
 
 from capacity.models.stays import build_stays, fit_stays
 from capacity.models.stays.deconvolve import (
@@ -47,14 +48,7 @@ def per_day_world(seed=4, n=6000, trend=0.85, scale=22.0, shape=1.1, rates=None,
         parts.append(pd.DataFrame({"pid": pid[keep], "day": day[keep], "source": source}))
     s = pd.concat(parts)
     s = s[s["day"] < 3 * 365]
-    sightings = pd.DataFrame(
-        {
-            "person_id": pd.array(np.char.add("p", s["pid"].to_numpy().astype(str)), "string"),
-            "date": pd.Timestamp("2022-01-01") + pd.to_timedelta(s["day"].to_numpy(), "D"),
-            "city": "Stockholm",
-            "source": s["source"].to_numpy(),
-        }
-    )
+    sightings = sightings_from_days(s)
     truth = pd.DataFrame({"arrival": arrival, "year": year, "days": ndays})
     return sightings, truth
 

@@ -1,11 +1,11 @@
-"""The study of why reach per stay leans by strategy (capacity.question4.reach_lean)."""
+"""The study of why reach per stay leans by strategy (capacity.reach_lean)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from capacity.question4.reach_lean import generator_check, main, swap_inputs
+from capacity.reach_lean import generator_check, main, swap_inputs
 
 
 @pytest.mark.slow

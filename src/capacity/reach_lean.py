@@ -20,7 +20,7 @@ screening. Two studies find where:
    checked as pooled over the period (the model) against the generator's hazard, and with
    the hazard by month and by half-year (contacts over persons present).
 
-Run ``python -m capacity.question4.reach_lean --seeds 4,5,6``; methods and the measured
+Run ``python -m capacity.reach_lean --seeds 4,5,6``; methods and the measured
 tables in ``docs/methods/reach.md`` ("Why reach per stay leans by strategy").
 """
 

@@ -261,6 +261,19 @@ def _grouped_median(days: pd.Series) -> float:
     return float(grouped_median(vals, np.cumsum(counts) / counts.sum()))
 
 
+def _reached_in(stays: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.Series:
+    """Whether each true stay had a contact in a language understood in the window.
+
+    Its first such contact on or before ``end`` and its last on or after ``start``: a stay
+    reached only before the window is not reached in it. Without the contact dates (an
+    older truth) the stay's flag for any time.
+    """
+    if "first_understood" not in stays:
+        return stays["contacted_understood"].astype(bool)
+    first, last = stays["first_understood"], stays["last_understood"]
+    return (first.notna() & (first <= end) & (last >= start)).astype(bool)
+
+
 def chain_truth(syn, city: str, start: pd.Timestamp, end: pd.Timestamp) -> dict[str, float]:
     """What the question-4 chain estimates, from the generator's truth.
 
@@ -269,6 +282,9 @@ def chain_truth(syn, city: str, start: pd.Timestamp, end: pd.Timestamp) -> dict[
     reached in at least one of their stays (as ``tests/test_mobility.py``); ``median_stay``
     (grouped-data median, :func:`_grouped_median`), ``mean_stay``: of the true days present
     of the stays arriving in the period;
+    (a contact in a language understood *inside* the window, :func:`_reached_in`: a stay
+    begun before it may have been reached only before it, which the issue's "reached at
+    least once in the period" does not count);
     ``arrivals_per_week`` and ``persons_present`` (mean per day): the quarters' means;
     ``detection``: persons seen by any source over persons present, summed over quarters;
     ``persons_in_period``: distinct women present in the city at some time in the period;
@@ -286,7 +302,7 @@ def chain_truth(syn, city: str, start: pd.Timestamp, end: pd.Timestamp) -> dict[
     days = _days_present(arriving)
     out = {
         "reach_stay": float(arriving["contacted_understood"].mean()),
-        "reach_woman": float(mine.groupby("person_id")["contacted_understood"].any().mean()),
+        "reach_woman": float(_reached_in(mine, start, end).groupby(mine["person_id"]).any().mean()),
         "median_stay": _grouped_median(days),
         "mean_stay": float(days.mean()),
         "arrivals_per_week": float(q["arrivals_per_week"].mean()),

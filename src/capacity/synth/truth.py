@@ -24,10 +24,32 @@ def _stay_flags(world: World, ev: Events) -> dict[str, np.ndarray]:
     return out
 
 
+def _understood_days(world: World, ev: Events) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each stay's first and last day with a contact understood, and whether it had one.
+
+    Day indices may be negative (the burn-in before the period), so no index marks "none".
+    """
+    n = len(world.stay_person)
+    hit = ev.outcome["understood"]
+    first = np.full(n, np.iinfo(np.int64).max)
+    last = np.full(n, np.iinfo(np.int64).min)
+    np.minimum.at(first, ev.stay[hit], ev.day[hit].astype(np.int64))
+    np.maximum.at(last, ev.stay[hit], ev.day[hit].astype(np.int64))
+    return first, last, np.bincount(ev.stay[hit], minlength=n) > 0
+
+
 def stays_truth(world: World, ev: Events, person_ids: pd.Series) -> pd.DataFrame:
-    """One row per true stay overlapping the period, seen or not (sorted by arrival)."""
+    """One row per true stay overlapping the period, seen or not (sorted by arrival).
+
+    ``contacted_understood`` says whether the stay had a contact in a language she
+    understands at any time; ``first_understood`` and ``last_understood`` are the dates of
+    the first and the last such contact (NaT when none), so that a caller can count only
+    the contacts inside a window shorter than the generator's (a stay begun before the
+    window may have been reached only before it: "reached in the period" must not count it).
+    """
     cal = world.cal
     flags = _stay_flags(world, ev)
+    first_u, last_u, any_u = _understood_days(world, ev)
     keep = np.flatnonzero((world.stay_leave >= 0) & (world.stay_arrive < cal.n_period))
     idx = keep[
         np.lexsort((world.stay_person[keep], world.stay_city[keep], world.stay_arrive[keep]))
@@ -45,10 +67,18 @@ def stays_truth(world: World, ev: Events, person_ids: pd.Series) -> pd.DataFrame
             "trafficked": world.person_trafficked[person],
             "contacted": flags["contacted"][idx],
             "contacted_understood": flags["understood"][idx],
+            "first_understood": _dates(cal, first_u[idx], any_u[idx]),
+            "last_understood": _dates(cal, last_u[idx], any_u[idx]),
             "reached_information": flags["information"][idx],
             "reached_conversation": flags["conversation"][idx],
         }
     )
+
+
+def _dates(cal, days: np.ndarray, ok: np.ndarray) -> np.ndarray:
+    """Dates of the day indices ``days``, NaT where not ``ok`` (no such day)."""
+    out = cal.to_date(np.where(ok, days, 0)).astype("datetime64[ns]")
+    return np.where(ok, out, np.datetime64("NaT", "ns"))
 
 
 def population_truth(world: World, ev: Events, freq: str = "Q") -> pd.DataFrame:

@@ -47,6 +47,9 @@ DECONVOLVED = ("deconvolve", "deconvolve_sites", "deconvolve_arrival")
 #: her arrival day or not at all in the stay, when ``arrival_sites`` is not given (a
 #: switch for the coverage study, e.g. ``("outreach",)`` where outreach screens new ads).
 ARRIVAL_OTHERS: tuple = ()
+#: ``"deconvolve_arrival"``: cut stays where a site capturing on arrival posts a new ad
+#: (:func:`~capacity.models.stays.postings.split_at_postings`; a switch for the study).
+SPLIT_POSTINGS = True
 
 
 @dataclass(frozen=True, repr=False)
@@ -234,7 +237,9 @@ def fit_stays(
         :func:`~capacity.models.stays.strata.source_strata` builds them);
         ``"deconvolve_arrival"`` the same with the ad sites capturing a woman on her
         arrival day or not at all in that stay (a stay first seen by such a site starts
-        that day; only the days after her last sighting are unknown);
+        that day; only the days after her last sighting are unknown; a stay is cut where
+        such a site sees a new ad of hers on a day it does not look at the ads it holds,
+        :func:`~capacity.models.stays.postings.split_at_postings`: she came back);
         ``"none"`` uses first-to-last-sighting lengths.
     short_days : float
         Threshold of a short stay for ``short_share_by_year``.
@@ -410,6 +415,10 @@ def _fit_deconvolved(
     if n_trunc:
         caveats.append(Caveat("stays.left_truncated", n=n_trunc, days=stays.attrs.get("gap_days")))
     merged = merge_stays(stays, strata, city)
+    if correction == "deconvolve_arrival" and SPLIT_POSTINGS:  # a new ad: she came back
+        from capacity.models.stays.postings import split_at_postings
+
+        merged = split_at_postings(merged, strata, _arrival_sites(strata, arrival))
     dec, kept = _deconvolver(merged, strata, correction, arrival)
     if (~kept["right_censored"]).sum() < 2:
         raise EstimationError(
@@ -500,15 +509,23 @@ def _fit_deconvolved(
 
 def _deconvolver(merged, strata, correction: str, arrival):
     """The :class:`~capacity.models.stays.deconvolve.Deconvolver` of ``correction``."""
-    from capacity.models.stays.deconvolve import grouped_strata, make_deconvolver, source_group
+    from capacity.models.stays.deconvolve import grouped_strata, make_deconvolver
 
     if correction == "deconvolve_arrival":  # ad sites capture on the arrival day
-        sites = tuple(x for x in strata.sources if source_group(x) == "ads")
-        sites = sites + ARRIVAL_OTHERS if arrival is None else tuple(arrival)
+        sites = _arrival_sites(strata, arrival)
         return make_deconvolver(merged, strata, visibility="ad_sites", arrival_sites=sites)
     if correction == "deconvolve_sites":  # one set per combination of sites
         return make_deconvolver(merged, strata, visibility="ad_sites")
     return make_deconvolver(merged, grouped_strata(strata))
+
+
+def _arrival_sites(strata, arrival) -> tuple:
+    """The sources taken to capture on arrival (``arrival``, or the ad sites and others)."""
+    from capacity.models.stays.deconvolve import source_group
+
+    if arrival is not None:
+        return tuple(arrival)
+    return tuple(x for x in strata.sources if source_group(x) == "ads") + ARRIVAL_OTHERS
 
 
 def _deconvolved_rows(grid: np.ndarray, f: np.ndarray, n: float) -> pd.DataFrame:

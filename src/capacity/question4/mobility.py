@@ -50,10 +50,18 @@ from capacity.models.tours import (
 
 __all__ = ["MEASURES", "MobilityFit", "MobilityResults", "coordination_scenarios",
            "fit_mobility", "fte_needed_measure", "measure_reach", "mobility_reach",
-           "tour_measures"]  # fmt: skip
+           "timing_stays", "tour_measures"]  # fmt: skip
 
 #: Reach measures a verdict can use.
 MEASURES = ("woman", "stay", "tour")
+
+#: Longest gap (days) between two stays of a woman in one city, with no stay elsewhere
+#: between, that :func:`timing_stays` joins into one stay for the timing of first
+#: contacts (the strategy mix). On world 7 (seeds 1–24) the mix was the same with 90, 180
+#: or no limit (the pieces of one true stay lay within 90 days, nearly all within 60); 42
+#: days (3·``gap_days`` at 14) left about a sixth of them apart and the mix lower (mean
+#: error −0.014 against −0.007).
+CONTINUED_STAY_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -188,20 +196,21 @@ def fit_mobility(
         A run label per stay of ``stays`` (:func:`~capacity.models.stays.strata.
         merge_split_stays`), given when ``detection`` is a share of merged stays
         (``detection_model: stays``): tour starts that only continue a stay split by missed
-        sightings (:func:`continued_tour_starts`) are then not counted as new tours.
+        sightings (:func:`continued_tour_starts`) are then not counted as new tours, and
+        first contacts are timed on whole stays (:func:`timing_stays`). Without it (ads
+        captured on arrival) they are timed on the stays as built: a later piece that
+        begins with a new ad is a new arrival there.
     city_sightings : DataFrame, optional
         The rows of ``sightings`` in ``city`` (every date), when the caller has them.
     """
     shared = {} if shared is None else shared
     rng = rng or np.random.default_rng(0)
     n = len(mean_stay_days) - 1
-    # with runs (merged stays), first contacts are timed on the merged stays: a piece of a
-    # stay split by missed sightings starts mid-stay, and its first contact looks like search
-    timed = (
-        stays
-        if runs is None
-        else join_runs(stays, runs.reindex(stays.index)).reset_index(drop=True)
-    )
+    # with runs (ads captured on a day she is present), first contacts are timed on whole
+    # stays: a piece of a stay split by missed sightings starts mid-stay, its first contact
+    # looks like search and its screening is missed. Without (ads captured on arrival) a
+    # piece that begins with a new ad is a new arrival and keeps its own clock
+    timed = stays if runs is None else timing_stays(stays, runs)
     times = first_contact_times(sightings if city_sightings is None else city_sightings, timed,
                                 city)  # fmt: skip
     # with a seed the share's draws resample the women as the chain's do (keyed weights)
@@ -241,6 +250,62 @@ def fit_mobility(
         / np.asarray(detection, dtype=float),
         caveats=tuple(caveats),
     )
+
+
+def timing_stays(
+    stays: pd.DataFrame, runs: pd.Series | None = None, max_gap: int | None = None
+) -> pd.DataFrame:
+    r"""The stays first contacts are timed on: a woman's pieces of one stay in a city joined.
+
+    Parameters
+    ----------
+    stays : DataFrame
+        :func:`capacity.models.stays.build_stays` of all cities (a stay in another city
+        between two pieces keeps them apart).
+    runs : Series, optional
+        Run labels of :func:`~capacity.models.stays.strata.merge_split_stays`: pieces of one
+        run are joined whatever their gap.
+    max_gap : int, optional
+        Longest gap (days) between two pieces that are joined; default
+        :data:`CONTINUED_STAY_DAYS`.
+
+    Returns
+    -------
+    DataFrame
+        :func:`~capacity.models.stays.strata.join_runs` of the joined pieces (index reset).
+
+    Notes
+    -----
+    Consecutive stays ``j−1, j`` of a woman (sorted by start over all cities) are one stay
+    when they are in the same city and ``start_j − end_{j−1} ≤ max_gap`` or they share a
+    run: nothing shows that she left. ``build_stays`` splits where sightings are more than
+    ``gap_days`` apart, and the source-set rule of ``merge_split_stays`` joins only the gaps
+    its daily sighting rate explains; with ads captured on a day she is present (a low
+    daily chance) a stay often stays in pieces. A later piece then counts as a stay of its
+    own that no one screened (its first contact is mid-stay search, or a late screening that
+    looks like search), and a piece seen by outreach alone — a screening weeks before her
+    ad is first seen — is left out: the screened share ``s`` is too low. Measured on
+    coverage world 7 (Stockholm, scale 0.3, seeds 1–3, 1 Dec 2026): 3.5 % of the timed
+    stays continued the woman's previous piece in the city, 88 % of those the same true
+    stay; ``docs/methods/strategy.md``, "Stays in pieces".
+
+    :func:`fit_mobility` joins only where the stays are merged (``runs``: ads captured on
+    a day she is present). Where ads are captured on arrival a piece that begins with a
+    new ad is a new arrival; joining there moved the sample's mix (random search) from
+    0.13 to 0.16.
+    """
+    max_gap = CONTINUED_STAY_DAYS if max_gap is None else int(max_gap)
+    o = stays.sort_values(["person_id", "start"], kind="stable")
+    pid = o["person_id"].astype(str).to_numpy()
+    city = o["city"].astype(str).to_numpy()
+    start = o["start"].to_numpy("datetime64[D]").astype(np.int64)
+    end = o["end"].to_numpy("datetime64[D]").astype(np.int64)
+    join = (pid[1:] == pid[:-1]) & (city[1:] == city[:-1]) & (start[1:] - end[:-1] <= max_gap)
+    if runs is not None:
+        run = runs.reindex(o.index).to_numpy()
+        join |= (pid[1:] == pid[:-1]) & (run[1:] == run[:-1])
+    label = pd.Series(np.cumsum(np.r_[True, ~join]), index=o.index).reindex(stays.index)
+    return join_runs(stays, label.to_numpy()).reset_index(drop=True)
 
 
 def continued_tour_starts(stays: pd.DataFrame, runs: pd.Series | None) -> int:

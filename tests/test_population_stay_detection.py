@@ -63,19 +63,28 @@ def _brute(days, d, th, model):
     other sources' pattern, or None for a day unseen (the order matters: the other sources
     have their own pattern on the arrival day and on days 2 … k).
     """
-    p, r, psi, pi, shape, beta, psia, psie = (x[0] for x in model.unpack(th))
+    p, r, _, pi, shape, beta, _, _ = (x[0] for x in model.unpack(th))
     f = model.stay_pmf(shape, beta)[0][0]
     ns, k = len(model.st.selective), model.k
+    seen_sites = {j for e in days if e is not None for j in e[0]}
+    # the other sources' patterns of the stay's group (an unseen stay: no ad sighting):
+    # with an ad sighting, outreach (bit 0 of the pattern) tilted by exp(γ)
+    plain = [x[0] for x in model.unpack(th)[slice(2, 3)] + model.unpack(th)[6:8]]
+    grouped = [np.stack([x, x]) for x in plain]
+    if model.dependent:
+        odds = np.exp(th[-1] * np.array([0, 1, 0, 1]))
+        for x in grouped:
+            x[1] = x[1] * odds / (x[1] @ odds)
     total, seen = 0.0, 0.0
     for c in range(2**ns):
         vis = [j for j in range(ns) if c >> j & 1]
-        seen_sites = {j for e in days if e is not None for j in e[0]}
         compatible = seen_sites <= set(vis)
 
-        def prob(event, t, vis=vis):
+        def prob(event, t, vis=vis, group=0):
             """Chance of the event on day t + 1 of the stay (t = 0: the arrival day)."""
             bits, o = ([], 0) if event is None else event
             q = r if t == 0 else p
+            psi, psia, psie = (x[group] for x in grouped)
             out = psia[o] if t == 0 else psie[o] if t < k else psi[o]
             for j in vis:
                 out *= q[j] if j in bits else 1 - q[j]
@@ -86,10 +95,11 @@ def _brute(days, d, th, model):
             seen += pi[c] * f[ell - 1] * (1 - none)
             if ell < d or not compatible:
                 continue
+            group = int(model.dependent and bool(seen_sites))
             for a in range(ell - d + 1):  # first sighting on day a + 1 of the stay
                 pr = 1.0
                 for t in range(ell):
-                    pr *= prob(days[t - a] if 0 <= t - a < d else None, t)
+                    pr *= prob(days[t - a] if 0 <= t - a < d else None, t, group=group)
                 total += pi[c] * f[ell - 1] * pr
     return np.log(total) - np.log(seen)
 
@@ -116,6 +126,79 @@ def test_closed_form_sums_equal_brute_force_enumeration(monkeypatch, k):
     stay_b = [([1], 0), ([], 1)]
     for days, row in ((stay_a, st.stay_row[0]), (stay_b, st.stay_row[1])):
         assert got[row] == pytest.approx(_brute(days, len(days), th, model), rel=1e-9, abs=1e-9)
+
+
+def _tiny_with_no_ad():
+    """``_tiny`` and a third stay that no ad site sees (outreach, then police, 3 days on)."""
+    s, merged = _tiny()
+    s = pd.concat(
+        [
+            s,
+            pd.DataFrame(
+                {
+                    "person_id": ["c", "c"],
+                    "date": pd.to_datetime(["2024-07-01", "2024-07-04"]),
+                    "city": "X",
+                    "source": ["outreach", "police"],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    merged = pd.concat(
+        [
+            merged,
+            pd.DataFrame(
+                {
+                    "person_id": ["c"],
+                    "city": "X",
+                    "start": pd.to_datetime(["2024-07-01"]),
+                    "end": pd.to_datetime(["2024-07-04"]),
+                    "left_truncated": False,
+                    "right_censored": False,
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    return s, merged
+
+
+@pytest.mark.parametrize("k", [1, 3])
+def test_dependent_model_equals_brute_force_enumeration(monkeypatch, k):
+    """Outreach working from the ads: a stay with an ad sighting has outreach's daily odds
+    times ``e^γ`` on every day; a stay without one (and every unseen stay) the plain ones.
+    The closed-form sums against enumeration, with ``γ = 0.8``."""
+    monkeypatch.setattr(sd, "LMAX", 40)
+    s, merged = _tiny_with_no_ad()
+    st = sd.stay_sightings(merged, s, "2024-01-01", "2024-12-31", horizon=0)
+    model = sd._Model(st, np.ones(len(st.d)), np.unique(st.year), k=k, dependent=True)
+    plain = sd._Model(st, np.ones(len(st.d)), np.unique(st.year), k=k)
+    assert model.sizes[-1] == 1 and len(model.start()) == len(plain.start()) + 1
+    th = model.start()
+    th[:2] = [-1.5, -2.2]  # p
+    th[2:4] = [0.3, -2.9]  # r
+    th[4:7] = [-3.0, -3.5, -4.0]  # ψ: outreach, police, both
+    th[7:10] = [0.2, -0.4, 0.1]
+    th[10:13] = [np.log(6.0), -0.2, -0.5]  # μ, log σ, log Q
+    th[14:17] = [-1.0, -2.5, -3.0]  # ψ on the arrival day
+    if k > 1:
+        th[17:20] = [-1.5, -3.2, -3.7]  # ψ on days 2 … k
+    th[-1] = 0.8  # γ of outreach
+    got = model.loglik_rows(th)[0]
+    stay_a = [([0], 2), None, None, ([], 1), None, ([0], 0)]
+    stay_b = [([1], 0), ([], 1)]
+    stay_c = [([], 1), None, None, ([], 2)]
+    for days, row in zip((stay_a, stay_b, stay_c), st.stay_row, strict=True):
+        assert got[row] == pytest.approx(_brute(days, len(days), th, model), rel=1e-9, abs=1e-9)
+    # γ = 0 is the independent model; γ moves the stays with an ad sighting only (both
+    # P(obs) of a stay without one and P(seen) use the plain patterns)
+    same = model.loglik_rows(np.r_[th[:-1], 0.0])[0]
+    np.testing.assert_allclose(same, plain.loglik_rows(th[:-1])[0], rtol=1e-12)
+    with_ad = st.Ks.sum(axis=1) > 0
+    assert list(with_ad[st.stay_row]) == [True, True, False]
+    assert np.all(np.abs(got - same)[with_ad] > 1e-3)
+    assert got[~with_ad] == pytest.approx(same[~with_ad], rel=1e-12)
 
 
 def _stockholm(syn, gap_days=14):
@@ -183,6 +266,22 @@ def test_exact_gradient_equals_central_differences(small_city, k):
         np.testing.assert_allclose(grad, _central(model, th), rtol=1e-5, atol=1e-4)
 
 
+@pytest.mark.parametrize("k", [1, 3])
+def test_exact_gradient_of_the_dependent_model(small_city, k):
+    """γ and the two groups' patterns back-propagate to the shared logits exactly."""
+    st = small_city
+    w = np.random.default_rng(k).poisson(1.0, len(st.d)).astype(float)
+    model = sd._Model(st, w, np.unique(st.year), k=k, dependent=True)
+    assert 0 < model.rg.sum() < len(st.d)  # rows with and without an ad sighting
+    rng = np.random.default_rng(20 + k)
+    for _ in range(2):
+        th = _random_point(model, rng)
+        th[-1] = rng.normal(0.0, 1.0)  # γ of outreach
+        value, grad = model.nll_and_grad(th)
+        assert value == pytest.approx(model.nll(th), rel=1e-12)
+        np.testing.assert_allclose(grad, _central(model, th), rtol=1e-5, atol=1e-4)
+
+
 def test_exact_gradient_holds_at_the_bounds(small_city):
     """Where ``Q`` is held at ``Q_MIN`` its derivative is 0, and the rest stays exact."""
     st = small_city
@@ -242,6 +341,45 @@ def test_recovers_the_share_of_stays_seen_where_closed_mse_does_not(per_day_fit)
     assert {"estimate", "se", "ci_lower", "ci_upper"} <= set(frame.columns)
     lo, hi = frame.loc["detection_share", ["ci_lower", "ci_upper"]]
     assert lo < res.detection < hi
+    # outreach searches at random here: the likelihood-ratio test keeps the independent model
+    dep = res.params["dependence"]
+    assert not dep["chosen"] and dep["p_value"] > sd.DEPENDENCE_LEVEL
+    assert set(dep["gamma"]) == {"outreach"}
+
+
+@pytest.mark.slow
+def test_outreach_that_works_from_the_ads_is_found_and_corrected():
+    """World 4 of the coverage study (online outreach contacts a stay with an ad sighting 4
+    times as often; 15 % never advertise; lognormal stays) at a fresh seed. The independent
+    model puts the share of stays seen +17 to +21 % high (seeds 21–23); the test chooses the
+    dependent model (p ≤ 1e-4) and it comes to −7 to −8 % (docs/methods/population.md)."""
+    from capacity.coverage import WORLDS
+    from capacity.synth import generate
+
+    cfg = WORLDS["outreach works from the ads, 15 % invisible, lognormal"]
+    st, _, truth = _stockholm(generate(21, scale=0.3, n_cities=6, config=cfg))
+    res = sd.fit_stay_detection(st)
+    dep = res.params["dependence"]
+    assert dep["chosen"] and dep["p_value"] < sd.DEPENDENCE_LEVEL
+    # online contacts 4× as often; street and venue not: outreach's daily odds on a stay
+    # with an ad sighting about 1.8× (γ ≈ 0.57, counted in the generator's truth, seed 1)
+    assert 0.3 < dep["gamma"]["outreach"] < 1.3
+    assert res.detection == pytest.approx(truth, rel=0.12)
+    plain = sd.fit_stay_detection(st, dependence="none")
+    assert plain.detection > 1.12 * truth
+    assert plain.params["dependence"]["chosen"] is False
+    assert abs(res.detection - truth) < abs(plain.detection - truth)
+    # the one-step bootstrap carries the dependent model's parameters
+    w = np.random.default_rng(0).poisson(1.0, (len(st.persons), 40)).astype(float)
+    reps = res.replicates(w)
+    assert np.all((reps > 0) & (reps <= 1)) and 0.005 < np.std(reps) < 0.15
+
+
+def test_dependence_must_be_a_known_choice():
+    s, merged = _tiny()
+    st = sd.stay_sightings(merged, s, "2024-01-01", "2024-12-31", horizon=0)
+    with pytest.raises(ValueError, match="dependence must be one of"):
+        sd.fit_stay_detection(st, dependence="outreach")
 
 
 def _fit_city(syn, gap_days=14):

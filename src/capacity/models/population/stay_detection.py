@@ -19,7 +19,17 @@ interactions cannot absorb. :func:`fit_stay_detection` models the cause instead,
   arrival day, ``ψ^e`` on days 2 … ``k`` (``EARLY_DAYS``; outreach that screens new ads
   sees a woman mostly then), ``ψ`` after; a normal prior of SD ``EARLY_PRIOR_SD`` on the
   log-odds of ``ψ^a`` and ``ψ^e`` around ``ψ`` keeps patterns seldom seen near ``ψ``;
-- days and ad sites are independent given class, stay and day of the stay.
+- days and ad sites are independent given class, stay and day of the stay;
+- optionally (``dependence``; outreach that works from the ads) the other sources' patterns
+  depend on whether the stay has an ad sighting: on such a stay the patterns in which an
+  outreach source (name starting ``outreach``) sees her have their odds times
+  ``exp(Σ_j γ_j)``, ``ψ^{ad}_o ∝ ψ_o exp(Σ_j γ_j o_j)`` (likewise ``ψ^a``, ``ψ^e``); a stay
+  without one, and so every stay nobody sees, has the plain ``ψ``. Police (the sources not
+  named ``outreach``) keep their chance given outreach's: they are what ties the two
+  groups' outreach chances together. Given the group the product over days still holds
+  (the group is a function of the ad sites' days), so the classes below run over
+  (group, visibility class) pairs and ``P(seen)`` uses group 0. ``"auto"`` keeps it when a
+  likelihood-ratio test rejects ``γ = 0``.
 
 A stay seen on ``K`` days, first to last sighting ``d`` days apart, with ``K_j`` days by ad
 site ``j``, first seen on day ``x + 1`` of her stay, has, given ``L``, ``x`` and class
@@ -53,6 +63,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from scipy import optimize, special
+from scipy.stats import chi2
 
 from capacity.exceptions import EstimationError
 from capacity.models._base import Caveat, Results, percentile_interval, require_columns, tidy
@@ -86,6 +97,16 @@ EARLY_DAYS = 3
 #: around the ordinary one: a pattern seldom seen (police on the arrival day) stays near it
 #: instead of running off to −∞ (a flat direction the bootstrap's Newton step cannot use).
 EARLY_PRIOR_SD = 2.0
+#: Whether the other sources' daily patterns depend on the stay having an ad sighting:
+#: never, always, or as the likelihood-ratio test decides (:func:`fit_stay_detection`).
+DEPENDENCE = ("auto", "ads", "none")
+#: Level of that likelihood-ratio test.
+DEPENDENCE_LEVEL = 0.001
+#: Fitted stays needed with and without an ad sighting to fit the dependent model.
+DEPENDENT_MIN = 20
+#: The other sources that may work from the ads (their daily chance may differ on a stay
+#: with an ad sighting); the rest (police) are taken as independent of the ads given the stay.
+DEPENDENT_PREFIX = "outreach"
 
 
 def merged_stays(stays: pd.DataFrame, strata) -> pd.DataFrame:
@@ -244,6 +265,11 @@ def stay_sightings(
     )
 
 
+def _softmax_back(s, g):
+    """Gradient with respect to the logits of ``s = softmax(z)`` (rows), given ``∂/∂s``."""
+    return s * (g - np.sum(g * s, axis=1, keepdims=True))
+
+
 @dataclass
 class _Model:
     """The conditional likelihood on the fitted rows (``w``: stays per row)."""
@@ -252,6 +278,7 @@ class _Model:
     w: np.ndarray
     years: np.ndarray
     k: int = EARLY_DAYS
+    dependent: bool = False
     classes: list = field(init=False)
 
     def __post_init__(self):
@@ -260,14 +287,30 @@ class _Model:
         self.vm = np.array([[c >> j & 1 for j in range(ns)] for c in range(2**ns)], float)
         self.vm = self.vm.reshape(2**ns, ns)
         seen_sel = self.st.Ks > 0
-        self.compat = np.all((seen_sel[:, None, :] <= self.vm[None, :, :].astype(bool)), axis=2)
+        compat = np.all((seen_sel[:, None, :] <= self.vm[None, :, :].astype(bool)), axis=2)
+        # groups of the other sources' daily patterns: 0 a stay without an ad sighting (and
+        # every unseen stay), 1 a stay with one (only when the model is ``dependent``);
+        # classes are (group, visibility class) pairs, a row compatible with its own group's
+        self.G = 2 if self.dependent else 1
+        self.rg = (seen_sel.any(axis=1) & self.dependent).astype(np.int64)  # (R,)
+        C = 2**ns
+        self.cg, self.cc = np.repeat(np.arange(self.G), C), np.tile(np.arange(C), self.G)
+        self.vm2 = self.vm[self.cc]
+        self.compat = compat[:, self.cc] & (self.rg[:, None] == self.cg[None, :])
+        # the other sources that may work from the ads (``γ_j``): those named outreach…
+        self.dep = [j for j, s in enumerate(self.st.others) if s.startswith(DEPENDENT_PREFIX)]
+        self.bits = np.array(
+            [[s >> j & 1 for j in self.dep] for s in range(2**self.no)], float
+        ).reshape(2**self.no, len(self.dep))
         self.yi = np.searchsorted(self.years, self.st.year).clip(0, len(self.years) - 1)
         self.yc = (self.years - self.years.mean()).astype(float)
         if not 1 <= self.k <= self.st.M.shape[1]:
             raise ValueError(f"k must be 1 … {self.st.M.shape[1]}, not {self.k}")
         no = 2**self.no - 1
-        # p, r, ψ, π, stay shape, β, ψ on the arrival day, ψ on days 2 … k (none if k = 1)
+        # p, r, ψ, π, stay shape, β, ψ on the arrival day, ψ on days 2 … k (none if k = 1),
+        # γ: the other sources' log-odds shift on a stay with an ad sighting (if dependent)
         self.sizes = [ns, ns, no, 2**ns - 1, 3, 1, no, no if self.k > 1 else 0]
+        self.sizes.append(len(self.dep) if self.dependent else 0)
         # penalty ½‖D θ‖²/τ²: the arrival-day and early-day log-odds minus the ordinary ones
         at = np.cumsum([0] + self.sizes)
         rows = []
@@ -295,6 +338,27 @@ class _Model:
         psi, pi, psia = simplex(out[2]), simplex(out[3]), simplex(out[6])
         psie = simplex(out[7]) if self.k > 1 else psi
         return p, r, psi, pi, out[4], out[5][:, 0], psia, psie
+
+    def grouped(self, th):
+        """The other sources' pattern probabilities per group, each ``(B, G, 2^O)``.
+
+        Group 0 (no ad sighting) has ``ψ, ψ^a, ψ^e`` of :meth:`unpack`; group 1 (a stay with
+        an ad sighting, dependent model only) the same patterns tilted by ``γ``:
+        ``ψ^{ad}_o ∝ ψ_o exp(Σ_j γ_j o_j)`` (``o_j``: source ``j`` in pattern ``o``).
+        """
+        th = np.atleast_2d(th)
+        _, _, psi, _, _, _, psia, psie = self.unpack(th)
+        out = [psi, psia, psie]
+        if not self.dependent:
+            return tuple(x[:, None, :] for x in out)
+        gamma = th[:, sum(self.sizes[:8]) :]
+        tilt = gamma @ self.bits.T  # (B, 2^O)
+
+        def tilted(x):
+            z = np.log(np.maximum(x, 1e-300)) + tilt
+            return np.exp(z - special.logsumexp(z, axis=1, keepdims=True))
+
+        return tuple(np.stack([x, tilted(x)], axis=1) for x in out)
 
     def stay_pmf(self, shape, beta):
         """``f_y(ℓ) = P(L = ℓ)``, ``ℓ = 1 … LMAX``: shape ``(B, Y, LMAX)``.
@@ -329,14 +393,17 @@ class _Model:
         u_e T(m + 1)`` below. ``T`` and ``G`` are padded with ``k`` zeros (no stay is longer
         than ``LMAX``). The daily chance of a day unseen is kept at ``U_MIN`` or more so that
         ``u^ℓ`` stays inside floating point (a person seen on more than 70 % of her days).
+        The class axis runs over (group, visibility class) pairs (:meth:`grouped`); ``seen``
+        is that of group 0 only (a stay nobody sees has no ad sighting).
         """
         p, r, psi, pi, shape, beta, psia, psie = self.unpack(th)
+        psi_g, psia_g, psie_g = (x[:, self.cg, 0] for x in self.grouped(th))  # (B, C')
         f = self.stay_pmf(shape, beta)  # (B, Y, L)
-        vis = self.vm[None, :, :] > 0
-        u = psi[:, :1] * np.prod(np.where(vis, 1 - p[:, None, :], 1.0), axis=2)  # (B, C)
-        ua = psia[:, :1] * np.prod(np.where(vis, 1 - r[:, None, :], 1.0), axis=2)
+        vis = self.vm2[None, :, :] > 0
+        u = psi_g * np.prod(np.where(vis, 1 - p[:, None, :], 1.0), axis=2)  # (B, C')
+        ua = psia_g * np.prod(np.where(vis, 1 - r[:, None, :], 1.0), axis=2)
         u = np.maximum(u, U_MIN)
-        ue = np.minimum(u * (psie[:, :1] / psi[:, :1]), 1.0)
+        ue = np.minimum(u * (psie_g / psi_g), 1.0)
         ell = np.arange(1, LMAX + 1, dtype=float)
         pw = u[:, :, None] ** ell  # (B, C, L)
         x = f[:, None, :, :] * pw[:, :, None, :]  # (B, C, Y, L)
@@ -351,16 +418,24 @@ class _Model:
         for i in range(k - 2, -1, -1):
             T[..., i] = f[:, None, :, i] + ue[:, :, None] * T[..., i + 1]
         G = np.concatenate([G, pad], axis=-1)
-        seen = 1 - ua[:, :, None] * T[..., 0]  # (B, C, Y)
+        C = len(self.vm)
+        seen = 1 - ua[:, :C, None] * T[:, :C, :, 0]  # (B, C, Y), group 0
         return p, r, psi, pi, u, ua, ue, T, G, seen, f, psia, psie
 
     def loglik_rows(self, th):
         """Per row: ``log P(obs | seen)`` (R,) or (B, R), ``P(seen)`` per year, ``f``."""
         batch = np.ndim(th) == 2
         p, r, psi, pi, u, ua, ue, T, G, seen, f, psia, psie = self.core(th)
-        st, k = self.st, self.k
-        lpsi = np.log(np.maximum(psi, 1e-300))
-        lp = lpsi @ st.Nc.T  # (B, R)
+        st, k, rg = self.st, self.k, self.rg
+        psi_g, psia_g, psie_g = self.grouped(th)  # (B, G, 2^O)
+        lpsi = np.log(np.maximum(psi_g, 1e-300))
+
+        def rows(x, m):  # each row's group's x (B, G, 2^O) against m (R, 2^O): (B, R)
+            return np.stack([x[:, g, :] @ m.T for g in range(self.G)], axis=2)[
+                :, np.arange(len(rg)), rg
+            ]
+
+        lp = rows(lpsi, st.Nc)  # (B, R)
         logp, log1p = np.log(p), np.log1p(-p)
         b = logp[:, None, :] * st.Ks[None] + log1p[:, None, :] * (st.K[:, None] - st.Ks)[None]
         rho = np.where(
@@ -368,10 +443,10 @@ class _Model:
         )  # (B, R, S)
         # the other sources on the first k days: arrival-day and early-day patterns over
         # the ordinary one, for the first sighting on day x + 1 of the stay
-        la = np.log(np.maximum(psia, 1e-300)) - lpsi
-        le = np.log(np.maximum(psie, 1e-300)) - lpsi
+        la = np.log(np.maximum(psia_g, 1e-300)) - lpsi
+        le = np.log(np.maximum(psie_g, 1e-300)) - lpsi
         M = st.M[:, :k, :]
-        a0 = la @ M[:, 0, :].T + le @ (M[:, k - 1, :] - M[:, 0, :]).T  # (B, R)
+        a0 = rows(la, M[:, 0, :]) + rows(le, M[:, k - 1, :] - M[:, 0, :])  # (B, R)
         C, Y, W = u.shape[1], len(self.years), LMAX + k
         Tf, Gf = T.reshape(len(u), C, Y * W), G.reshape(len(u), C, Y * W)
         flat = self.yi * W + (st.d - 1)
@@ -379,9 +454,9 @@ class _Model:
         def at(arr, x):
             return arr[:, :, flat + x].transpose(0, 2, 1)  # (B, R, C)
 
-        bracket = np.exp(rho @ self.vm.T + a0[:, :, None]) * at(Tf, 0)
+        bracket = np.exp(rho @ self.vm2.T + a0[:, :, None]) * at(Tf, 0)
         for x in range(1, k):
-            ax = le @ M[:, k - 1 - x, :].T
+            ax = rows(le, M[:, k - 1 - x, :])
             bracket = bracket + np.exp(ax)[:, :, None] * (ua * ue ** (x - 1))[:, None, :] * at(
                 Tf, x
             )
@@ -389,10 +464,10 @@ class _Model:
         with np.errstate(divide="ignore"):
             lc = (
                 lp[:, :, None]
-                + b @ self.vm.T
+                + b @ self.vm2.T
                 + (st.d - st.K)[None, :, None] * np.log(u)[:, None, :]
                 + np.log(np.maximum(bracket, 1e-300))
-                + np.log(pi)[:, None, :]
+                + np.log(pi[:, self.cc])[:, None, :]
             )
         lc = np.where(self.compat[None], lc, -np.inf)
         top = lc.max(axis=2, keepdims=True)
@@ -412,6 +487,18 @@ class _Model:
         pi, seen, f = (x for i, x in enumerate(self.core(th)) if i in (3, 9, 10))
         return np.einsum("bc,bcy->by", pi, seen), f
 
+    def _rows(self, x, m):
+        """Each row's group's ``x`` (G, 2^O) against ``m`` (R, 2^O): ``(R,)``."""
+        out = np.empty(len(m))
+        for g in range(self.G):
+            sel = self.rg == g
+            out[sel] = m[sel] @ x[g]
+        return out
+
+    def _rows_back(self, m, gr):
+        """``∂/∂x`` (G, 2^O) of ``Σ_r gr_r · _rows(x, m)_r``."""
+        return np.stack([m[self.rg == g].T @ gr[self.rg == g] for g in range(self.G)])
+
     def nll_and_grad(self, th):
         """``−ℓ`` (with the prior's penalty) and its exact gradient (reverse mode).
 
@@ -423,23 +510,29 @@ class _Model:
         (regularised lower incomplete gamma): ``∂P/∂z`` is the gamma density, ``∂P/∂a`` a
         five-point central difference of :func:`scipy.special.gammainc` alone. Where a value
         is held at a bound (``U_MIN``, ``ue ≤ 1``, ``Q_MIN … Q_MAX``) its derivative is 0.
+        The other sources' patterns are per group (:meth:`grouped`); their gradients go back
+        through the softmax to the shared logits and, for group 1, to ``γ``.
         """
         th = np.asarray(th, dtype=float)
         P = len(th)
-        st, k, vm = self.st, self.k, self.vm
+        st, k, vm, cg, NG = self.st, self.k, self.vm2, self.cg, self.G
         p, r, psi, pi, u, ua, ue, T, G, seen, f, psia, psie = (x[0] for x in self.core(th))
+        psi_g, psia_g, psie_g = (x[0] for x in self.grouped(th))  # (NG, 2^O)
         C, Y, W, L = len(u), len(self.years), LMAX + k, LMAX
+        C0 = len(self.vm)  # visibility classes (group 0's share of the class axis)
+        pi2 = pi[self.cc]
+        rows, back = self._rows, self._rows_back
         # --- forward, as loglik_rows (one parameter vector) ---
-        lpsi = np.log(np.maximum(psi, 1e-300))
-        lp = st.Nc @ lpsi
+        lpsi = np.log(np.maximum(psi_g, 1e-300))
+        lp = rows(lpsi, st.Nc)
         logp, log1p = np.log(p), np.log1p(-p)
         KmKs = st.K[:, None] - st.Ks
         b = logp * st.Ks + log1p * KmKs
         rho = np.where(st.F, np.log(r / p), np.log1p(-r) - log1p)
-        la = np.log(np.maximum(psia, 1e-300)) - lpsi
-        le = np.log(np.maximum(psie, 1e-300)) - lpsi
+        la = np.log(np.maximum(psia_g, 1e-300)) - lpsi
+        le = np.log(np.maximum(psie_g, 1e-300)) - lpsi
         M = st.M[:, :k, :]
-        a0 = M[:, 0, :] @ la + (M[:, k - 1, :] - M[:, 0, :]) @ le
+        a0 = rows(la, M[:, 0, :]) + rows(le, M[:, k - 1, :] - M[:, 0, :])
         Tf, Gf = T.reshape(C, Y * W), G.reshape(C, Y * W)
         flat = self.yi * W + (st.d - 1)
         E0 = np.exp(rho @ vm.T + a0[:, None])
@@ -448,7 +541,7 @@ class _Model:
         bracket = term0.copy()
         ex, Tx = {}, {}
         for x in range(1, k):
-            ex[x] = np.exp(M[:, k - 1 - x, :] @ le)
+            ex[x] = np.exp(rows(le, M[:, k - 1 - x, :]))
             Tx[x] = Tf[:, flat + x].T
             bracket += ex[x][:, None] * (ua * ue ** (x - 1))[None, :] * Tx[x]
         Gk = Gf[:, flat + k].T
@@ -459,7 +552,7 @@ class _Model:
                 + b @ vm.T
                 + (st.d - st.K)[:, None] * np.log(u)[None, :]
                 + np.log(np.maximum(bracket, 1e-300))
-                + np.log(pi)[None, :]
+                + np.log(pi2)[None, :]
             )
         lc = np.where(self.compat, lc, -np.inf)
         top = lc.max(axis=1, keepdims=True)
@@ -475,12 +568,12 @@ class _Model:
         # --- reverse ---
         g_out = -self.w
         g_lc = g_out[:, None] * (e / tot[:, None])  # class posteriors; 0 where incompatible
-        g_psi = (st.Nc.T @ g_out) / np.where(psi > 1e-300, psi, np.inf)
+        g_psi = back(st.Nc, g_out) / np.where(psi_g > 1e-300, psi_g, np.inf)
         g_b = g_lc @ vm
         g_logp = np.sum(g_b * st.Ks, axis=0)
         g_log1p = np.sum(g_b * KmKs, axis=0)
         g_u = (g_lc * (st.d - st.K)[:, None]).sum(axis=0) / u
-        g_pi = g_lc.sum(axis=0) / pi
+        g_pi = np.bincount(self.cc, weights=g_lc.sum(axis=0) / pi2, minlength=C0)
         g_br = np.divide(g_lc, bracket, out=np.zeros_like(g_lc), where=bracket > 1e-300)
         h0 = g_br * term0
         g_rho = h0 @ vm
@@ -489,14 +582,14 @@ class _Model:
         g_log1r = np.sum(g_rho * ~st.F, axis=0)
         g_logp -= g_logr
         g_log1p -= g_log1r
-        g_la = M[:, 0, :].T @ g_a0
-        g_le = (M[:, k - 1, :] - M[:, 0, :]).T @ g_a0
+        g_la = back(M[:, 0, :], g_a0)
+        g_le = back(M[:, k - 1, :] - M[:, 0, :], g_a0)
         g_ua, g_ue = np.zeros(C), np.zeros(C)
         idx, vals = [flat], [g_br * E0]
         for x in range(1, k):
             s = g_br * Tx[x]
             coef = ua * ue ** (x - 1)
-            g_le += M[:, k - 1 - x, :].T @ ((s @ coef) * ex[x])
+            g_le += back(M[:, k - 1 - x, :], (s @ coef) * ex[x])
             g_coef = ex[x] @ s
             g_ua += g_coef * ue ** (x - 1)
             if x >= 2:
@@ -508,10 +601,11 @@ class _Model:
         if k >= 2:
             g_ue += g_ck * ua * (k - 1) * ue ** (k - 2)
         g_Gk = g_br * (ua * ue ** (k - 1))[None, :]
-        # P(seen) per year
+        # P(seen) per year: group 0's classes only
         g_ps = np.bincount(self.yi, weights=self.w, minlength=Y) / ps
         g_pi += seen @ g_ps
-        g_seen = pi[:, None] * g_ps[None, :]
+        g_seen = np.zeros((C, Y))
+        g_seen[:C0] = pi[:, None] * g_ps[None, :]
         g_ua -= np.sum(g_seen * T[:, :, 0], axis=1)
         idx_all = np.concatenate(idx)
         vals_all = np.concatenate(vals, axis=0)
@@ -544,40 +638,46 @@ class _Model:
         s2 = np.cumsum((xf * (ell**2 + ell))[..., ::-1], axis=-1)[..., ::-1]
         J = (s2 - 2 * ell * s1 + (ell**2 - ell) * s0) * ipw
         g_u += (np.sum(g_H * (Gu - H), axis=(1, 2)) + np.sum(g_G * J, axis=(1, 2))) / u
-        # ue = min(u ψ^e_0 / ψ_0, 1); u = max(u_raw, U_MIN); ua = ψ^a_0 Π (1 − r)
-        g_psie = np.zeros_like(psie)
-        free_e = u * psie[0] / psi[0] < 1.0
+        # ue = min(u ψ^e_0 / ψ_0, 1); u = max(u_raw, U_MIN); ua = ψ^a_0 Π (1 − r), each with
+        # its class's group's ψ_0
+        p0, pe0 = psi_g[cg, 0], psie_g[cg, 0]
+        g_psie = np.zeros_like(psie_g)
+        free_e = u * pe0 / p0 < 1.0
         g_ue = np.where(free_e, g_ue, 0.0)
-        g_u += g_ue * psie[0] / psi[0]
-        g_psie[0] += np.sum(g_ue * ue) / psie[0]
-        g_psi[0] -= np.sum(g_ue * ue) / psi[0]
-        u_raw = psi[0] * np.prod(np.where(vm > 0, 1 - p[None, :], 1.0), axis=1)
+        g_u += g_ue * pe0 / p0
+        g_psie[:, 0] += np.bincount(cg, weights=g_ue * ue, minlength=NG) / psie_g[:, 0]
+        g_psi[:, 0] -= np.bincount(cg, weights=g_ue * ue, minlength=NG) / psi_g[:, 0]
+        u_raw = p0 * np.prod(np.where(vm > 0, 1 - p[None, :], 1.0), axis=1)
         g_u = np.where(u_raw >= U_MIN, g_u, 0.0)
-        g_psi[0] += np.sum(g_u * u) / psi[0]
+        g_psi[:, 0] += np.bincount(cg, weights=g_u * u, minlength=NG) / psi_g[:, 0]
         g_log1p += (g_u * u) @ vm
-        g_psia = g_la / np.where(psia > 1e-300, psia, np.inf)
-        g_psia[0] += np.sum(g_ua * ua) / psia[0]
+        g_psia = g_la / np.where(psia_g > 1e-300, psia_g, np.inf)
+        g_psia[:, 0] += np.bincount(cg, weights=g_ua * ua, minlength=NG) / psia_g[:, 0]
         g_log1r += (g_ua * ua) @ vm
-        g_psie += g_le / np.where(psie > 1e-300, psie, np.inf)
-        g_psi -= (g_la + g_le) / np.where(psi > 1e-300, psi, np.inf)
+        g_psie += g_le / np.where(psie_g > 1e-300, psie_g, np.inf)
+        g_psi -= (g_la + g_le) / np.where(psi_g > 1e-300, psi_g, np.inf)
         if k == 1:  # ψ^e is ψ
             g_psi += g_psie
         # stay length: f = Δ P(a, z), z = (ℓ / s)^c
         g_shape, g_beta = self._pmf_grad(th, g_f, f)
 
-        def soft(s, g):
-            return s[1:] * (g[1:] - g @ s)
-
+        # back through the softmax: group g's logits are the shared ones (+ γ·bits for g = 1)
+        z_psi, z_psia = _softmax_back(psi_g, g_psi), _softmax_back(psia_g, g_psia)
+        z_psie = _softmax_back(psie_g, g_psie) if k > 1 else np.zeros_like(z_psi)
+        g_gamma = np.zeros(0)
+        if self.dependent:
+            g_gamma = self.bits.T @ (z_psi[1] + z_psia[1] + z_psie[1])
         grad = np.concatenate(
             [
                 g_logp * (1 - p) - g_log1p * p,
                 g_logr * (1 - r) - g_log1r * r,
-                soft(psi, g_psi),
-                soft(pi, g_pi),
+                z_psi.sum(axis=0)[1:],
+                pi[1:] * (g_pi[1:] - g_pi @ pi),
                 g_shape,
                 [g_beta],
-                soft(psia, g_psia),
-                soft(psie, g_psie) if k > 1 else np.zeros(0),
+                z_psia.sum(axis=0)[1:],
+                z_psie.sum(axis=0)[1:] if k > 1 else np.zeros(0),
+                g_gamma,
             ]
         )
         return v, grad + self.D.T @ pen
@@ -686,6 +786,7 @@ class _Model:
             [0.0],
             np.full(2**no - 1, np.log(0.01)),
             np.full((2**no - 1) * (self.k > 1), np.log(0.01)),
+            np.zeros(self.sizes[8]),
         ]
 
 
@@ -819,14 +920,48 @@ class StayDetection(Results):
         return np.clip(s.sum() / np.sum(s / ps, axis=1), 1e-6, 1.0)
 
 
-def fit_stay_detection(st: StaySightings, alpha: float = 0.05) -> StayDetection:
+def _optimise(model: _Model, start: np.ndarray):
+    """``(θ̂, converged, −ℓ(θ̂))``: L-BFGS near the optimum, then Newton steps to it.
+
+    The likelihood is flat along some directions, and L-BFGS alone (ftol 1e-8) stopped up to
+    5e-3 (relative) away in δ. (scipy's BFGS from the same start is faster but reached a
+    worse optimum on one world of fourteen tried.)
+    """
+    res = optimize.minimize(
+        model.nll_and_grad, start, jac=True, method="L-BFGS-B", options={"ftol": 1e-6}
+    )
+    if not np.isfinite(res.fun) or res.fun >= 1e299:
+        raise EstimationError("the detection share of stays did not converge.")
+    th, converged = model.newton(res.x)
+    return th, converged, model.nll_and_grad(th)[0]
+
+
+def fit_stay_detection(
+    st: StaySightings, alpha: float = 0.05, dependence: str = "auto"
+) -> StayDetection:
     """Fit the stay-level model to the merged stays of one city (see the module notes).
+
+    Parameters
+    ----------
+    st : StaySightings
+        The city's merged stays (:func:`stay_sightings`).
+    alpha : float
+        Level of the intervals.
+    dependence : {"auto", "ads", "none"}
+        Whether the other sources' daily patterns depend on the stay having an ad sighting
+        (outreach that works from the ads; see "Outreach that works from the ads" in
+        ``docs/methods/population.md``): ``"none"`` never, ``"ads"`` always (when both
+        kinds of stay are fitted, at least ``DEPENDENT_MIN`` each), ``"auto"`` when the
+        likelihood-ratio test against ``"none"`` (``O`` degrees of freedom, one ``γ_j`` per
+        other source) rejects at level ``DEPENDENCE_LEVEL``.
 
     Raises
     ------
     EstimationError
         No stay to fit, no counted start, or the fit did not converge to a finite value.
     """
+    if dependence not in DEPENDENCE:
+        raise ValueError(f"dependence must be one of {DEPENDENCE}, not {dependence!r}")
     fit_rows = np.bincount(st.stay_row[st.fit], minlength=len(st.d)).astype(float)
     if fit_rows.sum() < 20:
         raise EstimationError(
@@ -835,16 +970,24 @@ def fit_stay_detection(st: StaySightings, alpha: float = 0.05) -> StayDetection:
         )
     years = np.unique(st.stay_year[st.counted | st.fit])
     model = _Model(st, fit_rows, years)
-    # L-BFGS near the optimum, then Newton steps to it: the likelihood is flat along some
-    # directions, and L-BFGS alone (ftol 1e-8) stopped up to 5e-3 (relative) away in δ.
-    # (scipy's BFGS from the same start is faster but reached a worse optimum on one world
-    # of fourteen tried.)
-    res = optimize.minimize(
-        model.nll_and_grad, model.start(), jac=True, method="L-BFGS-B", options={"ftol": 1e-6}
-    )
-    if not np.isfinite(res.fun) or res.fun >= 1e299:
-        raise EstimationError("the detection share of stays did not converge.")
-    th, converged = model.newton(res.x)
+    th, converged, nll0 = _optimise(model, model.start())
+    test = {"chosen": False, "lr": np.nan, "p_value": np.nan, "gamma": {}}
+    with_ad = float(fit_rows @ (st.Ks.sum(axis=1) > 0))
+    dep = _Model(st, fit_rows, years, dependent=True)
+    if (
+        dependence != "none"
+        and dep.dep
+        and min(with_ad, fit_rows.sum() - with_ad) >= (DEPENDENT_MIN)
+    ):
+        th1, conv1, nll1 = _optimise(dep, np.r_[th, np.zeros(dep.sizes[8])])
+        lr = max(2.0 * (nll0 - nll1), 0.0)
+        p_value = float(chi2.sf(lr, dep.sizes[8]))
+        chosen = dependence == "ads" or p_value < DEPENDENCE_LEVEL
+        named = [st.others[j] for j in dep.dep]
+        gamma = dict(zip(named, th1[sum(dep.sizes[:8]) :], strict=True))
+        test = {"chosen": chosen, "lr": lr, "p_value": p_value, "gamma": gamma}
+        if chosen:
+            model, th, converged = dep, th1, conv1
     li, ps, f = model.loglik_rows(th)
     # per-row scores by central differences (rows with weight 0 included: bootstrap)
     P = len(th)
@@ -876,6 +1019,7 @@ def fit_stay_detection(st: StaySightings, alpha: float = 0.05) -> StayDetection:
             "shape": shape,
             "beta": beta,
             "converged": converged,
+            "dependence": test,
         },
         starts_by_year=pd.Series(s, index=years, name="starts"),
         theta=th,

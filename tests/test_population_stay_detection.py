@@ -341,10 +341,14 @@ def test_recovers_the_share_of_stays_seen_where_closed_mse_does_not(per_day_fit)
     assert {"estimate", "se", "ci_lower", "ci_upper"} <= set(frame.columns)
     lo, hi = frame.loc["detection_share", ["ci_lower", "ci_upper"]]
     assert lo < res.detection < hi
-    # outreach searches at random here: the likelihood-ratio test keeps the independent model
-    dep = res.params["dependence"]
+    # the default fits no dependence; outreach searches at random here, and the
+    # likelihood-ratio test of "auto" keeps the independent model (same δ)
+    assert res.params["dependence"]["chosen"] is False
+    auto = sd.fit_stay_detection(st, dependence="auto")
+    dep = auto.params["dependence"]
     assert not dep["chosen"] and dep["p_value"] > sd.DEPENDENCE_LEVEL
     assert set(dep["gamma"]) == {"outreach"}
+    assert auto.detection == res.detection
 
 
 @pytest.mark.slow
@@ -358,14 +362,18 @@ def test_outreach_that_works_from_the_ads_is_found_and_corrected():
 
     cfg = WORLDS["outreach works from the ads, 15 % invisible, lognormal"]
     st, _, truth = _stockholm(generate(21, scale=0.3, n_cities=6, config=cfg))
-    res = sd.fit_stay_detection(st)
+    res = sd.fit_stay_detection(st, dependence="auto")
     dep = res.params["dependence"]
     assert dep["chosen"] and dep["p_value"] < sd.DEPENDENCE_LEVEL
     # online contacts 4× as often; street and venue not: outreach's daily odds on a stay
     # with an ad sighting about 1.8× (γ ≈ 0.57, counted in the generator's truth, seed 1)
     assert 0.3 < dep["gamma"]["outreach"] < 1.3
+    said = [c for c in res.caveats if c.key == "population.ads_dependence"]
+    assert len(said) == 1 and said[0].fields["odds"] == pytest.approx(
+        np.exp(dep["gamma"]["outreach"])
+    )
     assert res.detection == pytest.approx(truth, rel=0.12)
-    plain = sd.fit_stay_detection(st, dependence="none")
+    plain = sd.fit_stay_detection(st)  # the default: no dependence
     assert plain.detection > 1.12 * truth
     assert plain.params["dependence"]["chosen"] is False
     assert abs(res.detection - truth) < abs(plain.detection - truth)

@@ -265,6 +265,15 @@ CAVEATS: dict[str, dict[str, str]] = {
         "in which each source sees a present person on each day with a daily chance; short "
         "stays are missed more often).",
     },
+    "population.ads_dependence": {
+        "sv": "Uppsökande verksamhet ser kvinnor vars annons syns oftare än andra ({odds:num1} "
+        "gånger oddset per dag): vistelser som ingen källa ser räknas med den lägre chansen för "
+        "vistelser utan annons (modell för beroende källor; polisen antas oberoende av "
+        "annonserna).",
+        "en": "Outreach sees women whose ad is seen more often than others ({odds:num1} times "
+        "the daily odds): stays no source sees are counted with the lower chance of stays "
+        "without an ad (model for dependent sources; police taken as independent of the ads).",
+    },
     "population.one_source": {
         "sv": "Fångst–återfångst kräver minst två källor; observationerna kommer bara från "
         "{sources:list}.",

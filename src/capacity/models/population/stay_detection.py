@@ -29,7 +29,8 @@ interactions cannot absorb. :func:`fit_stay_detection` models the cause instead,
   groups' outreach chances together. Given the group the product over days still holds
   (the group is a function of the ad sites' days), so the classes below run over
   (group, visibility class) pairs and ``P(seen)`` uses group 0. ``"auto"`` keeps it when a
-  likelihood-ratio test rejects ``γ = 0``.
+  likelihood-ratio test rejects ``γ = 0``; the default ``"none"`` never fits it (it
+  overshoots on the worlds measured; ``docs/methods/population.md``).
 
 A stay seen on ``K`` days, first to last sighting ``d`` days apart, with ``K_j`` days by ad
 site ``j``, first seen on day ``x + 1`` of her stay, has, given ``L``, ``x`` and class
@@ -98,8 +99,9 @@ EARLY_DAYS = 3
 #: instead of running off to −∞ (a flat direction the bootstrap's Newton step cannot use).
 EARLY_PRIOR_SD = 2.0
 #: Whether the other sources' daily patterns depend on the stay having an ad sighting:
-#: never, always, or as the likelihood-ratio test decides (:func:`fit_stay_detection`).
-DEPENDENCE = ("auto", "ads", "none")
+#: never (the default), as the likelihood-ratio test decides, or always
+#: (:func:`fit_stay_detection`).
+DEPENDENCE = ("none", "auto", "ads")
 #: Level of that likelihood-ratio test.
 DEPENDENCE_LEVEL = 0.001
 #: Fitted stays needed with and without an ad sighting to fit the dependent model.
@@ -937,7 +939,7 @@ def _optimise(model: _Model, start: np.ndarray):
 
 
 def fit_stay_detection(
-    st: StaySightings, alpha: float = 0.05, dependence: str = "auto"
+    st: StaySightings, alpha: float = 0.05, dependence: str = "none"
 ) -> StayDetection:
     """Fit the stay-level model to the merged stays of one city (see the module notes).
 
@@ -947,13 +949,14 @@ def fit_stay_detection(
         The city's merged stays (:func:`stay_sightings`).
     alpha : float
         Level of the intervals.
-    dependence : {"auto", "ads", "none"}
+    dependence : {"none", "auto", "ads"}
         Whether the other sources' daily patterns depend on the stay having an ad sighting
         (outreach that works from the ads; see "Outreach that works from the ads" in
-        ``docs/methods/population.md``): ``"none"`` never, ``"ads"`` always (when both
-        kinds of stay are fitted, at least ``DEPENDENT_MIN`` each), ``"auto"`` when the
-        likelihood-ratio test against ``"none"`` (``O`` degrees of freedom, one ``γ_j`` per
-        other source) rejects at level ``DEPENDENCE_LEVEL``.
+        ``docs/methods/population.md``): ``"none"`` never (the default, which the chain
+        uses: the dependent model overshoots on the worlds measured), ``"ads"`` always (when
+        both kinds of stay are fitted, at least ``DEPENDENT_MIN`` each), ``"auto"`` when the
+        likelihood-ratio test against ``"none"`` (one ``γ_j`` per outreach source) rejects
+        at level ``DEPENDENCE_LEVEL``.
 
     Raises
     ------
@@ -1004,6 +1007,9 @@ def fit_stay_detection(
     p, r, psi, pi, shape, beta, psia, psie = (x[0] for x in model.unpack(th))
     ell = np.arange(1, LMAX + 1)
     caveats = [Caveat("population.stay_detection", share=1 - detection)]
+    if test["chosen"]:
+        odds = float(np.exp(max(test["gamma"].values())))
+        caveats.append(Caveat("population.ads_dependence", odds=odds))
     return StayDetection(
         detection=detection,
         seen_by_year=pd.Series(ps, index=years, name="seen"),

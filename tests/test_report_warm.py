@@ -104,6 +104,16 @@ def test_sweep_renders_every_scenario_report_on_warm_kernels(tmp_path, monkeypat
         )
         assert f"target_reach = {target!r}" in injected[0].source
         assert not [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    # the comparison report was rendered on the pool, beside the scenario reports
+    assert result.outputs["report.pdf"].stat().st_size > 0
+    # a figure is drawn once per content for the whole sweep (capacity.report.figmemo):
+    # the stays' survival curve is the same in all four reports, the tornado is not
+    drawn = list((tmp_path / "fit-cache" / "figures").glob("*.fig"))
+    shown = [sorted((r.folder / "figures").glob("*.png")) for r in result.reports]
+    assert sum(map(len, shown)) == 4 * 6 and len(drawn) < 4 * 6
+    survival = {p.read_bytes() for files in shown for p in files if "survival" in p.name}
+    tornado = {p.read_bytes() for files in shown for p in files if "sensitivity" in p.name}
+    assert len(survival) == 1 and len(tornado) == 4
 
 
 def _preload_notebook(path):

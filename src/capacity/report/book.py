@@ -240,6 +240,46 @@ class ReportBook:
         ``height`` (inches) sets the figure's height before it is drawn, keeping its width:
         the report's page plan decides how tall a figure may be.
         """
+        return self._figure(figure, caption, height)[0]
+
+    def figure_of(
+        self, build, *args: Any, caption: str | None = None, height: float | None = None, **kwargs
+    ) -> str:
+        """``figure(build(*args, **kwargs), caption, height)``; in a sweep drawn once per content.
+
+        On a sweep's warm kernels (:func:`capacity.report.figsave.memo_on`) a figure whose
+        builder, arguments and height were drawn before (by this kernel or the sweep's
+        other one) is not built or drawn again: its files and the picture shown are the bytes
+        drawn then (:mod:`capacity.report.figmemo`). Every input of ``build`` must be an
+        argument. Elsewhere this is exactly :meth:`figure`.
+        """
+        from capacity.report import figmemo
+        from capacity.report.figsave import memo_on
+
+        key = None
+        if self.artifacts and memo_on():
+            key = figmemo.content_key(build, args, kwargs, height)
+        found = figmemo.lookup(key, self.params) if key else None
+        if found is None:
+            html, files = self._figure(build(*args, **kwargs), caption, height)
+            if key and files is not None:
+                figmemo.store(key, self.params, files)
+            return html
+        from capacity.report.figsave import _write
+
+        number = len(self.figures) + 1
+        self.figures.append(Figure(None, found["alt"], found["title"], found["name"]))
+        folder = self.artifacts / "figures"
+        folder.mkdir(parents=True, exist_ok=True)
+        stem = f"{number:02d}_{found['name']}"
+        _write(folder / f"{stem}.png", found["png"])
+        _write(folder / f"{stem}.svg", found["svg"])
+        return self._show_figure(number, found["png"], found["alt"], caption or found["title"])
+
+    def _figure(
+        self, figure: Figure, caption: str | None, height: float | None
+    ) -> tuple[str, dict[str, Any] | None]:
+        """:meth:`figure`; also the figure's files and texts when the kernel drew them itself."""
         import matplotlib.pyplot as plt
 
         if height is not None:
@@ -253,8 +293,9 @@ class ReportBook:
             figure.fig.savefig(buf, format="png", dpi=170, bbox_inches="tight")
             return buf.getvalue()
 
+        files = None
         if self.artifacts:
-            from capacity.report.figsave import show_and_save
+            from capacity.report.figsave import memo_on, show_and_save
 
             folder = self.artifacts / "figures"
             stem = f"{number:02d}_{figure.name}"
@@ -263,15 +304,21 @@ class ReportBook:
             # a sweep's warm kernel a figure drawn before is not drawn again, and a new one
             # is drawn once at the figures/ resolution, also shown here (no 170 dpi PNG)
             png = show_and_save(Figure(figure.fig, figure.alt, figure.title, stem), folder, shown)
+            if memo_on():  # written by the kernel itself (no forked process): keep the bytes
+                svg = (folder / f"{stem}.svg").read_bytes()
+                files = {"png": png, "svg": svg, "alt": figure.alt, "title": figure.title,
+                         "name": figure.name}  # fmt: skip
         else:
             png = shown()
         plt.close(figure.fig)
+        return self._show_figure(number, png, figure.alt, caption or figure.title), files
+
+    def _show_figure(self, number: int, png: bytes, alt: str, text: str) -> str:
         data = base64.b64encode(png).decode("ascii")
         label = f"{i18n.t('figure', self.lang)} {number}."
-        text = caption or figure.title
         return self._emit(
             f'<figure id="figure-{number}"><img src="data:image/png;base64,{data}" '
-            f'alt="{escape(figure.alt, quote=True)}">'
+            f'alt="{escape(alt, quote=True)}">'
             f'<figcaption><span class="label">{escape(label)}</span> {escape(text)}</figcaption>'
             "</figure>"
         )

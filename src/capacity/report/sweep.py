@@ -197,6 +197,21 @@ def sharing_order(todo: list[Params]) -> list[int]:
     return [g[r] for r in range(rounds) for g in groups.values() if r < len(g)]
 
 
+def _render_comparison(params: Params, formats: str, scenarios_file: str, *, kernel=None,
+                       progress: bool = False):  # fmt: skip
+    """The comparison report (``notebooks/scenarios.ipynb``) of the table in ``scenarios_file``."""
+    from capacity.report.run import run_report
+
+    return run_report(
+        params,
+        notebook="scenarios",
+        formats=formats,
+        extra_parameters={"scenarios_file": scenarios_file},
+        progress=progress,
+        kernel=kernel,
+    )
+
+
 def _render_one(params: Params, formats: str, *, kernel=None):
     from capacity.report.run import run_report
 
@@ -265,7 +280,7 @@ def _sweep(params, grid_file, jobs, each, formats, progress, t0) -> SweepResult:
 def _compare_and_render(params, grid, todo, jobs, pool, formats, progress, t0) -> SweepResult:
     """The comparison and its report; with a pool (``each``) every scenario's report too."""
     from capacity.dataset import load_dataset
-    from capacity.report.run import make_run_id, run_report
+    from capacity.report.run import make_run_id
 
     each = pool is not None
     data = load_dataset(params.data_path)
@@ -286,24 +301,11 @@ def _compare_and_render(params, grid, todo, jobs, pool, formats, progress, t0) -
         csv = partial / "comparison.csv"
         comparison.to_csv(csv)
         outputs = {"comparison.csv": csv}
-        report = run_report(
-            params.replace(run_id=f"{sweep_id}-report", output_dir=str(partial)),
-            notebook="scenarios",
-            formats=formats,
-            extra_parameters={"scenarios_file": str(csv)},
-            progress=progress,
-        )
-        for item in report.folder.iterdir():
-            shutil.move(str(item), partial / item.name)
-        report.folder.rmdir()
-        shutil.rmtree(partial / ".cache", ignore_errors=True)
-        if (partial / "tables.xlsx").exists():
-            (partial / "tables.xlsx").rename(partial / "comparison.xlsx")
-        for name in ("comparison.xlsx", "report.pdf", "report.html", "provenance.json"):
-            if (partial / name).exists():
-                outputs[name] = partial / name
+        report_params = params.replace(run_id=f"{sweep_id}-report", output_dir=str(partial))
         reports: tuple = ()
         if each:
+            # the comparison report is one more job for the warm kernels, rendered beside
+            # the scenario reports (no kernel of its own to start, nothing waits for it)
             jobs_list = [
                 (sc.replace(run_id=str(idx), output_dir=str(partial / "scenarios")), "pdf")
                 for idx, sc in zip(comparison.index, todo, strict=True)
@@ -314,15 +316,28 @@ def _compare_and_render(params, grid, todo, jobs, pool, formats, progress, t0) -
             # and the imports once per worker, not once per scenario); in an order where
             # reports that share cached results are not rendered at the same time
             order = sharing_order([sc for sc, _ in jobs_list])
+            first = (_render_comparison, (report_params, formats, str(csv)), {})
             done = tuple(
                 tqdm(
-                    pool.render([(_render_one, jobs_list[i], {}) for i in order]),
-                    total=len(jobs_list),
+                    pool.render([first, *((_render_one, jobs_list[i], {}) for i in order)]),
+                    total=len(jobs_list) + 1,
                     desc="reports",
                     disable=not progress,
                 )
             )
+            report, done = done[0], done[1:]
             reports = tuple(r for _, r in sorted(zip(order, done, strict=True)))
+        else:
+            report = _render_comparison(report_params, formats, str(csv), progress=progress)
+        for item in report.folder.iterdir():
+            shutil.move(str(item), partial / item.name)
+        report.folder.rmdir()
+        shutil.rmtree(partial / ".cache", ignore_errors=True)
+        if (partial / "tables.xlsx").exists():
+            (partial / "tables.xlsx").rename(partial / "comparison.xlsx")
+        for name in ("comparison.xlsx", "report.pdf", "report.html", "provenance.json"):
+            if (partial / name).exists():
+                outputs[name] = partial / name
         partial.rename(folder)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)

@@ -77,6 +77,13 @@ def remember_coordination(result, extra_fte: float, table: pd.DataFrame | None) 
 _PLOT_LABELS = ("observed", "mix", "search only", "screening only", "x", "y", "title")
 
 
+def strategy_figure(fit, labels: dict[str, str], alt: str, title: str) -> Figure:
+    """The strategy check: first contacts against what the strategies predict (``fit.plot``)."""
+    fig, ax = plt.subplots(figsize=(6.5, 2.4))
+    fit.plot(ax=ax, labels=labels)
+    return Figure(fig, alt, title, "strategy_check")
+
+
 def mobility(book, result, extra_fte: float = 1.0) -> None:
     """The section: measure of the verdict, strategy, reach table, model check, coordination."""
     lang = book.lang
@@ -103,10 +110,8 @@ def mobility(book, result, extra_fte: float = 1.0) -> None:
         book.text(t("mob_tour_note", lang))
     fit = result.strategy_fit
     if fit is not None:
-        fig, ax = plt.subplots(figsize=(6.5, 2.4))
         labels = {k: t(f"mob_plot_{k.replace(' ', '_')}", lang) for k in _PLOT_LABELS}
-        fit.plot(ax=ax, labels=labels)
-        book.figure(Figure(fig, t("mob_alt", lang), t("mob_figure", lang), "strategy_check"))
+        book.figure_of(strategy_figure, fit, labels, t("mob_alt", lang), t("mob_figure", lang))
     table = coordination_table(result, extra_fte)
     if table is not None:
         fte = format_number(extra_fte, lang, 0 if float(extra_fte).is_integer() else 1)

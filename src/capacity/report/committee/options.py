@@ -201,8 +201,8 @@ def options_section(
     from capacity.report.committee.first_page import competence_box
 
     with book.box("pair"):
-        book.figure(
-            figures_options.reach_curve(curve, result.target_reach, book.lang, result.params.alpha)
+        book.figure_of(
+            figures_options.reach_curve, curve, result.target_reach, book.lang, result.params.alpha
         )
         with book.box("side"):
             competence_box(book, result, fitted)
@@ -237,7 +237,7 @@ def budget_section(book, fitted, params, frontier: pd.DataFrame, fte_only: pd.Da
     number = next((tb.number for tb in book.tables if tb.name == "options"), 1)
     book.text(phrase(book, "options_note", n=number), css_class="note")
     book.text(phrase(book, "budget_intro"))
-    book.figure(figures_options.budget_frontier(frontier, fte_only, lang), height=2.0)
+    book.figure_of(figures_options.budget_frontier, frontier, fte_only, lang, height=2.0)
     rows = frontier.set_index("budget").loc[list(BUDGETS)]
     only = fte_only.set_index("budget").loc[list(BUDGETS)]
     table = pd.DataFrame(

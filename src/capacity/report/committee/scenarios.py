@@ -125,10 +125,13 @@ def forecast_and_scenarios(book, result, fitted, scenarios: pd.DataFrame) -> Non
                 "arrivals_ci_upper": "ci_upper",
             }
         )
-        book.figure(
-            figures.arrivals_forecast(
-                observed, arrivals, lang, hidden=int(small.sum()), threshold=threshold
-            ),
+        book.figure_of(
+            figures.arrivals_forecast,
+            observed,
+            arrivals,
+            lang,
+            hidden=int(small.sum()),
+            threshold=threshold,
             height=2.3,
         )
         last = fc.iloc[-1]

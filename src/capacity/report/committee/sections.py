@@ -123,7 +123,7 @@ def target_group(book, result, fitted=None) -> None:
         book.text(built_in)
     key_table(book, result, TARGET_GROUP, "target_group", book.t("h_target_group"))
     st = result.stays
-    book.figure(figures.survival_curve(st.survival_frame(), lang, st.median_days), height=2.1)
+    book.figure_of(figures.survival_curve, st.survival_frame(), lang, st.median_days, height=2.1)
     tour = result.touring
     book.text(
         _x(

@@ -104,7 +104,7 @@ def sensitivity_section(book, frame: pd.DataFrame) -> None:
         phrase(book, "sensitivity_intro"), conditional_sentence(book, frame, "sensitivity_range")
     )
     rows = shown["setting"].nunique()
-    book.figure(figures.tornado(shown, lang), height=0.3 * rows + 1.3)
+    book.figure_of(figures.tornado, shown, lang, height=0.3 * rows + 1.3)
     table = shown.assign(
         setting=[t(f"fig_sens_{s}", lang) for s in frame["setting"]],
         side=[phrase(book, f"side_{s}") for s in frame["side"]],

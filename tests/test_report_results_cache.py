@@ -267,3 +267,34 @@ def test_the_coordination_table_does_not_depend_on_what_the_cache_leaves_out(tmp
         want, got = getattr(fresh, name), getattr(shared, name)
         pd.testing.assert_frame_equal(got, want, check_exact=True)
         assert got.attrs == want.attrs, name
+
+
+def test_an_entry_another_process_is_computing_is_waited_for_not_computed_again(
+    tmp_path, monkeypatch
+):
+    """A sweep's comparison and a scenario report may evaluate the same scenario at once:
+    the second waits for the entry and reads it (flock: two opens conflict even in one
+    process, so threads stand in for the processes)."""
+    import threading
+    import time
+
+    params, data = _setup(tmp_path, monkeypatch)
+    calls: list[str] = []
+    started = threading.Event()
+
+    def slow():
+        calls.append("slow")
+        started.set()
+        time.sleep(0.5)
+        return {"n": 1}
+
+    def quick():
+        calls.append("quick")
+        return {"n": 2}
+
+    first = threading.Thread(target=lambda: cache.cached_results("t", data, params, slow))
+    first.start()
+    assert started.wait(10)
+    second = cache.cached_results("t", data, params, quick)
+    first.join()
+    assert calls == ["slow"] and second == {"n": 1}

@@ -361,7 +361,10 @@ def cached_results(
     Notes
     -----
     Entries are authenticated as fit entries are (module docstring) and written atomically,
-    in ``<cache>/results/`` (:func:`cache_dir`).
+    in ``<cache>/results/`` (:func:`cache_dir`). An entry is computed under its lock, as a
+    fit is (:class:`_EntryLock`): a process that needs an entry another one is computing
+    (a sweep's comparison and a scenario report evaluating the same scenario) waits for it
+    and reads it instead of computing it a second time.
     """
     if not use_cache:
         return compute()
@@ -373,8 +376,12 @@ def cached_results(
     found = _load(path, key, RESULTS_MAGIC, dict)
     if found is not None:
         return found
-    out = compute()
-    store_entry(path, key, out, RESULTS_MAGIC)
+    with _EntryLock(path, wait=True):  # another process computing it: wait and read it
+        found = _load(path, key, RESULTS_MAGIC, dict)
+        if found is not None:
+            return found
+        out = compute()
+        store_entry(path, key, out, RESULTS_MAGIC)
     return out
 
 

@@ -8,7 +8,9 @@ only :func:`capacity.question4.evaluate`, run in ``jobs`` worker processes with 
 bar. The comparison is written as ``comparison.csv`` and ``comparison.xlsx`` with a figure,
 and rendered as one report from ``notebooks/scenarios.ipynb``. With ``each=True`` every
 scenario's committee report is rendered as well, in parallel on a pool of warm kernels
-(:mod:`capacity.report.warm`: one kernel per worker, reused from a clean namespace).
+(:mod:`capacity.report.warm`: one kernel per worker, reused from a clean namespace): they
+start as soon as the fit is made, while this process evaluates the comparison's rows beside
+them, and the comparison report follows them on the same pool.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import dataclasses
 import itertools
 import shutil
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -139,11 +141,14 @@ def compare(
     jobs: int = 2,
     progress: bool = True,
     keep: bool = False,
+    order: list[int] | None = None,
 ) -> pd.DataFrame:
     """Evaluate every scenario of ``grid`` on one fit; one row per scenario.
 
     Workers receive the fit once each (not once per scenario). ``keep``: store each
     scenario's full evaluation in the results cache for its report (``run_sweep(each=True)``).
+    ``order``: with one job, the order to evaluate the scenarios in (indices into the
+    grid's order); the rows are in the grid's order either way.
     """
     from tqdm.auto import tqdm
 
@@ -156,9 +161,11 @@ def compare(
     rows: list[dict[str, Any]] = []
     files = dict(data.files) if keep else None
     if jobs <= 1 or len(todo) < 4:
-        for sc in todo:
-            rows.append(_row(fitted, sc, names, files))
+        done: dict[int, dict[str, Any]] = {}
+        for i in order if order is not None else range(len(todo)):
+            done[i] = _row(fitted, todo[i], names, files)
             bar.update()
+        rows = [done[i] for i in range(len(todo))]
     else:
         with ProcessPoolExecutor(
             max_workers=jobs, initializer=_init_worker, initargs=(fitted,)
@@ -291,44 +298,24 @@ def _compare_and_render(params, grid, todo, jobs, pool, formats, progress, t0) -
         # for every scenario: one forked process fits them into the fit cache now (the
         # scenario reports' kernels wait for an entry being fitted and read it)
         start_refits(data, params)
-    comparison = compare(data, params, grid, jobs=jobs, progress=progress, keep=each)
     sweep_id = make_run_id(params, "sweep")
     folder = params.output_path / sweep_id
     partial = params.output_path / f".{sweep_id}.partial"
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
+    report_params = params.replace(run_id=f"{sweep_id}-report", output_dir=str(partial))
+    futures: list = []
     try:
-        csv = partial / "comparison.csv"
-        comparison.to_csv(csv)
-        outputs = {"comparison.csv": csv}
-        report_params = params.replace(run_id=f"{sweep_id}-report", output_dir=str(partial))
-        reports: tuple = ()
         if each:
-            # the comparison report is one more job for the warm kernels, rendered beside
-            # the scenario reports (no kernel of its own to start, nothing waits for it)
-            jobs_list = [
-                (sc.replace(run_id=str(idx), output_dir=str(partial / "scenarios")), "pdf")
-                for idx, sc in zip(comparison.index, todo, strict=True)
-            ]
-            from tqdm.auto import tqdm
-
-            # one warm kernel per worker renders its share of the reports (a kernel start
-            # and the imports once per worker, not once per scenario); in an order where
-            # reports that share cached results are not rendered at the same time
-            order = sharing_order([sc for sc, _ in jobs_list])
-            first = (_render_comparison, (report_params, formats, str(csv)), {})
-            done = tuple(
-                tqdm(
-                    pool.render([first, *((_render_one, jobs_list[i], {}) for i in order)]),
-                    total=len(jobs_list) + 1,
-                    desc="reports",
-                    disable=not progress,
-                )
-            )
-            report, done = done[0], done[1:]
-            reports = tuple(r for _, r in sorted(zip(order, done, strict=True)))
+            comparison, report, reports = _each(data, params, grid, todo, pool, partial,
+                                                report_params, formats, progress, futures)  # fmt: skip
         else:
+            comparison = compare(data, params, grid, jobs=jobs, progress=progress)
+            csv = partial / "comparison.csv"
+            comparison.to_csv(csv)
             report = _render_comparison(report_params, formats, str(csv), progress=progress)
+            reports = ()
+        outputs = {"comparison.csv": partial / "comparison.csv"}
         for item in report.folder.iterdir():
             shutil.move(str(item), partial / item.name)
         report.folder.rmdir()
@@ -340,6 +327,9 @@ def _compare_and_render(params, grid, todo, jobs, pool, formats, progress, t0) -
                 outputs[name] = partial / name
         partial.rename(folder)
     except BaseException:
+        for future in futures:  # no report may still write into the folder removed here
+            future.cancel()
+        wait(futures)
         shutil.rmtree(partial, ignore_errors=True)
         raise
     outputs = {k: folder / v.name for k, v in outputs.items()}
@@ -352,6 +342,48 @@ def _compare_and_render(params, grid, todo, jobs, pool, formats, progress, t0) -
         for r in reports
     )
     return SweepResult(folder, comparison, time.perf_counter() - t0, outputs, reports)
+
+
+def _each(data, params, grid, todo, pool, partial, report_params, formats, progress, futures):
+    """The comparison, its report and every scenario's report, on the warm ``pool``.
+
+    The scenario reports start as soon as the fit is made: each needs the fit and its own
+    evaluation only. Meanwhile this process evaluates the comparison's rows (keeping each
+    evaluation for its report), the last report's first: a report whose evaluation is not
+    made yet makes it itself, and the results cache's lock keeps each one made once
+    (:func:`capacity.report.cache.cached_results`). The comparison report follows them on
+    the pool. ``futures`` collects the jobs submitted (the caller cancels them on an
+    error). Returns the comparison, its report and the scenario reports in the grid's order.
+    """
+    from tqdm.auto import tqdm
+
+    from capacity.report.cache import fitted_models
+
+    fitted_models(data, params)  # here, once, before any report asks for it
+    jobs_list = [
+        (sc.replace(run_id=f"s{i + 1:02d}", output_dir=str(partial / "scenarios")), "pdf")
+        for i, sc in enumerate(todo)
+    ]
+    # one warm kernel per worker renders its share of the reports (a kernel start and the
+    # imports once per worker, not once per scenario); in an order where reports that
+    # share cached results are not rendered at the same time
+    order = sharing_order(todo)
+    futures += [pool.submit((_render_one, jobs_list[i], {})) for i in order]
+    comparison = compare(
+        data, params, grid, jobs=1, progress=progress, keep=True, order=order[::-1]
+    )
+    csv = partial / "comparison.csv"
+    comparison.to_csv(csv)
+    futures.append(pool.submit((_render_comparison, (report_params, formats, str(csv)), {})))
+    bar = tqdm(total=len(futures), desc="reports", disable=not progress)
+    done = []
+    for future in futures:
+        done.append(future.result())
+        bar.update()
+    bar.close()
+    report, done = done[-1], done[:-1]
+    reports = tuple(r for _, r in sorted(zip(order, done, strict=True)))
+    return comparison, report, reports
 
 
 def read_or_compare(params: Params, scenarios_file: str = "") -> pd.DataFrame:

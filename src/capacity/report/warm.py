@@ -313,6 +313,13 @@ class WarmPool:
         """``fn(*args, kernel=<warm kernel>, **kwargs)`` for each job; results in order."""
         yield from self._pool.map(_render_in_worker, list(jobs))
 
+    def submit(self, job: tuple[Callable[..., Any], tuple, dict]):
+        """``fn(*args, kernel=<warm kernel>, **kwargs)`` for one job; its future.
+
+        Jobs run in the order they are submitted, each on the first worker free.
+        """
+        return self._pool.submit(_render_in_worker, job)
+
     def close(self) -> None:
         """Stop the workers (and with them their kernels)."""
         self._pool.shutdown(wait=True, cancel_futures=True)

@@ -175,6 +175,15 @@ def test_national_view_truth_recovery_over_worlds_and_seeds(tmp_path):
     floor (the test fails there), nationally 9 / 9, per stay 50 / 54, per woman 51 / 54,
     the mix 18, 16, 16 / 18. The misses are reach per stay's lean by strategy, whose
     causes are in docs/methods/reach.md ("Why reach per stay leans by strategy").
+    With each city's reach month by month (``monthly_search_reach``, lean10, 1 Dec 2026,
+    eleventh session; docs/methods/reach.md, "Reach month by month"), pooled -> by month:
+    seeds 4-6 per tour 52 -> 53 / 54, per stay 52 / 54, per woman 53 / 54, nationally 9 / 9,
+    the mix 18, 17, 18 / 18 (this test, 14 min on a loaded machine); seeds 16-18 per tour
+    45 -> 48 / 54, per stay 50 -> 54, per woman 51 -> 54, nationally 9 / 9; fresh seeds
+    19-21 per tour 48 -> 53 / 54, per stay 49 -> 52, per woman 53 -> 52, nationally 8 / 9
+    (a script with this test's cases). The floors stay: per tour 0.88 (48 / 54 = 0.89 at
+    16-18; what is left there is the screening world's arrivals, 3-5 % high, and the random
+    world's tour chain, +0.020).
     """
     import pandas as pd
 
@@ -333,3 +342,63 @@ def test_tours_meet_the_reach_of_their_own_half_year(monkeypatch):
                                      {"A": fit, "B": fit}, ["A", "B"], reach, P, x, s, stays)  # fmt: skip
     np.testing.assert_allclose(tour, [[0.5, 0.5]])
     np.testing.assert_allclose(national, [0.5])
+
+
+def test_monthly_presence_by_hand():
+    """January (31 days) holds a stay of all 31 days and 12 days of one from 20 January to 9
+    February; February (29 days) its other 9. Persons present per day 43/31 and 9/29,
+    their day-weighted mean 52/60; another city's stay is not counted."""
+    import pandas as pd
+
+    from capacity.national import monthly_presence, period_edges
+
+    stays = pd.DataFrame(
+        {
+            "city": ["A", "A", "B"],
+            "start": pd.to_datetime(["2024-01-01", "2024-01-20", "2024-01-05"]),
+            "end": pd.to_datetime(["2024-01-31", "2024-02-09", "2024-02-20"]),
+        }
+    )
+    edges = period_edges("2024-01-01", "2024-02-29", months=1)
+    r = monthly_presence(stays, "A", edges)
+    np.testing.assert_allclose(r, [43 / 31 / (52 / 60), 9 / 29 / (52 / 60)])
+    np.testing.assert_allclose(monthly_presence(stays, "C", edges), [1.0, 1.0])
+
+
+def test_reach_month_by_month_meets_each_months_persons_present(monkeypatch):
+    """One woman a day present in April, three a day in May, the same contacts per week in
+    both; stays of seven days, so arrivals follow the persons present. With a pooled
+    hazard ``h`` (``h·T = 1``) each month's hazard is ``h/r_t``, ``r`` = (1/2, 3/2): reach
+    per stay is ``¼(1 − e^{−2}) + ¾(1 − e^{−2/3})`` = 0.581, not the pooled ``1 − e^{−1}``
+    = 0.632 (the search formula is concave in the hazard)."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    import capacity.question4.draws as draws
+    from capacity.national import monthly_search_reach
+
+    monkeypatch.setattr(
+        draws, "reach_matrix",
+        lambda inputs, fte, strategy, search_scale: ((1 - np.exp(-fte * search_scale))[:, None], None),
+    )  # fmt: skip
+    params = Params(city="A", period_start="2024-04-01", period_end="2024-05-30")
+    stays = pd.DataFrame(
+        {
+            "city": ["A"] * 4,
+            "start": pd.to_datetime(["2024-04-01", "2024-05-01", "2024-05-01", "2024-05-01"]),
+            "end": pd.to_datetime(["2024-04-30", "2024-05-30", "2024-05-30", "2024-05-30"]),
+        }
+    )
+    outreach = pd.DataFrame(
+        {"city": "A", "date": pd.to_datetime(["2024-04-15", "2024-05-15"]), "contacts": 10}
+    )
+    fitted = SimpleNamespace(inputs=np.zeros(3), staff=SimpleNamespace(outreach_fte=1.0))
+    p_month, weight, edges = monthly_search_reach(
+        SimpleNamespace(outreach=outreach), params, fitted, stays
+    )
+    assert p_month.shape == (2, 3, 1) and len(edges) == 3
+    np.testing.assert_allclose(weight, [0.25, 0.75])
+    reach = np.tensordot(weight, p_month, axes=1)[0, 0]
+    assert reach == pytest.approx(0.25 * (1 - np.exp(-2)) + 0.75 * (1 - np.exp(-2 / 3)))
+    assert reach == pytest.approx(0.5811, abs=1e-4) and reach < 1 - np.exp(-1)

@@ -128,3 +128,23 @@ def test_screening_more_staff_never_lowers_reach(arrivals, mu, fte, stay):
     assert 0.0 <= p <= 1.0
     assert float(reach_screening(arrivals, mu, fte * 1.5, stay)) >= p - 1e-9
     assert float(reach_screening(arrivals, mu, fte, stay / 2)) <= p + 1e-9
+
+
+def test_search_scale_multiplies_the_search_hazard_only():
+    """Exponential stays: random search reach is ``κσ/(κσ + A)`` with the hazard scaled by
+    ``σ`` (a month with half the persons present, ``σ = 2``: 20/(20 + 10) = 2/3 against
+    10/(10 + 10)); screening's served share does not change with ``σ``; a mix keeps the
+    independent form ``1 − (1 − P_s) L(σh)``."""
+    from capacity.models.strategy import erlang_a_served_many, reach_mixture
+
+    lap = exponential_laplace(14.0)
+    kappa, a, t = np.array([10.0]), 10.0, 14.0
+    search = reach_mixture(kappa, a, lap, t, 0.0, 1.0, search_scale=2.0)
+    assert search[0, 0] == pytest.approx(2 / 3)
+    assert reach_mixture(kappa, a, lap, t, 0.0, 1.0)[0, 0] == pytest.approx(0.5)
+    screen = reach_mixture(kappa, a, lap, t, 1.0, 1.0, search_scale=2.0)
+    assert screen[0, 0] == pytest.approx(reach_mixture(kappa, a, lap, t, 1.0, 1.0)[0, 0])
+    half = reach_mixture(kappa, a, lap, t, 0.5, 1.0, search_scale=3.0)[0, 0]
+    served = erlang_a_served_many(np.array([a]), kappa, np.array([0.5]), np.array([7 / t]))[0]
+    h = 0.5 * 10.0 / (a * t) * 3.0
+    assert half == pytest.approx(1 - (1 - served) / (1 + h * t))

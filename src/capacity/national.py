@@ -33,6 +33,8 @@ from capacity.question4.mobility import flow_draws, seen_moves, seen_next_share
 __all__ = ["NationalResult", "national_view"]
 
 COLUMNS = ("reach_stay", "reach_woman", "reach_tour", "share_screening")
+#: reach per stay month by month (:func:`monthly_search_reach`); False pools the period
+BY_MONTH = True
 
 
 class NationalResult(Results):
@@ -178,6 +180,87 @@ def pooled_detection(sightings: pd.DataFrame, params: Params) -> np.ndarray | No
     return np.clip(np.where(np.isfinite(det), det, det[0]), 1e-6, 1.0)
 
 
+def monthly_presence(stays: pd.DataFrame, city: str, edges: np.ndarray) -> np.ndarray:
+    """Each period's persons present over the whole span's mean, for ``city`` (``(T,)``).
+
+    The days of every observed stay of the city, from its first to its last sighting,
+    counted in the period they fall in, per day of the period, over the mean of all periods
+    (each period weighted by its days). Ones when the city has no stay in the span.
+    """
+    rows = stays[stays["city"].astype(str) == city]
+    first = np.maximum(_day(rows["start"]), edges[0])
+    last = np.minimum(_day(rows["end"]), edges[-1] - 1)
+    keep = last >= first
+    # stay-days per period: +1 from each stay's first day, −1 after its last (a difference
+    # array over the span's days), summed within each period
+    diff = np.zeros(edges[-1] - edges[0] + 1)
+    np.add.at(diff, first[keep] - edges[0], 1.0)
+    np.add.at(diff, last[keep] - edges[0] + 1, -1.0)
+    daily = np.cumsum(diff)[:-1]
+    days = np.diff(edges)
+    per = np.add.reduceat(daily, edges[:-1] - edges[0]) / days
+    mean = (per * days).sum() / days.sum()
+    return per / mean if mean > 0 else np.ones(len(days))
+
+
+def monthly_search_reach(data, params: Params, fitted, stays: pd.DataFrame) -> tuple:
+    r"""A city's reach per stay and language month by month, and each month's weight.
+
+    Random search meets a woman at hazard ``h = κ/(7N)`` per day: contacts over the
+    persons present. The outreach capacity does not follow the persons present, and
+    ``1 − L(h)`` is concave in the hazard, so a formula pooled over the period overstates
+    reach where the persons present vary from month to month (measured on the generator,
+    every input true: +0.019 pooled, +0.006 month by month; ``docs/methods/reach.md``).
+    Month ``t`` therefore has its own search hazard,
+
+    .. math:: h_t = h\,\frac{c_t}{r_t}, \qquad
+              p_{L} = \frac{\sum_t r_t\, p_{Lt}}{\sum_t r_t},
+
+    ``c_t`` the month's logged contacts per week over the period's
+    (:func:`period_capacity`), ``r_t`` the month's persons present over the period's
+    (:func:`monthly_presence`, observed stays from first to last sighting), and
+    ``p_{Lt}`` the city's model (same fit and draws) at FTE ``f·c_t`` with the search
+    hazard scaled by ``1/r_t`` (``reach_matrix(..., search_scale=1/r_t)``). Stays arriving in
+    a month are taken to meet that month's hazard; the months are weighted by the persons
+    present, which Little's law makes proportional to the arrivals when the stays do not
+    change within the period. Screening's served share is the model's at the month's
+    capacity (its speed factor reproduces the period's throughput).
+
+    Returns
+    -------
+    p_month : ndarray (T, D, L)
+        Reach per month, draw and language.
+    weight : ndarray (T,)
+        ``r_t`` times the month's days, summing to 1.
+    edges : ndarray (T + 1,)
+        The months' edges (day numbers, :func:`period_edges`).
+    """
+    from capacity.question4.draws import reach_matrix
+
+    edges = period_edges(params.period_start, params.period_end, months=1)
+    cap = period_capacity(data.outreach, params.city, edges)
+    present = monthly_presence(stays, params.city, edges)
+    x = fitted.inputs
+    fte = float(fitted.staff.outreach_fte)
+    months = []
+    for c_t, r_t in zip(cap, present, strict=True):
+        scale = 1.0 / r_t if r_t > 0 else 0.0  # nobody present: the month has no weight
+        p_t, _ = reach_matrix(x, np.full(len(x), fte * c_t), strategy=params.strategy,
+                              search_scale=np.full(len(x), scale))  # fmt: skip
+        months.append(p_t)
+    weight = present * np.diff(edges)
+    weight = weight / weight.sum() if weight.sum() > 0 else np.full(len(weight), 1 / len(weight))
+    return np.stack(months), weight, edges
+
+
+def _months_mean(fit: dict, months: np.ndarray) -> np.ndarray:
+    """A fit's reach ``(D, L)`` over the chosen ``months``, weighted as in the city's reach."""
+    w = fit["month_weight"][months]
+    if w.sum() <= 0:
+        return fit["p_lang"]
+    return np.tensordot(w / w.sum(), fit["p_month"][months], axes=1)
+
+
 def _fit_city(data, params: Params, stays: pd.DataFrame, shared: dict | None = None):
     from capacity.question4 import fit_models
     from capacity.question4.draws import reach_matrix
@@ -202,12 +285,21 @@ def _fit_city(data, params: Params, stays: pd.DataFrame, shared: dict | None = N
                 fitted, inputs=_screening_speed(x, fitted.staff.outreach_fte)
             )
     x = fitted.inputs
-    fte = np.full(len(x), fitted.staff.outreach_fte)
-    p_lang, _ = reach_matrix(x, fte, strategy=params.strategy)
+    if BY_MONTH:
+        # each month's search hazard at its own persons present (monthly_search_reach)
+        p_month, weight, month_edges = monthly_search_reach(data, params, fitted, stays)
+        p_lang = np.tensordot(weight, p_month, axes=1)
+    else:
+        fte = np.full(len(x), fitted.staff.outreach_fte)
+        p_lang, _ = reach_matrix(x, fte, strategy=params.strategy)
+        p_month = weight = month_edges = None
     mob = fitted.mobility
     return {
         "fitted": fitted,
         "p_lang": p_lang,
+        "p_month": p_month,
+        "month_weight": weight,
+        "month_edges": month_edges,
         "languages": [str(v) for v in fitted.languages.index],
         "reach_stay": (x.pi * p_lang).sum(axis=1),
         "reach_woman": (
@@ -332,6 +424,11 @@ def _tour_by_period(data, params: Params, fits: dict, cities, reach, P, x, s, st
         fx = f["fitted"]
         cap = period_capacity(data.outreach, city, edges)
         fte = float(fx.staff.outreach_fte)
+        if f.get("p_month") is not None:
+            # the period's months, weighted by their persons present (monthly_search_reach)
+            k_of = _in_period(f["month_edges"][:-1], edges)
+            by_t[city] = [_months_mean(f, k_of == k) for k in range(n_t)]
+            continue
         by_t[city] = [
             reach_matrix(
                 fx.inputs, np.full(reach.shape[0], fte * cap[k]), strategy=params.strategy

@@ -404,7 +404,9 @@ class Strategy:
         ``(D,)`` (after any scenario change), ``stays`` an object with ``mean`` ``(D,)`` and
         ``laplace(h (D, K))`` (a :class:`~capacity.models.stays.StayTable`), ``m`` the usable
         share per language ``(L,)`` or per draw ``(D, L)`` and ``stay_multiplier`` ``(D,)``;
-        returns reach per draw and language ``(D, L)`` and in any language ``(D,)``.
+        returns reach per draw and language ``(D, L)`` and in any language ``(D,)``. It
+        takes the keyword ``search_scale`` (``(D,)`` or None): a factor on the search
+        hazard only (a month's persons present against the period's).
     ceiling : callable
         ``ceiling(pi (D, L), m (L,) or (D, L)) -> (D,)``: effective reach at unlimited staff.
     blocks : callable
@@ -456,21 +458,33 @@ def _distinct_columns(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return m[..., np.unique(where, return_index=True)[1]], where
 
 
-def _random(rate, fte, arrivals, stays, m, stay_multiplier):
+def _random(rate, fte, arrivals, stays, m, stay_multiplier, search_scale=None):
     # p = 1 − L_s(κm/(A'·s·E[T])) with L_s(x) = L(s·x): the scaled stays cancel, so the
-    # stay multiplier acts only through the arrivals A' (Little's law)
+    # stay multiplier acts only through the arrivals A' (Little's law); a search scale σ
+    # multiplies the hazard (the month's persons present against the period's)
     mm, where = _distinct_columns(_with_any(m))
-    x = random_search_reach(rate * fte, arrivals, stays.mean, stays.laplace, mm)[:, where]
+    kappa = rate * fte if search_scale is None else rate * fte * np.asarray(search_scale, float)
+    x = random_search_reach(kappa, arrivals, stays.mean, stays.laplace, mm)[:, where]
     return x[:, :-1], x[:, -1]
 
 
-def _screening(rate, fte, arrivals, stays, m, stay_multiplier):
+def _screening(rate, fte, arrivals, stays, m, stay_multiplier, search_scale=None):
+    # nobody searches: the search scale does not apply
     p_lang, served = screening_reach(rate, fte, arrivals, stays.mean * stay_multiplier, m)
     return p_lang, served
 
 
 def _estimated(
-    rate, fte, arrivals, stays, m, stay_multiplier, share, server_factor=None, speed_factor=None
+    rate,
+    fte,
+    arrivals,
+    stays,
+    m,
+    stay_multiplier,
+    share,
+    server_factor=None,
+    speed_factor=None,
+    search_scale=None,
 ):
     # a share w of capacity screens, the rest searches (capacity.models.strategy); per
     # channel, the screeners work at their own channels' rate (server_factor × rate)
@@ -486,7 +500,8 @@ def _estimated(
 
     server = rate if server_factor is None else rate * np.asarray(server_factor, dtype=float)
     p = reach_mixture(rate * fte, arrivals, laplace, stays.mean * s, share, mm,
-                      contacts_per_server=server, speed_factor=speed_factor)[:, where]  # fmt: skip
+                      contacts_per_server=server, speed_factor=speed_factor,
+                      search_scale=search_scale)[:, where]  # fmt: skip
     return p[:, :-1], p[:, -1]
 
 

@@ -1132,6 +1132,7 @@ def reach_mixture(
     *,
     contacts_per_server: np.ndarray | float | None = None,
     speed_factor: np.ndarray | float | None = None,
+    search_scale: np.ndarray | float | None = None,
     dependence: str = "independent",
 ) -> np.ndarray:
     r"""Reach per stay when a share ``w`` of contact capacity screens and the rest searches.
@@ -1156,6 +1157,10 @@ def reach_mixture(
         ``g ≥ 1`` per draw: a screener busy with the queue works ``g`` times as fast as the
         contacts logged per hour say (:func:`screening_speed_factor`); the servers stay
         ``c = wκ/μ``, each at ``gμ``. Default 1.
+    search_scale : array_like, optional
+        ``σ`` per draw: the search hazard is ``σ·h`` (the persons present in a month
+        against the period's, ``σ = 1/r_t``; :func:`capacity.national.monthly_search_reach`).
+        Screening does not change. Default 1.
     dependence : {"independent", "exp_wait"}
         How the chance to be screened depends on the stay: not at all (the default, the
         model the answer uses), or through an exponential wait (a study option, see Notes).
@@ -1201,6 +1206,8 @@ def reach_mixture(
     g = 1.0 if speed_factor is None else np.broadcast_to(speed_factor, kappa.shape)
     served = erlang_a_served_many(a, g * mu, w * kappa / mu, DAYS_PER_WEEK / t)
     h = (1 - w) * kappa / np.where(a > 0, a * t, 1.0)
+    if search_scale is not None:
+        h = h * np.broadcast_to(np.asarray(search_scale, dtype=float), kappa.shape)
     lap = laplace(h[:, None] * m)
     lap = np.where((a > 0)[:, None], lap, np.where(h[:, None] * m > 0, 0.0, 1.0))
     if dependence == "independent":

@@ -117,6 +117,7 @@ def reach_matrix(
     stay_multiplier: float | np.ndarray = 1.0,
     arrivals_multiplier: float = 1.0,
     hold: str = "present",
+    search_scale: float | np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Reach per draw and language at outreach FTE ``fte`` (one value per draw).
 
@@ -130,7 +131,8 @@ def reach_matrix(
     Arrivals from :meth:`Inputs.arrivals_per_week`; contacts per FTE-week ``μ = η·H``; the
     strategy (random search ``p_L = 1 − L(h·m_L)``, ``h = μ·f/(A'·E[T])``; screening
     ``p_L = m_L·P_served`` of an Erlang A queue) is the one registered under ``strategy``
-    in :mod:`capacity.models.reach`.
+    in :mod:`capacity.models.reach`. ``search_scale`` multiplies the search hazard only
+    (the national view's reach by month, :func:`capacity.national.monthly_search_reach`).
     """
     fte = np.broadcast_to(np.asarray(fte, dtype=float), inputs.eta.shape)
     s = np.broadcast_to(np.asarray(stay_multiplier, dtype=float), inputs.eta.shape)
@@ -138,6 +140,8 @@ def reach_matrix(
     rate = inputs.eta * inputs.hours_per_fte
     strat = get_strategy(strategy)
     extra = {"share": _share(inputs)} if strat.needs_share else {}
+    if search_scale is not None:
+        extra["search_scale"] = np.broadcast_to(np.asarray(search_scale, float), inputs.eta.shape)
     if strat.needs_share and inputs.server_factor is not None:
         extra["server_factor"] = np.asarray(inputs.server_factor, dtype=float)
     if strat.needs_share and inputs.speed_factor is not None:

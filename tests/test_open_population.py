@@ -196,14 +196,10 @@ def test_reduced_chain_coverage_of_reach_per_stay_is_at_least_80_percent(chain_c
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="known miss (docs/methods/coverage.md): reach per woman covers 7/10 on the "
-    "lognormal world (10/10 on the Weibull one), 5 % low (returns merged into one stay)",
-)
 def test_reduced_chain_coverage_of_reach_per_woman_is_at_least_80_percent(chain_coverage):
-    """Issue 9's 80 % floor for reach per woman, the verdict's measure; strict: when it
-    passes, the known miss is gone and the marker must go."""
+    """Issue 9's 80 % floor for reach per woman, the verdict's measure. It was a strict
+    xfail (7/10 on the lognormal world) until the truth counted only contacts inside the
+    window (2dcc231, as the issue defines reach per woman): it passes since."""
     cover = chain_coverage.loc["chain: reach per woman"]
     assert len(cover) == 2 and (cover >= 0.8).all(), cover
 

@@ -104,14 +104,8 @@ def _brute(days, d, th, model):
     return np.log(total) - np.log(seen)
 
 
-@pytest.mark.parametrize("k", [1, 3, 7])
-def test_closed_form_sums_equal_brute_force_enumeration(monkeypatch, k):
-    monkeypatch.setattr(sd, "LMAX", 40)
-    monkeypatch.setattr(sd, "EARLY_DAYS", max(k, sd.EARLY_DAYS))
-    s, merged = _tiny()
-    st = sd.stay_sightings(merged, s, "2024-01-01", "2024-12-31", horizon=0)
-    model = sd._Model(st, np.ones(len(st.d)), np.unique(st.year), k=k)
-    th = model.start()
+def _hand_theta(th: np.ndarray, k: int) -> None:
+    """The hand-worked cases' parameters (both brute-force enumerations use them)."""
     th[:2] = [-1.5, -2.2]  # p
     th[2:4] = [0.3, -2.9]  # r: arrival day differs
     th[4:7] = [-3.0, -3.5, -4.0]  # ψ: outreach, police, both
@@ -120,6 +114,17 @@ def test_closed_form_sums_equal_brute_force_enumeration(monkeypatch, k):
     th[14:17] = [-1.0, -2.5, -3.0]  # ψ on the arrival day
     if k > 1:
         th[17:20] = [-1.5, -3.2, -3.7]  # ψ on days 2 … k
+
+
+@pytest.mark.parametrize("k", [1, 3, 7])
+def test_closed_form_sums_equal_brute_force_enumeration(monkeypatch, k):
+    monkeypatch.setattr(sd, "LMAX", 40)
+    monkeypatch.setattr(sd, "EARLY_DAYS", max(k, sd.EARLY_DAYS))
+    s, merged = _tiny()
+    st = sd.stay_sightings(merged, s, "2024-01-01", "2024-12-31", horizon=0)
+    model = sd._Model(st, np.ones(len(st.d)), np.unique(st.year), k=k)
+    th = model.start()
+    _hand_theta(th, k)
     got = model.loglik_rows(th)[0]
     # ad-site bits (0 ads_a, 1 ads_b) and other pattern (bit 0 outreach, bit 1 police)
     stay_a = [([0], 2), None, None, ([], 1), None, ([0], 0)]
@@ -176,14 +181,7 @@ def test_dependent_model_equals_brute_force_enumeration(monkeypatch, k):
     plain = sd._Model(st, np.ones(len(st.d)), np.unique(st.year), k=k)
     assert model.sizes[-1] == 1 and len(model.start()) == len(plain.start()) + 1
     th = model.start()
-    th[:2] = [-1.5, -2.2]  # p
-    th[2:4] = [0.3, -2.9]  # r
-    th[4:7] = [-3.0, -3.5, -4.0]  # ψ: outreach, police, both
-    th[7:10] = [0.2, -0.4, 0.1]
-    th[10:13] = [np.log(6.0), -0.2, -0.5]  # μ, log σ, log Q
-    th[14:17] = [-1.0, -2.5, -3.0]  # ψ on the arrival day
-    if k > 1:
-        th[17:20] = [-1.5, -3.2, -3.7]  # ψ on days 2 … k
+    _hand_theta(th, k)
     th[-1] = 0.8  # γ of outreach
     got = model.loglik_rows(th)[0]
     stay_a = [([0], 2), None, None, ([], 1), None, ([0], 0)]

@@ -252,6 +252,19 @@ def fit_mobility(
     )
 
 
+def _by_woman(stays: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray]:
+    """The stays sorted by woman and start, with her ids and the start and end day numbers.
+
+    Consecutive rows of one woman are her stay and the one before it (:func:`timing_stays`,
+    :func:`continued_tour_starts`).
+    """
+    o = stays.sort_values(["person_id", "start"], kind="stable")
+    pid = o["person_id"].astype(str).to_numpy()
+    start = o["start"].to_numpy("datetime64[D]").astype(np.int64)
+    end = o["end"].to_numpy("datetime64[D]").astype(np.int64)
+    return o, pid, start, end
+
+
 def timing_stays(
     stays: pd.DataFrame, runs: pd.Series | None = None, max_gap: int | None = None
 ) -> pd.DataFrame:
@@ -295,11 +308,8 @@ def timing_stays(
     0.13 to 0.16.
     """
     max_gap = CONTINUED_STAY_DAYS if max_gap is None else int(max_gap)
-    o = stays.sort_values(["person_id", "start"], kind="stable")
-    pid = o["person_id"].astype(str).to_numpy()
+    o, pid, start, end = _by_woman(stays)
     city = o["city"].astype(str).to_numpy()
-    start = o["start"].to_numpy("datetime64[D]").astype(np.int64)
-    end = o["end"].to_numpy("datetime64[D]").astype(np.int64)
     join = (pid[1:] == pid[:-1]) & (city[1:] == city[:-1]) & (start[1:] - end[:-1] <= max_gap)
     if runs is not None:
         run = runs.reindex(o.index).to_numpy()
@@ -320,13 +330,8 @@ def continued_tour_starts(stays: pd.DataFrame, runs: pd.Series | None) -> int:
     if runs is None or stays.empty:
         return 0
     gap = int(stays.attrs.get("gap_days", 14))
-    o = stays.assign(_run=runs.reindex(stays.index).to_numpy()).sort_values(
-        ["person_id", "start"], kind="stable"
-    )
-    pid = o["person_id"].astype(str).to_numpy()
-    run = o["_run"].to_numpy()
-    start = o["start"].to_numpy("datetime64[D]").astype(np.int64)
-    end = o["end"].to_numpy("datetime64[D]").astype(np.int64)
+    o, pid, start, end = _by_woman(stays)
+    run = runs.reindex(o.index).to_numpy()
     same = pid[1:] == pid[:-1]
     begins = ~(same & (start[1:] - end[:-1] <= gap))
     return int((begins & same & (run[1:] == run[:-1])).sum())

@@ -262,3 +262,24 @@ def test_chain_only_table_names_only_the_estimators_it_ran(tmp_path):
     assert main(args) == 0  # the full study names both
     head = out.read_text(encoding="utf-8").split("\n| world")[0]
     assert "open-population" in head and "quarters Q2, Q3 of 2024" in head
+
+
+def test_coverage_table_reads_each_row_against_the_band_with_its_wilson_interval(tmp_path):
+    """20/20 covered is outside 88–98 % but cannot be told from a calibrated interval with
+    20 seeds ("could be"); 10/20 is a miss even with its interval; 19/20 is in the band."""
+    from capacity.coverage import Plan, write_markdown
+
+    rows = []
+    for quantity, hits in {"all": 20, "half": 10, "most": 19}.items():
+        for seed in range(1, 21):
+            inside = seed <= hits
+            rows.append({"world": "w", "seed": seed, "quantity": quantity, "method": "x",
+                         "truth": 1.0, "estimate": 1.0, "lower": 0.9, "upper": 1.2,
+                         "covered": inside})  # fmt: skip
+    out = tmp_path / "coverage.md"
+    write_markdown(pd.DataFrame(rows), out, Plan(), range(1, 21), 60.0, commit="c", when="now")
+    text = out.read_text(encoding="utf-8")
+    assert "| w | all | 20 | 100% (84%–100%) | +0.0% | 30% | could be |" in text
+    assert "| w | half | 20 | 50% (30%–70%) | +0.0% | 30% | **no** |" in text
+    assert "| w | most | 20 | 95% (76%–99%) | +0.0% | 30% | yes |" in text
+    assert "probability 0.57 with 20 cases" in text

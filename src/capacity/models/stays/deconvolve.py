@@ -29,7 +29,9 @@ missed sightings counts once).
 Every replicate of the person bootstrap re-estimates ``q_k`` and the EM with its weights:
 for ended stays ``K_q(s | D) = K_{q₀}(s | D) ρ^(D − s)``, ``ρ = (1 − q)/(1 − q₀)``, so the
 kernel of every replicate is the fitted one rescaled by a power of ``ρ`` on each side, and
-all replicates and start years run as one sparse product per source set. The kernel of
+all replicates and start years run as one sparse product per source set (with capture on
+arrival, where no kernel is rescaled, one product for all the sets whose absence factor is
+flat in the length: ``_HeldKernels``). The kernel of
 stays going on at the data's end keeps the fitted ``q₀`` (they are a few per cent of the
 stays). The EM runs a fixed 100 steps from a uniform start (early stopping: run to its
 maximum, SQUAREM-accelerated with ``fit(tol=…)``, the nonparametric estimate is spiky and
@@ -386,6 +388,24 @@ class Deconvolver:
             log_rho[:] = 0.0  # capture on arrival: every kernel held at the point fit's
         return log_rho
 
+    def _set_parts(self, q, big_w, skip) -> list:
+        """Per source set not in ``skip``: its kernel, transpose, ``ρ^D``, ``ρ^(−s)``, weights.
+
+        ``ρ^(D − s) = ρ^D · ρ^(−s)``: f is scaled by ``ρ^D`` (Y·D, B), each key by
+        ``ρ^(−s)`` (U_k, B).
+        """
+        log_rho = self._log_rho(q)  # (B, S)
+        tiled = np.tile(self.grid, len(self.years)).astype(float)[:, None]
+        parts = []
+        for k, (mat, keys) in enumerate(self.kernels):
+            if not len(keys) or k in skip:
+                continue
+            up = np.exp(tiled * log_rho[None, :, k]).astype(DTYPE)  # (Y·D, B)
+            down = np.exp(-self.key_span[keys][:, None] * log_rho[None, :, k]).astype(DTYPE)
+            wk = np.ascontiguousarray(big_w[:, keys].T).astype(DTYPE)  # (U_k, B)
+            parts.append((k, mat.astype(DTYPE), mat.T.tocsr().astype(DTYPE), up, down, wk))
+        return parts
+
     def fit(
         self,
         w: np.ndarray | None = None,
@@ -423,17 +443,11 @@ class Deconvolver:
         # arrays are laid out (…, B): a column per replicate, as sparse products want
         miss = ((1 - q).T[:, None, :] ** self.grid[None, :, None]).astype(DTYPE)  # (S, D, B)
         n_ys = np.ascontiguousarray(n_ys.transpose(1, 2, 0))  # (Y, S, B)
-        log_rho = self._log_rho(q)  # (B, S)
-        tiled = np.tile(self.grid, n_y).astype(float)[:, None]
-        # ρ^(D − s) = ρ^D · ρ^(−s): f is scaled by ρ^D, each key by ρ^(−s)
-        parts = []
-        for k, (mat, keys) in enumerate(self.kernels):
-            if not len(keys):
-                continue
-            up = np.exp(tiled * log_rho[None, :, k]).astype(DTYPE)  # (Y·D, B)
-            down = np.exp(-self.key_span[keys][:, None] * log_rho[None, :, k]).astype(DTYPE)
-            wk = np.ascontiguousarray(big_w[:, keys].T).astype(DTYPE)  # (U_k, B)
-            parts.append((k, mat.astype(DTYPE), mat.T.tocsr().astype(DTYPE), up, down, wk))
+        vis = _Visibility.of(self, q, w, big_w, n_ys.sum(1), fixed, tol)
+        # sets whose kernel is held (ρ = 1) and whose absence factor is flat in D: one
+        # product for all of them, h_k applied per key (_HeldKernels)
+        held = _HeldKernels.of(self, vis, big_w)
+        parts = self._set_parts(q, big_w, () if held is None else held.sets)
         mat, keys = self.censored
         if len(keys):  # stays going on: K = 1/q (a tail sum of f) − the decaying part
             c_wk = np.ascontiguousarray(big_w[:, keys].T).astype(DTYPE)
@@ -456,13 +470,14 @@ class Deconvolver:
         miss_b = np.ascontiguousarray(miss.transpose(2, 1, 0))  # (B, D, S)
         miss_t = np.ascontiguousarray(miss.transpose(2, 0, 1))  # (B, S, D)
         n_ys_b = n_ys.transpose(2, 0, 1)  # (B, Y, S)
-        vis = _Visibility.of(self, q, w, big_w, n_ys.sum(1), fixed, tol)
 
         def step(g):
             """One EM step: the next distributions (normalised) and the log-likelihood of g."""
             flat = g.reshape(n_y * n_d, n_b)
             acc = np.zeros_like(flat)
             ll = np.zeros(n_b)
+            if held is not None:
+                ll += held.add(flat, acc, vis)
             for k, mat, mat_t, up, down, wk in parts:
                 if vis is not None:  # the ad sites that missed her, on the length side
                     up = (up.reshape(n_y, n_d, n_b) * vis.h[k][None]).reshape(up.shape)
@@ -471,7 +486,7 @@ class Deconvolver:
                 ratio = np.where(wk > 0, wk / np.maximum(denom, tiny), 0) * down
                 back = (mat_t @ ratio) * up
                 acc += back
-                if vis is not None:
+                if vis is not None and not vis.quiet[k]:
                     vis.absent_sites(k, (back * flat).reshape(n_y, n_d, n_b))
             if len(keys):
                 tail = np.cumsum(g[:, ::-1], axis=1)[:, ::-1].reshape(n_y * n_d, n_b)
@@ -508,11 +523,71 @@ class Deconvolver:
         return Deconvolved(self.grid, self.years, f, n_tot, q, loglik, n_steps)
 
 
+class _HeldKernels:
+    """The ended keys of the sets whose kernel no replicate rescales, as one product.
+
+    With capture on arrival every kernel is held at the point fit's (``ρ = 1``, see
+    :meth:`Deconvolver._log_rho`), and a set lacking only sites that capture on arrival
+    has an absence factor ``h_k`` flat in the length (``a_j(D) = 1 − π_j``). For those
+    sets ``Σ_D K(s_u | D) f(D) h_k = h_k Σ_D K(s_u | D) f(D)``: their keys' rows are
+    stacked into one sparse matrix, ``h_k`` multiplies each key's row sum, and the E-step's
+    back-projection is one transposed product of the keys' ratios times ``h_k`` (the same
+    EM as one product per set, up to the float rounding of where ``h_k`` is applied).
+    Sets whose absence counts (:attr:`_Visibility.quiet` false) also get their own
+    back-projection for :meth:`_Visibility.absent_sites`.
+    """
+
+    def __init__(self, dec, vis, big_w, sets):
+        mats = [dec.kernels[k][0] for k in sets]
+        keys = [dec.kernels[k][1] for k in sets]
+        self.sets = frozenset(sets)
+        self.mat = sparse.vstack(mats, format="csr").astype(DTYPE)
+        self.mat_t = self.mat.T.tocsr()
+        self.row_set = np.repeat(np.asarray(sets, dtype=np.int64), [len(x) for x in keys])
+        self.wk = np.ascontiguousarray(big_w[:, np.concatenate(keys)].T).astype(DTYPE)
+        ends = np.cumsum([0, *(len(x) for x in keys)])
+        self.loud = [
+            (k, slice(ends[i], ends[i + 1]), mats[i].T.tocsr().astype(DTYPE))
+            for i, k in enumerate(sets)
+            if vis is not None and not vis.quiet[k]
+        ]
+
+    @classmethod
+    def of(cls, dec, vis, big_w):
+        """The held sets of ``dec`` (capture on arrival), or None when there are none."""
+        if dec.set_anchored is None or not np.any(dec.set_anchored):
+            return None  # the replicates rescale every kernel by ρ^(D − s)
+        sets = [
+            k for k, (_, keys) in enumerate(dec.kernels)
+            if len(keys) and (vis is None or vis.flat[k])
+        ]  # fmt: skip
+        return cls(dec, vis, big_w, sets) if sets else None
+
+    def add(self, flat, acc, vis) -> np.ndarray:
+        """Add the keys' back-projection to ``acc`` (Y·D, B); their log-likelihood (B,)."""
+        tiny = np.finfo(DTYPE).tiny
+        h = 1.0 if vis is None else vis.h_flat[self.row_set]  # (U, B)
+        denom = (self.mat @ flat) * h
+        ll = (self.wk * np.log(np.maximum(denom, tiny))).sum(0, dtype=float)
+        ratio = np.where(self.wk > 0, self.wk / np.maximum(denom, tiny), 0) * h
+        acc += self.mat_t @ ratio
+        n_y = vis.n_y.shape[0] if vis is not None else 1
+        for k, rows, mat_t in self.loud:
+            back = mat_t @ ratio[rows]
+            vis.absent_sites(k, (back * flat).reshape(n_y, -1, flat.shape[1]))
+        return ll
+
+
 class _Visibility:
     """The latent-visibility EM's state per replicate: ``π_j``, ``r_j``, ``r_o`` (see the module).
 
-    ``h`` (S, D, B): each set's absence factor ``h_k(D)``; ``h0`` (D, B): a stay's chance
-    to be seen by no source. :meth:`absent_sites` collects, for each site a set lacks, the
+    ``h`` (S of (D, B) or (1, B)): each set's absence factor ``h_k(D)``, (1, B) where it
+    is flat in ``D`` (``flat``: the set lacks only sites capturing on arrival, whose
+    absence ``1 − π_j`` does not depend on the length; ``h_flat`` (S, B) their values);
+    ``h0`` (D, B): a stay's chance to be seen by no source. ``quiet``: sets whose missing
+    sites add nothing to the expected stays on a site (each lacks only sites capturing on
+    arrival, whose ``P(on site j | missed)`` is 0, and no class), so :meth:`absent_sites`
+    is skipped for them. :meth:`absent_sites` collects, for each site a set lacks, the
     expected stays on it; :meth:`unseen` gives the unseen stays and the next ``π``;
     :meth:`update` takes the new distributions and sets ``π``, ``r_j``, ``r_o``. With the
     class on no ad site (``dec.no_site_class``) ``c0`` is its share; otherwise ``c0 = 0``
@@ -537,13 +612,19 @@ class _Visibility:
         self.arrival = np.zeros(n_j, bool) if arrival is None else np.asarray(arrival, bool)
         self.cens_off[self.arrival] = 0.0  # a site capturing on arrival did not have her
         self.cens_none = (1 - has) @ cw  # (B,)
-        days = np.asarray(dec.person_days, dtype=float).T @ np.asarray(w, dtype=float)
+        # (a sparse product: whole counts, so the sums are exact in any order, and no
+        # BLAS threads spinning on a busy machine)
+        days = sparse.csr_matrix(np.asarray(dec.person_days, dtype=float).T) @ w
         self.s_site, self.s_other = days[:n_j], days[n_j:]  # (J, B), (O, B) sighting days
         self.grid = dec.grid.astype(float)
         self.fixed = [(i, v) for i, v in enumerate(dec.sites) if fixed and v in fixed]
         self.fixed_o = [(i, v) for i, v in enumerate(dec.others) if fixed and v in fixed]
         self.fixed_values = dict(fixed or {})
         self.with_class = bool(dec.no_site_class)
+        every_arrival = bool(self.arrival.all())
+        self.flat = np.where(self.has_site, (self.mem | self.arrival).all(1), every_arrival)
+        self.quiet = self.flat & (self.has_site | (not self.with_class))
+        self.silent = every_arrival and not self.with_class  # no siteless stay counts
         self.c0 = np.full(n_b, C0_START if self.with_class else 0.0)
         if self.with_class and fixed and "none" in fixed:
             self.c0[:] = fixed["none"][0]
@@ -582,26 +663,32 @@ class _Visibility:
             self.c0[:] = self.fixed_values["none"][0]
 
     def _refresh(self):
-        miss = (1 - self.r)[:, None, :] ** self.grid[None, :, None]  # (J, D, B)
-        # a site capturing on arrival that missed her then never sees her in the stay:
-        # its absence is 1 − π_j whatever the length
-        miss[self.arrival] = 0.0
-        on = self.pi[:, None, :] * miss
-        absent = on + (1 - self.pi)[:, None, :]
-        self.share_on = on / absent  # P(on site j | site j missed her for D days)
-        every = np.prod(absent, axis=0)  # (D, B): all sites missed her (not in the class)
+        n_b = self.pi.shape[1]
+        absent, share_on = [], []
+        for j in range(len(self.pi)):
+            if self.arrival[j]:  # capturing on arrival, missed her: never sees her in the stay
+                on = np.zeros((1, n_b))  # her absence is 1 − π_j whatever the length
+            else:
+                on = self.pi[j][None, :] * (1 - self.r[j])[None, :] ** self.grid[:, None]
+            absent.append(on + (1 - self.pi[j])[None, :])
+            share_on.append(on / absent[-1])  # P(on site j | site j missed her for D days)
+        self.share_on = share_on
+        every = absent[0]  # all sites missed her (not in the class): (D, B) or (1, B)
+        for a in absent[1:]:
+            every = every * a
         c0 = self.c0[None, :]
         self.none = c0 + (1 - c0) * every  # no site saw her
         self.z = c0 / np.maximum(self.none, 1e-300)  # P(in the class | no site saw her)
-        h = np.ones((len(self.mem),) + absent.shape[1:])
+        h = []
         for k, row in enumerate(self.mem):
-            if not self.has_site[k]:
-                h[k] = self.none
-                continue
-            h[k] *= 1 - c0
-            for j, inside in enumerate(row):
-                h[k] *= self.pi[j][None, :] if inside else absent[j]
-        self.h = h.astype(DTYPE)  # (S, D, B)
+            hk = self.none
+            if self.has_site[k]:
+                hk = 1 - c0
+                for j, inside in enumerate(row):
+                    hk = hk * (self.pi[j][None, :] if inside else absent[j])
+            h.append(hk.astype(DTYPE))
+        self.h = h  # S of (D, B) or (1, B)
+        self.h_flat = np.stack([x[0] if len(x) == 1 else np.full(n_b, np.nan, DTYPE) for x in h])
         others = np.exp(self.grid[:, None] * np.log1p(-self.r_o).sum(0)[None, :])  # (D, B)
         self.h0 = self.none * others  # (D, B)
         # expected stays on site j among sets without it, and in the class
@@ -611,9 +698,12 @@ class _Visibility:
 
     def _add_siteless(self, per_day):
         """Expected counts ``per_day`` (D, B) of stays no site saw: class and sites."""
+        if self.silent:  # z = 0 and P(on site j | missed) = 0 for every site: adds 0
+            return
         self.in_class = self.in_class + (per_day * self.z).sum(0)
         rest = per_day * (1 - self.z)
-        self.post = self.post + np.einsum("db,jdb->jb", rest, self.share_on)
+        share_on = np.stack([np.broadcast_to(x, rest.shape) for x in self.share_on])
+        self.post = self.post + np.einsum("db,jdb->jb", rest, share_on)
 
     def absent_sites(self, k, counts):
         """Add the expected stays on each site set ``k`` lacks (``counts``: (Y, D, B))."""
@@ -635,7 +725,8 @@ class _Visibility:
         seen = self._seen(g)
         ghost = np.where(self.n_y > 0, self.n_y / seen, 0.0)  # (Y, B): all stays
         unseen = ghost[:, None, :] * self.h0[None, :, :]
-        self._add_siteless((unseen * g).sum(0))  # expected unseen stays of each length
+        if not self.silent:
+            self._add_siteless((unseen * g).sum(0))  # expected unseen stays of each length
         total = np.maximum(ghost.sum(0), 1e-12)
         visible = np.maximum(total - self.in_class, 1e-12)
         self.pi_next = np.clip((self.seen_on + self.post) / visible, 1e-6, 1.0)

@@ -262,28 +262,25 @@ def _months_mean(fit: dict, months: np.ndarray) -> np.ndarray:
 
 
 def _fit_city(data, params: Params, stays: pd.DataFrame, shared: dict | None = None):
+    from capacity.models.capture import resolve_capture
     from capacity.question4 import fit_models
     from capacity.question4.draws import reach_matrix
     from capacity.question4.levels import at_level
 
+    # capture_model "auto" is resolved once by national_view (a city fitted alone here
+    # resolves it as fit_models does)
+    params = resolve_capture(params, data.sightings)[0]
+    # with detection_model "mse" the city's share seen from all its quarters at once
+    # (pooled_detection), in the joint bootstrap's replicates; fit_models then skips the
+    # quarterly MSE it replaces, and the screeners' speed follows the new arrivals
+    det = pooled_detection(data.sightings, params) if params.detection_model == "mse" else None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fitted = fit_models(data, params, shared=shared)
+        fitted = fit_models(data, params, shared=shared, detection=det)
     # the level of reach the parameters choose (information or conversation)
     fitted = at_level(
         fitted, params.reach_level, params.written_languages, params.online_conversation_share
     )
-    if params.detection_model == "mse":
-        # the city's share seen from all its quarters at once (pooled_detection), in the
-        # joint bootstrap's replicates; the screeners' speed follows the new arrivals
-        from capacity.question4.fit import _screening_speed
-
-        det = pooled_detection(data.sightings, params)
-        if det is not None:
-            x = dataclasses.replace(fitted.inputs, detection=det, speed_factor=None)
-            fitted = dataclasses.replace(
-                fitted, inputs=_screening_speed(x, fitted.staff.outreach_fte)
-            )
     x = fitted.inputs
     if BY_MONTH:
         # each month's search hazard at its own persons present (monthly_search_reach)

@@ -379,10 +379,12 @@ def chain_bootstrap(
         # point detection share
         point = quarters.loc[q, "n_observed"] / quarters.loc[q, "N_hat"]
         big_n[:, j] = np.where(np.isfinite(est), est, n_q[:, j] / point)
+    # no quarters (the caller gives the detection share, fit_models(detection=...)): none here
+    detection = np.clip(n_q.sum(1) / big_n.sum(1), 1e-6, 1.0) if cells else np.full(n_boot, np.nan)
     return ChainDraws(
         stays=concat(stay_parts),
         starts=np.concatenate(start_draws),
-        detection=np.clip(n_q.sum(1) / big_n.sum(1), 1e-6, 1.0),
+        detection=detection,
         persons_by_quarter=big_n,
         language_counts=np.vstack(lang_draws),
         woman_k=woman_k,

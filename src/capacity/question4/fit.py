@@ -255,7 +255,9 @@ def _mobility(data, stays_frame, params: Params, table, detection, rng, shared=N
     return mob, np.asarray(mob.share, dtype=float), []
 
 
-def fit_models(data, params: Params, *, shared: dict | None = None) -> FittedModels:
+def fit_models(
+    data, params: Params, *, shared: dict | None = None, detection: np.ndarray | None = None
+) -> FittedModels:
     """Fit every model for the city and period of ``params`` (the expensive part).
 
     Parameters
@@ -269,6 +271,14 @@ def fit_models(data, params: Params, *, shared: dict | None = None) -> FittedMod
         the same data, ``gap_days`` and period (:func:`capacity.national.national_view`
         passes one dict to every city): the stays of all cities, touring, the tour flows
         and the outreach contacts per stay. Filled in on the first call.
+    detection : ndarray (n_boot + 1,), optional
+        The detection share per draw (row 0 the estimate, the rows the joint bootstrap's
+        replicates), estimated by the caller: the national view's share from the city's
+        person-quarters pooled over the period (:func:`capacity.national.pooled_detection`).
+        With ``detection_model: mse`` it replaces the quarterly MSE's share, and that MSE
+        (its point fit with profile intervals and its refit in every replicate, half of
+        the fit's time) is not run: ``population`` then holds this share and no quarters.
+        Ignored with ``detection_model: stays`` (the share of stays is fitted here).
 
     Returns
     -------
@@ -289,14 +299,18 @@ def fit_models(data, params: Params, *, shared: dict | None = None) -> FittedMod
     caveats += list(capture_caveats(given, capture))
     shared = {} if shared is None else shared
     stays_frame, strata, stays, tour = _stays(data.sightings, params, shared, city_all)
-    chain = population_chain(
-        data.sightings,
-        params.city,
-        params.period_start,
-        params.period_end,
-        criterion=params.mse_criterion,
-        alpha=params.alpha,
-    )
+    if detection is not None and params.detection_model == "mse":
+        chain = _given_chain(detection, n, params.alpha)
+    else:
+        detection = None
+        chain = population_chain(
+            data.sightings,
+            params.city,
+            params.period_start,
+            params.period_end,
+            criterion=params.mse_criterion,
+            alpha=params.alpha,
+        )
     merged, detect, note0 = None, None, []
     if params.detection_model == "stays":
         merged = _merged(stays_frame, strata, params)
@@ -318,7 +332,7 @@ def fit_models(data, params: Params, *, shared: dict | None = None) -> FittedMod
     languages, iota, source, notes = _languages(city_rows, outreach_rows, staff, person_lang)
     women = _women(stays_frame, params, data.sightings, strata)
     boot = _chain_draws(params, stays_frame, strata, stays, chain, city_rows, languages, starts,
-                        rng, n, women, merged, detect, person_lang)  # fmt: skip
+                        rng, n, women, merged, detect, person_lang, detection)  # fmt: skip
     mobility, share, note2 = _mobility(
         data,
         stays_frame,
@@ -637,14 +651,29 @@ def _woman_pmf(women, draws):
     return k, np.vstack([point[None, :], reps])
 
 
+def _given_chain(detection: np.ndarray, n: int, alpha: float) -> PopulationChain:
+    """A population chain that holds a caller's detection share per draw and no quarters."""
+    det = np.asarray(detection, dtype=float)
+    if det.shape != (n + 1,):
+        raise ValueError(f"detection must have n_boot + 1 = {n + 1} rows, got {det.shape}.")
+    frame = pd.DataFrame(
+        columns=["quarter", "n_observed", "N_hat", "se", "ci_lower", "ci_upper", "model"]
+    ).set_index("quarter")
+    caveat = Caveat("population.unseen", share=1 - float(det[0]))
+    return PopulationChain(frame, {}, float(det[0]), det[1:].copy(), (caveat,), alpha)
+
+
 def _chain_draws(params, stays_frame, strata, stays, chain, city_rows, languages, starts, rng, n,
-                 women=None, merged=None, detect=None, person_lang=None):  # fmt: skip
+                 women=None, merged=None, detect=None, person_lang=None,
+                 given=None):  # fmt: skip
     """The chain bootstrap: stays (margins, tail), starts, MSE and language shares at once.
 
     Each of ``n`` Poisson person-bootstrap replicates re-estimates the whole chain
     (:func:`capacity.question4.bootstrap.chain_bootstrap`). On very small data a replicate
     can draw no stays, no starts or no known language: it has no answer and takes the point
     estimate's inputs instead (and a caveat says the intervals are then too narrow).
+    ``given``: the caller's detection share per draw (``fit_models(detection=...)``); the
+    quarterly MSE is then not refitted (``chain`` has no quarters).
     """
     table = StayTable.from_distributions([stays.distribution])
     detection = np.array([chain.detection if detect is None else detect.detection])
@@ -674,7 +703,9 @@ def _chain_draws(params, stays_frame, strata, stays, chain, city_rows, languages
         person_lang=person_lang,
     )
     table = stack_tables(table, draws.stays.table)
-    if detect is None:
+    if given is not None:
+        detection = np.asarray(given, dtype=float).copy()
+    elif detect is None:
         detection = np.r_[detection, draws.detection]
     else:
         p = len(detect.theta)
@@ -711,7 +742,7 @@ def _chain_draws(params, stays_frame, strata, stays, chain, city_rows, languages
         arrivals,
         pi,
         dataclasses.replace(stays, **refit),
-        dataclasses.replace(chain, detection_draws=draws.detection),
+        chain if given is not None else dataclasses.replace(chain, detection_draws=draws.detection),
         {"median": draws.stays.median, "median_ratio": ratio}
         | ({} if present is None else {"person_days": present}),
         caveats,

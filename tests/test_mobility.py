@@ -50,18 +50,18 @@ def _run(ds, city="Stockholm", n_boot=100):
 
 
 def _truth(syn, city="Stockholm"):
+    """The measures' truth, counting contacts inside the period only (``capacity.coverage``)."""
+    from capacity.coverage import chain_truth, tour_truth
+
     params = Params()
-    st = syn.truth["stays"]
     lo, hi = pd.Timestamp(params.period_start), pd.Timestamp(params.period_end)
-    inside = st[(st["leave"] >= lo) & (st["arrive"] <= hi)]
-    mine = inside[inside["city"] == city]
-    arriving = mine[mine["arrive"] >= lo]
-    per_person = st.groupby("person_id")["contacted_understood"].any()
+    chain = chain_truth(syn, city, lo, hi)
+    tour, national = tour_truth(syn, lo, hi)
     return {
-        "reach_stay": arriving["contacted_understood"].mean(),
-        "reach_woman": mine.groupby("person_id")["contacted_understood"].any().mean(),
-        "reach_tour": per_person.reindex(mine["person_id"]).mean(),
-        "reach_tour_national": per_person.reindex(inside["person_id"].unique()).mean(),
+        "reach_stay": chain["reach_stay"],
+        "reach_woman": chain["reach_woman"],
+        "reach_tour": tour[city],
+        "reach_tour_national": national,
     }
 
 

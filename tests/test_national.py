@@ -58,11 +58,13 @@ def test_work_shared_between_cities_changes_nothing(national, tmp_path):
 
 
 def test_national_tour_reach_near_the_truth(national):
+    import pandas as pd
+
+    from capacity.coverage import tour_truth
+
     syn, res = national
-    st = syn.truth["stays"]
-    inside = st[(st["leave"] >= "2022-01-01") & (st["arrive"] <= "2025-12-31")]
-    truth = st.groupby("person_id")["contacted_understood"].any()
-    truth = truth.reindex(inside["person_id"].unique()).mean()
+    p = Params()
+    _, truth = tour_truth(syn, pd.Timestamp(p.period_start), pd.Timestamp(p.period_end))
     est, _, lo, hi = res.national
     half = (hi - lo) / 2
     assert lo - 2 * half <= truth <= hi + 2 * half, (truth, lo, hi)
@@ -187,6 +189,8 @@ def test_national_view_truth_recovery_over_worlds_and_seeds(tmp_path):
     """
     import pandas as pd
 
+    from capacity.coverage import chain_truth, tour_truth
+
     worlds = {"random": (), "mixture": ("online",), "screening": ("online", "street", "venue")}
     national_cov, stay_cov, woman_cov, tour_cov = [], [], [], []
     share_cov = {k: [] for k in worlds}
@@ -198,10 +202,8 @@ def test_national_view_truth_recovery_over_worlds_and_seeds(tmp_path):
                            config=SynthConfig(screening_channels=channels))  # fmt: skip
             write_folder(syn, tmp_path / f"{kind}-{seed}")
             res = national_view(load_dataset(tmp_path / f"{kind}-{seed}"), Params(n_boot=100))
-            st = syn.truth["stays"]
-            inside = st[(st["leave"] >= lo_t) & (st["arrive"] <= hi_t)]
-            reached = st.groupby("person_id")["contacted_understood"].any()
-            truth = reached.reindex(inside["person_id"].unique()).mean()
+            # contacts inside the period only (a woman reached before it is not reached)
+            tour_true, truth = tour_truth(syn, lo_t, hi_t)
             est, _, lo, hi = res.national
             national_cov.append(lo <= truth <= hi)
             out = syn.tables["outreach"]
@@ -215,10 +217,8 @@ def test_national_view_truth_recovery_over_worlds_and_seeds(tmp_path):
                 share_cov[kind].append(
                     row["share_screening_ci_lower"] <= share <= row["share_screening_ci_upper"]
                 )
-                mine = inside[inside["city"] == city]
-                stay = mine[mine["arrive"] >= lo_t]["contacted_understood"].mean()
-                woman = mine.groupby("person_id")["contacted_understood"].any().mean()
-                tour = reached.reindex(mine["person_id"]).mean()
+                true = chain_truth(syn, city, lo_t, hi_t)
+                stay, woman, tour = true["reach_stay"], true["reach_woman"], tour_true[city]
                 stay_cov.append(row["reach_stay_ci_lower"] <= stay <= row["reach_stay_ci_upper"])
                 woman_cov.append(
                     row["reach_woman_ci_lower"] <= woman <= row["reach_woman_ci_upper"]
@@ -402,3 +402,73 @@ def test_reach_month_by_month_meets_each_months_persons_present(monkeypatch):
     reach = np.tensordot(weight, p_month, axes=1)[0, 0]
     assert reach == pytest.approx(0.25 * (1 - np.exp(-2)) + 0.75 * (1 - np.exp(-2 / 3)))
     assert reach == pytest.approx(0.5811, abs=1e-4) and reach < 1 - np.exp(-1)
+
+
+def test_tour_truth_counts_only_contacts_inside_the_window():
+    """A tour is reached in the window when any of its stays, in any city, had a contact
+    understood inside the window. a: one stay begun before the window, reached only before
+    it (not reached); b: reached in Göteborg in the window, so her Stockholm stay's tour is
+    reached; c: never reached; d: reached only after the window (not reached). Stockholm's
+    stays a, b, c: 1/3; Göteborg's b, d: 1/2; nationally b of a, b, c, d: 1/4."""
+    import pandas as pd
+
+    from capacity.coverage import tour_truth
+
+    t, nat = pd.Timestamp, pd.NaT
+    stays = pd.DataFrame(
+        {
+            "person_id": ["a", "b", "b", "c", "d", "e"],
+            "city": ["Stockholm", "Stockholm", "Göteborg", "Stockholm", "Göteborg", "Göteborg"],
+            "arrive": [t("2021-11-01"), t("2022-02-01"), t("2022-02-12"), t("2022-03-01"),
+                       t("2022-12-20"), t("2021-05-01")],
+            "leave": [t("2022-01-20"), t("2022-02-10"), t("2022-02-20"), t("2022-03-09"),
+                      t("2023-01-09"), t("2021-06-01")],
+            "contacted_understood": [True, False, True, False, True, True],
+            "first_understood": [t("2021-12-15"), nat, t("2022-02-15"), nat, t("2023-01-03"),
+                                 t("2021-05-03")],
+            "last_understood": [t("2021-12-15"), nat, t("2022-02-15"), nat, t("2023-01-03"),
+                                t("2021-05-03")],
+        }
+    )  # fmt: skip
+
+    class _Syn:
+        truth = {"stays": stays}
+
+    city, national = tour_truth(_Syn(), t("2022-01-01"), t("2022-12-31"))
+    assert city["Stockholm"] == pytest.approx(1 / 3) and city["Göteborg"] == 0.5
+    assert national == 0.25  # e's stay is outside the window: not a woman present in it
+    # the old flag (any time) would count a and d as reached: 3 / 4
+    wide, all_time = tour_truth(_Syn(), t("2021-01-01"), t("2023-12-31"))
+    assert all_time == 1 - 1 / 5 and wide["Stockholm"] == pytest.approx(2 / 3)
+
+
+def test_a_given_detection_share_replaces_the_quarterly_mse(tmp_path):
+    """``fit_models(detection=...)`` (what the national view passes: ``pooled_detection``)
+    gives the inputs that the quarterly fit gives with its share replaced afterwards and the
+    screeners' speed recomputed, without running the quarterly MSE: no quarters."""
+    import dataclasses
+    import warnings
+
+    from capacity.national import pooled_detection
+    from capacity.question4 import fit_models
+    from capacity.question4.fit import _screening_speed
+
+    syn = generate(8, scale=0.05, n_cities=2, config=SynthConfig(screening_channels=("online",)))
+    write_folder(syn, tmp_path / "ds")
+    ds = load_dataset(tmp_path / "ds")
+    p = Params(n_boot=10, city="Stockholm", capture_model="fixed")
+    det = pooled_detection(ds.sightings, p)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        quarterly = fit_models(ds, p)
+        given = fit_models(ds, p, detection=det)
+    assert len(quarterly.population.quarters) > 0 and len(given.population.quarters) == 0
+    assert given.population.detection == det[0]
+    np.testing.assert_array_equal(given.population.detection_draws, det[1:])
+    x = dataclasses.replace(quarterly.inputs, detection=det, speed_factor=None)
+    x = _screening_speed(x, quarterly.staff.outreach_fte)
+    for f in ("detection", "arrivals_observed", "eta", "pi", "share", "speed_factor"):
+        np.testing.assert_allclose(getattr(given.inputs, f), getattr(x, f), err_msg=f)
+    np.testing.assert_allclose(given.inputs.stays.mean, x.stays.mean)
+    with pytest.raises(ValueError, match="n_boot"):
+        fit_models(ds, p, detection=det[:5])

@@ -317,6 +317,31 @@ def chain_truth(syn, city: str, start: pd.Timestamp, end: pd.Timestamp) -> dict[
     return out
 
 
+def tour_truth(syn, start: pd.Timestamp, end: pd.Timestamp) -> tuple[pd.Series, float]:
+    """Reach per tour through each city and nationally, from the generator's truth.
+
+    The generator gives each woman one tour: she arrives from abroad, stays in one city
+    after another and leaves Sweden (:mod:`capacity.synth.world`). Her tour is reached in
+    the window when any of its stays had a contact in a language understood *inside* the
+    window (:func:`_reached_in`, as ``chain_truth``'s reach per woman: a contact before the
+    window does not count). Per city the share of its stays present in the window (from
+    ``start`` to ``end``) whose tour is reached — the tour reach through the city the
+    national view estimates (``capacity.national``); nationally the share of the women
+    present somewhere in the window whose tour is reached.
+
+    Returns
+    -------
+    per_city : Series
+        Indexed by city.
+    national : float
+    """
+    st = syn.truth["stays"]
+    inside = st[(st["leave"] >= start) & (st["arrive"] <= end)]
+    reached = _reached_in(inside, start, end).groupby(inside["person_id"]).any()
+    tour = pd.Series(reached.reindex(inside["person_id"]).to_numpy(), index=inside.index)
+    return tour.groupby(inside["city"]).mean(), float(reached.mean())
+
+
 def chain_cases(syn, plan: Plan) -> list[Case]:
     """The question-4 chain's estimates with their bootstrap intervals against the truth.
 

@@ -186,6 +186,18 @@ def test_national_view_truth_recovery_over_worlds_and_seeds(tmp_path):
     (a script with this test's cases). The floors stay: per tour 0.88 (48 / 54 = 0.89 at
     16-18; what is left there is the screening world's arrivals, 3-5 % high, and the random
     world's tour chain, +0.020).
+    The truth of reach per woman and per tour counts only contacts inside the period
+    (``coverage.chain_truth`` / ``tour_truth``, 1 Dec 2026, twelfth session, tour10;
+    docs/methods/tours.md, "The truth counted in the period"); the same fits, truth at any
+    time -> in the period, of 54 (national of 9): seeds 4-6 per tour 53 -> 52, per woman
+    53 -> 52, per stay 52, nationally 9 -> 9, the mix 18, 17, 18 / 18 (this test); 16-18
+    per tour 48 -> 42, per woman 54, per stay 54, nationally 9 -> 8; 19-21 per tour 53 ->
+    48, per woman 52 -> 53, per stay 52, nationally 8; fresh 22-24 per tour 45 -> 47, per
+    woman 52 -> 53, per stay 51, nationally 9. Per tour misses the floor of 0.88 at 16-18
+    and 22-24 (the random world's tours lean +0.018 against the in-period truth, +0.008
+    against the old one), and at 19-21 the mixture world's mix (16 / 18) misses its 0.9;
+    the floors stay. This test: 126 s wall at load ~18 (118 s in CI
+    before fit_models(detection=...); the nine national views 5 s of CPU each, were 12).
     """
     import pandas as pd
 

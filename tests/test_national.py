@@ -196,8 +196,8 @@ def test_national_view_truth_recovery_over_worlds_and_seeds(tmp_path):
     woman 52 -> 53, per stay 51, nationally 9. Per tour misses the floor of 0.88 at 16-18
     and 22-24 (the random world's tours lean +0.018 against the in-period truth, +0.008
     against the old one), and at 19-21 the mixture world's mix (16 / 18) misses its 0.9;
-    the floors stay. This test: 126 s wall at load ~18 (118 s in CI
-    before fit_models(detection=...); the nine national views 5 s of CPU each, were 12).
+    the floors stay. This test's CPU (pytest process, /usr/bin/time): 126.9 s before
+    fit_models(detection=...), 42.9 s after (118 s wall in CI before).
     """
     import pandas as pd
 

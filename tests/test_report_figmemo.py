@@ -134,6 +134,27 @@ def test_a_frames_attrs_are_part_of_the_key(sweep_kernel):
     assert figmemo.content_key(counted, (lambda: 1,), {}, None) is None  # cannot be keyed
 
 
+def test_equal_frames_read_back_from_a_cache_have_the_key_of_the_fresh_ones(sweep_kernel):
+    """The budget frontier and its FTE-only line, made in this process or each read back from
+    the results cache (a pickle round trip each), are equal frames: one key, one drawing.
+
+    Pickled together as they are, the fresh frames share their column names and the
+    round-tripped ones do not, so a plain pickle gave two keys for one figure.
+    """
+    import pickle
+
+    import pandas as pd
+
+    best = pd.DataFrame({"budget": [1e6, 2e6], "reach": [0.4, 0.5]})
+    only = pd.DataFrame({"budget": [1e6, 2e6], "reach": [0.3, 0.35]})
+    back = [pickle.loads(pickle.dumps(f, protocol=pickle.HIGHEST_PROTOCOL)) for f in (best, only)]
+    fresh = figmemo.content_key(counted, (best, only, "sv"), {}, 2.0)
+    assert fresh is not None
+    assert figmemo.content_key(counted, (*back, "sv"), {}, 2.0) == fresh
+    other = only.assign(reach=[0.3, 0.36])  # a value differs: another key
+    assert figmemo.content_key(counted, (best, other, "sv"), {}, 2.0) != fresh
+
+
 def test_an_altered_shared_entry_is_not_shown(sweep_kernel):
     tmp = sweep_kernel
     first = _book(tmp, "a")

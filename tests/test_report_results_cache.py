@@ -69,7 +69,39 @@ def test_package_version_follows_every_module(tmp_path, monkeypatch):
         return data + b"\n# edited" if path.as_posix().endswith(target) else data
 
     monkeypatch.setattr(type(tmp_path), "read_bytes", edited)
+    monkeypatch.setattr(cache, "_DIGESTS", {})  # as if the file's time had changed too
     assert cache.package_version() != before
+
+
+def test_the_code_digest_is_taken_again_when_a_file_is_rewritten_added_or_removed(
+    tmp_path, monkeypatch
+):
+    """The digest is kept between keys, but never past a change of the files."""
+    import os
+
+    monkeypatch.setattr(cache, "_DIGESTS", {})
+    (tmp_path / "a.py").write_text("x = 1\n")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.py").write_text("y = 2\n")
+
+    def digest():
+        return cache._digest(tmp_path, sorted(tmp_path.rglob("*.py")))
+
+    first = digest()
+    reads = []
+    real = type(tmp_path).read_bytes
+    monkeypatch.setattr(type(tmp_path), "read_bytes", lambda p: reads.append(p) or real(p))
+    assert digest() == first and not reads  # unchanged: not read again
+    st = (tmp_path / "a.py").stat()
+    (tmp_path / "a.py").write_text("x = 3\n")  # same size
+    os.utime(tmp_path / "a.py", ns=(st.st_atime_ns, st.st_mtime_ns))  # even the same mtime
+    rewritten = digest()
+    assert rewritten != first  # the change time moved
+    (tmp_path / "c.py").write_text("")
+    added = digest()
+    assert added not in (first, rewritten)
+    (tmp_path / "c.py").unlink()
+    assert digest() == rewritten
 
 
 def test_a_planted_or_foreign_results_entry_is_never_used(tmp_path, monkeypatch):

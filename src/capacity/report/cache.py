@@ -62,12 +62,8 @@ def code_version() -> str:
     Part of the cache key, so that a fit made by older model code is never reused.
     """
     package = Path(__file__).resolve().parents[1]
-    digest = hashlib.sha256()
     paths = [*(package / "question4").rglob("*.py"), *(package / "models").rglob("*.py")]
-    for path in sorted(paths):
-        digest.update(str(path.relative_to(package)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return _digest(package, sorted(paths))
 
 
 def package_version() -> str:
@@ -77,11 +73,39 @@ def package_version() -> str:
     parameters' defaults — any change computes the results again.
     """
     package = Path(__file__).resolve().parents[1]
-    digest = hashlib.sha256()
-    for path in sorted(package.rglob("*.py")):
-        digest.update(str(path.relative_to(package)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return _digest(package, sorted(package.rglob("*.py")))
+
+
+#: Digests already taken in this process, by the files' names, sizes and times (a few).
+_DIGESTS: dict[tuple, str] = {}
+
+
+def _digest(package: Path, paths: list[Path]) -> str:
+    """SHA-256 over each file's name (relative to ``package``) and bytes, in the order given.
+
+    A report asks for it about 20 times (every fit and results key), and reading and
+    hashing the package's files each time was about 0.05 s of a sweep's scenario report.
+    So the digest is kept, keyed by every file's path, size and modification and change
+    times, and taken again as soon as any of them differs: a file added, removed or
+    rewritten. (Python decides whether a module's cached bytecode is current by its
+    modification time and size alone.)
+    """
+    stamp = []
+    for path in paths:
+        st = path.stat()
+        stamp.append((str(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns))
+    key = (str(package), tuple(stamp))
+    found = _DIGESTS.get(key)
+    if found is None:
+        digest = hashlib.sha256()
+        for path in paths:
+            digest.update(str(path.relative_to(package)).encode())
+            digest.update(path.read_bytes())
+        found = digest.hexdigest()
+        if len(_DIGESTS) >= 8:
+            _DIGESTS.clear()
+        _DIGESTS[key] = found
+    return found
 
 
 def cache_key(params: Params, files: dict[str, dict[str, Any]]) -> str:

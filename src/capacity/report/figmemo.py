@@ -12,8 +12,9 @@ new to one kernel is drawn again by the other.
 before anything is drawn: :func:`content_key` is the SHA-256 of
 
 * the function that builds it (module and qualified name),
-* its arguments, pickled (a ``DataFrame``'s values, index, dtypes and ``attrs``; floats
-  exactly), and the height the report gives it,
+* its arguments, pickled by value (a ``DataFrame``'s values, index, dtypes and ``attrs``;
+  floats exactly; equal values give equal bytes however the objects share their parts,
+  :func:`_values`), and the height the report gives it,
 * the code of the whole ``capacity`` package (:func:`capacity.report.cache.package_version`),
   matplotlib's version and every ``rcParams`` setting.
 
@@ -63,7 +64,7 @@ def content_key(build, args: tuple, kwargs: dict, height: float | None) -> str |
     import matplotlib
 
     try:
-        payload = pickle.dumps((args, sorted(kwargs.items())), protocol=pickle.HIGHEST_PROTOCOL)
+        payload = _values((args, sorted(kwargs.items())))
     except Exception:  # e.g. a closure among the arguments: drawn as usual
         return None
     digest = hashlib.sha256()
@@ -74,6 +75,26 @@ def content_key(build, args: tuple, kwargs: dict, height: float | None) -> str |
     digest.update(payload)
     digest.update(repr(sorted((k, repr(v)) for k, v in matplotlib.rcParams.items())).encode())
     return digest.hexdigest()
+
+
+def _values(obj) -> bytes:
+    """``obj`` pickled by value: the same bytes for equal values, however they are shared.
+
+    A pickle records which parts of an object are the same object (its memo), and that
+    changes with where a frame comes from: the budget frontier computed in this process and
+    the same frontier read back from the results cache are equal frames that pickled to
+    different bytes, so half of a sweep's reports drew it again (16 keys for 8 figures).
+    Without the memo (the pickler's ``fast`` mode) every part is written out in full where
+    it occurs, so the bytes depend on the values only. A cyclic object cannot be written so
+    (``ValueError``): the figure is then simply drawn.
+    """
+    import io
+
+    buf = io.BytesIO()
+    pickler = pickle.Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True  # no memo: shared and unshared equal parts give the same bytes
+    pickler.dump(obj)
+    return buf.getvalue()
 
 
 def _folder(params) -> Path:

@@ -118,7 +118,10 @@ def forecast_and_scenarios(book, result, fitted, scenarios: pd.DataFrame) -> Non
         counts = fitted.monthly_arrivals
         small = (counts > 0) & (counts < threshold)  # scaled, still a count divided by one share
         observed = (counts * scale).where(~small)
-        arrivals = fc.rename(
+        # only the columns the figure draws: the FTE columns differ with the staffing and
+        # the target, and in a sweep the figure is keyed by what it is given (figmemo), so
+        # the scenarios that share the arrivals share the figure
+        arrivals = fc[["arrivals_estimate", "arrivals_ci_lower", "arrivals_ci_upper"]].rename(
             columns={
                 "arrivals_estimate": "estimate",
                 "arrivals_ci_lower": "ci_lower",

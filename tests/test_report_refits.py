@@ -79,6 +79,20 @@ def test_with_capture_model_auto_the_refits_made_ahead_are_those_the_tornado_mak
     want = refit_params(chosen)  # what sensitivity() refits (its own test checks that)
     assert want != refit_params(auto)  # the fields as set would give other refits
     assert refits.missing_refits(data, auto) == want  # none in the cache yet
+    # a warm kernel's next report (another scenario, same data and fit): the same refits,
+    # without running the diagnostic again
+    import capacity.models.capture as capture
+
+    def no_diagnostic(*_):
+        raise AssertionError("the capture diagnostic ran again")
+
+    monkeypatch.setattr(capture, "resolve_capture", no_diagnostic)
+    other = auto.replace(extra_fte=2.0)
+    assert refits.missing_refits(data, other) == refit_params(chosen.replace(extra_fte=2.0))
+    assert refits._chosen(other, data) == resolved(other, fitted)
+    monkeypatch.setattr(refits, "_CHOSEN", {})  # other data or settings: a new key
+    with pytest.raises(AssertionError, match="ran again"):
+        refits.missing_refits(data, auto)
 
 
 def test_forked_refits_give_the_tornado_of_the_serial_path(tmp_path, monkeypatch):

@@ -66,7 +66,6 @@ def missing_refits(data, params) -> list:
     Empty when the cache is off or when the report's analyses are cached already (a warm
     run reads the tornado and needs no refit).
     """
-    from capacity.models.capture import resolve_capture
     from capacity.question4.sensitivity import refit_params
     from capacity.report.cache import cache_dir, cache_key, cache_secret, results_key
 
@@ -78,10 +77,38 @@ def missing_refits(data, params) -> list:
         return []
     # capture_model "auto": the tornado refits from the settings the fit chooses from the
     # data (capacity.models.capture.resolved), so those are the refits to make
-    chosen, _ = resolve_capture(params, data.sightings)
+    chosen = _chosen(params, data)
     return [
         p for p in refit_params(chosen) if not (folder / f"{cache_key(p, data.files)}.fit").exists()
     ]
+
+
+#: The capture settings chosen from the data, by the fit's cache key (a few).
+_CHOSEN: dict[str, dict] = {}
+#: What :func:`capacity.models.capture.resolve_capture` may change.
+_CAPTURE_FIELDS = ("capture_model", "detection_model", "stay_model", "gap_days")
+
+
+def _chosen(params, data):
+    """``resolve_capture(params, data.sightings)[0]``, once per data and fitting parameters.
+
+    The choice reads only the four capture settings and the sightings, all of which the
+    fit's cache key covers (the files' hashes, every fitting parameter, the model code). A
+    sweep's warm kernel renders every scenario on the same data and fit: the diagnostic ran
+    once per report (about 0.03 s each on a quiet machine), now once per kernel.
+    """
+    from capacity.models.capture import resolve_capture
+    from capacity.report.cache import cache_key
+
+    key = cache_key(params, data.files)
+    fields = _CHOSEN.get(key)
+    if fields is None:
+        chosen, _ = resolve_capture(params, data.sightings)
+        fields = {k: getattr(chosen, k) for k in _CAPTURE_FIELDS}
+        if len(_CHOSEN) >= 8:
+            _CHOSEN.clear()
+        _CHOSEN[key] = fields
+    return params.replace(**fields)
 
 
 def _child(data, todo: list) -> None:

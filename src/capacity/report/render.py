@@ -81,6 +81,9 @@ def html_to_pdf(
     """
     import weasyprint
 
+    from capacity.report import pdfimages
+
+    pdfimages.install()  # a figure another report of this process showed: encoded once
     logger = logging.getLogger("weasyprint")
     handler = _Collect()
     logger.addHandler(handler)

@@ -211,3 +211,26 @@ def test_standard_scenarios_equal_the_full_evaluation_of_each_row(tmp_path, monk
         assert row["reach_effective"] == kf.loc["reach_effective", "estimate"], key
         assert row["fte_needed"] == kf.loc["fte_needed", "estimate"], key
         assert row["p_target"] == full.p_target and row["verdict"] == full.verdict, key
+
+
+def test_the_tornados_points_are_the_key_figures_of_the_full_evaluation(tmp_path, monkeypatch):
+    """``point_estimates`` gives exactly the two estimates ``evaluate`` shows, for the base and
+    every scenario setting of the tornado (levels, strategies, interpreters, target, δ)."""
+    from capacity.question4.evaluate import point_estimates
+    from capacity.question4.sensitivity import SETTINGS
+
+    params, data = _setup(tmp_path, monkeypatch)
+    params = params.replace(extra_fte=1.0, target_reach=0.3)
+    fitted = cache.fitted_models(data, params)
+    base = Scenario.from_params(params)
+    scenarios = [base]
+    for setting in SETTINGS:
+        if setting.kind == "scenario":
+            for val in setting.values(fitted, params):
+                if val is not None:
+                    scenarios.append(base.replace(**{k: v for k, v in val.items() if k != "label"}))
+    assert len(scenarios) >= 10
+    for sc in scenarios:
+        kf = evaluate(fitted, params, sc, forecast=False, staffing=False).key_figures
+        want = (kf.loc["reach_effective", "estimate"], kf.loc["fte_needed", "estimate"])
+        assert point_estimates(fitted, params, sc) == want, sc

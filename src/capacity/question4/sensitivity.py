@@ -143,7 +143,7 @@ def refit_params(params: Params) -> list[Params]:
 
 
 def _point(fitted, params: Params, sc: Scenario) -> tuple[float, float]:
-    from capacity.question4.evaluate import evaluate
+    from capacity.question4.evaluate import point_estimates
 
     first = np.array([0])  # the point estimate: row 0 of the inputs and the mobility fit
     mob = None if fitted.mobility is None else fitted.mobility.subset(first)
@@ -154,9 +154,8 @@ def _point(fitted, params: Params, sc: Scenario) -> tuple[float, float]:
         mobility=mob,
         channel_eta=None if eta is None else eta[first],
     )
-    # key figures only: no forecast per month, no FTE needed per draw (one row: the point)
-    kf = evaluate(one, params, sc, forecast=False, staffing=False).key_figures
-    return float(kf.loc["reach_effective", "estimate"]), float(kf.loc["fte_needed", "estimate"])
+    # the two point estimates only (one row: the point), as evaluate's key figures give them
+    return point_estimates(one, params, sc)
 
 
 def sensitivity(

@@ -16,8 +16,9 @@ without it). The objects are rebuilt for every document because writing a PDF nu
 and replaces the alpha mask by a reference in place.
 
 Only WeasyPrint's ``RasterImage`` with the ``get_x_object(self, interpolate, dpi_ratio)`` it
-has had since version 53 is wrapped; anything else is left as it is (and the images are
-simply encoded each time).
+has had since version 53, writing with pydyf (WeasyPrint's own PDF library, used here only
+through WeasyPrint), is wrapped; anything else is left as it is (and the images are simply
+encoded each time).
 """
 
 from __future__ import annotations
@@ -39,10 +40,13 @@ def install() -> bool:
     if _INSTALLED:
         return True
     try:
-        from weasyprint.images import RasterImage
+        from weasyprint import images
     except ImportError:
         return False
-    original = getattr(RasterImage, "get_x_object", None)
+    raster = getattr(images, "RasterImage", None)
+    if getattr(images, "pydyf", None) is None or raster is None:
+        return False
+    original = getattr(raster, "get_x_object", None)
     try:
         names = list(inspect.signature(original).parameters) if original else []
     except (TypeError, ValueError):
@@ -66,7 +70,7 @@ def install() -> bool:
         return _objects(kept)
 
     get_x_object.__wrapped__ = original
-    RasterImage.get_x_object = get_x_object
+    raster.get_x_object = get_x_object
     _INSTALLED = True
     return True
 
@@ -91,16 +95,29 @@ def _key(image, interpolate, dpi_ratio) -> tuple | None:
         return None
 
 
+def _pydyf():
+    """The PDF object library WeasyPrint writes with, as WeasyPrint imported it.
+
+    Not a dependency of this package: only the objects WeasyPrint's own method returns are
+    taken apart and rebuilt, with the classes they are made of (:func:`install` wraps
+    nothing when WeasyPrint has no such module).
+    """
+    from weasyprint import images
+
+    return images.pydyf
+
+
 def _plain(value):
     """A PDF object as plain values (bytes, numbers, strings, tuples); None if unexpected."""
-    import pydyf
+    pydyf = _pydyf()
 
     if isinstance(value, pydyf.Stream):
         extra = _plain(value.extra)
-        if extra is None:
+        # the image data: bytes, or an object holding them (WeasyPrint's LazyImage)
+        items = [i if isinstance(i, bytes) else getattr(i, "data", None) for i in value.stream]
+        if extra is None or not all(isinstance(i, bytes) for i in items):
             return None
-        return ("stream", tuple(pydyf._to_bytes(item) for item in value.stream), extra,
-                value.compress)  # fmt: skip
+        return ("stream", tuple(items), extra, value.compress)
     if isinstance(value, dict):  # a pydyf.Dictionary, or a dict as a stream's extra
         items = [(k, _plain(v)) for k, v in value.items()]
         kind = "dict" if isinstance(value, pydyf.Dictionary) else "mapping"
@@ -117,7 +134,7 @@ def _plain(value):
 
 def _objects(plain):
     """New PDF objects from :func:`_plain`'s values."""
-    import pydyf
+    pydyf = _pydyf()
 
     kind, *rest = plain
     if kind == "stream":

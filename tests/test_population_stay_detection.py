@@ -68,11 +68,12 @@ def _brute(days, d, th, model):
     ns, k = len(model.st.selective), model.k
     seen_sites = {j for e in days if e is not None for j in e[0]}
     # the other sources' patterns of the stay's group (an unseen stay: no ad sighting):
-    # with an ad sighting, outreach (bit 0 of the pattern) tilted by exp(γ)
+    # with an ad sighting, outreach (bit 0 of the pattern) without police (bit 1) tilted
+    # by exp(γ): outreach met at a police operation is there because of police
     plain = [x[0] for x in model.unpack(th)[slice(2, 3)] + model.unpack(th)[6:8]]
     grouped = [np.stack([x, x]) for x in plain]
     if model.dependent:
-        odds = np.exp(th[-1] * np.array([0, 1, 0, 1]))
+        odds = np.exp(th[-1] * np.array([0, 1, 0, 0]))
         for x in grouped:
             x[1] = x[1] * odds / (x[1] @ odds)
     total, seen = 0.0, 0.0
@@ -131,6 +132,69 @@ def test_closed_form_sums_equal_brute_force_enumeration(monkeypatch, k):
     stay_b = [([1], 0), ([], 1)]
     for days, row in ((stay_a, st.stay_row[0]), (stay_b, st.stay_row[1])):
         assert got[row] == pytest.approx(_brute(days, len(days), th, model), rel=1e-9, abs=1e-9)
+
+
+def _one_day_stays(monkeypatch):
+    """Two stays seen on one day each (``ads_a`` alone; ``ads_a`` and outreach together),
+    stays of 1 or 2 days with chance ½ each (``f`` replaces the generalised gamma)."""
+    monkeypatch.setattr(sd, "LMAX", 5)
+    f = np.array([0.5, 0.5, 0.0, 0.0, 0.0])
+    monkeypatch.setattr(
+        sd._Model,
+        "stay_pmf",
+        lambda self, shape, beta: np.tile(f, (len(np.atleast_2d(shape)), len(self.years), 1)),
+    )
+    s = pd.DataFrame(
+        {
+            "person_id": ["a", "b", "b"],
+            "date": pd.to_datetime(["2024-03-01", "2024-05-10", "2024-05-10"]),
+            "city": "X",
+            "source": ["ads_a", "ads_a", "outreach"],
+        }
+    )
+    merged = pd.DataFrame(
+        {
+            "person_id": ["a", "b"],
+            "city": "X",
+            "start": pd.to_datetime(["2024-03-01", "2024-05-10"]),
+            "end": pd.to_datetime(["2024-03-01", "2024-05-10"]),
+            "left_truncated": False,
+            "right_censored": False,
+        }
+    )
+    return sd.stay_sightings(merged, s, "2024-01-01", "2024-12-31", horizon=0)
+
+
+@pytest.mark.parametrize("dependent", [False, True])
+def test_likelihood_of_two_one_day_stays_worked_by_hand(monkeypatch, dependent):
+    """``p = 0.2``, ``r = 0.4``, outreach 0.1 a day (0.25 on the arrival day), 60 % visible
+    to ``ads_a``; with ``dependent`` outreach's odds ×3 on a stay with an ad sighting
+    (``γ = log 3``: 0.25 a day, 0.5 on the arrival day). Worked by hand:
+
+    - visible, unseen: ``L = 1``: (1 − r)·0.75 = 0.45; ``L = 2``: 0.45·(1 − p)·0.9 = 0.324;
+      invisible: 0.75 and 0.75·0.9; ``P(seen) = 0.6(1 − 0.387) + 0.4(1 − 0.7125) = 0.4828``;
+    - stay a (ad alone), visible: ``L = 1``: r·0.75 = 0.3; ``L = 2``: seen on day 1
+      (0.3·0.72) or day 2 (0.45·p·0.9) = 0.297; ``P(a) = 0.6·(0.3 + 0.297)/2 = 0.1791``;
+    - stay b (ad and outreach): 0.4·0.25 = 0.1 and 0.1·0.72 + 0.45·0.2·0.1 = 0.081:
+      ``P(b) = 0.6·0.181/2 = 0.0543``;
+    - dependent: a: 0.4·0.5 = 0.2, 0.2·0.8·0.75 + 0.6·0.5·0.2·0.75 = 0.165, ``P = 0.1095``;
+      b: 0.2, 0.12 + 0.3·0.2·0.25 = 0.135, ``P = 0.1005``; ``P(seen)`` unchanged (a stay
+      nobody sees has no ad sighting).
+    """
+    st = _one_day_stays(monkeypatch)
+    assert st.selective == ("ads_a",) and st.others == ("outreach",)
+    model = sd._Model(st, np.ones(len(st.d)), np.unique(st.year), k=1, dependent=dependent)
+    th = np.zeros(len(model.start()))
+    th[:4] = np.log([0.2 / 0.8, 0.4 / 0.6, 0.1 / 0.9, 0.6 / 0.4])
+    th[8] = np.log(0.25 / 0.75)  # outreach on the arrival day
+    if dependent:
+        th[-1] = np.log(3.0)
+    ll, seen, _ = model.loglik_rows(th)
+    assert seen[0] == pytest.approx(0.4828, rel=1e-12)
+    p_a, p_b = (0.1095, 0.1005) if dependent else (0.1791, 0.0543)
+    row_a, row_b = st.stay_row
+    assert ll[row_a] == pytest.approx(np.log(p_a / 0.4828), rel=1e-12)
+    assert ll[row_b] == pytest.approx(np.log(p_b / 0.4828), rel=1e-12)
 
 
 def _tiny_with_no_ad():
@@ -379,6 +443,43 @@ def test_outreach_that_works_from_the_ads_is_found_and_corrected():
     w = np.random.default_rng(0).poisson(1.0, (len(st.persons), 40)).astype(float)
     reps = res.replicates(w)
     assert np.all((reps > 0) & (reps <= 1)) and 0.005 < np.std(reps) < 0.15
+
+
+def _simulated_fit(gamma: float, seed: int):
+    """The independent and the dependent (``"auto"``) fit on a city simulated from the model
+    (:mod:`~capacity.models.population.stay_detection_sim`: police per day, half the police
+    encounters with outreach on the same day as at a joint operation)."""
+    from capacity.models.population.stay_detection_sim import simulate_stays
+
+    sim = simulate_stays(seed, gamma=gamma, op_contact=0.5)
+    st = sd.stay_sightings(sim.merged, sim.sightings, sim.period_start, sim.period_end)
+    return sd.fit_stay_detection(st), sd.fit_stay_detection(st, dependence="ads"), sim
+
+
+@pytest.mark.slow
+def test_gamma_is_recovered_where_outreach_works_from_the_ads():
+    """Outreach's daily odds ×e^0.6 on a stay with an ad sighting (γ = 0.6): the test finds
+    it, ``γ̂`` is near 0.6 and the share of stays seen comes right where the independent
+    model puts it ~10 % high (seed 2: +9.2 % → +0.6 %, γ̂ 0.63, p 0.0014)."""
+    plain, dep, sim = _simulated_fit(0.6, seed=2)
+    test = dep.params["dependence"]
+    assert test["chosen"] and test["p_value"] < 0.01
+    assert 0.3 < test["gamma"]["outreach"] < 0.9
+    assert plain.detection > 1.05 * sim.seen_share
+    assert dep.detection == pytest.approx(sim.seen_share, rel=0.03)
+
+
+@pytest.mark.slow
+def test_gamma_stays_near_zero_where_outreach_does_not_work_from_the_ads():
+    """γ = 0 (police and outreach independent of the ads): ``γ̂`` near 0 and the test does
+    not reject at 0.001 (``"auto"`` keeps the independent model, which is right); forced,
+    the dependent model costs little."""
+    plain, dep, sim = _simulated_fit(0.0, seed=3)
+    test = dep.params["dependence"]
+    assert abs(test["gamma"]["outreach"]) < 0.3
+    assert test["p_value"] > sd.DEPENDENCE_LEVEL
+    assert plain.detection == pytest.approx(sim.seen_share, rel=0.05)
+    assert dep.detection == pytest.approx(sim.seen_share, rel=0.05)
 
 
 def test_dependence_must_be_a_known_choice():

@@ -187,6 +187,15 @@ class Params:
         "docs/methods/population.md, where both are measured on worlds that break them).",
         choices=("mse", "stays"),
     )
+    detection_dependence: str = _param(
+        "none",
+        doc="Whether the stay-level detection model (detection_model 'stays') lets outreach "
+        "work from the ads (a stay with an ad sighting contacted more often), police being "
+        "the anchor: 'none' (the default), 'auto' (when a likelihood-ratio test rejects "
+        "independence at 0.001) or 'ads' (always). See docs/methods/population.md, 'Outreach "
+        "that works from the ads', for what it is measured to do.",
+        choices=("none", "auto", "ads"),
+    )
     capture_model: str = _param(
         "auto",
         doc="How the ad sites capture an ad, which sets detection_model, stay_model and "

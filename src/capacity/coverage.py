@@ -102,13 +102,15 @@ class Plan:
     detection_model: str | None = None  # Params.detection_model
     stay_model: str | None = None  # the correction for unseen days (Params.stay_model)
     capture_model: str | None = None  # "auto": the data choose the three above
+    detection_dependence: str | None = None  # Params.detection_dependence (stay-level model)
     alpha: float = 0.05
 
     def chain_settings(self) -> dict:
-        """``gap_days``, ``detection_model``, ``stay_model``, ``capture_model`` of the chain."""
+        """The chain's model settings (Params names), the Params default where unset."""
         from capacity.config import Params
 
         keys = ("gap_days", "detection_model", "stay_model", "capture_model")
+        keys += ("detection_dependence",)
         fields = {f.name: f.default for f in dataclasses.fields(Params)}
         return {k: fields[k] if getattr(self, k) is None else getattr(self, k) for k in keys}
 
@@ -770,11 +772,17 @@ def write_markdown(
                 f"{settings['stay_model']}, `detection_model` {settings['detection_model']}"
             )
             + (
+                f", `detection_dependence` {settings['detection_dependence']}"
+                if plan.detection_dependence is not None
+                else ""
+            )
+            + (
                 " (the Params defaults)"
                 if plan.gap_days is None
                 and plan.stay_model is None
                 and plan.detection_model is None
                 and plan.capture_model is None
+                and plan.detection_dependence is None
                 else " (set for the study; the Params defaults are "
                 + ", ".join(f"{k} {v}" for k, v in Plan().chain_settings().items())
                 + ")"
@@ -892,6 +900,12 @@ def main(argv: list[str] | None = None) -> int:
         "stay_model (default: the Params one)",
     )
     p.add_argument(
+        "--dependence",
+        choices=("none", "auto", "ads"),
+        help="the chain's detection_dependence: whether the stay-level detection model lets "
+        "outreach work from the ads (default: the Params one)",
+    )
+    p.add_argument(
         "--margin-steps",
         type=int,
         default=0,
@@ -958,6 +972,7 @@ def main(argv: list[str] | None = None) -> int:
             detection_model=args.detection_model,
             stay_model=args.stay_model,
             capture_model=args.capture_model,
+            detection_dependence=args.dependence,
         )
     if args.chain_only:
         plan = dataclasses.replace(plan, population=False, period=False, stays=False)

@@ -475,7 +475,8 @@ def _stay_detection(merged: pd.DataFrame, rows: pd.DataFrame, strata, params: Pa
     try:
         st = stay_sightings(merged, rows, params.period_start, params.period_end,
                             persons=strata.persons)  # fmt: skip
-        return fit_stay_detection(st, alpha=params.alpha), []
+        dependence = params.detection_dependence
+        return fit_stay_detection(st, alpha=params.alpha, dependence=dependence), []
     except EstimationError as exc:
         return None, [Caveat("q4.no_stay_detection", reason=Caveat.of_error(exc))]
 

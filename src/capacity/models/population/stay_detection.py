@@ -22,13 +22,16 @@ interactions cannot absorb. :func:`fit_stay_detection` models the cause instead,
 - days and ad sites are independent given class, stay and day of the stay;
 - optionally (``dependence``; outreach that works from the ads) the other sources' patterns
   depend on whether the stay has an ad sighting: on such a stay the patterns in which an
-  outreach source (name starting ``outreach``) sees her have their odds times
-  ``exp(Σ_j γ_j)``, ``ψ^{ad}_o ∝ ψ_o exp(Σ_j γ_j o_j)`` (likewise ``ψ^a``, ``ψ^e``); a stay
-  without one, and so every stay nobody sees, has the plain ``ψ``. Police (the sources not
-  named ``outreach``) keep their chance given outreach's: they are what ties the two
-  groups' outreach chances together. Given the group the product over days still holds
-  (the group is a function of the ad sites' days), so the classes below run over
-  (group, visibility class) pairs and ``P(seen)`` uses group 0. ``"auto"`` keeps it when a
+  outreach source (name starting ``outreach``) sees her **and police do not** have their
+  odds times ``exp(Σ_j γ_j)``, ``ψ^{ad}_o ∝ ψ_o exp(Σ_j γ_j o_j [o ∩ A = ∅])`` (likewise
+  ``ψ^a``, ``ψ^e``; ``A`` the police, the other sources not named ``outreach``); a stay
+  without one, and so every stay nobody sees, has the plain ``ψ``. Police keep their daily
+  chance (up to the normalisation, ``1 + ψ_o(e^γ − 1)`` with ``ψ_o`` a few per thousand),
+  and outreach on a day police see her (social workers at a police operation) keeps its
+  chance given police: police are what ties the two groups' outreach chances together.
+  Given the group the product over days still holds (the group is a function of the ad
+  sites' days), so the classes below run over (group, visibility class) pairs and
+  ``P(seen)`` uses group 0. ``"auto"`` keeps it when a
   likelihood-ratio test rejects ``γ = 0``; the default ``"none"`` never fits it (it
   overshoots on the worlds measured; ``docs/methods/population.md``).
 
@@ -55,6 +58,19 @@ score (:meth:`StayDetection.replicates`), so they cost one evaluation each.
 
 Methods, assumptions and the measured comparison with closed MSE and the open-population
 model: ``docs/methods/population.md``.
+
+References
+----------
+Chao, A., Tsay, P. K., Lin, S.-H., Shau, W.-Y. & Chao, D.-Y. (2001). The applications of
+capture-recapture models to epidemiological data. Statistics in Medicine 20(20), 3123–3157.
+Fienberg, S. E. (1972). The multiple recapture census for closed populations and
+incomplete 2^k contingency tables. Biometrika 59(3), 591–603.
+Huggins, R. M. (1989). On the statistical analysis of capture experiments. Biometrika
+76(1), 133–140.
+Prentice, R. L. (1974). A log gamma model and its maximum likelihood estimation.
+Biometrika 61(3), 539–544.
+Stacy, E. W. (1962). A generalization of the gamma distribution. Annals of Mathematical
+Statistics 33(3), 1187–1192.
 """
 
 from __future__ import annotations
@@ -301,8 +317,15 @@ class _Model:
         self.compat = compat[:, self.cc] & (self.rg[:, None] == self.cg[None, :])
         # the other sources that may work from the ads (``γ_j``): those named outreach…
         self.dep = [j for j, s in enumerate(self.st.others) if s.startswith(DEPENDENT_PREFIX)]
+        # … on the days the anchors (police) do not see her: outreach met at a police
+        # operation is there because police met her, not because of an ad
+        anchor = [j for j in range(self.no) if j not in self.dep]
         self.bits = np.array(
-            [[s >> j & 1 for j in self.dep] for s in range(2**self.no)], float
+            [
+                [(s >> j & 1) * (not any(s >> a & 1 for a in anchor)) for j in self.dep]
+                for s in range(2**self.no)
+            ],
+            float,
         ).reshape(2**self.no, len(self.dep))
         self.yi = np.searchsorted(self.years, self.st.year).clip(0, len(self.years) - 1)
         self.yc = (self.years - self.years.mean()).astype(float)
@@ -346,7 +369,9 @@ class _Model:
 
         Group 0 (no ad sighting) has ``ψ, ψ^a, ψ^e`` of :meth:`unpack`; group 1 (a stay with
         an ad sighting, dependent model only) the same patterns tilted by ``γ``:
-        ``ψ^{ad}_o ∝ ψ_o exp(Σ_j γ_j o_j)`` (``o_j``: source ``j`` in pattern ``o``).
+        ``ψ^{ad}_o ∝ ψ_o exp(Σ_j γ_j o_j [o ∩ A = ∅])`` (``o_j``: outreach source ``j`` in
+        pattern ``o``; ``A`` the anchors, the other sources not named ``outreach``: a day on
+        which police see her is not tilted).
         """
         th = np.atleast_2d(th)
         _, _, psi, _, _, _, psia, psie = self.unpack(th)
@@ -952,11 +977,17 @@ def fit_stay_detection(
     dependence : {"none", "auto", "ads"}
         Whether the other sources' daily patterns depend on the stay having an ad sighting
         (outreach that works from the ads; see "Outreach that works from the ads" in
-        ``docs/methods/population.md``): ``"none"`` never (the default, which the chain
-        uses: the dependent model overshoots on the worlds measured), ``"ads"`` always (when
-        both kinds of stay are fitted, at least ``DEPENDENT_MIN`` each), ``"auto"`` when the
-        likelihood-ratio test against ``"none"`` (one ``γ_j`` per outreach source) rejects
-        at level ``DEPENDENCE_LEVEL``.
+        ``docs/methods/population.md``): ``"none"`` never (the default, and the chain's
+        unless ``Params.detection_dependence`` says otherwise: the dependent model
+        overshoots on world 4 and is far off where outreach screens new ads), ``"ads"``
+        always (when both kinds of stay are fitted, at least ``DEPENDENT_MIN`` each),
+        ``"auto"`` when the likelihood-ratio test against ``"none"`` (one ``γ_j`` per
+        outreach source, ``2(ℓ̂_dep − ℓ̂_ind) ~ χ²``) rejects at level ``DEPENDENCE_LEVEL``.
+        The dependent model's identifying assumption: police (the sources not named
+        ``outreach``) are independent of the ads given the stay, and outreach on a day
+        police see her (at a joint operation) too; it is what ties the chance of a stay
+        without an ad sighting being missed to those with one (Chao et al. 2001 on list
+        dependence; the conditional likelihood of the seen stays, Huggins 1989).
 
     Raises
     ------

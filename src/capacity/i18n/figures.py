@@ -155,10 +155,10 @@ FIGURES: dict[str, dict[str, str]] = {
         "of {target} is marked; {above} of the values reach it.",
     },
     "fig_stay_alt": {
-        "sv": "Kaplan–Meier-kurva: andelen personer som fortfarande är kvar i staden efter ett "
+        "sv": "Kurva över andelen personer som fortfarande är kvar i staden efter ett "
         "visst antal dagar. Hälften har lämnat efter {median} dagar; efter {days} dagar är "
         "{left} kvar.",
-        "en": "Kaplan–Meier curve: share of persons still in the city a given number of days "
+        "en": "Curve of the share of persons still in the city a given number of days "
         "after arrival. Half have left after {median} days; after {days} days {left} remain.",
     },
     "fig_arrivals_alt": {

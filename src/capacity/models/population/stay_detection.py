@@ -31,9 +31,10 @@ interactions cannot absorb. :func:`fit_stay_detection` models the cause instead,
   chance given police: police are what ties the two groups' outreach chances together.
   Given the group the product over days still holds (the group is a function of the ad
   sites' days), so the classes below run over (group, visibility class) pairs and
-  ``P(seen)`` uses group 0. ``"auto"`` keeps it when a
-  likelihood-ratio test rejects ``γ = 0``; the default ``"none"`` never fits it (it
-  overshoots on the worlds measured; ``docs/methods/population.md``).
+  ``P(seen)`` uses group 0. ``"auto"`` keeps it when a likelihood-ratio test rejects
+  ``γ = 0`` and outreach does not screen new ads (``SCREENING_RATIO``); the default
+  ``"none"`` never fits it (``docs/methods/population.md``: what it does on the worlds
+  measured).
 
 A stay seen on ``K`` days, first to last sighting ``d`` days apart, with ``K_j`` days by ad
 site ``j``, first seen on day ``x + 1`` of her stay, has, given ``L``, ``x`` and class

@@ -320,6 +320,13 @@ def test_swedish_committee_report(tmp_path, tiny_dir):
 def test_english_committee_report_and_its_numbers(tmp_path, tiny_dir):
     run, result = _committee(tmp_path, "en", tiny_dir)
     _check_pdf(run, result, "en")
+    # the provenance lists the parameters away from the defaults, then names the rest
+    from pypdf import PdfReader
+
+    text = _plain(" ".join(p.extract_text() for p in PdfReader(run.folder / "report.pdf").pages))
+    assert "period_start=2024-01-01" in text and "n_boot=40" in text
+    assert "the others: this code version's defaults (docs/parameters.md)" in text
+    assert "suppression_threshold=" not in text  # at its default
     sheet = pd.read_excel(run.folder / "tables.xlsx", sheet_name="key_figures", index_col=0)
     kf = result.key_figures
     assert sheet.loc["Share reached in a language they understand", "Estimate"] == pytest.approx(
@@ -362,4 +369,8 @@ def test_sample_report_as_make_report_renders_it_keeps_the_layout(tmp_path, lang
     }
     run = run_report(Params.from_mapping(values), notebook="committee_report", formats="pdf")
     pdf = run.folder / "report.pdf"
-    _check_layout(pdf, [_plain(p.extract_text()) for p in PdfReader(pdf).pages], lang)
+    pages = [_plain(p.extract_text()) for p in PdfReader(pdf).pages]
+    _check_layout(pdf, pages, lang)
+    # params/stockholm.yaml holds the defaults: the provenance names no parameter one by one
+    rest = "programversionens standardvärden" if lang == "sv" else "this code version's defaults"
+    assert rest in pages[-1] and "n_boot=" not in pages[-1]

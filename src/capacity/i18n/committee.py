@@ -233,6 +233,16 @@ COMMITTEE: dict[str, dict[str, str]] = {
         "sv": "Parametrar",
         "en": "Parameters",
     },
+    "parameters_others": {
+        "sv": "övriga",
+        "en": "the others",
+    },
+    "parameters_rest": {
+        "sv": "programversionens standardvärden (docs/parameters.md); alla värden står i "
+        "provenance.json",
+        "en": "this code version's defaults (docs/parameters.md); every value is in "
+        "provenance.json",
+    },
     "software": {
         "sv": "Programvara",
         "en": "Software",
@@ -522,8 +532,8 @@ COMMITTEE: dict[str, dict[str, str]] = {
         "en": "Days from contact to support (median)",
     },
     "method_stays": {
-        "sv": "Vistelser: en persons observationer i samma stad med högst ett visst antal dagars mellanrum bildar en vistelse. Hur länge vistelserna varar skattas med hänsyn till de dagar i början och slutet av en vistelse då ingen källa såg personen; vilken skattning som använts och vad den antar står bland antagandena nedan. Om vistelserna blir kortare visas som förändringen av medianvistelsen per år och som en riskkvot (hazardkvot) per år.",
-        "en": "Stays: a person's sightings in one city with gaps of at most a set number of days form a stay. Stay lengths are estimated allowing for the days at the start and end of a stay on which no source saw the person; which estimator was used and what it assumes is stated among the assumptions below. Whether stays are getting shorter is shown as the change in the median stay per year and as a hazard ratio per year.",
+        "sv": "Vistelser: en persons observationer i samma stad med högst ett visst antal dagars mellanrum bildar en vistelse. Vistelsernas längd korrigeras för dagar då ingen källa såg personen (metoden står bland antagandena), och trenden visas som medianvistelsens ändring och riskkvoten per år.",
+        "en": "Stays: a person's sightings in one city with gaps of at most a set number of days form a stay. Stay lengths are corrected for days on which no source saw the person (the method is named among the assumptions), and the trend is shown as the change in the median stay and the hazard ratio per year.",
     },
     "method_population": {
         "sv": "Målgruppens storlek: personer som ses av flera källor (annonser, uppsökande arbete, polis) ger en skattning av hur många som aldrig syns i någon källa (fångst–återfångst). Källorna är inte oberoende av varandra; modellerna tar hänsyn till att vissa källor oftare ser samma personer. Antalet samtidigt närvarande följer av ankomster gånger vistelsens längd (Littles lag).",

@@ -399,8 +399,17 @@ def provenance(book, data, params) -> None:
         rows = format_number(info.get("rows", float("nan")), book.lang, 0)
         name = _x(book, f"table_{table}") if f"table_{table}" in CATALOGUE else table
         items[name] = f"{path} · {rows} {_x(book, 'rows')} · SHA-256 {info.get('sha256', '')}"
-    items[_x(book, "parameters")] = ", ".join(
-        f"{k}={v}" for k, v in params.to_dict().items() if k not in ("output_dir", "data_dir")
+    # the parameters that differ from the defaults: the code version below fixes the rest
+    # (provenance.json has every value), so the list does not crowd the report's last page
+    defaults = type(params)().to_dict()
+    changed = [
+        f"{k}={v}"
+        for k, v in params.to_dict().items()
+        if k not in ("output_dir", "data_dir") and defaults.get(k) != v
+    ]
+    rest = _x(book, "parameters_rest")
+    items[_x(book, "parameters")] = (
+        f"{', '.join(changed)}; {_x(book, 'parameters_others')}: {rest}" if changed else rest
     )
     items[_x(book, "code_version")] = git_commit()
     items[_x(book, "software")] = ", ".join(f"{k} {v}" for k, v in package_versions().items())

@@ -15,6 +15,20 @@ from capacity.models.stays import build_stays
 from capacity.models.stays.strata import source_strata
 
 
+def _two_stays(ends: list[str]) -> pd.DataFrame:
+    """Merged stays of persons a and b in city X, from 1 March and 10 May 2024 to ``ends``."""
+    return pd.DataFrame(
+        {
+            "person_id": ["a", "b"],
+            "city": "X",
+            "start": pd.to_datetime(["2024-03-01", "2024-05-10"]),
+            "end": pd.to_datetime(ends),
+            "left_truncated": False,
+            "right_censored": False,
+        }
+    )
+
+
 def _tiny():
     """Two stays of two persons, sources ads_a, ads_b, outreach, police."""
     s = pd.DataFrame(
@@ -27,17 +41,7 @@ def _tiny():
             "source": ["ads_a", "police", "outreach", "ads_a", "ads_b", "outreach"],
         }
     )
-    merged = pd.DataFrame(
-        {
-            "person_id": ["a", "b"],
-            "city": "X",
-            "start": pd.to_datetime(["2024-03-01", "2024-05-10"]),
-            "end": pd.to_datetime(["2024-03-06", "2024-05-11"]),
-            "left_truncated": False,
-            "right_censored": False,
-        }
-    )
-    return s, merged
+    return s, _two_stays(ends=["2024-03-06", "2024-05-11"])
 
 
 def test_stay_sightings_counts_days_patterns_and_first_day():
@@ -152,16 +156,7 @@ def _one_day_stays(monkeypatch):
             "source": ["ads_a", "ads_a", "outreach"],
         }
     )
-    merged = pd.DataFrame(
-        {
-            "person_id": ["a", "b"],
-            "city": "X",
-            "start": pd.to_datetime(["2024-03-01", "2024-05-10"]),
-            "end": pd.to_datetime(["2024-03-01", "2024-05-10"]),
-            "left_truncated": False,
-            "right_censored": False,
-        }
-    )
+    merged = _two_stays(ends=["2024-03-01", "2024-05-10"])
     return sd.stay_sightings(merged, s, "2024-01-01", "2024-12-31", horizon=0)
 
 

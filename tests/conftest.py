@@ -41,3 +41,33 @@ def tiny(tiny_dir):
     from capacity.dataset import load_dataset
 
     return load_dataset(tiny_dir)
+
+
+# The slowest modules of the slow tier, longest first (`pytest --durations`, fresh-clone CI of
+# 1 Dec 2026): they start first, so the two workers of `make test` do not finish one long test
+# while the other sits idle. A module not listed keeps its place after these.
+LONGEST_FIRST = (
+    "tests/test_open_population.py",
+    "tests/test_readme_own_data.py",
+    "tests/test_national.py",
+    "tests/test_report_warm.py",
+    "tests/test_notebooks.py",
+    "tests/test_levels.py",
+    "tests/test_capture.py",
+    "tests/test_strategy.py",
+    "tests/test_benchmarks.py",
+)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the slow tier first, its longest modules first (a stable sort: each module keeps
+    its own order, so module fixtures are still built once per worker)."""
+
+    def rank(item: pytest.Item) -> tuple[int, int]:
+        if item.get_closest_marker("slow") is None:
+            return (1, 0)
+        path = item.nodeid.split("::", 1)[0]
+        return (0, LONGEST_FIRST.index(path) if path in LONGEST_FIRST else len(LONGEST_FIRST))
+
+    items.sort(key=rank)

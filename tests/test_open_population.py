@@ -157,6 +157,8 @@ def test_coverage_harness_measures_the_question_4_chain():
             "chain: stay trend, hazard ratio per year"} <= set(cases)  # fmt: skip
     for c in cases.values():
         assert np.isfinite(c.estimate) and c.lower <= c.upper and c.truth > 0, c
+    # per-day capture: auto chose the per-day settings, and each case says so
+    assert {c.settings for c in cases.values()} == {"stays/deconvolve/14"}
     truth = chain_truth(syn, "Stockholm", pd.Timestamp("2022-01-01"), pd.Timestamp("2025-12-31"))
     assert 0 < truth["reach_stay"] <= truth["reach_woman"] < 1
     assert chain_cases(syn, dataclasses.replace(plan, chain=False)) == []
@@ -247,6 +249,30 @@ def test_coverage_table_names_the_command_it_was_made_with(tmp_path):
     assert main([*args, "--chain-only"]) == 0
     text = out.read_text(encoding="utf-8")
     assert "make coverage" not in text and "command was not given" in text
+
+
+def test_coverage_table_lists_the_settings_each_world_ran_with(tmp_path):
+    """With ``capture_model: auto`` the table says which settings the data chose per world
+    and in how many seeds (read back from a cases CSV, where other rows have none)."""
+    from capacity.coverage import Case, main
+
+    rows = [
+        {"world": "w", "seed": seed, **dataclasses.asdict(Case("q", "x", 1.0, 1.1, 0.9, 1.2, s)),
+         "covered": True}
+        for seed, s in ((1, "stays/deconvolve/14"), (2, "stays/deconvolve/14+ads"),
+                        (3, "stays/deconvolve/14"))
+    ]  # fmt: skip
+    rows.append({"world": "w", "seed": 1, "quantity": "persons", "window": "Q2", "truth": 1.0,
+                 "estimate": 1.0, "lower": 0.9, "upper": 1.1, "covered": True})  # fmt: skip
+    csv, out = tmp_path / "cases.csv", tmp_path / "coverage.md"
+    pd.DataFrame(rows).to_csv(csv, index=False)
+    assert main(["--from-cases", str(csv), "--out", str(out), "--chain-only"]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "- w: stays/deconvolve/14 (2 seeds), stays/deconvolve/14+ads (1 seed)" in text
+    (tmp_path / "plain").mkdir()
+    args, plain = _from_cases(tmp_path / "plain")
+    assert main([*args, "--chain-only"]) == 0
+    assert "Settings the chain's fits ran with" not in plain.read_text(encoding="utf-8")
 
 
 def test_chain_only_table_names_only_the_estimators_it_ran(tmp_path):

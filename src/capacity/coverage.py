@@ -125,6 +125,10 @@ class Case:
     estimate: float
     lower: float
     upper: float
+    #: the model settings the fit ran with (for ``auto``: what the data chose), e.g.
+    #: ``"stays/deconvolve/14"`` (detection model, stay model, gap days), ``"+ads"`` when the
+    #: stay-level detection model kept outreach's dependence on the ads
+    settings: str = ""
 
     @property
     def covered(self) -> bool:
@@ -390,6 +394,7 @@ def chain_cases(syn, plan: Plan) -> list[Case]:
             res = evaluate(fm, params)
     truth = chain_truth(syn, plan.city, start, end)
     window = f"{y0}–{y1}"
+    chosen = _chosen_settings(fm)
     reach = res.reach_measures(plan.alpha)
     cases = [
         Case(
@@ -397,6 +402,7 @@ def chain_cases(syn, plan: Plan) -> list[Case]:
             window,
             truth[f"reach_{k}"],
             *reach.loc[f"reach_{k}"].drop("se"),
+            chosen,
         )
         for k in ("stay", "woman")
         if f"reach_{k}" in reach.index
@@ -407,7 +413,7 @@ def chain_cases(syn, plan: Plan) -> list[Case]:
         draws = np.asarray(draws, dtype=float)
         lo, hi = percentile_interval(draws[1:], plan.alpha) if len(draws) > 1 else (np.nan,) * 2
         est = float(draws[0]) if point is None else float(point)
-        return Case(name, window, float(truth[key]), est, lo, hi)
+        return Case(name, window, float(truth[key]), est, lo, hi, chosen)
 
     cases.append(case("chain: detection share (of persons per quarter)", "detection", x.detection))
     cases.append(case("chain: detection share (of stays arriving)", "detection_stays", x.detection))
@@ -441,14 +447,44 @@ def chain_cases(syn, plan: Plan) -> list[Case]:
         lo, hi = fm.stays.median_ratio_ci
         cases.append(
             Case("chain: stay trend, median ratio per year", window, float(truth["median_ratio"]),
-                 fm.stays.median_ratio_per_year, lo, hi)
+                 fm.stays.median_ratio_per_year, lo, hi, chosen)
         )  # fmt: skip
     if truth["hazard_ratio"] is not None:
         cases.append(
             Case("chain: stay trend, hazard ratio per year", window, float(truth["hazard_ratio"]),
-                 fm.stays.hazard_ratio_per_year, *fm.stays.hazard_ratio_ci)
+                 fm.stays.hazard_ratio_per_year, *fm.stays.hazard_ratio_ci, chosen)
         )  # fmt: skip
     return cases
+
+
+def _chosen_settings(fm) -> str:
+    """The settings a chain fit ran with: ``detection/stay model/gap days[+ads]``."""
+    base = fm.base_params
+    text = f"{base.detection_model}/{base.stay_model}/{base.gap_days}"
+    det = getattr(fm, "stay_detection", None)
+    dependence = {} if det is None else det.params.get("dependence", {})
+    return text + ("+ads" if dependence.get("chosen") else "")
+
+
+def settings_summary(cases: pd.DataFrame) -> dict[str, str]:
+    """Per world, the settings its fits ran with and in how many seeds.
+
+    E.g. ``"stays/deconvolve/14 (18 seeds), stays/deconvolve/14+ads (2 seeds)"``.
+
+    >>> cases = pd.DataFrame({"world": ["w"] * 3, "seed": [1, 1, 2],
+    ...                       "settings": ["mse/margins/28"] * 2 + ["stays/deconvolve/14"]})
+    >>> settings_summary(cases)
+    {'w': 'mse/margins/28 (1 seed), stays/deconvolve/14 (1 seed)'}
+    """
+    if "settings" not in cases:
+        return {}
+    runs = cases.dropna(subset=["settings"])
+    runs = runs[runs["settings"] != ""].drop_duplicates(["world", "seed"])
+    out = {}
+    for world, g in runs.groupby("world", sort=False):
+        counts = g["settings"].value_counts()
+        out[world] = ", ".join(f"{k} ({n} seed{'s' if n > 1 else ''})" for k, n in counts.items())
+    return out
 
 
 #: Quantity families: name → function ``(syn, plan) → list[Case]``. Add the chain's reach,
@@ -817,6 +853,17 @@ def write_markdown(
         f"Bin(n, 0.95)): probability {chances}.",
         "",
         "Bias is the mean of estimate/truth − 1; width the median of (upper − lower)/truth.",
+        *(
+            [
+                "",
+                "Settings the chain's fits ran with per world (detection model/stay model/"
+                "gap days; `+ads`: the stay-level model kept outreach's dependence on the ads):",
+                "",
+            ]
+            + [f"- {w}: {t}" for w, t in settings_summary(cases).items()]
+            if settings_summary(cases)
+            else []
+        ),
         "Truths: `truth/population.csv` (`persons_present`, `mean_present_per_day`, "
         "`arrivals_per_week`, `median_stay_days` of the stays arriving in the quarter), the "
         "distinct persons present in the period from `truth/stays.csv`"

@@ -516,10 +516,17 @@ def _time_kernel_cells(kernel) -> Path:
     if not getattr(kernel, "_bench_timed", False):
         from jupyter_client import BlockingKernelClient
 
+        code = KERNEL_TIMER % str(path)  # before any socket is opened
         kc = BlockingKernelClient()
         kc.load_connection_info(kernel.km.get_connection_info())
         kc.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
-        kc.execute(KERNEL_TIMER % str(path), silent=True, store_history=False)
+        try:
+            kc.execute(code, silent=True, store_history=False)
+        except BaseException:
+            # a client left open is collected later in the middle of another report, and
+            # its zmq context's term() then blocks that worker for good (a sweep hung so)
+            kc.stop_channels()
+            raise
         kernel._bench_timed = kc
     return path
 

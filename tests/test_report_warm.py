@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import nbformat
 import pytest
 
@@ -184,3 +186,106 @@ def test_a_pool_started_ahead_has_its_kernels_import_the_notebooks_modules(tmp_p
         printed = list(render_reports(jobs, pool=pool))
     assert printed[0].split("] [")[0] == "['colorsys', 'email.mime.text'"
     assert "preload" not in printed[0]
+
+
+#: The notebook :func:`_broken_report` renders instead of the committee report (set by a test).
+_BROKEN: dict = {}
+
+
+def _broken_report(params, formats, *, kernel=None):
+    """A sweep's scenario report (``sweep._render_one``) that runs ``_BROKEN['notebook']``."""
+    from capacity.report.run import run_report
+
+    return run_report(params, notebook=_BROKEN["notebook"], formats=formats, kernel=kernel)
+
+
+def _broken_notebook(path, cell: str):
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell("extra_fte = 0.0")
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell(cell)]
+    nb.metadata["kernelspec"] = {"name": "capacity", "display_name": "Python (capacity)"}
+    nb.metadata["language_info"] = {"name": "python"}
+    nbformat.write(nb, path)
+    return str(path)
+
+
+def _broken_sweep(tmp_path, monkeypatch, tiny_dir, cell: str):
+    """``run_sweep(each=True)`` of two scenarios whose reports run ``cell``; its error."""
+    import time
+
+    import capacity.report.sweep as sweep
+    from capacity.exceptions import ReportError
+
+    monkeypatch.setattr(sweep, "STOP_WAIT", 1.0)  # a report still running is not awaited long
+    monkeypatch.setenv("CAPACITY_CACHE", str(tmp_path / "fit-cache"))
+    monkeypatch.setitem(_BROKEN, "notebook", _broken_notebook(tmp_path / "broken.ipynb", cell))
+    monkeypatch.setattr(sweep, "_render_one", _broken_report)  # the workers are forked after
+    grid = tmp_path / "grid.yaml"
+    grid.write_text("extra_fte: [0, 2]\n", encoding="utf-8")
+    params = Params.from_mapping(
+        {
+            "data_dir": str(tiny_dir),
+            "period_start": "2024-01-01",
+            "period_end": "2024-04-30",
+            "n_boot": 20,
+            "output_dir": str(tmp_path / "reports"),
+            "language": "en",
+        }
+    )
+    t0 = time.monotonic()
+    with pytest.raises(ReportError) as err:
+        sweep.run_sweep(params, grid, jobs=2, each=True, progress=False)
+    return str(err.value), time.monotonic() - t0, tmp_path / "reports"
+
+
+def test_a_sweep_whose_every_scenario_report_fails_names_them_and_keeps_no_report(
+    tmp_path, monkeypatch, tiny_dir
+):
+    message, _, out = _broken_sweep(
+        tmp_path, monkeypatch, tiny_dir, "raise RuntimeError('broken on purpose')"
+    )
+    # the comparison report was submitted (2 of 3) or not (2 of 2): the reports' cells and
+    # the comparison's evaluations run at the same time; if it was, it is stopped
+    assert re.search(r"stopped: 2 of its [23] reports failed", message)
+    assert "of its 2 " in message or "stopped (the comparison report)" in message
+    for name in ("s01 (extra_fte=0.0)", "s02 (extra_fte=2.0)"):
+        assert name in message
+    assert message.count("RuntimeError: broken on purpose") == 2
+    # no sweep folder, no partial one: only the failed notebooks, where the error says
+    left = sorted(p.relative_to(out).parts[0] for p in out.iterdir())
+    assert left == ["failed"]
+    kept = sorted(out.glob("failed/*.ipynb"))
+    assert [p.name.rsplit("-", 1)[1] for p in kept] == ["s01.ipynb", "s02.ipynb"]
+    assert all(str(p) in message for p in kept)
+
+
+def test_a_sweep_stops_when_a_report_fails_while_another_hangs(tmp_path, monkeypatch, tiny_dir):
+    """The report that hangs does not hang the sweep: its worker is terminated after
+    ``STOP_WAIT`` seconds, and its kernel (which polls its parent) shuts down with it."""
+    import os
+    import time
+
+    pid_file = tmp_path / "kernel.pid"
+    cell = (
+        "import os, time\n"
+        "if extra_fte == 0:\n"
+        f"    open({str(pid_file)!r}, 'w').write(str(os.getpid()))\n"
+        "    time.sleep(600)\n"
+        "raise RuntimeError('broken on purpose')"
+    )
+    message, seconds, out = _broken_sweep(tmp_path, monkeypatch, tiny_dir, cell)
+    assert seconds < 300
+    assert "s02 (extra_fte=2.0): notebook 'broken', cell" in message
+    assert "stopped: 1 of its " in message
+    assert "s01 (extra_fte=0.0)" in message.split("failed (")[1].split("); it wrote")[0]
+    assert sorted(p.name for p in out.iterdir()) == ["failed"]
+    pid = int(pid_file.read_text())
+    for _ in range(50):  # the hung kernel follows its terminated worker within seconds
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.2)
+    else:
+        pytest.fail(f"the hung report's kernel (pid {pid}) is still running")

@@ -19,7 +19,8 @@ import dataclasses
 import itertools
 import shutil
 import time
-from concurrent.futures import ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ from typing import Any
 import pandas as pd
 
 from capacity.config import PARAMS_DIR, Params, did_you_mean, read_yaml_mapping, resolve
-from capacity.exceptions import ParameterError
+from capacity.exceptions import ParameterError, ReportError
 from capacity.question4.scenario import SCENARIO_PARAMS
 
 DEFAULT_GRID = PARAMS_DIR / "sweep-grid.yaml"
@@ -326,11 +327,14 @@ def _compare_and_render(params, grid, todo, jobs, pool, formats, progress, t0) -
             if (partial / name).exists():
                 outputs[name] = partial / name
         partial.rename(folder)
-    except BaseException:
-        for future in futures:  # no report may still write into the folder removed here
-            future.cancel()
-        wait(futures)
+    except BaseException as exc:
+        if pool is not None:  # no report may still write into the folder removed here
+            pool.abort(futures, timeout=0 if isinstance(exc, KeyboardInterrupt) else STOP_WAIT)
+        failed = _failed_reports(futures, partial, params.output_path, sweep_id)
         shutil.rmtree(partial, ignore_errors=True)
+        if isinstance(exc, _ReportsFailed) and failed:
+            message = _stopped_message(sweep_id, params.output_path, futures, failed)
+            raise ReportError(message) from exc.first
         raise
     outputs = {k: folder / v.name for k, v in outputs.items()}
     reports = tuple(
@@ -342,6 +346,74 @@ def _compare_and_render(params, grid, todo, jobs, pool, formats, progress, t0) -
         for r in reports
     )
     return SweepResult(folder, comparison, time.perf_counter() - t0, outputs, reports)
+
+
+#: Seconds the reports still running get to finish when a sweep stops on an error; the
+#: workers of those that do not are terminated (:meth:`capacity.report.warm.WarmPool.abort`).
+STOP_WAIT = 10.0
+
+
+class _ReportsFailed(Exception):
+    """A report of the sweep failed (``first``: its exception); the sweep stops."""
+
+    def __init__(self, first: BaseException):
+        super().__init__(str(first))
+        self.first = first
+
+
+def _failed_reports(futures, partial: Path, root: Path, sweep_id: str) -> list[str]:
+    """One line per report of ``futures`` that failed; their kept notebooks moved out.
+
+    A report that fails keeps its partly executed notebook under its output folder's
+    ``failed/`` (:func:`capacity.report.run.run_report`), which for a sweep is inside the
+    partial folder about to be removed: each is moved to ``<root>/failed/<sweep id>-<name>``
+    and its error names the new place.
+    """
+    moved = {}
+    for kept in sorted(partial.rglob("failed/*.ipynb")):
+        target = root / "failed" / f"{sweep_id}-{kept.name}"
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(str(kept), target)
+            moved[str(kept)] = str(target)
+        except OSError:
+            pass
+    lines = []
+    for future in futures:
+        if not future.done() or future.cancelled() or future.exception() is None:
+            continue
+        exc = future.exception()
+        if isinstance(exc, BrokenProcessPool):  # terminated by the abort (or it died)
+            continue
+        if isinstance(exc, ReportError):
+            text = str(exc)
+        else:
+            text = f"{type(exc).__name__}: {exc}"
+        for old, new in moved.items():
+            text = text.replace(old, new)
+        lines.append(f"{getattr(future, 'sweep_label', 'a report')}: {text}")
+    return lines
+
+
+def _stopped_message(sweep_id: str, root: Path, futures, failed: list[str]) -> str:
+    """Why the sweep stopped: the reports that failed, and what became of the others."""
+    cancelled = sum(f.cancelled() for f in futures)
+    unfinished = [
+        getattr(f, "sweep_label", "a report")
+        for f in futures
+        if f.done() and not f.cancelled() and isinstance(f.exception(), BrokenProcessPool)
+    ]
+    others = [f"{cancelled} not started were cancelled"]
+    if unfinished:
+        others.append(
+            f"{len(unfinished)} still running {STOP_WAIT:g} s later were stopped "
+            f"({', '.join(unfinished)})"
+        )
+    return (
+        f"sweep {sweep_id} stopped: {len(failed)} of its {len(futures)} reports failed "
+        f"({'; '.join(others)}); it wrote nothing into {root} but the failed notebooks under "
+        "'failed/'. " + "; ".join(failed)
+    )
 
 
 def _each(data, params, grid, todo, pool, partial, report_params, formats, progress, futures):
@@ -368,19 +440,34 @@ def _each(data, params, grid, todo, pool, partial, report_params, formats, progr
     # imports once per worker, not once per scenario); in an order where reports that
     # share cached results are not rendered at the same time
     order = sharing_order(todo)
-    futures += [pool.submit((_render_one, jobs_list[i], {})) for i in order]
+    names = list(grid)
+    for i in order:
+        future = pool.submit((_render_one, jobs_list[i], {}))
+        setting = ", ".join(f"{n}={getattr(todo[i], n)!r}" for n in names)
+        future.sweep_label = f"{jobs_list[i][0].run_id} ({setting})"
+        futures.append(future)
     comparison = compare(
         data, params, grid, jobs=1, progress=progress, keep=True, order=order[::-1]
     )
+    failed = [f.exception() for f in futures if f.done() and not f.cancelled() and f.exception()]
+    if failed:  # not worth a comparison report
+        raise _ReportsFailed(failed[0])
     csv = partial / "comparison.csv"
     comparison.to_csv(csv)
-    futures.append(pool.submit((_render_comparison, (report_params, formats, str(csv)), {})))
+    future = pool.submit((_render_comparison, (report_params, formats, str(csv)), {}))
+    future.sweep_label = "the comparison report"
+    futures.append(future)
     bar = tqdm(total=len(futures), desc="reports", disable=not progress)
-    done = []
-    for future in futures:
-        done.append(future.result())
-        bar.update()
+    pending = set(futures)
+    while pending:  # the first report that fails stops the sweep (see _compare_and_render)
+        finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+        bar.update(len(finished))
+        errors = [f.exception() for f in finished if not f.cancelled() and f.exception()]
+        if errors:
+            bar.close()
+            raise _ReportsFailed(errors[0])
     bar.close()
+    done = [future.result() for future in futures]
     report, done = done[-1], done[:-1]
     reports = tuple(r for _, r in sorted(zip(order, done, strict=True)))
     return comparison, report, reports

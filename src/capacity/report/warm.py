@@ -324,6 +324,35 @@ class WarmPool:
         """Stop the workers (and with them their kernels)."""
         self._pool.shutdown(wait=True, cancel_futures=True)
 
+    def abort(self, futures: Iterable[Any], timeout: float = 30.0) -> None:
+        """Stop ``futures`` (jobs of this pool): none of them runs or writes afterwards.
+
+        Jobs not started are cancelled; running ones get ``timeout`` seconds to finish.
+        Workers still busy then are terminated: a job that hangs (a report stuck in its
+        kernel, a worker stuck in a garbage collection) must not hang its caller. A
+        terminated worker's kernel shuts itself down (it polls its parent process,
+        ``JPY_PARENT_PID``), and the pool is broken afterwards: call :meth:`close`.
+        """
+        from concurrent.futures import wait
+
+        futures = list(futures)
+        for future in futures:
+            future.cancel()
+        _, running = wait(futures, timeout=timeout)
+        if running:
+            self.terminate()
+
+    def terminate(self) -> None:
+        """Terminate every worker process now (SIGTERM, then SIGKILL after 5 s)."""
+        processes = list((getattr(self._pool, "_processes", None) or {}).values())
+        for proc in processes:
+            proc.terminate()
+        for proc in processes:
+            proc.join(5)
+            if proc.is_alive():
+                proc.kill()
+                proc.join(5)
+
     def __enter__(self) -> WarmPool:
         """The pool, started; closed when the ``with`` block ends."""
         return self

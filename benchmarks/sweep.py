@@ -78,6 +78,47 @@ def each_bound(ea: dict, sw: dict, rp: dict, k: int) -> str:
     )
 
 
+def each_floor(ea: dict, rp: dict, per_report: list[dict], k: int) -> str:
+    """What the sweep costs with every scenario report's cells free, and what 3× leaves them.
+
+    ``ea``, ``rp``: summaries of the sweep with every report and of one cold report (``cpu``
+    of the process tree); ``per_report``: the ``sweep_each`` task's rows (CPU of each
+    report's worker, warm kernel and the kernel's forked processes). A report's cells run
+    on its kernel: the most any sharing between scenarios could remove. The rest cannot
+    go that way: every report's own PDF and HTML (its numbers are on every page), and the
+    sweep's fit, evaluations, comparison report, refits and kernel starts. That rest on
+    ``SWEEP_JOBS`` cores is the floor; ``TARGET_SWEEP_RATIO`` × one cold report minus it,
+    shared by the ``k`` reports, is what their cells may cost.
+    """
+    cpu = ea.get("cpu", float("nan"))
+    rows = [r for r in per_report if {"worker", "kernel", "figures"} <= set(r)]
+    if cpu != cpu or not rows or rp["wall"] <= 0:  # a NaN or no rows: not measured
+        return ""
+    med = m.median
+    cells = sum(r["kernel"] + r["figures"] for r in rows)
+    rest = cpu - cells
+    floor = rest / SWEEP_JOBS
+    budget = (TARGET_SWEEP_RATIO * rp["wall"] * SWEEP_JOBS - rest) / k
+    now = med([r["kernel"] + r["figures"] for r in rows])
+    pdf = [r["pdf"] for r in rows if "pdf" in r]
+    own = med([r["worker"] for r in rows])
+    out = (
+        f"; floor: with every scenario report's cells free (all of their work shared between "
+        f"scenarios), the rest still took {fmt_s(rest)} of CPU: each report's own HTML and "
+        f"PDF in its worker ({fmt_s(own)} a report, median"
+        + (f", the PDF {fmt_s(med(pdf))}" if pdf else "")
+        + f"; its numbers are on every page) and the sweep's fit, evaluations, comparison "
+        f"report, refits and kernel starts, at least {fmt_s(floor)} on {SWEEP_JOBS} cores, "
+        f"{fmt_x(floor / rp['wall'])} one cold report"
+    )
+    if budget <= 0:
+        return out + f", so {fmt_x(TARGET_SWEEP_RATIO)} is out of reach however cheap the cells"
+    return out + (
+        f"; {fmt_x(TARGET_SWEEP_RATIO)} leaves a report's cells (on its kernel) at most "
+        f"{fmt_s(budget)} of CPU at full use of both cores, against {fmt_s(now)} now (median)"
+    )
+
+
 def each_parts(per_report: list[dict]) -> str:
     """What one scenario report's CPU is made of (medians over the sweep's reports).
 
@@ -244,6 +285,7 @@ def bench_sweep(cfg: BenchConfig) -> Section:
             + each_bound(ea, sw, rp, k)
             + each_parts(each[0].info.get("per_report", []))
             + each_timeline(each[0].info, sw["wall"], ea.get("cpu", float("nan")))
+            + each_floor(ea, rp, each[0].info.get("per_report", []), k)
             + ".",
         )
     if k != SWEEP_SCENARIOS:
@@ -257,7 +299,8 @@ def bench_sweep(cfg: BenchConfig) -> Section:
             (f"sweep of {k} with every scenario's report / one report", ea,
              f"{fmt_s(ea['wall'] / k)} per scenario report on {SWEEP_JOBS} cores"
              + each_bound(ea, sw, rp, k) + each_parts(each[0].info.get("per_report", []))
-             + each_timeline(each[0].info, sw["wall"], ea.get("cpu", float("nan"))))
+             + each_timeline(each[0].info, sw["wall"], ea.get("cpu", float("nan")))
+             + each_floor(ea, rp, each[0].info.get("per_report", []), k))
         )  # fmt: skip
     for name, r, limits in variants:
         ratio = r["wall"] / rp["wall"]

@@ -131,3 +131,27 @@ def test_a_sweep_with_every_report_keeps_each_evaluation_for_its_report(tmp_path
         if want.forecast is not None:
             pd.testing.assert_frame_equal(got.forecast, want.forecast, check_exact=True)
         pd.testing.assert_frame_equal(got.draws, want.draws, check_exact=True)
+
+
+def test_the_bench_states_the_sweeps_floor_from_its_own_measurements(monkeypatch):
+    """benchmarks.sweep.each_floor: the process tree less the reports' kernels, on 2 cores,
+    against one cold report, and what the target leaves the kernels (numbers of the bench
+    at 3863505: 144 s of CPU, one cold report 19.1 s)."""
+    import sys
+
+    from capacity.config import ROOT
+
+    if str(ROOT) not in sys.path:  # benchmarks/ is a top-level folder, not a package
+        monkeypatch.syspath_prepend(str(ROOT))
+    from benchmarks.sweep import each_floor
+
+    rows = [{"worker": 2.0, "kernel": 3.5, "figures": 0.1, "pdf": 1.5}] * 16
+    line = each_floor({"cpu": 144.0}, {"wall": 19.1}, rows, 16)
+    rest = 144.0 - 16 * 3.6  # 86.4 s: PDFs, HTML and the sweep's own work
+    assert "the rest still took 86.4 s of CPU" in line
+    assert f"at least {rest / 2:.1f} s on 2 cores, {rest / 2 / 19.1:.2f}× one cold report" in line
+    budget = (3 * 19.1 * 2 - rest) / 16  # 1.76 s
+    assert f"at most {budget:.2f} s of CPU" in line and "against 3.60 s now" in line
+    assert "out of reach" in each_floor({"cpu": 144.0}, {"wall": 10.0}, rows, 16)
+    assert each_floor({"cpu": float("nan")}, {"wall": 19.1}, rows, 16) == ""
+    assert each_floor({"cpu": 144.0}, {"wall": 19.1}, [], 16) == ""

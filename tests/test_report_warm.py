@@ -289,3 +289,39 @@ def test_a_sweep_stops_when_a_report_fails_while_another_hangs(tmp_path, monkeyp
         time.sleep(0.2)
     else:
         pytest.fail(f"the hung report's kernel (pid {pid}) is still running")
+
+
+def test_a_sweep_whose_comparison_report_fails_names_its_kept_notebook(
+    tmp_path, monkeypatch, tiny_dir
+):
+    """``capacity sweep`` alone: the comparison report's failed notebook, kept inside the
+    partial folder that is removed, is moved out, and the error names where it is."""
+    import capacity.report.sweep as sweep
+    from capacity.exceptions import ReportError
+
+    monkeypatch.setenv("CAPACITY_CACHE", str(tmp_path / "fit-cache"))
+    broken = _broken_notebook(tmp_path / "broken.ipynb", "raise RuntimeError('broken')")
+
+    def comparison(params, formats, scenarios_file, *, kernel=None, progress=False):
+        from capacity.report.run import run_report
+
+        return run_report(params, notebook=broken, formats=formats, kernel=kernel)
+
+    monkeypatch.setattr(sweep, "_render_comparison", comparison)
+    grid = tmp_path / "grid.yaml"
+    grid.write_text("extra_fte: [0, 2]\n", encoding="utf-8")
+    out = tmp_path / "reports"
+    params = Params.from_mapping(
+        {
+            "data_dir": str(tiny_dir),
+            "period_start": "2024-01-01",
+            "period_end": "2024-04-30",
+            "n_boot": 20,
+            "output_dir": str(out),
+        }
+    )
+    with pytest.raises(ReportError, match="RuntimeError: broken") as err:
+        sweep.run_sweep(params, grid, jobs=1, progress=False)
+    kept = list(out.glob("failed/*-report.ipynb"))
+    assert len(kept) == 1 and f"kept at {kept[0]}." in str(err.value)
+    assert sorted(p.name for p in out.iterdir()) == ["failed"]

@@ -330,11 +330,14 @@ def _compare_and_render(params, grid, todo, jobs, pool, formats, progress, t0) -
     except BaseException as exc:
         if pool is not None:  # no report may still write into the folder removed here
             pool.abort(futures, timeout=0 if isinstance(exc, KeyboardInterrupt) else STOP_WAIT)
-        failed = _failed_reports(futures, partial, params.output_path, sweep_id)
+        moved = _move_failed_notebooks(partial, params.output_path, sweep_id)
+        failed = _failed_reports(futures, moved)
         shutil.rmtree(partial, ignore_errors=True)
         if isinstance(exc, _ReportsFailed) and failed:
             message = _stopped_message(sweep_id, params.output_path, futures, failed)
             raise ReportError(message) from exc.first
+        if isinstance(exc, ReportError) and moved:  # e.g. the comparison report failed
+            raise ReportError(_moved(str(exc), moved)) from exc
         raise
     outputs = {k: folder / v.name for k, v in outputs.items()}
     reports = tuple(
@@ -361,23 +364,37 @@ class _ReportsFailed(Exception):
         self.first = first
 
 
-def _failed_reports(futures, partial: Path, root: Path, sweep_id: str) -> list[str]:
-    """One line per report of ``futures`` that failed; their kept notebooks moved out.
+def _move_failed_notebooks(partial: Path, root: Path, sweep_id: str) -> dict[str, str]:
+    """Move the failed reports' notebooks out of the partial folder; ``{old: new}`` paths.
 
     A report that fails keeps its partly executed notebook under its output folder's
     ``failed/`` (:func:`capacity.report.run.run_report`), which for a sweep is inside the
-    partial folder about to be removed: each is moved to ``<root>/failed/<sweep id>-<name>``
-    and its error names the new place.
+    partial folder about to be removed: each goes to ``<root>/failed/<sweep id>-<name>``.
     """
     moved = {}
     for kept in sorted(partial.rglob("failed/*.ipynb")):
-        target = root / "failed" / f"{sweep_id}-{kept.name}"
+        name = kept.name if kept.name.startswith(sweep_id) else f"{sweep_id}-{kept.name}"
+        target = root / "failed" / name
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.move(str(kept), target)
             moved[str(kept)] = str(target)
         except OSError:
             pass
+    return moved
+
+
+def _moved(text: str, moved: dict[str, str]) -> str:
+    for old, new in moved.items():
+        text = text.replace(old, new)
+    return text
+
+
+def _failed_reports(futures, moved: dict[str, str]) -> list[str]:
+    """One line per report of ``futures`` that failed: its label and its error.
+
+    An error that names a kept notebook names its new place (``moved``).
+    """
     lines = []
     for future in futures:
         if not future.done() or future.cancelled() or future.exception() is None:
@@ -385,13 +402,8 @@ def _failed_reports(futures, partial: Path, root: Path, sweep_id: str) -> list[s
         exc = future.exception()
         if isinstance(exc, BrokenProcessPool):  # terminated by the abort (or it died)
             continue
-        if isinstance(exc, ReportError):
-            text = str(exc)
-        else:
-            text = f"{type(exc).__name__}: {exc}"
-        for old, new in moved.items():
-            text = text.replace(old, new)
-        lines.append(f"{getattr(future, 'sweep_label', 'a report')}: {text}")
+        text = str(exc) if isinstance(exc, ReportError) else f"{type(exc).__name__}: {exc}"
+        lines.append(f"{getattr(future, 'sweep_label', 'a report')}: {_moved(text, moved)}")
     return lines
 
 

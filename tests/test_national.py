@@ -484,3 +484,58 @@ def test_a_given_detection_share_replaces_the_quarterly_mse(tmp_path):
     np.testing.assert_allclose(given.inputs.stays.mean, x.stays.mean)
     with pytest.raises(ValueError, match="n_boot"):
         fit_models(ds, p, detection=det[:5])
+
+
+def _calendar_case(start, end):
+    """Two cities, every tour A then B a month later; two languages (one no team reaches)."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from capacity.national import _tour_by_calendar, _tour_by_language
+
+    pi = np.array([[0.5, 0.5]])
+    fit = {
+        "languages": ["aa", "bb"],
+        "p_lang": np.array([[0.4, 0.0]]),
+        "fitted": SimpleNamespace(inputs=SimpleNamespace(pi=pi)),
+    }
+    fits = {"A": fit, "B": fit}
+    reach = np.array([[0.2, 0.2]])
+    P = np.array([[[0.0, 0.8], [0.0, 0.0]]])
+    x = np.array([[0.2, 1.0]])
+    s = np.array([[1.0, 0.0]])
+    first = pd.date_range("2020-03-01", periods=30, freq="7D")
+    stays = pd.DataFrame(
+        {
+            "person_id": [f"w{i}" for i in range(30)] * 2,
+            "city": ["A"] * 30 + ["B"] * 30,
+            "start": list(first) + list(first + pd.Timedelta(days=30)),
+            "end": list(first + pd.Timedelta(days=20)) + list(first + pd.Timedelta(days=45)),
+        }
+    )
+    params = Params(period_start=start, period_end=end)
+    whole = _tour_by_language(fits, ["A", "B"], reach, P, x, s)
+    cut = _tour_by_calendar(None, params, fits, ["A", "B"], reach, P, x, s, stays)
+    return whole, cut
+
+
+def test_the_calendar_chain_far_from_the_window_edges_is_the_whole_tour_chain():
+    """Stays in 2020, window 2010-2029: no tour is cut, so the calendar chain gives what the
+    chain of whole tours gives (languages mixed the same way): A 0.5·(1 − 0.6·(0.2 +
+    0.8·0.6)) = 0.296. Nationally within 0.001: the window's first two months and the
+    months before it take the mean of the tours begun, and a few of those are cut."""
+    whole, cut = _calendar_case("2010-01-01", "2029-12-31")
+    np.testing.assert_allclose(cut[0], whole[0], atol=1e-9)
+    np.testing.assert_allclose(cut[1], whole[1], atol=1e-3)
+    assert whole[0][0, 0] == pytest.approx(0.5 * (1 - 0.6 * (0.2 + 0.8 * 0.6)))
+
+
+def test_the_calendar_chain_counts_only_the_stays_inside_the_window():
+    """The window ends in 2020-06: the stays in B of the tours begun in A in its last month
+    fall after it, so tours through A are reached less than whole tours, but never less
+    than reach per stay (0.2 in A: half the women, reach 0.4)."""
+    whole, cut = _calendar_case("2020-01-01", "2020-06-30")
+    assert cut[0][0, 0] < whole[0][0, 0] - 0.01
+    assert cut[0][0, 0] >= 0.2 - 1e-12
+    assert cut[1][0] < whole[1][0]

@@ -198,6 +198,13 @@ def test_national_view_truth_recovery_over_worlds_and_seeds(tmp_path):
     against the old one), and at 19-21 the mixture world's mix (16 / 18) misses its 0.9;
     the floors stay. This test's CPU (pytest process, /usr/bin/time): 126.9 s before
     fit_models(detection=...), 42.9 s after (118 s wall in CI before).
+    With the tour chain on the calendar (``_tour_by_calendar``, 1 Dec 2026, thirteenth
+    session, tour10b; docs/methods/tours.md, "The calendar chain": only the stays inside the
+    window are reached, the period's reach per stay), the same fits, half-year chain ->
+    calendar chain, per tour of 54 (national of 9): seeds 4-6 52 -> 52 (9 -> 9), 16-18
+    42 -> 48 (8 -> 9), 19-21 48 -> 53 (8 -> 8), 22-24 47 -> 47 (9 -> 9); over the 12 seeds
+    189 -> 200 / 216. Per tour still misses 0.88 at 22-24 (the screening world's tours
+    lean low, -0.025 there, with its reach per stay); the floors stay.
     """
     import pandas as pd
 

@@ -45,8 +45,7 @@ def _simulate(p, P, x, s, f, b, before, n, rng):
     and those whose tour is reached inside it; tours present in the window and reached."""
     n_m, c = p.shape
     month = rng.choice(n_m, size=n, p=b / b.sum())
-    city = np.array([rng.choice(c, p=s) for _ in range(n)])
-    stays, reached_stays = [], []
+    city = rng.choice(c, size=n, p=s)
     tour_reached = np.zeros(n, bool)
     present = np.zeros(n, bool)
     alive = np.ones(n, bool)
@@ -62,16 +61,15 @@ def _simulate(p, P, x, s, f, b, before, n, rng):
         hit = rng.random(len(idx)) < p[month[idx], city[idx]]
         tour_reached[idx[hit & win]] = True
         present[idx[win]] = True
-        log.extend(zip(idx[win], city[idx[win]], month[idx[win]], strict=True))
+        log.append(np.c_[idx[win], city[idx[win]], month[idx[win]]])
         nxt = (rng.random(len(idx))[:, None] > cum[city[idx]]).sum(axis=1)
         stop = nxt >= c
         alive[idx[stop]] = False
         go = idx[~stop]
         city[go] = nxt[~stop]
         month[go] = month[go] + rng.choice(len(f), size=len(go), p=f)
-    frame = pd.DataFrame(log, columns=["tour", "city", "month"])
+    frame = pd.DataFrame(np.concatenate(log), columns=["tour", "city", "month"])
     frame["reached"] = tour_reached[frame["tour"]]
-    del stays, reached_stays
     return frame, tour_reached[present].mean()
 
 

@@ -54,6 +54,27 @@ def test_a_figure_that_cannot_be_saved_is_reported(tmp_path, monkeypatch):
     assert not list(tmp_path.glob("*.pending"))
 
 
+def test_a_failure_between_the_two_looks_is_still_reported(tmp_path, monkeypatch):
+    # The child writes its error file, then removes its marker. A wait that looked for
+    # error files just before the child wrote one, and for markers just after it removed
+    # its own, returned as if every figure were saved (the flaky failure under load).
+    (tmp_path / f"05_late{figsave.PENDING}").write_bytes(b"")
+    real_glob = pathlib.Path.glob
+
+    def glob(self, pattern, *args, **kwargs):
+        found = list(real_glob(self, pattern, *args, **kwargs))
+        if pattern.endswith(figsave.FAILED) and not glob.child_done:
+            glob.child_done = True  # the child runs right after this look
+            (tmp_path / f"05_late{figsave.FAILED}").write_bytes(b"ValueError: too late\n")
+            (tmp_path / f"05_late{figsave.PENDING}").unlink()
+        return iter(found)
+
+    glob.child_done = False
+    monkeypatch.setattr(pathlib.Path, "glob", glob)
+    with pytest.raises(ReportError, match="05_late.*too late"):
+        figsave.wait_for_figures(tmp_path)
+
+
 def test_a_slow_failure_report_is_never_read_half_written(tmp_path, monkeypatch):
     # The forked process is preempted between creating its error file and writing it (as
     # under load in CI, where the parent once read it empty: "unknown error"). The file

@@ -195,6 +195,17 @@ def show_and_save(figure, folder: str | Path, show) -> bytes:
     return found["png"]
 
 
+def _raise_failed(folder: Path) -> None:
+    """Raise the first figure error a forked process left in ``folder``, if any."""
+    failed = sorted(folder.glob(f"*{FAILED}"))
+    if failed:
+        detail = failed[0].read_text(encoding="utf-8").strip().splitlines()
+        raise ReportError(
+            f"figure '{failed[0].stem}' could not be saved: "
+            f"{detail[-1] if detail else 'unknown error'}"
+        )
+
+
 def wait_for_figures(folder: str | Path, timeout: float = 600.0) -> None:
     """Wait until every figure of ``folder`` is written; raise if one could not be.
 
@@ -210,15 +221,12 @@ def wait_for_figures(folder: str | Path, timeout: float = 600.0) -> None:
     deadline = time.monotonic() + timeout
     delay = 0.005
     while True:
-        failed = sorted(folder.glob(f"*{FAILED}"))
-        if failed:
-            detail = failed[0].read_text(encoding="utf-8").strip().splitlines()
-            raise ReportError(
-                f"figure '{failed[0].stem}' could not be saved: "
-                f"{detail[-1] if detail else 'unknown error'}"
-            )
+        _raise_failed(folder)
         pending = sorted(folder.glob(f"*{PENDING}"))
         if not pending:
+            # a child writes its error file *before* it removes its marker: one that failed
+            # between the two looks above has left its error by now
+            _raise_failed(folder)
             return
         if time.monotonic() > deadline:
             names = ", ".join(p.stem for p in pending)

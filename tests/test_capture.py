@@ -181,8 +181,10 @@ def test_resolve_capture():
     )  # fmt: skip
     assert [c.key for c in capture_caveats(auto, d)] == ["capture.per_day"]
     q, d = resolve_capture(auto, _world("on_arrival", "on_arrival")[0])
-    assert (d.capture, q.detection_model, q.gap_days) == ("on_arrival", "mse", 28)
-    assert capture_caveats(auto, d) == ()  # the models' defaults: the report needs no line
+    assert (d.capture, q.detection_model, q.stay_model, q.gap_days) == (
+        "on_arrival", "mse", "deconvolve_arrival", 28
+    )  # fmt: skip
+    assert capture_caveats(auto, d) == ()  # the stays' caveat names the model: no line more
     assert [c.key for c in d.caveats] == ["capture.on_arrival"]  # its own summary says it
     q, d = resolve_capture(auto, _world("on_arrival", "per_day")[0])
     assert d.capture == "mixed"

@@ -202,7 +202,8 @@ class Params:
         "gap_days. 'auto' (the default) lets the data choose while those three are at their "
         "defaults (capacity.models.capture: where police or outreach often see a woman before "
         "an ad site first does, the sites see her per day present: 'stays', 'deconvolve', 14; "
-        "where they almost never do, the ad is captured on arrival: 'mse', 'margins', 28; "
+        "where they almost never do, the ad is captured on arrival: 'mse', "
+        "'deconvolve_arrival', 28; "
         "otherwise the defaults); set any of the three and your settings are used, as with "
         "'fixed'. See docs/methods/population.md.",
         choices=("fixed", "auto"),

@@ -179,6 +179,19 @@ CAVEATS: dict[str, dict[str, str]] = {
         "given how often each kind of source sees a present person ({low:pct}–{high:pct} of "
         "her days); {merged:count} stays split by missed sightings are merged.",
     },
+    "stays.deconvolved_arrival": {
+        "sv": "Vistelsernas längd är skattad med en EM-algoritm: en vistelse som en annonssajt "
+        "först såg den dag annonsen lades ut ({anchored:pct} av vistelserna) började den dagen, "
+        "så bara dagarna efter sista observationen är okända (fördelade som glappen mellan "
+        "sajternas avläsningar antyder); vistelser som aldrig syns läggs till. "
+        "{merged:count} vistelser som delats av missade observationer är ihopslagna, "
+        "{returns:count} delade där en ny annons lades ut.",
+        "en": "Stay lengths estimated by an EM algorithm: a stay first seen by an ad site on "
+        "the day the ad was posted ({anchored:pct} of stays) began that day, so only the days "
+        "after the last sighting are unknown (spread as the gaps between the sites' looks "
+        "imply); stays never seen are added. {merged:count} stays split by missed sightings "
+        "are merged, {returns:count} cut where a new ad was posted.",
+    },
     "stays.split": {
         "sv": "{share:pct} av glappen mellan observationer inom en vistelse är längre än "
         "{days:int} dagar: missade observationer delar troligen vistelser, så att de ser "
@@ -229,9 +242,9 @@ CAVEATS: dict[str, dict[str, str]] = {
     "capture.on_arrival": {
         "sv": "Annonserna fångas när kvinnan kommer (polis eller uppsökare såg henne före "
         "annonssajten i {lead:pctspan} av vistelserna): kvartalsvis MSE och "
-        "marginalkorrigerade vistelser.",
+        "vistelser räknade från ankomstdagen.",
         "en": "Ads are captured when the woman arrives (police or outreach saw her before the "
-        "ad site in {lead:pctspan} of stays): quarterly MSE and margin-corrected stays.",
+        "ad site in {lead:pctspan} of stays): quarterly MSE and stays from the arrival day.",
     },
     "capture.per_day": {
         "sv": "Annonssajterna ser en närvarande kvinna med en daglig chans (polis eller "

@@ -4,7 +4,9 @@ Two kinds of ad data need different models downstream (``docs/methods/coverage.m
 
 - **on arrival**: a site's scraper captures a woman's ad when it is posted, on the day
   she arrives, and then sees it on its snapshots while she stays (the shipped sample);
-  the quarterly MSE with margin-corrected stays at ``gap_days`` 28 fits such data;
+  the quarterly MSE with stays deconvolved from the arrival day (``stay_model``
+  ``"deconvolve_arrival"``: such a stay's start is known, only the days after her last
+  sighting are estimated) at ``gap_days`` 28 fits such data;
 - **per day**: a site sees a present woman on each day with a daily chance, so it
   first sees her some days into her stay and sees long stays more often; the stay-level
   detection share with deconvolved stays at ``gap_days`` 14 fits such data.
@@ -53,8 +55,9 @@ and its scraper, not of a city, so all cities' stays are pooled unless ``city`` 
 
 :func:`resolve_capture` turns ``Params.capture_model == "auto"`` (the default) into the
 three model settings (:data:`SETTINGS`): every site on arrival → the ``"on_arrival"``
-settings, every site per day → the ``"per_day"`` settings, otherwise the defaults (which
-are the ``"on_arrival"`` settings), with a caveat. If the user set any of the three, her
+settings, every site per day → the ``"per_day"`` settings, otherwise the defaults
+(quarterly MSE, margin-corrected stays, ``gap_days`` 28: the margins assume neither kind of
+capture), with a caveat. If the user set any of the three, her
 settings are kept (:func:`capture_caveats` says so).
 
 References
@@ -85,9 +88,11 @@ __all__ = [
 ]
 
 #: The model settings each capture model takes (``coverage.md``: "Choosing the defaults",
-#: "Stays split by one missed snapshot; the candidate defaults again").
+#: "Stays split by one missed snapshot; the candidate defaults again"; on arrival the
+#: stays deconvolved from the arrival day, ``docs/methods/stays.md``: "Capture on arrival",
+#: measured better than the margins on worlds 5 and 6 and on the sample).
 SETTINGS: dict[str, dict] = {
-    "on_arrival": {"detection_model": "mse", "stay_model": "margins", "gap_days": 28},
+    "on_arrival": {"detection_model": "mse", "stay_model": "deconvolve_arrival", "gap_days": 28},
     "per_day": {"detection_model": "stays", "stay_model": "deconvolve", "gap_days": 14},
 }
 
@@ -407,13 +412,15 @@ def capture_caveats(params, diagnostic) -> tuple[Caveat, ...]:
     """What a fit says about its capture model: chosen from the data, or set by the user.
 
     ``params`` are the parameters as given (before :func:`resolve_capture`). Nothing when
-    the data choose "on arrival", whose settings are the models' defaults (the choice is
-    in ``FittedModels.capture``); a caveat when they choose "per day" or cannot decide,
-    or when the user set the models under ``"auto"``.
+    the data choose "on arrival" (the choice is in ``FittedModels.capture``, and the stays'
+    own caveat, ``stays.deconvolved_arrival``, says how their lengths are estimated); a
+    caveat when they choose "per day" or cannot decide, or when the user set the models
+    under ``"auto"``.
     """
     if diagnostic is not None:
-        # "on arrival" runs the models' defaults: the report (whose last page has no room
-        # to spare) does not repeat it; diagnostic.summary() and FittedModels.capture do
+        # "on arrival": the report (whose last page has no room to spare) does not repeat
+        # it, the stays' caveat names the model; diagnostic.summary() and
+        # FittedModels.capture do
         return () if diagnostic.capture == "on_arrival" else diagnostic.caveats
     if getattr(params, "capture_model", "fixed") == "auto" and params.models_set:
         return (

@@ -458,14 +458,7 @@ def _fit_deconvolved(
     if med_draws is not None and np.isfinite(med_draws).any():
         med_ci = percentile_interval(med_draws, alpha)
     q = dec.q0
-    caveats.append(
-        Caveat(
-            "stays.deconvolved",
-            low=float(q.min()),
-            high=float(q.max()),
-            merged=int(merged["pieces"].sum() - len(merged)),
-        )
-    )
+    caveats.append(_deconvolved_caveat(dec, merged, correction))
     share_cens = 1 - (~kept["right_censored"]).mean()
     if share_cens > 0:
         caveats.append(Caveat("stays.censored", share=share_cens))
@@ -505,6 +498,20 @@ def _fit_deconvolved(
         _rows={"expander": dec},
         n_boot=int(n_boot),
     )
+
+
+def _deconvolved_caveat(dec, merged: pd.DataFrame, correction: str) -> Caveat:
+    """How the deconvolved lengths were estimated (capture on arrival: from the arrival day)."""
+    n_merged = int(merged["pieces"].sum() - len(merged))
+    if correction == "deconvolve_arrival":  # the start of a stay first seen on arrival is known
+        return Caveat(
+            "stays.deconvolved_arrival",
+            anchored=float(np.mean(dec.key_anchored[dec.stay_key])),
+            merged=n_merged,
+            returns=int(merged.attrs.get("posted_returns", 0)),
+        )
+    q = dec.q0
+    return Caveat("stays.deconvolved", low=float(q.min()), high=float(q.max()), merged=n_merged)
 
 
 def _deconvolver(merged, strata, correction: str, arrival):

@@ -18,6 +18,7 @@ import pytest
 from capacity.config import SAMPLE_DIR, Params
 from capacity.exceptions import EstimationError, ParameterError
 from capacity.models.capture import (
+    NATIONAL_ON_ARRIVAL_STAYS,
     SETTINGS,
     capture_caveats,
     capture_diagnostic,
@@ -196,6 +197,25 @@ def test_resolve_capture():
     r = resolved(Params(capture_model="auto", extra_fte=3.0), fake)
     assert (r.capture_model, r.detection_model, r.extra_fte) == ("fixed", "stays", 3.0)
     assert resolved(Params(capture_model="fixed", extra_fte=3.0), fake).detection_model == "mse"
+
+
+def test_the_national_view_asks_auto_for_the_margins_on_arrival():
+    """``on_arrival_stays`` (what the national view passes) replaces the arrival model on
+    arrival only: per-day data keep their deconvolution, mixed data their defaults, and a
+    stay model the user set is kept."""
+    auto = Params()
+    arrival, _ = _world("on_arrival", "on_arrival")
+    q, d = resolve_capture(auto, arrival, on_arrival_stays=NATIONAL_ON_ARRIVAL_STAYS)
+    assert NATIONAL_ON_ARRIVAL_STAYS == "margins"
+    assert (d.capture, q.capture_model, q.detection_model, q.stay_model, q.gap_days) == (
+        "on_arrival", "fixed", "mse", "margins", 28
+    )  # fmt: skip
+    assert SETTINGS["on_arrival"]["stay_model"] == "deconvolve_arrival"  # not changed by it
+    q, d = resolve_capture(auto, _world("per_day", "per_day")[0], on_arrival_stays="margins")
+    assert (d.capture, q.stay_model, q.gap_days) == ("per_day", "deconvolve", 14)
+    mine = Params(stay_model="deconvolve_arrival")  # the user's own choice under auto
+    q, d = resolve_capture(mine, arrival, on_arrival_stays="margins")
+    assert d is None and q.stay_model == "deconvolve_arrival"
 
 
 def test_settings_the_user_set_are_kept_and_said():

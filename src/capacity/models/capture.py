@@ -58,7 +58,10 @@ three model settings (:data:`SETTINGS`): every site on arrival → the ``"on_arr
 settings, every site per day → the ``"per_day"`` settings, otherwise the defaults
 (quarterly MSE, margin-corrected stays, ``gap_days`` 28: the margins assume neither kind of
 capture), with a caveat. If the user set any of the three, her
-settings are kept (:func:`capture_caveats` says so).
+settings are kept (:func:`capture_caveats` says so). The national view fits every city
+and asks for the margins on arrival (``on_arrival_stays``, :data:`NATIONAL_ON_ARRIVAL_STAYS`):
+its reach moved by at most 0.006 with the arrival model at twice the CPU
+(``docs/methods/stays.md``, "`auto` in the national view").
 
 References
 ----------
@@ -79,6 +82,7 @@ from capacity.exceptions import EstimationError
 from capacity.models._base import COLUMNS, Caveat, Results, require_columns
 
 __all__ = [
+    "NATIONAL_ON_ARRIVAL_STAYS",
     "SETTINGS",
     "CaptureDiagnostic",
     "capture_caveats",
@@ -95,6 +99,13 @@ SETTINGS: dict[str, dict] = {
     "on_arrival": {"detection_model": "mse", "stay_model": "deconvolve_arrival", "gap_days": 28},
     "per_day": {"detection_model": "stays", "stay_model": "deconvolve", "gap_days": 14},
 }
+
+#: The stay model the national view (:func:`capacity.national.national_view`) asks ``auto``
+#: for on arrival: the margins. On the national truth-recovery worlds (3 worlds x 7 seeds x
+#: 6 cities) and the sample its reach per stay, woman and tour and the national share moved
+#: by at most about 0.006 with ``deconvolve_arrival``, whose 100 EM replicates per city
+#: doubled the view's CPU (``docs/methods/stays.md``, "`auto` in the national view").
+NATIONAL_ON_ARRIVAL_STAYS = "margins"
 
 THRESHOLD = 0.10
 #: the same-first-day share that separates the two kinds when the lead share cannot decide
@@ -382,7 +393,7 @@ def capture_diagnostic(
     )  # fmt: skip
 
 
-def resolve_capture(params, sightings: pd.DataFrame):
+def resolve_capture(params, sightings: pd.DataFrame, *, on_arrival_stays: str | None = None):
     """``params`` with ``capture_model: "auto"`` replaced by the settings the data carry.
 
     Returns ``(params, diagnostic)``; the result's ``capture_model`` is always ``"fixed"``,
@@ -396,6 +407,11 @@ def resolve_capture(params, sightings: pd.DataFrame):
     - ``"auto"`` otherwise: the :func:`capture_diagnostic` of all cities' sightings chooses
       the three (:data:`SETTINGS`); when the sites disagree or the data are too few they
       keep their defaults (``diagnostic.caveats`` says so).
+
+    ``on_arrival_stays``: the stay model when the data choose "on arrival", in place of
+    ``SETTINGS["on_arrival"]``'s (the national view passes
+    :data:`NATIONAL_ON_ARRIVAL_STAYS`); None keeps :data:`SETTINGS`. A user's own
+    ``stay_model`` is kept either way.
     """
     if getattr(params, "capture_model", "fixed") != "auto":
         return params, None
@@ -405,7 +421,10 @@ def resolve_capture(params, sightings: pd.DataFrame):
         diag = capture_diagnostic(sightings)
     except EstimationError:
         return params.replace(capture_model="fixed"), None
-    return params.replace(capture_model="fixed", **(diag.settings or {})), diag
+    settings = diag.settings or {}
+    if on_arrival_stays is not None and diag.capture == "on_arrival":
+        settings["stay_model"] = on_arrival_stays
+    return params.replace(capture_model="fixed", **settings), diag
 
 
 def capture_caveats(params, diagnostic) -> tuple[Caveat, ...]:

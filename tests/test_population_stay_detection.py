@@ -580,6 +580,11 @@ def test_the_chain_with_detection_model_stays(tmp_path_factory):
     keys = {c.key for c in res.caveats}
     assert "population.stay_detection" in {c.key for c in det.caveats}
     assert "population.unseen" not in keys
+    # the default (detection_dependence "auto") runs the likelihood-ratio test of outreach
+    # working from the ads; outreach searches at random here, so the independent model stays
+    test = det.params["dependence"]
+    assert params.detection_dependence == "auto" and np.isfinite(test["p_value"])
+    assert not test["chosen"] and "population.ads_dependence" not in keys
     assert np.isfinite(res.key_figures.loc["reach_effective", "estimate"])
 
 

@@ -188,12 +188,13 @@ class Params:
         choices=("mse", "stays"),
     )
     detection_dependence: str = _param(
-        "none",
+        "auto",
         doc="Whether the stay-level detection model (detection_model 'stays') lets outreach "
         "work from the ads (a stay with an ad sighting contacted more often), police being "
-        "the anchor: 'none' (the default), 'auto' (when a likelihood-ratio test rejects "
-        "independence at 0.001) or 'ads' (always). See docs/methods/population.md, 'Outreach "
-        "that works from the ads', for what it is measured to do.",
+        "the anchor: 'auto' (the default: when a likelihood-ratio test rejects independence "
+        "at 0.001 and outreach does not screen new ads), 'none' (never) or 'ads' (always). "
+        "See docs/methods/population.md, 'Outreach that works from the ads', for what it is "
+        "measured to do.",
         choices=("none", "auto", "ads"),
     )
     capture_model: str = _param(

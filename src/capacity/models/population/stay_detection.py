@@ -32,9 +32,9 @@ interactions cannot absorb. :func:`fit_stay_detection` models the cause instead,
   Given the group the product over days still holds (the group is a function of the ad
   sites' days), so the classes below run over (group, visibility class) pairs and
   ``P(seen)`` uses group 0. ``"auto"`` keeps it when a likelihood-ratio test rejects
-  ``γ = 0`` and outreach does not screen new ads (``SCREENING_RATIO``); the default
-  ``"none"`` never fits it (``docs/methods/population.md``: what it does on the worlds
-  measured).
+  ``γ = 0`` and outreach does not screen new ads (``SCREENING_RATIO``), and is the chain's
+  default (``Params.detection_dependence``); ``"none"``, this function's default, never fits
+  it (``docs/methods/population.md``: what each does on the worlds measured).
 
 A stay seen on ``K`` days, first to last sighting ``d`` days apart, with ``K_j`` days by ad
 site ``j``, first seen on day ``x + 1`` of her stay, has, given ``L``, ``x`` and class
@@ -116,8 +116,8 @@ EARLY_DAYS = 3
 #: instead of running off to −∞ (a flat direction the bootstrap's Newton step cannot use).
 EARLY_PRIOR_SD = 2.0
 #: Whether the other sources' daily patterns depend on the stay having an ad sighting:
-#: never (the default), as the likelihood-ratio test decides, or always
-#: (:func:`fit_stay_detection`).
+#: never (:func:`fit_stay_detection`'s default), as the likelihood-ratio test decides (the
+#: chain's default, ``Params.detection_dependence``), or always.
 DEPENDENCE = ("none", "auto", "ads")
 #: Level of that likelihood-ratio test.
 DEPENDENCE_LEVEL = 0.001
@@ -985,9 +985,8 @@ def fit_stay_detection(
     dependence : {"none", "auto", "ads"}
         Whether the other sources' daily patterns depend on the stay having an ad sighting
         (outreach that works from the ads; see "Outreach that works from the ads" in
-        ``docs/methods/population.md``): ``"none"`` never (the default, and the chain's
-        unless ``Params.detection_dependence`` says otherwise: the dependent model
-        overshoots on world 4 and is far off where outreach screens new ads), ``"ads"``
+        ``docs/methods/population.md``): ``"none"`` never (this function's default; the
+        chain passes ``Params.detection_dependence``, ``"auto"`` by default), ``"ads"``
         always (when both kinds of stay are fitted, at least ``DEPENDENT_MIN`` each),
         ``"auto"`` when the likelihood-ratio test against ``"none"`` (one ``γ_j`` per
         outreach source, ``2(ℓ̂_dep − ℓ̂_ind) ~ χ²``) rejects at level ``DEPENDENCE_LEVEL``

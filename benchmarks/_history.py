@@ -76,7 +76,8 @@ class Run:
 def parse_results(text: str, label: str) -> Run:
     """Targets, date, commit and load average of a RESULTS.md."""
     when = re.search(r"on (\d{4}-\d{2}-\d{2} \d{2}:\d{2}) UTC", text)
-    commit = re.search(r"^\| git commit \| (\S+) \|", text, re.M)
+    # the commit, also when the run noted "(working tree has uncommitted changes)" after it
+    commit = re.search(r"^\| git commit \| (\S+)[^|\n]*\|", text, re.M)
     load = re.search(r"^\| load average at start \(1/5/15 min\) \| ([^|]+) \|", text, re.M)
     measured, status, sizes = {}, {}, {}
     block = text.split("## Targets", 1)[-1].split("\n## ", 1)[0]

@@ -154,6 +154,8 @@ def test_before_after_is_parsed_from_earlier_results_never_typed_in():
     )
     run = parse_results(old, "before")
     assert run.when == "2026-01-01 10:00" and run.commit == "abc1234"
+    dirty = old.replace("| abc1234 |", "| abc1234 (working tree has uncommitted changes) |")
+    assert parse_results(dirty, "x").commit == "abc1234"
     assert run.measured == {"chain_first": "57.70× wall", "peak": "1.56 GB"}
     assert key_of("chain / read of the 4 tables at 1,000,000 (first)") == "chain_first"
     now = [

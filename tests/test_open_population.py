@@ -268,7 +268,7 @@ def test_coverage_table_lists_the_settings_each_world_ran_with(tmp_path):
     pd.DataFrame(rows).to_csv(csv, index=False)
     assert main(["--from-cases", str(csv), "--out", str(out), "--chain-only"]) == 0
     text = out.read_text(encoding="utf-8")
-    assert "- w: stays/deconvolve/14 (2 seeds), stays/deconvolve/14+ads (1 seed)" in text
+    assert "- w: stays/deconvolve/14 (2 seeds), stays/deconvolve/14+ads (1 seed)\n\n" in text
     (tmp_path / "plain").mkdir()
     args, plain = _from_cases(tmp_path / "plain")
     assert main([*args, "--chain-only"]) == 0

@@ -861,6 +861,7 @@ def write_markdown(
                 "",
             ]
             + [f"- {w}: {t}" for w, t in settings_summary(cases).items()]
+            + [""]
             if settings_summary(cases)
             else []
         ),

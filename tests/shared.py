@@ -51,6 +51,19 @@ def tiny_with_private_cache(tmp_path, monkeypatch):
     return params, load_dataset(params.data_path)
 
 
+def tiny_sweep_params(tiny_dir, output_dir, n_boot: int, **more) -> Params:
+    """Parameters of a sweep (or report) on the tiny dataset, January–April 2024, written to
+    ``output_dir``; ``more`` adds or overrides (e.g. ``language="en"``)."""
+    values = {
+        "data_dir": str(tiny_dir),
+        "period_start": "2024-01-01",
+        "period_end": "2024-04-30",
+        "n_boot": n_boot,
+        "output_dir": str(output_dir),
+    }
+    return Params.from_mapping(values | more)
+
+
 def random_stay_table(
     d: int, seed: int, *, points: int, last_day: float, tail: float, tail_mean: float
 ) -> StayTable:

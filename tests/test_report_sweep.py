@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from shared import tiny_sweep_params
 
 from capacity.config import Params
 from capacity.exceptions import ParameterError
@@ -60,16 +61,7 @@ def test_sweep_fits_once_and_writes_the_comparison(tmp_path, monkeypatch, tiny_d
     )
     grid = tmp_path / "grid.yaml"
     grid.write_text("extra_fte: [0, 4]\nstay_multiplier: [1.0, 0.5]\n", encoding="utf-8")
-    params = Params.from_mapping(
-        {
-            "data_dir": str(tiny_dir),
-            "period_start": "2024-01-01",
-            "period_end": "2024-04-30",
-            "n_boot": 30,
-            "output_dir": str(tmp_path / "reports"),
-            "language": "en",
-        }
-    )
+    params = tiny_sweep_params(tiny_dir, tmp_path / "reports", 30, language="en")
     result = run_sweep(params, grid_file=grid, jobs=2, formats="html,xlsx", progress=False)
     assert len(calls) == 1
     folder = result.folder

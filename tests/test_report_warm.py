@@ -6,6 +6,7 @@ import re
 
 import nbformat
 import pytest
+from shared import tiny_sweep_params
 
 from capacity.config import Params
 from capacity.report.warm import WarmKernel
@@ -223,16 +224,7 @@ def _broken_sweep(tmp_path, monkeypatch, tiny_dir, cell: str):
     monkeypatch.setattr(sweep, "_render_one", _broken_report)  # the workers are forked after
     grid = tmp_path / "grid.yaml"
     grid.write_text("extra_fte: [0, 2]\n", encoding="utf-8")
-    params = Params.from_mapping(
-        {
-            "data_dir": str(tiny_dir),
-            "period_start": "2024-01-01",
-            "period_end": "2024-04-30",
-            "n_boot": 20,
-            "output_dir": str(tmp_path / "reports"),
-            "language": "en",
-        }
-    )
+    params = tiny_sweep_params(tiny_dir, tmp_path / "reports", 20, language="en")
     t0 = time.monotonic()
     with pytest.raises(ReportError) as err:
         sweep.run_sweep(params, grid, jobs=2, each=True, progress=False)
@@ -311,15 +303,7 @@ def test_a_sweep_whose_comparison_report_fails_names_its_kept_notebook(
     grid = tmp_path / "grid.yaml"
     grid.write_text("extra_fte: [0, 2]\n", encoding="utf-8")
     out = tmp_path / "reports"
-    params = Params.from_mapping(
-        {
-            "data_dir": str(tiny_dir),
-            "period_start": "2024-01-01",
-            "period_end": "2024-04-30",
-            "n_boot": 20,
-            "output_dir": str(out),
-        }
-    )
+    params = tiny_sweep_params(tiny_dir, out, 20)
     with pytest.raises(ReportError, match="RuntimeError: broken") as err:
         sweep.run_sweep(params, grid, jobs=1, progress=False)
     kept = list(out.glob("failed/*-report.ipynb"))

@@ -396,6 +396,22 @@ def tour_starts_by_period(stays: pd.DataFrame, edges: np.ndarray, gap_days: int)
     return np.bincount(_in_period(start[begins], edges), minlength=len(edges) - 1).astype(float)
 
 
+def _weighted_by_stays(per_period: np.ndarray, stays, cities, edges) -> np.ndarray:
+    """Each city's tour reach over the periods, weighted by its stays beginning in each.
+
+    ``per_period`` is (periods, draws, cities); a city with no stay in the window gets the
+    plain mean over the periods.
+    """
+    city_of = stays["city"].astype(str).to_numpy()
+    period = _in_period(_day(stays["start"]), edges)
+    out = per_period.mean(axis=0)
+    for j, city in enumerate(cities):
+        w = np.bincount(period[city_of == city], minlength=per_period.shape[0]).astype(float)
+        if w.sum() > 0:
+            out[:, j] = np.tensordot(w / w.sum(), per_period[:, :, j], axes=1)
+    return out
+
+
 def _tour_by_period(data, params: Params, fits: dict, cities, reach, P, x, s, stays):
     r"""Reach per tour through each city and nationally, with each city's reach by half-year.
 
@@ -439,13 +455,7 @@ def _tour_by_period(data, params: Params, fits: dict, cities, reach, P, x, s, st
         tours.append(t_k)
         nats.append(n_k)
     tours, nats = np.stack(tours), np.stack(nats)  # (T, D, C), (T, D)
-    city_of = stays["city"].astype(str).to_numpy()
-    period = _in_period(_day(stays["start"]), edges)
-    tour = tours.mean(axis=0)
-    for j, city in enumerate(cities):
-        w = np.bincount(period[city_of == city], minlength=n_t).astype(float)
-        if w.sum() > 0:
-            tour[:, j] = np.tensordot(w / w.sum(), tours[:, :, j], axes=1)
+    tour = _weighted_by_stays(tours, stays, cities, edges)
     b = tour_starts_by_period(stays, edges, params.gap_days)
     national = np.tensordot(b / b.sum(), nats, axes=1) if b.sum() > 0 else nats.mean(axis=0)
     return tour, national
@@ -517,13 +527,7 @@ def _tour_by_calendar(data, params: Params, fits: dict, cities, reach, P, x, s, 
     tour = tour[before:].reshape(n_w, n_l, d, c)
     # per language to per woman of the city: Σ_L π_cL, then months by the city's stays
     tour = np.einsum("dcl,mldc->mdc", pi, tour)
-    city_of = stays["city"].astype(str).to_numpy()
-    month_of = _in_period(_day(stays["start"]), edges)
-    out = tour.mean(axis=0)
-    for j, city in enumerate(cities):
-        w = np.bincount(month_of[city_of == city], minlength=n_w).astype(float)
-        if w.sum() > 0:
-            out[:, j] = np.tensordot(w / w.sum(), tour[:, :, j], axes=1)
+    out = _weighted_by_stays(tour, stays, cities, edges)
     mix = np.moveaxis(pi, 2, 0)  # (L, D, C): the tours beginning in c speak L with π_cL
     unreached = (mix * unreached.reshape(n_l, d, c)).sum(axis=0)
     present = (mix * present.reshape(n_l, d, c)).sum(axis=0)

@@ -179,3 +179,31 @@ def test_a_single_report_builds_every_figure_and_shares_nothing(sweep_kernel, mo
         figsave.wait_for_figures(book.artifacts / "figures")
     assert len(BUILT) == 2
     assert not (tmp / "cache" / "figures").exists()
+
+
+def _png_only_book(tmp_path, name: str) -> ReportBook:
+    """A book whose runner asked for PNG figure files only (``run_report(svg=False)``)."""
+    (tmp_path / name).mkdir()
+    figsave.request_png_only(tmp_path / name)
+    return _book(tmp_path, name)
+
+
+def test_a_report_without_svgs_shares_its_png_and_one_with_svgs_draws_them(sweep_kernel):
+    """Scenario reports write PNGs only (``run_report(svg=False)``); a report of the same
+    sweep that wants the SVG (the comparison report) does not take such an entry."""
+    tmp = sweep_kernel
+    png_only = _png_only_book(tmp, "a")
+    png_only.figure_of(counted, _draws(), 0.8, "sv")
+    assert sorted(_files(png_only)) == ["01_reach_distribution.png"]
+    again = _png_only_book(tmp, "b")
+    again.figure_of(counted, _draws(), 0.8, "sv")
+    assert len(BUILT) == 1 and _files(again) == _files(png_only)
+    full = _book(tmp, "c")
+    full.figure_of(counted, _draws(), 0.8, "sv")
+    assert len(BUILT) == 2  # drawn again, with its SVG
+    assert sorted(_files(full)) == ["01_reach_distribution.png", "01_reach_distribution.svg"]
+    png = "01_reach_distribution.png"
+    assert _files(full)[png] == _files(png_only)[png]
+    last = _png_only_book(tmp, "d")
+    last.figure_of(counted, _draws(), 0.8, "sv")  # the full entry serves a PNG-only report
+    assert len(BUILT) == 2 and _files(last) == _files(png_only)

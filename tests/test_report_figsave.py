@@ -162,3 +162,36 @@ def test_the_memo_is_off_unless_a_warm_kernel_of_a_sweep_switches_it_on(monkeypa
     assert not figsave.memo_on()
     monkeypatch.setenv(figsave.MEMO_SWITCH, "1")
     assert figsave.memo_on()
+
+
+def test_a_report_that_asks_for_png_only_gets_the_same_png_and_no_svg(tmp_path, monkeypatch):
+    """A sweep's scenario report (``run_report(svg=False)``) writes each figure's PNG alone,
+    the bytes a report with SVGs writes: forked, in place, and on a warm kernel with the memo
+    (drawn once, no SVG drawn at all)."""
+    monkeypatch.setattr(figsave, "_MEMO", {})
+    assert figsave.wants_svg(None) and figsave.wants_svg(tmp_path)
+    figsave.request_png_only(tmp_path)
+    assert not figsave.wants_svg(tmp_path)
+    ref = _figure("01_reach")
+    ref.save(tmp_path / "ref")
+    ref_png = (tmp_path / "ref" / "01_reach.png").read_bytes()
+    figsave.save_figure(_figure("01_reach"), tmp_path / "forked", with_svg=False)
+    figsave.wait_for_figures(tmp_path / "forked")
+    monkeypatch.setenv("CAPACITY_FIGURE_PROCESS", "0")
+    figsave.save_figure(_figure("01_reach"), tmp_path / "inplace", with_svg=False)
+    monkeypatch.setenv(figsave.MEMO_SWITCH, "1")
+    drawn = []
+    real_savefig = plt.Figure.savefig
+
+    def savefig(self, *a, **k):
+        drawn.append(k.get("format") or str(a[0]).rsplit(".", 1)[-1])
+        return real_savefig(self, *a, **k)
+
+    monkeypatch.setattr(plt.Figure, "savefig", savefig)
+    shown = figsave.show_and_save(_figure("01_reach"), tmp_path / "memo", None, with_svg=False)
+    assert shown == ref_png
+    assert drawn == ["png"]  # one raster, no SVG
+    for folder in ("forked", "inplace", "memo"):
+        files = {p.name: p.read_bytes() for p in (tmp_path / folder).iterdir()}
+        assert files == {"01_reach.png": ref_png}, folder
+    plt.close("all")

@@ -117,6 +117,11 @@ def test_sweep_renders_every_scenario_report_on_warm_kernels(tmp_path, monkeypat
     survival = {p.read_bytes() for files in shown for p in files if "survival" in p.name}
     tornado = {p.read_bytes() for files in shown for p in files if "sensitivity" in p.name}
     assert len(survival) == 1 and len(tornado) == 4
+    # a scenario report's figures are the PNGs its PDF shows, with no SVG (run_sweep's
+    # svg=False); the comparison report keeps both
+    assert not [p for r in result.reports for p in (r.folder / "figures").glob("*.svg")]
+    compared = sorted(p.suffix for p in (result.folder / "figures").iterdir())
+    assert compared and compared.count(".svg") == compared.count(".png")
 
 
 def _preload_notebook(path):

@@ -45,7 +45,8 @@ class ReportBook:
         The run's validated parameters (language, suppression threshold).
     artifacts_dir : str or Path, optional
         Where tables (``tables/NN_name.json``) and figures (``figures/NN_name.png|svg``)
-        are saved; nothing is saved when empty (interactive use).
+        are saved; nothing is saved when empty (interactive use). The PNG alone when the
+        report runner asked for that (:func:`capacity.report.figsave.request_png_only`).
     show : bool
         Display items in the notebook (turn off in tests).
     """
@@ -56,6 +57,10 @@ class ReportBook:
         self.params = params
         self.lang = params.language
         self.artifacts = Path(artifacts_dir) if artifacts_dir else None
+        from capacity.report.figsave import wants_svg
+
+        # figure files: PNG and SVG, or the PNG alone when the runner asked for that
+        self._svg = wants_svg(self.artifacts)
         self.show = show
         self.tables: list[Table] = []
         self.figures: list[Figure] = []
@@ -260,6 +265,8 @@ class ReportBook:
         if self.artifacts and memo_on():
             key = figmemo.content_key(build, args, kwargs, height)
         found = figmemo.lookup(key, self.params) if key else None
+        if found is not None and self._svg and found.get("svg") is None:
+            found = None  # drawn for a report that wrote no SVG: this one wants it
         if found is None:
             html, files = self._figure(build(*args, **kwargs), caption, height)
             if key and files is not None:
@@ -273,7 +280,8 @@ class ReportBook:
         folder.mkdir(parents=True, exist_ok=True)
         stem = f"{number:02d}_{found['name']}"
         _write(folder / f"{stem}.png", found["png"])
-        _write(folder / f"{stem}.svg", found["svg"])
+        if self._svg:
+            _write(folder / f"{stem}.svg", found["svg"])
         return self._show_figure(number, found["png"], found["alt"], caption or found["title"])
 
     def _figure(
@@ -303,9 +311,14 @@ class ReportBook:
             # on (capacity.report.figsave); the runner waits for them before collecting. On
             # a sweep's warm kernel a figure drawn before is not drawn again, and a new one
             # is drawn once at the figures/ resolution, also shown here (no 170 dpi PNG)
-            png = show_and_save(Figure(figure.fig, figure.alt, figure.title, stem), folder, shown)
+            # (a report that asked for PNG files only, e.g. a sweep's scenario report,
+            # gets no SVG: figsave.wants_svg)
+            png = show_and_save(
+                Figure(figure.fig, figure.alt, figure.title, stem), folder, shown,
+                with_svg=self._svg,
+            )  # fmt: skip
             if memo_on():  # written by the kernel itself (no forked process): keep the bytes
-                svg = (folder / f"{stem}.svg").read_bytes()
+                svg = (folder / f"{stem}.svg").read_bytes() if self._svg else None
                 files = {"png": png, "svg": svg, "alt": figure.alt, "title": figure.title,
                          "name": figure.name}  # fmt: skip
         else:

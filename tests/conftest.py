@@ -43,26 +43,32 @@ def tiny(tiny_dir):
     return load_dataset(tiny_dir)
 
 
-# The slowest modules of the slow tier, longest first (`pytest --durations`, fresh-clone CI of
-# 1 Dec 2026): they start first, so the two workers of `make test` do not finish one long test
-# while the other sits idle. A module not listed keeps its place after these.
+# The slowest modules of the slow tier, longest first (CPU seconds of their slow tests, a
+# per-test CPU record of the slow tier, 1 Dec 2026 17:00 UTC). `make test` hands whole modules
+# to its two workers (`--dist loadscope --no-loadscope-reorder`: a module's fixtures are built
+# once, not once per worker) in this order, so the longest start first and neither worker
+# finishes a long module alone at the end. A module not listed keeps its place after these.
 LONGEST_FIRST = (
-    "tests/test_open_population.py",
-    "tests/test_readme_own_data.py",
-    "tests/test_national.py",
-    "tests/test_report_warm.py",
-    "tests/test_notebooks.py",
-    "tests/test_levels.py",
-    "tests/test_capture.py",
-    "tests/test_strategy.py",
-    "tests/test_benchmarks.py",
+    "tests/test_open_population.py",  # 133 s: the two reduced coverage studies
+    "tests/test_notebooks.py",  # 121 s
+    "tests/test_readme_own_data.py",  # 70 s
+    "tests/test_levels.py",  # 69 s
+    "tests/test_report_warm.py",  # 64 s
+    "tests/test_population_stay_detection.py",  # 59 s
+    "tests/test_strategy.py",  # 54 s
+    "tests/test_disclosure_attack.py",  # 54 s
+    "tests/test_mobility.py",  # 54 s
+    "tests/test_benchmarks.py",  # 51 s
+    "tests/test_national.py",  # 48 s
+    "tests/test_capture.py",  # about 40 s
+    "tests/test_channels.py",  # about 40 s
 )
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Run the slow tier first, its longest modules first (a stable sort: each module keeps
-    its own order, so module fixtures are still built once per worker)."""
+    its own order; with ``--dist loadscope`` a module goes where its first test is)."""
 
     def rank(item: pytest.Item) -> tuple[int, int]:
         if item.get_closest_marker("slow") is None:

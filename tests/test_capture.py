@@ -382,6 +382,7 @@ def test_national_view_with_auto_is_the_view_with_the_chosen_settings(tmp_path):
     assert auto.national == fixed.national
     keys = [c.key for c in auto.caveats]
     assert keys[0] == "capture.per_day" and "capture.per_day" not in [c.key for c in fixed.caveats]
+    assert "national.stays_margins" not in keys  # per day: the stays of a city's own report
 
 
 def test_second_check_decides_only_when_the_lead_share_cannot():

@@ -33,6 +33,9 @@ def test_every_city_has_reach_per_stay_woman_and_tour(national):
     assert 0 < lo <= est <= hi < 1
     assert res.gaps(2).index[0] == c["unreached_tours_per_week"].idxmax()
     assert np.isfinite(c["arrivals_per_week"]).all()
+    # ads captured on arrival: the view's stays are the margins', a city's own report's the
+    # arrival model's, and the view says so
+    assert "national.stays_margins" in [x.key for x in res.caveats]
 
 
 def test_work_shared_between_cities_changes_nothing(national, tmp_path):

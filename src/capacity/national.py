@@ -602,6 +602,10 @@ def national_view(data, params: Params, cities: list[str] | None = None) -> Nati
     P, x, s, q = flow_draws(stays, params.seed, params.n_boot, shared)
     reach = np.zeros((d, len(flows.cities)))
     fits, caveats = {}, list(capture_caveats(given, capture))
+    if capture is not None and capture.capture == "on_arrival":
+        # a city's own report fits SETTINGS["on_arrival"]'s stays (the arrival model): its
+        # figures and these may differ a little, and the reader of both should know why
+        caveats.append(Caveat("national.stays_margins"))
     for city in names:
         try:
             fit = _fit_city(data, dataclasses.replace(params, city=city), stays, shared)

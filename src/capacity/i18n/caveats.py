@@ -598,6 +598,16 @@ CAVEATS: dict[str, dict[str, str]] = {
         "sv": "{city}: kunde inte skattas ({reason:reason}); stadens räckvidd sätts till 0.",
         "en": "{city}: not fitted ({reason:reason}); its reach is taken as 0.",
     },
+    "national.stays_margins": {
+        "sv": "Här skattas vistelsernas längd i alla städer med marginalmetoden (den snabbare); "
+        "en stads egen rapport använder ankomstmodellen, eftersom annonserna fångas när de "
+        "läggs ut. De två ger nästan samma räckvidd (docs/methods/stays.md), men stadens egna "
+        "siffror kan skilja sig något från dessa.",
+        "en": "Stay lengths are estimated here for every city with the margins' correction (the "
+        "faster model); a city's own report uses the arrival model, since the ads are captured "
+        "when posted. The two give nearly the same reach (docs/methods/stays.md), but a city's "
+        "own figures may differ slightly from these.",
+    },
     "national.assumptions": {
         "sv": "Räckvidden är effektiv räckvidd (en kontakt på ett språk kvinnan förstår) med "
         "varje stads uppsökande strategi som den skattas ur stadens data; resorna binder ihop "

@@ -35,8 +35,12 @@ flat in the length: ``_HeldKernels``). The kernel of
 stays going on at the data's end keeps the fitted ``q₀`` (they are a few per cent of the
 stays). The EM runs a fixed 100 steps from a uniform start (early stopping: run to its
 maximum, SQUAREM-accelerated with ``fit(tol=…)``, the nonparametric estimate is spiky and
-its stays too short, measured in ``docs/methods/stays.md``). Methods and measurements:
-``docs/methods/stays.md``.
+its stays too short, measured in ``docs/methods/stays.md``). An option, not the default:
+the smoothed EM (EMS, ``make_deconvolver(smooth=h)`` or ``fit(smooth=h)``; Silverman,
+Jones, Wilson & Nychka 1990), a smoothing step on the log-length scale after each EM step,
+run to its fixed point (:func:`_ems`); and the merge by each woman's own rate
+(``merge_stays(rate="woman")``). Measured: docs/methods/stays.md, "Smoothed EM and a
+merge by each woman's rate". Methods and measurements: ``docs/methods/stays.md``.
 
 **Latent visibility to the ad sites** (``make_deconvolver(visibility="ad_sites")``,
 ``stay_model = "deconvolve_sites"``). Above, each source set has its own unseen stays and a
@@ -113,7 +117,11 @@ D. B. (1977). Maximum likelihood from incomplete data via the EM algorithm. *JRS
 1–38. Varadhan, R., Roland, C. (2008). Simple and globally convergent methods for
 accelerating the convergence of any EM algorithm. *Scand. J. Statist.* 35, 335–353.
 Pledger, S. (2000). Unified maximum likelihood estimates for closed capture–recapture models
-using mixtures. *Biometrics* 56, 434–442.
+using mixtures. *Biometrics* 56, 434–442. Silverman, B. W., Jones, M. C., Wilson, J. D.,
+Nychka, D. W. (1990). A smoothed EM approach to indirect estimation problems, with
+particular reference to stereology and emission tomography. *JRSS B* 52, 271–324.
+Nychka, D. (1990). Some properties of adding a smoothing step to the EM algorithm.
+*Statist. Probab. Lett.* 9, 187–193.
 """
 
 from __future__ import annotations
@@ -141,6 +149,20 @@ VISIBILITY = ("none", "ad_sites", "ad_sites_class")
 PI_START = 0.7
 #: Start of the share of stays of women on no ad site (``visibility="ad_sites_class"``).
 C0_START = 0.1
+#: EMS (``smooth`` > 0, ``visibility="none"`` only): the smoothing step's bandwidth, the
+#: SD of a Gaussian on the log-length scale (0.2: lengths a fifth apart share their mass;
+#: fixed in advance, :class:`_LogSmoother`); 0 (the default): the plain EM.
+SMOOTH_LOG = 0.0
+#: EMS: most smoothed EM steps; it stops earlier when no year's distribution moved by more
+#: than ``EMS_TOL`` (sum of absolute changes) in a step.
+EMS_ITERATIONS = 3000
+EMS_TOL = 1e-5
+#: EMS: bins of the log-length axis are this share of the bandwidth wide (single days
+#: below the length where one day is narrower).
+EMS_BIN = 0.25
+#: :func:`merge_stays`' longest joined gap: at each source set's rate (``"set"``) or at each
+#: woman's own (``"woman"``, :func:`~capacity.models.stays.strata.merge_split_stays`).
+MERGE_RATE = "set"
 #: Float type of the EM's arrays (single precision halves the memory traffic).
 DTYPE = np.float32
 #: Most EM steps (each SQUAREM cycle costs three); the EM stops earlier at ``EM_TOL``.
@@ -192,11 +214,13 @@ def grouped_strata(strata):
     )
 
 
-def merge_stays(stays: pd.DataFrame, strata, city: str) -> pd.DataFrame:
+def merge_stays(stays: pd.DataFrame, strata, city: str, rate: str | None = None) -> pd.DataFrame:
     """The city's stays with splits by missed sightings merged (one row per merged stay).
 
     ``stays`` holds every city's stays of the persons (a stay elsewhere between two keeps
-    them apart); :func:`~capacity.models.stays.strata.merge_split_stays` labels the runs.
+    them apart); :func:`~capacity.models.stays.strata.merge_split_stays` labels the runs
+    (``rate``: its longest joined gap at the source set's rate, ``"set"``, or each woman's
+    own, ``"woman"``; default ``MERGE_RATE``).
     A merged stay starts at its first piece and ends at its last; its sighting days are
     summed; it is left-truncated or has delayed entry as its first piece, right-censored as
     its last.
@@ -206,7 +230,8 @@ def merge_stays(stays: pd.DataFrame, strata, city: str) -> pd.DataFrame:
 
     mine = stays[stays["city"].astype(str) == city]
     theirs = stays[isin(stays["person_id"], mine["person_id"].unique())]
-    run = merge_split_stays(theirs, strata)[mine.index]
+    run = merge_split_stays(theirs, strata, rate=MERGE_RATE if rate is None else rate)
+    run = run[mine.index]
     mine = mine.assign(_run=run.to_numpy()).sort_values(["_run", "start"], kind="stable")
     g = mine.groupby("_run", sort=False)
     out = g.agg(
@@ -350,6 +375,8 @@ class Deconvolver:
     #: and ``o``, the days from the sites' last look to the data's end
     open_scale: np.ndarray | None = None
     key_open_days: np.ndarray | None = None
+    #: EMS bandwidth on the log-length scale (0: the plain EM; :meth:`fit`'s ``smooth``)
+    smooth: float = 0.0
 
     @property
     def key_anchored(self) -> np.ndarray:
@@ -413,6 +440,7 @@ class Deconvolver:
         start=None,
         tol: float | None = None,
         fixed: dict | None = None,
+        smooth: float | None = None,
     ) -> Deconvolved:
         """Run the EM for person weights ``w`` (P, B) (default: every person once).
 
@@ -423,8 +451,15 @@ class Deconvolver:
         ``loglik`` (B,) is the observed stays' log-likelihood (up to a constant) of the
         distributions one step before those returned. ``fixed`` (latent visibility
         only): ``{source: (π, r)}`` held at these values (``π`` ignored for outreach and
-        police), e.g. the generator's, instead of estimated.
+        police), e.g. the generator's, instead of estimated. ``smooth`` (default the
+        deconvolver's ``smooth``; ``visibility="none"`` only): > 0 runs the smoothed EM
+        (EMS, :func:`_ems`) with this bandwidth on the log-length scale to its fixed point,
+        ``n_iter`` (default ``EMS_ITERATIONS``) and ``tol`` (default ``EMS_TOL``) then its
+        most steps and its stopping rule.
         """
+        smooth = self.smooth if smooth is None else float(smooth)
+        if smooth > 0 and self.latent:
+            raise EstimationError("the smoothed EM (smooth > 0) is for visibility='none' only.")
         n_p = len(self.person_stratum)
         w = np.ones((n_p, 1)) if w is None else np.asarray(w, dtype=float)
         n_b = w.shape[1]
@@ -505,9 +540,7 @@ class Deconvolver:
             g = g * (acc.reshape(n_y, n_d, n_b) + unseen)
             return g / np.maximum(g.sum(1, keepdims=True), tiny), ll
 
-        g, loglik, n_steps = _squarem(
-            step, g, self.n_iter if n_iter is None else n_iter, EM_TOL if tol is None else tol
-        )
+        g, loglik, n_steps = self._climb(step, g, n_iter, tol, smooth)
         f = np.ascontiguousarray(g.astype(float).transpose(2, 0, 1))
         f = f / np.maximum(f.sum(-1, keepdims=True), 1e-300)
         if vis is not None:
@@ -515,6 +548,17 @@ class Deconvolver:
         seen_p = 1 - np.einsum("ydb,sdb->ysb", g.astype(float), miss.astype(float))
         n_tot = np.where(n_ys > 0, n_ys / np.maximum(seen_p, 1e-12), 0.0).sum(1).T  # (B, Y)
         return Deconvolved(self.grid, self.years, f, n_tot, q, loglik, n_steps)
+
+    def _climb(self, step, g, n_iter, tol, smooth):
+        """Iterate the EM map ``step``: EMS (:func:`_ems`) or SQUAREM / the plain EM."""
+        if smooth > 0:
+            return _ems(
+                step, g, _LogSmoother(self.grid, smooth),
+                EMS_ITERATIONS if n_iter is None else n_iter, EMS_TOL if tol is None else tol,
+            )  # fmt: skip
+        return _squarem(
+            step, g, self.n_iter if n_iter is None else n_iter, EM_TOL if tol is None else tol
+        )
 
 
 class _OpenCells:
@@ -837,6 +881,76 @@ def _squarem(step, g, max_steps: int, tol: float):
     return g1, ll0, steps + 1
 
 
+class _LogSmoother:
+    """EMS's smoothing step on the length grid: a Gaussian of SD ``h`` on log length.
+
+    The grid's days are binned on the log scale: each day ``d`` is its own bin while its
+    log width ``log((d + ½)/(d − ½))`` is at least ``EMS_BIN·h``, longer days share bins of
+    log width ``EMS_BIN·h``. ``S = B K A``: ``A`` sums each bin's mass, ``K`` moves bin
+    ``j``'s mass to bin ``i`` with weight ``∝ w_i φ((x_i − x_j)/h)`` (``w_i`` the bin's log
+    width, ``x_i`` its centre: the width-weighted mean of ``log d``; each column summed to
+    1, so mass is kept and none leaves the grid), ``B`` spreads a bin's mass over its days
+    in proportion to their log widths. The smoothing of a density of ``log D`` by a
+    Gaussian, on a grid fine where the days are (one day at a time up to about
+    ``1/(EMS_BIN·h)`` days); a few hundred bins, so a step costs two sparse products
+    and one small dense one.
+    """
+
+    def __init__(self, grid: np.ndarray, h: float):
+        d = np.asarray(grid, dtype=float)
+        width = np.log((d + 0.5) / (d - 0.5))
+        delta = EMS_BIN * h
+        n_single = int(np.sum(width >= delta))  # widths fall with d: a prefix
+        idx = np.arange(len(d))
+        if n_single < len(d):
+            base = np.log(d[n_single] - 0.5)
+            far = np.floor((np.log(d[n_single:]) - base) / delta).astype(np.int64)
+            idx[n_single:] = n_single + np.unique(far, return_inverse=True)[1]
+        n_m = int(idx.max()) + 1
+        w = np.bincount(idx, weights=width, minlength=n_m)
+        x = np.bincount(idx, weights=width * np.log(d), minlength=n_m) / w
+        cols = np.arange(len(d))
+        self.a = sparse.csr_matrix((np.ones(len(d), DTYPE), (idx, cols)), shape=(n_m, len(d)))
+        self.b = sparse.csr_matrix(
+            ((width / w[idx]).astype(DTYPE), (cols, idx)), shape=(len(d), n_m)
+        )
+        k = w[:, None] * np.exp(-0.5 * ((x[:, None] - x[None, :]) / h) ** 2)
+        self.k = (k / k.sum(0, keepdims=True)).astype(DTYPE)
+
+    def __call__(self, g: np.ndarray) -> np.ndarray:
+        """``S`` applied to every year's and replicate's distribution: ``g`` (Y, D, B)."""
+        n_y, n_d, n_b = g.shape
+        flat = np.ascontiguousarray(g.transpose(1, 0, 2)).reshape(n_d, n_y * n_b)
+        out = self.b @ (self.k @ (self.a @ flat))
+        return np.ascontiguousarray(out.reshape(n_d, n_y, n_b).transpose(1, 0, 2))
+
+
+def _ems(step, g, smoother, max_steps: int, tol: float):
+    """The smoothed EM (EMS): ``g ← S(EM(g))`` from ``g`` (Y, D, B) to its fixed point.
+
+    Silverman, Jones, Wilson & Nychka (1990): an EM step, then the smoothing step ``S``
+    (:class:`_LogSmoother`). The smoothing removes the spikes the EM builds towards the
+    nonparametric maximum (where the likelihood is flat and the answer depends on where the
+    EM stops), so the iteration has a fixed point it converges to from any start; that
+    point maximises approximately a penalised likelihood with a roughness penalty on
+    ``log f`` (Nychka 1990). Stops when no year's distribution in any replicate moved by
+    more than ``tol`` (sum of absolute changes over the grid) in a step, or after
+    ``max_steps``. Returns the distributions, the log-likelihood (B,) of the step's input
+    and the steps run.
+    """
+    tiny = np.finfo(DTYPE).tiny
+    ll = None
+    for n in range(1, max_steps + 1):
+        g1, ll = step(g)
+        g1 = smoother(g1)
+        g1 = g1 / np.maximum(g1.sum(1, keepdims=True), tiny)
+        change = float(np.abs(g1 - g).sum(1).max())
+        g = g1
+        if change <= tol:
+            return g, ll, n
+    return g, ll, max_steps
+
+
 def _replicates(dec: Deconvolver, w: np.ndarray):
     """:class:`~capacity.models.stays.replicates.StayReplicates` of the EM for weights ``w``."""
     from capacity.models.stays.replicates import StayReplicates, median_ratio
@@ -897,6 +1011,7 @@ def make_deconvolver(
     n_iter: int | None = None,
     visibility: str = "none",
     arrival_sites=(),
+    smooth: float | None = None,
 ) -> tuple[Deconvolver, pd.DataFrame]:
     """The EM keys of ``merged`` (the city's merged stays, :func:`merge_stays`).
 
@@ -907,7 +1022,9 @@ def make_deconvolver(
     the module; pass ``strata`` as built, one set per combination of sources, with their
     sighting days). ``arrival_sites`` (latent visibility only): ad sites taken to capture
     a woman on her arrival day or not at all in that stay (the module's "Capture on
-    arrival"). Returns the deconvolver and the stays it uses.
+    arrival"). ``smooth`` (``visibility="none"`` only; default ``SMOOTH_LOG``): the
+    bandwidth of the smoothed EM (:func:`_ems`) its fits run, 0 for the plain EM.
+    Returns the deconvolver and the stays it uses.
     """
     arrival_sites = _check_visibility(visibility, arrival_sites)
     code = strata.persons.get_indexer(merged["person_id"])
@@ -1011,6 +1128,7 @@ def make_deconvolver(
         kernels=kernels,
         censored=censored,
         n_iter=int(EM_ITERATIONS if n_iter is None else n_iter),
+        smooth=0.0 if visibility != "none" else float(SMOOTH_LOG if smooth is None else smooth),
         **latent,
     )
     if surv is not None:  # the gap survival and the lengths together (module: "Capture on arrival")

@@ -234,7 +234,17 @@ def split_thresholds(strata: SourceStrata, level: float = SPLIT_LEVEL) -> np.nda
     return np.maximum(g, strata.gap_days).astype(np.int64)
 
 
-def merge_split_stays(stays: pd.DataFrame, strata: SourceStrata, level: float = SPLIT_LEVEL):
+#: Pseudo-gaps at her source set's daily rate added to a woman's own gaps
+#: (``merge_split_stays(rate="woman")``): a woman seen a few times keeps about her set's rate.
+SHRINK_WOMAN_GAPS = 10.0
+#: ``merge_split_stays(rate="woman")``: most rounds of (join, then each woman's rate from
+#: her joined stays).
+WOMAN_ROUNDS = 10
+
+
+def merge_split_stays(
+    stays: pd.DataFrame, strata: SourceStrata, level: float = SPLIT_LEVEL, rate: str = "set"
+):
     """A run label per stay: stays that are one stay split by missed sightings share a label.
 
     Consecutive stays of a person in one city, with no stay in another city between them and
@@ -245,19 +255,95 @@ def merge_split_stays(stays: pd.DataFrame, strata: SourceStrata, level: float = 
     sources that see a present person on few days (an ad site that sees her on 7 % of her
     days, outreach only) one stay becomes several, and a count of stays per woman is then
     too high. The label undoes the splits that the sighting rate explains.
+
+    ``rate="woman"``: the longest gap joined is each woman's own,
+    ``L_i = max(gap_days, ⌈log(level/m_i)/log(1 − q_i)⌉)``. ``q_i`` is her daily rate: the
+    maximum-likelihood rate of the geometric truncated at ``L_i`` (the gaps joined are
+    those up to ``L_i``) of her ``m_i`` gaps between sighting days inside her joined stays
+    (the gaps between joined pieces included), with ``SHRINK_WOMAN_GAPS`` pseudo-gaps of
+    the mean her set's rate gives (:func:`daily_sighting_rates`). ``level/m_i``
+    (Bonferroni over all her gaps): any of her stays is split somewhere with chance at most
+    ``level``, where one level per gap splits a long stay, which has many gaps, far more
+    often (a stay of 300 days seen on 7 % of its days has about 20 gaps). Joining adds long
+    gaps and lowers her rate, so the rounds (rates from the joined stays, join with the
+    rates; the first from the set's thresholds) repeat until no label changes, at most
+    ``WOMAN_ROUNDS``. Within one source set the rates differ between women (a woman on one
+    ad site is seen on fewer days than one on two). Measured in ``docs/methods/stays.md``
+    ("Smoothed EM and a merge by each woman's rate").
     """
+    if rate not in ("set", "woman"):
+        raise EstimationError(f"rate must be 'set' or 'woman', not {rate!r}.")
     st = stays.sort_values(["person_id", "start"], kind="stable")
     pid = st["person_id"].astype(str).to_numpy()
     city = st["city"].astype(str).to_numpy()
     code = strata.persons.get_indexer(st["person_id"])
+    known = code >= 0
     thr = split_thresholds(strata, level)
-    limit = np.where(code >= 0, thr[strata.person_stratum[np.maximum(code, 0)]], strata.gap_days)
+    limit = np.where(known, thr[strata.person_stratum[np.maximum(code, 0)]], strata.gap_days)
     start = st["start"].to_numpy("datetime64[D]").astype(np.int64)
     end = st["end"].to_numpy("datetime64[D]").astype(np.int64)
     same = (pid[1:] == pid[:-1]) & (city[1:] == city[:-1])
     merge = same & (start[1:] - end[:-1] <= limit[1:])
     run = np.cumsum(np.r_[True, ~merge])
+    if rate == "woman":
+        q_set = _threshold_rates(strata, level)[strata.person_stratum[np.maximum(code, 0)]]
+        seen = st["n_sightings"].to_numpy(dtype=float)
+        person = pd.factorize(pid)[0]
+        for _ in range(WOMAN_ROUNDS):
+            limit = np.where(
+                known, _woman_limits(run, person, start, end, seen, q_set, limit, level),
+                strata.gap_days,
+            )  # fmt: skip
+            limit = np.maximum(limit, strata.gap_days)
+            merge = same & (start[1:] - end[:-1] <= limit[1:])
+            new = np.cumsum(np.r_[True, ~merge])
+            if np.array_equal(new, run):
+                break
+            run = new
     return pd.Series(run, index=st.index).reindex(stays.index)
+
+
+def _threshold_rates(strata: SourceStrata, level: float) -> np.ndarray:
+    """Each set's daily rate behind :func:`split_thresholds` (the pooled rate where NaN)."""
+    q = daily_sighting_rates(strata)
+    if np.isnan(q).any():
+        pooled = _truncated_geometric_rates(strata.gap_counts().sum(axis=0)[None, :],
+                                            strata.gap_days)  # fmt: skip
+        q = np.where(np.isnan(q), pooled[0], q)
+    return q
+
+
+def _truncated_mean(q: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """Mean of the geometric ``q(1 − q)^(g−1)`` truncated to ``g ≤ k`` (elementwise)."""
+    tail = (1 - q) ** k
+    return 1 / q - k * tail / np.maximum(1 - tail, 1e-300)
+
+
+def _woman_limits(run, person, start, end, seen, q_set, limit, level) -> np.ndarray:
+    """Per stay (sorted by woman and start), her longest joined gap at her own rate.
+
+    Her gaps inside joined stays: ``n − 1`` gaps over ``d − 1`` days per joined stay (``n``
+    sighting days, span ``d``), truncated at her current ``limit``; the rate solves the
+    truncated mean (bisection on the log scale, elementwise).
+    """
+    r_start = pd.Series(start).groupby(run).transform("min").to_numpy()
+    r_end = pd.Series(end).groupby(run).transform("max").to_numpy()
+    r_seen = pd.Series(seen).groupby(run).transform("sum").to_numpy()
+    first = np.r_[True, run[1:] != run[:-1]]  # one row per joined stay
+    n_p = person.max() + 1
+    gaps = np.bincount(person[first], weights=r_seen[first] - 1, minlength=n_p)[person]
+    days = np.bincount(person[first], weights=(r_end - r_start)[first], minlength=n_p)[person]
+    k = np.maximum(limit, 1).astype(float)
+    prior = _truncated_mean(np.clip(q_set, 1e-6, 1 - 1e-9), k)
+    target = (days + SHRINK_WOMAN_GAPS * prior) / (gaps + SHRINK_WOMAN_GAPS)
+    lo, hi = np.full(len(k), np.log(1e-3)), np.full(len(k), np.log(1 - 1e-9))
+    for _ in range(60):  # the truncated mean falls with q
+        mid = (lo + hi) / 2
+        above = _truncated_mean(np.exp(mid), k) > target
+        lo, hi = np.where(above, mid, lo), np.where(above, hi, mid)
+    q = np.exp((lo + hi) / 2)
+    # Bonferroni over her gaps: a stay of hers is split anywhere with chance at most level
+    return np.ceil(np.log(level / np.maximum(gaps, 1.0)) / np.log1p(-q))
 
 
 def join_runs(stays: pd.DataFrame, run) -> pd.DataFrame:

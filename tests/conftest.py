@@ -28,6 +28,10 @@ if "CAPACITY_CACHE_KEY" not in os.environ:
         tempfile.mkdtemp(prefix="capacity-test-key-"), "cache.key"
     )
 
+# The chain's forked workers (capacity.workers, CAPACITY_JOBS): one process per test, since
+# xdist already runs the suite on both cores; tests/test_workers.py asks for workers itself.
+os.environ.setdefault("CAPACITY_JOBS", "1")
+
 
 @pytest.fixture(scope="session")
 def tiny_dir() -> Path:

@@ -16,7 +16,8 @@ as it would in another period — and rebuilds, with those weights:
 5. **stays per woman**: the shares ``π_k`` of women with ``k`` stays (reach per woman).
 
 Everything is a sparse product with the ``(persons × replicates)`` weight matrix, handled in
-chunks of 50 replicates. The weights are keyed by person and replicate
+chunks of 50 replicates; the chunks, and then the quarters' MSE refits, are independent and
+run in forked worker processes when a core is free (:mod:`capacity.workers`, same numbers). The weights are keyed by person and replicate
 (:func:`keyed_person_weights`): with one seed, a woman has the same weight in replicate ``d``
 in every city — the national view's cities are one joint person bootstrap, and the tour
 chain's moves are reweighted with the same weights
@@ -54,10 +55,12 @@ from capacity.models.population.replicates import (
 )
 from capacity.models.stays.replicates import (
     StayReplicates,
+    concat,
     person_weights,
     replicate_stays,
 )
 from capacity.models.stays.table import StayTable
+from capacity.workers import fork_map
 
 __all__ = [
     "CHUNK",
@@ -287,6 +290,7 @@ def chain_bootstrap(
     person_stats=None,
     seed: int | None = None,
     person_lang: pd.Series | None = None,
+    jobs: int | None = None,
 ) -> ChainDraws:
     """Poisson person-bootstrap replicates of stays, starts, population and languages.
 
@@ -327,6 +331,13 @@ def chain_bootstrap(
     person_lang : Series, optional
         :func:`~capacity.models.competence.person_languages` of ``period_rows`` when the
         caller has it.
+    jobs : int, optional
+        Processes for the chunks of replicates and the quarters' MSE refits
+        (:func:`capacity.workers.fork_map`: the caller and forked workers); default
+        :func:`capacity.workers.jobs` (``CAPACITY_JOBS``, else the free cores). The
+        replicates are the same bit for bit with any number: each chunk's weights are keyed
+        by person and replicate (or drawn from ``rng`` in chunk order before any chunk is
+        computed), and each chunk and quarter is computed by the same code on the same inputs.
     """
     if seed is None and rng is None:
         raise ValueError("chain_bootstrap needs a seed (keyed weights) or an rng.")
@@ -341,8 +352,6 @@ def chain_bootstrap(
         (np.ones(keep.sum()), (lang_code[keep], who[keep])), shape=(len(languages), n_p)
     )
     cells = _quarter_cells(period_rows, quarters.index, persons)
-    y_parts: dict[str, list] = {q: [] for q in cells}
-    stay_parts, start_draws, lang_draws, woman_draws, stat_draws = [], [], [], [], []
     woman_k, woman_matrix = None, None
     if woman_stays is not None and len(woman_stays):
         woman_k, k_code = np.unique(woman_stays.to_numpy(dtype=int), return_inverse=True)
@@ -352,28 +361,50 @@ def chain_bootstrap(
             (np.ones(ok.sum()), (k_code[ok], whom[ok])), shape=(len(woman_k), n_p)
         )
     keys = None if seed is None else person_keys(persons)  # hashed once for every chunk
-    for i in range(0, n_boot, CHUNK):
+    cell_items = list(cells.items())
+
+    def chunk(i: int) -> tuple:
+        """Replicates ``i`` to ``i + CHUNK − 1``: every statistic of the chunk's weights."""
         b = min(CHUNK, n_boot - i)
         if seed is None:
-            w = person_weights(rng, b, n_p, "poisson")
+            w = weights_of[i]
         else:
             w = keyed_person_weights(persons, seed, b, start=i, keys=keys)
-        stay_parts.append(replicate_stays(expander, fit_stays_frame, strata, [w]))
-        start_draws.append(start_count @ w)
-        lang_draws.append(np.asarray(lang_matrix @ w).T)
-        if woman_matrix is not None:
-            woman_draws.append(np.asarray(woman_matrix @ w).T)
-        if person_stats is not None:
-            stat_draws.append(np.asarray(person_stats @ w).T)
-        for q, (cell, _) in cells.items():
-            y_parts[q].append(np.asarray(cell @ w).T)
-    from capacity.models.stays.replicates import concat
+        return (
+            replicate_stays(expander, fit_stays_frame, strata, [w]),
+            start_count @ w,
+            np.asarray(lang_matrix @ w).T,
+            None if woman_matrix is None else np.asarray(woman_matrix @ w).T,
+            None if person_stats is None else np.asarray(person_stats @ w).T,
+            [np.asarray(cell @ w).T for _, (cell, _) in cell_items],
+        )
 
+    starts_at = list(range(0, n_boot, CHUNK))
+    # without a seed the weights come from one stream, in chunk order: drawn here first
+    weights_of = (
+        {i: person_weights(rng, min(CHUNK, n_boot - i), n_p, "poisson") for i in starts_at}
+        if seed is None
+        else {}
+    )
+    # the chunks are independent: on a free core, a forked worker takes every other one
+    parts = fork_map(chunk, starts_at, jobs)
+    stay_parts = [p[0] for p in parts]
+    start_draws = [p[1] for p in parts]
+    lang_draws = [p[2] for p in parts]
+    woman_draws = [p[3] for p in parts if p[3] is not None]
+    stat_draws = [p[4] for p in parts if p[4] is not None]
+    ys = [np.vstack([p[5][j] for p in parts]) for j in range(len(cell_items))]
+
+    def select(j: int) -> np.ndarray:
+        """Quarter ``j``'s MSE (with its model selection) in every replicate."""
+        q = cell_items[j][0]
+        return mse_many(ys[j], len(cells[q][1]), criterion)[0]
+
+    estimates = fork_map(select, range(len(cell_items)), jobs)
     n_q = np.zeros((n_boot, len(cells)))
     big_n = np.zeros((n_boot, len(cells)))
-    for j, (q, ys) in enumerate(y_parts.items()):
-        y = np.vstack(ys)
-        est, _ = mse_many(y, len(cells[q][1]), criterion)
+    for j, (q, _) in enumerate(cell_items):
+        y, est = ys[j], estimates[j]
         n_q[:, j] = y.sum(1)
         # a replicate where even main effects have no estimate keeps the quarter's
         # point detection share

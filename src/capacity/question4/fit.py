@@ -35,6 +35,7 @@ from capacity.models.stays import StayTable
 from capacity.models.stays.strata import merge_split_stays, source_strata
 from capacity.question4.bootstrap import chain_bootstrap, outreach_bootstrap, stack_tables
 from capacity.question4.draws import Inputs
+from capacity.workers import fork_map
 
 __all__ = ["FittedModels", "fit_models"]
 
@@ -298,18 +299,13 @@ def fit_models(
     caveats = [Caveat("q4.synthetic")] if data.meta.get("synthetic") else []
     caveats += list(capture_caveats(given, capture))
     shared = {} if shared is None else shared
-    stays_frame, strata, stays, tour = _stays(data.sightings, params, shared, city_all)
     if detection is not None and params.detection_model == "mse":
+        stays_frame, strata, stays, tour = _stays(data.sightings, params, shared, city_all)
         chain = _given_chain(detection, n, params.alpha)
     else:
         detection = None
-        chain = population_chain(
-            data.sightings,
-            params.city,
-            params.period_start,
-            params.period_end,
-            criterion=params.mse_criterion,
-            alpha=params.alpha,
+        (stays_frame, strata, stays, tour), chain = _stays_and_population(
+            data.sightings, params, shared, city_all
         )
     merged, detect, note0 = None, None, []
     if params.detection_model == "stays":
@@ -508,6 +504,34 @@ def _women(stays_frame: pd.DataFrame, params: Params, sightings: pd.DataFrame, s
 def _weeks(params: Params) -> float:
     """Weeks in the analysis period (its days / 7, both ends included)."""
     return ((pd.Timestamp(params.period_end) - pd.Timestamp(params.period_start)).days + 1) / 7.0
+
+
+def _stays_and_population(sightings: pd.DataFrame, params: Params, shared: dict, in_city):
+    """:func:`_stays` and the quarterly MSE's :func:`population_chain`, side by side.
+
+    The two need only the sightings and the parameters, not each other: with a free core
+    (:func:`capacity.workers.jobs`) a forked worker fits the population chain while this
+    process fits the stays (:func:`capacity.workers.fork_map`; the same numbers, and an
+    error of either is raised as the one-process run raises it, the stays' first).
+    """
+
+    def piece(which: str):
+        if which == "stays":
+            return _stays(sightings, params, {**shared}, in_city)
+        return population_chain(
+            sightings,
+            params.city,
+            params.period_start,
+            params.period_end,
+            criterion=params.mse_criterion,
+            alpha=params.alpha,
+        )
+
+    fitted, chain = fork_map(piece, ["stays", "population"])
+    frame, _, _, tour = fitted
+    shared.setdefault("stays", frame)  # what _stays keeps for the next city's fit
+    shared.setdefault("touring", tour)
+    return fitted, chain
 
 
 def _stays(sightings: pd.DataFrame, params: Params, shared: dict, in_city=None):

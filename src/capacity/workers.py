@@ -202,23 +202,11 @@ def fork_map(fn: Callable[[Any], Any], items: Sequence, n_jobs: int | None = Non
     out: list = [None] * len(items)
     try:
         for k in range(1, n):
-            read_fd, write_fd = os.pipe()
-            try:
-                with warnings.catch_warnings():
-                    # Python ≥ 3.12 warns when a process with threads forks; the worker
-                    # only computes and writes to its pipe, then leaves with os._exit
-                    warnings.simplefilter("ignore", DeprecationWarning)
-                    pid = os.fork()
-            except OSError:
-                os.close(read_fd)
-                os.close(write_fd)
+            started = _start(fn, [items[i] for i in share[k]])
+            if started is None:
                 share[0].extend(share[k])  # no process: ours to compute
-                continue
-            if pid == 0:
-                os.close(read_fd)
-                _worker(fn, [items[i] for i in share[k]], write_fd)  # never returns
-            os.close(write_fd)
-            workers.append((pid, read_fd, share[k]))
+            else:
+                workers.append((*started, share[k]))
         for i in sorted(share[0]):
             out[i] = fn(items[i])
         while workers:
@@ -226,13 +214,10 @@ def fork_map(fn: Callable[[Any], Any], items: Sequence, n_jobs: int | None = Non
             got = _collect(pid, read_fd)
             workers.pop(0)
             if got is None:  # the worker failed: its items computed here, as in one process
-                for i in mine:
-                    out[i] = fn(items[i])
-                continue
-            results, notes = got
-            for i, r in zip(mine, results, strict=True):
+                got = ([fn(items[i]) for i in mine], [])
+            for i, r in zip(mine, got[0], strict=True):
                 out[i] = r
-            for message, category, filename, lineno in notes:
+            for message, category, filename, lineno in got[1]:
                 warnings.warn_explicit(message, category, filename, lineno)
     finally:
         for pid, read_fd, _ in workers:  # the caller failed: no worker left behind
@@ -242,3 +227,23 @@ def fork_map(fn: Callable[[Any], Any], items: Sequence, n_jobs: int | None = Non
                 pass
             _kill(pid)
     return out
+
+
+def _start(fn: Callable, items: list) -> tuple[int, int] | None:
+    """Fork a worker for ``items``: its pid and the pipe's read end, or None (no fork)."""
+    read_fd, write_fd = os.pipe()
+    try:
+        with warnings.catch_warnings():
+            # Python ≥ 3.12 warns when a process with threads forks; the worker only
+            # computes and writes to its pipe, then leaves with os._exit
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pid = os.fork()
+    except OSError:
+        os.close(read_fd)
+        os.close(write_fd)
+        return None
+    if pid == 0:
+        os.close(read_fd)
+        _worker(fn, items, write_fd)  # never returns
+    os.close(write_fd)
+    return pid, read_fd

@@ -14,6 +14,7 @@ Rivest & Baillargeon's Rcapture ``closedpCI``). Design and existence checks live
 from __future__ import annotations
 
 import warnings
+from collections import OrderedDict
 from collections.abc import Sequence
 
 import numpy as np
@@ -34,6 +35,11 @@ from capacity.models.population.estimators import PopulationResults
 from capacity.models.population.profile import Profile
 
 __all__ = ["MSEResults", "mse"]
+
+#: Fits kept by :func:`mse` for a repeat of the same counts, lists, model and criterion
+#: (the least recently used dropped beyond ``MEMO_SIZE``).
+MEMO_SIZE = 256
+_MEMO: OrderedDict = OrderedDict()
 
 
 def _fit(model: Model, y: np.ndarray, start: np.ndarray | None = None):
@@ -269,9 +275,30 @@ def mse(
     y, lists = prepare_table(table, lists, count)
     if criterion not in ("aic", "bic"):
         raise ParameterError(f"criterion must be 'aic' or 'bic', got {criterion!r}.")
+    key = _memo_key(y, lists, interactions, criterion)
+    if key in _MEMO:
+        _MEMO.move_to_end(key)
+        return _MEMO[key]
     model, fit, selection = _choose_model(y, lists, interactions, criterion)
     caveats = _fit_caveats(model, fit, len(lists), criterion if selection is not None else None)
-    return MSEResults(model, fit, y, lists, selection, criterion, caveats)
+    res = MSEResults(model, fit, y, lists, selection, criterion, caveats)
+    if not any(c.key == "mse.not_converged" for c in res.caveats):  # (its warning each time)
+        _MEMO[key] = res
+        while len(_MEMO) > MEMO_SIZE:
+            _MEMO.popitem(last=False)
+    return res
+
+
+def _memo_key(y: np.ndarray, lists: tuple, interactions, criterion: str) -> tuple:
+    """What decides :func:`mse`'s result: the counts of every history, lists, model, criterion.
+
+    The same counts give the same fit, so a repeat (the tornado's refits fit the same
+    quarters' MSE again: only the stays' settings change between them) returns the result
+    already made. Results are immutable (:class:`~capacity.models._base.Results`).
+    """
+    if not isinstance(interactions, str):
+        interactions = tuple(tuple(str(x) for x in pair) for pair in interactions)
+    return (np.asarray(y, dtype=float).tobytes(), tuple(lists), interactions, criterion)
 
 
 def _choose_model(y, lists, interactions, criterion):

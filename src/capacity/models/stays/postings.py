@@ -131,34 +131,51 @@ def split_at_postings(merged: pd.DataFrame, strata, sites) -> pd.DataFrame:
 
 
 def _cut(out: pd.DataFrame, first, cuts: pd.DataFrame, days: pd.DataFrame) -> pd.DataFrame:
-    """The stays with a new piece from every ``cuts`` day (``days``: the later sighting days)."""
-    cuts = cuts.sort_values(["stay", "day"])
-    days = days.sort_values(["stay", "day"])
-    d_stay, d_day = days["stay"].to_numpy(), days["day"].to_numpy(dtype=np.int64)
-    rows = []
-    for stay, group in cuts.groupby("stay", sort=True):
-        row = out.iloc[int(stay)]
-        bounds = [int(first[stay]), *group["day"].astype(int).tolist()]
-        lo, hi = np.searchsorted(d_stay, stay, "left"), np.searchsorted(d_stay, stay, "right")
-        seen = np.r_[int(first[stay]), d_day[lo:hi]]
-        for i, b in enumerate(bounds):
-            nxt = bounds[i + 1] if i + 1 < len(bounds) else None
-            piece = seen[(seen >= b) & (seen < nxt)] if nxt is not None else seen[seen >= b]
-            new = row.copy()
-            new["start"] = pd.Timestamp(np.datetime64(int(b), "D"))
-            new["end"] = pd.Timestamp(np.datetime64(int(piece.max()), "D"))
-            new["n_sightings"] = len(np.unique(piece))
-            new["duration_days"] = float(piece.max() - b + 1)
-            new["year"] = new["start"].year
-            new["pieces"] = 1
-            if i > 0:
-                new["entry_days"] = 0.0
-                new["left_truncated"] = False
-            if nxt is not None:
-                new["right_censored"] = False
-            rows.append(new)
-    kept = out.drop(index=out.index[cuts["stay"].unique()])
-    res = pd.concat([kept, pd.DataFrame(rows)], ignore_index=True)
+    """The stays with a new piece from every ``cuts`` day (``days``: the later sighting days).
+
+    Vectorised over the pieces: a stay with ``c`` cut days becomes ``c + 1`` pieces, the
+    first from its first day, each later one from its cut day; every sighting day of the
+    stay (its first and ``days``) falls in the piece that starts last on or before it,
+    which ends on the last of them and has as many sighting days as fall in it.
+    """
+    cut_stay = cuts["stay"].to_numpy(dtype=np.int64)
+    cut_day = cuts["day"].to_numpy(dtype=np.int64)
+    stays = np.unique(cut_stay)
+    first = np.asarray(first, dtype=np.int64)
+    # pieces (stay, start day), in stay order and, within a stay, by start (cut days > first)
+    p_stay = np.concatenate([stays, cut_stay])
+    p_start = np.concatenate([first[stays], cut_day])
+    order = np.lexsort((p_start, p_stay))
+    p_stay, p_start = p_stay[order], p_start[order]
+    p_lead = np.r_[True, p_stay[1:] != p_stay[:-1]]  # the stay's first piece
+    p_tail = np.r_[p_stay[1:] != p_stay[:-1], True]  # its last piece
+    # the sighting days of the cut stays (their first day and the later ones), each once
+    d_stay = days["stay"].to_numpy(dtype=np.int64)
+    d_day = days["day"].to_numpy(dtype=np.int64)
+    mine = np.isin(d_stay, stays)
+    s_stay = np.concatenate([stays, d_stay[mine]])
+    s_day = np.concatenate([first[stays], d_day[mine]])
+    lo = int(min(s_day.min(), p_start.min()))
+    width = int(max(s_day.max(), p_start.max())) - lo + 1
+    s_key = np.unique(s_stay * width + (s_day - lo))
+    piece = np.searchsorted(p_stay * width + (p_start - lo), s_key, side="right") - 1
+    n_seen = np.bincount(piece, minlength=len(p_stay))
+    end = np.full(len(p_stay), np.iinfo(np.int64).min)
+    np.maximum.at(end, piece, s_key % width + lo)
+    new = out.iloc[p_stay].reset_index(drop=True)
+    start = pd.Series(p_start.astype("datetime64[D]")).astype(out["start"].dtype)
+    new["start"] = start.to_numpy()
+    new["end"] = pd.Series(end.astype("datetime64[D]")).astype(out["end"].dtype).to_numpy()
+    new["n_sightings"] = n_seen
+    new["duration_days"] = (end - p_start + 1).astype(float)
+    new["year"] = start.dt.year.to_numpy()
+    new["pieces"] = 1
+    later = ~p_lead
+    new.loc[later, "entry_days"] = 0.0
+    new.loc[later, "left_truncated"] = False
+    new.loc[~p_tail, "right_censored"] = False
+    kept = out.drop(index=out.index[stays])
+    res = pd.concat([kept, new], ignore_index=True)
     res = res.astype({c: out[c].dtype for c in out.columns})
     res.attrs.update(out.attrs)
     res.attrs["posted_returns"] = len(cuts)

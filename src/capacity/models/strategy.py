@@ -238,11 +238,37 @@ def _unpack(x: np.ndarray) -> tuple[float, float, float, float]:
 
 
 def _nll(x: np.ndarray, days: np.ndarray, event: np.ndarray, weight: np.ndarray) -> float:
-    p, theta, h, b = _unpack(x)
-    s_t = survival_first_contact(days, p, theta, h, b)
-    s_next = survival_first_contact(days + 1, p, theta, h, b)
-    lik = np.where(event, s_t - s_next, s_next)
-    return float(-(weight * np.log(np.clip(lik, 1e-300, None))).sum())
+    """Negative log-likelihood of the first contacts (:class:`_FirstContactNLL`)."""
+    return _FirstContactNLL(days, event, weight)(x)
+
+
+class _FirstContactNLL:
+    r"""``−Σ_i w_i log L_i(x)`` for fixed ``days``, ``event``, ``weight``, as a function of ``x``.
+
+    ``L_i = S(D_i) − S(D_i + 1)`` for a first contact on day ``D_i``, ``S(D_i + 1)`` for a
+    stay not contacted by then (:func:`survival_first_contact`). The optimisers call it
+    hundreds of times on the same stays: ``S`` is evaluated once per distinct day (the
+    days and the days after them), ``log L`` once per distinct (day, event), and both
+    are looked up per row, so every row's term and the sum over the rows are the same
+    numbers as evaluated row by row.
+    """
+
+    def __init__(self, days: np.ndarray, event: np.ndarray, weight: np.ndarray):
+        days = np.asarray(days, dtype=float)
+        event = np.asarray(event, dtype=bool)
+        self.k, at = np.unique(np.concatenate([days, days + 1]), return_inverse=True)
+        at_t, at_next = at.reshape(-1)[: len(days)], at.reshape(-1)[len(days) :]
+        _, row, cell = np.unique(at_t * 2 + event, return_index=True, return_inverse=True)
+        self.row_cell = cell.reshape(-1)  # each row's (day, event) cell; row: one per cell
+        self.at_t, self.at_next, self.event = at_t[row], at_next[row], event[row]
+        self.weight = weight
+
+    def __call__(self, x: np.ndarray) -> float:
+        p, theta, h, b = _unpack(x)
+        s = survival_first_contact(self.k, p, theta, h, b)
+        s_t, s_next = s[self.at_t], s[self.at_next]
+        log_lik = np.log(np.clip(np.where(self.event, s_t - s_next, s_next), 1e-300, None))
+        return float(-(self.weight * log_lik[self.row_cell]).sum())
 
 
 @dataclass(frozen=True, repr=False)
@@ -386,10 +412,10 @@ def _fit_wait(days, event, weight, hazard: float, min_rate: float = 0.0) -> np.n
     log_h = np.log(max(hazard, 1e-300))
     lo_rate = max(-30.0, float(np.log(min_rate))) if min_rate > 0 else -30.0
 
+    nll = _FirstContactNLL(days, event, weight)
+
     def f(z):
-        return _nll(
-            np.array([z[0], z[1], log_h, np.clip(z[2], -3, np.log(2))]), days, event, weight
-        )
+        return nll(np.array([z[0], z[1], log_h, np.clip(z[2], -3, np.log(2))]))
 
     best = None
     bounds = [(-30, 30), (lo_rate, 30), (-3, np.log(2))]
@@ -417,8 +443,10 @@ def _wait_draws(x, times, days, event, weight, n: int, rng, min_rate: float = 0.
     def full(z):
         return np.array([z[0], z[1], x[2], z[2]])
 
+    nll = _FirstContactNLL(days, event, weight)
+
     def f(z):
-        return _nll(full(z), days, event, weight)
+        return nll(full(z))
 
     step = 1e-3
     eye = np.eye(3) * step
@@ -928,7 +956,7 @@ def fit_strategy(
     days, event, follow, weight = _grouped_times(times)
     x = _fit_wait(days, event, weight, h_rep)
     lower, upper = np.array([-30, -30, -30, -3.0]), np.array([30, 30, 30, np.log(2)])
-    free = optimize.minimize(lambda z: _nll(z, days, event, weight), np.clip(x, lower, upper),
+    free = optimize.minimize(_FirstContactNLL(days, event, weight), np.clip(x, lower, upper),
                              method="Nelder-Mead", bounds=list(zip(lower, upper, strict=True)),
                              options={"xatol": 1e-4, "fatol": 1e-6, "maxiter": 3000})  # fmt: skip
     # (θ, β) of the screening wait: a wait of scale beyond WAIT_SCALE_DAYS is not told

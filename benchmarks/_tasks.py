@@ -724,21 +724,27 @@ def task_report_compute(params_file: str, overrides: dict) -> None:
     Run with empty caches (the caller's environment): the same calls the notebook makes,
     each in its own stage, so that the benchmark can say what a cold run adds to a warm
     one. The tornado's refits are fitted here one by one (``refit <what changes>``) and
-    then read from the cache by the tornado's points, as in the report.
+    then read from the cache by the tornado's points, as in the report. They are the
+    refits the report forks (:func:`capacity.report.refits.missing_refits`): those of the
+    settings the fit resolves from the data (``capture_model`` auto), which the tornado
+    reads; the refits of the unresolved parameters are other fits that the tornado would
+    then make a second time.
     """
     with stage("import"):
         from capacity.config import Params
         from capacity.dataset import load_dataset
         from capacity.exceptions import CapacityError
         from capacity.question4.options import options_frame
-        from capacity.question4.sensitivity import refit_params
         from capacity.report import evaluated, fitted_models
         from capacity.report.committee import options as opts
         from capacity.report.committee.scenarios import standard_scenarios
         from capacity.report.committee.sensitivity import sensitivity_frame
+        from capacity.report.refits import missing_refits
     params = Params.from_yaml(params_file, **overrides)
     with stage("load_validate"):
         data = load_dataset(params.data_path)
+    with stage("refit_params"):  # (empty caches: all of the tornado's refits)
+        refits = missing_refits(data, params)
     with stage("fit"):
         fitted = fitted_models(data, params)
     with stage("evaluate"):
@@ -752,7 +758,8 @@ def task_report_compute(params_file: str, overrides: dict) -> None:
     with stage("coordination"):
         opts.coordination_options(result, params)
     base = params.to_dict()
-    for p in refit_params(params):
+    INFO["refits"] = len(refits)
+    for p in refits:
         what = ", ".join(
             f"{k}={v}" for k, v in p.to_dict().items() if k != "n_boot" and base[k] != v
         )

@@ -764,16 +764,26 @@ class _Visibility:
         c0 = self.c0[None, :]
         self.none = c0 + (1 - c0) * every  # no site saw her
         self.z = c0 / np.maximum(self.none, 1e-300)  # P(in the class | no site saw her)
-        h = []
-        for k, row in enumerate(self.mem):
-            hk = self.none
-            if self.has_site[k]:
-                hk = 1 - c0
-                for j, inside in enumerate(row):
-                    hk = hk * (self.pi[j][None, :] if inside else absent[j])
-            h.append(hk.astype(DTYPE))
-        self.h = h  # S of (D, B) or (1, B)
-        self.h_flat = np.stack([x[0] if len(x) == 1 else np.full(n_b, np.nan, DTYPE) for x in h])
+        if self.arrival.all():  # every factor (1, B): all sets at once, site by site
+            hk = np.broadcast_to((1 - c0)[None], (len(self.mem), 1, n_b))
+            for j in range(len(self.pi)):  # (the same products in the same order as below)
+                hk = hk * np.where(self.mem[:, j, None, None], self.pi[j][None, None, :], absent[j])
+            h_all = np.where(self.has_site[:, None, None], hk, self.none[None]).astype(DTYPE)
+            self.h = list(h_all)  # S of (1, B)
+            self.h_flat = h_all[:, 0, :]
+        else:
+            h = []
+            for k, row in enumerate(self.mem):
+                hk = self.none
+                if self.has_site[k]:
+                    hk = 1 - c0
+                    for j, inside in enumerate(row):
+                        hk = hk * (self.pi[j][None, :] if inside else absent[j])
+                h.append(hk.astype(DTYPE))
+            self.h = h  # S of (D, B) or (1, B)
+            self.h_flat = np.stack(
+                [x[0] if len(x) == 1 else np.full(n_b, np.nan, DTYPE) for x in h]
+            )
         others = np.exp(self.grid[:, None] * np.log1p(-self.r_o).sum(0)[None, :])  # (D, B)
         self.h0 = self.none * others  # (D, B)
         # expected stays on site j among sets without it, and in the class
@@ -802,8 +812,17 @@ class _Visibility:
 
     def _seen(self, g):
         """Share of each start year's stays seen by some source: (Y, B)."""
-        seen = 1 - np.einsum("ydb,db->yb", g.astype(float), self.h0)
+        seen = 1 - np.einsum("ydb,db->yb", self._as_float(g), self.h0)
         return np.maximum(seen, 1e-12)
+
+    def _as_float(self, g):
+        """``g.astype(float)``, kept for the last ``g`` (:meth:`update` reads it twice)."""
+        last = getattr(self, "_last_float", None)
+        if last is not None and last[0] is g:
+            return last[1]
+        out = g.astype(float)
+        self._last_float = (g, out)
+        return out
 
     def unseen(self, g):
         """Unseen stays per unit of ``g`` (Y, D, B) and the log-likelihood term of the totals."""
@@ -827,7 +846,7 @@ class _Visibility:
         self.pi = self.pi_next
         if self.with_class:
             self.c0 = self.c0_next
-        days = (self.totals(g) * np.einsum("ydb,d->yb", g.astype(float), self.grid)).sum(0)
+        days = (self.totals(g) * np.einsum("ydb,d->yb", self._as_float(g), self.grid)).sum(0)
         days = np.maximum(days, 1e-12)  # (B,): expected days present of all stays
         on_days = days * (1 - self.c0) * np.maximum(self.pi, 1e-6)
         self.r = np.clip(self.s_site / on_days, 1e-4, 0.999)
@@ -1085,18 +1104,28 @@ def make_deconvolver(
         length = top - su[rows] + 1
         r = np.repeat(np.arange(len(rows)), length)
         m = np.arange(length.sum()) - np.repeat(np.cumsum(length) - length, length)
-        qq = q0[ku[rows]][r]
         fixed_start = anchored[ku[rows]][r]  # the span begins on the arrival day
+        # each entry's value from its own formula only (the other one is not evaluated)
+        val = np.zeros(len(r))
+        free = ~fixed_start if surv is not None else np.ones(len(r), dtype=bool)
+        qq, mf = q0[ku[rows]][r][free], m[free]
         if ended:
-            val = np.where(fixed_start, 1.0, m + 1) * (1 - qq) ** m
+            val[free] = np.where(fixed_start[free], 1.0, mf + 1) * (1 - qq) ** mf
         else:  # the decaying part of (1 − (1 − q)^(m+1))/q = 1/q − (1 − q)^(m+1)/q
-            val = np.where(fixed_start, 0.0, (1 - qq) ** (m + 1) / qq)
+            val[free] = np.where(fixed_start[free], 0.0, (1 - qq) ** (mf + 1) / qq)
         if surv is not None and fixed_start.any():
-            lag = np.clip(m + su[rows][r] - au[rows][r], 0, margin)
-            gap = _anchored_kernel(surv, ku[rows][r], au[rows][r], lag, ou[rows][r], ended)
-            val = np.where(fixed_start, gap, val)
+            at = np.flatnonzero(fixed_start)
+            lag = np.clip(m[at] + su[rows][r[at]] - au[rows][r[at]], 0, margin)
+            k_at, a_at, o_at = ku[rows][r[at]], au[rows][r[at]], ou[rows][r[at]]
+            val[at] = _anchored_kernel(surv, k_at, a_at, lag, o_at, ended)
         col = yu[rows][r] * n_d + su[rows][r] - 1 + m
-        mat = sparse.csr_matrix((val, (r, col)), shape=(len(rows), n_y * n_d))
+        # rows in order, columns rising within a row, no repeats: CSR as it stands (what
+        # the COO constructor would sort it into)
+        indptr = np.concatenate([[0], np.cumsum(length)])
+        index = np.int32 if max(n_y * n_d, len(col)) < 2**31 else np.int64
+        mat = sparse.csr_matrix(
+            (val, col.astype(index), indptr.astype(index)), shape=(len(rows), n_y * n_d)
+        )
         return mat, rows
 
     ended_rows = [np.flatnonzero((ku == k) & ~cu) for k in range(n_s)]

@@ -97,6 +97,18 @@ class Params:
         "the days after her last sighting are estimated.",
         choices=("margins", "deconvolve", "deconvolve_sites", "deconvolve_arrival"),
     )
+    shrink_days: float = _param(
+        50.0,
+        doc="Deconvolved stays only: pseudo-days of the pooled daily sighting rate added to "
+        "each source set's own (rate = (sighting days + c × pooled rate) / (days + c) over "
+        "the interior days of the set's stays). A prior the data cannot decide: the sets no "
+        "ad site sees (outreach, police) have almost no interior days, so their rate is the "
+        "pooled one, the ads'; fewer pseudo-days give them their own, lower rate and longer "
+        "stays. The tornado shows 5 and 500 (docs/methods/stays.md).",
+        low=0.1,
+        high=10000.0,
+        unit="pseudo-days",
+    )
     strategy: str = _param(
         "estimated",
         doc="Outreach strategy modelled for reach: one of the strategies registered in "

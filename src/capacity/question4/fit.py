@@ -561,6 +561,7 @@ def _stays(sightings: pd.DataFrame, params: Params, shared: dict, in_city=None):
         strata=strata,
         n_boot=0,
         correction=params.stay_model,
+        shrink_days=params.shrink_days,
     )
     if "touring" not in shared:
         shared["touring"] = touring(frame)

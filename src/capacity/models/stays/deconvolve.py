@@ -377,6 +377,8 @@ class Deconvolver:
     key_open_days: np.ndarray | None = None
     #: EMS bandwidth on the log-length scale (0: the plain EM; :meth:`fit`'s ``smooth``)
     smooth: float = 0.0
+    #: pseudo-days of the pooled density in each set's sighting density (:meth:`densities`)
+    shrink_days: float = SHRINK_DAYS
 
     @property
     def key_anchored(self) -> np.ndarray:
@@ -397,9 +399,12 @@ class Deconvolver:
 
     def densities(self, w: np.ndarray) -> np.ndarray:
         """Sighting density per source set for person weights ``w`` (P, B): (B, S)."""
+        c = self.shrink_days
         if self.set_num is not None:  # latent visibility: a source set per stay
-            return _set_densities(self.set_num, self.set_den, w)
-        return _densities(self.person_num, self.person_den, self.person_stratum, self.n_strata, w)
+            return _set_densities(self.set_num, self.set_den, w, c)
+        return _densities(
+            self.person_num, self.person_den, self.person_stratum, self.n_strata, w, c
+        )
 
     def replicates(self, w: np.ndarray):
         """StayReplicates for person weights ``w`` (P, B): EM and densities refitted."""
@@ -998,18 +1003,23 @@ def _replicates(dec: Deconvolver, w: np.ndarray):
     )
 
 
-def _set_densities(set_num, set_den, w) -> np.ndarray:
+def _set_densities(set_num, set_den, w, shrink: float = SHRINK_DAYS) -> np.ndarray:
     """:func:`_densities` from (S, P) sparse sums of each set's stays per person."""
     w = np.asarray(w, dtype=float)
     nk, dk = np.asarray(set_num @ w), np.asarray(set_den @ w)
     pooled = nk.sum(0) / np.maximum(dk.sum(0), 1e-300)
     pooled = np.where(dk.sum(0) > 0, pooled, 0.5)
-    q = (nk + SHRINK_DAYS * pooled) / (dk + SHRINK_DAYS)
+    q = (nk + shrink * pooled) / (dk + shrink)
     return np.clip(q, 1e-3, 1 - 1e-6).T
 
 
-def _densities(num, den, stratum, n_strata, w) -> np.ndarray:
-    """``q_k = (Σ w num + c q̄)/(Σ w den + c)`` per set (shrunk to the pooled density)."""
+def _densities(num, den, stratum, n_strata, w, shrink: float = SHRINK_DAYS) -> np.ndarray:
+    """``q_k = (Σ w num + c q̄)/(Σ w den + c)`` per set (shrunk to the pooled density).
+
+    ``c = shrink`` pseudo-days of the pooled density ``q̄ = Σ_k Σ w num / Σ_k Σ w den``
+    (default ``SHRINK_DAYS``): a set with few interior days gets about ``q̄``, a set with
+    many its own rate.
+    """
     w = np.asarray(w, dtype=float)
     # Σ over each set's persons in person order, as np.add.at adds them (a sparse product
     # sums each row's entries in column order from 0: the same additions, far faster)
@@ -1020,8 +1030,16 @@ def _densities(num, den, stratum, n_strata, w) -> np.ndarray:
     nk, dk = np.asarray(nk), np.asarray(dk)
     pooled = nk.sum(0) / np.maximum(dk.sum(0), 1e-300)
     pooled = np.where(dk.sum(0) > 0, pooled, 0.5)
-    q = (nk + SHRINK_DAYS * pooled) / (dk + SHRINK_DAYS)
+    q = (nk + shrink * pooled) / (dk + shrink)
     return np.clip(q, 1e-3, 1 - 1e-6).T
+
+
+def _shrink(shrink_days: float | None) -> float:
+    """``shrink_days`` as a float above 0 (default ``SHRINK_DAYS``)."""
+    shrink = float(SHRINK_DAYS if shrink_days is None else shrink_days)
+    if not shrink > 0:
+        raise EstimationError(f"shrink_days must be above 0, not {shrink_days!r}.")
+    return shrink
 
 
 def make_deconvolver(
@@ -1031,6 +1049,7 @@ def make_deconvolver(
     visibility: str = "none",
     arrival_sites=(),
     smooth: float | None = None,
+    shrink_days: float | None = None,
 ) -> tuple[Deconvolver, pd.DataFrame]:
     """The EM keys of ``merged`` (the city's merged stays, :func:`merge_stays`).
 
@@ -1043,8 +1062,14 @@ def make_deconvolver(
     a woman on her arrival day or not at all in that stay (the module's "Capture on
     arrival"). ``smooth`` (``visibility="none"`` only; default ``SMOOTH_LOG``): the
     bandwidth of the smoothed EM (:func:`_ems`) its fits run, 0 for the plain EM.
+    ``shrink_days`` (> 0; default ``SHRINK_DAYS``): the pseudo-days of the pooled sighting
+    density added to each source set's, ``q_k = (n_k + c q̄)/(d_k + c)``
+    (:func:`_densities`), in the point fit and in every replicate; a set with almost no
+    interior days (outreach, police) gets ``q̄`` whatever ``c``, so ``c`` is a prior the
+    data cannot decide (``Params.shrink_days``, docs/methods/stays.md).
     Returns the deconvolver and the stays it uses.
     """
+    shrink = _shrink(shrink_days)
     arrival_sites = _check_visibility(visibility, arrival_sites)
     code = strata.persons.get_indexer(merged["person_id"])
     if np.any(code < 0):
@@ -1069,11 +1094,11 @@ def make_deconvolver(
         shape = (n_s, n_p)
         latent["set_num"] = sparse.csr_matrix((inner, (stay_set, code)), shape=shape)
         latent["set_den"] = sparse.csr_matrix((inner_days, (stay_set, code)), shape=shape)
-        q0 = _set_densities(latent["set_num"], latent["set_den"], np.ones((n_p, 1)))[0]
+        q0 = _set_densities(latent["set_num"], latent["set_den"], np.ones((n_p, 1)), shrink)[0]
         stratum = stay_set[use]
         latent["no_site_class"] = visibility == "ad_sites_class"
     else:
-        q0 = _densities(num, den, person_stratum, n_s, np.ones((n_p, 1)))[0]
+        q0 = _densities(num, den, person_stratum, n_s, np.ones((n_p, 1)), shrink)[0]
         stratum = person_stratum[code[use]]
     site_span = latent.pop("site_span", np.zeros(len(span), dtype=np.int64))[use]
     span, code = span[use], code[use]
@@ -1158,6 +1183,7 @@ def make_deconvolver(
         censored=censored,
         n_iter=int(EM_ITERATIONS if n_iter is None else n_iter),
         smooth=0.0 if visibility != "none" else float(SMOOTH_LOG if smooth is None else smooth),
+        shrink_days=shrink,
         **latent,
     )
     if surv is not None:  # the gap survival and the lengths together (module: "Capture on arrival")

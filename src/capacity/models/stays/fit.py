@@ -215,6 +215,7 @@ def fit_stays(
     n_boot: int = 200,
     seed: int = 0,
     arrival_sites=None,
+    shrink_days: float | None = None,
 ) -> StaysResults:
     """Kaplan–Meier, Cox trend and Laplace transform of stay lengths.
 
@@ -254,6 +255,12 @@ def fit_stays(
         ``"deconvolve_arrival"`` only: the sources that capture on arrival (default: every
         ad site, a source named ``ads_…``, and ``ARRIVAL_OTHERS``); the others keep the
         per-day model at their own daily chance.
+    shrink_days : float, optional
+        Deconvolved corrections only: pseudo-days of the pooled sighting density added to
+        each source set's (default
+        :data:`~capacity.models.stays.deconvolve.SHRINK_DAYS`; ``Params.shrink_days``),
+        ``q_k = (n_k + c q̄)/(d_k + c)`` with ``n_k``, ``d_k`` the set's interior sighting
+        days and interior days.
 
     Returns
     -------
@@ -293,8 +300,9 @@ def fit_stays(
         )
     if correction in DECONVOLVED:
         return _fit_deconvolved(
-            stays, city, strata, alpha, short_days, n_boot, seed, correction, arrival_sites
-        )
+            stays, city, strata, alpha, short_days, n_boot, seed, correction, arrival_sites,
+            shrink_days,
+        )  # fmt: skip
     if city is not None:
         stays = stays[stays["city"] == city]
     caveats = []
@@ -400,8 +408,9 @@ def _by_year(
 
 
 def _fit_deconvolved(
-    stays, city, strata, alpha, short_days, n_boot, seed, correction="deconvolve", arrival=None
-) -> StaysResults:
+    stays, city, strata, alpha, short_days, n_boot, seed, correction="deconvolve", arrival=None,
+    shrink_days=None,
+) -> StaysResults:  # fmt: skip
     """:func:`fit_stays` with ``correction="deconvolve"`` or ``"deconvolve_sites"``."""
     from capacity.models.stays.deconvolve import merge_stays
 
@@ -419,7 +428,7 @@ def _fit_deconvolved(
         from capacity.models.stays.postings import split_at_postings
 
         merged = split_at_postings(merged, strata, _arrival_sites(strata, arrival))
-    dec, kept = _deconvolver(merged, strata, correction, arrival)
+    dec, kept = _deconvolver(merged, strata, correction, arrival, shrink_days)
     if (~kept["right_censored"]).sum() < 2:
         raise EstimationError(
             f"only {len(kept)} usable stays in {city}: at least 5 stays with 2 ended ones are "
@@ -514,16 +523,19 @@ def _deconvolved_caveat(dec, merged: pd.DataFrame, correction: str) -> Caveat:
     return Caveat("stays.deconvolved", low=float(q.min()), high=float(q.max()), merged=n_merged)
 
 
-def _deconvolver(merged, strata, correction: str, arrival):
+def _deconvolver(merged, strata, correction: str, arrival, shrink_days=None):
     """The :class:`~capacity.models.stays.deconvolve.Deconvolver` of ``correction``."""
     from capacity.models.stays.deconvolve import grouped_strata, make_deconvolver
 
+    c = shrink_days
     if correction == "deconvolve_arrival":  # ad sites capture on the arrival day
         sites = _arrival_sites(strata, arrival)
-        return make_deconvolver(merged, strata, visibility="ad_sites", arrival_sites=sites)
+        return make_deconvolver(
+            merged, strata, visibility="ad_sites", arrival_sites=sites, shrink_days=c
+        )
     if correction == "deconvolve_sites":  # one set per combination of sites
-        return make_deconvolver(merged, strata, visibility="ad_sites")
-    return make_deconvolver(merged, grouped_strata(strata))
+        return make_deconvolver(merged, strata, visibility="ad_sites", shrink_days=c)
+    return make_deconvolver(merged, grouped_strata(strata), shrink_days=c)
 
 
 def _arrival_sites(strata, arrival) -> tuple:

@@ -317,6 +317,8 @@ def test_tornado_of_auto_is_the_tornado_of_the_chosen_settings(tmp_path):
     assert gap == ["7", "21"]  # around the chosen 14, not the field's 28
     model = a[a["setting"] == "population_model"]["value"].tolist()
     assert model == ["quarterly"]  # the other capture model's settings
+    # per-day deconvolved stays: the prior of the sets no ad site sees is a bar (shrink9)
+    assert a[a["setting"] == "shrink_days"]["value"].tolist() == ["5", "500"]
 
 
 def test_capture_study_table():

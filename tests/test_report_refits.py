@@ -42,9 +42,11 @@ def test_refit_params_are_the_refits_the_tornado_makes(tmp_path, monkeypatch):
     sensitivity(fitted, params, data, refit=refit)
     assert made and made == refit_params(params)
     other = params.replace(detection_model="stays", stay_model="deconvolve", gap_days=20)
-    # gap_days half and 1.5×, and the other pair of models (no MSE-criterion refit: the
-    # criterion does not enter the stay-level detection share)
-    assert [p.gap_days for p in refit_params(other)] == [10, 30, 20]
+    # gap_days half and 1.5×, the prior of the sets' sighting rates a tenth and ten times,
+    # and the other pair of models (no MSE-criterion refit: the criterion does not enter
+    # the stay-level detection share)
+    assert [p.gap_days for p in refit_params(other)] == [10, 30, 20, 20, 20]
+    assert [p.shrink_days for p in refit_params(other)] == [50.0, 50.0, 5.0, 500.0, 50.0]
     assert refit_params(other)[-1].detection_model == "mse"  # the other pair of models
     assert all(p.n_boot == 0 for p in refit_params(other))
 

@@ -122,6 +122,11 @@ FIGURES: dict[str, dict[str, str]] = {
         "sv": "Modell för de osedda och vistelserna",
         "en": "Model of the unseen and of stays",
     },
+    "fig_sens_shrink_days": {
+        "sv": "Observationstakt för källor utan annonssajt",
+        "en": "Sighting rate of sources without an ad site",
+    },
+    "sens_pseudo_days": {"sv": "{n} pseudodagar", "en": "{n} pseudo-days"},
     "popmodel_short_stay_level": {"sv": "per vistelse", "en": "per stay"},
     "popmodel_short_quarterly": {"sv": "per kvartal", "en": "per quarter"},
     "fig_sens_strategy": {"sv": "Arbetssätt", "en": "Outreach strategy"},

@@ -5,16 +5,18 @@ would move with another sample *under the model*. Some choices the data do not s
 the level of reach (a first contact with information or a conversation), the outreach
 strategy, the gap that separates two stays (``gap_days``), the model of the unseen (the
 other MSE selection criterion; the quarterly MSE with margin-corrected stays against the
-stay-level detection share with deconvolved stays), how many persons no source sees (the
-detection share, which rests on closure and homogeneity), the target, and the interpreter policy. :func:`sensitivity` moves each
-one to a plausible low and high setting, one at a time, and records the point estimates of
+stay-level detection share with deconvolved stays), the prior of the daily sighting rates
+of the source sets no ad site sees (``shrink_days``; per-day deconvolved stays only), how
+many persons no source sees (the detection share, which rests on closure and
+homogeneity), the target, and the interpreter policy. :func:`sensitivity` moves each one
+to a plausible low and high setting, one at a time, and records the point estimates of
 the FTE needed and of effective reach: a **tornado** (:func:`capacity.figures.tornado`).
 
 Scenario-level settings are applied with :class:`~capacity.question4.Scenario` on the one
-fit (no refit); ``gap_days`` and the population model need a refit, done without bootstrap
-replicates (``n_boot = 0``: only point estimates are shown). The settings are listed in
-:data:`SETTINGS`, so a new structural choice is one more entry. Methods:
-``docs/methods/staffing-and-verdict.md``.
+fit (no refit); ``gap_days``, ``shrink_days`` and the population model need a refit, done
+without bootstrap replicates (``n_boot = 0``: only point estimates are shown). The
+settings are listed in :data:`SETTINGS`, so a new structural choice is one more entry.
+Methods: ``docs/methods/staffing-and-verdict.md``.
 """
 
 from __future__ import annotations
@@ -84,6 +86,24 @@ def _population_model(fitted, params):
     return (low, high)
 
 
+#: Stay models whose per-day kernel uses each source set's shrunk sighting density.
+SHRUNK_STAY_MODELS = ("deconvolve", "deconvolve_sites")
+
+
+def _shrink_days(fitted, params):
+    # the prior of the sets' daily sighting rates: the sets no ad site sees (outreach,
+    # police) have almost no interior days, so their rate is the prior, and the bootstrap
+    # holds it; a tenth and ten times the pseudo-days (5 and 500 at the default 50;
+    # docs/methods/stays.md, "The prior of the sets no ad site sees"). Only where the
+    # stays' kernel uses these rates: not the margins, and not capture on arrival, whose
+    # per-day kernels take the EM's own rates (measured there: the answer does not move)
+    if params.stay_model not in SHRUNK_STAY_MODELS:
+        return (None, None)
+    c = params.shrink_days
+    lo, hi = max(0.1, c / 10), min(10000.0, c * 10)
+    return ({"shrink_days": lo, "label": f"{lo:g}"}, {"shrink_days": hi, "label": f"{hi:g}"})
+
+
 def _strategy(fitted, params):
     from capacity.models.reach import STRATEGIES
 
@@ -112,6 +132,7 @@ def _level(fitted, params):
 SETTINGS: tuple[Setting, ...] = (
     Setting("detection_share", "scenario", _detection),
     Setting("gap_days", "refit", _gap_days),
+    Setting("shrink_days", "refit", _shrink_days),
     Setting("population_model", "refit", _population_model),
     Setting("strategy", "scenario", _strategy),
     Setting("target_reach", "scenario", _target),
@@ -169,8 +190,8 @@ def sensitivity(
         The fit of ``params``.
     params : Params
     data : Dataset, optional
-        Needed for the settings that refit (``gap_days``, the population model); without it
-        they are left out.
+        Needed for the settings that refit (``gap_days``, ``shrink_days``, the population
+        model); without it they are left out.
     refit : callable, optional
         ``refit(data, params) -> FittedModels`` (default :func:`fit_models`; the report
         passes its disk cache).

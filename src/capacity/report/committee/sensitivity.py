@@ -87,6 +87,9 @@ def shown_values(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
             return t(f"popmodel_short_{value}", lang)
         if setting == "gap_days":
             return f"{value} {'dagar' if lang == 'sv' else 'days'}"
+        if setting == "shrink_days":  # the prior's weight (docs/methods/stays.md)
+            n = float(value)
+            return t("sens_pseudo_days", lang, n=format_number(n, lang, 0 if n.is_integer() else 1))
         return value
 
     out = frame.copy()

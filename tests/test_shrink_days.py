@@ -118,20 +118,17 @@ def test_a_weaker_prior_gives_the_sets_no_ad_site_sees_their_own_low_rate_and_lo
     assert sites[5.0].mean_days > sites[500.0].mean_days
 
 
-def test_the_report_names_the_bar_and_its_values_in_both_languages():
+def test_the_report_names_the_bar_and_its_sides_in_both_languages():
+    """Words, not pseudo-days: the rarely seen sets at their own rate or at the ads'."""
     import pandas as pd
 
     from capacity.i18n import t
     from capacity.report.committee.sensitivity import shown_values
 
     frame = pd.DataFrame(
-        {"setting": ["shrink_days"] * 3, "side": ["low", "high", "low"],
-         "value": ["5", "500", "0.1"], "reach_effective": [0.1] * 3, "fte_needed": [1.0] * 3}
+        {"setting": ["shrink_days"] * 2, "side": ["low", "high"], "value": ["5", "500"],
+         "reach_effective": [0.1] * 2, "fte_needed": [1.0] * 2}
     )  # fmt: skip
-    assert list(shown_values(frame, "en")["value"]) == [
-        "5 pseudo-days", "500 pseudo-days", "0.1 pseudo-days"
-    ]  # fmt: skip
-    assert list(shown_values(frame, "sv")["value"]) == [
-        "5 pseudodagar", "500 pseudodagar", "0,1 pseudodagar"
-    ]  # fmt: skip
-    assert t("fig_sens_shrink_days", "en") != t("fig_sens_shrink_days", "sv")
+    assert list(shown_values(frame, "en")["value"]) == ["own rate", "the ads' rate"]
+    assert list(shown_values(frame, "sv")["value"]) == ["egen takt", "annonsernas takt"]
+    assert t("fig_sens_shrink_days", "sv") == "Observationstakt utan annonssajt"

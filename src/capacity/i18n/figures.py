@@ -123,10 +123,12 @@ FIGURES: dict[str, dict[str, str]] = {
         "en": "Model of the unseen and of stays",
     },
     "fig_sens_shrink_days": {
-        "sv": "Observationstakt för källor utan annonssajt",
-        "en": "Sighting rate of sources without an ad site",
+        "sv": "Observationstakt utan annonssajt",
+        "en": "Sighting rate without an ad site",
     },
-    "sens_pseudo_days": {"sv": "{n} pseudodagar", "en": "{n} pseudo-days"},
+    # the sets no ad site sees: their own daily rate (5 pseudo-days) or the ads' (500)
+    "sens_shrink_low": {"sv": "egen takt", "en": "own rate"},
+    "sens_shrink_high": {"sv": "annonsernas takt", "en": "the ads' rate"},
     "popmodel_short_stay_level": {"sv": "per vistelse", "en": "per stay"},
     "popmodel_short_quarterly": {"sv": "per kvartal", "en": "per quarter"},
     "fig_sens_strategy": {"sv": "Arbetssätt", "en": "Outreach strategy"},

@@ -2,9 +2,9 @@
 
 A cold committee report (empty caches) fits its models and then, for the tornado
 (:func:`capacity.question4.sensitivity.sensitivity`), refits them at other settings of what
-the data cannot decide (``gap_days``, the model of the unseen). Those refits need only the
-data and the parameters, not the report's fit, and on the sample they are about half of a
-cold report's computing. :func:`start_refits` forks a copy of the kernel (``os.fork``:
+the data cannot decide (``gap_days``, the model of the unseen, with per-day deconvolved
+stays ``shrink_days``). Those refits need only the data and the parameters, not the
+report's fit, and on the sample they are about half of a cold report's computing. :func:`start_refits` forks a copy of the kernel (``os.fork``:
 nothing is pickled or sent) that fits them into the fit cache, largest first, while the
 notebook fits its own models and evaluates the options on the machine's other core. The
 tornado then reads each refit from the cache.

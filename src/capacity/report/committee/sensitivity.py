@@ -72,7 +72,7 @@ def shown_values(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     strategies in words.
     """
 
-    def one(setting: str, value: str) -> str:
+    def one(setting: str, value: str, side: str) -> str:
         if setting == "detection_share":
             return format_number(float(value), lang, 2)
         if setting in ("target_reach", "interpreter_share") and value.endswith("%"):
@@ -87,13 +87,16 @@ def shown_values(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
             return t(f"popmodel_short_{value}", lang)
         if setting == "gap_days":
             return f"{value} {'dagar' if lang == 'sv' else 'days'}"
-        if setting == "shrink_days":  # the prior's weight (docs/methods/stays.md)
-            n = float(value)
-            return t("sens_pseudo_days", lang, n=format_number(n, lang, 0 if n.is_integer() else 1))
+        if setting == "shrink_days":  # a tenth / ten times the prior's pseudo-days: the
+            # rarely seen sets nearer their own rate / the ads' (docs/methods/stays.md)
+            return t(f"sens_shrink_{side}", lang)
         return value
 
     out = frame.copy()
-    out["value"] = [one(s, str(v)) for s, v in zip(frame["setting"], frame["value"], strict=True)]
+    out["value"] = [
+        one(s, str(v), side)
+        for s, v, side in zip(frame["setting"], frame["value"], frame["side"], strict=True)
+    ]
     out.attrs.update(frame.attrs)
     return out
 

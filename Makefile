@@ -42,7 +42,7 @@ report: runtime ## render the committee report from the sample data into reports
 	$(BIN)/capacity report -f $(PARAMS)
 
 test: setup lint ## lint, then the whole test suite (with the hygiene checks of .pre-commit-config.yaml)
-	$(BIN)/pytest -n $(JOBS) --dist loadscope --no-loadscope-reorder
+	$(BIN)/pytest -n $(JOBS) --dist loadscope --no-loadscope-reorder --durations=15
 
 test-fast: setup lint ## lint, then the suite without the slow tier (notebook runs, reports): the edit loop
 	$(BIN)/pytest -n $(JOBS) -m "not slow"

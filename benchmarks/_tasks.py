@@ -9,6 +9,7 @@ nothing is ever filled in for them.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from contextlib import contextmanager
@@ -249,15 +250,33 @@ def thread_stage(name: str):
 
 _INSIDE: list[str] = []
 
+#: This task's process: a part timed in another (a ``capacity.workers.fork_map`` worker)
+#: is written to :data:`_WORKER_FILE` and added as ``<part>@worker`` when the task ends.
+_MAIN_PID = os.getpid()
+_WORKER_FILE: list[Path] = []
+
 
 def _fit_timer(name: str, fn):
-    """``fn`` timed as the fit part ``name``; a part called from another counts in the outer."""
+    """``fn`` timed as the fit part ``name``; a part called from another counts in the outer.
+
+    A part that runs in a forked worker (``capacity.workers``: the quarterly population
+    chain beside the stays) is timed there and sent back through :data:`_WORKER_FILE`:
+    its wall time ran beside the caller's parts, not after them.
+    """
     import functools
 
     @functools.wraps(fn)
     def timed(*a, **kw):
         if _INSIDE:  # a part called from another part counts once, in the outer one
             return fn(*a, **kw)
+        if os.getpid() != _MAIN_PID and _WORKER_FILE:
+            t0, c0 = time.perf_counter(), time.process_time()
+            try:
+                return fn(*a, **kw)
+            finally:
+                line = [name, time.perf_counter() - t0, time.process_time() - c0]
+                with open(_WORKER_FILE[0], "a") as fh:  # one short line: one write
+                    fh.write(json.dumps(line) + "\n")
         _INSIDE.append(name)
         try:
             with stage(name):
@@ -268,8 +287,24 @@ def _fit_timer(name: str, fn):
     return timed
 
 
+def _worker_stages() -> None:
+    """Add the parts timed in forked workers as ``<part>@worker`` (wall and CPU)."""
+    if not _WORKER_FILE or not _WORKER_FILE[0].exists():
+        return
+    for raw in _WORKER_FILE[0].read_text().splitlines():
+        name, wall, cpu = json.loads(raw)
+        STAGES[f"{name}@worker"] = STAGES.get(f"{name}@worker", 0.0) + wall
+        STAGES_CPU[f"{name}@worker"] = STAGES_CPU.get(f"{name}@worker", 0.0) + cpu
+    _WORKER_FILE[0].unlink()
+
+
 def _time_fit_parts() -> list[str]:
     """Wrap each of :data:`FIT_PARTS` in a stage timer; return those that do not exist."""
+    import tempfile
+
+    fd, path = tempfile.mkstemp(prefix="bench-worker-stages-", suffix=".jsonl")
+    os.close(fd)
+    _WORKER_FILE[:] = [Path(path)]
     return _wrap_parts(FIT_PARTS, _fit_timer)
 
 
@@ -792,6 +827,7 @@ def main(argv: list[str]) -> int:
     task, kwargs = argv[0], json.loads(argv[1]) if len(argv) > 1 else {}
     with stage("task_total"):
         TASKS[task](**kwargs)
+    _worker_stages()
     if "capacity.dataset_cache" in sys.modules:  # its background write, timed as it ends
         sys.modules["capacity.dataset_cache"].wait()
     print(

@@ -393,11 +393,25 @@ REQUIRED_STAGES = ("load_validate", "fit_models", "evaluate", "fit.bootstrap", "
 
 
 def _chain_stages(pipe: dict) -> dict:
+    """The first run's stages; ``fit.rest``: ``fit_models`` less the parts timed in its process.
+
+    A part that ran in a forked worker (``<part>@worker``: the quarterly population chain
+    beside the stays, ``capacity.workers``) ran beside the caller's parts, so it is not
+    taken from ``fit_models``' wall time.
+    """
     st = dict(pipe["stages"])
     parts = [k for k, _, inside in CHAIN_STAGES if inside and k != "fit.rest"]
-    if "fit_models" in st and all(k in st for k in parts):
-        st["fit.rest"] = st["fit_models"] - sum(st[k] for k in parts)
+    if "fit_models" in st and all(k in st or f"{k}@worker" in st for k in parts):
+        st["fit.rest"] = st["fit_models"] - sum(st[k] for k in parts if k in st)
     return st
+
+
+def _stage_cell(st: dict, k: str, read: float) -> str:
+    """One cell of the stage table: the part's wall time and its multiple of the read."""
+    if k not in st and f"{k}@worker" in st:
+        w = st[f"{k}@worker"]
+        return f"{fmt_s(w)} ({fmt_x(w / read)}) in a worker, beside the stays"
+    return f"{fmt_s(st.get(k, NAN))} ({fmt_x(st.get(k, NAN) / read)})"
 
 
 def _stage_table(cfg: BenchConfig, results: dict) -> list[str]:
@@ -409,8 +423,7 @@ def _stage_table(cfg: BenchConfig, results: dict) -> list[str]:
         read = _read_all(r["read"])
         rows.append(
             (f"{r['read']['info'].get('rows', size):,}", fmt_s(read),
-             *(f"{fmt_s(st.get(k, NAN))} ({fmt_x(st.get(k, NAN) / read)})"
-               for k, _, _ in CHAIN_STAGES))
+             *(_stage_cell(st, k, read) for k, _, _ in CHAIN_STAGES))
         )  # fmt: skip
     out = [
         "Cost of each stage of the chain, first run (median wall seconds in the process, and "
@@ -418,7 +431,9 @@ def _stage_table(cfg: BenchConfig, results: dict) -> list[str]:
         "timed inside the real call (`benchmarks/_tasks.py`, `FIT_PARTS`): the stays, the "
         "population per quarter, the bootstrap that repeats the chain (issue 9: stays, "
         "starts, MSE with model selection and languages per replicate), tour reach and the "
-        "strategy mix (issue 10). *options* and *budget optimiser* are what the committee "
+        "strategy mix (issue 10); a part marked *in a worker* ran in a forked process beside "
+        "the caller's parts (`capacity.workers`), so the parts may add up to more than "
+        "`fit_models`, and the rest is the caller's. *options* and *budget optimiser* are what the committee "
         "report computes on top of the chain (`committee.options.compute`: every option "
         "evaluated with its intervals, the reach curve; the frontier of the best mix per "
         "budget, issue 11); they are not part of the chain's target ratio.",

@@ -341,3 +341,17 @@ def test_load_target_states_what_each_part_of_the_first_load_costs():
         pipe, 0.08, 0.10
     )
     assert _load_parts({"stages": {"load_validate": 0.1}}, 0.08, 0.1) == ""  # a rerun
+
+
+def test_stage_table_shows_a_part_fitted_in_a_worker_beside_the_caller():
+    from benchmarks.scale import _chain_stages, _stage_cell
+
+    stages = {"fit.stays": 2.0, "fit.bootstrap": 5.0, "fit.mobility": 0.5, "fit_models": 8.0,
+              "fit.population@worker": 0.9}  # fmt: skip
+    st = _chain_stages({"stages": stages})
+    # the rest is the caller's: fit_models less the caller's parts, not the worker's too
+    assert st["fit.rest"] == pytest.approx(0.5)
+    assert _stage_cell(st, "fit.population", 0.1) == "0.90 s (9.00×) in a worker, beside the stays"
+    assert _stage_cell(st, "fit.stays", 0.1) == "2.00 s (20.00×)"
+    # a part timed nowhere leaves the rest unknown
+    assert "fit.rest" not in _chain_stages({"stages": {"fit.stays": 2.0, "fit_models": 8.0}})

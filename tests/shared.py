@@ -64,6 +64,20 @@ def tiny_sweep_params(tiny_dir, output_dir, n_boot: int, **more) -> Params:
     return Params.from_mapping(values | more)
 
 
+def two_city_world(folder: Path, *, scale: float, n_boot: int) -> tuple:
+    """A synthetic world of two cities (seed 4) written to ``folder``: its loaded dataset and
+    the parameters of Stockholm's chain over 2021–2025 (``gap_days`` 28, ``n_boot``)."""
+    from capacity.dataset import load_dataset
+    from capacity.synth import write_synthetic
+
+    write_synthetic(folder, seed=4, scale=scale, n_cities=2)
+    params = Params(
+        data_dir=str(folder), city="Stockholm", n_boot=n_boot, gap_days=28,
+        period_start="2021-01-01", period_end="2025-12-31",
+    )  # fmt: skip
+    return load_dataset(folder), params
+
+
 def random_stay_table(
     d: int, seed: int, *, points: int, last_day: float, tail: float, tail_mean: float
 ) -> StayTable:

@@ -7,8 +7,8 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from shared import two_city_world
 
-from capacity.config import Params
 from capacity.models.population.design import capture_histories, histories
 from capacity.models.population.mse import mse
 from capacity.models.population.replicates import mse_many, quarter_counts
@@ -146,17 +146,9 @@ def test_mse_many_repeats_mse_selection(criterion):
 
 @pytest.fixture(scope="module")
 def fitted_sample(tmp_path_factory):
-    from capacity.dataset import load_dataset
     from capacity.question4 import fit_models
-    from capacity.synth import write_synthetic
 
-    folder = tmp_path_factory.mktemp("syn") / "data"
-    write_synthetic(folder, seed=4, scale=0.25, n_cities=2)
-    ds = load_dataset(folder)
-    params = Params(
-        data_dir=str(folder), city="Stockholm", n_boot=40, gap_days=28,
-        period_start="2021-01-01", period_end="2025-12-31",
-    )  # fmt: skip
+    ds, params = two_city_world(tmp_path_factory.mktemp("syn") / "data", scale=0.25, n_boot=40)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return ds, params, fit_models(ds, params)

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from shared import two_city_world
 
 from capacity import workers
 from capacity.workers import fork_map, jobs
@@ -203,20 +204,12 @@ def chain():
     """
     import capacity.question4.bootstrap as boot
     import capacity.question4.fit as fit_module
-    from capacity.config import Params
-    from capacity.dataset import load_dataset
     from capacity.question4 import fit_models
-    from capacity.synth import write_synthetic
 
     with pytest.MonkeyPatch.context() as mp, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         folder = Path(tempfile.mkdtemp(prefix="capacity-workers-")) / "data"
-        write_synthetic(folder, seed=4, scale=0.1, n_cities=2)
-        ds = load_dataset(folder)
-        params = Params(
-            data_dir=str(folder), city="Stockholm", n_boot=25, gap_days=28,
-            period_start="2021-01-01", period_end="2025-12-31",
-        )  # fmt: skip
+        ds, params = two_city_world(folder, scale=0.1, n_boot=25)
         mp.setattr(boot, "CHUNK", 10)  # 25 replicates: chunks of 10, 10 and 5
         calls = []
 

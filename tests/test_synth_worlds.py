@@ -149,3 +149,27 @@ def test_the_command_line_refuses_an_unknown_screening_channel(tmp_path, capsys)
     code = main(["synth", str(tmp_path / "w"), "--screening-channels", "phone"])
     assert code != 0 and not (tmp_path / "w").exists()
     assert "screening_channels names ['phone']" in capsys.readouterr().err
+
+
+def test_screening_takes_same_day_arrivals_in_random_order_not_by_tour_position():
+    # the stay arrays list first stays of tours before later ones; ordering same-day ties
+    # by index screened the touring women's later stays first (lean10)
+    from types import SimpleNamespace
+
+    from capacity.synth.contacts import screening_contacts
+    from capacity.synth.teams import Shifts
+
+    n = 2000
+    world = SimpleNamespace(
+        stay_city=np.zeros(n, dtype=np.int64),
+        stay_arrive=np.zeros(n, dtype=np.int64),
+        stay_leave=np.full(n, 10, dtype=np.int64),
+    )
+    one = np.zeros(1, dtype=np.int64)
+    shifts = Shifts(one, one, one, one + 1, one + 4.0, np.array([n / 2]))
+    stay, shift = screening_contacts(world, shifts, np.array([0]), np.random.default_rng(1))
+    assert abs(len(stay) - n / 2) < 5 * np.sqrt(n / 2)
+    screened = np.zeros(n, dtype=bool)
+    screened[stay] = True
+    first_half, second_half = screened[: n // 2].mean(), screened[n // 2 :].mean()
+    assert abs(first_half - second_half) < 0.1, (first_half, second_half)

@@ -70,7 +70,12 @@ def screening_contacts(
     ``docs/methods/reach.md``). A screening shift :math:`s` can screen
     :math:`K_s \sim \mathrm{Poisson}(\eta_{ch} E_s)` stays; it takes the :math:`K_s` most
     recently arrived stays still waiting and present (new ads first), each stay at most once.
-    With fewer waiting than :math:`K_s` it screens all of them. One pass per screening shift
+    With fewer waiting than :math:`K_s` it screens all of them. Stays arriving on the same
+    day queue in random order: the stay arrays list every tour's first stay before its
+    later ones, so ordering ties by index put the touring women's later stays ahead of the
+    arrivals from abroad (first stays of mixture and screening worlds reached 0.012–0.016
+    below their city-and-language mean, later stays 0.017–0.023 above it; seeds 4–9,
+    scale 0.1; ``docs/methods/tours.md``, "Truth recovery"). One pass per screening shift
     (a few thousand per city and period), each over the stays still waiting.
 
     Returns
@@ -81,11 +86,12 @@ def screening_contacts(
     out_stay: list[np.ndarray] = [np.empty(0, np.int64)]
     out_shift: list[np.ndarray] = [np.empty(0, np.int64)]
     want = rng.poisson(shifts.rate[screens])
+    tie = rng.random(len(world.stay_arrive))  # after `want`: the draws of K are unchanged
     for team in np.unique(shifts.team[screens]):
         mine = screens[shifts.team[screens] == team]
         k_of = want[shifts.team[screens] == team]
         idx = np.flatnonzero(world.stay_city == team)
-        idx = idx[np.argsort(world.stay_arrive[idx], kind="stable")]
+        idx = idx[np.lexsort((tie[idx], world.stay_arrive[idx]))]
         arrive, leave = world.stay_arrive[idx], world.stay_leave[idx]
         done = np.zeros(len(idx), dtype=bool)
         lo = 0

@@ -624,8 +624,14 @@ def task_national(folder: str, n_boot: int = 200, seed: int = 1, data_cache: str
     """The national run (issue 10): ``load_dataset``, then ``national_view`` over every city.
 
     ``national_view`` fits the question-4 chain of each city and joins the cities through
-    the tour chain; per-city fit times go to ``INFO['per_city_s']``.
+    the tour chain; per-city fit times go to ``INFO['per_city_s']``. The cities are fitted
+    in two processes (``capacity.national._fit_cities``): each city's time is written to a
+    file by the process that fits it, and the CPU of the collected workers goes to
+    ``INFO['national_view_cpu_children']``.
     """
+    import resource
+    import tempfile
+
     _use_caches(data_cache)
     with stage("import"):
         import capacity.national as national
@@ -633,19 +639,25 @@ def task_national(folder: str, n_boot: int = 200, seed: int = 1, data_cache: str
     with stage("load_validate"):
         ds = load_dataset(folder)
     params = _params(ds, folder, n_boot, seed)
-    per_city: dict[str, float] = {}
     fit_city = national._fit_city
+    times = Path(tempfile.mkdtemp(prefix="bench-national-")) / "per_city.jsonl"
 
     def timed(data, p, stays, shared=None):
         t0 = time.perf_counter()
         try:
             return fit_city(data, p, stays, shared)
-        finally:
-            per_city[p.city] = round(time.perf_counter() - t0, 2)
+        finally:  # in whichever process fits the city (a forked worker's memory is lost)
+            with open(times, "a") as fh:
+                fh.write(json.dumps([p.city, round(time.perf_counter() - t0, 2)]) + "\n")
 
     national._fit_city = timed
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     with stage("national_view"):
         result = national.national_view(ds, params)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    per_city = dict(json.loads(line) for line in times.read_text().splitlines())
+    times.unlink()
+    times.parent.rmdir()
     est, _, lo, hi = result.national
     INFO.update(
         rows=len(ds.sightings),
@@ -653,6 +665,9 @@ def task_national(folder: str, n_boot: int = 200, seed: int = 1, data_cache: str
         not_fitted=len(per_city) - len(result.cities),
         national_tour_reach=[round(est, 4), round(lo, 4), round(hi, 4)],
         per_city_s=per_city,
+        national_view_cpu_children=round(
+            after.ru_utime + after.ru_stime - kids.ru_utime - kids.ru_stime, 2
+        ),
     )
 
 

@@ -308,14 +308,15 @@ def _national_lines(cfg: BenchConfig, size: int, failures: list[str]) -> list[st
     est, lo, hi = info.get("national_tour_reach", [NAN] * 3)
     TYPICAL.append(
         (f"national run, {info.get('rows', size):,} sightings ({info.get('cities', '?')} cities)",
-         r.wall, f"`load_dataset` + `national_view`, n_boot {cfg.n_boot}, one process")
+         r.wall, f"`load_dataset` + `national_view`, n_boot {cfg.n_boot}, cities on two cores")
     )  # fmt: skip
     return [
         head,
         "",
         f"- wall {fmt_s(r.wall)} (process), load + validate {fmt_s(st.get('load_validate', NAN))}, "
         f"`national_view` {fmt_s(st.get('national_view', NAN))} (CPU "
-        f"{fmt_s(r.stages_cpu.get('national_view', NAN))}); peak RSS {fmt_mb(r.peak_rss_mb)}",
+        f"{fmt_s(r.stages_cpu.get('national_view', NAN))}, workers "
+        f"{fmt_s(info.get('national_view_cpu_children', NAN))}); peak RSS {fmt_mb(r.peak_rss_mb)}",
         f"- {info.get('cities', '?')} cities fitted ({info.get('not_fitted', 0)} not); per city "
         f"median {fmt_s(_median(list(per_city.values())))}, slowest "
         + ", ".join(f"{c} {fmt_s(t)}" for c, t in slowest),

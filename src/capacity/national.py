@@ -557,6 +557,39 @@ def city_arrivals(
     return out
 
 
+def _fit_cities(data, params: Params, names: list[str], stays: pd.DataFrame, shared: dict) -> list:
+    r"""Every city's fit, ``(fit, None)`` or ``(None, reason)``, in the order of ``names``.
+
+    The cities are fitted with :func:`capacity.workers.fork_map`: two processes on two cores
+    (the caller and a forked worker; ``CAPACITY_JOBS=1`` one), each city's fit the same code
+    on the same inputs, so every number is that of one process bit for bit. A city that
+    cannot be fitted (a :class:`~capacity.exceptions.CapacityError`) comes back as its
+    reason, not raised: ``fork_map`` would compute a raising worker's cities again in the
+    caller. The cities are dealt round-robin in descending order of their stays in the
+    period, so the big ones are split between the processes and the caller, whose later
+    fits take the second core again once the worker has ended (``jobs()`` counts the
+    running children), gets the larger share.
+
+    Each worker's fits are sent back pickled (:class:`~capacity.question4.FittedModels`
+    and the reach arrays; ``docs/performance.md``, "The national view's cities on both
+    cores", has the sizes and the measured times).
+    """
+    from capacity.workers import fork_map
+
+    def fit_one(city: str):
+        try:
+            return _fit_city(data, dataclasses.replace(params, city=city), stays, shared), None
+        except CapacityError as exc:
+            return None, Caveat.of_error(exc)
+
+    size = stays["city"].astype(str).value_counts()
+    order = sorted(range(len(names)), key=lambda i: -int(size.get(names[i], 0)))  # stable
+    out = [None] * len(names)
+    for i, got in zip(order, fork_map(fit_one, [names[i] for i in order]), strict=True):
+        out[i] = got
+    return out
+
+
 def national_view(data, params: Params, cities: list[str] | None = None) -> NationalResult:
     """Fit question 4 for every city and join them through the tour chain.
 
@@ -606,11 +639,10 @@ def national_view(data, params: Params, cities: list[str] | None = None) -> Nati
         # a city's own report fits SETTINGS["on_arrival"]'s stays (the arrival model): its
         # figures and these may differ a little, and the reader of both should know why
         caveats.append(Caveat("national.stays_margins"))
-    for city in names:
-        try:
-            fit = _fit_city(data, dataclasses.replace(params, city=city), stays, shared)
-        except CapacityError as exc:
-            caveats.append(Caveat("national.not_fitted", city=city, reason=Caveat.of_error(exc)))
+    fitted = _fit_cities(data, params, names, stays, shared)
+    for city, (fit, reason) in zip(names, fitted, strict=True):
+        if fit is None:
+            caveats.append(Caveat("national.not_fitted", city=city, reason=reason))
             continue
         fits[city] = fit
         reach[:, flows.cities.index(city)] = fit["reach_stay"]

@@ -87,10 +87,20 @@ def test_the_city_fits_come_back_whole_from_the_worker(views):
 
 def test_the_cities_are_split_between_the_processes_biggest_first(views):
     _, _, placed, cities, stays = views
-    assert sorted(c for c, _ in placed) == cities
-    assert len({pid for _, pid in placed}) == 2
-    # dealt round-robin by stays in the period, descending: the caller the biggest
+    assert sorted(c for c, _ in placed) == cities  # each city fitted once
+    # dealt by stays in the period (city_shares): the caller takes the biggest, the
+    # worker the two others, whose stays and fixed costs together weigh more
     size = stays["city"].astype(str).value_counts()
-    order = sorted(cities, key=lambda c: -int(size.get(c, 0)))
+    big, *rest = sorted(cities, key=lambda c: -int(size.get(c, 0)))
     pid = dict(placed)
-    assert pid[order[0]] == os.getpid() == pid[order[2]] != pid[order[1]]
+    assert pid[big] == os.getpid() and {pid[c] for c in rest} == {pid[rest[0]]} != {os.getpid()}
+
+
+def test_city_shares_by_hand():
+    """Longest processing time first: each city, biggest first, to the least loaded."""
+    cost = [5, 50, 36, 120, 30, 26]
+    # 120 -> caller; 50, 36, 30 -> worker (116 < 120); 26 -> worker (142); 5 -> caller (125)
+    assert national.city_shares(cost, 2) == [[0, 3], [1, 2, 4, 5]]
+    assert national.city_shares(cost, 1) == [[0, 1, 2, 3, 4, 5]]
+    assert national.city_shares([1.0, 1.0], 3) == [[0], [1]]  # no empty share
+    assert national.city_shares([2, 2, 2, 2], 2) == [[0, 2], [1, 3]]  # ties in order

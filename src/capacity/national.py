@@ -661,6 +661,22 @@ def national_view(data, params: Params, cities: list[str] | None = None) -> Nati
     Cities whose chain cannot be fitted (no outreach log, no stays in the period, …) are
     left out with a caveat; in the tour chain they keep reach 0 (tours through them are
     counted, their stays reach nobody), so the national figure is a lower bound then.
+
+    The cities are fitted in :func:`~capacity.workers.jobs` processes (two on two cores,
+    ``CAPACITY_JOBS=1`` one; :func:`_fit_cities`), every number the one process's bit for
+    bit; the stays, tour flows and flow draws before, the tour chain after them stay in
+    one. At 1 M sightings (20 cities, ``n_boot`` 200; fresh processes, 1 and 2
+    alternating, load 1–2, 1 Dec 2026; ``docs/performance.md``, "The national view's
+    cities on both cores"):
+
+    =========  ======================  ====  ===========  ===========
+    processes  OpenBLAS threads        runs  wall         CPU, all
+    =========  ======================  ====  ===========  ===========
+    1          default (2)             3     30.6–38.5 s  34.8–42.4 s
+    2          default (2)             4     19.2–32.8 s  34.2–43.3 s
+    1          1                       2     31.3, 31.9 s 31.3, 29.9 s
+    2          1                       2     18.6, 16.5 s 30.0, 29.0 s
+    =========  ======================  ====  ===========  ===========
     """
     from capacity.models.capture import NATIONAL_ON_ARRIVAL_STAYS, capture_caveats, resolve_capture
 

@@ -613,7 +613,7 @@ def _fit_cities(data, params: Params, names: list[str], stays: pd.DataFrame, sha
     again (``jobs()`` counts the running children).
 
     Each worker's fits are sent back pickled once (:class:`~capacity.question4.FittedModels`
-    and the reach arrays: 7–23 MB a city at 1 M sightings, ``n_boot`` 200;
+    and the reach arrays: 6.5–23 MB a city at 1 M sightings, ``n_boot`` 200;
     ``docs/performance.md``, "The national view's cities on both cores").
     """
     from capacity.workers import fork_map, jobs

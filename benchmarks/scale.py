@@ -199,8 +199,8 @@ def bench_scale(cfg: BenchConfig) -> Section:
             TYPICAL.append(
                 (f"question-4 chain, {r['read']['info'].get('rows', size):,} sightings "
                  f"({cfg.n_cities} cities)", r["pipe"]["wall"],
-                 f"`load_dataset` + `fit_models` + `evaluate`, n_boot {cfg.n_boot}, one "
-                 "process, first run (validates)")
+                 f"`load_dataset` + `fit_models` + `evaluate`, n_boot {cfg.n_boot}, both "
+                 "cores (bootstrap chunks in a forked worker), first run (validates)")
             )  # fmt: skip
             rerun = r["variants"].get("rerun")
             if rerun:

@@ -274,9 +274,7 @@ def _fit_timer(name: str, fn):
             try:
                 return fn(*a, **kw)
             finally:
-                line = [name, time.perf_counter() - t0, time.process_time() - c0]
-                with open(_WORKER_FILE[0], "a") as fh:  # one short line: one write
-                    fh.write(json.dumps(line) + "\n")
+                _record(_WORKER_FILE[0], [name, time.perf_counter() - t0, time.process_time() - c0])
         _INSIDE.append(name)
         try:
             with stage(name):
@@ -291,11 +289,22 @@ def _worker_stages() -> None:
     """Add the parts timed in forked workers as ``<part>@worker`` (wall and CPU)."""
     if not _WORKER_FILE or not _WORKER_FILE[0].exists():
         return
-    for raw in _WORKER_FILE[0].read_text().splitlines():
-        name, wall, cpu = json.loads(raw)
+    for name, wall, cpu in _records(_WORKER_FILE[0]):
         STAGES[f"{name}@worker"] = STAGES.get(f"{name}@worker", 0.0) + wall
         STAGES_CPU[f"{name}@worker"] = STAGES_CPU.get(f"{name}@worker", 0.0) + cpu
     _WORKER_FILE[0].unlink()
+
+
+def _record(path: Path, row: list) -> None:
+    """Append ``row`` to ``path`` as one JSON line, from whichever process (a forked worker's
+    memory is lost when it ends; one short line is one write)."""
+    with open(path, "a") as fh:
+        fh.write(json.dumps(row) + "\n")
+
+
+def _records(path: Path) -> list:
+    """The rows :func:`_record` appended to ``path``, in order."""
+    return [json.loads(line) for line in path.read_text().splitlines()]
 
 
 def _time_fit_parts() -> list[str]:
@@ -647,15 +656,14 @@ def task_national(folder: str, n_boot: int = 200, seed: int = 1, data_cache: str
         try:
             return fit_city(data, p, stays, shared)
         finally:  # in whichever process fits the city (a forked worker's memory is lost)
-            with open(times, "a") as fh:
-                fh.write(json.dumps([p.city, round(time.perf_counter() - t0, 2)]) + "\n")
+            _record(times, [p.city, round(time.perf_counter() - t0, 2)])
 
     national._fit_city = timed
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     with stage("national_view"):
         result = national.national_view(ds, params)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    per_city = dict(json.loads(line) for line in times.read_text().splitlines())
+    per_city = dict(_records(times))
     times.unlink()
     times.parent.rmdir()
     est, _, lo, hi = result.national

@@ -8,7 +8,9 @@ the folder itself is never written.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -23,10 +25,12 @@ collect_ignore = ["malformed/make_corpus.py"]
 # The fit cache's key lives outside the output folder (~/.config/capacity/cache.key by
 # default); tests keep theirs in a temporary folder so they never touch the user's home.
 # Notebook kernels started by the tests inherit the environment.
+# The process that makes the folder (xdist's controller; its workers inherit the variable)
+# removes it when it exits.
 if "CAPACITY_CACHE_KEY" not in os.environ:
-    os.environ["CAPACITY_CACHE_KEY"] = os.path.join(
-        tempfile.mkdtemp(prefix="capacity-test-key-"), "cache.key"
-    )
+    _key_dir = tempfile.mkdtemp(prefix="capacity-test-key-")
+    atexit.register(shutil.rmtree, _key_dir, ignore_errors=True)
+    os.environ["CAPACITY_CACHE_KEY"] = os.path.join(_key_dir, "cache.key")
 
 # The chain's forked workers (capacity.workers, CAPACITY_JOBS): one process per test, since
 # xdist already runs the suite on both cores; tests/test_workers.py asks for workers itself.

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import tempfile
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -230,10 +232,18 @@ def _broken_sweep(tmp_path, monkeypatch, tiny_dir, cell: str):
     grid = tmp_path / "grid.yaml"
     grid.write_text("extra_fte: [0, 2]\n", encoding="utf-8")
     params = tiny_sweep_params(tiny_dir, tmp_path / "reports", 20, language="en")
+    # the pool's kernels put their sockets into the temporary folder: a short one of the
+    # test's own (socket paths are limited to about 100 characters), empty afterwards
+    temp = Path(tempfile.mkdtemp(prefix="cap-t"))
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
     t0 = time.monotonic()
     with pytest.raises(ReportError) as err:
         sweep.run_sweep(params, grid, jobs=2, each=True, progress=False)
-    return str(err.value), time.monotonic() - t0, tmp_path / "reports"
+    seconds = time.monotonic() - t0
+    # nothing left behind, also by the workers stopped mid-report (their kernels' sockets)
+    assert list(temp.iterdir()) == []
+    temp.rmdir()
+    return str(err.value), seconds, tmp_path / "reports"
 
 
 def test_a_sweep_whose_every_scenario_report_fails_names_them_and_keeps_no_report(

@@ -49,13 +49,16 @@ def register(name: str = KERNEL) -> bool:
     return True
 
 
-def ipc_kernel_manager():
+def ipc_kernel_manager(socket_dir: str | None = None):
     """``AsyncKernelManager`` whose kernels talk over IPC (created lazily: jupyter_client).
 
-    Each manager's sockets get their own path in the temporary folder
-    (``<tmp>/capacity-kernel-<random>-ipc-<n>``): jupyter_client's default, ``kernel-ipc``
-    relative to the kernel's working folder, would put them into ``notebooks/`` and let
-    kernels started at once share them. They are removed when the kernel shuts down.
+    Each manager's sockets get their own path in ``socket_dir``, by default the temporary
+    folder (``<tmp>/capacity-kernel-<random>-ipc-<n>``): jupyter_client's default,
+    ``kernel-ipc`` relative to the kernel's working folder, would put them into
+    ``notebooks/`` and let kernels started at once share them. The manager removes them
+    (and the kernel's connection file) when it shuts its kernel down; a kernel whose
+    manager is killed leaves them behind, so :class:`capacity.report.warm.WarmPool` gives
+    its workers a folder of their own for both and removes it when it closes.
     """
     import os
     import tempfile
@@ -69,8 +72,17 @@ def ipc_kernel_manager():
 
         @default("ip")
         def _ip_default(self) -> str:
+            if socket_dir:  # (a folder of its own: short names, as socket paths must be)
+                return os.path.join(socket_dir, f"k{uuid.uuid4().hex[:8]}-ipc")
             name = f"capacity-kernel-{uuid.uuid4().hex[:16]}-ipc"
             return os.path.join(tempfile.gettempdir(), name)
+
+        @default("connection_file")
+        def _connection_file_default(self) -> str:
+            # (jupyter_client's default, "": a temporary file, left behind with the sockets)
+            if socket_dir:
+                return os.path.join(socket_dir, f"k{uuid.uuid4().hex[:8]}.json")
+            return ""
 
     return IPCKernelManager
 

@@ -63,6 +63,7 @@ class WarmKernel:
         preload: str | Path | None = None,
         *,
         figure_memo: bool = False,
+        socket_dir: str | None = None,
     ):
         import os
 
@@ -72,7 +73,7 @@ class WarmKernel:
         from capacity.report.kernel import KERNEL, ipc_kernel_manager
 
         self.kernel_name = kernel_name or KERNEL
-        self.km = ipc_kernel_manager()(kernel_name=self.kernel_name)
+        self.km = ipc_kernel_manager(socket_dir)(kernel_name=self.kernel_name)
         env = {k: v for k, v in os.environ.items() if k != MEMO_SWITCH}
         if figure_memo:
             env[MEMO_SWITCH] = "1"
@@ -217,11 +218,14 @@ def preload_code(notebook: str | Path) -> str:
 _WORKER_KERNEL: WarmKernel | None = None
 
 
-def _start_worker(kernel_name: str | None, preload: str | Path | None = None) -> None:
+def _start_worker(
+    kernel_name: str | None, preload: str | Path | None = None, socket_dir: str | None = None
+) -> None:
     """Pool initializer: start this worker's kernel and shut it down when the worker ends.
 
     ``preload``: a notebook whose imports the kernel does as soon as it is up
-    (:func:`preload_code`), before the worker's first report.
+    (:func:`preload_code`), before the worker's first report. ``socket_dir``: the folder of
+    the kernel's IPC sockets (the pool's, removed with it).
 
     What the worker holds now (the renderers it was forked with, :func:`import_renderers`)
     is frozen out of the garbage collector's way (:func:`gc.freeze`), as in the kernel
@@ -234,7 +238,9 @@ def _start_worker(kernel_name: str | None, preload: str | Path | None = None) ->
     global _WORKER_KERNEL
     gc.freeze()
     # the reports of a pool are of the same data: many of their figures are the same
-    _WORKER_KERNEL = WarmKernel(kernel_name, preload=preload, figure_memo=True)
+    _WORKER_KERNEL = WarmKernel(
+        kernel_name, preload=preload, figure_memo=True, socket_dir=socket_dir
+    )
     # workers leave through os._exit, which skips atexit: a Finalize still runs
     util.Finalize(_WORKER_KERNEL, _WORKER_KERNEL.close, exitpriority=10)
 
@@ -305,10 +311,17 @@ class WarmPool:
         kernel_name: str | None = None,
         preload: str | Path | None = None,
     ):
+        import tempfile
+
         self.workers = max(1, workers)
         import_renderers()  # once, here: forked workers have them
+        # the kernels' sockets: a worker terminated by abort() cannot remove its kernel's,
+        # so they live in a folder of the pool's own, removed by close()
+        self._sockets = tempfile.mkdtemp(prefix="capacity-")
         self._pool = ProcessPoolExecutor(
-            max_workers=self.workers, initializer=_start_worker, initargs=(kernel_name, preload)
+            max_workers=self.workers,
+            initializer=_start_worker,
+            initargs=(kernel_name, preload, self._sockets),
         )
         # the first job starts the workers (all of them with the fork start method; one
         # each otherwise, as far as the pool spawns them); their initializer starts the
@@ -328,8 +341,13 @@ class WarmPool:
         return self._pool.submit(_render_in_worker, job)
 
     def close(self) -> None:
-        """Stop the workers (and with them their kernels)."""
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        """Stop the workers (and with them their kernels) and remove their sockets' folder."""
+        import shutil
+
+        try:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        finally:
+            shutil.rmtree(self._sockets, ignore_errors=True)
 
     def abort(self, futures: Iterable[Any], timeout: float = 30.0) -> None:
         """Stop ``futures`` (jobs of this pool): none of them runs or writes afterwards.

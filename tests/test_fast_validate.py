@@ -88,6 +88,42 @@ def test_one_or_two_threads_type_as_the_full_check(tiny_dir, tmp_path, monkeypat
     assert not _fast_used(folder)
 
 
+@pytest.mark.skipif(not Path("/proc/loadavg").exists(), reason="Linux's runnable count")
+def test_a_process_spinning_beside_the_load_counts_as_another_task():
+    """The idle-core test sees work of other processes now, not this process's threads."""
+    import subprocess
+    import sys
+    import time
+
+    from capacity import fast_validate
+
+    spin = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        time.sleep(0.2)  # (running by now)
+        assert fast_validate._others_running() >= 1
+    finally:
+        spin.kill()
+        spin.wait()
+
+
+@pytest.mark.parametrize(
+    ("others", "load", "threads"),
+    [(0, 5.0, 2), (1, 0.0, 1), (None, 0.2, 2), (None, 1.8, 1)],
+)
+def test_two_threads_when_a_core_is_free_now(monkeypatch, others, load, threads):
+    """A core free now gets the second thread whatever the last minute's load average
+    (after a benchmark's or a notebook's work on both cores it still reads busy); the
+    load average decides only where the runnable count is not available."""
+    import os
+
+    from capacity import fast_validate
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(fast_validate, "_others_running", lambda: others)
+    monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
+    assert fast_validate._threads() == threads
+
+
 def test_national_synthetic_data_types_as_the_full_check(tmp_path):
     from capacity import synth
     from capacity.synth.write import write_folder

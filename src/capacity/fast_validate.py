@@ -98,22 +98,20 @@ def _header(head: bytes, name: str) -> tuple[list[str], str] | None:
     return header, sep
 
 
-def _read(path: Path, n_columns: int, sep: str) -> pa.Table | None:
+def _read(path: Path, n_columns: int, sep: str, threads: bool = False) -> pa.Table | None:
     """The data rows as Arrow text columns; ``None`` when Arrow finds anything irregular.
 
     Empty lines are kept (a row of the wrong width, so an error): the rows are then exactly
     the file's lines 2, 3, … and their numbers those of the full read. Arrow reads the file
-    in blocks (no copy of the whole file in memory), as a plain file (no decompression).
-    The cells' UTF-8 is checked on their distinct values (:func:`_distinct`), not here: each
+    in blocks (no copy of the whole file in memory), as a plain file (no decompression),
+    on Arrow's threads when ``threads`` (:func:`_threads` found a free core). The cells' UTF-8 is checked on their distinct values (:func:`_distinct`), not here: each
     cell's bytes are those of one distinct value, and a million cells have far fewer.
     """
     names = [f"c{i}" for i in range(n_columns)]
     try:
         return pcsv.read_csv(
             pa.OSFile(str(path)),
-            read_options=pcsv.ReadOptions(
-                column_names=names, skip_rows=1, use_threads=_threads() > 1
-            ),
+            read_options=pcsv.ReadOptions(column_names=names, skip_rows=1, use_threads=threads),
             parse_options=pcsv.ParseOptions(
                 delimiter=sep, quote_char=False, ignore_empty_lines=False
             ),
@@ -187,7 +185,7 @@ def _file(
     if suffix == ".parquet":
         found = _parquet(path)
     elif suffix == ".csv":
-        found = _csv(path, scan)
+        found = _csv(path, scan, threads=pool is not None)
     else:
         return None  # Excel: the full check (it also scans the workbook's other sheets)
     if found is None:
@@ -247,7 +245,9 @@ def _encoder(arrow: pa.Table, parquet: bool):
     return encode
 
 
-def _csv(path: Path, scan: FileScan | None = None) -> tuple[list[str], str, pa.Table] | None:
+def _csv(
+    path: Path, scan: FileScan | None = None, threads: bool = False
+) -> tuple[list[str], str, pa.Table] | None:
     """A plain CSV file's header, separator and data rows as Arrow text, or ``None``.
 
     ``scan``: the file's :func:`capacity.io.scan_file`, if it was hashed already.
@@ -263,7 +263,7 @@ def _csv(path: Path, scan: FileScan | None = None) -> tuple[list[str], str, pa.T
     widest = len(header) * (limits.MAX_CELL_CHARS * 4 + 1) + 1
     if widest > limits.MAX_LINE_BYTES and not _lines_ok(path.read_bytes()):
         return None
-    arrow = _read(path, len(header), sep)
+    arrow = _read(path, len(header), sep, threads)
     return None if arrow is None else (header, sep, arrow)
 
 
@@ -547,18 +547,64 @@ def typed_tables(
 
 
 def _threads() -> int:
-    """Two threads when a core is idle (1-minute load average below the cores less ½), else one.
+    """Two threads when a core is free of other processes' work, else one.
 
     On a busy machine a second thread only adds switching: at a load average of 16 on 2
     cores a first load at 1 M sightings took ≈ 10 % more CPU and ≈ 20 % more wall time
     with two threads than with one. The result is the same either way.
+
+    A core counts as free when, now, no more than ``cores − 2`` tasks of other processes
+    are runnable (:func:`_others_running`: Linux's count of runnable tasks less this
+    process's own running threads, the largest of three looks 1 ms apart). Where that
+    count is not available, when the 1-minute load average is below ``cores − ½``. The
+    load average alone lags by a minute: after a minute of work on both cores (a
+    benchmark's previous run, a notebook's previous cell) it read "busy" while both cores
+    were idle, and the load ran on one thread.
     """
-    cores = os.cpu_count() or 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    if cores < 2:
+        return 1
+    others = _others_running()
+    if others is not None:
+        return 2 if others <= cores - 2 else 1
     try:
         load = os.getloadavg()[0]
     except (OSError, AttributeError):  # (no load average, e.g. on Windows)
         return 1
-    return 2 if cores >= 2 and load <= cores - 0.5 else 1
+    return 2 if load <= cores - 0.5 else 1
+
+
+def _others_running(looks: int = 3, pause: float = 0.001) -> int | None:
+    """Runnable tasks of other processes now (the largest of ``looks``), ``None`` off Linux.
+
+    ``/proc/loadavg``'s fourth field counts the runnable tasks of the whole system (this
+    process's running threads among them: each thread's state is in
+    ``/proc/self/task/<id>/stat``).
+    """
+    import time
+
+    most = None
+    for i in range(looks):
+        try:
+            with open("/proc/loadavg", encoding="ascii") as f:
+                runnable = int(f.read().split()[3].split("/")[0])
+            own = 0
+            for task in os.listdir("/proc/self/task"):
+                try:
+                    with open(f"/proc/self/task/{task}/stat", encoding="ascii") as f:
+                        own += f.read().rsplit(")", 1)[1].split()[0] == "R"
+                except OSError:  # (a thread that ended meanwhile)
+                    continue
+        except (OSError, ValueError, IndexError):
+            return None
+        count = max(runnable - max(own, 1), 0)
+        most = count if most is None else max(most, count)
+        if i + 1 < looks:
+            time.sleep(pause)
+    return most
 
 
 def _typed_files(files: list[_File]) -> dict[str, pd.DataFrame] | None:

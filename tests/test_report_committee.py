@@ -89,6 +89,27 @@ def test_a_bar_to_the_axis_edge_keeps_its_label_off_the_main_line(value):
     assert any(x.get_text().strip() == "∞" for x in ax.texts)  # the bar's end says so
 
 
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_no_bar_label_runs_past_the_axis_into_the_row_names(lang):
+    """A setting whose FTE needed is near 0 (the committee's sample: an interpreter at
+    no contact) keeps its label inside the panel, clear of the row names."""
+    from capacity import figures
+
+    frame = _frame([100.0, 420.0, 20.0])
+    frame.loc[len(frame)] = ["interpreter_share", "low", "100 %", 0.045, 12.0]
+    frame.loc[len(frame)] = ["gap_days", "low", "14 dagar", 0.049, 140.0]
+    fig = figures.tornado(frame, lang).fig
+    renderer = fig.canvas.get_renderer()
+    for ax in fig.axes:
+        for label in ax.texts:
+            box = label.get_window_extent(renderer)
+            assert box.x0 >= ax.bbox.x0 - 0.5, label.get_text()
+        names = [x.get_window_extent(renderer) for x in ax.get_yticklabels() if x.get_text()]
+        for label in ax.texts:
+            box = label.get_window_extent(renderer)
+            assert not any(box.overlaps(n) for n in names), label.get_text()
+
+
 def test_tornado_values_are_written_in_the_report_language():
     from capacity.report.committee.sensitivity import shown_values
 

@@ -379,7 +379,8 @@ def tornado(frame: pd.DataFrame, lang: str) -> Figure:
     setting and side; ``attrs`` with the base point estimates). Bars run from the low to
     the high setting's value, sorted by their span in FTE needed; the main estimate is the
     vertical line. FTE needed that no staffing reaches is drawn to the axis edge and
-    labelled "∞".
+    labelled "∞". Each bar's setting is written at its end; where that would run past the
+    axis (a short FTE needed near 0) it is written right of the main line instead.
     """
     import matplotlib.pyplot as plt
 
@@ -394,6 +395,7 @@ def tornado(frame: pd.DataFrame, lang: str) -> Figure:
 
     names.sort(key=span)
     inside = []  # labels of bars drawn to the axis edge, checked for fit once laid out
+    leftward = []  # labels left of bars that end left of the main line: checked likewise
     style()
     fig, axes = plt.subplots(1, 2, figsize=(7.4, 0.42 * len(names) + 1.5), sharey=True)
     for ax, col, base, xlabel in (
@@ -421,6 +423,8 @@ def tornado(frame: pd.DataFrame, lang: str) -> Figure:
                 label = ax.text(shown, yy, text, va="center", ha=side, fontsize=7.5, color=ink)
                 if not np.isfinite(v):
                     inside.append((ax, label, base, shown))
+                elif side == "right":
+                    leftward.append((ax, label, base))
         ax.axvline(base, color="black", lw=1)
         ax.text(base, len(names) - 0.4, t("fig_tornado_base", lang), ha="center",
                 va="bottom", fontsize=7.5,
@@ -439,19 +443,7 @@ def tornado(frame: pd.DataFrame, lang: str) -> Figure:
     axes[0].set_yticklabels([t(f"fig_sens_{n}", lang) for n in names])
     fig.suptitle(t("fig_tornado_title", lang))
     fig.tight_layout()
-    renderer = fig.canvas.get_renderer()
-    for ax, label, base, _ in inside:
-        line = ax.transData.transform((base, 0))[0]
-        box = label.get_window_extent(renderer)
-        if box.x0 < line + 0.05 * fig.dpi and box.width < line - ax.bbox.x0 - 0.05 * fig.dpi:
-            # too long for its bar but not for the room left of the main estimate's line,
-            # where its half-row is free (the other setting's bar is in the other half)
-            label.set_x(base)
-            label.set_color("black")
-        elif box.x0 < line + 0.05 * fig.dpi:
-            # nor there: a smaller type that fits the bar (not under 6 pt)
-            room = ax.transData.transform((label.get_position()[0], 0))[0] - line
-            label.set_fontsize(max(6.0, 7.5 * (room - 0.05 * fig.dpi) / box.width))
+    _fit_bar_labels(fig, inside, leftward)
     fte = frame["fte_needed"].to_numpy(float)
     reach = frame.loc[frame["setting"] != "target_reach", "reach_effective"].to_numpy(float)
     lo_f, hi_f = np.nanmin(np.r_[fte, fte0]), np.nanmax(np.r_[fte, fte0])
@@ -468,6 +460,35 @@ def tornado(frame: pd.DataFrame, lang: str) -> Figure:
         reach_high=format_percent(hi_r, lang),
     )
     return Figure(fig, alt, t("fig_tornado_title", lang), "sensitivity")
+
+
+def _fit_bar_labels(fig, inside: list, leftward: list) -> None:
+    """Move the tornado's bar labels that do not fit where they were written (laid out).
+
+    ``inside``: ``(axes, label, main value, bar end)`` of bars drawn to the axis edge, whose
+    label is inside the bar; ``leftward``: ``(axes, label, main value)`` of bars ending left
+    of the main line, whose label is left of the bar's end.
+    """
+    renderer = fig.canvas.get_renderer()
+    for ax, label, base, _ in inside:
+        line = ax.transData.transform((base, 0))[0]
+        box = label.get_window_extent(renderer)
+        if box.x0 < line + 0.05 * fig.dpi and box.width < line - ax.bbox.x0 - 0.05 * fig.dpi:
+            # too long for its bar but not for the room left of the main estimate's line,
+            # where its half-row is free (the other setting's bar is in the other half)
+            label.set_x(base)
+            label.set_color("black")
+        elif box.x0 < line + 0.05 * fig.dpi:
+            # nor there: a smaller type that fits the bar (not under 6 pt)
+            room = ax.transData.transform((label.get_position()[0], 0))[0] - line
+            label.set_fontsize(max(6.0, 7.5 * (room - 0.05 * fig.dpi) / box.width))
+    for ax, label, base in leftward:
+        if label.get_window_extent(renderer).x0 < ax.bbox.x0:
+            # it would run past the axis into the row names: right of the main line instead,
+            # where its half-row is free (its bar runs left; the other setting's is in the
+            # other half)
+            label.set_x(base)
+            label.set_horizontalalignment("left")
 
 
 def channel_check(per_channel, lang: str) -> Figure | None:

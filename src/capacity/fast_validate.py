@@ -104,8 +104,9 @@ def _read(path: Path, n_columns: int, sep: str, threads: bool = False) -> pa.Tab
     Empty lines are kept (a row of the wrong width, so an error): the rows are then exactly
     the file's lines 2, 3, … and their numbers those of the full read. Arrow reads the file
     in blocks (no copy of the whole file in memory), as a plain file (no decompression),
-    on Arrow's threads when ``threads`` (:func:`_threads` found a free core). The cells' UTF-8 is checked on their distinct values (:func:`_distinct`), not here: each
-    cell's bytes are those of one distinct value, and a million cells have far fewer.
+    on Arrow's threads when ``threads`` (:func:`_threads` found a free core). The cells'
+    UTF-8 is checked on their distinct values (:func:`_distinct`), not here: each cell's
+    bytes are those of one distinct value, and a million cells have far fewer.
     """
     names = [f"c{i}" for i in range(n_columns)]
     try:

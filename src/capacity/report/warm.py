@@ -48,10 +48,14 @@ class WarmKernel:
         Jupyter kernel (default ``capacity``).
     cwd : path, optional
         The kernel's working folder (default ``notebooks/``, as for a papermill run).
-
+    preload : path, optional
+        A notebook whose imports the kernel does as soon as it is up (:func:`preload_code`).
     figure_memo : bool
         Keep the figures of one report for the next (:func:`capacity.report.figsave.show_and_save`):
         for a kernel that renders many reports of the same data (a sweep).
+    socket_dir : str, optional
+        Folder of the kernel's IPC sockets and connection file (default: the temporary
+        folder); :class:`WarmPool` gives its workers one it removes when it closes.
 
     Use as a context manager, or call :meth:`close`.
     """

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from test_mobility import TRUTH_SEEDS
@@ -97,6 +99,13 @@ def test_national_section_names_the_national_share_and_the_gaps(national, lang):
     assert list(book.tables[0].frame.index) == list(res.cities.index)
     word = "hela landet" if lang == "sv" else "Nationally"
     assert word in html
+    # the figure's shares as whole percentages, as on the report's other figures (not 0.025)
+    ax = book.figures[0].fig.axes[0]
+    ax.figure.canvas.draw()
+    lo, hi = ax.get_xlim()
+    ticks = [x.get_text() for x in ax.get_xticklabels() if lo <= x.get_position()[0] <= hi]
+    assert ticks and all(re.fullmatch(r"\d+", x) for x in ticks), ticks
+    assert ax.get_xlabel().endswith("(%)")
     if lang == "sv":  # every caveat has a Swedish sentence
         assert 'lang="en"' not in html
 

@@ -110,6 +110,38 @@ def test_no_bar_label_runs_past_the_axis_into_the_row_names(lang):
             assert not any(box.overlaps(n) for n in names), label.get_text()
 
 
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_time_to_first_contact_reads_in_whole_percent(world, lang):
+    """The strategy check's shares are per cent (whole numbers), as on the report's other
+    figures, not fractions with a decimal point in a Swedish report."""
+    from capacity.i18n import t
+    from capacity.report.committee.mobility import _PLOT_LABELS, strategy_figure
+
+    _, _, _, result = world
+    assert result.strategy_fit is not None
+    labels = {k: t(f"mob_plot_{k.replace(' ', '_')}", lang) for k in _PLOT_LABELS}
+    ax = strategy_figure(result.strategy_fit, labels, "alt", "title", lang).fig.axes[0]
+    ax.figure.canvas.draw()
+    lo, hi = ax.get_ylim()
+    ticks = [x.get_text() for x in ax.get_yticklabels() if lo <= x.get_position()[1] <= hi]
+    assert ticks and all(re.fullmatch(r"\d+", x) for x in ticks), ticks
+    assert ax.get_ylabel().endswith("(%)")
+
+
+def test_budget_axis_is_written_in_the_report_language():
+    """Million kronor on the budget figure: '2,5' and '5' in Swedish, never '2.5' or '5.0'."""
+    from capacity.figures_options import budget_frontier
+
+    budget = pd.Series(np.linspace(0, 20e6, 9))
+    best = pd.DataFrame({"budget": budget, "reach": np.linspace(0.05, 0.4, 9)})
+    fte_only = pd.DataFrame({"budget": budget, "reach": np.linspace(0.05, 0.3, 9)})
+    ax = budget_frontier(best, fte_only, "sv").fig.axes[0]
+    ax.figure.canvas.draw()
+    lo, hi = ax.get_xlim()
+    ticks = [x.get_text() for x in ax.get_xticklabels() if lo <= x.get_position()[0] <= hi]
+    assert ticks and all(re.fullmatch(r"\d+(,\d)?", x) for x in ticks), ticks
+
+
 def test_tornado_values_are_written_in_the_report_language():
     from capacity.report.committee.sensitivity import shown_values
 

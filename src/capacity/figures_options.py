@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from capacity.figures_style import OKABE_ITO, Figure, new_axes, percent_axis
+from capacity.figures_style import OKABE_ITO, Figure, new_axes, number_axis, percent_axis
 from capacity.i18n import CATALOGUE, format_level, format_number, format_percent, t
 
 __all__ = ["budget_frontier", "reach_curve"]
@@ -95,6 +95,7 @@ def budget_frontier(best: pd.DataFrame, fte_only: pd.DataFrame, lang: str) -> Fi
     ax.set_ylim(0, None)
     ax.set_xlim(0, None)
     percent_axis(ax, "y", lang)
+    number_axis(ax, "x", lang, None)  # million kronor in the report's language (2,5)
     ax.set_xlabel(_w("frontier_x", lang))
     ax.set_ylabel(_w("curve_y", lang))
     ax.set_title(_w("frontier_title", lang))

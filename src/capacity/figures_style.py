@@ -108,16 +108,37 @@ def style() -> None:
     )
 
 
-def percent_axis(ax, axis: str, lang: str) -> None:
-    """Label ``axis`` of ``ax`` with shares as percentages in the report locale."""
-    fmt = FuncFormatter(lambda v, _: format_number(100 * v, lang, 0))
-    (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(fmt)
+def percent_axis(ax, axis: str, lang: str, whole: bool = False) -> None:
+    """Label ``axis`` of ``ax`` with shares as percentages in the report locale.
+
+    ``whole``: ticks at whole per cents, 1, 2, 5, 10, 20 or 50 apart (at most six steps
+    over the axis as it is now): the labels have no decimals, so ticks at, say, 2.5 %
+    apart would read "2", "5", "8".
+    """
+    from matplotlib.ticker import MultipleLocator
+
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    if whole:
+        lo, hi = ax.get_xlim() if axis == "x" else ax.get_ylim()
+        span = 100 * abs(hi - lo)
+        step = next((b for b in (1, 2, 5, 10, 20) if span / b <= 6), 50)
+        target.set_major_locator(MultipleLocator(step / 100))
+    target.set_major_formatter(FuncFormatter(lambda v, _: format_number(100 * v, lang, 0)))
 
 
-def number_axis(ax, axis: str, lang: str, decimals: int = 0) -> None:
-    """Label ``axis`` of ``ax`` with numbers in the report locale."""
-    fmt = FuncFormatter(lambda v, _: format_number(v, lang, decimals))
-    (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(fmt)
+def number_axis(ax, axis: str, lang: str, decimals: int | None = 0) -> None:
+    """Label ``axis`` of ``ax`` with numbers in the report locale.
+
+    ``decimals=None``: as many as the tick needs, up to two (``2,5`` beside ``5``).
+    """
+
+    def shown(v, _):
+        if decimals is not None:
+            return format_number(v, lang, decimals)
+        places = next((d for d in (0, 1) if abs(round(v, d) - v) < 1e-9), 2)
+        return format_number(v, lang, places)
+
+    (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(FuncFormatter(shown))
 
 
 def date_axis(ax) -> None:

@@ -768,8 +768,8 @@ COMMITTEE: dict[str, dict[str, str]] = {
         "en": "days since the stay's first sighting",
     },
     "mob_plot_y": {
-        "sv": "andel vistelser med kontakt",
-        "en": "share of stays contacted",
+        "sv": "andel vistelser med kontakt (%)",
+        "en": "share of stays contacted (%)",
     },
     "mob_plot_title": {
         "sv": "Tid till första kontakt",

@@ -89,8 +89,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Reach per stay and per tour, by city, with intervals",
     },
     "nat_axis": {
-        "sv": "andel som nås (på ett språk hon förstår)",
-        "en": "share reached (in a language she understands)",
+        "sv": "andel som nås på ett språk hon förstår (%)",
+        "en": "share reached in a language she understands (%)",
     },
     "nat_alt": {
         "sv": "Punkter med intervall för varje stad: räckvidd per vistelse och per resa.",

@@ -13,7 +13,7 @@ committee report can call the same function as a section. Words:
 from __future__ import annotations
 
 from capacity import i18n
-from capacity.figures_style import Figure
+from capacity.figures_style import Figure, percent_axis
 
 __all__ = ["national_section"]
 
@@ -119,6 +119,7 @@ def national_section(book, result, *, n_gaps: int = 3, heading: bool = True) -> 
             "title": book.t("nat_figure"),
         }
     )
+    percent_axis(ax, "x", book.lang, whole=True)
     fig = ax.figure
     book.figure(Figure(fig, book.t("nat_alt"), book.t("nat_figure"), "national_reach"))
     book.caveats(result.caveats)

@@ -12,7 +12,7 @@ import weakref
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from capacity.figures_style import Figure
+from capacity.figures_style import Figure, percent_axis
 from capacity.i18n import format_level, format_number, format_percent, t
 
 
@@ -77,10 +77,14 @@ def remember_coordination(result, extra_fte: float, table: pd.DataFrame | None) 
 _PLOT_LABELS = ("observed", "mix", "search only", "screening only", "x", "y", "title")
 
 
-def strategy_figure(fit, labels: dict[str, str], alt: str, title: str) -> Figure:
-    """The strategy check: first contacts against what the strategies predict (``fit.plot``)."""
+def strategy_figure(fit, labels: dict[str, str], alt: str, title: str, lang: str) -> Figure:
+    """The strategy check: first contacts against what the strategies predict (``fit.plot``).
+
+    The shares are per cent in the report's language, as on the report's other figures.
+    """
     fig, ax = plt.subplots(figsize=(6.5, 2.4))
     fit.plot(ax=ax, labels=labels)
+    percent_axis(ax, "y", lang, whole=True)
     return Figure(fig, alt, title, "strategy_check")
 
 
@@ -111,7 +115,9 @@ def mobility(book, result, extra_fte: float = 1.0) -> None:
     fit = result.strategy_fit
     if fit is not None:
         labels = {k: t(f"mob_plot_{k.replace(' ', '_')}", lang) for k in _PLOT_LABELS}
-        book.figure_of(strategy_figure, fit, labels, t("mob_alt", lang), t("mob_figure", lang))
+        book.figure_of(
+            strategy_figure, fit, labels, t("mob_alt", lang), t("mob_figure", lang), lang
+        )
     table = coordination_table(result, extra_fte)
     if table is not None:
         fte = format_number(extra_fte, lang, 0 if float(extra_fte).is_integer() else 1)

@@ -76,6 +76,14 @@ def test_scenario_comparison_and_forecast_figures():
         }
     )
     _check(figures.scenario_comparison(frame, 0.8, "en"))
+    # a sweep over two targets marks both (reach does not depend on the target), each
+    # labelled with its value, and the legend covers no line
+    both = figures.scenario_comparison(frame, [0.8, 0.7], "sv")
+    ax = both.fig.axes[0]
+    goals = sorted(line.get_ydata()[0] for line in ax.lines if line.get_linestyle() != "-")
+    assert goals == [0.7, 0.8]
+    assert {"Mål 70\xa0%", "Mål 80\xa0%"} <= {x.get_text() for x in ax.get_legend().texts}
+    assert "70\xa0%/80\xa0%" in both.alt
     months = pd.date_range("2024-01-01", periods=6, freq="MS")
     future = pd.date_range("2024-07-01", periods=3, freq="MS")
     fc = pd.DataFrame(

@@ -306,13 +306,16 @@ def languages(frame: pd.DataFrame, lang: str, threshold: int = 5) -> Figure:
     return Figure(fig, alt, t("fig_lang_title", lang), "languages")
 
 
-def scenario_comparison(frame: pd.DataFrame, target: float, lang: str) -> Figure:
+def scenario_comparison(frame: pd.DataFrame, target, lang: str) -> Figure:
     """Effective reach across scenarios: one line per stay multiplier over extra FTE.
 
     ``frame`` has columns ``extra_fte``, ``stay_multiplier``, ``reach_effective``,
     ``reach_lower``, ``reach_upper`` (one row per scenario; other scenario columns are
-    averaged over by taking the first target_reach's rows).
+    averaged over by taking the first target_reach's rows). ``target``: the target share,
+    or the sweep's targets (each drawn as a dashed line, labelled with its value when
+    there are several: reach does not depend on the target).
     """
+    targets = sorted({float(x) for x in np.atleast_1d(target)})
     fig, ax = new_axes()
     groups = list(frame.groupby("stay_multiplier", sort=True))
     for (mult, g), colour in zip(groups, PALETTE, strict=False):
@@ -322,7 +325,12 @@ def scenario_comparison(frame: pd.DataFrame, target: float, lang: str) -> Figure
         ax.fill_between(
             g["extra_fte"], g["reach_lower"], g["reach_upper"], color=colour, alpha=0.15
         )
-    ax.axhline(target, color=OKABE_ITO["vermillion"], ls="--", lw=1.5, label=t("fig_target", lang))
+    for k, goal in enumerate(targets):
+        label = t("fig_target", lang)
+        if len(targets) > 1:
+            label = f"{label} {format_percent(goal, lang)}"
+        ax.axhline(goal, color=OKABE_ITO["vermillion"], ls=("--", ":", "-.")[k % 3], lw=1.5,
+                   label=label)  # fmt: skip
     ax.set_ylim(0, 1)
     percent_axis(ax, "y", lang)
     number_axis(ax, "x", lang, 0)
@@ -330,7 +338,7 @@ def scenario_comparison(frame: pd.DataFrame, target: float, lang: str) -> Figure
     ax.set_xlabel(t("fig_scen_x", lang))
     ax.set_ylabel(t("fig_scen_y", lang))
     ax.set_title(t("fig_scen_title", lang))
-    ax.legend(loc="lower right")
+    ax.legend(loc="best")  # (where the lines are not: they lie low when reach is far off)
     best = frame.loc[frame["reach_effective"].idxmax()]
     worst = frame.loc[frame["reach_effective"].idxmin()]
     alt = t(
@@ -339,7 +347,7 @@ def scenario_comparison(frame: pd.DataFrame, target: float, lang: str) -> Figure
         n=len(frame),
         low=format_percent(worst["reach_effective"], lang),
         high=format_percent(best["reach_effective"], lang),
-        target=format_percent(target, lang),
+        target="/".join(format_percent(g, lang) for g in targets),
     )
     return Figure(fig, alt, t("fig_scen_title", lang), "scenarios")
 

@@ -557,7 +557,7 @@ COMMITTEE: dict[str, dict[str, str]] = {
     "sweep_col_strategy": {"sv": "Strategi", "en": "Strategy"},
     "sweep_col_reach_effective": {"sv": "Andel som nås", "en": "Share reached"},
     "sweep_col_p_target_met": {"sv": "P(målet nås)", "en": "P(target met)"},
-    "sweep_col_fte_needed_short": {"sv": "FTE som behövs", "en": "FTE needed"},
+    "sweep_col_fte_needed_short": {"sv": "Årsarbetare som behövs", "en": "FTE needed"},
     "sweep_col_verdict": {"sv": "Bedömning", "en": "Verdict"},
     "verdict_word_sufficient": {"sv": "tillräckligt", "en": "sufficient"},
     "verdict_word_insufficient": {"sv": "otillräckligt", "en": "insufficient"},

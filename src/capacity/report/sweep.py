@@ -572,7 +572,9 @@ def show(book, comparison: pd.DataFrame, params: Params) -> None:
         first = comparison
         if "target_reach" in comparison:
             first = comparison[comparison["target_reach"] == comparison["target_reach"].iloc[0]]
-        target = (
-            float(first["target_reach"].iloc[0]) if "target_reach" in first else params.target_reach
+        targets = (
+            sorted(comparison["target_reach"].unique())
+            if "target_reach" in comparison
+            else [params.target_reach]
         )
-        book.figure(figures.scenario_comparison(first, target, lang))
+        book.figure(figures.scenario_comparison(first, targets, lang))

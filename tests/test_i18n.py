@@ -2,6 +2,7 @@
 
 import math
 
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -253,3 +254,53 @@ def test_every_caveat_of_question_4_is_said_in_swedish(tmp_path, monkeypatch, ti
     )
     for c in seen:  # every sentence is complete in both languages
         assert "{" not in c.text("sv") and "{" not in c.text("en")
+
+
+def test_every_model_result_has_a_swedish_title():
+    """A notebook captions a results table with the result's ``title``: each model's title
+    has a Swedish entry, so a Swedish report shows no English caption."""
+    import importlib
+    import pkgutil
+
+    import capacity.models
+    from capacity.i18n import result_title
+    from capacity.models._base import Results
+
+    for mod in pkgutil.walk_packages(capacity.models.__path__, "capacity.models."):
+        importlib.import_module(mod.name)
+    for name in ("capacity.question4", "capacity.national", "capacity.question4.mobility"):
+        importlib.import_module(name)
+
+    def every(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from every(sub)
+
+    titles = {c.title for c in every(Results) if c.__module__.startswith("capacity.")}
+    assert len(titles) >= 10
+    missing = sorted(x for x in titles | {Results.title} if result_title(x, "sv") == x)
+    assert not missing, missing
+    assert result_title("Stays in the city (days)", "en") == "Stays in the city (days)"
+    assert result_title("a researcher's new estimator", "sv") == "a researcher's new estimator"
+
+
+def test_a_results_table_in_a_swedish_report_has_a_swedish_caption():
+    from capacity.config import Params
+    from capacity.models.touring import TouringResults
+    from capacity.report import ReportBook
+
+    book = ReportBook(Params(language="sv"), show=False)
+    frame = pd.DataFrame(
+        {"estimate": [1.2], "se": [0.0], "ci_lower": [1.1], "ci_upper": [1.3]},
+        index=["cities_per_person_month"],
+    )
+
+    class Touring(TouringResults):
+        def __init__(self):
+            pass
+
+        def summary_frame(self, alpha=None):
+            return frame
+
+    book.results(Touring(), name="touring", caption=TouringResults.title, caveats=False)
+    assert "Resor mellan städer" in "".join(book.html_parts)

@@ -29,6 +29,7 @@ from capacity.i18n.format import (
     format_probability,
     label,
     language_name,
+    result_title,
     t,
     verdict_sentences,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "format_probability",
     "label",
     "language_name",
+    "result_title",
     "t",
     "verdict_sentences",
 ]

@@ -229,6 +229,17 @@ def verdict_sentences(
     return f"{first} {second}"
 
 
+def result_title(title: str, lang: str) -> str:
+    """A model result's ``title`` (English) in ``lang``; the title itself where none is known.
+
+    From :data:`~capacity.i18n.strings.RESULT_TITLES` (a researcher's new result shows its
+    own title until it gets an entry there).
+    """
+    from capacity.i18n.strings import RESULT_TITLES
+
+    return RESULT_TITLES.get(title, {}).get(check_language(lang), title)
+
+
 def label(key: str, lang: str, labels: Mapping[str, Mapping[str, str]] | None = None) -> str:
     """A column or row label.
 

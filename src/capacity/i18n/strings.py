@@ -377,3 +377,50 @@ LANGUAGE_NAMES: dict[str, dict[str, str]] = {
     "language_fi": {"sv": "finska", "en": "Finnish"},
     "language_tr": {"sv": "turkiska", "en": "Turkish"},
 }
+
+
+#: The models' result titles (``Results.title``, English) in the report languages: a
+#: notebook that captions a results table with its title gets it in the report's language
+#: (:func:`capacity.i18n.result_title`). ``tests/test_i18n.py`` checks every result class has one.
+RESULT_TITLES: dict[str, dict[str, str]] = {
+    "Results": {"sv": "Resultat"},
+    "Capture model of the ad sites (lead share of independent sources)": {
+        "sv": "Annonssajternas fångstmodell (andel där en oberoende källa såg henne först)"
+    },
+    "Outreach strategy per channel": {"sv": "Uppsökande strategi per kanal"},
+    "Staff capacity (staff table)": {"sv": "Personalens kapacitet (personaltabellen)"},
+    "Arrivals forecast (new stays per month)": {
+        "sv": "Prognos för ankomster (nya vistelser per månad)"
+    },
+    "Outreach productivity (persons per staff-hour)": {
+        "sv": "Uppsökande arbetets produktivitet (personer per arbetstimme)"
+    },
+    "Outreach FTE needed for the target reach": {
+        "sv": "Uppsökande årsarbetare som behövs för målet"
+    },
+    "Outreach strategy: screening of new arrivals against search": {
+        "sv": "Uppsökande strategi: genomgång av nya ankomster mot sökande"
+    },
+    "Support before leaving (casework queue)": {"sv": "Stöd innan hon lämnar staden (ärendekö)"},
+    "Touring between cities": {"sv": "Resor mellan städer"},
+    "Hidden population per quarter (multiple systems estimation)": {
+        "sv": "Dold population per kvartal (skattning från flera källor)"
+    },
+    "Persons in the city (open-population stay-process model)": {
+        "sv": "Personer i staden (modell för öppen population)"
+    },
+    "Detection share of stays (stay-level model, capture per day present)": {
+        "sv": "Andel upptäckta vistelser (vistelsemodell, fångst per närvarodag)"
+    },
+    "Stays in the city (days)": {"sv": "Vistelser i staden (dagar)"},
+    "Population size": {"sv": "Populationens storlek"},
+    "Question 4: outreach capacity against a mobile target group": {
+        "sv": "Fråga 4: uppsökande kapacitet mot en rörlig målgrupp"
+    },
+    "Reach per stay, per woman and per tour": {
+        "sv": "Räckvidd per vistelse, per kvinna och per resa"
+    },
+    "Question 4, national view: reach per stay, woman and tour in every city": {
+        "sv": "Fråga 4 i hela landet: räckvidd per vistelse, kvinna och resa i varje stad"
+    },
+}

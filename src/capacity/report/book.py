@@ -346,6 +346,7 @@ class ReportBook:
         report without report code.
         """
         alpha = self.params.alpha
+        caption = i18n.result_title(caption, self.lang)  # (a result's own title, translated)
         frame = res.summary_frame(alpha)[["estimate", "se", "ci_lower", "ci_upper"]]
         frame.index = frame.index.astype(str)
         level = i18n.format_level(alpha, self.lang)

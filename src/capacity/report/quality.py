@@ -127,6 +127,25 @@ def _labels(columns, lang: str) -> dict[str, str]:
     return {c: label(c, lang) for c in columns}
 
 
+def overlap_table(book, data, params: Params) -> None:
+    """The table of :func:`overlap` (persons by how many sources saw them), in the book's language.
+
+    The data-quality and population-size notebooks both show it.
+    """
+    from capacity.i18n import label
+
+    ovl = overlap(data, params)
+    book.table(
+        ovl,
+        name="overlap",
+        caption=book.t("cap_overlap"),
+        headers=_labels(ovl.columns, book.lang),
+        kinds={"persons": "count"},
+        sum_columns=True,  # every person seen once in the period
+        index_header=label("col_n_sources", book.lang),
+    )
+
+
 def show(book, data, params: Params) -> None:
     """Every data-quality table and the coverage figure, through ``book`` (numbered, suppressed)."""
     from capacity import figures
@@ -170,16 +189,7 @@ def show(book, data, params: Params) -> None:
         linked={"sightings": ["language_known"]},
         index_header=label("col_source", lang),
     )
-    ovl = overlap(data, params)
-    book.table(
-        ovl,
-        name="overlap",
-        caption=book.t("cap_overlap"),
-        headers=_labels(ovl.columns, lang),
-        kinds={"persons": "count"},
-        sum_columns=True,  # every person seen once in the period
-        index_header=label("col_n_sources", lang),
-    )
+    overlap_table(book, data, params)
     monthly = monthly_sightings(data, params)
     if (monthly >= params.suppression_threshold).any().any():
         book.figure(figures.monthly_persons(monthly, lang, params.suppression_threshold))

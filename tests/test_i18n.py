@@ -304,3 +304,26 @@ def test_a_results_table_in_a_swedish_report_has_a_swedish_caption():
 
     book.results(Touring(), name="touring", caption=TouringResults.title, caveats=False)
     assert "Resor mellan städer" in "".join(book.html_parts)
+
+
+def test_a_synthetic_dataset_is_named_with_its_own_cities_and_years():
+    """The Swedish reports named every synthetic dataset '6 svenska städer, 2021–2025' (the
+    shipped sample's numbers); the title now comes from what the generator recorded."""
+    import json
+
+    from capacity.config import ROOT
+    from capacity.report.provenance import dataset_title
+
+    sample = json.loads((ROOT / "data" / "sample" / "datapackage.json").read_text("utf-8"))
+    assert dataset_title(sample, "sv") == "Syntetiska exempeldata: 6 svenska städer, 2021–2025"
+    own = {
+        "title": "SYNTHETIC data: 4 Swedish cities, 2022–2024",
+        "synthetic": True,
+        "period": {"start": "2022-01-01", "end": "2024-12-31"},
+        "generator": {"n_cities": 4, "sample": False},
+    }
+    assert dataset_title(own, "sv") == "Syntetiska data: 4 svenska städer, 2022–2024"
+    assert dataset_title(own, "en") == "Synthetic data: 4 Swedish cities, 2022–2024"
+    assert dataset_title({"title": "Tiny test data", "synthetic": True}, "sv") == "Syntetiska data"
+    real = {"title": "Socialförvaltningen, export 2025"}
+    assert dataset_title(real, "sv") == "Socialförvaltningen, export 2025"

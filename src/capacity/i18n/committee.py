@@ -288,8 +288,13 @@ COMMITTEE: dict[str, dict[str, str]] = {
         "en": "Share, mandate incl. sellers",
     },
     "synthetic_title": {
-        "sv": "Syntetiska exempeldata: 6 svenska städer, 2021–2025",
-        "en": "Synthetic sample data: 6 Swedish cities, 2021–2025",
+        "sv": "Syntetiska data: {n} svenska städer, {start}–{end}",
+        "en": "Synthetic data: {n} Swedish cities, {start}–{end}",
+    },
+    "synthetic_title_plain": {"sv": "Syntetiska data", "en": "Synthetic data"},
+    "synthetic_title_sample": {
+        "sv": "Syntetiska exempeldata: {n} svenska städer, {start}–{end}",
+        "en": "Synthetic sample data: {n} Swedish cities, {start}–{end}",
     },
     "table_sightings": {
         "sv": "Observationer",

@@ -47,6 +47,27 @@ def package_versions(names: tuple[str, ...] = PACKAGES) -> dict[str, str]:
     return out
 
 
+def dataset_title(meta: dict, lang: str) -> str:
+    """The dataset's title for a report in ``lang``.
+
+    Its ``datapackage.json`` title; for data made by :mod:`capacity.synth`, that title in
+    the report's language from the numbers the generator recorded (cities, years; the
+    shipped sample says so); for other synthetic data, "synthetic data" in that language
+    (their own title may be in another).
+    """
+    from capacity.i18n import t
+
+    gen = meta.get("generator") or {}
+    period = meta.get("period") or {}
+    if not meta.get("synthetic"):
+        return str(meta.get("title", ""))
+    if not (gen.get("n_cities") and period.get("start")):
+        return t("synthetic_title_plain", lang)
+    key = "synthetic_title_sample" if gen.get("sample") else "synthetic_title"
+    start, end = str(period["start"])[:4], str(period.get("end", period["start"]))[:4]
+    return t(key, lang, n=int(gen["n_cities"]), start=start, end=end)
+
+
 def git_commit(root: Path = ROOT) -> str:
     """``git rev-parse HEAD`` of the project, with ``+dirty`` when files differ; else "unknown"."""
     try:

@@ -150,12 +150,13 @@ def show(book, data, params: Params) -> None:
     """Every data-quality table and the coverage figure, through ``book`` (numbered, suppressed)."""
     from capacity import figures
     from capacity.i18n import format_date, label
+    from capacity.report.provenance import dataset_title
 
     lang = params.language
     book.text(
         book.t(
             "dq_intro",
-            title=data.meta.get("title", ""),
+            title=dataset_title(data.meta, lang),
             start=format_date(params.period_start, lang),
             end=format_date(params.period_end, lang),
             city=params.city,

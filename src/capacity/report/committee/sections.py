@@ -384,13 +384,11 @@ def assumptions(book, result, data) -> None:
 
 def provenance(book, data, params) -> None:
     """Input files with SHA-256, key parameters and the code version."""
-    from capacity.report.provenance import git_commit, package_versions
+    from capacity.report.provenance import dataset_title, git_commit, package_versions
 
     book.heading("h_provenance")
     book.text(_x(book, "provenance_intro"))
-    title = data.meta.get("title", "")
-    if data.meta.get("synthetic") and book.lang == "sv":
-        title = _x(book, "synthetic_title")
+    title = dataset_title(data.meta, book.lang)
     items = {_x(book, "dataset"): f"{title} ({params.data_dir})"}
     for table, info in data.files.items():
         path = Path(str(info.get("path", "")))

@@ -54,6 +54,16 @@ def test_a_figure_that_cannot_be_saved_is_reported(tmp_path, monkeypatch):
     assert not list(tmp_path.glob("*.pending"))
 
 
+def test_a_failure_seen_before_its_marker_is_gone_leaves_no_marker(tmp_path):
+    # The child writes its error file, then removes its marker: a wait that sees the error
+    # between the two removes the marker itself (it was left in the report's folder).
+    (tmp_path / "04_late.failed").write_text("ValueError: no room for this figure")
+    (tmp_path / "04_late.pending").write_bytes(b"")
+    with pytest.raises(ReportError, match="04_late.*no room for this figure"):
+        figsave.wait_for_figures(tmp_path)
+    assert not list(tmp_path.glob("*.pending"))
+
+
 def test_a_failure_between_the_two_looks_is_still_reported(tmp_path, monkeypatch):
     # The child writes its error file, then removes its marker. A wait that looked for
     # error files just before the child wrote one, and for markers just after it removed

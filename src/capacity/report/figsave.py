@@ -247,6 +247,10 @@ def _raise_failed(folder: Path) -> None:
     """Raise the first figure error a forked process left in ``folder``, if any."""
     failed = sorted(folder.glob(f"*{FAILED}"))
     if failed:
+        # the child writes its error file, then removes its marker: seen between the two,
+        # the marker would be left behind in the report's folder
+        for path in failed:
+            path.with_suffix(PENDING).unlink(missing_ok=True)
         detail = failed[0].read_text(encoding="utf-8").strip().splitlines()
         raise ReportError(
             f"figure '{failed[0].stem}' could not be saved: "

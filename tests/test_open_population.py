@@ -154,13 +154,17 @@ def test_coverage_harness_measures_the_question_4_chain():
     plan = Plan(chain=True, population=False, n_boot=20)
     cases = {c.quantity: c for c in chain_cases(syn, plan)}
     assert {"chain: reach per stay", "chain: reach per woman", "chain: median stay (days present)",
-            "chain: stay trend, hazard ratio per year"} <= set(cases)  # fmt: skip
+            "chain: stay trend, hazard ratio per year", "chain: reach per tour through the city",
+            "chain: reach per tour, national"} <= set(cases)  # fmt: skip
     for c in cases.values():
         assert np.isfinite(c.estimate) and c.lower <= c.upper and c.truth > 0, c
     # per-day capture: auto chose the per-day settings, and each case says so
     assert {c.settings for c in cases.values()} == {"stays/deconvolve/14"}
     truth = chain_truth(syn, "Stockholm", pd.Timestamp("2022-01-01"), pd.Timestamp("2025-12-31"))
     assert 0 < truth["reach_stay"] <= truth["reach_woman"] < 1
+    # a tour through the city is reached when any of its stays is, here or elsewhere
+    tour = cases["chain: reach per tour through the city"]
+    assert 0 < tour.truth < 1 and tour.estimate >= cases["chain: reach per stay"].estimate
     assert chain_cases(syn, dataclasses.replace(plan, chain=False)) == []
 
 

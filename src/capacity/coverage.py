@@ -355,7 +355,9 @@ def chain_cases(syn, plan: Plan) -> list[Case]:
     ``plan.city`` and ``plan.chain_years``, ``plan.n_boot`` replicates, and ``gap_days``,
     ``detection_model`` and ``stay_model`` from :meth:`Plan.chain_settings`, i.e. the Params
     defaults unless the plan sets them):
-    effective reach per stay and per woman, the median and mean stay, arrivals per week
+    effective reach per stay, per woman, per tour through the city and per tour nationally
+    (the single-city answer's tour measures, against :func:`tour_truth`), the median and
+    mean stay, arrivals per week
     (observed starts over the detection share), persons present (``A·E[T]/7``), and the
     stay trend (change of the median per year; the hazard ratio on Weibull worlds).
     Intervals are the percentile intervals of the chain bootstrap (the HR's is Wald).
@@ -406,6 +408,17 @@ def chain_cases(syn, plan: Plan) -> list[Case]:
         )
         for k in ("stay", "woman")
         if f"reach_{k}" in reach.index
+    ]
+    # the tour measures of the single-city answer (issue 10), against the tours' truth
+    tours, national = tour_truth(syn, start, end)
+    tour_true = {"reach_tour": float(tours.get(plan.city, np.nan)), "reach_tour_national": national}
+    cases += [
+        Case(f"chain: {label}", window, tour_true[k], *reach.loc[k].drop("se"), chosen)
+        for k, label in (
+            ("reach_tour", "reach per tour through the city"),
+            ("reach_tour_national", "reach per tour, national"),
+        )
+        if k in reach.index
     ]
     x = fm.inputs
 

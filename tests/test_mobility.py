@@ -3,6 +3,7 @@ per stay, woman and tour against the truth of synthetic worlds."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import warnings
 
@@ -118,6 +119,52 @@ def test_fte_needed_under_the_mix_meets_the_target(mixture):
     more = mobility_reach(x, mob, float(need[0]) * 2)
     for k in ("reach_stay", "reach_woman", "reach_tour", "reach_tour_coordinated"):
         assert more.point[k] >= at.point[k]
+
+
+def test_other_cities_hold_contacts_in_their_own_teams_languages(mixture):
+    """Per tour, a contact in another city is usable as that city's team holds it: each
+    row of ``city_usable`` is what the city's own single-city fit finds for the same
+    languages (its speakers and interpreter share), not the analysed city's ``m``."""
+    syn, ds, fitted, mob, res = mixture
+    usable = mob.city_usable
+    cities, langs = list(mob.flows.cities), fitted.languages.index
+    assert usable.shape == (len(cities), len(langs))
+    here = fitted.languages["usable_share"].to_numpy(dtype=float)
+    assert np.array_equal(usable[mob.city], here)
+    other = next(c for c in cities if c != "Stockholm")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        own = fit_models(ds, Params(city=other, n_boot=0)).languages["usable_share"]
+    both = langs.intersection(own.index)
+    assert len(both) >= 3
+    row = pd.Series(usable[cities.index(other)], index=langs)
+    np.testing.assert_allclose(row[both], own[both], rtol=0, atol=1e-12)
+    assert not np.allclose(row, here)  # the teams differ: the old chain was off here
+    # an interpreter policy for the analysed city's team leaves the other teams as they are
+    policy = fitted.with_interpreter_share(1.0)
+    assert np.array_equal(policy.mobility.city_usable, usable)
+
+
+def test_tour_reach_rises_with_what_the_other_teams_can_hold(mixture):
+    from capacity.question4.mobility import tour_measures
+
+    syn, ds, fitted, mob, res = mixture
+    fte = fitted.staff.outreach_fte
+    x = fitted.inputs
+    tours = {
+        k: tour_measures(
+            x, dataclasses.replace(mob, city_usable=np.full_like(mob.city_usable, k)), fte
+        )["reach_tour"]  # fmt: skip
+        for k in (0.0, 0.5, 1.0)
+    }
+    values = tour_measures(x, mob, fte)
+    now = values["reach_tour"]
+    assert np.all(tours[0.0] <= tours[0.5]) and np.all(tours[0.5] <= tours[1.0])
+    assert np.all(tours[0.0] <= now + 1e-12) and np.all(now <= tours[1.0] + 1e-12)
+    # nobody elsewhere can talk with her: the tour is reached in one of its stays here, at
+    # least as often as one stay here is; anyone elsewhere who can adds to that
+    assert np.all(tours[0.0] >= values["reach_stay"] - 1e-12)
+    assert tours[1.0][0] > tours[0.0][0] + 0.01
 
 
 def test_direct_city_reach_by_hand():

@@ -343,6 +343,9 @@ def fit_models(
     )
     if mobility is not None and boot.woman_pmf is not None:
         mobility = dataclasses.replace(mobility, woman_k=boot.woman_k, woman_pmf=boot.woman_pmf)
+    if mobility is not None:  # the other cities' contacts, usable as their own teams hold them
+        usable = _usable_by_city(data, params, mobility.flows.cities, languages, shared)
+        mobility = dataclasses.replace(mobility, city_usable=usable)
     # usable shares per draw: the interpreter share re-estimated on each replicate's days
     m, iota_draws = _usable_draws(languages, iota, source, days)
     per_channel = _channel_fit(mobility, share, channel_eta, channels, hours_share,
@@ -647,6 +650,64 @@ def _languages(city_rows, outreach_rows, staff, person_lang=None):
     languages["speaker_share"] = s_lang.to_numpy()
     languages["usable_share"] = comp.usable_share(s_lang, iota).to_numpy()
     return languages, iota, source, caveats
+
+
+def _usable_by_city(data, params: Params, cities, languages: pd.DataFrame, shared=None):
+    r"""Every city's usable share per language of the analysed city's women, ``(C, L)``.
+
+    The tour chain counts a contact in another city ``c`` as usable for a woman of language
+    ``L`` with that city's own ``m_cL = s_cL + (1 − s_cL) ι_c`` (:func:`_languages`'s
+    formulas on the city's sightings, outreach log and staff in the period: its staff's
+    speakers of ``L``, pooled as its own log's own-language share says, and the share of
+    its contacts outside staff languages held through an interpreter), not with the
+    analysed city's: the other teams speak other languages, and an option or scenario for
+    the analysed city's team does not change theirs. The analysed city's row is its own
+    ``usable_share``. A city with no sightings or no outreach in the period (its reach per
+    stay is then 0 or not observed) or without staff in the period keeps the analysed
+    city's row. ``shared`` keeps each city's staff speakers and interpreter share between
+    the fits of a national run.
+    """
+    lo, hi = pd.Timestamp(params.period_start), pd.Timestamp(params.period_end)
+    here = languages["usable_share"].to_numpy(dtype=float)
+    out = np.tile(here, (len(cities), 1))
+    memo = {} if shared is None else shared.setdefault("usable_by_city", {})
+    for i, city in enumerate(cities):
+        if city == params.city:
+            continue
+        key = (city, params.period_start, params.period_end)
+        if key not in memo:
+            memo[key] = _speakers_and_interpreters(data, city, lo, hi, params)
+        found = memo[key]
+        if found is not None:
+            speakers, iota = found
+            s_l = speakers(languages.index)
+            out[i] = comp.usable_share(s_l, iota).to_numpy(dtype=float)
+    return out
+
+
+def _speakers_and_interpreters(data, city: str, lo, hi, params: Params):
+    """``(s_L for given languages, ι)`` of one city's team in the period, or None."""
+    s, o = data.sightings, data.outreach
+    rows = s[(s["city"].astype(str) == city) & (s["date"] >= lo) & (s["date"] <= hi)]
+    log = o[(o["city"].astype(str) == city) & (o["date"] >= lo) & (o["date"] <= hi)]
+    if rows.empty or log.empty:
+        return None
+    try:
+        staff = comp.staff_capacity(data.staff, city, params.period_start, params.period_end)
+        shares = comp.language_shares(rows)["share"]
+    except (DataError, EstimationError):
+        return None
+    if not staff.outreach_fte > 0:
+        return None
+    own = comp.observed_own_language_share(log)
+    iota = comp.estimate_interpreter_share(log)
+
+    def speakers(index: pd.Index) -> pd.Series:
+        # her languages at share 0 leave the pooling choice to the city's own women
+        both = shares.reindex(shares.index.union(index), fill_value=0.0)
+        return comp.speaker_share(staff, both, own)[0].reindex(index).fillna(0.0)
+
+    return speakers, 0.0 if iota is None else iota
 
 
 @dataclass(frozen=True)

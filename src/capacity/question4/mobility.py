@@ -107,6 +107,10 @@ class MobilityFit:
     #: shares in every draw
     woman_k: np.ndarray | None = None
     woman_pmf: np.ndarray | None = None
+    #: each city's usable share per language of the analysed city's women ``(C, L)`` (its
+    #: own staff and interpreter share, :func:`capacity.question4.fit._usable_by_city`);
+    #: None: the analysed city's ``m`` for every city
+    city_usable: np.ndarray | None = None
 
     def subset(self, idx: np.ndarray) -> MobilityFit:
         """Draws ``idx`` of every per-draw array."""
@@ -536,14 +540,17 @@ def tour_measures(
     woman = (inputs.pi * mob.per_woman(p_lang)).sum(axis=1)
     # the tour chain runs language by language (chain_per_language): a woman's language is
     # the same in every city. Other cities: contacted stays over arrivals (any language),
-    # usable for language L as often as a contact here (m_L) — a share that does not move
-    # with this city's staffing
+    # usable for language L as that city's team holds a contact (m_cL: its own speakers and
+    # interpreter share, MobilityFit.city_usable) — shares that do not move with this
+    # city's staffing, options or interpreter policy
     pi = np.asarray(inputs.pi, dtype=float)
     m = np.broadcast_to(np.asarray(inputs.m, dtype=float), pi.shape)
     c = mob.city
+    # (a fit without city_usable: as a contact here, m_L)
+    usable = m[:, None, :] if mob.city_usable is None else np.asarray(mob.city_usable)[None]
 
     def by_language(other: np.ndarray, here: np.ndarray) -> np.ndarray:
-        out = other[:, :, None] * m[:, None, :]
+        out = other[:, :, None] * usable
         out[:, c, :] = here
         return np.clip(out, 0.0, 1.0)
 

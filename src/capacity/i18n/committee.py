@@ -722,18 +722,16 @@ COMMITTEE: dict[str, dict[str, str]] = {
         "en": "Reach in a language the woman understands, by measure",
     },
     "mob_tour_note": {
-        # measured by the coverage study (docs/methods/coverage.md, 2 Dec 2026, 2056330:
+        # measured by the coverage study (docs/methods/coverage.md, 2 Dec 2026, ca8c8f3:
         # seven worlds x 20 seeds at scale 0.3): mean estimate - truth per tour through the
-        # city -0.018 to +0.031, nationally -0.011 to +0.023; intervals covering 70-100 %
-        # and 55-95 % (docs/methods/tours.md, "The tour measures in the coverage study")
+        # city -0.028 to +0.016, nationally -0.022 to +0.009 (intervals covering 95-100 %
+        # and 55-100 %; docs/methods/tours.md, "The tour measures in the coverage study")
         "sv": "Per resa räknas de andra städerna med den här stadens andel upptäckta; den "
-        "nationella rapporten skattar varje stad. På syntetiska städer avvek siffrorna per "
-        "resa med upp till 3 procentenheter åt båda hållen, och deras intervall täckte det "
-        "sanna värdet i 55–100 % av fallen: läs dem som ungefärliga.",
+        "nationella rapporten skattar varje stad. På syntetiska städer avvek siffrorna upp "
+        "till 3 procentenheter åt båda hållen.",
         "en": "Per tour, the other cities count with this city's share detected; the national "
-        "report estimates each city. On synthetic cities the per-tour figures were off by up "
-        "to 3 points either way, and their intervals covered the true value in 55–100 % of "
-        "cases: read them as approximate.",
+        "report estimates each city. On synthetic cities these were off by up to 3 points "
+        "either way.",
     },
     "mob_quantity": {
         "sv": "Mått",

@@ -667,17 +667,15 @@ def _usable_by_city(data, params: Params, cities, languages: pd.DataFrame, share
     city's row. ``shared`` keeps each city's staff speakers and interpreter share between
     the fits of a national run.
     """
-    lo, hi = pd.Timestamp(params.period_start), pd.Timestamp(params.period_end)
     here = languages["usable_share"].to_numpy(dtype=float)
     out = np.tile(here, (len(cities), 1))
     memo = {} if shared is None else shared.setdefault("usable_by_city", {})
+    period = (params.period_start, params.period_end)
+    if period not in memo:
+        memo[period] = _speakers_and_interpreters(data, params)
+    teams = memo[period]
     for i, city in enumerate(cities):
-        if city == params.city:
-            continue
-        key = (city, params.period_start, params.period_end)
-        if key not in memo:
-            memo[key] = _speakers_and_interpreters(data, city, lo, hi, params)
-        found = memo[key]
+        found = None if city == params.city else teams.get(city)
         if found is not None:
             speakers, iota = found
             s_l = speakers(languages.index)
@@ -685,29 +683,80 @@ def _usable_by_city(data, params: Params, cities, languages: pd.DataFrame, share
     return out
 
 
-def _speakers_and_interpreters(data, city: str, lo, hi, params: Params):
-    """``(s_L for given languages, ι)`` of one city's team in the period, or None."""
+def _speakers_and_interpreters(data, params: Params) -> dict:
+    """City to ``(s_L for given languages, ι)`` of its team in the period.
+
+    Cities with sightings and outreach in the period and outreach staff only.
+    """
+    lo, hi = pd.Timestamp(params.period_start), pd.Timestamp(params.period_end)
     s, o = data.sightings, data.outreach
-    rows = s[(s["city"].astype(str) == city) & (s["date"] >= lo) & (s["date"] <= hi)]
-    log = o[(o["city"].astype(str) == city) & (o["date"] >= lo) & (o["date"] <= hi)]
-    if rows.empty or log.empty:
-        return None
-    try:
-        staff = comp.staff_capacity(data.staff, city, params.period_start, params.period_end)
-        shares = comp.language_shares(rows)["share"]
-    except (DataError, EstimationError):
-        return None
-    if not staff.outreach_fte > 0:
-        return None
-    own = comp.observed_own_language_share(log)
-    iota = comp.estimate_interpreter_share(log)
+    s = s[(s["date"] >= lo) & (s["date"] <= hi)]
+    o = o[(o["date"] >= lo) & (o["date"] <= hi)]
+    logs = dict(tuple(o.groupby(o["city"].astype(str), sort=False)))
+    staff_rows = dict(tuple(data.staff.groupby(data.staff["city"].astype(str), sort=False)))
+    teams = {}
+    for city, shares in _language_shares_by_city(s).items():
+        log = logs.get(city)
+        if log is None or log.empty or city not in staff_rows:
+            continue
+        try:
+            staff = comp.staff_capacity(
+                staff_rows[city], city, params.period_start, params.period_end
+            )
+        except (DataError, EstimationError):
+            continue
+        if not staff.outreach_fte > 0:
+            continue
+        own = comp.observed_own_language_share(log)
+        iota = comp.estimate_interpreter_share(log)
 
-    def speakers(index: pd.Index) -> pd.Series:
-        # her languages at share 0 leave the pooling choice to the city's own women
-        both = shares.reindex(shares.index.union(index), fill_value=0.0)
-        return comp.speaker_share(staff, both, own)[0].reindex(index).fillna(0.0)
+        def speakers(index: pd.Index, staff=staff, shares=shares, own=own) -> pd.Series:
+            # her languages at share 0 leave the pooling choice to the city's own women
+            both = shares.reindex(shares.index.union(index), fill_value=0.0)
+            return comp.speaker_share(staff, both, own)[0].reindex(index).fillna(0.0)
 
-    return speakers, 0.0 if iota is None else iota
+        teams[city] = (speakers, 0.0 if iota is None else iota)
+    return teams
+
+
+def _language_shares_by_city(sightings: pd.DataFrame) -> dict[str, pd.Series]:
+    """Each city's ``π_L`` as :func:`capacity.models.competence.language_shares` gives it.
+
+    One pass over all cities' sightings instead of one per city: a person's language in a
+    city is the one most often recorded for her there (ties: alphabetical first), and
+    ``π_L`` the share of the city's persons with a known language whose language is ``L``.
+    """
+    raw, values = pd.factorize(sightings["language"])  # few distinct values: cleaned alone
+    clean = pd.Series(values, dtype="string").str.strip().str.lower()
+    names = np.sort(clean[clean.notna() & (clean != "")].unique().to_numpy(dtype=str))
+    if not len(names):
+        return {}
+    to_name = np.full(len(values) + 1, -1, dtype=np.int64)  # (code -1, missing, stays -1)
+    ok = (clean.notna() & (clean != "")).to_numpy(dtype=bool)
+    to_name[:-1][ok] = np.searchsorted(names, clean[ok].to_numpy(dtype=str))
+    code = to_name[raw]
+    city, cities = pd.factorize(sightings["city"].astype(str))
+    person = pd.factorize(sightings["person_id"])[0]
+    known = (code >= 0) & (person >= 0)
+    city, person, code = city[known], person[known], code[known]
+    if not len(person):
+        return {}
+    n_p, n_l = int(person.max()) + 1, len(names)
+    key = (city.astype(np.int64) * n_p + person) * n_l + code
+    cells, counts = np.unique(key, return_counts=True)
+    who, lang_of = cells // n_l, cells % n_l
+    # per (city, person): most sightings first, then the alphabetically first language
+    order = np.lexsort((lang_of, -counts, who))
+    first = order[np.r_[True, who[order][1:] != who[order][:-1]]]
+    at_city, chosen = who[first] // n_p, lang_of[first]
+    table = np.zeros((len(cities), n_l))
+    np.add.at(table, (at_city, chosen), 1.0)
+    out = {}
+    for i, c in enumerate(cities):
+        row = pd.Series(table[i], index=pd.Index(names, name="language"))
+        row = row[row > 0]
+        out[str(c)] = (row / row.sum()).rename("share")
+    return out
 
 
 @dataclass(frozen=True)

@@ -145,6 +145,30 @@ def test_other_cities_hold_contacts_in_their_own_teams_languages(mixture):
     assert np.array_equal(policy.mobility.city_usable, usable)
 
 
+def test_language_shares_of_every_city_in_one_pass_are_language_shares(mixture):
+    from capacity.models import competence as comp
+    from capacity.question4.fit import _language_shares_by_city
+
+    syn, ds, *_ = mixture
+    s = ds.sightings
+    every = _language_shares_by_city(s)
+    assert set(every) == set(s["city"].astype(str).unique())
+    for city, shares in every.items():
+        own = comp.language_shares(s[s["city"].astype(str) == city])["share"]
+        pd.testing.assert_series_equal(shares, own, check_names=False, rtol=0, atol=1e-15)
+    # most recorded first, ties alphabetical, blanks and case as language_shares reads them
+    hand = pd.DataFrame({
+        "city": ["A"] * 7 + ["B"] * 3,
+        "person_id": ["p", "p", "q", "q", "r", "r", "s", "p", "p", "t"],
+        "language": ["ro", "RO ", "en", "bg", "", None, "hu", "en", "en", "ro"],
+    })  # fmt: skip
+    got = _language_shares_by_city(hand)
+    for city in ("A", "B"):
+        want = comp.language_shares(hand[hand["city"] == city])["share"]
+        pd.testing.assert_series_equal(got[city], want, check_names=False)
+    assert got["A"].to_dict() == {"bg": 1 / 3, "hu": 1 / 3, "ro": 1 / 3}
+
+
 def test_tour_reach_rises_with_what_the_other_teams_can_hold(mixture):
     from capacity.question4.mobility import tour_measures
 

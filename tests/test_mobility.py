@@ -369,8 +369,12 @@ def test_reach_per_stay_woman_and_tour_truth_recovery(tmp_path):
     # stays of tours went first): seeds 4-6 per tour 8/9, nationally 6/9 (lean random /
     # mixture / screening +0.018 / +0.018 / +0.019, was +0.018 / +0.027 / +0.034; seed 4
     # high in every world); fresh seeds 7-9 per tour 8/9, nationally 6/9 (seed 7 low).
+    # With each city's own usable share per language (2 Dec 2026, ca8c8f3; before, every
+    # city took Stockholm's): seeds 4-6 and 7-9 alike per stay, per woman, per tour and
+    # nationally 9/9. Floors: the 90 % per stay, per woman and per tour; nationally
+    # 0.85 (the coverage study's worlds with ads seen per day cover 55-95 %, coverage.md).
     assert np.mean(covered["reach_stay"] + covered["reach_woman"]) >= 0.9, rates
-    assert rates["reach_tour"] >= 0.85 and rates["reach_tour_national"] >= 0.65, rates
+    assert rates["reach_tour"] >= 0.9 and rates["reach_tour_national"] >= 0.85, rates
 
 
 def test_coordination_scenarios(mixture):

@@ -32,6 +32,15 @@ if "CAPACITY_CACHE_KEY" not in os.environ:
     atexit.register(shutil.rmtree, _key_dir, ignore_errors=True)
     os.environ["CAPACITY_CACHE_KEY"] = os.path.join(_key_dir, "cache.key")
 
+# Fits shared by the slow tier's truth-recovery tests (shared.fit_once): test_levels and
+# test_mobility fit the same synthetic worlds with the same parameters; the fit cache of
+# capacity.report.cache, in one folder for the whole session, lets the second read the first's
+# fit (keyed by the files' hashes, the fitting parameters and the model code).
+if "CAPACITY_TEST_FITS" not in os.environ:
+    _fits_dir = tempfile.mkdtemp(prefix="capacity-test-fits-")
+    atexit.register(shutil.rmtree, _fits_dir, ignore_errors=True)
+    os.environ["CAPACITY_TEST_FITS"] = _fits_dir
+
 # The chain's forked workers (capacity.workers, CAPACITY_JOBS): one process per test, since
 # xdist already runs the suite on both cores; tests/test_workers.py asks for workers itself.
 os.environ.setdefault("CAPACITY_JOBS", "1")

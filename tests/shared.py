@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -107,3 +109,20 @@ def sightings_from_days(s: pd.DataFrame) -> pd.DataFrame:
             "source": s["source"].to_numpy(),
         }
     )
+
+
+def fit_once(data, params: Params):
+    """``fit_models(data, params)``, made once per test session for the same data and parameters.
+
+    Truth-recovery tests of different modules that fit the same synthetic world with the same
+    parameters (test_levels and test_mobility) read one fit: the fit cache of
+    :mod:`capacity.report.cache` in the session's folder (``$CAPACITY_TEST_FITS``, made by
+    conftest), keyed by the files' hashes, the fitting parameters and the model code, so an
+    entry is exactly the fit the test would make. Another worker making the same fit holds
+    its lock: this one waits and reads it.
+    """
+    from capacity.report.cache import fitted_models
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return fitted_models(data, params.replace(output_dir=os.environ["CAPACITY_TEST_FITS"]))

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from shared import fit_once
 
 from capacity.config import Params
 from capacity.dataset import load_dataset
@@ -231,9 +232,7 @@ def test_reach_at_both_levels_truth_recovery(tmp_path):
             written = ";".join(extra.get("written_languages", ()))
             params = Params(city="Stockholm", n_boot=100, written_languages=written,
                             online_conversation_share=extra.get("online_conversation_share", 0.0))  # fmt: skip
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                fm = fit_models(load_dataset(folder), params)
+            fm = fit_once(load_dataset(folder), params)  # test_mobility fits three of them
             for level, column in (("information", "reached_information"),
                                   ("conversation", "reached_conversation")):  # fmt: skip
                 r = evaluate(fm, params.replace(reach_level=level), forecast=False,

@@ -10,6 +10,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from shared import fit_once
 
 from capacity.config import Params
 from capacity.dataset import load_dataset
@@ -41,9 +42,7 @@ def _world(tmp, kind, seed, scale=0.1):
 
 def _run(ds, city="Stockholm", n_boot=100):
     params = Params(city=city, n_boot=n_boot)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        fitted = fit_models(ds, params)
+    fitted = fit_once(ds, params)  # the worlds of test_levels: one fit each per session
     # the answer's own mobility fit: tour chain from the chain bootstrap's women, the share
     # of next stays seen over its identified range (fit_mobility(seed=...))
     mob = fitted.mobility

@@ -676,15 +676,18 @@ def _usable_by_city(data, params: Params, cities, languages: pd.DataFrame, share
     teams = memo[period]
     for i, city in enumerate(cities):
         found = None if city == params.city else teams.get(city)
-        if found is not None:
-            speakers, iota = found
-            s_l = speakers(languages.index)
-            out[i] = comp.usable_share(s_l, iota).to_numpy(dtype=float)
+        if found is None:
+            continue
+        staff, shares, own, iota = found
+        # her languages at share 0 leave the pooling choice to the city's own women
+        both = shares.reindex(shares.index.union(languages.index), fill_value=0.0)
+        s_l = comp.speaker_share(staff, both, own)[0].reindex(languages.index).fillna(0.0)
+        out[i] = comp.usable_share(s_l, iota).to_numpy(dtype=float)
     return out
 
 
 def _speakers_and_interpreters(data, params: Params) -> dict:
-    """City to ``(s_L for given languages, ι)`` of its team in the period.
+    """City to its team's ``(staff, π_L, own-language share, ι)`` in the period.
 
     Cities with sightings and outreach in the period and outreach staff only.
     """
@@ -707,15 +710,9 @@ def _speakers_and_interpreters(data, params: Params) -> dict:
             continue
         if not staff.outreach_fte > 0:
             continue
-        own = comp.observed_own_language_share(log)
         iota = comp.estimate_interpreter_share(log)
-
-        def speakers(index: pd.Index, staff=staff, shares=shares, own=own) -> pd.Series:
-            # her languages at share 0 leave the pooling choice to the city's own women
-            both = shares.reindex(shares.index.union(index), fill_value=0.0)
-            return comp.speaker_share(staff, both, own)[0].reindex(index).fillna(0.0)
-
-        teams[city] = (speakers, 0.0 if iota is None else iota)
+        own = comp.observed_own_language_share(log)
+        teams[city] = (staff, shares, own, 0.0 if iota is None else iota)
     return teams
 
 

@@ -66,7 +66,7 @@ def tiny(tiny_dir):
 # once, not once per worker) in this order, so the longest start first and neither worker
 # finishes a long module alone at the end. A module not listed keeps its place after these.
 LONGEST_FIRST = (
-    "tests/test_open_population.py",  # 133 s: the two reduced coverage studies
+    "tests/test_open_population.py",  # 160 s: the two reduced coverage studies (2 Dec)
     "tests/test_notebooks.py",  # 121 s
     "tests/test_readme_own_data.py",  # 70 s
     "tests/test_levels.py",  # 69 s

@@ -170,14 +170,15 @@ def test_coverage_harness_measures_the_question_4_chain():
 
 @pytest.fixture(scope="module")
 def chain_coverage(tmp_path_factory):
-    """The question-4 chain on two worlds with capture per day present, ten seeds each
-    (``python -m capacity.coverage --chain-only``): coverage per world and quantity."""
+    """The question-4 chain a user runs (the Params defaults: ``capture_model`` auto, which
+    resolves these worlds to the stay-level detection share, deconvolved stays and
+    ``gap_days`` 14) on the coverage study's first two worlds (capture per day present;
+    Weibull and lognormal stays), ten seeds each, 60 chain-bootstrap replicates
+    (``python -m capacity.coverage --chain-only``): coverage per quantity and world."""
     tmp = tmp_path_factory.mktemp("chain-coverage")
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
     cases = tmp / "cases.csv"
     args = ["--chain-only", "--seeds", "10", "--worlds", "2", "--jobs", "1", "--n-boot", "60"]
-    # the settings the floors below were measured at (the tool now runs the Params defaults)
-    args += ["--gap-days", "14", "--detection-model", "mse", "--stay-model", "margins"]
     args += ["--out", str(tmp / "coverage.md"), "--cases", str(cases)]
     done = subprocess.run(
         [sys.executable, "-m", "capacity.coverage", *args],
@@ -190,24 +191,56 @@ def chain_coverage(tmp_path_factory):
     frame = pd.read_csv(cases)
     per = frame.groupby(["quantity", "world"])["covered"].agg(["mean", "size"])
     assert (per["size"] == 10).all()
+    assert (frame["settings"].dropna() == "stays/deconvolve/14").all()  # what auto chose
     return per["mean"]
 
 
-@pytest.mark.slow
-def test_reduced_chain_coverage_of_reach_per_stay_is_at_least_80_percent(chain_coverage):
-    """Issue 9: the 95 % interval of effective reach per stay covers the truth in at least
-    80 % of the cases on both worlds (measured: 9/10 and 10/10)."""
-    cover = chain_coverage.loc["chain: reach per stay"]
-    assert len(cover) == 2 and (cover >= 0.8).all(), cover
+WEIBULL, LOGNORMAL = "per-day capture, Weibull stays", "per-day capture, lognormal stays"
+#: Issue 9's quantities as the chain reports them (persons per quarter: the detection share
+#: of persons per quarter; persons present: A·E[T]/7, the chain's own); the hazard ratio
+#: only where stays are Weibull (lognormal stays have no proportional hazards).
+ISSUE_9_ROWS = (
+    [("chain: reach per stay", w) for w in (WEIBULL, LOGNORMAL)]
+    + [("chain: reach per woman", w) for w in (WEIBULL, LOGNORMAL)]
+    + [("chain: persons in the period", w) for w in (WEIBULL, LOGNORMAL)]
+    + [("chain: detection share (of persons per quarter)", w) for w in (WEIBULL, LOGNORMAL)]
+    + [("chain: persons present (A·E[T]/7)", w) for w in (WEIBULL, LOGNORMAL)]
+    + [("chain: arrivals per week", w) for w in (WEIBULL, LOGNORMAL)]
+    + [
+        pytest.param(
+            "chain: median stay (days present)",
+            WEIBULL,
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="known miss: 5/10 (65 % at 20 seeds, +9.5 %); the early-stopped EM's "
+                "short stays swing from seed to seed (docs/methods/stays.md, 'The per-day "
+                "worlds' stays')",
+            ),
+        ),
+        ("chain: median stay (days present)", LOGNORMAL),
+        ("chain: stay trend, median ratio per year", WEIBULL),
+        ("chain: stay trend, median ratio per year", LOGNORMAL),
+        pytest.param(
+            "chain: stay trend, hazard ratio per year",
+            WEIBULL,
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="known miss: 6/10 (75 % at 20 seeds, -2.2 %, width 10 %); the report's "
+                "trend is the median ratio, which covers",
+            ),
+        ),
+    ]
+)
 
 
 @pytest.mark.slow
-def test_reduced_chain_coverage_of_reach_per_woman_is_at_least_80_percent(chain_coverage):
-    """Issue 9's 80 % floor for reach per woman, the verdict's measure. It was a strict
-    xfail (7/10 on the lognormal world) until the truth counted only contacts inside the
-    window (2dcc231, as the issue defines reach per woman): it passes since."""
-    cover = chain_coverage.loc["chain: reach per woman"]
-    assert len(cover) == 2 and (cover >= 0.8).all(), cover
+@pytest.mark.parametrize("quantity, world", ISSUE_9_ROWS)
+def test_reduced_chain_coverage_is_at_least_80_percent(chain_coverage, quantity, world):
+    """Issue 9's reduced coverage study: each of its quantities covers the truth in at least
+    80 % of the ten seeds on both worlds, at the defaults a user runs (measured at
+    ``a9ada13``: 9/10 or 10/10 on every row here but the two known misses, which are strict
+    xfails: they fail the suite when they start to cover, so the note is taken off)."""
+    assert chain_coverage.loc[(quantity, world)] >= 0.8, chain_coverage.loc[quantity]
 
 
 def _one_case() -> pd.DataFrame:

@@ -58,25 +58,53 @@ def test_parameters_cell_holds_every_field_with_its_default(path: Path):
     assert set(namespace["__annotations__"]) - NOTEBOOK_ONLY == FIELDS  # every one typed
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_plain_papermill_refuses_an_unknown_name(tmp_path, path: Path, tiny_dir):
-    """papermill injects -p names as variables; the validation cell refuses a misspelt one."""
+MISSPELT = {"tagret_reach": 0.5}
+REFUSED = "unknown parameter(s): 'tagret_reach' (did you mean 'target_reach'?)"
+
+
+def test_plain_papermill_refuses_an_unknown_name(tmp_path, tiny_dir):
+    """papermill injects -p names as variables; the validation cell refuses a misspelt one
+    (in a kernel, as a user's own papermill run would: the committee report)."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    path = NOTEBOOKS_DIR / "committee_report.ipynb"
     with pytest.raises(PapermillExecutionError) as caught:
         papermill.execute_notebook(
             str(path),
             str(tmp_path / "out.ipynb"),
-            parameters={"tagret_reach": 0.5, "data_dir": str(tiny_dir)},
+            parameters={**MISSPELT, "data_dir": str(tiny_dir)},
             progress_bar=False,
             cwd=str(path.parent),
         )
     assert caught.value.ename == "ParameterError"
-    assert "unknown parameter(s): 'tagret_reach' (did you mean 'target_reach'?)" in str(
-        caught.value
+    assert REFUSED in str(caught.value)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_notebook_refuses_an_unknown_name_papermill_injects(path: Path, tiny_dir):
+    """Each notebook as papermill parameterises it (its own injected cell after the
+    parameters cell), run cell by cell up to its validation cell, here rather than in a
+    kernel per notebook (4-5 s each; the kernel path is the test above): the misspelt
+    name is refused before any analysis runs."""
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
+    from capacity.exceptions import ParameterError
+
+    nb = parameterize_notebook(
+        load_notebook_node(str(path)), {**MISSPELT, "data_dir": str(tiny_dir)}
     )
-    assert "target_reach" in str(caught.value)
+    i = next(
+        i for i, c in enumerate(nb.cells) if "injected-parameters" in c.metadata.get("tags", [])
+    )
+    assert nb.cells[i - 1].metadata.get("tags") == ["parameters"]
+    setup = next(j for j in range(i + 1, len(nb.cells)) if nb.cells[j].cell_type == "code")
+    namespace: dict = {}
+    with pytest.raises(ParameterError, match=re.escape(REFUSED)):
+        for k, cell in enumerate(nb.cells[: setup + 1]):
+            if cell.cell_type == "code":
+                exec(compile(cell.source, f"<{path.stem} cell {k}>", "exec"), namespace)
 
 
 @pytest.fixture(autouse=True, scope="module")

@@ -225,8 +225,8 @@ ISSUE_9_ROWS = (
             WEIBULL,
             marks=pytest.mark.xfail(
                 strict=True,
-                reason="known miss: 6/10 (75 % at 20 seeds, -2.2 %, width 10 %); the report's "
-                "trend is the median ratio, which covers",
+                reason="known miss: 6/10 (75 % at 20 seeds, -2.2 %, width 10 %); the report "
+                "shows the change of the median per year beside it, which covers (9/10)",
             ),
         ),
     ]

@@ -218,6 +218,25 @@ def test_cold_report_target_states_what_a_cold_run_computes_and_its_best_on_two_
     assert "9.30 s beside" in cold_bound({"stages_cpu": slow}, warm=10.0, floor=5.0, goal=2.5)
 
 
+def test_cold_report_verdict_rests_on_the_cpu_of_the_whole_process_tree_when_measured():
+    """No schedule on ``cores`` cores ends before CPU / cores: the bound behind "cannot be met"."""
+    from benchmarks.report import cold_bound
+
+    cpu = {"fit": 4.0, "refit a": 1.6, "options": 0.8}
+    # 30 s of CPU on 2 cores: at least 15 s = 3.00x a 5 s floor, above 2.5x
+    line = cold_bound({"stages_cpu": cpu}, warm=6.0, floor=5.0, goal=2.5, tree_cpu=30.0, cores=2)
+    assert "used 30.0 s of CPU, so on 2 cores it cannot end in under 15.0 s: 3.00×" in line
+    assert "cannot be met on this machine unless the models spend less CPU" in line
+    # the one-schedule estimate (4.8 s beside the warm 6 s = 2.16x) no longer decides it
+    assert "2.16× the floor" in line and "needs the models themselves faster" not in line
+    # 20 s on 2 cores: 10 s = 2.00x, the bound leaves the target open
+    low = cold_bound({"stages_cpu": cpu}, warm=6.0, floor=5.0, goal=2.5, tree_cpu=20.0, cores=2)
+    assert "2.00×" in low and "does not rule the target out" in low
+    assert "cannot be met" not in low
+    # 4 cores halve the bound
+    assert "under 7.50 s" in cold_bound({"stages_cpu": cpu}, 6.0, 5.0, 2.5, 30.0, 4)
+
+
 def test_sweep_target_states_the_cpu_of_a_scenario_report_and_the_two_core_bound():
     from benchmarks.sweep import each_bound
 

@@ -527,7 +527,10 @@ def _targets(cfg: BenchConfig, results: dict) -> list[Target]:
                     f"≤ {TARGET_SCALE_RATIO:g}×",
                     f"{fmt_x(ratio)} wall ({fmt_x(ratio_cpu)} CPU)",
                     (ratio <= TARGET_SCALE_RATIO) if assess else None,
-                    f"{VARIANTS[variant]}: " + _limits(pipe, read_s) + _required(pipe, read_s, cfg),
+                    f"{VARIANTS[variant]}: "
+                    + _limits(pipe, read_s)
+                    + _required(pipe, read_s, cfg)
+                    + _cpu_bound(pipe, read_s, _cores()),
                 )
             )
     if ref in results and big in results and big != ref:
@@ -651,6 +654,41 @@ def _required(pipe: dict, read_s: float, cfg: BenchConfig) -> str:
         f". The bootstrap that repeats the chain ({cfg.n_boot} replicates, issue 9) and tour "
         f"reach + strategy mix (issue 10) take {fmt_s(need)}, {fmt_x(need / read_s)} the read "
         f"— {verdict}; the rest of the chain is {fmt_x(rest / read_s)} the read"
+    )
+
+
+def _cores() -> int:
+    """Cores this process may run on (the CPU bound's denominator)."""
+    import os
+
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _cpu_bound(pipe: dict, read_s: float, cores: int) -> str:
+    """The least wall time any schedule of the chain's work needs on ``cores`` cores.
+
+    The work's CPU time is the task process's own (every thread; the forked workers'
+    CPU is not in it), so ``cpu / cores`` is a lower bound on the wall time of the work
+    however it is spread over the cores. Empty when the CPU was not measured.
+    """
+    cpu = _work_time(pipe, "stages_cpu")
+    if not cpu == cpu or cpu <= 0 or cores <= 0 or read_s <= 0:  # NaN: not measured
+        return ""
+    least = cpu / cores
+    above = least / read_s > TARGET_SCALE_RATIO
+    return (
+        f". Whatever the schedule: the work used {fmt_s(cpu)} of CPU in the task's own "
+        f"process (its forked workers' CPU not counted), so on {cores} cores it cannot end in "
+        f"under {fmt_s(least)}, {fmt_x(least / read_s)} the read — "
+        + (
+            f"above {fmt_x(TARGET_SCALE_RATIO)}: this target cannot be met on this machine "
+            "unless the models spend less CPU"
+            if above
+            else f"within {fmt_x(TARGET_SCALE_RATIO)}: this bound does not rule the target out"
+        )
     )
 
 

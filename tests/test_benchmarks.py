@@ -197,6 +197,20 @@ def test_chain_target_states_what_the_required_models_cost_on_their_own():
     assert _required({"stages": stages}, 0.07, cfg) == ""  # a rerun fits nothing
 
 
+def test_chain_target_states_the_least_wall_time_its_cpu_allows_on_the_cores():
+    """CPU of the work over the cores is a lower bound on its wall time, whatever the schedule."""
+    from benchmarks.scale import _cpu_bound
+
+    cpu = {"load_validate": 0.5, "fit_models": 19.0, "evaluate": 0.5}
+    line = _cpu_bound({"stages_cpu": cpu}, read_s=0.1, cores=2)
+    # 20 s of CPU on 2 cores: at least 10 s, 100x a read of 0.1 s
+    assert "used 20.0 s of CPU" in line and "under 10.0 s, 100.00× the read" in line
+    assert "cannot be met on this machine" in line
+    small = {"load_validate": 0.1, "fit_models": 1.5, "evaluate": 0.1}
+    assert "does not rule the target out" in _cpu_bound({"stages_cpu": small}, 0.1, 2)
+    assert _cpu_bound({"stages": {}}, 0.1, 2) == ""  # CPU not measured
+
+
 def test_cold_report_target_states_what_a_cold_run_computes_and_its_best_on_two_cores():
     from benchmarks.report import cold_bound
 

@@ -475,7 +475,9 @@ def _table(f: _File) -> pd.DataFrame | None:
             typed[c.name] = pd.arrays.ArrowStringArray(c.arrow)
         else:
             typed[c.name] = c.values.array.take(c.codes)
-    out = pd.DataFrame(typed, index=pd.RangeIndex(2, f.rows + 2, name="row"))
+    # (copy=False: the columns were made here for this frame; pandas would copy each one,
+    # ≈ 30-40 ms at 1 M sightings, a sixth of the load's typing)
+    out = pd.DataFrame(typed, index=pd.RangeIndex(2, f.rows + 2, name="row"), copy=False)
     for _, _, a, op, b in wide_rules(f.table):
         if not wide_ok(out, a, op, b).all():
             return None

@@ -81,13 +81,21 @@ def compile_bytecode() -> str:
     return "compiled before the run (as pip install does)" if ok else "compile failed"
 
 
+def usable_cores() -> int:
+    """Cores this process may run on (the denominator of the benchmark's CPU bounds)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def machine_facts() -> dict[str, str]:
     """CPU, cores, memory, OS, Python, key package versions and the git commit."""
     dirty = _git("status", "--porcelain", "--untracked-files=no")
     facts = {
         "CPU": _cpu_model(),
         "logical cores": str(os.cpu_count()),
-        "cores usable": str(len(os.sched_getaffinity(0))),
+        "cores usable": str(usable_cores()),
         "memory": f"{_mem_total_gb():.1f} GiB",
         "OS": f"{platform.system()} {platform.release()}",
         "Python": sys.version.split()[0],

@@ -14,7 +14,6 @@ sweep benchmark (:mod:`benchmarks.sweep`) reuses these helpers.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sys
 import uuid
@@ -22,6 +21,7 @@ from pathlib import Path
 
 from benchmarks import _measure as m
 from benchmarks._config import TARGET_REPORT_RATIO, TARGET_REPORT_RATIO_COLD, BenchConfig
+from benchmarks._machine import usable_cores
 from benchmarks._report_md import Section, Target, fmt_mb, fmt_s, fmt_x, last_error, table
 
 FLOOR_IMPORTS = (
@@ -273,7 +273,7 @@ def bench_report(cfg: BenchConfig) -> Section:
                 f"execution {fmt_s(fl_exec)}; slowest cells {_top_cells(r, labels)}), the rest "
                 f"{fmt_s(r['wall'] - nb_exec)} (floor's rest {fmt_s(fl['wall'] - fl_exec)})"
                 + (
-                    cold_bound(compute, rw["wall"], fl["wall"], goal, rc["cpu"], _cores())
+                    cold_bound(compute, rw["wall"], fl["wall"], goal, rc["cpu"], usable_cores())
                     if name == "cold"
                     else ""
                 )
@@ -282,14 +282,6 @@ def bench_report(cfg: BenchConfig) -> Section:
         )
     cleanup(cfg)
     return sec
-
-
-def _cores() -> int:
-    """Cores this process may run on (the bound's denominator)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
 
 
 #: Stages of ``report_compute`` a warm report reads from its caches instead.

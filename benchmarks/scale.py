@@ -34,6 +34,7 @@ from benchmarks._config import (
     TARGET_SCALE_RATIO,
     BenchConfig,
 )
+from benchmarks._machine import usable_cores
 from benchmarks._report_md import Section, Target, fmt_mb, fmt_s, fmt_x, last_error, table
 
 WORK_STAGES = ("load_validate", "fit_models", "evaluate")
@@ -530,7 +531,7 @@ def _targets(cfg: BenchConfig, results: dict) -> list[Target]:
                     f"{VARIANTS[variant]}: "
                     + _limits(pipe, read_s)
                     + _required(pipe, read_s, cfg)
-                    + _cpu_bound(pipe, read_s, _cores()),
+                    + _cpu_bound(pipe, read_s, usable_cores()),
                 )
             )
     if ref in results and big in results and big != ref:
@@ -655,16 +656,6 @@ def _required(pipe: dict, read_s: float, cfg: BenchConfig) -> str:
         f"reach + strategy mix (issue 10) take {fmt_s(need)}, {fmt_x(need / read_s)} the read "
         f"— {verdict}; the rest of the chain is {fmt_x(rest / read_s)} the read"
     )
-
-
-def _cores() -> int:
-    """Cores this process may run on (the CPU bound's denominator)."""
-    import os
-
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
 
 
 def _cpu_bound(pipe: dict, read_s: float, cores: int) -> str:

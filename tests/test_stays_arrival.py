@@ -334,6 +334,41 @@ def test_a_stay_going_on_at_the_data_end_keeps_what_the_unseen_days_say(world):
     assert ended_k[o + 10] < ended_k[o]
 
 
+def test_anchored_rows_end_where_the_gap_survival_falls_below_the_cut(world, monkeypatch):
+    """An anchored row holds the gap survival ``P(G > D − a)``, falling along the row, but
+    its length was the per-day cut of its set's density: hundreds of days, mostly below
+    ``1e-4`` (and zeros after a stay going on's open days). It now ends where the survival
+    falls below ``SURVIVAL_EPS`` of the row's first value, as the per-day kernel ends where
+    ``(1 − q)^m`` falls below ``KERNEL_EPS``. The EM is the one of the full rows up to that
+    level (replicates included), at a fraction of the entries."""
+    _, _, stays, strata = world
+    merged = merge_stays(stays, strata, "Stockholm")
+
+    def build():
+        return make_deconvolver(
+            merged, strata, visibility="ad_sites", arrival_sites=("ads_a", "ads_b")
+        )[0]
+
+    dec = build()
+    for mat, keys in [*dec.kernels, dec.censored]:
+        for i in np.flatnonzero(dec.key_anchored[keys]):
+            row = mat.data[mat.indptr[i] : mat.indptr[i + 1]]
+            assert np.all(np.abs(row[1:]) >= deconvolve.SURVIVAL_EPS * abs(row[0]))
+    monkeypatch.setattr(deconvolve, "SURVIVAL_EPS", 0.0)  # the full rows
+    full = build()
+    entries = lambda d: sum(m.nnz for m, _ in d.kernels) + d.censored[0].nnz  # noqa: E731
+    assert entries(dec) < 0.8 * entries(full)
+    assert np.array_equal(dec.grid, full.grid)
+    w = np.c_[
+        np.ones(len(dec.person_stratum)),
+        np.random.default_rng(2).poisson(1.0, (len(dec.person_stratum), 3)),
+    ]
+    cut, kept = dec.fit(w), full.fit(w)
+    np.testing.assert_allclose(cut.f, kept.f, rtol=1e-3, atol=2e-5)  # (mass per day)
+    np.testing.assert_allclose(cut.n, kept.n, rtol=1e-4)
+    np.testing.assert_allclose(cut.medians(cut.pooled), kept.medians(kept.pooled), rtol=1e-4)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("world_no", [5, 6])
 def test_truth_recovery_on_the_calibrated_generator(world_no):

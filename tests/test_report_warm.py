@@ -253,9 +253,14 @@ def test_a_sweep_whose_every_scenario_report_fails_names_them_and_keeps_no_repor
         tmp_path, monkeypatch, tiny_dir, "raise RuntimeError('broken on purpose')"
     )
     # the comparison report was submitted (2 of 3) or not (2 of 2): the reports' cells and
-    # the comparison's evaluations run at the same time; if it was, it is stopped
+    # the comparison's evaluations run at the same time; if it was, it was cancelled before
+    # it started, stopped while it ran, or it finished within STOP_WAIT and was not kept
     assert re.search(r"stopped: 2 of its [23] reports failed", message)
-    assert "of its 2 " in message or "stopped (the comparison report)" in message
+    assert (
+        "of its 2 " in message
+        or any(f"{what} (the comparison report)" in message for what in ("stopped", "not kept"))
+        or "1 not started were cancelled" in message
+    )
     for name in ("s01 (extra_fte=0.0)", "s02 (extra_fte=2.0)"):
         assert name in message
     assert message.count("RuntimeError: broken on purpose") == 2
@@ -324,3 +329,38 @@ def test_a_sweep_whose_comparison_report_fails_names_its_kept_notebook(
     kept = list(out.glob("failed/*-report.ipynb"))
     assert len(kept) == 1 and f"kept at {kept[0]}." in str(err.value)
     assert sorted(p.name for p in out.iterdir()) == ["failed"]
+
+
+def test_the_stop_message_says_what_became_of_every_report(tmp_path):
+    """Each report of a stopped sweep is named once: failed, not started (cancelled),
+    stopped while it ran, or finished in time but not kept (a sweep keeps all or nothing)."""
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    import capacity.report.sweep as sweep
+
+    def future(label, outcome):
+        f = Future()
+        f.sweep_label = label
+        if outcome == "cancelled":
+            f.cancel()
+        elif outcome == "broken":
+            f.set_exception(BrokenProcessPool("terminated"))
+        elif outcome == "done":
+            f.set_result(None)
+        else:
+            f.set_exception(RuntimeError("broken on purpose"))
+        return f
+
+    futures = [
+        future("s01 (extra_fte=0.0)", "failed"),
+        future("s02 (extra_fte=2.0)", "cancelled"),
+        future("s03 (extra_fte=4.0)", "broken"),
+        future("the comparison report", "done"),
+    ]
+    failed = sweep._failed_reports(futures, {})
+    message = sweep._stopped_message("x", tmp_path, futures, failed)
+    assert "stopped: 1 of its 4 reports failed (1 not started were cancelled; " in message
+    assert "1 still running 10 s later were stopped (s03 (extra_fte=4.0))" in message
+    assert "1 finished but were not kept (the comparison report)" in message
+    assert message.endswith("s01 (extra_fte=0.0): RuntimeError: broken on purpose")

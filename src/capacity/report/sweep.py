@@ -424,12 +424,19 @@ def _stopped_message(sweep_id: str, root: Path, futures, failed: list[str]) -> s
         for f in futures
         if f.done() and not f.cancelled() and isinstance(f.exception(), BrokenProcessPool)
     ]
+    finished = [
+        getattr(f, "sweep_label", "a report")
+        for f in futures
+        if f.done() and not f.cancelled() and f.exception() is None
+    ]
     others = [f"{cancelled} not started were cancelled"]
     if unfinished:
         others.append(
             f"{len(unfinished)} still running {STOP_WAIT:g} s later were stopped "
             f"({', '.join(unfinished)})"
         )
+    if finished:  # (made before or while the sweep stopped; a sweep keeps all or nothing)
+        others.append(f"{len(finished)} finished but were not kept ({', '.join(finished)})")
     return (
         f"sweep {sweep_id} stopped: {len(failed)} of its {len(futures)} reports failed "
         f"({'; '.join(others)}); it wrote nothing into {root} but the failed notebooks under "

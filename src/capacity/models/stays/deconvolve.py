@@ -1148,7 +1148,9 @@ def make_deconvolver(
             val[at] = _anchored_kernel(surv, k_at, a_at, lag, o_at, ended)
         col = yu[rows][r] * n_d + su[rows][r] - 1 + m
         # anchored rows end where their gap survival does (_cut_survival)
-        r, val, col, length = _cut_survival(r, m, val, col, fixed_start & (surv is not None))
+        r, val, col, length = _cut_survival(
+            r, m, val, col, length, fixed_start & (surv is not None)
+        )
         # rows in order, columns rising within a row, no repeats: CSR as it stands (what
         # the COO constructor would sort it into)
         indptr = np.concatenate([[0], np.cumsum(length)])
@@ -1214,7 +1216,7 @@ def make_deconvolver(
     return dec, kept
 
 
-def _cut_survival(r, m, val, col, anchored):
+def _cut_survival(r, m, val, col, length, anchored):
     """The kernel entries (row ``r``, offset ``m``, value, column) less an anchored row's tail.
 
     An anchored row holds a gap survival, falling along the row, but its length is the
@@ -1222,15 +1224,15 @@ def _cut_survival(r, m, val, col, anchored):
     the entries were below 1e-4, and the rows of stays going on 89 % zeros). It is cut
     where its value falls below ``SURVIVAL_EPS`` of the row's first value, as the per-day
     kernel is cut where ``(1 − q)^m`` falls below ``KERNEL_EPS``; a stay going on keeps
-    no zeros after its open days. Every row keeps its first entry. Returns ``r``, ``val``,
-    ``col`` and each row's length.
+    no zeros after its open days. Every row keeps its first entry. ``length``: each row's
+    entries before the cut. Returns ``r``, ``val``, ``col`` and each row's length after it.
     """
-    n_rows = int(r[-1]) + 1 if len(r) else 0
-    if anchored.any():
-        head = val[np.searchsorted(r, r)]  # (each row's first entry: r is sorted)
-        keep = ~anchored | (m == 0) | (np.abs(val) >= SURVIVAL_EPS * np.abs(head))
-        r, val, col = r[keep], val[keep], col[keep]
-    return r, val, col, np.bincount(r, minlength=n_rows)
+    if not anchored.any():
+        return r, val, col, length
+    head = val[(np.cumsum(length) - length)[r]]  # each entry's row's first value
+    keep = ~anchored | (m == 0) | (np.abs(val) >= SURVIVAL_EPS * np.abs(head))
+    r, val, col = r[keep], val[keep], col[keep]
+    return r, val, col, np.bincount(r, minlength=len(length))
 
 
 def _open_days(kept: pd.DataFrame, data_end, cens: np.ndarray, site_span: np.ndarray):

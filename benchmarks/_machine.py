@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from capacity.report.provenance import package_versions
+from capacity.workers import usable_cores
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = (
@@ -79,14 +80,6 @@ def compile_bytecode() -> str:
         compileall.compile_dir(ROOT / d, quiet=1, workers=1) for d in ("src/capacity", "benchmarks")
     )
     return "compiled before the run (as pip install does)" if ok else "compile failed"
-
-
-def usable_cores() -> int:
-    """Cores this process may run on (the denominator of the benchmark's CPU bounds)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
 
 
 def machine_facts() -> dict[str, str]:

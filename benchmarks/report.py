@@ -21,8 +21,8 @@ from pathlib import Path
 
 from benchmarks import _measure as m
 from benchmarks._config import TARGET_REPORT_RATIO, TARGET_REPORT_RATIO_COLD, BenchConfig
-from benchmarks._machine import usable_cores
 from benchmarks._report_md import Section, Target, fmt_mb, fmt_s, fmt_x, last_error, table
+from capacity.workers import usable_cores
 
 FLOOR_IMPORTS = (
     "import numpy as np\n"

@@ -34,8 +34,8 @@ from benchmarks._config import (
     TARGET_SCALE_RATIO,
     BenchConfig,
 )
-from benchmarks._machine import usable_cores
 from benchmarks._report_md import Section, Target, fmt_mb, fmt_s, fmt_x, last_error, table
+from capacity.workers import usable_cores
 
 WORK_STAGES = ("load_validate", "fit_models", "evaluate")
 NAN = float("nan")

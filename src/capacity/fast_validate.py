@@ -564,10 +564,9 @@ def _threads() -> int:
     benchmark's previous run, a notebook's previous cell) it read "busy" while both cores
     were idle, and the load ran on one thread.
     """
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cores = os.cpu_count() or 1
+    from capacity.workers import usable_cores
+
+    cores = usable_cores()
     if cores < 2:
         return 1
     others = _others_running()

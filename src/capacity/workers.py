@@ -60,7 +60,8 @@ def _forked() -> bool:
     return mp is not None and mp.parent_process() is not None
 
 
-def _usable_cores() -> int:
+def usable_cores() -> int:
+    """Cores this process may run on (its affinity; ``os.cpu_count()`` off Linux)."""
     try:
         return len(os.sched_getaffinity(0))
     except (AttributeError, OSError):  # pragma: no cover - not Linux
@@ -120,7 +121,7 @@ def jobs(requested: int | None = None) -> int:
             return max(1, int(value))
         except ValueError:
             pass
-    return max(1, _usable_cores() - _running_children())
+    return max(1, usable_cores() - _running_children())
 
 
 def _worker(fn: Callable, items: list, write_fd: int) -> None:

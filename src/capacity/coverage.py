@@ -294,6 +294,8 @@ def chain_truth(syn, city: str, start: pd.Timestamp, end: pd.Timestamp) -> dict[
     ``arrivals_per_week`` and ``persons_present`` (mean per day): the quarters' means;
     ``detection``: persons seen by any source over persons present, summed over quarters;
     ``persons_in_period``: distinct women present in the city at some time in the period;
+    ``persons_per_quarter``: distinct persons present in the city per quarter, the mean over
+    the period's quarters;
     ``detection_stays``: share of the stays arriving in the period that any source sees
     (what the chain's detection share of stays estimates; the two differ by a few per cent).
     """
@@ -316,6 +318,7 @@ def chain_truth(syn, city: str, start: pd.Timestamp, end: pd.Timestamp) -> dict[
         "detection": float(q["persons_seen_any_source"].sum() / q["persons_present"].sum()),
         "detection_stays": float(arriving["seen_by_any_source"].mean()),
         "persons_in_period": float(mine["person_id"].nunique()),
+        "persons_per_quarter": float(q["persons_present"].mean()),
     }
     t = syn.truth["truth"]
     out["median_ratio"] = t.get("median_ratio_per_year")
@@ -445,6 +448,10 @@ def chain_cases(syn, plan: Plan) -> list[Case]:
                  days / (7 * weeks_counted))
         )  # fmt: skip
     cases.append(case("chain: mean stay (days present)", "mean_stay", x.stays.mean))
+    cases.append(
+        case("chain: persons per quarter", "persons_per_quarter",
+             np.r_[res.point["persons_per_quarter"], res.draws["persons_per_quarter"]])
+    )  # fmt: skip
     cases.append(
         case("chain: persons in the period", "persons_in_period",
              np.r_[res.point["persons_in_period"], res.draws["persons_in_period"]])

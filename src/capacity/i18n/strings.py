@@ -257,6 +257,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "sv": "Personer i målgruppen i staden samtidigt",
         "en": "Persons in the target group present at a time",
     },
+    "kf_persons_per_quarter": {
+        "sv": "Personer i målgruppen i staden under ett kvartal",
+        "en": "Persons in the target group in the city during a quarter",
+    },
     "kf_persons_in_period": {
         "sv": "Personer i målgruppen under perioden",
         "en": "Persons in the target group during the period",

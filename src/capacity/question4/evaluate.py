@@ -28,6 +28,7 @@ import pandas as pd
 from capacity.config import Params
 from capacity.exceptions import DataError, Problem
 from capacity.models import Caveat
+from capacity.models.population.per_window import persons_per_window
 from capacity.models.reach import strategy as get_strategy
 from capacity.models.staffing import fte_needed
 from capacity.models.support import p_before_leaving_many, support_before_leaving
@@ -264,6 +265,40 @@ def persons_seen_share(fitted: FittedModels) -> np.ndarray:
     return draws if len(draws) == len(d) else np.full(len(d), float(pop.detection))
 
 
+#: Stay models under which the ad sites capture an ad on the woman's arrival.
+ON_ARRIVAL = ("deconvolve_arrival",)
+
+
+def persons_per_quarter(fitted: FittedModels, sc: Scenario) -> np.ndarray:
+    r"""Distinct persons in the city during a quarter, per draw (row 0 the point).
+
+    Where the ad sites see a present woman day by day, a woman who arrived in an earlier
+    quarter is seen in this one as any woman present, so the share of a quarter's persons
+    seen is the detection share ``δ`` (of persons per quarter with the quarterly MSE, of
+    stays with the stay-level model): ``N_q = n_q / δ``, ``n_q`` the distinct persons seen
+    per calendar quarter. Where they capture an ad on her arrival (``stay_model``
+    ``deconvolve_arrival``), a woman who arrived earlier is invisible to them in this
+    quarter and ``δ``, a share of the stays arriving, is too high for the quarter's persons;
+    the quarter's persons are then those present at its start and its arrivals,
+    ``N_q = r·(A/7)·(E[T] + L − 1)``
+    (:func:`~capacity.models.population.per_window.persons_per_window`; also when no
+    calendar quarter lies wholly inside the period). Under a scenario both are scaled by
+    the scenario's change of ``(A/7)·(E[T] + L − 1)`` (arrivals ``A·a/s``, stays ``s·T``).
+    Methods and the coverage of each: ``docs/methods/population.md``, "Persons per quarter".
+    """
+    x = fitted.inputs
+    stays = np.asarray(x.stays.mean, dtype=float)
+    base = persons_per_window(x.arrivals_per_week(), stays, fitted.person_share)
+    seen = fitted.persons_seen_per_quarter
+    if fitted.base_params.stay_model not in ON_ARRIVAL and np.isfinite(seen) and seen > 0:
+        base = seen / np.asarray(x.detection, dtype=float)
+    if sc.arrivals_multiplier == 1.0 and sc.stay_multiplier == 1.0:
+        return base
+    arrivals = x.arrivals_per_week(sc.arrivals_multiplier, sc.stay_multiplier)
+    scaled = persons_per_window(arrivals, sc.stay_multiplier * stays, fitted.person_share)
+    return base * scaled / persons_per_window(x.arrivals_per_week(), stays, fitted.person_share)
+
+
 def _draws_frame(fitted, sc, reach_eff, p_any, need_draws, params, chain) -> pd.DataFrame:
     x = fitted.inputs
     arrivals = x.arrivals_per_week(sc.arrivals_multiplier, sc.stay_multiplier)
@@ -279,6 +314,7 @@ def _draws_frame(fitted, sc, reach_eff, p_any, need_draws, params, chain) -> pd.
         }
     )
     draws["population_present"] = draws["arrivals_per_week"] * draws["mean_stay_days"] / 7.0
+    draws["persons_per_quarter"] = persons_per_quarter(fitted, sc)[1:]
     draws["persons_in_period"] = fitted.persons_observed / persons_seen_share(fitted)[1:]
     draws["support_before_leaving"] = _support_draws(
         fitted, sc, params, chain["support_cases_per_week"]
@@ -464,6 +500,8 @@ def _point_figures(fitted, sc, params, fte_now, need, measures, measure, p_any, 
         "trained_share": fitted.staff.trained_share,
         # persons present N = A·E[T]/7 with the scenario's stays (A/s · s·E[T])
         "population_present": float(arrivals[0] * sc.stay_multiplier * x.stays.mean[0] / 7.0),
+        # the persons in a quarter: those present at its start and its arrivals, as persons
+        "persons_per_quarter": float(persons_per_quarter(fitted, sc)[0]),
         "persons_in_period": fitted.persons_observed / float(persons_seen_share(fitted)[0]),
         "arrivals_per_week": float(arrivals[0]),
         "support_before_leaving": np.nan,  # filled in by evaluate (it also adds caveats)
@@ -581,8 +619,9 @@ def _scenario_caveats(fitted, sc: Scenario, params: Params, fte_now, draws) -> l
     x = fitted.inputs
     n_obs = fitted.population.quarters
     if len(n_obs):
-        present = x.arrivals_per_week()[0]
-        per_quarter = present / 7.0 * (x.stays.mean[0] + 91.3)
+        per_quarter = persons_per_window(
+            x.arrivals_per_week()[0], x.stays.mean[0], fitted.person_share
+        )
         ratio = float(n_obs["N_hat"].mean() / per_quarter)
         if not 0.5 <= ratio <= 2.0:
             out.append(

@@ -25,6 +25,7 @@ from capacity.models._base import percentile_interval
 from capacity.models.capture import capture_caveats, resolve_capture
 from capacity.models.indicators import operations_indicators
 from capacity.models.population import PopulationChain, population_chain
+from capacity.models.population.per_window import person_share_of_stays, seen_per_quarter
 from capacity.models.population.stay_detection import (
     StayDetection,
     fit_stay_detection,
@@ -109,6 +110,13 @@ class FittedModels:
     #: the capture model the data carry (:class:`capacity.models.capture.CaptureDiagnostic`)
     #: when ``capture_model`` was ``"auto"`` (``base_params`` hold the settings it chose)
     capture: object = None
+    #: distinct persons per stay in a quarter among the stays arrivals are counted from
+    #: (:func:`~capacity.models.population.per_window.person_share_of_stays`): turns the
+    #: stays in a quarter into persons (``persons_per_quarter``)
+    person_share: float = 1.0
+    #: distinct persons seen per calendar quarter of the period (its mean; NaN when no
+    #: quarter lies wholly inside the period)
+    persons_seen_per_quarter: float = float("nan")
 
     def with_interpreter_share(self, share: float) -> FittedModels:
         """These models with interpreters for ``share`` of contacts in languages no staff speaks.
@@ -315,8 +323,10 @@ def fit_models(
         chain = dataclasses.replace(
             chain, caveats=tuple(c for c in chain.caveats if c.key != "population.unseen")
         )
-    monthly, starts, weeks_counted, note = _arrivals(
-        stays_frame if detect is None else merged, params
+    arrived = stays_frame if detect is None else merged  # the stays arrivals count
+    monthly, starts, weeks_counted, note = _arrivals(arrived, params)
+    person_share = person_share_of_stays(
+        arrived[arrived["city"].astype(str) == params.city], params.period_start, params.period_end
     )
     prod, outreach_rows, eta, channel_eta, channels, hours_share, days = _productivity(
         data.outreach, params, rng, n
@@ -400,6 +410,10 @@ def fit_models(
         stay_detection=detect,
         channel_strategy=per_channel,
         capture=capture,
+        person_share=person_share,
+        persons_seen_per_quarter=seen_per_quarter(
+            city_rows, params.period_start, params.period_end
+        ),
     )
 
 

@@ -206,6 +206,7 @@ KEY_FIGURES = (
     "reach_any_language",
     "trained_share",
     "population_present",
+    "persons_per_quarter",
     "persons_in_period",
     "arrivals_per_week",
     "median_stay_days",

@@ -21,6 +21,7 @@ KEY_KINDS = {
     "reach_any_language": "percent",
     "trained_share": "percent",
     "population_present": "number",
+    "persons_per_quarter": "number",
     "persons_in_period": "number",
     "arrivals_per_week": "number",
     "median_stay_days": "number1",  # the grouped median: 15.97 (15.66–16.23), not 16 (16–16)
@@ -36,6 +37,7 @@ KEY_KINDS = {
 PAGE_ONE = ("fte_outreach_now", "fte_needed", "reach_any_language", "reach_effective")
 TARGET_GROUP = (
     "population_present",
+    "persons_per_quarter",
     "persons_in_period",
     "arrivals_per_week",
     "median_stay_days",

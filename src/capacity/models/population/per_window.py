@@ -1,0 +1,139 @@
+r"""Distinct persons in the city during a window (a quarter) from arrivals and stays.
+
+A quarter's persons are those present at its start plus those who arrive in it. With
+arrivals at ``λ = A/7`` a day and stays of ``T`` days present (the arrival day counted),
+a stay overlaps a window of ``L`` days when it arrives on one of ``L + T − 1`` days, so the
+stays in the window number
+
+.. math:: S_L = \frac{A}{7}\,(E[T] + L - 1)
+
+(Little's law, ``A·E[T]/7`` persons present at a time, plus the window's arrivals). A
+woman with two stays in the city in one window is one person: the stays become persons by
+``r``, the share of distinct persons among the stays the sources saw in the quarters of the
+period (:func:`person_share_of_stays`, from the same stays the arrivals are counted from,
+so that a stay split by missed sightings counts once),
+
+.. math:: N_L = r\,S_L .
+
+Where the chain uses it (:func:`capacity.question4.evaluate.persons_per_quarter`): where
+the ad sites capture an ad on the woman's arrival. The quarterly multiple-systems estimate
+gives the share of the stays *arriving* that some source sees; a woman who arrived in an
+earlier quarter is invisible to the ads in this one, so the share of a quarter's persons
+seen is lower, and the persons seen over that share count too few. Where the ads see a
+present woman day by day, the persons seen per quarter (:func:`seen_per_quarter`) over the
+detection share are used instead: there the arrivals, from merged stay starts, lean high.
+``docs/methods/population.md``, "Persons per quarter", has both on the coverage study's
+worlds. Assumptions: arrivals and stays roughly stationary over the period (the quarters'
+mean is what is estimated); as many persons per stay among the unseen stays as among the
+seen ones (``r`` is held at its estimate in the bootstrap: its sampling error, a few
+tenths of a per cent, is small beside the arrivals').
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["QUARTER_DAYS", "person_share_of_stays", "persons_per_window", "seen_per_quarter"]
+
+#: Mean length of a quarter in days (365.25 / 4).
+QUARTER_DAYS = 365.25 / 4
+
+
+def persons_per_window(
+    arrivals_per_week, mean_stay_days, person_share: float = 1.0, days: float = QUARTER_DAYS
+):
+    """Distinct persons in the city during a window of ``days``: ``r·(A/7)·(E[T] + L − 1)``.
+
+    Parameters
+    ----------
+    arrivals_per_week : float or array
+        Arrivals (stays beginning) per week, ``A``, all of them (seen or not).
+    mean_stay_days : float or array
+        Mean stay in days present, ``E[T]`` (the arrival day counted: at least 1).
+    person_share : float
+        Distinct persons per stay in a window, ``r`` (:func:`person_share_of_stays`).
+    days : float
+        The window's length ``L`` (default a quarter).
+
+    Returns
+    -------
+    float or array
+        ``N_L``, with the shape of the inputs (per draw when they are draws).
+    """
+    a = np.asarray(arrivals_per_week, dtype=float)
+    t = np.asarray(mean_stay_days, dtype=float)
+    out = person_share * a / 7.0 * (t + days - 1.0)
+    return float(out) if out.ndim == 0 else out
+
+
+def _quarter_index(days: np.ndarray) -> np.ndarray:
+    """Quarter number since 1970 of each ``datetime64[D]``."""
+    months = days.astype("datetime64[M]").astype(np.int64)
+    return months // 3
+
+
+def person_share_of_stays(stays: pd.DataFrame, start, end) -> float:
+    """Distinct persons per stay, over the quarters of ``start`` … ``end``: ``r``.
+
+    ``r = Σ_q (persons with a stay overlapping q) / Σ_q (stays overlapping q)``, each stay
+    clipped to the period and counted in every calendar quarter it overlaps.
+
+    Parameters
+    ----------
+    stays : DataFrame
+        One row per stay with ``person_id``, ``start`` and ``end`` (dates): the stays the
+        arrivals are counted from (one city's).
+    start, end : date-like
+        The period.
+
+    Returns
+    -------
+    float
+        In ``(0, 1]``; 1.0 when no stay overlaps the period.
+    """
+    lo = np.datetime64(pd.Timestamp(start).date(), "D")
+    hi = np.datetime64(pd.Timestamp(end).date(), "D")
+    s = pd.to_datetime(stays["start"]).to_numpy().astype("datetime64[D]")
+    e = pd.to_datetime(stays["end"]).to_numpy().astype("datetime64[D]")
+    keep = (s <= hi) & (e >= lo)
+    if not keep.any():
+        return 1.0
+    q_lo = _quarter_index(np.maximum(s[keep], lo))
+    q_hi = _quarter_index(np.minimum(e[keep], hi))
+    reps = (q_hi - q_lo + 1).astype(np.int64)
+    person = pd.factorize(stays["person_id"].to_numpy()[keep])[0].astype(np.int64)
+    first = np.repeat(np.cumsum(reps) - reps, reps)
+    quarter = np.repeat(q_lo, reps) + (np.arange(int(reps.sum())) - first)
+    pairs = np.unique((quarter - quarter.min()) * (person.max() + 1) + np.repeat(person, reps))
+    return float(len(pairs) / len(quarter))
+
+
+def seen_per_quarter(sightings: pd.DataFrame, start, end) -> float:
+    """Distinct persons seen per calendar quarter, the mean over the quarters inside the period.
+
+    Parameters
+    ----------
+    sightings : DataFrame
+        One city's sightings (``person_id``, ``date``).
+    start, end : date-like
+        The period; only the calendar quarters wholly inside it count (a part of a quarter
+        has fewer persons).
+
+    Returns
+    -------
+    float
+        NaN when no calendar quarter lies wholly inside the period.
+    """
+    lo, hi = pd.Timestamp(start), pd.Timestamp(end)
+    quarters = pd.period_range(lo, hi, freq="Q")
+    whole = [q for q in quarters if q.start_time >= lo and q.end_time.normalize() <= hi]
+    if not whole:
+        return float("nan")
+    dates = pd.to_datetime(sightings["date"]).to_numpy().astype("datetime64[D]")
+    q = _quarter_index(dates)
+    wanted = np.array([_quarter_index(np.datetime64(p.start_time.date(), "D")) for p in whole])
+    inside = np.isin(q, wanted)
+    person = pd.factorize(sightings["person_id"].to_numpy()[inside])[0].astype(np.int64)
+    pairs = np.unique((q[inside] - wanted.min()) * (person.max(initial=0) + 1) + person)
+    return float(len(pairs) / len(whole))

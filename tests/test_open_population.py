@@ -196,14 +196,15 @@ def chain_coverage(tmp_path_factory):
 
 
 WEIBULL, LOGNORMAL = "per-day capture, Weibull stays", "per-day capture, lognormal stays"
-#: Issue 9's quantities as the chain reports them (persons per quarter: the detection share
-#: of persons per quarter; persons present: A·E[T]/7, the chain's own); the hazard ratio
-#: only where stays are Weibull (lognormal stays have no proportional hazards).
+#: Issue 9's quantities as the chain reports them (persons per quarter: its key figure,
+#: here the persons seen per quarter over the detection share; persons present: A·E[T]/7,
+#: the chain's own); the hazard ratio only where stays are Weibull (lognormal stays have no
+#: proportional hazards).
 ISSUE_9_ROWS = (
     [("chain: reach per stay", w) for w in (WEIBULL, LOGNORMAL)]
     + [("chain: reach per woman", w) for w in (WEIBULL, LOGNORMAL)]
     + [("chain: persons in the period", w) for w in (WEIBULL, LOGNORMAL)]
-    + [("chain: detection share (of persons per quarter)", w) for w in (WEIBULL, LOGNORMAL)]
+    + [("chain: persons per quarter", w) for w in (WEIBULL, LOGNORMAL)]
     + [("chain: persons present (A·E[T]/7)", w) for w in (WEIBULL, LOGNORMAL)]
     + [("chain: arrivals per week", w) for w in (WEIBULL, LOGNORMAL)]
     + [

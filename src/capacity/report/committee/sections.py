@@ -104,6 +104,7 @@ def target_group(book, result, fitted=None) -> None:
             text_key,
             present=format_number(kf.loc["population_present", "estimate"], lang, 0),
             period=format_number(kf.loc["persons_in_period", "estimate"], lang, 0),
+            quarter=format_number(kf.loc["persons_per_quarter", "estimate"], lang, 0),
             arrivals=format_number(kf.loc["arrivals_per_week", "estimate"], lang, 0),
             median=format_number(kf.loc["median_stay_days", "estimate"], lang, 0),
             hr=format_number(hr["estimate"], lang, 2),

@@ -1,0 +1,130 @@
+"""Persons per quarter (``capacity.models.population.per_window``) and the chain's choice of it."""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from capacity.models.population.per_window import (
+    QUARTER_DAYS,
+    person_share_of_stays,
+    persons_per_window,
+    seen_per_quarter,
+)
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    rate=st.floats(2.0, 20.0),
+    mean_stay=st.floats(1.5, 60.0),
+    window=st.integers(7, 120),
+    seed=st.integers(0, 2**31 - 1),
+)
+def test_stays_in_a_window_are_little_law_plus_the_window_s_arrivals(rate, mean_stay, window, seed):
+    """On a stationary stream (Poisson arrivals a day, geometric stays of at least one day)
+    the stays overlapping a window of L days average λ·(E[T] + L − 1), with r = 1."""
+    rng = np.random.default_rng(seed)
+    days = 4000
+    arrivals = rng.poisson(rate, days)
+    arrive = np.repeat(np.arange(days), arrivals)
+    length = rng.geometric(1.0 / mean_stay, len(arrive))  # T ≥ 1, E[T] = mean_stay
+    leave = arrive + length - 1
+    starts = np.arange(1000, days - 1000, window)  # windows far from the stream's edges
+    counts = [np.sum((arrive <= s + window - 1) & (leave >= s)) for s in starts]
+    expected = persons_per_window(7.0 * rate, mean_stay, 1.0, float(window))
+    se = np.std(counts, ddof=1) / np.sqrt(len(counts))
+    assert abs(np.mean(counts) - expected) < 5 * se + 0.01 * expected
+
+
+def test_persons_per_window_is_vectorised_and_scales_with_the_person_share():
+    a = np.array([70.0, 140.0])
+    out = persons_per_window(a, np.array([10.0, 10.0]), 0.5)
+    np.testing.assert_allclose(out, 0.5 * a / 7 * (10 + QUARTER_DAYS - 1))
+    assert isinstance(persons_per_window(70.0, 10.0), float)
+
+
+def test_person_share_counts_a_woman_once_per_quarter():
+    """Two stays of one woman in Q1 and one of another across Q1 and Q2: Q1 has 3 stays and
+    2 persons, Q2 one stay and one person, so r = 3/4; stays outside the period are left out."""
+    stays = pd.DataFrame(
+        {
+            "person_id": ["a", "a", "b", "c"],
+            "start": pd.to_datetime(["2024-01-05", "2024-02-10", "2024-03-30", "2023-05-01"]),
+            "end": pd.to_datetime(["2024-01-20", "2024-02-20", "2024-04-10", "2023-05-09"]),
+        }
+    )
+    assert person_share_of_stays(stays, "2024-01-01", "2024-06-30") == pytest.approx(0.75)
+    assert person_share_of_stays(stays.iloc[3:], "2024-01-01", "2024-06-30") == 1.0
+
+
+def test_seen_per_quarter_takes_the_whole_quarters_inside_the_period():
+    seen = pd.DataFrame(
+        {
+            "person_id": ["a", "a", "b", "c", "d"],
+            "date": pd.to_datetime(
+                ["2024-01-05", "2024-02-10", "2024-04-02", "2024-05-01", "2024-07-01"]
+            ),
+        }
+    )
+    # Q1: a; Q2: b and c; Q3 (only its first day in the period) is not a whole quarter
+    assert seen_per_quarter(seen, "2024-01-01", "2024-07-01") == pytest.approx(1.5)
+    assert seen_per_quarter(seen, "2024-01-15", "2024-06-30") == pytest.approx(2.0)
+    assert np.isnan(seen_per_quarter(seen, "2024-02-01", "2024-03-01"))
+
+
+@pytest.fixture(scope="module")
+def fitted(tmp_path_factory):
+    from capacity.config import Params
+    from capacity.dataset import load_dataset
+    from capacity.question4 import fit_models
+    from capacity.synth import write_synthetic
+
+    folder = tmp_path_factory.mktemp("syn") / "data"
+    write_synthetic(folder, seed=5, scale=0.25, n_cities=2)
+    params = Params(
+        data_dir=str(folder),
+        city="Stockholm",
+        period_start="2022-01-01",
+        period_end="2025-12-31",
+        n_boot=20,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return params, fit_models(load_dataset(folder), params)
+
+
+def test_the_chain_chooses_persons_per_quarter_by_how_the_ads_capture(fitted):
+    """Capture on arrival: r·(A/7)·(E[T] + L − 1); per day: persons seen per quarter over
+    the detection share; a scenario scales either by its change of arrivals and stays."""
+    from capacity.question4 import evaluate
+    from capacity.question4.evaluate import ON_ARRIVAL, persons_per_quarter
+    from capacity.question4.scenario import Scenario
+
+    params, fm = fitted
+    x = fm.inputs
+    sc = Scenario.from_params(params)
+    arrival = dataclasses.replace(fm, base_params=fm.base_params.replace(stay_model=ON_ARRIVAL[0]))
+    per_day = dataclasses.replace(fm, base_params=fm.base_params.replace(stay_model="deconvolve"))
+    by_arrivals = persons_per_window(x.arrivals_per_week(), x.stays.mean, fm.person_share)
+    np.testing.assert_allclose(persons_per_quarter(arrival, sc), by_arrivals)
+    np.testing.assert_allclose(
+        persons_per_quarter(per_day, sc), fm.persons_seen_per_quarter / x.detection
+    )
+    assert 0.5 < fm.person_share <= 1.0
+    assert fm.persons_seen_per_quarter > 0
+    # twice the arrivals, twice the persons in a quarter, by either estimator
+    double = dataclasses.replace(sc, arrivals_multiplier=2.0)
+    for f in (arrival, per_day):
+        np.testing.assert_allclose(persons_per_quarter(f, double), 2 * persons_per_quarter(f, sc))
+    # a key figure with an interval around its estimate, above the persons present at a time
+    kf = evaluate(fm, params).key_figures
+    row = kf.loc["persons_per_quarter"]
+    assert row["ci_lower"] <= row["estimate"] <= row["ci_upper"]
+    assert row["estimate"] > kf.loc["population_present", "estimate"]
+    assert row["estimate"] < kf.loc["persons_in_period", "estimate"]

@@ -128,3 +128,43 @@ def test_the_chain_chooses_persons_per_quarter_by_how_the_ads_capture(fitted):
     assert row["ci_lower"] <= row["estimate"] <= row["ci_upper"]
     assert row["estimate"] > kf.loc["population_present", "estimate"]
     assert row["estimate"] < kf.loc["persons_in_period", "estimate"]
+
+
+def test_the_population_report_says_how_persons_per_quarter_were_counted(fitted):
+    """The population notebook's persons table: the chain's key figures, with the note of
+    the route its persons per quarter took (by how the ads capture), in the book's language."""
+    from capacity.i18n import t
+    from capacity.question4 import evaluate
+    from capacity.question4.evaluate import ON_ARRIVAL
+    from capacity.report import ReportBook
+    from capacity.report.population import PERSONS, persons_note_key, persons_section
+
+    params, fm = fitted
+    arrival = dataclasses.replace(fm, base_params=fm.base_params.replace(stay_model=ON_ARRIVAL[0]))
+    assert persons_note_key(arrival) == "population_persons_arrival"
+    margins = dataclasses.replace(fm, base_params=params.replace(stay_model="margins"))
+    assert persons_note_key(margins) == "population_persons_seen"
+    book = ReportBook(params, "")
+    book.begin("persons", synthetic=True, files={})
+    persons_section(book, evaluate(fm, params), arrival)
+    html = "".join(book.html_parts)
+    assert t("population_persons_arrival", book.lang)[:40] in html
+    assert t("kf_persons_per_quarter", book.lang) in html
+    assert len(PERSONS) == 4
+
+
+def test_the_population_table_writes_the_detection_share_as_a_percentage(fitted):
+    """The quarterly MSE's table (the population notebook's first) rounded every row to a
+    whole number, so the detection share 0.70 read "1" with the interval "1–1"."""
+    import re
+
+    from capacity.report import ReportBook
+
+    params, fm = fitted
+    book = ReportBook(params, "")
+    book.begin("population", synthetic=True, files={})
+    book.results(fm.population, name="population", caption="population", kind="number")
+    row = re.search(r"detection_share</t[hd]>(.*?)</tr>", "".join(book.html_parts), re.S)
+    assert row is not None
+    share = f"{100 * fm.population.detection:.0f}"
+    assert share in row.group(1) and "%" in row.group(1), row.group(1)

@@ -21,6 +21,42 @@ STRINGS: dict[str, dict[str, str]] = {
         "sv": "Målgruppens storlek – {city}",
         "en": "Size of the target group – {city}",
     },
+    "h_population_persons": {
+        "sv": "Personer i målgruppen enligt rapportens nyckeltal",
+        "en": "Persons in the target group as the report's key figures count them",
+    },
+    "population_persons_arrival": {
+        "sv": (
+            "Här fångar annonssajterna en annons när kvinnan kommer till staden. Då ser de bara "
+            "kvartalets nyanlända, och skattningarna per kvartal ovan, som bygger på andelen "
+            "som någon källa ser, räknar för få personer: de som kom ett tidigare kvartal syns "
+            "sämre. Nyckeltalet personer under ett kvartal räknar därför de som är i staden "
+            "när kvartalet börjar plus kvartalets ankomster, som personer "
+            "(docs/methods/population.md, avsnittet Persons per quarter)."
+        ),
+        "en": (
+            "Here the ad sites capture an ad when the woman arrives in the city. They then see "
+            "only the quarter's new arrivals, and the estimates per quarter above, which rest "
+            "on the share some source sees, count too few persons: those who came in an "
+            "earlier quarter are seen less. The key figure persons during a quarter therefore "
+            "counts those in the city when the quarter begins plus the quarter's arrivals, as "
+            "persons (docs/methods/population.md, section Persons per quarter)."
+        ),
+    },
+    "population_persons_seen": {
+        "sv": (
+            "Här ser annonssajterna en kvinna de dagar hon är i staden, så den som kom ett "
+            "tidigare kvartal syns som alla andra. Nyckeltalet personer under ett kvartal är "
+            "de personer som sågs per kvartal delat med andelen som någon källa ser "
+            "(docs/methods/population.md, avsnittet Persons per quarter)."
+        ),
+        "en": (
+            "Here the ad sites see a woman on the days she is in the city, so one who came in "
+            "an earlier quarter is seen like anyone else. The key figure persons during a "
+            "quarter is the persons seen per quarter divided by the share some source sees "
+            "(docs/methods/population.md, section Persons per quarter)."
+        ),
+    },
     "staffing_title": {
         "sv": "Kapacitet och bemanning – {city}",
         "en": "Capacity and staffing – {city}",

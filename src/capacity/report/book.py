@@ -343,7 +343,8 @@ class ReportBook:
 
         The standard columns ``estimate, se, ci_lower, ci_upper`` are shown as estimate,
         standard error and interval; this is how a researcher's new estimator reaches a
-        report without report code.
+        report without report code. A results object may say how some rows are written
+        (``row_kinds``, e.g. a share as a percentage among counts).
         """
         alpha = self.params.alpha
         caption = i18n.result_title(caption, self.lang)  # (a result's own title, translated)
@@ -362,6 +363,7 @@ class ReportBook:
             },
             kinds=dict.fromkeys(frame.columns, kind),
             count_columns=[],
+            row_kinds=getattr(res, "row_kinds", None),
             index_header=i18n.t("kf_quantity", self.lang),
             interval=("ci_lower", "ci_upper"),
             interval_header=i18n.t("kf_interval", self.lang, level=level),

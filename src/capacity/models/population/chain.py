@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -80,6 +81,9 @@ class PopulationChain(Results):
     caveats: tuple[Caveat, ...] = ()
     alpha: float = 0.05
     title: str = "Hidden population per quarter (multiple systems estimation)"
+    #: how a report writes its rows (:meth:`capacity.report.ReportBook.results`): the share
+    #: as a percentage, not rounded to a whole number like the counts
+    row_kinds: ClassVar[dict[str, str]] = {"detection_share": "percent"}
 
     def summary_frame(self, alpha: float | None = None) -> pd.DataFrame:
         """``detection_share`` and, per quarter, ``N_hat_<quarter>``.

@@ -288,7 +288,8 @@ def persons_per_quarter(fitted: FittedModels, sc: Scenario) -> np.ndarray:
     """
     x = fitted.inputs
     stays = np.asarray(x.stays.mean, dtype=float)
-    base = persons_per_window(x.arrivals_per_week(), stays, fitted.person_share)
+    window = persons_per_window(x.arrivals_per_week(), stays, fitted.person_share)
+    base = window
     seen = fitted.persons_seen_per_quarter
     if fitted.base_params.stay_model not in ON_ARRIVAL and np.isfinite(seen) and seen > 0:
         base = seen / np.asarray(x.detection, dtype=float)
@@ -296,7 +297,7 @@ def persons_per_quarter(fitted: FittedModels, sc: Scenario) -> np.ndarray:
         return base
     arrivals = x.arrivals_per_week(sc.arrivals_multiplier, sc.stay_multiplier)
     scaled = persons_per_window(arrivals, sc.stay_multiplier * stays, fitted.person_share)
-    return base * scaled / persons_per_window(x.arrivals_per_week(), stays, fitted.person_share)
+    return base * scaled / window
 
 
 def _draws_frame(fitted, sc, reach_eff, p_any, need_draws, params, chain) -> pd.DataFrame:
@@ -500,7 +501,7 @@ def _point_figures(fitted, sc, params, fte_now, need, measures, measure, p_any, 
         "trained_share": fitted.staff.trained_share,
         # persons present N = A·E[T]/7 with the scenario's stays (A/s · s·E[T])
         "population_present": float(arrivals[0] * sc.stay_multiplier * x.stays.mean[0] / 7.0),
-        # the persons in a quarter: those present at its start and its arrivals, as persons
+        # the distinct persons in a quarter, counted by how the ads capture (persons_per_quarter)
         "persons_per_quarter": float(persons_per_quarter(fitted, sc)[0]),
         "persons_in_period": fitted.persons_observed / float(persons_seen_share(fitted)[0]),
         "arrivals_per_week": float(arrivals[0]),

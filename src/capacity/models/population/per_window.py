@@ -73,6 +73,14 @@ def _quarter_index(days: np.ndarray) -> np.ndarray:
     return months // 3
 
 
+def _person_quarters(quarter: np.ndarray, person_id) -> int:
+    """How many distinct (quarter, person) pairs: each person counted once per quarter."""
+    if not len(quarter):
+        return 0
+    person = pd.factorize(np.asarray(person_id))[0].astype(np.int64)
+    return len(np.unique((quarter - quarter.min()) * (person.max() + 1) + person))
+
+
 def person_share_of_stays(stays: pd.DataFrame, start, end) -> float:
     """Distinct persons per stay, over the quarters of ``start`` … ``end``: ``r``.
 
@@ -102,11 +110,10 @@ def person_share_of_stays(stays: pd.DataFrame, start, end) -> float:
     q_lo = _quarter_index(np.maximum(s[keep], lo))
     q_hi = _quarter_index(np.minimum(e[keep], hi))
     reps = (q_hi - q_lo + 1).astype(np.int64)
-    person = pd.factorize(stays["person_id"].to_numpy()[keep])[0].astype(np.int64)
     first = np.repeat(np.cumsum(reps) - reps, reps)
     quarter = np.repeat(q_lo, reps) + (np.arange(int(reps.sum())) - first)
-    pairs = np.unique((quarter - quarter.min()) * (person.max() + 1) + np.repeat(person, reps))
-    return float(len(pairs) / len(quarter))
+    person = np.repeat(stays["person_id"].to_numpy()[keep], reps)
+    return float(_person_quarters(quarter, person) / len(quarter))
 
 
 def seen_per_quarter(sightings: pd.DataFrame, start, end) -> float:
@@ -132,8 +139,7 @@ def seen_per_quarter(sightings: pd.DataFrame, start, end) -> float:
         return float("nan")
     dates = pd.to_datetime(sightings["date"]).to_numpy().astype("datetime64[D]")
     q = _quarter_index(dates)
-    wanted = np.array([_quarter_index(np.datetime64(p.start_time.date(), "D")) for p in whole])
-    inside = np.isin(q, wanted)
-    person = pd.factorize(sightings["person_id"].to_numpy()[inside])[0].astype(np.int64)
-    pairs = np.unique((q[inside] - wanted.min()) * (person.max(initial=0) + 1) + person)
-    return float(len(pairs) / len(whole))
+    first = _quarter_index(np.datetime64(whole[0].start_time.date(), "D"))
+    inside = (q >= first) & (q < first + len(whole))  # the whole quarters are consecutive
+    seen = _person_quarters(q[inside], sightings["person_id"].to_numpy()[inside])
+    return float(seen / len(whole))

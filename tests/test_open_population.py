@@ -347,3 +347,27 @@ def test_coverage_table_reads_each_row_against_the_band_with_its_wilson_interval
     assert "| w | half | 20 | 50% (30%–70%) | +0.0% | 30% | **no** |" in text
     assert "| w | most | 20 | 95% (76%–99%) | +0.0% | 30% | yes |" in text
     assert "probability 0.57 with 20 cases" in text
+
+
+def test_coverage_table_pools_each_quantity_over_its_worlds(tmp_path):
+    """The pooled table counts every world's cases of a quantity together: 19/20 and 16/20
+    are 35/40 (87.5 %, outside the band, "could be"), world biases +0 to +10 %, and the
+    lowest world named with its own coverage."""
+    from capacity.coverage import Plan, pooled, write_markdown
+
+    rows = []
+    for world, hits, est in (("good", 19, 1.0), ("lean", 16, 1.1)):
+        for seed in range(1, 21):
+            rows.append({"world": world, "seed": seed, "quantity": "q", "method": "x",
+                         "truth": 1.0, "estimate": est, "lower": 0.9, "upper": 1.2,
+                         "covered": seed <= hits})  # fmt: skip
+    cases = pd.DataFrame(rows)
+    r = pooled(cases).loc["q"]
+    assert (r["worlds"], r["cases"], r["n_covered"]) == (2, 40, 35)
+    assert r["coverage"] == pytest.approx(35 / 40)
+    assert (r["worst"], r["worst_coverage"]) == ("lean", 0.8)
+    assert r["bias_low"] == pytest.approx(0.0) and r["bias_high"] == pytest.approx(0.1)
+    out = tmp_path / "coverage.md"
+    write_markdown(cases, out, Plan(), range(1, 21), 60.0, commit="c", when="now")
+    text = out.read_text(encoding="utf-8")
+    assert "| q | 2 | 40 | 87.5% (74%–95%) | +0.0% to +10.0% | lean 80% | could be |" in text

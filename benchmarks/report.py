@@ -80,26 +80,91 @@ def cache_env(cache: Path) -> dict[str, str]:
 
 
 def run_report_once(
-    cfg: BenchConfig, extra: dict | None = None, cache: Path | None = None
+    cfg: BenchConfig, extra: dict | None = None, cache: Path | None = None, sample: bool = False
 ) -> m.Measurement:
     """One ``capacity report`` in a fresh process; adds notebook timings from papermill.
 
     ``cache`` is the cache folder to use (fit, and validated dataset in ``datasets/``); by
     default a new empty one (a cold run that validates the data and fits the models). Give
-    the cache of an earlier run to measure a warm re-run.
+    the cache of an earlier run to measure a warm re-run. ``sample``: also sample the
+    process tree's CPU over the run and split it at the notebook's load cell and its end
+    (:func:`phases`).
     """
     run_id = f"bench-{uuid.uuid4().hex[:8]}"
     cache = cache or fresh_cache(cfg)
     cmd = [CAPACITY, "report", *params_args(cfg, run_id, extra)]
-    meas = m.run_command(cmd, timeout=cfg.timeout, env=cache_env(cache))
+    meas = m.run_command(cmd, timeout=cfg.timeout, env=cache_env(cache), sample_tree=sample)
     folder = cfg.work / "reports" / run_id
     timings, labels = _notebook_timings(folder)
+    if sample:
+        wall, cpu = phases(meas, _cell_times(folder), usable_cores())
+        meas.stages.update(wall)
+        meas.stages_cpu.update(cpu)
+    meas.info.pop("tree_cpu", None)  # used up: not carried into the summary
     meas.stages.update(timings)
     meas.info["cells"] = labels
     meas.info["folder"] = str(folder)
     meas.info["cache"] = str(cache)
     meas.info["files"] = sorted(p.name for p in folder.glob("*")) if folder.exists() else []
     return meas
+
+
+#: The committee notebook's cell that loads the data (and forks the refits, then fits):
+#: no model can be fitted before it starts.
+LOAD_CELL = "load_dataset("
+
+
+def _cell_times(folder: Path) -> list[tuple[float, float, str]]:
+    """Each executed code cell's (start, end) as Unix times (papermill's record), and its code."""
+    import datetime as dt
+
+    def unix(text: str) -> float:
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+    out = []
+    for nb_path in folder.glob("*.ipynb"):
+        try:
+            nb = json.loads(nb_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        for c in nb.get("cells", []):
+            pm = c.get("metadata", {}).get("papermill", {})
+            if c.get("cell_type") == "code" and pm.get("start_time") and pm.get("end_time"):
+                out.append((unix(pm["start_time"]), unix(pm["end_time"]), "".join(c["source"])))
+    return out
+
+
+def phases(meas: m.Measurement, cells, cores: int) -> tuple[dict, dict]:
+    """A report run cut where its models can start and where its last cell ends.
+
+    ``before_models``: from the command's start to the start of the notebook's cell that
+    loads the data (process start, kernel start, imports: no model can be fitted before
+    the data are loaded); ``after_notebook``: from the end of the last cell to the end of
+    the command (HTML, PDF: they need every cell's output); ``between`` (CPU): what the
+    whole process tree computed between the two (:func:`benchmarks._measure.cpu_between`,
+    at least). ``order_bound``: the least time a run in this order of work can take on
+    ``cores`` cores, ``before_models + between / cores + after_notebook``.
+
+    Returns (wall stages, CPU stages); empty when the samples or the cells are missing.
+    """
+    samples, epoch = meas.info.get("tree_cpu"), meas.info.get("epoch_start")
+    load = [c for c in cells if LOAD_CELL in c[2]]
+    if not samples or epoch is None or not load or cores < 1:
+        return {}, {}
+    start = min(c[0] for c in load) - epoch
+    end = max(c[1] for c in cells) - epoch
+    if not 0 <= start <= end <= meas.wall:
+        return {}, {}
+    between = m.cpu_between(samples, start, end)
+    if between != between:  # NaN: no sample in the span
+        return {}, {}
+    after = meas.wall - end
+    wall = {
+        "before_models": start,
+        "after_notebook": after,
+        "order_bound": start + between / cores + after,
+    }
+    return wall, {"between": between}
 
 
 def _notebook_timings(folder: Path) -> tuple[dict, dict]:
@@ -202,7 +267,7 @@ def bench_report(cfg: BenchConfig) -> Section:
         floors.append(run_floor(cfg))
         if failure is None:
             try:
-                cold.append(run_report_once(cfg, quick_overrides(cfg)))
+                cold.append(run_report_once(cfg, quick_overrides(cfg), sample=True))
                 cache = Path(cold[-1].info["cache"])
                 warm.append(run_report_once(cfg, quick_overrides(cfg), cache=cache))
             except m.MeasurementError as exc:
@@ -273,7 +338,15 @@ def bench_report(cfg: BenchConfig) -> Section:
                 f"execution {fmt_s(fl_exec)}; slowest cells {_top_cells(r, labels)}), the rest "
                 f"{fmt_s(r['wall'] - nb_exec)} (floor's rest {fmt_s(fl['wall'] - fl_exec)})"
                 + (
-                    cold_bound(compute, rw["wall"], fl["wall"], goal, rc["cpu"], usable_cores())
+                    cold_bound(
+                        compute,
+                        rw["wall"],
+                        fl["wall"],
+                        goal,
+                        rc["cpu"],
+                        usable_cores(),
+                        order=order_phases(rc),
+                    )  # fmt: skip
                     if name == "cold"
                     else ""
                 )
@@ -288,6 +361,15 @@ def bench_report(cfg: BenchConfig) -> Section:
 COLD_ONLY = ("fit", "evaluate", "scenarios", "options", "reach_frontier", "coordination")
 
 
+def order_phases(summary: dict) -> dict | None:
+    """The medians of :func:`phases` in a summary of cold runs, or None when not measured."""
+    st, cpu = summary["stages"], summary["stages_cpu"]
+    keys = ("before_models", "after_notebook", "order_bound")
+    if not all(k in st for k in keys) or "between" not in cpu:
+        return None
+    return {**{k: st[k] for k in keys}, "between": cpu["between"]}
+
+
 def cold_bound(
     compute: dict | None,
     warm: float,
@@ -295,6 +377,7 @@ def cold_bound(
     goal: float,
     tree_cpu: float = float("nan"),
     cores: int = 2,
+    order: dict | None = None,
 ) -> str:
     """What a cold run computes beyond a warm one and the best the 2 cores can make of it.
 
@@ -309,6 +392,15 @@ def cold_bound(
     its kernel and their forked processes) gives a bound that holds for any schedule: on
     ``cores`` cores the run cannot end in under ``tree_cpu / cores``. When it is measured,
     the verdict rests on it.
+
+    ``order`` (:func:`order_phases`: medians over the cold runs) holds the run cut where its
+    models can start (the load cell) and where its notebook ends: a run in this order of
+    work (kernel start, imports and load before any model; HTML and PDF after the last
+    cell) cannot end in under ``before + between / cores + after``, however its computing
+    is spread over the cores in between. That bound is higher than the tree's (the
+    phases before and after keep a core idle) and, when it is above the goal, says the
+    target needs less computing between the load and the notebook's end, not a better
+    schedule of it.
     """
     if not compute:
         return ""
@@ -338,7 +430,7 @@ def cold_bound(
     if tree_cpu == tree_cpu and cores > 0:  # measured (not NaN): a bound for any schedule
         least = tree_cpu / cores
         above = least / floor > goal
-        return pieces + (
+        text = pieces + (
             f". Whatever the schedule, the cold run's whole process tree used "
             f"{fmt_s(tree_cpu)} of CPU, so on {cores} cores it cannot end in under "
             f"{fmt_s(least)}: {fmt_x(least / floor)} the floor, "
@@ -348,6 +440,26 @@ def cold_bound(
                 "whatever the report overlaps"
                 if above
                 else f"within {goal:g}×: this bound does not rule the target out"
+            )
+        )
+        if order is None or above:
+            return text
+        bound = order["order_bound"]
+        return text + (
+            f". In the report's order of work it cannot: {fmt_s(order['before_models'])} "
+            "from the command's start to the cell that loads the data (process and kernel "
+            "start, imports: no model before it), then the fit, the refits and the analyses "
+            f"— {fmt_s(order['between'])} of CPU up to the notebook's last cell, at least "
+            f"{fmt_s(order['between'] / cores)} on {cores} cores —, then "
+            f"{fmt_s(order['after_notebook'])} for the HTML and the PDF (they need every "
+            f"cell): at least {fmt_s(bound)}, {fmt_x(bound / floor)} the floor, "
+            + (
+                f"above {goal:g}×: the target cannot be met on this machine in this order "
+                "of work unless the computing between the load and the notebook's end "
+                f"(the models' {fmt_s(order['between'])} of CPU) gets smaller, whatever "
+                "the schedule on the two cores"
+                if bound / floor > goal
+                else f"within {goal:g}×: a better schedule could still meet it"
             )
         )
     verdict = (

@@ -388,3 +388,61 @@ def test_stage_table_shows_a_part_fitted_in_a_worker_beside_the_caller():
     assert _stage_cell(st, "fit.stays", 0.1) == "2.00 s (20.00×)"
     # a part timed nowhere leaves the rest unknown
     assert "fit.rest" not in _chain_stages({"stages": {"fit.stays": 2.0, "fit_models": 8.0}})
+
+
+def test_cold_report_order_bound_adds_the_phases_no_model_can_use_to_the_cpu_between():
+    """Kernel start and imports before the load, HTML and PDF after the last cell: a run in
+    this order cannot end before ``before + between / cores + after``."""
+    from benchmarks.report import cold_bound
+
+    cpu = {"fit": 4.0, "refit a": 1.6, "options": 0.8}
+    order = {"before_models": 3.0, "after_notebook": 3.0, "order_bound": 13.0, "between": 14.0}
+    # the tree's 20 s on 2 cores leave 2.00x open; the order's 13 s are 2.60x, above 2.5x
+    line = cold_bound({"stages_cpu": cpu}, 6.0, 5.0, 2.5, tree_cpu=20.0, cores=2, order=order)
+    assert "does not rule the target out" in line
+    assert "14.0 s of CPU up to the notebook's last cell, at least 7.00 s on 2 cores" in line
+    assert "at least 13.0 s, 2.60× the floor, above 2.5×" in line
+    assert "cannot be met on this machine in this order of work" in line
+    low = {**order, "order_bound": 12.0}
+    line = cold_bound({"stages_cpu": cpu}, 6.0, 5.0, 2.5, tree_cpu=20.0, cores=2, order=low)
+    assert "2.40× the floor, within 2.5×: a better schedule could still meet it" in line
+    # the tree's bound above the goal already decides it: the order bound is not added
+    high = cold_bound({"stages_cpu": cpu}, 6.0, 5.0, 2.5, tree_cpu=30.0, cores=2, order=order)
+    assert "in this order of work" not in high
+
+
+def test_report_phases_cut_the_run_at_the_load_cell_and_the_last_cell():
+    from benchmarks._measure import Measurement, cpu_between
+    from benchmarks.report import phases
+
+    samples = [(t / 10, t / 5) for t in range(101)]
+    # CPU 2 s per wall second until t = 10 s; cells on the command's clock + 1000 (Unix time)
+    meas = Measurement(wall=10.0, peak_rss_mb=1.0, returncode=0,
+                       info={"tree_cpu": samples, "epoch_start": 1000.0})  # fmt: skip
+    cells = [(1001.0, 1002.0, "import x"), (1002.0, 1006.0, "data = load_dataset(p)"),
+             (1006.0, 1008.0, "page(book)")]  # fmt: skip
+    wall, cpu = phases(meas, cells, cores=2)
+    assert wall["before_models"] == pytest.approx(2.0)
+    assert wall["after_notebook"] == pytest.approx(2.0)
+    assert cpu["between"] == pytest.approx(12.0)  # 6 s at 2 CPU seconds a second
+    assert wall["order_bound"] == pytest.approx(2.0 + 12.0 / 2 + 2.0)
+    assert cpu_between(samples, 2.0, 8.0) == pytest.approx(12.0)
+    # no load cell, or no samples: nothing claimed
+    assert phases(meas, cells[:1] + cells[2:], cores=2) == ({}, {})
+    bare = Measurement(wall=10.0, peak_rss_mb=1.0, returncode=0)
+    assert phases(bare, cells, cores=2) == ({}, {})
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_tree_sampler_counts_the_cpu_of_a_child_process_and_never_falls():
+    """A command that burns about 0.6 s of CPU in a grandchild: the samples see it."""
+    from benchmarks._measure import run_command
+
+    burn = "import time; t = time.process_time()\nwhile time.process_time() - t < 0.6: pass"
+    code = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {burn!r}])"
+    meas = run_command([sys.executable, "-c", code], sample_tree=True)
+    samples = meas.info["tree_cpu"]
+    cpus = [c for _, c in samples]
+    assert cpus == sorted(cpus)  # never falls
+    assert cpus[-1] >= 0.5  # the grandchild's burn, counted
+    assert meas.info["epoch_start"] > 0

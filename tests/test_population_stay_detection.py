@@ -648,12 +648,16 @@ def test_persons_in_the_period_use_the_share_of_women_seen_not_of_stays(per_day_
     """``δ`` of the stay-level model is a share of stays; a woman with several stays in the
     period is seen unless every one is missed. Dividing the women seen by ``δ`` put persons
     in the period 3.7 % above the true women present (5227 against 5040); with the share of
-    women seen, ``[Σ π̃_k / (1 − (1 − δ)^k)]^{-1}``, 5044 (+0.1 %)."""
+    women seen, ``[Σ π̃_k / (1 − (1 − δ)^k)]^{-1}``, 5044 (+0.1 %). In every replicate the
+    number seen moves with its weights (``n · n_b / n_0``) under both shares."""
     fm, res, truth, _ = per_day_chain
-    per_stay = fm.persons_observed / fm.inputs.detection
+    total = fm.mobility.woman_total
+    seen = fm.persons_observed * total / total[0]
+    per_stay = seen / fm.inputs.detection
     got = res.point["persons_in_period"]
     assert got < per_stay[0]
     assert (res.draws["persons_in_period"].to_numpy() <= per_stay[1:] + 1e-9).all()
+    assert np.std(total[1:] / total[0]) > 0.005  # the replicates' numbers of women differ
     assert got == pytest.approx(truth["persons_in_period"], rel=0.025)
     lo, hi = res.key_figures.loc["persons_in_period", ["ci_lower", "ci_upper"]]
     assert lo < got < hi

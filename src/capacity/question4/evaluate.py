@@ -265,6 +265,28 @@ def persons_seen_share(fitted: FittedModels) -> np.ndarray:
     return draws if len(draws) == len(d) else np.full(len(d), float(pop.detection))
 
 
+def persons_in_period(fitted: FittedModels) -> np.ndarray:
+    r"""Distinct women present in the city in the period, per draw (row 0 the point).
+
+    ``N̂ = n / δ_woman`` (:func:`persons_seen_share`), ``n`` the persons seen in the period.
+    In each bootstrap replicate the number seen moves with the replicate's weights as the
+    share does: ``N̂_b = n · (n_b / n_0) / δ_{woman,b}``, ``n_b`` the replicate's
+    (reweighted) number of women seen with a stay in the city (row 0 ``n_0``), which is
+    the Horvitz–Thompson sum ``Σ_i w_{ib} / (1 − (1 − δ_b)^{k_i})`` of the replicate
+    written with its shares. Holding ``n`` fixed (as before 2 Dec 2026) left out the
+    count's own variation (about ``1/√n``, 2 % at 3 000 women seen) and gave intervals
+    that barely reached below the point where the share's replicates lean low (coverage
+    75 % on the project's worlds with capture on arrival, ``docs/methods/coverage.md``).
+    Without the tour chain's counts ``n`` is held fixed.
+    """
+    share = persons_seen_share(fitted)
+    n = np.full(len(share), float(fitted.persons_observed))
+    total = None if fitted.mobility is None else fitted.mobility.woman_total
+    if total is not None and len(total) == len(share) and total[0] > 0:
+        n = n * np.asarray(total, dtype=float) / float(total[0])
+    return n / share
+
+
 #: Stay models under which the ad sites capture an ad on the woman's arrival.
 ON_ARRIVAL = ("deconvolve_arrival",)
 
@@ -316,7 +338,7 @@ def _draws_frame(fitted, sc, reach_eff, p_any, need_draws, params, chain) -> pd.
     )
     draws["population_present"] = draws["arrivals_per_week"] * draws["mean_stay_days"] / 7.0
     draws["persons_per_quarter"] = persons_per_quarter(fitted, sc)[1:]
-    draws["persons_in_period"] = fitted.persons_observed / persons_seen_share(fitted)[1:]
+    draws["persons_in_period"] = persons_in_period(fitted)[1:]
     draws["support_before_leaving"] = _support_draws(
         fitted, sc, params, chain["support_cases_per_week"]
     )[1:]
@@ -503,7 +525,7 @@ def _point_figures(fitted, sc, params, fte_now, need, measures, measure, p_any, 
         "population_present": float(arrivals[0] * sc.stay_multiplier * x.stays.mean[0] / 7.0),
         # the distinct persons in a quarter, counted by how the ads capture (persons_per_quarter)
         "persons_per_quarter": float(persons_per_quarter(fitted, sc)[0]),
-        "persons_in_period": fitted.persons_observed / float(persons_seen_share(fitted)[0]),
+        "persons_in_period": float(persons_in_period(fitted)[0]),
         "arrivals_per_week": float(arrivals[0]),
         "support_before_leaving": np.nan,  # filled in by evaluate (it also adds caveats)
         "contacts_per_hour": float(x.eta[0]),

@@ -352,7 +352,9 @@ def fit_models(
         city_all,
     )
     if mobility is not None and boot.woman_pmf is not None:
-        mobility = dataclasses.replace(mobility, woman_k=boot.woman_k, woman_pmf=boot.woman_pmf)
+        mobility = dataclasses.replace(
+            mobility, woman_k=boot.woman_k, woman_pmf=boot.woman_pmf, woman_total=boot.woman_total
+        )
     if mobility is not None:  # the other cities' contacts, usable as their own teams hold them
         usable = _usable_by_city(data, params, mobility.flows.cities, languages, shared)
         mobility = dataclasses.replace(mobility, city_usable=usable)
@@ -784,18 +786,24 @@ class _ChainDraws:
     caveats: list
     woman_k: np.ndarray | None = None
     woman_pmf: np.ndarray | None = None
+    woman_total: np.ndarray | None = None
 
 
 def _woman_pmf(women, draws):
-    """``(k, π_{dk})``: shares of women with ``k`` stays, row 0 the point estimate."""
+    """``(k, π_{dk}, n_d)``: shares of women with ``k`` stays and their number, row 0 the point.
+
+    ``n_d`` is the (reweighted) number of women in each replicate: the persons seen vary
+    from replicate to replicate as much as the shares do.
+    """
     if women is None or draws.woman_counts is None:
-        return None, None
+        return None, None, None
     k, counts = np.unique(women.to_numpy(dtype=int), return_counts=True)
     point = counts / counts.sum()
     c = draws.woman_counts
     total = c.sum(1, keepdims=True)
     reps = np.where(total > 0, c / np.maximum(total, 1e-12), point[None, :])
-    return k, np.vstack([point[None, :], reps])
+    n = np.r_[float(counts.sum()), np.where(total[:, 0] > 0, total[:, 0], counts.sum())]
+    return k, np.vstack([point[None, :], reps]), n
 
 
 def _given_chain(detection: np.ndarray, n: int, alpha: float) -> PopulationChain:

@@ -107,6 +107,9 @@ class MobilityFit:
     #: shares in every draw
     woman_k: np.ndarray | None = None
     woman_pmf: np.ndarray | None = None
+    #: the number of those women per draw (D,), row 0 the estimate (the women seen, as the
+    #: chain bootstrap reweights them); None: not counted per draw
+    woman_total: np.ndarray | None = None
     #: each city's usable share per language of the analysed city's women ``(C, L)`` (its
     #: own staff and interpreter share, :func:`capacity.question4.fit._usable_by_city`);
     #: None: the analysed city's ``m`` for every city
@@ -117,6 +120,8 @@ class MobilityFit:
         per_draw = ("share", "P", "exit", "start", "city_reach", "seen_next", "tours_per_week")
         if self.woman_pmf is not None:
             per_draw += ("woman_pmf",)
+        if self.woman_total is not None:
+            per_draw += ("woman_total",)
         return dataclasses.replace(self, **{k: getattr(self, k)[idx] for k in per_draw})
 
     def per_woman(self, p_stay: np.ndarray) -> np.ndarray:

@@ -101,7 +101,7 @@ def fitted(tmp_path_factory):
 
 def test_the_chain_chooses_persons_per_quarter_by_how_the_ads_capture(fitted):
     """Capture on arrival: r·(A/7)·(E[T] + L − 1); per day: persons seen per quarter over
-    the detection share; a scenario scales either by its change of arrivals and stays."""
+    the detection share, both per replicate; a scenario scales either by its change of arrivals and stays."""
     from capacity.question4 import evaluate
     from capacity.question4.evaluate import ON_ARRIVAL, persons_per_quarter
     from capacity.question4.scenario import Scenario
@@ -113,9 +113,10 @@ def test_the_chain_chooses_persons_per_quarter_by_how_the_ads_capture(fitted):
     per_day = dataclasses.replace(fm, base_params=fm.base_params.replace(stay_model="deconvolve"))
     by_arrivals = persons_per_window(x.arrivals_per_week(), x.stays.mean, fm.person_share)
     np.testing.assert_allclose(persons_per_quarter(arrival, sc), by_arrivals)
-    np.testing.assert_allclose(
-        persons_per_quarter(per_day, sc), fm.persons_seen_per_quarter / x.detection
-    )
+    # per day: each replicate's own persons seen (its weights) over its share
+    seen = fm.persons_seen_per_quarter_draws
+    assert seen[0] == fm.persons_seen_per_quarter and np.std(seen[1:] / seen[0]) > 0.002
+    np.testing.assert_allclose(persons_per_quarter(per_day, sc), seen / x.detection)
     assert 0.5 < fm.person_share <= 1.0
     assert fm.persons_seen_per_quarter > 0
     # twice the arrivals, twice the persons in a quarter, by either estimator
@@ -168,3 +169,22 @@ def test_the_population_table_writes_the_detection_share_as_a_percentage(fitted)
     assert row is not None
     share = f"{100 * fm.population.detection:.0f}"
     assert share in row.group(1) and "%" in row.group(1), row.group(1)
+
+
+def test_quarters_seen_by_person_sum_to_the_persons_seen_per_quarter():
+    """Each person counted once in every whole quarter she is seen in; partial quarters
+    (the period's first and last here) left out, as :func:`seen_per_quarter` does."""
+    from capacity.models.population.per_window import quarters_seen_by_person, seen_per_quarter
+
+    s = pd.DataFrame({
+        "person_id": ["a", "a", "a", "b", "b", "c"],
+        "date": pd.to_datetime(["2024-01-15", "2024-02-01", "2024-05-01", "2024-04-02",
+                                "2024-12-31", "2024-03-30"]),
+    })  # fmt: skip
+    counts, n = quarters_seen_by_person(s, "2024-01-01", "2024-09-30")
+    assert n == 3  # Q1-Q3 of 2024 are whole; Q4 is outside
+    assert counts.to_dict() == {"a": 2.0, "b": 1.0, "c": 1.0}
+    assert seen_per_quarter(s, "2024-01-01", "2024-09-30") == pytest.approx(4 / 3)
+    none, zero = quarters_seen_by_person(s, "2024-01-15", "2024-03-01")
+    assert zero == 0 and none.empty
+    assert np.isnan(seen_per_quarter(s, "2024-01-15", "2024-03-01"))

@@ -298,7 +298,8 @@ def persons_per_quarter(fitted: FittedModels, sc: Scenario) -> np.ndarray:
     quarter is seen in this one as any woman present, so the share of a quarter's persons
     seen is the detection share ``δ`` (of persons per quarter with the quarterly MSE, of
     stays with the stay-level model): ``N_q = n_q / δ``, ``n_q`` the distinct persons seen
-    per calendar quarter. Where they capture an ad on her arrival (``stay_model``
+    per calendar quarter (in each replicate the replicate's own, the persons seen weighted
+    by its weights, as ``δ`` is re-estimated on them). Where they capture an ad on her arrival (``stay_model``
     ``deconvolve_arrival``), a woman who arrived earlier is invisible to them in this
     quarter and ``δ``, a share of the stays arriving, is too high for the quarter's persons;
     the quarter's persons are then those present at its start and its arrivals,
@@ -314,7 +315,11 @@ def persons_per_quarter(fitted: FittedModels, sc: Scenario) -> np.ndarray:
     base = window
     seen = fitted.persons_seen_per_quarter
     if fitted.base_params.stay_model not in ON_ARRIVAL and np.isfinite(seen) and seen > 0:
-        base = seen / np.asarray(x.detection, dtype=float)
+        det = np.asarray(x.detection, dtype=float)
+        draws = getattr(fitted, "persons_seen_per_quarter_draws", None)
+        if draws is not None and len(draws) == len(det):
+            seen = np.asarray(draws, dtype=float)  # each replicate's own persons seen
+        base = seen / det
     if sc.arrivals_multiplier == 1.0 and sc.stay_multiplier == 1.0:
         return base
     arrivals = x.arrivals_per_week(sc.arrivals_multiplier, sc.stay_multiplier)

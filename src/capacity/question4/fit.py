@@ -25,7 +25,11 @@ from capacity.models._base import percentile_interval
 from capacity.models.capture import capture_caveats, resolve_capture
 from capacity.models.indicators import operations_indicators
 from capacity.models.population import PopulationChain, population_chain
-from capacity.models.population.per_window import person_share_of_stays, seen_per_quarter
+from capacity.models.population.per_window import (
+    person_share_of_stays,
+    quarters_seen_by_person,
+    seen_per_quarter,
+)
 from capacity.models.population.stay_detection import (
     StayDetection,
     fit_stay_detection,
@@ -117,6 +121,9 @@ class FittedModels:
     #: distinct persons seen per calendar quarter of the period (its mean; NaN when no
     #: quarter lies wholly inside the period)
     persons_seen_per_quarter: float = float("nan")
+    #: the same per draw (n_boot + 1, row 0 the estimate): each replicate's weights on the
+    #: persons seen; None without whole quarters or replicates
+    persons_seen_per_quarter_draws: np.ndarray | None = None
 
     def with_interpreter_share(self, share: float) -> FittedModels:
         """These models with interpreters for ``share`` of contacts in languages no staff speaks.
@@ -416,6 +423,7 @@ def fit_models(
         persons_seen_per_quarter=seen_per_quarter(
             city_rows, params.period_start, params.period_end
         ),
+        persons_seen_per_quarter_draws=boot.seen_per_quarter,
     )
 
 
@@ -787,6 +795,7 @@ class _ChainDraws:
     woman_k: np.ndarray | None = None
     woman_pmf: np.ndarray | None = None
     woman_total: np.ndarray | None = None
+    seen_per_quarter: np.ndarray | None = None
 
 
 def _woman_pmf(women, draws):
@@ -837,9 +846,19 @@ def _chain_draws(params, stays_frame, strata, stays, chain, city_rows, languages
     pi = languages["share"].to_numpy(dtype=float)[None, :]
     if not n:
         return _ChainDraws(table, detection, arrivals, pi, stays, chain, {}, [])
+    from scipy import sparse
+
     city_stays = stays_frame[stays_frame["city"] == params.city]
     t0, t1 = pd.Timestamp(params.period_start), pd.Timestamp(params.period_end)
     kept = city_stays[~city_stays["left_truncated"]]
+    # each person's whole quarters seen, a statistic linear in her weight: the replicates'
+    # persons seen per quarter (persons per quarter where the ads see a woman day by day)
+    seen_q, n_whole = quarters_seen_by_person(city_rows, t0, t1)
+    rows = [] if detect is None else [detect.person_matrix()]
+    if n_whole:
+        vec = seen_q.reindex(strata.persons).fillna(0.0).to_numpy(dtype=float)
+        rows.append(sparse.csr_matrix(vec[None, :]))
+    stats_matrix = sparse.vstack(rows, format="csr") if rows else None
     counted = kept if detect is None else merged[~merged["left_truncated"]]
     draws = chain_bootstrap(
         strata=strata,
@@ -852,7 +871,7 @@ def _chain_draws(params, stays_frame, strata, stays, chain, city_rows, languages
         criterion=params.mse_criterion,
         n_boot=n,
         woman_stays=women,
-        person_stats=None if detect is None else detect.person_matrix(),
+        person_stats=stats_matrix,
         # keyed by person: replicate d draws a woman once for every city (national view)
         seed=params.seed,
         person_lang=person_lang,
@@ -862,9 +881,13 @@ def _chain_draws(params, stays_frame, strata, stays, chain, city_rows, languages
         detection = np.asarray(given, dtype=float).copy()
     elif detect is None:
         detection = np.r_[detection, draws.detection]
-    else:
+    stats = draws.person_stats
+    seen = None
+    if n_whole:
+        seen = np.r_[float(seen_q.sum()) / n_whole, stats[:, -1] / n_whole]
+        stats = stats[:, :-1]
+    if given is None and detect is not None:
         p = len(detect.theta)
-        stats = draws.person_stats
         det_b, days_b = detect.replicate_values(stats[:, :p], stats[:, p:])
         detection = np.r_[detection, det_b]
         present = days_b
@@ -877,6 +900,7 @@ def _chain_draws(params, stays_frame, strata, stays, chain, city_rows, languages
     if bad[1:].any():
         idx = np.where(bad, 0, np.arange(len(bad)))
         table, detection, arrivals, pi = table.take(idx), detection[idx], arrivals[idx], pi[idx]
+        seen = None if seen is None else seen[idx]
         caveats.append(Caveat("q4.empty_replicates", k=int(bad.sum()), n=n))
     ratio = draws.stays.median_ratio
     ratio_ci = (
@@ -902,6 +926,7 @@ def _chain_draws(params, stays_frame, strata, stays, chain, city_rows, languages
         | ({} if present is None else {"person_days": present}),
         caveats,
         *_woman_pmf(women, draws),
+        seen,
     )
 
 

@@ -34,7 +34,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["QUARTER_DAYS", "person_share_of_stays", "persons_per_window", "seen_per_quarter"]
+__all__ = [
+    "QUARTER_DAYS",
+    "person_share_of_stays",
+    "persons_per_window",
+    "quarters_seen_by_person",
+    "seen_per_quarter",
+]
 
 #: Mean length of a quarter in days (365.25 / 4).
 QUARTER_DAYS = 365.25 / 4
@@ -116,6 +122,42 @@ def person_share_of_stays(stays: pd.DataFrame, start, end) -> float:
     return float(_person_quarters(quarter, person) / len(quarter))
 
 
+def quarters_seen_by_person(sightings: pd.DataFrame, start, end) -> tuple[pd.Series, int]:
+    """How many of the period's whole calendar quarters each person is seen in.
+
+    Parameters
+    ----------
+    sightings : DataFrame
+        One city's sightings (``person_id``, ``date``).
+    start, end : date-like
+        The period; only the calendar quarters wholly inside it count.
+
+    Returns
+    -------
+    (Series, int)
+        The count per ``person_id`` (persons seen in at least one such quarter) and the
+        number of whole quarters (0 when none lies inside the period). Their sum over
+        the persons, divided by the quarters, is :func:`seen_per_quarter`; with bootstrap
+        person weights ``w``, ``Σ_i w_i c_i`` over the quarters is a replicate's.
+    """
+    lo, hi = pd.Timestamp(start), pd.Timestamp(end)
+    quarters = pd.period_range(lo, hi, freq="Q")
+    whole = [q for q in quarters if q.start_time >= lo and q.end_time.normalize() <= hi]
+    empty = pd.Series(dtype=float, name="quarters_seen")
+    if not whole:
+        return empty, 0
+    dates = pd.to_datetime(sightings["date"]).to_numpy().astype("datetime64[D]")
+    q = _quarter_index(dates)
+    first = _quarter_index(np.datetime64(whole[0].start_time.date(), "D"))
+    inside = (q >= first) & (q < first + len(whole))  # the whole quarters are consecutive
+    ids = sightings["person_id"].to_numpy()[inside]
+    if not len(ids):
+        return empty, len(whole)
+    pairs = pd.DataFrame({"person_id": ids, "q": q[inside]}).drop_duplicates()
+    counts = pairs.groupby("person_id", sort=True).size().astype(float)
+    return counts.rename("quarters_seen"), len(whole)
+
+
 def seen_per_quarter(sightings: pd.DataFrame, start, end) -> float:
     """Distinct persons seen per calendar quarter, the mean over the quarters inside the period.
 
@@ -132,14 +174,7 @@ def seen_per_quarter(sightings: pd.DataFrame, start, end) -> float:
     float
         NaN when no calendar quarter lies wholly inside the period.
     """
-    lo, hi = pd.Timestamp(start), pd.Timestamp(end)
-    quarters = pd.period_range(lo, hi, freq="Q")
-    whole = [q for q in quarters if q.start_time >= lo and q.end_time.normalize() <= hi]
-    if not whole:
+    counts, n_whole = quarters_seen_by_person(sightings, start, end)
+    if not n_whole:
         return float("nan")
-    dates = pd.to_datetime(sightings["date"]).to_numpy().astype("datetime64[D]")
-    q = _quarter_index(dates)
-    first = _quarter_index(np.datetime64(whole[0].start_time.date(), "D"))
-    inside = (q >= first) & (q < first + len(whole))  # the whole quarters are consecutive
-    seen = _person_quarters(q[inside], sightings["person_id"].to_numpy()[inside])
-    return float(seen / len(whole))
+    return float(counts.sum() / n_whole)

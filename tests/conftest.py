@@ -15,6 +15,14 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests (hypothesis) draw their examples from a fixed seed: every run, CI's
+# included, checks the same examples, so a failure is reproducible and a pass is not luck.
+# HYPOTHESIS_PROFILE=explore draws new examples (to look for failures by hand).
+settings.register_profile("fixed", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fixed"))
 
 TINY_DIR = Path(__file__).parent / "data" / "tiny"
 

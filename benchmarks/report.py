@@ -446,18 +446,19 @@ def cold_bound(
             return text
         bound = order["order_bound"]
         return text + (
-            f". In the report's order of work it cannot: {fmt_s(order['before_models'])} "
-            "from the command's start to the cell that loads the data (process and kernel "
-            "start, imports: no model before it), then the fit, the refits and the analyses "
-            f"— {fmt_s(order['between'])} of CPU up to the notebook's last cell, at least "
-            f"{fmt_s(order['between'] / cores)} on {cores} cores —, then "
+            f". In the report's order of work the bound is higher: "
+            f"{fmt_s(order['before_models'])} from the command's start to the cell that "
+            "loads the data (process and kernel start, imports: no model before it), then "
+            f"{fmt_s(order['between'])} of CPU up to the notebook's last cell (the fit, the "
+            f"refits, the analyses, the pages' tables and figures), at least "
+            f"{fmt_s(order['between'] / cores)} on {cores} cores, then "
             f"{fmt_s(order['after_notebook'])} for the HTML and the PDF (they need every "
             f"cell): at least {fmt_s(bound)}, {fmt_x(bound / floor)} the floor, "
             + (
-                f"above {goal:g}×: the target cannot be met on this machine in this order "
-                "of work unless the computing between the load and the notebook's end "
-                f"(the models' {fmt_s(order['between'])} of CPU) gets smaller, whatever "
-                "the schedule on the two cores"
+                f"above {goal:g}×: in this order of work the target cannot be met on this "
+                "machine, whatever the schedule on the two cores, unless the computing "
+                f"between the load and the notebook's end ({fmt_s(order['between'])} of "
+                "CPU) gets smaller"
                 if bound / floor > goal
                 else f"within {goal:g}×: a better schedule could still meet it"
             )

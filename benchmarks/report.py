@@ -346,7 +346,7 @@ def bench_report(cfg: BenchConfig) -> Section:
                         rc["cpu"],
                         usable_cores(),
                         order=order_phases(rc),
-                    )  # fmt: skip
+                    )
                     if name == "cold"
                     else ""
                 )

@@ -299,8 +299,8 @@ def persons_per_quarter(fitted: FittedModels, sc: Scenario) -> np.ndarray:
     seen is the detection share ``δ`` (of persons per quarter with the quarterly MSE, of
     stays with the stay-level model): ``N_q = n_q / δ``, ``n_q`` the distinct persons seen
     per calendar quarter (in each replicate the replicate's own, the persons seen weighted
-    by its weights, as ``δ`` is re-estimated on them). Where they capture an ad on her arrival (``stay_model``
-    ``deconvolve_arrival``), a woman who arrived earlier is invisible to them in this
+    by its weights, as ``δ`` is re-estimated on them). Where they capture an ad on her
+    arrival (``stay_model`` ``deconvolve_arrival``), a woman who arrived earlier is invisible to them in this
     quarter and ``δ``, a share of the stays arriving, is too high for the quarter's persons;
     the quarter's persons are then those present at its start and its arrivals,
     ``N_q = r·(A/7)·(E[T] + L − 1)``

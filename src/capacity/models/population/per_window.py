@@ -79,12 +79,24 @@ def _quarter_index(days: np.ndarray) -> np.ndarray:
     return months // 3
 
 
+def _pairs(quarter: np.ndarray, person_id) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct (quarter, person) pairs: each person once per quarter.
+
+    Returns each pair's person code (into ``persons``), the pairs' codes and ``persons``
+    (the distinct ids, in order of appearance).
+    """
+    person, persons = pd.factorize(np.asarray(person_id))
+    person = person.astype(np.int64)
+    if not len(quarter):
+        return person[:0], person[:0], np.asarray(persons)
+    n_p = int(person.max()) + 1
+    pairs = np.unique((quarter - quarter.min()) * n_p + person)
+    return pairs % n_p, pairs, np.asarray(persons)
+
+
 def _person_quarters(quarter: np.ndarray, person_id) -> int:
     """How many distinct (quarter, person) pairs: each person counted once per quarter."""
-    if not len(quarter):
-        return 0
-    person = pd.factorize(np.asarray(person_id))[0].astype(np.int64)
-    return len(np.unique((quarter - quarter.min()) * (person.max() + 1) + person))
+    return len(_pairs(quarter, person_id)[1])
 
 
 def person_share_of_stays(stays: pd.DataFrame, start, end) -> float:
@@ -150,12 +162,13 @@ def quarters_seen_by_person(sightings: pd.DataFrame, start, end) -> tuple[pd.Ser
     q = _quarter_index(dates)
     first = _quarter_index(np.datetime64(whole[0].start_time.date(), "D"))
     inside = (q >= first) & (q < first + len(whole))  # the whole quarters are consecutive
-    ids = sightings["person_id"].to_numpy()[inside]
-    if not len(ids):
+    who, _, persons = _pairs(q[inside], sightings["person_id"].to_numpy()[inside])
+    who = who[who >= 0]  # (no id: nobody to count)
+    if not len(who):
         return empty, len(whole)
-    pairs = pd.DataFrame({"person_id": ids, "q": q[inside]}).drop_duplicates()
-    counts = pairs.groupby("person_id", sort=True).size().astype(float)
-    return counts.rename("quarters_seen"), len(whole)
+    counts = np.bincount(who, minlength=len(persons)).astype(float)
+    out = pd.Series(counts, index=pd.Index(persons, name="person_id"), name="quarters_seen")
+    return out[out > 0].sort_index(), len(whole)
 
 
 def seen_per_quarter(sightings: pd.DataFrame, start, end) -> float:

@@ -277,6 +277,8 @@ def test_fit_stays_deconvolve_arrival_gives_bootstrap_intervals(world):
         row = frame.loc[q]
         assert row["ci_lower"] < row["estimate"] < row["ci_upper"], q
     assert only_a.median_days != pytest.approx(fit.median_days, rel=1e-6)
+    # the caveat on the per-day stays' too narrow intervals is theirs alone
+    assert not any(c.key == "stays.deconvolved_coverage" for c in fit.caveats)
 
 
 def test_stays_no_arrival_source_saw_first_take_their_own_sources_daily_chance(world):

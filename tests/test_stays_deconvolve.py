@@ -168,6 +168,8 @@ def test_fit_stays_deconvolved_intervals_come_from_the_person_bootstrap(world):
         assert row["ci_lower"] < row["estimate"] < row["ci_upper"], q
     assert fit.correction == "deconvolve"
     assert any(c.key == "stays.deconvolved" for c in fit.caveats)
+    # the coverage study found these intervals too narrow: the reader is told (calibration)
+    assert any(c.key == "stays.deconvolved_coverage" for c in fit.caveats)
 
 
 def test_ad_sites_are_pooled_into_one_kind_of_source(world):

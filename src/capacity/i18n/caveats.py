@@ -192,6 +192,24 @@ CAVEATS: dict[str, dict[str, str]] = {
         "imply); stays never seen are added. {merged:count} stays split by missed sightings "
         "are merged, {returns:count} cut where a new ad was posted.",
     },
+    "stays.deconvolved_coverage": {
+        # capacity.models.stays.calibration: measured by the coverage study
+        # (docs/methods/coverage.md), checked against it by tests/test_stays_calibration.py
+        "sv": "Annonssajterna ser här en närvarande kvinna med en daglig chans, så de "
+        "kortaste vistelserna syns sällan och data säger lite om dem. Medianvistelsen och "
+        "riskkvoten beror därför delvis på skattningsmetoden: på syntetiska städer av det här "
+        "slaget täckte deras 95-procentsintervall det sanna värdet i {median:pctrange} "
+        "respektive {hazard_ratio:pctrange} av fallen, och riskkvoten låg i genomsnitt "
+        "omkring {lean:pct} för nära 1. Läs dem som osäkrare än intervallen anger; "
+        "medianvistelsens ändring per år täckte i {median_ratio:pctrange}.",
+        "en": "Here the ad sites see a present woman with a daily chance, so the shortest "
+        "stays are rarely seen and the data say little about them. The median stay and the "
+        "hazard ratio therefore depend in part on the estimation method: on synthetic cities "
+        "of this kind their 95% intervals covered the true value in {median:pctrange} and "
+        "{hazard_ratio:pctrange} of cases, and the hazard ratio was on average about "
+        "{lean:pct} too close to 1. Read them as less certain than their intervals say; the "
+        "change of the median stay per year covered in {median_ratio:pctrange}.",
+    },
     "stays.split": {
         "sv": "{share:pct} av glappen mellan observationer inom en vistelse är längre än "
         "{days:int} dagar: missade observationer delar troligen vistelser, så att de ser "

@@ -21,6 +21,7 @@ from statsmodels.duration.survfunc import SurvfuncRight
 from capacity.exceptions import EstimationError
 from capacity.models._base import Caveat, Results, normal_interval, percentile_interval, tidy
 from capacity.models.stays import margins
+from capacity.models.stays.calibration import per_day_caveat
 from capacity.models.stays.km import (
     StayDistribution,
     bootstrap_stays,
@@ -467,7 +468,7 @@ def _fit_deconvolved(
     if med_draws is not None and np.isfinite(med_draws).any():
         med_ci = percentile_interval(med_draws, alpha)
     q = dec.q0
-    caveats.append(_deconvolved_caveat(dec, merged, correction))
+    caveats += _deconvolved_caveats(dec, merged, correction)
     share_cens = 1 - (~kept["right_censored"]).mean()
     if share_cens > 0:
         caveats.append(Caveat("stays.censored", share=share_cens))
@@ -509,18 +510,27 @@ def _fit_deconvolved(
     )
 
 
-def _deconvolved_caveat(dec, merged: pd.DataFrame, correction: str) -> Caveat:
-    """How the deconvolved lengths were estimated (capture on arrival: from the arrival day)."""
+def _deconvolved_caveats(dec, merged: pd.DataFrame, correction: str) -> list[Caveat]:
+    """How the deconvolved lengths were estimated (capture on arrival: from the arrival day).
+
+    With per-day capture (``deconvolve``) also what the coverage study measured of these
+    intervals (:func:`~capacity.models.stays.calibration.per_day_caveat`).
+    """
     n_merged = int(merged["pieces"].sum() - len(merged))
     if correction == "deconvolve_arrival":  # the start of a stay first seen on arrival is known
-        return Caveat(
-            "stays.deconvolved_arrival",
-            anchored=float(np.mean(dec.key_anchored[dec.stay_key])),
-            merged=n_merged,
-            returns=int(merged.attrs.get("posted_returns", 0)),
-        )
+        return [
+            Caveat(
+                "stays.deconvolved_arrival",
+                anchored=float(np.mean(dec.key_anchored[dec.stay_key])),
+                merged=n_merged,
+                returns=int(merged.attrs.get("posted_returns", 0)),
+            )
+        ]
     q = dec.q0
-    return Caveat("stays.deconvolved", low=float(q.min()), high=float(q.max()), merged=n_merged)
+    out = [Caveat("stays.deconvolved", low=float(q.min()), high=float(q.max()), merged=n_merged)]
+    if correction == "deconvolve":  # per-day capture: intervals the study found too narrow
+        out.append(per_day_caveat())
+    return out
 
 
 def _deconvolver(merged, strata, correction: str, arrival, shrink_days=None):

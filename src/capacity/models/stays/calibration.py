@@ -1,0 +1,47 @@
+"""What the coverage study measured for stays deconvolved with per-day capture.
+
+Where the ad sites see a present woman with a daily chance (``stay_model = "deconvolve"``),
+the shortest stays are rarely seen, and the data say little about them: the median stay and
+the trend of the stays then depend in part on how the EM is regularised (its start and its
+100 steps; ``docs/methods/stays.md``, "What the per-day stays' intervals cannot carry").
+The coverage study (``python -m capacity.coverage``, ``docs/methods/coverage.md``) measured
+how often the chain's 95 % intervals covered the truth on the worlds where ``auto`` chose
+that model. The report cites those figures in the caveat ``stays.deconvolved_coverage``, so
+that a reader does not take these intervals at their word.
+
+The figures are a measurement, not a computation the report could repeat: they are cited
+here with their source, and ``tests/test_stays_calibration.py`` checks them against the
+table committed in ``docs/methods/coverage.md`` (a new table with other figures fails it
+until this module is brought in line).
+"""
+
+from __future__ import annotations
+
+from capacity.models._base import Caveat
+
+__all__ = ["PER_DAY_COVERAGE", "per_day_caveat"]
+
+#: Coverage of the chain's 95 % intervals on the coverage study's worlds with per-day
+#: capture (the worlds whose fits ran ``stays/deconvolve``), lowest and highest over the
+#: worlds, and the hazard ratio's mean lean towards 1 (``lean``: ``1 − estimate/truth``,
+#: rounded). Source: ``docs/methods/coverage.md``, the table of 2 Dec 2026 11:39 UTC at
+#: ``39be01c`` (seven worlds × 20 seeds, 100 chain-bootstrap replicates): median stay
+#: 65/90/95/85/85 % on worlds 1, 2, 3, 4, 7; hazard ratio 75/85/80 % on worlds 1, 3, 7
+#: (the Weibull ones, biases −2.2 % each); median ratio per year 80/95/90/100/85 %.
+PER_DAY_COVERAGE: dict[str, object] = {
+    "median": (0.65, 0.95),
+    "hazard_ratio": (0.75, 0.85),
+    "median_ratio": (0.80, 1.00),
+    "lean": 0.02,
+}
+
+
+def per_day_caveat() -> Caveat:
+    """The caveat ``stays.deconvolved_coverage``: the measured coverage of these intervals.
+
+    Examples
+    --------
+    >>> print(per_day_caveat())  # doctest: +ELLIPSIS
+    Here the ad sites see a present woman with a daily chance, ... in 65–95% and 75–85% of ...
+    """
+    return Caveat("stays.deconvolved_coverage", **PER_DAY_COVERAGE)

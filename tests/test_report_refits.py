@@ -43,10 +43,11 @@ def test_refit_params_are_the_refits_the_tornado_makes(tmp_path, monkeypatch):
     assert made and made == refit_params(params)
     other = params.replace(detection_model="stays", stay_model="deconvolve", gap_days=20)
     # gap_days half and 1.5×, the prior of the sets' sighting rates a tenth and ten times,
-    # and the other pair of models (no MSE-criterion refit: the criterion does not enter
-    # the stay-level detection share)
-    assert [p.gap_days for p in refit_params(other)] == [10, 30, 20, 20, 20]
-    assert [p.shrink_days for p in refit_params(other)] == [50.0, 50.0, 5.0, 500.0, 50.0]
+    # the EM's other start, and the other pair of models (no MSE-criterion refit: the
+    # criterion does not enter the stay-level detection share)
+    assert [p.gap_days for p in refit_params(other)] == [10, 30, 20, 20, 20, 20]
+    assert [p.shrink_days for p in refit_params(other)] == [50.0, 50.0, 5.0, 500.0, 50.0, 50.0]
+    assert [p.em_start for p in refit_params(other)][3:5] == ["uniform", "log_uniform"]
     assert refit_params(other)[-1].detection_model == "mse"  # the other pair of models
     assert all(p.n_boot == 0 for p in refit_params(other))
 

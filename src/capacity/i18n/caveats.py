@@ -201,14 +201,20 @@ CAVEATS: dict[str, dict[str, str]] = {
         "slaget täckte deras 95-procentsintervall det sanna värdet i {median:pctrange} "
         "respektive {hazard_ratio:pctrange} av fallen, och riskkvoten låg i genomsnitt "
         "omkring {lean:pct} för nära 1. Läs dem som osäkrare än intervallen anger; "
-        "medianvistelsens ändring per år täckte i {median_ratio:pctrange}.",
+        "medianvistelsens ändring per år täckte i {median_ratio:pctrange}. Hur många "
+        "årsarbetare målet kräver beror på hur många mycket korta vistelser det finns; i "
+        "nämndrapporten visar stapeln ”Andel mycket korta vistelser” under ”Det som data "
+        "inte avgör” hur mycket.",
         "en": "Here the ad sites see a present woman with a daily chance, so the shortest "
         "stays are rarely seen and the data say little about them. The median stay and the "
         "hazard ratio therefore depend in part on the estimation method: on synthetic cities "
         "of this kind their 95% intervals covered the true value in {median:pctrange} and "
         "{hazard_ratio:pctrange} of cases, and the hazard ratio was on average about "
         "{lean:pct} too close to 1. Read them as less certain than their intervals say; the "
-        "change of the median stay per year covered in {median_ratio:pctrange}.",
+        "change of the median stay per year covered in {median_ratio:pctrange}. How many FTE "
+        "the target needs depends on how many very short stays there are; in the committee "
+        "report the bar “Share of very short stays” under “What the data cannot decide” "
+        "shows how much.",
     },
     "stays.split": {
         "sv": "{share:pct} av glappen mellan observationer inom en vistelse är längre än "

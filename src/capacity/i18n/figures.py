@@ -129,6 +129,13 @@ FIGURES: dict[str, dict[str, str]] = {
     # the sets no ad site sees: their own daily rate (5 pseudo-days) or the ads' (500)
     "sens_shrink_low": {"sv": "egen takt", "en": "own rate"},
     "sens_shrink_high": {"sv": "annonsernas takt", "en": "the ads' rate"},
+    # the EM's start (em_start): the share of the shortest stays the data leave open
+    "fig_sens_em_start": {
+        "sv": "Andel mycket korta vistelser",
+        "en": "Share of very short stays",
+    },
+    "sens_start_uniform": {"sv": "färre korta", "en": "fewer short"},
+    "sens_start_log_uniform": {"sv": "fler korta", "en": "more short"},
     "popmodel_short_stay_level": {"sv": "per vistelse", "en": "per stay"},
     "popmodel_short_quarterly": {"sv": "per kvartal", "en": "per quarter"},
     "fig_sens_strategy": {"sv": "Arbetssätt", "en": "Outreach strategy"},

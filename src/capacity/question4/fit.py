@@ -589,6 +589,7 @@ def _stays(sightings: pd.DataFrame, params: Params, shared: dict, in_city=None):
         n_boot=0,
         correction=params.stay_model,
         shrink_days=params.shrink_days,
+        em_start=params.em_start,
     )
     if "touring" not in shared:
         shared["touring"] = touring(frame)

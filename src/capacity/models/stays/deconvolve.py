@@ -138,6 +138,9 @@ __all__ = [
     "Deconvolved",
     "Deconvolver",
     "EM_ITERATIONS",
+    "EM_START",
+    "EM_STARTS",
+    "em_start",
     "grouped_strata",
     "make_deconvolver",
     "merge_stays",
@@ -176,6 +179,13 @@ FLOOR = 1e-3
 STEP_FACTOR = 4.0
 #: Pseudo-days of the pooled sighting density added to each source set's (shrinkage).
 SHRINK_DAYS = 50.0
+#: The EM's starting distribution of the lengths (:func:`em_start`): ``"uniform"`` on the
+#: grid (the default) or ``"log_uniform"`` (``∝ 1/D``: as much mass per doubling of the
+#: length, far more short stays). Where the sources see a woman day by day the data leave
+#: the share of the shortest stays open and the 100 steps keep much of the start's, so it
+#: is a setting of the tornado (docs/methods/stays.md, "The EM's start as a bar").
+EM_START = "uniform"
+EM_STARTS = ("uniform", "log_uniform")
 #: The ended-stay kernel is cut where ``(1 − q)^m`` falls below this.
 KERNEL_EPS = 1e-4
 #: Capture on arrival: an anchored stay's kernel (a gap survival, falling along its row) is
@@ -382,6 +392,8 @@ class Deconvolver:
     smooth: float = 0.0
     #: pseudo-days of the pooled density in each set's sighting density (:meth:`densities`)
     shrink_days: float = SHRINK_DAYS
+    #: the EM's start when :meth:`fit` is given none (:func:`em_start`)
+    start: str = EM_START
 
     @property
     def key_anchored(self) -> np.ndarray:
@@ -452,7 +464,8 @@ class Deconvolver:
     ) -> Deconvolved:
         """Run the EM for person weights ``w`` (P, B) (default: every person once).
 
-        ``start`` (Y, D): the distributions to start from (default uniform on the grid).
+        ``start`` (Y, D): the distributions to start from (default the deconvolver's
+        ``start``, :func:`em_start`: uniform on the grid unless set).
         ``n_iter``: EM steps (at most, with ``tol``); ``tol`` (default ``EM_TOL``): 0 runs
         the plain EM for ``n_iter`` steps, > 0 runs SQUAREM (:func:`_squarem`) until no
         replicate's log-likelihood rises by more than ``tol`` in a cycle. The result's
@@ -501,9 +514,10 @@ class Deconvolver:
             ).astype(DTYPE)[:, None]
             c_mat, c_mat_t = mat.astype(DTYPE), mat.T.tocsr().astype(DTYPE)
             cells = _OpenCells(c_at, n_y, n_d)
-        if start is None:
+        if start is None and self.start == "uniform":
             g = np.full((n_y, n_d, n_b), 1.0 / n_d, dtype=DTYPE)
         else:
+            start = em_start(self.grid, self.start, n_y) if start is None else start
             g = np.repeat(np.asarray(start, dtype=DTYPE)[:, :, None], n_b, axis=2)
         tiny = np.finfo(DTYPE).tiny
         miss_b = np.ascontiguousarray(miss.transpose(2, 1, 0))  # (B, D, S)
@@ -978,6 +992,38 @@ def _ems(step, g, smoother, max_steps: int, tol: float):
     return g, ll, max_steps
 
 
+def _start(start: str | None) -> str:
+    """``start`` checked (default ``EM_START``)."""
+    start = EM_START if start is None else str(start)
+    if start not in EM_STARTS:
+        raise EstimationError(f"start {start!r}: expected one of {', '.join(EM_STARTS)}.")
+    return start
+
+
+def em_start(grid: np.ndarray, kind: str, n_years: int) -> np.ndarray:
+    """The EM's starting distributions of the lengths ``grid`` (Y, D), the same every year.
+
+    ``"uniform"``: ``1/D_max`` on every length; ``"log_uniform"``: ``∝ 1/D``, the same mass
+    in every doubling of the length (the scale-free choice: no length is singled out).
+
+    Notes
+    -----
+    The plain EM stops after ``EM_ITERATIONS`` steps, far from the likelihood's maximum
+    (docs/methods/stays.md, "The EM's start and its stopping rule"): where short stays are
+    rarely seen (a daily chance of being seen) its answer keeps much of its start, and
+    starts whose fits the likelihood cannot tell apart (log-likelihoods about one unit
+    apart) give medians 15–20 % apart. So the start is a setting the data cannot decide,
+    shown in the tornado rather than in the bootstrap interval.
+
+    Examples
+    --------
+    >>> em_start(np.arange(1, 5), "log_uniform", 1).round(3)
+    array([[0.48, 0.24, 0.16, 0.12]])
+    """
+    g = np.ones(len(grid)) if _start(kind) == "uniform" else 1.0 / np.asarray(grid, dtype=float)
+    return np.tile(g / g.sum(), (n_years, 1))
+
+
 def _replicates(dec: Deconvolver, w: np.ndarray):
     """:class:`~capacity.models.stays.replicates.StayReplicates` of the EM for weights ``w``."""
     from capacity.models.stays.replicates import StayReplicates, median_ratio
@@ -1053,6 +1099,7 @@ def make_deconvolver(
     arrival_sites=(),
     smooth: float | None = None,
     shrink_days: float | None = None,
+    start: str | None = None,
 ) -> tuple[Deconvolver, pd.DataFrame]:
     """The EM keys of ``merged`` (the city's merged stays, :func:`merge_stays`).
 
@@ -1069,10 +1116,13 @@ def make_deconvolver(
     density added to each source set's, ``q_k = (n_k + c q̄)/(d_k + c)``
     (:func:`_densities`), in the point fit and in every replicate; a set with almost no
     interior days (outreach, police) gets ``q̄`` whatever ``c``, so ``c`` is a prior the
-    data cannot decide (``Params.shrink_days``, docs/methods/stays.md).
+    data cannot decide (``Params.shrink_days``, docs/methods/stays.md). ``start``
+    (default ``EM_START``): the EM's starting distribution in every fit (:func:`em_start`;
+    ``Params.em_start``).
     Returns the deconvolver and the stays it uses.
     """
     shrink = _shrink(shrink_days)
+    start = _start(start)
     arrival_sites = _check_visibility(visibility, arrival_sites)
     code = strata.persons.get_indexer(merged["person_id"])
     if np.any(code < 0):
@@ -1191,6 +1241,7 @@ def make_deconvolver(
         n_iter=int(EM_ITERATIONS if n_iter is None else n_iter),
         smooth=0.0 if visibility != "none" else float(SMOOTH_LOG if smooth is None else smooth),
         shrink_days=shrink,
+        start=start,
         **latent,
     )
     if surv is not None:  # the gap survival and the lengths together (module: "Capture on arrival")

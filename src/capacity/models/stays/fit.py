@@ -217,6 +217,7 @@ def fit_stays(
     seed: int = 0,
     arrival_sites=None,
     shrink_days: float | None = None,
+    em_start: str | None = None,
 ) -> StaysResults:
     """Kaplan–Meier, Cox trend and Laplace transform of stay lengths.
 
@@ -262,6 +263,10 @@ def fit_stays(
         :data:`~capacity.models.stays.deconvolve.SHRINK_DAYS`; ``Params.shrink_days``),
         ``q_k = (n_k + c q̄)/(d_k + c)`` with ``n_k``, ``d_k`` the set's interior sighting
         days and interior days.
+    em_start : {"uniform", "log_uniform"}, optional
+        Deconvolved corrections only: the EM's starting distribution of the lengths
+        (default ``"uniform"``; :func:`~capacity.models.stays.deconvolve.em_start`,
+        ``Params.em_start``).
 
     Returns
     -------
@@ -302,7 +307,7 @@ def fit_stays(
     if correction in DECONVOLVED:
         return _fit_deconvolved(
             stays, city, strata, alpha, short_days, n_boot, seed, correction, arrival_sites,
-            shrink_days,
+            shrink_days, em_start,
         )  # fmt: skip
     if city is not None:
         stays = stays[stays["city"] == city]
@@ -410,7 +415,7 @@ def _by_year(
 
 def _fit_deconvolved(
     stays, city, strata, alpha, short_days, n_boot, seed, correction="deconvolve", arrival=None,
-    shrink_days=None,
+    shrink_days=None, em_start=None,
 ) -> StaysResults:  # fmt: skip
     """:func:`fit_stays` with ``correction="deconvolve"`` or ``"deconvolve_sites"``."""
     from capacity.models.stays.deconvolve import merge_stays
@@ -429,7 +434,7 @@ def _fit_deconvolved(
         from capacity.models.stays.postings import split_at_postings
 
         merged = split_at_postings(merged, strata, _arrival_sites(strata, arrival))
-    dec, kept = _deconvolver(merged, strata, correction, arrival, shrink_days)
+    dec, kept = _deconvolver(merged, strata, correction, arrival, shrink_days, em_start)
     if (~kept["right_censored"]).sum() < 2:
         raise EstimationError(
             f"only {len(kept)} usable stays in {city}: at least 5 stays with 2 ended ones are "
@@ -533,19 +538,17 @@ def _deconvolved_caveats(dec, merged: pd.DataFrame, correction: str) -> list[Cav
     return out
 
 
-def _deconvolver(merged, strata, correction: str, arrival, shrink_days=None):
+def _deconvolver(merged, strata, correction: str, arrival, shrink_days=None, em_start=None):
     """The :class:`~capacity.models.stays.deconvolve.Deconvolver` of ``correction``."""
     from capacity.models.stays.deconvolve import grouped_strata, make_deconvolver
 
-    c = shrink_days
+    kw = {"shrink_days": shrink_days, "start": em_start}
     if correction == "deconvolve_arrival":  # ad sites capture on the arrival day
         sites = _arrival_sites(strata, arrival)
-        return make_deconvolver(
-            merged, strata, visibility="ad_sites", arrival_sites=sites, shrink_days=c
-        )
+        return make_deconvolver(merged, strata, visibility="ad_sites", arrival_sites=sites, **kw)
     if correction == "deconvolve_sites":  # one set per combination of sites
-        return make_deconvolver(merged, strata, visibility="ad_sites", shrink_days=c)
-    return make_deconvolver(merged, grouped_strata(strata), shrink_days=c)
+        return make_deconvolver(merged, strata, visibility="ad_sites", **kw)
+    return make_deconvolver(merged, grouped_strata(strata), **kw)
 
 
 def _arrival_sites(strata, arrival) -> tuple:

@@ -90,6 +90,8 @@ def shown_values(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
         if setting == "shrink_days":  # a tenth / ten times the prior's pseudo-days: the
             # rarely seen sets nearer their own rate / the ads' (docs/methods/stays.md)
             return t(f"sens_shrink_{side}", lang)
+        if setting == "em_start":  # the EM's start: fewer or more of the shortest stays
+            return t(f"sens_start_{value}", lang)
         return value
 
     out = frame.copy()

@@ -9,16 +9,13 @@ where it matters: the per-day deconvolved stay models.
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pandas as pd
 import pytest
-from test_stays_deconvolve import per_day_world
+from test_stays_deconvolve import per_day_stays, point_fit
 
 from capacity.config import Params
 from capacity.exceptions import EstimationError, ParameterError
-from capacity.models.stays import build_stays, fit_stays
 from capacity.models.stays.deconvolve import (
     EM_START,
     em_start,
@@ -26,24 +23,16 @@ from capacity.models.stays.deconvolve import (
     make_deconvolver,
     merge_stays,
 )
-from capacity.models.stays.strata import source_strata
 from capacity.question4.sensitivity import SETTINGS, refit_params
 
 
 @pytest.fixture(scope="module")
 def world():
-    sightings, truth = per_day_world(seed=11, n=3000)
-    stays = build_stays(sightings, gap_days=14)
-    return stays, source_strata(sightings, 14)
+    return per_day_stays(seed=11, n=3000)
 
 
-def _fit(world, start, correction="deconvolve"):
-    stays, strata = world
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return fit_stays(
-            stays, city="Stockholm", strata=strata, correction=correction, n_boot=0, em_start=start
-        )
+def _fit(world, start):
+    return point_fit(*world, em_start=start)
 
 
 def test_the_default_is_uniform_and_other_starts_are_refused(world):

@@ -8,22 +8,18 @@ the stays' kernel uses it (the per-day deconvolved models).
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pytest
-from test_stays_deconvolve import per_day_world
+from test_stays_deconvolve import per_day_stays, point_fit
 
 from capacity.config import Params
 from capacity.exceptions import EstimationError, ParameterError
-from capacity.models.stays import build_stays, fit_stays
 from capacity.models.stays.deconvolve import (
     SHRINK_DAYS,
     grouped_strata,
     make_deconvolver,
     merge_stays,
 )
-from capacity.models.stays.strata import source_strata
 from capacity.question4.sensitivity import SETTINGS, refit_params
 
 
@@ -69,18 +65,11 @@ def test_no_refit_where_the_prior_is_not_used_or_does_not_move_the_answer(model)
 @pytest.fixture(scope="module")
 def no_ads_world():
     """Per-day capture, a third of the women on no ad site, seen only by outreach (0.01/day)."""
-    sightings, truth = per_day_world(seed=7, n=3000, no_ads=0.35)
-    stays = build_stays(sightings, gap_days=14)
-    return stays, source_strata(sightings, 14)
+    return per_day_stays(seed=7, n=3000, no_ads=0.35)
 
 
 def _fit(world, c, correction="deconvolve"):
-    stays, strata = world
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return fit_stays(
-            stays, city="Stockholm", strata=strata, correction=correction, n_boot=0, shrink_days=c
-        )
+    return point_fit(*world, correction, shrink_days=c)
 
 
 def test_the_default_prior_is_the_fit_without_it(no_ads_world):

@@ -53,6 +53,21 @@ def per_day_world(seed=4, n=6000, trend=0.85, scale=22.0, shape=1.1, rates=None,
     return sightings, truth
 
 
+def per_day_stays(**world):
+    """The stays (``gap_days`` 14) and source strata of :func:`per_day_world` ``(**world)``."""
+    sightings, _ = per_day_world(**world)
+    return build_stays(sightings, gap_days=14), source_strata(sightings, 14)
+
+
+def point_fit(stays, strata, correction="deconvolve", **options):
+    """``fit_stays`` of Stockholm without replicates or warnings, with ``options``."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return fit_stays(
+            stays, city="Stockholm", strata=strata, correction=correction, n_boot=0, **options
+        )
+
+
 @pytest.fixture(scope="module")
 def world():
     sightings, truth = per_day_world()

@@ -65,4 +65,22 @@ def test_the_caveat_cites_the_committed_coverage_table():
 def test_the_caveat_reads_in_both_languages(lang):
     text = caveat_text(per_day_caveat(), lang, 5)
     assert "{" not in text
-    assert ("65–95" in text) and ("75–85" in text) and ("80–100" in text)
+    assert ("65–95" in text) and ("75–85" in text) and ("80–100" in text) and ("1–42" in text)
+
+
+def test_the_fte_figure_cites_the_true_stays_table():
+    """``PER_DAY_FTE_LOW``: the range of (FTE with the true stays / main estimate − 1) in
+    docs/methods/stays.md's table "Against the true stays"; and never below zero."""
+    from capacity.models.stays.calibration import PER_DAY_FTE_LOW
+
+    text = (COVERAGE_MD.parent / "stays.md").read_text(encoding="utf-8")
+    block = text.split("| world, seed | FTE needed, uniform start (default) |", 1)[1]
+    ratios = []
+    for line in block.splitlines()[2:]:
+        if not line.startswith("| "):
+            break
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        ratios.append(float(cells[2]) / float(cells[1]) - 1)
+    assert len(ratios) >= 10
+    assert min(ratios) > 0  # the caveat's "never fewer"
+    assert (round(min(ratios), 2), round(max(ratios), 2)) == pytest.approx(PER_DAY_FTE_LOW)

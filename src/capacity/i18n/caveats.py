@@ -202,9 +202,10 @@ CAVEATS: dict[str, dict[str, str]] = {
         "respektive {hazard_ratio:pctrange} av fallen, och riskkvoten låg i genomsnitt "
         "omkring {lean:pct} för nära 1. Läs dem som osäkrare än intervallen anger; "
         "medianvistelsens ändring per år täckte i {median_ratio:pctrange}. Hur många "
-        "årsarbetare målet kräver beror på hur många mycket korta vistelser det finns; i "
-        "nämndrapporten visar stapeln ”Andel mycket korta vistelser” under ”Det som data "
-        "inte avgör” hur mycket.",
+        "årsarbetare målet kräver beror på hur många mycket korta vistelser det finns: på "
+        "sådana syntetiska städer krävde målet med de sanna vistelserna {fte_low:pctrange} "
+        "fler årsarbetare än huvudskattningen, aldrig färre. I nämndrapporten visar stapeln "
+        "”Andel mycket korta vistelser” under ”Det som data inte avgör” hur mycket fler.",
         "en": "Here the ad sites see a present woman with a daily chance, so the shortest "
         "stays are rarely seen and the data say little about them. The median stay and the "
         "hazard ratio therefore depend in part on the estimation method: on synthetic cities "
@@ -212,9 +213,10 @@ CAVEATS: dict[str, dict[str, str]] = {
         "{hazard_ratio:pctrange} of cases, and the hazard ratio was on average about "
         "{lean:pct} too close to 1. Read them as less certain than their intervals say; the "
         "change of the median stay per year covered in {median_ratio:pctrange}. How many FTE "
-        "the target needs depends on how many very short stays there are; in the committee "
-        "report the bar “Share of very short stays” under “What the data cannot decide” "
-        "shows how much.",
+        "the target needs depends on how many very short stays there are: on such synthetic "
+        "cities the target needed {fte_low:pctrange} more FTE with the true stays than the "
+        "main estimate says, never fewer. In the committee report the bar “Share of very "
+        "short stays” under “What the data cannot decide” shows how many more.",
     },
     "stays.split": {
         "sv": "{share:pct} av glappen mellan observationer inom en vistelse är längre än "

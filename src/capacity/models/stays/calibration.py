@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from capacity.models._base import Caveat
 
-__all__ = ["PER_DAY_COVERAGE", "per_day_caveat"]
+__all__ = ["PER_DAY_COVERAGE", "PER_DAY_FTE_LOW", "per_day_caveat"]
 
 #: Coverage of the chain's 95 % intervals on the coverage study's worlds with per-day
 #: capture (the worlds whose fits ran ``stays/deconvolve``), lowest and highest over the
@@ -36,6 +36,14 @@ PER_DAY_COVERAGE: dict[str, object] = {
 }
 
 
+#: How much more FTE the target needed when the chain was given the true stays (every
+#: other input as estimated) than its main estimate said, lowest and highest over the
+#: cases (``FTE with the true stays / FTE at the default start − 1``). Source:
+#: ``docs/methods/stays.md``, "The EM's start as a bar", the table "Against the true stays"
+#: (worlds 1, 2, 3 and 7, twelve cases, 2 Dec 2026): never lower, +1 to +42 %.
+PER_DAY_FTE_LOW: tuple[float, float] = (0.01, 0.42)
+
+
 def per_day_caveat() -> Caveat:
     """The caveat ``stays.deconvolved_coverage``: the measured coverage of these intervals.
 
@@ -44,4 +52,4 @@ def per_day_caveat() -> Caveat:
     >>> print(per_day_caveat())  # doctest: +ELLIPSIS
     Here the ad sites see a present woman with a daily chance, ... in 65–95% and 75–85% of ...
     """
-    return Caveat("stays.deconvolved_coverage", **PER_DAY_COVERAGE)
+    return Caveat("stays.deconvolved_coverage", **PER_DAY_COVERAGE, fte_low=PER_DAY_FTE_LOW)

@@ -103,6 +103,7 @@ class Plan:
     stay_model: str | None = None  # the correction for unseen days (Params.stay_model)
     capture_model: str | None = None  # "auto": the data choose the three above
     detection_dependence: str | None = None  # Params.detection_dependence (stay-level model)
+    em_start: str | None = None  # Params.em_start (the deconvolution EM's start)
     alpha: float = 0.05
 
     def chain_settings(self) -> dict:
@@ -110,7 +111,7 @@ class Plan:
         from capacity.config import Params
 
         keys = ("gap_days", "detection_model", "stay_model", "capture_model")
-        keys += ("detection_dependence",)
+        keys += ("detection_dependence", "em_start")
         fields = {f.name: f.default for f in dataclasses.fields(Params)}
         return {k: fields[k] if getattr(self, k) is None else getattr(self, k) for k in keys}
 
@@ -1035,6 +1036,12 @@ def main(argv: list[str] | None = None) -> int:
         "outreach work from the ads (default: the Params one)",
     )
     p.add_argument(
+        "--em-start",
+        choices=("uniform", "log_uniform"),
+        help="the chain's em_start, the deconvolution EM's starting distribution of the "
+        "lengths (default: the Params one)",
+    )
+    p.add_argument(
         "--margin-steps",
         type=int,
         default=0,
@@ -1102,6 +1109,7 @@ def main(argv: list[str] | None = None) -> int:
             stay_model=args.stay_model,
             capture_model=args.capture_model,
             detection_dependence=args.dependence,
+            em_start=args.em_start,
         )
     if args.chain_only:
         plan = dataclasses.replace(plan, population=False, period=False, stays=False)

@@ -8,8 +8,8 @@ other MSE selection criterion; the quarterly MSE with margin-corrected stays aga
 stay-level detection share with deconvolved stays), the prior of the daily sighting rates
 of the source sets no ad site sees (``shrink_days``; per-day deconvolved stays only), the
 EM's start, which sets the share of the shortest stays where the data leave it open
-(``em_start``; per-day deconvolved stays only), how many persons no source sees (the detection share, which rests on closure and
-homogeneity), the target, and the interpreter policy. :func:`sensitivity` moves each one
+(``em_start``; per-day deconvolved stays only), how many persons no source sees (the
+detection share, which rests on closure and homogeneity), the target, and the interpreter policy. :func:`sensitivity` moves each one
 to a plausible low and high setting, one at a time, and records the point estimates of
 the FTE needed and of effective reach: a **tornado** (:func:`capacity.figures.tornado`).
 

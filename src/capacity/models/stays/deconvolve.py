@@ -1012,7 +1012,7 @@ def em_start(grid: np.ndarray, kind: str, n_years: int) -> np.ndarray:
     (docs/methods/stays.md, "The EM's start and its stopping rule"): where short stays are
     rarely seen (a daily chance of being seen) its answer keeps much of its start, and
     starts whose fits the likelihood cannot tell apart (log-likelihoods about one unit
-    apart) give medians 15–20 % apart. So the start is a setting the data cannot decide,
+    apart) give medians 10–19 % apart (docs/methods/stays.md, "The EM's start as a bar"). So the start is a setting the data cannot decide,
     shown in the tornado rather than in the bootstrap interval.
 
     Examples

@@ -19,12 +19,17 @@ ROWS = {
 }
 
 
+def _cells(line: str) -> list[str]:
+    """The cells of one markdown table row."""
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+
+
 def _current_table() -> tuple[list[dict], dict[str, str]]:
     """The first per-world table of coverage.md and the settings each world ran with."""
     text = COVERAGE_MD.read_text(encoding="utf-8")
     rows, settings = [], {}
     for line in text.splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        cells = _cells(line)
         if line.startswith("| ") and len(cells) == 7 and cells[1].startswith("chain:"):
             rows.append(
                 {
@@ -79,7 +84,7 @@ def test_the_fte_figure_cites_the_true_stays_table():
     for line in block.splitlines()[2:]:
         if not line.startswith("| "):
             break
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        cells = _cells(line)
         ratios.append(float(cells[2]) / float(cells[1]) - 1)
     assert len(ratios) >= 10
     assert min(ratios) > 0  # the caveat's "never fewer"

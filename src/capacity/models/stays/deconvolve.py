@@ -514,11 +514,8 @@ class Deconvolver:
             ).astype(DTYPE)[:, None]
             c_mat, c_mat_t = mat.astype(DTYPE), mat.T.tocsr().astype(DTYPE)
             cells = _OpenCells(c_at, n_y, n_d)
-        if start is None and self.start == "uniform":
-            g = np.full((n_y, n_d, n_b), 1.0 / n_d, dtype=DTYPE)
-        else:
-            start = em_start(self.grid, self.start, n_y) if start is None else start
-            g = np.repeat(np.asarray(start, dtype=DTYPE)[:, :, None], n_b, axis=2)
+        start = em_start(self.grid, self.start, n_y) if start is None else start
+        g = np.repeat(np.asarray(start, dtype=DTYPE)[:, :, None], n_b, axis=2)
         tiny = np.finfo(DTYPE).tiny
         miss_b = np.ascontiguousarray(miss.transpose(2, 1, 0))  # (B, D, S)
         miss_t = np.ascontiguousarray(miss.transpose(2, 0, 1))  # (B, S, D)

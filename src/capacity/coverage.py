@@ -457,13 +457,11 @@ def chain_cases(syn, plan: Plan) -> list[Case]:
         case("chain: persons in the period", "persons_in_period",
              np.r_[res.point["persons_in_period"], res.draws["persons_in_period"]])
     )  # fmt: skip
-    med = fm.stay_draws.get("median")
-    if med is not None:
+    if fm.stay_draws.get("median") is not None:  # the report's interval (it may span starts)
         cases.append(
-            case(
-                "chain: median stay (days present)", "median_stay", np.r_[fm.stays.median_days, med]
-            )
-        )
+            Case("chain: median stay (days present)", window, float(truth["median_stay"]),
+                 fm.stays.median_days, *fm.stays.median_ci, chosen)
+        )  # fmt: skip
     if truth["median_ratio"] is not None and fm.stays.n_boot:
         lo, hi = fm.stays.median_ratio_ci
         cases.append(

@@ -143,6 +143,7 @@ __all__ = [
     "em_start",
     "grouped_strata",
     "make_deconvolver",
+    "other_start",
     "merge_stays",
 ]
 
@@ -183,7 +184,8 @@ SHRINK_DAYS = 50.0
 #: grid (the default) or ``"log_uniform"`` (``∝ 1/D``: as much mass per doubling of the
 #: length, far more short stays). Where the sources see a woman day by day the data leave
 #: the share of the shortest stays open and the 100 steps keep much of the start's, so it
-#: is a setting of the tornado (docs/methods/stays.md, "The EM's start as a bar").
+#: is a setting of the tornado (docs/methods/stays.md, "The EM's start as a bar"), and the
+#: stays' intervals span both starts (``Deconvolver.span_starts``).
 EM_START = "uniform"
 EM_STARTS = ("uniform", "log_uniform")
 #: The ended-stay kernel is cut where ``(1 − q)^m`` falls below this.
@@ -394,6 +396,9 @@ class Deconvolver:
     shrink_days: float = SHRINK_DAYS
     #: the EM's start when :meth:`fit` is given none (:func:`em_start`)
     start: str = EM_START
+    #: whether :meth:`replicates` also runs the EM from the other start (:func:`other_start`),
+    #: so that the intervals of the median and of the trend span both (per-day capture)
+    span_starts: bool = False
 
     @property
     def key_anchored(self) -> np.ndarray:
@@ -1009,8 +1014,11 @@ def em_start(grid: np.ndarray, kind: str, n_years: int) -> np.ndarray:
     (docs/methods/stays.md, "The EM's start and its stopping rule"): where short stays are
     rarely seen (a daily chance of being seen) its answer keeps much of its start, and
     starts whose fits the likelihood cannot tell apart (log-likelihoods about one unit
-    apart) give medians 10–19 % apart (docs/methods/stays.md, "The EM's start as a bar"). So the start is a setting the data cannot decide,
-    shown in the tornado rather than in the bootstrap interval.
+    apart) give medians 10–19 % apart (docs/methods/stays.md, "The EM's start as a bar").
+    So the start is a setting the data cannot decide: the tornado shows what it does to
+    the FTE needed, and with per-day capture the intervals of the median stay and of the
+    trend span both starts (:attr:`Deconvolver.span_starts`; docs/methods/stays.md,
+    "Intervals that span both starts").
 
     Examples
     --------
@@ -1021,8 +1029,27 @@ def em_start(grid: np.ndarray, kind: str, n_years: int) -> np.ndarray:
     return np.tile(g / g.sum(), (n_years, 1))
 
 
+def other_start(kind: str) -> str:
+    """The EM start the intervals also span (:attr:`Deconvolver.span_starts`).
+
+    Examples
+    --------
+    >>> other_start("uniform")
+    'log_uniform'
+    """
+    return EM_STARTS[1 - EM_STARTS.index(_start(kind))]
+
+
 def _replicates(dec: Deconvolver, w: np.ndarray):
-    """:class:`~capacity.models.stays.replicates.StayReplicates` of the EM for weights ``w``."""
+    """:class:`~capacity.models.stays.replicates.StayReplicates` of the EM for weights ``w``.
+
+    With ``dec.span_starts`` the same weights are refitted from the other start too
+    (:func:`other_start`); its medians, median ratios and hazard ratios ride along
+    (``*_alt``), and the intervals span both (:func:`~capacity.models.stays.replicates.
+    spanning_interval`; docs/methods/stays.md, "Intervals that span both starts").
+    """
+    import dataclasses
+
     from capacity.models.stays.replicates import StayReplicates, median_ratio
     from capacity.models.stays.table import StayTable
 
@@ -1031,6 +1058,14 @@ def _replicates(dec: Deconvolver, w: np.ndarray):
     n_b = pooled.shape[0]
     n_obs = np.bincount(dec.key_year[dec.stay_key], minlength=len(dec.years))
     by_year = r.medians(r.f)
+    alt = {}
+    if dec.span_starts:
+        r2 = dataclasses.replace(dec, start=other_start(dec.start)).fit(w)
+        alt = {
+            "median_alt": r2.medians(r2.pooled),
+            "median_ratio_alt": median_ratio(dec.years, r2.medians(r2.f), n_obs),
+            "hazard_ratio_alt": r2.hazard_ratio(),
+        }
     table = StayTable(
         times=np.broadcast_to(r.grid.astype(float), pooled.shape).copy(),
         masses=pooled,
@@ -1046,6 +1081,7 @@ def _replicates(dec: Deconvolver, w: np.ndarray):
         median_by_year=by_year,
         median_ratio=median_ratio(dec.years, by_year, n_obs),
         hazard_ratio=r.hazard_ratio(),
+        **alt,
     )
 
 
@@ -1097,6 +1133,7 @@ def make_deconvolver(
     smooth: float | None = None,
     shrink_days: float | None = None,
     start: str | None = None,
+    span_starts: bool = False,
 ) -> tuple[Deconvolver, pd.DataFrame]:
     """The EM keys of ``merged`` (the city's merged stays, :func:`merge_stays`).
 
@@ -1115,7 +1152,8 @@ def make_deconvolver(
     interior days (outreach, police) gets ``q̄`` whatever ``c``, so ``c`` is a prior the
     data cannot decide (``Params.shrink_days``, docs/methods/stays.md). ``start``
     (default ``EM_START``): the EM's starting distribution in every fit (:func:`em_start`;
-    ``Params.em_start``).
+    ``Params.em_start``). ``span_starts``: the replicates also run from the other start
+    (:attr:`Deconvolver.span_starts`).
     Returns the deconvolver and the stays it uses.
     """
     shrink = _shrink(shrink_days)
@@ -1239,6 +1277,7 @@ def make_deconvolver(
         smooth=0.0 if visibility != "none" else float(SMOOTH_LOG if smooth is None else smooth),
         shrink_days=shrink,
         start=start,
+        span_starts=bool(span_starts),
         **latent,
     )
     if surv is not None:  # the gap survival and the lengths together (module: "Capture on arrival")

@@ -36,6 +36,7 @@ from capacity.models.stays.replicates import (
     median_ratio,
     person_weights,
     replicate_stays,
+    spanning_interval,
     stay_replicates,
 )
 from capacity.models.stays.trend import cox_trend
@@ -461,17 +462,10 @@ def _fit_deconvolved(
     ratio = float(median_ratio(dec.years, point.medians(point.f[0]), n_obs))
     hr = float(point.hazard_ratio()[0])
     ratio_ci, hr_ci, hr_se = (np.nan, np.nan), (np.nan, np.nan), np.nan
-    med_draws = None
     if n_boot:
-        reps = dec.replicates(
-            person_weights(np.random.default_rng(seed), n_boot, len(strata.persons), "poisson")
-        )
-        if np.isfinite(reps.median_ratio).any():
-            ratio_ci = percentile_interval(reps.median_ratio, alpha)
-        hr_ci, hr_se = _hr_interval(reps.hazard_ratio, alpha)
-        med_draws = reps.median
-    if med_draws is not None and np.isfinite(med_draws).any():
-        med_ci = percentile_interval(med_draws, alpha)
+        w = person_weights(np.random.default_rng(seed), n_boot, len(strata.persons), "poisson")
+        boot_med_ci, ratio_ci, hr_ci, hr_se = _em_intervals(dec.replicates(w), alpha)
+        med_ci = med_ci if boot_med_ci is None else boot_med_ci
     q = dec.q0
     caveats += _deconvolved_caveats(dec, merged, correction)
     share_cens = 1 - (~kept["right_censored"]).mean()
@@ -546,6 +540,9 @@ def _deconvolver(merged, strata, correction: str, arrival, shrink_days=None, em_
     if correction == "deconvolve_arrival":  # ad sites capture on the arrival day
         sites = _arrival_sites(strata, arrival)
         return make_deconvolver(merged, strata, visibility="ad_sites", arrival_sites=sites, **kw)
+    # per-day capture: the data leave the shortest stays open, and the EM's start fills
+    # them in; the replicates run from both starts (docs/methods/stays.md)
+    kw["span_starts"] = True
     if correction == "deconvolve_sites":  # one set per combination of sites
         return make_deconvolver(merged, strata, visibility="ad_sites", **kw)
     return make_deconvolver(merged, grouped_strata(strata), **kw)
@@ -571,6 +568,24 @@ def _deconvolved_rows(grid: np.ndarray, f: np.ndarray, n: float) -> pd.DataFrame
             "weight": float(n) * f[keep] / f[keep].sum(),
         }
     )
+
+
+def _em_intervals(reps, alpha: float):
+    """The EM replicates' intervals: median (or None), median ratio, hazard ratio, its SD.
+
+    Percentile intervals; with per-day capture each spans the EM's two starts
+    (:func:`~capacity.models.stays.replicates.spanning_interval`).
+    """
+    med_ci = None
+    if np.isfinite(reps.median).any():
+        med_ci = spanning_interval(reps.median, reps.median_alt, alpha)
+    ratio_ci = (np.nan, np.nan)
+    if np.isfinite(reps.median_ratio).any():
+        ratio_ci = spanning_interval(reps.median_ratio, reps.median_ratio_alt, alpha)
+    hr_ci, hr_se = _hr_interval(reps.hazard_ratio, alpha)
+    if reps.hazard_ratio_alt is not None and np.isfinite(hr_ci).all():
+        hr_ci = spanning_interval(reps.hazard_ratio, reps.hazard_ratio_alt, alpha)
+    return med_ci, ratio_ci, hr_ci, hr_se
 
 
 def _hr_interval(draws: np.ndarray | None, alpha: float):

@@ -18,11 +18,12 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from capacity.models._base import percentile_interval
 from capacity.models.stays import margins
 from capacity.models.stays.km import grouped_median
 from capacity.models.stays.table import StayTable
 
-__all__ = ["StayReplicates", "km_many", "median_ratio", "stay_replicates"]
+__all__ = ["StayReplicates", "km_many", "median_ratio", "spanning_interval", "stay_replicates"]
 
 
 def km_many(table: pd.DataFrame, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -130,6 +131,10 @@ class StayReplicates:
     median_ratio : (B,) change of the median per year (see :func:`median_ratio`).
     hazard_ratio : (B,) or None; the hazard ratio per year where the model gives one per
         replicate (the deconvolved stays, :mod:`~capacity.models.stays.deconvolve`).
+    median_alt, median_ratio_alt, hazard_ratio_alt : (B,) or None; the same weights' EM
+        run from the other start (per-day capture,
+        :attr:`~capacity.models.stays.deconvolve.Deconvolver.span_starts`): the intervals
+        span both (:func:`spanning_interval`).
     """
 
     table: StayTable
@@ -138,6 +143,9 @@ class StayReplicates:
     median_by_year: np.ndarray
     median_ratio: np.ndarray
     hazard_ratio: np.ndarray | None = None
+    median_alt: np.ndarray | None = None
+    median_ratio_alt: np.ndarray | None = None
+    hazard_ratio_alt: np.ndarray | None = None
 
 
 def _spread_weights(expander, w_u: np.ndarray, values: np.ndarray | None) -> np.ndarray:
@@ -260,6 +268,44 @@ def person_weights(
     return out
 
 
+def spanning_interval(
+    draws: np.ndarray, alt: np.ndarray | None, alpha: float = 0.05
+) -> tuple[float, float]:
+    """Percentile interval of ``draws``, widened to span that of ``alt`` where given.
+
+    ``draws`` and ``alt``: the same bootstrap weights fitted two ways the data cannot tell
+    apart (the EM from either start, :func:`~capacity.models.stays.deconvolve.other_start`).
+    The interval is ``[min(l₁, l₂), max(u₁, u₂)]`` of the two percentile intervals: the
+    union of the confidence intervals over a nuisance setting the likelihood does not
+    decide, which covers the truth at least as often as the interval of the right setting
+    (Imbens & Manski 2004, "Confidence intervals for partially identified parameters",
+    *Econometrica* 72, 1845–1857; the conservative set they start from).
+    Non-finite and non-positive draws are left out (as the hazard ratio's).
+
+    Examples
+    --------
+    >>> spanning_interval(np.arange(1.0, 101), np.arange(11.0, 111), 0.5)
+    (25.75, 85.25)
+    """
+
+    def one(x):
+        x = np.asarray(x, dtype=float)
+        ok = x[np.isfinite(x) & (x > 0)]
+        return percentile_interval(ok, alpha) if len(ok) else (np.nan, np.nan)
+
+    lo, hi = one(draws)
+    if alt is None:
+        return lo, hi
+    lo2, hi2 = one(alt)
+    return float(np.fmin(lo, lo2)), float(np.fmax(hi, hi2))
+
+
+def _cat(parts, name):
+    """``name`` of every part, concatenated, or None where a part has none."""
+    vals = [getattr(p, name) for p in parts]
+    return np.concatenate(vals) if all(v is not None for v in vals) else None
+
+
 def concat(parts: list[StayReplicates]) -> StayReplicates:
     """Replicates of several chunks of weights as one."""
     t = [p.table for p in parts]
@@ -272,11 +318,10 @@ def concat(parts: list[StayReplicates]) -> StayReplicates:
         years=parts[0].years,
         median_by_year=np.vstack([p.median_by_year for p in parts]),
         median_ratio=np.concatenate([p.median_ratio for p in parts]),
-        hazard_ratio=(
-            np.concatenate([p.hazard_ratio for p in parts])
-            if all(p.hazard_ratio is not None for p in parts)
-            else None
-        ),
+        hazard_ratio=_cat(parts, "hazard_ratio"),
+        median_alt=_cat(parts, "median_alt"),
+        median_ratio_alt=_cat(parts, "median_ratio_alt"),
+        hazard_ratio_alt=_cat(parts, "hazard_ratio_alt"),
     )
 
 

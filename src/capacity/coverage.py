@@ -904,8 +904,8 @@ def write_markdown(
             + f", {plan.n_boot} "
             "chain-bootstrap replicates, percentile intervals; the hazard ratio's is Wald "
             "with `margins`, percentile with `deconvolve`; with per-day capture "
-            "(`deconvolve`, `deconvolve_sites`) those of the median stay and of the trend "
-            "span both EM starts, `spanning_interval`)"
+            "(`deconvolve`, `deconvolve_sites`) the median stay's spans both EM starts, "
+            "`spanning_interval`)"
             if plan.chain
             else ""
         )

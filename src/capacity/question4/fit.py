@@ -21,6 +21,7 @@ from capacity.config import Params
 from capacity.exceptions import DataError, EstimationError, Problem
 from capacity.models import Caveat
 from capacity.models import competence as comp
+from capacity.models._base import percentile_interval
 from capacity.models.capture import capture_caveats, resolve_capture
 from capacity.models.indicators import operations_indicators
 from capacity.models.population import PopulationChain, population_chain
@@ -903,22 +904,19 @@ def _chain_draws(params, stays_frame, strata, stays, chain, city_rows, languages
         table, detection, arrivals, pi = table.take(idx), detection[idx], arrivals[idx], pi[idx]
         seen = None if seen is None else seen[idx]
         caveats.append(Caveat("q4.empty_replicates", k=int(bad.sum()), n=n))
-    # per-day capture: the stays' intervals span the EM's two starts (spanning_interval)
     reps = draws.stays
     ratio = reps.median_ratio
     ratio_ci = (
-        spanning_interval(ratio, reps.median_ratio_alt, params.alpha)
-        if np.isfinite(ratio).any()
-        else (np.nan, np.nan)
+        percentile_interval(ratio, params.alpha) if np.isfinite(ratio).any() else (np.nan, np.nan)
     )
     refit = {"median_ratio_ci": ratio_ci, "n_boot": n}
     med = reps.median  # the median of each replicate's refitted stays
-    if np.isfinite(med).any():
+    if np.isfinite(med).any():  # per-day capture: spanning the EM's two starts
         refit["median_ci"] = spanning_interval(med, reps.median_alt, params.alpha)
     hr = reps.hazard_ratio
     if hr is not None and np.isfinite(hr).any():  # the trend refitted per replicate
         ok = hr[np.isfinite(hr) & (hr > 0)]
-        refit["hazard_ratio_ci"] = spanning_interval(ok, reps.hazard_ratio_alt, params.alpha)
+        refit["hazard_ratio_ci"] = percentile_interval(ok, params.alpha)
         refit["hazard_ratio_se_log"] = float(np.std(np.log(ok), ddof=1))
     return _ChainDraws(
         table,

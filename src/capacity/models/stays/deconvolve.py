@@ -185,7 +185,7 @@ SHRINK_DAYS = 50.0
 #: length, far more short stays). Where the sources see a woman day by day the data leave
 #: the share of the shortest stays open and the 100 steps keep much of the start's, so it
 #: is a setting of the tornado (docs/methods/stays.md, "The EM's start as a bar"), and the
-#: stays' intervals span both starts (``Deconvolver.span_starts``).
+#: median stay's interval spans both starts (``Deconvolver.span_starts``).
 EM_START = "uniform"
 EM_STARTS = ("uniform", "log_uniform")
 #: The ended-stay kernel is cut where ``(1 − q)^m`` falls below this.
@@ -397,7 +397,7 @@ class Deconvolver:
     #: the EM's start when :meth:`fit` is given none (:func:`em_start`)
     start: str = EM_START
     #: whether :meth:`replicates` also runs the EM from the other start (:func:`other_start`),
-    #: so that the intervals of the median and of the trend span both (per-day capture)
+    #: so that the median stay's interval spans both (per-day capture)
     span_starts: bool = False
 
     @property
@@ -1016,9 +1016,9 @@ def em_start(grid: np.ndarray, kind: str, n_years: int) -> np.ndarray:
     starts whose fits the likelihood cannot tell apart (log-likelihoods about one unit
     apart) give medians 10–19 % apart (docs/methods/stays.md, "The EM's start as a bar").
     So the start is a setting the data cannot decide: the tornado shows what it does to
-    the FTE needed, and with per-day capture the intervals of the median stay and of the
-    trend span both starts (:attr:`Deconvolver.span_starts`; docs/methods/stays.md,
-    "Intervals that span both starts").
+    the FTE needed, and with per-day capture the median stay's interval spans both starts
+    (:attr:`Deconvolver.span_starts`; docs/methods/stays.md, "The median's interval spans
+    both starts").
 
     Examples
     --------
@@ -1044,9 +1044,9 @@ def _replicates(dec: Deconvolver, w: np.ndarray):
     """:class:`~capacity.models.stays.replicates.StayReplicates` of the EM for weights ``w``.
 
     With ``dec.span_starts`` the same weights are refitted from the other start too
-    (:func:`other_start`); its medians, median ratios and hazard ratios ride along
-    (``*_alt``), and the intervals span both (:func:`~capacity.models.stays.replicates.
-    spanning_interval`; docs/methods/stays.md, "Intervals that span both starts").
+    (:func:`other_start`); its medians ride along (``median_alt``), and the median's
+    interval spans both (:func:`~capacity.models.stays.replicates.spanning_interval`;
+    docs/methods/stays.md, "The median's interval spans both starts").
     """
     import dataclasses
 
@@ -1058,14 +1058,10 @@ def _replicates(dec: Deconvolver, w: np.ndarray):
     n_b = pooled.shape[0]
     n_obs = np.bincount(dec.key_year[dec.stay_key], minlength=len(dec.years))
     by_year = r.medians(r.f)
-    alt = {}
+    alt = None
     if dec.span_starts:
         r2 = dataclasses.replace(dec, start=other_start(dec.start)).fit(w)
-        alt = {
-            "median_alt": r2.medians(r2.pooled),
-            "median_ratio_alt": median_ratio(dec.years, r2.medians(r2.f), n_obs),
-            "hazard_ratio_alt": r2.hazard_ratio(),
-        }
+        alt = r2.medians(r2.pooled)
     table = StayTable(
         times=np.broadcast_to(r.grid.astype(float), pooled.shape).copy(),
         masses=pooled,
@@ -1081,7 +1077,7 @@ def _replicates(dec: Deconvolver, w: np.ndarray):
         median_by_year=by_year,
         median_ratio=median_ratio(dec.years, by_year, n_obs),
         hazard_ratio=r.hazard_ratio(),
-        **alt,
+        median_alt=alt,
     )
 
 

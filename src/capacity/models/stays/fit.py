@@ -541,7 +541,7 @@ def _deconvolver(merged, strata, correction: str, arrival, shrink_days=None, em_
         sites = _arrival_sites(strata, arrival)
         return make_deconvolver(merged, strata, visibility="ad_sites", arrival_sites=sites, **kw)
     # per-day capture: the data leave the shortest stays open, and the EM's start fills
-    # them in; the replicates run from both starts (docs/methods/stays.md)
+    # them in; the replicates run from both starts for the median (docs/methods/stays.md)
     kw["span_starts"] = True
     if correction == "deconvolve_sites":  # one set per combination of sites
         return make_deconvolver(merged, strata, visibility="ad_sites", **kw)
@@ -573,7 +573,7 @@ def _deconvolved_rows(grid: np.ndarray, f: np.ndarray, n: float) -> pd.DataFrame
 def _em_intervals(reps, alpha: float):
     """The EM replicates' intervals: median (or None), median ratio, hazard ratio, its SD.
 
-    Percentile intervals; with per-day capture each spans the EM's two starts
+    Percentile intervals; with per-day capture the median's spans the EM's two starts
     (:func:`~capacity.models.stays.replicates.spanning_interval`).
     """
     med_ci = None
@@ -581,10 +581,8 @@ def _em_intervals(reps, alpha: float):
         med_ci = spanning_interval(reps.median, reps.median_alt, alpha)
     ratio_ci = (np.nan, np.nan)
     if np.isfinite(reps.median_ratio).any():
-        ratio_ci = spanning_interval(reps.median_ratio, reps.median_ratio_alt, alpha)
+        ratio_ci = percentile_interval(reps.median_ratio, alpha)
     hr_ci, hr_se = _hr_interval(reps.hazard_ratio, alpha)
-    if reps.hazard_ratio_alt is not None and np.isfinite(hr_ci).all():
-        hr_ci = spanning_interval(reps.hazard_ratio, reps.hazard_ratio_alt, alpha)
     return med_ci, ratio_ci, hr_ci, hr_se
 
 

@@ -131,10 +131,9 @@ class StayReplicates:
     median_ratio : (B,) change of the median per year (see :func:`median_ratio`).
     hazard_ratio : (B,) or None; the hazard ratio per year where the model gives one per
         replicate (the deconvolved stays, :mod:`~capacity.models.stays.deconvolve`).
-    median_alt, median_ratio_alt, hazard_ratio_alt : (B,) or None; the same weights' EM
-        run from the other start (per-day capture,
-        :attr:`~capacity.models.stays.deconvolve.Deconvolver.span_starts`): the intervals
-        span both (:func:`spanning_interval`).
+    median_alt : (B,) or None; the median of the same weights' EM run from the other start
+        (per-day capture, :attr:`~capacity.models.stays.deconvolve.Deconvolver.span_starts`):
+        the median's interval spans both (:func:`spanning_interval`).
     """
 
     table: StayTable
@@ -144,8 +143,6 @@ class StayReplicates:
     median_ratio: np.ndarray
     hazard_ratio: np.ndarray | None = None
     median_alt: np.ndarray | None = None
-    median_ratio_alt: np.ndarray | None = None
-    hazard_ratio_alt: np.ndarray | None = None
 
 
 def _spread_weights(expander, w_u: np.ndarray, values: np.ndarray | None) -> np.ndarray:
@@ -320,8 +317,6 @@ def concat(parts: list[StayReplicates]) -> StayReplicates:
         median_ratio=np.concatenate([p.median_ratio for p in parts]),
         hazard_ratio=_cat(parts, "hazard_ratio"),
         median_alt=_cat(parts, "median_alt"),
-        median_ratio_alt=_cat(parts, "median_ratio_alt"),
-        hazard_ratio_alt=_cat(parts, "hazard_ratio_alt"),
     )
 
 

@@ -254,6 +254,9 @@ def fit_stays(
     n_boot, seed : int
         Person-bootstrap replicates (and their seed) for the interval of the median ratio
         per year; with ``strata`` each replicate re-estimates the margins. 0: no interval.
+        With ``"deconvolve"`` or ``"deconvolve_sites"`` each replicate's EM also runs from
+        the other start and the median's interval spans both
+        (:func:`~capacity.models.stays.replicates.spanning_interval`).
     arrival_sites : tuple of str, optional
         ``"deconvolve_arrival"`` only: the sources that capture on arrival (default: every
         ad site, a source named ``ads_…``, and ``ARRIVAL_OTHERS``); the others keep the

@@ -109,3 +109,19 @@ def test_fit_stays_reports_the_spanning_intervals(world):
     assert fit.median_ci[0] < percentile_interval(reps.median)[0]
     frame = fit.summary_frame()
     assert tuple(frame.loc["median_days", ["ci_lower", "ci_upper"]]) == fit.median_ci
+
+
+def test_the_distribution_bootstrap_does_not_refit_the_other_start(world, monkeypatch):
+    """``StaysResults.bootstrap`` wants the distributions alone: one EM per replicate."""
+    from capacity.models.stays import deconvolve
+
+    stays, strata = world
+    fit = fit_stays(stays, city="Stockholm", strata=strata, correction="deconvolve", n_boot=0)
+    assert fit._rows["expander"].span_starts
+    calls = []
+    real = deconvolve.Deconvolver.fit
+    monkeypatch.setattr(
+        deconvolve.Deconvolver, "fit", lambda self, *a, **k: calls.append(1) or real(self, *a, **k)
+    )
+    dists = fit.bootstrap(stays, np.random.default_rng(3), 4)
+    assert len(dists) == 4 and len(calls) == 1

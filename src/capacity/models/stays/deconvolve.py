@@ -143,8 +143,8 @@ __all__ = [
     "em_start",
     "grouped_strata",
     "make_deconvolver",
-    "other_start",
     "merge_stays",
+    "other_start",
 ]
 
 #: The deconvolution's models of who is seen (:func:`make_deconvolver`'s ``visibility``).

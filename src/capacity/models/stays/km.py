@@ -10,7 +10,7 @@ fits it on weighted ``(duration, event, entry)`` rows; the ``km_band``, ``km_med
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -285,7 +285,8 @@ def bootstrap_stays(
                 [np.bincount(rng.integers(0, n_p, n_p), minlength=n_p) for _ in range(n_boot)],
                 axis=1,
             ).astype(float)
-            t = expander.replicates(w).table
+            # the distributions alone: no refit from the other start (span_starts)
+            t = replace(expander, span_starts=False).replicates(w).table
             return [
                 StayDistribution(t.times[b], t.masses[b], 0.0, float(t.t_max[b]), 1.0)
                 for b in range(n_boot)

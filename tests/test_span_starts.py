@@ -70,6 +70,8 @@ def test_per_day_models_span_and_the_arrival_model_does_not(world):
     for model in ("deconvolve", "deconvolve_sites"):
         dec, _ = _deconvolver(merged, strata, model, None)
         assert dec.span_starts
+    dec, _ = _deconvolver(merged, strata, "deconvolve_arrival", None)
+    assert not dec.span_starts  # capture on arrival: a short stay is seen on its first day
     dec, _ = make_deconvolver(merged, grouped_strata(strata))
     assert not dec.span_starts  # the deconvolver alone: as asked
 

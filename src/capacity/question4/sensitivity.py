@@ -9,15 +9,15 @@ stay-level detection share with deconvolved stays), the prior of the daily sight
 of the source sets no ad site sees (``shrink_days``; per-day deconvolved stays only), the
 EM's start, which sets the share of the shortest stays where the data leave it open
 (``em_start``; per-day deconvolved stays only), how many persons no source sees (the
-detection share, which rests on closure and homogeneity), the target, and the interpreter policy. :func:`sensitivity` moves each one
-to a plausible low and high setting, one at a time, and records the point estimates of
-the FTE needed and of effective reach: a **tornado** (:func:`capacity.figures.tornado`).
+detection share, which rests on closure and homogeneity), the target, and the interpreter
+policy. :func:`sensitivity` moves each one to a plausible low and high setting, one at a
+time, and records the point estimates of the FTE needed and of effective reach: a
+**tornado** (:func:`capacity.figures.tornado`).
 
 Scenario-level settings are applied with :class:`~capacity.question4.Scenario` on the one
 fit (no refit); ``gap_days``, ``shrink_days``, ``em_start`` and the population model need a
-refit, done
-without bootstrap replicates (``n_boot = 0``: only point estimates are shown). The
-settings are listed in :data:`SETTINGS`, so a new structural choice is one more entry.
+refit, done without bootstrap replicates (``n_boot = 0``: only point estimates are shown).
+The settings are listed in :data:`SETTINGS`, so a new structural choice is one more entry.
 Methods: ``docs/methods/staffing-and-verdict.md``.
 """
 
@@ -121,11 +121,14 @@ def _em_start(fitted, params):
     # needed moved by 26-54 % on the per-day worlds (docs/methods/stays.md, "The EM's start
     # as a bar"). Not with capture on arrival, where a short stay is seen on its first day
     # (the sample's FTE needed 178.8 against 179.0) or with the margins, which have no EM.
+    from capacity.models.stays.deconvolve import other_start
+
     if params.stay_model not in SHRUNK_STAY_MODELS:
         return (None, None)
-    if params.em_start == "uniform":  # the other start has more short stays
-        return (None, {"em_start": "log_uniform", "label": "log_uniform"})
-    return ({"em_start": "uniform", "label": "uniform"}, None)
+    other = other_start(params.em_start)
+    bar = {"em_start": other, "label": other}
+    # the log-uniform start has more short stays: the high end of the FTE needed
+    return (None, bar) if other == "log_uniform" else (bar, None)
 
 
 def _strategy(fitted, params):

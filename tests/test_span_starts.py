@@ -5,8 +5,8 @@ stays open and the EM's start fills it in (docs/methods/stays.md, "The median's 
 spans both starts"): the bootstrap refits every replicate from both starts and the median
 stay's interval is the union of the two percentile intervals
 (:func:`~capacity.models.stays.replicates.spanning_interval`). The trend's intervals stay
-those of the main start (the two starts lean the same way on it). With capture on arrival
-nothing changes.
+those of the main start (the two starts lean the same way on it), widened to the other
+merge of split stays (tests/test_merge_span.py). With capture on arrival nothing changes.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from capacity.models.stays.deconvolve import (
     other_start,
 )
 from capacity.models.stays.fit import _deconvolver
-from capacity.models.stays.replicates import person_weights, spanning_interval
+from capacity.models.stays.replicates import person_weights, shifted_union, spanning_interval
 
 draws = st.lists(
     st.floats(0.01, 1e4, allow_nan=False, allow_infinity=False), min_size=5, max_size=60
@@ -104,9 +104,17 @@ def test_fit_stays_reports_the_spanning_intervals(world):
         person_weights(np.random.default_rng(5), 40, len(strata.persons), "poisson")
     )
     assert fit.median_ci == pytest.approx(spanning_interval(reps.median, reps.median_alt))
-    # the trend's: the main start's percentile intervals
-    assert fit.median_ratio_ci == pytest.approx(percentile_interval(reps.median_ratio))
-    assert fit.hazard_ratio_ci == pytest.approx(percentile_interval(reps.hazard_ratio))
+    # the trend's: the main start's percentile intervals, spanning the other merge's
+    # estimate (tests/test_merge_span.py)
+    hr_other, ratio_other = fit.trend_other_merge
+    ratio_ci = percentile_interval(reps.median_ratio)
+    hr_ci = percentile_interval(reps.hazard_ratio)
+    assert fit.median_ratio_ci == pytest.approx(
+        shifted_union(ratio_ci, fit.median_ratio_per_year, ratio_other)
+    )
+    assert fit.hazard_ratio_ci == pytest.approx(
+        shifted_union(hr_ci, fit.hazard_ratio_per_year, hr_other)
+    )
     # wider than the uniform start's alone, below: the other start's stays are shorter
     assert fit.median_ci[0] < percentile_interval(reps.median)[0]
     frame = fit.summary_frame()

@@ -279,6 +279,8 @@ def test_fit_stays_deconvolve_arrival_gives_bootstrap_intervals(world):
     assert only_a.median_days != pytest.approx(fit.median_days, rel=1e-6)
     # the caveat on the per-day stays' too narrow intervals is theirs alone
     assert not any(c.key == "stays.deconvolved_coverage" for c in fit.caveats)
+    # and so is the span over the merges of split stays (tests/test_merge_span.py)
+    assert np.isnan(fit.trend_other_merge).all()
 
 
 def test_stays_no_arrival_source_saw_first_take_their_own_sources_daily_chance(world):

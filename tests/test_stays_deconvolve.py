@@ -15,7 +15,7 @@ from capacity.models.stays.deconvolve import (
     make_deconvolver,
     merge_stays,
 )
-from capacity.models.stays.replicates import replicate_stays
+from capacity.models.stays.replicates import replicate_stays, shifted_union
 from capacity.models.stays.strata import source_strata
 
 
@@ -241,9 +241,16 @@ def test_the_chain_deconvolves_stays_in_every_replicate(per_day_chain):
     assert fm.stays.correction == "deconvolve"
     x = fm.inputs
     assert len(x) == params.n_boot + 1 and np.std(x.stays.mean[1:]) > 0
-    # the trend's intervals are the replicates' percentiles, not a Wald interval
+    # the trend's intervals are the replicates' percentiles, not a Wald interval, spanning
+    # the other merge of split stays (per-day capture: shifted_union)
     med = np.asarray(fm.stay_draws["median_ratio"])
-    assert fm.stays.median_ratio_ci == pytest.approx(np.nanpercentile(med, [2.5, 97.5]))
+    ratio_other = fm.stays.trend_other_merge[1]
+    assert np.isfinite(fm.stays.trend_other_merge).all()
+    assert fm.stays.median_ratio_ci == pytest.approx(
+        shifted_union(
+            np.nanpercentile(med, [2.5, 97.5]), fm.stays.median_ratio_per_year, ratio_other
+        )
+    )
     lo, hi = fm.stays.hazard_ratio_ci
     assert lo < fm.stays.hazard_ratio_per_year < hi
     frame = fm.stays.summary_frame()

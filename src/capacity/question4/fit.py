@@ -37,7 +37,7 @@ from capacity.models.population.stay_detection import (
     stay_sightings,
 )
 from capacity.models.stays import StayTable
-from capacity.models.stays.replicates import spanning_interval
+from capacity.models.stays.replicates import shifted_union, spanning_interval
 from capacity.models.stays.strata import merge_split_stays, source_strata
 from capacity.question4.bootstrap import chain_bootstrap, outreach_bootstrap, stack_tables
 from capacity.question4.draws import Inputs
@@ -909,6 +909,9 @@ def _chain_draws(params, stays_frame, strata, stays, chain, city_rows, languages
     ratio_ci = (
         percentile_interval(ratio, params.alpha) if np.isfinite(ratio).any() else (np.nan, np.nan)
     )
+    # per-day capture: the trends' intervals span both merges of split stays
+    hr_other, ratio_other = stays.trend_other_merge
+    ratio_ci = shifted_union(ratio_ci, stays.median_ratio_per_year, ratio_other)
     refit = {"median_ratio_ci": ratio_ci, "n_boot": n}
     med = reps.median  # the median of each replicate's refitted stays
     if np.isfinite(med).any():  # per-day capture: spanning the EM's two starts
@@ -916,7 +919,8 @@ def _chain_draws(params, stays_frame, strata, stays, chain, city_rows, languages
     hr = reps.hazard_ratio
     if hr is not None and np.isfinite(hr).any():  # the trend refitted per replicate
         ok = hr[np.isfinite(hr) & (hr > 0)]
-        refit["hazard_ratio_ci"] = percentile_interval(ok, params.alpha)
+        hr_ci = percentile_interval(ok, params.alpha)
+        refit["hazard_ratio_ci"] = shifted_union(hr_ci, stays.hazard_ratio_per_year, hr_other)
         refit["hazard_ratio_se_log"] = float(np.std(np.log(ok), ddof=1))
     return _ChainDraws(
         table,

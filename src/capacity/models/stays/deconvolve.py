@@ -144,6 +144,7 @@ __all__ = [
     "grouped_strata",
     "make_deconvolver",
     "merge_stays",
+    "other_merge",
     "other_start",
 ]
 
@@ -1038,6 +1039,24 @@ def other_start(kind: str) -> str:
     'log_uniform'
     """
     return EM_STARTS[1 - EM_STARTS.index(_start(kind))]
+
+
+def other_merge(rate: str | None = None) -> str:
+    """The merge of split stays the trend's intervals also span (``MERGE_RATE`` if None).
+
+    Where the ads see a woman day by day, a long stay of a woman seen on few days is left
+    in pieces by the merge at her set's rate, and the pieces pull the trend towards 1
+    (docs/methods/stays.md, "The trend's interval spans both merges"); the merge at each
+    woman's own rate joins most of them and joins a few wrongly. Neither is known to be
+    right on real data.
+
+    Examples
+    --------
+    >>> other_merge("set")
+    'woman'
+    """
+    rates = ("set", "woman")
+    return rates[1 - rates.index(MERGE_RATE if rate is None else rate)]
 
 
 def _replicates(dec: Deconvolver, w: np.ndarray):

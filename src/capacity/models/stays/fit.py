@@ -36,6 +36,7 @@ from capacity.models.stays.replicates import (
     median_ratio,
     person_weights,
     replicate_stays,
+    shifted_union,
     spanning_interval,
     stay_replicates,
 )
@@ -81,6 +82,11 @@ class StaysResults(Results):
         yearly Kaplan–Meier medians (:func:`~capacity.models.stays.replicates.median_ratio`);
         percentile interval of ``n_boot`` person-bootstrap replicates that re-estimate the
         margins. Needs no proportional hazards.
+    trend_other_merge : (float, float)
+        Per-day capture (``deconvolve``, ``deconvolve_sites``): the hazard ratio and the
+        median ratio per year with the split stays merged the other way
+        (:func:`~capacity.models.stays.deconvolve.other_merge`); both trends' intervals
+        span it (:func:`~capacity.models.stays.replicates.shifted_union`). NaN otherwise.
     short_share_by_year, median_by_year : DataFrame
         Per start year: KM share of stays of at most 7 days; KM median with CI.
     """
@@ -110,6 +116,7 @@ class StaysResults(Results):
     _rows: dict = field(default_factory=dict)
     title: str = "Stays in the city (days)"
     n_boot: int = 0
+    trend_other_merge: tuple[float, float] = (np.nan, np.nan)
 
     def summary_frame(self, alpha: float | None = None) -> pd.DataFrame:
         """Median, mean, share ≤ 7 days, the hazard ratio and the median ratio per year."""
@@ -465,10 +472,15 @@ def _fit_deconvolved(
     ratio = float(median_ratio(dec.years, point.medians(point.f[0]), n_obs))
     hr = float(point.hazard_ratio()[0])
     ratio_ci, hr_ci, hr_se = (np.nan, np.nan), (np.nan, np.nan), np.nan
+    other = (np.nan, np.nan)
+    if correction != "deconvolve_arrival":  # per-day capture: the merge is a setting too
+        other = _trend_other_merge(stays, strata, city, correction, arrival, shrink_days, em_start)
     if n_boot:
         w = person_weights(np.random.default_rng(seed), n_boot, len(strata.persons), "poisson")
         boot_med_ci, ratio_ci, hr_ci, hr_se = _em_intervals(dec.replicates(w), alpha)
         med_ci = med_ci if boot_med_ci is None else boot_med_ci
+        hr_ci = shifted_union(hr_ci, hr, other[0])
+        ratio_ci = shifted_union(ratio_ci, ratio, other[1])
     q = dec.q0
     caveats += _deconvolved_caveats(dec, merged, correction)
     share_cens = 1 - (~kept["right_censored"]).mean()
@@ -509,7 +521,29 @@ def _fit_deconvolved(
         caveats=tuple(caveats) + dist.caveats,
         _rows={"expander": dec},
         n_boot=int(n_boot),
+        trend_other_merge=(float(other[0]), float(other[1])),
     )
+
+
+def _trend_other_merge(stays, strata, city, correction, arrival, shrink_days, em_start):
+    """Hazard ratio and median ratio per year with the split stays merged the other way.
+
+    The point fit only: the trends' intervals are moved to these estimates and joined
+    with their own (:func:`~capacity.models.stays.replicates.shifted_union`; measured in
+    docs/methods/stays.md, "The trend's interval spans both merges"). ``(nan, nan)`` where
+    the other merge leaves too few stays.
+    """
+    from capacity.models.stays.deconvolve import merge_stays, other_merge
+
+    merged = merge_stays(stays, strata, city, rate=other_merge())
+    try:
+        dec, kept = _deconvolver(merged, strata, correction, arrival, shrink_days, em_start)
+        point = dec.fit()
+    except EstimationError:
+        return np.nan, np.nan
+    n_obs = np.bincount(np.searchsorted(dec.years, kept["start"].dt.year), minlength=len(dec.years))
+    ratio = float(median_ratio(dec.years, point.medians(point.f[0]), n_obs))
+    return float(point.hazard_ratio()[0]), ratio
 
 
 def _deconvolved_caveats(dec, merged: pd.DataFrame, correction: str) -> list[Caveat]:

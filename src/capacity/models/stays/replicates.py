@@ -23,7 +23,14 @@ from capacity.models.stays import margins
 from capacity.models.stays.km import grouped_median
 from capacity.models.stays.table import StayTable
 
-__all__ = ["StayReplicates", "km_many", "median_ratio", "spanning_interval", "stay_replicates"]
+__all__ = [
+    "StayReplicates",
+    "km_many",
+    "median_ratio",
+    "shifted_union",
+    "spanning_interval",
+    "stay_replicates",
+]
 
 
 def km_many(table: pd.DataFrame, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -345,3 +352,31 @@ def replicate_stays(
         pmf = recurrence_pmfs(strata.gap_counts(w)) if expander.spread is not None else None
         parts.append(stay_replicates(expander, person, year, w, pmf))
     return concat(parts)
+
+
+def shifted_union(
+    interval: tuple[float, float], estimate: float, other: float
+) -> tuple[float, float]:
+    """``interval`` of a ratio, widened to span the same interval moved to ``other``.
+
+    ``estimate`` and ``other``: point estimates of one positive ratio (a trend) under two
+    settings the data cannot decide between (the merge of split stays,
+    :func:`~capacity.models.stays.deconvolve.other_merge`). The interval under ``other`` is
+    taken as ``interval`` times ``other / estimate`` (the same spread on the log scale,
+    moved to the other estimate), and the result is the union of the two:
+    ``[l·min(1, r), u·max(1, r)]``, ``r = other / estimate`` (the conservative set of
+    Imbens & Manski 2004, as :func:`spanning_interval`). Where ``other`` is not a
+    positive finite number the interval is returned as it is.
+
+    Examples
+    --------
+    >>> shifted_union((1.05, 1.15), 1.10, 1.12)
+    (1.05, 1.170909090909091)
+    >>> shifted_union((0.8, 0.9), 0.85, float("nan"))
+    (0.8, 0.9)
+    """
+    lo, hi = (float(x) for x in interval)
+    if not (np.isfinite(other) and other > 0 and np.isfinite(estimate) and estimate > 0):
+        return lo, hi
+    r = float(other) / float(estimate)
+    return lo * min(1.0, r), hi * max(1.0, r)

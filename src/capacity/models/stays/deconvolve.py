@@ -24,7 +24,9 @@ of each length that no source saw. ``q_k`` is the within-stay sighting density o
 ``d_i`` span; the interior days of a stay are seen independently with chance ``q``
 whatever its length, unlike the gaps, which a stay's length truncates). Stays are the
 merged stays of :func:`~capacity.models.stays.strata.merge_split_stays` (a stay split by
-missed sightings counts once).
+missed sightings counts once); with per-day capture the trend's intervals also span the
+merge the other way (:func:`other_merge`, :attr:`StaysResults.trend_other_merge
+<capacity.models.stays.fit.StaysResults>`).
 
 Every replicate of the person bootstrap re-estimates ``q_k`` and the EM with its weights:
 for ended stays ``K_q(s | D) = K_{q₀}(s | D) ρ^(D − s)``, ``ρ = (1 − q)/(1 − q₀)``, so the

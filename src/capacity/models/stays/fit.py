@@ -452,7 +452,7 @@ def _fit_deconvolved(
             "needed to estimate stay lengths. Widen the period or check city."
         )
     point = dec.fit()
-    n_obs = np.bincount(np.searchsorted(dec.years, kept["start"].dt.year), minlength=len(dec.years))
+    hr, ratio, n_obs = _point_trends(dec, kept, point)
     rows = _deconvolved_rows(point.grid, point.pooled[0], len(kept))
     km, dist = km_distribution(rows, alpha=alpha, aggregate=False)
     med, med_ci = km_median(km, alpha, grouped=True)
@@ -469,8 +469,6 @@ def _fit_deconvolved(
     frame = pd.DataFrame.from_dict(by_year, orient="index", columns=[*cols, "n_stays"])
     frame.index.name = "year"
     frame = frame.astype({c: float for c in cols})
-    ratio = float(median_ratio(dec.years, point.medians(point.f[0]), n_obs))
-    hr = float(point.hazard_ratio()[0])
     ratio_ci, hr_ci, hr_se = (np.nan, np.nan), (np.nan, np.nan), np.nan
     other = (np.nan, np.nan)
     if correction != "deconvolve_arrival":  # per-day capture: the merge is a setting too
@@ -541,9 +539,14 @@ def _trend_other_merge(stays, strata, city, correction, arrival, shrink_days, em
         point = dec.fit()
     except EstimationError:
         return np.nan, np.nan
+    return _point_trends(dec, kept, point)[:2]
+
+
+def _point_trends(dec, kept: pd.DataFrame, point) -> tuple[float, float, np.ndarray]:
+    """The EM fit's hazard ratio and median ratio per year, and the stays per start year."""
     n_obs = np.bincount(np.searchsorted(dec.years, kept["start"].dt.year), minlength=len(dec.years))
     ratio = float(median_ratio(dec.years, point.medians(point.f[0]), n_obs))
-    return float(point.hazard_ratio()[0]), ratio
+    return float(point.hazard_ratio()[0]), ratio, n_obs
 
 
 def _deconvolved_caveats(dec, merged: pd.DataFrame, correction: str) -> list[Caveat]:

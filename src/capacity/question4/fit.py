@@ -21,7 +21,6 @@ from capacity.config import Params
 from capacity.exceptions import DataError, EstimationError, Problem
 from capacity.models import Caveat
 from capacity.models import competence as comp
-from capacity.models._base import percentile_interval
 from capacity.models.capture import capture_caveats, resolve_capture
 from capacity.models.indicators import operations_indicators
 from capacity.models.population import PopulationChain, population_chain
@@ -37,7 +36,7 @@ from capacity.models.population.stay_detection import (
     stay_sightings,
 )
 from capacity.models.stays import StayTable
-from capacity.models.stays.replicates import shifted_union, spanning_interval
+from capacity.models.stays.replicates import replicate_intervals
 from capacity.models.stays.strata import merge_split_stays, source_strata
 from capacity.question4.bootstrap import chain_bootstrap, outreach_bootstrap, stack_tables
 from capacity.question4.draws import Inputs
@@ -904,24 +903,14 @@ def _chain_draws(params, stays_frame, strata, stays, chain, city_rows, languages
         table, detection, arrivals, pi = table.take(idx), detection[idx], arrivals[idx], pi[idx]
         seen = None if seen is None else seen[idx]
         caveats.append(Caveat("q4.empty_replicates", k=int(bad.sum()), n=n))
+    # the replicates' intervals (per-day capture: the median's spans the EM's two starts,
+    # the trends' both merges of split stays)
     reps = draws.stays
     ratio = reps.median_ratio
-    ratio_ci = (
-        percentile_interval(ratio, params.alpha) if np.isfinite(ratio).any() else (np.nan, np.nan)
-    )
-    # per-day capture: the trends' intervals span both merges of split stays
-    hr_other, ratio_other = stays.trend_other_merge
-    ratio_ci = shifted_union(ratio_ci, stays.median_ratio_per_year, ratio_other)
-    refit = {"median_ratio_ci": ratio_ci, "n_boot": n}
-    med = reps.median  # the median of each replicate's refitted stays
-    if np.isfinite(med).any():  # per-day capture: spanning the EM's two starts
-        refit["median_ci"] = spanning_interval(med, reps.median_alt, params.alpha)
-    hr = reps.hazard_ratio
-    if hr is not None and np.isfinite(hr).any():  # the trend refitted per replicate
-        ok = hr[np.isfinite(hr) & (hr > 0)]
-        hr_ci = percentile_interval(ok, params.alpha)
-        refit["hazard_ratio_ci"] = shifted_union(hr_ci, stays.hazard_ratio_per_year, hr_other)
-        refit["hazard_ratio_se_log"] = float(np.std(np.log(ok), ddof=1))
+    refit = {"n_boot": n} | replicate_intervals(
+        reps, params.alpha, stays.hazard_ratio_per_year, stays.median_ratio_per_year,
+        stays.trend_other_merge,
+    )  # fmt: skip
     return _ChainDraws(
         table,
         detection,

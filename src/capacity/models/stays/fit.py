@@ -35,9 +35,8 @@ from capacity.models.stays.margins import Expander, posterior_expander, prepare_
 from capacity.models.stays.replicates import (
     median_ratio,
     person_weights,
+    replicate_intervals,
     replicate_stays,
-    shifted_union,
-    spanning_interval,
     stay_replicates,
 )
 from capacity.models.stays.trend import cox_trend
@@ -475,10 +474,10 @@ def _fit_deconvolved(
         other = _trend_other_merge(stays, strata, city, correction, arrival, shrink_days, em_start)
     if n_boot:
         w = person_weights(np.random.default_rng(seed), n_boot, len(strata.persons), "poisson")
-        boot_med_ci, ratio_ci, hr_ci, hr_se = _em_intervals(dec.replicates(w), alpha)
-        med_ci = med_ci if boot_med_ci is None else boot_med_ci
-        hr_ci = shifted_union(hr_ci, hr, other[0])
-        ratio_ci = shifted_union(ratio_ci, ratio, other[1])
+        iv = replicate_intervals(dec.replicates(w), alpha, hr, ratio, other)
+        med_ci, ratio_ci = iv.get("median_ci", med_ci), iv["median_ratio_ci"]
+        hr_ci = iv.get("hazard_ratio_ci", hr_ci)
+        hr_se = iv.get("hazard_ratio_se_log", hr_se)
     q = dec.q0
     caveats += _deconvolved_caveats(dec, merged, correction)
     share_cens = 1 - (~kept["right_censored"]).mean()
@@ -608,27 +607,3 @@ def _deconvolved_rows(grid: np.ndarray, f: np.ndarray, n: float) -> pd.DataFrame
             "weight": float(n) * f[keep] / f[keep].sum(),
         }
     )
-
-
-def _em_intervals(reps, alpha: float):
-    """The EM replicates' intervals: median (or None), median ratio, hazard ratio, its SD.
-
-    Percentile intervals; with per-day capture the median's spans the EM's two starts
-    (:func:`~capacity.models.stays.replicates.spanning_interval`).
-    """
-    med_ci = None
-    if np.isfinite(reps.median).any():
-        med_ci = spanning_interval(reps.median, reps.median_alt, alpha)
-    ratio_ci = (np.nan, np.nan)
-    if np.isfinite(reps.median_ratio).any():
-        ratio_ci = percentile_interval(reps.median_ratio, alpha)
-    hr_ci, hr_se = _hr_interval(reps.hazard_ratio, alpha)
-    return med_ci, ratio_ci, hr_ci, hr_se
-
-
-def _hr_interval(draws: np.ndarray | None, alpha: float):
-    """Percentile interval of hazard-ratio replicates and the SD of their logarithm."""
-    if draws is None or not np.isfinite(draws).any():
-        return (np.nan, np.nan), np.nan
-    ok = draws[np.isfinite(draws) & (draws > 0)]
-    return percentile_interval(ok, alpha), float(np.std(np.log(ok), ddof=1))

@@ -27,6 +27,7 @@ __all__ = [
     "StayReplicates",
     "km_many",
     "median_ratio",
+    "replicate_intervals",
     "shifted_union",
     "spanning_interval",
     "stay_replicates",
@@ -380,3 +381,35 @@ def shifted_union(
         return lo, hi
     r = float(other) / float(estimate)
     return lo * min(1.0, r), hi * max(1.0, r)
+
+
+def replicate_intervals(
+    reps: StayReplicates,
+    alpha: float,
+    hr: float,
+    ratio: float,
+    other: tuple[float, float] = (np.nan, np.nan),
+) -> dict:
+    """The stays' bootstrap intervals from replicates, as ``StaysResults`` fields.
+
+    ``median_ci``: percentile interval of the replicates' medians, spanning the other EM
+    start's where they carry one (:func:`spanning_interval`); ``median_ratio_ci`` and
+    ``hazard_ratio_ci``: percentile intervals spanning the other merge's trends ``other``
+    (hazard ratio, median ratio; :func:`shifted_union`) around the points ``hr`` and
+    ``ratio``; ``hazard_ratio_se_log``: the SD of the replicates' log hazard ratio. A key
+    is left out where the replicates give no finite value (``median_ratio_ci`` is then
+    NaN).
+    """
+    out = {}
+    if np.isfinite(reps.median).any():
+        out["median_ci"] = spanning_interval(reps.median, reps.median_alt, alpha)
+    ratio_ci = (np.nan, np.nan)
+    if np.isfinite(reps.median_ratio).any():
+        ratio_ci = percentile_interval(reps.median_ratio, alpha)
+    out["median_ratio_ci"] = shifted_union(ratio_ci, ratio, other[1])
+    draws = reps.hazard_ratio
+    if draws is not None and np.isfinite(draws).any():
+        ok = draws[np.isfinite(draws) & (draws > 0)]
+        out["hazard_ratio_ci"] = shifted_union(percentile_interval(ok, alpha), hr, other[0])
+        out["hazard_ratio_se_log"] = float(np.std(np.log(ok), ddof=1))
+    return out
